@@ -1,0 +1,2 @@
+// Every custom message between client and server, defined once. Method names use the floe/ prefix.
+export * from './status';

@@ -1,0 +1,28 @@
+// Runs node:test over the given tiers (unit, integration) with tsx, since Node 20's --test has no globs.
+import { readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const tiers = args.filter((a) => !a.startsWith('-'));
+const filter = process.env.FLOE_TEST_FILTER;
+
+function walk(dir) {
+  let out = [];
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) out = out.concat(walk(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const files = tiers.flatMap((t) => walk(path.join(root, t))).filter((f) => !filter || f.includes(filter)).sort();
+if (files.length === 0) {
+  console.error(`no test files in ${tiers.join(', ')}`);
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
