@@ -1,0 +1,23 @@
+// The map of floe CLI commands; one file per command.
+import type { CliCommand } from '../command';
+import { catalogCommand } from './catalog';
+import { queryCommand } from './query';
+import { writeCommand } from './write';
+import { checkCommand } from './check';
+import { compileCommand } from './compile';
+import { previewCommand } from './preview';
+import { materializeCommand } from './materialize';
+import { demoCommand } from './demo';
+import { tableCommand } from './table';
+
+export const commands: Record<string, CliCommand> = {
+  catalog: catalogCommand,
+  query: queryCommand,
+  write: writeCommand,
+  check: checkCommand,
+  compile: compileCommand,
+  preview: previewCommand,
+  materialize: materializeCommand,
+  demo: demoCommand,
+  table: tableCommand,
+};

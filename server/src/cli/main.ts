@@ -1,0 +1,42 @@
+// Entry point of the floe CLI: dispatches to one command; errors are printed as messages, not stacks.
+import { commands } from './commands/index';
+import { UsageError, type CliIO } from './command';
+
+const io: CliIO = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+function help(): string {
+  const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
+  return `usage: floe <command> [args]\n\ncommands:\n${rows.join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.out(help());
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`floe: unknown command '${name}'\n\n${help()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`floe ${name}: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`floe ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.FLOE_DEBUG) io.err(`${(e as Error)?.stack ?? ''}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e) => { process.stderr.write(`floe: ${String(e)}\n`); process.exitCode = 1; },
+);
