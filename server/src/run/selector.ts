@@ -1,0 +1,80 @@
+// Model selectors for materialize: `model`, `+model` (with upstream), `model+` (with downstream), `tag:x`, and lists.
+
+export interface SelectableGraph {
+  /** Every model name in the project. */
+  models(): Iterable<string>;
+  parents(model: string): Iterable<string>;
+  children(model: string): Iterable<string>;
+  tags(model: string): Iterable<string>;
+}
+
+export class SelectorError extends Error {}
+
+/** Returns the selected models in dependency order (upstream first). */
+export function selectModels(graph: SelectableGraph, selector: string): string[] {
+  const all = new Set(graph.models());
+  const chosen = new Set<string>();
+  for (const term of selector.split(/[\s,]+/).filter(Boolean)) {
+    const upstream = term.startsWith('+');
+    const downstream = term.endsWith('+');
+    const name = term.slice(upstream ? 1 : 0, downstream ? -1 : undefined);
+    const roots = name.startsWith('tag:')
+      ? [...all].filter((m) => [...graph.tags(m)].includes(name.slice(4)))
+      : all.has(name) ? [name] : [];
+    if (roots.length === 0) throw new SelectorError(`selector '${term}' matches no model${suggest(name, all)}`);
+    for (const root of roots) {
+      chosen.add(root);
+      if (upstream) walk(root, (m) => graph.parents(m), chosen, all);
+      if (downstream) walk(root, (m) => graph.children(m), chosen, all);
+    }
+  }
+  return topologicalOrder(graph, chosen);
+}
+
+function walk(start: string, next: (m: string) => Iterable<string>, into: Set<string>, known: Set<string>): void {
+  const stack = [start];
+  while (stack.length) {
+    for (const n of next(stack.pop()!)) {
+      if (known.has(n) && !into.has(n)) { into.add(n); stack.push(n); }
+    }
+  }
+}
+
+function topologicalOrder(graph: SelectableGraph, chosen: Set<string>): string[] {
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (m: string): void => {
+    if (state.get(m) === 'done') return;
+    if (state.get(m) === 'visiting') throw new SelectorError(`dependency cycle through '${m}'`);
+    state.set(m, 'visiting');
+    for (const p of graph.parents(m)) if (chosen.has(p)) visit(p);
+    state.set(m, 'done');
+    order.push(m);
+  };
+  for (const m of [...chosen].sort()) visit(m);
+  return order;
+}
+
+function suggest(name: string, all: Set<string>): string {
+  let best = '';
+  let bestScore = Infinity;
+  for (const m of all) {
+    const d = editDistance(name, m);
+    if (d < bestScore) { bestScore = d; best = m; }
+  }
+  return best && bestScore <= Math.max(2, name.length / 3) ? ` (did you mean '${best}'?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
