@@ -51,6 +51,9 @@ export interface Snapshot {
   'manifest-list': string;
   summary: { operation: 'append' | 'replace' | 'overwrite' | 'delete'; [k: string]: string };
   'schema-id'?: number;
+  /** v3 row lineage. */
+  'first-row-id'?: bigint;
+  'added-rows'?: bigint;
 }
 
 export interface SnapshotRef {
