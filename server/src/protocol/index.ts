@@ -1,2 +1,3 @@
 // Every custom message between client and server, defined once. Method names use the floe/ prefix.
 export * from './status';
+export * from './compiledSql';
