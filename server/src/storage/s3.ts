@@ -1,0 +1,223 @@
+// S3Storage: the Storage interface over S3 and S3-compatible stores (MinIO, moto), with
+// static, session or catalog-vended credentials. Remote files reach DuckDB through the on-disk cache.
+import { createWriteStream, promises as fs } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  S3Client, GetObjectCommand, PutObjectCommand, HeadObjectCommand, DeleteObjectCommand, ListObjectsV2Command,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { StorageError, type S3Options, type Storage, type StorageObject } from './storage';
+import { FileCache, type ProgressListener } from './cache';
+
+const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
+
+export interface S3Location { bucket: string; key: string }
+
+/** Splits s3://bucket/key (also s3a:// and s3n://) into bucket and key. */
+export function parseS3Uri(uri: string): S3Location {
+  const m = /^s3[an]?:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!m) throw new StorageError('io', uri, 'not an s3:// URI');
+  return { bucket: m[1], key: m[2] };
+}
+
+/** Reads S3 options from a catalog's table or config properties (LoadTableResult.config), over a base. */
+export function s3OptionsFromProperties(props: Record<string, string>, base: S3Options = {}): S3Options {
+  const out: S3Options = { ...base };
+  if (props['s3.endpoint']) out.endpoint = props['s3.endpoint'];
+  if (props['client.region'] ?? props['s3.region']) out.region = props['client.region'] ?? props['s3.region'];
+  if (props['s3.path-style-access'] !== undefined) out.forcePathStyle = props['s3.path-style-access'] === 'true';
+  if (props['s3.access-key-id']) out.accessKeyId = props['s3.access-key-id'];
+  if (props['s3.secret-access-key']) out.secretAccessKey = props['s3.secret-access-key'];
+  if (props['s3.session-token']) out.sessionToken = props['s3.session-token'];
+  return out;
+}
+
+export interface S3StorageOptions extends S3Options {
+  /** The cache that localPath fills; a default on-disk cache when omitted. */
+  cache?: FileCache;
+}
+
+export class S3Storage implements Storage {
+  readonly client: S3Client;
+  private readonly cache: FileCache;
+
+  constructor(readonly options: S3StorageOptions = {}) {
+    const config: S3ClientConfig = {
+      region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+      forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint),
+      // S3-compatible stores often reject the SDK's newer default checksums; only send them when required.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    };
+    if (options.endpoint) config.endpoint = options.endpoint;
+    if (options.accessKeyId && options.secretAccessKey) {
+      config.credentials = { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey, sessionToken: options.sessionToken };
+    }
+    this.client = new S3Client(config);
+    this.cache = options.cache ?? new FileCache();
+  }
+
+  async read(uri: string): Promise<Uint8Array> {
+    const { bucket, key } = parseS3Uri(uri);
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return await res.Body!.transformToByteArray();
+    } catch (e) {
+      throw storageErrorFromS3(e, uri, 'read');
+    }
+  }
+
+  async readRange(uri: string, start: number, end: number): Promise<Uint8Array> {
+    if (end <= start) return new Uint8Array(0);
+    const { bucket, key } = parseS3Uri(uri);
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }));
+      return await res.Body!.transformToByteArray();
+    } catch (e) {
+      if (httpStatus(e) === 416) return new Uint8Array(0);
+      throw storageErrorFromS3(e, uri, 'read');
+    }
+  }
+
+  async write(uri: string, data: Uint8Array, opts: { ifAbsent?: boolean } = {}): Promise<void> {
+    const { bucket, key } = parseS3Uri(uri);
+    try {
+      await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data, IfNoneMatch: opts.ifAbsent ? '*' : undefined }));
+    } catch (e) {
+      throw storageErrorFromS3(e, uri, 'write');
+    }
+  }
+
+  /** Uploads a local file; multipart (8 MiB parts, 4 in flight) when it is larger than one part. */
+  async upload(localPath: string, uri: string): Promise<void> {
+    const { bucket, key } = parseS3Uri(uri);
+    try {
+      const { size } = await fs.stat(localPath);
+      if (size <= MULTIPART_PART_SIZE) {
+        await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await fs.readFile(localPath) }));
+        return;
+      }
+      const { createReadStream } = await import('node:fs');
+      const upload = new Upload({
+        client: this.client,
+        params: { Bucket: bucket, Key: key, Body: createReadStream(localPath) },
+        partSize: MULTIPART_PART_SIZE,
+        queueSize: 4,
+        leavePartsOnError: false,
+      });
+      await upload.done();
+    } catch (e) {
+      if (e instanceof StorageError) throw e;
+      if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') throw new StorageError('not-found', localPath, 'local file to upload not found', { cause: e });
+      throw storageErrorFromS3(e, uri, 'upload');
+    }
+  }
+
+  async exists(uri: string): Promise<boolean> {
+    try {
+      await this.head(uri);
+      return true;
+    } catch (e) {
+      if (e instanceof StorageError && e.kind === 'not-found') return false;
+      throw e;
+    }
+  }
+
+  async size(uri: string): Promise<number> {
+    return (await this.head(uri)).size;
+  }
+
+  async delete(uri: string): Promise<void> {
+    const { bucket, key } = parseS3Uri(uri);
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (e) {
+      throw storageErrorFromS3(e, uri, 'delete');
+    }
+  }
+
+  /** Lists every object under a key prefix, following ListObjectsV2 continuation tokens. */
+  async list(prefix: string): Promise<StorageObject[]> {
+    const { bucket, key } = parseS3Uri(prefix);
+    const scheme = prefix.slice(0, prefix.indexOf('://'));
+    const out: StorageObject[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const res = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, ContinuationToken: token }));
+        for (const o of res.Contents ?? []) out.push({ uri: `${scheme}://${bucket}/${o.Key}`, size: Number(o.Size ?? 0) });
+        token = res.IsTruncated ? res.NextContinuationToken : undefined;
+      } while (token);
+    } catch (e) {
+      throw storageErrorFromS3(e, prefix, 'list');
+    }
+    return out;
+  }
+
+  /** Downloads the object into the cache (once) and returns the cached path; `size` (when known) validates the copy. */
+  async localPath(uri: string, opts: { size?: number; onProgress?: ProgressListener } = {}): Promise<string> {
+    const { bucket, key } = parseS3Uri(uri);
+    return this.cache.get({ uri, size: opts.size }, async (temp, onBytes) => {
+      try {
+        const res = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const body = res.Body as Readable;
+        let n = 0;
+        body.on('data', (chunk: Buffer) => { n += chunk.length; onBytes(chunk.length); });
+        await pipeline(body, createWriteStream(temp));
+        if (res.ContentLength !== undefined && n !== Number(res.ContentLength)) {
+          throw new StorageError('io', uri, `download truncated: got ${n} of ${res.ContentLength} bytes`);
+        }
+        return n;
+      } catch (e) {
+        if (e instanceof StorageError) throw e;
+        throw storageErrorFromS3(e, uri, 'download');
+      }
+    }, opts.onProgress);
+  }
+
+  private async head(uri: string): Promise<{ size: number; etag?: string }> {
+    const { bucket, key } = parseS3Uri(uri);
+    try {
+      const res = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return { size: Number(res.ContentLength ?? 0), etag: res.ETag };
+    } catch (e) {
+      throw storageErrorFromS3(e, uri, 'stat');
+    }
+  }
+}
+
+function httpStatus(e: unknown): number | undefined {
+  return (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
+/** Maps an AWS SDK error to a StorageError kind, naming the URI and what was being done. */
+export function storageErrorFromS3(e: unknown, uri: string, action: string): StorageError {
+  const name = (e as { name?: string; Code?: string })?.name ?? '';
+  const code = (e as { Code?: string })?.Code ?? name;
+  const status = httpStatus(e);
+  const detail = (e as Error)?.message ?? String(e);
+  if (['ExpiredToken', 'TokenRefreshRequired', 'RequestExpired', 'ExpiredTokenException'].includes(code)) {
+    return new StorageError('expired-credentials', uri, `S3 credentials have expired while trying to ${action}; refresh them (or reload the table to get new vended credentials)`, { cause: e });
+  }
+  if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidToken', 'CredentialsProviderError'].includes(code) || name === 'CredentialsProviderError') {
+    return new StorageError('denied', uri, `S3 rejected the credentials while trying to ${action} (${code}): check the access key id and secret`, { cause: e });
+  }
+  if (code === 'AccessDenied' || status === 403) {
+    return new StorageError('denied', uri, `S3 denied access while trying to ${action}`, { cause: e });
+  }
+  if (code === 'NoSuchKey' || code === 'NotFound' || status === 404) {
+    const what = code === 'NoSuchBucket' ? 'bucket not found' : 'object not found';
+    return new StorageError('not-found', uri, `${what} while trying to ${action}`, { cause: e });
+  }
+  if (code === 'NoSuchBucket') return new StorageError('not-found', uri, `bucket not found while trying to ${action}`, { cause: e });
+  if (code === 'PreconditionFailed' || status === 412 || code === 'ConditionalRequestConflict' || status === 409) {
+    return new StorageError('exists', uri, 'object already exists', { cause: e });
+  }
+  const sys = (e as NodeJS.ErrnoException)?.code;
+  if (sys === 'ECONNREFUSED' || sys === 'ENOTFOUND' || sys === 'ECONNRESET' || sys === 'ETIMEDOUT' || name === 'TimeoutError' || (status !== undefined && status >= 500)) {
+    return new StorageError('unavailable', uri, `S3 is unavailable while trying to ${action}: ${detail}`, { cause: e });
+  }
+  return new StorageError('io', uri, `cannot ${action}: ${detail}`, { cause: e });
+}
