@@ -1,3 +1,4 @@
 // Every custom message between client and server, defined once. Method names use the floe/ prefix.
 export * from './status';
 export * from './compiledSql';
+export * from './results';
