@@ -1,0 +1,33 @@
+// Floe's extension entry: starts the language server and registers UI. Everything else happens in the server.
+import * as vscode from 'vscode';
+import { createApi } from './api';
+import type { FloeApi } from './api';
+import { registerCommands } from './commands';
+import { COMPILED_SQL_SCHEME, CompiledSqlProvider } from './compiledSqlProvider';
+import { FloeServer } from './languageClient';
+import { createRedactingOutputChannel } from './output/redactingOutputChannel';
+import { redactSecrets } from './output/redactSecrets';
+import { createStatusBar } from './statusBar';
+
+let server: FloeServer | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<FloeApi> {
+  const output = createRedactingOutputChannel('Floe', redactSecrets);
+  server = new FloeServer(context, output);
+  const compiledSql = new CompiledSqlProvider(server);
+  context.subscriptions.push(
+    output,
+    createStatusBar(server.onDidChangeStatus),
+    server,
+    compiledSql,
+    vscode.workspace.registerTextDocumentContentProvider(COMPILED_SQL_SCHEME, compiledSql),
+    ...registerCommands({ extension: context, server, output }),
+  );
+  await server.start();
+  return createApi(server);
+}
+
+export async function deactivate(): Promise<void> {
+  await server?.stop();
+  server = undefined;
+}
