@@ -1,0 +1,205 @@
+// Static reading of Jinja code: function calls with their arguments and literal values, without rendering.
+// Cold indexing resolves every ref/source/config this way; rendering happens only when SQL is needed.
+import { tokenize, type Token } from './tokens';
+import type { JinjaBlock, ScannedTemplate } from './scanner';
+
+export type Literal = string | number | boolean | null | Literal[] | { [key: string]: Literal };
+
+export interface CallArgument {
+  /** The keyword, for name=value arguments. */
+  keyword?: string;
+  keywordStart?: number;
+  /** The literal value, or undefined when the argument is an expression. */
+  value?: Literal;
+  isLiteral: boolean;
+  start: number;
+  end: number;
+  /** The first token of the value (for string literals: its offsets). */
+  valueStart: number;
+  valueEnd: number;
+}
+
+export interface JinjaCall {
+  /** The callee, e.g. `ref`, or `dbt_utils.star` for namespaced calls. */
+  name: string;
+  namespace?: string;
+  nameStart: number;
+  nameEnd: number;
+  /** Offset of '(' and just past ')' (or the block end when unclosed). */
+  openParen: number;
+  end: number;
+  closed: boolean;
+  args: CallArgument[];
+  block: JinjaBlock;
+}
+
+/** Names bound by the template itself: set/for targets, macro names and parameters, imports. */
+export interface TemplateBindings {
+  names: Set<string>;
+  macros: Array<{ name: string; start: number; end: number; params: string[]; block: JinjaBlock }>;
+}
+
+export function findCalls(text: string, scan: ScannedTemplate): JinjaCall[] {
+  const calls: JinjaCall[] = [];
+  for (const block of scan.blocks) {
+    if (block.kind === 'comment') continue;
+    const tokens = tokenize(text, block.contentStart, block.contentEnd);
+    collectCalls(tokens, block, calls);
+  }
+  return calls;
+}
+
+function collectCalls(tokens: Token[], block: JinjaBlock, out: JinjaCall[]): void {
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k];
+    if (t.type !== 'name' || tokens[k + 1]?.value !== '(') continue;
+    const prev = tokens[k - 1];
+    let namespace: string | undefined;
+    let nameStart = t.start;
+    if (prev?.value === '.') {
+      const owner = tokens[k - 2];
+      if (owner?.type !== 'name' || tokens[k - 3]?.value === '.') continue;
+      namespace = owner.value;
+      nameStart = owner.start;
+    }
+    const { args, end, closed } = readArguments(tokens, k + 1, block);
+    out.push({ name: namespace ? `${namespace}.${t.value}` : t.value, namespace, nameStart, nameEnd: t.end, openParen: tokens[k + 1].start, end, closed, args, block });
+  }
+}
+
+function readArguments(tokens: Token[], open: number, block: JinjaBlock): { args: CallArgument[]; end: number; closed: boolean } {
+  const args: CallArgument[] = [];
+  let depth = 0;
+  let argStart = open + 1;
+  for (let k = open + 1; k < tokens.length; k++) {
+    const v = tokens[k].value;
+    const isOp = tokens[k].type === 'op';
+    if (isOp && (v === '(' || v === '[' || v === '{')) depth++;
+    else if (isOp && (v === ')' || v === ']' || v === '}')) {
+      if (depth === 0) {
+        if (k > argStart) args.push(readArgument(tokens.slice(argStart, k)));
+        return { args, end: tokens[k].end, closed: true };
+      }
+      depth--;
+    } else if (isOp && v === ',' && depth === 0) {
+      if (k > argStart) args.push(readArgument(tokens.slice(argStart, k)));
+      argStart = k + 1;
+    }
+  }
+  if (tokens.length > argStart) args.push(readArgument(tokens.slice(argStart)));
+  return { args, end: block.contentEnd, closed: false };
+}
+
+function readArgument(tokens: Token[]): CallArgument {
+  let valueTokens = tokens;
+  let keyword: string | undefined;
+  let keywordStart: number | undefined;
+  if (tokens.length >= 2 && tokens[0].type === 'name' && tokens[1].value === '=') {
+    keyword = tokens[0].value;
+    keywordStart = tokens[0].start;
+    valueTokens = tokens.slice(2);
+  }
+  const parsed = valueTokens.length ? parseLiteral(valueTokens, 0) : undefined;
+  const isLiteral = parsed !== undefined && parsed.next === valueTokens.length;
+  const first = valueTokens[0] ?? tokens[tokens.length - 1];
+  return {
+    keyword, keywordStart,
+    value: isLiteral ? parsed!.value : undefined,
+    isLiteral,
+    start: tokens[0].start, end: tokens[tokens.length - 1].end,
+    valueStart: first.start, valueEnd: valueTokens.length ? valueTokens[valueTokens.length - 1].end : first.end,
+  };
+}
+
+/** Parses a literal (string, number, bool, none, list, tuple, dict) starting at tokens[k]. */
+function parseLiteral(tokens: Token[], k: number): { value: Literal; next: number } | undefined {
+  const t = tokens[k];
+  if (!t) return undefined;
+  if (t.type === 'string') {
+    // Adjacent string literals concatenate, as in Python.
+    let value = t.value;
+    let j = k + 1;
+    while (tokens[j]?.type === 'string') value += tokens[j++].value;
+    return { value, next: j };
+  }
+  if (t.type === 'number') return { value: Number(t.value.replace(/_/g, '')), next: k + 1 };
+  if (t.value === '-' && tokens[k + 1]?.type === 'number') return { value: -Number(tokens[k + 1].value), next: k + 2 };
+  if (t.type === 'name') {
+    const v = t.value;
+    if (v === 'true' || v === 'True') return { value: true, next: k + 1 };
+    if (v === 'false' || v === 'False') return { value: false, next: k + 1 };
+    if (v === 'none' || v === 'None') return { value: null, next: k + 1 };
+    return undefined;
+  }
+  if (t.value === '[' || t.value === '(') {
+    const close = t.value === '[' ? ']' : ')';
+    const items: Literal[] = [];
+    let j = k + 1;
+    while (tokens[j] && tokens[j].value !== close) {
+      const item = parseLiteral(tokens, j);
+      if (!item) return undefined;
+      items.push(item.value);
+      j = item.next;
+      if (tokens[j]?.value === ',') j++;
+      else if (tokens[j]?.value !== close) return undefined;
+    }
+    return tokens[j] ? { value: items, next: j + 1 } : undefined;
+  }
+  if (t.value === '{') {
+    const obj: Record<string, Literal> = {};
+    let j = k + 1;
+    while (tokens[j] && tokens[j].value !== '}') {
+      const key = parseLiteral(tokens, j);
+      if (!key || tokens[key.next]?.value !== ':') return undefined;
+      const val = parseLiteral(tokens, key.next + 1);
+      if (!val) return undefined;
+      obj[String(key.value)] = val.value;
+      j = val.next;
+      if (tokens[j]?.value === ',') j++;
+      else if (tokens[j]?.value !== '}') return undefined;
+    }
+    return tokens[j] ? { value: obj, next: j + 1 } : undefined;
+  }
+  return undefined;
+}
+
+/** Names the template binds itself, so calls to them are not reported as unknown macros. */
+export function templateBindings(text: string, scan: ScannedTemplate): TemplateBindings {
+  const names = new Set<string>();
+  const macros: TemplateBindings['macros'] = [];
+  for (const block of scan.blocks) {
+    if (block.kind !== 'statement' || !block.tag) continue;
+    const tokens = tokenize(text, block.contentStart, block.contentEnd);
+    switch (block.tag) {
+      case 'set':
+      case 'for':
+        for (let k = 1; k < tokens.length && tokens[k].value !== '=' && tokens[k].value !== 'in'; k++) {
+          if (tokens[k].type === 'name') names.add(tokens[k].value);
+        }
+        break;
+      case 'macro': {
+        const name = tokens[1];
+        if (name?.type !== 'name') break;
+        names.add(name.value);
+        const params: string[] = [];
+        let depth = 0;
+        for (let k = 2; k < tokens.length; k++) {
+          const v = tokens[k].value;
+          if (v === '(' || v === '[' || v === '{') depth++;
+          else if (v === ')' || v === ']' || v === '}') depth--;
+          else if (depth === 1 && tokens[k].type === 'name' && (tokens[k - 1].value === '(' || tokens[k - 1].value === ',')) params.push(v);
+        }
+        params.forEach((p) => names.add(p));
+        macros.push({ name: name.value, start: name.start, end: name.end, params, block });
+        break;
+      }
+      case 'import':
+      case 'from':
+        for (let k = 1; k < tokens.length; k++) {
+          if (tokens[k].type === 'name' && (tokens[k - 1].value === 'as' || tokens[k - 1].value === 'import' || tokens[k - 1].value === ',')) names.add(tokens[k].value);
+        }
+        break;
+    }
+  }
+  return { names, macros };
+}
