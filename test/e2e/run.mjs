@@ -1,0 +1,114 @@
+// `npm run test:e2e`: the editor tier. Installs the tools on first use, then runs in code-server + headless chromium:
+//   (a) the mocha suite inside the extension host (test/e2e/suite), results through a file;
+//   (b) UI scenarios driven with Playwright (test/e2e/ui/*.ui.mjs), with checked screenshots;
+//   (c) with --vsix: the packaged VSIX installed into code-server activates.
+// Flags: --only=host|ui|vsix (repeatable), FLOE_E2E_GREP filters host tests. Exits 1 when anything fails.
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { launchBrowser, openWorkbench } from './browser.mjs';
+import { buildSuite } from './build.mjs';
+import { startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { runExtensionHostSuite } from './extensionHost.mjs';
+import { ensureTools } from './install.mjs';
+import { screenshot } from './screenshots.mjs';
+import { artifactsDir, prepareWorkspace, root } from './workspace.mjs';
+
+const only = process.argv.filter((a) => a.startsWith('--only=')).map((a) => a.slice('--only='.length));
+const wants = (mode) => (only.length ? only.includes(mode) : mode !== 'vsix' || process.argv.includes('--vsix'));
+
+function log(msg) {
+  process.stdout.write(`${msg}\n`);
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+async function runHostMode(server, browser, workspace, stateDir) {
+  const suiteIndex = await buildSuite();
+  const results = await runExtensionHostSuite({
+    server,
+    browser,
+    folder: workspace,
+    extensionPath: root,
+    suiteIndex,
+    resultsFile: path.join(stateDir, 'results.json'),
+    screenshot: (page, name) => screenshot(page, name),
+  });
+  for (const t of results.tests) {
+    log(`  ${t.state === 'passed' ? 'ok  ' : 'FAIL'} ${t.title} (${t.durationMs} ms)`);
+    if (t.error) log(t.error.split('\n').slice(0, 6).map((l) => `       ${l}`).join('\n'));
+  }
+  log(`extension host: ${results.passed} passed, ${results.failed} failed`);
+  return results.failed === 0 && results.passed > 0;
+}
+
+async function runUiMode(server, browser, workspace) {
+  const dir = path.join(root, 'test/e2e/ui');
+  const scenarios = readdirSync(dir).filter((f) => f.endsWith('.ui.mjs')).sort();
+  let ok = true;
+  for (const file of scenarios) {
+    const scenario = await import(path.join(dir, file));
+    const page = await openWorkbench(browser, workbenchUrl(server, workspace, { extensionDevelopmentPath: root }));
+    const started = Date.now();
+    try {
+      await scenario.run({
+        page,
+        workspace,
+        assert,
+        screenshot: (name, opts) => screenshot(page, `${path.basename(file, '.ui.mjs')}-${name}`, opts),
+      });
+      log(`  ok   ${scenario.name} (${Date.now() - started} ms)`);
+    } catch (err) {
+      ok = false;
+      log(`  FAIL ${scenario.name}: ${err.message}`);
+      await screenshot(page, `${path.basename(file, '.ui.mjs')}-failure`).catch(() => {});
+    } finally {
+      await page.close();
+    }
+  }
+  return ok;
+}
+
+async function main() {
+  const started = Date.now();
+  ensureTools();
+  const stateDir = path.join(artifactsDir, 'e2e', 'state');
+  rmSync(stateDir, { recursive: true, force: true });
+  mkdirSync(stateDir, { recursive: true });
+  const workspace = prepareWorkspace();
+  const resultsFile = path.join(stateDir, 'results.json');
+  const server = await startCodeServer({
+    stateDir: path.join(stateDir, 'code-server'),
+    smokeTestDriver: true,
+    env: { FLOE_E2E_RESULTS: resultsFile },
+  });
+  const browser = await launchBrowser(stateDir);
+  let ok = true;
+  try {
+    if (wants('host')) {
+      log('extension host suite');
+      ok = (await runHostMode(server, browser, workspace, stateDir)) && ok;
+    }
+    if (wants('ui')) {
+      log('UI scenarios');
+      const uiWorkspace = prepareWorkspace(); // fresh copy: the host suite may have left edits behind
+      ok = (await runUiMode(server, browser, uiWorkspace)) && ok;
+    }
+    if (wants('vsix')) {
+      log('VSIX install');
+      const { runVsixCheck } = await import('./vsix.mjs');
+      ok = (await runVsixCheck({ browser, stateDir, workspace: prepareWorkspace(), log })) && ok;
+    }
+  } finally {
+    await browser.close().catch(() => {});
+    await server.stop();
+  }
+  log(`e2e ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s (artifacts: ${path.relative(root, artifactsDir)}/)`);
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch((err) => {
+  process.stderr.write(`e2e: ${err.stack ?? err}\n`);
+  process.exit(1);
+});
