@@ -1,7 +1,8 @@
 // One row of DuckDB's COPY ... RETURN_STATS becomes an Iceberg DataFile: counts, sizes and bounds keyed by field id.
 import type { DataFile, PrimitiveType, StructType } from '../../iceberg/spec.js';
 import { leafColumns } from './field-ids.js';
-import { encodeSingleValue, parseStatText, truncateLower, truncateUpper, type StatValue } from './stat-values.js';
+import { encodeValue } from '../../iceberg/single-value.js';
+import { parseStatText, truncateLower, truncateUpper, type StatValue } from './stat-values.js';
 
 /** One RETURN_STATS row, as plain text values (the JSON form of DuckDB's result keeps integers exact). */
 export interface CopyStatsRow {
@@ -89,5 +90,5 @@ export function boundOf(type: PrimitiveType, text: string | null | undefined, si
     if (value === 0) value = side === 'lower' ? -0 : 0;
   }
   value = side === 'lower' ? truncateLower(type, value) : truncateUpper(type, value);
-  return value === undefined ? undefined : encodeSingleValue(type, value);
+  return value === undefined ? undefined : encodeValue(type, value);
 }

@@ -1,5 +1,5 @@
 // DuckDB's RETURN_STATS gives min/max as text; this turns that text into Iceberg values and into the spec's
-// single-value binary form (Appendix D). Any text we cannot read exactly yields no bound: a missing bound is
+// single-value binary form (Appendix D, via iceberg/single-value). Any text we cannot read exactly yields no bound: a missing bound is
 // always safe, a wrong one loses rows.
 import type { PrimitiveType } from '../../iceberg/spec.js';
 import { primitiveInfo } from '../../iceberg/types.js';
@@ -94,38 +94,6 @@ function daysFromCivil(y: number, m: number, d: number): number {
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
-}
-
-// Hand-written because the encoding must match the spec byte for byte, and it is a handful of lines per type.
-/** Iceberg's single-value binary form of a value (spec Appendix D). */
-export function encodeSingleValue(type: PrimitiveType, value: StatValue): Uint8Array {
-  const info = primitiveInfo(type);
-  switch (info.kind) {
-    case 'boolean': return Uint8Array.of(value ? 1 : 0);
-    case 'int': case 'date': { const b = Buffer.alloc(4); b.writeInt32LE(Number(value)); return new Uint8Array(b); }
-    case 'long': case 'time': case 'timestamp': case 'timestamptz': case 'timestamp_ns': case 'timestamptz_ns': {
-      const b = Buffer.alloc(8); b.writeBigInt64LE(BigInt(value as bigint | number)); return new Uint8Array(b);
-    }
-    case 'float': { const b = Buffer.alloc(4); b.writeFloatLE(value as number); return new Uint8Array(b); }
-    case 'double': { const b = Buffer.alloc(8); b.writeDoubleLE(value as number); return new Uint8Array(b); }
-    case 'decimal': return decimalBytes(value as bigint);
-    case 'string': return new TextEncoder().encode(value as string);
-    case 'uuid': return Uint8Array.from(Buffer.from((value as string).replace(/-/g, ''), 'hex'));
-    case 'binary': case 'fixed': return value as Uint8Array;
-  }
-}
-
-/** Minimal big-endian two's-complement bytes of an unscaled decimal. */
-function decimalBytes(v: bigint): Uint8Array {
-  const bytes: number[] = [];
-  let x = v;
-  for (;;) {
-    bytes.unshift(Number(BigInt.asUintN(8, x)));
-    x >>= 8n;
-    const sign = (bytes[0] & 0x80) !== 0;
-    if ((x === 0n && !sign) || (x === -1n && sign)) break;
-  }
-  return Uint8Array.from(bytes);
 }
 
 /** A lower bound no longer than the truncate length: a prefix is always ≤ the value. */
