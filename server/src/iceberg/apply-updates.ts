@@ -347,3 +347,27 @@ function fail(message: string): never {
 function invalid(message: string): never {
   throw new TableUpdateError('invalid-update', message);
 }
+
+/**
+ * The updates that build `m` from nothing: what a commit with assert-create carries after a staged create
+ * (the staged metadata is not registered, so the commit must recreate it, as Iceberg's Java client does).
+ */
+export function updatesForNewTable(m: TableMetadata): TableUpdate[] {
+  const schema = m.schemas.find((s) => s['schema-id'] === m['current-schema-id']);
+  const spec = m['partition-specs'].find((s) => s['spec-id'] === m['default-spec-id']) ?? { 'spec-id': 0, fields: [] };
+  const order = m['sort-orders'].find((o) => o['order-id'] === m['default-sort-order-id']) ?? { 'order-id': 0, fields: [] };
+  if (!schema) throw new TableUpdateError('invalid-update', `table ${m.location} has no current schema`);
+  const updates: TableUpdate[] = [
+    { action: 'assign-uuid', uuid: m['table-uuid'] },
+    { action: 'upgrade-format-version', 'format-version': m['format-version'] },
+    { action: 'add-schema', schema, 'last-column-id': m['last-column-id'] },
+    { action: 'set-current-schema', 'schema-id': -1 },
+    { action: 'add-spec', spec },
+    { action: 'set-default-spec', 'spec-id': -1 },
+    { action: 'add-sort-order', 'sort-order': order },
+    { action: 'set-default-sort-order', 'sort-order-id': -1 },
+    { action: 'set-location', location: m.location },
+  ];
+  if (Object.keys(m.properties).length > 0) updates.push({ action: 'set-properties', updates: { ...m.properties } });
+  return updates;
+}

@@ -1,0 +1,363 @@
+// The local Polaris-compatible Iceberg REST catalog: node:http + find-my-way over a warehouse folder.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Router from 'find-my-way';
+import { parseJson, stringifyJson } from '../../util/json';
+import { IcebergError } from '../../iceberg/errors';
+import { partitionSpecFromJson, schemaFromJson, sortOrderFromJson, tableMetadataToJson } from '../../iceberg/metadata-json';
+import { tableRequirementFromJson, tableUpdateFromJson } from '../../iceberg/updates-json';
+import type { TableIdentifier, TableMetadata } from '../../iceberg/spec';
+import { storageFor } from '../../storage/factory';
+import { s3OptionsFromProperties } from '../../storage/s3';
+import { namespaceFromParam, tableDisplayName } from '../names';
+import { badRequest, notAuthorized, notImplemented, RestError, toRestError } from './rest-error';
+import { OAuthError, TokenIssuer } from './tokens';
+import { WarehouseStore } from './warehouse-store';
+import { TableService, type LoadedTable, type TableChange } from './table-service';
+import { ENDPOINTS, ROUTES, type RouteName } from './routes';
+
+export interface LocalCatalogOptions {
+  /** The folder holding table data and the catalog's state. */
+  warehouse: string;
+  /** The catalog name clients pass as `warehouse` in /v1/config; default `floe`. */
+  name?: string;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  /** When both are set, every route but the token endpoint needs a bearer token from them. */
+  clientId?: string;
+  clientSecret?: string;
+  tokenTtlSeconds?: number;
+  /** Where new tables go when neither request nor namespace names a location (e.g. `s3://iceberg-gold`); default the warehouse. */
+  baseLocation?: string;
+  /** Returned as LoadTableResult.config, and as storage-credentials when a client asks for vended credentials (e.g. s3.endpoint, s3.access-key-id). The server also writes S3 metadata with it. */
+  tableConfig?: Record<string, string>;
+  /** Request body limit in bytes; default 16 MiB (413 beyond). */
+  maxBodyBytes?: number;
+  /** Access log: one line per request, no bodies or tokens. */
+  log?: (line: string) => void;
+}
+
+export interface LocalCatalog {
+  /** The catalog base URI, e.g. `http://127.0.0.1:8181/api/catalog`. */
+  uri: string;
+  port: number;
+  /** The catalog name (the `warehouse` to ask /v1/config for). */
+  name: string;
+  close(): Promise<void>;
+}
+
+interface Request {
+  params: Record<string, string | undefined>;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+  rawBody: string;
+}
+interface Reply { status: number; body?: unknown }
+type Handler = (req: Request) => Promise<Reply>;
+
+const API = '/api/catalog';
+
+/** Starts the catalog; resolves once it listens. */
+export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<LocalCatalog> {
+  const name = opts.name ?? 'floe';
+  const store = new WarehouseStore(opts.warehouse);
+  const tableConfig = opts.tableConfig ?? {};
+  const s3 = s3OptionsFromProperties(tableConfig);
+  const tables = new TableService({ store, baseLocation: opts.baseLocation, storageFor: (uri) => storageFor(uri, { s3 }) });
+  const issuer = opts.clientId && opts.clientSecret ? new TokenIssuer(opts.clientId, opts.clientSecret, opts.tokenTtlSeconds) : undefined;
+  const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
+  const handlers = makeHandlers({ name, store, tables, tableConfig });
+
+  const router = Router({ ignoreTrailingSlash: true, maxParamLength: 4096 });
+  for (const [route, spec] of Object.entries(ROUTES) as [RouteName, (typeof ROUTES)[RouteName]][]) {
+    for (const p of spec.paths) router.on(spec.method, `${API}${p}`, () => undefined, { route });
+  }
+
+  const server = http.createServer((req, res) => {
+    void serve(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+
+  async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    let reply: Reply;
+    let oauth: OAuthError | undefined;
+    try {
+      const match = router.find(method as Router.HTTPMethod, url.pathname);
+      const route = (match?.store as { route?: RouteName } | null)?.route;
+      if (!match || !route) {
+        throw url.pathname.startsWith(`${API}/v1/`) ? notImplemented(`${method} ${url.pathname}`) : new RestError(404, 'NotFoundException', `No such route: ${method} ${url.pathname}`);
+      }
+      const rawBody = await readBody(req, maxBody);
+      if (route === 'token') {
+        if (!issuer) throw new OAuthError(400, 'invalid_request', 'This catalog has no credentials configured; no token is needed');
+        reply = { status: 200, body: issuer.issue(new URLSearchParams(rawBody), req.headers.authorization) };
+      } else {
+        if (issuer && !issuer.verify(req.headers.authorization)) throw notAuthorized('Not authorized: a valid bearer token is required');
+        const params = { ...match.params } as Record<string, string | undefined>;
+        if (params.prefix !== undefined && params.prefix !== name) {
+          throw new RestError(404, 'NotFoundException', `Unable to find catalog ${params.prefix} (this server serves ${name})`);
+        }
+        let body: unknown;
+        if (rawBody.length > 0) {
+          try { body = parseJson(rawBody); } catch { throw badRequest('Request body is not valid JSON'); }
+        }
+        reply = await handlers[route]({ params, query: url.searchParams, headers: req.headers, body, rawBody });
+      }
+    } catch (e) {
+      if (e instanceof OAuthError) {
+        oauth = e;
+        reply = { status: e.status, body: e.body() };
+      } else {
+        const err = toRestError(e, `${method} ${url.pathname}`);
+        reply = { status: err.status, body: err.body() };
+      }
+    }
+    opts.log?.(`${method} ${url.pathname} -> ${reply.status}${oauth ? ` ${oauth.error}` : ''}`);
+    const text = reply.body === undefined || method === 'HEAD' ? '' : stringifyJson(reply.body);
+    res.writeHead(reply.status, text ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } : {});
+    res.end(text);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    uri: `http://${host}:${address.port}${API}`,
+    port: address.port,
+    name,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    return Promise.reject(new RestError(413, 'BadRequestException', `Request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new RestError(413, 'BadRequestException', `Request body exceeds the limit of ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+// --- handlers ---
+
+interface HandlerContext { name: string; store: WarehouseStore; tables: TableService; tableConfig: Record<string, string> }
+
+function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Handler> {
+  const { store, tables } = c;
+  const ns = (req: Request) => namespaceFromParam(req.params.namespace ?? '');
+  const tableId = (req: Request): TableIdentifier => ({ namespace: ns(req), name: req.params.table ?? '' });
+
+  const loadResult = (t: LoadedTable, req: Request): Reply => {
+    const body: Record<string, unknown> = {
+      metadata: tableMetadataToJson(snapshotsFilter(t.metadata, req.query.get('snapshots'))),
+      config: { ...c.tableConfig },
+    };
+    if (t.metadataLocation) body['metadata-location'] = t.metadataLocation;
+    const delegation = String(req.headers['x-iceberg-access-delegation'] ?? '');
+    if (delegation.includes('vended-credentials') && Object.keys(c.tableConfig).length > 0) {
+      body['storage-credentials'] = [{ prefix: t.metadata.location, config: { ...c.tableConfig } }];
+    }
+    return { status: 200, body };
+  };
+
+  return {
+    config: async (req) => {
+      const warehouse = req.query.get('warehouse');
+      if (warehouse && warehouse !== c.name) throw new RestError(404, 'NotFoundException', `Unable to find warehouse ${warehouse} (this server serves ${c.name})`);
+      return { status: 200, body: { defaults: {}, overrides: { prefix: c.name }, endpoints: ENDPOINTS } };
+    },
+
+    listNamespaces: async (req) => {
+      const parent = req.query.get('parent');
+      const all = await store.listNamespaces(parent ? namespaceFromParam(parent) : []);
+      const p = page(all, (n) => n.join('\u001f'), req.query);
+      return { status: 200, body: withToken({ namespaces: p.items }, p.next) };
+    },
+    createNamespace: async (req) => {
+      const body = obj(req.body, 'create namespace request');
+      const namespace = stringArray(body.namespace, 'namespace');
+      const properties = stringMap(body.properties ?? {}, 'properties');
+      await store.createNamespace(namespace, properties);
+      return { status: 200, body: { namespace, properties } };
+    },
+    loadNamespace: async (req) => ({ status: 200, body: { namespace: ns(req), properties: await store.loadNamespace(ns(req)) } }),
+    namespaceExists: async (req) => {
+      await store.requireNamespace(ns(req));
+      return { status: 204 };
+    },
+    dropNamespace: async (req) => {
+      await store.dropNamespace(ns(req));
+      return { status: 204 };
+    },
+    updateNamespace: async (req) => {
+      const body = obj(req.body, 'update namespace properties request');
+      const removals = body.removals === undefined ? [] : stringArray(body.removals, 'removals', true);
+      const updates = stringMap(body.updates ?? {}, 'updates');
+      return { status: 200, body: await store.updateNamespace(ns(req), removals, updates) };
+    },
+
+    listTables: async (req) => {
+      const namespace = ns(req);
+      const names = await store.listTables(namespace);
+      const p = page(names, (n) => n, req.query);
+      return { status: 200, body: withToken({ identifiers: p.items.map((name) => ({ namespace, name })) }, p.next) };
+    },
+    createTable: async (req) => {
+      const body = obj(req.body, 'create table request');
+      if (typeof body.name !== 'string') throw badRequest('create table request: "name" is required');
+      if (body.location !== undefined && typeof body.location !== 'string') throw badRequest('create table request: "location" must be a string');
+      const request = specParse(() => ({
+        name: body.name as string,
+        location: body.location as string | undefined,
+        schema: schemaFromJson(body.schema),
+        spec: body['partition-spec'] ? partitionSpecFromJson(body['partition-spec']) : undefined,
+        order: body['write-order'] ? sortOrderFromJson(body['write-order']) : undefined,
+        properties: stringMap(body.properties ?? {}, 'properties'),
+      }));
+      return loadResult(await tables.create(ns(req), request, body['stage-create'] === true), req);
+    },
+    loadTable: async (req) => loadResult(await tables.load(tableId(req)), req),
+    tableExists: async (req) => {
+      await store.requireNamespace(ns(req));
+      if (!(await store.readPointer(tableId(req)))) throw new RestError(404, 'NoSuchTableException', `Table does not exist: ${tableDisplayName(tableId(req))}`);
+      return { status: 204 };
+    },
+    commitTable: async (req) => {
+      const change = tableChange(req.body, tableId(req));
+      const out = await tables.commit(change);
+      return { status: 200, body: { 'metadata-location': out.metadataLocation, metadata: tableMetadataToJson(out.metadata) } };
+    },
+    dropTable: async (req) => {
+      await store.requireNamespace(ns(req));
+      await tables.drop(tableId(req), req.query.get('purgeRequested') === 'true');
+      return { status: 204 };
+    },
+    reportMetrics: async () => ({ status: 204 }),
+    registerTable: async (req) => {
+      const body = obj(req.body, 'register table request');
+      if (typeof body.name !== 'string' || typeof body['metadata-location'] !== 'string') {
+        throw badRequest('register table request: "name" and "metadata-location" are required');
+      }
+      const out = await tables.register({ namespace: ns(req), name: body.name }, body['metadata-location'], body.overwrite === true);
+      return loadResult(out, req);
+    },
+    renameTable: async (req) => {
+      const body = obj(req.body, 'rename table request');
+      await tables.rename(identifier(body.source, 'source'), identifier(body.destination, 'destination'));
+      return { status: 204 };
+    },
+    commitTransaction: async (req) => {
+      const body = obj(req.body, 'commit transaction request');
+      if (!Array.isArray(body['table-changes'])) throw badRequest('commit transaction request: "table-changes" must be an array');
+      const changes = body['table-changes'].map((ch, i) => {
+        const o = obj(ch, `table-changes[${i}]`);
+        return tableChange(o, identifier(o.identifier, `table-changes[${i}].identifier`));
+      });
+      await tables.commitTransaction(changes);
+      return { status: 204 };
+    },
+  };
+}
+
+function tableChange(raw: unknown, id: TableIdentifier): TableChange {
+  const body = obj(raw, 'commit table request');
+  if (!Array.isArray(body.requirements ?? []) || !Array.isArray(body.updates ?? [])) throw badRequest('commit request: "requirements" and "updates" must be arrays');
+  return specParse(() => ({
+    id,
+    requirements: ((body.requirements ?? []) as unknown[]).map(tableRequirementFromJson),
+    updates: ((body.updates ?? []) as unknown[]).map(tableUpdateFromJson),
+  }));
+}
+
+/** Runs a parse of request content; spec violations become 400 rather than 500. */
+function specParse<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof IcebergError) throw badRequest(`Invalid request: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Only the snapshots that refs point at, for `?snapshots=refs`. */
+function snapshotsFilter(m: TableMetadata, mode: string | null): TableMetadata {
+  if (mode !== 'refs') return m;
+  const keep = new Set(Object.values(m.refs).map((r) => r['snapshot-id']));
+  return { ...m, snapshots: m.snapshots.filter((s) => keep.has(s['snapshot-id'])) };
+}
+
+/** Pages a sorted list; the token is the last key of the previous page, so concurrent inserts do not shift pages. */
+function page<T>(all: T[], key: (t: T) => string, query: URLSearchParams): { items: T[]; next?: string } {
+  const token = query.get('pageToken');
+  const sizeText = query.get('pageSize');
+  const size = sizeText ? Number(sizeText) : undefined;
+  if (size !== undefined && (!Number.isInteger(size) || size < 1)) throw badRequest(`Invalid pageSize: ${sizeText}`);
+  let start = 0;
+  if (token) {
+    const after = Buffer.from(token, 'base64url').toString('utf8');
+    start = all.findIndex((t) => key(t) > after);
+    if (start < 0) start = all.length;
+  }
+  if (size === undefined) return { items: all.slice(start) };
+  const items = all.slice(start, start + size);
+  const more = start + size < all.length;
+  return { items, next: more ? Buffer.from(key(items[items.length - 1]), 'utf8').toString('base64url') : undefined };
+}
+
+function withToken<T extends object>(body: T, next: string | undefined): T {
+  return next ? { ...body, 'next-page-token': next } : body;
+}
+
+function obj(v: unknown, what: string): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest(`${what}: expected a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+function stringArray(v: unknown, what: string, allowEmpty = false): string[] {
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string') || (!allowEmpty && v.length === 0)) {
+    throw badRequest(`${what}: expected a${allowEmpty ? 'n' : ' non-empty'} array of strings`);
+  }
+  return v as string[];
+}
+
+function stringMap(v: unknown, what: string): Record<string, string> {
+  const o = obj(v, what);
+  for (const [k, x] of Object.entries(o)) if (typeof x !== 'string') throw badRequest(`${what}: value of ${k} must be a string`);
+  return o as Record<string, string>;
+}
+
+function identifier(v: unknown, what: string): TableIdentifier {
+  const o = obj(v, what);
+  if (typeof o.name !== 'string') throw badRequest(`${what}: "name" is required`);
+  return { namespace: stringArray(o.namespace, `${what}.namespace`), name: o.name };
+}

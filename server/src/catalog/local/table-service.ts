@@ -1,0 +1,229 @@
+// Table operations of the local catalog: create (plain and staged), load, commit, drop, rename, register, and
+// multi-table transactions. Metadata files go through Storage; the pointer swap happens under the table lock.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { rm } from 'node:fs/promises';
+import type { PartitionSpec, Schema, SortOrder, TableIdentifier, TableMetadata, TableRequirement, TableUpdate } from '../../iceberg/spec';
+import { applyUpdates, checkRequirements } from '../../iceberg/apply-updates';
+import { parseTableMetadata, serializeTableMetadata } from '../../iceberg/metadata-json';
+import type { Storage } from '../../storage/storage';
+import { localPathOf } from '../../storage/local';
+import { isS3Uri } from '../../storage/factory';
+import { tableDisplayName } from '../names';
+import { alreadyExists, badRequest, commitFailed, noSuchTable, RestError } from './rest-error';
+import type { WarehouseStore } from './warehouse-store';
+import { LockTimeoutError } from './file-lock';
+
+export interface LoadedTable { metadataLocation?: string; metadata: TableMetadata }
+
+export interface NewTable {
+  name: string;
+  schema: Schema;
+  location?: string;
+  spec?: PartitionSpec;
+  order?: SortOrder;
+  properties?: Record<string, string>;
+}
+
+export interface TableChange { id: TableIdentifier; requirements: TableRequirement[]; updates: TableUpdate[] }
+
+export interface TableServiceOptions {
+  store: WarehouseStore;
+  /** Where new tables go when neither the request nor the namespace names a location; defaults to the warehouse folder. */
+  baseLocation?: string;
+  /** The Storage for a metadata or data URI. */
+  storageFor: (uri: string) => Storage;
+  now?: () => bigint;
+}
+
+const METADATA_FILE = /(?:^|\/)(\d+)-[^/]*\.metadata\.json$/;
+
+export class TableService {
+  private readonly store: WarehouseStore;
+  private readonly base: string;
+  private readonly now: () => bigint;
+
+  constructor(private readonly opts: TableServiceOptions) {
+    this.store = opts.store;
+    this.base = (opts.baseLocation ?? path.resolve(opts.store.warehouse)).replace(/\/+$/, '');
+    this.now = opts.now ?? (() => BigInt(Date.now()));
+  }
+
+  /** `<namespace location>/<table>` when the namespace has a `location` property, else `<base>/<ns...>/<table>`. */
+  async defaultLocation(namespace: string[], name: string): Promise<string> {
+    const props = await this.store.loadNamespace(namespace);
+    if (props.location) return `${props.location.replace(/\/+$/, '')}/${name}`;
+    return [this.base, ...namespace, name].join('/');
+  }
+
+  /** Creates a table; staged creates return metadata without registering anything. */
+  async create(namespace: string[], req: NewTable, staged: boolean): Promise<LoadedTable> {
+    const id = { namespace, name: req.name };
+    this.store.pointerPath(id); // validates the name before any I/O
+    await this.store.requireNamespace(namespace);
+    if (await this.store.readPointer(id)) throw alreadyExists(`Table already exists: ${tableDisplayName(id)}`);
+    const properties = { ...(req.properties ?? {}) };
+    const formatVersion = Number(properties['format-version'] ?? 2);
+    delete properties['format-version'];
+    const location = req.location ?? (await this.defaultLocation(namespace, req.name));
+    const updates: TableUpdate[] = [
+      { action: 'assign-uuid', uuid: randomUUID() },
+      { action: 'upgrade-format-version', 'format-version': formatVersion },
+      { action: 'add-schema', schema: req.schema },
+      { action: 'set-current-schema', 'schema-id': -1 },
+      { action: 'add-spec', spec: req.spec ?? { 'spec-id': 0, fields: [] } },
+      { action: 'set-default-spec', 'spec-id': -1 },
+      { action: 'add-sort-order', 'sort-order': req.order ?? { 'order-id': 0, fields: [] } },
+      { action: 'set-default-sort-order', 'sort-order-id': -1 },
+      { action: 'set-location', location },
+      { action: 'set-properties', updates: properties },
+    ];
+    const metadata = applyUpdates(undefined, updates, { nowMs: this.now() });
+    if (staged) return { metadata };
+    return this.createCommitted(id, metadata);
+  }
+
+  async load(id: TableIdentifier): Promise<LoadedTable & { metadataLocation: string }> {
+    const pointer = await this.store.readPointer(id);
+    if (!pointer) throw noSuchTable(tableDisplayName(id));
+    const file = pointer['metadata-location'];
+    return { metadataLocation: file, metadata: parseTableMetadata(await this.storage(file).read(file), file) };
+  }
+
+  /** Commits one table change; requirement failures and lost races answer 409 CommitFailedException. */
+  async commit(change: TableChange): Promise<LoadedTable & { metadataLocation: string }> {
+    const { id, requirements, updates } = change;
+    if (requirements.some((r) => r.type === 'assert-create')) {
+      await this.store.requireNamespace(id.namespace);
+      if (await this.store.readPointer(id)) throw commitFailed(`Commit failed for ${tableDisplayName(id)}: Requirement failed: table already exists`);
+      checkRequirements(undefined, requirements);
+      return this.createCommitted(id, applyUpdates(undefined, updates, { nowMs: this.now() }), true);
+    }
+    return this.locked(id, async () => {
+      const current = await this.load(id);
+      const next = this.next(current, change);
+      const file = await this.writeMetadata(next, current.metadataLocation);
+      await this.store.swapPointer(id, { 'metadata-location': file });
+      return { metadataLocation: file, metadata: next };
+    });
+  }
+
+  /** Commits several tables all-or-nothing: every table is locked, checked and written before any pointer moves. */
+  async commitTransaction(changes: TableChange[]): Promise<void> {
+    if (changes.some((c) => c.requirements.some((r) => r.type === 'assert-create'))) {
+      throw badRequest('assert-create is not supported in a multi-table transaction');
+    }
+    const names = changes.map((c) => tableDisplayName(c.id));
+    if (new Set(names).size !== names.length) throw badRequest('A transaction may change each table only once');
+    const order = [...changes].sort((a, b) => (tableDisplayName(a.id) < tableDisplayName(b.id) ? -1 : 1));
+    const staged: { id: TableIdentifier; file: string }[] = [];
+    const run = async (i: number): Promise<void> => {
+      if (i === order.length) {
+        for (const s of staged) await this.store.swapPointer(s.id, { 'metadata-location': s.file });
+        return;
+      }
+      const change = order[i];
+      await this.locked(change.id, async () => {
+        const current = await this.load(change.id);
+        staged.push({ id: change.id, file: await this.writeMetadata(this.next(current, change), current.metadataLocation) });
+        await run(i + 1);
+      });
+    };
+    await run(0);
+  }
+
+  /** Unregisters a table; with purge, also deletes its files (its whole folder when the catalog owns it). */
+  async drop(id: TableIdentifier, purge: boolean): Promise<void> {
+    await this.locked(id, async () => {
+      const current = await this.load(id).catch((e) => {
+        if (e instanceof RestError) throw e;
+        return undefined; // unreadable metadata must not block a drop
+      });
+      await this.store.removePointer(id);
+      if (purge && current) await this.purge(current);
+    });
+  }
+
+  async rename(from: TableIdentifier, to: TableIdentifier): Promise<void> {
+    this.store.pointerPath(to);
+    await this.store.requireNamespace(to.namespace);
+    await this.locked(from, async () => {
+      const pointer = await this.store.readPointer(from);
+      if (!pointer) throw noSuchTable(tableDisplayName(from));
+      if (!(await this.store.createPointer(to, pointer))) throw alreadyExists(`Table already exists: ${tableDisplayName(to)}`);
+      await this.store.removePointer(from);
+    });
+  }
+
+  /** Registers an existing metadata file as a table (or replaces the table's pointer with overwrite). */
+  async register(id: TableIdentifier, metadataLocation: string, overwrite: boolean): Promise<LoadedTable & { metadataLocation: string }> {
+    this.store.pointerPath(id);
+    await this.store.requireNamespace(id.namespace);
+    const metadata = parseTableMetadata(await this.storage(metadataLocation).read(metadataLocation), metadataLocation);
+    const pointer = { 'metadata-location': metadataLocation };
+    if (overwrite) {
+      await this.locked(id, () => this.store.swapPointer(id, pointer));
+    } else if (!(await this.store.createPointer(id, pointer))) {
+      throw alreadyExists(`Table already exists: ${tableDisplayName(id)}`);
+    }
+    return { metadataLocation, metadata };
+  }
+
+  private next(current: LoadedTable & { metadataLocation: string }, change: TableChange): TableMetadata {
+    checkRequirements(current.metadata, change.requirements);
+    return applyUpdates(current.metadata, change.updates, { nowMs: this.now(), previousMetadataFile: current.metadataLocation });
+  }
+
+  private async createCommitted(id: TableIdentifier, metadata: TableMetadata, viaCommit = false): Promise<LoadedTable & { metadataLocation: string }> {
+    const file = await this.writeMetadata(metadata, undefined);
+    if (!(await this.store.createPointer(id, { 'metadata-location': file }))) {
+      await this.storage(file).delete(file).catch(() => undefined);
+      const message = `Table already exists: ${tableDisplayName(id)}`;
+      throw viaCommit ? commitFailed(`Commit failed for ${tableDisplayName(id)}: Requirement failed: ${message}`) : alreadyExists(message);
+    }
+    return { metadataLocation: file, metadata };
+  }
+
+  /** Writes `<location>/metadata/<version+1>-<uuid>.metadata.json`, never over an existing file. */
+  private async writeMetadata(metadata: TableMetadata, previous: string | undefined): Promise<string> {
+    const version = previous ? Number(METADATA_FILE.exec(previous)?.[1] ?? -1) + 1 : 0;
+    const file = `${metadata.location}/metadata/${String(version).padStart(5, '0')}-${randomUUID()}.metadata.json`;
+    await this.storage(file).write(file, new TextEncoder().encode(serializeTableMetadata(metadata)), { ifAbsent: true });
+    return file;
+  }
+
+  private async purge(table: LoadedTable & { metadataLocation: string }): Promise<void> {
+    const location = table.metadata.location.replace(/\/+$/, '');
+    if (this.owns(location)) {
+      if (isS3Uri(location)) {
+        const storage = this.storage(location);
+        for (const obj of await storage.list(`${location}/`)) await storage.delete(obj.uri);
+      } else {
+        await rm(localPathOf(location), { recursive: true, force: true });
+      }
+      return;
+    }
+    // A table registered from elsewhere: delete only the files its metadata names, never a whole foreign folder.
+    const files = [table.metadataLocation, ...table.metadata['metadata-log'].map((e) => e['metadata-file']), ...table.metadata.snapshots.map((s) => s['manifest-list'])];
+    for (const f of files) await this.storage(f).delete(f).catch(() => undefined);
+  }
+
+  /** True when a location lies strictly inside the catalog's base location (or the warehouse). */
+  private owns(location: string): boolean {
+    const roots = [this.base, path.resolve(this.store.warehouse)];
+    return roots.some((root) => location.startsWith(`${root}/`) && location.length > root.length + 1);
+  }
+
+  private storage(uri: string): Storage {
+    return this.opts.storageFor(uri);
+  }
+
+  private async locked<T>(id: TableIdentifier, body: () => Promise<T>): Promise<T> {
+    try {
+      return await this.store.withTableLock(id, body);
+    } catch (e) {
+      if (e instanceof LockTimeoutError) throw commitFailed(`Table ${tableDisplayName(id)} is locked by another commit; retry`);
+      throw e;
+    }
+  }
+}
