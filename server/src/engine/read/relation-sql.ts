@@ -1,0 +1,186 @@
+// Builds the DuckDB SQL for an Iceberg table's rows at one snapshot: read_parquet over the live data
+// files with columns resolved by Parquet field id, identity-partition values and initial defaults for
+// columns a file lacks, and position and equality deletes applied as anti-joins. Pure: no I/O.
+import type { DataFile, NestedField, PartitionSpec, Schema } from '../../iceberg/spec';
+import { duckLiteral, duckTypeOf } from '../types';
+import { quoteIdent, quoteLiteral } from '../session';
+
+/** One data file to read with the delete files that apply to it (as scan planning pairs them). */
+export interface ReadTask {
+  file: DataFile;
+  positionDeletes: DataFile[];
+  equalityDeletes: DataFile[];
+}
+
+/** How one file reaches DuckDB: its local path, and for files written without field ids, its top-level column names. */
+export interface LocalFile {
+  localPath: string;
+  /** Set when the file has no Parquet field ids: it is read through the table's name mapping instead. */
+  columnNames?: string[];
+}
+
+export interface RelationInput {
+  /** The schema rows are projected to (the current one, or the snapshot's when time-travelling). */
+  schema: Schema;
+  partitionSpecs: PartitionSpec[];
+  tasks: ReadTask[];
+  /** Resolves a file path as recorded in a manifest to its local copy. */
+  fileFor(path: string): LocalFile;
+  /** Top-level names each field id was written under, from schema.name-mapping.default. */
+  mappedNames?: Map<number, string[]>;
+  /** Other spellings of a data file's path that position-delete files may record (e.g. before it moved). */
+  pathAliases?(path: string): string[];
+}
+
+// Iceberg's reserved field ids for position-delete files (file_path, pos).
+const POS_FILE_PATH_ID = 2147483546;
+const POS_POS_ID = 2147483545;
+
+const D = quoteIdent('__floe_data');
+
+/** The SELECT that yields the table's rows with the schema's top-level columns, in order. */
+export function relationSql(input: RelationInput): string {
+  const fields = input.schema.fields;
+  if (input.tasks.length === 0) {
+    return `SELECT ${fields.map((f) => `${duckLiteral(f.type, null)} AS ${quoteIdent(f.name)}`).join(', ')} WHERE false`;
+  }
+  const identitySources = identityPartitionSources(input.partitionSpecs, fields);
+  const groups = new Map<string, { defaults: Map<number, string>; tasks: ReadTask[]; byName: boolean }>();
+  for (const task of input.tasks) {
+    const defaults = partitionDefaults(task.file, identitySources);
+    const byName = input.fileFor(task.file['file-path']).columnNames !== undefined;
+    const key = JSON.stringify([
+      [...defaults],
+      byName,
+      task.equalityDeletes.map((d) => d['file-path']).sort(),
+      task.positionDeletes.length > 0,
+    ]);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { defaults, tasks: [], byName }));
+    group.tasks.push(task);
+  }
+  const parts = [...groups.values()].map((g) => groupSql(input, g.tasks, g.defaults, g.byName));
+  return parts.length === 1 ? parts[0] : parts.map((p) => `(${p})`).join('\nUNION ALL\n');
+}
+
+function groupSql(input: RelationInput, tasks: ReadTask[], defaults: Map<number, string>, byName: boolean): string {
+  const fields = input.schema.fields;
+  const positionDeletes = unique(tasks.flatMap((t) => t.positionDeletes));
+  const withRowIds = positionDeletes.length > 0;
+  const localPaths = tasks.map((t) => input.fileFor(t.file['file-path']).localPath);
+  const base = byName
+    ? nameMappedRead(input, tasks, defaults, withRowIds)
+    : fieldIdRead(fields, localPaths, defaults, withRowIds);
+  const columns = fields.map((f) => `${D}.${quoteIdent(f.name)}`).join(', ');
+  let sql = `SELECT ${columns} FROM ${base} AS ${D}`;
+  if (withRowIds) sql += `\n${positionDeleteJoin(input, tasks, positionDeletes)}`;
+  const equalityDeletes = unique(tasks[0].equalityDeletes);
+  if (equalityDeletes.length > 0) sql += `\nWHERE ${equalityDeleteFilters(input, equalityDeletes).join('\n  AND ')}`;
+  return sql;
+}
+
+/** read_parquet mapping columns by field id: renames, drops, promotions, defaults for absent columns. */
+function fieldIdRead(fields: NestedField[], localPaths: string[], defaults: Map<number, string>, withRowIds: boolean): string {
+  const entries = fields.map((f) => {
+    const fallback = defaults.get(f.id) ?? initialDefault(f);
+    // A MAP's values share one type, so every default travels as VARCHAR; read_parquet casts it to the column type.
+    return `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(duckTypeOf(f.type))}, default_value: CAST(${fallback} AS VARCHAR)}`;
+  });
+  const rowIds = withRowIds ? ', filename = true, file_row_number = true' : '';
+  return `read_parquet(${pathList(localPaths)}, schema = MAP {${entries.join(', ')}}${rowIds})`;
+}
+
+/** Files written without field ids: columns found by the names the name mapping lists for each field id. */
+function nameMappedRead(input: RelationInput, tasks: ReadTask[], defaults: Map<number, string>, withRowIds: boolean): string {
+  const files = tasks.map((t) => input.fileFor(t.file['file-path']));
+  const present = new Set(files.flatMap((f) => f.columnNames ?? []));
+  const select = input.schema.fields.map((f) => {
+    const names = (input.mappedNames?.get(f.id) ?? []).filter((n) => present.has(n));
+    const fallback = defaults.get(f.id) ?? initialDefault(f);
+    const source = names.length === 0 ? fallback : `COALESCE(${[...names.map(quoteIdent), ...(defaults.has(f.id) ? [fallback] : [])].join(', ')})`;
+    return `CAST(${source} AS ${duckTypeOf(f.type)}) AS ${quoteIdent(f.name)}`;
+  });
+  if (withRowIds) select.push('filename', 'file_row_number');
+  const rowIds = withRowIds ? ', filename = true, file_row_number = true' : '';
+  return `(SELECT ${select.join(', ')} FROM read_parquet(${pathList(files.map((f) => f.localPath))}, union_by_name = true${rowIds}))`;
+}
+
+/** Anti-join on (file, row position) with the position-delete files, whose file_path records the data file's URI. */
+function positionDeleteJoin(input: RelationInput, tasks: ReadTask[], deletes: DataFile[]): string {
+  const mapping: string[] = [];
+  for (const t of tasks) {
+    const local = input.fileFor(t.file['file-path']).localPath;
+    const spellings = new Set([t.file['file-path'], ...(input.pathAliases?.(t.file['file-path']) ?? [])]);
+    for (const s of spellings) mapping.push(`(${quoteLiteral(s)}, ${quoteLiteral(local)})`);
+  }
+  const deletePaths = deletes.map((d) => input.fileFor(d['file-path']).localPath);
+  const schema = `schema = MAP {${POS_FILE_PATH_ID}: {name: 'file_path', type: 'VARCHAR', default_value: NULL::VARCHAR}, ${POS_POS_ID}: {name: 'pos', type: 'BIGINT', default_value: NULL::VARCHAR}}`;
+  const P = quoteIdent('__floe_pos');
+  return `ANTI JOIN (SELECT "m"."local_path" AS "local_path", "p"."pos" AS "pos" FROM read_parquet(${pathList(deletePaths)}, ${schema}) AS "p"`
+    + ` JOIN (VALUES ${mapping.join(', ')}) AS "m"("recorded_path", "local_path") ON "p"."file_path" = "m"."recorded_path") AS ${P}`
+    + ` ON ${D}."filename" = ${P}."local_path" AND ${D}."file_row_number" = ${P}."pos"`;
+}
+
+/** One NOT EXISTS per set of equality field ids; NULL matches NULL, as the spec requires. */
+function equalityDeleteFilters(input: RelationInput, deletes: DataFile[]): string[] {
+  const bySet = new Map<string, DataFile[]>();
+  for (const d of deletes) {
+    const ids = [...(d['equality-ids'] ?? [])].sort((a, b) => a - b);
+    const key = ids.join(',');
+    bySet.set(key, [...(bySet.get(key) ?? []), d]);
+  }
+  const E = quoteIdent('__floe_eq');
+  return [...bySet.entries()].map(([key, files]) => {
+    const ids = key.split(',').filter(Boolean).map(Number);
+    const fields = ids.map((id) => {
+      const field = input.schema.fields.find((f) => f.id === id);
+      if (!field) throw new Error(`equality delete file ${files[0]['file-path']} uses field id ${id}, which is not a top-level column of the schema`);
+      return field;
+    });
+    const entries = fields.map((f) => `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(duckTypeOf(f.type))}, default_value: NULL::VARCHAR}`);
+    const read = `read_parquet(${pathList(files.map((f) => input.fileFor(f['file-path']).localPath))}, schema = MAP {${entries.join(', ')}})`;
+    const match = fields.map((f) => `${E}.${quoteIdent(f.name)} IS NOT DISTINCT FROM ${D}.${quoteIdent(f.name)}`).join(' AND ');
+    return `NOT EXISTS (SELECT 1 FROM ${read} AS ${E} WHERE ${match})`;
+  });
+}
+
+/** A field's initial-default as a literal; nested fields have no literal default, so NULL. */
+function initialDefault(f: NestedField): string {
+  const value = f['initial-default'];
+  if (value === undefined || value === null || typeof f.type !== 'string') return duckLiteral(f.type, null);
+  return duckLiteral(f.type, value);
+}
+
+interface IdentitySource { partitionName: string; field: NestedField }
+
+/** Top-level columns that some partition spec partitions by identity: a file may omit them, the manifest has their value. */
+function identityPartitionSources(specs: PartitionSpec[], fields: NestedField[]): IdentitySource[] {
+  const out: IdentitySource[] = [];
+  for (const spec of specs) {
+    for (const pf of spec.fields) {
+      if (pf.transform !== 'identity') continue;
+      const field = fields.find((f) => f.id === pf['source-id']);
+      if (field && !out.some((o) => o.partitionName === pf.name && o.field.id === field.id)) out.push({ partitionName: pf.name, field });
+    }
+  }
+  return out;
+}
+
+function partitionDefaults(file: DataFile, sources: IdentitySource[]): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const s of sources) {
+    if (!(s.partitionName in file.partition)) continue;
+    out.set(s.field.id, duckLiteral(s.field.type, file.partition[s.partitionName]));
+  }
+  return out;
+}
+
+function pathList(paths: string[]): string {
+  return `[${paths.map(quoteLiteral).join(', ')}]`;
+}
+
+function unique(files: DataFile[]): DataFile[] {
+  const seen = new Map<string, DataFile>();
+  for (const f of files) seen.set(f['file-path'], f);
+  return [...seen.values()];
+}
