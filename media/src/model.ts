@@ -61,7 +61,19 @@ interface Spec<T> {
   json: (v: T) => string;
 }
 
-function specFor(type: DataType): Spec<any> {
+/** The per-type parameters arrow's DataType subclasses carry. */
+interface TypeParams {
+  typeId: Type;
+  bitWidth: number;
+  precision: number;
+  scale: number;
+  unit: number;
+  timezone?: string | null;
+  byteWidth: number;
+}
+
+function specFor(arrowType: DataType): Spec<any> {
+  const type = arrowType as unknown as TypeParams;
   const quoted = (s: string): string => JSON.stringify(s);
   switch (type.typeId) {
     case Type.Int: {
@@ -130,7 +142,7 @@ function readBit(data: Data, i: number): boolean {
 function readBytes(data: Data, i: number): Uint8Array {
   const offsets = data.valueOffsets as Int32Array;
   if (!offsets) {
-    const width = (data.type as { byteWidth: number }).byteWidth;
+    const width = (data.type as unknown as TypeParams).byteWidth;
     return (data.values as Uint8Array).subarray(i * width, (i + 1) * width);
   }
   return (data.values as Uint8Array).subarray(Number(offsets[i]), Number(offsets[i + 1]));

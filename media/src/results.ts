@@ -1,0 +1,176 @@
+// The results webview: decodes the Arrow IPC result, shows the grid, a filter, exports and a footer,
+// or an error with the model's location. Every value reaches the DOM through textContent only.
+import type { FromWebviewMessage, PreviewResult, ResultLocation, ToWebviewMessage } from '../../server/src/protocol/results';
+import { modelFromIpc, type ResultModel } from './model';
+import { TextIndex, viewRows, type ViewState } from './view';
+import { toCsv, toJson } from './exporting';
+import { VirtualGrid } from './grid';
+
+interface VsCodeApi {
+  postMessage(message: FromWebviewMessage): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const post = (m: FromWebviewMessage): void => vscode.postMessage(m);
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function button(label: string, title: string, onClick: () => void): HTMLButtonElement {
+  const b = el('button', 'button', label);
+  b.type = 'button';
+  b.title = title;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+const numberFormat = new Intl.NumberFormat('en-US');
+
+function base64ToBytes(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+class ResultsView {
+  private readonly app = document.getElementById('app') ?? document.body.appendChild(el('div', 'app'));
+  private result?: PreviewResult;
+  private model?: ResultModel;
+  private index?: TextIndex;
+  private state: ViewState = { filter: '' };
+  private rows: Uint32Array = new Uint32Array();
+  private grid?: VirtualGrid;
+  private footer?: HTMLElement;
+  private notice?: HTMLElement;
+  private filterTimer: ReturnType<typeof setTimeout> | undefined;
+  private filterInput?: HTMLInputElement;
+
+  constructor() {
+    document.addEventListener('keydown', (e) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f' && this.filterInput?.isConnected) {
+        e.preventDefault();
+        this.filterInput.focus();
+      }
+    });
+  }
+
+  showLoading(title: string): void {
+    const box = el('div', 'state loading');
+    box.append(el('div', 'spinner'), el('span', 'message', `Running ${title}…`), button('Cancel', 'Cancel the query', () => post({ type: 'cancel' })));
+    this.app.replaceChildren(box);
+    this.grid = undefined;
+  }
+
+  showError(message: string, location?: ResultLocation, title?: string): void {
+    const box = el('div', 'state error');
+    box.setAttribute('role', 'alert');
+    if (title) box.append(el('div', 'error-title', title));
+    if (location) {
+      const where = `${location.file}:${location.line}${location.column ? ':' + location.column : ''}`;
+      const link = button(where, 'Open the model at this line', () => post({ type: 'reveal', location }));
+      link.classList.add('location');
+      box.append(link);
+    }
+    box.append(el('pre', 'error-message', message));
+    this.app.replaceChildren(box);
+    this.grid = undefined;
+  }
+
+  load(result: PreviewResult): void {
+    this.result = result;
+    try {
+      this.model = modelFromIpc(base64ToBytes(result.arrow));
+    } catch (e) {
+      return this.showError(`Could not read the result: ${e instanceof Error ? e.message : String(e)}`, undefined, result.title);
+    }
+    this.index = new TextIndex(this.model);
+    this.state = { filter: '' };
+    this.buildLayout(result);
+    this.refresh();
+  }
+
+  private buildLayout(result: PreviewResult): void {
+    const model = this.model!;
+    const toolbar = el('div', 'toolbar');
+    const title = el('span', 'title', result.title);
+    title.title = result.sql;
+    const filter = el('input', 'filter');
+    filter.type = 'search';
+    filter.placeholder = 'Filter rows';
+    filter.setAttribute('aria-label', 'Filter rows');
+    const scope = el('select', 'filter-scope');
+    scope.setAttribute('aria-label', 'Filter column');
+    scope.append(new Option('All columns', ''));
+    model.columns.forEach((c, i) => scope.append(new Option(c.name, String(i))));
+    const applyFilter = (): void => {
+      this.state = { ...this.state, filter: filter.value, filterColumn: scope.value === '' ? undefined : Number(scope.value) };
+      this.refresh();
+    };
+    filter.addEventListener('input', () => {
+      clearTimeout(this.filterTimer);
+      this.filterTimer = setTimeout(applyFilter, 120);
+    });
+    scope.addEventListener('change', applyFilter);
+    const actions = el('span', 'actions');
+    actions.append(
+      button('Copy CSV', 'Copy all shown rows as CSV', () => post({ type: 'copy', text: toCsv(model, this.rows) })),
+      button('CSV', 'Export shown rows to a CSV file', () => post({ type: 'export', format: 'csv', text: toCsv(model, this.rows) })),
+      button('JSON', 'Export shown rows to a JSON file', () => post({ type: 'export', format: 'json', text: toJson(model, this.rows) })),
+      button('Parquet', 'Export the full query result to a Parquet file', () => post({ type: 'export', format: 'parquet' })),
+    );
+    toolbar.append(title, filter, scope, actions);
+
+    this.grid = new VirtualGrid({
+      onSort: (column) => {
+        const s = this.state.sort;
+        const sort = s?.column !== column ? { column, descending: false } : s.descending ? undefined : { column, descending: true };
+        this.state = { ...this.state, sort };
+        this.refresh();
+      },
+      onCopy: (text) => post({ type: 'copy', text }),
+    });
+    this.footer = el('div', 'footer');
+    this.footer.setAttribute('role', 'status');
+    this.notice = el('span', 'notice');
+    this.filterInput = filter;
+    this.app.replaceChildren(toolbar, this.grid.root, this.footer);
+  }
+
+  private refresh(): void {
+    if (!this.model || !this.grid || !this.result) return;
+    this.rows = viewRows(this.model, this.state, this.index);
+    this.grid.setModel(this.model, this.rows, this.state.sort);
+    const r = this.result;
+    const parts = [
+      this.rows.length === this.model.rowCount
+        ? `${numberFormat.format(r.rowCount)} rows`
+        : `${numberFormat.format(this.rows.length)} of ${numberFormat.format(r.rowCount)} rows`,
+      `${numberFormat.format(r.elapsedMs)} ms`,
+    ];
+    if (r.truncated) parts.push(`truncated at ${numberFormat.format(r.rowCount)} rows`);
+    const text = el('span', 'summary' + (r.truncated ? ' truncated' : ''), parts.join(' · '));
+    this.footer!.replaceChildren(text, this.notice!);
+  }
+
+  showNotice(message: string): void {
+    if (this.notice) this.notice.textContent = message;
+  }
+}
+
+const view = new ResultsView();
+window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
+  const m = event.data;
+  switch (m?.type) {
+    case 'load': return view.load(m.result);
+    case 'loading': return view.showLoading(m.title);
+    case 'error': return view.showError(m.message, m.location, m.title);
+    case 'notice': return view.showNotice(m.message);
+  }
+});
+post({ type: 'ready' });
