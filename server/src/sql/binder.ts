@@ -1,0 +1,204 @@
+// Binds compiled model SQL in DuckDB against stand-ins of its upstreams: output columns and all the errors we can find.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { identifierOf, quoteIdent } from './lexer';
+import { CteDefinition, SqlOutline, outline } from './outline';
+import { SqlError, parseDuckDbError } from './errors';
+import { ColumnInfo, StandIns, UpstreamRelation, nameParts } from './standins';
+
+export type { ColumnInfo, UpstreamRelation } from './standins';
+export type { SqlError, SqlErrorKind } from './errors';
+
+export interface BindResult {
+  /** Output columns with DuckDB types; empty when the query does not bind or depends on an unknown schema. */
+  columns: ColumnInfo[];
+  /** Every error found: at least one per independent CTE and for the final SELECT. Offsets index `compiledSql`. */
+  errors: SqlError[];
+  /** Output columns of each statement-level CTE that bound (only computed when the whole query did not bind). */
+  ctes?: { name: string; columns: ColumnInfo[] }[];
+  /** Upstream columns whose types DuckDB rejected (stood in as VARCHAR). */
+  warnings: string[];
+}
+
+const states = new WeakMap<DuckDBConnection, StandIns>();
+
+/**
+ * Binds `compiledSql` on `conn` (a connection dedicated to binding: its default catalog is switched per bind) against
+ * empty stand-ins of `upstream`. Nothing is executed over data. Calls on one connection run one at a time.
+ */
+export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream: UpstreamRelation[]): Promise<BindResult> {
+  let s = states.get(conn);
+  if (!s) {
+    s = new StandIns(conn);
+    states.set(conn, s);
+  }
+  const standIns = s;
+  return standIns.exclusive(async () => {
+    const warnings = await standIns.activate(upstream);
+    const r = await bindNow(conn, compiledSql, upstream);
+    return { ...r, warnings };
+  });
+}
+
+type Prepared = { ok: true; columns: ColumnInfo[] } | { ok: false; error: SqlError };
+
+async function prepare(conn: DuckDBConnection, sql: string): Promise<Prepared> {
+  try {
+    const p = await conn.prepare(sql);
+    try {
+      const columns: ColumnInfo[] = [];
+      for (let i = 0; i < p.columnCount; i++) columns.push({ name: p.columnName(i), type: p.columnType(i).toString() });
+      return { ok: true, columns };
+    } finally {
+      p.destroySync();
+    }
+  } catch (e) {
+    return { ok: false, error: parseDuckDbError(e instanceof Error ? e.message : String(e), sql) };
+  }
+}
+
+async function bindNow(conn: DuckDBConnection, sql: string, upstream: UpstreamRelation[]): Promise<Omit<BindResult, 'warnings'>> {
+  const o = outline(sql);
+  if (o.statements.length === 0) return { columns: [], errors: [] };
+  const errors: SqlError[] = [];
+  let text = sql;
+  if (o.statements.length > 1) {
+    // a model is one query: report the extra statements and bind the first alone
+    errors.push({ kind: 'syntax', message: 'A model must be a single query; remove the extra statements (and the ";").', offset: o.tokens[o.statements[0].last + 1].start, length: 1 });
+    text = sql.slice(0, o.statements[0].end) + blank(sql.slice(o.statements[0].end));
+  }
+  const ctes = o.ctes.filter((c) => c.depth === 0 && c.statement === 0);
+  // relations with unknown schemas, and CTEs that read them: their binder errors would be guesses
+  const tainted = new Set(upstream.filter((u) => u.columns.length === 0).map((u) => lastPart(u.name)));
+  for (const c of ctes) if (intersects(refsOf(o, c.bodyOpen, c.end), tainted)) tainted.add(c.name);
+  const finalRefs = finalReferences(o, ctes);
+  const finalTainted = intersects(finalRefs, tainted);
+  const report = (e: SqlError, isTainted: boolean) => {
+    if (isTainted && e.kind !== 'syntax') return;
+    if (e.kind === 'catalog') suggestRelations(e, upstream, ctes);
+    if (!errors.some((x) => x.offset === e.offset && x.message === e.message)) errors.push(e);
+  };
+
+  const whole = await prepare(conn, text);
+  if (whole.ok) return { columns: finalTainted ? [] : whole.columns, errors };
+  if (ctes.length === 0) {
+    report(whole.error, finalTainted);
+    return { columns: [], errors };
+  }
+  // bind each CTE on its own, with the CTEs that failed before it blanked out, so later independent errors show too
+  const failed = new Set<string>();
+  const cteColumns: { name: string; columns: ColumnInfo[] }[] = [];
+  for (const c of ctes) {
+    if (intersects(refsOf(o, c.bodyOpen, c.end), failed)) {
+      failed.add(c.name);
+      continue;
+    }
+    const q = withBlanks(text, ctes, failed).slice(0, c.end) + `\nSELECT * FROM ${quoteIdent(c.displayName)}`;
+    const r = await prepare(conn, q);
+    if (r.ok) cteColumns.push({ name: c.displayName, columns: tainted.has(c.name) ? [] : r.columns });
+    else {
+      failed.add(c.name);
+      report(r.error, tainted.has(c.name));
+    }
+  }
+  if (!intersects(finalRefs, failed)) {
+    const r = await prepare(conn, withBlanks(text, ctes, failed));
+    if (!r.ok) report(r.error, finalTainted);
+  }
+  if (errors.length === 0) report(whole.error, finalTainted);
+  return { columns: [], errors, ctes: cteColumns };
+}
+
+/** `sql` with the definitions of the `failed` CTEs replaced by spaces (offsets and line breaks kept). */
+function withBlanks(sql: string, ctes: CteDefinition[], failed: Set<string>): string {
+  if (failed.size === 0) return sql;
+  let out = sql;
+  const kept = ctes.filter((c) => !failed.has(c.name));
+  for (let i = 0; i < ctes.length; i++) {
+    const c = ctes[i];
+    if (!failed.has(c.name)) continue;
+    let from = c.nameStart;
+    let to = c.end;
+    const comma = sql.indexOf(',', to);
+    const next = ctes[i + 1];
+    if (next && comma >= 0 && comma < next.nameStart) to = comma + 1;
+    else if (i > 0) {
+      // last of the list: drop the comma before it instead (it follows the previous CTE)
+      const prev = sql.lastIndexOf(',', c.nameStart);
+      if (prev >= ctes[i - 1].end) from = prev;
+    }
+    out = out.slice(0, from) + blank(out.slice(from, to)) + out.slice(to);
+  }
+  if (kept.length === 0) {
+    // no CTE left: the WITH [RECURSIVE] keyword must go too
+    const w = ctes[0].withStart;
+    const end = ctes[0].nameStart;
+    out = out.slice(0, w) + blank(out.slice(w, end)) + out.slice(end);
+  }
+  return out;
+}
+
+function blank(s: string): string {
+  return s.replace(/[^\r\n]/g, ' ');
+}
+
+/** Identifiers (lower case) used between two offsets: a cheap over-approximation of what a CTE body reads. */
+function refsOf(o: SqlOutline, from: number, to: number): Set<string> {
+  const out = new Set<string>();
+  for (const t of o.tokens) {
+    if (t.start < from) continue;
+    if (t.start >= to) break;
+    if (t.kind === 'word' || t.kind === 'quoted') out.add(identifierOf(t).toLowerCase());
+  }
+  return out;
+}
+
+function finalReferences(o: SqlOutline, ctes: CteDefinition[]): Set<string> {
+  const s = o.statements[0];
+  const out = new Set<string>();
+  let k = 0;
+  for (const t of o.tokens) {
+    if (t.start < s.start) continue;
+    if (t.start >= s.end) break;
+    while (k < ctes.length && ctes[k].end <= t.start) k++;
+    if (k < ctes.length && t.start >= ctes[k].nameStart) continue;
+    if (t.kind === 'word' || t.kind === 'quoted') out.add(identifierOf(t).toLowerCase());
+  }
+  return out;
+}
+
+function intersects(a: Set<string>, b: Set<string>): boolean {
+  for (const x of b) if (a.has(x)) return true;
+  return false;
+}
+
+function lastPart(name: string): string {
+  const p = nameParts(name);
+  return p[p.length - 1].toLowerCase();
+}
+
+/** Replaces DuckDB's suggestion of our internal stand-in catalogs by the closest upstream or CTE name. */
+function suggestRelations(e: SqlError, upstream: UpstreamRelation[], ctes: CteDefinition[]) {
+  const m = /Table with name (.+?) does not exist!/.exec(e.message);
+  e.message = e.message.replace(/\n?Did you mean "[^"\n]*"\?/g, '');
+  if (!m) return;
+  const missing = m[1].toLowerCase();
+  let best: string | undefined;
+  let bestScore = Infinity;
+  const names = [...upstream.map((u) => ({ label: u.name, key: lastPart(u.name) })), ...ctes.map((c) => ({ label: quoteIdent(c.displayName), key: c.name.toLowerCase() }))];
+  for (const n of names) {
+    const d = distance(missing, n.key);
+    if (d < bestScore) [bestScore, best] = [d, n.label];
+  }
+  if (best !== undefined && bestScore <= Math.max(2, Math.floor(missing.length / 3))) e.message += `\nDid you mean ${best}?`;
+}
+
+function distance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 8) return 99;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}

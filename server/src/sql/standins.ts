@@ -1,0 +1,175 @@
+// Stand-in relations for binding: empty tables with the upstream schemas, kept per set of upstreams so that
+// binds for different models never see each other's relations, and reused while schemas are unchanged.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { quoteIdent, tokenize } from './lexer';
+
+export interface ColumnInfo {
+  name: string;
+  /** DuckDB type, e.g. `DECIMAL(18,2)`. */
+  type: string;
+}
+
+export interface UpstreamRelation {
+  /** The relation name as it appears in the compiled SQL, possibly qualified: `"bronze"."customers"`. */
+  name: string;
+  /** Known columns; an empty list means the schema is unknown (binder errors that depend on it are not reported). */
+  columns: ColumnInfo[];
+}
+
+/** Column name given to stand-ins whose schema is unknown (DuckDB tables need one column). */
+export const UNKNOWN_COLUMN = '__floe_unknown_schema';
+
+const MAX_ENVIRONMENTS = 32;
+
+interface Environment {
+  catalog: string;
+  lastUsed: number;
+}
+
+/** Per-connection stand-in state; a connection is used by one bind at a time (see StandIns.exclusive). */
+export class StandIns {
+  private readonly envs = new Map<string, Environment>();
+  private counter = 0;
+  private clock = 0;
+  private current: string | undefined;
+  /** Three-part names live in catalogs named after their first part: table key → signature. */
+  private readonly global = new Map<string, string>();
+  private readonly globalCatalogs = new Set<string>();
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly conn: DuckDBConnection) {}
+
+  /** Runs `fn` after every earlier call has finished: USE and the stand-ins are connection state. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Makes exactly `upstream` resolvable on the connection (as the default catalog) and returns warnings for columns
+   * whose type DuckDB did not accept (they are typed VARCHAR instead).
+   */
+  async activate(upstream: UpstreamRelation[]): Promise<string[]> {
+    const parsed = upstream.map((u) => ({ parts: nameParts(u.name), columns: cleanColumns(u.columns) }));
+    const local = parsed.filter((p) => p.parts.length <= 2);
+    const warnings: string[] = [];
+    await this.syncGlobal(parsed.filter((p) => p.parts.length === 3), warnings);
+    const key = JSON.stringify(local.map((p) => [p.parts.map((s) => s.toLowerCase()), p.columns]).sort());
+    let env = this.envs.get(key);
+    if (!env) {
+      env = { catalog: `floe_bind_${++this.counter}`, lastUsed: 0 };
+      await this.create(env.catalog, local, warnings);
+      this.envs.set(key, env);
+      await this.evict();
+    }
+    env.lastUsed = ++this.clock;
+    if (this.current !== env.catalog) {
+      await this.conn.run(`USE ${quoteIdent(env.catalog)}`);
+      this.current = env.catalog;
+    }
+    return warnings;
+  }
+
+  private async create(catalog: string, rels: { parts: string[]; columns: ColumnInfo[] }[], warnings: string[]) {
+    const c = quoteIdent(catalog);
+    await this.conn.run(`ATTACH ':memory:' AS ${c}`);
+    const schemas = new Set(rels.filter((r) => r.parts.length === 2).map((r) => r.parts[0].toLowerCase()));
+    for (const r of rels) {
+      if (r.parts.length === 2 && schemas.delete(r.parts[0].toLowerCase())) {
+        await this.conn.run(`CREATE SCHEMA IF NOT EXISTS ${c}.${quoteIdent(r.parts[0])}`);
+      }
+      const table = r.parts.length === 2 ? `${c}.${quoteIdent(r.parts[0])}.${quoteIdent(r.parts[1])}` : `${c}.main.${quoteIdent(r.parts[0])}`;
+      await this.createTable(table, r.columns, r.parts.join('.'), warnings);
+    }
+  }
+
+  private async createTable(table: string, columns: ColumnInfo[], label: string, warnings: string[]) {
+    const ddl = (cols: ColumnInfo[]) =>
+      `CREATE OR REPLACE TABLE ${table} (${cols.map((col) => `${quoteIdent(col.name)} ${col.type}`).join(', ')})`;
+    try {
+      await this.conn.run(ddl(columns));
+    } catch {
+      // find the columns whose type DuckDB rejects, and stand them in as VARCHAR
+      const fixed: ColumnInfo[] = [];
+      for (const col of columns) {
+        try {
+          const p = await this.conn.prepare(`SELECT NULL::${col.type}`);
+          p.destroySync();
+          fixed.push(col);
+        } catch {
+          warnings.push(`Column "${col.name}" of ${label} has a type DuckDB does not know: ${col.type}.`);
+          fixed.push({ name: col.name, type: 'VARCHAR' });
+        }
+      }
+      await this.conn.run(ddl(fixed));
+    }
+  }
+
+  private async evict() {
+    if (this.envs.size <= MAX_ENVIRONMENTS) return;
+    let oldestKey: string | undefined;
+    let oldest = Infinity;
+    for (const [k, e] of this.envs) if (e.lastUsed < oldest && e.catalog !== this.current) [oldest, oldestKey] = [e.lastUsed, k];
+    if (oldestKey === undefined) return;
+    const e = this.envs.get(oldestKey)!;
+    this.envs.delete(oldestKey);
+    await this.conn.run(`DETACH ${quoteIdent(e.catalog)}`);
+  }
+
+  /** Three-part names: the catalogs hold exactly this bind's tables (dropped and created by difference). */
+  private async syncGlobal(rels: { parts: string[]; columns: ColumnInfo[] }[], warnings: string[]) {
+    if (rels.length === 0 && this.global.size === 0) return;
+    const wanted = new Map<string, { parts: string[]; columns: ColumnInfo[]; sig: string }>();
+    for (const r of rels) {
+      const k = JSON.stringify(r.parts.map((p) => p.toLowerCase()));
+      wanted.set(k, { ...r, sig: JSON.stringify(r.columns) });
+    }
+    for (const [k, sig] of this.global) {
+      const w = wanted.get(k);
+      if (w && w.sig === sig) continue;
+      const parts = JSON.parse(k) as string[];
+      await this.conn.run(`DROP TABLE IF EXISTS ${parts.map(quoteIdent).join('.')}`);
+      this.global.delete(k);
+    }
+    for (const [k, w] of wanted) {
+      if (this.global.has(k)) continue;
+      const [catalog, schema] = w.parts;
+      if (!this.globalCatalogs.has(catalog.toLowerCase())) {
+        await this.conn.run(`ATTACH IF NOT EXISTS ':memory:' AS ${quoteIdent(catalog)}`);
+        this.globalCatalogs.add(catalog.toLowerCase());
+      }
+      await this.conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(catalog)}.${quoteIdent(schema)}`);
+      await this.createTable(w.parts.map(quoteIdent).join('.'), w.columns, w.parts.join('.'), warnings);
+      this.global.set(k, w.sig);
+    }
+  }
+}
+
+/** Parts of a relation name as written in SQL: `"bronze".customers` → ['bronze', 'customers']. */
+export function nameParts(name: string): string[] {
+  const toks = tokenize(name);
+  const parts: string[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const expectPart = parts.length === 0 || (toks[i - 1].kind === 'punct' && toks[i - 1].text === '.');
+    if ((t.kind === 'word' || t.kind === 'quoted') && expectPart) parts.push(t.text);
+    else if (!(t.kind === 'punct' && t.text === '.' && i > 0 && i < toks.length - 1)) return [name];
+  }
+  return parts.length >= 1 && parts.length <= 3 ? parts : [name];
+}
+
+function cleanColumns(columns: ColumnInfo[]): ColumnInfo[] {
+  if (columns.length === 0) return [{ name: UNKNOWN_COLUMN, type: 'INTEGER' }];
+  const seen = new Set<string>();
+  const out: ColumnInfo[] = [];
+  for (const c of columns) {
+    const k = c.name.toLowerCase();
+    if (seen.has(k)) continue;
+    seen.add(k);
+    // a type is spliced into DDL: keep only type-shaped text, never statement separators or comments
+    const type = /^[A-Za-z0-9_ (),."'[\]]+$/.test(c.type) && !c.type.includes('--') ? c.type : 'VARCHAR';
+    out.push({ name: c.name, type });
+  }
+  return out;
+}
