@@ -1,0 +1,125 @@
+// Compiles one model: renders its Jinja with the project's dbt context and reports the upstream
+// relations the SQL reads, so the binder and the preview can stand them in.
+import { DbtJinjaEnvironment, splitKeywords, CompilerError, type RenderHooks } from '../jinja/environment';
+import { renderTemplate, type RenderProblem } from '../jinja/render';
+import type { SourceMap } from '../jinja/sourceMap';
+import type { Literal } from '../jinja/calls';
+import { mergeConfigs, type ModelConfig } from './config';
+import { modelName, type DbtProject, type ModelNode } from './project';
+import type { SourceTable } from './schemaYaml';
+import type { Column } from './types';
+
+export interface UpstreamRelation {
+  kind: 'model' | 'seed' | 'snapshot' | 'source';
+  /** Model name, or `source.table` for sources. */
+  name: string;
+  /** The relation text as it appears in the compiled SQL, e.g. "stg_orders" or "bronze"."orders". */
+  relation: string;
+  /** Known columns, when the project knows them (YAML, CSV, cache or an earlier bind). */
+  columns?: Column[];
+  /** For sources: the Iceberg table identifier (namespace.table). */
+  icebergTable?: string;
+  /** For models: the file that defines it. */
+  file?: string;
+}
+
+export interface CompiledModel {
+  sql: string;
+  map: SourceMap;
+  problem?: RenderProblem;
+  /** Effective config, including values only known after rendering. */
+  config: ModelConfig;
+  upstream: UpstreamRelation[];
+}
+
+export interface CompileOptions {
+  /** How relations are written in the SQL; the default quotes the model name, and source.table. */
+  relationName?: (target: { kind: UpstreamRelation['kind']; name: string; source?: string; table?: string }) => string;
+}
+
+const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+export function defaultRelationName(target: { kind: UpstreamRelation['kind']; name: string; source?: string; table?: string }): string {
+  return target.kind === 'source' ? `${quote(target.source!)}.${quote(target.table!)}` : quote(target.name);
+}
+
+const environments = new WeakMap<DbtProject, { version: number; env: DbtJinjaEnvironment }>();
+
+function environmentOf(project: DbtProject): DbtJinjaEnvironment {
+  const cached = environments.get(project);
+  if (cached && cached.version === project.macroVersion) return cached.env;
+  const { files, names } = project.macroFiles();
+  const env = new DbtJinjaEnvironment(files, names);
+  environments.set(project, { version: project.macroVersion, env });
+  return env;
+}
+
+function relationObject(text: string, fields: Record<string, unknown>): Record<string, unknown> {
+  return { ...fields, toString: () => text, render: () => text };
+}
+
+/** Compiles the model file (optionally with unsaved text). Never throws: problems are returned as data. */
+export function compileModel(project: DbtProject, file: string, options: CompileOptions = {}): CompiledModel {
+  const entry = project.entry(file);
+  const analysis = entry?.analysis;
+  if (!entry || !analysis) throw new CompilerError(`${file} is not a model file of the project at ${project.root}`);
+  const name = project.nodeOfFile(file)?.name ?? modelName(file);
+  const relationName = options.relationName ?? defaultRelationName;
+  const upstream = new Map<string, UpstreamRelation>();
+  const rendered: ModelConfig = {};
+  const target = project.target;
+  const node: ModelNode | undefined = project.nodeOfFile(file);
+  const staticConfig = node ? project.configOf(node) : analysis.config;
+  const thisName = relationName({ kind: 'model', name });
+  const hooks: RenderHooks = {
+    ref(args) {
+      const { positional, named } = splitKeywords(args);
+      const refName = String(positional[positional.length - 1] ?? '');
+      const pkg = positional.length > 1 ? String(positional[0]) : undefined;
+      const resolved = project.resolveRef({ name: refName, packageName: pkg });
+      if (!resolved) throw new CompilerError(`Model '${refName}' not found (referenced by ${name})`);
+      const rel = relationName({ kind: resolved.kind, name: resolved.name });
+      upstream.set(`${resolved.kind}:${resolved.name}`, { kind: resolved.kind, name: resolved.name, relation: rel, columns: project.columnsOfNode(resolved), file: resolved.file });
+      void named;
+      return relationObject(rel, { name: resolved.name, identifier: resolved.name, schema: target.schema, database: target.database });
+    },
+    source(args) {
+      const { positional } = splitKeywords(args);
+      const [s, t] = positional.map(String);
+      const table: SourceTable | undefined = project.resolveSource({ source: s, table: t });
+      if (!table) throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name})`);
+      const rel = relationName({ kind: 'source', name: `${s}.${t}`, source: s, table: t });
+      upstream.set(`source:${s}.${t}`, { kind: 'source', name: `${s}.${t}`, relation: rel, columns: project.columnsOfSource(table), icebergTable: table.icebergTable });
+      return relationObject(rel, { name: t, identifier: t, schema: s, database: target.database });
+    },
+    config(args) {
+      const { named } = splitKeywords(args);
+      Object.assign(rendered, named);
+      return '';
+    },
+    var(args) {
+      const { positional } = splitKeywords(args);
+      const key = String(positional[0]);
+      const vars = project.vars();
+      if (key in vars) return vars[key];
+      if (positional.length > 1) return positional[1];
+      throw new CompilerError(`Required var '${key}' not found in dbt_project.yml vars (used by ${name})`);
+    },
+    this: relationObject(thisName, { name, identifier: name, schema: target.schema, database: target.database }),
+    target: { ...target, profile_name: target.profile },
+    extra: { project_name: project.name, model: { name, config: staticConfig } },
+  };
+  const env = environmentOf(project);
+  const result = renderTemplate(env, analysis.text, analysis.scan, hooks);
+  const config = mergeConfigs(staticConfig, rendered as Record<string, Literal>);
+  // The seed writes location='s3://.../{{ this.name }}': render Jinja inside string config values too.
+  for (const [key, value] of Object.entries(config)) {
+    if (typeof value !== 'string' || !value.includes('{{')) continue;
+    try {
+      config[key] = env.renderString(value, hooks);
+    } catch {
+      // Left as written; the render problem (if any) is reported on the template itself.
+    }
+  }
+  return { sql: result.sql, map: result.map, problem: result.problem, config, upstream: [...upstream.values()] };
+}

@@ -1,0 +1,58 @@
+// dbt_project.yml: name, profile, the paths, vars, and the folder config tree under `models:`.
+import { parseYaml, field, toJs, entries, text } from './yamlNodes';
+import { checkConfigEntry } from './config';
+import type { ProjectDiagnostic } from './types';
+
+export interface DbtProjectFile {
+  name: string;
+  profile?: string;
+  modelPaths: string[];
+  seedPaths: string[];
+  macroPaths: string[];
+  snapshotPaths: string[];
+  testPaths: string[];
+  analysisPaths: string[];
+  packagesPath: string;
+  vars: Record<string, unknown>;
+  /** The raw `models:` tree, read by folderConfig(). */
+  modelsConfig: unknown;
+  problems: ProjectDiagnostic[];
+}
+
+function paths(node: unknown, fallback: string[]): string[] {
+  const v = toJs(node);
+  return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : fallback;
+}
+
+export function parseDbtProjectFile(file: string, source: string, fallbackName: string): DbtProjectFile {
+  const { doc, problems } = parseYaml(source);
+  const root = doc.contents;
+  const out: DbtProjectFile = {
+    name: text(field(root, 'name')) ?? fallbackName,
+    profile: text(field(root, 'profile')),
+    modelPaths: paths(field(root, 'model-paths') ?? field(root, 'source-paths'), ['models']),
+    seedPaths: paths(field(root, 'seed-paths') ?? field(root, 'data-paths'), ['seeds']),
+    macroPaths: paths(field(root, 'macro-paths'), ['macros']),
+    snapshotPaths: paths(field(root, 'snapshot-paths'), ['snapshots']),
+    testPaths: paths(field(root, 'test-paths'), ['tests']),
+    analysisPaths: paths(field(root, 'analysis-paths'), ['analyses']),
+    packagesPath: text(field(root, 'packages-install-path')) ?? 'dbt_packages',
+    vars: (toJs(field(root, 'vars')) as Record<string, unknown>) ?? {},
+    modelsConfig: toJs(field(root, 'models')),
+    problems: problems.map((p) => ({ file, ...p, severity: 'error' as const, code: 'yaml-syntax' })),
+  };
+  checkConfigTree(file, field(root, 'models'), out.problems);
+  return out;
+}
+
+/** Validates every `+key` in the folder config tree. */
+function checkConfigTree(file: string, node: unknown, problems: ProjectDiagnostic[]): void {
+  for (const e of entries(node)) {
+    if (e.key.startsWith('+')) {
+      const problem = checkConfigEntry(e.key.slice(1), toJs(e.value) as never, true);
+      if (problem) problems.push({ file, start: e.keyStart, end: e.keyEnd, ...problem });
+    } else {
+      checkConfigTree(file, e.value, problems);
+    }
+  }
+}

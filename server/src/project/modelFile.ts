@@ -1,0 +1,142 @@
+// One model-like file (model, snapshot, test, analysis) read statically: its blocks, refs, sources,
+// config(), macro calls and vars, with offsets. Pure and per text, so an edit re-reads only that file.
+import { scanTemplate, type ScannedTemplate, type JinjaProblem } from '../jinja/scanner';
+import { findCalls, templateBindings, type JinjaCall, type Literal, type TemplateBindings } from '../jinja/calls';
+
+export interface RefUse {
+  name: string;
+  packageName?: string;
+  version?: string;
+  /** Offsets of the model-name string literal (quotes included). */
+  start: number;
+  end: number;
+  callStart: number;
+  callEnd: number;
+}
+
+export interface SourceUse {
+  source: string;
+  table: string;
+  sourceStart: number;
+  sourceEnd: number;
+  tableStart: number;
+  tableEnd: number;
+  callStart: number;
+  callEnd: number;
+}
+
+export interface MacroUse {
+  name: string;
+  namespace?: string;
+  start: number;
+  end: number;
+}
+
+export interface VarUse {
+  name: string;
+  hasDefault: boolean;
+  start: number;
+  end: number;
+}
+
+export interface ConfigArgument {
+  key: string;
+  value?: Literal;
+  isLiteral: boolean;
+  keyStart: number;
+  keyEnd: number;
+  valueStart: number;
+  valueEnd: number;
+}
+
+export interface ConfigUse {
+  args: ConfigArgument[];
+  callStart: number;
+  callEnd: number;
+}
+
+export interface ModelFileAnalysis {
+  text: string;
+  scan: ScannedTemplate;
+  calls: JinjaCall[];
+  bindings: TemplateBindings;
+  refs: RefUse[];
+  sources: SourceUse[];
+  macroCalls: MacroUse[];
+  vars: VarUse[];
+  configs: ConfigUse[];
+  /** The literal config from every config() call, merged in order. */
+  config: Record<string, Literal>;
+  /** For snapshot files: {% snapshot name %}. */
+  snapshotNames: Array<{ name: string; start: number; end: number }>;
+  problems: JinjaProblem[];
+}
+
+/** Names dbt (and Jinja) provide; calls to them are never unknown macros. */
+export const BUILTIN_CALLABLES = new Set([
+  'ref', 'source', 'config', 'var', 'env_var', 'is_incremental', 'return', 'log', 'print', 'run_query', 'statement', 'load_result',
+  'caller', 'range', 'dict', 'list', 'zip', 'tojson', 'fromjson', 'toyaml', 'fromyaml', 'cycler', 'joiner', 'lipsum', 'namespace',
+  'super', 'loop', 'varargs', 'kwargs', 'set', 'local_md5', 'set_strict', 'exceptions', 'adapter', 'modules', 'api', 'graph',
+  'model', 'this', 'target', 'builtins', 'doc', 'selected_resources', 'write', 'render', 'try_or_compiler_error', 'diff_of_two_dicts',
+  'zip_strict', 'debug', 'context', 'store_result', 'store_raw_result', 'invocation_args_dict', 'dbt_version', 'project_name',
+  'print', 'flags', 'sql', 'config_get', 'metric', 'source_column', 'submit_python_job', 'string', 'bool', 'int', 'float', 'str',
+]);
+
+function literalString(v: Literal | undefined): string | undefined {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+export function analyzeModelFile(text: string): ModelFileAnalysis {
+  const scan = scanTemplate(text);
+  const calls = findCalls(text, scan);
+  const bindings = templateBindings(text, scan);
+  const a: ModelFileAnalysis = { text, scan, calls, bindings, refs: [], sources: [], macroCalls: [], vars: [], configs: [], config: {}, snapshotNames: [], problems: [...scan.problems] };
+  for (const call of calls) {
+    const positional = call.args.filter((x) => !x.keyword);
+    if (call.namespace) {
+      a.macroCalls.push({ name: call.name.slice(call.namespace.length + 1), namespace: call.namespace, start: call.nameStart, end: call.nameEnd });
+      continue;
+    }
+    switch (call.name) {
+      case 'ref': {
+        const version = call.args.find((x) => x.keyword === 'version' || x.keyword === 'v');
+        const nameArg = positional[positional.length - 1];
+        const name = literalString(nameArg?.value);
+        if (!nameArg || name === undefined) break;
+        const pkg = positional.length >= 2 ? literalString(positional[0].value) : undefined;
+        a.refs.push({ name, packageName: pkg, version: literalString(version?.value), start: nameArg.valueStart, end: nameArg.valueEnd, callStart: call.nameStart, callEnd: call.end });
+        break;
+      }
+      case 'source': {
+        const [s, t] = positional;
+        const source = literalString(s?.value);
+        const table = literalString(t?.value);
+        if (!s || !t || source === undefined || table === undefined) break;
+        a.sources.push({ source, table, sourceStart: s.valueStart, sourceEnd: s.valueEnd, tableStart: t.valueStart, tableEnd: t.valueEnd, callStart: call.nameStart, callEnd: call.end });
+        break;
+      }
+      case 'config': {
+        const args = call.args.filter((x) => x.keyword).map((x) => ({ key: x.keyword!, value: x.value, isLiteral: x.isLiteral, keyStart: x.keywordStart!, keyEnd: x.keywordStart! + x.keyword!.length, valueStart: x.valueStart, valueEnd: x.valueEnd }));
+        a.configs.push({ args, callStart: call.nameStart, callEnd: call.end });
+        for (const arg of args) if (arg.isLiteral) a.config[arg.key] = arg.value!;
+        break;
+      }
+      case 'var': {
+        const name = literalString(positional[0]?.value);
+        if (name !== undefined) a.vars.push({ name, hasDefault: positional.length > 1, start: positional[0].valueStart, end: positional[0].valueEnd });
+        break;
+      }
+      default:
+        if (!BUILTIN_CALLABLES.has(call.name) && !bindings.names.has(call.name)) a.macroCalls.push({ name: call.name, start: call.nameStart, end: call.nameEnd });
+    }
+  }
+  for (const block of scan.blocks) {
+    if (block.tag !== 'snapshot') continue;
+    const m = /^\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(block.contentStart, block.contentEnd));
+    if (m) {
+      const start = block.contentStart + m[0].length - m[1].length;
+      a.snapshotNames.push({ name: m[1], start, end: start + m[1].length });
+    }
+  }
+  return a;
+}

@@ -1,0 +1,71 @@
+// profiles.yml: targets, env_var() in values, and the seed's Polaris plugin block.
+import { parseYaml, toJs } from './yamlNodes';
+import type { ProjectDiagnostic } from './types';
+
+/** The plugin block's catalog settings (profiles.yml: plugins: - module: ... config: {...}). */
+export interface CatalogSettings {
+  module: string;
+  catalogUri?: string;
+  warehouse?: string;
+  s3Endpoint?: string;
+  s3Region?: string;
+  s3AccessKeyId?: string;
+  s3SecretAccessKey?: string;
+}
+
+export interface Target {
+  profile: string;
+  name: string;
+  type: string;
+  schema: string;
+  database: string;
+  path?: string;
+  threads: number;
+  catalog?: CatalogSettings;
+}
+
+export interface Profiles {
+  problems: ProjectDiagnostic[];
+  /** profile name → { default target, outputs } */
+  profiles: Record<string, { target?: string; outputs: Record<string, Record<string, unknown>> }>;
+}
+
+export function parseProfiles(file: string, source: string): Profiles {
+  const { doc, problems } = parseYaml(source);
+  const raw = (toJs(doc.contents) ?? {}) as Record<string, any>;
+  const profiles: Profiles['profiles'] = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (!value || typeof value !== 'object' || name === 'config') continue;
+    profiles[name] = { target: value.target ? String(value.target) : undefined, outputs: (value.outputs ?? {}) as Record<string, Record<string, unknown>> };
+  }
+  return { profiles, problems: problems.map((p) => ({ file, ...p, severity: 'error' as const, code: 'yaml-syntax' })) };
+}
+
+/** Resolves {{ env_var('NAME', 'default') }} inside a profile value, as dbt does before using it. */
+export function resolveEnvVars(value: string, env: NodeJS.ProcessEnv = process.env): string {
+  return value.replace(/\{\{\s*env_var\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]*)\3\s*)?\)\s*\}\}/g, (_m, _q, name: string, _q2, dflt?: string) => env[name] ?? dflt ?? '');
+}
+
+export function resolveTarget(profiles: Profiles | undefined, profileName: string | undefined, targetName?: string): Target {
+  const profile = profileName ? profiles?.profiles[profileName] : undefined;
+  const name = targetName ?? (profile?.target ? resolveEnvVars(profile.target) : 'dev');
+  const output = profile?.outputs[name] ?? {};
+  const str = (v: unknown) => (v === undefined || v === null ? undefined : resolveEnvVars(String(v)));
+  const plugins = Array.isArray(output.plugins) ? (output.plugins as Array<Record<string, any>>) : [];
+  const plugin = plugins.find((p) => p?.config && (p.config.catalog_uri || p.config.warehouse)) ?? plugins[0];
+  const cfg = (plugin?.config ?? {}) as Record<string, unknown>;
+  return {
+    profile: profileName ?? 'default',
+    name,
+    type: str(output.type) ?? 'duckdb',
+    schema: str(output.schema) ?? 'main',
+    database: str(output.database) ?? 'memory',
+    path: str(output.path),
+    threads: Number(output.threads ?? 1),
+    catalog: plugin ? {
+      module: String(plugin.module ?? ''),
+      catalogUri: str(cfg.catalog_uri), warehouse: str(cfg.warehouse), s3Endpoint: str(cfg.s3_endpoint), s3Region: str(cfg.s3_region),
+      s3AccessKeyId: str(cfg.s3_access_key_id), s3SecretAccessKey: str(cfg.s3_secret_access_key),
+    } : undefined,
+  };
+}

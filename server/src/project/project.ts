@@ -1,0 +1,477 @@
+// The project model: one dbt project (plus its installed packages) indexed from disk, updated file by
+// file. A file that fails to parse degrades only itself: its problems are kept as data on its entry.
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { parseDbtProjectFile, type DbtProjectFile } from './dbtProjectFile';
+import { parseProfiles, resolveTarget, type Profiles, type Target } from './profiles';
+import { parseSchemaFile, type SchemaFile, type SourceTable, type SourceDefinition, type ModelDoc } from './schemaYaml';
+import { analyzeModelFile, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
+import { seedColumns } from './seeds';
+import { Dag } from './dag';
+import { folderConfig, mergeConfigs, type ModelConfig } from './config';
+import { SchemaCache } from './schemaProvider';
+import { scanTemplate } from '../jinja/scanner';
+import { templateBindings } from '../jinja/calls';
+import type { MacroFile } from '../jinja/environment';
+import type { Column, ProjectDiagnostic } from './types';
+
+export type FileKind = 'model' | 'snapshot' | 'test' | 'analysis' | 'macro' | 'yaml' | 'seed' | 'dbt_project' | 'profiles';
+
+export interface MacroDefinition {
+  name: string;
+  file: string;
+  packageName: string;
+  params: string[];
+  start: number;
+  end: number;
+}
+
+export interface FileEntry {
+  file: string;
+  kind: FileKind;
+  packageName: string;
+  text: string;
+  /** Folders between the model path and the file, for dbt_project.yml folder configs. */
+  folders: string[];
+  analysis?: ModelFileAnalysis;
+  schema?: SchemaFile;
+  macros?: MacroDefinition[];
+  seedColumns?: Column[];
+  problems: ProjectDiagnostic[];
+}
+
+export interface ModelNode {
+  name: string;
+  kind: 'model' | 'snapshot' | 'seed';
+  file: string;
+  packageName: string;
+  /** For snapshots, where the name is declared. */
+  nameStart: number;
+  nameEnd: number;
+}
+
+interface PackageInfo {
+  name: string;
+  root: string;
+  settings: DbtProjectFile;
+  isRoot: boolean;
+}
+
+interface Derived {
+  models: Map<string, ModelNode[]>;
+  sources: Map<string, SourceDefinition[]>;
+  macros: Map<string, MacroDefinition[]>;
+  docs: Map<string, ModelDoc>;
+  dag: Dag;
+  cycles: Map<string, string[]>;
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'target', 'logs', '.floe', '.venv', '__pycache__']);
+
+export class DbtProject {
+  readonly files = new Map<string, FileEntry>();
+  readonly packages: PackageInfo[] = [];
+  profiles: Profiles | undefined;
+  profilesFile: string | undefined;
+  target!: Target;
+  readonly schemaCache: SchemaCache;
+  /** Columns learned by binding compiled SQL (model name → columns); filled by the background binder. */
+  readonly boundColumns = new Map<string, Column[]>();
+  /** Bumped on every change; caches key on it. */
+  version = 0;
+  /** Bumped when macros may have changed (the renderer's environment keys on it). */
+  macroVersion = 0;
+  private derived: Derived | undefined;
+
+  constructor(readonly root: string, private readonly env: NodeJS.ProcessEnv = process.env) {
+    this.schemaCache = new SchemaCache(root);
+  }
+
+  get settings(): DbtProjectFile {
+    return this.packages[0].settings;
+  }
+
+  get name(): string {
+    return this.settings.name;
+  }
+
+  /** Reads the whole project from disk. */
+  static load(root: string, env: NodeJS.ProcessEnv = process.env): DbtProject {
+    const project = new DbtProject(path.resolve(root), env);
+    project.reload();
+    return project;
+  }
+
+  reload(): void {
+    this.files.clear();
+    this.packages.length = 0;
+    this.derived = undefined;
+    this.version++;
+    this.macroVersion++;
+    const projectFile = path.join(this.root, 'dbt_project.yml');
+    const settings = this.readPackage(this.root, true);
+    this.loadProfiles();
+    const packagesDir = path.join(this.root, settings.packagesPath);
+    if (existsSync(packagesDir)) {
+      for (const dir of safeReaddir(packagesDir)) {
+        const pkgRoot = path.join(packagesDir, dir);
+        if (existsSync(path.join(pkgRoot, 'dbt_project.yml'))) this.readPackage(pkgRoot, false);
+      }
+    }
+    void projectFile;
+  }
+
+  private readPackage(root: string, isRoot: boolean): DbtProjectFile {
+    const projectFile = path.join(root, 'dbt_project.yml');
+    const text = readText(projectFile) ?? '';
+    const settings = parseDbtProjectFile(projectFile, text, path.basename(root));
+    const pkg: PackageInfo = { name: settings.name, root, settings, isRoot };
+    this.packages.push(pkg);
+    this.files.set(projectFile, { file: projectFile, kind: 'dbt_project', packageName: pkg.name, text, folders: [], problems: settings.problems });
+    const walkKind = (dirs: string[], kind: FileKind) => {
+      for (const d of dirs) walk(path.join(root, d), (file, folders) => this.addFromDisk(file, kind, pkg, folders));
+    };
+    walkKind(settings.modelPaths, 'model');
+    walkKind(settings.snapshotPaths, 'snapshot');
+    walkKind(settings.macroPaths, 'macro');
+    walkKind(settings.seedPaths, 'seed');
+    if (isRoot) {
+      walkKind(settings.testPaths, 'test');
+      walkKind(settings.analysisPaths, 'analysis');
+    }
+    return settings;
+  }
+
+  private loadProfiles(): void {
+    const candidates = [this.env.DBT_PROFILES_DIR, this.root, path.join(os.homedir(), '.dbt')].filter((d): d is string => !!d);
+    for (const dir of candidates) {
+      const file = path.join(dir, 'profiles.yml');
+      const text = readText(file);
+      if (text === undefined) continue;
+      this.profilesFile = file;
+      this.profiles = parseProfiles(file, text);
+      this.files.set(file, { file, kind: 'profiles', packageName: this.name, text, folders: [], problems: this.profiles.problems });
+      break;
+    }
+    this.target = resolveTarget(this.profiles, this.settings.profile, this.env.DBT_TARGET);
+  }
+
+  private addFromDisk(file: string, dirKind: FileKind, pkg: PackageInfo, folders: string[]): void {
+    const kind = classify(file, dirKind);
+    if (!kind) return;
+    const text = readText(file);
+    if (text === undefined) return;
+    this.files.set(file, makeEntry(file, kind, pkg.name, text, folders));
+  }
+
+  /** Whether a file (by absolute path) belongs to this project's tree. */
+  contains(file: string): boolean {
+    const rel = path.relative(this.root, file);
+    return !rel.startsWith('..') && !path.isAbsolute(rel);
+  }
+
+  /**
+   * Updates one file from new text (or removes it when text is undefined). Returns true when the change
+   * can affect other files' diagnostics (names, refs, sources, macros, configs changed).
+   */
+  updateFile(file: string, text: string | undefined): boolean {
+    const abs = path.resolve(file);
+    const before = this.files.get(abs);
+    if (text === undefined) {
+      if (!before) return false;
+      this.files.delete(abs);
+      if (before.kind === 'macro') this.macroVersion++;
+      this.touch();
+      return true;
+    }
+    if (before && before.text === text) return false;
+    if (path.basename(abs) === 'dbt_project.yml' || abs === this.profilesFile || path.basename(abs) === 'profiles.yml') {
+      this.reload();
+      return true;
+    }
+    const placed = before ? { kind: before.kind, pkg: before.packageName, folders: before.folders } : this.place(abs);
+    if (!placed) return false;
+    const entry = makeEntry(abs, placed.kind, placed.pkg, text, placed.folders);
+    this.files.set(abs, entry);
+    if (entry.kind === 'macro') this.macroVersion++;
+    const structural = !before || entry.kind !== 'model' || structureKey(before) !== structureKey(entry);
+    this.version++;
+    if (structural) this.derived = undefined;
+    return structural;
+  }
+
+  private touch(): void {
+    this.version++;
+    this.derived = undefined;
+  }
+
+  /** Which kind of file a new path is, from the package's configured paths. */
+  private place(file: string): { kind: FileKind; pkg: string; folders: string[] } | undefined {
+    const pkg = [...this.packages].reverse().find((p) => !path.relative(p.root, file).startsWith('..'));
+    if (!pkg) return undefined;
+    const s = pkg.settings;
+    const groups: Array<[string[], FileKind]> = [[s.modelPaths, 'model'], [s.snapshotPaths, 'snapshot'], [s.macroPaths, 'macro'], [s.seedPaths, 'seed'], [s.testPaths, 'test'], [s.analysisPaths, 'analysis']];
+    for (const [dirs, dirKind] of groups) {
+      for (const d of dirs) {
+        const rel = path.relative(path.join(pkg.root, d), file);
+        if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+        const kind = classify(file, dirKind);
+        if (!kind) return undefined;
+        return { kind, pkg: pkg.name, folders: path.dirname(rel).split(path.sep).filter((x) => x && x !== '.') };
+      }
+    }
+    return undefined;
+  }
+
+  private get d(): Derived {
+    if (this.derived) return this.derived;
+    const models = new Map<string, ModelNode[]>();
+    const sources = new Map<string, SourceDefinition[]>();
+    const macros = new Map<string, MacroDefinition[]>();
+    const docs = new Map<string, ModelDoc>();
+    const add = <T>(map: Map<string, T[]>, key: string, value: T) => {
+      const list = map.get(key);
+      if (list) list.push(value); else map.set(key, [value]);
+    };
+    for (const e of this.files.values()) {
+      if (e.kind === 'model') add(models, modelName(e.file), { name: modelName(e.file), kind: 'model', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
+      else if (e.kind === 'seed') add(models, modelName(e.file), { name: modelName(e.file), kind: 'seed', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
+      else if (e.kind === 'snapshot') for (const s of e.analysis?.snapshotNames ?? []) add(models, s.name, { name: s.name, kind: 'snapshot', file: e.file, packageName: e.packageName, nameStart: s.start, nameEnd: s.end });
+      else if (e.kind === 'macro') for (const m of e.macros ?? []) add(macros, m.name, m);
+      else if (e.kind === 'yaml' && e.schema) {
+        for (const s of e.schema.sources) add(sources, s.name, s);
+        for (const m of e.schema.models) if (!docs.has(m.name)) docs.set(m.name, m);
+      }
+    }
+    const edges: Array<[string, string]> = [];
+    for (const [name, nodes] of models) {
+      const node = nodes[0];
+      const refs = this.files.get(node.file)?.analysis?.refs ?? [];
+      for (const r of refs) edges.push([name, r.name]);
+    }
+    const dag = new Dag(edges, models.keys());
+    this.derived = { models, sources, macros, docs, dag, cycles: dag.cycles() };
+    return this.derived;
+  }
+
+  // ---- queries ----
+
+  entry(file: string): FileEntry | undefined {
+    return this.files.get(path.resolve(file));
+  }
+
+  modelNames(): string[] {
+    return [...this.d.models.keys()];
+  }
+
+  /** Nodes with this name (more than one is a duplicate-name problem). */
+  nodes(name: string): ModelNode[] {
+    return this.d.models.get(name) ?? [];
+  }
+
+  resolveRef(ref: Pick<RefUse, 'name' | 'packageName'>): ModelNode | undefined {
+    const nodes = this.d.models.get(ref.name);
+    if (!nodes) return undefined;
+    if (ref.packageName) return nodes.find((n) => n.packageName === ref.packageName);
+    return nodes.find((n) => n.packageName === this.name) ?? nodes[0];
+  }
+
+  sourceNames(): string[] {
+    return [...this.d.sources.keys()];
+  }
+
+  sourceDefinitions(name: string): SourceDefinition[] {
+    return this.d.sources.get(name) ?? [];
+  }
+
+  resolveSource(use: Pick<SourceUse, 'source' | 'table'>): SourceTable | undefined {
+    for (const def of this.sourceDefinitions(use.source)) {
+      const t = def.tables.find((x) => x.name === use.table);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  allSourceTables(): SourceTable[] {
+    return [...this.d.sources.values()].flatMap((defs) => defs.flatMap((d) => d.tables));
+  }
+
+  macroNames(): string[] {
+    return [...this.d.macros.keys()];
+  }
+
+  macro(name: string, packageName?: string): MacroDefinition | undefined {
+    const defs = this.d.macros.get(name);
+    if (!defs) return undefined;
+    if (packageName) return defs.find((m) => m.packageName === packageName);
+    return defs.find((m) => m.packageName === this.name) ?? defs[0];
+  }
+
+  packageNames(): string[] {
+    return this.packages.map((p) => p.name);
+  }
+
+  doc(name: string): ModelDoc | undefined {
+    return this.d.docs.get(name);
+  }
+
+  get dag(): Dag {
+    return this.d.dag;
+  }
+
+  /** Cycle members by model name. */
+  cycles(): Map<string, string[]> {
+    return this.d.cycles;
+  }
+
+  vars(): Record<string, unknown> {
+    return this.settings.vars;
+  }
+
+  /** The model node defined by a file (models, seeds; the first snapshot of a snapshot file). */
+  nodeOfFile(file: string): ModelNode | undefined {
+    const e = this.entry(file);
+    if (!e) return undefined;
+    const name = e.kind === 'snapshot' ? e.analysis?.snapshotNames[0]?.name : modelName(e.file);
+    if (!name) return undefined;
+    return this.nodes(name).find((n) => n.file === e.file);
+  }
+
+  /** Effective config with dbt's precedence: dbt_project.yml folders < schema YAML < config() in the file. */
+  configOf(node: ModelNode): ModelConfig {
+    const e = this.files.get(node.file);
+    const pkg = this.packages.find((p) => p.name === node.packageName) ?? this.packages[0];
+    return mergeConfigs(folderConfig(pkg.settings.modelsConfig, pkg.name, e?.folders ?? []), this.doc(node.name)?.config, e?.analysis?.config);
+  }
+
+  /** Known columns of a model, seed or snapshot: bound by DuckDB, else declared in YAML, else from the CSV. */
+  columnsOfNode(node: ModelNode): Column[] | undefined {
+    if (node.kind === 'seed') return this.files.get(node.file)?.seedColumns;
+    const bound = this.boundColumns.get(node.name);
+    const doc = this.doc(node.name)?.columns;
+    if (bound && doc) return bound.map((c) => ({ ...c, description: c.description ?? doc.find((d) => d.name === c.name)?.description }));
+    return bound ?? (doc?.length ? doc : undefined);
+  }
+
+  /** Known columns of a source table: the cached Iceberg schema, else YAML columns. */
+  columnsOfSource(table: SourceTable): Column[] | undefined {
+    const cached = this.schemaCache.get(table.icebergTable);
+    if (cached) return cached.columns;
+    return table.columns.length ? table.columns : undefined;
+  }
+
+  /** Macro files for the renderer. */
+  macroFiles(): { files: MacroFile[]; names: Array<{ name: string; file: string }> } {
+    const files: MacroFile[] = [];
+    const names: Array<{ name: string; file: string }> = [];
+    for (const e of this.files.values()) {
+      if (e.kind !== 'macro') continue;
+      files.push({ file: e.file, text: e.text, packageName: e.packageName, root: e.packageName === this.name });
+      for (const m of e.macros ?? []) names.push({ name: m.name, file: e.file });
+    }
+    return { files, names };
+  }
+
+  /** Files with model-like Jinja (models, snapshots, tests, analyses). */
+  modelFiles(): FileEntry[] {
+    return [...this.files.values()].filter((e) => e.analysis);
+  }
+}
+
+export function modelName(file: string): string {
+  return path.basename(file).replace(/\.(sql|csv)$/i, '');
+}
+
+function classify(file: string, dirKind: FileKind): FileKind | undefined {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.yml') || lower.endsWith('.yaml')) return dirKind === 'seed' || dirKind === 'model' || dirKind === 'snapshot' || dirKind === 'macro' || dirKind === 'test' || dirKind === 'analysis' ? 'yaml' : undefined;
+  if (lower.endsWith('.csv')) return dirKind === 'seed' ? 'seed' : undefined;
+  if (lower.endsWith('.sql')) return dirKind === 'seed' ? undefined : dirKind;
+  return undefined;
+}
+
+function makeEntry(file: string, kind: FileKind, packageName: string, text: string, folders: string[]): FileEntry {
+  const e: FileEntry = { file, kind, packageName, text, folders, problems: [] };
+  switch (kind) {
+    case 'model': case 'snapshot': case 'test': case 'analysis':
+      e.analysis = analyzeModelFile(text);
+      break;
+    case 'macro': {
+      const scan = scanTemplate(text);
+      e.macros = templateBindings(text, scan).macros.map((m) => ({ name: m.name, file, packageName, params: m.params, start: m.start, end: m.end }));
+      e.problems = scan.problems.map((p) => ({ file, ...p, severity: 'error' as const }));
+      break;
+    }
+    case 'yaml':
+      e.schema = parseSchemaFile(file, text);
+      e.problems = e.schema.problems;
+      break;
+    case 'seed':
+      e.seedColumns = seedColumns(text);
+      break;
+  }
+  return e;
+}
+
+/** What other files can see of a model file: its refs and its config. */
+function structureKey(e: FileEntry): string {
+  const a = e.analysis;
+  if (!a) return '';
+  return JSON.stringify([a.refs.map((r) => [r.name, r.packageName]), a.config, a.snapshotNames.map((s) => s.name)]);
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function walk(dir: string, visit: (file: string, folders: string[]) => void, folders: string[] = []): void {
+  let list;
+  try {
+    list = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const d of list) {
+    if (d.isDirectory()) {
+      if (!SKIP_DIRS.has(d.name)) walk(path.join(dir, d.name), visit, [...folders, d.name]);
+    } else if (d.isFile() || d.isSymbolicLink()) {
+      visit(path.join(dir, d.name), folders);
+    }
+  }
+}
+
+/** Folders (recursively) that hold a dbt_project.yml, outside installed packages. */
+export function findProjectRoots(dir: string, depth = 6): string[] {
+  const out: string[] = [];
+  const visit = (d: string, level: number) => {
+    if (existsSync(path.join(d, 'dbt_project.yml'))) {
+      out.push(d);
+      return;
+    }
+    if (level >= depth) return;
+    for (const name of safeReaddir(d)) {
+      if (SKIP_DIRS.has(name) || name === 'dbt_packages' || name.startsWith('.')) continue;
+      const child = path.join(d, name);
+      try {
+        if (statSync(child).isDirectory()) visit(child, level + 1);
+      } catch {
+        // unreadable: skip
+      }
+    }
+  };
+  visit(path.resolve(dir), 0);
+  return out;
+}

@@ -1,0 +1,37 @@
+// Plain data shared by the project model and the features: offsets, positions, diagnostics, columns.
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A problem in one file, at template offsets [start, end). */
+export interface ProjectDiagnostic {
+  file: string;
+  start: number;
+  end: number;
+  severity: Severity;
+  code: string;
+  message: string;
+}
+
+export interface Column {
+  name: string;
+  /** DuckDB type name when known (e.g. BIGINT, VARCHAR, DECIMAL(18,2)). */
+  type?: string;
+  description?: string;
+}
+
+/** A place in a file: used for definitions and references. */
+export interface Location {
+  file: string;
+  start: number;
+  end: number;
+}
