@@ -88,7 +88,8 @@ export function scopeAt(sqlOrOutline: string | SqlOutline, offset: number): SqlS
       for (const r of fromItems(o, segment[0], segment[1], ctes)) relations.push({ ...r, level });
       level++;
     }
-    if (group < 0) break;
+    // a CTE body sees no relations of the query around it
+    if (group < 0 || o.ctes.some((c) => c.bodyOpen === o.tokens[group].start)) break;
     group = o.parent[group];
   }
   return { ctes, relations, prefix, clause };
