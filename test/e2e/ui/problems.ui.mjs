@@ -7,7 +7,9 @@ export const name = 'status bar, problems, compiled SQL';
 
 export async function run({ page, workspace, screenshot, assert }) {
   const status = floeStatus(page);
-  await status.filter({ hasText: 'Floe: ready' }).waitFor({ timeout: 60_000 });
+  await status.filter({ hasText: /Floe: (ready|stopped|error)/ }).waitFor({ timeout: 60_000 });
+  const statusText = await status.innerText();
+  assert(statusText.includes('Floe: ready'), `status bar should say ready: ${statusText}`);
   await screenshot('status-ready', { expectText: 'Floe: ready' });
 
   await openFile(page, 'models/marts/mart_revenue.sql');
