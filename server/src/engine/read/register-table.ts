@@ -1,0 +1,174 @@
+// Makes an Iceberg table a DuckDB relation: loads its metadata, plans the scan, brings remote files
+// into the local cache with bounded concurrency, and creates a view over the relation SQL.
+import type { LoadTableResult } from '../../catalog/catalog';
+import { IcebergError } from '../../iceberg/errors';
+import { schemaById, tableNameMapping, type NameMapping } from '../../iceberg/schema';
+import type { Schema, Snapshot, TableMetadata } from '../../iceberg/spec';
+import { StorageError, type S3Options, type Storage } from '../../storage/storage';
+import { storageFor, isS3Uri, type StorageOptions } from '../../storage/factory';
+import { s3OptionsFromProperties } from '../../storage/s3';
+import type { ProgressListener } from '../../storage/cache';
+import { DuckSession, quoteLiteral } from '../session';
+import { relationSql, type LocalFile, type ReadTask } from './relation-sql';
+import { loadTableAt, resolveMovedPath, selectSnapshot, tableRootOf } from './table-location';
+
+/** Plans the live files of one snapshot, each with its applicable deletes; paths are re-rooted with `resolvePath`. */
+export type ScanPlanner = (args: {
+  metadata: TableMetadata;
+  snapshot: Snapshot;
+  storage: Storage;
+  table: string;
+  resolvePath(recorded: string): string;
+}) => Promise<ReadTask[]>;
+
+export interface TableReadOptions {
+  snapshotId?: bigint;
+  asOfTimestampMs?: bigint;
+  /** Base S3 options (profiles.yml); a catalog's vended credentials override them. */
+  s3?: S3Options;
+  storage?: StorageOptions;
+  /** How many remote files download at once. */
+  concurrency?: number;
+  onProgress?: ProgressListener;
+  /** The scan planner; defaults to the Iceberg manifest planner. */
+  planner?: ScanPlanner;
+  /** A display name for errors; defaults to the location. */
+  tableName?: string;
+}
+
+export interface TableRelation {
+  /** A SELECT yielding the table's rows. */
+  sql: string;
+  schema: Schema;
+  snapshotId?: bigint;
+  metadataLocation?: string;
+  dataFiles: number;
+  deleteFiles: number;
+}
+
+let defaultPlanner: ScanPlanner | undefined;
+/** Sets the planner used when none is passed (the Iceberg scan module registers itself here). */
+export function setDefaultScanPlanner(planner: ScanPlanner): void {
+  defaultPlanner = planner;
+}
+
+/** Builds the relation SQL for a table at a location (folder or metadata.json) or from a catalog's LoadTableResult. */
+export async function tableRelation(source: string | LoadTableResult, options: TableReadOptions = {}): Promise<TableRelation> {
+  const loaded = typeof source === 'string' ? undefined : source;
+  const s3 = loaded ? s3OptionsFromProperties(loaded.config ?? {}, s3OptionsFromProperties(loaded.metadata.properties, options.s3)) : options.s3;
+  const storageOptions: StorageOptions = { ...options.storage, s3: { ...options.storage?.s3, ...s3 } };
+  let metadata: TableMetadata;
+  let metadataLocation: string | undefined;
+  let root: string;
+  if (typeof source === 'string') {
+    const located = await loadTableAt(source, storageFor(source, storageOptions));
+    ({ metadata, metadataLocation, root } = located);
+  } else {
+    metadata = source.metadata;
+    metadataLocation = source.metadataLocation;
+    root = metadataLocation ? tableRootOf(metadataLocation) : metadata.location.replace(/\/+$/, '');
+  }
+  const table = options.tableName ?? (typeof source === 'string' ? source : metadataLocation ?? metadata.location);
+  const snapshot = selectSnapshot(metadata, table, options);
+  const timeTravel = options.snapshotId !== undefined || options.asOfTimestampMs !== undefined;
+  const schema = timeTravel && snapshot?.['schema-id'] !== undefined ? schemaById(metadata, snapshot['schema-id']) : schemaById(metadata, metadata['current-schema-id']);
+  const base = { schema, snapshotId: snapshot?.['snapshot-id'], metadataLocation };
+  if (!snapshot) {
+    return { ...base, sql: relationSql({ schema, partitionSpecs: metadata['partition-specs'], tasks: [], fileFor: () => ({ localPath: '' }) }), dataFiles: 0, deleteFiles: 0 };
+  }
+  const planner = options.planner ?? defaultPlanner;
+  if (!planner) throw new IcebergError('unsupported', 'no scan planner is registered', { table });
+  const resolvePath = (p: string) => resolveMovedPath(p, metadata.location, root);
+  const io = storageFor(root, storageOptions);
+  const tasks = await planner({ metadata, snapshot, storage: io, table, resolvePath });
+
+  const files = new Map<string, LocalFile>();
+  const allPaths = new Set<string>();
+  for (const t of tasks) for (const f of [t.file, ...t.positionDeletes, ...t.equalityDeletes]) allPaths.add(f['file-path']);
+  const sizes = new Map<string, number>();
+  for (const t of tasks) for (const f of [t.file, ...t.positionDeletes, ...t.equalityDeletes]) sizes.set(f['file-path'], Number(f['file-size-in-bytes']));
+  await forEachLimited([...allPaths], options.concurrency ?? 8, async (path) => {
+    const uri = resolvePath(path);
+    files.set(path, { localPath: await localCopy(uri, sizes.get(path), table, storageOptions, options.onProgress) });
+  });
+
+  const mapping = tableNameMapping(metadata);
+  const mappedNames = mapping ? topLevelNames(mapping) : undefined;
+  if (mapping) await markFilesWithoutFieldIds(tasks.map((t) => files.get(t.file['file-path'])!));
+
+  const sql = relationSql({
+    schema,
+    partitionSpecs: metadata['partition-specs'],
+    tasks,
+    fileFor: (p) => {
+      const f = files.get(p);
+      if (!f) throw new StorageError('not-found', p, `file of table ${table} was not fetched`);
+      return f;
+    },
+    mappedNames,
+    pathAliases: (p) => [resolvePath(p)],
+  });
+  const deleteFiles = new Set(tasks.flatMap((t) => [...t.positionDeletes, ...t.equalityDeletes].map((d) => d['file-path']))).size;
+  return { ...base, sql, dataFiles: tasks.length, deleteFiles };
+}
+
+/** Registers a table as a DuckDB view named by `alias` (or [schema, name]); returns what was read. */
+export async function registerIcebergTable(
+  session: DuckSession,
+  alias: string | [string, string],
+  source: string | LoadTableResult,
+  options: TableReadOptions = {},
+): Promise<TableRelation> {
+  const relation = await tableRelation(source, { tableName: Array.isArray(alias) ? alias.join('.') : alias, ...options });
+  await session.registerView(alias, relation.sql);
+  return relation;
+}
+
+async function localCopy(uri: string, size: number | undefined, table: string, storageOptions: StorageOptions, onProgress?: ProgressListener): Promise<string> {
+  const storage = storageFor(uri, storageOptions);
+  try {
+    if (isS3Uri(uri)) {
+      return await (storage as Storage & { localPath(u: string, o?: { size?: number; onProgress?: ProgressListener }): Promise<string> })
+        .localPath(uri, { size: Number.isFinite(size) && size! > 0 ? size : undefined, onProgress });
+    }
+    return await storage.localPath(uri);
+  } catch (e) {
+    if (e instanceof StorageError && e.kind === 'not-found') {
+      throw new StorageError('not-found', uri, `data file of table ${table} is missing`, { cause: e });
+    }
+    if (e instanceof StorageError) throw new StorageError(e.kind, uri, `${e.message.replace(` (${e.uri})`, '')} (table ${table})`, { cause: e });
+    throw e;
+  }
+}
+
+function topLevelNames(mapping: NameMapping): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const f of mapping) if (f['field-id'] !== undefined) out.set(f['field-id'], f.names);
+  return out;
+}
+
+/** Reads the Parquet footers once (metadata only) to find files written without field ids. */
+async function markFilesWithoutFieldIds(files: LocalFile[]): Promise<void> {
+  if (files.length === 0) return;
+  const session = await DuckSession.open();
+  try {
+    const list = `[${[...new Set(files.map((f) => f.localPath))].map(quoteLiteral).join(', ')}]`;
+    const r = await session.query(`SELECT file_name, bool_or(field_id IS NOT NULL) AS has_ids, list(name) AS names FROM parquet_schema(${list}) GROUP BY file_name`);
+    const byFile = new Map(r.rows.map((row) => [row[0] as string, { hasIds: row[1] === true, names: row[2] as string[] }]));
+    for (const f of files) {
+      const info = byFile.get(f.localPath);
+      if (info && !info.hasIds) f.columnNames = info.names;
+    }
+  } finally {
+    session.close();
+  }
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
