@@ -6,6 +6,8 @@ export interface LoadTableResult {
   metadata: TableMetadata;
   /** Table config from the catalog, e.g. vended s3.access-key-id, s3.secret-access-key, s3.session-token. */
   config: Record<string, string>;
+  /** Vended credentials per location prefix (REST `storage-credentials`); the best match is already merged into config. */
+  storageCredentials?: { prefix: string; config: Record<string, string> }[];
 }
 
 export interface CreateTableRequest {
@@ -39,7 +41,8 @@ export interface Catalog {
 
 export type CatalogErrorKind =
   | 'unreachable' | 'unauthorized' | 'forbidden' | 'not-found' | 'already-exists'
-  | 'commit-conflict' | 'commit-state-unknown' | 'bad-request' | 'not-implemented' | 'server-error';
+  | 'commit-conflict' | 'commit-state-unknown' | 'bad-request' | 'not-implemented' | 'server-error'
+  | 'not-empty';
 
 /** A typed catalog error carrying the catalog URI and the table or namespace it concerns. */
 export class CatalogError extends Error {

@@ -1,0 +1,335 @@
+// The Iceberg REST catalog client (Polaris-compatible): config + prefix, OAuth2, vended credentials, paging,
+// lossless JSON and typed errors. Plain async methods over a small frozen context.
+import type { TableIdentifier, TableMetadata, TableRequirement, TableUpdate } from '../iceberg/spec';
+import { partitionSpecToJson, schemaToJson, sortOrderToJson, tableMetadataFromJson } from '../iceberg/metadata-json';
+import { tableRequirementToJson, tableUpdateToJson } from '../iceberg/updates-json';
+import { IcebergError } from '../iceberg/errors';
+import { parseJson, stringifyJson } from '../util/json';
+import { CatalogError, type Catalog, type CatalogErrorKind, type CreateTableRequest, type LoadTableResult, type Page } from './catalog';
+import { MaybeSentError, send, type HttpRequest, type HttpResponse } from './http';
+import { clientCredentials, staticToken, type ClientCredentials, type RequestSigner } from './oauth';
+import { namespaceDisplayName, namespaceToPath, NAMESPACE_SEPARATOR, tableDisplayName } from './names';
+import { redact } from './redact';
+
+export interface RestCatalogOptions {
+  /** Base URI, e.g. `http://127.0.0.1:8181/api/catalog`. */
+  uri: string;
+  /** The catalog name (Polaris) sent as `warehouse` to /v1/config. */
+  warehouse?: string;
+  /** OAuth2 client credentials; or `token` for a fixed bearer token; or `signer` for anything else. */
+  credential?: ClientCredentials;
+  token?: string;
+  signer?: RequestSigner;
+  /** Sent as the `Polaris-Realm` header. */
+  realm?: string;
+  /** Ask for vended storage credentials on load and create (default true). */
+  vendedCredentials?: boolean;
+  /** pageSize sent on list calls; the server's default when unset. */
+  pageSize?: number;
+  /** Per-request timeout; default 30 s. */
+  timeoutMs?: number;
+  /** Extra headers on every request. */
+  headers?: Record<string, string>;
+  /** Receives one redacted line per request. */
+  log?: (line: string) => void;
+}
+
+/** Routes every server is assumed to have when /v1/config lists no `endpoints` (the spec's defaults). */
+const DEFAULT_ENDPOINTS = [
+  'GET /v1/{prefix}/namespaces', 'POST /v1/{prefix}/namespaces', 'GET /v1/{prefix}/namespaces/{namespace}',
+  'DELETE /v1/{prefix}/namespaces/{namespace}', 'POST /v1/{prefix}/namespaces/{namespace}/properties',
+  'GET /v1/{prefix}/namespaces/{namespace}/tables', 'POST /v1/{prefix}/namespaces/{namespace}/tables',
+  'GET /v1/{prefix}/namespaces/{namespace}/tables/{table}', 'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}',
+  'DELETE /v1/{prefix}/namespaces/{namespace}/tables/{table}', 'POST /v1/{prefix}/tables/rename',
+  'POST /v1/{prefix}/namespaces/{namespace}/register', 'POST /v1/{prefix}/transactions/commit',
+];
+
+interface Call {
+  method: string;
+  /** Route after the prefix, e.g. `/namespaces/{namespace}` with values filled in. */
+  path: string;
+  /** The endpoint template for the `endpoints` check. */
+  endpoint: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  /** Names the table or namespace for messages. */
+  subject: string;
+  /** What the call does, for messages: "load table". */
+  action: string;
+  commit?: boolean;
+  delegation?: boolean;
+}
+
+/** Connects: reads /v1/config (with auth) and returns a client bound to the warehouse's prefix. */
+export async function connectRestCatalog(options: RestCatalogOptions): Promise<RestCatalog> {
+  const uri = options.uri.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const baseHeaders: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.realm) baseHeaders['Polaris-Realm'] = options.realm;
+  const signer = options.signer
+    ?? (options.credential ? clientCredentials(options.credential, uri, baseHeaders, timeoutMs)
+      : options.token ? staticToken(options.token) : undefined);
+  const ctx = { uri, timeoutMs, baseHeaders, signer, log: options.log, options };
+  const res = await exchange(ctx, {
+    method: 'GET', url: `${uri}/v1/config${options.warehouse ? `?warehouse=${encodeURIComponent(options.warehouse)}` : ''}`, headers: {},
+  });
+  const body = res.status === 200 ? safeParse(res.text) : undefined;
+  if (res.status !== 200 || !body || typeof body !== 'object') {
+    throw errorFromResponse(res, { uri, subject: options.warehouse ? `warehouse ${options.warehouse}` : 'the catalog', action: 'read the catalog config' });
+  }
+  const config = body as { defaults?: Record<string, string>; overrides?: Record<string, string>; endpoints?: string[] };
+  const properties = { ...(config.defaults ?? {}), ...(config.overrides ?? {}) };
+  const endpoints = Array.isArray(config.endpoints) ? config.endpoints : DEFAULT_ENDPOINTS;
+  return new RestCatalog(Object.freeze({ ...ctx, properties, endpoints: new Set(endpoints), prefix: properties.prefix }));
+}
+
+interface Context {
+  uri: string;
+  timeoutMs: number;
+  baseHeaders: Record<string, string>;
+  signer?: RequestSigner;
+  log?: (line: string) => void;
+  options: RestCatalogOptions;
+}
+
+interface BoundContext extends Context {
+  properties: Record<string, string>;
+  endpoints: Set<string>;
+  prefix?: string;
+}
+
+export class RestCatalog implements Catalog {
+  readonly name: string;
+
+  constructor(private readonly ctx: Readonly<BoundContext>) {
+    this.name = ctx.options.warehouse ? `${ctx.uri} (${ctx.options.warehouse})` : ctx.uri;
+  }
+
+  /** Catalog properties from /v1/config: defaults merged with overrides. */
+  get properties(): Readonly<Record<string, string>> {
+    return this.ctx.properties;
+  }
+
+  /** True when the server lists the endpoint, e.g. `POST /v1/{prefix}/transactions/commit`. */
+  supports(endpoint: string): boolean {
+    return this.ctx.endpoints.has(endpoint);
+  }
+
+  async listNamespaces(parent: string[] = [], pageToken?: string): Promise<Page<string[]>> {
+    const body = await this.call({
+      method: 'GET', path: '/namespaces', endpoint: 'GET /v1/{prefix}/namespaces', action: 'list namespaces',
+      subject: parent.length ? `namespace ${namespaceDisplayName(parent)}` : 'the catalog',
+      query: { parent: parent.length ? parent.join(NAMESPACE_SEPARATOR) : undefined, ...this.paging(pageToken) },
+    }) as { namespaces?: string[][]; 'next-page-token'?: string | null };
+    return { items: body.namespaces ?? [], nextPageToken: body['next-page-token'] ?? undefined };
+  }
+
+  async createNamespace(namespace: string[], properties: Record<string, string> = {}): Promise<void> {
+    await this.call({
+      method: 'POST', path: '/namespaces', endpoint: 'POST /v1/{prefix}/namespaces', action: 'create namespace',
+      subject: `namespace ${namespaceDisplayName(namespace)}`, body: { namespace, properties },
+    });
+  }
+
+  async loadNamespace(namespace: string[]): Promise<Record<string, string>> {
+    const body = await this.call({ ...this.nsRoute('GET', namespace, ''), action: 'load namespace' }) as { properties?: Record<string, string> };
+    return body.properties ?? {};
+  }
+
+  /** Sets and removes namespace properties. */
+  async updateNamespaceProperties(namespace: string[], updates: Record<string, string>, removals: string[] = []): Promise<{ updated: string[]; removed: string[]; missing: string[] }> {
+    return await this.call({ ...this.nsRoute('POST', namespace, '/properties'), action: 'update namespace properties', body: { updates, removals } }) as { updated: string[]; removed: string[]; missing: string[] };
+  }
+
+  async dropNamespace(namespace: string[]): Promise<void> {
+    await this.call({ ...this.nsRoute('DELETE', namespace, ''), action: 'drop namespace' });
+  }
+
+  async listTables(namespace: string[], pageToken?: string): Promise<Page<TableIdentifier>> {
+    const body = await this.call({ ...this.nsRoute('GET', namespace, '/tables'), action: 'list tables', query: this.paging(pageToken) }) as
+      { identifiers?: TableIdentifier[]; 'next-page-token'?: string | null };
+    return { items: body.identifiers ?? [], nextPageToken: body['next-page-token'] ?? undefined };
+  }
+
+  async tableExists(id: TableIdentifier): Promise<boolean> {
+    try {
+      if (this.supports('HEAD /v1/{prefix}/namespaces/{namespace}/tables/{table}')) {
+        await this.call({ ...this.tableRoute('HEAD', id), action: 'check table' });
+      } else {
+        await this.loadTable(id);
+      }
+      return true;
+    } catch (e) {
+      if (e instanceof CatalogError && e.kind === 'not-found') return false;
+      throw e;
+    }
+  }
+
+  async loadTable(id: TableIdentifier): Promise<LoadTableResult> {
+    const body = await this.call({ ...this.tableRoute('GET', id), action: 'load table', delegation: true });
+    return this.loadResult(body, id);
+  }
+
+  async createTable(namespace: string[], request: CreateTableRequest): Promise<LoadTableResult> {
+    const body: Record<string, unknown> = { name: request.name, schema: schemaToJson(request.schema), 'stage-create': request.stageCreate === true };
+    if (request.location) body.location = request.location;
+    if (request.partitionSpec) body['partition-spec'] = partitionSpecToJson(request.partitionSpec);
+    if (request.writeOrder) body['write-order'] = sortOrderToJson(request.writeOrder);
+    if (request.properties) body.properties = request.properties;
+    const id = { namespace, name: request.name };
+    const res = await this.call({
+      ...this.nsRoute('POST', namespace, '/tables'), subject: `table ${tableDisplayName(id)}`,
+      action: request.stageCreate ? 'stage create of table' : 'create table', body, delegation: true,
+    });
+    return this.loadResult(res, id);
+  }
+
+  async commitTable(id: TableIdentifier, requirements: TableRequirement[], updates: TableUpdate[]): Promise<{ metadataLocation: string; metadata: TableMetadata }> {
+    const body = await this.call({
+      ...this.tableRoute('POST', id), action: 'commit to table', commit: true,
+      body: { identifier: id, requirements: requirements.map(tableRequirementToJson), updates: updates.map(tableUpdateToJson) },
+    }) as { 'metadata-location': string; metadata: unknown };
+    return { metadataLocation: body['metadata-location'], metadata: this.metadata(body.metadata, id, body['metadata-location']) };
+  }
+
+  /** Commits changes to several tables atomically (POST /transactions/commit). */
+  async commitTransaction(changes: { id: TableIdentifier; requirements: TableRequirement[]; updates: TableUpdate[] }[]): Promise<void> {
+    await this.call({
+      method: 'POST', path: '/transactions/commit', endpoint: 'POST /v1/{prefix}/transactions/commit', action: 'commit transaction', commit: true,
+      subject: `tables ${changes.map((c) => tableDisplayName(c.id)).join(', ')}`,
+      body: { 'table-changes': changes.map((c) => ({ identifier: c.id, requirements: c.requirements.map(tableRequirementToJson), updates: c.updates.map(tableUpdateToJson) })) },
+    });
+  }
+
+  async dropTable(id: TableIdentifier, purge = false): Promise<void> {
+    await this.call({ ...this.tableRoute('DELETE', id), action: 'drop table', query: { purgeRequested: purge ? 'true' : undefined } });
+  }
+
+  async renameTable(from: TableIdentifier, to: TableIdentifier): Promise<void> {
+    await this.call({
+      method: 'POST', path: '/tables/rename', endpoint: 'POST /v1/{prefix}/tables/rename', action: 'rename table',
+      subject: `table ${tableDisplayName(from)} to ${tableDisplayName(to)}`, body: { source: from, destination: to },
+    });
+  }
+
+  async registerTable(id: TableIdentifier, metadataLocation: string): Promise<LoadTableResult> {
+    const body = await this.call({
+      ...this.nsRoute('POST', id.namespace, '/register'), subject: `table ${tableDisplayName(id)}`, action: 'register table',
+      body: { name: id.name, 'metadata-location': metadataLocation }, delegation: true,
+    });
+    return this.loadResult(body, id);
+  }
+
+  // --- plumbing ---
+
+  private paging(pageToken?: string): Record<string, string | undefined> {
+    return { pageToken, pageSize: this.ctx.options.pageSize ? String(this.ctx.options.pageSize) : undefined };
+  }
+
+  private nsRoute(method: string, namespace: string[], rest: string): Pick<Call, 'method' | 'path' | 'endpoint' | 'subject'> {
+    return {
+      method, path: `/namespaces/${namespaceToPath(namespace)}${rest}`,
+      endpoint: `${method} /v1/{prefix}/namespaces/{namespace}${rest}`, subject: `namespace ${namespaceDisplayName(namespace)}`,
+    };
+  }
+
+  private tableRoute(method: string, id: TableIdentifier): Pick<Call, 'method' | 'path' | 'endpoint' | 'subject'> {
+    return {
+      method, path: `/namespaces/${namespaceToPath(id.namespace)}/tables/${encodeURIComponent(id.name)}`,
+      endpoint: `${method} /v1/{prefix}/namespaces/{namespace}/tables/{table}`, subject: `table ${tableDisplayName(id)}`,
+    };
+  }
+
+  private loadResult(raw: unknown, id: TableIdentifier): LoadTableResult {
+    const body = raw as { 'metadata-location'?: string; metadata: unknown; config?: Record<string, string>; 'storage-credentials'?: { prefix: string; config: Record<string, string> }[] };
+    const metadata = this.metadata(body.metadata, id, body['metadata-location']);
+    const credentials = Array.isArray(body['storage-credentials']) ? body['storage-credentials'] : undefined;
+    // The most specific credential whose prefix covers the table location wins.
+    const best = credentials?.filter((c) => metadata.location.startsWith(c.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    return {
+      metadataLocation: body['metadata-location'] ?? undefined, metadata,
+      config: { ...(body.config ?? {}), ...(best?.config ?? {}) },
+      ...(credentials ? { storageCredentials: credentials } : {}),
+    };
+  }
+
+  private metadata(raw: unknown, id: TableIdentifier, file?: string): TableMetadata {
+    try {
+      return tableMetadataFromJson(raw, file);
+    } catch (e) {
+      if (e instanceof IcebergError) {
+        throw new CatalogError('server-error', `The catalog ${this.name} returned invalid metadata for table ${tableDisplayName(id)}: ${e.message}`, { uri: this.ctx.uri, table: tableDisplayName(id) }, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  private async call(call: Call): Promise<unknown> {
+    const { ctx } = this;
+    if (!ctx.endpoints.has(call.endpoint) && call.method !== 'HEAD') {
+      throw new CatalogError('not-implemented', `The catalog ${this.name} does not support ${call.action} (${call.endpoint})`, { uri: ctx.uri });
+    }
+    const prefix = ctx.prefix ? `/${ctx.prefix.split('/').map(encodeURIComponent).join('/')}` : '';
+    const query = Object.entries(call.query ?? {}).filter(([, v]) => v !== undefined) as [string, string][];
+    const url = `${ctx.uri}/v1${prefix}${call.path}${query.length ? `?${new URLSearchParams(query).toString()}` : ''}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (call.body !== undefined) headers['content-type'] = 'application/json';
+    if (call.delegation && ctx.options.vendedCredentials !== false) headers['X-Iceberg-Access-Delegation'] = 'vended-credentials';
+    const req: HttpRequest = { method: call.method, url, headers, body: call.body === undefined ? undefined : stringifyJson(call.body) };
+    let res: HttpResponse;
+    try {
+      res = await exchange(ctx, req);
+    } catch (e) {
+      if (call.commit && e instanceof MaybeSentError) {
+        throw new CatalogError('commit-state-unknown', `The commit to ${call.subject} may or may not have succeeded: ${e.message}`, { uri: url, table: call.subject }, { cause: e });
+      }
+      if (e instanceof CatalogError && e.kind === 'unreachable') {
+        throw new CatalogError('unreachable', `Cannot ${call.action} ${call.subject}: ${e.message}`, { ...e.details, table: call.subject }, { cause: e });
+      }
+      throw e;
+    }
+    if (res.status >= 200 && res.status < 300) return res.text ? safeParse(res.text) ?? {} : {};
+    throw errorFromResponse(res, { uri: url, subject: call.subject, action: call.action, commit: call.commit, catalog: this.name });
+  }
+}
+
+/** Sends one request through the signing hook; on 401 with refreshable credentials, re-signs and retries once. */
+async function exchange(ctx: Context, req: HttpRequest): Promise<HttpResponse> {
+  for (let attempt = 0; ; attempt++) {
+    const signed: HttpRequest = { ...req, headers: { ...ctx.baseHeaders, ...req.headers } };
+    await ctx.signer?.sign(signed);
+    const started = Date.now();
+    const res = await send(signed, ctx.timeoutMs);
+    ctx.log?.(redact(`${req.method} ${req.url} -> ${res.status} (${Date.now() - started} ms)`));
+    if (res.status === 401 && attempt === 0 && ctx.signer?.invalidate()) continue;
+    return res;
+  }
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return parseJson(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const KIND_BY_STATUS: Record<number, CatalogErrorKind> = {
+  400: 'bad-request', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 406: 'not-implemented',
+  409: 'already-exists', 419: 'unauthorized', 422: 'bad-request', 501: 'not-implemented',
+};
+
+/** Maps a non-2xx answer and its spec error body to a CatalogError naming the catalog and the table or namespace. */
+export function errorFromResponse(res: { status: number; text: string }, where: { uri: string; subject: string; action: string; commit?: boolean; catalog?: string }): CatalogError {
+  const body = safeParse(res.text) as { error?: { message?: string; type?: string } | string; error_description?: string } | undefined;
+  const error = typeof body?.error === 'object' ? body.error : undefined;
+  const type = error?.type ?? (typeof body?.error === 'string' ? body.error : undefined);
+  const serverMessage = error?.message ?? body?.error_description ?? (res.text.slice(0, 200) || `HTTP ${res.status}`);
+  let kind: CatalogErrorKind = KIND_BY_STATUS[res.status] ?? (res.status >= 500 ? 'server-error' : 'bad-request');
+  if (res.status === 409 && type === 'NamespaceNotEmptyException') kind = 'not-empty';
+  if (where.commit && res.status === 409) kind = 'commit-conflict';
+  if (where.commit && [500, 502, 503, 504].includes(res.status)) kind = 'commit-state-unknown';
+  const catalog = where.catalog ?? where.uri;
+  const message = `Cannot ${where.action} ${where.subject} in catalog ${catalog}: ${serverMessage} (HTTP ${res.status}${type ? ` ${type}` : ''})`;
+  return new CatalogError(kind, redact(message), { uri: where.uri, table: where.subject, status: res.status, type });
+}
