@@ -1,0 +1,65 @@
+// Binder diagnostics and learned schemas: compiles a model, binds it in DuckDB against stand-ins of its
+// upstreams (the SQL engineer's bindModel), maps errors back through the source map and stores the
+// model's output columns in the project so downstream models and completion can use them.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { bindModel, type UpstreamRelation as BindUpstream } from '../sql/binder';
+import { compileModel, type CompiledModel } from '../project/compile';
+import type { DbtProject } from '../project/project';
+import type { ProjectDiagnostic } from '../project/types';
+
+export interface BindOutcome {
+  /** project.version when bound; stale when the project has changed since. */
+  version: number;
+  /** The file text that was bound: positions are valid only while the text is the same. */
+  text: string;
+  diagnostics: ProjectDiagnostic[];
+}
+
+/** Turns compiled-model upstreams into the binder's stand-ins; untyped or unknown schemas stay unknown. */
+export function bindUpstream(compiled: CompiledModel): BindUpstream[] {
+  return compiled.upstream.map((u) => {
+    const cols = u.columns ?? [];
+    const typed = cols.length > 0 && cols.every((c) => c.type);
+    return { name: u.relation, columns: typed ? cols.map((c) => ({ name: c.name, type: c.type! })) : [] };
+  });
+}
+
+export class Binder {
+  private readonly results = new WeakMap<DbtProject, Map<string, BindOutcome>>();
+
+  constructor(private readonly connection: () => Promise<DuckDBConnection>) {}
+
+  /** The last binder diagnostics of a file, if it was bound at the project's current version. */
+  current(project: DbtProject, file: string): BindOutcome | undefined {
+    const r = this.results.get(project)?.get(file);
+    return r && r.text === project.entry(file)?.text ? r : undefined;
+  }
+
+  /** Binds a model file; binds its unbound upstream models first (nearest first, bounded). */
+  async bind(project: DbtProject, file: string, depth = 0): Promise<BindOutcome> {
+    const node = project.nodeOfFile(file);
+    if (node && depth < 8) {
+      for (const parent of project.dag.parents.get(node.name) ?? []) {
+        const p = project.resolveRef({ name: parent });
+        if (p?.kind === 'model' && !project.boundColumns.has(p.name) && !this.current(project, p.file)) await this.bind(project, p.file, depth + 1);
+      }
+    }
+    const version = project.version;
+    const text = project.entry(file)?.text ?? '';
+    const compiled = compileModel(project, file);
+    let diagnostics: ProjectDiagnostic[] = [];
+    if (!compiled.problem && compiled.sql.trim()) {
+      const result = await bindModel(await this.connection(), compiled.sql, bindUpstream(compiled));
+      diagnostics = result.errors.map((e) => {
+        const r = e.offset === undefined ? { start: 0, end: 0 } : compiled.map.toTemplate(e.offset, Math.max(1, e.length ?? 1));
+        return { file, start: r.start, end: r.end, severity: 'error' as const, code: `sql-${e.kind}`, message: e.message };
+      });
+      if (node && result.columns.length) project.boundColumns.set(node.name, result.columns.map((c) => ({ name: c.name, type: c.type })));
+    }
+    const outcome = { version, text, diagnostics };
+    let map = this.results.get(project);
+    if (!map) this.results.set(project, (map = new Map()));
+    map.set(file, outcome);
+    return outcome;
+  }
+}

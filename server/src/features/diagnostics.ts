@@ -1,0 +1,128 @@
+// Diagnostics of one file, from the project model alone (no rendering, no DuckDB): Jinja structure,
+// YAML, unknown ref/source/macro/var with did-you-mean, cycles, duplicate names and config errors.
+// Rendering and binder problems are added by renderDiagnostics() and binderDiagnostics().
+import type { DbtProject, FileEntry } from '../project/project';
+import { modelName } from '../project/project';
+import { checkConfigEntry } from '../project/config';
+import type { ProjectDiagnostic, Severity } from '../project/types';
+import type { CompiledModel } from '../project/compile';
+import { didYouMean } from './suggest';
+
+export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagnostic[] {
+  const entry = project.entry(file);
+  if (!entry) return [];
+  const out: ProjectDiagnostic[] = [...entry.problems];
+  if (entry.analysis) modelDiagnostics(project, entry, out);
+  if (entry.schema) yamlDiagnostics(project, entry, out);
+  return out;
+}
+
+function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiagnostic[]): void {
+  const a = entry.analysis!;
+  const file = entry.file;
+  const push = (start: number, end: number, severity: Severity, code: string, message: string) => out.push({ file, start, end, severity, code, message });
+  for (const p of a.problems) push(p.start, p.end, 'error', p.code, p.message);
+  for (const c of a.configs) {
+    for (const arg of c.args) {
+      const problem = checkConfigEntry(arg.key, arg.value, arg.isLiteral);
+      if (!problem) continue;
+      const onValue = problem.code === 'config-invalid-value';
+      push(onValue ? arg.valueStart : arg.keyStart, onValue ? arg.valueEnd : arg.keyEnd, problem.severity, problem.code, problem.message);
+    }
+  }
+  const self = project.nodeOfFile(file);
+  const cycle = self ? project.cycles().get(self.name) : undefined;
+  for (const ref of a.refs) {
+    const inner = unquote(ref);
+    if (ref.packageName && !project.packageNames().includes(ref.packageName)) {
+      push(inner.start, inner.end, 'error', 'unknown-package', `Package '${ref.packageName}' is not installed (no ${project.settings.packagesPath}/${ref.packageName}).${didYouMean(ref.packageName, project.packageNames())}`);
+      continue;
+    }
+    const target = project.resolveRef(ref);
+    if (!target) {
+      push(inner.start, inner.end, 'error', 'unknown-ref', `Model '${ref.name}' not found.${didYouMean(ref.name, project.modelNames())}`);
+    } else if (cycle && cycle.includes(target.name)) {
+      push(inner.start, inner.end, 'error', 'ref-cycle', `Circular reference: ${describeCycle(project, self!.name, target.name)}`);
+    }
+  }
+  for (const s of a.sources) {
+    const defs = project.sourceDefinitions(s.source);
+    if (defs.length === 0) {
+      push(s.sourceStart + 1, s.sourceEnd - 1, 'error', 'unknown-source', `Source '${s.source}' not found.${didYouMean(s.source, project.sourceNames())}`);
+    } else if (!project.resolveSource(s)) {
+      const tables = defs.flatMap((d) => d.tables.map((t) => t.name));
+      push(s.tableStart + 1, s.tableEnd - 1, 'error', 'unknown-source-table', `Source '${s.source}' has no table '${s.table}'.${didYouMean(s.table, tables)}`);
+    }
+  }
+  const local = new Set(a.bindings.names);
+  for (const m of a.macroCalls) {
+    if (m.namespace) {
+      if (!project.packageNames().includes(m.namespace)) continue;
+      if (!project.macro(m.name, m.namespace)) {
+        push(m.start, m.end, 'error', 'unknown-macro', `Macro '${m.name}' not found in package '${m.namespace}'.${didYouMean(m.name, project.macroNames())}`);
+      }
+    } else if (!local.has(m.name) && !project.macro(m.name)) {
+      push(m.start, m.end, 'error', 'unknown-macro', `Macro '${m.name}' not found.${didYouMean(m.name, project.macroNames())}`);
+    }
+  }
+  const vars = project.vars();
+  for (const v of a.vars) {
+    if (!v.hasDefault && !(v.name in vars)) {
+      push(v.start + 1, v.end - 1, 'error', 'unknown-var', `Var '${v.name}' is not defined in dbt_project.yml vars and has no default.${didYouMean(v.name, Object.keys(vars))}`);
+    }
+  }
+  if (self && entry.kind === 'model') {
+    const same = project.nodes(self.name).filter((n) => n.packageName === entry.packageName);
+    if (same.length > 1) {
+      const others = same.filter((n) => n.file !== file).map((n) => n.file);
+      push(0, 0, 'error', 'duplicate-model', `Model name '${self.name}' is also defined in ${others.join(', ')}`);
+    }
+  }
+}
+
+function yamlDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiagnostic[]): void {
+  for (const m of entry.schema!.models) {
+    for (const c of m.configEntries) {
+      const problem = checkConfigEntry(c.key, c.value, true);
+      if (problem) out.push({ file: entry.file, start: c.keyStart, end: c.keyEnd, ...problem });
+    }
+    if (project.nodes(m.name).length === 0) {
+      out.push({ file: entry.file, start: m.nameStart, end: m.nameEnd, severity: 'warning', code: 'yaml-unknown-model',
+        message: `'${m.name}' is described here but no model, seed or snapshot has that name.${didYouMean(m.name, project.modelNames())}` });
+    }
+  }
+}
+
+function unquote(r: { start: number; end: number }): { start: number; end: number } {
+  return r.end - r.start >= 2 ? { start: r.start + 1, end: r.end - 1 } : r;
+}
+
+/** "a → b → a": the path from `from` through `to` back to `from`, over refs. */
+function describeCycle(project: DbtProject, from: string, to: string): string {
+  const dag = project.dag;
+  const prev = new Map<string, string | null>([[to, null]]);
+  const queue = [to];
+  while (queue.length && !prev.has(from)) {
+    const n = queue.shift()!;
+    for (const p of dag.parents.get(n) ?? []) {
+      if (!prev.has(p)) {
+        prev.set(p, n);
+        queue.push(p);
+      }
+    }
+  }
+  if (!prev.has(from)) return `${from} → ${to} → … → ${from}`;
+  const chain: string[] = [];
+  for (let cur: string | null | undefined = from; cur != null; cur = prev.get(cur)) chain.push(cur);
+  return [from, ...chain.reverse()].join(' → ');
+}
+
+/** The render problem of a compiled model as a diagnostic, unless static diagnostics already explain it. */
+export function renderDiagnostics(file: string, compiled: CompiledModel, staticDiagnostics: ProjectDiagnostic[]): ProjectDiagnostic[] {
+  if (!compiled.problem) return [];
+  if (staticDiagnostics.some((d) => d.severity === 'error')) return [];
+  const p = compiled.problem;
+  return [{ file, start: p.start, end: p.end, severity: 'error', code: p.code, message: p.message }];
+}
+
+export { modelName };
