@@ -1,9 +1,140 @@
+// floe query: runs SQL in DuckDB over Iceberg tables given by location (--table) or from a REST catalog
+// (as namespace.table), and prints the result as json, csv or an aligned table. Stdout carries only the result.
 import type { CliCommand } from '../command';
+import { UsageError } from '../command';
+import { DuckSession, quoteLiteral } from '../../engine/session';
+import { formatResult, RESULT_FORMATS, type ResultFormat } from '../../engine/results';
+import { registerIcebergTable } from '../../engine/read/register-table';
+import '../../engine/read/default-planner';
+import { connectRestCatalog } from '../../catalog/rest-client';
+
+export interface QueryArgs {
+  catalog?: string;
+  warehouse?: string;
+  credential?: { clientId: string; clientSecret: string };
+  tables: { name: string; location: string }[];
+  snapshots: Map<string, bigint>;
+  format: ResultFormat;
+  sql: string;
+}
+
+const USAGE = 'usage: floe query [--catalog URI --warehouse NAME [--credential ID:SECRET]] [--table NAME=LOCATION]... [--snapshot NAME=ID]... [--format json|csv|table] "SQL"';
+
+/** Parses the command line; throws UsageError with the usage line on mistakes. */
+export function parseQueryArgs(args: string[]): QueryArgs {
+  const out: QueryArgs = { tables: [], snapshots: new Map(), format: 'table', sql: '' };
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--table') && !arg.startsWith('--snapshot')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    switch (flag) {
+      case '--catalog': out.catalog = value(); break;
+      case '--warehouse': out.warehouse = value(); break;
+      case '--credential': {
+        const v = value();
+        const colon = v.indexOf(':');
+        if (colon <= 0) throw new UsageError(`--credential must be ID:SECRET\n${USAGE}`);
+        out.credential = { clientId: v.slice(0, colon), clientSecret: v.slice(colon + 1) };
+        break;
+      }
+      case '--table': {
+        const [name, location] = splitPair(value(), '--table', 'NAME=LOCATION');
+        out.tables.push({ name, location });
+        break;
+      }
+      case '--snapshot': {
+        const [name, id] = splitPair(value(), '--snapshot', 'NAME=ID');
+        if (!/^-?\d+$/.test(id)) throw new UsageError(`--snapshot ${name}: '${id}' is not a snapshot id\n${USAGE}`);
+        out.snapshots.set(name, BigInt(id));
+        break;
+      }
+      case '--format': {
+        const f = value();
+        if (!(RESULT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format must be one of ${RESULT_FORMATS.join(', ')}\n${USAGE}`);
+        out.format = f as ResultFormat;
+        break;
+      }
+      default:
+        if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}\n${USAGE}`);
+        positional.push(arg);
+    }
+  }
+  if (positional.length !== 1) throw new UsageError(`expected exactly one SQL argument\n${USAGE}`);
+  if (out.catalog && !out.warehouse) throw new UsageError(`--catalog needs --warehouse\n${USAGE}`);
+  out.sql = positional[0];
+  return out;
+}
+
+function splitPair(text: string, flag: string, shape: string): [string, string] {
+  const eq = text.indexOf('=');
+  if (eq <= 0 || eq === text.length - 1) throw new UsageError(`${flag} must be ${shape}\n${USAGE}`);
+  return [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+/** A view name: "ns.t" becomes the view t in schema ns; a plain name stays in the main schema. */
+function viewName(name: string): string | [string, string] {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? [name.slice(0, dot), name.slice(dot + 1)] : name;
+}
+
+/** The schema-qualified tables a SELECT reads, from DuckDB's own parser ([] when it is not a SELECT). */
+export async function referencedTables(session: DuckSession, sql: string): Promise<{ schema: string; table: string }[]> {
+  let ast: string;
+  try {
+    const r = await session.query(`SELECT json_serialize_sql(${quoteLiteral(sql)})`);
+    ast = r.rows[0][0] as string;
+  } catch {
+    return [];
+  }
+  const out = new Map<string, { schema: string; table: string }>();
+  JSON.parse(ast, (_key, v: unknown) => {
+    const node = v as { type?: string; catalog_name?: string; schema_name?: string; table_name?: string } | null;
+    if (node && node.type === 'BASE_TABLE' && node.table_name && (node.schema_name || node.catalog_name)) {
+      // catalog.schema.table in DuckDB terms is a two-level namespace to us.
+      const schema = [node.catalog_name, node.schema_name].filter(Boolean).join('.');
+      out.set(`${schema}\u0000${node.table_name}`, { schema, table: node.table_name });
+    }
+    return v;
+  });
+  return [...out.values()];
+}
+
+export async function runQuery(args: QueryArgs): Promise<string> {
+  const session = await DuckSession.open();
+  try {
+    for (const t of args.tables) {
+      await registerIcebergTable(session, viewName(t.name), t.location, { snapshotId: args.snapshots.get(t.name), tableName: t.name });
+    }
+    if (args.catalog) {
+      const catalog = await connectRestCatalog({ uri: args.catalog, warehouse: args.warehouse, credential: args.credential });
+      const given = new Set(args.tables.map((t) => t.name));
+      for (const ref of await referencedTables(session, args.sql)) {
+        const name = `${ref.schema}.${ref.table}`;
+        if (given.has(name) || ref.schema === 'main') continue;
+        const loaded = await catalog.loadTable({ namespace: ref.schema.split('.'), name: ref.table });
+        await registerIcebergTable(session, [ref.schema, ref.table], loaded, { snapshotId: args.snapshots.get(name), tableName: name });
+      }
+    }
+    const result = await session.query(args.sql);
+    return formatResult(result, args.format);
+  } finally {
+    session.close();
+  }
+}
 
 export const queryCommand: CliCommand = {
-  summary: '(not implemented yet)',
-  async run(_args, io) {
-    io.err('floe query: not implemented yet\n');
-    return 2;
+  summary: 'run SQL over Iceberg tables (by location or from a REST catalog) and print json, csv or a table',
+  async run(args, io) {
+    const parsed = parseQueryArgs(args);
+    io.out(await runQuery(parsed));
+    return 0;
   },
 };

@@ -1,5 +1,6 @@
 // Finds and loads a table's metadata from a location: a table folder (version-hint.text, else the newest
 // *.metadata.json) or a metadata.json path, local or s3://. Also resolves paths of tables that were moved.
+import path from 'node:path';
 import { parseTableMetadata } from '../../iceberg/metadata-json';
 import { IcebergError } from '../../iceberg/errors';
 import type { TableMetadata } from '../../iceberg/spec';
@@ -16,7 +17,9 @@ const METADATA_FILE = /\.metadata\.json(\.gz)?$|\.gz\.metadata\.json$/;
 
 /** Loads the table at a folder or metadata.json location. Errors name the location. */
 export async function loadTableAt(location: string, storage: Storage): Promise<LocatedTable> {
-  const trimmed = location.replace(/\/+$/, '');
+  // Relative local paths are made absolute, so listed files and recorded paths compare as equals.
+  const absolute = /^[a-z][a-z0-9+.-]*:/i.test(location) ? location : path.resolve(location);
+  const trimmed = absolute.replace(/\/+$/, '');
   const metadataLocation = METADATA_FILE.test(trimmed) ? trimmed : await findMetadataFile(trimmed, storage);
   let bytes: Uint8Array;
   try {
