@@ -1,0 +1,279 @@
+// writeTable: a query's result becomes a commit on an Iceberg table (create, overwrite, append or merge).
+// Order: plan schema and spec → one COPY writes the data files → manifests → commit with retry/rebase.
+// Merge writes an equality-delete file of the new rows' keys in the same snapshot: older rows with those keys
+// are deleted (their sequence number is lower), the new rows are not (same sequence number).
+import { performance } from 'node:perf_hooks';
+import type { Catalog } from '../../catalog/catalog.js';
+import { CatalogError } from '../../catalog/catalog.js';
+import type { DataFile, PartitionSpec, Schema, StructType, TableIdentifier, TableMetadata, TableRequirement, TableUpdate } from '../../iceberg/spec.js';
+import type { Storage } from '../../storage/storage.js';
+import { storageFor } from '../../storage/factory.js';
+import { s3OptionsFromProperties } from '../../storage/s3.js';
+import type { DuckSession } from '../session.js';
+import { quoteIdent } from './duckdb-to-iceberg.js';
+import { writeDataFiles } from './data-writer.js';
+import { commitWithRetry, tableName } from './commit-loop.js';
+import type { ManifestIO } from './manifest-io.js';
+import { defaultManifestIO } from './manifest-io-default.js';
+import { parsePartitionBy, partitionColumns, planPartitionSpec } from './partition-by.js';
+import { queryColumns } from './query-columns.js';
+import { newSnapshotId, produceSnapshot, writeNewManifests, type PendingSnapshot } from './snapshot-producer.js';
+import { planWriteSchema, type WriteSchema } from './write-schema.js';
+import { WriteError } from './write-error.js';
+
+export type WriteMode = 'create' | 'overwrite' | 'append' | 'merge';
+
+/** Makes the Storage for a table location, given the table config the catalog returned (e.g. vended S3 credentials). */
+export type StorageFactory = (location: string, tableConfig: Record<string, string>) => Storage;
+
+export interface WriteProgress { phase: 'planning' | 'writing' | 'committing' | 'done'; files: number; rows: bigint; attempt?: number }
+
+export interface WriteTableOptions {
+  session: DuckSession;
+  catalog: Catalog;
+  storageFactory?: StorageFactory;
+  table: TableIdentifier;
+  sql: string;
+  mode: WriteMode;
+  /** Merge: the columns that identify a row. */
+  uniqueKey?: string | string[];
+  /** e.g. "day(ts), bucket(16, id)"; for a new table or to change an existing table's spec. */
+  partitionBy?: string | string[];
+  /** Location of a new table (default: the catalog's choice). */
+  location?: string;
+  /** Properties of a new table. */
+  properties?: Record<string, string>;
+  onProgress?: (p: WriteProgress) => void;
+  /** Aborting before the commit leaves the table unchanged and removes the files written. */
+  signal?: AbortSignal;
+  manifestIO?: ManifestIO;
+  maxCommitAttempts?: number;
+}
+
+export interface WriteTableResult {
+  table: TableIdentifier;
+  snapshotId: bigint;
+  operation: 'append' | 'overwrite';
+  rows: bigint;
+  files: number;
+  bytes: bigint;
+  schemaChanged: boolean;
+  attempts: number;
+  ms: number;
+}
+
+export const defaultStorageFactory: StorageFactory = (location, config) => storageFor(location, { s3: s3OptionsFromProperties(config) });
+
+/** Writes the query's result to the table and commits one snapshot. */
+export async function writeTable(opts: WriteTableOptions): Promise<WriteTableResult> {
+  const started = performance.now();
+  const name = tableName(opts.table);
+  const io = opts.manifestIO ?? defaultManifestIO;
+  const progress = (p: WriteProgress) => opts.onProgress?.(p);
+  progress({ phase: 'planning', files: 0, rows: 0n });
+
+  const existing = await loadIfExists(opts.catalog, opts.table);
+  if (existing && opts.mode === 'create') throw new WriteError('table-exists', `${name} already exists; use mode overwrite, append or merge`, { table: name });
+  const columns = await queryColumns(opts.session, opts.sql);
+  const keys = opts.mode === 'merge' ? uniqueKeyOf(opts.uniqueKey, columns.map((c) => c.name), name) : [];
+
+  // A new table is staged first: the catalog picks its location and vends credentials; nothing is visible yet.
+  let base: TableMetadata;
+  let config: Record<string, string>;
+  if (existing) {
+    base = existing.metadata;
+    config = existing.config;
+  } else {
+    const provisional = planWriteSchema(columns, { replace: true }).tableSchema;
+    const staged = await opts.catalog.createTable(opts.table.namespace, {
+      name: opts.table.name, schema: provisional, location: opts.location, stageCreate: true,
+      properties: { 'format-version': '2', ...opts.properties },
+    });
+    base = staged.metadata;
+    config = staged.config;
+  }
+  const creating = !existing;
+  const current = creating ? undefined : currentSchemaOf(base);
+  const ws = planWriteSchema(columns, {
+    current: current && { schema: current, lastColumnId: base['last-column-id'], formatVersion: base['format-version'] },
+    replace: opts.mode === 'overwrite',
+  });
+  const schema = withResolvedSchemaId(ws, creating ? [] : base.schemas);
+  const specs = creating ? [] : base['partition-specs'];
+  const lastPartitionId = creating ? 999 : base['last-partition-id'];
+  const specPlan = opts.partitionBy !== undefined && String(opts.partitionBy).trim() !== ''
+    ? planPartitionSpec(parsePartitionBy(opts.partitionBy), schema, { specs, lastPartitionId })
+    : creating
+      ? { spec: { 'spec-id': 0, fields: [] } as PartitionSpec, isNew: true, lastPartitionId: 999 }
+      : { spec: specs.find((s) => s['spec-id'] === base['default-spec-id'])!, isNew: false, lastPartitionId };
+  const spec = specPlan.spec;
+  // Equality deletes of a merge are global: they live in an unpartitioned spec.
+  const addedSpecs: PartitionSpec[] = specPlan.isNew ? [spec] : [];
+  let deleteSpec = [...specs, ...addedSpecs].find((s) => s.fields.length === 0);
+  if (opts.mode === 'merge' && !creating && !deleteSpec) {
+    deleteSpec = { 'spec-id': Math.max(...specs.map((s) => s['spec-id']), ...addedSpecs.map((s) => s['spec-id'])) + 1, fields: [] };
+    addedSpecs.unshift(deleteSpec);
+  }
+  const makeDefault = creating || spec['spec-id'] !== base['default-spec-id'];
+
+  const location = base.location.replace(/\/+$/, '');
+  const storage = (opts.storageFactory ?? defaultStorageFactory)(location, config);
+  const dataLocation = base.properties['write.data.path'] ?? `${location}/data`;
+  const compression = (opts.properties ?? base.properties)['write.parquet.compression-codec'];
+  const targetFileSize = Number((opts.properties ?? base.properties)['write.target-file-size-bytes'] ?? 0) || undefined;
+
+  progress({ phase: 'writing', files: 0, rows: 0n });
+  let files = 0, rows = 0n;
+  const written = await writeDataFiles({
+    session: opts.session, sql: opts.sql, fileSchema: ws.fileSchema, partitionColumns: partitionColumns(spec, ws.fileSchema),
+    dataLocation, storage, compression, targetFileSizeBytes: targetFileSize, signal: opts.signal,
+    onFile: (f) => { files++; rows += f['record-count']; progress({ phase: 'writing', files, rows }); },
+  });
+  const ownFiles = [...written.uris];
+  let deleteFiles: DataFile[] = [];
+  const snapshotId = newSnapshotId();
+  let pending: PendingSnapshot;
+  try {
+    if (keys.length && !creating) {
+      const keyFields = keys.map((k) => ws.fileSchema.fields.find((f) => f.name === k)!);
+      const keySchema: StructType = { type: 'struct', fields: keyFields };
+      const deletes = await writeDataFiles({
+        session: opts.session, sql: `SELECT ${keys.map(quoteIdent).join(', ')} FROM (${opts.sql}) AS "__floe_merge"`,
+        fileSchema: keySchema, partitionColumns: [], dataLocation, storage, compression, signal: opts.signal,
+      });
+      ownFiles.push(...deletes.uris);
+      deleteFiles = deletes.files.map((f) => ({ ...f, content: 2, 'equality-ids': keyFields.map((k) => k.id) }));
+    }
+    const manifests = await writeNewManifests(io, storage, {
+      location, formatVersion: 2, schema, spec, deleteSpec: deleteSpec ?? spec, snapshotId, dataFiles: written.files, deleteFiles,
+    });
+    ownFiles.push(...manifests.map((m) => m['manifest-path']));
+    pending = {
+      snapshotId, operation: opts.mode === 'append' || (creating && opts.mode !== 'overwrite') || deleteFiles.length === 0 && opts.mode === 'merge' ? 'append' : 'overwrite',
+      replaceAll: opts.mode === 'overwrite' && !creating, dataFiles: written.files, deleteFiles, manifests, schemaId: schema['schema-id'],
+    };
+    if (opts.mode === 'overwrite' && creating) pending.operation = 'append';
+  } catch (e) {
+    await Promise.all(ownFiles.map((u) => storage.delete(u).catch(() => undefined)));
+    throw e;
+  }
+
+  progress({ phase: 'committing', files, rows });
+  const planned = { schemaId: current?.['schema-id'], lastColumnId: base['last-column-id'], uuid: base['table-uuid'], specIds: specs.map((s) => s['spec-id']) };
+  const result = await commitWithRetry({
+    catalog: opts.catalog, table: opts.table, storage, snapshotId, ownFiles, signal: opts.signal,
+    maxAttempts: opts.maxCommitAttempts,
+    initial: creating ? undefined : base,
+    build: async (latest, attempt) => {
+      if (attempt > 1) progress({ phase: 'committing', files, rows, attempt });
+      if (!latest) {
+        const table = newTableMetadata(base, schema, ws.lastColumnId, spec);
+        const produced = await produceSnapshot(io, storage, pending, table);
+        return {
+          requirements: [{ type: 'assert-create' }],
+          updates: createUpdates(base, schema, ws.lastColumnId, spec, opts.properties, produced.snapshot),
+          attemptFiles: produced.attemptFiles,
+        };
+      }
+      rebaseCheck(latest, planned, ws, addedSpecs, name);
+      const produced = await produceSnapshot(io, storage, pending, latest);
+      const requirements: TableRequirement[] = [
+        { type: 'assert-table-uuid', uuid: latest['table-uuid'] },
+        { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': latest.refs.main?.['snapshot-id'] ?? null },
+      ];
+      const updates: TableUpdate[] = [];
+      if (ws.changed) {
+        requirements.push({ type: 'assert-current-schema-id', 'current-schema-id': latest['current-schema-id'] });
+        requirements.push({ type: 'assert-last-assigned-field-id', 'last-assigned-field-id': latest['last-column-id'] });
+        updates.push({ action: 'add-schema', schema, 'last-column-id': ws.lastColumnId }, { action: 'set-current-schema', 'schema-id': -1 });
+      }
+      if (addedSpecs.length) requirements.push({ type: 'assert-last-assigned-partition-id', 'last-assigned-partition-id': latest['last-partition-id'] });
+      for (const s of addedSpecs) updates.push({ action: 'add-spec', spec: s });
+      if (makeDefault) {
+        requirements.push({ type: 'assert-default-spec-id', 'default-spec-id': latest['default-spec-id'] });
+        updates.push({ action: 'set-default-spec', 'spec-id': spec['spec-id'] });
+      }
+      updates.push({ action: 'add-snapshot', snapshot: produced.snapshot });
+      updates.push({ action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshotId });
+      return { requirements, updates, attemptFiles: produced.attemptFiles };
+    },
+  });
+  progress({ phase: 'done', files, rows });
+  return {
+    table: opts.table, snapshotId, operation: pending.operation, rows, files,
+    bytes: written.files.reduce((n, f) => n + f['file-size-in-bytes'], 0n),
+    schemaChanged: ws.changed && !creating, attempts: result.attempts, ms: Math.round(performance.now() - started),
+  };
+}
+
+async function loadIfExists(catalog: Catalog, table: TableIdentifier) {
+  try {
+    return await catalog.loadTable(table);
+  } catch (e) {
+    if (e instanceof CatalogError && e.kind === 'not-found') return undefined;
+    throw e;
+  }
+}
+
+function currentSchemaOf(m: TableMetadata): Schema {
+  const s = m.schemas.find((x) => x['schema-id'] === m['current-schema-id']);
+  if (!s) throw new WriteError('io', `table metadata has no current schema ${m['current-schema-id']}`);
+  return s;
+}
+
+function uniqueKeyOf(key: string | string[] | undefined, columns: string[], name: string): string[] {
+  const keys = (Array.isArray(key) ? key : (key ?? '').split(',')).map((k) => k.trim()).filter(Boolean);
+  if (!keys.length) throw new WriteError('bad-argument', `merge into ${name} needs a unique key (unique_key)`, { table: name });
+  for (const k of keys) {
+    if (!columns.includes(k)) throw new WriteError('bad-argument', `merge key "${k}" is not a column of the query for ${name}`, { table: name });
+  }
+  return keys;
+}
+
+/** The schema id the catalog will give this schema: an identical existing schema's, else the next free one. */
+function withResolvedSchemaId(ws: WriteSchema, schemas: Schema[]): Schema {
+  if (!ws.changed) return ws.tableSchema;
+  const same = schemas.find((s) => JSON.stringify(s.fields) === JSON.stringify(ws.tableSchema.fields));
+  const id = same ? same['schema-id'] : schemas.reduce((m, s) => Math.max(m, s['schema-id'] + 1), 0);
+  return { ...ws.tableSchema, 'schema-id': id };
+}
+
+/** The table metadata a staged create will have once committed, for producing its first snapshot. */
+function newTableMetadata(staged: TableMetadata, schema: Schema, lastColumnId: number, spec: PartitionSpec): TableMetadata {
+  return {
+    ...staged, 'format-version': 2, 'last-sequence-number': 0n, 'last-column-id': lastColumnId, schemas: [schema],
+    'current-schema-id': schema['schema-id'], 'partition-specs': [spec], 'default-spec-id': spec['spec-id'],
+    snapshots: [], refs: {}, 'current-snapshot-id': undefined, 'snapshot-log': [],
+  };
+}
+
+function createUpdates(staged: TableMetadata, schema: Schema, lastColumnId: number, spec: PartitionSpec, properties: Record<string, string> | undefined, snapshot: import('../../iceberg/spec.js').Snapshot): TableUpdate[] {
+  return [
+    { action: 'assign-uuid', uuid: staged['table-uuid'] },
+    { action: 'upgrade-format-version', 'format-version': 2 },
+    { action: 'add-schema', schema, 'last-column-id': lastColumnId },
+    { action: 'set-current-schema', 'schema-id': -1 },
+    { action: 'add-spec', spec },
+    { action: 'set-default-spec', 'spec-id': -1 },
+    { action: 'add-sort-order', 'sort-order': { 'order-id': 0, fields: [] } },
+    { action: 'set-default-sort-order', 'sort-order-id': -1 },
+    { action: 'set-location', location: staged.location },
+    { action: 'set-properties', updates: { ...staged.properties, 'format-version': '2', ...properties } },
+    { action: 'add-snapshot', snapshot },
+    { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshot['snapshot-id'] },
+  ];
+}
+
+/** After a conflict: our data files carry field ids and a spec planned on the old metadata; they must still hold. */
+function rebaseCheck(latest: TableMetadata, planned: { schemaId?: number; lastColumnId: number; uuid: string; specIds: number[] }, ws: WriteSchema, addedSpecs: PartitionSpec[], name: string): void {
+  const fail = (why: string) => { throw new WriteError('conflict', `${name} changed while writing: ${why}; write again`, { table: name }); };
+  if (latest['table-uuid'] !== planned.uuid) fail('the table was dropped and re-created');
+  if (latest['current-schema-id'] !== planned.schemaId || latest['last-column-id'] !== planned.lastColumnId) {
+    if (ws.changed) fail('its schema changed too');
+    const current = latest.schemas.find((s) => s['schema-id'] === latest['current-schema-id']);
+    const stillThere = (fields: StructType['fields']): boolean => fields.every((f) => JSON.stringify(current?.fields.find((c) => c.id === f.id)?.type) === JSON.stringify(ws.tableSchema.fields.find((t) => t.id === f.id)?.type));
+    if (!current || !stillThere(ws.fileSchema.fields)) fail('its schema changed');
+  }
+  const ids = latest['partition-specs'].map((s) => s['spec-id']);
+  if (addedSpecs.some((s) => ids.includes(s['spec-id'])) || ids.length !== planned.specIds.length) fail('its partition spec changed');
+}
