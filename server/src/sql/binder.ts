@@ -178,10 +178,10 @@ function lastPart(name: string): string {
 
 /** Replaces DuckDB's suggestion of our internal stand-in catalogs by the closest upstream or CTE name. */
 function suggestRelations(e: SqlError, upstream: UpstreamRelation[], ctes: CteDefinition[]) {
-  const m = /Table with name (.+?) does not exist!/.exec(e.message);
+  const m = /Table with name "?([^"!\s]+)"? does not exist/.exec(e.message);
   e.message = e.message.replace(/\n?Did you mean "[^"\n]*"\?/g, '');
   if (!m) return;
-  const missing = m[1].toLowerCase();
+  const missing = m[1].split('.').pop()!.toLowerCase();
   let best: string | undefined;
   let bestScore = Infinity;
   const names = [...upstream.map((u) => ({ label: u.name, key: lastPart(u.name) })), ...ctes.map((c) => ({ label: quoteIdent(c.displayName), key: c.name.toLowerCase() }))];

@@ -29,6 +29,7 @@ export function parseDuckDbError(raw: string, sql: string): SqlError {
     body = body.slice(0, loc.index);
     offset = offsetFromExcerpt(sql, Number(loc[1]), loc[2], loc[3].length - `LINE ${loc[1]}: `.length);
   }
+  if (offset === undefined && /at end of input/.test(body)) offset = sql.trimEnd().length;
   const result: SqlError = { message: tidy(body), kind };
   if (offset !== undefined) {
     result.offset = offset;
@@ -53,12 +54,13 @@ function tidy(body: string): string {
   return out.join('\n').trim();
 }
 
-/** Offset of line `lineNo` (1-based) counting every '\r' and '\n' as a line break, as DuckDB does. */
-function lineStartOf(sql: string, lineNo: number): { start: number; end: number } | undefined {
+/** Range of line `lineNo` (1-based); '\r\n', '\n' and a lone '\r' each end a line, as in DuckDB's excerpts. */
+function lineRange(sql: string, lineNo: number): { start: number; end: number } | undefined {
   let line = 1;
   let start = 0;
   for (let i = 0; i < sql.length && line < lineNo; i++) {
     const c = sql.charCodeAt(i);
+    if (c === 13 && sql.charCodeAt(i + 1) === 10) i++;
     if (c === 10 || c === 13) {
       line++;
       start = i + 1;
@@ -70,8 +72,19 @@ function lineStartOf(sql: string, lineNo: number): { start: number; end: number 
   return { start, end };
 }
 
+/** Terminal columns of a code point, like DuckDB's renderer: wide for CJK and emoji, zero for combining marks. */
+function renderWidth(cp: number): number {
+  if ((cp >= 0x300 && cp <= 0x36f) || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd)
+  ) return 2;
+  return 1;
+}
+
 function offsetFromExcerpt(sql: string, lineNo: number, excerpt: string, caret: number): number | undefined {
-  const line = lineStartOf(sql, lineNo);
+  const line = lineRange(sql, lineNo);
   if (!line || caret < 0) return undefined;
   const lineText = sql.slice(line.start, line.end);
   let shown = excerpt;
@@ -86,10 +99,14 @@ function offsetFromExcerpt(sql: string, lineNo: number, excerpt: string, caret: 
     if (at < 0) return undefined;
     from = at;
   }
-  // the caret counts rendered columns; we count code points, which matches for everything but wide characters
+  // the caret counts rendered columns, not characters
   let i = line.start + from;
-  for (let col = 0; col < caret && i < line.end; col++) {
+  let col = 0;
+  while (i < line.end) {
     const cp = sql.codePointAt(i)!;
+    const w = renderWidth(cp);
+    if (col + w > caret || (col === caret && w > 0)) break;
+    col += w;
     i += cp > 0xffff ? 2 : 1;
   }
   return i;

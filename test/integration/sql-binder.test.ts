@@ -1,0 +1,175 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { DuckDBInstance, DuckDBConnection } from '@duckdb/node-api';
+import { bindModel, UpstreamRelation } from '../../server/src/sql/binder';
+
+let instance: DuckDBInstance;
+let conn: DuckDBConnection;
+before(async () => {
+  instance = await DuckDBInstance.create(':memory:');
+  conn = await instance.connect();
+});
+after(() => {
+  conn.closeSync();
+  instance.closeSync();
+});
+
+const customers: UpstreamRelation = {
+  name: '"bronze"."customers"',
+  columns: [
+    { name: 'customer_id', type: 'BIGINT' },
+    { name: 'name', type: 'VARCHAR' },
+    { name: 'credit', type: 'DECIMAL(18,2)' },
+    { name: 'created_at', type: 'TIMESTAMP WITH TIME ZONE' },
+  ],
+};
+const orders: UpstreamRelation = {
+  name: '"stg_orders"',
+  columns: [
+    { name: 'order_id', type: 'BIGINT' },
+    { name: 'customer_id', type: 'BIGINT' },
+    { name: 'amount', type: 'DECIMAL(18,2)' },
+    { name: 'tags', type: 'VARCHAR[]' },
+  ],
+};
+
+interface Expected {
+  /** `name TYPE` joined by ', '. */
+  columns?: string;
+  /** [kind, the text the error underlines, a substring of its message]. */
+  errors?: [string, string, string][];
+}
+
+async function check(sql: string, upstream: UpstreamRelation[], expected: Expected) {
+  const r = await bindModel(conn, sql, upstream);
+  const got: Expected = {};
+  if (expected.columns !== undefined) got.columns = r.columns.map((c) => `${c.name} ${c.type}`).join(', ');
+  got.errors = r.errors.map((e) => {
+    const at = e.offset === undefined ? '<none>' : sql.slice(e.offset, e.offset + (e.length ?? 0));
+    const want = expected.errors?.find((x) => x[0] === e.kind && x[1] === at);
+    return [e.kind, at, want && e.message.includes(want[2]) ? want[2] : e.message];
+  });
+  assert.deepEqual(got, { errors: [], ...expected }, sql);
+}
+
+test('a staging model over a source stand-in binds to the right columns and DuckDB types', async () => {
+  await check(
+    `with source as (select * from "bronze"."customers"),
+renamed as (
+  select customer_id, trim(name) as customer_name, credit, credit * 2 as double_credit, created_at::date as created_on
+  from source
+)
+select * from renamed -- trailing comment`,
+    [customers],
+    { columns: 'customer_id BIGINT, customer_name VARCHAR, credit DECIMAL(18,2), double_credit DECIMAL(18,2), created_on DATE' },
+  );
+  await check('select o.*, c.name from stg_orders o join bronze.customers c using (customer_id)', [customers, orders], {
+    columns: 'order_id BIGINT, customer_id BIGINT, amount DECIMAL(18,2), tags VARCHAR[], name VARCHAR',
+  });
+  await check('select customer_id, sum(amount) as revenue, count(*) as n from "stg_orders" group by all', [orders], {
+    columns: 'customer_id BIGINT, revenue DECIMAL(38,2), n BIGINT',
+  });
+});
+
+test('each error kind has a message and points at the offending token', async () => {
+  await check('select customer_id, nme from "bronze"."customers"', [customers], {
+    errors: [['binder', 'nme', 'Candidate bindings: "name"']],
+  });
+  await check('select * from "bronze"."customer"', [customers], {
+    errors: [['catalog', '"bronze"."customer"', 'Did you mean "bronze"."customers"?']],
+  });
+  await check('select customer_id from stg_orders join "bronze"."customers" on true', [customers, orders], {
+    errors: [['binder', 'customer_id', 'Ambiguous reference to column name "customer_id"']],
+  });
+  await check('select name + 1 as n from "bronze"."customers"', [customers], {
+    errors: [['binder', '+', "No function matches the given name and argument types '+(VARCHAR, INTEGER_LITERAL)'"]],
+  });
+  await check('select customer_id, sum(amount) from stg_orders', [orders], {
+    errors: [['binder', 'customer_id', 'must appear in the GROUP BY clause']],
+  });
+  await check('select customer_id\nfrom stg_orders\nwher amount > 0', [orders], {
+    errors: [['syntax', 'amount', 'syntax error at or near "amount"']],
+  });
+});
+
+test('errors in independent CTEs are all reported; CTEs that depend on a broken one are not', async () => {
+  await check(
+    `with a as (select nope from stg_orders),
+b as (select * from a),
+c as (select order_id, amont from stg_orders),
+d as (selec 1)
+select * from c`,
+    [orders],
+    {
+      errors: [
+        ['binder', 'nope', 'not found in FROM clause'],
+        ['binder', 'amont', 'Candidate bindings: "amount"'],
+        ['syntax', 'selec', 'syntax error'],
+      ],
+    },
+  );
+  const r = await bindModel(conn, 'with ok as (select order_id from stg_orders), bad as (select x from ok) select * from bad', [orders]);
+  assert.deepEqual(r.ctes, [{ name: 'ok', columns: [{ name: 'order_id', type: 'BIGINT' }] }]);
+  await check('with a as (select 1 as x) select y from a', [], { errors: [['binder', 'y', 'Referenced column "y" not found']] });
+});
+
+test('a bind never sees the stand-ins of an earlier bind, and follows schema changes', async () => {
+  await check('select * from "bronze"."customers"', [customers], { columns: 'customer_id BIGINT, name VARCHAR, credit DECIMAL(18,2), created_at TIMESTAMP WITH TIME ZONE' });
+  await check('select * from "bronze"."customers"', [orders], {
+    errors: [['catalog', '"bronze"."customers"', 'Table with name "bronze.customers" does not exist because schema "bronze" does not exist.']],
+  });
+  await check('select * from stg_ordrs', [orders], { errors: [['catalog', 'stg_ordrs', 'Did you mean "stg_orders"?']] });
+  await check('select * from stg_orders', [customers], { errors: [['catalog', 'stg_orders', 'does not exist']] });
+  const changed = { ...customers, columns: [{ name: 'customer_id', type: 'INTEGER' }] };
+  await check('select * from "bronze"."customers"', [changed], { columns: 'customer_id INTEGER' });
+  await check('select * from "bronze"."customers"', [customers], { columns: 'customer_id BIGINT, name VARCHAR, credit DECIMAL(18,2), created_at TIMESTAMP WITH TIME ZONE' });
+  // internal catalogs never leak into suggestions
+  const r = await bindModel(conn, 'select * from stg_orders', [customers]);
+  assert.ok(!/floe_bind/.test(r.errors[0].message), r.errors[0].message);
+});
+
+test('three-part names bind too and are dropped when no longer upstream', async () => {
+  const three: UpstreamRelation = { name: '"demo"."bronze"."orders"', columns: [{ name: 'id', type: 'BIGINT' }] };
+  await check('select id from demo.bronze.orders', [three], { columns: 'id BIGINT' });
+  await check('select id from demo.bronze.orders', [customers], { errors: [['catalog', 'demo.bronze.orders', 'does not exist']] });
+});
+
+test('an upstream with an unknown schema gives no guessed binder errors, but syntax errors still show', async () => {
+  const unknown: UpstreamRelation = { name: 'mystery', columns: [] };
+  await check('select anything from mystery', [unknown], { columns: '' });
+  await check('with m as (select a from mystery), o as (select nope from stg_orders) select * from m', [unknown, orders], {
+    columns: '',
+    errors: [['binder', 'nope', 'not found']],
+  });
+  await check('select anything frm mystery', [unknown], { errors: [['syntax', 'mystery', 'syntax error']] });
+});
+
+test('a type DuckDB does not know is stood in as VARCHAR with a warning', async () => {
+  const r = await bindModel(conn, 'select * from odd', [{ name: 'odd', columns: [{ name: 'a', type: 'NOT_A_TYPE' }, { name: 'b', type: 'INTEGER' }] }]);
+  assert.deepEqual(r.columns, [{ name: 'a', type: 'VARCHAR' }, { name: 'b', type: 'INTEGER' }]);
+  assert.match(r.warnings[0], /"a" of odd .*NOT_A_TYPE/);
+});
+
+test('concurrent binds on one connection stay isolated', async () => {
+  const results = await Promise.all([
+    bindModel(conn, 'select * from stg_orders', [orders]),
+    bindModel(conn, 'select * from stg_orders', [customers]),
+    bindModel(conn, 'select name from bronze.customers', [customers]),
+  ]);
+  assert.equal(results[0].columns.length, 4);
+  assert.equal(results[1].errors[0].kind, 'catalog');
+  assert.deepEqual(results[2].columns, [{ name: 'name', type: 'VARCHAR' }]);
+});
+
+test('a warm bind of a staging model takes well under 10 ms', async () => {
+  const sql = 'with s as (select * from "bronze"."customers") select customer_id, upper(name) as name, credit from s where credit > 0';
+  await bindModel(conn, sql, [customers]);
+  const times: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const t0 = performance.now();
+    await bindModel(conn, sql, [customers]);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  assert.ok(times[15] < 10, `median ${times[15]} ms`);
+});
