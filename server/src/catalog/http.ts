@@ -15,7 +15,20 @@ export class MaybeSentError extends CatalogError {}
 
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
+const RETRY_ON = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
 export async function send(req: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+  try {
+    return await sendOnce(req, timeoutMs);
+  } catch (e) {
+    // A pooled keep-alive socket the server closed (e.g. it restarted): safe to retry reads once on a new socket.
+    const code = errorCode((e as Error).cause);
+    if ((req.method === 'GET' || req.method === 'HEAD') && code && RETRY_ON.has(code)) return sendOnce(req, timeoutMs);
+    throw e;
+  }
+}
+
+async function sendOnce(req: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
   let res: Response;
   try {
     res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(timeoutMs) });
@@ -36,7 +49,7 @@ function errorCode(e: unknown): string | undefined {
   let cur: unknown = e;
   for (let i = 0; i < 4 && cur; i++) {
     const c = cur as { code?: unknown; cause?: unknown; errors?: unknown[] };
-    if (typeof c.code === 'string' && c.code !== 'UND_ERR_SOCKET') return c.code;
+    if (typeof c.code === 'string' && (c.code !== 'UND_ERR_SOCKET' || !c.cause)) return c.code;
     cur = c.cause ?? c.errors?.[0];
   }
   return (e as { cause?: { code?: string } })?.cause?.code;

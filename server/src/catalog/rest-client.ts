@@ -75,7 +75,7 @@ export async function connectRestCatalog(options: RestCatalogOptions): Promise<R
   });
   const body = res.status === 200 ? safeParse(res.text) : undefined;
   if (res.status !== 200 || !body || typeof body !== 'object') {
-    throw errorFromResponse(res, { uri, subject: options.warehouse ? `warehouse ${options.warehouse}` : 'the catalog', action: 'read the catalog config' });
+    throw errorFromResponse(res, { uri, subject: options.warehouse ? `for warehouse ${options.warehouse}` : '', action: 'read the config' });
   }
   const config = body as { defaults?: Record<string, string>; overrides?: Record<string, string>; endpoints?: string[] };
   const properties = { ...(config.defaults ?? {}), ...(config.overrides ?? {}) };
@@ -118,7 +118,7 @@ export class RestCatalog implements Catalog {
   async listNamespaces(parent: string[] = [], pageToken?: string): Promise<Page<string[]>> {
     const body = await this.call({
       method: 'GET', path: '/namespaces', endpoint: 'GET /v1/{prefix}/namespaces', action: 'list namespaces',
-      subject: parent.length ? `namespace ${namespaceDisplayName(parent)}` : 'the catalog',
+      subject: parent.length ? `under namespace ${namespaceDisplayName(parent)}` : 'at the top level',
       query: { parent: parent.length ? parent.join(NAMESPACE_SEPARATOR) : undefined, ...this.paging(pageToken) },
     }) as { namespaces?: string[][]; 'next-page-token'?: string | null };
     return { items: body.namespaces ?? [], nextPageToken: body['next-page-token'] ?? undefined };
@@ -330,6 +330,6 @@ export function errorFromResponse(res: { status: number; text: string }, where: 
   if (where.commit && res.status === 409) kind = 'commit-conflict';
   if (where.commit && [500, 502, 503, 504].includes(res.status)) kind = 'commit-state-unknown';
   const catalog = where.catalog ?? where.uri;
-  const message = `Cannot ${where.action} ${where.subject} in catalog ${catalog}: ${serverMessage} (HTTP ${res.status}${type ? ` ${type}` : ''})`;
+  const message = `Cannot ${where.action}${where.subject ? ` ${where.subject}` : ''} in catalog ${catalog}: ${serverMessage} (HTTP ${res.status}${type ? ` ${type}` : ''})`;
   return new CatalogError(kind, redact(message), { uri: where.uri, table: where.subject, status: res.status, type });
 }

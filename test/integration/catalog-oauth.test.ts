@@ -1,0 +1,78 @@
+// OAuth2 client credentials, vended credentials and log redaction between our REST client and the local catalog.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { connectRestCatalog } from '../../server/src/catalog/rest-client';
+import { CatalogError } from '../../server/src/catalog/catalog';
+import { startTestCatalog } from '../helpers/local-catalog';
+
+const clientId = 'floe-admin';
+const clientSecret = 'sup3r-s3cret-value';
+const schema = { type: 'struct' as const, 'schema-id': 0, fields: [{ id: 1, name: 'id', required: true, type: 'long' as const }] };
+
+test('client credentials get a token; a bad secret or no token is 401 unauthorized naming the URI', async () => {
+  const server = await startTestCatalog({ clientId, clientSecret });
+  try {
+    const log: string[] = [];
+    const good = await connectRestCatalog({ uri: server.uri, warehouse: 'floe', credential: { clientId, clientSecret }, realm: 'default-realm', log: (l) => log.push(l) });
+    await good.createNamespace(['secure']);
+    assert.deepEqual((await good.listNamespaces()).items, [['secure']]);
+    assert.ok(log.length >= 3);
+    assert.ok(log.every((l) => !l.includes(clientSecret)), 'the log never shows the secret');
+
+    await assert.rejects(connectRestCatalog({ uri: server.uri, warehouse: 'floe', credential: { clientId, clientSecret: 'wrong' } }), (e: unknown) => {
+      assert.ok(e instanceof CatalogError);
+      assert.equal(e.kind, 'unauthorized');
+      assert.ok(e.message.includes(server.uri), e.message);
+      assert.ok(!e.message.includes('wrong'), 'the message does not echo the secret');
+      return true;
+    });
+    await assert.rejects(connectRestCatalog({ uri: server.uri, warehouse: 'floe' }), (e: unknown) => e instanceof CatalogError && e.kind === 'unauthorized' && e.message.includes(server.uri));
+    await assert.rejects(connectRestCatalog({ uri: server.uri, warehouse: 'floe', token: 'forged' }), (e: unknown) => e instanceof CatalogError && e.kind === 'unauthorized');
+
+    const raw = await fetch(`${server.uri}/v1/floe/namespaces`);
+    assert.equal(raw.status, 401);
+    assert.equal(((await raw.json()) as { error: { type: string } }).error.type, 'NotAuthorizedException');
+  } finally {
+    await server.close();
+  }
+});
+
+test('a token the server no longer knows is refreshed once on 401', async () => {
+  const warehouse = await mkdtemp(path.join(os.tmpdir(), 'floe-oauth-'));
+  const first = await startTestCatalog({ clientId, clientSecret, warehouse });
+  const port = Number(new URL(first.uri).port);
+  const log: string[] = [];
+  const client = await connectRestCatalog({ uri: first.uri, warehouse: 'floe', credential: { clientId, clientSecret }, log: (l) => log.push(l) });
+  await client.createNamespace(['kept']);
+  await first.close();
+  // Same warehouse and port, new process state: every token issued before is unknown.
+  const second = await startTestCatalog({ clientId, clientSecret, port, warehouse: first.warehouse });
+  try {
+    log.length = 0;
+    assert.deepEqual((await client.listNamespaces()).items, [['kept']]);
+    assert.deepEqual(log.map((l) => /-> (\d+)/.exec(l)?.[1]), ['401', '200'], 'one 401, then the retry with a new token');
+  } finally {
+    await second.close();
+    await rm(warehouse, { recursive: true, force: true });
+  }
+});
+
+test('vended credentials come back in config and storage-credentials when asked for', async () => {
+  const tableConfig = { 's3.endpoint': 'http://127.0.0.1:9', 's3.access-key-id': 'AKIDEXAMPLE', 's3.secret-access-key': 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 's3.path-style-access': 'true' };
+  const server = await startTestCatalog({ tableConfig });
+  try {
+    const client = await connectRestCatalog({ uri: server.uri, warehouse: 'floe' });
+    await client.createNamespace(['v']);
+    await client.createTable(['v'], { name: 't', schema });
+    const loaded = await client.loadTable({ namespace: ['v'], name: 't' });
+    assert.equal(loaded.config['s3.secret-access-key'], tableConfig['s3.secret-access-key']);
+    assert.equal(loaded.storageCredentials?.[0].prefix, loaded.metadata.location);
+    const plain = await connectRestCatalog({ uri: server.uri, warehouse: 'floe', vendedCredentials: false });
+    assert.equal((await plain.loadTable({ namespace: ['v'], name: 't' })).storageCredentials, undefined);
+  } finally {
+    await server.close();
+  }
+});
