@@ -254,7 +254,7 @@ export function writeManifest(input: WriteManifestInput): { bytes: Uint8Array; m
       dataFile.content_offset = d['content-offset'] ?? null;
       dataFile.content_size_in_bytes = d['content-size-in-bytes'] ?? null;
     }
-    const rec: Rec = { status: e.status, snapshot_id: e['snapshot-id'] ?? (v1 || e.status !== 1 ? snapshotId : null), data_file: dataFile };
+    const rec: Rec = { status: e.status, snapshot_id: e['snapshot-id'] ?? snapshotId, data_file: dataFile };
     if (!v1) {
       rec.sequence_number = e['sequence-number'] ?? null;
       rec.file_sequence_number = e['file-sequence-number'] ?? null;
