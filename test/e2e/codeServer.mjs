@@ -1,5 +1,5 @@
 // Starts code-server on a free loopback port with private state, for one e2e run.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -46,18 +46,41 @@ async function waitHealthy(base, child, timeoutMs) {
   throw new Error(`code-server did not answer ${base}/healthz within ${timeoutMs} ms`);
 }
 
-/**
- * Launches code-server. `stateDir` holds its user data, extensions, XDG folders and TMPDIR.
- * Returns { port, base, stop(), extensionsDir, log } where log is the path of its output.
- */
-export async function startCodeServer({ stateDir, smokeTestDriver = false, env = {} }) {
+function prepareDirs(stateDir) {
   const dirs = Object.fromEntries(
     ['user-data', 'extensions', 'config', 'data', 'cache', 'tmp'].map((d) => [d, path.join(stateDir, d)]),
   );
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(path.join(dirs['user-data'], 'User'), { recursive: true });
   writeFileSync(path.join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
+  return dirs;
+}
 
+/** Node 24 first on PATH, and XDG folders and TMPDIR private, so code-server writes nothing outside stateDir. */
+function privateEnv(dirs, env) {
+  return node24Env({
+    ...process.env,
+    XDG_CONFIG_HOME: dirs.config,
+    XDG_DATA_HOME: dirs.data,
+    XDG_CACHE_HOME: dirs.cache,
+    TMPDIR: dirs.tmp,
+    ...env,
+  });
+}
+
+/** Installs a VSIX into the extensions folder of the code-server state in stateDir. */
+export function installExtension(stateDir, vsix) {
+  const dirs = prepareDirs(stateDir);
+  const args = ['--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions, '--install-extension', vsix];
+  return execFileSync(codeServerBin, args, { env: privateEnv(dirs, {}), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * Launches code-server. `stateDir` holds its user data, extensions, XDG folders and TMPDIR.
+ * Returns { port, base, stop(), extensionsDir, log } where log is the path of its output.
+ */
+export async function startCodeServer({ stateDir, smokeTestDriver = false, env = {} }) {
+  const dirs = prepareDirs(stateDir);
   const port = await freePort();
   const args = [
     '--bind-addr', `127.0.0.1:${port}`,
@@ -72,14 +95,7 @@ export async function startCodeServer({ stateDir, smokeTestDriver = false, env =
   const logFile = path.join(stateDir, 'code-server.log');
   const out = openSync(logFile, 'w');
   const child = spawn(codeServerBin, args, {
-    env: node24Env({
-      ...process.env,
-      XDG_CONFIG_HOME: dirs.config,
-      XDG_DATA_HOME: dirs.data,
-      XDG_CACHE_HOME: dirs.cache,
-      TMPDIR: dirs.tmp,
-      ...env,
-    }),
+    env: privateEnv(dirs, env),
     stdio: ['ignore', out, out],
     detached: true, // own process group, so stop() also ends its children (extension host, file watcher)
   });

@@ -1,8 +1,8 @@
 // `npm run test:e2e`: the editor tier. Installs the tools on first use, then runs in code-server + headless chromium:
 //   (a) the mocha suite inside the extension host (test/e2e/suite), results through a file;
 //   (b) UI scenarios driven with Playwright (test/e2e/ui/*.ui.mjs), with checked screenshots;
-//   (c) with --vsix: the packaged VSIX installed into code-server activates.
-// Flags: --only=host|ui|vsix (repeatable), FLOE_E2E_GREP filters host tests. Exits 1 when anything fails.
+//   (c) the packaged VSIX (npm run package, or FLOE_E2E_VSIX) installed into a clean code-server gets ready.
+// Flags: --only=host|ui|vsix (repeatable; default all), FLOE_E2E_GREP filters host tests. Exits 1 when anything fails.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, openWorkbench } from './browser.mjs';
@@ -14,7 +14,7 @@ import { screenshot } from './screenshots.mjs';
 import { artifactsDir, prepareWorkspace, root } from './workspace.mjs';
 
 const only = process.argv.filter((a) => a.startsWith('--only=')).map((a) => a.slice('--only='.length));
-const wants = (mode) => (only.length ? only.includes(mode) : mode !== 'vsix' || process.argv.includes('--vsix'));
+const wants = (mode) => only.length === 0 || only.includes(mode);
 
 function log(msg) {
   process.stdout.write(`${msg}\n`);

@@ -1,0 +1,49 @@
+// Mode (c): the packaged VSIX, installed into a clean code-server, activates on the demo and its server gets ready.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { openWorkbench } from './browser.mjs';
+import { installExtension, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { screenshot } from './screenshots.mjs';
+import { floeStatus } from './ui/workbench.mjs';
+import { root } from './workspace.mjs';
+
+export const VSIX = path.join(root, 'floe-linux-x64.vsix');
+
+/** Builds the VSIX with `npm run package` unless FLOE_E2E_VSIX names an existing one. */
+function packageVsix(log) {
+  const given = process.env.FLOE_E2E_VSIX;
+  if (given) {
+    if (!existsSync(given)) throw new Error(`FLOE_E2E_VSIX=${given} does not exist`);
+    return path.resolve(given);
+  }
+  log('  npm run package');
+  execFileSync('npm', ['run', '-s', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  return VSIX;
+}
+
+export async function runVsixCheck({ browser, stateDir, workspace, log }) {
+  const vsix = packageVsix(log);
+  const csState = path.join(stateDir, 'code-server-vsix');
+  const installed = installExtension(csState, vsix);
+  log(`  ${installed.trim().split('\n').pop()}`);
+  const server = await startCodeServer({ stateDir: csState });
+  let page;
+  try {
+    page = await openWorkbench(browser, workbenchUrl(server, workspace));
+    const status = floeStatus(page);
+    await status.filter({ hasText: /Floe: (ready|stopped|error)/ }).waitFor({ timeout: 90_000 });
+    const text = await status.innerText();
+    if (!text.includes('Floe: ready')) throw new Error(`installed extension did not get ready: status bar says "${text}"`);
+    await screenshot(page, 'vsix-ready', { expectText: 'Floe: ready' });
+    log('  ok   installed VSIX activates and its server gets ready');
+    return true;
+  } catch (err) {
+    log(`  FAIL installed VSIX: ${err.message}`);
+    if (page) await screenshot(page, 'vsix-failure').catch(() => {});
+    return false;
+  } finally {
+    await page?.close();
+    await server.stop();
+  }
+}
