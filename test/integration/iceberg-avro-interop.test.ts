@@ -5,15 +5,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeManifest } from '../../server/src/iceberg/manifest.js';
 import { writeManifestList } from '../../server/src/iceberg/manifest-list.js';
 import { schemaFromJson } from '../../server/src/iceberg/metadata-json.js';
 import { parseJson } from '../../server/src/util/json.js';
 import type { PartitionSpec } from '../../server/src/iceberg/spec.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const javaSource = path.join(here, '../fixtures/iceberg-avro-check/AvroDump.java');
+const javaSource = path.join(__dirname, '../fixtures/iceberg-avro-check/AvroDump.java');
 const jars = ['avro', 'jackson-core-asl', 'jackson-mapper-asl', 'slf4j-api', 'slf4j-nop', 'commons-compress', 'snappy-java', 'xz']
   .map((j) => `/usr/share/java/${j}.jar`);
 const haveJava = jars.every(existsSync) && spawnSync('javac', ['-version']).status === 0;
