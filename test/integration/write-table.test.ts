@@ -62,3 +62,162 @@ test('create fails when the table exists, leaving it unchanged', async () => {
   await assert.rejects(writeTable({ session, catalog, table: id, sql: 'SELECT 2 AS a', mode: 'create' }), /already exists/);
   assert.equal((await catalog.loadTable(id)).metadata['current-snapshot-id'], first.snapshotId);
 });
+
+// --- round trip: read back through the read path and compare with DuckDB's own result of the query ---
+
+import '../../server/src/engine/read/default-planner';
+import { registerIcebergTable } from '../../server/src/engine/read/register-table';
+import { CatalogError } from '../../server/src/catalog/catalog';
+import type { TableIdentifier } from '../../server/src/iceberg/spec';
+
+async function readTable(id: TableIdentifier, orderBy: string, snapshotId?: bigint) {
+  const loaded = await catalog.loadTable(id);
+  const view = `v_${id.name}_${snapshotId ?? 'current'}`;
+  await registerIcebergTable(session, view, loaded, { snapshotId });
+  return (await session.query(`SELECT * FROM "${view}" ORDER BY ${orderBy}`)).rows;
+}
+async function expected(sql: string, orderBy: string) {
+  return (await session.query(`SELECT * FROM (${sql}) ORDER BY ${orderBy}`)).rows;
+}
+
+test('round trip: every type reads back exactly; evolve, overwrite, time travel, append', async () => {
+  const id = { namespace: ['gold'], name: 'round_trip' };
+  const first = await writeTable({ session, catalog, table: id, sql: ALL_TYPES, mode: 'create', partitionBy: 'month(tstz), i32' });
+  assert.deepEqual(await readTable(id, 'i32'), await expected(ALL_TYPES, 'i32'));
+
+  // Schema evolution on append: a new column, and int widened to long.
+  const evolved = `SELECT (i + 100)::BIGINT AS i32, 'new ' || i AS extra, TIMESTAMPTZ '2025-05-05 00:00:00+00' AS tstz FROM range(3) r(i)`;
+  const appended = await writeTable({ session, catalog, table: id, sql: evolved, mode: 'append' });
+  assert.equal(appended.schemaChanged, true);
+  const m = (await catalog.loadTable(id)).metadata;
+  const schema = m.schemas.find((s) => s['schema-id'] === m['current-schema-id'])!;
+  assert.equal(formatType(schema.fields.find((f) => f.name === 'i32')!.type), 'long');
+  assert.equal(schema.fields.at(-1)!.name, 'extra');
+  const rows = await readTable(id, 'i32');
+  assert.equal(rows.length, 9);
+  assert.deepEqual((await session.query(`SELECT count(*) FILTER (WHERE extra IS NULL), count(*) FILTER (WHERE s IS NULL) FROM "v_round_trip_current"`)).rows, [['6', '3']]);
+
+  // Overwrite replaces all rows; history keeps the earlier snapshots.
+  const replaced = await writeTable({ session, catalog, table: id, sql: 'SELECT 7::BIGINT AS i32, TIMESTAMPTZ \'2026-01-01 00:00:00+00\' AS tstz', mode: 'overwrite' });
+  assert.equal(replaced.operation, 'overwrite');
+  const after = (await catalog.loadTable(id)).metadata;
+  assert.equal(after.snapshots.length, 3);
+  const snap = after.snapshots.find((s) => s['snapshot-id'] === replaced.snapshotId)!;
+  assert.equal(snap.summary['deleted-records'], '9');
+  assert.equal(snap.summary['total-records'], '1');
+  assert.deepEqual(await readTable(id, 'i32'), [['7', '2026-01-01T00:00:00+00:00']]);
+
+  // Time travel to the first snapshot reads the original rows with the original schema.
+  assert.deepEqual(await readTable(id, 'i32', first.snapshotId), await expected(ALL_TYPES, 'i32'));
+
+  // Append adds to the overwritten table.
+  await writeTable({ session, catalog, table: id, sql: 'SELECT 8::BIGINT AS i32, NULL::TIMESTAMPTZ AS tstz', mode: 'append' });
+  assert.deepEqual((await readTable(id, 'i32')).map((r) => r[0]), ['7', '8']);
+});
+
+test('merge on a unique key replaces matching rows and keeps the rest', async () => {
+  const id = { namespace: ['gold'], name: 'merged' };
+  await writeTable({ session, catalog, table: id, sql: `SELECT i::BIGINT AS id, 'old ' || i AS v FROM range(5) r(i)`, mode: 'create' });
+  const r = await writeTable({ session, catalog, table: id, sql: `SELECT (i + 3)::BIGINT AS id, 'new ' || (i + 3) AS v FROM range(4) r(i)`, mode: 'merge', uniqueKey: 'id' });
+  assert.equal(r.operation, 'overwrite');
+  assert.deepEqual(await readTable(id, 'id'), [
+    ['0', 'old 0'], ['1', 'old 1'], ['2', 'old 2'], ['3', 'new 3'], ['4', 'new 4'], ['5', 'new 5'], ['6', 'new 6'],
+  ]);
+  // Merging again on top of the deletes still yields one row per key.
+  await writeTable({ session, catalog, table: id, sql: `SELECT 4::BIGINT AS id, 'newer 4' AS v`, mode: 'merge', uniqueKey: ['id'] });
+  assert.deepEqual((await readTable(id, 'id')).map((x) => x[1]), ['old 0', 'old 1', 'old 2', 'new 3', 'newer 4', 'new 5', 'new 6']);
+});
+
+/** The real catalog, with commitTable delayed or failed by the test to force races and failures. */
+function interceptCommits(hook: (commit: () => Promise<Awaited<ReturnType<Catalog['commitTable']>>>, call: number) => Promise<Awaited<ReturnType<Catalog['commitTable']>>>): Catalog {
+  let calls = 0;
+  return new Proxy(catalog, {
+    get(target, prop, receiver) {
+      if (prop === 'commitTable') {
+        return (...args: Parameters<Catalog['commitTable']>) => hook(() => target.commitTable(...args), ++calls);
+      }
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
+async function dataFilesOf(id: TableIdentifier): Promise<string[]> {
+  const m = (await catalog.loadTable(id)).metadata;
+  const dir = path.join(m.location.replace(/^file:\/\//, ''), 'data');
+  return (await readdir(dir, { recursive: true })).filter((f) => String(f).endsWith('.parquet')).map(String).sort();
+}
+
+test('two writers race: the loser rebases onto the winner and both commits are kept', async () => {
+  const id = { namespace: ['gold'], name: 'raced' };
+  await writeTable({ session, catalog, table: id, sql: 'SELECT 1::BIGINT AS id', mode: 'create' });
+  const session2 = await DuckSession.open();
+  try {
+    let other: Promise<unknown> | undefined;
+    const slow = interceptCommits(async (commit, call) => {
+      if (call === 1) { other = writeTable({ session: session2, catalog, table: id, sql: 'SELECT 2::BIGINT AS id', mode: 'append' }); await other; }
+      return commit();
+    });
+    const r = await writeTable({ session, catalog: slow, table: id, sql: 'SELECT 3::BIGINT AS id', mode: 'append' });
+    assert.equal(r.attempts, 2);
+    const m = (await catalog.loadTable(id)).metadata;
+    assert.equal(m.snapshots.length, 3);
+    const mine = m.snapshots.find((s) => s['snapshot-id'] === r.snapshotId)!;
+    assert.notEqual(mine['parent-snapshot-id'], m.snapshots[0]['snapshot-id']);
+    assert.equal(mine.summary['total-records'], '3');
+    assert.deepEqual((await readTable(id, 'id')).map((x) => x[0]), ['1', '2', '3']);
+  } finally {
+    session2.close();
+  }
+});
+
+test('a commit that certainly fails leaves no files and the table at its previous snapshot', async () => {
+  const id = { namespace: ['gold'], name: 'failed' };
+  const first = await writeTable({ session, catalog, table: id, sql: 'SELECT 1::BIGINT AS id', mode: 'create' });
+  const before = await dataFilesOf(id);
+  const metadataBefore = await readdir(path.join((await catalog.loadTable(id)).metadata.location.replace(/^file:\/\//, ''), 'metadata'));
+  const rejecting = interceptCommits(async (commit) => {
+    await writeTable({ session, catalog, table: id, sql: 'SELECT 2::BIGINT AS id', mode: 'append' });
+    return commit();
+  });
+  await assert.rejects(writeTable({ session, catalog: rejecting, table: id, sql: 'SELECT 3::BIGINT AS id', mode: 'append', maxCommitAttempts: 1 }),
+    (e: Error) => e.name === 'WriteError' && /kept changing/.test(e.message));
+  const files = await dataFilesOf(id);
+  assert.equal(files.length, before.length + 1, 'only the concurrent writer\'s file was added');
+  const m = (await catalog.loadTable(id)).metadata;
+  assert.equal(m.snapshots.length, 2);
+  assert.notEqual(m['current-snapshot-id'], first.snapshotId);
+  const metadataAfter = await readdir(path.join(m.location.replace(/^file:\/\//, ''), 'metadata'));
+  const avro = (xs: string[]) => xs.filter((x) => x.endsWith('.avro')).length;
+  assert.equal(avro(metadataAfter), avro(metadataBefore) + 2, 'the concurrent writer\'s manifest and list only');
+});
+
+test('an unknown commit outcome keeps the files; a reload showing the snapshot counts as success', async () => {
+  const id = { namespace: ['gold'], name: 'unknown_state' };
+  await writeTable({ session, catalog, table: id, sql: 'SELECT 1::BIGINT AS id', mode: 'create' });
+  const landedThenLost = interceptCommits(async (commit) => {
+    await commit();
+    throw new CatalogError('commit-state-unknown', 'gateway timeout', { status: 504 });
+  });
+  const ok = await writeTable({ session, catalog: landedThenLost, table: id, sql: 'SELECT 2::BIGINT AS id', mode: 'append' });
+  assert.equal((await catalog.loadTable(id)).metadata['current-snapshot-id'], ok.snapshotId);
+
+  const before = await dataFilesOf(id);
+  const lost = interceptCommits(async () => { throw new CatalogError('commit-state-unknown', 'gateway timeout', { status: 504 }); });
+  await assert.rejects(writeTable({ session, catalog: lost, table: id, sql: 'SELECT 3::BIGINT AS id', mode: 'append' }),
+    (e: Error & { kind?: string }) => e.kind === 'commit-state-unknown' && /did not confirm/.test(e.message) && /unknown_state/.test(e.message));
+  assert.equal((await dataFilesOf(id)).length, before.length + 1, 'files of an unknown commit are kept');
+});
+
+test('cancelling before the commit leaves no table change and no files', async () => {
+  const id = { namespace: ['gold'], name: 'cancelled' };
+  const first = await writeTable({ session, catalog, table: id, sql: 'SELECT 1::BIGINT AS id', mode: 'create' });
+  const before = await dataFilesOf(id);
+  const controller = new AbortController();
+  await assert.rejects(writeTable({
+    session, catalog, table: id, sql: 'SELECT i::BIGINT AS id FROM range(1000) r(i)', mode: 'append', signal: controller.signal,
+    onProgress: (p) => { if (p.phase === 'writing' && p.files > 0) controller.abort(); },
+  }), (e: Error & { kind?: string }) => e.kind === 'cancelled');
+  assert.deepEqual(await dataFilesOf(id), before);
+  assert.equal((await catalog.loadTable(id)).metadata['current-snapshot-id'], first.snapshotId);
+});
