@@ -1,14 +1,16 @@
 // `npm run test:e2e`: the editor tier. Installs the tools on first use, then runs in code-server + headless chromium:
+//   (0) the TextMate grammar, tokenized by VS Code's own engine (no browser);
 //   (a) the mocha suite inside the extension host (test/e2e/suite), results through a file;
 //   (b) UI scenarios driven with Playwright (test/e2e/ui/*.ui.mjs), with checked screenshots;
 //   (c) the packaged VSIX (npm run package, or FLOE_E2E_VSIX) installed into a clean code-server gets ready.
-// Flags: --only=host|ui|vsix (repeatable; default all), FLOE_E2E_GREP filters host tests. Exits 1 when anything fails.
+// Flags: --only=grammar|host|ui|vsix (repeatable; default all), FLOE_E2E_GREP filters host tests. Exits 1 when anything fails.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, openWorkbench } from './browser.mjs';
 import { buildSuite } from './build.mjs';
 import { startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { runExtensionHostSuite } from './extensionHost.mjs';
+import { runGrammarCheck } from './grammar.mjs';
 import { ensureTools } from './install.mjs';
 import { screenshot } from './screenshots.mjs';
 import { artifactsDir, prepareWorkspace, root } from './workspace.mjs';
@@ -86,6 +88,12 @@ async function main() {
   const browser = await launchBrowser(stateDir);
   let ok = true;
   try {
+    if (wants('grammar')) {
+      const { total, failures } = await runGrammarCheck();
+      for (const f of failures) log(`  FAIL ${f}`);
+      log(`grammar: ${total - failures.length}/${total} ok`);
+      ok = failures.length === 0 && ok;
+    }
     if (wants('host')) {
       log('extension host suite');
       ok = (await runHostMode(server, browser, workspace, stateDir)) && ok;
