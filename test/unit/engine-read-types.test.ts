@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { duckTypeOf } from '../../server/src/engine/types';
 import type { IcebergType } from '../../server/src/iceberg/spec';
-import { isoTimestamp } from '../../server/src/engine/session';
+import { isoTimestamp, shortestFloat32 } from '../../server/src/engine/session';
 
 function check(type: IcebergType, expected: string) {
   assert.equal(duckTypeOf(type), expected, JSON.stringify(type));
@@ -31,4 +31,10 @@ test('timestamps render as ISO', () => {
   assert.equal(isoTimestamp('2023-05-15 14:30:45.5+00'), '2023-05-15T14:30:45.5+00:00');
   assert.equal(isoTimestamp('2023-05-15 14:30:45+05:30'), '2023-05-15T14:30:45+05:30');
   assert.equal(isoTimestamp('infinity'), 'infinity');
+});
+
+test('FLOAT values print as the shortest float32 text', () => {
+  assert.equal(shortestFloat32(Math.fround(3.141592653589793)), 3.1415927);
+  assert.equal(shortestFloat32(Math.fround(0.1)), 0.1);
+  assert.equal(shortestFloat32(Math.fround(16777217)), 16777216);
 });

@@ -111,10 +111,24 @@ export const exactJson: DuckDBValueConverter<Json> = (value, type, self) => {
       return value === null ? null : isoTimestamp(String(value));
     case DuckDBTypeId.TIMESTAMP_TZ:
       return value === null ? null : isoTimestamp(String(value));
+    case DuckDBTypeId.FLOAT: {
+      const n = JsonDuckDBValueConverter(value, type, self);
+      return typeof n === 'number' ? shortestFloat32(n) : n;
+    }
     default:
       return JsonDuckDBValueConverter(value, type, self);
   }
 };
+
+/** The shortest decimal that reads back as the same float32 (3.1415927, not 3.1415927410125732), as DuckDB prints FLOAT. */
+export function shortestFloat32(n: number): number {
+  if (!Number.isFinite(n)) return n;
+  for (let p = 1; p <= 9; p++) {
+    const candidate = Number(n.toPrecision(p));
+    if (Math.fround(candidate) === n) return candidate;
+  }
+  return n;
+}
 
 /** "2024-01-02 03:04:05.5+00" -> "2024-01-02T03:04:05.5+00:00"; out-of-range values (BC, infinity) stay as DuckDB prints them. */
 export function isoTimestamp(text: string): string {

@@ -51,7 +51,8 @@ export function duckLiteral(type: IcebergType, value: unknown): string {
   const cast = (text: string) => `${text}::${duckPrimitive(type)}`;
   switch (type) {
     case 'boolean': return value === true || value === 'true' ? 'true' : 'false';
-    case 'int': case 'long': return cast(String(asInteger(value)));
+    // Quoted: a bare -9223372036854775808 parses as -(9223372036854775808), which overflows BIGINT.
+    case 'int': case 'long': return cast(quoteLiteral(String(asInteger(value))));
     case 'float': case 'double': {
       const n = Number(value);
       return Number.isFinite(n) ? cast(String(n)) : cast(quoteLiteral(Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity'));
