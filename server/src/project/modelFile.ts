@@ -53,6 +53,9 @@ export interface ConfigUse {
   args: ConfigArgument[];
   callStart: number;
   callEnd: number;
+  /** The {{ }} block around the call. */
+  blockStart: number;
+  blockEnd: number;
 }
 
 export interface ModelFileAnalysis {
@@ -117,7 +120,7 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
       }
       case 'config': {
         const args = call.args.filter((x) => x.keyword).map((x) => ({ key: x.keyword!, value: x.value, isLiteral: x.isLiteral, keyStart: x.keywordStart!, keyEnd: x.keywordStart! + x.keyword!.length, valueStart: x.valueStart, valueEnd: x.valueEnd }));
-        a.configs.push({ args, callStart: call.nameStart, callEnd: call.end });
+        a.configs.push({ args, callStart: call.nameStart, callEnd: call.end, blockStart: call.block.start, blockEnd: call.block.end });
         for (const arg of args) if (arg.isLiteral) a.config[arg.key] = arg.value!;
         break;
       }

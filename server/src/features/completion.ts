@@ -1,0 +1,100 @@
+// Completion in model files: models in ref(', sources and tables in source(', vars, config keys and
+// values, macros, and columns/relations in scope in the SQL.
+import type { DbtProject } from '../project/project';
+import { CONFIG_KEYS } from '../project/config';
+import { dottedPrefixAt, scopeAt } from '../sql/scope';
+import { columnsInScope, columnsOfRelation } from './columns';
+import { cursorContext } from './cursor';
+
+export type CompletionKind = 'model' | 'seed' | 'snapshot' | 'source' | 'table' | 'column' | 'macro' | 'var' | 'config-key' | 'config-value' | 'function' | 'cte';
+
+export interface Completion {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  documentation?: string;
+  insertText?: string;
+  /** The text range the completion replaces (offsets). */
+  replaceStart: number;
+  replaceEnd: number;
+  sortText?: string;
+}
+
+const JINJA_GLOBALS: Array<[string, string]> = [
+  ['ref', "ref('model')"], ['source', "source('source', 'table')"], ['config', 'config(materialized=...)'], ['var', "var('name')"],
+  ['env_var', "env_var('NAME', 'default')"], ['is_incremental', 'is_incremental()'], ['this', 'the current relation'], ['target', 'the active target'],
+  ['adapter', 'adapter.dispatch(...)'], ['return', 'return(value) from a macro'],
+];
+
+export function completions(project: DbtProject, file: string, offset: number): Completion[] {
+  const entry = project.entry(file);
+  const a = entry?.analysis;
+  if (!a) return [];
+  const ctx = cursorContext(a, offset);
+  const at = (label: string, kind: CompletionKind, start: number, extra: Partial<Completion> = {}): Completion => ({ label, kind, replaceStart: start, replaceEnd: offset, ...extra });
+  switch (ctx.kind) {
+    case 'jinja-comment':
+      return [];
+    case 'string-arg': {
+      const s = ctx.valueStart;
+      if (ctx.call === 'ref') {
+        if (ctx.index === 1 && ctx.previousArgs[0]) return project.modelNames().flatMap((m) => project.nodes(m).filter((n) => n.packageName === ctx.previousArgs[0]).map((n) => at(n.name, n.kind, s)));
+        return [
+          ...project.modelNames().map((m) => {
+            const node = project.resolveRef({ name: m })!;
+            return at(m, node.kind, s, { detail: `${node.kind} · ${String(project.configOf(node).materialized ?? 'view')}`, documentation: project.doc(m)?.description });
+          }),
+          ...project.packageNames().slice(1).map((p) => at(p, 'source', s, { detail: 'package' })),
+        ];
+      }
+      if (ctx.call === 'source') {
+        if (ctx.index === 0) return project.sourceNames().map((n) => at(n, 'source', s, { detail: `source · schema ${project.sourceDefinitions(n)[0]?.schema ?? ''}` }));
+        if (ctx.index === 1) {
+          return project.sourceDefinitions(ctx.previousArgs[0] ?? '').flatMap((d) => d.tables).map((t) => at(t.name, 'table', s, { detail: `Iceberg ${t.icebergTable}`, documentation: t.description }));
+        }
+        return [];
+      }
+      if (ctx.call === 'var') return Object.keys(project.vars()).map((v) => at(v, 'var', s, { detail: JSON.stringify(project.vars()[v]) }));
+      if (ctx.call === 'config' && ctx.keyword) return (CONFIG_KEYS[ctx.keyword]?.values ?? []).map((v) => at(v, 'config-value', s, { detail: ctx.keyword }));
+      return [];
+    }
+    case 'config-key':
+      return Object.entries(CONFIG_KEYS).map(([k, spec]) => at(k, 'config-key', ctx.partialStart, {
+        detail: spec.values ? spec.values.join(' | ') : spec.kind, documentation: spec.description, insertText: `${k}=`,
+      }));
+    case 'jinja-name':
+      return [
+        ...JINJA_GLOBALS.map(([name, doc]) => at(name, 'function', ctx.partialStart, { detail: doc })),
+        ...project.macroNames().map((m) => {
+          const def = project.macro(m)!;
+          return at(m, 'macro', ctx.partialStart, { detail: `macro ${m}(${def.params.join(', ')})` });
+        }),
+      ];
+    case 'sql':
+      return sqlCompletions(project, file, offset);
+  }
+}
+
+function sqlCompletions(project: DbtProject, file: string, offset: number): Completion[] {
+  const a = project.entry(file)!.analysis!;
+  const prefix = dottedPrefixAt(a.text, offset);
+  const start = prefix.partialStart;
+  if (prefix.parts.length > 0) {
+    const scope = scopeAt(a.text, offset);
+    const name = prefix.parts[prefix.parts.length - 1].toLowerCase();
+    const rel = scope.relations.find((r) => (r.alias ?? r.name[r.name.length - 1] ?? '').toLowerCase() === name);
+    if (!rel) return [];
+    return columnsOfRelation(project, a, rel).map((c) => ({ label: c.name, kind: 'column', detail: `${c.type ?? ''} · ${c.origin}`.trim(), documentation: c.description, replaceStart: start, replaceEnd: offset }));
+  }
+  const { columns, relations } = columnsInScope(project, a, offset);
+  const seen = new Set<string>();
+  const out: Completion[] = [];
+  for (const c of columns) {
+    if (seen.has(c.name)) continue;
+    seen.add(c.name);
+    out.push({ label: c.name, kind: 'column', detail: `${c.type ?? ''} · ${c.origin}`.trim(), documentation: c.description, replaceStart: start, replaceEnd: offset, sortText: `0${c.name}` });
+  }
+  for (const r of relations) if (r.alias) out.push({ label: r.alias, kind: 'cte', detail: `alias of ${r.text}`, replaceStart: start, replaceEnd: offset, sortText: `1${r.alias}` });
+  for (const c of scopeAt(a.text, offset).ctes) out.push({ label: c.displayName, kind: 'cte', detail: 'CTE', replaceStart: start, replaceEnd: offset, sortText: `2${c.displayName}` });
+  return out;
+}

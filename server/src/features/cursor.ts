@@ -1,0 +1,87 @@
+// What the cursor is on in a model file: a string argument of ref/source/var/config, a config key,
+// a Jinja name, a Jinja call, or SQL text (then columns and relations in scope apply).
+import { blockAt } from '../jinja/scanner';
+import { tokenize, type Token } from '../jinja/tokens';
+import type { ModelFileAnalysis } from '../project/modelFile';
+import type { JinjaCall } from '../jinja/calls';
+
+export type CursorContext =
+  | { kind: 'string-arg'; call: string; index: number; keyword?: string; previousArgs: string[]; valueStart: number; partial: string }
+  | { kind: 'config-key'; partial: string; partialStart: number }
+  | { kind: 'jinja-name'; partial: string; partialStart: number }
+  | { kind: 'jinja-comment' }
+  | { kind: 'sql' };
+
+export function cursorContext(a: ModelFileAnalysis, offset: number): CursorContext {
+  const block = blockAt(a.scan, offset);
+  if (!block || offset <= block.start + 1 || (block.terminated && offset >= block.end - 1)) return { kind: 'sql' };
+  if (block.kind === 'comment') return { kind: 'jinja-comment' };
+  const tokens = tokenize(a.text, block.contentStart, Math.min(offset, block.contentEnd));
+  const last = tokens[tokens.length - 1];
+  const inString = last?.type === 'string' && (last.unterminated || last.end > offset);
+  // Find the innermost open call before the cursor.
+  let depth = 0;
+  let argIndex = 0;
+  let keyword: string | undefined;
+  const previousArgs: string[] = [];
+  let call: string | undefined;
+  const end = inString ? tokens.length - 1 : tokens.length;
+  for (let k = end - 1; k >= 0; k--) {
+    const t = tokens[k];
+    if (t.type === 'op' && (t.value === ')' || t.value === ']' || t.value === '}')) depth++;
+    else if (t.type === 'op' && (t.value === '(' || t.value === '[' || t.value === '{')) {
+      if (depth === 0) {
+        if (t.value === '(' && tokens[k - 1]?.type === 'name') call = calleeName(tokens, k - 1);
+        collectArgs(tokens, k + 1, end, previousArgs);
+        break;
+      }
+      depth--;
+    } else if (depth === 0 && t.value === ',') argIndex++;
+    else if (depth === 0 && t.value === '=' && tokens[k - 1]?.type === 'name' && !keyword && k === end - 1) keyword = tokens[k - 1].value;
+  }
+  if (inString) {
+    // keyword of the string argument: `key='...`
+    const kw = tokens[end - 1]?.value === '=' && tokens[end - 2]?.type === 'name' ? tokens[end - 2].value : undefined;
+    return { kind: 'string-arg', call: call ?? '', index: argIndex, keyword: kw, previousArgs, valueStart: last.start + 1, partial: a.text.slice(last.start + 1, offset) };
+  }
+  const partialToken = last && last.type === 'name' && last.end === offset ? last : undefined;
+  const partial = partialToken?.value ?? '';
+  const partialStart = partialToken?.start ?? offset;
+  const before = partialToken ? tokens[tokens.length - 2] : last;
+  if (call === 'config' && (before?.value === '(' || before?.value === ',')) return { kind: 'config-key', partial, partialStart };
+  if (before?.value === '.') return { kind: 'sql' };
+  return { kind: 'jinja-name', partial, partialStart };
+}
+
+function calleeName(tokens: Token[], k: number): string {
+  if (tokens[k - 1]?.value === '.' && tokens[k - 2]?.type === 'name') return `${tokens[k - 2].value}.${tokens[k].value}`;
+  return tokens[k].value;
+}
+
+function collectArgs(tokens: Token[], from: number, to: number, out: string[]): void {
+  for (let k = from; k < to; k++) if (tokens[k].type === 'string' && (tokens[k + 1]?.value === ',')) out.push(tokens[k].value);
+}
+
+/** The ref/source call whose span contains `offset`. */
+export function callAt(a: ModelFileAnalysis, offset: number): JinjaCall | undefined {
+  let best: JinjaCall | undefined;
+  for (const c of a.calls) if (c.nameStart <= offset && offset <= c.end && (!best || c.nameStart >= best.nameStart)) best = c;
+  return best;
+}
+
+/** The identifier (possibly `a.b`) around offset in plain text. */
+export function wordAt(text: string, offset: number): { word: string; qualifier?: string; start: number; end: number } | undefined {
+  const isPart = (c: string | undefined) => !!c && /[A-Za-z0-9_$]/.test(c);
+  let s = offset;
+  let e = offset;
+  while (s > 0 && isPart(text[s - 1])) s--;
+  while (e < text.length && isPart(text[e])) e++;
+  if (s === e) return undefined;
+  let qualifier: string | undefined;
+  if (text[s - 1] === '.') {
+    let q = s - 1;
+    while (q > 0 && isPart(text[q - 1])) q--;
+    if (q < s - 1) qualifier = text.slice(q, s - 1);
+  }
+  return { word: text.slice(s, e), qualifier, start: s, end: e };
+}

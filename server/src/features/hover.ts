@@ -1,0 +1,87 @@
+// Hover: a model (materialization, columns, description), a source (Iceberg table, schema, snapshot),
+// a macro, a config key, or a SQL column (type and origin). Markdown text.
+import type { DbtProject, ModelNode } from '../project/project';
+import { CONFIG_KEYS } from '../project/config';
+import type { Column } from '../project/types';
+import { scopeAt } from '../sql/scope';
+import { callAt, wordAt } from './cursor';
+import { columnsInScope, columnsOfRelation } from './columns';
+import { blockAt } from '../jinja/scanner';
+
+export interface HoverInfo {
+  markdown: string;
+  start: number;
+  end: number;
+}
+
+function columnTable(columns: Column[] | undefined): string {
+  if (!columns?.length) return '_Columns unknown until the model binds (or the catalog is reachable)._';
+  return ['| column | type |', '|---|---|', ...columns.map((c) => `| ${c.name} | ${c.type ?? '?'} |`)].join('\n');
+}
+
+export function describeModel(project: DbtProject, node: ModelNode): string {
+  const config = project.configOf(node);
+  const doc = project.doc(node.name);
+  const lines = [`**${node.kind} ${node.name}**${node.kind === 'model' ? ` · materialized: \`${String(config.materialized ?? 'view')}\`` : ''}`];
+  if (config.polaris_namespace || config.polaris_table) lines.push(`Iceberg: \`${String(config.polaris_namespace ?? '')}.${String(config.polaris_table ?? node.name)}\``);
+  if (doc?.description) lines.push(doc.description);
+  lines.push(columnTable(project.columnsOfNode(node)));
+  return lines.join('\n\n');
+}
+
+export function hover(project: DbtProject, file: string, offset: number): HoverInfo | undefined {
+  const a = project.entry(file)?.analysis;
+  if (!a) return undefined;
+  const block = blockAt(a.scan, offset);
+  if (block?.kind === 'comment') return undefined;
+  if (block) {
+    const call = callAt(a, offset);
+    const ref = a.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
+    if (ref) {
+      const node = project.resolveRef(ref);
+      return node ? { markdown: describeModel(project, node), start: ref.callStart, end: ref.callEnd } : undefined;
+    }
+    const src = a.sources.find((s) => s.callStart <= offset && offset <= s.callEnd);
+    if (src) {
+      const table = project.resolveSource(src);
+      if (!table) return undefined;
+      const cached = project.schemaCache.get(table.icebergTable);
+      const lines = [`**source ${src.source}.${src.table}** · Iceberg \`${table.icebergTable}\``];
+      if (cached?.snapshotId) lines.push(`Current snapshot: \`${cached.snapshotId}\`${cached.fetchedAt ? ` (as of ${cached.fetchedAt})` : ''}`);
+      if (table.description) lines.push(table.description);
+      lines.push(columnTable(project.columnsOfSource(table)));
+      return { markdown: lines.join('\n\n'), start: src.callStart, end: src.callEnd };
+    }
+    for (const c of a.configs) {
+      const arg = c.args.find((x) => x.keyStart <= offset && offset <= x.keyEnd);
+      if (arg) {
+        const spec = CONFIG_KEYS[arg.key];
+        const md = spec ? `**config ${arg.key}** — ${spec.description}${spec.values ? `\n\nAllowed: ${spec.values.map((v) => `\`${v}\``).join(', ')}` : ''}` : `**config ${arg.key}** (not used by Floe)`;
+        return { markdown: md, start: arg.keyStart, end: arg.keyEnd };
+      }
+    }
+    if (call && offset <= call.nameEnd) {
+      const m = a.macroCalls.find((x) => x.start <= offset && offset <= x.end);
+      const def = m ? project.macro(m.name, m.namespace) : undefined;
+      if (def) return { markdown: `**macro ${def.name}(${def.params.join(', ')})**\n\nfrom package \`${def.packageName}\``, start: m!.start, end: m!.end };
+    }
+    return undefined;
+  }
+  const w = wordAt(a.text, offset);
+  if (!w) return undefined;
+  const match = findColumn(project, file, w.word, w.qualifier, offset);
+  if (!match) return undefined;
+  return { markdown: `**${match.name}** \`${match.type ?? 'unknown type'}\`\n\nfrom ${match.origin}${match.description ? `\n\n${match.description}` : ''}`, start: w.start, end: w.end };
+}
+
+/** The upstream column a SQL word names, if any (qualified by alias or not). */
+export function findColumn(project: DbtProject, file: string, word: string, qualifier: string | undefined, offset: number) {
+  const a = project.entry(file)!.analysis!;
+  const key = word.toLowerCase();
+  if (qualifier) {
+    const scope = scopeAt(a.text, offset);
+    const rel = scope.relations.find((r) => (r.alias ?? r.name[r.name.length - 1] ?? '').toLowerCase() === qualifier.toLowerCase());
+    return rel ? columnsOfRelation(project, a, rel).find((c) => c.name.toLowerCase() === key) : undefined;
+  }
+  return columnsInScope(project, a, offset).columns.find((c) => c.name.toLowerCase() === key);
+}

@@ -1,0 +1,127 @@
+// Go to definition, find references and rename, for refs (models), sources, macros and upstream columns.
+import path from 'node:path';
+import type { DbtProject } from '../project/project';
+import type { Location } from '../project/types';
+import { blockAt } from '../jinja/scanner';
+import { wordAt } from './cursor';
+import { findColumn } from './hover';
+
+type Target = { kind: 'model'; name: string } | { kind: 'source'; source: string; table: string } | { kind: 'macro'; name: string; namespace?: string };
+
+/** What the cursor names: a ref, a source, a macro call, or (in a model file itself) the model. */
+function targetAt(project: DbtProject, file: string, offset: number): Target | undefined {
+  const entry = project.entry(file);
+  const a = entry?.analysis;
+  if (!a) {
+    // In YAML: a model or source table name.
+    for (const m of entry?.schema?.models ?? []) if (m.nameStart <= offset && offset <= m.nameEnd) return { kind: 'model', name: m.name };
+    for (const s of entry?.schema?.sources ?? []) for (const t of s.tables) if (t.nameStart <= offset && offset <= t.nameEnd) return { kind: 'source', source: s.name, table: t.name };
+    for (const m of entry?.macros ?? []) if (m.start <= offset && offset <= m.end) return { kind: 'macro', name: m.name };
+    return undefined;
+  }
+  const ref = a.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
+  if (ref) return { kind: 'model', name: ref.name };
+  const src = a.sources.find((s) => s.callStart <= offset && offset <= s.callEnd);
+  if (src) return { kind: 'source', source: src.source, table: src.table };
+  const m = a.macroCalls.find((x) => x.start <= offset && offset <= x.end);
+  if (m) return { kind: 'macro', name: m.name, namespace: m.namespace };
+  return undefined;
+}
+
+export function definition(project: DbtProject, file: string, offset: number): Location[] {
+  const t = targetAt(project, file, offset);
+  if (t?.kind === 'model') {
+    const node = project.resolveRef({ name: t.name });
+    return node ? [{ file: node.file, start: node.nameStart, end: node.nameEnd }] : [];
+  }
+  if (t?.kind === 'source') {
+    const table = project.resolveSource(t);
+    return table ? [{ file: table.file, start: table.nameStart, end: table.nameEnd }] : [];
+  }
+  if (t?.kind === 'macro') {
+    const def = project.macro(t.name, t.namespace);
+    return def ? [{ file: def.file, start: def.start, end: def.end }] : [];
+  }
+  const a = project.entry(file)?.analysis;
+  if (!a || blockAt(a.scan, offset)) return [];
+  const w = wordAt(a.text, offset);
+  const col = w ? findColumn(project, file, w.word, w.qualifier, offset) : undefined;
+  if (!col?.location) return [];
+  // Point at the column's last mention in the upstream file (its final select), else the relation itself.
+  const upstream = project.entry(col.location.file);
+  if (upstream?.analysis) {
+    const re = new RegExp(`\\b${col.name.replace(/[^\w]/g, '')}\\b`, 'gi');
+    let last: RegExpExecArray | null = null;
+    for (let m = re.exec(upstream.text); m; m = re.exec(upstream.text)) last = m;
+    if (last) return [{ file: col.location.file, start: last.index, end: last.index + last[0].length }];
+  }
+  if (upstream?.schema) {
+    const idx = upstream.text.indexOf(`name: ${col.name}`, col.location.start);
+    if (idx !== -1) return [{ file: col.location.file, start: idx + 6, end: idx + 6 + col.name.length }];
+  }
+  return [col.location];
+}
+
+export function references(project: DbtProject, file: string, offset: number, includeDeclaration = true): Location[] {
+  let t = targetAt(project, file, offset);
+  const entry = project.entry(file);
+  if (!t && entry?.analysis) {
+    const node = project.nodeOfFile(file);
+    if (node) t = { kind: 'model', name: node.name };
+  }
+  if (!t) return [];
+  const out: Location[] = [];
+  const target = t;
+  for (const e of project.files.values()) {
+    const a = e.analysis;
+    if (!a) continue;
+    if (target.kind === 'model') for (const r of a.refs) if (r.name === target.name) out.push({ file: e.file, start: r.start + 1, end: r.end - 1 });
+    if (target.kind === 'source') for (const s of a.sources) if (s.source === target.source && s.table === target.table) out.push({ file: e.file, start: s.callStart, end: s.callEnd });
+    if (target.kind === 'macro') for (const m of a.macroCalls) if (m.name === target.name) out.push({ file: e.file, start: m.start, end: m.end });
+  }
+  if (includeDeclaration) out.unshift(...definition(project, file, offset).filter((d) => !out.some((o) => o.file === d.file && o.start === d.start)));
+  return out;
+}
+
+export interface RenameResult {
+  edits: Array<Location & { newText: string }>;
+  /** The model file's new path. */
+  renameFile?: { from: string; to: string };
+}
+
+export interface RenameError {
+  error: string;
+}
+
+/** Renames a model: every ref to it, its YAML entries, and its file. */
+export function renameModel(project: DbtProject, file: string, offset: number, newName: string): RenameResult | RenameError {
+  let t = targetAt(project, file, offset);
+  if (!t && project.entry(file)?.analysis) {
+    const node = project.nodeOfFile(file);
+    if (node) t = { kind: 'model', name: node.name };
+  }
+  if (t?.kind !== 'model') return { error: 'Rename works on a model: put the cursor on a ref() or in the model file.' };
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName)) return { error: `'${newName}' is not a valid model name (letters, digits and _).` };
+  if (project.nodes(newName).length) return { error: `A model named '${newName}' already exists.` };
+  const node = project.resolveRef({ name: t.name });
+  if (!node || node.kind !== 'model') return { error: `Model '${t.name}' not found.` };
+  const edits: RenameResult['edits'] = [];
+  for (const e of project.files.values()) {
+    for (const r of e.analysis?.refs ?? []) if (r.name === node.name) edits.push({ file: e.file, start: r.start + 1, end: r.end - 1, newText: newName });
+    for (const m of e.schema?.models ?? []) if (m.name === node.name) edits.push({ file: e.file, start: m.nameStart, end: m.nameEnd, newText: newName });
+  }
+  return { edits, renameFile: { from: node.file, to: path.join(path.dirname(node.file), `${newName}.sql`) } };
+}
+
+/** The range rename would act on at offset, for prepareRename. */
+export function renameRange(project: DbtProject, file: string, offset: number): { start: number; end: number; placeholder: string } | undefined {
+  const a = project.entry(file)?.analysis;
+  const ref = a?.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
+  if (ref) return { start: ref.start + 1, end: ref.end - 1, placeholder: ref.name };
+  const node = a ? project.nodeOfFile(file) : undefined;
+  if (node?.kind === 'model') {
+    const w = wordAt(a!.text, offset);
+    return { start: w?.start ?? offset, end: w?.end ?? offset, placeholder: node.name };
+  }
+  return undefined;
+}
