@@ -6,13 +6,13 @@ import { registerCommands } from './commands';
 import { COMPILED_SQL_SCHEME, CompiledSqlProvider } from './compiledSqlProvider';
 import { FloeServer } from './languageClient';
 import { createRedactingOutputChannel } from './output/redactingOutputChannel';
-import { redactSecrets } from './output/redactSecrets';
 import { createStatusBar } from './statusBar';
+import { redact } from '../../server/src/catalog/redact';
 
 let server: FloeServer | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<FloeApi> {
-  const output = createRedactingOutputChannel('Floe', redactSecrets);
+  const output = createRedactingOutputChannel('Floe', redact);
   server = new FloeServer(context, output);
   const compiledSql = new CompiledSqlProvider(server);
   context.subscriptions.push(
