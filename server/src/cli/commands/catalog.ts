@@ -1,9 +1,97 @@
-import type { CliCommand } from '../command';
+// floe catalog serve: runs the local Polaris-compatible Iceberg REST catalog over a warehouse folder until SIGINT/SIGTERM.
+// The first stdout line is the catalog URI; the access log (with --verbose) goes to stderr.
+import { parseArgs } from 'node:util';
+import type { CliCommand, CliIO } from '../command';
+import { UsageError } from '../command';
+import { startLocalCatalog, type LocalCatalog, type LocalCatalogOptions } from '../../catalog/local/server';
+
+const USAGE = 'usage: floe catalog serve --warehouse DIR [--name NAME] [--host 127.0.0.1] [--port N] [--client-id ID --client-secret S]\n'
+  + '                           [--base-location URI] [--config KEY=VALUE]... [--verbose]';
+const DEFAULT_PORT = 8181;
+
+export interface ServeArgs {
+  options: LocalCatalogOptions;
+  /** True when --port was given: then a taken port is an error, not a reason to pick another. */
+  portGiven: boolean;
+  verbose: boolean;
+}
+
+/** Parses `catalog serve` arguments; throws UsageError with the usage line on mistakes. */
+export function parseServeArgs(args: string[]): ServeArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args, allowPositionals: false, strict: true,
+      options: {
+        warehouse: { type: 'string' }, name: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
+        'client-id': { type: 'string' }, 'client-secret': { type: 'string' }, 'base-location': { type: 'string' },
+        config: { type: 'string', multiple: true }, verbose: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n${USAGE}`);
+  }
+  const v = parsed.values;
+  if (!v.warehouse) throw new UsageError(`--warehouse is required\n${USAGE}`);
+  if (!!v['client-id'] !== !!v['client-secret']) throw new UsageError(`--client-id and --client-secret go together\n${USAGE}`);
+  let port = DEFAULT_PORT;
+  if (v.port !== undefined) {
+    port = Number(v.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got '${v.port}'\n${USAGE}`);
+  }
+  const tableConfig: Record<string, string> = {};
+  for (const pair of v.config ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--config must be KEY=VALUE, got '${pair}'\n${USAGE}`);
+    tableConfig[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return {
+    options: {
+      warehouse: v.warehouse, name: v.name, host: v.host ?? '127.0.0.1', port,
+      clientId: v['client-id'], clientSecret: v['client-secret'], baseLocation: v['base-location'],
+      tableConfig: Object.keys(tableConfig).length ? tableConfig : undefined,
+    },
+    portGiven: v.port !== undefined,
+    verbose: v.verbose === true,
+  };
+}
+
+async function serve(args: string[], io: CliIO): Promise<number> {
+  const { options, portGiven, verbose } = parseServeArgs(args);
+  if (verbose) options.log = (line) => io.err(`${line}\n`);
+  let catalog: LocalCatalog;
+  try {
+    catalog = await startLocalCatalog(options);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' && !portGiven) {
+      catalog = await startLocalCatalog({ ...options, port: 0 });
+    } else if (code === 'EADDRINUSE') {
+      throw new Error(`port ${options.port} on ${options.host} is already in use`);
+    } else {
+      throw e;
+    }
+  }
+  io.out(`${catalog.uri}\n`);
+  io.err(`floe catalog: serving '${catalog.name}' from ${options.warehouse}${options.clientId ? ' (credentials required)' : ''}; Ctrl+C to stop\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await catalog.close();
+  return 0;
+}
 
 export const catalogCommand: CliCommand = {
-  summary: '(not implemented yet)',
-  async run(_args, io) {
-    io.err('floe catalog: not implemented yet\n');
-    return 2;
+  summary: 'serve the local Iceberg REST catalog: catalog serve --warehouse DIR [--port N]',
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    if (sub === 'serve') return serve(rest, io);
+    throw new UsageError(sub ? `unknown subcommand '${sub}'\n${USAGE}` : USAGE);
   },
 };
