@@ -7,12 +7,14 @@ import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function buildMedia({ production = false } = {}) {
-  mkdirSync(path.join(root, 'dist/media'), { recursive: true });
+/** Builds into outdir (default dist/media, relative to the repo root or absolute). */
+export async function buildMedia({ production = false, outdir = 'dist/media' } = {}) {
+  const out = path.resolve(root, outdir);
+  mkdirSync(out, { recursive: true });
   await esbuild.build({
     absWorkingDir: root,
     entryPoints: ['media/src/results.ts'],
-    outfile: 'dist/media/results.js',
+    outfile: path.join(out, 'results.js'),
     bundle: true,
     platform: 'browser',
     format: 'iife',
@@ -21,9 +23,10 @@ export async function buildMedia({ production = false } = {}) {
     minify: production,
     logLevel: 'warning',
   });
-  copyFileSync(path.join(root, 'media/results.css'), path.join(root, 'dist/media/results.css'));
+  copyFileSync(path.join(root, 'media/results.css'), path.join(out, 'results.css'));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await buildMedia({ production: process.argv.includes('--production') });
+  const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length);
+  await buildMedia({ production: process.argv.includes('--production'), outdir });
 }

@@ -93,12 +93,31 @@ export class VirtualGrid {
     ];
   }
 
+  /** Column width from the header and a sample of rows, measured in the grid's own font. */
   private measure(c: number): number {
     const col = this.model.columns[c];
-    let chars = Math.max(col.name.length + 2, col.type.length);
-    const sample = Math.min(this.model.rowCount, 200);
-    for (let r = 0; r < sample; r++) chars = Math.max(chars, (col.text(r) ?? 'NULL').length);
-    return Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, chars * CHAR_WIDTH + 16)));
+    const ctx = this.measureContext();
+    const width = (s: string): number => (ctx ? ctx.measureText(s).width : s.length * CHAR_WIDTH);
+    let widest = Math.max(width(col.name + ' ▼') + 4, width(col.type) * 0.9);
+    const n = this.model.rowCount;
+    const step = Math.max(1, Math.floor(n / 200));
+    for (let r = 0; r < Math.min(n, 100); r++) widest = Math.max(widest, width(col.text(r) ?? 'NULL'));
+    for (let r = 0; r < n; r += step) widest = Math.max(widest, width(col.text(r) ?? 'NULL'));
+    return Math.ceil(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, widest + 14)));
+  }
+
+  private context?: CanvasRenderingContext2D | null;
+  private measureContext(): CanvasRenderingContext2D | null {
+    if (this.context === undefined) {
+      this.context = document.createElement('canvas').getContext('2d');
+      if (this.context) {
+        const probe = el('div', 'cell');
+        this.body.append(probe);
+        this.context.font = getComputedStyle(probe).font;
+        probe.remove();
+      }
+    }
+    return this.context;
   }
 
   private rowNumberWidth(): number {

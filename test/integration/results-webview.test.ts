@@ -1,0 +1,251 @@
+// The results webview bundle in headless Chromium, in a page like VS Code's webview (same HTML and
+// CSP, a stub acquireVsCodeApi): 100k rows from DuckDB, scroll, sort, filter, copy, export, errors;
+// hostile strings show as text and no script runs from data. Screenshots go to .test-artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { duckdbResultToPreview } from '../../server/src/engine/arrow';
+import { resultsHtml } from '../../client/src/results/resultsHtml';
+import type { PreviewResult, FromWebviewMessage } from '../../server/src/protocol/results';
+
+const root = path.resolve(__dirname, '../..');
+const artifacts = path.join(root, '.test-artifacts');
+const HOSTILE_IMG = '<img src=x onerror=alert(1)>';
+const HOSTILE_SCRIPT = '</script><script>window.__pwned=1</script>';
+const ROWS = 100_000;
+/** The Dark+ colours VS Code injects into webviews as CSS variables. */
+const THEME: Record<string, string> = {
+  '--vscode-editor-background': '#1e1e1e', '--vscode-editor-foreground': '#d4d4d4',
+  '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px',
+  '--vscode-editor-font-family': 'monospace', '--vscode-editor-font-size': '13px',
+  '--vscode-descriptionForeground': '#9d9d9d', '--vscode-disabledForeground': '#7f7f7f',
+  '--vscode-editor-selectionBackground': '#264f78', '--vscode-focusBorder': '#007fd4',
+  '--vscode-editorGroup-border': '#444', '--vscode-panel-border': '#444',
+  '--vscode-input-background': '#3c3c3c', '--vscode-input-foreground': '#ccc',
+  '--vscode-button-secondaryBackground': '#3a3d41', '--vscode-button-secondaryForeground': '#fff',
+  '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-editorLineNumber-foreground': '#858585',
+  '--vscode-textLink-foreground': '#3794ff', '--vscode-errorForeground': '#f48771',
+};
+
+let workDir: string;
+let server: Server;
+let base: string;
+let browser: Browser;
+let page: Page;
+let result: PreviewResult;
+const dialogs: string[] = [];
+const cspViolations: string[] = [];
+
+before(async () => {
+  workDir = mkdtempSync(path.join(tmpdir(), 'floe-results-'));
+  const built = spawnSync(process.execPath, [path.join(root, 'media/build.mjs'), `--outdir=${workDir}`], { encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+
+  const instance = await DuckDBInstance.create(':memory:');
+  const con = await instance.connect();
+  const sql = `SELECT
+      CASE WHEN i = 0 THEN 9223372036854775807 WHEN i = 1 THEN -9223372036854775807 ELSE i END::BIGINT AS id,
+      CASE WHEN i = 0 THEN 12345678901234567890.123456789::DECIMAL(38,9) ELSE (i / 1000)::DECIMAL(38,9) END AS amount,
+      CASE i WHEN 2 THEN '${HOSTILE_IMG}' WHEN 3 THEN '${HOSTILE_SCRIPT}' WHEN 4 THEN 'NULL' WHEN 5 THEN NULL ELSE 'name ' || i END AS name,
+      TIMESTAMP '2024-01-01 00:00:00' + to_microseconds(i * 1000001) AS ts,
+      i % 2 = 0 AS even,
+      DATE '2024-01-01' + (i % 365)::INTEGER AS day,
+      i / 7 AS ratio,
+      'group ' || (i % 13) AS grp,
+      (i * 37 % 1000)::INTEGER AS bucket,
+      CASE WHEN i % 10 = 0 THEN NULL ELSE i % 10 END AS maybe
+    FROM range(${ROWS + 5}) t(i)`;
+  const started = performance.now();
+  result = await duckdbResultToPreview(await con.stream(sql), { sql, title: 'stg_hostile', startedAt: started, maxRows: ROWS });
+  con.closeSync();
+  instance.closeSync();
+
+  server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url === '/') {
+      res.setHeader('content-type', 'text/html');
+      return res.end(resultsHtml({ cspSource: base, scriptUri: `${base}/media/results.js`, styleUri: `${base}/media/results.css` }));
+    }
+    if (url === '/favicon.ico') return res.writeHead(204).end();
+    const file = url.startsWith('/media/') ? path.join(workDir, path.basename(url)) : '';
+    try {
+      res.setHeader('content-type', file.endsWith('.js') ? 'text/javascript' : 'text/css');
+      res.end(readFileSync(file));
+    } catch {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1200, height: 640 } });
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    else if (m.type() === 'error') console.log(`# page console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
+  // What VS Code gives a webview: acquireVsCodeApi and the theme's CSS variables.
+  // A string, not a function: tsx's transpiled helpers would not exist in the page.
+  await page.addInitScript(`
+    const posted = [];
+    window.__posted = posted;
+    window.acquireVsCodeApi = () => ({ postMessage: (m) => posted.push(m), getState: () => undefined, setState: () => {} });
+    document.addEventListener('DOMContentLoaded', () => {
+      const vars = ${JSON.stringify(THEME)};
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+    });
+  `);
+  await page.goto(base + '/');
+  await page.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'ready'));
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+async function posted(): Promise<FromWebviewMessage[]> {
+  return page.evaluate(() => (window as any).__posted);
+}
+
+/** Scrolls the grid so that view row `row` (0-based) is at the top, and waits until it is drawn. */
+async function scrollToRow(row: number): Promise<void> {
+  await page.evaluate((r) => { (document.querySelector('.grid') as HTMLElement).scrollTop = 22 * r; }, row);
+  await page.waitForFunction((label) => [...document.querySelectorAll('.row:not([hidden]) .rownum')].some((c) => c.textContent === label), String(row + 1));
+}
+
+/** The texts of the cells in the first rendered rows at the top of the viewport. */
+async function firstRowTexts(): Promise<string[]> {
+  return page.evaluate(() => {
+    const grid = document.querySelector('.grid') as HTMLElement;
+    const rows = [...document.querySelectorAll<HTMLElement>('.row:not([hidden])')];
+    const top = grid.scrollTop;
+    const first = rows.filter((r) => r.offsetTop >= top).sort((a, b) => a.offsetTop - b.offsetTop)[0];
+    return [...first.children].map((c) => c.textContent ?? '');
+  });
+}
+
+function cellsOf(texts: string[], names: string[]): Record<string, string> {
+  return Object.fromEntries(result.columns.map((c, i) => [c.name, texts[i + 1]]).filter(([n]) => names.includes(n as string)));
+}
+
+test('100k rows load, only visible rows are in the DOM, exact values and the footer show', async () => {
+  assert.equal(result.rowCount, ROWS);
+  assert.equal(result.truncated, true);
+  const t0 = Date.now();
+  await page.evaluate((r) => window.postMessage({ type: 'load', result: r }, '*'), result);
+  await page.waitForSelector('.row:not([hidden])');
+  const loadMs = Date.now() - t0;
+  const domRows = await page.locator('.row').count();
+  assert.ok(domRows < 100, `${domRows} row elements in the DOM`);
+  const first = cellsOf(await firstRowTexts(), ['id', 'amount', 'ts']);
+  assert.deepEqual(first, { id: '9223372036854775807', amount: '12345678901234567890.123456789', ts: '2024-01-01 00:00:00' });
+  const footer = await page.locator('.footer .summary').textContent();
+  assert.match(footer ?? '', /^100,000 rows · [\d,]+ ms · truncated at 100,000 rows$/);
+  const headers = await page.locator('.cell.head .type').allTextContents();
+  assert.deepEqual(headers.slice(0, 4), ['BIGINT', 'DECIMAL(38,9)', 'VARCHAR', 'TIMESTAMP']);
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(artifacts, 'results-grid.png') });
+  console.log(`# 100k rows decoded and first paint in ${loadMs} ms`);
+});
+
+test('hostile strings render as text, NULL is distinct from the string NULL, and no script ran', async () => {
+  const cells = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.row:not([hidden])')]
+    .sort((a, b) => a.offsetTop - b.offsetTop).slice(0, 6).map((r) => {
+      const c = r.children[3] as HTMLElement;
+      return { text: c.textContent, isNull: c.classList.contains('null'), children: c.children.length };
+    }));
+  assert.deepEqual(cells.slice(2), [
+    { text: '<img src=x onerror=alert(1)>', isNull: false, children: 0 },
+    { text: '</script><script>window.__pwned=1</script>', isNull: false, children: 0 },
+    { text: 'NULL', isNull: false, children: 0 },
+    { text: 'NULL', isNull: true, children: 0 },
+  ]);
+  assert.equal(await page.locator('img').count(), 0);
+  assert.equal(await page.evaluate(() => (window as any).__pwned), undefined);
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(cspViolations, []);
+});
+
+test('scrolling deep renders the right rows quickly', async () => {
+  const t0 = Date.now();
+  await scrollToRow(60000);
+  const texts = await firstRowTexts();
+  assert.equal(texts[0], '60001');
+  assert.equal(cellsOf(texts, ['id']).id, '60000');
+  console.log(`# scroll to row 60,000 rendered in ${Date.now() - t0} ms`);
+  await page.screenshot({ path: path.join(artifacts, 'results-grid-scrolled.png') });
+});
+
+test('clicking a header sorts by exact value, descending on a second click', async () => {
+  const idHeader = page.locator('.cell.head').nth(0);
+  await idHeader.click();
+  await page.waitForFunction(() => document.querySelector('.cell.head[aria-sort="ascending"]'));
+  await scrollToRow(0);
+  assert.equal(cellsOf(await firstRowTexts(), ['id']).id, '-9223372036854775807');
+  await idHeader.click();
+  await page.waitForFunction(() => document.querySelector('.cell.head[aria-sort="descending"]'));
+  await scrollToRow(0);
+  assert.equal(cellsOf(await firstRowTexts(), ['id']).id, '9223372036854775807');
+  await page.screenshot({ path: path.join(artifacts, 'results-grid-sorted.png') });
+  await idHeader.click(); // back to unsorted
+});
+
+test('the filter narrows rows and the footer counts them', async () => {
+  await page.fill('.filter', 'name 9999');
+  await page.waitForFunction(() => /of 100,000 rows/.test(document.querySelector('.footer .summary')?.textContent ?? ''));
+  const footer = await page.locator('.footer .summary').textContent();
+  assert.match(footer ?? '', /^11 of 100,000 rows/); // name 9999 and name 99990..99999
+  const shown = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.row')].filter((r) => r.offsetParent !== null).length);
+  assert.equal(shown, 11, 'no stale rows stay visible');
+  await page.screenshot({ path: path.join(artifacts, 'results-grid-filtered.png') });
+});
+
+test('copy sends the selected cells as TSV; exports send CSV and JSON text or ask for Parquet', async () => {
+  await page.locator('.row:not([hidden]) .cell[data-col="2"]').first().click();
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Control+c');
+  await page.click('button:has-text("CSV") >> nth=1');
+  await page.click('button:has-text("JSON")');
+  await page.click('button:has-text("Parquet")');
+  const messages = (await posted()).filter((m) => m.type !== 'ready');
+  assert.deepEqual(messages[0], { type: 'copy', text: 'name 9999\t2024-01-01 02:46:39.009999' });
+  const csv = messages[1];
+  assert.equal(csv.type, 'export');
+  assert.ok(csv.type === 'export' && csv.format === 'csv' && csv.text!.startsWith('id,amount,name,ts,even,day,ratio,grp,bucket,maybe\r\n9999,9.999000000,name 9999,'));
+  const json = messages[2];
+  assert.ok(json.type === 'export' && json.format === 'json' && json.text!.includes('"id": 9999, "amount": 9.999000000'));
+  assert.deepEqual(messages[3], { type: 'export', format: 'parquet' });
+});
+
+test('an error shows the message and the model location instead of a grid', async () => {
+  await page.evaluate(() => window.postMessage({
+    type: 'error', title: 'stg_orders', message: 'Binder Error: column "<b>x</b>" not found',
+    location: { file: 'models/staging/stg_orders.sql', line: 12, column: 5 },
+  }, '*'));
+  await page.waitForSelector('.state.error');
+  assert.equal(await page.locator('.grid').count(), 0);
+  assert.equal(await page.locator('.error-message').textContent(), 'Binder Error: column "<b>x</b>" not found');
+  await page.click('.location');
+  const last = (await posted()).at(-1);
+  assert.deepEqual(last, { type: 'reveal', location: { file: 'models/staging/stg_orders.sql', line: 12, column: 5 } });
+  assert.equal(await page.locator('.location').textContent(), 'models/staging/stg_orders.sql:12:5');
+  await page.screenshot({ path: path.join(artifacts, 'results-error.png') });
+});
