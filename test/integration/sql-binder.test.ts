@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance, DuckDBConnection } from '@duckdb/node-api';
 import { bindModel, UpstreamRelation } from '../../server/src/sql/binder';
+import { createBindConnection } from '../../server/src/sql/connection';
 
 let instance: DuckDBInstance;
 let conn: DuckDBConnection;
@@ -142,6 +143,26 @@ test('an upstream with an unknown schema gives no guessed binder errors, but syn
     errors: [['binder', 'nope', 'not found']],
   });
   await check('select anything frm mystery', [unknown], { errors: [['syntax', 'mystery', 'syntax error']] });
+  // the final SELECT does not read the CTE over the unknown relation: it still binds, with no error
+  await check('with m as (select a from mystery) select 1 as x', [unknown], { columns: 'x INTEGER' });
+});
+
+test('SQL that reads files is not checked: a warning, never a false error', async () => {
+  const { connection, close } = await createBindConnection();
+  try {
+    const sql = "with src as (select * from read_parquet('s3://iceberg-bronze/demo/customers/data/*.parquet'))\nselect * from src";
+    const t0 = performance.now();
+    const r = await bindModel(connection, sql, []);
+    assert.ok(performance.now() - t0 < 1000);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.columns, []);
+    assert.match(r.warnings.join('\n'), /Not checked at "read_parquet\('s3:\/\/iceberg-bronze.*file system operations are disabled/);
+    // the same connection still reports real errors
+    const bad = await bindModel(connection, 'select nope from stg_orders', [orders]);
+    assert.equal(bad.errors[0].kind, 'binder');
+  } finally {
+    close();
+  }
 });
 
 test('a type DuckDB does not know is stood in as VARCHAR with a warning', async () => {

@@ -33,13 +33,22 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
   }
   const standIns = s;
   return standIns.exclusive(async () => {
-    const warnings = await standIns.activate(upstream);
-    const r = await bindNow(conn, compiledSql, upstream);
+    let warnings: string[];
+    try {
+      warnings = await standIns.activate(upstream);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      return { columns: [], errors: [{ kind: 'catalog', message: `Could not set up the upstream relations for binding: ${reason}` }], warnings: [] };
+    }
+    const r = await bindNow(conn, compiledSql, upstream, warnings);
     return { ...r, warnings };
   });
 }
 
-type Prepared = { ok: true; columns: ColumnInfo[] } | { ok: false; error: SqlError };
+type Prepared = { ok: true; columns: ColumnInfo[] } | { ok: false; error: SqlError; environmental: boolean };
+
+/** Errors that depend on files, network or extensions rather than on the SQL: binding cannot judge them. */
+const ENVIRONMENTAL = /^(IO|HTTP|Permission|Extension Autoloading|Missing Extension|Extension|Out of Memory|Interrupt) Error/;
 
 async function prepare(conn: DuckDBConnection, sql: string): Promise<Prepared> {
   try {
@@ -52,11 +61,17 @@ async function prepare(conn: DuckDBConnection, sql: string): Promise<Prepared> {
       p.destroySync();
     }
   } catch (e) {
-    return { ok: false, error: parseDuckDbError(e instanceof Error ? e.message : String(e), sql) };
+    const message = e instanceof Error ? e.message : String(e);
+    return { ok: false, error: parseDuckDbError(message, sql), environmental: ENVIRONMENTAL.test(message) };
   }
 }
 
-async function bindNow(conn: DuckDBConnection, sql: string, upstream: UpstreamRelation[]): Promise<Omit<BindResult, 'warnings'>> {
+async function bindNow(
+  conn: DuckDBConnection,
+  sql: string,
+  upstream: UpstreamRelation[],
+  warnings: string[],
+): Promise<Omit<BindResult, 'warnings'>> {
   const o = outline(sql);
   if (o.statements.length === 0) return { columns: [], errors: [] };
   const errors: SqlError[] = [];
@@ -72,7 +87,14 @@ async function bindNow(conn: DuckDBConnection, sql: string, upstream: UpstreamRe
   for (const c of ctes) if (intersects(refsOf(o, c.bodyOpen, c.end), tainted)) tainted.add(c.name);
   const finalRefs = finalReferences(o, ctes);
   const finalTainted = intersects(finalRefs, tainted);
-  const report = (e: SqlError, isTainted: boolean) => {
+  const report = (failure: { error: SqlError; environmental: boolean }, isTainted: boolean) => {
+    const e = failure.error;
+    if (failure.environmental) {
+      const at = e.offset === undefined ? '' : ` at ${JSON.stringify(text.slice(e.offset, e.offset + 60).split('\n')[0])}`;
+      const w = `Not checked${at}: ${e.message.split('\n')[0]}`;
+      if (!warnings.includes(w)) warnings.push(w);
+      return;
+    }
     if (isTainted && e.kind !== 'syntax') return;
     if (e.kind === 'catalog') suggestRelations(e, upstream, ctes);
     if (!errors.some((x) => x.offset === e.offset && x.message === e.message)) errors.push(e);
@@ -81,7 +103,7 @@ async function bindNow(conn: DuckDBConnection, sql: string, upstream: UpstreamRe
   const whole = await prepare(conn, text);
   if (whole.ok) return { columns: finalTainted ? [] : whole.columns, errors };
   if (ctes.length === 0) {
-    report(whole.error, finalTainted);
+    report(whole, finalTainted);
     return { columns: [], errors };
   }
   // bind each CTE on its own, with the CTEs that failed before it blanked out, so later independent errors show too
@@ -97,15 +119,25 @@ async function bindNow(conn: DuckDBConnection, sql: string, upstream: UpstreamRe
     if (r.ok) cteColumns.push({ name: c.displayName, columns: tainted.has(c.name) ? [] : r.columns });
     else {
       failed.add(c.name);
-      report(r.error, tainted.has(c.name));
+      report(r, tainted.has(c.name));
     }
   }
-  if (!intersects(finalRefs, failed)) {
+  let columns: ColumnInfo[] = [];
+  let finalFailed = intersects(finalRefs, failed);
+  if (!finalFailed) {
     const r = await prepare(conn, withBlanks(text, ctes, failed));
-    if (!r.ok) report(r.error, finalTainted);
+    if (r.ok) columns = finalTainted ? [] : r.columns;
+    else {
+      finalFailed = true;
+      report(r, finalTainted);
+    }
   }
-  if (errors.length === 0) report(whole.error, finalTainted);
-  return { columns: [], errors, ctes: cteColumns };
+  // every part bound alone but the whole did not: report the whole query's own error
+  if (failed.size === 0 && !finalFailed) {
+    columns = [];
+    report(whole, finalTainted);
+  }
+  return { columns, errors, ctes: cteColumns };
 }
 
 /** `sql` with the definitions of the `failed` CTEs replaced by spaces (offsets and line breaks kept). */

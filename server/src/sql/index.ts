@@ -10,3 +10,5 @@ export type { PreviewSql, SourceSegment } from './limit';
 export { bindModel } from './binder';
 export type { BindResult, ColumnInfo, UpstreamRelation, SqlError, SqlErrorKind } from './binder';
 export { parseDuckDbError } from './errors';
+export { createBindConnection } from './connection';
+export type { BindConnection } from './connection';
