@@ -1,9 +1,111 @@
+// floe write: runs SQL in DuckDB (catalog tables readable as namespace.table) and commits its result to an
+// Iceberg table in a REST catalog; prints a one-line JSON summary (int64 values as strings).
 import type { CliCommand } from '../command';
+import { UsageError } from '../command';
+import { DuckSession } from '../../engine/session';
+import { registerIcebergTable } from '../../engine/read/register-table';
+import '../../engine/read/default-planner';
+import { connectRestCatalog } from '../../catalog/rest-client';
+import { writeTable, type WriteMode, type WriteTableResult } from '../../engine/write/write-table';
+import { WriteError } from '../../engine/write/write-error';
+import { referencedTables } from './query';
+
+export interface WriteArgs {
+  catalog: string;
+  warehouse: string;
+  credential?: { clientId: string; clientSecret: string };
+  mode: WriteMode;
+  partitionBy?: string;
+  uniqueKey?: string;
+  location?: string;
+  table: { namespace: string[]; name: string };
+  sql: string;
+}
+
+const USAGE = 'usage: floe write --catalog URI --warehouse NAME [--credential ID:SECRET] --mode create|overwrite|append|merge [--unique-key COLS] [--partition-by EXPR] [--location URI] NAMESPACE.TABLE "SQL"';
+const MODES: readonly WriteMode[] = ['create', 'overwrite', 'append', 'merge'];
+
+/** Parses the command line; throws UsageError with the usage line on mistakes. */
+export function parseWriteArgs(args: string[]): WriteArgs {
+  const flags = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith('--')) { positional.push(arg); continue; }
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!['--catalog', '--warehouse', '--credential', '--mode', '--partition-by', '--unique-key', '--location'].includes(flag)) {
+      throw new UsageError(`unknown option ${flag}\n${USAGE}`);
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined) throw new UsageError(`${flag} needs a value\n${USAGE}`);
+    flags.set(flag, value);
+  }
+  const need = (flag: string) => {
+    const v = flags.get(flag);
+    if (!v) throw new UsageError(`${flag} is required\n${USAGE}`);
+    return v;
+  };
+  const mode = need('--mode') as WriteMode;
+  if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(', ')}\n${USAGE}`);
+  if (mode === 'merge' && !flags.get('--unique-key')) throw new UsageError(`--mode merge needs --unique-key\n${USAGE}`);
+  if (positional.length !== 2) throw new UsageError(`expected NAMESPACE.TABLE and one SQL argument\n${USAGE}`);
+  const parts = positional[0].split('.');
+  if (parts.length < 2 || parts.some((p) => p === '')) throw new UsageError(`'${positional[0]}' is not NAMESPACE.TABLE\n${USAGE}`);
+  let credential: WriteArgs['credential'];
+  const cred = flags.get('--credential');
+  if (cred !== undefined) {
+    const colon = cred.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--credential must be ID:SECRET\n${USAGE}`);
+    credential = { clientId: cred.slice(0, colon), clientSecret: cred.slice(colon + 1) };
+  }
+  return {
+    catalog: need('--catalog'), warehouse: need('--warehouse'), credential, mode,
+    partitionBy: flags.get('--partition-by'), uniqueKey: flags.get('--unique-key'), location: flags.get('--location'),
+    table: { namespace: parts.slice(0, -1), name: parts[parts.length - 1] }, sql: positional[1],
+  };
+}
+
+/** The one-line JSON summary printed on success. */
+export function formatWriteSummary(r: WriteTableResult): string {
+  return JSON.stringify({
+    table: [...r.table.namespace, r.table.name].join('.'), operation: r.operation, snapshotId: r.snapshotId.toString(),
+    rows: r.rows.toString(), files: r.files, bytes: r.bytes.toString(), schemaChanged: r.schemaChanged, attempts: r.attempts, ms: r.ms,
+  });
+}
+
+export async function runWrite(args: WriteArgs): Promise<WriteTableResult> {
+  const session = await DuckSession.open();
+  try {
+    const catalog = await connectRestCatalog({ uri: args.catalog, warehouse: args.warehouse, credential: args.credential });
+    // Catalog tables the SQL reads (namespace.table) become DuckDB views first.
+    for (const ref of await referencedTables(session, args.sql)) {
+      if (ref.schema === 'main') continue;
+      const loaded = await catalog.loadTable({ namespace: ref.schema.split('.'), name: ref.table });
+      await registerIcebergTable(session, [ref.schema, ref.table], loaded, { tableName: `${ref.schema}.${ref.table}` });
+    }
+    return await writeTable({
+      session, catalog, table: args.table, sql: args.sql, mode: args.mode,
+      partitionBy: args.partitionBy, uniqueKey: args.uniqueKey, location: args.location,
+    });
+  } finally {
+    session.close();
+  }
+}
 
 export const writeCommand: CliCommand = {
-  summary: '(not implemented yet)',
-  async run(_args, io) {
-    io.err('floe write: not implemented yet\n');
-    return 2;
+  summary: 'run SQL and commit its result to an Iceberg table (create, overwrite, append or merge)',
+  async run(args, io) {
+    const parsed = parseWriteArgs(args);
+    try {
+      io.out(`${formatWriteSummary(await runWrite(parsed))}\n`);
+      return 0;
+    } catch (e) {
+      if (e instanceof WriteError) {
+        io.err(`floe write: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
   },
 };
