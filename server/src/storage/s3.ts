@@ -34,6 +34,21 @@ export function s3OptionsFromProperties(props: Record<string, string>, base: S3O
   return out;
 }
 
+/** S3 options from the usual AWS environment variables (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, AWS_REGION, keys). */
+export function s3OptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S3Options {
+  const out: S3Options = {};
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  if (endpoint) out.endpoint = endpoint;
+  if (env.AWS_REGION ?? env.AWS_DEFAULT_REGION) out.region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (env.AWS_S3_FORCE_PATH_STYLE !== undefined) out.forcePathStyle = env.AWS_S3_FORCE_PATH_STYLE === 'true';
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    out.accessKeyId = env.AWS_ACCESS_KEY_ID;
+    out.secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+    if (env.AWS_SESSION_TOKEN) out.sessionToken = env.AWS_SESSION_TOKEN;
+  }
+  return out;
+}
+
 export interface S3StorageOptions extends S3Options {
   /** The cache that localPath fills; a default on-disk cache when omitted. */
   cache?: FileCache;

@@ -7,6 +7,8 @@ import { formatResult, RESULT_FORMATS, type ResultFormat } from '../../engine/re
 import { registerIcebergTable } from '../../engine/read/register-table';
 import '../../engine/read/default-planner';
 import { connectRestCatalog } from '../../catalog/rest-client';
+import { s3OptionsFromEnv } from '../../storage/s3';
+import type { S3Options } from '../../storage/storage';
 
 export interface QueryArgs {
   catalog?: string;
@@ -16,6 +18,8 @@ export interface QueryArgs {
   snapshots: Map<string, bigint>;
   format: ResultFormat;
   sql: string;
+  /** S3 endpoint and credentials for s3:// tables; from the AWS environment variables when omitted. */
+  s3?: S3Options;
 }
 
 const USAGE = 'usage: floe query [--catalog URI --warehouse NAME [--credential ID:SECRET]] [--table NAME=LOCATION]... [--snapshot NAME=ID]... [--format json|csv|table] "SQL"';
@@ -109,9 +113,10 @@ export async function referencedTables(session: DuckSession, sql: string): Promi
 
 export async function runQuery(args: QueryArgs): Promise<string> {
   const session = await DuckSession.open();
+  const s3 = args.s3 ?? s3OptionsFromEnv();
   try {
     for (const t of args.tables) {
-      await registerIcebergTable(session, viewName(t.name), t.location, { snapshotId: args.snapshots.get(t.name), tableName: t.name });
+      await registerIcebergTable(session, viewName(t.name), t.location, { snapshotId: args.snapshots.get(t.name), tableName: t.name, s3 });
     }
     if (args.catalog) {
       const catalog = await connectRestCatalog({ uri: args.catalog, warehouse: args.warehouse, credential: args.credential });
@@ -120,7 +125,7 @@ export async function runQuery(args: QueryArgs): Promise<string> {
         const name = `${ref.schema}.${ref.table}`;
         if (given.has(name) || ref.schema === 'main') continue;
         const loaded = await catalog.loadTable({ namespace: ref.schema.split('.'), name: ref.table });
-        await registerIcebergTable(session, [ref.schema, ref.table], loaded, { snapshotId: args.snapshots.get(name), tableName: name });
+        await registerIcebergTable(session, [ref.schema, ref.table], loaded, { snapshotId: args.snapshots.get(name), tableName: name, s3 });
       }
     }
     const result = await session.query(args.sql);
