@@ -94,3 +94,41 @@ test('junk input never throws, and a 1 MB line stays fast', () => {
   assert.deepEqual(s.relations.map((r) => r.text), ['a', 'b']);
   assert.ok(ms < 1000, `${ms} ms`);
 });
+
+test('bounded fuzz: mutated models never make scopes or previews throw or stall', async () => {
+  const { wrapWithLimit, cteUnderCursor, selectionQuery } = await import('../../server/src/sql/limit');
+  const model = `{{ config(materialized='view') }}
+with source as (select * from {{ source('bronze', 'customers') }} where "x" = 'a''b' /* c */),
+renamed as (select id, $$ d $$ as s, e'\\n' from source s join "o" using (id) -- note
+)
+select r.id, (select max(v) from t where t.id = r.id) from renamed r order by 1 limit 10;`;
+  let seed = 42;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const junk = ['(', ')', "'", '"', '$$', '/*', '--', '{{', '}}', ';', ',', '.', 'with', ' as ', 'select', '\u0000', '\uD83D', '\r'];
+  for (let k = 0; k < 400; k++) {
+    let s = model;
+    for (let m = 0, count = 1 + rnd(4); m < count; m++) {
+      const at = rnd(s.length + 1);
+      const op = rnd(3);
+      if (op === 0) s = s.slice(0, at);
+      else if (op === 1) s = s.slice(0, at) + junk[rnd(junk.length)] + s.slice(at);
+      else s = s.slice(0, at) + s.slice(at + rnd(20));
+    }
+    const t0 = performance.now();
+    for (let j = 0; j < 5; j++) scopeAt(s, rnd(s.length + 1));
+    cteSymbols(s);
+    wrapWithLimit(s, 100);
+    cteUnderCursor(s, rnd(s.length + 1));
+    selectionQuery(s, { start: rnd(s.length + 1), end: rnd(s.length + 1) });
+    assert.ok(performance.now() - t0 < 200, s);
+  }
+  const huge = model.replace('select r.id', 'select r.id, ' + 'r.x + 1, '.repeat(120_000) + 'r.y');
+  assert.ok(huge.length > 1_000_000);
+  const t0 = performance.now();
+  scopeAt(huge, huge.length - 30);
+  wrapWithLimit(huge, 100);
+  assert.ok(performance.now() - t0 < 1500, `${performance.now() - t0} ms`);
+});

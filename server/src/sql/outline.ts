@@ -87,8 +87,14 @@ function depthOf(o: SqlOutline, i: number): number {
 }
 
 function statementOf(o: SqlOutline, i: number): number {
-  for (let s = 0; s < o.statements.length; s++) if (i <= o.statements[s].last) return s;
-  return o.statements.length - 1;
+  let lo = 0;
+  let hi = o.statements.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (o.statements[mid].last < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function findCtes(o: SqlOutline): CteDefinition[] {
