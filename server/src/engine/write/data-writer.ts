@@ -85,7 +85,8 @@ async function runCopy(input: WriteDataFilesInput, target: string, prefix: strin
     .map((f) => `CAST(${quoteIdent(f.name)} AS ${duckTypeSql(f.type)}) AS ${quoteIdent(f.name)}`);
   const casted = `SELECT ${select.join(', ')} FROM (${input.sql}) AS "__floe_query"`;
   const parts = input.partitionColumns;
-  const query = parts.length
+  const direct = parts.length > 0 && parts.every((p) => p.direct);
+  const query = parts.length && !direct
     ? `SELECT *, ${parts.map((p) => `${p.sql} AS ${quoteIdent(p.alias)}`).join(', ')} FROM (${casted}) AS "__floe_rows"`
     : casted;
   const options = [
@@ -96,6 +97,7 @@ async function runCopy(input: WriteDataFilesInput, target: string, prefix: strin
     'OVERWRITE_OR_IGNORE true',
     `FILENAME_PATTERN ${quoteString(`${prefix}-{i}`)}`,
     parts.length ? `PARTITION_BY (${parts.map((p) => quoteIdent(p.alias)).join(', ')})` : `FILE_SIZE_BYTES ${input.targetFileSizeBytes ?? 512 * 1024 * 1024}`,
+    ...(direct ? ['WRITE_PARTITION_COLUMNS true'] : []),
   ];
   const sql = `COPY (${query}) TO ${quoteString(target)} (${options.join(', ')})`;
   const signal = input.signal;

@@ -58,6 +58,8 @@ export interface PartitionColumn {
   sql: string;
   /** The hive directory key: the partition field's name, made unique against the query's columns. */
   alias: string;
+  /** Identity-only specs partition by the columns themselves (written into the files), so folders read `col=value`. */
+  direct: boolean;
 }
 
 /** Builds the partition spec for the terms over the table schema, reusing field ids of an equal existing spec. */
@@ -106,16 +108,23 @@ export const BUCKET_TEXT_FUNCTION = 'floe_iceberg_bucket_text';
 /** SQL for each partition field's value, over columns as written to the file. */
 export function partitionColumns(spec: PartitionSpec, fileSchema: StructType): PartitionColumn[] {
   const taken = new Set(fileSchema.fields.map((f) => f.name));
+  const sourceOf = (field: PartitionField) => fileSchema.fields.find((f) => f.id === field['source-id']);
+  const direct = spec.fields.every((f) => f.transform === 'identity' && sourceOf(f));
   return spec.fields.map((field) => {
-    const source = fileSchema.fields.find((f) => f.id === field['source-id']);
-    if (!source || typeof source.type !== 'string') {
-      throw new WriteError('bad-partition-by', `the query has no column for partition field "${field.name}"; partitioned tables need the source column in every write`);
+    const source = sourceOf(field);
+    if (!source) {
+      // The query lacks the source column: its rows read as NULL there, so the partition value is NULL too.
+      let alias = field.name;
+      while (taken.has(alias)) alias = `${alias}_`;
+      taken.add(alias);
+      return { field, sourceType: 'string', resultType: 'string', sql: 'CAST(NULL AS VARCHAR)', alias, direct: false };
     }
-    let alias = field.name;
-    while (taken.has(alias)) alias = `${alias}_`;
+    if (typeof source.type !== 'string') throw new WriteError('bad-partition-by', `partition field "${field.name}" has a nested source column`);
+    let alias = direct ? source.name : field.name;
+    while (!direct && taken.has(alias)) alias = `${alias}_`;
     taken.add(alias);
     const { sql, resultType } = transformSql(field.transform, quoteIdent(source.name), source.type);
-    return { field, sourceType: source.type, resultType, sql, alias };
+    return { field, sourceType: source.type, resultType, sql, alias, direct };
   });
 }
 
