@@ -1,0 +1,101 @@
+// Background binding: after the static diagnostics are ready, bind every model in DuckDB (open
+// documents first, then upstream before downstream), one at a time, yielding to requests in between.
+import type { DbtProject } from '../project/project';
+import type { Binder } from '../features/binding';
+
+export interface BackgroundEvents {
+  onProgress(done: number, total: number): void;
+  onChanged(): void;
+  onError(message: string): void;
+  isOpen(file: string): boolean;
+}
+
+export class BackgroundBinding {
+  private readonly queue: Array<{ project: DbtProject; file: string }> = [];
+  private readonly urgent: Array<{ project: DbtProject; file: string }> = [];
+  private running = false;
+  private done = 0;
+  private total = 0;
+  private disabled = false;
+  private urgentTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly binder: Binder, private readonly events: BackgroundEvents) {}
+
+  enqueueAll(projects: DbtProject[]): void {
+    for (const project of projects) {
+      for (const name of topological(project)) {
+        const node = project.resolveRef({ name });
+        if (node?.kind !== 'model') continue;
+        (this.events.isOpen(node.file) ? this.urgent : this.queue).push({ project, file: node.file });
+      }
+    }
+    this.total = this.queue.length + this.urgent.length + this.done;
+    this.pump();
+  }
+
+  /** An edited file is bound again soon (debounced), ahead of the rest. */
+  prioritize(project: DbtProject, file: string): void {
+    if (this.urgentTimer) clearTimeout(this.urgentTimer);
+    this.urgentTimer = setTimeout(() => {
+      this.urgentTimer = undefined;
+      if (!this.urgent.some((u) => u.file === file)) this.urgent.push({ project, file });
+      this.pump();
+    }, 150);
+  }
+
+  private pump(): void {
+    if (this.running || this.disabled) return;
+    this.running = true;
+    const step = async () => {
+      const item = this.urgent.shift() ?? this.queue.shift();
+      if (!item) {
+        this.running = false;
+        this.events.onProgress(this.total, this.total);
+        return;
+      }
+      const before = this.binder.current(item.project, item.file)?.diagnostics;
+      try {
+        if (item.project.entry(item.file)?.analysis) {
+          const after = await this.binder.bind(item.project, item.file);
+          if (JSON.stringify(before ?? []) !== JSON.stringify(after.diagnostics) || this.events.isOpen(item.file)) this.events.onChanged();
+        }
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        this.events.onError(`${item.file}: ${message}`);
+        if (/duckdb|binding|Cannot find module/i.test(message) && this.done === 0) {
+          this.disabled = true;
+          this.running = false;
+          return;
+        }
+      }
+      this.done = Math.min(this.total, this.done + 1);
+      if (this.done % 100 === 0) this.events.onProgress(this.done, this.total);
+      setImmediate(() => void step());
+    };
+    setImmediate(() => void step());
+  }
+}
+
+/** Model names, upstream before downstream (cycles broken arbitrarily). */
+function topological(project: DbtProject): string[] {
+  const out: string[] = [];
+  const state = new Map<string, 1 | 2>();
+  for (const root of project.modelNames()) {
+    if (state.has(root)) continue;
+    const stack: Array<{ n: string; it: Iterator<string> }> = [{ n: root, it: (project.dag.parents.get(root) ?? new Set<string>()).values() }];
+    state.set(root, 1);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const next = top.it.next();
+      if (next.done) {
+        stack.pop();
+        state.set(top.n, 2);
+        out.push(top.n);
+      } else if (!state.has(next.value)) {
+        state.set(next.value, 1);
+        stack.push({ n: next.value, it: (project.dag.parents.get(next.value) ?? new Set<string>()).values() });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+// The one place where project offsets and plain results become LSP protocol types.
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CompletionItemKind, DiagnosticSeverity, SymbolKind, type CompletionItem, type Diagnostic, type DocumentSymbol, type Location as LspLocation, type Range as LspRange,
+} from 'vscode-languageserver';
+import { LineIndex } from '../project/lineIndex';
+import type { ProjectDiagnostic, Location } from '../project/types';
+import type { Completion, CompletionKind } from '../features/completion';
+import type { DocumentSymbolInfo } from '../features/symbols';
+
+const lineIndexes = new Map<string, { text: string; index: LineIndex }>();
+
+/** Line index of a file's current text (cached while the text is unchanged). */
+export function lineIndexOf(file: string, text: string): LineIndex {
+  const cached = lineIndexes.get(file);
+  if (cached && cached.text === text) return cached.index;
+  const index = new LineIndex(text);
+  lineIndexes.set(file, { text, index });
+  return index;
+}
+
+export function uriToPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function pathToUri(file: string): string {
+  return pathToFileURL(file).toString();
+}
+
+export function toRange(index: LineIndex, start: number, end: number): LspRange {
+  return { start: index.positionAt(start), end: index.positionAt(Math.max(start, end)) };
+}
+
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
+
+export function toDiagnostic(index: LineIndex, d: ProjectDiagnostic): Diagnostic {
+  return { range: toRange(index, d.start, d.end), severity: SEVERITY[d.severity], code: d.code, source: 'floe', message: d.message };
+}
+
+const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
+  model: CompletionItemKind.Class, seed: CompletionItemKind.File, snapshot: CompletionItemKind.Class, source: CompletionItemKind.Module,
+  table: CompletionItemKind.Struct, column: CompletionItemKind.Field, macro: CompletionItemKind.Function, var: CompletionItemKind.Variable,
+  'config-key': CompletionItemKind.Property, 'config-value': CompletionItemKind.EnumMember, function: CompletionItemKind.Function, cte: CompletionItemKind.Reference,
+};
+
+export function toCompletionItem(index: LineIndex, c: Completion): CompletionItem {
+  return {
+    label: c.label,
+    kind: COMPLETION_KIND[c.kind],
+    detail: c.detail,
+    documentation: c.documentation ? { kind: 'markdown', value: c.documentation } : undefined,
+    sortText: c.sortText,
+    textEdit: { range: toRange(index, c.replaceStart, c.replaceEnd), newText: c.insertText ?? c.label },
+  };
+}
+
+export function toLocation(location: Location, textOf: (file: string) => string | undefined, uriOf: (file: string) => string): LspLocation {
+  const text = textOf(location.file) ?? '';
+  return { uri: uriOf(location.file), range: toRange(lineIndexOf(location.file, text), location.start, location.end) };
+}
+
+const SYMBOL_KIND = { config: SymbolKind.Property, cte: SymbolKind.Struct, macro: SymbolKind.Function, model: SymbolKind.Class } as const;
+
+export function toDocumentSymbol(index: LineIndex, s: DocumentSymbolInfo): DocumentSymbol {
+  return { name: s.name, kind: SYMBOL_KIND[s.kind], detail: s.detail, range: toRange(index, s.start, s.end), selectionRange: toRange(index, s.selectionStart, s.selectionEnd) };
+}

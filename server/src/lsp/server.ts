@@ -1,0 +1,314 @@
+// Wires the language server: documents, the project model, features and the floe/ messages onto one
+// connection. Every handler is guarded: an error is logged and answered with an empty result.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  TextDocuments, TextDocumentSyncKind, DocumentDiagnosticReportKind, FileChangeType,
+  type Connection, type InitializeParams, type InitializeResult, type WorkspaceEdit, type TextEdit,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Workspace } from '../project/workspace';
+import type { DbtProject } from '../project/project';
+import { compileModel } from '../project/compile';
+import { fileDiagnostics, renderDiagnostics } from '../features/diagnostics';
+import { completions } from '../features/completion';
+import { hover } from '../features/hover';
+import { definition, references, renameModel, renameRange } from '../features/navigation';
+import { documentSymbols } from '../features/symbols';
+import { modelLenses } from '../features/codeLens';
+import { Binder } from '../features/binding';
+import { StatusNotification, CompiledSqlRequest, type StatusParams } from '../protocol';
+import { lineIndexOf, pathToUri, toCompletionItem, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
+import { SettingsCache } from './settings';
+import { BackgroundBinding } from './background';
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const workspace = new Workspace();
+  const uris = new Map<string, string>();
+  let folders: string[] = [];
+  let canRefresh = false;
+  let hasConfiguration = false;
+  let binder: Binder | undefined;
+  let background: BackgroundBinding | undefined;
+  const settings = new SettingsCache(connection, () => hasConfiguration);
+
+  const log = (message: string) => connection.console.log(message);
+  const uriOf = (file: string) => uris.get(file) ?? pathToUri(file);
+  const fileOf = (uri: string) => {
+    const file = uriToPath(uri);
+    if (file) uris.set(path.resolve(file), uri);
+    return file ? path.resolve(file) : undefined;
+  };
+  const textOf = (file: string) => workspace.projectOf(file)?.entry(file)?.text ?? readText(file);
+
+  /** Runs a handler; on error logs it and answers `fallback`, so one bad request never kills the server. */
+  function guard<P, R>(name: string, fallback: R, fn: (params: P) => R | Promise<R>): (params: P) => Promise<R> {
+    return async (params: P) => {
+      try {
+        return await fn(params);
+      } catch (e) {
+        log(`floe: ${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        return fallback;
+      }
+    };
+  }
+
+  function at(uri: string): { project: DbtProject; file: string } | undefined {
+    const file = fileOf(uri);
+    const project = file ? workspace.projectOf(file) : undefined;
+    return project && file ? { project, file } : undefined;
+  }
+
+  let refreshTimer: NodeJS.Timeout | undefined;
+  function refreshDiagnostics(): void {
+    if (!canRefresh || refreshTimer) return;
+    refreshTimer = setTimeout(() => {
+      refreshTimer = undefined;
+      connection.languages.diagnostics.refresh().catch(() => undefined);
+    }, 50);
+  }
+
+  function sendStatus(state: StatusParams['state'], message?: string): void {
+    let errors = 0;
+    let warnings = 0;
+    let models = 0;
+    for (const p of workspace.projects) {
+      models += p.modelNames().length;
+      for (const file of p.files.keys()) {
+        for (const d of fileDiagnostics(p, file)) {
+          if (d.severity === 'error') errors++;
+          else if (d.severity === 'warning') warnings++;
+        }
+      }
+    }
+    connection.sendNotification(StatusNotification.type, { state, projects: workspace.projects.map((p) => pathToUri(p.root)), models, errors, warnings, message });
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((f): f is string => !!f);
+    if (folders.length === 0 && params.rootUri) {
+      const root = uriToPath(params.rootUri);
+      if (root) folders.push(root);
+    }
+    canRefresh = !!params.capabilities.workspace?.diagnostics?.refreshSupport;
+    hasConfiguration = !!params.capabilities.workspace?.configuration;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: ["'", '"', '.', '(', ',', ' '] },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentSymbolProvider: true,
+        renameProvider: { prepareProvider: true },
+        codeLensProvider: { resolveProvider: false },
+        diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'floe', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    void guard('index', undefined, async () => {
+      sendStatus('indexing', 'Indexing dbt projects');
+      const started = Date.now();
+      for (const folder of folders) workspace.addFolder(folder);
+      // Open documents may have unsaved text.
+      for (const doc of documents.all()) {
+        const file = fileOf(doc.uri);
+        if (file) workspace.projectOf(file)?.updateFile(file, doc.getText());
+      }
+      sendStatus('ready', `Indexed ${workspace.projects.length} project(s) in ${Date.now() - started} ms`);
+      refreshDiagnostics();
+      startBinding();
+    })(undefined);
+    connection.workspace.onDidChangeWorkspaceFolders(guard('workspaceFolders', undefined, (e) => {
+      for (const f of e.removed) { const p = uriToPath(f.uri); if (p) workspace.removeFolder(p); }
+      for (const f of e.added) { const p = uriToPath(f.uri); if (p) workspace.addFolder(p); }
+      sendStatus('ready');
+      refreshDiagnostics();
+      background?.enqueueAll(workspace.projects);
+    }));
+  });
+
+  function startBinding(): void {
+    if (process.env.FLOE_NO_BINDER === '1') return;
+    binder = new Binder(connectDuckDb);
+    background = new BackgroundBinding(binder, {
+      onProgress: (done, total) => sendStatus('ready', done < total ? `Binding models in DuckDB ${done}/${total}` : `All ${total} models bound`),
+      onChanged: refreshDiagnostics,
+      onError: (message) => log(`floe: binder: ${message}`),
+      isOpen: (file) => documents.all().some((d) => fileOf(d.uri) === file),
+    });
+    background.enqueueAll(workspace.projects);
+  }
+
+  documents.onDidChangeContent(guard('change', undefined, (e) => {
+    const where = at(e.document.uri);
+    if (!where) return;
+    const structural = where.project.updateFile(where.file, e.document.getText());
+    if (structural) refreshDiagnostics();
+    background?.prioritize(where.project, where.file);
+  }));
+
+  documents.onDidClose(guard('close', undefined, (e) => {
+    const where = at(e.document.uri);
+    if (!where) return;
+    // Back to what is on disk.
+    if (where.project.updateFile(where.file, readText(where.file))) refreshDiagnostics();
+  }));
+
+  connection.onDidChangeWatchedFiles(guard('watchedFiles', undefined, (params) => {
+    let changed = false;
+    for (const c of params.changes) {
+      const file = uriToPath(c.uri);
+      if (!file) continue;
+      if (documents.get(c.uri)) continue;
+      const abs = path.resolve(file);
+      if (path.basename(abs) === 'dbt_project.yml' && c.type === FileChangeType.Created) {
+        for (const folder of folders) workspace.addFolder(folder);
+        changed = true;
+        continue;
+      }
+      const project = workspace.projectOf(abs);
+      if (!project) continue;
+      changed = project.updateFile(abs, c.type === FileChangeType.Deleted ? undefined : readText(abs)) || changed;
+    }
+    if (changed) {
+      refreshDiagnostics();
+      sendStatus('ready');
+    }
+  }));
+
+  connection.onDidChangeConfiguration(() => settings.clear());
+
+  connection.languages.diagnostics.on(guard('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async (params) => {
+    const where = at(params.textDocument.uri);
+    if (!where) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    const { project, file } = where;
+    const entry = project.entry(file);
+    if (!entry) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    const diagnostics = fileDiagnostics(project, file);
+    if (entry.analysis && documents.get(params.textDocument.uri)) {
+      try {
+        diagnostics.push(...renderDiagnostics(file, compileModel(project, file), diagnostics));
+      } catch (e) {
+        log(`floe: render of ${file} failed: ${String(e)}`);
+      }
+      const bound = binder?.current(project, file);
+      const enabled = (await settings.get(params.textDocument.uri)).binderEnabled;
+      if (bound && enabled && !diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...bound.diagnostics);
+    }
+    const index = lineIndexOf(file, entry.text);
+    return { kind: DocumentDiagnosticReportKind.Full, items: diagnostics.map((d) => toDiagnostic(index, d)) };
+  }));
+
+  const positionIn = (uri: string, position: { line: number; character: number }) => {
+    const where = at(uri);
+    const entry = where?.project.entry(where.file);
+    if (!where || !entry) return undefined;
+    const index = lineIndexOf(where.file, entry.text);
+    return { ...where, text: entry.text, index, offset: index.offsetAt(position) };
+  };
+
+  connection.onCompletion(guard('completion', [], (params) => {
+    const p = positionIn(params.textDocument.uri, params.position);
+    if (!p) return [];
+    return completions(p.project, p.file, p.offset).map((c) => toCompletionItem(p.index, c));
+  }));
+
+  connection.onHover(guard('hover', null, (params) => {
+    const p = positionIn(params.textDocument.uri, params.position);
+    const h = p && hover(p.project, p.file, p.offset);
+    return h ? { contents: { kind: 'markdown' as const, value: h.markdown }, range: toRange(p.index, h.start, h.end) } : null;
+  }));
+
+  connection.onDefinition(guard('definition', [], (params) => {
+    const p = positionIn(params.textDocument.uri, params.position);
+    return p ? definition(p.project, p.file, p.offset).map((l) => toLocation(l, textOf, uriOf)) : [];
+  }));
+
+  connection.onReferences(guard('references', [], (params) => {
+    const p = positionIn(params.textDocument.uri, params.position);
+    return p ? references(p.project, p.file, p.offset, params.context.includeDeclaration).map((l) => toLocation(l, textOf, uriOf)) : [];
+  }));
+
+  connection.onDocumentSymbol(guard('documentSymbol', [], (params) => {
+    const where = at(params.textDocument.uri);
+    const entry = where?.project.entry(where.file);
+    if (!where || !entry) return [];
+    const index = lineIndexOf(where.file, entry.text);
+    return documentSymbols(where.project, where.file).map((s) => toDocumentSymbol(index, s));
+  }));
+
+  connection.onPrepareRename(guard('prepareRename', null, (params) => {
+    const p = positionIn(params.textDocument.uri, params.position);
+    const r = p && renameRange(p.project, p.file, p.offset);
+    return r ? { range: toRange(p.index, r.start, r.end), placeholder: r.placeholder } : null;
+  }));
+
+  connection.onRenameRequest(guard('rename', null, (params) => {
+    const p = positionIn(params.textDocument.uri, params.position);
+    if (!p) return null;
+    const result = renameModel(p.project, p.file, p.offset, params.newName);
+    if ('error' in result) throw new Error(result.error);
+    const byFile = new Map<string, TextEdit[]>();
+    for (const e of result.edits) {
+      const index = lineIndexOf(e.file, textOf(e.file) ?? '');
+      const list = byFile.get(e.file) ?? [];
+      list.push({ range: toRange(index, e.start, e.end), newText: e.newText });
+      byFile.set(e.file, list);
+    }
+    const edit: WorkspaceEdit = {
+      documentChanges: [
+        ...[...byFile].map(([file, edits]) => ({ textDocument: { uri: uriOf(file), version: documents.get(uriOf(file))?.version ?? null }, edits })),
+        ...(result.renameFile ? [{ kind: 'rename' as const, oldUri: uriOf(result.renameFile.from), newUri: pathToUri(result.renameFile.to) }] : []),
+      ],
+    };
+    return edit;
+  }));
+
+  connection.onCodeLens(guard('codeLens', [], (params) => {
+    const where = at(params.textDocument.uri);
+    const entry = where?.project.entry(where.file);
+    if (!where || !entry) return [];
+    const index = lineIndexOf(where.file, entry.text);
+    return modelLenses(where.project, where.file).map((l) => ({
+      range: toRange(index, l.offset, l.offset),
+      command: { title: l.title, command: l.command, arguments: [params.textDocument.uri] },
+    }));
+  }));
+
+  connection.onRequest(CompiledSqlRequest.type, guard('compiledSql', { error: 'Internal error while compiling; see the Floe output.' }, (params) => {
+    const where = at(params.uri);
+    if (!where) return { error: `${params.uri} is not inside a dbt project Floe knows.` };
+    if (!where.project.entry(where.file)?.analysis) return { error: `${path.basename(where.file)} is not a model file.` };
+    const compiled = compileModel(where.project, where.file);
+    if (compiled.problem) {
+      const index = lineIndexOf(where.file, where.project.entry(where.file)!.text);
+      const pos = index.positionAt(compiled.problem.start);
+      return { error: `${path.basename(where.file)}:${pos.line + 1}:${pos.character + 1}: ${compiled.problem.message}` };
+    }
+    return { sql: compiled.sql };
+  }));
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+let duck: Promise<import('@duckdb/node-api').DuckDBConnection> | undefined;
+/** The binder's own DuckDB connection (binding switches its default catalog, so it is not shared). */
+function connectDuckDb(): Promise<import('@duckdb/node-api').DuckDBConnection> {
+  duck ??= import('../engine/session.js').then(async (m) => (await m.duckdbInstance()).connect());
+  return duck;
+}
