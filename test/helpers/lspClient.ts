@@ -1,0 +1,102 @@
+// Starts the real Floe language server (source through tsx, over stdio) and speaks LSP to it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { createProtocolConnection, type ProtocolConnection, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification, DocumentDiagnosticRequest, ShutdownRequest, ExitNotification, type Diagnostic } from 'vscode-languageserver-protocol';
+import { StatusNotification, type StatusParams } from '../../server/src/protocol';
+
+const repo = path.resolve(__dirname, '../..');
+
+export class LspClient {
+  readonly statuses: StatusParams[] = [];
+  private waiters: Array<{ pred: (s: StatusParams) => boolean; resolve: (s: StatusParams) => void }> = [];
+  private versions = new Map<string, number>();
+  readonly stderr: string[] = [];
+
+  private constructor(readonly connection: ProtocolConnection, readonly child: ChildProcess) {
+    connection.onNotification(StatusNotification.type, (s) => {
+      this.statuses.push(s);
+      this.waiters = this.waiters.filter((w) => (w.pred(s) ? (w.resolve(s), false) : true));
+    });
+    connection.onRequest('workspace/configuration', () => []);
+    connection.onRequest('workspace/diagnostic/refresh', () => null);
+    connection.onRequest('client/registerCapability', () => null);
+  }
+
+  static async start(folder: string, env: Record<string, string> = {}): Promise<LspClient> {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'server/src/lsp/main.ts'), '--stdio'], {
+      cwd: repo, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const client = new LspClient(connection, child);
+    child.stderr!.on('data', (d) => client.stderr.push(String(d)));
+    connection.listen();
+    const ready = client.waitForStatus((s) => s.state === 'ready' || s.state === 'error');
+    await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid, rootUri: pathToFileURL(folder).toString(), workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }],
+      capabilities: { workspace: { diagnostics: { refreshSupport: true }, configuration: false }, textDocument: { rename: { prepareSupport: true } } },
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    await ready;
+    return client;
+  }
+
+  waitForStatus(pred: (s: StatusParams) => boolean, timeoutMs = 20000): Promise<StatusParams> {
+    const seen = this.statuses.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching floe/status within ${timeoutMs} ms; got ${JSON.stringify(this.statuses)}`)), timeoutMs);
+      this.waiters.push({ pred, resolve: (s) => { clearTimeout(timer); resolve(s); } });
+    });
+  }
+
+  uri(file: string): string {
+    return pathToFileURL(file).toString();
+  }
+
+  async open(file: string, text = readFileSync(file, 'utf8')): Promise<string> {
+    const uri = this.uri(file);
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'floe-sql', version: 1, text } });
+    return uri;
+  }
+
+  /** Replaces the whole text (an incremental change covering the document). */
+  async change(uri: string, text: string): Promise<void> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  async diagnostics(uri: string): Promise<Diagnostic[]> {
+    const r = await this.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+    return r.kind === 'full' ? r.items : [];
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest(ShutdownRequest.type), new Promise((r) => setTimeout(r, 2000))]);
+      await this.connection.sendNotification(ExitNotification.type);
+    } catch {
+      // already gone
+    }
+    this.connection.dispose();
+    if (this.child.exitCode === null) this.child.kill();
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+}
+
+/** The position of the first occurrence of `needle` (plus `delta` characters) in `text`. */
+export function positionOf(text: string, needle: string, delta = 0): { line: number; character: number } {
+  const at = text.indexOf(needle);
+  if (at < 0) throw new Error(`'${needle}' not in text`);
+  const before = text.slice(0, at + delta);
+  const lines = before.split('\n');
+  return { line: lines.length - 1, character: lines[lines.length - 1].length };
+}
