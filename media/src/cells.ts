@@ -19,30 +19,52 @@ export function formatScaled(unscaled: bigint, scale: number): string {
 
 const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
 
-/** Days since 1970-01-01 as YYYY-MM-DD (proleptic Gregorian, years beyond 9999 or BC as DuckDB would). */
+/** Days since 1970-01-01 as YYYY-MM-DD (proleptic Gregorian; BC years as DuckDB shows them). */
 export function formatDate(days: number): string {
   if (days === 2147483647) return 'infinity';
   if (days === -2147483647) return '-infinity';
-  const d = new Date(days * 86400000);
-  const y = d.getUTCFullYear();
-  const year = y <= 0 ? String(1 - y).padStart(4, '0') : String(y).padStart(4, '0');
-  return `${year}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}${y <= 0 ? ' (BC)' : ''}`;
+  // Integer civil-from-days (H. Hinnant's algorithm): no Date object per cell, exact for any int32 day.
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const year = String(y <= 0 ? 1 - y : y).padStart(4, '0');
+  return `${year}-${pad2(m)}-${pad2(d)}${y <= 0 ? ' (BC)' : ''}`;
 }
 
 /** Units per second for each Arrow time unit, as digits of the fraction. */
 export const FRACTION_DIGITS = { s: 0, ms: 3, us: 6, ns: 9 } as const;
 export type TimeUnitName = keyof typeof FRACTION_DIGITS;
 
-function splitSeconds(value: bigint, unit: TimeUnitName): { seconds: bigint; fraction: string } {
+const PER_SECOND = { s: 1, ms: 1e3, us: 1e6, ns: 1e9 } as const;
+
+function splitSeconds(value: bigint, unit: TimeUnitName): { seconds: number; fraction: string } {
   const digits = FRACTION_DIGITS[unit];
-  const per = 10n ** BigInt(digits);
-  let seconds = value / per;
-  let rest = value % per;
-  if (rest < 0n) {
-    rest += per;
-    seconds -= 1n;
+  const per = PER_SECOND[unit];
+  let seconds: number;
+  let rest: number;
+  if (value >= -9007199254740991n && value <= 9007199254740991n) {
+    // Exact in doubles below 2^53: the common case (µs timestamps for ±285 years), without bigint math.
+    const n = Number(value);
+    seconds = Math.floor(n / per);
+    rest = n - seconds * per;
+  } else {
+    const big = BigInt(per);
+    let s = value / big;
+    let r = value % big;
+    if (r < 0n) {
+      r += big;
+      s -= 1n;
+    }
+    seconds = Number(s);
+    rest = Number(r);
   }
-  const fraction = rest === 0n ? '' : '.' + rest.toString().padStart(digits, '0');
+  const fraction = rest === 0 ? '' : '.' + String(rest).padStart(digits, '0');
   return { seconds, fraction };
 }
 
@@ -53,9 +75,8 @@ export function formatTimestamp(value: bigint, unit: TimeUnitName, utc: boolean)
   if (value === INT64_MAX) return 'infinity';
   if (value === -INT64_MAX) return '-infinity';
   const { seconds, fraction } = splitSeconds(value, unit);
-  const daySeconds = ((seconds % 86400n) + 86400n) % 86400n;
-  const days = Number((seconds - daySeconds) / 86400n);
-  return `${formatDate(days)} ${formatTimeOfDay(Number(daySeconds))}${fraction}${utc ? '+00' : ''}`;
+  const days = Math.floor(seconds / 86400);
+  return `${formatDate(days)} ${formatTimeOfDay(seconds - days * 86400)}${fraction}${utc ? '+00' : ''}`;
 }
 
 function formatTimeOfDay(seconds: number): string {
@@ -65,7 +86,7 @@ function formatTimeOfDay(seconds: number): string {
 /** A time of day in the given unit as HH:MM:SS with its fraction. */
 export function formatTime(value: bigint, unit: TimeUnitName): string {
   const { seconds, fraction } = splitSeconds(value, unit);
-  return formatTimeOfDay(Number(seconds)) + fraction;
+  return formatTimeOfDay(seconds) + fraction;
 }
 
 /** Bytes as DuckDB shows a BLOB: printable ASCII as is, everything else as \xNN. */

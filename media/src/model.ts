@@ -149,7 +149,32 @@ function readBytes(data: Data, i: number): Uint8Array {
 }
 
 const decoder = new TextDecoder();
-const readUtf8: Reader<string> = (data, i) => decoder.decode(readBytes(data, i));
+/** Per chunk: the whole value buffer as one string when it is pure ASCII, so cells are cheap slices. */
+const asciiText = new WeakMap<Data, string | null>();
+
+function chunkAscii(data: Data): string | null {
+  let text = asciiText.get(data);
+  if (text === undefined) {
+    const bytes = data.values as Uint8Array;
+    let ascii = true;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i] > 0x7f) {
+        ascii = false;
+        break;
+      }
+    }
+    text = ascii ? decoder.decode(bytes) : null;
+    asciiText.set(data, text);
+  }
+  return text;
+}
+
+const readUtf8: Reader<string> = (data, i) => {
+  const ascii = chunkAscii(data);
+  if (ascii === null) return decoder.decode(readBytes(data, i));
+  const offsets = data.valueOffsets as Int32Array;
+  return ascii.slice(offsets[i], offsets[i + 1]);
+};
 
 // Types the server never sends (Arrow lists, structs): arrow's own accessor and its text form.
 function getGeneric(data: Data, i: number): unknown {

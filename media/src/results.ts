@@ -5,9 +5,19 @@ import { modelFromIpc, type ResultModel } from './model';
 import { TextIndex, viewRows, type ViewState } from './view';
 import { toCsv, toJson } from './exporting';
 import { VirtualGrid } from './grid';
+import { base64ToBytes } from './base64';
 
 interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+/** Survives the webview being dropped while hidden: the same result reloads with its filter, sort and scroll. */
+interface SavedState {
+  key: string;
+  view: ViewState;
+  scrollTop: number;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -29,14 +39,11 @@ function button(label: string, title: string, onClick: () => void): HTMLButtonEl
   return b;
 }
 
-const numberFormat = new Intl.NumberFormat('en-US');
-
-function base64ToBytes(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+function resultKey(r: PreviewResult): string {
+  return `${r.title}\n${r.sql}\n${r.rowCount}\n${r.elapsedMs}\n${r.arrow.length}`;
 }
+
+const numberFormat = new Intl.NumberFormat('en-US');
 
 class ResultsView {
   private readonly app = document.getElementById('app') ?? document.body.appendChild(el('div', 'app'));
@@ -90,9 +97,18 @@ class ResultsView {
       return this.showError(`Could not read the result: ${e instanceof Error ? e.message : String(e)}`, undefined, result.title);
     }
     this.index = new TextIndex(this.model);
-    this.state = { filter: '' };
+    const saved = vscode.getState() as SavedState | undefined;
+    const restore = saved?.key === resultKey(result) ? saved : undefined;
+    this.state = restore?.view ?? { filter: '' };
     this.buildLayout(result);
     this.refresh();
+    if (restore) this.grid!.root.scrollTop = restore.scrollTop;
+  }
+
+  private saveState(): void {
+    if (!this.result || !this.grid) return;
+    const saved: SavedState = { key: resultKey(this.result), view: this.state, scrollTop: this.grid.root.scrollTop };
+    vscode.setState(saved);
   }
 
   private buildLayout(result: PreviewResult): void {
@@ -104,10 +120,12 @@ class ResultsView {
     filter.type = 'search';
     filter.placeholder = 'Filter rows';
     filter.setAttribute('aria-label', 'Filter rows');
+    filter.value = this.state.filter;
     const scope = el('select', 'filter-scope');
     scope.setAttribute('aria-label', 'Filter column');
     scope.append(new Option('All columns', ''));
     model.columns.forEach((c, i) => scope.append(new Option(c.name, String(i))));
+    scope.value = this.state.filterColumn === undefined ? '' : String(this.state.filterColumn);
     const applyFilter = (): void => {
       this.state = { ...this.state, filter: filter.value, filterColumn: scope.value === '' ? undefined : Number(scope.value) };
       this.refresh();
@@ -135,6 +153,11 @@ class ResultsView {
       },
       onCopy: (text) => post({ type: 'copy', text }),
     });
+    let saveTimer: ReturnType<typeof setTimeout> | undefined;
+    this.grid.root.addEventListener('scroll', () => {
+      clearTimeout(saveTimer);
+      saveTimer = setTimeout(() => this.saveState(), 200);
+    });
     this.footer = el('div', 'footer');
     this.footer.setAttribute('role', 'status');
     this.notice = el('span', 'notice');
@@ -156,6 +179,7 @@ class ResultsView {
     if (r.truncated) parts.push(`truncated at ${numberFormat.format(r.rowCount)} rows`);
     const text = el('span', 'summary' + (r.truncated ? ' truncated' : ''), parts.join(' · '));
     this.footer!.replaceChildren(text, this.notice!);
+    this.saveState();
   }
 
   showNotice(message: string): void {

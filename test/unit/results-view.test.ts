@@ -112,3 +112,24 @@ test('cell formatters are exact at the edges', () => {
   ];
   for (const [actual, expected] of cases) assert.equal(actual, expected);
 });
+
+test('base64 decoding matches Node for every padding length', async () => {
+  const { base64ToBytes } = await import('../../media/src/base64');
+  for (let n = 0; n < 70; n++) {
+    const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 97 + n * 13) & 255);
+    assert.deepEqual(base64ToBytes(Buffer.from(bytes).toString('base64')), bytes, `${n} bytes`);
+  }
+});
+
+test('dates match the calendar across eras, leap years and the BC boundary', () => {
+  for (let days = -800000; days <= 3000000; days += 997) {
+    const d = new Date(days * 86400000);
+    const y = d.getUTCFullYear();
+    if (y <= 0) continue;
+    const expected = `${String(y).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+    assert.equal(formatDate(days), expected, `day ${days}`);
+  }
+  assert.equal(formatDate(11016), '2000-02-29');
+  assert.equal(formatDate(-719162), '0001-01-01');
+  assert.equal(formatDate(-719163), '0001-12-31 (BC)');
+});

@@ -1,6 +1,7 @@
-// Query results for the results panel: the preview result the server returns, and the messages
-// between the results webview and the extension. Imported by the server, the client and media/.
-// Kept free of runtime imports so the browser bundle can share it.
+// Query results for the results panel: the preview result the server returns, the Parquet export
+// request, and the messages between the results webview and the extension. Imported by the server,
+// the client and media/ (which imports types only, so the LSP import stays out of its bundle).
+import { RequestType } from 'vscode-languageserver-protocol';
 
 /** One result column: its name and the DuckDB type name shown in the grid header. */
 export interface ResultColumn {
@@ -34,6 +35,24 @@ export interface ResultLocation {
 }
 
 export type ExportFormat = 'csv' | 'json' | 'parquet';
+
+export interface ExportParquetParams {
+  /** The PreviewResult's sql, run again without the preview row limit. */
+  sql: string;
+  /** Destination file URI chosen in the save dialog. */
+  target: string;
+}
+
+export interface ExportParquetResult {
+  rows: number;
+  bytes: number;
+}
+
+/** floe/exportParquet: write a preview's full result to a Parquet file. Sent by the client. */
+export namespace ExportParquetRequest {
+  export const method = 'floe/exportParquet' as const;
+  export const type = new RequestType<ExportParquetParams, ExportParquetResult, void>(method);
+}
 
 /** Extension → webview. */
 export type ToWebviewMessage =
