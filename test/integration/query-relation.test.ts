@@ -69,6 +69,29 @@ test('identity partition values fill columns missing from the files', async () =
   ], [['2024-01-01', '1', 'click'], ['2024-01-02', '2', 'view']], { specs });
 });
 
+test('many partitions: values come from a per-file join, with position deletes still applied', async () => {
+  const schema: Schema = { type: 'struct', 'schema-id': 0, fields: [
+    { id: 1, name: 'day', required: false, type: 'long' },
+    { id: 2, name: 'v', required: false, type: 'long' },
+  ] };
+  const specs: PartitionSpec[] = [{ 'spec-id': 0, fields: [{ 'source-id': 1, 'field-id': 1000, name: 'day', transform: 'identity' }] }];
+  const tasks: ReadTask[] = [];
+  const expected: unknown[][] = [];
+  for (let i = 0; i < 20; i++) {
+    // Even files hold the partition column, odd ones do not (as Spark and DuckDB writers differ).
+    const p = await writeParquet(`many${i}.parquet`, i % 2 === 0 ? `SELECT ${i}::BIGINT AS day, ${i * 10}::BIGINT AS v` : `SELECT ${i * 10}::BIGINT AS v`, i % 2 === 0 ? `{day: 1, v: 2}` : `{v: 2}`);
+    tasks.push({ file: dataFile(p, { partition: { day: BigInt(i) } }), positionDeletes: [], equalityDeletes: [] });
+    expected.push([String(i), String(i * 10)]);
+  }
+  const del = await writeParquet('manydel.parquet', `SELECT 's3://bucket/t/data/many3.parquet' AS file_path, 0::BIGINT AS pos`, `{file_path: 2147483546, pos: 2147483545}`);
+  tasks[3] = { ...tasks[3], positionDeletes: [dataFile(del, { content: 1 })] };
+  expected.splice(3, 1);
+  const sql = relationSql({ schema, partitionSpecs: specs, tasks, fileFor: local() });
+  assert.ok(sql.includes('__floe_part'), 'uses the partition join');
+  const r = await session.query(`SELECT * FROM (${sql}) ORDER BY day`);
+  assert.deepEqual(r.rows, expected);
+});
+
 test('position deletes remove rows by recorded file path and position', async () => {
   const a = await writeParquet('pa.parquet', `SELECT range AS id, 'a' || range AS label FROM range(5)`, `{id: 1, label: 2}`);
   const b = await writeParquet('pb.parquet', `SELECT range + 10 AS id, 'b' || range AS label FROM range(3)`, `{id: 1, label: 2}`);

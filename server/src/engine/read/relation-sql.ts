@@ -45,32 +45,48 @@ export function relationSql(input: RelationInput): string {
     return `SELECT ${fields.map((f) => `${duckLiteral(f.type, null)} AS ${quoteIdent(f.name)}`).join(', ')} WHERE false`;
   }
   const identitySources = identityPartitionSources(input.partitionSpecs, fields);
-  const groups = new Map<string, { defaults: Map<number, string>; tasks: ReadTask[]; byName: boolean }>();
+  // Files that share how they are read (field ids or names) and which deletes apply form one group.
+  const groups = new Map<string, { tasks: ReadTask[]; byName: boolean }>();
   for (const task of input.tasks) {
-    const defaults = partitionDefaults(task.file, identitySources);
     const byName = input.fileFor(task.file['file-path']).columnNames !== undefined;
-    const key = JSON.stringify([
-      [...defaults],
-      byName,
-      task.equalityDeletes.map((d) => d['file-path']).sort(),
-      task.positionDeletes.length > 0,
-    ]);
+    const key = JSON.stringify([byName, task.equalityDeletes.map((d) => d['file-path']).sort(), task.positionDeletes.length > 0]);
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { defaults, tasks: [], byName }));
+    if (!group) groups.set(key, (group = { tasks: [], byName }));
     group.tasks.push(task);
   }
-  const parts = [...groups.values()].map((g) => groupSql(input, g.tasks, g.defaults, g.byName));
+  const parts: string[] = [];
+  for (const group of groups.values()) {
+    // Identity-partition values reach files lacking the column as read_parquet defaults: one scan per distinct
+    // value set while there are few; past that, one scan joined to a (file -> values) table.
+    const byDefaults = new Map<string, { defaults: Map<number, string>; tasks: ReadTask[] }>();
+    for (const task of group.tasks) {
+      const defaults = partitionDefaults(task.file, identitySources);
+      const key = JSON.stringify([...defaults]);
+      let sub = byDefaults.get(key);
+      if (!sub) byDefaults.set(key, (sub = { defaults, tasks: [] }));
+      sub.tasks.push(task);
+    }
+    if (byDefaults.size <= MAX_SCANS_PER_GROUP) {
+      for (const sub of byDefaults.values()) parts.push(groupSql(input, sub.tasks, sub.defaults, group.byName));
+    } else {
+      parts.push(groupSql(input, group.tasks, new Map(), group.byName, identitySources));
+    }
+  }
   return parts.length === 1 ? parts[0] : parts.map((p) => `(${p})`).join('\nUNION ALL\n');
 }
 
-function groupSql(input: RelationInput, tasks: ReadTask[], defaults: Map<number, string>, byName: boolean): string {
+const MAX_SCANS_PER_GROUP = 16;
+
+function groupSql(input: RelationInput, tasks: ReadTask[], defaults: Map<number, string>, byName: boolean, joinPartitions?: IdentitySource[]): string {
   const fields = input.schema.fields;
   const positionDeletes = unique(tasks.flatMap((t) => t.positionDeletes));
   const withRowIds = positionDeletes.length > 0;
+  const withFilename = withRowIds || joinPartitions !== undefined;
   const localPaths = tasks.map((t) => input.fileFor(t.file['file-path']).localPath);
-  const base = byName
-    ? nameMappedRead(input, tasks, defaults, withRowIds)
-    : fieldIdRead(fields, localPaths, defaults, withRowIds);
+  let base = byName
+    ? nameMappedRead(input, tasks, defaults, withFilename, withRowIds)
+    : fieldIdRead(fields, localPaths, defaults, withFilename, withRowIds);
+  if (joinPartitions) base = partitionJoin(input, tasks, base, joinPartitions, withRowIds);
   const columns = fields.map((f) => `${D}.${quoteIdent(f.name)}`).join(', ');
   let sql = `SELECT ${columns} FROM ${base} AS ${D}`;
   if (withRowIds) sql += `\n${positionDeleteJoin(input, tasks, positionDeletes)}`;
@@ -79,19 +95,38 @@ function groupSql(input: RelationInput, tasks: ReadTask[], defaults: Map<number,
   return sql;
 }
 
+/** Fills identity-partition columns from a per-file VALUES table; a file holding the column has the same value in every row. */
+function partitionJoin(input: RelationInput, tasks: ReadTask[], base: string, sources: IdentitySource[], withRowIds: boolean): string {
+  const ids = [...new Set(sources.map((s) => s.field.id))];
+  const byId = new Map(input.schema.fields.map((f) => [f.id, f]));
+  const P = quoteIdent('__floe_part');
+  const rows = tasks.map((t) => {
+    const values = partitionDefaults(t.file, sources);
+    const literals = ids.map((id) => values.get(id) ?? duckLiteral(byId.get(id)!.type, null));
+    return `(${[quoteLiteral(input.fileFor(t.file['file-path']).localPath), ...literals].join(', ')})`;
+  });
+  const names = ['__floe_file', ...ids.map((id) => `__floe_p${id}`)].map(quoteIdent).join(', ');
+  const select = input.schema.fields.map((f) => (ids.includes(f.id)
+    ? `COALESCE(${D}.${quoteIdent(f.name)}, ${P}.${quoteIdent(`__floe_p${f.id}`)}) AS ${quoteIdent(f.name)}`
+    : `${D}.${quoteIdent(f.name)}`));
+  select.push(`${D}."filename"`);
+  if (withRowIds) select.push(`${D}."file_row_number"`);
+  return `(SELECT ${select.join(', ')} FROM ${base} AS ${D} JOIN (VALUES ${rows.join(', ')}) AS ${P}(${names}) ON ${D}."filename" = ${P}."__floe_file")`;
+}
+
 /** read_parquet mapping columns by field id: renames, drops, promotions, defaults for absent columns. */
-function fieldIdRead(fields: NestedField[], localPaths: string[], defaults: Map<number, string>, withRowIds: boolean): string {
+function fieldIdRead(fields: NestedField[], localPaths: string[], defaults: Map<number, string>, withFilename: boolean, withRowIds: boolean): string {
   const entries = fields.map((f) => {
     const fallback = defaults.get(f.id) ?? initialDefault(f);
     // A MAP's values share one type, so every default travels as VARCHAR; read_parquet casts it to the column type.
     return `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(duckTypeOf(f.type))}, default_value: CAST(${fallback} AS VARCHAR)}`;
   });
-  const rowIds = withRowIds ? ', filename = true, file_row_number = true' : '';
+  const rowIds = `${withFilename ? ', filename = true' : ''}${withRowIds ? ', file_row_number = true' : ''}`;
   return `read_parquet(${pathList(localPaths)}, schema = MAP {${entries.join(', ')}}${rowIds})`;
 }
 
 /** Files written without field ids: columns found by the names the name mapping lists for each field id. */
-function nameMappedRead(input: RelationInput, tasks: ReadTask[], defaults: Map<number, string>, withRowIds: boolean): string {
+function nameMappedRead(input: RelationInput, tasks: ReadTask[], defaults: Map<number, string>, withFilename: boolean, withRowIds: boolean): string {
   const files = tasks.map((t) => input.fileFor(t.file['file-path']));
   const present = new Set(files.flatMap((f) => f.columnNames ?? []));
   const select = input.schema.fields.map((f) => {
@@ -100,8 +135,9 @@ function nameMappedRead(input: RelationInput, tasks: ReadTask[], defaults: Map<n
     const source = names.length === 0 ? fallback : `COALESCE(${[...names.map(quoteIdent), ...(defaults.has(f.id) ? [fallback] : [])].join(', ')})`;
     return `CAST(${source} AS ${duckTypeOf(f.type)}) AS ${quoteIdent(f.name)}`;
   });
-  if (withRowIds) select.push('filename', 'file_row_number');
-  const rowIds = withRowIds ? ', filename = true, file_row_number = true' : '';
+  if (withFilename) select.push('filename');
+  if (withRowIds) select.push('file_row_number');
+  const rowIds = `${withFilename ? ', filename = true' : ''}${withRowIds ? ', file_row_number = true' : ''}`;
   return `(SELECT ${select.join(', ')} FROM read_parquet(${pathList(files.map((f) => f.localPath))}, union_by_name = true${rowIds}))`;
 }
 
