@@ -38,7 +38,8 @@ export class FloeServer implements vscode.Disposable {
     this.disposables.push(
       client.onNotification(StatusNotification.type, (params) => this.setStatus(params)),
       client.onDidChangeState((e) => {
-        if (e.newState === State.Stopped) this.setStatus({ state: 'stopped', message: 'The Floe language server stopped.' });
+        if (e.newState === State.Stopped) this.setStatus({ state: 'stopped', message: STOPPED_MESSAGE });
+        else if (e.newState === State.Starting) this.setStatus(startingStatus());
       }),
     );
     this.setStatus(startingStatus());
@@ -78,7 +79,8 @@ export class FloeServer implements vscode.Disposable {
   }
 
   private createClient(): LanguageClient {
-    const module = this.context.asAbsolutePath('dist/server.js');
+    // FLOE_SERVER_MODULE lets the e2e tests run purpose-built misbehaving servers; it is never set for users.
+    const module = process.env.FLOE_SERVER_MODULE ?? this.context.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
@@ -96,6 +98,8 @@ export class FloeServer implements vscode.Disposable {
     return new LanguageClient('floe', 'Floe Language Server', serverOptions, clientOptions);
   }
 }
+
+const STOPPED_MESSAGE = 'The Floe language server stopped. See the Floe output, then run "Floe: Restart Language Server".';
 
 function startingStatus(): StatusParams {
   return { state: 'starting', projects: [], models: 0, errors: 0, warnings: 0 };

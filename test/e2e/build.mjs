@@ -1,22 +1,22 @@
-// Bundles the in-extension-host suite (test/e2e/suite) into dist/test/e2e/suite: one file per test, plus the mocha runner.
+// Bundles an in-extension-host suite (test/e2e/<name>/*.test.ts, default "suite") into dist/test/e2e/<name>/:
+// one file per test plus the mocha runner (suite/index.ts), which loads every *.test.js beside it.
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const suiteOutDir = path.join(root, 'dist/test/e2e/suite');
-export const suiteIndex = path.join(suiteOutDir, 'index.js');
 
-export async function buildSuite() {
-  const srcDir = path.join(root, 'test/e2e/suite');
-  const entryPoints = readdirSync(srcDir)
-    .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
-    .map((f) => path.join(srcDir, f));
-  rmSync(suiteOutDir, { recursive: true, force: true });
+/** Builds test/e2e/<name>; returns the absolute path of its index.js, the extensionTestsPath. */
+export async function buildSuite(name = 'suite') {
+  const srcDir = path.join(root, 'test/e2e', name);
+  const outDir = path.join(root, 'dist/test/e2e', name);
+  const entryPoints = { index: path.join(root, 'test/e2e/suite/index.ts') };
+  for (const f of readdirSync(srcDir).filter((f) => f.endsWith('.test.ts'))) entryPoints[f.slice(0, -3)] = path.join(srcDir, f);
+  rmSync(outDir, { recursive: true, force: true });
   await esbuild.build({
     entryPoints,
-    outdir: suiteOutDir,
+    outdir: outDir,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -27,7 +27,7 @@ export async function buildSuite() {
     logLevel: 'warning',
     absWorkingDir: root,
   });
-  return suiteIndex;
+  return path.join(outDir, 'index.js');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await buildSuite();
+if (import.meta.url === `file://${process.argv[1]}`) await buildSuite(process.argv[2]);

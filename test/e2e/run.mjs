@@ -2,9 +2,10 @@
 //   (0) the TextMate grammar, tokenized by VS Code's own engine (no browser);
 //   (a) the mocha suite inside the extension host (test/e2e/suite), results through a file;
 //   (b) UI scenarios driven with Playwright (test/e2e/ui/*.ui.mjs), with checked screenshots;
+//   (r) the client against a purpose-built crashing server (test/e2e/resilience), in its own code-server;
 //   (c) the packaged VSIX (npm run package, or FLOE_E2E_VSIX) installed into a clean code-server gets ready.
-// Flags: --only=grammar|host|ui|vsix (repeatable; default all), FLOE_E2E_GREP filters host tests. Exits 1 when anything fails.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+// Flags: --only=grammar|host|ui|resilience|vsix (repeatable; default all), FLOE_E2E_GREP filters host tests. Exits 1 when anything fails.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, openWorkbench } from './browser.mjs';
 import { buildSuite } from './build.mjs';
@@ -26,22 +27,22 @@ function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
 
-async function runHostMode(server, browser, workspace, stateDir) {
-  const suiteIndex = await buildSuite();
+async function runHostMode(server, browser, workspace, resultsFile, suite = 'suite') {
+  const suiteIndex = await buildSuite(suite);
   const results = await runExtensionHostSuite({
     server,
     browser,
     folder: workspace,
     extensionPath: root,
     suiteIndex,
-    resultsFile: path.join(stateDir, 'results.json'),
-    screenshot: (page, name) => screenshot(page, name),
+    resultsFile,
+    screenshot: (page, name) => screenshot(page, `${suite}-${name}`),
   });
   for (const t of results.tests) {
     log(`  ${t.state === 'passed' ? 'ok  ' : 'FAIL'} ${t.title} (${t.durationMs} ms)`);
     if (t.error) log(t.error.split('\n').slice(0, 6).map((l) => `       ${l}`).join('\n'));
   }
-  log(`extension host: ${results.passed} passed, ${results.failed} failed`);
+  log(`extension host (${suite}): ${results.passed} passed, ${results.failed} failed`);
   return results.failed === 0 && results.passed > 0;
 }
 
@@ -72,6 +73,29 @@ async function runUiMode(server, browser, workspace) {
   return ok;
 }
 
+/** The resilience suite runs in its own code-server, whose extension host starts test/e2e/servers/flaky.js. */
+async function runResilienceMode(browser, stateDir) {
+  const dir = path.join(stateDir, 'resilience');
+  mkdirSync(dir, { recursive: true });
+  const control = path.join(dir, 'flaky-control');
+  writeFileSync(control, 'crash');
+  const resultsFile = path.join(dir, 'results.json');
+  const server = await startCodeServer({
+    stateDir: path.join(dir, 'code-server'),
+    smokeTestDriver: true,
+    env: {
+      FLOE_E2E_RESULTS: resultsFile,
+      FLOE_SERVER_MODULE: path.join(root, 'test/e2e/servers/flaky.js'),
+      FLOE_FLAKY_CONTROL: control,
+    },
+  });
+  try {
+    return await runHostMode(server, browser, prepareWorkspace(), resultsFile, 'resilience');
+  } finally {
+    await server.stop();
+  }
+}
+
 async function main() {
   const started = Date.now();
   ensureTools();
@@ -96,12 +120,16 @@ async function main() {
     }
     if (wants('host')) {
       log('extension host suite');
-      ok = (await runHostMode(server, browser, workspace, stateDir)) && ok;
+      ok = (await runHostMode(server, browser, workspace, resultsFile)) && ok;
     }
     if (wants('ui')) {
       log('UI scenarios');
       const uiWorkspace = prepareWorkspace(); // fresh copy: the host suite may have left edits behind
       ok = (await runUiMode(server, browser, uiWorkspace)) && ok;
+    }
+    if (wants('resilience')) {
+      log('resilience (purpose-built crashing server)');
+      ok = (await runResilienceMode(browser, stateDir)) && ok;
     }
     if (wants('vsix')) {
       log('VSIX install');
