@@ -1,9 +1,78 @@
-import type { CliCommand } from '../command';
+// floe check PROJECT_DIR [--format json|text] [--no-bind]: the editor's diagnostics for every file; exit 1 on errors.
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { UsageError, type CliCommand } from '../command';
+import { DbtProject } from '../../project/project';
+import { LineIndex } from '../../project/lineIndex';
+import type { ProjectDiagnostic } from '../../project/types';
+import { fileDiagnostics, renderDiagnostics } from '../../features/diagnostics';
+import { compileModel } from '../../project/compile';
+import { Binder } from '../../features/binding';
+
+interface JsonDiagnostic {
+  file: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  message: string;
+}
 
 export const checkCommand: CliCommand = {
-  summary: '(not implemented yet)',
-  async run(_args, io) {
-    io.err('floe check: not implemented yet\n');
-    return 2;
+  summary: 'check PROJECT_DIR [--format json|text] [--no-bind]: diagnostics for a dbt project; exit 1 on errors',
+  async run(args, io) {
+    let format = 'text';
+    let bind = true;
+    const rest: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      if (args[i] === '--format') format = args[++i] ?? '';
+      else if (args[i].startsWith('--format=')) format = args[i].slice('--format='.length);
+      else if (args[i] === '--no-bind') bind = false;
+      else rest.push(args[i]);
+    }
+    if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text, not '${format}'`);
+    if (rest.length !== 1) throw new UsageError('usage: floe check PROJECT_DIR [--format json|text] [--no-bind]');
+    const root = path.resolve(rest[0]);
+    if (!existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml`);
+    const project = DbtProject.load(root);
+    const all: ProjectDiagnostic[] = [];
+    const binder = bind ? await openBinder() : undefined;
+    for (const file of [...project.files.keys()].sort()) {
+      const diagnostics = fileDiagnostics(project, file);
+      const entry = project.entry(file)!;
+      if (entry.analysis && !diagnostics.some((d) => d.severity === 'error')) {
+        diagnostics.push(...renderDiagnostics(file, compileModel(project, file), diagnostics));
+      }
+      all.push(...diagnostics);
+    }
+    if (binder) {
+      const clean = new Set(all.filter((d) => d.severity === 'error').map((d) => d.file));
+      for (const entry of project.modelFiles()) {
+        if (entry.kind !== 'model' || clean.has(entry.file)) continue;
+        all.push(...(await binder.bind(project, entry.file)).diagnostics);
+      }
+    }
+    const out: JsonDiagnostic[] = all.map((d) => {
+      const index = new LineIndex(project.entry(d.file)?.text ?? '');
+      return { file: path.relative(root, d.file), range: { start: index.positionAt(d.start), end: index.positionAt(d.end) }, severity: d.severity, code: d.code, message: d.message };
+    });
+    if (format === 'json') {
+      io.out(`${JSON.stringify({ models: project.modelNames().length, diagnostics: out }, null, 2)}\n`);
+    } else {
+      for (const d of out) io.out(`${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} [${d.code}] ${d.message}\n`);
+      const errors = out.filter((d) => d.severity === 'error').length;
+      io.out(`${project.modelNames().length} models, ${errors} error(s), ${out.length - errors} other diagnostic(s)\n`);
+    }
+    return out.some((d) => d.severity === 'error') ? 1 : 0;
   },
 };
+
+/** A Binder on its own DuckDB connection; undefined (static checks only) when DuckDB cannot load. */
+async function openBinder(): Promise<Binder | undefined> {
+  try {
+    const { duckdbInstance } = await import('../../engine/session.js');
+    const connection = await (await duckdbInstance()).connect();
+    return new Binder(async () => connection);
+  } catch {
+    return undefined;
+  }
+}
