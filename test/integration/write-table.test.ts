@@ -221,3 +221,42 @@ test('cancelling before the commit leaves no table change and no files', async (
   assert.deepEqual(await dataFilesOf(id), before);
   assert.equal((await catalog.loadTable(id)).metadata['current-snapshot-id'], first.snapshotId);
 });
+
+test('merge into a partitioned table: global equality deletes in an unpartitioned spec, rows move between partitions', async () => {
+  const id = { namespace: ['gold'], name: 'merged_partitioned' };
+  await writeTable({ session, catalog, table: id, sql: `SELECT i::BIGINT AS id, 'p' || (i % 2) AS part FROM range(4) r(i)`, mode: 'create', partitionBy: 'part' });
+  await writeTable({ session, catalog, table: id, sql: `SELECT 1::BIGINT AS id, 'p0' AS part UNION ALL SELECT 9, 'p1'`, mode: 'merge', uniqueKey: 'id' });
+  assert.deepEqual(await readTable(id, 'id'), [['0', 'p0'], ['1', 'p0'], ['2', 'p0'], ['3', 'p1'], ['9', 'p1']]);
+  const m = (await catalog.loadTable(id)).metadata;
+  assert.ok(m['partition-specs'].some((s) => s.fields.length === 0));
+  assert.equal(m['partition-specs'].find((s) => s['spec-id'] === m['default-spec-id'])!.fields.length, 1);
+});
+
+test('overwrite racing an append: the rebased overwrite also replaces the rows appended meanwhile', async () => {
+  const id = { namespace: ['gold'], name: 'overwrite_race' };
+  await writeTable({ session, catalog, table: id, sql: 'SELECT 1::BIGINT AS id', mode: 'create' });
+  const racing = interceptCommits(async (commit, call) => {
+    if (call === 1) await writeTable({ session, catalog, table: id, sql: 'SELECT 2::BIGINT AS id', mode: 'append' });
+    return commit();
+  });
+  const r = await writeTable({ session, catalog: racing, table: id, sql: 'SELECT 3::BIGINT AS id', mode: 'overwrite' });
+  assert.equal(r.attempts, 2);
+  assert.deepEqual(await readTable(id, 'id'), [['3']]);
+  const snap = (await catalog.loadTable(id)).metadata.snapshots.find((s) => s['snapshot-id'] === r.snapshotId)!;
+  assert.equal(snap.summary['deleted-records'], '2');
+  assert.equal(snap.summary['total-records'], '1');
+});
+
+test('two creates race: the loser reports the table exists and removes its files', async () => {
+  const id = { namespace: ['gold'], name: 'create_race' };
+  let winner: Awaited<ReturnType<typeof writeTable>> | undefined;
+  const racing = interceptCommits(async (commit) => {
+    winner = await writeTable({ session, catalog, table: id, sql: 'SELECT 1::BIGINT AS id', mode: 'create' });
+    return commit();
+  });
+  await assert.rejects(writeTable({ session, catalog: racing, table: id, sql: 'SELECT 2::BIGINT AS id', mode: 'create' }),
+    (e: Error & { kind?: string }) => e.kind === 'table-exists');
+  assert.equal((await catalog.loadTable(id)).metadata['current-snapshot-id'], winner!.snapshotId);
+  assert.equal((await dataFilesOf(id)).length, 1);
+  assert.deepEqual(await readTable(id, 'id'), [['1']]);
+});
