@@ -70,9 +70,9 @@ export class DbtJinjaEnvironment {
     this.macroFiles = macroFiles;
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     this.env.addExtension('do', new DoExtension());
-    this.env.addTest('none', (v: unknown) => v === null || v === undefined);
-    this.env.addTest('string', (v: unknown) => typeof v === 'string');
-    this.env.addTest('mapping', (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v));
+    (this.env as any).addTest('none', (v: unknown) => v === null || v === undefined);
+    (this.env as any).addTest('string', (v: unknown) => typeof v === 'string');
+    (this.env as any).addTest('mapping', (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v));
     this.env.addFilter('as_bool', (v: unknown) => v === true || v === 'true' || v === 'True');
     this.env.addFilter('as_number', (v: unknown) => Number(v));
     this.env.addFilter('as_text', (v: unknown) => String(v ?? ''));

@@ -37,10 +37,11 @@ export function renderTemplate(env: DbtJinjaEnvironment, text: string, scan: Sca
   try {
     output = env.renderString(template, hooks);
   } catch (e) {
-    const at = calleeOffset(e, text, scan) ?? errorOffset(e, template, templateToSource, text);
+    const callee = calleeOffset(e, text, scan);
+    const at = callee?.start ?? errorOffset(e, template, templateToSource, text);
     const block = at === undefined ? undefined : scan.blocks.find((b) => b.start <= at && at <= b.end && b.kind !== 'comment');
-    const start = block?.start ?? at ?? 0;
-    const end = block?.end ?? Math.min(text.length, start + 1);
+    const start = callee?.start ?? block?.start ?? at ?? 0;
+    const end = callee?.end ?? block?.end ?? Math.min(text.length, start + 1);
     const message = firstLine(e);
     const syntax = !(e instanceof CompilerError) && /unexpected|expected|unknown block tag|parse/i.test(message);
     return { sql: '', map: new SourceMap([], 0), problem: { code: syntax ? 'jinja-syntax' : 'jinja-render', message, start, end } };
@@ -142,14 +143,14 @@ function errorOffset(e: unknown, template: string, templateToSource: Array<[numb
 }
 
 /** nunjucks reports runtime call errors on the wrong line; find the named callee in the template instead. */
-function calleeOffset(e: unknown, text: string, scan: ScannedTemplate): number | undefined {
+function calleeOffset(e: unknown, text: string, scan: ScannedTemplate): { start: number; end: number } | undefined {
   const m = /Unable to call `([A-Za-z_][\w.]*)`/.exec(e instanceof Error ? e.message : String(e));
   if (!m) return undefined;
   const pattern = new RegExp(`\\b${m[1].replace(/\./g, '\\.')}\\s*\\(`);
   for (const b of scan.blocks) {
     if (b.kind === 'comment') continue;
     const hit = pattern.exec(text.slice(b.contentStart, b.contentEnd));
-    if (hit) return b.contentStart + hit.index;
+    if (hit) return { start: b.contentStart + hit.index, end: b.contentStart + hit.index + m[1].length };
   }
   return undefined;
 }

@@ -84,8 +84,8 @@ export class DbtProject {
   macroVersion = 0;
   private derived: Derived | undefined;
 
-  constructor(readonly root: string, private readonly env: NodeJS.ProcessEnv = process.env) {
-    this.schemaCache = new SchemaCache(root);
+  constructor(readonly root: string, private readonly env: NodeJS.ProcessEnv = process.env, private readonly fs: FileSource = diskFiles) {
+    this.schemaCache = new SchemaCache(root, fs === diskFiles);
   }
 
   get settings(): DbtProjectFile {
@@ -103,6 +103,15 @@ export class DbtProject {
     return project;
   }
 
+  /** A project from in-memory files (relative path → text), for tests and tools; nothing touches the disk. */
+  static fromTexts(root: string, texts: Record<string, string>, env: NodeJS.ProcessEnv = {}): DbtProject {
+    const abs = path.resolve(root);
+    const files = new Map(Object.entries(texts).map(([rel, text]) => [path.join(abs, rel), text]));
+    const project = new DbtProject(abs, { HOME: '/nonexistent', ...env }, memoryFiles(files));
+    project.reload();
+    return project;
+  }
+
   reload(): void {
     this.files.clear();
     this.packages.length = 0;
@@ -113,24 +122,22 @@ export class DbtProject {
     const settings = this.readPackage(this.root, true);
     this.loadProfiles();
     const packagesDir = path.join(this.root, settings.packagesPath);
-    if (existsSync(packagesDir)) {
-      for (const dir of safeReaddir(packagesDir)) {
-        const pkgRoot = path.join(packagesDir, dir);
-        if (existsSync(path.join(pkgRoot, 'dbt_project.yml'))) this.readPackage(pkgRoot, false);
-      }
+    for (const dir of this.fs.readdir(packagesDir)) {
+      const pkgRoot = path.join(packagesDir, dir);
+      if (this.fs.read(path.join(pkgRoot, 'dbt_project.yml')) !== undefined) this.readPackage(pkgRoot, false);
     }
     void projectFile;
   }
 
   private readPackage(root: string, isRoot: boolean): DbtProjectFile {
     const projectFile = path.join(root, 'dbt_project.yml');
-    const text = readText(projectFile) ?? '';
+    const text = this.fs.read(projectFile) ?? '';
     const settings = parseDbtProjectFile(projectFile, text, path.basename(root));
     const pkg: PackageInfo = { name: settings.name, root, settings, isRoot };
     this.packages.push(pkg);
     this.files.set(projectFile, { file: projectFile, kind: 'dbt_project', packageName: pkg.name, text, folders: [], problems: settings.problems });
     const walkKind = (dirs: string[], kind: FileKind) => {
-      for (const d of dirs) walk(path.join(root, d), (file, folders) => this.addFromDisk(file, kind, pkg, folders));
+      for (const d of dirs) this.fs.walk(path.join(root, d), (file, folders) => this.addFromDisk(file, kind, pkg, folders));
     };
     walkKind(settings.modelPaths, 'model');
     walkKind(settings.snapshotPaths, 'snapshot');
@@ -147,7 +154,7 @@ export class DbtProject {
     const candidates = [this.env.DBT_PROFILES_DIR, this.root, path.join(os.homedir(), '.dbt')].filter((d): d is string => !!d);
     for (const dir of candidates) {
       const file = path.join(dir, 'profiles.yml');
-      const text = readText(file);
+      const text = this.fs.read(file);
       if (text === undefined) continue;
       this.profilesFile = file;
       this.profiles = parseProfiles(file, text);
@@ -160,7 +167,7 @@ export class DbtProject {
   private addFromDisk(file: string, dirKind: FileKind, pkg: PackageInfo, folders: string[]): void {
     const kind = classify(file, dirKind);
     if (!kind) return;
-    const text = readText(file);
+    const text = this.fs.read(file);
     if (text === undefined) return;
     this.files.set(file, makeEntry(file, kind, pkg.name, text, folders));
   }
@@ -419,6 +426,31 @@ function structureKey(e: FileEntry): string {
   const a = e.analysis;
   if (!a) return '';
   return JSON.stringify([a.refs.map((r) => [r.name, r.packageName]), a.config, a.snapshotNames.map((s) => s.name)]);
+}
+
+/** How the project reads files: the disk, or a map in memory (tests). */
+export interface FileSource {
+  read(file: string): string | undefined;
+  readdir(dir: string): string[];
+  walk(dir: string, visit: (file: string, folders: string[]) => void): void;
+}
+
+const diskFiles: FileSource = { read: readText, readdir: safeReaddir, walk: (dir, visit) => walk(dir, visit) };
+
+function memoryFiles(files: Map<string, string>): FileSource {
+  return {
+    read: (file) => files.get(path.resolve(file)),
+    readdir: (dir) => [...new Set([...files.keys()].map((f) => path.relative(dir, f)).filter((r) => !r.startsWith('..') && r.includes(path.sep)).map((r) => r.split(path.sep)[0]))],
+    walk: (dir, visit) => {
+      for (const f of [...files.keys()].sort()) {
+        const rel = path.relative(dir, f);
+        if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+        const parts = rel.split(path.sep);
+        if (parts.some((p) => SKIP_DIRS.has(p))) continue;
+        visit(f, parts.slice(0, -1));
+      }
+    },
+  };
 }
 
 function readText(file: string): string | undefined {

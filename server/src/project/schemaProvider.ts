@@ -28,14 +28,20 @@ export class SchemaCache {
   private tables = new Map<string, SourceSchema>();
   private readonly file: string;
 
-  constructor(projectRoot: string) {
+  constructor(projectRoot: string, readDisk = true) {
     this.file = path.join(projectRoot, '.floe', 'cache', 'schemas.json');
+    if (!readDisk) return;
     try {
       const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as CacheFile;
       for (const [k, v] of Object.entries(parsed.tables ?? {})) this.tables.set(k, v);
     } catch {
       // No cache yet, or unreadable: start empty; the next refresh rewrites it.
     }
+  }
+
+  /** Puts schemas in the cache without writing the file (tests, and providers that persist elsewhere). */
+  remember(schemas: SourceSchema[]): void {
+    for (const s of schemas) this.tables.set(s.table, s);
   }
 
   get(table: string): SourceSchema | undefined {

@@ -51,6 +51,7 @@ export const checkCommand: CliCommand = {
         all.push(...(await binder.bind(project, entry.file)).diagnostics);
       }
     }
+    all.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
     const out: JsonDiagnostic[] = all.map((d) => {
       const index = new LineIndex(project.entry(d.file)?.text ?? '');
       return { file: path.relative(root, d.file), range: { start: index.positionAt(d.start), end: index.positionAt(d.end) }, severity: d.severity, code: d.code, message: d.message };

@@ -1,0 +1,81 @@
+// Rendering with the dbt context (nunjucks) and the source map back to the template.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { scanTemplate } from '../../server/src/jinja/scanner';
+import { renderTemplate } from '../../server/src/jinja/render';
+import { DbtJinjaEnvironment, splitKeywords, type RenderHooks } from '../../server/src/jinja/environment';
+
+const macros = "{% macro cents(x, scale=2) %}({{ x }} / 100)::decimal(18, {{ scale }}){% endmacro %}"
+  + "{% macro answer() %}{{ return(42) }}{% endmacro %}{% macro default__quoted(x) %}\"{{ x }}\"{% endmacro %}";
+const env = new DbtJinjaEnvironment([{ file: '/m.sql', text: macros, packageName: 'p', root: true }],
+  ['cents', 'answer', 'default__quoted'].map((name) => ({ name, file: '/m.sql' })));
+const hooks: RenderHooks = {
+  ref: (a) => { const { positional, named } = splitKeywords(a); return `"${positional.join('.')}${named.version ? `_v${named.version}` : ''}"`; },
+  source: (a) => `"${a[0]}"."${a[1]}"`,
+  config: () => '',
+  var: (a) => (a[0] === 'known' ? 'K' : a[1]),
+  this: { toString: () => '"me"', name: 'me' },
+  target: { name: 'dev', schema: 'main' },
+};
+
+function render(template: string) {
+  return renderTemplate(env, template, scanTemplate(template), hooks);
+}
+
+function check(template: string, expected: string) {
+  const r = render(template);
+  assert.equal(r.problem, undefined, r.problem?.message);
+  assert.equal(r.sql, expected);
+}
+
+test('dbt context: ref, source, var, this, target, is_incremental', () => {
+  check("{{ ref('a') }} {{ ref('pkg', 'b') }} {{ ref('c', version=2) }}", '"a" "pkg.b" "c_v2"');
+  check("{{ source('raw', 'events') }}", '"raw"."events"');
+  check("{{ var('known') }} {{ var('other', 'dflt') }} {{ this }} {{ target.name }}", 'K dflt "me" dev');
+  check('{% if is_incremental() %}inc{% else %}full{% endif %}', 'full');
+  check("{{ env_var('FLOE_TEST_UNSET_VAR', 'fallback') }}", 'fallback');
+});
+
+test('control flow and dbt tags: set, for, macro, call, do, filter, whitespace control', () => {
+  check("{% set cols = ['a', 'b'] %}{% for c in cols %}{{ c }}{% if not loop.last %}, {% endif %}{% endfor %}", 'a, b');
+  check('{% macro twice(x) %}{{ x }}{{ x }}{% endmacro %}{{ twice("ab") }}', 'abab');
+  check('{% set l = [] %}{% do l.append(1) %}{% do l.append(2) %}{{ l | length }}', '2');
+  check('{% filter upper %}abc{% endfilter %}', 'ABC');
+  check('{% macro wrap() %}[{{ caller() }}]{% endmacro %}{% call wrap() %}in{% endcall %}', '[in]');
+  check('a\n  {%- if True %} b {% endif -%}\n  c', 'a b c');
+  check('{{ None is none }} {{ {"k": 1}.items() | list | length }}', 'true 1');
+});
+
+test('project macros, return() and adapter.dispatch', () => {
+  check("{{ cents('amount') }}", '(amount / 100)::decimal(18, 2)');
+  check('{{ answer() + 1 }}', '43');
+  check("{{ adapter.dispatch('quoted')('x') }}", '"x"');
+});
+
+test('render errors are data at the user position', () => {
+  const text = 'select\n  {{ missing_macro() }}';
+  const r = render(text);
+  assert.equal(r.problem?.code, 'jinja-render');
+  assert.equal(text.slice(r.problem!.start, r.problem!.end), 'missing_macro');
+  const bad = render('select {% if %}');
+  assert.equal(bad.problem?.code, 'jinja-syntax');
+});
+
+/** Source map: the compiled text `needle` maps back to template text `expected`. */
+function checkMap(template: string, needle: string, expected: string) {
+  const r = render(template);
+  const at = r.sql.indexOf(needle);
+  assert.ok(at >= 0, `${needle} not in ${r.sql}`);
+  const span = r.map.toTemplate(at, needle.length);
+  assert.equal(template.slice(span.start, span.end), expected);
+}
+
+test('source map points compiled SQL at the template', () => {
+  const t = "{{ config(materialized='view') }}\nselect a,\n  {{ cents('b') }} as c\nfrom {{ ref('x') }}\nwhere zz > 1";
+  checkMap(t, 'zz', 'zz');
+  checkMap(t, 'select a', 'select a');
+  checkMap(t, '"x"', "{{ ref('x') }}");
+  checkMap(t, '100', "{{ cents('b') }}");
+  checkMap('{% for i in [1, 2] %}col{{ i }} {% endfor %}bad', 'bad', 'bad');
+  checkMap('{%- set x = 1 -%}\n\n   wrong', 'wrong', 'wrong');
+});
