@@ -1,5 +1,8 @@
 // Starts the local Polaris-compatible catalog on a free loopback port over a fresh temp warehouse, for tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import os from 'node:os';
 import path from 'node:path';
 import { startLocalCatalog, type LocalCatalogOptions } from '../../server/src/catalog/local/server';
@@ -27,6 +30,35 @@ export async function startTestCatalog(opts: Partial<LocalCatalogOptions> = {}):
     async close() {
       await catalog.close();
       if (own) await rm(warehouse, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CatalogProcess {
+  uri: string;
+  child: ChildProcess;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Runs `floe catalog serve ARGS` from source in a child process and resolves with the URI it prints first. */
+export async function spawnCatalogServe(args: string[]): Promise<CatalogProcess> {
+  const main = path.resolve(__dirname, '../../server/src/cli/main.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'catalog', 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  const exited = once(child, 'exit');
+  const uri = await Promise.race([
+    once(createInterface({ input: child.stdout! }), 'line').then(([line]) => String(line)),
+    exited.then(([code]) => { throw new Error(`floe catalog serve exited with ${code} before printing its URI: ${stderr}`); }),
+  ]);
+  return {
+    uri,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const [code] = await exited;
+      return code as number | null;
     },
   };
 }

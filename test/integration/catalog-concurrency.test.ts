@@ -1,19 +1,15 @@
 // The local catalog's cross-process lock, and commits racing from two catalog processes on one warehouse.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { withFileLock, LockTimeoutError } from '../../server/src/catalog/local/file-lock';
 import { connectRestCatalog } from '../../server/src/catalog/rest-client';
 import { CatalogError } from '../../server/src/catalog/catalog';
 import type { Snapshot, TableUpdate } from '../../server/src/iceberg/spec';
-import { startTestCatalog } from '../helpers/local-catalog';
-
-const MAIN = path.resolve(__dirname, '../../server/src/cli/main.ts');
+import { spawnCatalogServe, startTestCatalog } from '../helpers/local-catalog';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), 'floe-lock-'));
@@ -55,9 +51,9 @@ test('a lock left by a dead process or too old is recovered; a live fresh one is
 
 test('two catalog processes on one warehouse: of two racing commits exactly one wins', async () => {
   const inProcess = await startTestCatalog();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'catalog', 'serve', '--warehouse', inProcess.warehouse, '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = await spawnCatalogServe(['--warehouse', inProcess.warehouse, '--port', '0']);
   try {
-    const [childUri] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    const childUri = child.uri;
     const a = await connectRestCatalog({ uri: inProcess.uri, warehouse: 'floe' });
     const b = await connectRestCatalog({ uri: childUri, warehouse: 'floe' });
     await a.createNamespace(['shared']);
@@ -80,8 +76,7 @@ test('two catalog processes on one warehouse: of two racing commits exactly one 
     }
     assert.equal((await b.loadTable(id)).metadata.snapshots.length, 4);
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    await child.stop();
     await inProcess.close();
   }
 });

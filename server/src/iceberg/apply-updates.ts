@@ -142,6 +142,8 @@ function applyOne(m: TableMetadata, u: AnyTableUpdate, last: { schema?: number; 
       if (v !== 1 && v !== 2 && v !== 3) invalid(`unsupported format version ${v}`);
       if (v < m['format-version']) invalid(`cannot downgrade format version from ${m['format-version']} to ${v}`);
       m['format-version'] = v as 1 | 2 | 3;
+      // Row lineage starts counting when a table becomes v3.
+      if (v === 3 && m['next-row-id'] === undefined) m['next-row-id'] = 0n;
       return;
     }
     case 'add-schema': {

@@ -68,6 +68,7 @@ export class WarehouseStore {
   async updateNamespace(namespace: string[], removals: string[], updates: Record<string, string>): Promise<{ updated: string[]; removed: string[]; missing: string[] }> {
     const overlap = removals.filter((k) => k in updates);
     if (overlap.length > 0) throw new RestError(422, 'UnprocessableEntityException', `Cannot set and remove the same properties: ${overlap.join(', ')}`);
+    await this.requireNamespace(namespace);
     const dir = this.namespaceDir(namespace);
     return withFileLock(path.join(dir, '.properties.lock'), async () => {
       const properties = await this.loadNamespace(namespace);
