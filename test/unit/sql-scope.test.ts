@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scopeAt, cteSymbols, findRelation } from '../../server/src/sql/scope';
+import { wrapWithLimit, cteUnderCursor, selectionQuery } from '../../server/src/sql/limit';
+
+/** CPU milliseconds spent by `fn`: steadier than wall time on a machine shared with other jobs. */
+function cpuMs(fn: () => void): number {
+  const before = process.cpuUsage();
+  fn();
+  const d = process.cpuUsage(before);
+  return (d.user + d.system) / 1000;
+}
 
 interface Expected {
   relations?: string[];
@@ -88,15 +97,15 @@ test('junk input never throws, and a 1 MB line stays fast', () => {
   const junk = ['select (((', 'from', 'with', 'with a as (', 'select * from t join', ')))', "'", 'from (select', 'with a as (select 1), ,', '.'];
   for (const s of junk) for (let i = 0; i <= s.length; i++) scopeAt(s, i);
   const big = 'with a as (select 1) select ' + 'x, '.repeat(350_000) + 'y from a join b on a.id = b.id where ';
-  const t0 = performance.now();
-  const s = scopeAt(big, big.length);
-  const ms = performance.now() - t0;
-  assert.deepEqual(s.relations.map((r) => r.text), ['a', 'b']);
+  let s: ReturnType<typeof scopeAt> | undefined;
+  const ms = cpuMs(() => {
+    s = scopeAt(big, big.length);
+  });
+  assert.deepEqual(s?.relations.map((r) => r.text), ['a', 'b']);
   assert.ok(ms < 1000, `${ms} ms`);
 });
 
-test('bounded fuzz: mutated models never make scopes or previews throw or stall', async () => {
-  const { wrapWithLimit, cteUnderCursor, selectionQuery } = await import('../../server/src/sql/limit');
+test('bounded fuzz: mutated models never make scopes or previews throw or stall', () => {
   const model = `{{ config(materialized='view') }}
 with source as (select * from {{ source('bronze', 'customers') }} where "x" = 'a''b' /* c */),
 renamed as (select id, $$ d $$ as s, e'\\n' from source s join "o" using (id) -- note
@@ -117,18 +126,20 @@ select r.id, (select max(v) from t where t.id = r.id) from renamed r order by 1 
       else if (op === 1) s = s.slice(0, at) + junk[rnd(junk.length)] + s.slice(at);
       else s = s.slice(0, at) + s.slice(at + rnd(20));
     }
-    const t0 = performance.now();
-    for (let j = 0; j < 5; j++) scopeAt(s, rnd(s.length + 1));
-    cteSymbols(s);
-    wrapWithLimit(s, 100);
-    cteUnderCursor(s, rnd(s.length + 1));
-    selectionQuery(s, { start: rnd(s.length + 1), end: rnd(s.length + 1) });
-    assert.ok(performance.now() - t0 < 200, s);
+    const ms = cpuMs(() => {
+      for (let j = 0; j < 5; j++) scopeAt(s, rnd(s.length + 1));
+      cteSymbols(s);
+      wrapWithLimit(s, 100);
+      cteUnderCursor(s, rnd(s.length + 1));
+      selectionQuery(s, { start: rnd(s.length + 1), end: rnd(s.length + 1) });
+    });
+    assert.ok(ms < 250, `${ms} ms: ${s}`);
   }
   const huge = model.replace('select r.id', 'select r.id, ' + 'r.x + 1, '.repeat(120_000) + 'r.y');
   assert.ok(huge.length > 1_000_000);
-  const t0 = performance.now();
-  scopeAt(huge, huge.length - 30);
-  wrapWithLimit(huge, 100);
-  assert.ok(performance.now() - t0 < 1500, `${performance.now() - t0} ms`);
+  const ms = cpuMs(() => {
+    scopeAt(huge, huge.length - 30);
+    wrapWithLimit(huge, 100);
+  });
+  assert.ok(ms < 1500, `${ms} ms`);
 });

@@ -1,5 +1,5 @@
 // Binds compiled model SQL in DuckDB against stand-ins of its upstreams: output columns and all the errors we can find.
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBStructType, type DuckDBConnection } from '@duckdb/node-api';
 import { identifierOf, quoteIdent } from './lexer';
 import { CteDefinition, SqlOutline, outline } from './outline';
 import { SqlError, parseDuckDbError } from './errors';
@@ -13,7 +13,7 @@ export interface BindResult {
   columns: ColumnInfo[];
   /** Every error found: at least one per independent CTE and for the final SELECT. Offsets index `compiledSql`. */
   errors: SqlError[];
-  /** Output columns of each statement-level CTE that bound (only computed when the whole query did not bind). */
+  /** Output columns of each statement-level CTE that binds (columns empty when it reads an unknown schema). */
   ctes?: { name: string; columns: ColumnInfo[] }[];
   /** Upstream columns whose types DuckDB rejected (stood in as VARCHAR). */
   warnings: string[];
@@ -101,7 +101,11 @@ async function bindNow(
   };
 
   const whole = await prepare(conn, text);
-  if (whole.ok) return { columns: finalTainted ? [] : whole.columns, errors };
+  if (whole.ok) {
+    const columns = finalTainted ? [] : whole.columns;
+    if (ctes.length === 0) return { columns, errors };
+    return { columns, errors, ctes: await allCteColumns(conn, text, ctes, tainted) };
+  }
   if (ctes.length === 0) {
     report(whole, finalTainted);
     return { columns: [], errors };
@@ -138,6 +142,33 @@ async function bindNow(
     report(whole, finalTainted);
   }
   return { columns, errors, ctes: cteColumns };
+}
+
+/** Columns of every CTE in one prepare: a table alias used as a value is a STRUCT of the row, typed per column. */
+async function allCteColumns(conn: DuckDBConnection, sql: string, ctes: CteDefinition[], tainted: Set<string>) {
+  const row = quoteIdent('__floe_row');
+  const probe = ctes.map((c, i) => `(SELECT ${row} FROM ${quoteIdent(c.displayName)} AS ${row}) AS "c${i}"`).join(', ');
+  try {
+    const p = await conn.prepare(`${sql.slice(0, ctes[ctes.length - 1].end)}\nSELECT ${probe}`);
+    try {
+      return ctes.map((c, i) => {
+        const t = p.columnType(i);
+        const columns: ColumnInfo[] =
+          t instanceof DuckDBStructType && !tainted.has(c.name) ? t.entryNames.map((name, k) => ({ name, type: t.entryTypes[k].toString() })) : [];
+        return { name: c.displayName, columns };
+      });
+    } finally {
+      p.destroySync();
+    }
+  } catch {
+    // e.g. a CTE with two columns of the same name cannot be a STRUCT: bind them one by one
+    const out: { name: string; columns: ColumnInfo[] }[] = [];
+    for (const c of ctes) {
+      const r = await prepare(conn, `${sql.slice(0, c.end)}\nSELECT * FROM ${quoteIdent(c.displayName)}`);
+      out.push({ name: c.displayName, columns: r.ok && !tainted.has(c.name) ? r.columns : [] });
+    }
+    return out;
+  }
 }
 
 /** `sql` with the definitions of the `failed` CTEs replaced by spaces (offsets and line breaks kept). */
