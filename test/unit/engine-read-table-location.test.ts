@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newestMetadataFile, resolveMovedPath, selectSnapshot, tableRootOf, versionOf } from '../../server/src/engine/read/table-location';
+import { newestMetadataFile, recordedPathOf, resolveMovedPath, selectSnapshot, tableRootOf, versionOf } from '../../server/src/engine/read/table-location';
 import type { Snapshot, TableMetadata } from '../../server/src/iceberg/spec';
 
 test('metadata file versions and the newest file', () => {
@@ -41,4 +41,10 @@ test('snapshot selection by id, by time, or current', () => {
   assert.throws(() => selectSnapshot(metadata, 't', { asOfTimestampMs: 10n }), /no snapshot at or before/);
   assert.throws(() => selectSnapshot(metadata, 'sales.orders', { snapshotId: 5n }), /snapshot 5 does not exist.*sales\.orders/);
   assert.equal(selectSnapshot({ ...metadata, 'current-snapshot-id': undefined }, 't'), undefined);
+});
+
+test('recorded paths are recovered from re-rooted ones', () => {
+  assert.equal(recordedPathOf('/fx/data/persistent/t/data/a.parquet', 'data/persistent/t', '/fx/data/persistent/t'), 'data/persistent/t/data/a.parquet');
+  assert.equal(recordedPathOf('s3://b/t/data/a.parquet', 's3://b/t', 's3://b/t'), 's3://b/t/data/a.parquet');
+  assert.equal(recordedPathOf('/elsewhere/a.parquet', 'old/t', '/fx/t'), '/elsewhere/a.parquet');
 });

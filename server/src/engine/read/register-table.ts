@@ -10,7 +10,7 @@ import { s3OptionsFromProperties } from '../../storage/s3';
 import type { ProgressListener } from '../../storage/cache';
 import { DuckSession, quoteLiteral } from '../session';
 import { relationSql, type LocalFile, type ReadTask } from './relation-sql';
-import { loadTableAt, resolveMovedPath, selectSnapshot, tableRootOf } from './table-location';
+import { loadTableAt, recordedPathOf, resolveMovedPath, selectSnapshot, tableRootOf } from './table-location';
 
 /** Plans the live files of one snapshot, each with its applicable deletes; paths are re-rooted with `resolvePath`. */
 export type ScanPlanner = (args: {
@@ -106,7 +106,8 @@ export async function tableRelation(source: string | LoadTableResult, options: T
       return f;
     },
     mappedNames,
-    pathAliases: (p) => [resolvePath(p)],
+    // Position-delete files name data files as recorded; planners may hand us recorded or re-rooted paths.
+    pathAliases: (p) => [resolvePath(p), recordedPathOf(p, metadata.location, root)],
   });
   const deleteFiles = new Set(tasks.flatMap((t) => [...t.positionDeletes, ...t.equalityDeletes].map((d) => d['file-path']))).size;
   return { ...base, sql, dataFiles: tasks.length, deleteFiles };

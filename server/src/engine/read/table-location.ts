@@ -100,6 +100,13 @@ export function resolveMovedPath(recorded: string, recordedLocation: string, roo
   return recorded;
 }
 
+/** The inverse of resolveMovedPath: how metadata (and position-delete files) recorded a path now under `root`. */
+export function recordedPathOf(resolved: string, recordedLocation: string, root: string): string {
+  const from = recordedLocation.replace(/\/+$/, '');
+  if (from === root || !resolved.startsWith(`${root}/`)) return resolved;
+  return `${from}${resolved.slice(root.length)}`;
+}
+
 /** The recorded spellings of a location: file:/x, file:///x and /x name the same folder. */
 function spellings(location: string): string[] {
   const out = [location];
