@@ -103,6 +103,18 @@ class ResultsView {
     this.buildLayout(result);
     this.refresh();
     if (restore) this.grid!.root.scrollTop = restore.scrollTop;
+    this.warmFilterIndex(this.index, this.model.columns.length);
+  }
+
+  /** Builds the filter's text index one column per idle slot, so the first keystroke is fast. */
+  private warmFilterIndex(index: TextIndex, columns: number, next = 0): void {
+    if (next >= columns || index !== this.index) return;
+    const idle = (window as { requestIdleCallback?: (cb: () => void) => void }).requestIdleCallback ?? ((cb: () => void) => setTimeout(cb, 50));
+    idle(() => {
+      if (index !== this.index) return;
+      index.column(next);
+      this.warmFilterIndex(index, columns, next + 1);
+    });
   }
 
   private saveState(): void {
