@@ -1,0 +1,60 @@
+// Static diagnostics of a model: each at the user's text, all of them, none from Jinja comments.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeProject, file } from '../helpers/projectTexts';
+import { fileDiagnostics } from '../../server/src/features/diagnostics';
+
+const MODEL = 'models/marts/probe.sql';
+
+/** Diagnostics of `text` as a new model, as [code, text at the range, message]. */
+function check(text: string, expected: Array<[string, string, string?]>, extra: Record<string, string> = {}) {
+  const p = makeProject({ [MODEL]: text, ...extra });
+  const got = fileDiagnostics(p, file(MODEL)).map((d) => [d.code, text.slice(d.start, d.end), d.message]);
+  assert.deepEqual(got.map((g, i) => (expected[i]?.[2] === undefined ? g.slice(0, 2) : g)), expected);
+}
+
+test('a clean model has no diagnostics', () => {
+  check("select * from {{ ref('stg_customers') }} join {{ source('bronze', 'orders') }} on true where x = '{{ var(\"region\") }}'", []);
+});
+
+test('unknown ref, source, table, macro and var, with did-you-mean', () => {
+  check("select * from {{ ref('stg_customer') }}", [['unknown-ref', 'stg_customer', "Model 'stg_customer' not found. Did you mean 'stg_customers'?"]]);
+  check("select * from {{ source('bronz', 'orders') }}", [['unknown-source', 'bronz', "Source 'bronz' not found. Did you mean 'bronze'?"]]);
+  check("select * from {{ source('bronze', 'order') }}", [['unknown-source-table', 'order', "Source 'bronze' has no table 'order'. Did you mean 'orders'?"]]);
+  check("select {{ cents_to_dolars('x') }}", [['unknown-macro', 'cents_to_dolars', "Macro 'cents_to_dolars' not found. Did you mean 'cents_to_dollars'?"]]);
+  check("select '{{ var('regio') }}'", [['unknown-var', 'regio', "Var 'regio' is not defined in dbt_project.yml vars and has no default. Did you mean 'region'?"]]);
+  check("select {{ ref('zzzzzz') }}", [['unknown-ref', 'zzzzzz', "Model 'zzzzzz' not found."]]);
+});
+
+test('all problems are reported, not just the first', () => {
+  check("{{ config(materialized='tabel') }}\nselect {{ ref('nope1') }}, {{ ref('nope2') }}\n{% if x %}", [
+    ['jinja-unclosed-tag', 'if'], ['config-invalid-value', "'tabel'"], ['unknown-ref', 'nope1'], ['unknown-ref', 'nope2'],
+  ]);
+});
+
+test('nothing is reported from Jinja comments', () => {
+  check("select 1 {# {{ ref('missing') }} {{ config(materialized='x') }} #}", []);
+});
+
+test('locally defined macros and set variables are not unknown', () => {
+  check("{% macro local(x) %}{{ x }}{% endmacro %}{% set f = local %}select {{ local(1) }}, {{ f(2) }}", []);
+});
+
+test('cycles name the path', () => {
+  check("select * from {{ ref('probe2') }}", [['ref-cycle', 'probe2', 'Circular reference: probe → probe2 → probe']], { 'models/marts/probe2.sql': "select * from {{ ref('probe') }}" });
+  check("select * from {{ ref('probe') }}", [['ref-cycle', 'probe', 'Circular reference: probe → probe']]);
+});
+
+test('config keys: unknown is a warning listing allowed keys', () => {
+  const p = makeProject({ [MODEL]: "{{ config(colour='red') }}" });
+  const [d] = fileDiagnostics(p, file(MODEL));
+  assert.equal(d.severity, 'warning');
+  assert.match(d.message, /Allowed: materialized, schema, tags, alias, location, format, polaris_namespace, polaris_table, partition_by/);
+});
+
+test('YAML: syntax errors and descriptions of unknown models', () => {
+  const p = makeProject({ 'models/x.yml': 'models:\n  - name: stg_customerz\n' });
+  const diags = fileDiagnostics(p, file('models/x.yml'));
+  assert.deepEqual(diags.map((d) => [d.code, d.severity]), [['yaml-unknown-model', 'warning']]);
+  assert.match(diags[0].message, /Did you mean 'stg_customers'/);
+});

@@ -1,0 +1,65 @@
+// Hover, definition, references, rename, symbols and lenses on the in-memory project.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeProject, file } from '../helpers/projectTexts';
+import { hover } from '../../server/src/features/hover';
+import { definition, references, renameModel } from '../../server/src/features/navigation';
+import { documentSymbols } from '../../server/src/features/symbols';
+import { modelLenses } from '../../server/src/features/codeLens';
+
+const MART = file('models/marts/mart_customers.sql');
+const p = makeProject();
+const martText = p.entry(MART)!.text;
+const at = (needle: string, delta = 1) => martText.indexOf(needle) + delta;
+
+function checkHover(offset: number, patterns: RegExp[]) {
+  const h = hover(p, MART, offset);
+  assert.ok(h, 'no hover');
+  for (const re of patterns) assert.match(h!.markdown, re);
+}
+
+test('hover: model, config key, column', () => {
+  checkHover(at("ref('stg_customers')"), [/model stg_customers/, /materialized: `view`/, /Cleaned customers\./, /\| customer_id \| BIGINT \|/]);
+  checkHover(at('polaris_namespace'), [/Iceberg namespace/]);
+  checkHover(at('c.email', 3), [/\*\*email\*\* `VARCHAR`/, /from cte c ← model stg_customers/]);
+});
+
+test('hover: source shows the Iceberg table and cached snapshot', () => {
+  const stg = file('models/staging/stg_customers.sql');
+  p.schemaCache.remember([{ table: 'demo.bronze.bronze_customers', columns: [{ name: 'customer_id', type: 'BIGINT' }], snapshotId: '8744736658442914487' }]);
+  const h = hover(p, stg, p.entry(stg)!.text.indexOf('source(') + 2)!;
+  assert.match(h.markdown, /Iceberg `demo\.bronze\.bronze_customers`/);
+  assert.match(h.markdown, /Current snapshot: `8744736658442914487`/);
+});
+
+test('definition: ref → model file, source → YAML table, macro → macro', () => {
+  const [d] = definition(p, MART, at("ref('stg_customers')"));
+  assert.equal(d.file, file('models/staging/stg_customers.sql'));
+  const stg = file('models/staging/stg_customers.sql');
+  const stgText = p.entry(stg)!.text;
+  const [s] = definition(p, stg, stgText.indexOf("'customers'") + 1);
+  assert.equal(s.file, file('models/sources.yml'));
+  assert.equal(p.entry(s.file)!.text.slice(s.start, s.end), 'customers');
+  const q = makeProject({ 'models/m.sql': "select {{ cents_to_dollars('x') }}" });
+  const [m] = definition(q, file('models/m.sql'), 10);
+  assert.equal(q.entry(m.file)!.text.slice(m.start, m.end), 'cents_to_dollars');
+});
+
+test('references and rename of a model', () => {
+  const stg = file('models/staging/stg_customers.sql');
+  assert.deepEqual(references(p, stg, 0, false).map((r) => [r.file, p.entry(r.file)!.text.slice(r.start, r.end)]), [[MART, 'stg_customers']]);
+  const r = renameModel(p, MART, at("ref('stg_customers')"), 'stg_clients');
+  assert.ok(!('error' in r));
+  if ('error' in r) return;
+  assert.deepEqual(r.edits.map((e) => [e.file, p.entry(e.file)!.text.slice(e.start, e.end), e.newText]).sort(), [
+    [file('models/marts/mart_customers.sql'), 'stg_customers', 'stg_clients'],
+    [file('models/schema.yml'), 'stg_customers', 'stg_clients'],
+  ]);
+  assert.deepEqual(r.renameFile, { from: stg, to: file('models/staging/stg_clients.sql') });
+  assert.deepEqual(renameModel(p, MART, at("ref('stg_customers')"), 'stg_orders'), { error: "A model named 'stg_orders' already exists." });
+});
+
+test('symbols and code lenses', () => {
+  assert.deepEqual(documentSymbols(p, MART).map((s) => [s.kind, s.name]), [['config', 'config'], ['cte', 'c']]);
+  assert.deepEqual(modelLenses(p, MART).map((l) => l.command), ['floe.preview', 'floe.materialize']);
+});

@@ -1,0 +1,81 @@
+// The project model: files, sources → Iceberg tables, seeds, profiles, config precedence, DAG, incremental updates.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeProject, file } from '../helpers/projectTexts';
+import { checkConfigEntry, folderConfig, mergeConfigs } from '../../server/src/project/config';
+import { Dag } from '../../server/src/project/dag';
+import { resolveEnvVars } from '../../server/src/project/profiles';
+
+test('models, seeds, sources and macros are indexed', () => {
+  const p = makeProject();
+  assert.deepEqual(p.modelNames().sort(), ['country_codes', 'mart_customers', 'stg_customers', 'stg_orders']);
+  assert.deepEqual(p.macroNames(), ['cents_to_dollars']);
+  assert.deepEqual(p.allSourceTables().map((t) => [t.name, t.icebergTable]), [['customers', 'demo.bronze.bronze_customers'], ['orders', 'demo.bronze.orders']]);
+});
+
+test('seed columns with inferred types', () => {
+  const p = makeProject();
+  assert.deepEqual(p.columnsOfNode(p.resolveRef({ name: 'country_codes' })!), [
+    { name: 'code', type: 'VARCHAR' }, { name: 'name', type: 'VARCHAR' }, { name: 'population', type: 'INTEGER' }, { name: 'joined', type: 'DATE' },
+  ]);
+});
+
+test("profiles: target and the seed's plugin block with env_var()", () => {
+  const p = makeProject();
+  assert.equal(p.target.name, 'dev');
+  assert.equal(p.target.catalog?.catalogUri, 'http://localhost:8181/api/catalog');
+  assert.equal(p.target.catalog?.warehouse, 'demo_catalog');
+  assert.equal(resolveEnvVars("{{ env_var('X_URI', 'd') }}/v1", { X_URI: 'http://h' }), 'http://h/v1');
+});
+
+/** Effective config of a model. */
+function checkConfig(model: string, expected: Record<string, unknown>) {
+  const p = makeProject();
+  assert.deepEqual(p.configOf(p.resolveRef({ name: model })!), expected);
+}
+
+test("config precedence: dbt_project.yml folders < schema YAML < config(); tags accumulate", () => {
+  checkConfig('stg_customers', { materialized: 'view', tags: ['staging'], alias: 'customers_v' });
+  checkConfig('mart_customers', { materialized: 'external', tags: ['gold', 'c'], polaris_namespace: 'demo.gold', polaris_table: 'mart_customers' });
+  assert.deepEqual(folderConfig({ shop: { '+schema': 'a', sub: { '+schema': 'b' } } }, 'shop', ['sub']), { schema: 'b' });
+  assert.deepEqual(mergeConfigs({ tags: 'a' }, { tags: ['b', 'a'] }), { tags: ['a', 'b'] });
+});
+
+test('config values and keys are validated', () => {
+  const cases: Array<[string, unknown, string | undefined]> = [
+    ['materialized', 'external', undefined],
+    ['materialized', 'tabel', "Invalid value for 'materialized': 'tabel' is not one of 'view', 'table', 'external', 'incremental', 'ephemeral'"],
+    ['on_schema_change', 'sync_all_columns', undefined],
+    ['incremental_strategy', 'upsert', "Invalid value for 'incremental_strategy': 'upsert' is not one of 'append', 'merge', 'delete+insert', 'microbatch'"],
+    ['tags', ['a', 1], "Invalid value for 'tags': expected a string or a list of strings"],
+    ['pre_hook', 'x', undefined],
+  ];
+  for (const [key, value, message] of cases) assert.equal(checkConfigEntry(key, value as never, true)?.message, message, key);
+  assert.match(checkConfigEntry('colour', 'red', true)!.message, /^Unknown config key 'colour'\. Allowed: materialized, schema, tags/);
+});
+
+test('DAG cycles, including self references', () => {
+  const dag = new Dag([['a', 'b'], ['b', 'c'], ['c', 'a'], ['d', 'd'], ['e', 'a']], ['a', 'b', 'c', 'd', 'e']);
+  const cycles = dag.cycles();
+  assert.deepEqual([...cycles.keys()].sort(), ['a', 'b', 'c', 'd']);
+  assert.deepEqual(dag.upstream('e').sort(), ['a', 'b', 'c']);
+});
+
+test('incremental updates: a ref change is structural, a body edit is not; deletes and new files', () => {
+  const p = makeProject();
+  const mart = file('models/marts/mart_customers.sql');
+  const text = p.entry(mart)!.text;
+  assert.equal(p.updateFile(mart, text.replace('select c.customer_id', 'select c.customer_id, 1 as one')), false);
+  assert.equal(p.updateFile(mart, text.replace("ref('stg_customers')", "ref('stg_orders')")), true);
+  assert.deepEqual([...p.dag.parents.get('mart_customers')!], ['stg_orders']);
+  assert.equal(p.updateFile(file('models/staging/new_model.sql'), 'select 1'), true);
+  assert.ok(p.modelNames().includes('new_model'));
+  assert.equal(p.updateFile(file('models/staging/new_model.sql'), undefined), true);
+  assert.ok(!p.modelNames().includes('new_model'));
+});
+
+test('a broken YAML file degrades only itself', () => {
+  const p = makeProject({ 'models/other.yml': 'models:\n  - name: x\n    description: [unclosed\n' });
+  assert.equal(p.entry(file('models/other.yml'))!.problems[0].code, 'yaml-syntax');
+  assert.equal(p.allSourceTables().length, 2);
+});
