@@ -260,3 +260,25 @@ test('two creates race: the loser reports the table exists and removes its files
   assert.equal((await dataFilesOf(id)).length, 1);
   assert.deepEqual(await readTable(id, 'id'), [['1']]);
 });
+
+test('overwriting back to an earlier shape makes that schema current again instead of adding a copy', async () => {
+  const id = { namespace: ['gold'], name: 'schema_reuse' };
+  await writeTable({ session, catalog, table: id, sql: 'SELECT 1::BIGINT AS a', mode: 'create' });
+  await writeTable({ session, catalog, table: id, sql: "SELECT 2::BIGINT AS a, 'x' AS b", mode: 'append' });
+  const r = await writeTable({ session, catalog, table: id, sql: 'SELECT 3::BIGINT AS a', mode: 'overwrite' });
+  const m = (await catalog.loadTable(id)).metadata;
+  assert.equal(m.schemas.length, 2);
+  assert.equal(m['current-schema-id'], m.schemas[0]['schema-id']);
+  assert.equal(m.snapshots.find((s) => s['snapshot-id'] === r.snapshotId)!['schema-id'], m.schemas[0]['schema-id']);
+  assert.deepEqual(await readTable(id, 'a'), [['3']]);
+});
+
+test('merge that adds a partition spec and the unpartitioned delete spec in one commit', async () => {
+  const id = { namespace: ['gold'], name: 'merge_new_spec' };
+  await writeTable({ session, catalog, table: id, sql: `SELECT i::BIGINT AS id, 'p' || (i % 2) AS part FROM range(4) r(i)`, mode: 'create', partitionBy: 'part' });
+  await writeTable({ session, catalog, table: id, sql: `SELECT 2::BIGINT AS id, 'q' AS part`, mode: 'merge', uniqueKey: 'id', partitionBy: 'bucket(2, id)' });
+  const m = (await catalog.loadTable(id)).metadata;
+  assert.deepEqual(m['partition-specs'].map((s) => s.fields.map((f) => f.transform).join(',')), ['identity', 'bucket[2]', '']);
+  assert.equal(m['default-spec-id'], 1);
+  assert.deepEqual(await readTable(id, 'id'), [['0', 'p0'], ['1', 'p1'], ['2', 'q'], ['3', 'p1']]);
+});

@@ -130,7 +130,8 @@ function incompatible(path: string, from: IcebergType, to: IcebergType): WriteEr
   return new WriteError('incompatible-schema', `column "${path}" is ${formatType(from)} in the table but ${formatType(to)} in the query; only int→long, float→double and wider decimals are allowed (use mode overwrite to replace the column)`);
 }
 
-function sameFields(a: NestedField[], b: NestedField[]): boolean {
+/** Whether two field lists are equal, whatever the key order of their JSON objects. */
+export function sameFields(a: NestedField[], b: NestedField[]): boolean {
   return canonical(a) === canonical(b);
 }
 

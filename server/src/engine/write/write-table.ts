@@ -18,7 +18,7 @@ import { defaultManifestIO } from './manifest-io-default.js';
 import { parsePartitionBy, partitionColumns, planPartitionSpec } from './partition-by.js';
 import { queryColumns } from './query-columns.js';
 import { newSnapshotId, produceSnapshot, writeNewManifests, type PendingSnapshot } from './snapshot-producer.js';
-import { planWriteSchema, type WriteSchema } from './write-schema.js';
+import { planWriteSchema, sameFields, type WriteSchema } from './write-schema.js';
 import { WriteError } from './write-error.js';
 
 export type WriteMode = 'create' | 'overwrite' | 'append' | 'merge';
@@ -98,7 +98,7 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
     current: current && { schema: current, lastColumnId: base['last-column-id'], formatVersion: base['format-version'] },
     replace: opts.mode === 'overwrite',
   });
-  const schema = withResolvedSchemaId(ws, creating ? [] : base.schemas);
+  const { schema, reused: reusedSchema } = withResolvedSchemaId(ws, creating ? [] : base.schemas);
   const specs = creating ? [] : base['partition-specs'];
   const lastPartitionId = creating ? 999 : base['last-partition-id'];
   const specPlan = opts.partitionBy !== undefined && String(opts.partitionBy).trim() !== ''
@@ -111,8 +111,9 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
   const addedSpecs: PartitionSpec[] = specPlan.isNew ? [spec] : [];
   let deleteSpec = [...specs, ...addedSpecs].find((s) => s.fields.length === 0);
   if (opts.mode === 'merge' && !creating && !deleteSpec) {
+    // Added after the new default spec, so the catalog numbers them in the same order we did.
     deleteSpec = { 'spec-id': Math.max(...specs.map((s) => s['spec-id']), ...addedSpecs.map((s) => s['spec-id'])) + 1, fields: [] };
-    addedSpecs.unshift(deleteSpec);
+    addedSpecs.push(deleteSpec);
   }
   const makeDefault = creating || spec['spec-id'] !== base['default-spec-id'];
 
@@ -185,7 +186,8 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
       if (ws.changed) {
         requirements.push({ type: 'assert-current-schema-id', 'current-schema-id': latest['current-schema-id'] });
         requirements.push({ type: 'assert-last-assigned-field-id', 'last-assigned-field-id': latest['last-column-id'] });
-        updates.push({ action: 'add-schema', schema, 'last-column-id': ws.lastColumnId }, { action: 'set-current-schema', 'schema-id': -1 });
+        if (reusedSchema) updates.push({ action: 'set-current-schema', 'schema-id': schema['schema-id'] });
+        else updates.push({ action: 'add-schema', schema, 'last-column-id': ws.lastColumnId }, { action: 'set-current-schema', 'schema-id': -1 });
       }
       if (addedSpecs.length) requirements.push({ type: 'assert-last-assigned-partition-id', 'last-assigned-partition-id': latest['last-partition-id'] });
       for (const s of addedSpecs) updates.push({ action: 'add-spec', spec: s });
@@ -230,12 +232,12 @@ function uniqueKeyOf(key: string | string[] | undefined, columns: string[], name
   return keys;
 }
 
-/** The schema id the catalog will give this schema: an identical existing schema's, else the next free one. */
-function withResolvedSchemaId(ws: WriteSchema, schemas: Schema[]): Schema {
-  if (!ws.changed) return ws.tableSchema;
-  const same = schemas.find((s) => JSON.stringify(s.fields) === JSON.stringify(ws.tableSchema.fields));
-  const id = same ? same['schema-id'] : schemas.reduce((m, s) => Math.max(m, s['schema-id'] + 1), 0);
-  return { ...ws.tableSchema, 'schema-id': id };
+/** An identical earlier schema is made current again (no add-schema); otherwise the new one gets the next free id, as the catalog assigns. */
+function withResolvedSchemaId(ws: WriteSchema, schemas: Schema[]): { schema: Schema; reused: boolean } {
+  if (!ws.changed) return { schema: ws.tableSchema, reused: false };
+  const same = schemas.find((s) => sameFields(s.fields, ws.tableSchema.fields));
+  if (same) return { schema: same, reused: true };
+  return { schema: { ...ws.tableSchema, 'schema-id': schemas.reduce((m, s) => Math.max(m, s['schema-id'] + 1), 0) }, reused: false };
 }
 
 /** The table metadata a staged create will have once committed, for producing its first snapshot. */
