@@ -118,7 +118,7 @@ function fieldTo(f: NestedField): Obj {
 export function typeToJson(t: IcebergType): unknown { return typeTo(t); }
 export function schemaToJson(s: Schema): Obj {
   const o: Obj = { type: 'struct', 'schema-id': s['schema-id'] };
-  if (s['identifier-field-ids']?.length) o['identifier-field-ids'] = s['identifier-field-ids'];
+  if (s['identifier-field-ids']) o['identifier-field-ids'] = s['identifier-field-ids'];
   o.fields = s.fields.map(fieldTo);
   return o;
 }

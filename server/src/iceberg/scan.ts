@@ -1,0 +1,213 @@
+// Scan planning (spec "Scan Planning"): pick a snapshot, read its manifests concurrently, keep live data files that
+// may match the filter, and attach the delete files that apply to each by sequence number and partition.
+import type { DataFile, ManifestFile, PartitionSpec, Schema, Snapshot, TableMetadata } from './spec.js';
+import { IcebergError } from './errors.js';
+import { readManifestList } from './manifest-list.js';
+import { readManifest } from './manifest.js';
+import { currentSchema, schemaById } from './schema.js';
+import { tablePathResolver } from './paths.js';
+import { bindPredicate, manifestMayMatch, matchesPartition, metricsMayMatch, projectToPartition, repeatedFieldIds, type Bound, type Predicate } from './predicate.js';
+import { compareBytes } from './values.js';
+
+export interface ScanIO {
+  read(path: string): Promise<Uint8Array>;
+  exists?(path: string): Promise<boolean>;
+}
+
+export interface ScanOptions {
+  snapshotId?: bigint;
+  asOfTimestampMs?: bigint;
+  ref?: string;
+  filter?: Predicate;
+  /** Where the table actually is, when its metadata records paths under another root. */
+  tableLocation?: string;
+  /** Manifests read at once. */
+  concurrency?: number;
+}
+
+export interface FileScanTask {
+  file: DataFile;
+  /** The partition spec the file was written with. */
+  spec: PartitionSpec;
+  /** The file's data sequence number. */
+  sequenceNumber: bigint;
+  positionDeletes: DataFile[];
+  equalityDeletes: DataFile[];
+}
+
+export interface ScanPlan {
+  schema: Schema;
+  snapshot?: Snapshot;
+  tasks: FileScanTask[];
+  /** What planning skipped, for diagnostics and benchmarks. */
+  metrics: { manifests: number; manifestsSkipped: number; dataFiles: number; dataFilesSkipped: number; deleteFiles: number };
+}
+
+/** The snapshot a scan reads: by id, by ref, as of a time, or the current one (undefined for an empty table). */
+export function selectSnapshot(m: TableMetadata, o: Pick<ScanOptions, 'snapshotId' | 'asOfTimestampMs' | 'ref'>): Snapshot | undefined {
+  const table = m.location;
+  const byId = (id: bigint, what: string) => {
+    const s = m.snapshots.find((x) => x['snapshot-id'] === id);
+    if (!s) throw new IcebergError('not-found', `${what} ${id} does not exist`, { table });
+    return s;
+  };
+  if (o.snapshotId !== undefined) return byId(o.snapshotId, 'snapshot');
+  if (o.ref !== undefined) {
+    const r = m.refs[o.ref];
+    if (!r) throw new IcebergError('not-found', `branch or tag "${o.ref}" does not exist`, { table });
+    return byId(r['snapshot-id'], `snapshot of ref "${o.ref}"`);
+  }
+  if (o.asOfTimestampMs !== undefined) {
+    const ts = o.asOfTimestampMs;
+    const log = m['snapshot-log'].length > 0
+      ? m['snapshot-log']
+      : m.snapshots.map((s) => ({ 'timestamp-ms': s['timestamp-ms'], 'snapshot-id': s['snapshot-id'] }));
+    let best: { 'timestamp-ms': bigint; 'snapshot-id': bigint } | undefined;
+    for (const e of log) if (e['timestamp-ms'] <= ts && (!best || e['timestamp-ms'] >= best['timestamp-ms'])) best = e;
+    if (!best) throw new IcebergError('not-found', `no snapshot at or before ${new Date(Number(ts)).toISOString()}`, { table });
+    return byId(best['snapshot-id'], 'snapshot');
+  }
+  const current = m.refs.main?.['snapshot-id'] ?? m['current-snapshot-id'];
+  return current === undefined ? undefined : byId(current, 'current snapshot');
+}
+
+/** Runs `fn` over items with at most `limit` in flight, keeping order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => { while (next < items.length) { const i = next++; out[i] = await fn(items[i]!); } };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function partitionKey(specId: number, spec: PartitionSpec, partition: Record<string, unknown>): string {
+  let key = String(specId);
+  for (const f of spec.fields) {
+    const v = partition[f.name];
+    key += '\u0001' + (v === null || v === undefined ? '\u0000' : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : typeof v === 'bigint' ? `${v}n` : String(v));
+  }
+  return key;
+}
+
+const FILE_PATH_FIELD_ID = 2147483546; // position delete files' file_path column
+
+interface DeleteRef { file: DataFile; seq: bigint; /** referenced data file as recorded */ target: string | undefined }
+
+/** Plans a scan: live data files that may match, each with the delete files that apply to it. */
+export async function planScan(metadata: TableMetadata, options: ScanOptions, io: ScanIO): Promise<ScanPlan> {
+  const table = metadata.location;
+  const snapshot = selectSnapshot(metadata, options);
+  const useSnapshotSchema = options.snapshotId !== undefined || options.asOfTimestampMs !== undefined || (options.ref !== undefined && metadata.refs[options.ref]?.type === 'tag');
+  const schema = snapshot && useSnapshotSchema && snapshot['schema-id'] !== undefined ? schemaById(metadata, snapshot['schema-id']) : currentSchema(metadata);
+  const metrics = { manifests: 0, manifestsSkipped: 0, dataFiles: 0, dataFilesSkipped: 0, deleteFiles: 0 };
+  if (!snapshot) return { schema, tasks: [], metrics };
+
+  let resolve = tablePathResolver(metadata.location, options.tableLocation);
+  if (options.tableLocation !== undefined && io.exists && await io.exists(snapshot['manifest-list'])) resolve = (p) => p;
+
+  const listPath = resolve(snapshot['manifest-list']);
+  const { manifests } = readManifestList(await io.read(listPath), listPath);
+  metrics.manifests = manifests.length;
+
+  const specs = new Map(metadata['partition-specs'].map((s) => [s['spec-id'], s]));
+  const specOf = (id: number, file: string): PartitionSpec => {
+    const s = specs.get(id);
+    if (!s) throw new IcebergError('invalid-metadata', `manifest uses partition spec ${id}, which the table does not have`, { file, table });
+    return s;
+  };
+  const bound: Bound = options.filter ? bindPredicate(options.filter, schema) : { op: 'true' };
+  const projected = new Map<number, Bound>();
+  const projectionFor = (spec: PartitionSpec) => {
+    let p = projected.get(spec['spec-id']);
+    if (!p) { p = projectToPartition(bound, spec); projected.set(spec['spec-id'], p); }
+    return p;
+  };
+  const repeated = repeatedFieldIds(schema);
+  const filtering = bound.op !== 'true';
+
+  const toRead = manifests.filter((m) => {
+    if (m.content !== 0 || !filtering) return true;
+    const keep = manifestMayMatch(projectionFor(specOf(m['partition-spec-id'], m['manifest-path'])), specOf(m['partition-spec-id'], m['manifest-path']), m);
+    if (!keep) metrics.manifestsSkipped++;
+    return keep;
+  });
+
+  const dataTasks: FileScanTask[] = [];
+  const recordedPaths: string[] = []; // as in the manifests: what delete files' paths and bounds refer to
+  const deletes: { ref: DeleteRef; spec: PartitionSpec }[] = [];
+  const read = await mapLimit(toRead, options.concurrency ?? 16, async (m: ManifestFile) => {
+    const path = resolve(m['manifest-path']);
+    return { m, path, entries: readManifest(await io.read(path), { file: path, manifest: m }).entries };
+  });
+  for (const { m, path, entries } of read) {
+    const spec = specOf(m['partition-spec-id'], path);
+    const partitionFilter = filtering ? projectionFor(spec) : undefined;
+    for (const e of entries) {
+      if (e.status === 2) continue;
+      const file = e['data-file'];
+      const recorded = file['file-path'];
+      file['file-path'] = resolve(recorded);
+      const seq = e['sequence-number'] ?? 0n;
+      if (file.content === 0) {
+        metrics.dataFiles++;
+        if (partitionFilter && (!matchesPartition(partitionFilter, file.partition) || !metricsMayMatch(bound, file, repeated))) {
+          metrics.dataFilesSkipped++;
+          continue;
+        }
+        dataTasks.push({ file, spec, sequenceNumber: seq, positionDeletes: [], equalityDeletes: [] });
+        recordedPaths.push(recorded);
+      } else {
+        if (file['file-format'] === 'PUFFIN' || file['content-offset'] !== undefined) {
+          throw new IcebergError('unsupported', `deletion vectors (v3 Puffin deletes) are not supported: ${file['file-path']}`, { file: file['file-path'], table });
+        }
+        metrics.deleteFiles++;
+        deletes.push({ ref: { file, seq, target: file['referenced-data-file'] }, spec });
+        if (file['referenced-data-file']) file['referenced-data-file'] = resolve(file['referenced-data-file']);
+      }
+    }
+  }
+  if (deletes.length > 0) attachDeletes(dataTasks, recordedPaths, deletes);
+  return { schema, snapshot, tasks: dataTasks, metrics };
+}
+
+/** Spec rules: position deletes apply at seq >= the data file's, equality deletes at seq > it; same partition unless global. */
+function attachDeletes(tasks: FileScanTask[], recordedPaths: string[], deletes: { ref: DeleteRef; spec: PartitionSpec }[]): void {
+  const byPartition = new Map<string, DeleteRef[]>();
+  const global: DeleteRef[] = [];
+  const byPath = new Map<string, DeleteRef[]>();
+  for (const { ref, spec } of deletes) {
+    const target = ref.target;
+    if (ref.file.content === 1 && target) {
+      (byPath.get(target) ?? byPath.set(target, []).get(target)!).push(ref);
+    } else if (spec.fields.length === 0) {
+      global.push(ref);
+    } else {
+      const key = partitionKey(spec['spec-id'], spec, ref.file.partition);
+      (byPartition.get(key) ?? byPartition.set(key, []).get(key)!).push(ref);
+    }
+  }
+  const enc = new TextEncoder();
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i]!, path = recordedPaths[i]!;
+    const candidates = [
+      ...global,
+      ...(byPartition.size > 0 ? byPartition.get(partitionKey(t.spec['spec-id'], t.spec, t.file.partition)) ?? [] : []),
+      ...(byPath.get(path) ?? []),
+    ];
+    let pathBytes: Uint8Array | undefined;
+    for (const d of candidates) {
+      if (d.file.content === 2) {
+        if (d.seq > t.sequenceNumber) t.equalityDeletes.push(d.file);
+        continue;
+      }
+      if (d.seq < t.sequenceNumber) continue;
+      const lb = d.file['lower-bounds']?.get(FILE_PATH_FIELD_ID), ub = d.file['upper-bounds']?.get(FILE_PATH_FIELD_ID);
+      if (!d.target && (lb || ub)) {
+        pathBytes ??= enc.encode(path);
+        if ((lb && compareBytes(pathBytes, lb) < 0) || (ub && compareBytes(pathBytes, ub) > 0)) continue;
+      }
+      t.positionDeletes.push(d.file);
+    }
+  }
+}
+
