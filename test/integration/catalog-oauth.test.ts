@@ -76,3 +76,14 @@ test('vended credentials come back in config and storage-credentials when asked 
     await server.close();
   }
 });
+
+test('a catalog without configured credentials accepts any client, and URIs ending in /v1 work too', async () => {
+  const server = await startTestCatalog();
+  try {
+    const client = await connectRestCatalog({ uri: `${server.uri}/v1/`, warehouse: 'floe', credential: { clientId: 'anyone', clientSecret: 'anything' } });
+    await client.createNamespace(['open']);
+    assert.deepEqual((await client.listNamespaces()).items, [['open']]);
+  } finally {
+    await server.close();
+  }
+});

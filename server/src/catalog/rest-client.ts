@@ -62,7 +62,8 @@ interface Call {
 
 /** Connects: reads /v1/config (with auth) and returns a client bound to the warehouse's prefix. */
 export async function connectRestCatalog(options: RestCatalogOptions): Promise<RestCatalog> {
-  const uri = options.uri.replace(/\/+$/, '');
+  // Accept the base URI with or without the `/v1` suffix (profiles often carry `.../api/catalog/v1`).
+  const uri = options.uri.replace(/\/+$/, '').replace(/\/v1$/, '');
   const timeoutMs = options.timeoutMs ?? 30_000;
   const baseHeaders: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.realm) baseHeaders['Polaris-Realm'] = options.realm;

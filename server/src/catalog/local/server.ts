@@ -68,6 +68,7 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
   const s3 = s3OptionsFromProperties(tableConfig);
   const tables = new TableService({ store, baseLocation: opts.baseLocation, storageFor: (uri) => storageFor(uri, { s3 }) });
   const issuer = opts.clientId && opts.clientSecret ? new TokenIssuer(opts.clientId, opts.clientSecret, opts.tokenTtlSeconds) : undefined;
+  const openIssuer = new TokenIssuer(undefined, undefined, opts.tokenTtlSeconds);
   const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
   const handlers = makeHandlers({ name, store, tables, tableConfig });
 
@@ -96,8 +97,8 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
       }
       const rawBody = await readBody(req, maxBody);
       if (route === 'token') {
-        if (!issuer) throw new OAuthError(400, 'invalid_request', 'This catalog has no credentials configured; no token is needed');
-        reply = { status: 200, body: issuer.issue(new URLSearchParams(rawBody), req.headers.authorization) };
+        // Without configured credentials any client gets a token, so profiles copied from a secured catalog still work.
+        reply = { status: 200, body: (issuer ?? openIssuer).issue(new URLSearchParams(rawBody), req.headers.authorization) };
       } else {
         if (issuer && !issuer.verify(req.headers.authorization)) throw notAuthorized('Not authorized: a valid bearer token is required');
         const params = { ...match.params } as Record<string, string | undefined>;

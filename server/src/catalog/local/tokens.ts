@@ -14,7 +14,8 @@ export class OAuthError extends Error {
 export class TokenIssuer {
   private readonly tokens = new Map<string, number>();
 
-  constructor(private readonly clientId: string, private readonly clientSecret: string, private readonly ttlSeconds = 3600) {}
+  /** Without clientId and clientSecret, every client is accepted. */
+  constructor(private readonly clientId: string | undefined, private readonly clientSecret: string | undefined, private readonly ttlSeconds = 3600) {}
 
   /** Exchanges a client-credentials form (credentials in the form or in Basic auth) for a bearer token. */
   issue(form: URLSearchParams, authorization: string | undefined): TokenGrant {
@@ -27,7 +28,8 @@ export class TokenIssuer {
       id = decodeURIComponent(u);
       secret = decodeURIComponent(rest.join(':'));
     }
-    if (!id || !secret || !same(id, this.clientId) || !same(secret, this.clientSecret)) {
+    const open = this.clientId === undefined || this.clientSecret === undefined;
+    if (!open && (!id || !secret || !same(id, this.clientId!) || !same(secret, this.clientSecret!))) {
       throw new OAuthError(401, 'invalid_client', 'The client is not authorized');
     }
     this.sweep();
