@@ -31,7 +31,9 @@ export function statusBarView(status: ServerStatus): StatusBarView {
       const projects = status.projects.map((uri) => vscode.Uri.parse(uri).fsPath).join('\n');
       return {
         text: `${icon} Floe: ready (${counts.join(', ')})`,
-        tooltip: `Floe is ready: ${counts.join(', ')} in ${plural(status.projects.length, 'dbt project')}${projects ? `\n${projects}` : ''}`,
+        tooltip: [`Floe is ready: ${counts.join(', ')} in ${plural(status.projects.length, 'dbt project')}`, status.message, projects]
+          .filter(Boolean)
+          .join('\n'),
         isError: false,
       };
     }

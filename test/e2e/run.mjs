@@ -14,7 +14,7 @@ import { runExtensionHostSuite } from './extensionHost.mjs';
 import { runGrammarCheck } from './grammar.mjs';
 import { ensureTools } from './install.mjs';
 import { screenshot } from './screenshots.mjs';
-import { artifactsDir, prepareWorkspace, root } from './workspace.mjs';
+import { artifactsDir, prepareWorkspace, root, seedLakehouse } from './workspace.mjs';
 
 const only = process.argv.filter((a) => a.startsWith('--only=')).map((a) => a.slice('--only='.length));
 const wants = (mode) => only.length === 0 || only.includes(mode);
@@ -39,7 +39,7 @@ async function runHostMode(server, browser, workspace, resultsFile, suite = 'sui
     screenshot: (page, name) => screenshot(page, `${suite}-${name}`),
   });
   for (const t of results.tests) {
-    log(`  ${t.state === 'passed' ? 'ok  ' : 'FAIL'} ${t.title} (${t.durationMs} ms)`);
+    log(`  ${{ passed: 'ok  ', failed: 'FAIL', skipped: 'skip' }[t.state]} ${t.title} (${t.durationMs} ms)`);
     if (t.error) log(t.error.split('\n').slice(0, 6).map((l) => `       ${l}`).join('\n'));
   }
   log(`extension host (${suite}): ${results.passed} passed, ${results.failed} failed`);
@@ -74,7 +74,7 @@ async function runUiMode(server, browser, workspace) {
 }
 
 /** The resilience suite runs in its own code-server, whose extension host starts test/e2e/servers/flaky.js. */
-async function runResilienceMode(browser, stateDir) {
+async function runResilienceMode(browser, stateDir, workspace) {
   const dir = path.join(stateDir, 'resilience');
   mkdirSync(dir, { recursive: true });
   const control = path.join(dir, 'flaky-control');
@@ -90,7 +90,7 @@ async function runResilienceMode(browser, stateDir) {
     },
   });
   try {
-    return await runHostMode(server, browser, prepareWorkspace(), resultsFile, 'resilience');
+    return await runHostMode(server, browser, workspace, resultsFile, 'resilience');
   } finally {
     await server.stop();
   }
@@ -102,12 +102,15 @@ async function main() {
   const stateDir = path.join(artifactsDir, 'e2e', 'state');
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
+  // One workspace for every mode: tests revert their edits and never save them.
   const workspace = prepareWorkspace();
+  const lakehouse = seedLakehouse(workspace);
+  log(lakehouse.seeded ? 'demo lakehouse seeded' : `demo lakehouse not seeded (${lakehouse.reason}); tests that need it skip`);
   const resultsFile = path.join(stateDir, 'results.json');
   const server = await startCodeServer({
     stateDir: path.join(stateDir, 'code-server'),
     smokeTestDriver: true,
-    env: { FLOE_E2E_RESULTS: resultsFile },
+    env: { FLOE_E2E_RESULTS: resultsFile, FLOE_E2E_LAKEHOUSE: lakehouse.seeded ? '1' : '' },
   });
   const browser = await launchBrowser(stateDir);
   let ok = true;
@@ -124,17 +127,16 @@ async function main() {
     }
     if (wants('ui')) {
       log('UI scenarios');
-      const uiWorkspace = prepareWorkspace(); // fresh copy: the host suite may have left edits behind
-      ok = (await runUiMode(server, browser, uiWorkspace)) && ok;
+      ok = (await runUiMode(server, browser, workspace)) && ok;
     }
     if (wants('resilience')) {
       log('resilience (purpose-built crashing server)');
-      ok = (await runResilienceMode(browser, stateDir)) && ok;
+      ok = (await runResilienceMode(browser, stateDir, workspace)) && ok;
     }
     if (wants('vsix')) {
       log('VSIX install');
       const { runVsixCheck } = await import('./vsix.mjs');
-      ok = (await runVsixCheck({ browser, stateDir, workspace: prepareWorkspace(), log })) && ok;
+      ok = (await runVsixCheck({ browser, stateDir, workspace, log })) && ok;
     }
   } finally {
     await browser.close().catch(() => {});

@@ -1,4 +1,5 @@
 // Prepares a throwaway copy of the project the e2e tests open (tests edit files), under .test-artifacts/.
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,22 @@ export function prepareWorkspace() {
     filter: (src) => !/[\\/](\.floe|target|dbt_packages|logs)([\\/]|$)/.test(path.relative(root, src)),
   });
   return dir;
+}
+
+/**
+ * Builds the demo lakehouse in the workspace copy with `floe demo DIR` (bronze tables, marts), so sources have schemas.
+ * Returns false, with the reason, when the CLI cannot do it (yet); tests that need the lakehouse then skip.
+ */
+export function seedLakehouse(dir) {
+  const r = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'demo', dir], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, FLOE_DEMO_NO_EDITOR: '1' },
+  });
+  if (r.status === 0) return { seeded: true };
+  const reason = (r.stderr || r.stdout || String(r.error ?? `exit ${r.status}`)).trim().split('\n').pop();
+  return { seeded: false, reason };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) process.stdout.write(prepareWorkspace() + '\n');

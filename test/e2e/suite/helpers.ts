@@ -20,6 +20,20 @@ export async function waitForReady(timeoutMs = 60_000): Promise<StatusParams> {
   return status as StatusParams;
 }
 
+/**
+ * Waits until the server has bound every model in DuckDB (so hovers and diagnostics know columns).
+ * The server says so only in the ready status's message ("All N models bound"); this is the one place that knows.
+ */
+export async function waitForBound(timeoutMs = 60_000): Promise<StatusParams> {
+  const api = await floeApi();
+  const status = await api.waitForStatus((s) => s.state === 'stopped' || (s.state === 'ready' && /^All \d+ models bound/.test(s.message ?? '')), timeoutMs);
+  assert.equal(status.state, 'ready', `server stopped before binding: ${JSON.stringify(status)}`);
+  return status as StatusParams;
+}
+
+/** Whether the e2e runner built the demo lakehouse (bronze tables) in the workspace; some checks need it. */
+export const hasLakehouse = process.env.FLOE_E2E_LAKEHOUSE === '1';
+
 export function workspaceUri(relPath: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open');

@@ -7,7 +7,7 @@ import Mocha from 'mocha';
 export interface SuiteResults {
   passed: number;
   failed: number;
-  tests: Array<{ title: string; state: 'passed' | 'failed'; durationMs: number; error?: string }>;
+  tests: Array<{ title: string; state: 'passed' | 'failed' | 'skipped'; durationMs: number; error?: string }>;
 }
 
 export function run(): Promise<void> {
@@ -24,6 +24,9 @@ export function run(): Promise<void> {
     runner.on('pass', (t) => {
       results.passed++;
       results.tests.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration ?? 0 });
+    });
+    runner.on('pending', (t) => {
+      results.tests.push({ title: t.fullTitle(), state: 'skipped', durationMs: 0 });
     });
     runner.on('fail', (t, err: Error) => {
       results.failed++;
