@@ -14,7 +14,7 @@ import { runExtensionHostSuite } from './extensionHost.mjs';
 import { runGrammarCheck } from './grammar.mjs';
 import { ensureTools } from './install.mjs';
 import { screenshot } from './screenshots.mjs';
-import { artifactsDir, prepareWorkspace, root, seedLakehouse } from './workspace.mjs';
+import { artifactsDir, prepareWorkspace, root, screenshotsDir, seedLakehouse } from './workspace.mjs';
 
 const only = process.argv.filter((a) => a.startsWith('--only=')).map((a) => a.slice('--only='.length));
 const wants = (mode) => only.length === 0 || only.includes(mode);
@@ -101,6 +101,7 @@ async function main() {
   ensureTools();
   const stateDir = path.join(artifactsDir, 'e2e', 'state');
   rmSync(stateDir, { recursive: true, force: true });
+  rmSync(screenshotsDir, { recursive: true, force: true }); // only this run's screenshots are artifacts
   mkdirSync(stateDir, { recursive: true });
   // One workspace for every mode: tests revert their edits and never save them.
   const workspace = prepareWorkspace();
