@@ -73,6 +73,8 @@ export class VirtualGrid {
     }
     this.clampSelection();
     this.renderHeader();
+    this.root.setAttribute('aria-rowcount', String(rows.length + 1));
+    this.root.setAttribute('aria-colcount', String(model.columns.length));
     this.spacer.style.height = `${rows.length * ROW_HEIGHT}px`;
     this.spacer.style.width = `${this.totalWidth()}px`;
     this.render();
@@ -176,6 +178,7 @@ export class VirtualGrid {
       rowEl.hidden = false;
       rowEl.style.top = `${pos * ROW_HEIGHT}px`;
       rowEl.dataset.row = String(pos);
+      rowEl.setAttribute('aria-rowindex', String(pos + 2));
       const cells = rowEl.children as HTMLCollectionOf<HTMLElement>;
       cells[0].textContent = String(pos + 1);
       cells[0].style.width = numWidth;
