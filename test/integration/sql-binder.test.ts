@@ -99,6 +99,28 @@ test('each error kind has a message and points at the offending token', async ()
   });
 });
 
+test('several column errors in one SELECT are all reported, at their own positions', async () => {
+  await check('select nme, customer_id, credt, "bronze"."customers".idd\nfrom "bronze"."customers"\nwhere nam = \'x\' order by crdit', [customers], {
+    errors: [
+      ['binder', 'nme', 'Candidate bindings: "name"'],
+      ['binder', 'credt', 'Candidate bindings: "credit"'],
+      ['binder', '"bronze"."customers".idd', 'does not have a column named "idd"'],
+      ['binder', 'nam', 'Candidate bindings: "name"'],
+      ['binder', 'crdit', 'Candidate bindings: "credit"'],
+    ],
+  });
+  await check('select customer_id, name, sum(amount) from stg_orders join bronze.customers using (customer_id)', [orders, customers], {
+    errors: [
+      ['binder', 'customer_id', 'must appear in the GROUP BY clause'],
+      ['binder', 'name', 'must appear in the GROUP BY clause'],
+    ],
+  });
+  // a function error after a repair could be caused by the repair: not reported
+  await check('select length(nope), name + 1 from bronze.customers', [customers], {
+    errors: [['binder', 'nope', 'not found']],
+  });
+});
+
 test('errors in independent CTEs are all reported; CTEs that depend on a broken one are not', async () => {
   await check(
     `with a as (select nope from stg_orders),

@@ -3,6 +3,7 @@ import { DuckDBStructType, type DuckDBConnection } from '@duckdb/node-api';
 import { identifierOf, quoteIdent } from './lexer';
 import { CteDefinition, SqlOutline, outline } from './outline';
 import { SqlError, parseDuckDbError } from './errors';
+import { Edit, applyEdit, isColumnResolution, mapBack, repairFor } from './repair';
 import { ColumnInfo, StandIns, UpstreamRelation, nameParts } from './standins';
 
 export type { ColumnInfo, UpstreamRelation } from './standins';
@@ -41,11 +42,14 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
       return { columns: [], errors: [{ kind: 'catalog', message: `Could not set up the upstream relations for binding: ${reason}` }], warnings: [] };
     }
     const r = await bindNow(conn, compiledSql, upstream, warnings);
+    // in text order: DuckDB binds FROM and WHERE before the select list
+    r.errors.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity));
     return { ...r, warnings };
   });
 }
 
-type Prepared = { ok: true; columns: ColumnInfo[] } | { ok: false; error: SqlError; environmental: boolean };
+type Failure = { ok: false; error: SqlError; environmental: boolean };
+type Prepared = { ok: true; columns: ColumnInfo[] } | Failure;
 
 /** Errors that depend on files, network or extensions rather than on the SQL: binding cannot judge them. */
 const ENVIRONMENTAL = /^(IO|HTTP|Permission|Extension Autoloading|Missing Extension|Extension|Out of Memory|Interrupt) Error/;
@@ -64,6 +68,33 @@ async function prepare(conn: DuckDBConnection, sql: string): Promise<Prepared> {
     const message = e instanceof Error ? e.message : String(e);
     return { ok: false, error: parseDuckDbError(message, sql), environmental: ENVIRONMENTAL.test(message) };
   }
+}
+
+const MAX_ERRORS_PER_PART = 10;
+
+/**
+ * Prepares `query`, and after an error repairs it (see repair.ts) and prepares again to find the next error of the
+ * same part. Errors after the first are only kept when a repair cannot have caused them.
+ */
+async function collect(conn: DuckDBConnection, query: string, first?: Prepared): Promise<{ columns?: ColumnInfo[]; failures: Failure[] }> {
+  const r = first ?? (await prepare(conn, query));
+  if (r.ok) return { columns: r.columns, failures: [] };
+  const failures: Failure[] = [r];
+  const edits: Edit[] = [];
+  let q = query;
+  let error = r.error;
+  for (let k = 1; k < MAX_ERRORS_PER_PART; k++) {
+    const edit = repairFor(error, q);
+    if (!edit) break;
+    q = applyEdit(q, edit);
+    edits.push(edit);
+    const next = await prepare(conn, q);
+    if (next.ok || !isColumnResolution(next.error)) break;
+    error = next.error;
+    const mapped = { ...next.error, offset: next.error.offset === undefined ? undefined : mapBack(next.error.offset, edits) };
+    failures.push({ ok: false, error: mapped, environmental: false });
+  }
+  return { failures };
 }
 
 async function bindNow(
@@ -87,7 +118,7 @@ async function bindNow(
   for (const c of ctes) if (intersects(refsOf(o, c.bodyOpen, c.end), tainted)) tainted.add(c.name);
   const finalRefs = finalReferences(o, ctes);
   const finalTainted = intersects(finalRefs, tainted);
-  const report = (failure: { error: SqlError; environmental: boolean }, isTainted: boolean) => {
+  const report = (failure: Failure, isTainted: boolean) => {
     const e = failure.error;
     if (failure.environmental) {
       const at = e.offset === undefined ? '' : ` at ${JSON.stringify(text.slice(e.offset, e.offset + 60).split('\n')[0])}`;
@@ -107,7 +138,7 @@ async function bindNow(
     return { columns, errors, ctes: await allCteColumns(conn, text, ctes, tainted) };
   }
   if (ctes.length === 0) {
-    report(whole, finalTainted);
+    for (const f of (await collect(conn, text, whole)).failures) report(f, finalTainted);
     return { columns: [], errors };
   }
   // bind each CTE on its own, with the CTEs that failed before it blanked out, so later independent errors show too
@@ -119,21 +150,21 @@ async function bindNow(
       continue;
     }
     const q = withBlanks(text, ctes, failed).slice(0, c.end) + `\nSELECT * FROM ${quoteIdent(c.displayName)}`;
-    const r = await prepare(conn, q);
-    if (r.ok) cteColumns.push({ name: c.displayName, columns: tainted.has(c.name) ? [] : r.columns });
+    const r = await collect(conn, q);
+    if (r.columns) cteColumns.push({ name: c.displayName, columns: tainted.has(c.name) ? [] : r.columns });
     else {
       failed.add(c.name);
-      report(r, tainted.has(c.name));
+      for (const f of r.failures) report(f, tainted.has(c.name));
     }
   }
   let columns: ColumnInfo[] = [];
   let finalFailed = intersects(finalRefs, failed);
   if (!finalFailed) {
-    const r = await prepare(conn, withBlanks(text, ctes, failed));
-    if (r.ok) columns = finalTainted ? [] : r.columns;
+    const r = await collect(conn, withBlanks(text, ctes, failed));
+    if (r.columns) columns = finalTainted ? [] : r.columns;
     else {
       finalFailed = true;
-      report(r, finalTainted);
+      for (const f of r.failures) report(f, finalTainted);
     }
   }
   // every part bound alone but the whole did not: report the whole query's own error
