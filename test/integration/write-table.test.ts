@@ -282,3 +282,21 @@ test('merge that adds a partition spec and the unpartitioned delete spec in one 
   assert.equal(m['default-spec-id'], 1);
   assert.deepEqual(await readTable(id, 'id'), [['0', 'p0'], ['1', 'p1'], ['2', 'q'], ['3', 'p1']]);
 });
+
+test('an empty result creates a readable table with an empty snapshot', async () => {
+  const id = { namespace: ['gold'], name: 'empty' };
+  const r = await writeTable({ session, catalog, table: id, sql: 'SELECT 1::BIGINT AS a WHERE false', mode: 'create', partitionBy: 'a' });
+  assert.equal(r.rows, 0n);
+  assert.equal(r.files, 0);
+  assert.deepEqual(await readTable(id, 'a'), []);
+  assert.equal((await catalog.loadTable(id)).metadata.snapshots[0].summary['total-records'], '0');
+});
+
+test('overwrite that drops the partition column falls back to an unpartitioned spec', async () => {
+  const id = { namespace: ['gold'], name: 'drop_part_col' };
+  await writeTable({ session, catalog, table: id, sql: `SELECT i::BIGINT AS id, DATE '2024-01-01' + i::INTEGER AS d FROM range(3) r(i)`, mode: 'create', partitionBy: 'month(d)' });
+  await writeTable({ session, catalog, table: id, sql: 'SELECT 5::BIGINT AS id', mode: 'overwrite' });
+  const m = (await catalog.loadTable(id)).metadata;
+  assert.equal(m['partition-specs'].find((s) => s['spec-id'] === m['default-spec-id'])!.fields.length, 0);
+  assert.deepEqual(await readTable(id, 'id'), [['5']]);
+});

@@ -68,9 +68,9 @@ export async function produceSnapshot(io: ManifestIO, storage: Storage, pending:
     carried = [];
     for (const m of parentManifests) {
       const spec = base['partition-specs'].find((s) => s['spec-id'] === m['partition-spec-id']);
-      const schema = base.schemas.find((s) => s['schema-id'] === base['current-schema-id'])!;
+      const schema = schemaFor(base, spec);
       const live = (await io.readManifest(storage, m)).filter((e) => e.status !== 2);
-      if (!live.length || !spec) continue;
+      if (!live.length || !spec || !schema) continue;
       const entries: ManifestEntry[] = live.map((e) => ({
         status: 2, 'snapshot-id': pending.snapshotId,
         'sequence-number': e['sequence-number'], 'file-sequence-number': e['file-sequence-number'], 'data-file': e['data-file'],
@@ -107,6 +107,18 @@ export async function produceSnapshot(io: ManifestIO, storage: Storage, pending:
     'schema-id': pending.schemaId,
   };
   return { snapshot, attemptFiles };
+}
+
+/** A schema holding every source column of the spec: the current one if it does, else the newest that does. */
+function schemaFor(base: TableMetadata, spec: PartitionSpec | undefined) {
+  const has = (s: Schema) => (spec?.fields ?? []).every((f) => hasFieldId(s.fields, f['source-id']));
+  const current = base.schemas.find((s) => s['schema-id'] === base['current-schema-id']);
+  if (current && has(current)) return current;
+  return [...base.schemas].reverse().find(has);
+}
+
+function hasFieldId(fields: Schema['fields'], id: number): boolean {
+  return fields.some((f) => f.id === id || (typeof f.type === 'object' && f.type.type === 'struct' && hasFieldId(f.type.fields, id)));
 }
 
 function laterThan(now: bigint, parentMs: bigint | undefined): bigint {

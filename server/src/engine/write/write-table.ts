@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Catalog } from '../../catalog/catalog.js';
 import { CatalogError } from '../../catalog/catalog.js';
-import type { DataFile, PartitionSpec, Schema, StructType, TableIdentifier, TableMetadata, TableRequirement, TableUpdate } from '../../iceberg/spec.js';
+import type { DataFile, PartitionSpec, Schema, Snapshot, StructType, TableIdentifier, TableMetadata, TableRequirement, TableUpdate } from '../../iceberg/spec.js';
 import type { Storage } from '../../storage/storage.js';
 import { storageFor } from '../../storage/factory.js';
 import { s3OptionsFromProperties } from '../../storage/s3.js';
@@ -105,7 +105,7 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
     ? planPartitionSpec(parsePartitionBy(opts.partitionBy), schema, { specs, lastPartitionId })
     : creating
       ? { spec: { 'spec-id': 0, fields: [] } as PartitionSpec, isNew: true, lastPartitionId: 999 }
-      : { spec: specs.find((s) => s['spec-id'] === base['default-spec-id'])!, isNew: false, lastPartitionId };
+      : keptSpec(base, schema);
   const spec = specPlan.spec;
   // Equality deletes of a merge are global: they live in an unpartitioned spec.
   const addedSpecs: PartitionSpec[] = specPlan.isNew ? [spec] : [];
@@ -149,11 +149,11 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
       location, formatVersion: 2, schema, spec, deleteSpec: deleteSpec ?? spec, snapshotId, dataFiles: written.files, deleteFiles,
     });
     ownFiles.push(...manifests.map((m) => m['manifest-path']));
+    const replaces = (opts.mode === 'overwrite' && !creating) || deleteFiles.length > 0;
     pending = {
-      snapshotId, operation: opts.mode === 'append' || (creating && opts.mode !== 'overwrite') || deleteFiles.length === 0 && opts.mode === 'merge' ? 'append' : 'overwrite',
-      replaceAll: opts.mode === 'overwrite' && !creating, dataFiles: written.files, deleteFiles, manifests, schemaId: schema['schema-id'],
+      snapshotId, operation: replaces ? 'overwrite' : 'append', replaceAll: opts.mode === 'overwrite' && !creating,
+      dataFiles: written.files, deleteFiles, manifests, schemaId: schema['schema-id'],
     };
-    if (opts.mode === 'overwrite' && creating) pending.operation = 'append';
   } catch (e) {
     await Promise.all(ownFiles.map((u) => storage.delete(u).catch(() => undefined)));
     throw e;
@@ -217,6 +217,17 @@ async function loadIfExists(catalog: Catalog, table: TableIdentifier) {
   }
 }
 
+/** The table's default spec, unless the new schema dropped one of its source columns: then an unpartitioned spec. */
+function keptSpec(base: TableMetadata, schema: Schema): { spec: PartitionSpec; isNew: boolean; lastPartitionId: number } {
+  const specs = base['partition-specs'];
+  const current = specs.find((s) => s['spec-id'] === base['default-spec-id'])!;
+  const lastPartitionId = base['last-partition-id'];
+  if (current.fields.every((f) => schema.fields.some((c) => c.id === f['source-id']))) return { spec: current, isNew: false, lastPartitionId };
+  const unpartitioned = specs.find((s) => s.fields.length === 0);
+  if (unpartitioned) return { spec: unpartitioned, isNew: false, lastPartitionId };
+  return { spec: { 'spec-id': specs.reduce((m, s) => Math.max(m, s['spec-id'] + 1), 0), fields: [] }, isNew: true, lastPartitionId };
+}
+
 function currentSchemaOf(m: TableMetadata): Schema {
   const s = m.schemas.find((x) => x['schema-id'] === m['current-schema-id']);
   if (!s) throw new WriteError('io', `table metadata has no current schema ${m['current-schema-id']}`);
@@ -249,7 +260,7 @@ function newTableMetadata(staged: TableMetadata, schema: Schema, lastColumnId: n
   };
 }
 
-function createUpdates(staged: TableMetadata, schema: Schema, lastColumnId: number, spec: PartitionSpec, properties: Record<string, string> | undefined, snapshot: import('../../iceberg/spec.js').Snapshot): TableUpdate[] {
+function createUpdates(staged: TableMetadata, schema: Schema, lastColumnId: number, spec: PartitionSpec, properties: Record<string, string> | undefined, snapshot: Snapshot): TableUpdate[] {
   return [
     { action: 'assign-uuid', uuid: staged['table-uuid'] },
     { action: 'upgrade-format-version', 'format-version': 2 },
