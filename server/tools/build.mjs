@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { buildMedia } from '../../media/build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const watch = process.argv.includes('--watch');
@@ -30,5 +31,5 @@ const entries = [
 if (watch) {
   for (const e of entries) await (await esbuild.context({ ...common, ...e })).watch();
 } else {
-  await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+  await Promise.all([...entries.map((e) => esbuild.build({ ...common, ...e })), buildMedia({ production })]);
 }
