@@ -18,6 +18,8 @@ export type ScanPlanner = (args: {
   snapshot: Snapshot;
   storage: Storage;
   table: string;
+  /** Where the table actually lives (the folder holding metadata/). */
+  root: string;
   resolvePath(recorded: string): string;
 }) => Promise<ReadTask[]>;
 
@@ -80,7 +82,7 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   if (!planner) throw new IcebergError('unsupported', 'no scan planner is registered', { table });
   const resolvePath = (p: string) => resolveMovedPath(p, metadata.location, root);
   const io = storageFor(root, storageOptions);
-  const tasks = await planner({ metadata, snapshot, storage: io, table, resolvePath });
+  const tasks = await planner({ metadata, snapshot, storage: io, table, root, resolvePath });
 
   const files = new Map<string, LocalFile>();
   const allPaths = new Set<string>();
