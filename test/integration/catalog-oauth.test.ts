@@ -70,6 +70,8 @@ test('vended credentials come back in config and storage-credentials when asked 
     const loaded = await client.loadTable({ namespace: ['v'], name: 't' });
     assert.equal(loaded.config['s3.secret-access-key'], tableConfig['s3.secret-access-key']);
     assert.equal(loaded.storageCredentials?.[0].prefix, loaded.metadata.location);
+    const fresh = await client.loadCredentials({ namespace: ['v'], name: 't' });
+    assert.deepEqual(fresh, [{ prefix: loaded.metadata.location, config: tableConfig }]);
     const plain = await connectRestCatalog({ uri: server.uri, warehouse: 'floe', vendedCredentials: false });
     assert.equal((await plain.loadTable({ namespace: ['v'], name: 't' })).storageCredentials, undefined);
   } finally {

@@ -171,6 +171,15 @@ export class RestCatalog implements Catalog {
     return this.loadResult(body, id);
   }
 
+  /** Fresh vended storage credentials for a table (e.g. when the ones from loadTable expire). */
+  async loadCredentials(id: TableIdentifier): Promise<{ prefix: string; config: Record<string, string> }[]> {
+    const route = this.tableRoute('GET', id);
+    const body = await this.call({
+      ...route, path: `${route.path}/credentials`, endpoint: `${route.endpoint}/credentials`, action: 'load credentials of',
+    }) as { 'storage-credentials'?: { prefix: string; config: Record<string, string> }[] };
+    return body['storage-credentials'] ?? [];
+  }
+
   async createTable(namespace: string[], request: CreateTableRequest): Promise<LoadTableResult> {
     const body: Record<string, unknown> = { name: request.name, schema: schemaToJson(request.schema), 'stage-create': request.stageCreate === true };
     if (request.location) body.location = request.location;

@@ -23,6 +23,7 @@ export const ROUTES = {
   commitTable: both('POST', TABLE),
   dropTable: both('DELETE', TABLE),
   reportMetrics: both('POST', `${TABLE}/metrics`),
+  loadCredentials: both('GET', `${TABLE}/credentials`),
   registerTable: both('POST', `${NS}/register`),
   renameTable: both('POST', '/tables/rename'),
   commitTransaction: both('POST', '/transactions/commit'),

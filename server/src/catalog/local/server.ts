@@ -264,6 +264,11 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
       return { status: 204 };
     },
     reportMetrics: async () => ({ status: 204 }),
+    loadCredentials: async (req) => {
+      const { metadata } = await tables.load(tableId(req));
+      const credentials = Object.keys(c.tableConfig).length > 0 ? [{ prefix: metadata.location, config: { ...c.tableConfig } }] : [];
+      return { status: 200, body: { 'storage-credentials': credentials } };
+    },
     registerTable: async (req) => {
       const body = obj(req.body, 'register table request');
       if (typeof body.name !== 'string' || typeof body['metadata-location'] !== 'string') {
