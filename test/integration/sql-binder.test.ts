@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { DuckDBInstance, DuckDBConnection } from '@duckdb/node-api';
 import { bindModel, UpstreamRelation } from '../../server/src/sql/binder';
 import { createBindConnection } from '../../server/src/sql/connection';
+import { MAX_ENVIRONMENTS } from '../../server/src/sql/standins';
 
 let instance: DuckDBInstance;
 let conn: DuckDBConnection;
@@ -155,6 +156,16 @@ test('a bind never sees the stand-ins of an earlier bind, and follows schema cha
   // internal catalogs never leak into suggestions
   const r = await bindModel(conn, 'select * from stg_orders', [customers]);
   assert.ok(!/floe_bind/.test(r.errors[0].message), r.errors[0].message);
+});
+
+test('more distinct upstream sets than the stand-in cache holds: old ones are dropped, binds stay right', async () => {
+  for (let k = 0; k < MAX_ENVIRONMENTS + 8; k++) {
+    const up: UpstreamRelation = { name: `"silver"."m${k}"`, columns: [{ name: `c${k}`, type: 'INTEGER' }] };
+    await check(`select * from "silver"."m${k}"`, [up], { columns: `c${k} INTEGER` });
+  }
+  // the first set was evicted and is created again on demand
+  await check('select * from "silver"."m0"', [{ name: '"silver"."m0"', columns: [{ name: 'c0', type: 'INTEGER' }] }], { columns: 'c0 INTEGER' });
+  await check('select * from "silver"."m1"', [{ name: '"silver"."m0"', columns: [] }], { errors: [['catalog', '"silver"."m1"', 'does not exist']] });
 });
 
 test('three-part names bind too and are dropped when no longer upstream', async () => {

@@ -19,7 +19,7 @@ export interface UpstreamRelation {
 /** Column name given to stand-ins whose schema is unknown (DuckDB tables need one column). */
 export const UNKNOWN_COLUMN = '__floe_unknown_schema';
 
-const MAX_ENVIRONMENTS = 32;
+export const MAX_ENVIRONMENTS = 32;
 
 interface Environment {
   catalog: string;
@@ -58,10 +58,10 @@ export class StandIns {
     const key = JSON.stringify(local.map((p) => [p.parts.map((s) => s.toLowerCase()), p.columns]).sort());
     let env = this.envs.get(key);
     if (!env) {
-      env = { catalog: `floe_bind_${++this.counter}`, lastUsed: 0 };
+      env = { catalog: `floe_bind_${++this.counter}`, lastUsed: ++this.clock };
       await this.create(env.catalog, local, warnings);
       this.envs.set(key, env);
-      await this.evict();
+      await this.evict(env.catalog);
     }
     env.lastUsed = ++this.clock;
     if (this.current !== env.catalog) {
@@ -106,14 +106,20 @@ export class StandIns {
     }
   }
 
-  private async evict() {
+  /** Detaches the least recently used environment beyond the limit (never `keep`, the one about to be used). */
+  private async evict(keep: string) {
     if (this.envs.size <= MAX_ENVIRONMENTS) return;
     let oldestKey: string | undefined;
     let oldest = Infinity;
-    for (const [k, e] of this.envs) if (e.lastUsed < oldest && e.catalog !== this.current) [oldest, oldestKey] = [e.lastUsed, k];
+    for (const [k, e] of this.envs) if (e.lastUsed < oldest && e.catalog !== keep) [oldest, oldestKey] = [e.lastUsed, k];
     if (oldestKey === undefined) return;
     const e = this.envs.get(oldestKey)!;
     this.envs.delete(oldestKey);
+    if (this.current === e.catalog) {
+      // DuckDB refuses to detach the default catalog: switch first
+      await this.conn.run(`USE ${quoteIdent(keep)}`);
+      this.current = keep;
+    }
     await this.conn.run(`DETACH ${quoteIdent(e.catalog)}`);
   }
 
