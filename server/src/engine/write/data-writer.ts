@@ -9,7 +9,7 @@ import type { DataFile, StructType } from '../../iceberg/spec.js';
 import type { Storage } from '../../storage/storage.js';
 import { isS3Uri } from '../../storage/factory.js';
 import { localPathOf } from '../../storage/local.js';
-import { duckTypeSql, quoteIdent, quoteString } from './duckdb-to-iceberg.js';
+import { duckTypeSql, quoteIdent, quoteString, subquery } from './duckdb-to-iceberg.js';
 import { fieldIdsOption } from './field-ids.js';
 import { dataFileFromStats, type CopyStatsRow } from './file-stats.js';
 import type { PartitionColumn } from './partition-by.js';
@@ -83,7 +83,7 @@ export async function writeDataFiles(input: WriteDataFilesInput): Promise<Writte
 async function runCopy(input: WriteDataFilesInput, target: string, prefix: string): Promise<CopyStatsRow[]> {
   const select = input.fileSchema.fields
     .map((f) => `CAST(${quoteIdent(f.name)} AS ${duckTypeSql(f.type)}) AS ${quoteIdent(f.name)}`);
-  const casted = `SELECT ${select.join(', ')} FROM (${input.sql}) AS "__floe_query"`;
+  const casted = `SELECT ${select.join(', ')} FROM ${subquery(input.sql)} AS "__floe_query"`;
   const parts = input.partitionColumns;
   const direct = parts.length > 0 && parts.every((p) => p.direct);
   const query = parts.length && !direct

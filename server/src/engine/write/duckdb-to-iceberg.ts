@@ -87,3 +87,8 @@ export function quoteIdent(name: string): string {
 export function quoteString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
+
+/** A query as a parenthesised subquery: trailing semicolons dropped, newlines so a final `-- comment` cannot eat the parenthesis. */
+export function subquery(sql: string): string {
+  return `(\n${sql.replace(/;(?=(?:\s|--[^\n]*)*$)/g, '')}\n)`;
+}

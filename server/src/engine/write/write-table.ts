@@ -8,9 +8,9 @@ import { CatalogError } from '../../catalog/catalog.js';
 import type { DataFile, PartitionSpec, Schema, Snapshot, StructType, TableIdentifier, TableMetadata, TableRequirement, TableUpdate } from '../../iceberg/spec.js';
 import type { Storage } from '../../storage/storage.js';
 import { storageFor } from '../../storage/factory.js';
-import { s3OptionsFromProperties } from '../../storage/s3.js';
+import { s3OptionsFromEnv, s3OptionsFromProperties } from '../../storage/s3.js';
 import type { DuckSession } from '../session.js';
-import { quoteIdent } from './duckdb-to-iceberg.js';
+import { quoteIdent, subquery } from './duckdb-to-iceberg.js';
 import { writeDataFiles } from './data-writer.js';
 import { commitWithRetry, tableName } from './commit-loop.js';
 import type { ManifestIO } from './manifest-io.js';
@@ -62,7 +62,8 @@ export interface WriteTableResult {
   ms: number;
 }
 
-export const defaultStorageFactory: StorageFactory = (location, config) => storageFor(location, { s3: s3OptionsFromProperties(config) });
+/** Storage from the catalog's table config (vended credentials) over the AWS environment variables. */
+export const defaultStorageFactory: StorageFactory = (location, config) => storageFor(location, { s3: s3OptionsFromProperties(config, s3OptionsFromEnv()) });
 
 /** Writes the query's result to the table and commits one snapshot. */
 export async function writeTable(opts: WriteTableOptions): Promise<WriteTableResult> {
@@ -139,7 +140,7 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
       const keyFields = keys.map((k) => ws.fileSchema.fields.find((f) => f.name === k)!);
       const keySchema: StructType = { type: 'struct', fields: keyFields };
       const deletes = await writeDataFiles({
-        session: opts.session, sql: `SELECT ${keys.map(quoteIdent).join(', ')} FROM (${opts.sql}) AS "__floe_merge"`,
+        session: opts.session, sql: `SELECT ${keys.map(quoteIdent).join(', ')} FROM ${subquery(opts.sql)} AS "__floe_merge"`,
         fileSchema: keySchema, partitionColumns: [], dataLocation, storage, compression, signal: opts.signal,
       });
       ownFiles.push(...deletes.uris);
