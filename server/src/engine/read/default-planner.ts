@@ -1,48 +1,28 @@
-// The scan planner `floe query` and previews use when none is passed: reads the snapshot's manifest list and
-// manifests, keeps live files, and pairs each data file with the delete files that apply to it (spec "Scan Planning").
-// A stopgap until iceberg/scan.ts (with pruning) is wired in here; it follows the same pairing rules.
-import { readManifestList } from '../../iceberg/manifest-list';
-import { readManifest } from '../../iceberg/manifest';
+// The scan planner `floe query` and previews use when none is passed: Iceberg's planScan (manifests read
+// concurrently, live files only, deletes paired by sequence number and partition, moved paths re-rooted).
+import { planScan } from '../../iceberg/scan';
 import { IcebergError } from '../../iceberg/errors';
-import type { DataFile } from '../../iceberg/spec';
-import { stringifyJson } from '../../util/json';
 import { setDefaultScanPlanner, type ScanPlanner } from './register-table';
-import type { ReadTask } from './relation-sql';
 
-interface Live { file: DataFile; seq: bigint; specId: number; partitionKey: string }
-
-export const manifestScanPlanner: ScanPlanner = async ({ metadata, snapshot, storage, table, resolvePath }) => {
-  const listPath = resolvePath(snapshot['manifest-list']);
-  const { manifests } = readManifestList(await storage.read(listPath), listPath);
-  const data: Live[] = [];
-  const positionDeletes: Live[] = [];
-  const equalityDeletes: Live[] = [];
-  await Promise.all(manifests.map(async (manifest) => {
-    const path = resolvePath(manifest['manifest-path']);
-    const { entries } = readManifest(await storage.read(path), { file: path, manifest });
-    for (const entry of entries) {
-      if (entry.status === 2) continue;
-      const file = entry['data-file'];
-      if (file['file-format'] !== 'PARQUET') {
-        throw new IcebergError('unsupported', `${file['file-format']} data files are not supported (only Parquet): ${file['file-path']}`, { table });
-      }
-      const live: Live = { file, seq: entry['sequence-number'] ?? 0n, specId: manifest['partition-spec-id'], partitionKey: stringifyJson(file.partition) };
-      if (file.content === 0) data.push(live);
-      else if (file.content === 1) positionDeletes.push(live);
-      else equalityDeletes.push(live);
+export const icebergScanPlanner: ScanPlanner = async ({ metadata, snapshot, storage, table, root }) => {
+  const plan = await planScan(metadata, { snapshotId: snapshot['snapshot-id'], tableLocation: root }, {
+    read: (path) => storage.read(path),
+    // A recorded path in another scheme (or relative) is not where this table lives: never probe it.
+    exists: async (path) => schemeOf(path) === schemeOf(root) && storage.exists(path),
+  });
+  for (const task of plan.tasks) {
+    if (task.file['file-format'] !== 'PARQUET') {
+      throw new IcebergError('unsupported', `${task.file['file-format']} data files are not supported (only Parquet): ${task.file['file-path']}`, { table });
     }
-  }));
-  const unpartitioned = new Set(metadata['partition-specs'].filter((s) => s.fields.length === 0).map((s) => s['spec-id']));
-  const samePartition = (a: Live, b: Live) => a.specId === b.specId && a.partitionKey === b.partitionKey;
-  return data.map((d): ReadTask => ({
-    file: d.file,
-    positionDeletes: positionDeletes
-      .filter((p) => p.seq >= d.seq && (p.file['referenced-data-file'] === undefined || p.file['referenced-data-file'] === d.file['file-path']) && samePartition(p, d))
-      .map((p) => p.file),
-    equalityDeletes: equalityDeletes
-      .filter((e) => e.seq > d.seq && (unpartitioned.has(e.specId) || samePartition(e, d)))
-      .map((e) => e.file),
-  }));
+  }
+  return plan.tasks;
 };
 
-setDefaultScanPlanner(manifestScanPlanner);
+/** 's3', 'file' (absolute paths and file: URIs), or 'relative'. */
+function schemeOf(path: string): string {
+  const m = /^([a-z][a-z0-9+.-]*):/i.exec(path);
+  if (m && m[1].length > 1) return m[1].toLowerCase().replace(/^s3[an]$/, 's3');
+  return path.startsWith('/') ? 'file' : 'relative';
+}
+
+setDefaultScanPlanner(icebergScanPlanner);
