@@ -211,6 +211,30 @@ test('names that would escape the warehouse are rejected with 400 and write noth
   assert.equal(readdirSync(outside).length, before);
 });
 
+test('tables may only be placed in the catalog\'s own folders; a foreign table is never purged from disk', async () => {
+  await catalog.createNamespace(['where']);
+  const outside = path.join(path.dirname(server.warehouse), `not-the-warehouse-${process.pid}`);
+  await expectError(catalog.createTable(['where'], { name: 'x', schema, location: outside }), 'forbidden', outside);
+  const inside = await catalog.createTable(['where'], { name: 'y', schema, location: path.join(server.warehouse, 'custom', 'y') });
+  assert.equal(inside.metadata.location, path.join(server.warehouse, 'custom', 'y'));
+  const id = { namespace: ['where'], name: 'y' };
+  await expectError(catalog.commitTable(id, [], [{ action: 'set-location', location: '/etc/floe' }]), 'forbidden', '/etc/floe');
+  assert.equal(existsSync('/etc/floe'), false);
+
+  // A table registered from a folder the catalog does not own: purge unregisters it but deletes nothing there.
+  const foreign = await startTestCatalog();
+  try {
+    const other = await connectRestCatalog({ uri: foreign.uri });
+    await other.createNamespace(['f']);
+    const t = await other.createTable(['f'], { name: 't', schema });
+    await catalog.registerTable({ namespace: ['where'], name: 'borrowed' }, t.metadataLocation!);
+    await catalog.dropTable({ namespace: ['where'], name: 'borrowed' }, true);
+    assert.ok(existsSync(t.metadataLocation!), 'files outside the catalog survive a purge');
+  } finally {
+    await foreign.close();
+  }
+});
+
 test('raw HTTP: unimplemented routes answer 501 and oversized bodies 413, in the spec error shape', async () => {
   const views = await fetch(`${server.uri}/v1/floe/namespaces/safe/views`);
   assert.equal(views.status, 501);

@@ -31,6 +31,8 @@ export interface LocalCatalogOptions {
   tokenTtlSeconds?: number;
   /** Where new tables go when neither request nor namespace names a location (e.g. `s3://iceberg-gold`); default the warehouse. */
   baseLocation?: string;
+  /** Further local folders (or s3:// prefixes) where tables may be placed besides the warehouse and base location. */
+  allowedLocations?: string[];
   /** Returned as LoadTableResult.config, and as storage-credentials when a client asks for vended credentials (e.g. s3.endpoint, s3.access-key-id). The server also writes S3 metadata with it. */
   tableConfig?: Record<string, string>;
   /** Request body limit in bytes; default 16 MiB (413 beyond). */
@@ -66,7 +68,7 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
   const store = new WarehouseStore(opts.warehouse);
   const tableConfig = opts.tableConfig ?? {};
   const s3 = s3OptionsFromProperties(tableConfig);
-  const tables = new TableService({ store, baseLocation: opts.baseLocation, storageFor: (uri) => storageFor(uri, { s3 }) });
+  const tables = new TableService({ store, baseLocation: opts.baseLocation, allowedLocations: opts.allowedLocations, storageFor: (uri) => storageFor(uri, { s3 }) });
   const issuer = opts.clientId && opts.clientSecret ? new TokenIssuer(opts.clientId, opts.clientSecret, opts.tokenTtlSeconds) : undefined;
   const openIssuer = new TokenIssuer(undefined, undefined, opts.tokenTtlSeconds);
   const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
@@ -120,7 +122,8 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
         reply = { status: err.status, body: err.body() };
       }
     }
-    opts.log?.(`${method} ${url.pathname} -> ${reply.status}${oauth ? ` ${oauth.error}` : ''}`);
+    const detail = oauth ? ` ${oauth.error}` : reply.status >= 500 ? ` ${(reply.body as { error?: { message?: string } })?.error?.message ?? ''}` : '';
+    opts.log?.(`${method} ${url.pathname} -> ${reply.status}${detail}`);
     const text = reply.body === undefined || method === 'HEAD' ? '' : stringifyJson(reply.body);
     res.writeHead(reply.status, text ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } : {});
     res.end(text);

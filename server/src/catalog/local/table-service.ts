@@ -31,6 +31,8 @@ export interface TableServiceOptions {
   store: WarehouseStore;
   /** Where new tables go when neither the request nor the namespace names a location; defaults to the warehouse folder. */
   baseLocation?: string;
+  /** Further folders or s3:// prefixes where tables may live; the base location and the warehouse always may. */
+  allowedLocations?: string[];
   /** The Storage for a metadata or data URI. */
   storageFor: (uri: string) => Storage;
   now?: () => bigint;
@@ -42,11 +44,13 @@ export class TableService {
   private readonly store: WarehouseStore;
   private readonly base: string;
   private readonly now: () => bigint;
+  private readonly roots: string[];
 
   constructor(private readonly opts: TableServiceOptions) {
     this.store = opts.store;
     this.base = (opts.baseLocation ?? path.resolve(opts.store.warehouse)).replace(/\/+$/, '');
     this.now = opts.now ?? (() => BigInt(Date.now()));
+    this.roots = [this.base, opts.store.warehouse, ...(opts.allowedLocations ?? [])].map((r) => (isS3Uri(r) ? r.replace(/\/+$/, '') : localPathOf(r)));
   }
 
   /** `<namespace location>/<table>` when the namespace has a `location` property, else `<base>/<ns...>/<table>`. */
@@ -186,6 +190,7 @@ export class TableService {
 
   /** Writes `<location>/metadata/<version+1>-<uuid>.metadata.json`, never over an existing file. */
   private async writeMetadata(metadata: TableMetadata, previous: string | undefined): Promise<string> {
+    this.checkWritable(metadata.location);
     const version = previous ? Number(METADATA_FILE.exec(previous)?.[1] ?? -1) + 1 : 0;
     const file = `${metadata.location}/metadata/${String(version).padStart(5, '0')}-${randomUUID()}.metadata.json`;
     await this.storage(file).write(file, new TextEncoder().encode(serializeTableMetadata(metadata)), { ifAbsent: true });
@@ -194,7 +199,7 @@ export class TableService {
 
   private async purge(table: LoadedTable & { metadataLocation: string }): Promise<void> {
     const location = table.metadata.location.replace(/\/+$/, '');
-    if (this.owns(location)) {
+    if (this.insideRoots(location)) {
       if (isS3Uri(location)) {
         const storage = this.storage(location);
         for (const obj of await storage.list(`${location}/`)) await storage.delete(obj.uri);
@@ -203,15 +208,24 @@ export class TableService {
       }
       return;
     }
-    // A table registered from elsewhere: delete only the files its metadata names, never a whole foreign folder.
+    if (!isS3Uri(location)) return; // a local folder outside the catalog's locations is never deleted
+    // A table registered from elsewhere: delete only the files its metadata names under its own location.
     const files = [table.metadataLocation, ...table.metadata['metadata-log'].map((e) => e['metadata-file']), ...table.metadata.snapshots.map((s) => s['manifest-list'])];
-    for (const f of files) await this.storage(f).delete(f).catch(() => undefined);
+    for (const f of files.filter((f) => f.startsWith(`${location}/`))) await this.storage(f).delete(f).catch(() => undefined);
   }
 
-  /** True when a location lies strictly inside the catalog's base location (or the warehouse). */
-  private owns(location: string): boolean {
-    const roots = [this.base, path.resolve(this.store.warehouse)];
-    return roots.some((root) => location.startsWith(`${root}/`) && location.length > root.length + 1);
+  /** True when a location lies strictly inside the base location, the warehouse or an allowed location. */
+  private insideRoots(location: string): boolean {
+    if (isS3Uri(location)) return this.roots.some((root) => location.startsWith(`${root}/`));
+    if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !location.startsWith('file:')) return false;
+    const local = localPathOf(location);
+    return this.roots.some((root) => local.startsWith(`${root}${path.sep}`));
+  }
+
+  /** The catalog writes metadata only to S3 or inside its own folders, never to an arbitrary local path (403 like Polaris). */
+  private checkWritable(location: string): void {
+    if (isS3Uri(location) || this.insideRoots(location)) return;
+    throw new RestError(403, 'ForbiddenException', `Invalid location '${location}': tables of this catalog must live under ${this.roots.join(' or ')} (or on S3)`);
   }
 
   private storage(uri: string): Storage {
