@@ -175,12 +175,15 @@ async function bindNow(
   return { columns, errors, ctes: cteColumns };
 }
 
-/** Columns of every CTE in one prepare: a table alias used as a value is a STRUCT of the row, typed per column. */
+/**
+ * Columns of every CTE in one prepare: a table alias used as a value is a STRUCT of the row, typed per column, and
+ * UNION ALL BY NAME puts each CTE's struct in its own output column (scalar subqueries or joins here cost 100× more).
+ */
 async function allCteColumns(conn: DuckDBConnection, sql: string, ctes: CteDefinition[], tainted: Set<string>) {
   const row = quoteIdent('__floe_row');
-  const probe = ctes.map((c, i) => `(SELECT ${row} FROM ${quoteIdent(c.displayName)} AS ${row}) AS "c${i}"`).join(', ');
+  const probe = ctes.map((c, i) => `SELECT ${row} AS "c${i}" FROM ${quoteIdent(c.displayName)} AS ${row}`).join('\nUNION ALL BY NAME ');
   try {
-    const p = await conn.prepare(`${sql.slice(0, ctes[ctes.length - 1].end)}\nSELECT ${probe}`);
+    const p = await conn.prepare(`${sql.slice(0, ctes[ctes.length - 1].end)}\n${probe}`);
     try {
       return ctes.map((c, i) => {
         const t = p.columnType(i);

@@ -73,20 +73,31 @@ export class StandIns {
 
   private async create(catalog: string, rels: { parts: string[]; columns: ColumnInfo[] }[], warnings: string[]) {
     const c = quoteIdent(catalog);
-    await this.conn.run(`ATTACH ':memory:' AS ${c}`);
-    const schemas = new Set(rels.filter((r) => r.parts.length === 2).map((r) => r.parts[0].toLowerCase()));
-    for (const r of rels) {
-      if (r.parts.length === 2 && schemas.delete(r.parts[0].toLowerCase())) {
-        await this.conn.run(`CREATE SCHEMA IF NOT EXISTS ${c}.${quoteIdent(r.parts[0])}`);
-      }
-      const table = r.parts.length === 2 ? `${c}.${quoteIdent(r.parts[0])}.${quoteIdent(r.parts[1])}` : `${c}.main.${quoteIdent(r.parts[0])}`;
-      await this.createTable(table, r.columns, r.parts.join('.'), warnings);
+    const schemas = [...new Set(rels.filter((r) => r.parts.length === 2).map((r) => r.parts[0]))];
+    const tables = rels.map((r) => ({
+      name: r.parts.length === 2 ? `${c}.${quoteIdent(r.parts[0])}.${quoteIdent(r.parts[1])}` : `${c}.main.${quoteIdent(r.parts[0])}`,
+      columns: r.columns,
+      label: r.parts.join('.'),
+    }));
+    // one round trip for the common case; statement by statement only to find a bad column type
+    const batch = [
+      `ATTACH ':memory:' AS ${c}`,
+      ...schemas.map((sch) => `CREATE SCHEMA IF NOT EXISTS ${c}.${quoteIdent(sch)}`),
+      ...tables.map((t) => tableDdl(t.name, t.columns)),
+    ];
+    try {
+      await this.conn.run(batch.join(';\n'));
+      return;
+    } catch {
+      await this.conn.run(`DETACH DATABASE IF EXISTS ${c}`);
     }
+    await this.conn.run(`ATTACH ':memory:' AS ${c}`);
+    for (const sch of schemas) await this.conn.run(`CREATE SCHEMA IF NOT EXISTS ${c}.${quoteIdent(sch)}`);
+    for (const t of tables) await this.createTable(t.name, t.columns, t.label, warnings);
   }
 
   private async createTable(table: string, columns: ColumnInfo[], label: string, warnings: string[]) {
-    const ddl = (cols: ColumnInfo[]) =>
-      `CREATE OR REPLACE TABLE ${table} (${cols.map((col) => `${quoteIdent(col.name)} ${col.type}`).join(', ')})`;
+    const ddl = (cols: ColumnInfo[]) => tableDdl(table, cols);
     try {
       await this.conn.run(ddl(columns));
     } catch {
@@ -150,6 +161,10 @@ export class StandIns {
       this.global.set(k, w.sig);
     }
   }
+}
+
+function tableDdl(table: string, columns: ColumnInfo[]): string {
+  return `CREATE OR REPLACE TABLE ${table} (${columns.map((col) => `${quoteIdent(col.name)} ${col.type}`).join(', ')})`;
 }
 
 /** Parts of a relation name as written in SQL: `"bronze".customers` → ['bronze', 'customers']. */
