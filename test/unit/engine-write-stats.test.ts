@@ -80,6 +80,8 @@ test('a stats row becomes a DataFile keyed by field id; no bounds inside lists a
       { id: 1, name: 'a', required: false, type: 'int' },
       { id: 2, name: 'l', required: false, type: { type: 'list', 'element-id': 3, element: 'long', 'element-required': false } },
       { id: 4, name: 'st', required: false, type: { type: 'struct', fields: [{ id: 5, name: 'x', required: false, type: 'string' }] } },
+      { id: 6, name: 'd', required: false, type: 'double' },
+      { id: 7, name: 'e', required: false, type: 'double' },
     ],
   };
   const stat = (min: string, max: string, nulls: string, values: string, size: string) => [
@@ -92,13 +94,16 @@ test('a stats row becomes a DataFile keyed by field id; no bounds inside lists a
       { key: '"a"', value: stat('1', '7', '1', '2', '34') },
       { key: '"l"."element"', value: stat('1', '2', '1', '3', '51') },
       { key: '"st"."x"', value: stat('a', 'b', '0', '2', '36') },
+      { key: '"d"', value: [...stat('1.5', '2.5', '0', '2', '20'), { key: 'has_nan', value: 'false' }] },
+      { key: '"e"', value: [...stat('1.5', '2.5', '0', '2', '20'), { key: 'has_nan', value: 'true' }] },
     ],
   }, schema, 'file:///t/data/x.parquet', {});
   assert.equal(file['record-count'], 2n);
   assert.equal(file['file-size-in-bytes'], 2313n);
-  assert.deepEqual([...file['value-counts']!], [[1, 2n], [3, 3n], [5, 2n]]);
-  assert.deepEqual([...file['null-value-counts']!], [[1, 1n], [3, 1n], [5, 0n]]);
-  assert.deepEqual([...file['column-sizes']!], [[1, 34n], [3, 51n], [5, 36n]]);
-  assert.deepEqual([...file['lower-bounds']!].map(([k, v]) => [k, hex(v)]), [[1, '01000000'], [5, '61']]);
-  assert.deepEqual([...file['upper-bounds']!].map(([k, v]) => [k, hex(v)]), [[1, '07000000'], [5, '62']]);
+  assert.deepEqual([...file['value-counts']!], [[1, 2n], [3, 3n], [5, 2n], [6, 2n], [7, 2n]]);
+  assert.deepEqual([...file['null-value-counts']!], [[1, 1n], [3, 1n], [5, 0n], [6, 0n], [7, 0n]]);
+  assert.deepEqual([...file['nan-value-counts']!], [[6, 0n]]);
+  assert.deepEqual([...file['column-sizes']!], [[1, 34n], [3, 51n], [5, 36n], [6, 20n], [7, 20n]]);
+  assert.deepEqual([...file['lower-bounds']!].map(([k, v]) => [k, hex(v)]), [[1, '01000000'], [5, '61'], [6, '000000000000f83f'], [7, '000000000000f83f']]);
+  assert.deepEqual([...file['upper-bounds']!].map(([k, v]) => [k, hex(v)]), [[1, '07000000'], [5, '62'], [6, '0000000000000440'], [7, '0000000000000440']]);
 });

@@ -44,6 +44,7 @@ export function dataFileFromStats(row: CopyStatsRow, fileSchema: StructType, fil
   const columnSizes = new Map<number, bigint>();
   const valueCounts = new Map<number, bigint>();
   const nullCounts = new Map<number, bigint>();
+  const nanCounts = new Map<number, bigint>();
   const lower = new Map<number, Uint8Array>();
   const upper = new Map<number, Uint8Array>();
   for (const entry of row.column_statistics ?? []) {
@@ -58,6 +59,8 @@ export function dataFileFromStats(row: CopyStatsRow, fileSchema: StructType, fil
     if (size !== undefined) columnSizes.set(leaf.id, size);
     if (values !== undefined) valueCounts.set(leaf.id, values);
     if (nulls !== undefined) nullCounts.set(leaf.id, nulls);
+    // DuckDB reports only whether NaNs occur; "none" is an exact count of zero.
+    if (stats.get('has_nan') === 'false') nanCounts.set(leaf.id, 0n);
     if (leaf.repeated) continue;
     const min = boundOf(leaf.type, stats.get('min'), 'lower');
     const max = boundOf(leaf.type, stats.get('max'), 'upper');
@@ -74,6 +77,7 @@ export function dataFileFromStats(row: CopyStatsRow, fileSchema: StructType, fil
     'column-sizes': columnSizes,
     'value-counts': valueCounts,
     'null-value-counts': nullCounts,
+    ...(nanCounts.size ? { 'nan-value-counts': nanCounts } : {}),
     'lower-bounds': lower,
     'upper-bounds': upper,
   };
