@@ -32,6 +32,17 @@ test('client credentials get a token; a bad secret or no token is 401 unauthoriz
     await assert.rejects(connectRestCatalog({ uri: server.uri, warehouse: 'floe' }), (e: unknown) => e instanceof CatalogError && e.kind === 'unauthorized' && e.message.includes(server.uri));
     await assert.rejects(connectRestCatalog({ uri: server.uri, warehouse: 'floe', token: 'forged' }), (e: unknown) => e instanceof CatalogError && e.kind === 'unauthorized');
 
+    // Token exchange (how Iceberg's Java client refreshes): a valid token buys a new one, a forged one does not.
+    const exchange = (subject: string) => fetch(`${server.uri}/v1/oauth/tokens`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subject, subject_token_type: 'urn:ietf:params:oauth:token-type:access_token' }),
+    });
+    const issued = (await (await fetch(`${server.uri}/v1/oauth/tokens`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }) })).json()) as { access_token: string };
+    const exchanged = await exchange(issued.access_token);
+    assert.equal(exchanged.status, 200);
+    assert.notEqual(((await exchanged.json()) as { access_token: string }).access_token, issued.access_token);
+    assert.equal((await exchange('forged')).status, 401);
+
     const raw = await fetch(`${server.uri}/v1/floe/namespaces`);
     assert.equal(raw.status, 401);
     assert.equal(((await raw.json()) as { error: { type: string } }).error.type, 'NotAuthorizedException');

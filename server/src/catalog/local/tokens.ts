@@ -11,6 +11,8 @@ export class OAuthError extends Error {
   body() { return { error: this.error, error_description: this.description }; }
 }
 
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
 export class TokenIssuer {
   private readonly tokens = new Map<string, number>();
 
@@ -20,6 +22,11 @@ export class TokenIssuer {
   /** Exchanges a client-credentials form (credentials in the form or in Basic auth) for a bearer token. */
   issue(form: URLSearchParams, authorization: string | undefined): TokenGrant {
     const grant = form.get('grant_type');
+    // Iceberg's Java client refreshes by exchanging its current token for a new one.
+    if (grant === TOKEN_EXCHANGE) {
+      if (!this.verify(`Bearer ${form.get('subject_token') ?? ''}`)) throw new OAuthError(401, 'invalid_grant', 'The subject token is invalid or expired');
+      return this.grant(form.get('scope'));
+    }
     if (grant !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', `Unsupported grant_type: ${grant ?? '(missing)'}`);
     let id = form.get('client_id') ?? undefined;
     let secret = form.get('client_secret') ?? undefined;
@@ -32,12 +39,16 @@ export class TokenIssuer {
     if (!open && (!id || !secret || !same(id, this.clientId!) || !same(secret, this.clientSecret!))) {
       throw new OAuthError(401, 'invalid_client', 'The client is not authorized');
     }
+    return this.grant(form.get('scope'));
+  }
+
+  private grant(scope: string | null): TokenGrant {
     this.sweep();
     const token = randomBytes(24).toString('base64url');
     this.tokens.set(token, Date.now() + this.ttlSeconds * 1000);
     return {
       access_token: token, token_type: 'bearer', expires_in: this.ttlSeconds,
-      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', scope: form.get('scope') ?? 'PRINCIPAL_ROLE:ALL',
+      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', scope: scope ?? 'PRINCIPAL_ROLE:ALL',
     };
   }
 
