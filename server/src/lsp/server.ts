@@ -21,6 +21,7 @@ import { StatusNotification, CompiledSqlRequest, type StatusParams } from '../pr
 import { lineIndexOf, pathToUri, toCompletionItem, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
+import { registerExplorerHandlers } from './explorer';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -293,6 +294,8 @@ export function startServer(connection: Connection): void {
     }
     return { sql: compiled.sql };
   }));
+
+  registerExplorerHandlers(connection, workspace, log);
 
   documents.listen(connection);
   connection.listen();

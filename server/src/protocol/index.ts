@@ -2,3 +2,4 @@
 export * from './status';
 export * from './compiledSql';
 export * from './results';
+export * from './explorer';

@@ -1,0 +1,89 @@
+// The explorer's connections: profiles.yml targets with a catalog_uri, `floe.catalogs` entries, and the local
+// lakehouse of each project (always present). Pure: no network, no disk beyond the project model.
+import path from 'node:path';
+import type { DbtProject } from '../project/project';
+import { resolveTarget } from '../project/profiles';
+import type { CatalogSettingEntry, ConnectionInfo, ExplorerNode } from '../protocol/explorer';
+import { localWarehouseOf } from '../run/lakehouse';
+import { nodeId } from './nodes';
+
+export interface ConnectionConfig {
+  info: ConnectionInfo;
+  /** The local lakehouse: its warehouse folder. */
+  localWarehouse?: string;
+  /** The project this connection belongs to (profile and local connections). */
+  projectRoot?: string;
+  /** A `client_id:client_secret` from the setting's legacy `credential` field (env already resolved). */
+  settingCredential?: { clientId: string; clientSecret: string };
+}
+
+/** Key under which the client keeps a connection's secret: the same catalog principal shares one secret. */
+export function secretKeyOf(uri: string, warehouse: string | undefined, clientId: string | undefined): string {
+  return `floe.catalog.secret:${uri}|${warehouse ?? ''}|${clientId ?? ''}`;
+}
+
+/** Every connection to show, in order: settings, profile targets, then local lakehouses. */
+export function connectionsOf(projects: readonly DbtProject[], settings: readonly CatalogSettingEntry[], extraLocalFolders: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): ConnectionConfig[] {
+  const out: ConnectionConfig[] = [];
+  const seen = new Set<string>();
+  const add = (c: ConnectionConfig) => {
+    if (seen.has(c.info.id)) return;
+    seen.add(c.info.id);
+    out.push(c);
+  };
+  for (const s of settings) {
+    if (!s || typeof s.name !== 'string' || typeof s.uri !== 'string' || !s.uri) continue;
+    const legacy = s.credential ? splitCredential(resolveEnv(s.credential, env)) : undefined;
+    const clientId = s.clientId ?? legacy?.clientId;
+    add({
+      info: {
+        id: `setting:${s.name}`, label: s.name, kind: 'setting', uri: s.uri, warehouse: s.warehouse, clientId, realm: s.realm, scope: s.scope,
+        secretKey: clientId && !legacy ? secretKeyOf(s.uri, s.warehouse, clientId) : undefined,
+      },
+      settingCredential: legacy,
+    });
+  }
+  for (const p of projects) {
+    const profile = p.profiles?.profiles[p.target.profile];
+    for (const targetName of Object.keys(profile?.outputs ?? {})) {
+      const target = resolveTarget(p.profiles, p.target.profile, targetName);
+      const uri = target.catalog?.catalogUri;
+      if (!uri) continue;
+      add({
+        info: { id: `profile:${p.root}:${targetName}`, label: `${p.name} · ${targetName}`, kind: 'profile', uri, warehouse: target.catalog?.warehouse },
+        projectRoot: p.root,
+      });
+    }
+  }
+  for (const p of projects) add(localConnection(p.root, `Local lakehouse · ${p.name}`));
+  for (const folder of extraLocalFolders) add(localConnection(path.resolve(folder), `Local lakehouse · ${path.basename(folder)}`));
+  return out;
+}
+
+function localConnection(root: string, label: string): ConnectionConfig {
+  const warehouse = localWarehouseOf(root);
+  return { info: { id: `local:${root}`, label, kind: 'local', warehouse: 'floe' }, localWarehouse: warehouse, projectRoot: root };
+}
+
+/** The connection's top-level node. */
+export function connectionNode(c: ConnectionInfo): ExplorerNode {
+  const ref = { connection: c.id, kind: 'connection' as const };
+  const where = c.kind === 'local' ? 'embedded catalog over .floe/warehouse' : [c.uri, c.warehouse].filter(Boolean).join(' · ');
+  return {
+    ref, id: nodeId(ref), label: c.label, description: where,
+    tooltip: [c.label, c.uri ? `URI: ${c.uri}` : '', c.warehouse ? `Warehouse: ${c.warehouse}` : '', c.clientId ? `Client id: ${c.clientId}` : '', c.realm ? `Realm: ${c.realm}` : '']
+      .filter(Boolean).join('\n'),
+    icon: c.kind === 'local' ? 'home' : 'database', collapsible: true,
+    contextValue: `floe.connection.${c.kind}`,
+  };
+}
+
+function splitCredential(value: string): { clientId: string; clientSecret: string } | undefined {
+  const i = value.indexOf(':');
+  return i <= 0 ? undefined : { clientId: value.slice(0, i), clientSecret: value.slice(i + 1) };
+}
+
+/** `${env:VAR}` in a setting value. */
+function resolveEnv(value: string, env: NodeJS.ProcessEnv): string {
+  return value.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => env[name] ?? '');
+}

@@ -1,0 +1,113 @@
+// The floe/explorer/* handlers: the catalog explorer's requests onto server/src/explorer. Catalog failures are
+// answered as data (error nodes, { error }), so the client never shows a stack trace.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Connection } from 'vscode-languageserver';
+import type { Workspace } from '../project/workspace';
+import type { DbtProject } from '../project/project';
+import {
+  ExplorerChildrenRequest, ExplorerConnectionsRequest, ExplorerCreateNamespaceRequest, ExplorerDropTableRequest,
+  ExplorerMetadataRequest, ExplorerRetryRequest, ExplorerSetCredentialRequest, ExplorerSourceRefRequest,
+  ExplorerStagingModelRequest, ExplorerStartLocalRequest,
+} from '../protocol/explorer';
+import { ConnectionRegistry } from '../explorer/registry';
+import { connectionNode, connectionsOf } from '../explorer/connections';
+import { childrenOf } from '../explorer/tree';
+import { createNamespace, dropTable, tableMetadataJson } from '../explorer/actions';
+import { sourceRefFor, stagingModelFor } from '../explorer/sources';
+import { problemOf } from '../explorer/errors';
+import { errorNode } from '../explorer/nodes';
+import { localCatalogServer, localWarehouseOf } from '../run/lakehouse';
+import { uriToPath } from './convert';
+
+export function registerExplorerHandlers(connection: Connection, workspace: Workspace, log: (line: string) => void): void {
+  const registry = new ConnectionRegistry({ log: (line) => log(`floe: catalog: ${line}`) });
+  const localFolders = new Set<string>();
+  const fail = (name: string, e: unknown) => {
+    log(`floe: explorer ${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return problemOf(e).reason;
+  };
+
+  connection.onRequest(ExplorerConnectionsRequest.type, (params) => {
+    try {
+      registry.setConnections(connectionsOf(workspace.projects, params.catalogs ?? [], [...localFolders]));
+      const connections = registry.connections();
+      return { connections, nodes: connections.map(connectionNode) };
+    } catch (e) {
+      fail('connections', e);
+      return { connections: [], nodes: [] };
+    }
+  });
+
+  connection.onRequest(ExplorerChildrenRequest.type, async (params) => {
+    try {
+      return await childrenOf(registry, params.ref);
+    } catch (e) {
+      const p = problemOf(e);
+      fail('children', e);
+      return { nodes: [errorNode(params.ref, p.state, p.reason)] };
+    }
+  });
+
+  connection.onRequest(ExplorerSetCredentialRequest.type, (params) => {
+    registry.setSecret(params.connection, params.clientSecret, params.clientId);
+  });
+
+  connection.onRequest(ExplorerRetryRequest.type, (params) => {
+    registry.forget(params.connection);
+  });
+
+  connection.onRequest(ExplorerMetadataRequest.type, (params) => tableMetadataJson(registry, params));
+  connection.onRequest(ExplorerCreateNamespaceRequest.type, (params) => createNamespace(registry, params.connection, params.namespace));
+  connection.onRequest(ExplorerDropTableRequest.type, (params) => dropTable(registry, params));
+
+  connection.onRequest(ExplorerSourceRefRequest.type, (params) => {
+    try {
+      const project = projectFor(params.connection, params.projectHint);
+      if (!project) return { error: 'Open a dbt project (a folder with dbt_project.yml) to map catalog tables to sources.' };
+      return sourceRefFor(project, { namespace: params.namespace, name: params.table }, readText);
+    } catch (e) {
+      return { error: fail('sourceRef', e) };
+    }
+  });
+
+  connection.onRequest(ExplorerStagingModelRequest.type, async (params) => {
+    try {
+      const project = projectFor(params.connection, params.projectHint);
+      if (!project) return { error: 'Open a dbt project (a folder with dbt_project.yml) to create a staging model.' };
+      const id = { namespace: params.namespace, name: params.table };
+      const { metadata } = await registry.loadTable(params.connection, id);
+      return stagingModelFor(project, id, metadata, readText);
+    } catch (e) {
+      return { error: fail('stagingModel', e) };
+    }
+  });
+
+  connection.onRequest(ExplorerStartLocalRequest.type, async (params) => {
+    try {
+      const folder = path.resolve(uriToPath(params.folder) ?? params.folder);
+      // A folder inside a dbt project uses that project's lakehouse, which is always listed.
+      const root = workspace.projectOf(path.join(folder, 'dbt_project.yml'))?.root;
+      if (!root) localFolders.add(folder);
+      const server = await localCatalogServer(localWarehouseOf(root ?? folder), log);
+      return { uri: server.uri };
+    } catch (e) {
+      return { error: fail('startLocal', e) };
+    }
+  });
+
+  /** The project a table action writes into: the hint's project, the connection's, else the first one. */
+  function projectFor(connectionId: string, hint?: string): DbtProject | undefined {
+    const hinted = hint ? workspace.projectOf(uriToPath(hint) ?? hint) : undefined;
+    const root = registry.config(connectionId)?.projectRoot;
+    return hinted ?? workspace.projects.find((p) => p.root === root) ?? workspace.projects[0];
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
