@@ -47,3 +47,42 @@ test('one COPY writes partitioned files whose partition tuples match iceberg/tra
 });
 
 function localPath(uri: string): string { return uri.replace(/^file:\/\//, ''); }
+
+test('bounds of every primitive type decode to the min and max DuckDB computes over the file', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'floe-wdf-'));
+  const session = await DuckSession.open({ settings: { TimeZone: 'Asia/Kolkata' } });
+  const sql = `SELECT (i % 2 = 0) AS b, (i - 3)::INTEGER AS i32, (i * -3000000000)::BIGINT AS i64, (i / 4)::FLOAT AS f32,
+    (i / 3 - 1)::DOUBLE AS f64, (i * -1.123456789)::DECIMAL(38,9) AS dec, DATE '1969-12-30' + i::INTEGER AS d,
+    TIME '01:02:03.456789' + to_seconds(i) AS t, TIMESTAMP '1969-12-31 23:59:59.5' + to_hours(i::BIGINT) AS ts,
+    TIMESTAMPTZ '2024-01-31 22:00:00+00' + to_hours(i::BIGINT) AS tstz, repeat('é', 20) || i AS s,
+    ('00000000-0000-0000-0000-' || lpad(i::VARCHAR, 12, '0'))::UUID AS u, ('\\x0' || i)::BLOB AS bin FROM range(6) r(i)`;
+  try {
+    const { fileSchema } = planWriteSchema(await queryColumns(session, sql), { replace: true });
+    const { files } = await writeDataFiles({ session, sql, fileSchema, partitionColumns: [], dataLocation: `${dir}/data`, storage: new LocalStorage() });
+    assert.equal(files.length, 1);
+    const f = files[0];
+    const file = `read_parquet('${localPath(f['file-path'])}')`;
+    // Independent forms: integers for temporal types, unscaled decimals, hex for bytes.
+    const row = (await session.query(`SELECT min(b::INT), max(b::INT), min(i32), max(i32), min(i64), max(i64), min(f32)::DOUBLE, max(f32)::DOUBLE, min(f64), max(f64),
+      CAST(min(dec) * 1000000000 AS HUGEINT), CAST(max(dec) * 1000000000 AS HUGEINT), min(d) - DATE '1970-01-01', max(d) - DATE '1970-01-01',
+      date_diff('microsecond', TIME '00:00:00', min(t)), date_diff('microsecond', TIME '00:00:00', max(t)), epoch_us(min(ts)), epoch_us(max(ts)),
+      epoch_us(min(tstz)), epoch_us(max(tstz)), min(s), max(s), min(u)::VARCHAR, max(u)::VARCHAR, hex(min(bin)), hex(max(bin)) FROM ${file}`)).rows[0] as (string | number)[];
+    const types = ['boolean', 'int', 'long', 'float', 'double', 'decimal(38, 9)', 'date', 'time', 'timestamp', 'timestamptz', 'string', 'uuid', 'binary'] as const;
+    types.forEach((type, i) => {
+      const field = fileSchema.fields[i];
+      const lo = decodeValue(type, f['lower-bounds']!.get(field.id)!), hi = decodeValue(type, f['upper-bounds']!.get(field.id)!);
+      const [min, max] = [row[2 * i], row[2 * i + 1]];
+      const norm = (v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex').toUpperCase() : typeof v === 'boolean' ? String(Number(v)) : String(v));
+      if (type === 'string') {
+        assert.equal(lo, [...String(min)].slice(0, 16).join(''));
+        assert.equal(hi, 'é'.repeat(15) + 'ê');
+      } else {
+        assert.equal(norm(lo), String(min), `lower ${field.name}`);
+        assert.equal(norm(hi), String(max), `upper ${field.name}`);
+      }
+    });
+  } finally {
+    session.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
