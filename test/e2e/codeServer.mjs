@@ -127,13 +127,16 @@ export async function startCodeServer({ stateDir, smokeTestDriver = false, env =
   return { port, base, stop, extensionsDir: dirs.extensions, log: logFile, stateDir };
 }
 
-/** The workbench URL for a folder, optionally loading an extension under development and a test runner. */
+/**
+ * The workbench URL for a folder or a .code-workspace file, optionally loading an extension under development and a
+ * test runner.
+ */
 export function workbenchUrl(server, folder, { extensionDevelopmentPath, extensionTestsPath } = {}) {
   const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
   const payload = [];
   if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
-  const query = new URLSearchParams({ folder });
+  const query = new URLSearchParams(folder.endsWith('.code-workspace') ? { workspace: folder } : { folder });
   if (payload.length) query.set('payload', JSON.stringify(payload));
   return `${server.base}/?${query}`;
 }

@@ -14,7 +14,7 @@ import { runExtensionHostSuite } from './extensionHost.mjs';
 import { runGrammarCheck } from './grammar.mjs';
 import { ensureTools } from './install.mjs';
 import { screenshot } from './screenshots.mjs';
-import { artifactsDir, prepareWorkspace, root, screenshotsDir, seedLakehouse } from './workspace.mjs';
+import { artifactsDir, prepareMultiRootWorkspace, prepareWorkspace, root, screenshotsDir, seedLakehouse } from './workspace.mjs';
 
 const only = process.argv.filter((a) => a.startsWith('--only=')).map((a) => a.slice('--only='.length));
 const wants = (mode) => only.length === 0 || only.includes(mode);
@@ -125,6 +125,9 @@ async function main() {
     if (wants('host')) {
       log('extension host suite');
       ok = (await runHostMode(server, browser, workspace, resultsFile)) && ok;
+      log('extension host suite, multi-root workspace');
+      ok = (await runHostMode(server, browser, prepareMultiRootWorkspace(workspace), resultsFile, 'multiroot')) && ok;
+      // (the results file is removed before each run, so one path serves both suites)
     }
     if (wants('ui')) {
       log('UI scenarios');

@@ -1,6 +1,6 @@
 // Prepares a throwaway copy of the project the e2e tests open (tests edit files), under .test-artifacts/.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +25,28 @@ export function prepareWorkspace() {
     filter: (src) => !/[\\/](\.floe|target|dbt_packages|logs)([\\/]|$)/.test(path.relative(root, src)),
   });
   return dir;
+}
+
+// A second, tiny dbt project for the multi-root workspace; its model names differ from the demo's on purpose.
+const shopProject = {
+  'dbt_project.yml': "name: shop\nversion: '1.0.0'\nconfig-version: 2\nprofile: shop\nmodel-paths: ['models']\n",
+  'profiles.yml': "shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ':memory:'\n",
+  'models/shop_customers.sql': "select 1 as customer_id, 'Ada' as name\n",
+  'models/shop_customer_count.sql': "select count(*) as customers\nfrom {{ ref('shop_customers') }}\n",
+};
+
+/** A .code-workspace with the demo copy and the small shop project as two roots. Returns the file's path. */
+export function prepareMultiRootWorkspace(demoDir) {
+  const base = path.join(artifactsDir, 'e2e', 'workspace');
+  const shop = path.join(base, 'shop');
+  rmSync(shop, { recursive: true, force: true });
+  for (const [rel, text] of Object.entries(shopProject)) {
+    mkdirSync(path.dirname(path.join(shop, rel)), { recursive: true });
+    writeFileSync(path.join(shop, rel), text);
+  }
+  const file = path.join(base, 'multi.code-workspace');
+  writeFileSync(file, JSON.stringify({ folders: [{ path: demoDir }, { path: shop }], settings: {} }, null, 2));
+  return file;
 }
 
 /**

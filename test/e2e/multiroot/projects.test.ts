@@ -1,0 +1,47 @@
+// Two dbt projects in one multi-root window: one server indexes both, and each project sees only its own models.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { completionLabels, positionOf, waitForDiagnostics, waitForReady } from '../suite/helpers';
+
+function rootUri(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.name === name);
+  const names = vscode.workspace.workspaceFolders?.map((f) => f.uri.toString());
+  assert.ok(folder, `workspace folder ${name} is missing from ${JSON.stringify(names)} (${vscode.workspace.workspaceFile})`);
+  return folder.uri;
+}
+
+async function completionsAt(relUri: vscode.Uri, marked: string): Promise<string[]> {
+  const doc = await vscode.workspace.openTextDocument(relUri);
+  await vscode.window.showTextDocument(doc);
+  const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, positionOf(doc, marked));
+  return completionLabels(list);
+}
+
+describe('multi-root workspace', () => {
+  it('indexes both dbt projects', async () => {
+    const status = await waitForReady();
+    const roots = status.projects.map((p) => vscode.Uri.parse(p).fsPath);
+    for (const name of ['demo', 'shop']) assert.ok(roots.includes(rootUri(name).fsPath), `${name} missing from ${JSON.stringify(roots)}`);
+  });
+
+  it('offers each project only its own models in ref()', async () => {
+    const shop = await completionsAt(vscode.Uri.joinPath(rootUri('shop'), 'models/shop_customer_count.sql'), "ref('|shop_customers')");
+    assert.ok(shop.includes('shop_customers'), `shop completions: ${shop.join(', ')}`);
+    assert.ok(!shop.includes('stg_orders'), 'the shop project was offered a demo model');
+    const demo = await completionsAt(vscode.Uri.joinPath(rootUri('demo'), 'models/marts/mart_revenue.sql'), "ref('|stg_orders')");
+    assert.ok(demo.includes('stg_orders') && !demo.includes('shop_customers'), `demo completions: ${demo.join(', ')}`);
+  });
+
+  it('reports a ref to the other project as unknown', async () => {
+    const uri = vscode.Uri.joinPath(rootUri('shop'), 'models/shop_customer_count.sql');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const edit = new vscode.WorkspaceEdit();
+    const at = positionOf(doc, "ref('|shop_customers')");
+    edit.replace(uri, new vscode.Range(at, at.translate(0, 'shop_customers'.length)), 'stg_orders');
+    await vscode.workspace.applyEdit(edit);
+    const ds = await waitForDiagnostics(uri, (d) => d.some((x) => x.message.includes('stg_orders')));
+    assert.equal(ds.find((x) => x.message.includes('stg_orders'))!.range.start.line, at.line);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+});
