@@ -122,6 +122,22 @@ test('several column errors in one SELECT are all reported, at their own positio
   });
 });
 
+test('a CTE the query never reads is still checked', async () => {
+  await check('with used as (select 1 as x), unused as (select nope from stg_orders) select * from used', [orders], {
+    columns: 'x INTEGER',
+    errors: [['binder', 'nope', 'not found']],
+  });
+});
+
+test('a repaired select item keeps its name, so outer queries report nothing extra', async () => {
+  await check('select s.order_id, t.idd from (select order_id from stg_orders) s join (select idd from stg_orders) t on s.order_id = t.idd', [orders], {
+    errors: [['binder', 'idd', 'Candidate bindings: "order_id"']],
+  });
+  await check('with g as (select customer_id, order_id, count(*) n from stg_orders group by customer_id) select order_id from g', [orders], {
+    errors: [['binder', 'order_id', 'must appear in the GROUP BY clause']],
+  });
+});
+
 test('errors in independent CTEs are all reported; CTEs that depend on a broken one are not', async () => {
   await check(
     `with a as (select nope from stg_orders),

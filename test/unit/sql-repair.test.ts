@@ -10,11 +10,16 @@ function check(sql: string, word: string, message: string, expected: string | un
   assert.equal(edit && applyEdit(sql, edit), expected, sql);
 }
 
-test('unknown and ambiguous columns become NULL, ungrouped ones any_value()', () => {
-  check('select nme from t', 'nme', 'Referenced column "nme" not found in FROM clause!', 'select NULL from t');
-  check('select id from a, b', 'id', 'Ambiguous reference to column name "id" (use: "a.id" or "b.id")', 'select NULL from a, b');
-  check('select x.idd from t x', 'x.idd', 'Table "x" does not have a column named "idd"', 'select NULL from t x');
-  check('select id, sum(v) from t', 'id', 'column "id" must appear in the GROUP BY clause or must be part of an aggregate function.', 'select any_value(id), sum(v) from t');
+test('unknown and ambiguous columns become NULL, ungrouped ones any_value(); select items keep their names', () => {
+  check('select nme from t', 'nme', 'Referenced column "nme" not found in FROM clause!', 'select NULL AS "nme" from t');
+  check('select a, nme as n from t', 'nme', 'Referenced column "nme" not found in FROM clause!', 'select a, NULL as n from t');
+  check('select * from t where nme > 1', 'nme', 'Referenced column "nme" not found in FROM clause!', 'select * from t where NULL > 1');
+  check('select a from t group by a, nme', 'nme', 'Referenced column "nme" not found in FROM clause!', 'select a from t group by a, NULL');
+  check('select f(1, nme) from t', 'nme', 'Referenced column "nme" not found in FROM clause!', 'select f(1, NULL) from t');
+  check('select id from a, b', 'id', 'Ambiguous reference to column name "id" (use: "a.id" or "b.id")', 'select NULL AS "id" from a, b');
+  check('select 1, x.IDD from t x', 'x.IDD', 'Table "x" does not have a column named "IDD"', 'select 1, NULL AS "IDD" from t x');
+  check('select id, sum(v) from t', 'id', 'column "id" must appear in the GROUP BY clause or must be part of an aggregate function.', 'select any_value(id) AS "id", sum(v) from t');
+  check('select sum(v) from t order by id', 'id', 'column "id" must appear in the GROUP BY clause', 'select sum(v) from t order by any_value(id)');
 });
 
 test('no repair when it would only trade the error for another one', () => {

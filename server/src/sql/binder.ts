@@ -131,32 +131,39 @@ async function bindNow(
     if (!errors.some((x) => x.offset === e.offset && x.message === e.message)) errors.push(e);
   };
 
+  // bind each CTE on its own, with the CTEs that failed before it blanked out, so later independent errors show too
+  const failed = new Set<string>();
+  const ctePass = async () => {
+    const cteColumns: { name: string; columns: ColumnInfo[] }[] = [];
+    for (const c of ctes) {
+      if (intersects(refsOf(o, c.bodyOpen, c.end), failed)) {
+        failed.add(c.name);
+        continue;
+      }
+      const q = withBlanks(text, ctes, failed).slice(0, c.end) + `\nSELECT * FROM ${quoteIdent(c.displayName)}`;
+      const r = await collect(conn, q);
+      if (r.columns) cteColumns.push({ name: c.displayName, columns: tainted.has(c.name) ? [] : r.columns });
+      else {
+        failed.add(c.name);
+        for (const f of r.failures) report(f, tainted.has(c.name));
+      }
+    }
+    return cteColumns;
+  };
+
   const whole = await prepare(conn, text);
   if (whole.ok) {
     const columns = finalTainted ? [] : whole.columns;
     if (ctes.length === 0) return { columns, errors };
-    return { columns, errors, ctes: await allCteColumns(conn, text, ctes, tainted) };
+    // DuckDB does not bind CTEs the query never reads: the probe reads them all, and on failure we look closer
+    const probed = await allCteColumns(conn, text, ctes, tainted);
+    return { columns, errors, ctes: probed ?? (await ctePass()) };
   }
   if (ctes.length === 0) {
     for (const f of (await collect(conn, text, whole)).failures) report(f, finalTainted);
     return { columns: [], errors };
   }
-  // bind each CTE on its own, with the CTEs that failed before it blanked out, so later independent errors show too
-  const failed = new Set<string>();
-  const cteColumns: { name: string; columns: ColumnInfo[] }[] = [];
-  for (const c of ctes) {
-    if (intersects(refsOf(o, c.bodyOpen, c.end), failed)) {
-      failed.add(c.name);
-      continue;
-    }
-    const q = withBlanks(text, ctes, failed).slice(0, c.end) + `\nSELECT * FROM ${quoteIdent(c.displayName)}`;
-    const r = await collect(conn, q);
-    if (r.columns) cteColumns.push({ name: c.displayName, columns: tainted.has(c.name) ? [] : r.columns });
-    else {
-      failed.add(c.name);
-      for (const f of r.failures) report(f, tainted.has(c.name));
-    }
-  }
+  const cteColumns = await ctePass();
   let columns: ColumnInfo[] = [];
   let finalFailed = intersects(finalRefs, failed);
   if (!finalFailed) {
@@ -195,13 +202,7 @@ async function allCteColumns(conn: DuckDBConnection, sql: string, ctes: CteDefin
       p.destroySync();
     }
   } catch {
-    // e.g. a CTE with two columns of the same name cannot be a STRUCT: bind them one by one
-    const out: { name: string; columns: ColumnInfo[] }[] = [];
-    for (const c of ctes) {
-      const r = await prepare(conn, `${sql.slice(0, c.end)}\nSELECT * FROM ${quoteIdent(c.displayName)}`);
-      out.push({ name: c.displayName, columns: r.ok && !tainted.has(c.name) ? r.columns : [] });
-    }
-    return out;
+    return undefined;
   }
 }
 

@@ -1,6 +1,9 @@
 // Repairs that let DuckDB bind past an error so the next one shows too: an unknown or ambiguous column becomes NULL,
 // a column missing from GROUP BY gets any_value(). Offsets of later errors are mapped back through the edits.
 import type { SqlError } from './errors';
+import { isWord, quoteIdent } from './lexer';
+import { outline, tokenIndexAt } from './outline';
+import { scopeAt } from './scope';
 
 export interface Edit {
   at: number;
@@ -29,8 +32,34 @@ export function repairFor(e: SqlError, sql: string): Edit | undefined {
   // `x.*`, `f(...)` or the tail of a longer name: replacing would only trade this error for a syntax error
   if (before === '.' || after === '.' || after === '(') return undefined;
   const name = sql.slice(e.offset, e.offset + e.length);
-  const newText = NOT_GROUPED.test(e.message) ? `any_value(${name})` : 'NULL';
+  let newText = NOT_GROUPED.test(e.message) ? `any_value(${name})` : 'NULL';
+  // a whole select item keeps its output name, or outer queries would report the renamed column too
+  const outputName = unaliasedSelectItem(sql, e.offset, e.offset + e.length);
+  if (outputName !== undefined) newText += ` AS ${quoteIdent(outputName)}`;
   return { at: e.offset, oldLength: e.length, newText };
+}
+
+const ITEM_START = new Set(['select', 'distinct', ',']);
+const QUERY_WORDS = new Set(['select', 'with', 'from', 'values']);
+
+/** The output name of [start, end) when it is an entire select-list item without an alias, else undefined. */
+function unaliasedSelectItem(sql: string, start: number, end: number): string | undefined {
+  const o = outline(sql);
+  const i = tokenIndexAt(o, start);
+  let j = i;
+  while (j < o.tokens.length && o.tokens[j].end <= end) j++;
+  const prev = o.tokens[i - 1];
+  const next = o.tokens[j];
+  const last = o.tokens[j - 1];
+  if (!prev || !last || !ITEM_START.has(prev.text.toLowerCase())) return undefined;
+  if (next && !(next.text === ',' || isWord(next, 'from') || next.text === ')' || next.text === ';')) return undefined;
+  const p = o.parent[i];
+  const block = p < 0 ? undefined : o.tokens[p + 1];
+  if (block && !(block.kind === 'word' && QUERY_WORDS.has(block.text.toLowerCase()))) return undefined;
+  // `,` also separates GROUP BY and ORDER BY items: only the select list counts
+  const scope = scopeAt(o, start);
+  if (scope.clause !== 'select') return undefined;
+  return last.text;
 }
 
 export function applyEdit(sql: string, edit: Edit): string {
