@@ -65,6 +65,16 @@ test('the innermost query block comes first, enclosing blocks follow with their 
   check('select a from t union all select | from u', { relations: ['table u'] });
 });
 
+test('the clause at the cursor, for choosing what to complete', () => {
+  check('select * from |', { clause: 'from' });
+  check('select * from t left join |', { clause: 'join' });
+  check('select * from t join u on |', { clause: 'on' });
+  check('select a, count(|) from t group by a', { clause: 'select' });
+  check('select a from t group by a having |', { clause: 'having' });
+  check('select a from t order by |', { clause: 'order' });
+  check('select a from t where a in (select b from u where |)', { clause: 'where', relations: ['table u', 'table t @1'] });
+});
+
 test('the dotted prefix before the cursor', () => {
   check('select c.| from t c', { prefix: 'c.|' });
   check('select c.na| from t c', { prefix: 'c.|na' });
