@@ -28,8 +28,10 @@ test('concurrent requests for one file share a single download', async () => {
   const counter = { n: 0 };
   const progress: number[] = [];
   const off = cache.onProgress((p) => progress.push(p.bytes));
-  const paths = await Promise.all(Array.from({ length: 5 }, () => cache.get({ uri: 's3://b/x.parquet', size: 5 }, downloader('hello', counter))));
+  const heard: number[] = [];
+  const paths = await Promise.all(Array.from({ length: 5 }, (_, i) => cache.get({ uri: 's3://b/x.parquet', size: 5 }, downloader('hello', counter), i === 4 ? (p) => heard.push(p.bytes) : undefined)));
   off();
+  assert.deepEqual(heard, [5], 'a caller joining a running download hears its progress');
   assert.equal(counter.n, 1);
   assert.equal(new Set(paths).size, 1);
   assert.equal(readFileSync(paths[0], 'utf8'), 'hello');

@@ -28,7 +28,7 @@ export function defaultCacheDir(): string {
 }
 
 export class FileCache {
-  private readonly pending = new Map<string, Promise<string>>();
+  private readonly pending = new Map<string, { done: Promise<string>; listeners: Set<ProgressListener> }>();
   private readonly listeners = new Set<ProgressListener>();
 
   constructor(readonly dir: string = defaultCacheDir()) {}
@@ -52,13 +52,18 @@ export class FileCache {
     const hit = await cachedSize(target);
     if (hit !== undefined && (key.size === undefined || key.size === hit)) return target;
     const shared = this.pending.get(target);
-    if (shared) return shared;
-    const fill = this.fill(key, target, download, onProgress).finally(() => this.pending.delete(target));
-    this.pending.set(target, fill);
-    return fill;
+    if (shared) {
+      // Joiners of a running download hear its remaining progress too.
+      if (onProgress) shared.listeners.add(onProgress);
+      return shared.done;
+    }
+    const listeners = new Set<ProgressListener>(onProgress ? [onProgress] : []);
+    const done = this.fill(key, target, download, listeners).finally(() => this.pending.delete(target));
+    this.pending.set(target, { done, listeners });
+    return done;
   }
 
-  private async fill(key: CacheKey, target: string, download: Download, onProgress?: ProgressListener): Promise<string> {
+  private async fill(key: CacheKey, target: string, download: Download, callers: Set<ProgressListener>): Promise<string> {
     await fs.mkdir(path.dirname(target), { recursive: true });
     // Fill a temp file, then rename: readers (and other processes) never see a partial file.
     const temp = `${target}.part-${randomBytes(6).toString('hex')}`;
@@ -66,7 +71,7 @@ export class FileCache {
     const report = (n: number) => {
       bytes += n;
       const progress = { uri: key.uri, bytes, total: key.size };
-      onProgress?.(progress);
+      for (const l of callers) l(progress);
       for (const l of this.listeners) l(progress);
     };
     try {
