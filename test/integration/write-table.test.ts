@@ -301,3 +301,11 @@ test('overwrite that drops the partition column falls back to an unpartitioned s
   assert.equal(m['partition-specs'].find((s) => s['spec-id'] === m['default-spec-id'])!.fields.length, 0);
   assert.deepEqual(await readTable(id, 'id'), [['5']]);
 });
+
+test('odd column names (quotes, dots, spaces, keywords, apostrophes) keep their field ids and stats', async () => {
+  const id = { namespace: ['gold'], name: 'odd_names' };
+  const sql = `SELECT 1::BIGINT AS "we""ird.col", 'x' AS "sp ace", 2 AS "select", 'y' AS "it's", {'a b': 1} AS "st ruct"`;
+  const r = await writeTable({ session, catalog, table: id, sql, mode: 'create', partitionBy: '"sp ace"' });
+  assert.equal(r.rows, 1n);
+  assert.deepEqual(await readTable(id, '1'), (await session.query(sql)).rows);
+});
