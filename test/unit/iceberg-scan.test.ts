@@ -112,7 +112,8 @@ test('filters prune by partition transform, manifest summaries and column metric
   ]);
   const cases: [Predicate, string[]][] = [
     [cmp('ts', '>=', '2024-01-02 12:00:00'), ['d2-us.parquet', 'd9-eu.parquet', 'old.parquet']],
-    [cmp('ts', '<', '2024-01-02'), ['d1-eu.parquet', 'd2-us.parquet', 'old.parquet']], // day(ts) <= 2024-01-02 keeps d2 (inclusive)
+    [cmp('ts', '<', '2024-01-02'), ['d1-eu.parquet', 'old.parquet']], // day(ts) <= 2024-01-01
+    [cmp('ts', '<=', '2024-01-02'), ['d1-eu.parquet', 'd2-us.parquet', 'old.parquet']],
     [cmp('ts', '=', '2024-01-09T08:00:00'), ['d9-eu.parquet', 'old.parquet']],
     [and(cmp('region', '=', 'EU'), cmp('id', '>', 0)), ['old.parquet']],
     [isIn('region', ['eu']), ['d1-eu.parquet', 'd9-eu.parquet', 'old.parquet']],

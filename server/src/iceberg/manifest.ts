@@ -26,6 +26,8 @@ export interface ReadManifestOptions {
   file?: string;
   /** The manifest-list entry, whose snapshot id and sequence number null entries inherit. */
   manifest?: ManifestFile;
+  /** The table's spec for this manifest: partition tuples are keyed by its field names (matched by field id). */
+  spec?: PartitionSpec;
 }
 
 type Rec = Record<string, unknown>;
@@ -125,6 +127,7 @@ export function readManifest(bytes: Uint8Array, opts: ReadManifestOptions = {}):
   const { file, manifest } = opts;
   const avro = readAvroFile(bytes, file);
   const meta = metaFrom(avro.meta, file, manifest);
+  if (opts.spec) for (const f of opts.spec.fields) meta.partitionFieldNames.set(f['field-id'], f.name);
   const readPartition = partitionReader(avro.schema, meta.partitionFieldNames, file);
   const inheritedSnapshot = manifest?.['added-snapshot-id'];
   const inheritedSeq = manifest?.['sequence-number'];

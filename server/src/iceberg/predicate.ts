@@ -101,9 +101,16 @@ export function projectToPartition(p: Bound, spec: PartitionSpec): Bound {
     if (kind === 'identity') { parts.push({ op: p.op, ...base, value: p.value }); continue; }
     if (p.op === '=') { parts.push({ op: '=', ...base, value: t(p.value)! }); continue; }
     if (p.op === '!=' || !preservesOrder(f.transform)) continue;
-    // order-preserving but lossy: strict bounds become inclusive on the transformed value
+    // order-preserving but lossy: bounds become inclusive on the transformed value; strict bounds on integral
+    // values step by one first (ts < 2024-01-01 projects to month <= 2023-12), as Iceberg's projections do
     const op = p.op === '<' || p.op === '<=' ? '<=' : '>=';
-    parts.push({ op, ...base, value: t(p.value)! });
+    let v = p.value;
+    if (p.op === '<' || p.op === '>') {
+      const step = p.op === '<' ? -1 : 1;
+      if (typeof v === 'bigint') v += BigInt(step);
+      else if (typeof v === 'number' && Number.isInteger(v) && (p.type === 'int' || p.type === 'date')) v += step;
+    }
+    parts.push({ op, ...base, value: t(v)! });
   }
   return simplify('and', parts);
 }

@@ -137,7 +137,8 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
   const deletes: { ref: DeleteRef; spec: PartitionSpec }[] = [];
   const read = await mapLimit(toRead, options.concurrency ?? 16, async (m: ManifestFile) => {
     const path = resolve(m['manifest-path']);
-    return { m, path, entries: readManifest(await io.read(path), { file: path, manifest: m }).entries };
+    const spec = specOf(m['partition-spec-id'], path);
+    return { m, path, entries: readManifest(await io.read(path), { file: path, manifest: m, spec }).entries };
   });
   for (const { m, path, entries } of read) {
     const spec = specOf(m['partition-spec-id'], path);
