@@ -251,3 +251,31 @@ test('a warm bind of a staging model takes well under 10 ms', async () => {
   times.sort((a, b) => a - b);
   assert.ok(times[15] < 10, `median ${times[15]} ms`);
 });
+
+test('bounded fuzz: mutated models always bind to data (never a throw), with offsets inside the text', async () => {
+  const model = `with source as (select * from "bronze"."customers" where credit > 0 /* c */),
+renamed as (select customer_id, upper(name) as name, credit from source s join stg_orders o using (customer_id) -- note
+)
+select r.customer_id, (select max(amount) from stg_orders t where t.customer_id = r.customer_id) m from renamed r order by 1;`;
+  let seed = 7;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const junk = ['(', ')', "'", '"', '$$', '/*', '--', ';', ',', '.', 'with', ' as ', 'select', 'x', '\u0000', '\r'];
+  for (let k = 0; k < 60; k++) {
+    let s = model;
+    for (let m = 0, count = 1 + rnd(3); m < count; m++) {
+      const at = rnd(s.length + 1);
+      const op = rnd(3);
+      if (op === 0) s = s.slice(0, at);
+      else if (op === 1) s = s.slice(0, at) + junk[rnd(junk.length)] + s.slice(at);
+      else s = s.slice(0, at) + s.slice(at + rnd(20));
+    }
+    const r = await bindModel(conn, s, [customers, orders]);
+    for (const e of r.errors) {
+      assert.ok(e.message.length > 0 && !/LINE \d+:/.test(e.message), e.message);
+      if (e.offset !== undefined) assert.ok(e.offset >= 0 && e.offset <= s.length, `${e.offset} in ${JSON.stringify(s)}`);
+    }
+  }
+});

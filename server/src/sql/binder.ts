@@ -145,7 +145,7 @@ async function bindNow(
       if (r.columns) cteColumns.push({ name: c.displayName, columns: tainted.has(c.name) ? [] : r.columns });
       else {
         failed.add(c.name);
-        for (const f of r.failures) report(f, tainted.has(c.name));
+        for (const f of r.failures) report(clampTo(f, c.end), tainted.has(c.name));
       }
     }
     return cteColumns;
@@ -204,6 +204,14 @@ async function allCteColumns(conn: DuckDBConnection, sql: string, ctes: CteDefin
   } catch {
     return undefined;
   }
+}
+
+/** An error placed in the SELECT we appended after a CTE belongs at that CTE's end. */
+function clampTo(f: Failure, end: number): Failure {
+  const e = f.error;
+  if (e.offset === undefined || e.offset + (e.length ?? 0) <= end) return f;
+  const offset = Math.min(e.offset, end);
+  return { ...f, error: { ...e, offset, length: Math.max(0, Math.min(e.length ?? 0, end - offset)) } };
 }
 
 /** `sql` with the definitions of the `failed` CTEs replaced by spaces (offsets and line breaks kept). */
