@@ -127,27 +127,27 @@ export class RestCatalog implements Catalog {
 
   async createNamespace(namespace: string[], properties: Record<string, string> = {}): Promise<void> {
     await this.call({
-      method: 'POST', path: '/namespaces', endpoint: 'POST /v1/{prefix}/namespaces', action: 'create namespace',
+      method: 'POST', path: '/namespaces', endpoint: 'POST /v1/{prefix}/namespaces', action: 'create',
       subject: `namespace ${namespaceDisplayName(namespace)}`, body: { namespace, properties },
     });
   }
 
   async loadNamespace(namespace: string[]): Promise<Record<string, string>> {
-    const body = await this.call({ ...this.nsRoute('GET', namespace, ''), action: 'load namespace' }) as { properties?: Record<string, string> };
+    const body = await this.call({ ...this.nsRoute('GET', namespace, ''), action: 'load' }) as { properties?: Record<string, string> };
     return body.properties ?? {};
   }
 
   /** Sets and removes namespace properties. */
   async updateNamespaceProperties(namespace: string[], updates: Record<string, string>, removals: string[] = []): Promise<{ updated: string[]; removed: string[]; missing: string[] }> {
-    return await this.call({ ...this.nsRoute('POST', namespace, '/properties'), action: 'update namespace properties', body: { updates, removals } }) as { updated: string[]; removed: string[]; missing: string[] };
+    return await this.call({ ...this.nsRoute('POST', namespace, '/properties'), action: 'update properties of', body: { updates, removals } }) as { updated: string[]; removed: string[]; missing: string[] };
   }
 
   async dropNamespace(namespace: string[]): Promise<void> {
-    await this.call({ ...this.nsRoute('DELETE', namespace, ''), action: 'drop namespace' });
+    await this.call({ ...this.nsRoute('DELETE', namespace, ''), action: 'drop' });
   }
 
   async listTables(namespace: string[], pageToken?: string): Promise<Page<TableIdentifier>> {
-    const body = await this.call({ ...this.nsRoute('GET', namespace, '/tables'), action: 'list tables', query: this.paging(pageToken) }) as
+    const body = await this.call({ ...this.nsRoute('GET', namespace, '/tables'), action: 'list tables in', query: this.paging(pageToken) }) as
       { identifiers?: TableIdentifier[]; 'next-page-token'?: string | null };
     return { items: body.identifiers ?? [], nextPageToken: body['next-page-token'] ?? undefined };
   }
@@ -155,7 +155,7 @@ export class RestCatalog implements Catalog {
   async tableExists(id: TableIdentifier): Promise<boolean> {
     try {
       if (this.supports('HEAD /v1/{prefix}/namespaces/{namespace}/tables/{table}')) {
-        await this.call({ ...this.tableRoute('HEAD', id), action: 'check table' });
+        await this.call({ ...this.tableRoute('HEAD', id), action: 'check' });
       } else {
         await this.loadTable(id);
       }
@@ -167,7 +167,7 @@ export class RestCatalog implements Catalog {
   }
 
   async loadTable(id: TableIdentifier): Promise<LoadTableResult> {
-    const body = await this.call({ ...this.tableRoute('GET', id), action: 'load table', delegation: true });
+    const body = await this.call({ ...this.tableRoute('GET', id), action: 'load', delegation: true });
     return this.loadResult(body, id);
   }
 
@@ -189,14 +189,14 @@ export class RestCatalog implements Catalog {
     const id = { namespace, name: request.name };
     const res = await this.call({
       ...this.nsRoute('POST', namespace, '/tables'), subject: `table ${tableDisplayName(id)}`,
-      action: request.stageCreate ? 'stage create of table' : 'create table', body, delegation: true,
+      action: request.stageCreate ? 'stage the creation of' : 'create', body, delegation: true,
     });
     return this.loadResult(res, id);
   }
 
   async commitTable(id: TableIdentifier, requirements: TableRequirement[], updates: TableUpdate[]): Promise<{ metadataLocation: string; metadata: TableMetadata }> {
     const body = await this.call({
-      ...this.tableRoute('POST', id), action: 'commit to table', commit: true,
+      ...this.tableRoute('POST', id), action: 'commit to', commit: true,
       body: { identifier: id, requirements: requirements.map(tableRequirementToJson), updates: updates.map(tableUpdateToJson) },
     }) as { 'metadata-location': string; metadata: unknown };
     return { metadataLocation: body['metadata-location'], metadata: this.metadata(body.metadata, id, body['metadata-location']) };
@@ -205,26 +205,26 @@ export class RestCatalog implements Catalog {
   /** Commits changes to several tables atomically (POST /transactions/commit). */
   async commitTransaction(changes: { id: TableIdentifier; requirements: TableRequirement[]; updates: TableUpdate[] }[]): Promise<void> {
     await this.call({
-      method: 'POST', path: '/transactions/commit', endpoint: 'POST /v1/{prefix}/transactions/commit', action: 'commit transaction', commit: true,
+      method: 'POST', path: '/transactions/commit', endpoint: 'POST /v1/{prefix}/transactions/commit', action: 'commit a transaction on', commit: true,
       subject: `tables ${changes.map((c) => tableDisplayName(c.id)).join(', ')}`,
       body: { 'table-changes': changes.map((c) => ({ identifier: c.id, requirements: c.requirements.map(tableRequirementToJson), updates: c.updates.map(tableUpdateToJson) })) },
     });
   }
 
   async dropTable(id: TableIdentifier, purge = false): Promise<void> {
-    await this.call({ ...this.tableRoute('DELETE', id), action: 'drop table', query: { purgeRequested: purge ? 'true' : undefined } });
+    await this.call({ ...this.tableRoute('DELETE', id), action: 'drop', query: { purgeRequested: purge ? 'true' : undefined } });
   }
 
   async renameTable(from: TableIdentifier, to: TableIdentifier): Promise<void> {
     await this.call({
-      method: 'POST', path: '/tables/rename', endpoint: 'POST /v1/{prefix}/tables/rename', action: 'rename table',
+      method: 'POST', path: '/tables/rename', endpoint: 'POST /v1/{prefix}/tables/rename', action: 'rename',
       subject: `table ${tableDisplayName(from)} to ${tableDisplayName(to)}`, body: { source: from, destination: to },
     });
   }
 
   async registerTable(id: TableIdentifier, metadataLocation: string): Promise<LoadTableResult> {
     const body = await this.call({
-      ...this.nsRoute('POST', id.namespace, '/register'), subject: `table ${tableDisplayName(id)}`, action: 'register table',
+      ...this.nsRoute('POST', id.namespace, '/register'), subject: `table ${tableDisplayName(id)}`, action: 'register',
       body: { name: id.name, 'metadata-location': metadataLocation }, delegation: true,
     });
     return this.loadResult(body, id);
@@ -277,7 +277,7 @@ export class RestCatalog implements Catalog {
   private async call(call: Call): Promise<unknown> {
     const { ctx } = this;
     if (!ctx.endpoints.has(call.endpoint) && call.method !== 'HEAD') {
-      throw new CatalogError('not-implemented', `The catalog ${this.name} does not support ${call.action} (${call.endpoint})`, { uri: ctx.uri });
+      throw new CatalogError('not-implemented', `Cannot ${call.action} ${call.subject}: the catalog ${this.name} does not offer ${call.endpoint}`, { uri: ctx.uri, table: call.subject });
     }
     const prefix = ctx.prefix ? `/${ctx.prefix.split('/').map(encodeURIComponent).join('/')}` : '';
     const query = Object.entries(call.query ?? {}).filter(([, v]) => v !== undefined) as [string, string][];
