@@ -1,9 +1,30 @@
-import type { CliCommand } from '../command';
+// floe materialize PROJECT_DIR [--select SELECTOR]: writes gold models into their Iceberg tables.
+import { parseArgs } from 'node:util';
+import { UsageError, type CliCommand } from '../command';
+import { materialize, type MaterializedModel } from '../../run/materialize';
+import { loadProject, withLakehouse } from '../project-args';
+
+const USAGE = 'usage: floe materialize PROJECT_DIR [--select SELECTOR] [--format json|text]';
 
 export const materializeCommand: CliCommand = {
-  summary: '(not implemented yet)',
-  async run(_args, io) {
-    io.err('floe materialize: not implemented yet\n');
-    return 2;
+  summary: 'write gold models (materialized external/table/incremental) into their Iceberg tables',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { select: { type: 'string', short: 's' }, format: { type: 'string' } } });
+    const format = values.format ?? 'text';
+    if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text\n${USAGE}`);
+    if (positionals.length !== 1) throw new UsageError(`expected PROJECT_DIR\n${USAGE}`);
+    const project = loadProject(positionals[0], USAGE);
+    return withLakehouse(project, async (lakehouse) => {
+      const results = await materialize(project, lakehouse, values.select, {
+        onModel: (model, i, n) => io.err(`[${i + 1}/${n}] ${model}\n`),
+      });
+      io.out(format === 'json' ? `${JSON.stringify(results)}\n` : materializeSummary(results));
+      return 0;
+    });
   },
 };
+
+/** One line per written model. */
+export function materializeSummary(results: MaterializedModel[]): string {
+  return results.map((r) => `${r.model} → ${r.table}: snapshot ${r.snapshot_id}, ${r.rows} rows, ${r.files} file(s), ${r.ms} ms\n`).join('');
+}

@@ -1,0 +1,46 @@
+// Where a model is materialized: the gold Iceberg table, its location and write mode, from the model's config.
+import type { ModelConfig } from '../project/config';
+import type { TableIdentifier } from '../iceberg/spec';
+import type { WriteMode } from '../engine/write/write-table';
+
+export interface GoldTarget {
+  table: TableIdentifier;
+  /** Base location for a new table (the layer's bucket or folder), when configured. */
+  location?: string;
+  incremental: boolean;
+  uniqueKey?: string[];
+  partitionBy?: string | string[];
+}
+
+const WRITTEN = new Set(['external', 'table', 'incremental']);
+
+/** The gold table for a model, or undefined for views and ephemeral models (nothing to write). */
+export function goldTargetOf(modelName: string, config: ModelConfig, layerLocations: Record<string, string>): GoldTarget | undefined {
+  const materialized = String(config.materialized ?? 'view');
+  if (!WRITTEN.has(materialized)) return undefined;
+  const namespaceText = str(config.polaris_namespace) ?? str(config.schema);
+  if (!namespaceText) return undefined;
+  const namespace = namespaceText.split('.').filter(Boolean);
+  const name = str(config.polaris_table) ?? str(config.alias) ?? modelName;
+  const base = layerLocations[namespaceText] ?? layerLocations[str(config.schema) ?? ''];
+  const uniqueKey = config.unique_key === undefined ? undefined : (Array.isArray(config.unique_key) ? config.unique_key.map(String) : [String(config.unique_key)]);
+  const partitionBy = config.partition_by === undefined ? undefined : (Array.isArray(config.partition_by) ? config.partition_by.map(String) : String(config.partition_by));
+  return {
+    table: { namespace, name },
+    location: base ? `${base.replace(/\/+$/, '')}/${name}` : undefined,
+    incremental: materialized === 'incremental',
+    uniqueKey,
+    partitionBy,
+  };
+}
+
+/** create for a new table; for an existing one overwrite, or for incremental models append / merge on unique_key. */
+export function writeModeOf(target: GoldTarget, exists: boolean): WriteMode {
+  if (!exists) return 'create';
+  if (!target.incremental) return 'overwrite';
+  return target.uniqueKey?.length ? 'merge' : 'append';
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}

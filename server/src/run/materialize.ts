@@ -1,0 +1,122 @@
+// Materialize: run selected models with their upstream views and write gold models straight into their
+// Iceberg tables (one Parquet encode, one atomic commit per model).
+import type { DbtProject } from '../project/project';
+import { writeTable, type WriteProgress } from '../engine/write/write-table';
+import { storageFor } from '../storage/factory';
+import { s3OptionsFromProperties } from '../storage/s3';
+import { namespaceDisplayName } from '../catalog/names';
+import { CatalogError } from '../catalog/catalog';
+import { selectModels } from './selector';
+import type { Lakehouse } from './lakehouse';
+import { ModelRun, type RunOptions } from './model-chain';
+import { goldTargetOf, writeModeOf } from './gold-target';
+import { ModelRunError } from './run-error';
+
+export interface MaterializedModel {
+  model: string;
+  /** namespace.table */
+  table: string;
+  snapshot_id: string;
+  rows: string;
+  files: number;
+  bytes: string;
+  operation: string;
+  ms: number;
+}
+
+export interface MaterializeOptions extends RunOptions {
+  signal?: AbortSignal;
+  onModel?: (model: string, index: number, total: number) => void;
+  onWrite?: (model: string, progress: WriteProgress) => void;
+}
+
+/** The gold models a selector picks (views in the selection are built as upstream, not written). */
+export function goldModels(project: DbtProject, selector: string | undefined, layerLocations: Record<string, string> = {}): string[] {
+  const dag = project.dag;
+  const all = selector
+    ? selectModels({
+      models: () => dag.parents.keys(),
+      parents: (m) => dag.parents.get(m) ?? [],
+      children: (m) => dag.children.get(m) ?? [],
+      tags: (m) => tagsOf(project, m),
+    }, selector)
+    : [...dag.parents.keys()];
+  return all.filter((m) => {
+    const node = project.resolveRef({ name: m });
+    return node?.kind === 'model' && goldTargetOf(m, project.configOf(node), layerLocations) !== undefined;
+  });
+}
+
+/** Materializes the selected gold models in dependency order. */
+export async function materialize(project: DbtProject, lakehouse: Lakehouse, selector: string | undefined, options: MaterializeOptions = {}): Promise<MaterializedModel[]> {
+  const models = goldModels(project, selector, lakehouse.layerLocations);
+  if (models.length === 0) {
+    throw new ModelRunError(selector
+      ? `selector '${selector}' picks no model materialized as a table (materialized external, table or incremental with polaris_namespace or schema)`
+      : 'the project has no model materialized as a table');
+  }
+  const run = await ModelRun.open(project, lakehouse, options);
+  const results: MaterializedModel[] = [];
+  try {
+    for (const [i, model] of models.entries()) {
+      options.signal?.throwIfAborted();
+      options.onModel?.(model, i, models.length);
+      const node = project.resolveRef({ name: model })!;
+      const compiled = run.compile(node.file);
+      const target = goldTargetOf(model, compiled.config, lakehouse.layerLocations)!;
+      await run.buildUpstream(compiled, [model]);
+      await ensureNamespace(lakehouse, target.table.namespace);
+      const exists = await lakehouse.catalog.tableExists(target.table);
+      const result = await run.mapErrors(node.file, compiled.sql, compiled, () => writeTable({
+        session: run.session,
+        catalog: lakehouse.catalog,
+        storageFactory: (location, config) => storageFor(location, { s3: s3OptionsFromProperties(config, lakehouse.s3) }),
+        table: target.table,
+        sql: compiled.sql,
+        mode: writeModeOf(target, exists),
+        uniqueKey: target.uniqueKey,
+        partitionBy: target.partitionBy,
+        location: target.location,
+        signal: options.signal,
+        onProgress: (p) => options.onWrite?.(model, p),
+      }));
+      results.push({
+        model,
+        table: `${namespaceDisplayName(target.table.namespace)}.${target.table.name}`,
+        snapshot_id: result.snapshotId.toString(),
+        rows: result.rows.toString(),
+        files: result.files,
+        bytes: result.bytes.toString(),
+        operation: result.operation,
+        ms: Math.round(result.ms),
+      });
+    }
+  } finally {
+    await run.close();
+  }
+  return results;
+}
+
+/** Creates a namespace and its parents when missing. */
+export async function ensureNamespace(lakehouse: Lakehouse, namespace: string[]): Promise<void> {
+  for (let i = 1; i <= namespace.length; i++) {
+    const ns = namespace.slice(0, i);
+    try {
+      await lakehouse.catalog.loadNamespace(ns);
+    } catch (e) {
+      if (!(e instanceof CatalogError && e.kind === 'not-found')) throw e;
+      try {
+        await lakehouse.catalog.createNamespace(ns);
+      } catch (e2) {
+        // Another writer may have created it in between.
+        if (!(e2 instanceof CatalogError && e2.kind === 'already-exists')) throw e2;
+      }
+    }
+  }
+}
+
+function tagsOf(project: DbtProject, model: string): string[] {
+  const node = project.resolveRef({ name: model });
+  const tags = node ? project.configOf(node).tags : undefined;
+  return Array.isArray(tags) ? tags.map(String) : typeof tags === 'string' ? [tags] : [];
+}

@@ -1,0 +1,148 @@
+// Builds a model's upstream chain in DuckDB for one run: sources become relations over their Iceberg
+// snapshots (live files, deletes applied), upstream models become views, all inside a private run schema,
+// so concurrent runs never see each other's relations.
+import fs from 'node:fs';
+import { compileModel, type CompiledModel, type UpstreamRelation } from '../project/compile';
+import type { DbtProject, ModelNode } from '../project/project';
+import { LineIndex } from '../project/lineIndex';
+import { registerIcebergTable, type TableRelation } from '../engine/read/register-table';
+import { DuckSession, quoteIdent, quoteLiteral } from '../engine/session';
+import type { ProgressListener } from '../storage/cache';
+import type { TableIdentifier } from '../iceberg/spec';
+import { parseDuckDbError } from '../sql/errors';
+// Registers the manifest scan planner used by registerIcebergTable.
+import '../engine/read/default-planner';
+import type { Lakehouse } from './lakehouse';
+import { ModelRunError } from './run-error';
+
+export interface RunOptions {
+  /** Time travel: Iceberg table (namespace.table) → snapshot id. */
+  snapshots?: Map<string, bigint>;
+  onFetch?: ProgressListener;
+  onStage?: (stage: string) => void;
+}
+
+let runCounter = 0;
+
+/** One run: a DuckDB session with a private schema holding the chain's relations. */
+export class ModelRun {
+  readonly schema = `floe_run_${process.pid}_${++runCounter}`;
+  private readonly built = new Map<string, Promise<void>>();
+  readonly sources = new Map<string, TableRelation>();
+
+  private constructor(readonly session: DuckSession, readonly project: DbtProject, readonly lakehouse: Lakehouse, readonly options: RunOptions) {}
+
+  static async open(project: DbtProject, lakehouse: Lakehouse, options: RunOptions = {}): Promise<ModelRun> {
+    const session = await DuckSession.open();
+    const run = new ModelRun(session, project, lakehouse, options);
+    await session.run(`CREATE SCHEMA ${quoteIdent(run.schema)}`);
+    return run;
+  }
+
+  /** Where a ref or source lives inside this run. */
+  relationName = (target: { kind: UpstreamRelation['kind']; name: string; source?: string; table?: string }): string =>
+    `${quoteIdent(this.schema)}.${quoteIdent(target.kind === 'source' ? `source__${target.source}__${target.table}` : target.name)}`;
+
+  /** Compiles a model with this run's relation names; template problems become a ModelRunError at the user's line. */
+  compile(file: string): CompiledModel {
+    const compiled = compileModel(this.project, file, { relationName: this.relationName });
+    if (compiled.problem) {
+      throw errorAt(this.project, file, compiled.problem.message, compiled.problem.start, compiled.problem.end);
+    }
+    return compiled;
+  }
+
+  /** Makes every upstream relation of a compiled model queryable in this run. */
+  async buildUpstream(compiled: CompiledModel, via: string[] = []): Promise<void> {
+    for (const u of compiled.upstream) {
+      let pending = this.built.get(u.relation);
+      if (!pending) {
+        pending = this.buildOne(u, via);
+        this.built.set(u.relation, pending);
+      }
+      await pending;
+    }
+  }
+
+  /** Runs a query of this run, mapping a DuckDB error back to the model's template line. */
+  async mapErrors<T>(file: string, sql: string, compiled: CompiledModel, body: () => Promise<T>, toCompiled: (offset: number) => number | undefined = (o) => o): Promise<T> {
+    try {
+      return await body();
+    } catch (e) {
+      if (e instanceof ModelRunError) throw e;
+      const raw = e instanceof Error ? e.message : String(e);
+      const parsed = parseDuckDbError(raw, sql);
+      const at = parsed.offset === undefined ? undefined : toCompiled(parsed.offset);
+      if (at === undefined) throw new ModelRunError(parsed.message, { file, position: { line: 0, character: 0 } }, { cause: e });
+      const range = compiled.map.toTemplate(at, parsed.length ?? 1);
+      throw errorAt(this.project, file, parsed.message, range.start, range.end, e);
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.session.run(`DROP SCHEMA IF EXISTS ${quoteIdent(this.schema)} CASCADE`);
+    } finally {
+      this.session.close();
+    }
+  }
+
+  private async buildOne(u: UpstreamRelation, via: string[]): Promise<void> {
+    if (u.kind === 'source') return this.registerSource(u);
+    const node = this.project.resolveRef({ name: u.name });
+    if (!node) throw new ModelRunError(`model '${u.name}' not found`);
+    if (via.includes(node.name)) throw new ModelRunError(`dependency cycle: ${[...via, node.name].join(' → ')}`);
+    const viewName = [this.schema, node.name] as [string, string];
+    if (node.kind === 'seed') {
+      await this.session.registerView(viewName, `SELECT * FROM read_csv(${quoteLiteral(node.file)}, header = true, auto_detect = true)`);
+      return;
+    }
+    this.options.onStage?.(`building ${node.name}`);
+    const compiled = this.compile(node.file);
+    await this.buildUpstream(compiled, [...via, node.name]);
+    await this.mapErrors(node.file, compiled.sql, compiled, () => this.session.registerView(viewName, compiled.sql));
+  }
+
+  private async registerSource(u: UpstreamRelation): Promise<void> {
+    const icebergTable = u.icebergTable ?? u.name;
+    const id = parseTableIdentifier(icebergTable);
+    this.options.onStage?.(`reading ${icebergTable}`);
+    const loaded = await this.lakehouse.catalog.loadTable(id);
+    const [source, table] = u.name.split('.');
+    const relation = await registerIcebergTable(this.session, [this.schema, `source__${source}__${table}`], loaded, {
+      s3: this.lakehouse.s3,
+      snapshotId: this.options.snapshots?.get(icebergTable),
+      onProgress: this.options.onFetch,
+      tableName: icebergTable,
+    });
+    this.sources.set(icebergTable, relation);
+  }
+}
+
+/** `a.b.c` → namespace [a, b], table c. */
+export function parseTableIdentifier(name: string): TableIdentifier {
+  const parts = name.split('.').filter(Boolean);
+  if (parts.length < 2) throw new ModelRunError(`'${name}' is not a namespace-qualified Iceberg table (expected namespace.table)`);
+  return { namespace: parts.slice(0, -1), name: parts[parts.length - 1] };
+}
+
+function errorAt(project: DbtProject, file: string, message: string, start: number, end: number, cause?: unknown): ModelRunError {
+  const text = project.entry(file)?.text ?? safeRead(file);
+  const lines = new LineIndex(text);
+  return new ModelRunError(message, { file, position: lines.positionAt(start), endPosition: lines.positionAt(end) }, { cause });
+}
+
+function safeRead(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The model node defined by a file, or by a model name. */
+export function findModel(project: DbtProject, fileOrName: string): ModelNode {
+  const node = project.nodeOfFile(fileOrName) ?? project.resolveRef({ name: fileOrName });
+  if (!node) throw new ModelRunError(`no model '${fileOrName}' in the project at ${project.root}`);
+  return node;
+}
