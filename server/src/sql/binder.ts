@@ -1,5 +1,5 @@
 // Binds compiled model SQL in DuckDB against stand-ins of its upstreams: output columns and all the errors we can find.
-import { DuckDBStructType, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBStructType } from '@duckdb/node-api';
 import { identifierOf, quoteIdent } from './lexer';
 import { CteDefinition, SqlOutline, outline } from './outline';
 import { SqlError, parseDuckDbError } from './errors';
@@ -193,9 +193,10 @@ async function allCteColumns(conn: DuckDBConnection, sql: string, ctes: CteDefin
     const p = await conn.prepare(`${sql.slice(0, ctes[ctes.length - 1].end)}\n${probe}`);
     try {
       return ctes.map((c, i) => {
-        const t = p.columnType(i);
+        // duck-typed, so this module loads without the native binding until a connection is made
+        const t = p.columnType(i) as Partial<DuckDBStructType>;
         const columns: ColumnInfo[] =
-          t instanceof DuckDBStructType && !tainted.has(c.name) ? t.entryNames.map((name, k) => ({ name, type: t.entryTypes[k].toString() })) : [];
+          t.entryNames && t.entryTypes && !tainted.has(c.name) ? t.entryNames.map((name, k) => ({ name, type: String(t.entryTypes![k]) })) : [];
         return { name: c.displayName, columns };
       });
     } finally {
