@@ -45,13 +45,18 @@ function compareStrings(a: string, b: string): number {
 // --- dates and times ---
 
 export function daysToIsoDate(days: number): string {
-  return new Date(days * 86_400_000).toISOString().slice(0, 10).replace(/^(-?)0*(\d{4,})/, '$1$2');
+  const d = new Date(days * 86_400_000);
+  const y = d.getUTCFullYear();
+  const year = y < 0 ? `-${String(-y).padStart(4, '0')}` : String(y).padStart(4, '0');
+  return `${year}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
 export function isoDateToDays(text: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
   if (!m) throw new IcebergError('invalid-argument', `"${text}" is not a date (YYYY-MM-DD)`);
-  return Math.round(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000);
+  const d = new Date(0);
+  d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3])); // Date.UTC maps years 0-99 to 1900-1999
+  return Math.round(d.getTime() / 86_400_000);
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {
