@@ -95,6 +95,9 @@ test('each error kind has a message and points at the offending token', async ()
   await check('select customer_id, sum(amount) from stg_orders', [orders], {
     errors: [['binder', 'customer_id', 'must appear in the GROUP BY clause']],
   });
+  await check('select flor(amount) from stg_orders', [orders], {
+    errors: [['catalog', 'flor', 'Scalar Function with name flor does not exist!\nDid you mean "floor"?']],
+  });
   await check('select customer_id\nfrom stg_orders\nwher amount > 0', [orders], {
     errors: [['syntax', 'amount', 'syntax error at or near "amount"']],
   });

@@ -286,7 +286,9 @@ function lastPart(name: string): string {
 /** Replaces DuckDB's suggestion of our internal stand-in catalogs by the closest upstream or CTE name. */
 function suggestRelations(e: SqlError, upstream: UpstreamRelation[], ctes: CteDefinition[]) {
   const m = /Table with name "?([^"!\s]+)"? does not exist/.exec(e.message);
-  e.message = e.message.replace(/\n?Did you mean "[^"\n]*"\?/g, '');
+  // DuckDB suggests tables from every catalog, ours included; function suggestions ("floor") are kept
+  const internal = m ? /\n?Did you mean "[^"\n]*"\?/g : /\n?Did you mean "(floe_bind_|pg_catalog|information_schema|system\.|temp\.)[^"\n]*"\?/g;
+  e.message = e.message.replace(internal, '');
   if (!m) return;
   const missing = m[1].split('.').pop()!.toLowerCase();
   let best: string | undefined;
