@@ -62,3 +62,29 @@ test('the CTE under the cursor and a selection run as previews', async () => {
   const q = sqlOf(selectionQuery(model, { start: sel, end: sel + 'select id from big where id < 100'.length }));
   assert.equal(await rows(q), await rows('select id from t where v > 900 and id < 100'));
 });
+
+test('every query shape DuckDB accepts still runs once limited', async () => {
+  const shapes = [
+    'from t select id where v < 10',
+    'from t',
+    'values (1), (2), (3)',
+    'table t',
+    'describe t',
+    'summarize t',
+    'pivot (select v % 3 as k, id from t) on k using count(*)',
+    'select 1 as a union select 2',
+    'with recursive r(n) as (select 1 union all select n + 1 from r where n < 500) select n from r',
+    'select * from t qualify row_number() over (order by id) < 500',
+    'select * from t using sample 200 rows',
+    'select distinct on (v) v, id from t order by v, id',
+    'select v, count(*) from t group by v having count(*) > 1 window w as (order by v) order by v',
+    'select * from t order by id offset 49990',
+    'select * from t limit 300 offset 10 -- paging',
+  ];
+  for (const q of shapes) {
+    const preview = sqlOf(wrapWithLimit(q, 100));
+    const got = JSON.parse(await rows(preview));
+    assert.ok(got.length <= 100, `${q}: ${got.length} rows`);
+    assert.ok(got.length > 0, `${q}: no rows`);
+  }
+});
