@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { startMoto, type Moto } from '../helpers/moto';
 import { S3Storage, s3OptionsFromProperties } from '../../server/src/storage/s3';
 import { FileCache } from '../../server/src/storage/cache';
@@ -38,13 +38,13 @@ test('reads whole objects and byte ranges', async () => {
 });
 
 test('lists past one page of ListObjectsV2', async () => {
-  const keys = Array.from({ length: 1005 }, (_, i) => `p/${String(i).padStart(4, '0')}`);
-  for (let i = 0; i < keys.length; i += 50) {
-    await Promise.all(keys.slice(i, i + 50).map((k) => storage.client.send(new PutObjectCommand({ Bucket: 'lake', Key: k, Body: 'x' }))));
-  }
-  const listed = await storage.list('s3://lake/p/');
-  assert.equal(listed.length, 1005);
-  assert.deepEqual(listed[1004], { uri: 's3://lake/p/1004', size: 1 });
+  const keys = Array.from({ length: 25 }, (_, i) => `p/${String(i).padStart(4, '0')}`);
+  await Promise.all(keys.map((k) => storage.client.send(new PutObjectCommand({ Bucket: 'lake', Key: k, Body: 'x' }))));
+  const paged = new S3Storage({ ...moto.s3, listPageSize: 10 });
+  const listed = await paged.list('s3://lake/p/');
+  assert.equal(listed.length, 25);
+  assert.deepEqual(listed[24], { uri: 's3://lake/p/0024', size: 1 });
+  assert.deepEqual(listed.map((o) => o.uri), keys.map((k) => `s3://lake/${k}`));
 });
 
 test('conditional write refuses to replace an existing object', async () => {
@@ -59,6 +59,8 @@ test('uploads large files in parts, and caches downloads once', async () => {
   writeFileSync(big, data);
   await storage.upload(big, 's3://lake/big/data.parquet');
   assert.equal(await storage.size('s3://lake/big/data.parquet'), data.length);
+  const head = await storage.client.send(new HeadObjectCommand({ Bucket: 'lake', Key: 'big/data.parquet' }));
+  assert.match(head.ETag ?? '', /-3"$/, 'uploaded as a 3-part multipart upload');
   const seen: number[] = [];
   const [p1, p2] = await Promise.all([
     storage.localPath('s3://lake/big/data.parquet', { size: data.length, onProgress: (p) => seen.push(p.bytes) }),
@@ -79,23 +81,19 @@ test('vended credentials come from the table config', () => {
   );
 });
 
-test('wrong credentials are a denied error naming the URI; right ones work', async () => {
-  const auth = await startMoto(['secure']);
-  try {
-    const user = await auth.enableAuth();
-    const good = new S3Storage({ ...auth.s3, ...user, cache: new FileCache(path.join(dir, 'cache2')) });
-    await good.write('s3://secure/ok.txt', bytes('ok'));
-    assert.equal(text(await good.read('s3://secure/ok.txt')), 'ok');
-    const wrongSecret = new S3Storage({ ...auth.s3, accessKeyId: user.accessKeyId, secretAccessKey: 'wrong' });
-    await assert.rejects(wrongSecret.read('s3://secure/ok.txt'), (e: unknown) => e instanceof StorageError && e.kind === 'denied' && /credentials/.test(e.message) && e.message.includes('s3://secure/ok.txt'));
-    const unknownKey = new S3Storage({ ...auth.s3, accessKeyId: 'AKIANOBODY', secretAccessKey: 'x' });
-    await assert.rejects(unknownKey.read('s3://secure/ok.txt'), isStorageError('denied', 's3://secure/ok.txt'));
-  } finally {
-    await auth.stop();
-  }
-});
-
 test('an unreachable endpoint is an unavailable error', async () => {
   const down = new S3Storage({ ...moto.s3, endpoint: 'http://127.0.0.1:9' });
   await assert.rejects(down.read('s3://lake/t/a.txt'), isStorageError('unavailable', 's3://lake/t/a.txt'));
+});
+
+// Last: enabling auth makes this moto check every later request's signature.
+test('wrong credentials are a denied error naming the URI; right ones work', async () => {
+  const user = await moto.enableAuth();
+  const good = new S3Storage({ ...moto.s3, ...user, cache: new FileCache(path.join(dir, 'cache2')) });
+  await good.write('s3://lake/secure/ok.txt', bytes('ok'));
+  assert.equal(text(await good.read('s3://lake/secure/ok.txt')), 'ok');
+  const wrongSecret = new S3Storage({ ...moto.s3, accessKeyId: user.accessKeyId, secretAccessKey: 'wrong' });
+  await assert.rejects(wrongSecret.read('s3://lake/secure/ok.txt'), (e: unknown) => e instanceof StorageError && e.kind === 'denied' && /credentials/.test(e.message) && e.message.includes('s3://lake/secure/ok.txt'));
+  const unknownKey = new S3Storage({ ...moto.s3, accessKeyId: 'AKIANOBODY', secretAccessKey: 'x' });
+  await assert.rejects(unknownKey.read('s3://lake/secure/ok.txt'), isStorageError('denied', 's3://lake/secure/ok.txt'));
 });

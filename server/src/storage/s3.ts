@@ -52,6 +52,8 @@ export function s3OptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S3Option
 export interface S3StorageOptions extends S3Options {
   /** The cache that localPath fills; a default on-disk cache when omitted. */
   cache?: FileCache;
+  /** Keys per ListObjectsV2 page (S3's default, 1000, when omitted). */
+  listPageSize?: number;
 }
 
 export class S3Storage implements Storage {
@@ -161,7 +163,7 @@ export class S3Storage implements Storage {
     let token: string | undefined;
     try {
       do {
-        const res = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, ContinuationToken: token }));
+        const res = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, ContinuationToken: token, MaxKeys: this.options.listPageSize }));
         for (const o of res.Contents ?? []) out.push({ uri: `${scheme}://${bucket}/${o.Key}`, size: Number(o.Size ?? 0) });
         token = res.IsTruncated ? res.NextContinuationToken : undefined;
       } while (token);
