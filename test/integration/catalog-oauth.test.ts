@@ -64,7 +64,8 @@ test('a token the server no longer knows is refreshed once on 401', async () => 
   try {
     log.length = 0;
     assert.deepEqual((await client.listNamespaces()).items, [['kept']]);
-    assert.deepEqual(log.map((l) => /-> (\d+)/.exec(l)?.[1]), ['401', '200'], 'one 401, then the retry with a new token');
+    assert.deepEqual(log.map((l) => /-> (\d+)/.exec(l)?.[1]), ['401', '200', '200'], 'one 401, a new token, then the retry');
+    assert.match(log[1], /oauth\/tokens/);
   } finally {
     await second.close();
     await rm(warehouse, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 import { CatalogError } from './catalog';
 import { send, type HttpRequest } from './http';
 import { parseJson } from '../util/json';
+import { redact } from './redact';
 
 /** The one hook every catalog request passes through before it is sent. */
 export interface RequestSigner {
@@ -28,7 +29,7 @@ export function staticToken(token: string): RequestSigner {
 }
 
 /** Fetches and caches client-credential tokens; refreshes them when less than a tenth of their life (max 5 min) is left. */
-export function clientCredentials(creds: ClientCredentials, catalogUri: string, extraHeaders: Record<string, string>, timeoutMs: number): RequestSigner {
+export function clientCredentials(creds: ClientCredentials, catalogUri: string, extraHeaders: Record<string, string>, timeoutMs: number, log?: (line: string) => void): RequestSigner {
   const tokenUri = creds.tokenUri ?? `${catalogUri.replace(/\/+$/, '')}/v1/oauth/tokens`;
   let cached: { token: string; refreshAt: number } | undefined;
   let pending: Promise<string> | undefined;
@@ -41,6 +42,7 @@ export function clientCredentials(creds: ClientCredentials, catalogUri: string, 
       method: 'POST', url: tokenUri, body: form.toString(),
       headers: { ...extraHeaders, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     }, timeoutMs);
+    log?.(redact(`POST ${tokenUri} (client ${creds.clientId}) -> ${res.status}`));
     let body: Record<string, unknown> = {};
     try { body = parseJson(res.text) as Record<string, unknown>; } catch { /* non-JSON error page */ }
     if (res.status !== 200 || typeof body.access_token !== 'string') {

@@ -68,7 +68,7 @@ export async function connectRestCatalog(options: RestCatalogOptions): Promise<R
   const baseHeaders: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.realm) baseHeaders['Polaris-Realm'] = options.realm;
   const signer = options.signer
-    ?? (options.credential ? clientCredentials(options.credential, uri, baseHeaders, timeoutMs)
+    ?? (options.credential ? clientCredentials(options.credential, uri, baseHeaders, timeoutMs, options.log)
       : options.token ? staticToken(options.token) : undefined);
   const ctx = { uri, timeoutMs, baseHeaders, signer, log: options.log, options };
   const res = await exchange(ctx, {
