@@ -20,7 +20,7 @@ function filesUnder(dir: string): string[] {
 
 async function uploadTable(localDir: string, uri: string): Promise<void> {
   const s3 = new S3Storage({ ...moto.s3, cache: new FileCache(cacheDir) });
-  for (const f of filesUnder(localDir)) await s3.upload(f, `${uri}/${path.relative(localDir, f)}`);
+  await Promise.all(filesUnder(localDir).map((f) => s3.upload(f, `${uri}/${path.relative(localDir, f)}`)));
 }
 
 async function query(sql: string, table: string): Promise<unknown[][]> {
@@ -32,8 +32,10 @@ async function query(sql: string, table: string): Promise<unknown[][]> {
 before(async () => {
   process.env.FLOE_CACHE_DIR = cacheDir;
   moto = await startMoto(['lake']);
-  await uploadTable(path.join(fixtures, 'equality_deletes/warehouse/mydb/mytable'), 's3://lake/mydb/mytable');
-  await uploadTable(path.join(fixtures, 'partition_integer'), 's3://lake/partition_integer');
+  await Promise.all([
+    uploadTable(path.join(fixtures, 'equality_deletes/warehouse/mydb/mytable'), 's3://lake/mydb/mytable'),
+    uploadTable(path.join(fixtures, 'partition_integer'), 's3://lake/partition_integer'),
+  ]);
 });
 after(async () => {
   await moto?.stop();
