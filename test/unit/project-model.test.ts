@@ -79,3 +79,12 @@ test('a broken YAML file degrades only itself', () => {
   assert.equal(p.entry(file('models/other.yml'))!.problems[0].code, 'yaml-syntax');
   assert.equal(p.allSourceTables().length, 2);
 });
+
+test('YAML name offsets, quoted or not, skip look-alikes in descriptions', () => {
+  const yml = "version: 2\nmodels:\n  - name: \"stg_customers\"\n    description: 'has name: stg_orders inside'\n  - name: stg_orders\n    config:\n      materialized: tabel\n";
+  const p = makeProject({ 'models/q.yml': yml });
+  const docs = p.entry(file('models/q.yml'))!.schema!.models;
+  assert.deepEqual(docs.map((d) => yml.slice(d.nameStart, d.nameEnd)), ['stg_customers', 'stg_orders']);
+  assert.equal(docs[1].nameStart, yml.lastIndexOf('stg_orders'));
+  assert.equal(yml.slice(docs[1].configEntries[0].keyStart, docs[1].configEntries[0].keyEnd), 'materialized');
+});

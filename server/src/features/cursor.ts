@@ -65,7 +65,7 @@ function collectArgs(tokens: Token[], from: number, to: number, out: string[]): 
 /** The ref/source call whose span contains `offset`. */
 export function callAt(a: ModelFileAnalysis, offset: number): JinjaCall | undefined {
   let best: JinjaCall | undefined;
-  for (const c of a.calls) if (c.nameStart <= offset && offset <= c.end && (!best || c.nameStart >= best.nameStart)) best = c;
+  for (const c of a.calls.filter((x) => x.nameStart <= offset && offset <= x.end)) if (c.nameStart <= offset && offset <= c.end && (!best || c.nameStart >= best.nameStart)) best = c;
   return best;
 }
 

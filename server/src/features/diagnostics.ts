@@ -54,7 +54,7 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
       push(s.tableStart + 1, s.tableEnd - 1, 'error', 'unknown-source-table', `Source '${s.source}' has no table '${s.table}'.${didYouMean(s.table, tables)}`);
     }
   }
-  const local = new Set(a.bindings.names);
+  const local = a.localNames;
   for (const m of a.macroCalls) {
     if (m.namespace) {
       if (!project.packageNames().includes(m.namespace)) continue;

@@ -16,8 +16,17 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   return best;
 }
 
+const memo = new WeakMap<object, Map<string, string | undefined>>();
+
 export function didYouMean(name: string, candidates: Iterable<string>): string {
-  const best = closest(name, candidates);
+  // Candidate arrays that stay the same (the project's model names) remember their answers.
+  let cache = typeof candidates === 'object' ? memo.get(candidates) : undefined;
+  if (!cache && Array.isArray(candidates) && candidates.length > 1000) memo.set(candidates, (cache = new Map()));
+  let best = cache?.get(name);
+  if (best === undefined || !cache?.has(name)) {
+    best = closest(name, candidates);
+    cache?.set(name, best);
+  }
   return best ? ` Did you mean '${best}'?` : '';
 }
 

@@ -163,12 +163,14 @@ function parseLiteral(tokens: Token[], k: number): { value: Literal; next: numbe
   return undefined;
 }
 
+const BINDING_TAGS = new Set(['set', 'for', 'macro', 'import', 'from']);
+
 /** Names the template binds itself, so calls to them are not reported as unknown macros. */
 export function templateBindings(text: string, scan: ScannedTemplate): TemplateBindings {
   const names = new Set<string>();
   const macros: TemplateBindings['macros'] = [];
   for (const block of scan.blocks) {
-    if (block.kind !== 'statement' || !block.tag) continue;
+    if (block.kind !== 'statement' || !block.tag || !BINDING_TAGS.has(block.tag)) continue;
     const tokens = tokenize(text, block.contentStart, block.contentEnd);
     switch (block.tag) {
       case 'set':

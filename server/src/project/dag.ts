@@ -16,8 +16,12 @@ export class Dag {
     }
   }
 
+  /** A topological position per node (upstream lower), valid until an edge breaks it; set by cycles(). */
+  order: Map<string, number> | undefined;
+
   /** Every node that sits on a cycle, mapped to the members of its cycle (self-refs included). */
   cycles(): Map<string, string[]> {
+    const order = new Map<string, number>();
     const index = new Map<string, number>();
     const low = new Map<string, number>();
     const onStack = new Set<string>();
@@ -57,12 +61,25 @@ export class Dag {
             m = stack.pop()!;
             onStack.delete(m);
             members.push(m);
+            order.set(m, order.size);
           } while (m !== top.node);
           if (members.length > 1 || this.parents.get(top.node)!.has(top.node)) for (const x of members) out.set(x, members);
         }
       }
     }
+    this.order = order;
     return out;
+  }
+
+  /** The strongly connected component of `name`: nodes it reaches upstream that also reach it. */
+  componentOf(name: string): string[] {
+    const upstream = new Set<string>([name]);
+    const stack = [name];
+    while (stack.length) for (const p of this.parents.get(stack.pop()!) ?? []) if (!upstream.has(p)) { upstream.add(p); stack.push(p); }
+    const both = new Set<string>([name]);
+    stack.push(name);
+    while (stack.length) for (const c of this.children.get(stack.pop()!) ?? []) if (upstream.has(c) && !both.has(c)) { both.add(c); stack.push(c); }
+    return [...both];
   }
 
   /** Every model upstream of `name`, nearest first. */

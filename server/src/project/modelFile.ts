@@ -1,7 +1,7 @@
 // One model-like file (model, snapshot, test, analysis) read statically: its blocks, refs, sources,
 // config(), macro calls and vars, with offsets. Pure and per text, so an edit re-reads only that file.
 import { scanTemplate, type ScannedTemplate, type JinjaProblem } from '../jinja/scanner';
-import { findCalls, templateBindings, type JinjaCall, type Literal, type TemplateBindings } from '../jinja/calls';
+import { findCalls, templateBindings, type JinjaCall, type Literal } from '../jinja/calls';
 
 export interface RefUse {
   name: string;
@@ -61,8 +61,10 @@ export interface ConfigUse {
 export interface ModelFileAnalysis {
   text: string;
   scan: ScannedTemplate;
-  calls: JinjaCall[];
-  bindings: TemplateBindings;
+  /** Every call in the file; computed again on demand (not kept, to keep 10k-model indexes small). */
+  readonly calls: JinjaCall[];
+  /** Names the file binds itself (set/for/macro/import). */
+  localNames: Set<string>;
   refs: RefUse[];
   sources: SourceUse[];
   macroCalls: MacroUse[];
@@ -93,7 +95,10 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
   const scan = scanTemplate(text);
   const calls = findCalls(text, scan);
   const bindings = templateBindings(text, scan);
-  const a: ModelFileAnalysis = { text, scan, calls, bindings, refs: [], sources: [], macroCalls: [], vars: [], configs: [], config: {}, snapshotNames: [], problems: [...scan.problems] };
+  const a: ModelFileAnalysis = {
+    text, scan, get calls() { return findCalls(text, scan); }, localNames: bindings.names,
+    refs: [], sources: [], macroCalls: [], vars: [], configs: [], config: {}, snapshotNames: [], problems: scan.problems,
+  };
   for (const call of calls) {
     const positional = call.args.filter((x) => !x.keyword);
     if (call.namespace) {

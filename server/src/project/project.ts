@@ -65,6 +65,7 @@ interface Derived {
   docs: Map<string, ModelDoc>;
   dag: Dag;
   cycles: Map<string, string[]>;
+  names?: string[];
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'target', 'logs', '.floe', '.venv', '__pycache__']);
@@ -204,8 +205,40 @@ export class DbtProject {
     if (entry.kind === 'macro') this.macroVersion++;
     const structural = !before || entry.kind !== 'model' || structureKey(before) !== structureKey(entry);
     this.version++;
-    if (structural) this.derived = undefined;
+    if (structural) {
+      // A model whose refs changed updates the DAG in place (keeps edits fast on 10k-model projects).
+      if (before?.kind === 'model' && entry.kind === 'model' && this.derived) this.derived.cycles = this.relink(modelName(abs), before, entry, this.derived);
+      else this.derived = undefined;
+    }
     return structural;
+  }
+
+  private relink(name: string, before: FileEntry, after: FileEntry, d: Derived): Map<string, string[]> {
+    const dag = d.dag;
+    const parents = dag.parents.get(name);
+    if (!parents) return d.cycles;
+    for (const p of parents) dag.children.get(p)?.delete(name);
+    parents.clear();
+    for (const r of after.analysis?.refs ?? []) {
+      if (!dag.parents.has(r.name)) continue;
+      parents.add(r.name);
+      dag.children.get(r.name)!.add(name);
+    }
+    void before;
+    const cycles = d.cycles;
+    // Fast path: no cycle before, and every parent sits upstream in the known topological order.
+    const order = dag.order;
+    const at = order?.get(name);
+    if (order && at !== undefined && !cycles.has(name) && [...parents].every((p) => (order.get(p) ?? Infinity) < at)) return cycles;
+    dag.order = undefined;
+    const affected = new Set([name, ...(cycles.get(name) ?? [])]);
+    for (const x of affected) cycles.delete(x);
+    for (const x of affected) {
+      if (cycles.has(x)) continue;
+      const scc = dag.componentOf(x);
+      if (scc.length > 1 || dag.parents.get(x)!.has(x)) for (const m of scc) cycles.set(m, scc);
+    }
+    return cycles;
   }
 
   private touch(): void {
@@ -268,8 +301,11 @@ export class DbtProject {
     return this.files.get(path.resolve(file));
   }
 
+  /** Model names; the same array until the set of names changes (callers must not mutate it). */
   modelNames(): string[] {
-    return [...this.d.models.keys()];
+    const d = this.d;
+    d.names ??= [...d.models.keys()];
+    return d.names;
   }
 
   /** Nodes with this name (more than one is a duplicate-name problem). */
