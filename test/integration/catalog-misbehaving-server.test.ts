@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { connectRestCatalog, type RestCatalog } from '../../server/src/catalog/rest-client';
 import { CatalogError, type CatalogErrorKind } from '../../server/src/catalog/catalog';
 
-type Behaviour = 'hang' | 'reset' | '503' | '502-html' | 'junk' | '500-spec';
+type Behaviour = 'hang' | 'reset' | '503' | '502-html' | 'junk' | 'bad-metadata' | '500-spec';
 let behaviour: Behaviour = 'hang';
 let server: http.Server;
 let uri: string;
@@ -25,6 +25,7 @@ before(async () => {
       case '503': res.writeHead(503).end(); return;
       case '502-html': res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>'); return;
       case 'junk': res.writeHead(200, { 'content-type': 'application/json' }).end('{"metadata": '); return;
+      case 'bad-metadata': res.writeHead(200, { 'content-type': 'application/json' }).end('{"metadata-location": "/x/00001.metadata.json", "metadata": {"format-version": 2}}'); return;
       case '500-spec': res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'database is down', type: 'ServiceFailureException', code: 500 } }));
     }
   });
@@ -50,6 +51,9 @@ const cases: [Behaviour, boolean, CatalogErrorKind][] = [
   ['502-html', true, 'commit-state-unknown'],
   ['500-spec', true, 'commit-state-unknown'],
   ['junk', false, 'server-error'],
+  ['junk', true, 'commit-state-unknown'],
+  ['bad-metadata', false, 'server-error'],
+  ['bad-metadata', true, 'commit-state-unknown'],
 ];
 
 test('hangs, resets, 5xx and junk become typed errors; on a commit they mean the outcome is unknown', async () => {

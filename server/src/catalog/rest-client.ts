@@ -199,7 +199,13 @@ export class RestCatalog implements Catalog {
       ...this.tableRoute('POST', id), action: 'commit to', commit: true,
       body: { identifier: id, requirements: requirements.map(tableRequirementToJson), updates: updates.map(tableUpdateToJson) },
     }) as { 'metadata-location': string; metadata: unknown };
-    return { metadataLocation: body['metadata-location'], metadata: this.metadata(body.metadata, id, body['metadata-location']) };
+    try {
+      return { metadataLocation: body['metadata-location'], metadata: this.metadata(body.metadata, id, body['metadata-location']) };
+    } catch (e) {
+      // A success status with unusable metadata: the commit probably happened, so nothing may be cleaned up.
+      if (e instanceof CatalogError) throw new CatalogError('commit-state-unknown', `The commit to table ${tableDisplayName(id)} may or may not have succeeded: ${e.message}`, e.details, { cause: e });
+      throw e;
+    }
   }
 
   /** Commits changes to several tables atomically (POST /transactions/commit). */
@@ -298,7 +304,12 @@ export class RestCatalog implements Catalog {
       }
       throw e;
     }
-    if (res.status >= 200 && res.status < 300) return res.text ? safeParse(res.text) ?? {} : {};
+    if (res.status >= 200 && res.status < 300) {
+      const body = res.text ? safeParse(res.text) : {};
+      if (body !== undefined) return body;
+      if (call.commit) throw new CatalogError('commit-state-unknown', `The commit to ${call.subject} may or may not have succeeded: the catalog ${this.name} answered ${res.status} with a body that is not JSON`, { uri: url, table: call.subject, status: res.status });
+      throw new CatalogError('server-error', `Cannot ${call.action} ${call.subject}: the catalog ${this.name} answered ${res.status} with a body that is not JSON`, { uri: url, table: call.subject, status: res.status });
+    }
     throw errorFromResponse(res, { uri: url, subject: call.subject, action: call.action, commit: call.commit, catalog: this.name });
   }
 }
@@ -307,7 +318,13 @@ export class RestCatalog implements Catalog {
 async function exchange(ctx: Context, req: HttpRequest): Promise<HttpResponse> {
   for (let attempt = 0; ; attempt++) {
     const signed: HttpRequest = { ...req, headers: { ...ctx.baseHeaders, ...req.headers } };
-    await ctx.signer?.sign(signed);
+    try {
+      await ctx.signer?.sign(signed);
+    } catch (e) {
+      // The request itself was never sent, so a failed token fetch never makes a commit's outcome unknown.
+      if (e instanceof MaybeSentError) throw new CatalogError(e.kind, e.message, e.details, { cause: e });
+      throw e;
+    }
     const started = Date.now();
     const res = await send(signed, ctx.timeoutMs);
     ctx.log?.(redact(`${req.method} ${req.url} -> ${res.status} (${Date.now() - started} ms)`));
