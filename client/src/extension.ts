@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { createApi } from './api';
 import type { FloeApi } from './api';
 import { registerCommands } from './commands';
+import { registerExplorer } from './explorer';
 import { COMPILED_SQL_SCHEME, CompiledSqlProvider } from './compiledSqlProvider';
 import { FloeServer } from './languageClient';
 import { createRedactingOutputChannel } from './output/redactingOutputChannel';
@@ -22,6 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloeAp
     compiledSql,
     vscode.workspace.registerTextDocumentContentProvider(COMPILED_SQL_SCHEME, compiledSql),
     ...registerCommands({ extension: context, server, output }),
+    ...registerExplorer({ extension: context, server, output }),
   );
   await server.start();
   return createApi(server);
