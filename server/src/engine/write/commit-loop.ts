@@ -65,7 +65,7 @@ export async function commitWithRetry(input: CommitLoopInput): Promise<CommitLoo
         continue;
       }
       if (isUnknownOutcome(e)) {
-        const landed = await snapshotLanded(input, name);
+        const landed = await snapshotLanded(input);
         if (landed) { await remove(input.storage, spent); return { ...landed, attempts: attempt }; }
         throw new WriteError('commit-state-unknown',
           `the catalog did not confirm the commit of snapshot ${input.snapshotId} to ${name} (${message(e)}); its files were kept in case it succeeded — check the table's history before writing again`,
@@ -91,7 +91,7 @@ function isUnknownOutcome(e: unknown): boolean {
 }
 
 /** After an unknown outcome, a reload that shows our snapshot proves the commit landed. */
-async function snapshotLanded(input: CommitLoopInput, _name: string): Promise<{ metadata: TableMetadata; metadataLocation: string } | undefined> {
+async function snapshotLanded(input: CommitLoopInput): Promise<{ metadata: TableMetadata; metadataLocation: string } | undefined> {
   try {
     const loaded: LoadTableResult = await input.catalog.loadTable(input.table);
     if (loaded.metadata.snapshots.some((s) => s['snapshot-id'] === input.snapshotId)) {

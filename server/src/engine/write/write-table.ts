@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Catalog } from '../../catalog/catalog.js';
 import { CatalogError } from '../../catalog/catalog.js';
-import type { DataFile, PartitionSpec, Schema, Snapshot, StructType, TableIdentifier, TableMetadata, TableRequirement, TableUpdate } from '../../iceberg/spec.js';
+import type { DataFile, PartitionSpec, Schema, StructType, TableIdentifier, TableMetadata } from '../../iceberg/spec.js';
 import type { Storage } from '../../storage/storage.js';
 import { storageFor } from '../../storage/factory.js';
 import { s3OptionsFromEnv, s3OptionsFromProperties } from '../../storage/s3.js';
@@ -19,6 +19,7 @@ import { parsePartitionBy, partitionColumns, planPartitionSpec } from './partiti
 import { queryColumns } from './query-columns.js';
 import { newSnapshotId, produceSnapshot, writeNewManifests, type PendingSnapshot } from './snapshot-producer.js';
 import { planWriteSchema, sameFields, type WriteSchema } from './write-schema.js';
+import { commitOnTable, createUpdates, newTableMetadata } from './table-commit.js';
 import { WriteError } from './write-error.js';
 
 export type WriteMode = 'create' | 'overwrite' | 'append' | 'merge';
@@ -179,25 +180,10 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
       }
       rebaseCheck(latest, planned, ws, addedSpecs, name);
       const produced = await produceSnapshot(io, storage, pending, latest);
-      const requirements: TableRequirement[] = [
-        { type: 'assert-table-uuid', uuid: latest['table-uuid'] },
-        { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': latest.refs.main?.['snapshot-id'] ?? null },
-      ];
-      const updates: TableUpdate[] = [];
-      if (ws.changed) {
-        requirements.push({ type: 'assert-current-schema-id', 'current-schema-id': latest['current-schema-id'] });
-        requirements.push({ type: 'assert-last-assigned-field-id', 'last-assigned-field-id': latest['last-column-id'] });
-        if (reusedSchema) updates.push({ action: 'set-current-schema', 'schema-id': schema['schema-id'] });
-        else updates.push({ action: 'add-schema', schema, 'last-column-id': ws.lastColumnId }, { action: 'set-current-schema', 'schema-id': -1 });
-      }
-      if (addedSpecs.length) requirements.push({ type: 'assert-last-assigned-partition-id', 'last-assigned-partition-id': latest['last-partition-id'] });
-      for (const s of addedSpecs) updates.push({ action: 'add-spec', spec: s });
-      if (makeDefault) {
-        requirements.push({ type: 'assert-default-spec-id', 'default-spec-id': latest['default-spec-id'] });
-        updates.push({ action: 'set-default-spec', 'spec-id': spec['spec-id'] });
-      }
-      updates.push({ action: 'add-snapshot', snapshot: produced.snapshot });
-      updates.push({ action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshotId });
+      const { requirements, updates } = commitOnTable(latest, {
+        schema: ws.changed ? { schema, reused: reusedSchema, lastColumnId: ws.lastColumnId } : undefined,
+        addedSpecs, defaultSpecId: makeDefault ? spec['spec-id'] : undefined, snapshot: produced.snapshot,
+      });
       return { requirements, updates, attemptFiles: produced.attemptFiles };
     },
   });
@@ -250,32 +236,6 @@ function withResolvedSchemaId(ws: WriteSchema, schemas: Schema[]): { schema: Sch
   const same = schemas.find((s) => sameFields(s.fields, ws.tableSchema.fields));
   if (same) return { schema: same, reused: true };
   return { schema: { ...ws.tableSchema, 'schema-id': schemas.reduce((m, s) => Math.max(m, s['schema-id'] + 1), 0) }, reused: false };
-}
-
-/** The table metadata a staged create will have once committed, for producing its first snapshot. */
-function newTableMetadata(staged: TableMetadata, schema: Schema, lastColumnId: number, spec: PartitionSpec): TableMetadata {
-  return {
-    ...staged, 'format-version': 2, 'last-sequence-number': 0n, 'last-column-id': lastColumnId, schemas: [schema],
-    'current-schema-id': schema['schema-id'], 'partition-specs': [spec], 'default-spec-id': spec['spec-id'],
-    snapshots: [], refs: {}, 'current-snapshot-id': undefined, 'snapshot-log': [],
-  };
-}
-
-function createUpdates(staged: TableMetadata, schema: Schema, lastColumnId: number, spec: PartitionSpec, properties: Record<string, string> | undefined, snapshot: Snapshot): TableUpdate[] {
-  return [
-    { action: 'assign-uuid', uuid: staged['table-uuid'] },
-    { action: 'upgrade-format-version', 'format-version': 2 },
-    { action: 'add-schema', schema, 'last-column-id': lastColumnId },
-    { action: 'set-current-schema', 'schema-id': -1 },
-    { action: 'add-spec', spec },
-    { action: 'set-default-spec', 'spec-id': -1 },
-    { action: 'add-sort-order', 'sort-order': { 'order-id': 0, fields: [] } },
-    { action: 'set-default-sort-order', 'sort-order-id': -1 },
-    { action: 'set-location', location: staged.location },
-    { action: 'set-properties', updates: { ...staged.properties, 'format-version': '2', ...properties } },
-    { action: 'add-snapshot', snapshot },
-    { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshot['snapshot-id'] },
-  ];
 }
 
 /** After a conflict: our data files carry field ids and a spec planned on the old metadata; they must still hold. */
