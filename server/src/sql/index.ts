@@ -12,3 +12,6 @@ export type { BindResult, ColumnInfo, UpstreamRelation, SqlError, SqlErrorKind }
 export { parseDuckDbError } from './errors';
 export { createBindConnection } from './connection';
 export type { BindConnection } from './connection';
+export { selectItemsAt, cteSelectItems } from './selectList';
+export type { SelectItem } from './selectList';
+export { queryBlockAt } from './scope';

@@ -95,6 +95,15 @@ export function scopeAt(sqlOrOutline: string | SqlOutline, offset: number): SqlS
   return { ctes, relations, prefix, clause };
 }
 
+/** Token range [from, to) of the innermost query block (set operand) around the offset, at its own level. */
+export function queryBlockAt(o: SqlOutline, offset: number): [number, number] {
+  const idx = tokenIndexAt(o, offset);
+  let group = enclosingGroup(o, idx, offset);
+  while (!isQueryGroup(o, group)) group = o.parent[group];
+  const [from, to] = groupRange(o, group);
+  return setOperandAt(o, from, to, idx);
+}
+
 /** The innermost open parenthesis containing the offset (-1 for the statement level). */
 function enclosingGroup(o: SqlOutline, idx: number, offset: number): number {
   // the token at idx ends after offset; if it also starts before, offset is inside it (e.g. inside a word)
