@@ -17,12 +17,16 @@ function zigzagBytes(n: bigint): number[] {
   return out;
 }
 
+// Counts in manifests are mostly small; sharing their bigints saves an allocation per value.
+const SMALL_LONGS = Array.from({ length: 4096 }, (_, i) => BigInt(i));
+
 /** Decodes a zigzag varint's bytes into a bigint; the common small case stays in float math. */
 function unzigzag(buf: Uint8Array, start: number, end: number): bigint {
   if (end - start <= 7) {
     let v = 0, mul = 1;
     for (let i = start; i < end; i++) { v += (buf[i]! & 0x7f) * mul; mul *= 128; }
-    return BigInt(v % 2 === 0 ? v / 2 : -(v + 1) / 2);
+    const n = v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+    return n >= 0 && n < SMALL_LONGS.length ? SMALL_LONGS[n]! : BigInt(n);
   }
   let v = 0n, shift = 0n;
   for (let i = start; i < end; i++) { v |= BigInt(buf[i]! & 0x7f) << shift; shift += 7n; }
@@ -110,7 +114,37 @@ export type AvroSchema = string | AvroSchema[] | { type: string; [k: string]: un
 const textDecoder = new TextDecoder();
 
 /** Reads a whole container file (codecs null and deflate). */
-export function readAvroFile(bytes: Uint8Array, file?: string): AvroFile {
+export interface AvroReadOptions {
+  /** Record fields (by name, at any depth) not to materialise: they are skipped while decoding. */
+  skipFields?: readonly string[];
+}
+
+function withoutFields(schema: AvroSchema, skip: ReadonlySet<string>): AvroSchema {
+  if (Array.isArray(schema)) return schema.map((s) => withoutFields(s, skip));
+  if (typeof schema !== 'object') return schema;
+  const out: { type: string; [k: string]: unknown } = { ...schema };
+  if (schema.type === 'record' && Array.isArray(schema.fields)) {
+    out.fields = (schema.fields as { name: string; type: AvroSchema }[]).filter((f) => !skip.has(f.name)).map((f) => ({ ...f, type: withoutFields(f.type, skip) }));
+  } else if (schema.type === 'array') out.items = withoutFields(schema.items as AvroSchema, skip);
+  return out;
+}
+
+const resolverCache = new Map<string, { reader: avro.Type; resolver: unknown }>();
+
+/** A reader type without the skipped fields, and avsc's resolver from the writer type to it (cached). */
+function projection(schemaText: string, schema: AvroSchema, writer: avro.Type, skip: readonly string[]) {
+  const key = `${skip.join(',')}\n${schemaText}`;
+  let p = resolverCache.get(key);
+  if (!p) {
+    const reader = avroType(JSON.stringify(withoutFields(schema, new Set(skip))));
+    p = { reader, resolver: reader.createResolver(writer) };
+    if (resolverCache.size > 200) resolverCache.clear();
+    resolverCache.set(key, p);
+  }
+  return p;
+}
+
+export function readAvroFile(bytes: Uint8Array, file?: string, opts: AvroReadOptions = {}): AvroFile {
   const r = new Reader(bytes, file);
   for (let i = 0; i < 4; i++) if (bytes[i] !== MAGIC[i]) r.fail('bad magic bytes');
   r.pos = 4;
@@ -138,6 +172,11 @@ export function readAvroFile(bytes: Uint8Array, file?: string): AvroFile {
   } catch (e) {
     throw new IcebergError('corrupt-file', `Avro schema is invalid: ${(e as Error).message}`, { file }, { cause: e });
   }
+  let decode = (buf: Buffer, pos: number) => type.decode(buf, pos);
+  if (opts.skipFields?.length) {
+    const { reader, resolver } = projection(schemaText, schema, type, opts.skipFields);
+    decode = (buf, pos) => reader.decode(buf, pos, resolver as avro.Resolver);
+  }
   const records: Record<string, unknown>[] = [];
   while (r.pos < bytes.length) {
     const count = r.long();
@@ -151,7 +190,7 @@ export function readAvroFile(bytes: Uint8Array, file?: string): AvroFile {
     const buf = Buffer.from(block.buffer, block.byteOffset, block.byteLength);
     let pos = 0;
     for (let i = 0; i < count; i++) {
-      const res = type.decode(buf, pos);
+      const res = decode(buf, pos);
       if (res.offset < 0) r.fail('truncated record');
       records.push(res.value as Record<string, unknown>);
       pos = res.offset;

@@ -28,7 +28,12 @@ export interface ReadManifestOptions {
   manifest?: ManifestFile;
   /** The table's spec for this manifest: partition tuples are keyed by its field names (matched by field id). */
   spec?: PartitionSpec;
+  /** Leave out column metrics: 'sizes' drops column sizes and split offsets, 'all' every metric (faster planning). */
+  omitMetrics?: 'sizes' | 'all';
 }
+
+const SIZE_FIELDS = ['column_sizes', 'split_offsets', 'key_metadata'];
+const ALL_METRIC_FIELDS = [...SIZE_FIELDS, 'value_counts', 'null_value_counts', 'nan_value_counts', 'lower_bounds', 'upper_bounds'];
 
 type Rec = Record<string, unknown>;
 type PartitionReader = (partition: Rec) => Record<string, unknown>;
@@ -125,7 +130,8 @@ function metaFrom(meta: Record<string, string>, file: string | undefined, manife
 /** Reads a manifest; entries with null snapshot id or sequence numbers inherit them from `opts.manifest`. */
 export function readManifest(bytes: Uint8Array, opts: ReadManifestOptions = {}): { meta: ManifestMeta; entries: ManifestEntry[] } {
   const { file, manifest } = opts;
-  const avro = readAvroFile(bytes, file);
+  const skipFields = opts.omitMetrics === 'all' ? ALL_METRIC_FIELDS : opts.omitMetrics === 'sizes' ? SIZE_FIELDS : undefined;
+  const avro = readAvroFile(bytes, file, skipFields ? { skipFields } : {});
   const meta = metaFrom(avro.meta, file, manifest);
   if (opts.spec) for (const f of opts.spec.fields) meta.partitionFieldNames.set(f['field-id'], f.name);
   const readPartition = partitionReader(avro.schema, meta.partitionFieldNames, file);

@@ -23,9 +23,12 @@ export interface ScanOptions {
   tableLocation?: string;
   /** Manifests read at once. */
   concurrency?: number;
+  /** Keep every column metric on planned data files (by default only those a filter needs are read). */
+  keepMetrics?: boolean;
 }
 
 export interface FileScanTask {
+  /** The data file; its column metrics are left out unless ScanOptions.keepMetrics (or a filter needed them). */
   file: DataFile;
   /** The partition spec the file was written with. */
   spec: PartitionSpec;
@@ -138,7 +141,9 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
   const read = await mapLimit(toRead, options.concurrency ?? 16, async (m: ManifestFile) => {
     const path = resolve(m['manifest-path']);
     const spec = specOf(m['partition-spec-id'], path);
-    return { m, path, entries: readManifest(await io.read(path), { file: path, manifest: m, spec }).entries };
+    // data manifests: skip decoding metrics the plan does not use (they dominate allocation); deletes keep theirs
+    const omitMetrics = options.keepMetrics || m.content !== 0 ? undefined : filtering ? 'sizes' as const : 'all' as const;
+    return { m, path, entries: readManifest(await io.read(path), { file: path, manifest: m, spec, ...(omitMetrics ? { omitMetrics } : {}) }).entries };
   });
   for (const { m, path, entries } of read) {
     const spec = specOf(m['partition-spec-id'], path);
