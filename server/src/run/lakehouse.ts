@@ -36,10 +36,10 @@ export function localWarehouseOf(projectRoot: string): string {
 const localServers = new Map<string, Promise<LocalCatalog>>();
 
 /** Starts (once per process) the local catalog server over a warehouse folder, bound to 127.0.0.1. */
-export function localCatalogServer(warehouse: string, log?: (line: string) => void): Promise<LocalCatalog> {
+export function localCatalogServer(warehouse: string, s3: S3Options = {}, log?: (line: string) => void): Promise<LocalCatalog> {
   let server = localServers.get(warehouse);
   if (!server) {
-    server = startLocalCatalog({ warehouse, host: '127.0.0.1', port: 0, log });
+    server = startLocalCatalog({ warehouse, host: '127.0.0.1', port: 0, log, tableConfig: tableConfigOf(s3) });
     server.catch(() => localServers.delete(warehouse));
     localServers.set(warehouse, server);
   }
@@ -71,9 +71,21 @@ export async function openLakehouse(project: DbtProject, options: LakehouseOptio
     const catalog = await connectRestCatalog({ uri: settings.catalogUri, warehouse, credential, realm: options.realm, log: options.log });
     return { catalog, kind: 'remote', uri: settings.catalogUri, warehouse, s3, layerLocations };
   }
-  const server = await localCatalogServer(localWarehouseOf(project.root), options.log);
+  const server = await localCatalogServer(localWarehouseOf(project.root), s3, options.log);
   const catalog = await connectRestCatalog({ uri: server.uri, warehouse: server.name, log: options.log });
   return { catalog, kind: 'local', uri: server.uri, warehouse: server.name, s3, layerLocations };
+}
+
+/** S3 options as catalog table config, so the local catalog writes S3 metadata and vends the same settings. */
+function tableConfigOf(s3: S3Options): Record<string, string> {
+  const config: Record<string, string> = {};
+  if (s3.endpoint) config['s3.endpoint'] = s3.endpoint;
+  if (s3.region) config['client.region'] = s3.region;
+  if (s3.forcePathStyle !== undefined) config['s3.path-style-access'] = String(s3.forcePathStyle);
+  if (s3.accessKeyId) config['s3.access-key-id'] = s3.accessKeyId;
+  if (s3.secretAccessKey) config['s3.secret-access-key'] = s3.secretAccessKey;
+  if (s3.sessionToken) config['s3.session-token'] = s3.sessionToken;
+  return config;
 }
 
 /** FLOE_CATALOG_CREDENTIAL=client_id:client_secret, for CI and scripts. */

@@ -64,7 +64,7 @@ export async function materialize(project: DbtProject, lakehouse: Lakehouse, sel
       const node = project.resolveRef({ name: model })!;
       const compiled = run.compile(node.file);
       const target = goldTargetOf(model, compiled.config, lakehouse.layerLocations)!;
-      await run.buildUpstream(compiled, [model]);
+      const relation = await run.registerModel(node, compiled);
       await ensureNamespace(lakehouse, target.table.namespace);
       const exists = await lakehouse.catalog.tableExists(target.table);
       const result = await run.mapErrors(node.file, compiled.sql, compiled, () => writeTable({
@@ -72,7 +72,7 @@ export async function materialize(project: DbtProject, lakehouse: Lakehouse, sel
         catalog: lakehouse.catalog,
         storageFactory: (location, config) => storageFor(location, { s3: s3OptionsFromProperties(config, lakehouse.s3) }),
         table: target.table,
-        sql: compiled.sql,
+        sql: `SELECT * FROM ${relation}`,
         mode: writeModeOf(target, exists),
         uniqueKey: target.uniqueKey,
         partitionBy: target.partitionBy,

@@ -103,6 +103,19 @@ export class ModelRun {
     await this.mapErrors(node.file, compiled.sql, compiled, () => this.session.registerView(viewName, compiled.sql));
   }
 
+  /**
+   * Registers a compiled model as a view of this run (binding it, so its SQL errors map to the template line)
+   * and returns the relation to select from.
+   */
+  async registerModel(node: ModelNode, compiled: CompiledModel): Promise<string> {
+    const relation = this.relationName({ kind: 'model', name: node.name });
+    await this.buildUpstream(compiled, [node.name]);
+    const pending = this.mapErrors(node.file, compiled.sql, compiled, () => this.session.registerView([this.schema, node.name], compiled.sql));
+    this.built.set(relation, pending);
+    await pending;
+    return relation;
+  }
+
   private async registerSource(u: UpstreamRelation): Promise<void> {
     const icebergTable = u.icebergTable ?? u.name;
     const id = parseTableIdentifier(icebergTable);
