@@ -50,3 +50,23 @@ test('SQL errors exit 1 with DuckDB\'s message', built, () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /nope/);
 });
+
+test('catalog table references are found in SELECT, DESCRIBE, SUMMARIZE and EXPLAIN', async () => {
+  const { DuckSession } = await import('../../server/src/engine/session');
+  const { referencedTables } = await import('../../server/src/cli/commands/query');
+  const session = await DuckSession.open();
+  try {
+    const cases: [string, string[]][] = [
+      ['SELECT * FROM sales.orders o JOIN "a.b"."c d" USING (k)', ['sales.orders', 'a.b.c d']],
+      ['DESCRIBE sales.orders', ['sales.orders']],
+      ['SUMMARIZE sales.orders', ['sales.orders']],
+      ['EXPLAIN ANALYZE SELECT * FROM s.t', ['s.t']],
+      ['WITH q AS (SELECT 1) SELECT * FROM q, t1', []],
+    ];
+    for (const [sql, expected] of cases) {
+      assert.deepEqual((await referencedTables(session, sql)).map((r) => `${r.schema}.${r.table}`), expected, sql);
+    }
+  } finally {
+    session.close();
+  }
+});

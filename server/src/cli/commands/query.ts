@@ -92,8 +92,10 @@ function viewName(name: string): string | [string, string] {
 /** The schema-qualified tables a SELECT reads, from DuckDB's own parser ([] when it is not a SELECT). */
 export async function referencedTables(session: DuckSession, sql: string): Promise<{ schema: string; table: string }[]> {
   let ast: string;
+  // json_serialize_sql parses SELECT-like statements only; EXPLAIN wraps one.
+  const statement = sql.replace(/^\s*explain\s+(analyze\s+)?/i, '');
   try {
-    const r = await session.query(`SELECT json_serialize_sql(${quoteLiteral(sql)})`);
+    const r = await session.query(`SELECT json_serialize_sql(${quoteLiteral(statement)})`);
     ast = r.rows[0][0] as string;
   } catch {
     return [];
