@@ -309,3 +309,17 @@ test('odd column names (quotes, dots, spaces, keywords, apostrophes) keep their 
   assert.equal(r.rows, 1n);
   assert.deepEqual(await readTable(id, '1'), (await session.query(sql)).rows);
 });
+
+test('on_schema_change: ignore drops new columns and casts to the table types; fail refuses; sync drops missing columns', async () => {
+  const id = { namespace: ['gold'], name: 'schema_policy' };
+  await writeTable({ session, catalog, table: id, sql: "SELECT 1::INTEGER AS a, 'x' AS b", mode: 'create' });
+  const ignored = await writeTable({ session, catalog, table: id, sql: "SELECT 2::BIGINT AS a, 'y' AS b, true AS c", mode: 'append', onSchemaChange: 'ignore' });
+  assert.equal(ignored.schemaChanged, false);
+  assert.deepEqual(await readTable(id, 'a'), [[1, 'x'], [2, 'y']]);
+  await assert.rejects(writeTable({ session, catalog, table: id, sql: "SELECT 3 AS a, 'z' AS b, 1 AS c", mode: 'append', onSchemaChange: 'fail' }),
+    (e: Error & { kind?: string }) => e.kind === 'incompatible-schema' && /on_schema_change is fail/.test(e.message));
+  await writeTable({ session, catalog, table: id, sql: 'SELECT 4::INTEGER AS a, 5 AS d', mode: 'append', onSchemaChange: 'sync_all_columns' });
+  const m = (await catalog.loadTable(id)).metadata;
+  assert.deepEqual(m.schemas.find((s) => s['schema-id'] === m['current-schema-id'])!.fields.map((f) => f.name), ['a', 'd']);
+  assert.deepEqual(await readTable(id, 'a'), [[1, null], [2, null], [4, 5]]);
+});

@@ -18,7 +18,7 @@ import { defaultManifestIO } from './manifest-io-default.js';
 import { parsePartitionBy, partitionColumns, planPartitionSpec } from './partition-by.js';
 import { queryColumns } from './query-columns.js';
 import { newSnapshotId, produceSnapshot, writeNewManifests, type PendingSnapshot } from './snapshot-producer.js';
-import { planWriteSchema, sameFields, type WriteSchema } from './write-schema.js';
+import { planWriteSchema, sameFields, type QueryColumn, type WriteSchema } from './write-schema.js';
 import { commitOnTable, createUpdates, newTableMetadata } from './table-commit.js';
 import { WriteError } from './write-error.js';
 
@@ -49,7 +49,15 @@ export interface WriteTableOptions {
   signal?: AbortSignal;
   manifestIO?: ManifestIO;
   maxCommitAttempts?: number;
+  /**
+   * Append and merge when the query's columns differ from the table's (dbt's on_schema_change):
+   * append_new_columns (default) adds new columns and widens types; ignore writes only the table's columns, in its
+   * types; fail refuses any change; sync_all_columns also drops the table's columns the query lacks.
+   */
+  onSchemaChange?: OnSchemaChange;
 }
+
+export type OnSchemaChange = 'append_new_columns' | 'ignore' | 'fail' | 'sync_all_columns';
 
 export interface WriteTableResult {
   table: TableIdentifier;
@@ -96,10 +104,14 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
   }
   const creating = !existing;
   const current = creating ? undefined : currentSchemaOf(base);
-  const ws = planWriteSchema(columns, {
+  const policy = opts.mode === 'overwrite' || creating ? 'append_new_columns' : opts.onSchemaChange ?? 'append_new_columns';
+  const ws = planWriteSchema(policy === 'ignore' && current ? onlyTableColumns(columns, current) : columns, {
     current: current && { schema: current, lastColumnId: base['last-column-id'], formatVersion: base['format-version'] },
-    replace: opts.mode === 'overwrite',
+    replace: opts.mode === 'overwrite' || policy === 'sync_all_columns',
   });
+  if (policy === 'fail' && ws.changed) {
+    throw new WriteError('incompatible-schema', `the query's columns differ from ${name}'s (on_schema_change is fail): table has ${current!.fields.map((f) => f.name).join(', ')}; query has ${columns.map((c) => c.name).join(', ')}`, { table: name });
+  }
   const { schema, reused: reusedSchema } = withResolvedSchemaId(ws, creating ? [] : base.schemas);
   const specs = creating ? [] : base['partition-specs'];
   const lastPartitionId = creating ? 999 : base['last-partition-id'];
@@ -213,6 +225,15 @@ function keptSpec(base: TableMetadata, schema: Schema): { spec: PartitionSpec; i
   const unpartitioned = specs.find((s) => s.fields.length === 0);
   if (unpartitioned) return { spec: unpartitioned, isNew: false, lastPartitionId };
   return { spec: { 'spec-id': specs.reduce((m, s) => Math.max(m, s['spec-id'] + 1), 0), fields: [] }, isNew: true, lastPartitionId };
+}
+
+/** on_schema_change ignore: the query's columns the table has, typed as the table types them (values are cast). */
+function onlyTableColumns(columns: QueryColumn[], schema: Schema): QueryColumn[] {
+  return columns.flatMap((c) => {
+    const field = schema.fields.find((f) => f.name === c.name);
+    if (!field) return [];
+    return [{ name: c.name, type: typeof field.type === 'string' && typeof c.type === 'string' ? field.type : c.type }];
+  });
 }
 
 function currentSchemaOf(m: TableMetadata): Schema {
