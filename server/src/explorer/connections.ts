@@ -3,24 +3,22 @@
 import path from 'node:path';
 import type { DbtProject } from '../project/project';
 import { resolveTarget } from '../project/profiles';
-import type { CatalogSettingEntry, ConnectionInfo, ExplorerNode } from '../protocol/explorer';
+import { secretKeyOf, type CatalogSettingEntry, type ConnectionInfo, type ExplorerNode } from '../protocol/explorer';
 import { localWarehouseOf } from '../run/lakehouse';
+import type { S3Options } from '../storage/storage';
 import { nodeId } from './nodes';
 
 export interface ConnectionConfig {
   info: ConnectionInfo;
-  /** The local lakehouse: its warehouse folder. */
+  /** The local lakehouse: its warehouse folder, and the profile's S3 settings its tables may live under. */
   localWarehouse?: string;
+  localS3?: S3Options;
   /** The project this connection belongs to (profile and local connections). */
   projectRoot?: string;
   /** A `client_id:client_secret` from the setting's legacy `credential` field (env already resolved). */
   settingCredential?: { clientId: string; clientSecret: string };
 }
 
-/** Key under which the client keeps a connection's secret: the same catalog principal shares one secret. */
-export function secretKeyOf(uri: string, warehouse: string | undefined, clientId: string | undefined): string {
-  return `floe.catalog.secret:${uri}|${warehouse ?? ''}|${clientId ?? ''}`;
-}
 
 /** Every connection to show, in order: settings, profile targets, then local lakehouses. */
 export function connectionsOf(projects: readonly DbtProject[], settings: readonly CatalogSettingEntry[], extraLocalFolders: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): ConnectionConfig[] {
@@ -55,7 +53,7 @@ export function connectionsOf(projects: readonly DbtProject[], settings: readonl
       });
     }
   }
-  for (const p of projects) add(localConnection(p.root, `Local lakehouse · ${p.name}`));
+  for (const p of projects) add({ ...localConnection(p.root, `Local lakehouse · ${p.name}`), localS3: localS3Of(p) });
   for (const folder of extraLocalFolders) add(localConnection(path.resolve(folder), `Local lakehouse · ${path.basename(folder)}`));
   return out;
 }
@@ -76,6 +74,15 @@ export function connectionNode(c: ConnectionInfo): ExplorerNode {
     icon: c.kind === 'local' ? 'home' : 'database', collapsible: true,
     contextValue: `floe.connection.${c.kind}`,
   };
+}
+
+/** The S3 settings of a project's local target (none when the target names a remote catalog). */
+function localS3Of(p: DbtProject): S3Options | undefined {
+  const c = p.target.catalog;
+  if (!c || c.catalogUri) return undefined;
+  const s3: S3Options = { endpoint: c.s3Endpoint, region: c.s3Region, accessKeyId: c.s3AccessKeyId, secretAccessKey: c.s3SecretAccessKey, forcePathStyle: c.s3Endpoint ? true : undefined };
+  for (const k of Object.keys(s3) as (keyof S3Options)[]) if (s3[k] === undefined) delete s3[k];
+  return Object.keys(s3).length ? s3 : undefined;
 }
 
 function splitCredential(value: string): { clientId: string; clientSecret: string } | undefined {

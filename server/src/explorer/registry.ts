@@ -5,6 +5,7 @@ import { connectRestCatalog } from '../catalog/rest-client';
 import type { TableIdentifier } from '../iceberg/spec';
 import type { ConnectionInfo } from '../protocol/explorer';
 import { localCatalogServer } from '../run/lakehouse';
+import type { S3Options } from '../storage/storage';
 import type { ConnectionConfig } from './connections';
 
 export interface RegistryOptions {
@@ -17,7 +18,7 @@ export interface RegistryOptions {
   /** Redacted request log lines. */
   log?: (line: string) => void;
   /** Starts (or returns) the local catalog for a warehouse folder; default the shared per-process server. */
-  startLocal?: (warehouse: string) => Promise<{ uri: string; name: string }>;
+  startLocal?: (warehouse: string, s3?: S3Options) => Promise<{ uri: string; name: string }>;
 }
 
 export class ConnectionRegistry {
@@ -93,8 +94,8 @@ export class ConnectionRegistry {
     if (!config) throw new Error(`Unknown catalog connection '${id}'; refresh the Catalog view.`);
     const common = { pageSize: this.options.pageSize ?? 100, timeoutMs: this.options.timeoutMs ?? 15_000, log: this.options.log };
     if (config.localWarehouse) {
-      const start = this.options.startLocal ?? ((w: string) => localCatalogServer(w, this.options.log));
-      const server = await start(config.localWarehouse);
+      const start = this.options.startLocal ?? ((w: string, s3?: S3Options) => localCatalogServer(w, s3, this.options.log));
+      const server = await start(config.localWarehouse, config.localS3);
       return connectRestCatalog({ ...common, uri: server.uri, warehouse: server.name });
     }
     const { info } = config;

@@ -17,7 +17,7 @@ import { createNamespace, dropTable, tableMetadataJson } from '../explorer/actio
 import { sourceRefFor, stagingModelFor } from '../explorer/sources';
 import { problemOf } from '../explorer/errors';
 import { errorNode } from '../explorer/nodes';
-import { localCatalogServer, localWarehouseOf } from '../run/lakehouse';
+import { localCatalogServer } from '../run/lakehouse';
 import { uriToPath } from './convert';
 
 export function registerExplorerHandlers(connection: Connection, workspace: Workspace, log: (line: string) => void): void {
@@ -87,9 +87,10 @@ export function registerExplorerHandlers(connection: Connection, workspace: Work
     try {
       const folder = path.resolve(uriToPath(params.folder) ?? params.folder);
       // A folder inside a dbt project uses that project's lakehouse, which is always listed.
-      const root = workspace.projectOf(path.join(folder, 'dbt_project.yml'))?.root;
-      if (!root) localFolders.add(folder);
-      const server = await localCatalogServer(localWarehouseOf(root ?? folder), log);
+      const project = workspace.projectOf(path.join(folder, 'dbt_project.yml'));
+      if (!project) localFolders.add(folder);
+      const local = connectionsOf(project ? [project] : [], [], project ? [] : [folder]).find((c) => c.localWarehouse)!;
+      const server = await localCatalogServer(local.localWarehouse!, local.localS3, log);
       return { uri: server.uri };
     } catch (e) {
       return { error: fail('startLocal', e) };
