@@ -40,8 +40,12 @@ export function columnsOfRelation(project: DbtProject, a: ModelFileAnalysis, r: 
   return [];
 }
 
+/** Above this size, SQL scope analysis is skipped so requests stay fast (Jinja features still work). */
+export const MAX_SQL_ANALYSIS = 256 * 1024;
+
 /** Every column visible at offset (relations of the innermost query block). */
 export function columnsInScope(project: DbtProject, a: ModelFileAnalysis, offset: number): { columns: ScopedColumn[]; relations: RelationInScope[] } {
+  if (a.text.length > MAX_SQL_ANALYSIS) return { columns: [], relations: [] };
   const scope = scopeAt(a.text, offset);
   const relations = scope.relations.filter((r) => r.level === 0);
   return { columns: relations.flatMap((r) => columnsOfRelation(project, a, r)), relations };

@@ -3,7 +3,7 @@
 import type { DbtProject } from '../project/project';
 import { CONFIG_KEYS } from '../project/config';
 import { dottedPrefixAt, scopeAt } from '../sql/scope';
-import { columnsInScope, columnsOfRelation } from './columns';
+import { columnsInScope, columnsOfRelation, MAX_SQL_ANALYSIS } from './columns';
 import { cursorContext } from './cursor';
 
 export type CompletionKind = 'model' | 'seed' | 'snapshot' | 'source' | 'table' | 'column' | 'macro' | 'var' | 'config-key' | 'config-value' | 'function' | 'cte';
@@ -77,6 +77,7 @@ export function completions(project: DbtProject, file: string, offset: number): 
 
 function sqlCompletions(project: DbtProject, file: string, offset: number): Completion[] {
   const a = project.entry(file)!.analysis!;
+  if (a.text.length > MAX_SQL_ANALYSIS) return [];
   const prefix = dottedPrefixAt(a.text, offset);
   const start = prefix.partialStart;
   if (prefix.parts.length > 0) {

@@ -5,7 +5,7 @@ import { CONFIG_KEYS } from '../project/config';
 import type { Column } from '../project/types';
 import { scopeAt } from '../sql/scope';
 import { callAt, wordAt } from './cursor';
-import { columnsInScope, columnsOfRelation } from './columns';
+import { columnsInScope, columnsOfRelation, MAX_SQL_ANALYSIS } from './columns';
 import { blockAt } from '../jinja/scanner';
 
 export interface HoverInfo {
@@ -77,6 +77,7 @@ export function hover(project: DbtProject, file: string, offset: number): HoverI
 /** The upstream column a SQL word names, if any (qualified by alias or not). */
 export function findColumn(project: DbtProject, file: string, word: string, qualifier: string | undefined, offset: number) {
   const a = project.entry(file)!.analysis!;
+  if (a.text.length > MAX_SQL_ANALYSIS) return undefined;
   const key = word.toLowerCase();
   if (qualifier) {
     const scope = scopeAt(a.text, offset);

@@ -1,6 +1,7 @@
 // Document symbols: the config() call, the CTEs of a model, and macros of a macro file.
 import type { DbtProject } from '../project/project';
 import { cteSymbols } from '../sql/scope';
+import { MAX_SQL_ANALYSIS } from './columns';
 
 export interface DocumentSymbolInfo {
   name: string;
@@ -23,6 +24,7 @@ export function documentSymbols(project: DbtProject, file: string): DocumentSymb
   for (const c of a.configs) {
     out.push({ name: 'config', kind: 'config', detail: c.args.map((x) => x.key).join(', '), start: c.blockStart, end: c.blockEnd, selectionStart: c.callStart, selectionEnd: c.callStart + 6 });
   }
+  if (a.text.length > MAX_SQL_ANALYSIS) return out;
   for (const c of cteSymbols(a.text)) out.push({ name: c.name, kind: 'cte', start: c.start, end: c.end, selectionStart: c.nameStart, selectionEnd: c.nameEnd });
   return out;
 }

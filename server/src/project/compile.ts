@@ -2,7 +2,7 @@
 // relations the SQL reads, so the binder and the preview can stand them in.
 import { DbtJinjaEnvironment, splitKeywords, CompilerError, type RenderHooks } from '../jinja/environment';
 import { renderTemplate, type RenderProblem } from '../jinja/render';
-import type { SourceMap } from '../jinja/sourceMap';
+import { SourceMap } from '../jinja/sourceMap';
 import type { Literal } from '../jinja/calls';
 import { mergeConfigs, type ModelConfig } from './config';
 import { modelName, type DbtProject, type ModelNode } from './project';
@@ -36,6 +36,9 @@ export interface CompileOptions {
   /** How relations are written in the SQL; the default quotes the model name, and source.table. */
   relationName?: (target: { kind: UpstreamRelation['kind']; name: string; source?: string; table?: string }) => string;
 }
+
+/** Rendering is linear but slow (nunjucks); beyond this a request could stall the editor. */
+export const MAX_RENDER_SIZE = 512 * 1024;
 
 const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -109,6 +112,10 @@ export function compileModel(project: DbtProject, file: string, options: Compile
     target: { ...target, profile_name: target.profile },
     extra: { project_name: project.name, model: { name, config: staticConfig } },
   };
+  if (analysis.text.length > MAX_RENDER_SIZE) {
+    const problem = { code: 'jinja-render' as const, message: `Model is too large to render (${Math.round(analysis.text.length / 1024)} KB; the limit is ${MAX_RENDER_SIZE / 1024} KB)`, start: 0, end: 0 };
+    return { sql: '', map: new SourceMap([], 0), problem, config: staticConfig, upstream: [] };
+  }
   const env = environmentOf(project);
   const result = renderTemplate(env, analysis.text, analysis.scan, hooks);
   const config = mergeConfigs(staticConfig, rendered as Record<string, Literal>);
