@@ -1,5 +1,5 @@
 // What is in scope at an offset of a SQL text: visible CTEs, FROM/JOIN relations with aliases, and the dotted prefix.
-import { Token, isWord, identifierOf } from './lexer';
+import { isWord, identifierOf } from './lexer';
 import { CteDefinition, SqlOutline, outline, tokenIndexAt } from './outline';
 
 export interface RelationInScope {
@@ -335,4 +335,3 @@ export function cteSymbols(sql: string): { name: string; nameStart: number; name
   }));
 }
 
-export type { Token };
