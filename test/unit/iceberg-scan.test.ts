@@ -125,6 +125,10 @@ test('filters prune by partition transform, manifest summaries and column metric
   const p = await t.plan(cmp('ts', '<', '2024-01-03'));
   assert.equal(p.metrics.manifestsSkipped, 1, 'the d9 manifest is skipped by its partition summary');
   assert.equal(t.io.reads, 3);
+  const lean = (await t.plan()).tasks.find((x) => x.file['file-path'].endsWith('d1-eu.parquet'))!;
+  assert.equal(lean.file['lower-bounds'], undefined, 'metrics are not decoded when nothing needs them');
+  const full = (await planScan(t.meta, { keepMetrics: true }, t.io)).tasks.find((x) => x.file['file-path'].endsWith('d1-eu.parquet'))!;
+  assert.deepEqual([...full.file['value-counts']!], [[1, 10n]]);
   await assert.rejects(t.plan(cmp('nope', '=', 1)), (e: unknown) => e instanceof IcebergError && /"nope"/.test(e.message));
 });
 
