@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { parseQueryArgs } from '../../server/src/cli/commands/query';
+import { parseQueryArgs, referencedTables } from '../../server/src/cli/commands/query';
+import { DuckSession } from '../../server/src/engine/session';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const cli = path.join(repoRoot, 'dist/cli.js');
@@ -52,8 +53,6 @@ test('SQL errors exit 1 with DuckDB\'s message', built, () => {
 });
 
 test('catalog table references are found in SELECT, DESCRIBE, SUMMARIZE and EXPLAIN', async () => {
-  const { DuckSession } = await import('../../server/src/engine/session');
-  const { referencedTables } = await import('../../server/src/cli/commands/query');
   const session = await DuckSession.open();
   try {
     const cases: [string, string[]][] = [
