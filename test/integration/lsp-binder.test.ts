@@ -1,0 +1,56 @@
+// Schema-aware diagnostics: the server binds models in DuckDB in the background and reports binder
+// errors at the user's text, through the Jinja source map.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CompletionRequest, HoverRequest, type CompletionItem } from 'vscode-languageserver-protocol';
+import { LspClient, positionOf } from '../helpers/lspClient';
+
+const root = path.resolve(__dirname, '../fixtures/projects/lakehouse');
+const mart = path.join(root, 'models/marts/mart_customer_orders.sql');
+const martText = readFileSync(mart, 'utf8');
+let client: LspClient;
+
+before(async () => {
+  client = await LspClient.start(root);
+  await client.waitForStatus((s) => s.state === 'ready' && /All \d+ models bound/.test(s.message ?? ''), 30000);
+});
+after(async () => {
+  await client?.stop();
+});
+
+/** Polls pull diagnostics until `pred` holds (binding runs in the background after each edit). */
+async function diagnosticsUntil(uri: string, pred: (d: Awaited<ReturnType<LspClient['diagnostics']>>) => boolean) {
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    const d = await client.diagnostics(uri);
+    if (pred(d) || Date.now() > deadline) return d;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('an unknown column in a model is reported at the user text, after binding', async () => {
+  const uri = await client.open(mart);
+  const broken = martText.replace('customers.customer_name,', 'customers.customer_nam,');
+  await client.change(uri, broken);
+  const diags = await diagnosticsUntil(uri, (d) => d.length > 0);
+  assert.equal(diags.length, 1);
+  assert.equal(diags[0].code, 'sql-binder');
+  assert.match(diags[0].message, /customer_nam/);
+  const start = positionOf(broken, 'customers.customer_nam,');
+  assert.equal(diags[0].range.start.line, start.line);
+  await client.change(uri, martText);
+  assert.deepEqual(await diagnosticsUntil(uri, (d) => d.length === 0), []);
+});
+
+test('bound upstream schemas power column completion and hover', async () => {
+  const uri = await client.open(mart);
+  const text = martText.replace('customers.customer_name,', 'customers.,');
+  await client.change(uri, text);
+  const items = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: positionOf(text, 'customers.,', 'customers.'.length) })) as CompletionItem[];
+  assert.deepEqual(items.map((i) => i.label).sort(), ['country', 'customer_id', 'customer_name', 'email']);
+  await client.change(uri, martText);
+  const h = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(martText, "ref('stg_customers')", 6) });
+  assert.match((h?.contents as { value: string }).value, /\| customer_name \| VARCHAR \|/);
+});
