@@ -1,0 +1,59 @@
+// `floe check` and `floe compile`: the editor's diagnostics from the command line, on the fixture projects.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const repo = path.resolve(__dirname, '../..');
+const fixtures = path.join(repo, 'test/fixtures/projects');
+
+function floe(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'server/src/cli/main.ts'), ...args], { cwd: repo, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('check on a clean project exits 0 with the JSON shape', () => {
+  const r = floe('check', path.join(fixtures, 'lakehouse'), '--format', 'json');
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(JSON.parse(r.out), { models: 8, diagnostics: [] });
+});
+
+test('check reports every problem with file, range, severity and code; exit 1', () => {
+  const r = floe('check', path.join(fixtures, 'broken'), '--format', 'json');
+  assert.equal(r.code, 1, r.err);
+  const report = JSON.parse(r.out) as { models: number; diagnostics: Array<{ file: string; range: { start: { line: number; character: number } }; severity: string; code: string; message: string }> };
+  assert.equal(report.models, 4);
+  const brief = report.diagnostics.map((d) => `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code}`);
+  assert.deepEqual(brief, [
+    'dbt_project.yml:8:5 error config-invalid-value',
+    'models/a.sql:1:24 error config-invalid-value',
+    'models/a.sql:1:33 warning config-unknown-key',
+    'models/a.sql:2:23 error ref-cycle',
+    'models/b.sql:1:23 error ref-cycle',
+    'models/b.sql:1:53 error unknown-source-table',
+    'models/bad_yaml.yml:4:27 error yaml-syntax',
+    'models/c.sql:1:11 error unknown-macro',
+    'models/c.sql:1:35 error unknown-var',
+    'models/c.sql:1:64 error unknown-source',
+    'models/c.sql:2:4 error jinja-unclosed-tag',
+    'models/d.sql:1:12 error sql-binder',
+  ]);
+  assert.ok(report.diagnostics.some((d) => d.message === "Source 'raw' has no table 'event'. Did you mean 'events'?"));
+});
+
+test('check --format text prints one line per diagnostic and a summary', () => {
+  const r = floe('check', path.join(fixtures, 'broken'), '--no-bind');
+  assert.equal(r.code, 1);
+  assert.match(r.out, /^models\/c\.sql:1:11: error \[unknown-macro\] Macro 'money' not found\. Did you mean 'moneys'\?$/m);
+  assert.match(r.out, /4 models, 10 error\(s\), 1 other diagnostic\(s\)\n$/);
+});
+
+test('compile prints the compiled SQL; unknown models get a suggestion', () => {
+  const r = floe('compile', path.join(fixtures, 'lakehouse'), 'stg_order_items');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out, 'select *, (amount_cents / 100)::decimal(18, 2) as line_amount\nfrom "bronze"."order_items"\n');
+  const bad = floe('compile', path.join(fixtures, 'lakehouse'), 'stg_order_item');
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /Did you mean 'stg_order_items'\?/);
+  assert.equal(floe('check', '/nonexistent-dir').code, 2);
+});
