@@ -16,7 +16,7 @@ export interface BindResult {
   errors: SqlError[];
   /** Output columns of each statement-level CTE that binds (columns empty when it reads an unknown schema). */
   ctes?: { name: string; columns: ColumnInfo[] }[];
-  /** Upstream columns whose types DuckDB rejected (stood in as VARCHAR). */
+  /** Things not checked: upstream column types DuckDB rejected (stood in as VARCHAR), SQL that reads files. */
   warnings: string[];
 }
 
@@ -34,14 +34,20 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
   }
   const standIns = s;
   return standIns.exclusive(async () => {
+    const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
     let warnings: string[];
     try {
       warnings = await standIns.activate(upstream);
     } catch (e) {
-      const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      return { columns: [], errors: [{ kind: 'catalog', message: `Could not set up the upstream relations for binding: ${reason}` }], warnings: [] };
+      return { columns: [], errors: [{ kind: 'catalog', message: `Could not set up the upstream relations for binding: ${reason(e)}` }], warnings: [] };
     }
-    const r = await bindNow(conn, compiledSql, upstream, warnings);
+    let r: Omit<BindResult, 'warnings'>;
+    try {
+      r = await bindNow(conn, compiledSql, upstream, warnings);
+    } catch (e) {
+      // e.g. a closed connection: still an answer, never a rejected promise
+      return { columns: [], errors: [{ kind: 'binder', message: `Binding failed: ${reason(e)}` }], warnings };
+    }
     // in text order: DuckDB binds FROM and WHERE before the select list
     r.errors.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity));
     return { ...r, warnings };
