@@ -6,7 +6,7 @@ import { DuckSession } from '../../engine/session';
 import { registerIcebergTable } from '../../engine/read/register-table';
 import '../../engine/read/default-planner';
 import { connectRestCatalog } from '../../catalog/rest-client';
-import { writeTable, type WriteMode, type WriteTableResult } from '../../engine/write/write-table';
+import { writeTable, type OnSchemaChange, type WriteMode, type WriteTableResult } from '../../engine/write/write-table';
 import { WriteError } from '../../engine/write/write-error';
 import { referencedTables } from './query';
 
@@ -18,12 +18,14 @@ export interface WriteArgs {
   partitionBy?: string;
   uniqueKey?: string;
   location?: string;
+  onSchemaChange?: OnSchemaChange;
   table: { namespace: string[]; name: string };
   sql: string;
 }
 
-const USAGE = 'usage: floe write --catalog URI --warehouse NAME [--credential ID:SECRET] --mode create|overwrite|append|merge [--unique-key COLS] [--partition-by EXPR] [--location URI] NAMESPACE.TABLE "SQL"';
+const USAGE = 'usage: floe write --catalog URI --warehouse NAME [--credential ID:SECRET] --mode create|overwrite|append|merge [--unique-key COLS] [--partition-by EXPR] [--location URI] [--on-schema-change append_new_columns|ignore|fail|sync_all_columns] NAMESPACE.TABLE "SQL"';
 const MODES: readonly WriteMode[] = ['create', 'overwrite', 'append', 'merge'];
+const POLICIES: readonly OnSchemaChange[] = ['append_new_columns', 'ignore', 'fail', 'sync_all_columns'];
 
 /** Parses the command line; throws UsageError with the usage line on mistakes. */
 export function parseWriteArgs(args: string[]): WriteArgs {
@@ -34,7 +36,7 @@ export function parseWriteArgs(args: string[]): WriteArgs {
     if (!arg.startsWith('--')) { positional.push(arg); continue; }
     const eq = arg.indexOf('=');
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!['--catalog', '--warehouse', '--credential', '--mode', '--partition-by', '--unique-key', '--location'].includes(flag)) {
+    if (!['--catalog', '--warehouse', '--credential', '--mode', '--partition-by', '--unique-key', '--location', '--on-schema-change'].includes(flag)) {
       throw new UsageError(`unknown option ${flag}\n${USAGE}`);
     }
     const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
@@ -49,6 +51,8 @@ export function parseWriteArgs(args: string[]): WriteArgs {
   const mode = need('--mode') as WriteMode;
   if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(', ')}\n${USAGE}`);
   if (mode === 'merge' && !flags.get('--unique-key')) throw new UsageError(`--mode merge needs --unique-key\n${USAGE}`);
+  const onSchemaChange = flags.get('--on-schema-change') as OnSchemaChange | undefined;
+  if (onSchemaChange !== undefined && !POLICIES.includes(onSchemaChange)) throw new UsageError(`--on-schema-change must be one of ${POLICIES.join(', ')}\n${USAGE}`);
   if (positional.length !== 2) throw new UsageError(`expected NAMESPACE.TABLE and one SQL argument\n${USAGE}`);
   const parts = positional[0].split('.');
   if (parts.length < 2 || parts.some((p) => p === '')) throw new UsageError(`'${positional[0]}' is not NAMESPACE.TABLE\n${USAGE}`);
@@ -61,7 +65,7 @@ export function parseWriteArgs(args: string[]): WriteArgs {
   }
   return {
     catalog: need('--catalog'), warehouse: need('--warehouse'), credential, mode,
-    partitionBy: flags.get('--partition-by'), uniqueKey: flags.get('--unique-key'), location: flags.get('--location'),
+    partitionBy: flags.get('--partition-by'), uniqueKey: flags.get('--unique-key'), location: flags.get('--location'), onSchemaChange,
     table: { namespace: parts.slice(0, -1), name: parts[parts.length - 1] }, sql: positional[1],
   };
 }
@@ -86,7 +90,7 @@ export async function runWrite(args: WriteArgs): Promise<WriteTableResult> {
     }
     return await writeTable({
       session, catalog, table: args.table, sql: args.sql, mode: args.mode,
-      partitionBy: args.partitionBy, uniqueKey: args.uniqueKey, location: args.location,
+      partitionBy: args.partitionBy, uniqueKey: args.uniqueKey, location: args.location, onSchemaChange: args.onSchemaChange,
     });
   } finally {
     session.close();
