@@ -3,11 +3,12 @@
 import * as vscode from 'vscode';
 import {
   ExplorerChildrenRequest, ExplorerConnectionsRequest, ExplorerSetCredentialRequest, secretKeyOf,
-  type CatalogSettingEntry, type ConnectionInfo, type ExplorerNode, type NodeState,
+  type CatalogSettingEntry, type ConnectionInfo, type ExplorerNode,
 } from '../../../server/src/protocol/explorer';
 import type { FloeServer } from '../languageClient';
+import type { ConnectionState } from './catalogStatusView';
 
-export type ConnectionState = { state: 'connected' } | { state: NodeState; reason: string } | { state: 'idle' };
+export type { ConnectionState };
 
 /** Context key: the Catalog view has at least one connection (the welcome view shows otherwise). */
 export const HAS_CONNECTIONS_KEY = 'floe.explorer.hasConnections';
