@@ -68,14 +68,15 @@ export class DuckSession {
     return columns;
   }
 
-  /** Creates or replaces a view; `name` may be schema-qualified as [schema, view]. Creates the schema when needed. */
-  async registerView(name: string | [string, string], selectSql: string): Promise<void> {
-    if (Array.isArray(name)) {
-      await this.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name[0])}`);
-      await this.run(`CREATE OR REPLACE VIEW ${quoteIdent(name[0])}.${quoteIdent(name[1])} AS ${selectSql}`);
-    } else {
-      await this.run(`CREATE OR REPLACE VIEW ${quoteIdent(name)} AS ${selectSql}`);
-    }
+  /**
+   * Creates or replaces a view; `name` may be qualified as [schema, view] or [database, schema, view]. Missing schemas
+   * are created, and a missing database is attached in memory, so a two-level namespace reads as `a.b.view` in SQL.
+   */
+  async registerView(name: string | [string, string] | [string, string, string], selectSql: string): Promise<void> {
+    const parts = Array.isArray(name) ? name : [name];
+    if (parts.length === 3) await this.run(`ATTACH IF NOT EXISTS ':memory:' AS ${quoteIdent(parts[0])}`);
+    if (parts.length >= 2) await this.run(`CREATE SCHEMA IF NOT EXISTS ${parts.slice(0, -1).map(quoteIdent).join('.')}`);
+    await this.run(`CREATE OR REPLACE VIEW ${parts.map(quoteIdent).join('.')} AS ${selectSql}`);
   }
 
   /** Interrupts the running query on this session; it fails with an "Interrupted" error. */

@@ -127,7 +127,10 @@ export async function runQuery(args: QueryArgs): Promise<string> {
         const name = `${ref.schema}.${ref.table}`;
         if (given.has(name) || ref.schema === 'main') continue;
         const loaded = await catalog.loadTable({ namespace: ref.schema.split('.'), name: ref.table });
-        await registerIcebergTable(session, [ref.schema, ref.table], loaded, { snapshotId: args.snapshots.get(name), tableName: name, s3 });
+        // A two-level namespace a.b is addressed in SQL as a.b.table: DuckDB's database.schema.table.
+        const levels = ref.schema.split('.');
+        const view: [string, string] | [string, string, string] = levels.length === 2 ? [levels[0], levels[1], ref.table] : [ref.schema, ref.table];
+        await registerIcebergTable(session, view, loaded, { snapshotId: args.snapshots.get(name), tableName: name, s3 });
       }
     }
     const result = await session.query(args.sql);

@@ -4,6 +4,7 @@ import type { LoadTableResult } from '../../catalog/catalog';
 import { IcebergError } from '../../iceberg/errors';
 import { schemaById, tableNameMapping, type NameMapping } from '../../iceberg/schema';
 import type { Schema, Snapshot, TableMetadata } from '../../iceberg/spec';
+import type { Predicate } from '../../iceberg/predicate';
 import { StorageError, type S3Options, type Storage } from '../../storage/storage';
 import { storageFor, isS3Uri, type StorageOptions } from '../../storage/factory';
 import { s3OptionsFromProperties } from '../../storage/s3';
@@ -21,6 +22,8 @@ export type ScanPlanner = (args: {
   /** Where the table actually lives (the folder holding metadata/). */
   root: string;
   resolvePath(recorded: string): string;
+  /** Rows outside it may be left out (files pruned by partition values and column bounds). */
+  filter?: Predicate;
 }) => Promise<ReadTask[]>;
 
 export interface TableReadOptions {
@@ -36,6 +39,11 @@ export interface TableReadOptions {
   planner?: ScanPlanner;
   /** A display name for errors; defaults to the location. */
   tableName?: string;
+  /**
+   * Lets planning skip files that cannot hold matching rows. The relation then holds only rows that
+   * may match, so the caller must apply the same condition in its SQL.
+   */
+  filter?: Predicate;
 }
 
 export interface TableRelation {
@@ -82,7 +90,7 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   if (!planner) throw new IcebergError('unsupported', 'no scan planner is registered', { table });
   const resolvePath = (p: string) => resolveMovedPath(p, metadata.location, root);
   const io = storageFor(root, storageOptions);
-  const tasks = await planner({ metadata, snapshot, storage: io, table, root, resolvePath });
+  const tasks = await planner({ metadata, snapshot, storage: io, table, root, resolvePath, filter: options.filter });
 
   const files = new Map<string, LocalFile>();
   const allPaths = new Set<string>();
@@ -118,7 +126,7 @@ export async function tableRelation(source: string | LoadTableResult, options: T
 /** Registers a table as a DuckDB view named by `alias` (or [schema, name]); returns what was read. */
 export async function registerIcebergTable(
   session: DuckSession,
-  alias: string | [string, string],
+  alias: string | [string, string] | [string, string, string],
   source: string | LoadTableResult,
   options: TableReadOptions = {},
 ): Promise<TableRelation> {
