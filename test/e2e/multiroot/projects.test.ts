@@ -1,7 +1,7 @@
 // Two dbt projects in one multi-root window: one server indexes both, and each project sees only its own models.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { completionLabels, positionOf, waitForDiagnostics, waitForReady } from '../suite/helpers';
+import { completionLabels, floeApi, positionOf, waitForDiagnostics } from '../suite/helpers';
 
 function rootUri(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.name === name);
@@ -17,11 +17,36 @@ async function completionsAt(relUri: vscode.Uri, marked: string): Promise<string
   return completionLabels(list);
 }
 
+/** code-server sometimes starts the extension host before a workspace file's folders are resolved; wait for them. */
+function waitForFolders(names: string[], timeoutMs = 30_000): Promise<void> {
+  const present = () => names.every((n) => vscode.workspace.workspaceFolders?.some((f) => f.name === n));
+  return new Promise((resolve, reject) => {
+    if (present()) return resolve();
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`workspace folders ${names.join(', ')} did not appear within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      if (!present()) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
 describe('multi-root workspace', () => {
+  before(() => waitForFolders(['demo', 'shop']));
+
   it('indexes both dbt projects', async () => {
-    const status = await waitForReady();
-    const roots = status.projects.map((p) => vscode.Uri.parse(p).fsPath);
-    for (const name of ['demo', 'shop']) assert.ok(roots.includes(rootUri(name).fsPath), `${name} missing from ${JSON.stringify(roots)}`);
+    const roots = [rootUri('demo').fsPath, rootUri('shop').fsPath];
+    const api = await floeApi();
+    const fsPaths = (projects: string[]) => projects.map((p) => vscode.Uri.parse(p).fsPath);
+    const status = await api.waitForStatus(
+      (s) => s.state === 'stopped' || (s.state === 'ready' && roots.every((r) => fsPaths(s.projects).includes(r))),
+      60_000,
+    );
+    assert.equal(status.state, 'ready', JSON.stringify(status));
   });
 
   it('offers each project only its own models in ref()', async () => {

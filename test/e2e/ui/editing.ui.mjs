@@ -21,6 +21,7 @@ export async function run({ page, workspace, screenshot, assert }) {
   const line = source.findIndex((l) => l.includes("ref('stg_orders')")) + 1;
   const text = await bad.innerText();
   assert(new RegExp(`Ln ${line}\\b`).test(text), `Problems row should point at line ${line}: ${text}`);
+  await status.filter({ hasText: '1 error' }).waitFor({ timeout: 10_000 });
   await screenshot('problems-misspelled-ref', { expectText: 'stg_ordrs' });
 
   await page.locator('.editor-instance .monaco-editor').first().click();
