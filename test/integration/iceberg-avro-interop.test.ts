@@ -41,6 +41,11 @@ function writeFixtures(dir: string) {
     } }],
   });
   writeFileSync(path.join(dir, 'm0.avro'), bytes);
+  const v1 = writeManifest({
+    formatVersion: 1, schema: SCHEMA, spec: { 'spec-id': 0, fields: [] }, snapshotId: BIG - 9n, path: path.join(dir, 'v1.avro'),
+    entries: [{ status: 1, 'data-file': { content: 0, 'file-path': 'b.parquet', 'file-format': 'PARQUET', partition: {}, 'record-count': 3n, 'file-size-in-bytes': 9n } }],
+  });
+  writeFileSync(path.join(dir, 'v1.avro'), v1.bytes);
   const list = writeManifestList({ formatVersion: 2, snapshotId: BIG, parentSnapshotId: BIG - 3n, sequenceNumber: 7n, manifests: [manifest] });
   writeFileSync(path.join(dir, 'snap.avro'), list.bytes);
 }
@@ -61,9 +66,9 @@ test('Java Avro reads our manifest and manifest list with field ids and exact lo
   try {
     writeFixtures(dir);
     execFileSync('javac', ['-cp', jars.join(':'), '-d', dir, javaSource]);
-    const out = execFileSync('java', ['-cp', [dir, ...jars].join(':'), 'AvroDump', path.join(dir, 'm0.avro'), path.join(dir, 'snap.avro')]).toString();
+    const out = execFileSync('java', ['-cp', [dir, ...jars].join(':'), 'AvroDump', ...['m0.avro', 'snap.avro', 'v1.avro'].map((f) => path.join(dir, f))]).toString();
     const sections = out.split(/^--- .*$/m).slice(1).map((s) => s.trim().split('\n'));
-    const dump = (file: string) => sections[file === 'm0.avro' ? 0 : 1]!;
+    const dump = (file: string) => sections[['m0.avro', 'snap.avro', 'v1.avro'].indexOf(file)]!;
 
     const [schemaLine, ...rest] = dump('m0.avro');
     const fields = recordFields(JSON.parse(schemaLine!));
@@ -88,6 +93,12 @@ test('Java Avro reads our manifest and manifest list with field ids and exact lo
     assert.equal(entry.added_snapshot_id, BIG);
     assert.equal(entry.sequence_number, 7);
     assert.equal(entry.added_rows_count, BIG - 1n);
+
+    const [v1Schema, ...v1Rest] = dump('v1.avro');
+    assert.deepEqual(recordFields(JSON.parse(v1Schema!)).filter((f) => typeof f['field-id'] !== 'number'), []);
+    const v1Entry = parseJson(v1Rest.find((l) => l.startsWith('{'))!) as { snapshot_id: unknown; data_file: Record<string, unknown> };
+    assert.equal(v1Entry.snapshot_id, BIG - 9n);
+    assert.equal(v1Entry.data_file.block_size_in_bytes, 67108864);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -97,7 +108,7 @@ test('avro-c avrocat reads our files', { skip: !haveAvrocat && 'avro-bin not ins
   const dir = mkdtempSync(path.join(tmpdir(), 'floe-avro-'));
   try {
     writeFixtures(dir);
-    assert.deepEqual(readdirSync(dir).sort(), ['m0.avro', 'snap.avro']);
+    assert.deepEqual(readdirSync(dir).sort(), ['m0.avro', 'snap.avro', 'v1.avro']);
     const entry = parseJson(execFileSync('avrocat', [path.join(dir, 'm0.avro')]).toString().trim()) as Record<string, any>;
     assert.deepEqual(entry.snapshot_id, { long: BIG });
     assert.equal(entry.data_file.record_count, BIG - 1n);
