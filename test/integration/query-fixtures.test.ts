@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseJson } from '../../server/src/util/json';
 import { parseQueryArgs, runQuery } from '../../server/src/cli/commands/query';
+import { DuckSession } from '../../server/src/engine/session';
+import { registerIcebergTable } from '../../server/src/engine/read/register-table';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const fixtures = path.resolve(repoRoot, '../shared/fixtures/iceberg');
@@ -86,4 +88,15 @@ test('the built CLI prints only the result on stdout', { skip: !existsSync(path.
   const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist/cli.js'), 'query', ...argsFor(c)], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   check(c, JSON.parse(r.stdout) as Output);
+});
+
+test('a filter prunes files by partition value; the remaining rows still match', async () => {
+  const session = await DuckSession.open();
+  try {
+    const rel = await registerIcebergTable(session, 't', path.join(fixtures, 'data/persistent/partition_integer'), { filter: { op: '=', column: 'partition_col', value: 42 } });
+    assert.equal(rel.dataFiles, 1);
+    assert.deepEqual((await session.query('SELECT user_id FROM t WHERE partition_col = 42')).rows, [['12345']]);
+  } finally {
+    session.close();
+  }
 });

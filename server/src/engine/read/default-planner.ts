@@ -4,8 +4,8 @@ import { planScan } from '../../iceberg/scan';
 import { IcebergError } from '../../iceberg/errors';
 import { setDefaultScanPlanner, type ScanPlanner } from './register-table';
 
-export const icebergScanPlanner: ScanPlanner = async ({ metadata, snapshot, storage, table, root }) => {
-  const plan = await planScan(metadata, { snapshotId: snapshot['snapshot-id'], tableLocation: root }, {
+export const icebergScanPlanner: ScanPlanner = async ({ metadata, snapshot, storage, table, root, filter }) => {
+  const plan = await planScan(metadata, { snapshotId: snapshot['snapshot-id'], tableLocation: root, filter }, {
     read: (path) => storage.read(path),
     // A recorded path in another scheme (or relative) is not where this table lives: never probe it.
     exists: async (path) => schemeOf(path) === schemeOf(root) && storage.exists(path),
