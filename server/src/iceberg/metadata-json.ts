@@ -151,8 +151,8 @@ export function partitionSpecToJson(s: PartitionSpec): Obj {
   return { 'spec-id': s['spec-id'], fields: s.fields.map((f) => ({ name: f.name, transform: f.transform, 'source-id': f['source-id'], 'field-id': f['field-id'] })) };
 }
 
-export function sortOrderFromJson(v: unknown, file?: string): SortOrder {
-  const c = new Ctx(file, 'sort-order'), o = c.obj(v);
+function sortOrderFrom(v: unknown, c: Ctx): SortOrder {
+  const o = c.obj(v);
   const fields: SortField[] = c.at('fields').arr(o.fields).map((x, i) => {
     const fc = c.at('fields').at(i), f = fc.obj(x);
     const direction = str(f, 'direction', fc), nullOrder = str(f, 'null-order', fc);
@@ -162,6 +162,7 @@ export function sortOrderFromJson(v: unknown, file?: string): SortOrder {
   });
   return { 'order-id': int(o, 'order-id', c), fields };
 }
+export function sortOrderFromJson(v: unknown, file?: string): SortOrder { return sortOrderFrom(v, new Ctx(file, 'sort-order')); }
 export function sortOrderToJson(s: SortOrder): Obj {
   return { 'order-id': s['order-id'], fields: s.fields.map((f) => ({ transform: f.transform, 'source-id': f['source-id'], direction: f.direction, 'null-order': f['null-order'] })) };
 }
@@ -321,12 +322,6 @@ export function tableMetadataFromJson(obj: unknown, file?: string): TableMetadat
   return m;
 }
 
-function sortOrderFrom(v: unknown, c: Ctx): SortOrder {
-  try { return sortOrderFromJson(v, c.file); } catch (e) {
-    if (e instanceof IcebergError) throw new IcebergError(e.kind, `${c.path}: ${e.message.replace(/ \(.*\)$/, '')}`, { file: c.file });
-    throw e;
-  }
-}
 
 /** The metadata as a v2-shaped JSON object (v1 tables also get the legacy schema/partition-spec fields); bigint kept for stringifyJson. */
 export function tableMetadataToJson(m: TableMetadata): Obj {
