@@ -58,7 +58,6 @@ export function seedLakehouse(dir) {
     cwd: root,
     encoding: 'utf8',
     timeout: 300_000,
-    env: { ...process.env, FLOE_DEMO_NO_EDITOR: '1' },
   });
   if (r.status === 0) return { seeded: true };
   const reason = (r.stderr || r.stdout || String(r.error ?? `exit ${r.status}`)).trim().split('\n').pop();
