@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startTestCatalog, type TestCatalog } from '../helpers/local-catalog';
 import { connectRestCatalog } from '../../server/src/catalog/rest-client';
@@ -322,4 +322,20 @@ test('on_schema_change: ignore drops new columns and casts to the table types; f
   const m = (await catalog.loadTable(id)).metadata;
   assert.deepEqual(m.schemas.find((s) => s['schema-id'] === m['current-schema-id'])!.fields.map((f) => f.name), ['a', 'd']);
   assert.deepEqual(await readTable(id, 'a'), [[1, null], [2, null], [4, 5]]);
+});
+
+test('writing into a format v1 table is refused with a clear message and no change', async () => {
+  const id = { namespace: ['gold'], name: 'v1_table' };
+  const dir = path.join(server.warehouse, 'v1_table');
+  await mkdir(path.join(dir, 'metadata'), { recursive: true });
+  const file = path.join(dir, 'metadata', 'v1.metadata.json');
+  await writeFile(file, JSON.stringify({
+    'format-version': 1, 'table-uuid': '8f1c2b8e-6a51-4c43-9d5b-1f0b3e3c9a10', location: dir, 'last-updated-ms': 1700000000000,
+    'last-column-id': 1, schema: { type: 'struct', 'schema-id': 0, fields: [{ id: 1, name: 'a', required: false, type: 'long' }] },
+    'partition-spec': [], properties: {}, snapshots: [],
+  }));
+  await catalog.registerTable(id, file);
+  await assert.rejects(writeTable({ session, catalog, table: id, sql: 'SELECT 1::BIGINT AS a', mode: 'append' }),
+    (e: Error & { kind?: string }) => e.kind === 'unsupported-format' && /gold\.v1_table is an Iceberg format v1 table/.test(e.message));
+  assert.equal((await catalog.loadTable(id)).metadata.snapshots.length, 0);
 });

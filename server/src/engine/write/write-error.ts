@@ -1,7 +1,7 @@
 // Typed errors of the write path: each names the table or file it concerns, for a message a person can act on.
 
 export type WriteErrorKind =
-  | 'unsupported-type' | 'incompatible-schema' | 'bad-partition-by' | 'bad-argument'
+  | 'unsupported-type' | 'unsupported-format' | 'incompatible-schema' | 'bad-partition-by' | 'bad-argument'
   | 'table-exists' | 'table-not-found' | 'conflict' | 'commit-state-unknown' | 'cancelled' | 'io';
 
 export class WriteError extends Error {

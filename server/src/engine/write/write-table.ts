@@ -103,6 +103,9 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
     config = staged.config;
   }
   const creating = !existing;
+  if (existing && base['format-version'] !== 2) {
+    throw new WriteError('unsupported-format', `${name} is an Iceberg format v${base['format-version']} table; Floe writes v2 tables only (upgrade it with the property format-version=2)`, { table: name });
+  }
   const current = creating ? undefined : currentSchemaOf(base);
   const policy = opts.mode === 'overwrite' || creating ? 'append_new_columns' : opts.onSchemaChange ?? 'append_new_columns';
   const ws = planWriteSchema(policy === 'ignore' && current ? onlyTableColumns(columns, current) : columns, {
