@@ -55,6 +55,13 @@ test('files without field ids read through schema.name-mapping.default; files wi
   assert.deepEqual(old.rows, [['7']]);
 });
 
+test('files without field ids and no name mapping read by the current column names, not as NULLs', async () => {
+  const bare = await write('bare.parquet', `SELECT 9::BIGINT AS key, 'nine' AS label`);
+  const planner: ScanPlanner = async () => [{ file: dataFile(bare), positionDeletes: [], equalityDeletes: [] }];
+  await registerIcebergTable(session, 'bare', table(), { planner });
+  assert.deepEqual((await session.query('SELECT * FROM bare')).rows, [['9', 'nine']]);
+});
+
 test('a missing data file names the file and the table', async () => {
   const gone = path.join(dir, 'gone.parquet');
   const planner: ScanPlanner = async () => [{ file: dataFile(gone), positionDeletes: [], equalityDeletes: [] }];

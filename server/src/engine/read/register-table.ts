@@ -2,7 +2,7 @@
 // into the local cache with bounded concurrency, and creates a view over the relation SQL.
 import type { LoadTableResult } from '../../catalog/catalog';
 import { IcebergError } from '../../iceberg/errors';
-import { schemaById, tableNameMapping, type NameMapping } from '../../iceberg/schema';
+import { nameMappingFromSchema, schemaById, tableNameMapping, type NameMapping } from '../../iceberg/schema';
 import type { Schema, Snapshot, TableMetadata } from '../../iceberg/spec';
 import type { Predicate } from '../../iceberg/predicate';
 import { StorageError, type S3Options, type Storage } from '../../storage/storage';
@@ -102,9 +102,20 @@ export async function tableRelation(source: string | LoadTableResult, options: T
     files.set(path, { localPath: await localCopy(uri, sizes.get(path), table, storageOptions, options.onProgress) });
   });
 
-  const mapping = tableNameMapping(metadata);
+  const dataFiles = tasks.map((t) => files.get(t.file['file-path'])!);
+  let mapping = tableNameMapping(metadata);
+  if (mapping) {
+    await markFilesWithoutFieldIds(dataFiles);
+  } else if (dataFiles.length > 0) {
+    // Without a name mapping, files lacking field ids would read as all NULLs; probe one footer and, if it has
+    // no ids, map every file's columns by the schema's current names (as engines do for migrated tables).
+    await markFilesWithoutFieldIds(dataFiles.slice(0, 1));
+    if (dataFiles[0].columnNames !== undefined) {
+      await markFilesWithoutFieldIds(dataFiles.slice(1));
+      mapping = nameMappingFromSchema(schema);
+    }
+  }
   const mappedNames = mapping ? topLevelNames(mapping) : undefined;
-  if (mapping) await markFilesWithoutFieldIds(tasks.map((t) => files.get(t.file['file-path'])!));
 
   const sql = relationSql({
     schema,
