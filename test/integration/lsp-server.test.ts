@@ -99,3 +99,19 @@ test('symbols, code lenses and compiled SQL', async () => {
   assert.ok('sql' in compiled);
   assert.match(compiled.sql, /select \* from "stg_customers"/);
 });
+
+test('render errors arrive from the background at the user text', async () => {
+  const stg = path.join(root, 'models/staging/stg_products.sql');
+  const uri = await client.open(stg);
+  const text = "select 1\n{{ exceptions.raise_compiler_error('products are not ready') }}\n";
+  await client.change(uri, text);
+  let diags = await client.diagnostics(uri);
+  for (let i = 0; i < 50 && diags.length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    diags = await client.diagnostics(uri);
+  }
+  assert.equal(diags.length, 1);
+  assert.equal(diags[0].message, 'products are not ready');
+  assert.equal(diags[0].range.start.line, 1);
+  await client.change(uri, readFileSync(stg, 'utf8'));
+});

@@ -1,4 +1,4 @@
-// Binder diagnostics and learned schemas: compiles a model, binds it in DuckDB against stand-ins of its
+// Render and binder diagnostics, and learned schemas: compiles a model (render problems become diagnostics), binds it in DuckDB against stand-ins of its
 // upstreams (the SQL engineer's bindModel), maps errors back through the source map and stores the
 // model's output columns in the project so downstream models and completion can use them.
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -6,6 +6,7 @@ import { bindModel, type UpstreamRelation as BindUpstream } from '../sql/binder'
 import { compileModel, type CompiledModel } from '../project/compile';
 import type { DbtProject } from '../project/project';
 import type { ProjectDiagnostic } from '../project/types';
+import { fileDiagnostics, renderDiagnostics } from './diagnostics';
 
 export interface BindOutcome {
   /** project.version when bound; stale when the project has changed since. */
@@ -27,7 +28,8 @@ export function bindUpstream(compiled: CompiledModel): BindUpstream[] {
 export class Binder {
   private readonly results = new WeakMap<DbtProject, Map<string, BindOutcome>>();
 
-  constructor(private readonly connection: () => Promise<DuckDBConnection>) {}
+  /** `connection` undefined: render only (no DuckDB), e.g. when binding is turned off. */
+  constructor(private readonly connection: (() => Promise<DuckDBConnection>) | undefined) {}
 
   /** The last binder diagnostics of a file, if it was bound at the project's current version. */
   current(project: DbtProject, file: string): BindOutcome | undefined {
@@ -38,7 +40,7 @@ export class Binder {
   /** Binds a model file; binds its unbound upstream models first (nearest first, bounded). */
   async bind(project: DbtProject, file: string, depth = 0): Promise<BindOutcome> {
     const node = project.nodeOfFile(file);
-    if (node && depth < 8) {
+    if (node && depth < 8 && this.connection) {
       for (const parent of project.dag.parents.get(node.name) ?? []) {
         const p = project.resolveRef({ name: parent });
         if (p?.kind === 'model' && !project.boundColumns.has(p.name) && !this.current(project, p.file)) await this.bind(project, p.file, depth + 1);
@@ -47,8 +49,8 @@ export class Binder {
     const version = project.version;
     const text = project.entry(file)?.text ?? '';
     const compiled = compileModel(project, file);
-    let diagnostics: ProjectDiagnostic[] = [];
-    if (!compiled.problem && compiled.sql.trim()) {
+    let diagnostics: ProjectDiagnostic[] = renderDiagnostics(file, compiled, fileDiagnostics(project, file));
+    if (!compiled.problem && compiled.sql.trim() && this.connection) {
       const result = await bindModel(await this.connection(), compiled.sql, bindUpstream(compiled));
       diagnostics = result.errors.map((e) => {
         const r = e.offset === undefined ? { start: 0, end: 0 } : compiled.map.toTemplate(e.offset, Math.max(1, e.length ?? 1));

@@ -40,7 +40,7 @@ export class BackgroundBinding {
       this.urgentTimer = undefined;
       if (!this.urgent.some((u) => u.file === file)) this.urgent.push({ project, file });
       this.pump();
-    }, 150);
+    }, 100);
   }
 
   private pump(): void {

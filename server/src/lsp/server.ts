@@ -10,7 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Workspace } from '../project/workspace';
 import type { DbtProject } from '../project/project';
 import { compileModel } from '../project/compile';
-import { fileDiagnostics, renderDiagnostics } from '../features/diagnostics';
+import { fileDiagnostics } from '../features/diagnostics';
 import { completions } from '../features/completion';
 import { hover } from '../features/hover';
 import { definition, references, renameModel, renameRange } from '../features/navigation';
@@ -113,17 +113,12 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(() => {
     void guard('index', undefined, async () => {
-      sendStatus('indexing', 'Indexing dbt projects');
-      const started = Date.now();
-      for (const folder of folders) workspace.addFolder(folder);
-      // Open documents may have unsaved text.
-      for (const doc of documents.all()) {
-        const file = fileOf(doc.uri);
-        if (file) workspace.projectOf(file)?.updateFile(file, doc.getText());
+      try {
+        await index();
+      } catch (e) {
+        sendStatus('error', `Indexing failed: ${e instanceof Error ? e.message : String(e)}`);
+        throw e;
       }
-      sendStatus('ready', `Indexed ${workspace.projects.length} project(s) in ${Date.now() - started} ms`);
-      refreshDiagnostics();
-      startBinding();
     })(undefined);
     connection.workspace.onDidChangeWorkspaceFolders(guard('workspaceFolders', undefined, (e) => {
       for (const f of e.removed) { const p = uriToPath(f.uri); if (p) workspace.removeFolder(p); }
@@ -134,16 +129,36 @@ export function startServer(connection: Connection): void {
     }));
   });
 
+  async function index(): Promise<void> {
+    sendStatus('indexing', 'Indexing dbt projects');
+    // Let the notification go out before the synchronous indexing starts.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const started = Date.now();
+    for (const folder of folders) workspace.addFolder(folder);
+    // Open documents may have unsaved text.
+    for (const doc of documents.all()) {
+      const file = fileOf(doc.uri);
+      if (file) workspace.projectOf(file)?.updateFile(file, doc.getText());
+    }
+    sendStatus('ready', `Indexed ${workspace.projects.length} project(s) in ${Date.now() - started} ms`);
+    refreshDiagnostics();
+    startBinding();
+  }
+
   function startBinding(): void {
-    if (process.env.FLOE_NO_BINDER === '1') return;
-    binder = new Binder(connectDuckDb);
+    const renderOnly = process.env.FLOE_NO_BINDER === '1';
+    binder = new Binder(renderOnly ? undefined : connectDuckDb);
     background = new BackgroundBinding(binder, {
       onProgress: (done, total) => sendStatus('ready', done < total ? `Binding models in DuckDB ${done}/${total}` : `All ${total} models bound`),
       onChanged: refreshDiagnostics,
       onError: (message) => log(`floe: binder: ${message}`),
       isOpen: (file) => documents.all().some((d) => fileOf(d.uri) === file),
     });
-    background.enqueueAll(workspace.projects);
+    if (!renderOnly) background.enqueueAll(workspace.projects);
+    for (const doc of documents.all()) {
+      const where = at(doc.uri);
+      if (where) background.prioritize(where.project, where.file);
+    }
   }
 
   documents.onDidChangeContent(guard('change', undefined, (e) => {
@@ -192,12 +207,8 @@ export function startServer(connection: Connection): void {
     const entry = project.entry(file);
     if (!entry) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     const diagnostics = fileDiagnostics(project, file);
-    if (entry.analysis && documents.get(params.textDocument.uri)) {
-      try {
-        diagnostics.push(...renderDiagnostics(file, compileModel(project, file), diagnostics));
-      } catch (e) {
-        log(`floe: render of ${file} failed: ${String(e)}`);
-      }
+    if (entry.analysis) {
+      // Render and binder results come from the background (same text only), keeping this request fast.
       const bound = binder?.current(project, file);
       const enabled = (await settings.get(params.textDocument.uri)).binderEnabled;
       if (bound && enabled && !diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...bound.diagnostics);
