@@ -61,6 +61,7 @@ test('catalog table references are found in SELECT, DESCRIBE, SUMMARIZE and EXPL
       ['SUMMARIZE sales.orders', ['sales.orders']],
       ['EXPLAIN ANALYZE SELECT * FROM s.t', ['s.t']],
       ['WITH q AS (SELECT 1) SELECT * FROM q, t1', []],
+      ['SELECT * FROM information_schema.tables, main.x, pg_catalog.pg_class', []],
     ];
     for (const [sql, expected] of cases) {
       assert.deepEqual((await referencedTables(session, sql)).map((r) => `${r.schema}.${r.table}`), expected, sql);

@@ -89,6 +89,9 @@ function viewName(name: string): string | [string, string] {
   return dot > 0 ? [name.slice(0, dot), name.slice(dot + 1)] : name;
 }
 
+// DuckDB's own schemas: never looked up in the catalog.
+const DUCKDB_SCHEMAS = new Set(['main', 'information_schema', 'pg_catalog', 'temp', 'system', 'system.main', 'temp.main', 'memory.main']);
+
 /** The schema-qualified tables a SELECT reads, from DuckDB's own parser ([] when it is not a SELECT). */
 export async function referencedTables(session: DuckSession, sql: string): Promise<{ schema: string; table: string }[]> {
   let ast: string;
@@ -106,6 +109,7 @@ export async function referencedTables(session: DuckSession, sql: string): Promi
     if (node && node.type === 'BASE_TABLE' && node.table_name && (node.schema_name || node.catalog_name)) {
       // catalog.schema.table in DuckDB terms is a two-level namespace to us.
       const schema = [node.catalog_name, node.schema_name].filter(Boolean).join('.');
+      if (DUCKDB_SCHEMAS.has(schema.toLowerCase())) return v;
       out.set(`${schema}\u0000${node.table_name}`, { schema, table: node.table_name });
     }
     return v;
@@ -125,7 +129,7 @@ export async function runQuery(args: QueryArgs): Promise<string> {
       const given = new Set(args.tables.map((t) => t.name));
       for (const ref of await referencedTables(session, args.sql)) {
         const name = `${ref.schema}.${ref.table}`;
-        if (given.has(name) || ref.schema === 'main') continue;
+        if (given.has(name)) continue;
         const loaded = await catalog.loadTable({ namespace: ref.schema.split('.'), name: ref.table });
         // A two-level namespace a.b is addressed in SQL as a.b.table: DuckDB's database.schema.table.
         const levels = ref.schema.split('.');
