@@ -178,8 +178,13 @@ export function manifestMayMatch(p: Bound, spec: PartitionSpec, manifest: Manife
     if (q.op === 'is-null') return s['contains-null'];
     if (q.op === 'not-null') return !allNull;
     if (allNull) return false;
-    const lower = s['lower-bound'] ? decodeValue(q.type, s['lower-bound']) : undefined;
-    const upper = s['upper-bound'] ? decodeValue(q.type, s['upper-bound']) : undefined;
+    let lower: IcebergValue | undefined, upper: IcebergValue | undefined;
+    try {
+      lower = s['lower-bound'] ? decodeValue(q.type, s['lower-bound']) : undefined;
+      upper = s['upper-bound'] ? decodeValue(q.type, s['upper-bound']) : undefined;
+    } catch {
+      return true; // unreadable summary: read the manifest rather than fail the scan
+    }
     return rangeMayMatch(q, lower, upper);
   };
   return eval_(p);
