@@ -43,6 +43,13 @@ test('--snapshot reads an older snapshot after an overwrite; csv and table forma
   assert.equal(old, 'n\n-\n3\n(1 row)\n');
 });
 
+test('a merge (equality deletes in the same snapshot) reads as upserted rows', async () => {
+  await write('create', 'sales.customers', `SELECT * FROM (VALUES (1, 'ann'), (2, 'bob'), (3, 'cy')) v(id, name)`);
+  await runWrite(parseWriteArgs(['--catalog', catalog.uri, '--warehouse', catalog.name, '--mode', 'merge', '--unique-key', 'id', 'sales.customers',
+    `SELECT * FROM (VALUES (2, 'bobby'), (4, 'dee')) v(id, name)`]));
+  assert.equal(await query('SELECT id, name FROM sales.customers ORDER BY id', [], 'csv'), 'id,name\r\n1,ann\r\n2,bobby\r\n3,cy\r\n4,dee\r\n');
+});
+
 test('an unknown table is a catalog error naming it', async () => {
   await assert.rejects(query('SELECT * FROM sales.nope'), (e: unknown) => e instanceof Error && /sales\.nope/.test(e.message));
 });
