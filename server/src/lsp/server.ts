@@ -22,6 +22,7 @@ import { lineIndexOf, pathToUri, toCompletionItem, toDiagnostic, toDocumentSymbo
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
 import { registerExplorerHandlers } from './explorer';
+import { registerRunHandlers } from './run';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -307,6 +308,7 @@ export function startServer(connection: Connection): void {
   }));
 
   registerExplorerHandlers(connection, workspace, log);
+  registerRunHandlers(connection, workspace, log);
 
   documents.listen(connection);
   connection.listen();

@@ -3,3 +3,4 @@ export * from './status';
 export * from './compiledSql';
 export * from './results';
 export * from './explorer';
+export * from './run';

@@ -24,6 +24,8 @@ export interface PreparedPreview {
   compiled: CompiledModel;
   /** The SQL to run, limited. */
   sql: string;
+  /** The same query without the row limit (for exports). */
+  unlimitedSql: string;
   title: string;
   file: string;
   /** Runs `body` mapping DuckDB errors back to the user's template. */
@@ -60,7 +62,7 @@ export async function preparePreview(project: DbtProject, lakehouse: Lakehouse, 
       return inPiece === undefined ? undefined : mapToSource(piece, inPiece);
     };
     return {
-      run, compiled, sql: limited.sql, title, file: node.file,
+      run, compiled, sql: limited.sql, unlimitedSql: piece.sql, title, file: node.file,
       guard: (body) => run.mapErrors(node.file, limited.sql, compiled, body, toCompiledOffset),
     };
   } catch (e) {

@@ -1,0 +1,128 @@
+// The floe/preview, floe/previewTable, floe/materialize and floe/exportParquet handlers: LSP params in, the run
+// service in between, plain results or { error, location } out (never a thrown stack), progress as notifications.
+import path from 'node:path';
+import type { Connection } from 'vscode-languageserver';
+import type { Workspace } from '../project/workspace';
+import type { DbtProject } from '../project/project';
+import type { Catalog } from '../catalog/catalog';
+import type { S3Options } from '../storage/storage';
+import { ExportParquetRequest } from '../protocol/results';
+import {
+  MaterializeRequest, PreviewRequest, PreviewTableRequest, RunProgressNotification,
+  type RunFailure, type MaterializedTable,
+} from '../protocol/run';
+import { RunService } from '../run/run-service';
+import { ModelRunError } from '../run/run-error';
+import { uriToPath, pathToUri } from './convert';
+
+const DEFAULT_LIMIT = 500;
+
+export interface RunHandlerOptions {
+  /** A catalog for an explorer connection id that is not a project's own lakehouse. */
+  catalogOf?: (connection: string) => Promise<Catalog> | undefined;
+  /** The floe.preview.rowLimit setting for a resource. */
+  rowLimit?: (resource: string) => Promise<number | undefined>;
+}
+
+export function registerRunHandlers(connection: Connection, workspace: Workspace, log: (line: string) => void, options: RunHandlerOptions = {}): RunService {
+  const service = new RunService();
+
+  const progress = (progressId: string | undefined) => {
+    if (!progressId) return { stage: (_: string) => undefined, fetched: (_: { bytes: number }) => undefined };
+    let bytes = 0;
+    let last = '';
+    return {
+      stage: (message: string) => { last = message; void connection.sendNotification(RunProgressNotification.type, { progressId, message, bytes }); },
+      fetched: (p: { bytes: number }) => { bytes = p.bytes; void connection.sendNotification(RunProgressNotification.type, { progressId, message: last, bytes }); },
+    };
+  };
+
+  const failure = (what: string, e: unknown): RunFailure => {
+    const message = e instanceof ModelRunError ? e.detail : e instanceof Error ? e.message : String(e);
+    log(`floe: ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    if (!(e instanceof ModelRunError)) service.reset();
+    const where = e instanceof ModelRunError ? e.location : undefined;
+    return where
+      ? { error: message, location: { file: pathToUri(where.file), line: where.position.line + 1, column: where.position.character + 1 } }
+      : { error: message };
+  };
+
+  const projectAt = (uri: string): { project: DbtProject; file: string } => {
+    const file = uriToPath(uri);
+    const project = file ? workspace.projectOf(path.resolve(file)) : undefined;
+    if (!file || !project) throw new ModelRunError(`${uri} is not in a dbt project Floe knows`);
+    return { project, file: path.resolve(file) };
+  };
+
+  connection.onRequest(PreviewRequest.type, async (params, token) => {
+    try {
+      const { project, file } = projectAt(params.uri);
+      const p = progress(params.progressId);
+      const limit = params.limit ?? (await options.rowLimit?.(params.uri)) ?? DEFAULT_LIMIT;
+      const snapshots = new Map(Object.entries(params.snapshots ?? {}).map(([t, id]) => [t, BigInt(id)]));
+      const result = await service.preview(project, { model: file, limit, selection: params.selection, cteAt: params.cteAt }, {
+        snapshots, cancel: token, onStage: p.stage, onFetch: p.fetched,
+      });
+      return { result };
+    } catch (e) {
+      return failure('preview', e);
+    }
+  });
+
+  connection.onRequest(PreviewTableRequest.type, async (params, token) => {
+    try {
+      const { catalog, s3 } = await catalogFor(params.connection);
+      const p = progress(params.progressId);
+      const result = await service.previewTable(catalog, { s3 }, { namespace: params.namespace, name: params.name }, {
+        snapshotId: params.snapshotId === undefined ? undefined : BigInt(params.snapshotId),
+        limit: params.limit ?? DEFAULT_LIMIT, cancel: token, onFetch: p.fetched,
+      });
+      return { result };
+    } catch (e) {
+      return failure('table preview', e);
+    }
+  });
+
+  connection.onRequest(MaterializeRequest.type, async (params, token) => {
+    try {
+      const file = uriToPath(params.uri);
+      const project = file ? workspace.projectOf(path.resolve(file)) ?? workspace.projects.find((p) => p.root === path.resolve(file)) : undefined;
+      if (!project || !file) throw new ModelRunError(`${params.uri} is not in a dbt project Floe knows`);
+      const node = project.nodeOfFile(path.resolve(file));
+      const selector = params.selector ?? node?.name;
+      const p = progress(params.progressId);
+      const results = await service.materialize(project, selector, {
+        cancel: token,
+        onStage: p.stage,
+        onFetch: p.fetched,
+        onModel: (model, i, n) => p.stage(`${model} (${i + 1}/${n})`),
+        onWrite: (model, w) => p.stage(`${model}: ${w.phase}, ${w.files} file(s), ${w.rows.toLocaleString('en-US')} rows`),
+      });
+      const tables: MaterializedTable[] = results.map((r) => ({ model: r.model, table: r.table, snapshotId: r.snapshot_id, rows: r.rows, files: r.files, bytes: r.bytes, operation: r.operation, ms: r.ms }));
+      return { results: tables };
+    } catch (e) {
+      return failure('materialize', e);
+    }
+  });
+
+  connection.onRequest(ExportParquetRequest.type, async (params) => {
+    const target = uriToPath(params.target);
+    if (!target) throw new Error(`Parquet export needs a file on disk, not ${params.target}`);
+    return service.exportParquet(params.sql, target);
+  });
+
+  /** A project's own lakehouse for `local:<root>` and `profile:<root>:<target>`, else the explorer's registry. */
+  async function catalogFor(id: string): Promise<{ catalog: Catalog; s3: S3Options }> {
+    const root = /^(?:local|profile):(.+?)(?::[^:/\\]+)?$/.exec(id)?.[1];
+    const project = root ? workspace.projects.find((p) => p.root === root || id === `local:${p.root}`) : undefined;
+    if (project) {
+      const lakehouse = await service.lakehouse(project);
+      return { catalog: lakehouse.catalog, s3: lakehouse.s3 };
+    }
+    const catalog = options.catalogOf?.(id);
+    if (!catalog) throw new ModelRunError(`no catalog connection '${id}'`);
+    return { catalog: await catalog, s3: {} };
+  }
+
+  return service;
+}

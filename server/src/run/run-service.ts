@@ -1,0 +1,127 @@
+// The editor's runs: previews kept open for export, table previews, materializations, one lakehouse per project.
+import fs from 'node:fs';
+import type { DbtProject } from '../project/project';
+import type { PreviewResult } from '../protocol/results';
+import type { TableIdentifier } from '../iceberg/spec';
+import type { Catalog } from '../catalog/catalog';
+import { duckdbResultToPreview } from '../engine/arrow';
+import { DuckSession, quoteIdent, quoteLiteral } from '../engine/session';
+import { registerIcebergTable } from '../engine/read/register-table';
+import { namespaceDisplayName } from '../catalog/names';
+import { openLakehouse, type Lakehouse, type LakehouseOptions } from './lakehouse';
+import { preparePreview, type PreparedPreview, type PreviewRequest } from './preview';
+import { materialize, type MaterializedModel } from './materialize';
+import type { RunOptions } from './model-chain';
+import { ModelRunError } from './run-error';
+
+/** Cancellation as plain data, so this module stays free of LSP types. */
+export interface Cancellation {
+  readonly isCancellationRequested: boolean;
+  onCancellationRequested(listener: () => void): { dispose(): void };
+}
+
+/** How many finished previews stay open so their full result can be exported. */
+const KEPT_PREVIEWS = 3;
+
+interface KeptPreview { sql: string; unlimitedSql: string; close(): Promise<void>; session: DuckSession }
+
+export class RunService {
+  private readonly lakehouses = new Map<string, Promise<Lakehouse>>();
+  private readonly kept: KeptPreview[] = [];
+
+  constructor(private readonly lakehouseOptions: (project: DbtProject) => LakehouseOptions = () => ({})) {}
+
+  /** The project's lakehouse, connected once and reused; a failed connection is retried next time. */
+  lakehouse(project: DbtProject): Promise<Lakehouse> {
+    const key = `${project.root}\u0000${project.target.name}\u0000${project.target.catalog?.catalogUri ?? ''}`;
+    let pending = this.lakehouses.get(key);
+    if (!pending) {
+      pending = openLakehouse(project, this.lakehouseOptions(project));
+      pending.catch(() => this.lakehouses.delete(key));
+      this.lakehouses.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Forgets cached connections (after a catalog error, or when settings change). */
+  reset(): void {
+    this.lakehouses.clear();
+  }
+
+  async preview(project: DbtProject, request: PreviewRequest, options: RunOptions & { cancel?: Cancellation }): Promise<PreviewResult> {
+    const startedAt = performance.now();
+    const lakehouse = await this.lakehouse(project);
+    const prepared = await preparePreview(project, lakehouse, { ...request, limit: request.limit + 1 }, options);
+    const stop = options.cancel?.onCancellationRequested(() => prepared.run.session.interrupt());
+    try {
+      options.cancel && throwIfCancelled(options.cancel);
+      const result = await prepared.guard(async () =>
+        duckdbResultToPreview(await prepared.run.session.connection.stream(prepared.sql), { sql: prepared.sql, title: prepared.title, startedAt, maxRows: request.limit }));
+      this.keep(prepared);
+      return result;
+    } catch (e) {
+      await prepared.run.close();
+      throw options.cancel?.isCancellationRequested ? new ModelRunError('Preview cancelled.') : e;
+    } finally {
+      stop?.dispose();
+    }
+  }
+
+  /** Rows of one Iceberg table from a catalog, optionally at a snapshot. */
+  async previewTable(catalog: Catalog, lakehouse: Pick<Lakehouse, 's3'>, id: TableIdentifier, options: { snapshotId?: bigint; limit: number; cancel?: Cancellation; onFetch?: RunOptions['onFetch'] }): Promise<PreviewResult> {
+    const startedAt = performance.now();
+    const name = `${namespaceDisplayName(id.namespace)}.${id.name}`;
+    const session = await DuckSession.open();
+    const alias = `table_preview_${Date.now()}`;
+    const stop = options.cancel?.onCancellationRequested(() => session.interrupt());
+    try {
+      await registerIcebergTable(session, alias, await catalog.loadTable(id), { s3: lakehouse.s3, snapshotId: options.snapshotId, tableName: name, onProgress: options.onFetch });
+      const sql = `SELECT * FROM ${quoteIdent(alias)}`;
+      const title = options.snapshotId === undefined ? name : `${name} @ ${options.snapshotId}`;
+      const result = await duckdbResultToPreview(await session.connection.stream(`${sql} LIMIT ${options.limit + 1}`), { sql, title, startedAt, maxRows: options.limit });
+      this.keepSession(sql, sql, session, async () => { await session.run(`DROP VIEW IF EXISTS ${quoteIdent(alias)}`); session.close(); });
+      return result;
+    } catch (e) {
+      session.close();
+      throw e;
+    } finally {
+      stop?.dispose();
+    }
+  }
+
+  /** Writes the full result of a kept preview (found by its SQL) to a Parquet file. */
+  async exportParquet(sql: string, targetPath: string): Promise<{ rows: number; bytes: number }> {
+    const kept = this.kept.find((k) => k.sql === sql);
+    if (!kept) throw new ModelRunError('This preview is no longer open on the server; run it again, then export.');
+    const stats = await kept.session.query(`COPY (${kept.unlimitedSql}) TO ${quoteLiteral(targetPath)} (FORMAT parquet)`);
+    return { rows: Number(stats.rows[0]?.[0] ?? 0), bytes: fs.statSync(targetPath).size };
+  }
+
+  async materialize(project: DbtProject, selector: string | undefined, options: Parameters<typeof materialize>[3] & { cancel?: Cancellation }): Promise<MaterializedModel[]> {
+    const lakehouse = await this.lakehouse(project);
+    const controller = new AbortController();
+    const stop = options.cancel?.onCancellationRequested(() => controller.abort(new ModelRunError('Materialize cancelled; no table was changed by the cancelled model.')));
+    try {
+      return await materialize(project, lakehouse, selector, { ...options, signal: controller.signal });
+    } finally {
+      stop?.dispose();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.kept.splice(0).map((k) => k.close().catch(() => undefined)));
+  }
+
+  private keep(prepared: PreparedPreview): void {
+    this.keepSession(prepared.sql, prepared.unlimitedSql, prepared.run.session, () => prepared.run.close());
+  }
+
+  private keepSession(sql: string, unlimitedSql: string, session: DuckSession, close: () => Promise<void>): void {
+    this.kept.push({ sql, unlimitedSql, session, close });
+    while (this.kept.length > KEPT_PREVIEWS) void this.kept.shift()!.close().catch(() => undefined);
+  }
+}
+
+function throwIfCancelled(cancel: Cancellation): void {
+  if (cancel.isCancellationRequested) throw new ModelRunError('Preview cancelled.');
+}
