@@ -51,24 +51,22 @@ export async function writeDataFiles(input: WriteDataFilesInput): Promise<Writte
     await mkdir(localRoot, { recursive: true });
     if (input.partitionColumns.some((p) => p.sql.includes('floe_iceberg_bucket'))) registerBucketFunctions(input.session.connection);
     const rows = await runCopy(input, localRoot, prefix);
-    const files: DataFile[] = [];
+    const kept: { row: CopyStatsRow; uri: string }[] = [];
     for (const row of rows) {
+      if (BigInt(row.count) === 0n) { await rm(row.filename, { force: true }); continue; }
       const rel = path.relative(localRoot, row.filename).split(path.sep).join('/');
-      const uri = `${input.dataLocation.replace(/\/+$/, '')}/${rel}`;
-      if (BigInt(row.count) === 0n) {
-        await rm(row.filename, { force: true });
-        continue;
-      }
-      if (remote) {
-        uris.push(uri);
-        await input.storage.upload(row.filename, uri);
-      } else {
-        uris.push(uri);
-      }
+      kept.push({ row, uri: `${input.dataLocation.replace(/\/+$/, '')}/${rel}` });
+    }
+    const files: DataFile[] = [];
+    // Uploads run a few at a time; every URI is recorded before its upload starts, so a failure cleans it up.
+    await forEachLimited(kept, UPLOAD_CONCURRENCY, async ({ row, uri }) => {
+      uris.push(uri);
+      if (remote) await input.storage.upload(row.filename, uri);
+      if (input.signal?.aborted) return;
       const file = dataFileFromStats(row, input.fileSchema, uri, partitionOf(row, input.partitionColumns, uri));
       files.push(file);
       input.onFile?.(file);
-    }
+    });
     if (input.signal?.aborted) throw new WriteError('cancelled', 'the write was cancelled before its commit');
     return { files, uris };
   } catch (e) {
@@ -126,6 +124,14 @@ function partitionOf(row: CopyStatsRow, columns: PartitionColumn[], uri: string)
     out[c.field.name] = value;
   }
   return out;
+}
+
+const UPLOAD_CONCURRENCY = 4;
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => { while (next < items.length) await fn(items[next++]); };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 async function removeQuietly(storage: Storage, uris: string[]): Promise<void> {
