@@ -124,7 +124,7 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<ExplorerNode
   }
 
   private async loadConnections(): Promise<ExplorerNode[]> {
-    const catalogs = vscode.workspace.getConfiguration('floe').get<CatalogSettingEntry[]>('catalogs') ?? [];
+    const catalogs = vscode.workspace.getConfiguration('floe', null).get<CatalogSettingEntry[]>('catalogs') ?? [];
     const result = await this.server.languageClient!.sendRequest(ExplorerConnectionsRequest.type, { catalogs: Array.isArray(catalogs) ? catalogs : [] });
     this.connectionInfos = new Map(result.connections.map((c) => [c.id, c]));
     void vscode.commands.executeCommand('setContext', HAS_CONNECTIONS_KEY, result.nodes.length > 0);

@@ -177,7 +177,7 @@ async function connectToPolaris(ctx: ExplorerContext): Promise<void> {
   if (realm.trim()) entry.realm = realm.trim();
   if (scope.trim()) entry.scope = scope.trim();
   if (secret) await ctx.extension.secrets.store(secretKeyOf(entry.uri, entry.warehouse, entry.clientId), secret);
-  const config = vscode.workspace.getConfiguration('floe');
+  const config = vscode.workspace.getConfiguration('floe', null);
   const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   const existing = (config.get<CatalogSettingEntry[]>('catalogs') ?? []).filter((c) => c.name !== name);
   await config.update('catalogs', [...existing, entry], target);

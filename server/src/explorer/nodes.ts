@@ -86,7 +86,7 @@ export function columnNode(ref: NodeRef, f: NestedField): ExplorerNode {
     label: f.name,
     description: `${type} · ${req} · id ${f.id}`,
     tooltip: [`${f.name}: ${type} (${req}, field id ${f.id})`, f.doc].filter(Boolean).join('\n'),
-    icon: f.required ? 'symbol-key' : 'symbol-field',
+    icon: f.required ? 'key' : 'symbol-field',
     collapsible: false,
   });
 }
