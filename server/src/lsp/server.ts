@@ -71,7 +71,16 @@ export function startServer(connection: Connection): void {
     }, 50);
   }
 
-  function sendStatus(state: StatusParams['state'], message?: string): void {
+  let counted: { key: string; models: number; errors: number; warnings: number } | undefined;
+  function sendStatus(state: StatusParams['state'], message?: string): Promise<void> {
+    // Counting every file's diagnostics is the cold-index "all diagnostics ready" step; reuse it until a change.
+    const key = workspace.projects.map((p) => `${p.root}@${p.version}`).join('|');
+    if (counted?.key !== key) counted = { key, ...countDiagnostics() };
+    const { models, errors, warnings } = counted;
+    return connection.sendNotification(StatusNotification.type, { state, projects: workspace.projects.map((p) => pathToUri(p.root)), models, errors, warnings, message }).catch(() => undefined);
+  }
+
+  function countDiagnostics(): { models: number; errors: number; warnings: number } {
     let errors = 0;
     let warnings = 0;
     let models = 0;
@@ -84,7 +93,7 @@ export function startServer(connection: Connection): void {
         }
       }
     }
-    connection.sendNotification(StatusNotification.type, { state, projects: workspace.projects.map((p) => pathToUri(p.root)), models, errors, warnings, message });
+    return { models, errors, warnings };
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -117,23 +126,22 @@ export function startServer(connection: Connection): void {
       try {
         await index();
       } catch (e) {
-        sendStatus('error', `Indexing failed: ${e instanceof Error ? e.message : String(e)}`);
+        void sendStatus('error', `Indexing failed: ${e instanceof Error ? e.message : String(e)}`);
         throw e;
       }
     })(undefined);
     connection.workspace.onDidChangeWorkspaceFolders(guard('workspaceFolders', undefined, (e) => {
       for (const f of e.removed) { const p = uriToPath(f.uri); if (p) workspace.removeFolder(p); }
       for (const f of e.added) { const p = uriToPath(f.uri); if (p) workspace.addFolder(p); }
-      sendStatus('ready');
+      void sendStatus('ready');
       refreshDiagnostics();
       background?.enqueueAll(workspace.projects);
     }));
   });
 
   async function index(): Promise<void> {
-    sendStatus('indexing', 'Indexing dbt projects');
     // Let the notification go out before the synchronous indexing starts.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await sendStatus('indexing', 'Indexing dbt projects');
     const started = Date.now();
     for (const folder of folders) workspace.addFolder(folder);
     // Open documents may have unsaved text.
@@ -141,7 +149,7 @@ export function startServer(connection: Connection): void {
       const file = fileOf(doc.uri);
       if (file) workspace.projectOf(file)?.updateFile(file, doc.getText());
     }
-    sendStatus('ready', `Indexed ${workspace.projects.length} project(s) in ${Date.now() - started} ms`);
+    void sendStatus('ready', `Indexed ${workspace.projects.length} project(s) in ${Date.now() - started} ms`);
     refreshDiagnostics();
     startBinding();
   }
@@ -150,7 +158,7 @@ export function startServer(connection: Connection): void {
     const renderOnly = process.env.FLOE_NO_BINDER === '1';
     binder = new Binder(renderOnly ? undefined : connectDuckDb);
     background = new BackgroundBinding(binder, {
-      onProgress: (done, total) => sendStatus('ready', done < total ? `Binding models in DuckDB ${done}/${total}` : `All ${total} models bound`),
+      onProgress: (done, total) => void sendStatus('ready', done < total ? `Binding models in DuckDB ${done}/${total}` : `All ${total} models bound`),
       onChanged: refreshDiagnostics,
       onError: (message) => log(`floe: binder: ${message}`),
       isOpen: (file) => documents.all().some((d) => fileOf(d.uri) === file),
@@ -195,7 +203,7 @@ export function startServer(connection: Connection): void {
     }
     if (changed) {
       refreshDiagnostics();
-      sendStatus('ready');
+      void sendStatus('ready');
     }
   }));
 
