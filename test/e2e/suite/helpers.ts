@@ -34,6 +34,25 @@ export async function waitForBound(timeoutMs = 60_000): Promise<StatusParams> {
 /** Whether the e2e runner built the demo lakehouse (bronze tables) in the workspace; some checks need it. */
 export const hasLakehouse = process.env.FLOE_E2E_LAKEHOUSE === '1';
 
+/**
+ * Behaviour the issues ask for that the product does not have yet, in one list. A test marked with a gap still runs:
+ * while it fails it is reported as skipped with the gap in its title; once it passes, it fails, asking to drop the mark.
+ */
+export const KNOWN_GAPS = {
+  lakehouseSchemas: 'the server does not read source schemas from the local lakehouse (.floe/warehouse) yet',
+} as const;
+
+export async function withKnownGap(ctx: Mocha.Context, gap: string | undefined, body: () => Promise<void>): Promise<void> {
+  if (!gap) return body();
+  try {
+    await body();
+  } catch {
+    if (ctx.test) ctx.test.title += ` [known gap: ${gap}]`;
+    ctx.skip();
+  }
+  throw new Error(`passes now, though marked as a known gap (${gap}): remove the mark`);
+}
+
 export function workspaceUri(relPath: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open');
