@@ -64,3 +64,12 @@ test('a missing data file is an error naming the file and the table', async () =
   await assert.rejects(query('SELECT * FROM t', 's3://lake/broken'), (e: unknown) =>
     e instanceof StorageError && e.kind === 'not-found' && e.message.includes(victim) && e.message.includes('table t'));
 });
+
+test('a corrupt data file in S3 is named by its URI, not by its cache path', async () => {
+  await uploadTable(path.join(fixtures, 'partition_double'), 's3://lake/corrupt');
+  const s3 = new S3Storage({ ...moto.s3, cache: new FileCache(cacheDir) });
+  const victim = (await s3.list('s3://lake/corrupt/data/')).find((o) => o.uri.endsWith('.parquet'))!;
+  await s3.write(victim.uri, new TextEncoder().encode('not parquet at all'));
+  await assert.rejects(query('SELECT * FROM t', 's3://lake/corrupt'), (e: unknown) =>
+    e instanceof Error && e.message.includes(victim.uri) && !e.message.includes(cacheDir));
+});

@@ -4,7 +4,7 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { DuckSession, quoteLiteral } from '../../engine/session';
 import { formatResult, RESULT_FORMATS, type ResultFormat } from '../../engine/results';
-import { registerIcebergTable } from '../../engine/read/register-table';
+import { nameTableFiles, registerIcebergTable, type TableRelation } from '../../engine/read/register-table';
 import '../../engine/read/default-planner';
 import { connectRestCatalog } from '../../catalog/rest-client';
 import { s3OptionsFromEnv } from '../../storage/s3';
@@ -120,9 +120,10 @@ export async function referencedTables(session: DuckSession, sql: string): Promi
 export async function runQuery(args: QueryArgs): Promise<string> {
   const session = await DuckSession.open();
   const s3 = args.s3 ?? s3OptionsFromEnv();
+  const relations: TableRelation[] = [];
   try {
     for (const t of args.tables) {
-      await registerIcebergTable(session, viewName(t.name), t.location, { snapshotId: args.snapshots.get(t.name), tableName: t.name, s3 });
+      relations.push(await registerIcebergTable(session, viewName(t.name), t.location, { snapshotId: args.snapshots.get(t.name), tableName: t.name, s3 }));
     }
     if (args.catalog) {
       const catalog = await connectRestCatalog({ uri: args.catalog, warehouse: args.warehouse, credential: args.credential });
@@ -134,10 +135,16 @@ export async function runQuery(args: QueryArgs): Promise<string> {
         // A two-level namespace a.b is addressed in SQL as a.b.table: DuckDB's database.schema.table.
         const levels = ref.schema.split('.');
         const view: [string, string] | [string, string, string] = levels.length === 2 ? [levels[0], levels[1], ref.table] : [ref.schema, ref.table];
-        await registerIcebergTable(session, view, loaded, { snapshotId: args.snapshots.get(name), tableName: name, s3 });
+        relations.push(await registerIcebergTable(session, view, loaded, { snapshotId: args.snapshots.get(name), tableName: name, s3 }));
       }
     }
-    const result = await session.query(args.sql);
+    let result;
+    try {
+      result = await session.query(args.sql);
+    } catch (e) {
+      // DuckDB names the local (possibly cached) copy of a bad file; name the table file instead.
+      throw new Error(nameTableFiles((e as Error).message, relations), { cause: e });
+    }
     return formatResult(result, args.format);
   } finally {
     session.close();

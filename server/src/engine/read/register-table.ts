@@ -54,6 +54,8 @@ export interface TableRelation {
   metadataLocation?: string;
   dataFiles: number;
   deleteFiles: number;
+  /** Local copies and the table files they stand for (cache path -> URI), to name files in DuckDB errors. */
+  localFiles: Map<string, string>;
 }
 
 let defaultPlanner: ScanPlanner | undefined;
@@ -84,7 +86,7 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   const schema = timeTravel && snapshot?.['schema-id'] !== undefined ? schemaById(metadata, snapshot['schema-id']) : schemaById(metadata, metadata['current-schema-id']);
   const base = { schema, snapshotId: snapshot?.['snapshot-id'], metadataLocation };
   if (!snapshot) {
-    return { ...base, sql: relationSql({ schema, partitionSpecs: metadata['partition-specs'], tasks: [], fileFor: () => ({ localPath: '' }) }), dataFiles: 0, deleteFiles: 0 };
+    return { ...base, sql: relationSql({ schema, partitionSpecs: metadata['partition-specs'], tasks: [], fileFor: () => ({ localPath: '' }) }), dataFiles: 0, deleteFiles: 0, localFiles: new Map() };
   }
   const planner = options.planner ?? defaultPlanner;
   if (!planner) throw new IcebergError('unsupported', 'no scan planner is registered', { table });
@@ -131,7 +133,15 @@ export async function tableRelation(source: string | LoadTableResult, options: T
     pathAliases: (p) => [resolvePath(p), recordedPathOf(p, metadata.location, root)],
   });
   const deleteFiles = new Set(tasks.flatMap((t) => [...t.positionDeletes, ...t.equalityDeletes].map((d) => d['file-path']))).size;
-  return { ...base, sql, dataFiles: tasks.length, deleteFiles };
+  const localFiles = new Map([...files].map(([recorded, f]) => [f.localPath, resolvePath(recorded)]));
+  return { ...base, sql, dataFiles: tasks.length, deleteFiles, localFiles };
+}
+
+/** Rewrites local cache paths in a DuckDB error message to the table files they stand for. */
+export function nameTableFiles(message: string, relations: TableRelation[]): string {
+  let out = message;
+  for (const r of relations) for (const [local, uri] of r.localFiles) if (local !== uri) out = out.split(local).join(uri);
+  return out;
 }
 
 /** Registers a table as a DuckDB view named by `alias` (or [schema, name]); returns what was read. */
