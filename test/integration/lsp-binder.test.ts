@@ -37,7 +37,7 @@ test('an unknown column in a model is reported at the user text, after binding',
   const diags = await diagnosticsUntil(uri, (d) => d.length > 0);
   assert.equal(diags.length, 1);
   assert.equal(diags[0].code, 'sql-binder');
-  assert.match(diags[0].message, /customer_nam/);
+  assert.match(String(diags[0].message), /customer_nam/);
   const start = positionOf(broken, 'customers.customer_nam,');
   assert.equal(diags[0].range.start.line, start.line);
   await client.change(uri, martText);
