@@ -62,3 +62,29 @@ test('an S3 table: files are uploaded as DuckDB wrote them, read back exactly, a
   await registerIcebergTable(session, 'on_s3_after', await catalog.loadTable(id));
   assert.deepEqual((await session.query('SELECT count(*), count(k), max(id) FROM on_s3_after')).rows, [['51', '50', '1000']]);
 });
+
+test('an independent reader (icebird, from npm) reads a partitioned, appended table we wrote', async () => {
+  const { icebergRead } = await import('icebird');
+  const { S3Client, PutBucketPolicyCommand } = await import('@aws-sdk/client-s3');
+  // icebird fetches anonymously from https://<bucket>.s3.amazonaws.com: allow anonymous reads and route that host to moto.
+  const s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  await s3.send(new PutBucketPolicyCommand({ Bucket: 'iceberg-gold', Policy: JSON.stringify({
+    Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::iceberg-gold/*' }],
+  }) }));
+  const id = { namespace: ['gold'], name: 'for_icebird' };
+  await writeTable({ session, catalog, table: id, sql: `SELECT i::BIGINT AS id, 'n' || i AS name, (i * 1.5)::DOUBLE AS v FROM range(20) r(i)`, mode: 'create', partitionBy: 'bucket(3, id)' });
+  await writeTable({ session, catalog, table: id, sql: `SELECT 100::BIGINT AS id, 'x' AS name, 2.0::DOUBLE AS v`, mode: 'append' });
+  const loaded = await catalog.loadTable(id);
+  const metadataJson = JSON.parse(new TextDecoder().decode(await storageFor(loaded.metadataLocation!, { s3: moto.s3 }).read(loaded.metadataLocation!)));
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = ((url: string | URL, init?: RequestInit) =>
+    realFetch(String(url).replace(/^https:\/\/([^./]+)\.s3\.amazonaws\.com/, `${moto.endpoint}/$1`), init)) as typeof fetch;
+  try {
+    const rows = await icebergRead({ tableUrl: loaded.metadata.location, metadata: metadataJson });
+    const got = rows.map((r) => `${r.id}:${r.name}:${r.v}`).sort();
+    const want = [...Array.from({ length: 20 }, (_, i) => `${i}:n${i}:${i * 1.5}`), '100:x:2'].sort();
+    assert.deepEqual(got, want);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
