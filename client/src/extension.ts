@@ -8,6 +8,8 @@ import { COMPILED_SQL_SCHEME, CompiledSqlProvider } from './compiledSqlProvider'
 import { FloeServer } from './languageClient';
 import { createRedactingOutputChannel } from './output/redactingOutputChannel';
 import { createStatusBar } from './statusBar';
+import { ResultsPanel } from './results/resultsPanel';
+import { parquetExporterFor } from './results/parquetExport';
 import { redact } from '../../server/src/catalog/redact';
 
 let server: FloeServer | undefined;
@@ -16,6 +18,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloeAp
   const output = createRedactingOutputChannel('Floe', redact);
   server = new FloeServer(context, output);
   const compiledSql = new CompiledSqlProvider(server);
+  const floe = server;
+  ResultsPanel.register(context, async (result, target) => {
+    const client = floe.languageClient;
+    if (!client?.isRunning()) throw new Error('the Floe language server is not running');
+    await parquetExporterFor(client)(result, target);
+  });
   context.subscriptions.push(
     output,
     createStatusBar(server.onDidChangeStatus),

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { FloeServer } from '../languageClient';
 import { compiledSqlCommands } from './compiledSql';
 import { serverCommands } from './server';
+import { runCommands } from './run';
 
 /** What a command may use; the client stays thin, so this is all there is. */
 export interface CommandContext {
@@ -16,6 +17,7 @@ export type CommandFactory = (ctx: CommandContext) => (...args: any[]) => unknow
 export const commandFactories: Record<string, CommandFactory> = {
   ...serverCommands,
   ...compiledSqlCommands,
+  ...runCommands,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
