@@ -1,0 +1,84 @@
+// The editor's core loop over LSP: floe/preview returns Arrow rows, floe/materialize writes gold, errors come back
+// as data with the model's line, and a preview can be exported to Parquet.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tableFromIPC } from 'apache-arrow';
+import { LspClient } from '../helpers/lspClient';
+import { copyDemo } from '../helpers/demo-copy';
+import { DbtProject } from '../../server/src/project/project';
+import { openLakehouse, stopLocalCatalogServers } from '../../server/src/run/lakehouse';
+import { writeDemoBronze, DEMO_SIZES } from '../../server/src/run/demo-bronze';
+import { MaterializeRequest, PreviewRequest, PreviewTableRequest } from '../../server/src/protocol/run';
+import { ExportParquetRequest } from '../../server/src/protocol/results';
+import { DuckSession } from '../../server/src/engine/session';
+
+let dir: string;
+let client: LspClient;
+
+before(async () => {
+  dir = copyDemo();
+  const project = DbtProject.load(dir);
+  await writeDemoBronze(await openLakehouse(project), path.join(dir, 'bronze'), DEMO_SIZES.small);
+  await stopLocalCatalogServers();
+  client = await LspClient.start(dir);
+});
+after(async () => {
+  await client?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).toString();
+
+test('floe/preview returns the model rows as Arrow IPC, exact and limited', async () => {
+  const response = await client.connection.sendRequest(PreviewRequest.type, { uri: uri('models/staging/stg_products.sql'), limit: 50 });
+  assert.ok('result' in response, JSON.stringify(response));
+  const { result } = response;
+  assert.equal(result.rowCount, 50);
+  assert.equal(result.truncated, true);
+  assert.deepEqual(result.columns.map((c) => `${c.name}:${c.type}`), ['product_id:INTEGER', 'product_name:VARCHAR', 'category:VARCHAR', 'list_price:DECIMAL(10,2)']);
+  const table = tableFromIPC(Buffer.from(result.arrow, 'base64'));
+  assert.equal(table.numRows, 50);
+  assert.equal(table.schema.fields.length, 4);
+
+  const target = path.join(os.tmpdir(), `floe-export-${process.pid}.parquet`);
+  const exported = await client.connection.sendRequest(ExportParquetRequest.type, { sql: result.sql, target: pathToFileURL(target).toString() });
+  assert.equal(exported.rows, 200, 'the export has every row, not the preview limit');
+  const s = await DuckSession.open();
+  try {
+    assert.deepEqual((await s.query(`SELECT count(*), sum(list_price) > 0 FROM read_parquet('${target}')`)).rows, [['200', true]]);
+  } finally {
+    s.close();
+    fs.rmSync(target, { force: true });
+  }
+});
+
+test('floe/preview of a broken model answers an error at the model line, and the server keeps serving', async () => {
+  const file = path.join(dir, 'models/staging/stg_broken.sql');
+  fs.writeFileSync(file, "{{ config(materialized='view') }}\nselect\n    product_id,\n    no_such_column\nfrom {{ source('bronze', 'products') }}\n");
+  await client.open(file);
+  const response = await client.connection.sendRequest(PreviewRequest.type, { uri: uri('models/staging/stg_broken.sql') });
+  assert.ok('error' in response);
+  assert.match(response.error, /no_such_column/);
+  assert.equal(response.location?.line, 4);
+  assert.equal(response.location?.file, uri('models/staging/stg_broken.sql'));
+  const again = await client.connection.sendRequest(PreviewRequest.type, { uri: uri('models/staging/stg_customers.sql'), limit: 3 });
+  assert.ok('result' in again && again.result.rowCount === 3);
+});
+
+test('floe/materialize writes a mart, and floe/previewTable reads it back at its snapshot', async () => {
+  const response = await client.connection.sendRequest(MaterializeRequest.type, { uri: uri('models/marts/mart_product_performance.sql') });
+  assert.ok('results' in response, JSON.stringify(response));
+  const [written] = response.results;
+  assert.equal(written.table, 'demo.gold.mart_product_performance');
+  assert.equal(written.rows, '200');
+  const table = await client.connection.sendRequest(PreviewTableRequest.type, {
+    connection: `local:${dir}`, namespace: ['demo', 'gold'], name: 'mart_product_performance', snapshotId: written.snapshotId, limit: 1000,
+  });
+  assert.ok('result' in table, JSON.stringify(table));
+  assert.equal(table.result.rowCount, 200);
+  assert.match(table.result.title, new RegExp(written.snapshotId));
+});
