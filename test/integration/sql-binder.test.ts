@@ -255,6 +255,22 @@ test('a warm bind of a staging model takes well under 10 ms', async () => {
   assert.ok(times[15] < 10, `median ${times[15]} ms`);
 });
 
+test('huge or slow models are bounded: a size limit, and a time budget for the search for more errors', async () => {
+  const huge = 'select ' + 'order_id, '.repeat(60_000) + 'order_id from stg_orders';
+  const big = await bindModel(conn, huge, [orders]);
+  assert.deepEqual([big.errors, big.columns], [[], []]);
+  assert.match(big.warnings[0], /over the 512 KB binding limit/);
+  const many = 'with ' + Array.from({ length: 400 }, (_, i) => `c${i} as (select order_id${i % 100 === 0 ? 'x' : ''} from stg_orders)`).join(',\n') + '\nselect * from c0';
+  const t0 = performance.now();
+  const r = await bindModel(conn, many, [orders], { budgetMs: 50 });
+  assert.ok(performance.now() - t0 < 2000, `${performance.now() - t0} ms`);
+  assert.ok(r.errors.length >= 1);
+  assert.match(r.warnings.join('\n'), /Not checked: CTEs from "c\d+" on/);
+  // with time enough, every broken CTE is found, each bound with only what it reads
+  const all = await bindModel(conn, many, [orders], { budgetMs: 60_000 });
+  assert.deepEqual(all.errors.map((e) => many.slice(e.offset, e.offset! + e.length!)), ['order_idx', 'order_idx', 'order_idx', 'order_idx']);
+});
+
 test('bounded fuzz: mutated models always bind to data (never a throw), with offsets inside the text', async () => {
   const model = `with source as (select * from "bronze"."customers" where credit > 0 /* c */),
 renamed as (select customer_id, upper(name) as name, credit from source s join stg_orders o using (customer_id) -- note

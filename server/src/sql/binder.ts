@@ -1,7 +1,7 @@
 // Binds compiled model SQL in DuckDB against stand-ins of its upstreams: output columns and all the errors we can find.
 import type { DuckDBConnection, DuckDBStructType } from '@duckdb/node-api';
 import { identifierOf, quoteIdent } from './lexer';
-import { CteDefinition, SqlOutline, outline } from './outline';
+import { CteDefinition, SqlOutline, outline, tokenIndexAt } from './outline';
 import { SqlError, parseDuckDbError } from './errors';
 import { Edit, applyEdit, isColumnResolution, mapBack, repairFor } from './repair';
 import { ColumnInfo, StandIns, UpstreamRelation, nameParts } from './standins';
@@ -26,7 +26,20 @@ const states = new WeakMap<DuckDBConnection, StandIns>();
  * Binds `compiledSql` on `conn` (a connection dedicated to binding: its default catalog is switched per bind) against
  * empty stand-ins of `upstream`. Nothing is executed over data. Calls on one connection run one at a time.
  */
-export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream: UpstreamRelation[]): Promise<BindResult> {
+export interface BindOptions {
+  /** Time after which no further passes start (looking for more errors); one DuckDB prepare cannot be cut short. */
+  budgetMs?: number;
+}
+
+/** Larger compiled SQL is not bound: DuckDB takes seconds on it, and no real model is that big. */
+export const MAX_BIND_CHARS = 512 * 1024;
+const DEFAULT_BUDGET_MS = 1000;
+
+export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream: UpstreamRelation[], options: BindOptions = {}): Promise<BindResult> {
+  if (compiledSql.length > MAX_BIND_CHARS) {
+    const kb = Math.round(compiledSql.length / 1024);
+    return Promise.resolve({ columns: [], errors: [], warnings: [`Not checked: the compiled SQL is ${kb} KB, over the ${MAX_BIND_CHARS / 1024} KB binding limit.`] });
+  }
   let s = states.get(conn);
   if (!s) {
     s = new StandIns(conn);
@@ -34,6 +47,8 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
   }
   const standIns = s;
   return standIns.exclusive(async () => {
+    // the budget starts when this bind gets the connection, not while it waits behind others
+    const deadline = performance.now() + (options.budgetMs ?? DEFAULT_BUDGET_MS);
     const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
     let warnings: string[];
     try {
@@ -43,7 +58,7 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
     }
     let r: Omit<BindResult, 'warnings'>;
     try {
-      r = await bindNow(conn, compiledSql, upstream, warnings);
+      r = await bindNow(conn, compiledSql, upstream, warnings, deadline);
     } catch (e) {
       // e.g. a closed connection: still an answer, never a rejected promise
       return { columns: [], errors: [{ kind: 'binder', message: `Binding failed: ${reason(e)}` }], warnings };
@@ -82,14 +97,14 @@ const MAX_ERRORS_PER_PART = 10;
  * Prepares `query`, and after an error repairs it (see repair.ts) and prepares again to find the next error of the
  * same part. Errors after the first are only kept when a repair cannot have caused them.
  */
-async function collect(conn: DuckDBConnection, query: string, first?: Prepared): Promise<{ columns?: ColumnInfo[]; failures: Failure[] }> {
+async function collect(conn: DuckDBConnection, query: string, deadline: number, first?: Prepared): Promise<{ columns?: ColumnInfo[]; failures: Failure[] }> {
   const r = first ?? (await prepare(conn, query));
   if (r.ok) return { columns: r.columns, failures: [] };
   const failures: Failure[] = [r];
   const edits: Edit[] = [];
   let q = query;
   let error = r.error;
-  for (let k = 1; k < MAX_ERRORS_PER_PART; k++) {
+  for (let k = 1; k < MAX_ERRORS_PER_PART && performance.now() < deadline; k++) {
     const edit = repairFor(error, q);
     if (!edit) break;
     q = applyEdit(q, edit);
@@ -108,6 +123,7 @@ async function bindNow(
   sql: string,
   upstream: UpstreamRelation[],
   warnings: string[],
+  deadline: number,
 ): Promise<Omit<BindResult, 'warnings'>> {
   const o = outline(sql);
   if (o.statements.length === 0) return { columns: [], errors: [] };
@@ -121,7 +137,8 @@ async function bindNow(
   const ctes = o.ctes.filter((c) => c.depth === 0 && c.statement === 0);
   // relations with unknown schemas, and CTEs that read them: their binder errors would be guesses
   const tainted = new Set(upstream.filter((u) => u.columns.length === 0).map((u) => lastPart(u.name)));
-  for (const c of ctes) if (intersects(refsOf(o, c.bodyOpen, c.end), tainted)) tainted.add(c.name);
+  const refs = new Map(ctes.map((c) => [c, refsOf(o, c.bodyOpen, c.end)]));
+  for (const c of ctes) if (intersects(refs.get(c)!, tainted)) tainted.add(c.name);
   const finalRefs = finalReferences(o, ctes);
   const finalTainted = intersects(finalRefs, tainted);
   const report = (failure: Failure, isTainted: boolean) => {
@@ -142,12 +159,18 @@ async function bindNow(
   const ctePass = async () => {
     const cteColumns: { name: string; columns: ColumnInfo[] }[] = [];
     for (const c of ctes) {
-      if (intersects(refsOf(o, c.bodyOpen, c.end), failed)) {
+      if (performance.now() > deadline) {
+        warnings.push(`Not checked: CTEs from ${quoteIdent(c.displayName)} on (the time for binding this model ran out).`);
+        break;
+      }
+      if (intersects(refs.get(c)!, failed)) {
         failed.add(c.name);
         continue;
       }
-      const q = withBlanks(text, ctes, failed).slice(0, c.end) + `\nSELECT * FROM ${quoteIdent(c.displayName)}`;
-      const r = await collect(conn, q);
+      // only the CTEs this one reads stay: binding then costs the same for the 1st and the 500th CTE
+      const needed = dependencies(c, ctes, refs);
+      const q = withBlanks(text, ctes, (x) => x !== c && !needed.has(x), c.end) + `\nSELECT * FROM ${quoteIdent(c.displayName)}`;
+      const r = await collect(conn, q, deadline);
       if (r.columns) cteColumns.push({ name: c.displayName, columns: tainted.has(c.name) ? [] : r.columns });
       else {
         failed.add(c.name);
@@ -166,14 +189,14 @@ async function bindNow(
     return { columns, errors, ctes: probed ?? (await ctePass()) };
   }
   if (ctes.length === 0) {
-    for (const f of (await collect(conn, text, whole)).failures) report(f, finalTainted);
+    for (const f of (await collect(conn, text, deadline, whole)).failures) report(f, finalTainted);
     return { columns: [], errors };
   }
   const cteColumns = await ctePass();
   let columns: ColumnInfo[] = [];
   let finalFailed = intersects(finalRefs, failed);
   if (!finalFailed) {
-    const r = await collect(conn, withBlanks(text, ctes, failed));
+    const r = await collect(conn, withBlanks(text, ctes, (x) => failed.has(x.name)), deadline);
     if (r.columns) columns = finalTainted ? [] : r.columns;
     else {
       finalFailed = true;
@@ -221,45 +244,72 @@ function clampTo(f: Failure, end: number): Failure {
   return { ...f, error: { ...e, offset, length: Math.max(0, Math.min(e.length ?? 0, end - offset)) } };
 }
 
-/** `sql` with the definitions of the `failed` CTEs replaced by spaces (offsets and line breaks kept). */
-function withBlanks(sql: string, ctes: CteDefinition[], failed: Set<string>): string {
-  if (failed.size === 0) return sql;
-  let out = sql;
-  const kept = ctes.filter((c) => !failed.has(c.name));
-  for (let i = 0; i < ctes.length; i++) {
-    const c = ctes[i];
-    if (!failed.has(c.name)) continue;
-    let from = c.nameStart;
-    let to = c.end;
-    const comma = sql.indexOf(',', to);
-    const next = ctes[i + 1];
-    if (next && comma >= 0 && comma < next.nameStart) to = comma + 1;
-    else if (i > 0) {
-      // last of the list: drop the comma before it instead (it follows the previous CTE)
-      const prev = sql.lastIndexOf(',', c.nameStart);
-      if (prev >= ctes[i - 1].end) from = prev;
+/**
+ * `sql` up to `upTo` with the CTEs for which `drop` holds replaced by spaces, and the commas arranged so the rest
+ * still parses. Offsets and line breaks are kept, so DuckDB's error positions index the original text.
+ */
+function withBlanks(sql: string, ctes: CteDefinition[], drop: (c: CteDefinition) => boolean, upTo = sql.length): string {
+  const inRange = ctes.filter((c) => c.nameStart < upTo);
+  const dropped = inRange.map(drop);
+  if (!dropped.some(Boolean)) return sql.slice(0, upTo);
+  const parts: string[] = [];
+  let at = 0;
+  const keep = (to: number) => {
+    parts.push(sql.slice(at, to));
+    at = to;
+  };
+  const erase = (to: number) => {
+    parts.push(blank(sql.slice(at, to)));
+    at = to;
+  };
+  let keptBefore = false;
+  for (let i = 0; i < inRange.length; i++) {
+    const c = inRange[i];
+    if (i === 0 && dropped.every(Boolean)) {
+      // nothing left of the list: the WITH [RECURSIVE] keyword goes too
+      keep(c.withStart);
+      erase(c.nameStart);
     }
-    out = out.slice(0, from) + blank(out.slice(from, to)) + out.slice(to);
+    // the separator before a kept CTE stays when a kept CTE precedes it; every other separator goes
+    if (i > 0) (keptBefore && !dropped[i] ? keep : erase)(c.nameStart);
+    else keep(c.nameStart);
+    (dropped[i] ? erase : keep)(Math.min(c.end, upTo));
+    if (!dropped[i]) keptBefore = true;
   }
-  if (kept.length === 0) {
-    // no CTE left: the WITH [RECURSIVE] keyword must go too
-    const w = ctes[0].withStart;
-    const end = ctes[0].nameStart;
-    out = out.slice(0, w) + blank(out.slice(w, end)) + out.slice(end);
-  }
-  return out;
+  keep(upTo);
+  return parts.join('');
 }
 
 function blank(s: string): string {
   return s.replace(/[^\r\n]/g, ' ');
 }
 
+/** The CTEs before `c` that it reads, directly or through each other. */
+function dependencies(c: CteDefinition, ctes: CteDefinition[], refs: Map<CteDefinition, Set<string>>): Set<CteDefinition> {
+  const before = new Map<string, CteDefinition>();
+  for (const d of ctes) {
+    if (d === c) break;
+    before.set(d.name, d);
+  }
+  const out = new Set<CteDefinition>();
+  const todo = [c];
+  while (todo.length) {
+    for (const name of refs.get(todo.pop()!)!) {
+      const d = before.get(name);
+      if (d && !out.has(d)) {
+        out.add(d);
+        todo.push(d);
+      }
+    }
+  }
+  return out;
+}
+
 /** Identifiers (lower case) used between two offsets: a cheap over-approximation of what a CTE body reads. */
 function refsOf(o: SqlOutline, from: number, to: number): Set<string> {
   const out = new Set<string>();
-  for (const t of o.tokens) {
-    if (t.start < from) continue;
-    if (t.start >= to) break;
+  for (let i = tokenIndexAt(o, from); i < o.tokens.length && o.tokens[i].start < to; i++) {
+    const t = o.tokens[i];
     if (t.kind === 'word' || t.kind === 'quoted') out.add(identifierOf(t).toLowerCase());
   }
   return out;

@@ -8,7 +8,8 @@ export type { SqlScope, RelationInScope, DottedPrefix, ClauseKind } from './scop
 export { wrapWithLimit, cteUnderCursor, selectionQuery, mapToSource } from './limit';
 export type { PreviewSql, SourceSegment } from './limit';
 export { bindModel } from './binder';
-export type { BindResult, ColumnInfo, UpstreamRelation, SqlError, SqlErrorKind } from './binder';
+export { MAX_BIND_CHARS } from './binder';
+export type { BindResult, BindOptions, ColumnInfo, UpstreamRelation, SqlError, SqlErrorKind } from './binder';
 export { parseDuckDbError } from './errors';
 export { createBindConnection } from './connection';
 export type { BindConnection } from './connection';
