@@ -63,3 +63,11 @@ test('symbols and code lenses', () => {
   assert.deepEqual(documentSymbols(p, MART).map((s) => [s.kind, s.name]), [['config', 'config'], ['cte', 'c']]);
   assert.deepEqual(modelLenses(p, MART).map((l) => l.command), ['floe.preview', 'floe.materialize']);
 });
+
+test('definition of an upstream column goes to the upstream model', () => {
+  const q = makeProject({ 'models/marts/probe.sql': "select s.email from {{ ref('stg_customers') }} s" });
+  const probe = file('models/marts/probe.sql');
+  const [d] = definition(q, probe, q.entry(probe)!.text.indexOf('email') + 1);
+  assert.equal(d.file, file('models/staging/stg_customers.sql'));
+  assert.equal(q.entry(d.file)!.text.slice(d.start, d.end), 'email');
+});

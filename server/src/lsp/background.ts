@@ -56,8 +56,17 @@ export class BackgroundBinding {
       const before = this.binder.current(item.project, item.file)?.diagnostics;
       try {
         if (item.project.entry(item.file)?.analysis) {
+          const name = item.project.nodeOfFile(item.file)?.name;
+          const columnsBefore = name ? JSON.stringify(item.project.boundColumns.get(name) ?? null) : '';
           const after = await this.binder.bind(item.project, item.file);
           if (JSON.stringify(before ?? []) !== JSON.stringify(after.diagnostics) || this.events.isOpen(item.file)) this.events.onChanged();
+          // A changed schema changes what open downstream models bind against: bind those again.
+          if (name && JSON.stringify(item.project.boundColumns.get(name) ?? null) !== columnsBefore) {
+            for (const child of item.project.dag.children.get(name) ?? []) {
+              const node = item.project.resolveRef({ name: child });
+              if (node && this.events.isOpen(node.file) && !this.urgent.some((u) => u.file === node.file)) this.urgent.push({ project: item.project, file: node.file });
+            }
+          }
         }
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
