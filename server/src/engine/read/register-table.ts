@@ -3,7 +3,7 @@
 import type { LoadTableResult } from '../../catalog/catalog';
 import { IcebergError } from '../../iceberg/errors';
 import { nameMappingFromSchema, schemaById, tableNameMapping, type NameMapping } from '../../iceberg/schema';
-import type { Schema, Snapshot, TableMetadata } from '../../iceberg/spec';
+import type { DataFile, Schema, Snapshot, TableMetadata } from '../../iceberg/spec';
 import type { Predicate } from '../../iceberg/predicate';
 import { StorageError, type S3Options, type Storage } from '../../storage/storage';
 import { storageFor, isS3Uri, type StorageOptions } from '../../storage/factory';
@@ -108,9 +108,10 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   let mapping = tableNameMapping(metadata);
   if (mapping) {
     await markFilesWithoutFieldIds(dataFiles);
-  } else if (dataFiles.length > 0) {
-    // Without a name mapping, files lacking field ids would read as all NULLs; probe one footer and, if it has
-    // no ids, map every file's columns by the schema's current names (as engines do for migrated tables).
+  } else if (dataFiles.length > 0 && !hasColumnMetrics(tasks[0].file)) {
+    // Without a name mapping, files lacking field ids would read as all NULLs. Writers that know field ids record
+    // per-id metrics, so only a file without them is probed; if its footer has no ids, every file's columns map
+    // by the schema's current names (as engines do for migrated tables).
     await markFilesWithoutFieldIds(dataFiles.slice(0, 1));
     if (dataFiles[0].columnNames !== undefined) {
       await markFilesWithoutFieldIds(dataFiles.slice(1));
@@ -171,6 +172,10 @@ async function localCopy(uri: string, size: number | undefined, table: string, s
     if (e instanceof StorageError) throw new StorageError(e.kind, uri, `${e.message.replace(` (${e.uri})`, '')} (table ${table})`, { cause: e });
     throw e;
   }
+}
+
+function hasColumnMetrics(file: DataFile): boolean {
+  return (file['value-counts']?.size ?? 0) > 0 || (file['column-sizes']?.size ?? 0) > 0;
 }
 
 function topLevelNames(mapping: NameMapping): Map<number, string[]> {
