@@ -84,6 +84,11 @@ export class ConnectionRegistry {
     return result;
   }
 
+  /** Forgets every table's cached metadata (the view's Refresh), keeping the connected clients. */
+  forgetTables(): void {
+    this.tables.clear();
+  }
+
   /** Forgets one table's cached metadata (after a drop or commit). */
   forgetTable(id: string, table: TableIdentifier): void {
     this.tables.delete([id, ...table.namespace, table.name].join('\u001f'));

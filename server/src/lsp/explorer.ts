@@ -30,6 +30,8 @@ export function registerExplorerHandlers(connection: Connection, workspace: Work
 
   connection.onRequest(ExplorerConnectionsRequest.type, (params) => {
     try {
+      // The client asks for connections on every full refresh: reload table metadata from then on.
+      registry.forgetTables();
       registry.setConnections(connectionsOf(workspace.projects, params.catalogs ?? [], [...localFolders]));
       const connections = registry.connections();
       return { connections, nodes: connections.map(connectionNode) };
