@@ -1,0 +1,44 @@
+// The figures the suite reports, with their goals (issue 7). Goals are fixed here: never loosen them.
+import { summarize, type SideBySide, type Summary } from './measure';
+
+export type FigureName =
+  | 'ls_index_10k_ms' | 'ls_edit_p95_ms' | 'ls_rss_mb' | 'plan_10k_files_ms'
+  | 'read_ratio' | 'preview_ms' | 'preview_ratio' | 'write_ratio' | 'commit_ms';
+
+export interface FigureSpec { what: string; baseline: string; goal: number; unit: string }
+
+export const FIGURES: Record<FigureName, FigureSpec> = {
+  ls_index_10k_ms: { what: 'cold index of a generated 10,000-model project until floe/status ready and pull diagnostics answered', baseline: '(absolute)', goal: 1000, unit: 'ms' },
+  ls_edit_p95_ms: { what: 'edit-to-diagnostics on a model with 10 upstream refs, p95 over 200 edits', baseline: '(absolute)', goal: 50, unit: 'ms' },
+  ls_rss_mb: { what: 'RSS of the server process after indexing the 10k project', baseline: '(absolute)', goal: 300, unit: 'MB' },
+  plan_10k_files_ms: { what: 'scan planning over 10,000 data files in 100 manifests (read from disk)', baseline: '(absolute)', goal: 200, unit: 'ms' },
+  read_ratio: { what: "aggregate over every column of a 1M-row Iceberg table through Floe's relation", baseline: 'read_parquet on the same files', goal: 1.2, unit: '×' },
+  preview_ms: { what: 'preview of a staging model (stg_orders) over 1M bronze rows, data cached', baseline: '(absolute)', goal: 300, unit: 'ms' },
+  preview_ratio: { what: 'the same preview', baseline: 'the same SQL on the Parquet files', goal: 1.2, unit: '×' },
+  write_ratio: { what: 'materializing a 10M-row result as a new Iceberg table (writeTable, create)', baseline: 'DuckDB COPY of the same query to Parquet', goal: 1.15, unit: '×' },
+  commit_ms: { what: 'one REST commit (append) against the local catalog', baseline: '(absolute)', goal: 50, unit: 'ms' },
+};
+
+export interface Measured {
+  name: FigureName;
+  summary: Summary;
+  /** For ratios: the two sides' times in ms. */
+  floeMs?: Summary;
+  baselineMs?: Summary;
+  /** CPU time of the measured process, where wall time is at the mercy of the shared machine's load. */
+  cpuMs?: Summary;
+  /** For ratios: the same ratio in CPU time (Floe's CPU over the baseline's). */
+  cpuRatio?: Summary;
+  /** What was measured when it differs from the full-size definition (quick runs). */
+  size?: string;
+}
+
+export const meets = (m: Measured): boolean => m.summary.median <= FIGURES[m.name].goal;
+
+/** A ratio figure from side-by-side timings. */
+export function ratioFigure(name: FigureName, r: SideBySide, size?: string): Measured {
+  return {
+    name, size, summary: summarize(r.ratios), cpuRatio: summarize(r.cpuRatios),
+    floeMs: summarize(r.floe.map((t) => t.ms)), baselineMs: summarize(r.baseline.map((t) => t.ms)),
+  };
+}

@@ -1,0 +1,156 @@
+// Language server figures: cold index of a generated project, edit-to-diagnostics p95, and RSS after indexing.
+// Drives the bundled server (dist/server.js) over stdio, as the extension does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import {
+  createProtocolConnection, type ProtocolConnection, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification, DocumentDiagnosticRequest, ShutdownRequest, ExitNotification, type Diagnostic,
+} from 'vscode-languageserver-protocol';
+import { StatusNotification, type StatusParams } from '../../server/src/protocol';
+import { generateProject } from '../helpers/generateProject';
+import { percentile, sample, summarize } from './measure';
+import type { Measured } from './figures';
+
+const SERVER = path.resolve(__dirname, '../../dist/server.js');
+
+class Server {
+  private version = 1;
+  private readyWaiters: Array<(s: StatusParams) => void> = [];
+  private constructor(readonly connection: ProtocolConnection, readonly child: ChildProcess) {}
+
+  /** Spawns the bundled server and resolves once it reports the project indexed (floe/status ready). */
+  static async start(folder: string): Promise<Server> {
+    // FLOE_BENCH_PROFILE=<dir> writes a V8 CPU profile of every server run there (open it in Chrome DevTools).
+    const profile = process.env.FLOE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLOE_BENCH_PROFILE}`] : [];
+    const child = spawn(process.execPath, [...profile, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const server = new Server(connection, child);
+    const ready = new Promise<StatusParams>((resolve, reject) => {
+      server.readyWaiters.push(resolve);
+      child.once('exit', (code) => reject(new Error(`dist/server.js exited with ${code} before it was ready`)));
+    });
+    connection.onNotification(StatusNotification.type, (s) => {
+      if (s.state === 'ready' || s.state === 'error') for (const w of server.readyWaiters.splice(0)) w(s);
+    });
+    connection.onRequest('workspace/configuration', () => []);
+    connection.onRequest('workspace/diagnostic/refresh', () => null);
+    connection.onRequest('client/registerCapability', () => null);
+    connection.listen();
+    const uri = pathToFileURL(folder).toString();
+    await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'bench' }],
+      capabilities: { workspace: { diagnostics: { refreshSupport: true } } },
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    const status = await ready;
+    if (status.state !== 'ready') throw new Error(`the server failed to index ${folder}: ${status.message ?? ''}`);
+    return server;
+  }
+
+  async open(file: string): Promise<string> {
+    const uri = pathToFileURL(file).toString();
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'floe-sql', version: 1, text: readFileSync(file, 'utf8') } });
+    return uri;
+  }
+
+  async change(uri: string, text: string): Promise<void> {
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: ++this.version }, contentChanges: [{ text }] });
+  }
+
+  async diagnostics(uri: string): Promise<Diagnostic[]> {
+    const r = await this.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+    return r.kind === 'full' ? r.items : [];
+  }
+
+  /** Resident set size of the server process, from /proc. */
+  rssMb(): number {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    return kb / 1024;
+  }
+
+  /** CPU time (user + system) the server process has used, from /proc (clock ticks of 10 ms). */
+  cpuMs(): number {
+    const fields = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((r) => this.child.once('exit', r));
+    try {
+      await Promise.race([this.connection.sendRequest(ShutdownRequest.type), new Promise((r) => setTimeout(r, 2000))]);
+      await this.connection.sendNotification(ExitNotification.type);
+    } catch {
+      // already gone
+    }
+    // Give it time to exit by itself (a CPU profile is written on exit), then make sure it is gone.
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    this.connection.dispose();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+  }
+}
+
+/** A model with 10 upstream refs in the generated project (refs = 1 + i % 10 past the 50 sources). */
+const TEN_REF_MODEL = 59;
+/** A model far downstream, to pull diagnostics for after indexing. */
+const lastModel = (models: number) => models - 1;
+
+export async function lspFigures(dir: string, models: number, runs: number, edits: number): Promise<Measured[]> {
+  const root = path.join(dir, 'lsp-project');
+  const { modelFile } = generateProject(root, models);
+  const size = models === 10_000 ? undefined : `${models.toLocaleString('en')} models`;
+
+  const rss: number[] = [], cpu: number[] = [];
+  const index = await sample(runs, async (run) => {
+    const start = performance.now();
+    const server = await Server.start(root);
+    try {
+      const diags = await server.diagnostics(pathToFileURL(modelFile(lastModel(models))).toString());
+      const ms = performance.now() - start;
+      if (diags.some((d) => d.severity === 1)) throw new Error(`the generated project has errors: ${diags.map((d) => d.message).join('; ')}`);
+      if (run >= 0) { rss.push(server.rssMb()); cpu.push(server.cpuMs()); }
+      return ms;
+    } finally {
+      await server.stop();
+    }
+  });
+
+  const server = await Server.start(root);
+  try {
+    const file = modelFile(TEN_REF_MODEL);
+    const uri = await server.open(file);
+    const valid = readFileSync(file, 'utf8');
+    const firstRef = /ref\('(m\d+)'\)/.exec(valid)![1];
+    // Alternate a valid text and one with a misspelled ref, and check the diagnostics follow every edit.
+    const broken = valid.replace(`ref('${firstRef}')`, `ref('${firstRef}x')`);
+    let n = 0;
+    const edit = async (): Promise<number> => {
+      const bad = n++ % 2 === 0;
+      const start = performance.now();
+      await server.change(uri, bad ? broken : valid);
+      const diags = await server.diagnostics(uri);
+      const ms = performance.now() - start;
+      const errors = diags.filter((d) => d.severity === 1).length;
+      if (bad ? errors === 0 : errors > 0) throw new Error(`edit ${n}: expected ${bad ? 'an error' : 'no error'}, got ${JSON.stringify(diags.map((d) => d.message))}`);
+      return ms;
+    };
+    for (let i = 0; i < 20; i++) await edit();
+    const p95s: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const times: number[] = [];
+      for (let i = 0; i < edits; i++) times.push(await edit());
+      p95s.push(percentile(times, 0.95));
+    }
+    return [
+      { name: 'ls_index_10k_ms', summary: summarize(index), cpuMs: summarize(cpu), size },
+      { name: 'ls_edit_p95_ms', summary: summarize(p95s), size },
+      { name: 'ls_rss_mb', summary: summarize(rss), size },
+    ];
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,80 @@
+// npm run bench [-- --quick] [-- --json]: every performance promise of issues 2, 3, 4 and 7, measured side by
+// side on generated data. The full run writes docs/benchmarks.md.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadAverage, machine } from './measure';
+import type { Measured } from './figures';
+import { consoleReport, jsonReport, markdownReport, type RunInfo } from './report';
+import { planFigures } from './plan-bench';
+import { lspFigures } from './lsp-bench';
+import { openBenchLakehouse, type BenchLakehouse } from './bench-lakehouse';
+import { readFigures } from './read-bench';
+import { previewFigures } from './preview-bench';
+import { writeFigures } from './write-bench';
+import { commitFigures } from './commit-bench';
+
+const REPO = path.resolve(__dirname, '../..');
+
+interface Sizes { models: number; edits: number; runs: number; ratioRuns: number; bronzeRows: number; writeRows: number }
+const FULL: Sizes = { models: 10_000, edits: 200, runs: 5, ratioRuns: 7, bronzeRows: 1_000_000, writeRows: 10_000_000 };
+const QUICK: Sizes = { models: 1_000, edits: 200, runs: 5, ratioRuns: 5, bronzeRows: 1_000_000, writeRows: 1_000_000 };
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'boolean' } } });
+  const quick = !!values.quick;
+  const sizes = quick ? QUICK : FULL;
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const started = Date.now();
+  const loadBefore = loadAverage();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'floe-bench-'));
+  const figures: Measured[] = [];
+  const failures: string[] = [];
+
+  const suite = async (name: string, run: () => Promise<Measured[]>) => {
+    log(`bench: ${name} (load average ${loadAverage()})`);
+    try {
+      figures.push(...(await run()));
+    } catch (e) {
+      failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      log(`bench: ${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    }
+  };
+
+  try {
+    await suite('scan planning', () => planFigures(dir, sizes.runs));
+    await suite(`language server, ${sizes.models} models`, () => lspFigures(dir, sizes.models, sizes.runs, sizes.edits));
+    let bench: BenchLakehouse | undefined;
+    await suite(`bronze orders, ${sizes.bronzeRows} rows`, async () => { bench = await openBenchLakehouse(dir, sizes.bronzeRows); return []; });
+    if (bench) {
+      const b = bench;
+      await suite('read', () => readFigures(b, sizes.ratioRuns));
+      await suite('preview', () => previewFigures(b, sizes.ratioRuns));
+      await suite('commit', () => commitFigures(b, sizes.runs));
+      await suite(`write, ${sizes.writeRows} rows`, () => writeFigures(b, dir, sizes.writeRows, sizes.ratioRuns));
+      await b.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const m = machine();
+  const info: RunInfo = {
+    quick, command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', machine: m,
+    loadBefore, loadAfter: loadAverage(), seconds: (Date.now() - started) / 1000, failures,
+  };
+  if (values.json) process.stdout.write(`${JSON.stringify(jsonReport(figures, quick))}\n`);
+  else process.stdout.write(`${consoleReport(figures, info)}\n`);
+  if (!quick) {
+    writeFileSync(path.join(REPO, 'docs', 'benchmarks.md'), markdownReport(figures, info));
+    log('bench: wrote docs/benchmarks.md');
+  }
+  return failures.length ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), (e) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});
