@@ -104,11 +104,21 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     if (!node) return this.loadConnections();
     const cached = this.children.get(node.id);
     if (cached) return cached;
-    if (node.ref.kind === 'connection') await this.sendCredential(node.ref.connection);
-    const result = await client.sendRequest(ExplorerChildrenRequest.type, { ref: node.ref });
-    this.remember(node, result.nodes);
-    if (result.connectionState) this.setState(node.ref.connection, result.connectionState);
-    return result.nodes;
+    try {
+      if (node.ref.kind === 'connection') await this.sendCredential(node.ref.connection);
+      const result = await client.sendRequest(ExplorerChildrenRequest.type, { ref: node.ref });
+      this.remember(node, result.nodes);
+      if (result.connectionState) this.setState(node.ref.connection, result.connectionState);
+      return result.nodes;
+    } catch (e) {
+      // The server went away mid-request: show it in the tree (with Retry) rather than as a popup.
+      const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      this.output.error(`Catalog view: listing ${node.label} failed: ${reason}`);
+      return [{
+        ref: { ...node.ref, kind: 'error' }, id: `${node.id}\u001ferror`, label: 'Error', description: reason, tooltip: reason,
+        icon: 'error', collapsible: false, contextValue: 'floe.error', state: 'error',
+      }];
+    }
   }
 
   /** Replaces a "Load more…" node with the next page of its parent's children. */
