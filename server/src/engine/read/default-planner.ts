@@ -1,8 +1,8 @@
-// The scan planner `floe query` and previews use when none is passed: Iceberg's planScan (manifests read
+// The scan planner tableRelation uses when none is passed: Iceberg's planScan (manifests read
 // concurrently, live files only, deletes paired by sequence number and partition, moved paths re-rooted).
 import { planScan } from '../../iceberg/scan';
 import { IcebergError } from '../../iceberg/errors';
-import { setDefaultScanPlanner, type ScanPlanner } from './register-table';
+import type { ScanPlanner } from './register-table';
 
 export const icebergScanPlanner: ScanPlanner = async ({ metadata, snapshot, storage, table, root, filter }) => {
   const plan = await planScan(metadata, { snapshotId: snapshot['snapshot-id'], tableLocation: root, filter }, {
@@ -25,4 +25,3 @@ function schemeOf(path: string): string {
   return path.startsWith('/') ? 'file' : 'relative';
 }
 
-setDefaultScanPlanner(icebergScanPlanner);

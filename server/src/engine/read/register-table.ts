@@ -1,7 +1,6 @@
 // Makes an Iceberg table a DuckDB relation: loads its metadata, plans the scan, brings remote files
 // into the local cache with bounded concurrency, and creates a view over the relation SQL.
 import type { LoadTableResult } from '../../catalog/catalog';
-import { IcebergError } from '../../iceberg/errors';
 import { nameMappingFromSchema, schemaById, tableNameMapping, type NameMapping } from '../../iceberg/schema';
 import type { DataFile, Schema, Snapshot, TableMetadata } from '../../iceberg/spec';
 import type { Predicate } from '../../iceberg/predicate';
@@ -11,6 +10,7 @@ import { s3OptionsFromProperties } from '../../storage/s3';
 import type { ProgressListener } from '../../storage/cache';
 import { DuckSession, quoteLiteral } from '../session';
 import { relationSql, type LocalFile, type ReadTask } from './relation-sql';
+import { icebergScanPlanner } from './default-planner';
 import { loadTableAt, recordedPathOf, resolveMovedPath, selectSnapshot, tableRootOf } from './table-location';
 
 /** Plans the live files of one snapshot, each with its applicable deletes; paths are re-rooted with `resolvePath`. */
@@ -58,8 +58,8 @@ export interface TableRelation {
   localFiles: Map<string, string>;
 }
 
-let defaultPlanner: ScanPlanner | undefined;
-/** Sets the planner used when none is passed (the Iceberg scan module registers itself here). */
+let defaultPlanner: ScanPlanner = icebergScanPlanner;
+/** Replaces the planner used when none is passed (tests, alternative planners). */
 export function setDefaultScanPlanner(planner: ScanPlanner): void {
   defaultPlanner = planner;
 }
@@ -89,7 +89,6 @@ export async function tableRelation(source: string | LoadTableResult, options: T
     return { ...base, sql: relationSql({ schema, partitionSpecs: metadata['partition-specs'], tasks: [], fileFor: () => ({ localPath: '' }) }), dataFiles: 0, deleteFiles: 0, localFiles: new Map() };
   }
   const planner = options.planner ?? defaultPlanner;
-  if (!planner) throw new IcebergError('unsupported', 'no scan planner is registered', { table });
   const resolvePath = (p: string) => resolveMovedPath(p, metadata.location, root);
   const io = storageFor(root, storageOptions);
   const tasks = await planner({ metadata, snapshot, storage: io, table, root, resolvePath, filter: options.filter });
