@@ -114,10 +114,12 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       // The server went away mid-request: show it in the tree (with Retry) rather than as a popup.
       const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
       this.output.error(`Catalog view: listing ${node.label} failed: ${reason}`);
-      return [{
+      const error: ExplorerNode = {
         ref: { ...node.ref, kind: 'error' }, id: `${node.id}\u001ferror`, label: 'Error', description: reason, tooltip: reason,
         icon: 'error', collapsible: false, contextValue: 'floe.error', state: 'error',
-      }];
+      };
+      this.parents.set(error.id, node); // so Retry reloads the parent; the error itself is not cached
+      return [error];
     }
   }
 
