@@ -17,6 +17,9 @@ const userSettings = {
   'security.workspace.trust.enabled': false,
   'chat.disableAIFeatures': true,
   'files.autoSave': 'off',
+  // Each scenario opens a new window on the same folder; unsaved edits of one must not come back in the next.
+  'files.hotExit': 'off',
+  'workbench.editor.restoreViewState': false,
   'editor.quickSuggestionsDelay': 10,
 };
 

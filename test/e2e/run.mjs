@@ -47,12 +47,14 @@ async function runHostMode(server, browser, workspace, resultsFile, suite = 'sui
   return results.failed === 0 && (results.passed > 0 || Boolean(process.env.FLOE_E2E_GREP));
 }
 
-async function runUiMode(server, browser, workspace) {
+async function runUiMode(server, stateDir, workspace) {
   const dir = path.join(root, 'test/e2e/ui');
   const scenarios = readdirSync(dir).filter((f) => f.endsWith('.ui.mjs')).sort();
   let ok = true;
   for (const file of scenarios) {
     const scenario = await import(path.join(dir, file));
+    // A fresh browser profile per scenario: the web workbench keeps unsaved editors in the browser's storage.
+    const browser = await launchBrowser(stateDir);
     const page = await openWorkbench(browser, workbenchUrl(server, workspace, { extensionDevelopmentPath: root }));
     const started = Date.now();
     try {
@@ -68,7 +70,7 @@ async function runUiMode(server, browser, workspace) {
       log(`  FAIL ${scenario.name}: ${err.message}`);
       await screenshot(page, `${path.basename(file, '.ui.mjs')}-failure`).catch(() => {});
     } finally {
-      await page.close();
+      await browser.close();
     }
   }
   return ok;
@@ -132,7 +134,7 @@ async function main() {
     }
     if (wants('ui')) {
       log('UI scenarios');
-      ok = (await runUiMode(server, browser, workspace)) && ok;
+      ok = (await runUiMode(server, stateDir, workspace)) && ok;
     }
     if (wants('resilience')) {
       log('resilience (purpose-built crashing server)');

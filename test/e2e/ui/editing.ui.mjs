@@ -1,7 +1,7 @@
 // A person misspells a ref: Problems shows it at the right line, the fix clears it. Also: status bar and compiled SQL.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { floeStatus, openFile, problemRows, replaceInEditor, runCommand } from './workbench.mjs';
+import { floeStatus, openFile, problemRows, replaceInEditor, revertActiveEditor, runCommand } from './workbench.mjs';
 
 export const name = 'status bar, problems, compiled SQL';
 
@@ -28,6 +28,7 @@ export async function run({ page, workspace, screenshot, assert }) {
   await replaceInEditor(page, "ref('stg_ordrs')", "ref('stg_orders')");
   await rows.filter({ hasText: 'stg_ordrs' }).first().waitFor({ state: 'detached', timeout: 20_000 });
   await screenshot('problems-cleared');
+  await revertActiveEditor(page); // the fix leaves the same text, still marked dirty
 
   await page.locator('.editor-instance .monaco-editor').first().click();
   await runCommand(page, 'Floe: Show Compiled SQL');

@@ -36,6 +36,12 @@ export async function replaceInEditor(page, find, replace) {
   await page.keyboard.press('Escape');
 }
 
+/** Reverts the active editor and waits until its tab is no longer dirty. */
+export async function revertActiveEditor(page) {
+  await runCommand(page, 'File: Revert File');
+  await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
+}
+
 /** The status bar item of Floe (its text starts with "Floe"). */
 export function floeStatus(page) {
   return page.locator('.statusbar-item', { hasText: /Floe:/ }).first();
