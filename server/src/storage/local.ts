@@ -63,6 +63,11 @@ export class LocalStorage implements Storage {
         await fs.writeFile(temp, data);
         try {
           await fs.link(temp, target);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+          // No hard links on this file system: O_EXCL still makes the create exclusive (just not all-at-once).
+          await fs.writeFile(target, data, { flag: fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY });
         } finally {
           await fs.rm(temp, { force: true });
         }
@@ -133,7 +138,10 @@ export class LocalStorage implements Storage {
         if (top && !entry.name.startsWith(namePrefix)) continue;
         const full = path.join(folder, entry.name);
         if (entry.isDirectory()) await walk(full, false);
-        else if (entry.isFile() && !entry.name.includes('.floe-tmp-')) out.push({ uri: asUri(full), size: (await fs.stat(full)).size });
+        else if (entry.isFile() && !entry.name.includes('.floe-tmp-')) {
+          const st = await fs.stat(full);
+          out.push({ uri: asUri(full), size: st.size, modifiedMs: st.mtimeMs });
+        }
       }
     };
     await walk(dir, true);
