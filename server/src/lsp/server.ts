@@ -21,6 +21,7 @@ import { StatusNotification, CompiledSqlRequest, type StatusParams } from '../pr
 import { lineIndexOf, pathToUri, toCompletionItem, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
+import { catalogSchemaProvider } from '../project/catalogSchemas';
 import { registerExplorerHandlers } from './explorer';
 import { registerRunHandlers } from './run';
 
@@ -32,6 +33,7 @@ export function startServer(connection: Connection): void {
   let canRefresh = false;
   let hasConfiguration = false;
   let binder: Binder | undefined;
+  const renderOnly = process.env.FLOE_NO_BINDER === '1';
   let background: BackgroundBinding | undefined;
   const settings = new SettingsCache(connection, () => hasConfiguration);
 
@@ -135,7 +137,7 @@ export function startServer(connection: Connection): void {
       for (const f of e.added) { const p = uriToPath(f.uri); if (p) workspace.addFolder(p); }
       void sendStatus('ready');
       refreshDiagnostics();
-      background?.enqueueAll(workspace.projects);
+      if (!renderOnly) background?.enqueueAll(workspace.projects);
     }));
   });
 
@@ -152,10 +154,29 @@ export function startServer(connection: Connection): void {
     void sendStatus('ready', `Indexed ${workspace.projects.length} project(s) in ${Date.now() - started} ms`);
     refreshDiagnostics();
     startBinding();
+    for (const project of workspace.projects) void refreshSourceSchemas(project);
+  }
+
+  /** Reads source schemas from the profile's Iceberg catalog into the on-disk cache; offline, the cache serves. */
+  async function refreshSourceSchemas(project: DbtProject): Promise<void> {
+    const settings = project.target.catalog;
+    if (!settings?.catalogUri || process.env.FLOE_NO_CATALOG === '1') return;
+    try {
+      const { connectRestCatalog } = await import('../catalog/rest-client.js');
+      const catalog = await connectRestCatalog({ uri: settings.catalogUri, warehouse: settings.warehouse, timeoutMs: 5000 });
+      const tables = [...new Set(project.allSourceTables().map((t) => t.icebergTable))];
+      const fetched = await project.schemaCache.refresh(catalogSchemaProvider(catalog), tables);
+      log(`floe: read ${fetched} of ${tables.length} source schemas from ${settings.catalogUri}`);
+      if (fetched > 0) {
+        refreshDiagnostics();
+        if (!renderOnly) background?.enqueueAll([project]);
+      }
+    } catch (e) {
+      log(`floe: source schemas from ${settings.catalogUri} unavailable (using the cache): ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   function startBinding(): void {
-    const renderOnly = process.env.FLOE_NO_BINDER === '1';
     binder = new Binder(renderOnly ? undefined : connectDuckDb);
     background = new BackgroundBinding(binder, {
       onProgress: (done, total) => void sendStatus('ready', done < total ? `Binding models in DuckDB ${done}/${total}` : `All ${total} models bound`),
