@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Connection } from 'vscode-languageserver';
 import type { Workspace } from '../project/workspace';
 import type { DbtProject } from '../project/project';
+import type { Catalog } from '../catalog/catalog';
 import {
   ExplorerChildrenRequest, ExplorerConnectionsRequest, ExplorerCreateNamespaceRequest, ExplorerDropTableRequest,
   ExplorerMetadataRequest, ExplorerRetryRequest, ExplorerSetCredentialRequest, ExplorerSourceRefRequest,
@@ -20,7 +21,13 @@ import { errorNode } from '../explorer/nodes';
 import { localCatalogServer } from '../run/lakehouse';
 import { uriToPath } from './convert';
 
-export function registerExplorerHandlers(connection: Connection, workspace: Workspace, log: (line: string) => void): void {
+/** What other handlers may use: the explorer's live catalog clients (e.g. to preview a table the tree shows). */
+export interface ExplorerHandlers {
+  /** The catalog client of an explorer connection (with its in-memory credentials); undefined for an unknown id. */
+  catalogOf(connection: string): Promise<Catalog> | undefined;
+}
+
+export function registerExplorerHandlers(connection: Connection, workspace: Workspace, log: (line: string) => void): ExplorerHandlers {
   const registry = new ConnectionRegistry({ log: (line) => log(`floe: catalog: ${line}`) });
   const localFolders = new Set<string>();
   const fail = (name: string, e: unknown) => {
@@ -98,6 +105,11 @@ export function registerExplorerHandlers(connection: Connection, workspace: Work
       return { error: fail('startLocal', e) };
     }
   });
+
+  const handlers: ExplorerHandlers = {
+    catalogOf: (id) => (registry.config(id) ? registry.catalog(id) : undefined),
+  };
+  return handlers;
 
   /** The project a table action writes into: the hint's project, the connection's, else the first one. */
   function projectFor(connectionId: string, hint?: string): DbtProject | undefined {
