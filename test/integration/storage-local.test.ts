@@ -36,7 +36,7 @@ test('concurrent ifAbsent writes: exactly one wins', async () => {
   const p = path.join(dir, 'race', 'v2.metadata.json');
   const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => storage.write(p, bytes(`w${i}`), { ifAbsent: true })));
   assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-  assert.deepEqual(await storage.list(path.join(dir, 'race') + '/'), [{ uri: p, size: 2 }]);
+  assert.deepEqual((await storage.list(path.join(dir, 'race') + '/')).map(({ uri, size }) => ({ uri, size })), [{ uri: p, size: 2 }]);
 });
 
 test('missing files are not-found errors naming the file', async () => {

@@ -164,7 +164,7 @@ export class S3Storage implements Storage {
     try {
       do {
         const res = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, ContinuationToken: token, MaxKeys: this.options.listPageSize }));
-        for (const o of res.Contents ?? []) out.push({ uri: `${scheme}://${bucket}/${o.Key}`, size: Number(o.Size ?? 0) });
+        for (const o of res.Contents ?? []) out.push({ uri: `${scheme}://${bucket}/${o.Key}`, size: Number(o.Size ?? 0), modifiedMs: o.LastModified?.getTime() });
         token = res.IsTruncated ? res.NextContinuationToken : undefined;
       } while (token);
     } catch (e) {

@@ -1,6 +1,11 @@
 // The Storage interface (Iceberg's FileIO): everything the engine reads or writes goes through it.
 
-export interface StorageObject { uri: string; size: number }
+export interface StorageObject {
+  uri: string;
+  size: number;
+  /** Last modification time in ms since the epoch, when the store reports it (orphan cleanup's grace period). */
+  modifiedMs?: number;
+}
 
 export interface Storage {
   /** Reads a whole object; throws StorageError(kind 'not-found') when absent. */
