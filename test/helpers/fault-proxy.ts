@@ -1,0 +1,97 @@
+// A fault-injecting HTTP proxy on loopback, for tests: forwards to a target (moto S3 or a catalog) and, when the
+// test's plan says so, resets the connection mid-upload, answers 500 / 503 SlowDown / 429, adds latency, or
+// forwards a request and then loses the answer (502 after the target applied it).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Fault =
+  | { kind: 'reset' }                      // read part of the body, then drop the connection
+  | { kind: 'status'; status: 500 | 502 | 503 | 429; s3Code?: string }
+  | { kind: 'latency'; ms: number }        // then forward
+  | { kind: 'lost-response' };             // forward, let the target answer, then reply 502
+
+export interface ProxiedRequest { method: string; path: string; contentLength: number }
+
+export interface FaultProxy {
+  /** e.g. http://127.0.0.1:40125 */
+  url: string;
+  /** Decides per request; undefined forwards it untouched. Replace at any time. */
+  plan: (req: ProxiedRequest) => Fault | undefined;
+  /** Faults injected so far, by kind (status faults as `status-NNN`). */
+  injected: Map<string, number>;
+  /** Requests seen, faulted or not. */
+  requests: ProxiedRequest[];
+  close(): Promise<void>;
+}
+
+/** Starts the proxy in front of `target` (scheme://host:port); every request is forwarded unless the plan injects a fault. Error bodies are S3 XML or Iceberg REST JSON. */
+export async function startFaultProxy(target: string, opts: { errorBody?: 's3' | 'iceberg' } = {}): Promise<FaultProxy> {
+  const upstream = new URL(target);
+  const proxy: FaultProxy = {
+    url: '',
+    plan: () => undefined,
+    injected: new Map(),
+    requests: [],
+    close: async () => undefined,
+  };
+  const count = (k: string) => proxy.injected.set(k, (proxy.injected.get(k) ?? 0) + 1);
+
+  const server = http.createServer((req, res) => {
+    const info: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', contentLength: Number(req.headers['content-length'] ?? 0) };
+    proxy.requests.push(info);
+    const fault = proxy.plan(info);
+    if (!fault) return forward(req, res, false);
+    count(fault.kind === 'status' ? `status-${fault.status}` : fault.kind);
+    switch (fault.kind) {
+      case 'reset': {
+        // Let some bytes of the upload through so the client is mid-body, then cut the socket.
+        let seen = 0;
+        const cut = () => req.socket.destroy();
+        if (info.contentLength === 0) return cut();
+        req.on('data', (chunk: Buffer) => { seen += chunk.length; if (seen >= Math.min(info.contentLength / 2, 64 * 1024)) cut(); });
+        req.on('end', cut);
+        return;
+      }
+      case 'status': {
+        req.resume();
+        req.on('end', () => {
+          const code = fault.s3Code ?? (fault.status === 503 ? 'SlowDown' : fault.status === 429 ? 'TooManyRequests' : 'InternalError');
+          const body = opts.errorBody === 'iceberg'
+            ? JSON.stringify({ error: { message: `${code} (injected by the fault proxy)`, type: code, code: fault.status } })
+            : `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>injected by the fault proxy</Message></Error>`;
+          res.writeHead(fault.status, { 'content-type': opts.errorBody === 'iceberg' ? 'application/json' : 'application/xml', 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+        });
+        return;
+      }
+      case 'latency':
+        setTimeout(() => forward(req, res, false), fault.ms);
+        return;
+      case 'lost-response':
+        forward(req, res, true);
+        return;
+    }
+  });
+
+  function forward(req: http.IncomingMessage, res: http.ServerResponse, loseAnswer: boolean): void {
+    const up = http.request({
+      host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers,
+    }, (upRes) => {
+      if (loseAnswer) {
+        // The target has applied the request; its answer never reaches the client.
+        upRes.resume();
+        upRes.on('end', () => { res.writeHead(502, { 'content-type': 'text/plain' }); res.end('bad gateway (injected)'); });
+        return;
+      }
+      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+      upRes.pipe(res);
+    });
+    up.on('error', () => { if (!res.headersSent) res.writeHead(502); res.end(); });
+    req.pipe(up);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy.close = () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+  return proxy;
+}
