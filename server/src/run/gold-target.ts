@@ -1,7 +1,7 @@
 // Where a model is materialized: the gold Iceberg table, its location and write mode, from the model's config.
 import type { ModelConfig } from '../project/config';
 import type { TableIdentifier } from '../iceberg/spec';
-import type { WriteMode } from '../engine/write/write-table';
+import type { OnSchemaChange, WriteMode } from '../engine/write/write-table';
 
 export interface GoldTarget {
   table: TableIdentifier;
@@ -10,9 +10,12 @@ export interface GoldTarget {
   incremental: boolean;
   uniqueKey?: string[];
   partitionBy?: string | string[];
+  /** dbt's on_schema_change for incremental models. */
+  onSchemaChange?: OnSchemaChange;
 }
 
 const WRITTEN = new Set(['external', 'table', 'incremental']);
+const ON_SCHEMA_CHANGE = new Set(['append_new_columns', 'ignore', 'fail', 'sync_all_columns']);
 
 /** The gold table for a model, or undefined for views and ephemeral models (nothing to write). */
 export function goldTargetOf(modelName: string, config: ModelConfig, layerLocations: Record<string, string>): GoldTarget | undefined {
@@ -31,6 +34,7 @@ export function goldTargetOf(modelName: string, config: ModelConfig, layerLocati
     incremental: materialized === 'incremental',
     uniqueKey,
     partitionBy,
+    onSchemaChange: ON_SCHEMA_CHANGE.has(String(config.on_schema_change)) ? (String(config.on_schema_change) as OnSchemaChange) : undefined,
   };
 }
 

@@ -76,6 +76,7 @@ export async function materialize(project: DbtProject, lakehouse: Lakehouse, sel
         mode: writeModeOf(target, exists),
         uniqueKey: target.uniqueKey,
         partitionBy: target.partitionBy,
+        onSchemaChange: target.onSchemaChange,
         location: target.location,
         signal: options.signal,
         onProgress: (p) => options.onWrite?.(model, p),
