@@ -178,3 +178,20 @@ export namespace ExplorerStartLocalRequest {
   export const method = 'floe/explorer/startLocal' as const;
   export const type = new RequestType<{ folder: string }, { uri: string } | { error: string }, void>(method);
 }
+
+/** The argument the explorer passes to the `floe.previewTable` command (implemented by the preview feature). */
+export interface PreviewTableArgs {
+  /** Explorer connection id (see ConnectionInfo.id). */
+  connection: string;
+  /** Dotted table name, e.g. `demo.bronze.orders`. */
+  table: string;
+  namespace: string[];
+  name: string;
+  /** Preview as of this snapshot (decimal int64 string). */
+  snapshotId?: string;
+}
+
+/** Key under which the client keeps a connection's client secret in SecretStorage: one per catalog principal. */
+export function secretKeyOf(uri: string, warehouse: string | undefined, clientId: string | undefined): string {
+  return `floe.catalog.secret:${uri}|${warehouse ?? ''}|${clientId ?? ''}`;
+}
