@@ -145,13 +145,16 @@ export function startServer(connection: Connection): void {
     // Let the notification go out before the synchronous indexing starts.
     await sendStatus('indexing', 'Indexing dbt projects');
     const started = Date.now();
+    const cpu = process.cpuUsage();
     for (const folder of folders) workspace.addFolder(folder);
     // Open documents may have unsaved text.
     for (const doc of documents.all()) {
       const file = fileOf(doc.uri);
       if (file) workspace.projectOf(file)?.updateFile(file, doc.getText());
     }
-    void sendStatus('ready', `Indexed ${workspace.projects.length} project(s) in ${Date.now() - started} ms`);
+    await sendStatus('ready', `Indexed ${workspace.projects.length} project(s) with all diagnostics in ${Date.now() - started} ms`);
+    const used = process.cpuUsage(cpu);
+    log(`floe: cold index ${Date.now() - started} ms wall, ${Math.round((used.user + used.system) / 1000)} ms CPU, ${Math.round(process.memoryUsage().rss / 1e6)} MB RSS`);
     refreshDiagnostics();
     startBinding();
     for (const project of workspace.projects) void refreshSourceSchemas(project);
