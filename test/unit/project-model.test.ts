@@ -88,3 +88,12 @@ test('YAML name offsets, quoted or not, skip look-alikes in descriptions', () =>
   assert.equal(docs[1].nameStart, yml.lastIndexOf('stg_orders'));
   assert.equal(yml.slice(docs[1].configEntries[0].keyStart, docs[1].configEntries[0].keyEnd), 'materialized');
 });
+
+test('unsaved dbt_project.yml text re-reads the project with it', () => {
+  const p = makeProject();
+  const projectFile = file('dbt_project.yml');
+  const text = p.entry(projectFile)!.text;
+  assert.equal(p.updateFile(projectFile, text.replace('region: eu', 'region: us\n  extra: 1')), true);
+  assert.deepEqual(p.vars(), { region: 'us', extra: 1 });
+  assert.equal(p.modelNames().length, 4);
+});

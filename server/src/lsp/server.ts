@@ -32,6 +32,7 @@ export function startServer(connection: Connection): void {
   let folders: string[] = [];
   let canRefresh = false;
   let hasConfiguration = false;
+  let hasWorkspaceFolders = false;
   let binder: Binder | undefined;
   const renderOnly = process.env.FLOE_NO_BINDER === '1';
   let background: BackgroundBinding | undefined;
@@ -106,6 +107,7 @@ export function startServer(connection: Connection): void {
     }
     canRefresh = !!params.capabilities.workspace?.diagnostics?.refreshSupport;
     hasConfiguration = !!params.capabilities.workspace?.configuration;
+    hasWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -132,7 +134,7 @@ export function startServer(connection: Connection): void {
         throw e;
       }
     })(undefined);
-    connection.workspace.onDidChangeWorkspaceFolders(guard('workspaceFolders', undefined, (e) => {
+    if (hasWorkspaceFolders) connection.workspace.onDidChangeWorkspaceFolders(guard('workspaceFolders', undefined, (e) => {
       for (const f of e.removed) { const p = uriToPath(f.uri); if (p) workspace.removeFolder(p); }
       for (const f of e.added) { const p = uriToPath(f.uri); if (p) workspace.addFolder(p); }
       void sendStatus('ready');
@@ -199,6 +201,13 @@ export function startServer(connection: Connection): void {
     if (!where) return;
     const structural = where.project.updateFile(where.file, e.document.getText());
     if (structural) refreshDiagnostics();
+    if (/^(dbt_project|profiles)\.yml$/.test(path.basename(where.file))) {
+      // The project was re-read from disk: put the other open documents' unsaved text back.
+      for (const doc of documents.all()) {
+        const other = at(doc.uri);
+        if (other?.project === where.project && other.file !== where.file) where.project.updateFile(other.file, doc.getText());
+      }
+    }
     background?.prioritize(where.project, where.file);
   }));
 

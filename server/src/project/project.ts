@@ -84,6 +84,8 @@ export class DbtProject {
   /** Bumped when macros may have changed (the renderer's environment keys on it). */
   macroVersion = 0;
   private derived: Derived | undefined;
+  /** Unsaved editor text of dbt_project.yml / profiles.yml, read instead of the disk on reload. */
+  private readonly unsaved = new Map<string, string>();
 
   constructor(readonly root: string, private readonly env: NodeJS.ProcessEnv = process.env, private readonly fs: FileSource = diskFiles) {
     this.schemaCache = new SchemaCache(root, fs === diskFiles);
@@ -132,7 +134,7 @@ export class DbtProject {
 
   private readPackage(root: string, isRoot: boolean): DbtProjectFile {
     const projectFile = path.join(root, 'dbt_project.yml');
-    const text = this.fs.read(projectFile) ?? '';
+    const text = this.unsaved.get(projectFile) ?? this.fs.read(projectFile) ?? '';
     const settings = parseDbtProjectFile(projectFile, text, path.basename(root));
     const pkg: PackageInfo = { name: settings.name, root, settings, isRoot };
     this.packages.push(pkg);
@@ -155,7 +157,7 @@ export class DbtProject {
     const candidates = [this.env.DBT_PROFILES_DIR, this.root, path.join(os.homedir(), '.dbt')].filter((d): d is string => !!d);
     for (const dir of candidates) {
       const file = path.join(dir, 'profiles.yml');
-      const text = this.fs.read(file);
+      const text = this.unsaved.get(file) ?? this.fs.read(file);
       if (text === undefined) continue;
       this.profilesFile = file;
       this.profiles = parseProfiles(file, text);
@@ -187,6 +189,10 @@ export class DbtProject {
     const abs = path.resolve(file);
     const before = this.files.get(abs);
     if (text === undefined) {
+      if (this.unsaved.delete(abs)) {
+        this.reload();
+        return true;
+      }
       if (!before) return false;
       this.files.delete(abs);
       if (before.kind === 'macro') this.macroVersion++;
@@ -195,6 +201,8 @@ export class DbtProject {
     }
     if (before && before.text === text) return false;
     if (path.basename(abs) === 'dbt_project.yml' || abs === this.profilesFile || path.basename(abs) === 'profiles.yml') {
+      // Settings files re-read the whole project; their unsaved text wins over the disk.
+      this.unsaved.set(abs, text);
       this.reload();
       return true;
     }
