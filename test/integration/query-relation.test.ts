@@ -103,6 +103,13 @@ test('position deletes remove rows by recorded file path and position', async ()
   ], [['0', 'a0', '1.50'], ['2', 'a2', '1.50'], ['4', 'a4', '1.50'], ['11', 'b1', '1.50'], ['12', 'b2', '1.50']]);
 });
 
+test('a table column named filename survives position deletes', async () => {
+  const schema: Schema = { type: 'struct', 'schema-id': 0, fields: [{ id: 1, name: 'filename', required: false, type: 'string' }] };
+  const a = await writeParquet('fname.parquet', `SELECT 'f' || range AS filename FROM range(3)`, `{filename: 1}`);
+  const del = await writeParquet('fnamedel.parquet', `SELECT '${a}' AS file_path, 1::BIGINT AS pos`, `{file_path: 2147483546, pos: 2147483545}`);
+  await check(schema, [{ file: dataFile(a), positionDeletes: [dataFile(del, { content: 1 })], equalityDeletes: [] }], [['f0'], ['f2']]);
+});
+
 test('equality deletes apply only to the files scan planning paired them with, NULL matching NULL', async () => {
   const old = await writeParquet('eold.parquet', `SELECT * FROM (VALUES (1::BIGINT, 'x'), (2, NULL), (3, 'y')) v(id, label)`, `{id: 1, label: 2}`);
   const newer = await writeParquet('enew.parquet', `SELECT * FROM (VALUES (1::BIGINT, 'x'), (4, NULL)) v(id, label)`, `{id: 1, label: 2}`);

@@ -37,6 +37,9 @@ const POS_FILE_PATH_ID = 2147483546;
 const POS_POS_ID = 2147483545;
 
 const D = quoteIdent('__floe_data');
+// read_parquet's file-name column, renamed so a table column called "filename" keeps its name.
+const FILE_COLUMN = '__floe_filename';
+const FILE = quoteIdent(FILE_COLUMN);
 
 /** The SELECT that yields the table's rows with the schema's top-level columns, in order. */
 export function relationSql(input: RelationInput): string {
@@ -109,9 +112,9 @@ function partitionJoin(input: RelationInput, tasks: ReadTask[], base: string, so
   const select = input.schema.fields.map((f) => (ids.includes(f.id)
     ? `COALESCE(${D}.${quoteIdent(f.name)}, ${P}.${quoteIdent(`__floe_p${f.id}`)}) AS ${quoteIdent(f.name)}`
     : `${D}.${quoteIdent(f.name)}`));
-  select.push(`${D}."filename"`);
+  select.push(`${D}.${FILE}`);
   if (withRowIds) select.push(`${D}."file_row_number"`);
-  return `(SELECT ${select.join(', ')} FROM ${base} AS ${D} JOIN (VALUES ${rows.join(', ')}) AS ${P}(${names}) ON ${D}."filename" = ${P}."__floe_file")`;
+  return `(SELECT ${select.join(', ')} FROM ${base} AS ${D} JOIN (VALUES ${rows.join(', ')}) AS ${P}(${names}) ON ${D}.${FILE} = ${P}."__floe_file")`;
 }
 
 /** read_parquet mapping columns by field id: renames, drops, promotions, defaults for absent columns. */
@@ -121,7 +124,7 @@ function fieldIdRead(fields: NestedField[], localPaths: string[], defaults: Map<
     // A MAP's values share one type, so every default travels as VARCHAR; read_parquet casts it to the column type.
     return `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(duckTypeOf(f.type))}, default_value: CAST(${fallback} AS VARCHAR)}`;
   });
-  const rowIds = `${withFilename ? ', filename = true' : ''}${withRowIds ? ', file_row_number = true' : ''}`;
+  const rowIds = `${withFilename ? `, filename = ${quoteLiteral(FILE_COLUMN)}` : ''}${withRowIds ? ', file_row_number = true' : ''}`;
   return `read_parquet(${pathList(localPaths)}, schema = MAP {${entries.join(', ')}}${rowIds})`;
 }
 
@@ -135,9 +138,9 @@ function nameMappedRead(input: RelationInput, tasks: ReadTask[], defaults: Map<n
     const source = names.length === 0 ? fallback : `COALESCE(${[...names.map(quoteIdent), ...(defaults.has(f.id) ? [fallback] : [])].join(', ')})`;
     return `CAST(${source} AS ${duckTypeOf(f.type)}) AS ${quoteIdent(f.name)}`;
   });
-  if (withFilename) select.push('filename');
+  if (withFilename) select.push(FILE);
   if (withRowIds) select.push('file_row_number');
-  const rowIds = `${withFilename ? ', filename = true' : ''}${withRowIds ? ', file_row_number = true' : ''}`;
+  const rowIds = `${withFilename ? `, filename = ${quoteLiteral(FILE_COLUMN)}` : ''}${withRowIds ? ', file_row_number = true' : ''}`;
   return `(SELECT ${select.join(', ')} FROM read_parquet(${pathList(files.map((f) => f.localPath))}, union_by_name = true${rowIds}))`;
 }
 
@@ -154,7 +157,7 @@ function positionDeleteJoin(input: RelationInput, tasks: ReadTask[], deletes: Da
   const P = quoteIdent('__floe_pos');
   return `ANTI JOIN (SELECT "m"."local_path" AS "local_path", "p"."pos" AS "pos" FROM read_parquet(${pathList(deletePaths)}, ${schema}) AS "p"`
     + ` JOIN (VALUES ${mapping.join(', ')}) AS "m"("recorded_path", "local_path") ON "p"."file_path" = "m"."recorded_path") AS ${P}`
-    + ` ON ${D}."filename" = ${P}."local_path" AND ${D}."file_row_number" = ${P}."pos"`;
+    + ` ON ${D}.${FILE} = ${P}."local_path" AND ${D}."file_row_number" = ${P}."pos"`;
 }
 
 /** One NOT EXISTS per set of equality field ids; NULL matches NULL, as the spec requires. */
