@@ -21,6 +21,8 @@ export interface FaultProxy {
   injected: Map<string, number>;
   /** Requests seen, faulted or not. */
   requests: ProxiedRequest[];
+  /** Resolves once no forwarded request awaits the target's answer (a request whose client died still reaches the target). */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,8 +34,11 @@ export async function startFaultProxy(target: string, opts: { errorBody?: 's3' |
     plan: () => undefined,
     injected: new Map(),
     requests: [],
+    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
     close: async () => undefined,
   };
+  let inFlight = 0;
+  const idleWaiters: (() => void)[] = [];
   const count = (k: string) => proxy.injected.set(k, (proxy.injected.get(k) ?? 0) + 1);
 
   const server = http.createServer((req, res) => {
@@ -74,6 +79,7 @@ export async function startFaultProxy(target: string, opts: { errorBody?: 's3' |
   });
 
   function forward(req: http.IncomingMessage, res: http.ServerResponse, loseAnswer: boolean): void {
+    inFlight++;
     const up = http.request({
       host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers,
     }, (upRes) => {
@@ -87,6 +93,13 @@ export async function startFaultProxy(target: string, opts: { errorBody?: 's3' |
       upRes.pipe(res);
     });
     up.on('error', () => { if (!res.headersSent) res.writeHead(502); res.end(); });
+    up.on('close', () => {
+      if (--inFlight === 0) for (const w of idleWaiters.splice(0)) w();
+    });
+    // A client that dies mid-body must not leave the target waiting for the rest; a whole request goes through.
+    let whole = false;
+    req.on('end', () => { whole = true; });
+    req.on('close', () => { if (!whole) up.destroy(); });
     req.pipe(up);
   }
 
