@@ -19,6 +19,9 @@ export interface BenchLakehouse {
   lakehouse: Lakehouse;
   /** The local Parquet files of bronze orders, for the read_parquet baselines. */
   orderFiles: string[];
+  /** Rows of bronze orders, and a label for figures when that is not the full size (1M). */
+  rows: number;
+  size?: string;
   close(): Promise<void>;
 }
 
@@ -43,7 +46,9 @@ export async function openBenchLakehouse(dir: string, bronzeRows: number): Promi
   }
   const loaded = await lakehouse.catalog.loadTable(ORDERS);
   const orderFiles = parquetFilesUnder(localPathOf(`${loaded.metadata.location}/data`));
-  return { project, lakehouse, orderFiles, close: stopLocalCatalogServers };
+  const rows = ordersForRows(bronzeRows) + Math.floor(ordersForRows(bronzeRows) / 8);
+  const size = bronzeRows === 1_000_000 ? undefined : `${rows.toLocaleString('en')} bronze rows`;
+  return { project, lakehouse, orderFiles, rows, size, close: stopLocalCatalogServers };
 }
 
 function parquetFilesUnder(dir: string): string[] {

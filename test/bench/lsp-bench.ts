@@ -147,7 +147,7 @@ export async function lspFigures(dir: string, models: number, runs: number, edit
     }
     return [
       { name: 'ls_index_10k_ms', summary: summarize(index), cpuMs: summarize(cpu), size },
-      { name: 'ls_edit_p95_ms', summary: summarize(p95s), size },
+      { name: 'ls_edit_p95_ms', summary: summarize(p95s), size: [size, edits === 200 ? undefined : `${edits} edits`].filter(Boolean).join(', ') || undefined },
       { name: 'ls_rss_mb', summary: summarize(rss), size },
     ];
   } finally {

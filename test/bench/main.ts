@@ -19,7 +19,7 @@ const REPO = path.resolve(__dirname, '../..');
 
 interface Sizes { models: number; edits: number; runs: number; ratioRuns: number; bronzeRows: number; writeRows: number }
 const FULL: Sizes = { models: 10_000, edits: 200, runs: 5, ratioRuns: 7, bronzeRows: 1_000_000, writeRows: 10_000_000 };
-const QUICK: Sizes = { models: 1_000, edits: 200, runs: 5, ratioRuns: 5, bronzeRows: 1_000_000, writeRows: 1_000_000 };
+const QUICK: Sizes = { models: 1_000, edits: 100, runs: 5, ratioRuns: 5, bronzeRows: 1_000_000, writeRows: 1_000_000 };
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'boolean' } } });
@@ -33,7 +33,7 @@ async function main(): Promise<number> {
   const failures: string[] = [];
 
   const suite = async (name: string, run: () => Promise<Measured[]>) => {
-    log(`bench: ${name} (load average ${loadAverage()})`);
+    log(`bench: ${name} (at ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${loadAverage()})`);
     try {
       figures.push(...(await run()));
     } catch (e) {

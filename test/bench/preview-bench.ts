@@ -38,8 +38,8 @@ export async function previewFigures(bench: BenchLakehouse, runs: number): Promi
     }, { floeFirst: true });
     if (floeRows !== ROW_LIMIT || baselineRows !== ROW_LIMIT) throw new Error(`preview returned ${floeRows} rows, the baseline ${baselineRows}; expected ${ROW_LIMIT}`);
     return [
-      { name: 'preview_ms', summary: summarize(r.floe.map((t) => t.ms)), cpuMs: summarize(r.floe.map((t) => t.cpuMs)) },
-      ratioFigure('preview_ratio', r),
+      { name: 'preview_ms', summary: summarize(r.floe.map((t) => t.ms)), cpuMs: summarize(r.floe.map((t) => t.cpuMs)), size: bench.size },
+      ratioFigure('preview_ratio', r, bench.size),
     ];
   } finally {
     session.close();

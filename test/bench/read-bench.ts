@@ -28,7 +28,7 @@ export async function readFigures(bench: BenchLakehouse, runs: number): Promise<
       return t;
     });
     if (floeAnswer !== baselineAnswer) throw new Error(`read_ratio: Floe's relation answered ${floeAnswer}, read_parquet ${baselineAnswer}`);
-    return [ratioFigure('read_ratio', r)];
+    return [ratioFigure('read_ratio', r, bench.size)];
   } finally {
     session.close();
   }
