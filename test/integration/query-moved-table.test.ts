@@ -2,7 +2,7 @@
 // position-delete file that names data files by their recorded paths: floe query re-roots every path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckSession } from '../../server/src/engine/session';
@@ -62,4 +62,20 @@ test('a moved table reads from its new folder with position deletes applied by r
   const out = JSON.parse(await runQuery(parseQueryArgs(['--table', `db.events=${root}`, '--format', 'json', 'SELECT id, what FROM db.events ORDER BY id'])));
   assert.deepEqual(out.rows, [['0', 'e0'], ['2', 'e2'], ['4', 'e4']]);
   assert.deepEqual(out.columns, [{ name: 'id', type: 'BIGINT' }, { name: 'what', type: 'VARCHAR' }]);
+});
+
+test('a missing manifest is an error naming the manifest and the table', async () => {
+  const copy = path.join(dir, 'broken');
+  cpSync(root, copy, { recursive: true });
+  rmSync(path.join(copy, 'metadata/m-del.avro'));
+  await assert.rejects(runQuery(parseQueryArgs(['--table', `db.broken=${copy}`, 'SELECT * FROM db.broken'])), (e: unknown) =>
+    e instanceof Error && e.message.includes(path.join(copy, 'metadata/m-del.avro')) && e.message.includes('table db.broken'));
+});
+
+test('corrupt table metadata is an error naming the file', async () => {
+  const copy = path.join(dir, 'corrupt');
+  cpSync(root, copy, { recursive: true });
+  writeFileSync(path.join(copy, 'metadata/v1.metadata.json'), '{"format-version": 2, "oops"');
+  await assert.rejects(runQuery(parseQueryArgs(['--table', `t=${copy}`, 'SELECT * FROM t'])), (e: unknown) =>
+    e instanceof Error && e.message.includes(path.join(copy, 'metadata/v1.metadata.json')));
 });

@@ -91,7 +91,14 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   const planner = options.planner ?? defaultPlanner;
   const resolvePath = (p: string) => resolveMovedPath(p, metadata.location, root);
   const io = storageFor(root, storageOptions);
-  const tasks = await planner({ metadata, snapshot, storage: io, table, root, resolvePath, filter: options.filter });
+  let tasks: ReadTask[];
+  try {
+    tasks = await planner({ metadata, snapshot, storage: io, table, root, resolvePath, filter: options.filter });
+  } catch (e) {
+    // A missing or unreadable manifest: say which table it belongs to.
+    if (e instanceof StorageError) throw new StorageError(e.kind, e.uri, `${e.message.replace(` (${e.uri})`, '')}: a metadata file of table ${table}`, { cause: e });
+    throw e;
+  }
 
   const files = new Map<string, LocalFile>();
   const allPaths = new Set<string>();
