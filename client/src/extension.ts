@@ -33,7 +33,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloeAp
     ...registerCommands({ extension: context, server, output }),
     ...registerExplorer({ extension: context, server, output }),
   );
-  await server.start();
+  // Not awaited: activation stays fast; the status bar and the API follow the server's status.
+  void server.start();
   return createApi(server);
 }
 

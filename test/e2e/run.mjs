@@ -14,7 +14,7 @@ import { runExtensionHostSuite } from './extensionHost.mjs';
 import { runGrammarCheck } from './grammar.mjs';
 import { ensureTools } from './install.mjs';
 import { screenshot } from './screenshots.mjs';
-import { artifactsDir, prepareMultiRootWorkspace, prepareWorkspace, root, screenshotsDir, seedLakehouse } from './workspace.mjs';
+import { artifactsDir, copyWorkspace, prepareMultiRootWorkspace, prepareWorkspace, root, screenshotsDir, seedLakehouse } from './workspace.mjs';
 
 const only = process.argv.filter((a) => a.startsWith('--only=')).map((a) => a.slice('--only='.length));
 const wants = (mode) => only.length === 0 || only.includes(mode);
@@ -53,14 +53,15 @@ async function runUiMode(server, stateDir, workspace) {
   let ok = true;
   for (const file of scenarios) {
     const scenario = await import(path.join(dir, file));
-    // A fresh browser profile per scenario: the web workbench keeps unsaved editors in the browser's storage.
+    // A fresh profile and folder per scenario: the workbench restores unsaved editors of a folder it has seen.
     const browser = await launchBrowser(stateDir);
-    const page = await openWorkbench(browser, workbenchUrl(server, workspace, { extensionDevelopmentPath: root }));
+    const folder = copyWorkspace(workspace, `ui-${path.basename(file, '.ui.mjs')}`);
+    const page = await openWorkbench(browser, workbenchUrl(server, folder, { extensionDevelopmentPath: root }));
     const started = Date.now();
     try {
       await scenario.run({
         page,
-        workspace,
+        workspace: folder,
         assert,
         screenshot: (name, opts) => screenshot(page, `${path.basename(file, '.ui.mjs')}-${name}`, opts),
       });

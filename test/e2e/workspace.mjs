@@ -35,6 +35,14 @@ const shopProject = {
   'models/shop_customer_count.sql': "select count(*) as customers\nfrom {{ ref('shop_customers') }}\n",
 };
 
+/** A copy of a prepared workspace for one scenario, so no editor state (backups, dirty buffers) leaks between them. */
+export function copyWorkspace(from, name) {
+  const dir = path.join(artifactsDir, 'e2e', 'workspace', name, path.basename(from));
+  rmSync(path.dirname(dir), { recursive: true, force: true });
+  cpSync(from, dir, { recursive: true });
+  return dir;
+}
+
 /** A .code-workspace with the demo copy and the small shop project as two roots. Returns the file's path. */
 export function prepareMultiRootWorkspace(demoDir) {
   const base = path.join(artifactsDir, 'e2e', 'workspace');
