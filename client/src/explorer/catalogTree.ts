@@ -100,7 +100,14 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<ExplorerNode
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
     const client = this.server.languageClient;
-    if (!client?.isRunning()) return [];
+    if (!client?.isRunning()) {
+      // Not the welcome view: it would say nothing is configured while the server is merely starting.
+      const status = this.server.status;
+      const starting = !status || status.state === 'starting';
+      const label = starting ? 'Waiting for the Floe language server…' : 'The Floe language server is not running';
+      const ref = { connection: '', kind: 'empty' as const };
+      return node ? [] : [{ ref, id: 'floe.server-not-running', label, icon: starting ? 'loading~spin' : 'warning', collapsible: false, contextValue: 'floe.empty' }];
+    }
     if (!node) return this.loadConnections();
     const cached = this.children.get(node.id);
     if (cached) return cached;

@@ -215,9 +215,26 @@ function activeFile(): string | undefined {
   return vscode.window.activeTextEditor?.document.uri.toString() ?? vscode.workspace.workspaceFolders?.[0]?.uri.toString();
 }
 
-/** Sends a request if the server runs; a failed request is logged and shown as one line. */
+/** The running language client, waiting (up to 30 s) while it starts: the welcome view's buttons show before activation. */
+async function runningClient(server: FloeServer): Promise<FloeServer['languageClient']> {
+  const running = () => (server.languageClient?.isRunning() ? server.languageClient : undefined);
+  if (running() || server.status?.state === 'stopped') return running();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(running());
+    };
+    const timer = setTimeout(done, 30_000);
+    const sub = server.onDidChangeStatus((s) => {
+      if (running() || s.state === 'stopped') done();
+    });
+  });
+}
+
+/** Sends a request once the server runs; a failed request is logged and shown as one line. */
 async function request<R>(ctx: ExplorerContext, send: (c: NonNullable<FloeServer['languageClient']>) => Promise<R>): Promise<R | undefined> {
-  const client = ctx.server.languageClient;
+  const client = await runningClient(ctx.server);
   if (!client?.isRunning()) {
     void vscode.window.showWarningMessage('The Floe language server is not running. Run "Floe: Restart Language Server".');
     return undefined;
