@@ -31,6 +31,13 @@ test('prints only the result on stdout', built, () => {
   assert.equal(r.stdout, 'user_id,partition_col\r\n12345,42\r\n67890,1337\r\n');
 });
 
+test('--table names may be plain, namespace.table or a.b.table', built, () => {
+  const r = floe('--table', `t=${fixture}`, '--table', `ns.t=${fixture}`, '--table', `a.b.t=${fixture}`, '--format', 'csv',
+    'SELECT (SELECT count(*) FROM t) + (SELECT count(*) FROM ns.t) + (SELECT count(*) FROM a.b.t) AS n');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'n\r\n6\r\n');
+});
+
 test('a usage mistake exits 2 with the usage line', built, () => {
   const r = floe('--format', 'xml', 'SELECT 1');
   assert.equal(r.status, 2);

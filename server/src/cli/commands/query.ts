@@ -84,7 +84,9 @@ function splitPair(text: string, flag: string, shape: string): [string, string] 
 }
 
 /** A view name: "ns.t" becomes the view t in schema ns; a plain name stays in the main schema. */
-function viewName(name: string): string | [string, string] {
+function viewName(name: string): string | [string, string] | [string, string, string] {
+  const parts = name.split('.');
+  if (parts.length === 3 && parts.every(Boolean)) return [parts[0], parts[1], parts[2]]; // a.b.t: database a, schema b
   const dot = name.lastIndexOf('.');
   return dot > 0 ? [name.slice(0, dot), name.slice(dot + 1)] : name;
 }
