@@ -306,7 +306,8 @@ export class DbtProject {
   // ---- queries ----
 
   entry(file: string): FileEntry | undefined {
-    return this.files.get(path.resolve(file));
+    // Callers mostly pass the absolute keys themselves; resolve only when that misses.
+    return this.files.get(file) ?? this.files.get(path.resolve(file));
   }
 
   /** Model names; the same array until the set of names changes (callers must not mutate it). */
