@@ -24,3 +24,12 @@ test('both fixture projects are indexed and each file uses its own project', asy
   const codes = (await client.diagnostics(bad)).map((d) => d.code).sort();
   assert.deepEqual(codes, ['jinja-unclosed-tag', 'unknown-macro', 'unknown-source', 'unknown-var']);
 });
+
+test('YAML files get their own diagnostics (dbt_project.yml folder configs, schema YAML syntax)', async () => {
+  const project = await client.open(path.join(folder, 'broken/dbt_project.yml'));
+  const [d] = await client.diagnostics(project);
+  assert.equal(d.code, 'config-invalid-value');
+  assert.deepEqual(d.range.start, { line: 7, character: 4 });
+  const yml = await client.open(path.join(folder, 'broken/models/bad_yaml.yml'));
+  assert.deepEqual((await client.diagnostics(yml)).map((x) => x.code), ['yaml-syntax']);
+});

@@ -76,14 +76,14 @@ export function compileModel(project: DbtProject, file: string, options: Compile
   const thisName = relationName({ kind: 'model', name });
   const hooks: RenderHooks = {
     ref(args) {
-      const { positional, named } = splitKeywords(args);
+      // version= / v= pick a model version; Floe resolves versioned refs to the model of that name.
+      const { positional } = splitKeywords(args);
       const refName = String(positional[positional.length - 1] ?? '');
       const pkg = positional.length > 1 ? String(positional[0]) : undefined;
       const resolved = project.resolveRef({ name: refName, packageName: pkg });
       if (!resolved) throw new CompilerError(`Model '${refName}' not found (referenced by ${name})`);
       const rel = relationName({ kind: resolved.kind, name: resolved.name });
       upstream.set(`${resolved.kind}:${resolved.name}`, { kind: resolved.kind, name: resolved.name, relation: rel, columns: project.columnsOfNode(resolved), file: resolved.file });
-      void named;
       return relationObject(rel, { name: resolved.name, identifier: resolved.name, schema: target.schema, database: target.database });
     },
     source(args) {

@@ -121,7 +121,6 @@ export class DbtProject {
     this.derived = undefined;
     this.version++;
     this.macroVersion++;
-    const projectFile = path.join(this.root, 'dbt_project.yml');
     const settings = this.readPackage(this.root, true);
     this.loadProfiles();
     const packagesDir = path.join(this.root, settings.packagesPath);
@@ -129,7 +128,6 @@ export class DbtProject {
       const pkgRoot = path.join(packagesDir, dir);
       if (this.fs.read(path.join(pkgRoot, 'dbt_project.yml')) !== undefined) this.readPackage(pkgRoot, false);
     }
-    void projectFile;
   }
 
   private readPackage(root: string, isRoot: boolean): DbtProjectFile {
@@ -215,13 +213,13 @@ export class DbtProject {
     this.version++;
     if (structural) {
       // A model whose refs changed updates the DAG in place (keeps edits fast on 10k-model projects).
-      if (before?.kind === 'model' && entry.kind === 'model' && this.derived) this.derived.cycles = this.relink(modelName(abs), before, entry, this.derived);
+      if (before?.kind === 'model' && entry.kind === 'model' && this.derived) this.derived.cycles = this.relink(modelName(abs), entry, this.derived);
       else this.derived = undefined;
     }
     return structural;
   }
 
-  private relink(name: string, before: FileEntry, after: FileEntry, d: Derived): Map<string, string[]> {
+  private relink(name: string, after: FileEntry, d: Derived): Map<string, string[]> {
     const dag = d.dag;
     const parents = dag.parents.get(name);
     if (!parents) return d.cycles;
@@ -232,7 +230,6 @@ export class DbtProject {
       parents.add(r.name);
       dag.children.get(r.name)!.add(name);
     }
-    void before;
     const cycles = d.cycles;
     // Fast path: no cycle before, and every parent sits upstream in the known topological order.
     const order = dag.order;
