@@ -44,6 +44,13 @@ before(async () => {
   // Ids beyond 2^53: a JS number would round them.
   await admin.commitTable(id, [], appendUpdates(snapshot(9007199254740993n, 1n, loc, undefined, { 'added-records': '3' })));
   await admin.commitTable(id, [], appendUpdates(snapshot(9223372036854775807n, 2n, loc, 9007199254740993n, { operation: 'overwrite', 'added-records': '2', 'deleted-records': '1' })));
+  await admin.createTable(['c'], {
+    name: 'people', schema: {
+      type: 'struct', 'schema-id': 0, fields: [
+        { id: 1, name: 'address', required: false, type: { type: 'struct', fields: [{ id: 2, name: 'city', required: false, type: 'string' }] } },
+      ],
+    },
+  });
   registry = new ConnectionRegistry({ pageSize: 2 });
   registry.setConnections(connectionsOf([], [{ name: 'test', uri: server.uri, warehouse: server.name }]));
 });
@@ -115,6 +122,14 @@ test('a table shows columns, partition spec, sort order, snapshots with exact in
   assert.match(snaps.nodes[1].description!, /^2025-11-24 \d\d:\d\d:01 UTC · append · \+3 records$/);
   const props = await childrenOf(registry, find(table, 'Properties').ref);
   assert.ok(props.nodes.some((n) => n.label === 'owner' && n.description === 'data-eng'), JSON.stringify(labels(props)));
+});
+
+test('a struct column expands to its fields', async () => {
+  const columns = await childrenOf(registry, ref({ kind: 'columns', namespace: ['c'], table: 'people' }));
+  const address = find(columns, 'address');
+  assert.equal(address.collapsible, true);
+  const inner = await childrenOf(registry, address.ref);
+  assert.deepEqual(inner.nodes.map((n) => [n.label, n.description]), [['city', 'string · optional · id 2']]);
 });
 
 test('metadata JSON keeps int64 ids exact; create namespace and drop table act on the catalog', async () => {

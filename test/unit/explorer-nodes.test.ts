@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  columnNodes, errorNode, formatTimestampMs, loadMoreNode, partitionFieldNodes, recordSummary, snapshotNodes,
+  columnNodes, errorNode, formatTimestampMs, loadMoreNode, nestedColumnNodes, partitionFieldNodes, recordSummary, snapshotNodes,
   sortFieldNodes, tableSectionNodes,
 } from '../../server/src/explorer/nodes';
 import { problemOf } from '../../server/src/explorer/errors';
@@ -99,4 +99,41 @@ test('errors become node states with their reason; Load more keeps the parent re
   }
   const more = loadMoreNode({ connection: 'c', kind: 'namespace', namespace: ['a'] }, 'tb:xyz');
   assert.deepEqual(more.ref, { connection: 'c', kind: 'loadMore', namespace: ['a'], pageToken: 'tb:xyz' });
+});
+
+test('nested columns expand: struct fields, list element, map key and value, by field id', () => {
+  const nested: TableMetadata = {
+    ...META,
+    'current-schema-id': 7,
+    schemas: [{
+      type: 'struct', 'schema-id': 7, fields: [
+        { id: 1, name: 'id', required: true, type: 'long' },
+        {
+          id: 2, name: 'address', required: false, type: {
+            type: 'struct', fields: [
+              { id: 5, name: 'street', required: false, type: 'string' },
+              { id: 6, name: 'geo', required: false, type: { type: 'struct', fields: [{ id: 9, name: 'lat', required: true, type: 'double' }] } },
+            ],
+          },
+        },
+        { id: 3, name: 'tags', required: false, type: { type: 'list', 'element-id': 7, element: 'string', 'element-required': true } },
+        { id: 4, name: 'attrs', required: false, type: { type: 'map', 'key-id': 10, key: 'string', 'value-id': 11, value: 'int', 'value-required': false } },
+      ],
+    }],
+  };
+  const top = columnNodes('c', ['n'], 't', nested);
+  assert.deepEqual(top.map((n) => [n.label, n.collapsible, n.ref.fieldId]), [
+    ['id', false, undefined], ['address', true, 2], ['tags', true, 3], ['attrs', true, 4],
+  ]);
+  const cases: [number, Row[]][] = [
+    [2, [['street', 'string · optional · id 5'], ['geo', 'struct<lat: double> · optional · id 6']]],
+    [6, [['lat', 'double · required · id 9']]],
+    [3, [['element', 'string · required · id 7']]],
+    [4, [['key', 'string · required · id 10'], ['value', 'int · optional · id 11']]],
+    [1, []],
+    [99, []],
+  ];
+  for (const [fieldId, expected] of cases) check(`children of field ${fieldId}`, rows(nestedColumnNodes('c', ['n'], 't', fieldId, nested)), expected);
+  const ids = new Set([...top, ...nestedColumnNodes('c', ['n'], 't', 2, nested)].map((n) => n.id));
+  assert.equal(ids.size, 6, 'node ids stay unique across levels');
 });

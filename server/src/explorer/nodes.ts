@@ -1,6 +1,6 @@
 // Pure formatting: catalog answers (namespaces, tables, table metadata) become explorer tree nodes.
 import type { ExplorerNode, NodeKind, NodeRef, NodeState } from '../protocol/explorer';
-import type { NestedField, PartitionSpec, Schema, Snapshot, SortOrder, TableMetadata } from '../iceberg/spec';
+import type { IcebergType, NestedField, PartitionSpec, Schema, Snapshot, SortOrder, TableMetadata } from '../iceberg/spec';
 import { formatType } from '../iceberg/types';
 
 /** Stable ids: every part of the ref, joined with a separator that cannot appear in names. */
@@ -81,14 +81,44 @@ export function columnNodes(connection: string, namespace: string[], table: stri
 export function columnNode(ref: NodeRef, f: NestedField): ExplorerNode {
   const type = formatType(f.type);
   const req = f.required ? 'required' : 'optional';
-  return node(ref, {
+  const nested = typeof f.type !== 'string';
+  return node(nested ? { ...ref, fieldId: f.id } : ref, {
     idExtra: String(f.id),
     label: f.name,
     description: `${type} · ${req} · id ${f.id}`,
     tooltip: [`${f.name}: ${type} (${req}, field id ${f.id})`, f.doc].filter(Boolean).join('\n'),
-    icon: f.required ? 'key' : 'symbol-field',
-    collapsible: false,
+    icon: nested ? 'symbol-struct' : f.required ? 'key' : 'symbol-field',
+    collapsible: nested,
   });
+}
+
+/** The fields inside a nested type: a struct's fields, a list's `element`, a map's `key` and `value`. */
+export function nestedFieldsOf(type: IcebergType): NestedField[] {
+  if (typeof type === 'string') return [];
+  switch (type.type) {
+    case 'struct': return type.fields;
+    case 'list': return [{ id: type['element-id'], name: 'element', required: type['element-required'], type: type.element }];
+    case 'map': return [
+      { id: type['key-id'], name: 'key', required: true, type: type.key },
+      { id: type['value-id'], name: 'value', required: type['value-required'], type: type.value },
+    ];
+  }
+}
+
+/** A field anywhere in the schema by id (list elements and map keys/values included). */
+export function findField(fields: NestedField[], id: number): NestedField | undefined {
+  for (const f of fields) {
+    if (f.id === id) return f;
+    const inner = findField(nestedFieldsOf(f.type), id);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+/** Children of a nested column node. */
+export function nestedColumnNodes(connection: string, namespace: string[], table: string, fieldId: number, m: TableMetadata): ExplorerNode[] {
+  const field = findField(currentSchema(m)?.fields ?? [], fieldId);
+  return field ? nestedFieldsOf(field.type).map((f) => columnNode({ connection, kind: 'column', namespace, table }, f)) : [];
 }
 
 export function partitionFieldNodes(connection: string, namespace: string[], table: string, m: TableMetadata): ExplorerNode[] {

@@ -5,7 +5,7 @@ import type { TableMetadata } from '../iceberg/spec';
 import type { ConnectionRegistry } from './registry';
 import { problemOf } from './errors';
 import {
-  columnNodes, emptyNode, errorNode, loadMoreNode, namespaceNode, partitionFieldNodes, propertyNodes,
+  columnNodes, emptyNode, errorNode, loadMoreNode, namespaceNode, nestedColumnNodes, partitionFieldNodes, propertyNodes,
   snapshotNodes, sortFieldNodes, tableNode, tableSectionNodes,
 } from './nodes';
 
@@ -46,6 +46,11 @@ async function list(registry: ConnectionRegistry, ref: NodeRef): Promise<Explore
     case 'table': {
       const { metadata } = await registry.loadTable(connection, tableId(ref));
       return tableSectionNodes(connection, ref.namespace ?? [], ref.table!, metadata);
+    }
+    case 'column': {
+      if (ref.fieldId === undefined) return [];
+      const { metadata } = await registry.loadTable(connection, tableId(ref));
+      return nestedColumnNodes(connection, ref.namespace ?? [], ref.table!, ref.fieldId, metadata);
     }
     default: {
       const section = SECTIONS[ref.kind];

@@ -25,6 +25,8 @@ export interface NodeRef {
   pageToken?: string;
   /** Snapshot nodes: the id as a decimal string (int64). */
   snapshotId?: string;
+  /** Nested column nodes (struct, list, map): the field id whose children to list. */
+  fieldId?: number;
 }
 
 export type NodeKind =
