@@ -101,7 +101,7 @@ async function materialize(ctx: CommandContext, resource: unknown, selector?: (m
   const sel = selector?.(name);
   const response = await withRunProgress(client, `Floe: materializing ${sel ?? name}`, (progressId, token) =>
     client.sendRequest(MaterializeRequest.type, { uri: uri!.toString(), selector: sel, progressId }, token));
-  if ('error' in response) return reportFailure(response);
+  if ('error' in response) return reportFailure(response, () => materialize(ctx, resource, selector));
   const summary = response.results.map((r) => `${r.table}: snapshot ${r.snapshotId}, ${r.rows} rows, ${r.files} file(s), ${r.ms} ms`);
   ctx.output.info(`Materialized:\n${summary.join('\n')}`);
   if ((await vscode.commands.getCommands(true)).includes('floe.explorer.refresh')) await vscode.commands.executeCommand('floe.explorer.refresh');
@@ -111,9 +111,12 @@ async function materialize(ctx: CommandContext, resource: unknown, selector?: (m
   );
 }
 
-function reportFailure(failure: RunFailure): void {
+/** An error message with the action that helps: open the model at the error, or retry (catalog down, credentials). */
+function reportFailure(failure: RunFailure, retry: () => Promise<void>): void {
   const where = failure.location ? ` (${vscode.Uri.parse(failure.location.file).path.split('/').pop()}:${failure.location.line})` : '';
-  void vscode.window.showErrorMessage(`Floe: ${failure.error}${where}`, ...(failure.location ? ['Open'] : [])).then((pick) => {
+  const action = failure.location ? 'Open' : 'Retry';
+  void vscode.window.showErrorMessage(`Floe: ${failure.error}${where}`, action).then((pick) => {
+    if (pick === 'Retry') return void retry();
     if (pick !== 'Open' || !failure.location) return;
     const pos = new vscode.Position(failure.location.line - 1, (failure.location.column ?? 1) - 1);
     void vscode.window.showTextDocument(vscode.Uri.parse(failure.location.file), { selection: new vscode.Range(pos, pos) });
