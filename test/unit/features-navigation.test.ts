@@ -71,3 +71,13 @@ test('definition of an upstream column goes to the upstream model', () => {
   assert.equal(d.file, file('models/staging/stg_customers.sql'));
   assert.equal(q.entry(d.file)!.text.slice(d.start, d.end), 'email');
 });
+
+test('references of an upstream column list its uses in every model that reads the upstream', () => {
+  const q = makeProject({
+    'models/marts/probe.sql': "select s.email from {{ ref('stg_customers') }} s",
+    'models/marts/probe2.sql': "select email, customer_id from {{ ref('stg_customers') }}",
+  });
+  const probe = file('models/marts/probe.sql');
+  const refs = references(q, probe, q.entry(probe)!.text.indexOf('email') + 1, false);
+  assert.deepEqual(refs.map((r) => [r.file.split('/').pop(), q.entry(r.file)!.text.slice(r.start, r.end)]).sort(), [['mart_customers.sql', 'email'], ['probe.sql', 'email'], ['probe2.sql', 'email']]);
+});

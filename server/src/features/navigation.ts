@@ -65,6 +65,10 @@ export function definition(project: DbtProject, file: string, offset: number): L
 export function references(project: DbtProject, file: string, offset: number, includeDeclaration = true): Location[] {
   let t = targetAt(project, file, offset);
   const entry = project.entry(file);
+  if (!t) {
+    const columns = columnReferences(project, file, offset, includeDeclaration);
+    if (columns.length) return columns;
+  }
   if (!t && entry?.analysis) {
     const node = project.nodeOfFile(file);
     if (node) t = { kind: 'model', name: node.name };
@@ -124,4 +128,27 @@ export function renameRange(project: DbtProject, file: string, offset: number): 
     return { start: w?.start ?? offset, end: w?.end ?? offset, placeholder: node.name };
   }
   return undefined;
+}
+
+/** References of an upstream column: its mentions in every model reading the same upstream (outside Jinja). */
+function columnReferences(project: DbtProject, file: string, offset: number, includeDeclaration: boolean): Location[] {
+  const a = project.entry(file)?.analysis;
+  if (!a || blockAt(a.scan, offset)) return [];
+  const w = wordAt(a.text, offset);
+  const col = w ? findColumn(project, file, w.word, w.qualifier, offset) : undefined;
+  if (!col?.location) return [];
+  const upstreamFile = col.location.file;
+  const word = new RegExp(`\\b${col.name.replace(/[^\w]/g, '')}\\b`, 'gi');
+  const out: Location[] = includeDeclaration ? definition(project, file, offset) : [];
+  for (const e of project.files.values()) {
+    const ea = e.analysis;
+    if (!ea) continue;
+    const reads = ea.refs.some((r) => project.resolveRef(r)?.file === upstreamFile)
+      || ea.sources.some((s) => project.resolveSource(s)?.file === upstreamFile && project.resolveSource(s)?.nameStart === col.location!.start);
+    if (!reads) continue;
+    for (let m = word.exec(ea.text); m; m = word.exec(ea.text)) {
+      if (!blockAt(ea.scan, m.index)) out.push({ file: e.file, start: m.index, end: m.index + m[0].length });
+    }
+  }
+  return out;
 }
