@@ -12,6 +12,8 @@ import {
   type RunFailure, type MaterializedTable,
 } from '../protocol/run';
 import { RunService } from '../run/run-service';
+import { s3OptionsOf } from '../run/lakehouse';
+import { resolveTarget } from '../project/profiles';
 import { ModelRunError } from '../run/run-error';
 import { uriToPath, pathToUri } from './convert';
 
@@ -111,17 +113,20 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
     return service.exportParquet(params.sql, target);
   });
 
-  /** A project's own lakehouse for `local:<root>` and `profile:<root>:<target>`, else the explorer's registry. */
+  /** The project's own lakehouse for `local:<root>`; other connections (profile targets, settings) through the explorer. */
   async function catalogFor(id: string): Promise<{ catalog: Catalog; s3: S3Options }> {
-    const root = /^(?:local|profile):(.+?)(?::[^:/\\]+)?$/.exec(id)?.[1];
-    const project = root ? workspace.projects.find((p) => p.root === root || id === `local:${p.root}`) : undefined;
-    if (project) {
-      const lakehouse = await service.lakehouse(project);
+    const local = id.startsWith('local:') ? workspace.projects.find((p) => id === `local:${p.root}`) : undefined;
+    if (local) {
+      const lakehouse = await service.lakehouse(local);
       return { catalog: lakehouse.catalog, s3: lakehouse.s3 };
     }
     const catalog = options.catalogOf?.(id);
     if (!catalog) throw new ModelRunError(`no catalog connection '${id}'`);
-    return { catalog: await catalog, s3: {} };
+    // A profile target's plugin block may carry S3 settings that the catalog does not vend.
+    const profile = /^profile:(.+):([^:]+)$/.exec(id);
+    const project = profile ? workspace.projects.find((p) => p.root === profile[1]) : undefined;
+    const target = project?.profiles ? resolveTarget(project.profiles, project.settings.profile, profile![2]) : undefined;
+    return { catalog: await catalog, s3: s3OptionsOf(target?.catalog) };
   }
 
   return service;

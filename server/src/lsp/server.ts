@@ -348,8 +348,8 @@ export function startServer(connection: Connection): void {
     return { sql: compiled.sql };
   }));
 
-  registerExplorerHandlers(connection, workspace, log);
-  registerRunHandlers(connection, workspace, log);
+  const explorer = registerExplorerHandlers(connection, workspace, log);
+  registerRunHandlers(connection, workspace, log, { catalogOf: explorer.catalogOf });
 
   documents.listen(connection);
   connection.listen();

@@ -6,6 +6,7 @@ import { connectRestCatalog } from '../catalog/rest-client';
 import type { ClientCredentials } from '../catalog/oauth';
 import { startLocalCatalog, type LocalCatalog } from '../catalog/local/server';
 import type { DbtProject } from '../project/project';
+import type { CatalogSettings } from '../project/profiles';
 import type { S3Options } from '../storage/storage';
 
 export interface Lakehouse {
@@ -57,14 +58,7 @@ export async function stopLocalCatalogServers(): Promise<void> {
 export async function openLakehouse(project: DbtProject, options: LakehouseOptions = {}): Promise<Lakehouse> {
   const settings = project.target.catalog;
   const layerLocations = layerLocationsOf(project.vars());
-  const s3: S3Options = {
-    endpoint: settings?.s3Endpoint,
-    region: settings?.s3Region,
-    accessKeyId: settings?.s3AccessKeyId,
-    secretAccessKey: settings?.s3SecretAccessKey,
-    forcePathStyle: settings?.s3Endpoint ? true : undefined,
-  };
-  for (const k of Object.keys(s3) as (keyof S3Options)[]) if (s3[k] === undefined) delete s3[k];
+  const s3 = s3OptionsOf(settings);
   if (settings?.catalogUri) {
     const warehouse = settings.warehouse ?? '';
     const credential = options.credential ?? credentialFromEnv();
@@ -74,6 +68,19 @@ export async function openLakehouse(project: DbtProject, options: LakehouseOptio
   const server = await localCatalogServer(localWarehouseOf(project.root), s3, options.log);
   const catalog = await connectRestCatalog({ uri: server.uri, warehouse: server.name, log: options.log });
   return { catalog, kind: 'local', uri: server.uri, warehouse: server.name, s3, layerLocations };
+}
+
+/** S3 options from a profile's plugin block (s3_endpoint, s3_region, keys); path-style when an endpoint is set. */
+export function s3OptionsOf(settings: CatalogSettings | undefined): S3Options {
+  const s3: S3Options = {
+    endpoint: settings?.s3Endpoint,
+    region: settings?.s3Region,
+    accessKeyId: settings?.s3AccessKeyId,
+    secretAccessKey: settings?.s3SecretAccessKey,
+    forcePathStyle: settings?.s3Endpoint ? true : undefined,
+  };
+  for (const k of Object.keys(s3) as (keyof S3Options)[]) if (s3[k] === undefined) delete s3[k];
+  return s3;
 }
 
 /** S3 options as catalog table config, so the local catalog writes S3 metadata and vends the same settings. */
