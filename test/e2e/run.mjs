@@ -27,8 +27,10 @@ function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
 
-async function runHostMode(server, browser, workspace, resultsFile, suite = 'suite') {
+async function runHostMode(server, stateDir, workspace, resultsFile, suite = 'suite') {
   const suiteIndex = await buildSuite(suite);
+  // A fresh browser profile per suite, as for UI scenarios: the web workbench keeps per-workspace state in it.
+  const browser = await launchBrowser(stateDir);
   const results = await runExtensionHostSuite({
     server,
     browser,
@@ -37,7 +39,7 @@ async function runHostMode(server, browser, workspace, resultsFile, suite = 'sui
     suiteIndex,
     resultsFile,
     screenshot: (page, name) => screenshot(page, `${suite}-${name}`),
-  });
+  }).finally(() => browser.close());
   for (const t of results.tests) {
     log(`  ${{ passed: 'ok  ', failed: 'FAIL', skipped: 'skip' }[t.state]} ${t.title} (${t.durationMs} ms)`);
     if (t.error) log(t.error.split('\n').slice(0, 6).map((l) => `       ${l}`).join('\n'));
@@ -78,7 +80,7 @@ async function runUiMode(server, stateDir, workspace) {
 }
 
 /** The resilience suite runs in its own code-server, whose extension host starts test/e2e/servers/flaky.js. */
-async function runResilienceMode(browser, stateDir, workspace) {
+async function runResilienceMode(stateDir, workspace) {
   const dir = path.join(stateDir, 'resilience');
   mkdirSync(dir, { recursive: true });
   const control = path.join(dir, 'flaky-control');
@@ -94,7 +96,7 @@ async function runResilienceMode(browser, stateDir, workspace) {
     },
   });
   try {
-    return await runHostMode(server, browser, workspace, resultsFile, 'resilience');
+    return await runHostMode(server, stateDir, workspace, resultsFile, 'resilience');
   } finally {
     await server.stop();
   }
@@ -117,7 +119,6 @@ async function main() {
     smokeTestDriver: true,
     env: { FLOE_E2E_RESULTS: resultsFile, FLOE_E2E_LAKEHOUSE: lakehouse.seeded ? '1' : '' },
   });
-  const browser = await launchBrowser(stateDir);
   let ok = true;
   try {
     if (wants('grammar')) {
@@ -128,9 +129,9 @@ async function main() {
     }
     if (wants('host')) {
       log('extension host suite');
-      ok = (await runHostMode(server, browser, workspace, resultsFile)) && ok;
+      ok = (await runHostMode(server, stateDir, workspace, resultsFile)) && ok;
       log('extension host suite, multi-root workspace');
-      ok = (await runHostMode(server, browser, prepareMultiRootWorkspace(workspace), resultsFile, 'multiroot')) && ok;
+      ok = (await runHostMode(server, stateDir, prepareMultiRootWorkspace(workspace), resultsFile, 'multiroot')) && ok;
       // (the results file is removed before each run, so one path serves both suites)
     }
     if (wants('ui')) {
@@ -139,15 +140,15 @@ async function main() {
     }
     if (wants('resilience')) {
       log('resilience (purpose-built crashing server)');
-      ok = (await runResilienceMode(browser, stateDir, workspace)) && ok;
+      ok = (await runResilienceMode(stateDir, workspace)) && ok;
     }
     if (wants('vsix')) {
       log('VSIX install');
       const { runVsixCheck } = await import('./vsix.mjs');
-      ok = (await runVsixCheck({ browser, stateDir, workspace, log })) && ok;
+      const browser = await launchBrowser(stateDir);
+      ok = (await runVsixCheck({ browser, stateDir, workspace, log }).finally(() => browser.close())) && ok;
     }
   } finally {
-    await browser.close().catch(() => {});
     await server.stop();
   }
   log(`e2e ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s (artifacts: ${path.relative(root, artifactsDir)}/)`);

@@ -7,8 +7,8 @@ export async function runCommand(page, label) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`>${label}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor();
-  await input.press('Enter');
+  // Click the row with this label rather than pressing Enter: recently used commands may be listed first.
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().click();
 }
 
 /** Opens a workspace file through quick open, and waits for its tab. */
