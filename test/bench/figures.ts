@@ -29,6 +29,8 @@ export interface Measured {
   cpuMs?: Summary;
   /** For ratios: the same ratio in CPU time (Floe's CPU over the baseline's). */
   cpuRatio?: Summary;
+  /** A breakdown worth printing next to the figure. */
+  detail?: string;
   /** What was measured when it differs from the full-size definition (quick runs). */
   size?: string;
 }

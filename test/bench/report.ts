@@ -27,6 +27,10 @@ const range = (s: Summary, unit: string) => `${num(s.min, unit)} – ${num(s.max
 
 /** The CPU-time view of a figure, which load from other processes distorts far less than wall time. */
 function cpuNote(m: Measured): string {
+  return [cpuOf(m), m.detail].filter(Boolean).join('; ');
+}
+
+function cpuOf(m: Measured): string {
   if (m.cpuRatio) return `CPU ratio ${num(m.cpuRatio.median, '×')}; Floe ${num(m.floeMs!.median, 'ms')} ms vs ${num(m.baselineMs!.median, 'ms')} ms wall`;
   if (m.cpuMs) return `CPU ${num(m.cpuMs.median, 'ms')} ms`;
   return '';
