@@ -19,14 +19,12 @@ export function resultsFrame(page) {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
 
-/** Opens the Lakehouse view container and returns a locator of the Catalog tree's rows. */
+/** Opens the Lakehouse view container (its one view, Catalog, fills the side bar) and returns a locator of the tree's rows. */
 export async function catalogRows(page) {
-  const rows = page.locator('.pane-body .monaco-list-row');
-  if (!(await rows.first().isVisible().catch(() => false))) {
-    await page.locator('.activitybar .action-item a[aria-label^="Lakehouse"]').click();
-  }
-  await page.locator('.pane-header', { hasText: 'Catalog' }).first().waitFor();
-  return rows;
+  const item = page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="Lakehouse"]') });
+  if (!(await item.evaluate((e) => e.classList.contains('checked')))) await item.click();
+  await page.locator('.part.sidebar .composite.title', { hasText: /Lakehouse|Catalog/i }).first().waitFor();
+  return page.locator('.part.sidebar .monaco-list-row');
 }
 
 /** The tree row whose label is exactly `label` (the description is the separate `.label-description`). */

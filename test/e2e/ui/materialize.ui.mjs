@@ -1,0 +1,41 @@
+// Scenario 5: a person materializes a mart from its code lens; the Catalog tree then shows the gold table with the new
+// snapshot (the id the materialize message reports, marked current) next to the one the demo seeding wrote.
+import { catalogRows, currentSnapshotId, expandPath, treeRow } from './lakehouse.mjs';
+import { openFile, runCommand } from './workbench.mjs';
+
+export const name = 'materialize a mart: the tree shows the gold table with the new snapshot';
+
+const MART = 'mart_revenue';
+const CONNECTION = 'Local lakehouse · floe_demo';
+
+export async function run({ page, workspace, screenshot, assert }) {
+  const seeded = currentSnapshotId(workspace, ['demo', 'gold'], MART);
+  assert(seeded, `the seeded lakehouse has no snapshot of demo.gold.${MART}`);
+
+  await page.locator('.statusbar-item', { hasText: 'Floe: ready' }).first().waitFor({ timeout: 60_000 });
+  const rows = await catalogRows(page);
+  await expandPath(rows, [CONNECTION, 'demo', 'gold', MART, 'Snapshots']);
+  await treeRow(rows, seeded).waitFor({ timeout: 30_000 });
+
+  await openFile(page, `models/marts/${MART}.sql`);
+  await page.locator('.codelens-decoration a', { hasText: 'Materialize' }).first().click({ timeout: 30_000 });
+  // Toasts are hidden under the smoke-test driver; the Notifications Center lists the same messages.
+  await runCommand(page, 'Notifications: Show Notifications');
+  const message = page.locator('.notifications-center .notification-list-item-message', { hasText: `Materialized demo.gold.${MART}` }).first();
+  await message.waitFor({ timeout: 60_000 });
+  const text = await message.innerText();
+  const reported = /snapshot (\d+)/.exec(text)?.[1];
+  assert(reported && reported !== seeded, `materialize should report a new snapshot: "${text}" (seeded ${seeded})`);
+  assert(reported === currentSnapshotId(workspace, ['demo', 'gold'], MART), `the table's current snapshot is not the reported ${reported}`);
+  await runCommand(page, 'Notifications: Hide Notifications');
+
+  // Materialize refreshes the tree; the expanded path is kept and now lists both snapshots, the new one current.
+  const fresh = treeRow(rows, reported);
+  await fresh.waitFor({ timeout: 30_000 });
+  const description = await fresh.locator('.label-description').innerText();
+  assert(/current/.test(description), `the new snapshot should be current: "${description}"`);
+  await treeRow(rows, seeded).waitFor();
+  const count = await treeRow(rows, 'Snapshots').locator('.label-description').innerText();
+  assert(count.trim() === '2', `Snapshots should count 2: "${count}"`);
+  await screenshot('tree-gold-table', { expectText: reported });
+}
