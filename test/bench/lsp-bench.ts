@@ -16,6 +16,7 @@ import { percentile, sample, summarize } from './measure';
 import type { Measured } from './figures';
 
 const SERVER = path.resolve(__dirname, '../../dist/server.js');
+const READY_TIMEOUT_MS = 120_000;
 
 class Server {
   private version = 1;
@@ -32,8 +33,9 @@ class Server {
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const server = new Server(connection, child);
     const ready = new Promise<StatusParams>((resolve, reject) => {
-      server.readyWaiters.push(resolve);
-      child.once('exit', (code) => reject(new Error(`dist/server.js exited with ${code} before it was ready`)));
+      const timer = setTimeout(() => reject(new Error(`dist/server.js did not report ready within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+      server.readyWaiters.push((s) => { clearTimeout(timer); resolve(s); });
+      child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`dist/server.js exited with ${code} before it was ready`)); });
     });
     connection.onNotification(StatusNotification.type, (s) => {
       if (s.state === 'ready' || s.state === 'error') for (const w of server.readyWaiters.splice(0)) w(s);
@@ -48,7 +50,7 @@ class Server {
       capabilities: { workspace: { diagnostics: { refreshSupport: true } } },
     });
     await connection.sendNotification(InitializedNotification.type, {});
-    const status = await ready;
+    const status = await ready.catch((e: unknown) => { child.kill(); throw e; });
     server.readyAt = performance.now();
     if (status.state !== 'ready') throw new Error(`the server failed to index ${folder}: ${status.message ?? ''}`);
     return server;

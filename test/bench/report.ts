@@ -87,8 +87,11 @@ ${info.failures.length ? `\nFailures:\n${info.failures.map((f) => `- ${f}`).join
 ## Running it
 
 - \`npm run bench\` — the full suite (10,000-model project, 1M-row bronze table, 10M-row writes); writes this file.
-- \`npm run bench -- --quick\` — smaller sizes (1,000 models, 1M-row writes), under a minute; prints only.
-- \`npm run bench -- --json\` — prints one JSON object mapping each figure to its median, plus \`"quick"\`.
+- \`npm run bench -- --quick\` — smaller sizes (1,000 models, 100 edits per p95, 1M-row writes); prints only. Under a
+  minute on an idle machine (about 80 s at load average 18).
+- \`npm run -s bench -- --quick --json\` — prints only one JSON object on stdout, mapping each figure to its median, plus
+  \`"quick"\` (progress goes to stderr; \`-s\` keeps npm's own lines out). A figure whose suite failed is \`null\`, and the
+  exit code is 1.
 - \`FLOE_BENCH_PROFILE=/tmp/prof npm run bench -- --quick\` — also writes a V8 CPU profile of every language-server run.
 
 All data is generated deterministically into a temp folder, removed afterwards. The bench is not part of \`npm test\`.
