@@ -14,6 +14,7 @@ import { openLakehouse, stopLocalCatalogServers } from '../../server/src/run/lak
 import { writeDemoBronze, DEMO_SIZES } from '../../server/src/run/demo-bronze';
 import { MaterializeRequest, PreviewRequest, PreviewTableRequest } from '../../server/src/protocol/run';
 import { ExportParquetRequest } from '../../server/src/protocol/results';
+import { HoverRequest } from 'vscode-languageserver-protocol';
 import { DuckSession } from '../../server/src/engine/session';
 
 let dir: string;
@@ -75,6 +76,12 @@ test('floe/materialize writes a mart, and floe/previewTable reads it back at its
   const [written] = response.results;
   assert.equal(written.table, 'demo.gold.mart_product_performance');
   assert.equal(written.rows, '200');
+  const downstream = path.join(dir, 'models/marts/top_products.sql');
+  fs.writeFileSync(downstream, "select * from {{ ref('mart_product_performance') }}\n");
+  const markdown = JSON.stringify(await client.connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri: await client.open(downstream) }, position: { line: 0, character: 22 },
+  }));
+  assert.ok(markdown.includes(written.snapshotId), `the model hover shows the new snapshot: ${markdown}`);
   const table = await client.connection.sendRequest(PreviewTableRequest.type, {
     connection: `local:${dir}`, namespace: ['demo', 'gold'], name: 'mart_product_performance', snapshotId: written.snapshotId, limit: 1000,
   });

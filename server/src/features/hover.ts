@@ -23,7 +23,11 @@ export function describeModel(project: DbtProject, node: ModelNode): string {
   const config = project.configOf(node);
   const doc = project.doc(node.name);
   const lines = [`**${node.kind} ${node.name}**${node.kind === 'model' ? ` · materialized: \`${String(config.materialized ?? 'view')}\`` : ''}`];
-  if (config.polaris_namespace || config.polaris_table) lines.push(`Iceberg: \`${String(config.polaris_namespace ?? '')}.${String(config.polaris_table ?? node.name)}\``);
+  if (config.polaris_namespace || config.polaris_table) {
+    const table = `${String(config.polaris_namespace ?? '')}.${String(config.polaris_table ?? node.name)}`;
+    const snapshot = project.schemaCache.get(table)?.snapshotId;
+    lines.push(`Iceberg: \`${table}\`${snapshot ? ` · snapshot \`${snapshot}\`` : ''}`);
+  }
   if (doc?.description) lines.push(doc.description);
   lines.push(columnTable(project.columnsOfNode(node)));
   return lines.join('\n\n');

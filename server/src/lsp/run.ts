@@ -14,6 +14,7 @@ import {
 import { RunService } from '../run/run-service';
 import { s3OptionsOf } from '../run/lakehouse';
 import { resolveTarget } from '../project/profiles';
+import { catalogSchemaProvider } from '../project/catalogSchemas';
 import { ModelRunError } from '../run/run-error';
 import { uriToPath, pathToUri } from './convert';
 
@@ -100,6 +101,9 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
         onModel: (model, i, n) => p.stage(`${model} (${i + 1}/${n})`),
         onWrite: (model, w) => p.stage(`${model}: ${w.phase}, ${w.files} file(s), ${w.rows.toLocaleString('en-US')} rows`),
       });
+      // Hovers show the gold tables' new snapshots: refresh their cached schemas (a failure only leaves them stale).
+      const lakehouse = await service.lakehouse(project);
+      await project.schemaCache.refresh(catalogSchemaProvider(lakehouse.catalog), results.map((r) => r.table)).catch((e) => log(`floe: schema refresh after materialize failed: ${String(e)}`));
       const tables: MaterializedTable[] = results.map((r) => ({ model: r.model, table: r.table, snapshotId: r.snapshot_id, rows: r.rows, files: r.files, bytes: r.bytes, operation: r.operation, ms: r.ms }));
       return { results: tables };
     } catch (e) {

@@ -364,8 +364,8 @@ function readText(file: string): string | undefined {
 }
 
 let duck: Promise<import('@duckdb/node-api').DuckDBConnection> | undefined;
-/** The binder's own DuckDB connection (binding switches its default catalog, so it is not shared). */
+/** The binder's own DuckDB instance: stand-ins never show in previews, and binding never reaches the network. */
 function connectDuckDb(): Promise<import('@duckdb/node-api').DuckDBConnection> {
-  duck ??= import('../engine/session.js').then(async (m) => (await m.duckdbInstance()).connect());
+  duck ??= import('../sql/connection.js').then(async (m) => (await m.createBindConnection()).connection);
   return duck;
 }

@@ -70,8 +70,8 @@ export const checkCommand: CliCommand = {
 /** A Binder on its own DuckDB connection; undefined (static checks only) when DuckDB cannot load. */
 async function openBinder(): Promise<Binder | undefined> {
   try {
-    const { duckdbInstance } = await import('../../engine/session.js');
-    const connection = await (await duckdbInstance()).connect();
+    const { createBindConnection } = await import('../../sql/connection.js');
+    const { connection } = await createBindConnection();
     return new Binder(async () => connection);
   } catch {
     return undefined;
