@@ -14,7 +14,7 @@ import { runExtensionHostSuite } from './extensionHost.mjs';
 import { runGrammarCheck } from './grammar.mjs';
 import { ensureTools } from './install.mjs';
 import { screenshot } from './screenshots.mjs';
-import { artifactsDir, copyWorkspace, prepareMultiRootWorkspace, prepareWorkspace, root, screenshotsDir, seedLakehouse } from './workspace.mjs';
+import { artifactsDir, prepareMultiRootWorkspace, prepareWorkspace, root, screenshotsDir, seedLakehouse } from './workspace.mjs';
 
 const only = process.argv.filter((a) => a.startsWith('--only=')).map((a) => a.slice('--only='.length));
 const wants = (mode) => only.length === 0 || only.includes(mode);
@@ -49,7 +49,7 @@ async function runHostMode(server, stateDir, workspace, resultsFile, suite = 'su
   return results.failed === 0 && (results.passed > 0 || Boolean(process.env.FLOE_E2E_GREP));
 }
 
-async function runUiMode(server, stateDir, workspace) {
+async function runUiMode(server, stateDir, seeded) {
   const dir = path.join(root, 'test/e2e/ui');
   const scenarios = readdirSync(dir).filter((f) => f.endsWith('.ui.mjs')).sort();
   let ok = true;
@@ -57,7 +57,8 @@ async function runUiMode(server, stateDir, workspace) {
     const scenario = await import(path.join(dir, file));
     // A fresh profile and folder per scenario: the workbench restores unsaved editors of a folder it has seen.
     const browser = await launchBrowser(stateDir);
-    const folder = copyWorkspace(workspace, `ui-${path.basename(file, '.ui.mjs')}`);
+    const folder = prepareWorkspace(`ui-${path.basename(file, '.ui.mjs')}`);
+    if (seeded) seedLakehouse(folder);
     const page = await openWorkbench(browser, workbenchUrl(server, folder, { extensionDevelopmentPath: root }));
     const started = Date.now();
     try {
@@ -136,7 +137,7 @@ async function main() {
     }
     if (wants('ui')) {
       log('UI scenarios');
-      ok = (await runUiMode(server, stateDir, workspace)) && ok;
+      ok = (await runUiMode(server, stateDir, lakehouse.seeded)) && ok;
     }
     if (wants('resilience')) {
       log('resilience (purpose-built crashing server)');

@@ -15,10 +15,14 @@ export function sourceProject() {
   throw new Error('demo/dbt_project.yml is missing: the e2e tests open the demo project');
 }
 
-/** Fresh copy of the demo project, without generated state (.floe/, target/). Returns its absolute path. */
-export function prepareWorkspace() {
-  const dir = path.join(artifactsDir, 'e2e', 'workspace', 'demo');
-  rmSync(dir, { recursive: true, force: true });
+/**
+ * Fresh copy of the demo project under .test-artifacts/e2e/workspace/NAME/demo, without generated state (.floe/,
+ * target/): a lakehouse is tied to its folder (the local catalog keeps tables under its own warehouse), so each copy
+ * is seeded on its own. Returns its absolute path.
+ */
+export function prepareWorkspace(name = 'main') {
+  const dir = path.join(artifactsDir, 'e2e', 'workspace', name, 'demo');
+  rmSync(path.dirname(dir), { recursive: true, force: true });
   mkdirSync(path.dirname(dir), { recursive: true });
   cpSync(sourceProject(), dir, {
     recursive: true,
@@ -34,14 +38,6 @@ const shopProject = {
   'models/shop_customers.sql': "select 1 as customer_id, 'Ada' as name\n",
   'models/shop_customer_count.sql': "select count(*) as customers\nfrom {{ ref('shop_customers') }}\n",
 };
-
-/** A copy of a prepared workspace for one scenario, so no editor state (backups, dirty buffers) leaks between them. */
-export function copyWorkspace(from, name) {
-  const dir = path.join(artifactsDir, 'e2e', 'workspace', name, path.basename(from));
-  rmSync(path.dirname(dir), { recursive: true, force: true });
-  cpSync(from, dir, { recursive: true });
-  return dir;
-}
 
 /** A .code-workspace with the demo copy and the small shop project as two roots. Returns the file's path. */
 export function prepareMultiRootWorkspace(demoDir) {
