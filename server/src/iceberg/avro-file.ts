@@ -144,6 +144,9 @@ function projection(schemaText: string, schema: AvroSchema, writer: avro.Type, s
   return p;
 }
 
+/** The most one Avro block may inflate to; manifests written by Iceberg's writers use blocks of kilobytes to a few megabytes. */
+const MAX_BLOCK_BYTES = 128 * 1024 * 1024;
+
 export function readAvroFile(bytes: Uint8Array, file?: string, opts: AvroReadOptions = {}): AvroFile {
   const r = new Reader(bytes, file);
   for (let i = 0; i < 4; i++) if (bytes[i] !== MAGIC[i]) r.fail('bad magic bytes');
@@ -181,9 +184,11 @@ export function readAvroFile(bytes: Uint8Array, file?: string, opts: AvroReadOpt
   while (r.pos < bytes.length) {
     const count = r.long();
     const size = r.long();
+    if (count < 0) r.fail(`negative record count ${count} in a block`);
     let block: Uint8Array = r.bytes(size);
     if (codec === 'deflate') {
-      try { block = inflateRawSync(block); } catch (e) {
+      // The cap keeps a deflate bomb (a small block inflating to gigabytes) from exhausting memory.
+      try { block = inflateRawSync(block, { maxOutputLength: MAX_BLOCK_BYTES }); } catch (e) {
         throw new IcebergError('corrupt-file', `Avro block does not inflate: ${(e as Error).message}`, { file }, { cause: e });
       }
     }
@@ -195,6 +200,7 @@ export function readAvroFile(bytes: Uint8Array, file?: string, opts: AvroReadOpt
       records.push(res.value as Record<string, unknown>);
       pos = res.offset;
     }
+    if (pos !== buf.length) r.fail(`a block of ${count} records holds ${buf.length - pos} bytes more than they use`);
     const marker = r.bytes(16);
     for (let i = 0; i < 16; i++) if (marker[i] !== sync[i]) r.fail('sync marker mismatch');
   }
