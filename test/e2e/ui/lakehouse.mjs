@@ -24,7 +24,19 @@ export async function catalogRows(page) {
   const item = page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="Lakehouse"]') });
   if (!(await item.evaluate((e) => e.classList.contains('checked')))) await item.click();
   await page.locator('.part.sidebar .composite.title', { hasText: /Lakehouse|Catalog/i }).first().waitFor();
+  await widenSideBar(page, 560);
   return page.locator('.part.sidebar .monaco-list-row');
+}
+
+/** Drags the side bar's edge so tree descriptions (types, reasons) are readable in screenshots. */
+async function widenSideBar(page, width) {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
 }
 
 /** The tree row whose label is exactly `label` (the description is the separate `.label-description`). */
