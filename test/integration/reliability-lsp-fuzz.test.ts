@@ -9,7 +9,7 @@ import { CompletionRequest, HoverRequest, DocumentSymbolRequest, DefinitionReque
 import { LspClient } from '../helpers/lspClient';
 import { CompiledSqlRequest } from '../../server/src/protocol';
 
-const MUTATIONS = Number(process.env.FLOE_FUZZ_MUTATIONS ?? 300);
+const MUTATIONS = Number(process.env.FLOE_FUZZ_MUTATIONS ?? 2000);
 const SEED = Number(process.env.FLOE_FUZZ_SEED ?? 8);
 const root = path.resolve(__dirname, '../fixtures/projects/lakehouse');
 const files = [
