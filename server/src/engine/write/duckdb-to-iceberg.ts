@@ -4,6 +4,7 @@ import { DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
 import type { IcebergType, PrimitiveType } from '../../iceberg/spec.js';
 import { primitiveInfo } from '../../iceberg/types.js';
 import { WriteError } from './write-error.js';
+import { tokenize } from '../../sql/lexer.js';
 
 /** An Iceberg type shape before field ids are assigned (ids are 0). */
 export type UnassignedType = IcebergType;
@@ -90,5 +91,14 @@ export function quoteString(text: string): string {
 
 /** A query as a parenthesised subquery: trailing semicolons dropped, newlines so a final `-- comment` cannot eat the parenthesis. */
 export function subquery(sql: string): string {
-  return `(\n${sql.replace(/;(?=(?:\s|--[^\n]*)*$)/g, '')}\n)`;
+  // Tokens, not a regex: a ';' inside a string or quoted identifier (e.g. 'a; -- b') is data and must stay.
+  let text = sql;
+  const tokens = tokenize(sql);
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const t = tokens[i];
+    if (t.kind === 'comment') continue;
+    if (t.kind !== 'punct' || t.text !== ';') break;
+    text = text.slice(0, t.start) + text.slice(t.end);
+  }
+  return `(\n${text}\n)`;
 }
