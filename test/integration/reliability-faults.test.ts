@@ -15,7 +15,8 @@ import { registerIcebergTable } from '../../server/src/engine/read/register-tabl
 import '../../server/src/engine/read/default-planner';
 import { storageFor } from '../../server/src/storage/factory';
 import type { Storage } from '../../server/src/storage/storage';
-import { findOrphanFiles, referencedFiles, removeOrphanFiles } from '../../server/src/engine/maintenance/orphan-files';
+import { findOrphanFiles, referencedFiles } from '../../server/src/engine/maintenance/orphan-files';
+import { tableCommand } from '../../server/src/cli/commands/table';
 
 let moto: Moto;
 let server: TestCatalog;
@@ -142,19 +143,29 @@ test('under S3 and catalog faults every write lands whole or leaves the table at
     beforeState = now;
     outcomes.push(`${sc.name}: ${landed ? 'landed' : 'unchanged'} in ${Date.now() - started} ms${error ? ` (${error.name}: ${error.message.slice(0, 120)})` : ''}`);
   }
-  // Orphans the failed writes left (certainly-failed files are removed; unknown outcomes keep theirs) go with cleanup.
+  // Orphans the failed writes left (certainly-failed files are removed; unknown outcomes keep theirs) go with
+  // `floe table cleanup` on S3, run as the CLI runs it.
   const loaded = await direct.loadTable(id);
   const report = await findOrphanFiles({ table: 'gold.faults', storage: s3, olderThanMs: 0, load: () => direct.loadTable(id) });
-  const { removed, failed } = await removeOrphanFiles(s3, report.orphans);
-  assert.deepEqual(failed, []);
+  const cli = async (...args: string[]) => {
+    let out = '';
+    const code = await tableCommand.run(['cleanup', '--catalog', server.uri, '--warehouse', server.name, ...args, 'gold.faults'], { out: (t) => { out += t; }, err: (t) => { out += t; } });
+    return { code, out };
+  };
+  const dry = await cli('--dry-run', '--older-than', '0');
+  assert.equal(dry.code, 0, dry.out);
+  assert.deepEqual(dry.out.split('\n').filter((l) => l.startsWith('would remove')).map((l) => l.split(' ')[2]).sort(), report.orphans.map((o) => o.uri).sort());
+  const removed = await cli('--older-than', '0');
+  assert.equal(removed.code, 0, removed.out);
+  assert.match(removed.out, new RegExp(`removed ${report.orphans.length} orphan file`));
   const after = await state(id);
   assert.deepEqual(after.missing, []);
   assert.deepEqual(after.tags, expected);
   assert.equal(after.snapshot, loaded.metadata['current-snapshot-id']);
   const again = await findOrphanFiles({ table: 'gold.faults', storage: s3, olderThanMs: 0, load: () => direct.loadTable(id) });
   assert.deepEqual(again.orphans, []);
-  const injected = [...s3Proxy.injected, ...catalogProxy.injected].map(([k, n]) => `${k}=${n}`).join(' ');
-  console.log(`faults: ${scenarios(id.name).length} scenarios, ${injected}; orphans removed ${removed.length}\n  ${outcomes.join('\n  ')}`);
+  const injected = [...[...s3Proxy.injected].map(([k, n]) => `s3 ${k}=${n}`), ...[...catalogProxy.injected].map(([k, n]) => `catalog ${k}=${n}`)].join(', ');
+  console.log(`faults: ${scenarios(id.name).length} scenarios, ${injected}; orphans removed by floe table cleanup ${report.orphans.length}\n  ${outcomes.join('\n  ')}`);
 });
 
 test('a commit whose answer is lost: the engine keeps its files and the next read sees the data', async () => {
