@@ -1,5 +1,7 @@
 // floe demo [DIR]: the main job end to end on the local lakehouse — bronze Iceberg tables, a staging
 // preview, every gold mart materialized, then their first rows read back from the catalog.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand, type CliIO } from '../command';
@@ -13,18 +15,18 @@ import { parseTableIdentifier } from '../../run/model-chain';
 import { loadProject, withLakehouse } from '../project-args';
 import { materializeSummary } from './materialize';
 
-const USAGE = 'usage: floe demo [DIR] [--size small|medium|large] [--rows N]';
+const USAGE = 'usage: floe demo [DIR] [--size small|medium|large] [--rows N] [--editor]';
 const PREVIEW_MODEL = 'stg_customers';
 
 export const demoCommand: CliCommand = {
   summary: 'run the example project end to end on the local lakehouse',
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { size: { type: 'string' }, rows: { type: 'string' } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { size: { type: 'string' }, rows: { type: 'string' }, editor: { type: 'boolean' } } });
     const size = sizeOf(values.size, values.rows);
     const dir = path.resolve(positionals[0] ?? 'demo');
     const project = loadProject(dir, USAGE);
     const started = performance.now();
-    return withLakehouse(project, async (lakehouse) => {
+    const code = await withLakehouse(project, async (lakehouse) => {
       const step = (text: string) => io.out(`\n== ${text}\n`);
       io.out(`Floe demo: ${project.root}\nLakehouse: ${lakehouse.kind} catalog ${lakehouse.uri} (warehouse '${lakehouse.warehouse}')\n`);
 
@@ -50,8 +52,32 @@ export const demoCommand: CliCommand = {
       io.out(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`);
       return 0;
     });
+    return code === 0 && values.editor ? openEditor(project.root, io) : code;
   },
 };
+
+/** --editor: hands over to server/tools/demo-editor.mjs (code-server with Floe), or says how to run it. */
+function openEditor(dir: string, io: CliIO): Promise<number> {
+  const script = editorScript();
+  if (!script) {
+    io.out(`\nTo try the project in VS Code, run from the Floe repository:\n  node server/tools/demo-editor.mjs ${dir}\n`);
+    return Promise.resolve(0);
+  }
+  io.out('\n== Opening the demo project in VS Code (code-server)\n');
+  const child = spawn(process.execPath, [script, dir], { stdio: 'inherit' });
+  // Ctrl+C reaches the script too (same terminal); it stops code-server and exits, and so do we.
+  process.on('SIGINT', () => undefined);
+  return new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+}
+
+/** The editor script of the checkout this CLI runs from (dist/cli.js or server/src/cli/commands), if present. */
+function editorScript(): string | undefined {
+  for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'server', 'tools', 'demo-editor.mjs');
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
 
 async function printGold(lakehouse: Awaited<Parameters<Parameters<typeof withLakehouse>[1]>[0]>, tables: string[], io: CliIO): Promise<void> {
   const session = await DuckSession.open();
