@@ -1,11 +1,15 @@
 // Orphan files of a table: files under its location that no live metadata references (left by killed writers,
 // lost commits or expired metadata). The listing happens before the metadata is loaded, so a commit that lands in
 // between is seen; files younger than the grace period are kept, since a running writer may still commit them.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TableMetadata } from '../../iceberg/spec.js';
 import { readManifestList } from '../../iceberg/manifest-list.js';
 import { readManifest } from '../../iceberg/manifest.js';
 import type { Storage, StorageObject } from '../../storage/storage.js';
+import { isS3Uri } from '../../storage/factory.js';
+import { localPathOf } from '../../storage/local.js';
 import { MaintenanceError } from './maintenance-error.js';
 
 export interface LiveTable { metadata: TableMetadata; metadataLocation?: string }
@@ -43,7 +47,7 @@ export const DEFAULT_ORPHAN_GRACE_MS = 3 * 24 * 3600 * 1000;
 export async function findOrphanFiles(input: FindOrphansInput): Promise<OrphanReport> {
   const first = input.location === undefined ? await input.load() : undefined;
   const location = trimSlash(input.location ?? first!.metadata.location);
-  const listed = await input.storage.list(`${location}/`);
+  const listed = [...(await input.storage.list(`${location}/`)), ...(await strayTempFiles(location))];
   const live = await input.load();
   const referenced = await referencedFiles(live, input.storage, input.table);
   checkSameTable(live, location, input.table);
@@ -138,6 +142,29 @@ function nestedTableRoots(listed: StorageObject[], location: string): string[] {
     if (m && m[1] !== own) roots.add(m[1]);
   }
   return [...roots];
+}
+
+/**
+ * Half-written local files (`.<name>.floe-tmp-<hex>`) a killed process left: LocalStorage.list hides them, since
+ * in a live process they are writes in progress; past the grace period they are orphans like any other. S3 has none.
+ */
+async function strayTempFiles(location: string): Promise<StorageObject[]> {
+  if (isS3Uri(location)) return [];
+  const out: StorageObject[] = [];
+  const asUri = location.startsWith('file:') ? (p: string) => `file://${p}` : (p: string) => p;
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(full);
+      else if (e.isFile() && e.name.includes('.floe-tmp-')) {
+        const st = await fs.stat(full).catch(() => undefined);
+        if (st) out.push({ uri: asUri(full), size: st.size, modifiedMs: st.mtimeMs });
+      }
+    }
+  };
+  await walk(localPathOf(location));
+  return out;
 }
 
 /** Files no metadata names but readers need: the version hint. */
