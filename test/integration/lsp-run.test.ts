@@ -25,7 +25,7 @@ before(async () => {
   const project = DbtProject.load(dir);
   await writeDemoBronze(await openLakehouse(project), path.join(dir, 'bronze'), DEMO_SIZES.small);
   await stopLocalCatalogServers();
-  client = await LspClient.start(dir);
+  client = await LspClient.start(dir, { FLOE_NO_CATALOG: '0' });
 });
 after(async () => {
   await client?.stop();
@@ -33,6 +33,25 @@ after(async () => {
 });
 
 const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).toString();
+
+test('source schemas come from the local lakehouse: a misspelled column is diagnosed at its line', async () => {
+  const file = path.join(dir, 'models/staging/stg_misspelled.sql');
+  const text = "select\n    product_id,\n    categroy\nfrom {{ source('bronze', 'products') }}\n";
+  fs.writeFileSync(file, text);
+  // Binding runs in the background: pull again each time the server asks for a diagnostics refresh.
+  let refreshed = () => undefined as void;
+  client.connection.onRequest('workspace/diagnostic/refresh', () => { refreshed(); return null; });
+  const uri = await client.open(file, text);
+  const deadline = Date.now() + 20_000;
+  let found: { message: string; range: { start: { line: number } } } | undefined;
+  while (!(found = (await client.diagnostics(uri)).find((d) => /categroy/.test(d.message))) && Date.now() < deadline) {
+    await new Promise<void>((resolve) => { refreshed = resolve; setTimeout(resolve, deadline - Date.now()); });
+  }
+  assert.ok(found, 'a binder diagnostic for the misspelled column');
+  assert.equal(found.range.start.line, 2);
+  assert.match(found.message, /category/, 'DuckDB names the candidate');
+  fs.rmSync(file);
+});
 
 test('floe/preview returns the model rows as Arrow IPC, exact and limited', async () => {
   const response = await client.connection.sendRequest(PreviewRequest.type, { uri: uri('models/staging/stg_products.sql'), limit: 50 });

@@ -21,7 +21,8 @@ import { StatusNotification, CompiledSqlRequest, type StatusParams } from '../pr
 import { lineIndexOf, pathToUri, toCompletionItem, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
-import { catalogSchemaProvider } from '../project/catalogSchemas';
+import { hasLakehouse, refreshSourceSchemas as readSourceSchemas } from '../run/source-schemas';
+import type { RunService } from '../run/run-service';
 import { registerExplorerHandlers } from './explorer';
 import { registerRunHandlers } from './run';
 
@@ -34,6 +35,7 @@ export function startServer(connection: Connection): void {
   let hasConfiguration = false;
   let hasWorkspaceFolders = false;
   let binder: Binder | undefined;
+  let runs: RunService | undefined;
   const renderOnly = process.env.FLOE_NO_BINDER === '1';
   let background: BackgroundBinding | undefined;
   const settings = new SettingsCache(connection, () => hasConfiguration);
@@ -162,22 +164,21 @@ export function startServer(connection: Connection): void {
     for (const project of workspace.projects) void refreshSourceSchemas(project);
   }
 
-  /** Reads source schemas from the profile's Iceberg catalog into the on-disk cache; offline, the cache serves. */
+  /** Reads source schemas from the project's lakehouse (Polaris or local) into the on-disk cache; offline, the cache serves. */
   async function refreshSourceSchemas(project: DbtProject): Promise<void> {
-    const settings = project.target.catalog;
-    if (!settings?.catalogUri || process.env.FLOE_NO_CATALOG === '1') return;
+    if (process.env.FLOE_NO_CATALOG === '1' || !runs || !hasLakehouse(project)) return;
+    let where = project.target.catalog?.catalogUri ?? 'the local lakehouse';
     try {
-      const { connectRestCatalog } = await import('../catalog/rest-client.js');
-      const catalog = await connectRestCatalog({ uri: settings.catalogUri, warehouse: settings.warehouse, timeoutMs: 5000 });
-      const tables = [...new Set(project.allSourceTables().map((t) => t.icebergTable))];
-      const fetched = await project.schemaCache.refresh(catalogSchemaProvider(catalog), tables);
-      log(`floe: read ${fetched} of ${tables.length} source schemas from ${settings.catalogUri}`);
+      const lakehouse = await runs.lakehouse(project);
+      where = lakehouse.uri;
+      const fetched = await readSourceSchemas(project, lakehouse);
+      log(`floe: read ${fetched} source schemas from ${where}`);
       if (fetched > 0) {
         refreshDiagnostics();
         if (!renderOnly) background?.enqueueAll([project]);
       }
     } catch (e) {
-      log(`floe: source schemas from ${settings.catalogUri} unavailable (using the cache): ${e instanceof Error ? e.message : String(e)}`);
+      log(`floe: source schemas from ${where} unavailable (using the cache): ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
@@ -349,7 +350,7 @@ export function startServer(connection: Connection): void {
   }));
 
   const explorer = registerExplorerHandlers(connection, workspace, log);
-  registerRunHandlers(connection, workspace, log, { catalogOf: explorer.catalogOf });
+  runs = registerRunHandlers(connection, workspace, log, { catalogOf: explorer.catalogOf });
 
   documents.listen(connection);
   connection.listen();

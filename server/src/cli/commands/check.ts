@@ -8,6 +8,20 @@ import type { ProjectDiagnostic } from '../../project/types';
 import { fileDiagnostics, renderDiagnostics } from '../../features/diagnostics';
 import { compileModel } from '../../project/compile';
 import { Binder } from '../../features/binding';
+import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
+import { hasLakehouse, refreshSourceSchemas } from '../../run/source-schemas';
+
+/** Source schemas from the lakehouse when it answers; otherwise the cache (and YAML columns) serve, with a note. */
+async function readSourceSchemas(project: DbtProject, io: { err(text: string): void }): Promise<void> {
+  if (process.env.FLOE_NO_CATALOG === '1' || !hasLakehouse(project)) return;
+  try {
+    await refreshSourceSchemas(project, await openLakehouse(project));
+  } catch (e) {
+    io.err(`floe check: source schemas unavailable, using the cache: ${e instanceof Error ? e.message : String(e)}\n`);
+  } finally {
+    await stopLocalCatalogServers();
+  }
+}
 
 interface JsonDiagnostic {
   file: string;
@@ -34,6 +48,7 @@ export const checkCommand: CliCommand = {
     const root = path.resolve(rest[0]);
     if (!existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml`);
     const project = DbtProject.load(root);
+    if (bind) await readSourceSchemas(project, io);
     const all: ProjectDiagnostic[] = [];
     const binder = bind ? await openBinder() : undefined;
     for (const file of [...project.files.keys()].sort()) {
