@@ -1,5 +1,6 @@
 // npm run bench [-- --quick] [-- --json]: every performance promise of issues 2, 3, 4 and 7, measured side by
 // side on generated data. The full run writes docs/benchmarks.md.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,7 +64,7 @@ async function main(): Promise<number> {
   const info: RunInfo = {
     quick, command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', machine: m,
-    loadBefore, loadAfter: loadAverage(), seconds: (Date.now() - started) / 1000, failures,
+    loadBefore, loadAfter: loadAverage(), seconds: (Date.now() - started) / 1000, failures, commit: commitOf(),
   };
   if (values.json) process.stdout.write(`${JSON.stringify(jsonReport(figures, quick))}\n`);
   else process.stdout.write(`${consoleReport(figures, info)}\n`);
@@ -72,6 +73,17 @@ async function main(): Promise<number> {
     log('bench: wrote docs/benchmarks.md');
   }
   return failures.length ? 1 : 0;
+}
+
+/** The commit measured, marked when the working tree (shared by several engineers) had uncommitted changes. */
+function commitOf(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'server', 'client'], { cwd: REPO, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head} plus uncommitted changes under server/ or client/` : head;
+  } catch {
+    return 'unknown';
+  }
 }
 
 main().then((code) => process.exit(code), (e) => {
