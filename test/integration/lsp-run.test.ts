@@ -44,7 +44,7 @@ test('source schemas come from the local lakehouse: a misspelled column is diagn
   const uri = await client.open(file, text);
   const deadline = Date.now() + 20_000;
   let found: { message: string; range: { start: { line: number } } } | undefined;
-  while (!(found = (await client.diagnostics(uri)).find((d) => /categroy/.test(d.message))) && Date.now() < deadline) {
+  while (!(found = (await client.diagnostics(uri)).map((d) => ({ message: String(d.message), range: d.range })).find((d) => /categroy/.test(d.message))) && Date.now() < deadline) {
     await new Promise<void>((resolve) => { refreshed = resolve; setTimeout(resolve, deadline - Date.now()); });
   }
   assert.ok(found, 'a binder diagnostic for the misspelled column');
