@@ -3,7 +3,7 @@
 // between is seen; files younger than the grace period are kept, since a running writer may still commit them.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TableMetadata } from '../../iceberg/spec.js';
 import { readManifestList } from '../../iceberg/manifest-list.js';
 import { readManifest } from '../../iceberg/manifest.js';
@@ -151,7 +151,7 @@ function nestedTableRoots(listed: StorageObject[], location: string): string[] {
 async function strayTempFiles(location: string): Promise<StorageObject[]> {
   if (isS3Uri(location)) return [];
   const out: StorageObject[] = [];
-  const asUri = location.startsWith('file:') ? (p: string) => `file://${p}` : (p: string) => p;
+  const asUri = location.startsWith('file:') ? (p: string) => pathToFileURL(p).href : (p: string) => p;
   const walk = async (dir: string): Promise<void> => {
     const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const e of entries) {
