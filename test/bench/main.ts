@@ -20,11 +20,17 @@ const REPO = path.resolve(__dirname, '../..');
 
 interface Sizes { models: number; edits: number; runs: number; ratioRuns: number; bronzeRows: number; writeRows: number }
 const FULL: Sizes = { models: 10_000, edits: 200, runs: 5, ratioRuns: 7, bronzeRows: 1_000_000, writeRows: 10_000_000 };
+const SUITES = ['plan', 'lsp', 'read', 'preview', 'commit', 'write'];
 const QUICK: Sizes = { models: 1_000, edits: 100, runs: 5, ratioRuns: 5, bronzeRows: 1_000_000, writeRows: 1_000_000 };
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, only: { type: 'string' } } });
   const quick = !!values.quick;
+  // --only plan,lsp,read,preview,commit,write runs just those suites (for profiling); it never writes the docs.
+  const only = values.only ? new Set(values.only.split(',').map((x) => x.trim())) : undefined;
+  const unknown = [...(only ?? [])].filter((x) => !SUITES.includes(x));
+  if (unknown.length) throw new Error(`--only: unknown suite ${unknown.join(', ')} (suites: ${SUITES.join(', ')})`);
+  const wanted = (key: string) => !only || only.has(key);
   const sizes = quick ? QUICK : FULL;
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const started = Date.now();
@@ -33,7 +39,8 @@ async function main(): Promise<number> {
   const figures: Measured[] = [];
   const failures: string[] = [];
 
-  const suite = async (name: string, run: () => Promise<Measured[]>) => {
+  const suite = async (key: string, name: string, run: () => Promise<Measured[]>) => {
+    if (SUITES.includes(key) && !wanted(key)) return;
     log(`bench: ${name} (at ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${loadAverage()})`);
     try {
       figures.push(...(await run()));
@@ -44,16 +51,17 @@ async function main(): Promise<number> {
   };
 
   try {
-    await suite('scan planning', () => planFigures(dir, sizes.runs));
-    await suite(`language server, ${sizes.models} models`, () => lspFigures(dir, sizes.models, sizes.runs, sizes.edits));
+    await suite('plan', 'scan planning', () => planFigures(dir, sizes.runs));
+    await suite('lsp', `language server, ${sizes.models} models`, () => lspFigures(dir, sizes.models, sizes.runs, sizes.edits));
     let bench: BenchLakehouse | undefined;
-    await suite(`bronze orders, ${sizes.bronzeRows} rows`, async () => { bench = await openBenchLakehouse(dir, sizes.bronzeRows); return []; });
+    const engine = ['read', 'preview', 'commit', 'write'].some(wanted);
+    if (engine) await suite('lakehouse', `bronze orders, ${sizes.bronzeRows} rows`, async () => { bench = await openBenchLakehouse(dir, sizes.bronzeRows); return []; });
     if (bench) {
       const b = bench;
-      await suite('read', () => readFigures(b, sizes.ratioRuns));
-      await suite('preview', () => previewFigures(b, sizes.ratioRuns));
-      await suite('commit', () => commitFigures(b, sizes.runs));
-      await suite(`write, ${sizes.writeRows} rows`, () => writeFigures(b, dir, sizes.writeRows, sizes.ratioRuns));
+      await suite('read', 'read', () => readFigures(b, sizes.ratioRuns));
+      await suite('preview', 'preview', () => previewFigures(b, sizes.ratioRuns));
+      await suite('commit', 'commit', () => commitFigures(b, sizes.runs));
+      await suite('write', `write, ${sizes.writeRows} rows`, () => writeFigures(b, dir, sizes.writeRows, sizes.ratioRuns));
       await b.close();
     }
   } finally {
@@ -68,7 +76,7 @@ async function main(): Promise<number> {
   };
   if (values.json) process.stdout.write(`${JSON.stringify(jsonReport(figures, quick))}\n`);
   else process.stdout.write(`${consoleReport(figures, info)}\n`);
-  if (!quick) {
+  if (!quick && !only) {
     writeFileSync(path.join(REPO, 'docs', 'benchmarks.md'), markdownReport(figures, info));
     log('bench: wrote docs/benchmarks.md');
   }

@@ -49,7 +49,7 @@ export function consoleReport(figures: Measured[], info: RunInfo): string {
   const rows = ORDER.map((name) => {
     const spec = FIGURES[name];
     const m = figures.find((f) => f.name === name);
-    if (!m) return [name, 'failed', '', `≤ ${spec.goal}`, 'MISS', ''];
+    if (!m) return [name, 'not measured', '', `≤ ${spec.goal}`, '', ''];
     return [name + (m.size ? ` (${m.size})` : ''), num(m.summary.median, spec.unit), range(m.summary, spec.unit), `≤ ${spec.goal}`, meets(m) ? 'pass' : 'MISS', cpuNote(m)];
   });
   const header = ['figure', 'median', 'min – max', 'goal', '', 'notes'];
@@ -95,6 +95,8 @@ ${info.failures.length ? `\nFailures:\n${info.failures.map((f) => `- ${f}`).join
   \`"quick"\` (progress goes to stderr; \`-s\` keeps npm's own lines out). A figure whose suite failed is \`null\`, and the
   exit code is 1.
 - \`FLOE_BENCH_PROFILE=/tmp/prof npm run bench -- --quick\` — also writes a V8 CPU profile of every language-server run.
+- \`npm run bench -- --quick --only lsp,read\` — runs only those suites (plan, lsp, read, preview, commit, write); never
+  writes this file.
 
 All data is generated deterministically into a temp folder, removed afterwards. The bench is not part of \`npm test\`.
 
