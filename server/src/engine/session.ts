@@ -1,5 +1,8 @@
 // The DuckDB session: one DuckDB instance per process, one connection per session, exact result values.
 import { DuckDBInstance, DuckDBTypeId, JsonDuckDBValueConverter, type DuckDBConnection, type DuckDBType, type DuckDBValueConverter, type Json } from '@duckdb/node-api';
+import { quoteIdent, quoteLiteral } from '../sql/quote';
+
+export { quoteIdent, quoteLiteral };
 
 /** A result column: its name and DuckDB type as DuckDB prints it (e.g. DECIMAL(18,2)). */
 export interface ResultColumn { name: string; type: string; duckType: DuckDBType }
@@ -91,15 +94,6 @@ export class DuckSession {
   }
 }
 
-/** Quotes a SQL identifier (DuckDB: double quotes, doubled inside). */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** Quotes a SQL string literal. */
-export function quoteLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
 
 function describeColumns(names: string[], types: DuckDBType[]): ResultColumn[] {
   return names.map((name, i) => ({ name, type: types[i].toString(), duckType: types[i] }));

@@ -7,6 +7,7 @@ import type { SourceTable } from '../project/schemaYaml';
 import type { TableIdentifier, TableMetadata } from '../iceberg/spec';
 import type { FileEdit, SourceRefResult, StagingModelResult } from '../protocol/explorer';
 import { currentSchema } from './nodes';
+import { quoteIdent } from '../sql/quote';
 
 export type ReadFile = (file: string) => string | undefined;
 
@@ -96,6 +97,3 @@ export function stagingSql(sourceJinja: string, columns: string[], tableName: st
   return `-- Staging model for ${tableName}, scaffolded by Floe.\nwith source as (\n    select * from ${sourceJinja}\n)\n\nselect\n${list}\nfrom source\n`;
 }
 
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}

@@ -8,6 +8,7 @@ import { mergeConfigs, type ModelConfig } from './config';
 import { modelName, type DbtProject, type ModelNode } from './project';
 import type { SourceTable } from './schemaYaml';
 import type { Column } from './types';
+import { quoteIdent } from '../sql/quote';
 
 export interface UpstreamRelation {
   kind: 'model' | 'seed' | 'snapshot' | 'source';
@@ -40,10 +41,9 @@ export interface CompileOptions {
 /** Rendering is linear but slow (nunjucks); beyond this a request could stall the editor. */
 export const MAX_RENDER_SIZE = 512 * 1024;
 
-const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 export function defaultRelationName(target: { kind: UpstreamRelation['kind']; name: string; source?: string; table?: string }): string {
-  return target.kind === 'source' ? `${quote(target.source!)}.${quote(target.table!)}` : quote(target.name);
+  return target.kind === 'source' ? `${quoteIdent(target.source!)}.${quoteIdent(target.table!)}` : quoteIdent(target.name);
 }
 
 const environments = new WeakMap<DbtProject, { version: number; env: DbtJinjaEnvironment }>();

@@ -190,7 +190,4 @@ export function identifierOf(t: Token): string {
   return t.kind === 'quoted' ? t.text : t.text.toLowerCase();
 }
 
-/** "name" with embedded quotes doubled: identifiers in generated SQL are always quoted. */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+export { quoteIdent } from './quote';

@@ -9,7 +9,8 @@ import type { DataFile, StructType } from '../../iceberg/spec.js';
 import type { Storage } from '../../storage/storage.js';
 import { isS3Uri } from '../../storage/factory.js';
 import { localPathOf } from '../../storage/local.js';
-import { duckTypeSql, quoteIdent, quoteString, subquery } from './duckdb-to-iceberg.js';
+import { duckTypeSql, quoteIdent, subquery } from './duckdb-to-iceberg.js';
+import { quoteLiteral } from '../../sql/quote.js';
 import { fieldIdsOption } from './field-ids.js';
 import { dataFileFromStats, type CopyStatsRow } from './file-stats.js';
 import type { PartitionColumn } from './partition-by.js';
@@ -89,15 +90,15 @@ async function runCopy(input: WriteDataFilesInput, target: string, prefix: strin
     : casted;
   const options = [
     'FORMAT parquet',
-    `COMPRESSION ${quoteString(input.compression ?? 'snappy')}`,
+    `COMPRESSION ${quoteLiteral(input.compression ?? 'snappy')}`,
     `FIELD_IDS ${fieldIdsOption(input.fileSchema)}`,
     'RETURN_STATS true',
     'OVERWRITE_OR_IGNORE true',
-    `FILENAME_PATTERN ${quoteString(`${prefix}-{i}`)}`,
+    `FILENAME_PATTERN ${quoteLiteral(`${prefix}-{i}`)}`,
     parts.length ? `PARTITION_BY (${parts.map((p) => quoteIdent(p.alias)).join(', ')})` : `FILE_SIZE_BYTES ${input.targetFileSizeBytes ?? 512 * 1024 * 1024}`,
     ...(direct ? ['WRITE_PARTITION_COLUMNS true'] : []),
   ];
-  const sql = `COPY (${query}) TO ${quoteString(target)} (${options.join(', ')})`;
+  const sql = `COPY (${query}) TO ${quoteLiteral(target)} (${options.join(', ')})`;
   const signal = input.signal;
   if (signal?.aborted) throw new WriteError('cancelled', 'the write was cancelled before it started');
   const onAbort = () => input.session.interrupt();

@@ -5,6 +5,9 @@ import type { IcebergType, PrimitiveType } from '../../iceberg/spec.js';
 import { primitiveInfo } from '../../iceberg/types.js';
 import { WriteError } from './write-error.js';
 import { tokenize } from '../../sql/lexer.js';
+import { quoteIdent, quoteLiteral } from '../../sql/quote.js';
+
+export { quoteIdent };
 
 /** An Iceberg type shape before field ids are assigned (ids are 0). */
 export type UnassignedType = IcebergType;
@@ -77,16 +80,6 @@ function primitiveDuckType(type: PrimitiveType): string {
     case 'uuid': return 'UUID';
     case 'binary': case 'fixed': return 'BLOB';
   }
-}
-
-/** A SQL identifier in double quotes. */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** A SQL string literal in single quotes. */
-export function quoteString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }
 
 /** A query as a parenthesised subquery: trailing semicolons dropped, newlines so a final `-- comment` cannot eat the parenthesis. */

@@ -1,11 +1,11 @@
 // The FIELD_IDS option of DuckDB's COPY: every column, nested field, list element and map key/value gets its
 // Iceberg field id, so readers resolve columns by id (a Parquet file without ids reads as all NULLs).
 import type { IcebergType, PrimitiveType, StructType } from '../../iceberg/spec.js';
-import { quoteString } from './duckdb-to-iceberg.js';
+import { quoteLiteral } from '../../sql/quote.js';
 
 /** The FIELD_IDS struct literal for a file schema. */
 export function fieldIdsOption(schema: StructType): string {
-  return `{${schema.fields.map((f) => `${quoteString(f.name)}: ${idsOf(f.id, f.type)}`).join(', ')}}`;
+  return `{${schema.fields.map((f) => `${quoteLiteral(f.name)}: ${idsOf(f.id, f.type)}`).join(', ')}}`;
 }
 
 function idsOf(id: number, type: IcebergType): string {
@@ -16,7 +16,7 @@ function idsOf(id: number, type: IcebergType): string {
 
 function nested(type: Exclude<IcebergType, string>): string {
   switch (type.type) {
-    case 'struct': return type.fields.map((f) => `${quoteString(f.name)}: ${idsOf(f.id, f.type)}`).join(', ');
+    case 'struct': return type.fields.map((f) => `${quoteLiteral(f.name)}: ${idsOf(f.id, f.type)}`).join(', ');
     case 'list': return `element: ${idsOf(type['element-id'], type.element)}`;
     case 'map': return `key: ${idsOf(type['key-id'], type.key)}, value: ${idsOf(type['value-id'], type.value)}`;
   }
