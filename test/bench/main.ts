@@ -1,5 +1,5 @@
-// npm run bench [-- --quick] [-- --json]: every performance promise of issues 2, 3, 4 and 7, measured side by
-// side on generated data. The full run writes docs/benchmarks.md.
+// npm run bench [-- --quick] [--json] [--only SUITES]: every performance promise of issues 2, 3, 4 and 7, measured
+// side by side on generated data. The full run writes docs/benchmarks.md (results, machine, load, notes.md).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,9 +18,10 @@ import { commitFigures } from './commit-bench';
 
 const REPO = path.resolve(__dirname, '../..');
 
+const SUITES = ['plan', 'lsp', 'read', 'preview', 'commit', 'write'];
+
 interface Sizes { models: number; edits: number; runs: number; ratioRuns: number; bronzeRows: number; writeRows: number }
 const FULL: Sizes = { models: 10_000, edits: 200, runs: 5, ratioRuns: 7, bronzeRows: 1_000_000, writeRows: 10_000_000 };
-const SUITES = ['plan', 'lsp', 'read', 'preview', 'commit', 'write'];
 const QUICK: Sizes = { models: 1_000, edits: 100, runs: 5, ratioRuns: 5, bronzeRows: 1_000_000, writeRows: 1_000_000 };
 
 async function main(): Promise<number> {
