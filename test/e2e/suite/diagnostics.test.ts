@@ -33,7 +33,6 @@ const cases: Case[] = [
     badName: 'statsu',
     mentions: /status/,
     needsLakehouse: true,
-    knownGap: KNOWN_GAPS.lakehouseSchemas,
   },
 ];
 

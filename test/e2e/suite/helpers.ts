@@ -39,7 +39,6 @@ export const hasLakehouse = process.env.FLOE_E2E_LAKEHOUSE === '1';
  * while it fails it is reported as skipped with the gap in its title; once it passes, it fails, asking to drop the mark.
  */
 export const KNOWN_GAPS = {
-  lakehouseSchemas: 'the server does not read source schemas from the local lakehouse (.floe/warehouse) yet',
 } as const;
 
 export async function withKnownGap(ctx: Mocha.Context, gap: string | undefined, body: () => Promise<void>): Promise<void> {

@@ -16,12 +16,12 @@ interface Case {
 const completionCases: Case[] = [
   { file: 'models/marts/mart_revenue.sql', at: "ref('|stg_orders')", expected: ['stg_orders', 'stg_customers', 'stg_order_items', 'stg_products'] },
   // After a table alias: the columns of the model it stands for.
-  { file: 'models/marts/mart_revenue.sql', at: '(distinct o.|order_id)', expected: ['order_id', 'customer_id', 'order_date', 'status'], needsLakehouse: true, knownGap: KNOWN_GAPS.lakehouseSchemas },
+  { file: 'models/marts/mart_revenue.sql', at: '(distinct o.|order_id)', expected: ['order_id', 'customer_id', 'order_date', 'status'], needsLakehouse: true },
 ];
 
 const hoverCases: Case[] = [
   { file: 'models/marts/mart_revenue.sql', at: "ref('stg_or|ders')", expected: ['stg_orders', 'view'] },
-  { file: 'models/marts/mart_revenue.sql', at: "ref('stg_or|ders')", expected: ['order_id', 'customer_id', 'order_date', 'status'], needsLakehouse: true, knownGap: KNOWN_GAPS.lakehouseSchemas },
+  { file: 'models/marts/mart_revenue.sql', at: "ref('stg_or|ders')", expected: ['order_id', 'customer_id', 'order_date', 'status'], needsLakehouse: true },
 ];
 
 async function check(c: Case, run: (uri: vscode.Uri, pos: vscode.Position) => Promise<string>): Promise<void> {
