@@ -62,6 +62,8 @@ async function main() {
 
   process.stdout.write(`\nFloe demo in VS Code (code-server ${server.base}), project ${folder}\n`);
   process.stdout.write(`Open ${url}\n`);
+  process.stdout.write('Then open models/staging/stg_customers.sql and click "▶ Preview", or a mart and "Materialize";\n');
+  process.stdout.write('the Lakehouse view in the activity bar shows the catalog.\n');
   process.stdout.write(`Press Ctrl+C to stop. (code-server log: ${server.log})\n`);
 }
 
