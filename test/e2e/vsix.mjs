@@ -1,4 +1,5 @@
-// Mode (c): the packaged VSIX, installed into a clean code-server, activates on the demo and its server gets ready.
+// Mode (c): the packaged VSIX, installed into a clean code-server, activates on a seeded copy of the demo, its server
+// gets ready, and it previews a staging model (DuckDB's native binding loads from the installed extension).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -6,7 +7,8 @@ import { openWorkbench } from './browser.mjs';
 import { installExtension, startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { screenshot } from './screenshots.mjs';
 import { floeStatus } from './ui/workbench.mjs';
-import { root } from './workspace.mjs';
+import { previewModelInVsix } from './vsix-preview.mjs';
+import { prepareWorkspace, root, seedLakehouse } from './workspace.mjs';
 
 export const VSIX = path.join(root, 'floe-linux-x64.vsix');
 
@@ -22,8 +24,15 @@ function packageVsix(log) {
   return VSIX;
 }
 
-export async function runVsixCheck({ browser, stateDir, workspace, log }) {
+/** `workspace` is unused: the check opens its own freshly seeded copy, untouched by the other modes. */
+export async function runVsixCheck({ browser, stateDir, log }) {
   const vsix = packageVsix(log);
+  const workspace = prepareWorkspace('vsix');
+  const lakehouse = seedLakehouse(workspace);
+  if (!lakehouse.seeded) {
+    log(`  FAIL installed VSIX: could not seed the demo lakehouse (${lakehouse.reason})`);
+    return false;
+  }
   const csState = path.join(stateDir, 'code-server-vsix');
   const installed = installExtension(csState, vsix);
   log(`  ${installed.trim().split('\n').pop()}`);
@@ -37,6 +46,8 @@ export async function runVsixCheck({ browser, stateDir, workspace, log }) {
     if (!text.includes('Floe: ready')) throw new Error(`installed extension did not get ready: status bar says "${text}"`);
     await screenshot(page, 'vsix-ready', { expectText: 'Floe: ready' });
     log('  ok   installed VSIX activates and its server gets ready');
+    const { footer } = await previewModelInVsix(page, workspace, screenshot);
+    log(`  ok   installed VSIX previews stg_customers (${footer})`);
     return true;
   } catch (err) {
     log(`  FAIL installed VSIX: ${err.message}`);
