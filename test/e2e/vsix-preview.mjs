@@ -29,6 +29,8 @@ export async function previewModelInVsix(page, workspace, screenshot) {
   const firstRow = await grid.locator('.row[data-row="0"] [role="gridcell"]').allInnerTexts();
   if (firstRow.length !== COLUMNS.length) throw new Error(`first grid row has ${firstRow.length} cells: ${JSON.stringify(firstRow)}`);
 
+  await runCommand(page, 'Notifications: Clear All Notifications'); // the git prompt would hide the grid's footer
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   // The shot's text check sees only the workbench's DOM; the grid inside the webview is checked above.
   await screenshot(page, 'vsix-preview', { expectText: `Results: ${MODEL}` });
   return { rows: expected.rows.length, footer };
