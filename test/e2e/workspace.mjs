@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const artifactsDir = path.join(root, '.test-artifacts');
+// FLOE_E2E_ARTIFACTS gives a run its own folder, so two runs on one checkout never share state.
+export const artifactsDir = process.env.FLOE_E2E_ARTIFACTS ? path.resolve(process.env.FLOE_E2E_ARTIFACTS) : path.join(root, '.test-artifacts');
 export const screenshotsDir = path.join(artifactsDir, 'screenshots');
 
 /** The demo project when present; the tests are written against its models. */
