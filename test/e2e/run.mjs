@@ -3,7 +3,7 @@
 //   (a) the mocha suite inside the extension host (test/e2e/suite), results through a file;
 //   (b) UI scenarios driven with Playwright (test/e2e/ui/*.ui.mjs), with checked screenshots;
 //   (r) the client against a purpose-built crashing server (test/e2e/resilience), in its own code-server;
-//   (c) the packaged VSIX (npm run package, or FLOE_E2E_VSIX) installed into a clean code-server gets ready.
+//   (c) the packaged VSIX (npm run package, or FLOE_E2E_VSIX) installed into a clean code-server gets ready and previews a model.
 // Flags: --only=grammar|host|ui|resilience|vsix (repeatable; default all), FLOE_E2E_GREP filters host tests. Exits 1 when anything fails.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
