@@ -50,6 +50,8 @@ test('source schemas come from the local lakehouse: a misspelled column is diagn
   assert.ok(found, 'a binder diagnostic for the misspelled column');
   assert.equal(found.range.start.line, 2);
   assert.match(found.message, /category/, 'DuckDB names the candidate');
+  const bound = await client.waitForStatus((st) => st.errors > 0 && /bound/.test(st.message ?? ''));
+  assert.ok(bound.errors >= 1, 'the status bar counts binder errors too');
   fs.rmSync(file);
 });
 

@@ -27,6 +27,8 @@ export function bindUpstream(compiled: CompiledModel): BindUpstream[] {
 
 export class Binder {
   private readonly results = new WeakMap<DbtProject, Map<string, BindOutcome>>();
+  /** Errors and warnings across a project's latest bind results, kept as results change (the status bar's counts). */
+  private readonly totals = new WeakMap<DbtProject, { errors: number; warnings: number }>();
 
   /** `connection` undefined: render only (no DuckDB), e.g. when binding is turned off. */
   constructor(private readonly connection: (() => Promise<DuckDBConnection>) | undefined) {}
@@ -61,7 +63,20 @@ export class Binder {
     const outcome = { version, text, diagnostics };
     let map = this.results.get(project);
     if (!map) this.results.set(project, (map = new Map()));
+    const totals = this.totals.get(project) ?? { errors: 0, warnings: 0 };
+    for (const [sign, list] of [[-1, map.get(file)?.diagnostics ?? []], [1, diagnostics]] as const) {
+      for (const d of list) {
+        if (d.severity === 'error') totals.errors += sign;
+        else if (d.severity === 'warning') totals.warnings += sign;
+      }
+    }
+    this.totals.set(project, totals);
     map.set(file, outcome);
     return outcome;
+  }
+
+  /** Errors and warnings in the project's latest bind results (SQL and render problems found by binding). */
+  counts(project: DbtProject): { errors: number; warnings: number } {
+    return this.totals.get(project) ?? { errors: 0, warnings: 0 };
   }
 }

@@ -81,7 +81,12 @@ export function startServer(connection: Connection): void {
     // Counting every file's diagnostics is the cold-index "all diagnostics ready" step; reuse it until a change.
     const key = workspace.projects.map((p) => `${p.root}@${p.version}`).join('|');
     if (counted?.key !== key) counted = { key, ...countDiagnostics() };
-    const { models, errors, warnings } = counted;
+    let { errors, warnings } = counted;
+    const { models } = counted;
+    for (const p of workspace.projects) {
+      const bound = binder?.counts(p);
+      if (bound) { errors += bound.errors; warnings += bound.warnings; }
+    }
     return connection.sendNotification(StatusNotification.type, { state, projects: workspace.projects.map((p) => pathToUri(p.root)), models, errors, warnings, message }).catch(() => undefined);
   }
 
