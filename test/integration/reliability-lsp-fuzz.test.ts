@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CompletionRequest, HoverRequest, DocumentSymbolRequest, DefinitionRequest, CodeLensRequest, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol';
 import { LspClient } from '../helpers/lspClient';
+import { mutate, rng, SQL_BITS, withinLimit, YAML_BITS } from '../helpers/fuzz';
 import { CompiledSqlRequest } from '../../server/src/protocol';
 
 const MUTATIONS = Number(process.env.FLOE_FUZZ_MUTATIONS ?? 2000);
@@ -25,47 +26,9 @@ after(async () => {
   await client?.stop();
 });
 
-/** mulberry32: a failure replays from FLOE_FUZZ_SEED. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const SQL_BITS = ['{{', '}}', '{%', '%}', '{#', '#}', "'", '"', '(', ')', '{% if x %}', '{% endfor %}', "{{ ref('", "{{ source('raw', '", "{{ config(materialized='", '{%- ', ' -%}', '/*', '--', ';', 'select', ' join ', '\u0000', '\ud800'];
-const YAML_BITS = [': ', '- ', '\t', '&a ', '*a', '<<: *a', '!!binary ', '{', '[', '"', "'", '\n  ', '\n---\n', '? ', '|', '>', '#', '%YAML 1.1\n', '!!python/object ', '\u0000', 'name: ', '\n    - name: ', 'columns:', 'tests:'];
-
-function mutate(text: string, yaml: boolean, random: () => number): string {
-  const at = Math.floor(random() * (text.length + 1));
-  const bits = yaml ? YAML_BITS : SQL_BITS;
-  switch (Math.floor(random() * 6)) {
-    case 0: return text.slice(0, at);
-    case 1: return text.slice(0, at) + bits[Math.floor(random() * bits.length)] + text.slice(at);
-    case 2: {
-      const junk = Array.from({ length: 1 + Math.floor(random() * 64) }, () => String.fromCharCode(Math.floor(random() * 0xffff))).join('');
-      return text.slice(0, at) + junk + text.slice(at);
-    }
-    case 3: return text.slice(0, at) + text.slice(Math.min(text.length, at + Math.floor(random() * 40)));
-    case 4: {
-      // Duplicate a slice: repeated keys, nested blocks, doubled Jinja.
-      const len = Math.floor(random() * 200);
-      return text.slice(0, at) + text.slice(at, at + len) + text.slice(at);
-    }
-    default: return text.slice(at) + text.slice(0, at);
-  }
-}
-
 let slowest = { ms: 0, what: '' };
-async function timed<T>(what: string, p: Promise<T>): Promise<T> {
-  const started = Date.now();
-  const result = await Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within 1 s`)), 1000))]);
-  const ms = Date.now() - started;
-  if (ms > slowest.ms) slowest = { ms, what };
-  assert.ok(ms <= 1000, `${what} took ${ms} ms`);
-  return result;
+function timed<T>(what: string, p: Promise<T>): Promise<T> {
+  return withinLimit(what, p, 1000, (ms) => { if (ms > slowest.ms) slowest = { ms, what }; });
 }
 
 const versions = new Map<string, number>();
@@ -91,7 +54,7 @@ test(`${MUTATIONS} mutations of real models and YAML: no crash, every request an
     const i = Math.floor(random() * files.length);
     const yaml = files[i].endsWith('.yml');
     // Mostly keep mutating the current text; sometimes start over from the original, so both deep and shallow damage occur.
-    current[i] = mutate(random() < 0.2 ? originals[i] : current[i], yaml, random);
+    current[i] = mutate(random() < 0.2 ? originals[i] : current[i], yaml ? YAML_BITS : SQL_BITS, random);
     if (current[i].length > 200_000) current[i] = originals[i];
     await setText(uris[i], current[i], yaml);
     yaml ? counts.yaml++ : counts.sql++;
