@@ -26,18 +26,20 @@ export class LspClient {
     connection.onRequest('client/registerCapability', () => null);
   }
 
-  static async start(folder: string, env: Record<string, string> = {}): Promise<LspClient> {
+  /** Starts the server on `folder`; with `settings`, the client answers workspace/configuration with them (the `floe` section). */
+  static async start(folder: string, env: Record<string, string> = {}, settings?: Record<string, unknown>): Promise<LspClient> {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'server/src/lsp/main.ts'), '--stdio'], {
       cwd: repo, env: { ...process.env, FLOE_NO_CATALOG: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'],
     });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(connection, child);
+    if (settings) connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => settings));
     child.stderr!.on('data', (d) => client.stderr.push(String(d)));
     connection.listen();
     const ready = client.waitForStatus((s) => s.state === 'ready' || s.state === 'error');
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid, rootUri: pathToFileURL(folder).toString(), workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }],
-      capabilities: { workspace: { diagnostics: { refreshSupport: true }, configuration: false }, textDocument: { rename: { prepareSupport: true } } },
+      capabilities: { workspace: { diagnostics: { refreshSupport: true }, configuration: settings !== undefined }, textDocument: { rename: { prepareSupport: true } } },
     });
     await connection.sendNotification(InitializedNotification.type, {});
     await ready;

@@ -110,3 +110,21 @@ test('floe/materialize writes a mart, and floe/previewTable reads it back at its
   assert.equal(table.result.rowCount, 200);
   assert.match(table.result.title, new RegExp(written.snapshotId));
 });
+
+test('settings: floe.preview.rowLimit sets the preview size, and with floe.localLakehouse.enabled off a run says why', async () => {
+  const limited = await LspClient.start(dir, {}, { preview: { rowLimit: 7 } });
+  try {
+    const r = await limited.connection.sendRequest(PreviewRequest.type, { uri: uri('models/staging/stg_customers.sql') });
+    assert.ok('result' in r && r.result.rowCount === 7, JSON.stringify(r).slice(0, 300));
+  } finally {
+    await limited.stop();
+  }
+  const off = await LspClient.start(dir, {}, { localLakehouse: { enabled: false } });
+  try {
+    const r = await off.connection.sendRequest(PreviewRequest.type, { uri: uri('models/staging/stg_customers.sql') });
+    assert.ok('error' in r);
+    assert.match(r.error, /floe\.localLakehouse\.enabled is off/);
+  } finally {
+    await off.stop();
+  }
+});

@@ -25,6 +25,8 @@ export interface RunHandlerOptions {
   catalogOf?: (connection: string) => Promise<Catalog> | undefined;
   /** The floe.preview.rowLimit setting for a resource. */
   rowLimit?: (resource: string) => Promise<number | undefined>;
+  /** The floe.localLakehouse.enabled setting for a resource. */
+  localLakehouse?: (resource: string) => Promise<boolean>;
 }
 
 export function registerRunHandlers(connection: Connection, workspace: Workspace, log: (line: string) => void, options: RunHandlerOptions = {}): RunService {
@@ -57,9 +59,16 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
     return { project, file: path.resolve(file) };
   };
 
+  /** With no catalog configured, runs need the local lakehouse, which the user may have turned off. */
+  const checkLakehouseAllowed = async (project: DbtProject, uri: string): Promise<void> => {
+    if (project.target.catalog?.catalogUri || (await options.localLakehouse?.(uri)) !== false) return;
+    throw new ModelRunError(`${project.name} has no catalog_uri in profiles.yml (target ${project.target.name}) and floe.localLakehouse.enabled is off: configure a catalog or turn the local lakehouse on`);
+  };
+
   connection.onRequest(PreviewRequest.type, async (params, token) => {
     try {
       const { project, file } = projectAt(params.uri);
+      await checkLakehouseAllowed(project, params.uri);
       const p = progress(params.progressId);
       const limit = params.limit ?? (await options.rowLimit?.(params.uri)) ?? DEFAULT_LIMIT;
       const snapshots = new Map(Object.entries(params.snapshots ?? {}).map(([t, id]) => [t, BigInt(id)]));
@@ -91,6 +100,7 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
       const file = uriToPath(params.uri);
       const project = file ? workspace.projectOf(path.resolve(file)) ?? workspace.projects.find((p) => p.root === path.resolve(file)) : undefined;
       if (!project || !file) throw new ModelRunError(`${params.uri} is not in a dbt project Floe knows`);
+      await checkLakehouseAllowed(project, params.uri);
       const node = project.nodeOfFile(path.resolve(file));
       const selector = params.selector ?? node?.name;
       const p = progress(params.progressId);

@@ -355,7 +355,11 @@ export function startServer(connection: Connection): void {
   }));
 
   const explorer = registerExplorerHandlers(connection, workspace, log);
-  runs = registerRunHandlers(connection, workspace, log, { catalogOf: explorer.catalogOf });
+  runs = registerRunHandlers(connection, workspace, log, {
+    catalogOf: explorer.catalogOf,
+    rowLimit: async (uri) => (await settings.get(uri)).previewRowLimit,
+    localLakehouse: async (uri) => (await settings.get(uri)).localLakehouse,
+  });
 
   documents.listen(connection);
   connection.listen();
