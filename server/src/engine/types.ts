@@ -1,7 +1,7 @@
 // Iceberg <-> DuckDB type mapping, and Iceberg values as DuckDB SQL literals.
 // DECIMAL stays DECIMAL(p,s) (never DOUBLE), uuid stays UUID, timestamp and timestamptz stay distinct.
 import type { IcebergType, PrimitiveType } from '../iceberg/spec';
-import { quoteIdent, quoteLiteral } from './session';
+import { quoteIdent, quoteLiteral } from '../sql/quote';
 
 /** The DuckDB type (as SQL text) a column of this Iceberg type is read as. */
 export function duckTypeOf(type: IcebergType): string {

@@ -11,7 +11,7 @@ import {
   MaterializeRequest, PreviewRequest, PreviewTableRequest, RunProgressNotification,
   type RunFailure, type MaterializedTable,
 } from '../protocol/run';
-import { RunService } from '../run/run-service';
+import type { RunService } from '../run/run-service';
 import { s3OptionsOf } from '../run/lakehouse';
 import { resolveTarget } from '../project/profiles';
 import { catalogSchemaProvider } from '../project/catalogSchemas';
@@ -29,8 +29,12 @@ export interface RunHandlerOptions {
   localLakehouse?: (resource: string) => Promise<boolean>;
 }
 
-export function registerRunHandlers(connection: Connection, workspace: Workspace, log: (line: string) => void, options: RunHandlerOptions = {}): RunService {
-  const service = new RunService();
+/** The run service, loaded on first use: it brings in DuckDB, which a cold start of the editor does not need. */
+export type RunServiceLoader = () => Promise<RunService>;
+
+export function registerRunHandlers(connection: Connection, workspace: Workspace, log: (line: string) => void, options: RunHandlerOptions = {}): RunServiceLoader {
+  let loading: Promise<RunService> | undefined;
+  const serviceOf: RunServiceLoader = () => (loading ??= import('../run/run-service.js').then((m) => new m.RunService()));
 
   const progress = (progressId: string | undefined) => {
     if (!progressId) return { stage: (_: string) => undefined, fetched: (_: { bytes: number }) => undefined };
@@ -45,7 +49,7 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
   const failure = (what: string, e: unknown): RunFailure => {
     const message = e instanceof ModelRunError ? e.detail : e instanceof Error ? e.message : String(e);
     log(`floe: ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    if (!(e instanceof ModelRunError)) service.reset();
+    if (!(e instanceof ModelRunError)) void loading?.then((service) => service.reset());
     const where = e instanceof ModelRunError ? e.location : undefined;
     return where
       ? { error: message, location: { file: pathToUri(where.file), line: where.position.line + 1, column: where.position.character + 1 } }
@@ -72,7 +76,7 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
       const p = progress(params.progressId);
       const limit = params.limit ?? (await options.rowLimit?.(params.uri)) ?? DEFAULT_LIMIT;
       const snapshots = new Map(Object.entries(params.snapshots ?? {}).map(([t, id]) => [t, BigInt(id)]));
-      const result = await service.preview(project, { model: file, limit, selection: params.selection, cteAt: params.cteAt }, {
+      const result = await (await serviceOf()).preview(project, { model: file, limit, selection: params.selection, cteAt: params.cteAt }, {
         snapshots, cancel: token, onStage: p.stage, onFetch: p.fetched,
       });
       return { result };
@@ -85,7 +89,7 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
     try {
       const { catalog, s3 } = await catalogFor(params.connection);
       const p = progress(params.progressId);
-      const result = await service.previewTable(catalog, { s3 }, { namespace: params.namespace, name: params.name }, {
+      const result = await (await serviceOf()).previewTable(catalog, { s3 }, { namespace: params.namespace, name: params.name }, {
         snapshotId: params.snapshotId === undefined ? undefined : BigInt(params.snapshotId),
         limit: params.limit ?? DEFAULT_LIMIT, cancel: token, onFetch: p.fetched,
       });
@@ -104,6 +108,7 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
       const node = project.nodeOfFile(path.resolve(file));
       const selector = params.selector ?? node?.name;
       const p = progress(params.progressId);
+      const service = await serviceOf();
       const results = await service.materialize(project, selector, {
         cancel: token,
         onStage: p.stage,
@@ -124,14 +129,14 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
   connection.onRequest(ExportParquetRequest.type, async (params) => {
     const target = uriToPath(params.target);
     if (!target) throw new Error(`Parquet export needs a file on disk, not ${params.target}`);
-    return service.exportParquet(params.sql, target);
+    return (await serviceOf()).exportParquet(params.sql, target);
   });
 
   /** The project's own lakehouse for `local:<root>`; other connections (profile targets, settings) through the explorer. */
   async function catalogFor(id: string): Promise<{ catalog: Catalog; s3: S3Options }> {
     const local = id.startsWith('local:') ? workspace.projects.find((p) => id === `local:${p.root}`) : undefined;
     if (local) {
-      const lakehouse = await service.lakehouse(local);
+      const lakehouse = await (await serviceOf()).lakehouse(local);
       return { catalog: lakehouse.catalog, s3: lakehouse.s3 };
     }
     const catalog = options.catalogOf?.(id);
@@ -143,5 +148,5 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
     return { catalog: await catalog, s3: s3OptionsOf(target?.catalog) };
   }
 
-  return service;
+  return serviceOf;
 }

@@ -22,7 +22,7 @@ import { lineIndexOf, pathToUri, toCompletionItem, toDiagnostic, toDocumentSymbo
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
 import { hasLakehouse, refreshSourceSchemas as readSourceSchemas } from '../run/source-schemas';
-import type { RunService } from '../run/run-service';
+import type { RunServiceLoader } from './run';
 import { registerExplorerHandlers } from './explorer';
 import { registerRunHandlers } from './run';
 
@@ -35,7 +35,7 @@ export function startServer(connection: Connection): void {
   let hasConfiguration = false;
   let hasWorkspaceFolders = false;
   let binder: Binder | undefined;
-  let runs: RunService | undefined;
+  let runs: RunServiceLoader | undefined;
   const renderOnly = process.env.FLOE_NO_BINDER === '1';
   let background: BackgroundBinding | undefined;
   const settings = new SettingsCache(connection, () => hasConfiguration);
@@ -174,7 +174,7 @@ export function startServer(connection: Connection): void {
     if (process.env.FLOE_NO_CATALOG === '1' || !runs || !hasLakehouse(project)) return;
     let where = project.target.catalog?.catalogUri ?? 'the local lakehouse';
     try {
-      const lakehouse = await runs.lakehouse(project);
+      const lakehouse = await (await runs()).lakehouse(project);
       where = lakehouse.uri;
       const fetched = await readSourceSchemas(project, lakehouse);
       log(`floe: read ${fetched} source schemas from ${where}`);
