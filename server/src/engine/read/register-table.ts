@@ -1,5 +1,6 @@
 // Makes an Iceberg table a DuckDB relation: loads its metadata, plans the scan, brings remote files
 // into the local cache with bounded concurrency, and creates a view over the relation SQL.
+import { statSync } from 'node:fs';
 import type { LoadTableResult } from '../../catalog/catalog';
 import { nameMappingFromSchema, schemaById, tableNameMapping, type NameMapping } from '../../iceberg/schema';
 import type { DataFile, Schema, Snapshot, TableMetadata } from '../../iceberg/spec';
@@ -192,66 +193,103 @@ function topLevelNames(mapping: NameMapping): Map<number, string[]> {
   return out;
 }
 
-/** Reads the Parquet footers once (metadata only) to find files written without field ids. */
-async function markFilesWithoutFieldIds(files: LocalFile[]): Promise<void> {
-  if (files.length === 0) return;
-  const session = await DuckSession.open();
+/** What a data file's Parquet footer says about its columns. */
+interface Footer {
+  hasIds: boolean;
+  /** Every column name in the file's schema. */
+  names: string[];
+  /** Top-level field id → column name, when every top-level column has an id. */
+  fieldNames?: Map<number, string>;
+}
+
+/** Footers by local path, size and mtime: data files are immutable, so a footer read once stays true. */
+const footers = new Map<string, Footer>();
+const FOOTERS_KEPT = 4096;
+
+function footerKey(localPath: string): string | undefined {
   try {
-    const list = `[${[...new Set(files.map((f) => f.localPath))].map(quoteLiteral).join(', ')}]`;
-    const r = await session.query(`SELECT file_name, bool_or(field_id IS NOT NULL) AS has_ids, list(name) AS names FROM parquet_schema(${list}) GROUP BY file_name`);
-    const byFile = new Map(r.rows.map((row) => [row[0] as string, { hasIds: row[1] === true, names: row[2] as string[] }]));
-    for (const f of files) {
-      const info = byFile.get(f.localPath);
-      if (info && !info.hasIds) f.columnNames = info.names;
-    }
-  } finally {
-    session.close();
+    const st = statSync(localPath);
+    return `${localPath}\u0000${st.size}\u0000${st.mtimeMs}`;
+  } catch {
+    return undefined;
   }
 }
 
-/** Up to this many data files, footers are probed for their top-level field ids (one query, a few ms). */
-const FEW_FILES = 4;
-
-/** Sets each file's top-level field id → column name map, when every top-level column has an id. */
-async function probeFieldNames(files: LocalFile[]): Promise<void> {
+/** Reads the footers (metadata only, one query) of files not read before. */
+async function readFooters(files: LocalFile[]): Promise<Map<string, Footer>> {
+  const out = new Map<string, Footer>();
+  const pending = new Set<string>();
+  for (const f of files) {
+    const key = footerKey(f.localPath);
+    const known = key === undefined ? undefined : footers.get(key);
+    if (known) out.set(f.localPath, known);
+    else pending.add(f.localPath);
+  }
+  if (pending.size === 0) return out;
   const session = await DuckSession.open();
   try {
-    const list = `[${[...new Set(files.map((f) => f.localPath))].map(quoteLiteral).join(', ')}]`;
+    const list = `[${[...pending].map(quoteLiteral).join(', ')}]`;
     // parquet_schema lists each file's schema tree depth-first: a node, then its num_children subtrees.
-    let r;
-    try {
-      r = await session.query(`SELECT file_name, name, field_id, num_children FROM parquet_schema(${list})`);
-    } catch {
-      return; // An unreadable footer: the read itself reports it, naming the table's file.
-    }
+    const r = await session.query(`SELECT file_name, name, field_id, num_children FROM parquet_schema(${list})`);
     const rowsByFile = new Map<string, Array<{ name: string; id: number | null; children: number }>>();
     for (const [file, name, id, children] of r.rows) {
       let rows = rowsByFile.get(file as string);
       if (!rows) rowsByFile.set(file as string, (rows = []));
       rows.push({ name: name as string, id: id === null ? null : Number(id), children: Number(children ?? 0) });
     }
-    for (const f of files) {
-      const rows = rowsByFile.get(f.localPath);
-      if (!rows?.length) continue;
-      const names = new Map<number, string>();
-      let at = 1;
-      const skip = (i: number): number => {
-        let next = i + 1;
-        for (let c = 0; c < rows[i].children; c++) next = skip(next);
-        return next;
-      };
-      let complete = true;
-      for (let c = 0; c < rows[0].children && at < rows.length; c++) {
-        const node = rows[at];
-        if (node.id === null || names.has(node.id)) complete = false;
-        else names.set(node.id, node.name);
-        at = skip(at);
-      }
-      if (complete) f.fieldNames = names;
+    for (const [file, rows] of rowsByFile) {
+      const footer: Footer = { hasIds: rows.some((row) => row.id !== null), names: rows.map((row) => row.name), fieldNames: topLevelFieldNames(rows) };
+      out.set(file, footer);
+      const key = footerKey(file);
+      if (key === undefined) continue;
+      if (footers.size >= FOOTERS_KEPT) footers.delete(footers.keys().next().value!);
+      footers.set(key, footer);
     }
   } finally {
     session.close();
   }
+  return out;
+}
+
+function topLevelFieldNames(rows: Array<{ name: string; id: number | null; children: number }>): Map<number, string> | undefined {
+  const names = new Map<number, string>();
+  const skip = (i: number): number => {
+    let next = i + 1;
+    for (let c = 0; c < rows[i].children; c++) next = skip(next);
+    return next;
+  };
+  let at = 1;
+  for (let c = 0; c < (rows[0]?.children ?? 0) && at < rows.length; c++) {
+    const node = rows[at];
+    if (node.id === null || names.has(node.id)) return undefined;
+    names.set(node.id, node.name);
+    at = skip(at);
+  }
+  return names;
+}
+
+/** Finds files written without field ids (read through the name mapping instead). */
+async function markFilesWithoutFieldIds(files: LocalFile[]): Promise<void> {
+  if (files.length === 0) return;
+  const found = await readFooters(files);
+  for (const f of files) {
+    const footer = found.get(f.localPath);
+    if (footer && !footer.hasIds) f.columnNames = footer.names;
+  }
+}
+
+/** Up to this many data files, footers are read for their top-level field ids (see relation-sql.ts). */
+const FEW_FILES = 4;
+
+/** Sets each file's top-level field id → column name map; an unreadable footer leaves the read to report it. */
+async function probeFieldNames(files: LocalFile[]): Promise<void> {
+  let found: Map<string, Footer>;
+  try {
+    found = await readFooters(files);
+  } catch {
+    return;
+  }
+  for (const f of files) f.fieldNames = found.get(f.localPath)?.fieldNames;
 }
 
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
