@@ -251,12 +251,14 @@ class BytesBuffer {
 
 const encoder = new TextEncoder();
 
-class Utf8Sink implements ColumnSink {
-  readonly type = new Utf8();
+/** Variable-width values (strings, blobs): offsets plus one growing byte buffer, appended in place. */
+abstract class VariableWidthSink<T extends Utf8 | Binary> implements ColumnSink {
+  abstract readonly type: T;
   private readonly buf = new BytesBuffer();
   private length = 0;
   private readonly validity = new Validity();
-  constructor(private readonly read: (v: DuckDBValue) => string) {}
+  /** Appends one non-null value's bytes at buf.end and advances it. */
+  protected abstract append(buf: BytesBuffer, v: DuckDBValue): void;
   push(vector: DuckDBVector, count: number): void {
     const buf = this.buf;
     buf.reserveRows(this.length + count);
@@ -264,9 +266,7 @@ class Utf8Sink implements ColumnSink {
       const v = vector.getItem(i);
       if (v === null) this.validity.set(this.length, false);
       else {
-        const s = this.read(v);
-        buf.reserveBytes(s.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
-        buf.end += encoder.encodeInto(s, buf.bytes.subarray(buf.end)).written;
+        this.append(buf, v);
         this.validity.set(this.length, true);
       }
       buf.offsets[this.length + 1] = buf.end;
@@ -274,39 +274,33 @@ class Utf8Sink implements ColumnSink {
   }
   finish(length: number): Data {
     const { offsets, bytes, end } = this.buf;
-    return makeData({
-      type: this.type, length, nullCount: this.validity.nulls, nullBitmap: this.validity.finish(length),
+    // Utf8 and Binary take the same props; makeData's overloads pick one per concrete type.
+    return makeData<Utf8>({
+      type: this.type as Utf8, length, nullCount: this.validity.nulls, nullBitmap: this.validity.finish(length),
       valueOffsets: offsets.subarray(0, length + 1), data: bytes.subarray(0, end),
     });
   }
 }
 
-class BinarySink implements ColumnSink {
-  readonly type = new Binary();
-  private readonly buf = new BytesBuffer();
-  private length = 0;
-  private readonly validity = new Validity();
-  push(vector: DuckDBVector, count: number): void {
-    const buf = this.buf;
-    buf.reserveRows(this.length + count);
-    for (let i = 0; i < count; i++, this.length++) {
-      const v = vector.getItem(i) as { bytes: Uint8Array } | null;
-      if (v === null) this.validity.set(this.length, false);
-      else {
-        buf.reserveBytes(v.bytes.length);
-        buf.bytes.set(v.bytes, buf.end);
-        buf.end += v.bytes.length;
-        this.validity.set(this.length, true);
-      }
-      buf.offsets[this.length + 1] = buf.end;
-    }
+class Utf8Sink extends VariableWidthSink<Utf8> {
+  readonly type = new Utf8();
+  constructor(private readonly read: (v: DuckDBValue) => string) {
+    super();
   }
-  finish(length: number): Data {
-    const { offsets, bytes, end } = this.buf;
-    return makeData({
-      type: this.type, length, nullCount: this.validity.nulls, nullBitmap: this.validity.finish(length),
-      valueOffsets: offsets.subarray(0, length + 1), data: bytes.subarray(0, end),
-    });
+  protected append(buf: BytesBuffer, v: DuckDBValue): void {
+    const s = this.read(v);
+    buf.reserveBytes(s.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
+    buf.end += encoder.encodeInto(s, buf.bytes.subarray(buf.end)).written;
+  }
+}
+
+class BinarySink extends VariableWidthSink<Binary> {
+  readonly type = new Binary();
+  protected append(buf: BytesBuffer, v: DuckDBValue): void {
+    const { bytes } = v as { bytes: Uint8Array };
+    buf.reserveBytes(bytes.length);
+    buf.bytes.set(bytes, buf.end);
+    buf.end += bytes.length;
   }
 }
 
