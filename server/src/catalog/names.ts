@@ -35,3 +35,10 @@ export function unsafeNameReason(name: string): string | undefined {
   if (Buffer.byteLength(name) > 200) return 'is longer than 200 bytes';
   return undefined;
 }
+
+/** `a.b.table` → namespace [a, b] and table; undefined unless there is a namespace and no empty part. */
+export function parseTableName(text: string): TableIdentifier | undefined {
+  const parts = text.split('.');
+  if (parts.length < 2 || parts.some((p) => p === '')) return undefined;
+  return { namespace: parts.slice(0, -1), name: parts[parts.length - 1] };
+}

@@ -72,3 +72,14 @@ export function clientCredentials(creds: ClientCredentials, catalogUri: string, 
     },
   };
 }
+
+/** `client_id:client_secret` (the CLI's --credential, the FLOE_CATALOG_CREDENTIAL variable); undefined when malformed. */
+export function parseCredential(text: string): ClientCredentials | undefined {
+  const i = text.indexOf(':');
+  return i <= 0 ? undefined : { clientId: text.slice(0, i), clientSecret: text.slice(i + 1) };
+}
+
+/** FLOE_CATALOG_CREDENTIAL=client_id:client_secret, for CI and scripts. */
+export function credentialFromEnv(env: NodeJS.ProcessEnv = process.env): ClientCredentials | undefined {
+  return env.FLOE_CATALOG_CREDENTIAL ? parseCredential(env.FLOE_CATALOG_CREDENTIAL) : undefined;
+}

@@ -7,6 +7,7 @@ import { secretKeyOf, type CatalogSettingEntry, type ConnectionInfo, type Explor
 import { localWarehouseOf } from '../run/lakehouse';
 import type { S3Options } from '../storage/storage';
 import { nodeId } from './nodes';
+import { parseCredential } from '../catalog/oauth';
 
 export interface ConnectionConfig {
   info: ConnectionInfo;
@@ -31,7 +32,7 @@ export function connectionsOf(projects: readonly DbtProject[], settings: readonl
   };
   for (const s of settings) {
     if (!s || typeof s.name !== 'string' || typeof s.uri !== 'string' || !s.uri) continue;
-    const legacy = s.credential ? splitCredential(resolveEnv(s.credential, env)) : undefined;
+    const legacy = s.credential ? parseCredential(resolveEnv(s.credential, env)) : undefined;
     const clientId = s.clientId ?? legacy?.clientId;
     add({
       info: {
@@ -83,11 +84,6 @@ function localS3Of(p: DbtProject): S3Options | undefined {
   const s3: S3Options = { endpoint: c.s3Endpoint, region: c.s3Region, accessKeyId: c.s3AccessKeyId, secretAccessKey: c.s3SecretAccessKey, forcePathStyle: c.s3Endpoint ? true : undefined };
   for (const k of Object.keys(s3) as (keyof S3Options)[]) if (s3[k] === undefined) delete s3[k];
   return Object.keys(s3).length ? s3 : undefined;
-}
-
-function splitCredential(value: string): { clientId: string; clientSecret: string } | undefined {
-  const i = value.indexOf(':');
-  return i <= 0 ? undefined : { clientId: value.slice(0, i), clientSecret: value.slice(i + 1) };
 }
 
 /** `${env:VAR}` in a setting value. */

@@ -7,6 +7,7 @@ import type { ConnectionInfo } from '../protocol/explorer';
 import { localCatalogServer } from '../run/lakehouse';
 import type { S3Options } from '../storage/storage';
 import type { ConnectionConfig } from './connections';
+import { credentialFromEnv } from '../catalog/oauth';
 
 export interface RegistryOptions {
   /** Page size for namespace and table listings; default 100. */
@@ -113,9 +114,3 @@ export class ConnectionRegistry {
   }
 }
 
-/** FLOE_CATALOG_CREDENTIAL=client_id:client_secret, as the CLI accepts it. */
-function credentialFromEnv(env: NodeJS.ProcessEnv = process.env): { clientId: string; clientSecret: string } | undefined {
-  const value = env.FLOE_CATALOG_CREDENTIAL;
-  const i = value ? value.indexOf(':') : -1;
-  return value && i > 0 ? { clientId: value.slice(0, i), clientSecret: value.slice(i + 1) } : undefined;
-}

@@ -3,11 +3,12 @@
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import { connectRestCatalog } from '../catalog/rest-client';
-import type { ClientCredentials } from '../catalog/oauth';
+import { credentialFromEnv, type ClientCredentials } from '../catalog/oauth';
 import { startLocalCatalog, type LocalCatalog } from '../catalog/local/server';
 import type { DbtProject } from '../project/project';
 import type { CatalogSettings } from '../project/profiles';
 import type { S3Options } from '../storage/storage';
+import { s3PropertiesOf } from '../storage/s3';
 
 export interface Lakehouse {
   catalog: Catalog;
@@ -40,7 +41,7 @@ const localServers = new Map<string, Promise<LocalCatalog>>();
 export function localCatalogServer(warehouse: string, s3: S3Options = {}, log?: (line: string) => void): Promise<LocalCatalog> {
   let server = localServers.get(warehouse);
   if (!server) {
-    server = startLocalCatalog({ warehouse, host: '127.0.0.1', port: 0, log, tableConfig: tableConfigOf(s3) });
+    server = startLocalCatalog({ warehouse, host: '127.0.0.1', port: 0, log, tableConfig: s3PropertiesOf(s3) });
     server.catch(() => localServers.delete(warehouse));
     localServers.set(warehouse, server);
   }
@@ -83,25 +84,7 @@ export function s3OptionsOf(settings: CatalogSettings | undefined): S3Options {
   return s3;
 }
 
-/** S3 options as catalog table config, so the local catalog writes S3 metadata and vends the same settings. */
-function tableConfigOf(s3: S3Options): Record<string, string> {
-  const config: Record<string, string> = {};
-  if (s3.endpoint) config['s3.endpoint'] = s3.endpoint;
-  if (s3.region) config['client.region'] = s3.region;
-  if (s3.forcePathStyle !== undefined) config['s3.path-style-access'] = String(s3.forcePathStyle);
-  if (s3.accessKeyId) config['s3.access-key-id'] = s3.accessKeyId;
-  if (s3.secretAccessKey) config['s3.secret-access-key'] = s3.secretAccessKey;
-  if (s3.sessionToken) config['s3.session-token'] = s3.sessionToken;
-  return config;
-}
 
-/** FLOE_CATALOG_CREDENTIAL=client_id:client_secret, for CI and scripts. */
-function credentialFromEnv(env: NodeJS.ProcessEnv = process.env): ClientCredentials | undefined {
-  const value = env.FLOE_CATALOG_CREDENTIAL;
-  if (!value) return undefined;
-  const i = value.indexOf(':');
-  return i < 0 ? undefined : { clientId: value.slice(0, i), clientSecret: value.slice(i + 1) };
-}
 
 function layerLocationsOf(vars: Record<string, unknown>): Record<string, string> {
   const raw = vars.floe_locations;

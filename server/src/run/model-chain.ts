@@ -14,6 +14,7 @@ import { parseDuckDbError } from '../sql/errors';
 import '../engine/read/default-planner';
 import type { Lakehouse } from './lakehouse';
 import { ModelRunError } from './run-error';
+import { parseTableName } from '../catalog/names';
 
 export interface RunOptions {
   /** Time travel: Iceberg table (namespace.table) → snapshot id. */
@@ -134,9 +135,9 @@ export class ModelRun {
 
 /** `a.b.c` → namespace [a, b], table c. */
 export function parseTableIdentifier(name: string): TableIdentifier {
-  const parts = name.split('.').filter(Boolean);
-  if (parts.length < 2) throw new ModelRunError(`'${name}' is not a namespace-qualified Iceberg table (expected namespace.table)`);
-  return { namespace: parts.slice(0, -1), name: parts[parts.length - 1] };
+  const id = parseTableName(name);
+  if (!id) throw new ModelRunError(`'${name}' is not a namespace-qualified Iceberg table (expected namespace.table)`);
+  return id;
 }
 
 function errorAt(project: DbtProject, file: string, message: string, start: number, end: number, cause?: unknown): ModelRunError {

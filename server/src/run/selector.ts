@@ -1,4 +1,5 @@
 // Model selectors for materialize: `model`, `+model` (with upstream), `model+` (with downstream), `tag:x`, and lists.
+import { closest } from '../features/suggest';
 
 export interface SelectableGraph {
   /** Every model name in the project. */
@@ -56,25 +57,6 @@ function topologicalOrder(graph: SelectableGraph, chosen: Set<string>): string[]
 }
 
 function suggest(name: string, all: Set<string>): string {
-  let best = '';
-  let bestScore = Infinity;
-  for (const m of all) {
-    const d = editDistance(name, m);
-    if (d < bestScore) { bestScore = d; best = m; }
-  }
-  return best && bestScore <= Math.max(2, name.length / 3) ? ` (did you mean '${best}'?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
+  const best = closest(name, all);
+  return best ? ` (did you mean '${best}'?)` : '';
 }

@@ -34,6 +34,18 @@ export function s3OptionsFromProperties(props: Record<string, string>, base: S3O
   return out;
 }
 
+/** The inverse of s3OptionsFromProperties: S3 options as catalog table config (the local catalog vends them). */
+export function s3PropertiesOf(s3: S3Options): Record<string, string> {
+  const config: Record<string, string> = {};
+  if (s3.endpoint) config['s3.endpoint'] = s3.endpoint;
+  if (s3.region) config['client.region'] = s3.region;
+  if (s3.forcePathStyle !== undefined) config['s3.path-style-access'] = String(s3.forcePathStyle);
+  if (s3.accessKeyId) config['s3.access-key-id'] = s3.accessKeyId;
+  if (s3.secretAccessKey) config['s3.secret-access-key'] = s3.secretAccessKey;
+  if (s3.sessionToken) config['s3.session-token'] = s3.sessionToken;
+  return config;
+}
+
 /** S3 options from the usual AWS environment variables (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, AWS_REGION, keys). */
 export function s3OptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S3Options {
   const out: S3Options = {};

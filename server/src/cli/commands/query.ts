@@ -9,6 +9,7 @@ import '../../engine/read/default-planner';
 import { connectRestCatalog } from '../../catalog/rest-client';
 import { s3OptionsFromEnv } from '../../storage/s3';
 import type { S3Options } from '../../storage/storage';
+import { parseCredential } from '../../catalog/oauth';
 
 export interface QueryArgs {
   catalog?: string;
@@ -43,10 +44,8 @@ export function parseQueryArgs(args: string[]): QueryArgs {
       case '--catalog': out.catalog = value(); break;
       case '--warehouse': out.warehouse = value(); break;
       case '--credential': {
-        const v = value();
-        const colon = v.indexOf(':');
-        if (colon <= 0) throw new UsageError(`--credential must be ID:SECRET\n${USAGE}`);
-        out.credential = { clientId: v.slice(0, colon), clientSecret: v.slice(colon + 1) };
+        out.credential = parseCredential(value());
+        if (!out.credential) throw new UsageError(`--credential must be ID:SECRET\n${USAGE}`);
         break;
       }
       case '--table': {

@@ -9,6 +9,8 @@ import { defaultStorageFactory } from '../../engine/write/write-table';
 import { DEFAULT_ORPHAN_GRACE_MS, findOrphanFiles, removeOrphanFiles } from '../../engine/maintenance/orphan-files';
 import { MaintenanceError } from '../../engine/maintenance/maintenance-error';
 import { StorageError } from '../../storage/storage';
+import { parseCredential } from '../../catalog/oauth';
+import { parseTableName } from '../../catalog/names';
 
 const USAGE = 'usage: floe table cleanup --catalog URI --warehouse NAME [--credential ID:SECRET] [--older-than DURATION] [--dry-run] NAMESPACE.TABLE\n'
   + '  DURATION: 0, or a number with s, m, h or d (default 3d); only unreferenced files older than this are removed';
@@ -40,18 +42,14 @@ export function parseCleanupArgs(args: string[]): CleanupArgs {
   if (!v.catalog) throw new UsageError(`--catalog is required\n${USAGE}`);
   if (!v.warehouse) throw new UsageError(`--warehouse is required\n${USAGE}`);
   if (parsed.positionals.length !== 1) throw new UsageError(`expected one NAMESPACE.TABLE\n${USAGE}`);
-  const parts = parsed.positionals[0].split('.');
-  if (parts.length < 2 || parts.some((p) => p === '')) throw new UsageError(`'${parsed.positionals[0]}' is not NAMESPACE.TABLE\n${USAGE}`);
-  let credential: CleanupArgs['credential'];
-  if (v.credential !== undefined) {
-    const colon = v.credential.indexOf(':');
-    if (colon <= 0) throw new UsageError(`--credential must be ID:SECRET\n${USAGE}`);
-    credential = { clientId: v.credential.slice(0, colon), clientSecret: v.credential.slice(colon + 1) };
-  }
+  const table = parseTableName(parsed.positionals[0]);
+  if (!table) throw new UsageError(`'${parsed.positionals[0]}' is not NAMESPACE.TABLE\n${USAGE}`);
+  const credential = v.credential === undefined ? undefined : parseCredential(v.credential);
+  if (v.credential !== undefined && !credential) throw new UsageError(`--credential must be ID:SECRET\n${USAGE}`);
   return {
     catalog: v.catalog, warehouse: v.warehouse, credential, dryRun: v['dry-run'] === true,
     olderThanMs: v['older-than'] === undefined ? DEFAULT_ORPHAN_GRACE_MS : parseDuration(v['older-than']),
-    table: { namespace: parts.slice(0, -1), name: parts[parts.length - 1] },
+    table,
   };
 }
 

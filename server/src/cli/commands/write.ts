@@ -9,6 +9,8 @@ import { connectRestCatalog } from '../../catalog/rest-client';
 import { writeTable, type OnSchemaChange, type WriteMode, type WriteTableResult } from '../../engine/write/write-table';
 import { WriteError } from '../../engine/write/write-error';
 import { referencedTables } from './query';
+import { parseCredential } from '../../catalog/oauth';
+import { parseTableName } from '../../catalog/names';
 
 export interface WriteArgs {
   catalog: string;
@@ -54,19 +56,15 @@ export function parseWriteArgs(args: string[]): WriteArgs {
   const onSchemaChange = flags.get('--on-schema-change') as OnSchemaChange | undefined;
   if (onSchemaChange !== undefined && !POLICIES.includes(onSchemaChange)) throw new UsageError(`--on-schema-change must be one of ${POLICIES.join(', ')}\n${USAGE}`);
   if (positional.length !== 2) throw new UsageError(`expected NAMESPACE.TABLE and one SQL argument\n${USAGE}`);
-  const parts = positional[0].split('.');
-  if (parts.length < 2 || parts.some((p) => p === '')) throw new UsageError(`'${positional[0]}' is not NAMESPACE.TABLE\n${USAGE}`);
-  let credential: WriteArgs['credential'];
+  const table = parseTableName(positional[0]);
+  if (!table) throw new UsageError(`'${positional[0]}' is not NAMESPACE.TABLE\n${USAGE}`);
   const cred = flags.get('--credential');
-  if (cred !== undefined) {
-    const colon = cred.indexOf(':');
-    if (colon <= 0) throw new UsageError(`--credential must be ID:SECRET\n${USAGE}`);
-    credential = { clientId: cred.slice(0, colon), clientSecret: cred.slice(colon + 1) };
-  }
+  const credential = cred === undefined ? undefined : parseCredential(cred);
+  if (cred !== undefined && !credential) throw new UsageError(`--credential must be ID:SECRET\n${USAGE}`);
   return {
     catalog: need('--catalog'), warehouse: need('--warehouse'), credential, mode,
     partitionBy: flags.get('--partition-by'), uniqueKey: flags.get('--unique-key'), location: flags.get('--location'), onSchemaChange,
-    table: { namespace: parts.slice(0, -1), name: parts[parts.length - 1] }, sql: positional[1],
+    table, sql: positional[1],
   };
 }
 
