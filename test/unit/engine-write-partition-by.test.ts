@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StructType } from '../../server/src/iceberg/spec';
-import { parsePartitionBy, planPartitionSpec } from '../../server/src/engine/write/partition-by';
+import { parsePartitionBy, partitionColumns, planPartitionSpec } from '../../server/src/engine/write/partition-by';
 
 function check(text: string, expected: string[] | RegExp) {
   if (expected instanceof RegExp) { assert.throws(() => parsePartitionBy(text), expected, text); return; }
@@ -17,8 +17,14 @@ test('partition_by terms', () => {
   check('day("my ts")', ['day:my ts']);
   check('bucket(0, id)', /positive N/);
   check('day(1, ts)', /takes no number/);
-  check('truncate(4, s)', /not supported/);
-  check('lower(s)', /cannot read partition_by term/);
+  check('truncate(4, s)', ['truncate[4]:s']);
+  check('truncate(s, 4)', ['truncate[4]:s']);
+  check('TRUNCATE( 10 , "my col" ), void(x)', ['truncate[10]:my col', 'void:x']);
+  check('truncate(0, s)', /positive N/);
+  check('truncate(s)', /positive N/);
+  check('truncate(2147483648, s)', /positive N up to 2147483647/);
+  check('void(2, x)', /takes no number/);
+  check('lower(s)', /cannot read partition_by term "lower\(s\)": use .*bucket\(N, col\), truncate\(W, col\) or void\(col\)/);
 });
 
 const schema: StructType = { type: 'struct', fields: [
@@ -41,4 +47,48 @@ test('specs: new fields from 1000, names per Iceberg convention, an equal spec r
   assert.deepEqual(evolved.spec, { 'spec-id': 1, fields: [{ 'source-id': 1, 'field-id': 1003, name: 'ts_month', transform: 'month' }] });
   assert.throws(() => planPartitionSpec(parsePartitionBy('day(id)'), schema, { specs: [], lastPartitionId: 999 }), /not a date or timestamp/);
   assert.throws(() => planPartitionSpec(parsePartitionBy('nope'), schema, { specs: [], lastPartitionId: 999 }), /does not have/);
+});
+
+const typed: StructType = { type: 'struct', fields: ([
+  ['i', 'int'], ['l', 'long'], ['d', 'decimal(10, 2)'], ['s', 'string'], ['b', 'binary'], ['f', 'double'], ['ts', 'timestamp'], ['u', 'uuid'],
+] as const).map(([name, type], i) => ({ id: i + 1, name, required: false, type })) };
+
+function checkSpec(text: string, expected: [name: string, transform: string][] | RegExp) {
+  const plan = () => planPartitionSpec(parsePartitionBy(text), typed, { specs: [], lastPartitionId: 999 });
+  if (expected instanceof RegExp) { assert.throws(plan, expected, text); return; }
+  assert.deepEqual(plan().spec.fields.map((f) => [f.name, f.transform]), expected, text);
+}
+
+test('truncate and void specs: Iceberg field names, truncate only on int, long, decimal, string and binary', () => {
+  checkSpec('truncate(10, i), truncate(l, 100), truncate(5, d), truncate(3, s), truncate(2, b)', [
+    ['i_trunc', 'truncate[10]'], ['l_trunc', 'truncate[100]'], ['d_trunc', 'truncate[5]'], ['s_trunc', 'truncate[3]'], ['b_trunc', 'truncate[2]'],
+  ]);
+  checkSpec('void(f)', [['f_null', 'void']]);
+  checkSpec('truncate(4, f)', /cannot partition by truncate\[4\]\(f\): truncate applies to int, long, decimal, string and binary columns, not double/);
+  checkSpec('truncate(4, ts)', /truncate\[4\]\(ts\).*not timestamp/);
+  checkSpec('truncate(4, u)', /not uuid/);
+});
+
+/** The DuckDB SQL of one partition field over column `c`, and the type its text is read back as. */
+function checkSql(type: string, transform: string, sql: string, keyType: string) {
+  const schema: StructType = { type: 'struct', fields: [{ id: 1, name: 'c', required: false, type }] };
+  const [col] = partitionColumns({ 'spec-id': 0, fields: [{ 'source-id': 1, 'field-id': 1000, name: 'p', transform }] }, schema);
+  assert.deepEqual([col.sql, col.resultType, col.keyType], [sql, type, keyType], `${transform}(${type})`);
+}
+
+test('truncate SQL per source type: floor for numbers, code points for strings, hex of the first bytes for binary', () => {
+  checkSql('int', 'truncate[10]', 'CAST(CAST("c" AS BIGINT) - (((CAST("c" AS BIGINT) % 10) + 10) % 10) AS INTEGER)', 'int');
+  checkSql('long', 'truncate[1000]', 'CAST(CAST("c" AS HUGEINT) - (((CAST("c" AS HUGEINT) % 1000) + 1000) % 1000) AS BIGINT)', 'long');
+  const w = "CAST('0.05' AS DECIMAL(38, 2))", v = 'CAST("c" AS DECIMAL(38, 2))';
+  checkSql('decimal(10, 2)', 'truncate[5]', `CAST(${v} - (((${v} % ${w}) + ${w}) % ${w}) AS DECIMAL(10, 2))`, 'decimal(10, 2)');
+  const decimalSql = (w: string, p: number, s: number) => {
+    const [v, x] = [`CAST("c" AS DECIMAL(38, ${s}))`, `CAST('${w}' AS DECIMAL(38, ${s}))`];
+    return `CAST(${v} - (((${v} % ${x}) + ${x}) % ${x}) AS DECIMAL(${p}, ${s}))`;
+  };
+  checkSql('decimal(9, 0)', 'truncate[123]', decimalSql('123', 9, 0), 'decimal(9, 0)');
+  checkSql('decimal(20, 4)', 'truncate[123456]', decimalSql('12.3456', 20, 4), 'decimal(20, 4)');
+  checkSql('decimal(38, 9)', 'truncate[7]', decimalSql('0.000000007', 38, 9), 'decimal(38, 9)');
+  checkSql('string', 'truncate[3]', 'substring("c", 1, 3)', 'string');
+  checkSql('binary', 'truncate[2]', 'left(hex("c"), 4)', 'binary');
+  checkSql('double', 'void', 'CAST(NULL AS VARCHAR)', 'string');
 });

@@ -120,7 +120,7 @@ function partitionOf(row: CopyStatsRow, columns: PartitionColumn[], uri: string)
   for (const c of columns) {
     const text = keys.get(c.alias);
     if (text === null || text === undefined) { out[c.field.name] = null; continue; }
-    const value = parseStatText(c.field.transform === 'identity' ? c.resultType : 'int', text);
+    const value = parseStatText(c.keyType, text);
     if (value === undefined) throw new WriteError('io', `cannot read partition value "${text}" of ${c.field.name} for ${uri}`, { uri });
     out[c.field.name] = value;
   }

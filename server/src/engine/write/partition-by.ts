@@ -1,6 +1,7 @@
 // The `partition_by` setting: parsed into an Iceberg partition spec, plus the DuckDB expression that computes
 // each partition value in the COPY. Results are Iceberg transform results: year/month/day/hour counted from the
-// epoch in UTC, bucket by Iceberg's Murmur3 hash (a UDF over iceberg/transforms).
+// epoch in UTC, bucket by Iceberg's Murmur3 hash (a UDF over iceberg/transforms), truncate as the spec's
+// "Truncate Transform Details" (floor to a multiple of W; the first W code points or bytes).
 import type { IcebergType, PartitionField, PartitionSpec, PrimitiveType, StructType, Transform } from '../../iceberg/spec.js';
 import { primitiveInfo } from '../../iceberg/types.js';
 import { quoteIdent } from './duckdb-to-iceberg.js';
@@ -9,22 +10,27 @@ import { WriteError } from './write-error.js';
 /** One term of partition_by, e.g. `day(ts)` → { transform: 'day', column: 'ts' }. */
 export interface PartitionTerm { transform: Transform; column: string }
 
-const TERM = /^\s*(?:(year|month|day|hour|bucket|truncate|identity|years|months|days|hours)\s*\(\s*(?:(\d+)\s*,\s*)?("(?:[^"]|"")+"|[^\s(),"]+)\s*(?:,\s*(\d+)\s*)?\)|("(?:[^"]|"")+"|[^\s(),"]+))\s*$/i;
+const TERM = /^\s*(?:(year|month|day|hour|bucket|truncate|identity|void|years|months|days|hours)\s*\(\s*(?:(\d+)\s*,\s*)?("(?:[^"]|"")+"|[^\s(),"]+)\s*(?:,\s*(\d+)\s*)?\)|("(?:[^"]|"")+"|[^\s(),"]+))\s*$/i;
 
-/** Parses `col, day(ts), bucket(16, id)` (Iceberg's SQL forms; `bucket(id, 16)` as in Spark is accepted too). */
+/** The forms partition_by accepts, for messages. */
+const ACCEPTED_FORMS = 'col, year(col), month(col), day(col), hour(col), bucket(N, col), truncate(W, col) or void(col)';
+
+/** Iceberg widths and bucket counts are Java ints. */
+const MAX_WIDTH = 2_147_483_647;
+
+/** Parses `col, day(ts), bucket(16, id), truncate(4, s)` (Iceberg's SQL forms; Spark's `bucket(id, 16)` order is accepted too). */
 export function parsePartitionBy(text: string | string[]): PartitionTerm[] {
   const parts = Array.isArray(text) ? text : splitTopLevel(text);
   return parts.filter((p) => p.trim() !== '').map((part) => {
     const m = TERM.exec(part);
-    if (!m) throw new WriteError('bad-partition-by', `cannot read partition_by term "${part.trim()}": use col, year(col), month(col), day(col), hour(col) or bucket(N, col)`);
+    if (!m) throw new WriteError('bad-partition-by', `cannot read partition_by term "${part.trim()}": use ${ACCEPTED_FORMS}`);
     if (m[5]) return { transform: 'identity', column: unquote(m[5]) };
     const fn = m[1].toLowerCase().replace(/s$/, '');
     const column = unquote(m[3]);
     const n = m[2] ?? m[4];
     if (fn === 'bucket' || fn === 'truncate') {
-      if (!n || Number(n) < 1) throw new WriteError('bad-partition-by', `${fn}(N, ${column}) needs a positive N in "${part.trim()}"`);
-      if (fn === 'truncate') throw new WriteError('bad-partition-by', `truncate partitioning is not supported for writes yet ("${part.trim()}")`);
-      return { transform: `bucket[${Number(n)}]`, column };
+      if (!n || Number(n) < 1 || Number(n) > MAX_WIDTH) throw new WriteError('bad-partition-by', `${fn}(N, ${column}) needs a positive N up to ${MAX_WIDTH} in "${part.trim()}"`);
+      return { transform: `${fn}[${Number(n)}]`, column };
     }
     if (n) throw new WriteError('bad-partition-by', `${fn}(${column}) takes no number in "${part.trim()}"`);
     return { transform: fn as Transform, column };
@@ -54,8 +60,10 @@ export interface PartitionColumn {
   field: PartitionField;
   sourceType: PrimitiveType;
   resultType: PrimitiveType;
-  /** SQL over the written (already cast) columns. */
+  /** SQL over the written (already cast) columns; its text form is the partition key DuckDB reports. */
   sql: string;
+  /** The type `sql`'s text form is read back as (stat-values): `int` for day (days), `binary` for hex text. */
+  keyType: PrimitiveType;
   /** The hive directory key: the partition field's name, made unique against the query's columns. */
   alias: string;
   /** Identity-only specs partition by the columns themselves (written into the files), so folders read `col=value`. */
@@ -82,6 +90,8 @@ export function planPartitionSpec(terms: PartitionTerm[], schema: StructType, ex
 function fieldName(t: PartitionTerm): string {
   if (t.transform === 'identity') return t.column;
   if (t.transform.startsWith('bucket')) return `${t.column}_bucket`;
+  if (t.transform.startsWith('truncate')) return `${t.column}_trunc`;
+  if (t.transform === 'void') return `${t.column}_null`;
   return `${t.column}_${t.transform}`;
 }
 
@@ -96,6 +106,8 @@ function checkSource(t: PartitionTerm, type: IcebergType): void {
     if (kind !== 'timestamp' && kind !== 'timestamptz') throw bad(`it is ${type}, not a timestamp`);
   } else if (t.transform.startsWith('bucket')) {
     if (!['int', 'long', 'decimal', 'date', 'time', 'timestamp', 'timestamptz', 'string', 'uuid', 'binary', 'fixed'].includes(kind)) throw bad(`bucket does not apply to ${type}`);
+  } else if (t.transform.startsWith('truncate')) {
+    if (!['int', 'long', 'decimal', 'string', 'binary'].includes(kind)) throw bad(`truncate applies to int, long, decimal, string and binary columns, not ${type}`);
   } else if (t.transform === 'identity') {
     if (kind === 'binary' || kind === 'fixed') throw bad('identity partitions on binary columns are not supported; use bucket(N, col)');
   }
@@ -117,42 +129,74 @@ export function partitionColumns(spec: PartitionSpec, fileSchema: StructType): P
       let alias = field.name;
       while (taken.has(alias)) alias = `${alias}_`;
       taken.add(alias);
-      return { field, sourceType: 'string', resultType: 'string', sql: 'CAST(NULL AS VARCHAR)', alias, direct: false };
+      return { field, sourceType: 'string', resultType: 'string', sql: 'CAST(NULL AS VARCHAR)', keyType: 'string', alias, direct: false };
     }
     if (typeof source.type !== 'string') throw new WriteError('bad-partition-by', `partition field "${field.name}" has a nested source column`);
     let alias = direct ? source.name : field.name;
     while (!direct && taken.has(alias)) alias = `${alias}_`;
     taken.add(alias);
-    const { sql, resultType } = transformSql(field.transform, quoteIdent(source.name), source.type);
-    return { field, sourceType: source.type, resultType, sql, alias, direct };
+    const { sql, resultType, keyType } = transformSql(field.transform, quoteIdent(source.name), source.type);
+    return { field, sourceType: source.type, resultType, sql, keyType, alias, direct };
   });
 }
 
 const US_PER_HOUR = 3_600_000_000n, US_PER_DAY = 86_400_000_000n;
 
-function transformSql(transform: Transform, col: string, type: PrimitiveType): { sql: string; resultType: PrimitiveType } {
+type TransformSql = { sql: string; resultType: PrimitiveType; keyType: PrimitiveType };
+
+function transformSql(transform: Transform, col: string, type: PrimitiveType): TransformSql {
   const kind = primitiveInfo(type).kind;
   // timestamptz: year/month read the UTC wall clock, as Iceberg's transforms do.
   const utc = kind === 'timestamptz' ? `timezone('UTC', ${col})` : col;
   // Exact floor division in integers: DuckDB's // truncates toward zero, so subtract the non-negative remainder first.
   const floorDiv = (unit: bigint) => `(epoch_us(${col}) - ((epoch_us(${col}) % ${unit}) + ${unit}) % ${unit}) // ${unit}`;
+  const int = (sql: string, resultType: PrimitiveType = 'int'): TransformSql => ({ sql, resultType, keyType: 'int' });
   switch (transform) {
-    case 'identity': return { sql: col, resultType: type };
-    case 'year': return { sql: `CAST(year(${utc}) - 1970 AS INTEGER)`, resultType: 'int' };
-    case 'month': return { sql: `CAST((year(${utc}) - 1970) * 12 + month(${utc}) - 1 AS INTEGER)`, resultType: 'int' };
+    case 'identity': return { sql: col, resultType: type, keyType: type };
+    case 'void': return { sql: 'CAST(NULL AS VARCHAR)', resultType: type, keyType: 'string' };
+    case 'year': return int(`CAST(year(${utc}) - 1970 AS INTEGER)`);
+    case 'month': return int(`CAST((year(${utc}) - 1970) * 12 + month(${utc}) - 1 AS INTEGER)`);
     case 'day':
       return kind === 'date'
-        ? { sql: `CAST(${col} - DATE '1970-01-01' AS INTEGER)`, resultType: 'date' }
-        : { sql: `CAST(${floorDiv(US_PER_DAY)} AS INTEGER)`, resultType: 'date' };
-    case 'hour': return { sql: `CAST(${floorDiv(US_PER_HOUR)} AS INTEGER)`, resultType: 'int' };
+        ? int(`CAST(${col} - DATE '1970-01-01' AS INTEGER)`, 'date')
+        : int(`CAST(${floorDiv(US_PER_DAY)} AS INTEGER)`, 'date');
+    case 'hour': return int(`CAST(${floorDiv(US_PER_HOUR)} AS INTEGER)`);
     default: {
+      const truncate = /^truncate\[(\d+)\]$/.exec(transform);
+      if (truncate) return { sql: truncateSql(col, type, Number(truncate[1])), resultType: type, keyType: type };
       const n = /^bucket\[(\d+)\]$/.exec(transform);
       if (!n) throw new WriteError('bad-partition-by', `transform ${transform} is not supported for writes`);
       const input = bucketInput(col, type);
       const fn = input.startsWith('CAST') || input.startsWith('epoch_us') ? BUCKET_LONG_FUNCTION : BUCKET_TEXT_FUNCTION;
-      return { sql: `${fn}(${input}, ${n[1]})`, resultType: 'int' };
+      return int(`${fn}(${input}, ${n[1]})`);
     }
   }
+}
+
+/** Iceberg's truncate[W] in DuckDB SQL; binary yields the hex of its first W bytes (a BLOB key would print escaped). */
+function truncateSql(col: string, type: PrimitiveType, width: number): string {
+  const info = primitiveInfo(type);
+  // Numbers floor to a multiple of W: v - (((v % W) + W) % W), in a wider type so the sum cannot overflow.
+  const floored = (v: string, w: string) => `${v} - (((${v} % ${w}) + ${w}) % ${w})`;
+  switch (info.kind) {
+    case 'int': return `CAST(${floored(`CAST(${col} AS BIGINT)`, String(width))} AS INTEGER)`;
+    case 'long': return `CAST(${floored(`CAST(${col} AS HUGEINT)`, String(width))} AS BIGINT)`;
+    case 'decimal': {
+      // W counts unscaled units, so it is W * 10^-scale in the column's scale; DuckDB's decimal % is exact.
+      const w = `CAST('${scaledText(width, info.scale)}' AS DECIMAL(38, ${info.scale}))`;
+      return `CAST(${floored(`CAST(${col} AS DECIMAL(38, ${info.scale}))`, w)} AS DECIMAL(${info.precision}, ${info.scale}))`;
+    }
+    // DuckDB's substring counts Unicode code points, as the spec asks (not bytes, not grapheme clusters).
+    case 'string': return `substring(${col}, 1, ${width})`;
+    case 'binary': return `left(hex(${col}), ${2 * width})`;
+    default: throw new WriteError('bad-partition-by', `truncate does not apply to ${type}`);
+  }
+}
+
+/** An unscaled integer as decimal text at a scale, e.g. (5, 2) → '0.05'. */
+function scaledText(unscaled: number, scale: number): string {
+  const digits = String(unscaled).padStart(scale + 1, '0');
+  return scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
 /** Bucket hashes a type-specific form: ints, dates, times and timestamps as a long, decimals by unscaled bytes. */
