@@ -1,5 +1,7 @@
 // Builds the bundles: the extension client, the language server and the floe CLI.
-// vscode and DuckDB's native binding stay external; .vscodeignore ships dist/ plus the binding.
+// DuckDB's JavaScript (@duckdb/node-api, @duckdb/node-bindings) is bundled; only vscode and the native binding
+// packages (@duckdb/node-bindings-<platform>/duckdb.node, a real file) stay external, so .vscodeignore ships
+// dist/ plus the binding and no other node_modules file.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +19,9 @@ const common = {
   format: 'cjs',
   sourcemap: !production,
   minify: production,
-  external: ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*'],
+  // `@duckdb/node-bindings-*` matches only the per-platform packages (`@duckdb/node-bindings-linux-x64/duckdb.node`),
+  // not `@duckdb/node-bindings` itself, whose loader JS is bundled.
+  external: ['vscode', '@duckdb/node-bindings-*'],
   logLevel: 'warning',
   absWorkingDir: root,
 };
