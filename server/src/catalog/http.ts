@@ -1,4 +1,8 @@
-// One HTTP exchange with a catalog over fetch; network failures become CatalogError('unreachable') naming the URI.
+// One HTTP exchange with a catalog; network failures become CatalogError('unreachable') naming the URI.
+// node:http with keep-alive agents rather than fetch: a catalog round trip is on every table read, and
+// fetch's per-request overhead was ~0.5 ms of a ~1.5 ms loadTable against the local catalog (docs/benchmarks.md).
+import http from 'node:http';
+import https from 'node:https';
 import { CatalogError } from './catalog';
 
 export interface HttpRequest {
@@ -8,49 +12,74 @@ export interface HttpRequest {
   body?: string;
 }
 
-export interface HttpResponse { status: number; text: string; headers: Headers }
+export interface HttpResponse { status: number; text: string; headers: http.IncomingHttpHeaders }
 
 /** Thrown for failures after the request may have reached the server (timeouts, resets): a commit's outcome is unknown. */
 export class MaybeSentError extends CatalogError {}
 
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
-const RETRY_ON = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+const RETRY_ON = new Set(['ECONNRESET', 'EPIPE']);
+
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 16 }),
+  'https:': new https.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 16 }),
+};
 
 export async function send(req: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
   try {
     return await sendOnce(req, timeoutMs);
   } catch (e) {
     // A pooled keep-alive socket the server closed (e.g. it restarted): safe to retry reads once on a new socket.
-    const code = errorCode((e as Error).cause);
-    if ((req.method === 'GET' || req.method === 'HEAD') && code && RETRY_ON.has(code)) return sendOnce(req, timeoutMs);
+    if ((req.method === 'GET' || req.method === 'HEAD') && e instanceof SendError && RETRY_ON.has(e.code ?? '')) {
+      return sendOnce(req, timeoutMs);
+    }
     throw e;
   }
 }
 
-async function sendOnce(req: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
-  let res: Response;
-  try {
-    res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (e) {
-    const code = errorCode(e);
-    const where = new URL(req.url).origin;
-    if (code && NOT_SENT.has(code)) {
-      throw new CatalogError('unreachable', `Cannot reach the catalog at ${where} (${code})`, { uri: req.url }, { cause: e });
-    }
-    const why = code ?? ((e as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e as Error)?.message ?? String(e));
-    throw new MaybeSentError('unreachable', `Lost the connection to the catalog at ${where} (${why})`, { uri: req.url }, { cause: e });
+class SendError extends MaybeSentError {
+  constructor(message: string, uri: string, cause: unknown, readonly code: string | undefined) {
+    super('unreachable', message, { uri }, { cause });
   }
-  return { status: res.status, text: await res.text(), headers: res.headers };
 }
 
-function errorCode(e: unknown): string | undefined {
-  // undici wraps the socket error: TypeError('fetch failed', { cause: { code } }), sometimes an AggregateError inside.
-  let cur: unknown = e;
-  for (let i = 0; i < 4 && cur; i++) {
-    const c = cur as { code?: unknown; cause?: unknown; errors?: unknown[] };
-    if (typeof c.code === 'string' && (c.code !== 'UND_ERR_SOCKET' || !c.cause)) return c.code;
-    cur = c.cause ?? c.errors?.[0];
-  }
-  return (e as { cause?: { code?: string } })?.cause?.code;
+function sendOnce(req: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+  const url = new URL(req.url);
+  const where = url.origin;
+  const transport = url.protocol === 'https:' ? https : http;
+  const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:'];
+  const headers: Record<string, string | number> = { ...req.headers };
+  if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const fail = (e: unknown) => finish(() => {
+      const code = (e as NodeJS.ErrnoException)?.code;
+      if (code && NOT_SENT.has(code)) {
+        reject(new CatalogError('unreachable', `Cannot reach the catalog at ${where} (${code})`, { uri: req.url }, { cause: e }));
+      } else {
+        const why = code ?? (e as Error)?.message ?? String(e);
+        reject(new SendError(`Lost the connection to the catalog at ${where} (${why})`, req.url, e, code));
+      }
+    });
+    const request = transport.request(url, { method: req.method, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => finish(() => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers })));
+      res.on('error', fail);
+      res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+    });
+    request.on('error', fail);
+    const timer = setTimeout(() => {
+      fail(new Error(`no answer within ${timeoutMs} ms`));
+      request.destroy();
+    }, timeoutMs);
+    request.end(req.body);
+  });
 }

@@ -13,6 +13,7 @@ import { tableDisplayName } from '../names';
 import { alreadyExists, badRequest, commitFailed, noSuchTable, RestError } from './rest-error';
 import type { WarehouseStore } from './warehouse-store';
 import { LockTimeoutError } from './file-lock';
+import { MetadataCache } from './metadata-cache';
 
 export interface LoadedTable { metadataLocation?: string; metadata: TableMetadata }
 
@@ -45,6 +46,7 @@ export class TableService {
   private readonly base: string;
   private readonly now: () => bigint;
   private readonly roots: string[];
+  private readonly metadataCache = new MetadataCache();
 
   constructor(private readonly opts: TableServiceOptions) {
     this.store = opts.store;
@@ -91,7 +93,8 @@ export class TableService {
     const pointer = await this.store.readPointer(id);
     if (!pointer) throw noSuchTable(tableDisplayName(id));
     const file = pointer['metadata-location'];
-    return { metadataLocation: file, metadata: parseTableMetadata(await this.storage(file).read(file), file) };
+    const read = async () => parseTableMetadata(await this.storage(file).read(file), file);
+    return { metadataLocation: file, metadata: isS3Uri(file) ? await read() : await this.metadataCache.get(localPathOf(file), read) };
   }
 
   /** Commits one table change; requirement failures and lost races answer 409 CommitFailedException. */
