@@ -11,6 +11,7 @@ import { s3OptionsFromProperties } from '../../storage/s3';
 import type { ProgressListener } from '../../storage/cache';
 import { DuckSession, quoteLiteral } from '../session';
 import { relationSql, type LocalFile, type ReadTask } from './relation-sql';
+import type { ParquetNode } from './nested-projection';
 import { icebergScanPlanner } from './default-planner';
 import { loadTableAt, recordedPathOf, resolveMovedPath, selectSnapshot, tableRootOf } from './table-location';
 
@@ -128,6 +129,8 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   const mappedNames = mapping ? topLevelNames(mapping) : undefined;
   // A table of a few files reads faster by the names its field ids were written under (see relation-sql.ts).
   if (dataFiles.length > 0 && dataFiles.length <= FEW_FILES && dataFiles.every((f) => f.columnNames === undefined)) await probeFieldNames(dataFiles);
+  // DuckDB matches nested fields by name: every file's nested names are checked against the schema's field ids.
+  if (schema.fields.some((f) => typeof f.type !== 'string')) await probeFieldTrees(dataFiles.filter((f) => f.columnNames === undefined));
 
   const sql = relationSql({
     schema,
@@ -200,6 +203,8 @@ interface Footer {
   names: string[];
   /** Top-level field id → column name, when every top-level column has an id. */
   fieldNames?: Map<number, string>;
+  /** The schema tree below the root: every column with its field id, nested ones included. */
+  tree: ParquetNode[];
 }
 
 /** Footers by local path, size and mtime: data files are immutable, so a footer read once stays true. */
@@ -230,15 +235,20 @@ async function readFooters(files: LocalFile[]): Promise<Map<string, Footer>> {
   try {
     const list = `[${[...pending].map(quoteLiteral).join(', ')}]`;
     // parquet_schema lists each file's schema tree depth-first: a node, then its num_children subtrees.
-    const r = await session.query(`SELECT file_name, name, field_id, num_children FROM parquet_schema(${list})`);
-    const rowsByFile = new Map<string, Array<{ name: string; id: number | null; children: number }>>();
-    for (const [file, name, id, children] of r.rows) {
+    const r = await session.query(`SELECT file_name, name, field_id, num_children, duckdb_type FROM parquet_schema(${list})`);
+    const rowsByFile = new Map<string, SchemaRow[]>();
+    for (const [file, name, id, children, type] of r.rows) {
       let rows = rowsByFile.get(file as string);
       if (!rows) rowsByFile.set(file as string, (rows = []));
-      rows.push({ name: name as string, id: id === null ? null : Number(id), children: Number(children ?? 0) });
+      rows.push({ name: name as string, id: id === null ? null : Number(id), children: Number(children ?? 0), type: (type as string | null) ?? null });
     }
     for (const [file, rows] of rowsByFile) {
-      const footer: Footer = { hasIds: rows.some((row) => row.id !== null), names: rows.map((row) => row.name), fieldNames: topLevelFieldNames(rows) };
+      const footer: Footer = {
+        hasIds: rows.some((row) => row.id !== null),
+        names: rows.map((row) => row.name),
+        fieldNames: topLevelFieldNames(rows),
+        tree: schemaTree(rows),
+      };
       out.set(file, footer);
       const key = footerKey(file);
       if (key === undefined) continue;
@@ -251,7 +261,22 @@ async function readFooters(files: LocalFile[]): Promise<Map<string, Footer>> {
   return out;
 }
 
-function topLevelFieldNames(rows: Array<{ name: string; id: number | null; children: number }>): Map<number, string> | undefined {
+/** One row of parquet_schema(): the file's schema tree listed depth-first. */
+interface SchemaRow { name: string; id: number | null; children: number; type: string | null }
+
+/** The tree below the root node from parquet_schema's depth-first rows. */
+function schemaTree(rows: SchemaRow[]): ParquetNode[] {
+  let at = 0;
+  const node = (): ParquetNode => {
+    const row = rows[at++];
+    const children: ParquetNode[] = [];
+    for (let c = 0; c < row.children && at < rows.length; c++) children.push(node());
+    return { name: row.name, id: row.id, type: row.type, children };
+  };
+  return rows.length === 0 ? [] : node().children;
+}
+
+function topLevelFieldNames(rows: SchemaRow[]): Map<number, string> | undefined {
   const names = new Map<number, string>();
   const skip = (i: number): number => {
     let next = i + 1;
@@ -290,6 +315,18 @@ async function probeFieldNames(files: LocalFile[]): Promise<void> {
     return;
   }
   for (const f of files) f.fieldNames = found.get(f.localPath)?.fieldNames;
+}
+
+/** Sets each file's Parquet schema tree, so nested fields renamed since it was written are read by id. */
+async function probeFieldTrees(files: LocalFile[]): Promise<void> {
+  if (files.length === 0) return;
+  let found: Map<string, Footer>;
+  try {
+    found = await readFooters(files);
+  } catch {
+    return;
+  }
+  for (const f of files) f.fieldTree = found.get(f.localPath)?.tree;
 }
 
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

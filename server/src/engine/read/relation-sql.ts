@@ -4,6 +4,7 @@
 import type { DataFile, NestedField, PartitionSpec, Schema } from '../../iceberg/spec';
 import { duckLiteral, duckTypeOf } from '../types';
 import { quoteIdent, quoteLiteral } from '../session';
+import { initialDefault, layoutKey, needsNestedRebuild, nestedProjection, type ParquetNode } from './nested-projection';
 
 /** One data file to read with the delete files that apply to it (as scan planning pairs them). */
 export interface ReadTask {
@@ -19,6 +20,8 @@ export interface LocalFile {
   columnNames?: string[];
   /** The file's top-level field ids and the column names they were written under, when its footer was probed. */
   fieldNames?: Map<number, string>;
+  /** The file's Parquet schema tree (top-level columns), probed when the table schema has nested fields. */
+  fieldTree?: ParquetNode[];
 }
 
 export interface RelationInput {
@@ -50,13 +53,16 @@ export function relationSql(input: RelationInput): string {
     return `SELECT ${fields.map((f) => `${duckLiteral(f.type, null)} AS ${quoteIdent(f.name)}`).join(', ')} WHERE false`;
   }
   const identitySources = identityPartitionSources(input.partitionSpecs, fields);
-  // Files that share how they are read (field ids or names) and which deletes apply form one group.
-  const groups = new Map<string, { tasks: ReadTask[]; byName: boolean }>();
+  // Files that share how they are read (field ids, names, or one nested layout to rebuild by id) and which deletes
+  // apply form one group.
+  const groups = new Map<string, { tasks: ReadTask[]; byName: boolean; rebuild?: ParquetNode[] }>();
   for (const task of input.tasks) {
-    const byName = input.fileFor(task.file['file-path']).columnNames !== undefined;
-    const key = JSON.stringify([byName, task.equalityDeletes.map((d) => d['file-path']).sort(), task.positionDeletes.length > 0]);
+    const local = input.fileFor(task.file['file-path']);
+    const byName = local.columnNames !== undefined;
+    const rebuild = !byName && local.fieldTree && needsNestedRebuild(fields, local.fieldTree) ? local.fieldTree : undefined;
+    const key = JSON.stringify([byName, rebuild && layoutKey(rebuild), task.equalityDeletes.map((d) => d['file-path']).sort(), task.positionDeletes.length > 0]);
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { tasks: [], byName }));
+    if (!group) groups.set(key, (group = { tasks: [], byName, rebuild }));
     group.tasks.push(task);
   }
   const parts: string[] = [];
@@ -72,9 +78,9 @@ export function relationSql(input: RelationInput): string {
       sub.tasks.push(task);
     }
     if (byDefaults.size <= MAX_SCANS_PER_GROUP) {
-      for (const sub of byDefaults.values()) parts.push(groupSql(input, sub.tasks, sub.defaults, group.byName));
+      for (const sub of byDefaults.values()) parts.push(groupSql(input, sub.tasks, sub.defaults, group));
     } else {
-      parts.push(groupSql(input, group.tasks, new Map(), group.byName, identitySources));
+      parts.push(groupSql(input, group.tasks, new Map(), group, identitySources));
     }
   }
   return parts.length === 1 ? parts[0] : parts.map((p) => `(${p})`).join('\nUNION ALL\n');
@@ -82,18 +88,23 @@ export function relationSql(input: RelationInput): string {
 
 const MAX_SCANS_PER_GROUP = 16;
 
-function groupSql(input: RelationInput, tasks: ReadTask[], defaults: Map<number, string>, byName: boolean, joinPartitions?: IdentitySource[]): string {
+/** How a group's files are read: through the name mapping, or by probed physical names rebuilding nested values. */
+interface ReadKind { byName: boolean; rebuild?: ParquetNode[] }
+
+function groupSql(input: RelationInput, tasks: ReadTask[], defaults: Map<number, string>, kind: ReadKind, joinPartitions?: IdentitySource[]): string {
   const fields = input.schema.fields;
   const positionDeletes = unique(tasks.flatMap((t) => t.positionDeletes));
   const withRowIds = positionDeletes.length > 0;
   const withFilename = withRowIds || joinPartitions !== undefined;
   const localPaths = tasks.map((t) => input.fileFor(t.file['file-path']).localPath);
-  const idNames = byName ? undefined : sharedFieldNames(tasks.map((t) => input.fileFor(t.file['file-path'])), fields);
-  let base = byName
+  const idNames = kind.byName || kind.rebuild ? undefined : sharedFieldNames(tasks.map((t) => input.fileFor(t.file['file-path'])), fields);
+  let base = kind.byName
     ? nameMappedRead(input, tasks, defaults, withFilename, withRowIds)
-    : idNames
-      ? probedFieldIdRead(fields, localPaths, idNames, defaults, withFilename, withRowIds)
-      : fieldIdRead(fields, localPaths, defaults, withFilename, withRowIds);
+    : kind.rebuild
+      ? nestedRebuildRead(fields, localPaths, kind.rebuild, defaults, withFilename, withRowIds)
+      : idNames
+        ? probedFieldIdRead(fields, localPaths, idNames, defaults, withFilename, withRowIds)
+        : fieldIdRead(fields, localPaths, defaults, withFilename, withRowIds);
   if (joinPartitions) base = partitionJoin(input, tasks, base, joinPartitions, withRowIds);
   const columns = fields.map((f) => `${D}.${quoteIdent(f.name)}`).join(', ');
   let sql = `SELECT ${columns} FROM ${base} AS ${D}`;
@@ -159,6 +170,15 @@ function probedFieldIdRead(fields: NestedField[], localPaths: string[], idNames:
   return `(SELECT ${select.join(', ')} FROM read_parquet(${pathList(localPaths)}${rowIds}))`;
 }
 
+/** Files of one Parquet layout whose nested names differ from the schema's: read by physical names, nested values rebuilt by field id. */
+function nestedRebuildRead(fields: NestedField[], localPaths: string[], tree: ParquetNode[], defaults: Map<number, string>, withFilename: boolean, withRowIds: boolean): string {
+  const select = nestedProjection(fields, tree, (f) => defaults.get(f.id) ?? initialDefault(f));
+  if (withFilename) select.push(FILE);
+  if (withRowIds) select.push('file_row_number');
+  const rowIds = `${withFilename ? `, filename = ${quoteLiteral(FILE_COLUMN)}` : ''}${withRowIds ? ', file_row_number = true' : ''}`;
+  return `(SELECT ${select.join(', ')} FROM read_parquet(${pathList(localPaths)}${rowIds}))`;
+}
+
 /** Files written without field ids: columns found by the names the name mapping lists for each field id. */
 function nameMappedRead(input: RelationInput, tasks: ReadTask[], defaults: Map<number, string>, withFilename: boolean, withRowIds: boolean): string {
   const files = tasks.map((t) => input.fileFor(t.file['file-path']));
@@ -212,13 +232,6 @@ function equalityDeleteFilters(input: RelationInput, deletes: DataFile[]): strin
     const match = fields.map((f) => `${E}.${quoteIdent(f.name)} IS NOT DISTINCT FROM ${D}.${quoteIdent(f.name)}`).join(' AND ');
     return `NOT EXISTS (SELECT 1 FROM ${read} AS ${E} WHERE ${match})`;
   });
-}
-
-/** A field's initial-default as a literal; nested fields have no literal default, so NULL. */
-function initialDefault(f: NestedField): string {
-  const value = f['initial-default'];
-  if (value === undefined || value === null || typeof f.type !== 'string') return duckLiteral(f.type, null);
-  return duckLiteral(f.type, value);
 }
 
 interface IdentitySource { partitionName: string; field: NestedField }
