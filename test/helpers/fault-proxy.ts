@@ -10,7 +10,7 @@ export type Fault =
   | { kind: 'latency'; ms: number }        // then forward
   | { kind: 'lost-response' };             // forward, let the target answer, then reply 502
 
-export interface ProxiedRequest { method: string; path: string; contentLength: number }
+export interface ProxiedRequest { method: string; path: string; contentLength: number; headers: http.IncomingHttpHeaders }
 
 export interface FaultProxy {
   /** e.g. http://127.0.0.1:40125 */
@@ -42,7 +42,7 @@ export async function startFaultProxy(target: string, opts: { errorBody?: 's3' |
   const count = (k: string) => proxy.injected.set(k, (proxy.injected.get(k) ?? 0) + 1);
 
   const server = http.createServer((req, res) => {
-    const info: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', contentLength: Number(req.headers['content-length'] ?? 0) };
+    const info: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', contentLength: Number(req.headers['content-length'] ?? 0), headers: req.headers };
     proxy.requests.push(info);
     const fault = proxy.plan(info);
     if (!fault) return forward(req, res, false);

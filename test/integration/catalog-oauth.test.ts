@@ -7,6 +7,7 @@ import path from 'node:path';
 import { connectRestCatalog } from '../../server/src/catalog/rest-client';
 import { CatalogError } from '../../server/src/catalog/catalog';
 import { startTestCatalog } from '../helpers/local-catalog';
+import { startFaultProxy } from '../helpers/fault-proxy';
 
 const clientId = 'floe-admin';
 const clientSecret = 'sup3r-s3cret-value';
@@ -98,6 +99,25 @@ test('a catalog without configured credentials accepts any client, and URIs endi
     await client.createNamespace(['open']);
     assert.deepEqual((await client.listNamespaces()).items, [['open']]);
   } finally {
+    await server.close();
+  }
+});
+
+test('the Polaris-Realm header reaches the catalog on every request, the token request included', async () => {
+  const server = await startTestCatalog({ clientId, clientSecret });
+  const proxy = await startFaultProxy(new URL(server.uri).origin);
+  try {
+    const uri = `${proxy.url}${new URL(server.uri).pathname}`;
+    const client = await connectRestCatalog({ uri, warehouse: 'floe', credential: { clientId, clientSecret }, realm: 'acme-prod' });
+    await client.createNamespace(['realm_check']);
+    await client.listNamespaces();
+    assert.ok(proxy.requests.length >= 4, `requests seen: ${proxy.requests.map((r) => r.path).join(', ')}`);
+    for (const r of proxy.requests) assert.equal(r.headers['polaris-realm'], 'acme-prod', `${r.method} ${r.path}`);
+    const token = proxy.requests.find((r) => r.path.endsWith('/v1/oauth/tokens'));
+    assert.ok(token, 'a token request went through the proxy');
+    assert.ok(proxy.requests.filter((r) => r.path.includes('/namespaces')).every((r) => /^Bearer .+/.test(String(r.headers.authorization))));
+  } finally {
+    await proxy.close();
     await server.close();
   }
 });
