@@ -8,7 +8,8 @@ import { applyTransform } from '../../server/src/iceberg/transforms';
 import type { PrimitiveType, Transform } from '../../server/src/iceberg/spec';
 
 // Each case: a DuckDB literal of a source type; the SQL transform must equal iceberg/transforms on the same value.
-const CASES: [PrimitiveType, string, Transform[]][] = [
+type Case = [PrimitiveType, string, Transform[]];
+const CASES: Case[] = [
   ['timestamp', "TIMESTAMP '1969-12-31 23:59:59.999999'", ['year', 'month', 'day', 'hour', 'bucket[7]']],
   ['timestamp', "TIMESTAMP '1970-01-01 00:00:00'", ['year', 'month', 'day', 'hour']],
   ['timestamp', "TIMESTAMP '1900-03-01 12:30:00'", ['year', 'month', 'day', 'hour']],
@@ -27,6 +28,19 @@ const CASES: [PrimitiveType, string, Transform[]][] = [
   ['uuid', "'f79c3e09-677c-4bbd-a479-3f349cb785e7'::UUID", ['bucket[13]']],
   ['binary', "'\\x00\\x01\\xFF'::BLOB", ['bucket[13]']],
   ['time', "TIME '22:31:08'", ['bucket[13]']],
+  // truncate floors numbers to a multiple of W (also below zero), keeps W code points of strings and W bytes of binary.
+  ...['-11', '-10', '-1', '0', '9', '10', '2147483647'].map((v): Case => ['int', v, ['truncate[10]', 'truncate[1]', 'truncate[3]']]),
+  ...['-9223372036854775000', '-1001', '-1000', '999', '9223372036854775807'].map((v): Case => ['long', v, ['truncate[1000]', 'truncate[7]']]),
+  ...['-12.34', '-0.01', '0.00', '0.99', '12.34'].map((v): Case => ['decimal(10, 2)', `'${v}'::DECIMAL(10,2)`, ['truncate[100]', 'truncate[10]', 'truncate[3]']]),
+  ['decimal(38, 9)', "'-12345678901234567890.123456789'::DECIMAL(38,9)", ['truncate[7]', 'truncate[1000000000]']],
+  ['decimal(9, 0)', "'-5'::DECIMAL(9,0)", ['truncate[2]']],
+  // e + combining acute accent is two code points; 👍🏽 is two (thumb + skin tone); 😀 is one, two UTF-16 units.
+  ['string', `'e' || chr(769) || '👍🏽x'`, ['truncate[1]', 'truncate[2]', 'truncate[3]', 'truncate[4]', 'truncate[9]']],
+  ['string', "'😀é😀'", ['truncate[1]', 'truncate[2]']],
+  ['string', "''", ['truncate[3]']],
+  ['binary', "'\\x00\\x01\\xFF'::BLOB", ['truncate[1]', 'truncate[2]', 'truncate[5]']],
+  ['binary', "'\\xC3\\xA9a'::BLOB", ['truncate[1]']],
+  ['binary', "''::BLOB", ['truncate[1]']],
 ];
 
 const DUCK: Record<string, string> = { timestamp: 'TIMESTAMP', timestamptz: 'TIMESTAMPTZ', date: 'DATE', int: 'INTEGER', long: 'BIGINT', string: 'VARCHAR', uuid: 'UUID', binary: 'BLOB', time: 'TIME' };
@@ -41,12 +55,13 @@ test('SQL partition transforms equal iceberg/transforms, including before 1970 a
       const spec = { 'spec-id': 1, fields: transforms.map((t, i) => ({ 'source-id': 1, 'field-id': 1000 + i, name: `p${i}`, transform: t })) };
       const cols = partitionColumns(spec, schema);
       const exprs = cols.map((c) => `CAST(${c.sql} AS VARCHAR)`).join(', ');
-      const text = (await session.query(`SELECT CAST(c AS VARCHAR), ${exprs} FROM (SELECT CAST(${literal} AS ${duckType}) AS c)`)).rows[0] as string[];
-      const source = sourceValue(type, text[0]);
-      assert.notEqual(source, undefined, `${literal} read back`);
+      const source = type === 'binary' ? 'hex(c)' : 'CAST(c AS VARCHAR)';
+      const text = (await session.query(`SELECT ${source}, ${exprs} FROM (SELECT CAST(${literal} AS ${duckType}) AS c)`)).rows[0] as string[];
+      const value = parseStatText(type, text[0]);
+      assert.notEqual(value, undefined, `${literal} read back`);
       transforms.forEach((t, i) => {
-        const want = applyTransform(t, type, source as never);
-        const got = t === 'identity' ? parseStatText(type, text[i + 1]) : Number(text[i + 1]);
+        const want = applyTransform(t, type, value as never);
+        const got = parseStatText(cols[i].keyType, text[i + 1]);
         assert.notEqual(want, null);
         assert.deepEqual(got, want, `${t}(${literal}) as ${type}`);
       });
@@ -56,7 +71,151 @@ test('SQL partition transforms equal iceberg/transforms, including before 1970 a
   }
 });
 
-function sourceValue(type: PrimitiveType, text: string) {
-  if (type === 'binary') return Uint8Array.from(Buffer.from(text.replace(/\\x/g, ''), 'hex'));
-  return parseStatText(type, text);
+// --- truncate partitioning end to end: writeTable through the local catalog, read back, manifests, pruning ---
+
+import { readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { startTestCatalog } from '../helpers/local-catalog';
+import { connectRestCatalog } from '../../server/src/catalog/rest-client';
+import { writeTable } from '../../server/src/engine/write/write-table';
+import '../../server/src/engine/read/default-planner';
+import { registerIcebergTable } from '../../server/src/engine/read/register-table';
+import { readManifestList } from '../../server/src/iceberg/manifest-list';
+import { readManifest } from '../../server/src/iceberg/manifest';
+import { humanString } from '../../server/src/iceberg/values';
+import { localPathOf } from '../../server/src/storage/local';
+import type { DataFile, TableMetadata } from '../../server/src/iceberg/spec';
+
+interface WriteCase {
+  table: string;
+  type: PrimitiveType;
+  /** DuckDB literals of column `v`; the row id is the position. */
+  values: string[];
+  partitionBy: string;
+  /**
+   * A value of `v` to filter on, as the read path's predicate takes it, and the same value as a DuckDB literal;
+   * it lies within its partition's column bounds, so only the partition values can prune that file.
+   */
+  filter: [value: unknown, literal: string];
 }
+
+const WRITE_CASES: WriteCase[] = [
+  { table: 'trunc_int', type: 'int', values: ['-11', '-10', '-1', '0', '9', '10', '19', 'NULL'], partitionBy: 'truncate(10, v)', filter: [9, '9'] },
+  { table: 'trunc_long', type: 'long', values: ['-9223372036854775000', '-1001', '-1000', '-1', '0', '999', '1000', '9223372036854775807'],
+    partitionBy: 'truncate(v, 1000)', filter: [999n, '999'] },
+  { table: 'trunc_decimal', type: 'decimal(10, 2)', values: ['-12.34', '-12.00', '-0.50', '-0.01', '0.00', '0.99', '12.34', 'NULL'],
+    partitionBy: 'truncate(100, v)', filter: ['-0.5', '-0.5'] },
+  // e + combining accent and 👍 + skin tone are two code points each: truncate(2) keeps 'e\u0301', not 'é👍🏽'.
+  { table: 'trunc_string', type: 'string', values: [`'e' || chr(769) || '👍🏽x'`, `'e' || chr(769)`, "'👍🏽x'", "'👍'", "'a/b=c'", "'ab'", "'a'", "''", 'NULL'],
+    partitionBy: 'truncate(2, v)', filter: ['e\u0301z', `'e' || chr(769) || 'z'`] },
+  { table: 'trunc_binary', type: 'binary', values: ["'\\x00\\x01'", "'\\x00\\xFF'", "'\\xFF'", "'\\xC3\\xA9'", "''", 'NULL'],
+    partitionBy: 'truncate(1, v)', filter: [Uint8Array.of(0, 0xff), "'\\x00\\xFF'::BLOB"] },
+];
+
+const DUCK_TYPE: Record<string, string> = { int: 'INTEGER', long: 'BIGINT', 'decimal(10, 2)': 'DECIMAL(10,2)', string: 'VARCHAR', binary: 'BLOB' };
+
+test('truncate partitions round-trip: rows read back exactly, each file\'s partition value is Iceberg\'s, filters prune files', async () => {
+  const server = await startTestCatalog();
+  const session = await DuckSession.open({ settings: { TimeZone: 'UTC' } });
+  try {
+    const catalog = await connectRestCatalog({ uri: server.uri, warehouse: server.name });
+    await catalog.createNamespace(['trunc']);
+    for (const c of WRITE_CASES) {
+      const duck = DUCK_TYPE[c.type];
+      const sql = `SELECT id::INTEGER AS id, CAST(v AS ${duck}) AS v FROM (VALUES ${c.values.map((v, i) => `(${i}, ${v})`).join(', ')}) t(id, v)`;
+      const id = { namespace: ['trunc'], name: c.table };
+      await writeTable({ session, catalog, table: id, sql, mode: 'create', partitionBy: c.partitionBy });
+      const loaded = await catalog.loadTable(id);
+      const field = loaded.metadata['partition-specs'].find((s) => s['spec-id'] === loaded.metadata['default-spec-id'])!.fields[0];
+      assert.equal(field.name, 'v_trunc');
+      const transform = field.transform;
+
+      await registerIcebergTable(session, c.table, loaded);
+      const read = (q: string) => session.query(q).then((r) => r.rows);
+      assert.deepEqual(await read(`SELECT * FROM "${c.table}" ORDER BY id`), await read(`${sql} ORDER BY id`), `${c.table} reads back`);
+
+      // Every row of every file transforms to the file's partition value, and the folder names that value.
+      const files = await dataFiles(loaded.metadata);
+      assert.ok(files.length >= 3, `${c.table}: ${files.length} files`);
+      for (const file of files) {
+        const partition = file.partition['v_trunc'] as IcebergValue | null;
+        const rowTexts = await read(`SELECT ${c.type === 'binary' ? 'hex(v)' : 'CAST(v AS VARCHAR)'} FROM read_parquet('${localPathOf(file['file-path'])}')`);
+        for (const [text] of rowTexts) {
+          const value = text === null ? null : parseStatText(c.type, text as string);
+          assert.deepEqual(comparable(partition), comparable(applyTransform(transform, c.type, value as IcebergValue | null)), `${c.table}: ${text} in ${file['file-path']}`);
+        }
+        const folder = decodeURIComponent(/\/v_trunc=([^/]*)\//.exec(file['file-path'])![1]);
+        assert.equal(folder, folderText(c.type, partition), `${c.table}: folder of ${file['file-path']}`);
+      }
+
+      // A filter on v reads only the files of its truncated value; the query over them still finds the rows.
+      const [value, literal] = c.filter;
+      const want = applyTransform(transform, c.type, value instanceof Uint8Array || typeof value === 'bigint' ? value : parseStatText(c.type, String(value)) as IcebergValue);
+      const matching = files.filter((f) => comparable(f.partition['v_trunc']) === comparable(want)).length;
+      const rel = await registerIcebergTable(session, `${c.table}_filtered`, loaded, { filter: { op: '=', column: 'v', value } });
+      assert.equal(rel.dataFiles, matching, `${c.table}: files read for v = ${literal}`);
+      assert.ok(matching < files.length, `${c.table}: the filter prunes`);
+      assert.deepEqual(await read(`SELECT id FROM "${c.table}_filtered" WHERE v = CAST(${literal} AS ${duck}) ORDER BY id`),
+        await read(`SELECT id FROM (${sql}) WHERE v = CAST(${literal} AS ${duck}) ORDER BY id`), `${c.table}: rows for v = ${literal}`);
+    }
+  } finally {
+    session.close();
+    await server.close();
+  }
+});
+
+type IcebergValue = Parameters<typeof applyTransform>[2];
+
+async function dataFiles(metadata: TableMetadata): Promise<DataFile[]> {
+  const snapshot = metadata.snapshots.find((s) => s['snapshot-id'] === metadata['current-snapshot-id'])!;
+  const listPath = localPathOf(snapshot['manifest-list']);
+  const out: DataFile[] = [];
+  for (const mf of readManifestList(await readFile(listPath), listPath).manifests) {
+    const p = localPathOf(mf['manifest-path']);
+    const spec = metadata['partition-specs'].find((s) => s['spec-id'] === mf['partition-spec-id']);
+    out.push(...readManifest(await readFile(p), { file: p, manifest: mf, spec }).entries.map((e) => e['data-file']));
+  }
+  return out;
+}
+
+/** DuckDB's hive folder value: NULL as Hive's default partition, binary as the hex of its key. */
+function folderText(type: PrimitiveType, v: IcebergValue | null): string {
+  if (v === null) return '__HIVE_DEFAULT_PARTITION__';
+  return type === 'binary' ? Buffer.from(v as Uint8Array).toString('hex').toUpperCase() : humanString(type, v);
+}
+
+/** Bytes as hex (the manifest reader gives Buffers, transforms give Uint8Arrays), other values as they are. */
+function comparable(v: unknown): unknown {
+  return v instanceof Uint8Array ? `0x${Buffer.from(v).toString('hex')}` : v;
+}
+
+test('floe write --partition-by "truncate(4, name)" partitions by the first four code points', async () => {
+  const server = await startTestCatalog();
+  try {
+    const catalog = await connectRestCatalog({ uri: server.uri, warehouse: server.name });
+    await catalog.createNamespace(['gold']);
+    const root = path.resolve(__dirname, '../..');
+    const cli = (...args: string[]) => new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      const p = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/src/cli/main.ts'), ...args], { cwd: root });
+      let out = '', err = '';
+      p.stdout.on('data', (d) => { out += d; });
+      p.stderr.on('data', (d) => { err += d; });
+      p.on('close', (code) => resolve({ code: code ?? 1, out, err }));
+    });
+    const cat = ['--catalog', server.uri, '--warehouse', server.name];
+    const written = await cli('write', ...cat, '--mode', 'create', '--partition-by', 'truncate(4, name)', 'gold.people',
+      "SELECT * FROM (VALUES (1, 'Zoë Smith'), (2, 'Zoë Jones'), (3, 'Al')) t(id, name)");
+    assert.equal(written.code, 0, written.err);
+    const metadata = (await catalog.loadTable({ namespace: ['gold'], name: 'people' })).metadata;
+    assert.deepEqual(metadata['partition-specs'].at(-1)!.fields.map((f) => [f.name, f.transform]), [['name_trunc', 'truncate[4]']]);
+    assert.deepEqual((await dataFiles(metadata)).map((f) => f.partition['name_trunc']).sort(), ['Al', 'Zoë '].sort());
+
+    const bad = await cli('write', ...cat, '--mode', 'create', '--partition-by', 'truncate(4, id)x', 'gold.bad', 'SELECT 1 AS id');
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.err, /truncate\(W, col\)/);
+    assert.doesNotMatch(bad.err, /\n\s+at /);
+  } finally {
+    await server.close();
+  }
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { StructType } from '../../server/src/iceberg/spec';
+import type { PrimitiveType, StructType, Transform } from '../../server/src/iceberg/spec';
 import { parsePartitionBy, partitionColumns, planPartitionSpec } from '../../server/src/engine/write/partition-by';
 
 function check(text: string, expected: string[] | RegExp) {
@@ -70,7 +70,7 @@ test('truncate and void specs: Iceberg field names, truncate only on int, long, 
 });
 
 /** The DuckDB SQL of one partition field over column `c`, and the type its text is read back as. */
-function checkSql(type: string, transform: string, sql: string, keyType: string) {
+function checkSql(type: PrimitiveType, transform: Transform, sql: string, keyType: PrimitiveType) {
   const schema: StructType = { type: 'struct', fields: [{ id: 1, name: 'c', required: false, type }] };
   const [col] = partitionColumns({ 'spec-id': 0, fields: [{ 'source-id': 1, 'field-id': 1000, name: 'p', transform }] }, schema);
   assert.deepEqual([col.sql, col.resultType, col.keyType], [sql, type, keyType], `${transform}(${type})`);
