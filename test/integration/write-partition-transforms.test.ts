@@ -219,3 +219,24 @@ test('floe write --partition-by "truncate(4, name)" partitions by the first four
     await server.close();
   }
 });
+
+test('void(col) keeps the column in the spec with a null partition value for every file', async () => {
+  const server = await startTestCatalog();
+  const session = await DuckSession.open();
+  try {
+    const catalog = await connectRestCatalog({ uri: server.uri, warehouse: server.name });
+    await catalog.createNamespace(['v']);
+    const id = { namespace: ['v'], name: 'voided' };
+    const sql = 'SELECT i::INTEGER AS id, i / 2 AS v FROM range(4) r(i)';
+    await writeTable({ session, catalog, table: id, sql, mode: 'create', partitionBy: 'void(v)' });
+    const loaded = await catalog.loadTable(id);
+    assert.deepEqual(loaded.metadata['partition-specs'].at(-1)!.fields.map((f) => [f.name, f.transform]), [['v_null', 'void']]);
+    const files = await dataFiles(loaded.metadata);
+    assert.deepEqual(files.map((f) => [f.partition['v_null'], /\/v_null=([^/]*)\//.exec(f['file-path'])![1]]), [[null, '__HIVE_DEFAULT_PARTITION__']]);
+    await registerIcebergTable(session, 'voided', loaded);
+    assert.deepEqual((await session.query('SELECT * FROM voided ORDER BY id')).rows, (await session.query(`${sql} ORDER BY id`)).rows);
+  } finally {
+    session.close();
+    await server.close();
+  }
+});
