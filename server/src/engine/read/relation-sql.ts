@@ -1,6 +1,7 @@
 // Builds the DuckDB SQL for an Iceberg table's rows at one snapshot: read_parquet over the live data
-// files with columns resolved by Parquet field id, identity-partition values and initial defaults for
-// columns a file lacks, and position and equality deletes applied as anti-joins. Pure: no I/O.
+// files with columns resolved by Parquet field id (nested ones through nested-projection.ts), identity-partition
+// values and initial defaults for columns a file lacks, and position and equality deletes applied as anti-joins.
+// Pure: no I/O.
 import type { DataFile, NestedField, PartitionSpec, Schema } from '../../iceberg/spec';
 import { duckLiteral, duckTypeOf } from '../types';
 import { quoteIdent, quoteLiteral } from '../session';
