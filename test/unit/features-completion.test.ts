@@ -43,3 +43,9 @@ test('nothing in Jinja comments', () => {
   const { text, offset } = cursor("{# {{ ref('|') }} #}");
   assert.deepEqual(completions(makeProject({ [MODEL]: text }), file(MODEL), offset), []);
 });
+
+test('columns in scope in a model of ~900 KB (the analysis limit is 1 MB)', () => {
+  const filler = `-- ${'padding '.repeat(12)}\n`.repeat(9_000);
+  assert.ok(filler.length > 800_000);
+  check(`${filler}with x as (select * from {{ source('bronze', 'customers') }})\nselect x.| from x`, ['customer_id', 'email']);
+});
