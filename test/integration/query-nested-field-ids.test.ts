@@ -18,7 +18,8 @@ import type { DataFile, IcebergType, NestedField, Schema, StructType } from '../
 const OLD_ROWS = `SELECT * FROM (VALUES
   (1::BIGINT, {'zip': '1011', 'city': 'Amsterdam', 'note': 'n1'}, [{'sku': 'a', 'qty': 1::INT}], MAP {'x': {'v': 'vx', 'w': 1::INT}}),
   (2::BIGINT, NULL, NULL, NULL),
-  (3::BIGINT, {'zip': NULL, 'city': 'Delft', 'note': 'n3'}, [{'sku': 'b', 'qty': 2::INT}, NULL], MAP {'y': NULL, 'z': {'v': 'vz', 'w': 3::INT}})
+  (3::BIGINT, {'zip': NULL, 'city': 'Delft', 'note': 'n3'}, [{'sku': 'b', 'qty': 2::INT}, NULL], MAP {'y': NULL, 'z': {'v': 'vz', 'w': 3::INT}}),
+  (5::BIGINT, {'zip': '9999', 'city': 'Gone', 'note': 'n5'}, [], MAP {})
 ) t(id, address, items, attrs)`;
 
 const NEW_ROWS = `SELECT 4::BIGINT AS id, {'postcode': '3511', 'city': 'Utrecht', 'note': 'fresh', 'country': 'BE'} AS address,
@@ -76,8 +77,8 @@ test('old files read by field id after nested renames, drops, re-added names and
       { action: 'set-current-schema', 'schema-id': -1 },
     ]);
     await writeTable({ session, catalog, table: id, sql: NEW_ROWS, mode: 'append' });
-    // Row 3 is replaced: its equality delete applies to the old file, which is read through the rebuild.
-    await writeTable({ session, catalog, table: id, mode: 'merge', uniqueKey: 'id', sql: `SELECT 3::BIGINT AS id, {'postcode': '2611', 'city': 'Delft', 'note': 'merged', 'country': 'NL'} AS address, []::STRUCT(code VARCHAR, qty INT)[] AS items, MAP {}::MAP(VARCHAR, STRUCT(val VARCHAR, z INT)) AS attrs` });
+    // Row 5 is replaced: its equality delete applies to the old file, which is read through the rebuild.
+    await writeTable({ session, catalog, table: id, mode: 'merge', uniqueKey: 'id', sql: `SELECT 5::BIGINT AS id, {'postcode': '2611', 'city': 'Delft', 'note': 'merged', 'country': 'NL'} AS address, []::STRUCT(code VARCHAR, qty INT)[] AS items, MAP {}::MAP(VARCHAR, STRUCT(val VARCHAR, z INT)) AS attrs` });
 
     const relation = await tableRelation(await catalog.loadTable(id));
     assert.match(relation.sql, /struct_pack\("postcode" := CAST\(struct_extract\("address", 'zip'\)/, 'the old file is rebuilt by id');
@@ -86,8 +87,9 @@ test('old files read by field id after nested renames, drops, re-added names and
     assert.deepEqual(r.rows, [
       ['1', `{'postcode': 1011, 'city': Amsterdam, 'note': NULL, 'country': NL}`, `[{'code': a, 'qty': 1}]`, `{x={'val': vx, 'z': 7}}`],
       ['2', null, null, null],
-      ['3', `{'postcode': 2611, 'city': Delft, 'note': merged, 'country': NL}`, '[]', '{}'],
+      ['3', `{'postcode': NULL, 'city': Delft, 'note': NULL, 'country': NL}`, `[{'code': b, 'qty': 2}, NULL]`, `{y=NULL, z={'val': vz, 'z': 7}}`],
       ['4', `{'postcode': 3511, 'city': Utrecht, 'note': fresh, 'country': BE}`, `[{'code': c, 'qty': 3}]`, `{k={'val': vk, 'z': 9}}`],
+      ['5', `{'postcode': 2611, 'city': Delft, 'note': merged, 'country': NL}`, '[]', '{}'],
     ]);
     assert.deepEqual(r.columns.map((c) => c.type), [
       'BIGINT',
@@ -166,6 +168,35 @@ test('rebuilt files keep position deletes and identity-partition values (one sca
     assert.deepEqual(counts.rows, [[String(2 * files - 1), String(files), String(files - 2)]]);
     const types = await session.query(`SELECT typeof(id), typeof(s) FROM (${sql}) LIMIT 1`);
     assert.deepEqual(types.rows, [['BIGINT', 'STRUCT("inner" STRUCT(a BIGINT), tags STRUCT(t VARCHAR)[])']]);
+  } finally {
+    session.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('nested int→long and float→double promotions read through both the field-id read and the rebuild', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'floe-nested-'));
+  const session = await DuckSession.open();
+  try {
+    const file = path.join(dir, 'p.parquet');
+    await session.run(`COPY (SELECT {'n': 2147483647::INT, 'f': 1.5::FLOAT} AS m UNION ALL SELECT NULL) TO '${file}' (FORMAT parquet, FIELD_IDS {m: {__duckdb_field_id: 1, n: 2, f: 3}})`);
+    const tree: ParquetNode[] = [{ name: 'm', id: 1, type: null, children: [
+      { name: 'n', id: 2, type: 'INTEGER', children: [] }, { name: 'f', id: 3, type: 'FLOAT', children: [] },
+    ] }];
+    const read = async (names: [string, string], fieldTree?: ParquetNode[]) => {
+      const schema: Schema = { type: 'struct', 'schema-id': 1, fields: [{ id: 1, name: 'm', required: false, type: { type: 'struct', fields: [
+        { id: 2, name: names[0], required: false, type: 'long' }, { id: 3, name: names[1], required: false, type: 'double' },
+      ] } }] };
+      const sql = relationSql({ schema, partitionSpecs: [], tasks: [{ file: dataFileOf(file), positionDeletes: [], equalityDeletes: [] }], fileFor: () => ({ localPath: file, fieldTree }) });
+      const r = await session.query(`SELECT (m.${names[0]} + 1)::VARCHAR, m.${names[1]}, typeof(m) FROM (${sql}) ORDER BY ALL`);
+      return { sql, rows: r.rows };
+    };
+    const byId = await read(['n', 'f'], tree);
+    assert.doesNotMatch(byId.sql, /struct_pack/, 'same names: no rebuild');
+    assert.deepEqual(byId.rows, [['2147483648', 1.5, 'STRUCT(n BIGINT, f DOUBLE)'], [null, null, 'STRUCT(n BIGINT, f DOUBLE)']]);
+    const rebuilt = await read(['big', 'f'], tree);
+    assert.match(rebuilt.sql, /struct_pack/);
+    assert.deepEqual(rebuilt.rows, [['2147483648', 1.5, 'STRUCT(big BIGINT, f DOUBLE)'], [null, null, 'STRUCT(big BIGINT, f DOUBLE)']]);
   } finally {
     session.close();
     rmSync(dir, { recursive: true, force: true });
