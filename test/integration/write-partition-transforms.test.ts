@@ -190,6 +190,32 @@ function comparable(v: unknown): unknown {
   return v instanceof Uint8Array ? `0x${Buffer.from(v).toString('hex')}` : v;
 }
 
+// Flooring to a multiple of W can leave the type below its least value; the write fails naming the column.
+const OVERFLOWS: [PrimitiveType, string, string, Transform][] = [
+  ['int', 'INTEGER', '-2147483648', 'truncate[10]'],
+  ['long', 'BIGINT', '-9223372036854775807', 'truncate[1000]'],
+  ['decimal(3, 2)', 'DECIMAL(3,2)', "'-9.99'", 'truncate[2]'],
+];
+
+test('truncate below a type\'s least value fails with a message naming the column and value; the table is not created', async () => {
+  const server = await startTestCatalog();
+  const session = await DuckSession.open();
+  try {
+    const catalog = await connectRestCatalog({ uri: server.uri, warehouse: server.name });
+    await catalog.createNamespace(['o']);
+    for (const [type, duck, literal, transform] of OVERFLOWS) {
+      const id = { namespace: ['o'], name: `t_${duck.replace(/\W/g, '')}` };
+      await assert.rejects(
+        writeTable({ session, catalog, table: id, sql: `SELECT CAST(${literal} AS ${duck}) AS v`, mode: 'create', partitionBy: transform.replace(/^truncate\[(\d+)\]$/, 'truncate($1, v)') }),
+        new RegExp(`cannot partition by ${transform.replace(/[[\]]/g, '\\$&')}\\("v"\\): ${literal.replace(/'/g, '')} floors below the least ${type.replace(/[()]/g, '\\$&')}`), type);
+      assert.equal(await catalog.tableExists(id), false);
+    }
+  } finally {
+    session.close();
+    await server.close();
+  }
+});
+
 test('floe write --partition-by "truncate(4, name)" partitions by the first four code points', async () => {
   const server = await startTestCatalog();
   try {

@@ -69,26 +69,27 @@ test('truncate and void specs: Iceberg field names, truncate only on int, long, 
   checkSpec('truncate(4, u)', /not uuid/);
 });
 
-/** The DuckDB SQL of one partition field over column `c`, and the type its text is read back as. */
-function checkSql(type: PrimitiveType, transform: Transform, sql: string, keyType: PrimitiveType) {
+/** The DuckDB SQL of one partition field over column `c` holds each fragment; keyType is how its text is read back. */
+function checkSql(type: PrimitiveType, transform: Transform, fragments: string[], keyType: PrimitiveType) {
   const schema: StructType = { type: 'struct', fields: [{ id: 1, name: 'c', required: false, type }] };
   const [col] = partitionColumns({ 'spec-id': 0, fields: [{ 'source-id': 1, 'field-id': 1000, name: 'p', transform }] }, schema);
-  assert.deepEqual([col.sql, col.resultType, col.keyType], [sql, type, keyType], `${transform}(${type})`);
+  for (const f of fragments) assert.ok(col.sql.includes(f), `${transform}(${type}): ${col.sql} lacks ${f}`);
+  assert.deepEqual([col.resultType, col.keyType], [type, keyType], `${transform}(${type})`);
 }
 
-test('truncate SQL per source type: floor for numbers, code points for strings, hex of the first bytes for binary', () => {
-  checkSql('int', 'truncate[10]', 'CAST(CAST("c" AS BIGINT) - (((CAST("c" AS BIGINT) % 10) + 10) % 10) AS INTEGER)', 'int');
-  checkSql('long', 'truncate[1000]', 'CAST(CAST("c" AS HUGEINT) - (((CAST("c" AS HUGEINT) % 1000) + 1000) % 1000) AS BIGINT)', 'long');
-  const w = "CAST('0.05' AS DECIMAL(38, 2))", v = 'CAST("c" AS DECIMAL(38, 2))';
-  checkSql('decimal(10, 2)', 'truncate[5]', `CAST(${v} - (((${v} % ${w}) + ${w}) % ${w}) AS DECIMAL(10, 2))`, 'decimal(10, 2)');
-  const decimalSql = (w: string, p: number, s: number) => {
-    const [v, x] = [`CAST("c" AS DECIMAL(38, ${s}))`, `CAST('${w}' AS DECIMAL(38, ${s}))`];
-    return `CAST(${v} - (((${v} % ${x}) + ${x}) % ${x}) AS DECIMAL(${p}, ${s}))`;
-  };
-  checkSql('decimal(9, 0)', 'truncate[123]', decimalSql('123', 9, 0), 'decimal(9, 0)');
-  checkSql('decimal(20, 4)', 'truncate[123456]', decimalSql('12.3456', 20, 4), 'decimal(20, 4)');
-  checkSql('decimal(38, 9)', 'truncate[7]', decimalSql('0.000000007', 38, 9), 'decimal(38, 9)');
-  checkSql('string', 'truncate[3]', 'substring("c", 1, 3)', 'string');
-  checkSql('binary', 'truncate[2]', 'left(hex("c"), 4)', 'binary');
-  checkSql('double', 'void', 'CAST(NULL AS VARCHAR)', 'string');
+/** v - (((v % w) + w) % w): the floor to a multiple of w, also below zero. */
+const floor = (v: string, w: string) => `${v} - (((${v} % ${w}) + ${w}) % ${w})`;
+
+test('truncate SQL per source type: floor for numbers (guarded at the least value), code points for strings, hex of the first bytes for binary', () => {
+  checkSql('int', 'truncate[10]', [floor('CAST("c" AS BIGINT)', '10'), '< -2147483648', 'AS INTEGER)', 'floors below the least int'], 'int');
+  checkSql('long', 'truncate[1000]', [floor('CAST("c" AS HUGEINT)', '1000'), '< -9223372036854775808', 'AS BIGINT)'], 'long');
+  const dec = (w: string, s: number) => floor(`CAST("c" AS DECIMAL(38, ${s}))`, `CAST('${w}' AS DECIMAL(38, ${s}))`);
+  checkSql('decimal(10, 2)', 'truncate[5]', [dec('0.05', 2), "< CAST('-99999999.99' AS DECIMAL(38, 2))", 'AS DECIMAL(10, 2))'], 'decimal(10, 2)');
+  checkSql('decimal(9, 0)', 'truncate[123]', [dec('123', 0), "< CAST('-999999999' AS DECIMAL(38, 0))"], 'decimal(9, 0)');
+  checkSql('decimal(20, 4)', 'truncate[123456]', [dec('12.3456', 4)], 'decimal(20, 4)');
+  checkSql('decimal(38, 9)', 'truncate[7]', [dec('0.000000007', 9)], 'decimal(38, 9)');
+  checkSql('decimal(3, 3)', 'truncate[7]', [dec('0.007', 3), "< CAST('-0.999' AS DECIMAL(38, 3))"], 'decimal(3, 3)');
+  checkSql('string', 'truncate[3]', ['substring("c", 1, 3)'], 'string');
+  checkSql('binary', 'truncate[2]', ['left(hex("c"), 4)'], 'binary');
+  checkSql('double', 'void', ['CAST(NULL AS VARCHAR)'], 'string');
 });

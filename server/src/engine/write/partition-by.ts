@@ -5,6 +5,7 @@
 import type { IcebergType, PartitionField, PartitionSpec, PrimitiveType, StructType, Transform } from '../../iceberg/spec.js';
 import { primitiveInfo } from '../../iceberg/types.js';
 import { quoteIdent } from './duckdb-to-iceberg.js';
+import { quoteLiteral } from '../../sql/quote.js';
 import { WriteError } from './write-error.js';
 
 /** One term of partition_by, e.g. `day(ts)` → { transform: 'day', column: 'ts' }. */
@@ -176,15 +177,21 @@ function transformSql(transform: Transform, col: string, type: PrimitiveType): T
 /** Iceberg's truncate[W] in DuckDB SQL; binary yields the hex of its first W bytes (a BLOB key would print escaped). */
 function truncateSql(col: string, type: PrimitiveType, width: number): string {
   const info = primitiveInfo(type);
-  // Numbers floor to a multiple of W: v - (((v % W) + W) % W), in a wider type so the sum cannot overflow.
-  const floored = (v: string, w: string) => `${v} - (((${v} % ${w}) + ${w}) % ${w})`;
+  // Numbers floor to a multiple of W: v - (((v % W) + W) % W), in a wider type so the sum cannot overflow. Flooring
+  // can step below the type's least value (Java's int math would wrap to a wrong partition): fail naming the column.
+  const floored = (wide: string, w: string, least: string, duckType: string) => {
+    const v = `CAST(${col} AS ${wide})`, t = `${v} - (((${v} % ${w}) + ${w}) % ${w})`;
+    const message = `${quoteLiteral(`cannot partition by truncate[${width}](${col}): `)} || CAST(${col} AS VARCHAR) || ${quoteLiteral(` floors below the least ${type}`)}`;
+    return `CASE WHEN ${t} < ${least} THEN error(${message}) ELSE CAST(${t} AS ${duckType}) END`;
+  };
   switch (info.kind) {
-    case 'int': return `CAST(${floored(`CAST(${col} AS BIGINT)`, String(width))} AS INTEGER)`;
-    case 'long': return `CAST(${floored(`CAST(${col} AS HUGEINT)`, String(width))} AS BIGINT)`;
+    case 'int': return floored('BIGINT', String(width), '-2147483648', 'INTEGER');
+    case 'long': return floored('HUGEINT', String(width), '-9223372036854775808', 'BIGINT');
     case 'decimal': {
       // W counts unscaled units, so it is W * 10^-scale in the column's scale; DuckDB's decimal % is exact.
-      const w = `CAST('${scaledText(width, info.scale)}' AS DECIMAL(38, ${info.scale}))`;
-      return `CAST(${floored(`CAST(${col} AS DECIMAL(38, ${info.scale}))`, w)} AS DECIMAL(${info.precision}, ${info.scale}))`;
+      const { precision: p, scale: s } = info, wide = `DECIMAL(38, ${s})`;
+      const least = `-${scaledText('9'.repeat(p), s)}`;
+      return floored(wide, `CAST('${scaledText(String(width), s)}' AS ${wide})`, `CAST('${least}' AS ${wide})`, `DECIMAL(${p}, ${s})`);
     }
     // DuckDB's substring counts Unicode code points, as the spec asks (not bytes, not grapheme clusters).
     case 'string': return `substring(${col}, 1, ${width})`;
@@ -193,9 +200,9 @@ function truncateSql(col: string, type: PrimitiveType, width: number): string {
   }
 }
 
-/** An unscaled integer as decimal text at a scale, e.g. (5, 2) → '0.05'. */
-function scaledText(unscaled: number, scale: number): string {
-  const digits = String(unscaled).padStart(scale + 1, '0');
+/** Unscaled digits as decimal text at a scale, e.g. ('5', 2) → '0.05'. */
+function scaledText(unscaled: string, scale: number): string {
+  const digits = unscaled.padStart(scale + 1, '0');
   return scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
