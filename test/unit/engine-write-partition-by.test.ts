@@ -24,6 +24,7 @@ test('partition_by terms', () => {
   check('truncate(s)', /positive N/);
   check('truncate(2147483648, s)', /positive N up to 2147483647/);
   check('void(2, x)', /takes no number/);
+  check('truncate(4, s, 5)', /takes one number, not two/);
   check('lower(s)', /cannot read partition_by term "lower\(s\)": use .*bucket\(N, col\), truncate\(W, col\) or void\(col\)/);
 });
 

@@ -28,6 +28,7 @@ export function parsePartitionBy(text: string | string[]): PartitionTerm[] {
     if (m[5]) return { transform: 'identity', column: unquote(m[5]) };
     const fn = m[1].toLowerCase().replace(/s$/, '');
     const column = unquote(m[3]);
+    if (m[2] && m[4]) throw new WriteError('bad-partition-by', `${fn}(${column}) takes one number, not two, in "${part.trim()}"`);
     const n = m[2] ?? m[4];
     if (fn === 'bucket' || fn === 'truncate') {
       if (!n || Number(n) < 1 || Number(n) > MAX_WIDTH) throw new WriteError('bad-partition-by', `${fn}(N, ${column}) needs a positive N up to ${MAX_WIDTH} in "${part.trim()}"`);
