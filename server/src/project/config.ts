@@ -19,7 +19,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   format: { kind: 'string', values: ['parquet', 'csv', 'json'], description: 'File format of an external model' },
   polaris_namespace: { kind: 'string', description: 'Iceberg namespace in the Polaris catalog, e.g. demo.gold' },
   polaris_table: { kind: 'string', description: 'Iceberg table name in the Polaris catalog' },
-  partition_by: { kind: 'any', description: 'Iceberg partition spec, e.g. month(order_date)' },
+  partition_by: { kind: 'any', description: 'Iceberg partition spec: col, year(col), month(col), day(col), hour(col), bucket(N, col), truncate(W, col) or void(col); e.g. ["month(order_date)", "bucket(16, customer_id)"]' },
   unique_key: { kind: 'string-or-list', description: 'Key columns for incremental merges' },
   incremental_strategy: { kind: 'string', values: ['append', 'merge', 'delete+insert', 'microbatch'], description: 'How incremental runs apply new rows' },
   on_schema_change: { kind: 'string', values: ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'], description: 'What incremental runs do when columns change' },
