@@ -146,12 +146,14 @@ function fieldIdRead(fields: NestedField[], localPaths: string[], defaults: Map<
 }
 
 /**
- * The field-id → name map all files share, when their footers were probed and the schema is flat. Reading by those
- * names is the same as reading by field id, and lets DuckDB split one file's row groups across threads, which it
- * does not do under `schema =` (measured: a one-file table scanned at half speed on 2 cores, docs/benchmarks.md).
+ * The field-id → name map all files share, when their footers were probed. Reading by those names is the same as
+ * reading by field id, and lets DuckDB split one file's row groups across threads, which it does not do under
+ * `schema =` (measured: a one-file table scanned at half speed on 2 cores, docs/benchmarks.md). Nested columns
+ * qualify when every nested field id has the schema's name in every file: the CAST to the schema's type then matches
+ * struct children by those names, drops ones the schema dropped, and promotes types.
  */
 function sharedFieldNames(files: LocalFile[], fields: NestedField[]): Map<number, string> | undefined {
-  if (fields.some((f) => typeof f.type !== 'string')) return undefined;
+  if (fields.some((f) => typeof f.type !== 'string') && !files.every((f) => f.fieldTree && !needsNestedRebuild(fields, f.fieldTree))) return undefined;
   const first = files[0]?.fieldNames;
   if (!first) return undefined;
   const key = JSON.stringify([...first]);
