@@ -206,7 +206,7 @@ export class DbtProject {
     }
     const placed = before ? { kind: before.kind, pkg: before.packageName, folders: before.folders } : this.place(abs);
     if (!placed) return false;
-    const entry = makeEntry(abs, placed.kind, placed.pkg, text, placed.folders);
+    const entry = makeEntry(abs, placed.kind, placed.pkg, text, placed.folders, before);
     this.files.set(abs, entry);
     if (entry.kind === 'macro') this.macroVersion++;
     const structural = !before || entry.kind !== 'model' || structureKey(before) !== structureKey(entry);
@@ -440,7 +440,7 @@ function classify(file: string, dirKind: FileKind): FileKind | undefined {
   return undefined;
 }
 
-function makeEntry(file: string, kind: FileKind, packageName: string, text: string, folders: string[]): FileEntry {
+function makeEntry(file: string, kind: FileKind, packageName: string, text: string, folders: string[], before?: FileEntry): FileEntry {
   const e: FileEntry = { file, kind, packageName, text, folders, problems: [] };
   switch (kind) {
     case 'model': case 'snapshot': case 'test': case 'analysis':
@@ -453,7 +453,7 @@ function makeEntry(file: string, kind: FileKind, packageName: string, text: stri
       break;
     }
     case 'yaml':
-      e.schema = parseSchemaFile(file, text);
+      e.schema = parseSchemaFile(file, text, before?.schema);
       e.problems = e.schema.problems;
       break;
     case 'seed':

@@ -1,7 +1,9 @@
 // Schema and source YAML files: sources (mapped to Iceberg tables), model docs/columns/config, seeds.
 // Parsed with js-yaml (several times faster than a CST parser, which matters at 10k models); the offsets
-// of names are found by matching each `name:` in document order against the parsed values.
+// of names are found by matching each `name:` in document order against the parsed values. Large files are
+// parsed item by item (yamlChunks.ts) so an edit re-parses only the items it changed.
 import { load, YAMLException } from 'js-yaml';
+import { splitTopLevel } from './yamlChunks';
 import type { Column, ProjectDiagnostic } from './types';
 import type { Literal } from '../jinja/calls';
 
@@ -57,6 +59,10 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (v === undefined || v === null || typeof v === 'object' ? undefined : String(v));
 
+const LIST_KEYS: ReadonlySet<string> = new Set(['sources', 'models', 'seeds', 'snapshots']);
+/** Below this size a whole-file parse is as fast as reusing items; above it, edits re-parse only changed items. */
+const CHUNKED_FROM_BYTES = 32 * 1024;
+
 /** Offsets of `name:` values, consumed in document order. */
 class NameCursor {
   private readonly re = /(^|[\s{,])name\s*:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#,{}[\]][^\n#,{}]*))/g;
@@ -73,11 +79,13 @@ class NameCursor {
         return { start, end: start + trimmed.length };
       }
     }
-    // Not found (unusual YAML): restart after the last match and point at the file start.
+    // Not found (unusual YAML): restart after the last match; NOT_FOUND points at the file start.
     this.re.lastIndex = from;
-    return { start: 0, end: 0 };
+    return { start: NOT_FOUND, end: NOT_FOUND };
   }
 }
+
+const NOT_FOUND = -1;
 
 function columnsOf(node: unknown, names: NameCursor): Column[] {
   return list(isObj(node) ? node.columns : undefined).flatMap((c) => {
@@ -89,60 +97,139 @@ function columnsOf(node: unknown, names: NameCursor): Column[] {
   });
 }
 
-export function parseSchemaFile(file: string, source: string): SchemaFile {
+/** What one top-level list item yields, with offsets into `text` (the file or one chunk of it). */
+interface ItemResult {
+  sources: SourceDefinition[];
+  models: ModelDoc[];
+}
+
+function readItem(key: string, item: unknown, names: NameCursor, text: string, file: string, out: ItemResult): void {
+  if (!isObj(item)) return;
+  const name = str(item.name);
+  if (!name) return;
+  const r = names.next(name);
+  if (key === 'sources') {
+    const schema = str(item.schema) ?? name;
+    const def: SourceDefinition = { name, schema, description: str(item.description), file, nameStart: r.start, nameEnd: r.end, tables: [] };
+    for (const t of list(item.tables)) {
+      if (!isObj(t)) continue;
+      const tname = str(t.name);
+      if (!tname) continue;
+      const tr = names.next(tname);
+      const identifier = str(t.identifier) ?? tname;
+      const iceberg = isObj(t.meta) ? str(t.meta.iceberg_table) : undefined;
+      def.tables.push({
+        sourceName: name, name: tname, icebergTable: iceberg ?? `${schema}.${identifier}`,
+        description: str(t.description), columns: columnsOf(t, names), file, nameStart: tr.start, nameEnd: tr.end,
+      });
+    }
+    out.sources.push(def);
+  } else {
+    const config = isObj(item.config) ? (item.config as Record<string, Literal>) : {};
+    const configEntries = Object.entries(config).map(([k, v]) => {
+      const at = findKey(text, k, Math.max(r.end, 0));
+      return { key: k, value: v, keyStart: at, keyEnd: at + k.length };
+    });
+    out.models.push({ name, description: str(item.description), columns: columnsOf(item, names), config, configEntries, file, nameStart: r.start, nameEnd: r.end });
+  }
+}
+
+function syntaxProblem(file: string, source: string, e: unknown): ProjectDiagnostic {
+  const mark = e instanceof YAMLException ? (e as YAMLException & { mark?: { position: number } }).mark : undefined;
+  const at = Math.min(mark?.position ?? 0, source.length);
+  const reason = e instanceof YAMLException ? (e as YAMLException & { reason?: string }).reason ?? e.message : String(e);
+  return { file, start: Math.max(0, at - 1), end: Math.max(at, 1), severity: 'error', code: 'yaml-syntax', message: `YAML: ${reason}` };
+}
+
+/** Parsed items of the last parse of a file, by chunk text, for the next parse of the same file. */
+const itemCache = new WeakMap<SchemaFile, Map<string, ItemResult>>();
+
+/**
+ * Parses a schema/sources YAML file. With `previous` (the last result for this file), items whose text did not
+ * change are reused, so an edit in a large file re-parses only what it touched.
+ */
+export function parseSchemaFile(file: string, source: string, previous?: SchemaFile): SchemaFile {
+  if (source.length < CHUNKED_FROM_BYTES) return parseWhole(file, source);
+  const cache = previous ? itemCache.get(previous) : undefined;
+  const next = new Map<string, ItemResult>();
+  const chunked = parseChunked(file, source, cache, next);
+  if (chunked) {
+    itemCache.set(chunked, next);
+    return chunked;
+  }
+  // Broken or not split-able: the whole parse decides, and the items parsed so far stay cached for the next edit.
+  const whole = parseWhole(file, source);
+  if (cache) for (const [k, v] of cache) if (!next.has(k)) next.set(k, v);
+  itemCache.set(whole, next);
+  return whole;
+}
+
+export function parseWhole(file: string, source: string): SchemaFile {
   const out: SchemaFile = { sources: [], models: [], problems: [] };
   let root: unknown;
   try {
     root = load(source, { filename: file });
   } catch (e) {
-    const mark = e instanceof YAMLException ? (e as YAMLException & { mark?: { position: number } }).mark : undefined;
-    const at = Math.min(mark?.position ?? 0, source.length);
-    const reason = e instanceof YAMLException ? (e as YAMLException & { reason?: string }).reason ?? e.message : String(e);
-    out.problems.push({ file, start: Math.max(0, at - 1), end: Math.max(at, 1), severity: 'error', code: 'yaml-syntax', message: `YAML: ${reason}` });
+    out.problems.push(syntaxProblem(file, source, e));
     return out;
   }
   if (!isObj(root)) return out;
   const names = new NameCursor(source);
   // Walk keys in document order so `name:` offsets line up with the values.
   for (const [key, value] of Object.entries(root)) {
-    if (key === 'sources') {
-      for (const src of list(value)) {
-        if (!isObj(src)) continue;
-        const name = str(src.name);
-        if (!name) continue;
-        const r = names.next(name);
-        const schema = str(src.schema) ?? name;
-        const def: SourceDefinition = { name, schema, description: str(src.description), file, nameStart: r.start, nameEnd: r.end, tables: [] };
-        for (const t of list(src.tables)) {
-          if (!isObj(t)) continue;
-          const tname = str(t.name);
-          if (!tname) continue;
-          const tr = names.next(tname);
-          const identifier = str(t.identifier) ?? tname;
-          const iceberg = isObj(t.meta) ? str(t.meta.iceberg_table) : undefined;
-          def.tables.push({
-            sourceName: name, name: tname, icebergTable: iceberg ?? `${schema}.${identifier}`,
-            description: str(t.description), columns: columnsOf(t, names), file, nameStart: tr.start, nameEnd: tr.end,
-          });
-        }
-        out.sources.push(def);
-      }
-    } else if (key === 'models' || key === 'seeds' || key === 'snapshots') {
-      for (const m of list(value)) {
-        if (!isObj(m)) continue;
-        const name = str(m.name);
-        if (!name) continue;
-        const r = names.next(name);
-        const config = isObj(m.config) ? (m.config as Record<string, Literal>) : {};
-        const configEntries = Object.entries(config).map(([k, v]) => {
-          const at = findKey(source, k, r.end);
-          return { key: k, value: v, keyStart: at, keyEnd: at + k.length };
-        });
-        out.models.push({ name, description: str(m.description), columns: columnsOf(m, names), config, configEntries, file, nameStart: r.start, nameEnd: r.end });
-      }
-    }
+    if (LIST_KEYS.has(key)) for (const item of list(value)) readItem(key, item, names, source, file, out);
+  }
+  for (const d of [...out.sources, ...out.sources.flatMap((s) => s.tables), ...out.models]) {
+    if (d.nameStart === NOT_FOUND) d.nameStart = d.nameEnd = 0;
   }
   return out;
+}
+
+/** Item by item, reusing `cache`; undefined when the file is not split-able or any chunk fails (whole parse decides). */
+function parseChunked(file: string, source: string, cache: Map<string, ItemResult> | undefined, next: Map<string, ItemResult>): SchemaFile | undefined {
+  const chunks = splitTopLevel(source, LIST_KEYS);
+  if (!chunks) return undefined;
+  const out: SchemaFile = { sources: [], models: [], problems: [] };
+  for (const chunk of chunks) {
+    const text = source.slice(chunk.start, chunk.end);
+    const cacheKey = `${chunk.kind}:${chunk.key}\n${text}`;
+    let result = next.get(cacheKey) ?? cache?.get(cacheKey);
+    if (!result) {
+      let value: unknown;
+      try {
+        value = load(text, { filename: file });
+      } catch {
+        return undefined;
+      }
+      result = { sources: [], models: [] };
+      if (chunk.kind === 'item') {
+        if (!Array.isArray(value) || value.length !== 1) return undefined;
+        readItem(chunk.key, value[0], new NameCursor(text), text, file, result);
+      } else if (!isObj(value) || !(chunk.key in value)) {
+        return undefined;
+      }
+    }
+    next.set(cacheKey, result);
+    for (const s of result.sources) out.sources.push(shiftSource(s, chunk.start));
+    for (const m of result.models) out.models.push(shiftModel(m, chunk.start));
+  }
+  return out;
+}
+
+const shift = (offset: number, by: number) => (offset === NOT_FOUND ? 0 : offset + by);
+
+function shiftSource(s: SourceDefinition, by: number): SourceDefinition {
+  return {
+    ...s, nameStart: shift(s.nameStart, by), nameEnd: shift(s.nameEnd, by),
+    tables: s.tables.map((t) => ({ ...t, nameStart: shift(t.nameStart, by), nameEnd: shift(t.nameEnd, by) })),
+  };
+}
+
+function shiftModel(m: ModelDoc, by: number): ModelDoc {
+  return {
+    ...m, nameStart: shift(m.nameStart, by), nameEnd: shift(m.nameEnd, by),
+    configEntries: m.configEntries.map((c) => ({ ...c, keyStart: c.keyStart + by, keyEnd: c.keyEnd + by })),
+  };
 }
 
 function findKey(text: string, key: string, from: number): number {
