@@ -27,11 +27,14 @@ test('comments, blank lines, CRLF and block scalars do not split items', () => {
   check('models:\n# lead comment\n\n  - name: a\n    description: |\n      - name: not an item\n# between\n  - name: b\n', ['item models:   - name: a', 'item models:   - name: b']);
   check('models:\r\n  - name: a\r\n  - name: b\r\n', ['item models:   - name: a\r', 'item models:   - name: b\r']);
   check('models:\n', []);
+  check('models:\n  - name: a\n    description: 5 * 3 & co. Wow! a<b\n', ['item models:   - name: a']);
 });
 
 test('layouts outside the plain subset are parsed whole', () => {
   check('models: [{name: a}]\n', undefined);
   check('defaults: &d {materialized: view}\nmodels:\n  - name: a\n    config: *d\n', undefined);
+  check('models:\n  - name: a\n    description: !!str 5\n', undefined);
+  check('models:\n  - name: a\n    config:\n      <<: {materialized: view}\n', undefined);
   check('models:\n  - name: a\nmodels:\n  - name: b\n', undefined);
   check('---\nmodels:\n  - name: a\n', undefined);
   check('"models":\n  - name: a\n', undefined);

@@ -99,11 +99,13 @@ function columnsOf(node: unknown, names: NameCursor): Column[] {
 
 /** What one top-level list item yields, with offsets into `text` (the file or one chunk of it). */
 interface ItemResult {
+  /** The chunk's kind and key: the same text under another key means something else. */
+  tag: string;
   sources: SourceDefinition[];
   models: ModelDoc[];
 }
 
-function readItem(key: string, item: unknown, names: NameCursor, text: string, file: string, out: ItemResult): void {
+function readItem(key: string, item: unknown, names: NameCursor, text: string, file: string, out: Pick<ItemResult, 'sources' | 'models'>): void {
   if (!isObj(item)) return;
   const name = str(item.name);
   if (!name) return;
@@ -192,16 +194,16 @@ function parseChunked(file: string, source: string, cache: Map<string, ItemResul
   const out: SchemaFile = { sources: [], models: [], problems: [] };
   for (const chunk of chunks) {
     const text = source.slice(chunk.start, chunk.end);
-    const cacheKey = `${chunk.kind}:${chunk.key}\n${text}`;
-    let result = next.get(cacheKey) ?? cache?.get(cacheKey);
-    if (!result) {
+    const tag = `${chunk.kind}:${chunk.key}`;
+    let result = next.get(text) ?? cache?.get(text);
+    if (result?.tag !== tag) {
       let value: unknown;
       try {
         value = load(text, { filename: file });
       } catch {
         return undefined;
       }
-      result = { sources: [], models: [] };
+      result = { tag, sources: [], models: [] };
       if (chunk.kind === 'item') {
         if (!Array.isArray(value) || value.length !== 1) return undefined;
         readItem(chunk.key, value[0], new NameCursor(text), text, file, result);
@@ -209,7 +211,7 @@ function parseChunked(file: string, source: string, cache: Map<string, ItemResul
         return undefined;
       }
     }
-    next.set(cacheKey, result);
+    next.set(text, result);
     for (const s of result.sources) out.sources.push(shiftSource(s, chunk.start));
     for (const m of result.models) out.models.push(shiftModel(m, chunk.start));
   }
