@@ -3,6 +3,7 @@
 // differ from the current schema's at some field id is read by its physical names and each nested value is
 // rebuilt by id: struct_pack for structs, list_transform for lists, map_from_entries for maps. Pure: no I/O.
 import type { IcebergType, NestedField } from '../../iceberg/spec';
+import type { MappedField } from '../../iceberg/schema';
 import { duckLiteral, duckTypeOf } from '../types';
 import { quoteIdent, quoteLiteral } from '../../sql/quote';
 
@@ -129,4 +130,27 @@ function mapEntry(node: ParquetNode): { key: ParquetNode; value: ParquetNode } |
   if (node.children.length !== 1 || node.children[0].children.length !== 2) return undefined;
   const [key, value] = node.children[0].children;
   return { key, value };
+}
+
+/**
+ * The tree of a file written without field ids, with ids assigned through the table's name mapping, so its nested
+ * values are rebuilt by id like any other file's. Parquet's repeated wrapper of a list or map (`list`, `key_value`)
+ * is not in a mapping and keeps no id, as in files written with ids. Undefined unless every other node is mapped:
+ * a partial mapping keeps the plain read by names.
+ */
+export function treeWithMappedIds(tree: ParquetNode[], mapping: MappedField[]): ParquetNode[] | undefined {
+  const assign = (node: ParquetNode, level: MappedField[], onlyChild: boolean): ParquetNode | undefined => {
+    const mapped = level.find((m) => m.names.includes(node.name));
+    if (mapped && mapped['field-id'] !== undefined) {
+      const children = node.children.map((c) => assign(c, mapped.fields ?? [], node.children.length === 1));
+      return children.every((c) => c !== undefined) ? { ...node, id: mapped['field-id'], children: children as ParquetNode[] } : undefined;
+    }
+    if (!mapped && onlyChild && node.children.length > 0) {
+      const children = node.children.map((c) => assign(c, level, false));
+      return children.every((c) => c !== undefined) ? { ...node, id: null, children: children as ParquetNode[] } : undefined;
+    }
+    return undefined;
+  };
+  const out = tree.map((n) => assign(n, mapping, false));
+  return out.every((n) => n !== undefined) ? (out as ParquetNode[]) : undefined;
 }

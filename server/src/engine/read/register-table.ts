@@ -11,7 +11,7 @@ import { s3OptionsFromProperties } from '../../storage/s3';
 import type { ProgressListener } from '../../storage/cache';
 import { DuckSession, quoteLiteral } from '../session';
 import { relationSql, type LocalFile, type ReadTask } from './relation-sql';
-import type { ParquetNode } from './nested-projection';
+import { treeWithMappedIds, type ParquetNode } from './nested-projection';
 import { icebergScanPlanner } from './default-planner';
 import { loadTableAt, recordedPathOf, resolveMovedPath, selectSnapshot, tableRootOf } from './table-location';
 
@@ -130,7 +130,10 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   // A table of a few files reads faster by the names its field ids were written under (see relation-sql.ts).
   if (dataFiles.length > 0 && dataFiles.length <= FEW_FILES && dataFiles.every((f) => f.columnNames === undefined)) await probeFieldNames(dataFiles);
   // DuckDB matches nested fields by name: every file's nested names are checked against the schema's field ids.
-  if (schema.fields.some((f) => typeof f.type !== 'string')) await probeFieldTrees(dataFiles.filter((f) => f.columnNames === undefined));
+  if (schema.fields.some((f) => typeof f.type !== 'string')) {
+    await probeFieldTrees(dataFiles.filter((f) => f.columnNames === undefined));
+    if (mapping) await probeMappedFieldTrees(dataFiles.filter((f) => f.columnNames !== undefined), mapping);
+  }
 
   const sql = relationSql({
     schema,
@@ -327,6 +330,16 @@ async function probeFieldTrees(files: LocalFile[]): Promise<void> {
     return;
   }
   for (const f of files) f.fieldTree = found.get(f.localPath)?.tree;
+}
+
+/** Sets the trees of files without field ids, ids taken from the name mapping (see treeWithMappedIds). */
+async function probeMappedFieldTrees(files: LocalFile[], mapping: NameMapping): Promise<void> {
+  if (files.length === 0) return;
+  const found = await readFooters(files).catch(() => new Map<string, Footer>());
+  for (const f of files) {
+    const tree = found.get(f.localPath)?.tree;
+    f.fieldTree = tree && treeWithMappedIds(tree, mapping);
+  }
 }
 
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

@@ -21,7 +21,10 @@ export interface LocalFile {
   columnNames?: string[];
   /** The file's top-level field ids and the column names they were written under, when its footer was probed. */
   fieldNames?: Map<number, string>;
-  /** The file's Parquet schema tree (top-level columns), probed when the table schema has nested fields. */
+  /**
+   * The file's Parquet schema tree (top-level columns), probed when the table schema has nested fields; for a file
+   * without field ids, with ids assigned through the name mapping.
+   */
   fieldTree?: ParquetNode[];
 }
 
@@ -60,7 +63,7 @@ export function relationSql(input: RelationInput): string {
   for (const task of input.tasks) {
     const local = input.fileFor(task.file['file-path']);
     const byName = local.columnNames !== undefined;
-    const rebuild = !byName && local.fieldTree && needsNestedRebuild(fields, local.fieldTree) ? local.fieldTree : undefined;
+    const rebuild = local.fieldTree && needsNestedRebuild(fields, local.fieldTree) ? local.fieldTree : undefined;
     const key = JSON.stringify([byName, rebuild && layoutKey(rebuild), task.equalityDeletes.map((d) => d['file-path']).sort(), task.positionDeletes.length > 0]);
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { tasks: [], byName, rebuild }));
@@ -99,10 +102,10 @@ function groupSql(input: RelationInput, tasks: ReadTask[], defaults: Map<number,
   const withFilename = withRowIds || joinPartitions !== undefined;
   const localPaths = tasks.map((t) => input.fileFor(t.file['file-path']).localPath);
   const idNames = kind.byName || kind.rebuild ? undefined : sharedFieldNames(tasks.map((t) => input.fileFor(t.file['file-path'])), fields);
-  let base = kind.byName
-    ? nameMappedRead(input, tasks, defaults, withFilename, withRowIds)
-    : kind.rebuild
-      ? nestedRebuildRead(fields, localPaths, kind.rebuild, defaults, withFilename, withRowIds)
+  let base = kind.rebuild
+    ? nestedRebuildRead(fields, localPaths, kind.rebuild, defaults, withFilename, withRowIds)
+    : kind.byName
+      ? nameMappedRead(input, tasks, defaults, withFilename, withRowIds)
       : idNames
         ? probedFieldIdRead(fields, localPaths, idNames, defaults, withFilename, withRowIds)
         : fieldIdRead(fields, localPaths, defaults, withFilename, withRowIds);
