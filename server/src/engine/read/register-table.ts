@@ -130,8 +130,11 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   // A table of a few files reads faster by the names its field ids were written under (see relation-sql.ts).
   if (dataFiles.length > 0 && dataFiles.length <= FEW_FILES && dataFiles.every((f) => f.columnNames === undefined)) await probeFieldNames(dataFiles);
   // DuckDB matches nested fields by name: every file's nested names are checked against the schema's field ids.
+  // A table that never changed its schema holds only files written with its names, so only the few-file fast read
+  // needs their trees then (footers cost ~0.1 ms per file, once).
   if (schema.fields.some((f) => typeof f.type !== 'string')) {
-    await probeFieldTrees(dataFiles.filter((f) => f.columnNames === undefined));
+    const evolved = metadata.schemas.length > 1;
+    if (evolved || dataFiles.length <= FEW_FILES) await probeFieldTrees(dataFiles.filter((f) => f.columnNames === undefined));
     if (mapping) await probeMappedFieldTrees(dataFiles.filter((f) => f.columnNames !== undefined), mapping);
   }
 
