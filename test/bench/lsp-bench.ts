@@ -1,7 +1,7 @@
 // Language server figures: cold index of a generated project, edit-to-diagnostics p95, and RSS after indexing.
 // Drives the bundled server (dist/server.js) over stdio, as the extension does.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +12,7 @@ import {
 } from 'vscode-languageserver-protocol';
 import { StatusNotification, type StatusParams } from '../../server/src/protocol';
 import { generateProject } from '../helpers/generateProject';
+import { generateSchemaYaml } from '../helpers/generateSchemaYaml';
 import { percentile, sample, summarize } from './measure';
 import type { Measured } from './figures';
 
@@ -165,6 +166,57 @@ export async function lspFigures(dir: string, models: number, runs: number, edit
       { name: 'ls_edit_p95_ms', summary: summarize(p95s), size: [size, edits === 200 ? undefined : `${edits} edits`].filter(Boolean).join(', ') || undefined },
       { name: 'ls_rss_mb', summary: summarize(rss), size },
     ];
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * A large schema.yml: open it, then alternate a valid text and one with a YAML syntax error, checking each answer
+ * (an error on the broken line, none otherwise). The project has the 2,000 models the YAML documents.
+ */
+export async function schemaYamlFigures(dir: string, runs: number, edits: number): Promise<Measured[]> {
+  const root = path.join(dir, 'lsp-schema-yaml');
+  generateProject(root, 2000);
+  const file = path.join(root, 'models', 'schema.yml');
+  const valid = generateSchemaYaml(2000, 10);
+  writeFileSync(file, valid);
+  const brokenAt = valid.indexOf('- name: m1000\n');
+  const brokenLine = valid.slice(0, brokenAt).split('\n').length - 1;
+  const broken = `${valid.slice(0, brokenAt)}- name: [m1000\n${valid.slice(brokenAt + '- name: m1000\n'.length)}`;
+  const server = await Server.start(root);
+  try {
+    let start = performance.now();
+    const uri = await server.open(file);
+    const opened = await server.diagnostics(uri);
+    const openMs = performance.now() - start;
+    if (opened.some((d) => d.severity === 1)) throw new Error(`the generated schema.yml has errors: ${opened.map((d) => d.message).join('; ')}`);
+    let n = 0;
+    const byKind = { valid: [] as number[], broken: [] as number[] };
+    const edit = async (): Promise<number> => {
+      const bad = n++ % 2 === 0;
+      start = performance.now();
+      await server.change(uri, bad ? broken : valid);
+      const diags = await server.diagnostics(uri);
+      const ms = performance.now() - start;
+      const errors = diags.filter((d) => d.severity === 1);
+      const onLine = errors.some((d) => Math.abs(d.range.start.line - brokenLine) <= 1);
+      if (bad ? !onLine : errors.length > 0) throw new Error(`schema.yml edit ${n}: expected ${bad ? `an error near line ${brokenLine + 1}` : 'no error'}, got ${JSON.stringify(errors.map((d) => [d.range.start.line, d.message]))}`);
+      byKind[bad ? 'broken' : 'valid'].push(ms);
+      return ms;
+    };
+    for (let i = 0; i < 4; i++) await edit();
+    byKind.valid.length = byKind.broken.length = 0;
+    const p95s: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const times: number[] = [];
+      for (let i = 0; i < edits; i++) times.push(await edit());
+      p95s.push(percentile(times, 0.95));
+    }
+    const kb = Math.round(Buffer.byteLength(valid) / 1024);
+    const median = (xs: number[]) => summarize(xs).median.toFixed(0);
+    const detail = `${kb} KB; median edit ${median(byKind.valid)} ms (valid), ${median(byKind.broken)} ms (YAML error); didOpen → diagnostics ${openMs.toFixed(0)} ms`;
+    return [{ name: 'ls_schema_yaml_edit_p95_ms', summary: summarize(p95s), detail }];
   } finally {
     await server.stop();
   }

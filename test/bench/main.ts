@@ -9,7 +9,7 @@ import { loadAverage, machine } from './measure';
 import type { Measured } from './figures';
 import { consoleReport, jsonReport, markdownReport, type RunInfo } from './report';
 import { planFigures } from './plan-bench';
-import { lspFigures } from './lsp-bench';
+import { lspFigures, schemaYamlFigures } from './lsp-bench';
 import { openBenchLakehouse, type BenchLakehouse } from './bench-lakehouse';
 import { readFigures } from './read-bench';
 import { previewFigures } from './preview-bench';
@@ -54,6 +54,7 @@ async function main(): Promise<number> {
   try {
     await suite('plan', 'scan planning', () => planFigures(dir, sizes.runs));
     await suite('lsp', `language server, ${sizes.models} models`, () => lspFigures(dir, sizes.models, sizes.runs, sizes.edits));
+    await suite('lsp', 'language server, 800 KB schema.yml', () => schemaYamlFigures(dir, sizes.runs, 20));
     let bench: BenchLakehouse | undefined;
     const engine = ['read', 'preview', 'commit', 'write'].some(wanted);
     if (engine) await suite('lakehouse', `bronze orders, ${sizes.bronzeRows} rows`, async () => { bench = await openBenchLakehouse(dir, sizes.bronzeRows); return []; });
