@@ -8,6 +8,7 @@ import { makeProject, file, cursor } from '../helpers/projectTexts';
 import { completions } from '../../server/src/features/completion';
 import { hover } from '../../server/src/features/hover';
 import { renameModel } from '../../server/src/features/navigation';
+import { mutate, rng, YAML_BITS } from '../helpers/fuzz';
 
 const FILE = '/p/models/schema.yml';
 // A trailing comment pushes small fixtures past the size where files are parsed item by item.
@@ -33,6 +34,7 @@ test('item-by-item parsing equals a whole parse (sources, models, quoting, confi
   check('models:\r\n  - name: a\r\n    columns:\r\n      - name: x\r\n');
   check('defaults: &d {materialized: view}\nmodels:\n  - name: a\n    config: *d\n');
   check('models:\n  - name: a\n  - name: a\n', 'seeds:\n  - name: s\nsnapshots:\n  - name: t\n');
+  check('models: [{name: a}, {name: b}]\n', 'models: # docs\n  - name: a\n', 'models:\n  name: a\n', 'models:\n  - name: a\n    config: {<<: {materialized: view}}\n');
 });
 
 test('edits reuse unchanged items and still equal a whole parse (rename, insert, delete, break and fix)', () => {
@@ -52,6 +54,21 @@ test('edits reuse unchanged items and still equal a whole parse (rename, insert,
   assert.equal(after.models[101].columns, before.models[101].columns);
   assert.notEqual(after.models[100].columns, before.models[100].columns);
   assert.equal(after.models[100].description, 'Edited.');
+});
+
+test('randomly damaged and edited files: item-by-item parsing always equals a whole parse', () => {
+  const random = rng(20261125);
+  // The generated models continue MODELS's list (indented by two).
+  const fixture = SOURCES + MODELS + generateSchemaYaml(40, 3).replace('version: 2\nmodels:\n', '').replace(/^(?=.)/gm, '  ');
+  let text = fixture;
+  let previous: SchemaFile | undefined;
+  for (let i = 0; i < 600; i++) {
+    text = i % 8 === 0 ? fixture : mutate(text, YAML_BITS, random);
+    const padded = text + PAD;
+    const got = parseSchemaFile(FILE, padded, previous);
+    assert.deepEqual(got, parseWhole(FILE, padded), `iteration ${i} differs from a whole parse for:\n${text}`);
+    previous = got;
+  }
 });
 
 test('broken YAML in a large file is one diagnostic naming the file, at the broken line', () => {

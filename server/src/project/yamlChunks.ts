@@ -77,8 +77,9 @@ function isItem(line: string, indent: string): boolean {
 }
 
 /**
- * Whether `text` may hold an `&anchor`, `*alias`, `!tag` or `<<` merge, which tie items together or change their
- * meaning. A scan for the three characters, then a look around each (3× faster than one regex with a lookbehind).
+ * Whether `text` may hold an `&anchor`, `*alias`, `!tag` or `<<` merge. An alias to another item already fails in
+ * its chunk; this keeps every such file on the whole parse, so no item's meaning can depend on another's. A scan for
+ * the three characters, then a look around each (3× faster than one regex with a lookbehind).
  */
 function linked(text: string): boolean {
   const re = /[&*!]|<</g;
