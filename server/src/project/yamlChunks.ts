@@ -1,6 +1,8 @@
 // Splits a dbt YAML file at its top-level keys and at the items of its top-level lists (models:, sources:, …), so
 // an edit re-parses only the item it touched. Only plain layouts are split; anything else returns undefined and
 // the caller parses the whole file (anchors, tags, flow or inline lists, document markers, duplicate keys).
+// Hand-written because no YAML library re-parses incrementally; each chunk is still parsed by js-yaml. Measured on an
+// 822 KB schema.yml: edit p95 148 → 90 ms over LSP (test/bench/notes.md, `ls_schema_yaml_edit_p95_ms`).
 
 export interface YamlChunk {
   /** The top-level key this chunk belongs to. */
