@@ -4,3 +4,4 @@ export * from './compiledSql';
 export * from './results';
 export * from './explorer';
 export * from './run';
+export * from './dataTests';
