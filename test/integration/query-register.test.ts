@@ -120,3 +120,24 @@ test('nested fields of files without field ids resolve through the name mapping\
   const partial = await session.query(`SELECT addr::VARCHAR FROM nested_partial WHERE id = 1`);
   assert.deepEqual(partial.rows, [[`{'postcode': NULL, 'city': Amsterdam}`]]);
 });
+
+test('equality deletes keyed on fields inside a struct match by field id, whatever names the delete files were written with', async () => {
+  const data = await write('eq-nested-data.parquet', `SELECT * FROM (VALUES (1, 'eu', 7), (2, 'us', 9), (3, 'eu', NULL), (4, 'us', 5)) t(i, r, n)
+    ORDER BY i`.replace('SELECT *', `SELECT i::BIGINT AS id, {'region': r, 'num': n::INT} AS k`), `{id: 1, k: {__duckdb_field_id: 2, region: 3, num: 4}}`);
+  const current = await write('eq-nested-del-a.parquet', `SELECT {'code': 7::INT} AS k`, `{k: {__duckdb_field_id: 2, code: 4}}`);
+  const oldNames = await write('eq-nested-del-b.parquet', `SELECT {'num': 9::INT} AS k`, `{k: {__duckdb_field_id: 2, num: 4}}`);
+  const twoKeys = await write('eq-nested-del-c.parquet', `SELECT {'region': 'eu', 'code': NULL::INT} AS k`, `{k: {__duckdb_field_id: 2, region: 3, code: 4}}`);
+  const schema: Schema = { type: 'struct', 'schema-id': 1, fields: [
+    { id: 1, name: 'id', required: false, type: 'long' },
+    { id: 2, name: 'k', required: false, type: { type: 'struct', fields: [
+      { id: 3, name: 'region', required: false, type: 'string' },
+      { id: 4, name: 'code', required: false, type: 'int' },
+    ] } },
+  ] };
+  const eq = (p: string, ids: number[]): DataFile => ({ ...dataFile(p), content: 2, 'equality-ids': ids });
+  const planner: ScanPlanner = async () => [{ file: dataFile(data), positionDeletes: [], equalityDeletes: [eq(current, [4]), eq(oldNames, [4]), eq(twoKeys, [3, 4])] }];
+  const t = table();
+  await registerIcebergTable(session, 'eq_nested', { ...t, metadata: { ...t.metadata, schemas: [schema0, schema], 'last-column-id': 4 } }, { planner });
+  const r = await session.query(`SELECT id, k::VARCHAR FROM eq_nested ORDER BY id`);
+  assert.deepEqual(r.rows, [['4', `{'region': us, 'code': 5}`]]);
+});

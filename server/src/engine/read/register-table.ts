@@ -136,6 +136,10 @@ export async function tableRelation(source: string | LoadTableResult, options: T
     const evolved = metadata.schemas.length > 1;
     if (evolved || dataFiles.length <= FEW_FILES) await probeFieldTrees(dataFiles.filter((f) => f.columnNames === undefined));
     if (mapping) await probeMappedFieldTrees(dataFiles.filter((f) => f.columnNames !== undefined), mapping);
+    // Equality deletes keyed on a field inside a struct are read by the path their footer gives its id.
+    const topLevel = new Set(schema.fields.map((f) => f.id));
+    const nestedKeyed = new Set(tasks.flatMap((t) => t.equalityDeletes).filter((d) => (d['equality-ids'] ?? []).some((id) => !topLevel.has(id))).map((d) => d['file-path']));
+    await probeFieldTrees([...nestedKeyed].map((p) => files.get(p)!));
   }
 
   const sql = relationSql({

@@ -228,16 +228,61 @@ function equalityDeleteFilters(input: RelationInput, deletes: DataFile[]): strin
   const E = quoteIdent('__floe_eq');
   return [...bySet.entries()].map(([key, files]) => {
     const ids = key.split(',').filter(Boolean).map(Number);
-    const fields = ids.map((id) => {
-      const field = input.schema.fields.find((f) => f.id === id);
-      if (!field) throw new Error(`equality delete file ${files[0]['file-path']} uses field id ${id}, which is not a top-level column of the schema`);
-      return field;
+    const paths = ids.map((id) => {
+      const path = structPathOf(input.schema.fields, id);
+      if (!path) throw new Error(`equality delete file ${files[0]['file-path']} uses field id ${id}, which is neither a column of the schema nor a field nested in its structs`);
+      return path;
     });
-    const entries = fields.map((f) => `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(duckTypeOf(f.type))}, default_value: NULL::VARCHAR}`);
-    const read = `read_parquet(${pathList(files.map((f) => input.fileFor(f['file-path']).localPath))}, schema = MAP {${entries.join(', ')}})`;
-    const match = fields.map((f) => `${E}.${quoteIdent(f.name)} IS NOT DISTINCT FROM ${D}.${quoteIdent(f.name)}`).join(' AND ');
-    return `NOT EXISTS (SELECT 1 FROM ${read} AS ${E} WHERE ${match})`;
+    if (paths.every((p) => p.length === 1)) {
+      const fields = paths.map((p) => p[0]);
+      const entries = fields.map((f) => `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(duckTypeOf(f.type))}, default_value: NULL::VARCHAR}`);
+      const read = `read_parquet(${pathList(files.map((f) => input.fileFor(f['file-path']).localPath))}, schema = MAP {${entries.join(', ')}})`;
+      const match = fields.map((f) => `${E}.${quoteIdent(f.name)} IS NOT DISTINCT FROM ${D}.${quoteIdent(f.name)}`).join(' AND ');
+      return `NOT EXISTS (SELECT 1 FROM ${read} AS ${E} WHERE ${match})`;
+    }
+    // A field nested in structs (the spec allows those, not ones inside lists or maps): each delete file is read by
+    // the physical path its footer gives that field id, falling back to the schema's names.
+    const byLayout = new Map<string, string[]>();
+    for (const f of files) {
+      const local = input.fileFor(f['file-path']);
+      const select = paths.map((p, i) => {
+        const physical = (local.fieldTree && physicalPathOf(local.fieldTree, ids[i])) ?? p.map((x) => x.name);
+        return `CAST(${pathSql(physical)} AS ${duckTypeOf(p[p.length - 1].type)}) AS ${quoteIdent(`__floe_k${i}`)}`;
+      }).join(', ');
+      byLayout.set(select, [...(byLayout.get(select) ?? []), local.localPath]);
+    }
+    const reads = [...byLayout].map(([select, localPaths]) => `SELECT ${select} FROM read_parquet(${pathList(localPaths)})`);
+    const match = paths.map((p, i) => `${E}.${quoteIdent(`__floe_k${i}`)} IS NOT DISTINCT FROM ${pathSql(p.map((x) => x.name), D)}`).join(' AND ');
+    return `NOT EXISTS (SELECT 1 FROM (${reads.join(' UNION ALL ')}) AS ${E} WHERE ${match})`;
   });
+}
+
+/** The chain of fields from a top-level column down to field id `id` through structs only. */
+function structPathOf(fields: NestedField[], id: number): NestedField[] | undefined {
+  for (const f of fields) {
+    if (f.id === id) return [f];
+    if (typeof f.type !== 'string' && f.type.type === 'struct') {
+      const inner = structPathOf(f.type.fields, id);
+      if (inner) return [f, ...inner];
+    }
+  }
+  return undefined;
+}
+
+/** The physical names from a top-level column down to field id `id` in a file's Parquet tree. */
+function physicalPathOf(tree: ParquetNode[], id: number): string[] | undefined {
+  for (const n of tree) {
+    if (n.id === id) return [n.name];
+    const inner = physicalPathOf(n.children, id);
+    if (inner) return [n.name, ...inner];
+  }
+  return undefined;
+}
+
+/** `"a"` or `struct_extract("a", 'b')`…, optionally qualified by a relation. */
+function pathSql(names: string[], relation?: string): string {
+  const [top, ...rest] = names;
+  return rest.reduce((sql, name) => `struct_extract(${sql}, ${quoteLiteral(name)})`, relation ? `${relation}.${quoteIdent(top)}` : quoteIdent(top));
 }
 
 interface IdentitySource { partitionName: string; field: NestedField }
