@@ -181,9 +181,10 @@ function truncateSql(col: string, type: PrimitiveType, width: number): string {
   // Numbers floor to a multiple of W: v - (((v % W) + W) % W), in a wider type so the sum cannot overflow. Flooring
   // can step below the type's least value (Java's int math would wrap to a wrong partition): fail naming the column.
   const floored = (wide: string, w: string, least: string, duckType: string) => {
-    const v = `CAST(${col} AS ${wide})`, t = `${v} - (((${v} % ${w}) + ${w}) % ${w})`;
+    // Compared as v < least + r rather than v - r < least: at DECIMAL(38) the subtraction itself would overflow.
+    const v = `CAST(${col} AS ${wide})`, r = `(((${v} % ${w}) + ${w}) % ${w})`;
     const message = `${quoteLiteral(`cannot partition by truncate[${width}](${col}): `)} || CAST(${col} AS VARCHAR) || ${quoteLiteral(` floors below the least ${type}`)}`;
-    return `CASE WHEN ${t} < ${least} THEN error(${message}) ELSE CAST(${t} AS ${duckType}) END`;
+    return `CASE WHEN ${v} < ${least} + ${r} THEN error(${message}) ELSE CAST(${v} - ${r} AS ${duckType}) END`;
   };
   switch (info.kind) {
     case 'int': return floored('BIGINT', String(width), '-2147483648', 'INTEGER');
