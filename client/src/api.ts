@@ -1,6 +1,7 @@
 // What activate() returns: a small API for other extensions and for the e2e tests, which wait on status instead of sleeping.
 import type * as vscode from 'vscode';
 import type { FloeServer, ServerStatus } from './languageClient';
+import type { DataTestController } from './tests/dataTestController';
 
 export interface FloeApi {
   /** The latest server status, if any arrived. */
@@ -8,10 +9,13 @@ export interface FloeApi {
   onDidChangeStatus: vscode.Event<ServerStatus>;
   /** Resolves with the first status (current or future) that matches; rejects after timeoutMs. */
   waitForStatus(predicate: (s: ServerStatus) => boolean, timeoutMs?: number): Promise<ServerStatus>;
+  /** The data tests' Test Explorer controller: its items, a refresh, and when the tree changes. */
+  dataTests: Pick<DataTestController, 'controller' | 'tests' | 'refresh' | 'onDidChangeTests'>;
 }
 
-export function createApi(server: FloeServer): FloeApi {
+export function createApi(server: FloeServer, dataTests: DataTestController): FloeApi {
   return {
+    dataTests,
     status: () => server.status,
     onDidChangeStatus: server.onDidChangeStatus,
     waitForStatus: (predicate, timeoutMs = 30_000) =>

@@ -4,6 +4,7 @@ import { createApi } from './api';
 import type { FloeApi } from './api';
 import { registerCommands } from './commands';
 import { registerExplorer } from './explorer';
+import { registerDataTests } from './tests';
 import { COMPILED_SQL_SCHEME, CompiledSqlProvider } from './compiledSqlProvider';
 import { FloeServer } from './languageClient';
 import { createRedactingOutputChannel } from './output/redactingOutputChannel';
@@ -19,6 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloeAp
   server = new FloeServer(context, output);
   const compiledSql = new CompiledSqlProvider(server);
   const floe = server;
+  const dataTests = registerDataTests({ server, output });
   ResultsPanel.register(context, async (result, target) => {
     const client = floe.languageClient;
     if (!client?.isRunning()) throw new Error('the Floe language server is not running');
@@ -32,10 +34,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloeAp
     vscode.workspace.registerTextDocumentContentProvider(COMPILED_SQL_SCHEME, compiledSql),
     ...registerCommands({ extension: context, server, output }),
     ...registerExplorer({ extension: context, server, output }),
+    ...dataTests.disposables,
   );
   // Not awaited: activation stays fast; the status bar and the API follow the server's status.
   void server.start();
-  return createApi(server);
+  return createApi(server, dataTests.controller);
 }
 
 export async function deactivate(): Promise<void> {
