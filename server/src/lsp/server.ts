@@ -25,6 +25,7 @@ import { hasLakehouse, refreshSourceSchemas as readSourceSchemas } from '../run/
 import type { RunServiceLoader } from './run';
 import { registerExplorerHandlers } from './explorer';
 import { registerRunHandlers } from './run';
+import { registerDataTestHandlers } from './dataTests';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -36,6 +37,7 @@ export function startServer(connection: Connection): void {
   let hasWorkspaceFolders = false;
   let binder: Binder | undefined;
   let runs: RunServiceLoader | undefined;
+  let dataTests: ReturnType<typeof registerDataTestHandlers> | undefined;
   const renderOnly = process.env.FLOE_NO_BINDER === '1';
   let background: BackgroundBinding | undefined;
   const settings = new SettingsCache(connection, () => hasConfiguration);
@@ -207,6 +209,7 @@ export function startServer(connection: Connection): void {
     if (!where) return;
     const structural = where.project.updateFile(where.file, e.document.getText());
     if (structural) refreshDiagnostics();
+    dataTests?.fileChanged(where.project, where.file);
     if (/^(dbt_project|profiles)\.yml$/.test(path.basename(where.file))) {
       // The project was re-read from disk: put the other open documents' unsaved text back.
       for (const doc of documents.all()) {
@@ -222,6 +225,7 @@ export function startServer(connection: Connection): void {
     if (!where) return;
     // Back to what is on disk.
     if (where.project.updateFile(where.file, readText(where.file))) refreshDiagnostics();
+    dataTests?.fileChanged(where.project, where.file);
   }));
 
   connection.onDidChangeWatchedFiles(guard('watchedFiles', undefined, (params) => {
@@ -239,6 +243,7 @@ export function startServer(connection: Connection): void {
       const project = workspace.projectOf(abs);
       if (!project) continue;
       changed = project.updateFile(abs, c.type === FileChangeType.Deleted ? undefined : readText(abs)) || changed;
+      dataTests?.fileChanged(project, abs);
     }
     if (changed) {
       refreshDiagnostics();
@@ -360,6 +365,7 @@ export function startServer(connection: Connection): void {
     rowLimit: async (uri) => (await settings.get(uri)).previewRowLimit,
     localLakehouse: async (uri) => (await settings.get(uri)).localLakehouse,
   });
+  dataTests = registerDataTestHandlers(connection, workspace, runs, log, { localLakehouse: async (uri) => (await settings.get(uri)).localLakehouse });
 
   documents.listen(connection);
   connection.listen();

@@ -6,6 +6,7 @@ import { load, YAMLException } from 'js-yaml';
 import { splitTopLevel } from './yamlChunks';
 import type { Column, ProjectDiagnostic } from './types';
 import type { Literal } from '../jinja/calls';
+import { locateTests, readTestEntries, type GenericTestDecl } from './testYaml';
 
 export interface SourceTable {
   sourceName: string;
@@ -15,6 +16,8 @@ export interface SourceTable {
   description?: string;
   /** Columns declared in YAML (fallback when the catalog and the cache know nothing). */
   columns: Column[];
+  /** Generic data tests of the table and its columns. */
+  tests: GenericTestDecl[];
   file: string;
   nameStart: number;
   nameEnd: number;
@@ -43,6 +46,8 @@ export interface ModelDoc {
   columns: Column[];
   config: Record<string, Literal>;
   configEntries: ConfigEntry[];
+  /** Generic data tests of the model and its columns. */
+  tests: GenericTestDecl[];
   file: string;
   nameStart: number;
   nameEnd: number;
@@ -87,14 +92,26 @@ class NameCursor {
 
 const NOT_FOUND = -1;
 
-function columnsOf(node: unknown, names: NameCursor): Column[] {
+/** The node's columns; their generic tests (located in `text`) are appended to `tests`. */
+function columnsOf(node: unknown, names: NameCursor, text: string, tests: GenericTestDecl[]): Column[] {
   return list(isObj(node) ? node.columns : undefined).flatMap((c) => {
     const name = isObj(c) ? str(c.name) : undefined;
     if (!name || !isObj(c)) return [];
-    names.next(name);
+    const at = names.next(name);
+    const columnTests = readTestEntries(c, name);
+    locateTests(text, at.start, columnTests);
+    tests.push(...columnTests);
     const type = str(c.data_type) ?? str(c.type);
     return [{ name, type: type?.toUpperCase(), description: str(c.description) }];
   });
+}
+
+/** The node's own tests, then its columns' (columns are read after, so `name:` offsets stay in order). */
+function testsAndColumns(node: Obj, nameStart: number, names: NameCursor, text: string): { tests: GenericTestDecl[]; columns: Column[] } {
+  const tests = readTestEntries(node);
+  locateTests(text, nameStart, tests);
+  const columns = columnsOf(node, names, text, tests);
+  return { tests, columns };
 }
 
 /** What one top-level list item yields, with offsets into `text` (the file or one chunk of it). */
@@ -122,7 +139,7 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       const iceberg = isObj(t.meta) ? str(t.meta.iceberg_table) : undefined;
       def.tables.push({
         sourceName: name, name: tname, icebergTable: iceberg ?? `${schema}.${identifier}`,
-        description: str(t.description), columns: columnsOf(t, names), file, nameStart: tr.start, nameEnd: tr.end,
+        description: str(t.description), ...testsAndColumns(t, tr.start, names, text), file, nameStart: tr.start, nameEnd: tr.end,
       });
     }
     out.sources.push(def);
@@ -132,7 +149,7 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       const at = findKey(text, k, Math.max(r.end, 0));
       return { key: k, value: v, keyStart: at, keyEnd: at + k.length };
     });
-    out.models.push({ name, description: str(item.description), columns: columnsOf(item, names), config, configEntries, file, nameStart: r.start, nameEnd: r.end });
+    out.models.push({ name, description: str(item.description), ...testsAndColumns(item, r.start, names, text), config, configEntries, file, nameStart: r.start, nameEnd: r.end });
   }
 }
 
@@ -184,6 +201,9 @@ export function parseWhole(file: string, source: string): SchemaFile {
   for (const d of [...out.sources, ...out.sources.flatMap((s) => s.tables), ...out.models]) {
     if (d.nameStart === NOT_FOUND) d.nameStart = d.nameEnd = 0;
   }
+  for (const t of [...out.sources.flatMap((s) => s.tables), ...out.models].flatMap((d) => d.tests)) {
+    if (t.start === NOT_FOUND) t.start = t.end = 0;
+  }
   return out;
 }
 
@@ -223,7 +243,7 @@ const shift = (offset: number, by: number) => (offset === NOT_FOUND ? 0 : offset
 function shiftSource(s: SourceDefinition, by: number): SourceDefinition {
   return {
     ...s, nameStart: shift(s.nameStart, by), nameEnd: shift(s.nameEnd, by),
-    tables: s.tables.map((t) => ({ ...t, nameStart: shift(t.nameStart, by), nameEnd: shift(t.nameEnd, by) })),
+    tables: s.tables.map((t) => ({ ...t, nameStart: shift(t.nameStart, by), nameEnd: shift(t.nameEnd, by), tests: shiftTests(t.tests, by) })),
   };
 }
 
@@ -231,8 +251,12 @@ function shiftModel(m: ModelDoc, by: number): ModelDoc {
   return {
     ...m, nameStart: shift(m.nameStart, by), nameEnd: shift(m.nameEnd, by),
     configEntries: m.configEntries.map((c) => ({ ...c, keyStart: c.keyStart + by, keyEnd: c.keyEnd + by })),
+    tests: shiftTests(m.tests, by),
   };
 }
+
+const shiftTests = (tests: GenericTestDecl[], by: number): GenericTestDecl[] =>
+  tests.length === 0 ? tests : tests.map((t) => ({ ...t, start: shift(t.start, by), end: shift(t.end, by) }));
 
 function findKey(text: string, key: string, from: number): number {
   const re = new RegExp(`(^|[\\s{,])${key.replace(/[^\w-]/g, '')}\\s*:`, 'g');

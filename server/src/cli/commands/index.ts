@@ -9,6 +9,7 @@ import { previewCommand } from './preview';
 import { materializeCommand } from './materialize';
 import { demoCommand } from './demo';
 import { tableCommand } from './table';
+import { testCommand } from './test';
 
 export const commands: Record<string, CliCommand> = {
   catalog: catalogCommand,
@@ -20,4 +21,5 @@ export const commands: Record<string, CliCommand> = {
   materialize: materializeCommand,
   demo: demoCommand,
   table: tableCommand,
+  test: testCommand,
 };

@@ -1,0 +1,81 @@
+// floe test [PROJECT_DIR | --project DIR] [--select SELECTOR] [--format text|json]: runs the project's dbt data
+// tests (generic tests from schema YAML, singular tests from test-paths). Exit code 1 when an error-severity test
+// fails or cannot run.
+import { parseArgs } from 'node:util';
+import { UsageError, type CliCommand } from '../command';
+import { projectDataTests, type DataTest } from '../../project/dataTests';
+import type { DataTestResult } from '../../protocol/dataTests';
+import { allErrored, runDataTests } from '../../run/data-tests';
+import { selectDataTests } from '../../run/data-test-selection';
+import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
+import { formatTable } from '../../engine/results';
+import { loadProject } from '../project-args';
+
+const USAGE = 'usage: floe test [PROJECT_DIR | --project DIR] [--select SELECTOR] [--format text|json]';
+
+export const testCommand: CliCommand = {
+  summary: 'run the dbt data tests (schema YAML tests and singular tests) over the models',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true,
+      options: { project: { type: 'string', short: 'p' }, select: { type: 'string', short: 's' }, format: { type: 'string' } },
+    });
+    const format = values.format ?? 'text';
+    if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text\n${USAGE}`);
+    if (positionals.length > 1 || (positionals.length === 1 && values.project)) throw new UsageError(`expected one project directory\n${USAGE}`);
+    const project = loadProject(values.project ?? positionals[0] ?? '.', USAGE);
+    const tests = selectDataTests(project, projectDataTests(project), values.select);
+    const results = await runTests(project, tests, format === 'text' ? (t, i, n) => io.err(`[${i + 1}/${n}] ${cliName(t)}\n`) : undefined);
+    io.out(format === 'json' ? `${JSON.stringify({ results })}\n` : dataTestReport(tests, results));
+    return dataTestExitCode(tests, results);
+  },
+};
+
+/** Runs the tests on the project's lakehouse; a lakehouse that cannot open makes every test an error. */
+export async function runTests(project: ReturnType<typeof loadProject>, tests: DataTest[], onTest?: (t: DataTest, i: number, n: number) => void): Promise<DataTestResult[]> {
+  try {
+    let lakehouse;
+    try {
+      lakehouse = await openLakehouse(project);
+    } catch (e) {
+      return allErrored(tests, `the lakehouse of ${project.name} is unavailable: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return await runDataTests(project, lakehouse, tests, { onTest });
+  } finally {
+    await stopLocalCatalogServers();
+  }
+}
+
+/** How dbt names a test in its log: `not_null(stg_orders.order_id)`. */
+export function cliName(t: DataTest): string {
+  if (t.kind === 'singular') return t.label;
+  const over = t.target?.kind === 'source' ? `source:${t.target.source}.${t.target.table}` : t.target?.name ?? t.subject;
+  return `${t.kind}(${t.column ? `${over}.${t.column}` : over})`;
+}
+
+/** dbt-like text: one line per test (failing ones with their sample rows), then a summary line. */
+export function dataTestReport(tests: DataTest[], results: DataTestResult[]): string {
+  const byId = new Map(tests.map((t) => [t.id, t]));
+  const counts = { pass: 0, warn: 0, fail: 0, error: 0 };
+  let out = '';
+  for (const r of results) {
+    counts[r.status]++;
+    const t = byId.get(r.id);
+    const name = t ? cliName(t) : r.id;
+    const ms = `[${r.ms} ms]`;
+    if (r.status === 'pass') out += `PASS ${name} ${ms}\n`;
+    else if (r.status === 'error') out += `ERROR ${name} ${ms}\n  ${r.message ?? 'could not run'}\n`;
+    else {
+      out += `${r.status === 'warn' ? 'WARN' : 'FAIL'} ${r.failures} ${name} ${ms}\n`;
+      if (r.sample) out += formatTable({ columns: r.sample.columns.map((c) => ({ name: c, type: 'VARCHAR', duckType: undefined as never })), rows: r.sample.rows }).replace(/^/gm, '  ');
+    }
+  }
+  const total = results.length;
+  out += `\nDone. PASS=${counts.pass} WARN=${counts.warn} FAIL=${counts.fail} ERROR=${counts.error} TOTAL=${total}\n`;
+  return out;
+}
+
+/** 1 when any test failed at error severity or could not run, else 0. */
+export function dataTestExitCode(_tests: DataTest[], results: DataTestResult[]): number {
+  return results.some((r) => r.status === 'fail' || r.status === 'error') ? 1 : 0;
+}

@@ -1,0 +1,105 @@
+// floe/dataTests (the project's tests, cheap, from the project model), floe/runDataTests (through the lazily loaded
+// run service, cancellable, with progress) and floe/dataTestsChanged after a schema YAML or test file changes.
+import path from 'node:path';
+import type { Connection } from 'vscode-languageserver';
+import type { Workspace } from '../project/workspace';
+import type { DbtProject } from '../project/project';
+import { projectDataTests, type DataTest } from '../project/dataTests';
+import {
+  DataTestsChangedNotification, DataTestsRequest, RunDataTestsRequest, RunProgressNotification,
+  type DataTestInfo, type DataTestResult,
+} from '../protocol';
+import { ModelRunError } from '../run/run-error';
+import type { RunServiceLoader } from './run';
+import { lineIndexOf, pathToUri, uriToPath } from './convert';
+
+export interface DataTestHandlerOptions {
+  /** The floe.localLakehouse.enabled setting for a resource. */
+  localLakehouse?: (resource: string) => Promise<boolean>;
+}
+
+/** Debounce for floe/dataTestsChanged: one notification per burst of edits. */
+const CHANGED_DELAY_MS = 150;
+
+export function registerDataTestHandlers(connection: Connection, workspace: Workspace, runs: RunServiceLoader, log: (line: string) => void, options: DataTestHandlerOptions = {}): { fileChanged(project: DbtProject, file: string): void } {
+  const projectAt = (uri: string): DbtProject => {
+    const file = uriToPath(uri);
+    const project = file ? workspace.projectOf(path.resolve(file)) : undefined;
+    if (!project) throw new ModelRunError(`${uri} is not in a dbt project Floe knows`);
+    return project;
+  };
+
+  connection.onRequest(DataTestsRequest.type, (params) => {
+    try {
+      return { tests: projectDataTests(projectAt(params.uri)).map(toInfo) };
+    } catch (e) {
+      log(`floe: dataTests failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return { tests: [] };
+    }
+  });
+
+  function toInfo(t: DataTest): DataTestInfo {
+    const project = workspace.projectOf(t.file);
+    const index = lineIndexOf(t.file, project?.entry(t.file)?.text ?? '');
+    return {
+      id: t.id, label: t.label, kind: t.kind, subject: t.subject, column: t.column, severity: t.severity,
+      uri: pathToUri(t.file), range: { start: index.positionAt(t.start), end: index.positionAt(t.end) },
+    };
+  }
+
+  connection.onRequest(RunDataTestsRequest.type, async (params, token) => {
+    try {
+      const project = projectAt(params.uri);
+      if (!project.target.catalog?.catalogUri && (await options.localLakehouse?.(params.uri)) === false) {
+        throw new ModelRunError(`${project.name} has no catalog_uri in profiles.yml (target ${project.target.name}) and floe.localLakehouse.enabled is off: configure a catalog or turn the local lakehouse on`);
+      }
+      const all = projectDataTests(project);
+      const byId = new Map(all.map((t) => [t.id, t]));
+      const tests = params.ids ? params.ids.flatMap((id) => byId.get(id) ?? []) : all;
+      const unknown: DataTestResult[] = (params.ids ?? []).filter((id) => !byId.has(id)).map((id) => ({
+        id, status: 'error', failures: '0', sql: '', ms: 0, message: `no data test '${id}' in ${project.name} (it was renamed or removed; refresh the tests)`,
+      }));
+      const report = (message: string) => {
+        if (params.progressId) void connection.sendNotification(RunProgressNotification.type, { progressId: params.progressId, message, bytes: 0 });
+      };
+      const service = await runs();
+      const { runDataTests, allErrored } = await import('../run/data-tests.js');
+      let lakehouse;
+      try {
+        lakehouse = await service.lakehouse(project);
+      } catch (e) {
+        service.reset();
+        return { results: [...allErrored(tests, `the lakehouse of ${project.name} is unavailable: ${e instanceof Error ? e.message : String(e)}`), ...unknown] };
+      }
+      const controller = new AbortController();
+      const stop = token.onCancellationRequested(() => controller.abort());
+      try {
+        const results = await runDataTests(project, lakehouse, tests, {
+          signal: controller.signal,
+          onStage: report,
+          onTest: (t, i, n) => report(`${t.label} (${i + 1}/${n})`),
+        });
+        return { results: [...results, ...unknown] };
+      } finally {
+        stop.dispose();
+      }
+    } catch (e) {
+      log(`floe: runDataTests failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return { error: e instanceof ModelRunError ? e.message : e instanceof Error ? e.message : String(e) };
+    }
+  });
+
+  const pending = new Map<string, NodeJS.Timeout>();
+  return {
+    /** After a file of `project` changed: a schema YAML or test file may have changed the tests. */
+    fileChanged(project, file) {
+      const kind = project.entry(file)?.kind;
+      const isTestFile = kind === 'yaml' || kind === 'test' || (kind === undefined && /\.(ya?ml|sql)$/i.test(file));
+      if (!isTestFile || pending.has(project.root)) return;
+      pending.set(project.root, setTimeout(() => {
+        pending.delete(project.root);
+        void connection.sendNotification(DataTestsChangedNotification.type, { uri: pathToUri(project.root) }).catch(() => undefined);
+      }, CHANGED_DELAY_MS));
+    },
+  };
+}

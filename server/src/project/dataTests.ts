@@ -1,0 +1,96 @@
+// The project's dbt data tests: generic tests declared in schema YAML (on models, columns, source tables) and
+// singular tests (SQL files under test-paths returning failing rows), with stable ids. Pure over the project model.
+import path from 'node:path';
+import type { DbtProject } from './project';
+import type { GenericTestDecl } from './testYaml';
+
+export interface DataTest {
+  /** Stable while the subject, column, name and arguments stay: `stg_orders.order_id.not_null`. */
+  id: string;
+  /** `not_null(order_id)`, `unique(stg_orders)` for model-level tests, the file name for singular tests. */
+  label: string;
+  /** The generic test's name, or `singular`. */
+  kind: string;
+  /** The model, `source:src.table`, or the singular test's path relative to the project. */
+  subject: string;
+  /** What the test runs over: a model (or seed/snapshot) by name, or a source table. */
+  target?: { kind: 'model'; name: string } | { kind: 'source'; source: string; table: string };
+  column?: string;
+  args: Record<string, unknown>;
+  severity: 'error' | 'warn';
+  where?: string;
+  /** The YAML file (generic) or the SQL file (singular), with the declaration's offsets. */
+  file: string;
+  start: number;
+  end: number;
+}
+
+/** The tests dbt itself ships; anything else must be a `{% test %}` macro of the project or a package. */
+export const CORE_GENERIC_TESTS: ReadonlySet<string> = new Set(['not_null', 'unique', 'accepted_values', 'relationships']);
+
+const cache = new WeakMap<DbtProject, { version: number; tests: DataTest[] }>();
+
+/** Every data test of the root package, generic then singular, in file order. Cached per project version. */
+export function projectDataTests(project: DbtProject): DataTest[] {
+  const hit = cache.get(project);
+  if (hit?.version === project.version) return hit.tests;
+  const tests: DataTest[] = [];
+  const ids = new Set<string>();
+  const add = (t: DataTest) => {
+    // Same test twice on one column (e.g. two accepted_values): the arguments tell them apart, stably.
+    if (ids.has(t.id)) t.id = `${t.id}~${shortHash(JSON.stringify(t.args) + (t.where ?? ''))}`;
+    for (let n = 2; ids.has(t.id); n++) t.id = `${t.id.replace(/#\d+$/, '')}#${n}`;
+    ids.add(t.id);
+    tests.push(t);
+  };
+  const entries = [...project.files.values()].filter((e) => e.packageName === project.name).sort((a, b) => a.file.localeCompare(b.file));
+  for (const e of entries) {
+    if (e.kind !== 'yaml' || !e.schema) continue;
+    for (const m of e.schema.models) {
+      for (const t of m.tests) add(generic(t, m.name, { kind: 'model', name: m.name }, e.file));
+    }
+    for (const s of e.schema.sources) {
+      for (const table of s.tables) {
+        for (const t of table.tests) add(generic(t, `source:${s.name}.${table.name}`, { kind: 'source', source: s.name, table: table.name }, e.file));
+      }
+    }
+  }
+  for (const e of entries) {
+    if (e.kind !== 'test' || !e.analysis) continue;
+    const rel = path.relative(project.root, e.file).split(path.sep).join('/');
+    const name = path.basename(e.file).replace(/\.sql$/i, '');
+    const severity = String(e.analysis.config.severity ?? 'error').toLowerCase() === 'warn' ? 'warn' : 'error';
+    add({ id: `singular:${rel}`, label: name, kind: 'singular', subject: rel, args: {}, severity, file: e.file, start: 0, end: 0 });
+  }
+  cache.set(project, { version: project.version, tests });
+  return tests;
+}
+
+function generic(t: GenericTestDecl, subject: string, target: NonNullable<DataTest['target']>, file: string): DataTest {
+  const over = t.column ?? (target.kind === 'model' ? target.name : `${target.source}.${target.table}`);
+  return {
+    id: t.column ? `${subject}.${t.column}.${t.name}` : `${subject}.${t.name}`,
+    label: `${t.name}(${over})`,
+    kind: t.name, subject, target, column: t.column, args: t.args, severity: t.severity, where: t.where,
+    file, start: t.start, end: t.end,
+  };
+}
+
+/** `ref('m')`, `ref('pkg', 'm')`, `source('s', 't')` (optionally in `{{ }}`), as written in a relationships `to:`. */
+export function parseRelationTarget(to: unknown): DataTest['target'] | undefined {
+  if (typeof to !== 'string') return undefined;
+  const text = to.trim().replace(/^\{\{\s*/, '').replace(/\s*\}\}$/, '');
+  const q = `\\s*['"]([^'"]+)['"]\\s*`;
+  const ref = new RegExp(`^ref\\(${q}(?:,${q})?\\)$`).exec(text);
+  if (ref) return { kind: 'model', name: ref[2] ?? ref[1] };
+  const source = new RegExp(`^source\\(${q},${q}\\)$`).exec(text);
+  if (source) return { kind: 'source', source: source[1], table: source[2] };
+  return undefined;
+}
+
+/** A short, stable hash (FNV-1a) for id suffixes; not for security. */
+function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0').slice(0, 6);
+}

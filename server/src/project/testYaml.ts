@@ -1,0 +1,108 @@
+// dbt generic test entries in schema YAML (`tests:` / `data_tests:` of models, columns and source tables):
+// name, arguments (direct or under `arguments:`), severity and where, and where each entry sits in the file.
+
+/** One generic test as declared in YAML. Offsets point at the test's name in the YAML text. */
+export interface GenericTestDecl {
+  /** The generic test's name: `not_null`, `accepted_values`, `dbt_utils.expression_is_true`, ... */
+  name: string;
+  column?: string;
+  /** The test's arguments (`values`, `quote`, `to`, `field`, ...), without config keys. */
+  args: Record<string, unknown>;
+  severity: 'error' | 'warn';
+  where?: string;
+  start: number;
+  end: number;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Keys of a test entry that configure the test rather than pass it an argument. */
+const CONFIG_KEYS: ReadonlySet<string> = new Set([
+  'config', 'arguments', 'name', 'test_name', 'description', 'tags', 'meta', 'severity', 'where', 'enabled',
+  'error_if', 'warn_if', 'store_failures', 'store_failures_as', 'limit', 'fail_calc', 'column_name',
+]);
+
+/** The entries of a node's `data_tests:` (newer) and `tests:` lists, parsed (locations filled in later). */
+export function readTestEntries(node: unknown, column?: string): GenericTestDecl[] {
+  if (!isObj(node)) return [];
+  const out: GenericTestDecl[] = [];
+  for (const key of ['data_tests', 'tests']) {
+    const entries = node[key];
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      const t = readTestEntry(entry, column);
+      if (t) out.push(t);
+    }
+  }
+  return out;
+}
+
+function readTestEntry(entry: unknown, column: string | undefined): GenericTestDecl | undefined {
+  if (typeof entry === 'string') return { name: entry, column, args: {}, severity: 'error', start: -1, end: -1 };
+  if (!isObj(entry)) return undefined;
+  let name: string | undefined;
+  let body: Obj;
+  if (typeof entry.test_name === 'string') {
+    // `- name: my_label / test_name: accepted_values / values: [...]`
+    name = entry.test_name;
+    body = entry;
+  } else {
+    const keys = Object.keys(entry);
+    if (keys.length !== 1) return undefined;
+    name = keys[0];
+    body = isObj(entry[name]) ? (entry[name] as Obj) : {};
+  }
+  const config = isObj(body.config) ? body.config : {};
+  const args: Obj = {};
+  for (const [k, v] of Object.entries(body)) if (!CONFIG_KEYS.has(k)) args[k] = v;
+  if (isObj(body.arguments)) Object.assign(args, body.arguments);
+  const severity = String(config.severity ?? body.severity ?? 'error').toLowerCase() === 'warn' ? 'warn' : 'error';
+  const where = config.where ?? body.where;
+  return { name, column, args, severity, where: typeof where === 'string' ? where : undefined, start: -1, end: -1 };
+}
+
+/**
+ * Sets each test's offsets: the tests list of the mapping whose `name:` value starts at `nameStart`, searched
+ * within that mapping's block (lines indented at least as far as its keys). Unfound tests point at the name.
+ */
+export function locateTests(text: string, nameStart: number, tests: GenericTestDecl[]): void {
+  if (tests.length === 0) return;
+  // Unfound: at the mapping's name (-1, the caller's "not found", when that is unknown too).
+  const fallback = (t: GenericTestDecl) => { t.start = nameStart; t.end = nameStart; };
+  if (nameStart < 0) { tests.forEach(fallback); return; }
+  const lineStart = text.lastIndexOf('\n', nameStart - 1) + 1;
+  const keyAt = text.slice(lineStart, nameStart).search(/["']?name["']?\s*:/);
+  const indent = keyAt < 0 ? 0 : keyAt;
+  const blockEnd = endOfBlock(text, lineStart, indent);
+  // The mapping's own key (at its indentation) first, so a model's list is not confused with its columns'.
+  let from = -1;
+  for (const keyRe of [new RegExp(`^[ \\t]{${indent}}(?:- )?(?:data_)?tests\\s*:`, 'gm'), /(?:^|[\s{,])(?:data_)?tests\s*:/g]) {
+    keyRe.lastIndex = lineStart;
+    const key = keyRe.exec(text);
+    if (key && key.index < blockEnd) { from = key.index + key[0].length; break; }
+  }
+  for (const t of tests) {
+    if (from < 0) { fallback(t); continue; }
+    const re = new RegExp(`(?<![\\w.])${t.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.])`, 'g');
+    re.lastIndex = from;
+    const m = re.exec(text);
+    if (!m || m.index >= blockEnd) { fallback(t); continue; }
+    t.start = m.index;
+    t.end = m.index + t.name.length;
+    from = t.end;
+  }
+}
+
+/** The end of the block of a mapping whose keys sit at `indent`: the first later line indented less. */
+function endOfBlock(text: string, lineStart: number, indent: number): number {
+  let at = text.indexOf('\n', lineStart);
+  while (at !== -1) {
+    const next = at + 1;
+    const line = /^[ \t]*/.exec(text.slice(next, next + 200))![0].length;
+    const rest = text[next + line];
+    if (rest !== undefined && rest !== '\n' && rest !== '\r' && rest !== '#' && line < indent) return next;
+    at = text.indexOf('\n', next);
+  }
+  return text.length;
+}
