@@ -55,7 +55,7 @@ async function runOne(run: ModelRun, project: DbtProject, test: DataTest, signal
   let sql = '';
   try {
     const prepared = await prepare(run, project, test);
-    if ('error' in prepared) return errorResult(test, '', started, `${where(project, test)}: ${prepared.error}`);
+    if ('error' in prepared) return errorResult(test, '', started, `${test.label} on ${subjectText(test)} (${where(project, test)}): ${prepared.error}`);
     sql = prepared.sql;
     // Wrapped queries: DuckDB's error offsets map back through the wrapper's prefix to the singular test's line.
     const query = (prefix: string, suffix: string) => {
@@ -80,7 +80,7 @@ async function runOne(run: ModelRun, project: DbtProject, test: DataTest, signal
     };
   } catch (e) {
     const reason = signal?.aborted ? 'cancelled' : messageOf(e, sql);
-    return errorResult(test, sql, started, `${test.label} on ${subjectText(test)} could not run: ${reason}`);
+    return errorResult(test, sql, started, `${test.label} on ${subjectText(test)} (${where(project, test)}) could not run: ${reason}`);
   }
 }
 

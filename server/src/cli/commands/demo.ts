@@ -1,5 +1,5 @@
 // floe demo [DIR]: the main job end to end on the local lakehouse — bronze Iceberg tables, a staging
-// preview, every gold mart materialized, then their first rows read back from the catalog.
+// preview, every gold mart materialized, the data tests run, then the marts' first rows read back from the catalog.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +14,9 @@ import { DEMO_SIZES, writeDemoBronze, type DemoSize } from '../../run/demo-bronz
 import { parseTableIdentifier } from '../../run/model-chain';
 import { loadProject, withLakehouse } from '../project-args';
 import { materializeSummary } from './materialize';
+import { dataTestExitCode, dataTestReport } from './test';
+import { projectDataTests } from '../../project/dataTests';
+import { runDataTests } from '../../run/data-tests';
 
 const USAGE = 'usage: floe demo [DIR] [--size small|medium|large] [--rows N] [--editor]';
 const PREVIEW_MODEL = 'stg_customers';
@@ -47,10 +50,16 @@ export const demoCommand: CliCommand = {
       const results = await materialize(project, lakehouse, undefined);
       io.out(materializeSummary(results));
 
+      const tests = projectDataTests(project);
+      step(`Running ${tests.length} data tests (schema.yml and tests/)`);
+      const testResults = await runDataTests(project, lakehouse, tests);
+      io.out(dataTestReport(tests, testResults));
+      const testsFailed = dataTestExitCode(tests, testResults);
+
       step('Gold tables, read back from the catalog');
       await printGold(lakehouse, results.map((r) => r.table), io);
       io.out(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`);
-      return 0;
+      return testsFailed;
     });
     return code === 0 && values.editor ? openEditor(project.root, io) : code;
   },

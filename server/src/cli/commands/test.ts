@@ -64,10 +64,10 @@ export function dataTestReport(tests: DataTest[], results: DataTestResult[]): st
     const name = t ? cliName(t) : r.id;
     const ms = `[${r.ms} ms]`;
     if (r.status === 'pass') out += `PASS ${name} ${ms}\n`;
-    else if (r.status === 'error') out += `ERROR ${name} ${ms}\n  ${r.message ?? 'could not run'}\n`;
+    else if (r.status === 'error') out += `ERROR ${name} ${ms}\n${(r.message ?? 'could not run').replace(/^(?=.)/gm, '  ')}\n`;
     else {
       out += `${r.status === 'warn' ? 'WARN' : 'FAIL'} ${r.failures} ${name} ${ms}\n`;
-      if (r.sample) out += formatTable({ columns: r.sample.columns.map((c) => ({ name: c, type: 'VARCHAR', duckType: undefined as never })), rows: r.sample.rows }).replace(/^/gm, '  ');
+      if (r.sample) out += formatTable({ columns: r.sample.columns.map((c) => ({ name: c, type: 'VARCHAR', duckType: undefined as never })), rows: r.sample.rows }).replace(/^(?=.)/gm, '  ');
     }
   }
   const total = results.length;
