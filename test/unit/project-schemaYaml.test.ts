@@ -34,6 +34,10 @@ test('item-by-item parsing equals a whole parse (sources, models, quoting, confi
   check('models:\r\n  - name: a\r\n    columns:\r\n      - name: x\r\n');
   check('defaults: &d {materialized: view}\nmodels:\n  - name: a\n    config: *d\n');
   check('models:\n  - name: a\n  - name: a\n', 'seeds:\n  - name: s\nsnapshots:\n  - name: t\n');
+  check(
+    'models:\n  - name: a\n    tests: [x]\n    columns:\n      - name: id\n        data_tests:\n          - unique\n          - accepted_values:\n              values: [1]\n  - name: b\n    columns: [{name: c, tests: [not_null]}]\n',
+    'sources:\n  - name: s\n    tables:\n      - name: t\n        columns:\n          - name: k\n            tests: [not_null]\n',
+  );
   check('models: [{name: a}, {name: b}]\n', 'models: # docs\n  - name: a\n', 'models:\n  name: a\n', 'models:\n  - name: a\n    config: {<<: {materialized: view}}\n');
 });
 
