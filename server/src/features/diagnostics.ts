@@ -1,5 +1,5 @@
 // Diagnostics of one file, from the project model alone (no rendering, no DuckDB): Jinja structure,
-// YAML, unknown ref/source/macro/var with did-you-mean, cycles, duplicate names and config errors.
+// YAML, unknown ref/source/macro/var with did-you-mean, cycles, duplicate names, config errors and data tests.
 // Rendering and binder problems are added by renderDiagnostics() and binderDiagnostics().
 import type { DbtProject, FileEntry } from '../project/project';
 import { modelName } from '../project/project';
@@ -7,13 +7,17 @@ import { checkConfigEntry } from '../project/config';
 import type { ProjectDiagnostic, Severity } from '../project/types';
 import type { CompiledModel } from '../project/compile';
 import { didYouMean } from './suggest';
+import { dataTestDiagnostics } from './dataTestDiagnostics';
 
 export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagnostic[] {
   const entry = project.entry(file);
   if (!entry) return [];
   const out: ProjectDiagnostic[] = [...entry.problems];
   if (entry.analysis) modelDiagnostics(project, entry, out);
-  if (entry.schema) yamlDiagnostics(project, entry, out);
+  if (entry.schema) {
+    yamlDiagnostics(project, entry, out);
+    out.push(...dataTestDiagnostics(project, entry));
+  }
   return out;
 }
 

@@ -94,3 +94,26 @@ function shortHash(text: string): string {
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(16).padStart(8, '0').slice(0, 6);
 }
+
+const definitionCache = new WeakMap<DbtProject, { version: number; names: Set<string> }>();
+
+/**
+ * Generic test names the project can run: dbt's core tests, `{% test name(...) %}` blocks and old-style
+ * `{% macro test_name(...) %}` macros in macro files; package tests also as `package.name`.
+ */
+export function knownGenericTests(project: DbtProject): Set<string> {
+  const hit = definitionCache.get(project);
+  if (hit?.version === project.version) return hit.names;
+  const names = new Set(CORE_GENERIC_TESTS);
+  const re = /\{%-?\s*(?:test\s+([A-Za-z_]\w*)|macro\s+test_([A-Za-z_]\w*))\s*\(/g;
+  for (const e of project.files.values()) {
+    if (e.kind !== 'macro' || !e.text.includes('test')) continue;
+    for (const m of e.text.matchAll(re)) {
+      const name = m[1] ?? m[2];
+      names.add(name);
+      names.add(`${e.packageName}.${name}`);
+    }
+  }
+  definitionCache.set(project, { version: project.version, names });
+  return names;
+}

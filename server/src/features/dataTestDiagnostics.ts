@@ -1,0 +1,42 @@
+// Diagnostics of the data tests declared in one schema YAML file, at the test's line: unknown generic test
+// names (core tests and `{% test %}` macros are known), relationships to an unknown model or source, and
+// accepted_values without values. Pure over the project model.
+import type { DbtProject, FileEntry } from '../project/project';
+import { knownGenericTests, parseRelationTarget } from '../project/dataTests';
+import type { GenericTestDecl } from '../project/testYaml';
+import type { ProjectDiagnostic } from '../project/types';
+import { didYouMean } from './suggest';
+
+export function dataTestDiagnostics(project: DbtProject, entry: FileEntry): ProjectDiagnostic[] {
+  const schema = entry.schema;
+  if (!schema) return [];
+  const tests = [...schema.models.flatMap((m) => m.tests), ...schema.sources.flatMap((s) => s.tables.flatMap((t) => t.tests))];
+  if (tests.length === 0) return [];
+  const known = knownGenericTests(project);
+  const out: ProjectDiagnostic[] = [];
+  const push = (t: GenericTestDecl, severity: ProjectDiagnostic['severity'], code: string, message: string) =>
+    out.push({ file: entry.file, start: t.start, end: t.end, severity, code, message });
+  for (const t of tests) {
+    if (!known.has(t.name)) {
+      push(t, 'warning', 'unknown-test', `Generic test '${t.name}' not found: dbt has not_null, unique, accepted_values and relationships; others need a {% test ${t.name.split('.').pop()}(model, column_name) %} macro.${didYouMean(t.name, known)}`);
+      continue;
+    }
+    if (t.name === 'accepted_values' && (!Array.isArray(t.args.values) || t.args.values.length === 0)) {
+      push(t, 'error', 'test-missing-values', 'accepted_values needs a `values:` list (directly under the test or under `arguments:`).');
+    }
+    if (t.name === 'relationships') {
+      const to = parseRelationTarget(t.args.to);
+      if (!to) {
+        push(t, 'error', 'test-relationships-to', `relationships needs \`to:\` as ref('model') or source('source', 'table')${t.args.to === undefined ? '' : `, not ${JSON.stringify(t.args.to)}`}.`);
+      } else if (to.kind === 'model' && !project.resolveRef({ name: to.name })) {
+        push(t, 'error', 'unknown-ref', `relationships: model '${to.name}' not found.${didYouMean(to.name, project.modelNames())}`);
+      } else if (to.kind === 'source' && !project.resolveSource(to)) {
+        const tables = project.sourceDefinitions(to.source).flatMap((d) => d.tables.map((x) => x.name));
+        push(t, 'error', 'unknown-source', tables.length
+          ? `relationships: source '${to.source}' has no table '${to.table}'.${didYouMean(to.table, tables)}`
+          : `relationships: source '${to.source}' not found.${didYouMean(to.source, project.sourceNames())}`);
+      }
+    }
+  }
+  return out;
+}
