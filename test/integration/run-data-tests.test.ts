@@ -1,0 +1,74 @@
+// runDataTests on the real engine and the local lakehouse: each tested model is built once, a cancelled run
+// reports the tests it did not run as cancelled errors, and a catalog that is down makes every test an error
+// naming it instead of a crash.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { copyDemo } from '../helpers/demo-copy';
+import { DbtProject } from '../../server/src/project/project';
+import { openLakehouse, stopLocalCatalogServers, type Lakehouse } from '../../server/src/run/lakehouse';
+import { writeDemoBronze, DEMO_SIZES } from '../../server/src/run/demo-bronze';
+import { projectDataTests } from '../../server/src/project/dataTests';
+import { runDataTests } from '../../server/src/run/data-tests';
+import { runTests } from '../../server/src/cli/commands/test';
+
+let dir: string;
+let project: DbtProject;
+let lakehouse: Lakehouse;
+
+before(async () => {
+  dir = copyDemo();
+  project = DbtProject.load(dir);
+  lakehouse = await openLakehouse(project);
+  await writeDemoBronze(lakehouse, path.join(dir, 'bronze'), DEMO_SIZES.small);
+});
+after(async () => {
+  await stopLocalCatalogServers();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('every model is built once per run, however many tests it has', async () => {
+  const stages: string[] = [];
+  const results = await runDataTests(project, lakehouse, projectDataTests(project), { onStage: (s) => stages.push(s) });
+  assert.deepEqual(results.map((r) => r.status).filter((s) => s !== 'pass'), []);
+  const builds = stages.filter((s) => s.startsWith('building '));
+  assert.deepEqual(builds, [...new Set(builds)], `each model once: ${builds.join(', ')}`);
+  assert.ok(builds.includes('building stg_orders') && builds.includes('building mart_customer_orders'));
+  assert.equal(stages.filter((s) => s === 'reading demo.bronze.bronze_orders').length, 1);
+});
+
+test('cancelling mid-run: the tests after the cancel are errors saying so, and the run closes cleanly', async () => {
+  const tests = projectDataTests(project).slice(0, 5);
+  const controller = new AbortController();
+  const results = await runDataTests(project, lakehouse, tests, { signal: controller.signal, onTest: (_t, i) => { if (i === 2) controller.abort(); } });
+  assert.equal(results.length, 5);
+  assert.deepEqual(results.slice(0, 2).map((r) => r.status), ['pass', 'pass']);
+  for (const r of results.slice(3)) {
+    assert.equal(r.status, 'error');
+    assert.match(r.message ?? '', /cancelled/);
+  }
+  // The session was closed and the lakehouse still serves the next run.
+  const again = await runDataTests(project, lakehouse, tests.slice(0, 1));
+  assert.equal(again[0].status, 'pass');
+});
+
+test('a catalog that is down: every test is an error naming the catalog, no throw', async () => {
+  // profiles.yml renders env_var() from the process environment.
+  const saved = process.env.POLARIS_URI;
+  process.env.POLARIS_URI = 'http://127.0.0.1:9/api/catalog';
+  let down: DbtProject;
+  try {
+    down = DbtProject.load(dir, { ...process.env, DBT_TARGET: 'prod' });
+  } finally {
+    if (saved === undefined) delete process.env.POLARIS_URI; else process.env.POLARIS_URI = saved;
+  }
+  const tests = projectDataTests(down).slice(0, 3);
+  const results = await runTests(down, tests);
+  assert.equal(results.length, 3);
+  for (const r of results) {
+    assert.equal(r.status, 'error');
+    assert.match(r.message ?? '', /lakehouse of floe_demo is unavailable/);
+    assert.match(r.message ?? '', /127\.0\.0\.1:9/);
+  }
+});
