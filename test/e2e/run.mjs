@@ -4,7 +4,8 @@
 //   (b) UI scenarios driven with Playwright (test/e2e/ui/*.ui.mjs), with checked screenshots;
 //   (r) the client against a purpose-built crashing server (test/e2e/resilience), in its own code-server;
 //   (c) the packaged VSIX (npm run package, or FLOE_E2E_VSIX) installed into a clean code-server gets ready and previews a model.
-// Flags: --only=grammar|host|ui|resilience|vsix (repeatable; default all), FLOE_E2E_GREP filters host tests. Exits 1 when anything fails.
+// Flags: --only=grammar|host|ui|resilience|vsix (repeatable; default all), FLOE_E2E_GREP filters host tests,
+// FLOE_E2E_UI filters UI scenarios by file name. Exits 1 when anything fails.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, openWorkbench } from './browser.mjs';
@@ -58,7 +59,7 @@ async function runHostMode(server, stateDir, workspace, resultsFile, suite = 'su
 
 async function runUiMode(server, stateDir, seeded) {
   const dir = path.join(root, 'test/e2e/ui');
-  const scenarios = readdirSync(dir).filter((f) => f.endsWith('.ui.mjs')).sort();
+  const scenarios = readdirSync(dir).filter((f) => f.endsWith('.ui.mjs') && (!process.env.FLOE_E2E_UI || f.includes(process.env.FLOE_E2E_UI))).sort();
   let ok = true;
   for (const file of scenarios) {
     const scenario = await import(path.join(dir, file));

@@ -38,6 +38,7 @@ const shopProject = {
   'profiles.yml': "shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ':memory:'\n",
   'models/shop_customers.sql': "select 1 as customer_id, 'Ada' as name\n",
   'models/shop_customer_count.sql': "select count(*) as customers\nfrom {{ ref('shop_customers') }}\n",
+  'models/schema.yml': 'version: 2\nmodels:\n  - name: shop_customers\n    columns:\n      - name: customer_id\n        data_tests:\n          - not_null\n',
 };
 
 /** A .code-workspace with the demo copy and the small shop project as two roots. Returns the file's path. */

@@ -69,4 +69,27 @@ describe('multi-root workspace', () => {
     assert.equal(ds.find((x) => x.message.includes('stg_orders'))!.range.start.line, at.line);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
+
+  it('groups the Test Explorer by project, each project with its own data tests', async () => {
+    const api = await floeApi();
+    const roots = [rootUri('demo'), rootUri('shop')].map((u) => u.fsPath);
+    const known = (projects: string[]) => roots.every((r) => projects.some((p) => vscode.Uri.parse(p).fsPath === r));
+    const status = await api.waitForStatus((s) => s.state === 'stopped' || (s.state === 'ready' && known(s.projects)), 60_000);
+    assert.equal(status.state, 'ready', JSON.stringify(status));
+    const { dataTests } = api;
+    await dataTests.refresh();
+    const top: Array<{ label: string; uri?: string; children: string[] }> = [];
+    dataTests.controller.items.forEach((i) => {
+      const children: string[] = [];
+      i.children.forEach((c) => void children.push(c.label));
+      top.push({ label: i.label, uri: i.uri?.fsPath, children });
+    });
+    const shop = top.find((t) => t.uri === rootUri('shop').fsPath);
+    const demo = top.find((t) => t.uri === rootUri('demo').fsPath);
+    assert.deepEqual(top.map((t) => t.label).sort(), ['demo', 'shop'], JSON.stringify(top));
+    assert.deepEqual(shop?.children, ['shop_customers']);
+    assert.ok(demo?.children.includes('stg_orders') && !demo.children.includes('shop_customers'), JSON.stringify(demo));
+    const shopTests = dataTests.tests().filter((t) => t.item.parent?.parent?.label === 'shop');
+    assert.deepEqual(shopTests.map((t) => [t.info.label, t.item.uri?.fsPath]), [['not_null(customer_id)', vscode.Uri.joinPath(rootUri('shop'), 'models/schema.yml').fsPath]]);
+  });
 });
