@@ -43,18 +43,19 @@ test('sample rows become an aligned text table; NULLs, newlines and long cells s
   assert.equal(sampleTable({ columns: [], rows: [] }), '');
 });
 
-test('a failure message names the test, subject and count, then the reason and the sample', () => {
-  const r = result('stg_orders.status.accepted_values', 'fail', {
-    failures: '3', message: 'status has values outside the accepted list', sample: { columns: ['status'], rows: [['lost']] },
-  });
-  assert.equal(failureText(r, { label: 'accepted_values(status)', subject: 'stg_orders' }), [
-    'accepted_values(status) on stg_orders: 3 failing rows',
-    '',
-    'status has values outside the accepted list',
+test('a failure message leads with the server reason (count added when it lacks one), then the sample', () => {
+  const sample = { columns: ['status'], rows: [['lost']] };
+  const test_ = { label: 'accepted_values(status)', subject: 'stg_orders' };
+  const check = (r: Partial<DataTestResult>, expected: string[]) => assert.equal(failureText(result('t', 'fail', r), test_), expected.join('\n'));
+  check({ failures: '3', message: 'accepted_values(status) on stg_orders.status: 3 failing rows (models/schema.yml:32)', sample }, [
+    'accepted_values(status) on stg_orders.status: 3 failing rows (models/schema.yml:32)',
     '',
     'Sample:\nstatus\n------\nlost',
-  ].join('\n'));
-  assert.equal(failureText(result('x', 'fail', { failures: '1' }), undefined), '1 failing row');
+  ]);
+  check({ failures: '1234', message: 'stg_orders.status: 1,234 failing rows' }, ['stg_orders.status: 1,234 failing rows']);
+  check({ failures: '3', message: 'status outside the list at line 13 failing rows' }, ['status outside the list at line 13 failing rows: 3 failing rows']);
+  check({ failures: '1' }, ['accepted_values(status) on stg_orders: 1 failing row']);
+  assert.equal(failureText(result('x', 'fail', { failures: '2' }), undefined), '2 failing rows');
 });
 
 test('a warning line says it is a warning, with the count', () => {

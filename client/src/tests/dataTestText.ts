@@ -45,11 +45,22 @@ export function sampleTable(sample: { columns: string[]; rows: string[][] } | un
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-+-'), ...rows.map(line)].join('\n');
 }
 
-/** The failure message shown at the test's line: count, the server's reason, sample rows. */
+/**
+ * The failure message shown at the test's line (its first line shows inline): the server's reason, which names the
+ * model, column and file, with the failing-row count added when it lacks one; then the sample rows.
+ */
 export function failureText(result: DataTestResult, test: Pick<DataTestInfo, 'label' | 'subject'> | undefined): string {
-  const head = `${test ? `${test.label} on ${test.subject}: ` : ''}${failingRows(result.failures)}`;
+  const count = failingRows(result.failures);
+  const head = !result.message
+    ? `${test ? `${test.label} on ${test.subject}: ` : ''}${count}`
+    : mentionsCount(result.message, result.failures) ? result.message : `${result.message}: ${count}`;
   const table = sampleTable(result.sample);
-  return [head, result.message, table && `Sample:\n${table}`].filter(Boolean).join('\n\n');
+  return [head, table && `Sample:\n${table}`].filter(Boolean).join('\n\n');
+}
+
+function mentionsCount(message: string, failures: string): boolean {
+  const forms = [failures, failingRows(failures).split(' ')[0]]; // 1234 or 1,234
+  return forms.some((f) => new RegExp(`(^|[^\\d,])${f} failing rows?\\b`).test(message));
 }
 
 /** The warning line for the run output (VS Code has no warn state, so a warned test shows as passed). */
