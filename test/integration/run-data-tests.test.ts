@@ -53,6 +53,43 @@ test('cancelling mid-run: the tests after the cancel are errors saying so, and t
   assert.equal(again[0].status, 'pass');
 });
 
+test('custom generic tests: {% test %} macros run with the relation, column, YAML arguments (ref() too) and where', async () => {
+  fs.writeFileSync(path.join(dir, 'macros/tests.sql'), [
+    '{% test at_least(model, column_name, minimum=0) %}',
+    'select {{ column_name }} from {{ model }} where {{ column_name }} < {{ minimum }}',
+    '{% endtest %}',
+    '{% macro test_all_orders_known(model, column_name, orders) %}',
+    'select {{ column_name }} from {{ model }} where {{ column_name }} not in (select order_id from {{ orders }})',
+    '{% endmacro %}',
+  ].join('\n'));
+  const schema = path.join(dir, 'models/custom.yml');
+  fs.writeFileSync(schema, [
+    'models:',
+    '  - name: stg_order_items',
+    '    columns:',
+    '      - name: quantity',
+    '        data_tests:',
+    '          - at_least: {arguments: {minimum: 2}}',
+    '          - at_least: {minimum: 2, where: "quantity > 1"}',
+    '          - at_least',
+    '      - name: order_id',
+    "        data_tests: [{all_orders_known: {orders: \"ref('stg_orders')\"}}, {not_a_test: {}}]",
+  ].join('\n'));
+  try {
+    const p = DbtProject.load(dir);
+    const tests = projectDataTests(p).filter((t) => t.file === schema);
+    const results = await runDataTests(p, lakehouse, tests);
+    assert.deepEqual(results.map((r) => [r.status, r.failures]), [['fail', results[0].failures], ['pass', '0'], ['pass', '0'], ['pass', '0'], ['error', '0']]);
+    assert.ok(BigInt(results[0].failures) > 0n, 'quantity 1 lines fail minimum 2');
+    assert.match(results[0].sql, /where quantity < 2/);
+    assert.match(results[3].sql, /not in \(select order_id from "floe_run_\d+_\d+"\."stg_orders"\)/);
+    assert.match(results[4].message ?? '', /generic test 'not_a_test' not found/);
+  } finally {
+    fs.rmSync(schema);
+    fs.rmSync(path.join(dir, 'macros/tests.sql'));
+  }
+});
+
 test('a catalog that is down: every test is an error naming the catalog, no throw', async () => {
   // profiles.yml renders env_var() from the process environment.
   const saved = process.env.POLARIS_URI;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { DbtProject } from '../project/project';
 import type { CompiledModel, UpstreamRelation } from '../project/compile';
 import { LineIndex } from '../project/lineIndex';
-import { parseRelationTarget, type DataTest } from '../project/dataTests';
+import { CORE_GENERIC_TESTS, parseRelationTarget, type DataTest } from '../project/dataTests';
 import type { DataTestResult } from '../protocol/dataTests';
 import { cellText } from '../engine/results';
 import { parseDuckDbError } from '../sql/errors';
@@ -13,6 +13,7 @@ import type { Lakehouse } from './lakehouse';
 import { ModelRun, type RunOptions } from './model-chain';
 import { ModelRunError } from './run-error';
 import { genericTestSql } from './data-test-sql';
+import { customGenericTestSql } from './custom-generic-test';
 
 /** Failing rows shown with a result. */
 export const SAMPLE_ROWS = 5;
@@ -109,6 +110,14 @@ async function prepare(run: ModelRun, project: DbtProject, test: DataTest): Prom
     const built = await build(run, project, parent);
     if ('error' in built) return built;
     parentRelation = built.relation;
+  }
+  if (!CORE_GENERIC_TESTS.has(test.kind)) {
+    // The macro gets the (where-filtered) relation as `model`, like dbt.
+    const over = test.where ? `(select * from ${relation.relation} where ${test.where})` : relation.relation;
+    const custom = customGenericTestSql(project, { name: test.kind, column: test.column, args: test.args, relation: over, relationName: run.relationName });
+    if ('error' in custom) return custom;
+    await run.buildUpstream({ upstream: custom.upstream } as CompiledModel, []);
+    return { sql: stripSemicolon(custom.sql) };
   }
   return genericTestSql({ kind: test.kind, column: test.column, args: test.args, where: test.where, relation: relation.relation, parentRelation });
 }
