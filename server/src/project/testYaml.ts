@@ -76,21 +76,22 @@ export function locateTests(text: string, nameStart: number, tests: GenericTestD
   const indent = keyAt < 0 ? 0 : keyAt;
   const blockEnd = endOfBlock(text, lineStart, indent);
   // The mapping's own key (at its indentation) first, so a model's list is not confused with its columns'.
+  // Searched within the block only, so a large file costs no more than its blocks.
+  const block = text.slice(lineStart, blockEnd);
   let from = -1;
-  for (const keyRe of [new RegExp(`^[ \\t]{${indent}}(?:- )?(?:data_)?tests\\s*:`, 'gm'), /(?:^|[\s{,])(?:data_)?tests\s*:/g]) {
-    keyRe.lastIndex = lineStart;
-    const key = keyRe.exec(text);
-    if (key && key.index < blockEnd) { from = key.index + key[0].length; break; }
+  for (const keyRe of [new RegExp(`^[ \\t]{${indent}}(?:data_)?tests\\s*:`, 'm'), /(?:^|[\s{,])(?:data_)?tests\s*:/]) {
+    const key = keyRe.exec(block);
+    if (key) { from = key.index + key[0].length; break; }
   }
   for (const t of tests) {
     if (from < 0) { fallback(t); continue; }
     const re = new RegExp(`(?<![\\w.])${t.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.])`, 'g');
     re.lastIndex = from;
-    const m = re.exec(text);
-    if (!m || m.index >= blockEnd) { fallback(t); continue; }
-    t.start = m.index;
-    t.end = m.index + t.name.length;
-    from = t.end;
+    const m = re.exec(block);
+    if (!m) { fallback(t); continue; }
+    t.start = lineStart + m.index;
+    t.end = t.start + t.name.length;
+    from = m.index + t.name.length;
   }
 }
 
