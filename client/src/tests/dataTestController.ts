@@ -146,11 +146,15 @@ export class DataTestController implements vscode.Disposable {
         return group.map((e) => errorResult(e, response.error));
       }
       const byId = new Map(group.map((e) => [e.info.id, e]));
-      for (const r of response.results) {
+      // Tests the server stopped because of the cancel come back as errors: they end as skipped instead.
+      const cancelled = token.isCancellationRequested;
+      const kept = cancelled ? response.results.filter((r) => r.status !== 'error') : response.results;
+      for (const r of kept) {
         const e = byId.get(r.id);
         if (e) this.report(run, e, r);
       }
-      return response.results;
+      if (cancelled) run.appendOutput(terminalText('Cancelled.\n'));
+      return kept;
     } catch (err) {
       if (token.isCancellationRequested) {
         run.appendOutput(terminalText('Cancelled.\n'));

@@ -1,12 +1,30 @@
 // dbt data tests in the Test Explorer: the demo's tests are listed at their schema.yml lines, "Run All Data Tests"
-// passes on the demo, and a failing accepted_values added to the (unsaved) schema.yml fails "Test Model" with its count.
+// passes on the demo, and tests added to the (unsaved) schema.yml report fail / warn / error through "Test Model"
+// with their count and sample. Data-driven.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FloeApi } from '../../../client/src/api';
 import type { DataTestRunSummary } from '../../../client/src/tests/dataTestText';
+import type { DataTestResult } from '../../../server/src/protocol';
 import { floeApi, hasLakehouse, openFile, revertActive, waitForReady, workspaceUri } from './helpers';
 
 type Tests = FloeApi['dataTests'];
+
+interface Case {
+  name: string;
+  /** The stg_customers column the test is added under, and the test's YAML lines. */
+  column: string;
+  test: string[];
+  expect: { status: DataTestResult['status']; failures?: string; sample?: string; message?: RegExp };
+}
+
+// JP is missing from the list: one failing value, as dbt counts accepted_values (grouped by value).
+const NO_JP = "    values: ['NL', 'DE', 'FR', 'US', 'GB']";
+const cases: Case[] = [
+  { name: 'a failing accepted_values', column: 'country', test: ['- accepted_values:', NO_JP], expect: { status: 'fail', failures: '1', sample: 'JP' } },
+  { name: 'the same at severity warn', column: 'country', test: ['- accepted_values:', NO_JP, '    config:', '      severity: warn'], expect: { status: 'warn', failures: '1', sample: 'JP' } },
+  { name: 'a not_null of a missing column', column: 'no_such_column', test: ['- not_null'], expect: { status: 'error', message: /stg_customers.*no_such_column/ } },
+];
 
 describe('data tests', () => {
   let tests: Tests;
@@ -46,34 +64,44 @@ describe('data tests', () => {
     assert.ok(summary.passed > 0);
   });
 
-  it('a failing accepted_values added to schema.yml fails floe.testModel with its count and sample', async function () {
-    if (!hasLakehouse) this.skip();
-    const editor = await openFile('models/schema.yml');
-    try {
-      const before = acceptedValuesOf(tests, 'stg_customers').length;
-      // JP is missing from the list: one failing value, as dbt counts accepted_values (grouped by value).
-      const line = await addColumnTest(editor, 'stg_customers', 'country', ['- accepted_values:', "    values: ['NL', 'DE', 'FR', 'US', 'GB']"]);
-      await waitForTests(tests, () => acceptedValuesOf(tests, 'stg_customers').length === before + 1);
-      const added = acceptedValuesOf(tests, 'stg_customers').find((t) => t.item.range?.start.line === line);
-      assert.ok(added, `the new test is listed at line ${line + 1}`);
-
-      const summary = await vscode.commands.executeCommand<DataTestRunSummary>('floe.testModel', workspaceUri('models/staging/stg_customers.sql'));
-      assert.equal(summary.failed, 1, `one failed: ${JSON.stringify(summary.results.map((r) => [r.id, r.status, r.failures]))}`);
-      assert.equal(summary.errored, 0);
-      const failed = summary.results.find((r) => r.status === 'fail');
-      assert.equal(failed?.id, added.info.id);
-      assert.equal(failed?.failures, '1');
-      assert.ok(failed?.sample?.rows.some((r) => r.includes('JP')), `the sample shows JP: ${JSON.stringify(failed?.sample)}`);
-      assert.ok(summary.results.every((r) => tests.tests().some((t) => t.info.id === r.id && t.info.subject === 'stg_customers')), 'only stg_customers tests ran');
-    } finally {
-      await vscode.window.showTextDocument(editor.document);
-      await revertActive();
-    }
-  });
+  for (const c of cases) {
+    it(`${c.name} added to schema.yml: floe.testModel reports ${c.expect.status}`, async function () {
+      if (!hasLakehouse) this.skip();
+      await check(tests, c);
+    });
+  }
 });
 
-function acceptedValuesOf(tests: Tests, subject: string) {
-  return tests.tests().filter((t) => t.info.subject === subject && t.info.kind === 'accepted_values');
+async function check(tests: Tests, c: Case): Promise<void> {
+  const editor = await openFile('models/schema.yml');
+  const before = testsOf(tests, 'stg_customers').length;
+  try {
+    const line = await addColumnTest(editor, 'stg_customers', c.column, c.test);
+    await waitForTests(tests, () => testsOf(tests, 'stg_customers').length === before + 1);
+    const added = testsOf(tests, 'stg_customers').find((t) => t.item.range?.start.line === line);
+    assert.ok(added, `the new test is listed at line ${line + 1}`);
+
+    const summary = await vscode.commands.executeCommand<DataTestRunSummary>('floe.testModel', workspaceUri('models/staging/stg_customers.sql'));
+    const got = summary.results.find((r) => r.id === added.info.id);
+    assert.ok(got, `the new test ran: ${JSON.stringify(summary.results.map((r) => r.id))}`);
+    assert.equal(got.status, c.expect.status, JSON.stringify(got));
+    if (c.expect.failures) assert.equal(got.failures, c.expect.failures);
+    if (c.expect.sample) assert.ok(got.sample?.rows.some((r) => r.includes(c.expect.sample!)), `the sample shows ${c.expect.sample}: ${JSON.stringify(got.sample)}`);
+    if (c.expect.message) assert.match(got.message ?? '', c.expect.message);
+    // The model's other tests still pass, and only the model's tests ran.
+    const counts = { passed: summary.passed, failed: summary.failed, warned: summary.warned, errored: summary.errored, skipped: summary.skipped };
+    const want = { passed: before, failed: 0, warned: 0, errored: 0, skipped: 0, [{ pass: 'passed', fail: 'failed', warn: 'warned', error: 'errored' }[c.expect.status]]: c.expect.status === 'pass' ? before + 1 : 1 };
+    assert.deepEqual(counts, want);
+  } finally {
+    await vscode.window.showTextDocument(editor.document);
+    await revertActive();
+    // The next case counts the model's tests: wait until the tree has dropped this one.
+    await waitForTests(tests, () => testsOf(tests, 'stg_customers').length === before);
+  }
+}
+
+function testsOf(tests: Tests, subject: string) {
+  return tests.tests().filter((t) => t.info.subject === subject);
 }
 
 /** Resolves once `accept` holds for the listed tests (checked now and whenever the tree changes). */

@@ -16,11 +16,19 @@ export function run(): Promise<void> {
   const resultsFile = process.env.FLOE_E2E_RESULTS ?? path.join(__dirname, 'results.json');
   const results: SuiteResults = { passed: 0, failed: 0, tests: [] };
   return new Promise((resolve, reject) => {
-    const runner = mocha.run((failures) => {
-      writeFileSync(resultsFile, JSON.stringify(results, null, 2));
-      if (failures > 0) reject(new Error(`${failures} e2e test(s) failed`));
-      else resolve();
-    });
+    let runner: Mocha.Runner;
+    try {
+      runner = mocha.run((failures) => {
+        writeFileSync(resultsFile, JSON.stringify(results, null, 2));
+        if (failures > 0) reject(new Error(`${failures} e2e test(s) failed`));
+        else resolve();
+      });
+    } catch (err) {
+      // A test file that throws while loading: say so at once, instead of the runner waiting minutes for results.
+      const error = err instanceof Error ? err.stack ?? err.message : String(err);
+      writeFileSync(resultsFile, JSON.stringify({ passed: 0, failed: 1, tests: [{ title: 'loading the suite', state: 'failed', durationMs: 0, error }] }, null, 2));
+      return reject(err);
+    }
     runner.on('pass', (t) => {
       results.passed++;
       results.tests.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration ?? 0 });
