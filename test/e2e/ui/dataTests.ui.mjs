@@ -57,7 +57,7 @@ async function failAcceptedValues({ page, workspace, screenshot, assert }) {
   assert(await rows.locator('.codicon-testing-failed-icon').count() === 2, 'only accepted_values(status) (and its subject, stg_orders) show failed');
 
   // The failure shows inline at the test's line; clicking it opens the peek with the whole message.
-  await page.locator('.editor-instance .monaco-editor').getByText('accepted_values(status) on stg_orders: 1 failing row').first().click({ timeout: 20_000 });
+  await page.locator('.editor-instance .monaco-editor').getByText(/accepted_values\(status\) on stg_orders\b.*: 1 failing row\b/).first().click({ timeout: 20_000 });
   const peek = page.locator('.test-output-peek');
   await peek.waitFor({ timeout: 20_000 });
   await peek.getByText('1 failing row').first().waitFor({ timeout: 10_000 });
