@@ -9,8 +9,8 @@ export interface FloeApi {
   onDidChangeStatus: vscode.Event<ServerStatus>;
   /** Resolves with the first status (current or future) that matches; rejects after timeoutMs. */
   waitForStatus(predicate: (s: ServerStatus) => boolean, timeoutMs?: number): Promise<ServerStatus>;
-  /** The data tests' Test Explorer controller: its items, a refresh, and when the tree changes. */
-  dataTests: Pick<DataTestController, 'controller' | 'tests' | 'refresh' | 'onDidChangeTests'>;
+  /** The data tests' Test Explorer controller: its items, a refresh, when the tree changes, and a run (as the Run profile does). */
+  dataTests: Pick<DataTestController, 'controller' | 'tests' | 'refresh' | 'onDidChangeTests' | 'run'>;
 }
 
 export function createApi(server: FloeServer, dataTests: DataTestController): FloeApi {

@@ -1,5 +1,6 @@
 // Run with the flaky server (test/e2e/servers/flaky.js), told to crash: the client must not die silently,
-// and "Floe: Restart Language Server" must recover once the server can start again.
+// and "Floe: Restart Language Server" must recover once the server can start again. Then a data test run that the
+// server holds until cancelled checks the Test Explorer's cancellation.
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -26,4 +27,34 @@ describe('a crashing language server', () => {
     assert.equal(status.state === 'ready' && status.models, 1);
     assert.equal(starts(), 6);
   });
+
+  it('once running again, cancels a data test run through LSP cancellation: the stopped tests end as skipped, none as errors', async () => {
+    const { dataTests } = await floeApi();
+    await dataTests.refresh();
+    assert.deepEqual(dataTests.tests().map((t) => t.info.id), ['flaky_model.a.not_null', 'flaky_model.b.not_null']);
+    const cancel = new vscode.CancellationTokenSource();
+    const running = dataTests.run(new vscode.TestRunRequest(), cancel.token);
+    await waitForFile(`${control}.runs`);
+    cancel.cancel();
+    const summary = await running;
+    assert.deepEqual({ failed: summary.failed, errored: summary.errored, all: summary.passed + summary.skipped }, { failed: 0, errored: 0, all: 2 }, JSON.stringify(summary));
+    assert.ok(summary.skipped >= 1, JSON.stringify(summary));
+    assert.deepEqual(JSON.parse(readFileSync(`${control}.runs`, 'utf8')), ['flaky_model.a.not_null', 'flaky_model.b.not_null']);
+  });
 });
+
+/** Resolves once `file` exists (the flaky server writes it when a request arrives). */
+function waitForFile(file: string, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (existsSync(file)) {
+        clearInterval(poll);
+        resolve();
+      } else if (Date.now() - started > timeoutMs) {
+        clearInterval(poll);
+        reject(new Error(`${file} did not appear within ${timeoutMs} ms`));
+      }
+    }, 20);
+  });
+}

@@ -15,6 +15,23 @@ connection.onInitialized(() => {
     return;
   }
   connection.console.log('flaky server: ready; client_secret=flaky-secret-value');
-  connection.sendNotification('floe/status', { state: 'ready', projects: [], models: 1, errors: 0, warnings: 0 });
+  connection.sendNotification('floe/status', { state: 'ready', projects: [PROJECT], models: 1, errors: 0, warnings: 0 });
 });
+
+// Two data tests; a run answers only once cancelled (the first passed, the second stopped by the cancel), or after 20 s.
+const PROJECT = 'file:///flaky-project';
+const test = (id, line) => ({
+  id, label: id, kind: 'not_null', subject: 'flaky_model', severity: 'error',
+  uri: `${PROJECT}/models/schema.yml`, range: { start: { line, character: 8 }, end: { line, character: 18 } },
+});
+connection.onRequest('floe/dataTests', () => ({ tests: [test('flaky_model.a.not_null', 5), test('flaky_model.b.not_null', 8)] }));
+connection.onRequest('floe/runDataTests', (params, token) => new Promise((resolve) => {
+  appendFileSync(`${control}.runs`, `${JSON.stringify(params.ids ?? null)}\n`); // the test waits for this before cancelling
+  const reply = () => resolve({ results: [
+    { id: 'flaky_model.a.not_null', status: 'pass', failures: '0', sql: 'select 1', ms: 1 },
+    { id: 'flaky_model.b.not_null', status: 'error', failures: '0', message: 'not_null(b) on flaky_model could not run: cancelled', sql: '', ms: 0 },
+  ] });
+  token.onCancellationRequested(reply);
+  setTimeout(reply, 20_000);
+}));
 connection.listen();
