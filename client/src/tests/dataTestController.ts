@@ -42,15 +42,17 @@ export class DataTestController implements vscode.Disposable {
     this.controller = vscode.tests.createTestController(DATA_TEST_CONTROLLER_ID, 'Floe Data Tests');
     this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token).then(() => undefined), true);
     this.controller.refreshHandler = () => this.refresh();
-    let lastState: string | undefined;
+    let lastReady: string | undefined;
     this.disposables.push(
       this.controller,
       this.changedEmitter,
       server.onDidChangeStatus((s) => {
         this.listen();
-        // A new server run (or the first) knows its projects once ready: list their tests then.
-        if (s.state === 'ready' && lastState !== 'ready') void this.refresh();
-        lastState = s.state;
+        // A new server run (or the first) knows its projects once ready: list their tests then, and again when a
+        // project comes or goes (a folder added to the workspace).
+        const ready = s.state === 'ready' ? s.projects.join('\n') : undefined;
+        if (ready !== undefined && ready !== lastReady) void this.refresh();
+        lastReady = ready;
       }),
     );
   }

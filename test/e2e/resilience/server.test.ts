@@ -29,7 +29,15 @@ describe('a crashing language server', () => {
   });
 
   it('once running again, cancels a data test run through LSP cancellation: the stopped tests end as skipped, none as errors', async () => {
-    const { dataTests } = await floeApi();
+    const api = await floeApi();
+    if (api.status()?.state !== 'ready') {
+      // Run alone (FLOE_E2E_GREP): end the crash loop first.
+      writeFileSync(control, 'ok');
+      const now = await api.waitForStatus((s) => s.state === 'ready' || s.state === 'stopped', 60_000);
+      if (now.state === 'stopped') await vscode.commands.executeCommand('floe.restartServer');
+      await api.waitForStatus((s) => s.state === 'ready', 30_000);
+    }
+    const { dataTests } = api;
     await dataTests.refresh();
     assert.deepEqual(dataTests.tests().map((t) => t.info.id), ['flaky_model.a.not_null', 'flaky_model.b.not_null']);
     const cancel = new vscode.CancellationTokenSource();
