@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataTestInfo, DataTestResult } from '../../server/src/protocol/dataTests';
-import { failureText, failingRows, sampleTable, summarize, terminalText, testsForFile, warningText } from '../../client/src/tests/dataTestText';
+import { failureText, failingRows, isInside, sampleTable, summarize, terminalText, testsForFile, warningText } from '../../client/src/tests/dataTestText';
 
 const P = 'file:///ws/demo';
 
@@ -88,4 +88,14 @@ test('Test Model picks the tests about the model of a .sql file, or the tests de
   check('models/marts/mart_revenue.sql', []);
   // VS Code and the server may escape the same URI differently.
   assert.deepEqual(testsForFile([info('m.a.not_null', 'm', 'file:///c%3A/p/schema.yml')], 'file:///c:/p/schema.yml').length, 1);
+});
+
+test('a file belongs to the project folder it is in, not to a sibling with a longer name', () => {
+  const check = (uri: string, root: string, expected: boolean) => assert.equal(isInside(uri, root), expected, `${uri} in ${root}`);
+  check(`${P}/models/schema.yml`, P, true);
+  check(P, P, true);
+  check(`${P}/`, `${P}/`, true);
+  check(`${P}-shop/models/schema.yml`, P, false);
+  check('file:///c%3A/ws/p/models/a.sql', 'file:///c:/ws/p', true);
+  check('file:///ws/%E0%A4%A/x.sql', 'file:///ws', true); // a malformed escape is compared as written
 });

@@ -7,7 +7,7 @@ import {
   type DataTestInfo, type DataTestResult,
 } from '../../../server/src/protocol';
 import type { FloeServer } from '../languageClient';
-import { failureText, sameUri, summarize, terminalText, testsForFile, warningText, type DataTestRunSummary } from './dataTestText';
+import { failureText, isInside, summarize, terminalText, testsForFile, warningText, type DataTestRunSummary } from './dataTestText';
 
 export const DATA_TEST_CONTROLLER_ID = 'floe.dataTests';
 
@@ -275,8 +275,7 @@ export class DataTestController implements vscode.Disposable {
   /** The project root containing `uri` (the deepest one), if the server knows it. */
   private projectOf(uri: string): string | undefined {
     const projects = this.server.status && 'projects' in this.server.status ? this.server.status.projects : [];
-    const inside = (p: string) => sameUri(uri, p) || decodeURIComponent(uri).startsWith(`${decodeURIComponent(p).replace(/\/$/, '')}/`);
-    return projects.filter(inside).sort((a, b) => b.length - a.length)[0];
+    return projects.filter((p) => isInside(uri, p)).sort((a, b) => b.length - a.length)[0];
   }
 
   /** The running client once the server is ready; waits while it starts (up to a minute). */

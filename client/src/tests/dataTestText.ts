@@ -79,7 +79,7 @@ export function terminalText(text: string): string {
  * file itself (a schema.yml's tests, or a singular test file).
  */
 export function testsForFile(tests: DataTestInfo[], fileUri: string): DataTestInfo[] {
-  const base = decodeURIComponent(fileUri.split('/').pop() ?? '');
+  const base = safeDecode(fileUri.split('/').pop() ?? '');
   const model = base.toLowerCase().endsWith('.sql') ? base.slice(0, -4) : undefined;
   return tests.filter((t) => sameUri(t.uri, fileUri) || (model !== undefined && t.subject === model));
 }
@@ -87,6 +87,13 @@ export function testsForFile(tests: DataTestInfo[], fileUri: string): DataTestIn
 /** URIs as the server and VS Code write them may differ in escaping (e.g. `%3A` for a drive colon). */
 export function sameUri(a: string, b: string): boolean {
   return a === b || safeDecode(a) === safeDecode(b);
+}
+
+/** Whether `uri` is the folder `root` or inside it. */
+export function isInside(uri: string, root: string): boolean {
+  const folder = safeDecode(root).replace(/\/$/, '');
+  const file = safeDecode(uri);
+  return file === folder || file.startsWith(`${folder}/`);
 }
 
 function safeDecode(uri: string): string {
