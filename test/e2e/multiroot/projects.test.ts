@@ -70,7 +70,7 @@ describe('multi-root workspace', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
-  it('groups the Test Explorer by project, each project with its own data tests', async () => {
+  it('groups the Test Explorer by project, each project with its own data tests; a folder item runs only its own', async () => {
     const api = await floeApi();
     const roots = [rootUri('demo'), rootUri('shop')].map((u) => u.fsPath);
     const known = (projects: string[]) => roots.every((r) => projects.some((p) => vscode.Uri.parse(p).fsPath === r));
@@ -91,5 +91,13 @@ describe('multi-root workspace', () => {
     assert.ok(demo?.children.includes('stg_orders') && !demo.children.includes('shop_customers'), JSON.stringify(demo));
     const shopTests = dataTests.tests().filter((t) => t.item.parent?.parent?.label === 'shop');
     assert.deepEqual(shopTests.map((t) => [t.info.label, t.item.uri?.fsPath]), [['not_null(customer_id)', vscode.Uri.joinPath(rootUri('shop'), 'models/schema.yml').fsPath]]);
+
+    // Running the shop folder's item runs its test only, in the shop project.
+    let shopItem: vscode.TestItem | undefined;
+    dataTests.controller.items.forEach((i) => {
+      if (i.label === 'shop') shopItem = i;
+    });
+    const summary = await dataTests.run(new vscode.TestRunRequest([shopItem!]));
+    assert.deepEqual(summary.results.map((r) => [r.id, r.status, r.message ?? '']), [[shopTests[0].info.id, 'pass', '']]);
   });
 });
