@@ -62,6 +62,9 @@ test('references and rename of a model', () => {
 test('symbols and code lenses', () => {
   assert.deepEqual(documentSymbols(p, MART).map((s) => [s.kind, s.name]), [['config', 'config'], ['cte', 'c']]);
   assert.deepEqual(modelLenses(p, MART).map((l) => l.command), ['floe.preview', 'floe.materialize']);
+  // A model with data tests gets a "Test (N)" lens.
+  const tested = makeProject({ 'models/marts/schema.yml': 'version: 2\nmodels:\n  - name: mart_customers\n    columns:\n      - name: customer_id\n        data_tests: [not_null, unique]\n' });
+  assert.deepEqual(modelLenses(tested, MART).map((l) => [l.title, l.command]), [['▶ Preview', 'floe.preview'], ['Materialize', 'floe.materialize'], ['Test (2)', 'floe.testModel']]);
 });
 
 test('definition of an upstream column goes to the upstream model', () => {
