@@ -71,3 +71,27 @@ test('a selector picks the tests of the selected models and the singular tests t
   assert.deepEqual(ids('stg_orders'), ['singular:tests/orders/assert_orders.sql']);
   assert.throws(() => ids('stg_custmers'), /did you mean 'stg_customers'/);
 });
+
+test("dbt_project.yml's data_tests: config sets severity, where and enabled by folder; what a test declares wins", () => {
+  const p = makeProject({
+    'dbt_project.yml': [
+      'name: shop', 'profile: shop',
+      'data_tests:', '  shop:', '    +severity: warn', '    staging:', "      +where: \"country <> 'XX'\"",
+      '    orders:', '      +enabled: false',
+    ].join('\n'),
+    'models/staging/schema.yml': [
+      'version: 2', 'models:', '  - name: stg_customers', '    columns:', '      - name: customer_id',
+      '        data_tests:', '          - unique', '          - not_null:', '              config: {severity: error, where: "true"}',
+      "          - accepted_values: {values: ['a'], config: {enabled: false}}",
+    ].join('\n'),
+    'models/marts/schema.yml': 'version: 2\nmodels:\n  - name: mart_customers\n    tests: [unique]\n',
+    'tests/orders/assert_orders.sql': "select * from {{ ref('stg_orders') }} where false\n",
+    'tests/assert_any.sql': "select 1 where false\n",
+  });
+  assert.deepEqual(projectDataTests(p).map((t) => [t.id, t.severity, t.where ?? null]), [
+    ['mart_customers.unique', 'warn', null],
+    ['stg_customers.customer_id.unique', 'warn', "country <> 'XX'"],
+    ['stg_customers.customer_id.not_null', 'error', 'true'],
+    ['singular:tests/assert_any.sql', 'warn', null],
+  ]);
+});

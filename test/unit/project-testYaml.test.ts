@@ -16,7 +16,7 @@ function check(yaml: string, expected: Expected[]) {
   const lines = new LineIndex(yaml);
   const tests = [...parsed.models.flatMap((m) => m.tests), ...parsed.sources.flatMap((s) => s.tables.flatMap((t) => t.tests))];
   assert.deepEqual(
-    tests.map((t) => ({ name: t.name, column: t.column, args: t.args, severity: t.severity, where: t.where, line: lines.positionAt(t.start).line, text: yaml.slice(t.start, t.end) })),
+    tests.map((t) => ({ name: t.name, column: t.column, args: t.args, severity: t.severity ?? 'error', where: t.where, line: lines.positionAt(t.start).line, text: yaml.slice(t.start, t.end) })),
     expected.map((e) => ({ name: e.name, column: e.column, args: e.args ?? {}, severity: e.severity ?? 'error', where: e.where, line: e.line, text: e.name })),
   );
 }

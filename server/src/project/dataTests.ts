@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { DbtProject } from './project';
 import type { GenericTestDecl } from './testYaml';
+import { folderConfig, type ModelConfig } from './config';
 
 export interface DataTest {
   /** Stable while the subject, column, name and arguments stay: `stg_orders.order_id.not_null`. */
@@ -44,22 +45,31 @@ export function projectDataTests(project: DbtProject): DataTest[] {
     tests.push(t);
   };
   const entries = [...project.files.values()].filter((e) => e.packageName === project.name).sort((a, b) => a.file.localeCompare(b.file));
+  // dbt_project.yml's `data_tests:` tree sets severity, where and enabled by the folder a test is declared in.
+  const folderDefaults = (folders: string[]) => folderConfig(project.settings.testsConfig, project.name, folders);
+  const addGeneric = (t: GenericTestDecl, subject: string, target: NonNullable<DataTest['target']>, file: string, defaults: ModelConfig) => {
+    if ((t.enabled ?? defaults.enabled) === false) return;
+    add(generic({ ...t, severity: t.severity ?? severityOf(defaults.severity), where: t.where ?? (typeof defaults.where === 'string' ? defaults.where : undefined) }, subject, target, file));
+  };
   for (const e of entries) {
     if (e.kind !== 'yaml' || !e.schema) continue;
+    const defaults = folderDefaults(e.folders);
     for (const m of e.schema.models) {
-      for (const t of m.tests) add(generic(t, m.name, { kind: 'model', name: m.name }, e.file));
+      for (const t of m.tests) addGeneric(t, m.name, { kind: 'model', name: m.name }, e.file, defaults);
     }
     for (const s of e.schema.sources) {
       for (const table of s.tables) {
-        for (const t of table.tests) add(generic(t, `source:${s.name}.${table.name}`, { kind: 'source', source: s.name, table: table.name }, e.file));
+        for (const t of table.tests) addGeneric(t, `source:${s.name}.${table.name}`, { kind: 'source', source: s.name, table: table.name }, e.file, defaults);
       }
     }
   }
   for (const e of entries) {
     if (e.kind !== 'test' || !e.analysis) continue;
+    const defaults = folderDefaults(e.folders);
+    if ((e.analysis.config.enabled ?? defaults.enabled) === false) continue;
     const rel = path.relative(project.root, e.file).split(path.sep).join('/');
     const name = path.basename(e.file).replace(/\.sql$/i, '');
-    const severity = String(e.analysis.config.severity ?? 'error').toLowerCase() === 'warn' ? 'warn' : 'error';
+    const severity = severityOf(e.analysis.config.severity ?? defaults.severity) ?? 'error';
     add({ id: `singular:${rel}`, label: name, kind: 'singular', subject: rel, args: {}, severity, file: e.file, start: 0, end: 0 });
   }
   cache.set(project, { version: project.version, tests });
@@ -71,9 +81,14 @@ function generic(t: GenericTestDecl, subject: string, target: NonNullable<DataTe
   return {
     id: t.column ? `${subject}.${t.column}.${t.name}` : `${subject}.${t.name}`,
     label: `${t.name}(${over})`,
-    kind: t.name, subject, target, column: t.column, args: t.args, severity: t.severity, where: t.where,
+    kind: t.name, subject, target, column: t.column, args: t.args, severity: t.severity ?? 'error', where: t.where,
     file, start: t.start, end: t.end,
   };
+}
+
+function severityOf(value: unknown): 'error' | 'warn' | undefined {
+  if (value === undefined || value === null) return undefined;
+  return String(value).toLowerCase() === 'warn' ? 'warn' : 'error';
 }
 
 /** `ref('m')`, `ref('pkg', 'm')`, `source('s', 't')` (optionally in `{{ }}`), as written in a relationships `to:`. */

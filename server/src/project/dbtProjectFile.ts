@@ -16,6 +16,8 @@ export interface DbtProjectFile {
   vars: Record<string, unknown>;
   /** The raw `models:` tree, read by folderConfig(). */
   modelsConfig: unknown;
+  /** The raw `data_tests:` (or older `tests:`) tree: severity, where and enabled by folder. */
+  testsConfig: unknown;
   problems: ProjectDiagnostic[];
 }
 
@@ -39,6 +41,7 @@ export function parseDbtProjectFile(file: string, source: string, fallbackName: 
     packagesPath: text(field(root, 'packages-install-path')) ?? 'dbt_packages',
     vars: (toJs(field(root, 'vars')) as Record<string, unknown>) ?? {},
     modelsConfig: toJs(field(root, 'models')),
+    testsConfig: toJs(field(root, 'data_tests') ?? field(root, 'tests')),
     problems: problems.map((p) => ({ file, ...p, severity: 'error' as const, code: 'yaml-syntax' })),
   };
   checkConfigTree(file, field(root, 'models'), out.problems);

@@ -8,8 +8,11 @@ export interface GenericTestDecl {
   column?: string;
   /** The test's arguments (`values`, `quote`, `to`, `field`, ...), without config keys. */
   args: Record<string, unknown>;
-  severity: 'error' | 'warn';
+  /** As declared; otherwise dbt_project.yml's `data_tests:` config decides, else 'error'. */
+  severity?: 'error' | 'warn';
   where?: string;
+  /** `enabled: false` (in config or directly) turns the test off. */
+  enabled?: boolean;
   start: number;
   end: number;
 }
@@ -39,7 +42,7 @@ export function readTestEntries(node: unknown, column?: string): GenericTestDecl
 }
 
 function readTestEntry(entry: unknown, column: string | undefined): GenericTestDecl | undefined {
-  if (typeof entry === 'string') return { name: entry, column, args: {}, severity: 'error', start: -1, end: -1 };
+  if (typeof entry === 'string') return { name: entry, column, args: {}, start: -1, end: -1 };
   if (!isObj(entry)) return undefined;
   let name: string | undefined;
   let body: Obj;
@@ -57,9 +60,11 @@ function readTestEntry(entry: unknown, column: string | undefined): GenericTestD
   const args: Obj = {};
   for (const [k, v] of Object.entries(body)) if (!CONFIG_KEYS.has(k)) args[k] = v;
   if (isObj(body.arguments)) Object.assign(args, body.arguments);
-  const severity = String(config.severity ?? body.severity ?? 'error').toLowerCase() === 'warn' ? 'warn' : 'error';
+  const declared = config.severity ?? body.severity;
+  const severity = declared === undefined ? undefined : String(declared).toLowerCase() === 'warn' ? 'warn' : 'error';
   const where = config.where ?? body.where;
-  return { name, column, args, severity, where: typeof where === 'string' ? where : undefined, start: -1, end: -1 };
+  const enabled = config.enabled ?? body.enabled;
+  return { name, column, args, severity, where: typeof where === 'string' ? where : undefined, ...(typeof enabled === 'boolean' ? { enabled } : {}), start: -1, end: -1 };
 }
 
 /**
