@@ -53,7 +53,9 @@ test('floe/dataTests lists the generic tests at their YAML lines, source tests a
   const notNull = byId.get('stg_orders.order_id.not_null')!;
   assert.match(lines[notNull.range.start.line], /^\s*- not_null$/);
   assert.equal(lines[notNull.range.start.line - 1].trim(), '- unique', 'the not_null under unique, not the first not_null of the file');
+  assert.match(status.subjectUri ?? '', /\/models\/staging\/stg_orders\.sql$/, 'the subject opens the model');
   assert.equal(byId.get('source:bronze.orders.order_id.not_null')?.subject, 'source:bronze.orders');
+  assert.match(byId.get('source:bronze.orders.order_id.not_null')?.subjectUri ?? '', /\/models\/sources\.yml$/);
   const singular = byId.get('singular:tests/assert_no_cancelled_orders.sql');
   assert.equal(singular?.kind, 'singular');
   assert.equal(singular?.severity, 'warn');

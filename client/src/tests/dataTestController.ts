@@ -231,6 +231,7 @@ export class DataTestController implements vscode.Disposable {
     const top: vscode.TestItem[] = [];
     for (const project of projects) {
       const subjects = new Map<string, vscode.TestItem[]>();
+      const subjectUris = new Map<string, string>();
       for (const [i, info] of (this.byProject.get(project) ?? []).entries()) {
         const id = `${project}${SEP}${info.id}`;
         const uri = vscode.Uri.parse(info.uri);
@@ -241,12 +242,14 @@ export class DataTestController implements vscode.Disposable {
         item.range = new vscode.Range(info.range.start.line, info.range.start.character, info.range.end.line, info.range.end.character);
         item.sortText = String(i).padStart(6, '0');
         this.entries.set(id, { project, info, item });
+        if (info.subjectUri) subjectUris.set(info.subject, info.subjectUri);
         const list = subjects.get(info.subject) ?? [];
         list.push(item);
         subjects.set(info.subject, list);
       }
       const subjectItems = [...subjects].map(([subject, items]) => {
-        const item = this.controller.createTestItem(`${project}${SEP}subject${SEP}${subject}`, subjectLabel(subject));
+        const at = subjectUris.get(subject);
+        const item = this.controller.createTestItem(`${project}${SEP}subject${SEP}${subject}`, subjectLabel(subject), at ? vscode.Uri.parse(at) : undefined);
         if (subject.startsWith('source:')) item.description = 'source';
         item.children.replace(items);
         return item;

@@ -44,7 +44,15 @@ export function registerDataTestHandlers(connection: Connection, workspace: Work
     return {
       id: t.id, label: t.label, kind: t.kind, subject: t.subject, column: t.column, severity: t.severity,
       uri: pathToUri(t.file), range: { start: index.positionAt(t.start), end: index.positionAt(t.end) },
+      subjectUri: subjectFile(t) && pathToUri(subjectFile(t)!),
     };
+  }
+
+  function subjectFile(t: DataTest): string | undefined {
+    const project = workspace.projectOf(t.file);
+    if (!t.target) return t.file;
+    if (t.target.kind === 'model') return project?.nodes(t.target.name)[0]?.file;
+    return project?.resolveSource({ source: t.target.source, table: t.target.table })?.file;
   }
 
   connection.onRequest(RunDataTestsRequest.type, async (params, token) => {

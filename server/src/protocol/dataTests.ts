@@ -18,6 +18,8 @@ export interface DataTestInfo {
   /** Where the test is declared (its line in schema.yml, or the singular test's file). */
   uri: string;
   range: { start: Pos; end: Pos };
+  /** The subject's own file (the model's SQL, the source's YAML), so the subject can be opened from the tree. */
+  subjectUri?: string;
 }
 
 export interface DataTestsParams {
