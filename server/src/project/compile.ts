@@ -62,6 +62,16 @@ function relationObject(text: string, fields: Record<string, unknown>): Record<s
 }
 
 /** Compiles the model file (optionally with unsaved text). Never throws: problems are returned as data. */
+/** dbt's var('key', default): the project's vars, else the default, else an error naming who asked. */
+export function varValue(project: DbtProject, args: unknown[], usedBy: string): unknown {
+  const { positional } = splitKeywords(args);
+  const key = String(positional[0]);
+  const vars = project.vars();
+  if (key in vars) return vars[key];
+  if (positional.length > 1) return positional[1];
+  throw new CompilerError(`Required var '${key}' not found in dbt_project.yml vars (used by ${usedBy})`);
+}
+
 export function compileModel(project: DbtProject, file: string, options: CompileOptions = {}): CompiledModel {
   const entry = project.entry(file);
   const analysis = entry?.analysis;
@@ -100,14 +110,7 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       Object.assign(rendered, named);
       return '';
     },
-    var(args) {
-      const { positional } = splitKeywords(args);
-      const key = String(positional[0]);
-      const vars = project.vars();
-      if (key in vars) return vars[key];
-      if (positional.length > 1) return positional[1];
-      throw new CompilerError(`Required var '${key}' not found in dbt_project.yml vars (used by ${name})`);
-    },
+    var: (args) => varValue(project, args, name),
     this: relationObject(thisName, { name, identifier: name, schema: target.schema, database: target.database }),
     target: { ...target, profile_name: target.profile },
     extra: { project_name: project.name, model: { name, config: staticConfig } },

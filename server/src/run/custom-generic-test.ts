@@ -3,7 +3,7 @@
 // block as the macro `test_name`; the macro files are rewritten that way for a separate Jinja environment.
 import { DbtJinjaEnvironment, CompilerError, splitKeywords, firstLine, type RenderHooks } from '../jinja/environment';
 import type { DbtProject } from '../project/project';
-import type { UpstreamRelation } from '../project/compile';
+import { varValue, type UpstreamRelation } from '../project/compile';
 import { parseRelationTarget } from '../project/dataTests';
 
 const TEST_OPEN = /\{%(-?)\s*test\s+([A-Za-z_]\w*)\s*\(/g;
@@ -81,14 +81,7 @@ export function customGenericTestSql(project: DbtProject, input: CustomTestInput
       return relationObject(rel, { name: t, identifier: t });
     },
     config: () => '',
-    var(args) {
-      const { positional } = splitKeywords(args);
-      const key = String(positional[0]);
-      const vars = project.vars();
-      if (key in vars) return vars[key];
-      if (positional.length > 1) return positional[1];
-      throw new CompilerError(`Required var '${key}' not found in dbt_project.yml vars (used by test ${input.name})`);
-    },
+    var: (args) => varValue(project, args, `test ${input.name}`),
     this: model,
     target: { ...target, profile_name: target.profile },
     extra: { project_name: project.name, __floe_model: model, __floe_column: input.column, __floe_args: input.args },

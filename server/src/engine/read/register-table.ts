@@ -318,24 +318,14 @@ const FEW_FILES = 4;
 
 /** Sets each file's top-level field id → column name map; an unreadable footer leaves the read to report it. */
 async function probeFieldNames(files: LocalFile[]): Promise<void> {
-  let found: Map<string, Footer>;
-  try {
-    found = await readFooters(files);
-  } catch {
-    return;
-  }
+  const found = await readFooters(files).catch(() => new Map<string, Footer>());
   for (const f of files) f.fieldNames = found.get(f.localPath)?.fieldNames;
 }
 
 /** Sets each file's Parquet schema tree, so nested fields renamed since it was written are read by id. */
 async function probeFieldTrees(files: LocalFile[]): Promise<void> {
   if (files.length === 0) return;
-  let found: Map<string, Footer>;
-  try {
-    found = await readFooters(files);
-  } catch {
-    return;
-  }
+  const found = await readFooters(files).catch(() => new Map<string, Footer>());
   for (const f of files) f.fieldTree = found.get(f.localPath)?.tree;
 }
 
