@@ -5,3 +5,4 @@ export * from './results';
 export * from './explorer';
 export * from './run';
 export * from './dataTests';
+export * from './lineage';
