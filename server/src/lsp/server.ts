@@ -17,7 +17,8 @@ import { definition, references, renameModel, renameRange } from '../features/na
 import { documentSymbols } from '../features/symbols';
 import { modelLenses } from '../features/codeLens';
 import { Binder } from '../features/binding';
-import { StatusNotification, CompiledSqlRequest, type StatusParams } from '../protocol';
+import { lineageOfPath } from '../features/lineage';
+import { StatusNotification, CompiledSqlRequest, LineageRequest, type StatusParams } from '../protocol';
 import { lineIndexOf, pathToUri, toCompletionItem, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
@@ -357,6 +358,12 @@ export function startServer(connection: Connection): void {
       return { error: `${path.basename(where.file)}:${pos.line + 1}:${pos.character + 1}: ${compiled.problem.message}` };
     }
     return { sql: compiled.sql };
+  }));
+
+  connection.onRequest(LineageRequest.type, guard('lineage', { error: 'Internal error while reading the lineage; see the Floe output.' }, (params) => {
+    const where = at(params.uri);
+    if (!where) return { error: `${params.uri} is not in a dbt project` };
+    return lineageOfPath(where.project, where.file, { upstream: params.upstream, downstream: params.downstream, uriOf, lineIndexOf });
   }));
 
   const explorer = registerExplorerHandlers(connection, workspace, log);
