@@ -10,6 +10,7 @@ import { materializeCommand } from './materialize';
 import { demoCommand } from './demo';
 import { tableCommand } from './table';
 import { testCommand } from './test';
+import { lineageCommand } from './lineage';
 
 export const commands: Record<string, CliCommand> = {
   catalog: catalogCommand,
@@ -22,4 +23,5 @@ export const commands: Record<string, CliCommand> = {
   demo: demoCommand,
   table: tableCommand,
   test: testCommand,
+  lineage: lineageCommand,
 };
