@@ -1,20 +1,22 @@
-// Bundles the results webview script for the browser: media/src/results.ts → dist/media/results.js,
-// and copies its stylesheet next to it. Called from server/tools/build.mjs; runnable on its own.
+// Bundles the webview scripts for the browser (media/src/results.ts → dist/media/results.js, media/src/lineage/main.ts →
+// dist/media/lineage.js) and copies their stylesheets next to them. Called from server/tools/build.mjs; runnable on its own.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Each webview: its bundle name (also its stylesheet's, media/NAME.css) and its entry script. */
+const ENTRIES = { results: 'media/src/results.ts', lineage: 'media/src/lineage/main.ts' };
 
 /** Builds into outdir (default dist/media, relative to the repo root or absolute). */
 export async function buildMedia({ production = false, outdir = 'dist/media' } = {}) {
   const out = path.resolve(root, outdir);
   mkdirSync(out, { recursive: true });
-  await esbuild.build({
+  await Promise.all(Object.entries(ENTRIES).map(([name, entry]) => esbuild.build({
     absWorkingDir: root,
-    entryPoints: ['media/src/results.ts'],
-    outfile: path.join(out, 'results.js'),
+    entryPoints: [entry],
+    outfile: path.join(out, `${name}.js`),
     bundle: true,
     platform: 'browser',
     format: 'iife',
@@ -22,8 +24,8 @@ export async function buildMedia({ production = false, outdir = 'dist/media' } =
     sourcemap: !production,
     minify: production,
     logLevel: 'warning',
-  });
-  copyFileSync(path.join(root, 'media/results.css'), path.join(out, 'results.css'));
+  })));
+  for (const name of Object.keys(ENTRIES)) copyFileSync(path.join(root, `media/${name}.css`), path.join(out, `${name}.css`));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -5,6 +5,7 @@ import type { FloeApi } from './api';
 import { registerCommands } from './commands';
 import { registerExplorer } from './explorer';
 import { registerDataTests } from './tests';
+import { registerLineage } from './lineage';
 import { COMPILED_SQL_SCHEME, CompiledSqlProvider } from './compiledSqlProvider';
 import { FloeServer } from './languageClient';
 import { createRedactingOutputChannel } from './output/redactingOutputChannel';
@@ -34,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloeAp
     vscode.workspace.registerTextDocumentContentProvider(COMPILED_SQL_SCHEME, compiledSql),
     ...registerCommands({ extension: context, server, output }),
     ...registerExplorer({ extension: context, server, output }),
+    ...registerLineage({ extension: context, server }),
     ...dataTests.disposables,
   );
   // Not awaited: activation stays fast; the status bar and the API follow the server's status.

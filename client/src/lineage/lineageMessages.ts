@@ -1,0 +1,74 @@
+// Messages between the lineage webview and the extension, and the check every webview message passes before it is
+// acted on. No vscode import: the webview bundle imports the types, and unit tests import the check.
+import type { LineageEdge, LineageNode } from '../../../server/src/protocol/lineage';
+
+/** How many levels up or down from the focus; null means all. */
+export type Depth = number | null;
+
+export interface LineageDepth {
+  upstream: Depth;
+  downstream: Depth;
+}
+
+/** What the panel shows: a graph, a wait, or a sentence (no model open, the server's error). */
+export type LineageView =
+  | { state: 'graph'; title: string; nodes: LineageNode[]; edges: LineageEdge[]; depth: LineageDepth }
+  | { state: 'loading'; title: string; depth: LineageDepth }
+  | { state: 'message'; title: string; message: string; depth: LineageDepth };
+
+/** Extension → webview. */
+export type ToLineageWebview = { type: 'show'; view: LineageView };
+
+/** Webview → extension. Nodes are named by id only: the extension resolves them in the graph it last sent. */
+export type FromLineageWebview =
+  /** The script started and can receive a 'show'. */
+  | { type: 'ready' }
+  /** Open the node's file at its range (a click). */
+  | { type: 'open'; id: string }
+  /** Centre the lineage on this model (a double-click). */
+  | { type: 'focus'; id: string }
+  /** New depth controls. */
+  | { type: 'depth'; depth: LineageDepth };
+
+/** Depths the controls offer; null is "all". */
+export const DEPTH_CHOICES: readonly Depth[] = [1, 2, 3, 5, null];
+export const DEFAULT_DEPTH: LineageDepth = { upstream: 2, downstream: 2 };
+
+const MAX_ID_LENGTH = 1000;
+const MAX_DEPTH = 1000;
+
+function isDepth(v: unknown): v is Depth {
+  return v === null || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_DEPTH);
+}
+
+function isId(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH;
+}
+
+/** The message if it is one the webview may send, else undefined (a webview is untrusted input). */
+export function parseLineageMessage(m: unknown): FromLineageWebview | undefined {
+  if (typeof m !== 'object' || m === null) return undefined;
+  const r = m as Record<string, unknown>;
+  switch (r.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'open':
+    case 'focus':
+      return isId(r.id) ? { type: r.type, id: r.id } : undefined;
+    case 'depth': {
+      const d = r.depth as Record<string, unknown> | null | undefined;
+      if (typeof d !== 'object' || d === null || !isDepth(d.upstream) || !isDepth(d.downstream)) return undefined;
+      return { type: 'depth', depth: { upstream: d.upstream, downstream: d.downstream } };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The node the webview names, only if the last response has it; a focus also needs a model with a SQL file. */
+export function nodeFor(nodes: readonly LineageNode[] | undefined, message: { type: 'open' | 'focus'; id: string }): LineageNode | undefined {
+  const node = nodes?.find((n) => n.id === message.id);
+  if (!node) return undefined;
+  if (message.type === 'focus' && !(node.kind === 'model' && /\.sql$/i.test(node.uri))) return undefined;
+  return node;
+}

@@ -1,0 +1,215 @@
+// The lineage panel: a webview beside the editor that shows the DAG around the active model (asked of the server with
+// floe/lineage), follows the active model editor and the server's project changes, and opens what the user clicks.
+import * as vscode from 'vscode';
+import { LineageRequest, type LineageNode, type LineageResponse } from '../../../server/src/protocol/lineage';
+import type { FloeServer } from '../languageClient';
+import { LANGUAGE_ID } from '../language';
+import { lineageHtml } from './lineageHtml';
+import {
+  DEFAULT_DEPTH, nodeFor, parseLineageMessage,
+  type LineageDepth, type LineageView, type ToLineageWebview,
+} from './lineageMessages';
+
+const VIEW_TYPE = 'floe.lineage';
+/** Editor switches and status bursts settle before one request goes out. */
+const DEBOUNCE_MS = 300;
+
+export const NO_MODEL_MESSAGE = 'Open a model to see its lineage.';
+const SERVER_DOWN_MESSAGE = 'The Floe language server is not running. Run "Floe: Restart Language Server".';
+
+/** A model file the panel can follow: Floe SQL on disk, not a macro. */
+export function isModelDocument(doc: vscode.TextDocument): boolean {
+  return doc.languageId === LANGUAGE_ID && doc.uri.scheme === 'file' && !/\/macros\//.test(doc.uri.path);
+}
+
+function fileName(uri: vscode.Uri): string {
+  return uri.path.split('/').pop()!.replace(/\.sql$/i, '');
+}
+
+export class LineagePanel implements vscode.Disposable {
+  private panel?: vscode.WebviewPanel;
+  private ready = false;
+  private view?: LineageView;
+  /** The model the lineage is centred on. */
+  private target?: vscode.Uri;
+  private depth: LineageDepth = DEFAULT_DEPTH;
+  /** The nodes of the graph on screen: the only ones a click may open. */
+  private nodes?: LineageNode[];
+  private seq = 0;
+  private timer?: ReturnType<typeof setTimeout>;
+  /** A file opened from the panel: becoming active must not re-centre the graph. */
+  private openedFromPanel?: string;
+  /** Where model editors live, so clicks open files there and not over the panel. */
+  private editorColumn = vscode.ViewColumn.One;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extension: vscode.ExtensionContext,
+    private readonly server: FloeServer,
+  ) {
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor((e) => this.follow(e)),
+      server.onDidChangeStatus((s) => {
+        if (this.panel && this.target && s.state === 'ready') this.schedule(true);
+      }),
+    );
+  }
+
+  /** Shows the panel centred on `resource` (or the active model) and resolves with the graph it shows. */
+  async show(resource?: vscode.Uri): Promise<LineageResponse | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    const uri = resource ?? (editor && isModelDocument(editor.document) ? editor.document.uri : undefined);
+    if (editor?.viewColumn && editor.document.uri.toString() === uri?.toString()) this.editorColumn = editor.viewColumn;
+    this.reveal();
+    if (!uri) {
+      this.target = undefined;
+      this.nodes = undefined;
+      this.send({ state: 'message', title: 'Lineage', message: NO_MODEL_MESSAGE, depth: this.depth });
+      return undefined;
+    }
+    this.target = uri;
+    return this.refresh(false);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private follow(editor: vscode.TextEditor | undefined): void {
+    if (!this.panel || !editor || !isModelDocument(editor.document)) return;
+    const uri = editor.document.uri;
+    if (uri.toString() === this.openedFromPanel) return;
+    this.openedFromPanel = undefined;
+    if (editor.viewColumn) this.editorColumn = editor.viewColumn;
+    if (uri.toString() === this.target?.toString()) return;
+    this.target = uri;
+    this.schedule(true);
+  }
+
+  private schedule(quiet: boolean): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(quiet), DEBOUNCE_MS);
+  }
+
+  /**
+   * Asks the server for the lineage of the target and shows it. A quiet refresh (following the editor, a project
+   * change) keeps the graph on screen while it waits, and keeps it when the new file has no lineage.
+   */
+  private async refresh(quiet: boolean): Promise<LineageResponse | undefined> {
+    clearTimeout(this.timer);
+    const target = this.target;
+    if (!target) return undefined;
+    const seq = ++this.seq;
+    const fallbackTitle = fileName(target);
+    const client = this.server.languageClient;
+    if (!client?.isRunning()) {
+      this.nodes = undefined;
+      this.send({ state: 'message', title: fallbackTitle, message: SERVER_DOWN_MESSAGE, depth: this.depth });
+      return undefined;
+    }
+    if (!quiet || this.view?.state !== 'graph') this.send({ state: 'loading', title: fallbackTitle, depth: this.depth });
+    let response: LineageResponse;
+    try {
+      response = await client.sendRequest(LineageRequest.type, {
+        uri: target.toString(),
+        upstream: this.depth.upstream ?? undefined,
+        downstream: this.depth.downstream ?? undefined,
+      });
+    } catch (e) {
+      response = { error: `Could not get the lineage of ${fallbackTitle}: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (seq !== this.seq) return response; // a newer request owns the panel
+    if ('error' in response) {
+      if (quiet && this.view?.state === 'graph') return response;
+      this.nodes = undefined;
+      this.send({ state: 'message', title: fallbackTitle, message: response.error, depth: this.depth });
+      return response;
+    }
+    const focus = response.nodes.find((n) => n.focus);
+    this.nodes = response.nodes;
+    this.send({ state: 'graph', title: focus?.label ?? fallbackTitle, nodes: response.nodes, edges: response.edges, depth: this.depth });
+    return response;
+  }
+
+  private reveal(): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, true);
+      return;
+    }
+    const root = this.extension.extensionUri;
+    const media = vscode.Uri.joinPath(root, 'dist', 'media');
+    const panel = vscode.window.createWebviewPanel(
+      VIEW_TYPE,
+      'Lineage',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [media] },
+    );
+    this.panel = panel;
+    this.ready = false;
+    panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m), undefined, this.disposables);
+    // A hidden panel drops its webview; the reloaded script says 'ready' again and gets the view replayed.
+    panel.onDidChangeViewState(() => {
+      if (!panel.visible) this.ready = false;
+    }, undefined, this.disposables);
+    panel.onDidDispose(() => {
+      if (this.panel !== panel) return;
+      this.panel = undefined;
+      this.view = undefined;
+      this.nodes = undefined;
+      this.target = undefined;
+      clearTimeout(this.timer);
+    }, undefined, this.disposables);
+    panel.webview.html = lineageHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'lineage.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'lineage.css')).toString(),
+    });
+  }
+
+  private send(view: LineageView): void {
+    this.view = view;
+    if (!this.panel) return;
+    this.panel.title = `Lineage: ${view.title}`;
+    if (this.ready) void this.panel.webview.postMessage({ type: 'show', view } satisfies ToLineageWebview);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const m = parseLineageMessage(raw);
+    if (!m) return;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.view) this.send(this.view);
+        return;
+      case 'depth':
+        this.depth = m.depth;
+        return void this.refresh(true);
+      case 'open': {
+        const node = nodeFor(this.nodes, m);
+        if (node) await this.open(node);
+        return;
+      }
+      case 'focus': {
+        const node = nodeFor(this.nodes, m);
+        if (!node) return;
+        this.target = vscode.Uri.parse(node.uri);
+        return void this.refresh(false);
+      }
+    }
+  }
+
+  private async open(node: LineageNode): Promise<void> {
+    const uri = vscode.Uri.parse(node.uri);
+    const { start, end } = node.range;
+    const selection = new vscode.Range(start.line, start.character, end.line, end.character);
+    this.openedFromPanel = uri.toString();
+    try {
+      await vscode.window.showTextDocument(uri, { selection, viewColumn: this.editorColumn, preview: true });
+    } catch (e) {
+      this.openedFromPanel = undefined;
+      void vscode.window.showErrorMessage(`Floe: could not open ${node.label} (${uri.fsPath}): ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+// Where each lineage node and edge goes: a left-to-right layered layout by dagre (sources left, marts right), plus the
+// small pure helpers the SVG view draws with. No DOM here, so it is unit-tested.
+import type * as Dagre from '@dagrejs/dagre' with { 'resolution-mode': 'import' };
+import type { LineageEdge, LineageNode } from '../../../server/src/protocol/lineage';
+
+// dagre ships ESM types only, and our TypeScript modules are CommonJS: its types come in as an import, the value through
+// require (esbuild bundles it; tsx loads its CommonJS build in tests).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dagre = require('@dagrejs/dagre') as typeof Dagre;
+
+export interface Point { x: number; y: number }
+export interface Box { x: number; y: number; width: number; height: number }
+
+/** A node with its box's top-left corner. */
+export interface PlacedNode extends Box { node: LineageNode }
+export interface PlacedEdge { from: string; to: string; points: Point[] }
+
+export interface LineageLayout {
+  nodes: PlacedNode[];
+  edges: PlacedEdge[];
+  width: number;
+  height: number;
+}
+
+export const NODE_WIDTH = 190;
+export const NODE_HEIGHT = 52;
+
+/**
+ * Lays the graph out left to right. Edges naming a node that is not in the graph, self-loops and repeats are dropped,
+ * so a partial response from the server still draws.
+ */
+export function layoutLineage(nodes: readonly LineageNode[], edges: readonly LineageEdge[]): LineageLayout {
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 70, marginx: 16, marginy: 16 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of nodes) g.setNode(n.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  const kept: LineageEdge[] = [];
+  const seen = new Set<string>();
+  for (const e of edges) {
+    const key = `${e.from}\n${e.to}`;
+    if (e.from === e.to || seen.has(key) || !g.hasNode(e.from) || !g.hasNode(e.to)) continue;
+    seen.add(key);
+    kept.push(e);
+    g.setEdge(e.from, e.to);
+  }
+  dagre.layout(g);
+  const placed = nodes
+    .filter((n, i) => nodes.findIndex((m) => m.id === n.id) === i)
+    .map((node) => {
+      const { x = 0, y = 0 } = g.node(node.id);
+      return { node, x: x - NODE_WIDTH / 2, y: y - NODE_HEIGHT / 2, width: NODE_WIDTH, height: NODE_HEIGHT };
+    });
+  const placedEdges = kept.map((e) => ({ from: e.from, to: e.to, points: (g.edge(e.from, e.to).points ?? []).map((p: Point) => ({ x: p.x, y: p.y })) }));
+  const graph = g.graph();
+  return { nodes: placed, edges: placedEdges, width: graph.width ?? 0, height: graph.height ?? 0 };
+}
+
+/** An SVG path through the edge's points: straight to the first, smooth through the rest. */
+export function edgePath(points: readonly Point[]): string {
+  if (points.length === 0) return '';
+  const f = (n: number) => String(Math.round(n * 10) / 10);
+  const [first, ...rest] = points;
+  let d = `M${f(first.x)},${f(first.y)}`;
+  if (rest.length === 1) return `${d} L${f(rest[0].x)},${f(rest[0].y)}`;
+  // Quadratic segments through midpoints: a smooth curve that still ends exactly on the last point.
+  for (let i = 0; i < rest.length - 1; i++) {
+    const c = rest[i];
+    const next = rest[i + 1];
+    const end = i === rest.length - 2 ? next : { x: (c.x + next.x) / 2, y: (c.y + next.y) / 2 };
+    d += ` Q${f(c.x)},${f(c.y)} ${f(end.x)},${f(end.y)}`;
+  }
+  return d;
+}
+
+/** The badge on a node: its materialization, or what it is when not a model. */
+export function nodeBadge(node: LineageNode): string {
+  return node.kind === 'model' ? node.materialized ?? 'model' : node.kind;
+}
+
+/** The second line of a node: badge, layer and test count. */
+export function nodeDetail(node: LineageNode): string {
+  const parts = [nodeBadge(node)];
+  if (node.layer) parts.push(node.layer);
+  if (node.tests > 0) parts.push(`${node.tests} test${node.tests === 1 ? '' : 's'}`);
+  return parts.join(' · ');
+}
+
+/** The node's tooltip: the Iceberg table it reads or writes, then what a click does. */
+export function nodeTooltip(node: LineageNode): string {
+  const lines = [node.icebergTable ? `${node.label} → ${node.icebergTable}` : node.label];
+  lines.push(node.kind === 'model' ? 'Click to open, double-click to centre the lineage here' : 'Click to open');
+  return lines.join('\n');
+}
+
+/** Shortens text to `max` characters with an ellipsis (SVG text does not clip itself). */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** A CSS class for the node's layer; unknown layers share one neutral class. */
+export function layerClass(layer: string | undefined): string {
+  return layer === 'bronze' || layer === 'silver' || layer === 'gold' ? `layer-${layer}` : 'layer-none';
+}
+
+/**
+ * The viewBox that shows the whole graph centred in a viewport, never magnified (small graphs keep their size,
+ * large ones shrink to fit).
+ */
+export function fitViewBox(graph: { width: number; height: number }, viewport: { width: number; height: number }): Box {
+  const vw = Math.max(1, viewport.width);
+  const vh = Math.max(1, viewport.height);
+  const scale = Math.min(1, vw / Math.max(1, graph.width), vh / Math.max(1, graph.height));
+  const width = vw / scale;
+  const height = vh / scale;
+  return { x: (graph.width - width) / 2, y: (graph.height - height) / 2, width, height };
+}
+
+/** The viewBox after zooming by `factor` (>1 zooms in) around a point given in graph coordinates. */
+export function zoomViewBox(box: Box, factor: number, at: Point): Box {
+  const width = box.width / factor;
+  const height = box.height / factor;
+  return { x: at.x - (at.x - box.x) / factor, y: at.y - (at.y - box.y) / factor, width, height };
+}
