@@ -82,3 +82,18 @@ test('a uri outside any project, or a file that is no model, answers an error; t
   assert.ok('error' in odd, JSON.stringify(odd));
   assert.ok(client.alive);
 });
+
+test('a workspace folder holding one project answers that project', async () => {
+  const wrapper = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-repo-'));
+  fs.renameSync(copyDemo(), path.join(wrapper, 'demo'));
+  const outer = await LspClient.start(wrapper, { FLOE_NO_BINDER: '1' });
+  try {
+    const r = await outer.connection.sendRequest(LineageRequest.type, { uri: pathToFileURL(wrapper).toString() });
+    assert.ok(!('error' in r), JSON.stringify(r));
+    assert.equal(r.nodes.filter((n) => n.kind === 'model').length, 7);
+    assert.ok(r.nodes.every((n) => n.uri.startsWith(pathToFileURL(path.join(wrapper, 'demo')).toString())));
+  } finally {
+    await outer.stop();
+    fs.rmSync(wrapper, { recursive: true, force: true });
+  }
+});

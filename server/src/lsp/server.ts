@@ -361,9 +361,14 @@ export function startServer(connection: Connection): void {
   }));
 
   connection.onRequest(LineageRequest.type, guard('lineage', { error: 'Internal error while reading the lineage; see the Floe output.' }, (params) => {
+    const options = { upstream: params.upstream, downstream: params.downstream, uriOf, lineIndexOf };
     const where = at(params.uri);
-    if (!where) return { error: `${params.uri} is not in a dbt project` };
-    return lineageOfPath(where.project, where.file, { upstream: params.upstream, downstream: params.downstream, uriOf, lineIndexOf });
+    if (where) return lineageOfPath(where.project, where.file, options);
+    // A workspace folder above one project (the usual single-project repo) means that project.
+    const folder = fileOf(params.uri);
+    const inside = folder ? workspace.projects.filter((p) => p.root.startsWith(folder + path.sep)) : [];
+    if (inside.length === 1) return lineageOfPath(inside[0], inside[0].root, options);
+    return { error: inside.length ? `${params.uri} holds ${inside.length} dbt projects; ask for one of them` : `${params.uri} is not in a dbt project` };
   }));
 
   const explorer = registerExplorerHandlers(connection, workspace, log);
