@@ -27,6 +27,8 @@ export interface LineageEdge { from: string; to: string }
 export interface LineageParams {
   /** A model file (centre on it) or a project folder (the whole project). */
   uri: string;
+  /** A node id to centre on instead of the uri's own node (e.g. `source:bronze.orders`, or one snapshot of several in a file). */
+  focus?: string;
   /** How many levels up and down from the focus; absent means all. */
   upstream?: number;
   downstream?: number;
