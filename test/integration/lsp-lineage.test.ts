@@ -68,6 +68,15 @@ test('depth limits and unsaved edits', async () => {
   assert.deepEqual([...nodes.keys()].sort(), ['model:mart_customer_orders', 'model:stg_orders', 'source:bronze.orders'], 'the edited mart no longer reads stg_orders');
 });
 
+test('focus centres on a node id, so a source can be re-centred from its YAML uri', async () => {
+  const { nodes, edges } = await lineage({ uri: uri('models/sources.yml'), focus: 'source:bronze.customers', downstream: 1 });
+  assert.deepEqual([...nodes.keys()].sort(), ['model:stg_customers', 'source:bronze.customers']);
+  assert.deepEqual(edges, ['source:bronze.customers -> model:stg_customers']);
+  assert.equal(nodes.get('source:bronze.customers')?.focus, true);
+  const unknown = await client.connection.sendRequest(LineageRequest.type, { uri: pathToFileURL(dir).toString(), focus: 'source:bronze.nope' });
+  assert.ok('error' in unknown && /source:bronze\.nope is not in floe_demo/.test(unknown.error), JSON.stringify(unknown));
+});
+
 test('a uri outside any project, or a file that is no model, answers an error; the server stays up', async () => {
   const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-not-dbt-'));
   try {

@@ -17,7 +17,7 @@ import { definition, references, renameModel, renameRange } from '../features/na
 import { documentSymbols } from '../features/symbols';
 import { modelLenses } from '../features/codeLens';
 import { Binder } from '../features/binding';
-import { lineageOfPath } from '../features/lineage';
+import { lineage, lineageOfPath } from '../features/lineage';
 import { StatusNotification, CompiledSqlRequest, LineageRequest, type StatusParams } from '../protocol';
 import { lineIndexOf, pathToUri, toCompletionItem, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
 import { SettingsCache } from './settings';
@@ -363,12 +363,13 @@ export function startServer(connection: Connection): void {
   connection.onRequest(LineageRequest.type, guard('lineage', { error: 'Internal error while reading the lineage; see the Floe output.' }, (params) => {
     const options = { upstream: params.upstream, downstream: params.downstream, uriOf, lineIndexOf };
     const where = at(params.uri);
-    if (where) return lineageOfPath(where.project, where.file, options);
     // A workspace folder above one project (the usual single-project repo) means that project.
     const folder = fileOf(params.uri);
-    const inside = folder ? workspace.projects.filter((p) => p.root.startsWith(folder + path.sep)) : [];
-    if (inside.length === 1) return lineageOfPath(inside[0], inside[0].root, options);
-    return { error: inside.length ? `${params.uri} holds ${inside.length} dbt projects; ask for one of them` : `${params.uri} is not in a dbt project` };
+    const inside = where || !folder ? [] : workspace.projects.filter((p) => p.root.startsWith(folder + path.sep));
+    const project = where?.project ?? (inside.length === 1 ? inside[0] : undefined);
+    if (!project) return { error: inside.length ? `${params.uri} holds ${inside.length} dbt projects; ask for one of them` : `${params.uri} is not in a dbt project` };
+    if (params.focus) return lineage(project, params.focus, options);
+    return lineageOfPath(project, where?.file ?? project.root, options);
   }));
 
   const explorer = registerExplorerHandlers(connection, workspace, log);
