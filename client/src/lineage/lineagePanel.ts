@@ -64,7 +64,7 @@ export class LineagePanel implements vscode.Disposable {
     if (!uri) {
       this.target = undefined;
       this.nodes = undefined;
-      this.send({ state: 'message', title: 'Lineage', message: NO_MODEL_MESSAGE, depth: this.depth });
+      this.send({ state: 'message', title: 'No model', message: NO_MODEL_MESSAGE, depth: this.depth });
       return undefined;
     }
     this.target = uri;
@@ -171,7 +171,7 @@ export class LineagePanel implements vscode.Disposable {
   private send(view: LineageView): void {
     this.view = view;
     if (!this.panel) return;
-    this.panel.title = `Lineage: ${view.title}`;
+    this.panel.title = this.target ? `Lineage: ${view.title}` : 'Lineage';
     if (this.ready) void this.panel.webview.postMessage({ type: 'show', view } satisfies ToLineageWebview);
   }
 
