@@ -43,8 +43,9 @@ export function nodeIdOfFile(project: DbtProject, file: string): string | undefi
 
 /** A node id from what a user types: `stg_orders`, `model:stg_orders`, `source:bronze.orders` or `bronze.orders`. */
 export function findNodeId(project: DbtProject, name: string): string | undefined {
-  const [kind, rest] = name.includes(':') ? [name.slice(0, name.indexOf(':')), name.slice(name.indexOf(':') + 1)] : [undefined, name];
-  if (kind === undefined || kind !== 'source') {
+  const colon = name.indexOf(':');
+  const [kind, rest] = colon >= 0 ? [name.slice(0, colon), name.slice(colon + 1)] : [undefined, name];
+  if (kind !== 'source') {
     const node = project.nodes(rest)[0];
     if (node && (kind === undefined || kind === node.kind)) return idOfNode(node);
   }
