@@ -41,12 +41,17 @@ function depthSelect(label: string, value: Depth, onChange: (d: Depth) => void):
 class LineageApp {
   private readonly app = document.getElementById('app') ?? document.body.appendChild(el('div', 'app'));
   private graph?: GraphView;
+  /** The view on screen, as JSON: a project change that leaves the graph as it was keeps the user's pan and zoom. */
+  private shown?: string;
 
   constructor() {
     new ResizeObserver(() => this.graph?.fit()).observe(this.app);
   }
 
   show(view: LineageView): void {
+    const key = JSON.stringify(view);
+    if (key === this.shown && this.graph) return;
+    this.shown = key;
     const toolbar = this.toolbar(view);
     if (view.state === 'graph' && view.nodes.length > 0) {
       const graph = new GraphView({

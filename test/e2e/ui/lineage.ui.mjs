@@ -1,9 +1,10 @@
 // Scenario: a person opens a staging model and runs Floe: Show Lineage; the panel draws the model's boxes (bronze
-// source upstream, marts downstream, the model highlighted); clicking a mart's box opens its SQL file.
+// source upstream, marts downstream, the model highlighted); clicking a mart's box opens its SQL file, double-clicking
+// one centres the lineage on it.
 import { resultsFrame } from './lakehouse.mjs';
 import { openFile, runCommand } from './workbench.mjs';
 
-export const name = 'lineage panel: the DAG around stg_orders, a click opens a mart';
+export const name = 'lineage panel: the DAG around stg_orders, a click opens a mart, a double-click centres on one';
 
 const EXPECTED_LABELS = ['bronze.orders', 'mart_customer_orders', 'mart_revenue', 'stg_orders'];
 
@@ -31,4 +32,9 @@ export async function run({ page, screenshot, assert }) {
   await page.locator('.tabs-container .tab.active', { hasText: 'mart_revenue.sql' }).waitFor({ timeout: 15_000 });
   // Opening a file from the panel keeps the graph where it was.
   assert(await page.getByText('Lineage: stg_orders').first().isVisible(), 'the panel should still show stg_orders after the click');
+
+  // A double-click centres the lineage on that model.
+  await panel.locator('svg.graph .node[data-id="model:mart_customer_orders"]').dblclick();
+  await page.getByText('Lineage: mart_customer_orders').first().waitFor({ timeout: 15_000 });
+  await panel.locator('svg.graph .node.focus[data-id="model:mart_customer_orders"]').waitFor({ timeout: 15_000 });
 }
