@@ -102,8 +102,8 @@ test('box text: badge, layer and tests; the tooltip names the Iceberg table', ()
     [node('model:stg_orders', { materialized: 'view', layer: 'silver', tests: 2 }), 'view · silver · 2 tests', 'stg_orders\nClick to open, double-click to centre the lineage here'],
     [node('model:mart_revenue', { materialized: 'table', layer: 'gold', tests: 1, icebergTable: 'demo.gold.mart_revenue' }), 'table · gold · 1 test', 'mart_revenue → demo.gold.mart_revenue\nClick to open, double-click to centre the lineage here'],
     [node('model:m'), 'model', 'm\nClick to open, double-click to centre the lineage here'],
-    [node('source:bronze.orders', { layer: 'bronze', icebergTable: 'demo.bronze.orders' }), 'source · bronze', 'bronze.orders → demo.bronze.orders\nClick to open'],
-    [node('seed:country_codes', { materialized: 'seed' }), 'seed', 'country_codes\nClick to open'],
+    [node('source:bronze.orders', { layer: 'bronze', icebergTable: 'demo.bronze.orders' }), 'source · bronze', 'bronze.orders → demo.bronze.orders\nClick to open, double-click to centre the lineage here'],
+    [node('seed:country_codes', { materialized: 'seed' }), 'seed', 'country_codes\nClick to open, double-click to centre the lineage here'],
   ];
   for (const [n, detail, tooltip] of cases) {
     assert.equal(nodeDetail(n), detail);

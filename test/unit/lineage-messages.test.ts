@@ -42,14 +42,15 @@ const nodes: LineageNode[] = [
   { id: 'model:mart_revenue', kind: 'model', label: 'mart_revenue', tests: 0, uri: 'file:///p/models/marts/mart_revenue.sql', range },
 ];
 
-test('a click opens only a node of the graph on screen; a double-click centres only on a model file', () => {
+test('a click or double-click reaches only a node of the graph on screen', () => {
   const cases: Array<[{ type: 'open' | 'focus'; id: string }, readonly LineageNode[] | undefined, string | undefined]> = [
     [{ type: 'open', id: 'model:mart_revenue' }, nodes, 'file:///p/models/marts/mart_revenue.sql'],
     [{ type: 'open', id: 'source:bronze.orders' }, nodes, 'file:///p/models/sources.yml'],
     [{ type: 'open', id: 'model:not_shown' }, nodes, undefined],
     [{ type: 'open', id: 'model:mart_revenue' }, undefined, undefined],
     [{ type: 'focus', id: 'model:mart_revenue' }, nodes, 'file:///p/models/marts/mart_revenue.sql'],
-    [{ type: 'focus', id: 'source:bronze.orders' }, nodes, undefined],
+    [{ type: 'focus', id: 'source:bronze.orders' }, nodes, 'file:///p/models/sources.yml'],
+    [{ type: 'focus', id: 'model:not_shown' }, nodes, undefined],
   ];
   for (const [message, shown, uri] of cases) assert.equal(nodeFor(shown, message)?.uri, uri, JSON.stringify(message));
 });

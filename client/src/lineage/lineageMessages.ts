@@ -25,7 +25,7 @@ export type FromLineageWebview =
   | { type: 'ready' }
   /** Open the node's file at its range (a click). */
   | { type: 'open'; id: string }
-  /** Centre the lineage on this model (a double-click). */
+  /** Centre the lineage on this node (a double-click). */
   | { type: 'focus'; id: string }
   /** New depth controls. */
   | { type: 'depth'; depth: LineageDepth };
@@ -65,10 +65,7 @@ export function parseLineageMessage(m: unknown): FromLineageWebview | undefined 
   }
 }
 
-/** The node the webview names, only if the last response has it; a focus also needs a model with a SQL file. */
+/** The node the webview names, only if the graph on screen has it: a click opens nothing else. */
 export function nodeFor(nodes: readonly LineageNode[] | undefined, message: { type: 'open' | 'focus'; id: string }): LineageNode | undefined {
-  const node = nodes?.find((n) => n.id === message.id);
-  if (!node) return undefined;
-  if (message.type === 'focus' && !(node.kind === 'model' && /\.sql$/i.test(node.uri))) return undefined;
-  return node;
+  return nodes?.find((n) => n.id === message.id);
 }

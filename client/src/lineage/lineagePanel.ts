@@ -30,8 +30,8 @@ export class LineagePanel implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   private ready = false;
   private view?: LineageView;
-  /** The model the lineage is centred on. */
-  private target?: vscode.Uri;
+  /** What the lineage is centred on: a model file, or a node of a file (a source in its YAML, one of several snapshots). */
+  private target?: { uri: vscode.Uri; focus?: string };
   private depth: LineageDepth = DEFAULT_DEPTH;
   /** The nodes of the graph on screen: the only ones a click may open. */
   private nodes?: LineageNode[];
@@ -67,7 +67,7 @@ export class LineagePanel implements vscode.Disposable {
       this.send({ state: 'message', title: 'No model', message: NO_MODEL_MESSAGE, depth: this.depth });
       return undefined;
     }
-    this.target = uri;
+    this.target = { uri };
     return this.refresh(false);
   }
 
@@ -83,8 +83,8 @@ export class LineagePanel implements vscode.Disposable {
     if (uri.toString() === this.openedFromPanel) return;
     this.openedFromPanel = undefined;
     if (editor.viewColumn) this.editorColumn = editor.viewColumn;
-    if (uri.toString() === this.target?.toString()) return;
-    this.target = uri;
+    if (uri.toString() === this.target?.uri.toString() && !this.target.focus) return;
+    this.target = { uri };
     this.schedule(true);
   }
 
@@ -102,7 +102,7 @@ export class LineagePanel implements vscode.Disposable {
     const target = this.target;
     if (!target) return undefined;
     const seq = ++this.seq;
-    const fallbackTitle = fileName(target);
+    const fallbackTitle = target.focus?.replace(/^\w+:/, '') ?? fileName(target.uri);
     const client = this.server.languageClient;
     if (!client?.isRunning()) {
       this.nodes = undefined;
@@ -113,7 +113,8 @@ export class LineagePanel implements vscode.Disposable {
     let response: LineageResponse;
     try {
       response = await client.sendRequest(LineageRequest.type, {
-        uri: target.toString(),
+        uri: target.uri.toString(),
+        focus: target.focus,
         upstream: this.depth.upstream ?? undefined,
         downstream: this.depth.downstream ?? undefined,
       });
@@ -194,7 +195,7 @@ export class LineagePanel implements vscode.Disposable {
       case 'focus': {
         const node = nodeFor(this.nodes, m);
         if (!node) return;
-        this.target = vscode.Uri.parse(node.uri);
+        this.target = { uri: vscode.Uri.parse(node.uri), focus: node.id };
         return void this.refresh(false);
       }
     }

@@ -84,13 +84,12 @@ export class GraphView {
     g.addEventListener('dblclick', (e) => {
       e.stopPropagation();
       clearTimeout(timer);
-      if (node.kind === 'model') this.actions.focus(node);
-      else this.actions.open(node);
+      this.actions.focus(node);
     });
     g.addEventListener('keydown', (e) => {
       if (e.key !== 'Enter') return;
       e.preventDefault();
-      if (e.shiftKey && node.kind === 'model') this.actions.focus(node);
+      if (e.shiftKey) this.actions.focus(node);
       else this.actions.open(node);
     });
     return g;

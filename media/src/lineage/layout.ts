@@ -88,7 +88,7 @@ export function nodeDetail(node: LineageNode): string {
 /** The node's tooltip: the Iceberg table it reads or writes, then what a click does. */
 export function nodeTooltip(node: LineageNode): string {
   const lines = [node.icebergTable ? `${node.label} → ${node.icebergTable}` : node.label];
-  lines.push(node.kind === 'model' ? 'Click to open, double-click to centre the lineage here' : 'Click to open');
+  lines.push('Click to open, double-click to centre the lineage here');
   return lines.join('\n');
 }
 

@@ -1,10 +1,10 @@
 // Scenario: a person opens a staging model and runs Floe: Show Lineage; the panel draws the model's boxes (bronze
 // source upstream, marts downstream, the model highlighted); clicking a mart's box opens its SQL file, double-clicking
-// one centres the lineage on it.
+// a box centres the lineage on it.
 import { resultsFrame } from './lakehouse.mjs';
 import { openFile, runCommand } from './workbench.mjs';
 
-export const name = 'lineage panel: the DAG around stg_orders, a click opens a mart, a double-click centres on one';
+export const name = 'lineage panel: the DAG around stg_orders, a click opens a mart, a double-click centres on a mart or a source';
 
 const EXPECTED_LABELS = ['bronze.orders', 'mart_customer_orders', 'mart_revenue', 'stg_orders'];
 
@@ -37,4 +37,11 @@ export async function run({ page, screenshot, assert }) {
   await panel.locator('svg.graph .node[data-id="model:mart_customer_orders"]').dblclick();
   await page.getByText('Lineage: mart_customer_orders').first().waitFor({ timeout: 15_000 });
   await panel.locator('svg.graph .node.focus[data-id="model:mart_customer_orders"]').waitFor({ timeout: 15_000 });
+  // A source can be the centre too: its downstream models show, and nothing upstream.
+  await panel.locator('svg.graph .node[data-id="source:bronze.orders"]').dblclick();
+  await page.getByText('Lineage: bronze.orders').first().waitFor({ timeout: 15_000 });
+  await panel.locator('svg.graph .node.focus[data-id="source:bronze.orders"]').waitFor({ timeout: 15_000 });
+  const around = (await panel.locator('svg.graph .node .label').allTextContents()).sort();
+  assert(JSON.stringify(around) === JSON.stringify(['bronze.orders', 'mart_customer_orders', 'mart_revenue', 'stg_orders']),
+    `around bronze.orders (2 down): ${JSON.stringify(around)}`);
 }
