@@ -77,6 +77,14 @@ describe('lineage panel', () => {
     assert.deepEqual(graph.nodes.filter((n) => n.focus).map((n) => n.id), ['model:mart_revenue']);
   });
 
+  it('a SQL file that is not a model gets the server\'s reason, in the panel and as the result', async () => {
+    const test = workspaceUri('tests/assert_positive_line_amounts.sql');
+    const result = await vscode.commands.executeCommand<LineageResponse | undefined>('floe.showLineage', test);
+    assert.ok(result && 'error' in result, `expected an error, got ${JSON.stringify(result)}`);
+    assert.match(result.error, /assert_positive_line_amounts\.sql is not a model/);
+    await waitForLineageTab('Lineage: assert_positive_line_amounts');
+  });
+
   it('with no model open, the panel asks for one', async () => {
     await closeLineagePanels();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
