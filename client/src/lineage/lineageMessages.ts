@@ -1,34 +1,7 @@
-// Messages between the lineage webview and the extension, and the check every webview message passes before it is
-// acted on. No vscode import: the webview bundle imports the types, and unit tests import the check.
-import type { LineageEdge, LineageNode } from '../../../server/src/protocol/lineage';
-
-/** How many levels up or down from the focus; null means all. */
-export type Depth = number | null;
-
-export interface LineageDepth {
-  upstream: Depth;
-  downstream: Depth;
-}
-
-/** What the panel shows: a graph, a wait, or a sentence (no model open, the server's error). */
-export type LineageView =
-  | { state: 'graph'; title: string; nodes: LineageNode[]; edges: LineageEdge[]; depth: LineageDepth }
-  | { state: 'loading'; title: string; depth: LineageDepth }
-  | { state: 'message'; title: string; message: string; depth: LineageDepth };
-
-/** Extension → webview. */
-export type ToLineageWebview = { type: 'show'; view: LineageView };
-
-/** Webview → extension. Nodes are named by id only: the extension resolves them in the graph it last sent. */
-export type FromLineageWebview =
-  /** The script started and can receive a 'show'. */
-  | { type: 'ready' }
-  /** Open the node's file at its range (a click). */
-  | { type: 'open'; id: string }
-  /** Centre the lineage on this node (a double-click). */
-  | { type: 'focus'; id: string }
-  /** New depth controls. */
-  | { type: 'depth'; depth: LineageDepth };
+// The check every lineage webview message passes before it is acted on (the messages are typed in
+// server/src/protocol/lineage.ts), and the depth choices. No vscode import: the webview bundle and unit tests
+// import it.
+import type { Depth, FromLineageWebview, LineageDepth, LineageNode } from '../../../server/src/protocol/lineage';
 
 /** Depths the controls offer; null is "all". */
 export const DEPTH_CHOICES: readonly Depth[] = [1, 2, 3, 5, null];

@@ -1,14 +1,14 @@
 // The lineage panel: a webview beside the editor that shows the DAG around the active model (asked of the server with
 // floe/lineage), follows the active model editor and the server's project changes, and opens what the user clicks.
 import * as vscode from 'vscode';
-import { LineageRequest, type LineageNode, type LineageResponse } from '../../../server/src/protocol/lineage';
+import {
+  LineageRequest,
+  type LineageDepth, type LineageNode, type LineageResponse, type LineageView, type ToLineageWebview,
+} from '../../../server/src/protocol/lineage';
 import type { FloeServer } from '../languageClient';
 import { LANGUAGE_ID } from '../language';
 import { lineageHtml } from './lineageHtml';
-import {
-  DEFAULT_DEPTH, nodeFor, parseLineageMessage,
-  type LineageDepth, type LineageView, type ToLineageWebview,
-} from './lineageMessages';
+import { DEFAULT_DEPTH, nodeFor, parseLineageMessage } from './lineageMessages';
 
 const VIEW_TYPE = 'floe.lineage';
 /** Editor switches and status bursts settle before one request goes out. */

@@ -2,7 +2,7 @@
 // graph (no model open, loading, the server's error). Talks to the extension only through typed messages.
 import type {
   Depth, FromLineageWebview, LineageDepth, LineageView, ToLineageWebview,
-} from '../../../client/src/lineage/lineageMessages';
+} from '../../../server/src/protocol/lineage';
 import { DEPTH_CHOICES } from '../../../client/src/lineage/lineageMessages';
 import { GraphView } from './graphView';
 import { layoutLineage } from './layout';

@@ -41,3 +41,34 @@ export namespace LineageRequest {
   export const method = 'floe/lineage' as const;
   export const type = new RequestType<LineageParams, LineageResponse, void>(method);
 }
+
+// --- the lineage webview's messages (the extension ↔ its panel); media/ imports these as types only, so the
+// LSP import above stays out of its bundle ---
+
+/** How many levels up or down from the focus; null means all. */
+export type Depth = number | null;
+
+export interface LineageDepth {
+  upstream: Depth;
+  downstream: Depth;
+}
+
+/** What the panel shows: a graph, a wait, or a sentence (no model open, the server's error). */
+export type LineageView =
+  | { state: 'graph'; title: string; nodes: LineageNode[]; edges: LineageEdge[]; depth: LineageDepth }
+  | { state: 'loading'; title: string; depth: LineageDepth }
+  | { state: 'message'; title: string; message: string; depth: LineageDepth };
+
+/** Extension → webview. */
+export type ToLineageWebview = { type: 'show'; view: LineageView };
+
+/** Webview → extension. Nodes are named by id only: the extension resolves them in the graph it last sent. */
+export type FromLineageWebview =
+  /** The script started and can receive a 'show'. */
+  | { type: 'ready' }
+  /** Open the node's file at its range (a click). */
+  | { type: 'open'; id: string }
+  /** Centre the lineage on this node (a double-click). */
+  | { type: 'focus'; id: string }
+  /** New depth controls. */
+  | { type: 'depth'; depth: LineageDepth };
