@@ -54,6 +54,8 @@ test('cancelling mid-run: the tests after the cancel are errors saying so, and t
 });
 
 test('custom generic tests: {% test %} macros run with the relation, column, YAML arguments (ref() too) and where', async () => {
+  // demo/macros holds nothing tracked, so a clean clone has no such folder.
+  fs.mkdirSync(path.join(dir, 'macros'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'macros/tests.sql'), [
     '{% test at_least(model, column_name, minimum=0) %}',
     'select {{ column_name }} from {{ model }} where {{ column_name }} < {{ minimum }}',
