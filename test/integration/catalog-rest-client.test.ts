@@ -9,6 +9,9 @@ import { collectPages } from '../../server/src/catalog/paging';
 import { updatesForNewTable } from '../../server/src/iceberg/apply-updates';
 import type { Schema, Snapshot, TableIdentifier, TableUpdate } from '../../server/src/iceberg/spec';
 import { startTestCatalog, type TestCatalog } from '../helpers/local-catalog';
+import { startFaultProxy } from '../helpers/fault-proxy';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 const schema: Schema = {
   type: 'struct', 'schema-id': 0,
@@ -250,4 +253,27 @@ test('a catalog that is down is reported as unreachable, naming its URI', async 
   await down.close();
   await expectError(client.listNamespaces(), 'unreachable', new URL(down.uri).origin);
   await expectError(connectRestCatalog({ uri: down.uri }), 'unreachable', new URL(down.uri).origin);
+});
+
+test('redirects are followed (308 keeps the POST and its body), and a token never follows to another origin', async () => {
+  const catalogServer = await startTestCatalog();
+  const proxy = await startFaultProxy(new URL(catalogServer.uri).origin);
+  // A front door on another origin sending everything on to the catalog (through the recording proxy).
+  const front = http.createServer((req, res) => {
+    req.resume();
+    res.writeHead(req.method === 'GET' ? 301 : 308, { location: `${proxy.url}${req.url}` }).end();
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (front.address() as AddressInfo).port;
+    const client = await connectRestCatalog({ uri: `http://127.0.0.1:${port}${new URL(catalogServer.uri).pathname}`, warehouse: catalogServer.name, token: 'tok-never-cross-origin' });
+    await client.createNamespace(['moved']);
+    assert.deepEqual((await client.listNamespaces()).items, [['moved']]);
+    assert.ok(proxy.requests.some((r) => r.method === 'POST' && r.path.endsWith('/namespaces')), 'the POST arrived after the 308');
+    for (const r of proxy.requests) assert.equal(r.headers.authorization, undefined, `${r.method} ${r.path} carried the token across origins`);
+  } finally {
+    front.close();
+    await proxy.close();
+    await catalogServer.close();
+  }
 });

@@ -26,7 +26,35 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 16 }),
 };
 
+const MAX_REDIRECTS = 5;
+
+/** Sends a request, following redirects as fetch did (a catalog behind a proxy may answer 301/307 to https). */
 export async function send(req: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+  let current = req;
+  for (let hops = 0; ; hops++) {
+    const res = await sendRetryingReads(current, timeoutMs);
+    const next = hops < MAX_REDIRECTS ? redirected(current, res) : undefined;
+    if (!next) return res;
+    current = next;
+  }
+}
+
+/** The request a 3xx asks for, or undefined: 307/308 keep method and body; 301/302/303 follow reads only. */
+function redirected(req: HttpRequest, res: HttpResponse): HttpRequest | undefined {
+  const location = res.headers.location;
+  if (!location || ![301, 302, 303, 307, 308].includes(res.status)) return undefined;
+  const keep = res.status === 307 || res.status === 308;
+  if (!keep && req.method !== 'GET' && req.method !== 'HEAD') return undefined;
+  const url = new URL(location, req.url);
+  const headers = { ...req.headers };
+  // Credentials go only to the origin they were meant for.
+  if (url.origin !== new URL(req.url).origin) {
+    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
+  }
+  return { ...req, url: url.toString(), headers };
+}
+
+async function sendRetryingReads(req: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
   try {
     return await sendOnce(req, timeoutMs);
   } catch (e) {
