@@ -5,6 +5,7 @@ import { CONFIG_KEYS } from '../project/config';
 import { dottedPrefixAt, scopeAt } from '../sql/scope';
 import { columnsInScope, columnsOfRelation, MAX_SQL_ANALYSIS } from './columns';
 import { cursorContext } from './cursor';
+import { yamlCompletions } from './yamlCompletion';
 
 export type CompletionKind = 'model' | 'seed' | 'snapshot' | 'source' | 'table' | 'column' | 'macro' | 'var' | 'config-key' | 'config-value' | 'function' | 'cte';
 
@@ -18,6 +19,8 @@ export interface Completion {
   replaceStart: number;
   replaceEnd: number;
   sortText?: string;
+  /** insertText is a snippet with $1 placeholders. */
+  snippet?: boolean;
 }
 
 const JINJA_GLOBALS: Array<[string, string]> = [
@@ -28,6 +31,7 @@ const JINJA_GLOBALS: Array<[string, string]> = [
 
 export function completions(project: DbtProject, file: string, offset: number): Completion[] {
   const entry = project.entry(file);
+  if (entry?.kind === 'yaml') return yamlCompletions(project, file, offset);
   const a = entry?.analysis;
   if (!a) return [];
   const ctx = cursorContext(a, offset);

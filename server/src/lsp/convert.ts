@@ -1,7 +1,7 @@
 // The one place where project offsets and plain results become LSP protocol types.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CompletionItemKind, DiagnosticSeverity, SymbolKind, type CompletionItem, type Diagnostic, type DocumentSymbol, type Location as LspLocation, type Range as LspRange,
+  CompletionItemKind, DiagnosticSeverity, InsertTextFormat, SymbolKind, type CompletionItem, type Diagnostic, type DocumentSymbol, type Location as LspLocation, type Range as LspRange,
 } from 'vscode-languageserver';
 import { LineIndex } from '../project/lineIndex';
 import type { ProjectDiagnostic, Location } from '../project/types';
@@ -55,6 +55,7 @@ export function toCompletionItem(index: LineIndex, c: Completion): CompletionIte
     documentation: c.documentation ? { kind: 'markdown', value: c.documentation } : undefined,
     sortText: c.sortText,
     textEdit: { range: toRange(index, c.replaceStart, c.replaceEnd), newText: c.insertText ?? c.label },
+    insertTextFormat: c.snippet ? InsertTextFormat.Snippet : undefined,
   };
 }
 
