@@ -7,6 +7,7 @@ import { scopeAt } from '../sql/scope';
 import { callAt, wordAt } from './cursor';
 import { columnsInScope, columnsOfRelation, MAX_SQL_ANALYSIS } from './columns';
 import { blockAt } from '../jinja/scanner';
+import { yamlHover } from './yamlHover';
 
 export interface HoverInfo {
   markdown: string;
@@ -34,6 +35,7 @@ export function describeModel(project: DbtProject, node: ModelNode): string {
 }
 
 export function hover(project: DbtProject, file: string, offset: number): HoverInfo | undefined {
+  if (project.entry(file)?.kind === 'yaml') return yamlHover(project, file, offset);
   const a = project.entry(file)?.analysis;
   if (!a) return undefined;
   const block = blockAt(a.scan, offset);

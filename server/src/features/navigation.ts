@@ -5,6 +5,7 @@ import type { Location } from '../project/types';
 import { blockAt } from '../jinja/scanner';
 import { wordAt } from './cursor';
 import { findColumn } from './hover';
+import { yamlDefinition } from './yamlNavigation';
 
 type Target = { kind: 'model'; name: string } | { kind: 'source'; source: string; table: string } | { kind: 'macro'; name: string; namespace?: string };
 
@@ -29,6 +30,10 @@ function targetAt(project: DbtProject, file: string, offset: number): Target | u
 }
 
 export function definition(project: DbtProject, file: string, offset: number): Location[] {
+  if (project.entry(file)?.kind === 'yaml') {
+    const found = yamlDefinition(project, file, offset);
+    if (found.length) return found;
+  }
   const t = targetAt(project, file, offset);
   if (t?.kind === 'model') {
     const node = project.resolveRef({ name: t.name });
