@@ -5,7 +5,7 @@ import type { Location } from '../project/types';
 import { blockAt } from '../jinja/scanner';
 import { wordAt } from './cursor';
 import { findColumn } from './hover';
-import { yamlDefinition } from './yamlNavigation';
+import { genericTestLocation, yamlTargetAt } from './yamlNavigation';
 
 type Target = { kind: 'model'; name: string } | { kind: 'source'; source: string; table: string } | { kind: 'macro'; name: string; namespace?: string };
 
@@ -30,11 +30,14 @@ function targetAt(project: DbtProject, file: string, offset: number): Target | u
 }
 
 export function definition(project: DbtProject, file: string, offset: number): Location[] {
-  if (project.entry(file)?.kind === 'yaml') {
-    const found = yamlDefinition(project, file, offset);
-    if (found.length) return found;
+  const entry = project.entry(file);
+  // In schema YAML: a model's name, ref()/source() in a relationships test, or a custom test's name.
+  const inYaml = entry?.kind === 'yaml' ? yamlTargetAt(entry.text, offset) : undefined;
+  if (inYaml?.kind === 'test') {
+    const loc = genericTestLocation(project, inYaml.name);
+    return loc ? [loc] : [];
   }
-  const t = targetAt(project, file, offset);
+  const t = inYaml ?? targetAt(project, file, offset);
   if (t?.kind === 'model') {
     const node = project.resolveRef({ name: t.name });
     return node ? [{ file: node.file, start: node.nameStart, end: node.nameEnd }] : [];

@@ -1,5 +1,5 @@
-// Go to definition in schema YAML: a model's `name:` → its SQL file, `ref('x')` / `source('s', 't')` in a value
-// (a relationships `to:`) → that model or source table, a custom generic test's name → its `{% test %}` block.
+// What a cursor in schema YAML names, for go to definition (features/navigation.ts) and hover: a model's `name:`, `ref('x')`
+// / `source('s', 't')` in a value (a relationships `to:`), or a custom generic test's name (→ its `{% test %}` block).
 import type { DbtProject } from '../project/project';
 import type { Location } from '../project/types';
 import { parseRelationTarget } from '../project/dataTests';
@@ -59,23 +59,4 @@ export function genericTestLocation(project: DbtProject, name: string): Location
     if (m) return { file: e.file, start: m.index, end: m.index + m[0].length };
   }
   return undefined;
-}
-
-/** Definitions for a YAML cursor; [] when the cursor names nothing this module knows. */
-export function yamlDefinition(project: DbtProject, file: string, offset: number): Location[] {
-  const text = project.entry(file)?.text;
-  const t = text === undefined ? undefined : yamlTargetAt(text, offset);
-  if (t?.kind === 'model') {
-    const node = project.resolveRef({ name: t.name });
-    return node ? [{ file: node.file, start: node.nameStart, end: node.nameEnd }] : [];
-  }
-  if (t?.kind === 'source') {
-    const table = project.resolveSource(t);
-    return table ? [{ file: table.file, start: table.nameStart, end: table.nameEnd }] : [];
-  }
-  if (t?.kind === 'test') {
-    const loc = genericTestLocation(project, t.name);
-    return loc ? [loc] : [];
-  }
-  return [];
 }
