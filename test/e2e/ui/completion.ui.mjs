@@ -18,9 +18,18 @@ export async function run({ page, screenshot }) {
   await page.keyboard.press('Escape');
 
   const refToken = page.locator('.view-lines .view-line span', { hasText: "'stg_orders'" }).first();
-  await refToken.hover();
   const hover = page.locator('.monaco-hover', { hasText: 'stg_orders' }).first();
-  await hover.waitFor({ timeout: 20_000 });
+  // Code lenses refresh after an edit and can shift the lines under a resting mouse: hover again until it shows.
+  for (let attempt = 1; ; attempt++) {
+    await page.mouse.move(0, 0);
+    await refToken.hover();
+    try {
+      await hover.waitFor({ timeout: 5_000 });
+      break;
+    } catch (e) {
+      if (attempt === 4) throw e;
+    }
+  }
   await screenshot('ref-hover', { expectText: 'materialized' });
 
   await revertActiveEditor(page);
