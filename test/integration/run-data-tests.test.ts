@@ -92,6 +92,36 @@ test('custom generic tests: {% test %} macros run with the relation, column, YAM
   }
 });
 
+test("model-level tests with column_name: run it as SQL over the model's columns (composite keys)", async () => {
+  const schema = path.join(dir, 'models/composite.yml');
+  fs.writeFileSync(schema, [
+    'models:',
+    '  - name: stg_order_items',
+    '    data_tests:',
+    '      - unique:',
+    '          column_name: "order_item_id"',
+    '      - unique:',
+    "          column_name: \"cast(order_id as varchar) || '-' || cast(order_item_id as varchar)\"",
+    '      - unique:',
+    '          column_name: "order_id"',
+    '      - not_null:',
+    '          column_name: "coalesce(order_id, product_id)"',
+  ].join('\n'));
+  try {
+    const p = DbtProject.load(dir);
+    const tests = projectDataTests(p).filter((t) => t.file === schema);
+    assert.deepEqual(tests.map((t) => t.label), [
+      'unique(order_item_id)', "unique(cast(order_id as varchar) || '-' || cast(order_item_id as varchar))", 'unique(order_id)', 'not_null(coalesce(order_id, product_id))',
+    ]);
+    assert.equal(new Set(tests.map((t) => t.id)).size, 4, 'four tests, four ids');
+    const results = await runDataTests(p, lakehouse, tests);
+    assert.deepEqual(results.map((r) => r.status), ['pass', 'pass', 'fail', 'pass'], JSON.stringify(results.map((r) => r.message)));
+    assert.ok(BigInt(results[2].failures) > 0n, 'an order has several lines');
+  } finally {
+    fs.rmSync(schema);
+  }
+});
+
 test('a catalog that is down: every test is an error naming the catalog, no throw', async () => {
   // profiles.yml renders env_var() from the process environment.
   const saved = process.env.POLARIS_URI;

@@ -33,7 +33,7 @@ test('accepted_values quotes values by default (NULL passes: NOT IN yields NULL)
 
 test('relationships: non-null child keys without a parent row', () => {
   check({ kind: 'relationships', column: 'customer_id', args: { field: 'id' }, parentRelation: '"run"."stg_customers"' }, {
-    sql: `select child."customer_id" as from_field from ${REL} as child left join "run"."stg_customers" as parent on child."customer_id" = parent."id" where child."customer_id" is not null and parent."id" is null`,
+    sql: `select child.from_field from (select "customer_id" as from_field from ${REL} as dbt_subquery) as child left join "run"."stg_customers" as parent on child.from_field = parent."id" where child.from_field is not null and parent."id" is null`,
   });
   check({ kind: 'relationships', column: 'customer_id', args: {}, parentRelation: '"p"' }, { error: /needs `field:`/ });
   check({ kind: 'relationships', column: 'customer_id', args: { field: 'id' } }, { error: /needs `to:`/ });
@@ -42,8 +42,12 @@ test('relationships: non-null child keys without a parent row', () => {
 test('where filters the tested relation first; a test without a column or of an unknown kind is an error', () => {
   check({ kind: 'not_null', column: 'a', where: "b = 'x'" }, { sql: `select * from (select * from ${REL} where b = 'x') as dbt_subquery where "a" is null` });
   check({ kind: 'relationships', column: 'a', where: 'b > 1', args: { field: 'id' }, parentRelation: '"p"' }, {
-    sql: `select child."a" as from_field from (select * from ${REL} where b > 1) as child left join "p" as parent on child."a" = parent."id" where child."a" is not null and parent."id" is null`,
+    sql: `select child.from_field from (select "a" as from_field from (select * from ${REL} where b > 1) as dbt_subquery) as child left join "p" as parent on child.from_field = parent."id" where child.from_field is not null and parent."id" is null`,
   });
   check({ kind: 'unique' }, { error: /needs a column/ });
+  // A model-level test's column_name: is SQL, not a quoted identifier, as dbt takes it.
+  check({ kind: 'unique', columnExpression: "order_id || '-' || line" }, {
+    sql: `select order_id || '-' || line as unique_field, count(*) as n_records from ${REL} as dbt_subquery where order_id || '-' || line is not null group by order_id || '-' || line having count(*) > 1`,
+  });
   check({ kind: 'dbt_utils.expression_is_true', column: 'a' }, { error: /not run by Floe/ });
 });

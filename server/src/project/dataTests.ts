@@ -17,6 +17,8 @@ export interface DataTest {
   /** What the test runs over: a model (or seed/snapshot) by name, or a source table. */
   target?: { kind: 'model'; name: string } | { kind: 'source'; source: string; table: string };
   column?: string;
+  /** A model-level test's `column_name:` expression (raw SQL), in place of a column. */
+  columnExpression?: string;
   args: Record<string, unknown>;
   severity: 'error' | 'warn';
   where?: string;
@@ -39,7 +41,7 @@ export function projectDataTests(project: DbtProject): DataTest[] {
   const ids = new Set<string>();
   const add = (t: DataTest) => {
     // Same test twice on one column (e.g. two accepted_values): the arguments tell them apart, stably.
-    if (ids.has(t.id)) t.id = `${t.id}~${shortHash(JSON.stringify(t.args) + (t.where ?? ''))}`;
+    if (ids.has(t.id)) t.id = `${t.id}~${shortHash(JSON.stringify(t.args) + (t.where ?? '') + (t.columnExpression ?? ''))}`;
     for (let n = 2; ids.has(t.id); n++) t.id = `${t.id.replace(/#\d+$/, '')}#${n}`;
     ids.add(t.id);
     tests.push(t);
@@ -77,11 +79,11 @@ export function projectDataTests(project: DbtProject): DataTest[] {
 }
 
 function generic(t: GenericTestDecl, subject: string, target: NonNullable<DataTest['target']>, file: string): DataTest {
-  const over = t.column ?? (target.kind === 'model' ? target.name : `${target.source}.${target.table}`);
+  const over = t.column ?? t.columnExpression ?? (target.kind === 'model' ? target.name : `${target.source}.${target.table}`);
   return {
     id: t.column ? `${subject}.${t.column}.${t.name}` : `${subject}.${t.name}`,
     label: `${t.name}(${over})`,
-    kind: t.name, subject, target, column: t.column, args: t.args, severity: t.severity ?? 'error', where: t.where,
+    kind: t.name, subject, target, column: t.column, columnExpression: t.columnExpression, args: t.args, severity: t.severity ?? 'error', where: t.where,
     file, start: t.start, end: t.end,
   };
 }

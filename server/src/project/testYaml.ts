@@ -6,6 +6,8 @@ export interface GenericTestDecl {
   /** The generic test's name: `not_null`, `accepted_values`, `dbt_utils.expression_is_true`, ... */
   name: string;
   column?: string;
+  /** A model-level test's `column_name:`: SQL over the model's columns (e.g. `order_id || '-' || line`), as dbt takes it. */
+  columnExpression?: string;
   /** The test's arguments (`values`, `quote`, `to`, `field`, ...), without config keys. */
   args: Record<string, unknown>;
   /** As declared; otherwise dbt_project.yml's `data_tests:` config decides, else 'error'. */
@@ -64,7 +66,11 @@ function readTestEntry(entry: unknown, column: string | undefined): GenericTestD
   const severity = declared === undefined ? undefined : String(declared).toLowerCase() === 'warn' ? 'warn' : 'error';
   const where = config.where ?? body.where;
   const enabled = config.enabled ?? body.enabled;
-  return { name, column, args, severity, where: typeof where === 'string' ? where : undefined, ...(typeof enabled === 'boolean' ? { enabled } : {}), start: -1, end: -1 };
+  const expression = column === undefined && typeof body.column_name === 'string' && body.column_name.trim() ? body.column_name : undefined;
+  return {
+    name, column, ...(expression ? { columnExpression: expression } : {}), args, severity, where: typeof where === 'string' ? where : undefined,
+    ...(typeof enabled === 'boolean' ? { enabled } : {}), start: -1, end: -1,
+  };
 }
 
 /**

@@ -6,6 +6,8 @@ import { quoteIdent, quoteLiteral } from '../sql/quote';
 export interface GenericTestSqlInput {
   kind: string;
   column?: string;
+  /** A model-level test's `column_name:` (raw SQL), used when there is no column. */
+  columnExpression?: string;
   args: Record<string, unknown>;
   where?: string;
   /** The tested relation, as SQL (quoted). */
@@ -18,19 +20,20 @@ export type GenericTestSql = { sql: string } | { error: string };
 
 /** The failing-rows query of a core generic test, or why it cannot be compiled. */
 export function genericTestSql(input: GenericTestSqlInput): GenericTestSql {
-  const fromAs = (alias: string) => (input.where ? `(select * from ${input.relation} where ${input.where}) as ${alias}` : `${input.relation} as ${alias}`);
-  const from = fromAs('dbt_subquery');
-  const needColumn = () => (input.column ? undefined : { error: `${input.kind} needs a column: declare it under a column's tests` });
+  const from = input.where ? `(select * from ${input.relation} where ${input.where}) as dbt_subquery` : `${input.relation} as dbt_subquery`;
+  // A column is quoted; a model-level `column_name:` is SQL, as dbt passes it.
+  const column = input.column ? quoteIdent(input.column) : input.columnExpression;
+  const needColumn = () => (column ? undefined : { error: `${input.kind} needs a column: declare it under a column's tests, or give the model-level test a column_name:` });
   switch (input.kind) {
     case 'not_null': {
       const missing = needColumn();
       if (missing) return missing;
-      return { sql: `select * from ${from} where ${quoteIdent(input.column!)} is null` };
+      return { sql: `select * from ${from} where ${column} is null` };
     }
     case 'unique': {
       const missing = needColumn();
       if (missing) return missing;
-      const col = quoteIdent(input.column!);
+      const col = column!;
       return { sql: `select ${col} as unique_field, count(*) as n_records from ${from} where ${col} is not null group by ${col} having count(*) > 1` };
     }
     case 'accepted_values': {
@@ -42,7 +45,7 @@ export function genericTestSql(input: GenericTestSqlInput): GenericTestSql {
       const bad = values.find((v) => !quote && !(typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint'));
       if (bad !== undefined) return { error: `accepted_values with quote: false takes numbers or booleans, not ${JSON.stringify(bad)}` };
       const list = values.map((v) => (quote ? quoteLiteral(String(v)) : String(v))).join(', ');
-      const col = quoteIdent(input.column!);
+      const col = column!;
       return { sql: `select ${col} as value_field, count(*) as n_records from ${from} where ${col} not in (${list}) group by ${col}` };
     }
     case 'relationships': {
@@ -51,10 +54,9 @@ export function genericTestSql(input: GenericTestSqlInput): GenericTestSql {
       const field = input.args.field;
       if (typeof field !== 'string' || !field) return { error: 'relationships needs `field:` (the parent column)' };
       if (!input.parentRelation) return { error: 'relationships needs `to:` as ref(\'model\') or source(\'source\', \'table\')' };
-      const col = quoteIdent(input.column!);
       const parent = quoteIdent(field);
       return {
-        sql: `select child.${col} as from_field from ${fromAs('child')} left join ${input.parentRelation} as parent on child.${col} = parent.${parent} where child.${col} is not null and parent.${parent} is null`,
+        sql: `select child.from_field from (select ${column} as from_field from ${from}) as child left join ${input.parentRelation} as parent on child.from_field = parent.${parent} where child.from_field is not null and parent.${parent} is null`,
       };
     }
     default:

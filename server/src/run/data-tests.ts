@@ -114,12 +114,12 @@ async function prepare(run: ModelRun, project: DbtProject, test: DataTest): Prom
   if (!CORE_GENERIC_TESTS.has(test.kind)) {
     // The macro gets the (where-filtered) relation as `model`, like dbt.
     const over = test.where ? `(select * from ${relation.relation} where ${test.where})` : relation.relation;
-    const custom = customGenericTestSql(project, { name: test.kind, column: test.column, args: test.args, relation: over, relationName: run.relationName });
+    const custom = customGenericTestSql(project, { name: test.kind, column: test.column ?? test.columnExpression, args: test.args, relation: over, relationName: run.relationName });
     if ('error' in custom) return custom;
     await run.buildUpstream({ upstream: custom.upstream } as CompiledModel, []);
     return { sql: stripSemicolon(custom.sql) };
   }
-  return genericTestSql({ kind: test.kind, column: test.column, args: test.args, where: test.where, relation: relation.relation, parentRelation });
+  return genericTestSql({ kind: test.kind, column: test.column, columnExpression: test.columnExpression, args: test.args, where: test.where, relation: relation.relation, parentRelation });
 }
 
 /** Makes a model (with its upstream chain), seed, snapshot or source queryable in the run, once per run. */
