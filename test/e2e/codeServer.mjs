@@ -23,7 +23,8 @@ const userSettings = {
   'editor.quickSuggestionsDelay': 10,
 };
 
-function freePort() {
+/** A free loopback port. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);

@@ -1,9 +1,9 @@
 // Playwright helpers for the lakehouse scenarios: the results webview, the Catalog tree, the CLI as the reference.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { root } from '../workspace.mjs';
+export { freePort } from '../codeServer.mjs';
 
 const cli = path.join(root, 'dist/cli.js');
 
@@ -65,17 +65,6 @@ export function currentSnapshotId(workspace, namespace, table) {
   return /"current-snapshot-id"\s*:\s*(-?\d+)/.exec(readFileSync(path.join(dir, newest), 'utf8'))?.[1];
 }
 
-/** A free loopback port. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `floe catalog serve` on a port; resolves once it prints its URI. Returns { uri, stop() }. */
 export function serveCatalog(warehouse, port) {
