@@ -45,11 +45,13 @@ test('cycles name the path', () => {
   check("select * from {{ ref('probe') }}", [['ref-cycle', 'probe', 'Circular reference: probe → probe']]);
 });
 
-test('config keys: unknown is a warning listing allowed keys', () => {
-  const p = makeProject({ [MODEL]: "{{ config(colour='red') }}" });
-  const [d] = fileDiagnostics(p, file(MODEL));
+test('config keys: a likely typo is a warning with the known key; adapter and custom keys are accepted (as dbt does)', () => {
+  const typo = makeProject({ [MODEL]: "{{ config(materialised='table') }}" });
+  const [d] = fileDiagnostics(typo, file(MODEL));
   assert.equal(d.severity, 'warning');
-  assert.match(d.message, /Allowed: materialized, schema, tags, alias, location, format, polaris_namespace, polaris_table, partition_by/);
+  assert.equal(d.message, "Unknown config key 'materialised'. Did you mean 'materialized'?");
+  const adapter = makeProject({ [MODEL]: "{{ config(cluster_by=['x'], transient=false, labels={'a': 'b'}, colour='red', partition_by={'field': 'd'}) }}" });
+  assert.deepEqual(fileDiagnostics(adapter, file(MODEL)), []);
 });
 
 test('YAML: syntax errors and descriptions of unknown models', () => {

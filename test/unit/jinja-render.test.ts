@@ -43,7 +43,7 @@ test('control flow and dbt tags: set, for, macro, call, do, filter, whitespace c
   check('{% filter upper %}abc{% endfilter %}', 'ABC');
   check('{% macro wrap() %}[{{ caller() }}]{% endmacro %}{% call wrap() %}in{% endcall %}', '[in]');
   check('a\n  {%- if True %} b {% endif -%}\n  c', 'a b c');
-  check('{{ None is none }} {{ {"k": 1}.items() | list | length }}', 'true 1');
+  check('{{ None is none }} {{ {"k": 1}.items() | list | length }}', 'True 1');
 });
 
 test('project macros, return() and adapter.dispatch', () => {

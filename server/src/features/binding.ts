@@ -25,6 +25,16 @@ export function bindUpstream(compiled: CompiledModel): BindUpstream[] {
   });
 }
 
+/**
+ * Which SQL the project's models are written in: DuckDB's (binder errors are errors), another adapter's (Floe does
+ * not check its SQL), or unknown without a profile (binder findings are only hints).
+ */
+export function sqlDialect(project: DbtProject): 'duckdb' | 'other' | 'unknown' {
+  const adapter = project.target.adapter;
+  if (adapter === undefined) return 'unknown';
+  return adapter === 'duckdb' ? 'duckdb' : 'other';
+}
+
 export class Binder {
   private readonly results = new WeakMap<DbtProject, Map<string, BindOutcome>>();
   /** Errors and warnings across a project's latest bind results, kept as results change (the status bar's counts). */
@@ -39,7 +49,7 @@ export class Binder {
     return r && r.text === project.entry(file)?.text ? r : undefined;
   }
 
-  /** Binds a model file; binds its unbound upstream models first (nearest first, bounded). */
+  /** Binds a model file (never a Python model); binds its unbound upstream models first (nearest first, bounded). */
   async bind(project: DbtProject, file: string, depth = 0): Promise<BindOutcome> {
     const node = project.nodeOfFile(file);
     if (node && depth < 8 && this.connection) {
@@ -51,16 +61,24 @@ export class Binder {
     const version = project.version;
     const text = project.entry(file)?.text ?? '';
     const compiled = compileModel(project, file);
+    if (project.entry(file)?.analysis?.language === 'python' || project.isDisabled(file)) return this.record(project, file, { version, text, diagnostics: [] });
     let diagnostics: ProjectDiagnostic[] = renderDiagnostics(file, compiled, fileDiagnostics(project, file));
-    if (!compiled.problem && compiled.sql.trim() && this.connection) {
+    const dialect = sqlDialect(project);
+    if (!compiled.problem && compiled.sql.trim() && this.connection && dialect !== 'other') {
       const result = await bindModel(await this.connection(), compiled.sql, bindUpstream(compiled));
       diagnostics = result.errors.map((e) => {
         const r = e.offset === undefined ? { start: 0, end: 0 } : compiled.map.toTemplate(e.offset, Math.max(1, e.length ?? 1));
+        // Without a profile the adapter is unknown: what DuckDB rejects may be another dialect's valid SQL.
+        if (dialect === 'unknown') return { file, start: r.start, end: r.end, severity: 'info' as const, code: `sql-${e.kind}`, message: `DuckDB: ${e.message} (no profile names this project's adapter)` };
         return { file, start: r.start, end: r.end, severity: 'error' as const, code: `sql-${e.kind}`, message: e.message };
       });
       if (node && result.columns.length) project.boundColumns.set(node.name, result.columns.map((c) => ({ name: c.name, type: c.type })));
     }
-    const outcome = { version, text, diagnostics };
+    return this.record(project, file, { version, text, diagnostics });
+  }
+
+  private record(project: DbtProject, file: string, outcome: BindOutcome): BindOutcome {
+    const diagnostics = outcome.diagnostics;
     let map = this.results.get(project);
     if (!map) this.results.set(project, (map = new Map()));
     const totals = this.totals.get(project) ?? { errors: 0, warnings: 0 };

@@ -5,7 +5,7 @@ import type { DbtProject, FileEntry } from '../project/project';
 import { knownGenericTests, parseRelationTarget } from '../project/dataTests';
 import type { GenericTestDecl } from '../project/testYaml';
 import type { ProjectDiagnostic } from '../project/types';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../util/suggest';
 
 export function dataTestDiagnostics(project: DbtProject, entry: FileEntry): ProjectDiagnostic[] {
   const schema = entry.schema;

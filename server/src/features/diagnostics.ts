@@ -6,7 +6,8 @@ import { modelName } from '../project/project';
 import { checkConfigEntry } from '../project/config';
 import type { ProjectDiagnostic, Severity } from '../project/types';
 import type { CompiledModel } from '../project/compile';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../util/suggest';
+import { BUILTIN_MACRO_NAMES } from '../jinja/dbtBuiltins';
 import { dataTestDiagnostics } from './dataTestDiagnostics';
 
 export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagnostic[] {
@@ -26,6 +27,8 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
   const file = entry.file;
   const push = (start: number, end: number, severity: Severity, code: string, message: string) => out.push({ file, start, end, severity, code, message });
   for (const p of a.problems) push(p.start, p.end, 'error', p.code, p.message);
+  // dbt parses a disabled model but resolves nothing in it.
+  if (project.isDisabled(file)) return;
   for (const c of a.configs) {
     for (const arg of c.args) {
       const problem = checkConfigEntry(arg.key, arg.value, arg.isLiteral);
@@ -61,17 +64,21 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
   const local = a.localNames;
   for (const m of a.macroCalls) {
     if (m.namespace) {
+      if (m.namespace === 'dbt') {
+        if (!BUILTIN_MACRO_NAMES.has(m.name) && !project.macro(m.name)) push(m.start, m.end, 'error', 'unknown-macro', `Macro '${m.name}' is not one of dbt's built-in macros.${didYouMean(m.name, [...BUILTIN_MACRO_NAMES])}`);
+        continue;
+      }
       if (!project.packageNames().includes(m.namespace)) continue;
       if (!project.macro(m.name, m.namespace)) {
         push(m.start, m.end, 'error', 'unknown-macro', `Macro '${m.name}' not found in package '${m.namespace}'.${didYouMean(m.name, project.macroNames())}`);
       }
-    } else if (!local.has(m.name) && !project.macro(m.name)) {
+    } else if (!local.has(m.name) && !project.macro(m.name) && !BUILTIN_MACRO_NAMES.has(m.name)) {
       push(m.start, m.end, 'error', 'unknown-macro', `Macro '${m.name}' not found.${didYouMean(m.name, project.macroNames())}`);
     }
   }
-  const vars = project.vars();
+  const vars = project.varsFor(entry.packageName);
   for (const v of a.vars) {
-    if (!v.hasDefault && !(v.name in vars)) {
+    if (!v.hasDefault && !v.conditional && !(v.name in vars)) {
       push(v.start + 1, v.end - 1, 'error', 'unknown-var', `Var '${v.name}' is not defined in dbt_project.yml vars and has no default.${didYouMean(v.name, Object.keys(vars))}`);
     }
   }
@@ -123,7 +130,7 @@ function describeCycle(project: DbtProject, from: string, to: string): string {
 
 /** The render problem of a compiled model as a diagnostic, unless static diagnostics already explain it. */
 export function renderDiagnostics(file: string, compiled: CompiledModel, staticDiagnostics: ProjectDiagnostic[]): ProjectDiagnostic[] {
-  if (!compiled.problem) return [];
+  if (!compiled.problem || compiled.problem.code === 'python-model') return [];
   if (staticDiagnostics.some((d) => d.severity === 'error')) return [];
   const p = compiled.problem;
   return [{ file, start: p.start, end: p.end, severity: 'error', code: p.code, message: p.message }];

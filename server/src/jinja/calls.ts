@@ -49,11 +49,19 @@ export function findCalls(text: string, scan: ScannedTemplate): JinjaCall[] {
   return calls;
 }
 
+/** Words of Jinja's grammar: `and (`, `if (`, `in (` are operators before a parenthesis, not calls. */
+const JINJA_KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'elif', 'else', 'for', 'recursive', 'import', 'from', 'as', 'with',
+  'without', 'context', 'set', 'do', 'macro', 'call', 'filter', 'test', 'endif', 'endfor', 'true', 'false', 'none', 'True', 'False', 'None']);
+
 function collectCalls(tokens: Token[], block: JinjaBlock, out: JinjaCall[]): void {
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k];
     if (t.type !== 'name' || tokens[k + 1]?.value !== '(') continue;
     const prev = tokens[k - 1];
+    // A keyword, a statement's tag, a filter (`| replace(`) or a test (`is divisibleby(`) is not a macro call.
+    if (JINJA_KEYWORDS.has(t.value) || (k === 0 && block.kind === 'statement') || prev?.value === '|' || prev?.value === 'is') continue;
+    // `{% macro name(params) %}` / `{% test name(...) %}` define, not call.
+    if (k === 1 && block.kind === 'statement' && (tokens[0].value === 'macro' || tokens[0].value === 'test' || tokens[0].value === 'materialization')) continue;
     let namespace: string | undefined;
     let nameStart = t.start;
     if (prev?.value === '.') {
@@ -163,7 +171,7 @@ function parseLiteral(tokens: Token[], k: number): { value: Literal; next: numbe
   return undefined;
 }
 
-const BINDING_TAGS = new Set(['set', 'for', 'macro', 'import', 'from']);
+const BINDING_TAGS = new Set(['set', 'for', 'macro', 'test', 'import', 'from']);
 
 /** Names the template binds itself, so calls to them are not reported as unknown macros. */
 export function templateBindings(text: string, scan: ScannedTemplate): TemplateBindings {
@@ -179,10 +187,13 @@ export function templateBindings(text: string, scan: ScannedTemplate): TemplateB
           if (tokens[k].type === 'name') names.add(tokens[k].value);
         }
         break;
-      case 'macro': {
+      case 'macro':
+      case 'test': {
         const name = tokens[1];
         if (name?.type !== 'name') break;
-        names.add(name.value);
+        // dbt compiles `{% test x(...) %}` as the macro `test_x`.
+        const macroName = block.tag === 'test' ? `test_${name.value}` : name.value;
+        names.add(macroName);
         const params: string[] = [];
         let depth = 0;
         for (let k = 2; k < tokens.length; k++) {
@@ -192,7 +203,7 @@ export function templateBindings(text: string, scan: ScannedTemplate): TemplateB
           else if (depth === 1 && tokens[k].type === 'name' && (tokens[k - 1].value === '(' || tokens[k - 1].value === ',')) params.push(v);
         }
         params.forEach((p) => names.add(p));
-        macros.push({ name: name.value, start: name.start, end: name.end, params, block });
+        macros.push({ name: macroName, start: name.start, end: name.end, params, block });
         break;
       }
       case 'import':

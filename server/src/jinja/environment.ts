@@ -1,6 +1,10 @@
-// The nunjucks environment with dbt's Jinja dialect: the `do` tag, Python-style literals, dbt's tests and
-// filters, project/package macros with `return()`, and a minimal `adapter.dispatch`.
+// The nunjucks environment with dbt's Jinja dialect: the `do` tag, Python semantics (pythonCompat.ts), dbt's tests
+// and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
+import { installPythonCompat, MacroReturn } from './pythonCompat';
+import { toNunjucksSource } from './dbtSyntax';
+import { BUILTIN_MACRO_FILE } from './dbtBuiltins';
+import { dbtContextGlobals, CompilerError } from './dbtContext';
 
 export interface MacroFile {
   /** Absolute path of the .sql file holding the macros. */
@@ -24,13 +28,10 @@ export interface RenderHooks {
   extra?: Record<string, unknown>;
 }
 
-/** Thrown out of rendering for dbt's exceptions.raise_compiler_error. */
-export class CompilerError extends Error {}
+export { CompilerError, splitKeywords } from './dbtContext';
+import { splitKeywords as keywords } from './dbtContext';
 
-// Python-style list/dict methods (append, items, ...) and True/False/None, which dbt code relies on.
-nunjucks.installJinjaCompat();
-
-const RETURN_NONE = Symbol('no-return');
+installPythonCompat();
 
 // nunjucks has no `do` tag; dbt uses it for side effects like {% do list.append(x) %}.
 class DoExtension {
@@ -46,132 +47,76 @@ class DoExtension {
   }
 }
 
-function keywords(args: unknown[]): { positional: unknown[]; named: Record<string, unknown> } {
-  const last = args[args.length - 1] as Record<string, unknown> | undefined;
-  if (last && typeof last === 'object' && (last as any).__keywords) {
-    const { __keywords, ...named } = last as any;
-    return { positional: args.slice(0, -1), named };
-  }
-  return { positional: args, named: {} };
-}
-export { keywords as splitKeywords };
+
+/** `dispatch:` entries of dbt_project.yml: for a macro namespace, the packages to search in order. */
+export type DispatchOrder = Record<string, string[]>;
 
 export class DbtJinjaEnvironment {
   readonly env: nunjucks.Environment;
   private hooks: RenderHooks | undefined;
-  private readonly returnSlots: unknown[] = [];
-  private readonly macroFiles: MacroFile[];
   private compiled: Map<string, Record<string, (...a: unknown[]) => unknown>> | undefined;
-  private readonly byName = new Map<string, { file: MacroFile; name: string }>();
+  /** Macros by name, then package; `root` is the root project's package name. */
+  private readonly byName = new Map<string, Map<string, MacroFile>>();
+  private readonly root: string;
   /** Problems met while compiling macro files (file → message); rendering still goes on. */
   readonly macroProblems = new Map<string, string>();
 
-  constructor(macroFiles: MacroFile[], macroNames: Array<{ name: string; file: string }>) {
-    this.macroFiles = macroFiles;
+  constructor(macroFiles: MacroFile[], macroNames: Array<{ name: string; file: string }>, private readonly dispatchOrder: DispatchOrder = {}) {
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     this.env.addExtension('do', new DoExtension());
-    (this.env as any).addTest('none', (v: unknown) => v === null || v === undefined);
-    (this.env as any).addTest('string', (v: unknown) => typeof v === 'string');
-    (this.env as any).addTest('mapping', (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v));
-    this.env.addFilter('as_bool', (v: unknown) => v === true || v === 'true' || v === 'True');
-    this.env.addFilter('as_number', (v: unknown) => Number(v));
-    this.env.addFilter('as_text', (v: unknown) => String(v ?? ''));
-    this.env.addFilter('as_native', (v: unknown) => v);
-    this.env.addFilter('tojson', (v: unknown) => JSON.stringify(v));
-    const fileByPath = new Map(macroFiles.map((f) => [f.file, f]));
-    // Root-project macros are registered last so they win over packages' (dbt's precedence).
-    const ordered = [...macroNames].sort((a, b) => Number(fileByPath.get(a.file)?.root) - Number(fileByPath.get(b.file)?.root));
+    const files = [BUILTIN_MACRO_FILE.file, ...macroFiles];
+    const fileByPath = new Map(files.map((f) => [f.file, f]));
+    this.root = macroFiles.find((f) => f.root)?.packageName ?? '';
+    const names = [...BUILTIN_MACRO_FILE.names.map((name) => ({ name, file: BUILTIN_MACRO_FILE.file.file })), ...macroNames];
     const packages = new Map<string, Record<string, unknown>>();
-    for (const m of ordered) {
+    for (const m of names) {
       const file = fileByPath.get(m.file);
       if (!file) continue;
-      this.byName.set(m.name, { file, name: m.name });
-      const call = (...args: unknown[]) => this.callMacro(file, m.name, args);
-      this.env.addGlobal(m.name, call);
+      let byPackage = this.byName.get(m.name);
+      if (!byPackage) this.byName.set(m.name, (byPackage = new Map()));
+      byPackage.set(file.packageName, file);
       const ns = packages.get(file.packageName) ?? {};
-      ns[m.name] = call;
+      ns[m.name] = (...args: unknown[]) => this.callMacro(file, m.name, args);
       packages.set(file.packageName, ns);
     }
-    for (const [pkg, ns] of packages) if (!this.byName.has(pkg)) this.env.addGlobal(pkg, ns);
-    this.addDbtGlobals();
-  }
-
-  private addDbtGlobals(): void {
+    // Unqualified names: the root project's macro, else dbt's built-in, else any package's.
+    for (const [name, byPackage] of this.byName) {
+      const file = byPackage.get(this.root) ?? byPackage.get('dbt') ?? byPackage.values().next().value!;
+      this.env.addGlobal(name, (...args: unknown[]) => this.callMacro(file, name, args));
+    }
+    for (const [pkg, ns] of packages) if (pkg === 'dbt' || !this.byName.has(pkg)) this.env.addGlobal(pkg, ns);
     const h = () => {
       if (!this.hooks) throw new CompilerError('no model is being rendered');
       return this.hooks;
     };
-    const config = (...args: unknown[]) => h().config(args);
-    Object.assign(config, {
-      get: (key: string, dflt?: unknown) => dflt ?? null,
-      require: () => null,
-    });
-    const globals: Record<string, unknown> = {
-      True: true, False: false, None: null,
-      ref: (...a: unknown[]) => h().ref(a),
-      source: (...a: unknown[]) => h().source(a),
-      config,
-      var: (...a: unknown[]) => h().var(a),
-      env_var: (...a: unknown[]) => {
-        const { positional } = keywords(a);
-        const v = process.env[String(positional[0])];
-        if (v !== undefined) return v;
-        if (positional.length > 1) return positional[1];
-        throw new CompilerError(`Env var required but not provided: '${String(positional[0])}'`);
-      },
-      is_incremental: () => false,
-      execute: false,
-      flags: { FULL_REFRESH: false, WHICH: 'compile' },
-      invocation_id: '00000000-0000-0000-0000-000000000000',
-      run_started_at: new Date(0).toISOString(),
-      log: () => '',
-      print: () => '',
-      return: (v: unknown) => {
-        if (this.returnSlots.length) this.returnSlots[this.returnSlots.length - 1] = v;
-        return '';
-      },
-      run_query: () => null,
-      statement: () => '',
-      load_result: () => null,
-      exceptions: {
-        raise_compiler_error: (msg: unknown) => { throw new CompilerError(String(msg)); },
-        warn: () => '',
-      },
-      adapter: {
-        dispatch: (name: string, namespace?: string) => this.dispatch(String(name), namespace),
-        quote: (s: unknown) => `"${String(s).replace(/"/g, '""')}"`,
-        get_relation: () => null,
-        get_columns_in_relation: () => [],
-      },
-      dict: (...a: unknown[]) => keywords(a).named,
-      zip: (...lists: unknown[][]) => (lists[0] ?? []).map((_v, i) => lists.map((l) => l[i])),
-      tojson: (v: unknown) => JSON.stringify(v),
-      fromjson: (s: unknown) => { try { return JSON.parse(String(s)); } catch { return null; } },
-      modules: { datetime: { datetime: { now: () => new Date(0).toISOString() } } },
-    };
-    for (const [k, v] of Object.entries(globals)) this.env.addGlobal(k, v);
+    for (const [k, v] of Object.entries(dbtContextGlobals({
+      ref: (a) => h().ref(a), source: (a) => h().source(a), config: (a) => h().config(a), var: (a) => h().var(a),
+      dispatch: (name, namespace) => this.dispatch(name, namespace),
+    }))) this.env.addGlobal(k, v);
+    for (const [name, test] of Object.entries(DBT_TESTS)) (this.env as any).addTest(name, test);
+    for (const [name, filter] of Object.entries(DBT_FILTERS)) this.env.addFilter(name, filter);
     for (const k of ['this', 'target']) this.env.addGlobal(k, undefined);
   }
 
-  private dispatch(name: string, _namespace?: string): (...a: unknown[]) => unknown {
-    for (const candidate of [`duckdb__${name}`, `default__${name}`, name]) {
-      const entry = this.byName.get(candidate);
-      if (entry) return (...a: unknown[]) => this.callMacro(entry.file, candidate, a);
+  /** dbt's adapter.dispatch: `duckdb__name`, then `default__name`, in each package of the search order. */
+  private dispatch(name: string, namespace?: string): (...a: unknown[]) => unknown {
+    const order = namespace ? this.dispatchOrder[namespace] ?? [namespace] : [this.root, 'dbt'];
+    // Beyond dbt's order, any package's implementation: a missing override must not fail a model dbt compiles.
+    const packages = [...order, ...(namespace === 'dbt' ? [this.root] : []), undefined];
+    for (const pkg of packages) {
+      for (const candidate of [`duckdb__${name}`, `default__${name}`, name]) {
+        const byPackage = this.byName.get(candidate);
+        const file = pkg === undefined ? byPackage?.values().next().value : byPackage?.get(pkg);
+        if (file) return (...a: unknown[]) => this.callMacro(file, candidate, a);
+      }
     }
-    throw new CompilerError(`adapter.dispatch: no macro named 'duckdb__${name}' or 'default__${name}'`);
+    throw new CompilerError(`adapter.dispatch('${name}'${namespace ? `, '${namespace}'` : ''}): no macro 'duckdb__${name}' or 'default__${name}' in ${order.join(', ')}`);
   }
 
   private callMacro(file: MacroFile, name: string, args: unknown[]): unknown {
     const fn = this.macrosOf(file)[name];
-    if (!fn) throw new CompilerError(`macro '${name}' could not be compiled (${this.macroProblems.get(file.file) ?? 'unknown reason'})`);
-    this.returnSlots.push(RETURN_NONE);
-    try {
-      const out = fn(...args);
-      const ret = this.returnSlots[this.returnSlots.length - 1];
-      return ret === RETURN_NONE ? out : ret;
-    } finally {
-      this.returnSlots.pop();
-    }
+    if (!fn) throw new CompilerError(`macro '${name}' in ${file.file} could not be compiled: ${this.macroProblems.get(file.file) ?? 'it is not defined at the top level'}`);
+    return fn(...args);
   }
 
   /** Compiles a macro file on first use; later renders reuse it. */
@@ -181,7 +126,7 @@ export class DbtJinjaEnvironment {
     if (exported) return exported;
     exported = {};
     try {
-      const template = new nunjucks.Template(file.text, this.env, file.file, true);
+      const template = new nunjucks.Template(toNunjucksSource(file.text), this.env, file.file, true);
       (template as any).getExported({}, (err: unknown, exp: Record<string, (...a: unknown[]) => unknown>) => {
         if (err) throw err;
         exported = exp;
@@ -197,16 +142,58 @@ export class DbtJinjaEnvironment {
   renderString(template: string, hooks: RenderHooks): string {
     const previous = this.hooks;
     this.hooks = hooks;
-    // Macros compiled earlier look `this` and `target` up in the globals, so they follow the model too.
-    this.env.addGlobal('this', hooks.this);
-    this.env.addGlobal('target', hooks.target);
+    // Macros compiled earlier look the model's context up in the globals, so they follow the model too.
+    const context: Record<string, unknown> = { this: hooks.this, target: hooks.target, ...hooks.extra };
+    for (const [k, v] of Object.entries(context)) this.env.addGlobal(k, v);
     try {
-      return this.env.renderString(template, { this: hooks.this, target: hooks.target, ...hooks.extra });
+      return this.env.renderString(template, context);
+    } catch (e) {
+      if (e instanceof MacroReturn) return '';
+      throw e;
     } finally {
       this.hooks = previous;
     }
   }
 }
+
+const isMapping = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Jinja2's tests that nunjucks lacks (`is true`, `is mapping`, ...). */
+const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
+  none: (v) => v === null || v === undefined,
+  true: (v) => v === true,
+  false: (v) => v === false,
+  boolean: (v) => typeof v === 'boolean',
+  string: (v) => typeof v === 'string',
+  number: (v) => typeof v === 'number',
+  integer: (v) => Number.isInteger(v),
+  float: (v) => typeof v === 'number' && !Number.isInteger(v),
+  mapping: isMapping,
+  sequence: (v) => Array.isArray(v) || typeof v === 'string',
+  iterable: (v) => Array.isArray(v) || typeof v === 'string' || isMapping(v),
+  sameas: (v, other) => v === other,
+  in: (v, seq) => (Array.isArray(seq) || typeof seq === 'string' ? seq.includes(v as never) : isMapping(seq) && String(v) in (seq as object)),
+  eq: (v, other) => v === other,
+  ne: (v, other) => v !== other,
+};
+
+/** dbt's filters and Jinja2's that nunjucks lacks. */
+const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
+  as_bool: (v) => v === true || v === 'true' || v === 'True',
+  as_number: (v) => Number(v),
+  as_text: (v) => String(v ?? ''),
+  as_native: (v) => v,
+  tojson: (v) => JSON.stringify(v),
+  items: (v) => (isMapping(v) ? Object.entries(v as object) : []),
+  // Jinja2's map: map(attribute='x') or map('filter_name', args...).
+  map(this: any, v: unknown, ...args: unknown[]) {
+    const items = Array.isArray(v) ? v : [];
+    const { positional, named } = keywords(args);
+    if (named.attribute !== undefined) return items.map((x) => String(named.attribute).split('.').reduce<any>((o, k) => o?.[k], x) ?? named.default);
+    const filter = this.env.getFilter(String(positional[0]));
+    return items.map((x) => filter.call(this, x, ...positional.slice(1)));
+  },
+};
 
 export function firstLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);

@@ -4,6 +4,7 @@
 import type { ScannedTemplate, JinjaBlock } from './scanner';
 import { DbtJinjaEnvironment, firstLine, CompilerError, type RenderHooks } from './environment';
 import { SourceMap, type MappedSegment } from './sourceMap';
+import { rewriteBlock } from './dbtSyntax';
 
 const TEXT_MARK = '\uE000';
 const EXPR_MARK = '\uE002';
@@ -12,7 +13,7 @@ const EXPR_CLOSE = '\uE003';
 const ANY_MARK = /[\uE000-\uE003]/g;
 
 export interface RenderProblem {
-  code: 'jinja-render' | 'jinja-syntax';
+  code: 'jinja-render' | 'jinja-syntax' | 'python-model';
   message: string;
   /** Template offsets. */
   start: number;
@@ -78,10 +79,10 @@ function prepare(text: string, scan: ScannedTemplate): { template: string; piece
     if (block.kind === 'expression') {
       emit(`${EXPR_MARK}${pieces.length}${MARK_END}`);
       pieces.push({ kind: 'expression', srcStart: block.start, srcEnd: block.end });
-      emit(clean.slice(block.start, block.end), block.start);
+      emit(rewriteBlock(clean, block), block.start);
       emit(EXPR_CLOSE);
     } else if (block.kind === 'statement') {
-      emit(clean.slice(block.start, block.end), block.start);
+      emit(rewriteBlock(clean, block), block.start);
     }
     pos = block.end;
     prev = block;

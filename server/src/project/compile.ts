@@ -1,6 +1,8 @@
 // Compiles one model: renders its Jinja with the project's dbt context and reports the upstream
 // relations the SQL reads, so the binder and the preview can stand them in.
-import { DbtJinjaEnvironment, splitKeywords, CompilerError, type RenderHooks } from '../jinja/environment';
+import { splitKeywords, CompilerError, type RenderHooks } from '../jinja/environment';
+import { environmentOf, varValue } from './jinjaEnvironment';
+export { varValue } from './jinjaEnvironment';
 import { renderTemplate, type RenderProblem } from '../jinja/render';
 import { SourceMap } from '../jinja/sourceMap';
 import type { Literal } from '../jinja/calls';
@@ -46,32 +48,11 @@ export function defaultRelationName(target: { kind: UpstreamRelation['kind']; na
   return target.kind === 'source' ? `${quoteIdent(target.source!)}.${quoteIdent(target.table!)}` : quoteIdent(target.name);
 }
 
-const environments = new WeakMap<DbtProject, { version: number; env: DbtJinjaEnvironment }>();
-
-function environmentOf(project: DbtProject): DbtJinjaEnvironment {
-  const cached = environments.get(project);
-  if (cached && cached.version === project.macroVersion) return cached.env;
-  const { files, names } = project.macroFiles();
-  const env = new DbtJinjaEnvironment(files, names);
-  environments.set(project, { version: project.macroVersion, env });
-  return env;
-}
-
 function relationObject(text: string, fields: Record<string, unknown>): Record<string, unknown> {
   return { ...fields, toString: () => text, render: () => text };
 }
 
 /** Compiles the model file (optionally with unsaved text). Never throws: problems are returned as data. */
-/** dbt's var('key', default): the project's vars, else the default, else an error naming who asked. */
-export function varValue(project: DbtProject, args: unknown[], usedBy: string): unknown {
-  const { positional } = splitKeywords(args);
-  const key = String(positional[0]);
-  const vars = project.vars();
-  if (key in vars) return vars[key];
-  if (positional.length > 1) return positional[1];
-  throw new CompilerError(`Required var '${key}' not found in dbt_project.yml vars (used by ${usedBy})`);
-}
-
 export function compileModel(project: DbtProject, file: string, options: CompileOptions = {}): CompiledModel {
   const entry = project.entry(file);
   const analysis = entry?.analysis;
@@ -110,11 +91,15 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       Object.assign(rendered, named);
       return '';
     },
-    var: (args) => varValue(project, args, name),
+    var: (args) => varValue(project, args, name, entry.packageName),
     this: relationObject(thisName, { name, identifier: name, schema: target.schema, database: target.database }),
     target: { ...target, profile_name: target.profile },
     extra: { project_name: project.name, model: { name, config: staticConfig } },
   };
+  if (analysis.language === 'python') {
+    const problem = { code: 'python-model' as const, message: `${name} is a Python model: Floe indexes its refs and shows it in lineage, but does not run Python models (run it with dbt)`, start: 0, end: 0 };
+    return { sql: '', map: new SourceMap([], 0), problem, config: staticConfig, upstream: [] };
+  }
   if (analysis.text.length > MAX_RENDER_SIZE) {
     const problem = { code: 'jinja-render' as const, message: `Model is too large to render (${Math.round(analysis.text.length / 1024)} KB; the limit is ${MAX_RENDER_SIZE / 1024} KB)`, start: 0, end: 0 };
     return { sql: '', map: new SourceMap([], 0), problem, config: staticConfig, upstream: [] };

@@ -1,6 +1,7 @@
 // Model config: the keys Floe understands, value validation, and dbt's precedence
 // (config() in the model > schema YAML > dbt_project.yml, most specific folder first; tags accumulate).
 import type { Literal } from '../jinja/calls';
+import { closest } from '../util/suggest';
 
 export type ModelConfig = Record<string, Literal>;
 
@@ -26,11 +27,43 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   enabled: { kind: 'boolean', description: 'Whether the model is part of the project' },
 };
 
-/** dbt keys Floe does not act on but accepts without a warning. */
-const KNOWN_DBT_KEYS = new Set(['database', 'pre_hook', 'post_hook', 'pre-hook', 'post-hook', 'meta', 'docs', 'persist_docs', 'full_refresh',
-  'contract', 'grants', 'group', 'access', 'sql_header', 'batch_size', 'event_time', 'lookback', 'begin', 'strategy', 'updated_at',
-  'check_cols', 'target_schema', 'target_database', 'quote_columns', 'column_types', 'delimiter', 'options', 'description', 'quoting',
-  'snapshot_meta_column_names', 'invalidate_hard_deletes', 'hard_deletes', 'severity', 'store_failures', 'where', 'limit', 'warn_if', 'error_if']);
+/** dbt keys Floe does not act on but accepts without a warning: dbt core's and the adapters' (model, seed, snapshot, test). */
+const KNOWN_DBT_KEYS = new Set([
+  // dbt core
+  'database', 'pre_hook', 'post_hook', 'pre-hook', 'post-hook', 'meta', 'docs', 'persist_docs', 'full_refresh', 'contract', 'grants', 'group',
+  'access', 'sql_header', 'batch_size', 'event_time', 'lookback', 'begin', 'concurrent_batches', 'strategy', 'updated_at', 'check_cols',
+  'target_schema', 'target_database', 'quote_columns', 'column_types', 'delimiter', 'options', 'description', 'quoting',
+  'snapshot_meta_column_names', 'invalidate_hard_deletes', 'hard_deletes', 'dbt_valid_to_current', 'severity', 'store_failures',
+  'store_failures_as', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'on_configuration_change', 'incremental_predicates',
+  'merge_update_columns', 'merge_exclude_columns', 'packages', 'python_version', 'imports', 'submission_method', 'catalog', 'catalog_name',
+  'freshness', 'loaded_at_field', 'predicates', 'persist_docs', 'unique_id', 'docs', 'column_name', 'dbt_utils', 'schema_name',
+  // DuckDB
+  'plugin', 'glue_register', 'glue_database', 'per_thread_output', 'overwrite_or_ignore', 'partitioned_by', 'file_format', 'use_iceberg',
+  // Snowflake
+  'transient', 'cluster_by', 'automatic_clustering', 'copy_grants', 'secure', 'snowflake_warehouse', 'query_tag', 'table_format',
+  'external_volume', 'base_location_root', 'base_location_subpath', 'target_lag', 'refresh_mode', 'initialize', 'tmp_relation_type',
+  'row_access_policy', 'table_tag', 'change_tracking', 'iceberg', 'warehouse', 'data_retention_time_in_days', 'max_data_extension_time_in_days',
+  // BigQuery
+  'labels', 'partition_expiration_days', 'require_partition_filter', 'kms_key_name', 'hours_to_expiration', 'policy_tags', 'partitions',
+  'grant_access_to', 'enable_refresh', 'refresh_interval_minutes', 'max_staleness', 'resource_tags', 'dataproc_cluster_name',
+  'notebook_template_id', 'enable_list_inference', 'intermediate_format', 'storage_uri', 'job_execution_timeout_seconds', 'job_retries',
+  'labels_from_meta', 'dataset', 'project', 'friendly_name',
+  // Redshift, Postgres
+  'dist', 'sort', 'sort_type', 'bind', 'backup', 'auto_refresh', 'indexes', 'unlogged', 'dist_key', 'sort_key',
+  // Databricks, Spark
+  'location_root', 'clustered_by', 'buckets', 'liquid_clustered_by', 'auto_liquid_cluster', 'tblproperties', 'zorder', 'databricks_tags',
+  'compression', 'include_full_name_in_path', 'skip_matched_step', 'skip_not_matched_step', 'merge_with_schema_evolution', 'matched_condition',
+  'not_matched_condition', 'not_matched_by_source_action', 'not_matched_by_source_condition', 'target_alias', 'source_alias', 'file_format',
+  'databricks_compute', 'http_path', 'create_notebook', 'job_cluster_config', 'cluster_id', 'timeout', 'python_job_config', 'user_folder_for_python',
+  // Athena, Trino, ClickHouse and others
+  'table_type', 'external_location', 'bucketed_by', 'bucket_count', 'write_compression', 'field_delimiter', 'lf_tags_config', 's3_data_dir',
+  's3_data_naming', 'table_properties', 'force_batch', 'properties', 'views_enabled', 'engine', 'order_by', 'primary_key', 'settings',
+  'sharding_key', 'ttl', 'query_settings', 'materialization_type', 'views', 'on_cluster_clause',
+]);
+
+/** Materializations of dbt core and the common adapters (custom ones, defined in macros, are allowed too). */
+const KNOWN_MATERIALIZATIONS = ['view', 'table', 'external', 'incremental', 'ephemeral', 'materialized_view', 'dynamic_table', 'snapshot',
+  'seed', 'test', 'unit', 'streaming_table', 'microbatch'];
 
 export interface ConfigProblem {
   severity: 'error' | 'warning';
@@ -42,20 +75,31 @@ export function isKnownConfigKey(key: string): boolean {
   return key in CONFIG_KEYS || KNOWN_DBT_KEYS.has(key);
 }
 
-/** Checks one key and its value; `value` is undefined when it is not a literal (then only the key is checked). */
+const knownKeys = () => [...Object.keys(CONFIG_KEYS), ...KNOWN_DBT_KEYS];
+
+/**
+ * Checks one key and its value; `value` is undefined when it is not a literal (then only the key is checked).
+ * dbt accepts any config key and any materialization a macro defines, so only a likely typo (an unknown name
+ * close to a known one) is a warning; a value of the wrong type for a key Floe acts on is an error.
+ */
 export function checkConfigEntry(key: string, value: Literal | undefined, isLiteral: boolean): ConfigProblem | undefined {
   const spec = CONFIG_KEYS[key];
   if (!spec) {
     if (KNOWN_DBT_KEYS.has(key)) return undefined;
-    return { severity: 'warning', code: 'config-unknown-key', message: `Unknown config key '${key}'. Allowed: ${Object.keys(CONFIG_KEYS).join(', ')}` };
+    const near = closest(key, knownKeys());
+    return near ? { severity: 'warning', code: 'config-unknown-key', message: `Unknown config key '${key}'. Did you mean '${near}'?` } : undefined;
   }
-  if (!isLiteral) return undefined;
+  // dbt renders Jinja in YAML config values: the value is known only then.
+  if (!isLiteral || (typeof value === 'string' && value.includes('{{'))) return undefined;
   const bad = (what: string) => ({ severity: 'error' as const, code: 'config-invalid-value' as const, message: `Invalid value for '${key}': ${what}` });
   switch (spec.kind) {
-    case 'string':
-      if (typeof value !== 'string') return bad(`expected a string${spec.values ? ` (one of ${spec.values.map((v) => `'${v}'`).join(', ')})` : ''}`);
-      if (spec.values && !spec.values.includes(value)) return bad(`'${value}' is not one of ${spec.values.map((v) => `'${v}'`).join(', ')}`);
-      return undefined;
+    case 'string': {
+      if (typeof value !== 'string') return bad(`expected a string${spec.values ? ` (such as ${spec.values.map((v) => `'${v}'`).join(', ')})` : ''}`);
+      const known = key === 'materialized' ? KNOWN_MATERIALIZATIONS : spec.values;
+      if (!known || known.includes(value)) return undefined;
+      const near = closest(value, known);
+      return near ? { severity: 'warning', code: 'config-invalid-value', message: `Unknown ${key} '${value}'. Did you mean '${near}'?` } : undefined;
+    }
     case 'string-or-list':
       if (typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) return undefined;
       return bad('expected a string or a list of strings');

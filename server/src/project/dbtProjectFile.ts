@@ -14,6 +14,8 @@ export interface DbtProjectFile {
   analysisPaths: string[];
   packagesPath: string;
   vars: Record<string, unknown>;
+  /** `dispatch:`: for a macro namespace, the packages adapter.dispatch searches, in order. */
+  dispatch: Record<string, string[]>;
   /** The raw `models:` tree, read by folderConfig(). */
   modelsConfig: unknown;
   /** The raw `data_tests:` (or older `tests:`) tree: severity, where and enabled by folder. */
@@ -40,11 +42,21 @@ export function parseDbtProjectFile(file: string, source: string, fallbackName: 
     analysisPaths: paths(field(root, 'analysis-paths'), ['analyses']),
     packagesPath: text(field(root, 'packages-install-path')) ?? 'dbt_packages',
     vars: (toJs(field(root, 'vars')) as Record<string, unknown>) ?? {},
+    dispatch: dispatchOrder(toJs(field(root, 'dispatch'))),
     modelsConfig: toJs(field(root, 'models')),
     testsConfig: toJs(field(root, 'data_tests') ?? field(root, 'tests')),
     problems: problems.map((p) => ({ file, ...p, severity: 'error' as const, code: 'yaml-syntax' })),
   };
   checkConfigTree(file, field(root, 'models'), out.problems);
+  return out;
+}
+
+function dispatchOrder(value: unknown): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (!Array.isArray(value)) return out;
+  for (const d of value) {
+    if (d && typeof d.macro_namespace === 'string' && Array.isArray(d.search_order)) out[d.macro_namespace] = d.search_order.map(String);
+  }
   return out;
 }
 

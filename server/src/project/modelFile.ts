@@ -35,6 +35,8 @@ export interface MacroUse {
 export interface VarUse {
   name: string;
   hasDefault: boolean;
+  /** Inside an if/for/macro body: dbt evaluates it only when that branch runs. */
+  conditional: boolean;
   start: number;
   end: number;
 }
@@ -60,6 +62,8 @@ export interface ConfigUse {
 
 export interface ModelFileAnalysis {
   text: string;
+  /** `python` for `.py` models (indexed, never rendered or run). */
+  language?: 'sql' | 'python';
   scan: ScannedTemplate;
   /** Every call in the file; computed again on demand (not kept, to keep 10k-model indexes small). */
   readonly calls: JinjaCall[];
@@ -91,10 +95,26 @@ function literalString(v: Literal | undefined): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
+const BRANCHING = new Set(['if', 'for', 'macro', 'call', 'filter', 'test']);
+
+/** Blocks that sit inside the body of an if/for/macro/call/filter, so they may never be evaluated. */
+function conditionalBlocks(scan: ScannedTemplate): Set<JinjaCall['block']> {
+  const out = new Set<JinjaCall['block']>();
+  let depth = 0;
+  for (const b of scan.blocks) {
+    const tag = b.kind === 'statement' ? b.tag : undefined;
+    if (tag && tag.startsWith('end') && BRANCHING.has(tag.slice(3))) depth = Math.max(0, depth - 1);
+    if (depth > 0) out.add(b);
+    if (tag && BRANCHING.has(tag)) depth++;
+  }
+  return out;
+}
+
 export function analyzeModelFile(text: string): ModelFileAnalysis {
   const scan = scanTemplate(text);
   const calls = findCalls(text, scan);
   const bindings = templateBindings(text, scan);
+  const conditional = conditionalBlocks(scan);
   const a: ModelFileAnalysis = {
     text, scan, get calls() { return findCalls(text, scan); }, localNames: bindings.names,
     refs: [], sources: [], macroCalls: [], vars: [], configs: [], config: {}, snapshotNames: [], problems: scan.problems,
@@ -131,7 +151,8 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
       }
       case 'var': {
         const name = literalString(positional[0]?.value);
-        if (name !== undefined) a.vars.push({ name, hasDefault: positional.length > 1, start: positional[0].valueStart, end: positional[0].valueEnd });
+        const hasDefault = positional.length > 1 || call.args.some((x) => x.keyword === 'default');
+        if (name !== undefined) a.vars.push({ name, hasDefault, conditional: conditional.has(call.block), start: positional[0].valueStart, end: positional[0].valueEnd });
         break;
       }
       default:

@@ -17,6 +17,8 @@ export interface Target {
   profile: string;
   name: string;
   type: string;
+  /** The adapter named by the profile (`type:`), undefined when no profile or target was found. */
+  adapter?: string;
   schema: string;
   database: string;
   path?: string;
@@ -58,6 +60,7 @@ export function resolveTarget(profiles: Profiles | undefined, profileName: strin
     profile: profileName ?? 'default',
     name,
     type: str(output.type) ?? 'duckdb',
+    adapter: str(output.type),
     schema: str(output.schema) ?? 'main',
     database: str(output.database) ?? 'memory',
     path: str(output.path),

@@ -7,6 +7,8 @@ import { parseDbtProjectFile, type DbtProjectFile } from './dbtProjectFile';
 import { parseProfiles, resolveTarget, type Profiles, type Target } from './profiles';
 import { parseSchemaFile, type SchemaFile, type SourceTable, type SourceDefinition, type ModelDoc } from './schemaYaml';
 import { analyzeModelFile, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
+import { analyzePythonModel } from './pythonModel';
+import { modelEnabled } from './enabled';
 import { seedColumns } from './seeds';
 import { Dag } from './dag';
 import { folderConfig, mergeConfigs, type ModelConfig } from './config';
@@ -84,6 +86,8 @@ export class DbtProject {
   /** Bumped when macros may have changed (the renderer's environment keys on it). */
   macroVersion = 0;
   private derived: Derived | undefined;
+  /** Model and snapshot files turned off by `enabled: false` (computed with the derived index). */
+  private readonly disabledFiles = new Set<string>();
   /** Unsaved editor text of dbt_project.yml / profiles.yml, read instead of the disk on reload. */
   private readonly unsaved = new Map<string, string>();
 
@@ -166,7 +170,7 @@ export class DbtProject {
   }
 
   private addFromDisk(file: string, dirKind: FileKind, pkg: PackageInfo, folders: string[]): void {
-    const kind = classify(file, dirKind);
+    const kind = classify(file, dirKind, folders);
     if (!kind) return;
     const text = this.fs.read(file);
     if (text === undefined) return;
@@ -261,9 +265,10 @@ export class DbtProject {
       for (const d of dirs) {
         const rel = path.relative(path.join(pkg.root, d), file);
         if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
-        const kind = classify(file, dirKind);
+        const folders = path.dirname(rel).split(path.sep).filter((x) => x && x !== '.');
+        const kind = classify(file, dirKind, folders);
         if (!kind) return undefined;
-        return { kind, pkg: pkg.name, folders: path.dirname(rel).split(path.sep).filter((x) => x && x !== '.') };
+        return { kind, pkg: pkg.name, folders };
       }
     }
     return undefined;
@@ -280,14 +285,16 @@ export class DbtProject {
       if (list) list.push(value); else map.set(key, [value]);
     };
     for (const e of this.files.values()) {
+      if (e.kind === 'yaml' && e.schema) for (const m of e.schema.models) if (!docs.has(m.name)) docs.set(m.name, m);
+    }
+    this.disabledFiles.clear();
+    for (const e of this.files.values()) {
+      if ((e.kind === 'model' || e.kind === 'snapshot') && !modelEnabled(this, e, docs)) { this.disabledFiles.add(e.file); continue; }
       if (e.kind === 'model') add(models, modelName(e.file), { name: modelName(e.file), kind: 'model', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
       else if (e.kind === 'seed') add(models, modelName(e.file), { name: modelName(e.file), kind: 'seed', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
       else if (e.kind === 'snapshot') for (const s of e.analysis?.snapshotNames ?? []) add(models, s.name, { name: s.name, kind: 'snapshot', file: e.file, packageName: e.packageName, nameStart: s.start, nameEnd: s.end });
       else if (e.kind === 'macro') for (const m of e.macros ?? []) add(macros, m.name, m);
-      else if (e.kind === 'yaml' && e.schema) {
-        for (const s of e.schema.sources) add(sources, s.name, s);
-        for (const m of e.schema.models) if (!docs.has(m.name)) docs.set(m.name, m);
-      }
+      else if (e.kind === 'yaml' && e.schema) for (const s of e.schema.sources) add(sources, s.name, s);
     }
     const edges: Array<[string, string]> = [];
     for (const [name, nodes] of models) {
@@ -378,6 +385,25 @@ export class DbtProject {
     return this.settings.vars;
   }
 
+  /**
+   * The vars a package's models see, with dbt's precedence: the package's own `vars:` < the root project's global
+   * vars < the root's vars scoped to that package (`vars: {pkg: {...}}`).
+   */
+  varsFor(packageName: string): Record<string, unknown> {
+    const names = new Set(this.packageNames());
+    const globals = (vars: Record<string, unknown>) => Object.fromEntries(Object.entries(vars).filter(([k]) => !names.has(k)));
+    const scoped = (vars: Record<string, unknown>) => (isRecord(vars[packageName]) ? vars[packageName] as Record<string, unknown> : {});
+    const own = this.packages.find((p) => p.name === packageName)?.settings.vars ?? {};
+    const root = this.settings.vars;
+    return { ...globals(own), ...scoped(own), ...globals(root), ...scoped(root) };
+  }
+
+  /** Whether a model or snapshot file is turned off by `enabled: false` (dbt leaves it out of the project). */
+  isDisabled(file: string): boolean {
+    void this.d;
+    return this.disabledFiles.has(file);
+  }
+
   /** The model node defined by a file (models, seeds; the first snapshot of a snapshot file). */
   nodeOfFile(file: string): ModelNode | undefined {
     const e = this.entry(file);
@@ -390,8 +416,14 @@ export class DbtProject {
   /** Effective config with dbt's precedence: dbt_project.yml folders < schema YAML < config() in the file. */
   configOf(node: ModelNode): ModelConfig {
     const e = this.files.get(node.file);
-    const pkg = this.packages.find((p) => p.name === node.packageName) ?? this.packages[0];
-    return mergeConfigs(folderConfig(pkg.settings.modelsConfig, pkg.name, e?.folders ?? []), this.doc(node.name)?.config, e?.analysis?.config);
+    return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? []), this.doc(node.name)?.config, e?.analysis?.config);
+  }
+
+  /** dbt_project.yml folder configs for a model: its package's own `models:` tree, then the root project's. */
+  folderConfigOf(packageName: string, folders: string[]): ModelConfig {
+    const pkg = this.packages.find((p) => p.name === packageName) ?? this.packages[0];
+    const own = folderConfig(pkg.settings.modelsConfig, pkg.name, folders);
+    return pkg.isRoot ? own : mergeConfigs(own, folderConfig(this.settings.modelsConfig, pkg.name, folders));
   }
 
   /** Known columns of a model, seed or snapshot: bound by DuckDB, else declared in YAML, else from the CSV. */
@@ -428,12 +460,19 @@ export class DbtProject {
   }
 }
 
-export function modelName(file: string): string {
-  return path.basename(file).replace(/\.(sql|csv)$/i, '');
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function classify(file: string, dirKind: FileKind): FileKind | undefined {
+export function modelName(file: string): string {
+  return path.basename(file).replace(/\.(sql|csv|py)$/i, '');
+}
+
+function classify(file: string, dirKind: FileKind, folders: string[]): FileKind | undefined {
   const lower = file.toLowerCase();
+  // dbt reads `tests/generic/` as generic test definitions (macro files), not singular tests.
+  if (dirKind === 'test' && folders[0] === 'generic' && lower.endsWith('.sql')) return 'macro';
+  if (lower.endsWith('.py')) return dirKind === 'model' ? 'model' : undefined;
   if (lower.endsWith('.yml') || lower.endsWith('.yaml')) return dirKind === 'seed' || dirKind === 'model' || dirKind === 'snapshot' || dirKind === 'macro' || dirKind === 'test' || dirKind === 'analysis' ? 'yaml' : undefined;
   if (lower.endsWith('.csv')) return dirKind === 'seed' ? 'seed' : undefined;
   if (lower.endsWith('.sql')) return dirKind === 'seed' ? undefined : dirKind;
@@ -444,7 +483,7 @@ function makeEntry(file: string, kind: FileKind, packageName: string, text: stri
   const e: FileEntry = { file, kind, packageName, text, folders, problems: [] };
   switch (kind) {
     case 'model': case 'snapshot': case 'test': case 'analysis':
-      e.analysis = analyzeModelFile(text);
+      e.analysis = file.toLowerCase().endsWith('.py') ? analyzePythonModel(text) : analyzeModelFile(text);
       break;
     case 'macro': {
       const scan = scanTemplate(text);

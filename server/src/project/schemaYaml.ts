@@ -3,6 +3,7 @@
 // of names are found by matching each `name:` in document order against the parsed values. Large files are
 // parsed item by item (yamlChunks.ts) so an edit re-parses only the items it changed.
 import { load, YAMLException } from 'js-yaml';
+import { parseDocument } from 'yaml';
 import { splitTopLevel } from './yamlChunks';
 import type { Column, ProjectDiagnostic } from './types';
 import type { Literal } from '../jinja/calls';
@@ -183,11 +184,29 @@ export function parseSchemaFile(file: string, source: string, previous?: SchemaF
   return whole;
 }
 
+/**
+ * Loads YAML as dbt (PyYAML) does: a duplicate key keeps the last value (with a warning), and indentation PyYAML
+ * accepts inside flow lists is read by the `yaml` library when js-yaml refuses it. Throws only what neither reads.
+ */
+function loadAsDbt(file: string, source: string, problems: ProjectDiagnostic[]): unknown {
+  try {
+    return load(source, { filename: file });
+  } catch (strict) {
+    if (strict instanceof YAMLException && /duplicated mapping key/.test(strict.message)) {
+      problems.push({ ...syntaxProblem(file, source, strict), severity: 'warning', code: 'yaml-duplicate-key', message: `YAML: duplicate key; dbt keeps the last value` });
+      return load(source, { filename: file, json: true });
+    }
+    const lenient = parseDocument(source, { uniqueKeys: false, prettyErrors: false });
+    if (lenient.errors.length) throw strict;
+    return lenient.toJS();
+  }
+}
+
 export function parseWhole(file: string, source: string): SchemaFile {
   const out: SchemaFile = { sources: [], models: [], problems: [] };
   let root: unknown;
   try {
-    root = load(source, { filename: file });
+    root = loadAsDbt(file, source, out.problems);
   } catch (e) {
     out.problems.push(syntaxProblem(file, source, e));
     return out;

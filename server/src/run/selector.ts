@@ -1,5 +1,5 @@
 // Model selectors for materialize: `model`, `+model` (with upstream), `model+` (with downstream), `tag:x`, and lists.
-import { closest } from '../features/suggest';
+import { closest } from '../util/suggest';
 
 export interface SelectableGraph {
   /** Every model name in the project. */

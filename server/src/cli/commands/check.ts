@@ -54,7 +54,7 @@ export const checkCommand: CliCommand = {
     for (const file of [...project.files.keys()].sort()) {
       const diagnostics = fileDiagnostics(project, file);
       const entry = project.entry(file)!;
-      if (entry.analysis && !diagnostics.some((d) => d.severity === 'error')) {
+      if (entry.analysis && !project.isDisabled(file) && !diagnostics.some((d) => d.severity === 'error')) {
         diagnostics.push(...renderDiagnostics(file, compileModel(project, file), diagnostics));
       }
       all.push(...diagnostics);
@@ -71,12 +71,14 @@ export const checkCommand: CliCommand = {
       const index = new LineIndex(project.entry(d.file)?.text ?? '');
       return { file: path.relative(root, d.file), range: { start: index.positionAt(d.start), end: index.positionAt(d.end) }, severity: d.severity, code: d.code, message: d.message };
     });
+    // Models of the project itself: not seeds, snapshots, disabled models or packages' models.
+    const models = project.modelNames().filter((n) => project.nodes(n).some((x) => x.kind === 'model' && x.packageName === project.name)).length;
     if (format === 'json') {
-      io.out(`${JSON.stringify({ models: project.modelNames().length, diagnostics: out }, null, 2)}\n`);
+      io.out(`${JSON.stringify({ models, diagnostics: out }, null, 2)}\n`);
     } else {
       for (const d of out) io.out(`${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} [${d.code}] ${d.message}\n`);
       const errors = out.filter((d) => d.severity === 'error').length;
-      io.out(`${project.modelNames().length} models, ${errors} error(s), ${out.length - errors} other diagnostic(s)\n`);
+      io.out(`${models} models, ${errors} error(s), ${out.length - errors} other diagnostic(s)\n`);
     }
     return out.some((d) => d.severity === 'error') ? 1 : 0;
   },

@@ -5,7 +5,7 @@ import { UsageError, type CliCommand } from '../command';
 import { DbtProject } from '../../project/project';
 import { compileModel } from '../../project/compile';
 import { LineIndex } from '../../project/lineIndex';
-import { didYouMean } from '../../features/suggest';
+import { didYouMean } from '../../util/suggest';
 
 export const compileCommand: CliCommand = {
   summary: 'compile PROJECT_DIR MODEL: print the compiled SQL of a model',

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { UsageError, type CliCommand } from '../command';
 import { DbtProject } from '../../project/project';
 import { findNodeId, lineage, nodeIdOfFile } from '../../features/lineage';
-import { didYouMean } from '../../features/suggest';
+import { didYouMean } from '../../util/suggest';
 import type { LineageEdge, LineageNode } from '../../protocol/lineage';
 
 const USAGE = 'usage: floe lineage PROJECT_DIR [MODEL] [--upstream N] [--downstream N] [--format text|json|dot]';

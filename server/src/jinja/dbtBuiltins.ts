@@ -1,0 +1,85 @@
+// dbt's built-in macros (its `dbt` package) that models and packages call at compile time: the cross-database
+// macros, rendered for DuckDB, each dispatched as dbt does so a project or package can override it
+// (`duckdb__x`/`default__x`, with dbt_project.yml's `dispatch:`). Written for Floe, shaped after dbt's documented
+// signatures; `execute` is false at compile time, so nothing here queries a database.
+import { scanTemplate } from './scanner';
+import { templateBindings } from './calls';
+import type { MacroFile } from './environment';
+
+/** Macros whose DuckDB SQL is one expression of their arguments: name → [parameters, body]. */
+const EXPRESSIONS: Record<string, [string, string]> = {
+  type_string: ['', 'varchar'],
+  type_timestamp: ['', 'timestamp'],
+  type_float: ['', 'float'],
+  type_numeric: ['', 'numeric(28,6)'],
+  type_bigint: ['', 'bigint'],
+  type_int: ['', 'integer'],
+  type_boolean: ['', 'boolean'],
+  current_timestamp: ['', 'now()'],
+  current_timestamp_backcompat: ['', 'now()'],
+  current_timestamp_in_utc_backcompat: ['', "(now() at time zone 'utc')"],
+  snapshot_get_time: ['', 'now()'],
+  date_trunc: ['datepart, date', "date_trunc('{{ datepart }}', {{ date }})"],
+  dateadd: ['datepart, interval, from_date_or_timestamp', "{{ from_date_or_timestamp }} + ((interval '1 {{ datepart }}') * ({{ interval }}))"],
+  datediff: ['first_date, second_date, datepart', "date_diff('{{ datepart }}', {{ first_date }}::timestamp, {{ second_date }}::timestamp)"],
+  safe_cast: ['field, type', 'try_cast({{ field }} as {{ type }})'],
+  cast: ['field, type', 'cast({{ field }} as {{ type }})'],
+  concat: ['fields', "{{ fields | join(' || ') }}"],
+  hash: ['field', 'md5(cast({{ field }} as varchar))'],
+  split_part: ['string_text, delimiter_text, part_number', 'split_part({{ string_text }}, {{ delimiter_text }}, {{ part_number }})'],
+  any_value: ['expression', 'any_value({{ expression }})'],
+  bool_or: ['expression', 'bool_or({{ expression }})'],
+  cast_bool_to_text: ['field', 'cast({{ field }} as varchar)'],
+  escape_single_quotes: ['expression', "{{ expression | replace(\"'\", \"''\") }}"],
+  except: ['', 'except'],
+  intersect: ['', 'intersect'],
+  last_day: ['date, datepart', "cast(date_trunc('{{ datepart }}', {{ date }}) + interval '1 {{ datepart }}' - interval '1 day' as date)"],
+  length: ['expression', 'length({{ expression }})'],
+  position: ['substring_text, string_text', 'position({{ substring_text }} in {{ string_text }})'],
+  replace: ['field, old_chars, new_chars', 'replace({{ field }}, {{ old_chars }}, {{ new_chars }})'],
+  right: ['string_text, length_expression', 'right({{ string_text }}, {{ length_expression }})'],
+  string_literal: ['value', "'{{ value }}'"],
+  array_construct: ['inputs=[], data_type=none', "[{{ inputs | join(', ') }}]"],
+  array_append: ['array, new_element', 'list_append({{ array }}, {{ new_element }})'],
+  array_concat: ['array_1, array_2', 'list_concat({{ array_1 }}, {{ array_2 }})'],
+  date: ['year, month, day', 'make_date({{ year }}, {{ month }}, {{ day }})'],
+  equals: ['expr1, expr2', '(({{ expr1 }} = {{ expr2 }}) or ({{ expr1 }} is null and {{ expr2 }} is null))'],
+  listagg: ['measure, delimiter_text="\',\'", order_by_clause=none, limit_num=none',
+    "{% if limit_num %}array_to_string(list_slice(list({{ measure }} {{ order_by_clause or '' }}), 1, {{ limit_num }}), {{ delimiter_text }})" +
+    "{% else %}string_agg({{ measure }}, {{ delimiter_text }} {{ order_by_clause or '' }}){% endif %}"],
+};
+
+/** Macros dbt calls to name relations; their default logic, returning values. */
+const NAMING = `
+{% macro generate_schema_name(custom_schema_name=none, node=none) -%}
+  {{ return(adapter.dispatch('generate_schema_name', 'dbt')(custom_schema_name, node)) }}
+{%- endmacro %}
+{% macro default__generate_schema_name(custom_schema_name, node) -%}
+  {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}
+{% macro generate_alias_name(custom_alias_name=none, node=none) -%}
+  {%- if custom_alias_name -%}{{ custom_alias_name | trim }}{%- elif node -%}{{ node.name }}{%- endif -%}
+{%- endmacro %}
+{% macro generate_database_name(custom_database_name=none, node=none) -%}
+  {%- if custom_database_name is none -%}{{ target.database }}{%- else -%}{{ custom_database_name | trim }}{%- endif -%}
+{%- endmacro %}
+`;
+
+function expressionMacros(): string {
+  return Object.entries(EXPRESSIONS).map(([name, [params, body]]) => {
+    const args = [...params.replace(/"[^"]*"|'[^']*'/g, "''").matchAll(/(?:^|,)\s*([A-Za-z_]\w*)/g)].map((m) => m[1]).join(', ');
+    return `{% macro ${name}(${params}) %}{{ return(adapter.dispatch('${name}', 'dbt')(${args})) }}{% endmacro %}\n` +
+      `{% macro default__${name}(${params}) %}${body}{% endmacro %}\n`;
+  }).join('');
+}
+
+const TEXT = expressionMacros() + NAMING;
+const scan = scanTemplate(TEXT);
+
+/** The built-in `dbt` package as one macro file. */
+export const BUILTIN_MACRO_FILE: { file: MacroFile; names: string[] } = {
+  file: { file: '<dbt built-in macros>', text: TEXT, packageName: 'dbt', root: false },
+  names: templateBindings(TEXT, scan).macros.map((m) => m.name),
+};
+
+export const BUILTIN_MACRO_NAMES = new Set(BUILTIN_MACRO_FILE.names);

@@ -1,0 +1,118 @@
+// dbt's compile-time context: the globals every model and macro sees (ref/source/config/var through hooks, env_var,
+// return, exceptions, adapter, run_started_at, modules.datetime, namespace, ...), as dbt has them at compile time
+// with `execute` false: no database is queried.
+import { MacroReturn } from './pythonCompat';
+import { pyDatetime, datetimeModule } from './pyDatetime';
+
+/** Thrown out of rendering for dbt's exceptions.raise_compiler_error. */
+export class CompilerError extends Error {}
+
+export interface ContextHooks {
+  ref(args: unknown[]): unknown;
+  source(args: unknown[]): unknown;
+  config(args: unknown[]): unknown;
+  var(args: unknown[]): unknown;
+  dispatch(name: string, namespace?: string): (...a: unknown[]) => unknown;
+}
+
+export function splitKeywords(args: unknown[]): { positional: unknown[]; named: Record<string, unknown> } {
+  const last = args[args.length - 1] as Record<string, unknown> | undefined;
+  if (last && typeof last === 'object' && (last as any).__keywords) {
+    const { __keywords, ...named } = last as any;
+    return { positional: args.slice(0, -1), named };
+  }
+  return { positional: args, named: {} };
+}
+
+/** The fixed time every render sees, so compiled SQL is reproducible (dbt's run_started_at is the run's start). */
+const RUN_STARTED_AT = Date.UTC(2026, 0, 1);
+
+export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> {
+  const config = (...args: unknown[]) => hooks.config(args);
+  Object.assign(config, {
+    get: (...a: unknown[]) => { const { positional, named } = splitKeywords(a); return positional[1] ?? named.default ?? null; },
+    require: () => null,
+    set: () => '',
+    persist_relation_docs: () => false,
+    persist_column_docs: () => false,
+  });
+  const relation = (fields: Record<string, unknown>) => {
+    const text = [fields.database, fields.schema, fields.identifier].filter((x) => x !== undefined && x !== null && x !== '').map((x) => `"${String(x)}"`).join('.');
+    return { ...fields, name: fields.identifier, toString: () => text, render: () => text, include: () => relation(fields), incorporate: () => relation(fields), quote: () => relation(fields) };
+  };
+  return {
+    True: true, False: false, None: null,
+    ref: (...a: unknown[]) => hooks.ref(a),
+    source: (...a: unknown[]) => hooks.source(a),
+    config,
+    var: (...a: unknown[]) => hooks.var(a),
+    env_var: (...a: unknown[]) => {
+      const { positional } = splitKeywords(a);
+      const v = process.env[String(positional[0])];
+      if (v !== undefined) return v;
+      if (positional.length > 1) return positional[1];
+      throw new CompilerError(`Env var required but not provided: '${String(positional[0])}'`);
+    },
+    is_incremental: () => false,
+    should_full_refresh: () => false,
+    execute: false,
+    flags: { FULL_REFRESH: false, WHICH: 'compile', STORE_FAILURES: false, WARN_ERROR: false },
+    invocation_id: '00000000-0000-0000-0000-000000000000',
+    run_started_at: pyDatetime(RUN_STARTED_AT),
+    dbt_version: '1.9.0',
+    log: () => '',
+    print: () => '',
+    return: (v: unknown) => { throw new MacroReturn(v); },
+    run_query: () => null,
+    statement: () => '',
+    load_result: () => null,
+    store_result: () => '',
+    graph: { nodes: {}, sources: {}, exposures: {}, metrics: {}, macros: {} },
+    selected_resources: [],
+    exceptions: {
+      raise_compiler_error: (msg: unknown) => { throw new CompilerError(String(msg)); },
+      raise_not_implemented: (msg: unknown) => { throw new CompilerError(String(msg)); },
+      warn: () => '',
+    },
+    adapter: {
+      dispatch: (...a: unknown[]) => {
+        const { positional, named } = splitKeywords(a);
+        return hooks.dispatch(String(positional[0] ?? named.macro_name), (positional[1] ?? named.macro_namespace ?? undefined) as string | undefined);
+      },
+      quote: (s: unknown) => `"${String(s).replace(/"/g, '""')}"`,
+      get_relation: () => null,
+      get_columns_in_relation: () => [],
+      list_relations_without_caching: () => [],
+      get_missing_columns: () => [],
+      type: () => 'duckdb',
+    },
+    api: { Relation: { create: (...a: unknown[]) => relation(splitKeywords(a).named) }, Column: { create: (name: unknown, type: unknown) => ({ name, column: name, data_type: type, dtype: type }) } },
+    dict: (...a: unknown[]) => { const { positional, named } = splitKeywords(a); return { ...(positional[0] as object ?? {}), ...named }; },
+    list: (v: unknown) => (Array.isArray(v) ? [...v] : typeof v === 'string' ? [...v] : v && typeof v === 'object' ? Object.keys(v) : []),
+    zip: (...lists: unknown[][]) => (lists[0] ?? []).map((_v, i) => lists.map((l) => l[i])),
+    namespace: (...a: unknown[]) => ({ ...splitKeywords(a).named }),
+    __floe_setattr: (target: unknown, key: string, value: unknown) => { if (target && typeof target === 'object') (target as Record<string, unknown>)[key] = value; return ''; },
+    tojson: (v: unknown) => JSON.stringify(v),
+    fromjson: (s: unknown) => { try { return JSON.parse(String(s)); } catch { return null; } },
+    toyaml: (v: unknown) => JSON.stringify(v),
+    local_md5: (s: unknown) => md5Hex(String(s)),
+    modules: { datetime: datetimeModule(RUN_STARTED_AT), re: reModule, itertools: {} },
+  };
+}
+
+function md5Hex(s: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return require('node:crypto').createHash('md5').update(s).digest('hex');
+}
+
+/** The subset of Python's `re` that dbt macros use, on JS regexes. */
+const reModule = {
+  match: (p: unknown, s: unknown) => new RegExp(`^(?:${String(p)})`).exec(String(s)),
+  search: (p: unknown, s: unknown) => new RegExp(String(p)).exec(String(s)),
+  sub: (p: unknown, r: unknown, s: unknown) => String(s).replace(new RegExp(String(p), 'g'), String(r)),
+  findall: (p: unknown, s: unknown) => [...String(s).matchAll(new RegExp(String(p), 'g'))].map((m) => m[1] ?? m[0]),
+  split: (p: unknown, s: unknown) => String(s).split(new RegExp(String(p))),
+  compile: (p: unknown) => ({ match: (s: unknown) => new RegExp(`^(?:${String(p)})`).exec(String(s)) }),
+  IGNORECASE: 2,
+  I: 2,
+};

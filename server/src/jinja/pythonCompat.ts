@@ -1,0 +1,240 @@
+// Python semantics layered over nunjucks, so dbt's Jinja2 code renders as dbt renders it: tuples, computed dict
+// keys, `%` formatting, `+` on lists, Python's string methods, Python's printing of None/True/lists, `return()`
+// ending a macro, and `_`-prefixed macros exported.
+//
+// Why nunjucks and not minijinja-js (evaluated 2026-12-04, see docs/jinja.md): minijinja's values are immutable,
+// so `{% do cols.append(c) %}` inside a loop, used throughout dbt packages, cannot work, and a JS callback that
+// throws corrupts its WASM environment. nunjucks runs dbt's mutation idioms natively; its gaps are these few
+// compiler and runtime points, each patched here once.
+import nunjucks from 'nunjucks';
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const runtime = require('nunjucks/src/runtime');
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { Compiler } = require('nunjucks/src/compiler');
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const nodes = require('nunjucks/src/nodes');
+
+/** Thrown by dbt's `return(value)`; the enclosing macro's call evaluates to `value`. */
+export class MacroReturn {
+  constructor(readonly value: unknown) {}
+}
+
+let installed = false;
+
+export function installPythonCompat(): void {
+  if (installed) return;
+  installed = true;
+  nunjucks.installJinjaCompat();
+  patchCompiler();
+  patchRuntime();
+}
+
+function patchCompiler(): void {
+  const proto = Compiler.prototype;
+  // `(a, b)` is a tuple (a list here); nunjucks emitted JS's comma operator.
+  const compileGroup = proto.compileGroup;
+  proto.compileGroup = function (this: any, node: any, frame: any) {
+    if (node.children.length > 1) return this._compileAggregate(node, frame, '[', ']');
+    return compileGroup.call(this, node, frame);
+  };
+  // `{k: v}` keys are expressions as in Python; nunjucks read a bare name as the string of its name.
+  const compileKeywordArgs = proto.compileKeywordArgs;
+  proto.compileKeywordArgs = function (this: any, node: any, frame: any) {
+    for (const pair of node.children) pair.keywordArgument = true;
+    return compileKeywordArgs.call(this, node, frame);
+  };
+  proto.compilePair = function (this: any, node: any, frame: any) {
+    if (node.keywordArgument && node.key instanceof nodes.Symbol) this.compile(new nodes.Literal(node.key.lineno, node.key.colno, node.key.value), frame);
+    else if (node.key instanceof nodes.Literal && typeof node.key.value === 'string') this.compile(node.key, frame);
+    else { this._emit('['); this._compileExpression(node.key, frame); this._emit(']'); }
+    this._emit(': ');
+    this._compileExpression(node.value, frame);
+  };
+  const binaryCall = (fn: string) => function (this: any, node: any, frame: any) {
+    this._emit(`runtime.${fn}(`);
+    this.compile(node.left, frame);
+    this._emit(', ');
+    this.compile(node.right, frame);
+    this._emit(')');
+  };
+  proto.compileMod = binaryCall('pyMod');
+  proto.compileAdd = binaryCall('pyAdd');
+  // dbt exports every macro, `_`-prefixed ones included; nunjucks hid those from other files.
+  const compileMacro = proto.compileMacro;
+  proto.compileMacro = function (this: any, node: any, frame: any) {
+    compileMacro.call(this, node, frame);
+    const name: string = node.name.value;
+    if (!frame.parent && name.startsWith('_')) this._emitLine(`context.addExport(${JSON.stringify(name)});`);
+  };
+}
+
+function patchRuntime(): void {
+  runtime.pyMod = pyMod;
+  runtime.pyAdd = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : (a as any) + (b as any));
+  const makeMacro = runtime.makeMacro;
+  runtime.makeMacro = function (argNames: string[], kwargNames: string[], func: (...a: unknown[]) => unknown) {
+    const macro = makeMacro(argNames, kwargNames, func);
+    return function (this: unknown, ...args: unknown[]) {
+      try {
+        return macro.apply(this, args);
+      } catch (e) {
+        if (e instanceof MacroReturn) return e.value;
+        throw e;
+      }
+    };
+  };
+  const suppressValue = runtime.suppressValue;
+  runtime.suppressValue = (val: unknown, autoescape: boolean) => suppressValue(printable(val), autoescape);
+  const memberLookup = runtime.memberLookup;
+  runtime.memberLookup = function (this: unknown, obj: unknown, val: unknown, ...rest: unknown[]) {
+    if (typeof obj === 'string' && typeof val === 'string' && Object.prototype.hasOwnProperty.call(STRING_METHODS, val)) {
+      return (STRING_METHODS as any)[val].bind(obj);
+    }
+    return memberLookup.call(this, obj, val, ...rest);
+  };
+}
+
+/** What `{{ value }}` prints, as Python's str() would. */
+function printable(val: unknown): unknown {
+  if (val === null) return 'None';
+  if (val === true) return 'True';
+  if (val === false) return 'False';
+  if (Array.isArray(val) || isPlainObject(val)) return pyRepr(val);
+  return val;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return (proto === Object.prototype || proto === null) && !Object.prototype.hasOwnProperty.call(v, 'toString');
+}
+
+export function pyRepr(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (isPlainObject(v)) return `{${Object.entries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  return String(v);
+}
+
+function pyStr(v: unknown): string {
+  const p = printable(v);
+  return p === undefined ? '' : String(p);
+}
+
+/** Python's `%`: string formatting (`'%s' % x`, `'%(k)s' % d`), else modulo with the divisor's sign. */
+function pyMod(a: unknown, b: unknown): unknown {
+  if (typeof a !== 'string') {
+    const x = Number(a);
+    const y = Number(b);
+    return ((x % y) + y) % y;
+  }
+  const positional = Array.isArray(b) ? b : [b];
+  let next = 0;
+  return a.replace(/%(\((\w+)\))?([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifrx%])/g, (_m, _k, key: string | undefined, _flags, width: string, precision: string | undefined, type: string) => {
+    if (type === '%') return '%';
+    const value = key !== undefined && isPlainObject(b) ? b[key] : positional[next++];
+    let out: string;
+    if (type === 'd' || type === 'i') out = String(Math.trunc(Number(value)));
+    else if (type === 'f') out = Number(value).toFixed(precision === undefined ? 6 : Number(precision));
+    else if (type === 'r') out = pyRepr(value);
+    else if (type === 'x') out = Math.trunc(Number(value)).toString(16);
+    else out = pyStr(value);
+    return width ? out.padStart(Number(width)) : out;
+  });
+}
+
+function keywordsOf(args: unknown[]): { positional: unknown[]; named: Record<string, unknown> } {
+  const last = args[args.length - 1] as any;
+  if (last && typeof last === 'object' && last.__keywords) {
+    const { __keywords, ...named } = last;
+    return { positional: args.slice(0, -1), named };
+  }
+  return { positional: args, named: {} };
+}
+
+function stripChars(s: string, chars: unknown, left: boolean, right: boolean): string {
+  const set = chars === undefined || chars === null ? undefined : String(chars);
+  const strip = (c: string) => (set === undefined ? /\s/.test(c) : set.includes(c));
+  let a = 0;
+  let b = s.length;
+  if (left) while (a < b && strip(s[a])) a++;
+  if (right) while (b > a && strip(s[b - 1])) b--;
+  return s.slice(a, b);
+}
+
+function pySplit(s: string, sep: unknown, maxsplit: unknown): string[] {
+  const max = maxsplit === undefined || maxsplit === null ? -1 : Number(maxsplit);
+  if (sep === undefined || sep === null) {
+    const words = s.trim().split(/\s+/).filter(Boolean);
+    if (max < 0 || words.length <= max + 1) return words;
+    const head = words.slice(0, max);
+    let rest = s.trim();
+    for (const w of head) rest = rest.slice(rest.indexOf(w) + w.length).trimStart();
+    return [...head, rest];
+  }
+  const parts = s.split(String(sep));
+  if (max < 0 || parts.length <= max + 1) return parts;
+  return [...parts.slice(0, max), parts.slice(max).join(String(sep))];
+}
+
+function pyFormat(s: string, args: unknown[]): string {
+  const { positional, named } = keywordsOf(args);
+  let auto = 0;
+  return s.replace(/\{\{|\}\}|\{([^{}:!]*)(?:![rs])?(?::([^{}]*))?\}/g, (m, field: string | undefined, spec: string | undefined) => {
+    if (m === '{{') return '{';
+    if (m === '}}') return '}';
+    const name = field ?? '';
+    const value = name === '' ? positional[auto++] : /^\d+$/.test(name) ? positional[Number(name)] : named[name];
+    const fixed = spec && /^\.(\d+)f$/.exec(spec);
+    return fixed ? Number(value).toFixed(Number(fixed[1])) : pyStr(value);
+  });
+}
+
+const STRING_METHODS: Record<string, (this: string, ...a: any[]) => unknown> = {
+  upper() { return this.toUpperCase(); },
+  lower() { return this.toLowerCase(); },
+  title() { return this.toLowerCase().replace(/(^|[^a-z])([a-z])/g, (_m, p, c) => p + c.toUpperCase()); },
+  capitalize() { return this.charAt(0).toUpperCase() + this.slice(1).toLowerCase(); },
+  strip(chars?: unknown) { return stripChars(this, chars, true, true); },
+  lstrip(chars?: unknown) { return stripChars(this, chars, true, false); },
+  rstrip(chars?: unknown) { return stripChars(this, chars, false, true); },
+  split(...a: unknown[]) { const { positional, named } = keywordsOf(a); return pySplit(this, positional[0] ?? named.sep, positional[1] ?? named.maxsplit); },
+  rsplit(...a: unknown[]) {
+    const { positional, named } = keywordsOf(a);
+    const sep = positional[0] ?? named.sep;
+    const max = Number(positional[1] ?? named.maxsplit ?? -1);
+    if (sep === undefined || sep === null || max < 0) return pySplit(this, sep, -1);
+    const parts = this.split(String(sep));
+    return parts.length <= max + 1 ? parts : [parts.slice(0, parts.length - max).join(String(sep)), ...parts.slice(parts.length - max)];
+  },
+  splitlines() { return this.split(/\r?\n/).filter((_l, i, all) => i < all.length - 1 || _l !== ''); },
+  join(items: unknown) { return (Array.isArray(items) ? items : Object.keys(items ?? {})).map(pyStr).join(this); },
+  replace(old: unknown, replacement: unknown, count?: unknown) {
+    const parts = this.split(String(old));
+    const n = count === undefined || Number(count) < 0 ? parts.length : Number(count) + 1;
+    return parts.slice(0, n).join(String(replacement)) + (n < parts.length ? String(old) + parts.slice(n).join(String(old)) : '');
+  },
+  startswith(prefix: unknown) { return (Array.isArray(prefix) ? prefix : [prefix]).some((p) => this.startsWith(String(p))); },
+  endswith(suffix: unknown) { return (Array.isArray(suffix) ? suffix : [suffix]).some((p) => this.endsWith(String(p))); },
+  find(sub: unknown) { return this.indexOf(String(sub)); },
+  rfind(sub: unknown) { return this.lastIndexOf(String(sub)); },
+  index(sub: unknown) { return this.indexOf(String(sub)); },
+  count(sub: unknown) { return String(sub) === '' ? this.length + 1 : this.split(String(sub)).length - 1; },
+  format(...a: unknown[]) { return pyFormat(this, a); },
+  isdigit() { return /^\d+$/.test(this); },
+  isnumeric() { return /^\d+$/.test(this); },
+  isalpha() { return /^[A-Za-z]+$/.test(this); },
+  isalnum() { return /^[A-Za-z0-9]+$/.test(this); },
+  isspace() { return /^\s+$/.test(this); },
+  islower() { return /[a-z]/.test(this) && this === this.toLowerCase(); },
+  isupper() { return /[A-Z]/.test(this) && this === this.toUpperCase(); },
+  zfill(width: unknown) { return this.padStart(Number(width), '0'); },
+  ljust(width: unknown, fill = ' ') { return this.padEnd(Number(width), String(fill)); },
+  rjust(width: unknown, fill = ' ') { return this.padStart(Number(width), String(fill)); },
+  partition(sep: unknown) { const i = this.indexOf(String(sep)); return i < 0 ? [this, '', ''] : [this.slice(0, i), String(sep), this.slice(i + String(sep).length)]; },
+  encode() { return this; },
+  decode() { return this; },
+};
