@@ -90,7 +90,9 @@ function patchRuntime(): void {
     if (typeof obj === 'string' && typeof val === 'string' && Object.prototype.hasOwnProperty.call(STRING_METHODS, val)) {
       return (STRING_METHODS as any)[val].bind(obj);
     }
-    return memberLookup.call(this, obj, val, ...rest);
+    const found = memberLookup.call(this, obj, val, ...rest);
+    // A slice of a string is a string (`s[:10]`), not a list of characters.
+    return typeof obj === 'string' && rest.length === 2 && Array.isArray(found) ? found.join('') : found;
   };
 }
 

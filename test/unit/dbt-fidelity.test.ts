@@ -1,0 +1,156 @@
+// dbt fidelity: one minimal case per cause of false diagnostics found on real projects (issue #12, R1-R14), each
+// compiled and checked as `floe check` does, on in-memory projects. Expected SQL is what dbt (Jinja2) renders.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DbtProject } from '../../server/src/project/project';
+import { compileModel } from '../../server/src/project/compile';
+import { fileDiagnostics, renderDiagnostics } from '../../server/src/features/diagnostics';
+
+const ROOT = '/fidelity';
+const PROJECT = 'name: p\nconfig-version: 2\nprofile: p\n';
+
+function project(files: Record<string, string>): DbtProject {
+  return DbtProject.fromTexts(ROOT, { 'dbt_project.yml': PROJECT, ...files });
+}
+
+/** Every diagnostic (static and render) of every file, as `file code`. */
+function diagnostics(p: DbtProject): string[] {
+  const out: string[] = [];
+  for (const file of [...p.files.keys()].sort()) {
+    const ds = fileDiagnostics(p, file);
+    if (p.entry(file)?.analysis && !p.isDisabled(file) && !ds.some((d) => d.severity === 'error')) ds.push(...renderDiagnostics(file, compileModel(p, file), ds));
+    out.push(...ds.map((d) => `${file.slice(ROOT.length + 1)} ${d.code}: ${d.message}`));
+  }
+  return out;
+}
+
+/** Compiles models/m.sql in a project of `files` and compares the SQL; the project must check clean. */
+function check(model: string, expected: string, files: Record<string, string> = {}) {
+  const p = project({ 'models/m.sql': model, ...files });
+  assert.deepEqual(diagnostics(p), []);
+  const compiled = compileModel(p, `${ROOT}/models/m.sql`);
+  assert.equal(compiled.problem, undefined, compiled.problem?.message);
+  assert.equal(compiled.sql.trim(), expected);
+}
+
+test('R1: dbt built-in cross-database macros, global and dbt.-qualified, rendered for DuckDB', () => {
+  check("select cast(a as {{ dbt.type_string() }}), {{ date_trunc('day', 'd') }}, {{ dbt.dateadd('day', 3, 'd') }}", "select cast(a as varchar), date_trunc('day', d), d + ((interval '1 day') * (3))");
+  check("{{ dbt.datediff('a', 'b', 'day') }} {{ dbt.safe_cast('x', dbt.type_int()) }} {{ dbt.concat(['a', 'b']) }} {{ dbt.hash('x') }}",
+    "date_diff('day', a::timestamp, b::timestamp) try_cast(x as integer) a || b md5(cast(x as varchar))");
+  check("{{ dbt.split_part('s', \"','\", 2) }} {{ dbt.listagg('x') }} {{ dbt.any_value('x') }} {{ dbt.current_timestamp() }}",
+    "split_part(s, ',', 2) string_agg(x, ',' ) any_value(x) now()");
+});
+
+test('R1: adapter.dispatch finds a project override through dispatch: search_order, and duckdb__ before default__', () => {
+  const files = {
+    'dbt_project.yml': `${PROJECT}dispatch:\n  - macro_namespace: dbt\n    search_order: ['p', 'dbt']\n`,
+    'macros/over.sql': "{% macro default__type_string() %}text{% endmacro %}{% macro duckdb__hash(f) %}hash({{ f }}){% endmacro %}",
+  };
+  check('{{ dbt.type_string() }} {{ dbt.hash("x") }}', 'text hash(x)', files);
+  check("{{ adapter.dispatch('hash', 'dbt')('y') }}", 'hash(y)', files);
+});
+
+test('R2: Jinja operators, tags and filters before a parenthesis are not macro calls', () => {
+  check("{% if (var('a', true)) and (var('b', true)) %}x{% endif %}{{ 'a-b' | replace('-', '_') }}{% if 1 in (1, 2) %}y{% else %}{{ ('z') }}{% endif %}", 'xa_by');
+});
+
+test('R3: Jinja2 syntax: trailing commas, tuples, computed dict keys, Python methods, namespace, loop, do', () => {
+  check("{{ config(materialized='table',) }}{{ [1, 2,] | length }} {{ (1, 2)[1] }} {% set k = 'a' %}{{ {k: 1}['a'] }}", '2 2 1');
+  check("{{ ', '.join(['a', 'b']) }} {% for k, v in {'x': 1}.items() %}{{ k }}={{ v }}{% endfor %} {{ 'a,b'.split(',') | length }} {{ 'x'.upper() }} {{ '{}-{}'.format(1, 2) }}",
+    'a, b x=1 2 X 1-2');
+  check("{{ 'a-a-a'.replace('-', '_') }} {{ ' x '.strip() }} {{ 'ab'.startswith('a') }} {{ '%s=%d' % ('n', 3) }}", 'a_a_a x True n=3');
+  check("{% set ns = namespace(n=0) %}{% for i in range(3) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }} {% set l = [] %}{% do l.append(1) %}{{ l }} {{ [1] + [2] }}",
+    '3 [1] [1, 2]');
+  check("{{ none }} {{ true }} {{ ['a', none] }} {{ {'k': 'v'} }}", "None True ['a', None] {'k': 'v'}");
+});
+
+test('R4: generic tests in tests/generic/ and {% test %} blocks inside macro files are found; the file still compiles', () => {
+  const p = project({
+    'models/m.sql': 'select 1 as x\n{{ helper() }}',
+    'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: x\n        data_tests: [positive, in_macros]\n',
+    'tests/generic/test_positive.sql': '{% test positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= 0{% endtest %}',
+    'macros/mixed.sql': '{% test in_macros(model, column_name) %}select 1{% endtest %}\n{% macro helper() %}-- ok{% endmacro %}',
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.equal(compileModel(p, `${ROOT}/models/m.sql`).sql, 'select 1 as x\n-- ok');
+});
+
+test("R5: a package's own vars apply to its models; the root project's vars win", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}vars:\n  shared: root\n  pkg:\n    scoped: from_root\n`,
+    'dbt_packages/pkg/dbt_project.yml': 'name: pkg\nvars:\n  own: 42\n  shared: pkg\n  scoped: pkg\n',
+    'dbt_packages/pkg/models/pm.sql': "select {{ var('own') }}, '{{ var('shared') }}', '{{ var('scoped') }}'",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.equal(compileModel(p, `${ROOT}/dbt_packages/pkg/models/pm.sql`).sql, "select 42, 'root', 'from_root'");
+});
+
+test('R6: a var read only inside a branch is not required; one read unconditionally still is', () => {
+  check("select 1\n{% if is_incremental() %}where x > {{ var('runtime_only') }}{% endif %}", 'select 1');
+  const p = project({ 'models/m.sql': "select '{{ var('missing') }}'" });
+  assert.deepEqual(diagnostics(p), ["models/m.sql unknown-var: Var 'missing' is not defined in dbt_project.yml vars and has no default."]);
+});
+
+test('R7: enabled computed in config() or set false in dbt_project.yml turns a model off', () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}models:\n  p:\n    off:\n      +enabled: false\n`,
+    'models/a.sql': "{{ config(enabled=var('turn_on', false)) }}\nselect * from {{ ref('does_not_exist') }}",
+    'models/off/b.sql': "select * from {{ ref('nope') }}",
+    'models/c.sql': "{{ config(enabled=var('turn_on', true)) }}\nselect * from {{ ref('nope') }}",
+  });
+  assert.deepEqual(diagnostics(p), ["models/c.sql unknown-ref: Model 'nope' not found."]);
+  assert.equal(p.isDisabled(`${ROOT}/models/a.sql`), true);
+  assert.deepEqual(p.modelNames(), ['c']);
+});
+
+test('R8: adapter-specific configs are accepted; a near-miss of a known key is only a warning', () => {
+  check("{{ config(materialized='incremental', cluster_by=['x'], transient=false, labels={'a': 'b'}, partition_by={'field': 'd', 'data_type': 'date'}, incremental_strategy='insert_overwrite', snowflake_warehouse='w') }}select 1", 'select 1');
+});
+
+test('R9: run_started_at is a datetime; the true/false tests exist', () => {
+  check("{{ run_started_at.year }} {{ run_started_at.strftime('%Y-%m') }} {{ run_started_at.isoformat()[:10] }}", '2026 2026-01 2026-01-01');
+  check("{% if var('x', false) is not true %}a{% endif %}{% if false is false %}b{% endif %}{{ 1 is number }}", 'abTrue');
+});
+
+test('R11: return() ends a macro, and a macro calling another keeps its own value (same file and across files)', () => {
+  const files = {
+    'macros/m.sql': "{% macro inner_list() %}{{ return(['a', 'b']) }}{% endmacro %}{% macro outer() -%}{%- for x in inner_list() %}{{ x }}{% if not loop.last %},{% endif %}{% endfor -%}{%- endmacro %}",
+    'macros/early.sql': "{% macro find_it(name) %}{% for x in ['a', 'b'] %}{% if x == name %}{{ return(x ~ '-found') }}{% endif %}{% endfor %}{{ exceptions.raise_compiler_error('not found: ' ~ name) }}{% endmacro %}",
+    'macros/other.sql': '{% macro outer_other() %}{{ inner_list() | join("+") }}{% endmacro %}',
+  };
+  check("{{ outer() }} {{ find_it('a') }} {{ outer_other() }}", 'a,b a-found a+b', files);
+  const p = project({ ...files, 'models/m.sql': "{{ find_it('zz') }}" });
+  assert.deepEqual(diagnostics(p), ['models/m.sql jinja-render: not found: zz']);
+});
+
+test('R12: macros whose names start with _ are exported, unqualified and by package', () => {
+  check("{{ _helper('a') }} {{ p._helper('b') }}", 'a! b!', { 'macros/u.sql': "{% macro _helper(x) %}{{ return(x ~ '!') }}{% endmacro %}" });
+});
+
+test('R13: Python models are nodes: refs to them resolve, their own refs are read; they are never rendered', () => {
+  const p = project({
+    'models/py_model.py': "def model(dbt, session):\n    dbt.config(materialized='table')\n    return dbt.ref('upstream')\n",
+    'models/upstream.sql': 'select 1 as x',
+    'models/m.sql': "select * from {{ ref('py_model') }}",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.deepEqual([...p.dag.parents.get('py_model')!], ['upstream']);
+  assert.match(compileModel(p, `${ROOT}/models/py_model.py`).problem!.message, /Python model/);
+});
+
+test('R14: YAML that PyYAML reads: flow lists indented under their key, duplicate keys (a warning, last wins)', () => {
+  const p = project({
+    'models/s.yml': 'version: 2\nsources:\n  - name: src\n    tables:\n      - name: t\n        columns:\n          - name: c\n            data_tests:\n              - accepted_values:\n                  values: [\n                    "a"\n                  ]\n',
+    'models/d.yml': 'version: 2\nmodels:\n  - name: m\n    description: one\n    description: two\n',
+    'models/m.sql': "select * from {{ source('src', 't') }}",
+  });
+  assert.deepEqual(diagnostics(p), ['models/d.yml yaml-duplicate-key: YAML: duplicate key; dbt keeps the last value']);
+});
+
+test('true errors are still reported at the right place, with a hint', () => {
+  const p = project({ 'models/m.sql': "select * from {{ ref('nope') }} {{ dbt.no_such_macro() }}" });
+  assert.deepEqual(diagnostics(p), [
+    "models/m.sql unknown-ref: Model 'nope' not found.",
+    "models/m.sql unknown-macro: Macro 'no_such_macro' is not one of dbt's built-in macros.",
+  ]);
+});
