@@ -46,14 +46,19 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
       continue;
     }
     const target = project.resolveRef(ref);
-    if (!target) {
-      push(inner.start, inner.end, 'error', 'unknown-ref', `Model '${ref.name}' not found.${didYouMean(ref.name, project.modelNames())}`);
+    if (!target && project.isDisabledName(ref.name)) {
+      // dbt: a model may not depend on a disabled one; a test of a disabled model is skipped.
+      if (entry.kind === 'model' && !ref.conditional) push(inner.start, inner.end, 'error', 'disabled-ref', `Model '${ref.name}' is disabled (enabled: false), so this model cannot ref it.`);
+    } else if (!target) {
+      // A ref inside a branch counts only when rendering takes that branch (dbt records refs as it renders).
+      if (!ref.conditional) push(inner.start, inner.end, 'error', 'unknown-ref', `Model '${ref.name}' not found.${didYouMean(ref.name, project.modelNames())}`);
     } else if (cycle && cycle.includes(target.name)) {
       push(inner.start, inner.end, 'error', 'ref-cycle', `Circular reference: ${describeCycle(project, self!.name, target.name)}`);
     }
   }
   for (const s of a.sources) {
     const defs = project.sourceDefinitions(s.source);
+    if (s.conditional && !project.resolveSource(s)) continue;
     if (defs.length === 0) {
       push(s.sourceStart + 1, s.sourceEnd - 1, 'error', 'unknown-source', `Source '${s.source}' not found.${didYouMean(s.source, project.sourceNames())}`);
     } else if (!project.resolveSource(s)) {
@@ -97,7 +102,7 @@ function yamlDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiag
       const problem = checkConfigEntry(c.key, c.value, true);
       if (problem) out.push({ file: entry.file, start: c.keyStart, end: c.keyEnd, ...problem });
     }
-    if (project.nodes(m.name).length === 0) {
+    if (project.nodes(m.name).length === 0 && !project.isDisabledName(m.name)) {
       out.push({ file: entry.file, start: m.nameStart, end: m.nameEnd, severity: 'warning', code: 'yaml-unknown-model',
         message: `'${m.name}' is described here but no model, seed or snapshot has that name.${didYouMean(m.name, project.modelNames())}` });
     }

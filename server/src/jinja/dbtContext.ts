@@ -15,6 +15,20 @@ export interface ContextHooks {
   dispatch(name: string, namespace?: string): (...a: unknown[]) => unknown;
 }
 
+/**
+ * A relation as macros see it: prints as its SQL name; `metadata.type` ends with "Relation" (dbt_utils checks that),
+ * and the attributes dbt's BaseRelation has.
+ */
+export function relationValue(text: string, fields: Record<string, unknown>): Record<string, unknown> {
+  const self: Record<string, unknown> = {
+    database: undefined, schema: undefined, identifier: undefined, ...fields, name: fields.identifier ?? fields.name,
+    metadata: { type: 'DuckDBRelation' }, type: 'table', is_table: true, is_view: false, is_cte: false,
+    toString: () => text, render: () => text,
+  };
+  for (const m of ['include', 'incorporate', 'quote', 'replace_path']) self[m] = () => self;
+  return self;
+}
+
 export function splitKeywords(args: unknown[]): { positional: unknown[]; named: Record<string, unknown> } {
   const last = args[args.length - 1] as Record<string, unknown> | undefined;
   if (last && typeof last === 'object' && (last as any).__keywords) {
@@ -38,7 +52,7 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
   });
   const relation = (fields: Record<string, unknown>) => {
     const text = [fields.database, fields.schema, fields.identifier].filter((x) => x !== undefined && x !== null && x !== '').map((x) => `"${String(x)}"`).join('.');
-    return { ...fields, name: fields.identifier, toString: () => text, render: () => text, include: () => relation(fields), incorporate: () => relation(fields), quote: () => relation(fields) };
+    return relationValue(text, fields);
   };
   return {
     True: true, False: false, None: null,
@@ -86,7 +100,18 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
       get_missing_columns: () => [],
       type: () => 'duckdb',
     },
-    api: { Relation: { create: (...a: unknown[]) => relation(splitKeywords(a).named) }, Column: { create: (name: unknown, type: unknown) => ({ name, column: name, data_type: type, dtype: type }) } },
+    api: {
+      Relation: { create: (...a: unknown[]) => relation(splitKeywords(a).named) },
+      Column: {
+        create: (name: unknown, type: unknown) => ({ name, column: name, data_type: type, dtype: type }),
+        translate_type: (type: unknown) => String(type),
+        string_type: (size: unknown) => (size ? `varchar(${String(size)})` : 'varchar'),
+        numeric_type: (type: unknown, precision: unknown, scale: unknown) => (precision ? `${String(type)}(${String(precision)},${String(scale ?? 0)})` : String(type)),
+      },
+    },
+    set: (v: unknown) => [...new Set(Array.isArray(v) ? v : [])],
+    set_strict: (v: unknown) => [...new Set(Array.isArray(v) ? v : [])],
+    try_or_compiler_error: (_msg: unknown, fn: (...a: unknown[]) => unknown, ...a: unknown[]) => fn(...a),
     dict: (...a: unknown[]) => { const { positional, named } = splitKeywords(a); return { ...(positional[0] as object ?? {}), ...named }; },
     list: (v: unknown) => (Array.isArray(v) ? [...v] : typeof v === 'string' ? [...v] : v && typeof v === 'object' ? Object.keys(v) : []),
     zip: (...lists: unknown[][]) => (lists[0] ?? []).map((_v, i) => lists.map((l) => l[i])),

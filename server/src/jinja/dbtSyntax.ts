@@ -1,6 +1,7 @@
 // dbt's Jinja2 syntax that nunjucks' parser lacks, rewritten block by block before nunjucks sees it:
-// trailing commas, `{% set ns.attr = v %}`, `{% test %}` blocks (dbt compiles them as `test_<name>` macros), and
-// `{% materialization %}` blocks (adapter code Floe never runs). Offsets of everything outside a block are kept.
+// trailing commas, adjacent string literals ("a" "b"), `f(*args, **kwargs)`, `{% set ns.attr = v %}`, `{% test %}`
+// blocks (dbt compiles them as `test_<name>` macros), `{% snapshot %}` (its body is the SQL) and `{% materialization %}`
+// blocks (adapter code Floe never runs). Offsets of everything outside a block are kept.
 import { tokenize } from './tokens';
 import { scanTemplate, type JinjaBlock, type ScannedTemplate } from './scanner';
 
@@ -10,10 +11,12 @@ export function rewriteBlock(text: string, block: JinjaBlock): string {
   if (block.kind === 'comment') return original;
   const head = text.slice(block.start, block.contentStart);
   const tail = text.slice(block.contentEnd, block.end);
-  let content = dropTrailingCommas(text, block.contentStart, block.contentEnd);
+  let content = rewriteTokens(text, block.contentStart, block.contentEnd);
   if (block.kind === 'statement') {
     if (block.tag === 'test') content = content.replace(/^(\s*)test(\s+)/, '$1macro$2test_');
     else if (block.tag === 'endtest') content = content.replace(/endtest/, 'endmacro');
+    else if (block.tag === 'snapshot') content = ' if true ';
+    else if (block.tag === 'endsnapshot') content = ' endif ';
     else if (block.tag === 'set') content = setAttribute(content) ?? content;
   }
   return head + content + tail;
@@ -42,15 +45,25 @@ export function toNunjucksSource(text: string, scan: ScannedTemplate = scanTempl
   return out.join('');
 }
 
-/** `f(a, b,)`, `[a,]`, `{k: v,}`: the comma becomes a space, so offsets stay put. */
-function dropTrailingCommas(text: string, start: number, end: number): string {
+/**
+ * Token-level rewrites, right to left so earlier offsets hold: a trailing comma (`f(a,)`, `[a,]`, `{k: v,}`) becomes a
+ * space; adjacent string literals are joined with `~`; `*x` / `**x` in a call's arguments become splat markers.
+ */
+function rewriteTokens(text: string, start: number, end: number): string {
   const tokens = tokenize(text, start, end);
   let content = text.slice(start, end);
-  for (let k = tokens.length - 2; k >= 0; k--) {
-    const next = tokens[k + 1].value;
-    if (tokens[k].type === 'op' && tokens[k].value === ',' && (next === ')' || next === ']' || next === '}')) {
-      const at = tokens[k].start - start;
-      content = content.slice(0, at) + ' ' + content.slice(at + 1);
+  const replace = (from: number, to: number, by: string) => { content = content.slice(0, from - start) + by + content.slice(to - start); };
+  for (let k = tokens.length - 1; k >= 0; k--) {
+    const t = tokens[k];
+    const next = tokens[k + 1]?.value;
+    const prev = tokens[k - 1]?.value;
+    if (t.type === 'op' && t.value === ',' && (next === ')' || next === ']' || next === '}')) replace(t.start, t.end, ' ');
+    else if (t.type === 'string' && tokens[k + 1]?.type === 'string') replace(t.end, tokens[k + 1].start, ' ~ ');
+    else if ((t.value === '*' || t.value === '**') && (prev === '(' || prev === ',') && tokens[k + 1]?.type === 'name') {
+      let last = k + 1;
+      while (tokens[last + 1]?.value === '.' && tokens[last + 2]?.type === 'name') last += 2;
+      replace(tokens[last].end, tokens[last].end, ')');
+      replace(t.start, t.end, t.value === '**' ? '__floe_kwsplat(' : '__floe_splat(');
     }
   }
   return content;

@@ -1,7 +1,7 @@
 // The nunjucks environment with dbt's Jinja dialect: the `do` tag, Python semantics (pythonCompat.ts), dbt's tests
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
-import { installPythonCompat, MacroReturn } from './pythonCompat';
+import { installPythonCompat, MacroReturn, splatGlobals } from './pythonCompat';
 import { toNunjucksSource } from './dbtSyntax';
 import { BUILTIN_MACRO_FILE } from './dbtBuiltins';
 import { dbtContextGlobals, CompilerError } from './dbtContext';
@@ -89,6 +89,7 @@ export class DbtJinjaEnvironment {
       if (!this.hooks) throw new CompilerError('no model is being rendered');
       return this.hooks;
     };
+    for (const [k, v] of Object.entries(splatGlobals)) this.env.addGlobal(k, v);
     for (const [k, v] of Object.entries(dbtContextGlobals({
       ref: (a) => h().ref(a), source: (a) => h().source(a), config: (a) => h().config(a), var: (a) => h().var(a),
       dispatch: (name, namespace) => this.dispatch(name, namespace),

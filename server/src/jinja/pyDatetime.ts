@@ -45,7 +45,7 @@ function replaced(ms: number, args: unknown[]): PyDatetime {
 /** `modules.datetime`: datetime.now()/utcnow(), date.today(), datetime(y, m, d), timedelta. */
 export function datetimeModule(now: number): Record<string, unknown> {
   const datetime = Object.assign((y: number, m: number, d: number, h = 0, mi = 0, s = 0) => pyDatetime(Date.UTC(y, m - 1, d, h, mi, s)), {
-    now: () => pyDatetime(now), utcnow: () => pyDatetime(now),
+    now: () => pyDatetime(now), utcnow: () => pyDatetime(now), today: () => pyDatetime(now),
     strptime: (s: unknown) => pyDatetime(Date.parse(String(s)) || now),
   });
   const date = Object.assign((y: number, m: number, d: number) => pyDatetime(Date.UTC(y, m - 1, d), true), { today: () => pyDatetime(now, true) });

@@ -27,6 +27,74 @@ export function installPythonCompat(): void {
   nunjucks.installJinjaCompat();
   patchCompiler();
   patchRuntime();
+  patchTransformer();
+}
+
+/** Python's truth: empty lists, dicts and strings (macro output included) are false. */
+export function pyTruthy(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof runtime.SafeString) return String(v).length > 0;
+  if (isPlainObject(v)) return Object.keys(v).some((k) => k !== '__keywords');
+  return !!v;
+}
+
+/** `f(*args, **kwargs)`, rewritten by dbtSyntax.ts to these markers and expanded when the call is made. */
+class Splat { constructor(readonly value: unknown, readonly keywords: boolean) {} }
+export const splatGlobals = {
+  __floe_splat: (v: unknown) => new Splat(v, false),
+  __floe_kwsplat: (v: unknown) => new Splat(v, true),
+  __floe_truthy: pyTruthy,
+};
+
+function expandSplats(args: unknown[]): unknown[] {
+  if (!args.some((a) => a instanceof Splat || (isKeywords(a) && Object.values(a as object).some((v) => v instanceof Splat)))) return args;
+  const positional: unknown[] = [];
+  let keywords: Record<string, unknown> | undefined;
+  const addKeywords = (o: Record<string, unknown>) => { keywords = { ...(keywords ?? {}), ...o, __keywords: true }; };
+  for (const a of args) {
+    if (a instanceof Splat) {
+      if (a.keywords) addKeywords(a.value as Record<string, unknown>);
+      else positional.push(...(Array.isArray(a.value) ? a.value : []));
+    } else if (isKeywords(a)) {
+      addKeywords(a as Record<string, unknown>);
+    } else {
+      positional.push(a);
+    }
+  }
+  return keywords ? [...positional, keywords] : positional;
+}
+
+function isKeywords(a: unknown): boolean {
+  return typeof a === 'object' && a !== null && (a as { __keywords?: boolean }).__keywords === true;
+}
+
+/**
+ * Conditions (`if`, inline if, `not`, `and`, `or`) decide by Python's truth, rewritten on the parsed tree once per
+ * template: `a and b` is `b if truthy(a) else a`, `a or b` is `a if truthy(a) else b`, as Python evaluates them.
+ */
+function patchTransformer(): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const transformer = require('nunjucks/src/transformer');
+  const transform = transformer.transform;
+  transformer.transform = (ast: unknown, ...rest: unknown[]) => transform(pythonTruth(ast), ...rest);
+}
+
+function truthy(node: any): any {
+  return new nodes.FunCall(node.lineno, node.colno, new nodes.Symbol(node.lineno, node.colno, '__floe_truthy'), new nodes.NodeList(node.lineno, node.colno, [node]));
+}
+
+function pythonTruth(node: any): any {
+  if (!node || typeof node !== 'object' || !(node instanceof nodes.Node)) return node;
+  for (const field of (node as any).fields ?? []) {
+    const v = node[field];
+    if (Array.isArray(v)) node[field] = v.map(pythonTruth);
+    else node[field] = pythonTruth(v);
+  }
+  if (node instanceof nodes.And) return new nodes.InlineIf(node.lineno, node.colno, truthy(node.left), node.right, node.left);
+  if (node instanceof nodes.Or) return new nodes.InlineIf(node.lineno, node.colno, truthy(node.left), node.left, node.right);
+  if (node instanceof nodes.Not) node.target = truthy(node.target);
+  else if (node instanceof nodes.If || node instanceof nodes.InlineIf) node.cond = truthy(node.cond);
+  return node;
 }
 
 function patchCompiler(): void {
@@ -69,6 +137,8 @@ function patchCompiler(): void {
 }
 
 function patchRuntime(): void {
+  const callWrap = runtime.callWrap;
+  runtime.callWrap = (obj: unknown, name: string, context: unknown, args: unknown[]) => callWrap(obj, name, context, expandSplats(args));
   runtime.pyMod = pyMod;
   runtime.pyAdd = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : (a as any) + (b as any));
   const makeMacro = runtime.makeMacro;

@@ -1,6 +1,7 @@
 // Compiles one model: renders its Jinja with the project's dbt context and reports the upstream
 // relations the SQL reads, so the binder and the preview can stand them in.
 import { splitKeywords, CompilerError, type RenderHooks } from '../jinja/environment';
+import { relationValue } from '../jinja/dbtContext';
 import { environmentOf, varValue } from './jinjaEnvironment';
 export { varValue } from './jinjaEnvironment';
 import { renderTemplate, type RenderProblem } from '../jinja/render';
@@ -48,9 +49,7 @@ export function defaultRelationName(target: { kind: UpstreamRelation['kind']; na
   return target.kind === 'source' ? `${quoteIdent(target.source!)}.${quoteIdent(target.table!)}` : quoteIdent(target.name);
 }
 
-function relationObject(text: string, fields: Record<string, unknown>): Record<string, unknown> {
-  return { ...fields, toString: () => text, render: () => text };
-}
+const relationObject = relationValue;
 
 /** Compiles the model file (optionally with unsaved text). Never throws: problems are returned as data. */
 export function compileModel(project: DbtProject, file: string, options: CompileOptions = {}): CompiledModel {

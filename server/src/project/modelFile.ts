@@ -12,6 +12,8 @@ export interface RefUse {
   end: number;
   callStart: number;
   callEnd: number;
+  /** Inside an if/for/macro body: dbt resolves it only when rendering takes that branch. */
+  conditional?: boolean;
 }
 
 export interface SourceUse {
@@ -23,6 +25,7 @@ export interface SourceUse {
   tableEnd: number;
   callStart: number;
   callEnd: number;
+  conditional?: boolean;
 }
 
 export interface MacroUse {
@@ -132,7 +135,7 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
         const name = literalString(nameArg?.value);
         if (!nameArg || name === undefined) break;
         const pkg = positional.length >= 2 ? literalString(positional[0].value) : undefined;
-        a.refs.push({ name, packageName: pkg, version: literalString(version?.value), start: nameArg.valueStart, end: nameArg.valueEnd, callStart: call.nameStart, callEnd: call.end });
+        a.refs.push({ name, packageName: pkg, version: literalString(version?.value), start: nameArg.valueStart, end: nameArg.valueEnd, callStart: call.nameStart, callEnd: call.end, conditional: conditional.has(call.block) || undefined });
         break;
       }
       case 'source': {
@@ -140,7 +143,7 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
         const source = literalString(s?.value);
         const table = literalString(t?.value);
         if (!s || !t || source === undefined || table === undefined) break;
-        a.sources.push({ source, table, sourceStart: s.valueStart, sourceEnd: s.valueEnd, tableStart: t.valueStart, tableEnd: t.valueEnd, callStart: call.nameStart, callEnd: call.end });
+        a.sources.push({ source, table, sourceStart: s.valueStart, sourceEnd: s.valueEnd, tableStart: t.valueStart, tableEnd: t.valueEnd, callStart: call.nameStart, callEnd: call.end, conditional: conditional.has(call.block) || undefined });
         break;
       }
       case 'config': {

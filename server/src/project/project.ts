@@ -148,10 +148,9 @@ export class DbtProject {
     walkKind(settings.snapshotPaths, 'snapshot');
     walkKind(settings.macroPaths, 'macro');
     walkKind(settings.seedPaths, 'seed');
-    if (isRoot) {
-      walkKind(settings.testPaths, 'test');
-      walkKind(settings.analysisPaths, 'analysis');
-    }
+    // A package's generic tests (tests/generic/) are macros; its singular tests and analyses are not the user's.
+    walkKind(settings.testPaths, 'test');
+    if (isRoot) walkKind(settings.analysisPaths, 'analysis');
     return settings;
   }
 
@@ -171,7 +170,7 @@ export class DbtProject {
 
   private addFromDisk(file: string, dirKind: FileKind, pkg: PackageInfo, folders: string[]): void {
     const kind = classify(file, dirKind, folders);
-    if (!kind) return;
+    if (!kind || (!pkg.isRoot && (kind === 'test' || kind === 'analysis'))) return;
     const text = this.fs.read(file);
     if (text === undefined) return;
     this.files.set(file, makeEntry(file, kind, pkg.name, text, folders));
@@ -402,6 +401,13 @@ export class DbtProject {
   isDisabled(file: string): boolean {
     void this.d;
     return this.disabledFiles.has(file);
+  }
+
+  /** Whether a model or snapshot of this name exists but is turned off. */
+  isDisabledName(name: string): boolean {
+    void this.d;
+    for (const f of this.disabledFiles) if (modelName(f) === name) return true;
+    return false;
   }
 
   /** The model node defined by a file (models, seeds; the first snapshot of a snapshot file). */

@@ -3,6 +3,7 @@
 // block as the macro `test_name`; the macro files are rewritten that way for a separate Jinja environment.
 import { DbtJinjaEnvironment, CompilerError, splitKeywords, firstLine, type RenderHooks } from '../jinja/environment';
 import type { DbtProject } from '../project/project';
+import { relationValue } from '../jinja/dbtContext';
 import { varValue, type UpstreamRelation } from '../project/compile';
 import { parseRelationTarget } from '../project/dataTests';
 
@@ -59,7 +60,7 @@ export function customGenericTestSql(project: DbtProject, input: CustomTestInput
   const dot = input.name.lastIndexOf('.');
   const callee = dot < 0 ? `test_${input.name}` : `${input.name.slice(0, dot)}.test_${input.name.slice(dot + 1)}`;
   const upstream = new Map<string, UpstreamRelation>();
-  const relationObject = (text: string, fields: Record<string, unknown>) => ({ ...fields, toString: () => text, render: () => text });
+  const relationObject = relationValue;
   const model = relationObject(input.relation, { name: input.relation, identifier: input.relation });
   const target = project.target;
   const hooks: RenderHooks = {
