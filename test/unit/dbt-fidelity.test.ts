@@ -64,6 +64,15 @@ test('R3: Jinja2 syntax: trailing commas, tuples, computed dict keys, Python met
   check("{{ none }} {{ true }} {{ ['a', none] }} {{ {'k': 'v'} }}", "None True ['a', None] {'k': 'v'}");
 });
 
+test('R3: Python truth, splats, adjacent strings, backslash continuations, list and dict idioms of real packages', () => {
+  check("{{ [] or 'empty' }} {{ 'x' if {} else 'y' }}{% if not [] %} ok{% endif %}{% macro e() %}{% endmacro %}{% if e() %} no{% endif %}", 'empty y ok');
+  check("{% macro f(a, b) %}{{ a }}{{ b }}{% endmacro %}{% set args = ['1', '2'] %}{% set kw = {'a': 3, 'b': 4} %}{{ f(*args) }} {{ f(**kw) }}", '12 34');
+  check("{{ ['a' 'b', 'c'] }} {{ 'x \\\ny' }}", "['ab', 'c'] x y");
+  check("{% set l = [] %}{% for c in ['a', 'b'] %}{% set l = l.append(c) %}{% endfor %}{% do l.extend(['c']) %}{{ l }}", "['a', 'b', 'c']");
+  check("{% set d = {} %}{% for c in [{'name': 'A'}] %}{% do d.update({c.name | lower: 1, 'x' ~ 'y': 2}) %}{% endfor %}{{ d }}", "{'a': 1, 'xy': 2}");
+  check("{%+ if true +%} kept {%+ endif %}{% macro m() %}  Padded  {% endmacro %}|{{ m().strip() }}|", 'kept |Padded|'); // (check() trims the SQL's ends)
+});
+
 test('R4: generic tests in tests/generic/ and {% test %} blocks inside macro files are found; the file still compiles', () => {
   const p = project({
     'models/m.sql': 'select 1 as x\n{{ helper() }}',

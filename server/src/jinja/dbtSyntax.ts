@@ -9,8 +9,9 @@ import { scanTemplate, type JinjaBlock, type ScannedTemplate } from './scanner';
 export function rewriteBlock(text: string, block: JinjaBlock): string {
   const original = text.slice(block.start, block.end);
   if (block.kind === 'comment') return original;
-  const head = text.slice(block.start, block.contentStart);
-  const tail = text.slice(block.contentEnd, block.end);
+  // `{%+ ... +%}` (keep whitespace) is Jinja2's default here, and nunjucks has no `+`.
+  const head = text.slice(block.start, block.contentStart).replace('+', ' ');
+  const tail = text.slice(block.contentEnd, block.end).replace('+', ' ');
   let content = rewriteTokens(text, block.contentStart, block.contentEnd);
   if (block.kind === 'statement') {
     if (block.tag === 'test') content = content.replace(/^(\s*)test(\s+)/, '$1macro$2test_');
@@ -55,8 +56,12 @@ function rewriteTokens(text: string, start: number, end: number): string {
   const replace = (from: number, to: number, by: string) => { content = content.slice(0, from - start) + by + content.slice(to - start); };
   for (let k = tokens.length - 1; k >= 0; k--) {
     const t = tokens[k];
-    const next = tokens[k + 1]?.value;
-    const prev = tokens[k - 1]?.value;
+    const next = tokens[k + 1]?.type === 'op' ? tokens[k + 1].value : undefined;
+    const prev = tokens[k - 1]?.type === 'op' ? tokens[k - 1].value : undefined;
+    if (t.type === 'string' && /\\\r?\n/.test(text.slice(t.start, t.end))) {
+      // A backslash at a line's end continues a Python string literal; nunjucks would keep both characters.
+      replace(t.start, t.end, text.slice(t.start, t.end).replace(/\\\r?\n/g, ''));
+    }
     if (t.type === 'op' && t.value === ',' && (next === ')' || next === ']' || next === '}')) replace(t.start, t.end, ' ');
     else if (t.type === 'string' && tokens[k + 1]?.type === 'string') replace(t.end, tokens[k + 1].start, ' ~ ');
     else if ((t.value === '*' || t.value === '**') && (prev === '(' || prev === ',') && tokens[k + 1]?.type === 'name') {
@@ -69,8 +74,13 @@ function rewriteTokens(text: string, start: number, end: number): string {
   return content;
 }
 
-/** `set ns.x = v` → `do __floe_setattr(ns, 'x', v)` (nunjucks only sets plain names). */
+/**
+ * `set ns.x = v` → `do __floe_setattr(ns, 'x', v)` (nunjucks only sets plain names); `set l = l.append(v)` → `do
+ * l.append(v)`: in Jinja2 the loop-scoped None it assigns never reaches the next iteration, in nunjucks it would.
+ */
 function setAttribute(content: string): string | undefined {
+  const self = /^(\s*)set\s+([A-Za-z_]\w*)\s*=\s*\2\.(append|extend|update|insert)\(/.exec(content);
+  if (self) return `${self[1]}do ${content.slice(self[0].length - self[3].length - self[2].length - 2)}`;
   const m = /^(\s*)set\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*=(?!=)([\s\S]*)$/.exec(content);
   if (!m) return undefined;
   return `${m[1]}do __floe_setattr(${m[2]}, '${m[3]}', ${m[4].trim()}) `;

@@ -176,6 +176,12 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   in: (v, seq) => (Array.isArray(seq) || typeof seq === 'string' ? seq.includes(v as never) : isMapping(seq) && String(v) in (seq as object)),
   eq: (v, other) => v === other,
   ne: (v, other) => v !== other,
+  '==': (v, other) => v === other,
+  '!=': (v, other) => v !== other,
+  lt: (v, other) => (v as number) < (other as number),
+  gt: (v, other) => (v as number) > (other as number),
+  le: (v, other) => (v as number) <= (other as number),
+  ge: (v, other) => (v as number) >= (other as number),
 };
 
 /** dbt's filters and Jinja2's that nunjucks lacks. */

@@ -28,6 +28,30 @@ export function installPythonCompat(): void {
   patchCompiler();
   patchRuntime();
   patchTransformer();
+  patchParser();
+}
+
+/** A dict key is any expression (`{col.name | lower: v}`, `{'a' ~ b: v}`); nunjucks read only a primary there. */
+function patchParser(): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { Parser } = require('nunjucks/src/parser');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const lexer = require('nunjucks/src/lexer');
+  const parseAggregate = Parser.prototype.parseAggregate;
+  Parser.prototype.parseAggregate = function (this: any) {
+    if (this.peekToken().type !== lexer.TOKEN_LEFT_CURLY) return parseAggregate.call(this);
+    const open = this.nextToken();
+    const dict = new nodes.Dict(open.lineno, open.colno);
+    for (;;) {
+      if (this.skip(lexer.TOKEN_RIGHT_CURLY)) return dict;
+      if (dict.children.length > 0 && !this.skip(lexer.TOKEN_COMMA)) this.fail('expected a comma between dict items', open.lineno, open.colno);
+      if (this.skip(lexer.TOKEN_RIGHT_CURLY)) return dict;
+      const key = this.parseExpression();
+      if (!this.skip(lexer.TOKEN_COLON)) this.fail('expected a colon after a dict key', open.lineno, open.colno);
+      const value = this.parseExpression();
+      dict.addChild(new nodes.Pair(key.lineno, key.colno, key, value));
+    }
+  };
 }
 
 /** Python's truth: empty lists, dicts and strings (macro output included) are false. */
@@ -127,6 +151,12 @@ function patchCompiler(): void {
   };
   proto.compileMod = binaryCall('pyMod');
   proto.compileAdd = binaryCall('pyAdd');
+  // The callee's name goes into the generated JS as a string for error messages; nunjucks does not escape line
+  // breaks or backslashes in it (a call on a multi-line string literal broke the whole file).
+  const getNodeName = proto._getNodeName;
+  proto._getNodeName = function (this: any, node: any) {
+    return String(getNodeName.call(this, node)).replace(/[\\\r\n\u2028\u2029]/g, ' ');
+  };
   // dbt exports every macro, `_`-prefixed ones included; nunjucks hid those from other files.
   const compileMacro = proto.compileMacro;
   proto.compileMacro = function (this: any, node: any, frame: any) {
@@ -157,6 +187,12 @@ function patchRuntime(): void {
   runtime.suppressValue = (val: unknown, autoescape: boolean) => suppressValue(printable(val), autoescape);
   const memberLookup = runtime.memberLookup;
   runtime.memberLookup = function (this: unknown, obj: unknown, val: unknown, ...rest: unknown[]) {
+    // Macro output is a str in Python (Markup): string methods apply to it.
+    if (obj instanceof runtime.SafeString) obj = String(obj);
+    if (Array.isArray(obj) && typeof val === 'string' && Object.prototype.hasOwnProperty.call(LIST_METHODS, val)) return (LIST_METHODS as any)[val].bind(obj);
+    // A callable with attributes (`datetime.date(...)` and `datetime.date.today()`) is returned as it is.
+    const member = obj !== null && obj !== undefined && rest.length === 0 ? (obj as any)[val as string] : undefined;
+    if (typeof member === 'function' && Object.keys(member).length > 0) return member;
     if (typeof obj === 'string' && typeof val === 'string' && Object.prototype.hasOwnProperty.call(STRING_METHODS, val)) {
       return (STRING_METHODS as any)[val].bind(obj);
     }
@@ -264,6 +300,14 @@ function pyFormat(s: string, args: unknown[]): string {
     return fixed ? Number(value).toFixed(Number(fixed[1])) : pyStr(value);
   });
 }
+
+/** Python list methods nunjucks' Jinja compatibility lacks. */
+const LIST_METHODS: Record<string, (this: unknown[], ...a: any[]) => unknown> = {
+  extend(items: unknown) { if (Array.isArray(items)) this.push(...items); return null; },
+  copy() { return [...this]; },
+  reverse() { this.reverse(); return null; },
+  clear() { this.length = 0; return null; },
+};
 
 const STRING_METHODS: Record<string, (this: string, ...a: any[]) => unknown> = {
   upper() { return this.toUpperCase(); },

@@ -68,21 +68,28 @@ function prepare(text: string, scan: ScannedTemplate): { template: string; piece
     if (prev?.trimAfter) while (a < b && /\s/.test(clean[a])) a++;
     if (next?.trimBefore) while (b > a && /\s/.test(clean[b - 1])) b--;
     if (a >= b) return;
+    if (valueDepth > 0) return emit(clean.slice(a, b), a);
     emit(`${TEXT_MARK}${pieces.length}${MARK_END}`);
     pieces.push({ kind: 'text', srcStart: a, srcEnd: b });
     emit(clean.slice(a, b), a);
   };
   let pos = 0;
   let prev: JinjaBlock | undefined;
+  // Inside a macro or a `{% set x %}` block the output is a value macros compare, strip and test: no markers there.
+  let valueDepth = 0;
   for (const block of scan.blocks) {
     emitText(pos, block.start, prev, block);
-    if (block.kind === 'expression') {
+    if (block.kind === 'statement' && (block.tag === 'endmacro' || block.tag === 'endset')) valueDepth = Math.max(0, valueDepth - 1);
+    if (block.kind === 'expression' && valueDepth > 0) {
+      emit(rewriteBlock(clean, block), block.start);
+    } else if (block.kind === 'expression') {
       emit(`${EXPR_MARK}${pieces.length}${MARK_END}`);
       pieces.push({ kind: 'expression', srcStart: block.start, srcEnd: block.end });
       emit(rewriteBlock(clean, block), block.start);
       emit(EXPR_CLOSE);
     } else if (block.kind === 'statement') {
       emit(rewriteBlock(clean, block), block.start);
+      if (block.tag === 'macro' || (block.tag === 'set' && !/=/.test(clean.slice(block.contentStart, block.contentEnd)))) valueDepth++;
     }
     pos = block.end;
     prev = block;

@@ -109,10 +109,13 @@ function scanCode(text: string, start: number, kind: BlockKind): JinjaBlock {
     else if (c === '}' && depth > 0) depth--;
     j++;
   }
-  const trimBefore = text[start + 2] === '-' || text[start + 2] === '+';
-  const trimAfter = terminated && (text[j - 1] === '-' || text[j - 1] === '+') && j - 1 > start + 2;
-  const contentStart = start + 2 + (trimBefore ? 1 : 0);
-  const contentEnd = terminated ? j - (trimAfter ? 1 : 0) : j;
+  // `-` strips the whitespace beside the block; `+` only marks "keep it" (Jinja2's default without lstrip_blocks).
+  const openMark = text[start + 2] === '-' || text[start + 2] === '+';
+  const closeMark = terminated && (text[j - 1] === '-' || text[j - 1] === '+') && j - 1 > start + 2;
+  const trimBefore = text[start + 2] === '-';
+  const trimAfter = closeMark && text[j - 1] === '-';
+  const contentStart = start + 2 + (openMark ? 1 : 0);
+  const contentEnd = terminated ? j - (closeMark ? 1 : 0) : j;
   const block: JinjaBlock = { kind, start, end: terminated ? j + 2 : j, contentStart, contentEnd, trimBefore, trimAfter, terminated };
   if (kind === 'statement') {
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(contentStart, Math.min(contentEnd, contentStart + 200)));

@@ -71,6 +71,8 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       const refName = String(positional[positional.length - 1] ?? '');
       const pkg = positional.length > 1 ? String(positional[0]) : undefined;
       const resolved = project.resolveRef({ name: refName, packageName: pkg });
+      // A disabled model still has a relation name; whether this node may use it is the static check's call.
+      if (!resolved && project.isDisabledName(refName)) return relationObject(relationName({ kind: 'model', name: refName }), { identifier: refName, schema: target.schema, database: target.database });
       if (!resolved) throw new CompilerError(`Model '${refName}' not found (referenced by ${name})`);
       const rel = relationName({ kind: resolved.kind, name: resolved.name });
       upstream.set(`${resolved.kind}:${resolved.name}`, { kind: resolved.kind, name: resolved.name, relation: rel, columns: project.columnsOfNode(resolved), file: resolved.file });
