@@ -73,6 +73,15 @@ test('R3: Python truth, splats, adjacent strings, backslash continuations, list 
   check("{%+ if true +%} kept {%+ endif %}{% macro m() %}  Padded  {% endmacro %}|{{ m().strip() }}|", 'kept |Padded|'); // (check() trims the SQL's ends)
 });
 
+test('R3: datetime arithmetic, relations as dict keys, versioned models', () => {
+  check("{{ (modules.datetime.datetime.now().replace(hour=6) - modules.datetime.timedelta(2)).isoformat() }} {{ (modules.datetime.date.today() - modules.datetime.timedelta(days=1)).strftime('%Y%m%d') }}",
+    '2025-12-30T06:00:00.000000+00:00 20251231', { 'models/u.sql': 'select 1' });
+  check("{% for rel, alias in {ref('u'): 'a'}.items() %}{{ rel.identifier }} {{ rel.metadata.type }} {{ alias }}{% endfor %}", 'u DuckDBRelation a', { 'models/u.sql': 'select 1' });
+  check("select * from {{ ref('v') }}, {{ ref('v', version=1) }}", 'select * from "v_v2", "v_v1"', {
+    'models/v_v1.sql': 'select 1', 'models/v_v2.sql': 'select 2', 'models/v.yml': 'version: 2\nmodels:\n  - name: v\n    versions:\n      - v: 1\n      - v: 2\n',
+  });
+});
+
 test('R4: generic tests in tests/generic/ and {% test %} blocks inside macro files are found; the file still compiles', () => {
   const p = project({
     'models/m.sql': 'select 1 as x\n{{ helper() }}',

@@ -21,7 +21,8 @@ export function dataTestDiagnostics(project: DbtProject, entry: FileEntry): Proj
       push(t, 'warning', 'unknown-test', `Generic test '${t.name}' not found: dbt has not_null, unique, accepted_values and relationships; others need a {% test ${t.name.split('.').pop()}(model, column_name) %} macro.${didYouMean(t.name, known)}`);
       continue;
     }
-    if (t.name === 'accepted_values' && (!Array.isArray(t.args.values) || t.args.values.length === 0)) {
+    // dbt renders Jinja in YAML (`values: "{{ var('types') }}"`): such a value is known only then.
+    if (t.name === 'accepted_values' && !(typeof t.args.values === 'string' && t.args.values.includes('{{')) && (!Array.isArray(t.args.values) || t.args.values.length === 0)) {
       push(t, 'error', 'test-missing-values', 'accepted_values needs a `values:` list (directly under the test or under `arguments:`).');
     }
     if (t.name === 'relationships') {

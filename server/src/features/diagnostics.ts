@@ -102,7 +102,7 @@ function yamlDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiag
       const problem = checkConfigEntry(c.key, c.value, true);
       if (problem) out.push({ file: entry.file, start: c.keyStart, end: c.keyEnd, ...problem });
     }
-    if (project.nodes(m.name).length === 0 && !project.isDisabledName(m.name)) {
+    if (project.nodes(m.name).length === 0 && !project.isDisabledName(m.name) && !project.resolveRef({ name: m.name })) {
       out.push({ file: entry.file, start: m.nameStart, end: m.nameEnd, severity: 'warning', code: 'yaml-unknown-model',
         message: `'${m.name}' is described here but no model, seed or snapshot has that name.${didYouMean(m.name, project.modelNames())}` });
     }

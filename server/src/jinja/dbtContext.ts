@@ -1,7 +1,7 @@
 // dbt's compile-time context: the globals every model and macro sees (ref/source/config/var through hooks, env_var,
 // return, exceptions, adapter, run_started_at, modules.datetime, namespace, ...), as dbt has them at compile time
 // with `execute` false: no database is queried.
-import { MacroReturn } from './pythonCompat';
+import { MacroReturn, rememberKeyObject } from './pythonCompat';
 import { pyDatetime, datetimeModule } from './pyDatetime';
 
 /** Thrown out of rendering for dbt's exceptions.raise_compiler_error. */
@@ -26,6 +26,7 @@ export function relationValue(text: string, fields: Record<string, unknown>): Re
     toString: () => text, render: () => text,
   };
   for (const m of ['include', 'incorporate', 'quote', 'replace_path']) self[m] = () => self;
+  rememberKeyObject(text, self);
   return self;
 }
 

@@ -1,7 +1,7 @@
 // The nunjucks environment with dbt's Jinja dialect: the `do` tag, Python semantics (pythonCompat.ts), dbt's tests
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
-import { installPythonCompat, MacroReturn, splatGlobals } from './pythonCompat';
+import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects } from './pythonCompat';
 import { toNunjucksSource } from './dbtSyntax';
 import { BUILTIN_MACRO_FILE } from './dbtBuiltins';
 import { dbtContextGlobals, CompilerError } from './dbtContext';
@@ -142,6 +142,7 @@ export class DbtJinjaEnvironment {
   /** Renders a prepared template string with the given per-model hooks. Synchronous. */
   renderString(template: string, hooks: RenderHooks): string {
     const previous = this.hooks;
+    if (!previous) forgetKeyObjects();
     this.hooks = hooks;
     // Macros compiled earlier look the model's context up in the globals, so they follow the model too.
     const context: Record<string, unknown> = { this: hooks.this, target: hooks.target, ...hooks.extra };

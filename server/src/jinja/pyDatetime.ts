@@ -6,6 +6,25 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
+/** A Python timedelta: days and seconds, and `datetime ± timedelta` / `datetime - datetime` (see pythonCompat.ts). */
+export interface PyTimedelta { days: number; seconds: number; total_seconds(): number; __timedelta: true }
+
+export function pyTimedelta(totalSeconds: number): PyTimedelta {
+  const days = Math.floor(totalSeconds / 86400);
+  return { days, seconds: totalSeconds - days * 86400, total_seconds: () => totalSeconds, __timedelta: true };
+}
+
+/** `a + b` and `a - b` when either side is a datetime or timedelta; undefined otherwise. */
+export function datetimeArithmetic(a: unknown, b: unknown, sign: 1 | -1): unknown {
+  const ms = (v: unknown) => (v && typeof v === 'object' && '__ms' in v ? (v as { __ms: number }).__ms : undefined);
+  const delta = (v: unknown) => (v && typeof v === 'object' && '__timedelta' in v ? (v as PyTimedelta).total_seconds() * 1000 : undefined);
+  const at = ms(a);
+  if (at !== undefined && delta(b) !== undefined) return pyDatetime(at + sign * delta(b)!, (a as { __dateOnly?: boolean }).__dateOnly);
+  if (at !== undefined && sign === -1 && ms(b) !== undefined) return pyTimedelta((at - ms(b)!) / 1000);
+  if (delta(a) !== undefined && delta(b) !== undefined) return pyTimedelta((delta(a)! + sign * delta(b)!) / 1000);
+  return undefined;
+}
+
 export interface PyDatetime {
   year: number; month: number; day: number; hour: number; minute: number; second: number; microsecond: number;
   strftime(format: string): string;
@@ -30,6 +49,7 @@ export function pyDatetime(ms: number, dateOnly = false): PyDatetime {
     microsecond: d.getUTCMilliseconds() * 1000,
     strftime, isoformat,
     toString: () => isoformat(' '),
+    ...({ __ms: ms, __dateOnly: dateOnly } as object),
     // Methods Python datetimes have that macros call before formatting.
     ...({ date: () => pyDatetime(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()), true), astimezone: () => pyDatetime(ms), replace: (...a: unknown[]) => replaced(ms, a), timestamp: () => ms / 1000, weekday: () => (d.getUTCDay() + 6) % 7 } as object),
   };
@@ -50,9 +70,9 @@ export function datetimeModule(now: number): Record<string, unknown> {
   });
   const date = Object.assign((y: number, m: number, d: number) => pyDatetime(Date.UTC(y, m - 1, d), true), { today: () => pyDatetime(now, true) });
   const timedelta = (...a: unknown[]) => {
-    const { named } = splitKeywords(a);
-    const days = Number(named.days ?? a[0] ?? 0);
-    return { days, seconds: Number(named.seconds ?? 0), total_seconds: () => days * 86400 + Number(named.seconds ?? 0) };
+    const { positional, named } = splitKeywords(a);
+    const n = (k: string, i: number) => Number(named[k] ?? positional[i] ?? 0);
+    return pyTimedelta(n('days', 0) * 86400 + n('seconds', 1) + n('minutes', 3) * 60 + n('hours', 4) * 3600 + n('weeks', 5) * 604800);
   };
   return { datetime, date, timedelta, timezone: { utc: 'UTC' } };
 }

@@ -7,12 +7,26 @@
 // throws corrupts its WASM environment. nunjucks runs dbt's mutation idioms natively; its gaps are these few
 // compiler and runtime points, each patched here once.
 import nunjucks from 'nunjucks';
+import { datetimeArithmetic } from './pyDatetime';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const runtime = require('nunjucks/src/runtime');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { Compiler } = require('nunjucks/src/compiler');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const nodes = require('nunjucks/src/nodes');
+
+/**
+ * Objects used as dict keys (`{ref('m'): 'alias'}`) keep their identity in Python; JS objects turn keys into strings.
+ * Relations made during a render are remembered by their text, so `.items()` / `.keys()` give the relation back.
+ */
+const keyObjects = new Map<string, unknown>();
+export function rememberKeyObject(text: string, value: unknown): void {
+  keyObjects.set(text, value);
+}
+export function forgetKeyObjects(): void {
+  keyObjects.clear();
+}
+const keyOf = (k: string) => keyObjects.get(k) ?? k;
 
 /** Thrown by dbt's `return(value)`; the enclosing macro's call evaluates to `value`. */
 export class MacroReturn {
@@ -151,6 +165,7 @@ function patchCompiler(): void {
   };
   proto.compileMod = binaryCall('pyMod');
   proto.compileAdd = binaryCall('pyAdd');
+  proto.compileSub = binaryCall('pySub');
   // The callee's name goes into the generated JS as a string for error messages; nunjucks does not escape line
   // breaks or backslashes in it (a call on a multi-line string literal broke the whole file).
   const getNodeName = proto._getNodeName;
@@ -170,7 +185,8 @@ function patchRuntime(): void {
   const callWrap = runtime.callWrap;
   runtime.callWrap = (obj: unknown, name: string, context: unknown, args: unknown[]) => callWrap(obj, name, context, expandSplats(args));
   runtime.pyMod = pyMod;
-  runtime.pyAdd = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : (a as any) + (b as any));
+  runtime.pyAdd = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : datetimeArithmetic(a, b, 1) ?? (a as any) + (b as any));
+  runtime.pySub = (a: unknown, b: unknown) => datetimeArithmetic(a, b, -1) ?? (a as any) - (b as any);
   const makeMacro = runtime.makeMacro;
   runtime.makeMacro = function (argNames: string[], kwargNames: string[], func: (...a: unknown[]) => unknown) {
     const macro = makeMacro(argNames, kwargNames, func);
@@ -190,6 +206,10 @@ function patchRuntime(): void {
     // Macro output is a str in Python (Markup): string methods apply to it.
     if (obj instanceof runtime.SafeString) obj = String(obj);
     if (Array.isArray(obj) && typeof val === 'string' && Object.prototype.hasOwnProperty.call(LIST_METHODS, val)) return (LIST_METHODS as any)[val].bind(obj);
+    if (isPlainObject(obj) && keyObjects.size > 0 && (val === 'items' || val === 'keys')) {
+      const entries = Object.entries(obj).filter(([k]) => k !== '__keywords');
+      return val === 'items' ? () => entries.map(([k, v]) => [keyOf(k), v]) : () => entries.map(([k]) => keyOf(k));
+    }
     // A callable with attributes (`datetime.date(...)` and `datetime.date.today()`) is returned as it is.
     const member = obj !== null && obj !== undefined && rest.length === 0 ? (obj as any)[val as string] : undefined;
     if (typeof member === 'function' && Object.keys(member).length > 0) return member;

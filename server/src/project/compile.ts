@@ -67,10 +67,11 @@ export function compileModel(project: DbtProject, file: string, options: Compile
   const hooks: RenderHooks = {
     ref(args) {
       // version= / v= pick a model version; Floe resolves versioned refs to the model of that name.
-      const { positional } = splitKeywords(args);
+      const { positional, named } = splitKeywords(args);
       const refName = String(positional[positional.length - 1] ?? '');
       const pkg = positional.length > 1 ? String(positional[0]) : undefined;
-      const resolved = project.resolveRef({ name: refName, packageName: pkg });
+      const version = named.version ?? named.v;
+      const resolved = project.resolveRef({ name: refName, packageName: pkg, version: version === undefined ? undefined : String(version) });
       // A disabled model still has a relation name; whether this node may use it is the static check's call.
       if (!resolved && project.isDisabledName(refName)) return relationObject(relationName({ kind: 'model', name: refName }), { identifier: refName, schema: target.schema, database: target.database });
       if (!resolved) throw new CompilerError(`Model '${refName}' not found (referenced by ${name})`);

@@ -325,8 +325,10 @@ export class DbtProject {
     return this.d.models.get(name) ?? [];
   }
 
-  resolveRef(ref: Pick<RefUse, 'name' | 'packageName'>): ModelNode | undefined {
-    const nodes = this.d.models.get(ref.name);
+  resolveRef(ref: Pick<RefUse, 'name' | 'packageName'> & { version?: string }): ModelNode | undefined {
+    // A versioned model (YAML `versions:`) lives in `<name>_v<N>.sql`; a plain ref means the latest version.
+    const versions = this.d.docs.get(ref.name)?.versions;
+    const nodes = this.d.models.get(ref.name) ?? (versions ? this.d.models.get(`${ref.name}_v${ref.version ?? versions.latest}`) : undefined);
     if (!nodes) return undefined;
     if (ref.packageName) return nodes.find((n) => n.packageName === ref.packageName);
     return nodes.find((n) => n.packageName === this.name) ?? nodes[0];

@@ -49,6 +49,8 @@ export interface ModelDoc {
   configEntries: ConfigEntry[];
   /** Generic data tests of the model and its columns. */
   tests: GenericTestDecl[];
+  /** Model versions (`versions: [{v: 1}, ...]`) and the one a plain ref() means. */
+  versions?: { all: string[]; latest: string };
   file: string;
   nameStart: number;
   nameEnd: number;
@@ -150,7 +152,12 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       const at = findKey(text, k, Math.max(r.end, 0));
       return { key: k, value: v, keyStart: at, keyEnd: at + k.length };
     });
-    out.models.push({ name, description: str(item.description), ...testsAndColumns(item, r.start, names, text), config, configEntries, file, nameStart: r.start, nameEnd: r.end });
+    const versions = Array.isArray(item.versions) ? item.versions.map((v) => (isObj(v) ? String(v.v ?? '') : '')).filter(Boolean) : [];
+    const latest = item.latest_version !== undefined ? String(item.latest_version) : [...versions].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b)).pop();
+    out.models.push({
+      name, description: str(item.description), ...testsAndColumns(item, r.start, names, text), config, configEntries, file, nameStart: r.start, nameEnd: r.end,
+      ...(versions.length && latest ? { versions: { all: versions, latest } } : {}),
+    });
   }
 }
 
