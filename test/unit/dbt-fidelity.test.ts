@@ -137,6 +137,8 @@ test('R11: return() ends a macro, and a macro calling another keeps its own valu
     'macros/other.sql': '{% macro outer_other() %}{{ inner_list() | join("+") }}{% endmacro %}',
   };
   check("{{ outer() }} {{ find_it('a') }} {{ outer_other() }}", 'a,b a-found a+b', files);
+  // A caller's variables survive an early return() of a macro defined in the same file.
+  check("{{ keeps() }}", 'x:1', { 'macros/k.sql': "{% macro early(v) %}{% if v %}{{ return(v) }}{% endif %}{{ return('none') }}{% endmacro %}{% macro keeps() %}{% set l = ['x'] %}{% for i in [1] %}{% set r = early(i) %}{% do l.append(r) %}{% endfor %}{{ l | join(':') }}{% endmacro %}" });
   const p = project({ ...files, 'models/m.sql': "{{ find_it('zz') }}" });
   assert.deepEqual(diagnostics(p), ['models/m.sql jinja-render: not found: zz']);
 });

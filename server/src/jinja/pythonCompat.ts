@@ -172,6 +172,20 @@ function patchCompiler(): void {
   proto._getNodeName = function (this: any, node: any) {
     return String(getNodeName.call(this, node)).replace(/[\\\r\n\u2028\u2029]/g, ' ');
   };
+  // A macro swaps the template's `frame` variable and restores it on a normal exit only; `return()` leaves through a
+  // throw, which left the caller in the macro's frame (its own variables vanished). Restore it in a finally.
+  const compileMacroFunction = proto._compileMacro;
+  proto._compileMacro = function (this: any, ...args: unknown[]) {
+    const from = this.codebuf.length;
+    const id = compileMacroFunction.apply(this, args);
+    const open = this.codebuf.indexOf('var callerFrame = frame;\n', from);
+    const close = this.codebuf.lastIndexOf('});\n');
+    if (open >= 0 && close > open) {
+      this.codebuf[open] = 'var callerFrame = frame; try {\n';
+      this.codebuf.splice(close, 0, '} finally { frame = callerFrame; }\n');
+    }
+    return id;
+  };
   // dbt exports every macro, `_`-prefixed ones included; nunjucks hid those from other files.
   const compileMacro = proto.compileMacro;
   proto.compileMacro = function (this: any, node: any, frame: any) {
