@@ -114,15 +114,24 @@ function patchTransformer(): void {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const transformer = require('nunjucks/src/transformer');
   const transform = transformer.transform;
-  transformer.transform = (ast: unknown, ...rest: unknown[]) => transform(pythonTruth(ast), ...rest);
+  // nunjucks' own pass only lifts async filters and `super()` in blocks; without either it returns the tree as it is
+  // and costs a fifth of a model's compile, so it runs only when needed.
+  transformer.transform = (ast: unknown, asyncFilters: unknown[] = [], ...rest: unknown[]) => {
+    blocksSeen = false;
+    const tree = pythonTruth(ast);
+    return asyncFilters.length > 0 || blocksSeen ? transform(tree, asyncFilters, ...rest) : tree;
+  };
 }
 
 function truthy(node: any): any {
   return new nodes.FunCall(node.lineno, node.colno, new nodes.Symbol(node.lineno, node.colno, '__floe_truthy'), new nodes.NodeList(node.lineno, node.colno, [node]));
 }
 
+let blocksSeen = false;
+
 function pythonTruth(node: any): any {
   if (!node || typeof node !== 'object' || !(node instanceof nodes.Node)) return node;
+  if (node instanceof nodes.Block) blocksSeen = true;
   for (const field of (node as any).fields ?? []) {
     const v = node[field];
     if (Array.isArray(v)) node[field] = v.map(pythonTruth);

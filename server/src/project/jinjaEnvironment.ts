@@ -25,8 +25,22 @@ export function varValue(project: DbtProject, args: unknown[], usedBy: string, p
   throw new CompilerError(`Required var '${key}' not found in dbt_project.yml vars (used by ${usedBy}). Add it under vars: in dbt_project.yml or pass a default: var('${key}', ...)`);
 }
 
+/** Conditions that read only vars and literals give the same answer for every model of a package. */
+const conditionCache = new WeakMap<DbtProject, { version: number; answers: Map<string, boolean | undefined> }>();
+
 /** Whether a Jinja condition is true for a model, or undefined when it cannot be evaluated at compile time. */
 export function evaluateCondition(project: DbtProject, packageName: string, usedBy: string, expression: string): boolean | undefined {
+  const modelFree = !/\b(this|model)\b/.test(expression);
+  let cache = conditionCache.get(project);
+  if (!cache || cache.version !== project.macroVersion) conditionCache.set(project, (cache = { version: project.macroVersion, answers: new Map() }));
+  const key = `${packageName}\u0000${expression}`;
+  if (modelFree && cache.answers.has(key)) return cache.answers.get(key);
+  const answer = evaluateOnce(project, packageName, usedBy, expression);
+  if (modelFree) cache.answers.set(key, answer);
+  return answer;
+}
+
+function evaluateOnce(project: DbtProject, packageName: string, usedBy: string, expression: string): boolean | undefined {
   const target = project.target;
   const hooks: RenderHooks = {
     ref: () => '', source: () => '', config: () => '',

@@ -86,6 +86,9 @@ export class DbtProject {
   /** Bumped when macros may have changed (the renderer's environment keys on it). */
   macroVersion = 0;
   private derived: Derived | undefined;
+  /** Vars by package, valid while the settings files are unchanged (bumped by reload). */
+  private readonly varsCache = new Map<string, { version: number; vars: Record<string, unknown> }>();
+  private settingsVersion = 0;
   /** Model and snapshot files turned off by `enabled: false` (computed with the derived index). */
   private readonly disabledFiles = new Set<string>();
   /** Unsaved editor text of dbt_project.yml / profiles.yml, read instead of the disk on reload. */
@@ -120,6 +123,7 @@ export class DbtProject {
   }
 
   reload(): void {
+    this.settingsVersion++;
     this.files.clear();
     this.packages.length = 0;
     this.derived = undefined;
@@ -391,6 +395,14 @@ export class DbtProject {
    * vars < the root's vars scoped to that package (`vars: {pkg: {...}}`).
    */
   varsFor(packageName: string): Record<string, unknown> {
+    const cached = this.varsCache.get(packageName);
+    if (cached?.version === this.settingsVersion) return cached.vars;
+    const vars = this.computeVarsFor(packageName);
+    this.varsCache.set(packageName, { version: this.settingsVersion, vars });
+    return vars;
+  }
+
+  private computeVarsFor(packageName: string): Record<string, unknown> {
     const names = new Set(this.packageNames());
     const globals = (vars: Record<string, unknown>) => Object.fromEntries(Object.entries(vars).filter(([k]) => !names.has(k)));
     const scoped = (vars: Record<string, unknown>) => (isRecord(vars[packageName]) ? vars[packageName] as Record<string, unknown> : {});
