@@ -227,3 +227,25 @@ test('cli: floe deps installs and reports; a conflict exits 1 with the message; 
   assert.equal((await floe(dir, '--frobnicate')).code, 2);
   assert.equal((await floe(path.join(dir, 'nope'))).code, 2);
 });
+
+test('check: packages declared but not installed are one warning at packages.yml, not an error per call; none once installed', async () => {
+  const dir = project({
+    'packages.yml': '# the packages\npackages:\n  - package: dbt-labs/dbt_utils\n    version: 1.1.1\n',
+    'models/a.sql': "select {{ dbt_utils.dbt_utils_version() }} as v, {{ dbt_utils.dbt_utils_version() }} as w from {{ ref('b') }}\n",
+    'models/b.sql': 'select 1 as x\n',
+    'models/c.sql': "select * from {{ ref('no_such_model') }}\n",
+  });
+  const check = () => new Promise<{ code: number | null; out: string }>((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', MAIN, 'check', dir, '--no-bind'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...env(), FLOE_NO_CATALOG: '1' } }, (error, out) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, out });
+    });
+  });
+  const before = await check();
+  const lines = before.out.trim().split('\n');
+  assert.deepEqual(lines.filter((l) => /dbt_utils/.test(l)), ['packages.yml:3:1: warning [packages-not-installed] Packages declared but not installed: dbt_utils. Run `floe deps` in the project folder to install them; until then, calls into them are not checked.']);
+  assert.ok(lines.some((l) => l.startsWith('models/c.sql:1:') && l.includes('error [unknown-ref]')), 'a true error is still reported');
+  assert.equal(before.code, 1);
+  await install(dir);
+  const afterInstall = await check();
+  assert.doesNotMatch(afterInstall.out, /packages-not-installed|dbt_utils/);
+});

@@ -86,3 +86,14 @@ export function missingPackages(projectRoot: string, env: NodeJS.ProcessEnv = pr
     return [];
   }
 }
+
+/** The one project-level message for missing packages, with the command that installs them. */
+export function missingPackagesMessage(missing: MissingPackage[]): string {
+  const names = [...new Set(missing.map((m) => m.name))];
+  return `Packages declared but not installed: ${names.join(', ')}. Run \`floe deps\` in the project folder to install them; until then, calls into them are not checked.`;
+}
+
+/** Whether a diagnostic's message is about a missing package (its name as a whole word), so it need not be shown. */
+export function mentionsMissingPackage(message: string, missing: MissingPackage[]): boolean {
+  return missing.some((m) => new RegExp(`(^|[^A-Za-z0-9_])${m.name.replace(/[^A-Za-z0-9_]/g, '\\$&')}([^A-Za-z0-9_]|$)`).test(message));
+}
