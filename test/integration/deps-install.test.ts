@@ -161,6 +161,12 @@ test('git: two revisions of one repository name both requirers; a missing revisi
   const local = project({ 'dbt_project.yml': 'name: needs_git\n', 'packages.yml': `packages:\n  - git: "${repo.url}"\n    revision: main\n    subdirectory: pkg\n` });
   const dir = project({ 'packages.yml': `packages:\n  - git: "${repo.url}"\n    revision: v1.0\n    subdirectory: pkg\n  - local: ${path.relative(path.join(scratch, `project${counter + 1}`), local)}\n` });
   await assert.rejects(install(dir), /asked for at more than one revision: v1\.0 \(packages\.yml\) and main \(needs_git\)/);
+  const unpinned = project({ 'packages.yml': `packages:\n  - git: "${repo.url}"\n    subdirectory: pkg\n` });
+  const warnings: string[] = [];
+  await installPackages(unpinned, { env: env(), warn: (line) => warnings.push(line) });
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /is not pinned \(it follows the default branch\); set revision:/);
+  assert.match(fs.readFileSync(path.join(unpinned, 'dbt_packages/git_pkg/macros/m.sql'), 'utf8'), /2\{% endmacro/, 'the default branch head');
   const bad = project({ 'packages.yml': `packages:\n  - git: "${repo.url}"\n    revision: v9\n` });
   await assert.rejects(install(bad), /has no revision 'v9'/);
 });

@@ -93,7 +93,7 @@ export async function installPackages(projectRoot: string, options: DepsOptions 
         noteUpdate(r, log);
         installed.push({ name: r.metadata.name, from });
       }
-      if (lockState === 'written') log(`Wrote ${path.relative(process.cwd(), writeLock(root, resolved, declared.packages)) || 'package-lock.yml'}`);
+      if (lockState === 'written') log(`Wrote ${path.relative(root, writeLock(root, resolved, declared.packages))}`);
       rmSync(installPath, { recursive: true, force: true });
       renameSync(staging, installPath);
     } finally {
