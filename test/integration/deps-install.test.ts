@@ -255,3 +255,21 @@ test('check: packages declared but not installed are one warning at packages.yml
   const afterInstall = await check();
   assert.doesNotMatch(afterInstall.out, /packages-not-installed|dbt_utils/);
 });
+
+test('git credentials from env_var never reach git argv nor a message', async () => {
+  const bin = path.join(scratch, 'fakebin');
+  const record = path.join(scratch, 'git-argv.txt');
+  fs.mkdirSync(bin, { recursive: true });
+  // A stand-in for the git binary that records what it was given and fails the way git does on a bad host.
+  fs.writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}'\nprintf '%s\\n' "$GIT_CONFIG_KEY_0" >> '${record}'\necho "fatal: unable to access 'https://x-token:s3cr3t-token@git.example/org/repo.git/': Could not resolve host: git.example" >&2\nexit 128\n`, { mode: 0o755 });
+  const dir = project({ 'packages.yml': 'packages:\n  - git: "https://x-token:{{ env_var(\'GIT_TOKEN\') }}@git.example/org/repo.git"\n    revision: v1\n' });
+  await assert.rejects(installPackages(dir, { env: { ...env(), GIT_TOKEN: 's3cr3t-token', PATH: `${bin}:${process.env.PATH}` } }), (e: Error) => {
+    assert.match(e.message, /git could not clone https:\/\/\*\*\*@git\.example\/org\/repo\.git at v1: fatal: unable to access 'https:\/\/\*\*\*@git\.example/);
+    assert.doesNotMatch(e.message, /s3cr3t/);
+    return true;
+  });
+  const [argv, configKey] = fs.readFileSync(record, 'utf8').split('url.');
+  assert.match(argv, /^https:\/\/git\.example\/org\/repo\.git$/m, 'git is given the bare URL');
+  assert.doesNotMatch(argv, /s3cr3t/);
+  assert.match(configKey, /s3cr3t-token@git\.example/, 'the credentials travel in the environment as an insteadOf rewrite');
+});

@@ -71,7 +71,7 @@ export function describeSpec(spec: PackageSpec): string {
   }
 }
 
-/** A URL with any user:password removed, for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i, '$1***@');
+/** A URL (or any text holding URLs) with every user:password removed, for messages and logs. */
+export function redactUrl(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s'"]+@/gi, '$1***@');
 }
