@@ -28,6 +28,8 @@ export interface PackageHub {
   publish(release: HubRelease): Promise<void>;
   /** Serves `bytes` at `/files/<name>`; resolves to its URL. */
   serve(name: string, bytes: Buffer): string;
+  /** Answers the next `times` requests whose path contains `part` with 503, as an overloaded hub does. */
+  failNext(part: string, times: number): void;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startPackageHub(): Promise<PackageHub> {
   const releases = new Map<string, Map<string, HubRelease & { sha1: string }>>();
   const files = new Map<string, Buffer>();
   const requests: string[] = [];
+  const failures: Array<{ part: string; times: number }> = [];
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
     requests.push(url);
@@ -58,6 +61,11 @@ export async function startPackageHub(): Promise<PackageHub> {
       res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
       res.end(body);
     };
+    const failure = failures.find((f) => f.times > 0 && url.includes(f.part));
+    if (failure) {
+      failure.times--;
+      return send(503, 'overloaded', 'text/plain');
+    }
     if (url === '/api/v1/index.json') return send(200, JSON.stringify([...releases.keys()]));
     const pkg = /^\/api\/v1\/([^/]+)\/([^/]+)\.json$/.exec(url);
     if (pkg) {
@@ -107,6 +115,9 @@ export async function startPackageHub(): Promise<PackageHub> {
     serve(name, bytes) {
       files.set(name, bytes);
       return `${hub.url}files/${name}`;
+    },
+    failNext(part, times) {
+      failures.push({ part, times });
     },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

@@ -107,10 +107,15 @@ test('the lock is honoured while packages.yml matches it; --upgrade and an edit 
   assert.equal(lockOf(dir).packages[0].version, '0.10.1');
 });
 
-test('install-prerelease or a prerelease in the range admits prereleases', async () => {
+test('install-prerelease or a prerelease in the range admits prereleases; a 503 from the hub is tried again', async () => {
   const dir = project({ 'packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: "<2.0.0"\n    install-prerelease: true\n' });
+  hub.failNext('dbt-labs-dbt_utils-1.2.0-b1.tar.gz', 1);
+  const before = hub.requests.length;
   await install(dir);
   assert.equal(installedVersion(dir, 'dbt_utils'), '1.2.0-b1');
+  assert.equal(hub.requests.slice(before).filter((r) => r.includes('1.2.0-b1.tar.gz')).length, 2, 'one 503, then the tarball');
+  hub.failNext('/api/v1/dbt-labs/dbt_utils.json', 3);
+  await assert.rejects(install(project({ 'packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.1.1\n' })), /the package hub at .*dbt_utils\.json answered 503/);
 });
 
 test('conflicting ranges name both requirers; nothing installed is touched', async () => {
@@ -125,7 +130,7 @@ test('conflicting ranges name both requirers; nothing installed is touched', asy
   assert.ok(!fs.existsSync(path.join(dir, 'package-lock.yml')));
 });
 
-test('an unreachable hub is an error naming its URL; an unknown package says it is not on the hub', async () => {
+test('an unreachable hub is an error naming its URL; an unknown package says it is not on the hub, with the closest name from its index', async () => {
   const dir = project({ 'packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.1.1\n' });
   const closed = await startPackageHub();
   await closed.close();
@@ -135,6 +140,8 @@ test('an unreachable hub is an error naming its URL; an unknown package says it 
   });
   const unknown = project({ 'packages.yml': 'packages:\n  - package: nobody/nothing\n    version: 1.0.0\n' });
   await assert.rejects(install(unknown), /package nobody\/nothing is not on the package hub/);
+  const typo = project({ 'packages.yml': 'packages:\n  - package: dbt-labs/dbt_util\n    version: 1.0.0\n' });
+  await assert.rejects(install(typo), /dbt-labs\/dbt_util is not on the package hub \(.*answered 404\)\. Did you mean 'dbt-labs\/dbt_utils'\?/);
 });
 
 test('git: a tag with a subdirectory, then a commit; the lock records the commit and reinstalls it', async () => {

@@ -12,8 +12,23 @@ export class HttpStatusError extends PackageError {
   }
 }
 
+/** Failures worth another try (as dbt retries hub downloads): a dropped connection, a timeout, a 5xx answer. */
+const TRANSIENT = /connection reset|timed out|no answer within|DNS lookup failed|answered 5\d\d|reading .* failed/;
+const RETRY_DELAYS_MS = [300, 1500];
+
 /** The body of a successful GET; `what` says what was being fetched ("the package hub", "tarball of dbt_utils"). */
 export async function fetchBytes(url: string, what: string): Promise<Buffer> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetchOnce(url, what);
+    } catch (e) {
+      if (attempt >= RETRY_DELAYS_MS.length || !(e instanceof PackageError) || !TRANSIENT.test(e.message)) throw e;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+    }
+  }
+}
+
+async function fetchOnce(url: string, what: string): Promise<Buffer> {
   let response: Response;
   try {
     response = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(TIMEOUT_MS) });

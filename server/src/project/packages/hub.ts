@@ -1,5 +1,6 @@
 // The dbt package hub's JSON API: `api/v1/<org>/<name>.json` lists a package's versions, each with its tarball and
 // its own `packages`. The base URL is DBT_PACKAGE_HUB_URL, as in dbt, defaulting to hub.getdbt.com.
+import { didYouMean } from '../../features/suggest';
 import { PackageError } from './errors';
 import { HttpStatusError, fetchJson } from './download';
 
@@ -29,7 +30,8 @@ export function hubUrl(env: NodeJS.ProcessEnv = process.env): string {
 export class HubClient {
   private readonly cache = new Map<string, Promise<HubPackage>>();
 
-  constructor(readonly baseUrl: string) {}
+  /** `warn` hears of packages the hub says have moved. */
+  constructor(readonly baseUrl: string, private readonly warn: (text: string) => void = () => {}) {}
 
   package(name: string): Promise<HubPackage> {
     let found = this.cache.get(name);
@@ -47,11 +49,26 @@ export class HubClient {
       json = await fetchJson(url, 'the package hub');
     } catch (e) {
       if (e instanceof HttpStatusError && e.status === 404) {
-        throw new PackageError(`package ${name} is not on the package hub (${url} answered 404); check the name on hub.getdbt.com`);
+        throw new PackageError(`package ${name} is not on the package hub (${url} answered 404).${await this.suggest(name)}`);
       }
       throw e;
     }
+    const moved = json as { namespace?: unknown; name?: unknown; redirectnamespace?: unknown; redirectname?: unknown };
+    if (typeof moved?.redirectnamespace === 'string' || typeof moved?.redirectname === 'string') {
+      const to = `${moved.redirectnamespace ?? moved.namespace}/${moved.redirectname ?? moved.name}`;
+      this.warn(`warning: the package hub says ${name} has moved to ${to}; change packages.yml to the new name`);
+    }
     return parseHubPackage(name, url, json);
+  }
+
+  /** " Did you mean 'org/name'?" from the hub's index, or nothing when the index can't be had. */
+  private async suggest(name: string): Promise<string> {
+    try {
+      const index = await fetchJson(new URL('api/v1/index.json', this.baseUrl).toString(), 'the package hub');
+      return Array.isArray(index) ? didYouMean(name, index.filter((x): x is string => typeof x === 'string')) : '';
+    } catch {
+      return '';
+    }
   }
 }
 

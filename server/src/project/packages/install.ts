@@ -58,7 +58,7 @@ export async function installPackages(projectRoot: string, options: DepsOptions 
   }
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'floe-deps-'));
   try {
-    const hub = new HubClient(hubUrl(env));
+    const hub = new HubClient(hubUrl(env), warn);
     const fetcher = new PackageFetcher(hub, scratch, env, warn);
     const lock = readLock(root);
     let resolved: ResolvedPackage[];
