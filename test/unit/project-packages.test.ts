@@ -64,6 +64,8 @@ test('packages.yml: env_var rendered, lines kept, an unset variable named', () =
   const text = 'packages:\n  - package: a/b\n    version: 1.0.0\n  - git: "https://{{ env_var(\'TOKEN\') }}@git.example/r.git"\n';
   const ok = parsePackagesText('/p/packages.yml', text, { TOKEN: 'secret' });
   assert.deepEqual(ok.packages.map((p) => [p.line, p.spec.kind === 'git' ? p.spec.git : p.spec.kind]), [[1, 'hub'], [3, 'https://secret@git.example/r.git']]);
+  const tag = parsePackagesText('/p/packages.yml', 'packages:\n  - git: https://x/r.git\n    revision: 1.0\n    warn-unpinned: false\n').packages[0].spec;
+  assert.deepEqual(tag, { kind: 'git', git: 'https://x/r.git', revision: '1.0', subdirectory: undefined, warnUnpinned: false }, 'revision 1.0 is the tag 1.0');
   const unset = parsePackagesText('/p/packages.yml', text, {});
   assert.deepEqual(unset.problems, ["/p/packages.yml:4: env_var('TOKEN') is not set and has no default"]);
 });

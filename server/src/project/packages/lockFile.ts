@@ -50,7 +50,7 @@ export function readLock(root: string): LockFile | undefined {
   }
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = parse(text, { schema: 'failsafe' });
   } catch (e) {
     throw new PackageError(`${file}: not valid YAML (${(e as Error).message.split('\n')[0]}); delete it and run floe deps again`);
   }

@@ -2,8 +2,8 @@
 // line of each entry and env_var() rendered in its strings.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isSeq, type Node } from 'yaml';
-import { parseYaml, field, toJs } from '../yamlNodes';
+import { isSeq, parseDocument, type Node } from 'yaml';
+import { field, toJs } from '../yamlNodes';
 import { LineIndex } from '../lineIndex';
 import { parseSpec, type PackageSpec } from './spec';
 
@@ -54,8 +54,9 @@ export function readPackagesFile(dir: string, env: NodeJS.ProcessEnv = process.e
 export function parsePackagesText(file: string, text: string, env: NodeJS.ProcessEnv = process.env): PackagesFile {
   const lines = new LineIndex(text);
   const at = (offset: number) => `${file}:${lines.positionAt(offset).line + 1}`;
-  const { doc, problems } = parseYaml(text);
-  if (problems.length) return { packages: [], problems: problems.map((p) => `${at(p.start)}: ${p.message}`) };
+  // Every scalar as the text written: `revision: 1.0` is the tag "1.0", not the number 1.
+  const doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length) return { packages: [], problems: doc.errors.map((e) => `${at(e.pos[0])}: ${e.message.split('\n')[0]}`) };
   const list = field(doc.contents, 'packages');
   if (list === undefined || list === null || (isSeq(list) && list.items.length === 0)) return { packages: [], problems: [] };
   if (!isSeq(list)) return { packages: [], problems: [`${at(rangeStart(list))}: packages: must be a list`] };

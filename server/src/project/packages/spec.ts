@@ -13,6 +13,12 @@ function scalar(value: unknown): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 }
 
+/** A YAML boolean, whether parsed (true) or kept as text ('true', 'False'). */
+function flag(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  return typeof value === 'string' && /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : undefined;
+}
+
 /** A spec from one YAML entry, or a message saying what is wrong with it. */
 export function parseSpec(raw: unknown): PackageSpec | { error: string } {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { error: 'a package entry must be a mapping such as `package: dbt-labs/dbt_utils`' };
@@ -35,13 +41,13 @@ export function parseSpec(raw: unknown): PackageSpec | { error: string } {
         if (v === undefined || !parseSpecifier(v)) return { error: `${value}: version '${v ?? JSON.stringify(raw)}' is not a version or range dbt reads (1.2.3, >=1.0.0, <2.0.0)` };
         versions.push(v);
       }
-      return { kind: 'hub', package: value, versions, installPrerelease: entry['install-prerelease'] === true };
+      return { kind: 'hub', package: value, versions, installPrerelease: flag(entry['install-prerelease']) === true };
     }
     case 'git': {
       const revision = scalar(entry.revision);
       const subdirectory = scalar(entry.subdirectory);
       if (subdirectory !== undefined && !isInside(subdirectory)) return { error: `subdirectory: '${subdirectory}' must be a relative path inside the repository` };
-      return { kind: 'git', git: value, revision, subdirectory, warnUnpinned: entry['warn-unpinned'] !== false };
+      return { kind: 'git', git: value, revision, subdirectory, warnUnpinned: flag(entry['warn-unpinned']) !== false };
     }
     case 'local':
       return { kind: 'local', local: value };
