@@ -79,6 +79,15 @@ test('the lock hash depends on the entries, not their order', () => {
   assert.notEqual(specHash(a), specHash(c));
 });
 
+test('the lock hash is the one dbt writes (package-lock.yml files dbt deps wrote in public projects)', () => {
+  const hash = (t: string) => specHash(parsePackagesText('/p/packages.yml', t).packages);
+  // 22Raviraj/DbtProject
+  assert.equal(hash('packages:\n\n\n  - package: calogica/dbt_expectations\n    version: [">=0.8.0", "<0.9.0"]\n\n \n\n  - package: dbt-labs/dbt_utils\n    version: [">=1.1.0", "<2.0.0"]\n'), 'facb86fb7172c5479993b8c15cd9e21a33a9c0dc');
+  // AltimateAI/altimate-demos
+  assert.equal(hash('packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.1.1\n  - package: calogica/dbt_expectations\n    version: 0.10.3\n  - package: kgmcquate/testgen\n    version: 1.0.3\n  - package: dbt-labs/codegen\n    version: 0.12.1\n'), '7fdc57f4e64f065e3c10622a2e02ef3b969b9cff');
+  assert.notEqual(hash('packages:\n  - package: a/b\n    version: 1.0\n'), hash('packages:\n  - package: a/b\n    version: "1.0"\n'), 'PyYAML reads 1.0 as a float');
+});
+
 /** A hub of `org/name` → version → its own packages. */
 function memoryHub(data: Record<string, Record<string, PackageSpec[]>>): PackageSources {
   return {

@@ -1,6 +1,6 @@
 // package-lock.yml in dbt's shape: `packages:` (every resolved package, pinned, with its install `name`) and
-// `sha1_hash` of the declared entries, so a lock is honoured only while packages.yml still says the same.
-import { createHash } from 'node:crypto';
+// `sha1_hash` of the declared entries (dbt's recipe, dbtHash.ts), so a lock is honoured only while packages.yml
+// still says the same, whichever of dbt or Floe wrote it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -8,6 +8,7 @@ import { PackageError } from './errors';
 import type { DeclaredPackage } from './packagesFile';
 import type { Pinned, ResolvedPackage } from './resolve';
 import { parseSpec, type PackageSpec } from './spec';
+import { dbtSpecHash } from './dbtHash';
 
 export const LOCK_FILE = 'package-lock.yml';
 
@@ -22,21 +23,9 @@ export interface LockFile {
   sha1Hash?: string;
 }
 
-/** The same text Python's `json.dumps(value, sort_keys=True)` gives, which dbt hashes. */
-function pythonJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
-  if (value && typeof value === 'object') {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${pythonJson(k)}: ${pythonJson((value as Record<string, unknown>)[k])}`).join(', ')}}`;
-  }
-  if (typeof value === 'string') return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return value === undefined || value === null ? 'null' : JSON.stringify(value);
-}
-
-/** sha1 over the declared entries, each as sorted JSON, sorted and joined by newlines (dbt's recipe). */
+/** The sha1_hash dbt writes for these declared entries. */
 export function specHash(declared: DeclaredPackage[]): string {
-  const lines = declared.map((d) => pythonJson(d.raw)).sort();
-  return createHash('sha1').update(lines.join('\n'), 'utf8').digest('hex');
+  return dbtSpecHash(declared.map((d) => d.dbtDict));
 }
 
 /** Reads package-lock.yml; undefined when there is none. A lock that can't be read is an error naming the file. */

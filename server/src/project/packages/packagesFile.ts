@@ -6,11 +6,12 @@ import { isSeq, parseDocument, type Node } from 'yaml';
 import { field, toJs } from '../yamlNodes';
 import { LineIndex } from '../lineIndex';
 import { parseSpec, type PackageSpec } from './spec';
+import { dbtPackageDict, PyFloat, pythonValue } from './dbtHash';
 
 export interface DeclaredPackage {
   spec: PackageSpec;
-  /** The entry as written, after env_var() rendering: hashed into package-lock.yml's sha1_hash. */
-  raw: Record<string, unknown>;
+  /** The entry as dbt dumps it (see dbtHash.ts): hashed into package-lock.yml's sha1_hash. */
+  dbtDict: Record<string, unknown>;
   file: string;
   /** 0-based line of the entry. */
   line: number;
@@ -68,10 +69,14 @@ export function parsePackagesText(file: string, text: string, env: NodeJS.Proces
       out.problems.push(`${at(start)}: ${rendered.error}`);
       continue;
     }
-    const raw = rendered.value;
-    const spec = parseSpec(raw);
-    if ('error' in spec) out.problems.push(`${at(start)}: ${spec.error}`);
-    else out.packages.push({ spec, raw: raw as Record<string, unknown>, file, line: lines.positionAt(start).line });
+    const spec = parseSpec(rendered.value);
+    if ('error' in spec) {
+      out.problems.push(`${at(start)}: ${spec.error}`);
+      continue;
+    }
+    const unrendered = pythonValue(item);
+    const typed = renderEnvVars(unrendered, env) as { value: Record<string, unknown> };
+    out.packages.push({ spec, dbtDict: dbtPackageDict(spec, typed.value, unrendered), file, line: lines.positionAt(start).line });
   }
   return out;
 }
@@ -99,7 +104,7 @@ function renderEnvVars(value: unknown, env: NodeJS.ProcessEnv): { value: unknown
       return rendered;
     }
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v && typeof v === 'object' && !(v instanceof PyFloat)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   const out = walk(value);
