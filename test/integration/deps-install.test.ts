@@ -280,3 +280,19 @@ test('git credentials from env_var never reach git argv nor a message', async ()
   assert.doesNotMatch(argv, /s3cr3t/);
   assert.match(configKey, /s3cr3t-token@git\.example/, 'the credentials travel in the environment as an insteadOf rewrite');
 });
+
+test('a package-lock.yml written by dbt deps is honoured as it is (AltimateAI/altimate-demos, verbatim)', async () => {
+  await hub.publish({ package: 'calogica/dbt_expectations', version: '0.10.3', name: 'dbt_expectations', packages: [{ package: 'calogica/dbt_date', version: ['>=0.10.0', '<0.11.0'] }] });
+  await hub.publish({ package: 'kgmcquate/testgen', version: '1.0.3', name: 'testgen' });
+  await hub.publish({ package: 'dbt-labs/codegen', version: '0.12.1', name: 'codegen' });
+  const lock = 'packages:\n- package: dbt-labs/dbt_utils\n  version: 1.1.1\n- package: calogica/dbt_expectations\n  version: 0.10.3\n- package: kgmcquate/testgen\n  version: 1.0.3\n- package: dbt-labs/codegen\n  version: 0.12.1\n- package: calogica/dbt_date\n  version: 0.10.1\nsha1_hash: 7fdc57f4e64f065e3c10622a2e02ef3b969b9cff\n';
+  const dir = project({
+    'packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.1.1\n  - package: calogica/dbt_expectations\n    version: 0.10.3\n  - package: kgmcquate/testgen\n    version: 1.0.3\n  - package: dbt-labs/codegen\n    version: 0.12.1\n',
+    'package-lock.yml': lock,
+  });
+  const report = await install(dir);
+  assert.equal(report.lock, 'honoured');
+  assert.deepEqual(report.installed.map((p) => p.name), ['dbt_utils', 'dbt_expectations', 'testgen', 'codegen', 'dbt_date']);
+  assert.equal(fs.readFileSync(path.join(dir, 'package-lock.yml'), 'utf8'), lock, 'left as dbt wrote it');
+  assert.deepEqual(missingPackages(dir), []);
+});
