@@ -10,6 +10,7 @@ import { compileModel } from '../../project/compile';
 import { Binder } from '../../features/binding';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { hasLakehouse, refreshSourceSchemas } from '../../run/source-schemas';
+import { mentionsMissingPackage, missingPackages, missingPackagesMessage } from '../../project/packages';
 
 /** Source schemas from the lakehouse when it answers; otherwise the cache (and YAML columns) serve, with a note. */
 async function readSourceSchemas(project: DbtProject, io: { err(text: string): void }): Promise<void> {
@@ -51,16 +52,22 @@ export const checkCommand: CliCommand = {
     if (bind) await readSourceSchemas(project, io);
     const all: ProjectDiagnostic[] = [];
     const binder = bind ? await openBinder() : undefined;
+    // Packages declared but not installed: one warning for the project instead of an error at every call into them.
+    const missing = missingPackages(root);
+    const unrendered = new Set<string>();
     for (const file of [...project.files.keys()].sort()) {
       const diagnostics = fileDiagnostics(project, file);
       const entry = project.entry(file)!;
       if (entry.analysis && !project.isDisabled(file) && !diagnostics.some((d) => d.severity === 'error')) {
-        diagnostics.push(...renderDiagnostics(file, compileModel(project, file), diagnostics));
+        const rendered = renderDiagnostics(file, compileModel(project, file), diagnostics);
+        const fromMissing = rendered.filter((d) => d.code === 'jinja-render' && mentionsMissingPackage(d.message, missing));
+        if (fromMissing.length) unrendered.add(file);
+        diagnostics.push(...rendered.filter((d) => !fromMissing.includes(d)));
       }
       all.push(...diagnostics);
     }
     if (binder) {
-      const clean = new Set(all.filter((d) => d.severity === 'error').map((d) => d.file));
+      const clean = new Set([...all.filter((d) => d.severity === 'error').map((d) => d.file), ...unrendered]);
       for (const entry of project.modelFiles()) {
         if (entry.kind !== 'model' || clean.has(entry.file)) continue;
         all.push(...(await binder.bind(project, entry.file)).diagnostics);
@@ -73,6 +80,10 @@ export const checkCommand: CliCommand = {
     });
     // Models of the project itself: not seeds, snapshots, disabled models or packages' models.
     const models = project.modelNames().filter((n) => project.nodes(n).some((x) => x.kind === 'model' && x.packageName === project.name)).length;
+    if (missing.length) {
+      const at = { line: missing[0].line, character: 0 };
+      out.unshift({ file: path.relative(root, missing[0].file), range: { start: at, end: at }, severity: 'warning', code: 'packages-not-installed', message: missingPackagesMessage(missing) });
+    }
     if (format === 'json') {
       io.out(`${JSON.stringify({ models, diagnostics: out }, null, 2)}\n`);
     } else {

@@ -11,6 +11,7 @@ import { demoCommand } from './demo';
 import { tableCommand } from './table';
 import { testCommand } from './test';
 import { lineageCommand } from './lineage';
+import { depsCommand } from './deps';
 
 export const commands: Record<string, CliCommand> = {
   catalog: catalogCommand,
@@ -24,4 +25,5 @@ export const commands: Record<string, CliCommand> = {
   table: tableCommand,
   test: testCommand,
   lineage: lineageCommand,
+  deps: depsCommand,
 };
