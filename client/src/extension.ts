@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { createApi } from './api';
 import type { FloeApi } from './api';
 import { registerCommands } from './commands';
+import { watchMissingPackages } from './commands/packages';
 import { registerExplorer } from './explorer';
 import { registerDataTests } from './tests';
 import { registerLineage } from './lineage';
@@ -40,6 +41,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloeAp
   );
   // Not awaited: activation stays fast; the status bar and the API follow the server's status.
   void server.start();
+  // start() creates the client at once; a restart keeps the same client, so the listener stays.
+  if (server.languageClient) context.subscriptions.push(watchMissingPackages({ extension: context, server, output }, server.languageClient));
   return createApi(server, dataTests.controller);
 }
 

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { createProtocolConnection, type ProtocolConnection, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification,
   DidChangeTextDocumentNotification, DocumentDiagnosticRequest, ShutdownRequest, ExitNotification, type Diagnostic } from 'vscode-languageserver-protocol';
-import { StatusNotification, type StatusParams } from '../../server/src/protocol';
+import { PackagesMissingNotification, StatusNotification, type PackagesMissingParams, type StatusParams } from '../../server/src/protocol';
 
 const repo = path.resolve(__dirname, '../..');
 
@@ -15,12 +15,15 @@ export class LspClient {
   private waiters: Array<{ pred: (s: StatusParams) => boolean; resolve: (s: StatusParams) => void }> = [];
   private versions = new Map<string, number>();
   readonly stderr: string[] = [];
+  /** floe/packagesMissing notifications, in order. */
+  readonly packagesMissing: PackagesMissingParams[] = [];
 
   private constructor(readonly connection: ProtocolConnection, readonly child: ChildProcess) {
     connection.onNotification(StatusNotification.type, (s) => {
       this.statuses.push(s);
       this.waiters = this.waiters.filter((w) => (w.pred(s) ? (w.resolve(s), false) : true));
     });
+    connection.onNotification(PackagesMissingNotification.type, (p) => { this.packagesMissing.push(p); });
     connection.onRequest('workspace/configuration', () => []);
     connection.onRequest('workspace/diagnostic/refresh', () => null);
     connection.onRequest('client/registerCapability', () => null);

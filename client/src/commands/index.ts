@@ -4,6 +4,7 @@ import type { FloeServer } from '../languageClient';
 import { compiledSqlCommands } from './compiledSql';
 import { serverCommands } from './server';
 import { runCommands } from './run';
+import { packageCommands } from './packages';
 
 /** What a command may use; the client stays thin, so this is all there is. */
 export interface CommandContext {
@@ -18,6 +19,7 @@ export const commandFactories: Record<string, CommandFactory> = {
   ...serverCommands,
   ...compiledSqlCommands,
   ...runCommands,
+  ...packageCommands,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -7,6 +7,7 @@ import { compileModel, type CompiledModel } from '../project/compile';
 import type { DbtProject } from '../project/project';
 import type { ProjectDiagnostic } from '../project/types';
 import { fileDiagnostics, renderDiagnostics } from './diagnostics';
+import { mentionsMissingPackage } from '../project/packages';
 
 export interface BindOutcome {
   /** project.version when bound; stale when the project has changed since. */
@@ -62,7 +63,9 @@ export class Binder {
     const text = project.entry(file)?.text ?? '';
     const compiled = compileModel(project, file);
     if (project.entry(file)?.analysis?.language === 'python' || project.isDisabled(file)) return this.record(project, file, { version, text, diagnostics: [] });
-    let diagnostics: ProjectDiagnostic[] = renderDiagnostics(file, compiled, fileDiagnostics(project, file));
+    const missing = project.missingPackages();
+    let diagnostics: ProjectDiagnostic[] = renderDiagnostics(file, compiled, fileDiagnostics(project, file))
+      .filter((d) => !(missing.length && mentionsMissingPackage(d.message, missing)));
     const dialect = sqlDialect(project);
     if (!compiled.problem && compiled.sql.trim() && this.connection && dialect !== 'other') {
       const result = await bindModel(await this.connection(), compiled.sql, bindUpstream(compiled));

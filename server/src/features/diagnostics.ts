@@ -77,7 +77,8 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
       if (!project.macro(m.name, m.namespace)) {
         push(m.start, m.end, 'error', 'unknown-macro', `Macro '${m.name}' not found in package '${m.namespace}'.${didYouMean(m.name, project.macroNames())}`);
       }
-    } else if (!local.has(m.name) && !project.macro(m.name) && !BUILTIN_MACRO_NAMES.has(m.name)) {
+    } else if (!local.has(m.name) && !project.macro(m.name) && !BUILTIN_MACRO_NAMES.has(m.name) && !project.missingPackages().length) {
+      // (With packages not installed, the macro may be theirs: the project gets one packages-not-installed message.)
       push(m.start, m.end, 'error', 'unknown-macro', `Macro '${m.name}' not found.${didYouMean(m.name, project.macroNames())}`);
     }
   }

@@ -18,6 +18,7 @@ import { documentSymbols } from '../features/symbols';
 import { modelLenses } from '../features/codeLens';
 import { Binder } from '../features/binding';
 import { lineage, lineageOfPath } from '../features/lineage';
+import { registerPackageHandlers } from './packages';
 import { StatusNotification, CompiledSqlRequest, LineageRequest, type StatusParams } from '../protocol';
 import { lineIndexOf, pathToUri, toCompletionItem, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
 import { SettingsCache } from './settings';
@@ -39,6 +40,7 @@ export function startServer(connection: Connection): void {
   let binder: Binder | undefined;
   let runs: RunServiceLoader | undefined;
   let dataTests: ReturnType<typeof registerDataTestHandlers> | undefined;
+  let packages: ReturnType<typeof registerPackageHandlers> | undefined;
   const renderOnly = process.env.FLOE_NO_BINDER === '1';
   let background: BackgroundBinding | undefined;
   const settings = new SettingsCache(connection, () => hasConfiguration);
@@ -170,6 +172,7 @@ export function startServer(connection: Connection): void {
     refreshDiagnostics();
     startBinding();
     for (const project of workspace.projects) void refreshSourceSchemas(project);
+    for (const project of workspace.projects) packages?.check(project);
   }
 
   /** Reads source schemas from the project's lakehouse (Polaris or local) into the on-disk cache; offline, the cache serves. */
@@ -243,6 +246,11 @@ export function startServer(connection: Connection): void {
       }
       const project = workspace.projectOf(abs);
       if (!project) continue;
+      // packages.yml / dependencies.yml / package-lock.yml changed, or a package landed in dbt_packages/.
+      if (/^(packages|dependencies|package-lock)\.yml$/.test(path.basename(abs)) || abs.includes(`${path.sep}dbt_packages${path.sep}`)) {
+        if (abs.includes(`${path.sep}dbt_packages${path.sep}`) && path.basename(abs) === 'dbt_project.yml') { project.reload(); changed = true; }
+        packages?.check(project);
+      }
       changed = project.updateFile(abs, c.type === FileChangeType.Deleted ? undefined : readText(abs)) || changed;
       dataTests?.fileChanged(project, abs);
     }
@@ -379,6 +387,11 @@ export function startServer(connection: Connection): void {
     localLakehouse: async (uri) => (await settings.get(uri)).localLakehouse,
   });
   dataTests = registerDataTestHandlers(connection, workspace, runs, log, { localLakehouse: async (uri) => (await settings.get(uri)).localLakehouse });
+  packages = registerPackageHandlers(connection, workspace, (project) => {
+    refreshDiagnostics();
+    void sendStatus('ready');
+    if (!renderOnly) background?.enqueueAll([project]);
+  });
 
   documents.listen(connection);
   connection.listen();

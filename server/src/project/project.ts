@@ -9,6 +9,7 @@ import { parseSchemaFile, type SchemaFile, type SourceTable, type SourceDefiniti
 import { analyzeModelFile, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
 import { analyzePythonModel } from './pythonModel';
 import { modelEnabled } from './enabled';
+import { missingPackages, type MissingPackage } from './packages/missing';
 import { seedColumns } from './seeds';
 import { Dag } from './dag';
 import { folderConfig, mergeConfigs, type ModelConfig } from './config';
@@ -89,6 +90,7 @@ export class DbtProject {
   /** Vars by package, valid while the settings files are unchanged (bumped by reload). */
   private readonly varsCache = new Map<string, { version: number; vars: Record<string, unknown> }>();
   private settingsVersion = 0;
+  private missing: { version: number; list: MissingPackage[] } | undefined;
   /** Model and snapshot files turned off by `enabled: false` (computed with the derived index). */
   private readonly disabledFiles = new Set<string>();
   /** Unsaved editor text of dbt_project.yml / profiles.yml, read instead of the disk on reload. */
@@ -415,6 +417,12 @@ export class DbtProject {
   isDisabled(file: string): boolean {
     void this.d;
     return this.disabledFiles.has(file);
+  }
+
+  /** Packages declared in packages.yml / dependencies.yml with no installed folder (read once per reload). */
+  missingPackages(): MissingPackage[] {
+    if (this.missing?.version !== this.settingsVersion) this.missing = { version: this.settingsVersion, list: this.fs === diskFiles ? missingPackages(this.root, this.env) : [] };
+    return this.missing.list;
   }
 
   /** Whether a model or snapshot of this name exists but is turned off. */

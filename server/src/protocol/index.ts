@@ -6,3 +6,4 @@ export * from './explorer';
 export * from './run';
 export * from './dataTests';
 export * from './lineage';
+export * from './packages';
