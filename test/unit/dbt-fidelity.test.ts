@@ -174,3 +174,10 @@ test('true errors are still reported at the right place, with a hint', () => {
     "models/m.sql unknown-macro: Macro 'no_such_macro' is not one of dbt's built-in macros.",
   ]);
 });
+
+test('render errors name the construct and what to do; no JavaScript error text', () => {
+  const p = project({ 'models/m.sql': "select {{ dbt_utilz.star('x') }}", 'models/n.sql': "{% set d = none %}select {{ d.columns }}" });
+  const messages = diagnostics(p);
+  assert.match(messages[0], /'dbt_utilz\.star' is not defined: no macro, package macro or dbt function has that name here/);
+  assert.ok(messages.every((m) => !/undefined or falsey|Cannot read propert|TypeError/.test(m)), messages.join('\n'));
+});

@@ -3,6 +3,7 @@
 import nunjucks from 'nunjucks';
 import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects } from './pythonCompat';
 import { toNunjucksSource } from './dbtSyntax';
+import { explainRenderError } from './renderMessages';
 import { BUILTIN_MACRO_FILE } from './dbtBuiltins';
 import { dbtContextGlobals, CompilerError } from './dbtContext';
 
@@ -116,7 +117,7 @@ export class DbtJinjaEnvironment {
 
   private callMacro(file: MacroFile, name: string, args: unknown[]): unknown {
     const fn = this.macrosOf(file)[name];
-    if (!fn) throw new CompilerError(`macro '${name}' in ${file.file} could not be compiled: ${this.macroProblems.get(file.file) ?? 'it is not defined at the top level'}`);
+    if (!fn) throw new CompilerError(`macro '${name}' in ${file.file} could not be compiled: ${explainRenderError(this.macroProblems.get(file.file) ?? 'it is not defined at the top level')}`);
     return fn(...args);
   }
 

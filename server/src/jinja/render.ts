@@ -5,6 +5,7 @@ import type { ScannedTemplate, JinjaBlock } from './scanner';
 import { DbtJinjaEnvironment, firstLine, CompilerError, type RenderHooks } from './environment';
 import { SourceMap, type MappedSegment } from './sourceMap';
 import { rewriteBlock } from './dbtSyntax';
+import { explainRenderError } from './renderMessages';
 
 const TEXT_MARK = '\uE000';
 const EXPR_MARK = '\uE002';
@@ -43,8 +44,9 @@ export function renderTemplate(env: DbtJinjaEnvironment, text: string, scan: Sca
     const block = at === undefined ? undefined : scan.blocks.find((b) => b.start <= at && at <= b.end && b.kind !== 'comment');
     const start = callee?.start ?? block?.start ?? at ?? 0;
     const end = callee?.end ?? block?.end ?? Math.min(text.length, start + 1);
-    const message = firstLine(e);
-    const syntax = !(e instanceof CompilerError) && /unexpected|expected|unknown block tag|parse/i.test(message);
+    const raw = firstLine(e);
+    const syntax = !(e instanceof CompilerError) && /unexpected|expected|unknown block tag|parse/i.test(raw);
+    const message = explainRenderError(raw);
     return { sql: '', map: new SourceMap([], 0), problem: { code: syntax ? 'jinja-syntax' : 'jinja-render', message, start, end } };
   }
   return readMarkers(output, pieces);

@@ -1,0 +1,27 @@
+// nunjucks' and JavaScript's error texts rewritten as what a dbt user can act on: the construct, and what to do.
+// Positions are added by the caller (render.ts); this only words the message.
+
+const RULES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/^Unable to call `(?:the return value of \()?([\w.[\]"()]+?)\)?`, which is undefined or falsey/, (m) =>
+    `'${calleeName(m[1])}' is not defined: no macro, package macro or dbt function has that name here. Check the spelling, or install the package that defines it (floe deps).`],
+  [/^Unable to call `([\w.[\]"]+)`, which is not a function/, (m) => `'${calleeName(m[1])}' is a value, not a macro or function: it cannot be called.`],
+  [/^unexpected token: (.+)$/, (m) => `Jinja syntax error: unexpected '${m[1]}'. Check the brackets, quotes and commas of this block.`],
+  [/^expected (?:variable|block) end/, () => 'Jinja syntax error: this block is not closed where expected (a missing }} or %}, or an unsupported expression).'],
+  [/^unknown block tag: (\w+)/, (m) => `Jinja syntax error: '{% ${m[1]} %}' is not a Jinja or dbt tag.`],
+  [/^(?:TypeError: )?Cannot read propert(?:y|ies) of (undefined|null)(?: \(reading '([^']*)'\))?/, (m) =>
+    `A value is ${m[1] === 'null' ? 'None' : 'undefined'}${m[2] ? ` where its attribute '${m[2]}' is read` : ''}: a var, config value or macro result this code expects is missing.`],
+  [/^(?:TypeError|ReferenceError|RangeError|SyntaxError): (.*)$/, (m) => `Floe could not render this Jinja (${m[1]}). If dbt compiles it, please report it as a Floe bug.`],
+];
+
+function calleeName(raw: string): string {
+  return raw.replace(/\["([^"]+)"\]/g, '.$1').replace(/^\(|\)$/g, '');
+}
+
+/** The message for a render error, worded for the user. Unknown texts pass through unchanged. */
+export function explainRenderError(message: string): string {
+  for (const [pattern, explain] of RULES) {
+    const m = pattern.exec(message);
+    if (m) return explain(m);
+  }
+  return message;
+}
