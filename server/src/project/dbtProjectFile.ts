@@ -18,6 +18,8 @@ export interface DbtProjectFile {
   dispatch: Record<string, string[]>;
   /** The raw `models:` tree, read by folderConfig(). */
   modelsConfig: unknown;
+  /** The raw `seeds:` tree (column_types, delimiter, quote_columns by folder). */
+  seedsConfig: unknown;
   /** The raw `data_tests:` (or older `tests:`) tree: severity, where and enabled by folder. */
   testsConfig: unknown;
   problems: ProjectDiagnostic[];
@@ -44,6 +46,7 @@ export function parseDbtProjectFile(file: string, source: string, fallbackName: 
     vars: (toJs(field(root, 'vars')) as Record<string, unknown>) ?? {},
     dispatch: dispatchOrder(toJs(field(root, 'dispatch'))),
     modelsConfig: toJs(field(root, 'models')),
+    seedsConfig: toJs(field(root, 'seeds')),
     testsConfig: toJs(field(root, 'data_tests') ?? field(root, 'tests')),
     problems: problems.map((p) => ({ file, ...p, severity: 'error' as const, code: 'yaml-syntax' })),
   };

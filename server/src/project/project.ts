@@ -447,6 +447,15 @@ export class DbtProject {
     return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? []), this.doc(node.name)?.config, e?.analysis?.config);
   }
 
+  /** A seed's config: dbt_project.yml `seeds:` folders (the package's, then the root's), then its YAML `config:`. */
+  seedConfigOf(node: ModelNode): ModelConfig {
+    const e = this.files.get(node.file);
+    const pkg = this.packages.find((p) => p.name === node.packageName) ?? this.packages[0];
+    const folders = e?.folders ?? [];
+    const own = folderConfig(pkg.settings.seedsConfig, pkg.name, folders);
+    return mergeConfigs(own, pkg.isRoot ? {} : folderConfig(this.settings.seedsConfig, pkg.name, folders), this.doc(node.name)?.config);
+  }
+
   /** dbt_project.yml folder configs for a model: its package's own `models:` tree, then the root project's. */
   folderConfigOf(packageName: string, folders: string[]): ModelConfig {
     const pkg = this.packages.find((p) => p.name === packageName) ?? this.packages[0];
@@ -456,7 +465,7 @@ export class DbtProject {
 
   /** Known columns of a model, seed or snapshot: bound by DuckDB, else declared in YAML, else from the CSV. */
   columnsOfNode(node: ModelNode): Column[] | undefined {
-    if (node.kind === 'seed') return this.files.get(node.file)?.seedColumns;
+    if (node.kind === 'seed') return withColumnTypes(this.files.get(node.file)?.seedColumns, this.seedConfigOf(node).column_types);
     const bound = this.boundColumns.get(node.name);
     const doc = this.doc(node.name)?.columns;
     if (bound && doc) return bound.map((c) => ({ ...c, description: c.description ?? doc.find((d) => d.name === c.name)?.description }));
@@ -486,6 +495,13 @@ export class DbtProject {
   modelFiles(): FileEntry[] {
     return [...this.files.values()].filter((e) => e.analysis);
   }
+}
+
+/** A seed's columns with `column_types` applied (they win over inference, as in dbt). */
+function withColumnTypes(columns: Column[] | undefined, types: unknown): Column[] | undefined {
+  if (!columns || !isRecord(types)) return columns;
+  const byName = new Map(Object.entries(types).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  return columns.map((c) => (byName.has(c.name.toLowerCase()) ? { ...c, type: byName.get(c.name.toLowerCase())!.toUpperCase() } : c));
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -2,6 +2,7 @@
 // snapshots (live files, deletes applied), upstream models become views, all inside a private run schema,
 // so concurrent runs never see each other's relations.
 import fs from 'node:fs';
+import { seedRelationSql } from './seed-sql';
 import { compileModel, type CompiledModel, type UpstreamRelation } from '../project/compile';
 import type { DbtProject, ModelNode } from '../project/project';
 import { LineIndex } from '../project/lineIndex';
@@ -95,7 +96,7 @@ export class ModelRun {
     if (via.includes(node.name)) throw new ModelRunError(`dependency cycle: ${[...via, node.name].join(' → ')}`);
     const viewName = [this.schema, node.name] as [string, string];
     if (node.kind === 'seed') {
-      await this.session.registerView(viewName, `SELECT * FROM read_csv(${quoteLiteral(node.file)}, header = true, auto_detect = true)`);
+      await this.session.registerView(viewName, seedRelationSql(node.file, this.project.seedConfigOf(node), this.project.entry(node.file)?.seedColumns));
       return;
     }
     this.options.onStage?.(`building ${node.name}`);
