@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { DbtProject } from '../../server/src/project/project';
 import { compileModel } from '../../server/src/project/compile';
 import { fileDiagnostics, renderDiagnostics } from '../../server/src/features/diagnostics';
+import { projectDataTests, skippedDataTests } from '../../server/src/project/dataTests';
 
 const ROOT = '/fidelity';
 const PROJECT = 'name: p\nconfig-version: 2\nprofile: p\n';
@@ -180,4 +181,23 @@ test('render errors name the construct and what to do; no JavaScript error text'
   const messages = diagnostics(p);
   assert.match(messages[0], /'dbt_utilz\.star' is not defined: no macro, package macro or dbt function has that name here/);
   assert.ok(messages.every((m) => !/undefined or falsey|Cannot read propert|TypeError/.test(m)), messages.join('\n'));
+});
+
+test('floe test says which declared tests it skips and why: packages, disabled models, unit tests', () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}models:\n  p:\n    off:\n      +enabled: false\n`,
+    'models/a.sql': 'select 1 as id',
+    'models/off/b.sql': 'select 1 as id',
+    'models/s.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique]\n  - name: b\n    columns:\n      - name: id\n        data_tests: [not_null]\nunit_tests:\n- name: test_a\n  model: a\n',
+    'dbt_packages/pkg/dbt_project.yml': 'name: pkg\n',
+    'dbt_packages/pkg/models/pm.sql': 'select 1 as id',
+    'dbt_packages/pkg/models/pm.yml': 'version: 2\nmodels:\n  - name: pm\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n',
+  });
+  assert.deepEqual(projectDataTests(p).map((t) => `${t.kind}(${t.subject}.${t.column})`), ['unique(a.id)']);
+  assert.deepEqual(skippedDataTests(p).map((x) => `${x.name}: ${x.reason}`), [
+    "not_null(pm.id): declared in package pkg: floe test runs the root project's tests",
+    "unique(pm.id): declared in package pkg: floe test runs the root project's tests",
+    'not_null(b.id): model b is disabled',
+    'unit_test test_a: dbt unit tests (unit_tests:) do not run in Floe yet',
+  ]);
 });

@@ -33,6 +33,33 @@ export const CORE_GENERIC_TESTS: ReadonlySet<string> = new Set(['not_null', 'uni
 
 const cache = new WeakMap<DbtProject, { version: number; tests: DataTest[] }>();
 
+export interface SkippedDataTest {
+  name: string;
+  file: string;
+  reason: string;
+}
+
+/** Tests the project declares that `floe test` does not run, each with why: packages', disabled models', unit tests. */
+export function skippedDataTests(project: DbtProject): SkippedDataTest[] {
+  const out: SkippedDataTest[] = [];
+  for (const e of project.files.values()) {
+    if (e.kind !== 'yaml' || !e.schema) continue;
+    const own = e.packageName === project.name;
+    for (const m of e.schema.models) {
+      const reason = !own ? `declared in package ${e.packageName}: floe test runs the root project's tests`
+        : project.nodes(m.name).length === 0 && project.isDisabledName(m.name) ? `model ${m.name} is disabled` : undefined;
+      if (reason) for (const t of m.tests) out.push({ name: `${t.name}(${m.name}${t.column ? `.${t.column}` : ''})`, file: e.file, reason });
+    }
+    if (!own) for (const s of e.schema.sources) for (const table of s.tables) for (const t of table.tests) out.push({ name: `${t.name}(source:${s.name}.${table.name})`, file: e.file, reason: `declared in package ${e.packageName}: floe test runs the root project's tests` });
+    if (own && /^unit_tests\s*:/m.test(e.text)) {
+      for (const m of e.text.matchAll(/^unit_tests\s*:[\s\S]*?(?=^[A-Za-z_]|(?![\s\S]))/gm)) {
+        for (const name of m[0].matchAll(/^\s*-\s*name\s*:\s*['"]?([\w-]+)/gm)) out.push({ name: `unit_test ${name[1]}`, file: e.file, reason: 'dbt unit tests (unit_tests:) do not run in Floe yet' });
+      }
+    }
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
+}
+
 /** Every data test of the root package, generic then singular, in file order. Cached per project version. */
 export function projectDataTests(project: DbtProject): DataTest[] {
   const hit = cache.get(project);
@@ -57,6 +84,8 @@ export function projectDataTests(project: DbtProject): DataTest[] {
     if (e.kind !== 'yaml' || !e.schema) continue;
     const defaults = folderDefaults(e.folders);
     for (const m of e.schema.models) {
+      // A disabled model's tests are skipped, as in dbt (skippedDataTests lists them).
+      if (project.nodes(m.name).length === 0 && project.isDisabledName(m.name)) continue;
       for (const t of m.tests) addGeneric(t, m.name, { kind: 'model', name: m.name }, e.file, defaults);
     }
     for (const s of e.schema.sources) {

@@ -3,7 +3,8 @@
 // fails or cannot run.
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command';
-import { projectDataTests, type DataTest } from '../../project/dataTests';
+import path from 'node:path';
+import { projectDataTests, skippedDataTests, type DataTest, type SkippedDataTest } from '../../project/dataTests';
 import type { DataTestResult } from '../../protocol/dataTests';
 import { allErrored, runDataTests } from '../../run/data-tests';
 import { selectDataTests } from '../../run/data-test-selection';
@@ -26,7 +27,8 @@ export const testCommand: CliCommand = {
     const project = loadProject(values.project ?? positionals[0] ?? '.', USAGE);
     const tests = selectDataTests(project, projectDataTests(project), values.select);
     const results = await runTests(project, tests, format === 'text' ? (t, i, n) => io.err(`[${i + 1}/${n}] ${cliName(t)}\n`) : undefined);
-    io.out(format === 'json' ? `${JSON.stringify({ results })}\n` : dataTestReport(tests, results));
+    const skipped = values.select ? [] : skippedDataTests(project);
+    io.out(format === 'json' ? `${JSON.stringify({ results, skipped: skipped.map((x) => ({ ...x, file: path.relative(project.root, x.file) })) })}\n` : dataTestReport(tests, results) + skippedReport(project.root, skipped));
     return dataTestExitCode(tests, results);
   },
 };
@@ -72,6 +74,19 @@ export function dataTestReport(tests: DataTest[], results: DataTestResult[]): st
   }
   const total = results.length;
   out += `\nDone. PASS=${counts.pass} WARN=${counts.warn} FAIL=${counts.fail} ERROR=${counts.error} TOTAL=${total}\n`;
+  return out;
+}
+
+/** The tests not run, grouped by reason, so a count never hides what was left out. */
+function skippedReport(root: string, skipped: SkippedDataTest[]): string {
+  if (!skipped.length) return '';
+  const byReason = new Map<string, SkippedDataTest[]>();
+  for (const x of skipped) byReason.set(x.reason, [...(byReason.get(x.reason) ?? []), x]);
+  let out = `SKIP=${skipped.length}:\n`;
+  for (const [reason, list] of byReason) {
+    const names = list.slice(0, 5).map((x) => `${x.name} (${path.relative(root, x.file)})`).join(', ');
+    out += `  ${list.length} ${list.length === 1 ? 'test' : 'tests'}: ${reason}; e.g. ${names}${list.length > 5 ? ', …' : ''}\n`;
+  }
   return out;
 }
 
