@@ -59,7 +59,7 @@ test('compile prints the compiled SQL; unknown models get a suggestion', () => {
 });
 
 test('check on the dbt false-positive project (dbt compiles every model) reports nothing', () => {
-  const r = floe('check', path.join(fixtures, 'dbt-false-positives'), '--format', 'json');
+  const r = floe('check', path.join(fixtures, '..', 'dbt-false-positives'), '--format', 'json');
   const report = JSON.parse(r.out) as { diagnostics: Array<{ file: string; range: { start: { line: number } }; code: string; message: string }> };
   assert.deepEqual(report.diagnostics.map((d) => `${d.file}:${d.range.start.line + 1} ${d.code} ${d.message}`), []);
   assert.equal(r.code, 0, r.err);

@@ -56,7 +56,7 @@ test('static calls agree with the parser on operator, filter, test and tag shape
 });
 
 test('static calls agree with the parser on every model and macro of the demo and the fixture projects', () => {
-  const roots = ['demo', 'test/fixtures/projects'].map((d) => path.resolve(__dirname, '../..', d));
+  const roots = ['demo', 'test/fixtures/projects', 'test/fixtures/dbt-false-positives'].map((d) => path.resolve(__dirname, '../..', d));
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
