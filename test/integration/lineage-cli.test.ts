@@ -97,3 +97,19 @@ test('--select/--exclude: the subgraph of a dbt selection; criteria that match n
   assert.match(bad.err, /Invalid selector '@\+stg_orders': '@' and a leading '\+' cannot be combined/);
   assert.equal(floe(dir, 'stg_orders', '--select', 'marts.*').code, 2, 'a MODEL and --select together');
 });
+
+test('--selector NAME: a selector from the project\'s selectors.yml; an unknown one exits 2 naming those there are', () => {
+  fs.writeFileSync(path.join(dir, 'selectors.yml'), 'selectors:\n  - name: revenue_inputs\n    definition: {method: fqn, value: mart_revenue, parents: true, parents_depth: 1}\n');
+  try {
+    const r = floe(dir, '--selector', 'revenue_inputs', '--format', 'json');
+    assert.equal(r.code, 0, r.err);
+    const body = JSON.parse(r.out) as { nodes: Array<{ id: string }> };
+    assert.deepEqual(body.nodes.map((n) => n.id).sort(), ['model:mart_revenue', 'model:stg_customers', 'model:stg_order_items', 'model:stg_orders']);
+    const unknown = floe(dir, '--selector', 'revenue');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /there is no selector 'revenue' in selectors\.yml \(there are: revenue_inputs\)/);
+    assert.equal(floe(dir, '--selector', 'revenue_inputs', '--select', 'marts.*').code, 2, '--selector with --select');
+  } finally {
+    fs.rmSync(path.join(dir, 'selectors.yml'));
+  }
+});

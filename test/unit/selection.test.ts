@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DbtProject } from '../../server/src/project/project';
 import { selectNodes, type SelectableNode } from '../../server/src/selection/select';
+import { parseYamlSelectors, yamlSelector } from '../../server/src/selection/yamlSelectors';
 
 const FILES: Record<string, string> = {
   'dbt_project.yml': [
@@ -201,4 +202,78 @@ test('no --select selects every enabled node, upstream first', () => {
   assert.ok(!all.some((n) => n.name === 'old_mart'), 'disabled models are not nodes');
   const position = new Map(all.map((n, i) => [n.id, i]));
   for (const n of all) for (const p of n.parents) assert.ok(position.get(p)! < position.get(n.id)!, `${p} before ${n.id}`);
+});
+
+const SELECTORS_YML = `
+selectors:
+  - name: nightly
+    description: what runs every night
+    definition: 'tag:nightly'
+  - name: marts_but_revenue
+    default: true
+    definition:
+      union:
+        - method: fqn
+          value: marts.*
+        - exclude:
+            - fct_revenue
+  - name: one_up_from_revenue
+    definition: {method: fqn, value: fct_revenue, parents: true, parents_depth: 1}
+  - name: staging_crm
+    definition:
+      intersection:
+        - tag: staging
+        - path: models/staging/crm
+  - name: at_payments
+    definition: {method: fqn, value: stg_payments, childrens_parents: true}
+  - name: crm_down_no_tests
+    definition: {method: source, value: crm, children: true, exclude: ['resource_type:test']}
+  - name: reuse
+    definition:
+      union:
+        - method: selector
+          value: marts_but_revenue
+        - package: calendar
+  - name: empty
+    definition: 'tag:nope'
+`;
+
+function checkYaml(name: string, expected: string[]): void {
+  const selectors = parseYamlSelectors('/virtual/shop/selectors.yml', SELECTORS_YML);
+  assert.deepEqual(selectors.problems, []);
+  const definition = yamlSelector(selectors, name);
+  assert.ok(!('message' in definition), name);
+  const r = selectNodes(project, { definition: { op: 'union', members: [definition], expect: `selector:${name}` } });
+  assert.deepEqual([...r.nodes.map(label), ...r.problems.map((p) => `${p.severity}: ${p.message}`)].sort(), [...expected].sort(), name);
+}
+
+test('YAML selectors: CLI strings, method/value pairs, full dicts with graph flags, union/intersection/exclude, references', () => {
+  checkYaml('nightly', FCT_REVENUE);
+  checkYaml('marts_but_revenue', ['dim_customers']);
+  checkYaml('one_up_from_revenue', [...STG_ORDERS, 'stg_payments', ...FCT_REVENUE]);
+  checkYaml('staging_crm', ['stg_accounts']);
+  checkYaml('at_payments', ['stg_payments', ...FCT_REVENUE, 'revenue_by_month', 'raw_payments', ...STG_ORDERS, 'source:bronze.orders', source_not_null]);
+  checkYaml('crm_down_no_tests', ['source:crm.accounts', 'stg_accounts']);
+  checkYaml('reuse', ['dim_customers', 'stg_dates', 'dim_dates']);
+  checkYaml('empty', ["warning: The selection criterion 'selector:empty' does not match any enabled nodes."]);
+  const selectors = parseYamlSelectors('/virtual/shop/selectors.yml', SELECTORS_YML);
+  assert.equal([...selectors.selectors.values()].find((s) => s.default)?.name, 'marts_but_revenue');
+  assert.deepEqual(yamlSelector(selectors, 'nightly_run'), {
+    severity: 'error', criterion: 'nightly_run',
+    message: "there is no selector 'nightly_run' in selectors.yml (there are: nightly, marts_but_revenue, one_up_from_revenue, staging_crm, at_payments, crm_down_no_tests, reuse, empty)",
+  });
+});
+
+test('YAML selectors: a broken file or definition is named, never thrown', () => {
+  const problems = (text: string) => parseYamlSelectors('selectors.yml', text).problems.map((p) => p.message);
+  assert.deepEqual(problems('selectors:\n  - name: a\n    definition: {method: colour, value: red}\n'),
+    ["selectors.yml: selector 'a': Invalid selector 'colour:red': 'colour' is not a selection method (use one of fqn, tag, source, path, file, package, config, resource_type, test_name, test_type)"]);
+  assert.deepEqual(problems('selectors:\n  - name: a\n    definition: {method: selector, value: b}\n  - name: b\n    definition: {method: selector, value: a}\n'),
+    ["selectors.yml: selector 'b': refers to itself through 'a'"]);
+  assert.deepEqual(problems('selectors:\n  - name: a\n    definition: {method: selector, value: zz}\n'), ["selectors.yml: selector 'a': refers to the unknown selector 'zz'"]);
+  assert.deepEqual(problems('selectors:\n  - name: a\n    default: true\n    definition: x\n  - name: b\n    default: true\n    definition: y\n'), ['selectors.yml: only one selector can be the default (a, b)']);
+  assert.deepEqual(problems('selectors:\n  - name: a\n    definition: {tag: x, path: y}\n'), ["selectors.yml: selector 'a': expected one 'method: value' pair, 'method:'/'value:', 'union:' or 'intersection:', not 'tag', 'path'"]);
+  assert.deepEqual(problems('selectors: [\n'), [problems('selectors: [\n')[0]]);
+  assert.match(problems('selectors: [\n')[0], /^selectors\.yml:\d+:\d+: /);
+  assert.deepEqual(problems('nothing: here\n'), ["selectors.yml: expected a 'selectors:' list"]);
 });

@@ -3,18 +3,20 @@
 // ("eager") indirect selection: a test is selected when anything it tests is. Problems come back as data.
 import type { DbtProject } from '../project/project';
 import { didYouMean } from '../features/suggest';
-import { parseSelection, type Criterion, type Intersection, type SelectionProblem } from './syntax';
+import { cliSelectionSpec, parseSelection, type Criterion, type SelectionProblem, type SelectionSpec } from './syntax';
 import { selectableGraph, type ResourceType, type SelectableGraph, type SelectableNode } from './graph';
 import { matchesCriterion } from './methods';
 import { hasWildcard } from './glob';
 
-export type { SelectionProblem } from './syntax';
+export type { SelectionProblem, SelectionSpec } from './syntax';
 export type { SelectableNode, ResourceType } from './graph';
 
-/** `--select` and `--exclude` values as given (each may hold several space-separated parts). */
+/** `--select` and `--exclude` values as given (each may hold several space-separated parts), or a YAML selector's definition. */
 export interface SelectionRequest {
   select?: readonly string[];
   exclude?: readonly string[];
+  /** A selector from selectors.yml (see yamlSelectors.ts); used instead of select/exclude. */
+  definition?: SelectionSpec;
 }
 
 export interface Selection {
@@ -38,21 +40,16 @@ export function selectionSyntaxProblems(request: SelectionRequest): SelectionPro
 /** Selects nodes as dbt would; no `--select` means every node. */
 export function selectNodes(project: DbtProject, request: SelectionRequest): Selection {
   const graph = selectableGraph(project);
-  const select = parseSelection(request.select ?? []);
-  const exclude = parseSelection(request.exclude ?? []);
-  const problems = [...select.problems, ...exclude.problems];
-  if (problems.length) return { nodes: [], problems };
-  let chosen: Set<string>;
-  if (select.union.length === 0) chosen = new Set(graph.nodes.keys());
-  else {
-    chosen = new Set();
-    for (const member of select.union) {
-      const ids = evaluate(graph, member);
-      if (ids.size === 0) problems.push(noMatch(graph, member));
-      for (const id of ids) chosen.add(id);
-    }
+  let spec = request.definition;
+  if (!spec) {
+    const select = parseSelection(request.select ?? []);
+    const exclude = parseSelection(request.exclude ?? []);
+    const errors = [...select.problems, ...exclude.problems];
+    if (errors.length) return { nodes: [], problems: errors };
+    spec = cliSelectionSpec(select, exclude);
   }
-  for (const member of exclude.union) for (const id of evaluate(graph, member)) chosen.delete(id);
+  const problems: SelectionProblem[] = [];
+  const chosen = evaluate(graph, spec, problems);
   return { nodes: dependencyOrder(graph, chosen), problems };
 }
 
@@ -62,18 +59,28 @@ export function selectResources(project: DbtProject, request: SelectionRequest, 
   return { nodes: s.nodes.filter((n) => types.includes(n.resourceType)), problems: s.problems };
 }
 
-/** One problem per line, as the CLI prints them: `warning: The selection criterion 'x' ...`. */
-export function formatSelectionProblems(problems: readonly SelectionProblem[]): string {
-  return problems.map((p) => `${p.severity}: ${p.message}\n`).join('');
-}
-
-function evaluate(graph: SelectableGraph, member: Intersection): Set<string> {
-  let result: Set<string> | undefined;
-  for (const c of member.criteria) {
-    const ids = withIndirectTests(graph, expand(graph, c, matching(graph, c)));
-    result = result ? new Set([...result].filter((id) => ids.has(id))) : ids;
+function evaluate(graph: SelectableGraph, spec: SelectionSpec, problems: SelectionProblem[]): Set<string> {
+  switch (spec.op) {
+    case 'all': return new Set(graph.nodes.keys());
+    case 'criterion': return withIndirectTests(graph, expand(graph, spec.criterion, matching(graph, spec.criterion)));
+    case 'difference': {
+      const out = evaluate(graph, spec.include, problems);
+      for (const id of evaluate(graph, spec.exclude, problems)) out.delete(id);
+      return out;
+    }
+    default: {
+      let out: Set<string> | undefined;
+      for (const member of spec.members) {
+        const ids = evaluate(graph, member, problems);
+        if (!out) out = ids;
+        else if (spec.op === 'union') for (const id of ids) out.add(id);
+        else out = new Set([...out].filter((id) => ids.has(id)));
+      }
+      out ??= new Set();
+      if (out.size === 0 && spec.expect !== undefined) problems.push(noMatch(graph, spec));
+      return out;
+    }
   }
-  return result ?? new Set();
 }
 
 function matching(graph: SelectableGraph, c: Criterion): Set<string> {
@@ -125,13 +132,13 @@ function withIndirectTests(graph: SelectableGraph, ids: Set<string>): Set<string
   return out;
 }
 
-function noMatch(graph: SelectableGraph, member: Intersection): SelectionProblem {
-  const only = member.criteria.length === 1 ? member.criteria[0] : undefined;
+function noMatch(graph: SelectableGraph, spec: Extract<SelectionSpec, { op: 'union' | 'intersection' }>): SelectionProblem {
+  const only = spec.members.length === 1 && spec.members[0].op === 'criterion' ? spec.members[0].criterion : undefined;
   let hint = '';
   if (only?.method === 'fqn' && !hasWildcard(only.value) && !only.value.includes('.')) {
     hint = didYouMean(only.value, [...new Set([...graph.nodes.values()].filter((n) => n.resourceType !== 'test').map((n) => n.name))]);
   }
-  return { severity: 'warning', criterion: member.raw, message: `The selection criterion '${member.raw}' does not match any enabled nodes.${hint}` };
+  return { severity: 'warning', criterion: spec.expect!, message: `The selection criterion '${spec.expect}' does not match any enabled nodes.${hint}` };
 }
 
 /** Upstream first; nodes on a cycle keep name order among themselves (the project reports the cycle). */

@@ -31,6 +31,14 @@ export interface SelectionProblem {
   message: string;
 }
 
+/** A selection as a tree: what `--select`/`--exclude` values and YAML selector definitions both become. */
+export type SelectionSpec =
+  | { op: 'all' }
+  | { op: 'criterion'; criterion: Criterion }
+  /** `expect`: the text to name in a warning when this part selects nothing (each `--select` union member). */
+  | { op: 'union' | 'intersection'; members: SelectionSpec[]; expect?: string }
+  | { op: 'difference'; include: SelectionSpec; exclude: SelectionSpec };
+
 export interface ParsedSelection {
   /** Union members; empty when nothing was given. */
   union: Intersection[];
@@ -64,7 +72,18 @@ export function parseSelection(values: readonly string[]): ParsedSelection {
   return { union, problems };
 }
 
-function parseCriterion(raw: string): Criterion | SelectionProblem {
+/** The tree of `--select` and `--exclude` values (everything when nothing is selected); `warn`: name empty union members. */
+export function cliSelectionSpec(select: ParsedSelection, exclude: ParsedSelection, warn = true): SelectionSpec {
+  const union = (p: ParsedSelection, expect: boolean): SelectionSpec => ({
+    op: 'union',
+    members: p.union.map((m) => ({ op: 'intersection', members: m.criteria.map((criterion) => ({ op: 'criterion', criterion })), ...(expect ? { expect: m.raw } : {}) })),
+  });
+  const include: SelectionSpec = select.union.length ? union(select, warn) : { op: 'all' };
+  return exclude.union.length ? { op: 'difference', include, exclude: union(exclude, false) } : include;
+}
+
+/** One criterion, `[@][N+][method[.key]:]value[+N]`. */
+export function parseCriterion(raw: string): Criterion | SelectionProblem {
   const bad = (message: string): SelectionProblem => ({ severity: 'error', criterion: raw, message: `Invalid selector '${raw}': ${message}` });
   const m = CRITERION.exec(raw);
   if (!m) return bad('cannot be parsed');

@@ -18,7 +18,7 @@ export const lineageCommand: CliCommand = {
   async run(args, io) {
     let format = 'text';
     const limits: { upstream?: number; downstream?: number } = {};
-    const selected: { select: string[]; exclude: string[] } = { select: [], exclude: [] };
+    const selected: { select: string[]; exclude: string[]; selector?: string } = { select: [], exclude: [] };
     const rest: string[] = [];
     for (let i = 0; i < args.length; i++) {
       const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
@@ -26,14 +26,14 @@ export const lineageCommand: CliCommand = {
       if (flag === '--format') format = value();
       else if (flag === '--upstream' || flag === '--downstream') limits[flag.slice(2) as 'upstream' | 'downstream'] = depth(flag, value());
       else if (flag === '--select' || flag === '-s' || flag === '--exclude') selected[flag === '--exclude' ? 'exclude' : 'select'].push(value());
+      else if (flag === '--selector') selected.selector = value();
       else if (flag.startsWith('--')) throw new UsageError(`unknown option ${flag}\n${USAGE}`);
       else rest.push(args[i]);
     }
     if (format !== 'text' && format !== 'json' && format !== 'dot') throw new UsageError(`--format must be text, json or dot, not '${format}'`);
     if (rest.length < 1 || rest.length > 2) throw new UsageError(USAGE);
-    const selection = selectionArgs(selected, USAGE);
-    const bySelection = selected.select.length > 0 || selected.exclude.length > 0;
-    if (bySelection && rest[1] !== undefined) throw new UsageError(`give a MODEL or --select/--exclude, not both\n${USAGE}`);
+    const bySelection = selected.select.length > 0 || selected.exclude.length > 0 || selected.selector !== undefined;
+    if (bySelection && rest[1] !== undefined) throw new UsageError(`give a MODEL or --select/--exclude/--selector, not both\n${USAGE}`);
     const root = path.resolve(rest[0]);
     if (!existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml`);
     const project = DbtProject.load(root);
@@ -48,7 +48,7 @@ export const lineageCommand: CliCommand = {
     }
     let result;
     if (bySelection) {
-      const { nodes, problems } = selectNodes(project, selection);
+      const { nodes, problems } = selectNodes(project, selectionArgs(project, selected, USAGE));
       reportSelection(io, 'lineage', problems);
       result = lineageOfSelection(project, nodes);
     } else result = lineage(project, focus, limits);

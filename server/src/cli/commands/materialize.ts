@@ -14,8 +14,8 @@ export const materializeCommand: CliCommand = {
     const format = values.format ?? 'text';
     if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text\n${USAGE}`);
     if (positionals.length !== 1) throw new UsageError(`expected PROJECT_DIR\n${USAGE}`);
-    const selection = selectionArgs(values, USAGE);
     const project = loadProject(positionals[0], USAGE);
+    const selection = selectionArgs(project, values, USAGE);
     return withLakehouse(project, async (lakehouse) => {
       const results = await materialize(project, lakehouse, selection, {
         onSelectionWarning: (p) => reportSelection(io, 'materialize', [p]),

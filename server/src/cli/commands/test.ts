@@ -24,8 +24,8 @@ export const testCommand: CliCommand = {
     const format = values.format ?? 'text';
     if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text\n${USAGE}`);
     if (positionals.length > 1 || (positionals.length === 1 && values.project)) throw new UsageError(`expected one project directory\n${USAGE}`);
-    const selection = selectionArgs(values, USAGE);
     const project = loadProject(values.project ?? positionals[0] ?? '.', USAGE);
+    const selection = selectionArgs(project, values, USAGE);
     const { tests, problems } = selectDataTests(project, projectDataTests(project), selection);
     reportSelection(io, 'test', problems);
     const results = await runTests(project, tests, format === 'text' ? (t, i, n) => io.err(`[${i + 1}/${n}] ${cliName(t)}\n`) : undefined);
