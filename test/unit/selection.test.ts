@@ -13,6 +13,8 @@ const FILES: Record<string, string> = {
     '    staging:', "      +materialized: view", "      +tags: ['staging']",
     '    marts:', '      +materialized: table', "      +tags: ['gold']",
     '      finance:', "        +tags: ['finance']",
+    'seeds:', '  shop:', "    +tags: ['raw']",
+    'snapshots:', '  shop:', "    +tags: ['history']",
   ].join('\n'),
   'models/sources.yml': 'version: 2\nsources:\n  - name: bronze\n    tables:\n      - name: orders\n        columns:\n          - name: id\n            tests: [not_null]\n      - name: customers\n  - name: crm\n    tables:\n      - name: accounts\n',
   'models/staging/schema.yml': [
@@ -117,6 +119,9 @@ test('methods: package, tag, config, resource_type, source, test_name, test_type
   check('tag:finance', FCT_REVENUE);
   check('tag:nightly', FCT_REVENUE);
   check('tag:crm', ['stg_accounts']);
+  // Seeds and snapshots take their folder configs from dbt_project.yml's seeds: and snapshots: trees.
+  check('tag:raw', ['raw_payments']);
+  check('tag:history', ['orders_snapshot']);
   check('tag:stag*', [...STG_ORDERS, 'stg_customers', 'stg_payments', 'stg_accounts']);
   check('config.materialized:incremental', FCT_REVENUE);
   check('config.materialized:table', ['dim_customers']);

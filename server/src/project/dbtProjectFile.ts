@@ -16,6 +16,9 @@ export interface DbtProjectFile {
   vars: Record<string, unknown>;
   /** The raw `models:` tree, read by folderConfig(). */
   modelsConfig: unknown;
+  /** The raw `seeds:` and `snapshots:` trees: the folder configs of seeds and snapshots, as `models:` is for models. */
+  seedsConfig: unknown;
+  snapshotsConfig: unknown;
   /** The raw `data_tests:` (or older `tests:`) tree: severity, where and enabled by folder. */
   testsConfig: unknown;
   problems: ProjectDiagnostic[];
@@ -41,6 +44,8 @@ export function parseDbtProjectFile(file: string, source: string, fallbackName: 
     packagesPath: text(field(root, 'packages-install-path')) ?? 'dbt_packages',
     vars: (toJs(field(root, 'vars')) as Record<string, unknown>) ?? {},
     modelsConfig: toJs(field(root, 'models')),
+    seedsConfig: toJs(field(root, 'seeds')),
+    snapshotsConfig: toJs(field(root, 'snapshots')),
     testsConfig: toJs(field(root, 'data_tests') ?? field(root, 'tests')),
     problems: problems.map((p) => ({ file, ...p, severity: 'error' as const, code: 'yaml-syntax' })),
   };

@@ -387,11 +387,12 @@ export class DbtProject {
     return this.nodes(name).find((n) => n.file === e.file);
   }
 
-  /** Effective config with dbt's precedence: dbt_project.yml folders < schema YAML < config() in the file. */
+  /** Effective config with dbt's precedence: dbt_project.yml folders (`models:`, `seeds:` or `snapshots:`) < schema YAML < config() in the file. */
   configOf(node: ModelNode): ModelConfig {
     const e = this.files.get(node.file);
     const pkg = this.packages.find((p) => p.name === node.packageName) ?? this.packages[0];
-    return mergeConfigs(folderConfig(pkg.settings.modelsConfig, pkg.name, e?.folders ?? []), this.doc(node.name)?.config, e?.analysis?.config);
+    const tree = node.kind === 'seed' ? pkg.settings.seedsConfig : node.kind === 'snapshot' ? pkg.settings.snapshotsConfig : pkg.settings.modelsConfig;
+    return mergeConfigs(folderConfig(tree, pkg.name, e?.folders ?? []), this.doc(node.name)?.config, e?.analysis?.config);
   }
 
   /** Known columns of a model, seed or snapshot: bound by DuckDB, else declared in YAML, else from the CSV. */
