@@ -16,7 +16,7 @@ const FILES: Record<string, string> = {
     'seeds:', '  shop:', "    +tags: ['raw']",
     'snapshots:', '  shop:', "    +tags: ['history']",
   ].join('\n'),
-  'models/sources.yml': 'version: 2\nsources:\n  - name: bronze\n    tables:\n      - name: orders\n        columns:\n          - name: id\n            tests: [not_null]\n      - name: customers\n  - name: crm\n    tables:\n      - name: accounts\n',
+  'models/sources.yml': 'version: 2\nsources:\n  - name: bronze\n    tables:\n      - name: orders\n        columns:\n          - name: id\n            tests: [not_null]\n      - name: customers\n  - name: crm\n    tags: [crm_raw]\n    tables:\n      - name: accounts\n        config: {tags: [pii]}\n      - name: legacy\n        config: {enabled: false}\n',
   'models/staging/schema.yml': [
     'version: 2', 'models:',
     '  - name: stg_orders', '    columns:', '      - name: order_id', '        tests: [unique]',
@@ -122,6 +122,10 @@ test('methods: package, tag, config, resource_type, source, test_name, test_type
   // Seeds and snapshots take their folder configs from dbt_project.yml's seeds: and snapshots: trees.
   check('tag:raw', ['raw_payments']);
   check('tag:history', ['orders_snapshot']);
+  // A source table's tags are its own and its source's; a disabled table is no node.
+  check('tag:pii', ['source:crm.accounts']);
+  check('tag:crm_raw', ['source:crm.accounts']);
+  check('source:crm.legacy', ["warning: The selection criterion 'source:crm.legacy' does not match any enabled nodes."]);
   check('tag:stag*', [...STG_ORDERS, 'stg_customers', 'stg_payments', 'stg_accounts']);
   check('config.materialized:incremental', FCT_REVENUE);
   check('config.materialized:table', ['dim_customers']);

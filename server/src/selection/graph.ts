@@ -99,9 +99,10 @@ function build(project: DbtProject): SelectableGraph {
       case 'yaml':
         for (const s of e.schema?.sources ?? []) {
           for (const t of s.tables) {
+            if (t.enabled === false) continue;
             const n: SelectableNode = {
               id: `source.${e.packageName}.${s.name}.${t.name}`, resourceType: 'source', name: `${s.name}.${t.name}`, packageName: e.packageName,
-              fqn: [e.packageName, ...e.folders, s.name, t.name], path: rel(e.file), tags: [], config: {}, parents: [],
+              fqn: [e.packageName, ...e.folders, s.name, t.name], path: rel(e.file), tags: t.tags ?? [], config: { tags: t.tags ?? [] }, parents: [],
               source: { source: s.name, table: t.name },
             };
             nodes.set(n.id, n);
