@@ -47,7 +47,7 @@ export async function materialize(project: DbtProject, lakehouse: Lakehouse, sel
   if (errors.length) throw new ModelRunError(errors.map((p) => p.message).join('\n'));
   for (const p of problems) options.onSelectionWarning?.(p);
   if (models.length === 0) {
-    const said = request.select?.length || request.exclude?.length ? `${describeSelection(request)} picks` : 'the project has';
+    const said = request.definition ? 'the selector picks' : request.select?.length || request.exclude?.length ? `${describeSelection(request)} picks` : 'the project has';
     throw new ModelRunError([...problems.map((p) => p.message), `${said} no model materialized as a table (materialized external, table or incremental with polaris_namespace or schema)`].join('\n'));
   }
   const run = await ModelRun.open(project, lakehouse, options);
