@@ -19,8 +19,8 @@ const FILES: Record<string, string> = {
   'models/sources.yml': 'version: 2\nsources:\n  - name: bronze\n    tables:\n      - name: orders\n        columns:\n          - name: id\n            tests: [not_null]\n      - name: customers\n  - name: crm\n    tags: [crm_raw]\n    tables:\n      - name: accounts\n        config: {tags: [pii]}\n      - name: legacy\n        config: {enabled: false}\n',
   'models/staging/schema.yml': [
     'version: 2', 'models:',
-    '  - name: stg_orders', '    columns:', '      - name: order_id', '        tests: [unique]',
-    '      - name: customer_id', '        tests:', "          - relationships: {to: ref('stg_customers'), field: customer_id}",
+    '  - name: stg_orders', '    columns:', '      - name: order_id', '        tags: [keys]', '        tests: [unique]',
+    '      - name: customer_id', '        tests:', "          - relationships: {to: ref('stg_customers'), field: customer_id, config: {tags: [integrity]}}",
   ].join('\n'),
   'models/staging/stg_orders.sql': "select * from {{ source('bronze', 'orders') }}\n",
   'models/staging/stg_customers.sql': "select * from {{ source('bronze', 'customers') }}\n",
@@ -31,7 +31,7 @@ const FILES: Record<string, string> = {
   'models/marts/old_mart.sql': "{{ config(enabled=false) }}\nselect 1\n",
   'seeds/raw_payments.csv': 'order_id,amount\n1,10\n',
   'snapshots/orders_snapshot.sql': "{% snapshot orders_snapshot %}\n{{ config(strategy='check', unique_key='id', check_cols='all') }}\nselect * from {{ ref('stg_orders') }}\n{% endsnapshot %}\n",
-  'tests/assert_revenue_positive.sql': "select * from {{ ref('fct_revenue') }} where amount < 0\n",
+  'tests/assert_revenue_positive.sql': "{{ config(tags=['finance_checks']) }}\nselect * from {{ ref('fct_revenue') }} where amount < 0\n",
   'analyses/revenue_by_month.sql': "select * from {{ ref('fct_revenue') }}\n",
   'dbt_packages/calendar/dbt_project.yml': 'name: calendar\n',
   'dbt_packages/calendar/models/staging/stg_dates.sql': 'select 1 as d\n',
@@ -125,6 +125,10 @@ test('methods: package, tag, config, resource_type, source, test_name, test_type
   // A source table's tags are its own and its source's; a disabled table is no node.
   check('tag:pii', ['source:crm.accounts']);
   check('tag:crm_raw', ['source:crm.accounts']);
+  // A test's tags: its own (config), its column's, a singular test's config().
+  check('tag:keys', [orders_unique]);
+  check('tag:integrity', [orders_relationships]);
+  check('tag:finance_checks', [revenue_positive]);
   check('source:crm.legacy', ["warning: The selection criterion 'source:crm.legacy' does not match any enabled nodes."]);
   check('tag:stag*', [...STG_ORDERS, 'stg_customers', 'stg_payments', 'stg_accounts']);
   check('config.materialized:incremental', FCT_REVENUE);

@@ -128,8 +128,8 @@ function build(project: DbtProject): SelectableGraph {
     const entry = project.entry(t.file);
     const n: SelectableNode = {
       id: `test.${project.name}.${t.id}`, resourceType: 'test', name: testName(t), packageName: project.name,
-      fqn: [project.name, ...(entry?.folders ?? []), testName(t)], path: rel(t.file), tags: tagList(entry?.analysis?.config.tags),
-      config: { materialized: 'test', severity: t.severity, ...(t.where ? { where: t.where } : {}) }, parents: [], test: t,
+      fqn: [project.name, ...(entry?.folders ?? []), testName(t)], path: rel(t.file), tags: t.tags ?? [],
+      config: { materialized: 'test', severity: t.severity, tags: t.tags ?? [], ...(t.where ? { where: t.where } : {}) }, parents: [], test: t,
     };
     const targetId = (target: DataTest['target']) => target?.kind === 'model' ? refId({ name: target.name }) : target?.kind === 'source' ? sourceId(target) : undefined;
     if (t.kind === 'singular') link(n, [...(entry?.analysis?.refs ?? []).map(refId), ...(entry?.analysis?.sources ?? []).map(sourceId)]);
