@@ -6,7 +6,7 @@ import { load, YAMLException } from 'js-yaml';
 import { splitTopLevel } from './yamlChunks';
 import type { Column, ProjectDiagnostic } from './types';
 import type { Literal } from '../jinja/calls';
-import { locateTests, readTestEntries, type GenericTestDecl } from './testYaml';
+import { locateTests, readTestEntries, tagsOf, type GenericTestDecl } from './testYaml';
 
 export interface SourceTable {
   sourceName: string;
@@ -65,9 +65,6 @@ export interface SchemaFile {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : list(v).filter((x): x is string => typeof x === 'string'));
-/** Tags as a top-level key (older dbt) or under config:. */
-const tagsOf = (o: Record<string, unknown>): string[] => [...strings(o.tags), ...(isObj(o.config) ? strings(o.config.tags) : [])];
 const enabledOf = (o: Record<string, unknown>): unknown => (isObj(o.config) ? o.config.enabled : undefined) ?? o.enabled;
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (v === undefined || v === null || typeof v === 'object' ? undefined : String(v));

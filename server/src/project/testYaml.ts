@@ -48,8 +48,8 @@ export function readTestEntries(node: unknown, column?: string): GenericTestDecl
   return out;
 }
 
-/** `tags:` directly or under `config:`, a string or a list. */
-function tagsOf(o: Obj): string[] {
+/** `tags:` directly or under `config:`, a string or a list (tests, columns, sources, source tables). */
+export function tagsOf(o: Obj): string[] {
   const list = (v: unknown): string[] => typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   return [...list(o.tags), ...(isObj(o.config) ? list(o.config.tags) : [])];
 }
