@@ -19,7 +19,7 @@ import type { Measured } from './figures';
 const SERVER = path.resolve(__dirname, '../../dist/server.js');
 const READY_TIMEOUT_MS = 120_000;
 
-class Server {
+export class Server {
   private version = 1;
   private readyWaiters: Array<(s: StatusParams) => void> = [];
   /** When floe/status first said ready (performance.now()). */

@@ -56,7 +56,7 @@ async function main(): Promise<number> {
     await suite('plan', 'scan planning', () => planFigures(dir, sizes.runs));
     await suite('lsp', `language server, ${sizes.models} models`, () => lspFigures(dir, sizes.models, sizes.runs, sizes.edits));
     await suite('lsp', 'language server, 800 KB schema.yml', () => schemaYamlFigures(dir, sizes.runs, 20));
-    await suite('check', 'floe check, 1,240 models with packages', async () => checkFigures(dir, 1240, sizes.runs));
+    await suite('check', 'floe check, 1,240 models with packages', () => checkFigures(dir, 1240, sizes.runs));
     let bench: BenchLakehouse | undefined;
     const engine = ['read', 'preview', 'commit', 'write'].some(wanted);
     if (engine) await suite('lakehouse', `bronze orders, ${sizes.bronzeRows} rows`, async () => { bench = await openBenchLakehouse(dir, sizes.bronzeRows); return []; });

@@ -69,3 +69,16 @@ test('a failing error test prints FAIL with its count and sample and exits 1; --
     fs.rmSync(path.join(dir, 'tests/assert_broken.sql'));
   }
 });
+
+test("--select/--exclude take dbt's syntax: a folder's tests less a test name; tests picked by type; a no-match warning", () => {
+  const staging = floe('test', dir, '--select', 'staging', '--exclude', 'test_name:not_null');
+  assert.equal(staging.code, 0, staging.out + staging.err);
+  assert.doesNotMatch(staging.out, /not_null\(/);
+  assert.match(staging.out, /^PASS unique\(stg_products\.product_id\)/m);
+  assert.match(staging.out, /^PASS assert_positive_line_amounts/m, 'the singular test refs a staging model');
+  assert.match(staging.out, /^Done\. PASS=8 WARN=0 FAIL=0 ERROR=0 TOTAL=8$/m);
+  const singular = floe('test', dir, '--select', 'test_type:singular marts_nothing');
+  assert.equal(singular.code, 0, singular.out + singular.err);
+  assert.match(singular.out, /^Done\. PASS=1 WARN=0 FAIL=0 ERROR=0 TOTAL=1$/m);
+  assert.match(singular.err, /floe test: warning: The selection criterion 'marts_nothing' does not match any enabled nodes\./);
+});

@@ -79,3 +79,37 @@ test('an unknown model exits 1 with a suggestion; bad flags exit 2', () => {
   assert.equal(floe(dir, '--format', 'svg').code, 2);
   assert.equal(floe(path.join(dir, 'models')).code, 2, 'not a project folder');
 });
+
+test('--select/--exclude: the subgraph of a dbt selection; criteria that match nothing warn, bad syntax exits 2', () => {
+  // Exclusion comes after the graph operators: stg_order_items leaves with +mart_product_performance.
+  const r = floe(dir, '--select', '+marts.*', '--exclude', '+mart_product_performance mart_customer_orders', '--format', 'json');
+  assert.equal(r.code, 0, r.err);
+  const body = JSON.parse(r.out) as { nodes: Array<{ id: string }>; edges: Array<{ from: string; to: string }> };
+  assert.deepEqual(body.nodes.map((n) => n.id).sort(), [
+    'model:mart_revenue', 'model:stg_customers', 'model:stg_orders', 'source:bronze.customers', 'source:bronze.orders',
+  ]);
+  assert.ok(body.edges.some((e) => e.from === 'model:stg_orders' && e.to === 'model:mart_revenue'), r.out);
+  const none = floe(dir, '--select', 'marts.* nothing_here', '--format', 'json');
+  assert.equal(none.code, 0, none.err);
+  assert.match(none.err, /warning: The selection criterion 'nothing_here' does not match any enabled nodes\./);
+  const bad = floe(dir, '--select', '@+stg_orders');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /Invalid selector '@\+stg_orders': '@' and a leading '\+' cannot be combined/);
+  assert.equal(floe(dir, 'stg_orders', '--select', 'marts.*').code, 2, 'a MODEL and --select together');
+});
+
+test('--selector NAME: a selector from the project\'s selectors.yml; an unknown one exits 2 naming those there are', () => {
+  fs.writeFileSync(path.join(dir, 'selectors.yml'), 'selectors:\n  - name: revenue_inputs\n    definition: {method: fqn, value: mart_revenue, parents: true, parents_depth: 1}\n');
+  try {
+    const r = floe(dir, '--selector', 'revenue_inputs', '--format', 'json');
+    assert.equal(r.code, 0, r.err);
+    const body = JSON.parse(r.out) as { nodes: Array<{ id: string }> };
+    assert.deepEqual(body.nodes.map((n) => n.id).sort(), ['model:mart_revenue', 'model:stg_customers', 'model:stg_order_items', 'model:stg_orders']);
+    const unknown = floe(dir, '--selector', 'revenue');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /there is no selector 'revenue' in selectors\.yml \(there are: revenue_inputs\)/);
+    assert.equal(floe(dir, '--selector', 'revenue_inputs', '--select', 'marts.*').code, 2, '--selector with --select');
+  } finally {
+    fs.rmSync(path.join(dir, 'selectors.yml'));
+  }
+});

@@ -111,6 +111,20 @@ test('floe/materialize writes a mart, and floe/previewTable reads it back at its
   assert.match(table.result.title, new RegExp(written.snapshotId));
 });
 
+test('floe/materialize takes dbt selection syntax: warnings for criteria that matched nothing, errors naming the selector', async () => {
+  const folder = pathToFileURL(dir).toString();
+  const response = await client.connection.sendRequest(MaterializeRequest.type, { uri: folder, selector: 'marts.mart_* nothing_here', exclude: 'mart_customer_orders mart_revenue' });
+  assert.ok('results' in response, JSON.stringify(response));
+  assert.deepEqual(response.results.map((r) => r.table), ['demo.gold.mart_product_performance']);
+  assert.deepEqual(response.warnings, ["The selection criterion 'nothing_here' does not match any enabled nodes."]);
+  const none = await client.connection.sendRequest(MaterializeRequest.type, { uri: folder, selector: 'stg_ordrs' });
+  assert.ok('error' in none, JSON.stringify(none));
+  assert.match(none.error, /The selection criterion 'stg_ordrs' does not match any enabled nodes\. Did you mean 'stg_orders'\?\n--select 'stg_ordrs' picks no model materialized as a table/);
+  const bad = await client.connection.sendRequest(MaterializeRequest.type, { uri: folder, selector: '@+mart_revenue' });
+  assert.ok('error' in bad, JSON.stringify(bad));
+  assert.match(bad.error, /Invalid selector '@\+mart_revenue': '@' and a leading '\+' cannot be combined/);
+});
+
 test('settings: floe.preview.rowLimit sets the preview size, and with floe.localLakehouse.enabled off a run says why', async () => {
   const limited = await LspClient.start(dir, {}, { preview: { rowLimit: 7 } });
   try {

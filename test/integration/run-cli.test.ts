@@ -57,6 +57,20 @@ test('floe materialize --format json reports each write, and floe query reads th
   }
 });
 
+test("floe materialize --select 'marts.*' (dbt's fqn selector) writes the marts, less --exclude; what matched nothing is a warning", () => {
+  const m = floe('materialize', dir, '--select', 'marts.* nothing_here', '--exclude', 'mart_revenue', '--format', 'json');
+  assert.equal(m.code, 0, m.err);
+  const written = (JSON.parse(m.out) as Array<{ model: string; table: string }>).map((r) => r.table).sort();
+  assert.deepEqual(written, ['demo.gold.mart_customer_orders', 'demo.gold.mart_product_performance']);
+  assert.match(m.err, /floe materialize: warning: The selection criterion 'nothing_here' does not match any enabled nodes\./);
+  const views = floe('materialize', dir, '--select', 'tag:silver');
+  assert.equal(views.code, 1);
+  assert.match(views.err, /--select 'tag:silver' picks no model materialized as a table/);
+  const bad = floe('materialize', dir, '--select', 'config:table');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /Invalid selector 'config:table': config needs a key, as in config\.materialized:table/);
+});
+
 test('a broken model fails with its file and line, and an unreachable catalog is named', () => {
   const model = path.join(dir, 'models/staging/stg_products.sql');
   const original = fs.readFileSync(model, 'utf8');

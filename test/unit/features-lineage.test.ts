@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeProject, file, ROOT, BASE } from '../helpers/projectTexts';
 import { DbtProject } from '../../server/src/project/project';
-import { findNodeId, layerOf, lineage, lineageOfPath } from '../../server/src/features/lineage';
+import { findNodeId, layerOf, lineage, lineageOfPath, lineageOfSelection } from '../../server/src/features/lineage';
+import { selectNodes } from '../../server/src/selection/select';
 import type { LineageNode, LineageResponse } from '../../server/src/protocol/lineage';
 
 const SNAPSHOT = "{% snapshot orders_snap %}\n{{ config(strategy='check', unique_key='id', check_cols='all') }}\nselect * from {{ ref('stg_orders') }}\n{% endsnapshot %}\n";
@@ -41,6 +42,16 @@ test('around a mart: every ancestor kind (models, seed, sources) and the edges a
       'model:stg_customers -> model:mart_customers', 'source:bronze.customers -> model:stg_customers', 'source:bronze.orders -> model:stg_orders',
     ],
   });
+});
+
+test('a dbt selection: only its nodes (tests and analyses are not drawn), with the edges among them', () => {
+  const project = makeProject(SHOP);
+  const r = ok(lineageOfSelection(project, selectNodes(project, { select: ['+mart_orders'], exclude: ['source:bronze', 'stg_customers'] }).nodes));
+  assert.deepEqual({ nodes: r.nodes.map((n) => n.id).sort(), edges: r.edges.map((e) => `${e.from} -> ${e.to}`).sort() }, {
+    nodes: ['model:mart_customers', 'model:mart_orders', 'model:stg_orders', 'seed:country_codes'],
+    edges: ['model:mart_customers -> model:mart_orders', 'model:stg_orders -> model:mart_orders', 'seed:country_codes -> model:mart_orders'],
+  });
+  assert.ok(!r.nodes.some((n) => n.focus), 'a selection has no focus');
 });
 
 test('depth limits stop the walk at N levels each way; 0 keeps only the focus side', () => {

@@ -102,6 +102,7 @@ async function materialize(ctx: CommandContext, resource: unknown, selector?: (m
   const response = await withRunProgress(client, `Floe: materializing ${sel ?? name}`, (progressId, token) =>
     client.sendRequest(MaterializeRequest.type, { uri: uri!.toString(), selector: sel, progressId }, token));
   if ('error' in response) return reportFailure(response, () => materialize(ctx, resource, selector));
+  for (const warning of response.warnings ?? []) void vscode.window.showWarningMessage(`Floe: ${warning}`);
   const summary = response.results.map((r) => `${r.table}: snapshot ${r.snapshotId}, ${r.rows} rows, ${r.files} file(s), ${r.ms} ms`);
   ctx.output.info(`Materialized:\n${summary.join('\n')}`);
   if ((await vscode.commands.getCommands(true)).includes('floe.explorer.refresh')) await vscode.commands.executeCommand('floe.explorer.refresh');

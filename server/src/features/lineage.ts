@@ -8,6 +8,7 @@ import { LineIndex } from '../project/lineIndex';
 import { projectDataTests } from '../project/dataTests';
 import { goldTargetOf } from '../run/gold-target';
 import type { LineageEdge, LineageNode, LineageResponse } from '../protocol/lineage';
+import type { SelectableNode } from '../selection/graph';
 
 export interface LineageOptions {
   /** Levels of parents / children to follow from the focus; undefined means all. Ignored for a whole project. */
@@ -73,6 +74,18 @@ export function lineage(project: DbtProject, focus: string | undefined, options:
     reach(focus, (id) => graph.childrenOf(id), options.downstream, seen);
     ids = [...seen];
   }
+  return subgraph(project, ids, focus, options);
+}
+
+/** The lineage of a dbt selection's nodes (`--select`): models, seeds, snapshots and sources, with the edges among them. */
+export function lineageOfSelection(project: DbtProject, nodes: readonly SelectableNode[], options: LineageOptions = {}): LineageResponse {
+  const graph = graphOf(project);
+  const ids = nodes.map((n) => n.resourceType === 'source' ? `source:${n.name}` : `${n.resourceType}:${n.name}`).filter((id) => graph.has(id));
+  return subgraph(project, [...new Set(ids)], undefined, options);
+}
+
+function subgraph(project: DbtProject, ids: string[], focus: string | undefined, options: LineageOptions): LineageResponse {
+  const graph = graphOf(project);
   const included = new Set(ids);
   const edges: LineageEdge[] = [];
   for (const id of ids) for (const p of graph.parentsOf(id)) if (included.has(p)) edges.push({ from: p, to: id });

@@ -16,6 +16,7 @@ import { s3OptionsOf } from '../run/lakehouse';
 import { resolveTarget } from '../project/profiles';
 import { catalogSchemaProvider } from '../project/catalogSchemas';
 import { ModelRunError } from '../run/run-error';
+import { selectionRequest } from '../selection/select';
 import { uriToPath, pathToUri } from './convert';
 
 const DEFAULT_LIMIT = 500;
@@ -109,7 +110,10 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
       const selector = params.selector ?? node?.name;
       const p = progress(params.progressId);
       const service = await serviceOf();
-      const results = await service.materialize(project, selector, {
+      const warnings: string[] = [];
+      const selection = selectionRequest(selector, params.exclude);
+      const results = await service.materialize(project, selection, {
+        onSelectionWarning: (problem) => warnings.push(problem.message),
         cancel: token,
         onStage: p.stage,
         onFetch: p.fetched,
@@ -120,7 +124,7 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
       const lakehouse = await service.lakehouse(project);
       await project.schemaCache.refresh(catalogSchemaProvider(lakehouse.catalog), results.map((r) => r.table)).catch((e) => log(`floe: schema refresh after materialize failed: ${String(e)}`));
       const tables: MaterializedTable[] = results.map((r) => ({ model: r.model, table: r.table, snapshotId: r.snapshot_id, rows: r.rows, files: r.files, bytes: r.bytes, operation: r.operation, ms: r.ms }));
-      return { results: tables };
+      return warnings.length ? { results: tables, warnings } : { results: tables };
     } catch (e) {
       return failure('materialize', e);
     }

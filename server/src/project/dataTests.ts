@@ -22,6 +22,8 @@ export interface DataTest {
   args: Record<string, unknown>;
   severity: 'error' | 'warn';
   where?: string;
+  /** Tags for selection: the test's, its column's, `config(tags=...)` of a singular test, and `data_tests:` folder tags. */
+  tags?: string[];
   /** The YAML file (generic) or the SQL file (singular), with the declaration's offsets. */
   file: string;
   start: number;
@@ -78,7 +80,8 @@ export function projectDataTests(project: DbtProject): DataTest[] {
   const folderDefaults = (folders: string[]) => folderConfig(project.settings.testsConfig, project.name, folders);
   const addGeneric = (t: GenericTestDecl, subject: string, target: NonNullable<DataTest['target']>, file: string, defaults: ModelConfig) => {
     if ((t.enabled ?? defaults.enabled) === false) return;
-    add(generic({ ...t, severity: t.severity ?? severityOf(defaults.severity), where: t.where ?? (typeof defaults.where === 'string' ? defaults.where : undefined) }, subject, target, file));
+    const tags = withTags(defaults.tags, t.tags);
+    add(generic({ ...t, severity: t.severity ?? severityOf(defaults.severity), where: t.where ?? (typeof defaults.where === 'string' ? defaults.where : undefined), ...(tags ? { tags } : {}) }, subject, target, file));
   };
   for (const e of entries) {
     if (e.kind !== 'yaml' || !e.schema) continue;
@@ -101,7 +104,8 @@ export function projectDataTests(project: DbtProject): DataTest[] {
     const rel = path.relative(project.root, e.file).split(path.sep).join('/');
     const name = path.basename(e.file).replace(/\.sql$/i, '');
     const severity = severityOf(e.analysis.config.severity ?? defaults.severity) ?? 'error';
-    add({ id: `singular:${rel}`, label: name, kind: 'singular', subject: rel, args: {}, severity, file: e.file, start: 0, end: 0 });
+    const tags = withTags(defaults.tags, e.analysis.config.tags);
+    add({ id: `singular:${rel}`, label: name, kind: 'singular', subject: rel, args: {}, severity, ...(tags ? { tags } : {}), file: e.file, start: 0, end: 0 });
   }
   cache.set(project, { version: project.version, tests });
   return tests;
@@ -113,8 +117,14 @@ function generic(t: GenericTestDecl, subject: string, target: NonNullable<DataTe
     id: t.column ? `${subject}.${t.column}.${t.name}` : `${subject}.${t.name}`,
     label: `${t.name}(${over})`,
     kind: t.name, subject, target, column: t.column, columnExpression: t.columnExpression, args: t.args, severity: t.severity ?? 'error', where: t.where,
-    file, start: t.start, end: t.end,
+    ...(t.tags ? { tags: t.tags } : {}), file, start: t.start, end: t.end,
   };
+}
+
+/** Tags from config layers (a string or a list each), or undefined when there are none. */
+function withTags(...layers: unknown[]): string[] | undefined {
+  const tags = [...new Set(layers.flatMap((v) => typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : []))];
+  return tags.length ? tags : undefined;
 }
 
 function severityOf(value: unknown): 'error' | 'warn' | undefined {

@@ -18,8 +18,9 @@ export interface DbtProjectFile {
   dispatch: Record<string, string[]>;
   /** The raw `models:` tree, read by folderConfig(). */
   modelsConfig: unknown;
-  /** The raw `seeds:` tree (column_types, delimiter, quote_columns by folder). */
+  /** The raw `seeds:` and `snapshots:` trees: the folder configs of seeds and snapshots, as `models:` is for models. */
   seedsConfig: unknown;
+  snapshotsConfig: unknown;
   /** The raw `data_tests:` (or older `tests:`) tree: severity, where and enabled by folder. */
   testsConfig: unknown;
   problems: ProjectDiagnostic[];
@@ -47,6 +48,7 @@ export function parseDbtProjectFile(file: string, source: string, fallbackName: 
     dispatch: dispatchOrder(toJs(field(root, 'dispatch'))),
     modelsConfig: toJs(field(root, 'models')),
     seedsConfig: toJs(field(root, 'seeds')),
+    snapshotsConfig: toJs(field(root, 'snapshots')),
     testsConfig: toJs(field(root, 'data_tests') ?? field(root, 'tests')),
     problems: problems.map((p) => ({ file, ...p, severity: 'error' as const, code: 'yaml-syntax' })),
   };

@@ -441,31 +441,23 @@ export class DbtProject {
     return this.nodes(name).find((n) => n.file === e.file);
   }
 
-  /** Effective config with dbt's precedence: dbt_project.yml folders < schema YAML < config() in the file. */
+  /** Effective config with dbt's precedence: dbt_project.yml folders (`models:`, `seeds:` or `snapshots:`) < schema YAML < config() in the file. */
   configOf(node: ModelNode): ModelConfig {
     const e = this.files.get(node.file);
-    return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? []), this.doc(node.name)?.config, e?.analysis?.config);
+    return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind), this.doc(node.name)?.config, e?.analysis?.config);
   }
 
-  /** A seed's config: dbt_project.yml `seeds:` folders (the package's, then the root's), then its YAML `config:`. */
-  seedConfigOf(node: ModelNode): ModelConfig {
-    const e = this.files.get(node.file);
-    const pkg = this.packages.find((p) => p.name === node.packageName) ?? this.packages[0];
-    const folders = e?.folders ?? [];
-    const own = folderConfig(pkg.settings.seedsConfig, pkg.name, folders);
-    return mergeConfigs(own, pkg.isRoot ? {} : folderConfig(this.settings.seedsConfig, pkg.name, folders), this.doc(node.name)?.config);
-  }
-
-  /** dbt_project.yml folder configs for a model: its package's own `models:` tree, then the root project's. */
-  folderConfigOf(packageName: string, folders: string[]): ModelConfig {
+  /** dbt_project.yml folder configs for a node: its package's own tree (`models:`, `seeds:` or `snapshots:`), then the root project's. */
+  folderConfigOf(packageName: string, folders: string[], kind: ModelNode['kind'] = 'model'): ModelConfig {
     const pkg = this.packages.find((p) => p.name === packageName) ?? this.packages[0];
-    const own = folderConfig(pkg.settings.modelsConfig, pkg.name, folders);
-    return pkg.isRoot ? own : mergeConfigs(own, folderConfig(this.settings.modelsConfig, pkg.name, folders));
+    const treeOf = (s: DbtProjectFile) => (kind === 'seed' ? s.seedsConfig : kind === 'snapshot' ? s.snapshotsConfig : s.modelsConfig);
+    const own = folderConfig(treeOf(pkg.settings), pkg.name, folders);
+    return pkg.isRoot ? own : mergeConfigs(own, folderConfig(treeOf(this.settings), pkg.name, folders));
   }
 
   /** Known columns of a model, seed or snapshot: bound by DuckDB, else declared in YAML, else from the CSV. */
   columnsOfNode(node: ModelNode): Column[] | undefined {
-    if (node.kind === 'seed') return withColumnTypes(this.files.get(node.file)?.seedColumns, this.seedConfigOf(node).column_types);
+    if (node.kind === 'seed') return withColumnTypes(this.files.get(node.file)?.seedColumns, this.configOf(node).column_types);
     const bound = this.boundColumns.get(node.name);
     const doc = this.doc(node.name)?.columns;
     if (bound && doc) return bound.map((c) => ({ ...c, description: c.description ?? doc.find((d) => d.name === c.name)?.description }));

@@ -7,7 +7,7 @@ import { parseDocument } from 'yaml';
 import { splitTopLevel } from './yamlChunks';
 import type { Column, ProjectDiagnostic } from './types';
 import type { Literal } from '../jinja/calls';
-import { locateTests, readTestEntries, type GenericTestDecl } from './testYaml';
+import { locateTests, readTestEntries, tagsOf, type GenericTestDecl } from './testYaml';
 
 export interface SourceTable {
   sourceName: string;
@@ -19,6 +19,10 @@ export interface SourceTable {
   columns: Column[];
   /** Generic data tests of the table and its columns. */
   tests: GenericTestDecl[];
+  /** The source's and the table's tags together (`tags:` or `config: {tags:}` at either level), for selection. */
+  tags?: string[];
+  /** False when the source or the table says `config: {enabled: false}`. */
+  enabled?: boolean;
   file: string;
   nameStart: number;
   nameEnd: number;
@@ -64,6 +68,7 @@ export interface SchemaFile {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const enabledOf = (o: Record<string, unknown>): unknown => (isObj(o.config) ? o.config.enabled : undefined) ?? o.enabled;
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (v === undefined || v === null || typeof v === 'object' ? undefined : String(v));
 
@@ -140,9 +145,12 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       const tr = names.next(tname);
       const identifier = str(t.identifier) ?? tname;
       const iceberg = isObj(t.meta) ? str(t.meta.iceberg_table) : undefined;
+      const tags = [...new Set([...tagsOf(item), ...tagsOf(t)])];
+      const enabled = enabledOf(item) !== false && enabledOf(t) !== false;
       def.tables.push({
         sourceName: name, name: tname, icebergTable: iceberg ?? `${schema}.${identifier}`,
         description: str(t.description), ...testsAndColumns(t, tr.start, names, text), file, nameStart: tr.start, nameEnd: tr.end,
+        ...(tags.length ? { tags } : {}), ...(enabled ? {} : { enabled }),
       });
     }
     out.sources.push(def);

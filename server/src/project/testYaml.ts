@@ -15,6 +15,8 @@ export interface GenericTestDecl {
   where?: string;
   /** `enabled: false` (in config or directly) turns the test off. */
   enabled?: boolean;
+  /** The test's own tags and, for a column's tests, the column's (dbt applies column tags to its tests). */
+  tags?: string[];
   start: number;
   end: number;
 }
@@ -32,15 +34,24 @@ const CONFIG_KEYS: ReadonlySet<string> = new Set([
 export function readTestEntries(node: unknown, column?: string): GenericTestDecl[] {
   if (!isObj(node)) return [];
   const out: GenericTestDecl[] = [];
+  const columnTags = column === undefined ? [] : tagsOf(node);
   for (const key of ['data_tests', 'tests']) {
     const entries = node[key];
     if (!Array.isArray(entries)) continue;
     for (const entry of entries) {
       const t = readTestEntry(entry, column);
-      if (t) out.push(t);
+      if (!t) continue;
+      const tags = [...new Set([...columnTags, ...(t.tags ?? [])])];
+      out.push(tags.length ? { ...t, tags } : t);
     }
   }
   return out;
+}
+
+/** `tags:` directly or under `config:`, a string or a list (tests, columns, sources, source tables). */
+export function tagsOf(o: Obj): string[] {
+  const list = (v: unknown): string[] => typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  return [...list(o.tags), ...(isObj(o.config) ? list(o.config.tags) : [])];
 }
 
 function readTestEntry(entry: unknown, column: string | undefined): GenericTestDecl | undefined {
@@ -67,9 +78,10 @@ function readTestEntry(entry: unknown, column: string | undefined): GenericTestD
   const where = config.where ?? body.where;
   const enabled = config.enabled ?? body.enabled;
   const expression = column === undefined && typeof body.column_name === 'string' && body.column_name.trim() ? body.column_name : undefined;
+  const tags = tagsOf(body);
   return {
     name, column, ...(expression ? { columnExpression: expression } : {}), args, severity, where: typeof where === 'string' ? where : undefined,
-    ...(typeof enabled === 'boolean' ? { enabled } : {}), start: -1, end: -1,
+    ...(typeof enabled === 'boolean' ? { enabled } : {}), ...(tags.length ? { tags } : {}), start: -1, end: -1,
   };
 }
 

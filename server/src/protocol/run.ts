@@ -48,8 +48,10 @@ export namespace PreviewTableRequest {
 export interface MaterializeParams {
   /** A model file (materialize that model) or a project folder (with a selector, or every gold model). */
   uri: string;
-  /** `model`, `+model`, `model+`, `tag:x`; absent means the model at `uri`, or every gold model of a folder. */
+  /** dbt selection syntax, as one `--select` value (`marts.*`, `+model`, `tag:x,config.materialized:table`); absent means the model at `uri`, or every gold model of a folder. */
   selector?: string;
+  /** dbt selection syntax, as one `--exclude` value. */
+  exclude?: string;
   progressId?: string;
 }
 
@@ -64,7 +66,8 @@ export interface MaterializedTable {
   ms: number;
 }
 
-export type MaterializeResponse = { results: MaterializedTable[] } | RunFailure;
+/** `warnings`: selection criteria that matched nothing ("The selection criterion 'x' does not match any enabled nodes."). */
+export type MaterializeResponse = { results: MaterializedTable[]; warnings?: string[] } | RunFailure;
 
 /** floe/materialize: write gold models into their Iceberg tables. Sent by the client; cancellable. */
 export namespace MaterializeRequest {

@@ -1,26 +1,13 @@
-// Which data tests a model selector (as in materialize: model, +model, model+, tag:x) runs: the tests of the
-// selected models, singular tests that ref one of them; source tests only when everything runs.
+// Which data tests a dbt selection runs: tests selected themselves (by name, path, test_type, ...) and, as dbt's
+// eager indirect selection, the tests of every selected model, seed, snapshot or source.
 import type { DbtProject } from '../project/project';
 import type { DataTest } from '../project/dataTests';
-import { selectModels } from './selector';
+import { selectResources, selectionRequest, type SelectionProblem, type SelectionRequest } from '../selection/select';
 
-export function selectDataTests(project: DbtProject, tests: DataTest[], selector: string | undefined): DataTest[] {
-  if (!selector) return tests;
-  const dag = project.dag;
-  const chosen = new Set(selectModels({
-    models: () => dag.parents.keys(),
-    parents: (m) => dag.parents.get(m) ?? [],
-    children: (m) => dag.children.get(m) ?? [],
-    tags: (m) => tagsOf(project, m),
-  }, selector));
-  return tests.filter((t) => {
-    if (t.kind === 'singular') return (project.entry(t.file)?.analysis?.refs ?? []).some((r) => chosen.has(r.name));
-    return t.target?.kind === 'model' && chosen.has(t.target.name);
-  });
-}
-
-function tagsOf(project: DbtProject, model: string): string[] {
-  const node = project.resolveRef({ name: model });
-  const tags = node ? project.configOf(node).tags : undefined;
-  return Array.isArray(tags) ? tags.map(String) : typeof tags === 'string' ? [tags] : [];
+export function selectDataTests(project: DbtProject, tests: DataTest[], selection: SelectionRequest | string | undefined): { tests: DataTest[]; problems: SelectionProblem[] } {
+  const request = typeof selection === 'object' ? selection : selectionRequest(selection);
+  if (!request.select?.length && !request.exclude?.length) return { tests, problems: [] };
+  const { nodes, problems } = selectResources(project, request, ['test']);
+  const chosen = new Set(nodes.map((n) => n.test!.id));
+  return { tests: tests.filter((t) => chosen.has(t.id)), problems };
 }

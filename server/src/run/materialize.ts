@@ -6,7 +6,7 @@ import { storageFor } from '../storage/factory';
 import { s3OptionsFromProperties } from '../storage/s3';
 import { namespaceDisplayName } from '../catalog/names';
 import { CatalogError } from '../catalog/catalog';
-import { selectModels } from './selector';
+import { selectResources, selectionRequest, type SelectionProblem, type SelectionRequest } from '../selection/select';
 import type { Lakehouse } from './lakehouse';
 import { ModelRun, type RunOptions } from './model-chain';
 import { goldTargetOf, writeModeOf } from './gold-target';
@@ -28,32 +28,27 @@ export interface MaterializeOptions extends RunOptions {
   signal?: AbortSignal;
   onModel?: (model: string, index: number, total: number) => void;
   onWrite?: (model: string, progress: WriteProgress) => void;
+  /** A selection criterion that matched nothing (dbt warns and carries on). */
+  onSelectionWarning?: (problem: SelectionProblem) => void;
 }
 
-/** The gold models a selector picks (views in the selection are built as upstream, not written). */
-export function goldModels(project: DbtProject, selector: string | undefined, layerLocations: Record<string, string> = {}): string[] {
-  const dag = project.dag;
-  const all = selector
-    ? selectModels({
-      models: () => dag.parents.keys(),
-      parents: (m) => dag.parents.get(m) ?? [],
-      children: (m) => dag.children.get(m) ?? [],
-      tags: (m) => tagsOf(project, m),
-    }, selector)
-    : [...dag.parents.keys()];
-  return all.filter((m) => {
-    const node = project.resolveRef({ name: m });
-    return node?.kind === 'model' && goldTargetOf(m, project.configOf(node), layerLocations) !== undefined;
-  });
+/** The gold models a selection picks, upstream first (views in it are built as upstream, not written); its problems. */
+export function goldModels(project: DbtProject, selection: SelectionRequest, layerLocations: Record<string, string> = {}): { models: string[]; problems: SelectionProblem[] } {
+  const { nodes, problems } = selectResources(project, selection, ['model']);
+  const models = nodes.filter((n) => n.modelNode && goldTargetOf(n.name, project.configOf(n.modelNode), layerLocations) !== undefined).map((n) => n.name);
+  return { models, problems };
 }
 
-/** Materializes the selected gold models in dependency order. */
-export async function materialize(project: DbtProject, lakehouse: Lakehouse, selector: string | undefined, options: MaterializeOptions = {}): Promise<MaterializedModel[]> {
-  const models = goldModels(project, selector, lakehouse.layerLocations);
+/** Materializes the selected gold models in dependency order; a selector string is one `--select` value. */
+export async function materialize(project: DbtProject, lakehouse: Lakehouse, selection: SelectionRequest | string | undefined, options: MaterializeOptions = {}): Promise<MaterializedModel[]> {
+  const request = typeof selection === 'object' ? selection : selectionRequest(selection);
+  const { models, problems } = goldModels(project, request, lakehouse.layerLocations);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length) throw new ModelRunError(errors.map((p) => p.message).join('\n'));
+  for (const p of problems) options.onSelectionWarning?.(p);
   if (models.length === 0) {
-    throw new ModelRunError(selector
-      ? `selector '${selector}' picks no model materialized as a table (materialized external, table or incremental with polaris_namespace or schema)`
-      : 'the project has no model materialized as a table');
+    const said = request.definition ? 'the selector picks' : request.select?.length || request.exclude?.length ? `${describeSelection(request)} picks` : 'the project has';
+    throw new ModelRunError([...problems.map((p) => p.message), `${said} no model materialized as a table (materialized external, table or incremental with polaris_namespace or schema)`].join('\n'));
   }
   const run = await ModelRun.open(project, lakehouse, options);
   const results: MaterializedModel[] = [];
@@ -116,8 +111,8 @@ export async function ensureNamespace(lakehouse: Lakehouse, namespace: string[])
   }
 }
 
-function tagsOf(project: DbtProject, model: string): string[] {
-  const node = project.resolveRef({ name: model });
-  const tags = node ? project.configOf(node).tags : undefined;
-  return Array.isArray(tags) ? tags.map(String) : typeof tags === 'string' ? [tags] : [];
+/** `--select 'marts.*' --exclude 'tag:x'`, for messages. */
+function describeSelection(request: SelectionRequest): string {
+  const part = (flag: string, values: readonly string[] | undefined) => (values ?? []).map((v) => `${flag} '${v}'`);
+  return [...part('--select', request.select), ...part('--exclude', request.exclude)].join(' ');
 }

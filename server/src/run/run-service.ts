@@ -97,12 +97,12 @@ export class RunService {
     return { rows: Number(stats.rows[0]?.[0] ?? 0), bytes: fs.statSync(targetPath).size };
   }
 
-  async materialize(project: DbtProject, selector: string | undefined, options: Parameters<typeof materialize>[3] & { cancel?: Cancellation }): Promise<MaterializedModel[]> {
+  async materialize(project: DbtProject, selection: Parameters<typeof materialize>[2], options: Parameters<typeof materialize>[3] & { cancel?: Cancellation }): Promise<MaterializedModel[]> {
     const lakehouse = await this.lakehouse(project);
     const controller = new AbortController();
     const stop = options.cancel?.onCancellationRequested(() => controller.abort(new ModelRunError('Materialize cancelled; no table was changed by the cancelled model.')));
     try {
-      return await materialize(project, lakehouse, selector, { ...options, signal: controller.signal });
+      return await materialize(project, lakehouse, selection, { ...options, signal: controller.signal });
     } finally {
       stop?.dispose();
     }

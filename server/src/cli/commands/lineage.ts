@@ -1,31 +1,39 @@
-// floe lineage PROJECT_DIR [MODEL] [--upstream N] [--downstream N] [--format text|json|dot]: the DAG around a model
-// (or the whole project) as an indented tree, the LineageResponse JSON, or Graphviz DOT.
+// floe lineage PROJECT_DIR [MODEL | --select ... --exclude ...] [--upstream N] [--downstream N] [--format text|json|dot]:
+// the DAG around a model, of a dbt selection, or of the whole project, as an indented tree, the LineageResponse JSON,
+// or Graphviz DOT.
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { UsageError, type CliCommand } from '../command';
 import { DbtProject } from '../../project/project';
-import { findNodeId, lineage, nodeIdOfFile } from '../../features/lineage';
+import { findNodeId, lineage, lineageOfSelection, nodeIdOfFile } from '../../features/lineage';
+import { selectNodes } from '../../selection/select';
+import { reportSelection, selectionArgs, SELECTION_USAGE } from '../selection-args';
 import { didYouMean } from '../../util/suggest';
 import type { LineageEdge, LineageNode } from '../../protocol/lineage';
 
-const USAGE = 'usage: floe lineage PROJECT_DIR [MODEL] [--upstream N] [--downstream N] [--format text|json|dot]';
+const USAGE = `usage: floe lineage PROJECT_DIR [MODEL | ${SELECTION_USAGE}] [--upstream N] [--downstream N] [--format text|json|dot]`;
 
 export const lineageCommand: CliCommand = {
-  summary: 'lineage PROJECT_DIR [MODEL] [--upstream N] [--downstream N] [--format text|json|dot]: the DAG around a model, or of the project',
+  summary: 'lineage PROJECT_DIR [MODEL | --select ...] [--upstream N] [--downstream N] [--format text|json|dot]: the DAG around a model, of a selection, or of the project',
   async run(args, io) {
     let format = 'text';
     const limits: { upstream?: number; downstream?: number } = {};
+    const selected: { select: string[]; exclude: string[]; selector?: string } = { select: [], exclude: [] };
     const rest: string[] = [];
     for (let i = 0; i < args.length; i++) {
       const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
       const value = () => inline ?? args[++i] ?? '';
       if (flag === '--format') format = value();
       else if (flag === '--upstream' || flag === '--downstream') limits[flag.slice(2) as 'upstream' | 'downstream'] = depth(flag, value());
+      else if (flag === '--select' || flag === '-s' || flag === '--exclude') selected[flag === '--exclude' ? 'exclude' : 'select'].push(value());
+      else if (flag === '--selector') selected.selector = value();
       else if (flag.startsWith('--')) throw new UsageError(`unknown option ${flag}\n${USAGE}`);
       else rest.push(args[i]);
     }
     if (format !== 'text' && format !== 'json' && format !== 'dot') throw new UsageError(`--format must be text, json or dot, not '${format}'`);
     if (rest.length < 1 || rest.length > 2) throw new UsageError(USAGE);
+    const bySelection = selected.select.length > 0 || selected.exclude.length > 0 || selected.selector !== undefined;
+    if (bySelection && rest[1] !== undefined) throw new UsageError(`give a MODEL or --select/--exclude/--selector, not both\n${USAGE}`);
     const root = path.resolve(rest[0]);
     if (!existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml`);
     const project = DbtProject.load(root);
@@ -38,7 +46,12 @@ export const lineageCommand: CliCommand = {
         return 1;
       }
     }
-    const result = lineage(project, focus, limits);
+    let result;
+    if (bySelection) {
+      const { nodes, problems } = selectNodes(project, selectionArgs(project, selected, USAGE));
+      reportSelection(io, 'lineage', problems);
+      result = lineageOfSelection(project, nodes);
+    } else result = lineage(project, focus, limits);
     if ('error' in result) {
       io.err(`floe lineage: ${result.error}\n`);
       return 1;

@@ -1,4 +1,4 @@
-// floe test [PROJECT_DIR | --project DIR] [--select SELECTOR] [--format text|json]: runs the project's dbt data
+// floe test [PROJECT_DIR | --project DIR] [--select ...] [--exclude ...] [--format text|json]: runs the project's dbt data
 // tests (generic tests from schema YAML, singular tests from test-paths). Exit code 1 when an error-severity test
 // fails or cannot run.
 import { parseArgs } from 'node:util';
@@ -11,21 +11,24 @@ import { selectDataTests } from '../../run/data-test-selection';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { formatTable } from '../../engine/results';
 import { loadProject } from '../project-args';
+import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
 
-const USAGE = 'usage: floe test [PROJECT_DIR | --project DIR] [--select SELECTOR] [--format text|json]';
+const USAGE = `usage: floe test [PROJECT_DIR | --project DIR] ${SELECTION_USAGE} [--format text|json]`;
 
 export const testCommand: CliCommand = {
   summary: 'run the dbt data tests (schema YAML tests and singular tests) over the models',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
-      options: { project: { type: 'string', short: 'p' }, select: { type: 'string', short: 's' }, format: { type: 'string' } },
+      options: { project: { type: 'string', short: 'p' }, ...SELECTION_OPTIONS, format: { type: 'string' } },
     });
     const format = values.format ?? 'text';
     if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text\n${USAGE}`);
     if (positionals.length > 1 || (positionals.length === 1 && values.project)) throw new UsageError(`expected one project directory\n${USAGE}`);
     const project = loadProject(values.project ?? positionals[0] ?? '.', USAGE);
-    const tests = selectDataTests(project, projectDataTests(project), values.select);
+    const selection = selectionArgs(project, values, USAGE);
+    const { tests, problems } = selectDataTests(project, projectDataTests(project), selection);
+    reportSelection(io, 'test', problems);
     const results = await runTests(project, tests, format === 'text' ? (t, i, n) => io.err(`[${i + 1}/${n}] ${cliName(t)}\n`) : undefined);
     const skipped = values.select ? [] : skippedDataTests(project);
     io.out(format === 'json' ? `${JSON.stringify({ results, skipped: skipped.map((x) => ({ ...x, file: path.relative(project.root, x.file) })) })}\n` : dataTestReport(tests, results) + skippedReport(project.root, skipped));

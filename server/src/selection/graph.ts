@@ -1,0 +1,159 @@
+// What dbt's selectors see of a project: every enabled model, seed, snapshot, analysis, source table and data test,
+// with its fqn, path, package, tags, config and parents (refs, sources; a test's parents are what it tests).
+// Pure over the project model; cached per project version.
+import path from 'node:path';
+import type { DbtProject, FileEntry, ModelNode } from '../project/project';
+import { modelName } from '../project/project';
+import { parseRelationTarget, projectDataTests, type DataTest } from '../project/dataTests';
+import type { ModelConfig } from '../project/config';
+import type { RefUse, SourceUse } from '../project/modelFile';
+
+export type ResourceType = 'model' | 'seed' | 'snapshot' | 'analysis' | 'source' | 'test';
+
+export interface SelectableNode {
+  /** dbt's unique id: `model.shop.stg_orders`, `source.shop.bronze.orders`, `test.shop.<data test id>`. */
+  id: string;
+  resourceType: ResourceType;
+  /** The name a user types: the model name, `source.table`, a test's dbt name. */
+  name: string;
+  packageName: string;
+  /** [package, ...folders, name]; sources end in [source, table]. */
+  fqn: string[];
+  /** The defining file relative to the project root, `/`-separated (the YAML file for sources and generic tests). */
+  path: string;
+  /** The YAML file that documents a model, relative like `path`. */
+  patchPath?: string;
+  tags: string[];
+  config: ModelConfig;
+  /** Unique ids of the nodes this one depends on. */
+  parents: string[];
+  source?: { source: string; table: string };
+  test?: DataTest;
+  /** A model, seed or snapshot of the project model. */
+  modelNode?: ModelNode;
+}
+
+export interface SelectableGraph {
+  nodes: Map<string, SelectableNode>;
+  children: Map<string, string[]>;
+  rootPackage: string;
+}
+
+const cache = new WeakMap<DbtProject, { version: number; graph: SelectableGraph }>();
+
+export function selectableGraph(project: DbtProject): SelectableGraph {
+  const hit = cache.get(project);
+  if (hit?.version === project.version) return hit.graph;
+  const graph = build(project);
+  cache.set(project, { version: project.version, graph });
+  return graph;
+}
+
+function build(project: DbtProject): SelectableGraph {
+  const nodes = new Map<string, SelectableNode>();
+  const rel = (file: string) => path.relative(project.root, file).split(path.sep).join('/');
+  const pending: Array<{ node: SelectableNode; refs: RefUse[]; sources: SourceUse[] }> = [];
+  const modelIds = new Map<ModelNode, string>();
+  const sourceIds = new Map<string, string>();
+
+  const addModelLike = (e: FileEntry, node: ModelNode, resourceType: ResourceType, defaults: ModelConfig) => {
+    const config = { ...defaults, ...project.configOf(node) };
+    if (resourceType === 'seed' || resourceType === 'snapshot') config.materialized = resourceType;
+    if (config.enabled === false) return;
+    const doc = project.doc(node.name);
+    const n: SelectableNode = {
+      id: `${resourceType}.${e.packageName}.${node.name}`, resourceType, name: node.name, packageName: e.packageName,
+      fqn: [e.packageName, ...e.folders, node.name], path: rel(e.file), patchPath: doc ? rel(doc.file) : undefined,
+      tags: tagList(config.tags), config, parents: [], modelNode: node,
+    };
+    nodes.set(n.id, n);
+    modelIds.set(node, n.id);
+    pending.push({ node: n, refs: e.analysis?.refs ?? [], sources: e.analysis?.sources ?? [] });
+  };
+
+  for (const e of project.files.values()) {
+    switch (e.kind) {
+      case 'model': case 'seed': {
+        const node = project.nodes(modelName(e.file)).find((n) => n.file === e.file);
+        if (node) addModelLike(e, node, e.kind, { materialized: 'view' });
+        break;
+      }
+      case 'snapshot':
+        for (const s of e.analysis?.snapshotNames ?? []) {
+          const node = project.nodes(s.name).find((n) => n.file === e.file);
+          if (node) addModelLike(e, node, 'snapshot', {});
+        }
+        break;
+      case 'analysis': {
+        const name = modelName(e.file);
+        const config = { ...e.analysis?.config };
+        if (config.enabled === false) break;
+        const n: SelectableNode = {
+          id: `analysis.${e.packageName}.${name}`, resourceType: 'analysis', name, packageName: e.packageName,
+          fqn: [e.packageName, 'analysis', ...e.folders, name], path: rel(e.file), tags: tagList(config.tags), config, parents: [],
+        };
+        nodes.set(n.id, n);
+        pending.push({ node: n, refs: e.analysis?.refs ?? [], sources: e.analysis?.sources ?? [] });
+        break;
+      }
+      case 'yaml':
+        for (const s of e.schema?.sources ?? []) {
+          for (const t of s.tables) {
+            if (t.enabled === false) continue;
+            const n: SelectableNode = {
+              id: `source.${e.packageName}.${s.name}.${t.name}`, resourceType: 'source', name: `${s.name}.${t.name}`, packageName: e.packageName,
+              fqn: [e.packageName, ...e.folders, s.name, t.name], path: rel(e.file), tags: t.tags ?? [], config: { tags: t.tags ?? [] }, parents: [],
+              source: { source: s.name, table: t.name },
+            };
+            nodes.set(n.id, n);
+            // The first definition wins, as in resolveSource.
+            if (!sourceIds.has(`${s.name}.${t.name}`)) sourceIds.set(`${s.name}.${t.name}`, n.id);
+          }
+        }
+        break;
+    }
+  }
+
+  const refId = (r: Pick<RefUse, 'name' | 'packageName'>) => {
+    const target = project.resolveRef(r);
+    return target && modelIds.get(target);
+  };
+  const sourceId = (s: { source: string; table: string }) => sourceIds.get(`${s.source}.${s.table}`);
+  const link = (n: SelectableNode, ids: Array<string | undefined>) => {
+    n.parents = [...new Set(ids.filter((id): id is string => !!id && id !== n.id))];
+  };
+  for (const p of pending) link(p.node, [...p.refs.map(refId), ...p.sources.map(sourceId)]);
+
+  for (const t of projectDataTests(project)) {
+    const entry = project.entry(t.file);
+    const n: SelectableNode = {
+      id: `test.${project.name}.${t.id}`, resourceType: 'test', name: testName(t), packageName: project.name,
+      fqn: [project.name, ...(entry?.folders ?? []), testName(t)], path: rel(t.file), tags: t.tags ?? [],
+      config: { materialized: 'test', severity: t.severity, tags: t.tags ?? [], ...(t.where ? { where: t.where } : {}) }, parents: [], test: t,
+    };
+    const targetId = (target: DataTest['target']) => target?.kind === 'model' ? refId({ name: target.name }) : target?.kind === 'source' ? sourceId(target) : undefined;
+    if (t.kind === 'singular') link(n, [...(entry?.analysis?.refs ?? []).map(refId), ...(entry?.analysis?.sources ?? []).map(sourceId)]);
+    else link(n, [targetId(t.target), t.kind === 'relationships' ? targetId(parseRelationTarget(t.args.to)) : undefined]);
+    nodes.set(n.id, n);
+  }
+
+  const children = new Map<string, string[]>();
+  for (const n of nodes.values()) {
+    for (const p of n.parents) {
+      const list = children.get(p);
+      if (list) list.push(n.id); else children.set(p, [n.id]);
+    }
+  }
+  return { nodes, children, rootPackage: project.name };
+}
+
+/** dbt's name for a test: the singular test's file name; `not_null_stg_orders_order_id`, `source_unique_bronze_orders_id`. */
+function testName(t: DataTest): string {
+  if (t.kind === 'singular') return t.label;
+  const over = t.target?.kind === 'source' ? `source_${t.kind}_${t.target.source}_${t.target.table}` : `${t.kind}_${t.target?.kind === 'model' ? t.target.name : t.subject}`;
+  return `${over}${t.column ? `_${t.column}` : ''}`.replace(/[^\w]+/g, '_');
+}
+
+function tagList(tags: unknown): string[] {
+  return Array.isArray(tags) ? tags.map(String) : typeof tags === 'string' ? [tags] : [];
+}

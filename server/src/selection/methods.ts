@@ -1,0 +1,80 @@
+// dbt's selection methods: whether one node matches one `method:value` criterion.
+import path from 'node:path';
+import type { Criterion } from './syntax';
+import type { SelectableNode } from './graph';
+import { fnmatch, globPath, hasWildcard } from './glob';
+
+export function matchesCriterion(node: SelectableNode, c: Criterion, rootPackage: string): boolean {
+  const v = c.value;
+  switch (c.method) {
+    case 'fqn': return fqnMatches(node.fqn, v);
+    case 'tag': return node.tags.some((t) => fnmatch(t, v));
+    case 'package': return fnmatch(node.packageName, v === 'this' ? rootPackage : v);
+    case 'resource_type': return node.resourceType === v;
+    case 'path': return pathMatches(node, v);
+    case 'file': {
+      const base = path.posix.basename(node.path);
+      return fnmatch(base, v) || fnmatch(base.replace(/\.[^.]*$/, ''), v);
+    }
+    case 'source': {
+      if (!node.source) return false;
+      const want = v.split('.');
+      const have = [node.packageName, node.source.source, node.source.table].slice(3 - want.length);
+      // `source:src` is every table of src; `src.table` one table; `pkg.src.table` within a package.
+      return want.length === 1 ? fnmatch(node.source.source, want[0]) : want.every((w, i) => fnmatch(have[i], w));
+    }
+    case 'config': return configMatches(node.config, c.keys, v);
+    case 'test_name': {
+      const t = node.test;
+      if (!t) return false;
+      return fnmatch(t.kind === 'singular' ? t.label : t.kind.replace(/^\w+\./, ''), v) || fnmatch(t.kind, v);
+    }
+    case 'test_type': {
+      const t = node.test;
+      if (!t) return false;
+      return t.kind === 'singular' ? v === 'singular' || v === 'data' : v === 'generic' || v === 'schema';
+    }
+  }
+}
+
+/**
+ * dbt's fqn match, tried with and without the package: the name itself; or a dotted prefix of the fqn
+ * (`marts.finance`); wildcards match the rest of the fqn as one dotted string (`marts.*`, `*.staging.*`).
+ */
+function fqnMatches(fqn: string[], selector: string): boolean {
+  return fqnMatchesScoped(fqn, selector) || fqnMatchesScoped(fqn.slice(1), selector);
+}
+
+function fqnMatchesScoped(fqn: string[], selector: string): boolean {
+  if (fqn.length === 0) return false;
+  if (fnmatch(fqn[fqn.length - 1], selector)) return true;
+  // Dots in names act as separators, as in dbt.
+  const flat = fqn.flatMap((segment) => segment.split('.'));
+  const parts = selector.split('.');
+  if (parts.length > flat.length) return false;
+  for (let i = 0; i < parts.length; i++) {
+    if (hasWildcard(parts[i])) return fnmatch(flat.slice(i).join('.'), parts.slice(i).join('.'));
+    if (flat[i] !== parts[i]) return false;
+  }
+  return true;
+}
+
+/** A file or folder (glob allowed) relative to the project root: the node's file, a folder above it, or its YAML. */
+function pathMatches(node: SelectableNode, selector: string): boolean {
+  const pattern = selector.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  const candidates = [node.path, ...(node.patchPath ? [node.patchPath] : [])];
+  for (let dir = path.posix.dirname(node.path); dir !== '.' && dir !== '/'; dir = path.posix.dirname(dir)) candidates.push(dir);
+  return candidates.some((p) => globPath(p, pattern));
+}
+
+/** dbt compares config values as written; `true`/`false` in any case match booleans; lists match any member. */
+function configMatches(config: Record<string, unknown>, keys: string[], selector: string): boolean {
+  let value: unknown = config;
+  for (const k of keys) {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+    value = (value as Record<string, unknown>)[k];
+  }
+  if (value === undefined || value === null) return false;
+  const one = (x: unknown) => typeof x === 'boolean' ? String(x) === selector.toLowerCase() : (typeof x === 'string' || typeof x === 'number') && String(x) === selector;
+  return Array.isArray(value) ? value.some(one) : one(value);
+}

@@ -1,0 +1,173 @@
+// dbt's node selection over the project model: methods first, then graph operators (`+`, `N+`, `@`), then set
+// operators (space union, comma intersection), then `--exclude`. Tests follow their parents as dbt's default
+// ("eager") indirect selection: a test is selected when anything it tests is. Problems come back as data.
+import type { DbtProject } from '../project/project';
+import { didYouMean } from '../util/suggest';
+import { cliSelectionSpec, parseSelection, type Criterion, type SelectionProblem, type SelectionSpec } from './syntax';
+import { selectableGraph, type ResourceType, type SelectableGraph, type SelectableNode } from './graph';
+import { matchesCriterion } from './methods';
+import { hasWildcard } from './glob';
+
+export type { SelectionProblem, SelectionSpec } from './syntax';
+export type { SelectableNode, ResourceType } from './graph';
+
+/** `--select` and `--exclude` values as given (each may hold several space-separated parts), or a YAML selector's definition. */
+export interface SelectionRequest {
+  select?: readonly string[];
+  exclude?: readonly string[];
+  /** A selector from selectors.yml (see yamlSelectors.ts); used instead of select/exclude. */
+  definition?: SelectionSpec;
+}
+
+export interface Selection {
+  /** The selected nodes, upstream first (ties by name). */
+  nodes: SelectableNode[];
+  /** Syntax errors (nothing is selected then) and criteria that matched nothing (warnings). */
+  problems: SelectionProblem[];
+}
+
+/** A request from one selector string (the editor's form), or none. */
+export function selectionRequest(select: string | readonly string[] | undefined, exclude?: string | readonly string[]): SelectionRequest {
+  const list = (v: string | readonly string[] | undefined) => v === undefined ? [] : typeof v === 'string' ? [v] : v;
+  return { select: list(select), exclude: list(exclude) };
+}
+
+/** Only the syntax errors of a request (no project needed): for checking arguments before any work starts. */
+export function selectionSyntaxProblems(request: SelectionRequest): SelectionProblem[] {
+  return [...parseSelection(request.select ?? []).problems, ...parseSelection(request.exclude ?? []).problems];
+}
+
+/** Selects nodes as dbt would; no `--select` means every node. */
+export function selectNodes(project: DbtProject, request: SelectionRequest): Selection {
+  const graph = selectableGraph(project);
+  let spec = request.definition;
+  if (!spec) {
+    const select = parseSelection(request.select ?? []);
+    const exclude = parseSelection(request.exclude ?? []);
+    const errors = [...select.problems, ...exclude.problems];
+    if (errors.length) return { nodes: [], problems: errors };
+    spec = cliSelectionSpec(select, exclude);
+  }
+  const problems: SelectionProblem[] = [];
+  const chosen = evaluate(graph, spec, problems);
+  return { nodes: dependencyOrder(graph, chosen), problems };
+}
+
+/** The selected nodes of some resource types (e.g. `['model']` for materialize), upstream first. */
+export function selectResources(project: DbtProject, request: SelectionRequest, types: readonly ResourceType[]): Selection {
+  const s = selectNodes(project, request);
+  return { nodes: s.nodes.filter((n) => types.includes(n.resourceType)), problems: s.problems };
+}
+
+function evaluate(graph: SelectableGraph, spec: SelectionSpec, problems: SelectionProblem[]): Set<string> {
+  switch (spec.op) {
+    case 'all': return new Set(graph.nodes.keys());
+    case 'criterion': return withIndirectTests(graph, expand(graph, spec.criterion, matching(graph, spec.criterion)));
+    case 'difference': {
+      const out = evaluate(graph, spec.include, problems);
+      for (const id of evaluate(graph, spec.exclude, problems)) out.delete(id);
+      return out;
+    }
+    default: {
+      let out: Set<string> | undefined;
+      for (const member of spec.members) {
+        const ids = evaluate(graph, member, problems);
+        if (!out) out = ids;
+        else if (spec.op === 'union') for (const id of ids) out.add(id);
+        else out = new Set([...out].filter((id) => ids.has(id)));
+      }
+      out ??= new Set();
+      if (out.size === 0 && spec.expect !== undefined) problems.push(noMatch(graph, spec));
+      return out;
+    }
+  }
+}
+
+function matching(graph: SelectableGraph, c: Criterion): Set<string> {
+  const out = new Set<string>();
+  for (const n of graph.nodes.values()) if (matchesCriterion(n, c, graph.rootPackage)) out.add(n.id);
+  return out;
+}
+
+/** Graph operators: ancestors (`N+x`), descendants (`x+N`), and `@x` (descendants and all their ancestors). */
+function expand(graph: SelectableGraph, c: Criterion, base: Set<string>): Set<string> {
+  const out = new Set(base);
+  const parentsOf = (id: string) => graph.nodes.get(id)?.parents ?? [];
+  const childrenOf = (id: string) => graph.children.get(id) ?? [];
+  if (c.childrensParents) {
+    const down = walk(base, childrenOf, Infinity);
+    for (const id of walk(new Set([...base, ...down]), parentsOf, Infinity)) out.add(id);
+    for (const id of down) out.add(id);
+    return out;
+  }
+  if (c.parents !== undefined) for (const id of walk(base, parentsOf, c.parents)) out.add(id);
+  if (c.children !== undefined) for (const id of walk(base, childrenOf, c.children)) out.add(id);
+  return out;
+}
+
+/** Nodes reachable from `start` within `depth` steps (breadth first), `start` itself excluded unless reached again. */
+function walk(start: Set<string>, next: (id: string) => readonly string[], depth: number): Set<string> {
+  const seen = new Set<string>();
+  let frontier = [...start];
+  for (let level = 0; level < depth && frontier.length; level++) {
+    const following: string[] = [];
+    for (const id of frontier) {
+      for (const n of next(id)) {
+        if (seen.has(n)) continue;
+        seen.add(n);
+        following.push(n);
+      }
+    }
+    frontier = following;
+  }
+  return seen;
+}
+
+/** dbt's eager indirect selection: the tests of any selected node come along. */
+function withIndirectTests(graph: SelectableGraph, ids: Set<string>): Set<string> {
+  const out = new Set(ids);
+  for (const id of ids) {
+    for (const child of graph.children.get(id) ?? []) if (graph.nodes.get(child)?.resourceType === 'test') out.add(child);
+  }
+  return out;
+}
+
+function noMatch(graph: SelectableGraph, spec: Extract<SelectionSpec, { op: 'union' | 'intersection' }>): SelectionProblem {
+  const only = spec.members.length === 1 && spec.members[0].op === 'criterion' ? spec.members[0].criterion : undefined;
+  let hint = '';
+  if (only?.method === 'fqn' && !hasWildcard(only.value) && !only.value.includes('.')) {
+    hint = didYouMean(only.value, [...new Set([...graph.nodes.values()].filter((n) => n.resourceType !== 'test').map((n) => n.name))]);
+  }
+  return { severity: 'warning', criterion: spec.expect!, message: `The selection criterion '${spec.expect}' does not match any enabled nodes.${hint}` };
+}
+
+/** Upstream first; nodes on a cycle keep name order among themselves (the project reports the cycle). */
+function dependencyOrder(graph: SelectableGraph, chosen: Set<string>): SelectableNode[] {
+  const order: SelectableNode[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const byName = [...chosen].map((id) => graph.nodes.get(id)!).sort((a, b) => compare(a.name, b.name) || compare(a.id, b.id));
+  // Iterative depth-first search: long chains of models would overflow recursion.
+  for (const root of byName) {
+    if (state.has(root.id)) continue;
+    const stack: Array<{ node: SelectableNode; next: number }> = [{ node: root, next: 0 }];
+    state.set(root.id, 'visiting');
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const parent = top.node.parents[top.next++];
+      if (parent === undefined) {
+        stack.pop();
+        state.set(top.node.id, 'done');
+        order.push(top.node);
+      } else if (chosen.has(parent) && !state.has(parent)) {
+        state.set(parent, 'visiting');
+        stack.push({ node: graph.nodes.get(parent)!, next: 0 });
+      }
+    }
+  }
+  return order;
+}
+
+/** Code-unit order, the same on every machine (localeCompare is not). */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
