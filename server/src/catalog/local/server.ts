@@ -211,7 +211,11 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
       const body = obj(req.body, 'create namespace request');
       const namespace = stringArray(body.namespace, 'namespace');
       const properties = stringMap(body.properties ?? {}, 'properties');
-      await store.createNamespace(namespace, properties);
+      if (properties.location === undefined) await store.createNamespace(namespace, properties);
+      else await store.withLocationsLock(async () => {
+        await tables.checkNamespaceLocation(properties.location);
+        await store.createNamespace(namespace, properties);
+      });
       return { status: 200, body: { namespace, properties } };
     },
     loadNamespace: async (req) => ({ status: 200, body: { namespace: ns(req), properties: await store.loadNamespace(ns(req)) } }),
@@ -227,7 +231,11 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
       const body = obj(req.body, 'update namespace properties request');
       const removals = body.removals === undefined ? [] : stringArray(body.removals, 'removals', true);
       const updates = stringMap(body.updates ?? {}, 'updates');
-      return { status: 200, body: await store.updateNamespace(ns(req), removals, updates) };
+      if (updates.location === undefined) return { status: 200, body: await store.updateNamespace(ns(req), removals, updates) };
+      return store.withLocationsLock(async () => {
+        await tables.checkNamespaceLocation(updates.location);
+        return { status: 200, body: await store.updateNamespace(ns(req), removals, updates) };
+      });
     },
 
     listTables: async (req) => {

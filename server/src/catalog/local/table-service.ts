@@ -2,7 +2,6 @@
 // multi-table transactions. Metadata files go through Storage; the pointer swap happens under the table lock.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { rm } from 'node:fs/promises';
 import type { PartitionSpec, Schema, SortOrder, TableIdentifier, TableMetadata, TableRequirement, TableUpdate } from '../../iceberg/spec';
 import { applyUpdates, checkRequirements } from '../../iceberg/apply-updates';
 import { parseTableMetadata, serializeTableMetadata } from '../../iceberg/metadata-json';
@@ -14,6 +13,8 @@ import { alreadyExists, badRequest, commitFailed, noSuchTable, RestError } from 
 import type { WarehouseStore } from './warehouse-store';
 import { LockTimeoutError } from './file-lock';
 import { MetadataCache } from './metadata-cache';
+import { isInside, locationConflict, locationKey, locationOfMetadataFile, overlaps } from './location-guard';
+import { purgeTableFiles } from './purge';
 
 export interface LoadedTable { metadataLocation?: string; metadata: TableMetadata }
 
@@ -85,8 +86,14 @@ export class TableService {
       { action: 'set-properties', updates: properties },
     ];
     const metadata = applyUpdates(undefined, updates, { nowMs: this.now() });
-    if (staged) return { metadata };
-    return this.createCommitted(id, metadata);
+    if (staged) {
+      await this.checkLocationFree(metadata.location, id);
+      return { metadata };
+    }
+    return this.store.withLocationsLock(async () => {
+      await this.checkLocationFree(metadata.location, id);
+      return this.createCommitted(id, metadata);
+    });
   }
 
   async load(id: TableIdentifier): Promise<LoadedTable & { metadataLocation: string }> {
@@ -104,14 +111,20 @@ export class TableService {
       await this.store.requireNamespace(id.namespace);
       if (await this.store.readPointer(id)) throw commitFailed(`Commit failed for ${tableDisplayName(id)}: Requirement failed: table already exists`);
       checkRequirements(undefined, requirements);
-      return this.createCommitted(id, applyUpdates(undefined, updates, { nowMs: this.now() }), true);
+      const created = applyUpdates(undefined, updates, { nowMs: this.now() });
+      return this.store.withLocationsLock(async () => {
+        await this.checkLocationFree(created.location, id);
+        return this.createCommitted(id, created, true);
+      });
     }
     return this.locked(id, async () => {
       const current = await this.load(id);
       const next = this.next(current, change);
-      const file = await this.writeMetadata(next, current.metadataLocation);
-      await this.store.swapPointer(id, { 'metadata-location': file });
-      return { metadataLocation: file, metadata: next };
+      return this.whileClaiming(current.metadata.location, next.location, id, async () => {
+        const file = await this.writeMetadata(next, current.metadataLocation);
+        await this.store.swapPointer(id, { 'metadata-location': file });
+        return { metadataLocation: file, metadata: next };
+      });
     });
   }
 
@@ -132,7 +145,10 @@ export class TableService {
       const change = order[i];
       await this.locked(change.id, async () => {
         const current = await this.load(change.id);
-        staged.push({ id: change.id, file: await this.writeMetadata(this.next(current, change), current.metadataLocation) });
+        const next = this.next(current, change);
+        await this.whileClaiming(current.metadata.location, next.location, change.id, async () => {
+          staged.push({ id: change.id, file: await this.writeMetadata(next, current.metadataLocation) });
+        });
         await run(i + 1);
       });
     };
@@ -168,12 +184,73 @@ export class TableService {
     await this.store.requireNamespace(id.namespace);
     const metadata = parseTableMetadata(await this.storage(metadataLocation).read(metadataLocation), metadataLocation);
     const pointer = { 'metadata-location': metadataLocation };
+    const claim = async () => {
+      await this.checkLocationFree(metadata.location, id);
+      if (!isInside(locationKey(metadataLocation), locationKey(metadata.location))) {
+        throw badRequest(`Cannot register ${tableDisplayName(id)}: metadata file ${metadataLocation} does not lie inside the table location ${metadata.location}`);
+      }
+    };
     if (overwrite) {
-      await this.locked(id, () => this.store.swapPointer(id, pointer));
-    } else if (!(await this.store.createPointer(id, pointer))) {
-      throw alreadyExists(`Table already exists: ${tableDisplayName(id)}`);
+      await this.locked(id, () => this.store.withLocationsLock(async () => {
+        await claim();
+        await this.store.swapPointer(id, pointer);
+      }));
+    } else {
+      await this.store.withLocationsLock(async () => {
+        await claim();
+        if (!(await this.store.createPointer(id, pointer))) throw alreadyExists(`Table already exists: ${tableDisplayName(id)}`);
+      });
     }
     return { metadataLocation, metadata };
+  }
+
+  /**
+   * Refuses (403, as Polaris) a table location outside the catalog's folders, overlapping the catalog's state
+   * folder, or equal to, inside or around another table's location. `self` (a table keeping or moving its own
+   * location, or a name being registered over) is not a conflict with itself.
+   */
+  async checkLocationFree(location: string, self: TableIdentifier): Promise<void> {
+    this.checkWritable(location);
+    const key = locationKey(location);
+    if (!isS3Uri(key) && overlaps(key, this.store.stateDir)) throw locationConflict(location, this.store.stateDir, 'the catalog\'s own state');
+    const selfName = tableDisplayName(self);
+    for (const other of await this.store.allTables()) {
+      if (tableDisplayName(other) === selfName) continue;
+      const otherLocation = await this.locationOf(other);
+      if (otherLocation && overlaps(key, locationKey(otherLocation))) throw locationConflict(location, otherLocation, `existing table ${tableDisplayName(other)}`);
+    }
+  }
+
+  /** Refuses a namespace `location` property that lies outside the catalog's folders, on its state, or on or inside a table. */
+  async checkNamespaceLocation(location: string): Promise<void> {
+    this.checkWritable(location);
+    const key = locationKey(location);
+    if (!isS3Uri(key) && overlaps(key, this.store.stateDir)) throw locationConflict(location, this.store.stateDir, 'the catalog\'s own state');
+    for (const other of await this.store.allTables()) {
+      const otherLocation = await this.locationOf(other);
+      if (otherLocation && (key === locationKey(otherLocation) || isInside(key, locationKey(otherLocation)))) {
+        throw locationConflict(location, otherLocation, `existing table ${tableDisplayName(other)}`);
+      }
+    }
+  }
+
+  /** A table's location from its metadata; from its metadata file's path when the metadata is unreadable. */
+  private async locationOf(id: TableIdentifier): Promise<string | undefined> {
+    try {
+      return (await this.load(id)).metadata.location;
+    } catch {
+      const pointer = await this.store.readPointer(id).catch(() => undefined);
+      return pointer ? locationOfMetadataFile(pointer['metadata-location']) : undefined;
+    }
+  }
+
+  /** Runs write, under the locations lock and after the overlap check when a commit moves the table. */
+  private async whileClaiming<T>(from: string, to: string, id: TableIdentifier, write: () => Promise<T>): Promise<T> {
+    if (locationKey(from) === locationKey(to)) return write();
+    return this.store.withLocationsLock(async () => {
+      await this.checkLocationFree(to, id);
+      return write();
+    });
   }
 
   private next(current: LoadedTable & { metadataLocation: string }, change: TableChange): TableMetadata {
@@ -201,20 +278,9 @@ export class TableService {
   }
 
   private async purge(table: LoadedTable & { metadataLocation: string }): Promise<void> {
-    const location = table.metadata.location.replace(/\/+$/, '');
-    if (this.insideRoots(location)) {
-      if (isS3Uri(location)) {
-        const storage = this.storage(location);
-        for (const obj of await storage.list(`${location}/`)) await storage.delete(obj.uri);
-      } else {
-        await rm(localPathOf(location), { recursive: true, force: true });
-      }
-      return;
-    }
-    if (!isS3Uri(location)) return; // a local folder outside the catalog's locations is never deleted
-    // A table registered from elsewhere: delete only the files its metadata names under its own location.
-    const files = [table.metadataLocation, ...table.metadata['metadata-log'].map((e) => e['metadata-file']), ...table.metadata.snapshots.map((s) => s['manifest-list'])];
-    for (const f of files.filter((f) => f.startsWith(`${location}/`))) await this.storage(f).delete(f).catch(() => undefined);
+    const location = table.metadata.location;
+    if (!isS3Uri(location) && !this.insideRoots(location)) return; // a local folder outside the catalog's locations is never deleted
+    await purgeTableFiles(table, this.storage(location));
   }
 
   /** True when a location lies strictly inside the base location, the warehouse or an allowed location. */

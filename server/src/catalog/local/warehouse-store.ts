@@ -15,10 +15,13 @@ const TABLES = '.tables';
 export interface TablePointer { 'metadata-location': string }
 
 export class WarehouseStore {
+  /** The catalog's own state folder, `<warehouse>/.floe-catalog`: no table may live in, on or around it. */
+  readonly stateDir: string;
   readonly root: string;
 
   constructor(readonly warehouse: string) {
-    this.root = path.join(path.resolve(warehouse), '.floe-catalog', 'ns');
+    this.stateDir = path.join(path.resolve(warehouse), '.floe-catalog');
+    this.root = path.join(this.stateDir, 'ns');
   }
 
   /** The folder of a namespace; rejects names that would escape the warehouse (400). */
@@ -99,6 +102,28 @@ export class WarehouseStore {
     const dir = path.join(this.namespaceDir(namespace), TABLES);
     const files = await fs.readdir(dir).catch(() => [] as string[]);
     return files.filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => f.slice(0, -'.json'.length)).sort();
+  }
+
+  /** Every table of the catalog, in every namespace. */
+  async allTables(): Promise<TableIdentifier[]> {
+    const out: TableIdentifier[] = [];
+    const walk = async (namespace: string[]): Promise<void> => {
+      for (const child of await this.listNamespaces(namespace).catch(() => [] as string[][])) {
+        for (const name of await this.listTables(child).catch(() => [] as string[])) out.push({ namespace: child, name });
+        await walk(child);
+      }
+    };
+    await walk([]);
+    return out;
+  }
+
+  /**
+   * Runs body under the catalog-wide lock that orders everything claiming a location (create, register,
+   * set-location, a namespace location): two racing claims must not both pass the overlap check.
+   */
+  async withLocationsLock<T>(body: () => Promise<T>): Promise<T> {
+    await fs.mkdir(this.stateDir, { recursive: true });
+    return withFileLock(path.join(this.stateDir, '.locations.lock'), body);
   }
 
   pointerPath(id: TableIdentifier): string {
