@@ -35,6 +35,8 @@ export interface LocalCatalogOptions {
   allowedLocations?: string[];
   /** Returned as LoadTableResult.config, and as storage-credentials when a client asks for vended credentials (e.g. s3.endpoint, s3.access-key-id). The server also writes S3 metadata with it. */
   tableConfig?: Record<string, string>;
+  /** Largest table metadata file the catalog reads, on register and on load; default 64 MiB. */
+  maxMetadataBytes?: number;
   /** Request body limit in bytes; default 16 MiB (413 beyond). */
   maxBodyBytes?: number;
   /** Access log: one line per request, no bodies or tokens. */
@@ -68,7 +70,7 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
   const store = new WarehouseStore(opts.warehouse);
   const tableConfig = opts.tableConfig ?? {};
   const s3 = s3OptionsFromProperties(tableConfig);
-  const tables = new TableService({ store, baseLocation: opts.baseLocation, allowedLocations: opts.allowedLocations, storageFor: (uri) => storageFor(uri, { s3 }) });
+  const tables = new TableService({ store, baseLocation: opts.baseLocation, allowedLocations: opts.allowedLocations, maxMetadataBytes: opts.maxMetadataBytes, storageFor: (uri) => storageFor(uri, { s3 }) });
   const issuer = opts.clientId && opts.clientSecret ? new TokenIssuer(opts.clientId, opts.clientSecret, opts.tokenTtlSeconds) : undefined;
   const openIssuer = new TokenIssuer(undefined, undefined, opts.tokenTtlSeconds);
   const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;

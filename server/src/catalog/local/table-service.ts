@@ -2,6 +2,7 @@
 // multi-table transactions. Metadata files go through Storage; the pointer swap happens under the table lock.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { realpath } from 'node:fs/promises';
 import type { PartitionSpec, Schema, SortOrder, TableIdentifier, TableMetadata, TableRequirement, TableUpdate } from '../../iceberg/spec';
 import { applyUpdates, checkRequirements } from '../../iceberg/apply-updates';
 import { parseTableMetadata, serializeTableMetadata } from '../../iceberg/metadata-json';
@@ -15,6 +16,7 @@ import { LockTimeoutError } from './file-lock';
 import { MetadataCache } from './metadata-cache';
 import { isInside, locationConflict, locationKey, locationOfMetadataFile, overlaps } from './location-guard';
 import { purgeTableFiles } from './purge';
+import { DEFAULT_MAX_METADATA_BYTES, readMetadataFile } from './metadata-file';
 
 export interface LoadedTable { metadataLocation?: string; metadata: TableMetadata }
 
@@ -37,6 +39,8 @@ export interface TableServiceOptions {
   allowedLocations?: string[];
   /** The Storage for a metadata or data URI. */
   storageFor: (uri: string) => Storage;
+  /** Largest metadata file the catalog reads (register and load); default 64 MiB. */
+  maxMetadataBytes?: number;
   now?: () => bigint;
 }
 
@@ -100,7 +104,7 @@ export class TableService {
     const pointer = await this.store.readPointer(id);
     if (!pointer) throw noSuchTable(tableDisplayName(id));
     const file = pointer['metadata-location'];
-    const read = async () => parseTableMetadata(await this.storage(file).read(file), file);
+    const read = async () => parseTableMetadata(await this.readMetadata(file, (m) => new RestError(500, 'ServiceFailureException', `Cannot load ${tableDisplayName(id)}: ${m}`)), file);
     return { metadataLocation: file, metadata: isS3Uri(file) ? await read() : await this.metadataCache.get(localPathOf(file), read) };
   }
 
@@ -182,7 +186,12 @@ export class TableService {
   async register(id: TableIdentifier, metadataLocation: string, overwrite: boolean): Promise<LoadedTable & { metadataLocation: string }> {
     this.store.pointerPath(id);
     await this.store.requireNamespace(id.namespace);
-    const metadata = parseTableMetadata(await this.storage(metadataLocation).read(metadataLocation), metadataLocation);
+    // Checked before the file is touched, so the answer says nothing about files elsewhere.
+    if (!this.insideRoots(metadataLocation)) {
+      throw new RestError(403, 'ForbiddenException', `Invalid metadata location '${metadataLocation}': tables of this catalog must live under ${this.roots.join(' or ')}`);
+    }
+    const bytes = await this.readMetadata(metadataLocation, (m) => badRequest(`Cannot register ${tableDisplayName(id)}: ${m}`));
+    const metadata = parseTableMetadata(bytes, metadataLocation);
     const pointer = { 'metadata-location': metadataLocation };
     const claim = async () => {
       await this.checkLocationFree(metadata.location, id);
@@ -281,6 +290,22 @@ export class TableService {
     const location = table.metadata.location;
     if (!isS3Uri(location) && !this.insideRoots(location)) return; // a local folder outside the catalog's locations is never deleted
     await purgeTableFiles(table, this.storage(location));
+  }
+
+  private readMetadata(file: string, refuse: (message: string) => RestError): Promise<Uint8Array> {
+    return readMetadataFile({
+      storage: (uri) => this.storage(uri),
+      maxBytes: this.opts.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES,
+      allowedLocalPath: async (real) => (await this.realRoots()).some((root) => isInside(real, root)),
+      refuse,
+    }, file);
+  }
+
+  private realRootsPromise?: Promise<string[]>;
+  /** The local roots with links resolved (a warehouse under a linked folder still matches its files' real paths). */
+  private realRoots(): Promise<string[]> {
+    this.realRootsPromise ??= Promise.all(this.roots.filter((r) => !isS3Uri(r)).map((r) => realpath(r).catch(() => r)));
+    return this.realRootsPromise;
   }
 
   /** True when a location lies strictly inside the base location, the warehouse or an allowed location. */
