@@ -257,7 +257,7 @@ test('a catalog that is down is reported as unreachable, naming its URI', async 
 
 test('redirects are followed (308 keeps the POST and its body), and a token never follows to another origin', async () => {
   const catalogServer = await startTestCatalog();
-  const proxy = await startFaultProxy(new URL(catalogServer.uri).origin);
+  const proxy = await startFaultProxy(new URL(catalogServer.uri).origin, { upstreamHost: true });
   // A front door on another origin sending everything on to the catalog (through the recording proxy).
   const front = http.createServer((req, res) => {
     req.resume();

@@ -32,7 +32,7 @@ before(async () => {
   server = await startTestCatalog();
   catalog = await connectRestCatalog({ uri: server.uri, warehouse: server.name });
   await catalog.createNamespace(['gold']);
-  proxy = await startFaultProxy(new URL(server.uri).origin, { errorBody: 'iceberg' });
+  proxy = await startFaultProxy(new URL(server.uri).origin, { errorBody: 'iceberg', upstreamHost: true });
   session = await DuckSession.open();
 });
 after(async () => {

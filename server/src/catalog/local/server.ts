@@ -15,6 +15,8 @@ import { OAuthError, TokenIssuer } from './tokens';
 import { WarehouseStore } from './warehouse-store';
 import { TableService, type LoadedTable, type TableChange } from './table-service';
 import { ENDPOINTS, ROUTES, type RouteName } from './routes';
+import { checkContentType, RequestGuard } from './request-guard';
+import { publicTableConfig } from './vended-credentials';
 
 export interface LocalCatalogOptions {
   /** The folder holding table data and the catalog's state. */
@@ -81,6 +83,7 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
     for (const p of spec.paths) router.on(spec.method, `${API}${p}`, () => undefined, { route });
   }
 
+  let guard: RequestGuard | undefined; // set once listening, when the port is known
   const server = http.createServer((req, res) => {
     void serve(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
@@ -94,6 +97,7 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
     let reply: Reply;
     let oauth: OAuthError | undefined;
     try {
+      guard!.checkSource(req.headers);
       const match = router.find(method as Router.HTTPMethod, url.pathname);
       const route = (match?.store as { route?: RouteName } | null)?.route;
       if (!match || !route) {
@@ -101,10 +105,12 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
       }
       const rawBody = await readBody(req, maxBody);
       if (route === 'token') {
+        if (rawBody.length > 0) checkContentType(req.headers, 'application/x-www-form-urlencoded');
         // Without configured credentials any client gets a token, so profiles copied from a secured catalog still work.
         reply = { status: 200, body: (issuer ?? openIssuer).issue(new URLSearchParams(rawBody), req.headers.authorization) };
       } else {
         if (issuer && !issuer.verify(req.headers.authorization)) throw notAuthorized('Not authorized: a valid bearer token is required');
+        if (rawBody.length > 0) checkContentType(req.headers, 'application/json');
         const params = { ...match.params } as Record<string, string | undefined>;
         if (params.prefix !== undefined && params.prefix !== name) {
           throw new RestError(404, 'NotFoundException', `Unable to find catalog ${params.prefix} (this server serves ${name})`);
@@ -139,6 +145,7 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
     });
   });
   const address = server.address() as AddressInfo;
+  guard = new RequestGuard(opts.host ?? '127.0.0.1', address.port);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     uri: `http://${host}:${address.port}${API}`,
@@ -184,15 +191,16 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
   const tableId = (req: Request): TableIdentifier => ({ namespace: ns(req), name: req.params.table ?? '' });
 
   const loadResult = (t: LoadedTable, req: Request): Reply => {
+    // Storage secrets only when the caller asks for vended credentials (as Polaris); with auth on, every caller
+    // here already showed a valid token.
+    const delegation = String(req.headers['x-iceberg-access-delegation'] ?? '').split(',').map((d) => d.trim());
+    const vend = delegation.includes('vended-credentials') && Object.keys(c.tableConfig).length > 0;
     const body: Record<string, unknown> = {
       metadata: tableMetadataToJson(snapshotsFilter(t.metadata, req.query.get('snapshots'))),
-      config: { ...c.tableConfig },
+      config: vend ? { ...c.tableConfig } : publicTableConfig(c.tableConfig),
     };
     if (t.metadataLocation) body['metadata-location'] = t.metadataLocation;
-    const delegation = String(req.headers['x-iceberg-access-delegation'] ?? '');
-    if (delegation.includes('vended-credentials') && Object.keys(c.tableConfig).length > 0) {
-      body['storage-credentials'] = [{ prefix: t.metadata.location, config: { ...c.tableConfig } }];
-    }
+    if (vend) body['storage-credentials'] = [{ prefix: t.metadata.location, config: { ...c.tableConfig } }];
     return { status: 200, body };
   };
 
