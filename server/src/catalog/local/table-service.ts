@@ -17,6 +17,8 @@ import { MetadataCache } from './metadata-cache';
 import { isInside, locationConflict, locationKey, locationOfMetadataFile, overlaps } from './location-guard';
 import { purgeTableFiles } from './purge';
 import { DEFAULT_MAX_METADATA_BYTES, readMetadataFile } from './metadata-file';
+import { validateTableMetadata } from '../../iceberg/validate-metadata';
+import { IcebergError } from '../../iceberg/errors';
 
 export interface LoadedTable { metadataLocation?: string; metadata: TableMetadata }
 
@@ -91,6 +93,7 @@ export class TableService {
     ];
     const metadata = applyUpdates(undefined, updates, { nowMs: this.now() });
     if (staged) {
+      validateTableMetadata(metadata);
       await this.checkLocationFree(metadata.location, id);
       return { metadata };
     }
@@ -282,7 +285,8 @@ export class TableService {
     this.checkWritable(metadata.location);
     const version = previous ? Number(METADATA_FILE.exec(previous)?.[1] ?? -1) + 1 : 0;
     const file = `${metadata.location}/metadata/${String(version).padStart(5, '0')}-${randomUUID()}.metadata.json`;
-    await this.storage(file).write(file, new TextEncoder().encode(serializeTableMetadata(metadata)), { ifAbsent: true });
+    const text = checkedMetadataText(metadata, file);
+    await this.storage(file).write(file, new TextEncoder().encode(text), { ifAbsent: true });
     return file;
   }
 
@@ -334,4 +338,20 @@ export class TableService {
       throw e;
     }
   }
+}
+
+/**
+ * The metadata as it will be stored, after Java Iceberg's checks and a read-back through our own loader: a commit
+ * that would leave the table unloadable is refused (400) instead of written.
+ */
+function checkedMetadataText(metadata: TableMetadata, file: string): string {
+  validateTableMetadata(metadata);
+  const text = serializeTableMetadata(metadata);
+  try {
+    parseTableMetadata(text, file);
+  } catch (e) {
+    if (e instanceof IcebergError) throw badRequest(`Invalid table metadata: the commit would store metadata that cannot be read back: ${e.message}`);
+    throw e;
+  }
+  return text;
 }
