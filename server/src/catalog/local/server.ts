@@ -130,11 +130,25 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
         reply = { status: err.status, body: err.body() };
       }
     }
+    // A client that went away mid-request is its own doing: logged as such (499, as nginx does), never as a 500.
+    if (reply.status !== 413 && clientGone(req, res)) {
+      opts.log?.(`${method} ${url.pathname} -> 499 client closed the request`);
+      res.destroy();
+      return;
+    }
+    // Serialized before anything is logged or sent, so the log names the status the client really gets.
+    let text: string;
+    try {
+      text = reply.body === undefined || method === 'HEAD' ? '' : stringifyJson(reply.body);
+    } catch (e) {
+      const err = toRestError(e, `${method} ${url.pathname}`);
+      reply = { status: err.status, body: err.body() };
+      text = stringifyJson(reply.body);
+    }
     const detail = oauth ? ` ${oauth.error}` : reply.status >= 500 ? ` ${(reply.body as { error?: { message?: string } })?.error?.message ?? ''}` : '';
-    opts.log?.(`${method} ${url.pathname} -> ${reply.status}${detail}`);
-    const text = reply.body === undefined || method === 'HEAD' ? '' : stringifyJson(reply.body);
     res.writeHead(reply.status, text ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } : {});
     res.end(text);
+    opts.log?.(`${method} ${url.pathname} -> ${reply.status}${detail}`);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -156,6 +170,11 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
       server.closeAllConnections();
     }),
   };
+}
+
+/** True when the client aborted the request or closed its connection before the answer. */
+function clientGone(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  return req.readableAborted || res.destroyed || res.writableEnded || !!req.socket?.destroyed;
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {

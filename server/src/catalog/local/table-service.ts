@@ -316,7 +316,13 @@ export class TableService {
   private insideRoots(location: string): boolean {
     if (isS3Uri(location)) return this.roots.some((root) => location.startsWith(`${root}/`));
     if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !location.startsWith('file:')) return false;
-    const local = localPathOf(location);
+    let local: string;
+    try {
+      local = localPathOf(location);
+    } catch {
+      // file://host/... (a remote host) or a malformed file: URI.
+      throw badRequest(`Invalid location '${location}': not a local path or file: URI of this machine`);
+    }
     return this.roots.some((root) => local.startsWith(`${root}${path.sep}`));
   }
 
