@@ -2,6 +2,7 @@
 import { IcebergError } from '../../iceberg/errors';
 import { TableUpdateError } from '../../iceberg/apply-updates';
 import { StorageError } from '../../storage/storage';
+import { LockTimeoutError } from './file-lock';
 
 /** An HTTP error with an Iceberg/Polaris exception type name. */
 export class RestError extends Error {
@@ -28,6 +29,7 @@ export function toRestError(e: unknown, context: string): RestError {
   if (e instanceof RestError) return e;
   // A path the file system refuses by its shape is the request's fault, not the server's.
   const code = errnoCode(e);
+  if (e instanceof LockTimeoutError) return new RestError(503, 'ServiceUnavailableException', `The catalog is busy (${context}); retry`);
   if (code === 'ENAMETOOLONG') return badRequest(`Invalid request for ${context}: a name or location is too long for the file system`);
   if (e instanceof TableUpdateError) {
     return e.kind === 'requirement-failed' ? commitFailed(`Commit failed for ${context}: ${e.message}`) : badRequest(`Invalid update for ${context}: ${e.message}`);

@@ -240,9 +240,8 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
       const body = obj(req.body, 'create namespace request');
       const namespace = stringArray(body.namespace, 'namespace');
       const properties = stringMap(body.properties ?? {}, 'properties');
-      if (properties.location === undefined) await store.createNamespace(namespace, properties);
-      else await store.withLocationsLock(async () => {
-        await tables.checkNamespaceLocation(properties.location);
+      await store.withCatalogLock(async () => {
+        if (properties.location !== undefined) await tables.checkNamespaceLocation(properties.location);
         await store.createNamespace(namespace, properties);
       });
       return { status: 200, body: { namespace, properties } };
@@ -253,7 +252,8 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
       return { status: 204 };
     },
     dropNamespace: async (req) => {
-      await store.dropNamespace(ns(req));
+      // Under the catalog lock: a table created concurrently is either seen (409 not empty) or refused (404).
+      await store.withCatalogLock(() => store.dropNamespace(ns(req)));
       return { status: 204 };
     },
     updateNamespace: async (req) => {
@@ -261,7 +261,7 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
       const removals = body.removals === undefined ? [] : stringArray(body.removals, 'removals', true);
       const updates = stringMap(body.updates ?? {}, 'updates');
       if (updates.location === undefined) return { status: 200, body: await store.updateNamespace(ns(req), removals, updates) };
-      return store.withLocationsLock(async () => {
+      return store.withCatalogLock(async () => {
         await tables.checkNamespaceLocation(updates.location);
         return { status: 200, body: await store.updateNamespace(ns(req), removals, updates) };
       });

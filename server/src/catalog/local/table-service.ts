@@ -97,7 +97,8 @@ export class TableService {
       await this.checkLocationFree(metadata.location, id);
       return { metadata };
     }
-    return this.store.withLocationsLock(async () => {
+    return this.store.withCatalogLock(async () => {
+      await this.store.requireNamespace(namespace); // again, under the lock: a drop may have won the race
       await this.checkLocationFree(metadata.location, id);
       return this.createCommitted(id, metadata);
     });
@@ -119,7 +120,8 @@ export class TableService {
       if (await this.store.readPointer(id)) throw commitFailed(`Commit failed for ${tableDisplayName(id)}: Requirement failed: table already exists`);
       checkRequirements(undefined, requirements);
       const created = applyUpdates(undefined, updates, { nowMs: this.now() });
-      return this.store.withLocationsLock(async () => {
+      return this.store.withCatalogLock(async () => {
+        await this.store.requireNamespace(id.namespace);
         await this.checkLocationFree(created.location, id);
         return this.createCommitted(id, created, true);
       });
@@ -177,12 +179,13 @@ export class TableService {
   async rename(from: TableIdentifier, to: TableIdentifier): Promise<void> {
     this.store.pointerPath(to);
     await this.store.requireNamespace(to.namespace);
-    await this.locked(from, async () => {
+    await this.locked(from, () => this.store.withCatalogLock(async () => {
+      await this.store.requireNamespace(to.namespace);
       const pointer = await this.store.readPointer(from);
       if (!pointer) throw noSuchTable(tableDisplayName(from));
       if (!(await this.store.createPointer(to, pointer))) throw alreadyExists(`Table already exists: ${tableDisplayName(to)}`);
       await this.store.removePointer(from);
-    });
+    }));
   }
 
   /** Registers an existing metadata file as a table (or replaces the table's pointer with overwrite). */
@@ -197,18 +200,19 @@ export class TableService {
     const metadata = parseTableMetadata(bytes, metadataLocation);
     const pointer = { 'metadata-location': metadataLocation };
     const claim = async () => {
+      await this.store.requireNamespace(id.namespace);
       await this.checkLocationFree(metadata.location, id);
       if (!isInside(locationKey(metadataLocation), locationKey(metadata.location))) {
         throw badRequest(`Cannot register ${tableDisplayName(id)}: metadata file ${metadataLocation} does not lie inside the table location ${metadata.location}`);
       }
     };
     if (overwrite) {
-      await this.locked(id, () => this.store.withLocationsLock(async () => {
+      await this.locked(id, () => this.store.withCatalogLock(async () => {
         await claim();
         await this.store.swapPointer(id, pointer);
       }));
     } else {
-      await this.store.withLocationsLock(async () => {
+      await this.store.withCatalogLock(async () => {
         await claim();
         if (!(await this.store.createPointer(id, pointer))) throw alreadyExists(`Table already exists: ${tableDisplayName(id)}`);
       });
@@ -259,7 +263,7 @@ export class TableService {
   /** Runs write, under the locations lock and after the overlap check when a commit moves the table. */
   private async whileClaiming<T>(from: string, to: string, id: TableIdentifier, write: () => Promise<T>): Promise<T> {
     if (locationKey(from) === locationKey(to)) return write();
-    return this.store.withLocationsLock(async () => {
+    return this.store.withCatalogLock(async () => {
       await this.checkLocationFree(to, id);
       return write();
     });

@@ -119,11 +119,13 @@ export class WarehouseStore {
 
   /**
    * Runs body under the catalog-wide lock that orders everything claiming a location (create, register,
-   * set-location, a namespace location): two racing claims must not both pass the overlap check.
+   * set-location, a namespace location) or a place in a namespace (create, register, rename, create and drop
+   * namespace): two racing claims must not both pass their checks, and a table is never created into a namespace
+   * being dropped. Not reentrant: take it once, at the outermost call.
    */
-  async withLocationsLock<T>(body: () => Promise<T>): Promise<T> {
+  async withCatalogLock<T>(body: () => Promise<T>): Promise<T> {
     await fs.mkdir(this.stateDir, { recursive: true });
-    return withFileLock(path.join(this.stateDir, '.locations.lock'), body);
+    return withFileLock(path.join(this.stateDir, '.catalog.lock'), body);
   }
 
   pointerPath(id: TableIdentifier): string {
