@@ -3,6 +3,11 @@
 import type { IcebergType, NestedField, Schema, TableMetadata } from './spec';
 import { TableUpdateError } from './apply-updates';
 
+/** Deeper nesting than any real schema (Spark's deepest in practice is tens); each level costs every reader. */
+export const MAX_NESTING_DEPTH = 100;
+/** All table properties together, keys and values; real tables use kilobytes. */
+export const MAX_PROPERTIES_BYTES = 1024 * 1024;
+
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -57,9 +62,12 @@ export function validateTableMetadata(m: TableMetadata): void {
     for (const k of ['max-ref-age-ms', 'max-snapshot-age-ms'] as const) if (ref[k] !== undefined) long(ref[k], `ref ${name} ${k}`);
   }
   if (m['current-snapshot-id'] !== undefined && m['current-snapshot-id'] !== -1n) long(m['current-snapshot-id'], 'current-snapshot-id');
+  let propertyBytes = 0;
   for (const [k, v] of Object.entries(m.properties)) {
     if (typeof v !== 'string') invalid(`property ${k} must be a string`);
+    propertyBytes += Buffer.byteLength(k) + Buffer.byteLength(v);
   }
+  if (propertyBytes > MAX_PROPERTIES_BYTES) invalid(`properties take ${propertyBytes} bytes, over the limit of ${MAX_PROPERTIES_BYTES}`);
 }
 
 /** Field ids of a schema (all nesting levels); refuses duplicate or negative ids, NUL or duplicate names, bad identifier fields. */
@@ -72,7 +80,8 @@ function checkSchema(schema: Schema): Set<number> {
     if (ids.has(id)) invalid(`${what}: field id ${id} is used twice (at ${where})`);
     ids.add(id);
   };
-  const visitStruct = (fields: NestedField[], path: string, inStruct: boolean) => {
+  const visitStruct = (fields: NestedField[], path: string, inStruct: boolean, depth: number) => {
+    if (depth > MAX_NESTING_DEPTH) invalid(`${what}: ${JSON.stringify(path)} is nested more than ${MAX_NESTING_DEPTH} levels deep`);
     const names = new Set<string>();
     for (const f of fields) {
       const at = path ? `${path}.${f.name}` : f.name;
@@ -82,23 +91,24 @@ function checkSchema(schema: Schema): Set<number> {
       names.add(f.name);
       addId(f.id, JSON.stringify(at));
       if (inStruct) structFields.set(f.id, f);
-      visitType(f.type, at, inStruct);
+      visitType(f.type, at, inStruct, depth + 1);
     }
   };
-  const visitType = (t: IcebergType, path: string, inStruct: boolean) => {
+  const visitType = (t: IcebergType, path: string, inStruct: boolean, depth: number) => {
     if (typeof t === 'string') return;
-    if (t.type === 'struct') visitStruct(t.fields, path, inStruct);
+    if (depth > MAX_NESTING_DEPTH) invalid(`${what}: ${JSON.stringify(path)} is nested more than ${MAX_NESTING_DEPTH} levels deep`);
+    if (t.type === 'struct') visitStruct(t.fields, path, inStruct, depth);
     else if (t.type === 'list') {
       addId(t['element-id'], `${path}.element`);
-      visitType(t.element, `${path}.element`, false);
+      visitType(t.element, `${path}.element`, false, depth + 1);
     } else if (t.type === 'map') {
       addId(t['key-id'], `${path}.key`);
       addId(t['value-id'], `${path}.value`);
-      visitType(t.key, `${path}.key`, false);
-      visitType(t.value, `${path}.value`, false);
+      visitType(t.key, `${path}.key`, false, depth + 1);
+      visitType(t.value, `${path}.value`, false, depth + 1);
     }
   };
-  visitStruct(schema.fields, '', true);
+  visitStruct(schema.fields, '', true, 0);
   for (const id of schema['identifier-field-ids'] ?? []) {
     const f = structFields.get(id);
     if (!f) invalid(`${what}: identifier-field-ids names field id ${id}, which is not a field of the schema (or lies in a list or map)`);

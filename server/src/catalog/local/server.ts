@@ -39,6 +39,8 @@ export interface LocalCatalogOptions {
   tableConfig?: Record<string, string>;
   /** Largest table metadata file the catalog reads, on register and on load; default 64 MiB. */
   maxMetadataBytes?: number;
+  /** Byte budget of the parsed-metadata cache (by file size); default 64 MiB. */
+  metadataCacheBytes?: number;
   /** Request body limit in bytes; default 16 MiB (413 beyond). */
   maxBodyBytes?: number;
   /** Access log: one line per request, no bodies or tokens. */
@@ -72,7 +74,7 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
   const store = new WarehouseStore(opts.warehouse);
   const tableConfig = opts.tableConfig ?? {};
   const s3 = s3OptionsFromProperties(tableConfig);
-  const tables = new TableService({ store, baseLocation: opts.baseLocation, allowedLocations: opts.allowedLocations, maxMetadataBytes: opts.maxMetadataBytes, storageFor: (uri) => storageFor(uri, { s3 }) });
+  const tables = new TableService({ store, baseLocation: opts.baseLocation, allowedLocations: opts.allowedLocations, maxMetadataBytes: opts.maxMetadataBytes, metadataCacheBytes: opts.metadataCacheBytes, storageFor: (uri) => storageFor(uri, { s3 }) });
   const issuer = opts.clientId && opts.clientSecret ? new TokenIssuer(opts.clientId, opts.clientSecret, opts.tokenTtlSeconds) : undefined;
   const openIssuer = new TokenIssuer(undefined, undefined, opts.tokenTtlSeconds);
   const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;

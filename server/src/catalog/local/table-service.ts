@@ -43,6 +43,8 @@ export interface TableServiceOptions {
   storageFor: (uri: string) => Storage;
   /** Largest metadata file the catalog reads (register and load); default 64 MiB. */
   maxMetadataBytes?: number;
+  /** Byte budget of the parsed-metadata cache, weighed by file size; default 64 MiB. */
+  metadataCacheBytes?: number;
   now?: () => bigint;
 }
 
@@ -53,12 +55,13 @@ export class TableService {
   private readonly base: string;
   private readonly now: () => bigint;
   private readonly roots: string[];
-  private readonly metadataCache = new MetadataCache();
+  private readonly metadataCache: MetadataCache;
 
   constructor(private readonly opts: TableServiceOptions) {
     this.store = opts.store;
     this.base = (opts.baseLocation ?? path.resolve(opts.store.warehouse)).replace(/\/+$/, '');
     this.now = opts.now ?? (() => BigInt(Date.now()));
+    this.metadataCache = new MetadataCache(opts.metadataCacheBytes);
     this.roots = [this.base, opts.store.warehouse, ...(opts.allowedLocations ?? [])].map((r) => (isS3Uri(r) ? r.replace(/\/+$/, '') : localPathOf(r)));
   }
 

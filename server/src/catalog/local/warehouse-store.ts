@@ -8,6 +8,7 @@ import type { TableIdentifier } from '../../iceberg/spec';
 import { namespaceDisplayName, tableDisplayName, unsafeNameReason } from '../names';
 import { alreadyExists, badRequest, noSuchNamespace, RestError } from './rest-error';
 import { withFileLock } from './file-lock';
+import { MAX_PROPERTIES_BYTES } from '../../iceberg/validate-metadata';
 
 const PROPERTIES = '.properties.json';
 const TABLES = '.tables';
@@ -41,6 +42,7 @@ export class WarehouseStore {
 
   async createNamespace(namespace: string[], properties: Record<string, string>): Promise<void> {
     const dir = this.namespaceDir(namespace);
+    checkPropertiesSize(properties);
     if (namespace.length > 1) await this.requireNamespace(namespace.slice(0, -1));
     await fs.mkdir(dir, { recursive: true });
     if (!(await createExclusive(path.join(dir, PROPERTIES), JSON.stringify({ properties }, null, 2)))) {
@@ -79,6 +81,7 @@ export class WarehouseStore {
       const missing = removals.filter((k) => !(k in properties));
       for (const k of removed) delete properties[k];
       Object.assign(properties, updates);
+      checkPropertiesSize(properties);
       await writeAtomic(path.join(dir, PROPERTIES), JSON.stringify({ properties }, null, 2));
       return { updated: Object.keys(updates), removed, missing };
     });
@@ -170,6 +173,12 @@ export class WarehouseStore {
   describe(id: TableIdentifier): string {
     return tableDisplayName(id);
   }
+}
+
+/** Namespace properties share the table properties' cap: every listing and load reads them whole. */
+function checkPropertiesSize(properties: Record<string, string>): void {
+  const bytes = Object.entries(properties).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (bytes > MAX_PROPERTIES_BYTES) throw badRequest(`Namespace properties take ${bytes} bytes, over the limit of ${MAX_PROPERTIES_BYTES}`);
 }
 
 function checkName(name: string, what: string): void {
