@@ -26,8 +26,8 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** Starts the proxy in front of `target` (scheme://host:port); every request is forwarded unless the plan injects a fault. Error bodies are S3 XML or Iceberg REST JSON. */
-export async function startFaultProxy(target: string, opts: { errorBody?: 's3' | 'iceberg' } = {}): Promise<FaultProxy> {
+/** Starts the proxy in front of `target` (scheme://host:port); every request is forwarded unless the plan injects a fault. Error bodies are S3 XML or Iceberg REST JSON; `upstreamHost` sends the target's Host. */
+export async function startFaultProxy(target: string, opts: { errorBody?: 's3' | 'iceberg'; upstreamHost?: boolean } = {}): Promise<FaultProxy> {
   const upstream = new URL(target);
   const proxy: FaultProxy = {
     url: '',
@@ -81,7 +81,9 @@ export async function startFaultProxy(target: string, opts: { errorBody?: 's3' |
   function forward(req: http.IncomingMessage, res: http.ServerResponse, loseAnswer: boolean): void {
     inFlight++;
     const up = http.request({
-      host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers,
+      host: upstream.hostname, port: upstream.port, method: req.method, path: req.url,
+      // As a reverse proxy does by default: the local catalog only answers to its own Host (S3 keeps the signed one).
+      headers: opts.upstreamHost ? { ...req.headers, host: upstream.host } : req.headers,
     }, (upRes) => {
       if (loseAnswer) {
         // The target has applied the request; its answer never reaches the client.

@@ -41,10 +41,10 @@ export interface CatalogProcess {
   stop(): Promise<number | null>;
 }
 
-/** Runs `floe catalog serve ARGS` from source in a child process and resolves with the URI it prints first. */
-export async function spawnCatalogServe(args: string[]): Promise<CatalogProcess> {
+/** Runs `floe catalog serve ARGS` from source in a child process (with extra environment) and resolves with the URI it prints first. */
+export async function spawnCatalogServe(args: string[], env: Record<string, string> = {}): Promise<CatalogProcess> {
   const main = path.resolve(__dirname, '../../server/src/cli/main.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', main, 'catalog', 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'catalog', 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
   const exited = once(child, 'exit');

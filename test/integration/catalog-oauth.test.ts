@@ -105,7 +105,7 @@ test('a catalog without configured credentials accepts any client, and URIs endi
 
 test('the Polaris-Realm header reaches the catalog on every request, the token request included', async () => {
   const server = await startTestCatalog({ clientId, clientSecret });
-  const proxy = await startFaultProxy(new URL(server.uri).origin);
+  const proxy = await startFaultProxy(new URL(server.uri).origin, { upstreamHost: true });
   try {
     const uri = `${proxy.url}${new URL(server.uri).pathname}`;
     const client = await connectRestCatalog({ uri, warehouse: 'floe', credential: { clientId, clientSecret }, realm: 'acme-prod' });

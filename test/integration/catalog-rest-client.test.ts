@@ -217,7 +217,7 @@ test('names that would escape the warehouse are rejected with 400 and write noth
   assert.deepEqual(written, []);
 });
 
-test('tables may only be placed in the catalog\'s own folders; a foreign table is never purged from disk', async () => {
+test('tables may only be placed or registered in the catalog\'s own folders', async () => {
   await catalog.createNamespace(['where']);
   const outside = path.join(path.dirname(server.warehouse), `not-the-warehouse-${process.pid}`);
   await expectError(catalog.createTable(['where'], { name: 'x', schema, location: outside }), 'forbidden', outside);
@@ -227,15 +227,15 @@ test('tables may only be placed in the catalog\'s own folders; a foreign table i
   await expectError(catalog.commitTable(id, [], [{ action: 'set-location', location: '/etc/floe' }]), 'forbidden', '/etc/floe');
   assert.equal(existsSync('/etc/floe'), false);
 
-  // A table registered from a folder the catalog does not own: purge unregisters it but deletes nothing there.
+  // A metadata file in a folder the catalog does not own cannot be registered (so never purged from there).
   const foreign = await startTestCatalog();
   try {
     const other = await connectRestCatalog({ uri: foreign.uri });
     await other.createNamespace(['f']);
     const t = await other.createTable(['f'], { name: 't', schema });
-    await catalog.registerTable({ namespace: ['where'], name: 'borrowed' }, t.metadataLocation!);
-    await catalog.dropTable({ namespace: ['where'], name: 'borrowed' }, true);
-    assert.ok(existsSync(t.metadataLocation!), 'files outside the catalog survive a purge');
+    await expectError(catalog.registerTable({ namespace: ['where'], name: 'borrowed' }, t.metadataLocation!), 'forbidden', 'must live under');
+    assert.equal(await catalog.tableExists({ namespace: ['where'], name: 'borrowed' }), false);
+    assert.ok(existsSync(t.metadataLocation!), 'files outside the catalog are untouched');
   } finally {
     await foreign.close();
   }
@@ -260,7 +260,7 @@ test('a catalog that is down is reported as unreachable, naming its URI', async 
 
 test('redirects are followed (308 keeps the POST and its body), and a token never follows to another origin', async () => {
   const catalogServer = await startTestCatalog();
-  const proxy = await startFaultProxy(new URL(catalogServer.uri).origin);
+  const proxy = await startFaultProxy(new URL(catalogServer.uri).origin, { upstreamHost: true });
   // A front door on another origin sending everything on to the catalog (through the recording proxy).
   const front = http.createServer((req, res) => {
     req.resume();

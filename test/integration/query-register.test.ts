@@ -2,7 +2,7 @@
 // name-mapped files without field ids, time travel to an older schema, progress of cached S3-free reads.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckSession } from '../../server/src/engine/session';
@@ -32,7 +32,8 @@ function table(properties: Record<string, string> = {}): LoadTableResult {
   } as TableMetadata;
   return { metadata, metadataLocation: path.join(dir, 'metadata', 'v2.metadata.json'), config: {} };
 }
-const dataFile = (p: string): DataFile => ({ content: 0, 'file-path': p, 'file-format': 'PARQUET', partition: {}, 'record-count': 1n, 'file-size-in-bytes': 1n });
+// A manifest entry as a writer records it: the file's real size and row count (reads check both).
+const dataFile = (p: string, rows = 1n): DataFile => ({ content: 0, 'file-path': p, 'file-format': 'PARQUET', partition: {}, 'record-count': rows, 'file-size-in-bytes': existsSync(p) ? BigInt(statSync(p).size) : 1n });
 
 async function write(name: string, select: string, fieldIds?: string): Promise<string> {
   const p = path.join(dir, name);
@@ -102,7 +103,7 @@ test('nested fields of files without field ids resolve through the name mapping\
     { 'field-id': 6, names: ['items'], fields: [{ 'field-id': 7, names: ['element'], fields: [{ 'field-id': 8, names: ['sku', 'code'] }, { 'field-id': 9, names: ['qty'] }] }] },
     { 'field-id': 10, names: ['attrs'], fields: [{ 'field-id': 11, names: ['key'] }, { 'field-id': 12, names: ['value'], fields: [{ 'field-id': 13, names: ['v', 'val'] }] }] },
   ];
-  const planner: ScanPlanner = async () => [{ file: dataFile(imported), positionDeletes: [], equalityDeletes: [] }];
+  const planner: ScanPlanner = async () => [{ file: dataFile(imported, 2n), positionDeletes: [], equalityDeletes: [] }];
   const load = (m: unknown[]): LoadTableResult => {
     const t = table({ 'schema.name-mapping.default': JSON.stringify(m) });
     return { ...t, metadata: { ...t.metadata, schemas: [schema0, nested], 'last-column-id': 13 } };
@@ -135,7 +136,7 @@ test('equality deletes keyed on fields inside a struct match by field id, whatev
     ] } },
   ] };
   const eq = (p: string, ids: number[]): DataFile => ({ ...dataFile(p), content: 2, 'equality-ids': ids });
-  const planner: ScanPlanner = async () => [{ file: dataFile(data), positionDeletes: [], equalityDeletes: [eq(current, [4]), eq(oldNames, [4]), eq(twoKeys, [3, 4])] }];
+  const planner: ScanPlanner = async () => [{ file: dataFile(data, 4n), positionDeletes: [], equalityDeletes: [eq(current, [4]), eq(oldNames, [4]), eq(twoKeys, [3, 4])] }];
   const t = table();
   await registerIcebergTable(session, 'eq_nested', { ...t, metadata: { ...t.metadata, schemas: [schema0, schema], 'last-column-id': 4 } }, { planner });
   const r = await session.query(`SELECT id, k::VARCHAR FROM eq_nested ORDER BY id`);

@@ -34,7 +34,7 @@ before(async () => {
     tableConfig: { 's3.endpoint': moto.endpoint, 's3.path-style-access': 'true', 'client.region': 'us-east-1', 's3.access-key-id': 'test', 's3.secret-access-key': 'test' },
   });
   s3Proxy = await startFaultProxy(moto.endpoint);
-  catalogProxy = await startFaultProxy(new URL(server.uri).origin, { errorBody: 'iceberg' });
+  catalogProxy = await startFaultProxy(new URL(server.uri).origin, { errorBody: 'iceberg', upstreamHost: true });
   direct = await connectRestCatalog({ uri: server.uri, warehouse: server.name });
   faulty = await connectRestCatalog({ uri: `${catalogProxy.url}${new URL(server.uri).pathname}`, warehouse: server.name, timeoutMs: 5000 });
   await direct.createNamespace(['gold']);

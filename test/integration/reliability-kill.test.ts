@@ -32,7 +32,7 @@ before(async () => {
   server = await startTestCatalog();
   catalog = await connectRestCatalog({ uri: server.uri, warehouse: server.name });
   await catalog.createNamespace(['gold']);
-  proxy = await startFaultProxy(new URL(server.uri).origin, { errorBody: 'iceberg' });
+  proxy = await startFaultProxy(new URL(server.uri).origin, { errorBody: 'iceberg', upstreamHost: true });
   session = await DuckSession.open();
 });
 after(async () => {
@@ -134,14 +134,14 @@ test('writers killed mid-write leave the table at its last good snapshot; cleanu
     before = now;
   }
 
-  // Namespace gold.killed puts its tables inside gold.killed's folder: cleanup must leave such a nested table alone.
+  // Namespace gold.killed would put its tables inside gold.killed's folder, where a purge or cleanup of one could
+  // reach the other: the catalog refuses such a nested table (403, as Polaris).
   await catalog.createNamespace(['gold', 'killed']);
   const inner = { namespace: ['gold', 'killed'], name: 'inner' };
-  await writeTable({ session, catalog, table: inner, mode: 'create', sql: 'SELECT 42 AS answer' });
-  const innerLocation = (await catalog.loadTable(inner)).metadata.location;
-  assert.ok(innerLocation.startsWith(`${location}/`), `nested: ${innerLocation}`);
+  await assert.rejects(writeTable({ session, catalog, table: inner, mode: 'create', sql: 'SELECT 42 AS answer' }),
+    (e: Error) => /conflicts with existing table gold\.killed/.test(e.message));
 
-  const all = (await filesUnder(location)).filter((f) => !f.startsWith(`${innerLocation}/`));
+  const all = await filesUnder(location);
   const orphansOnDisk = all.filter((f) => !before.referenced.has(fileKey(f)) && !f.endsWith('version-hint.text'));
   // The default grace period (3 days) keeps fresh files: a running writer may still commit them.
   const graced = await tableCli(['cleanup', ...cat(), '--dry-run', 'gold.killed']);
@@ -152,14 +152,12 @@ test('writers killed mid-write leave the table at its last good snapshot; cleanu
   assert.equal(dry.code, 0, dry.err);
   const listed = dry.out.split('\n').filter((l) => l.startsWith('would remove ')).map((l) => l.slice('would remove '.length).replace(/ \(\d+ bytes\)$/, ''));
   assert.deepEqual(listed.map(fileKey).sort(), orphansOnDisk.sort(), 'dry run lists exactly the unreferenced files');
-  assert.deepEqual((await filesUnder(location)).filter((f) => !f.startsWith(`${innerLocation}/`)).sort(), all.sort(), 'dry run removes nothing');
+  assert.deepEqual((await filesUnder(location)).sort(), all.sort(), 'dry run removes nothing');
 
   const clean = await tableCli(['cleanup', ...cat(), '--older-than', '0', 'gold.killed']);
   assert.equal(clean.code, 0, clean.err);
   assert.match(clean.out, new RegExp(`removed ${orphansOnDisk.length} orphan file\\(s\\)`));
-  const left = (await filesUnder(location)).filter((f) => !f.startsWith(`${innerLocation}/`));
-  await registerIcebergTable(session, 'nested_inner', await catalog.loadTable(inner));
-  assert.deepEqual((await session.query('SELECT answer FROM nested_inner')).rows, [[42]], 'the nested table is untouched');
+  const left = await filesUnder(location);
   assert.deepEqual(left.filter((f) => !before.referenced.has(fileKey(f)) && !f.endsWith('version-hint.text')), [], 'no orphans left');
   for (const f of before.referenced) assert.ok(left.includes(f), `live file kept: ${f}`);
   const after = await tableState();

@@ -47,7 +47,8 @@ test('metadata round-trips through serialize and parse', () => {
     assert.deepEqual(again, m);
   }
   const out = serializeTableMetadata(parseTableMetadata(V1));
-  assert.match(out, /"current-snapshot-id": 9223372036854775807/);
+  assert.match(out, /"current-snapshot-id":9223372036854775807/);
+  assert.ok(!out.includes('\n'), 'written compactly');
 });
 
 test('an empty table has no current snapshot and -1 is written back', () => {

@@ -1,4 +1,5 @@
 // The Catalog interface: what the engine and the UI need from an Iceberg REST catalog.
+import { redactUriUserinfo } from './redact';
 import type { PartitionSpec, Schema, SortOrder, TableIdentifier, TableMetadata, TableRequirement, TableUpdate } from '../iceberg/spec';
 
 export interface LoadTableResult {
@@ -52,7 +53,8 @@ export class CatalogError extends Error {
     readonly details: { uri?: string; table?: string; status?: number; type?: string } = {},
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    // Messages name catalog URIs, which may carry a password (http://user:pw@host): never show it.
+    super(redactUriUserinfo(message), options);
     this.name = 'CatalogError';
   }
 }

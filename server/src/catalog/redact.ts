@@ -1,9 +1,12 @@
-// Masks secrets in any text before it is logged: client secrets, bearer/basic credentials, tokens, S3 secret keys.
+// Masks secrets in any text before it is logged or shown: client secrets, bearer/basic credentials, tokens, S3 secret
+// keys, passwords inside URIs.
 
 const MASK = '***';
 
 // key=value, key: value and "key": "value" where the key names a secret (client_secret, s3.secret-access-key, token, ...).
 const SECRET_PAIR = /(["']?)([\w.-]*(?:secret|token|password|credential|session-key|private-key)[\w.-]*)\1(\s*[:=]\s*)(["']?)([^"'&\s,;}]+)\4/gi;
+// Userinfo in a URI (http://user:password@host): the password, or a lone user part (often a token), is masked.
+const URI_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@]+)@/gi;
 const AUTH_HEADER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 const FLAG = /(--(?:client-secret|credential|token)(?:=|\s+))(\S+)/gi;
 // AWS secret access keys: 40 base64 characters standing alone.
@@ -11,9 +14,14 @@ const AWS_SECRET = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 
 /** Returns text with every secret it can recognise replaced by ***. */
 export function redact(text: string): string {
-  return text
+  return redactUriUserinfo(text)
     .replace(AUTH_HEADER, (_m, scheme: string) => `${scheme} ${MASK}`)
     .replace(FLAG, (_m, flag: string) => `${flag}${MASK}`)
     .replace(SECRET_PAIR, (m, q: string, key: string, sep: string, vq: string) => (/type$/i.test(key) ? m : `${q}${key}${q}${sep}${vq}${MASK}${vq}`))
     .replace(AWS_SECRET, MASK);
+}
+
+/** Masks only the password (or lone user part) inside URIs: safe on any message, it changes nothing else. */
+export function redactUriUserinfo(text: string): string {
+  return text.replace(URI_USERINFO, (_m, scheme: string, info: string) => `${scheme}${info.includes(':') ? `${info.slice(0, info.indexOf(':'))}:${MASK}` : MASK}@`);
 }

@@ -1,10 +1,12 @@
 // Entry point of the floe CLI: dispatches to one command; errors are printed as messages, not stacks.
 import { commands } from './commands/index';
 import { UsageError, type CliIO } from './command';
+import { redact } from '../catalog/redact';
 
 const io: CliIO = {
   out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+  // Errors and logs may quote a catalog URI or a request: secrets in them never reach the terminal.
+  err: (text) => process.stderr.write(redact(text)),
 };
 
 function help(): string {
@@ -38,5 +40,5 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
-  (e) => { process.stderr.write(`floe: ${String(e)}\n`); process.exitCode = 1; },
+  (e) => { process.stderr.write(redact(`floe: ${String(e)}\n`)); process.exitCode = 1; },
 );

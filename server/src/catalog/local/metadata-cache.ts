@@ -1,36 +1,61 @@
 // Parsed table metadata of local files, reused while the file keeps its size, mtime and inode. Every commit
 // writes a new metadata file, so a hit is the common case of a table load; the stat still notices a file
 // replaced or corrupted in place. The cached objects are shared: callers must treat them as read-only
-// (applyUpdates clones before changing anything).
+// (applyUpdates clones before changing anything). The cache holds at most a byte budget of metadata, weighed by
+// file size (parsed objects take a few times that), so a few huge tables cannot grow the server without bound.
 import { statSync } from 'node:fs';
 import type { TableMetadata } from '../../iceberg/spec';
 
-interface Entry { key: string; metadata: TableMetadata }
+interface Entry { key: string; metadata: TableMetadata; bytes: number }
 
 const MAX_ENTRIES = 256;
+/** Default budget: 64 MiB of metadata files. */
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
 export class MetadataCache {
   private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+
+  constructor(private readonly budgetBytes = DEFAULT_CACHE_BYTES) {}
 
   /** The cached metadata of a local file, or parse(): a stat (microseconds) instead of a read and a parse. */
   async get(localPath: string, parse: () => Promise<TableMetadata>): Promise<TableMetadata> {
-    const key = statKey(localPath);
-    const hit = key && this.entries.get(localPath);
-    if (hit && hit.key === key) return hit.metadata;
-    const metadata = await parse();
-    if (key) {
+    const stat = statOf(localPath);
+    const hit = stat && this.entries.get(localPath);
+    if (hit && hit.key === stat.key) {
+      // Most recently used last, so eviction takes the least recently used first.
       this.entries.delete(localPath);
-      this.entries.set(localPath, { key, metadata });
-      if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(localPath, hit);
+      return hit.metadata;
+    }
+    const metadata = await parse();
+    this.remove(localPath);
+    // A file over a quarter of the budget is parsed each time rather than pushing out everything else.
+    if (stat && stat.size <= this.budgetBytes / 4) {
+      this.entries.set(localPath, { key: stat.key, metadata, bytes: stat.size });
+      this.bytes += stat.size;
+      while (this.entries.size > MAX_ENTRIES || this.bytes > this.budgetBytes) this.remove(this.entries.keys().next().value!);
     }
     return metadata;
   }
+
+  /** Bytes of metadata files currently cached. */
+  get cachedBytes(): number {
+    return this.bytes;
+  }
+
+  private remove(localPath: string): void {
+    const e = this.entries.get(localPath);
+    if (!e) return;
+    this.entries.delete(localPath);
+    this.bytes -= e.bytes;
+  }
 }
 
-function statKey(localPath: string): string | undefined {
+function statOf(localPath: string): { key: string; size: number } | undefined {
   try {
     const s = statSync(localPath, { bigint: true });
-    return `${s.size}:${s.mtimeNs}:${s.ino}`;
+    return { key: `${s.size}:${s.mtimeNs}:${s.ino}`, size: Number(s.size) };
   } catch {
     return undefined;
   }

@@ -2,6 +2,7 @@
 import { IcebergError } from '../../iceberg/errors';
 import { TableUpdateError } from '../../iceberg/apply-updates';
 import { StorageError } from '../../storage/storage';
+import { LockTimeoutError } from './file-lock';
 
 /** An HTTP error with an Iceberg/Polaris exception type name. */
 export class RestError extends Error {
@@ -26,6 +27,10 @@ export const notImplemented = (what: string) => new RestError(501, 'UnsupportedO
 /** Maps any error thrown while handling a request to a RestError; unknown failures become 500. */
 export function toRestError(e: unknown, context: string): RestError {
   if (e instanceof RestError) return e;
+  // A path the file system refuses by its shape is the request's fault, not the server's.
+  const code = errnoCode(e);
+  if (e instanceof LockTimeoutError) return new RestError(503, 'ServiceUnavailableException', `The catalog is busy (${context}); retry`);
+  if (code === 'ENAMETOOLONG') return badRequest(`Invalid request for ${context}: a name or location is too long for the file system`);
   if (e instanceof TableUpdateError) {
     return e.kind === 'requirement-failed' ? commitFailed(`Commit failed for ${context}: ${e.message}`) : badRequest(`Invalid update for ${context}: ${e.message}`);
   }
@@ -35,4 +40,12 @@ export function toRestError(e: unknown, context: string): RestError {
     return new RestError(500, 'ServiceFailureException', `Storage failure for ${context}: ${e.message}`);
   }
   return new RestError(500, 'ServiceFailureException', `Internal error for ${context}: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+function errnoCode(e: unknown): string | undefined {
+  for (let x = e, depth = 0; x && depth < 4; x = (x as { cause?: unknown }).cause, depth++) {
+    const code = (x as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
 }

@@ -15,6 +15,8 @@ import { OAuthError, TokenIssuer } from './tokens';
 import { WarehouseStore } from './warehouse-store';
 import { TableService, type LoadedTable, type TableChange } from './table-service';
 import { ENDPOINTS, ROUTES, type RouteName } from './routes';
+import { checkContentType, RequestGuard } from './request-guard';
+import { publicTableConfig } from './vended-credentials';
 
 export interface LocalCatalogOptions {
   /** The folder holding table data and the catalog's state. */
@@ -35,6 +37,10 @@ export interface LocalCatalogOptions {
   allowedLocations?: string[];
   /** Returned as LoadTableResult.config, and as storage-credentials when a client asks for vended credentials (e.g. s3.endpoint, s3.access-key-id). The server also writes S3 metadata with it. */
   tableConfig?: Record<string, string>;
+  /** Largest table metadata file the catalog reads, on register and on load; default 64 MiB. */
+  maxMetadataBytes?: number;
+  /** Byte budget of the parsed-metadata cache (by file size); default 64 MiB. */
+  metadataCacheBytes?: number;
   /** Request body limit in bytes; default 16 MiB (413 beyond). */
   maxBodyBytes?: number;
   /** Access log: one line per request, no bodies or tokens. */
@@ -68,7 +74,7 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
   const store = new WarehouseStore(opts.warehouse);
   const tableConfig = opts.tableConfig ?? {};
   const s3 = s3OptionsFromProperties(tableConfig);
-  const tables = new TableService({ store, baseLocation: opts.baseLocation, allowedLocations: opts.allowedLocations, storageFor: (uri) => storageFor(uri, { s3 }) });
+  const tables = new TableService({ store, baseLocation: opts.baseLocation, allowedLocations: opts.allowedLocations, maxMetadataBytes: opts.maxMetadataBytes, metadataCacheBytes: opts.metadataCacheBytes, storageFor: (uri) => storageFor(uri, { s3 }) });
   const issuer = opts.clientId && opts.clientSecret ? new TokenIssuer(opts.clientId, opts.clientSecret, opts.tokenTtlSeconds) : undefined;
   const openIssuer = new TokenIssuer(undefined, undefined, opts.tokenTtlSeconds);
   const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
@@ -79,6 +85,7 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
     for (const p of spec.paths) router.on(spec.method, `${API}${p}`, () => undefined, { route });
   }
 
+  let guard: RequestGuard | undefined; // set once listening, when the port is known
   const server = http.createServer((req, res) => {
     void serve(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
@@ -92,6 +99,7 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
     let reply: Reply;
     let oauth: OAuthError | undefined;
     try {
+      guard!.checkSource(req.headers);
       const match = router.find(method as Router.HTTPMethod, url.pathname);
       const route = (match?.store as { route?: RouteName } | null)?.route;
       if (!match || !route) {
@@ -99,10 +107,12 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
       }
       const rawBody = await readBody(req, maxBody);
       if (route === 'token') {
+        if (rawBody.length > 0) checkContentType(req.headers, 'application/x-www-form-urlencoded');
         // Without configured credentials any client gets a token, so profiles copied from a secured catalog still work.
         reply = { status: 200, body: (issuer ?? openIssuer).issue(new URLSearchParams(rawBody), req.headers.authorization) };
       } else {
         if (issuer && !issuer.verify(req.headers.authorization)) throw notAuthorized('Not authorized: a valid bearer token is required');
+        if (rawBody.length > 0) checkContentType(req.headers, 'application/json');
         const params = { ...match.params } as Record<string, string | undefined>;
         if (params.prefix !== undefined && params.prefix !== name) {
           throw new RestError(404, 'NotFoundException', `Unable to find catalog ${params.prefix} (this server serves ${name})`);
@@ -122,11 +132,25 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
         reply = { status: err.status, body: err.body() };
       }
     }
+    // A client that went away mid-request is its own doing: logged as such (499, as nginx does), never as a 500.
+    if (reply.status !== 413 && clientGone(req, res)) {
+      opts.log?.(`${method} ${url.pathname} -> 499 client closed the request`);
+      res.destroy();
+      return;
+    }
+    // Serialized before anything is logged or sent, so the log names the status the client really gets.
+    let text: string;
+    try {
+      text = reply.body === undefined || method === 'HEAD' ? '' : stringifyJson(reply.body);
+    } catch (e) {
+      const err = toRestError(e, `${method} ${url.pathname}`);
+      reply = { status: err.status, body: err.body() };
+      text = stringifyJson(reply.body);
+    }
     const detail = oauth ? ` ${oauth.error}` : reply.status >= 500 ? ` ${(reply.body as { error?: { message?: string } })?.error?.message ?? ''}` : '';
-    opts.log?.(`${method} ${url.pathname} -> ${reply.status}${detail}`);
-    const text = reply.body === undefined || method === 'HEAD' ? '' : stringifyJson(reply.body);
     res.writeHead(reply.status, text ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } : {});
     res.end(text);
+    opts.log?.(`${method} ${url.pathname} -> ${reply.status}${detail}`);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -137,6 +161,7 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
     });
   });
   const address = server.address() as AddressInfo;
+  guard = new RequestGuard(opts.host ?? '127.0.0.1', address.port);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     uri: `http://${host}:${address.port}${API}`,
@@ -147,6 +172,11 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
       server.closeAllConnections();
     }),
   };
+}
+
+/** True when the client aborted the request or closed its connection before the answer. */
+function clientGone(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  return req.readableAborted || res.destroyed || res.writableEnded || !!req.socket?.destroyed;
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
@@ -182,15 +212,16 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
   const tableId = (req: Request): TableIdentifier => ({ namespace: ns(req), name: req.params.table ?? '' });
 
   const loadResult = (t: LoadedTable, req: Request): Reply => {
+    // Storage secrets only when the caller asks for vended credentials (as Polaris); with auth on, every caller
+    // here already showed a valid token.
+    const delegation = String(req.headers['x-iceberg-access-delegation'] ?? '').split(',').map((d) => d.trim());
+    const vend = delegation.includes('vended-credentials') && Object.keys(c.tableConfig).length > 0;
     const body: Record<string, unknown> = {
       metadata: tableMetadataToJson(snapshotsFilter(t.metadata, req.query.get('snapshots'))),
-      config: { ...c.tableConfig },
+      config: vend ? { ...c.tableConfig } : publicTableConfig(c.tableConfig),
     };
     if (t.metadataLocation) body['metadata-location'] = t.metadataLocation;
-    const delegation = String(req.headers['x-iceberg-access-delegation'] ?? '');
-    if (delegation.includes('vended-credentials') && Object.keys(c.tableConfig).length > 0) {
-      body['storage-credentials'] = [{ prefix: t.metadata.location, config: { ...c.tableConfig } }];
-    }
+    if (vend) body['storage-credentials'] = [{ prefix: t.metadata.location, config: { ...c.tableConfig } }];
     return { status: 200, body };
   };
 
@@ -211,7 +242,10 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
       const body = obj(req.body, 'create namespace request');
       const namespace = stringArray(body.namespace, 'namespace');
       const properties = stringMap(body.properties ?? {}, 'properties');
-      await store.createNamespace(namespace, properties);
+      await store.withCatalogLock(async () => {
+        if (properties.location !== undefined) await tables.checkNamespaceLocation(properties.location);
+        await store.createNamespace(namespace, properties);
+      });
       return { status: 200, body: { namespace, properties } };
     },
     loadNamespace: async (req) => ({ status: 200, body: { namespace: ns(req), properties: await store.loadNamespace(ns(req)) } }),
@@ -220,14 +254,19 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
       return { status: 204 };
     },
     dropNamespace: async (req) => {
-      await store.dropNamespace(ns(req));
+      // Under the catalog lock: a table created concurrently is either seen (409 not empty) or refused (404).
+      await store.withCatalogLock(() => store.dropNamespace(ns(req)));
       return { status: 204 };
     },
     updateNamespace: async (req) => {
       const body = obj(req.body, 'update namespace properties request');
       const removals = body.removals === undefined ? [] : stringArray(body.removals, 'removals', true);
       const updates = stringMap(body.updates ?? {}, 'updates');
-      return { status: 200, body: await store.updateNamespace(ns(req), removals, updates) };
+      if (updates.location === undefined) return { status: 200, body: await store.updateNamespace(ns(req), removals, updates) };
+      return store.withCatalogLock(async () => {
+        await tables.checkNamespaceLocation(updates.location);
+        return { status: 200, body: await store.updateNamespace(ns(req), removals, updates) };
+      });
     },
 
     listTables: async (req) => {

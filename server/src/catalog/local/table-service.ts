@@ -2,7 +2,7 @@
 // multi-table transactions. Metadata files go through Storage; the pointer swap happens under the table lock.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { rm } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import type { PartitionSpec, Schema, SortOrder, TableIdentifier, TableMetadata, TableRequirement, TableUpdate } from '../../iceberg/spec';
 import { applyUpdates, checkRequirements } from '../../iceberg/apply-updates';
 import { parseTableMetadata, serializeTableMetadata } from '../../iceberg/metadata-json';
@@ -14,6 +14,11 @@ import { alreadyExists, badRequest, commitFailed, noSuchTable, RestError } from 
 import type { WarehouseStore } from './warehouse-store';
 import { LockTimeoutError } from './file-lock';
 import { MetadataCache } from './metadata-cache';
+import { isInside, locationConflict, locationKey, locationOfMetadataFile, overlaps } from './location-guard';
+import { purgeTableFiles } from './purge';
+import { DEFAULT_MAX_METADATA_BYTES, readMetadataFile } from './metadata-file';
+import { validateTableMetadata } from '../../iceberg/validate-metadata';
+import { IcebergError } from '../../iceberg/errors';
 
 export interface LoadedTable { metadataLocation?: string; metadata: TableMetadata }
 
@@ -36,6 +41,10 @@ export interface TableServiceOptions {
   allowedLocations?: string[];
   /** The Storage for a metadata or data URI. */
   storageFor: (uri: string) => Storage;
+  /** Largest metadata file the catalog reads (register and load); default 64 MiB. */
+  maxMetadataBytes?: number;
+  /** Byte budget of the parsed-metadata cache, weighed by file size; default 64 MiB. */
+  metadataCacheBytes?: number;
   now?: () => bigint;
 }
 
@@ -46,12 +55,13 @@ export class TableService {
   private readonly base: string;
   private readonly now: () => bigint;
   private readonly roots: string[];
-  private readonly metadataCache = new MetadataCache();
+  private readonly metadataCache: MetadataCache;
 
   constructor(private readonly opts: TableServiceOptions) {
     this.store = opts.store;
     this.base = (opts.baseLocation ?? path.resolve(opts.store.warehouse)).replace(/\/+$/, '');
     this.now = opts.now ?? (() => BigInt(Date.now()));
+    this.metadataCache = new MetadataCache(opts.metadataCacheBytes);
     this.roots = [this.base, opts.store.warehouse, ...(opts.allowedLocations ?? [])].map((r) => (isS3Uri(r) ? r.replace(/\/+$/, '') : localPathOf(r)));
   }
 
@@ -85,15 +95,23 @@ export class TableService {
       { action: 'set-properties', updates: properties },
     ];
     const metadata = applyUpdates(undefined, updates, { nowMs: this.now() });
-    if (staged) return { metadata };
-    return this.createCommitted(id, metadata);
+    if (staged) {
+      validateTableMetadata(metadata);
+      await this.checkLocationFree(metadata.location, id);
+      return { metadata };
+    }
+    return this.store.withCatalogLock(async () => {
+      await this.store.requireNamespace(namespace); // again, under the lock: a drop may have won the race
+      await this.checkLocationFree(metadata.location, id);
+      return this.createCommitted(id, metadata);
+    });
   }
 
   async load(id: TableIdentifier): Promise<LoadedTable & { metadataLocation: string }> {
     const pointer = await this.store.readPointer(id);
     if (!pointer) throw noSuchTable(tableDisplayName(id));
     const file = pointer['metadata-location'];
-    const read = async () => parseTableMetadata(await this.storage(file).read(file), file);
+    const read = async () => parseTableMetadata(await this.readMetadata(file, (m) => new RestError(500, 'ServiceFailureException', `Cannot load ${tableDisplayName(id)}: ${m}`)), file);
     return { metadataLocation: file, metadata: isS3Uri(file) ? await read() : await this.metadataCache.get(localPathOf(file), read) };
   }
 
@@ -104,14 +122,21 @@ export class TableService {
       await this.store.requireNamespace(id.namespace);
       if (await this.store.readPointer(id)) throw commitFailed(`Commit failed for ${tableDisplayName(id)}: Requirement failed: table already exists`);
       checkRequirements(undefined, requirements);
-      return this.createCommitted(id, applyUpdates(undefined, updates, { nowMs: this.now() }), true);
+      const created = applyUpdates(undefined, updates, { nowMs: this.now() });
+      return this.store.withCatalogLock(async () => {
+        await this.store.requireNamespace(id.namespace);
+        await this.checkLocationFree(created.location, id);
+        return this.createCommitted(id, created, true);
+      });
     }
     return this.locked(id, async () => {
       const current = await this.load(id);
       const next = this.next(current, change);
-      const file = await this.writeMetadata(next, current.metadataLocation);
-      await this.store.swapPointer(id, { 'metadata-location': file });
-      return { metadataLocation: file, metadata: next };
+      return this.whileClaiming(current.metadata.location, next.location, id, async () => {
+        const file = await this.writeMetadata(next, current.metadataLocation);
+        await this.store.swapPointer(id, { 'metadata-location': file });
+        return { metadataLocation: file, metadata: next };
+      });
     });
   }
 
@@ -132,7 +157,10 @@ export class TableService {
       const change = order[i];
       await this.locked(change.id, async () => {
         const current = await this.load(change.id);
-        staged.push({ id: change.id, file: await this.writeMetadata(this.next(current, change), current.metadataLocation) });
+        const next = this.next(current, change);
+        await this.whileClaiming(current.metadata.location, next.location, change.id, async () => {
+          staged.push({ id: change.id, file: await this.writeMetadata(next, current.metadataLocation) });
+        });
         await run(i + 1);
       });
     };
@@ -154,26 +182,94 @@ export class TableService {
   async rename(from: TableIdentifier, to: TableIdentifier): Promise<void> {
     this.store.pointerPath(to);
     await this.store.requireNamespace(to.namespace);
-    await this.locked(from, async () => {
+    await this.locked(from, () => this.store.withCatalogLock(async () => {
+      await this.store.requireNamespace(to.namespace);
       const pointer = await this.store.readPointer(from);
       if (!pointer) throw noSuchTable(tableDisplayName(from));
       if (!(await this.store.createPointer(to, pointer))) throw alreadyExists(`Table already exists: ${tableDisplayName(to)}`);
       await this.store.removePointer(from);
-    });
+    }));
   }
 
   /** Registers an existing metadata file as a table (or replaces the table's pointer with overwrite). */
   async register(id: TableIdentifier, metadataLocation: string, overwrite: boolean): Promise<LoadedTable & { metadataLocation: string }> {
     this.store.pointerPath(id);
     await this.store.requireNamespace(id.namespace);
-    const metadata = parseTableMetadata(await this.storage(metadataLocation).read(metadataLocation), metadataLocation);
+    // Checked before the file is touched, so the answer says nothing about files elsewhere.
+    if (!this.insideRoots(metadataLocation)) {
+      throw new RestError(403, 'ForbiddenException', `Invalid metadata location '${metadataLocation}': tables of this catalog must live under ${this.roots.join(' or ')}`);
+    }
+    const bytes = await this.readMetadata(metadataLocation, (m) => badRequest(`Cannot register ${tableDisplayName(id)}: ${m}`));
+    const metadata = parseTableMetadata(bytes, metadataLocation);
     const pointer = { 'metadata-location': metadataLocation };
+    const claim = async () => {
+      await this.store.requireNamespace(id.namespace);
+      await this.checkLocationFree(metadata.location, id);
+      if (!isInside(locationKey(metadataLocation), locationKey(metadata.location))) {
+        throw badRequest(`Cannot register ${tableDisplayName(id)}: metadata file ${metadataLocation} does not lie inside the table location ${metadata.location}`);
+      }
+    };
     if (overwrite) {
-      await this.locked(id, () => this.store.swapPointer(id, pointer));
-    } else if (!(await this.store.createPointer(id, pointer))) {
-      throw alreadyExists(`Table already exists: ${tableDisplayName(id)}`);
+      await this.locked(id, () => this.store.withCatalogLock(async () => {
+        await claim();
+        await this.store.swapPointer(id, pointer);
+      }));
+    } else {
+      await this.store.withCatalogLock(async () => {
+        await claim();
+        if (!(await this.store.createPointer(id, pointer))) throw alreadyExists(`Table already exists: ${tableDisplayName(id)}`);
+      });
     }
     return { metadataLocation, metadata };
+  }
+
+  /**
+   * Refuses (403, as Polaris) a table location outside the catalog's folders, overlapping the catalog's state
+   * folder, or equal to, inside or around another table's location. `self` (a table keeping or moving its own
+   * location, or a name being registered over) is not a conflict with itself.
+   */
+  async checkLocationFree(location: string, self: TableIdentifier): Promise<void> {
+    this.checkWritable(location);
+    const key = locationKey(location);
+    if (!isS3Uri(key) && overlaps(key, this.store.stateDir)) throw locationConflict(location, this.store.stateDir, 'the catalog\'s own state');
+    const selfName = tableDisplayName(self);
+    for (const other of await this.store.allTables()) {
+      if (tableDisplayName(other) === selfName) continue;
+      const otherLocation = await this.locationOf(other);
+      if (otherLocation && overlaps(key, locationKey(otherLocation))) throw locationConflict(location, otherLocation, `existing table ${tableDisplayName(other)}`);
+    }
+  }
+
+  /** Refuses a namespace `location` property that lies outside the catalog's folders, on its state, or on or inside a table. */
+  async checkNamespaceLocation(location: string): Promise<void> {
+    this.checkWritable(location);
+    const key = locationKey(location);
+    if (!isS3Uri(key) && overlaps(key, this.store.stateDir)) throw locationConflict(location, this.store.stateDir, 'the catalog\'s own state');
+    for (const other of await this.store.allTables()) {
+      const otherLocation = await this.locationOf(other);
+      if (otherLocation && (key === locationKey(otherLocation) || isInside(key, locationKey(otherLocation)))) {
+        throw locationConflict(location, otherLocation, `existing table ${tableDisplayName(other)}`);
+      }
+    }
+  }
+
+  /** A table's location from its metadata; from its metadata file's path when the metadata is unreadable. */
+  private async locationOf(id: TableIdentifier): Promise<string | undefined> {
+    try {
+      return (await this.load(id)).metadata.location;
+    } catch {
+      const pointer = await this.store.readPointer(id).catch(() => undefined);
+      return pointer ? locationOfMetadataFile(pointer['metadata-location']) : undefined;
+    }
+  }
+
+  /** Runs write, under the locations lock and after the overlap check when a commit moves the table. */
+  private async whileClaiming<T>(from: string, to: string, id: TableIdentifier, write: () => Promise<T>): Promise<T> {
+    if (locationKey(from) === locationKey(to)) return write();
+    return this.store.withCatalogLock(async () => {
+      await this.checkLocationFree(to, id);
+      return write();
+    });
   }
 
   private next(current: LoadedTable & { metadataLocation: string }, change: TableChange): TableMetadata {
@@ -196,32 +292,44 @@ export class TableService {
     this.checkWritable(metadata.location);
     const version = previous ? Number(METADATA_FILE.exec(previous)?.[1] ?? -1) + 1 : 0;
     const file = `${metadata.location}/metadata/${String(version).padStart(5, '0')}-${randomUUID()}.metadata.json`;
-    await this.storage(file).write(file, new TextEncoder().encode(serializeTableMetadata(metadata)), { ifAbsent: true });
+    const text = checkedMetadataText(metadata, file);
+    await this.storage(file).write(file, new TextEncoder().encode(text), { ifAbsent: true });
     return file;
   }
 
   private async purge(table: LoadedTable & { metadataLocation: string }): Promise<void> {
-    const location = table.metadata.location.replace(/\/+$/, '');
-    if (this.insideRoots(location)) {
-      if (isS3Uri(location)) {
-        const storage = this.storage(location);
-        for (const obj of await storage.list(`${location}/`)) await storage.delete(obj.uri);
-      } else {
-        await rm(localPathOf(location), { recursive: true, force: true });
-      }
-      return;
-    }
-    if (!isS3Uri(location)) return; // a local folder outside the catalog's locations is never deleted
-    // A table registered from elsewhere: delete only the files its metadata names under its own location.
-    const files = [table.metadataLocation, ...table.metadata['metadata-log'].map((e) => e['metadata-file']), ...table.metadata.snapshots.map((s) => s['manifest-list'])];
-    for (const f of files.filter((f) => f.startsWith(`${location}/`))) await this.storage(f).delete(f).catch(() => undefined);
+    const location = table.metadata.location;
+    if (!isS3Uri(location) && !this.insideRoots(location)) return; // a local folder outside the catalog's locations is never deleted
+    await purgeTableFiles(table, this.storage(location));
+  }
+
+  private readMetadata(file: string, refuse: (message: string) => RestError): Promise<Uint8Array> {
+    return readMetadataFile({
+      storage: (uri) => this.storage(uri),
+      maxBytes: this.opts.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES,
+      allowedLocalPath: async (real) => (await this.realRoots()).some((root) => isInside(real, root)),
+      refuse,
+    }, file);
+  }
+
+  private realRootsPromise?: Promise<string[]>;
+  /** The local roots with links resolved (a warehouse under a linked folder still matches its files' real paths). */
+  private realRoots(): Promise<string[]> {
+    this.realRootsPromise ??= Promise.all(this.roots.filter((r) => !isS3Uri(r)).map((r) => realpath(r).catch(() => r)));
+    return this.realRootsPromise;
   }
 
   /** True when a location lies strictly inside the base location, the warehouse or an allowed location. */
   private insideRoots(location: string): boolean {
     if (isS3Uri(location)) return this.roots.some((root) => location.startsWith(`${root}/`));
     if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !location.startsWith('file:')) return false;
-    const local = localPathOf(location);
+    let local: string;
+    try {
+      local = localPathOf(location);
+    } catch {
+      // file://host/... (a remote host) or a malformed file: URI.
+      throw badRequest(`Invalid location '${location}': not a local path or file: URI of this machine`);
+    }
     return this.roots.some((root) => local.startsWith(`${root}${path.sep}`));
   }
 
@@ -243,4 +351,20 @@ export class TableService {
       throw e;
     }
   }
+}
+
+/**
+ * The metadata as it will be stored, after Java Iceberg's checks and a read-back through our own loader: a commit
+ * that would leave the table unloadable is refused (400) instead of written.
+ */
+function checkedMetadataText(metadata: TableMetadata, file: string): string {
+  validateTableMetadata(metadata);
+  const text = serializeTableMetadata(metadata);
+  try {
+    parseTableMetadata(text, file);
+  } catch (e) {
+    if (e instanceof IcebergError) throw badRequest(`Invalid table metadata: the commit would store metadata that cannot be read back: ${e.message}`);
+    throw e;
+  }
+  return text;
 }

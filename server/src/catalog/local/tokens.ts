@@ -32,8 +32,12 @@ export class TokenIssuer {
     let secret = form.get('client_secret') ?? undefined;
     if (authorization?.startsWith('Basic ')) {
       const [u, ...rest] = Buffer.from(authorization.slice(6), 'base64').toString('utf8').split(':');
-      id = decodeURIComponent(u);
-      secret = decodeURIComponent(rest.join(':'));
+      try {
+        id = decodeURIComponent(u);
+        secret = decodeURIComponent(rest.join(':'));
+      } catch {
+        throw new OAuthError(400, 'invalid_request', 'The Basic authorization header is not valid form-encoding');
+      }
     }
     const open = this.clientId === undefined || this.clientSecret === undefined;
     if (!open && (!id || !secret || !same(id, this.clientId!) || !same(secret, this.clientSecret!))) {

@@ -8,6 +8,7 @@ import type { TableIdentifier } from '../../iceberg/spec';
 import { namespaceDisplayName, tableDisplayName, unsafeNameReason } from '../names';
 import { alreadyExists, badRequest, noSuchNamespace, RestError } from './rest-error';
 import { withFileLock } from './file-lock';
+import { MAX_PROPERTIES_BYTES } from '../../iceberg/validate-metadata';
 
 const PROPERTIES = '.properties.json';
 const TABLES = '.tables';
@@ -15,10 +16,13 @@ const TABLES = '.tables';
 export interface TablePointer { 'metadata-location': string }
 
 export class WarehouseStore {
+  /** The catalog's own state folder, `<warehouse>/.floe-catalog`: no table may live in, on or around it. */
+  readonly stateDir: string;
   readonly root: string;
 
   constructor(readonly warehouse: string) {
-    this.root = path.join(path.resolve(warehouse), '.floe-catalog', 'ns');
+    this.stateDir = path.join(path.resolve(warehouse), '.floe-catalog');
+    this.root = path.join(this.stateDir, 'ns');
   }
 
   /** The folder of a namespace; rejects names that would escape the warehouse (400). */
@@ -38,6 +42,7 @@ export class WarehouseStore {
 
   async createNamespace(namespace: string[], properties: Record<string, string>): Promise<void> {
     const dir = this.namespaceDir(namespace);
+    checkPropertiesSize(properties);
     if (namespace.length > 1) await this.requireNamespace(namespace.slice(0, -1));
     await fs.mkdir(dir, { recursive: true });
     if (!(await createExclusive(path.join(dir, PROPERTIES), JSON.stringify({ properties }, null, 2)))) {
@@ -76,6 +81,7 @@ export class WarehouseStore {
       const missing = removals.filter((k) => !(k in properties));
       for (const k of removed) delete properties[k];
       Object.assign(properties, updates);
+      checkPropertiesSize(properties);
       await writeAtomic(path.join(dir, PROPERTIES), JSON.stringify({ properties }, null, 2));
       return { updated: Object.keys(updates), removed, missing };
     });
@@ -99,6 +105,30 @@ export class WarehouseStore {
     const dir = path.join(this.namespaceDir(namespace), TABLES);
     const files = await fs.readdir(dir).catch(() => [] as string[]);
     return files.filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => f.slice(0, -'.json'.length)).sort();
+  }
+
+  /** Every table of the catalog, in every namespace. */
+  async allTables(): Promise<TableIdentifier[]> {
+    const out: TableIdentifier[] = [];
+    const walk = async (namespace: string[]): Promise<void> => {
+      for (const child of await this.listNamespaces(namespace).catch(() => [] as string[][])) {
+        for (const name of await this.listTables(child).catch(() => [] as string[])) out.push({ namespace: child, name });
+        await walk(child);
+      }
+    };
+    await walk([]);
+    return out;
+  }
+
+  /**
+   * Runs body under the catalog-wide lock that orders everything claiming a location (create, register,
+   * set-location, a namespace location) or a place in a namespace (create, register, rename, create and drop
+   * namespace): two racing claims must not both pass their checks, and a table is never created into a namespace
+   * being dropped. Not reentrant: take it once, at the outermost call.
+   */
+  async withCatalogLock<T>(body: () => Promise<T>): Promise<T> {
+    await fs.mkdir(this.stateDir, { recursive: true });
+    return withFileLock(path.join(this.stateDir, '.catalog.lock'), body);
   }
 
   pointerPath(id: TableIdentifier): string {
@@ -143,6 +173,12 @@ export class WarehouseStore {
   describe(id: TableIdentifier): string {
     return tableDisplayName(id);
   }
+}
+
+/** Namespace properties share the table properties' cap: every listing and load reads them whole. */
+function checkPropertiesSize(properties: Record<string, string>): void {
+  const bytes = Object.entries(properties).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (bytes > MAX_PROPERTIES_BYTES) throw badRequest(`Namespace properties take ${bytes} bytes, over the limit of ${MAX_PROPERTIES_BYTES}`);
 }
 
 function checkName(name: string, what: string): void {

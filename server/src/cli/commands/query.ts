@@ -10,6 +10,7 @@ import { connectRestCatalog } from '../../catalog/rest-client';
 import { s3OptionsFromEnv } from '../../storage/s3';
 import type { S3Options } from '../../storage/storage';
 import { parseCredential } from '../../catalog/oauth';
+import { catalogCredential } from '../credential';
 
 export interface QueryArgs {
   catalog?: string;
@@ -23,7 +24,8 @@ export interface QueryArgs {
   s3?: S3Options;
 }
 
-const USAGE = 'usage: floe query [--catalog URI --warehouse NAME [--credential ID:SECRET]] [--table NAME=LOCATION]... [--snapshot NAME=ID]... [--format json|csv|table] "SQL"';
+const USAGE = 'usage: floe query [--catalog URI --warehouse NAME [--credential ID:SECRET]] [--table NAME=LOCATION]... [--snapshot NAME=ID]... [--format json|csv|table] "SQL"'
+  + '\n  FLOE_CATALOG_CREDENTIAL=ID:SECRET in the environment stands for --credential (and keeps the secret out of the process list)';
 
 /** Parses the command line; throws UsageError with the usage line on mistakes. */
 export function parseQueryArgs(args: string[]): QueryArgs {
@@ -127,7 +129,7 @@ export async function runQuery(args: QueryArgs): Promise<string> {
       relations.push(await registerIcebergTable(session, viewName(t.name), t.location, { snapshotId: args.snapshots.get(t.name), tableName: t.name, s3 }));
     }
     if (args.catalog) {
-      const catalog = await connectRestCatalog({ uri: args.catalog, warehouse: args.warehouse, credential: args.credential });
+      const catalog = await connectRestCatalog({ uri: args.catalog, warehouse: args.warehouse, credential: catalogCredential(args.credential) });
       const given = new Set(args.tables.map((t) => t.name));
       for (const ref of await referencedTables(session, args.sql)) {
         const name = `${ref.schema}.${ref.table}`;

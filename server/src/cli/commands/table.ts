@@ -11,9 +11,11 @@ import { MaintenanceError } from '../../engine/maintenance/maintenance-error';
 import { StorageError } from '../../storage/storage';
 import { parseCredential } from '../../catalog/oauth';
 import { parseTableName } from '../../catalog/names';
+import { catalogCredential } from '../credential';
 
 const USAGE = 'usage: floe table cleanup --catalog URI --warehouse NAME [--credential ID:SECRET] [--older-than DURATION] [--dry-run] NAMESPACE.TABLE\n'
-  + '  DURATION: 0, or a number with s, m, h or d (default 3d); only unreferenced files older than this are removed';
+  + '  DURATION: 0, or a number with s, m, h or d (default 3d); only unreferenced files older than this are removed'
+  + '\n  FLOE_CATALOG_CREDENTIAL=ID:SECRET in the environment stands for --credential (and keeps the secret out of the process list)';
 
 export interface CleanupArgs {
   catalog: string;
@@ -65,7 +67,7 @@ async function cleanup(args: string[], io: CliIO): Promise<number> {
   const a = parseCleanupArgs(args);
   const name = [...a.table.namespace, a.table.name].join('.');
   try {
-    const catalog = await connectRestCatalog({ uri: a.catalog, warehouse: a.warehouse, credential: a.credential });
+    const catalog = await connectRestCatalog({ uri: a.catalog, warehouse: a.warehouse, credential: catalogCredential(a.credential) });
     const first = await catalog.loadTable(a.table);
     const storage = defaultStorageFactory(first.metadata.location, first.config);
     const report = await findOrphanFiles({ table: name, storage, olderThanMs: a.olderThanMs, load: () => catalog.loadTable(a.table) });

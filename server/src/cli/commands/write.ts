@@ -11,6 +11,7 @@ import { WriteError } from '../../engine/write/write-error';
 import { referencedTables } from './query';
 import { parseCredential } from '../../catalog/oauth';
 import { parseTableName } from '../../catalog/names';
+import { catalogCredential } from '../credential';
 
 export interface WriteArgs {
   catalog: string;
@@ -25,7 +26,8 @@ export interface WriteArgs {
   sql: string;
 }
 
-const USAGE = 'usage: floe write --catalog URI --warehouse NAME [--credential ID:SECRET] --mode create|overwrite|append|merge [--unique-key COLS] [--partition-by EXPR] [--location URI] [--on-schema-change append_new_columns|ignore|fail|sync_all_columns] NAMESPACE.TABLE "SQL"';
+const USAGE = 'usage: floe write --catalog URI --warehouse NAME [--credential ID:SECRET] --mode create|overwrite|append|merge [--unique-key COLS] [--partition-by EXPR] [--location URI] [--on-schema-change append_new_columns|ignore|fail|sync_all_columns] NAMESPACE.TABLE "SQL"'
+  + '\n  FLOE_CATALOG_CREDENTIAL=ID:SECRET in the environment stands for --credential (and keeps the secret out of the process list)';
 const MODES: readonly WriteMode[] = ['create', 'overwrite', 'append', 'merge'];
 const POLICIES: readonly OnSchemaChange[] = ['append_new_columns', 'ignore', 'fail', 'sync_all_columns'];
 
@@ -79,7 +81,7 @@ export function formatWriteSummary(r: WriteTableResult): string {
 export async function runWrite(args: WriteArgs): Promise<WriteTableResult> {
   const session = await DuckSession.open();
   try {
-    const catalog = await connectRestCatalog({ uri: args.catalog, warehouse: args.warehouse, credential: args.credential });
+    const catalog = await connectRestCatalog({ uri: args.catalog, warehouse: args.warehouse, credential: catalogCredential(args.credential) });
     // Catalog tables the SQL reads (namespace.table) become DuckDB views first.
     for (const ref of await referencedTables(session, args.sql)) {
       if (ref.schema === 'main') continue;

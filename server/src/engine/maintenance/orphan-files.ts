@@ -1,6 +1,9 @@
 // Orphan files of a table: files under its location that no live metadata references (left by killed writers,
 // lost commits or expired metadata). The listing happens before the metadata is loaded, so a commit that lands in
 // between is seen; files younger than the grace period are kept, since a running writer may still commit them.
+// Only files an Iceberg writer could have made are candidates: Iceberg-shaped names under the location's data/ and
+// metadata/ folders, and only when the table's current metadata file really lies there; a wrong or hostile catalog
+// answer (a location on a user's folder) then finds nothing to delete.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -51,6 +54,7 @@ export async function findOrphanFiles(input: FindOrphansInput): Promise<OrphanRe
   const live = await input.load();
   const referenced = await referencedFiles(live, input.storage, input.table);
   checkSameTable(live, location, input.table);
+  checkMetadataListed(live, listed, input.table);
   const nested = nestedTableRoots(listed, location);
   const now = input.now ?? Date.now();
   const orphans: StorageObject[] = [];
@@ -58,6 +62,7 @@ export async function findOrphanFiles(input: FindOrphansInput): Promise<OrphanRe
   for (const obj of listed) {
     const key = fileKey(obj.uri);
     if (referenced.has(key) || isProtected(obj.uri, location) || nested.some((root) => key.startsWith(`${root}/`))) continue;
+    if (!isIcebergFile(key, location)) continue;
     if (obj.modifiedMs !== undefined && now - obj.modifiedMs >= input.olderThanMs) orphans.push(obj);
     else if (obj.modifiedMs === undefined && input.olderThanMs <= 0) orphans.push(obj);
     else recent.push(obj);
@@ -131,6 +136,24 @@ function checkSameTable(live: LiveTable, location: string, table: string): void 
   if (live.metadataLocation && !fileKey(live.metadataLocation).startsWith(`${loc}/`)) {
     throw new MaintenanceError('moved-table', `${table}'s current metadata ${live.metadataLocation} is outside its location ${location}; nothing was removed`, { table });
   }
+}
+
+/** The current metadata file must be among the listed files: a catalog that names a file elsewhere is not trusted. */
+function checkMetadataListed(live: LiveTable, listed: StorageObject[], table: string): void {
+  const file = live.metadataLocation && fileKey(live.metadataLocation);
+  if (file && listed.some((o) => fileKey(o.uri) === file)) return;
+  throw new MaintenanceError('moved-table', `${table}'s current metadata file ${live.metadataLocation ?? '(none reported)'} is not under its location ${live.metadata.location}; nothing was removed`, { table });
+}
+
+// Names Iceberg writers give files: data and delete files, manifests and manifest lists, metadata, statistics.
+const ICEBERG_NAME = /\.(?:parquet|avro|orc|puffin|stats|metadata\.json(?:\.gz)?)$/;
+
+/** True for an Iceberg-shaped file name (or a half-written temp of one) under `<location>/data/` or `<location>/metadata/`. */
+function isIcebergFile(key: string, location: string): boolean {
+  const own = fileKey(location);
+  if (!key.startsWith(`${own}/data/`) && !key.startsWith(`${own}/metadata/`)) return false;
+  const name = key.slice(key.lastIndexOf('/') + 1).replace(/^\.(.*)\.floe-tmp-[0-9a-f]+$/, '$1');
+  return ICEBERG_NAME.test(name);
 }
 
 /** Folders under the location that hold another table's metadata (e.g. namespace gold.t under table gold.t's folder). */

@@ -13,6 +13,7 @@ import { DuckSession, quoteLiteral } from '../session';
 import { relationSql, type LocalFile, type ReadTask } from './relation-sql';
 import { treeWithMappedIds, type ParquetNode } from './nested-projection';
 import { icebergScanPlanner } from './default-planner';
+import { checkFilesAgainstManifest } from './file-integrity';
 import { loadTableAt, recordedPathOf, resolveMovedPath, selectSnapshot, tableRootOf } from './table-location';
 
 /** Plans the live files of one snapshot, each with its applicable deletes; paths are re-rooted with `resolvePath`. */
@@ -103,14 +104,14 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   }
 
   const files = new Map<string, LocalFile>();
-  const allPaths = new Set<string>();
-  for (const t of tasks) for (const f of [t.file, ...t.positionDeletes, ...t.equalityDeletes]) allPaths.add(f['file-path']);
-  const sizes = new Map<string, number>();
-  for (const t of tasks) for (const f of [t.file, ...t.positionDeletes, ...t.equalityDeletes]) sizes.set(f['file-path'], Number(f['file-size-in-bytes']));
-  await forEachLimited([...allPaths], options.concurrency ?? 8, async (path) => {
+  // Each data and delete file once, with its manifest entry (recorded size and row count).
+  const entries = new Map<string, DataFile>();
+  for (const t of tasks) for (const f of [t.file, ...t.positionDeletes, ...t.equalityDeletes]) entries.set(f['file-path'], f);
+  await forEachLimited([...entries.keys()], options.concurrency ?? 8, async (path) => {
     const uri = resolvePath(path);
-    files.set(path, { localPath: await localCopy(uri, sizes.get(path), table, storageOptions, options.onProgress) });
+    files.set(path, { localPath: await localCopy(uri, Number(entries.get(path)!['file-size-in-bytes']), table, storageOptions, options.onProgress) });
   });
+  await checkFilesAgainstManifest([...entries].map(([p, entry]) => ({ entry, uri: resolvePath(p), localPath: files.get(p)!.localPath })), table);
 
   const dataFiles = tasks.map((t) => files.get(t.file['file-path'])!);
   let mapping = tableNameMapping(metadata);
