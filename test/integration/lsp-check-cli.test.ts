@@ -36,7 +36,7 @@ test('check reports every problem with file, range, severity and code; exit 1', 
     'models/c.sql:1:35 error unknown-var',
     'models/c.sql:1:64 error unknown-source',
     'models/c.sql:2:4 error jinja-unclosed-tag',
-    'models/d.sql:1:12 error sql-binder',
+    'models/d.sql:1:12 info sql-binder',
   ]);
   assert.ok(report.diagnostics.some((d) => d.message === "Source 'raw' has no table 'event'. Did you mean 'events'?"));
 });

@@ -201,3 +201,23 @@ test('floe test says which declared tests it skips and why: packages, disabled m
     'unit_test test_a: dbt unit tests (unit_tests:) do not run in Floe yet',
   ]);
 });
+
+test('more of dbt as real projects use it: context, builtins, p.0, nested braces in tags, max/min, copy, regexes, junk between macros', () => {
+  check("{{ context['m']() }} {{ context.get('nope', 'd') }} {{ builtins.ref('u') }} {{ load_relation(ref('u')) }}", 'M d "u" None', { 'models/u.sql': 'select 1', 'macros/m.sql': '{% macro m() %}M{% endmacro %}' });
+  check("{% set p = ('a', 'b') %}{{ p.1 }} {% set d = {} %}{% do d.update({'k': {}}) %}{{ d }} {{ [3, 1, 2] | max }} {{ [{'n': 2}, {'n': 5}] | min(attribute='n') }}", "b {'k': {}} 3 {'n': 2}");
+  check("{% set a = {'x': 1} %}{% set b = a.copy() %}{% do b.update({'y': 2}) %}{{ a }} {{ 'x' in none }} {{ modules.re.sub('(?i)\\s+WITH', ' ', 'a  with b') }}", "{'x': 1} False a  b");
+  check("{{ one() }}{{ two() }}", '12', { 'macros/m.sql': '{% macro one() %}1{% endmacro %}\n{% ##### %}\n{% macro two() %}2{% endmacro %}' });
+});
+
+test('what dbt only knows at run time is not called wrong: parse-time SQL, huge models, snapshots disabled by a dict config', () => {
+  const p = project({
+    'macros/u.sql': "{% macro union_of(rels) %}{% if not execute %}{{ return('') }}{% endif %}select 1{% endmacro %}",
+    'models/m.sql': "with x as ({{ union_of([]) }}) select * from x",
+    'models/big.sql': `select 1 as x -- ${'y'.repeat(600 * 1024)}`,
+    'snapshots/s.sql': "{% snapshot s %}{{ config({'unique_key': 'id', 'enabled': var('snap', false)}) }}select * from {{ ref('nope') }}{% endsnapshot %}",
+  });
+  const compiled = compileModel(p, `${ROOT}/models/m.sql`);
+  assert.equal(compiled.parseTime, true);
+  assert.deepEqual(diagnostics(p).map((d) => d.replace(/\(\d+ KB.*$/, '')), ['models/big.sql too-large: Model is too large for Floe to render while you edit ']);
+  assert.equal(p.isDisabled(`${ROOT}/snapshots/s.sql`), true);
+});

@@ -139,7 +139,8 @@ export function renderDiagnostics(file: string, compiled: CompiledModel, staticD
   if (!compiled.problem || compiled.problem.code === 'python-model') return [];
   if (staticDiagnostics.some((d) => d.severity === 'error')) return [];
   const p = compiled.problem;
-  return [{ file, start: p.start, end: p.end, severity: 'error', code: p.code, message: p.message }];
+  // A model too large to render is one dbt compiles: say it is not checked, do not call it wrong.
+  return [{ file, start: p.start, end: p.end, severity: p.code === 'too-large' ? 'info' : 'error', code: p.code, message: p.message }];
 }
 
 export { modelName };

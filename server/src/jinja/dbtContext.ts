@@ -70,7 +70,6 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
     },
     is_incremental: () => false,
     should_full_refresh: () => false,
-    execute: false,
     flags: { FULL_REFRESH: false, WHICH: 'compile', STORE_FAILURES: false, WARN_ERROR: false },
     invocation_id: '00000000-0000-0000-0000-000000000000',
     run_started_at: pyDatetime(RUN_STARTED_AT),
@@ -79,6 +78,8 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
     print: () => '',
     return: (v: unknown) => { throw new MacroReturn(v); },
     run_query: () => null,
+    load_relation: () => null,
+    builtins: { ref: (...a: unknown[]) => hooks.ref(a), source: (...a: unknown[]) => hooks.source(a), config: (...a: unknown[]) => hooks.config(a) },
     statement: () => '',
     load_result: () => null,
     store_result: () => '',
@@ -122,7 +123,7 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
     fromjson: (s: unknown) => { try { return JSON.parse(String(s)); } catch { return null; } },
     toyaml: (v: unknown) => JSON.stringify(v),
     local_md5: (s: unknown) => md5Hex(String(s)),
-    modules: { datetime: datetimeModule(RUN_STARTED_AT), re: reModule, itertools: {} },
+    modules: { datetime: datetimeModule(RUN_STARTED_AT), re: reModule, itertools: {}, pytz: { timezone: (name: unknown) => String(name), utc: 'UTC', UTC: 'UTC' } },
   };
 }
 
@@ -132,13 +133,29 @@ function md5Hex(s: string): string {
 }
 
 /** The subset of Python's `re` that dbt macros use, on JS regexes. */
+/** A Python pattern as a JS RegExp: leading inline flags (`(?i)`, `(?s)`, `(?m)`) become RegExp flags. */
+function pyRegExp(pattern: unknown, flags = ''): RegExp {
+  let p = String(pattern);
+  let f = flags;
+  for (let m = /^\(\?([imsx]+)\)/.exec(p); m; m = /^\(\?([imsx]+)\)/.exec(p)) {
+    f += m[1].replace(/x/g, '');
+    p = p.slice(m[0].length);
+  }
+  return new RegExp(p, [...new Set(f)].join(''));
+}
+
+function anchored(pattern: unknown): RegExp {
+  const r = pyRegExp(pattern);
+  return new RegExp(`^(?:${r.source})`, r.flags);
+}
+
 const reModule = {
-  match: (p: unknown, s: unknown) => new RegExp(`^(?:${String(p)})`).exec(String(s)),
-  search: (p: unknown, s: unknown) => new RegExp(String(p)).exec(String(s)),
-  sub: (p: unknown, r: unknown, s: unknown) => String(s).replace(new RegExp(String(p), 'g'), String(r)),
-  findall: (p: unknown, s: unknown) => [...String(s).matchAll(new RegExp(String(p), 'g'))].map((m) => m[1] ?? m[0]),
-  split: (p: unknown, s: unknown) => String(s).split(new RegExp(String(p))),
-  compile: (p: unknown) => ({ match: (s: unknown) => new RegExp(`^(?:${String(p)})`).exec(String(s)) }),
+  match: (p: unknown, s: unknown) => anchored(p).exec(String(s)),
+  search: (p: unknown, s: unknown) => pyRegExp(p).exec(String(s)),
+  sub: (p: unknown, r: unknown, s: unknown) => String(s).replace(pyRegExp(p, 'g'), String(r)),
+  findall: (p: unknown, s: unknown) => [...String(s).matchAll(pyRegExp(p, 'g'))].map((m) => m[1] ?? m[0]),
+  split: (p: unknown, s: unknown) => String(s).split(pyRegExp(p)),
+  compile: (p: unknown) => ({ match: (s: unknown) => anchored(p).exec(String(s)), search: (s: unknown) => pyRegExp(p).exec(String(s)) }),
   IGNORECASE: 2,
   I: 2,
 };

@@ -62,7 +62,17 @@ function rewriteTokens(text: string, start: number, end: number): string {
       // A backslash at a line's end continues a Python string literal; nunjucks would keep both characters.
       replace(t.start, t.end, text.slice(t.start, t.end).replace(/\\\r?\n/g, ''));
     }
+    if (t.type === 'string' && /\\[^\\'"ntrbfv0-7xuUNa\r\n]/.test(text.slice(t.start, t.end))) {
+      // Python keeps the backslash of an unknown escape ('\s' in a regex); nunjucks would drop it.
+      replace(t.start, t.end, text.slice(t.start, t.end).replace(/\\([^\\'"ntrbfv0-7xuUNa\r\n])/g, '\\\\$1'));
+    }
     if (t.type === 'op' && t.value === ',' && (next === ')' || next === ']' || next === '}')) replace(t.start, t.end, ' ');
+    // `{'a': {}}` inside a tag: nunjucks' lexer would read `}}` as the end of an expression.
+    else if (t.type === 'op' && t.value === '}' && tokens[k + 1]?.value === '}' && tokens[k + 1].start === t.end) replace(t.end, t.end, ' ');
+    // `pair.0` is Jinja's `pair[0]`.
+    else if (t.type === 'number' && /^\d+$/.test(t.value) && prev === '.' && tokens[k - 2] && (tokens[k - 2].type === 'name' || tokens[k - 2].value === ']' || tokens[k - 2].value === ')')) {
+      replace(tokens[k - 1].start, t.end, `[${t.value}]`);
+    }
     else if (t.type === 'string' && tokens[k + 1]?.type === 'string') replace(t.end, tokens[k + 1].start, ' ~ ');
     else if ((t.value === '*' || t.value === '**') && (prev === '(' || prev === ',') && tokens[k + 1]?.type === 'name') {
       let last = k + 1;

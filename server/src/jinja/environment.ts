@@ -3,6 +3,7 @@
 import nunjucks from 'nunjucks';
 import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects } from './pythonCompat';
 import { toNunjucksSource } from './dbtSyntax';
+import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
 import { BUILTIN_MACRO_FILE } from './dbtBuiltins';
 import { dbtContextGlobals, CompilerError } from './dbtContext';
@@ -59,6 +60,8 @@ export class DbtJinjaEnvironment {
   /** Macros by name, then package; `root` is the root project's package name. */
   private readonly byName = new Map<string, Map<string, MacroFile>>();
   private readonly root: string;
+  /** Whether the last top-level render read `execute` (its SQL is then what dbt renders at parse time). */
+  executeRead = false;
   /** Problems met while compiling macro files (file → message); rendering still goes on. */
   readonly macroProblems = new Map<string, string>();
 
@@ -98,6 +101,14 @@ export class DbtJinjaEnvironment {
     for (const [name, test] of Object.entries(DBT_TESTS)) (this.env as any).addTest(name, test);
     for (const [name, filter] of Object.entries(DBT_FILTERS)) this.env.addFilter(name, filter);
     for (const k of ['this', 'target']) this.env.addGlobal(k, undefined);
+    // Code that asks `execute` renders parse-time SQL (dbt fills it in only when running): remember that it asked.
+    Object.defineProperty((this.env as any).globals, 'execute', { get: () => { this.executeRead = true; return false; }, enumerable: true, configurable: true });
+    // dbt's `context`: the render's globals and macros by name (`context['my_macro']`, `context.get(...)`).
+    const globals = (this.env as any).globals as Record<string, unknown>;
+    this.env.addGlobal('context', new Proxy({}, {
+      get: (_t, k) => (k === 'get' ? (name: string, dflt: unknown = null) => globals[name] ?? dflt : typeof k === 'string' ? globals[k] : undefined),
+      has: (_t, k) => typeof k === 'string' && k in globals,
+    }));
   }
 
   /** dbt's adapter.dispatch: `duckdb__name`, then `default__name`, in each package of the search order. */
@@ -126,24 +137,39 @@ export class DbtJinjaEnvironment {
     this.compiled ??= new Map();
     let exported = this.compiled.get(file.file);
     if (exported) return exported;
-    exported = {};
+    const source = toNunjucksSource(file.text);
     try {
-      const template = new nunjucks.Template(toNunjucksSource(file.text), this.env, file.file, true);
-      (template as any).getExported({}, (err: unknown, exp: Record<string, (...a: unknown[]) => unknown>) => {
-        if (err) throw err;
-        exported = exp;
-      });
+      exported = this.exportsOf(source, file.file);
     } catch (e) {
-      this.macroProblems.set(file.file, firstLine(e));
+      // dbt reads a macro file block by block and ignores what lies between blocks; so do we when the whole fails.
+      exported = {};
+      for (const block of topLevelMacros(source)) {
+        try {
+          Object.assign(exported, this.exportsOf(block, file.file));
+        } catch (inner) {
+          this.macroProblems.set(file.file, firstLine(inner));
+        }
+      }
+      if (Object.keys(exported).length === 0) this.macroProblems.set(file.file, firstLine(e));
     }
     this.compiled.set(file.file, exported);
+    return exported;
+  }
+
+  private exportsOf(source: string, path: string): Record<string, (...a: unknown[]) => unknown> {
+    let exported: Record<string, (...a: unknown[]) => unknown> = {};
+    const template = new nunjucks.Template(source, this.env, path, true);
+    (template as any).getExported({}, (err: unknown, exp: Record<string, (...a: unknown[]) => unknown>) => {
+      if (err) throw err;
+      exported = exp;
+    });
     return exported;
   }
 
   /** Renders a prepared template string with the given per-model hooks. Synchronous. */
   renderString(template: string, hooks: RenderHooks): string {
     const previous = this.hooks;
-    if (!previous) forgetKeyObjects();
+    if (!previous) { forgetKeyObjects(); this.executeRead = false; }
     this.hooks = hooks;
     // Macros compiled earlier look the model's context up in the globals, so they follow the model too.
     const context: Record<string, unknown> = { this: hooks.this, target: hooks.target, ...hooks.extra };
@@ -157,6 +183,19 @@ export class DbtJinjaEnvironment {
       this.hooks = previous;
     }
   }
+}
+
+/** The source of each top-level `{% macro %} … {% endmacro %}` block (blank padding keeps line numbers). */
+function topLevelMacros(source: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (const b of scanTemplate(source).blocks) {
+    if (b.kind !== 'statement') continue;
+    if (b.tag === 'macro') { if (depth++ === 0) start = b.start; }
+    else if (b.tag === 'endmacro' && depth > 0 && --depth === 0) out.push(source.slice(0, start).replace(/[^\n]/g, ' ') + source.slice(start, b.end));
+  }
+  return out;
 }
 
 const isMapping = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -186,6 +225,15 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   ge: (v, other) => (v as number) >= (other as number),
 };
 
+function extreme(v: unknown, args: unknown[], sign: 1 | -1): unknown {
+  const items = Array.isArray(v) ? v : [];
+  const attribute = keywords(args).named.attribute;
+  const key = (x: any) => (attribute === undefined ? x : String(attribute).split('.').reduce((o, k) => o?.[k], x));
+  let best: unknown;
+  for (const x of items) if (best === undefined || (key(x) > key(best) ? sign === 1 : key(x) < key(best) ? sign === -1 : false)) best = x;
+  return best;
+}
+
 /** dbt's filters and Jinja2's that nunjucks lacks. */
 const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   as_bool: (v) => v === true || v === 'true' || v === 'True',
@@ -193,6 +241,9 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   as_text: (v) => String(v ?? ''),
   as_native: (v) => v,
   tojson: (v) => JSON.stringify(v),
+  // Jinja2's max/min (with attribute=), which nunjucks lacks.
+  max: (v, ...a) => extreme(v, a, 1),
+  min: (v, ...a) => extreme(v, a, -1),
   items: (v) => (isMapping(v) ? Object.entries(v as object) : []),
   // Jinja2's map: map(attribute='x') or map('filter_name', args...).
   map(this: any, v: unknown, ...args: unknown[]) {

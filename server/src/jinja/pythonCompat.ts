@@ -205,6 +205,15 @@ function patchCompiler(): void {
 }
 
 function patchRuntime(): void {
+  // `x in y` as Python: macro output is a string; `in` on None or a number is False rather than a crash.
+  runtime.inOperator = (key: unknown, container: unknown) => {
+    const c = container instanceof runtime.SafeString ? String(container) : container;
+    const k = key instanceof runtime.SafeString ? String(key) : key;
+    if (Array.isArray(c)) return c.some((x) => x === k || (x instanceof runtime.SafeString && String(x) === k));
+    if (typeof c === 'string') return c.includes(String(k));
+    if (c && typeof c === 'object') return String(k) in c;
+    return false;
+  };
   const callWrap = runtime.callWrap;
   runtime.callWrap = (obj: unknown, name: string, context: unknown, args: unknown[]) => callWrap(obj, name, context, expandSplats(args));
   runtime.pyMod = pyMod;
@@ -229,6 +238,7 @@ function patchRuntime(): void {
     // Macro output is a str in Python (Markup): string methods apply to it.
     if (obj instanceof runtime.SafeString) obj = String(obj);
     if (Array.isArray(obj) && typeof val === 'string' && Object.prototype.hasOwnProperty.call(LIST_METHODS, val)) return (LIST_METHODS as any)[val].bind(obj);
+    if (isPlainObject(obj) && val === 'copy') return () => ({ ...obj });
     if (isPlainObject(obj) && keyObjects.size > 0 && (val === 'items' || val === 'keys')) {
       const entries = Object.entries(obj).filter(([k]) => k !== '__keywords');
       return val === 'items' ? () => entries.map(([k, v]) => [keyOf(k), v]) : () => entries.map(([k]) => keyOf(k));

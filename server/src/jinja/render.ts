@@ -14,7 +14,7 @@ const EXPR_CLOSE = '\uE003';
 const ANY_MARK = /[\uE000-\uE003]/g;
 
 export interface RenderProblem {
-  code: 'jinja-render' | 'jinja-syntax' | 'python-model';
+  code: 'jinja-render' | 'jinja-syntax' | 'python-model' | 'too-large';
   message: string;
   /** Template offsets. */
   start: number;
@@ -24,6 +24,8 @@ export interface RenderProblem {
 export interface RenderResult {
   sql: string;
   map: SourceMap;
+  /** The template read `execute`: its SQL is parse-time SQL (introspective macros left parts out). */
+  parseTime?: boolean;
   problem?: RenderProblem;
 }
 
@@ -49,7 +51,7 @@ export function renderTemplate(env: DbtJinjaEnvironment, text: string, scan: Sca
     const message = explainRenderError(raw);
     return { sql: '', map: new SourceMap([], 0), problem: { code: syntax ? 'jinja-syntax' : 'jinja-render', message, start, end } };
   }
-  return readMarkers(output, pieces);
+  return { ...readMarkers(output, pieces), parseTime: env.executeRead };
 }
 
 /** Inserts the markers and applies whitespace control ourselves so markers never block nunjucks' trimming. */

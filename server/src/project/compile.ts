@@ -21,6 +21,8 @@ export interface UpstreamRelation {
   relation: string;
   /** Known columns, when the project knows them (YAML, CSV, cache or an earlier bind). */
   columns?: Column[];
+  /** False when the columns come only from schema YAML, which dbt does not require to list every column. */
+  columnsComplete?: boolean;
   /** For sources: the Iceberg table identifier (namespace.table). */
   icebergTable?: string;
   /** For models: the file that defines it. */
@@ -34,6 +36,8 @@ export interface CompiledModel {
   /** Effective config, including values only known after rendering. */
   config: ModelConfig;
   upstream: UpstreamRelation[];
+  /** The render read `execute` (false at compile time in Floe), so macros may have left SQL out. */
+  parseTime?: boolean;
 }
 
 export interface CompileOptions {
@@ -76,7 +80,7 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       if (!resolved && project.isDisabledName(refName)) return relationObject(relationName({ kind: 'model', name: refName }), { identifier: refName, schema: target.schema, database: target.database });
       if (!resolved) throw new CompilerError(`Model '${refName}' not found (referenced by ${name})`);
       const rel = relationName({ kind: resolved.kind, name: resolved.name });
-      upstream.set(`${resolved.kind}:${resolved.name}`, { kind: resolved.kind, name: resolved.name, relation: rel, columns: project.columnsOfNode(resolved), file: resolved.file });
+      upstream.set(`${resolved.kind}:${resolved.name}`, { kind: resolved.kind, name: resolved.name, relation: rel, columns: project.columnsOfNode(resolved), columnsComplete: resolved.kind === 'seed' || project.boundColumns.has(resolved.name), file: resolved.file });
       return relationObject(rel, { name: resolved.name, identifier: resolved.name, schema: target.schema, database: target.database });
     },
     source(args) {
@@ -85,7 +89,7 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       const table: SourceTable | undefined = project.resolveSource({ source: s, table: t });
       if (!table) throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name})`);
       const rel = relationName({ kind: 'source', name: `${s}.${t}`, source: s, table: t });
-      upstream.set(`source:${s}.${t}`, { kind: 'source', name: `${s}.${t}`, relation: rel, columns: project.columnsOfSource(table), icebergTable: table.icebergTable });
+      upstream.set(`source:${s}.${t}`, { kind: 'source', name: `${s}.${t}`, relation: rel, columns: project.columnsOfSource(table), columnsComplete: !!project.schemaCache.get(table.icebergTable), icebergTable: table.icebergTable });
       return relationObject(rel, { name: t, identifier: t, schema: s, database: target.database });
     },
     config(args) {
@@ -103,7 +107,7 @@ export function compileModel(project: DbtProject, file: string, options: Compile
     return { sql: '', map: new SourceMap([], 0), problem, config: staticConfig, upstream: [] };
   }
   if (analysis.text.length > MAX_RENDER_SIZE) {
-    const problem = { code: 'jinja-render' as const, message: `Model is too large to render (${Math.round(analysis.text.length / 1024)} KB; the limit is ${MAX_RENDER_SIZE / 1024} KB)`, start: 0, end: 0 };
+    const problem = { code: 'too-large' as const, message: `Model is too large for Floe to render while you edit (${Math.round(analysis.text.length / 1024)} KB; the limit is ${MAX_RENDER_SIZE / 1024} KB): its Jinja and SQL are not checked`, start: 0, end: 0 };
     return { sql: '', map: new SourceMap([], 0), problem, config: staticConfig, upstream: [] };
   }
   const env = environmentOf(project);
@@ -118,5 +122,5 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       // Left as written; the render problem (if any) is reported on the template itself.
     }
   }
-  return { sql: result.sql, map: result.map, problem: result.problem, config, upstream: [...upstream.values()] };
+  return { sql: result.sql, map: result.map, problem: result.problem, config, upstream: [...upstream.values()], parseTime: result.parseTime };
 }

@@ -75,8 +75,6 @@ export function isKnownConfigKey(key: string): boolean {
   return key in CONFIG_KEYS || KNOWN_DBT_KEYS.has(key);
 }
 
-const knownKeys = () => [...Object.keys(CONFIG_KEYS), ...KNOWN_DBT_KEYS];
-
 /**
  * Checks one key and its value; `value` is undefined when it is not a literal (then only the key is checked).
  * dbt accepts any config key and any materialization a macro defines, so only a likely typo (an unknown name
@@ -86,7 +84,8 @@ export function checkConfigEntry(key: string, value: Literal | undefined, isLite
   const spec = CONFIG_KEYS[key];
   if (!spec) {
     if (KNOWN_DBT_KEYS.has(key)) return undefined;
-    const near = closest(key, knownKeys());
+    // Only a near miss of a key Floe acts on: any other key may be an adapter's or one a macro reads (config.get).
+    const near = closest(key, Object.keys(CONFIG_KEYS));
     return near ? { severity: 'warning', code: 'config-unknown-key', message: `Unknown config key '${key}'. Did you mean '${near}'?` } : undefined;
   }
   // dbt renders Jinja in YAML config values: the value is known only then.

@@ -1,4 +1,4 @@
-// dbt's `enabled` config for a model or snapshot: folder configs (the package's own and the root project's),
+// dbt's `enabled` config for a model, snapshot or singular test: folder configs (the package's own and the root project's),
 // schema YAML and config() in the file, where config() may compute it (`enabled=var('x', false)`).
 import type { DbtProject, FileEntry } from './project';
 import type { ModelDoc } from './schemaYaml';
@@ -9,12 +9,18 @@ export function modelEnabled(project: DbtProject, entry: FileEntry, docs: Map<st
   const a = entry.analysis;
   if (!a) return true;
   const name = entry.file.replace(/^.*[\\/]/, '').replace(/\.(sql|py)$/i, '');
-  const config = entry.kind === 'model'
-    ? mergeConfigs(project.folderConfigOf(entry.packageName, entry.folders), docs.get(name)?.config, a.config)
-    : a.config;
+  const folders = entry.kind === 'test' ? folderConfig(project.settings.testsConfig, project.name, entry.folders)
+    : project.folderConfigOf(entry.packageName, entry.folders, entry.kind === 'snapshot' ? 'snapshot' : 'model');
+  const config = mergeConfigs(folders, entry.kind === 'model' ? docs.get(name)?.config : undefined, a.config);
   const computed = a.configs.flatMap((c) => c.args).filter((x) => x.key === 'enabled' && !x.isLiteral).pop();
   if (computed) {
     const value = evaluateCondition(project, entry.packageName, name, a.text.slice(computed.valueStart, computed.valueEnd));
+    if (value !== undefined) return value;
+  }
+  // config({'enabled': var('x'), ...}): a dict argument that is not a literal.
+  const dictArg = a.configs.length && /enabled/.test(a.text) ? a.calls.filter((c) => c.name === 'config').flatMap((c) => c.args).find((x) => !x.keyword && !x.isLiteral && a.text[x.valueStart] === '{') : undefined;
+  if (dictArg) {
+    const value = evaluateCondition(project, entry.packageName, name, `(${a.text.slice(dictArg.valueStart, dictArg.end)}).get('enabled', true)`);
     if (value !== undefined) return value;
   }
   return config.enabled !== false;

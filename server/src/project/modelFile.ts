@@ -92,6 +92,7 @@ export const BUILTIN_CALLABLES = new Set([
   'model', 'this', 'target', 'builtins', 'doc', 'selected_resources', 'write', 'render', 'try_or_compiler_error', 'diff_of_two_dicts',
   'zip_strict', 'debug', 'context', 'store_result', 'store_raw_result', 'invocation_args_dict', 'dbt_version', 'project_name',
   'print', 'flags', 'sql', 'config_get', 'metric', 'source_column', 'submit_python_job', 'string', 'bool', 'int', 'float', 'str',
+  'load_relation', 'should_full_refresh', 'set', 'set_strict', 'dbt_version', 'run_started_at', 'invocation_id',
 ]);
 
 function literalString(v: Literal | undefined): string | undefined {
@@ -149,6 +150,9 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
       case 'config': {
         const args = call.args.filter((x) => x.keyword).map((x) => ({ key: x.keyword!, value: x.value, isLiteral: x.isLiteral, keyStart: x.keywordStart!, keyEnd: x.keywordStart! + x.keyword!.length, valueStart: x.valueStart, valueEnd: x.valueEnd }));
         a.configs.push({ args, callStart: call.nameStart, callEnd: call.end, blockStart: call.block.start, blockEnd: call.block.end });
+        // config({...}) takes its keys from one dict argument too (snapshots often write it so).
+        const dict = call.args.find((x) => !x.keyword && x.isLiteral && x.value && typeof x.value === 'object' && !Array.isArray(x.value));
+        if (dict) Object.assign(a.config, dict.value);
         for (const arg of args) if (arg.isLiteral) a.config[arg.key] = arg.value!;
         break;
       }

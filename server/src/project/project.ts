@@ -294,7 +294,7 @@ export class DbtProject {
     }
     this.disabledFiles.clear();
     for (const e of this.files.values()) {
-      if ((e.kind === 'model' || e.kind === 'snapshot') && !modelEnabled(this, e, docs)) { this.disabledFiles.add(e.file); continue; }
+      if ((e.kind === 'model' || e.kind === 'snapshot' || e.kind === 'test') && !modelEnabled(this, e, docs)) { this.disabledFiles.add(e.file); continue; }
       if (e.kind === 'model') add(models, modelName(e.file), { name: modelName(e.file), kind: 'model', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
       else if (e.kind === 'seed') add(models, modelName(e.file), { name: modelName(e.file), kind: 'seed', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
       else if (e.kind === 'snapshot') for (const s of e.analysis?.snapshotNames ?? []) add(models, s.name, { name: s.name, kind: 'snapshot', file: e.file, packageName: e.packageName, nameStart: s.start, nameEnd: s.end });

@@ -61,7 +61,8 @@ export const checkCommand: CliCommand = {
       if (entry.analysis && !project.isDisabled(file) && !diagnostics.some((d) => d.severity === 'error')) {
         const rendered = renderDiagnostics(file, compileModel(project, file), diagnostics);
         const fromMissing = rendered.filter((d) => d.code === 'jinja-render' && mentionsMissingPackage(d.message, missing));
-        if (fromMissing.length) unrendered.add(file);
+        // A model whose render already said something (not checked, or broken) is not bound again.
+        if (fromMissing.length || rendered.length) unrendered.add(file);
         diagnostics.push(...rendered.filter((d) => !fromMissing.includes(d)));
       }
       all.push(...diagnostics);
