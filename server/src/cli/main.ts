@@ -9,6 +9,12 @@ const io: CliIO = {
   err: (text) => process.stderr.write(redact(text)),
 };
 
+// `floe check … | head -1` closes the pipe early: that is the reader's choice, not an error to print.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 function help(): string {
   const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
   return `usage: floe <command> [args]\n\ncommands:\n${rows.join('\n')}\n`;
