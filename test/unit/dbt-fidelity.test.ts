@@ -6,6 +6,7 @@ import { DbtProject } from '../../server/src/project/project';
 import { compileModel } from '../../server/src/project/compile';
 import { fileDiagnostics, renderDiagnostics } from '../../server/src/features/diagnostics';
 import { projectDataTests, skippedDataTests } from '../../server/src/project/dataTests';
+import { parseProfiles, resolveTarget } from '../../server/src/project/profiles';
 
 const ROOT = '/fidelity';
 const PROJECT = 'name: p\nconfig-version: 2\nprofile: p\n';
@@ -220,4 +221,11 @@ test('what dbt only knows at run time is not called wrong: parse-time SQL, huge 
   assert.equal(compiled.parseTime, true);
   assert.deepEqual(diagnostics(p).map((d) => d.replace(/\(\d+ KB.*$/, '')), ['models/big.sql too-large: Model is too large for Floe to render while you edit ']);
   assert.equal(p.isDisabled(`${ROOT}/snapshots/s.sql`), true);
+});
+
+test('R10: the adapter comes from the profile, YAML merge keys included (<<: *prod)', () => {
+  const profiles = parseProfiles('/x/profiles.yml', 'shop:\n  target: dev\n  outputs:\n    prod: &prod\n      type: bigquery\n      schema: s\n    dev:\n      <<: *prod\n      schema: d\n');
+  const target = resolveTarget(profiles, 'shop', undefined);
+  assert.deepEqual([target.adapter, target.schema], ['bigquery', 'd']);
+  assert.equal(resolveTarget(undefined, 'shop', undefined).adapter, undefined);
 });

@@ -1,4 +1,5 @@
 // profiles.yml: targets, env_var() in values, and the seed's Polaris plugin block.
+import { parseDocument } from 'yaml';
 import { parseYaml, toJs } from './yamlNodes';
 import type { ProjectDiagnostic } from './types';
 
@@ -34,13 +35,24 @@ export interface Profiles {
 
 export function parseProfiles(file: string, source: string): Profiles {
   const { doc, problems } = parseYaml(source);
-  const raw = (toJs(doc.contents) ?? {}) as Record<string, any>;
+  const raw = (withMergeKeys(source) ?? toJs(doc.contents) ?? {}) as Record<string, any>;
   const profiles: Profiles['profiles'] = {};
   for (const [name, value] of Object.entries(raw)) {
     if (!value || typeof value !== 'object' || name === 'config') continue;
     profiles[name] = { target: value.target ? String(value.target) : undefined, outputs: (value.outputs ?? {}) as Record<string, Record<string, unknown>> };
   }
   return { profiles, problems: problems.map((p) => ({ file, ...p, severity: 'error' as const, code: 'yaml-syntax' })) };
+}
+
+/** The whole file with YAML 1.1 merge keys (`<<: *prod`) applied, as PyYAML reads profiles; undefined if it cannot be. */
+function withMergeKeys(source: string): unknown {
+  if (!source.includes('<<')) return undefined;
+  try {
+    const doc = parseDocument(source, { merge: true, uniqueKeys: false, prettyErrors: false });
+    return doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 1000 });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Resolves {{ env_var('NAME', 'default') }} inside a profile value, as dbt does before using it. */
