@@ -199,6 +199,21 @@ export function parseSchemaFile(file: string, source: string, previous?: SchemaF
   return whole;
 }
 
+const LENIENT_WHOLE_MAX = 256 * 1024;
+
+/** Whether a js-yaml error lies inside an open `[` / `{` (a flow collection), judged from the text before it. */
+function insideFlow(source: string, e: YAMLException): boolean {
+  const at = (e as YAMLException & { mark?: { position: number } }).mark?.position ?? 0;
+  let depth = 0;
+  for (let i = Math.max(0, at - 4000); i < at; i++) {
+    const c = source[i];
+    if (c === '[' || c === '{') depth++;
+    else if ((c === ']' || c === '}') && depth > 0) depth--;
+    else if (c === '\n' && depth === 0 && /\S/.test(source[i + 1] ?? '') && source[i + 1] !== '-' ) depth = 0;
+  }
+  return depth > 0;
+}
+
 /**
  * Loads YAML as dbt (PyYAML) does: a duplicate key keeps the last value (with a warning), and indentation PyYAML
  * accepts inside flow lists is read by the `yaml` library when js-yaml refuses it. Throws only what neither reads.
@@ -211,6 +226,9 @@ function loadAsDbt(file: string, source: string, problems: ProjectDiagnostic[]):
       problems.push({ ...syntaxProblem(file, source, strict), severity: 'warning', code: 'yaml-duplicate-key', message: `YAML: duplicate key; dbt keeps the last value` });
       return load(source, { filename: file, json: true });
     }
+    // Only the indentation PyYAML allows inside flow collections is worth the slower parser's second look.
+    // The second parser is slow (~1 s on 800 KB): large files get it per item (parseChunked), never whole.
+    if (!(strict instanceof YAMLException && /deficient indentation/.test(strict.message) && source.length <= LENIENT_WHOLE_MAX && insideFlow(source, strict))) throw strict;
     const lenient = parseDocument(source, { uniqueKeys: false, prettyErrors: false });
     if (lenient.errors.length) throw strict;
     return lenient.toJS();
@@ -252,11 +270,14 @@ function parseChunked(file: string, source: string, cache: Map<string, ItemResul
     let result = next.get(text) ?? cache?.get(text);
     if (result?.tag !== tag) {
       let value: unknown;
+      const warnings: ProjectDiagnostic[] = [];
       try {
-        value = load(text, { filename: file });
+        value = loadAsDbt(file, text, warnings);
       } catch {
         return undefined;
       }
+      // A warning (a duplicate key) is placed by the whole-file parse.
+      if (warnings.length) return undefined;
       result = { tag, sources: [], models: [] };
       if (chunk.kind === 'item') {
         if (!Array.isArray(value) || value.length !== 1) return undefined;
