@@ -164,6 +164,7 @@ test('R14: YAML that PyYAML reads: flow lists indented under their key, duplicat
   const p = project({
     'models/s.yml': 'version: 2\nsources:\n  - name: src\n    tables:\n      - name: t\n        columns:\n          - name: c\n            data_tests:\n              - accepted_values:\n                  values: [\n                    "a"\n                  ]\n',
     'models/d.yml': 'version: 2\nmodels:\n  - name: m\n    description: one\n    description: two\n',
+    'models/commented_out.yml': '# version: 2\n\n# models:\n#   - name: gone\n',
     'models/m.sql': "select * from {{ source('src', 't') }}",
   });
   assert.deepEqual(diagnostics(p), ['models/d.yml yaml-duplicate-key: YAML: duplicate key; dbt keeps the last value']);

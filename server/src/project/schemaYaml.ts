@@ -222,6 +222,8 @@ function loadAsDbt(file: string, source: string, problems: ProjectDiagnostic[]):
   try {
     return load(source, { filename: file });
   } catch (strict) {
+    // A file of only comments (a model's YAML commented out) is no document: PyYAML reads it as nothing.
+    if (strict instanceof YAMLException && /input is empty/.test(strict.message)) return null;
     if (strict instanceof YAMLException && /duplicated mapping key/.test(strict.message)) {
       problems.push({ ...syntaxProblem(file, source, strict), severity: 'warning', code: 'yaml-duplicate-key', message: `YAML: duplicate key; dbt keeps the last value` });
       return load(source, { filename: file, json: true });
