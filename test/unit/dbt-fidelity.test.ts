@@ -208,6 +208,7 @@ test('more of dbt as real projects use it: context, builtins, p.0, nested braces
   check("{{ context['m']() }} {{ context.get('nope', 'd') }} {{ builtins.ref('u') }} {{ load_relation(ref('u')) }}", 'M d "u" None', { 'models/u.sql': 'select 1', 'macros/m.sql': '{% macro m() %}M{% endmacro %}' });
   check("{% set p = ('a', 'b') %}{{ p.1 }} {% set d = {} %}{% do d.update({'k': {}}) %}{{ d }} {{ [3, 1, 2] | max }} {{ [{'n': 2}, {'n': 5}] | min(attribute='n') }}", "b {'k': {}} 3 {'n': 2}");
   check("{% set a = {'x': 1} %}{% set b = a.copy() %}{% do b.update({'y': 2}) %}{{ a }} {{ 'x' in none }} {{ modules.re.sub('(?i)\\s+WITH', ' ', 'a  with b') }}", "{'x': 1} False a  b");
+  check("{% set ns = namespace(sql='') %}{% set ns.sql %}select {{ 1 + 1 }}{% endset %}{% set plain %}p{% endset %}{{ ns.sql }} {{ plain }}", 'select 2 p');
   check("{{ one() }}{{ two() }}", '12', { 'macros/m.sql': '{% macro one() %}1{% endmacro %}\n{% ##### %}\n{% macro two() %}2{% endmacro %}' });
 });
 

@@ -5,8 +5,15 @@
 import { tokenize } from './tokens';
 import { scanTemplate, type JinjaBlock, type ScannedTemplate } from './scanner';
 
-/** The text of one block as nunjucks should read it. */
-export function rewriteBlock(text: string, block: JinjaBlock): string {
+/** What a rewrite of one file carries from block to block: the targets of open `{% set %}` blocks. */
+export interface RewriteState {
+  setTargets: Array<[string, string] | undefined>;
+}
+
+export const newRewriteState = (): RewriteState => ({ setTargets: [] });
+
+/** The text of one block as nunjucks should read it; pass one state through a file's blocks, in order. */
+export function rewriteBlock(text: string, block: JinjaBlock, state: RewriteState = newRewriteState()): string {
   const original = text.slice(block.start, block.end);
   if (block.kind === 'comment') return original;
   // `{%+ ... +%}` (keep whitespace) is Jinja2's default here, and nunjucks has no `+`.
@@ -18,7 +25,20 @@ export function rewriteBlock(text: string, block: JinjaBlock): string {
     else if (block.tag === 'endtest') content = content.replace(/endtest/, 'endmacro');
     else if (block.tag === 'snapshot') content = ' if true ';
     else if (block.tag === 'endsnapshot') content = ' endif ';
-    else if (block.tag === 'set') content = setAttribute(content) ?? content;
+    else if (block.tag === 'set') {
+      const capture = /^\s*set\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*$/.exec(content);
+      if (capture) {
+        // `{% set ns.x %}…{% endset %}`: capture into a plain name, then set the attribute at the end.
+        state.setTargets.push([capture[1], capture[2]]);
+        content = ' set __floe_captured ';
+      } else {
+        if (!content.includes('=')) state.setTargets.push(undefined);
+        content = setAttribute(content) ?? content;
+      }
+    } else if (block.tag === 'endset') {
+      const target = state.setTargets.pop();
+      if (target) return `${head}${content}${tail}{% do __floe_setattr(${target[0]}, '${target[1]}', __floe_captured) %}`;
+    }
   }
   return head + content + tail;
 }
@@ -26,6 +46,7 @@ export function rewriteBlock(text: string, block: JinjaBlock): string {
 /** A whole file (macros, generic tests) as nunjucks should read it. */
 export function toNunjucksSource(text: string, scan: ScannedTemplate = scanTemplate(text)): string {
   const out: string[] = [];
+  const state = newRewriteState();
   let pos = 0;
   let skipUntil: string | undefined;
   for (const block of scan.blocks) {
@@ -39,7 +60,7 @@ export function toNunjucksSource(text: string, scan: ScannedTemplate = scanTempl
       pos = block.end;
       continue;
     }
-    out.push(rewriteBlock(text, block));
+    out.push(rewriteBlock(text, block, state));
     pos = block.end;
   }
   if (!skipUntil) out.push(text.slice(pos));

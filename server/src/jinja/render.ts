@@ -4,7 +4,7 @@
 import type { ScannedTemplate, JinjaBlock } from './scanner';
 import { DbtJinjaEnvironment, firstLine, CompilerError, type RenderHooks } from './environment';
 import { SourceMap, type MappedSegment } from './sourceMap';
-import { rewriteBlock } from './dbtSyntax';
+import { rewriteBlock, newRewriteState } from './dbtSyntax';
 import { explainRenderError } from './renderMessages';
 
 const TEXT_MARK = '\uE000';
@@ -81,18 +81,19 @@ function prepare(text: string, scan: ScannedTemplate): { template: string; piece
   let prev: JinjaBlock | undefined;
   // Inside a macro or a `{% set x %}` block the output is a value macros compare, strip and test: no markers there.
   let valueDepth = 0;
+  const rewriteState = newRewriteState();
   for (const block of scan.blocks) {
     emitText(pos, block.start, prev, block);
     if (block.kind === 'statement' && (block.tag === 'endmacro' || block.tag === 'endset')) valueDepth = Math.max(0, valueDepth - 1);
     if (block.kind === 'expression' && valueDepth > 0) {
-      emit(rewriteBlock(clean, block), block.start);
+      emit(rewriteBlock(clean, block, rewriteState), block.start);
     } else if (block.kind === 'expression') {
       emit(`${EXPR_MARK}${pieces.length}${MARK_END}`);
       pieces.push({ kind: 'expression', srcStart: block.start, srcEnd: block.end });
-      emit(rewriteBlock(clean, block), block.start);
+      emit(rewriteBlock(clean, block, rewriteState), block.start);
       emit(EXPR_CLOSE);
     } else if (block.kind === 'statement') {
-      emit(rewriteBlock(clean, block), block.start);
+      emit(rewriteBlock(clean, block, rewriteState), block.start);
       if (block.tag === 'macro' || (block.tag === 'set' && !/=/.test(clean.slice(block.contentStart, block.contentEnd)))) valueDepth++;
     }
     pos = block.end;
