@@ -1,7 +1,9 @@
 // dbt's compile-time context: the globals every model and macro sees (ref/source/config/var through hooks, env_var,
 // return, exceptions, adapter, run_started_at, modules.datetime, namespace, ...), as dbt has them at compile time
 // with `execute` false: no database is queried.
-import { MacroReturn, rememberKeyObject } from './pythonCompat';
+import { MacroReturn, rememberKeyObject, splitKeywords } from './pythonCompat';
+
+export { splitKeywords };
 import { pyDatetime, datetimeModule } from './pyDatetime';
 
 /** Thrown out of rendering for dbt's exceptions.raise_compiler_error. */
@@ -30,14 +32,6 @@ export function relationValue(text: string, fields: Record<string, unknown>): Re
   return self;
 }
 
-export function splitKeywords(args: unknown[]): { positional: unknown[]; named: Record<string, unknown> } {
-  const last = args[args.length - 1] as Record<string, unknown> | undefined;
-  if (last && typeof last === 'object' && (last as any).__keywords) {
-    const { __keywords, ...named } = last as any;
-    return { positional: args.slice(0, -1), named };
-  }
-  return { positional: args, named: {} };
-}
 
 /** The fixed time every render sees, so compiled SQL is reproducible (dbt's run_started_at is the run's start). */
 const RUN_STARTED_AT = Date.UTC(2026, 0, 1);

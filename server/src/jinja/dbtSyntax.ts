@@ -111,7 +111,7 @@ function rewriteTokens(text: string, start: number, end: number): string {
  */
 function setAttribute(content: string): string | undefined {
   const self = /^(\s*)set\s+([A-Za-z_]\w*)\s*=\s*\2\.(append|extend|update|insert)\(/.exec(content);
-  if (self) return `${self[1]}do ${content.slice(self[0].length - self[3].length - self[2].length - 2)}`;
+  if (self) return `${self[1]}do ${self[2]}.${self[3]}(${content.slice(self[0].length)}`;
   const m = /^(\s*)set\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*=(?!=)([\s\S]*)$/.exec(content);
   if (!m) return undefined;
   return `${m[1]}do __floe_setattr(${m[2]}, '${m[3]}', ${m[4].trim()}) `;

@@ -307,10 +307,11 @@ function pyMod(a: unknown, b: unknown): unknown {
   });
 }
 
-function keywordsOf(args: unknown[]): { positional: unknown[]; named: Record<string, unknown> } {
-  const last = args[args.length - 1] as any;
-  if (last && typeof last === 'object' && last.__keywords) {
-    const { __keywords, ...named } = last;
+/** A call's arguments as nunjucks passes them: keyword arguments arrive as a last object marked `__keywords`. */
+export function splitKeywords(args: unknown[]): { positional: unknown[]; named: Record<string, unknown> } {
+  const last = args[args.length - 1];
+  if (isKeywords(last)) {
+    const { __keywords, ...named } = last as Record<string, unknown>;
     return { positional: args.slice(0, -1), named };
   }
   return { positional: args, named: {} };
@@ -342,7 +343,7 @@ function pySplit(s: string, sep: unknown, maxsplit: unknown): string[] {
 }
 
 function pyFormat(s: string, args: unknown[]): string {
-  const { positional, named } = keywordsOf(args);
+  const { positional, named } = splitKeywords(args);
   let auto = 0;
   return s.replace(/\{\{|\}\}|\{([^{}:!]*)(?:![rs])?(?::([^{}]*))?\}/g, (m, field: string | undefined, spec: string | undefined) => {
     if (m === '{{') return '{';
@@ -370,9 +371,9 @@ const STRING_METHODS: Record<string, (this: string, ...a: any[]) => unknown> = {
   strip(chars?: unknown) { return stripChars(this, chars, true, true); },
   lstrip(chars?: unknown) { return stripChars(this, chars, true, false); },
   rstrip(chars?: unknown) { return stripChars(this, chars, false, true); },
-  split(...a: unknown[]) { const { positional, named } = keywordsOf(a); return pySplit(this, positional[0] ?? named.sep, positional[1] ?? named.maxsplit); },
+  split(...a: unknown[]) { const { positional, named } = splitKeywords(a); return pySplit(this, positional[0] ?? named.sep, positional[1] ?? named.maxsplit); },
   rsplit(...a: unknown[]) {
-    const { positional, named } = keywordsOf(a);
+    const { positional, named } = splitKeywords(a);
     const sep = positional[0] ?? named.sep;
     const max = Number(positional[1] ?? named.maxsplit ?? -1);
     if (sep === undefined || sep === null || max < 0) return pySplit(this, sep, -1);

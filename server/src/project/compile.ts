@@ -53,7 +53,6 @@ export function defaultRelationName(target: { kind: UpstreamRelation['kind']; na
   return target.kind === 'source' ? `${quoteIdent(target.source!)}.${quoteIdent(target.table!)}` : quoteIdent(target.name);
 }
 
-const relationObject = relationValue;
 
 /** Compiles the model file (optionally with unsaved text). Never throws: problems are returned as data. */
 export function compileModel(project: DbtProject, file: string, options: CompileOptions = {}): CompiledModel {
@@ -77,11 +76,11 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       const version = named.version ?? named.v;
       const resolved = project.resolveRef({ name: refName, packageName: pkg, version: version === undefined ? undefined : String(version) });
       // A disabled model still has a relation name; whether this node may use it is the static check's call.
-      if (!resolved && project.isDisabledName(refName)) return relationObject(relationName({ kind: 'model', name: refName }), { identifier: refName, schema: target.schema, database: target.database });
+      if (!resolved && project.isDisabledName(refName)) return relationValue(relationName({ kind: 'model', name: refName }), { identifier: refName, schema: target.schema, database: target.database });
       if (!resolved) throw new CompilerError(`Model '${refName}' not found (referenced by ${name})`);
       const rel = relationName({ kind: resolved.kind, name: resolved.name });
       upstream.set(`${resolved.kind}:${resolved.name}`, { kind: resolved.kind, name: resolved.name, relation: rel, columns: project.columnsOfNode(resolved), columnsComplete: resolved.kind === 'seed' || project.boundColumns.has(resolved.name), file: resolved.file });
-      return relationObject(rel, { name: resolved.name, identifier: resolved.name, schema: target.schema, database: target.database });
+      return relationValue(rel, { name: resolved.name, identifier: resolved.name, schema: target.schema, database: target.database });
     },
     source(args) {
       const { positional } = splitKeywords(args);
@@ -90,7 +89,7 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       if (!table) throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name})`);
       const rel = relationName({ kind: 'source', name: `${s}.${t}`, source: s, table: t });
       upstream.set(`source:${s}.${t}`, { kind: 'source', name: `${s}.${t}`, relation: rel, columns: project.columnsOfSource(table), columnsComplete: !!project.schemaCache.get(table.icebergTable), icebergTable: table.icebergTable });
-      return relationObject(rel, { name: t, identifier: t, schema: s, database: target.database });
+      return relationValue(rel, { name: t, identifier: t, schema: s, database: target.database });
     },
     config(args) {
       const { named } = splitKeywords(args);
@@ -98,7 +97,7 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       return '';
     },
     var: (args) => varValue(project, args, name, entry.packageName),
-    this: relationObject(thisName, { name, identifier: name, schema: target.schema, database: target.database }),
+    this: relationValue(thisName, { name, identifier: name, schema: target.schema, database: target.database }),
     target: { ...target, profile_name: target.profile },
     extra: { project_name: project.name, model: { name, config: staticConfig } },
   };

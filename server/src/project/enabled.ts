@@ -5,10 +5,9 @@ import type { ModelDoc } from './schemaYaml';
 import { folderConfig, mergeConfigs } from './config';
 import { evaluateCondition } from './jinjaEnvironment';
 
-export function modelEnabled(project: DbtProject, entry: FileEntry, docs: Map<string, ModelDoc>): boolean {
+export function modelEnabled(project: DbtProject, entry: FileEntry, name: string, docs: Map<string, ModelDoc>): boolean {
   const a = entry.analysis;
   if (!a) return true;
-  const name = entry.file.replace(/^.*[\\/]/, '').replace(/\.(sql|py)$/i, '');
   const folders = entry.kind === 'test' ? folderConfig(project.settings.testsConfig, project.name, entry.folders)
     : project.folderConfigOf(entry.packageName, entry.folders, entry.kind === 'snapshot' ? 'snapshot' : 'model');
   const config = mergeConfigs(folders, entry.kind === 'model' ? docs.get(name)?.config : undefined, a.config);

@@ -93,6 +93,7 @@ export class DbtProject {
   private missing: { version: number; list: MissingPackage[] } | undefined;
   /** Model and snapshot files turned off by `enabled: false` (computed with the derived index). */
   private readonly disabledFiles = new Set<string>();
+  private readonly disabledNames = new Set<string>();
   /** Unsaved editor text of dbt_project.yml / profiles.yml, read instead of the disk on reload. */
   private readonly unsaved = new Map<string, string>();
 
@@ -293,8 +294,13 @@ export class DbtProject {
       if (e.kind === 'yaml' && e.schema) for (const m of e.schema.models) if (!docs.has(m.name)) docs.set(m.name, m);
     }
     this.disabledFiles.clear();
+    this.disabledNames.clear();
     for (const e of this.files.values()) {
-      if ((e.kind === 'model' || e.kind === 'snapshot' || e.kind === 'test') && !modelEnabled(this, e, docs)) { this.disabledFiles.add(e.file); continue; }
+      if ((e.kind === 'model' || e.kind === 'snapshot' || e.kind === 'test') && !modelEnabled(this, e, modelName(e.file), docs)) {
+        this.disabledFiles.add(e.file);
+        this.disabledNames.add(modelName(e.file));
+        continue;
+      }
       if (e.kind === 'model') add(models, modelName(e.file), { name: modelName(e.file), kind: 'model', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
       else if (e.kind === 'seed') add(models, modelName(e.file), { name: modelName(e.file), kind: 'seed', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
       else if (e.kind === 'snapshot') for (const s of e.analysis?.snapshotNames ?? []) add(models, s.name, { name: s.name, kind: 'snapshot', file: e.file, packageName: e.packageName, nameStart: s.start, nameEnd: s.end });
@@ -428,8 +434,7 @@ export class DbtProject {
   /** Whether a model or snapshot of this name exists but is turned off. */
   isDisabledName(name: string): boolean {
     void this.d;
-    for (const f of this.disabledFiles) if (modelName(f) === name) return true;
-    return false;
+    return this.disabledNames.has(name);
   }
 
   /** The model node defined by a file (models, seeds; the first snapshot of a snapshot file). */

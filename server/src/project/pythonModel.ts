@@ -4,8 +4,8 @@ import { analyzeModelFile, type ModelFileAnalysis } from './modelFile';
 import type { Literal } from '../jinja/calls';
 
 const STRING = String.raw`(?:'([^'\\]*)'|"([^"\\]*)")`;
-const REF = new RegExp(String.raw`\bdbt\.ref\(\s*${STRING}(?:\s*,\s*${STRING})?`, 'g');
-const SOURCE = new RegExp(String.raw`\bdbt\.source\(\s*${STRING}\s*,\s*${STRING}`, 'g');
+const REF = new RegExp(String.raw`\bdbt\.ref\(\s*${STRING}(?:\s*,\s*${STRING})?`, 'gd');
+const SOURCE = new RegExp(String.raw`\bdbt\.source\(\s*${STRING}\s*,\s*${STRING}`, 'gd');
 const CONFIG = /\bdbt\.config\(([^)]*)\)/g;
 const CONFIG_ARG = /([A-Za-z_]\w*)\s*=\s*(?:'([^']*)'|"([^"]*)"|(True|False|None|-?\d+(?:\.\d+)?))/g;
 
@@ -14,18 +14,19 @@ export function analyzePythonModel(text: string): ModelFileAnalysis {
   a.text = text;
   a.language = 'python';
   for (const m of text.matchAll(REF)) {
-    const first = m[1] ?? m[2];
-    const second = m[3] ?? m[4];
-    const name = second ?? first;
-    const nameAt = m.index! + m[0].lastIndexOf(second !== undefined ? (m[3] !== undefined ? `'${second}'` : `"${second}"`) : (m[1] !== undefined ? `'${first}'` : `"${first}"`));
-    a.refs.push({ name, packageName: second !== undefined ? first : undefined, start: nameAt, end: nameAt + name.length + 2, callStart: m.index!, callEnd: m.index! + m[0].length });
+    // dbt.ref('model') or dbt.ref('package', 'model'): the last string is the model, quotes included in the range.
+    const nameGroup = m[3] !== undefined ? 3 : m[4] !== undefined ? 4 : m[1] !== undefined ? 1 : 2;
+    const [start, end] = m.indices![nameGroup]!;
+    const packageName = nameGroup >= 3 ? m[1] ?? m[2] : undefined;
+    a.refs.push({ name: m[nameGroup], packageName, start: start - 1, end: end + 1, callStart: m.index!, callEnd: m.index! + m[0].length });
   }
   for (const m of text.matchAll(SOURCE)) {
-    const source = m[1] ?? m[2];
-    const table = m[3] ?? m[4];
-    const s = m.index! + m[0].indexOf(source) - 1;
-    const t = m.index! + m[0].lastIndexOf(table) - 1;
-    a.sources.push({ source, table, sourceStart: s, sourceEnd: s + source.length + 2, tableStart: t, tableEnd: t + table.length + 2, callStart: m.index!, callEnd: m.index! + m[0].length });
+    const [sourceStart, sourceEnd] = m.indices![m[1] !== undefined ? 1 : 2]!;
+    const [tableStart, tableEnd] = m.indices![m[3] !== undefined ? 3 : 4]!;
+    a.sources.push({
+      source: m[1] ?? m[2], table: m[3] ?? m[4], sourceStart: sourceStart - 1, sourceEnd: sourceEnd + 1, tableStart: tableStart - 1, tableEnd: tableEnd + 1,
+      callStart: m.index!, callEnd: m.index! + m[0].length,
+    });
   }
   for (const m of text.matchAll(CONFIG)) {
     for (const arg of m[1].matchAll(CONFIG_ARG)) {

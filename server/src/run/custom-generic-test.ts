@@ -1,14 +1,12 @@
 // Custom generic tests: a `{% test name(model, column_name, ...) %}` block in the project's (or a package's)
 // macros, rendered with the tested relation and the YAML arguments into the failing-rows SQL. dbt compiles such a
-// block as the macro `test_name`; the macro files are rewritten that way for a separate Jinja environment.
-import { DbtJinjaEnvironment, CompilerError, splitKeywords, firstLine, type RenderHooks } from '../jinja/environment';
+// block as the macro `test_name`, and so does the project's one Jinja environment (jinja/dbtSyntax.ts).
+import { CompilerError, splitKeywords, firstLine, type RenderHooks } from '../jinja/environment';
 import type { DbtProject } from '../project/project';
 import { relationValue } from '../jinja/dbtContext';
 import { varValue, type UpstreamRelation } from '../project/compile';
+import { environmentOf } from '../project/jinjaEnvironment';
 import { parseRelationTarget } from '../project/dataTests';
-
-const TEST_OPEN = /\{%(-?)\s*test\s+([A-Za-z_]\w*)\s*\(/g;
-const TEST_CLOSE = /\{%(-?)\s*endtest\s*(-?)%\}/g;
 
 interface Relation { kind: UpstreamRelation['kind']; name: string; source?: string; table?: string }
 
@@ -25,43 +23,36 @@ export interface CustomTestInput {
 
 export type CustomTestSql = { sql: string; upstream: UpstreamRelation[] } | { error: string };
 
-const environments = new WeakMap<DbtProject, { version: number; env: DbtJinjaEnvironment; tests: Set<string> }>();
+const testNames = new WeakMap<DbtProject, { version: number; tests: Set<string> }>();
 
-/** The project's macros with `{% test x %}` blocks as `test_x` macros, cached per macro version. */
-function environmentOf(project: DbtProject): { env: DbtJinjaEnvironment; tests: Set<string> } {
-  const hit = environments.get(project);
-  if (hit?.version === project.macroVersion) return hit;
+/** The generic tests the project's macros define: `{% test x %}` blocks and old-style `{% macro test_x %}` macros (both index as `test_x`). */
+function genericTestsOf(project: DbtProject): Set<string> {
+  const hit = testNames.get(project);
+  if (hit?.version === project.macroVersion) return hit.tests;
   const { files, names } = project.macroFiles();
+  const packageOf = new Map(files.map((f) => [f.file, f.packageName]));
   const tests = new Set<string>();
-  const rewritten = files.map((f) => {
-    if (f.text.search(TEST_OPEN) < 0) return f;
-    for (const m of f.text.matchAll(TEST_OPEN)) names.push({ name: `test_${m[2]}`, file: f.file });
-    return { ...f, text: f.text.replace(TEST_OPEN, '{%$1 macro test_$2(').replace(TEST_CLOSE, '{%$1 endmacro $2%}') };
-  });
-  // Both `{% test x %}` blocks and old-style `{% macro test_x %}` macros define the test `x`.
   for (const n of names) {
     const m = /^test_(\w+)$/.exec(n.name);
     if (!m) continue;
     tests.add(m[1]);
-    const pkg = files.find((f) => f.file === n.file)?.packageName;
+    const pkg = packageOf.get(n.file);
     if (pkg) tests.add(`${pkg}.${m[1]}`);
   }
-  const entry = { version: project.macroVersion, env: new DbtJinjaEnvironment(rewritten, names), tests };
-  environments.set(project, entry);
-  return entry;
+  testNames.set(project, { version: project.macroVersion, tests });
+  return tests;
 }
 
 /** Renders a custom generic test into its failing-rows SQL, with the relations its ref()/source() calls need. */
 export function customGenericTestSql(project: DbtProject, input: CustomTestInput): CustomTestSql {
-  const { env, tests } = environmentOf(project);
-  if (!tests.has(input.name)) {
+  const env = environmentOf(project);
+  if (!genericTestsOf(project).has(input.name)) {
     return { error: `generic test '${input.name}' not found: Floe runs not_null, unique, accepted_values, relationships and {% test %} macros of the project and its packages` };
   }
   const dot = input.name.lastIndexOf('.');
   const callee = dot < 0 ? `test_${input.name}` : `${input.name.slice(0, dot)}.test_${input.name.slice(dot + 1)}`;
   const upstream = new Map<string, UpstreamRelation>();
-  const relationObject = relationValue;
-  const model = relationObject(input.relation, { name: input.relation, identifier: input.relation });
+  const model = relationValue(input.relation, { name: input.relation, identifier: input.relation });
   const target = project.target;
   const hooks: RenderHooks = {
     ref(args) {
@@ -71,7 +62,7 @@ export function customGenericTestSql(project: DbtProject, input: CustomTestInput
       if (!node) throw new CompilerError(`Model '${refName}' not found (referenced by test ${input.name})`);
       const rel = input.relationName({ kind: node.kind, name: node.name });
       upstream.set(rel, { kind: node.kind, name: node.name, relation: rel, file: node.file });
-      return relationObject(rel, { name: node.name, identifier: node.name });
+      return relationValue(rel, { name: node.name, identifier: node.name });
     },
     source(args) {
       const [s, t] = splitKeywords(args).positional.map(String);
@@ -79,7 +70,7 @@ export function customGenericTestSql(project: DbtProject, input: CustomTestInput
       if (!table) throw new CompilerError(`Source '${s}.${t}' not found (referenced by test ${input.name})`);
       const rel = input.relationName({ kind: 'source', name: `${s}.${t}`, source: s, table: t });
       upstream.set(rel, { kind: 'source', name: `${s}.${t}`, relation: rel, icebergTable: table.icebergTable });
-      return relationObject(rel, { name: t, identifier: t });
+      return relationValue(rel, { name: t, identifier: t });
     },
     config: () => '',
     var: (args) => varValue(project, args, `test ${input.name}`),
