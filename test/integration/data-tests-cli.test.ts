@@ -81,4 +81,12 @@ test("--select/--exclude take dbt's syntax: a folder's tests less a test name; t
   assert.equal(singular.code, 0, singular.out + singular.err);
   assert.match(singular.out, /^Done\. PASS=1 WARN=0 FAIL=0 ERROR=0 TOTAL=1$/m);
   assert.match(singular.err, /floe test: warning: The selection criterion 'marts_nothing' does not match any enabled nodes\./);
+  // Cautious indirect selection leaves out a test that also depends on an unselected model.
+  const cautious = floe('test', dir, '--select', 'stg_orders', '--indirect-selection', 'cautious');
+  assert.equal(cautious.code, 0, cautious.out + cautious.err);
+  assert.match(cautious.out, /^PASS not_null\(stg_orders\.order_id\)/m);
+  assert.doesNotMatch(cautious.out, /relationships\(stg_orders\.customer_id\)/);
+  const bad = floe('test', dir, '--indirect-selection', 'lazy');
+  assert.equal(bad.code, 2, bad.out + bad.err);
+  assert.match(bad.err, /--indirect-selection must be one of eager, cautious, buildable, empty, not 'lazy'/);
 });

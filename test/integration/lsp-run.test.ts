@@ -14,7 +14,7 @@ import { openLakehouse, stopLocalCatalogServers } from '../../server/src/run/lak
 import { writeDemoBronze, DEMO_SIZES } from '../../server/src/run/demo-bronze';
 import { MaterializeRequest, PreviewRequest, PreviewTableRequest } from '../../server/src/protocol/run';
 import { ExportParquetRequest } from '../../server/src/protocol/results';
-import { HoverRequest } from 'vscode-languageserver-protocol';
+import { CodeLensRequest, HoverRequest } from 'vscode-languageserver-protocol';
 import { DuckSession } from '../../server/src/engine/session';
 
 let dir: string;
@@ -123,6 +123,31 @@ test('floe/materialize takes dbt selection syntax: warnings for criteria that ma
   const bad = await client.connection.sendRequest(MaterializeRequest.type, { uri: folder, selector: '@+mart_revenue' });
   assert.ok('error' in bad, JSON.stringify(bad));
   assert.match(bad.error, /Invalid selector '@\+mart_revenue': '@' and a leading '\+' cannot be combined/);
+});
+
+test('selectors.yml in the editor: errors at the selector, an info for an empty one, a Materialize lens that runs it', async () => {
+  const file = path.join(dir, 'selectors.yml');
+  const broken = 'selectors:\n  - name: gold_products\n    definition: {method: fqn, value: mart_product_performance}\n  - name: broken\n    definition: {method: colour, value: red}\n';
+  const selectorsUri = await client.open(file, broken);
+  const errors = await client.diagnostics(selectorsUri);
+  assert.equal(errors.length, 1, JSON.stringify(errors));
+  assert.equal(errors[0].range.start.line, 3);
+  assert.equal(errors[0].severity, 1);
+  assert.match(String(errors[0].message), /^selector 'broken': Invalid selector 'colour:red': 'colour' is not a selection method/);
+
+  await client.change(selectorsUri, broken.replace('{method: colour, value: red}', "'tag:nothing_has_this'"));
+  const infos = await client.diagnostics(selectorsUri);
+  assert.deepEqual(infos.map((d) => [d.range.start.line, d.severity, d.message]), [[3, 3, "Selector 'broken' selects nothing in floe_demo: no enabled node matches it."]]);
+  const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: selectorsUri } });
+  assert.deepEqual(lenses?.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]),
+    [[1, 'Materialize (1 model)', 'floe.materializeSelector', [selectorsUri, 'gold_products']]]);
+
+  const response = await client.connection.sendRequest(MaterializeRequest.type, { uri: selectorsUri, yamlSelector: 'gold_products' });
+  assert.ok('results' in response, JSON.stringify(response));
+  assert.deepEqual(response.results.map((r) => r.table), ['demo.gold.mart_product_performance']);
+  const unknown = await client.connection.sendRequest(MaterializeRequest.type, { uri: selectorsUri, yamlSelector: 'gold' });
+  assert.ok('error' in unknown, JSON.stringify(unknown));
+  assert.match(unknown.error, /there is no selector 'gold' in selectors\.yml \(there are: gold_products, broken\)/);
 });
 
 test('settings: floe.preview.rowLimit sets the preview size, and with floe.localLakehouse.enabled off a run says why', async () => {

@@ -60,3 +60,17 @@ test('YAML: syntax errors and descriptions of unknown models', () => {
   assert.deepEqual(diags.map((d) => [d.code, d.severity]), [['yaml-unknown-model', 'warning']]);
   assert.match(diags[0].message, /Did you mean 'stg_customers'/);
 });
+
+test('seeds with quote_columns: false: a header dbt cannot create unquoted is an error at the column; quoted, all is well', () => {
+  const csv = 'id,"Order Date",select,amount$\n1,2024-01-01,x,3\n';
+  const seed = (config: string) => makeProject({ 'seeds/raw_orders.csv': csv, 'seeds/schema.yml': `version: 2\nseeds:\n  - name: raw_orders\n    config: {${config}}\n` });
+  const got = (config: string) => fileDiagnostics(seed(config), file('seeds/raw_orders.csv')).map((d) => [d.code, csv.slice(d.start, d.end), d.message]);
+  assert.deepEqual(got('quote_columns: false'), [
+    ['seed-column-unquoted', '"Order Date"', "Seed column 'Order Date' is not a plain identifier, and quote_columns is false, so dbt cannot create the seed's table. Rename the column or set quote_columns: true."],
+    ['seed-column-unquoted', 'select', "Seed column 'select' is a reserved word in DuckDB, and quote_columns is false, so dbt cannot create the seed's table. Rename the column or set quote_columns: true."],
+  ]);
+  assert.deepEqual(got('quote_columns: true'), []);
+  assert.deepEqual(got('column_types: {id: integer}'), [], "dbt's default quotes seed columns");
+  const semicolons = makeProject({ 'seeds/raw_orders.csv': 'id;order date\n1;x\n', 'seeds/schema.yml': 'version: 2\nseeds:\n  - name: raw_orders\n    config: {quote_columns: false, delimiter: ";"}\n' });
+  assert.deepEqual(fileDiagnostics(semicolons, file('seeds/raw_orders.csv')).map((d) => [d.start, d.end]), [[3, 13]]);
+});

@@ -199,7 +199,7 @@ test('what matched nothing is named (with a suggestion); bad syntax is an error;
   check('+', ["error: Invalid selector '+': names nothing to select"]);
   check('tag:', ["error: Invalid selector 'tag:': names nothing to select"]);
   check('state:modified', ["error: Invalid selector 'state:modified': Floe does not support dbt's 'state' method"]);
-  check('colour:red stg_orders', ["error: Invalid selector 'colour:red': 'colour' is not a selection method (use one of fqn, tag, source, path, file, package, config, resource_type, test_name, test_type)"]);
+  check('colour:red stg_orders', ["error: Invalid selector 'colour:red': 'colour' is not a selection method (use one of fqn, tag, source, path, file, package, config, resource_type, test_name, test_type, group, access, version)"]);
   check('config:view', ["error: Invalid selector 'config:view': config needs a key, as in config.materialized:table"]);
   check('tag.x:y', ["error: Invalid selector 'tag.x:y': 'tag.x' takes no key"]);
   check('resource_type:table', ["error: Invalid selector 'resource_type:table': 'table' is not a resource type (model, seed, snapshot, source, test, analysis)"]);
@@ -280,7 +280,7 @@ test('YAML selectors: CLI strings, method/value pairs, full dicts with graph fla
 test('YAML selectors: a broken file or definition is named, never thrown', () => {
   const problems = (text: string) => parseYamlSelectors('selectors.yml', text).problems.map((p) => p.message);
   assert.deepEqual(problems('selectors:\n  - name: a\n    definition: {method: colour, value: red}\n'),
-    ["selectors.yml: selector 'a': Invalid selector 'colour:red': 'colour' is not a selection method (use one of fqn, tag, source, path, file, package, config, resource_type, test_name, test_type)"]);
+    ["selectors.yml: selector 'a': Invalid selector 'colour:red': 'colour' is not a selection method (use one of fqn, tag, source, path, file, package, config, resource_type, test_name, test_type, group, access, version)"]);
   assert.deepEqual(problems('selectors:\n  - name: a\n    definition: {method: selector, value: b}\n  - name: b\n    definition: {method: selector, value: a}\n'),
     ["selectors.yml: selector 'b': refers to itself through 'a'"]);
   assert.deepEqual(problems('selectors:\n  - name: a\n    definition: {method: selector, value: zz}\n'), ["selectors.yml: selector 'a': refers to the unknown selector 'zz'"]);
@@ -289,4 +289,65 @@ test('YAML selectors: a broken file or definition is named, never thrown', () =>
   assert.deepEqual(problems('selectors: [\n'), [problems('selectors: [\n')[0]]);
   assert.match(problems('selectors: [\n')[0], /^selectors\.yml:\d+:\d+: /);
   assert.deepEqual(problems('nothing: here\n'), ["selectors.yml: expected a 'selectors:' list"]);
+});
+
+const GOVERNED = DbtProject.fromTexts('/virtual/crm', {
+  'dbt_project.yml': 'name: crm\nprofile: crm\n',
+  'models/schema.yml': [
+    'version: 2', 'models:',
+    '  - name: customers', '    access: public', '    group: finance', '    latest_version: 2', '    versions: [{v: 1}, {v: 2}, {v: 3}]',
+    '  - name: orders', '    config: {group: sales, access: private}', '    columns:', '      - name: customer_id', '        tests:',
+    "          - relationships: {to: ref('stg_customers'), field: id}",
+  ].join('\n'),
+  'models/stg_customers.sql': 'select 1 as id\n',
+  'models/customers_v1.sql': "select * from {{ ref('stg_customers') }}\n",
+  'models/customers_v2.sql': "select * from {{ ref('stg_customers') }}\n",
+  'models/customers_v3.sql': "select * from {{ ref('stg_customers') }}\n",
+  'models/orders.sql': "select * from {{ ref('customers') }} join {{ ref('stg_customers') }} using (id)\n",
+});
+const ORDERS_TEST = 'test:orders.customer_id.relationships';
+
+function checkGoverned(select: string, expected: string[], indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty'): void {
+  const r = selectNodes(GOVERNED, { select: [select], ...(indirectSelection ? { indirectSelection } : {}) });
+  assert.deepEqual([...r.nodes.map(label), ...r.problems.map((p) => `${p.severity}: ${p.message}`)].sort(), [...expected].sort(), `${select} (${indirectSelection ?? 'eager'})`);
+}
+
+test('methods: access (protected by default), group (config or property), version; versioned models by name', () => {
+  checkGoverned('access:public', ['customers_v1', 'customers_v2', 'customers_v3']);
+  checkGoverned('access:protected', ['stg_customers', ORDERS_TEST]);
+  checkGoverned('access:private', ['orders', ORDERS_TEST]);
+  checkGoverned('group:finance', ['customers_v1', 'customers_v2', 'customers_v3']);
+  checkGoverned('group:sal*', ['orders', ORDERS_TEST]);
+  checkGoverned('version:latest', ['customers_v2']);
+  checkGoverned('version:prerelease', ['customers_v3']);
+  checkGoverned('version:old', ['customers_v1']);
+  checkGoverned('version:none', ['stg_customers', 'orders', ORDERS_TEST]);
+  // dbt: a versioned model's name selects every version; `name.v1` and `name_v1` one.
+  checkGoverned('customers', ['customers_v1', 'customers_v2', 'customers_v3']);
+  checkGoverned('customers.v1', ['customers_v1']);
+  checkGoverned('customers_v3', ['customers_v3']);
+  checkGoverned('customers+1', ['customers_v1', 'customers_v2', 'customers_v3', 'orders', ORDERS_TEST]);
+  checkGoverned('access:open', ["error: Invalid selector 'access:open': 'open' is not an access level (public, protected, private)"]);
+  checkGoverned('version:newest', ["error: Invalid selector 'version:newest': 'newest' is not a version selector (latest, prerelease, old, none)"]);
+});
+
+test('indirect selection: eager, cautious, buildable and empty, on a criterion and across a union', () => {
+  // The relationships test depends on orders and stg_customers (upstream of orders).
+  checkGoverned('orders', ['orders', ORDERS_TEST]);
+  checkGoverned('orders', ['orders'], 'cautious');
+  checkGoverned('orders', ['orders', ORDERS_TEST], 'buildable');
+  checkGoverned('orders', ['orders'], 'empty');
+  checkGoverned('stg_customers', ['stg_customers', ORDERS_TEST]);
+  checkGoverned('stg_customers', ['stg_customers'], 'buildable');
+  // A union takes in a test once all its parents are selected by some part.
+  checkGoverned('orders stg_customers', ['orders', 'stg_customers', ORDERS_TEST], 'cautious');
+  checkGoverned('orders stg_customers', ['orders', 'stg_customers'], 'empty');
+  // Tests selected directly stay selected in every mode.
+  checkGoverned('resource_type:test', [ORDERS_TEST], 'empty');
+  // A YAML selector can set the mode per criterion.
+  const selectors = parseYamlSelectors('selectors.yml', 'selectors:\n  - name: just_orders\n    definition: {method: fqn, value: orders, indirect_selection: empty}\n');
+  assert.deepEqual(selectors.problems, []);
+  const definition = yamlSelector(selectors, 'just_orders');
+  assert.ok(!('message' in definition));
+  assert.deepEqual(selectNodes(GOVERNED, { definition }).nodes.map(label), ['orders']);
 });

@@ -90,7 +90,7 @@ async function previewTable(ctx: CommandContext, args: PreviewTableArgs | undefi
   showPreview(ctx, response, title);
 }
 
-async function materialize(ctx: CommandContext, resource: unknown, selector?: (model: string) => string): Promise<void> {
+async function materialize(ctx: CommandContext, resource: unknown, selector?: (model: string) => string, yamlSelector?: string): Promise<void> {
   const client = clientOf(ctx);
   if (!client) return;
   let uri = modelUri(resource);
@@ -99,9 +99,10 @@ async function materialize(ctx: CommandContext, resource: unknown, selector?: (m
   if (!uri) return void vscode.window.showInformationMessage('Open a model or a dbt project to materialize.');
   const name = uri.path.split('/').pop()!.replace(/\.sql$/, '');
   const sel = selector?.(name);
-  const response = await withRunProgress(client, `Floe: materializing ${sel ?? name}`, (progressId, token) =>
-    client.sendRequest(MaterializeRequest.type, { uri: uri!.toString(), selector: sel, progressId }, token));
-  if ('error' in response) return reportFailure(response, () => materialize(ctx, resource, selector));
+  const title = yamlSelector !== undefined ? `selector ${yamlSelector}` : sel ?? name;
+  const response = await withRunProgress(client, `Floe: materializing ${title}`, (progressId, token) =>
+    client.sendRequest(MaterializeRequest.type, { uri: uri!.toString(), selector: sel, yamlSelector, progressId }, token));
+  if ('error' in response) return reportFailure(response, () => materialize(ctx, resource, selector, yamlSelector));
   for (const warning of response.warnings ?? []) void vscode.window.showWarningMessage(`Floe: ${warning}`);
   const summary = response.results.map((r) => `${r.table}: snapshot ${r.snapshotId}, ${r.rows} rows, ${r.files} file(s), ${r.ms} ms`);
   ctx.output.info(`Materialized:\n${summary.join('\n')}`);
@@ -133,4 +134,7 @@ export const runCommands: Record<string, CommandFactory> = {
   'floe.materialize': (ctx) => (resource?: unknown) => materialize(ctx, resource),
   'floe.materializeWithUpstream': (ctx) => (resource?: unknown) => materialize(ctx, resource, (m) => `+${m}`),
   'floe.materializeAll': (ctx) => () => materialize(ctx, vscode.workspace.workspaceFolders?.[0]?.uri, () => ''),
+  // From a code lens above a selector in selectors.yml: (file URI, selector name).
+  'floe.materializeSelector': (ctx) => (resource?: unknown, name?: unknown) =>
+    typeof name === 'string' ? materialize(ctx, resource, undefined, name) : Promise.resolve(),
 };

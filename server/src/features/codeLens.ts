@@ -1,16 +1,21 @@
-// Code lenses above each model: "Preview", "Materialize" and, when the model has data tests, "Test (N)", invoking
-// the client's commands with the model's URI.
+// Code lenses above each model: "Preview", "Materialize" and, when the model has data tests, "Test (N)"; above each
+// selector of selectors.yml, "Materialize" with what it selects. They invoke the client's commands with the file's
+// URI (and the selector's name).
 import type { DbtProject } from '../project/project';
 import { projectDataTests } from '../project/dataTests';
+import { selectResources } from '../selection/select';
 
 export interface ModelLens {
   offset: number;
   title: string;
-  command: 'floe.preview' | 'floe.materialize' | 'floe.testModel';
+  command: 'floe.preview' | 'floe.materialize' | 'floe.testModel' | 'floe.materializeSelector';
+  /** Arguments after the file's URI. */
+  args?: string[];
 }
 
 export function modelLenses(project: DbtProject, file: string): ModelLens[] {
   const entry = project.entry(file);
+  if (entry?.selectors) return selectorLenses(project, entry.selectors);
   if (!entry?.analysis) return [];
   if (entry.kind === 'model') {
     const lenses: ModelLens[] = [{ offset: 0, title: '▶ Preview', command: 'floe.preview' }, { offset: 0, title: 'Materialize', command: 'floe.materialize' }];
@@ -21,4 +26,14 @@ export function modelLenses(project: DbtProject, file: string): ModelLens[] {
   }
   if (entry.kind === 'analysis') return [{ offset: 0, title: '▶ Preview', command: 'floe.preview' }];
   return [];
+}
+
+function selectorLenses(project: DbtProject, selectors: NonNullable<ReturnType<DbtProject['yamlSelectors']>>): ModelLens[] {
+  const lenses: ModelLens[] = [];
+  for (const s of selectors.selectors.values()) {
+    const models = selectResources(project, { definition: s.definition }, ['model']).nodes.length;
+    if (!models) continue;
+    lenses.push({ offset: s.range?.[0] ?? 0, title: `Materialize (${models} model${models === 1 ? '' : 's'})`, command: 'floe.materializeSelector', args: [s.name] });
+  }
+  return lenses;
 }

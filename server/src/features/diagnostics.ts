@@ -9,6 +9,8 @@ import type { CompiledModel } from '../project/compile';
 import { didYouMean } from '../util/suggest';
 import { BUILTIN_MACRO_NAMES } from '../jinja/dbtBuiltins';
 import { dataTestDiagnostics } from './dataTestDiagnostics';
+import { selectNodes } from '../selection/select';
+import { seedDiagnostics } from './seedDiagnostics';
 
 export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagnostic[] {
   const entry = project.entry(file);
@@ -18,6 +20,21 @@ export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagn
   if (entry.schema) {
     yamlDiagnostics(project, entry, out);
     out.push(...dataTestDiagnostics(project, entry));
+  }
+  if (entry.selectors && !entry.problems.length) out.push(...emptySelectors(project, entry));
+  if (entry.kind === 'seed') out.push(...seedDiagnostics(project, entry));
+  return out;
+}
+
+/** A selector that selects nothing is legal (dbt warns when it runs); say so where it is defined. */
+function emptySelectors(project: DbtProject, entry: FileEntry): ProjectDiagnostic[] {
+  const out: ProjectDiagnostic[] = [];
+  for (const s of entry.selectors!.selectors.values()) {
+    if (selectNodes(project, { definition: s.definition }).nodes.length) continue;
+    out.push({
+      file: entry.file, start: s.range?.[0] ?? 0, end: s.range?.[1] ?? 0, severity: 'info', code: 'selector-empty',
+      message: `Selector '${s.name}' selects nothing in ${project.name}: no enabled node matches it.`,
+    });
   }
   return out;
 }

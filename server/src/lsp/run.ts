@@ -16,7 +16,7 @@ import { s3OptionsOf } from '../run/lakehouse';
 import { resolveTarget } from '../project/profiles';
 import { catalogSchemaProvider } from '../project/catalogSchemas';
 import { ModelRunError } from '../run/run-error';
-import { selectionRequest } from '../selection/select';
+import { selectionRequest, yamlSelectorRequest, type SelectionRequest } from '../selection/select';
 import { uriToPath, pathToUri } from './convert';
 
 const DEFAULT_LIMIT = 500;
@@ -28,6 +28,13 @@ export interface RunHandlerOptions {
   rowLimit?: (resource: string) => Promise<number | undefined>;
   /** The floe.localLakehouse.enabled setting for a resource. */
   localLakehouse?: (resource: string) => Promise<boolean>;
+}
+
+/** The request of a selectors.yml selector; a broken file or unknown name fails the run with what is wrong. */
+function yamlSelection(project: DbtProject, name: string): SelectionRequest {
+  const request = yamlSelectorRequest(project, name);
+  if (Array.isArray(request)) throw new ModelRunError(request.map((p) => p.message).join('\n'));
+  return request ?? { select: [], exclude: [] };
 }
 
 /** The run service, loaded on first use: it brings in DuckDB, which a cold start of the editor does not need. */
@@ -111,7 +118,7 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
       const p = progress(params.progressId);
       const service = await serviceOf();
       const warnings: string[] = [];
-      const selection = selectionRequest(selector, params.exclude);
+      const selection = params.yamlSelector !== undefined ? yamlSelection(project, params.yamlSelector) : selectionRequest(selector, params.exclude);
       const results = await service.materialize(project, selection, {
         onSelectionWarning: (problem) => warnings.push(problem.message),
         cancel: token,

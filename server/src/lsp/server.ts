@@ -351,7 +351,7 @@ export function startServer(connection: Connection): void {
     const index = lineIndexOf(where.file, entry.text);
     return modelLenses(where.project, where.file).map((l) => ({
       range: toRange(index, l.offset, l.offset),
-      command: { title: l.title, command: l.command, arguments: [params.textDocument.uri] },
+      command: { title: l.title, command: l.command, arguments: [params.textDocument.uri, ...(l.args ?? [])] },
     }));
   }));
 

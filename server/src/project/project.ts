@@ -14,12 +14,13 @@ import { seedColumns } from './seeds';
 import { Dag } from './dag';
 import { folderConfig, mergeConfigs, type ModelConfig } from './config';
 import { SchemaCache } from './schemaProvider';
+import { parseYamlSelectors, type YamlSelectors } from '../selection/yamlSelectors';
 import { scanTemplate } from '../jinja/scanner';
 import { templateBindings } from '../jinja/calls';
 import type { MacroFile } from '../jinja/environment';
 import type { Column, ProjectDiagnostic } from './types';
 
-export type FileKind = 'model' | 'snapshot' | 'test' | 'analysis' | 'macro' | 'yaml' | 'seed' | 'dbt_project' | 'profiles';
+export type FileKind = 'model' | 'snapshot' | 'test' | 'analysis' | 'macro' | 'yaml' | 'seed' | 'dbt_project' | 'profiles' | 'selectors';
 
 export interface MacroDefinition {
   name: string;
@@ -41,6 +42,8 @@ export interface FileEntry {
   schema?: SchemaFile;
   macros?: MacroDefinition[];
   seedColumns?: Column[];
+  /** The root project's selectors.yml. */
+  selectors?: YamlSelectors;
   problems: ProjectDiagnostic[];
 }
 
@@ -133,6 +136,9 @@ export class DbtProject {
     this.version++;
     this.macroVersion++;
     const settings = this.readPackage(this.root, true);
+    const selectorsFile = path.join(this.root, 'selectors.yml');
+    const selectorsText = this.unsaved.get(selectorsFile) ?? this.fs.read(selectorsFile);
+    if (selectorsText !== undefined) this.files.set(selectorsFile, makeEntry(selectorsFile, 'selectors', this.name, selectorsText, []));
     this.loadProfiles();
     const packagesDir = path.join(this.root, settings.packagesPath);
     for (const dir of this.fs.readdir(packagesDir)) {
@@ -263,6 +269,7 @@ export class DbtProject {
 
   /** Which kind of file a new path is, from the package's configured paths. */
   private place(file: string): { kind: FileKind; pkg: string; folders: string[] } | undefined {
+    if (file === path.join(this.root, 'selectors.yml')) return { kind: 'selectors', pkg: this.name, folders: [] };
     const pkg = [...this.packages].reverse().find((p) => !path.relative(p.root, file).startsWith('..'));
     if (!pkg) return undefined;
     const s = pkg.settings;
@@ -460,6 +467,11 @@ export class DbtProject {
     return pkg.isRoot ? own : mergeConfigs(own, folderConfig(treeOf(this.settings), pkg.name, folders));
   }
 
+  /** The root project's selectors.yml, parsed; undefined when there is none. */
+  yamlSelectors(): YamlSelectors | undefined {
+    return this.files.get(path.join(this.root, 'selectors.yml'))?.selectors;
+  }
+
   /** Known columns of a model, seed or snapshot: bound by DuckDB, else declared in YAML, else from the CSV. */
   columnsOfNode(node: ModelNode): Column[] | undefined {
     if (node.kind === 'seed') return withColumnTypes(this.files.get(node.file)?.seedColumns, this.configOf(node).column_types);
@@ -538,6 +550,14 @@ function makeEntry(file: string, kind: FileKind, packageName: string, text: stri
       break;
     case 'seed':
       e.seedColumns = seedColumns(text);
+      break;
+    case 'selectors':
+      e.selectors = parseYamlSelectors(file, text);
+      e.problems = e.selectors.problems.map((p) => ({
+        file, start: p.range?.[0] ?? 0, end: p.range?.[1] ?? 0, severity: 'error' as const, code: 'selector-invalid',
+        // The editor shows the file already; the CLI's message names it.
+        message: p.message.replace(/^.*?selectors\.yml(:\d+:\d+)?: /, ''),
+      }));
       break;
   }
   return e;

@@ -55,6 +55,9 @@ export interface ModelDoc {
   tests: GenericTestDecl[];
   /** Model versions (`versions: [{v: 1}, ...]`) and the one a plain ref() means. */
   versions?: { all: string[]; latest: string };
+  /** Top-level `access:` and `group:` (they may also be configs). */
+  access?: string;
+  group?: string;
   file: string;
   nameStart: number;
   nameEnd: number;
@@ -165,6 +168,7 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
     out.models.push({
       name, description: str(item.description), ...testsAndColumns(item, r.start, names, text), config, configEntries, file, nameStart: r.start, nameEnd: r.end,
       ...(versions.length && latest ? { versions: { all: versions, latest } } : {}),
+      ...(str(item.access) ? { access: str(item.access) } : {}), ...(str(item.group) ? { group: str(item.group) } : {}),
     });
   }
 }

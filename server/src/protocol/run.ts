@@ -52,6 +52,8 @@ export interface MaterializeParams {
   selector?: string;
   /** dbt selection syntax, as one `--exclude` value. */
   exclude?: string;
+  /** A selector of the project's selectors.yml (`--selector NAME`); instead of `selector`/`exclude`. */
+  yamlSelector?: string;
   progressId?: string;
 }
 

@@ -28,6 +28,8 @@ export interface SelectableNode {
   /** Unique ids of the nodes this one depends on. */
   parents: string[];
   source?: { source: string; table: string };
+  /** A versioned model (`versions:` in YAML, file `<model>_v<v>.sql`): its model name, this version and the latest. */
+  version?: { model: string; v: string; latest: string };
   test?: DataTest;
   /** A model, seed or snapshot of the project model. */
   modelNode?: ModelNode;
@@ -60,11 +62,15 @@ function build(project: DbtProject): SelectableGraph {
     const config = { ...defaults, ...project.configOf(node) };
     if (resourceType === 'seed' || resourceType === 'snapshot') config.materialized = resourceType;
     if (config.enabled === false) return;
-    const doc = project.doc(node.name);
+    const version = resourceType === 'model' ? versionOf(project, node.name) : undefined;
+    const doc = project.doc(version?.model ?? node.name);
+    // dbt reads access and group as configs or as top-level properties; a model's access defaults to protected.
+    if (config.group === undefined && doc?.group) config.group = doc.group;
+    if (resourceType === 'model' && config.access === undefined) config.access = doc?.access ?? 'protected';
     const n: SelectableNode = {
       id: `${resourceType}.${e.packageName}.${node.name}`, resourceType, name: node.name, packageName: e.packageName,
-      fqn: [e.packageName, ...e.folders, node.name], path: rel(e.file), patchPath: doc ? rel(doc.file) : undefined,
-      tags: tagList(config.tags), config, parents: [], modelNode: node,
+      fqn: [e.packageName, ...e.folders, ...(version ? [version.model, `v${version.v}`] : [node.name])], path: rel(e.file), patchPath: doc ? rel(doc.file) : undefined,
+      tags: tagList(config.tags), config, parents: [], modelNode: node, ...(version ? { version } : {}),
     };
     nodes.set(n.id, n);
     modelIds.set(node, n.id);
@@ -145,6 +151,13 @@ function build(project: DbtProject): SelectableGraph {
     }
   }
   return { nodes, children, rootPackage: project.name };
+}
+
+/** The version a model file implements, when its name is `<model>_v<v>` and `<model>`'s YAML lists that version. */
+function versionOf(project: DbtProject, name: string): SelectableNode['version'] {
+  const m = /^(.+)_v([^_]+)$/.exec(name);
+  const versions = m ? project.doc(m[1])?.versions : undefined;
+  return m && versions?.all.includes(m[2]) ? { model: m[1], v: m[2], latest: versions.latest } : undefined;
 }
 
 /** dbt's name for a test: the singular test's file name; `not_null_stg_orders_order_id`, `source_unique_bronze_orders_id`. */

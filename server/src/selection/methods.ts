@@ -7,7 +7,7 @@ import { fnmatch, globPath, hasWildcard } from './glob';
 export function matchesCriterion(node: SelectableNode, c: Criterion, rootPackage: string): boolean {
   const v = c.value;
   switch (c.method) {
-    case 'fqn': return fqnMatches(node.fqn, v);
+    case 'fqn': return fqnMatches(node.fqn, v, !!node.version);
     case 'tag': return node.tags.some((t) => fnmatch(t, v));
     case 'package': return fnmatch(node.packageName, v === 'this' ? rootPackage : v);
     case 'resource_type': return node.resourceType === v;
@@ -29,6 +29,9 @@ export function matchesCriterion(node: SelectableNode, c: Criterion, rootPackage
       if (!t) return false;
       return fnmatch(t.kind === 'singular' ? t.label : t.kind.replace(/^\w+\./, ''), v) || fnmatch(t.kind, v);
     }
+    case 'group': return typeof node.config.group === 'string' && fnmatch(node.config.group, v);
+    case 'access': return node.resourceType === 'model' && node.config.access === v;
+    case 'version': return node.resourceType === 'model' && versionMatches(node.version, v);
     case 'test_type': {
       const t = node.test;
       if (!t) return false;
@@ -41,13 +44,17 @@ export function matchesCriterion(node: SelectableNode, c: Criterion, rootPackage
  * dbt's fqn match, tried with and without the package: the name itself; or a dotted prefix of the fqn
  * (`marts.finance`); wildcards match the rest of the fqn as one dotted string (`marts.*`, `*.staging.*`).
  */
-function fqnMatches(fqn: string[], selector: string): boolean {
-  return fqnMatchesScoped(fqn, selector) || fqnMatchesScoped(fqn.slice(1), selector);
+function fqnMatches(fqn: string[], selector: string, versioned: boolean): boolean {
+  return fqnMatchesScoped(fqn, selector, versioned) || fqnMatchesScoped(fqn.slice(1), selector, versioned);
 }
 
-function fqnMatchesScoped(fqn: string[], selector: string): boolean {
+function fqnMatchesScoped(fqn: string[], selector: string, versioned: boolean): boolean {
   if (fqn.length === 0) return false;
-  if (fnmatch(fqn[fqn.length - 1], selector)) return true;
+  if (versioned) {
+    // A versioned model's fqn ends [model, v2]: `model` selects every version; `model.v2` and `model_v2` one.
+    if (fqn.length >= 2 && fqn[fqn.length - 2] === selector) return true;
+    if (fqn.slice(-2).join('_') === selector.split('.').slice(-2).join('_')) return true;
+  } else if (fnmatch(fqn[fqn.length - 1], selector)) return true;
   // Dots in names act as separators, as in dbt.
   const flat = fqn.flatMap((segment) => segment.split('.'));
   const parts = selector.split('.');
@@ -65,6 +72,20 @@ function pathMatches(node: SelectableNode, selector: string): boolean {
   const candidates = [node.path, ...(node.patchPath ? [node.patchPath] : [])];
   for (let dir = path.posix.dirname(node.path); dir !== '.' && dir !== '/'; dir = path.posix.dirname(dir)) candidates.push(dir);
   return candidates.some((p) => globPath(p, pattern));
+}
+
+/** `latest`, `prerelease` (newer than the latest), `old` (older), `none` (an unversioned model). */
+function versionMatches(version: SelectableNode['version'], selector: string): boolean {
+  if (!version) return selector === 'none';
+  const order = compareVersions(version.v, version.latest);
+  return selector === 'latest' ? order === 0 : selector === 'prerelease' ? order > 0 : selector === 'old' ? order < 0 : false;
+}
+
+/** Numbers compare as numbers (v10 after v9), anything else as text, as dbt's UnparsedVersion does. */
+function compareVersions(a: string, b: string): number {
+  const [x, y] = [Number(a), Number(b)];
+  if (Number.isFinite(x) && Number.isFinite(y)) return x - y;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** dbt compares config values as written; `true`/`false` in any case match booleans; lists match any member. */

@@ -1,14 +1,15 @@
 // dbt's node selection over the project model: methods first, then graph operators (`+`, `N+`, `@`), then set
-// operators (space union, comma intersection), then `--exclude`. Tests follow their parents as dbt's default
-// ("eager") indirect selection: a test is selected when anything it tests is. Problems come back as data.
+// operators (space union, comma intersection), then `--exclude`. Tests follow their parents by dbt's indirect
+// selection (eager by default: a test is selected when anything it tests is). Problems come back as data.
 import type { DbtProject } from '../project/project';
 import { didYouMean } from '../util/suggest';
-import { cliSelectionSpec, parseSelection, type Criterion, type SelectionProblem, type SelectionSpec } from './syntax';
+import { cliSelectionSpec, parseSelection, type Criterion, type IndirectSelection, type SelectionProblem, type SelectionSpec } from './syntax';
 import { selectableGraph, type ResourceType, type SelectableGraph, type SelectableNode } from './graph';
 import { matchesCriterion } from './methods';
 import { hasWildcard } from './glob';
+import { yamlSelector } from './yamlSelectors';
 
-export type { SelectionProblem, SelectionSpec } from './syntax';
+export type { IndirectSelection, SelectionProblem, SelectionSpec } from './syntax';
 export type { SelectableNode, ResourceType } from './graph';
 
 /** `--select` and `--exclude` values as given (each may hold several space-separated parts), or a YAML selector's definition. */
@@ -17,6 +18,8 @@ export interface SelectionRequest {
   exclude?: readonly string[];
   /** A selector from selectors.yml (see yamlSelectors.ts); used instead of select/exclude. */
   definition?: SelectionSpec;
+  /** `--indirect-selection`; eager when absent. */
+  indirectSelection?: IndirectSelection;
 }
 
 export interface Selection {
@@ -30,6 +33,23 @@ export interface Selection {
 export function selectionRequest(select: string | readonly string[] | undefined, exclude?: string | readonly string[]): SelectionRequest {
   const list = (v: string | readonly string[] | undefined) => v === undefined ? [] : typeof v === 'string' ? [v] : v;
   return { select: list(select), exclude: list(exclude) };
+}
+
+/**
+ * The request of a selectors.yml selector (`--selector NAME`, or the `default: true` one when `name` is undefined):
+ * undefined when there is no default; problems when the file is broken or has no such selector.
+ */
+export function yamlSelectorRequest(project: DbtProject, name: string | undefined): SelectionRequest | SelectionProblem[] | undefined {
+  const selectors = project.yamlSelectors();
+  if (!selectors) {
+    return name === undefined ? undefined : [{ severity: 'error', criterion: name, message: `--selector ${name}: ${project.name} has no selectors.yml in ${project.root}` }];
+  }
+  if (selectors.problems.length) return selectors.problems;
+  const chosen = name ?? [...selectors.selectors.values()].find((s) => s.default)?.name;
+  if (chosen === undefined) return undefined;
+  const definition = yamlSelector(selectors, chosen);
+  if ('message' in definition) return [definition];
+  return { definition: { op: 'union', members: [definition], expect: `selector:${chosen}` } };
 }
 
 /** Only the syntax errors of a request (no project needed): for checking arguments before any work starts. */
@@ -49,7 +69,7 @@ export function selectNodes(project: DbtProject, request: SelectionRequest): Sel
     spec = cliSelectionSpec(select, exclude);
   }
   const problems: SelectionProblem[] = [];
-  const chosen = evaluate(graph, spec, problems);
+  const chosen = evaluate(graph, spec, problems, request.indirectSelection ?? 'eager').direct;
   return { nodes: dependencyOrder(graph, chosen), problems };
 }
 
@@ -59,26 +79,33 @@ export function selectResources(project: DbtProject, request: SelectionRequest, 
   return { nodes: s.nodes.filter((n) => types.includes(n.resourceType)), problems: s.problems };
 }
 
-function evaluate(graph: SelectableGraph, spec: SelectionSpec, problems: SelectionProblem[]): Set<string> {
+/** What one part of a selection picks: `direct` is selected; `indirect` are tests a combination may still take in. */
+interface Picked {
+  direct: Set<string>;
+  indirect: Set<string>;
+}
+
+/** dbt's recursive selection: each criterion expands by its indirect mode, each combination incorporates by its own. */
+function evaluate(graph: SelectableGraph, spec: SelectionSpec, problems: SelectionProblem[], mode: IndirectSelection): Picked {
   switch (spec.op) {
-    case 'all': return new Set(graph.nodes.keys());
-    case 'criterion': return withIndirectTests(graph, expand(graph, spec.criterion, matching(graph, spec.criterion)));
-    case 'difference': {
-      const out = evaluate(graph, spec.include, problems);
-      for (const id of evaluate(graph, spec.exclude, problems)) out.delete(id);
-      return out;
+    case 'all': return { direct: new Set(graph.nodes.keys()), indirect: new Set() };
+    case 'criterion': {
+      const selected = expand(graph, spec.criterion, matching(graph, spec.criterion));
+      return withIndirectTests(graph, selected, spec.criterion.indirect ?? mode);
     }
     default: {
-      let out: Set<string> | undefined;
-      for (const member of spec.members) {
-        const ids = evaluate(graph, member, problems);
-        if (!out) out = ids;
-        else if (spec.op === 'union') for (const id of ids) out.add(id);
-        else out = new Set([...out].filter((id) => ids.has(id)));
-      }
-      out ??= new Set();
-      if (out.size === 0 && spec.expect !== undefined) problems.push(noMatch(graph, spec));
-      return out;
+      const parts = spec.op === 'difference' ? [spec.include, spec.exclude] : spec.members;
+      const picked = parts.map((p) => evaluate(graph, p, problems, mode));
+      const combine = (sets: Set<string>[]): Set<string> => {
+        if (spec.op === 'difference') return new Set([...sets[0]].filter((id) => !sets[1].has(id)));
+        if (sets.length === 0) return new Set();
+        if (spec.op === 'union') return new Set(sets.flatMap((s) => [...s]));
+        return sets.reduce((acc, s) => new Set([...acc].filter((id) => s.has(id))));
+      };
+      const indirect = combine(picked.map((p) => new Set([...p.direct, ...p.indirect])));
+      const direct = incorporate(graph, combine(picked.map((p) => p.direct)), indirect, spec.indirect ?? mode);
+      if (spec.op !== 'difference' && direct.size === 0 && spec.expect !== undefined) problems.push(noMatch(graph, spec));
+      return { direct, indirect };
     }
   }
 }
@@ -123,12 +150,36 @@ function walk(start: Set<string>, next: (id: string) => readonly string[], depth
   return seen;
 }
 
-/** dbt's eager indirect selection: the tests of any selected node come along. */
-function withIndirectTests(graph: SelectableGraph, ids: Set<string>): Set<string> {
-  const out = new Set(ids);
-  for (const id of ids) {
-    for (const child of graph.children.get(id) ?? []) if (graph.nodes.get(child)?.resourceType === 'test') out.add(child);
+/** The tests among the selected nodes' children, taken in directly or left for a combination to decide, by mode. */
+function withIndirectTests(graph: SelectableGraph, selected: Set<string>, mode: IndirectSelection): Picked {
+  const direct = new Set(selected);
+  const indirect = new Set<string>();
+  if (mode === 'empty') return { direct, indirect };
+  const buildable = mode === 'buildable' ? upstreamOf(graph, selected, true) : undefined;
+  for (const id of selected) {
+    for (const child of graph.children.get(id) ?? []) {
+      const test = graph.nodes.get(child);
+      if (test?.resourceType !== 'test') continue;
+      if (mode === 'eager' || test.parents.every((p) => selected.has(p)) || buildable && test.parents.every((p) => buildable.has(p))) direct.add(child);
+      else indirect.add(child);
+    }
   }
+  return { direct, indirect };
+}
+
+/** A combination's cautious or buildable second look at tests its parts left out. */
+function incorporate(graph: SelectableGraph, direct: Set<string>, indirect: Set<string>, mode: IndirectSelection): Set<string> {
+  if (mode !== 'cautious' && mode !== 'buildable') return direct;
+  const allowed = mode === 'buildable' ? upstreamOf(graph, direct, false) : direct;
+  const out = new Set(direct);
+  for (const id of indirect) if (!direct.has(id) && graph.nodes.get(id)!.parents.every((p) => allowed.has(p))) out.add(id);
+  return out;
+}
+
+/** The selection with all its ancestors (and, as dbt's buildable expansion does, every source). */
+function upstreamOf(graph: SelectableGraph, selected: Set<string>, withSources: boolean): Set<string> {
+  const out = new Set([...selected, ...walk(selected, (id) => graph.nodes.get(id)?.parents ?? [], Infinity)]);
+  if (withSources) for (const n of graph.nodes.values()) if (n.resourceType === 'source') out.add(n.id);
   return out;
 }
 

@@ -2,7 +2,8 @@
 // intersections (commas) of criteria `[@][N+][method[.key]:]value[+N]`. Pure text in; bad syntax comes back as
 // problems naming the criterion, never as an exception.
 
-export type SelectorMethod = 'fqn' | 'tag' | 'source' | 'path' | 'file' | 'package' | 'config' | 'resource_type' | 'test_name' | 'test_type';
+export type SelectorMethod = 'fqn' | 'tag' | 'source' | 'path' | 'file' | 'package' | 'config' | 'resource_type' | 'test_name' | 'test_type'
+  | 'group' | 'access' | 'version';
 
 export interface Criterion {
   /** As the user wrote it: `+marts.finance+2`. */
@@ -16,7 +17,17 @@ export interface Criterion {
   children?: number;
   /** `@x`: x, its descendants, and every ancestor of those. */
   childrensParents: boolean;
+  /** How this criterion brings in tests (a YAML selector's `indirect_selection:`); the command's mode when absent. */
+  indirect?: IndirectSelection;
 }
+
+/**
+ * dbt's indirect selection: which tests come along with selected nodes. `eager`: a test of any selected node;
+ * `cautious`: only a test whose every parent is selected; `buildable`: every parent selected or upstream of the
+ * selection; `empty`: none.
+ */
+export type IndirectSelection = 'eager' | 'cautious' | 'buildable' | 'empty';
+export const INDIRECT_SELECTIONS: readonly IndirectSelection[] = ['eager', 'cautious', 'buildable', 'empty'];
 
 /** Criteria joined by commas: a node must match every one. */
 export interface Intersection {
@@ -29,6 +40,8 @@ export interface SelectionProblem {
   /** The criterion (or union member) the problem is about, as written. */
   criterion: string;
   message: string;
+  /** Where in selectors.yml, as offsets, for problems found there. */
+  range?: [number, number];
 }
 
 /** A selection as a tree: what `--select`/`--exclude` values and YAML selector definitions both become. */
@@ -36,8 +49,8 @@ export type SelectionSpec =
   | { op: 'all' }
   | { op: 'criterion'; criterion: Criterion }
   /** `expect`: the text to name in a warning when this part selects nothing (each `--select` union member). */
-  | { op: 'union' | 'intersection'; members: SelectionSpec[]; expect?: string }
-  | { op: 'difference'; include: SelectionSpec; exclude: SelectionSpec };
+  | { op: 'union' | 'intersection'; members: SelectionSpec[]; expect?: string; indirect?: IndirectSelection }
+  | { op: 'difference'; include: SelectionSpec; exclude: SelectionSpec; indirect?: IndirectSelection };
 
 export interface ParsedSelection {
   /** Union members; empty when nothing was given. */
@@ -45,9 +58,12 @@ export interface ParsedSelection {
   problems: SelectionProblem[];
 }
 
-const METHODS: ReadonlySet<string> = new Set<SelectorMethod>(['fqn', 'tag', 'source', 'path', 'file', 'package', 'config', 'resource_type', 'test_name', 'test_type']);
+const METHODS: ReadonlySet<string> = new Set<SelectorMethod>(['fqn', 'tag', 'source', 'path', 'file', 'package', 'config', 'resource_type', 'test_name', 'test_type',
+  'group', 'access', 'version']);
 /** dbt methods Floe has nothing to apply to (no state, results, exposures, semantic layer). */
-const UNSUPPORTED = new Set(['group', 'access', 'state', 'exposure', 'metric', 'result', 'source_status', 'version', 'semantic_model', 'saved_query', 'unit_test']);
+const UNSUPPORTED = new Set(['state', 'exposure', 'metric', 'result', 'source_status', 'semantic_model', 'saved_query', 'unit_test']);
+const ACCESS = new Set(['public', 'protected', 'private']);
+const VERSION_SELECTORS = new Set(['latest', 'prerelease', 'old', 'none']);
 /** dbt's resource types; Floe's project has the first six, the rest simply match nothing. */
 export const RESOURCE_TYPES: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'source', 'test', 'analysis',
   'unit_test', 'exposure', 'metric', 'semantic_model', 'saved_query', 'operation', 'sql_operation', 'doc', 'macro', 'group', 'function']);
@@ -97,6 +113,8 @@ export function parseCriterion(raw: string): Criterion | SelectionProblem {
     return bad(method === 'config' ? 'config needs a key, as in config.materialized:table' : `'${methodText}' takes no key`);
   }
   if (method === 'resource_type' && !RESOURCE_TYPES.has(value)) return bad(`'${value}' is not a resource type (model, seed, snapshot, source, test, analysis)`);
+  if (method === 'access' && !ACCESS.has(value)) return bad(`'${value}' is not an access level (public, protected, private)`);
+  if (method === 'version' && !VERSION_SELECTORS.has(value)) return bad(`'${value}' is not a version selector (latest, prerelease, old, none)`);
   if (method === 'test_type' && !TEST_TYPES.has(value)) return bad(`'${value}' is not a test type (generic, singular)`);
   if (method === 'source' && value.split('.').length > 3) return bad('a source selector is source, source.table or package.source.table');
   return {

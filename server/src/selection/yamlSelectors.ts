@@ -2,14 +2,16 @@
 // selection. Definitions are CLI strings, `{method: value}`, full `{method, value, parents, children, ...}`
 // dicts, `union:`/`intersection:` lists whose `exclude:` member subtracts, and `method: selector` references.
 // Pure: text in, selection trees and problems (naming the file, line and selector) out.
-import { parseDocument } from 'yaml';
-import { cliSelectionSpec, parseCriterion, parseSelection, type SelectionProblem, type SelectionSpec } from './syntax';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { cliSelectionSpec, INDIRECT_SELECTIONS, parseCriterion, parseSelection, type IndirectSelection, type SelectionProblem, type SelectionSpec } from './syntax';
 
 export interface YamlSelector {
   name: string;
   description?: string;
   default: boolean;
   definition: SelectionSpec;
+  /** Offsets of the selector's name in the file. */
+  range?: [number, number];
 }
 
 export interface YamlSelectors {
@@ -26,19 +28,26 @@ export function parseYamlSelectors(file: string, text: string): YamlSelectors {
   if (doc.errors.length) {
     const e = doc.errors[0];
     const at = e.linePos ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
-    return { selectors, problems: [{ severity: 'error', criterion: file, message: `${file}${at}: ${e.message.split('\n')[0]}` }] };
+    return { selectors, problems: [{ severity: 'error', criterion: file, message: `${file}${at}: ${e.message.split('\n')[0]}`, range: [e.pos[0], e.pos[1]] }] };
   }
   const root = doc.toJS() as unknown;
   const list = isObject(root) ? root.selectors : undefined;
-  if (!Array.isArray(list)) return { selectors, problems: [{ severity: 'error', criterion: file, message: `${file}: expected a 'selectors:' list` }] };
+  if (!Array.isArray(list)) return { selectors, problems: [{ severity: 'error', criterion: file, message: `${file}: expected a 'selectors:' list`, range: [0, 0] }] };
+  const seq = isMap(doc.contents) ? doc.contents.get('selectors', true) : undefined;
+  const nodes = isSeq(seq) ? seq.items : [];
   const raws = new Map<string, Raw>();
-  for (const item of list) {
+  const ranges = new Map<string, [number, number]>();
+  list.forEach((item: unknown, i: number) => {
+    const node = nodes[i];
+    const nameNode = isMap(node) ? node.get('name', true) : undefined;
+    const range = (isScalar(nameNode) ? nameNode.range : (node as { range?: [number, number, number] } | undefined)?.range)?.slice(0, 2) as [number, number] | undefined;
     if (!isObject(item) || typeof item.name !== 'string' || item.definition === undefined) {
-      problems.push({ severity: 'error', criterion: file, message: `${file}: every selector needs a name and a definition (${JSON.stringify(item)})` });
-      continue;
+      problems.push({ severity: 'error', criterion: file, message: `${file}: every selector needs a name and a definition (${JSON.stringify(item)})`, ...(range ? { range } : {}) });
+      return;
     }
     raws.set(item.name, item);
-  }
+    if (range) ranges.set(item.name, range);
+  });
   const building = new Set<string>();
   const attempted = new Set<string>();
   const build = (name: string): SelectionSpec | undefined => {
@@ -47,8 +56,9 @@ export function parseYamlSelectors(file: string, text: string): YamlSelectors {
     if (!raw || attempted.has(name)) return selectors.get(name)?.definition;
     attempted.add(name);
     building.add(name);
+    const range = ranges.get(name);
     const fail = (message: string): undefined => {
-      problems.push({ severity: 'error', criterion: name, message: `${file}: selector '${name}': ${message}` });
+      problems.push({ severity: 'error', criterion: name, message: `${file}: selector '${name}': ${message}`, ...(range ? { range } : {}) });
       return undefined;
     };
     const definition = definitionSpec(raw.definition, fail, (other) => {
@@ -57,12 +67,12 @@ export function parseYamlSelectors(file: string, text: string): YamlSelectors {
       return build(other);
     });
     building.delete(name);
-    if (definition) selectors.set(name, { name, description: typeof raw.description === 'string' ? raw.description : undefined, default: raw.default === true, definition });
+    if (definition) selectors.set(name, { name, description: typeof raw.description === 'string' ? raw.description : undefined, default: raw.default === true, definition, ...(range ? { range } : {}) });
     return definition;
   };
   for (const name of raws.keys()) build(name);
   const defaults = [...selectors.values()].filter((s) => s.default);
-  if (defaults.length > 1) problems.push({ severity: 'error', criterion: file, message: `${file}: only one selector can be the default (${defaults.map((s) => s.name).join(', ')})` });
+  if (defaults.length > 1) problems.push({ severity: 'error', criterion: file, message: `${file}: only one selector can be the default (${defaults.map((s) => s.name).join(', ')})`, ...(defaults[1].range ? { range: defaults[1].range } : {}) });
   return { selectors, problems };
 }
 
@@ -81,6 +91,11 @@ function definitionSpec(def: unknown, fail: (message: string) => undefined, refe
     return cliSelectionSpec(parsed, { union: [], problems: [] }, false);
   }
   if (!isObject(def)) return fail(`cannot read the definition ${JSON.stringify(def)}`);
+  const indirect = def.indirect_selection;
+  if (indirect !== undefined && !INDIRECT_SELECTIONS.includes(indirect as IndirectSelection)) {
+    return fail(`indirect_selection must be one of ${INDIRECT_SELECTIONS.join(', ')}, not ${JSON.stringify(indirect)}`);
+  }
+  const mode = indirect as IndirectSelection | undefined;
   for (const op of ['union', 'intersection'] as const) {
     if (!(op in def)) continue;
     const items = def[op];
@@ -93,18 +108,19 @@ function definitionSpec(def: unknown, fail: (message: string) => undefined, refe
       if (!spec) return undefined;
       (isExclude ? excluded : members).push(spec);
     }
-    const spec: SelectionSpec = { op, members };
-    return excluded.length ? { op: 'difference', include: spec, exclude: { op: 'union', members: excluded } } : spec;
+    const spec: SelectionSpec = { op, members, ...(mode ? { indirect: mode } : {}) };
+    return excluded.length ? { op: 'difference', include: spec, exclude: { op: 'union', members: excluded }, ...(mode ? { indirect: mode } : {}) } : spec;
   }
   let criterion: SelectionSpec | undefined;
   if ('method' in def) {
     if (def.method === 'selector') return typeof def.value === 'string' ? reference(def.value) : fail("'method: selector' needs the selector's name as its value");
     criterion = fullCriterion(def, fail);
   } else {
-    const keys = Object.keys(def).filter((k) => k !== 'exclude');
+    const keys = Object.keys(def).filter((k) => k !== 'exclude' && k !== 'indirect_selection');
     if (keys.length !== 1) return fail(`expected one 'method: value' pair, 'method:'/'value:', 'union:' or 'intersection:', not ${keys.map((k) => `'${k}'`).join(', ') || 'nothing'}`);
     criterion = keys[0] === 'selector' ? reference(String(def[keys[0]])) : criterionSpec(`${keys[0]}:${String(def[keys[0]])}`, fail);
   }
+  if (criterion?.op === 'criterion' && mode) criterion = { op: 'criterion', criterion: { ...criterion.criterion, indirect: mode } };
   if (!criterion || !('exclude' in def)) return criterion;
   const exclude = excludeSpec(def.exclude, fail, reference);
   return exclude && { op: 'difference', include: criterion, exclude };
