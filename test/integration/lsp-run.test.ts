@@ -119,10 +119,21 @@ test('floe/materialize takes dbt selection syntax: warnings for criteria that ma
   assert.deepEqual(response.warnings, ["The selection criterion 'nothing_here' does not match any enabled nodes."]);
   const none = await client.connection.sendRequest(MaterializeRequest.type, { uri: folder, selector: 'stg_ordrs' });
   assert.ok('error' in none, JSON.stringify(none));
-  assert.match(none.error, /The selection criterion 'stg_ordrs' does not match any enabled nodes\. Did you mean 'stg_orders'\?\n--select 'stg_ordrs' picks no model materialized as a table/);
+  assert.match(none.error, /The selection criterion 'stg_ordrs' does not match any enabled nodes\. Did you mean 'stg_orders'\?\n--select 'stg_ordrs' selects no model\./);
+  assert.equal(none.retry, undefined, 'retrying cannot help a selection that picks nothing');
   const bad = await client.connection.sendRequest(MaterializeRequest.type, { uri: folder, selector: '@+mart_revenue' });
   assert.ok('error' in bad, JSON.stringify(bad));
   assert.match(bad.error, /Invalid selector '@\+mart_revenue': '@' and a leading '\+' cannot be combined/);
+});
+
+test('code lenses: Materialize only above models written to the catalog', async () => {
+  const titles = async (rel: string) => {
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: await client.open(path.join(dir, rel)) } });
+    return (lenses ?? []).map((l) => l.command?.title ?? '');
+  };
+  const view = await titles('models/staging/stg_orders.sql');
+  assert.deepEqual(view.filter((t) => !t.startsWith('Test (')), ['▶ Preview'], 'a view has nothing to materialize');
+  assert.deepEqual(await titles('models/marts/mart_revenue.sql'), ['▶ Preview', 'Materialize']);
 });
 
 test('selectors.yml in the editor: errors at the selector, an info for an empty one, a Materialize lens that runs it', async () => {

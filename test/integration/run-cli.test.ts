@@ -65,7 +65,11 @@ test("floe materialize --select 'marts.*' (dbt's fqn selector) writes the marts,
   assert.match(m.err, /floe materialize: warning: The selection criterion 'nothing_here' does not match any enabled nodes\./);
   const views = floe('materialize', dir, '--select', 'tag:silver');
   assert.equal(views.code, 1);
-  assert.match(views.err, /--select 'tag:silver' picks no model materialized as a table/);
+  assert.match(views.err, /Nothing to materialize: --select 'tag:silver' selects \d+ models and none is written to the catalog/);
+  assert.match(views.err, /^ {2}stg_\w+ is a view \(materialized='view'\), so there is no Iceberg table to write; preview it instead/m);
+  const one = floe('materialize', dir, '--select', 'stg_orders');
+  assert.equal(one.code, 1);
+  assert.match(one.err, /Nothing to materialize: stg_orders is a view \(materialized='view'\), so there is no Iceberg table to write; preview it instead, or set materialized='table' and a schema to write it\./);
   const bad = floe('materialize', dir, '--select', 'config:table');
   assert.equal(bad.code, 2);
   assert.match(bad.err, /Invalid selector 'config:table': config needs a key, as in config\.materialized:table/);

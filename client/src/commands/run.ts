@@ -113,11 +113,11 @@ async function materialize(ctx: CommandContext, resource: unknown, selector?: (m
   );
 }
 
-/** An error message with the action that helps: open the model at the error, or retry (catalog down, credentials). */
+/** An error message with the action that helps: open the model at the error, or retry (catalog down, credentials); none when neither can. */
 function reportFailure(failure: RunFailure, retry: () => Promise<void>): void {
   const where = failure.location ? ` (${vscode.Uri.parse(failure.location.file).path.split('/').pop()}:${failure.location.line})` : '';
-  const action = failure.location ? 'Open' : 'Retry';
-  void vscode.window.showErrorMessage(`Floe: ${failure.error}${where}`, action).then((pick) => {
+  const actions = failure.location ? ['Open'] : failure.retry ? ['Retry'] : [];
+  void vscode.window.showErrorMessage(`Floe: ${failure.error}${where}`, ...actions).then((pick) => {
     if (pick === 'Retry') return void retry();
     if (pick !== 'Open' || !failure.location) return;
     const pos = new vscode.Position(failure.location.line - 1, (failure.location.column ?? 1) - 1);

@@ -1,9 +1,10 @@
-// Code lenses above each model: "Preview", "Materialize" and, when the model has data tests, "Test (N)"; above each
+// Code lenses above each model: "Preview", "Materialize" (for models written to the catalog) and, when the model has data tests, "Test (N)"; above each
 // selector of selectors.yml, "Materialize" with what it selects. They invoke the client's commands with the file's
 // URI (and the selector's name).
 import type { DbtProject } from '../project/project';
 import { projectDataTests } from '../project/dataTests';
 import { selectResources } from '../selection/select';
+import { goldTargetOf } from '../run/gold-target';
 
 export interface ModelLens {
   offset: number;
@@ -18,8 +19,11 @@ export function modelLenses(project: DbtProject, file: string): ModelLens[] {
   if (entry?.selectors) return selectorLenses(project, entry.selectors);
   if (!entry?.analysis) return [];
   if (entry.kind === 'model') {
-    const lenses: ModelLens[] = [{ offset: 0, title: '▶ Preview', command: 'floe.preview' }, { offset: 0, title: 'Materialize', command: 'floe.materialize' }];
-    const name = project.nodeOfFile(file)?.name;
+    const node = project.nodeOfFile(file);
+    const name = node?.name;
+    const lenses: ModelLens[] = [{ offset: 0, title: '▶ Preview', command: 'floe.preview' }];
+    // Only models Floe writes to the catalog get Materialize (views and ephemeral models have nothing to write).
+    if (node && goldTargetOf(node.name, project.configOf(node), {})) lenses.push({ offset: 0, title: 'Materialize', command: 'floe.materialize' });
     const tests = name === undefined ? 0 : projectDataTests(project).filter((t) => t.subject === name).length;
     if (tests > 0) lenses.push({ offset: 0, title: `Test (${tests})`, command: 'floe.testModel' });
     return lenses;
@@ -31,7 +35,8 @@ export function modelLenses(project: DbtProject, file: string): ModelLens[] {
 function selectorLenses(project: DbtProject, selectors: NonNullable<ReturnType<DbtProject['yamlSelectors']>>): ModelLens[] {
   const lenses: ModelLens[] = [];
   for (const s of selectors.selectors.values()) {
-    const models = selectResources(project, { definition: s.definition }, ['model']).nodes.length;
+    const models = selectResources(project, { definition: s.definition }, ['model']).nodes
+      .filter((n) => n.modelNode && goldTargetOf(n.name, project.configOf(n.modelNode), {})).length;
     if (!models) continue;
     lenses.push({ offset: s.range?.[0] ?? 0, title: `Materialize (${models} model${models === 1 ? '' : 's'})`, command: 'floe.materializeSelector', args: [s.name] });
   }

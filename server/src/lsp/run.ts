@@ -59,9 +59,9 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
     log(`floe: ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     if (!(e instanceof ModelRunError)) void loading?.then((service) => service.reset());
     const where = e instanceof ModelRunError ? e.location : undefined;
-    return where
-      ? { error: message, location: { file: pathToUri(where.file), line: where.position.line + 1, column: where.position.character + 1 } }
-      : { error: message };
+    if (where) return { error: message, location: { file: pathToUri(where.file), line: where.position.line + 1, column: where.position.character + 1 } };
+    // A ModelRunError is about the project itself: the same request would fail the same way.
+    return e instanceof ModelRunError ? { error: message } : { error: message, retry: true };
   };
 
   const projectAt = (uri: string): { project: DbtProject; file: string } => {

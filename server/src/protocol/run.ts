@@ -19,7 +19,8 @@ export interface PreviewParams {
   progressId?: string;
 }
 
-export type RunFailure = { error: string; location?: ResultLocation };
+/** `retry`: the failure came from outside the project (catalog, storage, engine), so trying again may help. */
+export type RunFailure = { error: string; location?: ResultLocation; retry?: true };
 export type PreviewResponse = { result: PreviewResult } | RunFailure;
 
 /** floe/preview: run a model (or part of it) over its upstream chain with a row limit. Sent by the client; cancellable. */

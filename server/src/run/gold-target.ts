@@ -38,6 +38,16 @@ export function goldTargetOf(modelName: string, config: ModelConfig, layerLocati
   };
 }
 
+/** In plain words, why a model has no gold table (undefined when it has one). */
+export function whyNotWritten(modelName: string, config: ModelConfig): string | undefined {
+  if (goldTargetOf(modelName, config, {})) return undefined;
+  const materialized = String(config.materialized ?? 'view');
+  if (materialized === 'view') return `${modelName} is a view (materialized='view'), so there is no Iceberg table to write; preview it instead, or set materialized='table' and a schema to write it`;
+  if (materialized === 'ephemeral') return `${modelName} is ephemeral (inlined into the models that use it), so there is no table to write`;
+  if (WRITTEN.has(materialized)) return `${modelName} is materialized as ${materialized} but names no schema: add schema='gold' (or polaris_namespace) to its config so Floe knows which catalog namespace to write it to`;
+  return `${modelName} is materialized as ${materialized}, which Floe does not write; Floe writes table, incremental and external models into the catalog`;
+}
+
 /** create for a new table; for an existing one overwrite, or for incremental models append / merge on unique_key. */
 export function writeModeOf(target: GoldTarget, exists: boolean): WriteMode {
   if (!exists) return 'create';

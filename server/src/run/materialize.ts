@@ -9,7 +9,7 @@ import { CatalogError } from '../catalog/catalog';
 import { selectResources, selectionRequest, type SelectionProblem, type SelectionRequest } from '../selection/select';
 import type { Lakehouse } from './lakehouse';
 import { ModelRun, type RunOptions } from './model-chain';
-import { goldTargetOf, writeModeOf } from './gold-target';
+import { goldTargetOf, whyNotWritten, writeModeOf } from './gold-target';
 import { ModelRunError } from './run-error';
 
 export interface MaterializedModel {
@@ -32,23 +32,36 @@ export interface MaterializeOptions extends RunOptions {
   onSelectionWarning?: (problem: SelectionProblem) => void;
 }
 
-/** The gold models a selection picks, upstream first (views in it are built as upstream, not written); its problems. */
-export function goldModels(project: DbtProject, selection: SelectionRequest, layerLocations: Record<string, string> = {}): { models: string[]; problems: SelectionProblem[] } {
+/**
+ * The gold models a selection picks, upstream first (views in it are built as upstream, not written); its problems;
+ * and why each selected model that is not written isn't.
+ */
+export function goldModels(project: DbtProject, selection: SelectionRequest, layerLocations: Record<string, string> = {}): { models: string[]; problems: SelectionProblem[]; notWritten: string[] } {
   const { nodes, problems } = selectResources(project, selection, ['model']);
-  const models = nodes.filter((n) => n.modelNode && goldTargetOf(n.name, project.configOf(n.modelNode), layerLocations) !== undefined).map((n) => n.name);
-  return { models, problems };
+  const models: string[] = [];
+  const notWritten: string[] = [];
+  for (const n of nodes) {
+    if (!n.modelNode) continue;
+    const config = project.configOf(n.modelNode);
+    if (goldTargetOf(n.name, config, layerLocations)) models.push(n.name);
+    else notWritten.push(whyNotWritten(n.name, config)!);
+  }
+  return { models, problems, notWritten };
 }
 
 /** Materializes the selected gold models in dependency order; a selector string is one `--select` value. */
 export async function materialize(project: DbtProject, lakehouse: Lakehouse, selection: SelectionRequest | string | undefined, options: MaterializeOptions = {}): Promise<MaterializedModel[]> {
   const request = typeof selection === 'object' ? selection : selectionRequest(selection);
-  const { models, problems } = goldModels(project, request, lakehouse.layerLocations);
+  const { models, problems, notWritten } = goldModels(project, request, lakehouse.layerLocations);
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new ModelRunError(errors.map((p) => p.message).join('\n'));
   for (const p of problems) options.onSelectionWarning?.(p);
   if (models.length === 0) {
-    const said = request.definition ? 'the selector picks' : request.select?.length || request.exclude?.length ? `${describeSelection(request)} picks` : 'the project has';
-    throw new ModelRunError([...problems.map((p) => p.message), `${said} no model materialized as a table (materialized external, table or incremental with polaris_namespace or schema)`].join('\n'));
+    const what = request.definition ? 'The selector' : request.select?.length || request.exclude?.length ? describeSelection(request) : 'The project';
+    const why = notWritten.length === 0 ? `${what} selects no model.`
+      : notWritten.length === 1 ? `Nothing to materialize: ${notWritten[0]}.`
+        : `Nothing to materialize: ${what} selects ${notWritten.length} models and none is written to the catalog (Floe writes table, incremental and external models that name a schema).\n${notWritten.slice(0, 5).map((w) => `  ${w}`).join('\n')}${notWritten.length > 5 ? `\n  and ${notWritten.length - 5} more` : ''}`;
+    throw new ModelRunError([...problems.map((p) => p.message), why].join('\n'));
   }
   const run = await ModelRun.open(project, lakehouse, options);
   const results: MaterializedModel[] = [];
