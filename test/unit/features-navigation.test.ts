@@ -24,6 +24,14 @@ test('hover: model, config key, column', () => {
   checkHover(at('c.email', 3), [/\*\*email\*\* `VARCHAR`/, /from cte c ← model stg_customers/]);
 });
 
+test('hover on a ref lists the column descriptions from schema YAML', () => {
+  const q = makeProject({ 'models/schema.yml': 'version: 2\nmodels:\n  - name: stg_customers\n    columns:\n      - name: customer_id\n        data_type: bigint\n        description: The key | unique\n      - name: email\n        data_type: varchar\n        description: >-\n          Lower-cased\n          address\n' });
+  const h = hover(q, MART, at("ref('stg_customers')"))!;
+  assert.match(h.markdown, /\| column \| type \| description \|/);
+  assert.match(h.markdown, /\| customer_id \| BIGINT \| The key \\\| unique \|/);
+  assert.match(h.markdown, /\| email \| VARCHAR \| Lower-cased address \|/);
+});
+
 test('hover: source shows the Iceberg table and cached snapshot', () => {
   const stg = file('models/staging/stg_customers.sql');
   p.schemaCache.remember([{ table: 'demo.bronze.bronze_customers', columns: [{ name: 'customer_id', type: 'BIGINT' }], snapshotId: '8744736658442914487' }]);
@@ -47,7 +55,7 @@ test('definition: ref → model file, source → YAML table, macro → macro', (
 
 test('references and rename of a model', () => {
   const stg = file('models/staging/stg_customers.sql');
-  assert.deepEqual(references(p, stg, 0, false).map((r) => [r.file, p.entry(r.file)!.text.slice(r.start, r.end)]), [[MART, 'stg_customers']]);
+  assert.deepEqual(references(p, stg, 0, false).map((r) => [r.file, p.entry(r.file)!.text.slice(r.start, r.end)]).sort(), [[MART, 'stg_customers'], [file('models/schema.yml'), 'stg_customers']]);
   const r = renameModel(p, MART, at("ref('stg_customers')"), 'stg_clients');
   assert.ok(!('error' in r));
   if ('error' in r) return;
@@ -57,6 +65,29 @@ test('references and rename of a model', () => {
   ]);
   assert.deepEqual(r.renameFile, { from: stg, to: file('models/staging/stg_clients.sql') });
   assert.deepEqual(renameModel(p, MART, at("ref('stg_customers')"), 'stg_orders'), { error: "A model named 'stg_orders' already exists." });
+});
+
+test('references and rename reach YAML: relationships to:, exposures, semantic models, unit tests', () => {
+  const yml = [
+    'version: 2', 'models:', '  - name: mart_customers', '    columns:', '      - name: customer_id', '        tests:',
+    "          - relationships: {to: ref('stg_customers'), field: customer_id}",
+    '          - relationships:', '              to: ref("stg_customers", v=2)', '              field: customer_id',
+    'exposures:', '  - name: dash', '    type: dashboard', '    owner: {name: x}', "    depends_on: [ref('stg_customers'), ref('stg_customers_old')]",
+    'semantic_models:', '  - name: customers', "    model: ref('stg_customers')",
+    'unit_tests:', '  - name: t1', '    model: stg_customers', '    given:', "      - input: source('bronze', 'customers')", '    expect: {rows: []}',
+    '  - name: t2', '    model: mart_customers', '    given:', "      - input: ref('stg_customers')", '        rows: []', '    expect: {rows: []}',
+  ].join('\n') + '\n';
+  const q = makeProject({ 'models/marts/marts.yml': yml });
+  const stg = file('models/staging/stg_customers.sql');
+  const marts = file('models/marts/marts.yml');
+  const mentions = (locations: Array<{ file: string; start: number; end: number }>) =>
+    locations.filter((l) => l.file === marts).map((l) => [yml.slice(0, l.start).split('\n').length, yml.slice(l.start, l.end)] as const)
+      .sort((a, b) => a[0] - b[0]);
+  const expected = [[7, 'stg_customers'], [9, 'stg_customers'], [15, 'stg_customers'], [18, 'stg_customers'], [21, 'stg_customers'], [28, 'stg_customers']];
+  assert.deepEqual(mentions(references(q, stg, 0, false)), expected);
+  const r = renameModel(q, stg, 0, 'stg_clients');
+  assert.ok(!('error' in r), JSON.stringify(r));
+  assert.deepEqual(mentions(r.edits), expected);
 });
 
 test('symbols and code lenses', () => {

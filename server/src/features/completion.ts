@@ -43,10 +43,15 @@ export function completions(project: DbtProject, file: string, offset: number): 
       const s = ctx.valueStart;
       if (ctx.call === 'ref') {
         if (ctx.index === 1 && ctx.previousArgs[0]) return project.modelNames().flatMap((m) => project.nodes(m).filter((n) => n.packageName === ctx.previousArgs[0]).map((n) => at(n.name, n.kind, s)));
+        // Never the model itself (a ref to itself is a cycle); the project's own nodes before packages'.
+        const self = project.nodeOfFile(file)?.name;
         return [
-          ...project.modelNames().map((m) => {
+          ...project.modelNames().filter((m) => m !== self).map((m) => {
             const node = project.resolveRef({ name: m })!;
-            return at(m, node.kind, s, { detail: `${node.kind} · ${String(project.configOf(node).materialized ?? 'view')}`, documentation: project.doc(m)?.description });
+            return at(m, node.kind, s, {
+              detail: `${node.kind} · ${String(project.configOf(node).materialized ?? 'view')}`, documentation: project.doc(m)?.description,
+              sortText: `${node.packageName === project.name ? 0 : 1}${m}`,
+            });
           }),
           ...project.packageNames().slice(1).map((p) => at(p, 'source', s, { detail: 'package' })),
         ];

@@ -17,7 +17,10 @@ export interface HoverInfo {
 
 function columnTable(columns: Column[] | undefined): string {
   if (!columns?.length) return '_Columns unknown until the model binds (or the catalog is reachable)._';
-  return ['| column | type |', '|---|---|', ...columns.map((c) => `| ${c.name} | ${c.type ?? '?'} |`)].join('\n');
+  // Descriptions from schema YAML, when any column has one (one line each, pipes escaped for the table).
+  if (!columns.some((c) => c.description)) return ['| column | type |', '|---|---|', ...columns.map((c) => `| ${c.name} | ${c.type ?? '?'} |`)].join('\n');
+  const cell = (text: string | undefined) => (text ?? '').replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
+  return ['| column | type | description |', '|---|---|---|', ...columns.map((c) => `| ${c.name} | ${c.type ?? '?'} | ${cell(c.description)} |`)].join('\n');
 }
 
 export function describeModel(project: DbtProject, node: ModelNode): string {

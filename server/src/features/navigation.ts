@@ -6,6 +6,7 @@ import { blockAt } from '../jinja/scanner';
 import { wordAt } from './cursor';
 import { findColumn } from './hover';
 import { genericTestLocation, yamlTargetAt } from './yamlNavigation';
+import { yamlModelMentions } from './yamlMentions';
 
 type Target = { kind: 'model'; name: string } | { kind: 'source'; source: string; table: string } | { kind: 'macro'; name: string; namespace?: string };
 
@@ -85,12 +86,14 @@ export function references(project: DbtProject, file: string, offset: number, in
   const out: Location[] = [];
   const target = t;
   for (const e of project.files.values()) {
+    if (target.kind === 'model') for (const m of e.schema?.models ?? []) if (m.name === target.name) out.push({ file: e.file, start: m.nameStart, end: m.nameEnd });
     const a = e.analysis;
     if (!a) continue;
     if (target.kind === 'model') for (const r of a.refs) if (r.name === target.name) out.push({ file: e.file, start: r.start + 1, end: r.end - 1 });
     if (target.kind === 'source') for (const s of a.sources) if (s.source === target.source && s.table === target.table) out.push({ file: e.file, start: s.callStart, end: s.callEnd });
     if (target.kind === 'macro') for (const m of a.macroCalls) if (m.name === target.name) out.push({ file: e.file, start: m.start, end: m.end });
   }
+  if (target.kind === 'model') out.push(...yamlModelMentions(project, target.name));
   if (includeDeclaration) out.unshift(...definition(project, file, offset).filter((d) => !out.some((o) => o.file === d.file && o.start === d.start)));
   return out;
 }
@@ -105,7 +108,7 @@ export interface RenameError {
   error: string;
 }
 
-/** Renames a model: every ref to it, its YAML entries, and its file. */
+/** Renames a model: every ref to it in SQL and YAML, its YAML entries, unit tests' `model:`, and its file. */
 export function renameModel(project: DbtProject, file: string, offset: number, newName: string): RenameResult | RenameError {
   let t = targetAt(project, file, offset);
   if (!t && project.entry(file)?.analysis) {
@@ -122,6 +125,7 @@ export function renameModel(project: DbtProject, file: string, offset: number, n
     for (const r of e.analysis?.refs ?? []) if (r.name === node.name) edits.push({ file: e.file, start: r.start + 1, end: r.end - 1, newText: newName });
     for (const m of e.schema?.models ?? []) if (m.name === node.name) edits.push({ file: e.file, start: m.nameStart, end: m.nameEnd, newText: newName });
   }
+  for (const m of yamlModelMentions(project, node.name)) edits.push({ ...m, newText: newName });
   return { edits, renameFile: { from: node.file, to: path.join(path.dirname(node.file), `${newName}.sql`) } };
 }
 
