@@ -139,6 +139,7 @@ test('code lenses: Materialize only above models written to the catalog', async 
 test('selectors.yml in the editor: errors at the selector, an info for an empty one, a Materialize lens that runs it', async () => {
   const file = path.join(dir, 'selectors.yml');
   const broken = 'selectors:\n  - name: gold_products\n    definition: {method: fqn, value: mart_product_performance}\n  - name: broken\n    definition: {method: colour, value: red}\n';
+  fs.writeFileSync(file, broken);
   const selectorsUri = await client.open(file, broken);
   const errors = await client.diagnostics(selectorsUri);
   assert.equal(errors.length, 1, JSON.stringify(errors));
@@ -159,6 +160,7 @@ test('selectors.yml in the editor: errors at the selector, an info for an empty 
   const unknown = await client.connection.sendRequest(MaterializeRequest.type, { uri: selectorsUri, yamlSelector: 'gold' });
   assert.ok('error' in unknown, JSON.stringify(unknown));
   assert.match(unknown.error, /there is no selector 'gold' in selectors\.yml \(there are: gold_products, broken\)/);
+  fs.rmSync(file);
 });
 
 test('settings: floe.preview.rowLimit sets the preview size, and with floe.localLakehouse.enabled off a run says why', async () => {

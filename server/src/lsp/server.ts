@@ -1,6 +1,6 @@
 // Wires the language server: documents, the project model, features and the floe/ messages onto one
 // connection. Every handler is guarded: an error is logged and answered with an empty result.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   TextDocuments, TextDocumentSyncKind, DocumentDiagnosticReportKind, FileChangeType,
@@ -211,6 +211,11 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent(guard('change', undefined, (e) => {
     const where = at(e.document.uri);
     if (!where) return;
+    // VS Code keeps a tab open on a file deleted on disk (and re-opens it after a restart): that file is no node.
+    if (!existsSync(where.file)) {
+      if (where.project.updateFile(where.file, undefined)) refreshDiagnostics();
+      return;
+    }
     const structural = where.project.updateFile(where.file, e.document.getText());
     if (structural) refreshDiagnostics();
     dataTests?.fileChanged(where.project, where.file);
@@ -237,7 +242,9 @@ export function startServer(connection: Connection): void {
     for (const c of params.changes) {
       const file = uriToPath(c.uri);
       if (!file) continue;
-      if (documents.get(c.uri)) continue;
+      // An open document's text wins over the disk; its file's deletion and re-creation still count (dbt sees the disk).
+      const open = documents.get(c.uri);
+      if (open && c.type === FileChangeType.Changed) continue;
       const abs = path.resolve(file);
       if (path.basename(abs) === 'dbt_project.yml' && c.type === FileChangeType.Created) {
         for (const folder of folders) workspace.addFolder(folder);
@@ -251,7 +258,7 @@ export function startServer(connection: Connection): void {
         if (abs.includes(`${path.sep}dbt_packages${path.sep}`) && path.basename(abs) === 'dbt_project.yml') { project.reload(); changed = true; }
         packages?.check(project);
       }
-      changed = project.updateFile(abs, c.type === FileChangeType.Deleted ? undefined : readText(abs)) || changed;
+      changed = project.updateFile(abs, c.type === FileChangeType.Deleted ? undefined : open?.getText() ?? readText(abs)) || changed;
       dataTests?.fileChanged(project, abs);
     }
     if (changed) {
