@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   TextDocuments, TextDocumentSyncKind, DocumentDiagnosticReportKind, FileChangeType,
-  type Connection, type InitializeParams, type InitializeResult, type WorkspaceEdit, type TextEdit,
+  type Connection, type InitializeParams, type InitializeResult, type WorkspaceEdit, type TextEdit, type Diagnostic, type WorkspaceDocumentDiagnosticReport, type WorkspaceDiagnosticParams, type CancellationToken,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Workspace } from '../project/workspace';
@@ -55,10 +55,10 @@ export function startServer(connection: Connection): void {
   const textOf = (file: string) => workspace.projectOf(file)?.entry(file)?.text ?? readText(file);
 
   /** Runs a handler; on error logs it and answers `fallback`, so one bad request never kills the server. */
-  function guard<P, R>(name: string, fallback: R, fn: (params: P) => R | Promise<R>): (params: P) => Promise<R> {
-    return async (params: P) => {
+  function guard<P, R, T = undefined>(name: string, fallback: R, fn: (params: P, token: T) => R | Promise<R>): (params: P, token?: T) => Promise<R> {
+    return async (params: P, token?: T) => {
       try {
-        return await fn(params);
+        return await fn(params, token as T);
       } catch (e) {
         log(`floe: ${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
         return fallback;
@@ -73,7 +73,10 @@ export function startServer(connection: Connection): void {
   }
 
   let refreshTimer: NodeJS.Timeout | undefined;
+  /** Bumped whenever diagnostics may have changed beyond a project's version (background results, settings). */
+  let diagnosticsGeneration = 0;
   function refreshDiagnostics(): void {
+    diagnosticsGeneration++;
     if (!canRefresh || refreshTimer) return;
     refreshTimer = setTimeout(() => {
       refreshTimer = undefined;
@@ -130,7 +133,7 @@ export function startServer(connection: Connection): void {
         documentSymbolProvider: true,
         renameProvider: { prepareProvider: true },
         codeLensProvider: { resolveProvider: false },
-        diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false },
+        diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'floe', version: '0.1.0' },
@@ -269,21 +272,57 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeConfiguration(() => settings.clear());
 
-  connection.languages.diagnostics.on(guard('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async (params) => {
-    const where = at(params.textDocument.uri);
-    if (!where) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    const { project, file } = where;
+  /** A file's diagnostics as the Problems panel shows them: the project model's, then the background's render and binder results. */
+  async function diagnosticsOf(project: DbtProject, file: string, uri: string): Promise<Diagnostic[]> {
     const entry = project.entry(file);
-    if (!entry) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    if (!entry) return [];
     const diagnostics = fileDiagnostics(project, file);
     if (entry.analysis) {
       // Render and binder results come from the background (same text only), keeping this request fast.
       const bound = binder?.current(project, file);
-      const enabled = (await settings.get(params.textDocument.uri)).binderEnabled;
+      const enabled = bound && (await settings.get(uri)).binderEnabled;
       if (bound && enabled && !diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...bound.diagnostics);
     }
+    if (!diagnostics.length) return [];
     const index = lineIndexOf(file, entry.text);
-    return { kind: DocumentDiagnosticReportKind.Full, items: diagnostics.map((d) => toDiagnostic(index, d)) };
+    return diagnostics.map((d) => toDiagnostic(index, d));
+  }
+
+  connection.languages.diagnostics.on(guard('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async (params) => {
+    const where = at(params.textDocument.uri);
+    if (!where) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    return { kind: DocumentDiagnosticReportKind.Full, items: await diagnosticsOf(where.project, where.file, params.textDocument.uri) };
+  }));
+
+  // Every file's problems, open or not, so the Problems panel and the status bar's counts agree. The client pulls
+  // every 2 s: an unchanged workspace answers "unchanged" per file, and a recount yields to edits between files.
+  let lastReport: { key: string; uris: Set<string> } = { key: '', uris: new Set() };
+  connection.languages.diagnostics.onWorkspace(guard('workspaceDiagnostics', { items: [] }, async (_params: WorkspaceDiagnosticParams, token: CancellationToken) => {
+    const key = `${workspace.projects.map((p) => `${p.root}@${p.version}`).join('|')}#${diagnosticsGeneration}`;
+    const versionOf = (uri: string) => documents.get(uri)?.version ?? null;
+    if (key === lastReport.key) {
+      return { items: [...lastReport.uris].map((uri) => ({ kind: DocumentDiagnosticReportKind.Unchanged, uri, resultId: key, version: versionOf(uri) })) };
+    }
+    const items: WorkspaceDocumentDiagnosticReport[] = [];
+    const reported = new Set<string>();
+    let counted = 0;
+    for (const project of workspace.projects) {
+      for (const file of [...project.files.keys()]) {
+        if (++counted % 200 === 0) {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (token.isCancellationRequested) return { items: [] };
+        }
+        const uri = uriOf(file);
+        const found = await diagnosticsOf(project, file, uri);
+        if (!found.length) continue;
+        reported.add(uri);
+        items.push({ kind: DocumentDiagnosticReportKind.Full, uri, resultId: key, version: versionOf(uri), items: found });
+      }
+    }
+    // A file that had problems and has none now is reported empty, so its old problems go away.
+    for (const uri of lastReport.uris) if (!reported.has(uri)) items.push({ kind: DocumentDiagnosticReportKind.Full, uri, resultId: key, version: versionOf(uri), items: [] });
+    lastReport = { key, uris: reported };
+    return { items };
   }));
 
   const positionIn = (uri: string, position: { line: number; character: number }) => {
