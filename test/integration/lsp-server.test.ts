@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CompletionRequest, HoverRequest, DefinitionRequest, RenameRequest, ReferencesRequest, DocumentSymbolRequest, CodeLensRequest, type CompletionItem, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { DocumentFormattingRequest, ShowMessageRequest, CompletionRequest, HoverRequest, DefinitionRequest, RenameRequest, ReferencesRequest, DocumentSymbolRequest, CodeLensRequest, type CompletionItem, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { LspClient, positionOf } from '../helpers/lspClient';
 import { CompiledSqlRequest } from '../../server/src/protocol';
 
@@ -114,4 +114,21 @@ test('render errors arrive from the background at the user text', async () => {
   assert.equal(diags[0].message, 'products are not ready');
   assert.equal(diags[0].range.start.line, 1);
   await client.change(uri, readFileSync(stg, 'utf8'));
+});
+
+test('Format Document lays out a model and keeps its Jinja; a model with broken Jinja is left as written, with a message', async () => {
+  const uri = await client.open(mart);
+  const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 4, insertSpaces: true } });
+  assert.equal(edits?.length, 1);
+  const out = edits![0].newText;
+  for (const block of martText.match(/\{[{%#][\s\S]*?[}%#]\}/g) ?? []) assert.ok(out.includes(block), `kept ${block}`);
+  assert.match(out, /^from$/m, 'laid out: a clause per line');
+  const messages: string[] = [];
+  client.connection.onRequest(ShowMessageRequest.type, (m) => { messages.push(m.message); return null; });
+  await client.change(uri, `${martText}\n{% if x %}\n`);
+  assert.equal(await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 4, insertSpaces: true } }), null);
+  const deadline = Date.now() + 5000;
+  while (!messages.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(messages, ['Floe: mart_customer_orders.sql was not formatted: the model has Jinja errors; fix them first.']);
+  await client.change(uri, martText);
 });

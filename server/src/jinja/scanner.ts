@@ -84,6 +84,12 @@ export function scanTemplate(text: string): ScannedTemplate {
   return { blocks, problems, raw };
 }
 
+/** Where the Jinja block opening at `start` ends (past its closer, strings inside skipped): the SQL lexer's Jinja tokens. */
+export function jinjaBlockEnd(text: string, start: number): number {
+  const next = text[start + 1];
+  return next === '#' ? scanComment(text, start).end : scanCode(text, start, next === '{' ? 'expression' : 'statement').end;
+}
+
 function scanComment(text: string, start: number): JinjaBlock {
   const close = text.indexOf('#}', start + 2);
   const terminated = close !== -1;

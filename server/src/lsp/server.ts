@@ -16,6 +16,8 @@ import { hover } from '../features/hover';
 import { definition, references, renameModel, renameRange } from '../features/navigation';
 import { documentSymbols } from '../features/symbols';
 import { modelLenses } from '../features/codeLens';
+import { formatModelSql } from '../features/format';
+import { formatSettingsFrom } from '../features/formatSettings';
 import { Binder } from '../features/binding';
 import { lineage, lineageOfPath } from '../features/lineage';
 import { registerPackageHandlers } from './packages';
@@ -132,6 +134,7 @@ export function startServer(connection: Connection): void {
         referencesProvider: true,
         documentSymbolProvider: true,
         renameProvider: { prepareProvider: true },
+        documentFormattingProvider: true,
         codeLensProvider: { resolveProvider: false },
         diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -361,6 +364,22 @@ export function startServer(connection: Connection): void {
     if (!where || !entry) return [];
     const index = lineIndexOf(where.file, entry.text);
     return documentSymbols(where.project, where.file).map((s) => toDocumentSymbol(index, s));
+  }));
+
+  // Format Document: the whole model re-laid out, or a message saying why it was left as written.
+  connection.onDocumentFormatting(guard('formatting', null, (params) => {
+    const where = at(params.textDocument.uri);
+    const entry = where?.project.entry(where.file);
+    if (!where || !entry?.analysis || where.file.toLowerCase().endsWith('.py')) return null;
+    const settings = formatSettingsFrom(readText(path.join(where.project.root, '.sqlfluff')), params.options);
+    const result = formatModelSql(entry.text, { ...settings, adapter: where.project.target.adapter });
+    if ('error' in result) {
+      void connection.window.showWarningMessage(`Floe: ${path.basename(where.file)} was not formatted: ${result.error}.`);
+      return null;
+    }
+    if (result.text === entry.text) return [];
+    const index = lineIndexOf(where.file, entry.text);
+    return [{ range: toRange(index, 0, entry.text.length), newText: result.text }];
   }));
 
   connection.onPrepareRename(guard('prepareRename', null, (params) => {

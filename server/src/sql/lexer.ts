@@ -1,6 +1,8 @@
 // Tolerant SQL tokenizer: never throws, linear time, positions are UTF-16 offsets into the input.
 // Hand-written because we need exact offsets, Jinja blocks as tokens and tolerance to junk (no library gives all three).
 
+import { jinjaBlockEnd } from '../jinja/scanner';
+
 export type TokenKind =
   | 'word' // identifier or keyword, unquoted
   | 'quoted' // "quoted identifier"
@@ -54,11 +56,9 @@ export function tokenize(sql: string): Token[] {
       out.push({ kind: 'comment', start, end: i, text: sql.slice(start, i) });
       continue;
     }
-    // Jinja blocks, so raw model text tokenizes too
+    // Jinja blocks, so raw model text tokenizes too; where a block ends is the Jinja scanner's answer.
     if (c === 123 && (next === 123 || next === 37 || next === 35)) {
-      const closer = next === 123 ? '}}' : next === 37 ? '%}' : '#}';
-      const close = sql.indexOf(closer, i + 2);
-      i = close < 0 ? n : close + 2;
+      i = jinjaBlockEnd(sql, i);
       out.push({ kind: 'jinja', start, end: i, text: sql.slice(start, i) });
       continue;
     }
