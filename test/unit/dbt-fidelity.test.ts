@@ -231,3 +231,13 @@ test('R10: the adapter comes from the profile, YAML merge keys included (<<: *pr
   assert.deepEqual([target.adapter, target.schema], ['bigquery', 'd']);
   assert.equal(resolveTarget(undefined, 'shop', undefined).adapter, undefined);
 });
+
+test("dict.get and context.get of a missing key are None, as in Python (fsc_evm: `context.get(name) is not none`)", () => {
+  check("{{ {'a': 1}.get('b') is none }} {{ {'a': 1}.get('b') }} {{ {'a': none}.get('a', 2) }} {{ context.get('no_such_vars') is none }}{% if context.get('no_such_vars') is not none %}{{ context['no_such_vars']() }}{% endif %}",
+    'True None None True');
+});
+
+test('fromyaml is PyYAML safe_load: YAML 1.1 scalars, None for empty text, the default for unparsable text', () => {
+  check("{{ fromyaml('- a\\n- b') }} {{ fromyaml('k: yes') }} {{ fromyaml('') }} {{ fromyaml('a: [', 'bad') }}{{ config(grants={'+select': fromyaml(var('roles'))}) }}",
+    "['a', 'b'] {'k': True} None bad", { 'dbt_project.yml': `${PROJECT}vars:\n  roles: |\n    - r1\n` });
+});

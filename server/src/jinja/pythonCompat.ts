@@ -239,6 +239,8 @@ function patchRuntime(): void {
     if (obj instanceof runtime.SafeString) obj = String(obj);
     if (Array.isArray(obj) && typeof val === 'string' && Object.prototype.hasOwnProperty.call(LIST_METHODS, val)) return (LIST_METHODS as any)[val].bind(obj);
     if (isPlainObject(obj) && val === 'copy') return () => ({ ...obj });
+    // Python's dict.get: a missing key gives the default, None unless given (nunjucks gave undefined, which is not none).
+    if (isPlainObject(obj) && val === 'get') return (key: unknown, dflt: unknown = null) => { const v = obj[String(key)]; return v === undefined ? dflt : v; };
     if (isPlainObject(obj) && keyObjects.size > 0 && (val === 'items' || val === 'keys')) {
       const entries = Object.entries(obj).filter(([k]) => k !== '__keywords');
       return val === 'items' ? () => entries.map(([k, v]) => [keyOf(k), v]) : () => entries.map(([k]) => keyOf(k));
