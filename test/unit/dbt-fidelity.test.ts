@@ -241,3 +241,9 @@ test('fromyaml is PyYAML safe_load: YAML 1.1 scalars, None for empty text, the d
   check("{{ fromyaml('- a\\n- b') }} {{ fromyaml('k: yes') }} {{ fromyaml('') }} {{ fromyaml('a: [', 'bad') }}{{ config(grants={'+select': fromyaml(var('roles'))}) }}",
     "['a', 'b'] {'k': True} None bad", { 'dbt_project.yml': `${PROJECT}vars:\n  roles: |\n    - r1\n` });
 });
+
+test('for … if cond filters the items, and loop counts only those kept (spellbook oneinch: `if not loop.last %} union all`)', () => {
+  check("{% for x in [1, 2, 3, 4] if x is odd %}{{ loop.index }}:{{ x }}{% if not loop.last %},{% endif %}{% endfor %} {% for k, v in {'a': {'aux': 'true'}, 'b': {}}.items() if not v.get('aux', false) %}{{ k }}{{ loop.length }}{% endfor %} {% for k, v in {'a': 1, 'b': 2} if v > 1 %}{{ k }}{% endfor %} {% for x in [1] if x > 5 %}no{% else %}empty{% endfor %}",
+    '1:1,2:3 b1 b empty');
+  check('{{ m() }}', 'c', { 'macros/m.sql': "{% macro m() %}{% for c in ['a', 'b', 'c'] if c not in ['a', 'b'] %}{{ c }}{% endfor %}{% endmacro %}" });
+});

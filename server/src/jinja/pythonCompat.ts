@@ -66,6 +66,28 @@ function patchParser(): void {
       dict.addChild(new nodes.Pair(key.lineno, key.colno, key, value));
     }
   };
+  // `{% for x in seq if cond %}` filters the items, and `loop` counts only those kept (spellbook's `if not loop.last
+  // %} union all`). nunjucks read `seq if cond` as an inline if without else, which kept every item.
+  const parseFor = Parser.prototype.parseFor;
+  Parser.prototype.parseFor = function (this: any) {
+    const node = parseFor.call(this);
+    if (!(node instanceof nodes.For) || !(node.arr instanceof nodes.InlineIf) || node.arr.else_ !== null) return node;
+    return filteredFor(node, node.arr.body, node.arr.cond);
+  };
+}
+
+let filteredLoops = 0;
+
+/** `for X in SEQ if COND` as: `set kept = []`, `for X in SEQ: if COND: kept.append(X)`, then `for X in kept`. */
+function filteredFor(node: any, seq: any, cond: any): any {
+  const at = (Kind: any, ...a: unknown[]) => new Kind(node.lineno, node.colno, ...a);
+  const kept = `__floe_kept_${filteredLoops++}`;
+  const names: any[] = node.name instanceof nodes.Array ? node.name.children : [node.name];
+  const item = node.name instanceof nodes.Array ? at(nodes.Array, names.map((n) => at(nodes.Symbol, n.value))) : at(nodes.Symbol, node.name.value);
+  const push = at(nodes.Output, [at(nodes.FunCall, at(nodes.Symbol, '__floe_push'), at(nodes.NodeList, [at(nodes.Symbol, kept), item]))]);
+  const select = at(nodes.For, seq, node.name, at(nodes.NodeList, [at(nodes.If, cond, at(nodes.NodeList, [push]), null)]), null);
+  const loop = at(nodes.For, at(nodes.Symbol, kept), node.name, node.body, node.else_);
+  return at(nodes.NodeList, [at(nodes.Set, [at(nodes.Symbol, kept)], at(nodes.Array, [])), select, loop]);
 }
 
 /** Python's truth: empty lists, dicts and strings (macro output included) are false. */
@@ -82,6 +104,7 @@ export const splatGlobals = {
   __floe_splat: (v: unknown) => new Splat(v, false),
   __floe_kwsplat: (v: unknown) => new Splat(v, true),
   __floe_truthy: pyTruthy,
+  __floe_push: (list: unknown, item: unknown) => { if (Array.isArray(list)) list.push(item); return ''; },
 };
 
 function expandSplats(args: unknown[]): unknown[] {
