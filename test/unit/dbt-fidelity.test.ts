@@ -247,3 +247,9 @@ test('for … if cond filters the items, and loop counts only those kept (spellb
     '1:1,2:3 b1 b empty');
   check('{{ m() }}', 'c', { 'macros/m.sql': "{% macro m() %}{% for c in ['a', 'b', 'c'] if c not in ['a', 'b'] %}{{ c }}{% endfor %}{% endmacro %}" });
 });
+
+test("a string var's Jinja is rendered when var() reads it, in the reader's context (tuva: tuva_last_run, cms_hcc_payment_year)", () => {
+  check("select {{ var('year') }} as y, '{{ var('who') }}' as w, {{ var('plain') }}, {{ var('missing', '{{ not_rendered }}') }}", "select 2026 as y, 'm' as w, {'k': '{{ this.name }}'}, {{ not_rendered }}", {
+    'dbt_project.yml': `${PROJECT}vars:\n  year: '{{ run_started_at.strftime("%Y") }}'\n  who: '{{ this.name }}'\n  plain: {k: '{{ this.name }}'}\n`,
+  });
+});

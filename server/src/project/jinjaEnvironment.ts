@@ -19,7 +19,8 @@ export function varValue(project: DbtProject, args: unknown[], usedBy: string, p
   const { positional, named } = splitKeywords(args);
   const key = String(positional[0]);
   const vars = project.varsFor(packageName);
-  if (key in vars) return vars[key];
+  // dbt renders a string var's Jinja when var() reads it, in the reader's context (tuva: '{{ run_started_at.strftime("%Y") }}').
+  if (key in vars) return typeof vars[key] === 'string' && /\{[{%]/.test(vars[key] as string) ? environmentOf(project).renderNested(vars[key] as string) : vars[key];
   if (positional.length > 1) return positional[1];
   if ('default' in named) return named.default;
   throw new CompilerError(`Required var '${key}' not found in dbt_project.yml vars (used by ${usedBy}). Add it under vars: in dbt_project.yml or pass a default: var('${key}', ...)`);
