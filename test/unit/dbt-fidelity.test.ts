@@ -253,3 +253,13 @@ test("a string var's Jinja is rendered when var() reads it, in the reader's cont
     'dbt_project.yml': `${PROJECT}vars:\n  year: '{{ run_started_at.strftime("%Y") }}'\n  who: '{{ this.name }}'\n  plain: {k: '{{ this.name }}'}\n`,
   });
 });
+
+test("seed column_types are rendered (Jinja by target.type) and trimmed (a block scalar's line break) before DuckDB sees them (tuva)", () => {
+  const p = project({
+    'seeds/s.csv': 'payment_year,code',
+    'seeds/s.yml': 'version: 2\nseeds:\n  - name: s\n    config:\n      column_types:\n        payment_year: |\n          integer\n        code: |\n          {%- if target.type in ("bigquery", "databricks") -%} string {%- else -%} varchar(256) {%- endif -%}\n',
+  });
+  const seed = p.resolveRef({ name: 's' })!;
+  assert.deepEqual(p.columnsOfNode(seed)?.map((c) => `${c.name} ${c.type}`), ['payment_year INTEGER', 'code VARCHAR(256)']);
+  assert.deepEqual(p.seedColumnTypes(seed), { payment_year: 'integer', code: 'varchar(256)' });
+});
