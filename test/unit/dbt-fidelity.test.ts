@@ -36,11 +36,18 @@ function check(model: string, expected: string, files: Record<string, string> = 
 }
 
 test('R1: dbt built-in cross-database macros, global and dbt.-qualified, rendered for DuckDB', () => {
-  check("select cast(a as {{ dbt.type_string() }}), {{ date_trunc('day', 'd') }}, {{ dbt.dateadd('day', 3, 'd') }}", "select cast(a as varchar), date_trunc('day', d), d + ((interval '1 day') * (3))");
+  check("select cast(a as {{ dbt.type_string() }}), {{ date_trunc('day', 'd') }}, {{ dbt.dateadd('day', 3, 'd') }}", "select cast(a as varchar), date_trunc('day', d), (d + cast(3 as bigint) * interval 1 day)");
   check("{{ dbt.datediff('a', 'b', 'day') }} {{ dbt.safe_cast('x', dbt.type_int()) }} {{ dbt.concat(['a', 'b']) }} {{ dbt.hash('x') }}",
-    "date_diff('day', a::timestamp, b::timestamp) try_cast(x as integer) a || b md5(cast(x as varchar))");
+    "(date_diff('day', a::timestamp, b::timestamp)) try_cast(x as integer) a || b md5(cast(x as varchar))");
   check("{{ dbt.split_part('s', \"','\", 2) }} {{ dbt.listagg('x') }} {{ dbt.any_value('x') }} {{ dbt.current_timestamp() }}",
     "split_part(s, ',', 2) string_agg(x, ',' ) any_value(x) now()");
+});
+
+test('R1: dateadd and datediff render as dbt-duckdb does, parenthesized, so datediff(second_date=dateadd(...)) casts the sum (tuva)', () => {
+  check("{{ dbt.datediff('a', dbt.dateadd('day', 'n', 'b'), 'day') }} {{ dbt.dateadd('quarter', 1, 'd') }} {{ dbt.dateadd('WEEK', 2, 'd') }}",
+    "(date_diff('day', a::timestamp, (b + cast(n as bigint) * interval 1 day)::timestamp)) (d + cast(1 as bigint) * 3 * interval 1 month) (d + cast(2 as bigint) * 7 * interval 1 day)");
+  check("{{ dbt.datediff('a', 'b', 'week') }}",
+    "((date_diff('day', a::timestamp, b::timestamp)) // 7 + case when date_part('dow', (a)::timestamp) <= date_part('dow', (b)::timestamp) then case when a <= b then 0 else -1 end else case when a <= b then 1 else 0 end end)");
 });
 
 test('R1: adapter.dispatch finds a project override through dispatch: search_order, and duckdb__ before default__', () => {
