@@ -270,3 +270,9 @@ test("seed column_types are rendered (Jinja by target.type) and trimmed (a block
   assert.deepEqual(p.columnsOfNode(seed)?.map((c) => `${c.name} ${c.type}`), ['payment_year INTEGER', 'code VARCHAR(256)']);
   assert.deepEqual(p.seedColumnTypes(seed), { payment_year: 'integer', code: 'varchar(256)' });
 });
+
+test('chained conditional expressions: the else branch is a conditional again (dbt_project_evaluator max_depth_dag var)', () => {
+  check("{{ 9 if target.type in ['bigquery'] else 4 if target.type in ['duckdb'] else -1 }} {{ 'a' if false else 'b' if false else 'c' }} {{ var('depth') | int }}", '4 c 4', {
+    'dbt_project.yml': `${PROJECT}vars:\n  depth: "{{ 9 if target.type in ['bigquery'] else 4 if target.type in ['duckdb'] else -1 }}"\n`,
+  });
+});

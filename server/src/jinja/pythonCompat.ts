@@ -66,6 +66,15 @@ function patchParser(): void {
       dict.addChild(new nodes.Pair(key.lineno, key.colno, key, value));
     }
   };
+  // `a if x else b if y else c`: Jinja2 reads the else branch as a conditional expression again; nunjucks stopped at
+  // the second `if` (tuva's and dbt_project_evaluator's vars: "{{ 9 if ... else 4 if ... else -1 }}").
+  Parser.prototype.parseInlineIf = function (this: any) {
+    const node = this.parseOr();
+    if (!this.skipSymbol('if')) return node;
+    const cond = this.parseOr();
+    const otherwise = this.skipSymbol('else') ? this.parseInlineIf() : null;
+    return new nodes.InlineIf(node.lineno, node.colno, cond, node, otherwise);
+  };
   // `{% for x in seq if cond %}` filters the items, and `loop` counts only those kept (spellbook's `if not loop.last
   // %} union all`). nunjucks read `seq if cond` as an inline if without else, which kept every item.
   const parseFor = Parser.prototype.parseFor;
