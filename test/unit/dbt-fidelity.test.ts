@@ -36,11 +36,18 @@ function check(model: string, expected: string, files: Record<string, string> = 
 }
 
 test('R1: dbt built-in cross-database macros, global and dbt.-qualified, rendered for DuckDB', () => {
-  check("select cast(a as {{ dbt.type_string() }}), {{ date_trunc('day', 'd') }}, {{ dbt.dateadd('day', 3, 'd') }}", "select cast(a as varchar), date_trunc('day', d), d + ((interval '1 day') * (3))");
+  check("select cast(a as {{ dbt.type_string() }}), {{ date_trunc('day', 'd') }}, {{ dbt.dateadd('day', 3, 'd') }}", "select cast(a as varchar), date_trunc('day', d), (d + cast(3 as bigint) * interval 1 day)");
   check("{{ dbt.datediff('a', 'b', 'day') }} {{ dbt.safe_cast('x', dbt.type_int()) }} {{ dbt.concat(['a', 'b']) }} {{ dbt.hash('x') }}",
-    "date_diff('day', a::timestamp, b::timestamp) try_cast(x as integer) a || b md5(cast(x as varchar))");
+    "(date_diff('day', a::timestamp, b::timestamp)) try_cast(x as integer) a || b md5(cast(x as varchar))");
   check("{{ dbt.split_part('s', \"','\", 2) }} {{ dbt.listagg('x') }} {{ dbt.any_value('x') }} {{ dbt.current_timestamp() }}",
     "split_part(s, ',', 2) string_agg(x, ',' ) any_value(x) now()");
+});
+
+test('R1: dateadd and datediff render as dbt-duckdb does, parenthesized, so datediff(second_date=dateadd(...)) casts the sum (tuva)', () => {
+  check("{{ dbt.datediff('a', dbt.dateadd('day', 'n', 'b'), 'day') }} {{ dbt.dateadd('quarter', 1, 'd') }} {{ dbt.dateadd('WEEK', 2, 'd') }}",
+    "(date_diff('day', a::timestamp, (b + cast(n as bigint) * interval 1 day)::timestamp)) (d + cast(1 as bigint) * 3 * interval 1 month) (d + cast(2 as bigint) * 7 * interval 1 day)");
+  check("{{ dbt.datediff('a', 'b', 'week') }}",
+    "((date_diff('day', a::timestamp, b::timestamp)) // 7 + case when date_part('dow', (a)::timestamp) <= date_part('dow', (b)::timestamp) then case when a <= b then 0 else -1 end else case when a <= b then 1 else 0 end end)");
 });
 
 test('R1: adapter.dispatch finds a project override through dispatch: search_order, and duckdb__ before default__', () => {
@@ -230,4 +237,42 @@ test('R10: the adapter comes from the profile, YAML merge keys included (<<: *pr
   const target = resolveTarget(profiles, 'shop', undefined);
   assert.deepEqual([target.adapter, target.schema], ['bigquery', 'd']);
   assert.equal(resolveTarget(undefined, 'shop', undefined).adapter, undefined);
+});
+
+test("dict.get and context.get of a missing key are None, as in Python (fsc_evm: `context.get(name) is not none`)", () => {
+  check("{{ {'a': 1}.get('b') is none }} {{ {'a': 1}.get('b') }} {{ {'a': none}.get('a', 2) }} {{ context.get('no_such_vars') is none }}{% if context.get('no_such_vars') is not none %}{{ context['no_such_vars']() }}{% endif %}",
+    'True None None True');
+});
+
+test('fromyaml is PyYAML safe_load: YAML 1.1 scalars, None for empty text, the default for unparsable text', () => {
+  check("{{ fromyaml('- a\\n- b') }} {{ fromyaml('k: yes') }} {{ fromyaml('') }} {{ fromyaml('a: [', 'bad') }}{{ config(grants={'+select': fromyaml(var('roles'))}) }}",
+    "['a', 'b'] {'k': True} None bad", { 'dbt_project.yml': `${PROJECT}vars:\n  roles: |\n    - r1\n` });
+});
+
+test('for … if cond filters the items, and loop counts only those kept (spellbook oneinch: `if not loop.last %} union all`)', () => {
+  check("{% for x in [1, 2, 3, 4] if x is odd %}{{ loop.index }}:{{ x }}{% if not loop.last %},{% endif %}{% endfor %} {% for k, v in {'a': {'aux': 'true'}, 'b': {}}.items() if not v.get('aux', false) %}{{ k }}{{ loop.length }}{% endfor %} {% for k, v in {'a': 1, 'b': 2} if v > 1 %}{{ k }}{% endfor %} {% for x in [1] if x > 5 %}no{% else %}empty{% endfor %}",
+    '1:1,2:3 b1 b empty');
+  check('{{ m() }}', 'c', { 'macros/m.sql': "{% macro m() %}{% for c in ['a', 'b', 'c'] if c not in ['a', 'b'] %}{{ c }}{% endfor %}{% endmacro %}" });
+});
+
+test("a string var's Jinja is rendered when var() reads it, in the reader's context (tuva: tuva_last_run, cms_hcc_payment_year)", () => {
+  check("select {{ var('year') }} as y, '{{ var('who') }}' as w, {{ var('plain') }}, {{ var('missing', '{{ not_rendered }}') }}", "select 2026 as y, 'm' as w, {'k': '{{ this.name }}'}, {{ not_rendered }}", {
+    'dbt_project.yml': `${PROJECT}vars:\n  year: '{{ run_started_at.strftime("%Y") }}'\n  who: '{{ this.name }}'\n  plain: {k: '{{ this.name }}'}\n`,
+  });
+});
+
+test("seed column_types are rendered (Jinja by target.type) and trimmed (a block scalar's line break) before DuckDB sees them (tuva)", () => {
+  const p = project({
+    'seeds/s.csv': 'payment_year,code',
+    'seeds/s.yml': 'version: 2\nseeds:\n  - name: s\n    config:\n      column_types:\n        payment_year: |\n          integer\n        code: |\n          {%- if target.type in ("bigquery", "databricks") -%} string {%- else -%} varchar(256) {%- endif -%}\n',
+  });
+  const seed = p.resolveRef({ name: 's' })!;
+  assert.deepEqual(p.columnsOfNode(seed)?.map((c) => `${c.name} ${c.type}`), ['payment_year INTEGER', 'code VARCHAR(256)']);
+  assert.deepEqual(p.seedColumnTypes(seed), { payment_year: 'integer', code: 'varchar(256)' });
+});
+
+test('chained conditional expressions: the else branch is a conditional again (dbt_project_evaluator max_depth_dag var)', () => {
+  check("{{ 9 if target.type in ['bigquery'] else 4 if target.type in ['duckdb'] else -1 }} {{ 'a' if false else 'b' if false else 'c' }} {{ var('depth') | int }}", '4 c 4', {
+    'dbt_project.yml': `${PROJECT}vars:\n  depth: "{{ 9 if target.type in ['bigquery'] else 4 if target.type in ['duckdb'] else -1 }}"\n`,
+  });
 });

@@ -20,8 +20,14 @@ const EXPRESSIONS: Record<string, [string, string]> = {
   current_timestamp_in_utc_backcompat: ['', "(now() at time zone 'utc')"],
   snapshot_get_time: ['', 'now()'],
   date_trunc: ['datepart, date', "date_trunc('{{ datepart }}', {{ date }})"],
-  dateadd: ['datepart, interval, from_date_or_timestamp', "{{ from_date_or_timestamp }} + ((interval '1 {{ datepart }}') * ({{ interval }}))"],
-  datediff: ['first_date, second_date, datepart', "date_diff('{{ datepart }}', {{ first_date }}::timestamp, {{ second_date }}::timestamp)"],
+  // As dbt-duckdb renders them, parenthesized: `{{ dbt.dateadd(...) }}::timestamp` casts the sum, not the interval.
+  dateadd: ['datepart, interval, from_date_or_timestamp',
+    "{% set unit = datepart | lower %}({{ from_date_or_timestamp }} + cast({{ interval }} as bigint) * " +
+    "{% if unit == 'quarter' %}3 * interval 1 month{% elif unit == 'week' %}7 * interval 1 day{% else %}interval 1 {{ unit }}{% endif %})"],
+  datediff: ['first_date, second_date, datepart',
+    "{% if datepart == 'week' %}({{ datediff(first_date, second_date, 'day') }} // 7 + case when date_part('dow', ({{ first_date }})::timestamp) <= date_part('dow', ({{ second_date }})::timestamp) " +
+    'then case when {{ first_date }} <= {{ second_date }} then 0 else -1 end else case when {{ first_date }} <= {{ second_date }} then 1 else 0 end end)' +
+    "{% else %}(date_diff('{{ datepart }}', {{ first_date }}::timestamp, {{ second_date }}::timestamp)){% endif %}"],
   safe_cast: ['field, type', 'try_cast({{ field }} as {{ type }})'],
   cast: ['field, type', 'cast({{ field }} as {{ type }})'],
   concat: ['fields', "{{ fields | join(' || ') }}"],

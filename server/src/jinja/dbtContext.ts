@@ -5,6 +5,7 @@ import { MacroReturn, rememberKeyObject, splitKeywords } from './pythonCompat';
 
 export { splitKeywords };
 import { pyDatetime, datetimeModule } from './pyDatetime';
+import { parse as parseYaml } from 'yaml';
 
 /** Thrown out of rendering for dbt's exceptions.raise_compiler_error. */
 export class CompilerError extends Error {}
@@ -116,6 +117,10 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
     tojson: (v: unknown) => JSON.stringify(v),
     fromjson: (s: unknown) => { try { return JSON.parse(String(s)); } catch { return null; } },
     toyaml: (v: unknown) => JSON.stringify(v),
+    // dbt's fromyaml is PyYAML's safe_load (YAML 1.1: yes/no are booleans); unparsable text gives the default.
+    fromyaml: (s: unknown, dflt: unknown = null) => {
+      try { return parseYaml(String(s ?? ''), { version: '1.1', uniqueKeys: false }) ?? null; } catch { return dflt; }
+    },
     local_md5: (s: unknown) => md5Hex(String(s)),
     modules: { datetime: datetimeModule(RUN_STARTED_AT), re: reModule, itertools: {}, pytz: { timezone: (name: unknown) => String(name), utc: 'UTC', UTC: 'UTC' } },
   };

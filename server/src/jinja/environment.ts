@@ -166,6 +166,11 @@ export class DbtJinjaEnvironment {
     return exported;
   }
 
+  /** Renders Jinja text inside the render in progress, with its hooks (dbt renders a string var when var() reads it). */
+  renderNested(text: string): string {
+    return this.hooks ? this.renderString(text, this.hooks) : text;
+  }
+
   /** Renders a prepared template string with the given per-model hooks. Synchronous. */
   renderString(template: string, hooks: RenderHooks): string {
     const previous = this.hooks;

@@ -66,6 +66,37 @@ function patchParser(): void {
       dict.addChild(new nodes.Pair(key.lineno, key.colno, key, value));
     }
   };
+  // `a if x else b if y else c`: Jinja2 reads the else branch as a conditional expression again; nunjucks stopped at
+  // the second `if` (tuva's and dbt_project_evaluator's vars: "{{ 9 if ... else 4 if ... else -1 }}").
+  Parser.prototype.parseInlineIf = function (this: any) {
+    const node = this.parseOr();
+    if (!this.skipSymbol('if')) return node;
+    const cond = this.parseOr();
+    const otherwise = this.skipSymbol('else') ? this.parseInlineIf() : null;
+    return new nodes.InlineIf(node.lineno, node.colno, cond, node, otherwise);
+  };
+  // `{% for x in seq if cond %}` filters the items, and `loop` counts only those kept (spellbook's `if not loop.last
+  // %} union all`). nunjucks read `seq if cond` as an inline if without else, which kept every item.
+  const parseFor = Parser.prototype.parseFor;
+  Parser.prototype.parseFor = function (this: any) {
+    const node = parseFor.call(this);
+    if (!(node instanceof nodes.For) || !(node.arr instanceof nodes.InlineIf) || node.arr.else_ !== null) return node;
+    return filteredFor(node, node.arr.body, node.arr.cond);
+  };
+}
+
+let filteredLoops = 0;
+
+/** `for X in SEQ if COND` as: `set kept = []`, `for X in SEQ: if COND: kept.append(X)`, then `for X in kept`. */
+function filteredFor(node: any, seq: any, cond: any): any {
+  const at = (Kind: any, ...a: unknown[]) => new Kind(node.lineno, node.colno, ...a);
+  const kept = `__floe_kept_${filteredLoops++}`;
+  const names: any[] = node.name instanceof nodes.Array ? node.name.children : [node.name];
+  const item = node.name instanceof nodes.Array ? at(nodes.Array, names.map((n) => at(nodes.Symbol, n.value))) : at(nodes.Symbol, node.name.value);
+  const push = at(nodes.Output, [at(nodes.FunCall, at(nodes.Symbol, '__floe_push'), at(nodes.NodeList, [at(nodes.Symbol, kept), item]))]);
+  const select = at(nodes.For, seq, node.name, at(nodes.NodeList, [at(nodes.If, cond, at(nodes.NodeList, [push]), null)]), null);
+  const loop = at(nodes.For, at(nodes.Symbol, kept), node.name, node.body, node.else_);
+  return at(nodes.NodeList, [at(nodes.Set, [at(nodes.Symbol, kept)], at(nodes.Array, [])), select, loop]);
 }
 
 /** Python's truth: empty lists, dicts and strings (macro output included) are false. */
@@ -82,6 +113,7 @@ export const splatGlobals = {
   __floe_splat: (v: unknown) => new Splat(v, false),
   __floe_kwsplat: (v: unknown) => new Splat(v, true),
   __floe_truthy: pyTruthy,
+  __floe_push: (list: unknown, item: unknown) => { if (Array.isArray(list)) list.push(item); return ''; },
 };
 
 function expandSplats(args: unknown[]): unknown[] {
@@ -239,6 +271,8 @@ function patchRuntime(): void {
     if (obj instanceof runtime.SafeString) obj = String(obj);
     if (Array.isArray(obj) && typeof val === 'string' && Object.prototype.hasOwnProperty.call(LIST_METHODS, val)) return (LIST_METHODS as any)[val].bind(obj);
     if (isPlainObject(obj) && val === 'copy') return () => ({ ...obj });
+    // Python's dict.get: a missing key gives the default, None unless given (nunjucks gave undefined, which is not none).
+    if (isPlainObject(obj) && val === 'get') return (key: unknown, dflt: unknown = null) => { const v = obj[String(key)]; return v === undefined ? dflt : v; };
     if (isPlainObject(obj) && keyObjects.size > 0 && (val === 'items' || val === 'keys')) {
       const entries = Object.entries(obj).filter(([k]) => k !== '__keywords');
       return val === 'items' ? () => entries.map(([k, v]) => [keyOf(k), v]) : () => entries.map(([k]) => keyOf(k));

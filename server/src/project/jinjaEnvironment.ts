@@ -19,38 +19,59 @@ export function varValue(project: DbtProject, args: unknown[], usedBy: string, p
   const { positional, named } = splitKeywords(args);
   const key = String(positional[0]);
   const vars = project.varsFor(packageName);
-  if (key in vars) return vars[key];
+  // dbt renders a string var's Jinja when var() reads it, in the reader's context (tuva: '{{ run_started_at.strftime("%Y") }}').
+  if (key in vars) return typeof vars[key] === 'string' && /\{[{%]/.test(vars[key] as string) ? environmentOf(project).renderNested(vars[key] as string) : vars[key];
   if (positional.length > 1) return positional[1];
   if ('default' in named) return named.default;
   throw new CompilerError(`Required var '${key}' not found in dbt_project.yml vars (used by ${usedBy}). Add it under vars: in dbt_project.yml or pass a default: var('${key}', ...)`);
 }
 
-/** Conditions that read only vars and literals give the same answer for every model of a package. */
-const conditionCache = new WeakMap<DbtProject, { version: number; answers: Map<string, boolean | undefined> }>();
+/** Settings and conditions that read only vars and literals give the same answer for every model of a package. */
+const settingCache = new WeakMap<DbtProject, { version: number; answers: Map<string, unknown> }>();
 
-/** Whether a Jinja condition is true for a model, or undefined when it cannot be evaluated at compile time. */
-export function evaluateCondition(project: DbtProject, packageName: string, usedBy: string, expression: string): boolean | undefined {
-  const modelFree = !/\b(this|model)\b/.test(expression);
-  let cache = conditionCache.get(project);
-  if (!cache || cache.version !== project.macroVersion) conditionCache.set(project, (cache = { version: project.macroVersion, answers: new Map() }));
-  const key = `${packageName}\u0000${expression}`;
-  if (modelFree && cache.answers.has(key)) return cache.answers.get(key);
-  const answer = evaluateOnce(project, packageName, usedBy, expression);
-  if (modelFree) cache.answers.set(key, answer);
+function cachedSetting<T>(project: DbtProject, packageName: string, text: string, compute: () => T): T {
+  if (/\b(this|model)\b/.test(text)) return compute();
+  let cache = settingCache.get(project);
+  if (!cache || cache.version !== project.macroVersion) settingCache.set(project, (cache = { version: project.macroVersion, answers: new Map() }));
+  const key = `${packageName}\u0000${text}`;
+  if (cache.answers.has(key)) return cache.answers.get(key) as T;
+  const answer = compute();
+  cache.answers.set(key, answer);
   return answer;
 }
 
-function evaluateOnce(project: DbtProject, packageName: string, usedBy: string, expression: string): boolean | undefined {
+/** Whether a Jinja condition is true for a model, or undefined when it cannot be evaluated at compile time. */
+export function evaluateCondition(project: DbtProject, packageName: string, usedBy: string, expression: string): boolean | undefined {
+  return cachedSetting(project, packageName, `{% if (${expression}) %}1{% else %}0{% endif %}`, () => evaluateOnce(project, packageName, usedBy, expression));
+}
+
+/** The context dbt renders project and YAML settings in: vars and target, no model. */
+function settingsHooks(project: DbtProject, packageName: string, usedBy: string): RenderHooks {
   const target = project.target;
-  const hooks: RenderHooks = {
+  return {
     ref: () => '', source: () => '', config: () => '',
     var: (args) => varValue(project, args, usedBy, packageName),
     this: usedBy,
     target: { ...target, profile_name: target.profile },
   };
+}
+
+function evaluateOnce(project: DbtProject, packageName: string, usedBy: string, expression: string): boolean | undefined {
   try {
-    return environmentOf(project).renderString(`{% if (${expression}) %}1{% else %}0{% endif %}`, hooks) === '1';
+    return environmentOf(project).renderString(`{% if (${expression}) %}1{% else %}0{% endif %}`, settingsHooks(project, packageName, usedBy)) === '1';
   } catch {
     return undefined;
   }
+}
+
+/** A YAML or dbt_project.yml setting with Jinja in it, rendered as dbt does when it reads the file; undefined if it cannot be. */
+export function renderSetting(project: DbtProject, packageName: string, usedBy: string, text: string): string | undefined {
+  if (!/\{[{%]/.test(text)) return text;
+  return cachedSetting(project, packageName, text, () => {
+    try {
+      return environmentOf(project).renderString(text, settingsHooks(project, packageName, usedBy));
+    } catch {
+      return undefined;
+    }
+  });
 }

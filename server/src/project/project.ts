@@ -9,6 +9,7 @@ import { parseSchemaFile, type SchemaFile, type SourceTable, type SourceDefiniti
 import { analyzeModelFile, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
 import { analyzePythonModel } from './pythonModel';
 import { modelEnabled } from './enabled';
+import { renderSetting } from './jinjaEnvironment';
 import { missingPackages, type MissingPackage } from './packages/missing';
 import { seedColumns } from './seeds';
 import { Dag } from './dag';
@@ -472,9 +473,24 @@ export class DbtProject {
     return this.files.get(path.join(this.root, 'selectors.yml'))?.selectors;
   }
 
+  /**
+   * A seed's `column_types` as dbt uses them: Jinja rendered (tuva picks `string` or `varchar(256)` by target.type) and
+   * a block scalar's line break dropped. A type that cannot be rendered is left out (inferred instead).
+   */
+  seedColumnTypes(node: ModelNode): Record<string, string> | undefined {
+    const declared = this.configOf(node).column_types;
+    if (!isRecord(declared)) return undefined;
+    const out: Record<string, string> = {};
+    for (const [column, type] of Object.entries(declared)) {
+      const rendered = renderSetting(this, node.packageName, node.name, String(type))?.trim();
+      if (rendered) out[column] = rendered;
+    }
+    return out;
+  }
+
   /** Known columns of a model, seed or snapshot: bound by DuckDB, else declared in YAML, else from the CSV. */
   columnsOfNode(node: ModelNode): Column[] | undefined {
-    if (node.kind === 'seed') return withColumnTypes(this.files.get(node.file)?.seedColumns, this.configOf(node).column_types);
+    if (node.kind === 'seed') return withColumnTypes(this.files.get(node.file)?.seedColumns, this.seedColumnTypes(node));
     const bound = this.boundColumns.get(node.name);
     const doc = this.doc(node.name)?.columns;
     if (bound && doc) return bound.map((c) => ({ ...c, description: c.description ?? doc.find((d) => d.name === c.name)?.description }));
@@ -507,8 +523,8 @@ export class DbtProject {
 }
 
 /** A seed's columns with `column_types` applied (they win over inference, as in dbt). */
-function withColumnTypes(columns: Column[] | undefined, types: unknown): Column[] | undefined {
-  if (!columns || !isRecord(types)) return columns;
+function withColumnTypes(columns: Column[] | undefined, types: Record<string, string> | undefined): Column[] | undefined {
+  if (!columns || !types) return columns;
   const byName = new Map(Object.entries(types).map(([k, v]) => [k.toLowerCase(), String(v)]));
   return columns.map((c) => (byName.has(c.name.toLowerCase()) ? { ...c, type: byName.get(c.name.toLowerCase())!.toUpperCase() } : c));
 }

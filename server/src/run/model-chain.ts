@@ -96,7 +96,7 @@ export class ModelRun {
     if (via.includes(node.name)) throw new ModelRunError(`dependency cycle: ${[...via, node.name].join(' → ')}`);
     const viewName = [this.schema, node.name] as [string, string];
     if (node.kind === 'seed') {
-      await this.session.registerView(viewName, seedRelationSql(node.file, this.project.configOf(node), this.project.entry(node.file)?.seedColumns));
+      await this.session.registerView(viewName, seedRelationSql(node.file, { ...this.project.configOf(node), column_types: this.project.seedColumnTypes(node) ?? {} }, this.project.entry(node.file)?.seedColumns));
       return;
     }
     this.options.onStage?.(`building ${node.name}`);
