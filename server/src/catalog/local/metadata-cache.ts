@@ -41,7 +41,7 @@ export class MetadataCache {
 
   private keep(localPath: string, stat: { key: string; size: number } | undefined, parsed: ParsedMetadata): void {
     this.remove(localPath);
-    const bytes = parsed.text?.length ?? stat?.size ?? 0;
+    const bytes = parsed.json?.byteLength ?? stat?.size ?? 0;
     // Metadata over a quarter of the budget is parsed each time rather than pushing out everything else.
     if (!stat || bytes > this.budgetBytes / 4) return;
     this.entries.set(localPath, { key: stat.key, parsed, bytes });

@@ -23,8 +23,8 @@ import { IcebergError } from '../../iceberg/errors';
 export interface LoadedTable {
   metadataLocation?: string;
   metadata: TableMetadata;
-  /** `metadata` as compact JSON, when at hand (large metadata is serialized once, off the event loop). */
-  metadataText?: string;
+  /** `metadata` as compact JSON (UTF-8), when at hand (large metadata is serialized once, off the event loop). */
+  metadataJson?: Uint8Array;
 }
 
 export interface NewTable {
@@ -119,7 +119,7 @@ export class TableService {
     const file = pointer['metadata-location'];
     const read = async () => this.codec.parse(await this.readMetadata(file, (m) => new RestError(500, 'ServiceFailureException', `Cannot load ${tableDisplayName(id)}: ${m}`)), file);
     const parsed = isS3Uri(file) ? await read() : await this.metadataCache.get(localPathOf(file), read);
-    return { metadataLocation: file, metadata: parsed.metadata, metadataText: parsed.text };
+    return { metadataLocation: file, metadata: parsed.metadata, metadataJson: parsed.json };
   }
 
   /** Commits one table change; requirement failures and lost races answer 409 CommitFailedException. */
@@ -140,9 +140,9 @@ export class TableService {
       const current = await this.load(id);
       const next = this.next(current, change);
       return this.whileClaiming(current.metadata.location, next.location, id, async () => {
-        const { file, text } = await this.writeMetadata(next, current);
+        const { file, json } = await this.writeMetadata(next, current);
         await this.store.swapPointer(id, { 'metadata-location': file });
-        return { metadataLocation: file, metadata: next, metadataText: text };
+        return { metadataLocation: file, metadata: next, metadataJson: json };
       });
     });
   }
@@ -207,7 +207,7 @@ export class TableService {
       throw new RestError(403, 'ForbiddenException', `Invalid metadata location '${metadataLocation}': tables of this catalog must live under ${this.roots.join(' or ')}`);
     }
     const bytes = await this.readMetadata(metadataLocation, (m) => badRequest(`Cannot register ${tableDisplayName(id)}: ${m}`));
-    const { metadata, text } = await this.codec.parse(bytes, metadataLocation);
+    const { metadata, json } = await this.codec.parse(bytes, metadataLocation);
     const pointer = { 'metadata-location': metadataLocation };
     const claim = async () => {
       await this.store.requireNamespace(id.namespace);
@@ -216,7 +216,7 @@ export class TableService {
         throw badRequest(`Cannot register ${tableDisplayName(id)}: metadata file ${metadataLocation} does not lie inside the table location ${metadata.location}`);
       }
     };
-    if (!isS3Uri(metadataLocation)) this.metadataCache.put(localPathOf(metadataLocation), { metadata, text });
+    if (!isS3Uri(metadataLocation)) this.metadataCache.put(localPathOf(metadataLocation), { metadata, json });
     if (overwrite) {
       await this.locked(id, () => this.store.withCatalogLock(async () => {
         await claim();
@@ -228,7 +228,7 @@ export class TableService {
         if (!(await this.store.createPointer(id, pointer))) throw alreadyExists(`Table already exists: ${tableDisplayName(id)}`);
       });
     }
-    return { metadataLocation, metadata, metadataText: text };
+    return { metadataLocation, metadata, metadataJson: json };
   }
 
   /**
@@ -286,35 +286,35 @@ export class TableService {
   }
 
   private async createCommitted(id: TableIdentifier, metadata: TableMetadata, viaCommit = false): Promise<LoadedTable & { metadataLocation: string }> {
-    const { file, text } = await this.writeMetadata(metadata, undefined);
+    const { file, json } = await this.writeMetadata(metadata, undefined);
     if (!(await this.store.createPointer(id, { 'metadata-location': file }))) {
       await this.storage(file).delete(file).catch(() => undefined);
       const message = `Table already exists: ${tableDisplayName(id)}`;
       throw viaCommit ? commitFailed(`Commit failed for ${tableDisplayName(id)}: Requirement failed: ${message}`) : alreadyExists(message);
     }
-    return { metadataLocation: file, metadata, metadataText: text };
+    return { metadataLocation: file, metadata, metadataJson: json };
   }
 
   /**
    * Writes `<location>/metadata/<version+1>-<uuid>.metadata.json`, never over an existing file, and caches it.
    * Metadata derived from large metadata is serialized and read back off the event loop.
    */
-  private async writeMetadata(metadata: TableMetadata, previous: LoadedTable & { metadataLocation: string } | undefined): Promise<{ file: string; text: string }> {
+  private async writeMetadata(metadata: TableMetadata, previous: LoadedTable & { metadataLocation: string } | undefined): Promise<{ file: string; json: Uint8Array }> {
     this.checkWritable(metadata.location);
     const version = previous ? Number(METADATA_FILE.exec(previous.metadataLocation)?.[1] ?? -1) + 1 : 0;
     const file = `${metadata.location}/metadata/${String(version).padStart(5, '0')}-${randomUUID()}.metadata.json`;
-    const sizeHint = previous?.metadataText?.length ?? 0;
-    const text = await this.checkedMetadataText(metadata, file, sizeHint);
-    await this.storage(file).write(file, new TextEncoder().encode(text), { ifAbsent: true });
-    if (!isS3Uri(file)) this.metadataCache.put(localPathOf(file), { metadata, text: sizeHint >= OFF_THREAD_BYTES ? text : undefined });
-    return { file, text };
+    const sizeHint = previous?.metadataJson?.byteLength ?? 0;
+    const json = await this.checkedMetadataJson(metadata, file, sizeHint);
+    await this.storage(file).write(file, json, { ifAbsent: true });
+    if (!isS3Uri(file)) this.metadataCache.put(localPathOf(file), { metadata, json: sizeHint >= OFF_THREAD_BYTES ? json : undefined });
+    return { file, json };
   }
 
   /**
    * The metadata as it will be stored, after Java Iceberg's checks and a read-back through our own loader: a commit
    * that would leave the table unloadable is refused (400) instead of written.
    */
-  private async checkedMetadataText(metadata: TableMetadata, file: string, sizeHint: number): Promise<string> {
+  private async checkedMetadataJson(metadata: TableMetadata, file: string, sizeHint: number): Promise<Uint8Array> {
     validateTableMetadata(metadata);
     try {
       return await this.codec.write(metadata, file, sizeHint);
