@@ -102,6 +102,7 @@ test('a file replaced by one with the same row count but another size fails nami
   await copyFile(intruder, victim);
   const r = await query('SELECT sum(id) FROM db.same_rows');
   assert.equal(r.code, 1, r.out);
+  console.log(`same-row-count replacement: ${r.err.trim().split('\n')[0]}`);
   assert.ok(r.err.includes(`is ${actual} bytes but its manifest entry records ${recorded}`), r.err);
   assert.ok(r.err.includes(victim), r.err);
 });
