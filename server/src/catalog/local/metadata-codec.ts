@@ -25,7 +25,9 @@ export interface ParsedMetadata {
   json?: Uint8Array;
 }
 
-type JobInput = CodecJob extends infer J ? (J extends CodecJob ? Omit<J, 'id'> : never) : never;
+/** A job before it is given its id (Omit over each member of the union). */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type JobInput = WithoutId<CodecJob>;
 type Answer = CodecReply & { ok: true };
 
 export class MetadataCodec {
