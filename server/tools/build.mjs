@@ -21,7 +21,8 @@ const common = {
   minify: production,
   // `@duckdb/node-bindings-*` matches only the per-platform packages (`@duckdb/node-bindings-linux-x64/duckdb.node`),
   // not `@duckdb/node-bindings` itself, whose loader JS is bundled.
-  external: ['vscode', '@duckdb/node-bindings-*'],
+  // `tsx` is named only when the local catalog runs from source (its worker thread then needs tsx's loader).
+  external: ['vscode', '@duckdb/node-bindings-*', 'tsx'],
   logLevel: 'warning',
   absWorkingDir: root,
 };
@@ -30,6 +31,8 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The local catalog's metadata worker thread, started from dist/cli.js and dist/server.js (metadata-codec.ts).
+  { entryPoints: ['server/src/catalog/local/metadata-worker.ts'], outfile: 'dist/metadata-worker.js' },
 ].filter((e) => existsSync(path.join(root, e.entryPoints[0])));
 
 if (watch) {

@@ -74,7 +74,7 @@ test('the metadata cache keeps to its byte budget and re-reads what it evicted',
     const budget = 5 * statSync(files[0]).size;
     const cache = new MetadataCache(budget);
     let parses = 0;
-    const get = (f: string) => cache.get(f, async () => { parses++; return parseTableMetadata(text, f); });
+    const get = (f: string) => cache.get(f, async () => { parses++; return { metadata: parseTableMetadata(text, f) }; });
     for (const f of files) await get(f);
     assert.equal(parses, 10);
     assert.ok(cache.cachedBytes <= budget, `${cache.cachedBytes} bytes cached, budget ${budget}`);

@@ -74,7 +74,8 @@ test('a file appended to after the commit is caught by its size, a same-size rep
   await appendFile(file, Buffer.alloc(10));
   const r = await query('SELECT count(*) FROM db.grown');
   assert.equal(r.code, 1);
-  assert.match(r.err, /is \d+ bytes but its manifest entry records \d+, and its footer cannot be read/);
+  assert.match(r.err, /is \d+ bytes but its manifest entry records \d+: it was replaced or damaged/);
+  assert.ok(r.err.includes(file), r.err);
 
   // Same schema, one constant value: 40 and 50 rows encode to files of the same byte size, so only the row
   // count can tell the replacement apart.
@@ -88,4 +89,20 @@ test('a file appended to after the commit is caught by its size, a same-size rep
   assert.equal(swapped.code, 1, swapped.out);
   assert.match(swapped.err, /holds 50 rows but its manifest entry records 40/);
   assert.ok(swapped.err.includes(r40), swapped.err);
+});
+
+test('a file replaced by one with the same row count but another size fails naming the file and both sizes', async () => {
+  await writeTable({ session, catalog, table: { namespace: ['db'], name: 'same_rows' }, mode: 'create', sql: 'SELECT range AS id FROM range(1000)' });
+  await writeTable({ session, catalog, table: { namespace: ['db'], name: 'other_rows' }, mode: 'create', sql: 'SELECT range * 7919 + 13 AS id FROM range(1000)' });
+  const [victim] = await dataFiles('same_rows');
+  const [intruder] = await dataFiles('other_rows');
+  const recorded = (await stat(victim)).size;
+  const actual = (await stat(intruder)).size;
+  assert.notEqual(actual, recorded, 'the two files differ in size');
+  await copyFile(intruder, victim);
+  const r = await query('SELECT sum(id) FROM db.same_rows');
+  assert.equal(r.code, 1, r.out);
+  console.log(`same-row-count replacement: ${r.err.trim().split('\n')[0]}`);
+  assert.ok(r.err.includes(`is ${actual} bytes but its manifest entry records ${recorded}`), r.err);
+  assert.ok(r.err.includes(victim), r.err);
 });

@@ -141,3 +141,21 @@ test('applyUpdates never mutates its input', () => {
   applyUpdates(withSnapshot, [{ action: 'set-properties', updates: { x: 'y' } }, { action: 'remove-snapshot-ref', 'ref-name': 'main' }], { nowMs: 9n });
   assert.deepEqual(withSnapshot, before);
 });
+
+test('updates leave the base metadata as it was (its containers are copied, its entries shared)', () => {
+  const before = structuredClone(withSnapshot);
+  const next = applyUpdates(withSnapshot, [
+    { action: 'add-snapshot', snapshot: snapshot(SNAP_B, 2n, SNAP_A) },
+    { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': SNAP_B },
+    { action: 'set-snapshot-ref', 'ref-name': 'audit', type: 'tag', 'snapshot-id': SNAP_A },
+    { action: 'add-schema', schema: schema1 },
+    { action: 'set-current-schema', 'schema-id': -1 },
+    { action: 'set-properties', updates: { owner: 'someone', extra: 'x' } },
+    { action: 'remove-properties', removals: ['owner'] },
+    { action: 'remove-snapshots', 'snapshot-ids': [SNAP_A] },
+  ], { nowMs: 4000n, previousMetadataFile: '/wh/ns/t/metadata/00001-b.metadata.json' });
+  assert.deepEqual(withSnapshot, before);
+  assert.deepEqual(next.snapshots.map((s) => s['snapshot-id']), [SNAP_B]);
+  assert.equal(next.properties.extra, 'x');
+  assert.equal(next['metadata-log'].length, withSnapshot['metadata-log'].length + 1);
+});

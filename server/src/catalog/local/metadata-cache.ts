@@ -1,12 +1,13 @@
 // Parsed table metadata of local files, reused while the file keeps its size, mtime and inode. Every commit
-// writes a new metadata file, so a hit is the common case of a table load; the stat still notices a file
-// replaced or corrupted in place. The cached objects are shared: callers must treat them as read-only
-// (applyUpdates clones before changing anything). The cache holds at most a byte budget of metadata, weighed by
-// file size (parsed objects take a few times that), so a few huge tables cannot grow the server without bound.
+// writes a new metadata file (and puts it here), so a hit is the common case of a table load; the stat still
+// notices a file replaced or corrupted in place. The cached objects are shared: callers must treat them as
+// read-only (applyUpdates copies what it changes). The cache holds at most a byte budget of metadata, weighed by
+// the JSON text kept for large metadata or else the file size (parsed objects take a few times that), so a few
+// huge tables cannot grow the server without bound.
 import { statSync } from 'node:fs';
-import type { TableMetadata } from '../../iceberg/spec';
+import type { ParsedMetadata } from './metadata-codec';
 
-interface Entry { key: string; metadata: TableMetadata; bytes: number }
+interface Entry { key: string; parsed: ParsedMetadata; bytes: number }
 
 const MAX_ENTRIES = 256;
 /** Default budget: 64 MiB of metadata files. */
@@ -19,24 +20,33 @@ export class MetadataCache {
   constructor(private readonly budgetBytes = DEFAULT_CACHE_BYTES) {}
 
   /** The cached metadata of a local file, or parse(): a stat (microseconds) instead of a read and a parse. */
-  async get(localPath: string, parse: () => Promise<TableMetadata>): Promise<TableMetadata> {
+  async get(localPath: string, parse: () => Promise<ParsedMetadata>): Promise<ParsedMetadata> {
     const stat = statOf(localPath);
     const hit = stat && this.entries.get(localPath);
     if (hit && hit.key === stat.key) {
       // Most recently used last, so eviction takes the least recently used first.
       this.entries.delete(localPath);
       this.entries.set(localPath, hit);
-      return hit.metadata;
+      return hit.parsed;
     }
-    const metadata = await parse();
+    const parsed = await parse();
+    this.keep(localPath, stat, parsed);
+    return parsed;
+  }
+
+  /** Caches metadata the catalog has just written to a local file, so the next load of it is a hit. */
+  put(localPath: string, parsed: ParsedMetadata): void {
+    this.keep(localPath, statOf(localPath), parsed);
+  }
+
+  private keep(localPath: string, stat: { key: string; size: number } | undefined, parsed: ParsedMetadata): void {
     this.remove(localPath);
-    // A file over a quarter of the budget is parsed each time rather than pushing out everything else.
-    if (stat && stat.size <= this.budgetBytes / 4) {
-      this.entries.set(localPath, { key: stat.key, metadata, bytes: stat.size });
-      this.bytes += stat.size;
-      while (this.entries.size > MAX_ENTRIES || this.bytes > this.budgetBytes) this.remove(this.entries.keys().next().value!);
-    }
-    return metadata;
+    const bytes = parsed.json?.byteLength ?? stat?.size ?? 0;
+    // Metadata over a quarter of the budget is parsed each time rather than pushing out everything else.
+    if (!stat || bytes > this.budgetBytes / 4) return;
+    this.entries.set(localPath, { key: stat.key, parsed, bytes });
+    this.bytes += bytes;
+    while (this.entries.size > MAX_ENTRIES || this.bytes > this.budgetBytes) this.remove(this.entries.keys().next().value!);
   }
 
   /** Bytes of metadata files currently cached. */

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { realpath } from 'node:fs/promises';
 import type { PartitionSpec, Schema, SortOrder, TableIdentifier, TableMetadata, TableRequirement, TableUpdate } from '../../iceberg/spec';
 import { applyUpdates, checkRequirements } from '../../iceberg/apply-updates';
-import { parseTableMetadata, serializeTableMetadata } from '../../iceberg/metadata-json';
 import type { Storage } from '../../storage/storage';
 import { localPathOf } from '../../storage/local';
 import { isS3Uri } from '../../storage/factory';
@@ -14,13 +13,19 @@ import { alreadyExists, badRequest, commitFailed, noSuchTable, RestError } from 
 import type { WarehouseStore } from './warehouse-store';
 import { LockTimeoutError } from './file-lock';
 import { MetadataCache } from './metadata-cache';
+import { MetadataCodec, OFF_THREAD_BYTES } from './metadata-codec';
 import { isInside, locationConflict, locationKey, locationOfMetadataFile, overlaps } from './location-guard';
 import { purgeTableFiles } from './purge';
 import { DEFAULT_MAX_METADATA_BYTES, readMetadataFile } from './metadata-file';
 import { validateTableMetadata } from '../../iceberg/validate-metadata';
 import { IcebergError } from '../../iceberg/errors';
 
-export interface LoadedTable { metadataLocation?: string; metadata: TableMetadata }
+export interface LoadedTable {
+  metadataLocation?: string;
+  metadata: TableMetadata;
+  /** `metadata` as compact JSON (UTF-8), when at hand (large metadata is serialized once, off the event loop). */
+  metadataJson?: Uint8Array;
+}
 
 export interface NewTable {
   name: string;
@@ -56,6 +61,7 @@ export class TableService {
   private readonly now: () => bigint;
   private readonly roots: string[];
   private readonly metadataCache: MetadataCache;
+  private readonly codec = new MetadataCodec();
 
   constructor(private readonly opts: TableServiceOptions) {
     this.store = opts.store;
@@ -111,8 +117,9 @@ export class TableService {
     const pointer = await this.store.readPointer(id);
     if (!pointer) throw noSuchTable(tableDisplayName(id));
     const file = pointer['metadata-location'];
-    const read = async () => parseTableMetadata(await this.readMetadata(file, (m) => new RestError(500, 'ServiceFailureException', `Cannot load ${tableDisplayName(id)}: ${m}`)), file);
-    return { metadataLocation: file, metadata: isS3Uri(file) ? await read() : await this.metadataCache.get(localPathOf(file), read) };
+    const read = async () => this.codec.parse(await this.readMetadata(file, (m) => new RestError(500, 'ServiceFailureException', `Cannot load ${tableDisplayName(id)}: ${m}`)), file);
+    const parsed = isS3Uri(file) ? await read() : await this.metadataCache.get(localPathOf(file), read);
+    return { metadataLocation: file, metadata: parsed.metadata, metadataJson: parsed.json };
   }
 
   /** Commits one table change; requirement failures and lost races answer 409 CommitFailedException. */
@@ -133,9 +140,9 @@ export class TableService {
       const current = await this.load(id);
       const next = this.next(current, change);
       return this.whileClaiming(current.metadata.location, next.location, id, async () => {
-        const file = await this.writeMetadata(next, current.metadataLocation);
+        const { file, json } = await this.writeMetadata(next, current);
         await this.store.swapPointer(id, { 'metadata-location': file });
-        return { metadataLocation: file, metadata: next };
+        return { metadataLocation: file, metadata: next, metadataJson: json };
       });
     });
   }
@@ -159,7 +166,7 @@ export class TableService {
         const current = await this.load(change.id);
         const next = this.next(current, change);
         await this.whileClaiming(current.metadata.location, next.location, change.id, async () => {
-          staged.push({ id: change.id, file: await this.writeMetadata(next, current.metadataLocation) });
+          staged.push({ id: change.id, file: (await this.writeMetadata(next, current)).file });
         });
         await run(i + 1);
       });
@@ -200,7 +207,7 @@ export class TableService {
       throw new RestError(403, 'ForbiddenException', `Invalid metadata location '${metadataLocation}': tables of this catalog must live under ${this.roots.join(' or ')}`);
     }
     const bytes = await this.readMetadata(metadataLocation, (m) => badRequest(`Cannot register ${tableDisplayName(id)}: ${m}`));
-    const metadata = parseTableMetadata(bytes, metadataLocation);
+    const { metadata, json } = await this.codec.parse(bytes, metadataLocation);
     const pointer = { 'metadata-location': metadataLocation };
     const claim = async () => {
       await this.store.requireNamespace(id.namespace);
@@ -209,6 +216,7 @@ export class TableService {
         throw badRequest(`Cannot register ${tableDisplayName(id)}: metadata file ${metadataLocation} does not lie inside the table location ${metadata.location}`);
       }
     };
+    if (!isS3Uri(metadataLocation)) this.metadataCache.put(localPathOf(metadataLocation), { metadata, json });
     if (overwrite) {
       await this.locked(id, () => this.store.withCatalogLock(async () => {
         await claim();
@@ -220,7 +228,7 @@ export class TableService {
         if (!(await this.store.createPointer(id, pointer))) throw alreadyExists(`Table already exists: ${tableDisplayName(id)}`);
       });
     }
-    return { metadataLocation, metadata };
+    return { metadataLocation, metadata, metadataJson: json };
   }
 
   /**
@@ -278,23 +286,42 @@ export class TableService {
   }
 
   private async createCommitted(id: TableIdentifier, metadata: TableMetadata, viaCommit = false): Promise<LoadedTable & { metadataLocation: string }> {
-    const file = await this.writeMetadata(metadata, undefined);
+    const { file, json } = await this.writeMetadata(metadata, undefined);
     if (!(await this.store.createPointer(id, { 'metadata-location': file }))) {
       await this.storage(file).delete(file).catch(() => undefined);
       const message = `Table already exists: ${tableDisplayName(id)}`;
       throw viaCommit ? commitFailed(`Commit failed for ${tableDisplayName(id)}: Requirement failed: ${message}`) : alreadyExists(message);
     }
-    return { metadataLocation: file, metadata };
+    return { metadataLocation: file, metadata, metadataJson: json };
   }
 
-  /** Writes `<location>/metadata/<version+1>-<uuid>.metadata.json`, never over an existing file. */
-  private async writeMetadata(metadata: TableMetadata, previous: string | undefined): Promise<string> {
+  /**
+   * Writes `<location>/metadata/<version+1>-<uuid>.metadata.json`, never over an existing file, and caches it.
+   * Metadata derived from large metadata is serialized and read back off the event loop.
+   */
+  private async writeMetadata(metadata: TableMetadata, previous: LoadedTable & { metadataLocation: string } | undefined): Promise<{ file: string; json: Uint8Array }> {
     this.checkWritable(metadata.location);
-    const version = previous ? Number(METADATA_FILE.exec(previous)?.[1] ?? -1) + 1 : 0;
+    const version = previous ? Number(METADATA_FILE.exec(previous.metadataLocation)?.[1] ?? -1) + 1 : 0;
     const file = `${metadata.location}/metadata/${String(version).padStart(5, '0')}-${randomUUID()}.metadata.json`;
-    const text = checkedMetadataText(metadata, file);
-    await this.storage(file).write(file, new TextEncoder().encode(text), { ifAbsent: true });
-    return file;
+    const sizeHint = previous?.metadataJson?.byteLength ?? 0;
+    const json = await this.checkedMetadataJson(metadata, file, sizeHint);
+    await this.storage(file).write(file, json, { ifAbsent: true });
+    if (!isS3Uri(file)) this.metadataCache.put(localPathOf(file), { metadata, json: sizeHint >= OFF_THREAD_BYTES ? json : undefined });
+    return { file, json };
+  }
+
+  /**
+   * The metadata as it will be stored, after Java Iceberg's checks and a read-back through our own loader: a commit
+   * that would leave the table unloadable is refused (400) instead of written.
+   */
+  private async checkedMetadataJson(metadata: TableMetadata, file: string, sizeHint: number): Promise<Uint8Array> {
+    validateTableMetadata(metadata);
+    try {
+      return await this.codec.write(metadata, file, sizeHint);
+    } catch (e) {
+      if (e instanceof IcebergError) throw badRequest(`Invalid table metadata: the commit would store metadata that cannot be read back: ${e.message}`);
+      throw e;
+    }
   }
 
   private async purge(table: LoadedTable & { metadataLocation: string }): Promise<void> {
@@ -351,20 +378,4 @@ export class TableService {
       throw e;
     }
   }
-}
-
-/**
- * The metadata as it will be stored, after Java Iceberg's checks and a read-back through our own loader: a commit
- * that would leave the table unloadable is refused (400) instead of written.
- */
-function checkedMetadataText(metadata: TableMetadata, file: string): string {
-  validateTableMetadata(metadata);
-  const text = serializeTableMetadata(metadata);
-  try {
-    parseTableMetadata(text, file);
-  } catch (e) {
-    if (e instanceof IcebergError) throw badRequest(`Invalid table metadata: the commit would store metadata that cannot be read back: ${e.message}`);
-    throw e;
-  }
-  return text;
 }

@@ -1,14 +1,25 @@
 // Every data and delete file is checked against what its manifest entry records before it is read, so a file
 // replaced, truncated or appended to after its commit is not read silently as other rows; the read fails naming
-// the file and the table. The row count (from the Parquet footer) decides: some writers record a file size that
-// does not match the file (DuckDB's Iceberg test tables do), so a size that differs fails the read only when the
-// footer is unreadable or its row count differs too.
+// the file and the table. The size (a stat of the file or of its downloaded copy: no read) is checked first, for
+// every file; then the row count of Parquet files (from the footer, cached per file version).
+//
+// Writers record the exact size (Java Iceberg, Spark, PyIceberg and Floe's writer; Java even locates the footer
+// by it), so a file of another size is not the file that was committed. One exception is kept: a table read from
+// another folder than the one its metadata records (copied or moved, its paths re-rooted) may hold files that were
+// re-encoded on the way, as the third-party fixture tables' DuckDB-rewritten files are (same rows, other sizes).
+// For those the row count decides, and the size only when the footer is unreadable.
 import { statSync } from 'node:fs';
 import type { DataFile } from '../../iceberg/spec';
 import { IcebergError } from '../../iceberg/errors';
 import { DuckSession, quoteLiteral } from '../session';
 
-export interface CheckedFile { entry: DataFile; uri: string; localPath: string }
+export interface CheckedFile {
+  entry: DataFile;
+  uri: string;
+  localPath: string;
+  /** True when the file is read at the path its manifest entry records (the table was not copied or moved). */
+  atRecordedPath: boolean;
+}
 
 /** Row counts by local path, size and mtime: a file's footer is read once while the file stays the same. */
 const rowCounts = new Map<string, bigint>();
@@ -16,17 +27,18 @@ const ROW_COUNTS_KEPT = 16384;
 
 interface Pending { file: CheckedFile; key: string; size: number }
 
-/** Throws IcebergError('corrupt-file') for the first file whose row count (or unreadable size) contradicts its manifest entry. */
+/** Throws IcebergError('corrupt-file') for the first file whose size or row count contradicts its manifest entry. */
 export async function checkFilesAgainstManifest(files: CheckedFile[], table: string): Promise<void> {
   const pending: Pending[] = [];
   for (const f of files) {
-    if (f.entry['file-format'] !== 'PARQUET') continue;
     let st;
     try {
       st = statSync(f.localPath);
     } catch {
       continue; // a missing copy is reported by the read itself
     }
+    if (f.atRecordedPath && sizeDiffers(f, st.size)) throw mismatch(f, table, sizeText(f, st.size));
+    if (f.entry['file-format'] !== 'PARQUET') continue;
     const key = `${f.localPath}\u0000${st.size}\u0000${st.mtimeMs}`;
     const known = rowCounts.get(key);
     if (known === undefined) pending.push({ file: f, key, size: st.size });
@@ -46,17 +58,24 @@ export async function checkFilesAgainstManifest(files: CheckedFile[], table: str
 
 /** rows undefined: the footer could not be read; the read reports that itself unless the size is wrong too. */
 function check(f: CheckedFile, size: number, rows: bigint | undefined, table: string): void {
-  const recordedSize = f.entry['file-size-in-bytes'];
   const recordedRows = f.entry['record-count'];
-  const sizeDiffers = recordedSize > 0n && BigInt(size) !== recordedSize;
-  const sizeText = `is ${size} bytes but its manifest entry records ${recordedSize}`;
+  const wrongSize = sizeDiffers(f, size);
   if (rows === undefined) {
-    if (sizeDiffers) throw mismatch(f, table, `${sizeText}, and its footer cannot be read`);
+    if (wrongSize) throw mismatch(f, table, `${sizeText(f, size)}, and its footer cannot be read`);
     return;
   }
   if (recordedRows >= 0n && rows !== recordedRows) {
-    throw mismatch(f, table, `holds ${rows} rows but its manifest entry records ${recordedRows}${sizeDiffers ? ` (and it ${sizeText})` : ''}`);
+    throw mismatch(f, table, `holds ${rows} rows but its manifest entry records ${recordedRows}${wrongSize ? ` (and it ${sizeText(f, size)})` : ''}`);
   }
+}
+
+function sizeDiffers(f: CheckedFile, size: number): boolean {
+  const recorded = f.entry['file-size-in-bytes'];
+  return recorded > 0n && BigInt(size) !== recorded;
+}
+
+function sizeText(f: CheckedFile, size: number): string {
+  return `is ${size} bytes but its manifest entry records ${f.entry['file-size-in-bytes']}`;
 }
 
 function mismatch(f: CheckedFile, table: string, what: string): IcebergError {

@@ -14,7 +14,7 @@ import { relationSql, type LocalFile, type ReadTask } from './relation-sql';
 import { treeWithMappedIds, type ParquetNode } from './nested-projection';
 import { icebergScanPlanner } from './default-planner';
 import { checkFilesAgainstManifest } from './file-integrity';
-import { loadTableAt, recordedPathOf, resolveMovedPath, selectSnapshot, tableRootOf } from './table-location';
+import { isMovedTable, loadTableAt, recordedPathOf, resolveMovedPath, selectSnapshot, tableRootOf } from './table-location';
 
 /** Plans the live files of one snapshot, each with its applicable deletes; paths are re-rooted with `resolvePath`. */
 export type ScanPlanner = (args: {
@@ -111,7 +111,8 @@ export async function tableRelation(source: string | LoadTableResult, options: T
     const uri = resolvePath(path);
     files.set(path, { localPath: await localCopy(uri, Number(entries.get(path)!['file-size-in-bytes']), table, storageOptions, options.onProgress) });
   });
-  await checkFilesAgainstManifest([...entries].map(([p, entry]) => ({ entry, uri: resolvePath(p), localPath: files.get(p)!.localPath })), table);
+  const moved = isMovedTable(metadata.location, root);
+  await checkFilesAgainstManifest([...entries].map(([p, entry]) => ({ entry, uri: resolvePath(p), localPath: files.get(p)!.localPath, atRecordedPath: !moved })), table);
 
   const dataFiles = tasks.map((t) => files.get(t.file['file-path'])!);
   let mapping = tableNameMapping(metadata);

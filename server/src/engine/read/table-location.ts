@@ -100,6 +100,11 @@ export function resolveMovedPath(recorded: string, recordedLocation: string, roo
   return recorded;
 }
 
+/** True when a table is read from another folder than the location its metadata records (copied or moved). */
+export function isMovedTable(recordedLocation: string, root: string): boolean {
+  return !spellings(recordedLocation.replace(/\/+$/, '')).includes(root);
+}
+
 /** The inverse of resolveMovedPath: how metadata (and position-delete files) recorded a path now under `root`. */
 export function recordedPathOf(resolved: string, recordedLocation: string, root: string): string {
   const from = recordedLocation.replace(/\/+$/, '');
