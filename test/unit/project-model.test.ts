@@ -5,6 +5,7 @@ import { makeProject, file } from '../helpers/projectTexts';
 import { checkConfigEntry, folderConfig, mergeConfigs } from '../../server/src/project/config';
 import { Dag } from '../../server/src/project/dag';
 import { resolveEnvVars } from '../../server/src/project/profiles';
+import { DbtProject } from '../../server/src/project/project';
 
 test('models, seeds, sources and macros are indexed', () => {
   const p = makeProject();
@@ -101,4 +102,26 @@ test('unsaved dbt_project.yml text re-reads the project with it', () => {
   assert.equal(p.updateFile(projectFile, text.replace('region: eu', 'region: us\n  extra: 1')), true);
   assert.deepEqual(p.vars(), { region: 'us', extra: 1 });
   assert.equal(p.modelNames().length, 4);
+});
+
+test("profiles.yml: an env var the active target needs, unset and without default, is a warning at its env_var() (dbt stops there)", () => {
+  const profiles = [
+    'shop:', '  target: "{{ env_var(\'SHOP_TARGET\', \'dev\') }}"', '  outputs:',
+    '    dev:', '      type: snowflake', '      account: "{{ env_var(\'SF_ACCOUNT\') }}"', '      database: "{{ env_var(\'SF_DATABASE\', \'analytics\') }}"',
+    '      password: "{{ env_var(\'SF_PASSWORD\') }}"',
+    '    prod:', '      type: snowflake', '      account: "{{ env_var(\'PROD_ONLY\') }}"',
+  ].join('\n');
+  const texts = { 'dbt_project.yml': 'name: shop\nprofile: shop\n', 'profiles.yml': profiles };
+  const warnings = (env: Record<string, string>) => {
+    const p = DbtProject.fromTexts('/virtual/envs', texts, env);
+    return p.entry('/virtual/envs/profiles.yml')!.problems.map((d) => [d.code, profiles.slice(d.start, d.start + 20), d.message.split(':')[0]]);
+  };
+  assert.deepEqual(warnings({}), [
+    ['profile-env-missing', "env_var('SF_ACCOUNT'", "Env var 'SF_ACCOUNT' is not set and has no default, and target 'dev' of profile 'shop' uses it"],
+    ['profile-env-missing', "env_var('SF_PASSWORD", "Env var 'SF_PASSWORD' is not set and has no default, and target 'dev' of profile 'shop' uses it"],
+  ]);
+  assert.deepEqual(warnings({ SF_ACCOUNT: 'x', SF_PASSWORD: 'y' }), [], 'set: nothing to say; the other target is not rendered');
+  const prod = DbtProject.fromTexts('/virtual/envs', texts, { SHOP_TARGET: 'prod' });
+  assert.deepEqual(prod.entry('/virtual/envs/profiles.yml')!.problems.map((d) => d.message.split(',')[0]), ["Env var 'PROD_ONLY' is not set and has no default"]);
+  assert.equal(prod.target.name, 'prod', "the project's env picks the target");
 });

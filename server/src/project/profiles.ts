@@ -55,16 +55,33 @@ function withMergeKeys(source: string): unknown {
   }
 }
 
+const ENV_VAR = /\{\{\s*env_var\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]*)\3\s*)?\)\s*\}\}/g;
+
 /** Resolves {{ env_var('NAME', 'default') }} inside a profile value, as dbt does before using it. */
 export function resolveEnvVars(value: string, env: NodeJS.ProcessEnv = process.env): string {
-  return value.replace(/\{\{\s*env_var\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]*)\3\s*)?\)\s*\}\}/g, (_m, _q, name: string, _q2, dflt?: string) => env[name] ?? dflt ?? '');
+  return value.replace(ENV_VAR, (_m, _q, name: string, _q2, dflt?: string) => env[name] ?? dflt ?? '');
 }
 
-export function resolveTarget(profiles: Profiles | undefined, profileName: string | undefined, targetName?: string): Target {
+/** Env vars the target's values need that are unset and have no default: dbt stops on them ("Env var required but not provided"). */
+export function missingEnvVars(profiles: Profiles | undefined, target: Target, env: NodeJS.ProcessEnv = process.env): string[] {
+  const output = profiles?.profiles[target.profile]?.outputs[target.name];
+  const missing = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') {
+      for (const m of v.matchAll(ENV_VAR)) if (m[4] === undefined && env[m[2]] === undefined) missing.add(m[2]);
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  visit(output);
+  visit(profiles?.profiles[target.profile]?.target);
+  return [...missing];
+}
+
+export function resolveTarget(profiles: Profiles | undefined, profileName: string | undefined, targetName?: string, env: NodeJS.ProcessEnv = process.env): Target {
   const profile = profileName ? profiles?.profiles[profileName] : undefined;
-  const name = targetName ?? (profile?.target ? resolveEnvVars(profile.target) : 'dev');
+  const name = targetName ?? (profile?.target ? resolveEnvVars(profile.target, env) : 'dev');
   const output = profile?.outputs[name] ?? {};
-  const str = (v: unknown) => (v === undefined || v === null ? undefined : resolveEnvVars(String(v)));
+  const str = (v: unknown) => (v === undefined || v === null ? undefined : resolveEnvVars(String(v), env));
   const plugins = Array.isArray(output.plugins) ? (output.plugins as Array<Record<string, any>>) : [];
   const plugin = plugins.find((p) => p?.config && (p.config.catalog_uri || p.config.warehouse)) ?? plugins[0];
   const cfg = (plugin?.config ?? {}) as Record<string, unknown>;

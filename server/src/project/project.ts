@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { parseDbtProjectFile, type DbtProjectFile } from './dbtProjectFile';
-import { parseProfiles, resolveTarget, type Profiles, type Target } from './profiles';
+import { missingEnvVars, parseProfiles, resolveTarget, type Profiles, type Target } from './profiles';
 import { parseSchemaFile, type SchemaFile, type SourceTable, type SourceDefinition, type ModelDoc } from './schemaYaml';
 import { analyzeModelFile, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
 import { analyzePythonModel } from './pythonModel';
@@ -179,7 +179,9 @@ export class DbtProject {
       this.files.set(file, { file, kind: 'profiles', packageName: this.name, text, folders: [], problems: this.profiles.problems });
       break;
     }
-    this.target = resolveTarget(this.profiles, this.settings.profile, this.env.DBT_TARGET);
+    this.target = resolveTarget(this.profiles, this.settings.profile, this.env.DBT_TARGET, this.env);
+    const profilesEntry = this.profilesFile ? this.files.get(this.profilesFile) : undefined;
+    if (profilesEntry) profilesEntry.problems = [...profilesEntry.problems, ...missingEnvVars(this.profiles, this.target, this.env).map((name) => missingEnvProblem(profilesEntry, name, this.target))];
   }
 
   private addFromDisk(file: string, dirKind: FileKind, pkg: PackageInfo, folders: string[]): void {
@@ -531,6 +533,15 @@ function withColumnTypes(columns: Column[] | undefined, types: Record<string, st
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A warning at the env_var() call in profiles.yml: dbt would stop there; Floe reads the value as ''. */
+function missingEnvProblem(entry: FileEntry, name: string, target: Target): ProjectDiagnostic {
+  const at = entry.text.search(new RegExp(`env_var\\(\\s*['"]${name.replace(/[^\w]/g, '\\$&')}['"]`));
+  return {
+    file: entry.file, start: Math.max(at, 0), end: Math.max(at, 0) + (at < 0 ? 0 : 'env_var'.length), severity: 'warning', code: 'profile-env-missing',
+    message: `Env var '${name}' is not set and has no default, and target '${target.name}' of profile '${target.profile}' uses it: dbt stops with "Env var required but not provided"; Floe reads it as ''. Set it where the editor and floe run, or give env_var a default.`,
+  };
 }
 
 export function modelName(file: string): string {
