@@ -104,23 +104,24 @@ test('unsaved dbt_project.yml text re-reads the project with it', () => {
   assert.equal(p.modelNames().length, 4);
 });
 
-test("profiles.yml: an env var the active target needs, unset and without default, is a warning at its env_var() (dbt stops there)", () => {
+test("profiles.yml: an env var the active target's values Floe reads need, unset and without default, is a warning at its env_var()", () => {
   const profiles = [
     'shop:', '  target: "{{ env_var(\'SHOP_TARGET\', \'dev\') }}"', '  outputs:',
-    '    dev:', '      type: snowflake', '      account: "{{ env_var(\'SF_ACCOUNT\') }}"', '      database: "{{ env_var(\'SF_DATABASE\', \'analytics\') }}"',
-    '      password: "{{ env_var(\'SF_PASSWORD\') }}"',
-    '    prod:', '      type: snowflake', '      account: "{{ env_var(\'PROD_ONLY\') }}"',
+    '    dev:', '      type: snowflake', '      schema: "{{ env_var(\'SF_SCHEMA\') }}"', '      database: "{{ env_var(\'SF_DATABASE\', \'analytics\') }}"',
+    '      password: "{{ env_var(\'SF_PASSWORD\') }}"', '      plugins: [{module: x, config: {warehouse: "{{ env_var(\'WH\') }}"}}]',
+    '    prod:', '      type: snowflake', '      database: "{{ env_var(\'PROD_ONLY\') }}"',
   ].join('\n');
   const texts = { 'dbt_project.yml': 'name: shop\nprofile: shop\n', 'profiles.yml': profiles };
   const warnings = (env: Record<string, string>) => {
     const p = DbtProject.fromTexts('/virtual/envs', texts, env);
     return p.entry('/virtual/envs/profiles.yml')!.problems.map((d) => [d.code, profiles.slice(d.start, d.start + 20), d.message.split(':')[0]]);
   };
+  // A password Floe never reads is dbt's business when it connects.
   assert.deepEqual(warnings({}), [
-    ['profile-env-missing', "env_var('SF_ACCOUNT'", "Env var 'SF_ACCOUNT' is not set and has no default, and target 'dev' of profile 'shop' uses it"],
-    ['profile-env-missing', "env_var('SF_PASSWORD", "Env var 'SF_PASSWORD' is not set and has no default, and target 'dev' of profile 'shop' uses it"],
+    ['profile-env-missing', "env_var('SF_SCHEMA')", "Env var 'SF_SCHEMA' is not set and has no default, and target 'dev' of profile 'shop' uses it"],
+    ['profile-env-missing', "env_var('WH') }}\"}}]", "Env var 'WH' is not set and has no default, and target 'dev' of profile 'shop' uses it"],
   ]);
-  assert.deepEqual(warnings({ SF_ACCOUNT: 'x', SF_PASSWORD: 'y' }), [], 'set: nothing to say; the other target is not rendered');
+  assert.deepEqual(warnings({ SF_SCHEMA: 'x', WH: 'y' }), [], 'set: nothing to say; the other target is not rendered');
   const prod = DbtProject.fromTexts('/virtual/envs', texts, { SHOP_TARGET: 'prod' });
   assert.deepEqual(prod.entry('/virtual/envs/profiles.yml')!.problems.map((d) => d.message.split(',')[0]), ["Env var 'PROD_ONLY' is not set and has no default"]);
   assert.equal(prod.target.name, 'prod', "the project's env picks the target");

@@ -62,9 +62,16 @@ export function resolveEnvVars(value: string, env: NodeJS.ProcessEnv = process.e
   return value.replace(ENV_VAR, (_m, _q, name: string, _q2, dflt?: string) => env[name] ?? dflt ?? '');
 }
 
-/** Env vars the target's values need that are unset and have no default: dbt stops on them ("Env var required but not provided"). */
+/** The target's keys Floe reads (its Jinja `target`, the local lakehouse): an empty value there changes what Floe does. */
+const READ_KEYS = ['type', 'schema', 'database', 'path', 'threads', 'plugins'];
+
+/**
+ * Env vars that values Floe reads need, unset and without a default: dbt stops on them ("Env var required but not
+ * provided") and Floe would read ''. Others (a password Floe never uses) are dbt's business when it connects.
+ */
 export function missingEnvVars(profiles: Profiles | undefined, target: Target, env: NodeJS.ProcessEnv = process.env): string[] {
-  const output = profiles?.profiles[target.profile]?.outputs[target.name];
+  const outputs = profiles?.profiles[target.profile]?.outputs[target.name];
+  const output = outputs && READ_KEYS.map((k) => outputs[k]);
   const missing = new Set<string>();
   const visit = (v: unknown): void => {
     if (typeof v === 'string') {
