@@ -2,6 +2,7 @@
 // upstreams (the SQL engineer's bindModel), maps errors back through the source map and stores the
 // model's output columns in the project so downstream models and completion can use them.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { userMessage } from '../sql/explain';
 import { bindModel, type UpstreamRelation as BindUpstream } from '../sql/binder';
 import { compileModel, type CompiledModel } from '../project/compile';
 import type { DbtProject } from '../project/project';
@@ -70,7 +71,9 @@ export class Binder {
     const yamlOnly = compiled.upstream.some((u) => u.columnsComplete === false && (u.columns?.length ?? 0) > 0);
     if (!compiled.problem && compiled.sql.trim() && this.connection && dialect !== 'other') {
       const result = await bindModel(await this.connection(), compiled.sql, bindUpstream(compiled));
-      diagnostics = result.errors.map((e) => {
+      const columns = compiled.upstream.flatMap((u) => (u.columns ?? []).map((c) => c.name));
+      diagnostics = result.errors.map((raw) => {
+        const e = { ...raw, message: userMessage(raw, { columns, sql: compiled.sql }) };
         const r = e.offset === undefined ? { start: 0, end: 0 } : compiled.map.toTemplate(e.offset, Math.max(1, e.length ?? 1));
         // Without a profile the adapter is unknown: what DuckDB rejects may be another dialect's valid SQL.
         if (dialect === 'unknown') return { file, start: r.start, end: r.end, severity: 'info' as const, code: `sql-${e.kind}`, message: `DuckDB: ${e.message} (no profile names this project's adapter)` };

@@ -9,6 +9,7 @@ import { CORE_GENERIC_TESTS, parseRelationTarget, type DataTest } from '../proje
 import type { DataTestResult } from '../protocol/dataTests';
 import { cellText } from '../engine/results';
 import { parseDuckDbError } from '../sql/errors';
+import { userMessage } from '../sql/explain';
 import type { Lakehouse } from './lakehouse';
 import { ModelRun, type RunOptions } from './model-chain';
 import { ModelRunError } from './run-error';
@@ -146,7 +147,7 @@ function errorResult(test: DataTest, sql: string, started: number, message: stri
 function messageOf(e: unknown, sql: string): string {
   if (e instanceof ModelRunError) return e.message;
   const raw = e instanceof Error ? e.message : String(e);
-  return sql ? parseDuckDbError(raw, sql).message : raw;
+  return sql ? userMessage(parseDuckDbError(raw, sql), { sql }) : raw;
 }
 
 const subjectText = (t: DataTest) => (t.kind === 'singular' ? t.subject : t.column ? `${t.subject}.${t.column}` : t.subject);

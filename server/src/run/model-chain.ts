@@ -11,6 +11,7 @@ import { DuckSession, quoteIdent, quoteLiteral } from '../engine/session';
 import type { ProgressListener } from '../storage/cache';
 import type { TableIdentifier } from '../iceberg/spec';
 import { parseDuckDbError } from '../sql/errors';
+import { userMessage } from '../sql/explain';
 // Registers the manifest scan planner used by registerIcebergTable.
 import '../engine/read/default-planner';
 import type { Lakehouse } from './lakehouse';
@@ -74,10 +75,11 @@ export class ModelRun {
       if (e instanceof ModelRunError) throw e;
       const raw = e instanceof Error ? e.message : String(e);
       const parsed = parseDuckDbError(raw, sql);
+      const message = userMessage(parsed, { columns: compiled.upstream.flatMap((u) => (u.columns ?? []).map((c) => c.name)), sql });
       const at = parsed.offset === undefined ? undefined : toCompiled(parsed.offset);
-      if (at === undefined) throw new ModelRunError(parsed.message, { file, position: { line: 0, character: 0 } }, { cause: e });
+      if (at === undefined) throw new ModelRunError(message, { file, position: { line: 0, character: 0 } }, { cause: e });
       const range = compiled.map.toTemplate(at, parsed.length ?? 1);
-      throw errorAt(this.project, file, parsed.message, range.start, range.end, e);
+      throw errorAt(this.project, file, message, range.start, range.end, e);
     }
   }
 

@@ -1,0 +1,57 @@
+// DuckDB's messages in a model author's terms: what is wrong, and the fix (with a did-you-mean where one exists),
+// with DuckDB's own text kept under it. Messages this does not know stay DuckDB's. SqlError.message stays DuckDB's
+// text (the binder's repairs read it); this is what a person is shown.
+import { didYouMean } from '../util/suggest';
+import { tokenize } from './lexer';
+import type { SqlError } from './errors';
+
+/** A did-you-mean among `names`, never the unknown name itself (the query's own words include it). */
+function suggest(name: string, names: readonly string[]): string {
+  return didYouMean(name, [...new Set(names.filter((n) => n.toLowerCase() !== name.toLowerCase()))]);
+}
+
+/** The message to show for a SQL error: the explanation (suggesting from `columns` and the query's own words), then DuckDB's. */
+export function userMessage(e: Pick<SqlError, 'message'>, options: { columns?: readonly string[]; sql?: string } = {}): string {
+  const words = options.sql ? tokenize(options.sql).filter((t) => t.kind === 'word' || t.kind === 'quoted').map((t) => t.text) : [];
+  const explained = explainDuckDbMessage(e.message, [...(options.columns ?? []), ...words]);
+  return explained ? `${explained}\nDuckDB: ${e.message}` : e.message;
+}
+
+/**
+ * The user's version of a DuckDB error body (without its "X Error: " head and LINE excerpt), or undefined.
+ * `columns`: column names the query could mean (upstream columns, identifiers in the SQL), for suggestions.
+ */
+export function explainDuckDbMessage(body: string, columns: readonly string[]): string | undefined {
+  let m: RegExpExecArray | null;
+  if ((m = /^Referenced column "([^"]+)" not found in FROM clause!/.exec(body))) {
+    const candidates = [...body.matchAll(/"([^"]+)"/g)].slice(1).map((c) => c[1].split('.').pop()!);
+    return `Column '${m[1]}' is not in the relations this query reads.${suggest(m[1], candidates.length ? candidates : columns)}`;
+  }
+  if ((m = /^(?:Table|Values list) "([^"]+)" does not have a column named "([^"]+)"/.exec(body))) {
+    const listed = [...body.slice(m[0].length).matchAll(/"([^"]+)"/g)].map((c) => c[1].split('.').pop()!);
+    return `'${m[1]}' has no column '${m[2]}'.${suggest(m[2], listed.length ? listed : columns)}`;
+  }
+  if ((m = /^Table with name (\S+) does not exist!/.exec(body))) {
+    return `There is no relation '${m[1]}': read models with {{ ref('...') }} and sources with {{ source('...', '...') }}.`;
+  }
+  if ((m = /^Column "([^"]+)" does not exist on (left|right) side of join!/.exec(body))) {
+    return `USING (${m[1]}): the ${m[2]} side of the join has no column '${m[1]}'.${suggest(m[1], columns)}`;
+  }
+  if ((m = /^column "([^"]+)" must appear in the GROUP BY clause or must be part of an aggregate function/.exec(body))) {
+    return `'${m[1]}' is neither grouped nor aggregated: add it to GROUP BY (or GROUP BY ALL), or wrap it in an aggregate such as any_value(${m[1]}).`;
+  }
+  if ((m = /^No function matches the given name and argument types '([^(']+)\(([^']*)\)'/.exec(body))) {
+    return `${m[1]}() does not take (${m[2]}): cast the arguments to types it takes (its forms are listed below).`;
+  }
+  if ((m = /^(?:Scalar|Aggregate|Table) Function with name (\S+) does not exist!/.exec(body))) {
+    const suggestion = /Did you mean "([^"]+)"/.exec(body);
+    return `DuckDB has no function '${m[1]}'.${suggestion ? ` Did you mean '${suggestion[1]}'?` : ''}`;
+  }
+  if (/^syntax error at end of input/.test(body)) {
+    return 'The SQL ends too early: a clause is unfinished or a parenthesis is not closed.';
+  }
+  if ((m = /^syntax error at or near "([^"]*)"/.exec(body))) {
+    return `SQL syntax error at '${m[1]}': look just before it for a missing comma, parenthesis or keyword.`;
+  }
+  return undefined;
+}

@@ -1,0 +1,29 @@
+// DuckDB's errors in the model author's terms, with a did-you-mean and DuckDB's text kept under it; the SqlError's
+// own message (which the binder's repairs read) is left as DuckDB's.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { userMessage } from '../../server/src/sql/explain';
+
+const shown = (message: string, columns: string[] = [], sql?: string) => userMessage({ message }, { columns, sql }).split('\nDuckDB: ')[0];
+
+test('columns: unknown, on an alias or CTE (suggested from upstream columns), in USING, not grouped', () => {
+  assert.equal(shown('Referenced column "emial" not found in FROM clause!\nCandidate bindings: "email"'), "Column 'emial' is not in the relations this query reads. Did you mean 'email'?");
+  assert.equal(shown('Table "c" does not have a column named "emial"\n\nCandidate bindings: : "email"'), "'c' has no column 'emial'. Did you mean 'email'?");
+  assert.equal(shown('Values list "c" does not have a column named "emial"', ['customer_id', 'email']), "'c' has no column 'emial'. Did you mean 'email'?");
+  assert.equal(shown('Values list "c" does not have a column named "emial"', [], 'with c as (select email from t) select c.emial from c'), "'c' has no column 'emial'. Did you mean 'email'?");
+  assert.equal(shown('Column "id" does not exist on left side of join!', ['ids']), "USING (id): the left side of the join has no column 'id'. Did you mean 'ids'?");
+  assert.equal(shown('column "a" must appear in the GROUP BY clause or must be part of an aggregate function.'), "'a' is neither grouped nor aggregated: add it to GROUP BY (or GROUP BY ALL), or wrap it in an aggregate such as any_value(a).");
+});
+
+test('relations, functions and syntax', () => {
+  assert.equal(shown('Table with name raw_orders does not exist!\nDid you mean "pg_sequences"?'), "There is no relation 'raw_orders': read models with {{ ref('...') }} and sources with {{ source('...', '...') }}.");
+  assert.equal(shown("No function matches the given name and argument types 'sum(VARCHAR)'. You might need to add explicit type casts."), 'sum() does not take (VARCHAR): cast the arguments to types it takes (its forms are listed below).');
+  assert.equal(shown('Scalar Function with name datediffx does not exist!\nDid you mean "datediff"?'), "DuckDB has no function 'datediffx'. Did you mean 'datediff'?");
+  assert.equal(shown('syntax error at end of input'), 'The SQL ends too early: a clause is unfinished or a parenthesis is not closed.');
+  assert.equal(shown('syntax error at or near "from"'), "SQL syntax error at 'from': look just before it for a missing comma, parenthesis or keyword.");
+});
+
+test("DuckDB's text stays under the explanation; unknown messages are DuckDB's alone", () => {
+  assert.equal(userMessage({ message: 'syntax error at end of input' }), 'The SQL ends too early: a clause is unfinished or a parenthesis is not closed.\nDuckDB: syntax error at end of input');
+  assert.equal(userMessage({ message: 'Conversion Error: Could not convert string "x" to INT32' }), 'Conversion Error: Could not convert string "x" to INT32');
+});
