@@ -5,7 +5,7 @@ import { writeTable, type WriteProgress } from '../engine/write/write-table';
 import { storageFor } from '../storage/factory';
 import { s3OptionsFromProperties } from '../storage/s3';
 import { namespaceDisplayName } from '../catalog/names';
-import { CatalogError } from '../catalog/catalog';
+import { ensureNamespace } from '../catalog/ensure-namespace';
 import { selectResources, selectionRequest, type SelectionProblem, type SelectionRequest } from '../selection/select';
 import type { Lakehouse } from './lakehouse';
 import { ModelRun, type RunOptions } from './model-chain';
@@ -60,7 +60,7 @@ export async function materialize(project: DbtProject, lakehouse: Lakehouse, sel
       const compiled = run.compile(node.file);
       const target = goldTargetOf(model, compiled.config, lakehouse.layerLocations)!;
       const relation = await run.registerModel(node, compiled);
-      await ensureNamespace(lakehouse, target.table.namespace);
+      await ensureNamespace(lakehouse.catalog, target.table.namespace);
       const exists = await lakehouse.catalog.tableExists(target.table);
       const result = await run.mapErrors(node.file, compiled.sql, compiled, () => writeTable({
         session: run.session,
@@ -91,24 +91,6 @@ export async function materialize(project: DbtProject, lakehouse: Lakehouse, sel
     await run.close();
   }
   return results;
-}
-
-/** Creates a namespace and its parents when missing. */
-export async function ensureNamespace(lakehouse: Lakehouse, namespace: string[]): Promise<void> {
-  for (let i = 1; i <= namespace.length; i++) {
-    const ns = namespace.slice(0, i);
-    try {
-      await lakehouse.catalog.loadNamespace(ns);
-    } catch (e) {
-      if (!(e instanceof CatalogError && e.kind === 'not-found')) throw e;
-      try {
-        await lakehouse.catalog.createNamespace(ns);
-      } catch (e2) {
-        // Another writer may have created it in between.
-        if (!(e2 instanceof CatalogError && e2.kind === 'already-exists')) throw e2;
-      }
-    }
-  }
 }
 
 /** `--select 'marts.*' --exclude 'tag:x'`, for messages. */
