@@ -96,6 +96,8 @@ export class DbtProject {
   private readonly disabledNames = new Set<string>();
   /** Unsaved editor text of dbt_project.yml / profiles.yml, read instead of the disk on reload. */
   private readonly unsaved = new Map<string, string>();
+  /** `--vars` given on the command line. */
+  private commandLineVars: Record<string, unknown> = {};
 
   constructor(readonly root: string, private readonly env: NodeJS.ProcessEnv = process.env, private readonly fs: FileSource = diskFiles) {
     this.schemaCache = new SchemaCache(root, fs === diskFiles);
@@ -395,7 +397,16 @@ export class DbtProject {
   }
 
   vars(): Record<string, unknown> {
-    return this.settings.vars;
+    return { ...this.settings.vars, ...this.commandLineVars };
+  }
+
+  /** `--vars` from the command line: as in dbt they win over every `vars:` of dbt_project.yml, in every package. */
+  setCommandLineVars(vars: Record<string, unknown>): void {
+    this.commandLineVars = { ...vars };
+    this.settingsVersion++;
+    this.derived = undefined;
+    this.version++;
+    this.macroVersion++;
   }
 
   /**
@@ -416,7 +427,7 @@ export class DbtProject {
     const scoped = (vars: Record<string, unknown>) => (isRecord(vars[packageName]) ? vars[packageName] as Record<string, unknown> : {});
     const own = this.packages.find((p) => p.name === packageName)?.settings.vars ?? {};
     const root = this.settings.vars;
-    return { ...globals(own), ...scoped(own), ...globals(root), ...scoped(root) };
+    return { ...globals(own), ...scoped(own), ...globals(root), ...scoped(root), ...this.commandLineVars };
   }
 
   /** Whether a model or snapshot file is turned off by `enabled: false` (dbt leaves it out of the project). */

@@ -3,9 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckSession } from '../engine/session';
 import { writeTable, type WriteTableResult } from '../engine/write/write-table';
-import { storageFor } from '../storage/factory';
-import { s3OptionsFromProperties } from '../storage/s3';
-import type { Lakehouse } from './lakehouse';
+import { lakehouseStorage, type Lakehouse } from './lakehouse';
 import { ensureNamespace } from '../catalog/ensure-namespace';
 
 export interface DemoSize { customers: number; orders: number; products: number }
@@ -32,7 +30,7 @@ export async function writeDemoBronze(lakehouse: Lakehouse, bronzeDir: string, s
       const result = await writeTable({
         session,
         catalog: lakehouse.catalog,
-        storageFactory: (location, config) => storageFor(location, { s3: s3OptionsFromProperties(config, lakehouse.s3) }),
+        storageFactory: lakehouseStorage(lakehouse),
         table,
         sql: fs.readFileSync(path.join(bronzeDir, file), 'utf8'),
         mode: exists ? 'overwrite' : 'create',

@@ -1,0 +1,118 @@
+// Issue 17: Floe as dbt's command line in a pipeline: `floe run --select marts.*` in the project folder (the seed's
+// Dagster call), `floe build` in DAG order skipping what depends on a failure, `floe seed`, `floe ls`, dbt's flags and
+// exit codes; the real CLI over the demo project and its local lakehouse (a catalog server over HTTP, real DuckDB).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { copyDemo } from '../helpers/demo-copy';
+import { runFloe, type CliRun } from '../helpers/floe-cli';
+import { DbtProject } from '../../server/src/project/project';
+import { openLakehouse, stopLocalCatalogServers } from '../../server/src/run/lakehouse';
+import { writeDemoBronze } from '../../server/src/run/demo-bronze';
+
+let dir: string;
+const floe = (...args: string[]) => runFloe(args, {}, dir);
+const lines = (r: CliRun) => r.out.trim().split('\n');
+const ok = (r: CliRun) => { assert.equal(r.code, 0, r.err + r.out); return r; };
+
+const EXTRA = {
+  'seeds/loaded/countries.csv': 'code,name\nNL,Netherlands\nFR,France\n',
+  'seeds/plain_codes.csv': 'code\nA\nB\n',
+  'models/extra/by_status.sql': "{{ config(materialized='table', polaris_namespace='demo.extra') }}\nselect '{{ var(\"wanted_status\") }}' as status, count(*) as n from {{ ref('stg_orders') }} where status = '{{ var(\"wanted_status\") }}'\n",
+  'models/extra/loose_table.sql': "{{ config(materialized='table') }}\nselect code, name from {{ ref('countries') }}\n",
+  'models/extra/after_loose.sql': "select count(*) as n from {{ ref('loose_table') }}\n",
+  'models/extra/extra.yml': 'version: 2\nmodels:\n  - name: loose_table\n    columns:\n      - name: code\n        data_tests:\n          - accepted_values:\n              arguments:\n                values: [NL]\n',
+};
+
+before(async () => {
+  dir = copyDemo(EXTRA);
+  fs.appendFileSync(path.join(dir, 'dbt_project.yml'), '\nseeds:\n  floe_demo:\n    loaded:\n      +schema: ref\n');
+  // Bronze tables in the project's local lakehouse, written as `floe demo` writes them (fewer rows).
+  try {
+    await writeDemoBronze(await openLakehouse(DbtProject.load(dir)), path.join(dir, 'bronze'), { customers: 40, orders: 150, products: 12 });
+  } finally {
+    await stopLocalCatalogServers();
+  }
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test("floe run --select marts.* in the project folder writes the gold marts, as the seed's Dagster asset calls dbt", async () => {
+  const r = ok(await floe('run', '--select', 'marts.*'));
+  assert.deepEqual(lines(r).slice(0, 3).map((l) => l.replace(/: .*/, '')), ['1 of 3 OK model mart_customer_orders', '2 of 3 OK model mart_product_performance', '3 of 3 OK model mart_revenue']);
+  assert.match(r.out, /OK model mart_revenue: created demo\.gold\.mart_revenue in the local lakehouse: \d+ rows, snapshot \d+ \[\d+\.\d\ds\]/);
+  assert.match(r.out, /\nDone\. PASS=3 WARN=0 ERROR=0 SKIP=0 TOTAL=3\n$/);
+  assert.equal(ok(await floe('catalog', 'tables', 'list', 'demo.gold')).out, 'demo.gold.mart_customer_orders\ndemo.gold.mart_product_performance\ndemo.gold.mart_revenue\n');
+  // Run again: the external marts are replaced, one new snapshot each.
+  assert.match(ok(await floe('run', '-s', 'mart_revenue')).out, /OK model mart_revenue: replaced demo\.gold\.mart_revenue/);
+  assert.equal(JSON.parse(ok(await floe('catalog', 'tables', 'snapshots', 'demo.gold.mart_revenue', '--format', 'json')).out).length, 2);
+});
+
+test('floe build: seeds, models and tests in DAG order; a failure skips what depends on it; exit 1', async () => {
+  const r = await floe('build', '--select', 'path:models/extra', 'path:seeds');
+  assert.equal(r.code, 1, r.err + r.out);
+  const byName = new Map(lines(r).map((l) => [/^\d+ of \d+ [A-Z]+(?: \d+)? \w+ (\w+)/.exec(l)?.[1], l]).filter((e): e is [string, string] => e[0] !== undefined));
+  assert.match(byName.get('countries')!, /OK seed countries: loaded seeds\/loaded\/countries\.csv into ref\.countries \(created\): 2 rows/);
+  assert.match(byName.get('plain_codes')!, /OK seed plain_codes: read from seeds\/plain_codes\.csv by the models that ref it/);
+  assert.match(byName.get('loose_table')!, /OK model loose_table: materialized 'table' without polaris_namespace or schema, so there is no Iceberg namespace to write it to/);
+  assert.match(byName.get('accepted_values_loose_table_code')!, /FAIL 1 test accepted_values_loose_table_code/);
+  assert.match(byName.get('after_loose')!, /SKIP model after_loose: upstream accepted_values_loose_table_code failed/);
+  assert.match(byName.get('by_status')!, /ERROR model by_status/);
+  assert.match(r.out, /models\/extra\/by_status\.sql:\d+:\d+: .*Required var 'wanted_status' not found/);
+  assert.match(r.out, /Done\. PASS=3 WARN=0 ERROR=2 SKIP=1 TOTAL=6\n$/);
+  // The order: seeds before the model that refs them, the test before the model below what it tests.
+  const order = [...byName.keys()];
+  assert.ok(order.indexOf('countries') < order.indexOf('loose_table'));
+  assert.ok(order.indexOf('accepted_values_loose_table_code') < order.indexOf('after_loose'));
+  assert.doesNotMatch(r.out + r.err, /\bat \S+\.ts:\d+/);
+
+  const failFast = await floe('build', '--select', 'path:models/extra', '--fail-fast', '--vars', '{wanted_status: shipped}');
+  assert.equal(failFast.code, 1);
+  assert.match(failFast.out, /SKIP model \w+: --fail-fast: the run stopped after accepted_values_loose_table_code failed/);
+});
+
+test('floe run --vars (YAML) reaches var(); floe seed loads and --full-refresh reloads', async () => {
+  const r = ok(await floe('run', '--select', 'by_status', '--vars', '{wanted_status: shipped}'));
+  assert.match(r.out, /OK model by_status: (created|replaced) demo\.extra\.by_status in the local lakehouse: 1 rows/);
+  const seeded = ok(await floe('seed'));
+  assert.match(seeded.out, /OK seed countries: loaded seeds\/loaded\/countries\.csv into ref\.countries \((created|replaced)\)/);
+  assert.match(ok(await floe('seed', '--full-refresh', '--select', 'countries')).out, /into ref\.countries \(replaced\): 2 rows/);
+  assert.ok(JSON.parse(ok(await floe('catalog', 'tables', 'snapshots', 'ref.countries', '--format', 'json')).out).length >= 2);
+});
+
+test('floe ls: --resource-type, --output selector|name|path|json, --output-keys, in unique_id order', async () => {
+  assert.equal(ok(await floe('ls', '--resource-type', 'seed', '--output', 'name')).out, 'countries\nplain_codes\n');
+  assert.equal(ok(await floe('ls', '-s', 'marts.*', '--resource-type', 'model')).out, 'floe_demo.marts.mart_customer_orders\nfloe_demo.marts.mart_product_performance\nfloe_demo.marts.mart_revenue\n');
+  assert.equal(ok(await floe('ls', '-s', 'stg_orders', '--resource-type', 'model', '--output', 'path')).out, 'models/staging/stg_orders.sql\n');
+  assert.match(ok(await floe('ls', '--resource-type', 'source', '--output', 'selector')).out, /^source:floe_demo\.bronze\.customers\n/);
+  const json = lines(ok(await floe('ls', '-s', 'mart_revenue', '--output', 'json'))).map((l) => JSON.parse(l));
+  const model = json.find((j) => j.resource_type === 'model');
+  assert.equal(model.unique_id, 'model.floe_demo.mart_revenue');
+  assert.equal(model.config.materialized, 'external');
+  assert.deepEqual(model.depends_on.nodes.sort(), ['model.floe_demo.stg_customers', 'model.floe_demo.stg_order_items', 'model.floe_demo.stg_orders']);
+  assert.equal(ok(await floe('ls', '-s', 'mart_revenue', '--resource-type', 'model', '--output', 'json', '--output-keys', 'unique_id name')).out, '{"unique_id":"model.floe_demo.mart_revenue","name":"mart_revenue"}\n');
+  assert.equal(ok(await floe('ls', '--resource-type', 'exposure')).out, '');
+});
+
+test("dbt's exit codes: 2 for usage errors and an unreachable lakehouse, with plain messages", async () => {
+  const cases: [string[], RegExp][] = [
+    [['run', '--vars', '[1, 2]'], /--vars must be a YAML mapping/],
+    [['run', '--target', 'nope'], /--target nope: profile 'floe_demo' .* has no such target \(it has dev, prod\)/],
+    [['ls', '--output', 'xml'], /--output must be one of selector, name, path, json/],
+    [['build', '--resource-type', 'modle'], /--resource-type 'modle' is not one of/],
+    [['run', '--bogus'], /Unknown option '--bogus'/],
+    [['run', '--project-dir', path.join(dir, 'nowhere')], /has no dbt_project\.yml/],
+    [['run', '--select', 'marts.*', '--threads', 'many'], /--threads must be a positive whole number/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await floe(...args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.err, message);
+  }
+  const down = await runFloe(['run', '--select', 'marts.*', '--target', 'prod', '--threads', '4'], { POLARIS_URI: 'http://127.0.0.1:9/api/catalog' }, dir);
+  assert.equal(down.code, 2, down.err);
+  assert.match(down.err, /the lakehouse of floe_demo \(target prod\) is unavailable: .*127\.0\.0\.1:9/);
+  assert.doesNotMatch(down.err, /\bat \S+\.ts:\d+/);
+  const nothing = ok(await floe('run', '--select', 'tag:nothing_has_this'));
+  assert.match(nothing.err, /nothing to do/);
+});
