@@ -116,3 +116,19 @@ test("dbt's exit codes: 2 for usage errors and an unreachable lakehouse, with pl
   const nothing = ok(await floe('run', '--select', 'tag:nothing_has_this'));
   assert.match(nothing.err, /nothing to do/);
 });
+
+test("floe test and floe compile take dbt's flags: --project-dir, several --select values, --vars, --target-path", async () => {
+  const t = ok(await runFloe(['test', '--project-dir', dir, '--select', 'stg_orders', 'stg_customers', '--format', 'json']));
+  const results = JSON.parse(t.out).results as { status: string }[];
+  assert.equal(results.length, 8);
+  assert.ok(results.every((r) => r.status === 'pass'));
+  const one = ok(await floe('compile', '-s', 'by_status', '--vars', '{wanted_status: completed}'));
+  assert.match(one.out, /where status = 'completed'/);
+  assert.equal(fs.readFileSync(path.join(dir, 'target', 'compiled', 'floe_demo', 'models', 'extra', 'by_status.sql'), 'utf8'), one.out);
+  const many = ok(await floe('compile', '--select', 'marts.*', '--target-path', 'build_out'));
+  assert.equal(lines(many).length, 3);
+  assert.ok(fs.existsSync(path.join(dir, 'build_out', 'compiled', 'floe_demo', 'models', 'marts', 'mart_revenue.sql')));
+  const bad = await floe('compile', '-s', 'by_status');
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /^models\/extra\/by_status\.sql:1:\d+: error: Required var 'wanted_status'/);
+});

@@ -1,4 +1,4 @@
-// floe test [PROJECT_DIR | --project DIR] [--select ...] [--exclude ...] [--format text|json]: runs the project's dbt data
+// floe test [PROJECT_DIR | --project-dir DIR] [--select ...] [--exclude ...] [dbt's flags] [--format text|json]: runs the project's dbt data
 // tests (generic tests from schema YAML, singular tests from test-paths). Exit code 1 when an error-severity test
 // fails or cannot run.
 import { parseArgs } from 'node:util';
@@ -11,21 +11,32 @@ import { selectDataTests } from '../../run/data-test-selection';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { formatTable } from '../../engine/results';
 import { loadProject } from '../project-args';
+import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags } from '../dbt-args';
 import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
 
-const USAGE = `usage: floe test [PROJECT_DIR | --project DIR] ${SELECTION_USAGE} [--format text|json]`;
+const USAGE = `usage: floe test [PROJECT_DIR | --project-dir DIR] ${SELECTION_USAGE} ${DBT_USAGE} [--format text|json]`;
 
 export const testCommand: CliCommand = {
   summary: 'run the dbt data tests (schema YAML tests and singular tests) over the models',
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args, allowPositionals: true,
-      options: { project: { type: 'string', short: 'p' }, ...SELECTION_OPTIONS, format: { type: 'string' } },
-    });
+    // Floe's first form `floe test DIR …` still works; dbt's is `--project-dir DIR` (default: the current folder).
+    const [first, ...rest] = args;
+    const positional = first !== undefined && !first.startsWith('-') ? first : undefined;
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: expandMultiValueFlags(positional === undefined ? args : rest), allowPositionals: false, strict: true,
+        options: { project: { type: 'string', short: 'p' }, ...SELECTION_OPTIONS, ...DBT_OPTIONS, format: { type: 'string' } },
+      });
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\n${USAGE}`);
+    }
+    const values = parsed.values;
     const format = values.format ?? 'text';
     if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text\n${USAGE}`);
-    if (positionals.length > 1 || (positionals.length === 1 && values.project)) throw new UsageError(`expected one project directory\n${USAGE}`);
-    const project = loadProject(values.project ?? positionals[0] ?? '.', USAGE);
+    const dirs = [positional, values.project, values['project-dir']].filter((d) => d !== undefined);
+    if (dirs.length > 1) throw new UsageError(`expected one project directory, got ${dirs.join(' and ')}\n${USAGE}`);
+    const project = dbtProject(values, USAGE, process.env, dirs[0]);
     const selection = selectionArgs(project, values, USAGE);
     const { tests, problems } = selectDataTests(project, projectDataTests(project), selection);
     reportSelection(io, 'test', problems);
