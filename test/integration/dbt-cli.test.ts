@@ -113,6 +113,10 @@ test("dbt's exit codes: 2 for usage errors and an unreachable lakehouse, with pl
   assert.equal(down.code, 2, down.err);
   assert.match(down.err, /the lakehouse of floe_demo \(target prod\) is unavailable: .*127\.0\.0\.1:9/);
   assert.doesNotMatch(down.err, /\bat \S+\.ts:\d+/);
+  // floe catalog takes the project's --target too.
+  const catalogDown = await runFloe(['catalog', 'namespaces', 'list', '--target', 'prod'], { POLARIS_URI: 'http://127.0.0.1:9/api/catalog' }, dir);
+  assert.equal(catalogDown.code, 1);
+  assert.match(catalogDown.err, /127\.0\.0\.1:9/);
   const nothing = ok(await floe('run', '--select', 'tag:nothing_has_this'));
   assert.match(nothing.err, /nothing to do/);
 });
