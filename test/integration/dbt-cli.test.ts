@@ -10,6 +10,7 @@ import { runFloe, type CliRun } from '../helpers/floe-cli';
 import { DbtProject } from '../../server/src/project/project';
 import { openLakehouse, stopLocalCatalogServers } from '../../server/src/run/lakehouse';
 import { writeDemoBronze } from '../../server/src/run/demo-bronze';
+import Ajv2020 from 'ajv/dist/2020';
 
 let dir: string;
 const floe = (...args: string[]) => runFloe(args, {}, dir);
@@ -135,4 +136,57 @@ test("floe test and floe compile take dbt's flags: --project-dir, several --sele
   const bad = await floe('compile', '-s', 'by_status');
   assert.equal(bad.code, 1);
   assert.match(bad.err, /^models\/extra\/by_status\.sql:1:\d+: error: Required var 'wanted_status'/);
+});
+
+test("target/manifest.json and target/run_results.json validate against dbt's published schemas and carry what consumers read", async () => {
+  const r = await floe('build', '--select', 'path:models/extra', 'path:seeds', 'mart_revenue', '--vars', '{wanted_status: shipped}');
+  assert.equal(r.code, 1, r.err);
+  const read = (name: string): Record<string, any> => JSON.parse(fs.readFileSync(path.join(dir, 'target', name), 'utf8'));
+  const manifest = read('manifest.json');
+  const runResults = read('run_results.json');
+  const ajv = new Ajv2020({ strict: false, validateFormats: false });
+  const schemas = path.join(__dirname, '..', 'fixtures', 'dbt-schemas');
+  const validManifest = ajv.compile(JSON.parse(fs.readFileSync(path.join(schemas, 'manifest-v12.json'), 'utf8')));
+  const validRunResults = ajv.compile(JSON.parse(fs.readFileSync(path.join(schemas, 'run-results-v6.json'), 'utf8')));
+  assert.ok(validManifest(manifest), JSON.stringify(validManifest.errors?.slice(0, 3)));
+  assert.ok(validRunResults(runResults), JSON.stringify(validRunResults.errors?.slice(0, 3)));
+  // The validators do reject what dbt's schemas forbid.
+  assert.equal(validRunResults({ ...runResults, results: [{ ...runResults.results[0], status: 'done' }] }), false);
+  assert.equal(validManifest({ ...manifest, nodes: { x: { ...manifest.nodes['model.floe_demo.mart_revenue'], resource_type: 'table' } } }), false);
+
+  assert.equal(manifest.metadata.dbt_schema_version, 'https://schemas.getdbt.com/dbt/manifest/v12.json');
+  assert.equal(manifest.metadata.project_name, 'floe_demo');
+  const mart = manifest.nodes['model.floe_demo.mart_revenue'];
+  assert.deepEqual([mart.resource_type, mart.name, mart.schema, mart.alias, mart.config.materialized, mart.path, mart.original_file_path],
+    ['model', 'mart_revenue', 'demo.gold', 'mart_revenue', 'external', 'marts/mart_revenue.sql', 'models/marts/mart_revenue.sql']);
+  assert.deepEqual(mart.fqn, ['floe_demo', 'marts', 'mart_revenue']);
+  assert.deepEqual([...mart.depends_on.nodes].sort(), ['model.floe_demo.stg_customers', 'model.floe_demo.stg_order_items', 'model.floe_demo.stg_orders']);
+  assert.match(mart.compiled_code, /from "stg_orders" o/);
+  assert.equal(manifest.nodes['model.floe_demo.stg_orders'].compiled, false, 'not run in this invocation');
+  const testId = Object.keys(manifest.nodes).find((id) => id.startsWith('test.floe_demo.accepted_values_loose_table_code.'))!;
+  assert.match(testId, /^test\.floe_demo\.accepted_values_loose_table_code\.[0-9a-f]{10}$/);
+  const t = manifest.nodes[testId];
+  assert.deepEqual([t.resource_type, t.attached_node, t.column_name, t.test_metadata.name, t.test_metadata.kwargs.values], ['test', 'model.floe_demo.loose_table', 'code', 'accepted_values', ['NL']]);
+  assert.equal(manifest.nodes['seed.floe_demo.countries'].schema, 'ref');
+  const source = manifest.sources['source.floe_demo.bronze.orders'];
+  assert.deepEqual([source.source_name, source.name, source.resource_type], ['bronze', 'orders', 'source']);
+  assert.ok(manifest.child_map['model.floe_demo.stg_orders'].includes('model.floe_demo.mart_revenue'));
+  assert.deepEqual(manifest.parent_map['model.floe_demo.mart_revenue'], [...mart.depends_on.nodes].sort());
+
+  const byId = new Map(runResults.results.map((x: { unique_id: string }) => [x.unique_id, x]));
+  for (const id of byId.keys()) assert.ok(manifest.nodes[id as string], `${id} is in the manifest`);
+  const written = byId.get('model.floe_demo.mart_revenue') as Record<string, any>;
+  assert.equal(written.status, 'success');
+  assert.match(written.adapter_response.snapshot_id, /^\d+$/);
+  assert.ok(written.adapter_response.rows_affected > 0);
+  assert.equal(written.relation_name, '"memory"."demo.gold"."mart_revenue"');
+  assert.equal(written.timing[0].name, 'execute');
+  assert.ok(Date.parse(written.timing[0].completed_at) >= Date.parse(written.timing[0].started_at));
+  const failed = byId.get(testId) as Record<string, any>;
+  assert.deepEqual([failed.status, failed.failures], ['fail', 1]);
+  const skipped = byId.get('model.floe_demo.after_loose') as Record<string, any>;
+  assert.deepEqual([skipped.status, skipped.timing], ['skipped', []]);
+  assert.equal((byId.get('seed.floe_demo.countries') as Record<string, any>).adapter_response.rows_affected, 2);
+  assert.equal(runResults.args.which, 'build');
+  assert.ok(runResults.elapsed_time > 0);
 });

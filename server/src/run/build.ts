@@ -15,6 +15,7 @@ import { materializeModel } from './materialize';
 import { goldTargetOf, seedTargetOf } from './gold-target';
 import { runDataTestIn } from './data-tests';
 import { seedRelationSql } from './seed-sql';
+import { compileModel } from '../project/compile';
 
 /** dbt's statuses: models and seeds succeed or error; tests pass, warn, fail or error; anything may be skipped. */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'warn' | 'fail';
@@ -32,7 +33,7 @@ export interface NodeResult {
   failures?: number;
   /** Written models and seeds: the Iceberg table, the commit's snapshot and rows. */
   written?: { table: string; snapshotId: string; rows: string; operation: string };
-  /** Models: the compiled SQL (with this run's relation names). */
+  /** Models: the compiled SQL, relations by name. */
   compiledCode?: string;
 }
 
@@ -106,7 +107,7 @@ async function buildModel(run: ModelRun, node: SelectableNode, options: BuildOpt
   if (target) {
     const m = await materializeModel(run, model, compiled, target, { fullRefresh: options.fullRefresh, signal: options.signal });
     return {
-      status: 'success', compiledCode: compiled.sql,
+      status: 'success', compiledCode: readableSql(run, model.file),
       message: `${WROTE[m.mode]} ${m.table} in ${run.lakehouse.kind === 'local' ? 'the local lakehouse' : run.lakehouse.uri}: ${m.rows} rows, snapshot ${m.snapshot_id}`,
       written: { table: m.table, snapshotId: m.snapshot_id, rows: m.rows, operation: m.operation },
     };
@@ -116,7 +117,12 @@ async function buildModel(run: ModelRun, node: SelectableNode, options: BuildOpt
     : materialized === 'ephemeral' ? 'ephemeral: inlined into the models that ref it'
       : WRITTEN.has(materialized) ? `materialized '${materialized}' without polaris_namespace or schema, so there is no Iceberg namespace to write it to: built as a view in the DuckDB session, not persisted (set +schema or polaris_namespace to write it)`
         : `materialized '${materialized}' is not one Floe writes: built as a view in the DuckDB session, not persisted`;
-  return { status: 'success', message, compiledCode: compiled.sql };
+  return { status: 'success', message, compiledCode: readableSql(run, model.file) };
+}
+
+/** The model's SQL as dbt shows it in artifacts: relations by their names, not this run's private schema. */
+function readableSql(run: ModelRun, file: string): string {
+  return compileModel(run.project, file).sql;
 }
 
 /** A seed with a namespace is loaded into its Iceberg table (its rows and columns replaced in one snapshot). */

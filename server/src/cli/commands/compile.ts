@@ -1,4 +1,5 @@
-// floe compile: dbt compile — the selected models' compiled SQL written under <target-path>/compiled/<package>/<path>;
+// floe compile: dbt compile — the selected models' compiled SQL written under <target-path>/compiled/<package>/<path>
+// and in <target-path>/manifest.json;
 // one selected model is also printed (dbt prints it too). Floe's first form `floe compile PROJECT_DIR MODEL` prints a
 // model's compiled SQL (MODEL is a name or a path to its file). Exit 1 when a model does not compile.
 import fs from 'node:fs';
@@ -13,6 +14,9 @@ import { didYouMean } from '../../util/suggest';
 import { loadProject } from '../project-args';
 import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
 import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, targetPathOf } from '../dbt-args';
+import { newInvocation } from '../../artifacts/metadata';
+import { buildManifest } from '../../artifacts/manifest';
+import { writeArtifact } from '../../artifacts/write';
 
 const USAGE = `usage: floe compile ${SELECTION_USAGE} ${DBT_USAGE}\n       floe compile PROJECT_DIR MODEL`;
 
@@ -31,6 +35,7 @@ export const compileCommand: CliCommand = {
     reportSelection(io, 'compile', problems);
     const compiledDir = path.join(targetPathOf(project, parsed.values), 'compiled');
     let failed = 0;
+    const compiledById = new Map<string, string>();
     for (const node of nodes) {
       const file = node.modelNode!.file;
       if (file.endsWith('.py')) continue;
@@ -39,9 +44,11 @@ export const compileCommand: CliCommand = {
       const out = path.join(compiledDir, node.packageName, node.path);
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, sql);
+      compiledById.set(node.id, sql);
       if (nodes.length === 1) io.out(sql);
       else io.out(`compiled ${node.name} → ${path.relative(process.cwd(), out) || out}\n`);
     }
+    writeArtifact(targetPathOf(project, parsed.values), 'manifest.json', buildManifest(project, newInvocation({ which: 'compile', ...parsed.values }), compiledById));
     return failed ? 1 : 0;
   },
 };

@@ -1,13 +1,17 @@
 // floe run | build | seed: dbt's commands over Floe's engine (run/build.ts), with dbt's flags and exit codes: 0 when
 // everything succeeded, 1 when a model, seed or test failed, 2 for usage or runtime errors (a lakehouse that cannot open).
-// One line per node on stdout as dbt logs it, then dbt's summary line.
+// One line per node on stdout as dbt logs it, then dbt's summary line; target/manifest.json and target/run_results.json after.
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command';
 import { selectResources, type ResourceType } from '../../selection/select';
 import { buildNodes, type NodeResult } from '../../run/build';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
-import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags } from '../dbt-args';
+import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, targetPathOf } from '../dbt-args';
+import { newInvocation } from '../../artifacts/metadata';
+import { buildManifest } from '../../artifacts/manifest';
+import { buildRunResults } from '../../artifacts/run-results';
+import { writeArtifact } from '../../artifacts/write';
 import { resourceTypesArg } from './ls';
 
 interface Variant {
@@ -46,6 +50,8 @@ function dbtCommand(name: keyof typeof VARIANTS): CliCommand {
         throw new UsageError(`${(e as Error).message}\n${usage}`);
       }
       const values = parsed.values as typeof parsed.values & { 'resource-type'?: string[] };
+      const invocation = newInvocation({ which: name, ...values });
+      const started = performance.now();
       const project = dbtProject(values, usage);
       const selection = selectionArgs(project, values, usage);
       const types = values['resource-type'] ? resourceTypesArg(values['resource-type'], usage).filter((t) => variant.types.includes(t)) : variant.types;
@@ -68,6 +74,10 @@ function dbtCommand(name: keyof typeof VARIANTS): CliCommand {
           onResult: (r, i, n) => io.out(resultLine(r, i, n)),
         });
         io.out(summaryLine(results));
+        const target = targetPathOf(project, values);
+        const compiled = new Map(results.filter((r) => r.compiledCode !== undefined).map((r) => [r.node.id, r.compiledCode!]));
+        writeArtifact(target, 'manifest.json', buildManifest(project, invocation, compiled));
+        writeArtifact(target, 'run_results.json', buildRunResults(project, invocation, results, (performance.now() - started) / 1000));
         return exitCodeOf(results);
       } catch (e) {
         io.err(`floe ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
