@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { copyDemo } from '../helpers/demo-copy';
 import { runFloe, type CliRun } from '../helpers/floe-cli';
@@ -189,4 +190,34 @@ test("target/manifest.json and target/run_results.json validate against dbt's pu
   assert.equal((byId.get('seed.floe_demo.countries') as Record<string, any>).adapter_response.rows_affected, 2);
   assert.equal(runResults.args.which, 'build');
   assert.ok(runResults.elapsed_time > 0);
+});
+
+test('as dagster-dbt calls it: global flags first, DBT_LOG_FORMAT=json and DBT_TARGET_PATH in the environment, --profile and --target after', async () => {
+  const target = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-dagster-target-'));
+  try {
+    const env = { DBT_LOG_FORMAT: 'json', DBT_TARGET_PATH: target, DBT_PROJECT_DIR: dir, DBT_PROFILES_DIR: dir, DBT_LOG_PATH: target, DAGSTER_DBT_CLI: 'true' };
+    const r = await runFloe(['--no-use-colors', 'run', '--select', 'fqn:floe_demo.marts.mart_revenue', 'stg_orders', '--profile', 'floe_demo', '--target', 'dev'], env, dir);
+    assert.equal(r.code, 0, r.err + r.out);
+    const events = lines(r).map((l) => JSON.parse(l));
+    const results = events.filter((e) => e.info.name === 'LogModelResult');
+    assert.deepEqual(results.map((e) => [e.data.node_info.unique_id, e.data.node_info.node_status, e.data.node_info.materialized]),
+      [['model.floe_demo.stg_orders', 'success', 'view'], ['model.floe_demo.mart_revenue', 'success', 'external']]);
+    for (const e of results) {
+      assert.ok(Date.parse(e.data.node_info.node_finished_at) >= Date.parse(e.data.node_info.node_started_at));
+      assert.equal(e.info.level, 'info');
+      assert.match(e.info.invocation_id, /^[0-9a-f-]{36}$/);
+    }
+    const stats = events.at(-1);
+    assert.deepEqual([stats.info.name, stats.data.stats], ['StatsLine', { error: 0, pass: 2, skip: 0, total: 2, warn: 0 }]);
+    const runResults = JSON.parse(fs.readFileSync(path.join(target, 'run_results.json'), 'utf8'));
+    assert.equal(runResults.metadata.invocation_id, results[0].info.invocation_id, 'the events and the artifacts name one invocation');
+    assert.ok(fs.existsSync(path.join(target, 'manifest.json')));
+    const failing = await runFloe(['build', '--select', 'loose_table+'], { DBT_LOG_FORMAT: 'json' }, dir);
+    assert.equal(failing.code, 1);
+    const failed = lines(failing).map((l) => JSON.parse(l)).find((e) => e.info.name === 'LogTestResult');
+    assert.deepEqual([failed.data.node_info.node_status, failed.data.num_failures, failed.info.level], ['fail', 1, 'error']);
+    assert.ok(lines(failing).map((l) => JSON.parse(l)).some((e) => e.info.name === 'SkippingDetails' && e.data.node_info.unique_id === 'model.floe_demo.after_loose'));
+  } finally {
+    fs.rmSync(target, { recursive: true, force: true });
+  }
 });

@@ -1,7 +1,7 @@
 // dbt's command-line conventions in Floe's CLI: multi-value flags, --vars as YAML, --resource-type names, build order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandMultiValueFlags, parseVars } from '../../server/src/cli/dbt-args';
+import { commandAndArgs, expandMultiValueFlags, parseVars } from '../../server/src/cli/dbt-args';
 import { resourceTypesArg } from '../../server/src/cli/commands/ls';
 import { UsageError } from '../../server/src/cli/command';
 import { DbtProject } from '../../server/src/project/project';
@@ -46,4 +46,11 @@ test("build order: a model waits for its parents' tests, but not for a test that
   assert.ok(at('a') < at('unique_a_id') && at('unique_a_id') < at('b'), order.join(' '));
   // relationships(b.id → a) reads b: b cannot wait for it; c (below b) does.
   assert.ok(at('b') < at('relationships_b_id') && at('relationships_b_id') < at('c'), order.join(' '));
+});
+
+test("dbt's global flags may come before the command: they move behind it", () => {
+  assert.deepEqual(commandAndArgs(['run', '-s', 'a']), { name: 'run', args: ['-s', 'a'] });
+  assert.deepEqual(commandAndArgs(['--no-use-colors', '--log-format', 'json', 'run', '-s', 'a']), { name: 'run', args: ['-s', 'a', '--no-use-colors', '--log-format', 'json'] });
+  assert.deepEqual(commandAndArgs(['--help']), { name: '--help', args: [] });
+  assert.deepEqual(commandAndArgs(['--quiet']), { name: undefined, args: ['--quiet'] });
 });

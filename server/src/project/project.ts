@@ -98,6 +98,8 @@ export class DbtProject {
   private readonly unsaved = new Map<string, string>();
   /** `--vars` given on the command line. */
   private commandLineVars: Record<string, unknown> = {};
+  /** `--profile` given on the command line, in place of dbt_project.yml's `profile:`. */
+  private commandLineProfile: string | undefined;
 
   constructor(readonly root: string, private readonly env: NodeJS.ProcessEnv = process.env, private readonly fs: FileSource = diskFiles) {
     this.schemaCache = new SchemaCache(root, fs === diskFiles);
@@ -174,7 +176,7 @@ export class DbtProject {
       this.files.set(file, { file, kind: 'profiles', packageName: this.name, text, folders: [], problems: this.profiles.problems });
       break;
     }
-    this.target = resolveTarget(this.profiles, this.settings.profile, this.env.DBT_TARGET);
+    this.target = resolveTarget(this.profiles, this.profileName, this.env.DBT_TARGET);
   }
 
   private addFromDisk(file: string, dirKind: FileKind, pkg: PackageInfo, folders: string[]): void {
@@ -398,6 +400,17 @@ export class DbtProject {
 
   vars(): Record<string, unknown> {
     return { ...this.settings.vars, ...this.commandLineVars };
+  }
+
+  /** The profile in use: `--profile` from the command line, else dbt_project.yml's `profile:`. */
+  get profileName(): string | undefined {
+    return this.commandLineProfile ?? this.settings.profile;
+  }
+
+  /** `--profile` from the command line, as dbt takes it: the profiles.yml entry to read targets from. */
+  setCommandLineProfile(name: string): void {
+    this.commandLineProfile = name;
+    this.target = resolveTarget(this.profiles, name, this.env.DBT_TARGET);
   }
 
   /** `--vars` from the command line: as in dbt they win over every `vars:` of dbt_project.yml, in every package. */

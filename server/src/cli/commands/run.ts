@@ -1,13 +1,15 @@
 // floe run | build | seed: dbt's commands over Floe's engine (run/build.ts), with dbt's flags and exit codes: 0 when
 // everything succeeded, 1 when a model, seed or test failed, 2 for usage or runtime errors (a lakehouse that cannot open).
-// One line per node on stdout as dbt logs it, then dbt's summary line; target/manifest.json and target/run_results.json after.
+// One line per node on stdout as dbt logs it, then dbt's summary line (with --log-format json, dbt's structured events
+// instead); target/manifest.json and target/run_results.json after.
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command';
 import { selectResources, type ResourceType } from '../../selection/select';
 import { buildNodes, type NodeResult } from '../../run/build';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
-import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, targetPathOf } from '../dbt-args';
+import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf, targetPathOf } from '../dbt-args';
+import { JsonLog } from '../json-log';
 import { newInvocation } from '../../artifacts/metadata';
 import { buildManifest } from '../../artifacts/manifest';
 import { buildRunResults } from '../../artifacts/run-results';
@@ -52,7 +54,9 @@ function dbtCommand(name: keyof typeof VARIANTS): CliCommand {
       const values = parsed.values as typeof parsed.values & { 'resource-type'?: string[] };
       const invocation = newInvocation({ which: name, ...values });
       const started = performance.now();
+      const logFormat = logFormatOf(values, usage);
       const project = dbtProject(values, usage);
+      const json = logFormat === 'json' ? new JsonLog(invocation.invocationId, (line) => io.out(line)) : undefined;
       const selection = selectionArgs(project, values, usage);
       const types = values['resource-type'] ? resourceTypesArg(values['resource-type'], usage).filter((t) => variant.types.includes(t)) : variant.types;
       const { nodes, problems } = selectResources(project, selection, types);
@@ -71,9 +75,10 @@ function dbtCommand(name: keyof typeof VARIANTS): CliCommand {
         }
         const results = await buildNodes(project, lakehouse, nodes, {
           fullRefresh: values['full-refresh'] === true, failFast: values['fail-fast'] === true,
-          onResult: (r, i, n) => io.out(resultLine(r, i, n)),
+          onResult: (r, i, n) => (json ? json.nodeResult(project, r, i, n, resultLine(r, i, n).trimEnd()) : io.out(resultLine(r, i, n))),
         });
-        io.out(summaryLine(results));
+        if (json) json.stats(summaryLine(results).trim(), results);
+        else io.out(summaryLine(results));
         const target = targetPathOf(project, values);
         const compiled = new Map(results.filter((r) => r.compiledCode !== undefined).map((r) => [r.node.id, r.compiledCode!]));
         writeArtifact(target, 'manifest.json', buildManifest(project, invocation, compiled));
