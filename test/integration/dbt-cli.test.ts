@@ -73,13 +73,26 @@ test('floe build: seeds, models and tests in DAG order; a failure skips what dep
   assert.match(failFast.out, /SKIP model \w+: --fail-fast: the run stopped after accepted_values_loose_table_code failed/);
 });
 
-test('floe run --vars (YAML) reaches var(); floe seed loads and --full-refresh reloads', async () => {
+test('floe run --vars (YAML) reaches var(); floe seed loads and --full-refresh reloads; models read the seeded table', async () => {
   const r = ok(await floe('run', '--select', 'by_status', '--vars', '{wanted_status: shipped}'));
   assert.match(r.out, /OK model by_status: (created|replaced) demo\.extra\.by_status in the local lakehouse: 1 rows/);
   const seeded = ok(await floe('seed'));
   assert.match(seeded.out, /OK seed countries: loaded seeds\/loaded\/countries\.csv into ref\.countries \((created|replaced)\)/);
   assert.match(ok(await floe('seed', '--full-refresh', '--select', 'countries')).out, /into ref\.countries \(replaced\): 2 rows/);
   assert.ok(JSON.parse(ok(await floe('catalog', 'tables', 'snapshots', 'ref.countries', '--format', 'json')).out).length >= 2);
+  // Models read the seeded table, as dbt reads the seeded relation: a row added to the CSV since is not seen until seeded again.
+  const csv = path.join(dir, 'seeds', 'loaded', 'countries.csv');
+  const before = fs.readFileSync(csv, 'utf8');
+  try {
+    fs.appendFileSync(csv, 'DE,Germany\n');
+    const rows = () => floe('preview', dir, 'loose_table', '--format', 'json').then((r) => JSON.parse(ok(r).out).rows.length);
+    assert.equal(await rows(), 2);
+    ok(await floe('seed', '-s', 'countries'));
+    assert.equal(await rows(), 3);
+  } finally {
+    fs.writeFileSync(csv, before);
+    ok(await floe('seed', '-s', 'countries'));
+  }
 });
 
 test('floe ls: --resource-type, --output selector|name|path|json, --output-keys, in unique_id order', async () => {
