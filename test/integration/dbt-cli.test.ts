@@ -234,3 +234,29 @@ test('as dagster-dbt calls it: global flags first, DBT_LOG_FORMAT=json and DBT_T
     fs.rmSync(target, { recursive: true, force: true });
   }
 });
+
+test("floe docs generate writes the manifest and target/catalog.json (dbt's catalog v1): Iceberg schemas for tables, DuckDB's for views", async () => {
+  ok(await floe('seed', '-s', 'countries'));
+  ok(await floe('run', '-s', 'mart_revenue'));
+  const r = await floe('docs', 'generate');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /warning: model\.floe_demo\.by_status: .*Required var 'wanted_status'/);
+  const catalog: Record<string, any> = JSON.parse(fs.readFileSync(path.join(dir, 'target', 'catalog.json'), 'utf8'));
+  const ajv = new Ajv2020({ strict: false, validateFormats: false });
+  const valid = ajv.compile(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'dbt-schemas', 'catalog-v1.json'), 'utf8')));
+  assert.ok(valid(catalog), JSON.stringify(valid.errors?.slice(0, 3)));
+  assert.equal(valid({ ...catalog, nodes: { x: { columns: {}, stats: {} } } }), false, 'a node without metadata is refused');
+  const mart = catalog.nodes['model.floe_demo.mart_revenue'];
+  assert.deepEqual([mart.metadata.type, mart.metadata.schema, mart.metadata.name], ['ICEBERG TABLE', 'demo.gold', 'mart_revenue']);
+  assert.deepEqual(Object.values(mart.columns).map((c) => [(c as { name: string }).name, (c as { index: number }).index]), [['order_month', 1], ['country', 2], ['orders', 3], ['revenue', 4]]);
+  assert.equal(mart.columns.revenue.type.startsWith('DECIMAL'), true);
+  const view = catalog.nodes['model.floe_demo.loose_table'];
+  assert.deepEqual([view.metadata.type, view.columns.code.type, view.columns.name.index], ['VIEW', 'VARCHAR', 2]);
+  assert.equal(catalog.nodes['seed.floe_demo.countries'].metadata.type, 'ICEBERG TABLE');
+  assert.equal(catalog.nodes['seed.floe_demo.plain_codes'].metadata.type, 'VIEW');
+  assert.equal(catalog.sources['source.floe_demo.bronze.orders'].metadata.type, 'ICEBERG TABLE');
+  assert.ok(catalog.errors.some((e: string) => e.startsWith('model.floe_demo.by_status: ')));
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'target', 'manifest.json'), 'utf8'));
+  assert.equal(manifest.nodes['model.floe_demo.stg_orders'].compiled, true, 'docs generate compiles every model');
+  assert.equal(manifest.nodes['model.floe_demo.by_status'].compiled, false);
+});

@@ -47,7 +47,7 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
 
 /** Where a node lives, as dbt names relations: Iceberg namespace and table for written nodes, else the profile's schema. */
 export function relationOf(project: DbtProject, n: SelectableNode): { database: string; schema: string; alias: string } {
-  const database = project.target.catalog?.warehouse ?? project.target.database;
+  const database = databaseOf(project);
   const alias = typeof n.config.alias === 'string' ? n.config.alias : n.name;
   const target = n.resourceType === 'model' ? goldTargetOf(n.name, n.config, {}) : n.resourceType === 'seed' ? seedTargetOf(n.name, n.config, {}) : undefined;
   if (target) return { database, schema: target.table.namespace.join('.'), alias: target.table.name };
@@ -126,10 +126,7 @@ function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string |
 function sourceJson(project: DbtProject, n: SelectableNode): Json {
   const { source, table } = n.source!;
   const declared = project.resolveSource({ source, table });
-  const id = declared?.icebergTable.split('.') ?? [source, table];
-  const schema = id.slice(0, -1).join('.');
-  const identifier = id[id.length - 1];
-  const database = project.target.catalog?.warehouse ?? project.target.database;
+  const { database, schema, alias: identifier } = sourceRelationOf(project, n);
   return {
     database, schema, name: table, resource_type: 'source', package_name: n.packageName,
     path: n.path, original_file_path: n.path, unique_id: n.id, fqn: n.fqn,
@@ -140,6 +137,16 @@ function sourceJson(project: DbtProject, n: SelectableNode): Json {
     meta: {}, source_meta: {}, tags: n.tags, config: { enabled: true, tags: n.tags },
     patch_path: null, unrendered_config: {}, relation_name: relationName({ database, schema, alias: identifier }), created_at: Date.now() / 1000,
   };
+}
+
+/** A source's relation: the Iceberg table it names (meta.iceberg_table, else its schema and identifier). */
+export function sourceRelationOf(project: DbtProject, n: SelectableNode): { database: string; schema: string; alias: string } {
+  const id = (project.resolveSource(n.source!)?.icebergTable ?? `${n.source!.source}.${n.source!.table}`).split('.');
+  return { database: databaseOf(project), schema: id.slice(0, -1).join('.'), alias: id[id.length - 1] };
+}
+
+function databaseOf(project: DbtProject): string {
+  return project.target.catalog?.warehouse ?? project.target.database;
 }
 
 function columnsJson(columns: Column[]): Json {

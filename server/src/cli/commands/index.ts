@@ -14,6 +14,7 @@ import { lineageCommand } from './lineage';
 import { depsCommand } from './deps';
 import { buildCommand, runCommand, seedCommand } from './run';
 import { lsCommand } from './ls';
+import { docsCommand } from './docs';
 
 export const commands: Record<string, CliCommand> = {
   catalog: catalogCommand,
@@ -33,4 +34,5 @@ export const commands: Record<string, CliCommand> = {
   seed: seedCommand,
   ls: lsCommand,
   list: lsCommand,
+  docs: docsCommand,
 };
