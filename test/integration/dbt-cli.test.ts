@@ -141,6 +141,10 @@ test("floe test and floe compile take dbt's flags: --project-dir, several --sele
   const results = JSON.parse(t.out).results as { status: string }[];
   assert.equal(results.length, 8);
   assert.ok(results.every((r) => r.status === 'pass'));
+  const runResults = JSON.parse(fs.readFileSync(path.join(dir, 'target', 'run_results.json'), 'utf8'));
+  assert.equal(runResults.args.which, 'test');
+  assert.equal(runResults.results.length, 8);
+  assert.ok(runResults.results.every((x: { unique_id: string; status: string; failures: number }) => /^test\.floe_demo\./.test(x.unique_id) && x.status === 'pass' && x.failures === 0));
   const one = ok(await floe('compile', '-s', 'by_status', '--vars', '{wanted_status: completed}'));
   assert.match(one.out, /where status = 'completed'/);
   assert.equal(fs.readFileSync(path.join(dir, 'target', 'compiled', 'floe_demo', 'models', 'extra', 'by_status.sql'), 'utf8'), one.out);

@@ -11,9 +11,7 @@ import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } fr
 import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf, targetPathOf } from '../dbt-args';
 import { JsonLog } from '../json-log';
 import { newInvocation } from '../../artifacts/metadata';
-import { buildManifest } from '../../artifacts/manifest';
-import { buildRunResults } from '../../artifacts/run-results';
-import { writeArtifact } from '../../artifacts/write';
+import { writeRunArtifacts } from '../../artifacts/write';
 import { resourceTypesArg } from './ls';
 
 interface Variant {
@@ -79,10 +77,7 @@ function dbtCommand(name: keyof typeof VARIANTS): CliCommand {
         });
         if (json) json.stats(summaryLine(results).trim(), results);
         else io.out(summaryLine(results));
-        const target = targetPathOf(project, values);
-        const compiled = new Map(results.filter((r) => r.compiledCode !== undefined).map((r) => [r.node.id, r.compiledCode!]));
-        writeArtifact(target, 'manifest.json', buildManifest(project, invocation, compiled));
-        writeArtifact(target, 'run_results.json', buildRunResults(project, invocation, results, (performance.now() - started) / 1000));
+        writeRunArtifacts(targetPathOf(project, values), project, invocation, results, (performance.now() - started) / 1000);
         return exitCodeOf(results);
       } catch (e) {
         io.err(`floe ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
