@@ -4,7 +4,7 @@ import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DbtProject } from '../../server/src/project/project';
 import { openLakehouse, stopLocalCatalogServers, type Lakehouse } from '../../server/src/run/lakehouse';
-import { ensureNamespace } from '../../server/src/run/materialize';
+import { ensureNamespace } from '../../server/src/catalog/ensure-namespace';
 import { BRONZE_NAMESPACE } from '../../server/src/run/demo-bronze';
 import { DuckSession } from '../../server/src/engine/session';
 import { writeTable } from '../../server/src/engine/write/write-table';
@@ -35,7 +35,7 @@ export async function openBenchLakehouse(dir: string, bronzeRows: number): Promi
   cpSync(path.join(REPO, 'demo'), root, { recursive: true, filter: (src) => !src.includes(`${path.sep}.floe`) });
   const project = DbtProject.load(root);
   const lakehouse = await openLakehouse(project);
-  await ensureNamespace(lakehouse, BRONZE_NAMESPACE);
+  await ensureNamespace(lakehouse.catalog, BRONZE_NAMESPACE);
   const session = await DuckSession.open();
   try {
     await session.run(`SET VARIABLE orders = ${ordersForRows(bronzeRows)}`);

@@ -2,6 +2,7 @@
 import { commands } from './commands/index';
 import { UsageError, type CliIO } from './command';
 import { redact } from '../catalog/redact';
+import { commandAndArgs } from './dbt-args';
 
 const io: CliIO = {
   out: (text) => process.stdout.write(text),
@@ -21,7 +22,11 @@ function help(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const { name, args: rest } = commandAndArgs(argv);
+  if (!name && argv.length > 0 && !['help', '--help', '-h'].includes(argv[0])) {
+    io.err(`floe: expected a command after ${argv.join(' ')}\n\n${help()}`);
+    return 2;
+  }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     io.out(help());
     return 0;

@@ -6,11 +6,11 @@ import { openLakehouse, stopLocalCatalogServers, type Lakehouse } from '../run/l
 import { UsageError } from './command';
 
 /** Loads the dbt project at `dir`; a clear usage error when there is none. */
-export function loadProject(dir: string | undefined, usage: string): DbtProject {
+export function loadProject(dir: string | undefined, usage: string, env: NodeJS.ProcessEnv = process.env): DbtProject {
   if (!dir) throw new UsageError(`expected a PROJECT_DIR\n${usage}`);
   const root = path.resolve(dir);
   if (!fs.existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml\n${usage}`);
-  return DbtProject.load(root);
+  return DbtProject.load(root, env);
 }
 
 /** Runs `body` with the project's lakehouse open; local catalog servers stop afterwards. */

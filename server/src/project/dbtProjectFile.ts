@@ -13,6 +13,8 @@ export interface DbtProjectFile {
   testPaths: string[];
   analysisPaths: string[];
   packagesPath: string;
+  /** `target-path:` when set (dbt's artifacts folder; default `target`). */
+  targetPath?: string;
   vars: Record<string, unknown>;
   /** `dispatch:`: for a macro namespace, the packages adapter.dispatch searches, in order. */
   dispatch: Record<string, string[]>;
@@ -44,6 +46,7 @@ export function parseDbtProjectFile(file: string, source: string, fallbackName: 
     testPaths: paths(field(root, 'test-paths'), ['tests']),
     analysisPaths: paths(field(root, 'analysis-paths'), ['analyses']),
     packagesPath: text(field(root, 'packages-install-path')) ?? 'dbt_packages',
+    targetPath: text(field(root, 'target-path')),
     vars: (toJs(field(root, 'vars')) as Record<string, unknown>) ?? {},
     dispatch: dispatchOrder(toJs(field(root, 'dispatch'))),
     modelsConfig: toJs(field(root, 'models')),

@@ -100,6 +100,10 @@ export class DbtProject {
   private readonly disabledNames = new Set<string>();
   /** Unsaved editor text of dbt_project.yml / profiles.yml, read instead of the disk on reload. */
   private readonly unsaved = new Map<string, string>();
+  /** `--vars` given on the command line. */
+  private commandLineVars: Record<string, unknown> = {};
+  /** `--profile` given on the command line, in place of dbt_project.yml's `profile:`. */
+  private commandLineProfile: string | undefined;
 
   constructor(readonly root: string, private readonly env: NodeJS.ProcessEnv = process.env, private readonly fs: FileSource = diskFiles) {
     this.schemaCache = new SchemaCache(root, fs === diskFiles);
@@ -179,7 +183,7 @@ export class DbtProject {
       this.files.set(file, { file, kind: 'profiles', packageName: this.name, text, folders: [], problems: this.profiles.problems });
       break;
     }
-    this.target = resolveTarget(this.profiles, this.settings.profile, this.env.DBT_TARGET, this.env);
+    this.target = resolveTarget(this.profiles, this.profileName, this.env.DBT_TARGET, this.env);
     const profilesEntry = this.profilesFile ? this.files.get(this.profilesFile) : undefined;
     if (profilesEntry) profilesEntry.problems = [...profilesEntry.problems, ...missingEnvVars(this.profiles, this.target, this.env).map((name) => missingEnvProblem(profilesEntry, name, this.target))];
   }
@@ -405,7 +409,27 @@ export class DbtProject {
   }
 
   vars(): Record<string, unknown> {
-    return this.settings.vars;
+    return { ...this.settings.vars, ...this.commandLineVars };
+  }
+
+  /** The profile in use: `--profile` from the command line, else dbt_project.yml's `profile:`. */
+  get profileName(): string | undefined {
+    return this.commandLineProfile ?? this.settings.profile;
+  }
+
+  /** `--profile` from the command line, as dbt takes it: the profiles.yml entry to read targets from. */
+  setCommandLineProfile(name: string): void {
+    this.commandLineProfile = name;
+    this.target = resolveTarget(this.profiles, name, this.env.DBT_TARGET);
+  }
+
+  /** `--vars` from the command line: as in dbt they win over every `vars:` of dbt_project.yml, in every package. */
+  setCommandLineVars(vars: Record<string, unknown>): void {
+    this.commandLineVars = { ...vars };
+    this.settingsVersion++;
+    this.derived = undefined;
+    this.version++;
+    this.macroVersion++;
   }
 
   /**
@@ -426,7 +450,7 @@ export class DbtProject {
     const scoped = (vars: Record<string, unknown>) => (isRecord(vars[packageName]) ? vars[packageName] as Record<string, unknown> : {});
     const own = this.packages.find((p) => p.name === packageName)?.settings.vars ?? {};
     const root = this.settings.vars;
-    return { ...globals(own), ...scoped(own), ...globals(root), ...scoped(root) };
+    return { ...globals(own), ...scoped(own), ...globals(root), ...scoped(root), ...this.commandLineVars };
   }
 
   /** Whether a model or snapshot file is turned off by `enabled: false` (dbt leaves it out of the project). */

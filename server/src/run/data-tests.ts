@@ -52,6 +52,11 @@ export function allErrored(tests: DataTest[], message: string): DataTestResult[]
   return tests.map((t) => errorResult(t, '', 0, message));
 }
 
+/** Runs one test inside an open run (whose relations it reuses and adds to); never throws. */
+export async function runDataTestIn(run: ModelRun, test: DataTest, signal?: AbortSignal): Promise<DataTestResult> {
+  return runOne(run, run.project, test, signal);
+}
+
 async function runOne(run: ModelRun, project: DbtProject, test: DataTest, signal: AbortSignal | undefined): Promise<DataTestResult> {
   const started = performance.now();
   let sql = '';

@@ -3,10 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckSession } from '../engine/session';
 import { writeTable, type WriteTableResult } from '../engine/write/write-table';
-import { storageFor } from '../storage/factory';
-import { s3OptionsFromProperties } from '../storage/s3';
-import type { Lakehouse } from './lakehouse';
-import { ensureNamespace } from './materialize';
+import { lakehouseStorage, type Lakehouse } from './lakehouse';
+import { ensureNamespace } from '../catalog/ensure-namespace';
 
 export interface DemoSize { customers: number; orders: number; products: number }
 
@@ -20,7 +18,7 @@ export const BRONZE_NAMESPACE = ['demo', 'bronze'];
 
 /** Writes (or overwrites) demo.bronze.bronze_<name> for every generator in `bronzeDir`. */
 export async function writeDemoBronze(lakehouse: Lakehouse, bronzeDir: string, size: DemoSize): Promise<Array<WriteTableResult & { name: string }>> {
-  await ensureNamespace(lakehouse, BRONZE_NAMESPACE);
+  await ensureNamespace(lakehouse.catalog, BRONZE_NAMESPACE);
   const session = await DuckSession.open();
   try {
     for (const [k, v] of Object.entries(size)) await session.run(`SET VARIABLE ${k} = ${Number(v)}`);
@@ -32,7 +30,7 @@ export async function writeDemoBronze(lakehouse: Lakehouse, bronzeDir: string, s
       const result = await writeTable({
         session,
         catalog: lakehouse.catalog,
-        storageFactory: (location, config) => storageFor(location, { s3: s3OptionsFromProperties(config, lakehouse.s3) }),
+        storageFactory: lakehouseStorage(lakehouse),
         table,
         sql: fs.readFileSync(path.join(bronzeDir, file), 'utf8'),
         mode: exists ? 'overwrite' : 'create',

@@ -58,3 +58,8 @@ export function writeModeOf(target: GoldTarget, exists: boolean): WriteMode {
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
+
+/** The Iceberg table a seed is loaded into: like a table model, under its polaris_namespace or schema (none: not loaded). */
+export function seedTargetOf(seedName: string, config: ModelConfig, layerLocations: Record<string, string>): GoldTarget | undefined {
+  return goldTargetOf(seedName, { ...config, materialized: 'table' }, layerLocations);
+}

@@ -8,7 +8,9 @@ import { startLocalCatalog, type LocalCatalog } from '../catalog/local/server';
 import type { DbtProject } from '../project/project';
 import type { CatalogSettings } from '../project/profiles';
 import type { S3Options } from '../storage/storage';
-import { s3PropertiesOf } from '../storage/s3';
+import { s3OptionsFromProperties, s3PropertiesOf } from '../storage/s3';
+import { storageFor } from '../storage/factory';
+import type { StorageFactory } from '../engine/write/write-table';
 
 export interface Lakehouse {
   catalog: Catalog;
@@ -84,7 +86,10 @@ export function s3OptionsOf(settings: CatalogSettings | undefined): S3Options {
   return s3;
 }
 
-
+/** Storage for a table the lakehouse writes: the profile's S3 options, overridden by the catalog's vended ones. */
+export function lakehouseStorage(lakehouse: Pick<Lakehouse, 's3'>): StorageFactory {
+  return (location, config) => storageFor(location, { s3: s3OptionsFromProperties(config, lakehouse.s3) });
+}
 
 function layerLocationsOf(vars: Record<string, unknown>): Record<string, string> {
   const raw = vars.floe_locations;

@@ -1,15 +1,14 @@
 // Materialize: run selected models with their upstream views and write gold models straight into their
 // Iceberg tables (one Parquet encode, one atomic commit per model).
-import type { DbtProject } from '../project/project';
-import { writeTable, type WriteProgress } from '../engine/write/write-table';
-import { storageFor } from '../storage/factory';
-import { s3OptionsFromProperties } from '../storage/s3';
+import type { DbtProject, ModelNode } from '../project/project';
+import type { CompiledModel } from '../project/compile';
+import { writeTable, type WriteMode, type WriteProgress } from '../engine/write/write-table';
 import { namespaceDisplayName } from '../catalog/names';
-import { CatalogError } from '../catalog/catalog';
+import { ensureNamespace } from '../catalog/ensure-namespace';
 import { selectResources, selectionRequest, type SelectionProblem, type SelectionRequest } from '../selection/select';
-import type { Lakehouse } from './lakehouse';
+import { lakehouseStorage, type Lakehouse } from './lakehouse';
 import { ModelRun, type RunOptions } from './model-chain';
-import { goldTargetOf, whyNotWritten, writeModeOf } from './gold-target';
+import { goldTargetOf, whyNotWritten, writeModeOf, type GoldTarget } from './gold-target';
 import { ModelRunError } from './run-error';
 
 export interface MaterializedModel {
@@ -21,6 +20,8 @@ export interface MaterializedModel {
   files: number;
   bytes: string;
   operation: string;
+  /** How the table was written: create, overwrite, append or merge. */
+  mode: WriteMode;
   ms: number;
 }
 
@@ -71,34 +72,7 @@ export async function materialize(project: DbtProject, lakehouse: Lakehouse, sel
       options.onModel?.(model, i, models.length);
       const node = project.resolveRef({ name: model })!;
       const compiled = run.compile(node.file);
-      const target = goldTargetOf(model, compiled.config, lakehouse.layerLocations)!;
-      const relation = await run.registerModel(node, compiled);
-      await ensureNamespace(lakehouse, target.table.namespace);
-      const exists = await lakehouse.catalog.tableExists(target.table);
-      const result = await run.mapErrors(node.file, compiled.sql, compiled, () => writeTable({
-        session: run.session,
-        catalog: lakehouse.catalog,
-        storageFactory: (location, config) => storageFor(location, { s3: s3OptionsFromProperties(config, lakehouse.s3) }),
-        table: target.table,
-        sql: `SELECT * FROM ${relation}`,
-        mode: writeModeOf(target, exists),
-        uniqueKey: target.uniqueKey,
-        partitionBy: target.partitionBy,
-        onSchemaChange: target.onSchemaChange,
-        location: target.location,
-        signal: options.signal,
-        onProgress: (p) => options.onWrite?.(model, p),
-      }));
-      results.push({
-        model,
-        table: `${namespaceDisplayName(target.table.namespace)}.${target.table.name}`,
-        snapshot_id: result.snapshotId.toString(),
-        rows: result.rows.toString(),
-        files: result.files,
-        bytes: result.bytes.toString(),
-        operation: result.operation,
-        ms: Math.round(result.ms),
-      });
+      results.push(await materializeModel(run, node, compiled, goldTargetOf(model, compiled.config, lakehouse.layerLocations)!, options));
     }
   } finally {
     await run.close();
@@ -106,22 +80,41 @@ export async function materialize(project: DbtProject, lakehouse: Lakehouse, sel
   return results;
 }
 
-/** Creates a namespace and its parents when missing. */
-export async function ensureNamespace(lakehouse: Lakehouse, namespace: string[]): Promise<void> {
-  for (let i = 1; i <= namespace.length; i++) {
-    const ns = namespace.slice(0, i);
-    try {
-      await lakehouse.catalog.loadNamespace(ns);
-    } catch (e) {
-      if (!(e instanceof CatalogError && e.kind === 'not-found')) throw e;
-      try {
-        await lakehouse.catalog.createNamespace(ns);
-      } catch (e2) {
-        // Another writer may have created it in between.
-        if (!(e2 instanceof CatalogError && e2.kind === 'already-exists')) throw e2;
-      }
-    }
-  }
+/**
+ * Writes one compiled gold model of a run into its Iceberg table (its upstream chain built in the run first); the
+ * namespace is created when missing. `fullRefresh` rebuilds an incremental model's table instead of appending or merging.
+ */
+export async function materializeModel(run: ModelRun, node: ModelNode, compiled: CompiledModel, target: GoldTarget, options: MaterializeOptions & { fullRefresh?: boolean } = {}): Promise<MaterializedModel> {
+  const { lakehouse } = run;
+  const relation = await run.registerModel(node, compiled);
+  await ensureNamespace(lakehouse.catalog, target.table.namespace);
+  const exists = await lakehouse.catalog.tableExists(target.table);
+  const mode = writeModeOf(options.fullRefresh ? { ...target, incremental: false } : target, exists);
+  const result = await run.mapErrors(node.file, compiled.sql, compiled, () => writeTable({
+    session: run.session,
+    catalog: lakehouse.catalog,
+    storageFactory: lakehouseStorage(lakehouse),
+    table: target.table,
+    sql: `SELECT * FROM ${relation}`,
+    mode,
+    uniqueKey: target.uniqueKey,
+    partitionBy: target.partitionBy,
+    onSchemaChange: target.onSchemaChange,
+    location: target.location,
+    signal: options.signal,
+    onProgress: (p) => options.onWrite?.(node.name, p),
+  }));
+  return {
+    model: node.name,
+    table: `${namespaceDisplayName(target.table.namespace)}.${target.table.name}`,
+    snapshot_id: result.snapshotId.toString(),
+    rows: result.rows.toString(),
+    files: result.files,
+    bytes: result.bytes.toString(),
+    operation: result.operation,
+    mode,
+    ms: Math.round(result.ms),
+  };
 }
 
 /** `--select 'marts.*' --exclude 'tag:x'`, for messages. */

@@ -16,6 +16,7 @@ import { userMessage } from '../sql/explain';
 import '../engine/read/default-planner';
 import type { Lakehouse } from './lakehouse';
 import { ModelRunError } from './run-error';
+import { seedTargetOf } from './gold-target';
 import { parseTableName } from '../catalog/names';
 
 export interface RunOptions {
@@ -97,10 +98,7 @@ export class ModelRun {
     if (!node) throw new ModelRunError(`model '${u.name}' not found`);
     if (via.includes(node.name)) throw new ModelRunError(`dependency cycle: ${[...via, node.name].join(' → ')}`);
     const viewName = [this.schema, node.name] as [string, string];
-    if (node.kind === 'seed') {
-      await this.session.registerView(viewName, seedRelationSql(node.file, { ...this.project.configOf(node), column_types: this.project.seedColumnTypes(node) ?? {} }, this.project.entry(node.file)?.seedColumns));
-      return;
-    }
+    if (node.kind === 'seed') return this.registerSeed(node, viewName);
     this.options.onStage?.(`building ${node.name}`);
     const compiled = this.compile(node.file);
     await this.buildUpstream(compiled, [...via, node.name]);
@@ -118,6 +116,22 @@ export class ModelRun {
     this.built.set(relation, pending);
     await pending;
     return relation;
+  }
+
+  /** A seed loaded by `floe seed` is read from its Iceberg table, as dbt reads the seeded table; else from its CSV. */
+  private async registerSeed(node: ModelNode, viewName: [string, string]): Promise<void> {
+    const config = this.project.configOf(node);
+    const target = seedTargetOf(node.name, config, this.lakehouse.layerLocations);
+    if (target && await this.lakehouse.catalog.tableExists(target.table)) {
+      const name = `${target.table.namespace.join('.')}.${target.table.name}`;
+      this.options.onStage?.(`reading ${name}`);
+      await registerIcebergTable(this.session, viewName, await this.lakehouse.catalog.loadTable(target.table), {
+        s3: this.lakehouse.s3, snapshotId: this.options.snapshots?.get(name), onProgress: this.options.onFetch, tableName: name,
+      });
+      return;
+    }
+    // column_types as dbt reads them: rendered, trimmed.
+    await this.session.registerView(viewName, seedRelationSql(node.file, { ...config, column_types: this.project.seedColumnTypes(node) ?? {} }, this.project.entry(node.file)?.seedColumns));
   }
 
   private async registerSource(u: UpstreamRelation): Promise<void> {

@@ -1,6 +1,7 @@
 // What dbt's selectors see of a project: every enabled model, seed, snapshot, analysis, source table and data test,
 // with its fqn, path, package, tags, config and parents (refs, sources; a test's parents are what it tests).
 // Pure over the project model; cached per project version.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DbtProject, FileEntry, ModelNode } from '../project/project';
 import { modelName } from '../project/project';
@@ -11,7 +12,7 @@ import type { RefUse, SourceUse } from '../project/modelFile';
 export type ResourceType = 'model' | 'seed' | 'snapshot' | 'analysis' | 'source' | 'test';
 
 export interface SelectableNode {
-  /** dbt's unique id: `model.shop.stg_orders`, `source.shop.bronze.orders`, `test.shop.<data test id>`. */
+  /** dbt's unique id: `model.shop.stg_orders`, `source.shop.bronze.orders`, `test.shop.not_null_stg_orders_id.<hash of the data test id>`. */
   id: string;
   resourceType: ResourceType;
   /** The name a user types: the model name, `source.table`, a test's dbt name. */
@@ -133,7 +134,7 @@ function build(project: DbtProject): SelectableGraph {
   for (const t of projectDataTests(project)) {
     const entry = project.entry(t.file);
     const n: SelectableNode = {
-      id: `test.${project.name}.${t.id}`, resourceType: 'test', name: testName(t), packageName: project.name,
+      id: `test.${project.name}.${testName(t)}.${createHash('md5').update(t.id).digest('hex').slice(0, 10)}`, resourceType: 'test', name: testName(t), packageName: project.name,
       fqn: [project.name, ...(entry?.folders ?? []), testName(t)], path: rel(t.file), tags: t.tags ?? [],
       config: { materialized: 'test', severity: t.severity, tags: t.tags ?? [], ...(t.where ? { where: t.where } : {}) }, parents: [], test: t,
     };

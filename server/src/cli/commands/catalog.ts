@@ -1,11 +1,12 @@
-// floe catalog serve: runs the local Polaris-compatible Iceberg REST catalog over a warehouse folder until SIGINT/SIGTERM.
-// The first stdout line is the catalog URI; the access log (with --verbose) goes to stderr.
+// floe catalog: `serve` runs the local Polaris-compatible Iceberg REST catalog over a warehouse folder until SIGINT/SIGTERM
+// (first stdout line: the catalog URI; access log with --verbose to stderr); `namespaces` and `tables` are in catalog-objects.ts.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIO } from '../command';
 import { UsageError } from '../command';
 import { startLocalCatalog, type LocalCatalog, type LocalCatalogOptions } from '../../catalog/local/server';
 import { catalogCredential, CREDENTIAL_ENV } from '../credential';
+import { catalogObjects, OBJECTS_USAGE } from './catalog-objects';
 
 const USAGE = 'usage: floe catalog serve --warehouse DIR [--name NAME] [--host 127.0.0.1] [--port N] [--client-id ID --client-secret-file FILE]\n'
   + '                           [--base-location URI] [--config KEY=VALUE]... [--verbose]\n'
@@ -112,10 +113,12 @@ async function serve(args: string[], io: CliIO): Promise<number> {
 }
 
 export const catalogCommand: CliCommand = {
-  summary: 'serve the local Iceberg REST catalog: catalog serve --warehouse DIR [--port N]',
+  summary: 'serve the local Iceberg REST catalog; list, create and drop namespaces and tables; show snapshots and schemas',
   async run(args, io) {
     const [sub, ...rest] = args;
     if (sub === 'serve') return serve(rest, io);
-    throw new UsageError(sub ? `unknown subcommand '${sub}'\n${USAGE}` : USAGE);
+    if (sub === 'namespaces' || sub === 'tables') return catalogObjects(sub, rest, io);
+    const usage = `${USAGE}\n${OBJECTS_USAGE}`;
+    throw new UsageError(sub ? `unknown subcommand '${sub}'\n${usage}` : usage);
   },
 };

@@ -1,32 +1,80 @@
-// floe compile PROJECT_DIR MODEL: prints the model's compiled SQL (MODEL is a name or a path to its file).
+// floe compile: dbt compile — the selected models' compiled SQL written under <target-path>/compiled/<package>/<path>
+// and in <target-path>/manifest.json;
+// one selected model is also printed (dbt prints it too). Floe's first form `floe compile PROJECT_DIR MODEL` prints a
+// model's compiled SQL (MODEL is a name or a path to its file). Exit 1 when a model does not compile.
+import fs from 'node:fs';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
-import { UsageError, type CliCommand } from '../command';
-import { DbtProject } from '../../project/project';
+import { parseArgs } from 'node:util';
+import { UsageError, type CliCommand, type CliIO } from '../command';
+import type { DbtProject } from '../../project/project';
 import { compileModel } from '../../project/compile';
 import { LineIndex } from '../../project/lineIndex';
+import { selectResources } from '../../selection/select';
 import { didYouMean } from '../../util/suggest';
+import { loadProject } from '../project-args';
+import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
+import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, targetPathOf } from '../dbt-args';
+import { newInvocation } from '../../artifacts/metadata';
+import { buildManifest } from '../../artifacts/manifest';
+import { writeArtifact } from '../../artifacts/write';
+
+const USAGE = `usage: floe compile ${SELECTION_USAGE} ${DBT_USAGE}\n       floe compile PROJECT_DIR MODEL`;
 
 export const compileCommand: CliCommand = {
-  summary: 'compile PROJECT_DIR MODEL: print the compiled SQL of a model',
+  summary: 'dbt compile: write the selected models\' compiled SQL to target/compiled (compile PROJECT_DIR MODEL prints one)',
   async run(args, io) {
-    if (args.length !== 2) throw new UsageError('usage: floe compile PROJECT_DIR MODEL');
-    const root = path.resolve(args[0]);
-    if (!existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml`);
-    const project = DbtProject.load(root);
-    const asPath = path.resolve(args[1]);
-    const file = project.entry(asPath)?.analysis ? asPath : project.resolveRef({ name: args[1].replace(/\.sql$/, '') })?.file;
-    if (!file || !project.entry(file)?.analysis) {
-      io.err(`floe compile: model '${args[1]}' not found in ${root}.${didYouMean(args[1], project.modelNames())}\n`);
-      return 1;
+    if (args.length === 2 && !args[0].startsWith('-') && !args[1].startsWith('-')) return compileOne(args[0], args[1], io);
+    let parsed;
+    try {
+      parsed = parseArgs({ args: expandMultiValueFlags(args), allowPositionals: false, strict: true, options: { ...SELECTION_OPTIONS, ...DBT_OPTIONS } });
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\n${USAGE}`);
     }
-    const compiled = compileModel(project, file);
-    if (compiled.problem) {
-      const pos = new LineIndex(project.entry(file)!.text).positionAt(compiled.problem.start);
-      io.err(`${path.relative(root, file)}:${pos.line + 1}:${pos.character + 1}: error: ${compiled.problem.message}\n`);
-      return 1;
+    const project = dbtProject(parsed.values, USAGE);
+    const { nodes, problems } = selectResources(project, selectionArgs(project, parsed.values, USAGE), ['model']);
+    reportSelection(io, 'compile', problems);
+    const compiledDir = path.join(targetPathOf(project, parsed.values), 'compiled');
+    let failed = 0;
+    const compiledById = new Map<string, string>();
+    for (const node of nodes) {
+      const file = node.modelNode!.file;
+      if (file.endsWith('.py')) continue;
+      const sql = compiledSql(project, file, io);
+      if (sql === undefined) { failed++; continue; }
+      const out = path.join(compiledDir, node.packageName, node.path);
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out, sql);
+      compiledById.set(node.id, sql);
+      if (nodes.length === 1) io.out(sql);
+      else io.out(`compiled ${node.name} → ${path.relative(process.cwd(), out) || out}\n`);
     }
-    io.out(compiled.sql.endsWith('\n') ? compiled.sql : `${compiled.sql}\n`);
-    return 0;
+    writeArtifact(targetPathOf(project, parsed.values), 'manifest.json', buildManifest(project, newInvocation({ which: 'compile', ...parsed.values }), compiledById));
+    return failed ? 1 : 0;
   },
 };
+
+/** `floe compile PROJECT_DIR MODEL`: prints the compiled SQL of one model. */
+function compileOne(dir: string, model: string, io: CliIO): number {
+  const project = loadProject(dir, USAGE);
+  const asPath = path.resolve(model);
+  const file = project.entry(asPath)?.analysis ? asPath : project.resolveRef({ name: model.replace(/\.sql$/, '') })?.file;
+  if (!file || !project.entry(file)?.analysis) {
+    io.err(`floe compile: model '${model}' not found in ${project.root}.${didYouMean(model, project.modelNames())}\n`);
+    return 1;
+  }
+  const sql = compiledSql(project, file, io);
+  if (sql === undefined) return 1;
+  io.out(sql);
+  return 0;
+}
+
+/** The compiled SQL ending in a newline, or undefined after printing the template error at its line. */
+function compiledSql(project: DbtProject, file: string, io: CliIO): string | undefined {
+  const compiled = compileModel(project, file);
+  if (compiled.problem) {
+    const pos = new LineIndex(project.entry(file)!.text).positionAt(compiled.problem.start);
+    io.err(`${path.relative(project.root, file)}:${pos.line + 1}:${pos.character + 1}: error: ${compiled.problem.message}\n`);
+    return undefined;
+  }
+  return compiled.sql.endsWith('\n') ? compiled.sql : `${compiled.sql}\n`;
+}

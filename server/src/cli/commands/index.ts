@@ -12,6 +12,9 @@ import { tableCommand } from './table';
 import { testCommand } from './test';
 import { lineageCommand } from './lineage';
 import { depsCommand } from './deps';
+import { buildCommand, runCommand, seedCommand } from './run';
+import { lsCommand } from './ls';
+import { docsCommand } from './docs';
 
 export const commands: Record<string, CliCommand> = {
   catalog: catalogCommand,
@@ -26,4 +29,10 @@ export const commands: Record<string, CliCommand> = {
   test: testCommand,
   lineage: lineageCommand,
   deps: depsCommand,
+  run: runCommand,
+  build: buildCommand,
+  seed: seedCommand,
+  ls: lsCommand,
+  list: lsCommand,
+  docs: docsCommand,
 };

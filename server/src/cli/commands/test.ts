@@ -1,6 +1,6 @@
-// floe test [PROJECT_DIR | --project DIR] [--select ...] [--exclude ...] [--format text|json]: runs the project's dbt data
-// tests (generic tests from schema YAML, singular tests from test-paths). Exit code 1 when an error-severity test
-// fails or cannot run.
+// floe test [PROJECT_DIR | --project-dir DIR] [--select ...] [--exclude ...] [dbt's flags] [--format text|json]: runs the
+// project's dbt data tests (generic tests from schema YAML, singular tests from test-paths) and writes target/manifest.json
+// and target/run_results.json as dbt test does. Exit code 1 when an error-severity test fails or cannot run.
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command';
 import path from 'node:path';
@@ -11,30 +11,69 @@ import { selectDataTests } from '../../run/data-test-selection';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { formatTable } from '../../engine/results';
 import { loadProject } from '../project-args';
+import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, targetPathOf } from '../dbt-args';
+import type { DbtProject } from '../../project/project';
+import { selectableGraph } from '../../selection/graph';
+import type { NodeResult } from '../../run/build';
+import { newInvocation, type InvocationInfo } from '../../artifacts/metadata';
+import { writeRunArtifacts } from '../../artifacts/write';
 import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
 
-const USAGE = `usage: floe test [PROJECT_DIR | --project DIR] ${SELECTION_USAGE} [--format text|json]`;
+const USAGE = `usage: floe test [PROJECT_DIR | --project-dir DIR] ${SELECTION_USAGE} ${DBT_USAGE} [--format text|json]`;
 
 export const testCommand: CliCommand = {
   summary: 'run the dbt data tests (schema YAML tests and singular tests) over the models',
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args, allowPositionals: true,
-      options: { project: { type: 'string', short: 'p' }, ...SELECTION_OPTIONS, format: { type: 'string' } },
-    });
+    // Floe's first form `floe test DIR …` still works; dbt's is `--project-dir DIR` (default: the current folder).
+    const [first, ...rest] = args;
+    const positional = first !== undefined && !first.startsWith('-') ? first : undefined;
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: expandMultiValueFlags(positional === undefined ? args : rest), allowPositionals: false, strict: true,
+        options: { project: { type: 'string', short: 'p' }, ...SELECTION_OPTIONS, ...DBT_OPTIONS, format: { type: 'string' } },
+      });
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\n${USAGE}`);
+    }
+    const values = parsed.values;
     const format = values.format ?? 'text';
     if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text\n${USAGE}`);
-    if (positionals.length > 1 || (positionals.length === 1 && values.project)) throw new UsageError(`expected one project directory\n${USAGE}`);
-    const project = loadProject(values.project ?? positionals[0] ?? '.', USAGE);
+    const dirs = [positional, values.project, values['project-dir']].filter((d) => d !== undefined);
+    if (dirs.length > 1) throw new UsageError(`expected one project directory, got ${dirs.join(' and ')}\n${USAGE}`);
+    const project = dbtProject(values, USAGE, process.env, dirs[0]);
     const selection = selectionArgs(project, values, USAGE);
     const { tests, problems } = selectDataTests(project, projectDataTests(project), selection);
     reportSelection(io, 'test', problems);
-    const results = await runTests(project, tests, format === 'text' ? (t, i, n) => io.err(`[${i + 1}/${n}] ${cliName(t)}\n`) : undefined);
+    const invocation = newInvocation({ which: 'test', ...values });
+    const started = performance.now();
+    const startedAt: Date[] = [];
+    const results = await runTests(project, tests, (t, i, n) => {
+      startedAt[i] = new Date();
+      if (format === 'text') io.err(`[${i + 1}/${n}] ${cliName(t)}\n`);
+    });
+    writeTestArtifacts(project, targetPathOf(project, values), invocation, results, startedAt, (performance.now() - started) / 1000);
     const skipped = values.select ? [] : skippedDataTests(project);
     io.out(format === 'json' ? `${JSON.stringify({ results, skipped: skipped.map((x) => ({ ...x, file: path.relative(project.root, x.file) })) })}\n` : dataTestReport(tests, results) + skippedReport(project.root, skipped));
     return dataTestExitCode(tests, results);
   },
 };
+
+/** target/manifest.json and target/run_results.json, as dbt test writes them. */
+function writeTestArtifacts(project: DbtProject, target: string, invocation: InvocationInfo, results: DataTestResult[], startedAt: Date[], elapsed: number): void {
+  const byTestId = new Map([...selectableGraph(project).nodes.values()].filter((n) => n.test).map((n) => [n.test!.id, n]));
+  const nodeResults: NodeResult[] = [];
+  for (const [i, r] of results.entries()) {
+    const node = byTestId.get(r.id);
+    if (!node) continue;
+    const start = startedAt[i] ?? new Date();
+    nodeResults.push({
+      node, status: r.status, message: r.message ?? (r.status === 'pass' ? 'no failing rows' : r.status), failures: Number(r.failures),
+      startedAt: start.toISOString(), completedAt: new Date(start.getTime() + r.ms).toISOString(), executionTime: r.ms / 1000,
+    });
+  }
+  writeRunArtifacts(target, project, invocation, nodeResults, elapsed);
+}
 
 /** Runs the tests on the project's lakehouse; a lakehouse that cannot open makes every test an error. */
 export async function runTests(project: ReturnType<typeof loadProject>, tests: DataTest[], onTest?: (t: DataTest, i: number, n: number) => void): Promise<DataTestResult[]> {

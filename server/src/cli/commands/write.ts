@@ -10,8 +10,9 @@ import { writeTable, type OnSchemaChange, type WriteMode, type WriteTableResult 
 import { WriteError } from '../../engine/write/write-error';
 import { referencedTables } from './query';
 import { parseCredential } from '../../catalog/oauth';
-import { parseTableName } from '../../catalog/names';
+import { namespaceDisplayName, parseTableName } from '../../catalog/names';
 import { catalogCredential } from '../credential';
+import { ensureNamespace } from '../../catalog/ensure-namespace';
 
 export interface WriteArgs {
   catalog: string;
@@ -78,7 +79,8 @@ export function formatWriteSummary(r: WriteTableResult): string {
   });
 }
 
-export async function runWrite(args: WriteArgs): Promise<WriteTableResult> {
+/** Runs the write; a missing namespace (and its parents) is created first, as dbt creates a schema. */
+export async function runWrite(args: WriteArgs, onNamespaceCreated?: (namespace: string[]) => void): Promise<WriteTableResult> {
   const session = await DuckSession.open();
   try {
     const catalog = await connectRestCatalog({ uri: args.catalog, warehouse: args.warehouse, credential: catalogCredential(args.credential) });
@@ -88,6 +90,7 @@ export async function runWrite(args: WriteArgs): Promise<WriteTableResult> {
       const loaded = await catalog.loadTable({ namespace: ref.schema.split('.'), name: ref.table });
       await registerIcebergTable(session, [ref.schema, ref.table], loaded, { tableName: `${ref.schema}.${ref.table}` });
     }
+    for (const ns of await ensureNamespace(catalog, args.table.namespace)) onNamespaceCreated?.(ns);
     return await writeTable({
       session, catalog, table: args.table, sql: args.sql, mode: args.mode,
       partitionBy: args.partitionBy, uniqueKey: args.uniqueKey, location: args.location, onSchemaChange: args.onSchemaChange,
@@ -102,7 +105,8 @@ export const writeCommand: CliCommand = {
   async run(args, io) {
     const parsed = parseWriteArgs(args);
     try {
-      io.out(`${formatWriteSummary(await runWrite(parsed))}\n`);
+      const result = await runWrite(parsed, (ns) => io.err(`floe write: created namespace ${namespaceDisplayName(ns)}\n`));
+      io.out(`${formatWriteSummary(result)}\n`);
       return 0;
     } catch (e) {
       if (e instanceof WriteError) {

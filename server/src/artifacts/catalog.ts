@@ -1,0 +1,71 @@
+// target/catalog.json in dbt's shape (catalog schema v1): each model's, seed's and source's columns with their types
+// and positions. Tables in the lakehouse (sources, gold models, seeded seeds) are described from their current Iceberg
+// schema; views and unseeded seeds by DuckDB binding them in one run, as dbt-duckdb describes its relations. A relation
+// that cannot be described is an entry in `errors`, never a failed command.
+import type { DbtProject } from '../project/project';
+import type { TableIdentifier } from '../iceberg/spec';
+import { selectableGraph, type SelectableNode } from '../selection/graph';
+import { duckTypeOf } from '../engine/types';
+import { currentSchema } from '../explorer/nodes';
+import type { Lakehouse } from '../run/lakehouse';
+import { ModelRun, parseTableIdentifier } from '../run/model-chain';
+import { goldTargetOf, seedTargetOf } from '../run/gold-target';
+import { artifactMetadata, type InvocationInfo } from './metadata';
+import { relationOf, sourceRelationOf } from './manifest';
+
+export const CATALOG_SCHEMA = 'https://schemas.getdbt.com/dbt/catalog/v1.json';
+
+type Columns = Record<string, { type: string; index: number; name: string; comment: string | null }>;
+
+export async function buildCatalog(project: DbtProject, lakehouse: Lakehouse, invocation: InvocationInfo): Promise<Record<string, unknown>> {
+  const nodes: Record<string, unknown> = {};
+  const sources: Record<string, unknown> = {};
+  const errors: string[] = [];
+  const run = await ModelRun.open(project, lakehouse);
+  try {
+    for (const n of selectableGraph(project).nodes.values()) {
+      if (!['model', 'seed', 'source'].includes(n.resourceType) || n.config.materialized === 'ephemeral') continue;
+      try {
+        const described = await describe(run, n);
+        const relation = n.resourceType === 'source' ? sourceRelationOf(project, n) : relationOf(project, n);
+        const entry = {
+          metadata: { type: described.type, schema: relation.schema, name: relation.alias, database: relation.database, comment: null, owner: null },
+          columns: described.columns, stats: {}, unique_id: n.id,
+        };
+        (n.resourceType === 'source' ? sources : nodes)[n.id] = entry;
+      } catch (e) {
+        errors.push(`${n.id}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  } finally {
+    await run.close();
+  }
+  return { metadata: artifactMetadata(CATALOG_SCHEMA, invocation), nodes, sources, errors: errors.length ? errors : null };
+}
+
+async function describe(run: ModelRun, n: SelectableNode): Promise<{ type: string; columns: Columns }> {
+  const { lakehouse } = run;
+  const table = icebergTableOf(run, n);
+  if (table && (n.resourceType === 'source' || await lakehouse.catalog.tableExists(table))) {
+    const schema = currentSchema((await lakehouse.catalog.loadTable(table)).metadata);
+    return { type: 'ICEBERG TABLE', columns: Object.fromEntries((schema?.fields ?? []).map((f, i) => [f.name, { type: duckTypeOf(f.type), index: i + 1, name: f.name, comment: f.doc ?? null }])) };
+  }
+  const model = n.modelNode!;
+  const relation = run.relationName({ kind: model.kind, name: model.name });
+  if (model.kind === 'seed') await run.buildUpstream({ upstream: [{ kind: 'seed', name: model.name, relation, file: model.file }] } as Parameters<ModelRun['buildUpstream']>[0]);
+  else await run.registerModel(model, run.compile(model.file));
+  const described = await run.session.query(`DESCRIBE ${relation}`);
+  return {
+    type: 'VIEW',
+    columns: Object.fromEntries(described.rows.map((row, i) => [String(row[0]), { type: String(row[1]), index: i + 1, name: String(row[0]), comment: null }])),
+  };
+}
+
+function icebergTableOf(run: ModelRun, n: SelectableNode): TableIdentifier | undefined {
+  if (n.resourceType === 'source') {
+    const r = sourceRelationOf(run.project, n);
+    return parseTableIdentifier(`${r.schema}.${r.alias}`);
+  }
+  const target = n.resourceType === 'seed' ? seedTargetOf(n.name, n.config, run.lakehouse.layerLocations) : goldTargetOf(n.name, n.config, run.lakehouse.layerLocations);
+  return target?.table;
+}

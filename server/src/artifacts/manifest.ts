@@ -1,0 +1,174 @@
+// target/manifest.json in dbt's shape (manifest schema v12, as dbt 1.8–1.11 write it), from the project model and
+// the selection graph: nodes (models, seeds, snapshots, analyses, data tests), sources, parent and child maps, with
+// dbt's unique ids, fqn, depends_on, config and, for models compiled in this invocation, compiled_code. What Floe does
+// not model (macros' SQL, exposures, metrics, semantic models, docs blocks) is written empty rather than guessed.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { DbtProject } from '../project/project';
+import { selectableGraph, type SelectableNode } from '../selection/graph';
+import { goldTargetOf, seedTargetOf } from '../run/gold-target';
+import type { Column } from '../project/types';
+import { artifactMetadata, type InvocationInfo } from './metadata';
+
+export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
+
+type Json = Record<string, unknown>;
+
+/** The manifest; `compiled` maps a model's unique id to the SQL this invocation compiled for it. */
+export function buildManifest(project: DbtProject, invocation: InvocationInfo, compiled: ReadonlyMap<string, string> = new Map()): Json {
+  const graph = selectableGraph(project);
+  const nodes: Json = {};
+  const sources: Json = {};
+  for (const n of graph.nodes.values()) {
+    if (n.resourceType === 'source') sources[n.id] = sourceJson(project, n);
+    else nodes[n.id] = nodeJson(project, n, compiled.get(n.id));
+  }
+  const parentMap: Record<string, string[]> = {};
+  const childMap: Record<string, string[]> = {};
+  for (const n of graph.nodes.values()) {
+    parentMap[n.id] = [...n.parents].sort();
+    childMap[n.id] = [...(graph.children.get(n.id) ?? [])].sort();
+  }
+  return {
+    metadata: {
+      ...artifactMetadata(MANIFEST_SCHEMA, invocation),
+      project_name: project.name,
+      project_id: createHash('md5').update(project.name).digest('hex'),
+      user_id: null,
+      send_anonymous_usage_stats: false,
+      adapter_type: project.target.adapter ?? 'duckdb',
+    },
+    nodes, sources,
+    macros: {}, docs: {}, exposures: {}, metrics: {}, groups: {}, selectors: {}, disabled: {},
+    parent_map: parentMap, child_map: childMap, group_map: {},
+    saved_queries: {}, semantic_models: {}, unit_tests: {},
+  };
+}
+
+/** Where a node lives, as dbt names relations: Iceberg namespace and table for written nodes, else the profile's schema. */
+export function relationOf(project: DbtProject, n: SelectableNode): { database: string; schema: string; alias: string } {
+  const database = databaseOf(project);
+  const alias = typeof n.config.alias === 'string' ? n.config.alias : n.name;
+  const target = n.resourceType === 'model' ? goldTargetOf(n.name, n.config, {}) : n.resourceType === 'seed' ? seedTargetOf(n.name, n.config, {}) : undefined;
+  if (target) return { database, schema: target.table.namespace.join('.'), alias: target.table.name };
+  // dbt's default generate_schema_name: the target schema, suffixed with a custom schema.
+  const custom = typeof n.config.schema === 'string' && n.config.schema ? `_${n.config.schema}` : '';
+  return { database, schema: `${project.target.schema}${custom}`, alias };
+}
+
+/** `"database"."schema"."alias"`, as dbt writes relation_name. */
+export function relationName(r: { database: string; schema: string; alias: string }): string {
+  return [r.database, r.schema, r.alias].map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
+}
+
+function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string | undefined): Json {
+  const file = n.test ? n.test.file : n.modelNode?.file ?? path.join(project.root, n.path);
+  const text = project.entry(file)?.text ?? '';
+  const relation = relationOf(project, n);
+  const doc = n.resourceType === 'test' ? undefined : project.doc(n.name);
+  const base: Json = {
+    database: relation.database,
+    schema: relation.schema,
+    name: n.name,
+    resource_type: n.resourceType,
+    package_name: n.packageName,
+    path: pathInResourceFolder(project, n),
+    original_file_path: n.path,
+    unique_id: n.id,
+    fqn: n.fqn,
+    alias: relation.alias,
+    checksum: { name: 'sha256', checksum: createHash('sha256').update(text).digest('hex') },
+    config: { enabled: true, ...configJson(n), tags: n.tags },
+    tags: n.tags,
+    description: doc?.description ?? '',
+    columns: columnsJson(doc?.columns ?? []),
+    meta: {},
+    group: null,
+    docs: { show: true, node_color: null },
+    patch_path: n.patchPath ? `${n.packageName}://${n.patchPath}` : null,
+    build_path: null,
+    unrendered_config: {},
+    created_at: Date.now() / 1000,
+    relation_name: n.resourceType === 'test' || n.config.materialized === 'ephemeral' ? null : relationName(relation),
+    raw_code: n.test?.kind !== 'singular' && n.test ? '' : text,
+  };
+  if (n.resourceType === 'seed') return { ...base, depends_on: { macros: [] }, root_path: project.root };
+  base.language = file.endsWith('.py') ? 'python' : 'sql';
+  const entry = project.entry(file);
+  const compiledFields = {
+    refs: (entry?.analysis?.refs ?? []).map((r) => ({ name: r.name, package: r.packageName ?? null, version: null })),
+    sources: (entry?.analysis?.sources ?? []).map((s) => [s.source, s.table]),
+    metrics: [],
+    depends_on: { macros: [], nodes: n.parents },
+    compiled_path: null,
+    compiled: compiledCode !== undefined,
+    compiled_code: compiledCode ?? null,
+    extra_ctes_injected: false,
+    extra_ctes: [],
+    contract: { enforced: false, alias_types: true, checksum: null },
+  };
+  if (n.resourceType === 'model') return { ...base, ...compiledFields, access: 'protected', constraints: [], version: null, latest_version: null, deprecation_date: null };
+  if (n.resourceType !== 'test' || !n.test) return { ...base, ...compiledFields };
+  const t = n.test;
+  if (t.kind === 'singular') return { ...base, ...compiledFields };
+  const attached = n.parents[0] ?? null;
+  return {
+    ...base, ...compiledFields,
+    refs: t.target?.kind === 'model' ? [{ name: t.target.name, package: null, version: null }] : [],
+    sources: t.target?.kind === 'source' ? [[t.target.source, t.target.table]] : [],
+    column_name: t.column ?? t.columnExpression ?? null,
+    file_key_name: t.target?.kind === 'source' ? `sources.${t.target.source}` : t.target ? `models.${t.target.name}` : null,
+    attached_node: attached,
+    test_metadata: { name: t.kind, kwargs: { ...t.args, ...(t.column ? { column_name: t.column } : {}) }, namespace: null },
+  };
+}
+
+function sourceJson(project: DbtProject, n: SelectableNode): Json {
+  const { source, table } = n.source!;
+  const declared = project.resolveSource({ source, table });
+  const { database, schema, alias: identifier } = sourceRelationOf(project, n);
+  return {
+    database, schema, name: table, resource_type: 'source', package_name: n.packageName,
+    path: n.path, original_file_path: n.path, unique_id: n.id, fqn: n.fqn,
+    source_name: source, source_description: '', loader: '', identifier,
+    quoting: { database: null, schema: null, identifier: null, column: null },
+    loaded_at_field: null, freshness: null, external: null,
+    description: declared?.description ?? '', columns: columnsJson(declared?.columns ?? []),
+    meta: {}, source_meta: {}, tags: n.tags, config: { enabled: true, tags: n.tags },
+    patch_path: null, unrendered_config: {}, relation_name: relationName({ database, schema, alias: identifier }), created_at: Date.now() / 1000,
+  };
+}
+
+/** A source's relation: the Iceberg table it names (meta.iceberg_table, else its schema and identifier). */
+export function sourceRelationOf(project: DbtProject, n: SelectableNode): { database: string; schema: string; alias: string } {
+  const id = (project.resolveSource(n.source!)?.icebergTable ?? `${n.source!.source}.${n.source!.table}`).split('.');
+  return { database: databaseOf(project), schema: id.slice(0, -1).join('.'), alias: id[id.length - 1] };
+}
+
+function databaseOf(project: DbtProject): string {
+  return project.target.catalog?.warehouse ?? project.target.database;
+}
+
+function columnsJson(columns: Column[]): Json {
+  return Object.fromEntries(columns.map((c) => [c.name, {
+    name: c.name, description: c.description ?? '', meta: {}, data_type: c.type ?? null, constraints: [], quote: null, tags: [],
+  }]));
+}
+
+/** The node's config as JSON (Floe's config values are YAML/Jinja literals already). */
+function configJson(n: SelectableNode): Json {
+  return JSON.parse(JSON.stringify(n.config ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) as Json;
+}
+
+/** dbt's `path`: relative to the resource folder (`marts/mart_revenue.sql` under models/); a generic test's its name. */
+function pathInResourceFolder(project: DbtProject, n: SelectableNode): string {
+  if (n.test && n.test.kind !== 'singular') return `${n.name}.sql`;
+  const settings = project.settings;
+  const folders = n.resourceType === 'seed' ? settings.seedPaths : n.resourceType === 'snapshot' ? settings.snapshotPaths
+    : n.resourceType === 'test' ? settings.testPaths : n.resourceType === 'analysis' ? settings.analysisPaths : settings.modelPaths;
+  for (const folder of folders) {
+    const prefix = `${folder.replace(/\/+$/, '')}/`;
+    if (n.path.startsWith(prefix)) return n.path.slice(prefix.length);
+  }
+  return n.path;
+}

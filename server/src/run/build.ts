@@ -1,0 +1,222 @@
+// dbt's run / build / seed over Floe's engine: the selected models, seeds and data tests in DAG order, in one run
+// (one DuckDB session), each with a dbt status. Materializations keep their Floe meaning: views (and ephemeral models)
+// live in the session; gold models are written to Iceberg by materialize.ts; seeds with a namespace are loaded into the
+// catalog. A failure skips every node downstream of it (a failing test, the children of what it tests); --fail-fast
+// skips everything after it. One node's failure never throws: it is a result.
+import path from 'node:path';
+import type { DbtProject } from '../project/project';
+import { selectableGraph, type SelectableGraph, type SelectableNode } from '../selection/graph';
+import { writeTable, type WriteMode } from '../engine/write/write-table';
+import { ensureNamespace } from '../catalog/ensure-namespace';
+import { namespaceDisplayName } from '../catalog/names';
+import { lakehouseStorage, type Lakehouse } from './lakehouse';
+import { ModelRun, type RunOptions } from './model-chain';
+import { materializeModel } from './materialize';
+import { goldTargetOf, seedTargetOf } from './gold-target';
+import { runDataTestIn } from './data-tests';
+import { seedRelationSql } from './seed-sql';
+import { compileModel } from '../project/compile';
+
+/** dbt's statuses: models and seeds succeed or error; tests pass, warn, fail or error; anything may be skipped. */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'warn' | 'fail';
+
+export interface NodeResult {
+  node: SelectableNode;
+  status: NodeStatus;
+  /** What happened, for people: where the model went, why it was skipped, the error with its file and line. */
+  message: string;
+  startedAt: string;
+  completedAt: string;
+  /** Seconds. */
+  executionTime: number;
+  /** Tests: failing rows. */
+  failures?: number;
+  /** Written models and seeds: the Iceberg table, the commit's snapshot and rows. */
+  written?: { table: string; snapshotId: string; rows: string; operation: string };
+  /** Models: the compiled SQL, relations by name. */
+  compiledCode?: string;
+}
+
+export interface BuildOptions extends RunOptions {
+  fullRefresh?: boolean;
+  failFast?: boolean;
+  signal?: AbortSignal;
+  onResult?: (result: NodeResult, index: number, total: number) => void;
+}
+
+/** Builds `nodes` in build order (see buildOrder); results in that order. */
+export async function buildNodes(project: DbtProject, lakehouse: Lakehouse, selected: SelectableNode[], options: BuildOptions = {}): Promise<NodeResult[]> {
+  const graph = selectableGraph(project);
+  const nodes = buildOrder(graph, selected);
+  const blockedBy = new Map<string, string>();
+  let stoppedAfter: string | undefined;
+  const results: NodeResult[] = [];
+  const run = await ModelRun.open(project, lakehouse, options);
+  try {
+    for (const [i, node] of nodes.entries()) {
+      const started = new Date();
+      const cause = blockedBy.get(node.id);
+      let outcome: Outcome;
+      if (options.signal?.aborted) outcome = { status: 'skipped', message: 'cancelled' };
+      else if (stoppedAfter !== undefined) outcome = { status: 'skipped', message: `--fail-fast: the run stopped after ${stoppedAfter} failed` };
+      else if (cause !== undefined) outcome = { status: 'skipped', message: `upstream ${cause} failed` };
+      else outcome = await buildOne(run, node, options).catch((e: unknown) => ({ status: 'error' as const, message: e instanceof Error ? e.message : String(e) }));
+      const completed = new Date();
+      const result: NodeResult = {
+        node, ...outcome, startedAt: started.toISOString(), completedAt: completed.toISOString(),
+        executionTime: (completed.getTime() - started.getTime()) / 1000,
+      };
+      results.push(result);
+      options.onResult?.(result, i, nodes.length);
+      if (result.status === 'error' || result.status === 'fail') {
+        for (const id of blockedNodes(graph, node)) if (!blockedBy.has(id)) blockedBy.set(id, node.name);
+        if (options.failFast) stoppedAfter = node.name;
+      }
+    }
+  } finally {
+    await run.close();
+  }
+  return results;
+}
+
+type Outcome = Pick<NodeResult, 'status' | 'message' | 'failures' | 'written' | 'compiledCode'>;
+
+async function buildOne(run: ModelRun, node: SelectableNode, options: BuildOptions): Promise<Outcome> {
+  switch (node.resourceType) {
+    case 'model': return buildModel(run, node, options);
+    case 'seed': return loadSeed(run, node);
+    case 'test': {
+      const r = await runDataTestIn(run, node.test!, options.signal);
+      const message = r.status === 'pass' ? 'no failing rows' : r.message ?? r.status;
+      return { status: r.status, message, failures: Number(r.failures) };
+    }
+    default:
+      return { status: 'skipped', message: `Floe does not build ${node.resourceType}s yet` };
+  }
+}
+
+const WRITTEN = new Set(['external', 'table', 'incremental']);
+const WROTE: Record<WriteMode, string> = { create: 'created', overwrite: 'replaced', append: 'appended to', merge: 'merged into' };
+
+async function buildModel(run: ModelRun, node: SelectableNode, options: BuildOptions): Promise<Outcome> {
+  const model = node.modelNode!;
+  if (model.file.endsWith('.py')) return { status: 'skipped', message: 'a Python model: Floe runs SQL models; run it with dbt' };
+  const compiled = run.compile(model.file);
+  const materialized = String(compiled.config.materialized ?? 'view');
+  const target = goldTargetOf(model.name, compiled.config, run.lakehouse.layerLocations);
+  if (target) {
+    const m = await materializeModel(run, model, compiled, target, { fullRefresh: options.fullRefresh, signal: options.signal });
+    return {
+      status: 'success', compiledCode: readableSql(run, model.file),
+      message: `${WROTE[m.mode]} ${m.table} in ${run.lakehouse.kind === 'local' ? 'the local lakehouse' : run.lakehouse.uri}: ${m.rows} rows, snapshot ${m.snapshot_id}`,
+      written: { table: m.table, snapshotId: m.snapshot_id, rows: m.rows, operation: m.operation },
+    };
+  }
+  await run.registerModel(model, compiled);
+  const message = materialized === 'view' ? 'view in the DuckDB session (not written to the catalog)'
+    : materialized === 'ephemeral' ? 'ephemeral: inlined into the models that ref it'
+      : WRITTEN.has(materialized) ? `materialized '${materialized}' without polaris_namespace or schema, so there is no Iceberg namespace to write it to: built as a view in the DuckDB session, not persisted (set +schema or polaris_namespace to write it)`
+        : `materialized '${materialized}' is not one Floe writes: built as a view in the DuckDB session, not persisted`;
+  return { status: 'success', message, compiledCode: readableSql(run, model.file) };
+}
+
+/** The model's SQL as dbt shows it in artifacts: relations by their names, not this run's private schema. */
+function readableSql(run: ModelRun, file: string): string {
+  return compileModel(run.project, file).sql;
+}
+
+/** A seed with a namespace is loaded into its Iceberg table (its rows and columns replaced in one snapshot). */
+async function loadSeed(run: ModelRun, node: SelectableNode): Promise<Outcome> {
+  const seed = node.modelNode!;
+  const { project, lakehouse } = run;
+  const config = project.configOf(seed);
+  const csv = path.relative(project.root, seed.file);
+  const target = seedTargetOf(seed.name, config, lakehouse.layerLocations);
+  if (!target) return { status: 'success', message: `read from ${csv} by the models that ref it (set +schema or polaris_namespace on seeds to load it into the catalog)` };
+  await ensureNamespace(lakehouse.catalog, target.table.namespace);
+  const exists = await lakehouse.catalog.tableExists(target.table);
+  const sql = seedRelationSql(seed.file, { ...config, column_types: project.seedColumnTypes(seed) ?? {} }, project.entry(seed.file)?.seedColumns);
+  const r = await writeTable({
+    session: run.session, catalog: lakehouse.catalog, storageFactory: lakehouseStorage(lakehouse), table: target.table, sql,
+    mode: exists ? 'overwrite' : 'create', location: target.location, partitionBy: target.partitionBy,
+  });
+  const table = `${namespaceDisplayName(target.table.namespace)}.${target.table.name}`;
+  return {
+    status: 'success', message: `loaded ${csv} into ${table} (${exists ? 'replaced' : 'created'}): ${r.rows} rows, snapshot ${r.snapshotId}`,
+    written: { table, snapshotId: r.snapshotId.toString(), rows: r.rows.toString(), operation: r.operation },
+  };
+}
+
+/**
+ * What a failure keeps from running, as in dbt build: every descendant of a failed node; for a failed test, every
+ * descendant of the nodes it tests except their other tests.
+ */
+function blockedNodes(graph: SelectableGraph, failed: SelectableNode): Set<string> {
+  const out = new Set<string>();
+  const visit = (id: string) => {
+    for (const child of graph.children.get(id) ?? []) {
+      if (out.has(child)) continue;
+      out.add(child);
+      visit(child);
+    }
+  };
+  if (failed.resourceType !== 'test') {
+    visit(failed.id);
+    return out;
+  }
+  for (const parent of failed.parents) {
+    for (const child of graph.children.get(parent) ?? []) {
+      if (graph.nodes.get(child)?.resourceType === 'test' || out.has(child)) continue;
+      out.add(child);
+      visit(child);
+    }
+  }
+  return out;
+}
+
+/**
+ * dbt build's order: a node after its parents and, unless it is a test itself, after the tests of its parents, so a
+ * failing test keeps the models below it from running. A test is not waited for by a node it (transitively) reads,
+ * which would be a cycle (a relationships test from a child to its parent). Ties keep the given order.
+ */
+export function buildOrder(graph: SelectableGraph, nodes: SelectableNode[]): SelectableNode[] {
+  const index = new Map(nodes.map((n, i) => [n.id, i]));
+  const ancestors = new Map<string, Set<string>>();
+  const ancestorsOf = (id: string): Set<string> => {
+    let set = ancestors.get(id);
+    if (set) return set;
+    set = new Set();
+    ancestors.set(id, set);
+    for (const p of graph.nodes.get(id)?.parents ?? []) {
+      set.add(p);
+      for (const a of ancestorsOf(p)) set.add(a);
+    }
+    return set;
+  };
+  const waitsFor = new Map<string, Set<string>>();
+  for (const n of nodes) {
+    const deps = new Set(n.parents.filter((p) => index.has(p)));
+    if (n.resourceType !== 'test') {
+      for (const p of n.parents) {
+        for (const t of graph.children.get(p) ?? []) {
+          const test = graph.nodes.get(t);
+          if (test?.resourceType !== 'test' || !index.has(t)) continue;
+          if (test.parents.some((tp) => tp === n.id || ancestorsOf(tp).has(n.id))) continue;
+          deps.add(t);
+        }
+      }
+    }
+    waitsFor.set(n.id, deps);
+  }
+  const done = new Set<string>();
+  const out: SelectableNode[] = [];
+  const pending = [...nodes];
+  while (pending.length) {
+    // The first node (in the given order) whose dependencies are done; a cycle left over falls back to the given order.
+    const at = Math.max(0, pending.findIndex((n) => [...waitsFor.get(n.id)!].every((d) => done.has(d))));
+    const [next] = pending.splice(at, 1);
+    done.add(next.id);
+    out.push(next);
+  }
+  return out;
+}
