@@ -170,6 +170,32 @@ test('R14: YAML that PyYAML reads: flow lists indented under their key, duplicat
   assert.deepEqual(diagnostics(p), ['models/d.yml yaml-duplicate-key: YAML: duplicate key; dbt keeps the last value']);
 });
 
+test('new projects (issue #12, second corpus): enabled rendered from dbt_project.yml Jinja; as_bool keeps its value in an expression', () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}models:\n  p:\n    bigquery:\n      enabled: "{{ target.type == 'bigquery' | as_bool() }}"\n    default:\n      +enabled: "{{ target.type in ['duckdb', 'postgres'] | as_bool() }}"\n`,
+    'models/bigquery/v.sql': 'select 1 as b',
+    'models/default/v.sql': "{{ config(enabled=true and target.type in ['duckdb'] | as_bool()) }}select 1 as d",
+    'models/m.sql': "select * from {{ ref('v') }}",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.equal(p.isDisabled(`${ROOT}/models/bigquery/v.sql`), true);
+  assert.equal(p.isDisabled(`${ROOT}/models/default/v.sql`), false);
+});
+
+test("new projects: a test key is read as dbt reads it ('pkg.name:' with a stray colon is pkg.name)", () => {
+  const p = project({
+    'models/m.sql': 'select 1 as x',
+    'models/s.yml': "version: 2\nmodels:\n  - name: m\n    tests:\n      - 'unique:':\n          column_name: x\n    columns:\n      - name: x\n        tests: ['not_null:']\n",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.deepEqual(projectDataTests(p).map((t) => t.kind).sort(), ['not_null', 'unique']);
+});
+
+test('new projects: Jinja2 expressions nunjucks lacked: chained inline if, empty and one-element tuples', () => {
+  check("{% set t = 'pg' %}{{ f(k=1 if t == 'bq' else 2 if t == 'pg' else 3) }} {{ f(k=(), n=2,) }} {% for x in ('ab',) %}[{{ x }}]{% endfor %} {{ () | length }}",
+    '2 0 [ab] 0', { 'macros/f.sql': '{% macro f(k, n=0) %}{{ k | length if k is iterable else k }}{% endmacro %}' });
+});
+
 test('true errors are still reported at the right place, with a hint', () => {
   const p = project({ 'models/m.sql': "select * from {{ ref('nope') }} {{ dbt.no_such_macro() }}" });
   assert.deepEqual(diagnostics(p), [

@@ -2,7 +2,7 @@
 // trailing commas, adjacent string literals ("a" "b"), `f(*args, **kwargs)`, `{% set ns.attr = v %}`, `{% test %}`
 // blocks (dbt compiles them as `test_<name>` macros), `{% snapshot %}` (its body is the SQL) and `{% materialization %}`
 // blocks (adapter code Floe never runs). Offsets of everything outside a block are kept.
-import { tokenize } from './tokens';
+import { tokenize, type Token } from './tokens';
 import { scanTemplate, type JinjaBlock, type ScannedTemplate } from './scanner';
 
 /** What a rewrite of one file carries from block to block: the targets of open `{% set %}` blocks. */
@@ -87,7 +87,14 @@ function rewriteTokens(text: string, start: number, end: number): string {
       // Python keeps the backslash of an unknown escape ('\s' in a regex); nunjucks would drop it.
       replace(t.start, t.end, text.slice(t.start, t.end).replace(/\\([^\\'"ntrbfv0-7xuUNa\r\n])/g, '\\\\$1'));
     }
-    if (t.type === 'op' && t.value === ',' && (next === ')' || next === ']' || next === '}')) replace(t.start, t.end, ' ');
+    // A tuple's parentheses (not a call's) with one trailing comma or nothing inside: `(x,)`, `()`. Tuples are lists here.
+    if (t.type === 'op' && ((t.value === ',' && next === ')') || (t.value === '(' && next === ')')) && isTupleOpen(tokens, t.value === '(' ? k : openingParen(tokens, k))) {
+      const open = t.value === '(' ? t : tokens[openingParen(tokens, k)];
+      replace(tokens[k + 1].start, tokens[k + 1].end, ']');
+      if (t.value === ',') replace(t.start, t.end, ' ');
+      replace(open.start, open.end, '[');
+    }
+    else if (t.type === 'op' && t.value === ',' && (next === ')' || next === ']' || next === '}')) replace(t.start, t.end, ' ');
     // `{'a': {}}` inside a tag: nunjucks' lexer would read `}}` as the end of an expression.
     else if (t.type === 'op' && t.value === '}' && tokens[k + 1]?.value === '}' && tokens[k + 1].start === t.end) replace(t.end, t.end, ' ');
     // `pair.0` is Jinja's `pair[0]`.
@@ -103,6 +110,30 @@ function rewriteTokens(text: string, start: number, end: number): string {
     }
   }
   return content;
+}
+
+/** The index of the `(` that the `)` after token `k` closes (-1 when unbalanced). */
+function openingParen(tokens: Token[], k: number): number {
+  let depth = 0;
+  for (let j = k; j >= 0; j--) {
+    const v = tokens[j].type === 'op' ? tokens[j].value : '';
+    if (v === ')' || v === ']' || v === '}') depth++;
+    else if (v === '[' || v === '{') depth--;
+    else if (v === '(') { if (depth === 0) return j; depth--; }
+  }
+  return -1;
+}
+
+/** Jinja words after which `(` opens a group, not a call's arguments. */
+const GROUP_AFTER = new Set(['in', 'not', 'and', 'or', 'if', 'else', 'elif', 'is']);
+
+/** Whether the `(` at `j` opens a parenthesised expression: nothing callable (a name, `)` or `]`) comes before it. */
+function isTupleOpen(tokens: Token[], j: number): boolean {
+  if (j < 0) return false;
+  const before = tokens[j - 1];
+  if (!before) return true;
+  if (before.type === 'name') return GROUP_AFTER.has(before.value);
+  return !(before.type === 'op' && (before.value === ')' || before.value === ']')) && before.type !== 'string';
 }
 
 /**

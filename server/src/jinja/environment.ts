@@ -236,7 +236,9 @@ function extreme(v: unknown, args: unknown[], sign: 1 | -1): unknown {
 
 /** dbt's filters and Jinja2's that nunjucks lacks. */
 const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
-  as_bool: (v) => v === true || v === 'true' || v === 'True',
+  // dbt's as_bool only marks its value for the native rendering of a whole YAML value; inside an expression the value
+  // stays what it was (`target.type == 'bigquery' | as_bool()` compares with 'bigquery'). The words true/false convert.
+  as_bool: (v) => (typeof v === 'string' && /^(true|false)$/i.test(v.trim()) ? v.trim().toLowerCase() === 'true' : v),
   as_number: (v) => Number(v),
   as_text: (v) => String(v ?? ''),
   as_native: (v) => v,

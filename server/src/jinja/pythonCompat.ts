@@ -45,12 +45,26 @@ export function installPythonCompat(): void {
   patchParser();
 }
 
-/** A dict key is any expression (`{col.name | lower: v}`, `{'a' ~ b: v}`); nunjucks read only a primary there. */
+/**
+ * A dict key is any expression (`{col.name | lower: v}`, `{'a' ~ b: v}`); nunjucks read only a primary there.
+ * An inline if's `else` is itself a conditional expression (`a if x else b if y else c`), as in Jinja2's grammar.
+ */
 function patchParser(): void {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { Parser } = require('nunjucks/src/parser');
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const lexer = require('nunjucks/src/lexer');
+  Parser.prototype.parseInlineIf = function (this: any) {
+    let node = this.parseOr();
+    while (this.skipSymbol('if')) {
+      const body = node;
+      node = new nodes.InlineIf(body.lineno, body.colno);
+      node.body = body;
+      node.cond = this.parseOr();
+      node.else_ = this.skipSymbol('else') ? this.parseInlineIf() : null;
+    }
+    return node;
+  };
   const parseAggregate = Parser.prototype.parseAggregate;
   Parser.prototype.parseAggregate = function (this: any) {
     if (this.peekToken().type !== lexer.TOKEN_LEFT_CURLY) return parseAggregate.call(this);
