@@ -196,6 +196,10 @@ test('new projects: Jinja2 expressions nunjucks lacked: chained inline if, empty
     '2 0 [ab] 0', { 'macros/f.sql': '{% macro f(k, n=0) %}{{ k | length if k is iterable else k }}{% endmacro %}' });
 });
 
+test("new projects: a relation's table (and BigQuery's project/dataset); ~ prints as Jinja2 (undefined is '', none is None)", () => {
+  check("{{ this.table ~ '_t' }} {{ this.dataset == this.schema }} {{ this.project == this.database }} {{ nothing ~ 'x' }} {{ none ~ 1 ~ [2] ~ true }}", 'm_t True True x None1[2]True');
+});
+
 test('true errors are still reported at the right place, with a hint', () => {
   const p = project({ 'models/m.sql': "select * from {{ ref('nope') }} {{ dbt.no_such_macro() }}" });
   assert.deepEqual(diagnostics(p), [

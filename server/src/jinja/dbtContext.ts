@@ -24,6 +24,8 @@ export interface ContextHooks {
 export function relationValue(text: string, fields: Record<string, unknown>): Record<string, unknown> {
   const self: Record<string, unknown> = {
     database: undefined, schema: undefined, identifier: undefined, ...fields, name: fields.identifier ?? fields.name,
+    // dbt's Relation.table is its identifier; BigQuery's relations also answer project (database) and dataset (schema).
+    table: fields.identifier ?? fields.name, project: fields.database, dataset: fields.schema,
     metadata: { type: 'DuckDBRelation' }, type: 'table', is_table: true, is_view: false, is_cte: false,
     toString: () => text, render: () => text,
   };

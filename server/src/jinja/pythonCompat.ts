@@ -189,6 +189,8 @@ function patchCompiler(): void {
   proto.compileMod = binaryCall('pyMod');
   proto.compileAdd = binaryCall('pyAdd');
   proto.compileSub = binaryCall('pySub');
+  // `~` joins Python strings: an undefined operand is '', none is 'None' (JS's `+ ""` wrote 'undefined' into SQL).
+  proto.compileConcat = binaryCall('pyConcat');
   // The callee's name goes into the generated JS as a string for error messages; nunjucks does not escape line
   // breaks or backslashes in it (a call on a multi-line string literal broke the whole file).
   const getNodeName = proto._getNodeName;
@@ -232,6 +234,7 @@ function patchRuntime(): void {
   runtime.callWrap = (obj: unknown, name: string, context: unknown, args: unknown[]) => callWrap(obj, name, context, expandSplats(args));
   runtime.pyMod = pyMod;
   runtime.pyAdd = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : datetimeArithmetic(a, b, 1) ?? (a as any) + (b as any));
+  runtime.pyConcat = (a: unknown, b: unknown) => pyStr(a) + pyStr(b);
   runtime.pySub = (a: unknown, b: unknown) => datetimeArithmetic(a, b, -1) ?? (a as any) - (b as any);
   const makeMacro = runtime.makeMacro;
   runtime.makeMacro = function (argNames: string[], kwargNames: string[], func: (...a: unknown[]) => unknown) {
