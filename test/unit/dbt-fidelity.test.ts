@@ -200,6 +200,21 @@ test("new projects: a relation's table (and BigQuery's project/dataset); ~ print
   check("{{ this.table ~ '_t' }} {{ this.dataset == this.schema }} {{ this.project == this.database }} {{ nothing ~ 'x' }} {{ none ~ 1 ~ [2] ~ true }}", 'm_t True True x None1[2]True');
 });
 
+test("new projects: 'a if c' without else is Undefined; join iterates strings and prints Python's str; Unicode spaces between tokens", () => {
+  check("{% set x = [''] %}{% set d = [] if not x %}[{{ d | join(',') }}] {{ 'abc' | join('-') }} {{ d is none }} {{ d is defined }} {{ [none, 1, true] | join(',') }}", '[] a-b-c False False None,1,True');
+  check('{{ config({"materialized": "view"\u2009,\u00a0"tags": ["a"]}) }}select 1', 'select 1');
+});
+
+test("new projects: YAML quoted scalars whose continuation lines are not indented (PyYAML reads them; values unchanged)", () => {
+  const p = project({
+    'models/m.sql': 'select 1 as id',
+    'models/s.yml': "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        description: \"Key of m. It is\n        at the grain of 'x' # not a comment\n        and y\"\n        data_tests: [unique]\n      - name: b\n        description: 'it''s\n      folded'\n",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.equal(p.doc('m')?.columns?.[0].description, "Key of m. It is at the grain of 'x' # not a comment and y");
+  assert.equal(p.doc('m')?.columns?.[1].description, "it's folded");
+});
+
 test('true errors are still reported at the right place, with a hint', () => {
   const p = project({ 'models/m.sql': "select * from {{ ref('nope') }} {{ dbt.no_such_macro() }}" });
   assert.deepEqual(diagnostics(p), [

@@ -72,9 +72,13 @@ export function toNunjucksSource(text: string, scan: ScannedTemplate = scanTempl
  * space; adjacent string literals are joined with `~`; `*x` / `**x` in a call's arguments become splat markers.
  */
 function rewriteTokens(text: string, start: number, end: number): string {
-  const tokens = tokenize(text, start, end);
+  const all = tokenize(text, start, end);
   let content = text.slice(start, end);
   const replace = (from: number, to: number, by: string) => { content = content.slice(0, from - start) + by + content.slice(to - start); };
+  // Jinja2's lexer skips any Unicode space between tokens (`\s` in Python); nunjucks only ASCII ones.
+  const isSpace = (t: Token) => t.type === 'unknown' && /^\s$/.test(t.value);
+  for (const t of all) if (isSpace(t)) replace(t.start, t.end, ' ');
+  const tokens = all.length && all.some(isSpace) ? all.filter((t) => !isSpace(t)) : all;
   for (let k = tokens.length - 1; k >= 0; k--) {
     const t = tokens[k];
     const next = tokens[k + 1]?.type === 'op' ? tokens[k + 1].value : undefined;

@@ -1,7 +1,7 @@
 // The nunjucks environment with dbt's Jinja dialect: the `do` tag, Python semantics (pythonCompat.ts), dbt's tests
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
-import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects } from './pythonCompat';
+import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyStr } from './pythonCompat';
 import { toNunjucksSource } from './dbtSyntax';
 import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
@@ -247,6 +247,15 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   max: (v, ...a) => extreme(v, a, 1),
   min: (v, ...a) => extreme(v, a, -1),
   items: (v) => (isMapping(v) ? Object.entries(v as object) : []),
+  // Jinja2's join iterates any iterable (a string's characters, a dict's keys; undefined is empty) and prints each
+  // item as Python's str(); nunjucks' join needed a JS array.
+  join: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    const items = Array.isArray(v) ? v : typeof v === 'string' || v instanceof String ? [...String(v)] : isMapping(v) ? Object.keys(v as object) : v === undefined ? [] : [v];
+    const attribute = named.attribute ?? positional[1];
+    const values = attribute === undefined ? items : items.map((x) => String(attribute).split('.').reduce<any>((o, k) => o?.[k], x));
+    return values.map(pyStr).join(pyStr(named.d ?? positional[0] ?? ''));
+  },
   // Jinja2's map: map(attribute='x') or map('filter_name', args...).
   map(this: any, v: unknown, ...args: unknown[]) {
     const items = Array.isArray(v) ? v : [];

@@ -189,6 +189,17 @@ function patchCompiler(): void {
   proto.compileMod = binaryCall('pyMod');
   proto.compileAdd = binaryCall('pyAdd');
   proto.compileSub = binaryCall('pySub');
+  // `a if c` without else is Jinja2's Undefined when c is false (nunjucks gave "", which `|join` or `is none` misread).
+  proto.compileInlineIf = function (this: any, node: any, frame: any) {
+    this._emit('(');
+    this.compile(node.cond, frame);
+    this._emit(' ? ');
+    this.compile(node.body, frame);
+    this._emit(' : ');
+    if (node.else_ !== null) this.compile(node.else_, frame);
+    else this._emit('undefined');
+    this._emit(')');
+  };
   // `~` joins Python strings: an undefined operand is '', none is 'None' (JS's `+ ""` wrote 'undefined' into SQL).
   proto.compileConcat = binaryCall('pyConcat');
   // The callee's name goes into the generated JS as a string for error messages; nunjucks does not escape line
@@ -297,7 +308,8 @@ export function pyRepr(v: unknown): string {
   return String(v);
 }
 
-function pyStr(v: unknown): string {
+/** Python's str() of a value as Jinja prints it (undefined is ''). */
+export function pyStr(v: unknown): string {
   const p = printable(v);
   return p === undefined ? '' : String(p);
 }
