@@ -215,6 +215,28 @@ test("new projects: YAML quoted scalars whose continuation lines are not indente
   assert.equal(p.doc('m')?.columns?.[1].description, "it's folded");
 });
 
+test("new projects: set a, b = pair unpacks; the introspection built-ins are empty at compile time", () => {
+  check("{% set a, b = ['x', 'y'] %}{{ b }}{{ a }} {% set c, d = m() %}{{ c }}-{{ d }} {{ get_column_schema_from_query('select 1') | length }} {{ get_columns_in_query('select 1') }}",
+    'yx 1-2 0 []', { 'macros/m.sql': '{% macro m() %}{{ return([1, 2]) }}{% endmacro %}' });
+});
+
+test("new projects: dispatch follows the profile's adapter (and its parent), never recursing into the dispatcher itself", () => {
+  const files = (adapter: string) => ({
+    'profiles.yml': `p:\n  target: dev\n  outputs:\n    dev:\n      type: ${adapter}\n      schema: s\n`,
+    'macros/f.sql': "{% macro f() %}{{ return(adapter.dispatch('f', 'p')()) }}{% endmacro %}{% macro postgres__f() %}pg{% endmacro %}{% macro spark__f() %}spark{% endmacro %}",
+    'models/m.sql': 'select {{ f() }}',
+  });
+  const compiled = (adapter: string) => {
+    const p = project(files(adapter));
+    const c = compileModel(p, `${ROOT}/models/m.sql`);
+    return c.problem?.message ?? c.sql;
+  };
+  assert.equal(compiled('postgres'), 'select pg');
+  assert.equal(compiled('redshift'), 'select pg');
+  assert.equal(compiled('databricks'), 'select spark');
+  assert.match(compiled('duckdb'), /no macro 'duckdb__f' or 'default__f' in p/);
+});
+
 test('true errors are still reported at the right place, with a hint', () => {
   const p = project({ 'models/m.sql': "select * from {{ ref('nope') }} {{ dbt.no_such_macro() }}" });
   assert.deepEqual(diagnostics(p), [

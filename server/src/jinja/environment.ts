@@ -53,6 +53,9 @@ class DoExtension {
 /** `dispatch:` entries of dbt_project.yml: for a macro namespace, the packages to search in order. */
 export type DispatchOrder = Record<string, string[]>;
 
+/** Adapters whose dispatch falls back to another adapter's implementation (dbt's adapter inheritance). */
+const PARENT_ADAPTERS: Record<string, string[]> = { redshift: ['postgres'], databricks: ['spark'] };
+
 export class DbtJinjaEnvironment {
   readonly env: nunjucks.Environment;
   private hooks: RenderHooks | undefined;
@@ -65,7 +68,11 @@ export class DbtJinjaEnvironment {
   /** Problems met while compiling macro files (file → message); rendering still goes on. */
   readonly macroProblems = new Map<string, string>();
 
-  constructor(macroFiles: MacroFile[], macroNames: Array<{ name: string; file: string }>, private readonly dispatchOrder: DispatchOrder = {}) {
+  /**
+   * `adapter` is the profile's adapter type: dispatch looks for `<adapter>__name` (then its parent adapter's) as dbt
+   * does; without one (or for duckdb) `duckdb__name`, as Floe renders for DuckDB.
+   */
+  constructor(macroFiles: MacroFile[], macroNames: Array<{ name: string; file: string }>, private readonly dispatchOrder: DispatchOrder = {}, readonly adapter?: string) {
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     this.env.addExtension('do', new DoExtension());
     const files = [BUILTIN_MACRO_FILE.file, ...macroFiles];
@@ -111,19 +118,21 @@ export class DbtJinjaEnvironment {
     }));
   }
 
-  /** dbt's adapter.dispatch: `duckdb__name`, then `default__name`, in each package of the search order. */
+  /** dbt's adapter.dispatch: `<adapter>__name` (and its parent adapter's), then `default__name`, in each package of the search order. */
   private dispatch(name: string, namespace?: string): (...a: unknown[]) => unknown {
     const order = namespace ? this.dispatchOrder[namespace] ?? [namespace] : [this.root, 'dbt'];
     // Beyond dbt's order, any package's implementation: a missing override must not fail a model dbt compiles.
     const packages = [...order, ...(namespace === 'dbt' ? [this.root] : []), undefined];
+    const adapters = this.adapter && this.adapter !== 'duckdb' ? [this.adapter, ...(PARENT_ADAPTERS[this.adapter] ?? [])] : ['duckdb'];
     for (const pkg of packages) {
-      for (const candidate of [`duckdb__${name}`, `default__${name}`, name]) {
+      for (const candidate of [...adapters.map((a) => `${a}__${name}`), `default__${name}`, name]) {
         const byPackage = this.byName.get(candidate);
         const file = pkg === undefined ? byPackage?.values().next().value : byPackage?.get(pkg);
-        if (file) return (...a: unknown[]) => this.callMacro(file, candidate, a);
+        // The macro of the dispatched name itself is only a candidate when it is not the dispatcher (that recursed).
+        if (file && !(candidate === name && new RegExp(`dispatch\\(\\s*['"]${name}['"]`).test(file.text))) return (...a: unknown[]) => this.callMacro(file, candidate, a);
       }
     }
-    throw new CompilerError(`adapter.dispatch('${name}'${namespace ? `, '${namespace}'` : ''}): no macro 'duckdb__${name}' or 'default__${name}' in ${order.join(', ')}`);
+    throw new CompilerError(`adapter.dispatch('${name}'${namespace ? `, '${namespace}'` : ''}): no macro ${adapters.map((a) => `'${a}__${name}'`).join(', ')} or 'default__${name}' in ${order.join(', ')}`);
   }
 
   private callMacro(file: MacroFile, name: string, args: unknown[]): unknown {

@@ -189,6 +189,21 @@ function patchCompiler(): void {
   proto.compileMod = binaryCall('pyMod');
   proto.compileAdd = binaryCall('pyAdd');
   proto.compileSub = binaryCall('pySub');
+  // `{% set a, b = pair %}` unpacks as in Python; nunjucks gave every target the whole value. Each target gets its
+  // item through a set of its own, reading a compile-time temporary.
+  const compileSet = proto.compileSet;
+  proto.compileSet = function (this: any, node: any, frame: any) {
+    if (!node.value || node.targets.length < 2) return compileSet.call(this, node, frame);
+    const tmp = this._tmpid();
+    this._emit(`var ${tmp} = runtime.pyUnpack(`);
+    this._compileExpression(node.value, frame);
+    this._emitLine(`, ${node.targets.length});`);
+    frame.set(tmp, tmp);
+    node.targets.forEach((target: any, i: number) => {
+      const item = new nodes.LookupVal(node.lineno, node.colno, new nodes.Symbol(node.lineno, node.colno, tmp), new nodes.Literal(node.lineno, node.colno, i));
+      compileSet.call(this, new nodes.Set(node.lineno, node.colno, [target], item), frame);
+    });
+  };
   // `a if c` without else is Jinja2's Undefined when c is false (nunjucks gave "", which `|join` or `is none` misread).
   proto.compileInlineIf = function (this: any, node: any, frame: any) {
     this._emit('(');
@@ -245,6 +260,11 @@ function patchRuntime(): void {
   runtime.callWrap = (obj: unknown, name: string, context: unknown, args: unknown[]) => callWrap(obj, name, context, expandSplats(args));
   runtime.pyMod = pyMod;
   runtime.pyAdd = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : datetimeArithmetic(a, b, 1) ?? (a as any) + (b as any));
+  runtime.pyUnpack = (v: unknown, n: number) => {
+    const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : isPlainObject(v) ? Object.keys(v) : undefined;
+    if (!items || items.length !== n) throw new Error(`cannot unpack ${items ? `${items.length} values` : pyRepr(v)} into ${n} names`);
+    return items;
+  };
   runtime.pyConcat = (a: unknown, b: unknown) => pyStr(a) + pyStr(b);
   runtime.pySub = (a: unknown, b: unknown) => datetimeArithmetic(a, b, -1) ?? (a as any) - (b as any);
   const makeMacro = runtime.makeMacro;
