@@ -237,6 +237,16 @@ test("new projects: dispatch follows the profile's adapter (and its parent), nev
   assert.match(compiled('duckdb'), /no macro 'duckdb__f' or 'default__f' in p/);
 });
 
+test("new projects: a string var's Jinja is rendered when var() reads it, as dbt does; Jinja2's unique filter", () => {
+  const files = {
+    'dbt_project.yml': `${PROJECT}vars:\n  refund_source: "{{ source('shop', 'refund') }}"\n  n: "{{ 1 + 1 }}"\n`,
+    'models/src.yml': 'version: 2\nsources:\n  - name: shop\n    tables:\n      - name: refund\n',
+  };
+  const direct = compileModel(project({ 'models/m.sql': "select * from {{ source('shop', 'refund') }}", ...files }), `${ROOT}/models/m.sql`).sql;
+  check("select * from {{ var('refund_source') }} -- {{ var('n') }}", `${direct} -- 2`, files);
+  check("{{ ['a', 'B', 'b', 'A', 'c'] | unique | join(',') }} {{ ['a', 'A'] | unique(case_sensitive=true) | list | length }} {{ [{'n': 1}, {'n': 1}] | unique(attribute='n') | list | length }}", 'a,B,c 2 1');
+});
+
 test('true errors are still reported at the right place, with a hint', () => {
   const p = project({ 'models/m.sql': "select * from {{ ref('nope') }} {{ dbt.no_such_macro() }}" });
   assert.deepEqual(diagnostics(p), [

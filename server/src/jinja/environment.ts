@@ -234,10 +234,16 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   ge: (v, other) => (v as number) >= (other as number),
 };
 
+/** Jinja2's `attribute=` of filters: a dotted path into each item. */
+const attributeOf = (x: unknown, attribute: unknown): any => String(attribute).split('.').reduce<any>((o, k) => o?.[k], x);
+
+/** The items a Jinja2 filter iterates: a list, a string's characters, a dict's keys; nothing for undefined. */
+const iterated = (v: unknown): unknown[] => (Array.isArray(v) ? v : typeof v === 'string' || v instanceof String ? [...String(v)] : isMapping(v) ? Object.keys(v as object) : v === undefined ? [] : [v]);
+
 function extreme(v: unknown, args: unknown[], sign: 1 | -1): unknown {
   const items = Array.isArray(v) ? v : [];
   const attribute = keywords(args).named.attribute;
-  const key = (x: any) => (attribute === undefined ? x : String(attribute).split('.').reduce((o, k) => o?.[k], x));
+  const key = (x: any) => (attribute === undefined ? x : attributeOf(x, attribute));
   let best: unknown;
   for (const x of items) if (best === undefined || (key(x) > key(best) ? sign === 1 : key(x) < key(best) ? sign === -1 : false)) best = x;
   return best;
@@ -260,16 +266,28 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   // item as Python's str(); nunjucks' join needed a JS array.
   join: (v, ...a) => {
     const { positional, named } = keywords(a);
-    const items = Array.isArray(v) ? v : typeof v === 'string' || v instanceof String ? [...String(v)] : isMapping(v) ? Object.keys(v as object) : v === undefined ? [] : [v];
     const attribute = named.attribute ?? positional[1];
-    const values = attribute === undefined ? items : items.map((x) => String(attribute).split('.').reduce<any>((o, k) => o?.[k], x));
+    const values = attribute === undefined ? iterated(v) : iterated(v).map((x) => attributeOf(x, attribute));
     return values.map(pyStr).join(pyStr(named.d ?? positional[0] ?? ''));
+  },
+  // Jinja2's unique: the first of equal items, strings compared ignoring case unless case_sensitive=true.
+  unique: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    const caseSensitive = named.case_sensitive ?? positional[0] ?? false;
+    const attribute = named.attribute ?? positional[1];
+    const seen = new Set<unknown>();
+    return iterated(v).filter((x) => {
+      let k = attribute === undefined ? x : attributeOf(x, attribute);
+      if (typeof k === 'string' && !caseSensitive) k = k.toLowerCase();
+      if (typeof k === 'object' && k !== null) k = JSON.stringify(k);
+      return !seen.has(k) && !!seen.add(k);
+    });
   },
   // Jinja2's map: map(attribute='x') or map('filter_name', args...).
   map(this: any, v: unknown, ...args: unknown[]) {
     const items = Array.isArray(v) ? v : [];
     const { positional, named } = keywords(args);
-    if (named.attribute !== undefined) return items.map((x) => String(named.attribute).split('.').reduce<any>((o, k) => o?.[k], x) ?? named.default);
+    if (named.attribute !== undefined) return items.map((x) => attributeOf(x, named.attribute) ?? named.default);
     const filter = this.env.getFilter(String(positional[0]));
     return items.map((x) => filter.call(this, x, ...positional.slice(1)));
   },
