@@ -247,6 +247,20 @@ test("new projects: a string var's Jinja is rendered when var() reads it, as dbt
   check("{{ ['a', 'B', 'b', 'A', 'c'] | unique | join(',') }} {{ ['a', 'A'] | unique(case_sensitive=true) | list | length }} {{ [{'n': 1}, {'n': 1}] | unique(attribute='n') | list | length }}", 'a,B,c 2 1');
 });
 
+test("new projects: tests of a disabled model are skipped; a test's unknown or disabled ref is dbt's warning, not an error", () => {
+  const p = project({
+    'models/off.sql': "{{ config(enabled=false) }}select 1 as id",
+    'models/m.sql': 'select 1 as id',
+    'models/s.yml': "version: 2\nmodels:\n  - name: off\n    columns:\n      - name: id\n        data_tests:\n          - relationships: {to: ref('nowhere'), field: id}\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - relationships: {to: ref('off'), field: id}\n",
+    'tests/t.sql': "select * from {{ ref('gone') }}",
+  });
+  assert.deepEqual(diagnostics(p), [
+    "models/s.yml unknown-ref: relationships: model 'off' is disabled (enabled: false); dbt warns and skips this test.",
+    "tests/t.sql unknown-ref: Model 'gone' not found; dbt warns and skips this test.",
+  ]);
+  assert.deepEqual(fileDiagnostics(p, `${ROOT}/tests/t.sql`).map((d) => d.severity), ['warning']);
+});
+
 test('true errors are still reported at the right place, with a hint', () => {
   const p = project({ 'models/m.sql': "select * from {{ ref('nope') }} {{ dbt.no_such_macro() }}" });
   assert.deepEqual(diagnostics(p), [
