@@ -261,6 +261,10 @@ test("new projects: tests of a disabled model are skipped; a test's unknown or d
   assert.deepEqual(fileDiagnostics(p, `${ROOT}/tests/t.sql`).map((d) => d.severity), ['warning']);
 });
 
+test("new projects: a macro's output is a string (Markup is a str in Jinja2), not a mapping", () => {
+  check("{{ m() is string }} {{ m() is mapping }} {{ m() is iterable }} {{ m() | length }}", 'True False True 1', { 'macros/m.sql': '{% macro m() %}x{% endmacro %}' });
+});
+
 test('true errors are still reported at the right place, with a hint', () => {
   const p = project({ 'models/m.sql': "select * from {{ ref('nope') }} {{ dbt.no_such_macro() }}" });
   assert.deepEqual(diagnostics(p), [

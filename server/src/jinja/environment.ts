@@ -207,7 +207,9 @@ function topLevelMacros(source: string): string[] {
   return out;
 }
 
-const isMapping = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A Python str: a macro's output (nunjucks' SafeString, a String object) is one too, as Markup is in Jinja2. */
+const isString = (v: unknown): v is string | String => typeof v === 'string' || v instanceof String;
+const isMapping = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof String);
 
 /** Jinja2's tests that nunjucks lacks (`is true`, `is mapping`, ...). */
 const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
@@ -215,13 +217,13 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   true: (v) => v === true,
   false: (v) => v === false,
   boolean: (v) => typeof v === 'boolean',
-  string: (v) => typeof v === 'string',
+  string: isString,
   number: (v) => typeof v === 'number',
   integer: (v) => Number.isInteger(v),
   float: (v) => typeof v === 'number' && !Number.isInteger(v),
   mapping: isMapping,
-  sequence: (v) => Array.isArray(v) || typeof v === 'string',
-  iterable: (v) => Array.isArray(v) || typeof v === 'string' || isMapping(v),
+  sequence: (v) => Array.isArray(v) || isString(v),
+  iterable: (v) => Array.isArray(v) || isString(v) || isMapping(v),
   sameas: (v, other) => v === other,
   in: (v, seq) => (Array.isArray(seq) || typeof seq === 'string' ? seq.includes(v as never) : isMapping(seq) && String(v) in (seq as object)),
   eq: (v, other) => v === other,
@@ -238,7 +240,7 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
 const attributeOf = (x: unknown, attribute: unknown): any => String(attribute).split('.').reduce<any>((o, k) => o?.[k], x);
 
 /** The items a Jinja2 filter iterates: a list, a string's characters, a dict's keys; nothing for undefined. */
-const iterated = (v: unknown): unknown[] => (Array.isArray(v) ? v : typeof v === 'string' || v instanceof String ? [...String(v)] : isMapping(v) ? Object.keys(v as object) : v === undefined ? [] : [v]);
+const iterated = (v: unknown): unknown[] => (Array.isArray(v) ? v : isString(v) ? [...String(v)] : isMapping(v) ? Object.keys(v as object) : v === undefined ? [] : [v]);
 
 function extreme(v: unknown, args: unknown[], sign: 1 | -1): unknown {
   const items = Array.isArray(v) ? v : [];
