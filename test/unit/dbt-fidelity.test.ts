@@ -265,6 +265,13 @@ test("new projects: a macro's output is a string (Markup is a str in Jinja2), no
   check("{{ m() is string }} {{ m() is mapping }} {{ m() is iterable }} {{ m() | length }}", 'True False True 1', { 'macros/m.sql': '{% macro m() %}x{% endmacro %}' });
 });
 
+test("new projects: '+' with an undefined operand is Jinja2's error, never 'undefined' written into SQL", () => {
+  const p = project({ 'models/m.sql': "select '{{ missing_name + '_x' }}' as c" });
+  const compiled = compileModel(p, `${ROOT}/models/m.sql`);
+  assert.doesNotMatch(compiled.sql, /undefined/);
+  assert.match(compiled.problem?.message ?? '', /'\+' with an undefined value/);
+});
+
 test('true errors are still reported at the right place, with a hint', () => {
   const p = project({ 'models/m.sql': "select * from {{ ref('nope') }} {{ dbt.no_such_macro() }}" });
   assert.deepEqual(diagnostics(p), [

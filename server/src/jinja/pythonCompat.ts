@@ -259,7 +259,11 @@ function patchRuntime(): void {
   const callWrap = runtime.callWrap;
   runtime.callWrap = (obj: unknown, name: string, context: unknown, args: unknown[]) => callWrap(obj, name, context, expandSplats(args));
   runtime.pyMod = pyMod;
-  runtime.pyAdd = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : datetimeArithmetic(a, b, 1) ?? (a as any) + (b as any));
+  runtime.pyAdd = (a: unknown, b: unknown) => {
+    // Jinja2 raises on `+` with an undefined operand; JS wrote 'undefined' into the SQL.
+    if (a === undefined || b === undefined) throw new Error(`'+' with an undefined value (${a === undefined ? 'left' : 'right'} side): Jinja raises UndefinedError here`);
+    return Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : datetimeArithmetic(a, b, 1) ?? (a as any) + (b as any);
+  };
   runtime.pyUnpack = (v: unknown, n: number) => {
     const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : isPlainObject(v) ? Object.keys(v) : undefined;
     if (!items || items.length !== n) throw new Error(`cannot unpack ${items ? `${items.length} values` : pyRepr(v)} into ${n} names`);
