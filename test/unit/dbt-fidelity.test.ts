@@ -272,6 +272,11 @@ test("new projects: '+' with an undefined operand is Jinja2's error, never 'unde
   assert.match(compiled.problem?.message ?? '', /'\+' with an undefined value/);
 });
 
+test('new projects: a test argument without parentheses (x is in seq, n is divisibleby 3)', () => {
+  check("{% set a = ['x', 'y'] %}{{ 'x' is in a }} {{ 'z' is not in a }} {{ 6 is divisibleby 3 }} {{ 6 is divisibleby(4) }} {{ none is none }} {{ x is defined and true }} {{ false is sameas false }}",
+    'True True True False True False True');
+});
+
 test('true errors are still reported at the right place, with a hint', () => {
   const p = project({ 'models/m.sql': "select * from {{ ref('nope') }} {{ dbt.no_such_macro() }}" });
   assert.deepEqual(diagnostics(p), [

@@ -54,6 +54,31 @@ function patchParser(): void {
   const { Parser } = require('nunjucks/src/parser');
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const lexer = require('nunjucks/src/lexer');
+  // A test's one argument may follow its name without parentheses, as Jinja2 parses it: `x is in seq`,
+  // `n is divisibleby 3`, `a is sameas false`. nunjucks read the name and the argument as one expression and failed.
+  const BARE_ARG = new Set([lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_BOOLEAN, lexer.TOKEN_NONE, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY]);
+  const NOT_AN_ARG = new Set(['and', 'or', 'else', 'if', 'is', 'not', 'in']);
+  Parser.prototype.parseIs = function (this: any) {
+    const left = this.parseCompare();
+    if (!this.skipSymbol('is')) return left;
+    const not = this.skipSymbol('not');
+    let test;
+    const name = this.peekToken();
+    if (name && name.type === lexer.TOKEN_SYMBOL) {
+      this.nextToken();
+      test = new nodes.Symbol(name.lineno, name.colno, name.value);
+      const after = this.peekToken();
+      if (after && after.type === lexer.TOKEN_LEFT_PAREN) {
+        test = new nodes.FunCall(name.lineno, name.colno, test, this.parseSignature());
+      } else if (after && (BARE_ARG.has(after.type) || (after.type === lexer.TOKEN_SYMBOL && !NOT_AN_ARG.has(after.value)))) {
+        test = new nodes.FunCall(name.lineno, name.colno, test, new nodes.NodeList(name.lineno, name.colno, [this.parsePostfix(this.parsePrimary())]));
+      }
+    } else {
+      test = this.parseCompare();
+    }
+    const node = new nodes.Is(left.lineno, left.colno, left, test);
+    return not ? new nodes.Not(node.lineno, node.colno, node) : node;
+  };
   Parser.prototype.parseInlineIf = function (this: any) {
     let node = this.parseOr();
     while (this.skipSymbol('if')) {
