@@ -177,6 +177,113 @@ test('R14: YAML that PyYAML reads: flow lists indented under their key, duplicat
   assert.deepEqual(diagnostics(p), ['models/d.yml yaml-duplicate-key: YAML: duplicate key; dbt keeps the last value']);
 });
 
+test('new projects (issue #12, second corpus): enabled rendered from dbt_project.yml Jinja; as_bool keeps its value in an expression', () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}models:\n  p:\n    bigquery:\n      enabled: "{{ target.type == 'bigquery' | as_bool() }}"\n    default:\n      +enabled: "{{ target.type in ['duckdb', 'postgres'] | as_bool() }}"\n`,
+    'models/bigquery/v.sql': 'select 1 as b',
+    'models/default/v.sql': "{{ config(enabled=true and target.type in ['duckdb'] | as_bool()) }}select 1 as d",
+    'models/m.sql': "select * from {{ ref('v') }}",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.equal(p.isDisabled(`${ROOT}/models/bigquery/v.sql`), true);
+  assert.equal(p.isDisabled(`${ROOT}/models/default/v.sql`), false);
+});
+
+test("new projects: a test key is read as dbt reads it ('pkg.name:' with a stray colon is pkg.name)", () => {
+  const p = project({
+    'models/m.sql': 'select 1 as x',
+    'models/s.yml': "version: 2\nmodels:\n  - name: m\n    tests:\n      - 'unique:':\n          column_name: x\n    columns:\n      - name: x\n        tests: ['not_null:']\n",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.deepEqual(projectDataTests(p).map((t) => t.kind).sort(), ['not_null', 'unique']);
+});
+
+test('new projects: Jinja2 expressions nunjucks lacked: chained inline if, empty and one-element tuples', () => {
+  check("{% set t = 'pg' %}{{ f(k=1 if t == 'bq' else 2 if t == 'pg' else 3) }} {{ f(k=(), n=2,) }} {% for x in ('ab',) %}[{{ x }}]{% endfor %} {{ () | length }}",
+    '2 0 [ab] 0', { 'macros/f.sql': '{% macro f(k, n=0) %}{{ k | length if k is iterable else k }}{% endmacro %}' });
+});
+
+test("new projects: a relation's table (and BigQuery's project/dataset); ~ prints as Jinja2 (undefined is '', none is None)", () => {
+  check("{{ this.table ~ '_t' }} {{ this.dataset == this.schema }} {{ this.project == this.database }} {{ nothing ~ 'x' }} {{ none ~ 1 ~ [2] ~ true }}", 'm_t True True x None1[2]True');
+});
+
+test("new projects: 'a if c' without else is Undefined; join iterates strings and prints Python's str; Unicode spaces between tokens", () => {
+  check("{% set x = [''] %}{% set d = [] if not x %}[{{ d | join(',') }}] {{ 'abc' | join('-') }} {{ d is none }} {{ d is defined }} {{ [none, 1, true] | join(',') }}", '[] a-b-c False False None,1,True');
+  check('{{ config({"materialized": "view"\u2009,\u00a0"tags": ["a"]}) }}select 1', 'select 1');
+});
+
+test("new projects: YAML quoted scalars whose continuation lines are not indented (PyYAML reads them; values unchanged)", () => {
+  const p = project({
+    'models/m.sql': 'select 1 as id',
+    'models/s.yml': "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        description: \"Key of m. It is\n        at the grain of 'x' # not a comment\n        and y\"\n        data_tests: [unique]\n      - name: b\n        description: 'it''s\n      folded'\n",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.equal(p.doc('m')?.columns?.[0].description, "Key of m. It is at the grain of 'x' # not a comment and y");
+  assert.equal(p.doc('m')?.columns?.[1].description, "it's folded");
+});
+
+test("new projects: set a, b = pair unpacks; the introspection built-ins are empty at compile time", () => {
+  check("{% set a, b = ['x', 'y'] %}{{ b }}{{ a }} {% set c, d = m() %}{{ c }}-{{ d }} {{ get_column_schema_from_query('select 1') | length }} {{ get_columns_in_query('select 1') }}",
+    'yx 1-2 0 []', { 'macros/m.sql': '{% macro m() %}{{ return([1, 2]) }}{% endmacro %}' });
+});
+
+test("new projects: dispatch follows the profile's adapter (and its parent), never recursing into the dispatcher itself", () => {
+  const files = (adapter: string) => ({
+    'profiles.yml': `p:\n  target: dev\n  outputs:\n    dev:\n      type: ${adapter}\n      schema: s\n`,
+    'macros/f.sql': "{% macro f() %}{{ return(adapter.dispatch('f', 'p')()) }}{% endmacro %}{% macro postgres__f() %}pg{% endmacro %}{% macro spark__f() %}spark{% endmacro %}",
+    'models/m.sql': 'select {{ f() }}',
+  });
+  const compiled = (adapter: string) => {
+    const p = project(files(adapter));
+    const c = compileModel(p, `${ROOT}/models/m.sql`);
+    return c.problem?.message ?? c.sql;
+  };
+  assert.equal(compiled('postgres'), 'select pg');
+  assert.equal(compiled('redshift'), 'select pg');
+  assert.equal(compiled('databricks'), 'select spark');
+  assert.match(compiled('duckdb'), /no macro 'duckdb__f' or 'default__f' in p/);
+});
+
+test("new projects: a string var's Jinja is rendered when var() reads it, as dbt does; Jinja2's unique filter", () => {
+  const files = {
+    'dbt_project.yml': `${PROJECT}vars:\n  refund_source: "{{ source('shop', 'refund') }}"\n  n: "{{ 1 + 1 }}"\n`,
+    'models/src.yml': 'version: 2\nsources:\n  - name: shop\n    tables:\n      - name: refund\n',
+  };
+  const direct = compileModel(project({ 'models/m.sql': "select * from {{ source('shop', 'refund') }}", ...files }), `${ROOT}/models/m.sql`).sql;
+  check("select * from {{ var('refund_source') }} -- {{ var('n') }}", `${direct} -- 2`, files);
+  check("{{ ['a', 'B', 'b', 'A', 'c'] | unique | join(',') }} {{ ['a', 'A'] | unique(case_sensitive=true) | list | length }} {{ [{'n': 1}, {'n': 1}] | unique(attribute='n') | list | length }}", 'a,B,c 2 1');
+});
+
+test("new projects: tests of a disabled model are skipped; a test's unknown or disabled ref is dbt's warning, not an error", () => {
+  const p = project({
+    'models/off.sql': "{{ config(enabled=false) }}select 1 as id",
+    'models/m.sql': 'select 1 as id',
+    'models/s.yml': "version: 2\nmodels:\n  - name: off\n    columns:\n      - name: id\n        data_tests:\n          - relationships: {to: ref('nowhere'), field: id}\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - relationships: {to: ref('off'), field: id}\n",
+    'tests/t.sql': "select * from {{ ref('gone') }}",
+  });
+  assert.deepEqual(diagnostics(p), [
+    "models/s.yml unknown-ref: relationships: model 'off' is disabled (enabled: false); dbt warns and skips this test.",
+    "tests/t.sql unknown-ref: Model 'gone' not found; dbt warns and skips this test.",
+  ]);
+  assert.deepEqual(fileDiagnostics(p, `${ROOT}/tests/t.sql`).map((d) => d.severity), ['warning']);
+});
+
+test("new projects: a macro's output is a string (Markup is a str in Jinja2), not a mapping", () => {
+  check("{{ m() is string }} {{ m() is mapping }} {{ m() is iterable }} {{ m() | length }}", 'True False True 1', { 'macros/m.sql': '{% macro m() %}x{% endmacro %}' });
+});
+
+test("new projects: '+' with an undefined operand is Jinja2's error, never 'undefined' written into SQL", () => {
+  const p = project({ 'models/m.sql': "select '{{ missing_name + '_x' }}' as c" });
+  const compiled = compileModel(p, `${ROOT}/models/m.sql`);
+  assert.doesNotMatch(compiled.sql, /undefined/);
+  assert.match(compiled.problem?.message ?? '', /'\+' with an undefined value/);
+});
+
+test('new projects: a test argument without parentheses (x is in seq, n is divisibleby 3)', () => {
+  check("{% set a = ['x', 'y'] %}{{ 'x' is in a }} {{ 'z' is not in a }} {{ 6 is divisibleby 3 }} {{ 6 is divisibleby(4) }} {{ none is none }} {{ x is defined and true }} {{ false is sameas false }}",
+    'True True True False True False True');
+});
+
 test('true errors are still reported at the right place, with a hint', () => {
   const p = project({ 'models/m.sql': "select * from {{ ref('nope') }} {{ dbt.no_such_macro() }}" });
   assert.deepEqual(diagnostics(p), [

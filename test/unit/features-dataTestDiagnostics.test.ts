@@ -30,9 +30,9 @@ test('an unknown generic test is a warning with did-you-mean; {% test %} and tes
   assert.deepEqual(warnings.map((d) => d.severity), ['warning']);
 });
 
-test('relationships to an unknown model or source table, or not written as ref()/source()', () => {
-  check(["- relationships: {to: ref('stg_customer'), field: id}"], [['unknown-ref', 'relationships', "relationships: model 'stg_customer' not found. Did you mean 'stg_customers'?"]]);
-  check(["- relationships: {to: \"source('bronze', 'order')\", field: id}"], [['unknown-source', 'relationships', "relationships: source 'bronze' has no table 'order'. Did you mean 'orders'?"]]);
+test('relationships to an unknown model or source table (a warning, as dbt gives), or not written as ref()/source()', () => {
+  check(["- relationships: {to: ref('stg_customer'), field: id}"], [['unknown-ref', 'relationships', "relationships: model 'stg_customer' not found; dbt warns and skips this test. Did you mean 'stg_customers'?"]]);
+  check(["- relationships: {to: \"source('bronze', 'order')\", field: id}"], [['unknown-source', 'relationships', "relationships: source 'bronze' has no table 'order'; dbt warns and skips this test. Did you mean 'orders'?"]]);
   check(['- relationships: {to: stg_customers, field: id}'], [['test-relationships-to', 'relationships']]);
 });
 

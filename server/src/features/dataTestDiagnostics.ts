@@ -10,7 +10,9 @@ import { didYouMean } from '../util/suggest';
 export function dataTestDiagnostics(project: DbtProject, entry: FileEntry): ProjectDiagnostic[] {
   const schema = entry.schema;
   if (!schema) return [];
-  const tests = [...schema.models.flatMap((m) => m.tests), ...schema.sources.flatMap((s) => s.tables.flatMap((t) => t.tests))];
+  // dbt skips the tests of a disabled model without a word.
+  const enabled = schema.models.filter((m) => !project.isDisabledName(m.name) || project.resolveRef({ name: m.name }));
+  const tests = [...enabled.flatMap((m) => m.tests), ...schema.sources.flatMap((s) => s.tables.flatMap((t) => t.tests))];
   if (tests.length === 0) return [];
   const known = knownGenericTests(project);
   const out: ProjectDiagnostic[] = [];
@@ -30,12 +32,15 @@ export function dataTestDiagnostics(project: DbtProject, entry: FileEntry): Proj
       if (!to) {
         push(t, 'error', 'test-relationships-to', `relationships needs \`to:\` as ref('model') or source('source', 'table')${t.args.to === undefined ? '' : `, not ${JSON.stringify(t.args.to)}`}.`);
       } else if (to.kind === 'model' && !project.resolveRef({ name: to.name })) {
-        push(t, 'error', 'unknown-ref', `relationships: model '${to.name}' not found.${didYouMean(to.name, project.modelNames())}`);
+        // dbt warns (and skips the test) when a test's ref is disabled or missing; it does not fail.
+        push(t, 'warning', 'unknown-ref', project.isDisabledName(to.name)
+          ? `relationships: model '${to.name}' is disabled (enabled: false); dbt warns and skips this test.`
+          : `relationships: model '${to.name}' not found; dbt warns and skips this test.${didYouMean(to.name, project.modelNames())}`);
       } else if (to.kind === 'source' && !project.resolveSource(to)) {
         const tables = project.sourceDefinitions(to.source).flatMap((d) => d.tables.map((x) => x.name));
-        push(t, 'error', 'unknown-source', tables.length
-          ? `relationships: source '${to.source}' has no table '${to.table}'.${didYouMean(to.table, tables)}`
-          : `relationships: source '${to.source}' not found.${didYouMean(to.source, project.sourceNames())}`);
+        push(t, 'warning', 'unknown-source', tables.length
+          ? `relationships: source '${to.source}' has no table '${to.table}'; dbt warns and skips this test.${didYouMean(to.table, tables)}`
+          : `relationships: source '${to.source}' not found; dbt warns and skips this test.${didYouMean(to.source, project.sourceNames())}`);
       }
     }
   }

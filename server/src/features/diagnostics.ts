@@ -68,19 +68,21 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
       if (entry.kind === 'model' && !ref.conditional) push(inner.start, inner.end, 'error', 'disabled-ref', `Model '${ref.name}' is disabled (enabled: false), so this model cannot ref it.`);
     } else if (!target) {
       // A ref inside a branch counts only when rendering takes that branch (dbt records refs as it renders).
-      if (!ref.conditional) push(inner.start, inner.end, 'error', 'unknown-ref', `Model '${ref.name}' not found.${didYouMean(ref.name, project.modelNames())}`);
+      // dbt only warns about a singular test's unknown ref, and skips that test.
+      if (!ref.conditional) push(inner.start, inner.end, entry.kind === 'test' ? 'warning' : 'error', 'unknown-ref', `Model '${ref.name}' not found${entry.kind === 'test' ? SKIPPED_TEST : ''}.${didYouMean(ref.name, project.modelNames())}`);
     } else if (cycle && cycle.includes(target.name)) {
       push(inner.start, inner.end, 'error', 'ref-cycle', `Circular reference: ${describeCycle(project, self!.name, target.name)}`);
     }
   }
+  const [severity, skipped] = entry.kind === 'test' ? ['warning' as const, SKIPPED_TEST] : ['error' as const, ''];
   for (const s of a.sources) {
     const defs = project.sourceDefinitions(s.source);
     if (s.conditional && !project.resolveSource(s)) continue;
     if (defs.length === 0) {
-      push(s.sourceStart + 1, s.sourceEnd - 1, 'error', 'unknown-source', `Source '${s.source}' not found.${didYouMean(s.source, project.sourceNames())}`);
+      push(s.sourceStart + 1, s.sourceEnd - 1, severity, 'unknown-source', `Source '${s.source}' not found${skipped}.${didYouMean(s.source, project.sourceNames())}`);
     } else if (!project.resolveSource(s)) {
       const tables = defs.flatMap((d) => d.tables.map((t) => t.name));
-      push(s.tableStart + 1, s.tableEnd - 1, 'error', 'unknown-source-table', `Source '${s.source}' has no table '${s.table}'.${didYouMean(s.table, tables)}`);
+      push(s.tableStart + 1, s.tableEnd - 1, severity, 'unknown-source-table', `Source '${s.source}' has no table '${s.table}'${skipped}.${didYouMean(s.table, tables)}`);
     }
   }
   const local = a.localNames;
@@ -152,9 +154,13 @@ function describeCycle(project: DbtProject, from: string, to: string): string {
 }
 
 /** The render problem of a compiled model as a diagnostic, unless static diagnostics already explain it. */
+/** How a singular test's unknown ref or source is worded: dbt warns, disables that test and goes on. */
+const SKIPPED_TEST = '; dbt warns and skips this test';
+
 export function renderDiagnostics(file: string, compiled: CompiledModel, staticDiagnostics: ProjectDiagnostic[]): ProjectDiagnostic[] {
   if (!compiled.problem || compiled.problem.code === 'python-model') return [];
-  if (staticDiagnostics.some((d) => d.severity === 'error')) return [];
+  // A test dbt skips (its ref or source is unknown) is not rendered by dbt either.
+  if (staticDiagnostics.some((d) => d.severity === 'error' || d.message.includes(SKIPPED_TEST))) return [];
   const p = compiled.problem;
   // A model too large to render is one dbt compiles: say it is not checked, do not call it wrong.
   return [{ file, start: p.start, end: p.end, severity: p.code === 'too-large' ? 'info' : 'error', code: p.code, message: p.message }];

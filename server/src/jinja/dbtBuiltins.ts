@@ -71,6 +71,25 @@ const NAMING = `
 {%- endmacro %}
 `;
 
+/** Macros that ask the warehouse for a query's columns: at compile time (`execute` false) dbt's answer is empty. */
+const INTROSPECTION = `
+{% macro get_empty_subquery_sql(select_sql, select_sql_header=none) -%}
+  {{ return(adapter.dispatch('get_empty_subquery_sql', 'dbt')(select_sql, select_sql_header)) }}
+{%- endmacro %}
+{% macro default__get_empty_subquery_sql(select_sql, select_sql_header=none) -%}
+  {%- if select_sql_header is not none -%}{{ select_sql_header }}{%- endif -%}select * from ({{ select_sql }}) as __dbt_sbq where false limit 0
+{%- endmacro %}
+{% macro get_column_schema_from_query(select_sql, select_sql_header=none) -%}
+  {{ return(adapter.get_column_schema_from_query(get_empty_subquery_sql(select_sql, select_sql_header))) }}
+{%- endmacro %}
+{% macro get_columns_in_query(select_sql) -%}
+  {{ return(adapter.dispatch('get_columns_in_query', 'dbt')(select_sql)) }}
+{%- endmacro %}
+{% macro default__get_columns_in_query(select_sql) -%}
+  {{ return([]) }}
+{%- endmacro %}
+`;
+
 function expressionMacros(): string {
   return Object.entries(EXPRESSIONS).map(([name, [params, body]]) => {
     const args = [...params.replace(/"[^"]*"|'[^']*'/g, "''").matchAll(/(?:^|,)\s*([A-Za-z_]\w*)/g)].map((m) => m[1]).join(', ');
@@ -79,7 +98,7 @@ function expressionMacros(): string {
   }).join('');
 }
 
-const TEXT = expressionMacros() + NAMING;
+const TEXT = expressionMacros() + NAMING + INTROSPECTION;
 const scan = scanTemplate(TEXT);
 
 /** The built-in `dbt` package as one macro file. */

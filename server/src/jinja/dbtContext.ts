@@ -25,10 +25,16 @@ export interface ContextHooks {
 export function relationValue(text: string, fields: Record<string, unknown>): Record<string, unknown> {
   const self: Record<string, unknown> = {
     database: undefined, schema: undefined, identifier: undefined, ...fields, name: fields.identifier ?? fields.name,
+    // dbt's Relation.table is its identifier; BigQuery's relations also answer project (database) and dataset (schema).
+    table: fields.identifier ?? fields.name, project: fields.database, dataset: fields.schema,
     metadata: { type: 'DuckDBRelation' }, type: 'table', is_table: true, is_view: false, is_cte: false,
     toString: () => text, render: () => text,
   };
   for (const m of ['include', 'incorporate', 'quote', 'replace_path']) self[m] = () => self;
+  // Adapter macros (postgres__, snowflake__ ...) read the catalog through these; dbt renders "db".INFORMATION_SCHEMA.view.
+  const db = fields.database ? `"${String(fields.database)}".` : '';
+  self.information_schema = (view?: unknown) => relationValue(`${db}INFORMATION_SCHEMA${view ? `.${String(view)}` : ''}`, { database: fields.database, schema: 'INFORMATION_SCHEMA', identifier: view ?? undefined });
+  self.without_identifier = () => relationValue(`${db}"${String(fields.schema ?? '')}"`, { database: fields.database, schema: fields.schema });
   rememberKeyObject(text, self);
   return self;
 }
@@ -93,6 +99,7 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
       quote: (s: unknown) => `"${String(s).replace(/"/g, '""')}"`,
       get_relation: () => null,
       get_columns_in_relation: () => [],
+      get_column_schema_from_query: () => [],
       list_relations_without_caching: () => [],
       get_missing_columns: () => [],
       type: () => 'duckdb',

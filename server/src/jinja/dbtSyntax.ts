@@ -2,7 +2,7 @@
 // trailing commas, adjacent string literals ("a" "b"), `f(*args, **kwargs)`, `{% set ns.attr = v %}`, `{% test %}`
 // blocks (dbt compiles them as `test_<name>` macros), `{% snapshot %}` (its body is the SQL) and `{% materialization %}`
 // blocks (adapter code Floe never runs). Offsets of everything outside a block are kept.
-import { tokenize } from './tokens';
+import { tokenize, type Token } from './tokens';
 import { scanTemplate, type JinjaBlock, type ScannedTemplate } from './scanner';
 
 /** What a rewrite of one file carries from block to block: the targets of open `{% set %}` blocks. */
@@ -72,9 +72,13 @@ export function toNunjucksSource(text: string, scan: ScannedTemplate = scanTempl
  * space; adjacent string literals are joined with `~`; `*x` / `**x` in a call's arguments become splat markers.
  */
 function rewriteTokens(text: string, start: number, end: number): string {
-  const tokens = tokenize(text, start, end);
+  const all = tokenize(text, start, end);
   let content = text.slice(start, end);
   const replace = (from: number, to: number, by: string) => { content = content.slice(0, from - start) + by + content.slice(to - start); };
+  // Jinja2's lexer skips any Unicode space between tokens (`\s` in Python); nunjucks only ASCII ones.
+  const isSpace = (t: Token) => t.type === 'unknown' && /^\s$/.test(t.value);
+  for (const t of all) if (isSpace(t)) replace(t.start, t.end, ' ');
+  const tokens = all.length && all.some(isSpace) ? all.filter((t) => !isSpace(t)) : all;
   for (let k = tokens.length - 1; k >= 0; k--) {
     const t = tokens[k];
     const next = tokens[k + 1]?.type === 'op' ? tokens[k + 1].value : undefined;
@@ -87,7 +91,14 @@ function rewriteTokens(text: string, start: number, end: number): string {
       // Python keeps the backslash of an unknown escape ('\s' in a regex); nunjucks would drop it.
       replace(t.start, t.end, text.slice(t.start, t.end).replace(/\\([^\\'"ntrbfv0-7xuUNa\r\n])/g, '\\\\$1'));
     }
-    if (t.type === 'op' && t.value === ',' && (next === ')' || next === ']' || next === '}')) replace(t.start, t.end, ' ');
+    // A tuple's parentheses (not a call's) with one trailing comma or nothing inside: `(x,)`, `()`. Tuples are lists here.
+    if (t.type === 'op' && ((t.value === ',' && next === ')') || (t.value === '(' && next === ')')) && isTupleOpen(tokens, t.value === '(' ? k : openingParen(tokens, k))) {
+      const open = t.value === '(' ? t : tokens[openingParen(tokens, k)];
+      replace(tokens[k + 1].start, tokens[k + 1].end, ']');
+      if (t.value === ',') replace(t.start, t.end, ' ');
+      replace(open.start, open.end, '[');
+    }
+    else if (t.type === 'op' && t.value === ',' && (next === ')' || next === ']' || next === '}')) replace(t.start, t.end, ' ');
     // `{'a': {}}` inside a tag: nunjucks' lexer would read `}}` as the end of an expression.
     else if (t.type === 'op' && t.value === '}' && tokens[k + 1]?.value === '}' && tokens[k + 1].start === t.end) replace(t.end, t.end, ' ');
     // `pair.0` is Jinja's `pair[0]`.
@@ -103,6 +114,30 @@ function rewriteTokens(text: string, start: number, end: number): string {
     }
   }
   return content;
+}
+
+/** The index of the `(` that the `)` after token `k` closes (-1 when unbalanced). */
+function openingParen(tokens: Token[], k: number): number {
+  let depth = 0;
+  for (let j = k; j >= 0; j--) {
+    const v = tokens[j].type === 'op' ? tokens[j].value : '';
+    if (v === ')' || v === ']' || v === '}') depth++;
+    else if (v === '[' || v === '{') depth--;
+    else if (v === '(') { if (depth === 0) return j; depth--; }
+  }
+  return -1;
+}
+
+/** Jinja words after which `(` opens a group, not a call's arguments. */
+const GROUP_AFTER = new Set(['in', 'not', 'and', 'or', 'if', 'else', 'elif', 'is']);
+
+/** Whether the `(` at `j` opens a parenthesised expression: nothing callable (a name, `)` or `]`) comes before it. */
+function isTupleOpen(tokens: Token[], j: number): boolean {
+  if (j < 0) return false;
+  const before = tokens[j - 1];
+  if (!before) return true;
+  if (before.type === 'name') return GROUP_AFTER.has(before.value);
+  return !(before.type === 'op' && (before.value === ')' || before.value === ']')) && before.type !== 'string';
 }
 
 /**

@@ -1,7 +1,7 @@
 // The nunjucks environment with dbt's Jinja dialect: the `do` tag, Python semantics (pythonCompat.ts), dbt's tests
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
-import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects } from './pythonCompat';
+import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyStr } from './pythonCompat';
 import { toNunjucksSource } from './dbtSyntax';
 import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
@@ -53,6 +53,9 @@ class DoExtension {
 /** `dispatch:` entries of dbt_project.yml: for a macro namespace, the packages to search in order. */
 export type DispatchOrder = Record<string, string[]>;
 
+/** Adapters whose dispatch falls back to another adapter's implementation (dbt's adapter inheritance). */
+const PARENT_ADAPTERS: Record<string, string[]> = { redshift: ['postgres'], databricks: ['spark'] };
+
 export class DbtJinjaEnvironment {
   readonly env: nunjucks.Environment;
   private hooks: RenderHooks | undefined;
@@ -65,7 +68,11 @@ export class DbtJinjaEnvironment {
   /** Problems met while compiling macro files (file → message); rendering still goes on. */
   readonly macroProblems = new Map<string, string>();
 
-  constructor(macroFiles: MacroFile[], macroNames: Array<{ name: string; file: string }>, private readonly dispatchOrder: DispatchOrder = {}) {
+  /**
+   * `adapter` is the profile's adapter type: dispatch looks for `<adapter>__name` (then its parent adapter's) as dbt
+   * does; without one (or for duckdb) `duckdb__name`, as Floe renders for DuckDB.
+   */
+  constructor(macroFiles: MacroFile[], macroNames: Array<{ name: string; file: string }>, private readonly dispatchOrder: DispatchOrder = {}, readonly adapter?: string) {
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     this.env.addExtension('do', new DoExtension());
     const files = [BUILTIN_MACRO_FILE.file, ...macroFiles];
@@ -111,19 +118,21 @@ export class DbtJinjaEnvironment {
     }));
   }
 
-  /** dbt's adapter.dispatch: `duckdb__name`, then `default__name`, in each package of the search order. */
+  /** dbt's adapter.dispatch: `<adapter>__name` (and its parent adapter's), then `default__name`, in each package of the search order. */
   private dispatch(name: string, namespace?: string): (...a: unknown[]) => unknown {
     const order = namespace ? this.dispatchOrder[namespace] ?? [namespace] : [this.root, 'dbt'];
     // Beyond dbt's order, any package's implementation: a missing override must not fail a model dbt compiles.
     const packages = [...order, ...(namespace === 'dbt' ? [this.root] : []), undefined];
+    const adapters = this.adapter && this.adapter !== 'duckdb' ? [this.adapter, ...(PARENT_ADAPTERS[this.adapter] ?? [])] : ['duckdb'];
     for (const pkg of packages) {
-      for (const candidate of [`duckdb__${name}`, `default__${name}`, name]) {
+      for (const candidate of [...adapters.map((a) => `${a}__${name}`), `default__${name}`, name]) {
         const byPackage = this.byName.get(candidate);
         const file = pkg === undefined ? byPackage?.values().next().value : byPackage?.get(pkg);
-        if (file) return (...a: unknown[]) => this.callMacro(file, candidate, a);
+        // The macro of the dispatched name itself is only a candidate when it is not the dispatcher (that recursed).
+        if (file && !(candidate === name && new RegExp(`dispatch\\(\\s*['"]${name}['"]`).test(file.text))) return (...a: unknown[]) => this.callMacro(file, candidate, a);
       }
     }
-    throw new CompilerError(`adapter.dispatch('${name}'${namespace ? `, '${namespace}'` : ''}): no macro 'duckdb__${name}' or 'default__${name}' in ${order.join(', ')}`);
+    throw new CompilerError(`adapter.dispatch('${name}'${namespace ? `, '${namespace}'` : ''}): no macro ${adapters.map((a) => `'${a}__${name}'`).join(', ')} or 'default__${name}' in ${order.join(', ')}`);
   }
 
   private callMacro(file: MacroFile, name: string, args: unknown[]): unknown {
@@ -203,7 +212,9 @@ function topLevelMacros(source: string): string[] {
   return out;
 }
 
-const isMapping = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A Python str: a macro's output (nunjucks' SafeString, a String object) is one too, as Markup is in Jinja2. */
+const isString = (v: unknown): v is string | String => typeof v === 'string' || v instanceof String;
+const isMapping = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof String);
 
 /** Jinja2's tests that nunjucks lacks (`is true`, `is mapping`, ...). */
 const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
@@ -211,13 +222,13 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   true: (v) => v === true,
   false: (v) => v === false,
   boolean: (v) => typeof v === 'boolean',
-  string: (v) => typeof v === 'string',
+  string: isString,
   number: (v) => typeof v === 'number',
   integer: (v) => Number.isInteger(v),
   float: (v) => typeof v === 'number' && !Number.isInteger(v),
   mapping: isMapping,
-  sequence: (v) => Array.isArray(v) || typeof v === 'string',
-  iterable: (v) => Array.isArray(v) || typeof v === 'string' || isMapping(v),
+  sequence: (v) => Array.isArray(v) || isString(v),
+  iterable: (v) => Array.isArray(v) || isString(v) || isMapping(v),
   sameas: (v, other) => v === other,
   in: (v, seq) => (Array.isArray(seq) || typeof seq === 'string' ? seq.includes(v as never) : isMapping(seq) && String(v) in (seq as object)),
   eq: (v, other) => v === other,
@@ -230,10 +241,16 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   ge: (v, other) => (v as number) >= (other as number),
 };
 
+/** Jinja2's `attribute=` of filters: a dotted path into each item. */
+const attributeOf = (x: unknown, attribute: unknown): any => String(attribute).split('.').reduce<any>((o, k) => o?.[k], x);
+
+/** The items a Jinja2 filter iterates: a list, a string's characters, a dict's keys; nothing for undefined. */
+const iterated = (v: unknown): unknown[] => (Array.isArray(v) ? v : isString(v) ? [...String(v)] : isMapping(v) ? Object.keys(v as object) : v === undefined ? [] : [v]);
+
 function extreme(v: unknown, args: unknown[], sign: 1 | -1): unknown {
   const items = Array.isArray(v) ? v : [];
   const attribute = keywords(args).named.attribute;
-  const key = (x: any) => (attribute === undefined ? x : String(attribute).split('.').reduce((o, k) => o?.[k], x));
+  const key = (x: any) => (attribute === undefined ? x : attributeOf(x, attribute));
   let best: unknown;
   for (const x of items) if (best === undefined || (key(x) > key(best) ? sign === 1 : key(x) < key(best) ? sign === -1 : false)) best = x;
   return best;
@@ -241,7 +258,9 @@ function extreme(v: unknown, args: unknown[], sign: 1 | -1): unknown {
 
 /** dbt's filters and Jinja2's that nunjucks lacks. */
 const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
-  as_bool: (v) => v === true || v === 'true' || v === 'True',
+  // dbt's as_bool only marks its value for the native rendering of a whole YAML value; inside an expression the value
+  // stays what it was (`target.type == 'bigquery' | as_bool()` compares with 'bigquery'). The words true/false convert.
+  as_bool: (v) => (typeof v === 'string' && /^(true|false)$/i.test(v.trim()) ? v.trim().toLowerCase() === 'true' : v),
   as_number: (v) => Number(v),
   as_text: (v) => String(v ?? ''),
   as_native: (v) => v,
@@ -250,11 +269,32 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   max: (v, ...a) => extreme(v, a, 1),
   min: (v, ...a) => extreme(v, a, -1),
   items: (v) => (isMapping(v) ? Object.entries(v as object) : []),
+  // Jinja2's join iterates any iterable (a string's characters, a dict's keys; undefined is empty) and prints each
+  // item as Python's str(); nunjucks' join needed a JS array.
+  join: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    const attribute = named.attribute ?? positional[1];
+    const values = attribute === undefined ? iterated(v) : iterated(v).map((x) => attributeOf(x, attribute));
+    return values.map(pyStr).join(pyStr(named.d ?? positional[0] ?? ''));
+  },
+  // Jinja2's unique: the first of equal items, strings compared ignoring case unless case_sensitive=true.
+  unique: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    const caseSensitive = named.case_sensitive ?? positional[0] ?? false;
+    const attribute = named.attribute ?? positional[1];
+    const seen = new Set<unknown>();
+    return iterated(v).filter((x) => {
+      let k = attribute === undefined ? x : attributeOf(x, attribute);
+      if (typeof k === 'string' && !caseSensitive) k = k.toLowerCase();
+      if (typeof k === 'object' && k !== null) k = JSON.stringify(k);
+      return !seen.has(k) && !!seen.add(k);
+    });
+  },
   // Jinja2's map: map(attribute='x') or map('filter_name', args...).
   map(this: any, v: unknown, ...args: unknown[]) {
     const items = Array.isArray(v) ? v : [];
     const { positional, named } = keywords(args);
-    if (named.attribute !== undefined) return items.map((x) => String(named.attribute).split('.').reduce<any>((o, k) => o?.[k], x) ?? named.default);
+    if (named.attribute !== undefined) return items.map((x) => attributeOf(x, named.attribute) ?? named.default);
     const filter = this.env.getFilter(String(positional[0]));
     return items.map((x) => filter.call(this, x, ...positional.slice(1)));
   },

@@ -45,12 +45,51 @@ export function installPythonCompat(): void {
   patchParser();
 }
 
-/** A dict key is any expression (`{col.name | lower: v}`, `{'a' ~ b: v}`); nunjucks read only a primary there. */
+/**
+ * A dict key is any expression (`{col.name | lower: v}`, `{'a' ~ b: v}`); nunjucks read only a primary there.
+ * An inline if's `else` is itself a conditional expression (`a if x else b if y else c`), as in Jinja2's grammar.
+ */
 function patchParser(): void {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { Parser } = require('nunjucks/src/parser');
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const lexer = require('nunjucks/src/lexer');
+  // A test's one argument may follow its name without parentheses, as Jinja2 parses it: `x is in seq`,
+  // `n is divisibleby 3`, `a is sameas false`. nunjucks read the name and the argument as one expression and failed.
+  const BARE_ARG = new Set([lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_BOOLEAN, lexer.TOKEN_NONE, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY]);
+  const NOT_AN_ARG = new Set(['and', 'or', 'else', 'if', 'is', 'not', 'in']);
+  Parser.prototype.parseIs = function (this: any) {
+    const left = this.parseCompare();
+    if (!this.skipSymbol('is')) return left;
+    const not = this.skipSymbol('not');
+    let test;
+    const name = this.peekToken();
+    if (name && name.type === lexer.TOKEN_SYMBOL) {
+      this.nextToken();
+      test = new nodes.Symbol(name.lineno, name.colno, name.value);
+      const after = this.peekToken();
+      if (after && after.type === lexer.TOKEN_LEFT_PAREN) {
+        test = new nodes.FunCall(name.lineno, name.colno, test, this.parseSignature());
+      } else if (after && (BARE_ARG.has(after.type) || (after.type === lexer.TOKEN_SYMBOL && !NOT_AN_ARG.has(after.value)))) {
+        test = new nodes.FunCall(name.lineno, name.colno, test, new nodes.NodeList(name.lineno, name.colno, [this.parsePostfix(this.parsePrimary())]));
+      }
+    } else {
+      test = this.parseCompare();
+    }
+    const node = new nodes.Is(left.lineno, left.colno, left, test);
+    return not ? new nodes.Not(node.lineno, node.colno, node) : node;
+  };
+  Parser.prototype.parseInlineIf = function (this: any) {
+    let node = this.parseOr();
+    while (this.skipSymbol('if')) {
+      const body = node;
+      node = new nodes.InlineIf(body.lineno, body.colno);
+      node.body = body;
+      node.cond = this.parseOr();
+      node.else_ = this.skipSymbol('else') ? this.parseInlineIf() : null;
+    }
+    return node;
+  };
   const parseAggregate = Parser.prototype.parseAggregate;
   Parser.prototype.parseAggregate = function (this: any) {
     if (this.peekToken().type !== lexer.TOKEN_LEFT_CURLY) return parseAggregate.call(this);
@@ -207,6 +246,34 @@ function patchCompiler(): void {
   proto.compileMod = binaryCall('pyMod');
   proto.compileAdd = binaryCall('pyAdd');
   proto.compileSub = binaryCall('pySub');
+  // `{% set a, b = pair %}` unpacks as in Python; nunjucks gave every target the whole value. Each target gets its
+  // item through a set of its own, reading a compile-time temporary.
+  const compileSet = proto.compileSet;
+  proto.compileSet = function (this: any, node: any, frame: any) {
+    if (!node.value || node.targets.length < 2) return compileSet.call(this, node, frame);
+    const tmp = this._tmpid();
+    this._emit(`var ${tmp} = runtime.pyUnpack(`);
+    this._compileExpression(node.value, frame);
+    this._emitLine(`, ${node.targets.length});`);
+    frame.set(tmp, tmp);
+    node.targets.forEach((target: any, i: number) => {
+      const item = new nodes.LookupVal(node.lineno, node.colno, new nodes.Symbol(node.lineno, node.colno, tmp), new nodes.Literal(node.lineno, node.colno, i));
+      compileSet.call(this, new nodes.Set(node.lineno, node.colno, [target], item), frame);
+    });
+  };
+  // `a if c` without else is Jinja2's Undefined when c is false (nunjucks gave "", which `|join` or `is none` misread).
+  proto.compileInlineIf = function (this: any, node: any, frame: any) {
+    this._emit('(');
+    this.compile(node.cond, frame);
+    this._emit(' ? ');
+    this.compile(node.body, frame);
+    this._emit(' : ');
+    if (node.else_ !== null) this.compile(node.else_, frame);
+    else this._emit('undefined');
+    this._emit(')');
+  };
+  // `~` joins Python strings: an undefined operand is '', none is 'None' (JS's `+ ""` wrote 'undefined' into SQL).
+  proto.compileConcat = binaryCall('pyConcat');
   // The callee's name goes into the generated JS as a string for error messages; nunjucks does not escape line
   // breaks or backslashes in it (a call on a multi-line string literal broke the whole file).
   const getNodeName = proto._getNodeName;
@@ -249,7 +316,17 @@ function patchRuntime(): void {
   const callWrap = runtime.callWrap;
   runtime.callWrap = (obj: unknown, name: string, context: unknown, args: unknown[]) => callWrap(obj, name, context, expandSplats(args));
   runtime.pyMod = pyMod;
-  runtime.pyAdd = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : datetimeArithmetic(a, b, 1) ?? (a as any) + (b as any));
+  runtime.pyAdd = (a: unknown, b: unknown) => {
+    // Jinja2 raises on `+` with an undefined operand; JS wrote 'undefined' into the SQL.
+    if (a === undefined || b === undefined) throw new Error(`'+' with an undefined value (${a === undefined ? 'left' : 'right'} side): Jinja raises UndefinedError here`);
+    return Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : datetimeArithmetic(a, b, 1) ?? (a as any) + (b as any);
+  };
+  runtime.pyUnpack = (v: unknown, n: number) => {
+    const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : isPlainObject(v) ? Object.keys(v) : undefined;
+    if (!items || items.length !== n) throw new Error(`cannot unpack ${items ? `${items.length} values` : pyRepr(v)} into ${n} names`);
+    return items;
+  };
+  runtime.pyConcat = (a: unknown, b: unknown) => pyStr(a) + pyStr(b);
   runtime.pySub = (a: unknown, b: unknown) => datetimeArithmetic(a, b, -1) ?? (a as any) - (b as any);
   const makeMacro = runtime.makeMacro;
   runtime.makeMacro = function (argNames: string[], kwargNames: string[], func: (...a: unknown[]) => unknown) {
@@ -314,7 +391,8 @@ export function pyRepr(v: unknown): string {
   return String(v);
 }
 
-function pyStr(v: unknown): string {
+/** Python's str() of a value as Jinja prints it (undefined is ''). */
+export function pyStr(v: unknown): string {
   const p = printable(v);
   return p === undefined ? '' : String(p);
 }

@@ -96,7 +96,11 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       Object.assign(rendered, named);
       return '';
     },
-    var: (args) => varValue(project, args, name, entry.packageName),
+    // dbt renders a string var's Jinja when var() reads it (`refund_source: "{{ source('shopify', 'refund') }}"`).
+    var: (args) => {
+      const value = varValue(project, args, name, entry.packageName);
+      return typeof value === 'string' && (value.includes('{{') || value.includes('{%')) ? environmentOf(project).renderString(value, hooks) : value;
+    },
     this: relationValue(thisName, { name, identifier: name, schema: target.schema, database: target.database }),
     target: { ...target, profile_name: target.profile },
     extra: { project_name: project.name, model: { name, config: staticConfig } },

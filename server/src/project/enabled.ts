@@ -1,5 +1,6 @@
 // dbt's `enabled` config for a model, snapshot or singular test: folder configs (the package's own and the root project's),
-// schema YAML and config() in the file, where config() may compute it (`enabled=var('x', false)`).
+// schema YAML and config() in the file, where config() may compute it (`enabled=var('x', false)`) and a YAML value may be
+// Jinja (`enabled: "{{ target.type == 'bigquery' | as_bool() }}"`), which dbt renders when it loads the file.
 import type { DbtProject, FileEntry } from './project';
 import type { ModelDoc } from './schemaYaml';
 import { folderConfig, mergeConfigs } from './config';
@@ -22,5 +23,13 @@ export function modelEnabled(project: DbtProject, entry: FileEntry, name: string
     const value = evaluateCondition(project, entry.packageName, name, `(${a.text.slice(dictArg.valueStart, dictArg.end)}).get('enabled', true)`);
     if (value !== undefined) return value;
   }
+  if (typeof config.enabled === 'string') return yamlEnabled(project, entry.packageName, name, config.enabled);
   return config.enabled !== false;
+}
+
+/** A string `enabled:` from YAML: `{{ expression }}` evaluated as dbt renders it, else Python's literal False/false. */
+function yamlEnabled(project: DbtProject, packageName: string, name: string, value: string): boolean {
+  const jinja = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(value);
+  if (jinja) return evaluateCondition(project, packageName, name, jinja[1]) ?? true;
+  return !/^\s*false\s*$/i.test(value);
 }

@@ -7,9 +7,9 @@ const environments = new WeakMap<DbtProject, { version: number; env: DbtJinjaEnv
 
 export function environmentOf(project: DbtProject): DbtJinjaEnvironment {
   const cached = environments.get(project);
-  if (cached && cached.version === project.macroVersion) return cached.env;
+  if (cached && cached.version === project.macroVersion && cached.env.adapter === project.target.adapter) return cached.env;
   const { files, names } = project.macroFiles();
-  const env = new DbtJinjaEnvironment(files, names, project.settings.dispatch);
+  const env = new DbtJinjaEnvironment(files, names, project.settings.dispatch, project.target.adapter);
   environments.set(project, { version: project.macroVersion, env });
   return env;
 }

@@ -219,6 +219,38 @@ function insideFlow(source: string, e: YAMLException): boolean {
 }
 
 /**
+ * The text with every continuation line of a multi-line quoted scalar indented past the line the scalar starts on.
+ * A scalar opens with a quote after `key: `, `- `, `[`, `{` or `,`; comments and plain text are passed over.
+ */
+function indentQuotedContinuations(source: string): string {
+  const lines = source.split('\n');
+  let quote = '';
+  let pad = '';
+  for (let n = 0; n < lines.length; n++) {
+    let line = lines[n];
+    if (quote) {
+      const have = /^[ \t]*/.exec(line)![0].length;
+      if (have < pad.length && line.trim()) lines[n] = line = pad + line.slice(have);
+    } else {
+      pad = ' '.repeat(/^ */.exec(line)![0].length + 2);
+    }
+    for (let i = quote ? 0 : /^ */.exec(line)![0].length; i < line.length; i++) {
+      const c = line[i];
+      if (quote) {
+        if (quote === '"' && c === '\\') i++;
+        else if (c === quote && quote === "'" && line[i + 1] === "'") i++;
+        else if (c === quote) quote = '';
+      } else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]))) {
+        break;
+      } else if ((c === '"' || c === "'") && /(^|[:\-[{,])\s*$/.test(line.slice(0, i)) && /(^|[\s[{,])$/.test(line.slice(0, i))) {
+        quote = c;
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+/**
  * Loads YAML as dbt (PyYAML) does: a duplicate key keeps the last value (with a warning), and indentation PyYAML
  * accepts inside flow lists is read by the `yaml` library when js-yaml refuses it. Throws only what neither reads.
  */
@@ -231,6 +263,14 @@ function loadAsDbt(file: string, source: string, problems: ProjectDiagnostic[]):
     if (strict instanceof YAMLException && /duplicated mapping key/.test(strict.message)) {
       problems.push({ ...syntaxProblem(file, source, strict), severity: 'warning', code: 'yaml-duplicate-key', message: `YAML: duplicate key; dbt keeps the last value` });
       return load(source, { filename: file, json: true });
+    }
+    // PyYAML does not check the indentation of a quoted scalar's continuation lines (js-yaml does); their leading
+    // spaces are folded away, so indenting them changes no value.
+    if (strict instanceof YAMLException && /deficient indentation/.test(strict.message)) {
+      const indented = indentQuotedContinuations(source);
+      if (indented !== source) {
+        try { return load(indented, { filename: file }); } catch { /* not that case: the first error stands */ }
+      }
     }
     // Only the indentation PyYAML allows inside flow collections is worth the slower parser's second look.
     // The second parser is slow (~1 s on 800 KB): large files get it per item (parseChunked), never whole.

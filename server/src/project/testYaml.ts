@@ -54,20 +54,28 @@ export function tagsOf(o: Obj): string[] {
   return [...list(o.tags), ...(isObj(o.config) ? list(o.config.tags) : [])];
 }
 
+/**
+ * The test a YAML key names, read as dbt does: `[namespace.]name` matched at the start of the key, the rest ignored
+ * (`'dbt_expectations.expect_x:'`, with a stray colon inside the quotes, runs expect_x). Unmatched keys stay as written.
+ */
+function testName(key: string): string {
+  return /^(?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*/.exec(key)?.[0] ?? key;
+}
+
 function readTestEntry(entry: unknown, column: string | undefined): GenericTestDecl | undefined {
-  if (typeof entry === 'string') return { name: entry, column, args: {}, start: -1, end: -1 };
+  if (typeof entry === 'string') return { name: testName(entry), column, args: {}, start: -1, end: -1 };
   if (!isObj(entry)) return undefined;
   let name: string | undefined;
   let body: Obj;
   if (typeof entry.test_name === 'string') {
     // `- name: my_label / test_name: accepted_values / values: [...]`
-    name = entry.test_name;
+    name = testName(entry.test_name);
     body = entry;
   } else {
     const keys = Object.keys(entry);
     if (keys.length !== 1) return undefined;
-    name = keys[0];
-    body = isObj(entry[name]) ? (entry[name] as Obj) : {};
+    body = isObj(entry[keys[0]]) ? (entry[keys[0]] as Obj) : {};
+    name = testName(keys[0]);
   }
   const config = isObj(body.config) ? body.config : {};
   const args: Obj = {};
