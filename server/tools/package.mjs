@@ -1,0 +1,154 @@
+// Packages platform VSIXes: floe-<target>.vsix, each with the DuckDB native binding of its own platform.
+//   node server/tools/package.mjs [--target linux-x64|darwin-arm64|...|all (comma-separated)] [--skip-build]
+// Default target: this machine's platform. The bundles are built once (production); each target is packaged from a
+// staging folder holding the shipped files plus node_modules/@duckdb/node-bindings-<target>, so the host's installed
+// binding never leaks into another platform's VSIX. A binding not installed here (npm installs only the host's optional
+// package) is fetched with `npm pack` at the version package-lock.json pins, checked against the lock's integrity and
+// cached in node_modules/.cache/floe-vsix (FLOE_VSIX_CACHE overrides).
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tar from 'tar';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** VS Code target → the @duckdb/node-api binding package that @duckdb/node-bindings requires on that platform. */
+export const TARGETS = {
+  'linux-x64': '@duckdb/node-bindings-linux-x64',
+  'linux-arm64': '@duckdb/node-bindings-linux-arm64',
+  'darwin-x64': '@duckdb/node-bindings-darwin-x64',
+  'darwin-arm64': '@duckdb/node-bindings-darwin-arm64',
+  'win32-x64': '@duckdb/node-bindings-win32-x64',
+};
+
+/** What ships from the repository (the .vscodeignore whitelist then picks the files inside these folders). */
+/** The extension page's README, for users (at the root, so its image links resolve alike in the repository and the
+ * installed extension); the repository's README.md is for developers. */
+export const USER_README = 'README.vsix.md';
+const SHIPPED = ['package.json', '.vscodeignore', USER_README, 'CHANGELOG.md', 'LICENSE', 'dist', 'syntaxes', 'media'];
+
+export const vsixName = (target) => `floe-${target}.vsix`;
+
+function fail(message) {
+  console.error(`package: ${message}`);
+  process.exit(1);
+}
+
+function parseTargets(argv) {
+  const i = argv.indexOf('--target');
+  const given = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--target='))?.slice('--target='.length);
+  if (i >= 0 && !given) fail(`--target needs a value: all or one of ${Object.keys(TARGETS).join(', ')}`);
+  const host = `${process.platform}-${process.arch}`;
+  if (!given) {
+    if (!TARGETS[host]) fail(`no VSIX target for this machine (${host}); pass --target with one of ${Object.keys(TARGETS).join(', ')}`);
+    return [host];
+  }
+  if (given === 'all') return Object.keys(TARGETS);
+  const targets = given.split(',').map((t) => t.trim()).filter(Boolean);
+  for (const t of targets) if (!TARGETS[t]) fail(`unknown target '${t}': use all or one of ${Object.keys(TARGETS).join(', ')}`);
+  return targets;
+}
+
+function lockedVersion(pkg) {
+  const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
+  const entry = lock.packages?.[`node_modules/${pkg}`];
+  if (!entry?.version || !entry.integrity) fail(`package-lock.json pins no version of ${pkg}; run npm install`);
+  return entry;
+}
+
+/** The binding package's folder: the installed one when it is the locked version, else a verified, cached download. */
+async function bindingDir(pkg, cacheDir) {
+  const { version, integrity } = lockedVersion(pkg);
+  const installed = path.join(root, 'node_modules', pkg);
+  if (readVersion(installed) === version) return installed;
+  const cached = path.join(cacheDir, `${pkg.replace('/', '+')}@${version}`);
+  if (readVersion(cached) === version) return cached;
+
+  const downloads = path.join(cacheDir, 'downloads');
+  fs.mkdirSync(downloads, { recursive: true });
+  console.log(`  fetching ${pkg}@${version} from the npm registry`);
+  const out = execFileSync('npm', ['pack', `${pkg}@${version}`, '--json', '--pack-destination', downloads], {
+    cwd: cacheDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const tarball = path.join(downloads, JSON.parse(out)[0].filename);
+  const [algorithm, expected] = integrity.split(/-(.*)/s);
+  const actual = createHash(algorithm).update(fs.readFileSync(tarball)).digest('base64');
+  if (actual !== expected) fail(`${pkg}@${version}: the downloaded tarball does not match package-lock.json's integrity`);
+  const partial = `${cached}.partial`;
+  fs.rmSync(partial, { recursive: true, force: true });
+  fs.mkdirSync(partial, { recursive: true });
+  await tar.x({ file: tarball, cwd: partial, strip: 1 });
+  fs.rmSync(cached, { recursive: true, force: true });
+  fs.renameSync(partial, cached);
+  fs.rmSync(tarball);
+  return cached;
+}
+
+function readVersion(dir) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Hard links when possible: a binding is up to 120 MB and vsce only reads the staged files. */
+function linkTree(from, to) {
+  if (fs.statSync(from).isDirectory()) {
+    fs.mkdirSync(to, { recursive: true });
+    for (const name of fs.readdirSync(from)) linkTree(path.join(from, name), path.join(to, name));
+    return;
+  }
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  try {
+    fs.linkSync(from, to);
+  } catch {
+    fs.copyFileSync(from, to);
+  }
+}
+
+/**
+ * The staging folder for one target. Its package.json declares the binding as the only dependency, which is what the
+ * bundles need at run time, so vsce's `npm list --production` finds exactly that package in the staged node_modules.
+ */
+function stage(target, binding, stageRoot) {
+  const dir = path.join(stageRoot, target);
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const entry of SHIPPED) linkTree(path.join(root, entry), path.join(dir, entry));
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  manifest.dependencies = { [TARGETS[target]]: readVersion(binding) };
+  delete manifest.devDependencies;
+  fs.rmSync(path.join(dir, 'package.json'));
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+  linkTree(binding, path.join(dir, 'node_modules', TARGETS[target]));
+  return dir;
+}
+
+function vsce(dir, target, out) {
+  const bin = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+  execFileSync(process.execPath, [bin, 'package', '--target', target, '--readme-path', USER_README,
+    '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const targets = parseTargets(argv);
+  if (!argv.includes('--skip-build')) {
+    execFileSync(process.execPath, [path.join(root, 'server/tools/build.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
+  }
+  const cacheDir = path.resolve(process.env.FLOE_VSIX_CACHE || path.join(root, 'node_modules', '.cache', 'floe-vsix'));
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const stageRoot = fs.mkdtempSync(path.join(cacheDir, 'stage-'));
+  try {
+    for (const target of targets) {
+      const binding = await bindingDir(TARGETS[target], cacheDir);
+      vsce(stage(target, binding, stageRoot), target, path.join(root, vsixName(target)));
+    }
+  } finally {
+    fs.rmSync(stageRoot, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
