@@ -1,5 +1,5 @@
 // Packages platform VSIXes: floe-<target>.vsix, each with the DuckDB native binding of its own platform.
-//   node server/tools/package.mjs [--target linux-x64|darwin-arm64|...|all (comma-separated)] [--skip-build]
+//   node server/tools/package.mjs [--target linux-x64|darwin-arm64|...|all (comma-separated)] [--out-dir DIR] [--skip-build]
 // Default target: this machine's platform. The bundles are built once (production); each target is packaged from a
 // staging folder holding the shipped files plus node_modules/@duckdb/node-bindings-<target>, so the host's installed
 // binding never leaks into another platform's VSIX. A binding not installed here (npm installs only the host's optional
@@ -36,10 +36,16 @@ function fail(message) {
   process.exit(1);
 }
 
+/** The value of `--name VALUE` or `--name=VALUE`, undefined when the flag is absent. */
+function option(argv, name, expected) {
+  const i = argv.indexOf(name);
+  const value = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+  if (i >= 0 && (!value || value.startsWith('--'))) fail(`${name} needs a value: ${expected}`);
+  return value;
+}
+
 function parseTargets(argv) {
-  const i = argv.indexOf('--target');
-  const given = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--target='))?.slice('--target='.length);
-  if (i >= 0 && !given) fail(`--target needs a value: all or one of ${Object.keys(TARGETS).join(', ')}`);
+  const given = option(argv, '--target', `all or one of ${Object.keys(TARGETS).join(', ')}`);
   const host = `${process.platform}-${process.arch}`;
   if (!given) {
     if (!TARGETS[host]) fail(`no VSIX target for this machine (${host}); pass --target with one of ${Object.keys(TARGETS).join(', ')}`);
@@ -135,6 +141,8 @@ function vsce(dir, target, out) {
 async function main() {
   const argv = process.argv.slice(2);
   const targets = parseTargets(argv);
+  const outDir = path.resolve(option(argv, '--out-dir', 'a folder for the .vsix files') ?? root);
+  fs.mkdirSync(outDir, { recursive: true });
   if (!argv.includes('--skip-build')) {
     execFileSync(process.execPath, [path.join(root, 'server/tools/build.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
   }
@@ -144,7 +152,7 @@ async function main() {
   try {
     for (const target of targets) {
       const binding = await bindingDir(TARGETS[target], cacheDir);
-      vsce(stage(target, binding, stageRoot), target, path.join(root, vsixName(target)));
+      vsce(stage(target, binding, stageRoot), target, path.join(outDir, vsixName(target)));
     }
   } finally {
     fs.rmSync(stageRoot, { recursive: true, force: true });
