@@ -82,7 +82,7 @@ async function bindingDir(pkg, cacheDir) {
   const work = fs.mkdtempSync(path.join(cacheDir, 'download-'));
   try {
     console.log(`  fetching ${pkg}@${version} from the npm registry`);
-    const packed = spawnSync('npm', ['pack', `${pkg}@${version}`, '--json', '--pack-destination', work], {
+    const packed = npm(['pack', `${pkg}@${version}`, '--json', '--pack-destination', work], {
       cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
     });
     if (packed.status !== 0) {
@@ -108,6 +108,13 @@ async function bindingDir(pkg, cacheDir) {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** npm's own CLI when run by `npm run` (no shell, also on Windows), else `npm` from PATH (npm.cmd needs a shell there). */
+function npm(args, options) {
+  const cli = process.env.npm_execpath;
+  if (cli && /npm-cli\.js$/.test(cli)) return spawnSync(process.execPath, [cli, ...args], options);
+  return spawnSync('npm', args, { ...options, shell: process.platform === 'win32' });
 }
 
 function readVersion(dir) {
