@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import * as tar from 'tar';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,10 +25,10 @@ export const TARGETS = {
   'win32-x64': '@duckdb/node-bindings-win32-x64',
 };
 
-/** What ships from the repository (the .vscodeignore whitelist then picks the files inside these folders). */
 /** The extension page's README, for users (at the root, so its image links resolve alike in the repository and the
  * installed extension); the repository's README.md is for developers. */
 export const USER_README = 'README.vsix.md';
+/** What ships from the repository (the .vscodeignore whitelist then picks the files inside these folders). */
 const SHIPPED = ['package.json', '.vscodeignore', USER_README, 'CHANGELOG.md', 'LICENSE', 'syntaxes', 'media'];
 
 export const vsixName = (target) => `floe-${target}.vsix`;
@@ -39,23 +40,29 @@ function fail(message) {
   throw new PackageError(message);
 }
 
-/** The value of `--name VALUE` or `--name=VALUE`, undefined when the flag is absent. */
-function option(argv, name, expected) {
-  const i = argv.indexOf(name);
-  const value = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
-  if (i >= 0 && (!value || value.startsWith('--'))) fail(`${name} needs a value: ${expected}`);
-  return value;
+/** The command line: --target (default: this machine), --out-dir (default: the repository root), --skip-build. */
+function parseCommandLine(argv) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { target: { type: 'string' }, 'out-dir': { type: 'string' }, 'skip-build': { type: 'boolean' } },
+    }));
+  } catch (err) {
+    fail(`${err.message}. Usage: npm run package -- [--target all|${Object.keys(TARGETS).join('|')}] [--out-dir DIR] [--skip-build]`);
+  }
+  return { targets: parseTargets(values.target), outDir: path.resolve(values['out-dir'] ?? root), skipBuild: values['skip-build'] === true };
 }
 
-function parseTargets(argv) {
-  const given = option(argv, '--target', `all or one of ${Object.keys(TARGETS).join(', ')}`);
+function parseTargets(given) {
   const host = `${process.platform}-${process.arch}`;
-  if (!given) {
+  if (given === undefined) {
     if (!TARGETS[host]) fail(`no VSIX target for this machine (${host}); pass --target with one of ${Object.keys(TARGETS).join(', ')}`);
     return [host];
   }
   if (given === 'all') return Object.keys(TARGETS);
   const targets = given.split(',').map((t) => t.trim()).filter(Boolean);
+  if (targets.length === 0) fail(`--target needs a value: all or one of ${Object.keys(TARGETS).join(', ')}`);
   for (const t of targets) if (!TARGETS[t]) fail(`unknown target '${t}': use all or one of ${Object.keys(TARGETS).join(', ')}`);
   return targets;
 }
@@ -165,9 +172,7 @@ function run(step, args, cwd) {
 }
 
 async function main() {
-  const argv = process.argv.slice(2);
-  const targets = parseTargets(argv);
-  const outDir = path.resolve(option(argv, '--out-dir', 'a folder for the .vsix files') ?? root);
+  const { targets, outDir, skipBuild } = parseCommandLine(process.argv.slice(2));
   fs.mkdirSync(outDir, { recursive: true });
   const cacheDir = path.resolve(process.env.FLOE_VSIX_CACHE || path.join(root, 'node_modules', '.cache', 'floe-vsix'));
   fs.mkdirSync(cacheDir, { recursive: true });
@@ -175,7 +180,7 @@ async function main() {
   try {
     // Production bundles into the staging folder, once for every target; --skip-build ships the current dist/.
     let distDir = path.join(root, 'dist');
-    if (!argv.includes('--skip-build')) {
+    if (!skipBuild) {
       distDir = path.join(stageRoot, 'dist');
       run('the production build', [path.join(root, 'server/tools/build.mjs'), '--production', `--outdir=${distDir}`], root);
     }
