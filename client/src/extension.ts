@@ -13,12 +13,18 @@ import { createRedactingOutputChannel } from './output/redactingOutputChannel';
 import { createStatusBar } from './statusBar';
 import { ResultsPanel } from './results/resultsPanel';
 import { parquetExporterFor } from './results/parquetExport';
+import { packagedBindings, wrongPlatformMessage } from './platformCheck';
 import { redact } from '../../server/src/catalog/redact';
 
 let server: FloeServer | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<FloeApi> {
   const output = createRedactingOutputChannel('Floe', redact);
+  const wrongPlatform = wrongPlatformMessage(packagedBindings(context.extensionPath), `${process.platform}-${process.arch}`);
+  if (wrongPlatform) {
+    output.appendLine(wrongPlatform);
+    void vscode.window.showErrorMessage(wrongPlatform);
+  }
   server = new FloeServer(context, output);
   const compiledSql = new CompiledSqlProvider(server);
   const floe = server;

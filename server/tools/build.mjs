@@ -1,4 +1,5 @@
-// Builds the bundles: the extension client, the language server and the floe CLI.
+// Builds the bundles: the extension client, the language server and the floe CLI, into dist/ (or --outdir=DIR, which
+// server/tools/package.mjs uses so that packaging leaves the development build in dist/ alone).
 // DuckDB's JavaScript (@duckdb/node-api, @duckdb/node-bindings) is bundled; only vscode and the native binding
 // packages (@duckdb/node-bindings-<platform>/duckdb.node, a real file) stay external, so .vscodeignore ships
 // dist/ plus the binding and no other node_modules file.
@@ -11,6 +12,7 @@ import { buildMedia } from '../../media/build.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+const outdir = path.resolve(root, process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist');
 
 const common = {
   bundle: true,
@@ -28,15 +30,15 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
-  { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  // The local catalog's metadata worker thread, started from dist/cli.js and dist/server.js (metadata-codec.ts).
-  { entryPoints: ['server/src/catalog/local/metadata-worker.ts'], outfile: 'dist/metadata-worker.js' },
+  { entryPoints: ['client/src/extension.ts'], outfile: path.join(outdir, 'client.js') },
+  { entryPoints: ['server/src/lsp/main.ts'], outfile: path.join(outdir, 'server.js') },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: path.join(outdir, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
+  // The local catalog's metadata worker thread, started from cli.js and server.js beside it (metadata-codec.ts).
+  { entryPoints: ['server/src/catalog/local/metadata-worker.ts'], outfile: path.join(outdir, 'metadata-worker.js') },
 ].filter((e) => existsSync(path.join(root, e.entryPoints[0])));
 
 if (watch) {
   for (const e of entries) await (await esbuild.context({ ...common, ...e })).watch();
 } else {
-  await Promise.all([...entries.map((e) => esbuild.build({ ...common, ...e })), buildMedia({ production })]);
+  await Promise.all([...entries.map((e) => esbuild.build({ ...common, ...e })), buildMedia({ production, outdir: path.join(outdir, 'media') })]);
 }
