@@ -96,11 +96,8 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       Object.assign(rendered, named);
       return '';
     },
-    // dbt renders a string var's Jinja when var() reads it (`refund_source: "{{ source('shopify', 'refund') }}"`).
-    var: (args) => {
-      const value = varValue(project, args, name, entry.packageName);
-      return typeof value === 'string' && (value.includes('{{') || value.includes('{%')) ? environmentOf(project).renderString(value, hooks) : value;
-    },
+    // varValue renders a string var's Jinja as dbt does (`refund_source: "{{ source('shopify', 'refund') }}"`); never a default.
+    var: (args) => varValue(project, args, name, entry.packageName),
     this: relationValue(thisName, { name, identifier: name, schema: target.schema, database: target.database }),
     target: { ...target, profile_name: target.profile },
     extra: { project_name: project.name, model: { name, config: staticConfig } },
