@@ -351,3 +351,11 @@ test('indirect selection: eager, cautious, buildable and empty, on a criterion a
   assert.ok(!('message' in definition));
   assert.deepEqual(selectNodes(GOVERNED, { definition }).nodes.map(label), ['orders']);
 });
+
+test('YAML selectors are read as PyYAML reads them: a duplicate key keeps its last value, no error', () => {
+  const selectors = parseYamlSelectors('selectors.yml', 'selectors:\n  - name: a\n    definition:\n      method: fqn\n      value: stg_orders\n      value: stg_customers\n');
+  assert.deepEqual(selectors.problems, []);
+  const definition = yamlSelector(selectors, 'a');
+  assert.ok(!('message' in definition));
+  assert.deepEqual(selectNodes(project, { definition }).nodes.map(label), ['stg_customers', orders_relationships]);
+});

@@ -24,7 +24,8 @@ type Raw = Record<string, unknown>;
 export function parseYamlSelectors(file: string, text: string): YamlSelectors {
   const selectors = new Map<string, YamlSelector>();
   const problems: SelectionProblem[] = [];
-  const doc = parseDocument(text);
+  // As PyYAML reads it (dbt): a duplicate key keeps its last value.
+  const doc = parseDocument(text, { uniqueKeys: false });
   if (doc.errors.length) {
     const e = doc.errors[0];
     const at = e.linePos ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
