@@ -7,6 +7,8 @@ import { compileModel } from '../../server/src/project/compile';
 import { fileDiagnostics, renderDiagnostics } from '../../server/src/features/diagnostics';
 import { projectDataTests, skippedDataTests } from '../../server/src/project/dataTests';
 import { parseProfiles, resolveTarget } from '../../server/src/project/profiles';
+import { selectNodes } from '../../server/src/selection/select';
+import { lineage } from '../../server/src/features/lineage';
 
 const ROOT = '/fidelity';
 const PROJECT = 'name: p\nconfig-version: 2\nprofile: p\n';
@@ -382,4 +384,18 @@ test('chained conditional expressions: the else branch is a conditional again (d
   check("{{ 9 if target.type in ['bigquery'] else 4 if target.type in ['duckdb'] else -1 }} {{ 'a' if false else 'b' if false else 'c' }} {{ var('depth') | int }}", '4 c 4', {
     'dbt_project.yml': `${PROJECT}vars:\n  depth: "{{ 9 if target.type in ['bigquery'] else 4 if target.type in ['duckdb'] else -1 }}"\n`,
   });
+});
+
+test("refs and sources read through a var whose value is Jinja are in the DAG, the selection graph and lineage (fivetran's var('shopify_order'))", () => {
+  const p = DbtProject.fromTexts(ROOT, {
+    'dbt_project.yml': `${PROJECT}vars:\n  orders_relation: "{{ ref('stg_orders') }}"\n  raw_relation: "{{ source('shop', 'raw') }}"\n`,
+    'models/sources.yml': 'version: 2\nsources:\n  - name: shop\n    tables:\n      - name: raw\n',
+    'models/stg_orders.sql': "select * from {{ var('raw_relation') }}\n",
+    'models/orders.sql': "select * from {{ var('orders_relation') }}\n",
+  });
+  assert.deepEqual([...p.dag.parents.get('orders')!], ['stg_orders']);
+  const upstream = selectNodes(p, { select: ['+orders'] }).nodes.map((n) => n.name);
+  assert.deepEqual(upstream, ['shop.raw', 'stg_orders', 'orders']);
+  const l = lineage(p, 'model:orders');
+  assert.ok(!('error' in l) && l.nodes.some((n) => n.id === 'source:shop.raw'), JSON.stringify(l));
 });

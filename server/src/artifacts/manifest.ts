@@ -96,8 +96,8 @@ function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string |
   base.language = file.endsWith('.py') ? 'python' : 'sql';
   const entry = project.entry(file);
   const compiledFields = {
-    refs: (entry?.analysis?.refs ?? []).map((r) => ({ name: r.name, package: r.packageName ?? null, version: null })),
-    sources: (entry?.analysis?.sources ?? []).map((s) => [s.source, s.table]),
+    refs: (entry ? project.refsOf(entry) : []).map((r) => ({ name: r.name, package: r.packageName ?? null, version: null })),
+    sources: (entry ? project.sourcesOf(entry) : []).map((s) => [s.source, s.table]),
     metrics: [],
     depends_on: { macros: [], nodes: n.parents },
     compiled_path: null,

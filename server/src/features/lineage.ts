@@ -126,7 +126,8 @@ function graphOf(project: DbtProject): Graph {
   for (const name of project.modelNames()) {
     const node = project.nodes(name)[0];
     const id = idOfNode(node);
-    for (const use of project.entry(node.file)?.analysis?.sources ?? []) {
+    const entry = project.entry(node.file);
+    for (const use of entry ? project.sourcesOf(entry) : []) {
       const table = project.resolveSource(use);
       if (!table) continue;
       const sid = sourceId(table);
@@ -156,10 +157,10 @@ function testCounts(project: DbtProject): Map<string, number> {
     if (t.target?.kind === 'source') add(`source:${t.target.source}.${t.target.table}`);
     else if (t.target?.kind === 'model') { const n = project.nodes(t.target.name)[0]; if (n) add(idOfNode(n)); }
     else if (t.kind === 'singular') {
-      const analysis = project.entry(t.file)?.analysis;
+      const entry = project.entry(t.file);
       const read = new Set<string>();
-      for (const r of analysis?.refs ?? []) { const n = project.resolveRef(r); if (n) read.add(idOfNode(n)); }
-      for (const s of analysis?.sources ?? []) { const table = project.resolveSource(s); if (table) read.add(sourceId(table)); }
+      for (const r of entry ? project.refsOf(entry) : []) { const n = project.resolveRef(r); if (n) read.add(idOfNode(n)); }
+      for (const s of entry ? project.sourcesOf(entry) : []) { const table = project.resolveSource(s); if (table) read.add(sourceId(table)); }
       read.forEach(add);
     }
   }

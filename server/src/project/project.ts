@@ -93,6 +93,7 @@ export class DbtProject {
   private derived: Derived | undefined;
   /** Vars by package, valid while the settings files are unchanged (bumped by reload). */
   private readonly varsCache = new Map<string, { version: number; vars: Record<string, unknown> }>();
+  private readonly usesCache = new WeakMap<FileEntry, { version: number; refs: RefUse[]; sources: SourceUse[] }>();
   private settingsVersion = 0;
   private missing: { version: number; list: MissingPackage[] } | undefined;
   /** Model and snapshot files turned off by `enabled: false` (computed with the derived index). */
@@ -248,7 +249,7 @@ export class DbtProject {
     if (!parents) return d.cycles;
     for (const p of parents) dag.children.get(p)?.delete(name);
     parents.clear();
-    for (const r of after.analysis?.refs ?? []) {
+    for (const r of this.refsOf(after)) {
       if (!dag.parents.has(r.name)) continue;
       parents.add(r.name);
       dag.children.get(r.name)!.add(name);
@@ -324,8 +325,8 @@ export class DbtProject {
     const edges: Array<[string, string]> = [];
     for (const [name, nodes] of models) {
       const node = nodes[0];
-      const refs = this.files.get(node.file)?.analysis?.refs ?? [];
-      for (const r of refs) edges.push([name, r.name]);
+      const entry = this.files.get(node.file);
+      for (const r of entry ? this.refsOf(entry) : []) edges.push([name, r.name]);
     }
     const dag = new Dag(edges, models.keys());
     this.derived = { models, sources, macros, docs, dag, cycles: dag.cycles() };
@@ -436,6 +437,43 @@ export class DbtProject {
    * The vars a package's models see, with dbt's precedence: the package's own `vars:` < the root project's global
    * vars < the root's vars scoped to that package (`vars: {pkg: {...}}`).
    */
+  /**
+   * The models a file reads: its ref() calls, and those inside a var it reads whose value is Jinja (dbt renders it
+   * when var() reads it: fivetran's `var('shopify_order')` is "{{ ref('stg_shopify__order') }}"). For the DAG,
+   * selection, lineage and the manifest; navigation and rename work on the calls in the file.
+   */
+  refsOf(entry: FileEntry): RefUse[] {
+    return this.usesOf(entry).refs;
+  }
+
+  /** The sources a file reads, directly or through a var (see refsOf). */
+  sourcesOf(entry: FileEntry): SourceUse[] {
+    return this.usesOf(entry).sources;
+  }
+
+  private usesOf(entry: FileEntry): { refs: RefUse[]; sources: SourceUse[] } {
+    const a = entry.analysis;
+    if (!a) return { refs: [], sources: [] };
+    if (!a.vars.length) return a;
+    const cached = this.usesCache.get(entry);
+    if (cached?.version === this.settingsVersion) return cached;
+    const refs = [...a.refs];
+    const sources = [...a.sources];
+    const vars = this.varsFor(entry.packageName);
+    for (const v of a.vars) {
+      const value = vars[v.name];
+      if (typeof value !== 'string' || !/\b(ref|source)\s*\(/.test(value)) continue;
+      // Positions are the var() call's: these uses have no text of their own in the file.
+      const at = { start: v.start, end: v.end, callStart: v.start, callEnd: v.end };
+      const inner = analyzeModelFile(value);
+      for (const r of inner.refs) refs.push({ ...r, ...at, conditional: r.conditional || v.conditional });
+      for (const u of inner.sources) sources.push({ ...u, ...at, conditional: u.conditional || v.conditional });
+    }
+    const uses = { version: this.settingsVersion, refs, sources };
+    this.usesCache.set(entry, uses);
+    return uses;
+  }
+
   varsFor(packageName: string): Record<string, unknown> {
     const cached = this.varsCache.get(packageName);
     if (cached?.version === this.settingsVersion) return cached.vars;

@@ -75,7 +75,7 @@ function build(project: DbtProject): SelectableGraph {
     };
     nodes.set(n.id, n);
     modelIds.set(node, n.id);
-    pending.push({ node: n, refs: e.analysis?.refs ?? [], sources: e.analysis?.sources ?? [] });
+    pending.push({ node: n, refs: project.refsOf(e), sources: project.sourcesOf(e) });
   };
 
   for (const e of project.files.values()) {
@@ -100,7 +100,7 @@ function build(project: DbtProject): SelectableGraph {
           fqn: [e.packageName, 'analysis', ...e.folders, name], path: rel(e.file), tags: tagList(config.tags), config, parents: [],
         };
         nodes.set(n.id, n);
-        pending.push({ node: n, refs: e.analysis?.refs ?? [], sources: e.analysis?.sources ?? [] });
+        pending.push({ node: n, refs: project.refsOf(e), sources: project.sourcesOf(e) });
         break;
       }
       case 'yaml':
@@ -139,7 +139,7 @@ function build(project: DbtProject): SelectableGraph {
       config: { materialized: 'test', severity: t.severity, tags: t.tags ?? [], ...(t.where ? { where: t.where } : {}) }, parents: [], test: t,
     };
     const targetId = (target: DataTest['target']) => target?.kind === 'model' ? refId({ name: target.name }) : target?.kind === 'source' ? sourceId(target) : undefined;
-    if (t.kind === 'singular') link(n, [...(entry?.analysis?.refs ?? []).map(refId), ...(entry?.analysis?.sources ?? []).map(sourceId)]);
+    if (t.kind === 'singular') link(n, entry ? [...project.refsOf(entry).map(refId), ...project.sourcesOf(entry).map(sourceId)] : []);
     else link(n, [targetId(t.target), t.kind === 'relationships' ? targetId(parseRelationTarget(t.args.to)) : undefined]);
     nodes.set(n.id, n);
   }
