@@ -22,9 +22,16 @@ function run(cmd, args, opts = {}) {
   execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
 }
 
-/** Environment in which Node 24 is first on PATH and node-gyp builds against its headers. */
+/**
+ * Environment in which Node 24 is first on PATH and node-gyp builds against its headers. The npm_* variables an
+ * outer `npm run` exports (npm_config_user_agent names Node 20) are dropped: code-server's postinstall reads the
+ * Node version from them and refused to install under `npm run demo -- --editor`.
+ */
 export function node24Env(base = process.env) {
-  return { ...base, PATH: `${path.join(nodeDir, 'bin')}:${base.PATH ?? ''}`, npm_config_nodedir: nodeDir };
+  // Network settings (registry, proxies, CA) stay; the rest is the outer npm's own lifecycle and Node.
+  const keep = /^npm_config_(registry|https?_proxy|proxy|noproxy|cafile|ca|strict_ssl)$/i;
+  const env = Object.fromEntries(Object.entries(base).filter(([k]) => !/^npm_/i.test(k) || keep.test(k)));
+  return { ...env, PATH: `${path.join(nodeDir, 'bin')}:${base.PATH ?? ''}`, npm_config_nodedir: nodeDir };
 }
 
 function ensureNode24() {
@@ -49,9 +56,12 @@ function ensureCodeServer() {
   rmSync(partial, { recursive: true, force: true });
   // npm 11 asks for explicit consent to install scripts; code-server's postinstall builds its native modules.
   const args = ['install', '-g', '--no-audit', '--no-fund', '--allow-scripts=code-server,argon2', '--prefix', partial];
-  run('npm', [...args, `code-server@${CODE_SERVER_VERSION}`], {
-    env: node24Env(),
-  });
+  try {
+    run('npm', [...args, `code-server@${CODE_SERVER_VERSION}`], { env: node24Env() });
+  } catch {
+    throw new Error(`Installing code-server ${CODE_SERVER_VERSION} failed (npm's output is above). It needs the npm registry, `
+      + `a C++ toolchain and libkrb5-dev; run \`node test/e2e/install.mjs\` again to retry (nothing half-installed is kept).`);
+  }
   // Renamed only when complete, so an interrupted install is retried rather than half used.
   rmSync(codeServerDir, { recursive: true, force: true });
   renameSync(partial, codeServerDir);
