@@ -25,9 +25,9 @@ export const TARGETS = {
   'win32-x64': '@duckdb/node-bindings-win32-x64',
 };
 
-/** The extension page's README, for users (at the root, so its image links resolve alike in the repository and the
- * installed extension); the repository's README.md is for developers. */
-export const USER_README = 'README.vsix.md';
+/** The extension page's README, for users; the repository's README.md is for developers. Its image links are relative
+ * to the installed extension's root (media/screenshots/...), where vsce puts it as readme.md. */
+export const USER_README = 'docs/README.vsix.md';
 /** What ships from the repository (the .vscodeignore whitelist then picks the files inside these folders). */
 const SHIPPED = ['package.json', '.vscodeignore', USER_README, 'CHANGELOG.md', 'LICENSE', 'syntaxes', 'media'];
 

@@ -95,7 +95,7 @@ for (const [target, platform] of Object.entries(PLATFORMS)) {
     assert.deepEqual(strays, []);
 
     const readme = await zip.file('extension/readme.md')!.async('string');
-    assert.equal(readme, fs.readFileSync(path.join(REPO_ROOT, 'README.vsix.md'), 'utf8'), 'the VSIX carries the user README');
+    assert.equal(readme, fs.readFileSync(path.join(REPO_ROOT, 'docs/README.vsix.md'), 'utf8'), 'the VSIX carries the user README');
     for (const image of readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)) {
       assert.ok(all.includes(`extension/${image[1]}`), `the README shows ${image[1]}, which the VSIX does not carry`);
     }
