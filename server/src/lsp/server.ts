@@ -276,14 +276,15 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration(() => settings.clear());
 
   /** A file's diagnostics as the Problems panel shows them: the project model's, then the background's render and binder results. */
-  async function diagnosticsOf(project: DbtProject, file: string, uri: string): Promise<Diagnostic[]> {
+  /** `settingsUri`: the resource whose floe.* settings apply (the file, or its project's root for a whole-project pass). */
+  async function diagnosticsOf(project: DbtProject, file: string, settingsUri: string): Promise<Diagnostic[]> {
     const entry = project.entry(file);
     if (!entry) return [];
     const diagnostics = fileDiagnostics(project, file);
     if (entry.analysis) {
       // Render and binder results come from the background (same text only), keeping this request fast.
       const bound = binder?.current(project, file);
-      const enabled = bound && (await settings.get(uri)).binderEnabled;
+      const enabled = bound && (await settings.get(settingsUri)).binderEnabled;
       if (bound && enabled && !diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...bound.diagnostics);
     }
     if (!diagnostics.length) return [];
@@ -310,13 +311,15 @@ export function startServer(connection: Connection): void {
     const reported = new Set<string>();
     let counted = 0;
     for (const project of workspace.projects) {
+      // One settings lookup per project: per file, a first pull would ask the client once for every model.
+      const projectUri = pathToUri(project.root);
       for (const file of [...project.files.keys()]) {
         if (++counted % 200 === 0) {
           await new Promise((resolve) => setImmediate(resolve));
           if (token.isCancellationRequested) return { items: [] };
         }
         const uri = uriOf(file);
-        const found = await diagnosticsOf(project, file, uri);
+        const found = await diagnosticsOf(project, file, projectUri);
         if (!found.length) continue;
         reported.add(uri);
         items.push({ kind: DocumentDiagnosticReportKind.Full, uri, resultId: key, version: versionOf(uri), items: found });
