@@ -205,6 +205,22 @@ test('an upstream with an unknown schema gives no guessed binder errors, but syn
   await check('with m as (select a from mystery) select 1 as x', [unknown], { columns: 'x INTEGER' });
 });
 
+test('parts over unknown schemas are not bound again once the query parses (their errors would be dropped)', async () => {
+  const unknown = (n: string): UpstreamRelation => ({ name: n, columns: [] });
+  const sql = `with p0 as (select * from m0), p1 as (select * from m1), p2 as (select * from m2)
+select p0.id, p1.v from p0 left join p1 on p1.id = p0.id left join p2 on p2.id = p0.id`;
+  const prepared: string[] = [];
+  const counting = new Proxy(conn, {
+    get: (target, key) => (key === 'prepare' ? (q: string) => (prepared.push(q), target.prepare(q)) : Reflect.get(target, key, target)),
+  });
+  const r = await bindModel(counting, sql, [unknown('m0'), unknown('m1'), unknown('m2')]);
+  assert.deepEqual([r.errors, r.columns], [[], []]);
+  // the whole query once; before, each CTE and every repair of the final SELECT were prepared too (11 in all)
+  assert.equal(prepared.length, 1, prepared.join('\n---\n'));
+  // a syntax error inside a part over an unknown schema is still found
+  await check('with p0 as (select * frm m0) select * from p0', [unknown('m0')], { errors: [['syntax', 'm0', 'syntax error']] });
+});
+
 test('SQL that reads files is not checked: a warning, never a false error', async () => {
   const { connection, close } = await createBindConnection();
   try {

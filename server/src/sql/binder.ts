@@ -156,9 +156,16 @@ async function bindNow(
 
   // bind each CTE on its own, with the CTEs that failed before it blanked out, so later independent errors show too
   const failed = new Set<string>();
+  // Once the whole query parses, a tainted part can only give binder errors, which are dropped, and no columns:
+  // binding it (and trying repairs on it) is wasted work, the bulk of binding a project whose sources have no schemas.
+  let parses = false;
   const ctePass = async () => {
     const cteColumns: { name: string; columns: ColumnInfo[] }[] = [];
     for (const c of ctes) {
+      if (parses && tainted.has(c.name)) {
+        cteColumns.push({ name: c.displayName, columns: [] });
+        continue;
+      }
       if (performance.now() > deadline) {
         warnings.push(`Not checked: CTEs from ${quoteIdent(c.displayName)} on (the time for binding this model ran out).`);
         break;
@@ -181,6 +188,7 @@ async function bindNow(
   };
 
   const whole = await prepare(conn, text);
+  parses = whole.ok || (whole.error.kind !== 'syntax' && !whole.environmental);
   if (whole.ok) {
     const columns = finalTainted ? [] : whole.columns;
     if (ctes.length === 0) return { columns, errors };
@@ -188,6 +196,7 @@ async function bindNow(
     const probed = await allCteColumns(conn, text, ctes, tainted);
     return { columns, errors, ctes: probed ?? (await ctePass()) };
   }
+  if (parses && finalTainted && ctes.every((c) => tainted.has(c.name))) return { columns: [], errors, ctes: ctes.map((c) => ({ name: c.displayName, columns: [] })) };
   if (ctes.length === 0) {
     for (const f of (await collect(conn, text, deadline, whole)).failures) report(f, finalTainted);
     return { columns: [], errors };
@@ -195,7 +204,7 @@ async function bindNow(
   const cteColumns = await ctePass();
   let columns: ColumnInfo[] = [];
   let finalFailed = intersects(finalRefs, failed);
-  if (!finalFailed) {
+  if (!finalFailed && !(parses && finalTainted)) {
     const r = await collect(conn, withBlanks(text, ctes, (x) => failed.has(x.name)), deadline);
     if (r.columns) columns = finalTainted ? [] : r.columns;
     else {
