@@ -221,6 +221,40 @@ select p0.id, p1.v from p0 left join p1 on p1.id = p0.id left join p2 on p2.id =
   await check('with p0 as (select * frm m0) select * from p0', [unknown('m0')], { errors: [['syntax', 'm0', 'syntax error']] });
 });
 
+test('the shared environment answers exactly as private ones, on models with errors seeded in', async () => {
+  // a pool of relations, some sharing a last name part across schemas, bound in a shuffled order
+  const pool: UpstreamRelation[] = [];
+  for (let i = 0; i < 24; i++) {
+    const schema = i % 3 === 0 ? '' : `"${['bronze', 'silver'][i % 2]}".`;
+    pool.push({ name: `${schema}"r${i % 12}"`, columns: i % 5 === 4 ? [] : [{ name: 'id', type: 'BIGINT' }, { name: `c${i}`, type: i % 2 ? 'VARCHAR' : 'DECIMAL(18,2)' }] });
+  }
+  const shapes = [
+    (u: UpstreamRelation[]) => `select * from ${u[0].name}`,
+    (u: UpstreamRelation[]) => `select a.id, a.c1 from ${u[0].name} a`,
+    (u: UpstreamRelation[]) => `with x as (select id from ${u[0].name}), y as (select id, nope from ${u[1].name}) select * from x join y using (id)`,
+    (u: UpstreamRelation[]) => `select * from ${u[0].name} join ${pool[(pool.indexOf(u[0]) + 5) % pool.length].name} using (id)`,
+    (u: UpstreamRelation[]) => `select * from r99 union all select * from ${u[1].name}`,
+    (u: UpstreamRelation[]) => `select id frm ${u[0].name}`,
+    (u: UpstreamRelation[]) => `select sum(id) as total, ${u[1].name.split('.').pop()}.id from ${u[1].name} group by all`,
+  ];
+  const shared = await createBindConnection();
+  const isolated = await createBindConnection();
+  try {
+    let k = 7;
+    const next = () => (k = (k * 1103515245 + 12345) % 2147483648);
+    for (let m = 0; m < 150; m++) {
+      const upstream = [pool[next() % pool.length], pool[next() % pool.length]];
+      const sql = shapes[next() % shapes.length](upstream);
+      const a = await bindModel(shared.connection, sql, upstream);
+      const b = await bindModel(isolated.connection, sql, upstream, { privateOnly: true });
+      assert.deepEqual(a, b, `${sql}\nupstream: ${upstream.map((u) => u.name).join(', ')}`);
+    }
+  } finally {
+    shared.close();
+    isolated.close();
+  }
+});
+
 test('SQL that reads files is not checked: a warning, never a false error', async () => {
   const { connection, close } = await createBindConnection();
   try {

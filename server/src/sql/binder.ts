@@ -29,6 +29,8 @@ const states = new WeakMap<DuckDBConnection, StandIns>();
 export interface BindOptions {
   /** Time after which no further passes start (looking for more errors); one DuckDB prepare cannot be cut short. */
   budgetMs?: number;
+  /** Bind in a private environment only (the shared one is an optimisation; tests compare the two). */
+  privateOnly?: boolean;
 }
 
 /** Larger compiled SQL is not bound: DuckDB takes seconds on it, and no real model is that big. */
@@ -50,22 +52,28 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
     // the budget starts when this bind gets the connection, not while it waits behind others
     const deadline = performance.now() + (options.budgetMs ?? DEFAULT_BUDGET_MS);
     const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
-    let warnings: string[];
-    try {
-      warnings = await standIns.activate(upstream);
-    } catch (e) {
-      return { columns: [], errors: [{ kind: 'catalog', message: `Could not set up the upstream relations for binding: ${reason(e)}` }], warnings: [] };
-    }
-    let r: Omit<BindResult, 'warnings'>;
-    try {
-      r = await bindNow(conn, compiledSql, upstream, warnings, deadline);
-    } catch (e) {
-      // e.g. a closed connection: still an answer, never a rejected promise
-      return { columns: [], errors: [{ kind: 'binder', message: `Binding failed: ${reason(e)}` }], warnings };
-    }
+    const o = outline(compiledSql);
+    const bindIn = async (setUp: () => Promise<string[] | undefined>): Promise<BindResult | undefined> => {
+      let warnings: string[] | undefined;
+      try {
+        warnings = await setUp();
+      } catch (e) {
+        return { columns: [], errors: [{ kind: 'catalog', message: `Could not set up the upstream relations for binding: ${reason(e)}` }], warnings: [] };
+      }
+      if (!warnings) return undefined;
+      try {
+        return { ...(await bindNow(conn, compiledSql, o, upstream, warnings, deadline)), warnings };
+      } catch (e) {
+        // e.g. a closed connection: still an answer, never a rejected promise
+        return { columns: [], errors: [{ kind: 'binder', message: `Binding failed: ${reason(e)}` }], warnings };
+      }
+    };
+    let r = options.privateOnly ? undefined : await bindIn(() => standIns.activateShared(upstream, identifiersIn(o)));
+    // a missing relation is worded by what else the environment holds: a private one answers as before
+    if (!r || r.errors.some((e) => e.kind === 'catalog')) r = (await bindIn(() => standIns.activate(upstream)))!;
     // in text order: DuckDB binds FROM and WHERE before the select list
     r.errors.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity));
-    return { ...r, warnings };
+    return r;
   });
 }
 
@@ -121,11 +129,11 @@ async function collect(conn: DuckDBConnection, query: string, deadline: number, 
 async function bindNow(
   conn: DuckDBConnection,
   sql: string,
+  o: SqlOutline,
   upstream: UpstreamRelation[],
   warnings: string[],
   deadline: number,
 ): Promise<Omit<BindResult, 'warnings'>> {
-  const o = outline(sql);
   if (o.statements.length === 0) return { columns: [], errors: [] };
   const errors: SqlError[] = [];
   let text = sql;
@@ -335,6 +343,13 @@ function finalReferences(o: SqlOutline, ctes: CteDefinition[]): Set<string> {
     if (k < ctes.length && t.start >= ctes[k].nameStart) continue;
     if (t.kind === 'word' || t.kind === 'quoted') out.add(identifierOf(t).toLowerCase());
   }
+  return out;
+}
+
+/** Every name the SQL spells (lower case): the relations it could resolve are among them. */
+function identifiersIn(o: SqlOutline): Set<string> {
+  const out = new Set<string>();
+  for (const t of o.tokens) if (t.kind === 'word' || t.kind === 'quoted') out.add(identifierOf(t).toLowerCase());
   return out;
 }
 

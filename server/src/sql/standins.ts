@@ -1,5 +1,6 @@
-// Stand-in relations for binding: empty tables with the upstream schemas, kept per set of upstreams so that
-// binds for different models never see each other's relations, and reused while schemas are unchanged.
+// Stand-in relations for binding: empty tables with the upstream schemas, reused while schemas are unchanged. Most
+// binds use one shared environment; a bind whose SQL names a relation outside its upstreams gets a private one, so
+// it never sees another model's relations.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, tokenize } from './lexer';
 
@@ -20,6 +21,9 @@ export interface UpstreamRelation {
 export const UNKNOWN_COLUMN = '__floe_unknown_schema';
 
 export const MAX_ENVIRONMENTS = 32;
+/** Tables the shared environment may hold before it is dropped and started again. */
+export const MAX_SHARED_TABLES = 20_000;
+const SHARED_CATALOG = 'floe_bind_shared';
 
 interface Environment {
   catalog: string;
@@ -36,6 +40,11 @@ export class StandIns {
   private readonly global = new Map<string, string>();
   private readonly globalCatalogs = new Set<string>();
   private tail: Promise<unknown> = Promise.resolve();
+  /** The shared environment: every one- and two-part relation seen, key → signature and its type warnings. */
+  private readonly shared = new Map<string, { sig: string; warnings: string[] }>();
+  /** Last name part (lower case) → keys in the shared environment with that last part. */
+  private readonly sharedByLast = new Map<string, Set<string>>();
+  private sharedAttached = false;
 
   constructor(private readonly conn: DuckDBConnection) {}
 
@@ -69,6 +78,62 @@ export class StandIns {
       this.current = env.catalog;
     }
     return warnings;
+  }
+
+  /**
+   * The fast path: one environment shared by all binds, holding every relation seen (a private environment per set of
+   * upstreams costs an ATTACH and its tables per model). Used only when `identifiers` (every name the SQL spells, lower
+   * case) names no relation outside `upstream`, so DuckDB cannot resolve anything a private environment would not hold;
+   * returns undefined otherwise. The caller binds again privately on a catalog error, whose wording may differ.
+   */
+  async activateShared(upstream: UpstreamRelation[], identifiers: Set<string>): Promise<string[] | undefined> {
+    const parsed = upstream.map((u) => ({ parts: nameParts(u.name), columns: cleanColumns(u.columns) }));
+    const local = parsed.filter((p) => p.parts.length <= 2);
+    const keys = new Set(local.map((p) => sharedKey(p.parts)));
+    for (const id of identifiers) {
+      for (const k of this.sharedByLast.get(id) ?? []) if (!keys.has(k)) return undefined;
+    }
+    const warnings: string[] = [];
+    await this.syncGlobal(parsed.filter((p) => p.parts.length === 3), warnings);
+    if (this.shared.size + local.length > MAX_SHARED_TABLES) await this.resetShared();
+    if (!this.sharedAttached) {
+      await this.conn.run(`ATTACH ':memory:' AS ${quoteIdent(SHARED_CATALOG)}`);
+      this.sharedAttached = true;
+    }
+    const c = quoteIdent(SHARED_CATALOG);
+    for (const p of local) {
+      const key = sharedKey(p.parts);
+      const sig = JSON.stringify(p.columns);
+      const have = this.shared.get(key);
+      if (have?.sig !== sig) {
+        const own: string[] = [];
+        if (p.parts.length === 2) await this.conn.run(`CREATE SCHEMA IF NOT EXISTS ${c}.${quoteIdent(p.parts[0])}`);
+        const table = p.parts.length === 2 ? `${c}.${quoteIdent(p.parts[0])}.${quoteIdent(p.parts[1])}` : `${c}.main.${quoteIdent(p.parts[0])}`;
+        await this.createTable(table, p.columns, p.parts.join('.'), own);
+        this.shared.set(key, { sig, warnings: own });
+        const last = p.parts[p.parts.length - 1].toLowerCase();
+        const set = this.sharedByLast.get(last) ?? new Set<string>();
+        this.sharedByLast.set(last, set.add(key));
+      }
+      for (const w of this.shared.get(key)!.warnings) if (!warnings.includes(w)) warnings.push(w);
+    }
+    if (this.current !== SHARED_CATALOG) {
+      await this.conn.run(`USE ${c}`);
+      this.current = SHARED_CATALOG;
+    }
+    return warnings;
+  }
+
+  private async resetShared() {
+    if (!this.sharedAttached) return;
+    if (this.current === SHARED_CATALOG) {
+      await this.conn.run('USE memory');
+      this.current = undefined;
+    }
+    await this.conn.run(`DETACH ${quoteIdent(SHARED_CATALOG)}`);
+    this.sharedAttached = false;
+    this.shared.clear();
+    this.sharedByLast.clear();
   }
 
   private async create(catalog: string, rels: { parts: string[]; columns: ColumnInfo[] }[], warnings: string[]) {
@@ -161,6 +226,10 @@ export class StandIns {
       this.global.set(k, w.sig);
     }
   }
+}
+
+function sharedKey(parts: string[]): string {
+  return JSON.stringify(parts.length === 1 ? ['main', parts[0].toLowerCase()] : parts.map((p) => p.toLowerCase()));
 }
 
 function tableDdl(table: string, columns: ColumnInfo[]): string {
