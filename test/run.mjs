@@ -1,5 +1,6 @@
 // Runs node:test over the given tiers (unit, integration) with tsx, since Node 20's --test has no globs.
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,5 +25,8 @@ if (files.length === 0) {
   console.error(`no test files in ${tiers.join(', ')}`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// Floe's caches (downloaded files, bind results) in a folder of this run: tests never see a developer's or an earlier run's.
+const cacheDir = process.env.FLOE_CACHE_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'floe-test-cache-'));
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env: { ...process.env, FLOE_CACHE_DIR: cacheDir } });
+if (!process.env.FLOE_CACHE_DIR) rmSync(cacheDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

@@ -4,7 +4,8 @@
 // packages (@duckdb/node-bindings-<platform>/duckdb.node, a real file) stay external, so .vscodeignore ships
 // dist/ plus the binding and no other node_modules file.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { buildMedia } from '../../media/build.mjs';
@@ -13,6 +14,21 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 const outdir = path.resolve(root, process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist');
+
+/** Identifies this build of the server (its version and a hash of its sources): keys on-disk caches of its results. */
+function buildId() {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) hash.update(p.slice(root.length)).update(readFileSync(p));
+    }
+  };
+  walk(path.join(root, 'server/src'));
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  return `${version}-${hash.digest('hex').slice(0, 16)}`;
+}
 
 const common = {
   bundle: true,
@@ -27,6 +43,7 @@ const common = {
   external: ['vscode', '@duckdb/node-bindings-*', 'tsx'],
   logLevel: 'warning',
   absWorkingDir: root,
+  define: { __FLOE_BUILD__: JSON.stringify(buildId()) },
 };
 
 const entries = [

@@ -4,6 +4,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { userMessage } from '../sql/explain';
 import { bindModel, type UpstreamRelation as BindUpstream } from '../sql/binder';
+import type { BindCache } from '../sql/bindCache';
 import { compileModel, type CompiledModel } from '../project/compile';
 import type { DbtProject } from '../project/project';
 import type { ProjectDiagnostic } from '../project/types';
@@ -42,8 +43,14 @@ export class Binder {
   /** Errors and warnings across a project's latest bind results, kept as results change (the status bar's counts). */
   private readonly totals = new WeakMap<DbtProject, { errors: number; warnings: number }>();
 
-  /** `connection` undefined: render only (no DuckDB), e.g. when binding is turned off. */
-  constructor(private readonly connection: (() => Promise<DuckDBConnection>) | undefined) {}
+  /**
+   * `connection` undefined: render only (no DuckDB), e.g. when binding is turned off. `cache` gives a project's kept
+   * bind results (on disk), so unchanged models are not bound again after a restart.
+   */
+  constructor(
+    private readonly connection: (() => Promise<DuckDBConnection>) | undefined,
+    private readonly cache?: (project: DbtProject) => BindCache | undefined,
+  ) {}
 
   /** The last binder diagnostics of a file, if it was bound at the project's current version. */
   current(project: DbtProject, file: string): BindOutcome | undefined {
@@ -70,7 +77,14 @@ export class Binder {
     const dialect = sqlDialect(project);
     const yamlOnly = compiled.upstream.some((u) => u.columnsComplete === false && (u.columns?.length ?? 0) > 0);
     if (!compiled.problem && compiled.sql.trim() && this.connection && dialect !== 'other') {
-      const result = await bindModel(await this.connection(), compiled.sql, bindUpstream(compiled));
+      const upstream = bindUpstream(compiled);
+      const conn = await this.connection();
+      const cache = this.cache?.(project);
+      let result = cache?.get(compiled.sql, upstream);
+      if (!result) {
+        result = await bindModel(conn, compiled.sql, upstream);
+        cache?.set(compiled.sql, upstream, result);
+      }
       const columns = compiled.upstream.flatMap((u) => (u.columns ?? []).map((c) => c.name));
       diagnostics = result.errors.map((raw) => {
         const e = { ...raw, message: userMessage(raw, { columns, sql: compiled.sql }) };

@@ -19,6 +19,7 @@ import { modelLenses } from '../features/codeLens';
 import { formatModelSql } from '../features/format';
 import { formatSettingsFrom } from '../features/formatSettings';
 import { Binder } from '../features/binding';
+import { DiskBindCache } from '../sql/bindCache';
 import { lineage, lineageOfPath } from '../features/lineage';
 import { registerPackageHandlers } from './packages';
 import { StatusNotification, CompiledSqlRequest, LineageRequest, type StatusParams } from '../protocol';
@@ -200,7 +201,7 @@ export function startServer(connection: Connection): void {
   }
 
   function startBinding(): void {
-    binder = new Binder(renderOnly ? undefined : connectDuckDb);
+    binder = new Binder(renderOnly ? undefined : connectDuckDb, bindCacheOf);
     background = new BackgroundBinding(binder, {
       onProgress: (done, total) => void sendStatus('ready', done < total ? `Binding models in DuckDB ${done}/${total}` : `All ${total} models bound`),
       onChanged: refreshDiagnostics,
@@ -474,8 +475,26 @@ function readText(file: string): string | undefined {
 }
 
 let duck: Promise<import('@duckdb/node-api').DuckDBConnection> | undefined;
+let engine: string | undefined;
 /** The binder's own DuckDB instance: stand-ins never show in previews, and binding never reaches the network. */
 function connectDuckDb(): Promise<import('@duckdb/node-api').DuckDBConnection> {
-  duck ??= import('../sql/connection.js').then(async (m) => (await m.createBindConnection()).connection);
+  duck ??= import('../sql/connection.js').then(async (m) => {
+    const c = await m.createBindConnection();
+    engine = c.engine;
+    return c.connection;
+  });
   return duck;
+}
+
+const bindCaches = new Map<string, DiskBindCache>();
+// the last results of a session are kept too (appending is synchronous, so it works while exiting)
+process.on('exit', () => {
+  for (const cache of bindCaches.values()) cache.flush();
+});
+/** A project's bind results kept on disk (per DuckDB version, known once connected): a reopen binds only what changed. */
+function bindCacheOf(project: DbtProject): DiskBindCache | undefined {
+  if (!engine) return undefined;
+  let cache = bindCaches.get(project.root);
+  if (!cache) bindCaches.set(project.root, (cache = new DiskBindCache(project.root, engine)));
+  return cache;
 }

@@ -54,8 +54,27 @@ export function defaultRelationName(target: { kind: UpstreamRelation['kind']; na
 }
 
 
-/** Compiles the model file (optionally with unsaved text). Never throws: problems are returned as data. */
+const compiledByProject = new WeakMap<DbtProject, Map<string, { version: number; text: string; compiled: CompiledModel }>>();
+
+/**
+ * Compiles the model file (optionally with unsaved text). Never throws: problems are returned as data. A render is
+ * kept until the project changes (diagnostics and binding both compile every model); upstream columns are read live,
+ * as binding models teaches the project their schemas.
+ */
 export function compileModel(project: DbtProject, file: string, options: CompileOptions = {}): CompiledModel {
+  if (options.relationName) return renderModel(project, file, options);
+  let kept = compiledByProject.get(project);
+  if (!kept) compiledByProject.set(project, (kept = new Map()));
+  const text = project.entry(file)?.text;
+  let hit = kept.get(file);
+  if (!hit || hit.version !== project.version || hit.text !== text) {
+    hit = { version: project.version, text: text ?? '', compiled: renderModel(project, file, options) };
+    kept.set(file, hit);
+  }
+  return { ...hit.compiled, config: { ...hit.compiled.config }, upstream: [...hit.compiled.upstream] };
+}
+
+function renderModel(project: DbtProject, file: string, options: CompileOptions): CompiledModel {
   const entry = project.entry(file);
   const analysis = entry?.analysis;
   if (!entry || !analysis) throw new CompilerError(`${file} is not a model file of the project at ${project.root}`);
@@ -79,7 +98,18 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       if (!resolved && project.isDisabledName(refName)) return relationValue(relationName({ kind: 'model', name: refName }), { identifier: refName, schema: target.schema, database: target.database });
       if (!resolved) throw new CompilerError(`Model '${refName}' not found (referenced by ${name})`);
       const rel = relationName({ kind: resolved.kind, name: resolved.name });
-      upstream.set(`${resolved.kind}:${resolved.name}`, { kind: resolved.kind, name: resolved.name, relation: rel, columns: project.columnsOfNode(resolved), columnsComplete: resolved.kind === 'seed' || project.boundColumns.has(resolved.name), file: resolved.file });
+      upstream.set(`${resolved.kind}:${resolved.name}`, {
+        kind: resolved.kind,
+        name: resolved.name,
+        relation: rel,
+        get columns() {
+          return project.columnsOfNode(resolved);
+        },
+        get columnsComplete() {
+          return resolved.kind === 'seed' || project.boundColumns.has(resolved.name);
+        },
+        file: resolved.file,
+      });
       return relationValue(rel, { name: resolved.name, identifier: resolved.name, schema: target.schema, database: target.database });
     },
     source(args) {
@@ -88,7 +118,18 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       const table: SourceTable | undefined = project.resolveSource({ source: s, table: t });
       if (!table) throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name})`);
       const rel = relationName({ kind: 'source', name: `${s}.${t}`, source: s, table: t });
-      upstream.set(`source:${s}.${t}`, { kind: 'source', name: `${s}.${t}`, relation: rel, columns: project.columnsOfSource(table), columnsComplete: !!project.schemaCache.get(table.icebergTable), icebergTable: table.icebergTable });
+      upstream.set(`source:${s}.${t}`, {
+        kind: 'source',
+        name: `${s}.${t}`,
+        relation: rel,
+        get columns() {
+          return project.columnsOfSource(table);
+        },
+        get columnsComplete() {
+          return !!project.schemaCache.get(table.icebergTable);
+        },
+        icebergTable: table.icebergTable,
+      });
       return relationValue(rel, { name: t, identifier: t, schema: s, database: target.database });
     },
     config(args) {

@@ -422,6 +422,7 @@ export class DbtProject {
   setCommandLineProfile(name: string): void {
     this.commandLineProfile = name;
     this.target = resolveTarget(this.profiles, name, this.env.DBT_TARGET);
+    this.touch();
   }
 
   /** `--vars` from the command line: as in dbt they win over every `vars:` of dbt_project.yml, in every package. */

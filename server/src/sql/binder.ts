@@ -18,6 +18,21 @@ export interface BindResult {
   ctes?: { name: string; columns: ColumnInfo[] }[];
   /** Things not checked: upstream column types DuckDB rejected (stood in as VARCHAR), SQL that reads files. */
   warnings: string[];
+  /** Cut short (time ran out, or DuckDB failed): another bind of the same SQL may find more. */
+  partial?: boolean;
+}
+
+/** The time after which no further passes start; remembers whether it was reached, so a cut-short result is known. */
+class Deadline {
+  private readonly at: number;
+  passed = false;
+  constructor(budgetMs: number) {
+    this.at = performance.now() + budgetMs;
+  }
+  past(): boolean {
+    if (!this.passed && performance.now() > this.at) this.passed = true;
+    return this.passed;
+  }
 }
 
 const states = new WeakMap<DuckDBConnection, StandIns>();
@@ -50,7 +65,7 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
   const standIns = s;
   return standIns.exclusive(async () => {
     // the budget starts when this bind gets the connection, not while it waits behind others
-    const deadline = performance.now() + (options.budgetMs ?? DEFAULT_BUDGET_MS);
+    const deadline = new Deadline(options.budgetMs ?? DEFAULT_BUDGET_MS);
     const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
     const o = outline(compiledSql);
     const bindIn = async (setUp: () => Promise<string[] | undefined>): Promise<BindResult | undefined> => {
@@ -58,14 +73,15 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
       try {
         warnings = await setUp();
       } catch (e) {
-        return { columns: [], errors: [{ kind: 'catalog', message: `Could not set up the upstream relations for binding: ${reason(e)}` }], warnings: [] };
+        return { columns: [], errors: [{ kind: 'catalog', message: `Could not set up the upstream relations for binding: ${reason(e)}` }], warnings: [], partial: true };
       }
       if (!warnings) return undefined;
       try {
-        return { ...(await bindNow(conn, compiledSql, o, upstream, warnings, deadline)), warnings };
+        const r = await bindNow(conn, compiledSql, o, upstream, warnings, deadline);
+        return deadline.passed ? { ...r, warnings, partial: true } : { ...r, warnings };
       } catch (e) {
         // e.g. a closed connection: still an answer, never a rejected promise
-        return { columns: [], errors: [{ kind: 'binder', message: `Binding failed: ${reason(e)}` }], warnings };
+        return { columns: [], errors: [{ kind: 'binder', message: `Binding failed: ${reason(e)}` }], warnings, partial: true };
       }
     };
     let r = options.privateOnly ? undefined : await bindIn(() => standIns.activateShared(upstream, identifiersIn(o)));
@@ -105,14 +121,14 @@ const MAX_ERRORS_PER_PART = 10;
  * Prepares `query`, and after an error repairs it (see repair.ts) and prepares again to find the next error of the
  * same part. Errors after the first are only kept when a repair cannot have caused them.
  */
-async function collect(conn: DuckDBConnection, query: string, deadline: number, first?: Prepared): Promise<{ columns?: ColumnInfo[]; failures: Failure[] }> {
+async function collect(conn: DuckDBConnection, query: string, deadline: Deadline, first?: Prepared): Promise<{ columns?: ColumnInfo[]; failures: Failure[] }> {
   const r = first ?? (await prepare(conn, query));
   if (r.ok) return { columns: r.columns, failures: [] };
   const failures: Failure[] = [r];
   const edits: Edit[] = [];
   let q = query;
   let error = r.error;
-  for (let k = 1; k < MAX_ERRORS_PER_PART && performance.now() < deadline; k++) {
+  for (let k = 1; k < MAX_ERRORS_PER_PART && !deadline.past(); k++) {
     const edit = repairFor(error, q);
     if (!edit) break;
     q = applyEdit(q, edit);
@@ -132,7 +148,7 @@ async function bindNow(
   o: SqlOutline,
   upstream: UpstreamRelation[],
   warnings: string[],
-  deadline: number,
+  deadline: Deadline,
 ): Promise<Omit<BindResult, 'warnings'>> {
   if (o.statements.length === 0) return { columns: [], errors: [] };
   const errors: SqlError[] = [];
@@ -174,7 +190,7 @@ async function bindNow(
         cteColumns.push({ name: c.displayName, columns: [] });
         continue;
       }
-      if (performance.now() > deadline) {
+      if (deadline.past()) {
         warnings.push(`Not checked: CTEs from ${quoteIdent(c.displayName)} on (the time for binding this model ran out).`);
         break;
       }

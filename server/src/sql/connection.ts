@@ -1,8 +1,10 @@
 // A DuckDB connection dedicated to binding: its own instance, so stand-ins and USE never touch the preview engine.
-import { DuckDBInstance, DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBConnection, version } from '@duckdb/node-api';
 
 export interface BindConnection {
   connection: DuckDBConnection;
+  /** DuckDB's version: bind results are kept per engine. */
+  engine: string;
   close(): void;
 }
 
@@ -20,6 +22,7 @@ export async function createBindConnection(): Promise<BindConnection> {
   const connection = await instance.connect();
   return {
     connection,
+    engine: `duckdb ${version()}`,
     close() {
       connection.closeSync();
       instance.closeSync();

@@ -1,4 +1,5 @@
-// floe check PROJECT_DIR [--format json|text] [--no-bind]: the editor's diagnostics for every file; exit 1 on errors.
+// floe check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache]: the editor's diagnostics for every file; exit 1 on
+// errors. Bind results are kept on disk (sql/bindCache.ts): a second check binds only what changed.
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { UsageError, type CliCommand } from '../command';
@@ -8,6 +9,7 @@ import type { ProjectDiagnostic } from '../../project/types';
 import { fileDiagnostics, renderDiagnostics } from '../../features/diagnostics';
 import { compileModel } from '../../project/compile';
 import { Binder } from '../../features/binding';
+import { DiskBindCache } from '../../sql/bindCache';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { hasLakehouse, refreshSourceSchemas } from '../../run/source-schemas';
 import { mentionsMissingPackage, missingPackages, missingPackagesMessage } from '../../project/packages';
@@ -33,25 +35,28 @@ interface JsonDiagnostic {
 }
 
 export const checkCommand: CliCommand = {
-  summary: 'check PROJECT_DIR [--format json|text] [--no-bind]: diagnostics for a dbt project; exit 1 on errors',
+  summary: 'check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache]: diagnostics for a dbt project; exit 1 on errors',
   async run(args, io) {
     let format = 'text';
     let bind = true;
+    let cache = true;
     const rest: string[] = [];
     for (let i = 0; i < args.length; i++) {
       if (args[i] === '--format') format = args[++i] ?? '';
       else if (args[i].startsWith('--format=')) format = args[i].slice('--format='.length);
       else if (args[i] === '--no-bind') bind = false;
+      else if (args[i] === '--no-cache') cache = false;
       else rest.push(args[i]);
     }
     if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text, not '${format}'`);
-    if (rest.length !== 1) throw new UsageError('usage: floe check PROJECT_DIR [--format json|text] [--no-bind]');
+    if (rest.length !== 1) throw new UsageError('usage: floe check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache]');
     const root = path.resolve(rest[0]);
     if (!existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml`);
     const project = DbtProject.load(root);
     if (bind) await readSourceSchemas(project, io);
     const all: ProjectDiagnostic[] = [];
-    const binder = bind ? await openBinder() : undefined;
+    const opened = bind ? await openBinder(root, cache) : undefined;
+    const binder = opened?.binder;
     // Packages declared but not installed: one warning for the project instead of an error at every call into them.
     const missing = missingPackages(root);
     const unrendered = new Set<string>();
@@ -73,6 +78,7 @@ export const checkCommand: CliCommand = {
         if (entry.kind !== 'model' || clean.has(entry.file)) continue;
         all.push(...(await binder.bind(project, entry.file)).diagnostics);
       }
+      opened?.cache?.flush();
     }
     all.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
     const out: JsonDiagnostic[] = all.map((d) => {
@@ -96,12 +102,13 @@ export const checkCommand: CliCommand = {
   },
 };
 
-/** A Binder on its own DuckDB connection; undefined (static checks only) when DuckDB cannot load. */
-async function openBinder(): Promise<Binder | undefined> {
+/** A Binder on its own DuckDB connection, with the project's kept results; undefined (static checks only) when DuckDB cannot load. */
+async function openBinder(root: string, useCache: boolean): Promise<{ binder: Binder; cache?: DiskBindCache } | undefined> {
   try {
     const { createBindConnection } = await import('../../sql/connection.js');
-    const { connection } = await createBindConnection();
-    return new Binder(async () => connection);
+    const { connection, engine } = await createBindConnection();
+    const cache = useCache ? new DiskBindCache(root, engine) : undefined;
+    return { binder: new Binder(async () => connection, cache && (() => cache)), cache };
   } catch {
     return undefined;
   }

@@ -1,0 +1,101 @@
+// Bind results kept on disk: a warm `floe check` gives exactly the diagnostics of a cold one, without binding again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DiskBindCache, MAX_ENTRIES } from '../../server/src/sql/bindCache';
+import type { BindResult } from '../../server/src/sql/binder';
+import { copyDemo, REPO_ROOT } from '../helpers/demo-copy';
+
+const cli = path.join(REPO_ROOT, 'dist/cli.js');
+const up = [{ name: '"stg"', columns: [{ name: 'id', type: 'BIGINT' }] }];
+const result: BindResult = { columns: [{ name: 'id', type: 'BIGINT' }], errors: [{ kind: 'binder', message: 'x', offset: 3, length: 1 }], warnings: [] };
+
+function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+test('kept results come back for the same SQL, upstreams and engine only; cut-short results are not kept', () => {
+  const dir = tempDir('floe-bind-cache-');
+  const a = new DiskBindCache('/p', 'duckdb 1', dir);
+  a.set('select id from stg', up, result);
+  a.set('select 1', [], { ...result, partial: true });
+  a.flush();
+  const b = new DiskBindCache('/p', 'duckdb 1', dir);
+  assert.deepEqual(b.get('select id from stg', up), result);
+  assert.equal(b.get('select id from stg', [{ name: '"stg"', columns: [{ name: 'id', type: 'INTEGER' }] }]), undefined);
+  assert.equal(b.get('select id  from stg', up), undefined);
+  assert.equal(b.get('select 1', []), undefined);
+  assert.equal(new DiskBindCache('/p', 'duckdb 2', dir).get('select id from stg', up), undefined);
+  assert.equal(new DiskBindCache('/other', 'duckdb 1', dir).get('select id from stg', up), undefined);
+});
+
+test('a line cut short is skipped, and a file of repeated keys is compacted', () => {
+  const dir = tempDir('floe-bind-cache-');
+  const a = new DiskBindCache('/p', 'e', dir);
+  a.set('select id from stg', up, result);
+  a.flush();
+  const [file] = fs.readdirSync(dir).map((f) => path.join(dir, f));
+  const line = fs.readFileSync(file, 'utf8');
+  fs.writeFileSync(file, line.repeat(3000) + line.slice(0, 20));
+  const b = new DiskBindCache('/p', 'e', dir);
+  assert.deepEqual(b.get('select id from stg', up), result);
+  assert.equal(fs.readFileSync(file, 'utf8'), line, 'compacted to one line per key');
+  assert.ok(MAX_ENTRIES >= 100_000);
+});
+
+/** `floe check --format json` of the built CLI with its caches in `cacheDir`. */
+function check(project: string, cacheDir: string, ...flags: string[]) {
+  const r = spawnSync(process.execPath, [cli, 'check', project, '--format', 'json', ...flags], { encoding: 'utf8', env: { ...process.env, FLOE_CACHE_DIR: cacheDir, FLOE_NO_CATALOG: '1' } });
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  return r.stdout;
+}
+
+function cacheSize(cacheDir: string): number {
+  const dir = path.join(cacheDir, 'bind');
+  return fs.existsSync(dir) ? fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0) : 0;
+}
+
+for (const [label, make] of [
+  ['the demo', () => copyDemo()],
+  [
+    'a project with errors seeded in',
+    () => {
+      const dir = tempDir('floe-bind-errors-');
+      fs.cpSync(path.join(REPO_ROOT, 'test/fixtures/projects/lakehouse'), dir, { recursive: true });
+      const edit = (rel: string, from: string, to: string) => {
+        const f = path.join(dir, rel);
+        fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(from, to));
+      };
+      edit('models/staging/stg_orders.sql', 'order_date,', 'order_dat,');
+      edit('models/marts/mart_revenue.sql', 'count(distinct o.order_id)', 'count(distinct o.order_idd) + nope');
+      fs.writeFileSync(path.join(dir, 'models/marts/broken_syntax.sql'), "selec customer_id from {{ ref('stg_customers') }}\n");
+      fs.writeFileSync(path.join(dir, 'models/marts/customer_emails.sql'), "select c.email from {{ ref('stg_customers') }} c\n");
+      return dir;
+    },
+  ],
+] as const) {
+  test(`a warm check of ${label} gives exactly the cold check's diagnostics and binds nothing again`, () => {
+    const project = make();
+    const cacheDir = tempDir('floe-bind-home-');
+    const uncached = check(project, cacheDir, '--no-cache');
+    assert.equal(cacheSize(cacheDir), 0, '--no-cache keeps nothing');
+    const cold = check(project, cacheDir);
+    const kept = cacheSize(cacheDir);
+    assert.ok(kept > 0, 'the cold check kept its results');
+    const warm = check(project, cacheDir);
+    assert.equal(cold, uncached);
+    assert.equal(warm, uncached);
+    assert.equal(cacheSize(cacheDir), kept, 'the warm check bound nothing new');
+    if (label === 'the demo') return;
+    assert.match(warm, /sql-binder/);
+    // an upstream's schema changes: the models reading it are bound again, the rest come from the cache
+    const f = path.join(project, 'models/staging/stg_customers.sql');
+    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('lower(trim(email)) as email', 'lower(trim(email)) as email_address'));
+    const changed = check(project, cacheDir);
+    assert.equal(changed, check(project, cacheDir, '--no-cache'));
+    assert.notEqual(changed, warm);
+  });
+}
