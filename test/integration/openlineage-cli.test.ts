@@ -207,13 +207,21 @@ test('the API key is a Bearer token and never printed; openlineage.yml configure
   } finally {
     fs.rmSync(path.join(dir, 'openlineage.yml'));
   }
-  // A file transport (OPENLINEAGE_CONFIG names the file): one event per line.
+  // A file transport (OPENLINEAGE_CONFIG names the config), as the Python client writes it: with append, one file of
+  // JSON lines; without, one timestamped file per event.
   const config = path.join(dir, 'ol-file.yml');
-  fs.writeFileSync(config, 'transport:\n  type: file\n  log_file_path: lineage.jsonl\n');
+  fs.writeFileSync(config, 'transport:\n  type: file\n  log_file_path: lineage.jsonl\n  append: true\n');
   ok(await floe({ OPENLINEAGE_CONFIG: config }, 'seed'));
   const lines = fs.readFileSync(path.join(dir, 'lineage.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((e) => e.eventType), ['START', 'START', 'COMPLETE', 'COMPLETE']);
   lines.forEach(assertValid);
+  fs.mkdirSync(path.join(dir, 'ol'));
+  fs.writeFileSync(config, 'transport:\n  type: file\n  log_file_path: ol/events\n');
+  ok(await floe({ OPENLINEAGE_CONFIG: config }, 'seed'));
+  const files = fs.readdirSync(path.join(dir, 'ol')).sort();
+  assert.equal(files.length, 4);
+  assert.ok(files.every((f) => /^events-\d{8}-\d{6}\.\d{6}\.json$/.test(f)), files.join());
+  assert.deepEqual(files.map((f) => JSON.parse(fs.readFileSync(path.join(dir, 'ol', f), 'utf8')).eventType), ['START', 'START', 'COMPLETE', 'COMPLETE']);
 });
 
 test('an endpoint that is down or does not answer costs one warning naming it, never the run', async () => {

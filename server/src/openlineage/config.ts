@@ -6,10 +6,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 
 export type LineageTransport =
   | { type: 'http'; url: string; endpoint: string; apiKey?: string; timeoutMs: number }
+  /** As the Python client's file transport: one file of JSON lines with append, else a file per event (`<file>-<time>.json`). */
   | { type: 'file'; file: string; append: boolean };
 
 export interface LineageConfig {
@@ -76,7 +78,8 @@ function fileTransport(env: NodeJS.ProcessEnv, cwd: string, home: string, proble
       problems.push(`${file}: a file transport needs log_file_path: no lineage is sent`);
       return undefined;
     }
-    return { type: 'file', file: path.resolve(path.dirname(file), target), append: t.append !== false };
+    const local = target.startsWith('file://') ? fileURLToPath(target) : target;
+    return { type: 'file', file: path.resolve(cwd, local), append: t.append === true };
   }
   problems.push(`${file}: transport type '${type}' is not one Floe sends to (http, file): no lineage is sent`);
   return undefined;

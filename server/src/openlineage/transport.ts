@@ -41,9 +41,22 @@ export class LineageSender {
     this.inflight.abort();
   }
 
+  private lastStamp = '';
+  private sameStamp = 0;
+
+  /** `<file>-YYYYMMDD-HHMMSS.ffffff.json` as the Python client names them (local time); events within a millisecond get distinct microseconds. */
+  private timestamped(file: string): string {
+    const d = new Date();
+    const p = (n: number, w = 2) => String(n).padStart(w, '0');
+    const stamp = `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+    this.sameStamp = stamp === this.lastStamp ? this.sameStamp + 1 : 0;
+    this.lastStamp = stamp;
+    return `${file}-${stamp}${p(this.sameStamp, 3)}.json`;
+  }
+
   private deliver(body: string): Promise<void> {
     const t = this.transport;
-    if (t.type === 'file') return fs.promises.appendFile(t.file, `${body}\n`);
+    if (t.type === 'file') return t.append ? fs.promises.appendFile(t.file, `${body}\n`) : fs.promises.writeFile(this.timestamped(t.file), `${body}\n`);
     const url = endpointUrl(t);
     const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
     if (t.apiKey) headers.authorization = `Bearer ${t.apiKey}`;
