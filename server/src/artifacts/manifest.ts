@@ -132,7 +132,7 @@ function sourceJson(project: DbtProject, n: SelectableNode): Json {
     path: n.path, original_file_path: n.path, unique_id: n.id, fqn: n.fqn,
     source_name: source, source_description: '', loader: '', identifier,
     quoting: { database: null, schema: null, identifier: null, column: null },
-    loaded_at_field: null, freshness: null, external: null,
+    loaded_at_field: declared?.loadedAtField ?? null, freshness: declared?.freshness ?? null, external: null,
     description: declared?.description ?? '', columns: columnsJson(declared?.columns ?? []),
     meta: {}, source_meta: {}, tags: n.tags, config: { enabled: true, tags: n.tags },
     patch_path: null, unrendered_config: {}, relation_name: relationName({ database, schema, alias: identifier }), created_at: Date.now() / 1000,
