@@ -8,7 +8,7 @@ import YAML from 'yaml';
 import type { DbtProject, FileEntry } from '../project/project';
 import { scanTemplate } from '../jinja/scanner';
 import { findCalls, templateBindings } from '../jinja/calls';
-import type { SelectableGraph } from '../selection/graph';
+import type { SelectableGraph, SelectableNode } from '../selection/graph';
 
 type Json = Record<string, unknown>;
 
@@ -94,6 +94,15 @@ function markdownFiles(dir: string): string[] {
 }
 
 const REF = /^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*$/;
+
+/** A YAML `ref('name')` / `ref('package', 'name')` string: dbt's RefArgs, and the model, seed or snapshot it names. */
+export function yamlRef(graph: SelectableGraph, text: string): { ref: Json; node?: SelectableNode } | undefined {
+  const m = REF.exec(text);
+  if (!m) return undefined;
+  const [pkg, name] = m[2] ? [m[1], m[2]] : [undefined, m[1]];
+  const node = [...graph.nodes.values()].find((n) => n.name === name && ['model', 'seed', 'snapshot'].includes(n.resourceType) && (!pkg || n.packageName === pkg));
+  return { ref: { name, package: pkg ?? null, version: null }, node };
+}
 const SOURCE = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/;
 const EXPOSURE_TYPES = new Set(['dashboard', 'notebook', 'analysis', 'ml', 'application']);
 
@@ -109,13 +118,11 @@ export function exposuresJson(project: DbtProject, graph: SelectableGraph): Json
       const sources: string[][] = [];
       const nodes: string[] = [];
       for (const dep of Array.isArray(e.depends_on) ? e.depends_on : []) {
-        const ref = REF.exec(String(dep));
+        const ref = yamlRef(graph, String(dep));
         const source = SOURCE.exec(String(dep));
         if (ref) {
-          const [pkg, model] = ref[2] ? [ref[1], ref[2]] : [undefined, ref[1]];
-          refs.push({ name: model, package: pkg ?? null, version: null });
-          const id = [...graph.nodes.values()].find((n) => n.name === model && ['model', 'seed', 'snapshot'].includes(n.resourceType) && (!pkg || n.packageName === pkg))?.id;
-          if (id) nodes.push(id);
+          refs.push(ref.ref);
+          if (ref.node) nodes.push(ref.node.id);
         } else if (source) {
           sources.push([source[1], source[2]]);
           const id = [...graph.nodes.values()].find((n) => n.resourceType === 'source' && n.source?.source === source[1] && n.source.table === source[2])?.id;

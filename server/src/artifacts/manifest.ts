@@ -1,8 +1,7 @@
 // target/manifest.json in dbt's shape (manifest schema v12, as dbt 1.8–1.11 write it), from the project model and
 // the selection graph: nodes (models, seeds, snapshots, analyses, data tests), sources, parent and child maps, with
 // dbt's unique ids, fqn, depends_on, config and, for models compiled in this invocation, compiled_code; macros, docs
-// blocks and exposures from manifest-resources.ts. What Floe does not parse (metrics, semantic models, saved queries)
-// is written empty rather than guessed.
+// blocks and exposures from manifest-resources.ts, semantic models, metrics and saved queries from manifest-semantic.ts.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DbtProject } from '../project/project';
@@ -11,6 +10,7 @@ import { goldTargetOf, seedTargetOf } from '../run/gold-target';
 import type { Column } from '../project/types';
 import { artifactMetadata, type InvocationInfo } from './metadata';
 import { docsJson, exposuresJson, macroDependencies, macrosJson } from './manifest-resources';
+import { semanticLayerJson } from './manifest-semantic';
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
 
@@ -26,16 +26,21 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
     else nodes[n.id] = nodeJson(project, n, compiled.get(n.id));
   }
   const exposures = exposuresJson(project, graph);
+  const semantic = semanticLayerJson(project, graph);
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
   for (const n of graph.nodes.values()) {
     parentMap[n.id] = [...n.parents].sort();
     childMap[n.id] = [...(graph.children.get(n.id) ?? [])];
   }
-  for (const [id, e] of Object.entries(exposures)) {
+  // Exposures and the semantic layer are graph members too: their parents are what they depend on.
+  for (const [id, e] of Object.entries({ ...exposures, ...semantic.semantic_models, ...semantic.metrics, ...semantic.saved_queries })) {
     const parents = (e as { depends_on: { nodes: string[] } }).depends_on.nodes;
     parentMap[id] = [...parents].sort();
-    childMap[id] = [];
+    childMap[id] ??= [];
+  }
+  for (const [id, parents] of Object.entries(parentMap)) {
+    if (graph.nodes.has(id)) continue;
     for (const p of parents) childMap[p]?.push(id);
   }
   for (const id of Object.keys(childMap)) childMap[id].sort();
@@ -49,9 +54,9 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
       adapter_type: project.target.adapter ?? 'duckdb',
     },
     nodes, sources,
-    macros: macrosJson(project), docs: docsJson(project), exposures, metrics: {}, groups: {}, selectors: {}, disabled: {},
+    macros: macrosJson(project), docs: docsJson(project), exposures, metrics: semantic.metrics, groups: {}, selectors: {}, disabled: {},
     parent_map: parentMap, child_map: childMap, group_map: {},
-    saved_queries: {}, semantic_models: {}, unit_tests: {},
+    saved_queries: semantic.saved_queries, semantic_models: semantic.semantic_models, unit_tests: {},
   };
 }
 
