@@ -188,6 +188,21 @@ test('floe build sends START and COMPLETE/FAIL per node, parented to the invocat
   assert.deepEqual(failed.outputs, []);
 });
 
+test('floe materialize sends the same events: the invocation, then START and COMPLETE per gold model with its snapshot', async () => {
+  marquez.reset();
+  const r = ok(await floe({ OPENLINEAGE_URL: url }, 'materialize', '.', '--select', 'mart_revenue', '--format', 'json'));
+  const [written] = JSON.parse(r.out);
+  const events = marquez.events;
+  events.forEach(assertValid);
+  assert.deepEqual(events.map((e) => `${e.eventType} ${e.job.name}`), [
+    'START dbt-run-floe_demo', 'START memory.demo.gold.floe_demo.mart_revenue', 'COMPLETE memory.demo.gold.floe_demo.mart_revenue', 'COMPLETE dbt-run-floe_demo',
+  ]);
+  assert.equal(events[1].run.runId, events[2].run.runId);
+  assert.equal(events[2].run.facets.parent.run.runId, events[0].run.runId);
+  assert.deepEqual([events[2].outputs[0].name, events[2].outputs[0].facets.version.datasetVersion], ['demo.gold.mart_revenue', written.snapshot_id]);
+  assert.match(events[2].job.facets.sql.query, /from "stg_orders" o/);
+});
+
 test('the API key is a Bearer token and never printed; openlineage.yml configures the transport; OPENLINEAGE_DISABLED turns it off', async () => {
   marquez.reset();
   const key = 'ol-secret-key-4d1b';

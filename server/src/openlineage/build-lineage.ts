@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { DbtProject } from '../project/project';
 import type { Lakehouse } from '../run/lakehouse';
 import type { NodeResult } from '../run/build';
+import type { MaterializedModel } from '../run/materialize';
+import { compileModel } from '../project/compile';
 import { selectableGraph, type SelectableNode } from '../selection/graph';
 import { relationOf } from '../artifacts/manifest';
 import type { InvocationInfo } from '../artifacts/metadata';
@@ -76,6 +78,29 @@ export class BuildLineage {
     }));
     const done: LineageRun = { ...run, sql: result.compiledCode, outputs: failed ? [] : outputs };
     this.sender.send(runEvent(failed ? 'FAIL' : 'COMPLETE', result.completedAt, done, failed ? result.message : undefined));
+  }
+
+  /** `floe materialize`'s model events: the model by name, its write (or error) as a build result. */
+  modelStarted(model: string, startedAt: string): void {
+    const node = this.modelNode(model);
+    if (node) this.nodeStarted(node, startedAt);
+  }
+
+  modelFinished(model: string, startedAt: string, written: MaterializedModel | undefined, error?: unknown): void {
+    const node = this.modelNode(model);
+    if (!node) return;
+    const completedAt = new Date().toISOString();
+    this.nodeFinished({
+      node, status: written ? 'success' : 'error', message: error instanceof Error ? error.message : String(error ?? ''), startedAt, completedAt,
+      executionTime: (Date.parse(completedAt) - Date.parse(startedAt)) / 1000,
+      written: written && { table: written.table, snapshotId: written.snapshot_id, rows: written.rows, operation: written.operation },
+      compiledCode: node.modelNode ? compileModel(this.project, node.modelNode.file).sql : undefined,
+    });
+  }
+
+  private modelNode(model: string): SelectableNode | undefined {
+    const file = this.project.resolveRef({ name: model })?.file;
+    return [...selectableGraph(this.project).nodes.values()].find((n) => n.resourceType === 'model' && n.modelNode?.file === file);
   }
 
   /** The invocation's end: COMPLETE, or FAIL when a node failed or the run broke off; then waits (bounded) for delivery. */
