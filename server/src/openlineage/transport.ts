@@ -11,6 +11,8 @@ export class LineageSender {
   private queue: Promise<void> = Promise.resolve();
   private failure: string | undefined;
   private readonly inflight = new AbortController();
+  private closing = false;
+  private queued = 0;
   sent = 0;
 
   constructor(private readonly transport: LineageTransport, private readonly warn: (message: string) => void) {}
@@ -19,12 +21,18 @@ export class LineageSender {
   send(event: unknown): void {
     if (this.failure) return;
     const body = JSON.stringify(event);
+    this.queued++;
     this.queue = this.queue.then(async () => {
       if (this.failure) return;
       try {
         await this.deliver(body);
         this.sent++;
       } catch (e) {
+        if (this.closing) {
+          this.failure = 'closed';
+          this.warn(`OpenLineage: ${this.queued - this.sent} event(s) not delivered to ${displayUrl(this.transport)} when the run ended were dropped`);
+          return;
+        }
         this.failure = e instanceof Error ? e.message : String(e);
         this.warn(`OpenLineage: could not send lineage to ${displayUrl(this.transport)} (${this.failure}); the run goes on without lineage`);
       }
@@ -37,8 +45,9 @@ export class LineageSender {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.queue, new Promise<void>((resolve) => { timer = setTimeout(resolve, limit); })]);
     clearTimeout(timer);
-    this.failure ??= 'closed';
+    this.closing = true;
     this.inflight.abort();
+    await this.queue;
   }
 
   private lastStamp = '';
