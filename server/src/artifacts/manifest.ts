@@ -1,7 +1,7 @@
 // target/manifest.json in dbt's shape (manifest schema v12, as dbt 1.8–1.11 write it), from the project model and
 // the selection graph: nodes (models, seeds, snapshots, analyses, data tests), sources, parent and child maps, with
-// dbt's unique ids, fqn, depends_on, config and, for models compiled in this invocation, compiled_code. What Floe does
-// not model (macros' SQL, exposures, metrics, semantic models, docs blocks) is written empty rather than guessed.
+// dbt's unique ids, fqn, depends_on, config and, for models compiled in this invocation, compiled_code; macros, docs
+// blocks and exposures from manifest-resources.ts, semantic models, metrics and saved queries from manifest-semantic.ts.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DbtProject } from '../project/project';
@@ -9,6 +9,8 @@ import { selectableGraph, type SelectableNode } from '../selection/graph';
 import { goldTargetOf, seedTargetOf } from '../run/gold-target';
 import type { Column } from '../project/types';
 import { artifactMetadata, type InvocationInfo } from './metadata';
+import { docsJson, exposuresJson, macroDependencies, macrosJson } from './manifest-resources';
+import { semanticLayerJson } from './manifest-semantic';
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
 
@@ -23,12 +25,25 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
     if (n.resourceType === 'source') sources[n.id] = sourceJson(project, n);
     else nodes[n.id] = nodeJson(project, n, compiled.get(n.id));
   }
+  const exposures = exposuresJson(project, graph);
+  const semantic = semanticLayerJson(project, graph);
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
   for (const n of graph.nodes.values()) {
     parentMap[n.id] = [...n.parents].sort();
-    childMap[n.id] = [...(graph.children.get(n.id) ?? [])].sort();
+    childMap[n.id] = [...(graph.children.get(n.id) ?? [])];
   }
+  // Exposures and the semantic layer are graph members too: their parents are what they depend on.
+  for (const [id, e] of Object.entries({ ...exposures, ...semantic.semantic_models, ...semantic.metrics, ...semantic.saved_queries })) {
+    const parents = (e as { depends_on: { nodes: string[] } }).depends_on.nodes;
+    parentMap[id] = [...parents].sort();
+    childMap[id] ??= [];
+  }
+  for (const [id, parents] of Object.entries(parentMap)) {
+    if (graph.nodes.has(id)) continue;
+    for (const p of parents) childMap[p]?.push(id);
+  }
+  for (const id of Object.keys(childMap)) childMap[id].sort();
   return {
     metadata: {
       ...artifactMetadata(MANIFEST_SCHEMA, invocation),
@@ -39,9 +54,9 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
       adapter_type: project.target.adapter ?? 'duckdb',
     },
     nodes, sources,
-    macros: {}, docs: {}, exposures: {}, metrics: {}, groups: {}, selectors: {}, disabled: {},
+    macros: macrosJson(project), docs: docsJson(project), exposures, metrics: semantic.metrics, groups: {}, selectors: {}, disabled: {},
     parent_map: parentMap, child_map: childMap, group_map: {},
-    saved_queries: {}, semantic_models: {}, unit_tests: {},
+    saved_queries: semantic.saved_queries, semantic_models: semantic.semantic_models, unit_tests: {},
   };
 }
 
@@ -99,7 +114,7 @@ function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string |
     refs: (entry ? project.refsOf(entry) : []).map((r) => ({ name: r.name, package: r.packageName ?? null, version: null })),
     sources: (entry ? project.sourcesOf(entry) : []).map((s) => [s.source, s.table]),
     metrics: [],
-    depends_on: { macros: [], nodes: n.parents },
+    depends_on: { macros: n.test?.kind === 'singular' || !n.test ? macroDependencies(project, text, 0, text.length, n.packageName) : [], nodes: n.parents },
     compiled_path: null,
     compiled: compiledCode !== undefined,
     compiled_code: compiledCode ?? null,
@@ -132,7 +147,7 @@ function sourceJson(project: DbtProject, n: SelectableNode): Json {
     path: n.path, original_file_path: n.path, unique_id: n.id, fqn: n.fqn,
     source_name: source, source_description: '', loader: '', identifier,
     quoting: { database: null, schema: null, identifier: null, column: null },
-    loaded_at_field: null, freshness: null, external: null,
+    loaded_at_field: declared?.loadedAtField ?? null, freshness: declared?.freshness ?? null, external: null,
     description: declared?.description ?? '', columns: columnsJson(declared?.columns ?? []),
     meta: {}, source_meta: {}, tags: n.tags, config: { enabled: true, tags: n.tags },
     patch_path: null, unrendered_config: {}, relation_name: relationName({ database, schema, alias: identifier }), created_at: Date.now() / 1000,

@@ -23,10 +23,18 @@ export interface SourceTable {
   tags?: string[];
   /** False when the source or the table says `config: {enabled: false}`. */
   enabled?: boolean;
+  /** dbt's source freshness: the table's over the source's (`freshness:` or `config: {freshness:}`); absent when neither sets one. */
+  freshness?: FreshnessThreshold;
+  /** The column or expression freshness reads the latest load time from (the table's, else the source's). */
+  loadedAtField?: string;
   file: string;
   nameStart: number;
   nameEnd: number;
 }
+
+export type FreshnessPeriod = 'minute' | 'hour' | 'day';
+export interface FreshnessTime { count: number | null; period: FreshnessPeriod | null }
+export interface FreshnessThreshold { warn_after: FreshnessTime | null; error_after: FreshnessTime | null; filter: string | null }
 
 export interface SourceDefinition {
   name: string;
@@ -150,10 +158,13 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       const iceberg = isObj(t.meta) ? str(t.meta.iceberg_table) : undefined;
       const tags = [...new Set([...tagsOf(item), ...tagsOf(t)])];
       const enabled = enabledOf(item) !== false && enabledOf(t) !== false;
+      const freshness = mergeFreshness(freshnessOf(item), freshnessOf(t));
+      const loadedAtField = str(configured(t, 'loaded_at_field')) ?? str(configured(item, 'loaded_at_field'));
       def.tables.push({
         sourceName: name, name: tname, icebergTable: iceberg ?? `${schema}.${identifier}`,
         description: str(t.description), ...testsAndColumns(t, tr.start, names, text), file, nameStart: tr.start, nameEnd: tr.end,
         ...(tags.length ? { tags } : {}), ...(enabled ? {} : { enabled }),
+        ...(freshness ? { freshness } : {}), ...(loadedAtField ? { loadedAtField } : {}),
       });
     }
     out.sources.push(def);
@@ -171,6 +182,34 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       ...(str(item.access) ? { access: str(item.access) } : {}), ...(str(item.group) ? { group: str(item.group) } : {}),
     });
   }
+}
+
+/** A key set directly or under `config:` (dbt 1.9 moved freshness there); undefined when neither, null when set to null. */
+function configured(o: Obj, key: string): unknown {
+  if (isObj(o.config) && key in o.config) return o.config[key];
+  return o[key];
+}
+
+/** A freshness block as dbt reads it: undefined when absent, null when set to null (which turns it off). */
+function freshnessOf(o: Obj): FreshnessThreshold | null | undefined {
+  const f = configured(o, 'freshness');
+  if (f === undefined) return undefined;
+  if (!isObj(f)) return null;
+  const time = (v: unknown): FreshnessTime | null => {
+    if (!isObj(v)) return null;
+    const count = typeof v.count === 'number' && Number.isInteger(v.count) ? v.count : null;
+    const period = v.period === 'minute' || v.period === 'hour' || v.period === 'day' ? v.period : null;
+    return { count, period };
+  };
+  return { warn_after: time(f.warn_after), error_after: time(f.error_after), filter: str(f.filter) ?? null };
+}
+
+/** dbt's merge_freshness: a table's block over its source's, threshold by threshold; a table's null turns freshness off. */
+function mergeFreshness(source: FreshnessThreshold | null | undefined, table: FreshnessThreshold | null | undefined): FreshnessThreshold | undefined {
+  if (table === null) return undefined;
+  if (!table) return source ?? undefined;
+  if (!source) return table;
+  return { warn_after: table.warn_after ?? source.warn_after, error_after: table.error_after ?? source.error_after, filter: table.filter ?? source.filter };
 }
 
 function syntaxProblem(file: string, source: string, e: unknown): ProjectDiagnostic {

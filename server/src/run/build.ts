@@ -35,13 +35,19 @@ export interface NodeResult {
   written?: { table: string; snapshotId: string; rows: string; operation: string };
   /** Models: the compiled SQL, relations by name. */
   compiledCode?: string;
+  /** Models and seeds built, with BuildOptions.describeOutputs: the relation's columns as DuckDB types them. */
+  columns?: { name: string; type: string }[];
 }
 
 export interface BuildOptions extends RunOptions {
   fullRefresh?: boolean;
   failFast?: boolean;
   signal?: AbortSignal;
+  /** A node is about to be built (not called for skipped nodes). */
+  onStart?: (node: SelectableNode, startedAt: string) => void;
   onResult?: (result: NodeResult, index: number, total: number) => void;
+  /** Describe what each model and seed produced (NodeResult.columns), for lineage. */
+  describeOutputs?: boolean;
 }
 
 /** Builds `nodes` in build order (see buildOrder); results in that order. */
@@ -60,7 +66,10 @@ export async function buildNodes(project: DbtProject, lakehouse: Lakehouse, sele
       if (options.signal?.aborted) outcome = { status: 'skipped', message: 'cancelled' };
       else if (stoppedAfter !== undefined) outcome = { status: 'skipped', message: `--fail-fast: the run stopped after ${stoppedAfter} failed` };
       else if (cause !== undefined) outcome = { status: 'skipped', message: `upstream ${cause} failed` };
-      else outcome = await buildOne(run, node, options).catch((e: unknown) => ({ status: 'error' as const, message: e instanceof Error ? e.message : String(e) }));
+      else {
+        options.onStart?.(node, started.toISOString());
+        outcome = await buildOne(run, node, options).catch((e: unknown) => ({ status: 'error' as const, message: e instanceof Error ? e.message : String(e) }));
+      }
       const completed = new Date();
       const result: NodeResult = {
         node, ...outcome, startedAt: started.toISOString(), completedAt: completed.toISOString(),
@@ -79,12 +88,12 @@ export async function buildNodes(project: DbtProject, lakehouse: Lakehouse, sele
   return results;
 }
 
-type Outcome = Pick<NodeResult, 'status' | 'message' | 'failures' | 'written' | 'compiledCode'>;
+type Outcome = Pick<NodeResult, 'status' | 'message' | 'failures' | 'written' | 'compiledCode' | 'columns'>;
 
 async function buildOne(run: ModelRun, node: SelectableNode, options: BuildOptions): Promise<Outcome> {
   switch (node.resourceType) {
     case 'model': return buildModel(run, node, options);
-    case 'seed': return loadSeed(run, node);
+    case 'seed': return loadSeed(run, node, options);
     case 'test': {
       const r = await runDataTestIn(run, node.test!, options.signal);
       const message = r.status === 'pass' ? 'no failing rows' : r.message ?? r.status;
@@ -107,17 +116,25 @@ async function buildModel(run: ModelRun, node: SelectableNode, options: BuildOpt
   if (target) {
     const m = await materializeModel(run, model, compiled, target, { fullRefresh: options.fullRefresh, signal: options.signal });
     return {
-      status: 'success', compiledCode: readableSql(run, model.file),
+      status: 'success', compiledCode: readableSql(run, model.file), columns: await describedIf(run, options, run.relationName({ kind: 'model', name: model.name })),
       message: `${WROTE[m.mode]} ${m.table} in ${run.lakehouse.kind === 'local' ? 'the local lakehouse' : run.lakehouse.uri}: ${m.rows} rows, snapshot ${m.snapshot_id}`,
       written: { table: m.table, snapshotId: m.snapshot_id, rows: m.rows, operation: m.operation },
     };
   }
-  await run.registerModel(model, compiled);
+  const relation = await run.registerModel(model, compiled);
+  const columns = await describedIf(run, options, relation);
   const message = materialized === 'view' ? 'view in the DuckDB session (not written to the catalog)'
     : materialized === 'ephemeral' ? 'ephemeral: inlined into the models that ref it'
       : WRITTEN.has(materialized) ? `materialized '${materialized}' without polaris_namespace or schema, so there is no Iceberg namespace to write it to: built as a view in the DuckDB session, not persisted (set +schema or polaris_namespace to write it)`
         : `materialized '${materialized}' is not one Floe writes: built as a view in the DuckDB session, not persisted`;
-  return { status: 'success', message, compiledCode: readableSql(run, model.file) };
+  return { status: 'success', message, compiledCode: readableSql(run, model.file), columns };
+}
+
+/** The columns of a relation or query of the run, when asked for (DESCRIBE binds it; nothing runs). */
+async function describedIf(run: ModelRun, options: BuildOptions, relationOrQuery: string): Promise<NodeResult['columns']> {
+  if (!options.describeOutputs) return undefined;
+  const described = await run.session.query(`DESCRIBE ${relationOrQuery}`);
+  return described.rows.map((row) => ({ name: String(row[0]), type: String(row[1]) }));
 }
 
 /** The model's SQL as dbt shows it in artifacts: relations by their names, not this run's private schema. */
@@ -126,23 +143,24 @@ function readableSql(run: ModelRun, file: string): string {
 }
 
 /** A seed with a namespace is loaded into its Iceberg table (its rows and columns replaced in one snapshot). */
-async function loadSeed(run: ModelRun, node: SelectableNode): Promise<Outcome> {
+async function loadSeed(run: ModelRun, node: SelectableNode, options: BuildOptions): Promise<Outcome> {
   const seed = node.modelNode!;
   const { project, lakehouse } = run;
   const config = project.configOf(seed);
   const csv = path.relative(project.root, seed.file);
   const target = seedTargetOf(seed.name, config, lakehouse.layerLocations);
-  if (!target) return { status: 'success', message: `read from ${csv} by the models that ref it (set +schema or polaris_namespace on seeds to load it into the catalog)` };
+  const sql = seedRelationSql(seed.file, { ...config, column_types: project.seedColumnTypes(seed) ?? {} }, project.entry(seed.file)?.seedColumns);
+  const columns = await describedIf(run, options, sql);
+  if (!target) return { status: 'success', columns, message: `read from ${csv} by the models that ref it (set +schema or polaris_namespace on seeds to load it into the catalog)` };
   await ensureNamespace(lakehouse.catalog, target.table.namespace);
   const exists = await lakehouse.catalog.tableExists(target.table);
-  const sql = seedRelationSql(seed.file, { ...config, column_types: project.seedColumnTypes(seed) ?? {} }, project.entry(seed.file)?.seedColumns);
   const r = await writeTable({
     session: run.session, catalog: lakehouse.catalog, storageFactory: lakehouseStorage(lakehouse), table: target.table, sql,
     mode: exists ? 'overwrite' : 'create', location: target.location, partitionBy: target.partitionBy,
   });
   const table = `${namespaceDisplayName(target.table.namespace)}.${target.table.name}`;
   return {
-    status: 'success', message: `loaded ${csv} into ${table} (${exists ? 'replaced' : 'created'}): ${r.rows} rows, snapshot ${r.snapshotId}`,
+    status: 'success', columns, message: `loaded ${csv} into ${table} (${exists ? 'replaced' : 'created'}): ${r.rows} rows, snapshot ${r.snapshotId}`,
     written: { table, snapshotId: r.snapshotId.toString(), rows: r.rows.toString(), operation: r.operation },
   };
 }

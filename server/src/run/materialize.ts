@@ -28,6 +28,8 @@ export interface MaterializedModel {
 export interface MaterializeOptions extends RunOptions {
   signal?: AbortSignal;
   onModel?: (model: string, index: number, total: number) => void;
+  /** A model was written (`result`) or failed (`error`, which materialize then throws). */
+  onModelDone?: (model: string, result: MaterializedModel | undefined, error?: unknown) => void;
   onWrite?: (model: string, progress: WriteProgress) => void;
   /** A selection criterion that matched nothing (dbt warns and carries on). */
   onSelectionWarning?: (problem: SelectionProblem) => void;
@@ -71,8 +73,15 @@ export async function materialize(project: DbtProject, lakehouse: Lakehouse, sel
       options.signal?.throwIfAborted();
       options.onModel?.(model, i, models.length);
       const node = project.resolveRef({ name: model })!;
-      const compiled = run.compile(node.file);
-      results.push(await materializeModel(run, node, compiled, goldTargetOf(model, compiled.config, lakehouse.layerLocations)!, options));
+      try {
+        const compiled = run.compile(node.file);
+        const result = await materializeModel(run, node, compiled, goldTargetOf(model, compiled.config, lakehouse.layerLocations)!, options);
+        results.push(result);
+        options.onModelDone?.(model, result);
+      } catch (e) {
+        options.onModelDone?.(model, undefined, e);
+        throw e;
+      }
     }
   } finally {
     await run.close();

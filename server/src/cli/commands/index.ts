@@ -15,6 +15,7 @@ import { depsCommand } from './deps';
 import { buildCommand, runCommand, seedCommand } from './run';
 import { lsCommand } from './ls';
 import { docsCommand } from './docs';
+import { sourceCommand } from './source';
 
 export const commands: Record<string, CliCommand> = {
   catalog: catalogCommand,
@@ -35,4 +36,5 @@ export const commands: Record<string, CliCommand> = {
   ls: lsCommand,
   list: lsCommand,
   docs: docsCommand,
+  source: sourceCommand,
 };

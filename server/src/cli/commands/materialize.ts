@@ -4,6 +4,8 @@ import { UsageError, type CliCommand } from '../command';
 import { materialize, type MaterializedModel } from '../../run/materialize';
 import { loadProject, withLakehouse } from '../project-args';
 import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
+import { startBuildLineage } from '../../openlineage/build-lineage';
+import { newInvocation } from '../../artifacts/metadata';
 
 const USAGE = `usage: floe materialize PROJECT_DIR ${SELECTION_USAGE} [--format json|text]`;
 
@@ -17,12 +19,26 @@ export const materializeCommand: CliCommand = {
     const project = loadProject(positionals[0], USAGE);
     const selection = selectionArgs(project, values, USAGE);
     return withLakehouse(project, async (lakehouse) => {
-      const results = await materialize(project, lakehouse, selection, {
-        onSelectionWarning: (p) => reportSelection(io, 'materialize', [p]),
-        onModel: (model, i, n) => io.err(`[${i + 1}/${n}] ${model}\n`),
-      });
-      io.out(format === 'json' ? `${JSON.stringify(results)}\n` : materializeSummary(results));
-      return 0;
+      // OpenLineage as for floe run: the invocation, then START and COMPLETE/FAIL per model written.
+      const lineage = startBuildLineage(project, lakehouse, newInvocation({ which: 'materialize', ...values }), (message) => io.err(`${message}\n`));
+      const started = new Map<string, string>();
+      try {
+        const results = await materialize(project, lakehouse, selection, {
+          onSelectionWarning: (p) => reportSelection(io, 'materialize', [p]),
+          onModel: (model, i, n) => {
+            io.err(`[${i + 1}/${n}] ${model}\n`);
+            started.set(model, new Date().toISOString());
+            lineage?.modelStarted(model, started.get(model)!);
+          },
+          onModelDone: (model, written, error) => lineage?.modelFinished(model, started.get(model)!, written, error),
+        });
+        await lineage?.finish(true);
+        io.out(format === 'json' ? `${JSON.stringify(results)}\n` : materializeSummary(results));
+        return 0;
+      } catch (e) {
+        await lineage?.finish(false, e instanceof Error ? e.message : String(e));
+        throw e;
+      }
     });
   },
 };

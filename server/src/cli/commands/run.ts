@@ -13,6 +13,7 @@ import { JsonLog } from '../json-log';
 import { newInvocation } from '../../artifacts/metadata';
 import { writeRunArtifacts } from '../../artifacts/write';
 import { resourceTypesArg } from './ls';
+import { startBuildLineage, type BuildLineage } from '../../openlineage/build-lineage';
 
 interface Variant {
   summary: string;
@@ -63,6 +64,7 @@ function dbtCommand(name: keyof typeof VARIANTS): CliCommand {
         io.err(`floe ${name}: nothing to do: the selection picks no ${types.join(', ')} nodes\n`);
         return 0;
       }
+      let lineage: BuildLineage | undefined;
       try {
         let lakehouse;
         try {
@@ -71,16 +73,27 @@ function dbtCommand(name: keyof typeof VARIANTS): CliCommand {
           io.err(`floe ${name}: the lakehouse of ${project.name} (target ${project.target.name}) is unavailable: ${e instanceof Error ? e.message : String(e)}\n`);
           return 2;
         }
+        lineage = startBuildLineage(project, lakehouse, invocation, (message) => io.err(`${message}\n`));
         const results = await buildNodes(project, lakehouse, nodes, {
-          fullRefresh: values['full-refresh'] === true, failFast: values['fail-fast'] === true,
-          onResult: (r, i, n) => (json ? json.nodeResult(project, r, i, n, resultLine(r, i, n).trimEnd()) : io.out(resultLine(r, i, n))),
+          fullRefresh: values['full-refresh'] === true, failFast: values['fail-fast'] === true, describeOutputs: lineage !== undefined,
+          onStart: (node, at) => lineage?.nodeStarted(node, at),
+          onResult: (r, i, n) => {
+            lineage?.nodeFinished(r);
+            if (json) json.nodeResult(project, r, i, n, resultLine(r, i, n).trimEnd());
+            else io.out(resultLine(r, i, n));
+          },
         });
         if (json) json.stats(summaryLine(results).trim(), results);
         else io.out(summaryLine(results));
         writeRunArtifacts(targetPathOf(project, values), project, invocation, results, (performance.now() - started) / 1000);
-        return exitCodeOf(results);
+        const code = exitCodeOf(results);
+        await lineage?.finish(code === 0);
+        lineage = undefined;
+        return code;
       } catch (e) {
-        io.err(`floe ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+        const message = e instanceof Error ? e.message : String(e);
+        io.err(`floe ${name}: ${message}\n`);
+        await lineage?.finish(false, message);
         return 2;
       } finally {
         await stopLocalCatalogServers();

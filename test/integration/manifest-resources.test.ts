@@ -1,0 +1,143 @@
+// Issue 17: the manifest's macros, docs blocks, exposures and semantic layer as dbt parses them, and parent/child maps
+// that include them; a project on disk loaded by the real project model, the manifest checked against dbt's v12 schema.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { DbtProject } from '../../server/src/project/project';
+import { buildManifest } from '../../server/src/artifacts/manifest';
+import { newInvocation } from '../../server/src/artifacts/metadata';
+
+const FILES: Record<string, string> = {
+  'dbt_project.yml': 'name: shop\nversion: "1.0"\nprofile: shop\n',
+  'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ":memory:"\n',
+  'macros/money.sql': "{% macro cents_to_dollars(col) %}\n  ({{ col }} / 100)::decimal(18, 2)\n{% endmacro %}\n\n{% macro amount(col) -%}\n  {{ cents_to_dollars(col) }}\n{%- endmacro %}\n",
+  'models/orders.sql': "select id, {{ amount('cents') }} as amount from {{ source('raw', 'orders') }}\n",
+  'models/marts/revenue.sql': "select sum(amount) as revenue from {{ ref('orders') }}\n",
+  'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n',
+  'models/marts/exposures.yml': `version: 2
+exposures:
+  - name: weekly_revenue
+    label: Weekly revenue
+    type: dashboard
+    maturity: high
+    url: https://bi.example.com/revenue
+    description: '{{ doc("revenue_doc") }}'
+    owner: {name: Finance, email: finance@example.com}
+    depends_on:
+      - ref('revenue')
+      - source('raw', 'orders')
+`,
+  'models/marts/semantic.yml': `version: 2
+semantic_models:
+  - name: orders_sm
+    model: ref('orders')
+    defaults: {agg_time_dimension: ordered_at}
+    entities:
+      - {name: order, type: primary, expr: id}
+    measures:
+      - {name: order_total, agg: sum, expr: amount}
+      - {name: order_count, agg: count, expr: 1}
+    dimensions:
+      - {name: ordered_at, type: time, type_params: {time_granularity: day}}
+      - {name: status, type: categorical}
+metrics:
+  - name: revenue
+    label: Revenue
+    type: simple
+    type_params: {measure: order_total}
+    filter: "{{ Dimension('order__status') }} = 'paid'"
+  - name: orders
+    label: Orders
+    type: simple
+    type_params:
+      measure: {name: order_count, fill_nulls_with: 0}
+  - name: revenue_per_order
+    label: Revenue per order
+    type: ratio
+    type_params: {numerator: revenue, denominator: orders}
+  - name: revenue_7d
+    label: Revenue, 7 days
+    type: cumulative
+    type_params: {measure: order_total, window: 7 days}
+  - name: revenue_growth
+    label: Revenue growth
+    type: derived
+    type_params:
+      expr: revenue - revenue_prev
+      metrics:
+        - revenue
+        - {name: revenue, alias: revenue_prev, offset_window: 1 week}
+saved_queries:
+  - name: weekly
+    query_params:
+      metrics: [revenue, orders]
+      group_by: ["TimeDimension('order__ordered_at', 'week')"]
+      where: ["{{ Dimension('order__status') }} = 'paid'"]
+    exports:
+      - name: weekly_export
+        config: {export_as: table, schema: reports}
+`,
+  'models/docs.md': '{% docs revenue_doc %}\nRevenue per week, in dollars.\n{% enddocs %}\n\n{%- docs orders_doc -%}Orders.{%- enddocs -%}\n',
+};
+
+test('macros (macro_sql, depends_on.macros), docs blocks, exposures, semantic models, metrics and saved queries in the manifest, valid against manifest v12', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-manifest-'));
+  try {
+    for (const [rel, text] of Object.entries(FILES)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    const manifest = buildManifest(DbtProject.load(dir), newInvocation({ which: 'docs' })) as Record<string, any>;
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    const valid = ajv.compile<unknown>(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'dbt-schemas', 'manifest-v12.json'), 'utf8')));
+    assert.ok(valid(manifest), JSON.stringify(valid.errors?.slice(0, 3)));
+    assert.equal(valid({ ...manifest, exposures: { x: { ...manifest.exposures['exposure.shop.weekly_revenue'], type: 'report' } } }), false);
+
+    const amount = manifest.macros['macro.shop.amount'];
+    assert.deepEqual([amount.resource_type, amount.path, amount.original_file_path, amount.package_name], ['macro', 'macros/money.sql', 'macros/money.sql', 'shop']);
+    assert.equal(amount.macro_sql, '{% macro amount(col) -%}\n  {{ cents_to_dollars(col) }}\n{%- endmacro %}');
+    assert.deepEqual(amount.depends_on.macros, ['macro.shop.cents_to_dollars']);
+    assert.deepEqual(manifest.macros['macro.shop.cents_to_dollars'].depends_on.macros, []);
+    assert.deepEqual(manifest.nodes['model.shop.orders'].depends_on.macros, ['macro.shop.amount']);
+
+    assert.deepEqual(manifest.docs['doc.shop.revenue_doc'], {
+      name: 'revenue_doc', resource_type: 'doc', package_name: 'shop', path: 'models/docs.md', original_file_path: 'models/docs.md',
+      unique_id: 'doc.shop.revenue_doc', block_contents: 'Revenue per week, in dollars.',
+    });
+    assert.equal(manifest.docs['doc.shop.orders_doc'].block_contents, 'Orders.');
+
+    const e = manifest.exposures['exposure.shop.weekly_revenue'];
+    assert.deepEqual([e.type, e.maturity, e.label, e.url, e.owner], ['dashboard', 'high', 'Weekly revenue', 'https://bi.example.com/revenue', { name: 'Finance', email: 'finance@example.com' }]);
+    assert.deepEqual(e.fqn, ['shop', 'marts', 'weekly_revenue']);
+    assert.deepEqual(e.depends_on.nodes, ['model.shop.revenue', 'source.shop.raw.orders']);
+    assert.deepEqual([e.refs, e.sources], [[{ name: 'revenue', package: null, version: null }], [['raw', 'orders']]]);
+    assert.deepEqual(manifest.parent_map['exposure.shop.weekly_revenue'], ['model.shop.revenue', 'source.shop.raw.orders']);
+    assert.deepEqual(manifest.child_map['model.shop.revenue'], ['exposure.shop.weekly_revenue']);
+    assert.deepEqual(manifest.child_map['source.shop.raw.orders'], ['exposure.shop.weekly_revenue', 'model.shop.orders']);
+
+    const sm = manifest.semantic_models['semantic_model.shop.orders_sm'];
+    assert.deepEqual([sm.model, sm.node_relation.alias, sm.depends_on.nodes, sm.defaults], ["ref('orders')", 'orders', ['model.shop.orders'], { agg_time_dimension: 'ordered_at' }]);
+    assert.deepEqual(sm.measures.map((m: any) => [m.name, m.agg, m.expr]), [['order_total', 'sum', 'amount'], ['order_count', 'count', '1']]);
+    assert.deepEqual(sm.dimensions[0].type_params, { time_granularity: 'day', validity_params: null });
+    const revenue = manifest.metrics['metric.shop.revenue'];
+    assert.deepEqual([revenue.type, revenue.type_params.measure.name, revenue.depends_on.nodes, revenue.filter.where_filters[0].where_sql_template],
+      ['simple', 'order_total', ['semantic_model.shop.orders_sm'], "{{ Dimension('order__status') }} = 'paid'"]);
+    assert.equal(manifest.metrics['metric.shop.orders'].type_params.measure.fill_nulls_with, 0);
+    const ratio = manifest.metrics['metric.shop.revenue_per_order'];
+    assert.deepEqual([ratio.type_params.numerator.name, ratio.type_params.denominator.name, ratio.depends_on.nodes], ['revenue', 'orders', ['metric.shop.orders', 'metric.shop.revenue']]);
+    assert.deepEqual(manifest.metrics['metric.shop.revenue_7d'].type_params.cumulative_type_params.window, { count: 7, granularity: 'day' });
+    const growth = manifest.metrics['metric.shop.revenue_growth'];
+    assert.deepEqual(growth.type_params.metrics.map((m: any) => [m.name, m.alias, m.offset_window]), [['revenue', null, null], ['revenue', 'revenue_prev', { count: 1, granularity: 'week' }]]);
+    const weekly = manifest.saved_queries['saved_query.shop.weekly'];
+    assert.deepEqual([weekly.query_params.metrics, weekly.exports[0].config, weekly.depends_on.nodes],
+      [['revenue', 'orders'], { export_as: 'table', schema_name: 'reports', alias: null, database: null }, ['metric.shop.revenue', 'metric.shop.orders']]);
+    assert.deepEqual(manifest.child_map['model.shop.orders'], ['model.shop.revenue', 'semantic_model.shop.orders_sm']);
+    assert.deepEqual(manifest.child_map['metric.shop.revenue'], ['metric.shop.revenue_growth', 'metric.shop.revenue_per_order', 'saved_query.shop.weekly']);
+    assert.equal(valid({ ...manifest, metrics: { x: { ...revenue, type: 'sum' } } }), false);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
