@@ -4,7 +4,7 @@
 // the VSIX, run the demo in its working copy and print the loopback URL; the URL then opens, in the test chromium, a
 // workbench where Floe (the installed VSIX, no development payload) goes from "starting" to "ready"; Ctrl+C stops it
 // all. Costs about 4 minutes (code-server's npm install is most of it); the time is printed.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -114,14 +114,19 @@ export async function runCleanMachine({ browser, log }) {
     await page?.close();
   }
   // Ctrl+C in a terminal signals the whole foreground group; npm itself dies of it at once, while the CLI and the editor
-  // script stop code-server and exit. Done when every process of the group is gone (their shared output pipe closes).
+  // script stop code-server and exit. Done when every process of the group is gone: their shared output pipe closes,
+  // and npm is reaped (until then it is a zombie of the group).
   const closed = new Promise((resolve) => cli.stdout.once('close', resolve));
   if (cli.exitCode === null) process.kill(-cli.pid, 'SIGINT');
-  await Promise.race([closed, new Promise((r) => setTimeout(r, 30_000))]);
+  const stopStarted = Date.now();
+  await Promise.race([Promise.all([closed, exited]), new Promise((r) => setTimeout(r, 30_000))]);
+  const stopMs = Date.now() - stopStarted;
   const base = /on (http:\/\/127\.0\.0\.1:\d+) \(loopback/.exec(out)?.[1];
   const stopped = !groupAlive(cli.pid) && out.includes('Stopping code-server') && !(base && (await stillServing(base)));
   if (!stopped) {
-    log(`  FAIL clean machine: Ctrl+C should stop code-server and every process of the command (${base ?? 'no base URL printed'})`);
+    const left = spawnSync('ps', ['-o', 'pid,stat,cmd', '-g', String(cli.pid)], { encoding: 'utf8' }).stdout;
+    log(`  FAIL clean machine: Ctrl+C should stop code-server and every process of the command (${base ?? 'no base URL printed'}); `
+      + `left after ${stopMs} ms:\n${left}${out.split('\n').slice(-8).map((l) => `       ${l}`).join('\n')}`);
     ok = false;
     try {
       process.kill(-cli.pid, 'SIGKILL');
@@ -129,7 +134,7 @@ export async function runCleanMachine({ browser, log }) {
       // already gone
     }
   } else if (ok) {
-    log('  ok   Ctrl+C stops code-server and the command');
+    log(`  ok   Ctrl+C stops code-server and the command (${stopMs} ms)`);
   }
   rmSync(home, { recursive: true, force: true });
   log(`clean machine: ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
