@@ -3,7 +3,8 @@
 // variables. It must say what it installs, install Node 24 and code-server from the npm registry, package and install
 // the VSIX, run the demo in its working copy and print the loopback URL; the URL then opens, in the test chromium, a
 // workbench where Floe (the installed VSIX, no development payload) goes from "starting" to "ready"; Ctrl+C stops it
-// all. Costs about 4 minutes (code-server's npm install is most of it); the time is printed.
+// all. code-server's npm install (its native modules compile) is most of the cost: 13 minutes in all on the shared
+// 2-core machine at load 12, 10 at load 8; the time is printed.
 import { spawn, spawnSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';

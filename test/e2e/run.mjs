@@ -6,7 +6,8 @@
 //   (c) this machine's VSIX (packaged when the sources changed, or FLOE_E2E_VSIX) installed into a clean code-server
 //       gets ready and previews a model;
 //   (clean) `npm run demo -- --editor` on a clean machine (temporary HOME, nothing cached): it installs Node 24,
-//       code-server and the VSIX, prints the URL, the URL opens Floe ready on the demo, Ctrl+C stops it (~4 min).
+//       code-server and the VSIX, prints the URL, the URL opens Floe ready on the demo, Ctrl+C stops it (minutes:
+//       code-server's install compiles native modules; the time is printed).
 // Flags: --only=grammar|host|ui|resilience|vsix|clean (repeatable; default all), FLOE_E2E_GREP filters host tests,
 // FLOE_E2E_UI filters UI scenarios by file name. Exits 1 when anything fails.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -161,7 +162,7 @@ async function main() {
       ok = (await runVsixCheck({ browser, stateDir, workspace, log }).finally(() => browser.close())) && ok;
     }
     if (wants('clean')) {
-      log('clean machine: npm run demo -- --editor in a temporary HOME (installs code-server, about 4 minutes)');
+      log('clean machine: npm run demo -- --editor in a temporary HOME (installs code-server: several minutes)');
       const { runCleanMachine } = await import('./clean-machine.mjs');
       const browser = await launchBrowser(stateDir);
       ok = (await runCleanMachine({ browser, log }).finally(() => browser.close())) && ok;
