@@ -128,19 +128,29 @@ export function node24Env(base = process.env) {
   return { ...withoutNpmRun(base), PATH: `${path.join(nodeDir, 'bin')}:${base.PATH ?? ''}`, npm_config_nodedir: nodeDir };
 }
 
-function installSystemPackages(system) {
-  if (system.length === 0) return;
+/**
+ * How the missing system packages get installed: by apt-get when running as root where apt-get exists, else not at all
+ * (a person installs them; the error says how). Pure, for the tests.
+ */
+export function systemInstall(system, { isRoot, hasApt }) {
+  if (system.length === 0) return { commands: [] };
   const debs = system.map((p) => p.deb);
-  const isRoot = process.getuid?.() === 0;
-  if (!isRoot || !onPath('apt-get')) {
-    throw new Error(`missing system packages: ${debs.join(', ')}. Install them (sudo apt-get install -y ${debs.join(' ')}, `
-      + 'or your system\'s equivalent), then run this again.');
+  if (!isRoot || !hasApt) {
+    return {
+      error: `missing system packages: ${debs.join(', ')}. Install them (sudo apt-get install -y ${debs.join(' ')}, `
+        + 'or your system\'s equivalent), then run this again.',
+    };
   }
-  log(`apt-get install -y ${debs.join(' ')} (as root)`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const quiet = { env, stdio: ['ignore', 'ignore', 'inherit'] };
-  run('apt-get', ['update', '-qq'], quiet);
-  run('apt-get', ['install', '-y', '-qq', ...debs], quiet);
+  return { commands: [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', ...debs]] };
+}
+
+function installSystemPackages(system) {
+  const how = systemInstall(system, { isRoot: process.getuid?.() === 0, hasApt: onPath('apt-get') });
+  if (how.error) throw new Error(how.error);
+  if (how.commands.length === 0) return;
+  log(`apt-get install -y ${system.map((p) => p.deb).join(' ')} (as root)`);
+  const quiet = { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, stdio: ['ignore', 'ignore', 'inherit'] };
+  for (const [cmd, ...args] of how.commands) run(cmd, args, quiet);
 }
 
 function installNode24(name) {

@@ -15,6 +15,7 @@ interface Installer {
   installPlan(tier: 'editor' | 'test', have: Have): Plan;
   describePlan(plan: Plan, tier: 'editor' | 'test'): string;
   withoutNpmRun(env: Record<string, string>): Record<string, string>;
+  systemInstall(system: Plan['system'], how: { isRoot: boolean; hasApt: boolean }): { commands?: string[][]; error?: string };
   NODE_VERSION: string;
   CODE_SERVER_VERSION: string;
 }
@@ -76,4 +77,17 @@ test("an outer `npm run`'s variables are dropped (code-server's postinstall read
     npm_config_registry: 'https://registry.example/', npm_config_https_proxy: 'http://proxy:3128',
   });
   assert.deepEqual(env, { PATH: '/bin', npm_config_registry: 'https://registry.example/', npm_config_https_proxy: 'http://proxy:3128' });
+});
+
+test('system packages are installed with apt-get only as root; otherwise the message gives the command and nothing runs', async () => {
+  const { installPlan, systemInstall } = await load();
+  const { system } = installPlan('editor', { ...bare, commands: toolchain });
+  assert.deepEqual(systemInstall(system, { isRoot: true, hasApt: true }).commands,
+    [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', 'libkrb5-dev']]);
+  for (const how of [{ isRoot: false, hasApt: true }, { isRoot: true, hasApt: false }]) {
+    const r = systemInstall(system, how);
+    assert.equal(r.commands, undefined, JSON.stringify(how));
+    assert.match(r.error ?? '', /^missing system packages: libkrb5-dev\. Install them \(sudo apt-get install -y libkrb5-dev, /);
+  }
+  assert.deepEqual(systemInstall([], { isRoot: false, hasApt: false }), { commands: [] }, 'nothing missing: nothing to run, no error');
 });
