@@ -72,10 +72,13 @@ function privateEnv(dirs, env) {
   });
 }
 
-/** Installs a VSIX into the extensions folder of the code-server state in stateDir. */
+/**
+ * Installs a VSIX into the extensions folder of the code-server state in stateDir; --force replaces an installed build
+ * of the same version (a repackaged VSIX keeps package.json's version).
+ */
 export function installExtension(stateDir, vsix) {
   const dirs = prepareDirs(stateDir);
-  const args = ['--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions, '--install-extension', vsix];
+  const args = ['--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions, '--install-extension', vsix, '--force'];
   return execFileSync(codeServerBin, args, { env: privateEnv(dirs, {}), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 

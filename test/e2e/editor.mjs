@@ -1,24 +1,41 @@
-// Opens a project in code-server with Floe loaded from this repo, and prints the local URL for a person to visit.
-// Usage: node test/e2e/editor.mjs [PROJECT_DIR]   (default demo/; run `npm run build` first). Ctrl+C stops it.
-// Meant for `npm run demo -- --editor`, which can call openInEditor() after preparing the demo.
+// VS Code in the browser with Floe as it ships: this machine's VSIX (packaged when the sources changed) installed with
+// --install-extension into a private extensions folder of a code-server state, then code-server started on loopback.
+// Shared by `npm run demo -- --editor` (server/tools/demo-editor.mjs), the e2e tier's VSIX and clean-machine modes, and
+//   node test/e2e/editor.mjs [PROJECT_DIR]   (default demo/), which prints the URL and serves until Ctrl+C.
 import path from 'node:path';
-import { startCodeServer, workbenchUrl } from './codeServer.mjs';
-import { cacheDir, ensureTools } from './install.mjs';
+import { hostVsix } from '../../server/tools/host-vsix.mjs';
+import { installExtension, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { cacheDir, ensureEditorTools } from './install.mjs';
 import { root } from './workspace.mjs';
 
-/** Starts code-server for `project`; resolves with { url, stop }. */
-export async function openInEditor(project = path.join(root, 'demo')) {
-  ensureTools();
-  const server = await startCodeServer({ stateDir: path.join(cacheDir, 'editor-state') });
-  const url = workbenchUrl(server, path.resolve(project), { extensionDevelopmentPath: root });
-  return { url, stop: server.stop };
+/** Where the editor's VSIX is packaged: in the tools cache, so a clean cache starts from the sources. */
+export const vsixDir = path.join(cacheDir, 'vsix');
+
+/** Installs `vsix` into stateDir's extensions folder (replacing an older build of the same version), starts code-server. */
+export async function startWithVsix(stateDir, vsix, say = () => {}) {
+  say(`Installing ${path.basename(vsix)} into ${path.join(stateDir, 'extensions')}\n`);
+  const installed = installExtension(stateDir, vsix).trim().split('\n').pop();
+  if (installed) say(`${installed}\n`);
+  return startCodeServer({ stateDir });
+}
+
+/**
+ * Installs the editor's tools (saying what first), packages or reuses the VSIX, installs it and starts code-server.
+ * Resolves with { server, url } for `folder`; `say` receives every progress line.
+ */
+export async function openInEditor(folder, { stateDir, say = (t) => process.stdout.write(t) }) {
+  ensureEditorTools(say);
+  const vsix = hostVsix(vsixDir, say);
+  const server = await startWithVsix(stateDir, vsix, say);
+  return { server, url: workbenchUrl(server, path.resolve(folder)) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { url, stop } = await openInEditor(process.argv[2]);
-  process.stdout.write(`Floe in code-server: ${url}\n(Ctrl+C to stop)\n`);
+  const folder = process.argv[2] ?? path.join(root, 'demo');
+  const { server, url } = await openInEditor(folder, { stateDir: path.join(cacheDir, 'editor-state') });
+  process.stdout.write(`Floe in code-server: open ${url}\n(Ctrl+C to stop)\n`);
   const quit = async () => {
-    await stop();
+    await server.stop();
     process.exit(0);
   };
   process.on('SIGINT', quit);

@@ -3,8 +3,12 @@
 //   (a) the mocha suite inside the extension host (test/e2e/suite), results through a file;
 //   (b) UI scenarios driven with Playwright (test/e2e/ui/*.ui.mjs), with checked screenshots;
 //   (r) the client against a purpose-built crashing server (test/e2e/resilience), in its own code-server;
-//   (c) the packaged VSIX (npm run package, or FLOE_E2E_VSIX) installed into a clean code-server gets ready and previews a model.
-// Flags: --only=grammar|host|ui|resilience|vsix (repeatable; default all), FLOE_E2E_GREP filters host tests,
+//   (c) this machine's VSIX (packaged when the sources changed, or FLOE_E2E_VSIX) installed into a clean code-server
+//       gets ready and previews a model;
+//   (clean) `npm run demo -- --editor` on a clean machine (temporary HOME, nothing cached): it installs Node 24,
+//       code-server and the VSIX, prints the URL, the URL opens Floe ready on the demo, Ctrl+C stops it (minutes:
+//       code-server's install compiles native modules; the time is printed).
+// Flags: --only=grammar|host|ui|resilience|vsix|clean (repeatable; default all), FLOE_E2E_GREP filters host tests,
 // FLOE_E2E_UI filters UI scenarios by file name. Exits 1 when anything fails.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -156,6 +160,12 @@ async function main() {
       const { runVsixCheck } = await import('./vsix.mjs');
       const browser = await launchBrowser(stateDir);
       ok = (await runVsixCheck({ browser, stateDir, workspace, log }).finally(() => browser.close())) && ok;
+    }
+    if (wants('clean')) {
+      log('clean machine: npm run demo -- --editor in a temporary HOME (installs code-server: several minutes)');
+      const { runCleanMachine } = await import('./clean-machine.mjs');
+      const browser = await launchBrowser(stateDir);
+      ok = (await runCleanMachine({ browser, log }).finally(() => browser.close())) && ok;
     }
   } finally {
     await server.stop();

@@ -1,27 +1,25 @@
-// Mode (c): the packaged VSIX, installed into a clean code-server, activates on a seeded copy of the demo, its server
-// gets ready, and it previews a staging model (DuckDB's native binding loads from the installed extension).
-import { execFileSync } from 'node:child_process';
+// Mode (c): this machine's VSIX (packaged when the sources changed, or FLOE_E2E_VSIX), installed into a clean
+// code-server, activates on a seeded copy of the demo, its server gets ready, and it previews a staging model (DuckDB's
+// native binding loads from the installed extension).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { hostVsix } from '../../server/tools/host-vsix.mjs';
 import { openWorkbench } from './browser.mjs';
-import { installExtension, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { workbenchUrl } from './codeServer.mjs';
+import { startWithVsix, vsixDir } from './editor.mjs';
 import { screenshot } from './screenshots.mjs';
 import { floeStatus } from './ui/workbench.mjs';
 import { previewModelInVsix } from './vsix-preview.mjs';
-import { prepareWorkspace, root, seedLakehouse } from './workspace.mjs';
+import { prepareWorkspace, seedLakehouse } from './workspace.mjs';
 
-export const VSIX = path.join(root, 'floe-linux-x64.vsix');
-
-/** Builds the VSIX with `npm run package` unless FLOE_E2E_VSIX names an existing one. */
+/** FLOE_E2E_VSIX when it names an existing VSIX, else this machine's, packaged when the sources changed. */
 function packageVsix(log) {
   const given = process.env.FLOE_E2E_VSIX;
   if (given) {
     if (!existsSync(given)) throw new Error(`FLOE_E2E_VSIX=${given} does not exist`);
     return path.resolve(given);
   }
-  log('  npm run package');
-  execFileSync('npm', ['run', '-s', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  return VSIX;
+  return hostVsix(vsixDir, (text) => log(`  ${text.trimEnd()}`));
 }
 
 /** `workspace` is unused: the check opens its own freshly seeded copy, untouched by the other modes. */
@@ -33,10 +31,7 @@ export async function runVsixCheck({ browser, stateDir, log }) {
     log(`  FAIL installed VSIX: could not seed the demo lakehouse (${lakehouse.reason})`);
     return false;
   }
-  const csState = path.join(stateDir, 'code-server-vsix');
-  const installed = installExtension(csState, vsix);
-  log(`  ${installed.trim().split('\n').pop()}`);
-  const server = await startCodeServer({ stateDir: csState });
+  const server = await startWithVsix(path.join(stateDir, 'code-server-vsix'), vsix, (text) => log(`  ${text.trimEnd()}`));
   let page;
   try {
     page = await openWorkbench(browser, workbenchUrl(server, workspace));

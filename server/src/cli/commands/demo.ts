@@ -1,7 +1,7 @@
 // floe demo [DIR]: the main job end to end on the local lakehouse — bronze Iceberg tables, a staging
 // preview, every gold mart materialized, the data tests run, then the marts' first rows read back from the catalog.
+// Without DIR it runs in a working copy of the shipped demo project (demo-working-copy.ts).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand, type CliIO } from '../command';
@@ -17,6 +17,7 @@ import { materializeSummary } from './materialize';
 import { dataTestExitCode, dataTestReport } from './test';
 import { projectDataTests } from '../../project/dataTests';
 import { runDataTests } from '../../run/data-tests';
+import { besideCli, demoWorkingCopyDir, refreshDemoWorkingCopy, shippedDemo } from '../demo-working-copy';
 
 const USAGE = 'usage: floe demo [DIR] [--size small|medium|large] [--rows N] [--editor]';
 const PREVIEW_MODEL = 'stg_customers';
@@ -26,8 +27,7 @@ export const demoCommand: CliCommand = {
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { size: { type: 'string' }, rows: { type: 'string' }, editor: { type: 'boolean' } } });
     const size = sizeOf(values.size, values.rows);
-    const dir = path.resolve(positionals[0] ?? 'demo');
-    const project = loadProject(dir, USAGE);
+    const project = loadProject(positionals[0] !== undefined ? path.resolve(positionals[0]) : workingCopy(io), USAGE);
     const started = performance.now();
     const code = await withLakehouse(project, async (lakehouse) => {
       const step = (text: string) => io.out(`\n== ${text}\n`);
@@ -65,27 +65,30 @@ export const demoCommand: CliCommand = {
   },
 };
 
+/** No folder given: a fresh working copy of the shipped demo project, so the checkout's demo/ stays as shipped. */
+function workingCopy(io: CliIO): string {
+  const source = shippedDemo();
+  if (!source) throw new UsageError(`no folder given and no demo project beside this floe: pass the project folder\n${USAGE}`);
+  const target = demoWorkingCopyDir();
+  refreshDemoWorkingCopy(source, target);
+  io.out(`Working copy of ${source}: ${target}\n(made afresh on each run; \`floe demo DIR\` runs in DIR instead)\n`);
+  return target;
+}
+
 /** --editor: hands over to server/tools/demo-editor.mjs (code-server with Floe), or says how to run it. */
 function openEditor(dir: string, io: CliIO): Promise<number> {
-  const script = editorScript();
+  const script = besideCli(path.join('server', 'tools', 'demo-editor.mjs'));
   if (!script) {
     io.out(`\nTo try the project in VS Code, run from the Floe repository:\n  node server/tools/demo-editor.mjs ${dir}\n`);
     return Promise.resolve(0);
   }
   io.out('\n== Opening the demo project in VS Code (code-server)\n');
   const child = spawn(process.execPath, [script, dir], { stdio: 'inherit' });
-  // Ctrl+C reaches the script too (same terminal); it stops code-server and exits, and so do we.
+  // Ctrl+C reaches the script too (same terminal); it stops code-server and exits, and so do we. A SIGTERM sent to us
+  // alone is passed on, so code-server never outlives the command.
   process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
   return new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
-}
-
-/** The editor script of the checkout this CLI runs from (dist/cli.js or server/src/cli/commands), if present. */
-function editorScript(): string | undefined {
-  for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'server', 'tools', 'demo-editor.mjs');
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 async function printGold(lakehouse: Awaited<Parameters<Parameters<typeof withLakehouse>[1]>[0]>, tables: string[], io: CliIO): Promise<void> {
