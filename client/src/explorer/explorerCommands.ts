@@ -27,6 +27,7 @@ export const explorerCommandFactories: Record<string, Factory> = {
     if (!id) return ctx.tree.refresh();
     await request(ctx, (c) => c.sendRequest(ExplorerRetryRequest.type, { connection: id }));
     ctx.tree.credentialChanged(id);
+    ctx.tree.ask(id);
     const connection = ctx.tree.connections().find((c) => c.id === id);
     ctx.output.info(`Retrying catalog ${connection?.label ?? id}`);
     ctx.tree.refreshNode(node.ref.kind === 'error' ? ctx.tree.getParent(node) ?? node : node);
