@@ -46,6 +46,13 @@ export const explorerCommandFactories: Record<string, Factory> = {
   },
   'floe.explorer.previewTable': () => (node: ExplorerNode) => preview(node),
   'floe.explorer.previewSnapshot': () => (node: ExplorerNode) => preview(node, node.ref.snapshotId),
+  'floe.explorer.copySnapshotId': () => async (node: ExplorerNode) => {
+    // The id travels as a decimal string from the server: never through a JS number, which would round it.
+    const id = node?.ref.snapshotId;
+    if (!id) return;
+    await vscode.env.clipboard.writeText(id);
+    void vscode.window.setStatusBarMessage(`Copied snapshot id ${id}`, 3000);
+  },
   'floe.explorer.copySource': (ctx) => (node: ExplorerNode) => sourceRef(ctx, node, 'copy'),
   'floe.explorer.insertSource': (ctx) => (node: ExplorerNode) => sourceRef(ctx, node, 'insert'),
   'floe.explorer.createStagingModel': (ctx) => async (node: ExplorerNode) => {
