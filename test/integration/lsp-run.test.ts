@@ -125,6 +125,11 @@ test('floe/results/query sorts and filters the full result in DuckDB; floe/expor
     assert.ok(!('error' in wroteJson), JSON.stringify(wroteJson));
     assert.equal(JSON.parse(fs.readFileSync(json, 'utf8')).length, Number(matching));
 
+    // Two quick clicks: both answered, in order, on the preview's one session.
+    const [asc, desc] = await Promise.all([0, 1].map((d) => client.connection.sendRequest(ResultQueryRequest.type, { sql: result.sql, view: { sort: { column: 0, descending: d === 1 } } })));
+    assert.ok('result' in asc && 'result' in desc, JSON.stringify([asc, desc]).slice(0, 300));
+    assert.deepEqual([asc.result.view?.sort?.descending, desc.result.view?.sort?.descending], [false, true]);
+
     // The filter text is a bound value, never SQL; a column outside the result is refused in words.
     const hostile = await client.connection.sendRequest(ResultQueryRequest.type, { sql: result.sql, view: { filter: { text: "x') OR 1=1 --" } } });
     assert.ok('result' in hostile, JSON.stringify(hostile));

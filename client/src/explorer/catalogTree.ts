@@ -29,6 +29,11 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<ExplorerNode
   private readonly parents = new Map<string, ExplorerNode>();
   /** Connections the user opened (expanded, retried) this session; with the active target's, the ones that may warn. */
   readonly asked = new Set<string>();
+  /**
+   * Part of the row id of connections other than the active ones, new each session: VS Code restores a tree's
+   * expanded rows after a reload, which would connect (and maybe warn about) a catalog nobody asked for this time.
+   */
+  private readonly session = Date.now().toString(36);
   /** Connections whose secret was handed to the running server (cleared when it restarts). */
   private readonly credentialsSent = new Set<string>();
 
@@ -95,7 +100,7 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<ExplorerNode
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
     const collapsed = node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(node.label, node.collapsible ? collapsed : vscode.TreeItemCollapsibleState.None);
-    item.id = node.id;
+    item.id = node.ref.kind === 'connection' && !node.expanded ? `${node.id}\u001f${this.session}` : node.id;
     item.description = node.description;
     item.tooltip = node.tooltip;
     item.iconPath = new vscode.ThemeIcon(node.icon, node.state ? new vscode.ThemeColor('errorForeground') : undefined);

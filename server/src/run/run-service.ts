@@ -34,6 +34,15 @@ interface KeptPreview {
   columns: string[];
   close(): Promise<void>;
   session: DuckSession;
+  /** Sorts, filters and exports of this preview, one at a time on its session (a second click may come first). */
+  queue?: Promise<unknown>;
+}
+
+/** Runs `body` after the preview's earlier queued work, whether that failed or not. */
+function queued<T>(kept: KeptPreview, body: () => Promise<T>): Promise<T> {
+  const run = (kept.queue ?? Promise.resolve()).catch(() => undefined).then(body);
+  kept.queue = run;
+  return run;
 }
 
 const COPY_OPTIONS: Record<ExportFormat, string> = {
@@ -115,18 +124,22 @@ export class RunService {
   /** The first rows of a kept preview's full result, sorted and filtered in DuckDB, with the count of all matching rows. */
   async query(sql: string, view: ResultView): Promise<PreviewResult> {
     const kept = this.keptPreview(sql, 'sort or filter');
-    const startedAt = performance.now();
-    const q = resultViewSql(kept.unlimitedSql, kept.columns, view);
-    const result = await duckdbResultToPreview(await kept.session.connection.stream(q.sql, q.params), { sql: kept.sql, title: kept.title, startedAt, maxRows: kept.limit });
-    return this.withTotal(kept, { ...result, view }, view);
+    return queued(kept, async () => {
+      const startedAt = performance.now();
+      const q = resultViewSql(kept.unlimitedSql, kept.columns, view);
+      const result = await duckdbResultToPreview(await kept.session.connection.stream(q.sql, q.params), { sql: kept.sql, title: kept.title, startedAt, maxRows: kept.limit });
+      return this.withTotal(kept, { ...result, view }, view);
+    });
   }
 
   /** Writes the full result of a kept preview (found by its SQL), sorted and filtered as the grid is, to a file. */
   async exportResult(sql: string, format: ExportFormat, targetPath: string, view: ResultView = {}): Promise<{ rows: number; bytes: number }> {
     const kept = this.keptPreview(sql, 'export');
-    const q = resultViewSql(kept.unlimitedSql, kept.columns, view);
-    const stats = await kept.session.connection.runAndReadAll(`COPY (${q.sql}) TO ${quoteLiteral(targetPath)} ${COPY_OPTIONS[format]}`, q.params);
-    return { rows: Number(stats.getRows()[0]?.[0] ?? 0), bytes: fs.statSync(targetPath).size };
+    return queued(kept, async () => {
+      const q = resultViewSql(kept.unlimitedSql, kept.columns, view);
+      const stats = await kept.session.connection.runAndReadAll(`COPY (${q.sql}) TO ${quoteLiteral(targetPath)} ${COPY_OPTIONS[format]}`, q.params);
+      return { rows: Number(stats.getRows()[0]?.[0] ?? 0), bytes: fs.statSync(targetPath).size };
+    });
   }
 
   async materialize(project: DbtProject, selection: Parameters<typeof materialize>[2], options: Parameters<typeof materialize>[3] & { cancel?: Cancellation }): Promise<MaterializedModel[]> {
