@@ -12,7 +12,7 @@ import { FloeServer } from './languageClient';
 import { createRedactingOutputChannel } from './output/redactingOutputChannel';
 import { createStatusBar } from './statusBar';
 import { ResultsPanel } from './results/resultsPanel';
-import { parquetExporterFor } from './results/parquetExport';
+import { resultsServerOf } from './results/resultsServer';
 import { packagedBindings, wrongPlatformMessage } from './platformCheck';
 import { redact } from '../../server/src/catalog/redact';
 
@@ -29,11 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FloeAp
   const compiledSql = new CompiledSqlProvider(server);
   const floe = server;
   const dataTests = registerDataTests({ server, output });
-  ResultsPanel.register(context, async (result, target) => {
-    const client = floe.languageClient;
-    if (!client?.isRunning()) throw new Error('the Floe language server is not running');
-    await parquetExporterFor(client)(result, target);
-  });
+  ResultsPanel.register(context, resultsServerOf(() => floe.languageClient));
   context.subscriptions.push(
     output,
     createStatusBar(server.onDidChangeStatus),

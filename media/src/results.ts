@@ -1,11 +1,12 @@
 // The results webview: decodes the Arrow IPC result, shows the grid, a filter, exports and a footer,
 // or an error with the model's location. Every value reaches the DOM through textContent only.
-import type { FromWebviewMessage, PreviewResult, ResultLocation, ToWebviewMessage } from '../../server/src/protocol/results';
+import type { ExportFormat, FromWebviewMessage, PreviewResult, ResultLocation, ResultView, ToWebviewMessage } from '../../server/src/protocol/results';
 import { modelFromIpc, type ResultModel } from './model';
 import { TextIndex, viewRows, type ViewState } from './view';
 import { toCsv, toJson } from './exporting';
 import { VirtualGrid } from './grid';
 import { base64ToBytes } from './base64';
+import { isServerSide, resultSummary } from './summary';
 
 interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
@@ -43,7 +44,18 @@ function resultKey(r: PreviewResult): string {
   return `${r.title}\n${r.sql}\n${r.rowCount}\n${r.elapsedMs}\n${r.arrow.length}`;
 }
 
-const numberFormat = new Intl.NumberFormat('en-US');
+/** The grid's view state as the server's ResultView. */
+function toResultView(state: ViewState): ResultView {
+  return {
+    ...(state.sort ? { sort: state.sort } : {}),
+    ...(state.filter ? { filter: { text: state.filter, ...(state.filterColumn === undefined ? {} : { column: state.filterColumn }) } } : {}),
+  };
+}
+
+/** The view state a server answer was made with. */
+function fromResultView(view: ResultView | undefined): ViewState {
+  return { filter: view?.filter?.text ?? '', filterColumn: view?.filter?.column, sort: view?.sort };
+}
 
 class ResultsView {
   private readonly app = document.getElementById('app') ?? document.body.appendChild(el('div', 'app'));
@@ -90,6 +102,8 @@ class ResultsView {
   }
 
   load(result: PreviewResult): void {
+    // The server's answer to a sort or filter of the same preview: keep the toolbar (and the filter's focus).
+    const requery = result.view !== undefined && this.grid?.root.isConnected === true && this.result?.sql === result.sql;
     this.result = result;
     try {
       this.model = modelFromIpc(base64ToBytes(result.arrow));
@@ -97,9 +111,15 @@ class ResultsView {
       return this.showError(`Could not read the result: ${e instanceof Error ? e.message : String(e)}`, undefined, result.title);
     }
     this.index = new TextIndex(this.model);
+    if (requery) {
+      this.state = { ...fromResultView(result.view), filter: this.filterInput?.value ?? '' };
+      this.refresh();
+      this.showNotice('');
+      return;
+    }
     const saved = vscode.getState() as SavedState | undefined;
     const restore = saved?.key === resultKey(result) ? saved : undefined;
-    this.state = restore?.view ?? { filter: '' };
+    this.state = restore?.view ?? (isServerSide(result) ? fromResultView(result.view) : { filter: '' });
     this.buildLayout(result);
     this.refresh();
     if (restore) this.grid!.root.scrollTop = restore.scrollTop;
@@ -140,19 +160,25 @@ class ResultsView {
     scope.value = this.state.filterColumn === undefined ? '' : String(this.state.filterColumn);
     const applyFilter = (): void => {
       this.state = { ...this.state, filter: filter.value, filterColumn: scope.value === '' ? undefined : Number(scope.value) };
-      this.refresh();
+      this.apply('Filtering');
     };
     filter.addEventListener('input', () => {
       clearTimeout(this.filterTimer);
-      this.filterTimer = setTimeout(applyFilter, 120);
+      // The server re-runs the query per filter: wait for a pause in typing.
+      this.filterTimer = setTimeout(applyFilter, isServerSide(result) ? 350 : 120);
     });
     scope.addEventListener('change', applyFilter);
     const actions = el('span', 'actions');
+    // A limited result is exported by the server (every row, sorted and filtered as shown); a whole one from the grid.
+    const full = isServerSide(result);
+    const save = (format: ExportFormat, text: () => string): void =>
+      post(full || format === 'parquet' ? { type: 'export', format, view: toResultView(this.state) } : { type: 'export', format, text: text() });
+    const scopeText = full ? 'the full result (every row, sorted and filtered as shown)' : 'the shown rows';
     actions.append(
-      button('Copy CSV', 'Copy all shown rows as CSV', () => post({ type: 'copy', text: toCsv(model, this.rows) })),
-      button('CSV', 'Export shown rows to a CSV file', () => post({ type: 'export', format: 'csv', text: toCsv(model, this.rows) })),
-      button('JSON', 'Export shown rows to a JSON file', () => post({ type: 'export', format: 'json', text: toJson(model, this.rows) })),
-      button('Parquet', 'Export the full query result to a Parquet file', () => post({ type: 'export', format: 'parquet' })),
+      button('Copy CSV', full ? 'Copy the rows shown in the grid as CSV' : 'Copy all shown rows as CSV', () => post({ type: 'copy', text: toCsv(this.model!, this.rows) })),
+      button('CSV', `Export ${scopeText} to a CSV file`, () => save('csv', () => toCsv(this.model!, this.rows))),
+      button('JSON', `Export ${scopeText} to a JSON file`, () => save('json', () => toJson(this.model!, this.rows))),
+      button('Parquet', 'Export the full query result (sorted and filtered as shown) to a Parquet file', () => save('parquet', () => '')),
     );
     toolbar.append(title, filter, scope, actions);
 
@@ -161,7 +187,7 @@ class ResultsView {
         const s = this.state.sort;
         const sort = s?.column !== column ? { column, descending: false } : s.descending ? undefined : { column, descending: true };
         this.state = { ...this.state, sort };
-        this.refresh();
+        this.apply('Sorting');
       },
       onCopy: (text) => post({ type: 'copy', text }),
     });
@@ -177,19 +203,20 @@ class ResultsView {
     this.app.replaceChildren(toolbar, this.grid.root, this.footer);
   }
 
+  /** A new sort or filter: in the grid when it holds the whole result, else asked of the server over the full result. */
+  private apply(what: string): void {
+    if (!this.result || !isServerSide(this.result)) return this.refresh();
+    this.showNotice(`${what} the full result…`);
+    post({ type: 'query', view: toResultView(this.state) });
+  }
+
   private refresh(): void {
     if (!this.model || !this.grid || !this.result) return;
-    this.rows = viewRows(this.model, this.state, this.index);
+    // Rows from the server come sorted and filtered already.
+    this.rows = isServerSide(this.result) ? Uint32Array.from({ length: this.model.rowCount }, (_, i) => i) : viewRows(this.model, this.state, this.index);
     this.grid.setModel(this.model, this.rows, this.state.sort);
-    const r = this.result;
-    const parts = [
-      this.rows.length === this.model.rowCount
-        ? `${numberFormat.format(r.rowCount)} rows`
-        : `${numberFormat.format(this.rows.length)} of ${numberFormat.format(r.rowCount)} rows`,
-      `${numberFormat.format(r.elapsedMs)} ms`,
-    ];
-    if (r.truncated) parts.push(`truncated at ${numberFormat.format(r.rowCount)} rows`);
-    const text = el('span', 'summary' + (r.truncated ? ' truncated' : ''), parts.join(' · '));
+    const summary = resultSummary(this.result, this.rows.length);
+    const text = el('span', 'summary' + (summary.limited ? ' truncated' : ''), summary.text);
     this.footer!.replaceChildren(text, this.notice!);
     this.saveState();
   }

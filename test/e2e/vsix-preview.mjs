@@ -17,7 +17,7 @@ export async function previewModelInVsix(page, workspace, screenshot) {
   const summary = grid.locator('.footer .summary');
   await summary.waitFor({ timeout: 90_000 });
   const footer = await summary.innerText();
-  const shown = /^([\d,]+) rows/.exec(footer)?.[1]?.replace(/,/g, '');
+  const shown = /^(?:Showing first )?([\d,]+) (?:of [\d,]+ )?rows/.exec(footer)?.[1]?.replace(/,/g, '');
   if (shown !== String(expected.rows.length)) {
     throw new Error(`results footer should count ${expected.rows.length} rows (as the CLI does): "${footer}"`);
   }

@@ -44,12 +44,13 @@ after(async () => {
 
 const children = (ref: NodeRef) => client.connection.sendRequest(ExplorerChildrenRequest.type, { ref });
 
-test('connections list settings, profile targets with a catalog_uri, and the local lakehouse', async () => {
+test('connections list the active target (expanded), settings, other profile targets with a catalog_uri, and the local lakehouse', async () => {
   const r = await client.connection.sendRequest(ExplorerConnectionsRequest.type, { catalogs: [{ name: 'Team Polaris', uri: 'http://127.0.0.1:9/api/catalog', warehouse: 'w', clientId: 'me' }] });
-  assert.deepEqual(r.nodes.map((n) => [n.label, n.contextValue]), [
-    ['Team Polaris', 'floe.connection.setting'], ['shop · prod', 'floe.connection.profile'], ['Local lakehouse · shop', 'floe.connection.local'],
+  assert.deepEqual(r.nodes.map((n) => [n.label, n.contextValue, !!n.expanded]), [
+    // target dev names no catalog: its local lakehouse is the active one; prod waits collapsed until expanded.
+    ['Local lakehouse · shop', 'floe.connection.local', true], ['Team Polaris', 'floe.connection.setting', false], ['shop · prod', 'floe.connection.profile', false],
   ]);
-  const down = await children(r.nodes[0].ref);
+  const down = await children(r.nodes[1].ref);
   assert.equal(down.nodes[0].state, 'unreachable');
   assert.match(down.nodes[0].description!, /127\.0\.0\.1:9/);
 });

@@ -13,7 +13,7 @@ import { DbtProject } from '../../server/src/project/project';
 import { openLakehouse, stopLocalCatalogServers } from '../../server/src/run/lakehouse';
 import { writeDemoBronze, DEMO_SIZES } from '../../server/src/run/demo-bronze';
 import { MaterializeRequest, PreviewRequest, PreviewTableRequest } from '../../server/src/protocol/run';
-import { ExportParquetRequest } from '../../server/src/protocol/results';
+import { ExportResultRequest, ResultQueryRequest } from '../../server/src/protocol/results';
 import { CodeLensRequest, HoverRequest } from 'vscode-languageserver-protocol';
 import { DuckSession } from '../../server/src/engine/session';
 
@@ -67,7 +67,9 @@ test('floe/preview returns the model rows as Arrow IPC, exact and limited', asyn
   assert.equal(table.schema.fields.length, 4);
 
   const target = path.join(os.tmpdir(), `floe-export-${process.pid}.parquet`);
-  const exported = await client.connection.sendRequest(ExportParquetRequest.type, { sql: result.sql, target: pathToFileURL(target).toString() });
+  assert.deepEqual([result.totalRows, result.limit], [200, 50], 'the total row count of the full result, and the limit');
+  const exported = await client.connection.sendRequest(ExportResultRequest.type, { sql: result.sql, format: 'parquet', target: pathToFileURL(target).toString() });
+  assert.ok(!('error' in exported), JSON.stringify(exported));
   assert.equal(exported.rows, 200, 'the export has every row, not the preview limit');
   const s = await DuckSession.open();
   try {
@@ -75,6 +77,70 @@ test('floe/preview returns the model rows as Arrow IPC, exact and limited', asyn
   } finally {
     s.close();
     fs.rmSync(target, { force: true });
+  }
+});
+
+test('floe/results/query sorts and filters the full result in DuckDB; floe/exportResult writes it all, as the grid shows it', async () => {
+  const response = await client.connection.sendRequest(PreviewRequest.type, { uri: uri('models/staging/stg_products.sql'), limit: 20 });
+  assert.ok('result' in response, JSON.stringify(response));
+  const { result } = response;
+  const full = path.join(os.tmpdir(), `floe-full-${process.pid}.parquet`);
+  const csv = path.join(os.tmpdir(), `floe-view-${process.pid}.csv`);
+  const json = path.join(os.tmpdir(), `floe-view-${process.pid}.json`);
+  const s = await DuckSession.open();
+  try {
+    // The reference: every row of the model, from the server's own full export.
+    await client.connection.sendRequest(ExportResultRequest.type, { sql: result.sql, format: 'parquet', target: pathToFileURL(full).toString() });
+    const expect = async (sql: string) => (await s.query(sql.replace('FULL', `read_parquet('${full}')`))).rows;
+    const [[maxPrice, minId]] = await expect('SELECT max(list_price)::VARCHAR, min(product_id) FROM FULL');
+    const category = String((await expect('SELECT category FROM FULL WHERE category IS NOT NULL ORDER BY product_id DESC LIMIT 1'))[0][0]);
+    const [[matching]] = await expect(`SELECT count(*) FROM FULL WHERE contains(lower(category), lower('${category.replace(/'/g, "''")}'))`);
+
+    // Sort descending by list_price (column 3): the first row is the maximum of all rows, not of the 20 fetched.
+    const sorted = await client.connection.sendRequest(ResultQueryRequest.type, { sql: result.sql, view: { sort: { column: 3, descending: true } } });
+    assert.ok('result' in sorted, JSON.stringify(sorted));
+    const topId = Number(tableFromIPC(Buffer.from(sorted.result.arrow, 'base64')).getChildAt(0)!.get(0));
+    assert.equal(String(sorted.result.totalRows), '200');
+    assert.deepEqual([sorted.result.rowCount, sorted.result.truncated, sorted.result.view?.sort?.descending], [20, true, true]);
+    assert.deepEqual(await expect(`SELECT list_price::VARCHAR FROM FULL WHERE product_id = ${topId}`), [[maxPrice]], 'the first row after a descending sort holds the maximum of all rows');
+    const ascending = await client.connection.sendRequest(ResultQueryRequest.type, { sql: result.sql, view: { sort: { column: 0, descending: false } } });
+    assert.ok('result' in ascending);
+    assert.equal(Number(tableFromIPC(Buffer.from(ascending.result.arrow, 'base64')).getChildAt(0)!.get(0)), Number(minId), 'ascending by product_id starts at the smallest id of all rows');
+
+    // Filter on one column: the total counts every matching row of the full result.
+    const filtered = await client.connection.sendRequest(ResultQueryRequest.type, { sql: result.sql, view: { filter: { text: category.toUpperCase(), column: 2 }, sort: { column: 0, descending: true } } });
+    assert.ok('result' in filtered, JSON.stringify(filtered));
+    assert.equal(String(filtered.result.totalRows), String(matching));
+
+    // Export with the view: every matching row, in the grid's order, as CSV and JSON.
+    const view = { filter: { text: category, column: 2 }, sort: { column: 0, descending: true } };
+    const wroteCsv = await client.connection.sendRequest(ExportResultRequest.type, { sql: result.sql, format: 'csv', view, target: pathToFileURL(csv).toString() });
+    assert.deepEqual(wroteCsv && 'rows' in wroteCsv ? wroteCsv.rows : wroteCsv, Number(matching));
+    const lines = fs.readFileSync(csv, 'utf8').trim().split(/\r?\n/);
+    assert.equal(lines[0], 'product_id,product_name,category,list_price');
+    assert.equal(lines.length, Number(matching) + 1);
+    const ids = lines.slice(1).map((l) => Number(l.split(',')[0]));
+    assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'rows in the sorted order');
+    const wroteJson = await client.connection.sendRequest(ExportResultRequest.type, { sql: result.sql, format: 'json', view, target: pathToFileURL(json).toString() });
+    assert.ok(!('error' in wroteJson), JSON.stringify(wroteJson));
+    assert.equal(JSON.parse(fs.readFileSync(json, 'utf8')).length, Number(matching));
+
+    // Two quick clicks: both answered, in order, on the preview's one session.
+    const [asc, desc] = await Promise.all([0, 1].map((d) => client.connection.sendRequest(ResultQueryRequest.type, { sql: result.sql, view: { sort: { column: 0, descending: d === 1 } } })));
+    assert.ok('result' in asc && 'result' in desc, JSON.stringify([asc, desc]).slice(0, 300));
+    assert.deepEqual([asc.result.view?.sort?.descending, desc.result.view?.sort?.descending], [false, true]);
+
+    // The filter text is a bound value, never SQL; a column outside the result is refused in words.
+    const hostile = await client.connection.sendRequest(ResultQueryRequest.type, { sql: result.sql, view: { filter: { text: "x') OR 1=1 --" } } });
+    assert.ok('result' in hostile, JSON.stringify(hostile));
+    assert.deepEqual([hostile.result.rowCount, hostile.result.totalRows], [0, 0]);
+    const bad = await client.connection.sendRequest(ResultQueryRequest.type, { sql: result.sql, view: { sort: { column: 9, descending: false } } });
+    assert.deepEqual(bad, { error: 'The result has no column 10 (it has 4).' });
+    const gone = await client.connection.sendRequest(ResultQueryRequest.type, { sql: 'select 1', view: {} });
+    assert.match('error' in gone ? gone.error : '', /no longer open on the server; run it again/);
+  } finally {
+    s.close();
+    for (const f of [full, csv, json]) fs.rmSync(f, { force: true });
   }
 });
 

@@ -41,6 +41,9 @@ let browser: Browser;
 let page: Page;
 let result: PreviewResult;
 let empty: PreviewResult;
+/** The same query cut at 500 rows (the server counted 100,000), and the server's answer to a descending sort by id. */
+let limited: PreviewResult;
+let limitedDesc: PreviewResult;
 const dialogs: string[] = [];
 const cspViolations: string[] = [];
 
@@ -66,9 +69,15 @@ before(async () => {
       'group ' || (i % 13) AS grp,
       (i * 37 % 1000)::INTEGER AS bucket,
       CASE WHEN i % 10 = 0 THEN NULL ELSE i % 10 END AS maybe
-    FROM range(${ROWS + 5}) t(i)`;
+    FROM range(${ROWS}) t(i)`;
   const started = performance.now();
   result = await duckdbResultToPreview(await con.stream(sql), { sql, title: 'stg_hostile', startedAt: started, maxRows: ROWS });
+  limited = { ...(await duckdbResultToPreview(await con.stream(sql), { sql, title: 'big', startedAt: started, maxRows: 500 })), totalRows: ROWS, limit: 500 };
+  const descending = `SELECT * FROM (${sql}) ORDER BY id DESC NULLS LAST`;
+  limitedDesc = {
+    ...(await duckdbResultToPreview(await con.stream(descending), { sql, title: 'big', startedAt: started, maxRows: 500 })),
+    totalRows: ROWS, limit: 500, view: { sort: { column: 0, descending: true } },
+  };
   empty = await duckdbResultToPreview(await con.stream('SELECT 1::BIGINT AS a, 2 AS b WHERE false'), { sql: '', title: 'empty', startedAt: started });
   con.closeSync();
   instance.closeSync();
@@ -159,7 +168,7 @@ function cellsOf(texts: string[], names: string[]): Record<string, string> {
 
 test('100k rows load, only visible rows are in the DOM, exact values and the footer show', needsChromium, async () => {
   assert.equal(result.rowCount, ROWS);
-  assert.equal(result.truncated, true);
+  assert.equal(result.truncated, false, 'the whole result: the grid sorts and filters it itself');
   await page.evaluate((r) => { (window as any).__t0 = performance.now(); window.postMessage({ type: 'load', result: r }, '*'); }, result);
   await page.waitForSelector('.row:not([hidden])');
   const loadMs = Math.round(await page.evaluate(() => performance.now() - (window as any).__t0));
@@ -168,7 +177,7 @@ test('100k rows load, only visible rows are in the DOM, exact values and the foo
   const first = cellsOf(await firstRowTexts(), ['id', 'amount', 'ts']);
   assert.deepEqual(first, { id: '9223372036854775807', amount: '12345678901234567890.123456789', ts: '2024-01-01 00:00:00' });
   const footer = await page.locator('.footer .summary').textContent();
-  assert.match(footer ?? '', /^100,000 rows · [\d,]+ ms · truncated at 100,000 rows$/);
+  assert.match(footer ?? '', /^100,000 rows · [\d,]+ ms$/);
   const headers = await page.locator('.cell.head .type').allTextContents();
   assert.deepEqual(headers.slice(0, 4), ['BIGINT', 'DECIMAL(38,9)', 'VARCHAR', 'TIMESTAMP']);
   mkdirSync(artifacts, { recursive: true });
@@ -261,7 +270,8 @@ test('copy sends the selected cells as TSV; exports send CSV and JSON text or as
   assert.ok(csv.type === 'export' && csv.format === 'csv' && csv.text!.startsWith('id,amount,name,ts,even,day,ratio,grp,bucket,maybe\r\n9999,9.999000000,name 9999,'));
   const json = messages[2];
   assert.ok(json.type === 'export' && json.format === 'json' && json.text!.includes('"id": 9999, "amount": 9.999000000'));
-  assert.deepEqual(messages[3], { type: 'export', format: 'parquet' });
+  const parquet = messages[3];
+  assert.ok(parquet.type === 'export' && parquet.format === 'parquet' && parquet.text === undefined && parquet.view !== undefined, JSON.stringify(parquet));
 });
 
 test('after the webview is dropped and reloaded, the same result comes back with its filter', needsChromium, async () => {
@@ -299,4 +309,41 @@ test('an error shows the message and the model location instead of a grid', need
   assert.deepEqual(last, { type: 'reveal', location: { file: 'models/staging/stg_orders.sql', line: 12, column: 5 } });
   assert.equal(await page.locator('.location').textContent(), 'models/staging/stg_orders.sql:12:5');
   await page.screenshot({ path: path.join(artifacts, 'results-error.png') });
+});
+
+test('a result cut at its row limit: the footer says so with the total; sort, filter and export ask the server for the full result', needsChromium, async () => {
+  await page.evaluate(() => sessionStorage.clear());
+  await page.evaluate((r) => window.postMessage({ type: 'load', result: r }, '*'), limited);
+  await page.waitForFunction(() => /Showing first 500 of 100,000 rows/.test(document.querySelector('.footer .summary')?.textContent ?? ''));
+  assert.match((await page.locator('.footer .summary').textContent()) ?? '', /^Showing first 500 of 100,000 rows · row limit 500: sort, filter and export use the full result · [\d,]+ ms$/);
+  const before = (await posted()).length;
+
+  // A header click asks the server (twice: ascending, then descending); the grid does not sort its 500 rows itself.
+  await page.click('.cell.head:has(.name:text-is("id"))');
+  await page.click('.cell.head:has(.name:text-is("id"))');
+  const asked = (await posted()).slice(before);
+  assert.deepEqual(asked, [{ type: 'query', view: { sort: { column: 0, descending: false } } }, { type: 'query', view: { sort: { column: 0, descending: true } } }]);
+  assert.match(await page.locator('.footer .notice').textContent() ?? '', /Sorting the full result/);
+
+  // The server's answer: the maximum id of all 100,000 rows comes first, and the header shows the sort.
+  await page.evaluate((r) => window.postMessage({ type: 'load', result: r }, '*'), limitedDesc);
+  await page.waitForFunction(() => document.querySelector('.cell.head[aria-sort="descending"] .name')?.textContent === 'id');
+  await scrollToRow(0);
+  assert.equal(cellsOf(await firstRowTexts(), ['id']).id, '9223372036854775807');
+
+  // Typing a filter asks the server once the typing pauses; the box keeps its text and focus across the answer.
+  await page.fill('.filter', 'name 4242');
+  await page.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'query' && m.view.filter?.text === 'name 4242'));
+  const query = (await posted()).filter((m) => m.type === 'query').at(-1);
+  assert.deepEqual(query, { type: 'query', view: { sort: { column: 0, descending: true }, filter: { text: 'name 4242' } } });
+  await page.evaluate((r) => window.postMessage({ type: 'load', result: r }, '*'), { ...limitedDesc, view: query!.type === 'query' ? query.view : {} });
+  assert.equal(await page.inputValue('.filter'), 'name 4242');
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'filter');
+
+  // Exports go to the server with the view, never as the text of the 500 rows.
+  await page.click('button:text-is("CSV")');
+  const exported = (await posted()).at(-1);
+  assert.deepEqual(exported, { type: 'export', format: 'csv', view: { sort: { column: 0, descending: true }, filter: { text: 'name 4242' } } });
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(artifacts, 'results-limited.png') });
 });

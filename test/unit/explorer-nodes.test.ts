@@ -51,9 +51,21 @@ test('table sections and their children', () => {
   ]);
   check('partition fields', rows(partitionFieldNodes('c', ['n'], 't', META)), [['id_bucket', 'bucket[16](id)']]);
   check('sort fields', rows(sortFieldNodes('c', ['n'], 't', META)), [['price', 'asc nulls-first']]);
-  check('snapshots newest first, exact ids', rows(snapshotNodes('c', ['n'], 't', META)), [
-    ['9223372036854775806', '2025-11-25 04:00:00 UTC · delete · −7 records · current'],
-    ['1', '2025-11-24 16:00:00 UTC · append'],
+  check('snapshots newest first, led by time and operation, the current one marked', rows(snapshotNodes('c', ['n'], 't', META)), [
+    ['2025-11-25 04:00 · delete', 'current · −7 records'],
+    ['2025-11-24 16:00 · append', ''],
+  ]);
+  const sameMinute: TableMetadata = {
+    ...META,
+    snapshots: [
+      ...META.snapshots,
+      { 'snapshot-id': 2n, 'parent-snapshot-id': 1n, 'sequence-number': 3n, 'timestamp-ms': 1_764_043_212_345n, 'manifest-list': 'm3', summary: { operation: 'overwrite', 'added-records': '3' } },
+    ],
+  };
+  check('snapshots in the same minute show their seconds', rows(snapshotNodes('c', ['n'], 't', sameMinute)), [
+    ['2025-11-25 04:00:12 · overwrite', '+3 records'],
+    ['2025-11-25 04:00:00 · delete', 'current · −7 records'],
+    ['2025-11-24 16:00 · append', ''],
   ]);
 });
 
@@ -61,6 +73,7 @@ test('a column tooltip carries its doc; snapshot refs carry the id as a string',
   assert.equal(columnNodes('c', ['n'], 't', META)[0].tooltip, 'id: long (required, field id 1)\nPrimary key');
   const [current] = snapshotNodes('c', ['n'], 't', META);
   assert.equal(current.ref.snapshotId, '9223372036854775806');
+  assert.match(current.tooltip!, /^Snapshot 9223372036854775806 \(current\)\n2025-11-25 04:00:00 UTC, delete\n/, 'the exact 19-digit id leads the tooltip');
   assert.equal(current.contextValue, 'floe.snapshot');
   assert.match(current.tooltip!, /parent 1\n/);
 });

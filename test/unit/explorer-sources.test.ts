@@ -88,7 +88,7 @@ test('a staging model lists every column, quoted, and brings the source mapping 
   assert.match(stagingSql("{{ source('a', 'b') }}", [], 'a.b'), /select\n    \*\nfrom source/);
 });
 
-test('connections: settings first, then profile targets with a catalog_uri, then the local lakehouse', () => {
+test('connections: the active target first, then settings, the other profile targets with a catalog_uri, then the local lakehouse', () => {
   const p = makeProject({
     'profiles.yml': BASE['profiles.yml'] + "    local:\n      type: duckdb\n      path: ':memory:'\n",
   });
@@ -97,17 +97,31 @@ test('connections: settings first, then profile targets with a catalog_uri, then
     { name: 'Legacy', uri: 'http://h', credential: '${env:CRED}' },
     { name: '', uri: '' },
   ], [], { CRED: 'id1:s3cr3t' });
-  assert.deepEqual(configs.map((c) => [c.info.id, c.info.label, c.info.kind]), [
-    ['setting:Prod Polaris', 'Prod Polaris', 'setting'],
-    ['setting:Legacy', 'Legacy', 'setting'],
-    [`profile:${ROOT}:dev`, 'shop · dev', 'profile'],
-    [`local:${ROOT}`, 'Local lakehouse · shop', 'local'],
+  assert.deepEqual(configs.map((c) => [c.info.id, c.info.label, c.info.kind, !!c.info.active]), [
+    [`profile:${ROOT}:dev`, 'shop · dev', 'profile', true],
+    ['setting:Prod Polaris', 'Prod Polaris', 'setting', false],
+    ['setting:Legacy', 'Legacy', 'setting', false],
+    [`local:${ROOT}`, 'Local lakehouse · shop', 'local', false],
   ]);
+  configs.push(configs.shift()!); // the assertions below read settings first
   assert.equal(configs[0].info.secretKey, 'floe.catalog.secret:https://polaris/api/catalog|prod|svc');
   assert.deepEqual(configs[1].settingCredential, { clientId: 'id1', clientSecret: 's3cr3t' });
   assert.ok(!JSON.stringify(configs.map((c) => c.info)).includes('s3cr3t'), 'secrets never go to the client');
-  assert.deepEqual(configs[2].info.uri, 'http://localhost:8181/api/catalog');
+  assert.deepEqual(configs[3].info.uri, 'http://localhost:8181/api/catalog');
   const n = connectionNode(configs[0].info);
   assert.deepEqual([n.label, n.description, n.icon, n.contextValue], ['Prod Polaris', 'https://polaris/api/catalog · prod', 'database', 'floe.connection.setting']);
-  assert.equal(connectionNode(configs[3].info).contextValue, 'floe.connection.local');
+  assert.equal(connectionNode(configs[2].info).contextValue, 'floe.connection.local');
+  const active = connectionNode(configs[3].info);
+  assert.deepEqual([active.expanded, active.description], [true, 'active target · http://localhost:8181/api/catalog · demo_catalog']);
+  assert.equal(n.expanded, undefined, 'other connections stay collapsed until the user expands them');
+});
+
+test('connections: a target with no catalog_uri makes the local lakehouse the active one, listed first; other targets stay collapsed', () => {
+  const p = makeProject({
+    'profiles.yml': "shop:\n  target: local\n  outputs:\n    prod:\n      type: duckdb\n      plugins:\n        - module: x\n          config:\n            catalog_uri: http://prod:8181/api/catalog\n    local:\n      type: duckdb\n      path: ':memory:'\n",
+  });
+  const configs = connectionsOf([p], [], [], {});
+  assert.deepEqual(configs.map((c) => [c.info.id, !!c.info.active]), [[`local:${ROOT}`, true], [`profile:${ROOT}:prod`, false]]);
+  const nodes = configs.map((c) => connectionNode(c.info));
+  assert.deepEqual(nodes.map((n) => [n.label, !!n.expanded]), [['Local lakehouse · shop', true], ['shop · prod', false]]);
 });

@@ -9,8 +9,11 @@ const CONNECTIONS: ConnectionInfo[] = [
   { id: 'b', label: 'Local lakehouse · shop', kind: 'local' },
 ];
 
+/** The user opened both connections. */
+const OPENED = new Set(['a', 'b']);
+
 function check(states: Record<string, ConnectionState>, expected: [text: string, isError: boolean] | undefined): void {
-  const view = catalogStatusView(CONNECTIONS, (id) => states[id] ?? { state: 'idle' });
+  const view = catalogStatusView(CONNECTIONS, (id) => states[id] ?? { state: 'idle' }, OPENED);
   assert.deepEqual(view && [view.text, view.isError], expected, JSON.stringify(states));
 }
 
@@ -23,6 +26,17 @@ test('status bar text per connection states', () => {
 });
 
 test('the tooltip lists every opened connection with its reason', () => {
-  const view = catalogStatusView(CONNECTIONS, (id) => (id === 'a' ? { state: 'forbidden', reason: 'no privilege on demo' } : { state: 'connected' }));
+  const view = catalogStatusView(CONNECTIONS, (id) => (id === 'a' ? { state: 'forbidden', reason: 'no privilege on demo' } : { state: 'connected' }), OPENED);
   assert.equal(view?.tooltip, 'Prod: forbidden — no privilege on demo\nLocal lakehouse · shop: connected');
+});
+
+test('a connection the user never asked for never warns: only the active one and those the user opened count', () => {
+  const connections: ConnectionInfo[] = [
+    { id: 'prod', label: 'demo · prod', kind: 'profile', uri: 'http://prod' },
+    { id: 'local', label: 'Local lakehouse · demo', kind: 'local', active: true },
+  ];
+  const states: Record<string, ConnectionState> = { prod: { state: 'unreachable', reason: 'Cannot reach the catalog' }, local: { state: 'connected' } };
+  const view = (asked: string[]) => catalogStatusView(connections, (id) => states[id] ?? { state: 'idle' }, new Set(asked));
+  assert.deepEqual([view([])?.text, view([])?.isError], ['$(database) Catalog: 1 connected', false]);
+  assert.deepEqual([view(['prod'])?.text, view(['prod'])?.isError], ['$(warning) Catalog: demo · prod unreachable', true]);
 });

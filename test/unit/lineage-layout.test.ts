@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  clip, edgePath, fitViewBox, layoutLineage, nodeDetail, nodeTooltip, zoomViewBox, NODE_HEIGHT, NODE_WIDTH,
+  bestLayout, clip, edgePath, fitScale, fitViewBox, layoutLineage, nodeDetail, nodeTooltip, zoomViewBox, NODE_HEIGHT, NODE_WIDTH,
 } from '../../media/src/lineage/layout';
 import type { LineageEdge, LineageNode } from '../../server/src/protocol/lineage';
 
@@ -117,6 +117,26 @@ test('fit: a small graph keeps its size, centred; a large one shrinks to show al
   assert.deepEqual(fitViewBox({ width: 200, height: 100 }, { width: 400, height: 300 }), { x: -100, y: -100, width: 400, height: 300 });
   const big = fitViewBox({ width: 1600, height: 300 }, { width: 800, height: 600 });
   assert.deepEqual(big, { x: 0, y: -450, width: 1600, height: 1200 });
+});
+
+test('fit never shrinks text below the readable scale: a graph too large is shown around its focus, within the graph', () => {
+  const graph = { width: 3000, height: 400 };
+  const viewport = { width: 600, height: 400 };
+  const around = fitViewBox(graph, viewport, { minScale: 0.8, focus: { x: 1500, y: 200 } });
+  assert.deepEqual(around, { x: 1125, y: -50, width: 750, height: 500 });
+  assert.equal(fitViewBox(graph, viewport, { minScale: 0.8, focus: { x: 10, y: 200 } }).x, 0, 'near an edge the view stops at the graph');
+  assert.equal(fitViewBox(graph, viewport, { minScale: 0.8, focus: { x: 2990, y: 200 } }).x, 3000 - 750);
+  assert.deepEqual(fitViewBox({ width: 700, height: 300 }, viewport, { minScale: 0.8 }), fitViewBox({ width: 700, height: 300 }, viewport), 'a graph that fits readably is shown whole');
+});
+
+test('a tall narrow panel gets the top-to-bottom layout when it shows the graph larger; a wide one keeps left to right', () => {
+  const layouts = { LR: layoutLineage(demo.nodes, demo.edges, 'LR'), TB: layoutLineage(demo.nodes, demo.edges, 'TB') };
+  const tall = { width: 480, height: 760 };
+  assert.equal(bestLayout(layouts, tall).direction, 'TB');
+  assert.ok(fitScale(layouts.TB, tall) > fitScale(layouts.LR, tall));
+  assert.equal(bestLayout(layouts, { width: 1400, height: 500 }).direction, 'LR');
+  const tb = new Map(layouts.TB.nodes.map((p) => [p.node.id, p.y]));
+  for (const e of layouts.TB.edges) assert.ok(tb.get(e.from)! < tb.get(e.to)!, `${e.from} above ${e.to}`);
 });
 
 test('zoom keeps the point under the mouse where it was', () => {

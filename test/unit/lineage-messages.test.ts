@@ -1,7 +1,7 @@
 // The lineage webview's messages: what the extension accepts from the (untrusted) webview, and which node a click may open.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nodeFor, parseLineageMessage } from '../../client/src/lineage/lineageMessages';
+import { DEFAULT_DEPTH, nodeFor, parseLineageMessage, parseLineageState } from '../../client/src/lineage/lineageMessages';
 import type { LineageNode } from '../../server/src/protocol/lineage';
 
 function check(input: unknown, expected: unknown): void {
@@ -53,4 +53,14 @@ test('a click or double-click reaches only a node of the graph on screen', () =>
     [{ type: 'focus', id: 'model:not_shown' }, nodes, undefined],
   ];
   for (const [message, shown, uri] of cases) assert.equal(nodeFor(shown, message)?.uri, uri, JSON.stringify(message));
+});
+
+test('a restored panel state: a file URI, an optional focus and a depth; anything else restores nothing', () => {
+  const depth = { upstream: 3, downstream: null };
+  assert.deepEqual(parseLineageState({ uri: 'file:///p/models/a.sql', depth }), { uri: 'file:///p/models/a.sql', depth });
+  assert.deepEqual(parseLineageState({ uri: 'file:///p/models/s.yml', focus: 'source:raw.orders', depth, extra: 1 }), { uri: 'file:///p/models/s.yml', focus: 'source:raw.orders', depth });
+  assert.deepEqual(parseLineageState({ uri: 'file:///p/a.sql', depth: { upstream: -1 } }), { uri: 'file:///p/a.sql', depth: DEFAULT_DEPTH }, 'a bad depth falls back to the default');
+  for (const bad of [undefined, null, 'file:///a.sql', { uri: 'https://evil/a.sql', depth }, { uri: 'file:///a.sql', focus: 7, depth }, { uri: '', depth }]) {
+    assert.equal(parseLineageState(bad), undefined, JSON.stringify(bad));
+  }
 });

@@ -9,9 +9,13 @@ export interface CatalogStatusView {
   isError: boolean;
 }
 
-/** undefined hides the item (no connection opened yet); a failed connection wins over connected ones. */
-export function catalogStatusView(connections: ConnectionInfo[], stateOf: (id: string) => ConnectionState): CatalogStatusView | undefined {
-  const states = connections.map((c) => ({ c, s: stateOf(c.id) })).filter(({ s }) => s.state !== 'idle');
+/**
+ * undefined hides the item (no connection opened yet); a failed connection wins over connected ones. Only connections
+ * the user asked for count: the active target's (connected by default) and those the user opened (`asked`), so a
+ * connection the user never asked for never warns.
+ */
+export function catalogStatusView(connections: ConnectionInfo[], stateOf: (id: string) => ConnectionState, asked: ReadonlySet<string> = new Set()): CatalogStatusView | undefined {
+  const states = connections.filter((c) => c.active || asked.has(c.id)).map((c) => ({ c, s: stateOf(c.id) })).filter(({ s }) => s.state !== 'idle');
   if (states.length === 0) return undefined;
   const failed = states.filter(({ s }) => s.state !== 'connected');
   const lines = states.map(({ c, s }) => `${c.label}: ${'reason' in s ? `${s.state} — ${s.reason}` : s.state}`);

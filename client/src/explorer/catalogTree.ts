@@ -27,6 +27,13 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<ExplorerNode
   /** Loaded children per parent node id; "Load more…" appends to these. */
   private readonly children = new Map<string, ExplorerNode[]>();
   private readonly parents = new Map<string, ExplorerNode>();
+  /** Connections the user opened (expanded, retried) this session; with the active target's, the ones that may warn. */
+  readonly asked = new Set<string>();
+  /**
+   * Part of the row id of connections other than the active ones, new each session: VS Code restores a tree's
+   * expanded rows after a reload, which would connect (and maybe warn about) a catalog nobody asked for this time.
+   */
+  private readonly session = Date.now().toString(36);
   /** Connections whose secret was handed to the running server (cleared when it restarts). */
   private readonly credentialsSent = new Set<string>();
 
@@ -67,6 +74,20 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     return this.states.get(id) ?? { state: 'idle' };
   }
 
+  /** Marks a connection as asked for by the user, so its state shows as a warning when it fails. */
+  ask(id: string): void {
+    if (this.asked.has(id)) return;
+    this.asked.add(id);
+    this.stateChanged.fire();
+    const node = this.connectionNode(id);
+    if (node) this.changed.fire(node);
+  }
+
+  /** Whether a failure of this connection may be shown as one: the active target's, or one the user opened. */
+  private isAsked(id: string): boolean {
+    return !!this.connectionInfos.get(id)?.active || this.asked.has(id);
+  }
+
   /** Forgets that a connection's secret was sent, so the next expand sends the new one. */
   credentialChanged(id: string): void {
     this.credentialsSent.delete(id);
@@ -77,15 +98,16 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<ExplorerNode
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
-    const item = new vscode.TreeItem(node.label, node.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-    item.id = node.id;
+    const collapsed = node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(node.label, node.collapsible ? collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = node.ref.kind === 'connection' && !node.expanded ? `${node.id}\u001f${this.session}` : node.id;
     item.description = node.description;
     item.tooltip = node.tooltip;
     item.iconPath = new vscode.ThemeIcon(node.icon, node.state ? new vscode.ThemeColor('errorForeground') : undefined);
     item.contextValue = node.contextValue;
     if (node.ref.kind === 'connection') {
       const s = this.stateOf(node.ref.connection);
-      if (s.state !== 'idle' && s.state !== 'connected') {
+      if (s.state !== 'idle' && s.state !== 'connected' && this.isAsked(node.ref.connection)) {
         item.description = `${s.state} — ${s.reason}`;
         item.tooltip = `${node.tooltip ?? node.label}\n\n${s.reason}`;
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));

@@ -27,6 +27,7 @@ export const explorerCommandFactories: Record<string, Factory> = {
     if (!id) return ctx.tree.refresh();
     await request(ctx, (c) => c.sendRequest(ExplorerRetryRequest.type, { connection: id }));
     ctx.tree.credentialChanged(id);
+    ctx.tree.ask(id);
     const connection = ctx.tree.connections().find((c) => c.id === id);
     ctx.output.info(`Retrying catalog ${connection?.label ?? id}`);
     ctx.tree.refreshNode(node.ref.kind === 'error' ? ctx.tree.getParent(node) ?? node : node);
@@ -45,6 +46,13 @@ export const explorerCommandFactories: Record<string, Factory> = {
   },
   'floe.explorer.previewTable': () => (node: ExplorerNode) => preview(node),
   'floe.explorer.previewSnapshot': () => (node: ExplorerNode) => preview(node, node.ref.snapshotId),
+  'floe.explorer.copySnapshotId': () => async (node: ExplorerNode) => {
+    // The id travels as a decimal string from the server: never through a JS number, which would round it.
+    const id = node?.ref.snapshotId;
+    if (!id) return;
+    await vscode.env.clipboard.writeText(id);
+    void vscode.window.setStatusBarMessage(`Copied snapshot id ${id}`, 3000);
+  },
   'floe.explorer.copySource': (ctx) => (node: ExplorerNode) => sourceRef(ctx, node, 'copy'),
   'floe.explorer.insertSource': (ctx) => (node: ExplorerNode) => sourceRef(ctx, node, 'insert'),
   'floe.explorer.createStagingModel': (ctx) => async (node: ExplorerNode) => {

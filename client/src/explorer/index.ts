@@ -17,7 +17,9 @@ export function registerExplorer(ctx: { extension: vscode.ExtensionContext; serv
   return [
     tree,
     view,
-    createCatalogStatusBar(tree.onDidChangeState, () => tree.connections(), (id) => tree.stateOf(id)),
+    createCatalogStatusBar(tree.onDidChangeState, () => tree.connections(), (id) => tree.stateOf(id), tree.asked),
+    // Expanding a connection is asking for it: from then on its failures show in the status bar too.
+    view.onDidExpandElement((e) => { if (e.element.ref.kind === 'connection') tree.ask(e.element.ref.connection); }),
     vscode.workspace.registerTextDocumentContentProvider(METADATA_SCHEME, new MetadataDocumentProvider(ctx.server)),
     ...Object.entries(explorerCommandFactories).map(([id, factory]) => vscode.commands.registerCommand(id, factory(full))),
     // A new server run has no connections or secrets yet: reload once it is ready.

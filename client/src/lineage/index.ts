@@ -1,7 +1,8 @@
 // The lineage panel's UI: one panel and the command that shows it.
 import * as vscode from 'vscode';
 import type { FloeServer } from '../languageClient';
-import { LineagePanel } from './lineagePanel';
+import { LINEAGE_VIEW_TYPE, LineagePanel } from './lineagePanel';
+import { parseLineageState } from './lineageMessages';
 
 export const SHOW_LINEAGE_COMMAND = 'floe.showLineage';
 
@@ -11,6 +12,10 @@ export function registerLineage(ctx: { extension: vscode.ExtensionContext; serve
   return [
     panel,
     vscode.commands.registerCommand(SHOW_LINEAGE_COMMAND, (resource?: unknown) => panel.show(toUri(resource))),
+    // After a window reload VS Code recreates the panel with the state its page kept; show the same lineage again.
+    vscode.window.registerWebviewPanelSerializer(LINEAGE_VIEW_TYPE, {
+      deserializeWebviewPanel: (restored, state) => panel.restore(restored, parseLineageState(state)),
+    }),
   ];
 }
 

@@ -1,7 +1,7 @@
 // The check every lineage webview message passes before it is acted on (the messages are typed in
 // server/src/protocol/lineage.ts), and the depth choices. No vscode import: the webview bundle and unit tests
 // import it.
-import type { Depth, FromLineageWebview, LineageDepth, LineageNode } from '../../../server/src/protocol/lineage';
+import type { Depth, FromLineageWebview, LineageDepth, LineageNode, LineagePanelState } from '../../../server/src/protocol/lineage';
 
 /** Depths the controls offer; null is "all". */
 export const DEPTH_CHOICES: readonly Depth[] = [1, 2, 3, 5, null];
@@ -29,13 +29,28 @@ export function parseLineageMessage(m: unknown): FromLineageWebview | undefined 
     case 'focus':
       return isId(r.id) ? { type: r.type, id: r.id } : undefined;
     case 'depth': {
-      const d = r.depth as Record<string, unknown> | null | undefined;
-      if (typeof d !== 'object' || d === null || !isDepth(d.upstream) || !isDepth(d.downstream)) return undefined;
-      return { type: 'depth', depth: { upstream: d.upstream, downstream: d.downstream } };
+      const depth = parseDepth(r.depth);
+      return depth && { type: 'depth', depth };
     }
     default:
       return undefined;
   }
+}
+
+function parseDepth(v: unknown): LineageDepth | undefined {
+  const d = v as Record<string, unknown> | null | undefined;
+  if (typeof d !== 'object' || d === null || !isDepth(d.upstream) || !isDepth(d.downstream)) return undefined;
+  return { upstream: d.upstream, downstream: d.downstream };
+}
+
+/** The state a restored panel comes back with (kept by the webview, so untrusted too); undefined when unusable. */
+export function parseLineageState(state: unknown): LineagePanelState | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  const r = state as Record<string, unknown>;
+  if (!isId(r.uri) || !/^file:/.test(r.uri)) return undefined;
+  if (r.focus !== undefined && !isId(r.focus)) return undefined;
+  const depth = parseDepth(r.depth) ?? DEFAULT_DEPTH;
+  return r.focus === undefined ? { uri: r.uri, depth } : { uri: r.uri, focus: r.focus, depth };
 }
 
 /** The node the webview names, only if the graph on screen has it: a click opens nothing else. */

@@ -3,14 +3,15 @@
 import * as vscode from 'vscode';
 import {
   LineageRequest,
-  type LineageDepth, type LineageNode, type LineageResponse, type LineageView, type ToLineageWebview,
+  type LineageDepth, type LineageNode, type LineagePanelState, type LineageResponse, type LineageView, type ToLineageWebview,
 } from '../../../server/src/protocol/lineage';
 import type { FloeServer } from '../languageClient';
 import { LANGUAGE_ID } from '../language';
 import { lineageHtml } from './lineageHtml';
 import { DEFAULT_DEPTH, nodeFor, parseLineageMessage } from './lineageMessages';
 
-const VIEW_TYPE = 'floe.lineage';
+/** The panel's view type (package.json `onWebviewPanel:floe.lineage` activates Floe to restore it after a reload). */
+export const LINEAGE_VIEW_TYPE = 'floe.lineage';
 /** Editor switches and status bursts settle before one request goes out. */
 const DEBOUNCE_MS = 300;
 
@@ -71,6 +72,22 @@ export class LineagePanel implements vscode.Disposable {
     return this.refresh(false);
   }
 
+  /** Takes over a panel VS Code restored after a window reload, centred where it was (`state` from the webview). */
+  async restore(panel: vscode.WebviewPanel, state: LineagePanelState | undefined): Promise<void> {
+    if (this.panel) {
+      panel.dispose(); // one lineage panel: the live one wins
+      return;
+    }
+    this.adopt(panel);
+    if (!state) {
+      this.send({ state: 'message', title: 'No model', message: NO_MODEL_MESSAGE, depth: this.depth });
+      return;
+    }
+    this.depth = state.depth;
+    this.target = { uri: vscode.Uri.parse(state.uri), focus: state.focus };
+    await this.refresh(false);
+  }
+
   dispose(): void {
     clearTimeout(this.timer);
     this.panel?.dispose();
@@ -106,7 +123,9 @@ export class LineagePanel implements vscode.Disposable {
     const client = this.server.languageClient;
     if (!client?.isRunning()) {
       this.nodes = undefined;
-      this.send({ state: 'message', title: fallbackTitle, message: SERVER_DOWN_MESSAGE, depth: this.depth });
+      // Still starting (e.g. a panel restored after a reload): wait; the 'ready' status refreshes the panel.
+      const starting = !this.server.status || this.server.status.state === 'starting' || this.server.status.state === 'indexing';
+      this.send(starting ? { state: 'loading', title: fallbackTitle, depth: this.depth } : { state: 'message', title: fallbackTitle, message: SERVER_DOWN_MESSAGE, depth: this.depth });
       return undefined;
     }
     if (!quiet || this.view?.state !== 'graph') this.send({ state: 'loading', title: fallbackTitle, depth: this.depth });
@@ -139,14 +158,23 @@ export class LineagePanel implements vscode.Disposable {
       this.panel.reveal(undefined, true);
       return;
     }
-    const root = this.extension.extensionUri;
-    const media = vscode.Uri.joinPath(root, 'dist', 'media');
     const panel = vscode.window.createWebviewPanel(
-      VIEW_TYPE,
+      LINEAGE_VIEW_TYPE,
       'Lineage',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [media] },
+      { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [this.media()] },
     );
+    this.adopt(panel);
+  }
+
+  private media(): vscode.Uri {
+    return vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'media');
+  }
+
+  /** Makes `panel` (new, or restored by VS Code) this panel: its page, messages and lifetime. */
+  private adopt(panel: vscode.WebviewPanel): void {
+    const media = this.media();
+    panel.webview.options = { enableScripts: true, localResourceRoots: [media] };
     this.panel = panel;
     this.ready = false;
     panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m), undefined, this.disposables);
@@ -173,7 +201,8 @@ export class LineagePanel implements vscode.Disposable {
     this.view = view;
     if (!this.panel) return;
     this.panel.title = this.target ? `Lineage: ${view.title}` : 'Lineage';
-    if (this.ready) void this.panel.webview.postMessage({ type: 'show', view } satisfies ToLineageWebview);
+    const restore: LineagePanelState | undefined = this.target && { uri: this.target.uri.toString(), ...(this.target.focus ? { focus: this.target.focus } : {}), depth: this.depth };
+    if (this.ready) void this.panel.webview.postMessage({ type: 'show', view, restore } satisfies ToLineageWebview);
   }
 
   private async onMessage(raw: unknown): Promise<void> {

@@ -1,11 +1,9 @@
 // The one results panel: shows a PreviewResult, a loading state or an error in a webview grid,
-// and carries out what the grid asks for (copy, save CSV/JSON, Parquet export, reveal the model).
+// and carries out what the grid asks for (copy, save, sort and filter on the server, reveal the model).
 import * as vscode from 'vscode';
-import type { ExportFormat, FromWebviewMessage, PreviewResult, ResultLocation, ToWebviewMessage } from '../../../server/src/protocol/results';
+import type { ExportFormat, FromWebviewMessage, PreviewResult, ResultLocation, ResultView, ToWebviewMessage } from '../../../server/src/protocol/results';
 import { resultsHtml } from './resultsHtml';
-
-/** Writes the full result of `sql` as Parquet to `target`; set by whoever owns the server request. */
-export type ParquetExporter = (result: PreviewResult, target: vscode.Uri) => Promise<void>;
+import type { ResultsServer } from './resultsServer';
 
 const VIEW_TYPE = 'floe.results';
 const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', json: 'json', parquet: 'parquet' };
@@ -13,7 +11,7 @@ const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', json: 'json', par
 export class ResultsPanel {
   private static current?: ResultsPanel;
   private static context?: vscode.ExtensionContext;
-  private static parquetExporter?: ParquetExporter;
+  private static server?: ResultsServer;
 
   private ready = false;
   /** The last state sent; replayed when the webview reloads (its context is not retained when hidden). */
@@ -21,15 +19,10 @@ export class ResultsPanel {
   private result?: PreviewResult;
   private cancel?: () => void;
 
-  /** Remembers the extension context so showLoading can create the panel; call from activate(). */
-  static register(context: vscode.ExtensionContext, parquetExporter?: ParquetExporter): void {
+  /** Remembers the extension context so showLoading can create the panel, and how to reach the server; call from activate(). */
+  static register(context: vscode.ExtensionContext, server?: ResultsServer): void {
     ResultsPanel.context = context;
-    if (parquetExporter) ResultsPanel.parquetExporter = parquetExporter;
-  }
-
-  /** Sets how Parquet exports reach the server. */
-  static setParquetExporter(exporter: ParquetExporter): void {
-    ResultsPanel.parquetExporter = exporter;
+    if (server) ResultsPanel.server = server;
   }
 
   /** Shows a query result in the (reused) panel. */
@@ -114,13 +107,31 @@ export class ResultsPanel {
         this.cancel?.();
         return;
       case 'export':
-        return this.export(m.format, m.text);
+        return this.export(m.format, m.text, m.view);
+      case 'query':
+        return this.query(m.view);
       case 'reveal':
         return this.revealLocation(m.location);
     }
   }
 
-  private async export(format: ExportFormat, text: string | undefined): Promise<void> {
+  /** Sorts or filters the full result on the server; the answer replaces the grid's rows. */
+  private async query(view: ResultView): Promise<void> {
+    const result = this.result;
+    if (!result) return;
+    try {
+      if (!ResultsPanel.server) throw new Error('the Floe language server is not connected');
+      const answer = await ResultsPanel.server.query(result, view);
+      if (this.result !== result) return; // a newer preview owns the panel
+      if ('error' in answer) return this.send({ type: 'notice', message: answer.error });
+      this.result = answer.result;
+      this.send({ type: 'load', result: answer.result });
+    } catch (e) {
+      this.send({ type: 'notice', message: `Could not sort or filter: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
+  private async export(format: ExportFormat, text: string | undefined, view: ResultView | undefined): Promise<void> {
     const result = this.result;
     if (!result) return;
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -132,13 +143,16 @@ export class ResultsPanel {
     });
     if (!target) return;
     try {
-      if (format === 'parquet') {
-        if (!ResultsPanel.parquetExporter) throw new Error('Parquet export is not available: the language server is not connected');
-        await ResultsPanel.parquetExporter(result, target);
-      } else {
-        await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text ?? ''));
+      if (text !== undefined && format !== 'parquet') {
+        await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+        this.send({ type: 'notice', message: `Saved ${vscode.workspace.asRelativePath(target)}` });
+        return;
       }
-      this.send({ type: 'notice', message: `Saved ${vscode.workspace.asRelativePath(target)}` });
+      // The full result, written by the server: the grid holds only the first rows.
+      if (!ResultsPanel.server) throw new Error('the Floe language server is not connected');
+      const written = await ResultsPanel.server.export(result, format, view ?? result.view ?? {}, target);
+      if ('error' in written) throw new Error(written.error);
+      this.send({ type: 'notice', message: `Saved ${written.rows.toLocaleString('en-US')} rows to ${vscode.workspace.asRelativePath(target)}` });
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       void vscode.window.showErrorMessage(`Could not export ${target.fsPath}: ${reason}`);

@@ -1,8 +1,8 @@
 // Draws a laid-out lineage graph as SVG: node boxes (label, badge, layer colour, tests, Iceberg table tooltip), edges
 // with arrowheads, the focus highlighted; pans with a drag and zooms with the wheel. All text goes in via textContent.
-import type { LineageNode } from '../../../server/src/protocol/lineage';
+import type { LineageEdge, LineageNode } from '../../../server/src/protocol/lineage';
 import {
-  clip, edgePath, fitViewBox, layerClass, nodeDetail, nodeTooltip, zoomViewBox,
+  bestLayout, clip, edgePath, fitViewBox, layerClass, layoutLineage, nodeDetail, nodeTooltip, zoomViewBox,
   type Box, type LineageLayout,
 } from './layout';
 
@@ -11,6 +11,8 @@ const SVG = 'http://www.w3.org/2000/svg';
 const CLICK_DELAY_MS = 250;
 const LABEL_CHARS = 24;
 const DETAIL_CHARS = 30;
+/** Below this the 13 px labels drop under 10 px: a larger graph is shown around its focus instead, to pan. */
+const MIN_SCALE = 0.78;
 
 export interface GraphActions {
   open(node: LineageNode): void;
@@ -28,6 +30,7 @@ export class GraphView {
   readonly root: SVGSVGElement = svg('svg', {}, 'graph');
   private box: Box = { x: 0, y: 0, width: 1, height: 1 };
   private layout?: LineageLayout;
+  private layouts?: { LR: LineageLayout; TB: LineageLayout };
 
   constructor(private readonly actions: GraphActions) {
     this.root.setAttribute('role', 'group');
@@ -35,7 +38,14 @@ export class GraphView {
     this.enablePanAndZoom();
   }
 
-  draw(layout: LineageLayout): void {
+  /** Lays the graph out both ways and draws the one that suits the panel's shape. */
+  show(nodes: readonly LineageNode[], edges: readonly LineageEdge[]): void {
+    this.layouts = { LR: layoutLineage(nodes, edges, 'LR'), TB: layoutLineage(nodes, edges, 'TB') };
+    this.layout = undefined;
+    this.fit();
+  }
+
+  private draw(layout: LineageLayout): void {
     this.layout = layout;
     const defs = svg('defs');
     const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
@@ -51,14 +61,17 @@ export class GraphView {
     const nodes = svg('g', {}, 'nodes');
     for (const p of layout.nodes) nodes.append(this.nodeBox(p.node, p.x, p.y, p.width, p.height));
     this.root.replaceChildren(defs, edges, nodes);
-    this.fit();
   }
 
-  /** Shows the whole graph; call when the panel resizes too. */
+  /** Shows the whole graph (or, when too large to read whole, the part around the focus); call when the panel resizes. */
   fit(): void {
-    if (!this.layout) return;
+    if (!this.layouts) return;
     const r = this.root.getBoundingClientRect();
-    this.setBox(fitViewBox(this.layout, { width: r.width || 800, height: r.height || 600 }));
+    const viewport = { width: r.width || 800, height: r.height || 600 };
+    const layout = bestLayout(this.layouts, viewport);
+    if (layout !== this.layout) this.draw(layout);
+    const focus = layout.nodes.find((p) => p.node.focus);
+    this.setBox(fitViewBox(layout, viewport, { minScale: MIN_SCALE, focus: focus && { x: focus.x + focus.width / 2, y: focus.y + focus.height / 2 } }));
   }
 
   private nodeBox(node: LineageNode, x: number, y: number, width: number, height: number): SVGGElement {

@@ -15,7 +15,11 @@ export interface Box { x: number; y: number; width: number; height: number }
 export interface PlacedNode extends Box { node: LineageNode }
 export interface PlacedEdge { from: string; to: string; points: Point[] }
 
+/** Left to right (sources left, marts right) or top to bottom (for a tall, narrow panel). */
+export type LayoutDirection = 'LR' | 'TB';
+
 export interface LineageLayout {
+  direction?: LayoutDirection;
   nodes: PlacedNode[];
   edges: PlacedEdge[];
   width: number;
@@ -26,12 +30,12 @@ export const NODE_WIDTH = 190;
 export const NODE_HEIGHT = 52;
 
 /**
- * Lays the graph out left to right. Edges naming a node that is not in the graph, self-loops and repeats are dropped,
- * so a partial response from the server still draws.
+ * Lays the graph out left to right (or top to bottom). Edges naming a node that is not in the graph, self-loops and
+ * repeats are dropped, so a partial response from the server still draws.
  */
-export function layoutLineage(nodes: readonly LineageNode[], edges: readonly LineageEdge[]): LineageLayout {
+export function layoutLineage(nodes: readonly LineageNode[], edges: readonly LineageEdge[], direction: LayoutDirection = 'LR'): LineageLayout {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 70, marginx: 16, marginy: 16 });
+  g.setGraph({ rankdir: direction, nodesep: direction === 'LR' ? 18 : 24, ranksep: direction === 'LR' ? 70 : 48, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) g.setNode(n.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   const kept: LineageEdge[] = [];
@@ -52,7 +56,20 @@ export function layoutLineage(nodes: readonly LineageNode[], edges: readonly Lin
     });
   const placedEdges = kept.map((e) => ({ from: e.from, to: e.to, points: (g.edge(e.from, e.to).points ?? []).map((p: Point) => ({ x: p.x, y: p.y })) }));
   const graph = g.graph();
-  return { nodes: placed, edges: placedEdges, width: graph.width ?? 0, height: graph.height ?? 0 };
+  return { direction, nodes: placed, edges: placedEdges, width: graph.width ?? 0, height: graph.height ?? 0 };
+}
+
+/** The scale at which a graph fits a viewport whole, never above 1 (small graphs keep their size). */
+export function fitScale(graph: { width: number; height: number }, viewport: { width: number; height: number }): number {
+  return Math.min(1, Math.max(1, viewport.width) / Math.max(1, graph.width), Math.max(1, viewport.height) / Math.max(1, graph.height));
+}
+
+/**
+ * Of the left-to-right and top-to-bottom layouts, the one that shows the graph largest in this viewport (a tall,
+ * narrow panel beside the editor reads better top to bottom); left to right on a tie.
+ */
+export function bestLayout(layouts: { LR: LineageLayout; TB: LineageLayout }, viewport: { width: number; height: number }): LineageLayout {
+  return fitScale(layouts.TB, viewport) > fitScale(layouts.LR, viewport) + 0.05 ? layouts.TB : layouts.LR;
 }
 
 /** An SVG path through the edge's points: straight to the first, smooth through the rest. */
@@ -104,15 +121,18 @@ export function layerClass(layer: string | undefined): string {
 
 /**
  * The viewBox that shows the whole graph centred in a viewport, never magnified (small graphs keep their size,
- * large ones shrink to fit).
+ * large ones shrink to fit). Never below `minScale`, so text stays readable: a graph too large for that is shown
+ * around `focus` (the model the lineage is centred on), the rest a drag or a scroll away.
  */
-export function fitViewBox(graph: { width: number; height: number }, viewport: { width: number; height: number }): Box {
+export function fitViewBox(graph: { width: number; height: number }, viewport: { width: number; height: number }, options: { minScale?: number; focus?: Point } = {}): Box {
   const vw = Math.max(1, viewport.width);
   const vh = Math.max(1, viewport.height);
-  const scale = Math.min(1, vw / Math.max(1, graph.width), vh / Math.max(1, graph.height));
+  const scale = Math.max(options.minScale ?? 0, fitScale(graph, viewport));
   const width = vw / scale;
   const height = vh / scale;
-  return { x: (graph.width - width) / 2, y: (graph.height - height) / 2, width, height };
+  const centre = (size: number, view: number, at: number | undefined): number =>
+    view >= size || at === undefined ? (size - view) / 2 : Math.min(Math.max(at - view / 2, 0), size - view);
+  return { x: centre(graph.width, width, options.focus?.x), y: centre(graph.height, height, options.focus?.y), width, height };
 }
 
 /** The viewBox after zooming by `factor` (>1 zooms in) around a point given in graph coordinates. */

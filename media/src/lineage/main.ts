@@ -5,10 +5,11 @@ import type {
 } from '../../../server/src/protocol/lineage';
 import { DEPTH_CHOICES } from '../../../client/src/lineage/lineageMessages';
 import { GraphView } from './graphView';
-import { layoutLineage } from './layout';
 
 interface VsCodeApi {
   postMessage(message: FromLineageWebview): void;
+  /** Kept by VS Code across a window reload and handed to the extension's panel serializer. */
+  setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -62,7 +63,7 @@ class LineageApp {
       stage.append(graph.root);
       this.app.replaceChildren(toolbar, stage);
       this.graph = graph;
-      graph.draw(layoutLineage(view.nodes, view.edges));
+      graph.show(view.nodes, view.edges);
       return;
     }
     this.graph = undefined;
@@ -107,6 +108,8 @@ function legend(): HTMLElement {
 const app = new LineageApp();
 window.addEventListener('message', (event: MessageEvent<ToLineageWebview>) => {
   const m = event.data;
-  if (m?.type === 'show') app.show(m.view);
+  if (m?.type !== 'show') return;
+  if (m.restore) vscode.setState(m.restore);
+  app.show(m.view);
 });
 post({ type: 'ready' });

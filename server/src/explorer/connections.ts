@@ -21,7 +21,11 @@ export interface ConnectionConfig {
 }
 
 
-/** Every connection to show, in order: settings, profile targets, then local lakehouses. */
+/**
+ * Every connection to show, in order: each project's active target first (its profile catalog, or its local lakehouse
+ * when the target names none), marked `active` so the tree opens it; then settings, the other profile targets and the
+ * remaining local lakehouses, which connect only when the user expands them.
+ */
 export function connectionsOf(projects: readonly DbtProject[], settings: readonly CatalogSettingEntry[], extraLocalFolders: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): ConnectionConfig[] {
   const out: ConnectionConfig[] = [];
   const seen = new Set<string>();
@@ -30,6 +34,10 @@ export function connectionsOf(projects: readonly DbtProject[], settings: readonl
     seen.add(c.info.id);
     out.push(c);
   };
+  for (const p of projects) {
+    const active = p.target.catalog?.catalogUri ? profileConnection(p, p.target.name) : { ...localConnection(p.root, `Local lakehouse · ${p.name}`), localS3: localS3Of(p) };
+    if (active) add({ ...active, info: { ...active.info, active: true } });
+  }
   for (const s of settings) {
     if (!s || typeof s.name !== 'string' || typeof s.uri !== 'string' || !s.uri) continue;
     const legacy = s.credential ? parseCredential(resolveEnv(s.credential, env)) : undefined;
@@ -45,18 +53,24 @@ export function connectionsOf(projects: readonly DbtProject[], settings: readonl
   for (const p of projects) {
     const profile = p.profiles?.profiles[p.target.profile];
     for (const targetName of Object.keys(profile?.outputs ?? {})) {
-      const target = resolveTarget(p.profiles, p.target.profile, targetName);
-      const uri = target.catalog?.catalogUri;
-      if (!uri) continue;
-      add({
-        info: { id: `profile:${p.root}:${targetName}`, label: `${p.name} · ${targetName}`, kind: 'profile', uri, warehouse: target.catalog?.warehouse },
-        projectRoot: p.root,
-      });
+      const c = profileConnection(p, targetName);
+      if (c) add(c);
     }
   }
   for (const p of projects) add({ ...localConnection(p.root, `Local lakehouse · ${p.name}`), localS3: localS3Of(p) });
   for (const folder of extraLocalFolders) add(localConnection(path.resolve(folder), `Local lakehouse · ${path.basename(folder)}`));
   return out;
+}
+
+/** A profiles.yml target's catalog; undefined when the target names no catalog_uri. */
+function profileConnection(p: DbtProject, targetName: string): ConnectionConfig | undefined {
+  const target = resolveTarget(p.profiles, p.target.profile, targetName);
+  const uri = target.catalog?.catalogUri;
+  if (!uri) return undefined;
+  return {
+    info: { id: `profile:${p.root}:${targetName}`, label: `${p.name} · ${targetName}`, kind: 'profile', uri, warehouse: target.catalog?.warehouse },
+    projectRoot: p.root,
+  };
 }
 
 function localConnection(root: string, label: string): ConnectionConfig {
@@ -67,12 +81,13 @@ function localConnection(root: string, label: string): ConnectionConfig {
 /** The connection's top-level node. */
 export function connectionNode(c: ConnectionInfo): ExplorerNode {
   const ref = { connection: c.id, kind: 'connection' as const };
-  const where = c.kind === 'local' ? 'embedded catalog over .floe/warehouse' : [c.uri, c.warehouse].filter(Boolean).join(' · ');
+  const where = [c.active ? 'active target' : '', c.kind === 'local' ? 'embedded catalog over .floe/warehouse' : [c.uri, c.warehouse].filter(Boolean).join(' · ')]
+    .filter(Boolean).join(' · ');
   return {
     ref, id: nodeId(ref), label: c.label, description: where,
     tooltip: [c.label, c.uri ? `URI: ${c.uri}` : '', c.warehouse ? `Warehouse: ${c.warehouse}` : '', c.clientId ? `Client id: ${c.clientId}` : '', c.realm ? `Realm: ${c.realm}` : '']
       .filter(Boolean).join('\n'),
-    icon: c.kind === 'local' ? 'home' : 'database', collapsible: true,
+    icon: c.kind === 'local' ? 'home' : 'database', collapsible: true, expanded: c.active,
     contextValue: `floe.connection.${c.kind}`,
   };
 }

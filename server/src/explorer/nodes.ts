@@ -149,21 +149,28 @@ export function sortFieldNodes(connection: string, namespace: string[], table: s
   });
 }
 
-/** Snapshots newest first; ids stay exact decimal strings. */
+/** Snapshots newest first, labelled by time and operation; ids stay exact decimal strings (tooltip, ref, copy). */
 export function snapshotNodes(connection: string, namespace: string[], table: string, m: TableMetadata): ExplorerNode[] {
   const current = m['current-snapshot-id'];
-  return [...m.snapshots]
-    .sort((a, b) => (a['timestamp-ms'] === b['timestamp-ms'] ? Number(b['sequence-number'] - a['sequence-number']) : a['timestamp-ms'] < b['timestamp-ms'] ? 1 : -1))
-    .map((s) => snapshotNode({ connection, kind: 'snapshot', namespace, table, snapshotId: s['snapshot-id'].toString() }, s, s['snapshot-id'] === current));
+  const sorted = [...m.snapshots]
+    .sort((a, b) => (a['timestamp-ms'] === b['timestamp-ms'] ? Number(b['sequence-number'] - a['sequence-number']) : a['timestamp-ms'] < b['timestamp-ms'] ? 1 : -1));
+  // Minutes read best; snapshots sharing a minute (a seed run commits several) show their seconds so labels differ.
+  const perMinute = new Map<string, number>();
+  for (const s of sorted) perMinute.set(snapshotTime(s['timestamp-ms'], false), (perMinute.get(snapshotTime(s['timestamp-ms'], false)) ?? 0) + 1);
+  return sorted.map((s) => {
+    const seconds = (perMinute.get(snapshotTime(s['timestamp-ms'], false)) ?? 0) > 1;
+    return snapshotNode({ connection, kind: 'snapshot', namespace, table, snapshotId: s['snapshot-id'].toString() }, s, s['snapshot-id'] === current, seconds);
+  });
 }
 
-export function snapshotNode(ref: NodeRef, s: Snapshot, isCurrent: boolean): ExplorerNode {
+/** A snapshot row: "2026-12-04 20:31 · append", described "current · +3 records"; the 19-digit id in the tooltip. */
+export function snapshotNode(ref: NodeRef, s: Snapshot, isCurrent: boolean, seconds = false): ExplorerNode {
   const id = s['snapshot-id'].toString();
   const time = formatTimestampMs(s['timestamp-ms']);
   const records = recordSummary(s.summary);
   return node(ref, {
-    label: id,
-    description: [time, s.summary.operation, records, isCurrent ? 'current' : ''].filter(Boolean).join(' · '),
+    label: [snapshotTime(s['timestamp-ms'], seconds), s.summary.operation].filter(Boolean).join(' · '),
+    description: [isCurrent ? 'current' : '', records].filter(Boolean).join(' · '),
     tooltip: [
       `Snapshot ${id}${isCurrent ? ' (current)' : ''}`,
       `${time}, ${s.summary.operation}`,
@@ -175,6 +182,12 @@ export function snapshotNode(ref: NodeRef, s: Snapshot, isCurrent: boolean): Exp
     collapsible: false,
     contextValue: 'floe.snapshot',
   });
+}
+
+/** "2026-12-04 20:31" (UTC), to the second when asked; the raw value when it is no valid time. */
+export function snapshotTime(ms: bigint, seconds: boolean): string {
+  const full = formatTimestampMs(ms);
+  return full.endsWith(' UTC') ? full.slice(0, seconds ? 19 : 16) : full;
 }
 
 /** "+3 / −1 records" from a snapshot summary; empty when the summary has no record counts. */

@@ -1,4 +1,4 @@
-// The floe/preview, floe/previewTable, floe/materialize and floe/exportParquet handlers: LSP params in, the run
+// The floe/preview, floe/previewTable, floe/materialize, floe/results/query and floe/exportResult handlers: LSP params in, the run
 // service in between, plain results or { error, location } out (never a thrown stack), progress as notifications.
 import path from 'node:path';
 import type { Connection } from 'vscode-languageserver';
@@ -6,7 +6,7 @@ import type { Workspace } from '../project/workspace';
 import type { DbtProject } from '../project/project';
 import type { Catalog } from '../catalog/catalog';
 import type { S3Options } from '../storage/storage';
-import { ExportParquetRequest } from '../protocol/results';
+import { ExportResultRequest, ResultQueryRequest } from '../protocol/results';
 import {
   MaterializeRequest, PreviewRequest, PreviewTableRequest, RunProgressNotification,
   type RunFailure, type MaterializedTable,
@@ -137,10 +137,22 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
     }
   });
 
-  connection.onRequest(ExportParquetRequest.type, async (params) => {
-    const target = uriToPath(params.target);
-    if (!target) throw new Error(`Parquet export needs a file on disk, not ${params.target}`);
-    return (await serviceOf()).exportParquet(params.sql, target);
+  connection.onRequest(ResultQueryRequest.type, async (params) => {
+    try {
+      return { result: await (await serviceOf()).query(params.sql, params.view ?? {}) };
+    } catch (e) {
+      return { error: failure('sort or filter', e).error };
+    }
+  });
+
+  connection.onRequest(ExportResultRequest.type, async (params) => {
+    try {
+      const target = uriToPath(params.target);
+      if (!target) throw new ModelRunError(`Export needs a file on disk, not ${params.target}`);
+      return await (await serviceOf()).exportResult(params.sql, params.format, target, params.view);
+    } catch (e) {
+      return { error: failure('export', e).error };
+    }
   });
 
   /** The project's own lakehouse for `local:<root>`; other connections (profile targets, settings) through the explorer. */

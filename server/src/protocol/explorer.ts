@@ -48,6 +48,8 @@ export interface ExplorerNode {
   /** A codicon id, e.g. `database`, `folder`, `table`. */
   icon: string;
   collapsible: boolean;
+  /** Shown expanded from the start (the active target's connection); others load only when the user expands them. */
+  expanded?: boolean;
   /** For menus (`viewItem == floe.table`): `floe.<kind>` plus flags such as `floe.connection.remote`. */
   contextValue: string;
   /** Set on error nodes: what went wrong, for the connection's state and the status bar. */
@@ -58,6 +60,8 @@ export interface ConnectionInfo {
   id: string;
   label: string;
   kind: 'local' | 'profile' | 'setting';
+  /** The catalog of a project's active target (profiles.yml `target:`): listed first and connected by default. */
+  active?: boolean;
   uri?: string;
   warehouse?: string;
   clientId?: string;

@@ -59,8 +59,20 @@ export type LineageView =
   | { state: 'loading'; title: string; depth: LineageDepth }
   | { state: 'message'; title: string; message: string; depth: LineageDepth };
 
-/** Extension → webview. */
-export type ToLineageWebview = { type: 'show'; view: LineageView };
+/**
+ * What the panel is centred on, kept by the webview (its `setState`) so that VS Code hands it back to the panel
+ * serializer after a window reload and the same lineage comes back.
+ */
+export interface LineagePanelState {
+  /** The model (or YAML) file's URI. */
+  uri: string;
+  /** A node of that file the lineage is centred on (a source, one of several snapshots). */
+  focus?: string;
+  depth: LineageDepth;
+}
+
+/** Extension → webview. `restore` is what to keep for a reload (absent: nothing to restore). */
+export type ToLineageWebview = { type: 'show'; view: LineageView; restore?: LineagePanelState };
 
 /** Webview → extension. Nodes are named by id only: the extension resolves them in the graph it last sent. */
 export type FromLineageWebview =

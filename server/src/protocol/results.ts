@@ -17,11 +17,25 @@ export interface PreviewResult {
   rowCount: number;
   /** True when the query had more rows than the preview limit; rowCount is then the limit. */
   truncated: boolean;
+  /** Rows of the full result (after the view's filter), counted by the server when the rows were cut at the limit. */
+  totalRows?: number;
+  /** The row limit that applied. */
+  limit?: number;
+  /** The query time in milliseconds (the rows sent; the count is not included). */
   elapsedMs: number;
-  /** The SQL that ran, shown on hover and used for Parquet export. */
+  /** The SQL that ran, shown on hover; the key by which the server finds the preview for re-queries and exports. */
   sql: string;
   /** Panel title, e.g. the model name. */
   title: string;
+  /** The sort and filter the server applied over the full result (floe/results/query); absent for the query's own order. */
+  view?: ResultView;
+}
+
+/** A sort and a filter over a preview's full result, applied by the server in DuckDB. Columns are 0-based positions. */
+export interface ResultView {
+  sort?: { column: number; descending: boolean };
+  /** Rows whose value, as text, contains `text` case-insensitively; in one column, or in any when `column` is absent. */
+  filter?: { text: string; column?: number };
 }
 
 /** Where an error points in the user's project, shown instead of a grid. */
@@ -36,22 +50,37 @@ export interface ResultLocation {
 
 export type ExportFormat = 'csv' | 'json' | 'parquet';
 
-export interface ExportParquetParams {
-  /** The PreviewResult's sql, run again without the preview row limit. */
+export interface ExportResultParams {
+  /** The PreviewResult's sql: its full query is run again without the row limit. */
   sql: string;
+  format: ExportFormat;
+  /** The grid's sort and filter, applied to the full result. */
+  view?: ResultView;
   /** Destination file URI chosen in the save dialog. */
   target: string;
 }
 
-export interface ExportParquetResult {
+export interface ExportResultResult {
   rows: number;
   bytes: number;
 }
 
-/** floe/exportParquet: write a preview's full result to a Parquet file. Sent by the client. */
-export namespace ExportParquetRequest {
-  export const method = 'floe/exportParquet' as const;
-  export const type = new RequestType<ExportParquetParams, ExportParquetResult, void>(method);
+/** floe/exportResult: write a preview's full result (sorted and filtered as the grid is) to a CSV, JSON or Parquet file. Sent by the client. */
+export namespace ExportResultRequest {
+  export const method = 'floe/exportResult' as const;
+  export const type = new RequestType<ExportResultParams, ExportResultResult | { error: string }, void>(method);
+}
+
+export interface ResultQueryParams {
+  /** The PreviewResult's sql. */
+  sql: string;
+  view: ResultView;
+}
+
+/** floe/results/query: the first rows of a preview's full result, sorted and filtered by the server. Sent by the client. */
+export namespace ResultQueryRequest {
+  export const method = 'floe/results/query' as const;
+  export const type = new RequestType<ResultQueryParams, { result: PreviewResult } | { error: string }, void>(method);
 }
 
 /** Extension → webview. */
@@ -67,10 +96,12 @@ export type FromWebviewMessage =
   /** The webview script started and can receive a 'load'. */
   | { type: 'ready' }
   /**
-   * Save the rows. For csv and json the webview sends the text it made (of the filtered, sorted
-   * rows); for parquet it sends no text and the extension asks the server to write the SQL's result.
+   * Save the rows. When the grid holds the whole result it may send the text it made (csv, json of the
+   * filtered, sorted rows); otherwise it sends none and the server writes the full result with `view` applied.
    */
-  | { type: 'export'; format: ExportFormat; text?: string }
+  | { type: 'export'; format: ExportFormat; text?: string; view?: ResultView }
+  /** Sort or filter the full result on the server (the grid holds only the first rows). */
+  | { type: 'query'; view: ResultView }
   /** Put text on the clipboard. */
   | { type: 'copy'; text: string }
   /** The user pressed Cancel on the loading state. */

@@ -1,7 +1,7 @@
 // The editor's runs: previews kept open for export, table previews, materializations, one lakehouse per project.
 import fs from 'node:fs';
 import type { DbtProject } from '../project/project';
-import type { PreviewResult } from '../protocol/results';
+import type { ExportFormat, PreviewResult, ResultView } from '../protocol/results';
 import type { TableIdentifier } from '../iceberg/spec';
 import type { Catalog } from '../catalog/catalog';
 import { duckdbResultToPreview } from '../engine/arrow';
@@ -9,10 +9,11 @@ import { DuckSession, quoteIdent, quoteLiteral } from '../engine/session';
 import { registerIcebergTable } from '../engine/read/register-table';
 import { namespaceDisplayName } from '../catalog/names';
 import { openLakehouse, type Lakehouse, type LakehouseOptions } from './lakehouse';
-import { preparePreview, type PreparedPreview, type PreviewRequest } from './preview';
+import { preparePreview, type PreviewRequest } from './preview';
 import { materialize, type MaterializedModel } from './materialize';
 import type { RunOptions } from './model-chain';
 import { ModelRunError } from './run-error';
+import { resultViewSql } from './resultView';
 
 /** Cancellation as plain data, so this module stays free of LSP types. */
 export interface Cancellation {
@@ -23,7 +24,32 @@ export interface Cancellation {
 /** How many finished previews stay open so their full result can be exported. */
 const KEPT_PREVIEWS = 3;
 
-interface KeptPreview { sql: string; unlimitedSql: string; close(): Promise<void>; session: DuckSession }
+/** A finished preview whose session stays open: its full query can be sorted, filtered, counted and exported. */
+interface KeptPreview {
+  /** The limited SQL the preview ran: the key the client sends back. */
+  sql: string;
+  unlimitedSql: string;
+  title: string;
+  limit: number;
+  columns: string[];
+  close(): Promise<void>;
+  session: DuckSession;
+  /** Sorts, filters and exports of this preview, one at a time on its session (a second click may come first). */
+  queue?: Promise<unknown>;
+}
+
+/** Runs `body` after the preview's earlier queued work, whether that failed or not. */
+function queued<T>(kept: KeptPreview, body: () => Promise<T>): Promise<T> {
+  const run = (kept.queue ?? Promise.resolve()).catch(() => undefined).then(body);
+  kept.queue = run;
+  return run;
+}
+
+const COPY_OPTIONS: Record<ExportFormat, string> = {
+  csv: '(FORMAT csv, HEADER true)',
+  json: '(FORMAT json, ARRAY true)',
+  parquet: '(FORMAT parquet)',
+};
 
 export class RunService {
   private readonly lakehouses = new Map<string, Promise<Lakehouse>>();
@@ -57,8 +83,11 @@ export class RunService {
       options.cancel && throwIfCancelled(options.cancel);
       const result = await prepared.guard(async () =>
         duckdbResultToPreview(await prepared.run.session.connection.stream(prepared.sql), { sql: prepared.sql, title: prepared.title, startedAt, maxRows: request.limit }));
-      this.keep(prepared);
-      return result;
+      const kept = this.keepSession({
+        sql: prepared.sql, unlimitedSql: prepared.unlimitedSql, title: prepared.title, limit: request.limit, columns: result.columns.map((c) => c.name),
+        session: prepared.run.session, close: () => prepared.run.close(),
+      });
+      return await prepared.guard(() => this.withTotal(kept, result));
     } catch (e) {
       await prepared.run.close();
       throw options.cancel?.isCancellationRequested ? new ModelRunError('Preview cancelled.') : e;
@@ -79,8 +108,11 @@ export class RunService {
       const sql = `SELECT * FROM ${quoteIdent(alias)}`;
       const title = options.snapshotId === undefined ? name : `${name} @ ${options.snapshotId}`;
       const result = await duckdbResultToPreview(await session.connection.stream(`${sql} LIMIT ${options.limit + 1}`), { sql, title, startedAt, maxRows: options.limit });
-      this.keepSession(sql, sql, session, async () => { await session.run(`DROP VIEW IF EXISTS ${quoteIdent(alias)}`); session.close(); });
-      return result;
+      const kept = this.keepSession({
+        sql, unlimitedSql: sql, title, limit: options.limit, columns: result.columns.map((c) => c.name), session,
+        close: async () => { await session.run(`DROP VIEW IF EXISTS ${quoteIdent(alias)}`); session.close(); },
+      });
+      return await this.withTotal(kept, result);
     } catch (e) {
       session.close();
       throw e;
@@ -89,12 +121,25 @@ export class RunService {
     }
   }
 
-  /** Writes the full result of a kept preview (found by its SQL) to a Parquet file. */
-  async exportParquet(sql: string, targetPath: string): Promise<{ rows: number; bytes: number }> {
-    const kept = this.kept.find((k) => k.sql === sql);
-    if (!kept) throw new ModelRunError('This preview is no longer open on the server; run it again, then export.');
-    const stats = await kept.session.query(`COPY (${kept.unlimitedSql}) TO ${quoteLiteral(targetPath)} (FORMAT parquet)`);
-    return { rows: Number(stats.rows[0]?.[0] ?? 0), bytes: fs.statSync(targetPath).size };
+  /** The first rows of a kept preview's full result, sorted and filtered in DuckDB, with the count of all matching rows. */
+  async query(sql: string, view: ResultView): Promise<PreviewResult> {
+    const kept = this.keptPreview(sql, 'sort or filter');
+    return queued(kept, async () => {
+      const startedAt = performance.now();
+      const q = resultViewSql(kept.unlimitedSql, kept.columns, view);
+      const result = await duckdbResultToPreview(await kept.session.connection.stream(q.sql, q.params), { sql: kept.sql, title: kept.title, startedAt, maxRows: kept.limit });
+      return this.withTotal(kept, { ...result, view }, view);
+    });
+  }
+
+  /** Writes the full result of a kept preview (found by its SQL), sorted and filtered as the grid is, to a file. */
+  async exportResult(sql: string, format: ExportFormat, targetPath: string, view: ResultView = {}): Promise<{ rows: number; bytes: number }> {
+    const kept = this.keptPreview(sql, 'export');
+    return queued(kept, async () => {
+      const q = resultViewSql(kept.unlimitedSql, kept.columns, view);
+      const stats = await kept.session.connection.runAndReadAll(`COPY (${q.sql}) TO ${quoteLiteral(targetPath)} ${COPY_OPTIONS[format]}`, q.params);
+      return { rows: Number(stats.getRows()[0]?.[0] ?? 0), bytes: fs.statSync(targetPath).size };
+    });
   }
 
   async materialize(project: DbtProject, selection: Parameters<typeof materialize>[2], options: Parameters<typeof materialize>[3] & { cancel?: Cancellation }): Promise<MaterializedModel[]> {
@@ -112,13 +157,28 @@ export class RunService {
     await Promise.all(this.kept.splice(0).map((k) => k.close().catch(() => undefined)));
   }
 
-  private keep(prepared: PreparedPreview): void {
-    this.keepSession(prepared.sql, prepared.unlimitedSql, prepared.run.session, () => prepared.run.close());
+  private keptPreview(sql: string, action: string): KeptPreview {
+    const kept = this.kept.find((k) => k.sql === sql);
+    if (!kept) throw new ModelRunError(`This preview is no longer open on the server; run it again, then ${action}.`);
+    return kept;
   }
 
-  private keepSession(sql: string, unlimitedSql: string, session: DuckSession, close: () => Promise<void>): void {
-    this.kept.push({ sql, unlimitedSql, session, close });
+  /** The result with its row limit, and the count of the full result when the rows were cut at the limit. */
+  private async withTotal(kept: KeptPreview, result: PreviewResult, view: ResultView = {}): Promise<PreviewResult> {
+    if (!result.truncated) return { ...result, limit: kept.limit, totalRows: result.rowCount };
+    const q = resultViewSql(kept.unlimitedSql, kept.columns, view);
+    try {
+      const count = await kept.session.connection.runAndReadAll(q.countSql, q.params);
+      return { ...result, limit: kept.limit, totalRows: Number(count.getRows()[0]?.[0] ?? result.rowCount) };
+    } catch {
+      return { ...result, limit: kept.limit }; // the rows are good; the grid says the total is unknown
+    }
+  }
+
+  private keepSession(kept: KeptPreview): KeptPreview {
+    this.kept.push(kept);
     while (this.kept.length > KEPT_PREVIEWS) void this.kept.shift()!.close().catch(() => undefined);
+    return kept;
   }
 }
 

@@ -33,12 +33,16 @@ async function browse(page, rows, workspace, screenshot, assert) {
     assert(description.includes(`id ${f.id}`), `column ${f.name} should show field id ${f.id}: "${description}"`);
   }
 
-  // Snapshots: the table's current snapshot, by its exact id.
+  // Snapshots: led by time and operation, the current one marked; its exact 19-digit id is what Copy Snapshot Id copies.
   await expandPath(rows, ['Snapshots']);
   const snapshot = currentSnapshotId(workspace, ['demo', 'bronze'], TABLE);
-  const row = treeRow(rows, snapshot);
+  const row = rows.filter({ has: page.locator('.label-description', { hasText: /^current/ }) }).first();
   await row.waitFor();
-  assert(/current/.test(await row.locator('.label-description').innerText()), `snapshot ${snapshot} should be marked current`);
+  const label = await row.locator('.label-name').innerText();
+  assert(/^\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? · (append|overwrite|replace|delete)$/.test(label), `the current snapshot should lead with time and operation: "${label}"`);
+  await row.hover();
+  await row.locator('.action-label[aria-label^="Copy Snapshot Id"]').click();
+  await page.locator('.statusbar-item', { hasText: `Copied snapshot id ${snapshot}` }).first().waitFor({ timeout: 10_000 });
   await screenshot('tree-browse', { expectText: fields[0].name });
   await page.locator('.part.sidebar .composite.title .action-label[aria-label^="Collapse All"]').click();
 }

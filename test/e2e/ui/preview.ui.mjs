@@ -22,7 +22,7 @@ export async function run({ page, workspace, screenshot, assert }) {
   await summary.waitFor({ timeout: 60_000 });
 
   const footer = await summary.innerText();
-  const shown = /^([\d,]+) rows/.exec(footer)?.[1]?.replace(/,/g, '');
+  const shown = /^(?:Showing first )?([\d,]+) (?:of [\d,]+ )?rows/.exec(footer)?.[1]?.replace(/,/g, '');
   assert(shown === String(expected.rows.length), `footer should count ${expected.rows.length} rows: "${footer}"`);
 
   const headers = await grid.locator('.cell.head').evaluateAll((cells) =>

@@ -1,0 +1,28 @@
+// What the results panel asks of the language server, which owns DuckDB and each preview's open session: sort and
+// filter the full result, and export it.
+import type * as vscode from 'vscode';
+import type { BaseLanguageClient } from 'vscode-languageclient';
+import {
+  ExportResultRequest, ResultQueryRequest,
+  type ExportFormat, type ExportResultResult, type PreviewResult, type ResultView,
+} from '../../../server/src/protocol/results';
+
+export interface ResultsServer {
+  /** The first rows of the preview's full result, sorted and filtered by the server. */
+  query(result: PreviewResult, view: ResultView): Promise<{ result: PreviewResult } | { error: string }>;
+  /** Writes the preview's full result, with the grid's view applied, to `target`. */
+  export(result: PreviewResult, format: ExportFormat, view: ResultView, target: vscode.Uri): Promise<ExportResultResult | { error: string }>;
+}
+
+/** A ResultsServer over the running language client (asked for on each call: the server may have restarted). */
+export function resultsServerOf(client: () => BaseLanguageClient | undefined): ResultsServer {
+  const running = (): BaseLanguageClient => {
+    const c = client();
+    if (!c?.isRunning()) throw new Error('the Floe language server is not running');
+    return c;
+  };
+  return {
+    query: (result, view) => running().sendRequest(ResultQueryRequest.type, { sql: result.sql, view }),
+    export: (result, format, view, target) => running().sendRequest(ExportResultRequest.type, { sql: result.sql, format, view, target: target.toString() }),
+  };
+}
