@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { DbtProject } from '../project/project';
 import { selectableGraph, type SelectableNode } from '../selection/graph';
 import { goldTargetOf, seedTargetOf } from '../run/gold-target';
+import { snapshotSpecOf } from '../run/snapshot-config';
 import type { Column } from '../project/types';
 import { artifactMetadata, type InvocationInfo } from './metadata';
 
@@ -49,11 +50,21 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
 export function relationOf(project: DbtProject, n: SelectableNode): { database: string; schema: string; alias: string } {
   const database = databaseOf(project);
   const alias = typeof n.config.alias === 'string' ? n.config.alias : n.name;
-  const target = n.resourceType === 'model' ? goldTargetOf(n.name, n.config, {}) : n.resourceType === 'seed' ? seedTargetOf(n.name, n.config, {}) : undefined;
+  const target = n.resourceType === 'model' ? goldTargetOf(n.name, n.config, {}) : n.resourceType === 'seed' ? seedTargetOf(n.name, n.config, {})
+    : n.resourceType === 'snapshot' ? snapshotTargetOf(n) : undefined;
   if (target) return { database, schema: target.table.namespace.join('.'), alias: target.table.name };
   // dbt's default generate_schema_name: the target schema, suffixed with a custom schema.
   const custom = typeof n.config.schema === 'string' && n.config.schema ? `_${n.config.schema}` : '';
   return { database, schema: `${project.target.schema}${custom}`, alias };
+}
+
+/** A snapshot's Iceberg table (undefined when its config names none: the run reports why). */
+function snapshotTargetOf(n: SelectableNode): { table: { namespace: string[]; name: string } } | undefined {
+  try {
+    return snapshotSpecOf(n.name, n.config);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `"database"."schema"."alias"`, as dbt writes relation_name. */

@@ -16,6 +16,7 @@ import { goldTargetOf, seedTargetOf } from './gold-target';
 import { runDataTestIn } from './data-tests';
 import { seedRelationSql } from './seed-sql';
 import { compileModel } from '../project/compile';
+import { runSnapshot } from './snapshot';
 
 /** dbt's statuses: models and seeds succeed or error; tests pass, warn, fail or error; anything may be skipped. */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'warn' | 'fail';
@@ -85,6 +86,7 @@ async function buildOne(run: ModelRun, node: SelectableNode, options: BuildOptio
   switch (node.resourceType) {
     case 'model': return buildModel(run, node, options);
     case 'seed': return loadSeed(run, node);
+    case 'snapshot': return buildSnapshot(run, node, options);
     case 'test': {
       const r = await runDataTestIn(run, node.test!, options.signal);
       const message = r.status === 'pass' ? 'no failing rows' : r.message ?? r.status;
@@ -123,6 +125,19 @@ async function buildModel(run: ModelRun, node: SelectableNode, options: BuildOpt
 /** The model's SQL as dbt shows it in artifacts: relations by their names, not this run's private schema. */
 function readableSql(run: ModelRun, file: string): string {
   return compileModel(run.project, file).sql;
+}
+
+/** A snapshot: its Iceberg table created, or its changed rows closed and new versions inserted in one commit. */
+async function buildSnapshot(run: ModelRun, node: SelectableNode, options: BuildOptions): Promise<Outcome> {
+  const r = await runSnapshot(run, node.modelNode!, { signal: options.signal });
+  const where = run.lakehouse.kind === 'local' ? 'the local lakehouse' : run.lakehouse.uri;
+  const message = r.outcome === 'created' ? `created ${r.table} in ${where}: ${r.inserted} rows, snapshot ${r.snapshotId}`
+    : r.outcome === 'merged' ? `merged into ${r.table} in ${where}: ${r.inserted} new versions, ${r.closed} closed, snapshot ${r.snapshotId}`
+      : `no changes: ${r.table} stays at snapshot ${r.snapshotId} (nothing committed)`;
+  return {
+    status: 'success', message, compiledCode: readableSql(run, node.modelNode!.file),
+    written: { table: r.table, snapshotId: r.snapshotId, rows: String(r.inserted + r.closed), operation: r.outcome === 'created' ? 'append' : r.outcome === 'merged' ? 'overwrite' : 'none' },
+  };
 }
 
 /** A seed with a namespace is loaded into its Iceberg table (its rows and columns replaced in one snapshot). */

@@ -17,6 +17,7 @@ import '../engine/read/default-planner';
 import type { Lakehouse } from './lakehouse';
 import { ModelRunError } from './run-error';
 import { seedTargetOf } from './gold-target';
+import { snapshotSpecOf } from './snapshot-config';
 import { parseTableName } from '../catalog/names';
 
 export interface RunOptions {
@@ -99,6 +100,7 @@ export class ModelRun {
     if (via.includes(node.name)) throw new ModelRunError(`dependency cycle: ${[...via, node.name].join(' → ')}`);
     const viewName = [this.schema, node.name] as [string, string];
     if (node.kind === 'seed') return this.registerSeed(node, viewName);
+    if (node.kind === 'snapshot' && await this.registerSnapshot(node, viewName)) return;
     this.options.onStage?.(`building ${node.name}`);
     const compiled = this.compile(node.file);
     await this.buildUpstream(compiled, [...via, node.name]);
@@ -122,16 +124,31 @@ export class ModelRun {
   private async registerSeed(node: ModelNode, viewName: [string, string]): Promise<void> {
     const config = this.project.configOf(node);
     const target = seedTargetOf(node.name, config, this.lakehouse.layerLocations);
-    if (target && await this.lakehouse.catalog.tableExists(target.table)) {
-      const name = `${target.table.namespace.join('.')}.${target.table.name}`;
-      this.options.onStage?.(`reading ${name}`);
-      await registerIcebergTable(this.session, viewName, await this.lakehouse.catalog.loadTable(target.table), {
-        s3: this.lakehouse.s3, snapshotId: this.options.snapshots?.get(name), onProgress: this.options.onFetch, tableName: name,
-      });
-      return;
-    }
+    if (target && await this.registerWrittenTable(target.table, viewName)) return;
     // column_types as dbt reads them: rendered, trimmed.
     await this.session.registerView(viewName, seedRelationSql(node.file, { ...config, column_types: this.project.seedColumnTypes(node) ?? {} }, this.project.entry(node.file)?.seedColumns));
+  }
+
+  /** A snapshot that has run is read from its Iceberg table, as dbt reads the snapshot table; false when it has none yet. */
+  private async registerSnapshot(node: ModelNode, viewName: [string, string]): Promise<boolean> {
+    let table: TableIdentifier;
+    try {
+      table = snapshotSpecOf(node.name, this.project.configOf(node), this.lakehouse.layerLocations).table;
+    } catch {
+      return false;
+    }
+    return this.registerWrittenTable(table, viewName);
+  }
+
+  /** A table Floe wrote (seed, snapshot) as the run's relation, at the run's time-travel snapshot; false when it does not exist. */
+  private async registerWrittenTable(table: TableIdentifier, viewName: [string, string]): Promise<boolean> {
+    if (!await this.lakehouse.catalog.tableExists(table)) return false;
+    const name = `${table.namespace.join('.')}.${table.name}`;
+    this.options.onStage?.(`reading ${name}`);
+    await registerIcebergTable(this.session, viewName, await this.lakehouse.catalog.loadTable(table), {
+      s3: this.lakehouse.s3, snapshotId: this.options.snapshots?.get(name), onProgress: this.options.onFetch, tableName: name,
+    });
+    return true;
   }
 
   private async registerSource(u: UpstreamRelation): Promise<void> {
