@@ -24,6 +24,8 @@ const SNAPSHOTS: Record<string, string> = {
   'snapshots/check_invalidate.sql': "{% snapshot check_invalidate %}\n{{ config(target_schema='snaps', unique_key=['id'], strategy='check', check_cols=['name', 'tier'], invalidate_hard_deletes=true,\n   snapshot_meta_column_names={'dbt_valid_from': 'valid_from', 'dbt_valid_to': 'valid_to', 'dbt_scd_id': 'version_id', 'dbt_updated_at': 'seen_at'}) }}\nselect id, name, tier from {{ ref('customers') }}\n{% endsnapshot %}\n",
   // timestamp, deletions as new records, a far-future dbt_valid_to for current rows
   'snapshots/new_record.sql': "{% snapshot new_record %}\n{{ config(schema='snaps', unique_key='id', strategy='timestamp', updated_at='updated_at', hard_deletes='new_record', dbt_valid_to_current=\"TIMESTAMP '9999-12-31 00:00:00'\") }}\nselect * from {{ ref('customers') }}\n{% endsnapshot %}\n",
+  // dbt 1.9's YAML form: check on every column, a unique_key list, hard_deletes: invalidate
+  'snapshots/snapshots.yml': "snapshots:\n  - name: yaml_check\n    relation: ref('customers')\n    config:\n      schema: snaps\n      unique_key: [id, name]\n      strategy: check\n      check_cols: all\n      hard_deletes: invalidate\n",
 };
 
 before(async () => {
@@ -95,6 +97,7 @@ test('dbt snapshots over Iceberg: first run, changes, new rows, hard deletes, no
   assert.deepEqual(pick(nr1, 'id', 'dbt_valid_to', 'dbt_is_deleted'), ['1|9999-12-31 00:00:00|False', '2|9999-12-31 00:00:00|False', '3|9999-12-31 00:00:00|False']);
   const afterFirst = { ts: await snapshotIds(lakehouse, 'ts_ignore'), check: await snapshotIds(lakehouse, 'check_invalidate'), nr: await snapshotIds(lakehouse, 'new_record') };
   assert.deepEqual([afterFirst.ts.length, afterFirst.check.length, afterFirst.nr.length], [1, 1, 1]);
+  assert.match(ok(results.get('yaml_check')).message, /^created snaps\.yaml_check in the local lakehouse: 3 rows/);
 
   // Run 2, nothing changed: nothing is committed.
   ({ results, lakehouse } = await snapshot());
@@ -131,6 +134,8 @@ test('dbt snapshots over Iceberg: first run, changes, new rows, hard deletes, no
 
   // new_record: Cy's current version is closed and a deletion record is current.
   assert.match(ok(results.get('new_record')).message, /4 new versions, 3 closed/);
+  // check_cols: all sees Ann's new updated_at as a change.
+  assert.match(ok(results.get('yaml_check')).message, /merged into snaps\.yaml_check in the local lakehouse: 3 new versions, 3 closed/);
   const nr = await read(lakehouse, 'new_record', 'id, dbt_valid_from');
   const cyRows = nr.filter((r) => r.id === '3');
   assert.deepEqual(pick(cyRows, 'dbt_is_deleted'), ['False', 'True']);
@@ -148,6 +153,7 @@ test('dbt snapshots over Iceberg: first run, changes, new rows, hard deletes, no
   assert.match(ok(results.get('ts_ignore')).message, /1 new versions, 1 closed/);
   assert.match(ok(results.get('check_invalidate')).message, /1 new versions, 0 closed/);
   assert.match(ok(results.get('new_record')).message, /1 new versions, 1 closed/);
+  assert.match(ok(results.get('yaml_check')).message, /1 new versions, 0 closed/);
   // As in dbt, the returning row starts at its updated_at, which may be before the deletion record (stamped at the run).
   const back = (await read(lakehouse, 'new_record', 'id, dbt_is_deleted, tier')).filter((r) => r.id === '3');
   assert.deepEqual(pick(back, 'tier', 'dbt_is_deleted', 'dbt_valid_to'), ['bronze|False|' + cyRows[0].dbt_valid_to, 'gold|False|9999-12-31 00:00:00', 'bronze|True|2024-05-01 00:00:00']);

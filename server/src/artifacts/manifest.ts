@@ -101,14 +101,14 @@ function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string |
     unrendered_config: {},
     created_at: Date.now() / 1000,
     relation_name: n.resourceType === 'test' || n.config.materialized === 'ephemeral' ? null : relationName(relation),
-    raw_code: n.test?.kind !== 'singular' && n.test ? '' : text,
+    raw_code: n.test?.kind !== 'singular' && n.test ? '' : n.modelNode?.definition?.text ?? text,
   };
   if (n.resourceType === 'seed') return { ...base, depends_on: { macros: [] }, root_path: project.root };
   base.language = file.endsWith('.py') ? 'python' : 'sql';
   const entry = project.entry(file);
   const compiledFields = {
-    refs: (entry ? project.refsOf(entry) : []).map((r) => ({ name: r.name, package: r.packageName ?? null, version: null })),
-    sources: (entry ? project.sourcesOf(entry) : []).map((s) => [s.source, s.table]),
+    refs: (n.modelNode?.definition?.refs ?? (entry ? project.refsOf(entry) : [])).map((r) => ({ name: r.name, package: r.packageName ?? null, version: null })),
+    sources: (n.modelNode?.definition?.sources ?? (entry ? project.sourcesOf(entry) : [])).map((s) => [s.source, s.table]),
     metrics: [],
     depends_on: { macros: [], nodes: n.parents },
     compiled_path: null,

@@ -56,6 +56,11 @@ export interface ModelNode {
   /** For snapshots, where the name is declared. */
   nameStart: number;
   nameEnd: number;
+  /**
+   * A snapshot defined in YAML (dbt 1.9 `snapshots:` with `relation:`): its file is the YAML file and its SQL is
+   * `select * from <relation>`, read as a model file would be.
+   */
+  definition?: ModelFileAnalysis;
 }
 
 interface PackageInfo {
@@ -320,13 +325,20 @@ export class DbtProject {
       else if (e.kind === 'seed') add(models, modelName(e.file), { name: modelName(e.file), kind: 'seed', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
       else if (e.kind === 'snapshot') for (const s of e.analysis?.snapshotNames ?? []) add(models, s.name, { name: s.name, kind: 'snapshot', file: e.file, packageName: e.packageName, nameStart: s.start, nameEnd: s.end });
       else if (e.kind === 'macro') for (const m of e.macros ?? []) add(macros, m.name, m);
-      else if (e.kind === 'yaml' && e.schema) for (const s of e.schema.sources) add(sources, s.name, s);
+      else if (e.kind === 'yaml' && e.schema) {
+        for (const s of e.schema.sources) add(sources, s.name, s);
+        for (const m of e.schema.models) {
+          if (m.relation === undefined) continue;
+          const definition = analyzeModelFile(yamlSnapshotSql(m.relation));
+          add(models, m.name, { name: m.name, kind: 'snapshot', file: e.file, packageName: e.packageName, nameStart: m.nameStart, nameEnd: m.nameEnd, definition });
+        }
+      }
     }
     const edges: Array<[string, string]> = [];
     for (const [name, nodes] of models) {
       const node = nodes[0];
       const entry = this.files.get(node.file);
-      for (const r of entry ? this.refsOf(entry) : []) edges.push([name, r.name]);
+      for (const r of node.definition ? node.definition.refs : entry ? this.refsOf(entry) : []) edges.push([name, r.name]);
     }
     const dag = new Dag(edges, models.keys());
     this.derived = { models, sources, macros, docs, dag, cycles: dag.cycles() };
@@ -604,6 +616,11 @@ function missingEnvProblem(entry: FileEntry, name: string, target: Target): Proj
     file: entry.file, start: Math.max(at, 0), end: Math.max(at, 0) + (at < 0 ? 0 : 'env_var'.length), severity: 'warning', code: 'profile-env-missing',
     message: `Env var '${name}' is not set and has no default, and target '${target.name}' of profile '${target.profile}' uses it: dbt stops with "Env var required but not provided"; Floe reads it as ''. Set it where the editor and floe run, or give env_var a default.`,
   };
+}
+
+/** The SQL of a snapshot defined in YAML: everything its relation has. */
+export function yamlSnapshotSql(relation: string): string {
+  return `select * from {{ ${relation} }}`;
 }
 
 export function modelName(file: string): string {

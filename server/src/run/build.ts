@@ -4,7 +4,7 @@
 // catalog. A failure skips every node downstream of it (a failing test, the children of what it tests); --fail-fast
 // skips everything after it. One node's failure never throws: it is a result.
 import path from 'node:path';
-import type { DbtProject } from '../project/project';
+import type { DbtProject, ModelNode } from '../project/project';
 import { selectableGraph, type SelectableGraph, type SelectableNode } from '../selection/graph';
 import { writeTable, type WriteMode } from '../engine/write/write-table';
 import { ensureNamespace } from '../catalog/ensure-namespace';
@@ -123,8 +123,8 @@ async function buildModel(run: ModelRun, node: SelectableNode, options: BuildOpt
 }
 
 /** The model's SQL as dbt shows it in artifacts: relations by their names, not this run's private schema. */
-function readableSql(run: ModelRun, file: string): string {
-  return compileModel(run.project, file).sql;
+function readableSql(run: ModelRun, file: string, node?: ModelNode): string {
+  return compileModel(run.project, file, { node: node?.definition ? node : undefined }).sql;
 }
 
 /** A snapshot: its Iceberg table created, or its changed rows closed and new versions inserted in one commit. */
@@ -135,7 +135,7 @@ async function buildSnapshot(run: ModelRun, node: SelectableNode, options: Build
     : r.outcome === 'merged' ? `merged into ${r.table} in ${where}: ${r.inserted} new versions, ${r.closed} closed, snapshot ${r.snapshotId}`
       : `no changes: ${r.table} stays at snapshot ${r.snapshotId} (nothing committed)`;
   return {
-    status: 'success', message, compiledCode: readableSql(run, node.modelNode!.file),
+    status: 'success', message, compiledCode: readableSql(run, node.modelNode!.file, node.modelNode),
     written: { table: r.table, snapshotId: r.snapshotId, rows: String(r.inserted + r.closed), operation: r.outcome === 'created' ? 'append' : r.outcome === 'merged' ? 'overwrite' : 'none' },
   };
 }

@@ -49,8 +49,8 @@ export class ModelRun {
     `${quoteIdent(this.schema)}.${quoteIdent(target.kind === 'source' ? `source__${target.source}__${target.table}` : target.name)}`;
 
   /** Compiles a model with this run's relation names; template problems become a ModelRunError at the user's line. */
-  compile(file: string): CompiledModel {
-    const compiled = compileModel(this.project, file, { relationName: this.relationName });
+  compile(file: string, node?: ModelNode): CompiledModel {
+    const compiled = compileModel(this.project, file, { relationName: this.relationName, node: node?.definition ? node : undefined });
     if (compiled.problem) {
       throw errorAt(this.project, file, compiled.problem.message, compiled.problem.start, compiled.problem.end);
     }
@@ -102,7 +102,7 @@ export class ModelRun {
     if (node.kind === 'seed') return this.registerSeed(node, viewName);
     if (node.kind === 'snapshot' && await this.registerSnapshot(node, viewName)) return;
     this.options.onStage?.(`building ${node.name}`);
-    const compiled = this.compile(node.file);
+    const compiled = this.compile(node.file, node);
     await this.buildUpstream(compiled, [...via, node.name]);
     await this.mapErrors(node.file, compiled.sql, compiled, () => this.session.registerView(viewName, compiled.sql));
   }

@@ -39,7 +39,7 @@ const ATTEMPTS = 3;
 
 /** Runs the snapshot `node` in `run` (its upstream built in the run first). */
 export async function runSnapshot(run: ModelRun, node: ModelNode, options: { signal?: AbortSignal; now?: Date } = {}): Promise<SnapshotResult> {
-  const compiled = run.compile(node.file);
+  const compiled = run.compile(node.file, node);
   let spec: SnapshotSpec;
   try {
     spec = snapshotSpecOf(node.name, compiled.config, run.lakehouse.layerLocations);
