@@ -7,6 +7,7 @@
 // written (a copy-on-write rewrite would rewrite every file holding a closed version). The commit requires the table to
 // be still at the snapshot it was computed from; if another writer moved it, the run is computed again (3 tries). A run
 // with nothing to change commits nothing (no empty Iceberg snapshot): the table stays where it was.
+import path from 'node:path';
 import type { ModelNode } from '../project/project';
 import type { TableIdentifier } from '../iceberg/spec';
 import { writeTable } from '../engine/write/write-table';
@@ -44,7 +45,7 @@ export async function runSnapshot(run: ModelRun, node: ModelNode, options: { sig
   try {
     spec = snapshotSpecOf(node.name, compiled.config, run.lakehouse.layerLocations);
   } catch (e) {
-    if (e instanceof SnapshotConfigError) throw new ModelRunError(`${e.message} (${node.file})`);
+    if (e instanceof SnapshotConfigError) throw new ModelRunError(`${e.message} (${path.relative(run.project.root, node.file)})`);
     throw e;
   }
   await run.buildUpstream(compiled, [node.name]);
