@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
+import { dbtArtifactValidators } from '../helpers/dbt-schemas';
 import { runFloe, type CliRun } from '../helpers/floe-cli';
 
 let dir: string;
@@ -39,10 +39,7 @@ const read = (name: string): Record<string, any> => JSON.parse(fs.readFileSync(p
 function validate(): { manifest: Record<string, any>; runResults: Record<string, any> } {
   const manifest = read('manifest.json');
   const runResults = read('run_results.json');
-  const ajv = new Ajv2020({ strict: false, validateFormats: false });
-  const schemas = path.join(__dirname, '..', 'fixtures', 'dbt-schemas');
-  const validManifest = ajv.compile(JSON.parse(fs.readFileSync(path.join(schemas, 'manifest-v12.json'), 'utf8')));
-  const validRunResults = ajv.compile(JSON.parse(fs.readFileSync(path.join(schemas, 'run-results-v6.json'), 'utf8')));
+  const { manifest: validManifest, runResults: validRunResults } = dbtArtifactValidators();
   assert.ok(validManifest(manifest), JSON.stringify(validManifest.errors?.slice(0, 3)));
   assert.ok(validRunResults(runResults), JSON.stringify(validRunResults.errors?.slice(0, 3)));
   // The snapshot node is checked against dbt's snapshot node schema (no extra fields), not some other node's.

@@ -564,9 +564,17 @@ export class DbtProject {
     return out;
   }
 
+  /** A seed's columns as its CSV gives them, split by its `delimiter` (types inferred from the first rows). */
+  seedCsvColumns(node: ModelNode): Column[] | undefined {
+    const e = this.files.get(node.file);
+    const delimiter = this.configOf(node).delimiter;
+    if (!e || typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === ',') return e?.seedColumns;
+    return seedColumns(e.text, delimiter);
+  }
+
   /** Known columns of a model, seed or snapshot: bound by DuckDB, else declared in YAML, else from the CSV. */
   columnsOfNode(node: ModelNode): Column[] | undefined {
-    if (node.kind === 'seed') return withColumnTypes(this.files.get(node.file)?.seedColumns, this.seedColumnTypes(node));
+    if (node.kind === 'seed') return withColumnTypes(this.seedCsvColumns(node), this.seedColumnTypes(node));
     const bound = this.boundColumns.get(node.name);
     const doc = this.doc(node.name)?.columns;
     if (bound && doc) return bound.map((c) => ({ ...c, description: c.description ?? doc.find((d) => d.name === c.name)?.description }));

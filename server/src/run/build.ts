@@ -1,20 +1,18 @@
-// dbt's run / build / seed over Floe's engine: the selected models, seeds and data tests in DAG order, in one run
-// (one DuckDB session), each with a dbt status. Materializations keep their Floe meaning: views (and ephemeral models)
-// live in the session; gold models are written to Iceberg by materialize.ts; seeds with a namespace are loaded into the
-// catalog. A failure skips every node downstream of it (a failing test, the children of what it tests); --fail-fast
-// skips everything after it. One node's failure never throws: it is a result.
-import path from 'node:path';
+// dbt's run / build / seed / snapshot over Floe's engine: the selected models, seeds, snapshots and data tests in DAG
+// order, in one run (one DuckDB session), each with a dbt status. Materializations keep their Floe meaning: views (and
+// ephemeral models) live in the session; gold models are written to Iceberg by materialize.ts; seeds with a namespace
+// are loaded into the catalog (seed-load.ts); snapshots record changed rows in their tables (snapshot.ts). A failure
+// skips every node downstream of it (a failing test, the children of what it tests); --fail-fast skips everything
+// after it. One node's failure never throws: it is a result.
 import type { DbtProject, ModelNode } from '../project/project';
 import { selectableGraph, type SelectableGraph, type SelectableNode } from '../selection/graph';
-import { writeTable, type WriteMode } from '../engine/write/write-table';
-import { ensureNamespace } from '../catalog/ensure-namespace';
-import { namespaceDisplayName } from '../catalog/names';
-import { lakehouseStorage, type Lakehouse } from './lakehouse';
+import type { WriteMode } from '../engine/write/write-table';
+import type { Lakehouse } from './lakehouse';
 import { ModelRun, type RunOptions } from './model-chain';
 import { materializeModel } from './materialize';
-import { goldTargetOf, seedTargetOf } from './gold-target';
+import { goldTargetOf } from './gold-target';
 import { runDataTestIn } from './data-tests';
-import { seedRelationSql } from './seed-sql';
+import { loadSeed } from './seed-load';
 import { compileModel } from '../project/compile';
 import { runSnapshot } from './snapshot';
 
@@ -85,7 +83,7 @@ type Outcome = Pick<NodeResult, 'status' | 'message' | 'failures' | 'written' | 
 async function buildOne(run: ModelRun, node: SelectableNode, options: BuildOptions): Promise<Outcome> {
   switch (node.resourceType) {
     case 'model': return buildModel(run, node, options);
-    case 'seed': return loadSeed(run, node);
+    case 'seed': return buildSeed(run, node, options);
     case 'snapshot': return buildSnapshot(run, node, options);
     case 'test': {
       const r = await runDataTestIn(run, node.test!, options.signal);
@@ -140,25 +138,13 @@ async function buildSnapshot(run: ModelRun, node: SelectableNode, options: Build
   };
 }
 
-/** A seed with a namespace is loaded into its Iceberg table (its rows and columns replaced in one snapshot). */
-async function loadSeed(run: ModelRun, node: SelectableNode): Promise<Outcome> {
-  const seed = node.modelNode!;
-  const { project, lakehouse } = run;
-  const config = project.configOf(seed);
-  const csv = path.relative(project.root, seed.file);
-  const target = seedTargetOf(seed.name, config, lakehouse.layerLocations);
-  if (!target) return { status: 'success', message: `read from ${csv} by the models that ref it (set +schema or polaris_namespace on seeds to load it into the catalog)` };
-  await ensureNamespace(lakehouse.catalog, target.table.namespace);
-  const exists = await lakehouse.catalog.tableExists(target.table);
-  const sql = seedRelationSql(seed.file, { ...config, column_types: project.seedColumnTypes(seed) ?? {} }, project.entry(seed.file)?.seedColumns);
-  const r = await writeTable({
-    session: run.session, catalog: lakehouse.catalog, storageFactory: lakehouseStorage(lakehouse), table: target.table, sql,
-    mode: exists ? 'overwrite' : 'create', location: target.location, partitionBy: target.partitionBy,
-  });
-  const table = `${namespaceDisplayName(target.table.namespace)}.${target.table.name}`;
+/** A seed with a namespace is loaded into its Iceberg table (seed-load.ts). */
+async function buildSeed(run: ModelRun, node: SelectableNode, options: BuildOptions): Promise<Outcome> {
+  const r = await loadSeed(run, node.modelNode!, { fullRefresh: options.fullRefresh, signal: options.signal });
+  if (!r.loaded) return { status: 'success', message: `read from ${r.csv} by the models that ref it (set +schema or polaris_namespace on seeds to load it into the catalog)` };
   return {
-    status: 'success', message: `loaded ${csv} into ${table} (${exists ? 'replaced' : 'created'}): ${r.rows} rows, snapshot ${r.snapshotId}`,
-    written: { table, snapshotId: r.snapshotId.toString(), rows: r.rows.toString(), operation: r.operation },
+    status: 'success', message: `loaded ${r.csv} into ${r.table} (${r.mode}): ${r.rows} rows, snapshot ${r.snapshotId}`,
+    written: { table: r.table, snapshotId: r.snapshotId, rows: r.rows, operation: r.operation },
   };
 }
 

@@ -2,7 +2,7 @@
 // snapshots (live files, deletes applied), upstream models become views, all inside a private run schema,
 // so concurrent runs never see each other's relations.
 import fs from 'node:fs';
-import { seedRelationSql } from './seed-sql';
+import { seedSqlOf } from './seed-sql';
 import { compileModel, type CompiledModel, type UpstreamRelation } from '../project/compile';
 import type { DbtProject, ModelNode } from '../project/project';
 import { LineIndex } from '../project/lineIndex';
@@ -125,8 +125,7 @@ export class ModelRun {
     const config = this.project.configOf(node);
     const target = seedTargetOf(node.name, config, this.lakehouse.layerLocations);
     if (target && await this.registerWrittenTable(target.table, viewName)) return;
-    // column_types as dbt reads them: rendered, trimmed.
-    await this.session.registerView(viewName, seedRelationSql(node.file, { ...config, column_types: this.project.seedColumnTypes(node) ?? {} }, this.project.entry(node.file)?.seedColumns));
+    await this.session.registerView(viewName, seedSqlOf(this.project, node));
   }
 
   /** A snapshot that has run is read from its Iceberg table, as dbt reads the snapshot table; false when it has none yet. */
