@@ -4,11 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { startMoto, type Moto } from '../helpers/moto';
+import { writeTempProject } from '../helpers/demo-copy';
 import { DbtProject } from '../../server/src/project/project';
-import { openLakehouse, stopLocalCatalogServers, type Lakehouse } from '../../server/src/run/lakehouse';
+import { lakehouseStorage, openLakehouse, stopLocalCatalogServers, type Lakehouse } from '../../server/src/run/lakehouse';
+import { writeTable } from '../../server/src/engine/write/write-table';
+import { WriteError } from '../../server/src/engine/write/write-error';
 import { buildNodes, type NodeResult } from '../../server/src/run/build';
 import { selectResources, selectionRequest } from '../../server/src/selection/select';
 import { tableRelation } from '../../server/src/engine/read/register-table';
@@ -30,16 +32,11 @@ const SNAPSHOTS: Record<string, string> = {
 
 before(async () => {
   moto = await startMoto(['lake']);
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-snapshots-'));
-  const files: Record<string, string> = {
+  dir = writeTempProject('floe-snapshots-', {
     'dbt_project.yml': "name: snap\nprofile: snap\nvars:\n  floe_locations:\n    snaps: 's3://lake/snaps'\n",
     'profiles.yml': `snap:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ':memory:'\n      plugins:\n        - module: 'demo.dbt.plugins.polaris'\n          config:\n            s3_endpoint: '${moto.endpoint}'\n            s3_region: 'us-east-1'\n            s3_access_key_id: 'test'\n            s3_secret_access_key: 'test'\n`,
     ...SNAPSHOTS,
-  };
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
+  });
 });
 after(async () => {
   await stopLocalCatalogServers();
@@ -171,4 +168,27 @@ test('dbt snapshots over Iceberg: first run, changes, new rows, hard deletes, no
   assert.match(results.get('ts_ignore')!.message, /snapshot ts_ignore: unique_key id is not unique in the snapshot's query: \('1'\) occur more than once; nothing was written/);
   assert.deepEqual(await snapshotIds(lakehouse, 'ts_ignore'), before);
   assert.deepEqual(await read(lakehouse, 'ts_ignore', 'id, dbt_valid_from'), rowsBefore);
+});
+
+test('a snapshot commit computed from an older state of the table is refused, not rebased onto the newer one', async () => {
+  const project = DbtProject.load(dir);
+  const lakehouse = await openLakehouse(project);
+  const table = { namespace: ['snaps'], name: 'ts_ignore' };
+  const ids = await snapshotIds(lakehouse, 'ts_ignore');
+  assert.ok(ids.length >= 3);
+  const relation = await tableRelation(await lakehouse.catalog.loadTable(table), { s3: lakehouse.s3 });
+  const session = await DuckSession.open();
+  try {
+    const write = (computedFrom: bigint) => writeTable({
+      session, catalog: lakehouse.catalog, storageFactory: lakehouseStorage(lakehouse), table, mode: 'merge', uniqueKey: ['dbt_scd_id'], computedFrom,
+      sql: `SELECT * REPLACE ('changed' AS name) FROM (${relation.sql}) WHERE dbt_valid_to IS NULL LIMIT 1`,
+    });
+    await assert.rejects(write(ids[0]), (e: unknown) => e instanceof WriteError && e.kind === 'conflict' && /snaps\.ts_ignore changed while this write was computed from its snapshot \d+; compute it again/.test(e.message));
+    assert.deepEqual(await snapshotIds(lakehouse, 'ts_ignore'), ids);
+    // Computed from the current snapshot, the same write commits.
+    await write(ids.at(-1)!);
+    assert.equal((await snapshotIds(lakehouse, 'ts_ignore')).length, ids.length + 1);
+  } finally {
+    session.close();
+  }
 });

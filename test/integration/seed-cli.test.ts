@@ -4,9 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { runFloe, type CliRun } from '../helpers/floe-cli';
+import { writeTempProject } from '../helpers/demo-copy';
 
 let dir: string;
 const floe = (...args: string[]) => runFloe(args, {}, dir);
@@ -22,11 +22,7 @@ const FILES: Record<string, string> = {
 };
 
 before(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-seed-cli-'));
-  for (const [rel, text] of Object.entries(FILES)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
+  dir = writeTempProject('floe-seed-cli-', FILES);
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -5,10 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { dbtArtifactValidators } from '../helpers/dbt-schemas';
 import { runFloe, type CliRun } from '../helpers/floe-cli';
+import { writeTempProject } from '../helpers/demo-copy';
 
 let dir: string;
 const floe = (...args: string[]) => runFloe(args, {}, dir);
@@ -26,11 +26,7 @@ const FILES: Record<string, string> = {
 };
 
 before(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-snapshot-cli-'));
-  for (const [rel, text] of Object.entries(FILES)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
+  dir = writeTempProject('floe-snapshot-cli-', FILES);
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
