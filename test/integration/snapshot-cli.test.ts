@@ -45,6 +45,9 @@ function validate(): { manifest: Record<string, any>; runResults: Record<string,
 }
 
 test('floe snapshot creates the table, then records changes; run_results and the manifest carry the snapshot as dbt does', async () => {
+  // Before its first run, a snapshot reads as that run would write it.
+  const unrun = JSON.parse(ok(await floe('preview', dir, 'snapshot_history', '--format', 'json')).out);
+  assert.deepEqual(unrun.rows, [[1, 'Ann', true], [2, 'Bob', true]]);
   const first = ok(await floe('snapshot'));
   assert.match(first.out, /^1 of 1 OK snapshot customers_snapshot: created snaps\.customers_snapshot in the local lakehouse: 2 rows, snapshot \d+ \[\d+\.\d\ds\]\n/);
   assert.match(first.out, /Done\. PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1\n$/);

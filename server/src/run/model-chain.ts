@@ -18,6 +18,8 @@ import type { Lakehouse } from './lakehouse';
 import { ModelRunError } from './run-error';
 import { seedTargetOf } from './gold-target';
 import { snapshotSpecOf } from './snapshot-config';
+import { firstSnapshotSql, snapshotTimeOf } from './snapshot-sql';
+import { queryColumns } from '../engine/write/query-columns';
 import { parseTableName } from '../catalog/names';
 
 export interface RunOptions {
@@ -104,7 +106,22 @@ export class ModelRun {
     this.options.onStage?.(`building ${node.name}`);
     const compiled = this.compile(node.file, node);
     await this.buildUpstream(compiled, [...via, node.name]);
-    await this.mapErrors(node.file, compiled.sql, compiled, () => this.session.registerView(viewName, compiled.sql));
+    const sql = node.kind === 'snapshot' ? await this.firstSnapshotRun(node, compiled) : compiled.sql;
+    await this.mapErrors(node.file, compiled.sql, compiled, () => this.session.registerView(viewName, sql));
+  }
+
+  /**
+   * A snapshot not run yet reads as its first run would write it (the query with dbt's columns added), so the models
+   * below it preview; its plain query when its config is not one dbt accepts (the snapshot's own run says why).
+   */
+  private async firstSnapshotRun(node: ModelNode, compiled: CompiledModel): Promise<string> {
+    try {
+      const spec = snapshotSpecOf(node.name, compiled.config, this.lakehouse.layerLocations);
+      const sourceColumns = (await queryColumns(this.session, compiled.sql)).map((c) => c.name);
+      return firstSnapshotSql({ spec, sourceSql: compiled.sql, sourceColumns, now: snapshotTimeOf(new Date()) });
+    } catch {
+      return compiled.sql;
+    }
   }
 
   /**

@@ -79,6 +79,21 @@ function hardDeletesOf(config: ModelConfig, bad: (m: string) => Error): HardDele
   return config.invalidate_hard_deletes === true || config.invalidate_hard_deletes === 'true' ? 'invalidate' : 'ignore';
 }
 
+/** The columns dbt adds to a snapshot's table, by its config (dbt's names when the config is not one dbt accepts). */
+export function snapshotAddedColumns(config: ModelConfig): Array<{ name: string; type: string }> {
+  let meta: SnapshotMetaColumns;
+  try {
+    meta = metaColumnsOf(config.snapshot_meta_column_names, (m) => new SnapshotConfigError(m));
+  } catch {
+    meta = metaColumnsOf(undefined, (m) => new SnapshotConfigError(m));
+  }
+  const newRecord = str(config.hard_deletes) === 'new_record';
+  return [
+    { name: meta.scdId, type: 'VARCHAR' }, { name: meta.updatedAt, type: 'TIMESTAMP' }, { name: meta.validFrom, type: 'TIMESTAMP' }, { name: meta.validTo, type: 'TIMESTAMP' },
+    ...(newRecord ? [{ name: meta.isDeleted, type: 'VARCHAR' }] : []),
+  ];
+}
+
 function metaColumnsOf(given: unknown, bad: (m: string) => Error): SnapshotMetaColumns {
   const names = typeof given === 'object' && given !== null && !Array.isArray(given) ? given as Record<string, unknown> : {};
   const known = ['dbt_valid_from', 'dbt_valid_to', 'dbt_scd_id', 'dbt_updated_at', 'dbt_is_deleted'];

@@ -115,6 +115,11 @@ function isCurrent(spec: SnapshotSpec, validTo: string): string {
   return spec.validToCurrent === undefined ? `${validTo} IS NULL` : `(${validTo} = ${spec.validToCurrent} OR ${validTo} IS NULL)`;
 }
 
+/** dbt's snapshot_get_time() for a whole run: the time as a UTC timestamp literal ('YYYY-MM-DD HH:MM:SS.fff'). */
+export function snapshotTimeOf(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
 function nowExpr(now: string): string {
   return `CAST(${quoteLiteral(now)} AS TIMESTAMP)`;
 }

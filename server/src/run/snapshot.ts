@@ -21,7 +21,7 @@ import { lakehouseStorage } from './lakehouse';
 import type { ModelRun } from './model-chain';
 import { ModelRunError } from './run-error';
 import { snapshotSpecOf, SnapshotConfigError, type SnapshotSpec } from './snapshot-config';
-import { duplicateKeysSql, firstSnapshotSql, snapshotChangesSql, type SnapshotSqlInput } from './snapshot-sql';
+import { duplicateKeysSql, firstSnapshotSql, snapshotChangesSql, snapshotTimeOf, type SnapshotSqlInput } from './snapshot-sql';
 
 export interface SnapshotResult {
   /** namespace.table */
@@ -51,7 +51,7 @@ export async function runSnapshot(run: ModelRun, node: ModelNode, options: { sig
   await run.buildUpstream(compiled, [node.name]);
   const sourceColumns = await run.mapErrors(node.file, compiled.sql, compiled, () => queryColumns(run.session, compiled.sql)).then((cs) => cs.map((c) => c.name));
   checkColumns(node.name, spec, sourceColumns);
-  const input: SnapshotSqlInput = { spec, sourceSql: compiled.sql, sourceColumns, now: utcTimestamp(options.now ?? new Date()) };
+  const input: SnapshotSqlInput = { spec, sourceSql: compiled.sql, sourceColumns, now: snapshotTimeOf(options.now ?? new Date()) };
   await checkUniqueKey(run, node, input);
   const { catalog } = run.lakehouse;
   await ensureNamespace(catalog, spec.table.namespace);
@@ -113,9 +113,4 @@ async function checkUniqueKey(run: ModelRun, node: ModelNode, input: SnapshotSql
   if (!dups.rows.length) return;
   const shown = dups.rows.map((r) => `(${r.map((v) => (v === null ? 'NULL' : quoteLiteral(String(v)))).join(', ')})`).join(', ');
   throw new ModelRunError(`snapshot ${node.name}: unique_key ${input.spec.uniqueKey.join(', ')} is not unique in the snapshot's query: ${shown} occur more than once; nothing was written`);
-}
-
-/** dbt's snapshot_get_time() for the whole run, as a UTC timestamp literal. */
-function utcTimestamp(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
 }
