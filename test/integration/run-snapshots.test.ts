@@ -192,3 +192,15 @@ test('a snapshot commit computed from an older state of the table is refused, no
     session.close();
   }
 });
+
+test("a column added to the snapshot's query is added to its table; check_cols: all then sees every row as changed, as dbt does", async () => {
+  fs.writeFileSync(path.join(dir, 'seeds', 'customers.csv'), 'id,name,tier,updated_at,email\n1,Ann,gold,2024-06-01 00:00:00,ann@example.com\n2,Bob,gold,2024-02-01 00:00:00,\n');
+  const { results, lakehouse } = await snapshot();
+  assert.match(ok(results.get('ts_ignore')).message, /1 new versions, 1 closed/);
+  const rows = await read(lakehouse, 'ts_ignore', 'id, dbt_valid_from');
+  assert.deepEqual(Object.keys(rows[0]).slice(-1), ['email'], 'the new column goes after the existing ones');
+  assert.deepEqual(pick(rows.filter((r) => r.dbt_valid_to === null), 'id', 'email').sort(), ['1|ann@example.com', '2|null', '3|null', '4|null']);
+  // yaml_check compares every column: a new one means every current row (Ann and Bob; Cy and Dee were invalidated by the
+  // earlier run without them) changed, dbt's column_added, though only Ann's values did.
+  assert.match(ok(results.get('yaml_check')).message, /2 new versions, 2 closed/);
+});
