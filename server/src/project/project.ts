@@ -6,7 +6,7 @@ import os from 'node:os';
 import { parseDbtProjectFile, type DbtProjectFile } from './dbtProjectFile';
 import { missingEnvVars, parseProfiles, resolveTarget, type Profiles, type Target } from './profiles';
 import { parseSchemaFile, type SchemaFile, type SourceTable, type SourceDefinition, type ModelDoc } from './schemaYaml';
-import { analyzeModelFile, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
+import { analyzeModelFile, separateSnapshotBlocks, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
 import { analyzePythonModel } from './pythonModel';
 import { modelEnabled } from './enabled';
 import { renderSetting } from './jinjaEnvironment';
@@ -57,8 +57,8 @@ export interface ModelNode {
   nameStart: number;
   nameEnd: number;
   /**
-   * A snapshot defined in YAML (dbt 1.9 `snapshots:` with `relation:`): its file is the YAML file and its SQL is
-   * `select * from <relation>`, read as a model file would be.
+   * A snapshot whose file alone does not give its SQL: one defined in YAML (dbt 1.9 `snapshots:` with `relation:`; its
+   * file is the YAML file, its SQL `select * from <relation>`), or one of several `{% snapshot %}` blocks of a file.
    */
   definition?: ModelFileAnalysis;
 }
@@ -323,7 +323,12 @@ export class DbtProject {
       }
       if (e.kind === 'model') add(models, modelName(e.file), { name: modelName(e.file), kind: 'model', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
       else if (e.kind === 'seed') add(models, modelName(e.file), { name: modelName(e.file), kind: 'seed', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
-      else if (e.kind === 'snapshot') for (const s of e.analysis?.snapshotNames ?? []) add(models, s.name, { name: s.name, kind: 'snapshot', file: e.file, packageName: e.packageName, nameStart: s.start, nameEnd: s.end });
+      else if (e.kind === 'snapshot') {
+        const names = e.analysis?.snapshotNames ?? [];
+        // Several snapshots in one file: each its own block (its SQL, refs and config).
+        const own = names.length > 1 ? separateSnapshotBlocks(e.analysis!) : [];
+        for (const [i, s] of names.entries()) add(models, s.name, { name: s.name, kind: 'snapshot', file: e.file, packageName: e.packageName, nameStart: s.start, nameEnd: s.end, ...(own[i] ? { definition: own[i] } : {}) });
+      }
       else if (e.kind === 'macro') for (const m of e.macros ?? []) add(macros, m.name, m);
       else if (e.kind === 'yaml' && e.schema) {
         for (const s of e.schema.sources) add(sources, s.name, s);
@@ -533,7 +538,7 @@ export class DbtProject {
   /** Effective config with dbt's precedence: dbt_project.yml folders (`models:`, `seeds:` or `snapshots:`) < schema YAML < config() in the file. */
   configOf(node: ModelNode): ModelConfig {
     const e = this.files.get(node.file);
-    return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind), this.doc(node.name)?.config, e?.analysis?.config);
+    return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind), this.doc(node.name)?.config, (node.definition ?? e?.analysis)?.config);
   }
 
   /** dbt_project.yml folder configs for a node: its package's own tree (`models:`, `seeds:` or `snapshots:`), then the root project's. */
