@@ -85,7 +85,7 @@ test('floe snapshot creates the table, then records changes; run_results and the
   assert.equal(ok(await floe('ls', '--resource-type', 'snapshot')).out, 'shop.customers_snapshot\n');
 });
 
-test('a snapshot whose config dbt would refuse fails with a message naming it and its file, exit 1', async () => {
+test('a snapshot whose config dbt would refuse, or whose table is not a snapshot, fails with a message naming it, exit 1', async () => {
   fs.writeFileSync(path.join(dir, 'snapshots', 'broken.sql'), "{% snapshot broken %}\n{{ config(target_schema='snaps', unique_key='id', strategy='timestamp') }}\nselect 1 as id\n{% endsnapshot %}\n");
   try {
     const r = await floe('snapshot', '--select', 'broken');
@@ -95,5 +95,15 @@ test('a snapshot whose config dbt would refuse fails with a message naming it an
     assert.doesNotMatch(r.out + r.err, /\bat \S+\.ts:\d+/);
   } finally {
     fs.rmSync(path.join(dir, 'snapshots', 'broken.sql'));
+  }
+  // A snapshot pointed at a table that is not a snapshot's (the model table of the first test) leaves it alone.
+  fs.writeFileSync(path.join(dir, 'snapshots', 'elsewhere.sql'), "{% snapshot elsewhere %}\n{{ config(target_schema='gold', alias='current_customers', unique_key='id', strategy='check', check_cols='all') }}\nselect 1 as id, 'x' as name\n{% endsnapshot %}\n");
+  try {
+    const r = await floe('snapshot', '--select', 'elsewhere');
+    assert.equal(r.code, 1, r.err + r.out);
+    assert.match(r.out, /gold\.current_customers exists but has no dbt_scd_id, dbt_valid_from, dbt_valid_to columns, so it is not this snapshot's table .*; nothing was written/);
+    assert.equal(JSON.parse(ok(await floe('catalog', 'tables', 'snapshots', 'gold.current_customers', '--format', 'json')).out).length, 1);
+  } finally {
+    fs.rmSync(path.join(dir, 'snapshots', 'elsewhere.sql'));
   }
 });

@@ -77,9 +77,18 @@ async function snapshotOnce(run: ModelRun, spec: SnapshotSpec, input: SnapshotSq
   const targetView = [run.schema, `__floe_snapshot_target_${spec.table.name}`] as [string, string];
   const relation = await registerIcebergTable(session, targetView, loaded, { s3: lakehouse.s3, tableName: table });
   const target = { relation: targetView.map(quoteIdent).join('.'), columns: relation.schema.fields.map((f) => f.name) };
+  const { validFrom, validTo, scdId } = spec.meta;
+  const missing = [scdId, validFrom, validTo].filter((c) => !target.columns.some((t) => t.toLowerCase() === c.toLowerCase()));
+  if (missing.length) {
+    throw new ModelRunError(`${table} exists but has no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, so it is not this snapshot's table (was it written by something else, or were snapshot_meta_column_names changed since its first run?); nothing was written`);
+  }
   // The changes are computed once into a table of the run, so what is counted is what is written.
   const changes = `${quoteIdent(run.schema)}.${quoteIdent(`__floe_snapshot_changes_${spec.table.name}`)}`;
-  await session.run(`CREATE OR REPLACE TABLE ${changes} AS ${snapshotChangesSql(input, target)}`);
+  try {
+    await session.run(`CREATE OR REPLACE TABLE ${changes} AS ${snapshotChangesSql(input, target)}`);
+  } catch (e) {
+    throw new ModelRunError(`computing the changes to ${table} failed: ${e instanceof Error ? e.message : String(e)}; nothing was written`, undefined, { cause: e });
+  }
   try {
     const scd = quoteIdent(spec.meta.scdId);
     const counted = await session.query(`SELECT count(*) FILTER (WHERE ${scd} IN (SELECT ${scd} FROM ${target.relation}))::VARCHAR, count(*)::VARCHAR FROM ${changes}`);
