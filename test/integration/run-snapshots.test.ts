@@ -92,6 +92,8 @@ test('dbt snapshots over Iceberg: first run, changes, new rows, hard deletes, no
   assert.deepEqual(Object.keys((await read(lakehouse, 'check_invalidate', 'id'))[0]), ['id', 'name', 'tier', 'version_id', 'seen_at', 'valid_from', 'valid_to']);
   const nr1 = await read(lakehouse, 'new_record', 'id');
   assert.deepEqual(pick(nr1, 'id', 'dbt_valid_to', 'dbt_is_deleted'), ['1|9999-12-31 00:00:00|False', '2|9999-12-31 00:00:00|False', '3|9999-12-31 00:00:00|False']);
+  // On S3 at the layer location floe_locations gives the namespace (created when missing).
+  assert.equal((await lakehouse.catalog.loadTable({ namespace: ['snaps'], name: 'ts_ignore' })).metadata.location, 's3://lake/snaps/ts_ignore');
   const afterFirst = { ts: await snapshotIds(lakehouse, 'ts_ignore'), check: await snapshotIds(lakehouse, 'check_invalidate'), nr: await snapshotIds(lakehouse, 'new_record') };
   assert.deepEqual([afterFirst.ts.length, afterFirst.check.length, afterFirst.nr.length], [1, 1, 1]);
   assert.match(ok(results.get('yaml_check')).message, /^created snaps\.yaml_check in the local lakehouse: 3 rows/);

@@ -63,9 +63,11 @@ test('floe snapshot creates the table, then records changes; run_results and the
   assert.match(result.adapter_response.snapshot_id, /^\d+$/);
   assert.match(result.compiled_code, /select \* from "raw_customers"/);
 
-  // Nothing changed: nothing committed, and dbt's success all the same.
-  const again = ok(await floe('snapshot', '--select', 'customers_snapshot'));
-  assert.match(again.out, /OK snapshot customers_snapshot: no changes: snaps\.customers_snapshot stays at snapshot \d+ \(nothing committed\)/);
+  // Nothing changed: nothing committed, and dbt's success all the same (here as dbt's structured log).
+  const again = ok(await floe('snapshot', '--select', 'customers_snapshot', '--log-format', 'json'));
+  const event = lines(again).map((l) => JSON.parse(l)).find((e) => e.info.name === 'LogSnapshotResult');
+  assert.deepEqual([event.data.node_info.unique_id, event.data.node_info.resource_type, event.data.status], ['snapshot.shop.customers_snapshot', 'snapshot', 'success']);
+  assert.match(event.info.msg, /OK snapshot customers_snapshot: no changes: snaps\.customers_snapshot stays at snapshot \d+ \(nothing committed\)/);
   assert.equal(JSON.parse(ok(await floe('catalog', 'tables', 'snapshots', 'snaps.customers_snapshot', '--format', 'json')).out).length, 1);
 
   // Bob changes, Cy arrives: floe build runs the seed, the snapshot, its tests, then the model that reads the snapshot table.
