@@ -206,3 +206,20 @@ test("a column added to the snapshot's query is added to its table; check_cols: 
   // earlier run without them) changed, dbt's column_added, though only Ann's values did.
   assert.match(ok(results.get('yaml_check')).message, /2 new versions, 2 closed/);
 });
+
+test('two runs at once record a change once: the later commit is refused and recomputed, finding nothing left to do', async () => {
+  fs.writeFileSync(path.join(dir, 'seeds', 'customers.csv'), 'id,name,tier,updated_at,email\n1,Ann,silver,2024-07-01 00:00:00,ann@example.com\n2,Bob,gold,2024-02-01 00:00:00,\n');
+  const lakehouse = (await snapshot({ break_it: false }).then((r) => { assert.match(ok(r.results.get('ts_ignore')).message, /1 new versions, 1 closed/); return r.lakehouse; }));
+  const names = ['ts_ignore', 'check_invalidate', 'new_record', 'yaml_check'];
+  const before = await Promise.all(names.map((n) => snapshotIds(lakehouse, n)));
+  fs.writeFileSync(path.join(dir, 'seeds', 'customers.csv'), 'id,name,tier,updated_at,email\n1,Ann,platinum,2024-08-01 00:00:00,ann@example.com\n2,Bob,gold,2024-02-01 00:00:00,\n');
+  const [a, b] = await Promise.all([snapshot(), snapshot()]);
+  for (const [i, name] of names.entries()) {
+    const messages = [a, b].map((r) => ok(r.results.get(name)).message);
+    assert.equal(messages.filter((m) => /^merged into/.test(m)).length, 1, messages.join('\n'));
+    assert.equal(messages.filter((m) => /^no changes/.test(m)).length, 1, messages.join('\n'));
+    assert.equal((await snapshotIds(lakehouse, name)).length, before[i].length + 1, name);
+  }
+  const current = (await read(lakehouse, 'ts_ignore', 'id')).filter((r) => r.dbt_valid_to === null);
+  assert.deepEqual(pick(current.filter((r) => r.id === '1'), 'tier'), ['platinum'], 'one current version of Ann');
+});
