@@ -20,6 +20,9 @@ test('snapshotSpecOf reads dbt’s snapshot config', () => {
     assert.deepEqual(Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)), expected);
     assert.deepEqual(meta, { validFrom: 'dbt_valid_from', validTo: 'dbt_valid_to', scdId: 'dbt_scd_id', updatedAt: 'dbt_updated_at', isDeleted: 'dbt_is_deleted' });
   }
+  // dbt 1.9: no schema configured, the profile target's schema
+  assert.deepEqual(snapshotSpecOf('s', { unique_key: 'id', strategy: 'check', check_cols: 'all' } as never, {}, 'analytics').table, { namespace: ['analytics'], name: 's' });
+  assert.deepEqual(snapshotSpecOf('s', { schema: 'snaps', unique_key: 'id', strategy: 'check', check_cols: 'all' } as never, {}, 'analytics').table, { namespace: ['snaps'], name: 's' });
   const renamed = snapshotSpecOf('s', { schema: 'x', unique_key: 'id', strategy: 'check', check_cols: 'all', snapshot_meta_column_names: { dbt_valid_from: 'start', dbt_scd_id: 'version' } } as never);
   assert.deepEqual(renamed.meta, { validFrom: 'start', validTo: 'dbt_valid_to', scdId: 'version', updatedAt: 'dbt_updated_at', isDeleted: 'dbt_is_deleted' });
 });

@@ -51,7 +51,7 @@ export function relationOf(project: DbtProject, n: SelectableNode): { database: 
   const database = databaseOf(project);
   const alias = typeof n.config.alias === 'string' ? n.config.alias : n.name;
   const target = n.resourceType === 'model' ? goldTargetOf(n.name, n.config, {}) : n.resourceType === 'seed' ? seedTargetOf(n.name, n.config, {})
-    : n.resourceType === 'snapshot' ? snapshotTargetOf(n) : undefined;
+    : n.resourceType === 'snapshot' ? snapshotTargetOf(n, project.target.schema) : undefined;
   if (target) return { database, schema: target.table.namespace.join('.'), alias: target.table.name };
   // dbt's default generate_schema_name: the target schema, suffixed with a custom schema.
   const custom = typeof n.config.schema === 'string' && n.config.schema ? `_${n.config.schema}` : '';
@@ -59,9 +59,9 @@ export function relationOf(project: DbtProject, n: SelectableNode): { database: 
 }
 
 /** A snapshot's Iceberg table (undefined when its config names none: the run reports why). */
-function snapshotTargetOf(n: SelectableNode): { table: { namespace: string[]; name: string } } | undefined {
+function snapshotTargetOf(n: SelectableNode, targetSchema: string): { table: { namespace: string[]; name: string } } | undefined {
   try {
-    return snapshotSpecOf(n.name, n.config);
+    return snapshotSpecOf(n.name, n.config, {}, targetSchema);
   } catch {
     return undefined;
   }

@@ -116,7 +116,7 @@ export class ModelRun {
    */
   private async firstSnapshotRun(node: ModelNode, compiled: CompiledModel): Promise<string> {
     try {
-      const spec = snapshotSpecOf(node.name, compiled.config, this.lakehouse.layerLocations);
+      const spec = snapshotSpecOf(node.name, compiled.config, this.lakehouse.layerLocations, this.project.target.schema);
       const sourceColumns = (await queryColumns(this.session, compiled.sql)).map((c) => c.name);
       return firstSnapshotSql({ spec, sourceSql: compiled.sql, sourceColumns, now: snapshotTimeOf(new Date()) });
     } catch {
@@ -149,7 +149,7 @@ export class ModelRun {
   private async registerSnapshot(node: ModelNode, viewName: [string, string]): Promise<boolean> {
     let table: TableIdentifier;
     try {
-      table = snapshotSpecOf(node.name, this.project.configOf(node), this.lakehouse.layerLocations).table;
+      table = snapshotSpecOf(node.name, this.project.configOf(node), this.lakehouse.layerLocations, this.project.target.schema).table;
     } catch {
       return false;
     }

@@ -1,6 +1,7 @@
 // A dbt snapshot's config read as dbt reads it (strategy, unique_key, updated_at, check_cols, hard_deletes /
 // invalidate_hard_deletes, snapshot_meta_column_names, dbt_valid_to_current) and where it is written: the Iceberg
-// table under target_schema / schema (or polaris_namespace), named by alias or the snapshot's name. Pure; a config dbt
+// table under target_schema / schema (or polaris_namespace; else the profile target's schema, as dbt 1.9 does), named
+// by alias or the snapshot's name. Pure; a config dbt
 // would refuse is an error naming the snapshot and the key.
 import type { ModelConfig } from '../project/config';
 import type { TableIdentifier } from '../iceberg/spec';
@@ -37,10 +38,13 @@ export class SnapshotConfigError extends Error {}
 
 const HARD_DELETES: readonly HardDeletes[] = ['ignore', 'invalidate', 'new_record'];
 
-/** The snapshot's spec from its effective config; layer locations as for gold models. */
-export function snapshotSpecOf(name: string, config: ModelConfig, layerLocations: Record<string, string> = {}): SnapshotSpec {
+/**
+ * The snapshot's spec from its effective config; layer locations as for gold models. `targetSchema` (the profile
+ * target's schema) is where a snapshot naming no schema goes, as in dbt 1.9.
+ */
+export function snapshotSpecOf(name: string, config: ModelConfig, layerLocations: Record<string, string> = {}, targetSchema?: string): SnapshotSpec {
   const bad = (message: string) => new SnapshotConfigError(`snapshot ${name}: ${message}`);
-  const namespaceText = str(config.polaris_namespace) ?? str(config.target_schema) ?? str(config.schema);
+  const namespaceText = str(config.polaris_namespace) ?? str(config.target_schema) ?? str(config.schema) ?? str(targetSchema);
   if (!namespaceText) throw bad('names no target_schema or schema, so there is no catalog namespace to write it to: add schema=\'snapshots\' (or target_schema) to its config');
   const tableName = str(config.polaris_table) ?? str(config.alias) ?? name;
   const strategy = str(config.strategy);

@@ -43,7 +43,7 @@ export async function runSnapshot(run: ModelRun, node: ModelNode, options: { sig
   const compiled = run.compile(node.file, node);
   let spec: SnapshotSpec;
   try {
-    spec = snapshotSpecOf(node.name, compiled.config, run.lakehouse.layerLocations);
+    spec = snapshotSpecOf(node.name, compiled.config, run.lakehouse.layerLocations, run.project.target.schema);
   } catch (e) {
     if (e instanceof SnapshotConfigError) throw new ModelRunError(`${e.message} (${path.relative(run.project.root, node.file)})`);
     throw e;
