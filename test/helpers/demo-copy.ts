@@ -15,3 +15,13 @@ export function copyDemo(overrides: Record<string, string> = {}): string {
   }
   return dir;
 }
+
+/** A fresh temp folder holding the given files (relative path → text): a small project written for one test file. */
+export function writeTempProject(prefix: string, files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}

@@ -12,6 +12,7 @@ import { DbtProject } from '../../server/src/project/project';
 import { openLakehouse, stopLocalCatalogServers } from '../../server/src/run/lakehouse';
 import { writeDemoBronze } from '../../server/src/run/demo-bronze';
 import Ajv2020 from 'ajv/dist/2020';
+import { dbtArtifactValidators } from '../helpers/dbt-schemas';
 
 let dir: string;
 const floe = (...args: string[]) => runFloe(args, {}, dir);
@@ -162,10 +163,7 @@ test("target/manifest.json and target/run_results.json validate against dbt's pu
   const read = (name: string): Record<string, any> => JSON.parse(fs.readFileSync(path.join(dir, 'target', name), 'utf8'));
   const manifest = read('manifest.json');
   const runResults = read('run_results.json');
-  const ajv = new Ajv2020({ strict: false, validateFormats: false });
-  const schemas = path.join(__dirname, '..', 'fixtures', 'dbt-schemas');
-  const validManifest = ajv.compile(JSON.parse(fs.readFileSync(path.join(schemas, 'manifest-v12.json'), 'utf8')));
-  const validRunResults = ajv.compile(JSON.parse(fs.readFileSync(path.join(schemas, 'run-results-v6.json'), 'utf8')));
+  const { manifest: validManifest, runResults: validRunResults } = dbtArtifactValidators();
   assert.ok(validManifest(manifest), JSON.stringify(validManifest.errors?.slice(0, 3)));
   assert.ok(validRunResults(runResults), JSON.stringify(validRunResults.errors?.slice(0, 3)));
   // The validators do reject what dbt's schemas forbid.

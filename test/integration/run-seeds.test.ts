@@ -39,7 +39,7 @@ test('a seed keeps column_types (leading zeros stay) and its delimiter; whole nu
   });
   try {
     const a = preview(dir, 'a');
-    assert.deepEqual(a.columns.map((c) => `${c.name} ${c.type}`), ['id BIGINT', 'code VARCHAR']);
+    assert.deepEqual(a.columns.map((c) => `${c.name} ${c.type}`), ['id INTEGER', 'code VARCHAR']);
     assert.deepEqual(a.rows.map((r) => r[1]), ['007', '010']);
     const b = preview(dir, 'b');
     assert.deepEqual(b.columns.map((c) => `${c.name} ${c.type}`), ['id INTEGER', 'zip VARCHAR']);

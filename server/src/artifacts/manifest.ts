@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { DbtProject } from '../project/project';
 import { selectableGraph, type SelectableNode } from '../selection/graph';
 import { goldTargetOf, seedTargetOf } from '../run/gold-target';
+import { snapshotSpecOf } from '../run/snapshot-config';
 import type { Column } from '../project/types';
 import { artifactMetadata, type InvocationInfo } from './metadata';
 import { docsJson, exposuresJson, macroDependencies, macrosJson } from './manifest-resources';
@@ -64,11 +65,21 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
 export function relationOf(project: DbtProject, n: SelectableNode): { database: string; schema: string; alias: string } {
   const database = databaseOf(project);
   const alias = typeof n.config.alias === 'string' ? n.config.alias : n.name;
-  const target = n.resourceType === 'model' ? goldTargetOf(n.name, n.config, {}) : n.resourceType === 'seed' ? seedTargetOf(n.name, n.config, {}) : undefined;
+  const target = n.resourceType === 'model' ? goldTargetOf(n.name, n.config, {}) : n.resourceType === 'seed' ? seedTargetOf(n.name, n.config, {})
+    : n.resourceType === 'snapshot' ? snapshotTargetOf(n, project.target.schema) : undefined;
   if (target) return { database, schema: target.table.namespace.join('.'), alias: target.table.name };
   // dbt's default generate_schema_name: the target schema, suffixed with a custom schema.
   const custom = typeof n.config.schema === 'string' && n.config.schema ? `_${n.config.schema}` : '';
   return { database, schema: `${project.target.schema}${custom}`, alias };
+}
+
+/** A snapshot's Iceberg table (undefined when its config names none: the run reports why). */
+function snapshotTargetOf(n: SelectableNode, targetSchema: string): { table: { namespace: string[]; name: string } } | undefined {
+  try {
+    return snapshotSpecOf(n.name, n.config, {}, targetSchema);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `"database"."schema"."alias"`, as dbt writes relation_name. */
@@ -105,14 +116,14 @@ function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string |
     unrendered_config: {},
     created_at: Date.now() / 1000,
     relation_name: n.resourceType === 'test' || n.config.materialized === 'ephemeral' ? null : relationName(relation),
-    raw_code: n.test?.kind !== 'singular' && n.test ? '' : text,
+    raw_code: n.test?.kind !== 'singular' && n.test ? '' : n.modelNode?.definition?.text ?? text,
   };
   if (n.resourceType === 'seed') return { ...base, depends_on: { macros: [] }, root_path: project.root };
   base.language = file.endsWith('.py') ? 'python' : 'sql';
   const entry = project.entry(file);
   const compiledFields = {
-    refs: (entry ? project.refsOf(entry) : []).map((r) => ({ name: r.name, package: r.packageName ?? null, version: null })),
-    sources: (entry ? project.sourcesOf(entry) : []).map((s) => [s.source, s.table]),
+    refs: (n.modelNode?.definition?.refs ?? (entry ? project.refsOf(entry) : [])).map((r) => ({ name: r.name, package: r.packageName ?? null, version: null })),
+    sources: (n.modelNode?.definition?.sources ?? (entry ? project.sourcesOf(entry) : [])).map((s) => [s.source, s.table]),
     metrics: [],
     depends_on: { macros: n.test?.kind === 'singular' || !n.test ? macroDependencies(project, text, 0, text.length, n.packageName) : [], nodes: n.parents },
     compiled_path: null,

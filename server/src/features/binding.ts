@@ -6,8 +6,9 @@ import { userMessage } from '../sql/explain';
 import { bindModel, type UpstreamRelation as BindUpstream } from '../sql/binder';
 import type { BindCache } from '../sql/bindCache';
 import { compileModel, type CompiledModel } from '../project/compile';
-import type { DbtProject } from '../project/project';
-import type { ProjectDiagnostic } from '../project/types';
+import type { DbtProject, ModelNode } from '../project/project';
+import type { Column, ProjectDiagnostic } from '../project/types';
+import { snapshotAddedColumns } from '../run/snapshot-config';
 import { fileDiagnostics, renderDiagnostics } from './diagnostics';
 import { mentionsMissingPackage } from '../project/packages';
 
@@ -64,7 +65,9 @@ export class Binder {
     if (node && depth < 8 && this.connection) {
       for (const parent of project.dag.parents.get(node.name) ?? []) {
         const p = project.resolveRef({ name: parent });
-        if (p?.kind === 'model' && !project.boundColumns.has(p.name) && !this.current(project, p.file)) await this.bind(project, p.file, depth + 1);
+        // Snapshots in SQL files too: their columns (and the ones dbt adds) are what the model reads.
+        const bindable = p?.kind === 'model' || (p?.kind === 'snapshot' && !p.definition);
+        if (p && bindable && !project.boundColumns.has(p.name) && !this.current(project, p.file)) await this.bind(project, p.file, depth + 1);
       }
     }
     const version = project.version;
@@ -97,7 +100,7 @@ export class Binder {
         if (yamlOnly && e.kind === 'binder' && /column|not found/i.test(e.message)) return { file, start: r.start, end: r.end, severity: 'info' as const, code: `sql-${e.kind}`, message: `${e.message} (the upstream's columns come from schema YAML, which need not list them all)` };
         return { file, start: r.start, end: r.end, severity: 'error' as const, code: `sql-${e.kind}`, message: e.message };
       });
-      if (node && result.columns.length) project.boundColumns.set(node.name, result.columns.map((c) => ({ name: c.name, type: c.type })));
+      if (node && result.columns.length) project.boundColumns.set(node.name, withSnapshotColumns(project, node, result.columns.map((c) => ({ name: c.name, type: c.type }))));
     }
     return this.record(project, file, { version, text, diagnostics });
   }
@@ -122,4 +125,11 @@ export class Binder {
   counts(project: DbtProject): { errors: number; warnings: number } {
     return this.totals.get(project) ?? { errors: 0, warnings: 0 };
   }
+}
+
+/** A snapshot's table has the query's columns and the ones dbt adds (dbt_scd_id, dbt_valid_to, ...), which models read. */
+function withSnapshotColumns(project: DbtProject, node: ModelNode, columns: Column[]): Column[] {
+  if (node.kind !== 'snapshot') return columns;
+  const have = new Set(columns.map((c) => c.name.toLowerCase()));
+  return [...columns, ...snapshotAddedColumns(project.configOf(node)).filter((c) => !have.has(c.name.toLowerCase()))];
 }

@@ -43,6 +43,8 @@ export interface CompiledModel {
 export interface CompileOptions {
   /** How relations are written in the SQL; the default quotes the model name, and source.table. */
   relationName?: (target: { kind: UpstreamRelation['kind']; name: string; source?: string; table?: string }) => string;
+  /** The node to compile when its file alone does not say (a snapshot defined in YAML). */
+  node?: ModelNode;
 }
 
 /** Rendering is linear but slow (nunjucks); beyond this a request could stall the editor. */
@@ -76,14 +78,14 @@ export function compileModel(project: DbtProject, file: string, options: Compile
 
 function renderModel(project: DbtProject, file: string, options: CompileOptions): CompiledModel {
   const entry = project.entry(file);
-  const analysis = entry?.analysis;
+  const analysis = options.node?.definition ?? entry?.analysis;
   if (!entry || !analysis) throw new CompilerError(`${file} is not a model file of the project at ${project.root}`);
-  const name = project.nodeOfFile(file)?.name ?? modelName(file);
+  const node: ModelNode | undefined = options.node ?? project.nodeOfFile(file);
+  const name = node?.name ?? modelName(file);
   const relationName = options.relationName ?? defaultRelationName;
   const upstream = new Map<string, UpstreamRelation>();
   const rendered: ModelConfig = {};
   const target = project.target;
-  const node: ModelNode | undefined = project.nodeOfFile(file);
   const staticConfig = node ? project.configOf(node) : analysis.config;
   const thisName = relationName({ kind: 'model', name });
   const hooks: RenderHooks = {

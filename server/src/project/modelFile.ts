@@ -176,3 +176,20 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
   }
   return a;
 }
+
+/**
+ * For a file holding several `{% snapshot %}` blocks: each block read on its own, the other blocks blanked (newlines
+ * kept, so offsets and lines stay the file's), in the order of `snapshotNames`. dbt compiles each block separately.
+ */
+export function separateSnapshotBlocks(a: ModelFileAnalysis): ModelFileAnalysis[] {
+  const spans: Array<{ start: number; end: number }> = [];
+  const blocks = a.scan.blocks;
+  for (const [i, block] of blocks.entries()) {
+    if (block.tag !== 'snapshot') continue;
+    const close = blocks.slice(i + 1).find((b) => b.tag === 'endsnapshot');
+    spans.push({ start: block.start, end: close?.end ?? a.text.length });
+  }
+  const blank = (text: string) => text.replace(/[^\n]/g, ' ');
+  return spans.map((own) => analyzeModelFile(spans.reduce((text, other) => (other === own ? text
+    : text.slice(0, other.start) + blank(text.slice(other.start, other.end)) + text.slice(other.end)), a.text)));
+}

@@ -6,7 +6,7 @@ import os from 'node:os';
 import { parseDbtProjectFile, type DbtProjectFile } from './dbtProjectFile';
 import { missingEnvVars, parseProfiles, resolveTarget, type Profiles, type Target } from './profiles';
 import { parseSchemaFile, type SchemaFile, type SourceTable, type SourceDefinition, type ModelDoc } from './schemaYaml';
-import { analyzeModelFile, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
+import { analyzeModelFile, separateSnapshotBlocks, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
 import { analyzePythonModel } from './pythonModel';
 import { modelEnabled } from './enabled';
 import { renderSetting } from './jinjaEnvironment';
@@ -56,6 +56,11 @@ export interface ModelNode {
   /** For snapshots, where the name is declared. */
   nameStart: number;
   nameEnd: number;
+  /**
+   * A snapshot whose file alone does not give its SQL: one defined in YAML (dbt 1.9 `snapshots:` with `relation:`; its
+   * file is the YAML file, its SQL `select * from <relation>`), or one of several `{% snapshot %}` blocks of a file.
+   */
+  definition?: ModelFileAnalysis;
 }
 
 interface PackageInfo {
@@ -318,15 +323,27 @@ export class DbtProject {
       }
       if (e.kind === 'model') add(models, modelName(e.file), { name: modelName(e.file), kind: 'model', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
       else if (e.kind === 'seed') add(models, modelName(e.file), { name: modelName(e.file), kind: 'seed', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
-      else if (e.kind === 'snapshot') for (const s of e.analysis?.snapshotNames ?? []) add(models, s.name, { name: s.name, kind: 'snapshot', file: e.file, packageName: e.packageName, nameStart: s.start, nameEnd: s.end });
+      else if (e.kind === 'snapshot') {
+        const names = e.analysis?.snapshotNames ?? [];
+        // Several snapshots in one file: each its own block (its SQL, refs and config).
+        const own = names.length > 1 ? separateSnapshotBlocks(e.analysis!) : [];
+        for (const [i, s] of names.entries()) add(models, s.name, { name: s.name, kind: 'snapshot', file: e.file, packageName: e.packageName, nameStart: s.start, nameEnd: s.end, ...(own[i] ? { definition: own[i] } : {}) });
+      }
       else if (e.kind === 'macro') for (const m of e.macros ?? []) add(macros, m.name, m);
-      else if (e.kind === 'yaml' && e.schema) for (const s of e.schema.sources) add(sources, s.name, s);
+      else if (e.kind === 'yaml' && e.schema) {
+        for (const s of e.schema.sources) add(sources, s.name, s);
+        for (const m of e.schema.models) {
+          if (m.relation === undefined) continue;
+          const definition = analyzeModelFile(yamlSnapshotSql(m.relation));
+          add(models, m.name, { name: m.name, kind: 'snapshot', file: e.file, packageName: e.packageName, nameStart: m.nameStart, nameEnd: m.nameEnd, definition });
+        }
+      }
     }
     const edges: Array<[string, string]> = [];
     for (const [name, nodes] of models) {
       const node = nodes[0];
       const entry = this.files.get(node.file);
-      for (const r of entry ? this.refsOf(entry) : []) edges.push([name, r.name]);
+      for (const r of node.definition ? node.definition.refs : entry ? this.refsOf(entry) : []) edges.push([name, r.name]);
     }
     const dag = new Dag(edges, models.keys());
     this.derived = { models, sources, macros, docs, dag, cycles: dag.cycles() };
@@ -522,7 +539,7 @@ export class DbtProject {
   /** Effective config with dbt's precedence: dbt_project.yml folders (`models:`, `seeds:` or `snapshots:`) < schema YAML < config() in the file. */
   configOf(node: ModelNode): ModelConfig {
     const e = this.files.get(node.file);
-    return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind), this.doc(node.name)?.config, e?.analysis?.config);
+    return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind), this.doc(node.name)?.config, (node.definition ?? e?.analysis)?.config);
   }
 
   /** dbt_project.yml folder configs for a node: its package's own tree (`models:`, `seeds:` or `snapshots:`), then the root project's. */
@@ -553,9 +570,17 @@ export class DbtProject {
     return out;
   }
 
+  /** A seed's columns as its CSV gives them, split by its `delimiter` (types inferred from the first rows). */
+  seedCsvColumns(node: ModelNode): Column[] | undefined {
+    const e = this.files.get(node.file);
+    const delimiter = this.configOf(node).delimiter;
+    if (!e || typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === ',') return e?.seedColumns;
+    return seedColumns(e.text, delimiter);
+  }
+
   /** Known columns of a model, seed or snapshot: bound by DuckDB, else declared in YAML, else from the CSV. */
   columnsOfNode(node: ModelNode): Column[] | undefined {
-    if (node.kind === 'seed') return withColumnTypes(this.files.get(node.file)?.seedColumns, this.seedColumnTypes(node));
+    if (node.kind === 'seed') return withColumnTypes(this.seedCsvColumns(node), this.seedColumnTypes(node));
     const bound = this.boundColumns.get(node.name);
     const doc = this.doc(node.name)?.columns;
     if (bound && doc) return bound.map((c) => ({ ...c, description: c.description ?? doc.find((d) => d.name === c.name)?.description }));
@@ -605,6 +630,11 @@ function missingEnvProblem(entry: FileEntry, name: string, target: Target): Proj
     file: entry.file, start: Math.max(at, 0), end: Math.max(at, 0) + (at < 0 ? 0 : 'env_var'.length), severity: 'warning', code: 'profile-env-missing',
     message: `Env var '${name}' is not set and has no default, and target '${target.name}' of profile '${target.profile}' uses it: dbt stops with "Env var required but not provided"; Floe reads it as ''. Set it where the editor and floe run, or give env_var a default.`,
   };
+}
+
+/** The SQL of a snapshot defined in YAML: everything its relation has. */
+export function yamlSnapshotSql(relation: string): string {
+  return `select * from {{ ${relation} }}`;
 }
 
 export function modelName(file: string): string {

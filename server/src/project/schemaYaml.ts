@@ -66,6 +66,8 @@ export interface ModelDoc {
   /** Top-level `access:` and `group:` (they may also be configs). */
   access?: string;
   group?: string;
+  /** A snapshot defined in YAML (dbt 1.9): what it snapshots, as written (`ref('orders')`, `source('shop', 'orders')`). */
+  relation?: string;
   file: string;
   nameStart: number;
   nameEnd: number;
@@ -180,6 +182,7 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       name, description: str(item.description), ...testsAndColumns(item, r.start, names, text), config, configEntries, file, nameStart: r.start, nameEnd: r.end,
       ...(versions.length && latest ? { versions: { all: versions, latest } } : {}),
       ...(str(item.access) ? { access: str(item.access) } : {}), ...(str(item.group) ? { group: str(item.group) } : {}),
+      ...(key === 'snapshots' && str(item.relation) ? { relation: str(item.relation) } : {}),
     });
   }
 }

@@ -3,11 +3,13 @@ import type { Column } from './types';
 
 const SAMPLE_ROWS = 200;
 
-export function seedColumns(csv: string): Column[] {
+/** The columns of a CSV separated by `delimiter` (a seed's `delimiter` config; a comma by default). */
+export function seedColumns(csv: string, delimiter = ','): Column[] {
   const lines = csv.split(/\r?\n/, SAMPLE_ROWS + 1).filter((l) => l.length > 0);
   if (lines.length === 0) return [];
-  const header = splitCsvLine(lines[0]);
-  const rows = lines.slice(1).map(splitCsvLine);
+  const split = (line: string) => splitCsvLine(line, delimiter);
+  const header = split(lines[0]);
+  const rows = lines.slice(1).map(split);
   return header.map((name, i) => ({ name: name.trim(), type: inferType(rows.map((r) => r[i]).filter((v): v is string => v !== undefined && v !== '')) }));
 }
 
@@ -22,7 +24,7 @@ function inferType(values: string[]): string {
   return 'VARCHAR';
 }
 
-function splitCsvLine(line: string): string[] {
+function splitCsvLine(line: string, delimiter: string): string[] {
   const out: string[] = [];
   let cur = '';
   let quoted = false;
@@ -33,7 +35,7 @@ function splitCsvLine(line: string): string[] {
       else if (c === '"') quoted = false;
       else cur += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { out.push(cur); cur = ''; }
+    else if (c === delimiter) { out.push(cur); cur = ''; }
     else cur += c;
   }
   out.push(cur);

@@ -1,21 +1,21 @@
-// dbt's run / build / seed over Floe's engine: the selected models, seeds and data tests in DAG order, in one run
-// (one DuckDB session), each with a dbt status. Materializations keep their Floe meaning: views (and ephemeral models)
-// live in the session; gold models are written to Iceberg by materialize.ts; seeds with a namespace are loaded into the
-// catalog. A failure skips every node downstream of it (a failing test, the children of what it tests); --fail-fast
-// skips everything after it. One node's failure never throws: it is a result.
-import path from 'node:path';
-import type { DbtProject } from '../project/project';
+// dbt's run / build / seed / snapshot over Floe's engine: the selected models, seeds, snapshots and data tests in DAG
+// order, in one run (one DuckDB session), each with a dbt status. Materializations keep their Floe meaning: views (and
+// ephemeral models) live in the session; gold models are written to Iceberg by materialize.ts; seeds with a namespace
+// are loaded into the catalog (seed-load.ts); snapshots record changed rows in their tables (snapshot.ts). A failure
+// skips every node downstream of it (a failing test, the children of what it tests); --fail-fast skips everything
+// after it. One node's failure never throws: it is a result.
+import type { DbtProject, ModelNode } from '../project/project';
 import { selectableGraph, type SelectableGraph, type SelectableNode } from '../selection/graph';
-import { writeTable, type WriteMode } from '../engine/write/write-table';
-import { ensureNamespace } from '../catalog/ensure-namespace';
-import { namespaceDisplayName } from '../catalog/names';
-import { lakehouseStorage, type Lakehouse } from './lakehouse';
+import type { WriteMode } from '../engine/write/write-table';
+import type { Lakehouse } from './lakehouse';
 import { ModelRun, type RunOptions } from './model-chain';
 import { materializeModel } from './materialize';
-import { goldTargetOf, seedTargetOf } from './gold-target';
+import { goldTargetOf } from './gold-target';
 import { runDataTestIn } from './data-tests';
-import { seedRelationSql } from './seed-sql';
+import { loadSeed } from './seed-load';
+import { seedSqlOf } from './seed-sql';
 import { compileModel } from '../project/compile';
+import { runSnapshot } from './snapshot';
 
 /** dbt's statuses: models and seeds succeed or error; tests pass, warn, fail or error; anything may be skipped. */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'warn' | 'fail';
@@ -93,7 +93,8 @@ type Outcome = Pick<NodeResult, 'status' | 'message' | 'failures' | 'written' | 
 async function buildOne(run: ModelRun, node: SelectableNode, options: BuildOptions): Promise<Outcome> {
   switch (node.resourceType) {
     case 'model': return buildModel(run, node, options);
-    case 'seed': return loadSeed(run, node, options);
+    case 'seed': return buildSeed(run, node, options);
+    case 'snapshot': return buildSnapshot(run, node, options);
     case 'test': {
       const r = await runDataTestIn(run, node.test!, options.signal);
       const message = r.status === 'pass' ? 'no failing rows' : r.message ?? r.status;
@@ -138,30 +139,31 @@ async function describedIf(run: ModelRun, options: BuildOptions, relationOrQuery
 }
 
 /** The model's SQL as dbt shows it in artifacts: relations by their names, not this run's private schema. */
-function readableSql(run: ModelRun, file: string): string {
-  return compileModel(run.project, file).sql;
+function readableSql(run: ModelRun, file: string, node?: ModelNode): string {
+  return compileModel(run.project, file, { node: node?.definition ? node : undefined }).sql;
 }
 
-/** A seed with a namespace is loaded into its Iceberg table (its rows and columns replaced in one snapshot). */
-async function loadSeed(run: ModelRun, node: SelectableNode, options: BuildOptions): Promise<Outcome> {
-  const seed = node.modelNode!;
-  const { project, lakehouse } = run;
-  const config = project.configOf(seed);
-  const csv = path.relative(project.root, seed.file);
-  const target = seedTargetOf(seed.name, config, lakehouse.layerLocations);
-  const sql = seedRelationSql(seed.file, { ...config, column_types: project.seedColumnTypes(seed) ?? {} }, project.entry(seed.file)?.seedColumns);
-  const columns = await describedIf(run, options, sql);
-  if (!target) return { status: 'success', columns, message: `read from ${csv} by the models that ref it (set +schema or polaris_namespace on seeds to load it into the catalog)` };
-  await ensureNamespace(lakehouse.catalog, target.table.namespace);
-  const exists = await lakehouse.catalog.tableExists(target.table);
-  const r = await writeTable({
-    session: run.session, catalog: lakehouse.catalog, storageFactory: lakehouseStorage(lakehouse), table: target.table, sql,
-    mode: exists ? 'overwrite' : 'create', location: target.location, partitionBy: target.partitionBy,
-  });
-  const table = `${namespaceDisplayName(target.table.namespace)}.${target.table.name}`;
+/** A snapshot: its Iceberg table created, or its changed rows closed and new versions inserted in one commit. */
+async function buildSnapshot(run: ModelRun, node: SelectableNode, options: BuildOptions): Promise<Outcome> {
+  const r = await runSnapshot(run, node.modelNode!, { signal: options.signal });
+  const where = run.lakehouse.kind === 'local' ? 'the local lakehouse' : run.lakehouse.uri;
+  const message = r.outcome === 'created' ? `created ${r.table} in ${where}: ${r.inserted} rows, snapshot ${r.snapshotId}`
+    : r.outcome === 'merged' ? `merged into ${r.table} in ${where}: ${r.inserted} new versions, ${r.closed} closed, snapshot ${r.snapshotId}`
+      : `no changes: ${r.table} stays at snapshot ${r.snapshotId} (nothing committed)`;
   return {
-    status: 'success', columns, message: `loaded ${csv} into ${table} (${exists ? 'replaced' : 'created'}): ${r.rows} rows, snapshot ${r.snapshotId}`,
-    written: { table, snapshotId: r.snapshotId.toString(), rows: r.rows.toString(), operation: r.operation },
+    status: 'success', message, compiledCode: readableSql(run, node.modelNode!.file, node.modelNode),
+    written: { table: r.table, snapshotId: r.snapshotId, rows: String(r.inserted + r.closed), operation: r.outcome === 'created' ? 'append' : r.outcome === 'merged' ? 'overwrite' : 'none' },
+  };
+}
+
+/** A seed with a namespace is loaded into its Iceberg table (seed-load.ts). */
+async function buildSeed(run: ModelRun, node: SelectableNode, options: BuildOptions): Promise<Outcome> {
+  const r = await loadSeed(run, node.modelNode!, { fullRefresh: options.fullRefresh, signal: options.signal });
+  const columns = await describedIf(run, options, seedSqlOf(run.project, node.modelNode!));
+  if (!r.loaded) return { status: 'success', columns, message: `read from ${r.csv} by the models that ref it (set +schema or polaris_namespace on seeds to load it into the catalog)` };
+  return {
+    status: 'success', columns, message: `loaded ${r.csv} into ${r.table} (${r.mode}): ${r.rows} rows, snapshot ${r.snapshotId}`,
+    written: { table: r.table, snapshotId: r.snapshotId, rows: r.rows, operation: r.operation },
   };
 }
 

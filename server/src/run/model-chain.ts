@@ -2,7 +2,7 @@
 // snapshots (live files, deletes applied), upstream models become views, all inside a private run schema,
 // so concurrent runs never see each other's relations.
 import fs from 'node:fs';
-import { seedRelationSql } from './seed-sql';
+import { seedSqlOf } from './seed-sql';
 import { compileModel, type CompiledModel, type UpstreamRelation } from '../project/compile';
 import type { DbtProject, ModelNode } from '../project/project';
 import { LineIndex } from '../project/lineIndex';
@@ -17,6 +17,9 @@ import '../engine/read/default-planner';
 import type { Lakehouse } from './lakehouse';
 import { ModelRunError } from './run-error';
 import { seedTargetOf } from './gold-target';
+import { snapshotSpecOf } from './snapshot-config';
+import { firstSnapshotSql, snapshotTimeOf } from './snapshot-sql';
+import { queryColumns } from '../engine/write/query-columns';
 import { parseTableName } from '../catalog/names';
 
 export interface RunOptions {
@@ -48,8 +51,8 @@ export class ModelRun {
     `${quoteIdent(this.schema)}.${quoteIdent(target.kind === 'source' ? `source__${target.source}__${target.table}` : target.name)}`;
 
   /** Compiles a model with this run's relation names; template problems become a ModelRunError at the user's line. */
-  compile(file: string): CompiledModel {
-    const compiled = compileModel(this.project, file, { relationName: this.relationName });
+  compile(file: string, node?: ModelNode): CompiledModel {
+    const compiled = compileModel(this.project, file, { relationName: this.relationName, node: node?.definition ? node : undefined });
     if (compiled.problem) {
       throw errorAt(this.project, file, compiled.problem.message, compiled.problem.start, compiled.problem.end);
     }
@@ -99,10 +102,26 @@ export class ModelRun {
     if (via.includes(node.name)) throw new ModelRunError(`dependency cycle: ${[...via, node.name].join(' → ')}`);
     const viewName = [this.schema, node.name] as [string, string];
     if (node.kind === 'seed') return this.registerSeed(node, viewName);
+    if (node.kind === 'snapshot' && await this.registerSnapshot(node, viewName)) return;
     this.options.onStage?.(`building ${node.name}`);
-    const compiled = this.compile(node.file);
+    const compiled = this.compile(node.file, node);
     await this.buildUpstream(compiled, [...via, node.name]);
-    await this.mapErrors(node.file, compiled.sql, compiled, () => this.session.registerView(viewName, compiled.sql));
+    const sql = node.kind === 'snapshot' ? await this.firstSnapshotRun(node, compiled) : compiled.sql;
+    await this.mapErrors(node.file, compiled.sql, compiled, () => this.session.registerView(viewName, sql));
+  }
+
+  /**
+   * A snapshot not run yet reads as its first run would write it (the query with dbt's columns added), so the models
+   * below it preview; its plain query when its config is not one dbt accepts (the snapshot's own run says why).
+   */
+  private async firstSnapshotRun(node: ModelNode, compiled: CompiledModel): Promise<string> {
+    try {
+      const spec = snapshotSpecOf(node.name, compiled.config, this.lakehouse.layerLocations, this.project.target.schema);
+      const sourceColumns = (await queryColumns(this.session, compiled.sql)).map((c) => c.name);
+      return firstSnapshotSql({ spec, sourceSql: compiled.sql, sourceColumns, now: snapshotTimeOf(new Date()) });
+    } catch {
+      return compiled.sql;
+    }
   }
 
   /**
@@ -122,16 +141,30 @@ export class ModelRun {
   private async registerSeed(node: ModelNode, viewName: [string, string]): Promise<void> {
     const config = this.project.configOf(node);
     const target = seedTargetOf(node.name, config, this.lakehouse.layerLocations);
-    if (target && await this.lakehouse.catalog.tableExists(target.table)) {
-      const name = `${target.table.namespace.join('.')}.${target.table.name}`;
-      this.options.onStage?.(`reading ${name}`);
-      await registerIcebergTable(this.session, viewName, await this.lakehouse.catalog.loadTable(target.table), {
-        s3: this.lakehouse.s3, snapshotId: this.options.snapshots?.get(name), onProgress: this.options.onFetch, tableName: name,
-      });
-      return;
+    if (target && await this.registerWrittenTable(target.table, viewName)) return;
+    await this.session.registerView(viewName, seedSqlOf(this.project, node));
+  }
+
+  /** A snapshot that has run is read from its Iceberg table, as dbt reads the snapshot table; false when it has none yet. */
+  private async registerSnapshot(node: ModelNode, viewName: [string, string]): Promise<boolean> {
+    let table: TableIdentifier;
+    try {
+      table = snapshotSpecOf(node.name, this.project.configOf(node), this.lakehouse.layerLocations, this.project.target.schema).table;
+    } catch {
+      return false;
     }
-    // column_types as dbt reads them: rendered, trimmed.
-    await this.session.registerView(viewName, seedRelationSql(node.file, { ...config, column_types: this.project.seedColumnTypes(node) ?? {} }, this.project.entry(node.file)?.seedColumns));
+    return this.registerWrittenTable(table, viewName);
+  }
+
+  /** A table Floe wrote (seed, snapshot) as the run's relation, at the run's time-travel snapshot; false when it does not exist. */
+  private async registerWrittenTable(table: TableIdentifier, viewName: [string, string]): Promise<boolean> {
+    if (!await this.lakehouse.catalog.tableExists(table)) return false;
+    const name = `${table.namespace.join('.')}.${table.name}`;
+    this.options.onStage?.(`reading ${name}`);
+    await registerIcebergTable(this.session, viewName, await this.lakehouse.catalog.loadTable(table), {
+      s3: this.lakehouse.s3, snapshotId: this.options.snapshots?.get(name), onProgress: this.options.onFetch, tableName: name,
+    });
+    return true;
   }
 
   private async registerSource(u: UpstreamRelation): Promise<void> {

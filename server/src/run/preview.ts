@@ -37,7 +37,7 @@ export async function preparePreview(project: DbtProject, lakehouse: Lakehouse, 
   const node = findModel(project, request.model);
   const run = await ModelRun.open(project, lakehouse, options);
   try {
-    const compiled = run.compile(node.file);
+    const compiled = run.compile(node.file, node);
     await run.buildUpstream(compiled, [node.name]);
     const text = project.entry(node.file)?.text ?? '';
     const lines = new LineIndex(text);

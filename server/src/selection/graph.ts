@@ -75,7 +75,8 @@ function build(project: DbtProject): SelectableGraph {
     };
     nodes.set(n.id, n);
     modelIds.set(node, n.id);
-    pending.push({ node: n, refs: project.refsOf(e), sources: project.sourcesOf(e) });
+    const definition = node.definition;
+    pending.push({ node: n, refs: definition ? definition.refs : project.refsOf(e), sources: definition ? definition.sources : project.sourcesOf(e) });
   };
 
   for (const e of project.files.values()) {
@@ -104,6 +105,11 @@ function build(project: DbtProject): SelectableGraph {
         break;
       }
       case 'yaml':
+        // dbt 1.9 snapshots defined in YAML (`relation:`).
+        for (const m of e.schema?.models ?? []) {
+          const node = m.relation === undefined ? undefined : project.nodes(m.name).find((n) => n.file === e.file);
+          if (node) addModelLike(e, node, 'snapshot', {});
+        }
         for (const s of e.schema?.sources ?? []) {
           for (const t of s.tables) {
             if (t.enabled === false) continue;

@@ -12,7 +12,7 @@ import { tableCommand } from './table';
 import { testCommand } from './test';
 import { lineageCommand } from './lineage';
 import { depsCommand } from './deps';
-import { buildCommand, runCommand, seedCommand } from './run';
+import { buildCommand, runCommand, seedCommand, snapshotCommand } from './run';
 import { lsCommand } from './ls';
 import { docsCommand } from './docs';
 import { sourceCommand } from './source';
@@ -33,6 +33,7 @@ export const commands: Record<string, CliCommand> = {
   run: runCommand,
   build: buildCommand,
   seed: seedCommand,
+  snapshot: snapshotCommand,
   ls: lsCommand,
   list: lsCommand,
   docs: docsCommand,

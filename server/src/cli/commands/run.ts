@@ -1,4 +1,4 @@
-// floe run | build | seed: dbt's commands over Floe's engine (run/build.ts), with dbt's flags and exit codes: 0 when
+// floe run | build | seed | snapshot: dbt's commands over Floe's engine (run/build.ts), with dbt's flags and exit codes: 0 when
 // everything succeeded, 1 when a model, seed or test failed, 2 for usage or runtime errors (a lakehouse that cannot open).
 // One line per node on stdout as dbt logs it, then dbt's summary line (with --log-format json, dbt's structured events
 // instead); target/manifest.json and target/run_results.json after.
@@ -22,10 +22,11 @@ interface Variant {
   resourceTypeFlag?: boolean;
 }
 
-const VARIANTS: Record<'run' | 'build' | 'seed', Variant> = {
+const VARIANTS: Record<'run' | 'build' | 'seed' | 'snapshot', Variant> = {
   run: { summary: 'dbt run: build the selected models in DAG order (views in the session, gold models to Iceberg)', types: ['model'] },
-  build: { summary: 'dbt build: seeds, models and their data tests in DAG order, skipping what depends on a failure', types: ['seed', 'model', 'test'], resourceTypeFlag: true },
+  build: { summary: 'dbt build: seeds, snapshots, models and their data tests in DAG order, skipping what depends on a failure', types: ['seed', 'snapshot', 'model', 'test'], resourceTypeFlag: true },
   seed: { summary: 'dbt seed: load seeds that have a namespace (+schema) into Iceberg tables', types: ['seed'] },
+  snapshot: { summary: 'dbt snapshot: record changed rows (SCD type 2) in Iceberg tables, one commit per snapshot', types: ['snapshot'] },
 };
 
 function usageOf(name: string, v: Variant): string {
@@ -105,6 +106,7 @@ function dbtCommand(name: keyof typeof VARIANTS): CliCommand {
 export const runCommand = dbtCommand('run');
 export const buildCommand = dbtCommand('build');
 export const seedCommand = dbtCommand('seed');
+export const snapshotCommand = dbtCommand('snapshot');
 
 const WORD: Record<NodeResult['status'], string> = { success: 'OK', pass: 'PASS', warn: 'WARN', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
 

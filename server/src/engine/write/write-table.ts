@@ -55,6 +55,12 @@ export interface WriteTableOptions {
    * types; fail refuses any change; sync_all_columns also drops the table's columns the query lacks.
    */
   onSchemaChange?: OnSchemaChange;
+  /**
+   * The main branch snapshot the rows were computed from (null: the table had none). A commit that finds the table
+   * moved on fails with a 'conflict' instead of rebasing, for writes whose rows depend on the table's own state (dbt
+   * snapshots), which must be computed again.
+   */
+  computedFrom?: bigint | null;
 }
 
 export type OnSchemaChange = 'append_new_columns' | 'ignore' | 'fail' | 'sync_all_columns';
@@ -192,6 +198,9 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
           updates: createUpdates(base, schema, ws.lastColumnId, spec, opts.properties, produced.snapshot),
           attemptFiles: produced.attemptFiles,
         };
+      }
+      if (opts.computedFrom !== undefined && (latest.refs.main?.['snapshot-id'] ?? null) !== opts.computedFrom) {
+        throw new WriteError('conflict', `${name} changed while this write was computed from its snapshot ${opts.computedFrom ?? '(none)'}; compute it again`, { table: name });
       }
       rebaseCheck(latest, planned, ws, addedSpecs, name);
       const produced = await produceSnapshot(io, storage, pending, latest);
