@@ -56,6 +56,7 @@ export function defaultRelationName(target: { kind: UpstreamRelation['kind']; na
 }
 
 
+const MAX_KEPT_RENDERS = 2000;
 const compiledByProject = new WeakMap<DbtProject, Map<string, { version: number; text: string; compiled: CompiledModel }>>();
 
 /**
@@ -71,6 +72,9 @@ export function compileModel(project: DbtProject, file: string, options: Compile
   let hit = kept.get(file);
   if (!hit || hit.version !== project.version || hit.text !== text) {
     hit = { version: project.version, text: text ?? '', compiled: renderModel(project, file, options) };
+    // the most recent renders only: a 10,000-model project's would hold tens of MB
+    kept.delete(file);
+    if (kept.size >= MAX_KEPT_RENDERS) kept.delete(kept.keys().next().value!);
     kept.set(file, hit);
   }
   return { ...hit.compiled, config: { ...hit.compiled.config }, upstream: [...hit.compiled.upstream] };
