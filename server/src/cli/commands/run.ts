@@ -8,7 +8,7 @@ import { selectResources, type ResourceType } from '../../selection/select';
 import { buildNodes, type NodeResult } from '../../run/build';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
-import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf, targetPathOf } from '../dbt-args';
+import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf, targetPathOf, threadsOf } from '../dbt-args';
 import { JsonLog } from '../json-log';
 import { newInvocation } from '../../artifacts/metadata';
 import { writeRunArtifacts } from '../../artifacts/write';
@@ -54,6 +54,7 @@ function dbtCommand(name: keyof typeof VARIANTS): CliCommand {
       const started = performance.now();
       const logFormat = logFormatOf(values, usage);
       const project = dbtProject(values, usage);
+      const threads = threadsOf(project, values, usage);
       const json = logFormat === 'json' ? new JsonLog(invocation.invocationId, (line) => io.out(line)) : undefined;
       const selection = selectionArgs(project, values, usage);
       const types = values['resource-type'] ? resourceTypesArg(values['resource-type'], usage).filter((t) => variant.types.includes(t)) : variant.types;
@@ -71,8 +72,9 @@ function dbtCommand(name: keyof typeof VARIANTS): CliCommand {
           io.err(`floe ${name}: the lakehouse of ${project.name} (target ${project.target.name}) is unavailable: ${e instanceof Error ? e.message : String(e)}\n`);
           return 2;
         }
+        json?.concurrency(threads, project.target.name, nodes.length);
         const results = await buildNodes(project, lakehouse, nodes, {
-          fullRefresh: values['full-refresh'] === true, failFast: values['fail-fast'] === true,
+          fullRefresh: values['full-refresh'] === true, failFast: values['fail-fast'] === true, threads,
           onResult: (r, i, n) => (json ? json.nodeResult(project, r, i, n, resultLine(r, i, n).trimEnd()) : io.out(resultLine(r, i, n))),
         });
         if (json) json.stats(summaryLine(results).trim(), results);
