@@ -27,6 +27,8 @@ export interface UpstreamRelation {
   icebergTable?: string;
   /** For models: the file that defines it. */
   file?: string;
+  /** A ref or source the project does not define, stood in for (CompileOptions.stubMissing): its columns are unknown. */
+  missing?: boolean;
 }
 
 export interface CompiledModel {
@@ -43,6 +45,11 @@ export interface CompiledModel {
 export interface CompileOptions {
   /** How relations are written in the SQL; the default quotes the model name, and source.table. */
   relationName?: (target: { kind: UpstreamRelation['kind']; name: string; source?: string; table?: string }) => string;
+  /**
+   * A ref or source the project does not define renders as a relation of that name with unknown columns (marked
+   * `missing`) instead of failing the render, so the binder can still check what does not read it.
+   */
+  stubMissing?: boolean;
 }
 
 /** Rendering is linear but slow (nunjucks); beyond this a request could stall the editor. */
@@ -67,6 +74,11 @@ export function compileModel(project: DbtProject, file: string, options: Compile
   const node: ModelNode | undefined = project.nodeOfFile(file);
   const staticConfig = node ? project.configOf(node) : analysis.config;
   const thisName = relationName({ kind: 'model', name });
+  const stubRelation = (target: { kind: 'model' | 'source'; name: string; source?: string; table?: string }, parts: Record<string, string>) => {
+    const rel = relationName(target);
+    upstream.set(`${target.kind}:${target.name}`, { kind: target.kind, name: target.name, relation: rel, missing: true });
+    return relationValue(rel, { name: target.table ?? target.name, ...parts });
+  };
   const hooks: RenderHooks = {
     ref(args) {
       // version= / v= pick a model version; Floe resolves versioned refs to the model of that name.
@@ -77,6 +89,7 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       const resolved = project.resolveRef({ name: refName, packageName: pkg, version: version === undefined ? undefined : String(version) });
       // A disabled model still has a relation name; whether this node may use it is the static check's call.
       if (!resolved && project.isDisabledName(refName)) return relationValue(relationName({ kind: 'model', name: refName }), { identifier: refName, schema: target.schema, database: target.database });
+      if (!resolved && options.stubMissing) return stubRelation({ kind: 'model', name: refName }, { identifier: refName, schema: target.schema, database: target.database });
       if (!resolved) throw new CompilerError(`Model '${refName}' not found (referenced by ${name})`);
       const rel = relationName({ kind: resolved.kind, name: resolved.name });
       upstream.set(`${resolved.kind}:${resolved.name}`, { kind: resolved.kind, name: resolved.name, relation: rel, columns: project.columnsOfNode(resolved), columnsComplete: resolved.kind === 'seed' || project.boundColumns.has(resolved.name), file: resolved.file });
@@ -86,6 +99,7 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       const { positional } = splitKeywords(args);
       const [s, t] = positional.map(String);
       const table: SourceTable | undefined = project.resolveSource({ source: s, table: t });
+      if (!table && options.stubMissing) return stubRelation({ kind: 'source', name: `${s}.${t}`, source: s, table: t }, { identifier: t, schema: s, database: target.database });
       if (!table) throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name})`);
       const rel = relationName({ kind: 'source', name: `${s}.${t}`, source: s, table: t });
       upstream.set(`source:${s}.${t}`, { kind: 'source', name: `${s}.${t}`, relation: rel, columns: project.columnsOfSource(table), columnsComplete: !!project.schemaCache.get(table.icebergTable), icebergTable: table.icebergTable });
