@@ -2,6 +2,7 @@
 // relations the SQL reads, so the binder and the preview can stand them in.
 import { splitKeywords, CompilerError, type RenderHooks } from '../jinja/environment';
 import { relationValue } from '../jinja/dbtContext';
+import { didYouMean } from '../util/suggest';
 import { environmentOf, varValue } from './jinjaEnvironment';
 export { varValue } from './jinjaEnvironment';
 import { renderTemplate, type RenderProblem } from '../jinja/render';
@@ -74,6 +75,8 @@ export function compileModel(project: DbtProject, file: string, options: Compile
   const node: ModelNode | undefined = project.nodeOfFile(file);
   const staticConfig = node ? project.configOf(node) : analysis.config;
   const thisName = relationName({ kind: 'model', name });
+  // Where the last unknown ref or source was called: nunjucks reports a hook's error without a usable position.
+  let missingAt: { start: number; end: number } | undefined;
   const stubRelation = (target: { kind: 'model' | 'source'; name: string; source?: string; table?: string }, parts: Record<string, string>) => {
     const rel = relationName(target);
     upstream.set(`${target.kind}:${target.name}`, { kind: target.kind, name: target.name, relation: rel, missing: true });
@@ -90,7 +93,11 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       // A disabled model still has a relation name; whether this node may use it is the static check's call.
       if (!resolved && project.isDisabledName(refName)) return relationValue(relationName({ kind: 'model', name: refName }), { identifier: refName, schema: target.schema, database: target.database });
       if (!resolved && options.stubMissing) return stubRelation({ kind: 'model', name: refName }, { identifier: refName, schema: target.schema, database: target.database });
-      if (!resolved) throw new CompilerError(`Model '${refName}' not found (referenced by ${name})`);
+      if (!resolved) {
+        const use = analysis.refs.find((r) => r.name === refName);
+        missingAt = use && { start: use.start + 1, end: use.end - 1 };
+        throw new CompilerError(`Model '${refName}' not found (referenced by ${name}).${didYouMean(refName, project.modelNames())}`);
+      }
       const rel = relationName({ kind: resolved.kind, name: resolved.name });
       upstream.set(`${resolved.kind}:${resolved.name}`, { kind: resolved.kind, name: resolved.name, relation: rel, columns: project.columnsOfNode(resolved), columnsComplete: resolved.kind === 'seed' || project.boundColumns.has(resolved.name), file: resolved.file });
       return relationValue(rel, { name: resolved.name, identifier: resolved.name, schema: target.schema, database: target.database });
@@ -100,7 +107,13 @@ export function compileModel(project: DbtProject, file: string, options: Compile
       const [s, t] = positional.map(String);
       const table: SourceTable | undefined = project.resolveSource({ source: s, table: t });
       if (!table && options.stubMissing) return stubRelation({ kind: 'source', name: `${s}.${t}`, source: s, table: t }, { identifier: t, schema: s, database: target.database });
-      if (!table) throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name})`);
+      if (!table) {
+        const use = analysis.sources.find((x) => x.source === s && x.table === t);
+        const defined = project.sourceDefinitions(s);
+        const hint = defined.length ? didYouMean(t, defined.flatMap((d) => d.tables.map((x) => x.name))) : didYouMean(s, project.sourceNames());
+        missingAt = use && { start: use.callStart, end: use.callEnd };
+        throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name}): declare it under sources: in a schema YAML file.${hint}`);
+      }
       const rel = relationName({ kind: 'source', name: `${s}.${t}`, source: s, table: t });
       upstream.set(`source:${s}.${t}`, { kind: 'source', name: `${s}.${t}`, relation: rel, columns: project.columnsOfSource(table), columnsComplete: !!project.schemaCache.get(table.icebergTable), icebergTable: table.icebergTable });
       return relationValue(rel, { name: t, identifier: t, schema: s, database: target.database });
@@ -126,6 +139,7 @@ export function compileModel(project: DbtProject, file: string, options: Compile
   }
   const env = environmentOf(project);
   const result = renderTemplate(env, analysis.text, analysis.scan, hooks);
+  if (result.problem && missingAt && /^(Model|Source) '.*' not found \(referenced by /.test(result.problem.message)) result.problem = { ...result.problem, ...missingAt };
   const config = mergeConfigs(staticConfig, rendered as Record<string, Literal>);
   // The seed writes location='s3://.../{{ this.name }}': render Jinja inside string config values too.
   for (const [key, value] of Object.entries(config)) {
