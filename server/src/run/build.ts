@@ -16,6 +16,7 @@ import { goldTargetOf, seedTargetOf } from './gold-target';
 import { runDataTestIn } from './data-tests';
 import { seedRelationSql } from './seed-sql';
 import { compileModel } from '../project/compile';
+import { userErrorText } from './run-error';
 import type { DataTestResult } from '../protocol/dataTests';
 
 /** dbt's statuses: models and seeds succeed or error; tests pass, warn, fail or error; anything may be skipped. */
@@ -94,7 +95,7 @@ export async function buildNodes(project: DbtProject, lakehouse: Lakehouse, sele
     let run = idle.pop();
     if (!run) forks.push(run = await main.fork());
     const started = new Date();
-    const outcome = await buildOne(run, nodes[i], options).catch((e: unknown) => ({ status: 'error' as const, message: e instanceof Error ? e.message : String(e) }));
+    const outcome = await buildOne(run, nodes[i], options).catch((e: unknown) => ({ status: 'error' as const, message: userErrorText(e, `build ${nodes[i].name}`, { withLocation: true }) }));
     idle.push(run);
     finish(i, started, outcome);
   };
