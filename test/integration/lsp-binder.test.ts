@@ -54,3 +54,27 @@ test('bound upstream schemas power column completion and hover', async () => {
   const h = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(martText, "ref('stg_customers')", 6) });
   assert.match((h?.contents as { value: string }).value, /\| customer_name \| VARCHAR \|/);
 });
+
+test('a broken ref hides no column errors elsewhere in the model, and brings none of its own', async () => {
+  const uri = await client.open(mart);
+  // The ref is misspelled; customer_nam is wrong on a healthy relation, order_idd reads the broken one (unknown columns).
+  const broken = martText.replace("ref('stg_orders')", "ref('stg_orderz')").replace('customers.customer_name,', 'customers.customer_nam,').replace('count(orders.order_id)', 'count(orders.order_idd)');
+  await client.change(uri, broken);
+  const diags = await diagnosticsUntil(uri, (d) => d.some((x) => x.code === 'sql-binder'));
+  const summary = diags.map((d) => [d.code, d.range.start.line, String(d.message).split('\n')[0]]);
+  assert.deepEqual(summary.map(([code]) => code).sort(), ['sql-binder', 'unknown-ref'], JSON.stringify(summary));
+  const ref = diags.find((d) => d.code === 'unknown-ref')!;
+  assert.match(String(ref.message), /Model 'stg_orderz' not found.*Did you mean 'stg_orders'/s);
+  const column = diags.find((d) => d.code === 'sql-binder')!;
+  assert.equal(column.range.start.line, positionOf(broken, 'customers.customer_nam,').line);
+  assert.match(String(column.message), /'customers' has no column 'customer_nam'.*Did you mean 'customer_name'/s);
+  assert.doesNotMatch(diags.map((d) => d.message).join('\n'), /order_idd/, 'nothing is said about columns of the unknown relation');
+
+  // A healthy CTE of its own is checked too.
+  const inCte = martText.replace("ref('stg_orders')", "ref('stg_orderz')").replace("select * from {{ ref('stg_customers') }}", "select customer_idd from {{ ref('stg_customers') }}");
+  await client.change(uri, inCte);
+  const cteDiags = await diagnosticsUntil(uri, (d) => d.some((x) => x.code === 'sql-binder'));
+  assert.ok(cteDiags.some((d) => d.code === 'sql-binder' && /customer_idd/.test(String(d.message)) && d.range.start.line === positionOf(inCte, 'customer_idd').line), JSON.stringify(cteDiags));
+  await client.change(uri, martText);
+  assert.deepEqual(await diagnosticsUntil(uri, (d) => d.length === 0), []);
+});

@@ -93,3 +93,30 @@ test('a broken model fails with its file and line, and an unreachable catalog is
     fs.rmSync(remote, { recursive: true, force: true });
   }
 });
+
+test('preview and materialize errors name the model, line and column, say what is wrong and the fix, DuckDB kept as detail', () => {
+  const model = path.join(dir, 'models/staging/stg_products.sql');
+  const original = fs.readFileSync(model, 'utf8');
+  const cases: [string, RegExp][] = [
+    ["select * from {{ ref('stg_orderz') }}\n", /stg_products\.sql:1:23: Model 'stg_orderz' not found \(referenced by stg_products\)\. Did you mean 'stg_orders'\?/],
+    ["select * from {{ source('bronze', 'prodcts') }}\n", /stg_products\.sql:1:18: Source 'bronze\.prodcts' not found \(referenced by stg_products\): declare it under sources: in a schema YAML file\. Did you mean 'products'\?/],
+    ["select\n  cast(category as integer) as n\nfrom {{ source('bronze', 'products') }}\n", /stg_products\.sql:2:\d+: The value '[^']+' of column 'category' cannot be converted to INTEGER: use TRY_CAST\(\.\.\. AS INTEGER\)[^\n]*\nDuckDB: Could not convert string/],
+    ['select * from products_raw\n', /stg_products\.sql:1:15: There is no relation 'products_raw': read models with \{\{ ref\('\.\.\.'\) \}\} and sources with [^\n]*\nDuckDB: Table with name products_raw does not exist!\n/],
+  ];
+  try {
+    for (const [sql, expected] of cases) {
+      fs.writeFileSync(model, sql);
+      const r = floe('preview', dir, 'stg_products');
+      assert.equal(r.code, 1, sql);
+      assert.match(r.err, expected, sql);
+      assert.doesNotMatch(r.err, /pg_|duckdb_|\n\s+at /, 'no DuckDB internals or stack');
+    }
+    // Materializing a mart over the broken model names the model's own line.
+    fs.writeFileSync(model, cases[0][0]);
+    const m = floe('materialize', dir, '--select', 'mart_product_performance');
+    assert.equal(m.code, 1);
+    assert.match(m.err, /stg_products\.sql:1:23: Model 'stg_orderz' not found.*Did you mean 'stg_orders'\?/);
+  } finally {
+    fs.writeFileSync(model, original);
+  }
+});

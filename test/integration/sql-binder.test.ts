@@ -333,3 +333,19 @@ select r.customer_id, (select max(amount) from stg_orders t where t.customer_id 
     }
   }
 });
+
+test('a relation of unknown columns (a broken ref stood in) hides only the errors that depend on it', async () => {
+  const unknown: UpstreamRelation = { name: '"stg_orderz"', columns: [] };
+  // o.* columns are unknown; c.nam is wrong on a known relation, whichever relation the query also reads.
+  await check('select o.order_idd, c.nam from "stg_orderz" o join "bronze"."customers" c on o.customer_id = c.customer_id', [unknown, customers], {
+    columns: '',
+    errors: [['binder', 'c.nam', "does not have a column named \"nam\""]],
+  });
+  await check(`with c as (select * from "bronze"."customers"), o as (select * from "stg_orderz")
+select c.customer_idd, o.whatever from c join o on o.customer_id = c.customer_id`, [unknown, customers], {
+    columns: '',
+    errors: [['binder', 'c.customer_idd', 'does not have a column named "customer_idd"']],
+  });
+  // Unqualified columns might come from the unknown relation: not reported.
+  await check('select nam from "stg_orderz" o join "bronze"."customers" c on true', [unknown, customers], { columns: '' });
+});

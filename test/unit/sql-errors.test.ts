@@ -51,3 +51,9 @@ test('syntax errors, end of input, and long candidate lists trimmed', () => {
   assert.equal(e.offset, 12);
   check('select 1', 'Invalid Input Error: something without a position', { kind: 'binder', at: undefined, message: 'without a position' });
 });
+
+test('a USING column missing on one side of the join is placed inside USING ( ), which DuckDB does not point at', () => {
+  const sql = 'select o.id\nfrom t o\njoin c using (id, "Nope")';
+  check(sql, 'Binder Error: Column "Nope" does not exist on left side of join!', { kind: 'binder', at: 'Nope', message: 'left side of join' });
+  check('select 1 from a join b on true', 'Binder Error: Column "x" does not exist on left side of join!', { kind: 'binder', at: undefined, message: 'left side' });
+});

@@ -25,5 +25,16 @@ test('relations, functions and syntax', () => {
 
 test("DuckDB's text stays under the explanation; unknown messages are DuckDB's alone", () => {
   assert.equal(userMessage({ message: 'syntax error at end of input' }), 'The SQL ends too early: a clause is unfinished or a parenthesis is not closed.\nDuckDB: syntax error at end of input');
-  assert.equal(userMessage({ message: 'Conversion Error: Could not convert string "x" to INT32' }), 'Conversion Error: Could not convert string "x" to INT32');
+  assert.equal(userMessage({ message: 'Invalid Input Error: Unimplemented type for cast' }), 'Invalid Input Error: Unimplemented type for cast');
+  // DuckDB's suggestion of its own system tables is dropped from the detail; a real suggestion stays.
+  assert.equal(userMessage({ message: 'Table with name raw_orders does not exist!\nDid you mean "pg_sequences"?' }).split('\nDuckDB: ')[1], 'Table with name raw_orders does not exist!');
+  assert.match(userMessage({ message: 'Scalar Function with name datediffx does not exist!\nDid you mean "datediff"?' }), /DuckDB: .*\nDid you mean "datediff"\?$/);
+});
+
+test('values that do not convert, overflows and unknown aliases, with the fix', () => {
+  assert.equal(shown("Conversion Error: Could not convert string 'COMPLETED' to INT32 when casting from source column status"),
+    "The value 'COMPLETED' of column 'status' cannot be converted to INTEGER: use TRY_CAST(... AS INTEGER) to get NULL for such values, or filter them out before casting.");
+  assert.equal(shown("Could not convert string 'x' to DECIMAL(18,2)"), "The value 'x' cannot be converted to DECIMAL(18,2): use TRY_CAST(... AS DECIMAL(18,2)) to get NULL for such values, or filter them out before casting.");
+  assert.equal(shown('Out of Range Error: Overflow in multiplication of INT32 (2147483647 * 2)!'), 'A multiplication overflowed INTEGER: cast its operands to BIGINT or DECIMAL first.');
+  assert.equal(shown('Referenced table "ordrs" not found!\nCandidate tables: "orders"'), "'ordrs' is not a relation or alias in the FROM clause of this query. Did you mean 'orders'?");
 });

@@ -1,6 +1,6 @@
 // dbt's command-line flags shared by floe run, build, seed, ls, test and compile: --project-dir (default: the current
 // folder, or DBT_PROJECT_DIR), --profiles-dir (DBT_PROFILES_DIR), --target/-t (DBT_TARGET), --vars (YAML), --target-path
-// (DBT_TARGET_PATH, default target), --threads (accepted; Floe builds one node at a time in one DuckDB session),
+// (DBT_TARGET_PATH, default target), --threads (nodes built at once; default the target's `threads`),
 // --profile, --log-format (DBT_LOG_FORMAT), and dbt's global flags that change nothing here (--no-use-colors, ...).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -87,7 +87,7 @@ export function dbtProject(flags: DbtFlags, usage: string, env: NodeJS.ProcessEn
     projectEnv.DBT_PROFILES_DIR = path.resolve(profilesDir);
   }
   if (flags.target !== undefined) projectEnv.DBT_TARGET = flags.target;
-  if (flags.threads !== undefined && !/^[1-9]\d*$/.test(flags.threads)) throw new UsageError(`--threads must be a positive whole number, got '${flags.threads}'\n${usage}`);
+  if (flags.threads !== undefined) threadsArg(flags.threads, usage);
   const vars = flags.vars === undefined ? undefined : parseVars(flags.vars, usage);
   const project = loadProject(dir ?? flags['project-dir'] ?? env.DBT_PROJECT_DIR ?? '.', usage, projectEnv);
   if (flags.profile !== undefined) {
@@ -115,6 +115,19 @@ export function parseVars(text: string, usage: string): Record<string, unknown> 
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--vars must be a YAML mapping such as '{key: value}', got '${text}'\n${usage}`);
   return value as Record<string, unknown>;
+}
+
+/** `--threads N`, else DBT_THREADS, else the target's `threads:` in profiles.yml, else 1 (as dbt). */
+export function threadsOf(project: DbtProject, flags: DbtFlags, usage: string, env: NodeJS.ProcessEnv = process.env): number {
+  const given = flags.threads ?? env.DBT_THREADS;
+  if (given !== undefined) return threadsArg(given, usage);
+  const fromProfile = project.target.threads;
+  return Number.isInteger(fromProfile) && fromProfile > 0 ? fromProfile : 1;
+}
+
+function threadsArg(given: string, usage: string): number {
+  if (!/^[1-9]\d*$/.test(given)) throw new UsageError(`--threads must be a positive whole number, got '${given}'\n${usage}`);
+  return Number(given);
 }
 
 /** `--log-format` (or DBT_LOG_FORMAT, which dagster-dbt sets): json prints one dbt structured event per line. */

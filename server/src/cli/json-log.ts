@@ -1,7 +1,8 @@
 // dbt's structured log (`--log-format json`): one JSON event per line, `{info: {name, code, msg, level, invocation_id,
-// ts, ...}, data: {...}}`, with the events tools parse: a result event per node (LogModelResult, LogSeedResult,
-// LogTestResult with data.node_info: unique_id, resource_type, node_status, materialized, node_started_at,
-// node_finished_at) or SkippingDetails, and the closing StatsLine.
+// ts, ...}, data: {...}}`, with the events tools parse (names and codes as dbt-core's events/types.py): ConcurrencyLine,
+// a result event per node (LogModelResult, LogSeedResult, LogTestResult with data.node_info: unique_id, resource_type,
+// node_status, materialized, node_started_at, node_finished_at) or SkippingDetails, and the closing StatsLine for
+// run/build/seed/test; ListCmdOut per line of `ls`; CompiledNode and Note for `compile`; RunResultError for errors.
 import type { DbtProject } from '../project/project';
 import type { NodeResult } from '../run/build';
 import { relationName, relationOf } from '../artifacts/manifest';
@@ -21,6 +22,31 @@ export class JsonLog {
     this.write(`${JSON.stringify({ info, data })}\n`);
   }
 
+  /** `Concurrency: N threads (target='dev')`, before the nodes run. */
+  concurrency(threads: number, targetName: string, nodeCount: number): void {
+    this.event('ConcurrencyLine', 'Q027', `Concurrency: ${threads} threads (target='${targetName}')`, 'info', { num_threads: threads, target_name: targetName, node_count: nodeCount });
+  }
+
+  /** One line of `ls` output (a selector, name, path or JSON object as text). */
+  listLine(msg: string): void {
+    this.event('ListCmdOut', 'Z049', msg, 'info', { msg });
+  }
+
+  /** A compiled model's SQL, as `dbt compile --select one_model` prints it. */
+  compiledNode(nodeName: string, uniqueId: string, compiled: string): void {
+    this.event('CompiledNode', 'Q042', `Compiled node '${nodeName}' is:\n${compiled}`, 'info', { node_name: nodeName, compiled, is_inline: false, output_format: 'text', unique_id: uniqueId });
+  }
+
+  /** Information that is not one of dbt's structured events (where a compiled file went). */
+  note(msg: string): void {
+    this.event('Note', 'Z050', msg, 'info', { msg });
+  }
+
+  /** An error a command reports outside a node result (a model that does not compile). */
+  error(msg: string): void {
+    this.event('RunResultError', 'Z024', msg, 'error', { msg });
+  }
+
   /** The event dbt logs when a node finishes (or is skipped). */
   nodeResult(project: DbtProject, r: NodeResult, index: number, total: number, msg: string): void {
     const n = r.node;
@@ -33,7 +59,7 @@ export class JsonLog {
     };
     const level = r.status === 'error' || r.status === 'fail' ? 'error' : r.status === 'warn' ? 'warn' : 'info';
     if (r.status === 'skipped') {
-      this.event('SkippingDetails', 'Z033', msg, 'info', { node_info: nodeInfo, resource_type: n.resourceType, node_name: n.name, index: index + 1, total });
+      this.event('SkippingDetails', 'Q034', msg, 'info', { node_info: nodeInfo, resource_type: n.resourceType, node_name: n.name, index: index + 1, total });
       return;
     }
     const kind = RESULT_EVENT[n.resourceType] ?? RESULT_EVENT.model;

@@ -3,6 +3,7 @@ import { commands } from './commands/index';
 import { UsageError, type CliIO } from './command';
 import { redact } from '../catalog/redact';
 import { commandAndArgs } from './dbt-args';
+import { userErrorText } from '../run/run-error';
 
 const io: CliIO = {
   out: (text) => process.stdout.write(text),
@@ -43,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
       io.err(`floe ${name}: ${e.message}\n`);
       return 2;
     }
-    io.err(`floe ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`floe ${name}: ${userErrorText(e, `run floe ${name}`, { withLocation: true })}\n`);
     if (process.env.FLOE_DEBUG) io.err(`${(e as Error)?.stack ?? ''}\n`);
     return 1;
   }

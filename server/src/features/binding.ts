@@ -72,11 +72,15 @@ export class Binder {
     }
     const version = project.version;
     const text = project.entry(file)?.text ?? '';
-    const compiled = compileModel(project, file);
+    const rendered = compileModel(project, file);
     if (project.entry(file)?.analysis?.language === 'python' || project.isDisabled(file)) return this.record(project, file, { version, text, diagnostics: [] });
     const missing = project.missingPackages();
-    let diagnostics: ProjectDiagnostic[] = renderDiagnostics(file, compiled, fileDiagnostics(project, file))
+    const renderProblems: ProjectDiagnostic[] = renderDiagnostics(file, rendered, fileDiagnostics(project, file))
       .filter((d) => !(missing.length && mentionsMissingPackage(d.message, missing)));
+    let diagnostics = renderProblems;
+    // A broken ref or source stops the render; rendered again with it stood in as a relation of unknown columns, the
+    // rest of the model is still checked (the binder reports nothing that depends on the unknown relation).
+    const compiled = rendered.problem && this.connection ? stubbedWhenOnlyRelationsAreMissing(project, file) ?? rendered : rendered;
     const dialect = sqlDialect(project);
     const yamlOnly = compiled.upstream.some((u) => u.columnsComplete === false && (u.columns?.length ?? 0) > 0);
     if (!compiled.problem && compiled.sql.trim() && this.connection && dialect !== 'other') {
@@ -89,7 +93,7 @@ export class Binder {
         cache?.set(compiled.sql, upstream, result);
       }
       const columns = compiled.upstream.flatMap((u) => (u.columns ?? []).map((c) => c.name));
-      diagnostics = result.errors.map((raw) => {
+      const binderDiagnostics = result.errors.map((raw) => {
         const e = { ...raw, message: userMessage(raw, { columns, sql: compiled.sql }) };
         const r = e.offset === undefined ? { start: 0, end: 0 } : compiled.map.toTemplate(e.offset, Math.max(1, e.length ?? 1));
         // Without a profile the adapter is unknown: what DuckDB rejects may be another dialect's valid SQL.
@@ -100,7 +104,8 @@ export class Binder {
         if (yamlOnly && e.kind === 'binder' && /column|not found/i.test(e.message)) return { file, start: r.start, end: r.end, severity: 'info' as const, code: `sql-${e.kind}`, message: `${e.message} (the upstream's columns come from schema YAML, which need not list them all)` };
         return { file, start: r.start, end: r.end, severity: 'error' as const, code: `sql-${e.kind}`, message: e.message };
       });
-      if (node && result.columns.length) project.boundColumns.set(node.name, withSnapshotColumns(project, node, result.columns.map((c) => ({ name: c.name, type: c.type }))));
+      diagnostics = [...renderProblems, ...binderDiagnostics];
+      if (node && result.columns.length && compiled === rendered) project.boundColumns.set(node.name, withSnapshotColumns(project, node, result.columns.map((c) => ({ name: c.name, type: c.type }))));
     }
     return this.record(project, file, { version, text, diagnostics });
   }
@@ -132,4 +137,10 @@ function withSnapshotColumns(project: DbtProject, node: ModelNode, columns: Colu
   if (node.kind !== 'snapshot') return columns;
   const have = new Set(columns.map((c) => c.name.toLowerCase()));
   return [...columns, ...snapshotAddedColumns(project.configOf(node)).filter((c) => !have.has(c.name.toLowerCase()))];
+}
+
+/** The model rendered with its unknown refs and sources stood in, when they were all that failed the render. */
+function stubbedWhenOnlyRelationsAreMissing(project: DbtProject, file: string): CompiledModel | undefined {
+  const stubbed = compileModel(project, file, { stubMissing: true });
+  return !stubbed.problem && stubbed.upstream.some((u) => u.missing) ? stubbed : undefined;
 }

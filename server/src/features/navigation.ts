@@ -7,6 +7,7 @@ import { wordAt } from './cursor';
 import { findColumn } from './hover';
 import { genericTestLocation, yamlTargetAt } from './yamlNavigation';
 import { yamlModelMentions } from './yamlMentions';
+import { docMentions, docNameAt, renameDocEdits } from './docBlocks';
 
 type Target = { kind: 'model'; name: string } | { kind: 'source'; source: string; table: string } | { kind: 'macro'; name: string; namespace?: string };
 
@@ -32,6 +33,8 @@ function targetAt(project: DbtProject, file: string, offset: number): Target | u
 
 export function definition(project: DbtProject, file: string, offset: number): Location[] {
   const entry = project.entry(file);
+  const doc = docNameAt(project, file, offset);
+  if (doc) return docMentions(project, doc.name).filter((m) => project.entry(m.file)?.docBlocks?.some((b) => b.start === m.start));
   // In schema YAML: a model's name, ref()/source() in a relationships test, or a custom test's name.
   const inYaml = entry?.kind === 'yaml' ? yamlTargetAt(entry.text, offset) : undefined;
   if (inYaml?.kind === 'test') {
@@ -72,6 +75,8 @@ export function definition(project: DbtProject, file: string, offset: number): L
 }
 
 export function references(project: DbtProject, file: string, offset: number, includeDeclaration = true): Location[] {
+  const doc = docNameAt(project, file, offset);
+  if (doc) return docMentions(project, doc.name, includeDeclaration);
   let t = targetAt(project, file, offset);
   const entry = project.entry(file);
   if (!t) {
@@ -108,14 +113,22 @@ export interface RenameError {
   error: string;
 }
 
-/** Renames a model: every ref to it in SQL and YAML, its YAML entries, unit tests' `model:`, and its file. */
+/**
+ * Renames a model (every ref to it in SQL and YAML, its YAML entries, unit tests' `model:`, and its file), or a docs
+ * block (its `{% docs %}` name and every `doc('…')` use).
+ */
 export function renameModel(project: DbtProject, file: string, offset: number, newName: string): RenameResult | RenameError {
+  const doc = docNameAt(project, file, offset);
+  if (doc) {
+    const edits = renameDocEdits(project, doc.name, newName);
+    return 'error' in edits ? edits : { edits };
+  }
   let t = targetAt(project, file, offset);
   if (!t && project.entry(file)?.analysis) {
     const node = project.nodeOfFile(file);
     if (node) t = { kind: 'model', name: node.name };
   }
-  if (t?.kind !== 'model') return { error: 'Rename works on a model: put the cursor on a ref() or in the model file.' };
+  if (t?.kind !== 'model') return { error: 'Rename works on a model or a docs block: put the cursor on a ref(), in the model file, on a {% docs %} name or on a doc().' };
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName)) return { error: `'${newName}' is not a valid model name (letters, digits and _).` };
   if (project.nodes(newName).length) return { error: `A model named '${newName}' already exists.` };
   const node = project.resolveRef({ name: t.name });
@@ -131,6 +144,8 @@ export function renameModel(project: DbtProject, file: string, offset: number, n
 
 /** The range rename would act on at offset, for prepareRename. */
 export function renameRange(project: DbtProject, file: string, offset: number): { start: number; end: number; placeholder: string } | undefined {
+  const doc = docNameAt(project, file, offset);
+  if (doc) return { start: doc.start, end: doc.end, placeholder: doc.name };
   const a = project.entry(file)?.analysis;
   const ref = a?.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
   if (ref) return { start: ref.start + 1, end: ref.end - 1, placeholder: ref.name };

@@ -15,7 +15,7 @@ import type { RunService } from '../run/run-service';
 import { s3OptionsOf } from '../run/lakehouse';
 import { resolveTarget } from '../project/profiles';
 import { catalogSchemaProvider } from '../project/catalogSchemas';
-import { ModelRunError } from '../run/run-error';
+import { ModelRunError, userErrorText } from '../run/run-error';
 import { selectionRequest, yamlSelectorRequest, type SelectionRequest } from '../selection/select';
 import { uriToPath, pathToUri } from './convert';
 
@@ -55,7 +55,7 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
   };
 
   const failure = (what: string, e: unknown): RunFailure => {
-    const message = e instanceof ModelRunError ? e.detail : e instanceof Error ? e.message : String(e);
+    const message = userErrorText(e, what);
     log(`floe: ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     if (!(e instanceof ModelRunError)) void loading?.then((service) => service.reset());
     const where = e instanceof ModelRunError ? e.location : undefined;

@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  TextDocuments, TextDocumentSyncKind, DocumentDiagnosticReportKind, FileChangeType,
-  type Connection, type InitializeParams, type InitializeResult, type WorkspaceEdit, type TextEdit, type Diagnostic, type WorkspaceDocumentDiagnosticReport, type WorkspaceDiagnosticParams, type CancellationToken,
+  TextDocuments, TextDocumentSyncKind, DocumentDiagnosticReportKind, FileChangeType, ResponseError, ErrorCodes,
+  type Connection, type InitializeParams, type InitializeResult, type WorkspaceEdit, type TextEdit, type Diagnostic, type WorkspaceDocumentDiagnosticReport, type WorkspaceDiagnosticParams, type CancellationToken, type RenameParams,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Workspace } from '../project/workspace';
@@ -392,11 +392,12 @@ export function startServer(connection: Connection): void {
     return r ? { range: toRange(p.index, r.start, r.end), placeholder: r.placeholder } : null;
   }));
 
-  connection.onRenameRequest(guard('rename', null, (params) => {
+  connection.onRenameRequest(guard<RenameParams, WorkspaceEdit | ResponseError | null, CancellationToken>('rename', null, (params) => {
     const p = positionIn(params.textDocument.uri, params.position);
     if (!p) return null;
     const result = renameModel(p.project, p.file, p.offset, params.newName);
-    if ('error' in result) throw new Error(result.error);
+    // Answered as an error, so the editor shows why (a name taken, not a name, nothing to rename there).
+    if ('error' in result) return new ResponseError(ErrorCodes.InvalidRequest, result.error);
     const byFile = new Map<string, TextEdit[]>();
     for (const e of result.edits) {
       const index = lineIndexOf(e.file, textOf(e.file) ?? '');

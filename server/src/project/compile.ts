@@ -2,6 +2,7 @@
 // relations the SQL reads, so the binder and the preview can stand them in.
 import { splitKeywords, CompilerError, type RenderHooks } from '../jinja/environment';
 import { relationValue } from '../jinja/dbtContext';
+import { didYouMean } from '../util/suggest';
 import { environmentOf, varValue } from './jinjaEnvironment';
 export { varValue } from './jinjaEnvironment';
 import { renderTemplate, type RenderProblem } from '../jinja/render';
@@ -27,6 +28,8 @@ export interface UpstreamRelation {
   icebergTable?: string;
   /** For models: the file that defines it. */
   file?: string;
+  /** A ref or source the project does not define, stood in for (CompileOptions.stubMissing): its columns are unknown. */
+  missing?: boolean;
 }
 
 export interface CompiledModel {
@@ -45,6 +48,11 @@ export interface CompileOptions {
   relationName?: (target: { kind: UpstreamRelation['kind']; name: string; source?: string; table?: string }) => string;
   /** The node to compile when its file alone does not say (a snapshot defined in YAML). */
   node?: ModelNode;
+  /**
+   * A ref or source the project does not define renders as a relation of that name with unknown columns (marked
+   * `missing`) instead of failing the render, so the binder can still check what does not read it.
+   */
+  stubMissing?: boolean;
 }
 
 /** Rendering is linear but slow (nunjucks); beyond this a request could stall the editor. */
@@ -65,7 +73,7 @@ const compiledByProject = new WeakMap<DbtProject, Map<string, { version: number;
  * as binding models teaches the project their schemas.
  */
 export function compileModel(project: DbtProject, file: string, options: CompileOptions = {}): CompiledModel {
-  if (options.relationName) return renderModel(project, file, options);
+  if (options.relationName || options.node || options.stubMissing) return renderModel(project, file, options);
   let kept = compiledByProject.get(project);
   if (!kept) compiledByProject.set(project, (kept = new Map()));
   const text = project.entry(file)?.text;
@@ -92,6 +100,13 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
   const target = project.target;
   const staticConfig = node ? project.configOf(node) : analysis.config;
   const thisName = relationName({ kind: 'model', name });
+  // Where the last unknown ref or source was called: nunjucks reports a hook's error without a usable position.
+  let missingAt: { start: number; end: number } | undefined;
+  const stubRelation = (target: { kind: 'model' | 'source'; name: string; source?: string; table?: string }, parts: Record<string, string>) => {
+    const rel = relationName(target);
+    upstream.set(`${target.kind}:${target.name}`, { kind: target.kind, name: target.name, relation: rel, missing: true });
+    return relationValue(rel, { name: target.table ?? target.name, ...parts });
+  };
   const hooks: RenderHooks = {
     ref(args) {
       // version= / v= pick a model version; Floe resolves versioned refs to the model of that name.
@@ -102,7 +117,12 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
       const resolved = project.resolveRef({ name: refName, packageName: pkg, version: version === undefined ? undefined : String(version) });
       // A disabled model still has a relation name; whether this node may use it is the static check's call.
       if (!resolved && project.isDisabledName(refName)) return relationValue(relationName({ kind: 'model', name: refName }), { identifier: refName, schema: target.schema, database: target.database });
-      if (!resolved) throw new CompilerError(`Model '${refName}' not found (referenced by ${name})`);
+      if (!resolved && options.stubMissing) return stubRelation({ kind: 'model', name: refName }, { identifier: refName, schema: target.schema, database: target.database });
+      if (!resolved) {
+        const use = analysis.refs.find((r) => r.name === refName);
+        missingAt = use && { start: use.start + 1, end: use.end - 1 };
+        throw new CompilerError(`Model '${refName}' not found (referenced by ${name}).${didYouMean(refName, project.modelNames())}`);
+      }
       const rel = relationName({ kind: resolved.kind, name: resolved.name });
       upstream.set(`${resolved.kind}:${resolved.name}`, {
         kind: resolved.kind,
@@ -122,7 +142,14 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
       const { positional } = splitKeywords(args);
       const [s, t] = positional.map(String);
       const table: SourceTable | undefined = project.resolveSource({ source: s, table: t });
-      if (!table) throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name})`);
+      if (!table && options.stubMissing) return stubRelation({ kind: 'source', name: `${s}.${t}`, source: s, table: t }, { identifier: t, schema: s, database: target.database });
+      if (!table) {
+        const use = analysis.sources.find((x) => x.source === s && x.table === t);
+        const defined = project.sourceDefinitions(s);
+        const hint = defined.length ? didYouMean(t, defined.flatMap((d) => d.tables.map((x) => x.name))) : didYouMean(s, project.sourceNames());
+        missingAt = use && { start: use.callStart, end: use.callEnd };
+        throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name}): declare it under sources: in a schema YAML file.${hint}`);
+      }
       const rel = relationName({ kind: 'source', name: `${s}.${t}`, source: s, table: t });
       upstream.set(`source:${s}.${t}`, {
         kind: 'source',
@@ -159,6 +186,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
   }
   const env = environmentOf(project);
   const result = renderTemplate(env, analysis.text, analysis.scan, hooks);
+  if (result.problem && missingAt && /^(Model|Source) '.*' not found \(referenced by /.test(result.problem.message)) result.problem = { ...result.problem, ...missingAt };
   const config = mergeConfigs(staticConfig, rendered as Record<string, Literal>);
   // The seed writes location='s3://.../{{ this.name }}': render Jinja inside string config values too.
   for (const [key, value] of Object.entries(config)) {

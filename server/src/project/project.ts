@@ -20,8 +20,9 @@ import { scanTemplate } from '../jinja/scanner';
 import { templateBindings } from '../jinja/calls';
 import type { MacroFile } from '../jinja/environment';
 import type { Column, ProjectDiagnostic } from './types';
+import { docBlocksOf, type DocBlock } from './docBlocks';
 
-export type FileKind = 'model' | 'snapshot' | 'test' | 'analysis' | 'macro' | 'yaml' | 'seed' | 'dbt_project' | 'profiles' | 'selectors';
+export type FileKind = 'model' | 'snapshot' | 'test' | 'analysis' | 'macro' | 'yaml' | 'docs' | 'seed' | 'dbt_project' | 'profiles' | 'selectors';
 
 export interface MacroDefinition {
   name: string;
@@ -45,6 +46,8 @@ export interface FileEntry {
   seedColumns?: Column[];
   /** The root project's selectors.yml. */
   selectors?: YamlSelectors;
+  /** A Markdown file's `{% docs name %}` blocks. */
+  docBlocks?: DocBlock[];
   problems: ProjectDiagnostic[];
 }
 
@@ -648,6 +651,8 @@ function classify(file: string, dirKind: FileKind, folders: string[]): FileKind 
   if (lower.endsWith('.py')) return dirKind === 'model' ? 'model' : undefined;
   if (lower.endsWith('.yml') || lower.endsWith('.yaml')) return dirKind === 'seed' || dirKind === 'model' || dirKind === 'snapshot' || dirKind === 'macro' || dirKind === 'test' || dirKind === 'analysis' ? 'yaml' : undefined;
   if (lower.endsWith('.csv')) return dirKind === 'seed' ? 'seed' : undefined;
+  // dbt's docs-paths default to every resource path: docs blocks live in .md files beside the models.
+  if (lower.endsWith('.md')) return ['model', 'seed', 'snapshot', 'macro', 'test', 'analysis'].includes(dirKind) ? 'docs' : undefined;
   if (lower.endsWith('.sql')) return dirKind === 'seed' ? undefined : dirKind;
   return undefined;
 }
@@ -670,6 +675,9 @@ function makeEntry(file: string, kind: FileKind, packageName: string, text: stri
       break;
     case 'seed':
       e.seedColumns = seedColumns(text);
+      break;
+    case 'docs':
+      e.docBlocks = docBlocksOf(text);
       break;
     case 'selectors':
       e.selectors = parseYamlSelectors(file, text);

@@ -1,7 +1,7 @@
 // dbt's run / build / seed / snapshot over Floe's engine: the selected models, seeds, snapshots and data tests in DAG
-// order, in one run (one DuckDB session), each with a dbt status. Materializations keep their Floe meaning: views (and
-// ephemeral models) live in the session; gold models are written to Iceberg by materialize.ts; seeds with a namespace
-// are loaded into the catalog (seed-load.ts); snapshots record changed rows in their tables (snapshot.ts). A failure
+// order, in one run (one private schema of the in-memory DuckDB database, one connection per thread), each with a dbt
+// status. Materializations keep their Floe meaning: views (and ephemeral models) live in the session; gold models are
+// written to Iceberg by materialize.ts; seeds with a namespace are loaded into the catalog (seed-load.ts); snapshots record changed rows in their tables (snapshot.ts). A failure
 // skips every node downstream of it (a failing test, the children of what it tests); --fail-fast skips everything
 // after it. One node's failure never throws: it is a result.
 import type { DbtProject, ModelNode } from '../project/project';
@@ -16,6 +16,8 @@ import { loadSeed } from './seed-load';
 import { seedSqlOf } from './seed-sql';
 import { compileModel } from '../project/compile';
 import { runSnapshot } from './snapshot';
+import { userErrorText } from './run-error';
+import type { DataTestResult } from '../protocol/dataTests';
 
 /** dbt's statuses: models and seeds succeed or error; tests pass, warn, fail or error; anything may be skipped. */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'warn' | 'fail';
@@ -37,58 +39,114 @@ export interface NodeResult {
   compiledCode?: string;
   /** Models and seeds built, with BuildOptions.describeOutputs: the relation's columns as DuckDB types them. */
   columns?: { name: string; type: string }[];
+  /** Tests: the full result (failing rows sampled, the SQL that ran), as the editor and `floe test` show it. */
+  dataTest?: DataTestResult;
 }
 
 export interface BuildOptions extends RunOptions {
   fullRefresh?: boolean;
   failFast?: boolean;
+  /** Nodes built at once (dbt's --threads), each in its own DuckDB connection of the run; 1 when omitted. */
+  threads?: number;
   signal?: AbortSignal;
   /** A node is about to be built (not called for skipped nodes). */
   onStart?: (node: SelectableNode, startedAt: string) => void;
+  /** Called as each node finishes (or is skipped); `index` counts finished nodes, as dbt numbers its log lines. */
   onResult?: (result: NodeResult, index: number, total: number) => void;
   /** Describe what each model and seed produced (NodeResult.columns), for lineage. */
   describeOutputs?: boolean;
 }
 
-/** Builds `nodes` in build order (see buildOrder); results in that order. */
+/**
+ * Builds `nodes` in build order (see buildOrder), up to `threads` at once: a node starts only when every node before it
+ * in that order whose failure would skip it has finished, so statuses and skips are those of the serial order.
+ * Results in build order.
+ */
 export async function buildNodes(project: DbtProject, lakehouse: Lakehouse, selected: SelectableNode[], options: BuildOptions = {}): Promise<NodeResult[]> {
   const graph = selectableGraph(project);
   const nodes = buildOrder(graph, selected);
+  const threads = Math.max(1, Math.min(options.threads ?? 1, nodes.length));
+  const waitFor = threads > 1 ? blockersBefore(graph, nodes) : nodes.map(() => [] as number[]);
   const blockedBy = new Map<string, string>();
   let stoppedAfter: string | undefined;
-  const results: NodeResult[] = [];
-  const run = await ModelRun.open(project, lakehouse, options);
-  try {
-    for (const [i, node] of nodes.entries()) {
-      const started = new Date();
-      const cause = blockedBy.get(node.id);
-      let outcome: Outcome;
-      if (options.signal?.aborted) outcome = { status: 'skipped', message: 'cancelled' };
-      else if (stoppedAfter !== undefined) outcome = { status: 'skipped', message: `--fail-fast: the run stopped after ${stoppedAfter} failed` };
-      else if (cause !== undefined) outcome = { status: 'skipped', message: `upstream ${cause} failed` };
-      else {
-        options.onStart?.(node, started.toISOString());
-        outcome = await buildOne(run, node, options).catch((e: unknown) => ({ status: 'error' as const, message: e instanceof Error ? e.message : String(e) }));
-      }
-      const completed = new Date();
-      const result: NodeResult = {
-        node, ...outcome, startedAt: started.toISOString(), completedAt: completed.toISOString(),
-        executionTime: (completed.getTime() - started.getTime()) / 1000,
-      };
-      results.push(result);
-      options.onResult?.(result, i, nodes.length);
-      if (result.status === 'error' || result.status === 'fail') {
-        for (const id of blockedNodes(graph, node)) if (!blockedBy.has(id)) blockedBy.set(id, node.name);
-        if (options.failFast) stoppedAfter = node.name;
-      }
+  const results: (NodeResult | undefined)[] = nodes.map(() => undefined);
+  let finished = 0;
+  const main = await ModelRun.open(project, lakehouse, options);
+  const idle: ModelRun[] = [main];
+  const forks: ModelRun[] = [];
+  const running = new Map<number, Promise<void>>();
+
+  const finish = (i: number, started: Date, outcome: Outcome) => {
+    const completed = new Date();
+    const node = nodes[i];
+    const result: NodeResult = {
+      node, ...outcome, startedAt: started.toISOString(), completedAt: completed.toISOString(),
+      executionTime: (completed.getTime() - started.getTime()) / 1000,
+    };
+    results[i] = result;
+    options.onResult?.(result, finished++, nodes.length);
+    if (result.status === 'error' || result.status === 'fail') {
+      for (const id of blockedNodes(graph, node)) if (!blockedBy.has(id)) blockedBy.set(id, node.name);
+      if (options.failFast) stoppedAfter ??= node.name;
     }
+  };
+  /** A node that is not built: cancelled, stopped by --fail-fast, or below a failure. */
+  const skipReason = (node: SelectableNode): string | undefined => {
+    if (options.signal?.aborted) return 'cancelled';
+    if (stoppedAfter !== undefined) return `--fail-fast: the run stopped after ${stoppedAfter} failed`;
+    const cause = blockedBy.get(node.id);
+    return cause === undefined ? undefined : `upstream ${cause} failed`;
+  };
+  const start = async (i: number): Promise<void> => {
+    let run = idle.pop();
+    if (!run) forks.push(run = await main.fork());
+    const started = new Date();
+    options.onStart?.(nodes[i], started.toISOString());
+    const outcome = await buildOne(run, nodes[i], options).catch((e: unknown) => ({ status: 'error' as const, message: userErrorText(e, `build ${nodes[i].name}`, { withLocation: true }) }));
+    idle.push(run);
+    finish(i, started, outcome);
+  };
+
+  try {
+    const pending = new Set(nodes.map((_, i) => i));
+    while (pending.size) {
+      for (const i of pending) {
+        if (running.size >= threads) break;
+        if (!waitFor[i].every((d) => results[d])) continue;
+        pending.delete(i);
+        const reason = skipReason(nodes[i]);
+        if (reason !== undefined) { finish(i, new Date(), { status: 'skipped', message: reason }); continue; }
+        const job = start(i).finally(() => running.delete(i));
+        running.set(i, job);
+      }
+      // With nothing running, the first pending node is always ready (it waits only for earlier, finished nodes).
+      if (running.size) await Promise.race(running.values());
+    }
+    await Promise.all(running.values());
   } finally {
-    await run.close();
+    for (const f of forks) await f.close();
+    await main.close();
   }
-  return results;
+  return results.filter((r): r is NodeResult => r !== undefined);
 }
 
-type Outcome = Pick<NodeResult, 'status' | 'message' | 'failures' | 'written' | 'compiledCode' | 'columns'>;
+/**
+ * For each node (by index in build order), the earlier nodes it must wait for: those whose failure would skip it
+ * (its ancestors in the selection, and the tests of what it reads). Only earlier ones, so the serial order stays valid.
+ */
+function blockersBefore(graph: SelectableGraph, nodes: SelectableNode[]): number[][] {
+  const index = new Map(nodes.map((n, i) => [n.id, i]));
+  const waitFor: number[][] = nodes.map(() => []);
+  for (const [i, n] of nodes.entries()) {
+    for (const id of blockedNodes(graph, n)) {
+      const j = index.get(id);
+      if (j !== undefined && j > i) waitFor[j].push(i);
+    }
+  }
+  return waitFor;
+}
+
+type Outcome = Pick<NodeResult, 'status' | 'message' | 'failures' | 'written' | 'compiledCode' | 'dataTest' | 'columns'>;
 
 async function buildOne(run: ModelRun, node: SelectableNode, options: BuildOptions): Promise<Outcome> {
   switch (node.resourceType) {
@@ -98,7 +156,7 @@ async function buildOne(run: ModelRun, node: SelectableNode, options: BuildOptio
     case 'test': {
       const r = await runDataTestIn(run, node.test!, options.signal);
       const message = r.status === 'pass' ? 'no failing rows' : r.message ?? r.status;
-      return { status: r.status, message, failures: Number(r.failures) };
+      return { status: r.status, message, failures: Number(r.failures), dataTest: r };
     }
     default:
       return { status: 'skipped', message: `Floe does not build ${node.resourceType}s yet` };

@@ -31,19 +31,37 @@ export interface RunOptions {
 
 let runCounter = 0;
 
-/** One run: a DuckDB session with a private schema holding the chain's relations. */
-export class ModelRun {
-  readonly schema = `floe_run_${process.pid}_${++runCounter}`;
-  private readonly built = new Map<string, Promise<void>>();
-  readonly sources = new Map<string, TableRelation>();
+/** What the sessions of one run share: the private schema and the relations built in it. */
+interface RunState {
+  schema: string;
+  built: Map<string, Promise<void>>;
+  sources: Map<string, TableRelation>;
+}
 
-  private constructor(readonly session: DuckSession, readonly project: DbtProject, readonly lakehouse: Lakehouse, readonly options: RunOptions) {}
+/**
+ * One run: a DuckDB session with a private schema holding the chain's relations. `fork()` adds a session (a connection
+ * of the same in-memory database) that sees and adds to the same relations, so independent nodes can run concurrently.
+ */
+export class ModelRun {
+  readonly schema: string;
+  private readonly built: Map<string, Promise<void>>;
+  readonly sources: Map<string, TableRelation>;
+
+  private constructor(readonly session: DuckSession, readonly project: DbtProject, readonly lakehouse: Lakehouse, readonly options: RunOptions, private readonly state: RunState, private readonly owner: boolean) {
+    ({ schema: this.schema, built: this.built, sources: this.sources } = state);
+  }
 
   static async open(project: DbtProject, lakehouse: Lakehouse, options: RunOptions = {}): Promise<ModelRun> {
     const session = await DuckSession.open();
-    const run = new ModelRun(session, project, lakehouse, options);
+    const state: RunState = { schema: `floe_run_${process.pid}_${++runCounter}`, built: new Map(), sources: new Map() };
+    const run = new ModelRun(session, project, lakehouse, options, state, true);
     await session.run(`CREATE SCHEMA ${quoteIdent(run.schema)}`);
     return run;
+  }
+
+  /** Another session over this run's relations; closing it leaves them to the run that opened them. */
+  async fork(): Promise<ModelRun> {
+    return new ModelRun(await DuckSession.open(), this.project, this.lakehouse, this.options, this.state, false);
   }
 
   /** Where a ref or source lives inside this run. */
@@ -88,6 +106,7 @@ export class ModelRun {
   }
 
   async close(): Promise<void> {
+    if (!this.owner) return this.session.close();
     try {
       await this.session.run(`DROP SCHEMA IF EXISTS ${quoteIdent(this.schema)} CASCADE`);
     } finally {

@@ -2,6 +2,7 @@
 import type { DuckDBConnection, DuckDBStructType } from '@duckdb/node-api';
 import { identifierOf, quoteIdent } from './lexer';
 import { CteDefinition, SqlOutline, outline, tokenIndexAt } from './outline';
+import { findRelation, scopeAt } from './scope';
 import { SqlError, parseDuckDbError } from './errors';
 import { Edit, applyEdit, isColumnResolution, mapBack, repairFor } from './repair';
 import { ColumnInfo, StandIns, UpstreamRelation, nameParts } from './standins';
@@ -173,7 +174,7 @@ async function bindNow(
       if (!warnings.includes(w)) warnings.push(w);
       return;
     }
-    if (isTainted && e.kind !== 'syntax') return;
+    if (isTainted && e.kind !== 'syntax' && !onCheckedRelation(text, e, tainted)) return;
     if (e.kind === 'catalog') suggestRelations(e, upstream, ctes);
     if (!errors.some((x) => x.offset === e.offset && x.message === e.message)) errors.push(e);
   };
@@ -372,6 +373,18 @@ function identifiersIn(o: SqlOutline): Set<string> {
 function intersects(a: Set<string>, b: Set<string>): boolean {
   for (const x of b) if (a.has(x)) return true;
   return false;
+}
+
+/**
+ * A column error a query reading an unknown relation still has for sure: `alias.column` where the alias names a
+ * relation (or CTE) whose columns are known, so the unknown one cannot be where the column comes from.
+ */
+function onCheckedRelation(sql: string, e: SqlError, tainted: Set<string>): boolean {
+  const m = /^(?:Table|Values list) "([^"]+)" does not have a column named/.exec(e.message.replace(/^\w+ Error: /, ''));
+  if (!m || e.offset === undefined) return false;
+  const relation = findRelation(scopeAt(sql, e.offset), m[1]);
+  if (!relation || (relation.kind !== 'table' && relation.kind !== 'cte') || relation.name.length === 0) return false;
+  return !tainted.has(relation.name[relation.name.length - 1].toLowerCase());
 }
 
 function lastPart(name: string): string {

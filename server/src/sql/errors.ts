@@ -30,12 +30,25 @@ export function parseDuckDbError(raw: string, sql: string): SqlError {
     offset = offsetFromExcerpt(sql, Number(loc[1]), loc[2], loc[3].length - `LINE ${loc[1]}: `.length);
   }
   if (offset === undefined && /at end of input/.test(body)) offset = sql.trimEnd().length;
+  offset ??= usingColumnOffset(body, sql);
   const result: SqlError = { message: tidy(body), kind };
   if (offset !== undefined) {
     result.offset = offset;
     result.length = lengthAt(sql, offset);
   }
   return result;
+}
+
+/** DuckDB gives no position for a USING column missing on one side: the column inside the query's USING ( … ). */
+function usingColumnOffset(body: string, sql: string): number | undefined {
+  const m = /^Column "([^"]+)" does not exist on (?:left|right) side of join!/.exec(body);
+  if (!m) return undefined;
+  for (const u of sql.matchAll(/\busing\s*\(([^)]*)\)/gi)) {
+    const inside = u.index! + u[0].indexOf('(') + 1;
+    const hit = new RegExp(`(^|[\\s,"])(${m[1].replace(/[^\w]/g, '\\$&')})(?=$|[\\s,"])`, 'i').exec(u[1]);
+    if (hit) return inside + hit.index + hit[1].length;
+  }
+  return undefined;
 }
 
 /** Drops noise: long candidate-function lists and blank lines. */

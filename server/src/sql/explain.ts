@@ -13,9 +13,17 @@ function suggest(name: string, names: readonly string[]): string {
 /** The message to show for a SQL error: the explanation (suggesting from `columns` and the query's own words), then DuckDB's. */
 export function userMessage(e: Pick<SqlError, 'message'>, options: { columns?: readonly string[]; sql?: string } = {}): string {
   const words = options.sql ? tokenize(options.sql).filter((t) => t.kind === 'word' || t.kind === 'quoted').map((t) => t.text) : [];
-  const explained = explainDuckDbMessage(e.message, [...(options.columns ?? []), ...words]);
-  return explained ? `${explained}\nDuckDB: ${e.message}` : e.message;
+  const explained = explainDuckDbMessage(e.message.replace(/^[A-Z][A-Za-z ]* Error: /, ''), [...(options.columns ?? []), ...words]);
+  return explained ? `${explained}\nDuckDB: ${withoutInternalSuggestions(e.message)}` : e.message;
 }
+
+/** DuckDB suggests its own system tables for an unknown name (`Did you mean "pg_sequences"?`): no help to a model author. */
+function withoutInternalSuggestions(message: string): string {
+  return message.replace(/\n?Did you mean "(?:pg_|duckdb_|sqlite_|information_schema|floe_)[^"]*"\??/g, '');
+}
+
+/** DuckDB's physical type names as a model author writes the types. */
+const SQL_TYPE: Record<string, string> = { INT8: 'TINYINT', INT16: 'SMALLINT', INT32: 'INTEGER', INT64: 'BIGINT', INT128: 'HUGEINT', UINT8: 'UTINYINT', UINT16: 'USMALLINT', UINT32: 'UINTEGER', UINT64: 'UBIGINT' };
 
 /**
  * The user's version of a DuckDB error body (without its "X Error: " head and LINE excerpt), or undefined.
@@ -46,6 +54,18 @@ export function explainDuckDbMessage(body: string, columns: readonly string[]): 
   if ((m = /^(?:Scalar|Aggregate|Table) Function with name (\S+) does not exist!/.exec(body))) {
     const suggestion = /Did you mean "([^"]+)"/.exec(body);
     return `DuckDB has no function '${m[1]}'.${suggestion ? ` Did you mean '${suggestion[1]}'?` : ''}`;
+  }
+  if ((m = /^Could not convert string '([^']*)' to ([\w(), ]+?)(?: when casting from source column "?([^"\s]+)"?)?$/m.exec(body))) {
+    const type = SQL_TYPE[m[2]] ?? m[2];
+    return `The value '${m[1]}'${m[3] ? ` of column '${m[3]}'` : ''} cannot be converted to ${type}: use TRY_CAST(... AS ${type}) to get NULL for such values, or filter them out before casting.`;
+  }
+  if ((m = /^Overflow in (\w+) of (\w+)/.exec(body))) {
+    const type = SQL_TYPE[m[2]] ?? m[2];
+    return `A ${m[1]} overflowed ${type}: cast its operands to BIGINT or DECIMAL first.`;
+  }
+  if ((m = /^Referenced table "([^"]+)" not found!/.exec(body))) {
+    const candidates = [...body.slice(m[0].length).matchAll(/"([^"]+)"/g)].map((c) => c[1]);
+    return `'${m[1]}' is not a relation or alias in the FROM clause of this query.${suggest(m[1], candidates)}`;
   }
   if (/^syntax error at end of input/.test(body)) {
     return 'The SQL ends too early: a clause is unfinished or a parenthesis is not closed.';

@@ -13,7 +13,8 @@ import { selectResources } from '../../selection/select';
 import { didYouMean } from '../../util/suggest';
 import { loadProject } from '../project-args';
 import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
-import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, targetPathOf } from '../dbt-args';
+import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf, targetPathOf } from '../dbt-args';
+import { JsonLog } from '../json-log';
 import { newInvocation } from '../../artifacts/metadata';
 import { buildManifest } from '../../artifacts/manifest';
 import { writeArtifact } from '../../artifacts/write';
@@ -30,7 +31,10 @@ export const compileCommand: CliCommand = {
     } catch (e) {
       throw new UsageError(`${(e as Error).message}\n${USAGE}`);
     }
+    const logFormat = logFormatOf(parsed.values, USAGE);
     const project = dbtProject(parsed.values, USAGE);
+    const invocation = newInvocation({ which: 'compile', ...parsed.values });
+    const json = logFormat === 'json' ? new JsonLog(invocation.invocationId, (line) => io.out(line)) : undefined;
     const { nodes, problems } = selectResources(project, selectionArgs(project, parsed.values, USAGE), ['model']);
     reportSelection(io, 'compile', problems);
     const compiledDir = path.join(targetPathOf(project, parsed.values), 'compiled');
@@ -39,16 +43,21 @@ export const compileCommand: CliCommand = {
     for (const node of nodes) {
       const file = node.modelNode!.file;
       if (file.endsWith('.py')) continue;
-      const sql = compiledSql(project, file, io);
+      const sql = compiledSql(project, file, (message) => (json ? json.error(message) : io.err(`${message}\n`)));
       if (sql === undefined) { failed++; continue; }
       const out = path.join(compiledDir, node.packageName, node.path);
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, sql);
       compiledById.set(node.id, sql);
-      if (nodes.length === 1) io.out(sql);
-      else io.out(`compiled ${node.name} → ${path.relative(process.cwd(), out) || out}\n`);
+      const written = `compiled ${node.name} → ${path.relative(process.cwd(), out) || out}`;
+      if (json) {
+        if (nodes.length === 1) json.compiledNode(node.name, node.id, sql);
+        else json.note(written);
+      } else {
+        io.out(nodes.length === 1 ? sql : `${written}\n`);
+      }
     }
-    writeArtifact(targetPathOf(project, parsed.values), 'manifest.json', buildManifest(project, newInvocation({ which: 'compile', ...parsed.values }), compiledById));
+    writeArtifact(targetPathOf(project, parsed.values), 'manifest.json', buildManifest(project, invocation, compiledById));
     return failed ? 1 : 0;
   },
 };
@@ -62,18 +71,18 @@ function compileOne(dir: string, model: string, io: CliIO): number {
     io.err(`floe compile: model '${model}' not found in ${project.root}.${didYouMean(model, project.modelNames())}\n`);
     return 1;
   }
-  const sql = compiledSql(project, file, io);
+  const sql = compiledSql(project, file, (message) => io.err(`${message}\n`));
   if (sql === undefined) return 1;
   io.out(sql);
   return 0;
 }
 
-/** The compiled SQL ending in a newline, or undefined after printing the template error at its line. */
-function compiledSql(project: DbtProject, file: string, io: CliIO): string | undefined {
+/** The compiled SQL ending in a newline, or undefined after reporting the template error at its line. */
+function compiledSql(project: DbtProject, file: string, report: (message: string) => void): string | undefined {
   const compiled = compileModel(project, file);
   if (compiled.problem) {
     const pos = new LineIndex(project.entry(file)!.text).positionAt(compiled.problem.start);
-    io.err(`${path.relative(project.root, file)}:${pos.line + 1}:${pos.character + 1}: error: ${compiled.problem.message}\n`);
+    report(`${path.relative(project.root, file)}:${pos.line + 1}:${pos.character + 1}: error: ${compiled.problem.message}`);
     return undefined;
   }
   return compiled.sql.endsWith('\n') ? compiled.sql : `${compiled.sql}\n`;

@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command';
 import { selectNodes, type ResourceType, type SelectableNode } from '../../selection/select';
 import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
-import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags } from '../dbt-args';
+import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf } from '../dbt-args';
+import { JsonLog } from '../json-log';
+import { newInvocation } from '../../artifacts/metadata';
 
 const USAGE = `usage: floe ls ${SELECTION_USAGE} [--resource-type TYPE]... [--output selector|name|path|json] [--output-keys KEY ...] ${DBT_USAGE}`;
 const OUTPUTS = ['selector', 'name', 'path', 'json'] as const;
@@ -38,14 +40,20 @@ export const lsCommand: CliCommand = {
     const values = parsed.values;
     const output = (values.output ?? 'selector') as (typeof OUTPUTS)[number];
     if (!OUTPUTS.includes(output)) throw new UsageError(`--output must be one of ${OUTPUTS.join(', ')}\n${USAGE}`);
+    const logFormat = logFormatOf(values, USAGE);
     const project = dbtProject(values, USAGE);
+    // --log-format json: each line is dbt's ListCmdOut event (its msg the line), as dbt ls logs it.
+    const json = logFormat === 'json' ? new JsonLog(newInvocation({ which: 'list', ...values }).invocationId, (line) => io.out(line)) : undefined;
     const types = values['resource-type'] ? resourceTypesArg(values['resource-type'], USAGE) : FLOE_TYPES;
     const { nodes, problems } = selectNodes(project, selectionArgs(project, values, USAGE));
     reportSelection(io, 'ls', problems);
     const keys = values['output-keys']?.flatMap((k) => k.split(/[\s,]+/)).filter(Boolean);
     // dbt lists in unique_id order.
     const listed = nodes.filter((x) => types.includes(x.resourceType)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    for (const n of listed) io.out(`${lsLine(n, output, keys)}\n`);
+    for (const n of listed) {
+      if (json) json.listLine(lsLine(n, output, keys));
+      else io.out(`${lsLine(n, output, keys)}\n`);
+    }
     return 0;
   },
 };

@@ -8,7 +8,7 @@ import { selectResources, type ResourceType } from '../../selection/select';
 import { buildNodes, type NodeResult } from '../../run/build';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
-import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf, targetPathOf } from '../dbt-args';
+import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf, targetPathOf, threadsOf } from '../dbt-args';
 import { JsonLog } from '../json-log';
 import { newInvocation } from '../../artifacts/metadata';
 import { writeRunArtifacts } from '../../artifacts/write';
@@ -56,6 +56,7 @@ function dbtCommand(name: keyof typeof VARIANTS): CliCommand {
       const started = performance.now();
       const logFormat = logFormatOf(values, usage);
       const project = dbtProject(values, usage);
+      const threads = threadsOf(project, values, usage);
       const json = logFormat === 'json' ? new JsonLog(invocation.invocationId, (line) => io.out(line)) : undefined;
       const selection = selectionArgs(project, values, usage);
       const types = values['resource-type'] ? resourceTypesArg(values['resource-type'], usage).filter((t) => variant.types.includes(t)) : variant.types;
@@ -75,8 +76,9 @@ function dbtCommand(name: keyof typeof VARIANTS): CliCommand {
           return 2;
         }
         lineage = startBuildLineage(project, lakehouse, invocation, (message) => io.err(`${message}\n`));
+        json?.concurrency(threads, project.target.name, nodes.length);
         const results = await buildNodes(project, lakehouse, nodes, {
-          fullRefresh: values['full-refresh'] === true, failFast: values['fail-fast'] === true, describeOutputs: lineage !== undefined,
+          fullRefresh: values['full-refresh'] === true, failFast: values['fail-fast'] === true, threads, describeOutputs: lineage !== undefined,
           onStart: (node, at) => lineage?.nodeStarted(node, at),
           onResult: (r, i, n) => {
             lineage?.nodeFinished(r);

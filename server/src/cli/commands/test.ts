@@ -11,15 +11,17 @@ import { selectDataTests } from '../../run/data-test-selection';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { formatTable } from '../../engine/results';
 import { loadProject } from '../project-args';
-import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, targetPathOf } from '../dbt-args';
+import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf, targetPathOf, threadsOf } from '../dbt-args';
+import { JsonLog } from '../json-log';
+import { exitCodeOf, resultLine, summaryLine } from './run';
 import type { DbtProject } from '../../project/project';
 import { selectableGraph } from '../../selection/graph';
-import type { NodeResult } from '../../run/build';
-import { newInvocation, type InvocationInfo } from '../../artifacts/metadata';
+import { buildNodes, type BuildOptions, type NodeResult } from '../../run/build';
+import { newInvocation } from '../../artifacts/metadata';
 import { writeRunArtifacts } from '../../artifacts/write';
 import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
 
-const USAGE = `usage: floe test [PROJECT_DIR | --project-dir DIR] ${SELECTION_USAGE} ${DBT_USAGE} [--format text|json]`;
+const USAGE = `usage: floe test [PROJECT_DIR | --project-dir DIR] ${SELECTION_USAGE} ${DBT_USAGE} [--fail-fast] [--format text|json]`;
 
 export const testCommand: CliCommand = {
   summary: 'run the dbt data tests (schema YAML tests and singular tests) over the models',
@@ -31,48 +33,65 @@ export const testCommand: CliCommand = {
     try {
       parsed = parseArgs({
         args: expandMultiValueFlags(positional === undefined ? args : rest), allowPositionals: false, strict: true,
-        options: { project: { type: 'string', short: 'p' }, ...SELECTION_OPTIONS, ...DBT_OPTIONS, format: { type: 'string' } },
+        options: { project: { type: 'string', short: 'p' }, ...SELECTION_OPTIONS, ...DBT_OPTIONS, format: { type: 'string' }, 'fail-fast': { type: 'boolean', short: 'x' } },
       });
     } catch (e) {
       throw new UsageError(`${(e as Error).message}\n${USAGE}`);
     }
     const values = parsed.values;
-    const format = values.format ?? 'text';
-    if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text\n${USAGE}`);
     const dirs = [positional, values.project, values['project-dir']].filter((d) => d !== undefined);
     if (dirs.length > 1) throw new UsageError(`expected one project directory, got ${dirs.join(' and ')}\n${USAGE}`);
+    // --format json (results as one object) is asked for on the command line; --log-format json may come from
+    // DBT_LOG_FORMAT, so the explicit --format wins.
+    const format = values.format ?? (logFormatOf(values, USAGE) === 'json' ? 'log-json' : 'text');
+    if (!['json', 'text', 'log-json'].includes(format)) throw new UsageError(`--format must be json or text\n${USAGE}`);
     const project = dbtProject(values, USAGE, process.env, dirs[0]);
+    const threads = threadsOf(project, values, USAGE);
     const selection = selectionArgs(project, values, USAGE);
     const { tests, problems } = selectDataTests(project, projectDataTests(project), selection);
     reportSelection(io, 'test', problems);
     const invocation = newInvocation({ which: 'test', ...values });
+    const json = format === 'log-json' ? new JsonLog(invocation.invocationId, (line) => io.out(line)) : undefined;
+    json?.concurrency(threads, project.target.name, tests.length);
     const started = performance.now();
-    const startedAt: Date[] = [];
-    const results = await runTests(project, tests, (t, i, n) => {
-      startedAt[i] = new Date();
-      if (format === 'text') io.err(`[${i + 1}/${n}] ${cliName(t)}\n`);
+    const nodeResults = await buildTests(project, tests, { failFast: values['fail-fast'] === true, threads }, (r, i, n) => {
+      if (json) json.nodeResult(project, r, i, n, resultLine(r, i, n).trimEnd());
+      else if (format === 'text') io.err(`[${i + 1}/${n}] ${cliName(r.node.test!)}\n`);
     });
-    writeTestArtifacts(project, targetPathOf(project, values), invocation, results, startedAt, (performance.now() - started) / 1000);
-    const skipped = values.select ? [] : skippedDataTests(project);
-    io.out(format === 'json' ? `${JSON.stringify({ results, skipped: skipped.map((x) => ({ ...x, file: path.relative(project.root, x.file) })) })}\n` : dataTestReport(tests, results) + skippedReport(project.root, skipped));
-    return dataTestExitCode(tests, results);
+    writeRunArtifacts(targetPathOf(project, values), project, invocation, nodeResults, (performance.now() - started) / 1000);
+    const results = nodeResults.flatMap((r) => (r.dataTest ? [r.dataTest] : []));
+    const stopped = nodeResults.filter((r) => r.status === 'skipped').map((r) => ({ name: r.node.name, file: r.node.path, reason: r.message }));
+    if (json) {
+      json.stats(summaryLine(nodeResults).trim(), nodeResults);
+    } else {
+      const skipped = [...stopped, ...(values.select ? [] : skippedDataTests(project).map((x) => ({ ...x, file: path.relative(project.root, x.file) })))];
+      io.out(format === 'json' ? `${JSON.stringify({ results, skipped })}\n` : dataTestReport(tests, results) + skippedReport(skipped));
+    }
+    return exitCodeOf(nodeResults);
   },
 };
 
-/** target/manifest.json and target/run_results.json, as dbt test writes them. */
-function writeTestArtifacts(project: DbtProject, target: string, invocation: InvocationInfo, results: DataTestResult[], startedAt: Date[], elapsed: number): void {
+/**
+ * The tests as `floe build` runs them (run/build.ts: in one run, up to `threads` at once, `failFast` skipping the
+ * rest after a failure); a lakehouse that cannot open makes every test an error.
+ */
+async function buildTests(project: DbtProject, tests: DataTest[], options: BuildOptions, onResult: BuildOptions['onResult']): Promise<NodeResult[]> {
   const byTestId = new Map([...selectableGraph(project).nodes.values()].filter((n) => n.test).map((n) => [n.test!.id, n]));
-  const nodeResults: NodeResult[] = [];
-  for (const [i, r] of results.entries()) {
-    const node = byTestId.get(r.id);
-    if (!node) continue;
-    const start = startedAt[i] ?? new Date();
-    nodeResults.push({
-      node, status: r.status, message: r.message ?? (r.status === 'pass' ? 'no failing rows' : r.status), failures: Number(r.failures),
-      startedAt: start.toISOString(), completedAt: new Date(start.getTime() + r.ms).toISOString(), executionTime: r.ms / 1000,
-    });
+  const nodes = tests.flatMap((t) => byTestId.get(t.id) ?? []);
+  if (nodes.length === 0) return [];
+  try {
+    let lakehouse;
+    try {
+      lakehouse = await openLakehouse(project);
+    } catch (e) {
+      const now = new Date().toISOString();
+      const message = `the lakehouse of ${project.name} is unavailable: ${e instanceof Error ? e.message : String(e)}`;
+      return nodes.map((node) => ({ node, status: 'error', message, dataTest: allErrored([node.test!], message)[0], startedAt: now, completedAt: now, executionTime: 0 }));
+    }
+    return await buildNodes(project, lakehouse, nodes, { ...options, onResult });
+  } finally {
+    await stopLocalCatalogServers();
   }
-  writeRunArtifacts(target, project, invocation, nodeResults, elapsed);
 }
 
 /** Runs the tests on the project's lakehouse; a lakehouse that cannot open makes every test an error. */
@@ -120,13 +139,13 @@ export function dataTestReport(tests: DataTest[], results: DataTestResult[]): st
 }
 
 /** The tests not run, grouped by reason, so a count never hides what was left out. */
-function skippedReport(root: string, skipped: SkippedDataTest[]): string {
+function skippedReport(skipped: SkippedDataTest[]): string {
   if (!skipped.length) return '';
   const byReason = new Map<string, SkippedDataTest[]>();
   for (const x of skipped) byReason.set(x.reason, [...(byReason.get(x.reason) ?? []), x]);
   let out = `SKIP=${skipped.length}:\n`;
   for (const [reason, list] of byReason) {
-    const names = list.slice(0, 5).map((x) => `${x.name} (${path.relative(root, x.file)})`).join(', ');
+    const names = list.slice(0, 5).map((x) => `${x.name} (${x.file})`).join(', ');
     out += `  ${list.length} ${list.length === 1 ? 'test' : 'tests'}: ${reason}; e.g. ${names}${list.length > 5 ? ', …' : ''}\n`;
   }
   return out;
