@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const repo = path.resolve(__dirname, '../..');
 const fixtures = path.join(repo, 'test/fixtures/projects');
@@ -63,4 +65,19 @@ test('check on the dbt false-positive project (dbt compiles every model) reports
   const report = JSON.parse(r.out) as { diagnostics: Array<{ file: string; range: { start: { line: number } }; code: string; message: string }> };
   assert.deepEqual(report.diagnostics.map((d) => `${d.file}:${d.range.start.line + 1} ${d.code} ${d.message}`), []);
   assert.equal(r.code, 0, r.err);
+});
+
+test('check reports what the editor does on a model with a broken ref: the ref, and column errors elsewhere in it', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'floe-check-broken-ref-'));
+  cpSync(path.join(fixtures, 'lakehouse'), dir, { recursive: true });
+  const mart = path.join(dir, 'models/marts/mart_customer_orders.sql');
+  // as in lsp-binder.test.ts: a misspelled ref, a wrong column of a healthy relation, one of the broken relation
+  writeFileSync(mart, readFileSync(mart, 'utf8').replace("ref('stg_orders')", "ref('stg_orderz')").replace('customers.customer_name,', 'customers.customer_nam,').replace('count(orders.order_id)', 'count(orders.order_idd)'));
+  const r = floe('check', dir, '--format', 'json');
+  assert.equal(r.code, 1, r.err);
+  const report = JSON.parse(r.out) as { diagnostics: Array<{ file: string; code: string; message: string }> };
+  const here = report.diagnostics.filter((d) => d.file === 'models/marts/mart_customer_orders.sql');
+  assert.deepEqual(here.map((d) => d.code).sort(), ['sql-binder', 'unknown-ref'], JSON.stringify(here));
+  assert.match(here.find((d) => d.code === 'sql-binder')!.message, /customer_nam/);
+  assert.doesNotMatch(here.map((d) => d.message).join('\n'), /order_idd/);
 });

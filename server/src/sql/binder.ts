@@ -2,7 +2,7 @@
 import type { DuckDBConnection, DuckDBStructType } from '@duckdb/node-api';
 import { identifierOf, quoteIdent } from './lexer';
 import { CteDefinition, SqlOutline, outline, tokenIndexAt } from './outline';
-import { findRelation, scopeAt } from './scope';
+import { findRelation, queryBlockAt, scopeAt } from './scope';
 import { SqlError, parseDuckDbError } from './errors';
 import { Edit, applyEdit, isColumnResolution, mapBack, repairFor } from './repair';
 import { ColumnInfo, StandIns, UpstreamRelation, nameParts } from './standins';
@@ -181,13 +181,16 @@ async function bindNow(
 
   // bind each CTE on its own, with the CTEs that failed before it blanked out, so later independent errors show too
   const failed = new Set<string>();
-  // Once the whole query parses, a tainted part can only give binder errors, which are dropped, and no columns:
-  // binding it (and trying repairs on it) is wasted work, the bulk of binding a project whose sources have no schemas.
+  // Once the whole query parses, a tainted part gives no columns, and only binder errors, which are dropped unless
+  // they name a column of a checked relation (`alias.column`): a part with no such reference need not be bound (nor
+  // repaired), the bulk of binding a project whose sources have no schemas.
   let parses = false;
+  const skippable = (from: number, to: number) => parses && !readsCheckedRelation(o, from, to, tainted);
+  const finalStart = ctes.length ? ctes[ctes.length - 1].end : o.statements[0].start;
   const ctePass = async () => {
     const cteColumns: { name: string; columns: ColumnInfo[] }[] = [];
     for (const c of ctes) {
-      if (parses && tainted.has(c.name)) {
+      if (tainted.has(c.name) && skippable(c.bodyOpen, c.end)) {
         cteColumns.push({ name: c.displayName, columns: [] });
         continue;
       }
@@ -221,7 +224,7 @@ async function bindNow(
     const probed = await allCteColumns(conn, text, ctes, tainted);
     return { columns, errors, ctes: probed ?? (await ctePass()) };
   }
-  if (parses && finalTainted && ctes.every((c) => tainted.has(c.name))) return { columns: [], errors, ctes: ctes.map((c) => ({ name: c.displayName, columns: [] })) };
+  if (finalTainted && skippable(finalStart, o.statements[0].end) && ctes.every((c) => tainted.has(c.name) && skippable(c.bodyOpen, c.end))) return { columns: [], errors, ctes: ctes.map((c) => ({ name: c.displayName, columns: [] })) };
   if (ctes.length === 0) {
     for (const f of (await collect(conn, text, deadline, whole)).failures) report(f, finalTainted);
     return { columns: [], errors };
@@ -229,7 +232,7 @@ async function bindNow(
   const cteColumns = await ctePass();
   let columns: ColumnInfo[] = [];
   let finalFailed = intersects(finalRefs, failed);
-  if (!finalFailed && !(parses && finalTainted)) {
+  if (!finalFailed && !(finalTainted && skippable(finalStart, o.statements[0].end))) {
     const r = await collect(conn, withBlanks(text, ctes, (x) => failed.has(x.name)), deadline);
     if (r.columns) columns = finalTainted ? [] : r.columns;
     else {
@@ -385,6 +388,22 @@ function onCheckedRelation(sql: string, e: SqlError, tainted: Set<string>): bool
   const relation = findRelation(scopeAt(sql, e.offset), m[1]);
   if (!relation || (relation.kind !== 'table' && relation.kind !== 'cte') || relation.name.length === 0) return false;
   return !tainted.has(relation.name[relation.name.length - 1].toLowerCase());
+}
+
+/** Whether [from, to) has an `alias.column` whose alias names a relation or CTE with known columns (see onCheckedRelation). */
+function readsCheckedRelation(o: SqlOutline, from: number, to: number, tainted: Set<string>): boolean {
+  const t = o.tokens;
+  const seen = new Set<string>();
+  for (let i = tokenIndexAt(o, from); i + 2 < t.length && t[i].start < to; i++) {
+    const q = t[i];
+    if ((q.kind !== 'word' && q.kind !== 'quoted') || t[i + 1].kind !== 'punct' || t[i + 1].text !== '.') continue;
+    const key = `${identifierOf(q).toLowerCase()}@${queryBlockAt(o, q.start)[0]}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const relation = findRelation(scopeAt(o, q.start), identifierOf(q));
+    if (relation && (relation.kind === 'table' || relation.kind === 'cte') && relation.name.length && !tainted.has(relation.name[relation.name.length - 1].toLowerCase())) return true;
+  }
+  return false;
 }
 
 function lastPart(name: string): string {

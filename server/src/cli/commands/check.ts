@@ -59,27 +59,21 @@ export const checkCommand: CliCommand = {
     const binder = opened?.binder;
     // Packages declared but not installed: one warning for the project instead of an error at every call into them.
     const missing = missingPackages(root);
-    const unrendered = new Set<string>();
     for (const file of [...project.files.keys()].sort()) {
       const diagnostics = fileDiagnostics(project, file);
       const entry = project.entry(file)!;
-      if (entry.analysis && !project.isDisabled(file) && !diagnostics.some((d) => d.severity === 'error')) {
-        const rendered = renderDiagnostics(file, compileModel(project, file), diagnostics);
-        const fromMissing = rendered.filter((d) => d.code === 'jinja-render' && mentionsMissingPackage(d.message, missing));
-        // A model whose render already said something (not checked, or broken) is not bound again.
-        if (fromMissing.length || rendered.length) unrendered.add(file);
-        diagnostics.push(...rendered.filter((d) => !fromMissing.includes(d)));
+      if (entry.analysis && !project.isDisabled(file)) {
+        if (binder && entry.kind === 'model') {
+          // As the editor shows them: render and binder results, unless a Jinja error stops the render.
+          if (!diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...(await binder.bind(project, file)).diagnostics);
+        } else if (!diagnostics.some((d) => d.severity === 'error')) {
+          const rendered = renderDiagnostics(file, compileModel(project, file), diagnostics);
+          diagnostics.push(...rendered.filter((d) => !(d.code === 'jinja-render' && mentionsMissingPackage(d.message, missing))));
+        }
       }
       all.push(...diagnostics);
     }
-    if (binder) {
-      const clean = new Set([...all.filter((d) => d.severity === 'error').map((d) => d.file), ...unrendered]);
-      for (const entry of project.modelFiles()) {
-        if (entry.kind !== 'model' || clean.has(entry.file)) continue;
-        all.push(...(await binder.bind(project, entry.file)).diagnostics);
-      }
-      opened?.cache?.flush();
-    }
+    opened?.cache?.flush();
     all.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
     const out: JsonDiagnostic[] = all.map((d) => {
       const index = new LineIndex(project.entry(d.file)?.text ?? '');
