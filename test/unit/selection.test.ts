@@ -249,6 +249,14 @@ selectors:
         - package: calendar
   - name: empty
     definition: 'tag:nope'
+  - name: marts_exclude_with_sibling
+    definition:
+      union:
+        - method: fqn
+          value: marts.*
+        - exclude:
+            - fct_revenue
+          parents: true
 `;
 
 function checkYaml(name: string, expected: string[]): void {
@@ -268,12 +276,14 @@ test('YAML selectors: CLI strings, method/value pairs, full dicts with graph fla
   checkYaml('at_payments', ['stg_payments', ...FCT_REVENUE, 'revenue_by_month', 'raw_payments', ...STG_ORDERS, 'source:bronze.orders', source_not_null]);
   checkYaml('crm_down_no_tests', ['source:crm.accounts', 'stg_accounts']);
   checkYaml('reuse', ['dim_customers', 'stg_dates', 'dim_dates']);
+  // dbt reads an item with an 'exclude' key as an exclusion and ignores its other keys (fhir-dbt-analytics' selectors.yml)
+  checkYaml('marts_exclude_with_sibling', ['dim_customers']);
   checkYaml('empty', ["warning: The selection criterion 'selector:empty' does not match any enabled nodes."]);
   const selectors = parseYamlSelectors('/virtual/shop/selectors.yml', SELECTORS_YML);
   assert.equal([...selectors.selectors.values()].find((s) => s.default)?.name, 'marts_but_revenue');
   assert.deepEqual(yamlSelector(selectors, 'nightly_run'), {
     severity: 'error', criterion: 'nightly_run',
-    message: "there is no selector 'nightly_run' in selectors.yml (there are: nightly, marts_but_revenue, one_up_from_revenue, staging_crm, at_payments, crm_down_no_tests, reuse, empty)",
+    message: "there is no selector 'nightly_run' in selectors.yml (there are: nightly, marts_but_revenue, one_up_from_revenue, staging_crm, at_payments, crm_down_no_tests, reuse, empty, marts_exclude_with_sibling)",
   });
 });
 

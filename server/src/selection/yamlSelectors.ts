@@ -104,7 +104,8 @@ function definitionSpec(def: unknown, fail: (message: string) => undefined, refe
     const members: SelectionSpec[] = [];
     const excluded: SelectionSpec[] = [];
     for (const item of items) {
-      const isExclude = isObject(item) && Object.keys(item).length === 1 && 'exclude' in item;
+      // as dbt: an item with an 'exclude' key is an exclusion, whatever else it holds
+      const isExclude = isObject(item) && 'exclude' in item;
       const spec = isExclude ? excludeSpec(item.exclude, fail, reference) : definitionSpec(item, fail, reference);
       if (!spec) return undefined;
       (isExclude ? excluded : members).push(spec);

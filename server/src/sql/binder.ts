@@ -185,12 +185,14 @@ async function bindNow(
   // they name a column of a checked relation (`alias.column`): a part with no such reference need not be bound (nor
   // repaired), the bulk of binding a project whose sources have no schemas.
   let parses = false;
-  const skippable = (from: number, to: number) => parses && !readsCheckedRelation(o, from, to, tainted);
-  const finalStart = ctes.length ? ctes[ctes.length - 1].end : o.statements[0].start;
+  // names of relations and CTEs with known columns: a part that spells none of them reads none (a cheap test first)
+  const checked = new Set([...upstream.filter((u) => u.columns.length).map((u) => lastPart(u.name)), ...ctes.filter((c) => !tainted.has(c.name)).map((c) => c.name)]);
+  const skippable = (names: Set<string>, from: number, to: number) => parses && !(intersects(names, checked) && readsCheckedRelation(o, from, to, tainted));
+  const finalSkippable = () => skippable(finalRefs, ctes.length ? ctes[ctes.length - 1].end : o.statements[0].start, o.statements[0].end);
   const ctePass = async () => {
     const cteColumns: { name: string; columns: ColumnInfo[] }[] = [];
     for (const c of ctes) {
-      if (tainted.has(c.name) && skippable(c.bodyOpen, c.end)) {
+      if (tainted.has(c.name) && skippable(refs.get(c)!, c.bodyOpen, c.end)) {
         cteColumns.push({ name: c.displayName, columns: [] });
         continue;
       }
@@ -224,7 +226,7 @@ async function bindNow(
     const probed = await allCteColumns(conn, text, ctes, tainted);
     return { columns, errors, ctes: probed ?? (await ctePass()) };
   }
-  if (finalTainted && skippable(finalStart, o.statements[0].end) && ctes.every((c) => tainted.has(c.name) && skippable(c.bodyOpen, c.end))) return { columns: [], errors, ctes: ctes.map((c) => ({ name: c.displayName, columns: [] })) };
+  if (finalTainted && finalSkippable() && ctes.every((c) => tainted.has(c.name) && skippable(refs.get(c)!, c.bodyOpen, c.end))) return { columns: [], errors, ctes: ctes.map((c) => ({ name: c.displayName, columns: [] })) };
   if (ctes.length === 0) {
     for (const f of (await collect(conn, text, deadline, whole)).failures) report(f, finalTainted);
     return { columns: [], errors };
@@ -232,7 +234,7 @@ async function bindNow(
   const cteColumns = await ctePass();
   let columns: ColumnInfo[] = [];
   let finalFailed = intersects(finalRefs, failed);
-  if (!finalFailed && !(finalTainted && skippable(finalStart, o.statements[0].end))) {
+  if (!finalFailed && !(finalTainted && finalSkippable())) {
     const r = await collect(conn, withBlanks(text, ctes, (x) => failed.has(x.name)), deadline);
     if (r.columns) columns = finalTainted ? [] : r.columns;
     else {
