@@ -73,6 +73,22 @@ test('floe catalog: namespaces and tables listed, created and dropped; snapshots
   assert.ok(!JSON.parse(ok(await floe('catalog', 'namespaces', 'list', ...cat(), '--format', 'json')).out).some((ns: string[]) => ns[0] === 'ops'));
 });
 
+test('floe catalog tables create: an empty table from a column list, typed as DuckDB reads it, then written to', async () => {
+  const created = ok(await floe('catalog', 'tables', 'create', 'ddl.events', '--columns', 'id BIGINT, "Amount" DECIMAL(18,2), ts TIMESTAMPTZ, tags VARCHAR[]', ...cat()));
+  assert.equal(created.out, 'created namespace ddl\ncreated table ddl.events (4 columns, no snapshots yet)\n');
+  const schema = ok(await floe('catalog', 'tables', 'schema', 'ddl.events', ...cat())).out;
+  assert.match(schema, /^1  id  long  optional\n2  Amount  decimal\(18, ?2\)  optional\n3  ts  timestamptz  optional\n4  tags  list<string>  optional\n  \d+  element  string  optional\n$/);
+  assert.equal(ok(await floe('catalog', 'tables', 'snapshots', 'ddl.events', ...cat())).out, 'ddl.events has no snapshots\n');
+  ok(await floe('write', ...cat(), '--mode', 'append', 'ddl.events', "SELECT 1::BIGINT AS id, 2.50::DECIMAL(18,2) AS \"Amount\", TIMESTAMPTZ '2026-01-01 00:00:00+00' AS ts, ['a'] AS tags"));
+  assert.equal(JSON.parse(ok(await floe('catalog', 'tables', 'snapshots', 'ddl.events', ...cat(), '--format', 'json')).out).length, 1);
+  const bad = await floe('catalog', 'tables', 'create', 'ddl.bad', '--columns', 'id NOT_A_TYPE', ...cat());
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--columns is not a column list DuckDB reads/);
+  assert.equal((await floe('catalog', 'tables', 'create', 'ddl.events', '--columns', 'id BIGINT', ...cat())).code, 1, 'an existing table is not replaced');
+  ok(await floe('catalog', 'tables', 'drop', 'ddl.events', '--purge', ...cat()));
+  ok(await floe('catalog', 'namespaces', 'drop', 'ddl', ...cat()));
+});
+
 test('floe catalog: usage errors exit 2, a missing credential is refused, and a project folder (given, or the current one) means its lakehouse', async () => {
   for (const args of [['catalog', 'tables'], ['catalog', 'tables', 'show', 'a.b', ...cat()], ['catalog', 'tables', 'schema', 'nodots', ...cat()],
     ['catalog', 'namespaces', 'create', 'a..b', ...cat()], ['catalog', 'namespaces', 'list', '--catalog', server.uri], ['catalog', 'namespaces', 'list', ...cat(), '--credential', `${ID}:${SECRET}`]]) {

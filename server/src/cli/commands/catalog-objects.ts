@@ -1,5 +1,6 @@
 // floe catalog namespaces|tables …: what the explorer shows and does, from the command line. Namespaces: list (one
-// level, or --recursive), create (with missing parents), drop; tables: list, drop, snapshots, schema. Text for people,
+// level, or --recursive), create (with missing parents), drop; tables: list, create (empty, from a column list), drop,
+// snapshots, schema. Text for people,
 // --format json for scripts (snapshot ids and other int64 values as strings, schemas in the Iceberg spec's JSON).
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIO } from '../command';
@@ -9,7 +10,10 @@ import { ensureNamespace } from '../../catalog/ensure-namespace';
 import { namespaceDisplayName, parseTableName, tableDisplayName } from '../../catalog/names';
 import { schemaToJson } from '../../iceberg/metadata-json';
 import { formatType } from '../../iceberg/types';
-import type { NestedField, TableIdentifier, TableMetadata } from '../../iceberg/spec';
+import type { NestedField, Schema, TableIdentifier, TableMetadata } from '../../iceberg/spec';
+import { DuckSession } from '../../engine/session';
+import { queryColumns } from '../../engine/write/query-columns';
+import { planWriteSchema } from '../../engine/write/write-schema';
 import { currentSchema, formatTimestampMs, nestedFieldsOf, recordSummary } from '../../explorer/nodes';
 import { stringifyJson } from '../../util/json';
 import { CATALOG_OPTIONS, CATALOG_USAGE, withCatalog } from '../catalog-args';
@@ -18,12 +22,13 @@ export const OBJECTS_USAGE = `usage: floe catalog namespaces list [PARENT] [--re
        floe catalog namespaces create NAMESPACE [--if-not-exists] ${CATALOG_USAGE}
        floe catalog namespaces drop NAMESPACE ${CATALOG_USAGE}
        floe catalog tables list NAMESPACE ${CATALOG_USAGE} [--format text|json]
+       floe catalog tables create NAMESPACE.TABLE --columns 'id BIGINT, name VARCHAR, ...' [--location URI] ${CATALOG_USAGE}
        floe catalog tables drop NAMESPACE.TABLE [--purge] ${CATALOG_USAGE}
        floe catalog tables snapshots|schema NAMESPACE.TABLE ${CATALOG_USAGE} [--format text|json]
   NAMESPACE is dotted (a.b); the catalog's client id and secret come from the variable FLOE_CATALOG_CREDENTIAL (ID:SECRET), never the command line`;
 
 type Action = (catalog: Catalog, subject: string | undefined, flags: Flags, io: CliIO) => Promise<number>;
-interface Flags { recursive?: boolean; 'if-not-exists'?: boolean; purge?: boolean; json: boolean }
+interface Flags { recursive?: boolean; 'if-not-exists'?: boolean; purge?: boolean; columns?: string; location?: string; json: boolean }
 
 const ACTIONS: Record<string, Record<string, Action>> = {
   namespaces: {
@@ -54,6 +59,14 @@ const ACTIONS: Record<string, Record<string, Action>> = {
     list: async (catalog, subject, flags, io) => {
       const tables = await collectPages((token) => catalog.listTables(namespaceArg(required(subject, 'NAMESPACE')), token));
       io.out(flags.json ? `${JSON.stringify(tables)}\n` : tables.map((t) => `${tableDisplayName(t)}\n`).join(''));
+      return 0;
+    },
+    create: async (catalog, subject, flags, io) => {
+      const id = tableArg(subject);
+      const schema = await schemaOfColumns(required(flags.columns, "--columns 'name TYPE, ...'"));
+      for (const ns of await ensureNamespace(catalog, id.namespace)) io.out(`created namespace ${namespaceDisplayName(ns)}\n`);
+      await catalog.createTable(id.namespace, { name: id.name, schema, ...(flags.location ? { location: flags.location } : {}) });
+      io.out(`created table ${tableDisplayName(id)} (${schema.fields.length} columns, no snapshots yet)\n`);
       return 0;
     },
     drop: async (catalog, subject, flags, io) => {
@@ -87,7 +100,7 @@ export async function catalogObjects(group: 'namespaces' | 'tables', args: strin
   try {
     parsed = parseArgs({
       args: rest, allowPositionals: true, strict: true,
-      options: { ...CATALOG_OPTIONS, format: { type: 'string' }, recursive: { type: 'boolean' }, 'if-not-exists': { type: 'boolean' }, purge: { type: 'boolean' } },
+      options: { ...CATALOG_OPTIONS, format: { type: 'string' }, recursive: { type: 'boolean' }, 'if-not-exists': { type: 'boolean' }, purge: { type: 'boolean' }, columns: { type: 'string' }, location: { type: 'string' } },
     });
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n${OBJECTS_USAGE}`);
@@ -144,6 +157,24 @@ function fieldLines(fields: NestedField[], indent: string): string[] {
     `${indent}${f.id}  ${f.name}  ${formatType(f.type)}  ${f.required ? 'required' : 'optional'}${f.doc ? `  -- ${f.doc}` : ''}\n`,
     ...fieldLines(nestedFieldsOf(f.type), `${indent}  `),
   ]);
+}
+
+/**
+ * The Iceberg schema of a column list written as in CREATE TABLE (`id BIGINT, amount DECIMAL(18,2)`): DuckDB reads
+ * it (types, quoting, nesting) in a scratch in-memory table, and the write path's type mapping gives the Iceberg types.
+ */
+async function schemaOfColumns(columns: string): Promise<Schema> {
+  const session = await DuckSession.open();
+  try {
+    try {
+      await session.run(`CREATE TEMP TABLE "__floe_new_table" (${columns})`);
+    } catch (e) {
+      throw new UsageError(`--columns is not a column list DuckDB reads (${e instanceof Error ? e.message.split('\n')[0] : String(e)}): write it as in CREATE TABLE, e.g. 'id BIGINT, name VARCHAR'`);
+    }
+    return planWriteSchema(await queryColumns(session, 'SELECT * FROM "__floe_new_table"'), { replace: false }).tableSchema;
+  } finally {
+    session.close();
+  }
 }
 
 function required(value: string | undefined, what: string): string {
