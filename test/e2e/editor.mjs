@@ -1,12 +1,12 @@
 // VS Code in the browser with Floe as it ships: this machine's VSIX (packaged when the sources changed) installed with
 // --install-extension into a private extensions folder of a code-server state, then code-server started on loopback.
 // Shared by `npm run demo -- --editor` (server/tools/demo-editor.mjs), the e2e tier's VSIX and clean-machine modes, and
-//   node test/e2e/editor.mjs [PROJECT_DIR]   (default demo/), which prints the URL and serves until Ctrl+C.
+//   node test/e2e/editor.mjs PROJECT_DIR, which prints the URL and serves until Ctrl+C (the demo: npm run demo -- --editor,
+//   which works in a copy so the repository's demo/ is never written to).
 import path from 'node:path';
 import { hostVsix } from '../../server/tools/host-vsix.mjs';
 import { installExtension, startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { cacheDir, ensureEditorTools } from './install.mjs';
-import { root } from './workspace.mjs';
 
 /** Where the editor's VSIX is packaged: in the tools cache, so a clean cache starts from the sources. */
 export const vsixDir = path.join(cacheDir, 'vsix');
@@ -31,7 +31,11 @@ export async function openInEditor(folder, { stateDir, say = (t) => process.stdo
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const folder = process.argv[2] ?? path.join(root, 'demo');
+  const folder = process.argv[2];
+  if (!folder) {
+    process.stderr.write('usage: node test/e2e/editor.mjs PROJECT_DIR\n(for the demo, run `npm run demo -- --editor`: it opens a working copy, never the repository\'s demo/)\n');
+    process.exit(2);
+  }
   const { server, url } = await openInEditor(folder, { stateDir: path.join(cacheDir, 'editor-state') });
   process.stdout.write(`Floe in code-server: open ${url}\n(Ctrl+C to stop)\n`);
   const quit = async () => {
