@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DiskBindCache, MAX_ENTRIES } from '../../server/src/sql/bindCache';
+import { DiskBindCache, MAX_ENTRIES, STALE_AFTER_MS } from '../../server/src/sql/bindCache';
 import type { BindResult } from '../../server/src/sql/binder';
 import { copyDemo, REPO_ROOT } from '../helpers/demo-copy';
 
@@ -44,6 +44,18 @@ test('a line cut short is skipped, and a file of repeated keys is compacted', ()
   assert.deepEqual(b.get('select id from stg', up), result);
   assert.equal(fs.readFileSync(file, 'utf8'), line, 'compacted to one line per key');
   assert.ok(MAX_ENTRIES >= 100_000);
+});
+
+test("another build's cache file unwritten for two weeks is deleted when a cache opens; recent ones stay", () => {
+  const dir = tempDir('floe-bind-cache-');
+  const old = path.join(dir, 'old-build.jsonl');
+  const recent = path.join(dir, 'recent-build.jsonl');
+  fs.writeFileSync(old, '');
+  fs.writeFileSync(recent, '');
+  const weeksAgo = (Date.now() - STALE_AFTER_MS - 60_000) / 1000;
+  fs.utimesSync(old, weeksAgo, weeksAgo);
+  new DiskBindCache('/p', 'e', dir);
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['recent-build.jsonl']);
 });
 
 /** `floe check --format json` of the built CLI with its caches in `cacheDir`. */

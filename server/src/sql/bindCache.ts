@@ -2,7 +2,7 @@
 // SQL and upstream schemas are unchanged. A bind is a pure function of those two, of Floe's binder and of DuckDB, so
 // the key is a hash of all four and an entry never needs invalidating: a change anywhere is a different key.
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BindResult, UpstreamRelation } from './binder';
@@ -11,6 +11,8 @@ import type { BindResult, UpstreamRelation } from './binder';
 const FORMAT = 1;
 /** Entries kept on disk at most; the oldest go first when a file is compacted. */
 export const MAX_ENTRIES = 200_000;
+/** A cache file not written for this long (another build's, a project gone) is deleted when a cache is opened. */
+export const STALE_AFTER_MS = 14 * 24 * 3600 * 1000;
 
 declare const __FLOE_BUILD__: string | undefined;
 
@@ -55,6 +57,7 @@ export class DiskBindCache implements BindCache {
   constructor(projectRoot: string, private readonly engine: string, dir = defaultBindCacheDir()) {
     const id = createHash('sha256').update(JSON.stringify([path.resolve(projectRoot), BUILD, engine])).digest('hex').slice(0, 24);
     this.file = path.join(dir, `${id}.jsonl`);
+    removeStale(dir, this.file);
     this.load();
   }
 
@@ -123,5 +126,19 @@ export class DiskBindCache implements BindCache {
     } catch {
       // left as it was
     }
+  }
+}
+
+/** Deletes the folder's cache files unwritten for STALE_AFTER_MS (files of other builds are never read again). */
+function removeStale(dir: string, keep: string): void {
+  try {
+    const now = Date.now();
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (file === keep || !name.endsWith('.jsonl')) continue;
+      if (now - statSync(file).mtimeMs > STALE_AFTER_MS) rmSync(file, { force: true });
+    }
+  } catch {
+    // no folder yet, or one we may not clean: nothing to do
   }
 }
