@@ -64,8 +64,9 @@ export const checkCommand: CliCommand = {
       const entry = project.entry(file)!;
       if (entry.analysis && !project.isDisabled(file)) {
         if (binder && entry.kind === 'model') {
-          // As the editor shows them: render and binder results, unless a Jinja error stops the render.
-          if (!diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...(await binder.bind(project, file)).diagnostics);
+          // As the editor shows them: render and binder results, unless a Jinja error stops the render. A model bound
+          // already (as the upstream of one before it in file order) is not bound again.
+          if (!diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...(binder.current(project, file) ?? (await binder.bind(project, file))).diagnostics);
         } else if (!diagnostics.some((d) => d.severity === 'error')) {
           const rendered = renderDiagnostics(file, compileModel(project, file), diagnostics);
           diagnostics.push(...rendered.filter((d) => !(d.code === 'jinja-render' && mentionsMissingPackage(d.message, missing))));
