@@ -65,8 +65,8 @@ function check(project: string, cacheDir: string, ...flags: string[]) {
   return r.stdout;
 }
 
-function cacheSize(cacheDir: string): number {
-  const dir = path.join(cacheDir, 'bind');
+function cacheSize(cacheDir: string, kind: 'bind' | 'render' = 'bind'): number {
+  const dir = path.join(cacheDir, kind);
   return fs.existsSync(dir) ? fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0) : 0;
 }
 
@@ -93,14 +93,16 @@ for (const [label, make] of [
     const project = make();
     const cacheDir = tempDir('floe-bind-home-');
     const uncached = check(project, cacheDir, '--no-cache');
-    assert.equal(cacheSize(cacheDir), 0, '--no-cache keeps nothing');
+    assert.equal(cacheSize(cacheDir) + cacheSize(cacheDir, 'render'), 0, '--no-cache keeps nothing');
     const cold = check(project, cacheDir);
     const kept = cacheSize(cacheDir);
-    assert.ok(kept > 0, 'the cold check kept its results');
+    const renders = cacheSize(cacheDir, 'render');
+    assert.ok(kept > 0 && renders > 0, 'the cold check kept its results');
     const warm = check(project, cacheDir);
     assert.equal(cold, uncached);
     assert.equal(warm, uncached);
     assert.equal(cacheSize(cacheDir), kept, 'the warm check bound nothing new');
+    assert.equal(cacheSize(cacheDir, 'render'), renders, 'the warm check rendered nothing new');
     if (label === 'the demo') return;
     assert.match(warm, /sql-binder/);
     // an upstream's schema changes: the models reading it are bound again, the rest come from the cache

@@ -40,6 +40,22 @@ export function relationValue(text: string, fields: Record<string, unknown>): Re
 }
 
 
+/** The env vars read while recording (recordEnvReads): a kept render is valid only while they are unchanged. */
+let envReads: Map<string, string | null> | undefined;
+
+/** Runs a synchronous render, returning what it gave and every env var `env_var()` read during it (null: unset). */
+export function recordEnvReads<T>(render: () => T): { value: T; envRead: Map<string, string | null> } {
+  const outer = envReads;
+  const envRead = new Map<string, string | null>();
+  envReads = envRead;
+  try {
+    return { value: render(), envRead };
+  } finally {
+    envReads = outer;
+    if (outer) for (const [k, v] of envRead) outer.set(k, v);
+  }
+}
+
 /** The fixed time every render sees, so compiled SQL is reproducible (dbt's run_started_at is the run's start). */
 const RUN_STARTED_AT = Date.UTC(2026, 0, 1);
 
@@ -65,6 +81,7 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
     env_var: (...a: unknown[]) => {
       const { positional } = splitKeywords(a);
       const v = process.env[String(positional[0])];
+      envReads?.set(String(positional[0]), v ?? null);
       if (v !== undefined) return v;
       if (positional.length > 1) return positional[1];
       throw new CompilerError(`Env var required but not provided: '${String(positional[0])}'`);

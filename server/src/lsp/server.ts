@@ -20,6 +20,7 @@ import { formatModelSql } from '../features/format';
 import { formatSettingsFrom } from '../features/formatSettings';
 import { Binder } from '../features/binding';
 import { DiskBindCache } from '../sql/bindCache';
+import { DiskRenderCache, keepRendersOnDisk, renderCacheOf } from '../project/renderCache';
 import { lineage, lineageOfPath } from '../features/lineage';
 import { registerPackageHandlers } from './packages';
 import { StatusNotification, CompiledSqlRequest, LineageRequest, type StatusParams } from '../protocol';
@@ -157,6 +158,7 @@ export function startServer(connection: Connection): void {
       for (const f of e.removed) { const p = uriToPath(f.uri); if (p) workspace.removeFolder(p); }
       for (const f of e.added) { const p = uriToPath(f.uri); if (p) workspace.addFolder(p); }
       void sendStatus('ready');
+      keepRenders(workspace.projects);
       refreshDiagnostics();
       if (!renderOnly) background?.enqueueAll(workspace.projects);
     }));
@@ -208,6 +210,7 @@ export function startServer(connection: Connection): void {
       onError: (message) => log(`floe: binder: ${message}`),
       isOpen: (file) => documents.all().some((d) => fileOf(d.uri) === file),
     });
+    keepRenders(workspace.projects);
     if (!renderOnly) background.enqueueAll(workspace.projects);
     for (const doc of documents.all()) {
       const where = at(doc.uri);
@@ -488,10 +491,21 @@ function connectDuckDb(): Promise<import('@duckdb/node-api').DuckDBConnection> {
 }
 
 const bindCaches = new Map<string, DiskBindCache>();
+const renderCaches = new Map<string, DiskRenderCache>();
 // the last results of a session are kept too (appending is synchronous, so it works while exiting)
 process.on('exit', () => {
-  for (const cache of bindCaches.values()) cache.flush();
+  for (const cache of [...bindCaches.values(), ...renderCaches.values()]) cache.flush();
 });
+
+/** Keeps the projects' renders on disk: a reopen renders only what changed. */
+function keepRenders(projects: readonly DbtProject[]): void {
+  for (const project of projects) {
+    if (renderCacheOf(project)) continue;
+    let cache = renderCaches.get(project.root);
+    if (!cache) renderCaches.set(project.root, (cache = new DiskRenderCache(project.root)));
+    keepRendersOnDisk(project, cache);
+  }
+}
 /** A project's bind results kept on disk (per DuckDB version, known once connected): a reopen binds only what changed. */
 function bindCacheOf(project: DbtProject): DiskBindCache | undefined {
   if (!engine) return undefined;

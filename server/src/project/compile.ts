@@ -13,6 +13,8 @@ import { modelName, type DbtProject, type ModelNode } from './project';
 import type { SourceTable } from './schemaYaml';
 import type { Column } from './types';
 import { quoteIdent } from '../sql/quote';
+import { recordEnvReads } from '../jinja/dbtContext';
+import { envValueHash, flattenSegments, renderCacheOf, unflattenSegments, type KeptRender } from './renderCache';
 
 export interface UpstreamRelation {
   kind: 'model' | 'seed' | 'snapshot' | 'source';
@@ -26,6 +28,8 @@ export interface UpstreamRelation {
   columnsComplete?: boolean;
   /** For sources: the Iceberg table identifier (namespace.table). */
   icebergTable?: string;
+  /** For sources: the source and table names as called. */
+  sourceTable?: [string, string];
   /** For models: the file that defines it. */
   file?: string;
   /** A ref or source the project does not define, stood in for (CompileOptions.stubMissing): its columns are unknown. */
@@ -79,7 +83,16 @@ export function compileModel(project: DbtProject, file: string, options: Compile
   const text = project.entry(file)?.text;
   let hit = kept.get(file);
   if (!hit || hit.version !== project.version || hit.text !== text) {
-    hit = { version: project.version, text: text ?? '', compiled: renderModel(project, file, options) };
+    // Kept renders on disk serve a file's first render in this process; later ones follow the user's edits.
+    const disk = hit ? undefined : renderCacheOf(project);
+    const fromDisk = disk && text !== undefined ? disk.get(project, file, text) : undefined;
+    let compiled = fromDisk && restore(project, fromDisk);
+    if (!compiled) {
+      const { value, envRead } = recordEnvReads(() => renderModel(project, file, options));
+      compiled = value;
+      if (disk && text !== undefined) disk.set(project, file, text, keep(compiled, envRead));
+    }
+    hit = { version: project.version, text: text ?? '', compiled };
     // the most recent renders only: a 10,000-model project's would hold tens of MB
     kept.delete(file);
     if (kept.size >= MAX_KEPT_RENDERS) kept.delete(kept.keys().next().value!);
@@ -124,18 +137,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
         throw new CompilerError(`Model '${refName}' not found (referenced by ${name}).${didYouMean(refName, project.modelNames())}`);
       }
       const rel = relationName({ kind: resolved.kind, name: resolved.name });
-      upstream.set(`${resolved.kind}:${resolved.name}`, {
-        kind: resolved.kind,
-        name: resolved.name,
-        relation: rel,
-        get columns() {
-          return project.columnsOfNode(resolved);
-        },
-        get columnsComplete() {
-          return resolved.kind === 'seed' || project.boundColumns.has(resolved.name);
-        },
-        file: resolved.file,
-      });
+      upstream.set(`${resolved.kind}:${resolved.name}`, nodeUpstream(project, resolved, rel));
       return relationValue(rel, { name: resolved.name, identifier: resolved.name, schema: target.schema, database: target.database });
     },
     source(args) {
@@ -151,18 +153,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
         throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name}): declare it under sources: in a schema YAML file.${hint}`);
       }
       const rel = relationName({ kind: 'source', name: `${s}.${t}`, source: s, table: t });
-      upstream.set(`source:${s}.${t}`, {
-        kind: 'source',
-        name: `${s}.${t}`,
-        relation: rel,
-        get columns() {
-          return project.columnsOfSource(table);
-        },
-        get columnsComplete() {
-          return !!project.schemaCache.get(table.icebergTable);
-        },
-        icebergTable: table.icebergTable,
-      });
+      upstream.set(`source:${s}.${t}`, sourceUpstream(project, table, rel, [s, t]));
       return relationValue(rel, { name: t, identifier: t, schema: s, database: target.database });
     },
     config(args) {
@@ -198,4 +189,67 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
     }
   }
   return { sql: result.sql, map: result.map, problem: result.problem, config, upstream: [...upstream.values()], parseTime: result.parseTime };
+}
+
+/** A ref's upstream; its columns are read live, as binding teaches the project schemas. */
+function nodeUpstream(project: DbtProject, node: ModelNode, relation: string): UpstreamRelation {
+  return {
+    kind: node.kind,
+    name: node.name,
+    relation,
+    get columns() {
+      return project.columnsOfNode(node);
+    },
+    get columnsComplete() {
+      return node.kind === 'seed' || project.boundColumns.has(node.name);
+    },
+    file: node.file,
+  };
+}
+
+function sourceUpstream(project: DbtProject, table: SourceTable, relation: string, called: [string, string]): UpstreamRelation {
+  return {
+    kind: 'source',
+    name: `${called[0]}.${called[1]}`,
+    relation,
+    get columns() {
+      return project.columnsOfSource(table);
+    },
+    get columnsComplete() {
+      return !!project.schemaCache.get(table.icebergTable);
+    },
+    icebergTable: table.icebergTable,
+    sourceTable: called,
+  };
+}
+
+/** A render as kept on disk: plain data, the env vars it read hashed. */
+function keep(compiled: CompiledModel, envRead: Map<string, string | null>): KeptRender {
+  return {
+    sql: compiled.sql,
+    segments: flattenSegments(compiled.map.segments),
+    outputLength: compiled.map.outputLength,
+    ...(compiled.problem ? { problem: compiled.problem } : {}),
+    config: compiled.config,
+    upstream: compiled.upstream.map((u) => ({ kind: u.kind, name: u.name, relation: u.relation, file: u.file, icebergTable: u.icebergTable, missing: u.missing, source: u.sourceTable })),
+    ...(compiled.parseTime ? { parseTime: true } : {}),
+    env: Object.fromEntries([...envRead].map(([k, v]) => [k, envValueHash(v)])),
+  };
+}
+
+/** A kept render with its upstreams found again in the project; undefined (render again) when one is gone. */
+function restore(project: DbtProject, kept: KeptRender): CompiledModel | undefined {
+  const upstream: UpstreamRelation[] = [];
+  for (const u of kept.upstream) {
+    if (u.kind === 'source') {
+      const table = u.source && project.resolveSource({ source: u.source[0], table: u.source[1] });
+      if (!table || u.missing) return undefined;
+      upstream.push(sourceUpstream(project, table, u.relation, u.source!));
+    } else {
+      const node = project.nodes(u.name).find((n) => n.kind === u.kind && n.file === u.file);
+      if (!node || u.missing) return undefined;
+      upstream.push(nodeUpstream(project, node, u.relation));
+    }
+  }
+  return { sql: kept.sql, map: new SourceMap(unflattenSegments(kept.segments), kept.outputLength), problem: kept.problem, config: kept.config as ModelConfig, upstream, parseTime: kept.parseTime };
 }

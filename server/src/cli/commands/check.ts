@@ -1,5 +1,6 @@
 // floe check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache]: the editor's diagnostics for every file; exit 1 on
-// errors. Bind results are kept on disk (sql/bindCache.ts): a second check binds only what changed.
+// errors. Renders and bind results are kept on disk (project/renderCache.ts, sql/bindCache.ts): a second check renders
+// and binds only what changed.
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { UsageError, type CliCommand } from '../command';
@@ -10,6 +11,7 @@ import { fileDiagnostics, renderDiagnostics } from '../../features/diagnostics';
 import { compileModel } from '../../project/compile';
 import { Binder } from '../../features/binding';
 import { DiskBindCache } from '../../sql/bindCache';
+import { DiskRenderCache, keepRendersOnDisk } from '../../project/renderCache';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { hasLakehouse, refreshSourceSchemas } from '../../run/source-schemas';
 import { mentionsMissingPackage, missingPackages, missingPackagesMessage } from '../../project/packages';
@@ -53,6 +55,8 @@ export const checkCommand: CliCommand = {
     const root = path.resolve(rest[0]);
     if (!existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml`);
     const project = DbtProject.load(root);
+    const renders = cache ? new DiskRenderCache(root) : undefined;
+    if (renders) keepRendersOnDisk(project, renders);
     if (bind) await readSourceSchemas(project, io);
     const all: ProjectDiagnostic[] = [];
     const opened = bind ? await openBinder(root, cache) : undefined;
@@ -75,6 +79,7 @@ export const checkCommand: CliCommand = {
       all.push(...diagnostics);
     }
     opened?.cache?.flush();
+    renders?.flush();
     all.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
     const out: JsonDiagnostic[] = all.map((d) => {
       const index = new LineIndex(project.entry(d.file)?.text ?? '');
