@@ -22,6 +22,9 @@ const READY_TIMEOUT_MS = 120_000;
 export class Server {
   private version = 1;
   private readyWaiters: Array<(s: StatusParams) => void> = [];
+  /** Every floe/status message after ready, for figures that wait on later states. */
+  private statusListeners: Array<(s: StatusParams) => void> = [];
+  private readonly statusLog: StatusParams[] = [];
   /** When floe/status first said ready (performance.now()). */
   readyAt = 0;
   /** The indexing time the server reports in its ready message ("Indexed 1 project(s) in N ms"), if it does. */
@@ -29,10 +32,10 @@ export class Server {
   private constructor(readonly connection: ProtocolConnection, readonly child: ChildProcess) {}
 
   /** Spawns the bundled server and resolves once it reports the project indexed (floe/status ready). */
-  static async start(folder: string): Promise<Server> {
+  static async start(folder: string, env: NodeJS.ProcessEnv = process.env): Promise<Server> {
     // FLOE_BENCH_PROFILE=<dir> writes a V8 CPU profile of every server run there (open it in Chrome DevTools).
     const profile = process.env.FLOE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLOE_BENCH_PROFILE}`] : [];
-    const child = spawn(process.execPath, [...profile, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...profile, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const server = new Server(connection, child);
     const ready = new Promise<StatusParams>((resolve, reject) => {
@@ -42,6 +45,8 @@ export class Server {
     });
     connection.onNotification(StatusNotification.type, (s) => {
       if (s.state === 'ready' || s.state === 'error') for (const w of server.readyWaiters.splice(0)) w(s);
+      server.statusLog.push(s);
+      for (const l of server.statusListeners) l(s);
     });
     connection.onRequest('workspace/configuration', () => []);
     connection.onRequest('workspace/diagnostic/refresh', () => null);
@@ -59,6 +64,22 @@ export class Server {
     server.indexedMs = reported ? Number(reported[1]) : undefined;
     if (status.state !== 'ready') throw new Error(`the server failed to index ${folder}: ${status.message ?? ''}`);
     return server;
+  }
+
+  /** Resolves on the first floe/status message `matches` accepts (since the server started), or fails after `timeoutMs`. */
+  status(matches: (s: StatusParams) => boolean, timeoutMs: number): Promise<StatusParams> {
+    const seen = this.statusLog.find(matches);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching floe/status within ${timeoutMs / 1000} s`)), timeoutMs);
+      const listener = (s: StatusParams) => {
+        if (!matches(s)) return;
+        clearTimeout(timer);
+        this.statusListeners = this.statusListeners.filter((l) => l !== listener);
+        resolve(s);
+      };
+      this.statusListeners.push(listener);
+    });
   }
 
   async open(file: string): Promise<string> {
