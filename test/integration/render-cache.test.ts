@@ -20,9 +20,11 @@ const base: Record<string, string> = {
   'models/c.sql': 'select 1 as x\n',
   'models/d.sql': "select * from {{ ref('c') }}\n",
   'models/e.sql': "select amount from {{ source('raw', 'payments') }}\n",
+  // config values built in Jinja are safe strings there; dbt's Python sees str, and so is the render kept
+  'models/f.sql': "{% set p = ('x >= ' ~ 1) | safe %}{{ config(incremental_predicates=[p]) }}select 1 as x\n",
   'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: payments\n        columns:\n          - name: amount\n            data_type: double\n',
 };
-const MODELS = ['a', 'b', 'c', 'd', 'e'];
+const MODELS = ['a', 'b', 'c', 'd', 'e', 'f'];
 
 /** Compiles every model with renders kept in `dir`; returns each model's SQL. */
 function compileAll(dir: string, texts: Record<string, string>, vars?: Record<string, unknown>): Record<string, string> {
@@ -85,6 +87,9 @@ test('an unchanged project is served from disk, byte for byte what a render give
   const e = withEnv('FLOE_TEST_REGION', 'secret-region-value', () => compileModel(project, path.join(ROOT, 'models/e.sql')));
   assert.ok(e.sql.startsWith(MARK));
   assert.deepEqual(e.upstream.map((u) => [u.kind, u.name, u.columns?.map((c) => c.name)]), [['source', 'raw.payments', ['amount']]]);
+  const f = compileModel(project, path.join(ROOT, 'models/f.sql'));
+  assert.ok(f.sql.startsWith(MARK));
+  assert.deepEqual(f.config.incremental_predicates, ['x >= 1']);
 });
 
 test('what a render may see, changed, renders again: macros, the model, env vars it read, vars, nodes turned off', () => {
@@ -92,7 +97,7 @@ test('what a render may see, changed, renders again: macros, the model, env vars
   const region = (v: string | undefined, texts = base, vars?: Record<string, unknown>) => withEnv('FLOE_TEST_REGION', v, () => compileAll(dir, texts, vars));
   // env var read by a only
   const env = region('elsewhere');
-  assert.deepEqual(served(env), ['b', 'c', 'd', 'e']);
+  assert.deepEqual(served(env), ['b', 'c', 'd', 'e', 'f']);
   assert.match(env.a, /elsewhere/);
   // a macro
   const macro = region('secret-region-value', { ...base, 'macros/cents.sql': '{% macro cents(c) %}{{ c }} * 1000{% endmacro %}\n' });
@@ -100,7 +105,7 @@ test('what a render may see, changed, renders again: macros, the model, env vars
   assert.match(macro.b, /id \* 1000/);
   // one model's own text
   const own = region('secret-region-value', { ...base, 'models/c.sql': 'select 2 as x\n' });
-  assert.deepEqual(served(own), ['a', 'b', 'd', 'e']);
+  assert.deepEqual(served(own), ['a', 'b', 'd', 'e', 'f']);
   // vars from the command line
   const vars = region('secret-region-value', base, { region: 'us' });
   assert.deepEqual(served(vars), []);

@@ -178,7 +178,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
   const env = environmentOf(project);
   const result = renderTemplate(env, analysis.text, analysis.scan, hooks);
   if (result.problem && missingAt && /^(Model|Source) '.*' not found \(referenced by /.test(result.problem.message)) result.problem = { ...result.problem, ...missingAt };
-  const config = mergeConfigs(staticConfig, rendered as Record<string, Literal>);
+  const config = mergeConfigs(staticConfig, pythonStrings(rendered) as Record<string, Literal>);
   // The seed writes location='s3://.../{{ this.name }}': render Jinja inside string config values too.
   for (const [key, value] of Object.entries(config)) {
     if (typeof value !== 'string' || !value.includes('{{')) continue;
@@ -252,4 +252,12 @@ function restore(project: DbtProject, kept: KeptRender): CompiledModel | undefin
     }
   }
   return { sql: kept.sql, map: new SourceMap(unflattenSegments(kept.segments), kept.outputLength), problem: kept.problem, config: kept.config as ModelConfig, upstream, parseTime: kept.parseTime };
+}
+
+/** Jinja's safe strings (`incremental_predicates=[...]` built in Jinja) as the plain strings dbt's Python sees. */
+function pythonStrings(value: unknown): unknown {
+  if (value instanceof String) return String(value);
+  if (Array.isArray(value)) return value.map(pythonStrings);
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pythonStrings(v)]));
+  return value;
 }
