@@ -154,6 +154,20 @@ export function readManifest(bytes: Uint8Array, opts: ReadManifestOptions = {}):
   return { meta, entries };
 }
 
+/**
+ * The manifest-list entry for a manifest a v1 snapshot lists inline (spec: `manifests`, no manifest list): its spec
+ * id from the manifest's own metadata, data content, sequence number 0 as for every v1 manifest, and no partition
+ * summaries (so it is never skipped by them).
+ */
+export function inlineManifestFile(path: string, bytes: Uint8Array, snapshotId: bigint): ManifestFile {
+  const meta = metaFrom(readAvroFile(bytes, path, { skipFields: ALL_METRIC_FIELDS }).meta, path, undefined);
+  return {
+    'manifest-path': path, 'manifest-length': BigInt(bytes.length), 'partition-spec-id': meta.partitionSpecId, content: 0,
+    'sequence-number': 0n, 'min-sequence-number': 0n, 'added-snapshot-id': snapshotId,
+    'added-files-count': 0, 'existing-files-count': 0, 'deleted-files-count': 0, 'added-rows-count': 0n, 'existing-rows-count': 0n, 'deleted-rows-count': 0n,
+  };
+}
+
 // --- writing ---
 
 export interface WriteManifestInput {

@@ -48,7 +48,10 @@ export interface Snapshot {
   'parent-snapshot-id'?: bigint;
   'sequence-number': bigint;
   'timestamp-ms': bigint;
+  /** Empty when a v1 snapshot lists its manifests inline (`manifests`) instead. */
   'manifest-list': string;
+  /** v1 only: the manifest files' locations, when there is no manifest list. */
+  manifests?: string[];
   summary: { operation: 'append' | 'replace' | 'overwrite' | 'delete'; [k: string]: string };
   'schema-id'?: number;
   /** v3 row lineage. */

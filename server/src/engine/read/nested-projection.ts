@@ -5,6 +5,8 @@
 import type { IcebergType, NestedField } from '../../iceberg/spec';
 import type { MappedField } from '../../iceberg/schema';
 import { duckLiteral, duckTypeOf } from '../types';
+import { fromJsonSingleValue } from '../../iceberg/values';
+import { IcebergError } from '../../iceberg/errors';
 import { quoteIdent, quoteLiteral } from '../../sql/quote';
 
 /** One node of a Parquet file's schema tree, as parquet_schema() lists it (groups have children, leaves a type). */
@@ -115,7 +117,12 @@ function rebuild(type: IcebergType, node: ParquetNode, source: string, depth: nu
 /** The value of a field a file lacks: its initial default (only primitives have a literal one), else a typed NULL. */
 export function initialDefault(f: NestedField): string {
   const value = f['initial-default'];
-  return value === undefined || value === null || typeof f.type !== 'string' ? duckLiteral(f.type, null) : duckLiteral(f.type, value);
+  if (value === undefined || value === null || typeof f.type !== 'string') return duckLiteral(f.type, null);
+  try {
+    return duckLiteral(f.type, fromJsonSingleValue(f.type, value));
+  } catch (e) {
+    throw new IcebergError('invalid-metadata', `column "${f.name}" (field id ${f.id}): initial-default ${(e as Error).message}`, {}, { cause: e });
+  }
 }
 
 /** A LIST group's element: the child of its repeated group (3-level lists), or the repeated node itself (2-level). */

@@ -5,6 +5,7 @@
 import type { DataFile, NestedField, PartitionSpec, Schema } from '../../iceberg/spec';
 import { duckLiteral, duckTypeOf } from '../types';
 import { quoteIdent, quoteLiteral } from '../session';
+import { namesCollide } from './column-names';
 import { initialDefault, layoutKey, needsNestedRebuild, nestedProjection, type ParquetNode } from './nested-projection';
 
 /** One data file to read with the delete files that apply to it (as scan planning pairs them). */
@@ -63,7 +64,8 @@ export function relationSql(input: RelationInput): string {
   for (const task of input.tasks) {
     const local = input.fileFor(task.file['file-path']);
     const byName = local.columnNames !== undefined;
-    const rebuild = local.fieldTree && needsNestedRebuild(fields, local.fieldTree) ? local.fieldTree : undefined;
+    // Rebuilding reads top-level columns by physical name: never when those collide ignoring case (DuckDB would mix them up).
+    const rebuild = local.fieldTree && !namesCollide(local.fieldTree.map((n) => n.name)) && needsNestedRebuild(fields, local.fieldTree) ? local.fieldTree : undefined;
     const key = JSON.stringify([byName, rebuild && layoutKey(rebuild), task.equalityDeletes.map((d) => d['file-path']).sort(), task.positionDeletes.length > 0]);
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { tasks: [], byName, rebuild }));
@@ -158,7 +160,8 @@ function fieldIdRead(fields: NestedField[], localPaths: string[], defaults: Map<
 function sharedFieldNames(files: LocalFile[], fields: NestedField[]): Map<number, string> | undefined {
   if (fields.some((f) => typeof f.type !== 'string') && !files.every((f) => f.fieldTree && !needsNestedRebuild(fields, f.fieldTree))) return undefined;
   const first = files[0]?.fieldNames;
-  if (!first) return undefined;
+  // Physical names equal ignoring case cannot be told apart by name in DuckDB: such files are read by field id.
+  if (!first || namesCollide(first.values())) return undefined;
   const key = JSON.stringify([...first]);
   return files.every((f) => f.fieldNames && JSON.stringify([...f.fieldNames]) === key) ? first : undefined;
 }
