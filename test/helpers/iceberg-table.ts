@@ -8,6 +8,7 @@ import { writeManifest } from '../../server/src/iceberg/manifest';
 import { writeManifestList } from '../../server/src/iceberg/manifest-list';
 import { serializeTableMetadata } from '../../server/src/iceberg/metadata-json';
 import { emptyTableMetadata } from '../../server/src/iceberg/apply-updates';
+import { allFields } from '../../server/src/iceberg/schema';
 import type { DataFile, PartitionSpec, Schema, TableMetadata } from '../../server/src/iceberg/spec';
 
 export interface TestDataFile {
@@ -19,6 +20,8 @@ export interface TestDataFile {
   partition?: Record<string, unknown>;
   /** Rewrites the written file's bytes (same length), e.g. to make names only a foreign writer would produce. */
   patch?: (bytes: Buffer) => Buffer;
+  /** Column metrics to record in the manifest (lower/upper bounds, counts). */
+  metrics?: Pick<DataFile, 'lower-bounds' | 'upper-bounds' | 'value-counts' | 'null-value-counts'>;
 }
 
 export interface TestTable {
@@ -29,6 +32,17 @@ export interface TestTable {
   properties?: Record<string, string>;
   /** v1 only: list the manifests in the snapshot (`manifests`) instead of writing a manifest list. */
   inlineManifests?: boolean;
+}
+
+/** A DuckDB-written TIMESTAMP_NS column marked UTC-adjusted in the footer: the timestamptz_ns layout other engines write. */
+export function markNanosUtc(bytes: Buffer): Buffer {
+  // Thrift compact: LogicalType.TIMESTAMP {isAdjustedToUTC: false, unit: NANOS {}}; 0x12 (false) becomes 0x11 (true).
+  const from = Buffer.from([0x8c, 0x12, 0x1c, 0x3c, 0, 0, 0, 0]);
+  const at = bytes.indexOf(from);
+  if (at < 0 || bytes.indexOf(from, at + 1) >= 0) throw new Error('expected exactly one nanosecond TIMESTAMP column');
+  const out = Buffer.from(bytes);
+  out[at + 1] = 0x11;
+  return out;
 }
 
 const SNAPSHOT_ID = 4_611_686_018_427_387_905n;
@@ -50,7 +64,7 @@ export async function writeTestTable(root: string, t: TestTable): Promise<string
       const rows = await session.query(`SELECT count(*) FROM read_parquet(${quoteLiteral(file)})`);
       dataFiles.push({
         content: 0, 'file-path': file, 'file-format': 'PARQUET', partition: f.partition ?? {},
-        'record-count': BigInt(rows.rows[0][0] as string), 'file-size-in-bytes': BigInt(statSync(file).size),
+        'record-count': BigInt(rows.rows[0][0] as string), 'file-size-in-bytes': BigInt(statSync(file).size), ...f.metrics,
       });
     }
   } finally {
@@ -66,7 +80,7 @@ export async function writeTestTable(root: string, t: TestTable): Promise<string
   if (!t.inlineManifests) {
     writeFileSync(listPath, writeManifestList({ formatVersion, snapshotId: SNAPSHOT_ID, sequenceNumber: 1n, manifests: [manifest.manifest] }).bytes);
   }
-  const lastColumnId = Math.max(0, ...JSON.stringify(t.schema).match(/"(?:id|element-id|key-id|value-id)":\d+/g)!.map((m) => Number(m.split(':')[1])));
+  const lastColumnId = Math.max(0, ...allFields(t.schema).map((f) => f.id));
   const metadata: TableMetadata = {
     ...emptyTableMetadata(), 'format-version': formatVersion, 'table-uuid': '5d1d8c6e-8a3c-4a3e-9f0e-6f3f1b2c3d4e', location: root,
     'last-sequence-number': formatVersion === 1 ? 0n : 1n, 'last-updated-ms': 1_700_000_000_000n, 'last-column-id': lastColumnId,

@@ -7,6 +7,7 @@ import type { MappedField } from '../../iceberg/schema';
 import { duckLiteral, duckTypeOf } from '../types';
 import { fromJsonSingleValue } from '../../iceberg/values';
 import { IcebergError } from '../../iceberg/errors';
+import { namesCollide } from './column-names';
 import { quoteIdent, quoteLiteral } from '../../sql/quote';
 
 /** One node of a Parquet file's schema tree, as parquet_schema() lists it (groups have children, leaves a type). */
@@ -92,9 +93,12 @@ function rebuild(type: IcebergType, node: ParquetNode, source: string, depth: nu
   if (typeof type === 'string') return `CAST(${source} AS ${duckTypeOf(type)})`;
   switch (type.type) {
     case 'struct': {
+      // struct_extract matches names ignoring case: children whose names collide so are taken by position.
+      const byPosition = namesCollide(node.children.map((c) => c.name));
       const children = type.fields.map((child) => {
         const p = node.children.find((c) => c.id === child.id);
-        const value = p ? rebuild(child.type, p, `struct_extract(${source}, ${quoteLiteral(p.name)})`, depth) : initialDefault(child);
+        const extract = p && (byPosition ? `struct_extract_at(${source}, ${node.children.indexOf(p) + 1})` : `struct_extract(${source}, ${quoteLiteral(p.name)})`);
+        const value = p ? rebuild(child.type, p, extract!, depth) : initialDefault(child);
         return `${quoteIdent(child.name)} := ${value}`;
       });
       return `CASE WHEN ${source} IS NULL THEN NULL ELSE struct_pack(${children.join(', ')}) END`;
