@@ -22,6 +22,10 @@ export interface TestDataFile {
   patch?: (bytes: Buffer) => Buffer;
   /** Column metrics to record in the manifest (lower/upper bounds, counts). */
   metrics?: Pick<DataFile, 'lower-bounds' | 'upper-bounds' | 'value-counts' | 'null-value-counts'>;
+  /** A file an earlier snapshot added (status EXISTING) with this data sequence number; otherwise ADDED by this one. */
+  sequenceNumber?: bigint;
+  /** v3: the file's own first_row_id (otherwise inherited from the manifest's). */
+  firstRowId?: bigint;
 }
 
 export interface TestTable {
@@ -32,6 +36,10 @@ export interface TestTable {
   properties?: Record<string, string>;
   /** v1 only: list the manifests in the snapshot (`manifests`) instead of writing a manifest list. */
   inlineManifests?: boolean;
+  /** The snapshot's sequence number (ADDED files inherit it); 1 by default. */
+  sequenceNumber?: bigint;
+  /** v3: the manifest's first_row_id in the manifest list (absent: null, as in tables upgraded to v3). */
+  manifestFirstRowId?: bigint;
 }
 
 /** A DuckDB-written TIMESTAMP_NS column marked UTC-adjusted in the footer: the timestamptz_ns layout other engines write. */
@@ -65,6 +73,7 @@ export async function writeTestTable(root: string, t: TestTable): Promise<string
       dataFiles.push({
         content: 0, 'file-path': file, 'file-format': 'PARQUET', partition: f.partition ?? {},
         'record-count': BigInt(rows.rows[0][0] as string), 'file-size-in-bytes': BigInt(statSync(file).size), ...f.metrics,
+        ...(f.firstRowId !== undefined ? { 'first-row-id': f.firstRowId } : {}),
       });
     }
   } finally {
@@ -73,22 +82,26 @@ export async function writeTestTable(root: string, t: TestTable): Promise<string
   const manifestPath = path.join(root, 'metadata', 'manifest-0.avro');
   const manifest = writeManifest({
     formatVersion, schema: t.schema, spec, snapshotId: SNAPSHOT_ID, path: manifestPath,
-    entries: dataFiles.map((d) => ({ status: 1, 'snapshot-id': SNAPSHOT_ID, 'data-file': d })),
+    entries: dataFiles.map((d, i) => {
+      const seq = t.files[i].sequenceNumber;
+      return seq === undefined ? { status: 1, 'snapshot-id': SNAPSHOT_ID, 'data-file': d } : { status: 0, 'snapshot-id': SNAPSHOT_ID, 'sequence-number': seq, 'file-sequence-number': seq, 'data-file': d };
+    }),
   });
+  if (t.manifestFirstRowId !== undefined) manifest.manifest['first-row-id'] = t.manifestFirstRowId;
   writeFileSync(manifestPath, manifest.bytes);
   const listPath = path.join(root, 'metadata', 'snap-1.avro');
   if (!t.inlineManifests) {
-    writeFileSync(listPath, writeManifestList({ formatVersion, snapshotId: SNAPSHOT_ID, sequenceNumber: 1n, manifests: [manifest.manifest] }).bytes);
+    writeFileSync(listPath, writeManifestList({ formatVersion, snapshotId: SNAPSHOT_ID, sequenceNumber: t.sequenceNumber ?? 1n, manifests: [manifest.manifest] }).bytes);
   }
   const lastColumnId = Math.max(0, ...allFields(t.schema).map((f) => f.id));
   const metadata: TableMetadata = {
     ...emptyTableMetadata(), 'format-version': formatVersion, 'table-uuid': '5d1d8c6e-8a3c-4a3e-9f0e-6f3f1b2c3d4e', location: root,
-    'last-sequence-number': formatVersion === 1 ? 0n : 1n, 'last-updated-ms': 1_700_000_000_000n, 'last-column-id': lastColumnId,
+    'last-sequence-number': formatVersion === 1 ? 0n : t.sequenceNumber ?? 1n, 'last-updated-ms': 1_700_000_000_000n, 'last-column-id': lastColumnId,
     schemas: [t.schema], 'current-schema-id': t.schema['schema-id'], 'partition-specs': [spec], 'default-spec-id': spec['spec-id'],
     'last-partition-id': Math.max(999, ...spec.fields.map((f) => f['field-id'])), properties: t.properties ?? {},
     'sort-orders': [{ 'order-id': 0, fields: [] }], 'default-sort-order-id': 0, 'current-snapshot-id': SNAPSHOT_ID,
     snapshots: [{
-      'snapshot-id': SNAPSHOT_ID, 'sequence-number': formatVersion === 1 ? 0n : 1n, 'timestamp-ms': 1_700_000_000_000n,
+      'snapshot-id': SNAPSHOT_ID, 'sequence-number': formatVersion === 1 ? 0n : t.sequenceNumber ?? 1n, 'timestamp-ms': 1_700_000_000_000n,
       'manifest-list': t.inlineManifests ? '' : listPath, ...(t.inlineManifests ? { manifests: [manifestPath] } : {}),
       summary: { operation: 'append' }, 'schema-id': t.schema['schema-id'],
     }],

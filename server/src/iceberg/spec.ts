@@ -153,6 +153,8 @@ export interface ManifestFile {
   'existing-rows-count': bigint;
   'deleted-rows-count': bigint;
   partitions?: { 'contains-null': boolean; 'contains-nan'?: boolean; 'lower-bound'?: Uint8Array; 'upper-bound'?: Uint8Array }[];
+  /** v3 row lineage: the first row id of the manifest's data files without their own (absent: no row ids). */
+  'first-row-id'?: bigint;
 }
 
 export interface DataFile {
@@ -161,6 +163,8 @@ export interface DataFile {
   'file-format': 'PARQUET' | 'AVRO' | 'ORC' | 'PUFFIN';
   /** Partition tuple keyed by partition field name, values in Iceberg's in-memory form. */
   partition: Record<string, unknown>;
+  /** v3 row lineage: the row id of the file's first row (inherited from the manifest when null in it). */
+  'first-row-id'?: bigint;
   'record-count': bigint;
   'file-size-in-bytes': bigint;
   'column-sizes'?: Map<number, bigint>;

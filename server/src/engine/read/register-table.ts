@@ -10,7 +10,7 @@ import { storageFor, isS3Uri, type StorageOptions } from '../../storage/factory'
 import { s3OptionsFromProperties } from '../../storage/s3';
 import type { ProgressListener } from '../../storage/cache';
 import { DuckSession, quoteLiteral } from '../session';
-import { relationSql, type LocalFile, type ReadTask } from './relation-sql';
+import { relationSql, ROW_LINEAGE_FIELDS, type LocalFile, type ReadTask } from './relation-sql';
 import { treeWithMappedIds, type ParquetNode } from './nested-projection';
 import { icebergScanPlanner } from './default-planner';
 import { checkFilesAgainstManifest } from './file-integrity';
@@ -48,6 +48,8 @@ export interface TableReadOptions {
    * may match, so the caller must apply the same condition in its SQL.
    */
   filter?: Predicate;
+  /** Add the v3 row-lineage columns `_row_id` and `_last_updated_sequence_number` (inherited where files lack them). */
+  rowLineage?: boolean;
 }
 
 export interface TableRelation {
@@ -91,11 +93,12 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   const snapshot = selectSnapshot(metadata, table, options);
   const timeTravel = options.snapshotId !== undefined || options.asOfTimestampMs !== undefined;
   const written = timeTravel && snapshot?.['schema-id'] !== undefined ? schemaById(metadata, snapshot['schema-id']) : schemaById(metadata, metadata['current-schema-id']);
-  const { schema, renamed } = duckFacingSchema(written);
+  const { schema: facing, renamed } = duckFacingSchema(written);
+  const schema = options.rowLineage ? { ...facing, fields: [...facing.fields, ...ROW_LINEAGE_FIELDS] } : facing;
   const warnings = renamed.length > 0 ? [renameWarning(table, renamed)] : [];
   const base = { schema, snapshotId: snapshot?.['snapshot-id'], metadataLocation, warnings };
   if (!snapshot) {
-    return { ...base, sql: relationSql({ schema, partitionSpecs: metadata['partition-specs'], tasks: [], fileFor: () => ({ localPath: '' }) }), dataFiles: 0, deleteFiles: 0, localFiles: new Map() };
+    return { ...base, sql: relationSql({ schema: facing, partitionSpecs: metadata['partition-specs'], tasks: [], fileFor: () => ({ localPath: '' }), rowLineage: options.rowLineage }), dataFiles: 0, deleteFiles: 0, localFiles: new Map() };
   }
   const planner = options.planner ?? defaultPlanner;
   const resolvePath = (p: string) => resolveMovedPath(p, metadata.location, root);
@@ -153,7 +156,8 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   }
 
   const sql = relationSql({
-    schema,
+    schema: facing,
+    rowLineage: options.rowLineage,
     partitionSpecs: metadata['partition-specs'],
     tasks,
     fileFor: (p) => {
