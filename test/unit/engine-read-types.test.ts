@@ -13,7 +13,7 @@ test('Iceberg primitives map to DuckDB types without losing precision', () => {
     ['boolean', 'BOOLEAN'], ['int', 'INTEGER'], ['long', 'BIGINT'], ['float', 'FLOAT'], ['double', 'DOUBLE'],
     ['decimal(38, 10)', 'DECIMAL(38, 10)'], ['decimal(9, 2)', 'DECIMAL(9, 2)'],
     ['date', 'DATE'], ['time', 'TIME'], ['timestamp', 'TIMESTAMP'], ['timestamptz', 'TIMESTAMPTZ'],
-    ['timestamp_ns', 'TIMESTAMP_NS'], ['string', 'VARCHAR'], ['uuid', 'UUID'], ['binary', 'BLOB'], ['fixed[16]', 'BLOB'],
+    ['timestamp_ns', 'TIMESTAMP_NS'], ['timestamptz_ns', 'TIMESTAMPTZ'], ['string', 'VARCHAR'], ['uuid', 'UUID'], ['binary', 'BLOB'], ['fixed[16]', 'BLOB'],
   ];
   for (const [t, d] of cases) check(t, d);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { and, bindPredicate, cmp, isIn, isNull, matchesPartition, metricsMayMatch, notNull, or, projectToPartition, type Predicate } from '../../server/src/iceberg/predicate.js';
 import { schemaFromJson } from '../../server/src/iceberg/metadata-json.js';
 import { encodeValue } from '../../server/src/iceberg/single-value.js';
-import type { DataFile, PartitionSpec } from '../../server/src/iceberg/spec.js';
+import type { DataFile, PartitionSpec, Schema } from '../../server/src/iceberg/spec.js';
 
 const SCHEMA = schemaFromJson({ type: 'struct', 'schema-id': 0, fields: [
   { id: 1, name: 'id', required: true, type: 'long' },
@@ -80,4 +80,14 @@ test('binding fails on unknown columns and tolerates unconvertible literals', ()
   assert.throws(() => bindPredicate(cmp('missing', '=', 1), SCHEMA), /"missing"/);
   assert.deepEqual(bindPredicate(cmp('id', '=', 'abc'), SCHEMA), { op: 'true' });
   assert.deepEqual(bindPredicate(cmp('ID', '=', '7'), SCHEMA), { op: '=', id: 1, key: '1', type: 'long', value: 7n });
+});
+
+test('filter columns bind by exact name first; names equal ignoring case are never mixed up', () => {
+  const s: Schema = { type: 'struct', 'schema-id': 0, fields: [
+    { id: 1, name: 'user_id', required: false, type: 'int' }, { id: 2, name: 'USER_ID', required: false, type: 'int' }, { id: 3, name: 'Amount', required: false, type: 'int' },
+  ] };
+  assert.deepEqual(bindPredicate(cmp('USER_ID', '=', 1), s), { op: '=', id: 2, key: '2', type: 'int', value: 1 });
+  assert.deepEqual(bindPredicate(cmp('user_id', '=', 1), s), { op: '=', id: 1, key: '1', type: 'int', value: 1 });
+  assert.deepEqual(bindPredicate(cmp('amount', '=', 1), s), { op: '=', id: 3, key: '3', type: 'int', value: 1 });
+  assert.throws(() => bindPredicate(cmp('User_Id', '=', 1), s), /differ only by case/);
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareValues, daysToIsoDate, humanString, isoDateToDays, parseTimestamp, toValue } from '../../server/src/iceberg/values.js';
+import { compareValues, daysToIsoDate, fromJsonSingleValue, humanString, isoDateToDays, parseTimestamp, toValue } from '../../server/src/iceberg/values.js';
+import type { PrimitiveType } from '../../server/src/iceberg/spec.js';
 import { parsePrimitiveType } from '../../server/src/iceberg/types.js';
 import { IcebergError } from '../../server/src/iceberg/errors.js';
 
@@ -46,4 +47,20 @@ test('ordering follows Iceberg: code points for strings, unsigned bytes, NaN las
   assert.ok(compareValues(1n, 2) < 0);
   assert.equal(daysToIsoDate(isoDateToDays('0099-03-01')), '0099-03-01');
   assert.equal(parseTimestamp('1970-01-01T00:00:00.000001Z'), 1n);
+});
+
+test('JSON single values (initial-default, write-default) parse to the in-memory form of their type', () => {
+  const cases: [string, unknown, unknown][] = [
+    ['boolean', false, false], ['long', 9007199254740993n, 9007199254740993n], ['double', 'NaN', Number.NaN], ['double', -0, -0],
+    ['decimal(9, 2)', '14.20', 1420n], ['decimal(38, 0)', '99999999999999999999999999999999999999', 10n ** 38n - 1n],
+    ['date', '2017-11-16', 17486], ['time', '22:31:08.123456', 81068123456n],
+    ['timestamp', '2017-11-16T22:31:08.123456', 1510871468123456n], ['timestamptz', '2017-11-16T22:31:08.123456+00:00', 1510871468123456n],
+    ['timestamp_ns', '2017-11-16T22:31:08.123456789', 1510871468123456789n], ['timestamptz_ns', '2017-11-16T22:31:08.123456789+00:00', 1510871468123456789n],
+    ['uuid', 'F79C3E09-677C-4BBD-A479-3F349CB785E7', 'f79c3e09-677c-4bbd-a479-3f349cb785e7'],
+    ['binary', '00ff5c', new Uint8Array([0, 255, 92])], ['fixed[2]', 'ABCD', new Uint8Array([0xab, 0xcd])],
+  ];
+  for (const [type, json, expected] of cases) assert.deepEqual(fromJsonSingleValue(type as PrimitiveType, json), expected, `${type} ${String(json)}`);
+  for (const [type, json] of [['binary', 'xyz'], ['fixed[2]', '00'], ['double', 'pi'], ['date', 'yesterday'], ['decimal(9, 2)', '1.234']] as const) {
+    assert.throws(() => fromJsonSingleValue(type as PrimitiveType, json), /is not|decimal places/);
+  }
 });

@@ -28,8 +28,9 @@ function duckPrimitive(type: PrimitiveType): string {
     case 'timestamp': return 'TIMESTAMP';
     case 'timestamptz': return 'TIMESTAMPTZ';
     case 'timestamp_ns': return 'TIMESTAMP_NS';
-    // DuckDB has no nanosecond TIMESTAMPTZ; the instant is kept in a TIMESTAMP_NS (UTC).
-    case 'timestamptz_ns': return 'TIMESTAMP_NS';
+    // DuckDB (1.5) has no nanosecond TIMESTAMPTZ: an instant keeps its microseconds (DuckDB truncates the nanoseconds,
+    // as it does reading a Parquet TIMESTAMP(NANOS, UTC) column), and stays an instant, not a wall-clock TIMESTAMP_NS.
+    case 'timestamptz_ns': return 'TIMESTAMPTZ';
     case 'string': return 'VARCHAR';
     case 'uuid': return 'UUID';
     case 'binary': return 'BLOB';
@@ -53,20 +54,22 @@ export function duckLiteral(type: IcebergType, value: unknown): string {
     case 'boolean': return value === true || value === 'true' ? 'true' : 'false';
     // Quoted: a bare -9223372036854775808 parses as -(9223372036854775808), which overflows BIGINT.
     case 'int': case 'long': return cast(quoteLiteral(String(asInteger(value))));
-    case 'float': case 'double': {
-      const n = Number(value);
-      return Number.isFinite(n) ? cast(String(n)) : cast(quoteLiteral(Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity'));
-    }
+    // Always quoted text cast to the type: a bare 3.141592653589793 is a DECIMAL literal and -0 loses its sign.
+    // String(n) is the shortest text that reads back as the same double (and so as the same float32 for a float).
+    case 'float': case 'double': return cast(quoteLiteral(floatText(Number(value))));
     case 'date':
       return typeof value === 'string' ? cast(quoteLiteral(value)) : `(DATE '1970-01-01' + ${asInteger(value)}::INTEGER)`;
     case 'time':
       return typeof value === 'string' ? cast(quoteLiteral(value)) : `(TIME '00:00:00' + to_microseconds(${asInteger(value)}::BIGINT))`;
     case 'timestamp':
       return typeof value === 'string' ? cast(quoteLiteral(value)) : `make_timestamp(${asInteger(value)}::BIGINT)`;
+    // timezone('UTC', <wall clock>) is the instant at that UTC wall clock, whatever the session's TimeZone.
     case 'timestamptz':
-      return typeof value === 'string' ? cast(quoteLiteral(value)) : `(TIMESTAMPTZ '1970-01-01 00:00:00+00' + to_microseconds(${asInteger(value)}::BIGINT))`;
-    case 'timestamp_ns': case 'timestamptz_ns':
+      return typeof value === 'string' ? cast(quoteLiteral(value)) : `timezone('UTC', make_timestamp(${asInteger(value)}::BIGINT))`;
+    case 'timestamp_ns':
       return typeof value === 'string' ? cast(quoteLiteral(value)) : `make_timestamp_ns(${asInteger(value)}::BIGINT)`;
+    case 'timestamptz_ns':
+      return typeof value === 'string' ? cast(quoteLiteral(value)) : `timezone('UTC', make_timestamp_ns(${asInteger(value)}::BIGINT))`;
     case 'string': return cast(quoteLiteral(String(value)));
     case 'uuid': return cast(quoteLiteral(String(value)));
     case 'binary': return blobLiteral(value);
@@ -79,6 +82,12 @@ export function duckLiteral(type: IcebergType, value: unknown): string {
   }
   if (/^fixed\[\d+\]$/.test(type)) return blobLiteral(value);
   throw new TypeError(`unknown Iceberg type ${type}`);
+}
+
+function floatText(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
+  return Object.is(n, -0) ? '-0.0' : String(n);
 }
 
 function asInteger(value: unknown): bigint {

@@ -93,7 +93,10 @@ const typeCache = new Map<string, avro.Type>();
 export function avroType(schemaJson: string): avro.Type {
   let t = typeCache.get(schemaJson);
   if (!t) {
-    t = avro.Type.forSchema(JSON.parse(schemaJson), { registry: { long: BigLong } as never, wrapUnions: false });
+    // A long with a logical type (time-micros, timestamp-micros/-nanos) is a long too: without the hook avsc reads it
+    // as a float64 number (nanosecond timestamps lose digits past 2^53) and cannot write a bigint.
+    const typeHook = (s: unknown) => (typeof s === 'object' && s !== null && (s as { type?: unknown }).type === 'long' ? BigLong : undefined);
+    t = avro.Type.forSchema(JSON.parse(schemaJson), { registry: { long: BigLong } as never, wrapUnions: false, typeHook } as never);
     if (typeCache.size > 200) typeCache.clear();
     typeCache.set(schemaJson, t);
   }

@@ -29,6 +29,7 @@ export function readManifestList(bytes: Uint8Array, file?: string): { meta: Reco
       'existing-rows-count': big(r.existing_rows_count, 0n),
       'deleted-rows-count': big(r.deleted_rows_count, 0n),
     };
+    if (r.first_row_id !== null && r.first_row_id !== undefined) m['first-row-id'] = r.first_row_id as bigint;
     if (Array.isArray(r.partitions)) {
       m.partitions = (r.partitions as Rec[]).map((p) => {
         const s: NonNullable<ManifestFile['partitions']>[number] = { 'contains-null': p.contains_null as boolean };
@@ -87,7 +88,7 @@ export function writeManifestList(input: WriteManifestListInput): { bytes: Uint8
       r.sequence_number = m['sequence-number'];
       r.min_sequence_number = m['min-sequence-number'];
     }
-    if (input.formatVersion >= 3) r.first_row_id = null;
+    if (input.formatVersion >= 3) r.first_row_id = m['first-row-id'] ?? null;
     return r;
   });
   const meta: Record<string, string> = {

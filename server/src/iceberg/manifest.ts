@@ -102,6 +102,7 @@ function toDataFile(d: Rec, readPartition: PartitionReader): DataFile {
   if (d.sort_order_id !== null && d.sort_order_id !== undefined) f['sort-order-id'] = d.sort_order_id as number;
   if (d.referenced_data_file) f['referenced-data-file'] = d.referenced_data_file as string;
   if (d.content_offset !== null && d.content_offset !== undefined) f['content-offset'] = d.content_offset as bigint;
+  if (d.first_row_id !== null && d.first_row_id !== undefined) f['first-row-id'] = d.first_row_id as bigint;
   if (d.content_size_in_bytes !== null && d.content_size_in_bytes !== undefined) f['content-size-in-bytes'] = d.content_size_in_bytes as bigint;
   return f;
 }
@@ -137,11 +138,19 @@ export function readManifest(bytes: Uint8Array, opts: ReadManifestOptions = {}):
   const readPartition = partitionReader(avro.schema, meta.partitionFieldNames, file);
   const inheritedSnapshot = manifest?.['added-snapshot-id'];
   const inheritedSeq = manifest?.['sequence-number'];
+  // Spec "First Row ID Inheritance": live data files without a first_row_id take the manifest's, plus the record
+  // counts of the files before them that had none.
+  let nextRowId = manifest?.['first-row-id'];
   const entries: ManifestEntry[] = new Array(avro.records.length);
   for (let i = 0; i < avro.records.length; i++) {
     const r = avro.records[i]!;
     const status = r.status as ManifestEntry['status'];
     const e: ManifestEntry = { status, 'data-file': toDataFile(r.data_file as Rec, readPartition) };
+    const file = e['data-file'];
+    if (nextRowId !== undefined && status !== 2 && file.content === 0 && file['first-row-id'] === undefined) {
+      file['first-row-id'] = nextRowId;
+      nextRowId += file['record-count'];
+    }
     const snap = (r.snapshot_id as bigint | null | undefined) ?? inheritedSnapshot;
     if (snap !== undefined) e['snapshot-id'] = snap;
     // Spec "Sequence Number Inheritance": null means inherit the manifest's; v1 manifests have none (0 via the list).
@@ -152,6 +161,20 @@ export function readManifest(bytes: Uint8Array, opts: ReadManifestOptions = {}):
     entries[i] = e;
   }
   return { meta, entries };
+}
+
+/**
+ * The manifest-list entry for a manifest a v1 snapshot lists inline (spec: `manifests`, no manifest list): its spec
+ * id from the manifest's own metadata, data content, sequence number 0 as for every v1 manifest, and no partition
+ * summaries (so it is never skipped by them).
+ */
+export function inlineManifestFile(path: string, bytes: Uint8Array, snapshotId: bigint): ManifestFile {
+  const meta = metaFrom(readAvroFile(bytes, path, { skipFields: ALL_METRIC_FIELDS }).meta, path, undefined);
+  return {
+    'manifest-path': path, 'manifest-length': BigInt(bytes.length), 'partition-spec-id': meta.partitionSpecId, content: 0,
+    'sequence-number': 0n, 'min-sequence-number': 0n, 'added-snapshot-id': snapshotId,
+    'added-files-count': 0, 'existing-files-count': 0, 'deleted-files-count': 0, 'added-rows-count': 0n, 'existing-rows-count': 0n, 'deleted-rows-count': 0n,
+  };
 }
 
 // --- writing ---
@@ -259,7 +282,7 @@ export function writeManifest(input: WriteManifestInput): { bytes: Uint8Array; m
       dataFile.referenced_data_file = d['referenced-data-file'] ?? null;
     }
     if (formatVersion >= 3) {
-      dataFile.first_row_id = null;
+      dataFile.first_row_id = d['first-row-id'] ?? null;
       dataFile.content_offset = d['content-offset'] ?? null;
       dataFile.content_size_in_bytes = d['content-size-in-bytes'] ?? null;
     }

@@ -171,9 +171,10 @@ export function sortOrderToJson(s: SortOrder): Obj {
 
 function snapshotFrom(v: unknown, c: Ctx): Snapshot {
   const o = c.obj(v);
-  if (!has(o, 'manifest-list')) {
-    if (has(o, 'manifests')) throw new IcebergError('unsupported', `${c.path}: v1 snapshots with an inline "manifests" list are not supported`, { file: c.file });
-  }
+  // v1 snapshots may list their manifests inline instead of in a manifest list file.
+  const inline = !has(o, 'manifest-list') && has(o, 'manifests')
+    ? c.at('manifests').arr(o.manifests).map((m, i) => (typeof m === 'string' ? m : c.at('manifests').at(i).fail('expected a string')))
+    : undefined;
   const summaryIn = has(o, 'summary') ? c.at('summary').obj(o.summary) : { operation: 'append' };
   const summary: Snapshot['summary'] = { operation: 'append' };
   for (const [k, val] of Object.entries(summaryIn)) summary[k] = String(val);
@@ -181,9 +182,10 @@ function snapshotFrom(v: unknown, c: Ctx): Snapshot {
     'snapshot-id': long(o, 'snapshot-id', c),
     'sequence-number': optLong(o, 'sequence-number', c) ?? 0n,
     'timestamp-ms': long(o, 'timestamp-ms', c),
-    'manifest-list': str(o, 'manifest-list', c),
+    'manifest-list': inline ? '' : str(o, 'manifest-list', c),
     summary,
   };
+  if (inline) s.manifests = inline;
   const parent = optLong(o, 'parent-snapshot-id', c);
   if (parent !== undefined) s['parent-snapshot-id'] = parent;
   const schemaId = optInt(o, 'schema-id', c);
@@ -200,7 +202,8 @@ export function snapshotToJson(s: Snapshot): Obj {
   if (s['parent-snapshot-id'] !== undefined) o['parent-snapshot-id'] = s['parent-snapshot-id'];
   o['sequence-number'] = s['sequence-number'];
   o['timestamp-ms'] = s['timestamp-ms'];
-  o['manifest-list'] = s['manifest-list'];
+  if (s.manifests && !s['manifest-list']) o.manifests = s.manifests;
+  else o['manifest-list'] = s['manifest-list'];
   o.summary = s.summary;
   if (s['schema-id'] !== undefined) o['schema-id'] = s['schema-id'];
   if (s['first-row-id'] !== undefined) o['first-row-id'] = s['first-row-id'];

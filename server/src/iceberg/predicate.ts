@@ -47,18 +47,27 @@ function simplify(op: 'and' | 'or', args: Bound[]): Bound {
 }
 
 /**
- * Binds column names (case-insensitive, dotted for nested struct fields) to field ids and coerces literals.
+ * Binds column names (exact, else ignoring case when that is unambiguous; dotted for nested struct fields) to field ids and coerces literals.
  * Unknown columns fail; literals that do not fit the column type make the leaf unprunable ("true").
  */
 export function bindPredicate(p: Predicate, schema: Schema): Bound {
-  const byName = new Map<string, { id: number; type: PrimitiveType }>();
-  for (const f of allFields(schema)) if (typeof f.type === 'string') byName.set(f.name.toLowerCase(), { id: f.id, type: f.type });
+  // Exact names first: Iceberg names are case-sensitive, and `user_id` and `USER_ID` may both be columns.
+  const exact = new Map<string, { id: number; type: PrimitiveType }>();
+  const folded = new Map<string, { id: number; type: PrimitiveType } | 'ambiguous'>();
+  for (const f of allFields(schema)) {
+    if (typeof f.type !== 'string') continue;
+    exact.set(f.name, { id: f.id, type: f.type });
+    const key = f.name.toLowerCase();
+    folded.set(key, folded.has(key) ? 'ambiguous' : { id: f.id, type: f.type });
+  }
+  const byName = { get: (name: string) => exact.get(name) ?? folded.get(name.toLowerCase()) };
   const bind = (q: Predicate): Bound => {
     switch (q.op) {
       case 'true': case 'false': return q;
       case 'and': case 'or': return simplify(q.op, q.args.map(bind));
       default: {
-        const f = byName.get(q.column.toLowerCase());
+        const f = byName.get(q.column);
+        if (f === 'ambiguous') throw new IcebergError('invalid-argument', `filter column "${q.column}" matches several columns that differ only by case; name one exactly`);
         if (!f) throw new IcebergError('not-found', `filter column "${q.column}" is not a primitive column of schema ${schema['schema-id']}`);
         const base = { id: f.id, key: String(f.id), type: f.type };
         try {

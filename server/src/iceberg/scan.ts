@@ -3,7 +3,7 @@
 import type { DataFile, ManifestFile, PartitionSpec, Schema, Snapshot, TableMetadata } from './spec.js';
 import { IcebergError } from './errors.js';
 import { readManifestList } from './manifest-list.js';
-import { readManifest } from './manifest.js';
+import { inlineManifestFile, readManifest } from './manifest.js';
 import { currentSchema, schemaById } from './schema.js';
 import { tablePathResolver } from './paths.js';
 import { bindPredicate, manifestMayMatch, matchesPartition, metricsMayMatch, projectToPartition, repeatedFieldIds, type Bound, type Predicate } from './predicate.js';
@@ -106,10 +106,22 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
   if (!snapshot) return { schema, tasks: [], metrics };
 
   let resolve = tablePathResolver(metadata.location, options.tableLocation);
-  if (options.tableLocation !== undefined && io.exists && await io.exists(snapshot['manifest-list'])) resolve = (p) => p;
+  const firstMetadataFile = snapshot.manifests ? snapshot.manifests[0] : snapshot['manifest-list'];
+  if (options.tableLocation !== undefined && io.exists && firstMetadataFile !== undefined && await io.exists(firstMetadataFile)) resolve = (p) => p;
 
-  const listPath = resolve(snapshot['manifest-list']);
-  const { manifests } = readManifestList(await io.read(listPath), listPath);
+  // A v1 snapshot may list its manifests inline: each is read once here for its header, and its bytes kept for below.
+  const inlineBytes = new Map<string, Uint8Array>();
+  let manifests: ManifestFile[];
+  if (snapshot.manifests) {
+    manifests = await mapLimit(snapshot.manifests, options.concurrency ?? 16, async (recorded) => {
+      const bytes = await io.read(resolve(recorded));
+      inlineBytes.set(recorded, bytes);
+      return inlineManifestFile(recorded, bytes, snapshot['snapshot-id']);
+    });
+  } else {
+    const listPath = resolve(snapshot['manifest-list']);
+    manifests = readManifestList(await io.read(listPath), listPath).manifests;
+  }
   metrics.manifests = manifests.length;
 
   const specs = new Map(metadata['partition-specs'].map((s) => [s['spec-id'], s]));
@@ -143,7 +155,8 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
     const spec = specOf(m['partition-spec-id'], path);
     // data manifests: skip decoding metrics the plan does not use (they dominate allocation); deletes keep theirs
     const omitMetrics = options.keepMetrics || m.content !== 0 ? undefined : filtering ? 'sizes' as const : 'all' as const;
-    return { m, path, entries: readManifest(await io.read(path), { file: path, manifest: m, spec, ...(omitMetrics ? { omitMetrics } : {}) }).entries };
+    const bytes = inlineBytes.get(m['manifest-path']) ?? await io.read(path);
+    return { m, path, entries: readManifest(bytes, { file: path, manifest: m, spec, ...(omitMetrics ? { omitMetrics } : {}) }).entries };
   });
   for (const { m, path, entries } of read) {
     const spec = specOf(m['partition-spec-id'], path);

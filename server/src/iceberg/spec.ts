@@ -48,7 +48,10 @@ export interface Snapshot {
   'parent-snapshot-id'?: bigint;
   'sequence-number': bigint;
   'timestamp-ms': bigint;
+  /** Empty when a v1 snapshot lists its manifests inline (`manifests`) instead. */
   'manifest-list': string;
+  /** v1 only: the manifest files' locations, when there is no manifest list. */
+  manifests?: string[];
   summary: { operation: 'append' | 'replace' | 'overwrite' | 'delete'; [k: string]: string };
   'schema-id'?: number;
   /** v3 row lineage. */
@@ -150,6 +153,8 @@ export interface ManifestFile {
   'existing-rows-count': bigint;
   'deleted-rows-count': bigint;
   partitions?: { 'contains-null': boolean; 'contains-nan'?: boolean; 'lower-bound'?: Uint8Array; 'upper-bound'?: Uint8Array }[];
+  /** v3 row lineage: the first row id of the manifest's data files without their own (absent: no row ids). */
+  'first-row-id'?: bigint;
 }
 
 export interface DataFile {
@@ -158,6 +163,8 @@ export interface DataFile {
   'file-format': 'PARQUET' | 'AVRO' | 'ORC' | 'PUFFIN';
   /** Partition tuple keyed by partition field name, values in Iceberg's in-memory form. */
   partition: Record<string, unknown>;
+  /** v3 row lineage: the row id of the file's first row (inherited from the manifest when null in it). */
+  'first-row-id'?: bigint;
   'record-count': bigint;
   'file-size-in-bytes': bigint;
   'column-sizes'?: Map<number, bigint>;

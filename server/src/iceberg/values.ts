@@ -217,3 +217,30 @@ export function toValue(type: PrimitiveType, v: unknown): IcebergValue {
   }
   return fail();
 }
+
+/**
+ * Parses a JSON single value (spec Appendix C: initial-default, write-default) to the in-memory form for `type`:
+ * numbers as JSON numbers, decimals as strings with exactly `scale` digits ("14.20"), dates/times/timestamps as ISO
+ * strings, binary and fixed as hex strings. NaN and ±Infinity are accepted as strings, as Java writers emit them.
+ * A value already in memory form (bigint unscaled decimal or epoch units, bytes) is taken as it is.
+ */
+export function fromJsonSingleValue(type: PrimitiveType, v: unknown): IcebergValue {
+  const info = primitiveInfo(type);
+  const fail = (): never => { throw new IcebergError('invalid-metadata', `${JSON.stringify(typeof v === 'bigint' ? v.toString() : v)} is not a valid JSON ${type} value`); };
+  switch (info.kind) {
+    case 'fixed': case 'binary': {
+      if (v instanceof Uint8Array) return toValue(type, v);
+      if (typeof v !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(v)) return fail();
+      const bytes = new Uint8Array(Buffer.from(v, 'hex'));
+      return info.kind === 'fixed' && bytes.length !== info.length ? fail() : bytes;
+    }
+    case 'float': case 'double':
+      if (typeof v === 'string' && !['NaN', 'Infinity', '-Infinity'].includes(v)) return fail();
+      return toValue(type, v);
+    case 'decimal':
+      if (typeof v === 'bigint') return v;
+      return typeof v === 'string' || typeof v === 'number' ? parseDecimal(String(v), info.scale) : fail();
+    default:
+      return toValue(type, v);
+  }
+}

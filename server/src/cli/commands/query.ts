@@ -120,7 +120,8 @@ export async function referencedTables(session: DuckSession, sql: string): Promi
   return [...out.values()];
 }
 
-export async function runQuery(args: QueryArgs): Promise<string> {
+/** Runs the query; `onWarning` hears what reading the tables warned about (e.g. columns renamed for DuckDB). */
+export async function runQuery(args: QueryArgs, onWarning: (message: string) => void = () => {}): Promise<string> {
   const session = await DuckSession.open();
   const s3 = args.s3 ?? s3OptionsFromEnv();
   const relations: TableRelation[] = [];
@@ -141,6 +142,7 @@ export async function runQuery(args: QueryArgs): Promise<string> {
         relations.push(await registerIcebergTable(session, view, loaded, { snapshotId: args.snapshots.get(name), tableName: name, s3 }));
       }
     }
+    for (const r of relations) for (const w of r.warnings) onWarning(w);
     let result;
     try {
       result = await session.query(args.sql);
@@ -158,7 +160,7 @@ export const queryCommand: CliCommand = {
   summary: 'run SQL over Iceberg tables (by location or from a REST catalog) and print json, csv or a table',
   async run(args, io) {
     const parsed = parseQueryArgs(args);
-    io.out(await runQuery(parsed));
+    io.out(await runQuery(parsed, (w) => io.err(`floe query: warning: ${w}\n`)));
     return 0;
   },
 };

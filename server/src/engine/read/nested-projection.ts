@@ -5,6 +5,9 @@
 import type { IcebergType, NestedField } from '../../iceberg/spec';
 import type { MappedField } from '../../iceberg/schema';
 import { duckLiteral, duckTypeOf } from '../types';
+import { fromJsonSingleValue } from '../../iceberg/values';
+import { IcebergError } from '../../iceberg/errors';
+import { namesCollide } from './column-names';
 import { quoteIdent, quoteLiteral } from '../../sql/quote';
 
 /** One node of a Parquet file's schema tree, as parquet_schema() lists it (groups have children, leaves a type). */
@@ -90,9 +93,12 @@ function rebuild(type: IcebergType, node: ParquetNode, source: string, depth: nu
   if (typeof type === 'string') return `CAST(${source} AS ${duckTypeOf(type)})`;
   switch (type.type) {
     case 'struct': {
+      // struct_extract matches names ignoring case: children whose names collide so are taken by position.
+      const byPosition = namesCollide(node.children.map((c) => c.name));
       const children = type.fields.map((child) => {
         const p = node.children.find((c) => c.id === child.id);
-        const value = p ? rebuild(child.type, p, `struct_extract(${source}, ${quoteLiteral(p.name)})`, depth) : initialDefault(child);
+        const extract = p && (byPosition ? `struct_extract_at(${source}, ${node.children.indexOf(p) + 1})` : `struct_extract(${source}, ${quoteLiteral(p.name)})`);
+        const value = p ? rebuild(child.type, p, extract!, depth) : initialDefault(child);
         return `${quoteIdent(child.name)} := ${value}`;
       });
       return `CASE WHEN ${source} IS NULL THEN NULL ELSE struct_pack(${children.join(', ')}) END`;
@@ -115,7 +121,12 @@ function rebuild(type: IcebergType, node: ParquetNode, source: string, depth: nu
 /** The value of a field a file lacks: its initial default (only primitives have a literal one), else a typed NULL. */
 export function initialDefault(f: NestedField): string {
   const value = f['initial-default'];
-  return value === undefined || value === null || typeof f.type !== 'string' ? duckLiteral(f.type, null) : duckLiteral(f.type, value);
+  if (value === undefined || value === null || typeof f.type !== 'string') return duckLiteral(f.type, null);
+  try {
+    return duckLiteral(f.type, fromJsonSingleValue(f.type, value));
+  } catch (e) {
+    throw new IcebergError('invalid-metadata', `column "${f.name}" (field id ${f.id}): initial-default ${(e as Error).message}`, {}, { cause: e });
+  }
 }
 
 /** A LIST group's element: the child of its repeated group (3-level lists), or the repeated node itself (2-level). */

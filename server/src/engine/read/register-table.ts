@@ -10,10 +10,11 @@ import { storageFor, isS3Uri, type StorageOptions } from '../../storage/factory'
 import { s3OptionsFromProperties } from '../../storage/s3';
 import type { ProgressListener } from '../../storage/cache';
 import { DuckSession, quoteLiteral } from '../session';
-import { relationSql, type LocalFile, type ReadTask } from './relation-sql';
+import { relationSql, ROW_LINEAGE_FIELDS, type LocalFile, type ReadTask } from './relation-sql';
 import { treeWithMappedIds, type ParquetNode } from './nested-projection';
 import { icebergScanPlanner } from './default-planner';
 import { checkFilesAgainstManifest } from './file-integrity';
+import { duckFacingSchema, renameWarning } from './column-names';
 import { isMovedTable, loadTableAt, recordedPathOf, resolveMovedPath, selectSnapshot, tableRootOf } from './table-location';
 
 /** Plans the live files of one snapshot, each with its applicable deletes; paths are re-rooted with `resolvePath`. */
@@ -47,12 +48,17 @@ export interface TableReadOptions {
    * may match, so the caller must apply the same condition in its SQL.
    */
   filter?: Predicate;
+  /** Add the v3 row-lineage columns `_row_id` and `_last_updated_sequence_number` (inherited where files lack them). */
+  rowLineage?: boolean;
 }
 
 export interface TableRelation {
   /** A SELECT yielding the table's rows. */
   sql: string;
+  /** The schema as the SELECT's columns name it: names equal ignoring case made distinct (column-names.ts). */
   schema: Schema;
+  /** Things the reader should be told (columns renamed for DuckDB), each naming the table. */
+  warnings: string[];
   snapshotId?: bigint;
   metadataLocation?: string;
   dataFiles: number;
@@ -86,10 +92,13 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   const table = options.tableName ?? (typeof source === 'string' ? source : metadataLocation ?? metadata.location);
   const snapshot = selectSnapshot(metadata, table, options);
   const timeTravel = options.snapshotId !== undefined || options.asOfTimestampMs !== undefined;
-  const schema = timeTravel && snapshot?.['schema-id'] !== undefined ? schemaById(metadata, snapshot['schema-id']) : schemaById(metadata, metadata['current-schema-id']);
-  const base = { schema, snapshotId: snapshot?.['snapshot-id'], metadataLocation };
+  const written = timeTravel && snapshot?.['schema-id'] !== undefined ? schemaById(metadata, snapshot['schema-id']) : schemaById(metadata, metadata['current-schema-id']);
+  const { schema: facing, renamed } = duckFacingSchema(written);
+  const schema = options.rowLineage ? { ...facing, fields: [...facing.fields, ...ROW_LINEAGE_FIELDS] } : facing;
+  const warnings = renamed.length > 0 ? [renameWarning(table, renamed)] : [];
+  const base = { schema, snapshotId: snapshot?.['snapshot-id'], metadataLocation, warnings };
   if (!snapshot) {
-    return { ...base, sql: relationSql({ schema, partitionSpecs: metadata['partition-specs'], tasks: [], fileFor: () => ({ localPath: '' }) }), dataFiles: 0, deleteFiles: 0, localFiles: new Map() };
+    return { ...base, sql: relationSql({ schema: facing, partitionSpecs: metadata['partition-specs'], tasks: [], fileFor: () => ({ localPath: '' }), rowLineage: options.rowLineage }), dataFiles: 0, deleteFiles: 0, localFiles: new Map() };
   }
   const planner = options.planner ?? defaultPlanner;
   const resolvePath = (p: string) => resolveMovedPath(p, metadata.location, root);
@@ -125,7 +134,7 @@ export async function tableRelation(source: string | LoadTableResult, options: T
     await markFilesWithoutFieldIds(dataFiles.slice(0, 1));
     if (dataFiles[0].columnNames !== undefined) {
       await markFilesWithoutFieldIds(dataFiles.slice(1));
-      mapping = nameMappingFromSchema(schema);
+      mapping = nameMappingFromSchema(written);
     }
   }
   const mappedNames = mapping ? topLevelNames(mapping) : undefined;
@@ -136,7 +145,9 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   // needs their trees then (footers cost ~0.1 ms per file, once).
   if (schema.fields.some((f) => typeof f.type !== 'string')) {
     const evolved = metadata.schemas.length > 1;
-    if (evolved || dataFiles.length <= FEW_FILES) await probeFieldTrees(dataFiles.filter((f) => f.columnNames === undefined));
+    // A struct field renamed for DuckDB no longer matches its file's name: its values are rebuilt by field id.
+    const nestedRenamed = renamed.some((r) => r.path.length > 0);
+    if (evolved || nestedRenamed || dataFiles.length <= FEW_FILES) await probeFieldTrees(dataFiles.filter((f) => f.columnNames === undefined));
     if (mapping) await probeMappedFieldTrees(dataFiles.filter((f) => f.columnNames !== undefined), mapping);
     // Equality deletes keyed on a field inside a struct are read by the path their footer gives its id.
     const topLevel = new Set(schema.fields.map((f) => f.id));
@@ -145,7 +156,8 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   }
 
   const sql = relationSql({
-    schema,
+    schema: facing,
+    rowLineage: options.rowLineage,
     partitionSpecs: metadata['partition-specs'],
     tasks,
     fileFor: (p) => {

@@ -5,11 +5,14 @@
 import type { DataFile, NestedField, PartitionSpec, Schema } from '../../iceberg/spec';
 import { duckLiteral, duckTypeOf } from '../types';
 import { quoteIdent, quoteLiteral } from '../session';
+import { namesCollide } from './column-names';
 import { initialDefault, layoutKey, needsNestedRebuild, nestedProjection, type ParquetNode } from './nested-projection';
 
 /** One data file to read with the delete files that apply to it (as scan planning pairs them). */
 export interface ReadTask {
   file: DataFile;
+  /** The file's data sequence number (what rows without `_last_updated_sequence_number` inherit). */
+  sequenceNumber?: bigint;
   positionDeletes: DataFile[];
   equalityDeletes: DataFile[];
 }
@@ -39,7 +42,15 @@ export interface RelationInput {
   mappedNames?: Map<number, string[]>;
   /** Other spellings of a data file's path that position-delete files may record (e.g. before it moved). */
   pathAliases?(path: string): string[];
+  /** Add the v3 row-lineage columns `_row_id` and `_last_updated_sequence_number` after the schema's. */
+  rowLineage?: boolean;
 }
+
+/** v3 row-lineage metadata columns (spec "Reserved Field IDs"), read from files that hold them. */
+export const ROW_LINEAGE_FIELDS: NestedField[] = [
+  { id: 2147483540, name: '_row_id', required: false, type: 'long' },
+  { id: 2147483539, name: '_last_updated_sequence_number', required: false, type: 'long' },
+];
 
 // Iceberg's reserved field ids for position-delete files (file_path, pos).
 const POS_FILE_PATH_ID = 2147483546;
@@ -52,6 +63,29 @@ const FILE = quoteIdent(FILE_COLUMN);
 
 /** The SELECT that yields the table's rows with the schema's top-level columns, in order. */
 export function relationSql(input: RelationInput): string {
+  return input.rowLineage ? rowLineageSql(input) : rowsSql(input);
+}
+
+/**
+ * Rows with their lineage (spec "Row Lineage"): a null or missing `_row_id` is the file's first_row_id plus the
+ * row's position in the file (null when the file has no first_row_id, as in tables upgraded to v3); a null or
+ * missing `_last_updated_sequence_number` is the file's data sequence number.
+ */
+function rowLineageSql(input: RelationInput): string {
+  const fields = [...input.schema.fields, ...ROW_LINEAGE_FIELDS];
+  const rows = rowsSql({ ...input, schema: { ...input.schema, fields } });
+  if (input.tasks.length === 0) return rows;
+  const R = quoteIdent('__floe_rows'), L = quoteIdent('__floe_lineage');
+  const values = input.tasks.map((t) => `(${quoteLiteral(input.fileFor(t.file['file-path']).localPath)}, ${duckLiteral('long', t.file['first-row-id'] ?? null)}, ${duckLiteral('long', t.sequenceNumber ?? null)})`);
+  const select = [
+    ...input.schema.fields.map((f) => `${R}.${quoteIdent(f.name)}`),
+    `COALESCE(${R}."_row_id", ${L}."first_row_id" + ${R}."file_row_number") AS "_row_id"`,
+    `COALESCE(${R}."_last_updated_sequence_number", ${L}."sequence_number") AS "_last_updated_sequence_number"`,
+  ];
+  return `SELECT ${select.join(', ')} FROM (${rows}) AS ${R} JOIN (VALUES ${values.join(', ')}) AS ${L}("__floe_file", "first_row_id", "sequence_number") ON ${R}.${FILE} = ${L}."__floe_file"`;
+}
+
+function rowsSql(input: RelationInput): string {
   const fields = input.schema.fields;
   if (input.tasks.length === 0) {
     return `SELECT ${fields.map((f) => `${duckLiteral(f.type, null)} AS ${quoteIdent(f.name)}`).join(', ')} WHERE false`;
@@ -63,7 +97,8 @@ export function relationSql(input: RelationInput): string {
   for (const task of input.tasks) {
     const local = input.fileFor(task.file['file-path']);
     const byName = local.columnNames !== undefined;
-    const rebuild = local.fieldTree && needsNestedRebuild(fields, local.fieldTree) ? local.fieldTree : undefined;
+    // Rebuilding reads top-level columns by physical name: never when those collide ignoring case (DuckDB would mix them up).
+    const rebuild = local.fieldTree && !namesCollide(local.fieldTree.map((n) => n.name)) && needsNestedRebuild(fields, local.fieldTree) ? local.fieldTree : undefined;
     const key = JSON.stringify([byName, rebuild && layoutKey(rebuild), task.equalityDeletes.map((d) => d['file-path']).sort(), task.positionDeletes.length > 0]);
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { tasks: [], byName, rebuild }));
@@ -98,7 +133,8 @@ interface ReadKind { byName: boolean; rebuild?: ParquetNode[] }
 function groupSql(input: RelationInput, tasks: ReadTask[], defaults: Map<number, string>, kind: ReadKind, joinPartitions?: IdentitySource[]): string {
   const fields = input.schema.fields;
   const positionDeletes = unique(tasks.flatMap((t) => t.positionDeletes));
-  const withRowIds = positionDeletes.length > 0;
+  // Row lineage needs each row's file and position too.
+  const withRowIds = positionDeletes.length > 0 || input.rowLineage === true;
   const withFilename = withRowIds || joinPartitions !== undefined;
   const localPaths = tasks.map((t) => input.fileFor(t.file['file-path']).localPath);
   const idNames = kind.byName || kind.rebuild ? undefined : sharedFieldNames(tasks.map((t) => input.fileFor(t.file['file-path'])), fields);
@@ -110,9 +146,9 @@ function groupSql(input: RelationInput, tasks: ReadTask[], defaults: Map<number,
         ? probedFieldIdRead(fields, localPaths, idNames, defaults, withFilename, withRowIds)
         : fieldIdRead(fields, localPaths, defaults, withFilename, withRowIds);
   if (joinPartitions) base = partitionJoin(input, tasks, base, joinPartitions, withRowIds);
-  const columns = fields.map((f) => `${D}.${quoteIdent(f.name)}`).join(', ');
+  const columns = [...fields.map((f) => `${D}.${quoteIdent(f.name)}`), ...(input.rowLineage ? [`${D}.${FILE}`, `${D}."file_row_number"`] : [])].join(', ');
   let sql = `SELECT ${columns} FROM ${base} AS ${D}`;
-  if (withRowIds) sql += `\n${positionDeleteJoin(input, tasks, positionDeletes)}`;
+  if (positionDeletes.length > 0) sql += `\n${positionDeleteJoin(input, tasks, positionDeletes)}`;
   const equalityDeletes = unique(tasks[0].equalityDeletes);
   if (equalityDeletes.length > 0) sql += `\nWHERE ${equalityDeleteFilters(input, equalityDeletes).join('\n  AND ')}`;
   return sql;
@@ -158,7 +194,8 @@ function fieldIdRead(fields: NestedField[], localPaths: string[], defaults: Map<
 function sharedFieldNames(files: LocalFile[], fields: NestedField[]): Map<number, string> | undefined {
   if (fields.some((f) => typeof f.type !== 'string') && !files.every((f) => f.fieldTree && !needsNestedRebuild(fields, f.fieldTree))) return undefined;
   const first = files[0]?.fieldNames;
-  if (!first) return undefined;
+  // Physical names equal ignoring case cannot be told apart by name in DuckDB: such files are read by field id.
+  if (!first || namesCollide(first.values())) return undefined;
   const key = JSON.stringify([...first]);
   return files.every((f) => f.fieldNames && JSON.stringify([...f.fieldNames]) === key) ? first : undefined;
 }
