@@ -11,6 +11,7 @@ import { Workspace } from '../project/workspace';
 import type { DbtProject } from '../project/project';
 import { compileModel } from '../project/compile';
 import { fileDiagnostics } from '../features/diagnostics';
+import { contractDiagnostics } from '../features/contracts';
 import { completions } from '../features/completion';
 import { hover } from '../features/hover';
 import { definition, references, renameModel, renameRange } from '../features/navigation';
@@ -287,6 +288,10 @@ export function startServer(connection: Connection): void {
       const bound = binder?.current(project, file);
       const enabled = bound && (await settings.get(settingsUri)).binderEnabled;
       if (bound && enabled && !diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...bound.diagnostics);
+    }
+    // Contracts compare a model's freshly bound columns with its schema YAML: in the YAML file and the model's SQL.
+    if ((entry.analysis || entry.schema) && binder && (await settings.get(settingsUri)).binderEnabled) {
+      diagnostics.push(...contractDiagnostics(project, file, (f) => binder?.current(project, f)?.columns));
     }
     if (!diagnostics.length) return [];
     const index = lineIndexOf(file, entry.text);
