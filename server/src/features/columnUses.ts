@@ -28,27 +28,43 @@ export interface ColumnUses {
 
 const NONE: ColumnUses = { uses: [], ambiguous: [], passesThrough: false };
 
+export interface UseOptions {
+  /** The column's new name (rename): an unqualified use becomes ambiguous when another relation has a column so named. */
+  newName?: string;
+}
+
 /** Uses of `column` of `upstream` in the model file `a` (template offsets). */
-export function columnUses(project: DbtProject, a: ModelFileAnalysis, upstream: ModelNode, column: string): ColumnUses {
+export function columnUses(project: DbtProject, a: ModelFileAnalysis, upstream: ModelNode, column: string, options: UseOptions = {}): ColumnUses {
+  const reads = (r: RelationInScope) => r.kind === 'jinja' && a.refs.some((ref) => ref.callStart >= r.start && ref.callEnd <= r.end && project.resolveRef(ref)?.file === upstream.file);
+  return usesOf(project, a, reads, column, 0, options);
+}
+
+/** Uses of `column` of the statement-level CTE `cte` after its definition, in the same model file. */
+export function cteColumnUses(project: DbtProject, a: ModelFileAnalysis, cte: string, column: string, options: UseOptions = {}): ColumnUses {
+  const def = outline(a.text).ctes.find((c) => c.depth === 0 && c.name === cte);
+  if (!def) return NONE;
+  return usesOf(project, a, (r) => r.kind === 'cte' && r.name.length === 1 && r.name[0] === cte, column, def.end, options);
+}
+
+function usesOf(project: DbtProject, a: ModelFileAnalysis, isSource: (r: RelationInScope) => boolean, column: string, from: number, options: UseOptions): ColumnUses {
   if (a.text.length > MAX_SQL_ANALYSIS) return NONE;
   const key = column.toLowerCase();
-  if (!a.text.toLowerCase().includes(key)) return NONE;
   const o = outline(a.text);
-  const readsUpstream = (r: RelationInScope, aliases: Set<string>): boolean => {
-    if (r.kind === 'jinja') return a.refs.some((ref) => ref.callStart >= r.start && ref.callEnd <= r.end && project.resolveRef(ref)?.file === upstream.file);
-    return r.kind === 'cte' && r.name.length === 1 && aliases.has(r.name[0]);
-  };
-  // CTEs whose rows are the upstream's under another name: `x as (select * from {{ ref('up') }})`
+  // CTEs whose rows are the source's under another name: `x as (select * from {{ ref('up') }})`
   const aliases = new Set<string>();
+  const reads = (r: RelationInScope): boolean => isSource(r) || (r.kind === 'cte' && r.name.length === 1 && aliases.has(r.name[0]));
   for (const c of o.ctes) {
+    if (c.end <= from) continue;
     const relations = scopeAt(o, Math.max(c.bodyOpen + 1, c.end - 1)).relations.filter((r) => r.level === 0);
-    if (relations.some((r) => readsUpstream(r, aliases)) && cteSelectItems(o, c).some((i) => i.star)) aliases.add(c.name);
+    if (relations.some(reads) && cteSelectItems(o, c).some((i) => i.star)) aliases.add(c.name);
   }
-  const out: ColumnUses = { uses: [], ambiguous: [], passesThrough: passesThrough(o, (r) => readsUpstream(r, aliases)) };
+  const out: ColumnUses = { uses: [], ambiguous: [], passesThrough: passesThrough(o, reads) };
   const t = o.tokens;
-  for (let i = 0; i < t.length; i++) {
+  // a text that never spells the name has no use of it (most models, checked cheaply)
+  const spelled = a.text.toLowerCase().includes(key);
+  for (let i = 0; spelled && i < t.length; i++) {
     const tk = t[i];
-    if ((tk.kind !== 'word' && tk.kind !== 'quoted') || identifierOf(tk).toLowerCase() !== key) continue;
+    if (tk.start < from || (tk.kind !== 'word' && tk.kind !== 'quoted') || identifierOf(tk).toLowerCase() !== key) continue;
     if (isPunct(t[i + 1], '(') || isPunct(t[i + 1], '.') || isWord(t[i - 1], 'as')) continue;
     if (o.ctes.some((c) => c.nameStart === tk.start)) continue;
     const scope = scopeAt(o, tk.start);
@@ -58,16 +74,24 @@ export function columnUses(project: DbtProject, a: ModelFileAnalysis, upstream: 
     if (qualified) {
       if (isPunct(t[i - 3], '.') || !t[i - 2]) continue;
       const rel = findRelation(scope, identifierOf(t[i - 2]));
-      if (rel && readsUpstream(rel, aliases)) out.uses.push(use(o, tk, t[i - 2].start));
+      if (rel && reads(rel)) out.uses.push(use(o, tk, t[i - 2].start));
       continue;
     }
-    const own = here.filter((r) => readsUpstream(r, aliases));
+    const own = here.filter(reads);
     if (own.length === 0) continue;
-    const why = ambiguity(project, a, o, tk, here.filter((r) => !own.includes(r)), key, own.length);
+    const others = here.filter((r) => !own.includes(r));
+    const why = ambiguity(project, a, o, tk, others, key, own.length) ?? (options.newName ? taken(project, a, o, tk, others, options.newName) : undefined);
     if (why) out.ambiguous.push({ start: tk.start, end: tk.end, reason: why });
     else out.uses.push(use(o, tk, tk.start));
   }
   return out;
+}
+
+/** After a rename, an unqualified use would name another relation's column too. */
+function taken(project: DbtProject, a: ModelFileAnalysis, o: SqlOutline, tk: Token, others: RelationInScope[], newName: string): string | undefined {
+  const key = newName.toLowerCase();
+  const other = others.find((r) => columnsOfRelation(project, a, r).some((c) => c.name.toLowerCase() === key));
+  return other ? `line ${lineOf(o.sql, tk.start)}: '${other.alias ?? other.text}' already has a column ${newName}, so the renamed name would be ambiguous; qualify the column` : undefined;
 }
 
 const isPunct = (t: Token | undefined, text: string) => t?.kind === 'punct' && t.text === text;

@@ -404,13 +404,16 @@ export function startServer(connection: Connection): void {
     // Answered as an error, so the editor shows why (a name taken, not a name, nothing to rename there).
     if ('error' in result) return new ResponseError(ErrorCodes.InvalidRequest, result.error);
     const byFile = new Map<string, TextEdit[]>();
+    // A rename that reaches into other models is shown for review before it is applied.
+    const annotation = result.review ? { annotationId: 'floe.rename' } : {};
     for (const e of result.edits) {
       const index = lineIndexOf(e.file, textOf(e.file) ?? '');
       const list = byFile.get(e.file) ?? [];
-      list.push({ range: toRange(index, e.start, e.end), newText: e.newText });
+      list.push({ range: toRange(index, e.start, e.end), newText: e.newText, ...annotation });
       byFile.set(e.file, list);
     }
     const edit: WorkspaceEdit = {
+      ...(result.review ? { changeAnnotations: { 'floe.rename': { label: result.review, needsConfirmation: true } } } : {}),
       documentChanges: [
         ...[...byFile].map(([file, edits]) => ({ textDocument: { uri: uriOf(file), version: documents.get(uriOf(file))?.version ?? null }, edits })),
         ...(result.renameFile ? [{ kind: 'rename' as const, oldUri: uriOf(result.renameFile.from), newUri: pathToUri(result.renameFile.to) }] : []),
