@@ -1,12 +1,13 @@
 // The results webview: decodes the Arrow IPC result, shows the grid, a filter, exports and a footer,
 // or an error with the model's location. Every value reaches the DOM through textContent only.
-import type { ExportFormat, FromWebviewMessage, PreviewResult, ResultLocation, ResultView, ToWebviewMessage } from '../../server/src/protocol/results';
+import type { ExportFormat, FromWebviewMessage, PreviewResult, ResultLocation, ResultStats, ResultView, ToWebviewMessage } from '../../server/src/protocol/results';
 import { modelFromIpc, type ResultModel } from './model';
 import { TextIndex, viewRows, type ViewState } from './view';
 import { toCsv, toJson } from './exporting';
 import { VirtualGrid } from './grid';
 import { base64ToBytes } from './base64';
 import { isServerSide, resultSummary } from './summary';
+import { STATS_HEADERS, statsRows } from './stats';
 
 interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
@@ -175,6 +176,10 @@ class ResultsView {
       post(full || format === 'parquet' ? { type: 'export', format, view: toResultView(this.state) } : { type: 'export', format, text: text() });
     const scopeText = full ? 'the full result (every row, sorted and filtered as shown)' : 'the shown rows';
     actions.append(
+      button('Column stats', 'Null share, distinct count, min and max of each column, over the full result', () => {
+        this.showNotice('Computing column statistics over the full result…');
+        post({ type: 'stats' });
+      }),
       button('Copy CSV', full ? 'Copy the rows shown in the grid as CSV' : 'Copy all shown rows as CSV', () => post({ type: 'copy', text: toCsv(this.model!, this.rows) })),
       button('CSV', `Export ${scopeText} to a CSV file`, () => save('csv', () => toCsv(this.model!, this.rows))),
       button('JSON', `Export ${scopeText} to a JSON file`, () => save('json', () => toJson(this.model!, this.rows))),
@@ -221,6 +226,28 @@ class ResultsView {
     this.saveState();
   }
 
+  /** The statistics table above the grid (replacing an earlier one), for the result still shown. */
+  showStats(sql: string, stats: ResultStats): void {
+    if (!this.grid || this.result?.sql !== sql) return;
+    this.app.querySelector('.stats')?.remove();
+    const box = el('div', 'stats');
+    box.setAttribute('role', 'region');
+    box.setAttribute('aria-label', 'Column statistics');
+    const head = el('div', 'stats-head');
+    head.append(el('span', 'stats-title', `Column statistics over all ${stats.rows.toLocaleString('en-US')} rows`), button('Close', 'Hide the column statistics', () => box.remove()));
+    const table = el('table', 'stats-table');
+    const header = table.createTHead().insertRow();
+    for (const h of STATS_HEADERS) header.append(el('th', '', h));
+    const body = table.createTBody();
+    for (const row of statsRows(stats)) {
+      const tr = body.insertRow();
+      for (const cell of row) tr.append(el('td', '', cell));
+    }
+    box.append(head, table);
+    this.grid.root.before(box);
+    this.showNotice('');
+  }
+
   showNotice(message: string): void {
     if (this.notice) this.notice.textContent = message;
   }
@@ -234,6 +261,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
     case 'loading': return view.showLoading(m.title);
     case 'error': return view.showError(m.message, m.location, m.title);
     case 'notice': return view.showNotice(m.message);
+    case 'stats': return view.showStats(m.sql, m.stats);
   }
 });
 post({ type: 'ready' });

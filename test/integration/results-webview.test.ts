@@ -347,3 +347,35 @@ test('a result cut at its row limit: the footer says so with the total; sort, fi
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, 'results-limited.png') });
 });
+
+test('Column stats asks the server; its answer shows as a table of text above the grid, and Close hides it', needsChromium, async () => {
+  await page.evaluate((r) => window.postMessage({ type: 'load', result: r }, '*'), limited);
+  await page.waitForFunction(() => /Showing first 500/.test(document.querySelector('.footer .summary')?.textContent ?? ''));
+  await page.click('button:text-is("Column stats")');
+  assert.deepEqual((await posted()).at(-1), { type: 'stats' });
+  assert.match(await page.locator('.footer .notice').textContent() ?? '', /Computing column statistics over the full result/);
+  const stats = {
+    rows: 100_000,
+    columns: [
+      { name: 'id', type: 'BIGINT', nulls: 0, distinct: 100_000, min: '1', max: '9223372036854775807' },
+      { name: HOSTILE_IMG, type: 'VARCHAR', nulls: 40, distinct: 3, min: null, max: null },
+      { name: 'tags', type: 'VARCHAR[]', nulls: 100_000, distinct: 0 },
+    ],
+  };
+  // an answer for another preview is ignored
+  await page.evaluate((s) => window.postMessage({ type: 'stats', sql: 'select 1', stats: s }, '*'), stats);
+  assert.equal(await page.locator('.stats').count(), 0);
+  await page.evaluate(([s, sql]) => window.postMessage({ type: 'stats', sql, stats: s }, '*'), [stats, limited.sql] as const);
+  await page.locator('.stats').waitFor();
+  assert.equal(await page.locator('.stats-title').textContent(), 'Column statistics over all 100,000 rows');
+  const rows = await page.locator('.stats-table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)));
+  assert.deepEqual(rows, [
+    ['id', 'BIGINT', '0%', '100,000', '1', '9223372036854775807'],
+    [HOSTILE_IMG, 'VARCHAR', '<0.1%', '3', 'NULL', 'NULL'],
+    ['tags', 'VARCHAR[]', '100%', '0', '—', '—'],
+  ]);
+  assert.equal(await page.evaluate(() => (window as any).__pwned), undefined);
+  await page.screenshot({ path: path.join(artifacts, 'results-column-stats.png') });
+  await page.click('.stats button:text-is("Close")');
+  assert.equal(await page.locator('.stats').count(), 0);
+});

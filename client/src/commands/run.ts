@@ -52,7 +52,8 @@ function showPreview(ctx: CommandContext, response: PreviewResponse, title: stri
   else ResultsPanel.showError(ctx.extension, response.error, response.location, title);
 }
 
-async function preview(ctx: CommandContext, resource: unknown, part: 'model' | 'selection'): Promise<void> {
+/** `cteOffset`: preview the CTE at this offset of the model's text (a CTE's code lens). */
+async function preview(ctx: CommandContext, resource: unknown, part: 'model' | 'selection' | 'cte', cteOffset?: string): Promise<void> {
   const uri = modelUri(resource);
   const client = clientOf(ctx);
   if (!uri || !client) return;
@@ -60,6 +61,11 @@ async function preview(ctx: CommandContext, resource: unknown, part: 'model' | '
   const here = editor && editor.document.uri.toString() === uri.toString() ? editor : undefined;
   let selection: { start: vscode.Position; end: vscode.Position } | undefined;
   let cteAt: vscode.Position | undefined;
+  if (part === 'cte') {
+    const doc = here?.document ?? await vscode.workspace.openTextDocument(uri);
+    cteAt = cteOffset !== undefined && Number.isInteger(Number(cteOffset)) ? doc.positionAt(Number(cteOffset)) : here?.selection.active;
+    if (!cteAt) return;
+  }
   if (part === 'selection' && here) {
     if (here.selection.isEmpty) cteAt = here.selection.active;
     else selection = { start: here.selection.start, end: here.selection.end };
@@ -130,6 +136,7 @@ const plain = (p: vscode.Position) => ({ line: p.line, character: p.character })
 export const runCommands: Record<string, CommandFactory> = {
   'floe.preview': (ctx) => (resource?: unknown) => preview(ctx, resource, 'model'),
   'floe.previewSelection': (ctx) => (resource?: unknown) => preview(ctx, resource, 'selection'),
+  'floe.previewCte': (ctx) => (resource?: unknown, offset?: string) => preview(ctx, resource, 'cte', offset),
   'floe.previewTable': (ctx) => (args?: PreviewTableArgs) => previewTable(ctx, args),
   'floe.materialize': (ctx) => (resource?: unknown) => materialize(ctx, resource),
   'floe.materializeWithUpstream': (ctx) => (resource?: unknown) => materialize(ctx, resource, (m) => `+${m}`),

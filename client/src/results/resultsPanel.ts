@@ -110,6 +110,8 @@ export class ResultsPanel {
         return this.export(m.format, m.text, m.view);
       case 'query':
         return this.query(m.view);
+      case 'stats':
+        return this.stats();
       case 'reveal':
         return this.revealLocation(m.location);
     }
@@ -128,6 +130,21 @@ export class ResultsPanel {
       this.send({ type: 'load', result: answer.result });
     } catch (e) {
       this.send({ type: 'notice', message: `Could not sort or filter: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
+  /** Column statistics of the full result, computed by the server; shown by the webview beside the grid. */
+  private async stats(): Promise<void> {
+    const result = this.result;
+    if (!result) return;
+    try {
+      if (!ResultsPanel.server) throw new Error('the Floe language server is not connected');
+      const answer = await ResultsPanel.server.stats(result);
+      if (this.result !== result) return;
+      if ('error' in answer) return this.send({ type: 'notice', message: answer.error });
+      void this.webviewPanel.webview.postMessage({ type: 'stats', sql: result.sql, stats: answer.stats } satisfies ToWebviewMessage);
+    } catch (e) {
+      this.send({ type: 'notice', message: `Could not compute column statistics: ${e instanceof Error ? e.message : String(e)}` });
     }
   }
 

@@ -1,15 +1,17 @@
 // What the results panel asks of the language server, which owns DuckDB and each preview's open session: sort and
-// filter the full result, and export it.
+// filter the full result, compute its column statistics, and export it.
 import type * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
 import {
-  ExportResultRequest, ResultQueryRequest,
-  type ExportFormat, type ExportResultResult, type PreviewResult, type ResultView,
+  ExportResultRequest, ResultQueryRequest, ResultStatsRequest,
+  type ExportFormat, type ExportResultResult, type PreviewResult, type ResultStats, type ResultView,
 } from '../../../server/src/protocol/results';
 
 export interface ResultsServer {
   /** The first rows of the preview's full result, sorted and filtered by the server. */
   query(result: PreviewResult, view: ResultView): Promise<{ result: PreviewResult } | { error: string }>;
+  /** Column statistics of the preview's full result. */
+  stats(result: PreviewResult): Promise<{ stats: ResultStats } | { error: string }>;
   /** Writes the preview's full result, with the grid's view applied, to `target`. */
   export(result: PreviewResult, format: ExportFormat, view: ResultView, target: vscode.Uri): Promise<ExportResultResult | { error: string }>;
 }
@@ -23,6 +25,7 @@ export function resultsServerOf(client: () => BaseLanguageClient | undefined): R
   };
   return {
     query: (result, view) => running().sendRequest(ResultQueryRequest.type, { sql: result.sql, view }),
+    stats: (result) => running().sendRequest(ResultStatsRequest.type, { sql: result.sql }),
     export: (result, format, view, target) => running().sendRequest(ExportResultRequest.type, { sql: result.sql, format, view, target: target.toString() }),
   };
 }

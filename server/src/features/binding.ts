@@ -18,6 +18,8 @@ export interface BindOutcome {
   /** The file text that was bound: positions are valid only while the text is the same. */
   text: string;
   diagnostics: ProjectDiagnostic[];
+  /** The model's output columns from this bind (absent when it did not bind), for its contract. */
+  columns?: Column[];
 }
 
 /** Turns compiled-model upstreams into the binder's stand-ins; untyped or unknown schemas stay unknown. */
@@ -78,6 +80,7 @@ export class Binder {
     const renderProblems: ProjectDiagnostic[] = renderDiagnostics(file, rendered, fileDiagnostics(project, file))
       .filter((d) => !(missing.length && mentionsMissingPackage(d.message, missing)));
     let diagnostics = renderProblems;
+    let outputColumns: Column[] | undefined;
     // A broken ref or source stops the render; rendered again with it stood in as a relation of unknown columns, the
     // rest of the model is still checked (the binder reports nothing that depends on the unknown relation).
     const compiled = rendered.problem && this.connection ? stubbedWhenOnlyRelationsAreMissing(project, file) ?? rendered : rendered;
@@ -105,9 +108,12 @@ export class Binder {
         return { file, start: r.start, end: r.end, severity: 'error' as const, code: `sql-${e.kind}`, message: e.message };
       });
       diagnostics = [...renderProblems, ...binderDiagnostics];
-      if (node && result.columns.length && compiled === rendered) project.boundColumns.set(node.name, withSnapshotColumns(project, node, result.columns.map((c) => ({ name: c.name, type: c.type }))));
+      if (node && result.columns.length && compiled === rendered) {
+        outputColumns = result.columns.map((c) => ({ name: c.name, type: c.type }));
+        project.boundColumns.set(node.name, withSnapshotColumns(project, node, outputColumns));
+      }
     }
-    return this.record(project, file, { version, text, diagnostics });
+    return this.record(project, file, { version, text, diagnostics, ...(outputColumns ? { columns: outputColumns } : {}) });
   }
 
   private record(project: DbtProject, file: string, outcome: BindOutcome): BindOutcome {

@@ -1,15 +1,18 @@
-// Code lenses above each model: "Preview", "Materialize" (for models written to the catalog) and, when the model has data tests, "Test (N)"; above each
+// Code lenses above each model: "Preview", "Materialize" (for models written to the catalog) and, when the model has data tests, "Test (N)"; "Preview <cte>"
+// above each CTE of its WITH clause; above each
 // selector of selectors.yml, "Materialize" with what it selects. They invoke the client's commands with the file's
 // URI (and the selector's name).
 import type { DbtProject } from '../project/project';
 import { projectDataTests } from '../project/dataTests';
 import { selectResources } from '../selection/select';
 import { goldTargetOf } from '../run/gold-target';
+import { cteSymbols } from '../sql/scope';
+import { MAX_SQL_ANALYSIS } from './columns';
 
 export interface ModelLens {
   offset: number;
   title: string;
-  command: 'floe.preview' | 'floe.materialize' | 'floe.testModel' | 'floe.materializeSelector';
+  command: 'floe.preview' | 'floe.previewCte' | 'floe.materialize' | 'floe.testModel' | 'floe.materializeSelector';
   /** Arguments after the file's URI. */
   args?: string[];
 }
@@ -26,10 +29,16 @@ export function modelLenses(project: DbtProject, file: string): ModelLens[] {
     if (node && goldTargetOf(node.name, project.configOf(node), {})) lenses.push({ offset: 0, title: 'Materialize', command: 'floe.materialize' });
     const tests = name === undefined ? 0 : projectDataTests(project).filter((t) => t.subject === name).length;
     if (tests > 0) lenses.push({ offset: 0, title: `Test (${tests})`, command: 'floe.testModel' });
-    return lenses;
+    return [...lenses, ...cteLenses(entry.analysis.text)];
   }
-  if (entry.kind === 'analysis') return [{ offset: 0, title: '▶ Preview', command: 'floe.preview' }];
+  if (entry.kind === 'analysis') return [{ offset: 0, title: '▶ Preview', command: 'floe.preview' }, ...cteLenses(entry.analysis.text)];
   return [];
+}
+
+/** "Preview CTE" above each CTE of the model's own WITH clause: its rows, with the CTEs before it. */
+function cteLenses(text: string): ModelLens[] {
+  if (text.length > MAX_SQL_ANALYSIS) return [];
+  return cteSymbols(text).filter((c) => c.depth === 0).map((c) => ({ offset: c.nameStart, title: `▶ Preview ${c.name}`, command: 'floe.previewCte', args: [String(c.nameStart)] }));
 }
 
 function selectorLenses(project: DbtProject, selectors: NonNullable<ReturnType<DbtProject['yamlSelectors']>>): ModelLens[] {

@@ -8,6 +8,7 @@ import { findColumn } from './hover';
 import { genericTestLocation, yamlTargetAt } from './yamlNavigation';
 import { yamlModelMentions } from './yamlMentions';
 import { docMentions, docNameAt, renameDocEdits } from './docBlocks';
+import { outputColumnAt, renameColumn } from './columnRename';
 
 type Target = { kind: 'model'; name: string } | { kind: 'source'; source: string; table: string } | { kind: 'macro'; name: string; namespace?: string };
 
@@ -107,6 +108,8 @@ export interface RenameResult {
   edits: Array<Location & { newText: string }>;
   /** The model file's new path. */
   renameFile?: { from: string; to: string };
+  /** Shown to the user to review the edit before it is applied (a column rename reaches into other models). */
+  review?: string;
 }
 
 export interface RenameError {
@@ -114,8 +117,8 @@ export interface RenameError {
 }
 
 /**
- * Renames a model (every ref to it in SQL and YAML, its YAML entries, unit tests' `model:`, and its file), or a docs
- * block (its `{% docs %}` name and every `doc('…')` use).
+ * Renames a model (every ref to it in SQL and YAML, its YAML entries, unit tests' `model:`, and its file), a docs
+ * block (its `{% docs %}` name and every `doc('…')` use), or a model's output column (columnRename.ts).
  */
 export function renameModel(project: DbtProject, file: string, offset: number, newName: string): RenameResult | RenameError {
   const doc = docNameAt(project, file, offset);
@@ -124,6 +127,8 @@ export function renameModel(project: DbtProject, file: string, offset: number, n
     return 'error' in edits ? edits : { edits };
   }
   let t = targetAt(project, file, offset);
+  const column = t ? undefined : outputColumnAt(project, file, offset);
+  if (column) return renameColumn(project, column, newName);
   if (!t && project.entry(file)?.analysis) {
     const node = project.nodeOfFile(file);
     if (node) t = { kind: 'model', name: node.name };
@@ -149,6 +154,8 @@ export function renameRange(project: DbtProject, file: string, offset: number): 
   const a = project.entry(file)?.analysis;
   const ref = a?.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
   if (ref) return { start: ref.start + 1, end: ref.end - 1, placeholder: ref.name };
+  const column = a && !targetAt(project, file, offset) ? outputColumnAt(project, file, offset) : undefined;
+  if (column) return { start: column.start, end: column.end, placeholder: column.column };
   const node = a ? project.nodeOfFile(file) : undefined;
   if (node?.kind === 'model') {
     const w = wordAt(a!.text, offset);

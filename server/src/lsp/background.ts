@@ -18,6 +18,7 @@ export class BackgroundBinding {
   private total = 0;
   private disabled = false;
   private urgentTimer: NodeJS.Timeout | undefined;
+  private readonly pending: Array<{ project: DbtProject; file: string }> = [];
 
   constructor(private readonly binder: Binder, private readonly events: BackgroundEvents) {}
 
@@ -35,10 +36,12 @@ export class BackgroundBinding {
 
   /** An edited file is bound again soon (debounced), ahead of the rest. */
   prioritize(project: DbtProject, file: string): void {
+    // every file edited within the debounce is bound, not only the last one (a model, then its YAML)
+    if (!this.pending.some((u) => u.file === file)) this.pending.push({ project, file });
     if (this.urgentTimer) clearTimeout(this.urgentTimer);
     this.urgentTimer = setTimeout(() => {
       this.urgentTimer = undefined;
-      if (!this.urgent.some((u) => u.file === file)) this.urgent.push({ project, file });
+      for (const item of this.pending.splice(0)) if (!this.urgent.some((u) => u.file === item.file)) this.urgent.push(item);
       this.pump();
     }, 100);
   }
@@ -62,6 +65,8 @@ export class BackgroundBinding {
           if (JSON.stringify(before ?? []) !== JSON.stringify(after.diagnostics) || this.events.isOpen(item.file)) this.events.onChanged();
           // A changed schema changes what open downstream models bind against: bind those again.
           if (name && JSON.stringify(item.project.boundColumns.get(name) ?? null) !== columnsBefore) {
+            // its contract's diagnostics (in YAML) and its downstream models' contract warnings change with it
+            this.events.onChanged();
             for (const child of item.project.dag.children.get(name) ?? []) {
               const node = item.project.resolveRef({ name: child });
               if (node && this.events.isOpen(node.file) && !this.urgent.some((u) => u.file === node.file)) this.urgent.push({ project: item.project, file: node.file });

@@ -6,7 +6,7 @@ import type { Workspace } from '../project/workspace';
 import type { DbtProject } from '../project/project';
 import type { Catalog } from '../catalog/catalog';
 import type { S3Options } from '../storage/storage';
-import { ExportResultRequest, ResultQueryRequest } from '../protocol/results';
+import { ExportResultRequest, ResultQueryRequest, ResultStatsRequest } from '../protocol/results';
 import {
   MaterializeRequest, PreviewRequest, PreviewTableRequest, RunProgressNotification,
   type RunFailure, type MaterializedTable,
@@ -142,6 +142,14 @@ export function registerRunHandlers(connection: Connection, workspace: Workspace
       return { result: await (await serviceOf()).query(params.sql, params.view ?? {}) };
     } catch (e) {
       return { error: failure('sort or filter', e).error };
+    }
+  });
+
+  connection.onRequest(ResultStatsRequest.type, async (params) => {
+    try {
+      return { stats: await (await serviceOf()).stats(params.sql) };
+    } catch (e) {
+      return { error: failure('compute column statistics', e).error };
     }
   });
 

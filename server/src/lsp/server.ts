@@ -11,6 +11,7 @@ import { Workspace } from '../project/workspace';
 import type { DbtProject } from '../project/project';
 import { compileModel } from '../project/compile';
 import { fileDiagnostics } from '../features/diagnostics';
+import { contractDiagnostics } from '../features/contracts';
 import { completions } from '../features/completion';
 import { hover } from '../features/hover';
 import { definition, references, renameModel, renameRange } from '../features/navigation';
@@ -291,6 +292,10 @@ export function startServer(connection: Connection): void {
       const enabled = bound && (await settings.get(settingsUri)).binderEnabled;
       if (bound && enabled && !diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...bound.diagnostics);
     }
+    // Contracts compare a model's freshly bound columns with its schema YAML: in the YAML file and the model's SQL.
+    if ((entry.analysis || entry.schema) && binder && (await settings.get(settingsUri)).binderEnabled) {
+      diagnostics.push(...contractDiagnostics(project, file, (f) => binder?.current(project, f)?.columns));
+    }
     if (!diagnostics.length) return [];
     const index = lineIndexOf(file, entry.text);
     return diagnostics.map((d) => toDiagnostic(index, d));
@@ -402,13 +407,16 @@ export function startServer(connection: Connection): void {
     // Answered as an error, so the editor shows why (a name taken, not a name, nothing to rename there).
     if ('error' in result) return new ResponseError(ErrorCodes.InvalidRequest, result.error);
     const byFile = new Map<string, TextEdit[]>();
+    // A rename that reaches into other models is shown for review before it is applied.
+    const annotation = result.review ? { annotationId: 'floe.rename' } : {};
     for (const e of result.edits) {
       const index = lineIndexOf(e.file, textOf(e.file) ?? '');
       const list = byFile.get(e.file) ?? [];
-      list.push({ range: toRange(index, e.start, e.end), newText: e.newText });
+      list.push({ range: toRange(index, e.start, e.end), newText: e.newText, ...annotation });
       byFile.set(e.file, list);
     }
     const edit: WorkspaceEdit = {
+      ...(result.review ? { changeAnnotations: { 'floe.rename': { label: result.review, needsConfirmation: true } } } : {}),
       documentChanges: [
         ...[...byFile].map(([file, edits]) => ({ textDocument: { uri: uriOf(file), version: documents.get(uriOf(file))?.version ?? null }, edits })),
         ...(result.renameFile ? [{ kind: 'rename' as const, oldUri: uriOf(result.renameFile.from), newUri: pathToUri(result.renameFile.to) }] : []),

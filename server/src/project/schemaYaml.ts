@@ -123,7 +123,8 @@ function columnsOf(node: unknown, names: NameCursor, text: string, tests: Generi
     locateTests(text, at.start, columnTests);
     tests.push(...columnTests);
     const type = str(c.data_type) ?? str(c.type);
-    return [{ name, type: type?.toUpperCase(), description: str(c.description) }];
+    const constraints = list(c.constraints).map((k) => (isObj(k) ? str(k.type) : undefined)).filter((k): k is string => !!k);
+    return [{ name, type: type?.toUpperCase(), description: str(c.description), ...(constraints.length ? { constraints } : {}) }];
   });
 }
 

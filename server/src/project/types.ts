@@ -27,6 +27,8 @@ export interface Column {
   /** DuckDB type name when known (e.g. BIGINT, VARCHAR, DECIMAL(18,2)). */
   type?: string;
   description?: string;
+  /** Column constraints declared in schema YAML (`constraints: [{type: not_null}]`), by type. */
+  constraints?: string[];
 }
 
 /** A place in a file: used for definitions and references. */

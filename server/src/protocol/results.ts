@@ -83,13 +83,39 @@ export namespace ResultQueryRequest {
   export const type = new RequestType<ResultQueryParams, { result: PreviewResult } | { error: string }, void>(method);
 }
 
+/** One column's statistics over a preview's full result. */
+export interface ColumnStats {
+  name: string;
+  type: string;
+  /** Rows where the column is NULL. */
+  nulls: number;
+  distinct: number;
+  /** Smallest and largest value as text; absent for types without an order (structs, lists, maps), null when every value is NULL. */
+  min?: string | null;
+  max?: string | null;
+}
+
+export interface ResultStats {
+  /** Rows of the full result. */
+  rows: number;
+  columns: ColumnStats[];
+}
+
+/** floe/results/stats: null share, distinct count, min and max of each column of a preview's full result, in DuckDB. Sent by the client. */
+export namespace ResultStatsRequest {
+  export const method = 'floe/results/stats' as const;
+  export const type = new RequestType<{ sql: string }, { stats: ResultStats } | { error: string }, void>(method);
+}
+
 /** Extension → webview. */
 export type ToWebviewMessage =
   | { type: 'load'; result: PreviewResult }
   | { type: 'loading'; title: string }
   | { type: 'error'; message: string; location?: ResultLocation; title?: string }
   /** The outcome of an export or copy the webview asked for. */
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; message: string }
+  /** Column statistics of the shown preview's full result. */
+  | { type: 'stats'; sql: string; stats: ResultStats };
 
 /** Webview → extension. */
 export type FromWebviewMessage =
@@ -102,6 +128,8 @@ export type FromWebviewMessage =
   | { type: 'export'; format: ExportFormat; text?: string; view?: ResultView }
   /** Sort or filter the full result on the server (the grid holds only the first rows). */
   | { type: 'query'; view: ResultView }
+  /** Compute column statistics over the full result. */
+  | { type: 'stats' }
   /** Put text on the clipboard. */
   | { type: 'copy'; text: string }
   /** The user pressed Cancel on the loading state. */

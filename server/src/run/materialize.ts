@@ -10,6 +10,8 @@ import { lakehouseStorage, type Lakehouse } from './lakehouse';
 import { ModelRun, type RunOptions } from './model-chain';
 import { goldTargetOf, whyNotWritten, writeModeOf, type GoldTarget } from './gold-target';
 import { ModelRunError } from './run-error';
+import { enforcedContract } from '../project/contract';
+import { enforceContract } from './contract-write';
 
 export interface MaterializedModel {
   model: string;
@@ -96,6 +98,9 @@ export async function materialize(project: DbtProject, lakehouse: Lakehouse, sel
 export async function materializeModel(run: ModelRun, node: ModelNode, compiled: CompiledModel, target: GoldTarget, options: MaterializeOptions & { fullRefresh?: boolean } = {}): Promise<MaterializedModel> {
   const { lakehouse } = run;
   const relation = await run.registerModel(node, compiled);
+  // an enforced contract is checked before anything is created or written
+  const contract = enforcedContract(run.project, node);
+  const contracted = contract ? await run.mapErrors(node.file, compiled.sql, compiled, () => enforceContract(run.session, contract, relation)) : undefined;
   await ensureNamespace(lakehouse.catalog, target.table.namespace);
   const exists = await lakehouse.catalog.tableExists(target.table);
   const mode = writeModeOf(options.fullRefresh ? { ...target, incremental: false } : target, exists);
@@ -104,7 +109,8 @@ export async function materializeModel(run: ModelRun, node: ModelNode, compiled:
     catalog: lakehouse.catalog,
     storageFactory: lakehouseStorage(lakehouse),
     table: target.table,
-    sql: `SELECT * FROM ${relation}`,
+    sql: contracted?.sql ?? `SELECT * FROM ${relation}`,
+    fieldSpecs: contracted?.fieldSpecs,
     mode,
     uniqueKey: target.uniqueKey,
     partitionBy: target.partitionBy,

@@ -1,7 +1,7 @@
 // The editor's runs: previews kept open for export, table previews, materializations, one lakehouse per project.
 import fs from 'node:fs';
 import type { DbtProject } from '../project/project';
-import type { ExportFormat, PreviewResult, ResultView } from '../protocol/results';
+import type { ExportFormat, PreviewResult, ResultStats, ResultView } from '../protocol/results';
 import type { TableIdentifier } from '../iceberg/spec';
 import type { Catalog } from '../catalog/catalog';
 import { duckdbResultToPreview } from '../engine/arrow';
@@ -14,6 +14,7 @@ import { materialize, type MaterializedModel } from './materialize';
 import type { RunOptions } from './model-chain';
 import { ModelRunError } from './run-error';
 import { resultViewSql } from './resultView';
+import { resultStatsSql } from './resultStats';
 
 /** Cancellation as plain data, so this module stays free of LSP types. */
 export interface Cancellation {
@@ -32,6 +33,8 @@ interface KeptPreview {
   title: string;
   limit: number;
   columns: string[];
+  /** DuckDB type names of the columns, as the grid shows them. */
+  types: string[];
   close(): Promise<void>;
   session: DuckSession;
   /** Sorts, filters and exports of this preview, one at a time on its session (a second click may come first). */
@@ -84,7 +87,7 @@ export class RunService {
       const result = await prepared.guard(async () =>
         duckdbResultToPreview(await prepared.run.session.connection.stream(prepared.sql), { sql: prepared.sql, title: prepared.title, startedAt, maxRows: request.limit }));
       const kept = this.keepSession({
-        sql: prepared.sql, unlimitedSql: prepared.unlimitedSql, title: prepared.title, limit: request.limit, columns: result.columns.map((c) => c.name),
+        sql: prepared.sql, unlimitedSql: prepared.unlimitedSql, title: prepared.title, limit: request.limit, columns: result.columns.map((c) => c.name), types: result.columns.map((c) => c.type),
         session: prepared.run.session, close: () => prepared.run.close(),
       });
       return await prepared.guard(() => this.withTotal(kept, result));
@@ -109,7 +112,7 @@ export class RunService {
       const title = options.snapshotId === undefined ? name : `${name} @ ${options.snapshotId}`;
       const result = await duckdbResultToPreview(await session.connection.stream(`${sql} LIMIT ${options.limit + 1}`), { sql, title, startedAt, maxRows: options.limit });
       const kept = this.keepSession({
-        sql, unlimitedSql: sql, title, limit: options.limit, columns: result.columns.map((c) => c.name), session,
+        sql, unlimitedSql: sql, title, limit: options.limit, columns: result.columns.map((c) => c.name), types: result.columns.map((c) => c.type), session,
         close: async () => { await session.run(`DROP VIEW IF EXISTS ${quoteIdent(alias)}`); session.close(); },
       });
       return await this.withTotal(kept, result);
@@ -129,6 +132,16 @@ export class RunService {
       const q = resultViewSql(kept.unlimitedSql, kept.columns, view);
       const result = await duckdbResultToPreview(await kept.session.connection.stream(q.sql, q.params), { sql: kept.sql, title: kept.title, startedAt, maxRows: kept.limit });
       return this.withTotal(kept, { ...result, view }, view);
+    });
+  }
+
+  /** Column statistics (NULLs, distinct values, min and max) of a kept preview's full result, found by its SQL. */
+  async stats(sql: string): Promise<ResultStats> {
+    const kept = this.keptPreview(sql, 'compute column statistics');
+    return queued(kept, async () => {
+      const q = resultStatsSql(kept.unlimitedSql, kept.columns.map((name, i) => ({ name, type: kept.types[i] })));
+      const rows = (await kept.session.connection.runAndReadAll(q.sql)).getRows();
+      return q.read(rows[0] ?? []);
     });
   }
 

@@ -4,7 +4,14 @@ import type { IcebergType, NestedField, PrimitiveType, Schema, StructType } from
 import { canPromote, formatType } from '../../iceberg/types.js';
 import { WriteError } from './write-error.js';
 
-export interface QueryColumn { name: string; type: IcebergType }
+export interface QueryColumn {
+  name: string;
+  type: IcebergType;
+  /** A model contract's not_null: the table field is required (new fields, or when the schema is replaced). */
+  required?: boolean;
+  /** A model contract's column description: the table field's doc. */
+  doc?: string;
+}
 
 export interface WriteSchema {
   /** What the data files contain: the query's columns, with ids, in the types they are written as. */
@@ -26,7 +33,7 @@ export interface WriteSchemaOptions {
 /** Assigns field ids to the query's columns, evolving the current schema as the spec allows. */
 export function planWriteSchema(columns: QueryColumn[], opts: WriteSchemaOptions): WriteSchema {
   const ctx = { next: (opts.current?.lastColumnId ?? 0) + 1, replace: opts.replace, version: opts.current?.formatVersion ?? 2 };
-  const query: StructType = { type: 'struct', fields: columns.map((c) => ({ id: 0, name: c.name, required: false, type: c.type })) };
+  const query: StructType = { type: 'struct', fields: columns.map((c) => ({ id: 0, name: c.name, required: c.required ?? false, type: c.type, ...(c.doc ? { doc: c.doc } : {}) })) };
   const merged = mergeStruct(query, opts.current?.schema, ctx, '');
   const schemaId = opts.current ? Math.max(opts.current.schema['schema-id'], 0) + 1 : 0;
   const tableSchema: Schema = { type: 'struct', 'schema-id': schemaId, fields: merged.table.fields };
@@ -55,7 +62,9 @@ function mergeStruct(query: StructType, existing: StructType | undefined, ctx: C
     const name = path ? `${path}.${q.name}` : q.name;
     const m = mergeType(q.type, reuse ? old.type : undefined, ctx, name);
     fileFields.push({ id: ids[i], name: q.name, required: false, type: m.file });
-    tableNew.set(ids[i], { ...(reuse ? old : {}), id: ids[i], name: q.name, required: reuse ? old.required : false, type: m.table });
+    // a kept field keeps its requiredness unless the schema is replaced (Iceberg forbids making an optional field required)
+    const required = reuse && !ctx.replace ? old.required : q.required;
+    tableNew.set(ids[i], { ...(reuse ? old : {}), id: ids[i], name: q.name, required, type: m.table, ...(q.doc ? { doc: q.doc } : {}) });
   });
   let tableFields: NestedField[];
   if (ctx.replace || !existing) {

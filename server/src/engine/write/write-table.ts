@@ -61,6 +61,8 @@ export interface WriteTableOptions {
    * snapshots), which must be computed again.
    */
   computedFrom?: bigint | null;
+  /** Per column (by name): a required field and its doc, from a model contract. */
+  fieldSpecs?: Record<string, { required?: boolean; doc?: string }>;
 }
 
 export type OnSchemaChange = 'append_new_columns' | 'ignore' | 'fail' | 'sync_all_columns';
@@ -90,7 +92,7 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
 
   const existing = await loadIfExists(opts.catalog, opts.table);
   if (existing && opts.mode === 'create') throw new WriteError('table-exists', `${name} already exists; use mode overwrite, append or merge`, { table: name });
-  const columns = await queryColumns(opts.session, opts.sql);
+  const columns = (await queryColumns(opts.session, opts.sql)).map((c) => ({ ...c, ...opts.fieldSpecs?.[c.name] }));
   const keys = opts.mode === 'merge' ? uniqueKeyOf(opts.uniqueKey, columns.map((c) => c.name), name) : [];
 
   // A new table is staged first: the catalog picks its location and vends credentials; nothing is visible yet.

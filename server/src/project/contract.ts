@@ -1,0 +1,77 @@
+// A model's enforced contract as dbt defines it: `contract: {enforced: true}` (config() in the model, its schema
+// YAML or dbt_project.yml), and the columns of its schema YAML entry with `data_type` and `constraints`.
+import type { DbtProject, ModelNode } from './project';
+import type { ModelDoc } from './schemaYaml';
+import type { IcebergType } from '../iceberg/spec';
+import { parseTypeName, sameType } from '../iceberg/type-names';
+
+export interface ContractColumn {
+  name: string;
+  /** `data_type` as written (upper-cased by the YAML reader); absent when the entry has none. */
+  dataType?: string;
+  /** The Iceberg type `data_type` names; absent when it names none (`typeProblem` says why). */
+  type?: IcebergType;
+  typeProblem?: string;
+  notNull: boolean;
+  description?: string;
+}
+
+export interface ModelContract {
+  model: string;
+  /** The schema YAML entry holding the columns (undefined when the model has no entry: every column is missing). */
+  doc?: ModelDoc;
+  columns: ContractColumn[];
+}
+
+/** Whether a `contract` config value turns enforcement on (`{enforced: true}`; YAML and Jinja spell true both ways). */
+export function isEnforced(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const enforced = (value as Record<string, unknown>).enforced;
+  return enforced === true || (typeof enforced === 'string' && enforced.toLowerCase() === 'true');
+}
+
+/** The model's contract when it is enforced; undefined otherwise (and for seeds, snapshots and Python models). */
+export function enforcedContract(project: DbtProject, node: ModelNode): ModelContract | undefined {
+  if (node.kind !== 'model' || !isEnforced(project.configOf(node).contract)) return undefined;
+  const doc = project.doc(node.name);
+  const columns = (doc?.columns ?? []).map((c): ContractColumn => {
+    const notNull = (c.constraints ?? []).some((k) => k.toLowerCase() === 'not_null');
+    const base = { name: c.name, notNull, description: c.description, ...(c.type ? { dataType: c.type } : {}) };
+    if (!c.type) return { ...base, typeProblem: 'has no data_type (an enforced contract needs one for every column)' };
+    const parsed = parseTypeName(c.type);
+    return parsed.ok ? { ...base, type: parsed.type } : { ...base, typeProblem: `data_type ${c.type.toLowerCase()} is not a type Floe knows: ${parsed.message}` };
+  });
+  return { model: node.name, doc, columns };
+}
+
+export interface ContractMismatch {
+  column: string;
+  kind: 'missing-in-model' | 'missing-in-contract' | 'type' | 'bad-type';
+  message: string;
+}
+
+/**
+ * How a model's output columns (name and DuckDB type) differ from its contract: each column missing on either
+ * side, each type that differs (compared as the Iceberg types they are stored as), each data_type Floe cannot read.
+ */
+export function contractMismatches(contract: ModelContract, produced: { name: string; type?: string }[]): ContractMismatch[] {
+  const out: ContractMismatch[] = [];
+  const byName = new Map(produced.map((c) => [c.name.toLowerCase(), c]));
+  const declared = new Set(contract.columns.map((c) => c.name.toLowerCase()));
+  for (const c of contract.columns) {
+    if (c.typeProblem) out.push({ column: c.name, kind: 'bad-type', message: `column ${c.name} ${c.typeProblem}` });
+    const got = byName.get(c.name.toLowerCase());
+    if (!got) {
+      out.push({ column: c.name, kind: 'missing-in-model', message: `column ${c.name} is in the contract but the model's SQL does not produce it` });
+      continue;
+    }
+    if (!c.type || !got.type) continue;
+    const actual = parseTypeName(got.type);
+    if (!actual.ok) out.push({ column: c.name, kind: 'type', message: `column ${c.name} is ${got.type} in the model's SQL, which Iceberg cannot store (the contract says ${c.dataType!.toLowerCase()})` });
+    else if (!sameType(actual.type, c.type)) out.push({ column: c.name, kind: 'type', message: `column ${c.name} is ${got.type} in the model's SQL but ${c.dataType!.toLowerCase()} in the contract` });
+  }
+  for (const c of produced) {
+    if (!declared.has(c.name.toLowerCase())) out.push({ column: c.name, kind: 'missing-in-contract', message: `column ${c.name} is produced by the model's SQL but not in the contract` });
+  }
+  return out;
+}
