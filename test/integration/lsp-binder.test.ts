@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CompletionRequest, HoverRequest, type CompletionItem } from 'vscode-languageserver-protocol';
 import { LspClient, positionOf } from '../helpers/lspClient';
 
@@ -77,4 +78,19 @@ test('a broken ref hides no column errors elsewhere in the model, and brings non
   assert.ok(cteDiags.some((d) => d.code === 'sql-binder' && /customer_idd/.test(String(d.message)) && d.range.start.line === positionOf(inCte, 'customer_idd').line), JSON.stringify(cteDiags));
   await client.change(uri, martText);
   assert.deepEqual(await diagnosticsUntil(uri, (d) => d.length === 0), []);
+});
+
+test('a changed schema re-binds closed downstream models too: their errors come and go without opening them', async () => {
+  const orders = path.join(root, 'models/staging/stg_orders.sql');
+  const ordersText = readFileSync(orders, 'utf8');
+  const revenue = pathToFileURL(path.join(root, 'models/marts/mart_revenue.sql')).toString();
+  assert.deepEqual(await client.diagnostics(revenue), []);
+  const uri = await client.open(orders);
+  // mart_revenue (never opened) reads o.order_date
+  await client.change(uri, ordersText.replace('    order_date,\n', ''));
+  const broken = await diagnosticsUntil(revenue, (d) => d.length > 0);
+  assert.deepEqual(broken.map((d) => d.code), ['sql-binder']);
+  assert.match(String(broken[0].message), /order_date/);
+  await client.change(uri, ordersText);
+  assert.deepEqual(await diagnosticsUntil(revenue, (d) => d.length === 0), []);
 });

@@ -13,6 +13,9 @@ export interface BackgroundEvents {
 export class BackgroundBinding {
   private readonly queue: Array<{ project: DbtProject; file: string }> = [];
   private readonly urgent: Array<{ project: DbtProject; file: string }> = [];
+  /** Closed models downstream of a schema that changed: after what is open, before the rest of a first pass. */
+  private readonly downstream: Array<{ project: DbtProject; file: string }> = [];
+  private readonly downstreamQueued = new Set<string>();
   private running = false;
   private done = 0;
   private total = 0;
@@ -46,11 +49,17 @@ export class BackgroundBinding {
     }, 100);
   }
 
+  private takeDownstream(): { project: DbtProject; file: string } | undefined {
+    const item = this.downstream.shift();
+    if (item) this.downstreamQueued.delete(item.file);
+    return item;
+  }
+
   private pump(): void {
     if (this.running || this.disabled) return;
     this.running = true;
     const step = async () => {
-      const item = this.urgent.shift() ?? this.queue.shift();
+      const item = this.urgent.shift() ?? this.takeDownstream() ?? this.queue.shift();
       if (!item) {
         this.running = false;
         this.events.onProgress(this.total, this.total);
@@ -69,7 +78,16 @@ export class BackgroundBinding {
             this.events.onChanged();
             for (const child of item.project.dag.children.get(name) ?? []) {
               const node = item.project.resolveRef({ name: child });
-              if (node && this.events.isOpen(node.file) && !this.urgent.some((u) => u.file === node.file)) this.urgent.push({ project: item.project, file: node.file });
+              if (node?.kind !== 'model') continue;
+              if (this.events.isOpen(node.file)) {
+                if (!this.urgent.some((u) => u.file === node.file)) this.urgent.push({ project: item.project, file: node.file });
+              } else if (columnsBefore !== 'null' && !this.downstreamQueued.has(node.file)) {
+                // closed ones too, when a schema known before changed (a first pass binds upstream first anyway): their
+                // errors show in Problems, and their own schemas may change in turn
+                this.downstreamQueued.add(node.file);
+                this.downstream.push({ project: item.project, file: node.file });
+                this.total++;
+              }
             }
           }
         }
