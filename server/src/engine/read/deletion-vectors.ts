@@ -1,0 +1,92 @@
+// Deletion vectors reach DuckDB as small CSV files of deleted row ranges (`first,last` per line, inclusive), one per
+// distinct vector, which relation-sql.ts expands into the same (file, position) anti-join as position delete files.
+// A vector is decoded from the local copy of its Puffin file (footer, blob checks and CRC in iceberg/deletion-vector.ts);
+// its ranges file is named by a hash of the blob's bytes, so it is written once and can never be stale.
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { DataFile } from '../../iceberg/spec';
+import { readPuffinFooter, type PuffinFooter } from '../../iceberg/puffin';
+import { readDeletionVector } from '../../iceberg/deletion-vector';
+import { IcebergError } from '../../iceberg/errors';
+import { positionRanges, type Roaring64 } from '../../iceberg/roaring64';
+import type { ReadTask } from './relation-sql';
+
+export interface DeletionVectorFiles {
+  /** The ranges file of a task's deletion vector. */
+  rangesFileOf(dv: DataFile): string;
+  /** How many distinct vectors were read. */
+  count: number;
+}
+
+const keyOf = (dv: DataFile) => `${dv['file-path']}\u0000${dv['content-offset']}`;
+
+/** Decodes every task's deletion vector from the local copies of their Puffin files and writes its ranges file. */
+export async function deletionVectorFiles(tasks: ReadTask[], args: {
+  table: string;
+  /** Local copy of a Puffin file by the path its entry records. */
+  localPathOf(filePath: string): string;
+  /** The Puffin file's location, for errors. */
+  uriOf(filePath: string): string;
+  /** Whether two recorded spellings name the same data file (a moved table re-roots paths). */
+  sameDataFile(a: string, b: string): boolean;
+  /** Folder for ranges files. */
+  dir: string;
+}): Promise<DeletionVectorFiles> {
+  const byPuffin = new Map<string, Map<string, DataFile>>();
+  for (const t of tasks) {
+    const dv = t.deletionVector;
+    if (!dv) continue;
+    let vectors = byPuffin.get(dv['file-path']);
+    if (!vectors) byPuffin.set(dv['file-path'], (vectors = new Map()));
+    vectors.set(keyOf(dv), dv);
+  }
+  const files = new Map<string, string>();
+  for (const [puffinPath, vectors] of byPuffin) {
+    const file = args.uriOf(puffinPath);
+    const bytes = await readLocal(args.localPathOf(puffinPath), file, args.table);
+    let footer: PuffinFooter | undefined;
+    for (const [key, dv] of vectors) {
+      footer ??= readPuffinFooter(bytes, file);
+      const bitmap = readDeletionVector(bytes, dv, { file, sameDataFile: args.sameDataFile }, footer);
+      const blob = bytes.subarray(Number(dv['content-offset']), Number(dv['content-offset']! + dv['content-size-in-bytes']!));
+      files.set(key, await writeRangesFile(args.dir, blob, bitmap));
+    }
+  }
+  return {
+    count: files.size,
+    rangesFileOf: (dv) => {
+      const f = files.get(keyOf(dv));
+      if (!f) throw new IcebergError('not-found', `deletion vector at offset ${dv['content-offset']} was not read`, { file: dv['file-path'] });
+      return f;
+    },
+  };
+}
+
+async function readLocal(localPath: string, file: string, table: string): Promise<Uint8Array> {
+  try {
+    return await fs.readFile(localPath);
+  } catch (e) {
+    throw new IcebergError('not-found', `deletion vector file of table ${table} cannot be read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { file }, { cause: e });
+  }
+}
+
+async function writeRangesFile(dir: string, blob: Uint8Array, bitmap: Roaring64): Promise<string> {
+  const target = path.join(dir, `${createHash('sha256').update(blob).digest('hex').slice(0, 40)}.csv`);
+  try {
+    await fs.access(target);
+    return target;
+  } catch { /* not written yet */ }
+  await fs.mkdir(dir, { recursive: true });
+  const temp = `${target}.part-${randomBytes(6).toString('hex')}`;
+  await fs.writeFile(temp, rangesCsv(bitmap));
+  await fs.rename(temp, target);
+  return target;
+}
+
+/** `first,last` lines, as bigint so positions past 2^53 stay exact. */
+export function rangesCsv(bitmap: Roaring64): string {
+  let out = '';
+  for (const r of positionRanges(bitmap)) out += `${r.start},${r.end}\n`;
+  return out;
+}
