@@ -130,6 +130,12 @@ test('a v3 table with deletion vectors (array, bitmap and run containers, one Pu
   assert.deepEqual(got, expected);
   assert.ok(got.includes(3) && got.includes(20050));
   assert.equal(got.length, 10 + 10000 + 100 - 3 - 2 - 3500);
+  // Floe's writer leaves a v3 table and its deletion vectors as they are: a merge is refused, clearly, and changes nothing
+  const current = (await client.loadTable(ident('events'))).metadata['current-snapshot-id'];
+  await assert.rejects(runWrite(parseWriteArgs(['--catalog', catalog.uri, '--warehouse', catalog.name, '--mode', 'merge', '--unique-key', 'id', 'lake.events', 'SELECT 0 AS id'])),
+    (e: unknown) => e instanceof Error && /lake\.events is an Iceberg format v3 table; Floe writes v2 tables only \(Floe reads it, deletion vectors included, but does not write to it\)/.test(e.message));
+  assert.equal((await client.loadTable(ident('events'))).metadata['current-snapshot-id'], current);
+  assert.deepEqual(ids(await query('SELECT id FROM lake.events ORDER BY id')), expected);
   // the snapshot before the vectors still reads with the position delete file applied
   assert.deepEqual(ids(await query('SELECT id FROM lake.events ORDER BY id', ['--snapshot', `lake.events=${beforeDvs}`])).filter((id) => id === 3 || id === 20050), []);
 });
