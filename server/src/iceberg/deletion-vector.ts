@@ -43,12 +43,19 @@ export interface DeletionVectorCheck {
   sameDataFile?(blobProperty: string, manifestValue: string): boolean;
 }
 
+/** A deletion vector's blob bytes, found by its manifest entry and checked against the Puffin footer. */
+export interface LocatedDeletionVector {
+  blob: Uint8Array;
+  offset: bigint;
+  /** The footer's `cardinality` property of the blob, if it has one. */
+  footerCardinality?: string;
+}
+
 /**
- * The deleted positions of one deletion vector, from the whole Puffin file's bytes (`footer` read once per file by
- * the caller, or read here). The blob is found by the entry's offset and size, checked against the footer's blob
- * metadata, its CRC, and the entry's record count (a DV's cardinality).
+ * Finds one deletion vector's blob in the whole Puffin file's bytes (`footer` read once per file by the caller, or read
+ * here) by the entry's offset and size, and checks it against the footer's blob metadata.
  */
-export function readDeletionVector(puffin: Uint8Array, entry: DataFile, check: DeletionVectorCheck, footer?: PuffinFooter): Roaring64 {
+export function locateDeletionVector(puffin: Uint8Array, entry: DataFile, check: DeletionVectorCheck, footer?: PuffinFooter): LocatedDeletionVector {
   const file = check.file;
   const offset = entry['content-offset'];
   const size = entry['content-size-in-bytes'];
@@ -69,15 +76,28 @@ export function readDeletionVector(puffin: Uint8Array, entry: DataFile, check: D
   if (target !== undefined && target !== recorded && !check.sameDataFile?.(target, recorded)) {
     throw invalid(`at offset ${offset} is for data file ${target} in the Puffin footer but for ${recorded} in the manifest`);
   }
-  const bitmap = readDeletionVectorBlob(puffin.subarray(Number(offset), Number(offset + size)), { file, offset });
+  const located: LocatedDeletionVector = { blob: puffin.subarray(Number(offset), Number(offset + size)), offset };
+  if (blob.properties.cardinality !== undefined) located.footerCardinality = blob.properties.cardinality;
+  return located;
+}
+
+/** Decodes a located vector (CRC, bitmap) and checks its cardinality against the entry's record count and the footer. */
+export function decodeDeletionVector(located: LocatedDeletionVector, entry: DataFile, file: string): Roaring64 {
+  const { offset, footerCardinality } = located;
+  const bitmap = readDeletionVectorBlob(located.blob, { file, offset });
+  const invalid = (what: string) => new IcebergError('invalid-metadata', `deletion vector at offset ${offset} ${what}`, { file });
   if (entry['record-count'] >= 0n && bitmap.cardinality !== entry['record-count']) {
-    throw invalid(`at offset ${offset} deletes ${bitmap.cardinality} rows but its manifest entry records ${entry['record-count']}`);
+    throw invalid(`deletes ${bitmap.cardinality} rows but its manifest entry records ${entry['record-count']}`);
   }
-  const cardinality = blob.properties.cardinality;
-  if (cardinality !== undefined && cardinality !== String(bitmap.cardinality)) {
-    throw invalid(`at offset ${offset} deletes ${bitmap.cardinality} rows but the Puffin footer records ${cardinality}`);
+  if (footerCardinality !== undefined && footerCardinality !== String(bitmap.cardinality)) {
+    throw invalid(`deletes ${bitmap.cardinality} rows but the Puffin footer records ${footerCardinality}`);
   }
   return bitmap;
+}
+
+/** The deleted positions of one deletion vector: located in its Puffin file, decoded, and checked. */
+export function readDeletionVector(puffin: Uint8Array, entry: DataFile, check: DeletionVectorCheck, footer?: PuffinFooter): Roaring64 {
+  return decodeDeletionVector(locateDeletionVector(puffin, entry, check, footer), entry, check.file);
 }
 
 function hex(n: number): string {

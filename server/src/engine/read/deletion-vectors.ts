@@ -7,9 +7,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { DataFile } from '../../iceberg/spec';
 import { readPuffinFooter, type PuffinFooter } from '../../iceberg/puffin';
-import { readDeletionVector } from '../../iceberg/deletion-vector';
+import { decodeDeletionVector, locateDeletionVector, type LocatedDeletionVector } from '../../iceberg/deletion-vector';
 import { IcebergError } from '../../iceberg/errors';
-import { positionRanges, type Roaring64 } from '../../iceberg/roaring64';
+import type { Roaring64 } from '../../iceberg/roaring64';
 import type { ReadTask } from './relation-sql';
 
 export interface DeletionVectorFiles {
@@ -48,9 +48,8 @@ export async function deletionVectorFiles(tasks: ReadTask[], args: {
     let footer: PuffinFooter | undefined;
     for (const [key, dv] of vectors) {
       footer ??= readPuffinFooter(bytes, file);
-      const bitmap = readDeletionVector(bytes, dv, { file, sameDataFile: args.sameDataFile }, footer);
-      const blob = bytes.subarray(Number(dv['content-offset']), Number(dv['content-offset']! + dv['content-size-in-bytes']!));
-      files.set(key, await writeRangesFile(args.dir, blob, bitmap));
+      const located = locateDeletionVector(bytes, dv, { file, sameDataFile: args.sameDataFile }, footer);
+      files.set(key, await rangesFile(args.dir, located, () => decodeDeletionVector(located, dv, file), dv['record-count']));
     }
   }
   return {
@@ -71,22 +70,36 @@ async function readLocal(localPath: string, file: string, table: string): Promis
   }
 }
 
-async function writeRangesFile(dir: string, blob: Uint8Array, bitmap: Roaring64): Promise<string> {
-  const target = path.join(dir, `${createHash('sha256').update(blob).digest('hex').slice(0, 40)}.csv`);
+/**
+ * The ranges file of a vector, named by a hash of its blob and the counts it was checked against: a file is written only
+ * after its vector decoded and matched them, so finding it means the same bytes passed the same checks (no decode).
+ */
+async function rangesFile(dir: string, located: LocatedDeletionVector, decode: () => Roaring64, recordCount: bigint): Promise<string> {
+  const hash = createHash('sha256').update(located.blob).update(`\u0000${recordCount}\u0000${located.footerCardinality ?? ''}`).digest('hex');
+  const target = path.join(dir, `${hash.slice(0, 40)}.csv`);
   try {
     await fs.access(target);
     return target;
   } catch { /* not written yet */ }
+  const text = rangesCsv(decode());
   await fs.mkdir(dir, { recursive: true });
   const temp = `${target}.part-${randomBytes(6).toString('hex')}`;
-  await fs.writeFile(temp, rangesCsv(bitmap));
+  await fs.writeFile(temp, text);
   await fs.rename(temp, target);
   return target;
 }
 
-/** `first,last` lines, as bigint so positions past 2^53 stay exact. */
+/** `first,last` lines; below key 2^21 positions are exact as numbers (under 2^53), above they are built as bigint. */
 export function rangesCsv(bitmap: Roaring64): string {
-  let out = '';
-  for (const r of positionRanges(bitmap)) out += `${r.start},${r.end}\n`;
-  return out;
+  const lines: string[] = [];
+  for (const b of bitmap.bitmaps) {
+    if (b.key < 0x200000) {
+      const high = b.key * 4294967296;
+      for (let i = 0; i < b.starts.length; i++) lines.push(`${high + b.starts[i]!},${high + b.ends[i]!}`);
+    } else {
+      const high = BigInt(b.key) << 32n;
+      for (let i = 0; i < b.starts.length; i++) lines.push(`${high + BigInt(b.starts[i]!)},${high + BigInt(b.ends[i]!)}`);
+    }
+  }
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
