@@ -175,3 +175,17 @@ test('a vector entry pointing past the end of its Puffin file fails naming the f
     return true;
   });
 });
+
+test('two data files whose vectors are the same bytes each lose their own rows', async () => {
+  await write('create', 'lake.twins', 'SELECT range AS id FROM range(5)');
+  await write('append', 'lake.twins', 'SELECT range AS id FROM range(100, 105)');
+  await upgradeToV3('twins');
+  const files = await dataFiles('twins');
+  const location = (await client.loadTable(ident('twins'))).metadata.location;
+  // positions 0 and 4 in both files: identical blobs, one ranges file for both
+  const entries = puffinEntries('dv-d', location, files.map((f) => ({ dataFile: f.path, positions: [0n, 4n] })));
+  await commitDeletes('twins', 3, (seq) => entries.map((e) => deleteEntry(seq, e)));
+  const dropped = files.flatMap((f) => [...f.positions].filter(([, p]) => p === 0n || p === 4n).map(([id]) => id));
+  assert.equal(dropped.length, 4);
+  assert.deepEqual(ids(await query('SELECT id FROM lake.twins ORDER BY id')), [0, 1, 2, 3, 4, 100, 101, 102, 103, 104].filter((id) => !dropped.includes(id)));
+});
