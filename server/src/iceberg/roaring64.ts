@@ -156,25 +156,46 @@ function readRoaring32(r: Reader, key: number): KeyedRanges {
 /** Adds the set bits of an 8 KiB bitmap container (1024 little-endian 64-bit words, read as 32-bit halves) as ranges. */
 function bitmapRanges(r: Reader, base: number, add: (lo: number, hi: number) => void): number {
   let count = 0;
-  let runStart = -1;
+  let runStart = -1; // the value a run of set bits began at, while in one
   for (let w = 0; w < 2048; w++) {
     const word = r.u32At(r.at + 4 * w);
-    if (word === 0 && runStart < 0) continue;
-    if (word === 0xffffffff && runStart >= 0) { count += 32; continue; }
-    for (let b = 0; b < 32; b++) {
-      const bit = (word >>> b) & 1;
-      const v = w * 32 + b;
-      if (bit) {
-        count++;
-        if (runStart < 0) runStart = v;
-      } else if (runStart >= 0) {
-        add(base + runStart, base + v - 1);
+    const at = w * 32;
+    if (word === 0xffffffff) {
+      if (runStart < 0) runStart = at;
+      count += 32;
+      continue;
+    }
+    count += popcount(word);
+    // walk the word's transitions between set and clear bits
+    let bit = 0;
+    while (bit < 32) {
+      if (runStart >= 0) {
+        const clear = (~word >>> bit) << bit;
+        if (clear === 0) break;
+        const z = lowestBit(clear);
+        add(base + runStart, base + at + z - 1);
         runStart = -1;
+        bit = z;
+      } else {
+        const set = (word >>> bit) << bit;
+        if (set === 0) break;
+        bit = lowestBit(set);
+        runStart = at + bit;
       }
     }
   }
   if (runStart >= 0) add(base + runStart, base + 65535);
   return count;
+}
+
+function lowestBit(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
 /** The set positions as 64-bit ranges (bigint, so positions past 2^53 stay exact). */
