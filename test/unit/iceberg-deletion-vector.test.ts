@@ -173,6 +173,10 @@ test('a Puffin file with several vectors: each is found by its manifest offset a
   // a moved table: the footer records the old location, which the caller says is the same file
   assert.equal(readDeletionVector(puffin.bytes, entry(a!, { 'referenced-data-file': '/new/root/data/a.parquet' }), { file: FILE, sameDataFile: (x, y) => x.endsWith('/data/a.parquet') && y.endsWith('/data/a.parquet') }).cardinality, 2n);
 
+  // a bare blob where the Puffin file should be (older DuckDB versions wrote these): named as such
+  const bare = deletionVectorBlob(roaring64([1n]));
+  rejects(() => readDeletionVector(bare, entry({ referenced: DATA, offset: 0n, size: BigInt(bare.length), cardinality: 1n }), { file: FILE }), /bare deletion vector blob without the Puffin container/);
+
   const stats = puffinFile([{ bytes: Buffer.from('not a vector'), type: 'apache-datasketches-theta-v1' }]);
   rejects(() => readDeletionVector(stats.bytes, entry({ referenced: DATA, offset: 4n, size: 12n, cardinality: 0n }), { file: FILE }), /is a apache-datasketches-theta-v1, not a deletion-vector-v1/);
   const wrongCount = puffinFile([{ bytes: blobOf(roaring64([1n, 2n])), properties: { 'referenced-data-file': DATA, cardinality: '7' } }]);

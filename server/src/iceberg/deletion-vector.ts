@@ -36,6 +36,14 @@ export function readDeletionVectorBlob(blob: Uint8Array, where: { file: string; 
   }
 }
 
+/** The footer of a Puffin file holding deletion vectors; a bare blob without the Puffin container is named as such. */
+export function readDeletionVectorFooter(puffin: Uint8Array, file: string): PuffinFooter {
+  if (puffin.length >= 8 && DELETION_VECTOR_MAGIC.every((b, i) => puffin[4 + i] === b)) {
+    throw new IcebergError('corrupt-file', 'not a valid Puffin file: it holds a bare deletion vector blob without the Puffin container (as older DuckDB versions wrote); rewrite the table\'s deletes with a current writer', { file });
+  }
+  return readPuffinFooter(puffin, file);
+}
+
 export interface DeletionVectorCheck {
   /** The Puffin file's location, for errors. */
   file: string;
@@ -65,7 +73,7 @@ export function locateDeletionVector(puffin: Uint8Array, entry: DataFile, check:
   if (offset < 0n || size < 0n || offset + size > BigInt(puffin.length)) {
     throw invalid(`at offset ${offset} with size ${size} lies outside its Puffin file of ${puffin.length} bytes`);
   }
-  const meta = footer ?? readPuffinFooter(puffin, file);
+  const meta = footer ?? readDeletionVectorFooter(puffin, file);
   const blob = meta.blobs.find((b) => b.offset === offset);
   if (!blob) throw invalid(`at offset ${offset}: the Puffin footer lists no blob there (blobs at ${meta.blobs.map((b) => b.offset).join(', ') || 'none'})`);
   if (blob.type !== DELETION_VECTOR_BLOB_TYPE) throw invalid(`at offset ${offset}: the blob there is a ${blob.type}, not a ${DELETION_VECTOR_BLOB_TYPE}`);

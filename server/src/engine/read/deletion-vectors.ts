@@ -6,8 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { DataFile } from '../../iceberg/spec';
-import { readPuffinFooter, type PuffinFooter } from '../../iceberg/puffin';
-import { decodeDeletionVector, locateDeletionVector, type LocatedDeletionVector } from '../../iceberg/deletion-vector';
+import type { PuffinFooter } from '../../iceberg/puffin';
+import { decodeDeletionVector, locateDeletionVector, readDeletionVectorFooter, type LocatedDeletionVector } from '../../iceberg/deletion-vector';
 import { IcebergError } from '../../iceberg/errors';
 import type { Roaring64 } from '../../iceberg/roaring64';
 import type { ReadTask } from './relation-sql';
@@ -47,7 +47,7 @@ export async function deletionVectorFiles(tasks: ReadTask[], args: {
     const bytes = await readLocal(args.localPathOf(puffinPath), file, args.table);
     let footer: PuffinFooter | undefined;
     for (const [key, dv] of vectors) {
-      footer ??= readPuffinFooter(bytes, file);
+      footer ??= readDeletionVectorFooter(bytes, file);
       const located = locateDeletionVector(bytes, dv, { file, sameDataFile: args.sameDataFile }, footer);
       files.set(key, await rangesFile(args.dir, located, () => decodeDeletionVector(located, dv, file), dv['record-count']));
     }
