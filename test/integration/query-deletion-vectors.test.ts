@@ -4,6 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { startTestCatalog, type TestCatalog } from '../helpers/local-catalog';
@@ -188,4 +190,17 @@ test('two data files whose vectors are the same bytes each lose their own rows',
   const dropped = files.flatMap((f) => [...f.positions].filter(([, p]) => p === 0n || p === 4n).map(([id]) => id));
   assert.equal(dropped.length, 4);
   assert.deepEqual(ids(await query('SELECT id FROM lake.twins ORDER BY id')), [0, 1, 2, 3, 4, 100, 101, 102, 103, 104].filter((id) => !dropped.includes(id)));
+});
+
+test('a cache folder that cannot be written is a clear error, not a crash', async () => {
+  const blocked = path.join(await mkdtemp(path.join(tmpdir(), 'floe-dv-cache-')), 'a-file');
+  writeFileSync(blocked, 'not a folder');
+  const saved = process.env.FLOE_CACHE_DIR;
+  process.env.FLOE_CACHE_DIR = blocked;
+  try {
+    await assert.rejects(query('SELECT id FROM lake.twins'), (e: unknown) => e instanceof Error
+      && /cannot write the deleted rows of a deletion vector of table lake\.twins to the cache folder: ENOTDIR/.test(e.message) && e.message.includes(blocked));
+  } finally {
+    process.env.FLOE_CACHE_DIR = saved;
+  }
 });

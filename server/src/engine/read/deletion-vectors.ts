@@ -1,7 +1,8 @@
 // Deletion vectors reach DuckDB as small CSV files of deleted row ranges (`first,last` per line, inclusive), one per
 // distinct vector, which relation-sql.ts expands into the same (file, position) anti-join as position delete files.
 // A vector is decoded from the local copy of its Puffin file (footer, blob checks and CRC in iceberg/deletion-vector.ts);
-// its ranges file is named by a hash of the blob's bytes, so it is written once and can never be stale.
+// its ranges file is named by a hash of the blob's bytes (and the counts it was checked against), so it is written once
+// and can never be stale.
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -9,14 +10,13 @@ import type { DataFile } from '../../iceberg/spec';
 import type { PuffinFooter } from '../../iceberg/puffin';
 import { decodeDeletionVector, locateDeletionVector, readDeletionVectorFooter, type LocatedDeletionVector } from '../../iceberg/deletion-vector';
 import { IcebergError } from '../../iceberg/errors';
+import { StorageError } from '../../storage/storage';
 import type { Roaring64 } from '../../iceberg/roaring64';
 import type { ReadTask } from './relation-sql';
 
 export interface DeletionVectorFiles {
   /** The ranges file of a task's deletion vector. */
   rangesFileOf(dv: DataFile): string;
-  /** How many distinct vectors were read. */
-  count: number;
 }
 
 const keyOf = (dv: DataFile) => `${dv['file-path']}\u0000${dv['content-offset']}`;
@@ -49,11 +49,10 @@ export async function deletionVectorFiles(tasks: ReadTask[], args: {
     for (const [key, dv] of vectors) {
       footer ??= readDeletionVectorFooter(bytes, file);
       const located = locateDeletionVector(bytes, dv, { file, sameDataFile: args.sameDataFile }, footer);
-      files.set(key, await rangesFile(args.dir, located, () => decodeDeletionVector(located, dv, file), dv['record-count']));
+      files.set(key, await rangesFile(args.dir, located, () => decodeDeletionVector(located, dv, file), dv['record-count'], args.table));
     }
   }
   return {
-    count: files.size,
     rangesFileOf: (dv) => {
       const f = files.get(keyOf(dv));
       if (!f) throw new IcebergError('not-found', `deletion vector at offset ${dv['content-offset']} was not read`, { file: dv['file-path'] });
@@ -74,7 +73,7 @@ async function readLocal(localPath: string, file: string, table: string): Promis
  * The ranges file of a vector, named by a hash of its blob and the counts it was checked against: a file is written only
  * after its vector decoded and matched them, so finding it means the same bytes passed the same checks (no decode).
  */
-async function rangesFile(dir: string, located: LocatedDeletionVector, decode: () => Roaring64, recordCount: bigint): Promise<string> {
+async function rangesFile(dir: string, located: LocatedDeletionVector, decode: () => Roaring64, recordCount: bigint, table: string): Promise<string> {
   const hash = createHash('sha256').update(located.blob).update(`\u0000${recordCount}\u0000${located.footerCardinality ?? ''}`).digest('hex');
   const target = path.join(dir, `${hash.slice(0, 40)}.csv`);
   try {
@@ -82,10 +81,16 @@ async function rangesFile(dir: string, located: LocatedDeletionVector, decode: (
     return target;
   } catch { /* not written yet */ }
   const text = rangesCsv(decode());
-  await fs.mkdir(dir, { recursive: true });
   const temp = `${target}.part-${randomBytes(6).toString('hex')}`;
-  await fs.writeFile(temp, text);
-  await fs.rename(temp, target);
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(temp, text);
+    await fs.rename(temp, target);
+  } catch (e) {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new StorageError(code === 'EACCES' || code === 'EPERM' ? 'denied' : 'io', dir, `cannot write the deleted rows of a deletion vector of table ${table} to the cache folder: ${code ?? 'error'}`, { cause: e });
+  }
   return target;
 }
 
