@@ -211,7 +211,8 @@ function nameMappedRead(input: RelationInput, tasks: ReadTask[], defaults: Map<n
  * with the deletion vectors' ranges files, each for one data file.
  */
 function positionDeleteJoin(input: RelationInput, tasks: ReadTask[], deletes: DataFile[]): string {
-  const sources = deletes.length > 0 ? [positionDeleteRows(input, tasks, deletes)] : [];
+  // Only files that list position delete files are mapped to them: a file with a deletion vector ignores them.
+  const sources = deletes.length > 0 ? [positionDeleteRows(input, tasks.filter((t) => t.positionDeletes.length > 0), deletes)] : [];
   const vectors = tasks.filter((t) => t.deletionVector);
   if (vectors.length > 0) sources.push(deletionVectorRows(input, vectors));
   const P = quoteIdent('__floe_pos');
