@@ -39,11 +39,11 @@ function file(path: string, partition: Record<string, unknown>, extra: Partial<D
 const entry = (seq: bigint, f: DataFile, status: 0 | 1 | 2 = 1): ManifestEntry => ({ status, 'snapshot-id': 1n, 'sequence-number': seq, 'file-sequence-number': seq, 'data-file': f });
 
 /** An in-memory table: manifests grouped by spec and content, one snapshot over them. */
-function table(groups: { spec: PartitionSpec; content?: 0 | 1; entries: ManifestEntry[] }[], meta: TableMetadata = META) {
+function table(groups: { spec: PartitionSpec; content?: 0 | 1; formatVersion?: 2 | 3; entries: ManifestEntry[] }[], meta: TableMetadata = META) {
   const files = new Map<string, Uint8Array>();
   const manifests: ManifestFile[] = groups.map((g, i) => {
     const path = `s3://wh/db/t/metadata/m${i}.avro`;
-    const { bytes, manifest } = writeManifest({ formatVersion: 2, schema: SCHEMA, spec: g.spec, content: g.content ?? 0, snapshotId: 20n, sequenceNumber: 2n, entries: g.entries, path });
+    const { bytes, manifest } = writeManifest({ formatVersion: g.formatVersion ?? 2, schema: SCHEMA, spec: g.spec, content: g.content ?? 0, snapshotId: 20n, sequenceNumber: 2n, entries: g.entries, path });
     files.set(path, bytes);
     return manifest;
   });
@@ -92,12 +92,48 @@ test('deleted entries are dropped and delete files follow the spec rules', async
   assert.equal(result.metrics.deleteFiles, 6);
 });
 
-test('deletion vectors are refused with an error naming the file', async () => {
+test('deletion vectors: one data file each, by path, sequence number and partition; position delete files then left out', async () => {
+  const p = { ts_day: DAY, region: 'eu' }, q = { ts_day: DAY, region: 'us' };
+  const at = (name: string) => `s3://wh/db/t/data/${name}`;
+  const dv = (name: string, target: string, partition: Record<string, unknown>, offset = 4n) =>
+    file(name, partition, { content: 1, 'file-format': 'PUFFIN', 'referenced-data-file': at(target), 'content-offset': offset, 'content-size-in-bytes': 40n, 'record-count': 2n });
   const { plan } = table([
-    { spec: UNPARTITIONED, entries: [entry(1n, file('a.parquet', {}))] },
-    { spec: UNPARTITIONED, content: 1, entries: [entry(2n, file('dv.puffin', {}, { content: 1, 'file-format': 'PUFFIN', 'referenced-data-file': 's3://wh/db/t/data/a.parquet' }))] },
+    { spec: BY_DAY, entries: [entry(3n, file('a.parquet', p)), entry(5n, file('b.parquet', p)), entry(3n, file('c.parquet', q)), entry(3n, file('d.parquet', p))] },
+    { spec: BY_DAY, content: 1, formatVersion: 3, entries: [
+      entry(4n, dv('dv-1.puffin', 'a.parquet', p)),                 // applies to a (3 <= 4); a's position deletes are then ignored
+      entry(4n, dv('dv-1.puffin', 'b.parquet', p, 60n)),            // older than b (5): not applied
+      entry(6n, dv('dv-2.puffin', 'c.parquet', p)),                 // c is in partition q: not applied
+      entry(5n, file('pos-p5.parquet', p, { content: 1 })),         // applies to b and d, not to a (it has a vector)
+      entry(5n, file('eq-p5.parquet', p, { content: 2, 'equality-ids': [1] })), // equality deletes still apply beside a vector
+    ] },
   ]);
-  await assert.rejects(plan(), (e: unknown) => e instanceof IcebergError && e.kind === 'unsupported' && e.message.includes('dv.puffin'));
+  const result = await plan();
+  const got = Object.fromEntries(result.tasks.map((t) => [t.file['file-path'].replace(/^.*\//, ''), {
+    dv: t.deletionVector && `${t.deletionVector['file-path'].replace(/^.*\//, '')}@${t.deletionVector['content-offset']}`,
+    pos: names(t.positionDeletes.map((file) => ({ file }))), eq: names(t.equalityDeletes.map((file) => ({ file }))),
+  }]));
+  assert.deepEqual(got, {
+    'a.parquet': { dv: 'dv-1.puffin@4', pos: [], eq: ['eq-p5.parquet'] },
+    'b.parquet': { dv: undefined, pos: ['pos-p5.parquet'], eq: [] },
+    'c.parquet': { dv: undefined, pos: [], eq: [] },
+    'd.parquet': { dv: undefined, pos: ['pos-p5.parquet'], eq: ['eq-p5.parquet'] },
+  });
+  assert.equal(result.tasks.find((t) => t.file['file-path'].endsWith('a.parquet'))!.deletionVector!['referenced-data-file'], at('a.parquet'));
+});
+
+test('two deletion vectors for one data file, or one without a referenced data file, are invalid tables', async () => {
+  const dv = (offset: bigint, extra: Partial<DataFile> = {}) => file('dv.puffin', {}, { content: 1, 'file-format': 'PUFFIN', 'referenced-data-file': 's3://wh/db/t/data/a.parquet', 'content-offset': offset, 'content-size-in-bytes': 40n, ...extra });
+  const two = table([
+    { spec: UNPARTITIONED, entries: [entry(1n, file('a.parquet', {}))] },
+    { spec: UNPARTITIONED, content: 1, formatVersion: 3, entries: [entry(2n, dv(4n)), entry(3n, dv(44n))] },
+  ]);
+  await assert.rejects(two.plan(), (e: unknown) => e instanceof IcebergError && e.kind === 'invalid-metadata'
+    && /data file s3:\/\/wh\/db\/t\/data\/a\.parquet has 2 deletion vectors \(.*dv\.puffin at offset 4, .*dv\.puffin at offset 44\)/.test(e.message));
+  const orphan = table([
+    { spec: UNPARTITIONED, entries: [entry(1n, file('a.parquet', {}))] },
+    { spec: UNPARTITIONED, content: 1, formatVersion: 3, entries: [entry(2n, dv(4n, { 'referenced-data-file': undefined }))] },
+  ]);
+  await assert.rejects(orphan.plan(), (e: unknown) => e instanceof IcebergError && e.kind === 'invalid-metadata' && /no referenced_data_file.*dv\.puffin/.test(e.message));
 });
 
 test('filters prune by partition transform, manifest summaries and column metrics', async () => {

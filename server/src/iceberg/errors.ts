@@ -3,7 +3,7 @@
 export type IcebergErrorKind =
   | 'invalid-metadata'   // JSON metadata that breaks the spec (missing or mistyped field)
   | 'corrupt-file'       // bytes that cannot be decoded (bad gzip, bad JSON, bad Avro)
-  | 'unsupported'        // valid Iceberg we do not handle (e.g. deletion vectors)
+  | 'unsupported'        // valid Iceberg we do not handle (e.g. ORC data files, LZ4-compressed Puffin footers)
   | 'invalid-argument'   // a caller asked for something impossible (unknown snapshot, bad type string)
   | 'not-found';         // a snapshot, ref, schema or field that does not exist
 

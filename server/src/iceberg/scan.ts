@@ -8,6 +8,7 @@ import { currentSchema, schemaById } from './schema.js';
 import { tablePathResolver } from './paths.js';
 import { bindPredicate, manifestMayMatch, matchesPartition, metricsMayMatch, projectToPartition, repeatedFieldIds, type Bound, type Predicate } from './predicate.js';
 import { compareBytes } from './values.js';
+import { isDeletionVector } from './deletion-vector.js';
 
 export interface ScanIO {
   read(path: string): Promise<Uint8Array>;
@@ -36,6 +37,8 @@ export interface FileScanTask {
   sequenceNumber: bigint;
   positionDeletes: DataFile[];
   equalityDeletes: DataFile[];
+  /** The file's deletion vector (a blob in a Puffin file), if one applies; position delete files are then left out. */
+  deletionVector?: DataFile;
 }
 
 export interface ScanPlan {
@@ -176,8 +179,8 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
         dataTasks.push({ file, spec, sequenceNumber: seq, positionDeletes: [], equalityDeletes: [] });
         recordedPaths.push(recorded);
       } else {
-        if (file['file-format'] === 'PUFFIN' || file['content-offset'] !== undefined) {
-          throw new IcebergError('unsupported', `deletion vectors (v3 Puffin deletes) are not supported: ${file['file-path']}`, { file: file['file-path'], table });
+        if (isDeletionVector(file) && !file['referenced-data-file']) {
+          throw new IcebergError('invalid-metadata', 'deletion vector has no referenced_data_file in its manifest entry', { file: file['file-path'], table });
         }
         metrics.deleteFiles++;
         deletes.push({ ref: { file, seq, target: file['referenced-data-file'] }, spec });
@@ -185,18 +188,24 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
       }
     }
   }
-  if (deletes.length > 0) attachDeletes(dataTasks, recordedPaths, deletes);
+  if (deletes.length > 0) attachDeletes(dataTasks, recordedPaths, deletes, table);
   return { schema, snapshot, tasks: dataTasks, metrics };
 }
 
-/** Spec rules: position deletes apply at seq >= the data file's, equality deletes at seq > it; same partition unless global. */
-function attachDeletes(tasks: FileScanTask[], recordedPaths: string[], deletes: { ref: DeleteRef; spec: PartitionSpec }[]): void {
+/**
+ * Spec rules: position deletes and deletion vectors apply at seq >= the data file's, equality deletes at seq > it; same
+ * partition unless global. A deletion vector names its one data file; where one applies, position delete files do not.
+ */
+function attachDeletes(tasks: FileScanTask[], recordedPaths: string[], deletes: { ref: DeleteRef; spec: PartitionSpec }[], table: string): void {
   const byPartition = new Map<string, DeleteRef[]>();
   const global: DeleteRef[] = [];
   const byPath = new Map<string, DeleteRef[]>();
+  const vectors = new Map<string, { ref: DeleteRef; spec: PartitionSpec }[]>();
   for (const { ref, spec } of deletes) {
     const target = ref.target;
-    if (ref.file.content === 1 && target) {
+    if (isDeletionVector(ref.file)) {
+      (vectors.get(target!) ?? vectors.set(target!, []).get(target!)!).push({ ref, spec });
+    } else if (ref.file.content === 1 && target) {
       (byPath.get(target) ?? byPath.set(target, []).get(target)!).push(ref);
     } else if (spec.fields.length === 0) {
       global.push(ref);
@@ -208,6 +217,8 @@ function attachDeletes(tasks: FileScanTask[], recordedPaths: string[], deletes: 
   const enc = new TextEncoder();
   for (let i = 0; i < tasks.length; i++) {
     const t = tasks[i]!, path = recordedPaths[i]!;
+    const vector = vectors.size > 0 ? deletionVectorOf(t, path, vectors.get(path), table) : undefined;
+    if (vector) t.deletionVector = vector;
     const candidates = [
       ...global,
       ...(byPartition.size > 0 ? byPartition.get(partitionKey(t.spec['spec-id'], t.spec, t.file.partition)) ?? [] : []),
@@ -219,7 +230,7 @@ function attachDeletes(tasks: FileScanTask[], recordedPaths: string[], deletes: 
         if (d.seq > t.sequenceNumber) t.equalityDeletes.push(d.file);
         continue;
       }
-      if (d.seq < t.sequenceNumber) continue;
+      if (d.seq < t.sequenceNumber || vector) continue;
       const lb = d.file['lower-bounds']?.get(FILE_PATH_FIELD_ID), ub = d.file['upper-bounds']?.get(FILE_PATH_FIELD_ID);
       if (!d.target && (lb || ub)) {
         pathBytes ??= enc.encode(path);
@@ -230,3 +241,15 @@ function attachDeletes(tasks: FileScanTask[], recordedPaths: string[], deletes: 
   }
 }
 
+
+/** The one deletion vector that applies to a data file (same path and partition, seq >= the file's); two is an invalid table. */
+function deletionVectorOf(t: FileScanTask, path: string, candidates: { ref: DeleteRef; spec: PartitionSpec }[] | undefined, table: string): DataFile | undefined {
+  if (!candidates) return undefined;
+  const partition = partitionKey(t.spec['spec-id'], t.spec, t.file.partition);
+  const applying = candidates.filter(({ ref, spec }) => ref.seq >= t.sequenceNumber && partitionKey(spec['spec-id'], spec, ref.file.partition) === partition);
+  if (applying.length > 1) {
+    const where = applying.map(({ ref }) => `${ref.file['file-path']} at offset ${ref.file['content-offset']}`).join(', ');
+    throw new IcebergError('invalid-metadata', `data file ${path} has ${applying.length} deletion vectors (${where}); a snapshot may hold at most one per data file`, { table });
+  }
+  return applying[0]?.ref.file;
+}

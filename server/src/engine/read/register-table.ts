@@ -1,6 +1,7 @@
 // Makes an Iceberg table a DuckDB relation: loads its metadata, plans the scan, brings remote files
 // into the local cache with bounded concurrency, and creates a view over the relation SQL.
 import { statSync } from 'node:fs';
+import path from 'node:path';
 import type { LoadTableResult } from '../../catalog/catalog';
 import { nameMappingFromSchema, schemaById, tableNameMapping, type NameMapping } from '../../iceberg/schema';
 import type { DataFile, Schema, Snapshot, TableMetadata } from '../../iceberg/spec';
@@ -8,13 +9,14 @@ import type { Predicate } from '../../iceberg/predicate';
 import { StorageError, type S3Options, type Storage } from '../../storage/storage';
 import { storageFor, isS3Uri, type StorageOptions } from '../../storage/factory';
 import { s3OptionsFromProperties } from '../../storage/s3';
-import type { ProgressListener } from '../../storage/cache';
+import { defaultCacheDir, type ProgressListener } from '../../storage/cache';
 import { DuckSession, quoteLiteral } from '../session';
 import { relationSql, ROW_LINEAGE_FIELDS, type LocalFile, type ReadTask } from './relation-sql';
 import { treeWithMappedIds, type ParquetNode } from './nested-projection';
 import { icebergScanPlanner } from './default-planner';
 import { checkFilesAgainstManifest } from './file-integrity';
 import { duckFacingSchema, renameWarning } from './column-names';
+import { deletionVectorFiles } from './deletion-vectors';
 import { isMovedTable, loadTableAt, recordedPathOf, resolveMovedPath, selectSnapshot, tableRootOf } from './table-location';
 
 /** Plans the live files of one snapshot, each with its applicable deletes; paths are re-rooted with `resolvePath`. */
@@ -115,13 +117,21 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   const files = new Map<string, LocalFile>();
   // Each data and delete file once, with its manifest entry (recorded size and row count).
   const entries = new Map<string, DataFile>();
-  for (const t of tasks) for (const f of [t.file, ...t.positionDeletes, ...t.equalityDeletes]) entries.set(f['file-path'], f);
+  for (const t of tasks) for (const f of deleteAndDataFiles(t)) entries.set(f['file-path'], f);
   await forEachLimited([...entries.keys()], options.concurrency ?? 8, async (path) => {
     const uri = resolvePath(path);
     files.set(path, { localPath: await localCopy(uri, Number(entries.get(path)!['file-size-in-bytes']), table, storageOptions, options.onProgress) });
   });
   const moved = isMovedTable(metadata.location, root);
   await checkFilesAgainstManifest([...entries].map(([p, entry]) => ({ entry, uri: resolvePath(p), localPath: files.get(p)!.localPath, atRecordedPath: !moved })), table);
+
+  const vectors = tasks.some((t) => t.deletionVector) ? await deletionVectorFiles(tasks, {
+    table,
+    localPathOf: (p) => files.get(p)!.localPath,
+    uriOf: resolvePath,
+    sameDataFile: (a, b) => resolvePath(a) === resolvePath(b),
+    dir: path.join(storageOptions.cache?.dir ?? defaultCacheDir(), 'deletion-vectors'),
+  }) : undefined;
 
   const dataFiles = tasks.map((t) => files.get(t.file['file-path'])!);
   let mapping = tableNameMapping(metadata);
@@ -168,8 +178,9 @@ export async function tableRelation(source: string | LoadTableResult, options: T
     mappedNames,
     // Position-delete files name data files as recorded; planners may hand us recorded or re-rooted paths.
     pathAliases: (p) => [resolvePath(p), recordedPathOf(p, metadata.location, root)],
+    deletionVectorRanges: vectors?.rangesFileOf,
   });
-  const deleteFiles = new Set(tasks.flatMap((t) => [...t.positionDeletes, ...t.equalityDeletes].map((d) => d['file-path']))).size;
+  const deleteFiles = new Set(tasks.flatMap((t) => deleteAndDataFiles(t).slice(1).map((d) => d['file-path']))).size;
   const localFiles = new Map([...files].map(([recorded, f]) => [f.localPath, resolvePath(recorded)]));
   return { ...base, sql, dataFiles: tasks.length, deleteFiles, localFiles };
 }
@@ -208,6 +219,11 @@ async function localCopy(uri: string, size: number | undefined, table: string, s
     if (e instanceof StorageError) throw new StorageError(e.kind, uri, `${e.message.replace(` (${e.uri})`, '')} (table ${table})`, { cause: e });
     throw e;
   }
+}
+
+/** A task's data file first, then every delete file it reads (a deletion vector's Puffin file included). */
+function deleteAndDataFiles(t: ReadTask): DataFile[] {
+  return [t.file, ...t.positionDeletes, ...t.equalityDeletes, ...(t.deletionVector ? [t.deletionVector] : [])];
 }
 
 function hasColumnMetrics(file: DataFile): boolean {

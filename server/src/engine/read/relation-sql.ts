@@ -1,6 +1,7 @@
 // Builds the DuckDB SQL for an Iceberg table's rows at one snapshot: read_parquet over the live data
 // files with columns resolved by Parquet field id (nested ones through nested-projection.ts), identity-partition
-// values and initial defaults for columns a file lacks, and position and equality deletes applied as anti-joins.
+// values and initial defaults for columns a file lacks, and position deletes, deletion vectors and equality deletes
+// applied as anti-joins.
 // Pure: no I/O.
 import type { DataFile, NestedField, PartitionSpec, Schema } from '../../iceberg/spec';
 import { duckLiteral, duckTypeOf } from '../types';
@@ -15,6 +16,8 @@ export interface ReadTask {
   sequenceNumber?: bigint;
   positionDeletes: DataFile[];
   equalityDeletes: DataFile[];
+  /** A deletion vector (v3) for the file; position delete files are then not listed. */
+  deletionVector?: DataFile;
 }
 
 /** How one file reaches DuckDB: its local path, and for files written without field ids, its top-level column names. */
@@ -44,6 +47,8 @@ export interface RelationInput {
   pathAliases?(path: string): string[];
   /** Add the v3 row-lineage columns `_row_id` and `_last_updated_sequence_number` after the schema's. */
   rowLineage?: boolean;
+  /** The local `first,last` CSV of a deletion vector's deleted row ranges (deletion-vectors.ts). */
+  deletionVectorRanges?(dv: DataFile): string;
 }
 
 /** v3 row-lineage metadata columns (spec "Reserved Field IDs"), read from files that hold them. */
@@ -99,7 +104,7 @@ function rowsSql(input: RelationInput): string {
     const byName = local.columnNames !== undefined;
     // Rebuilding reads top-level columns by physical name: never when those collide ignoring case (DuckDB would mix them up).
     const rebuild = local.fieldTree && !namesCollide(local.fieldTree.map((n) => n.name)) && needsNestedRebuild(fields, local.fieldTree) ? local.fieldTree : undefined;
-    const key = JSON.stringify([byName, rebuild && layoutKey(rebuild), task.equalityDeletes.map((d) => d['file-path']).sort(), task.positionDeletes.length > 0]);
+    const key = JSON.stringify([byName, rebuild && layoutKey(rebuild), task.equalityDeletes.map((d) => d['file-path']).sort(), task.positionDeletes.length > 0 || task.deletionVector !== undefined]);
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { tasks: [], byName, rebuild }));
     group.tasks.push(task);
@@ -133,8 +138,9 @@ interface ReadKind { byName: boolean; rebuild?: ParquetNode[] }
 function groupSql(input: RelationInput, tasks: ReadTask[], defaults: Map<number, string>, kind: ReadKind, joinPartitions?: IdentitySource[]): string {
   const fields = input.schema.fields;
   const positionDeletes = unique(tasks.flatMap((t) => t.positionDeletes));
+  const deletes = positionDeletes.length > 0 || tasks.some((t) => t.deletionVector);
   // Row lineage needs each row's file and position too.
-  const withRowIds = positionDeletes.length > 0 || input.rowLineage === true;
+  const withRowIds = deletes || input.rowLineage === true;
   const withFilename = withRowIds || joinPartitions !== undefined;
   const localPaths = tasks.map((t) => input.fileFor(t.file['file-path']).localPath);
   const idNames = kind.byName || kind.rebuild ? undefined : sharedFieldNames(tasks.map((t) => input.fileFor(t.file['file-path'])), fields);
@@ -148,7 +154,7 @@ function groupSql(input: RelationInput, tasks: ReadTask[], defaults: Map<number,
   if (joinPartitions) base = partitionJoin(input, tasks, base, joinPartitions, withRowIds);
   const columns = [...fields.map((f) => `${D}.${quoteIdent(f.name)}`), ...(input.rowLineage ? [`${D}.${FILE}`, `${D}."file_row_number"`] : [])].join(', ');
   let sql = `SELECT ${columns} FROM ${base} AS ${D}`;
-  if (positionDeletes.length > 0) sql += `\n${positionDeleteJoin(input, tasks, positionDeletes)}`;
+  if (deletes) sql += `\n${positionDeleteJoin(input, tasks, positionDeletes)}`;
   const equalityDeletes = unique(tasks[0].equalityDeletes);
   if (equalityDeletes.length > 0) sql += `\nWHERE ${equalityDeleteFilters(input, equalityDeletes).join('\n  AND ')}`;
   return sql;
@@ -238,8 +244,31 @@ function nameMappedRead(input: RelationInput, tasks: ReadTask[], defaults: Map<n
   return `(SELECT ${select.join(', ')} FROM read_parquet(${pathList(files.map((f) => f.localPath))}, union_by_name = true${rowIds}))`;
 }
 
-/** Anti-join on (file, row position) with the position-delete files, whose file_path records the data file's URI. */
+/**
+ * Anti-join on (file, row position) with the position-delete files, whose file_path records the data file's URI, and
+ * with the deletion vectors' ranges files, each for one data file.
+ */
 function positionDeleteJoin(input: RelationInput, tasks: ReadTask[], deletes: DataFile[]): string {
+  // Only files that list position delete files are mapped to them: a file with a deletion vector ignores them.
+  const sources = deletes.length > 0 ? [positionDeleteRows(input, tasks.filter((t) => t.positionDeletes.length > 0), deletes)] : [];
+  const vectors = tasks.filter((t) => t.deletionVector);
+  if (vectors.length > 0) sources.push(deletionVectorRows(input, vectors));
+  const P = quoteIdent('__floe_pos');
+  return `ANTI JOIN (${sources.join(' UNION ALL ')}) AS ${P} ON ${D}.${FILE} = ${P}."local_path" AND ${D}."file_row_number" = ${P}."pos"`;
+}
+
+/** (local_path, pos) of every range in the tasks' deletion vectors. */
+function deletionVectorRows(input: RelationInput, tasks: ReadTask[]): string {
+  if (!input.deletionVectorRanges) throw new Error('deletion vectors need RelationInput.deletionVectorRanges');
+  const mapping = tasks.map((t) => `(${quoteLiteral(input.deletionVectorRanges!(t.deletionVector!))}, ${quoteLiteral(input.fileFor(t.file['file-path']).localPath)})`);
+  const rangeFiles = [...new Set(tasks.map((t) => input.deletionVectorRanges!(t.deletionVector!)))];
+  const read = `read_csv(${pathList(rangeFiles)}, header = false, auto_detect = false, delim = ',', columns = {'lo': 'BIGINT', 'hi': 'BIGINT'}, filename = true)`;
+  return `SELECT "m"."local_path" AS "local_path", unnest(generate_series("r"."lo", "r"."hi")) AS "pos" FROM ${read} AS "r"`
+    + ` JOIN (VALUES ${mapping.join(', ')}) AS "m"("ranges_file", "local_path") ON "r"."filename" = "m"."ranges_file"`;
+}
+
+/** (local_path, pos) of the position-delete files' rows that name the tasks' data files. */
+function positionDeleteRows(input: RelationInput, tasks: ReadTask[], deletes: DataFile[]): string {
   const mapping: string[] = [];
   for (const t of tasks) {
     const local = input.fileFor(t.file['file-path']).localPath;
@@ -248,10 +277,8 @@ function positionDeleteJoin(input: RelationInput, tasks: ReadTask[], deletes: Da
   }
   const deletePaths = deletes.map((d) => input.fileFor(d['file-path']).localPath);
   const schema = `schema = MAP {${POS_FILE_PATH_ID}: {name: 'file_path', type: 'VARCHAR', default_value: NULL::VARCHAR}, ${POS_POS_ID}: {name: 'pos', type: 'BIGINT', default_value: NULL::VARCHAR}}`;
-  const P = quoteIdent('__floe_pos');
-  return `ANTI JOIN (SELECT "m"."local_path" AS "local_path", "p"."pos" AS "pos" FROM read_parquet(${pathList(deletePaths)}, ${schema}) AS "p"`
-    + ` JOIN (VALUES ${mapping.join(', ')}) AS "m"("recorded_path", "local_path") ON "p"."file_path" = "m"."recorded_path") AS ${P}`
-    + ` ON ${D}.${FILE} = ${P}."local_path" AND ${D}."file_row_number" = ${P}."pos"`;
+  return `SELECT "m"."local_path" AS "local_path", "p"."pos" AS "pos" FROM read_parquet(${pathList(deletePaths)}, ${schema}) AS "p"`
+    + ` JOIN (VALUES ${mapping.join(', ')}) AS "m"("recorded_path", "local_path") ON "p"."file_path" = "m"."recorded_path"`;
 }
 
 /** One NOT EXISTS per set of equality field ids; NULL matches NULL, as the spec requires. */

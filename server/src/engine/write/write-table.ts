@@ -112,7 +112,9 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
   }
   const creating = !existing;
   if (existing && base['format-version'] !== 2) {
-    throw new WriteError('unsupported-format', `${name} is an Iceberg format v${base['format-version']} table; Floe writes v2 tables only (upgrade it with the property format-version=2)`, { table: name });
+    // A v3 table may hold deletion vectors and row lineage that a v2 writer would lose: it is left as it is.
+    const how = base['format-version'] === 1 ? 'upgrade it with the property format-version=2' : 'Floe reads it, deletion vectors included, but does not write to it';
+    throw new WriteError('unsupported-format', `${name} is an Iceberg format v${base['format-version']} table; Floe writes v2 tables only (${how})`, { table: name });
   }
   const current = creating ? undefined : currentSchemaOf(base);
   const policy = opts.mode === 'overwrite' || creating ? 'append_new_columns' : opts.onSchemaChange ?? 'append_new_columns';
