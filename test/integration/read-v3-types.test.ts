@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckSession } from '../../server/src/engine/session';
 import { tableRelation } from '../../server/src/engine/read/register-table';
+import { parseQueryArgs, runQuery } from '../../server/src/cli/commands/query';
 import { and, cmp } from '../../server/src/iceberg/predicate';
 import { encodeValue } from '../../server/src/iceberg/single-value';
 import type { Schema } from '../../server/src/iceberg/spec';
@@ -148,6 +149,8 @@ test('row lineage, when asked for: ids and sequence numbers inherited where file
   ]);
   // Not asked for: the table's own columns only.
   assert.deepEqual((await rows(root, (t) => `SELECT count(*) FROM ${t}`)).described, [['v', 'VARCHAR']]);
+  const cli = JSON.parse(await runQuery(parseQueryArgs(['--table', `t=${root}`, '--row-lineage', '--format', 'json', `SELECT v, _row_id FROM t WHERE v IN ('b0', 'c1') ORDER BY v`])));
+  assert.deepEqual(cli.rows, [['b0', '42'], ['c1', '1004']]);
 });
 
 test('row lineage of a table upgraded to v3 (no first_row_id anywhere): ids are null, sequence numbers inherited', async () => {
