@@ -162,3 +162,21 @@ test('row lineage of a table upgraded to v3 (no first_row_id anywhere): ids are 
   const r = await rows(root, (t) => `SELECT v, _row_id, _last_updated_sequence_number::VARCHAR FROM ${t} ORDER BY v`, { rowLineage: true });
   assert.deepEqual(r.rows, [[1, null, '4'], [2, null, '4']]);
 });
+
+test('a struct field older files lack reads as its initial-default, in one file or many', async () => {
+  const schema: Schema = { type: 'struct', 'schema-id': 0, fields: [
+    { id: 1, name: 'id', required: false, type: 'int' },
+    { id: 2, name: 's', required: false, type: { type: 'struct', fields: [
+      { id: 3, name: 'a', required: false, type: 'int' },
+      { id: 4, name: 'b', required: false, type: 'string', 'initial-default': 'n/a' },
+    ] } },
+  ] };
+  for (const files of [1, 6]) {
+    const root = await writeTestTable(path.join(dir, `nested-default-${files}`), {
+      formatVersion: 3, schema,
+      files: Array.from({ length: files }, (_, i) => ({ select: `SELECT ${i} AS id, {'a': ${i}} AS s`, fieldIds: '{id: 1, s: {__duckdb_field_id: 2, a: 3}}' })),
+    });
+    const r = await rows(root, (t) => `SELECT s FROM ${t} ORDER BY id LIMIT 1`);
+    assert.deepEqual(r.rows, [[{ a: 0, b: 'n/a' }]], `${files} file(s)`);
+  }
+});
