@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckSession } from '../../server/src/engine/session';
 import { tableRelation } from '../../server/src/engine/read/register-table';
+import { parseQueryArgs, runQuery } from '../../server/src/cli/commands/query';
 import { and, cmp } from '../../server/src/iceberg/predicate';
 import { encodeValue } from '../../server/src/iceberg/single-value';
 import type { Schema } from '../../server/src/iceberg/spec';
@@ -148,6 +149,8 @@ test('row lineage, when asked for: ids and sequence numbers inherited where file
   ]);
   // Not asked for: the table's own columns only.
   assert.deepEqual((await rows(root, (t) => `SELECT count(*) FROM ${t}`)).described, [['v', 'VARCHAR']]);
+  const cli = JSON.parse(await runQuery(parseQueryArgs(['--table', `t=${root}`, '--row-lineage', '--format', 'json', `SELECT v, _row_id FROM t WHERE v IN ('b0', 'c1') ORDER BY v`])));
+  assert.deepEqual(cli.rows, [['b0', '42'], ['c1', '1004']]);
 });
 
 test('row lineage of a table upgraded to v3 (no first_row_id anywhere): ids are null, sequence numbers inherited', async () => {
@@ -158,4 +161,22 @@ test('row lineage of a table upgraded to v3 (no first_row_id anywhere): ids are 
   });
   const r = await rows(root, (t) => `SELECT v, _row_id, _last_updated_sequence_number::VARCHAR FROM ${t} ORDER BY v`, { rowLineage: true });
   assert.deepEqual(r.rows, [[1, null, '4'], [2, null, '4']]);
+});
+
+test('a struct field older files lack reads as its initial-default, in one file or many', async () => {
+  const schema: Schema = { type: 'struct', 'schema-id': 0, fields: [
+    { id: 1, name: 'id', required: false, type: 'int' },
+    { id: 2, name: 's', required: false, type: { type: 'struct', fields: [
+      { id: 3, name: 'a', required: false, type: 'int' },
+      { id: 4, name: 'b', required: false, type: 'string', 'initial-default': 'n/a' },
+    ] } },
+  ] };
+  for (const files of [1, 6]) {
+    const root = await writeTestTable(path.join(dir, `nested-default-${files}`), {
+      formatVersion: 3, schema,
+      files: Array.from({ length: files }, (_, i) => ({ select: `SELECT ${i} AS id, {'a': ${i}} AS s`, fieldIds: '{id: 1, s: {__duckdb_field_id: 2, a: 3}}' })),
+    });
+    const r = await rows(root, (t) => `SELECT s FROM ${t} ORDER BY id LIMIT 1`);
+    assert.deepEqual(r.rows, [[{ a: 0, b: 'n/a' }]], `${files} file(s)`);
+  }
 });

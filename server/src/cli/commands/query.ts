@@ -22,9 +22,11 @@ export interface QueryArgs {
   sql: string;
   /** S3 endpoint and credentials for s3:// tables; from the AWS environment variables when omitted. */
   s3?: S3Options;
+  /** Add the v3 row-lineage columns `_row_id` and `_last_updated_sequence_number` to every table. */
+  rowLineage?: boolean;
 }
 
-const USAGE = 'usage: floe query [--catalog URI --warehouse NAME [--credential ID:SECRET]] [--table NAME=LOCATION]... [--snapshot NAME=ID]... [--format json|csv|table] "SQL"'
+const USAGE = 'usage: floe query [--catalog URI --warehouse NAME [--credential ID:SECRET]] [--table NAME=LOCATION]... [--snapshot NAME=ID]... [--row-lineage] [--format json|csv|table] "SQL"'
   + '\n  FLOE_CATALOG_CREDENTIAL=ID:SECRET in the environment stands for --credential (and keeps the secret out of the process list)';
 
 /** Parses the command line; throws UsageError with the usage line on mistakes. */
@@ -61,6 +63,7 @@ export function parseQueryArgs(args: string[]): QueryArgs {
         out.snapshots.set(name, BigInt(id));
         break;
       }
+      case '--row-lineage': out.rowLineage = true; break;
       case '--format': {
         const f = value();
         if (!(RESULT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format must be one of ${RESULT_FORMATS.join(', ')}\n${USAGE}`);
@@ -127,7 +130,7 @@ export async function runQuery(args: QueryArgs, onWarning: (message: string) => 
   const relations: TableRelation[] = [];
   try {
     for (const t of args.tables) {
-      relations.push(await registerIcebergTable(session, viewName(t.name), t.location, { snapshotId: args.snapshots.get(t.name), tableName: t.name, s3 }));
+      relations.push(await registerIcebergTable(session, viewName(t.name), t.location, { snapshotId: args.snapshots.get(t.name), tableName: t.name, s3, rowLineage: args.rowLineage }));
     }
     if (args.catalog) {
       const catalog = await connectRestCatalog({ uri: args.catalog, warehouse: args.warehouse, credential: catalogCredential(args.credential) });
@@ -139,7 +142,7 @@ export async function runQuery(args: QueryArgs, onWarning: (message: string) => 
         // A two-level namespace a.b is addressed in SQL as a.b.table: DuckDB's database.schema.table.
         const levels = ref.schema.split('.');
         const view: [string, string] | [string, string, string] = levels.length === 2 ? [levels[0], levels[1], ref.table] : [ref.schema, ref.table];
-        relations.push(await registerIcebergTable(session, view, loaded, { snapshotId: args.snapshots.get(name), tableName: name, s3 }));
+        relations.push(await registerIcebergTable(session, view, loaded, { snapshotId: args.snapshots.get(name), tableName: name, s3, rowLineage: args.rowLineage }));
       }
     }
     for (const r of relations) for (const w of r.warnings) onWarning(w);

@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadTableResult } from '../../catalog/catalog';
-import { nameMappingFromSchema, schemaById, tableNameMapping, type NameMapping } from '../../iceberg/schema';
+import { allFields, nameMappingFromSchema, schemaById, tableNameMapping, type NameMapping } from '../../iceberg/schema';
 import type { DataFile, Schema, Snapshot, TableMetadata } from '../../iceberg/spec';
 import type { Predicate } from '../../iceberg/predicate';
 import { StorageError, type S3Options, type Storage } from '../../storage/storage';
@@ -155,9 +155,11 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   // needs their trees then (footers cost ~0.1 ms per file, once).
   if (schema.fields.some((f) => typeof f.type !== 'string')) {
     const evolved = metadata.schemas.length > 1;
-    // A struct field renamed for DuckDB no longer matches its file's name: its values are rebuilt by field id.
+    // A struct field renamed for DuckDB no longer matches its file's name, and one with an initial default reads as
+    // NULL by name where a file lacks it: both are rebuilt by field id.
     const nestedRenamed = renamed.some((r) => r.path.length > 0);
-    if (evolved || nestedRenamed || dataFiles.length <= FEW_FILES) await probeFieldTrees(dataFiles.filter((f) => f.columnNames === undefined));
+    const nestedDefaults = allFields(schema).some((f) => f.path.length > 1 && f.field?.['initial-default'] !== undefined);
+    if (evolved || nestedRenamed || nestedDefaults || dataFiles.length <= FEW_FILES) await probeFieldTrees(dataFiles.filter((f) => f.columnNames === undefined));
     if (mapping) await probeMappedFieldTrees(dataFiles.filter((f) => f.columnNames !== undefined), mapping);
     // Equality deletes keyed on a field inside a struct are read by the path their footer gives its id.
     const topLevel = new Set(schema.fields.map((f) => f.id));
