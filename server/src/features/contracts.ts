@@ -6,7 +6,7 @@ import { parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'ya
 import type { DbtProject, FileEntry, ModelNode } from '../project/project';
 import type { SchemaFile } from '../project/schemaYaml';
 import type { Column, ProjectDiagnostic } from '../project/types';
-import { contractMismatches, enforcedContract, type ModelContract } from '../project/contract';
+import { contractMismatches, enforcedContract, modelsWithEnforcedContracts, type ModelContract } from '../project/contract';
 import { parseTypeName, sameType } from '../iceberg/type-names';
 import { outline } from '../sql/outline';
 import { isWord } from '../sql/lexer';
@@ -20,7 +20,7 @@ export type BoundColumnsOf = (modelFile: string) => Column[] | undefined;
 /** Contract diagnostics of one file: a schema YAML file's contracts, or a model's own contract and its upstreams'. */
 export function contractDiagnostics(project: DbtProject, file: string, bound: BoundColumnsOf): ProjectDiagnostic[] {
   const entry = project.entry(file);
-  if (!entry) return [];
+  if (!entry || modelsWithEnforcedContracts(project).size === 0) return [];
   if (entry.schema) return yamlContractDiagnostics(project, entry, bound);
   const node = entry.kind === 'model' && entry.analysis ? project.nodeOfFile(file) : undefined;
   if (!node || project.isDisabled(file)) return [];

@@ -30,6 +30,21 @@ export function isEnforced(value: unknown): boolean {
   return enforced === true || (typeof enforced === 'string' && enforced.toLowerCase() === 'true');
 }
 
+const enforcedCache = new WeakMap<DbtProject, { version: number; names: Set<string> }>();
+
+/** Names of the models with an enforced contract, computed once per project version (most projects have none). */
+export function modelsWithEnforcedContracts(project: DbtProject): Set<string> {
+  const hit = enforcedCache.get(project);
+  if (hit?.version === project.version) return hit.names;
+  const names = new Set<string>();
+  for (const name of project.modelNames()) {
+    const node = project.resolveRef({ name });
+    if (node?.kind === 'model' && isEnforced(project.configOf(node).contract)) names.add(node.name);
+  }
+  enforcedCache.set(project, { version: project.version, names });
+  return names;
+}
+
 /** The model's contract when it is enforced; undefined otherwise (and for seeds, snapshots and Python models). */
 export function enforcedContract(project: DbtProject, node: ModelNode): ModelContract | undefined {
   if (node.kind !== 'model' || !isEnforced(project.configOf(node).contract)) return undefined;
