@@ -84,7 +84,11 @@ test('vended credentials come back in config and storage-credentials when asked 
     assert.equal(loaded.config['s3.secret-access-key'], tableConfig['s3.secret-access-key']);
     assert.equal(loaded.storageCredentials?.[0].prefix, loaded.metadata.location);
     const fresh = await client.loadCredentials({ namespace: ['v'], name: 't' });
-    assert.deepEqual(fresh, [{ prefix: loaded.metadata.location, config: tableConfig }]);
+    // Per-provider expiry (Iceberg 1.7+), never the removed generic `expiration-time`.
+    const { 's3.session-token-expires-at-ms': expires, ...keys } = fresh[0].config;
+    assert.deepEqual([{ ...fresh[0], config: keys }], [{ prefix: loaded.metadata.location, config: tableConfig }]);
+    assert.ok(Number(expires) > Date.now() + 3_000_000 && Number(expires) <= Date.now() + 3_600_000, `expires at ${expires}`);
+    assert.equal(loaded.config['expiration-time'], undefined);
     const plain = await connectRestCatalog({ uri: server.uri, warehouse: 'floe', vendedCredentials: false });
     assert.equal((await plain.loadTable({ namespace: ['v'], name: 't' })).storageCredentials, undefined);
   } finally {

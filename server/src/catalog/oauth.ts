@@ -7,8 +7,10 @@ import { redact } from './redact';
 /** The one hook every catalog request passes through before it is sent. */
 export interface RequestSigner {
   sign(req: HttpRequest): Promise<void>;
-  /** Called after a 401: drop cached credentials; true when a retry may succeed. */
+  /** Called after a 401 or 419: drop cached credentials; true when a retry may succeed. */
   invalidate(): boolean;
+  /** The token endpoint the catalog's config names (`oauth2-server-uri`); used unless one was configured. */
+  useServerTokenUri?(uri: string): void;
 }
 
 export interface ClientCredentials {
@@ -16,7 +18,7 @@ export interface ClientCredentials {
   clientSecret: string;
   /** Default `PRINCIPAL_ROLE:ALL`. */
   scope?: string;
-  /** Default `<catalog uri>/v1/oauth/tokens`. */
+  /** Default: the catalog config's `oauth2-server-uri`, and `<catalog uri>/v1/oauth/tokens` until the config is read. */
   tokenUri?: string;
 }
 
@@ -30,7 +32,7 @@ export function staticToken(token: string): RequestSigner {
 
 /** Fetches and caches client-credential tokens; refreshes them when less than a tenth of their life (max 5 min) is left. */
 export function clientCredentials(creds: ClientCredentials, catalogUri: string, extraHeaders: Record<string, string>, timeoutMs: number, log?: (line: string) => void): RequestSigner {
-  const tokenUri = creds.tokenUri ?? `${catalogUri.replace(/\/+$/, '')}/v1/oauth/tokens`;
+  let tokenUri = creds.tokenUri ?? `${catalogUri.replace(/\/+$/, '')}/v1/oauth/tokens`;
   let cached: { token: string; refreshAt: number } | undefined;
   let pending: Promise<string> | undefined;
 
@@ -69,6 +71,9 @@ export function clientCredentials(creds: ClientCredentials, catalogUri: string, 
     invalidate() {
       cached = undefined;
       return true;
+    },
+    useServerTokenUri(uri) {
+      if (!creds.tokenUri) tokenUri = uri;
     },
   };
 }
