@@ -293,15 +293,15 @@ export class RestCatalog implements Catalog {
     if (expiringKeys(config)) {
       result.credentialRefresher = {
         scope: `${this.ctx.connection} ${tableDisplayName(id)}${body['metadata-location'] ? '' : ' (staged)'}`,
-        refresh: () => this.refreshedConfig(id, metadata.location, config, reload),
+        refresh: () => this.refreshedConfig(id, metadata.location, config, reload, !body['metadata-location']),
       };
     }
     return result;
   }
 
   /** The table's config with new vended keys: from GET .../credentials where the server lists it, else a reload. */
-  private async refreshedConfig(id: TableIdentifier, location: string, config: Record<string, string>, reload: () => Promise<LoadTableResult>): Promise<Record<string, string>> {
-    if (this.supports(LOAD_CREDENTIALS)) {
+  private async refreshedConfig(id: TableIdentifier, location: string, config: Record<string, string>, reload: () => Promise<LoadTableResult>, staged: boolean): Promise<Record<string, string>> {
+    if (!staged && this.supports(LOAD_CREDENTIALS)) {
       const fresh = bestCredential(await this.loadCredentials(id), location);
       if (fresh) return { ...config, ...fresh.config };
     }
