@@ -121,11 +121,16 @@ async function userWithKey(endpoint: string, user: string, action: string): Prom
 /** SHA-256 (and HMAC-SHA-256 when given a secret) in the shape the SigV4 signer takes. */
 class Sha256 {
   private readonly hash;
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
   }
-  update(data: string | Uint8Array): void { this.hash.update(data); }
+  update(data: string | ArrayBuffer | ArrayBufferView): void { this.hash.update(bytes(data)); }
   async digest(): Promise<Uint8Array> { return new Uint8Array(this.hash.digest()); }
+}
+
+function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
 }
 
 async function enableAuthWithKeyPool(endpoint: string, count: number): Promise<KeyPool> {
