@@ -42,7 +42,7 @@ export interface LocalCatalogOptions {
   vendCredentials?: CredentialVendor;
   /** How long the default vended keys are said to last (`s3.session-token-expires-at-ms`); default 3600. */
   credentialTtlSeconds?: number;
-  /** How long an Idempotency-Key is honoured (advertised as `idempotency-key-lifetime`); default 1800. */
+  /** How long an Idempotency-Key is honoured (advertised as `idempotency-key-lifetime`); default 1800; 0 turns keys off. */
   idempotencyKeyLifetimeSeconds?: number;
   /** Largest table metadata file the catalog reads, on register and on load; default 64 MiB. */
   maxMetadataBytes?: number;
@@ -105,7 +105,7 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
   const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
   const vend = opts.vendCredentials ?? staticVendor(tableConfig, opts.credentialTtlSeconds ?? 3600);
   const idempotencyLifetime = opts.idempotencyKeyLifetimeSeconds ?? 1800;
-  const idempotency = new IdempotencyStore({ lifetimeMs: idempotencyLifetime * 1000 });
+  const idempotency = idempotencyLifetime > 0 ? new IdempotencyStore({ lifetimeMs: idempotencyLifetime * 1000 }) : undefined;
   const handlers = makeHandlers({ name, store, tables, tableConfig, vend, idempotencyLifetime });
 
   const router = Router({ ignoreTrailingSlash: true, maxParamLength: 4096 });
@@ -151,7 +151,7 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
         }
         const request: Request = { params, query: url.searchParams, headers: req.headers, body, rawBody };
         const key = req.headers['idempotency-key'];
-        if (typeof key === 'string' && IDEMPOTENT.has(route)) {
+        if (idempotency && typeof key === 'string' && IDEMPOTENT.has(route)) {
           const apply = () => outcomeOf(handlers[route](request), `${method} ${url.pathname}`);
           const { outcome } = await idempotency.once(key, `${method} ${url.pathname}${url.search}\n${rawBody}`, apply);
           reply = await handlers.replay(request, outcome);
@@ -276,7 +276,8 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
       if (warehouse && warehouse !== c.name) throw new RestError(404, 'NotFoundException', `Unable to find warehouse ${warehouse} (this server serves ${c.name})`);
       // The Host header was checked to name this server; token requests go to the non-deprecated path.
       const overrides = { prefix: c.name, 'oauth2-server-uri': `http://${req.headers.host}${API}/oauth/tokens` };
-      return { status: 200, body: { defaults: {}, overrides, endpoints: ENDPOINTS, 'idempotency-key-lifetime': `PT${c.idempotencyLifetime}S` } };
+      const idempotency = c.idempotencyLifetime > 0 ? { 'idempotency-key-lifetime': `PT${c.idempotencyLifetime}S` } : {};
+      return { status: 200, body: { defaults: {}, overrides, endpoints: ENDPOINTS, ...idempotency } };
     },
 
     replay: async (req, outcome) => {
