@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 
 export type Fault =
   | { kind: 'reset' }                      // read part of the body, then drop the connection
-  | { kind: 'status'; status: 500 | 502 | 503 | 429; s3Code?: string }
+  | { kind: 'status'; status: 500 | 502 | 503 | 429 | 419; s3Code?: string }
   | { kind: 'latency'; ms: number }        // then forward
   | { kind: 'lost-response' };             // forward, let the target answer, then reply 502
 

@@ -8,6 +8,7 @@ import { connectRestCatalog } from '../../server/src/catalog/rest-client';
 import { CatalogError } from '../../server/src/catalog/catalog';
 import { startTestCatalog } from '../helpers/local-catalog';
 import { startFaultProxy } from '../helpers/fault-proxy';
+import { raw } from '../helpers/raw-http';
 
 const clientId = 'floe-admin';
 const clientSecret = 'sup3r-s3cret-value';
@@ -70,6 +71,39 @@ test('a token the server no longer knows is refreshed once on 401', async () => 
   } finally {
     await second.close();
     await rm(warehouse, { recursive: true, force: true });
+  }
+});
+
+test('tokens come from the config\'s oauth2-server-uri, are renewed before they expire, and once more after a 419', async () => {
+  const server = await startTestCatalog({ clientId, clientSecret, tokenTtlSeconds: 2 });
+  const proxy = await startFaultProxy(new URL(server.uri).origin, { upstreamHost: true, errorBody: 'iceberg' });
+  try {
+    const config = await raw(server.uri, { path: '/v1/config', headers: { authorization: `Bearer ${(await raw(server.uri, { path: '/v1/oauth/tokens', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}` })).json.access_token}` } });
+    assert.equal(config.json.overrides['oauth2-server-uri'], 'oauth/tokens');
+    const uri = `${proxy.url}${new URL(server.uri).pathname}`;
+    const client = await connectRestCatalog({ uri, warehouse: 'floe', credential: { clientId, clientSecret } });
+    const tokenPaths = () => proxy.requests.filter((r) => r.path.includes('oauth/tokens')).map((r) => r.path);
+    // The first token (needed to read the config) comes from the default path; the rest from the advertised one.
+    assert.deepEqual(tokenPaths(), ['/api/catalog/v1/oauth/tokens']);
+    await client.createNamespace(['ttl']);
+    // A two-second token is renewed before it runs out: no request is ever refused.
+    for (let i = 0; i < 6; i++) {
+      await client.listNamespaces();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(tokenPaths().length >= 2, `tokens fetched: ${tokenPaths().join(', ')}`);
+    assert.ok(tokenPaths().slice(1).every((p) => p === '/api/catalog/oauth/tokens'), tokenPaths().join(', '));
+    assert.deepEqual(proxy.requests.filter((r) => r.status === 401 || r.status === 419).map((r) => r.path), []);
+
+    // 419 (authentication timeout): one new token and one retry.
+    const before = tokenPaths().length;
+    let sent = false;
+    proxy.plan = (r) => (!sent && r.path.endsWith('/namespaces') && r.method === 'GET' ? ((sent = true), { kind: 'status', status: 419 }) : undefined);
+    assert.deepEqual((await client.listNamespaces()).items, [['ttl']]);
+    assert.equal(tokenPaths().length, before + 1);
+  } finally {
+    await proxy.close();
+    await server.close();
   }
 });
 

@@ -274,8 +274,9 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
     config: async (req) => {
       const warehouse = req.query.get('warehouse');
       if (warehouse && warehouse !== c.name) throw new RestError(404, 'NotFoundException', `Unable to find warehouse ${warehouse} (this server serves ${c.name})`);
-      // The Host header was checked to name this server; token requests go to the non-deprecated path.
-      const overrides = { prefix: c.name, 'oauth2-server-uri': `http://${req.headers.host}${API}/oauth/tokens` };
+      // Token requests go to the non-deprecated path; relative to the catalog URI (as Iceberg clients resolve it),
+      // so a client behind a proxy keeps going through the proxy.
+      const overrides = { prefix: c.name, 'oauth2-server-uri': 'oauth/tokens' };
       const idempotency = c.idempotencyLifetime > 0 ? { 'idempotency-key-lifetime': `PT${c.idempotencyLifetime}S` } : {};
       return { status: 200, body: { defaults: {}, overrides, endpoints: ENDPOINTS, ...idempotency } };
     },
