@@ -30,7 +30,7 @@ export function staticToken(token: string): RequestSigner {
   };
 }
 
-/** Fetches and caches client-credential tokens; refreshes them when less than a tenth of their life (max 5 min) is left. */
+/** Fetches and caches client-credential tokens; refreshes them when less than half their life (max 5 min) is left. */
 export function clientCredentials(creds: ClientCredentials, catalogUri: string, extraHeaders: Record<string, string>, timeoutMs: number, log?: (line: string) => void): RequestSigner {
   let tokenUri = creds.tokenUri ?? `${catalogUri.replace(/\/+$/, '')}/v1/oauth/tokens`;
   let cached: { token: string; refreshAt: number } | undefined;
@@ -55,7 +55,9 @@ export function clientCredentials(creds: ClientCredentials, catalogUri: string, 
       throw new CatalogError(kind, `The catalog at ${tokenUri} refused the client credentials for '${creds.clientId}': ${why}${code ? ` (${code})` : ''}`, { uri: tokenUri, status: res.status, type: code });
     }
     const ttl = typeof body.expires_in === 'number' ? body.expires_in : 3600;
-    cached = { token: body.access_token, refreshAt: Date.now() + ttl * 1000 - Math.min(ttl * 100, 300_000) };
+    // Renewed with half its life (at most five minutes) left, as vended S3 keys are: a request signed just before
+    // still reaches the catalog with a live token.
+    cached = { token: body.access_token, refreshAt: Date.now() + ttl * 1000 - Math.min(ttl * 500, 300_000) };
     return body.access_token;
   }
 
