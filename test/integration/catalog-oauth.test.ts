@@ -96,11 +96,13 @@ test('tokens come from the config\'s oauth2-server-uri, are renewed before they 
     assert.deepEqual(proxy.requests.filter((r) => r.status === 401 || r.status === 419).map((r) => r.path), []);
 
     // 419 (authentication timeout): one new token and one retry.
-    const before = tokenPaths().length;
+    const from = proxy.requests.length;
     let sent = false;
     proxy.plan = (r) => (!sent && r.path.endsWith('/namespaces') && r.method === 'GET' ? ((sent = true), { kind: 'status', status: 419 }) : undefined);
     assert.deepEqual((await client.listNamespaces()).items, [['ttl']]);
-    assert.equal(tokenPaths().length, before + 1);
+    const after419 = proxy.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/\?.*$/, '')}`);
+    const at = after419.indexOf('GET /api/catalog/v1/floe/namespaces');
+    assert.deepEqual(after419.slice(at), ['GET /api/catalog/v1/floe/namespaces', 'POST /api/catalog/oauth/tokens', 'GET /api/catalog/v1/floe/namespaces']);
   } finally {
     await proxy.close();
     await server.close();
