@@ -292,7 +292,8 @@ export class RestCatalog implements Catalog {
     };
     if (expiringKeys(config)) {
       result.credentialRefresher = {
-        scope: `${this.ctx.connection} ${tableDisplayName(id)}${body['metadata-location'] ? '' : ' (staged)'}`,
+        // A table dropped and made again elsewhere must not share the old one's storage client and refresher.
+        scope: `${this.ctx.connection} ${tableDisplayName(id)} ${metadata.location}${body['metadata-location'] ? '' : ' (staged)'}`,
         refresh: () => this.refreshedConfig(id, metadata.location, config, reload, !body['metadata-location']),
       };
     }
