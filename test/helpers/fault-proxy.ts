@@ -6,11 +6,15 @@ import type { AddressInfo } from 'node:net';
 
 export type Fault =
   | { kind: 'reset' }                      // read part of the body, then drop the connection
-  | { kind: 'status'; status: 500 | 502 | 503 | 429; s3Code?: string }
+  | { kind: 'status'; status: 500 | 502 | 503 | 429 | 419; s3Code?: string }
   | { kind: 'latency'; ms: number }        // then forward
   | { kind: 'lost-response' };             // forward, let the target answer, then reply 502
 
-export interface ProxiedRequest { method: string; path: string; contentLength: number; headers: http.IncomingHttpHeaders }
+export interface ProxiedRequest {
+  method: string; path: string; contentLength: number; headers: http.IncomingHttpHeaders;
+  /** The status the target answered with, once it has (also when the answer was then lost). */
+  status?: number;
+}
 
 export interface FaultProxy {
   /** e.g. http://127.0.0.1:40125 */
@@ -45,7 +49,7 @@ export async function startFaultProxy(target: string, opts: { errorBody?: 's3' |
     const info: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', contentLength: Number(req.headers['content-length'] ?? 0), headers: req.headers };
     proxy.requests.push(info);
     const fault = proxy.plan(info);
-    if (!fault) return forward(req, res, false);
+    if (!fault) return forward(req, res, false, info);
     count(fault.kind === 'status' ? `status-${fault.status}` : fault.kind);
     switch (fault.kind) {
       case 'reset': {
@@ -70,21 +74,22 @@ export async function startFaultProxy(target: string, opts: { errorBody?: 's3' |
         return;
       }
       case 'latency':
-        setTimeout(() => forward(req, res, false), fault.ms);
+        setTimeout(() => forward(req, res, false, info), fault.ms);
         return;
       case 'lost-response':
-        forward(req, res, true);
+        forward(req, res, true, info);
         return;
     }
   });
 
-  function forward(req: http.IncomingMessage, res: http.ServerResponse, loseAnswer: boolean): void {
+  function forward(req: http.IncomingMessage, res: http.ServerResponse, loseAnswer: boolean, info: ProxiedRequest): void {
     inFlight++;
     const up = http.request({
       host: upstream.hostname, port: upstream.port, method: req.method, path: req.url,
       // As a reverse proxy does by default: the local catalog only answers to its own Host (S3 keeps the signed one).
       headers: opts.upstreamHost ? { ...req.headers, host: upstream.host } : req.headers,
     }, (upRes) => {
+      info.status = upRes.statusCode;
       if (loseAnswer) {
         // The target has applied the request; its answer never reaches the client.
         upRes.resume();

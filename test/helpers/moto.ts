@@ -1,5 +1,7 @@
 // Starts a private moto_server (S3) on a free loopback port for one test file, and stops it after.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { createServer } from 'node:net';
 import { S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { S3Options } from '../../server/src/storage/storage';
@@ -11,7 +13,20 @@ export interface Moto {
   createBucket(name: string): Promise<void>;
   /** Creates an IAM user allowed s3:*, then makes moto check signatures; returns that user's credentials. */
   enableAuth(): Promise<{ accessKeyId: string; secretAccessKey: string }>;
+  /**
+   * Before auth is on: an admin allowed everything and `count` users allowed s3:*, one access key each (IAM allows
+   * two per user); then makes moto check signatures. `revoke` deletes a key (signed as the admin), after which
+   * moto refuses it: short-lived vended keys that really stop working.
+   */
+  enableAuthWithKeyPool(count: number): Promise<KeyPool>;
   stop(): Promise<void>;
+}
+
+export interface PoolKey { user: string; accessKeyId: string; secretAccessKey: string }
+export interface KeyPool {
+  admin: { accessKeyId: string; secretAccessKey: string };
+  keys: PoolKey[];
+  revoke(key: PoolKey): Promise<void>;
 }
 
 /** Starts moto_server and waits until it answers; fails clearly when moto_server is not installed. */
@@ -35,6 +50,7 @@ export async function startMoto(buckets: string[] = []): Promise<Moto> {
     s3,
     createBucket,
     enableAuth: () => enableAuth(endpoint),
+    enableAuthWithKeyPool: (count) => enableAuthWithKeyPool(endpoint, count),
     stop: () => stop(child),
   };
 }
@@ -89,6 +105,55 @@ async function iam(endpoint: string, params: Record<string, string>): Promise<st
   const text = await res.text();
   if (!res.ok) throw new Error(`moto IAM ${params.Action} failed: ${res.status} ${text}`);
   return text;
+}
+
+async function userWithKey(endpoint: string, user: string, action: string): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  await iam(endpoint, { Action: 'CreateUser', UserName: user });
+  const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
+  await iam(endpoint, { Action: 'PutUserPolicy', UserName: user, PolicyName: 'allow', PolicyDocument: policy });
+  const xml = await iam(endpoint, { Action: 'CreateAccessKey', UserName: user });
+  const accessKeyId = /<AccessKeyId>([^<]+)</.exec(xml)?.[1];
+  const secretAccessKey = /<SecretAccessKey>([^<]+)</.exec(xml)?.[1];
+  if (!accessKeyId || !secretAccessKey) throw new Error(`moto CreateAccessKey answered without a key: ${xml}`);
+  return { accessKeyId, secretAccessKey };
+}
+
+/** SHA-256 (and HMAC-SHA-256 when given a secret) in the shape the SigV4 signer takes. */
+class Sha256 {
+  private readonly hash;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void { this.hash.update(bytes(data)); }
+  async digest(): Promise<Uint8Array> { return new Uint8Array(this.hash.digest()); }
+}
+
+function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+}
+
+async function enableAuthWithKeyPool(endpoint: string, count: number): Promise<KeyPool> {
+  const admin = await userWithKey(endpoint, 'floe-admin', '*');
+  const keys: PoolKey[] = [];
+  for (let i = 0; i < count; i++) keys.push({ user: `floe-vended-${i}`, ...(await userWithKey(endpoint, `floe-vended-${i}`, 's3:*')) });
+  const res = await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', body: '0' });
+  if (!res.ok) throw new Error(`moto reset-auth failed: ${res.status}`);
+  const signer = new SignatureV4({ service: 'iam', region: 'us-east-1', credentials: admin, sha256: Sha256 });
+  const url = new URL(endpoint);
+  return {
+    admin,
+    keys,
+    async revoke(key) {
+      const body = new URLSearchParams({ Version: '2010-05-08', Action: 'DeleteAccessKey', UserName: key.user, AccessKeyId: key.accessKeyId }).toString();
+      const signed = await signer.sign({
+        method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query: {},
+        headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded' }, body,
+      });
+      const out = await fetch(endpoint, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+      if (!out.ok) throw new Error(`moto DeleteAccessKey failed: ${out.status} ${await out.text()}`);
+    },
+  };
 }
 
 async function enableAuth(endpoint: string): Promise<{ accessKeyId: string; secretAccessKey: string }> {

@@ -8,6 +8,7 @@ import { connectRestCatalog } from '../../server/src/catalog/rest-client';
 import { CatalogError } from '../../server/src/catalog/catalog';
 import { startTestCatalog } from '../helpers/local-catalog';
 import { startFaultProxy } from '../helpers/fault-proxy';
+import { raw } from '../helpers/raw-http';
 
 const clientId = 'floe-admin';
 const clientSecret = 'sup3r-s3cret-value';
@@ -73,6 +74,41 @@ test('a token the server no longer knows is refreshed once on 401', async () => 
   }
 });
 
+test('tokens come from the config\'s oauth2-server-uri, are renewed before they expire, and once more after a 419', async () => {
+  const server = await startTestCatalog({ clientId, clientSecret, tokenTtlSeconds: 2 });
+  const proxy = await startFaultProxy(new URL(server.uri).origin, { upstreamHost: true, errorBody: 'iceberg' });
+  try {
+    const config = await raw(server.uri, { path: '/v1/config', headers: { authorization: `Bearer ${(await raw(server.uri, { path: '/v1/oauth/tokens', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}` })).json.access_token}` } });
+    assert.equal(config.json.overrides['oauth2-server-uri'], 'oauth/tokens');
+    const uri = `${proxy.url}${new URL(server.uri).pathname}`;
+    const client = await connectRestCatalog({ uri, warehouse: 'floe', credential: { clientId, clientSecret } });
+    const tokenPaths = () => proxy.requests.filter((r) => r.path.includes('oauth/tokens')).map((r) => r.path);
+    // The first token (needed to read the config) comes from the default path; the rest from the advertised one.
+    assert.deepEqual(tokenPaths(), ['/api/catalog/v1/oauth/tokens']);
+    await client.createNamespace(['ttl']);
+    // A two-second token is renewed before it runs out: no request is ever refused.
+    for (let i = 0; i < 6; i++) {
+      await client.listNamespaces();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(tokenPaths().length >= 2, `tokens fetched: ${tokenPaths().join(', ')}`);
+    assert.ok(tokenPaths().slice(1).every((p) => p === '/api/catalog/oauth/tokens'), tokenPaths().join(', '));
+    assert.deepEqual(proxy.requests.filter((r) => r.status === 401 || r.status === 419).map((r) => r.path), []);
+
+    // 419 (authentication timeout): one new token and one retry.
+    const from = proxy.requests.length;
+    let sent = false;
+    proxy.plan = (r) => (!sent && r.path.endsWith('/namespaces') && r.method === 'GET' ? ((sent = true), { kind: 'status', status: 419 }) : undefined);
+    assert.deepEqual((await client.listNamespaces()).items, [['ttl']]);
+    const after419 = proxy.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/\?.*$/, '')}`);
+    const at = after419.indexOf('GET /api/catalog/v1/floe/namespaces');
+    assert.deepEqual(after419.slice(at), ['GET /api/catalog/v1/floe/namespaces', 'POST /api/catalog/oauth/tokens', 'GET /api/catalog/v1/floe/namespaces']);
+  } finally {
+    await proxy.close();
+    await server.close();
+  }
+});
+
 test('vended credentials come back in config and storage-credentials when asked for', async () => {
   const tableConfig = { 's3.endpoint': 'http://127.0.0.1:9', 's3.access-key-id': 'AKIDEXAMPLE', 's3.secret-access-key': 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 's3.path-style-access': 'true' };
   const server = await startTestCatalog({ tableConfig });
@@ -84,7 +120,11 @@ test('vended credentials come back in config and storage-credentials when asked 
     assert.equal(loaded.config['s3.secret-access-key'], tableConfig['s3.secret-access-key']);
     assert.equal(loaded.storageCredentials?.[0].prefix, loaded.metadata.location);
     const fresh = await client.loadCredentials({ namespace: ['v'], name: 't' });
-    assert.deepEqual(fresh, [{ prefix: loaded.metadata.location, config: tableConfig }]);
+    // Per-provider expiry (Iceberg 1.7+), never the removed generic `expiration-time`.
+    const { 's3.session-token-expires-at-ms': expires, ...keys } = fresh[0].config;
+    assert.deepEqual([{ ...fresh[0], config: keys }], [{ prefix: loaded.metadata.location, config: tableConfig }]);
+    assert.ok(Number(expires) > Date.now() + 3_000_000 && Number(expires) <= Date.now() + 3_600_000, `expires at ${expires}`);
+    assert.equal(loaded.config['expiration-time'], undefined);
     const plain = await connectRestCatalog({ uri: server.uri, warehouse: 'floe', vendedCredentials: false });
     assert.equal((await plain.loadTable({ namespace: ['v'], name: 't' })).storageCredentials, undefined);
   } finally {

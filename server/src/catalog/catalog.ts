@@ -9,6 +9,8 @@ export interface LoadTableResult {
   config: Record<string, string>;
   /** Vended credentials per location prefix (REST `storage-credentials`); the best match is already merged into config. */
   storageCredentials?: { prefix: string; config: Record<string, string> }[];
+  /** When the vended keys expire: fetches the table's config with fresh ones (loadCredentials), for storage to call. */
+  credentialRefresher?: { scope: string; refresh(): Promise<Record<string, string>> };
 }
 
 export interface CreateTableRequest {

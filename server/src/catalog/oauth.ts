@@ -7,8 +7,10 @@ import { redact } from './redact';
 /** The one hook every catalog request passes through before it is sent. */
 export interface RequestSigner {
   sign(req: HttpRequest): Promise<void>;
-  /** Called after a 401: drop cached credentials; true when a retry may succeed. */
+  /** Called after a 401 or 419: drop cached credentials; true when a retry may succeed. */
   invalidate(): boolean;
+  /** The token endpoint the catalog's config names (`oauth2-server-uri`); used unless one was configured. */
+  useServerTokenUri?(uri: string): void;
 }
 
 export interface ClientCredentials {
@@ -16,7 +18,7 @@ export interface ClientCredentials {
   clientSecret: string;
   /** Default `PRINCIPAL_ROLE:ALL`. */
   scope?: string;
-  /** Default `<catalog uri>/v1/oauth/tokens`. */
+  /** Default: the catalog config's `oauth2-server-uri`, and `<catalog uri>/v1/oauth/tokens` until the config is read. */
   tokenUri?: string;
 }
 
@@ -28,9 +30,9 @@ export function staticToken(token: string): RequestSigner {
   };
 }
 
-/** Fetches and caches client-credential tokens; refreshes them when less than a tenth of their life (max 5 min) is left. */
+/** Fetches and caches client-credential tokens; refreshes them when less than half their life (max 5 min) is left. */
 export function clientCredentials(creds: ClientCredentials, catalogUri: string, extraHeaders: Record<string, string>, timeoutMs: number, log?: (line: string) => void): RequestSigner {
-  const tokenUri = creds.tokenUri ?? `${catalogUri.replace(/\/+$/, '')}/v1/oauth/tokens`;
+  let tokenUri = creds.tokenUri ?? `${catalogUri.replace(/\/+$/, '')}/v1/oauth/tokens`;
   let cached: { token: string; refreshAt: number } | undefined;
   let pending: Promise<string> | undefined;
 
@@ -53,7 +55,9 @@ export function clientCredentials(creds: ClientCredentials, catalogUri: string, 
       throw new CatalogError(kind, `The catalog at ${tokenUri} refused the client credentials for '${creds.clientId}': ${why}${code ? ` (${code})` : ''}`, { uri: tokenUri, status: res.status, type: code });
     }
     const ttl = typeof body.expires_in === 'number' ? body.expires_in : 3600;
-    cached = { token: body.access_token, refreshAt: Date.now() + ttl * 1000 - Math.min(ttl * 100, 300_000) };
+    // Renewed with half its life (at most five minutes) left, as vended S3 keys are: a request signed just before
+    // still reaches the catalog with a live token.
+    cached = { token: body.access_token, refreshAt: Date.now() + ttl * 1000 - Math.min(ttl * 500, 300_000) };
     return body.access_token;
   }
 
@@ -69,6 +73,9 @@ export function clientCredentials(creds: ClientCredentials, catalogUri: string, 
     invalidate() {
       cached = undefined;
       return true;
+    },
+    useServerTokenUri(uri) {
+      if (!creds.tokenUri) tokenUri = uri;
     },
   };
 }

@@ -10,6 +10,7 @@ import { MaybeSentError, send, type HttpRequest, type HttpResponse } from './htt
 import { clientCredentials, staticToken, type ClientCredentials, type RequestSigner } from './oauth';
 import { namespaceDisplayName, namespaceToPath, NAMESPACE_SEPARATOR, tableDisplayName } from './names';
 import { redact } from './redact';
+import { isoDurationMs, uuidv7 } from './idempotency-key';
 
 export interface RestCatalogOptions {
   /** Base URI, e.g. `http://127.0.0.1:8181/api/catalog`. */
@@ -41,8 +42,14 @@ const DEFAULT_ENDPOINTS = [
   'GET /v1/{prefix}/namespaces/{namespace}/tables', 'POST /v1/{prefix}/namespaces/{namespace}/tables',
   'GET /v1/{prefix}/namespaces/{namespace}/tables/{table}', 'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}',
   'DELETE /v1/{prefix}/namespaces/{namespace}/tables/{table}', 'POST /v1/{prefix}/tables/rename',
-  'POST /v1/{prefix}/namespaces/{namespace}/register', 'POST /v1/{prefix}/transactions/commit',
+  'POST /v1/{prefix}/namespaces/{namespace}/register', 'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/metrics',
+  'POST /v1/{prefix}/transactions/commit',
 ];
+
+/** Tries of a mutation sent with an Idempotency-Key whose answer was lost or a 5xx: a retry can never apply twice. */
+const IDEMPOTENT_ATTEMPTS = 4;
+const RETRY_STATUSES = new Set([500, 502, 503, 504]);
+const LOAD_CREDENTIALS = 'GET /v1/{prefix}/namespaces/{namespace}/tables/{table}/credentials';
 
 interface Call {
   method: string;
@@ -58,6 +65,8 @@ interface Call {
   action: string;
   commit?: boolean;
   delegation?: boolean;
+  /** A mutation the spec lets carry an Idempotency-Key (sent when the server advertises support). */
+  idempotent?: boolean;
 }
 
 /** Connects: reads /v1/config (with auth) and returns a client bound to the warehouse's prefix. */
@@ -78,10 +87,19 @@ export async function connectRestCatalog(options: RestCatalogOptions): Promise<R
   if (res.status !== 200 || !body || typeof body !== 'object') {
     throw errorFromResponse(res, { uri, subject: options.warehouse ? `for warehouse ${options.warehouse}` : '', action: 'read the config' });
   }
-  const config = body as { defaults?: Record<string, string>; overrides?: Record<string, string>; endpoints?: string[] };
+  const config = body as { defaults?: Record<string, string>; overrides?: Record<string, string>; endpoints?: string[]; 'idempotency-key-lifetime'?: string };
   const properties = { ...(config.defaults ?? {}), ...(config.overrides ?? {}) };
   const endpoints = Array.isArray(config.endpoints) ? config.endpoints : DEFAULT_ENDPOINTS;
-  return new RestCatalog(Object.freeze({ ...ctx, properties, endpoints: new Set(endpoints), prefix: properties.prefix }));
+  // Token refreshes go where the server says (the spec deprecates the catalog's own /v1/oauth/tokens).
+  const oauthUri = properties['oauth2-server-uri'];
+  if (oauthUri) {
+    const url = URL.canParse(oauthUri, `${uri}/`) ? new URL(oauthUri, `${uri}/`) : undefined;
+    if (url && (url.protocol === 'https:' || url.protocol === 'http:')) signer?.useServerTokenUri?.(url.toString());
+  }
+  const idempotencyLifetimeMs = isoDurationMs(config['idempotency-key-lifetime']);
+  return new RestCatalog(Object.freeze({
+    ...ctx, properties, endpoints: new Set(endpoints), prefix: properties.prefix, idempotencyLifetimeMs, connection: uuidv7(),
+  }));
 }
 
 interface Context {
@@ -97,6 +115,10 @@ interface BoundContext extends Context {
   properties: Record<string, string>;
   endpoints: Set<string>;
   prefix?: string;
+  /** From /v1/config `idempotency-key-lifetime`: the server honours Idempotency-Key for this long. */
+  idempotencyLifetimeMs?: number;
+  /** Tells this connection's tables apart from another's (storage clients with refreshing keys are kept per table). */
+  connection: string;
 }
 
 export class RestCatalog implements Catalog {
@@ -127,7 +149,7 @@ export class RestCatalog implements Catalog {
 
   async createNamespace(namespace: string[], properties: Record<string, string> = {}): Promise<void> {
     await this.call({
-      method: 'POST', path: '/namespaces', endpoint: 'POST /v1/{prefix}/namespaces', action: 'create',
+      method: 'POST', path: '/namespaces', endpoint: 'POST /v1/{prefix}/namespaces', action: 'create', idempotent: true,
       subject: `namespace ${namespaceDisplayName(namespace)}`, body: { namespace, properties },
     });
   }
@@ -139,11 +161,11 @@ export class RestCatalog implements Catalog {
 
   /** Sets and removes namespace properties. */
   async updateNamespaceProperties(namespace: string[], updates: Record<string, string>, removals: string[] = []): Promise<{ updated: string[]; removed: string[]; missing: string[] }> {
-    return await this.call({ ...this.nsRoute('POST', namespace, '/properties'), action: 'update properties of', body: { updates, removals } }) as { updated: string[]; removed: string[]; missing: string[] };
+    return await this.call({ ...this.nsRoute('POST', namespace, '/properties'), action: 'update properties of', body: { updates, removals }, idempotent: true }) as { updated: string[]; removed: string[]; missing: string[] };
   }
 
   async dropNamespace(namespace: string[]): Promise<void> {
-    await this.call({ ...this.nsRoute('DELETE', namespace, ''), action: 'drop' });
+    await this.call({ ...this.nsRoute('DELETE', namespace, ''), action: 'drop', idempotent: true });
   }
 
   async listTables(namespace: string[], pageToken?: string): Promise<Page<TableIdentifier>> {
@@ -168,10 +190,10 @@ export class RestCatalog implements Catalog {
 
   async loadTable(id: TableIdentifier): Promise<LoadTableResult> {
     const body = await this.call({ ...this.tableRoute('GET', id), action: 'load', delegation: true });
-    return this.loadResult(body, id);
+    return this.loadResult(body, id, () => this.loadTable(id));
   }
 
-  /** Fresh vended storage credentials for a table (e.g. when the ones from loadTable expire). */
+  /** Fresh vended storage credentials for a table (e.g. when the ones from loadTable expire); only where the server lists the route. */
   async loadCredentials(id: TableIdentifier): Promise<{ prefix: string; config: Record<string, string> }[]> {
     const route = this.tableRoute('GET', id);
     const body = await this.call({
@@ -189,14 +211,16 @@ export class RestCatalog implements Catalog {
     const id = { namespace, name: request.name };
     const res = await this.call({
       ...this.nsRoute('POST', namespace, '/tables'), subject: `table ${tableDisplayName(id)}`,
-      action: request.stageCreate ? 'stage the creation of' : 'create', body, delegation: true,
+      action: request.stageCreate ? 'stage the creation of' : 'create', body, delegation: true, idempotent: !request.stageCreate,
     });
-    return this.loadResult(res, id);
+    // A staged table is not in the catalog yet: its keys are renewed by staging it again (nothing is committed).
+    const reload = request.stageCreate ? () => this.createTable(namespace, request) : () => this.loadTable(id);
+    return this.loadResult(res, id, reload);
   }
 
   async commitTable(id: TableIdentifier, requirements: TableRequirement[], updates: TableUpdate[]): Promise<{ metadataLocation: string; metadata: TableMetadata }> {
     const body = await this.call({
-      ...this.tableRoute('POST', id), action: 'commit to', commit: true,
+      ...this.tableRoute('POST', id), action: 'commit to', commit: true, idempotent: true,
       body: { identifier: id, requirements: requirements.map(tableRequirementToJson), updates: updates.map(tableUpdateToJson) },
     }) as { 'metadata-location': string; metadata: unknown };
     try {
@@ -211,29 +235,29 @@ export class RestCatalog implements Catalog {
   /** Commits changes to several tables atomically (POST /transactions/commit). */
   async commitTransaction(changes: { id: TableIdentifier; requirements: TableRequirement[]; updates: TableUpdate[] }[]): Promise<void> {
     await this.call({
-      method: 'POST', path: '/transactions/commit', endpoint: 'POST /v1/{prefix}/transactions/commit', action: 'commit a transaction on', commit: true,
+      method: 'POST', path: '/transactions/commit', endpoint: 'POST /v1/{prefix}/transactions/commit', action: 'commit a transaction on', commit: true, idempotent: true,
       subject: `tables ${changes.map((c) => tableDisplayName(c.id)).join(', ')}`,
       body: { 'table-changes': changes.map((c) => ({ identifier: c.id, requirements: c.requirements.map(tableRequirementToJson), updates: c.updates.map(tableUpdateToJson) })) },
     });
   }
 
   async dropTable(id: TableIdentifier, purge = false): Promise<void> {
-    await this.call({ ...this.tableRoute('DELETE', id), action: 'drop', query: { purgeRequested: purge ? 'true' : undefined } });
+    await this.call({ ...this.tableRoute('DELETE', id), action: 'drop', query: { purgeRequested: purge ? 'true' : undefined }, idempotent: true });
   }
 
   async renameTable(from: TableIdentifier, to: TableIdentifier): Promise<void> {
     await this.call({
       method: 'POST', path: '/tables/rename', endpoint: 'POST /v1/{prefix}/tables/rename', action: 'rename',
-      subject: `table ${tableDisplayName(from)} to ${tableDisplayName(to)}`, body: { source: from, destination: to },
+      subject: `table ${tableDisplayName(from)} to ${tableDisplayName(to)}`, body: { source: from, destination: to }, idempotent: true,
     });
   }
 
   async registerTable(id: TableIdentifier, metadataLocation: string): Promise<LoadTableResult> {
     const body = await this.call({
       ...this.nsRoute('POST', id.namespace, '/register'), subject: `table ${tableDisplayName(id)}`, action: 'register',
-      body: { name: id.name, 'metadata-location': metadataLocation }, delegation: true,
+      body: { name: id.name, 'metadata-location': metadataLocation }, delegation: true, idempotent: true,
     });
-    return this.loadResult(body, id);
+    return this.loadResult(body, id, () => this.loadTable(id));
   }
 
   // --- plumbing ---
@@ -256,17 +280,37 @@ export class RestCatalog implements Catalog {
     };
   }
 
-  private loadResult(raw: unknown, id: TableIdentifier): LoadTableResult {
+  /** The answer of a table load, create or register; `reload` gets the same answer again (with fresh vended keys). */
+  private loadResult(raw: unknown, id: TableIdentifier, reload: () => Promise<LoadTableResult>): LoadTableResult {
     const body = raw as { 'metadata-location'?: string; metadata: unknown; config?: Record<string, string>; 'storage-credentials'?: { prefix: string; config: Record<string, string> }[] };
     const metadata = this.metadata(body.metadata, id, body['metadata-location']);
     const credentials = Array.isArray(body['storage-credentials']) ? body['storage-credentials'] : undefined;
-    // The most specific credential whose prefix covers the table location wins.
-    const best = credentials?.filter((c) => metadata.location.startsWith(c.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
-    return {
-      metadataLocation: body['metadata-location'] ?? undefined, metadata,
-      config: { ...(body.config ?? {}), ...(best?.config ?? {}) },
+    const config = { ...(body.config ?? {}), ...(bestCredential(credentials, metadata.location)?.config ?? {}) };
+    const result: LoadTableResult = {
+      metadataLocation: body['metadata-location'] ?? undefined, metadata, config,
       ...(credentials ? { storageCredentials: credentials } : {}),
     };
+    if (expiringKeys(config)) {
+      result.credentialRefresher = {
+        // A table dropped and made again elsewhere must not share the old one's storage client and refresher.
+        scope: `${this.ctx.connection} ${tableDisplayName(id)} ${metadata.location}${body['metadata-location'] ? '' : ' (staged)'}`,
+        refresh: () => this.refreshedConfig(id, metadata.location, config, reload, !body['metadata-location']),
+      };
+    }
+    return result;
+  }
+
+  /** The table's config with new vended keys: from GET .../credentials where the server lists it, else a reload. */
+  private async refreshedConfig(id: TableIdentifier, location: string, config: Record<string, string>, reload: () => Promise<LoadTableResult>, staged: boolean): Promise<Record<string, string>> {
+    if (!staged && this.supports(LOAD_CREDENTIALS)) {
+      const fresh = bestCredential(await this.loadCredentials(id), location);
+      if (fresh) return { ...config, ...fresh.config };
+    }
+    const again = await reload();
+    if (again.metadata.location !== location) {
+      throw new CatalogError('server-error', `Cannot refresh the storage credentials of table ${tableDisplayName(id)}: its location moved from ${location} to ${again.metadata.location}`, { uri: this.ctx.uri, table: tableDisplayName(id) });
+    }
+    return again.config;
   }
 
   private metadata(raw: unknown, id: TableIdentifier, file?: string): TableMetadata {
@@ -291,19 +335,43 @@ export class RestCatalog implements Catalog {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     if (call.delegation && ctx.options.vendedCredentials !== false) headers['X-Iceberg-Access-Delegation'] = 'vended-credentials';
+    // With a key the server applies the request at most once, so an answer that was lost may be asked for again.
+    const lifetime = call.idempotent ? ctx.idempotencyLifetimeMs : undefined;
+    if (lifetime !== undefined) headers['Idempotency-Key'] = uuidv7();
     const req: HttpRequest = { method: call.method, url, headers, body: call.body === undefined ? undefined : stringifyJson(call.body) };
-    let res: HttpResponse;
-    try {
-      res = await exchange(ctx, req);
-    } catch (e) {
-      if (call.commit && e instanceof MaybeSentError) {
-        throw new CatalogError('commit-state-unknown', `The commit to ${call.subject} may or may not have succeeded: ${e.message}`, { uri: url, table: call.subject }, { cause: e });
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      let res: HttpResponse | undefined;
+      let failure: unknown;
+      try {
+        res = await exchange(ctx, req);
+      } catch (e) {
+        failure = e;
       }
-      if (e instanceof CatalogError && e.kind === 'unreachable') {
-        throw new CatalogError('unreachable', `Cannot ${call.action} ${call.subject}: ${e.message}`, { ...e.details, table: call.subject }, { cause: e });
+      const pause = 100 * 2 ** attempt;
+      const retry = lifetime !== undefined && attempt < IDEMPOTENT_ATTEMPTS && Date.now() - started + pause < lifetime
+        && (res ? RETRY_STATUSES.has(res.status) : failure instanceof MaybeSentError);
+      if (retry) {
+        ctx.log?.(redact(`${call.method} ${url}: ${res ? `HTTP ${res.status}` : (failure as Error).message}; retrying with the same Idempotency-Key`));
+        await new Promise((r) => setTimeout(r, pause));
+        continue;
       }
-      throw e;
+      if (!res) throw this.sendFailure(call, url, failure);
+      return this.answer(call, url, res);
     }
+  }
+
+  private sendFailure(call: Call, url: string, e: unknown): unknown {
+    if (call.commit && e instanceof MaybeSentError) {
+      return new CatalogError('commit-state-unknown', `The commit to ${call.subject} may or may not have succeeded: ${e.message}`, { uri: url, table: call.subject }, { cause: e });
+    }
+    if (e instanceof CatalogError && e.kind === 'unreachable') {
+      return new CatalogError('unreachable', `Cannot ${call.action} ${call.subject}: ${e.message}`, { ...e.details, table: call.subject }, { cause: e });
+    }
+    return e;
+  }
+
+  private answer(call: Call, url: string, res: HttpResponse): unknown {
     if (res.status >= 200 && res.status < 300) {
       const body = res.text ? safeParse(res.text) : {};
       if (body !== undefined) return body;
@@ -314,7 +382,7 @@ export class RestCatalog implements Catalog {
   }
 }
 
-/** Sends one request through the signing hook; on 401 with refreshable credentials, re-signs and retries once. */
+/** Sends one request through the signing hook; on 401/419 with refreshable credentials, re-signs and retries once. */
 async function exchange(ctx: Context, req: HttpRequest): Promise<HttpResponse> {
   for (let attempt = 0; ; attempt++) {
     const signed: HttpRequest = { ...req, headers: { ...ctx.baseHeaders, ...req.headers } };
@@ -328,9 +396,20 @@ async function exchange(ctx: Context, req: HttpRequest): Promise<HttpResponse> {
     const started = Date.now();
     const res = await send(signed, ctx.timeoutMs);
     ctx.log?.(redact(`${req.method} ${req.url} -> ${res.status} (${Date.now() - started} ms)`));
-    if (res.status === 401 && attempt === 0 && ctx.signer?.invalidate()) continue;
+    // 419 is the spec's "authentication timeout": a new token may succeed, as after a 401.
+    if ((res.status === 401 || res.status === 419) && attempt === 0 && ctx.signer?.invalidate()) continue;
     return res;
   }
+}
+
+/** The most specific vended credential whose prefix covers the location. */
+function bestCredential(credentials: { prefix: string; config: Record<string, string> }[] | undefined, location: string) {
+  return credentials?.filter((c) => location.startsWith(c.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+}
+
+/** True when the config carries S3 keys with an expiry (`s3.session-token-expires-at-ms`, or older Polaris's `expiration-time`). */
+function expiringKeys(config: Record<string, string>): boolean {
+  return Boolean(config['s3.access-key-id'] && (config['s3.session-token-expires-at-ms'] ?? config['expiration-time']));
 }
 
 function safeParse(text: string): unknown {

@@ -8,7 +8,7 @@ import { startLocalCatalog, type LocalCatalog } from '../catalog/local/server';
 import type { DbtProject } from '../project/project';
 import type { CatalogSettings } from '../project/profiles';
 import type { S3Options } from '../storage/storage';
-import { s3OptionsFromProperties, s3PropertiesOf } from '../storage/s3';
+import { s3OptionsForTable, s3PropertiesOf } from '../storage/s3';
 import { storageFor } from '../storage/factory';
 import type { StorageFactory } from '../engine/write/write-table';
 
@@ -88,7 +88,7 @@ export function s3OptionsOf(settings: CatalogSettings | undefined): S3Options {
 
 /** Storage for a table the lakehouse writes: the profile's S3 options, overridden by the catalog's vended ones. */
 export function lakehouseStorage(lakehouse: Pick<Lakehouse, 's3'>): StorageFactory {
-  return (location, config) => storageFor(location, { s3: s3OptionsFromProperties(config, lakehouse.s3) });
+  return (location, config, refresher) => storageFor(location, { s3: s3OptionsForTable(config, lakehouse.s3, refresher) });
 }
 
 function layerLocationsOf(vars: Record<string, unknown>): Record<string, string> {

@@ -10,6 +10,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { StorageError, type S3Options, type Storage, type StorageObject } from './storage';
 import { FileCache, type ProgressListener } from './cache';
+import { CredentialRefreshError, refreshingCredentialsOf, type RefreshingCredentials } from './s3-credentials';
 
 const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
 
@@ -31,7 +32,23 @@ export function s3OptionsFromProperties(props: Record<string, string>, base: S3O
   if (props['s3.access-key-id']) out.accessKeyId = props['s3.access-key-id'];
   if (props['s3.secret-access-key']) out.secretAccessKey = props['s3.secret-access-key'];
   if (props['s3.session-token']) out.sessionToken = props['s3.session-token'];
+  // Iceberg 1.7+ catalogs say when each provider's keys expire; `expiration-time` is what older Polaris sent.
+  const expires = Number(props['s3.session-token-expires-at-ms'] ?? props['expiration-time']);
+  if (Number.isFinite(expires) && expires > 0) out.credentialsExpireAtMs = expires;
   return out;
+}
+
+/** Something that fetches a table's vended config anew (a catalog's loadCredentials), shared per `scope`. */
+export interface TableConfigRefresher { scope: string; refresh(): Promise<Record<string, string>> }
+
+/**
+ * S3 options for a table from its catalog config over a base; with a refresher and expiring keys, the storage
+ * fetches new keys through it before they expire.
+ */
+export function s3OptionsForTable(config: Record<string, string>, base: S3Options = {}, refresher?: TableConfigRefresher): S3Options {
+  const out = s3OptionsFromProperties(config, base);
+  if (!refresher || out.credentialsExpireAtMs === undefined) return out;
+  return { ...out, credentialScope: refresher.scope, refreshCredentials: async () => s3OptionsFromProperties(await refresher.refresh()) };
 }
 
 /** The inverse of s3OptionsFromProperties: S3 options as catalog table config (the local catalog vends them). */
@@ -68,9 +85,14 @@ export interface S3StorageOptions extends S3Options {
   listPageSize?: number;
 }
 
+/** S3 error codes that mean the key is no longer good, after which fresh vended keys may succeed. */
+const STALE_KEY_CODES = new Set(['ExpiredToken', 'TokenRefreshRequired', 'RequestExpired', 'ExpiredTokenException', 'InvalidAccessKeyId', 'InvalidToken']);
+
 export class S3Storage implements Storage {
   readonly client: S3Client;
   private readonly cache: FileCache;
+  /** Vended keys that are refreshed through the catalog; undefined for static or ambient credentials. */
+  readonly credentials: RefreshingCredentials | undefined;
 
   constructor(readonly options: S3StorageOptions = {}) {
     const config: S3ClientConfig = {
@@ -81,7 +103,10 @@ export class S3Storage implements Storage {
       responseChecksumValidation: 'WHEN_REQUIRED',
     };
     if (options.endpoint) config.endpoint = options.endpoint;
-    if (options.accessKeyId && options.secretAccessKey) {
+    this.credentials = refreshingCredentialsOf(options);
+    if (this.credentials) {
+      config.credentials = this.credentials.provider();
+    } else if (options.accessKeyId && options.secretAccessKey) {
       config.credentials = { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey, sessionToken: options.sessionToken };
     }
     this.client = new S3Client(config);
@@ -91,7 +116,7 @@ export class S3Storage implements Storage {
   async read(uri: string): Promise<Uint8Array> {
     const { bucket, key } = parseS3Uri(uri);
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const res = await this.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return await res.Body!.transformToByteArray();
     } catch (e) {
       throw storageErrorFromS3(e, uri, 'read');
@@ -102,7 +127,7 @@ export class S3Storage implements Storage {
     if (end <= start) return new Uint8Array(0);
     const { bucket, key } = parseS3Uri(uri);
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }));
+      const res = await this.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }));
       return await res.Body!.transformToByteArray();
     } catch (e) {
       if (httpStatus(e) === 416) return new Uint8Array(0);
@@ -113,7 +138,7 @@ export class S3Storage implements Storage {
   async write(uri: string, data: Uint8Array, opts: { ifAbsent?: boolean } = {}): Promise<void> {
     const { bucket, key } = parseS3Uri(uri);
     try {
-      await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data, IfNoneMatch: opts.ifAbsent ? '*' : undefined }));
+      await this.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data, IfNoneMatch: opts.ifAbsent ? '*' : undefined }));
     } catch (e) {
       throw storageErrorFromS3(e, uri, 'write');
     }
@@ -125,18 +150,18 @@ export class S3Storage implements Storage {
     try {
       const { size } = await fs.stat(localPath);
       if (size <= MULTIPART_PART_SIZE) {
-        await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await fs.readFile(localPath) }));
+        await this.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await fs.readFile(localPath) }));
         return;
       }
       const { createReadStream } = await import('node:fs');
-      const upload = new Upload({
+      // A whole new upload when S3 refused a stale key mid-way (its parts are aborted, the object is written once).
+      await this.withFreshKeys(() => new Upload({
         client: this.client,
         params: { Bucket: bucket, Key: key, Body: createReadStream(localPath) },
         partSize: MULTIPART_PART_SIZE,
         queueSize: 4,
         leavePartsOnError: false,
-      });
-      await upload.done();
+      }).done());
     } catch (e) {
       if (e instanceof StorageError) throw e;
       if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') throw new StorageError('not-found', localPath, 'local file to upload not found', { cause: e });
@@ -161,7 +186,7 @@ export class S3Storage implements Storage {
   async delete(uri: string): Promise<void> {
     const { bucket, key } = parseS3Uri(uri);
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      await this.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     } catch (e) {
       throw storageErrorFromS3(e, uri, 'delete');
     }
@@ -175,7 +200,7 @@ export class S3Storage implements Storage {
     let token: string | undefined;
     try {
       do {
-        const res = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, ContinuationToken: token, MaxKeys: this.options.listPageSize }));
+        const res = await this.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, ContinuationToken: token, MaxKeys: this.options.listPageSize }));
         for (const o of res.Contents ?? []) out.push({ uri: `${scheme}://${bucket}/${o.Key}`, size: Number(o.Size ?? 0), modifiedMs: o.LastModified?.getTime() });
         token = res.IsTruncated ? res.NextContinuationToken : undefined;
       } while (token);
@@ -190,7 +215,7 @@ export class S3Storage implements Storage {
     const { bucket, key } = parseS3Uri(uri);
     return this.cache.get({ uri, size: opts.size }, async (temp, onBytes) => {
       try {
-        const res = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const res = await this.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         const body = res.Body as Readable;
         let n = 0;
         body.on('data', (chunk: Buffer) => { n += chunk.length; onBytes(chunk.length); });
@@ -206,15 +231,32 @@ export class S3Storage implements Storage {
     }, opts.onProgress);
   }
 
+  /** Sends a command; when S3 refuses vended keys as stale, fetches new ones and sends it once more. */
+  private readonly send = ((command: Parameters<S3Client['send']>[0]) => this.withFreshKeys(() => this.client.send(command))) as S3Client['send'];
+
+  private async withFreshKeys<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      if (!this.credentials || !STALE_KEY_CODES.has(s3ErrorCode(e))) throw e;
+      await this.credentials.renew();
+      return run();
+    }
+  }
+
   private async head(uri: string): Promise<{ size: number; etag?: string }> {
     const { bucket, key } = parseS3Uri(uri);
     try {
-      const res = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const res = await this.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
       return { size: Number(res.ContentLength ?? 0), etag: res.ETag };
     } catch (e) {
       throw storageErrorFromS3(e, uri, 'stat');
     }
   }
+}
+
+function s3ErrorCode(e: unknown): string {
+  return (e as { Code?: string })?.Code ?? (e as { name?: string })?.name ?? '';
 }
 
 function httpStatus(e: unknown): number | undefined {
@@ -227,6 +269,9 @@ export function storageErrorFromS3(e: unknown, uri: string, action: string): Sto
   const code = (e as { Code?: string })?.Code ?? name;
   const status = httpStatus(e);
   const detail = (e as Error)?.message ?? String(e);
+  if (e instanceof CredentialRefreshError) {
+    return new StorageError('expired-credentials', uri, `S3 credentials have expired while trying to ${action}, and ${e.message}`, { cause: e });
+  }
   if (['ExpiredToken', 'TokenRefreshRequired', 'RequestExpired', 'ExpiredTokenException'].includes(code)) {
     return new StorageError('expired-credentials', uri, `S3 credentials have expired while trying to ${action}; refresh them (or reload the table to get new vended credentials)`, { cause: e });
   }

@@ -41,4 +41,10 @@ export interface S3Options {
   accessKeyId?: string;
   secretAccessKey?: string;
   sessionToken?: string;
+  /** When vended session keys stop working, in ms since the epoch (a catalog's `s3.session-token-expires-at-ms`). */
+  credentialsExpireAtMs?: number;
+  /** Fetches fresh vended keys (the catalog's loadCredentials); the S3 client calls it before the keys expire. */
+  refreshCredentials?: () => Promise<S3Options>;
+  /** Whose vended keys these are (catalog connection and table): with a refresher, one client per scope is kept. */
+  credentialScope?: string;
 }

@@ -9,7 +9,8 @@ const TABLE = `${NS}/tables/:table`;
 
 export const ROUTES = {
   config: { method: 'GET', paths: ['/v1/config'] },
-  token: { method: 'POST', paths: ['/v1/oauth/tokens'] },
+  // /oauth/tokens is what /v1/config names as `oauth2-server-uri`; /v1/oauth/tokens stays for older clients.
+  token: { method: 'POST', paths: ['/oauth/tokens', '/v1/oauth/tokens'] },
   listNamespaces: both('GET', '/namespaces'),
   createNamespace: both('POST', '/namespaces'),
   loadNamespace: both('GET', NS),

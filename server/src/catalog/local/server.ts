@@ -9,14 +9,15 @@ import { tableRequirementFromJson, tableUpdateFromJson } from '../../iceberg/upd
 import type { TableIdentifier, TableMetadata } from '../../iceberg/spec';
 import { storageFor } from '../../storage/factory';
 import { s3OptionsFromProperties } from '../../storage/s3';
-import { namespaceFromParam, tableDisplayName } from '../names';
+import { namespaceFromParam, namespaceToPath, tableDisplayName } from '../names';
 import { badRequest, notAuthorized, notImplemented, RestError, toRestError } from './rest-error';
 import { OAuthError, TokenIssuer } from './tokens';
 import { WarehouseStore } from './warehouse-store';
 import { TableService, type LoadedTable, type TableChange } from './table-service';
 import { ENDPOINTS, ROUTES, type RouteName } from './routes';
 import { checkContentType, RequestGuard } from './request-guard';
-import { publicTableConfig } from './vended-credentials';
+import { publicTableConfig, staticVendor, type CredentialVendor } from './vended-credentials';
+import { IdempotencyStore, type Outcome } from './idempotency';
 
 export interface LocalCatalogOptions {
   /** The folder holding table data and the catalog's state. */
@@ -37,6 +38,12 @@ export interface LocalCatalogOptions {
   allowedLocations?: string[];
   /** Returned as LoadTableResult.config, and as storage-credentials when a client asks for vended credentials (e.g. s3.endpoint, s3.access-key-id). The server also writes S3 metadata with it. */
   tableConfig?: Record<string, string>;
+  /** Makes the storage keys vended for a table location (e.g. short-lived keys from STS); default `tableConfig`'s keys. */
+  vendCredentials?: CredentialVendor;
+  /** How long the default vended keys are said to last (`s3.session-token-expires-at-ms`); default 3600. */
+  credentialTtlSeconds?: number;
+  /** How long an Idempotency-Key is honoured (advertised as `idempotency-key-lifetime`); default 1800; 0 turns keys off. */
+  idempotencyKeyLifetimeSeconds?: number;
   /** Largest table metadata file the catalog reads, on register and on load; default 64 MiB. */
   maxMetadataBytes?: number;
   /** Byte budget of the parsed-metadata cache (by file size); default 64 MiB. */
@@ -64,8 +71,25 @@ interface Request {
   rawBody: string;
 }
 /** An answer: `body` is serialized on sending unless `json` already holds it, as pieces of UTF-8 JSON. */
-interface Reply { status: number; body?: unknown; json?: Uint8Array[] }
+interface Reply { status: number; body?: unknown; json?: Uint8Array[]; remember?: Outcome['table'] }
 type Handler = (req: Request) => Promise<Reply>;
+
+/** The routes that honour an Idempotency-Key: the spec's mutations. */
+const IDEMPOTENT = new Set<RouteName>([
+  'createNamespace', 'dropNamespace', 'updateNamespace', 'createTable', 'commitTable', 'dropTable', 'registerTable', 'renameTable', 'commitTransaction',
+]);
+
+/** A handler's answer as an outcome to remember: errors included (deterministic 4xx are final, 5xx are not kept). */
+async function outcomeOf(answer: Promise<Reply>, context: string): Promise<Outcome> {
+  try {
+    const reply = await answer;
+    if (reply.remember) return { status: reply.status, table: reply.remember };
+    return reply.json ? { status: reply.status, transient: reply } : { status: reply.status, body: reply.body };
+  } catch (e) {
+    const err = toRestError(e, context);
+    return { status: err.status, body: err.body() };
+  }
+}
 
 const API = '/api/catalog';
 
@@ -79,7 +103,10 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
   const issuer = opts.clientId && opts.clientSecret ? new TokenIssuer(opts.clientId, opts.clientSecret, opts.tokenTtlSeconds) : undefined;
   const openIssuer = new TokenIssuer(undefined, undefined, opts.tokenTtlSeconds);
   const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
-  const handlers = makeHandlers({ name, store, tables, tableConfig });
+  const vend = opts.vendCredentials ?? staticVendor(tableConfig, opts.credentialTtlSeconds ?? 3600);
+  const idempotencyLifetime = opts.idempotencyKeyLifetimeSeconds ?? 1800;
+  const idempotency = idempotencyLifetime > 0 ? new IdempotencyStore({ lifetimeMs: idempotencyLifetime * 1000 }) : undefined;
+  const handlers = makeHandlers({ name, store, tables, tableConfig, vend, idempotencyLifetime });
 
   const router = Router({ ignoreTrailingSlash: true, maxParamLength: 4096 });
   for (const [route, spec] of Object.entries(ROUTES) as [RouteName, (typeof ROUTES)[RouteName]][]) {
@@ -122,7 +149,15 @@ export async function startLocalCatalog(opts: LocalCatalogOptions): Promise<Loca
         if (rawBody.length > 0) {
           try { body = parseJson(rawBody); } catch { throw badRequest('Request body is not valid JSON'); }
         }
-        reply = await handlers[route]({ params, query: url.searchParams, headers: req.headers, body, rawBody });
+        const request: Request = { params, query: url.searchParams, headers: req.headers, body, rawBody };
+        const key = req.headers['idempotency-key'];
+        if (idempotency && typeof key === 'string' && IDEMPOTENT.has(route)) {
+          const apply = () => outcomeOf(handlers[route](request), `${method} ${url.pathname}`);
+          const { outcome } = await idempotency.once(key, `${method} ${url.pathname}${url.search}\n${rawBody}`, apply);
+          reply = await handlers.replay(request, outcome);
+        } else {
+          reply = await handlers[route](request);
+        }
       }
     } catch (e) {
       if (e instanceof OAuthError) {
@@ -207,30 +242,51 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
 
 // --- handlers ---
 
-interface HandlerContext { name: string; store: WarehouseStore; tables: TableService; tableConfig: Record<string, string> }
+interface HandlerContext {
+  name: string; store: WarehouseStore; tables: TableService; tableConfig: Record<string, string>; vend: CredentialVendor; idempotencyLifetime: number;
+}
 
-function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Handler> {
+function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Handler> & { replay(req: Request, outcome: Outcome): Promise<Reply> } {
   const { store, tables } = c;
   const ns = (req: Request) => namespaceFromParam(req.params.namespace ?? '');
   const tableId = (req: Request): TableIdentifier => ({ namespace: ns(req), name: req.params.table ?? '' });
 
-  const loadResult = (t: LoadedTable, req: Request): Reply => {
+  const loadResult = async (t: LoadedTable, req: Request, id: TableIdentifier): Promise<Reply> => {
     // Storage secrets only when the caller asks for vended credentials (as Polaris); with auth on, every caller
     // here already showed a valid token.
     const delegation = String(req.headers['x-iceberg-access-delegation'] ?? '').split(',').map((d) => d.trim());
     const vend = delegation.includes('vended-credentials') && Object.keys(c.tableConfig).length > 0;
-    const body: Record<string, unknown> = { config: vend ? { ...c.tableConfig } : publicTableConfig(c.tableConfig) };
+    const body: Record<string, unknown> = { config: publicTableConfig(c.tableConfig) };
     if (t.metadataLocation) body['metadata-location'] = t.metadataLocation;
-    if (vend) body['storage-credentials'] = [{ prefix: t.metadata.location, config: { ...c.tableConfig } }];
+    if (vend) {
+      const vended = await c.vend(t.metadata.location);
+      // Where Iceberg's Java client asks for new keys (relative to the catalog URI); Floe uses the advertised route.
+      const refresh = `v1/${encodeURIComponent(c.name)}/namespaces/${namespaceToPath(id.namespace)}/tables/${encodeURIComponent(id.name)}/credentials`;
+      body.config = { ...publicTableConfig(c.tableConfig), ...vended, 'client.refresh-credentials-endpoint': refresh };
+      body['storage-credentials'] = [{ prefix: t.metadata.location, config: vended }];
+    }
     const onlyRefs = req.query.get('snapshots') === 'refs';
-    return tableReply(body, onlyRefs ? { metadata: refsOnly(t.metadata) } : t);
+    const reply = tableReply(body, onlyRefs ? { metadata: refsOnly(t.metadata) } : t);
+    return t.metadataLocation ? { ...reply, remember: { metadataLocation: t.metadataLocation, kind: 'load', id } } : reply;
   };
 
   return {
     config: async (req) => {
       const warehouse = req.query.get('warehouse');
       if (warehouse && warehouse !== c.name) throw new RestError(404, 'NotFoundException', `Unable to find warehouse ${warehouse} (this server serves ${c.name})`);
-      return { status: 200, body: { defaults: {}, overrides: { prefix: c.name }, endpoints: ENDPOINTS } };
+      // Token requests go to the non-deprecated path; relative to the catalog URI (as Iceberg clients resolve it),
+      // so a client behind a proxy keeps going through the proxy.
+      const overrides = { prefix: c.name, 'oauth2-server-uri': 'oauth/tokens' };
+      const idempotency = c.idempotencyLifetime > 0 ? { 'idempotency-key-lifetime': `PT${c.idempotencyLifetime}S` } : {};
+      return { status: 200, body: { defaults: {}, overrides, endpoints: ENDPOINTS, ...idempotency } };
+    },
+
+    replay: async (req, outcome) => {
+      if (outcome.transient !== undefined) return outcome.transient as Reply;
+      if (!outcome.table) return { status: outcome.status, body: outcome.body };
+      const { metadataLocation, kind, id } = outcome.table;
+      const t = await tables.loadFile(id, metadataLocation);
+      return kind === 'commit' ? tableReply({ 'metadata-location': metadataLocation }, t) : loadResult(t, req, id);
     },
 
     listNamespaces: async (req) => {
@@ -288,9 +344,9 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
         order: body['write-order'] ? sortOrderFromJson(body['write-order']) : undefined,
         properties: stringMap(body.properties ?? {}, 'properties'),
       }));
-      return loadResult(await tables.create(ns(req), request, body['stage-create'] === true), req);
+      return loadResult(await tables.create(ns(req), request, body['stage-create'] === true), req, { namespace: ns(req), name: request.name });
     },
-    loadTable: async (req) => loadResult(await tables.load(tableId(req)), req),
+    loadTable: async (req) => loadResult(await tables.load(tableId(req)), req, tableId(req)),
     tableExists: async (req) => {
       await store.requireNamespace(ns(req));
       if (!(await store.readPointer(tableId(req)))) throw new RestError(404, 'NoSuchTableException', `Table does not exist: ${tableDisplayName(tableId(req))}`);
@@ -299,7 +355,7 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
     commitTable: async (req) => {
       const change = tableChange(req.body, tableId(req));
       const out = await tables.commit(change);
-      return tableReply({ 'metadata-location': out.metadataLocation }, out);
+      return { ...tableReply({ 'metadata-location': out.metadataLocation }, out), remember: { metadataLocation: out.metadataLocation, kind: 'commit', id: change.id } };
     },
     dropTable: async (req) => {
       await store.requireNamespace(ns(req));
@@ -309,7 +365,7 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
     reportMetrics: async () => ({ status: 204 }),
     loadCredentials: async (req) => {
       const { metadata } = await tables.load(tableId(req));
-      const credentials = Object.keys(c.tableConfig).length > 0 ? [{ prefix: metadata.location, config: { ...c.tableConfig } }] : [];
+      const credentials = Object.keys(c.tableConfig).length > 0 ? [{ prefix: metadata.location, config: await c.vend(metadata.location) }] : [];
       return { status: 200, body: { 'storage-credentials': credentials } };
     },
     registerTable: async (req) => {
@@ -317,8 +373,8 @@ function makeHandlers(c: HandlerContext): Record<Exclude<RouteName, 'token'>, Ha
       if (typeof body.name !== 'string' || typeof body['metadata-location'] !== 'string') {
         throw badRequest('register table request: "name" and "metadata-location" are required');
       }
-      const out = await tables.register({ namespace: ns(req), name: body.name }, body['metadata-location'], body.overwrite === true);
-      return loadResult(out, req);
+      const id = { namespace: ns(req), name: body.name };
+      return loadResult(await tables.register(id, body['metadata-location'], body.overwrite === true), req, id);
     },
     renameTable: async (req) => {
       const body = obj(req.body, 'rename table request');

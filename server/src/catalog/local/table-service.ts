@@ -116,7 +116,11 @@ export class TableService {
   async load(id: TableIdentifier): Promise<LoadedTable & { metadataLocation: string }> {
     const pointer = await this.store.readPointer(id);
     if (!pointer) throw noSuchTable(tableDisplayName(id));
-    const file = pointer['metadata-location'];
+    return this.loadFile(id, pointer['metadata-location']);
+  }
+
+  /** The table as one metadata file of it records it (an idempotent replay answers with its commit's own result). */
+  async loadFile(id: TableIdentifier, file: string): Promise<LoadedTable & { metadataLocation: string }> {
     const read = async () => this.codec.parse(await this.readMetadata(file, (m) => new RestError(500, 'ServiceFailureException', `Cannot load ${tableDisplayName(id)}: ${m}`)), file);
     const parsed = isS3Uri(file) ? await read() : await this.metadataCache.get(localPathOf(file), read);
     return { metadataLocation: file, metadata: parsed.metadata, metadataJson: parsed.json };

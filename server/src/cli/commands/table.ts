@@ -69,7 +69,7 @@ async function cleanup(args: string[], io: CliIO): Promise<number> {
   try {
     const catalog = await connectRestCatalog({ uri: a.catalog, warehouse: a.warehouse, credential: catalogCredential(a.credential) });
     const first = await catalog.loadTable(a.table);
-    const storage = defaultStorageFactory(first.metadata.location, first.config);
+    const storage = defaultStorageFactory(first.metadata.location, first.config, first.credentialRefresher);
     const report = await findOrphanFiles({ table: name, storage, olderThanMs: a.olderThanMs, load: () => catalog.loadTable(a.table) });
     for (const f of report.orphans) io.out(`${a.dryRun ? 'would remove' : 'remove'} ${f.uri} (${f.size} bytes)\n`);
     const bytes = report.orphans.reduce((n, f) => n + f.size, 0);

@@ -8,7 +8,7 @@ import type { DataFile, Schema, Snapshot, TableMetadata } from '../../iceberg/sp
 import type { Predicate } from '../../iceberg/predicate';
 import { StorageError, type S3Options, type Storage } from '../../storage/storage';
 import { storageFor, isS3Uri, type StorageOptions } from '../../storage/factory';
-import { s3OptionsFromProperties } from '../../storage/s3';
+import { s3OptionsForTable, s3OptionsFromProperties } from '../../storage/s3';
 import { defaultCacheDir, type ProgressListener } from '../../storage/cache';
 import { DuckSession, quoteLiteral } from '../session';
 import { relationSql, ROW_LINEAGE_FIELDS, type LocalFile, type ReadTask } from './relation-sql';
@@ -78,7 +78,7 @@ export function setDefaultScanPlanner(planner: ScanPlanner): void {
 /** Builds the relation SQL for a table at a location (folder or metadata.json) or from a catalog's LoadTableResult. */
 export async function tableRelation(source: string | LoadTableResult, options: TableReadOptions = {}): Promise<TableRelation> {
   const loaded = typeof source === 'string' ? undefined : source;
-  const s3 = loaded ? s3OptionsFromProperties(loaded.config ?? {}, s3OptionsFromProperties(loaded.metadata.properties, options.s3)) : options.s3;
+  const s3 = loaded ? s3OptionsForTable(loaded.config ?? {}, s3OptionsFromProperties(loaded.metadata.properties, options.s3), loaded.credentialRefresher) : options.s3;
   const storageOptions: StorageOptions = { ...options.storage, s3: { ...options.storage?.s3, ...s3 } };
   let metadata: TableMetadata;
   let metadataLocation: string | undefined;

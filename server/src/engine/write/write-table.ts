@@ -8,7 +8,7 @@ import { CatalogError } from '../../catalog/catalog.js';
 import type { DataFile, PartitionSpec, Schema, StructType, TableIdentifier, TableMetadata } from '../../iceberg/spec.js';
 import type { Storage } from '../../storage/storage.js';
 import { storageFor } from '../../storage/factory.js';
-import { s3OptionsFromEnv, s3OptionsFromProperties } from '../../storage/s3.js';
+import { s3OptionsForTable, s3OptionsFromEnv, type TableConfigRefresher } from '../../storage/s3.js';
 import type { DuckSession } from '../session.js';
 import { quoteIdent, subquery } from './duckdb-to-iceberg.js';
 import { writeDataFiles } from './data-writer.js';
@@ -25,7 +25,8 @@ import { WriteError } from './write-error.js';
 export type WriteMode = 'create' | 'overwrite' | 'append' | 'merge';
 
 /** Makes the Storage for a table location, given the table config the catalog returned (e.g. vended S3 credentials). */
-export type StorageFactory = (location: string, tableConfig: Record<string, string>) => Storage;
+/** Storage for a table's files from its catalog config; `refresher` renews vended keys before they expire. */
+export type StorageFactory = (location: string, tableConfig: Record<string, string>, refresher?: TableConfigRefresher) => Storage;
 
 export interface WriteProgress { phase: 'planning' | 'writing' | 'committing' | 'done'; files: number; rows: bigint; attempt?: number }
 
@@ -80,7 +81,7 @@ export interface WriteTableResult {
 }
 
 /** Storage from the catalog's table config (vended credentials) over the AWS environment variables. */
-export const defaultStorageFactory: StorageFactory = (location, config) => storageFor(location, { s3: s3OptionsFromProperties(config, s3OptionsFromEnv()) });
+export const defaultStorageFactory: StorageFactory = (location, config, refresher) => storageFor(location, { s3: s3OptionsForTable(config, s3OptionsFromEnv(), refresher) });
 
 /** Writes the query's result to the table and commits one snapshot. */
 export async function writeTable(opts: WriteTableOptions): Promise<WriteTableResult> {
@@ -98,9 +99,11 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
   // A new table is staged first: the catalog picks its location and vends credentials; nothing is visible yet.
   let base: TableMetadata;
   let config: Record<string, string>;
+  let refresher: TableConfigRefresher | undefined;
   if (existing) {
     base = existing.metadata;
     config = existing.config;
+    refresher = existing.credentialRefresher;
   } else {
     const provisional = planWriteSchema(columns, { replace: true }).tableSchema;
     const staged = await opts.catalog.createTable(opts.table.namespace, {
@@ -109,6 +112,7 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
     });
     base = staged.metadata;
     config = staged.config;
+    refresher = staged.credentialRefresher;
   }
   const creating = !existing;
   if (existing && base['format-version'] !== 2) {
@@ -145,7 +149,7 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
   const makeDefault = creating || spec['spec-id'] !== base['default-spec-id'];
 
   const location = base.location.replace(/\/+$/, '');
-  const storage = (opts.storageFactory ?? defaultStorageFactory)(location, config);
+  const storage = (opts.storageFactory ?? defaultStorageFactory)(location, config, refresher);
   const dataLocation = base.properties['write.data.path'] ?? `${location}/data`;
   const compression = (opts.properties ?? base.properties)['write.parquet.compression-codec'];
   const targetFileSize = Number((opts.properties ?? base.properties)['write.target-file-size-bytes'] ?? 0) || undefined;
