@@ -27,7 +27,12 @@ export type ScanPlanner = (args: {
   resolvePath(recorded: string): string;
   /** Rows outside it may be left out (files pruned by partition values and column bounds). */
   filter?: Predicate;
-}) => Promise<ReadTask[]>;
+  /** The reader takes at most this many rows: a planner may stop once its files hold them (see TableReadOptions.rowLimit). */
+  rowLimit?: bigint;
+}) => Promise<PlannedTasks>;
+
+/** A planner's answer: every live file, or (under a row limit) only the first files holding enough rows. */
+export type PlannedTasks = ReadTask[] | { tasks: ReadTask[]; complete: false; listedRows?: bigint };
 
 export interface TableReadOptions {
   snapshotId?: bigint;
@@ -47,6 +52,11 @@ export interface TableReadOptions {
    * may match, so the caller must apply the same condition in its SQL.
    */
   filter?: Predicate;
+  /**
+   * The caller reads at most this many rows, unfiltered and in no order (a preview's LIMIT): planning may stop at
+   * files holding that many (only where no filter and no delete file can remove rows). See TableRelation.partial.
+   */
+  rowLimit?: number;
 }
 
 export interface TableRelation {
@@ -59,6 +69,11 @@ export interface TableRelation {
   deleteFiles: number;
   /** Local copies and the table files they stand for (cache path -> URI), to name files in DuckDB errors. */
   localFiles: Map<string, string>;
+  /**
+   * Set when a row limit left files out: the relation holds at least that many rows but not the whole table.
+   * `listedRows` is the table's row count from its manifest list, when the format version makes it exact.
+   */
+  partial?: { listedRows?: bigint };
 }
 
 let defaultPlanner: ScanPlanner = icebergScanPlanner;
@@ -95,8 +110,12 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   const resolvePath = (p: string) => resolveMovedPath(p, metadata.location, root);
   const io = storageFor(root, storageOptions);
   let tasks: ReadTask[];
+  let partial: TableRelation['partial'];
   try {
-    tasks = await planner({ metadata, snapshot, storage: io, table, root, resolvePath, filter: options.filter });
+    const rowLimit = options.rowLimit === undefined || options.filter ? undefined : BigInt(options.rowLimit);
+    const planned = await planner({ metadata, snapshot, storage: io, table, root, resolvePath, filter: options.filter, rowLimit });
+    tasks = Array.isArray(planned) ? planned : planned.tasks;
+    if (!Array.isArray(planned)) partial = { listedRows: planned.listedRows };
   } catch (e) {
     // A missing or unreadable manifest: say which table it belongs to.
     if (e instanceof StorageError) throw new StorageError(e.kind, e.uri, `${e.message.replace(` (${e.uri})`, '')}: a metadata file of table ${table}`, { cause: e });
@@ -159,7 +178,7 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   });
   const deleteFiles = new Set(tasks.flatMap((t) => [...t.positionDeletes, ...t.equalityDeletes].map((d) => d['file-path']))).size;
   const localFiles = new Map([...files].map(([recorded, f]) => [f.localPath, resolvePath(recorded)]));
-  return { ...base, sql, dataFiles: tasks.length, deleteFiles, localFiles };
+  return { ...base, sql, dataFiles: tasks.length, deleteFiles, localFiles, ...(partial ? { partial } : {}) };
 }
 
 /** Rewrites local cache paths in a DuckDB error message to the table files they stand for. */
