@@ -82,8 +82,21 @@ export function setDefaultScanPlanner(planner: ScanPlanner): void {
   defaultPlanner = planner;
 }
 
-/** Builds the relation SQL for a table at a location (folder or metadata.json) or from a catalog's LoadTableResult. */
-export async function tableRelation(source: string | LoadTableResult, options: TableReadOptions = {}): Promise<TableRelation> {
+/** A table's metadata and chosen snapshot, with where it lives and the storage to read it through. */
+export interface OpenedTable {
+  metadata: TableMetadata;
+  metadataLocation?: string;
+  /** Where the table actually lives (the folder holding metadata/). */
+  root: string;
+  /** The name errors use. */
+  table: string;
+  snapshot?: Snapshot;
+  schema: Schema;
+  storageOptions: StorageOptions;
+}
+
+/** Loads a table at a location (folder or metadata.json) or from a catalog's LoadTableResult, and picks its snapshot. */
+export async function openTable(source: string | LoadTableResult, options: TableReadOptions = {}): Promise<OpenedTable> {
   const loaded = typeof source === 'string' ? undefined : source;
   const s3 = loaded ? s3OptionsFromProperties(loaded.config ?? {}, s3OptionsFromProperties(loaded.metadata.properties, options.s3)) : options.s3;
   const storageOptions: StorageOptions = { ...options.storage, s3: { ...options.storage?.s3, ...s3 } };
@@ -102,6 +115,12 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   const snapshot = selectSnapshot(metadata, table, options);
   const timeTravel = options.snapshotId !== undefined || options.asOfTimestampMs !== undefined;
   const schema = timeTravel && snapshot?.['schema-id'] !== undefined ? schemaById(metadata, snapshot['schema-id']) : schemaById(metadata, metadata['current-schema-id']);
+  return { metadata, metadataLocation, root, table, snapshot, schema, storageOptions };
+}
+
+/** Builds the relation SQL for a table at a location (folder or metadata.json) or from a catalog's LoadTableResult. */
+export async function tableRelation(source: string | LoadTableResult, options: TableReadOptions = {}): Promise<TableRelation> {
+  const { metadata, metadataLocation, root, table, snapshot, schema, storageOptions } = await openTable(source, options);
   const base = { schema, snapshotId: snapshot?.['snapshot-id'], metadataLocation };
   if (!snapshot) {
     return { ...base, sql: relationSql({ schema, partitionSpecs: metadata['partition-specs'], tasks: [], fileFor: () => ({ localPath: '' }) }), dataFiles: 0, deleteFiles: 0, localFiles: new Map() };
