@@ -65,10 +65,9 @@ export async function answerFromMetadata(
     const field = fields[f++]!;
     return duckLiteral(field.type, (item.fn === 'min' ? min : max).get(field.id) ?? null);
   });
-  return {
-    sql: `SELECT ${columns.map((c, i) => `CAST(${values[i]} AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ')}`,
-    note: `answered from table metadata: ${dataFiles} data file(s) in ${manifests} manifest(s), no delete files, no data file read`,
-  };
+  const note = `answered from table metadata: ${dataFiles} data file(s) in ${manifests} manifest(s), no delete files, no data file read`;
+  // The note leads the SQL too: a preview shows the SQL that ran on hover.
+  return { sql: `-- ${note}\nSELECT ${columns.map((c, i) => `CAST(${values[i]} AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ')}`, note };
 }
 
 /** The column DuckDB would bind: the exact name, else the one name equal ignoring case (DuckDB's rule). */
