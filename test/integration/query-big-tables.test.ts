@@ -9,6 +9,8 @@ import { parseWriteArgs, runWrite } from '../../server/src/cli/commands/write';
 import { parseQueryArgs, runQuery } from '../../server/src/cli/commands/query';
 import { tableRelation } from '../../server/src/engine/read/register-table';
 import '../../server/src/engine/read/default-planner';
+import { queryShape } from '../../server/src/engine/read/query-shape';
+import { DuckSession } from '../../server/src/engine/session';
 
 let catalog: TestCatalog;
 before(async () => {
@@ -60,7 +62,18 @@ test('count/min/max and LIMIT shortcuts agree with a full read, then stand aside
   const limited = await query('SELECT * FROM big.t LIMIT 5 OFFSET 2');
   assert.equal(limited.rows.length, 5);
   for (const r of limited.rows) assert.ok(all.includes(JSON.stringify(r)), `${JSON.stringify(r)} is a row of the table`);
+  // WHERE terms files are pruned by, and the same read with terms no pruning understands
+  for (const where of ["id >= 150", "id < -50 OR id IN (3, 180)", "d = DATE '2024-01-05' AND v IS NULL", "name = 'n3' AND id > 10", "ts >= '2024-01-01 00:02:00'", "v > 100"]) {
+    const pruned = await query(`SELECT * FROM big.t WHERE ${where} ORDER BY id`);
+    const read = await query(`SELECT * FROM big.t WHERE coalesce((${where}), false) ORDER BY id`);
+    const count = await query(`SELECT count(*), max(id) FROM big.t WHERE ${where}`);
+    assert.deepEqual(count.rows, [[String(read.rows.length), read.rows.at(-1)![0]]], where);
+    assert.ok(pruned.rows.length > 0, where);
+    assert.deepEqual(pruned.rows, read.rows, where);
+  }
   const client = await connectRestCatalog({ uri: catalog.uri, warehouse: catalog.name });
+  const pruned = await tableRelation(await client.loadTable({ namespace: ['big'], name: 't' }), { filter: { op: '>=', column: 'id', value: 150 } });
+  assert.ok(pruned.dataFiles < 9, `${pruned.dataFiles} of 9 files hold ids from 150`);
   const short = await tableRelation(await client.loadTable({ namespace: ['big'], name: 't' }), { rowLimit: 7 });
   assert.deepEqual(short.partial, { listedRows: 300n });
   assert.ok(short.dataFiles < 9, `${short.dataFiles} of 9 files planned`);
@@ -76,4 +89,24 @@ test('count/min/max and LIMIT shortcuts agree with a full read, then stand aside
   assert.equal(cut.rows.length, 250);
   const ids = cut.rows.map((r) => r[0]);
   assert.equal(new Set(ids).size, 250, 'no row is read twice (a deleted version is not counted)');
+});
+
+test('query shapes, read by DuckDB\'s parser: which queries may read less, and how', async () => {
+  const session = await DuckSession.open();
+  try {
+    const shape = async (sql: string) => JSON.stringify(await queryShape(session, sql));
+    assert.equal(await shape('select * from s.t limit 10 offset 5'), '{"kind":"rows","table":{"catalog":"","schema":"s","table":"t"},"rows":15}');
+    assert.equal(await shape('select count(*) c, min(a), max(B) from t limit 3'), '{"kind":"aggregate","table":{"catalog":"","schema":"","table":"t"},"items":[{"fn":"count"},{"fn":"min","column":"a"},{"fn":"max","column":"B"}]}');
+    assert.equal(await shape("select a + 1 from t where a >= 5 and f(b) and c in ('x', 'y') order by a"),
+      '{"kind":"rows","table":{"catalog":"","schema":"","table":"t"},"filter":{"op":"and","args":[{"op":">=","column":"a","value":5},{"op":"in","column":"c","values":["x","y"]}]}}');
+    assert.equal(await shape("select * from t where 3 < a or d = date '2024-01-01'"),
+      '{"kind":"rows","table":{"catalog":"","schema":"","table":"t"},"filter":{"op":"or","args":[{"op":">","column":"a","value":3},{"op":"=","column":"d","value":"2024-01-01"}]}}');
+    for (const sql of [
+      'select * from t order by a limit 10', 'select distinct a from t limit 10', 'select * from t, u limit 10', 'select a + 1 from t limit 10',
+      'with x as (select * from t) select * from x limit 10', 'select count(*) from t group by a', 'select count(distinct a) from t', 'select max(a) from t offset 1',
+      'select * from t where f(a) or b = 1', 'select * from t where a = 1.5', 'select * from t limit 10; select 1', 'not sql at all', 'select sum(a) from t',
+    ]) assert.equal(await shape(sql), undefined, sql);
+  } finally {
+    session.close();
+  }
 });

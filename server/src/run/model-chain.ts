@@ -6,8 +6,8 @@ import { seedSqlOf } from './seed-sql';
 import { compileModel, type CompiledModel, type UpstreamRelation } from '../project/compile';
 import type { DbtProject, ModelNode } from '../project/project';
 import { LineIndex } from '../project/lineIndex';
-import { registerIcebergTable, type TableRelation } from '../engine/read/register-table';
-import { queryShape } from '../engine/read/query-shape';
+import { registerIcebergTable, type TableReadOptions, type TableRelation } from '../engine/read/register-table';
+import { lessToRead, queryShape } from '../engine/read/query-shape';
 import { answerFromMetadata } from '../engine/read/metadata-answer';
 import { DuckSession, quoteIdent, quoteLiteral } from '../engine/session';
 import type { ProgressListener } from '../storage/cache';
@@ -48,8 +48,8 @@ export class ModelRun {
   readonly schema: string;
   private readonly built: Map<string, Promise<void>>;
   readonly sources: Map<string, TableRelation>;
-  /** Sources to plan only as far as this many rows (a preview's LIMIT over one source), by relation name. */
-  private readonly rowLimits = new Map<string, number>();
+  /** How to read a source a preview's query reads alone (a LIMIT's rows, a WHERE's prunable part), by relation name. */
+  private readonly readLimits = new Map<string, Pick<TableReadOptions, 'rowLimit' | 'filter'>>();
   /** Sources read short under a row limit: how to register each whole, and its row count when the metadata knows it. */
   readonly partialSources = new Map<string, { complete(): Promise<void>; rows?: bigint }>();
 
@@ -120,10 +120,11 @@ export class ModelRun {
     const shape = await queryShape(this.session, sql);
     if (!shape || shape.table.catalog) return undefined;
     const named = `${shape.table.schema}.${shape.table.table}`.toLowerCase();
-    const u = compiled.upstream.find((x) => x.kind === 'source' && `${this.schema}.${sourceViewName(x)}`.toLowerCase() === named);
-    if (!u || this.built.has(u.relation)) return undefined;
+    // Only when the source is the query's one upstream: a relation read short must serve no other model.
+    const u = compiled.upstream.length === 1 ? compiled.upstream[0]! : undefined;
+    if (!u || u.kind !== 'source' || `${this.schema}.${sourceViewName(u)}`.toLowerCase() !== named || this.built.has(u.relation)) return undefined;
     if (shape.kind === 'rows') {
-      this.rowLimits.set(u.relation, shape.rows);
+      this.readLimits.set(u.relation, lessToRead(shape));
       return undefined;
     }
     const icebergTable = u.icebergTable ?? u.name;
@@ -231,8 +232,7 @@ export class ModelRun {
     const loaded = await this.lakehouse.catalog.loadTable(id);
     const view: [string, string] = [this.schema, sourceViewName(u)];
     const read = { s3: this.lakehouse.s3, snapshotId: this.options.snapshots?.get(icebergTable), onProgress: this.options.onFetch, tableName: icebergTable };
-    const rowLimit = this.rowLimits.get(u.relation);
-    const relation = await registerIcebergTable(this.session, view, loaded, rowLimit === undefined ? read : { ...read, rowLimit });
+    const relation = await registerIcebergTable(this.session, view, loaded, { ...read, ...this.readLimits.get(u.relation) });
     this.sources.set(icebergTable, relation);
     if (relation.partial) {
       this.partialSources.set(icebergTable, {

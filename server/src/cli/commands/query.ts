@@ -5,7 +5,7 @@ import { UsageError } from '../command';
 import { DuckSession, quoteLiteral } from '../../engine/session';
 import { formatResult, RESULT_FORMATS, type ResultFormat } from '../../engine/results';
 import { nameTableFiles, registerIcebergTable, type TableReadOptions, type TableRelation } from '../../engine/read/register-table';
-import { queryShape, type QueryShape } from '../../engine/read/query-shape';
+import { lessToRead, queryShape, type QueryShape } from '../../engine/read/query-shape';
 import { answerFromMetadata, type MetadataAnswer } from '../../engine/read/metadata-answer';
 import type { LoadTableResult } from '../../catalog/catalog';
 import '../../engine/read/default-planner';
@@ -137,7 +137,7 @@ export async function runQuery(args: QueryArgs, note: (line: string) => void = (
       answer = await answerFromMetadata(session, args.sql, shape, view, source, options);
       if (answer) return;
     }
-    relations.push(await registerIcebergTable(session, view, source, { ...options, ...(mine && shape.kind === 'rows' ? { rowLimit: shape.rows } : {}) }));
+    relations.push(await registerIcebergTable(session, view, source, { ...options, ...(mine && shape.kind === 'rows' ? lessToRead(shape) : {}) }));
   };
   try {
     for (const t of args.tables) {

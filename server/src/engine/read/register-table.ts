@@ -13,6 +13,7 @@ import { DuckSession, quoteLiteral } from '../session';
 import { relationSql, type LocalFile, type ReadTask } from './relation-sql';
 import { treeWithMappedIds, type ParquetNode } from './nested-projection';
 import { icebergScanPlanner } from './default-planner';
+import { prunableFilter } from './query-shape';
 import { checkFilesAgainstManifest } from './file-integrity';
 import { isMovedTable, loadTableAt, recordedPathOf, resolveMovedPath, selectSnapshot, tableRootOf } from './table-location';
 
@@ -132,7 +133,8 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   let partial: TableRelation['partial'];
   try {
     const rowLimit = options.rowLimit === undefined || options.filter ? undefined : BigInt(options.rowLimit);
-    const planned = await planner({ metadata, snapshot, storage: io, table, root, resolvePath, filter: options.filter, rowLimit });
+    const filter = options.filter && prunableFilter(options.filter, schema);
+    const planned = await planner({ metadata, snapshot, storage: io, table, root, resolvePath, filter, rowLimit });
     tasks = Array.isArray(planned) ? planned : planned.tasks;
     if (!Array.isArray(planned)) partial = { listedRows: planned.listedRows };
   } catch (e) {
