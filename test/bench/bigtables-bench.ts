@@ -174,18 +174,21 @@ async function s3ColdFigure(dir: string, runs: number): Promise<Measured> {
     const put = async (key: string, file: string) => { await client.send(new PutObjectCommand({ Bucket: 'bench', Key: `t/${key}`, Body: readFileSync(file) })); };
     for (const name of readdirSync(path.join(stage, 'metadata'))) await put(`metadata/${name}`, path.join(stage, 'metadata', name));
     for (const k of range(0, 10)) await put(`data/k=${k}/data_0.parquet`, filePath(localRoot, k));
-    const preview = async (source: string, cold: boolean) => timed(async () => {
-      const s = await DuckSession.open();
-      const cacheDir = mkdtempSync(path.join(dir, 'cache-'));
-      try {
-        await registerIcebergTable(s, 't', source, { s3: moto.s3, rowLimit: 100, ...(cold ? { storage: { cache: new FileCache(cacheDir) } } : {}) });
-        const r = await s.query('SELECT * FROM t LIMIT 100');
-        if (r.rows.length !== 100) throw new Error('s3 preview: not 100 rows');
-      } finally {
-        s.close();
-        rmSync(cacheDir, { recursive: true, force: true });
-      }
-    });
+    // One cache (so one S3 client, as in a running editor), emptied before every S3 run: the files are never cached.
+    const cache = new FileCache(mkdtempSync(path.join(dir, 'cache-')));
+    const preview = async (source: string, cold: boolean) => {
+      if (cold) for (const name of readdirSync(cache.dir)) rmSync(path.join(cache.dir, name), { recursive: true, force: true });
+      return timed(async () => {
+        const s = await DuckSession.open();
+        try {
+          await registerIcebergTable(s, 't', source, { s3: moto.s3, rowLimit: 100, ...(cold ? { storage: { cache } } : {}) });
+          const r = await s.query('SELECT * FROM t LIMIT 100');
+          if (r.rows.length !== 100) throw new Error('s3 preview: not 100 rows');
+        } finally {
+          s.close();
+        }
+      });
+    };
     const r = await sideBySide(runs, () => preview(location, true), () => preview(localRoot, false));
     return { ...ratioFigure('s3_cold_preview_ratio', r), detail: `10 files of ~${(sizes.get(0)! / 1e6).toFixed(1)} MB; each S3 run with an empty file cache` };
   } finally {
