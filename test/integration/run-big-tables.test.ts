@@ -97,3 +97,14 @@ test('count/min/max over a source come from its manifests, exactly as reading it
     session.close();
   }
 });
+
+test('the explorer\'s table preview reads the first files; its total and sorts see the whole table', async () => {
+  const all = await service.preview(project, { model: path.join(dir, 'models', 'orders_rows.sql'), limit: 100_000 }, {});
+  const preview = await service.previewTable(lakehouse.catalog, lakehouse, ORDERS, { limit: 10 });
+  assert.equal(preview.rowCount, 10);
+  assert.equal(preview.totalRows, all.rowCount);
+  const sorted = await service.query(preview.sql, { sort: { column: 0, descending: true } });
+  assert.equal(sorted.totalRows, all.rowCount, 'a sort reads the whole table');
+  const filtered = await service.query(preview.sql, { filter: { text: '300999' } });
+  assert.equal(filtered.totalRows, 1, 'the last order of the third append is found');
+});

@@ -7,7 +7,8 @@ import { writeManifest } from '../../server/src/iceberg/manifest.js';
 import { writeManifestList } from '../../server/src/iceberg/manifest-list.js';
 import { parseTableMetadata } from '../../server/src/iceberg/metadata-json.js';
 import { encodeValue } from '../../server/src/iceberg/single-value.js';
-import { cmp } from '../../server/src/iceberg/predicate.js';
+import { and, cmp } from '../../server/src/iceberg/predicate.js';
+import { prunableFilter } from '../../server/src/engine/read/query-shape.js';
 import type { DataFile, ManifestEntry, ManifestFile, PrimitiveType } from '../../server/src/iceberg/spec.js';
 
 const META = parseTableMetadata(`{
@@ -141,4 +142,20 @@ test('min/max fall back whenever metadata cannot be exact; an all-null file need
   const onlyNulls = await aggregateFromMetadata(META, { bounds: [1] }, {}, table([{ entries: [allNull] }]).io);
   assert.ok(onlyNulls.ok);
   assert.deepEqual([onlyNulls.min.get(1), onlyNulls.max.get(1)], [null, null]);
+});
+
+test('only filter terms DuckDB and Iceberg read alike prune files', () => {
+  const schema = parseTableMetadata(JSON.stringify({
+    'format-version': 2, 'table-uuid': 'u', location: 'x', 'last-sequence-number': 0, 'last-updated-ms': 0, 'last-column-id': 6, 'current-schema-id': 0,
+    schemas: [{ type: 'struct', 'schema-id': 0, fields: [
+      { id: 1, name: 'id', required: false, type: 'long' }, { id: 2, name: 'at', required: false, type: 'timestamptz' },
+      { id: 3, name: 'day', required: false, type: 'date' }, { id: 4, name: 'x', required: false, type: 'double' },
+      { id: 5, name: 'ab', required: false, type: 'string' }, { id: 6, name: 'AB', required: false, type: 'string' }] }],
+    'default-spec-id': 0, 'partition-specs': [{ 'spec-id': 0, fields: [] }], 'last-partition-id': 999, 'default-sort-order-id': 0,
+    'sort-orders': [{ 'order-id': 0, fields: [] }], properties: {}, snapshots: [], 'snapshot-log': [], 'metadata-log': [],
+  })).schemas[0]!;
+  const T = { op: 'true' };
+  assert.deepEqual(prunableFilter(and(cmp('id', '>=', 5), cmp('at', '>', '2024-01-01'), cmp('day', '=', '2024-01-01'), cmp('x', '<', 2), cmp('nope', '=', 1), cmp('ab', '=', 'q')), schema),
+    { op: 'and', args: [cmp('id', '>=', 5), T, cmp('day', '=', '2024-01-01'), T, T, T] }, 'time zones, floats, unknown and case-ambiguous columns stay unpruned');
+  assert.deepEqual(prunableFilter({ op: 'in', column: 'ID', values: [1, 'two'] }, schema), T);
 });
