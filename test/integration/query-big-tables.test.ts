@@ -104,7 +104,8 @@ test('query shapes, read by DuckDB\'s parser: which queries may read less, and h
     for (const sql of [
       'select * from t order by a limit 10', 'select distinct a from t limit 10', 'select * from t, u limit 10', 'select a + 1 from t limit 10',
       'with x as (select * from t) select * from x limit 10', 'select count(*) from t group by a', 'select count(distinct a) from t', 'select max(a) from t offset 1',
-      'select * from t where f(a) or b = 1', 'select * from t where a = 1.5', 'select * from t limit 10; select 1', 'not sql at all', 'select sum(a) from t',
+      'select * from t where f(a) or b = 1', 'select * from t where a = 1 and b in (select b from t where a = 2)', 'select (select max(a) from t) from t where a = 1',
+      'select * from (select * from t) limit 5', 'select * from t where a = 1.5', 'select * from t limit 10; select 1', 'not sql at all', 'select sum(a) from t',
     ]) assert.equal(await shape(sql), undefined, sql);
   } finally {
     session.close();

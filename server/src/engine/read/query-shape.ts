@@ -33,6 +33,8 @@ export async function queryShape(session: DuckSession, sql: string): Promise<Que
     return undefined;
   }
   if (parsed.error || parsed.statements?.length !== 1) return undefined;
+  // A subquery may read the same table again, and must see all of it.
+  if (hasSubquery(parsed.statements[0]!.node)) return undefined;
   return shapeOf(parsed.statements[0]!.node);
 }
 
@@ -55,6 +57,13 @@ export function shapeOf(node: Node): QueryShape | undefined {
   const aggregates = items.map(aggregateItem);
   if (aggregates.some((a) => a === undefined)) return undefined;
   return { kind: 'aggregate', table, items: aggregates as AggregateItem[] };
+}
+
+function hasSubquery(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasSubquery);
+  if (v === null || typeof v !== 'object') return false;
+  const node = v as Node;
+  return node.class === 'SUBQUERY' || node.type === 'SUBQUERY' || Object.values(node).some(hasSubquery);
 }
 
 /** What a rows shape lets the table's read skip (TableReadOptions.rowLimit and filter). */
