@@ -40,7 +40,10 @@ export async function aggregateFromMetadata(
   io: ScanIO,
 ): Promise<AggregateAnswer> {
   const plan = await planScan(metadata, { ...options, keepMetrics: request.bounds.length > 0 }, io);
-  if (plan.metrics.deleteFiles > 0) return { ok: false, reason: `the snapshot has ${plan.metrics.deleteFiles} delete file(s)` };
+  // Delete manifests decide, whatever kind of delete file (position, equality, deletion vector) they hold.
+  if (plan.metrics.deleteFiles > 0 || plan.metrics.deleteManifests > 0) {
+    return { ok: false, reason: `the snapshot has ${plan.metrics.deleteFiles || 'live'} delete file(s)` };
+  }
   const columns: { id: number; name: string; type: PrimitiveType }[] = [];
   for (const id of new Set(request.bounds)) {
     const field = plan.schema.fields.find((f) => f.id === id);

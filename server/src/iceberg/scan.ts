@@ -47,8 +47,11 @@ export interface ScanPlan {
   schema: Schema;
   snapshot?: Snapshot;
   tasks: FileScanTask[];
-  /** What planning skipped, for diagnostics and benchmarks (`manifestsRead`: manifest files opened). */
-  metrics: { manifests: number; manifestsSkipped: number; manifestsRead: number; dataFiles: number; dataFilesSkipped: number; deleteFiles: number };
+  /**
+   * What planning skipped, for diagnostics and benchmarks (`manifestsRead`: manifest files opened;
+   * `deleteManifests`: delete manifests that may hold a live delete file of any kind).
+   */
+  metrics: { manifests: number; manifestsSkipped: number; manifestsRead: number; dataFiles: number; dataFilesSkipped: number; deleteFiles: number; deleteManifests: number };
   /** False when a row limit stopped planning early: the tasks then hold at least that many rows, not the whole table. */
   complete: boolean;
   /** With a row limit: the snapshot's live rows as its v2+ manifest list records them (required counts there). */
@@ -111,7 +114,7 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
   const snapshot = selectSnapshot(metadata, options);
   const useSnapshotSchema = options.snapshotId !== undefined || options.asOfTimestampMs !== undefined || (options.ref !== undefined && metadata.refs[options.ref]?.type === 'tag');
   const schema = snapshot && useSnapshotSchema && snapshot['schema-id'] !== undefined ? schemaById(metadata, snapshot['schema-id']) : currentSchema(metadata);
-  const metrics = { manifests: 0, manifestsSkipped: 0, manifestsRead: 0, dataFiles: 0, dataFilesSkipped: 0, deleteFiles: 0 };
+  const metrics = { manifests: 0, manifestsSkipped: 0, manifestsRead: 0, dataFiles: 0, dataFilesSkipped: 0, deleteFiles: 0, deleteManifests: 0 };
   if (!snapshot) return { schema, tasks: [], metrics, complete: true };
 
   let resolve = tablePathResolver(metadata.location, options.tableLocation);
@@ -153,7 +156,8 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
     return { m, path, spec, entries: readManifest(await io.read(path), { file: path, manifest: m, spec, ...(omitMetrics ? { omitMetrics } : {}) }).entries };
   };
 
-  if (options.rowLimit !== undefined && !filtering && !hasLiveDeletes(manifests, metadata['format-version'])) {
+  metrics.deleteManifests = liveDeleteManifests(manifests, metadata['format-version']);
+  if (options.rowLimit !== undefined && !filtering && metrics.deleteManifests === 0) {
     return { schema, snapshot, metrics, ...await planUpTo(options.rowLimit, manifests, metadata['format-version'], readEntries, resolve, metrics) };
   }
 
@@ -192,11 +196,11 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
 }
 
 /**
- * Whether any delete file may be live in the snapshot. v2+ manifest lists must record file counts, so a delete
+ * How many delete manifests may hold a live delete file. v2+ manifest lists must record file counts, so a delete
  * manifest that adds and keeps none holds only removed entries; v1 tables have no deletes.
  */
-function hasLiveDeletes(manifests: ManifestFile[], formatVersion: number): boolean {
-  return manifests.some((m) => m.content !== 0 && (formatVersion < 2 || m['added-files-count'] + m['existing-files-count'] > 0));
+function liveDeleteManifests(manifests: ManifestFile[], formatVersion: number): number {
+  return manifests.filter((m) => m.content !== 0 && (formatVersion < 2 || m['added-files-count'] + m['existing-files-count'] > 0)).length;
 }
 
 /**
