@@ -4,7 +4,8 @@ import { summarize, type SideBySide, type Summary } from './measure';
 export type FigureName =
   | 'ls_index_10k_ms' | 'ls_edit_p95_ms' | 'ls_rss_mb' | 'ls_schema_yaml_edit_p95_ms' | 'plan_10k_files_ms'
   | 'read_ratio' | 'preview_ms' | 'preview_ratio' | 'write_ratio' | 'commit_ms' | 'check_packages_1240_ms' | 'ls_first_diagnostics_1240_ms'
-  | 'check_bind_10k_ms' | 'check_bind_10k_warm_ms' | 'schema_ready_10k_ms' | 'schema_ready_10k_warm_ms';
+  | 'check_bind_10k_ms' | 'check_bind_10k_warm_ms' | 'schema_ready_10k_ms' | 'schema_ready_10k_warm_ms'
+  | 'count_13k_files_ms' | 'preview_limit_100k_files_ms' | 'filtered_preview_1pct_ratio' | 's3_cold_preview_ratio' | 'write_100m_peak_mb';
 
 export interface FigureSpec { what: string; baseline: string; goal: number; unit: string }
 
@@ -24,6 +25,11 @@ export const FIGURES: Record<FigureName, FigureSpec> = {
   schema_ready_10k_ms: { what: 'the editor: from starting the language server on the generated 10,000-model project until every model is bound ("All N models bound"), no kept results', baseline: '(absolute)', goal: 10000, unit: 'ms' },
   schema_ready_10k_warm_ms: { what: 'the same on a reopen of the unchanged project, renders and bind results kept on disk', baseline: '(absolute)', goal: 1000, unit: 'ms' },
   check_bind_10k_warm_ms: { what: 'the same check again on the unchanged project, bind results kept on disk (issue #18: a reopen ≤ 1 s)', baseline: '(absolute)', goal: 1000, unit: 'ms' },
+  count_13k_files_ms: { what: '`count(*)` of a 13,000-file table (130 manifests), answered from its manifests (floe query, in process)', baseline: 'planning the same files for a read (in detail)', goal: 200, unit: 'ms' },
+  preview_limit_100k_files_ms: { what: '`SELECT * … LIMIT 100` of a 100,000-file table (1,000 manifests; goal also ≤ 2 manifests read per 100 rows, in detail)', baseline: 'planning every file (in detail)', goal: 500, unit: 'ms' },
+  filtered_preview_1pct_ratio: { what: 'a preview filtered by partition to 1% (1,000) of the 100,000 files', baseline: 'the same preview of a table of just those files', goal: 1.2, unit: '×' },
+  s3_cold_preview_ratio: { what: 'a `LIMIT 100` preview of a table in moto S3, file cache empty', baseline: 'the same preview from local disk', goal: 2, unit: '×' },
+  write_100m_peak_mb: { what: 'peak RSS of `floe write` creating a 100M-row table (its own process)', baseline: '(absolute)', goal: 2048, unit: 'MB' },
   ls_first_diagnostics_1240_ms: { what: 'the language server on the same 1,240-model project: spawn to the first pull diagnostics of a root model answered', baseline: '(absolute)', goal: 1000, unit: 'ms' },
 };
 

@@ -17,14 +17,17 @@ import { writeFigures } from './write-bench';
 import { commitFigures } from './commit-bench';
 import { checkFigures } from './check-bench';
 import { schemaFigures } from './schema-bench';
+import { bigTableFigures } from './bigtables-bench';
 
 const REPO = path.resolve(__dirname, '../..');
 
-const SUITES = ['plan', 'lsp', 'check', 'schema', 'read', 'preview', 'commit', 'write'];
+const SUITES = ['plan', 'lsp', 'check', 'schema', 'read', 'preview', 'commit', 'write', 'bigtables'];
 
-interface Sizes { models: number; edits: number; runs: number; ratioRuns: number; bronzeRows: number; writeRows: number }
-const FULL: Sizes = { models: 10_000, edits: 200, runs: 5, ratioRuns: 7, bronzeRows: 1_000_000, writeRows: 10_000_000 };
-const QUICK: Sizes = { models: 1_000, edits: 100, runs: 5, ratioRuns: 5, bronzeRows: 1_000_000, writeRows: 1_000_000 };
+interface Sizes { models: number; edits: number; runs: number; ratioRuns: number; bronzeRows: number; writeRows: number; bigWriteRows: number }
+// bigWriteRows: FLOE_BENCH_BIG_WRITE_ROWS overrides it (100M rows take minutes on a shared 2-core machine).
+const BIG_WRITE = Number(process.env.FLOE_BENCH_BIG_WRITE_ROWS) || 100_000_000;
+const FULL: Sizes = { models: 10_000, edits: 200, runs: 5, ratioRuns: 7, bronzeRows: 1_000_000, writeRows: 10_000_000, bigWriteRows: BIG_WRITE };
+const QUICK: Sizes = { models: 1_000, edits: 100, runs: 5, ratioRuns: 5, bronzeRows: 1_000_000, writeRows: 1_000_000, bigWriteRows: 10_000_000 };
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, only: { type: 'string' } } });
@@ -59,6 +62,7 @@ async function main(): Promise<number> {
     await suite('lsp', 'language server, 800 KB schema.yml', () => schemaYamlFigures(dir, sizes.runs, 20));
     await suite('check', 'floe check, 1,240 models with packages', () => checkFigures(dir, 1240, sizes.runs));
     await suite('schema', `floe check with binding, ${sizes.models} models`, () => schemaFigures(dir, sizes.models, quick ? 3 : sizes.runs));
+    await suite('bigtables', 'big tables (issue 16)', () => bigTableFigures(dir, sizes.runs, sizes.bigWriteRows));
     let bench: BenchLakehouse | undefined;
     const engine = ['read', 'preview', 'commit', 'write'].some(wanted);
     if (engine) await suite('lakehouse', `bronze orders, ${sizes.bronzeRows} rows`, async () => { bench = await openBenchLakehouse(dir, sizes.bronzeRows); return []; });

@@ -26,6 +26,11 @@ export interface ScanOptions {
   concurrency?: number;
   /** Keep every column metric on planned data files (by default only those a filter needs are read). */
   keepMetrics?: boolean;
+  /**
+   * Rows the reader will take at most. Without a filter and without live delete files, planning stops once the
+   * planned files' record counts reach it (manifests read one by one); otherwise it is ignored.
+   */
+  rowLimit?: bigint;
 }
 
 export interface FileScanTask {
@@ -45,8 +50,15 @@ export interface ScanPlan {
   schema: Schema;
   snapshot?: Snapshot;
   tasks: FileScanTask[];
-  /** What planning skipped, for diagnostics and benchmarks. */
-  metrics: { manifests: number; manifestsSkipped: number; dataFiles: number; dataFilesSkipped: number; deleteFiles: number };
+  /**
+   * What planning skipped, for diagnostics and benchmarks (`manifestsRead`: manifest files opened;
+   * `deleteManifests`: delete manifests that may hold a live delete file of any kind).
+   */
+  metrics: { manifests: number; manifestsSkipped: number; manifestsRead: number; dataFiles: number; dataFilesSkipped: number; deleteFiles: number; deleteManifests: number };
+  /** False when a row limit stopped planning early: the tasks then hold at least that many rows, not the whole table. */
+  complete: boolean;
+  /** With a row limit: the snapshot's live rows as its v2+ manifest list records them (required counts there). */
+  listedRows?: bigint;
 }
 
 /** The snapshot a scan reads: by id, by ref, as of a time, or the current one (undefined for an empty table). */
@@ -105,8 +117,8 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
   const snapshot = selectSnapshot(metadata, options);
   const useSnapshotSchema = options.snapshotId !== undefined || options.asOfTimestampMs !== undefined || (options.ref !== undefined && metadata.refs[options.ref]?.type === 'tag');
   const schema = snapshot && useSnapshotSchema && snapshot['schema-id'] !== undefined ? schemaById(metadata, snapshot['schema-id']) : currentSchema(metadata);
-  const metrics = { manifests: 0, manifestsSkipped: 0, dataFiles: 0, dataFilesSkipped: 0, deleteFiles: 0 };
-  if (!snapshot) return { schema, tasks: [], metrics };
+  const metrics = { manifests: 0, manifestsSkipped: 0, manifestsRead: 0, dataFiles: 0, dataFilesSkipped: 0, deleteFiles: 0, deleteManifests: 0 };
+  if (!snapshot) return { schema, tasks: [], metrics, complete: true };
 
   let resolve = tablePathResolver(metadata.location, options.tableLocation);
   const firstMetadataFile = snapshot.manifests ? snapshot.manifests[0] : snapshot['manifest-list'];
@@ -150,19 +162,26 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
     return keep;
   });
 
-  const dataTasks: FileScanTask[] = [];
-  const recordedPaths: string[] = []; // as in the manifests: what delete files' paths and bounds refer to
-  const deletes: { ref: DeleteRef; spec: PartitionSpec }[] = [];
-  const read = await mapLimit(toRead, options.concurrency ?? 16, async (m: ManifestFile) => {
+  const readEntries = async (m: ManifestFile) => {
     const path = resolve(m['manifest-path']);
     const spec = specOf(m['partition-spec-id'], path);
     // data manifests: skip decoding metrics the plan does not use (they dominate allocation); deletes keep theirs
     const omitMetrics = options.keepMetrics || m.content !== 0 ? undefined : filtering ? 'sizes' as const : 'all' as const;
     const bytes = inlineBytes.get(m['manifest-path']) ?? await io.read(path);
-    return { m, path, entries: readManifest(bytes, { file: path, manifest: m, spec, ...(omitMetrics ? { omitMetrics } : {}) }).entries };
-  });
-  for (const { m, path, entries } of read) {
-    const spec = specOf(m['partition-spec-id'], path);
+    metrics.manifestsRead++;
+    return { m, path, spec, entries: readManifest(bytes, { file: path, manifest: m, spec, ...(omitMetrics ? { omitMetrics } : {}) }).entries };
+  };
+
+  metrics.deleteManifests = liveDeleteManifests(manifests, metadata['format-version']);
+  if (options.rowLimit !== undefined && !filtering && metrics.deleteManifests === 0) {
+    return { schema, snapshot, metrics, ...await planUpTo(options.rowLimit, manifests, metadata['format-version'], readEntries, resolve, metrics) };
+  }
+
+  const dataTasks: FileScanTask[] = [];
+  const recordedPaths: string[] = []; // as in the manifests: what delete files' paths and bounds refer to
+  const deletes: { ref: DeleteRef; spec: PartitionSpec }[] = [];
+  const read = await mapLimit(toRead, options.concurrency ?? 16, readEntries);
+  for (const { spec, entries } of read) {
     const partitionFilter = filtering ? projectionFor(spec) : undefined;
     for (const e of entries) {
       if (e.status === 2) continue;
@@ -189,7 +208,49 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
     }
   }
   if (deletes.length > 0) attachDeletes(dataTasks, recordedPaths, deletes, table);
-  return { schema, snapshot, tasks: dataTasks, metrics };
+  return { schema, snapshot, tasks: dataTasks, metrics, complete: true };
+}
+
+/**
+ * How many delete manifests may hold a live delete file. v2+ manifest lists must record file counts, so a delete
+ * manifest that adds and keeps none holds only removed entries; v1 tables have no deletes.
+ */
+function liveDeleteManifests(manifests: ManifestFile[], formatVersion: number): number {
+  return manifests.filter((m) => m.content !== 0 && (formatVersion < 2 || m['added-files-count'] + m['existing-files-count'] > 0)).length;
+}
+
+/**
+ * Plans data files in manifest-list order until their record counts reach `limit` rows: exact when no delete file
+ * can remove rows and no filter applies (the caller checks both; record counts are checked against each file's
+ * footer when it is read). Manifests are read one at a time, and v2+ manifests recording no live files are skipped.
+ */
+async function planUpTo(
+  limit: bigint,
+  manifests: ManifestFile[],
+  formatVersion: number,
+  readEntries: (m: ManifestFile) => Promise<{ spec: PartitionSpec; entries: { status: number; 'sequence-number'?: bigint; 'data-file': DataFile }[] }>,
+  resolve: (p: string) => string,
+  metrics: ScanPlan['metrics'],
+): Promise<{ tasks: FileScanTask[]; complete: boolean; listedRows?: bigint }> {
+  const tasks: FileScanTask[] = [];
+  const data = manifests.filter((m) => m.content === 0);
+  const listedRows = formatVersion >= 2 ? data.reduce((n, m) => n + m['added-rows-count'] + m['existing-rows-count'], 0n) : undefined;
+  let rows = 0n, cut = false;
+  for (const m of data) {
+    if (formatVersion >= 2 && m['added-files-count'] + m['existing-files-count'] === 0) { metrics.manifestsSkipped++; continue; }
+    if (rows >= limit) return { tasks, complete: false, listedRows };
+    const { spec, entries } = await readEntries(m);
+    for (const e of entries) {
+      if (e.status === 2) continue;
+      const file = e['data-file'];
+      metrics.dataFiles++;
+      if (rows >= limit) { metrics.dataFilesSkipped++; cut = true; continue; }
+      file['file-path'] = resolve(file['file-path']);
+      tasks.push({ file, spec, sequenceNumber: e['sequence-number'] ?? 0n, positionDeletes: [], equalityDeletes: [] });
+      rows += file['record-count'];
+    }
+  }
+  return { tasks, complete: !cut, listedRows };
 }
 
 /**

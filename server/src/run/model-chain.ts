@@ -6,7 +6,9 @@ import { seedSqlOf } from './seed-sql';
 import { compileModel, type CompiledModel, type UpstreamRelation } from '../project/compile';
 import type { DbtProject, ModelNode } from '../project/project';
 import { LineIndex } from '../project/lineIndex';
-import { registerIcebergTable, type TableRelation } from '../engine/read/register-table';
+import { registerIcebergTable, type TableReadOptions, type TableRelation } from '../engine/read/register-table';
+import { lessToRead, queryShape } from '../engine/read/query-shape';
+import { answerFromMetadata } from '../engine/read/metadata-answer';
 import { DuckSession, quoteIdent, quoteLiteral } from '../engine/session';
 import type { ProgressListener } from '../storage/cache';
 import type { TableIdentifier } from '../iceberg/spec';
@@ -46,6 +48,10 @@ export class ModelRun {
   readonly schema: string;
   private readonly built: Map<string, Promise<void>>;
   readonly sources: Map<string, TableRelation>;
+  /** How to read a source a preview's query reads alone (a LIMIT's rows, a WHERE's prunable part), by relation name. */
+  private readonly readLimits = new Map<string, Pick<TableReadOptions, 'rowLimit' | 'filter'>>();
+  /** Sources read short under a row limit: how to register each whole, and its row count when the metadata knows it. */
+  readonly partialSources = new Map<string, { complete(): Promise<void>; rows?: bigint }>();
 
   private constructor(readonly session: DuckSession, readonly project: DbtProject, readonly lakehouse: Lakehouse, readonly options: RunOptions, private readonly state: RunState, private readonly owner: boolean) {
     ({ schema: this.schema, built: this.built, sources: this.sources } = state);
@@ -102,6 +108,39 @@ export class ModelRun {
       if (at === undefined) throw new ModelRunError(message, { file, position: { line: 0, character: 0 } }, { cause: e });
       const range = compiled.map.toTemplate(at, parsed.length ?? 1);
       throw errorAt(this.project, file, message, range.start, range.end, e);
+    }
+  }
+
+  /**
+   * Before the upstream is built: lets a query over one source read less of it. Plain rows under a LIMIT plan only
+   * the first files; count(*)/min/max come from the manifests when exact, and then the returned SQL of constants is
+   * the query to run (the source is not read at all). See engine/read/query-shape.ts.
+   */
+  async readLess(compiled: CompiledModel, sql: string): Promise<string | undefined> {
+    const shape = await queryShape(this.session, sql);
+    if (!shape || shape.table.catalog) return undefined;
+    const named = `${shape.table.schema}.${shape.table.table}`.toLowerCase();
+    // Only when the source is the query's one upstream: a relation read short must serve no other model.
+    const u = compiled.upstream.length === 1 ? compiled.upstream[0]! : undefined;
+    if (!u || u.kind !== 'source' || `${this.schema}.${sourceViewName(u)}`.toLowerCase() !== named || this.built.has(u.relation)) return undefined;
+    if (shape.kind === 'rows') {
+      this.readLimits.set(u.relation, lessToRead(shape));
+      return undefined;
+    }
+    const icebergTable = u.icebergTable ?? u.name;
+    const answer = await answerFromMetadata(this.session, sql, shape, [this.schema, sourceViewName(u)], await this.lakehouse.catalog.loadTable(parseTableIdentifier(icebergTable)), {
+      s3: this.lakehouse.s3, snapshotId: this.options.snapshots?.get(icebergTable), tableName: icebergTable,
+    });
+    // Answered: the source is never registered, since the query to run no longer reads it.
+    if (answer) this.built.set(u.relation, Promise.resolve());
+    return answer?.sql;
+  }
+
+  /** Registers whole every source a row limit read short (before a preview's full result is sorted or exported). */
+  async completeSources(): Promise<void> {
+    for (const [name, partial] of this.partialSources) {
+      await partial.complete();
+      this.partialSources.delete(name);
     }
   }
 
@@ -191,15 +230,23 @@ export class ModelRun {
     const id = parseTableIdentifier(icebergTable);
     this.options.onStage?.(`reading ${icebergTable}`);
     const loaded = await this.lakehouse.catalog.loadTable(id);
-    const [source, table] = u.name.split('.');
-    const relation = await registerIcebergTable(this.session, [this.schema, `source__${source}__${table}`], loaded, {
-      s3: this.lakehouse.s3,
-      snapshotId: this.options.snapshots?.get(icebergTable),
-      onProgress: this.options.onFetch,
-      tableName: icebergTable,
-    });
+    const view: [string, string] = [this.schema, sourceViewName(u)];
+    const read = { s3: this.lakehouse.s3, snapshotId: this.options.snapshots?.get(icebergTable), onProgress: this.options.onFetch, tableName: icebergTable };
+    const relation = await registerIcebergTable(this.session, view, loaded, { ...read, ...this.readLimits.get(u.relation) });
     this.sources.set(icebergTable, relation);
+    if (relation.partial) {
+      this.partialSources.set(icebergTable, {
+        rows: relation.partial.listedRows,
+        complete: async () => { this.sources.set(icebergTable, await registerIcebergTable(this.session, view, loaded, read)); },
+      });
+    }
   }
+}
+
+/** The view a source is registered as in a run's schema. */
+function sourceViewName(u: { name: string }): string {
+  const [source, table] = u.name.split('.');
+  return `source__${source}__${table}`;
 }
 
 /** `a.b.c` → namespace [a, b], table c. */

@@ -38,7 +38,6 @@ export async function preparePreview(project: DbtProject, lakehouse: Lakehouse, 
   const run = await ModelRun.open(project, lakehouse, options);
   try {
     const compiled = run.compile(node.file, node);
-    await run.buildUpstream(compiled, [node.name]);
     const text = project.entry(node.file)?.text ?? '';
     const lines = new LineIndex(text);
     let piece: PreviewSql;
@@ -57,12 +56,15 @@ export async function preparePreview(project: DbtProject, lakehouse: Lakehouse, 
     if (!piece.ok) throw new ModelRunError(piece.message, { file: node.file, position: request.cteAt ?? request.selection?.start ?? { line: 0, character: 0 } });
     const limited = wrapWithLimit(piece.sql, request.limit);
     if (!limited.ok) throw new ModelRunError(limited.message, { file: node.file, position: { line: 0, character: 0 } });
+    // Before the upstream is built, so a LIMIT or count over one source reads only what it needs.
+    const answered = await run.readLess(compiled, limited.sql);
+    await run.buildUpstream(compiled, [node.name]);
     const toCompiledOffset = (o: number) => {
       const inPiece = mapToSource(limited, o);
       return inPiece === undefined ? undefined : mapToSource(piece, inPiece);
     };
     return {
-      run, compiled, sql: limited.sql, unlimitedSql: piece.sql, title, file: node.file,
+      run, compiled, sql: answered ?? limited.sql, unlimitedSql: answered ?? piece.sql, title, file: node.file,
       guard: (body) => run.mapErrors(node.file, limited.sql, compiled, body, toCompiledOffset),
     };
   } catch (e) {

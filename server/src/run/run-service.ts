@@ -11,7 +11,7 @@ import { namespaceDisplayName } from '../catalog/names';
 import { openLakehouse, type Lakehouse, type LakehouseOptions } from './lakehouse';
 import { preparePreview, type PreviewRequest } from './preview';
 import { materialize, type MaterializedModel } from './materialize';
-import type { RunOptions } from './model-chain';
+import type { ModelRun, RunOptions } from './model-chain';
 import { ModelRunError } from './run-error';
 import { resultViewSql } from './resultView';
 import { resultStatsSql } from './resultStats';
@@ -39,6 +39,25 @@ interface KeptPreview {
   session: DuckSession;
   /** Sorts, filters and exports of this preview, one at a time on its session (a second click may come first). */
   queue?: Promise<unknown>;
+  /**
+   * Set when the preview read only the first files of a table (a LIMIT planned short): registers the whole table
+   * before the full result is sorted, filtered, counted or exported. `rows` is the full result's count when known.
+   */
+  partial?: { complete(): Promise<void>; rows?: bigint };
+}
+
+/** A model preview that read a source short: the count of the table is the count of the result (one source, plain rows). */
+function partialOf(run: ModelRun): Pick<KeptPreview, 'partial'> {
+  const partial = [...run.partialSources.values()];
+  return partial.length === 0 ? {} : { partial: { rows: partial.length === 1 ? partial[0]!.rows : undefined, complete: () => run.completeSources() } };
+}
+
+/** Makes a preview that read only the first files of a table see the whole table (once). */
+async function completed(kept: KeptPreview): Promise<void> {
+  const partial = kept.partial;
+  if (!partial) return;
+  await partial.complete();
+  kept.partial = undefined;
 }
 
 /** Runs `body` after the preview's earlier queued work, whether that failed or not. */
@@ -89,6 +108,7 @@ export class RunService {
       const kept = this.keepSession({
         sql: prepared.sql, unlimitedSql: prepared.unlimitedSql, title: prepared.title, limit: request.limit, columns: result.columns.map((c) => c.name), types: result.columns.map((c) => c.type),
         session: prepared.run.session, close: () => prepared.run.close(),
+        ...partialOf(prepared.run),
       });
       return await prepared.guard(() => this.withTotal(kept, result));
     } catch (e) {
@@ -107,13 +127,17 @@ export class RunService {
     const alias = `table_preview_${Date.now()}`;
     const stop = options.cancel?.onCancellationRequested(() => session.interrupt());
     try {
-      await registerIcebergTable(session, alias, await catalog.loadTable(id), { s3: lakehouse.s3, snapshotId: options.snapshotId, tableName: name, onProgress: options.onFetch });
+      const loaded = await catalog.loadTable(id);
+      const read = { s3: lakehouse.s3, snapshotId: options.snapshotId, tableName: name, onProgress: options.onFetch };
+      // The first rows need only the first files (where no delete file can remove rows): see TableReadOptions.rowLimit.
+      const relation = await registerIcebergTable(session, alias, loaded, { ...read, rowLimit: options.limit + 1 });
       const sql = `SELECT * FROM ${quoteIdent(alias)}`;
       const title = options.snapshotId === undefined ? name : `${name} @ ${options.snapshotId}`;
       const result = await duckdbResultToPreview(await session.connection.stream(`${sql} LIMIT ${options.limit + 1}`), { sql, title, startedAt, maxRows: options.limit });
       const kept = this.keepSession({
         sql, unlimitedSql: sql, title, limit: options.limit, columns: result.columns.map((c) => c.name), types: result.columns.map((c) => c.type), session,
         close: async () => { await session.run(`DROP VIEW IF EXISTS ${quoteIdent(alias)}`); session.close(); },
+        ...(relation.partial ? { partial: { rows: relation.partial.listedRows, complete: async () => { await registerIcebergTable(session, alias, loaded, read); } } } : {}),
       });
       return await this.withTotal(kept, result);
     } catch (e) {
@@ -129,6 +153,7 @@ export class RunService {
     const kept = this.keptPreview(sql, 'sort or filter');
     return queued(kept, async () => {
       const startedAt = performance.now();
+      await completed(kept);
       const q = resultViewSql(kept.unlimitedSql, kept.columns, view);
       const result = await duckdbResultToPreview(await kept.session.connection.stream(q.sql, q.params), { sql: kept.sql, title: kept.title, startedAt, maxRows: kept.limit });
       return this.withTotal(kept, { ...result, view }, view);
@@ -149,6 +174,7 @@ export class RunService {
   async exportResult(sql: string, format: ExportFormat, targetPath: string, view: ResultView = {}): Promise<{ rows: number; bytes: number }> {
     const kept = this.keptPreview(sql, 'export');
     return queued(kept, async () => {
+      await completed(kept);
       const q = resultViewSql(kept.unlimitedSql, kept.columns, view);
       const stats = await kept.session.connection.runAndReadAll(`COPY (${q.sql}) TO ${quoteLiteral(targetPath)} ${COPY_OPTIONS[format]}`, q.params);
       return { rows: Number(stats.getRows()[0]?.[0] ?? 0), bytes: fs.statSync(targetPath).size };
@@ -179,6 +205,9 @@ export class RunService {
   /** The result with its row limit, and the count of the full result when the rows were cut at the limit. */
   private async withTotal(kept: KeptPreview, result: PreviewResult, view: ResultView = {}): Promise<PreviewResult> {
     if (!result.truncated) return { ...result, limit: kept.limit, totalRows: result.rowCount };
+    // A table read short: its manifest list knows the count; nothing more is read unless the user sorts or filters.
+    if (kept.partial && !view.filter) return { ...result, limit: kept.limit, ...(kept.partial.rows === undefined ? {} : { totalRows: Number(kept.partial.rows) }) };
+    await completed(kept);
     const q = resultViewSql(kept.unlimitedSql, kept.columns, view);
     try {
       const count = await kept.session.connection.runAndReadAll(q.countSql, q.params);

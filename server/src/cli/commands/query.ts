@@ -4,7 +4,10 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { DuckSession, quoteLiteral } from '../../engine/session';
 import { formatResult, RESULT_FORMATS, type ResultFormat } from '../../engine/results';
-import { nameTableFiles, registerIcebergTable, type TableRelation } from '../../engine/read/register-table';
+import { nameTableFiles, registerIcebergTable, type TableReadOptions, type TableRelation } from '../../engine/read/register-table';
+import { lessToRead, queryShape, type QueryShape } from '../../engine/read/query-shape';
+import { answerFromMetadata, type MetadataAnswer } from '../../engine/read/metadata-answer';
+import type { LoadTableResult } from '../../catalog/catalog';
 import '../../engine/read/default-planner';
 import { connectRestCatalog } from '../../catalog/rest-client';
 import { s3OptionsFromEnv } from '../../storage/s3';
@@ -123,14 +126,28 @@ export async function referencedTables(session: DuckSession, sql: string): Promi
   return [...out.values()];
 }
 
-/** Runs the query; `onWarning` hears what reading the tables warned about (e.g. columns renamed for DuckDB). */
-export async function runQuery(args: QueryArgs, onWarning: (message: string) => void = () => {}): Promise<string> {
+/**
+ * Runs the query; `onWarning` hears what reading the tables warned about (e.g. columns renamed for DuckDB), `note` how it
+ * was answered when that is worth saying (from table metadata).
+ */
+export async function runQuery(args: QueryArgs, onWarning: (message: string) => void = () => {}, note: (line: string) => void = () => undefined): Promise<string> {
   const session = await DuckSession.open();
   const s3 = args.s3 ?? s3OptionsFromEnv();
   const relations: TableRelation[] = [];
+  // A LIMIT of plain rows, or count/min/max, over one table needs less than the whole table (see query-shape.ts).
+  const shape = await queryShape(session, args.sql);
+  let answer: MetadataAnswer | undefined;
+  const register = async (view: ViewName, source: string | LoadTableResult, options: TableReadOptions) => {
+    const mine = shape && readsView(shape, view);
+    if (mine && shape.kind === 'aggregate') {
+      answer = await answerFromMetadata(session, args.sql, shape, view, source, options);
+      if (answer) return;
+    }
+    relations.push(await registerIcebergTable(session, view, source, { ...options, ...(mine && shape.kind === 'rows' ? lessToRead(shape) : {}) }));
+  };
   try {
     for (const t of args.tables) {
-      relations.push(await registerIcebergTable(session, viewName(t.name), t.location, { snapshotId: args.snapshots.get(t.name), tableName: t.name, s3, rowLineage: args.rowLineage }));
+      await register(viewName(t.name), t.location, { snapshotId: args.snapshots.get(t.name), tableName: t.name, s3, rowLineage: args.rowLineage });
     }
     if (args.catalog) {
       const catalog = await connectRestCatalog({ uri: args.catalog, warehouse: args.warehouse, credential: catalogCredential(args.credential) });
@@ -142,28 +159,38 @@ export async function runQuery(args: QueryArgs, onWarning: (message: string) => 
         // A two-level namespace a.b is addressed in SQL as a.b.table: DuckDB's database.schema.table.
         const levels = ref.schema.split('.');
         const view: [string, string] | [string, string, string] = levels.length === 2 ? [levels[0], levels[1], ref.table] : [ref.schema, ref.table];
-        relations.push(await registerIcebergTable(session, view, loaded, { snapshotId: args.snapshots.get(name), tableName: name, s3, rowLineage: args.rowLineage }));
+        await register(view, loaded, { snapshotId: args.snapshots.get(name), tableName: name, s3, rowLineage: args.rowLineage });
       }
     }
     for (const r of relations) for (const w of r.warnings) onWarning(w);
     let result;
     try {
-      result = await session.query(args.sql);
+      result = await session.query(answer?.sql ?? args.sql);
     } catch (e) {
       // DuckDB names the local (possibly cached) copy of a bad file; name the table file instead.
       throw new Error(nameTableFiles((e as Error).message, relations), { cause: e });
     }
+    if (answer) note(answer.note);
     return formatResult(result, args.format);
   } finally {
     session.close();
   }
 }
 
+type ViewName = ReturnType<typeof viewName>;
+
+/** Whether the query's one table is this view (names compared as DuckDB does, ignoring case). */
+function readsView(shape: QueryShape, view: ViewName): boolean {
+  const named = [shape.table.catalog, shape.table.schema, shape.table.table].filter(Boolean).map((p) => p.toLowerCase());
+  const parts = (Array.isArray(view) ? view : [view]).map((p) => p.toLowerCase());
+  return named.length === parts.length && named.every((p, i) => p === parts[i]);
+}
+
 export const queryCommand: CliCommand = {
   summary: 'run SQL over Iceberg tables (by location or from a REST catalog) and print json, csv or a table',
   async run(args, io) {
     const parsed = parseQueryArgs(args);
-    io.out(await runQuery(parsed, (w) => io.err(`floe query: warning: ${w}\n`)));
+    io.out(await runQuery(parsed, (w) => io.err(`floe query: warning: ${w}\n`), (line) => io.err(line)));
     return 0;
   },
 };

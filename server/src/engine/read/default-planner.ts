@@ -5,13 +5,13 @@ import { planScan } from '../../iceberg/scan';
 import { IcebergError } from '../../iceberg/errors';
 import { LocalStorage, localPathOf } from '../../storage/local';
 import type { ReadTask } from './relation-sql';
-import type { ScanPlanner } from './register-table';
+import type { PlannedTasks, ScanPlanner } from './register-table';
 
 /**
  * Plans of local tables by snapshot, kept with the size and mtime of every metadata file read: a re-read of an
  * unchanged table skips the Avro parsing, and any change to a manifest list or manifest (even in place) re-plans.
  */
-const plans = new Map<string, { tasks: ReadTask[]; reads: Array<{ path: string; stamp: string }> }>();
+const plans = new Map<string, { result: PlannedTasks; reads: Array<{ path: string; stamp: string }> }>();
 const PLANS_KEPT = 64;
 
 function stampOf(path: string): string | undefined {
@@ -23,14 +23,14 @@ function stampOf(path: string): string | undefined {
   }
 }
 
-export const icebergScanPlanner: ScanPlanner = async ({ metadata, snapshot, storage, table, root, filter }) => {
+export const icebergScanPlanner: ScanPlanner = async ({ metadata, snapshot, storage, table, root, filter, rowLimit }) => {
   const cacheable = storage instanceof LocalStorage && !filter;
-  const key = `${root}\u0000${snapshot['snapshot-id']}\u0000${snapshot['manifest-list']}`;
+  const key = `${root}\u0000${snapshot['snapshot-id']}\u0000${snapshot['manifest-list']}\u0000${rowLimit ?? ''}`;
   const cached = cacheable ? plans.get(key) : undefined;
-  if (cached && cached.reads.every((r) => stampOf(r.path) === r.stamp)) return cached.tasks;
+  if (cached && cached.reads.every((r) => stampOf(r.path) === r.stamp)) return cached.result;
 
   const reads: Array<{ path: string; stamp: string }> = [];
-  const plan = await planScan(metadata, { snapshotId: snapshot['snapshot-id'], tableLocation: root, filter }, {
+  const plan = await planScan(metadata, { snapshotId: snapshot['snapshot-id'], tableLocation: root, filter, rowLimit }, {
     read: async (path) => {
       const bytes = await storage.read(path);
       if (cacheable) {
@@ -48,12 +48,13 @@ export const icebergScanPlanner: ScanPlanner = async ({ metadata, snapshot, stor
       throw new IcebergError('unsupported', `${task.file['file-format']} data files are not supported (only Parquet): ${task.file['file-path']}`, { table });
     }
   }
+  const result: PlannedTasks = plan.complete ? plan.tasks : { tasks: plan.tasks, complete: false, listedRows: plan.listedRows };
   if (cacheable && reads.length > 0) {
     plans.delete(key);
-    plans.set(key, { tasks: plan.tasks, reads });
+    plans.set(key, { result, reads });
     if (plans.size > PLANS_KEPT) plans.delete(plans.keys().next().value!);
   }
-  return plan.tasks;
+  return result;
 };
 
 /** 's3', 'file' (absolute paths and file: URIs), or 'relative'. */

@@ -14,6 +14,7 @@ import { DuckSession, quoteLiteral } from '../session';
 import { relationSql, ROW_LINEAGE_FIELDS, type LocalFile, type ReadTask } from './relation-sql';
 import { treeWithMappedIds, type ParquetNode } from './nested-projection';
 import { icebergScanPlanner } from './default-planner';
+import { prunableFilter } from './query-shape';
 import { checkFilesAgainstManifest } from './file-integrity';
 import { duckFacingSchema, renameWarning } from './column-names';
 import { deletionVectorFiles } from './deletion-vectors';
@@ -30,7 +31,12 @@ export type ScanPlanner = (args: {
   resolvePath(recorded: string): string;
   /** Rows outside it may be left out (files pruned by partition values and column bounds). */
   filter?: Predicate;
-}) => Promise<ReadTask[]>;
+  /** The reader takes at most this many rows: a planner may stop once its files hold them (see TableReadOptions.rowLimit). */
+  rowLimit?: bigint;
+}) => Promise<PlannedTasks>;
+
+/** A planner's answer: every live file, or (under a row limit) only the first files holding enough rows. */
+export type PlannedTasks = ReadTask[] | { tasks: ReadTask[]; complete: false; listedRows?: bigint };
 
 export interface TableReadOptions {
   snapshotId?: bigint;
@@ -52,6 +58,11 @@ export interface TableReadOptions {
   filter?: Predicate;
   /** Add the v3 row-lineage columns `_row_id` and `_last_updated_sequence_number` (inherited where files lack them). */
   rowLineage?: boolean;
+  /**
+   * The caller reads at most this many rows, unfiltered and in no order (a preview's LIMIT): planning may stop at
+   * files holding that many (only where no filter and no delete file can remove rows). See TableRelation.partial.
+   */
+  rowLimit?: number;
 }
 
 export interface TableRelation {
@@ -67,6 +78,11 @@ export interface TableRelation {
   deleteFiles: number;
   /** Local copies and the table files they stand for (cache path -> URI), to name files in DuckDB errors. */
   localFiles: Map<string, string>;
+  /**
+   * Set when a row limit left files out: the relation holds at least that many rows but not the whole table.
+   * `listedRows` is the table's row count from its manifest list, when the format version makes it exact.
+   */
+  partial?: { listedRows?: bigint };
 }
 
 let defaultPlanner: ScanPlanner = icebergScanPlanner;
@@ -75,8 +91,26 @@ export function setDefaultScanPlanner(planner: ScanPlanner): void {
   defaultPlanner = planner;
 }
 
-/** Builds the relation SQL for a table at a location (folder or metadata.json) or from a catalog's LoadTableResult. */
-export async function tableRelation(source: string | LoadTableResult, options: TableReadOptions = {}): Promise<TableRelation> {
+/** A table's metadata and chosen snapshot, with where it lives and the storage to read it through. */
+export interface OpenedTable {
+  metadata: TableMetadata;
+  metadataLocation?: string;
+  /** Where the table actually lives (the folder holding metadata/). */
+  root: string;
+  /** The name errors use. */
+  table: string;
+  snapshot?: Snapshot;
+  /** The snapshot's schema with the names DuckDB sees (see column-names.ts). */
+  schema: Schema;
+  /** The snapshot's schema as written (names files may be mapped by). */
+  written: Schema;
+  /** Columns renamed for DuckDB, for the warning that says so. */
+  renamed: Parameters<typeof renameWarning>[1];
+  storageOptions: StorageOptions;
+}
+
+/** Loads a table at a location (folder or metadata.json) or from a catalog's LoadTableResult, and picks its snapshot. */
+export async function openTable(source: string | LoadTableResult, options: TableReadOptions = {}): Promise<OpenedTable> {
   const loaded = typeof source === 'string' ? undefined : source;
   const s3 = loaded ? s3OptionsForTable(loaded.config ?? {}, s3OptionsFromProperties(loaded.metadata.properties, options.s3), loaded.credentialRefresher) : options.s3;
   const storageOptions: StorageOptions = { ...options.storage, s3: { ...options.storage?.s3, ...s3 } };
@@ -95,7 +129,14 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   const snapshot = selectSnapshot(metadata, table, options);
   const timeTravel = options.snapshotId !== undefined || options.asOfTimestampMs !== undefined;
   const written = timeTravel && snapshot?.['schema-id'] !== undefined ? schemaById(metadata, snapshot['schema-id']) : schemaById(metadata, metadata['current-schema-id']);
-  const { schema: facing, renamed } = duckFacingSchema(written);
+  // names as DuckDB sees them (columns equal ignoring case made distinct), so every reader of the table agrees
+  const { schema, renamed } = duckFacingSchema(written);
+  return { metadata, metadataLocation, root, table, snapshot, schema, written, renamed, storageOptions };
+}
+
+/** Builds the relation SQL for a table at a location (folder or metadata.json) or from a catalog's LoadTableResult. */
+export async function tableRelation(source: string | LoadTableResult, options: TableReadOptions = {}): Promise<TableRelation> {
+  const { metadata, metadataLocation, root, table, snapshot, schema: facing, written, renamed, storageOptions } = await openTable(source, options);
   const schema = options.rowLineage ? { ...facing, fields: [...facing.fields, ...ROW_LINEAGE_FIELDS] } : facing;
   const warnings = renamed.length > 0 ? [renameWarning(table, renamed)] : [];
   const base = { schema, snapshotId: snapshot?.['snapshot-id'], metadataLocation, warnings };
@@ -106,8 +147,13 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   const resolvePath = (p: string) => resolveMovedPath(p, metadata.location, root);
   const io = storageFor(root, storageOptions);
   let tasks: ReadTask[];
+  let partial: TableRelation['partial'];
   try {
-    tasks = await planner({ metadata, snapshot, storage: io, table, root, resolvePath, filter: options.filter });
+    const rowLimit = options.rowLimit === undefined || options.filter ? undefined : BigInt(options.rowLimit);
+    const filter = options.filter && prunableFilter(options.filter, schema);
+    const planned = await planner({ metadata, snapshot, storage: io, table, root, resolvePath, filter, rowLimit });
+    tasks = Array.isArray(planned) ? planned : planned.tasks;
+    if (!Array.isArray(planned)) partial = { listedRows: planned.listedRows };
   } catch (e) {
     // A missing or unreadable manifest: say which table it belongs to.
     if (e instanceof StorageError) throw new StorageError(e.kind, e.uri, `${e.message.replace(` (${e.uri})`, '')}: a metadata file of table ${table}`, { cause: e });
@@ -184,7 +230,7 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   });
   const deleteFiles = new Set(tasks.flatMap((t) => deleteAndDataFiles(t).slice(1).map((d) => d['file-path']))).size;
   const localFiles = new Map([...files].map(([recorded, f]) => [f.localPath, resolvePath(recorded)]));
-  return { ...base, sql, dataFiles: tasks.length, deleteFiles, localFiles };
+  return { ...base, sql, dataFiles: tasks.length, deleteFiles, localFiles, ...(partial ? { partial } : {}) };
 }
 
 /** Rewrites local cache paths in a DuckDB error message to the table files they stand for. */
