@@ -49,7 +49,7 @@ export class ModelRun {
   private readonly built: Map<string, Promise<void>>;
   readonly sources: Map<string, TableRelation>;
   /** How to read a source a preview's query reads alone (a LIMIT's rows, a WHERE's prunable part), by relation name. */
-  private readonly readLimits = new Map<string, Pick<TableReadOptions, 'rowLimit' | 'filter'>>();
+  private readonly readLimits = new Map<string, Pick<TableReadOptions, 'rowLimit' | 'sqlFilter'>>();
   /** Sources read short under a row limit: how to register each whole, and its row count when the metadata knows it. */
   readonly partialSources = new Map<string, { complete(): Promise<void>; rows?: bigint }>();
 

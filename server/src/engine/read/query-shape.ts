@@ -67,8 +67,8 @@ function hasSubquery(v: unknown): boolean {
 }
 
 /** What a rows shape lets the table's read skip (TableReadOptions.rowLimit and filter). */
-export function lessToRead(shape: Extract<QueryShape, { kind: 'rows' }>): { rowLimit?: number; filter?: Predicate } {
-  return { ...(shape.rows === undefined ? {} : { rowLimit: shape.rows }), ...(shape.filter ? { filter: shape.filter } : {}) };
+export function lessToRead(shape: Extract<QueryShape, { kind: 'rows' }>): { rowLimit?: number; sqlFilter?: Predicate } {
+  return { ...(shape.rows === undefined ? {} : { rowLimit: shape.rows }), ...(shape.filter ? { sqlFilter: shape.filter } : {}) };
 }
 
 /** FROM one base table, no CTE, GROUP BY, HAVING, QUALIFY, sample or time travel clause (and no WHERE unless `where`). */

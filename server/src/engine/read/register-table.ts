@@ -56,6 +56,11 @@ export interface TableReadOptions {
    * may match, so the caller must apply the same condition in its SQL.
    */
   filter?: Predicate;
+  /**
+   * The same, read from a query's SQL text: only its terms whose constants DuckDB and Iceberg read alike prune
+   * (see prunableFilter); the others keep every file.
+   */
+  sqlFilter?: Predicate;
   /** Add the v3 row-lineage columns `_row_id` and `_last_updated_sequence_number` (inherited where files lack them). */
   rowLineage?: boolean;
   /**
@@ -149,8 +154,8 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   let tasks: ReadTask[];
   let partial: TableRelation['partial'];
   try {
-    const rowLimit = options.rowLimit === undefined || options.filter ? undefined : BigInt(options.rowLimit);
-    const filter = options.filter && prunableFilter(options.filter, schema);
+    const rowLimit = options.rowLimit === undefined || options.filter || options.sqlFilter ? undefined : BigInt(options.rowLimit);
+    const filter = options.filter ?? (options.sqlFilter && prunableFilter(options.sqlFilter, schema));
     const planned = await planner({ metadata, snapshot, storage: io, table, root, resolvePath, filter, rowLimit });
     tasks = Array.isArray(planned) ? planned : planned.tasks;
     if (!Array.isArray(planned)) partial = { listedRows: planned.listedRows };
