@@ -14,8 +14,6 @@ import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { connectRestCatalog } from '../../server/src/catalog/rest-client';
 import type { Catalog } from '../../server/src/catalog/catalog';
 import { DuckSession, quoteLiteral } from '../../server/src/engine/session';
-import { registerIcebergTable } from '../../server/src/engine/read/register-table';
-import '../../server/src/engine/read/default-planner';
 import { storageFor } from '../../server/src/storage/factory';
 import { localPathOf } from '../../server/src/storage/local';
 import { writeTable } from '../../server/src/engine/write/write-table';
@@ -26,7 +24,7 @@ import { planScan } from '../../server/src/iceberg/scan';
 import { currentSchema } from '../../server/src/iceberg/schema';
 import type { TableIdentifier } from '../../server/src/iceberg/spec';
 import { compactTable } from '../../server/src/engine/maintenance/compact';
-import { findOrphanFiles } from '../../server/src/engine/maintenance/orphan-files';
+import { holdNextCommit, mergeTable, orphanUris, rowsSql, tableRows, type MaintenanceWorld } from '../helpers/maintenance-tables';
 import { tableCommand } from '../../server/src/cli/commands/table';
 import { UsageError } from '../../server/src/cli/command';
 
@@ -36,6 +34,9 @@ let proxy: FaultProxy;
 let catalog: Catalog; // direct
 let viaProxy: Catalog; // the compaction's, whose commit the proxy can hold
 let session: DuckSession;
+let world: MaintenanceWorld;
+const rows = (id: TableIdentifier, snapshotId?: bigint) => tableRows(world, id, snapshotId);
+const orphans = (id: TableIdentifier) => orphanUris(world, id);
 
 before(async () => {
   server = await startTestCatalog();
@@ -44,6 +45,7 @@ before(async () => {
   proxy = await startFaultProxy(new URL(server.uri).origin, { errorBody: 'iceberg', upstreamHost: true });
   viaProxy = await connectRestCatalog({ uri: `${proxy.url}${new URL(server.uri).pathname}`, warehouse: server.name });
   session = await DuckSession.open();
+  world = { catalog, session, proxy };
 });
 after(async () => {
   session?.close();
@@ -51,29 +53,9 @@ after(async () => {
   await server?.close();
 });
 
-const table = (name: string): TableIdentifier => ({ namespace: ['gold'], name });
-const rowsSql = (from: number, to: number, v: string) => `SELECT i::BIGINT AS id, (i % 3)::INTEGER AS part, '${v}' AS v, i * 1.5 AS amount FROM range(${from}, ${to}) r(i)`;
-
-/** Every row of the table (at a snapshot), ordered: the table's exact contents. */
-async function rows(id: TableIdentifier, snapshotId?: bigint): Promise<unknown[][]> {
-  const loaded = await catalog.loadTable(id);
-  const alias = `t_${randomUUID().replace(/-/g, '')}`;
-  await registerIcebergTable(session, alias, loaded, { snapshotId });
-  return (await session.query(`SELECT * FROM ${alias} ORDER BY ALL`)).rows;
-}
-
 async function plan(id: TableIdentifier) {
   const loaded = await catalog.loadTable(id);
   return { loaded, scan: await planScan(loaded.metadata, {}, { read: (p) => storageFor(p).read(p) }) };
-}
-
-/** A merge-incremental gold table: a first load, merges (equality deletes), small appends. */
-async function mergeTable(name: string): Promise<TableIdentifier> {
-  const id = table(name);
-  await writeTable({ session, catalog, table: id, mode: 'create', partitionBy: 'part', sql: rowsSql(0, 300, 'v0') });
-  for (let n = 1; n <= 4; n++) await writeTable({ session, catalog, table: id, mode: 'merge', uniqueKey: 'id', sql: rowsSql(n * 50, n * 50 + 80, `m${n}`) });
-  for (let n = 1; n <= 2; n++) await writeTable({ session, catalog, table: id, mode: 'append', sql: rowsSql(1000 * n, 1000 * n + 20, `a${n}`) });
-  return id;
 }
 
 /** Commits a position delete file deleting `positions` of the table's first data file with at least 3 rows. */
@@ -101,26 +83,8 @@ async function deletePositions(id: TableIdentifier, positions: number[], via: Ca
   return task.file['file-path'];
 }
 
-/** Holds the next commit to `name` through the proxy until `meanwhile` has run (then lets it through). */
-function holdNextCommit(name: string, meanwhile: () => Promise<void>): { ran: Promise<void> } {
-  let ran: Promise<void> | undefined;
-  let resolveRan!: () => void;
-  const out = { ran: new Promise<void>((r) => { resolveRan = r; }) };
-  proxy.plan = (req) => {
-    if (ran || req.method !== 'POST' || !req.path.endsWith(`/tables/${name}`)) return undefined;
-    ran = meanwhile().finally(resolveRan);
-    return { kind: 'hold', until: ran };
-  };
-  return out;
-}
-
-async function orphans(id: TableIdentifier) {
-  const loaded = await catalog.loadTable(id);
-  return (await findOrphanFiles({ table: 'gold', storage: storageFor(loaded.metadata.location), olderThanMs: 0, load: () => catalog.loadTable(id) })).orphans.map((o) => o.uri);
-}
-
 test('optimize rewrites small files and applies equality and position deletes, row-exact, as one replace snapshot', async () => {
-  const id = await mergeTable('orders');
+  const id = await mergeTable(world, 'orders');
   await deletePositions(id, [0, 2]);
   const before = await plan(id);
   const startSnapshot = before.loaded.metadata['current-snapshot-id']!;
@@ -154,9 +118,9 @@ test('optimize rewrites small files and applies equality and position deletes, r
 });
 
 test('a concurrent append and merge survive the compaction commit (rebased; later equality deletes still apply)', async () => {
-  const id = await mergeTable('rebased');
+  const id = await mergeTable(world, 'rebased');
   let expected: unknown[][] = [];
-  const hold = holdNextCommit('rebased', async () => {
+  const hold = holdNextCommit(world, 'rebased', async () => {
     await writeTable({ session, catalog, table: id, mode: 'merge', uniqueKey: 'id', sql: rowsSql(0, 40, 'late') });
     await writeTable({ session, catalog, table: id, mode: 'append', sql: rowsSql(5000, 5010, 'new') });
     expected = await rows(id);
@@ -173,9 +137,9 @@ test('a concurrent append and merge survive the compaction commit (rebased; late
 });
 
 test('a concurrent overwrite or position delete of a rewritten file refuses the commit and leaves no files', async () => {
-  const id = await mergeTable('refused');
+  const id = await mergeTable(world, 'refused');
   let expected: unknown[][] = [];
-  holdNextCommit('refused', async () => {
+  holdNextCommit(world, 'refused', async () => {
     await writeTable({ session, catalog, table: id, mode: 'overwrite', sql: rowsSql(0, 10, 'over') });
     expected = await rows(id);
   });
@@ -183,8 +147,8 @@ test('a concurrent overwrite or position delete of a rewritten file refuses the 
   assert.deepEqual(await rows(id), expected);
   assert.deepEqual(await orphans(id), [], 'the compaction removed what it wrote');
 
-  const id2 = await mergeTable('refused_pos');
-  holdNextCommit('refused_pos', async () => {
+  const id2 = await mergeTable(world, 'refused_pos');
+  holdNextCommit(world, 'refused_pos', async () => {
     await deletePositions(id2, [1]);
     expected = await rows(id2);
   });
@@ -195,7 +159,7 @@ test('a concurrent overwrite or position delete of a rewritten file refuses the 
 });
 
 test('cancelled mid-rewrite: the table is unchanged and nothing is left behind', async () => {
-  const id = await mergeTable('cancelled');
+  const id = await mergeTable(world, 'cancelled');
   const snapshot = (await catalog.loadTable(id)).metadata['current-snapshot-id'];
   const controller = new AbortController();
   await assert.rejects(compactTable({ session, catalog, table: id, signal: controller.signal, onProgress: (p) => { if (p.phase === 'rewriting' && p.done === 1) controller.abort(); } }),
@@ -205,7 +169,7 @@ test('cancelled mid-rewrite: the table is unchanged and nothing is left behind',
 });
 
 test('floe table optimize killed mid-rewrite: the table stays at its snapshot; cleanup removes the orphans; CLI output', async () => {
-  const id = await mergeTable('killed');
+  const id = await mergeTable(world, 'killed');
   const loaded = await catalog.loadTable(id);
   const expected = await rows(id);
   const dataDir = path.join(localPathOf(loaded.metadata.location), 'data');
