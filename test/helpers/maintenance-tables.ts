@@ -2,16 +2,41 @@
 // snapshot, its orphans, and holding a commit at the fault proxy while a concurrent write lands.
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../../server/src/catalog/catalog';
-import type { DuckSession } from '../../server/src/engine/session';
+import { DuckSession } from '../../server/src/engine/session';
+import { connectRestCatalog } from '../../server/src/catalog/rest-client';
+import { startTestCatalog, type TestCatalog } from './local-catalog';
 import { registerIcebergTable } from '../../server/src/engine/read/register-table';
 import '../../server/src/engine/read/default-planner';
 import { writeTable } from '../../server/src/engine/write/write-table';
 import { findOrphanFiles } from '../../server/src/engine/maintenance/orphan-files';
 import { storageFor } from '../../server/src/storage/factory';
 import type { TableIdentifier } from '../../server/src/iceberg/spec';
-import type { FaultProxy } from './fault-proxy';
+import { startFaultProxy, type FaultProxy } from './fault-proxy';
 
-export interface MaintenanceWorld { catalog: Catalog; session: DuckSession; proxy: FaultProxy }
+export interface MaintenanceWorld {
+  server: TestCatalog;
+  /** Speaks to the catalog directly. */
+  catalog: Catalog;
+  /** Speaks to it through the proxy, whose commits a test can hold. */
+  viaProxy: Catalog;
+  session: DuckSession;
+  proxy: FaultProxy;
+  close(): Promise<void>;
+}
+
+/** A local catalog over HTTP with namespace gold, a fault proxy in front of it and a DuckDB session. */
+export async function startMaintenanceWorld(): Promise<MaintenanceWorld> {
+  const server = await startTestCatalog();
+  const catalog = await connectRestCatalog({ uri: server.uri, warehouse: server.name });
+  await catalog.createNamespace(['gold']);
+  const proxy = await startFaultProxy(new URL(server.uri).origin, { errorBody: 'iceberg', upstreamHost: true });
+  const viaProxy = await connectRestCatalog({ uri: `${proxy.url}${new URL(server.uri).pathname}`, warehouse: server.name });
+  const session = await DuckSession.open();
+  return {
+    server, catalog, viaProxy, session, proxy,
+    async close() { session.close(); await proxy.close(); await server.close(); },
+  };
+}
 
 export const goldTable = (name: string): TableIdentifier => ({ namespace: ['gold'], name });
 

@@ -9,11 +9,10 @@ import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { startTestCatalog, type TestCatalog } from '../helpers/local-catalog';
-import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
-import { connectRestCatalog } from '../../server/src/catalog/rest-client';
+import type { TestCatalog } from '../helpers/local-catalog';
+import type { FaultProxy } from '../helpers/fault-proxy';
 import type { Catalog } from '../../server/src/catalog/catalog';
-import { DuckSession, quoteLiteral } from '../../server/src/engine/session';
+import { type DuckSession, quoteLiteral } from '../../server/src/engine/session';
 import { storageFor } from '../../server/src/storage/factory';
 import { localPathOf } from '../../server/src/storage/local';
 import { writeTable } from '../../server/src/engine/write/write-table';
@@ -24,34 +23,20 @@ import { planScan } from '../../server/src/iceberg/scan';
 import { currentSchema } from '../../server/src/iceberg/schema';
 import type { TableIdentifier } from '../../server/src/iceberg/spec';
 import { compactTable } from '../../server/src/engine/maintenance/compact';
-import { holdNextCommit, mergeTable, orphanUris, rowsSql, tableRows, type MaintenanceWorld } from '../helpers/maintenance-tables';
+import { holdNextCommit, mergeTable, orphanUris, rowsSql, tableRows, startMaintenanceWorld, type MaintenanceWorld } from '../helpers/maintenance-tables';
 import { tableCommand } from '../../server/src/cli/commands/table';
 import { UsageError } from '../../server/src/cli/command';
 
 const root = path.resolve(__dirname, '../..');
-let server: TestCatalog;
-let proxy: FaultProxy;
-let catalog: Catalog; // direct
-let viaProxy: Catalog; // the compaction's, whose commit the proxy can hold
-let session: DuckSession;
 let world: MaintenanceWorld;
+let server: TestCatalog, proxy: FaultProxy, catalog: Catalog, viaProxy: Catalog, session: DuckSession;
+before(async () => {
+  world = await startMaintenanceWorld();
+  ({ server, proxy, catalog, viaProxy, session } = world);
+});
+after(async () => { await world?.close(); });
 const rows = (id: TableIdentifier, snapshotId?: bigint) => tableRows(world, id, snapshotId);
 const orphans = (id: TableIdentifier) => orphanUris(world, id);
-
-before(async () => {
-  server = await startTestCatalog();
-  catalog = await connectRestCatalog({ uri: server.uri, warehouse: server.name });
-  await catalog.createNamespace(['gold']);
-  proxy = await startFaultProxy(new URL(server.uri).origin, { errorBody: 'iceberg', upstreamHost: true });
-  viaProxy = await connectRestCatalog({ uri: `${proxy.url}${new URL(server.uri).pathname}`, warehouse: server.name });
-  session = await DuckSession.open();
-  world = { catalog, session, proxy };
-});
-after(async () => {
-  session?.close();
-  await proxy?.close();
-  await server?.close();
-});
 
 async function plan(id: TableIdentifier) {
   const loaded = await catalog.loadTable(id);

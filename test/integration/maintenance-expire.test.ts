@@ -4,12 +4,11 @@
 // rewrite keeps the same files and rows in fewer manifests and carries a concurrent append.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCatalog, type TestCatalog } from '../helpers/local-catalog';
-import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
-import { goldTable, holdNextCommit, mergeTable, orphanUris, rowsSql, tableRows, type MaintenanceWorld } from '../helpers/maintenance-tables';
-import { connectRestCatalog } from '../../server/src/catalog/rest-client';
+import type { TestCatalog } from '../helpers/local-catalog';
+import type { FaultProxy } from '../helpers/fault-proxy';
+import { goldTable, holdNextCommit, mergeTable, orphanUris, rowsSql, tableRows, startMaintenanceWorld, type MaintenanceWorld } from '../helpers/maintenance-tables';
 import type { Catalog } from '../../server/src/catalog/catalog';
-import { DuckSession } from '../../server/src/engine/session';
+import type { DuckSession } from '../../server/src/engine/session';
 import { writeTable } from '../../server/src/engine/write/write-table';
 import { compactTable } from '../../server/src/engine/maintenance/compact';
 import { expireSnapshots } from '../../server/src/engine/maintenance/expire-snapshots';
@@ -21,27 +20,13 @@ import type { Snapshot, TableIdentifier, TableMetadata } from '../../server/src/
 import { storageFor } from '../../server/src/storage/factory';
 import { tableCommand } from '../../server/src/cli/commands/table';
 
-let server: TestCatalog;
-let proxy: FaultProxy;
-let catalog: Catalog;
-let viaProxy: Catalog;
-let session: DuckSession;
 let world: MaintenanceWorld;
-
+let server: TestCatalog, proxy: FaultProxy, catalog: Catalog, viaProxy: Catalog, session: DuckSession;
 before(async () => {
-  server = await startTestCatalog();
-  catalog = await connectRestCatalog({ uri: server.uri, warehouse: server.name });
-  await catalog.createNamespace(['gold']);
-  proxy = await startFaultProxy(new URL(server.uri).origin, { errorBody: 'iceberg', upstreamHost: true });
-  viaProxy = await connectRestCatalog({ uri: `${proxy.url}${new URL(server.uri).pathname}`, warehouse: server.name });
-  session = await DuckSession.open();
-  world = { catalog, session, proxy };
+  world = await startMaintenanceWorld();
+  ({ server, proxy, catalog, viaProxy, session } = world);
 });
-after(async () => {
-  session?.close();
-  await proxy?.close();
-  await server?.close();
-});
+after(async () => { await world?.close(); });
 
 /** Files a snapshot needs (its manifest list, manifests, live data and delete files), read independently of the code under test. */
 async function filesOf(s: Snapshot): Promise<string[]> {
