@@ -14,7 +14,8 @@ import type { MaintenanceOptions, MaintenanceProgress } from '../../engine/maint
 import { compactTable } from '../../engine/maintenance/compact';
 import { expireSnapshots } from '../../engine/maintenance/expire-snapshots';
 import { rewriteManifests } from '../../engine/maintenance/rewrite-manifests';
-import { formatBytes, parseDuration, parseSize } from '../../util/quantities';
+import { parseDuration, parseSize } from '../../util/quantities';
+import { compactReport, expireReport, rewriteManifestsReport, type MaintenanceReport } from '../../engine/maintenance/report';
 import { DuckSession } from '../../engine/session';
 import { StorageError } from '../../storage/storage';
 import { parseCredential } from '../../catalog/oauth';
@@ -127,17 +128,13 @@ async function cleanup(args: string[], io: CliIO): Promise<number> {
 async function optimize(args: string[], io: CliIO): Promise<number> {
   const a = parseTableArgs('optimize', args, { 'target-file-size': { type: 'string' } });
   const targetFileSizeBytes = flag(a, 'target-file-size', parseSize);
-  return withTable('optimize', a, io, async (_catalog, common, name) => {
+  return withTable('optimize', a, io, async (_catalog, common) => {
     const session = await DuckSession.open();
     try {
       const r = await compactTable({ ...common, session, targetFileSizeBytes });
-      for (const g of r.groups) {
-        io.out(`${r.dryRun ? 'would rewrite' : 'rewrote'} ${g.partition}: ${g.dataFiles} data file(s), ${formatBytes(g.bytes)}${g.deleteFiles ? `, ${g.deleteFiles} delete file(s) applied` : ''}\n`);
-      }
-      const deletes = r.removedDeleteFiles ? ` and ${r.dryRun ? 'remove' : 'removed'} ${r.removedDeleteFiles} delete file(s)` : '';
-      if (!r.groups.length) io.out(`${name}: nothing to compact (no partition has two small files or files with deletes)\n`);
-      else if (r.dryRun) io.out(`${name}: would rewrite ${r.rewrittenDataFiles} data file(s) in ${r.groups.length} partition(s)${deletes}; run without --dry-run to compact\n`);
-      else io.out(`${name}: rewrote ${r.rewrittenDataFiles} data file(s) in ${r.groups.length} partition(s) as ${r.addedDataFiles} (${formatBytes(r.bytesBefore)} → ${formatBytes(r.bytesAfter)})${deletes}; snapshot ${r.snapshotId} in ${r.ms} ms\n`);
+      const report = compactReport(r);
+      print(io, report);
+      if (r.dryRun && report.changes) io.out('run without --dry-run to compact\n');
       return 0;
     } finally {
       session.close();
@@ -149,12 +146,10 @@ async function expire(args: string[], io: CliIO): Promise<number> {
   const a = parseTableArgs('expire-snapshots', args, { 'older-than': { type: 'string' }, 'retain-last': { type: 'string' } });
   const olderThanMs = flag(a, 'older-than', parseDuration);
   const retainLast = flag(a, 'retain-last', retainCount);
-  return withTable('expire-snapshots', a, io, async (_catalog, common, name) => {
+  return withTable('expire-snapshots', a, io, async (_catalog, common) => {
     const r = await expireSnapshots({ ...common, olderThanMs, retainLast });
-    for (const f of r.files) io.out(`${r.dryRun ? 'would delete' : 'deleted'} ${f.kind} ${f.uri}\n`);
     for (const f of r.failed) io.err(`floe table expire-snapshots: could not delete ${f.uri}: ${f.reason} (floe table cleanup removes it later)\n`);
-    if (!r.expiredSnapshots.length) io.out(`${name}: no snapshot to expire (${r.keptSnapshots} kept)\n`);
-    else io.out(`${name}: ${r.dryRun ? 'would expire' : 'expired'} ${r.expiredSnapshots.length} snapshot(s) and ${r.dryRun ? 'delete' : 'deleted'} ${r.files.length} file(s) only they referenced; ${r.keptSnapshots} snapshot(s) kept\n`);
+    print(io, expireReport(r));
     return r.failed.length ? 1 : 0;
   });
 }
@@ -162,12 +157,15 @@ async function expire(args: string[], io: CliIO): Promise<number> {
 async function rewrite(args: string[], io: CliIO): Promise<number> {
   const a = parseTableArgs('rewrite-manifests', args, { 'target-manifest-size': { type: 'string' } });
   const targetManifestSizeBytes = flag(a, 'target-manifest-size', parseSize);
-  return withTable('rewrite-manifests', a, io, async (_catalog, common, name) => {
-    const r = await rewriteManifests({ ...common, targetManifestSizeBytes });
-    if (r.manifestsAfter === r.manifestsBefore && !r.entries) io.out(`${name}: nothing to rewrite (${r.manifestsBefore} data manifest(s))\n`);
-    else io.out(`${name}: ${r.dryRun ? 'would rewrite' : 'rewrote'} ${r.manifestsBefore} data manifest(s) as ${r.manifestsAfter} (${r.entries} file entries)${r.snapshotId !== undefined ? `; snapshot ${r.snapshotId}` : ''}\n`);
+  return withTable('rewrite-manifests', a, io, async (_catalog, common) => {
+    print(io, rewriteManifestsReport(await rewriteManifests({ ...common, targetManifestSizeBytes })));
     return 0;
   });
+}
+
+function print(io: CliIO, report: MaintenanceReport): void {
+  for (const line of report.lines) io.out(`${line}\n`);
+  io.out(`${report.summary}\n`);
 }
 
 const SUBCOMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
