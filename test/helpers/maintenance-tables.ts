@@ -7,9 +7,8 @@ import { connectRestCatalog } from '../../server/src/catalog/rest-client';
 import { startTestCatalog, type TestCatalog } from './local-catalog';
 import { registerIcebergTable } from '../../server/src/engine/read/register-table';
 import '../../server/src/engine/read/default-planner';
-import { writeTable } from '../../server/src/engine/write/write-table';
+import { defaultStorageFactory, writeTable } from '../../server/src/engine/write/write-table';
 import { findOrphanFiles } from '../../server/src/engine/maintenance/orphan-files';
-import { storageFor } from '../../server/src/storage/factory';
 import type { TableIdentifier } from '../../server/src/iceberg/spec';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 
@@ -44,7 +43,7 @@ export const goldTable = (name: string): TableIdentifier => ({ namespace: ['gold
 export const rowsSql = (from: number, to: number, v: string) => `SELECT i::BIGINT AS id, (i % 3)::INTEGER AS part, '${v}' AS v, i * 1.5 AS amount FROM range(${from}, ${to}) r(i)`;
 
 /** Every row of the table (at a snapshot), ordered: the table's exact contents. */
-export async function tableRows(w: MaintenanceWorld, id: TableIdentifier, snapshotId?: bigint): Promise<unknown[][]> {
+export async function tableRows(w: Pick<MaintenanceWorld, 'catalog' | 'session'>, id: TableIdentifier, snapshotId?: bigint): Promise<unknown[][]> {
   const loaded = await w.catalog.loadTable(id);
   const alias = `t_${randomUUID().replace(/-/g, '')}`;
   await registerIcebergTable(w.session, alias, loaded, { snapshotId });
@@ -52,7 +51,7 @@ export async function tableRows(w: MaintenanceWorld, id: TableIdentifier, snapsh
 }
 
 /** A merge-incremental gold table: a first load partitioned by `part`, merges (equality deletes), small appends. */
-export async function mergeTable(w: MaintenanceWorld, name: string): Promise<TableIdentifier> {
+export async function mergeTable(w: Pick<MaintenanceWorld, 'catalog' | 'session'>, name: string): Promise<TableIdentifier> {
   const id = goldTable(name);
   const { session, catalog } = w;
   await writeTable({ session, catalog, table: id, mode: 'create', partitionBy: 'part', sql: rowsSql(0, 300, 'v0') });
@@ -75,8 +74,9 @@ export function holdNextCommit(w: MaintenanceWorld, name: string, meanwhile: () 
 }
 
 /** Files under the table's location no live metadata references, of any age. */
-export async function orphanUris(w: MaintenanceWorld, id: TableIdentifier): Promise<string[]> {
+export async function orphanUris(w: Pick<MaintenanceWorld, 'catalog'>, id: TableIdentifier): Promise<string[]> {
   const loaded = await w.catalog.loadTable(id);
-  const report = await findOrphanFiles({ table: id.name, storage: storageFor(loaded.metadata.location), olderThanMs: 0, load: () => w.catalog.loadTable(id) });
+  const storage = defaultStorageFactory(loaded.metadata.location, loaded.config);
+  const report = await findOrphanFiles({ table: id.name, storage, olderThanMs: 0, load: () => w.catalog.loadTable(id) });
   return report.orphans.map((o) => o.uri);
 }
