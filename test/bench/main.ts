@@ -18,10 +18,11 @@ import { commitFigures } from './commit-bench';
 import { checkFigures } from './check-bench';
 import { schemaFigures } from './schema-bench';
 import { bigTableFigures } from './bigtables-bench';
+import { maintenanceFigures } from './maintenance-bench';
 
 const REPO = path.resolve(__dirname, '../..');
 
-const SUITES = ['plan', 'lsp', 'check', 'schema', 'read', 'preview', 'commit', 'write', 'bigtables'];
+const SUITES = ['plan', 'lsp', 'check', 'schema', 'read', 'preview', 'commit', 'write', 'bigtables', 'maintenance'];
 
 interface Sizes { models: number; edits: number; runs: number; ratioRuns: number; bronzeRows: number; writeRows: number; bigWriteRows: number }
 // bigWriteRows: FLOE_BENCH_BIG_WRITE_ROWS overrides it (100M rows take minutes on a shared 2-core machine).
@@ -63,6 +64,7 @@ async function main(): Promise<number> {
     await suite('check', 'floe check, 1,240 models with packages', () => checkFigures(dir, 1240, sizes.runs));
     await suite('schema', `floe check with binding, ${sizes.models} models`, () => schemaFigures(dir, sizes.models, quick ? 3 : sizes.runs));
     await suite('bigtables', 'big tables (issue 16)', () => bigTableFigures(dir, sizes.runs, sizes.bigWriteRows));
+    await suite('maintenance', `compaction of ${quick ? '1,000' : '10,000'} small files`, () => maintenanceFigures(dir, quick ? 1000 : 10_000, sizes.ratioRuns));
     let bench: BenchLakehouse | undefined;
     const engine = ['read', 'preview', 'commit', 'write'].some(wanted);
     if (engine) await suite('lakehouse', `bronze orders, ${sizes.bronzeRows} rows`, async () => { bench = await openBenchLakehouse(dir, sizes.bronzeRows); return []; });

@@ -8,7 +8,8 @@ export type Fault =
   | { kind: 'reset' }                      // read part of the body, then drop the connection
   | { kind: 'status'; status: 500 | 502 | 503 | 429 | 419; s3Code?: string }
   | { kind: 'latency'; ms: number }        // then forward
-  | { kind: 'lost-response' };             // forward, let the target answer, then reply 502
+  | { kind: 'lost-response' }              // forward, let the target answer, then reply 502
+  | { kind: 'hold'; until: Promise<unknown> }; // forward once `until` settles (something else happens first)
 
 export interface ProxiedRequest {
   method: string; path: string; contentLength: number; headers: http.IncomingHttpHeaders;
@@ -75,6 +76,10 @@ export async function startFaultProxy(target: string, opts: { errorBody?: 's3' |
       }
       case 'latency':
         setTimeout(() => forward(req, res, false, info), fault.ms);
+        return;
+      case 'hold':
+        req.pause();
+        void fault.until.then(() => forward(req, res, false, info), () => forward(req, res, false, info));
         return;
       case 'lost-response':
         forward(req, res, true, info);

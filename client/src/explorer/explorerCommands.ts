@@ -9,6 +9,7 @@ import {
 import type { FloeServer } from '../languageClient';
 import { clientIdStateKey, type CatalogTreeProvider } from './catalogTree';
 import { metadataUri } from './metadataDocument';
+import { maintainTable } from './maintenanceCommands';
 
 export interface ExplorerContext {
   extension: vscode.ExtensionContext;
@@ -87,6 +88,9 @@ export const explorerCommandFactories: Record<string, Factory> = {
     if (node) ctx.tree.refreshNode(node);
     else ctx.tree.refresh();
   },
+  'floe.explorer.optimizeTable': (ctx) => (node: ExplorerNode) => maintainTable(ctx, node, 'optimize'),
+  'floe.explorer.expireSnapshots': (ctx) => (node: ExplorerNode) => maintainTable(ctx, node, 'expireSnapshots'),
+  'floe.explorer.rewriteManifests': (ctx) => (node: ExplorerNode) => maintainTable(ctx, node, 'rewriteManifests'),
   'floe.explorer.dropTable': (ctx) => async (node: ExplorerNode) => {
     const params = tableParams(node);
     const full = [...params.namespace, params.table].join('.');
@@ -241,7 +245,7 @@ async function runningClient(server: FloeServer): Promise<FloeServer['languageCl
 }
 
 /** Sends a request once the server runs; a failed request is logged and shown as one line. */
-async function request<R>(ctx: ExplorerContext, send: (c: NonNullable<FloeServer['languageClient']>) => Promise<R>): Promise<R | undefined> {
+export async function request<R>(ctx: ExplorerContext, send: (c: NonNullable<FloeServer['languageClient']>) => Promise<R>): Promise<R | undefined> {
   const client = await runningClient(ctx.server);
   if (!client?.isRunning()) {
     void vscode.window.showWarningMessage('The Floe language server is not running. Run "Floe: Restart Language Server".');

@@ -1,9 +1,10 @@
 // The explorer's children for any node: lists namespaces and tables page by page, loads a table for its
-// sections. Every failure becomes an error node (with the connection's state), never a thrown request.
+// sections (listed tables show their file counts). Every failure becomes an error node (with the connection's state), never a thrown request.
 import type { ChildrenResult, ExplorerNode, NodeRef } from '../protocol/explorer';
 import type { TableMetadata } from '../iceberg/spec';
 import type { ConnectionRegistry } from './registry';
 import { problemOf } from './errors';
+import { fileStatsDescription, fileStatsTooltip, tableFileStats } from './maintenance';
 import {
   columnNodes, emptyNode, errorNode, loadMoreNode, namespaceNode, nestedColumnNodes, partitionFieldNodes, propertyNodes,
   snapshotNodes, sortFieldNodes, tableNode, tableSectionNodes,
@@ -77,12 +78,38 @@ async function namespaceLevel(registry: ConnectionRegistry, connection: string, 
   }
   if (namespace.length > 0) {
     const page = await catalog.listTables(namespace, phase === 'tables' ? inner : undefined);
-    nodes.push(...page.items.map((t) => tableNode(connection, t.namespace, t.name)));
+    nodes.push(...await withFileStats(registry, connection, page.items.map((t) => tableNode(connection, t.namespace, t.name))));
     if (page.nextPageToken) return [...nodes, loadMoreNode(parent, `tb:${page.nextPageToken}`)];
   }
   if (nodes.length === 0 && !token) return [emptyNode(parent, namespace.length ? 'No tables' : 'No namespaces')];
   return nodes;
 }
+
+/**
+ * Table nodes with their file counts and size (description) and what they mean (tooltip), from each table's
+ * metadata, a few at a time; the loads are cached for expanding. A table that fails to load shows without them.
+ */
+async function withFileStats(registry: ConnectionRegistry, connection: string, tables: ExplorerNode[]): Promise<ExplorerNode[]> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tables.length) {
+      const node = tables[next++];
+      try {
+        const stats = tableFileStats((await registry.loadTable(connection, tableId(node.ref))).metadata);
+        if (stats) {
+          node.description = fileStatsDescription(stats);
+          node.tooltip = `${node.tooltip}\n${fileStatsTooltip(stats)}`;
+        }
+      } catch {
+        // Shown without counts; expanding the table shows why it does not load.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(STATS_CONCURRENCY, tables.length) }, worker));
+  return tables;
+}
+
+const STATS_CONCURRENCY = 4;
 
 function parentKindOf(ref: NodeRef): NodeRef['kind'] {
   return ref.namespace && ref.namespace.length ? 'namespace' : 'connection';

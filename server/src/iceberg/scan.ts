@@ -98,7 +98,8 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
   return out;
 }
 
-function partitionKey(specId: number, spec: PartitionSpec, partition: Record<string, unknown>): string {
+/** One string per (spec, partition tuple), to group files by partition. */
+export function partitionKey(specId: number, spec: PartitionSpec, partition: Record<string, unknown>): string {
   let key = String(specId);
   for (const f of spec.fields) {
     const v = partition[f.name];

@@ -9,13 +9,14 @@ import type { Catalog } from '../catalog/catalog';
 import {
   ExplorerChildrenRequest, ExplorerConnectionsRequest, ExplorerCreateNamespaceRequest, ExplorerDropTableRequest,
   ExplorerMetadataRequest, ExplorerRetryRequest, ExplorerSetCredentialRequest, ExplorerSourceRefRequest,
-  ExplorerStagingModelRequest, ExplorerStartLocalRequest,
+  ExplorerStagingModelRequest, ExplorerStartLocalRequest, ExplorerMaintenanceRequest, ExplorerMaintenanceProgressNotification,
 } from '../protocol/explorer';
 import { ConnectionRegistry } from '../explorer/registry';
 import { connectionNode, connectionsOf } from '../explorer/connections';
 import { childrenOf } from '../explorer/tree';
 import { createNamespace, dropTable, tableMetadataJson } from '../explorer/actions';
 import { sourceRefFor, stagingModelFor } from '../explorer/sources';
+import { runTableMaintenance } from '../explorer/maintenance';
 import { problemOf } from '../explorer/errors';
 import { errorNode } from '../explorer/nodes';
 import { localCatalogServer } from '../run/lakehouse';
@@ -69,6 +70,25 @@ export function registerExplorerHandlers(connection: Connection, workspace: Work
   connection.onRequest(ExplorerMetadataRequest.type, (params) => tableMetadataJson(registry, params));
   connection.onRequest(ExplorerCreateNamespaceRequest.type, (params) => createNamespace(registry, params.connection, params.namespace));
   connection.onRequest(ExplorerDropTableRequest.type, (params) => dropTable(registry, params));
+
+  // Cancelling the request (the client's Cancel button) aborts the run; a commit already sent is not undone.
+  connection.onRequest(ExplorerMaintenanceRequest.type, async (params, token) => {
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    try {
+      return await runTableMaintenance(registry, params, {
+        signal: controller.signal,
+        onProgress: (p) => void connection.sendNotification(ExplorerMaintenanceProgressNotification.type, {
+          progressToken: params.progressToken, message: p.message,
+          percent: p.total ? Math.round((100 * (p.done ?? 0)) / p.total) : undefined,
+        }),
+      });
+    } catch (e) {
+      return { error: fail('maintenance', e) };
+    } finally {
+      sub.dispose();
+    }
+  });
 
   connection.onRequest(ExplorerSourceRefRequest.type, (params) => {
     try {

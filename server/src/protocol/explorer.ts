@@ -1,6 +1,6 @@
 // floe/explorer/*: the catalog explorer tree. The client renders; the server makes every catalog call and
-// answers with ready-to-show nodes. All requests are sent by the client. int64 values travel as strings.
-import { RequestType } from 'vscode-languageserver-protocol';
+// answers with ready-to-show nodes. All requests are sent by the client (maintenance progress is the one notification back). int64 values travel as strings.
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 
 /** A `floe.catalogs` setting entry as the client reads it (the secret is never in it). */
 export interface CatalogSettingEntry {
@@ -200,4 +200,45 @@ export interface PreviewTableArgs {
 /** Key under which the client keeps a connection's client secret in SecretStorage: one per catalog principal. */
 export function secretKeyOf(uri: string, warehouse: string | undefined, clientId: string | undefined): string {
   return `floe.catalog.secret:${uri}|${warehouse ?? ''}|${clientId ?? ''}`;
+}
+
+/** A table maintenance operation the explorer offers (the same as `floe table optimize|expire-snapshots|rewrite-manifests`). */
+export type MaintenanceAction = 'optimize' | 'expireSnapshots' | 'rewriteManifests';
+
+export interface MaintenanceParams extends TableParams {
+  action: MaintenanceAction;
+  /** Only say what would change. */
+  dryRun: boolean;
+  /** Names this run in its progress notifications. */
+  progressToken: string;
+  /** optimize: size of the files written, in bytes. */
+  targetFileSizeBytes?: number;
+  /** expireSnapshots: snapshots older than this may expire. */
+  olderThanMs?: number;
+  /** expireSnapshots: each branch keeps at least its last N snapshots. */
+  retainLast?: number;
+}
+
+export type MaintenanceResult =
+  /** `changes` false: there was nothing to do. `lines`: per partition or file, for the output channel. */
+  | { summary: string; lines: string[]; changes: boolean }
+  | { error: string; cancelled?: boolean };
+
+/** floe/explorer/maintenance: runs (or dry-runs) a maintenance operation on a table; cancelling the request cancels it before its commit. */
+export namespace ExplorerMaintenanceRequest {
+  export const method = 'floe/explorer/maintenance' as const;
+  export const type = new RequestType<MaintenanceParams, MaintenanceResult, void>(method);
+}
+
+export interface MaintenanceProgressParams {
+  progressToken: string;
+  message: string;
+  /** 0–100 when known. */
+  percent?: number;
+}
+
+/** floe/explorer/maintenanceProgress: sent by the server while a maintenance request runs. */
+export namespace ExplorerMaintenanceProgressNotification {
+  export const method = 'floe/explorer/maintenanceProgress' as const;
+  export const type = new NotificationType<MaintenanceProgressParams>(method);
 }

@@ -1,5 +1,5 @@
 // Typed errors of table maintenance; each names the table and, when one is to blame, the file.
-export type MaintenanceErrorKind = 'unreadable-metadata' | 'moved-table';
+export type MaintenanceErrorKind = 'unreadable-metadata' | 'moved-table' | 'conflict' | 'cancelled' | 'unsupported';
 
 export class MaintenanceError extends Error {
   constructor(

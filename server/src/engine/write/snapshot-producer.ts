@@ -110,7 +110,7 @@ export async function produceSnapshot(io: ManifestIO, storage: Storage, pending:
 }
 
 /** A schema holding every source column of the spec: the current one if it does, else the newest that does. */
-function schemaFor(base: TableMetadata, spec: PartitionSpec | undefined) {
+export function schemaFor(base: TableMetadata, spec: PartitionSpec | undefined) {
   const has = (s: Schema) => (spec?.fields ?? []).every((f) => hasFieldId(s.fields, f['source-id']));
   const current = base.schemas.find((s) => s['schema-id'] === base['current-schema-id']);
   if (current && has(current)) return current;
@@ -121,7 +121,8 @@ function hasFieldId(fields: Schema['fields'], id: number): boolean {
   return fields.some((f) => f.id === id || (typeof f.type === 'object' && f.type.type === 'struct' && hasFieldId(f.type.fields, id)));
 }
 
-function laterThan(now: bigint, parentMs: bigint | undefined): bigint {
+/** A snapshot time after its parent's, even when clocks disagree. */
+export function laterThan(now: bigint, parentMs: bigint | undefined): bigint {
   return parentMs !== undefined && now <= parentMs ? parentMs + 1n : now;
 }
 
@@ -164,6 +165,6 @@ function summarize(pending: PendingSnapshot, parent: Snapshot['summary'] | undef
   return s;
 }
 
-function manifestUri(location: string): string {
+export function manifestUri(location: string): string {
   return `${location.replace(/\/+$/, '')}/metadata/${randomUUID()}-m0.avro`;
 }
