@@ -163,3 +163,15 @@ test('a name the model already has is refused', async () => {
     /orders already has a column id/,
   );
 });
+
+test('rename from the column\'s entry in schema YAML is the same rename as from its select item', async () => {
+  const uri = await client.open(file('models/schema.yml'));
+  const at = positionOf(FILES['models/schema.yml'], '- name: amount', 9);
+  const prepared = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: at }) as { placeholder: string } | null;
+  assert.equal(prepared?.placeholder, 'amount');
+  const fromYaml = applied(await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at, newName: 'net_amount' }) as WorkspaceEdit);
+  const sqlUri = await client.open(file('models/orders.sql'));
+  const fromSql = applied(await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: sqlUri }, position: positionOf(FILES['models/orders.sql'], 'as amount', 3), newName: 'net_amount' }) as WorkspaceEdit);
+  assert.deepEqual(fromYaml, fromSql);
+  assert.match(fromYaml['models/orders.sql'], /as net_amount/);
+});

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspClient, positionOf } from '../helpers/lspClient';
 import { writeTempProject } from '../helpers/demo-copy';
+import { runFloe } from '../helpers/floe-cli';
 
 const SOURCES = `version: 2
 sources:
@@ -175,4 +176,23 @@ test('a contract that drops or retypes a column warns on downstream models where
   assert.deepEqual(keys.map((d) => d.range.start), [positionOf(REPORT_SQL, 'r.customer_id', 2)]);
   await client.change(yaml, SCHEMA);
   assert.deepEqual(await until(report, (d) => d.length === 0), []);
+});
+
+test('floe check reports the same contract errors, with exit 1, and a contract that dbt_project.yml enforces counts', async () => {
+  const other = writeTempProject('floe-contracts-check-', {
+    'dbt_project.yml': "name: shop\nversion: '1.0.0'\nconfig-version: 2\nprofile: shop\nmodel-paths: ['models']\nmodels:\n  shop:\n    +contract: {enforced: true}\n",
+    'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ":memory:"\n',
+    'models/sources.yml': SOURCES,
+    'models/orders.sql': ORDERS_SQL,
+    'models/schema.yml': SCHEMA.replace('    config:\n      contract: {enforced: true}\n', '').replace('data_type: numeric(18,2)', 'data_type: double'),
+  });
+  try {
+    const run = await runFloe(['check', other, '--format', 'json', '--no-cache']);
+    assert.equal(run.code, 1, run.err);
+    const found = (JSON.parse(run.out).diagnostics as Array<{ file: string; code: string; message: string }>).filter((d) => d.code === 'contract');
+    assert.deepEqual(found.map((d) => d.file).sort(), ['models/orders.sql', 'models/schema.yml']);
+    assert.ok(found.every((d) => /column amount is DECIMAL\(18,2\) in the model's SQL but double in the contract/.test(d.message)), JSON.stringify(found));
+  } finally {
+    fs.rmSync(other, { recursive: true, force: true });
+  }
 });

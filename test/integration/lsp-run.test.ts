@@ -197,9 +197,11 @@ test('code lenses: Materialize only above models written to the catalog', async 
     const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: await client.open(path.join(dir, rel)) } });
     return (lenses ?? []).map((l) => l.command?.title ?? '');
   };
+  const isCte = (t: string) => /^▶ Preview \S/.test(t);
   const view = await titles('models/staging/stg_orders.sql');
-  assert.deepEqual(view.filter((t) => !t.startsWith('Test (')), ['▶ Preview'], 'a view has nothing to materialize');
-  assert.deepEqual(await titles('models/marts/mart_revenue.sql'), ['▶ Preview', 'Materialize']);
+  assert.deepEqual(view.filter((t) => !t.startsWith('Test (') && !isCte(t)), ['▶ Preview'], 'a view has nothing to materialize');
+  assert.deepEqual(view.filter(isCte), ['▶ Preview source', '▶ Preview deduplicated'], 'each CTE can be previewed');
+  assert.deepEqual((await titles('models/marts/mart_revenue.sql')).filter((t) => !isCte(t)), ['▶ Preview', 'Materialize']);
 });
 
 test('selectors.yml in the editor: errors at the selector, an info for an empty one, a Materialize lens that runs it', async () => {

@@ -94,7 +94,8 @@ test('symbols, code lenses and compiled SQL', async () => {
   const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as Array<{ name: string }>;
   assert.deepEqual(symbols.map((s) => s.name), ['config', 'customers', 'orders', 'final']);
   const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
-  assert.deepEqual(lenses?.map((l) => [l.command?.command, l.command?.arguments]), [['floe.preview', [uri]], ['floe.materialize', [uri]]]);
+  const cte = (name: string) => ['floe.previewCte', [uri, String(martText.search(new RegExp(`\\b${name} as \\(`)))]];
+  assert.deepEqual(lenses?.map((l) => [l.command?.command, l.command?.arguments]), [['floe.preview', [uri]], ['floe.materialize', [uri]], cte('customers'), cte('orders'), cte('final')]);
   const compiled = await client.connection.sendRequest(CompiledSqlRequest.type, { uri });
   assert.ok('sql' in compiled);
   assert.match(compiled.sql, /select \* from "stg_customers"/);

@@ -92,10 +92,10 @@ test('references and rename reach YAML: relationships to:, exposures, semantic m
 
 test('symbols and code lenses', () => {
   assert.deepEqual(documentSymbols(p, MART).map((s) => [s.kind, s.name]), [['config', 'config'], ['cte', 'c']]);
-  assert.deepEqual(modelLenses(p, MART).map((l) => l.command), ['floe.preview', 'floe.materialize']);
+  assert.deepEqual(modelLenses(p, MART).map((l) => l.command), ['floe.preview', 'floe.materialize', 'floe.previewCte']);
   // A model with data tests gets a "Test (N)" lens.
   const tested = makeProject({ 'models/marts/schema.yml': 'version: 2\nmodels:\n  - name: mart_customers\n    columns:\n      - name: customer_id\n        data_tests: [not_null, unique]\n' });
-  assert.deepEqual(modelLenses(tested, MART).map((l) => [l.title, l.command]), [['▶ Preview', 'floe.preview'], ['Materialize', 'floe.materialize'], ['Test (2)', 'floe.testModel']]);
+  assert.deepEqual(modelLenses(tested, MART).map((l) => [l.title, l.command]), [['▶ Preview', 'floe.preview'], ['Materialize', 'floe.materialize'], ['Test (2)', 'floe.testModel'], ['▶ Preview c', 'floe.previewCte']]);
 });
 
 test('definition of an upstream column goes to the upstream model', () => {

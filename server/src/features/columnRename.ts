@@ -26,32 +26,32 @@ export interface OutputColumnAt {
 
 /** The model's output column whose name is under the cursor: in the final select, or in the CTE it selects * from. */
 export function outputColumnAt(project: DbtProject, file: string, offset: number): OutputColumnAt | undefined {
+  return outputColumns(project, file)?.find((c) => c.start <= offset && offset <= c.end);
+}
+
+/** The model's output column of this name, where its select item names it. */
+export function outputColumnNamed(project: DbtProject, file: string, column: string): OutputColumnAt | undefined {
+  return outputColumns(project, file)?.find((c) => c.column.toLowerCase() === column.toLowerCase());
+}
+
+/** The named items of the final select, or of the CTE a `select * from cte` final select reads. */
+function outputColumns(project: DbtProject, file: string): OutputColumnAt[] | undefined {
   const a = project.entry(file)?.analysis;
   const node = a ? project.nodeOfFile(file) : undefined;
   if (!a || node?.kind !== 'model') return undefined;
   const o = outline(a.text);
   const select = o.tokens.findIndex((x, k) => o.parent[k] === -1 && isWord(x, 'select'));
   if (select < 0) return undefined;
-  const finalItems = selectItemsAt(o, o.tokens[select].end);
-  const hit = (items: SelectItem[]) => items.find((it) => {
-    if (!it.name) return false;
-    const last = o.tokens[tokenIndexAt(o, it.end - 1)];
-    return last.start <= offset && offset <= last.end;
+  const named = (items: SelectItem[], cte?: string): OutputColumnAt[] => items.filter((it) => it.name).map((it) => {
+    const t = o.tokens[tokenIndexAt(o, it.end - 1)];
+    return { node, column: it.name!.replace(/^"|"$/g, ''), start: t.start, end: t.end, item: it, ...(cte ? { cte } : {}) };
   });
-  const nameSpan = (it: SelectItem) => o.tokens[tokenIndexAt(o, it.end - 1)];
-  const found = hit(finalItems);
-  if (found) {
-    const t = nameSpan(found);
-    return { node, column: found.name!.replace(/^"|"$/g, ''), start: t.start, end: t.end, item: found };
-  }
+  const finalItems = selectItemsAt(o, o.tokens[select].end);
   // `select * from final`: the columns are final's
   const relations = scopeAt(o, o.tokens[select].end + 1).relations.filter((r) => r.level === 0);
-  if (finalItems.length !== 1 || !finalItems[0].star || finalItems[0].star.qualifier || relations.length !== 1 || relations[0].kind !== 'cte') return undefined;
+  if (finalItems.length !== 1 || !finalItems[0].star || finalItems[0].star.qualifier || relations.length !== 1 || relations[0].kind !== 'cte') return named(finalItems);
   const cte = o.ctes.find((c) => c.depth === 0 && c.name === relations[0].name[0]);
-  const inCte = cte ? hit(cteSelectItems(o, cte)) : undefined;
-  if (!cte || !inCte) return undefined;
-  const t = nameSpan(inCte);
-  return { node, column: inCte.name!.replace(/^"|"$/g, ''), start: t.start, end: t.end, item: inCte, cte: cte.name };
+  return cte ? named(cteSelectItems(o, cte), cte.name) : [];
 }
 
 type Edit = Location & { newText: string };

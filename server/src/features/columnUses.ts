@@ -112,7 +112,9 @@ function ambiguity(project: DbtProject, a: ModelFileAnalysis, o: SqlOutline, tk:
     if (columns.length === 0) return `${where}: '${label}' is also read here and its columns are not known; qualify the column`;
     if (columns.some((c) => c.name.toLowerCase() === key)) return `${where}: '${label}' has a column of the same name; qualify the column`;
   }
-  const alias = selectItemsAt(o, tk.start).find((it) => it.name?.toLowerCase() === key && !(it.start <= tk.start && tk.end <= it.end));
+  // an output column of that name made by an expression (not the column itself, bare or qualified)
+  const itself = /^(?:(?:"[^"]*"|[\w$]+)\s*\.\s*)?(?:"[^"]*"|[\w$]+)$/;
+  const alias = selectItemsAt(o, tk.start).find((it) => it.name?.replace(/^"|"$/g, '').toLowerCase() === key && !itself.test(o.sql.slice(it.start, it.end)) && !(it.start <= tk.start && tk.end <= it.end));
   if (alias) return `${where}: this query also names an output column ${tk.text}, which the name may mean`;
   return undefined;
 }

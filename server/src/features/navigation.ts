@@ -8,7 +8,8 @@ import { findColumn } from './hover';
 import { genericTestLocation, yamlTargetAt } from './yamlNavigation';
 import { yamlModelMentions } from './yamlMentions';
 import { docMentions, docNameAt, renameDocEdits } from './docBlocks';
-import { outputColumnAt, renameColumn } from './columnRename';
+import { outputColumnAt, outputColumnNamed, renameColumn, type OutputColumnAt } from './columnRename';
+import { yamlColumnAt } from './yamlColumnMentions';
 
 type Target = { kind: 'model'; name: string } | { kind: 'source'; source: string; table: string } | { kind: 'macro'; name: string; namespace?: string };
 
@@ -126,6 +127,8 @@ export function renameModel(project: DbtProject, file: string, offset: number, n
     const edits = renameDocEdits(project, doc.name, newName);
     return 'error' in edits ? edits : { edits };
   }
+  const inYaml = yamlColumnTarget(project, file, offset);
+  if (inYaml) return 'error' in inYaml ? inYaml : renameColumn(project, inYaml, newName);
   let t = targetAt(project, file, offset);
   const column = t ? undefined : outputColumnAt(project, file, offset);
   if (column) return renameColumn(project, column, newName);
@@ -147,10 +150,22 @@ export function renameModel(project: DbtProject, file: string, offset: number, n
   return { edits, renameFile: { from: node.file, to: path.join(path.dirname(node.file), `${newName}.sql`) } };
 }
 
+/** A column entry of a model in schema YAML under the cursor, as the model's output column; an error when the SQL does not name it. */
+function yamlColumnTarget(project: DbtProject, file: string, offset: number): OutputColumnAt | RenameError | undefined {
+  const entry = project.entry(file);
+  const at = entry?.schema ? yamlColumnAt(entry.text, offset) : undefined;
+  const node = at ? project.resolveRef({ name: at.model }) : undefined;
+  if (!at || !node) return undefined;
+  return outputColumnNamed(project, node.file, at.column) ?? { error: `${node.name}'s SQL has no select item naming ${at.column} (it may come through a *): rename it in the model's SQL.` };
+}
+
 /** The range rename would act on at offset, for prepareRename. */
 export function renameRange(project: DbtProject, file: string, offset: number): { start: number; end: number; placeholder: string } | undefined {
   const doc = docNameAt(project, file, offset);
   if (doc) return { start: doc.start, end: doc.end, placeholder: doc.name };
+  const entry = project.entry(file);
+  const yamlColumn = entry?.schema ? yamlColumnAt(entry.text, offset) : undefined;
+  if (yamlColumn) return { start: yamlColumn.start, end: yamlColumn.end, placeholder: yamlColumn.column };
   const a = project.entry(file)?.analysis;
   const ref = a?.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
   if (ref) return { start: ref.start + 1, end: ref.end - 1, placeholder: ref.name };

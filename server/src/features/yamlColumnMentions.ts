@@ -66,3 +66,20 @@ function walk(n: unknown, visit: (map: YAMLMap) => void): void {
 function quoteWidth(text: string, start: number): number {
   return text[start] === '"' || text[start] === "'" ? 1 : 0;
 }
+
+/** The model column whose `- name:` value is at `offset` in a schema YAML text. */
+export function yamlColumnAt(text: string, offset: number): { model: string; column: string; start: number; end: number } | undefined {
+  if (!/\bcolumns\s*:/.test(text)) return undefined;
+  const doc = parseDocument(text, { uniqueKeys: false });
+  if (!isMap(doc.contents)) return undefined;
+  for (const m of seqItems(doc.contents.get('models', true))) {
+    if (!isMap(m) || typeof m.get('name') !== 'string') continue;
+    for (const c of seqItems(m.get('columns', true))) {
+      const n = isMap(c) ? c.get('name', true) : undefined;
+      if (!isScalar(n) || !n.range || typeof n.value !== 'string' || offset < n.range[0] || offset > n.range[1]) continue;
+      const start = n.range[0] + quoteWidth(text, n.range[0]);
+      return { model: m.get('name') as string, column: n.value, start, end: start + n.value.length };
+    }
+  }
+  return undefined;
+}

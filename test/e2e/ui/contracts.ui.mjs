@@ -51,6 +51,9 @@ export async function run({ page, workspace, screenshot, assert }) {
   await inSql.waitFor({ timeout: 30_000 });
   const sqlText = await inSql.innerText();
   assert(new RegExp(`Ln ${sqlLine}\\b`).test(sqlText), `the SQL-side error should point at stg_orders.sql line ${sqlLine}: ${sqlText}`);
+  // Opening the YAML problem shows its line in the editor, beside the Problems panel.
+  await inYaml.dblclick();
+  await page.locator('.editor-instance .view-line', { hasText: 'data_type: timestamptz' }).first().waitFor({ timeout: 10_000 });
   await screenshot('contract-type-mismatch', { expectText: 'column ordered_at is TIMESTAMP' });
 
   await page.locator('.editor-instance .monaco-editor').first().click();

@@ -15,7 +15,7 @@ export async function run({ page, workspace, screenshot, assert }) {
 
   await page.locator('.statusbar-item', { hasText: 'Floe: ready' }).first().waitFor({ timeout: 60_000 });
   await openFile(page, `models/staging/${MODEL}.sql`);
-  await page.locator('.codelens-decoration a', { hasText: 'Preview' }).first().click({ timeout: 30_000 });
+  await page.locator('.codelens-decoration a', { hasText: /^\W*Preview\s*$/ }).first().click({ timeout: 30_000 });
 
   const grid = resultsFrame(page);
   const summary = grid.locator('.footer .summary');

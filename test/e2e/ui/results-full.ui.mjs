@@ -19,7 +19,7 @@ export async function run({ page, workspace, screenshot, assert }) {
   writeFileSync(path.join(workspace, 'models', 'staging', `${MODEL}.sql`), SQL);
   await page.locator('.statusbar-item', { hasText: /Floe: ready \(8 models/ }).first().waitFor({ timeout: 90_000 });
   await openFile(page, `models/staging/${MODEL}.sql`);
-  await page.locator('.codelens-decoration a', { hasText: 'Preview' }).first().click({ timeout: 30_000 });
+  await page.locator('.codelens-decoration a', { hasText: /^\W*Preview\s*$/ }).first().click({ timeout: 30_000 });
 
   const grid = resultsFrame(page);
   const summary = grid.locator('.footer .summary');

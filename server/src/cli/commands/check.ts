@@ -10,6 +10,7 @@ import type { ProjectDiagnostic } from '../../project/types';
 import { fileDiagnostics, renderDiagnostics } from '../../features/diagnostics';
 import { compileModel } from '../../project/compile';
 import { Binder } from '../../features/binding';
+import { contractDiagnostics } from '../../features/contracts';
 import { DiskBindCache } from '../../sql/bindCache';
 import { DiskRenderCache, keepRendersOnDisk } from '../../project/renderCache';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
@@ -78,6 +79,8 @@ export const checkCommand: CliCommand = {
       }
       all.push(...diagnostics);
     }
+    // Enforced contracts compare each model's bound columns with its schema YAML, once every model is bound.
+    if (binder) for (const file of [...project.files.keys()].sort()) all.push(...contractDiagnostics(project, file, (f) => binder.current(project, f)?.columns));
     opened?.cache?.flush();
     renders?.flush();
     all.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
