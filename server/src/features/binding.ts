@@ -11,6 +11,7 @@ import type { Column, ProjectDiagnostic } from '../project/types';
 import { snapshotAddedColumns } from '../run/snapshot-config';
 import { fileDiagnostics, renderDiagnostics } from './diagnostics';
 import { mentionsMissingPackage } from '../project/packages';
+import { boundLineageOf } from './columnLineage';
 
 export interface BindOutcome {
   /** project.version when bound; stale when the project has changed since. */
@@ -106,6 +107,7 @@ export class Binder {
       });
       diagnostics = [...renderProblems, ...binderDiagnostics];
       if (node && result.columns.length && compiled === rendered) project.boundColumns.set(node.name, withSnapshotColumns(project, node, result.columns.map((c) => ({ name: c.name, type: c.type }))));
+      if (node && result.lineage && compiled === rendered) project.boundLineage.set(node.name, boundLineageOf(compiled, result.lineage, text));
     }
     return this.record(project, file, { version, text, diagnostics });
   }

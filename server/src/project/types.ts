@@ -27,6 +27,8 @@ export interface Column {
   /** DuckDB type name when known (e.g. BIGINT, VARCHAR, DECIMAL(18,2)). */
   type?: string;
   description?: string;
+  /** The Iceberg field id, for a source column read from the catalog (links survive a column rename). */
+  fieldId?: number;
 }
 
 /** A place in a file: used for definitions and references. */

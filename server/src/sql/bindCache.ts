@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { BindResult, UpstreamRelation } from './binder';
 
 /** Bumped when what a cached result means changes shape (the build id covers changes of the binder's code). */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Entries kept on disk at most; the oldest go first when a file is compacted. */
 export const MAX_ENTRIES = 200_000;
 /** A cache file not written for this long (another build's, a project gone) is deleted when a cache is opened. */

@@ -1,0 +1,228 @@
+// Column-level lineage across the DAG: each model's columns and where they come from (its binds' LocalLineage, kept in
+// project.boundLineage), joined into one index per lineage version so the panel, `floe lineage --columns`, hover and
+// references walk it without re-reading SQL. Pure over the project model.
+import type { DbtProject } from '../project/project';
+import type { CompiledModel } from '../project/compile';
+import type { Location } from '../project/types';
+import type { BoundColumnOrigin, BoundLineage, ColumnEdgeKind, NodeId } from '../project/boundLineage';
+import { edgeKind, type LocalLineage } from '../sql/columnLineage';
+import { blockAt } from '../jinja/scanner';
+import { wordAt } from './cursor';
+import type { ColumnEdge, ColumnLineageResponse, ColumnRef, ColumnSummary } from '../protocol/columnLineage';
+
+/** A bind's lineage in node ids and template offsets, for project.boundLineage. */
+export function boundLineageOf(compiled: CompiledModel, local: LocalLineage, text: string): BoundLineage {
+  const nodeOf = new Map(compiled.upstream.map((u) => [u.relation, `${u.kind}:${u.name}`]));
+  const sql = compiled.sql;
+  const columns = local.columns.map((c) => ({
+    name: c.name,
+    from: c.from.flatMap((o) => {
+      const node = nodeOf.get(o.relation);
+      return node ? [{ node, column: o.column, ...(o.path?.length ? { path: o.path } : {}), kind: edgeKind(c.name, o) }] : [];
+    }),
+  }));
+  const uses = local.uses.flatMap((u) => {
+    const node = nodeOf.get(u.relation);
+    if (!node) return [];
+    const r = compiled.map.toTemplate(u.at, refLength(sql, u.at));
+    // a use made by a macro's expansion maps to the whole call: still where the model reads the column
+    return r.end > r.start ? [{ node, column: u.column, start: r.start, end: r.end }] : [];
+  });
+  return { text, columns, uses, ...(local.problem ? { problem: local.problem } : {}) };
+}
+
+/** The length of the (dotted, maybe quoted) reference or star that starts at `at`. */
+function refLength(sql: string, at: number): number {
+  const m = /^(?:\*|(?:"(?:[^"]|"")*"|[\p{L}\p{N}_$]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[\p{L}\p{N}_$]+))*)/u.exec(sql.slice(at, at + 1000));
+  return m ? m[0].length : 1;
+}
+
+const key = (node: NodeId, column: string) => `${node}\0${column.toLowerCase()}`;
+
+interface Index {
+  up: Map<string, ColumnEdge[]>;
+  down: Map<string, ColumnEdge[]>;
+  uses: Map<string, Location[]>;
+}
+
+const indexes = new WeakMap<DbtProject, { version: number; modelsVersion: number; index: Index }>();
+
+/** Edges in both directions and each column's uses, rebuilt when any model's lineage (or the project) changed. */
+function indexOf(project: DbtProject): Index {
+  const hit = indexes.get(project);
+  if (hit && hit.version === project.boundLineage.version && hit.modelsVersion === project.version) return hit.index;
+  const index: Index = { up: new Map(), down: new Map(), uses: new Map() };
+  for (const [model, l] of project.boundLineage.entries()) {
+    const node = project.nodes(model)[0];
+    if (!node) continue;
+    const to = `${node.kind}:${node.name}`;
+    for (const c of l.columns) {
+      const edges: ColumnEdge[] = c.from.map((o) => ({ from: refOf(o), to: { node: to, column: c.name }, kind: o.kind }));
+      if (!index.up.has(key(to, c.name))) index.up.set(key(to, c.name), edges);
+      for (const e of edges) push(index.down, key(e.from.node, e.from.column), e);
+    }
+    // positions only while the file is as it was bound
+    if (project.entry(node.file)?.text !== l.text) continue;
+    for (const u of l.uses) push(index.uses, key(u.node, u.column), { file: node.file, start: u.start, end: u.end });
+  }
+  indexes.set(project, { version: project.boundLineage.version, modelsVersion: project.version, index });
+  return index;
+}
+
+function refOf(o: BoundColumnOrigin): ColumnRef {
+  return o.path?.length ? { node: o.node, column: o.column, path: o.path } : { node: o.node, column: o.column };
+}
+
+function push<T>(map: Map<string, T[]>, k: string, v: T): void {
+  const list = map.get(k);
+  if (list) list.push(v);
+  else map.set(k, [v]);
+}
+
+/** A node's columns as the project knows them (bound, declared or from the catalog), with Iceberg field ids for sources. */
+export function columnsOfNodeId(project: DbtProject, id: NodeId): ColumnSummary[] | undefined {
+  const colon = id.indexOf(':');
+  const kind = id.slice(0, colon);
+  const name = id.slice(colon + 1);
+  if (kind === 'source') {
+    const dot = name.indexOf('.');
+    const table = dot > 0 ? project.resolveSource({ source: name.slice(0, dot), table: name.slice(dot + 1) }) : undefined;
+    if (!table) return undefined;
+    return (project.columnsOfSource(table) ?? []).map((c) => ({ name: c.name, ...(c.type ? { type: c.type } : {}), ...(c.fieldId !== undefined ? { fieldId: c.fieldId } : {}) }));
+  }
+  const node = project.nodes(name).find((n) => n.kind === kind);
+  if (!node) return undefined;
+  const lineage = project.boundLineage.get(node.name);
+  const known = project.columnsOfNode(node) ?? [];
+  const names: Array<{ name: string; type?: string }> = known.length ? known : (lineage?.columns ?? []).map((c) => ({ name: c.name }));
+  return names.map((c) => ({ name: c.name, ...(c.type ? { type: c.type } : {}) }));
+}
+
+/** The source column's Iceberg field id, when the catalog gave one. */
+function withFieldId(project: DbtProject, ref: ColumnRef): ColumnRef {
+  if (!ref.node.startsWith('source:')) return ref;
+  const id = columnsOfNodeId(project, ref.node)?.find((c) => c.name.toLowerCase() === ref.column.toLowerCase())?.fieldId;
+  return id === undefined ? ref : { ...ref, fieldId: id };
+}
+
+/** Every edge upstream of the column (to the sources), or downstream of it (to the last model reading it). */
+export function columnEdges(project: DbtProject, node: NodeId, column: string, direction: 'upstream' | 'downstream', limit = 10_000): ColumnEdge[] {
+  const index = indexOf(project);
+  const out: ColumnEdge[] = [];
+  const seen = new Set([key(node, column)]);
+  const queue: ColumnRef[] = [{ node, column }];
+  while (queue.length && out.length < limit) {
+    const at = queue.shift()!;
+    const edges = (direction === 'upstream' ? index.up : index.down).get(key(at.node, at.column)) ?? [];
+    for (const e of edges) {
+      out.push({ ...e, from: withFieldId(project, e.from), to: withFieldId(project, e.to) });
+      const next = direction === 'upstream' ? e.from : e.to;
+      const k = key(next.node, next.column);
+      if (!seen.has(k)) {
+        seen.add(k);
+        queue.push(next);
+      }
+    }
+  }
+  return out;
+}
+
+/** The columns this one is computed from, one step up. */
+export function columnInputs(project: DbtProject, node: NodeId, column: string): ColumnEdge[] {
+  return (indexOf(project).up.get(key(node, column)) ?? []).map((e) => ({ ...e, from: withFieldId(project, e.from) }));
+}
+
+/** Whether the model's lineage is known (bound) and, if not, why. */
+export function lineageState(project: DbtProject, id: NodeId): { known: boolean; problem?: string } {
+  if (!id.startsWith('model:') && !id.startsWith('snapshot:')) return { known: true };
+  const l = project.boundLineage.get(id.slice(id.indexOf(':') + 1));
+  return l ? { known: !l.problem, problem: l.problem } : { known: false, problem: 'not bound yet' };
+}
+
+/** The column view of one node, and with a column the paths up and down from it with every touched node's columns. */
+export function columnLineage(project: DbtProject, node: NodeId, column?: string): ColumnLineageResponse {
+  const columns = columnsOfNodeId(project, node);
+  if (!columns) return { error: `${node} is not in ${project.name}` };
+  const state = lineageState(project, node);
+  const base = { node, columns: columns.map((c) => ({ ...c, ...upstreamSummary(project, node, c.name) })), ...(state.problem ? { problem: state.problem } : {}) };
+  if (column === undefined) return base;
+  const own = columns.find((c) => c.name.toLowerCase() === column.toLowerCase());
+  if (!own) return { error: `${node.replace(/^\w+:/, '')} has no column ${column}${columns.length ? ` (it has ${columns.slice(0, 8).map((c) => c.name).join(', ')}${columns.length > 8 ? ', …' : ''})` : ''}` };
+  const edges = [...columnEdges(project, node, own.name, 'upstream'), ...columnEdges(project, node, own.name, 'downstream')];
+  const nodeColumns: Record<NodeId, ColumnSummary[]> = {};
+  for (const e of edges) for (const n of [e.from.node, e.to.node]) if (!(n in nodeColumns)) nodeColumns[n] = columnsOfNodeId(project, n) ?? [];
+  return { ...base, edges, nodeColumns };
+}
+
+/** How many upstream columns a column reads and whether it is a pure pass-through (the panel's row hint). */
+function upstreamSummary(project: DbtProject, node: NodeId, column: string): Pick<ColumnSummary, 'kind' | 'upstream'> {
+  const edges = indexOf(project).up.get(key(node, column));
+  if (!edges) return {};
+  return { upstream: edges.length, ...(edges.length ? { kind: strongest(edges.map((e) => e.kind)) } : {}) };
+}
+
+function strongest(kinds: ColumnEdgeKind[]): ColumnEdgeKind {
+  return kinds.includes('transformation') ? 'transformation' : kinds.includes('rename') ? 'rename' : 'pass-through';
+}
+
+/** Where downstream models read the column, and the columns computed from it, transitively (its impact). */
+export function columnUses(project: DbtProject, node: NodeId, column: string): Location[] {
+  const index = indexOf(project);
+  const out: Location[] = [...(index.uses.get(key(node, column)) ?? [])];
+  for (const e of columnEdges(project, node, column, 'downstream')) out.push(...(index.uses.get(key(e.to.node, e.to.column)) ?? []));
+  const seen = new Set<string>();
+  return out.filter((l) => {
+    const k = `${l.file}:${l.start}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * The column a word of a model's SQL names: the model's own output column of that name first (its lineage includes
+ * where it reads it), else the upstream column a reference there reads.
+ */
+export function columnAt(project: DbtProject, file: string, offset: number): ColumnRef | undefined {
+  const node = project.nodeOfFile(file);
+  const a = project.entry(file)?.analysis;
+  if (!node || !a || blockAt(a.scan, offset)) return undefined;
+  const l = project.boundLineage.get(node.name);
+  const w = wordAt(a.text, offset);
+  if (!l || !w || l.text !== a.text) return undefined;
+  const word = w.word.toLowerCase();
+  const own = l.columns.find((c) => c.name.toLowerCase() === word);
+  if (own) return { node: `${node.kind}:${node.name}`, column: own.name };
+  const use = l.uses.find((u) => u.start <= offset && offset <= u.end && u.column.toLowerCase() === word);
+  return use && { node: use.node, column: use.column };
+}
+
+/** Hover: where the column under the cursor comes from, when the model's lineage is bound. */
+export function columnLineageHover(project: DbtProject, file: string, offset: number): string | undefined {
+  const ref = columnAt(project, file, offset);
+  return ref && columnLineageMarkdown(project, ref);
+}
+
+/** References of the model's own column: its uses downstream (with the declaration's word when asked). */
+export function downstreamColumnReferences(project: DbtProject, file: string, offset: number, includeDeclaration = false): Location[] {
+  const ref = columnAt(project, file, offset);
+  const node = project.nodeOfFile(file);
+  if (!ref || !node || ref.node !== `${node.kind}:${node.name}`) return [];
+  const uses = columnUses(project, ref.node, ref.column);
+  const w = wordAt(project.entry(file)!.text, offset)!;
+  return uses.length && includeDeclaration ? [{ file, start: w.start, end: w.end }, ...uses] : uses;
+}
+
+const KIND_WORDS: Record<ColumnEdgeKind, string> = { 'pass-through': 'as is', rename: 'renamed', transformation: 'computed' };
+
+/** Hover text: the column's upstream path down to the sources (field ids shown), one line per edge. */
+export function columnLineageMarkdown(project: DbtProject, ref: ColumnRef): string | undefined {
+  const edges = columnEdges(project, ref.node, ref.column, 'upstream', 40);
+  if (edges.length === 0) return undefined;
+  const label = (r: ColumnRef) => `\`${r.node.replace(/^\w+:/, '')}.${[r.column, ...(r.path ?? [])].join('.')}\`${r.fieldId !== undefined ? ` (field ${r.fieldId})` : ''}`;
+  const lines = [`**Column lineage of ${label(ref)}**`, ''];
+  for (const e of edges) lines.push(`- ${label(e.to)} ← ${label(e.from)} · ${KIND_WORDS[e.kind]}`);
+  const sources = [...new Set(edges.filter((e) => e.from.node.startsWith('source:')).map((e) => label(e.from)))];
+  if (sources.length) lines.push('', `Sources: ${sources.join(', ')}`);
+  return lines.join('\n');
+}
