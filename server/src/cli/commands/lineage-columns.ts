@@ -60,7 +60,7 @@ export async function columnLineageCommand(project: DbtProject, target: string, 
     return 0;
   }
   const column = result.columns.find((c) => c.name.toLowerCase() === parsed.column!.toLowerCase())!;
-  const focus: ColumnRef = { node: parsed.node, column: column.name };
+  const focus: ColumnRef = { node: parsed.node, column: column.name, ...(column.fieldId !== undefined ? { fieldId: column.fieldId } : {}) };
   const edges = result.edges ?? [];
   if (format === 'json') io.out(`${JSON.stringify({ column: focus, edges, nodeColumns: result.nodeColumns }, null, 2)}\n`);
   else if (format === 'dot') io.out(toDot(edges, focus));
