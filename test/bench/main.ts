@@ -17,10 +17,11 @@ import { writeFigures } from './write-bench';
 import { commitFigures } from './commit-bench';
 import { checkFigures } from './check-bench';
 import { schemaFigures } from './schema-bench';
+import { columnLineageFigures } from './column-lineage-bench';
 
 const REPO = path.resolve(__dirname, '../..');
 
-const SUITES = ['plan', 'lsp', 'check', 'schema', 'read', 'preview', 'commit', 'write'];
+const SUITES = ['plan', 'lsp', 'check', 'schema', 'colineage', 'read', 'preview', 'commit', 'write'];
 
 interface Sizes { models: number; edits: number; runs: number; ratioRuns: number; bronzeRows: number; writeRows: number }
 const FULL: Sizes = { models: 10_000, edits: 200, runs: 5, ratioRuns: 7, bronzeRows: 1_000_000, writeRows: 10_000_000 };
@@ -59,6 +60,7 @@ async function main(): Promise<number> {
     await suite('lsp', 'language server, 800 KB schema.yml', () => schemaYamlFigures(dir, sizes.runs, 20));
     await suite('check', 'floe check, 1,240 models with packages', () => checkFigures(dir, 1240, sizes.runs));
     await suite('schema', `floe check with binding, ${sizes.models} models`, () => schemaFigures(dir, sizes.models, quick ? 3 : sizes.runs));
+    await suite('colineage', 'column lineage, 1,000 models', () => columnLineageFigures(dir, 1000, sizes.runs, sizes.edits));
     let bench: BenchLakehouse | undefined;
     const engine = ['read', 'preview', 'commit', 'write'].some(wanted);
     if (engine) await suite('lakehouse', `bronze orders, ${sizes.bronzeRows} rows`, async () => { bench = await openBenchLakehouse(dir, sizes.bronzeRows); return []; });

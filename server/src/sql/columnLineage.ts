@@ -46,7 +46,7 @@ type Json = { [k: string]: any };
 /** Parses `sql` with DuckDB's parser (no binding, no catalog) and returns its first statement's AST. */
 export async function parseSelect(conn: DuckDBConnection, sql: string): Promise<{ ast?: Json; problem?: string }> {
   try {
-    const r = await conn.runAndReadAll(`SELECT json_serialize_sql($1::VARCHAR, skip_null := true, skip_empty := true)`, [sql]);
+    const r = await conn.runAndReadAll(`SELECT json_serialize_sql($1::VARCHAR, skip_null := true, skip_empty := true, skip_default := true)`, [sql]);
     const parsed = JSON.parse(String(r.getRows()[0][0])) as Json;
     if (parsed.error) return { problem: String(parsed.error_message ?? 'the SQL does not parse') };
     const statement = parsed.statements?.[0];
