@@ -25,13 +25,20 @@ test('an expanded node is as tall as its rows, and the layout places it with tha
   assert.equal(layout.nodes.find((p) => p.node.id === 'model:c')!.height, NODE_HEIGHT);
 });
 
-test('a column edge runs from the right of its row to the left of the row it feeds', () => {
-  const from = { node: node('model:a'), x: 0, y: 100, width: 190, height: 120 };
-  const to = { node: node('model:b'), x: 300, y: 40, width: 190, height: 120 };
-  const [a, b] = columnEdgePoints(from, 0, to, 2);
-  assert.deepEqual(a, { x: 190, y: 100 + rowTop(0) + COLUMN_ROW / 2 });
-  assert.deepEqual(b, { x: 300, y: 40 + rowTop(2) + COLUMN_ROW / 2 });
-  assert.match(columnEdgePath([a, b]), /^M190,\d+ C[\d.,]+ [\d.,]+ 300,\d+$/);
+test('a column edge runs from row to row on the sides that face each other, around stacked boxes', () => {
+  const at = (x: number, y: number) => ({ node: node('model:x'), x, y, width: 190, height: 120 });
+  const mid = (y: number, row: number) => y + rowTop(row) + COLUMN_ROW / 2;
+  // left to right: right side of the source row, left side of the target row
+  let p = columnEdgePoints(at(0, 100), 0, at(300, 40), 2);
+  assert.deepEqual([p[0], p[3]], [{ x: 190, y: mid(100, 0) }, { x: 300, y: mid(40, 2) }]);
+  assert.match(columnEdgePath(p), /^M190,[\d.]+ C[\d.,]+ [\d.,]+ 300,[\d.]+$/);
+  // the target to the left: mirrored
+  p = columnEdgePoints(at(300, 0), 1, at(0, 0), 1);
+  assert.deepEqual([p[0].x, p[3].x], [300, 190]);
+  // stacked (top to bottom): out of both right sides, the curve bulging beyond them
+  p = columnEdgePoints(at(0, 0), 0, at(40, 300), 3);
+  assert.deepEqual([p[0].x, p[3].x], [190, 230]);
+  assert.ok(p[1].x > 230 && p[2].x > 230);
 });
 
 test('rows and paths: columns found case-insensitively, rows beyond the limit not drawn, the paths marked', () => {

@@ -30,18 +30,36 @@ export function rowOf(columns: readonly ColumnSummary[], column: string): number
   return i < MAX_ROWS ? i : -1;
 }
 
-/** Where a column edge starts and ends: the right middle of the `from` row, the left middle of the `to` row. */
+/**
+ * A column edge as a cubic curve [start, control, control, end]: right of the `from` row to left of the `to` row when
+ * the target lies to the right (left to right layouts), mirrored when it lies to the left, and out of both rows' right
+ * sides in a bulge when the boxes are stacked (top to bottom layouts), so it never crosses the boxes it joins.
+ */
 export function columnEdgePoints(from: PlacedNode, fromRow: number, to: PlacedNode, toRow: number): Point[] {
-  const start = { x: from.x + from.width, y: from.y + rowTop(fromRow) + COLUMN_ROW / 2 };
-  const end = { x: to.x, y: to.y + rowTop(toRow) + COLUMN_ROW / 2 };
-  return [start, end];
+  const ay = from.y + rowTop(fromRow) + COLUMN_ROW / 2;
+  const by = to.y + rowTop(toRow) + COLUMN_ROW / 2;
+  if (to.x >= from.x + from.width) {
+    const a = { x: from.x + from.width, y: ay };
+    const b = { x: to.x, y: by };
+    const bend = Math.max(30, (b.x - a.x) / 2);
+    return [a, { x: a.x + bend, y: ay }, { x: b.x - bend, y: by }, b];
+  }
+  if (to.x + to.width <= from.x) {
+    const a = { x: from.x, y: ay };
+    const b = { x: to.x + to.width, y: by };
+    const bend = Math.max(30, (a.x - b.x) / 2);
+    return [a, { x: a.x - bend, y: ay }, { x: b.x + bend, y: by }, b];
+  }
+  const a = { x: from.x + from.width, y: ay };
+  const b = { x: to.x + to.width, y: by };
+  const out = Math.max(a.x, b.x) + 24 + Math.min(60, Math.abs(by - ay) / 6);
+  return [a, { x: out, y: ay }, { x: out, y: by }, b];
 }
 
-/** A smooth S-curve between two points (a column edge). */
-export function columnEdgePath([a, b]: Point[]): string {
+/** The SVG path of a column edge's curve. */
+export function columnEdgePath([a, c1, c2, b]: Point[]): string {
   const f = (n: number) => String(Math.round(n * 10) / 10);
-  const bend = Math.max(30, Math.abs(b.x - a.x) / 2);
-  return `M${f(a.x)},${f(a.y)} C${f(a.x + bend)},${f(a.y)} ${f(b.x - bend)},${f(b.y)} ${f(b.x)},${f(b.y)}`;
+  return `M${f(a.x)},${f(a.y)} C${f(c1.x)},${f(c1.y)} ${f(c2.x)},${f(c2.y)} ${f(b.x)},${f(b.y)}`;
 }
 
 /** Every column on the highlighted paths (the focus included), as `node\0column` keys. */
