@@ -3,7 +3,7 @@
 // its AST: the parse is exactly DuckDB's grammar (`* exclude`, `columns(...)`, `qualify`, `group by all`, lateral
 // aliases), costs well under a millisecond, and names are resolved here against the same upstream schemas the binder's
 // stand-ins hold; DuckDB exposes no bound plan with column provenance, and a second SQL grammar would drift from it.
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { nameParts, type UpstreamRelation } from './standins';
 import type { ColumnInfo } from './standins';
 import type { ColumnEdgeKind } from '../protocol/columnLineage';
@@ -43,11 +43,27 @@ export interface LocalLineage {
 /** The AST of a SELECT as DuckDB serializes it: plain JSON, read by shape. */
 type Json = { [k: string]: any };
 
+const SERIALIZE = 'SELECT json_serialize_sql($1::VARCHAR, skip_null := true, skip_empty := true, skip_default := true)';
+/** One prepared statement per connection (a third of the CPU of a fresh query each time), used one call at a time. */
+const serializers = new WeakMap<DuckDBConnection, { statement: Promise<DuckDBPreparedStatement>; tail: Promise<unknown> }>();
+
+async function serialize(conn: DuckDBConnection, sql: string): Promise<string> {
+  let s = serializers.get(conn);
+  if (!s) serializers.set(conn, (s = { statement: conn.prepare(SERIALIZE), tail: Promise.resolve() }));
+  const { statement } = s;
+  const run = s.tail.then(async () => {
+    const p = await statement;
+    p.bindVarchar(1, sql);
+    return String((await p.runAndReadAll()).getRows()[0][0]);
+  });
+  s.tail = run.catch(() => undefined);
+  return run;
+}
+
 /** Parses `sql` with DuckDB's parser (no binding, no catalog) and returns its first statement's AST. */
 export async function parseSelect(conn: DuckDBConnection, sql: string): Promise<{ ast?: Json; problem?: string }> {
   try {
-    const r = await conn.runAndReadAll(`SELECT json_serialize_sql($1::VARCHAR, skip_null := true, skip_empty := true, skip_default := true)`, [sql]);
-    const parsed = JSON.parse(String(r.getRows()[0][0])) as Json;
+    const parsed = JSON.parse(await serialize(conn, sql)) as Json;
     if (parsed.error) return { problem: String(parsed.error_message ?? 'the SQL does not parse') };
     const statement = parsed.statements?.[0];
     return statement?.node ? { ast: statement.node } : { problem: 'no SELECT statement' };
