@@ -6,7 +6,7 @@ export type FigureName =
   | 'read_ratio' | 'preview_ms' | 'preview_ratio' | 'write_ratio' | 'commit_ms' | 'check_packages_1240_ms' | 'ls_first_diagnostics_1240_ms'
   | 'check_bind_10k_ms' | 'check_bind_10k_warm_ms' | 'schema_ready_10k_ms' | 'schema_ready_10k_warm_ms'
   | 'count_13k_files_ms' | 'preview_limit_100k_files_ms' | 'filtered_preview_1pct_ratio' | 's3_cold_preview_ratio' | 'write_100m_peak_mb'
-  | 'compact_10k_files_ratio';
+  | 'compact_10k_files_ratio' | 'column_lineage_1k_ms' | 'column_lineage_edit_p95_ms';
 
 export interface FigureSpec { what: string; baseline: string; goal: number; unit: string }
 
@@ -32,6 +32,8 @@ export const FIGURES: Record<FigureName, FigureSpec> = {
   s3_cold_preview_ratio: { what: 'a `LIMIT 100` preview of a table in moto S3, file cache empty', baseline: 'the same preview from local disk', goal: 2, unit: '×' },
   write_100m_peak_mb: { what: 'peak RSS of `floe write` creating a 100M-row table (its own process)', baseline: '(absolute)', goal: 2048, unit: 'MB' },
   compact_10k_files_ratio: { what: '`floe table optimize` of a 10,000-file table (1M rows, 100 per file) into one file, one replace commit (issue #16)', baseline: 'DuckDB COPY of the same rows from the same files to Parquet', goal: 1.3, unit: '×' },
+  column_lineage_1k_ms: { what: 'column lineage of every model of the generated 1,000-model project (DuckDB parse and resolution per model, then the project index and one full upstream path)', baseline: '(absolute)', goal: 2000, unit: 'ms' },
+  column_lineage_edit_p95_ms: { what: "what column lineage adds to an edit: the edited model's lineage (10 refs), the project index rebuilt and its column's paths answered, p95 (the model's bind, done after every edit anyway, is in the notes)", baseline: '(absolute)', goal: 50, unit: 'ms' },
   ls_first_diagnostics_1240_ms: { what: 'the language server on the same 1,240-model project: spawn to the first pull diagnostics of a root model answered', baseline: '(absolute)', goal: 1000, unit: 'ms' },
 };
 

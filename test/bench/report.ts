@@ -95,8 +95,8 @@ ${info.failures.length ? `\nFailures:\n${info.failures.map((f) => `- ${f}`).join
   \`"quick"\` (progress goes to stderr; \`-s\` keeps npm's own lines out). A figure whose suite failed is \`null\`, and the
   exit code is 1.
 - \`FLOE_BENCH_PROFILE=/tmp/prof npm run bench -- --quick\` — also writes a V8 CPU profile of every language-server run.
-- \`npm run bench -- --quick --only lsp,read\` — runs only those suites (plan, lsp, read, preview, commit, write); never
-  writes this file.
+- \`npm run bench -- --quick --only lsp,read\` — runs only those suites (plan, lsp, check, schema, colineage, read,
+  preview, commit, write); never writes this file. \`--only colineage\` gives the column lineage figures.
 
 All data is generated deterministically into a temp folder, removed afterwards. The bench is not part of \`npm test\`.
 

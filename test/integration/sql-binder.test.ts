@@ -215,8 +215,10 @@ select p0.id, p1.v from p0 left join p1 on p1.id = p0.id left join p2 on p2.id =
   });
   const r = await bindModel(counting, sql, [unknown('m0'), unknown('m1'), unknown('m2')]);
   assert.deepEqual([r.errors, r.columns], [[], []]);
-  // the whole query once; before, each CTE and every repair of the final SELECT were prepared too (11 in all)
-  assert.equal(prepared.length, 1, prepared.join('\n---\n'));
+  // the whole query once; before, each CTE and every repair of the final SELECT were prepared too (11 in all). Column
+  // lineage's parser statement is prepared once per connection, not per bind: not counted.
+  const binds = prepared.filter((q) => !q.includes('json_serialize_sql'));
+  assert.equal(binds.length, 1, prepared.join('\n---\n'));
   // a syntax error inside a part over an unknown schema is still found
   await check('with p0 as (select * frm m0) select * from p0', [unknown('m0')], { errors: [['syntax', 'm0', 'syntax error']] });
 });

@@ -28,6 +28,10 @@ export function parseLineageMessage(m: unknown): FromLineageWebview | undefined 
     case 'open':
     case 'focus':
       return isId(r.id) ? { type: r.type, id: r.id } : undefined;
+    case 'columns':
+      return isId(r.id) ? { type: 'columns', id: r.id } : undefined;
+    case 'column':
+      return isId(r.id) && isId(r.column) ? { type: 'column', id: r.id, column: r.column } : undefined;
     case 'depth': {
       const depth = parseDepth(r.depth);
       return depth && { type: 'depth', depth };
@@ -54,6 +58,6 @@ export function parseLineageState(state: unknown): LineagePanelState | undefined
 }
 
 /** The node the webview names, only if the graph on screen has it: a click opens nothing else. */
-export function nodeFor(nodes: readonly LineageNode[] | undefined, message: { type: 'open' | 'focus'; id: string }): LineageNode | undefined {
+export function nodeFor(nodes: readonly LineageNode[] | undefined, message: { type: 'open' | 'focus' | 'columns' | 'column'; id: string }): LineageNode | undefined {
   return nodes?.find((n) => n.id === message.id);
 }

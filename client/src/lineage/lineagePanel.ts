@@ -9,6 +9,7 @@ import type { FloeServer } from '../languageClient';
 import { LANGUAGE_ID } from '../language';
 import { lineageHtml } from './lineageHtml';
 import { DEFAULT_DEPTH, nodeFor, parseLineageMessage } from './lineageMessages';
+import { askColumns } from './columnMessages';
 
 /** The panel's view type (package.json `onWebviewPanel:floe.lineage` activates Floe to restore it after a reload). */
 export const LINEAGE_VIEW_TYPE = 'floe.lineage';
@@ -226,6 +227,14 @@ export class LineagePanel implements vscode.Disposable {
         if (!node) return;
         this.target = { uri: vscode.Uri.parse(node.uri), focus: node.id };
         return void this.refresh(false);
+      }
+      case 'columns':
+      case 'column': {
+        // only nodes of the graph on screen; the project is the one the graph came from
+        if (!nodeFor(this.nodes, m) || !this.target) return;
+        const reply = await askColumns(this.server.languageClient, this.target.uri.toString(), m);
+        if (this.panel && this.ready) void this.panel.webview.postMessage(reply);
+        return;
       }
     }
   }

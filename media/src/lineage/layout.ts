@@ -30,14 +30,15 @@ export const NODE_WIDTH = 190;
 export const NODE_HEIGHT = 52;
 
 /**
- * Lays the graph out left to right (or top to bottom). Edges naming a node that is not in the graph, self-loops and
+ * Lays the graph out left to right (or top to bottom); `heights` are the nodes expanded to their columns. Edges naming a node that is not in the graph, self-loops and
  * repeats are dropped, so a partial response from the server still draws.
  */
-export function layoutLineage(nodes: readonly LineageNode[], edges: readonly LineageEdge[], direction: LayoutDirection = 'LR'): LineageLayout {
+export function layoutLineage(nodes: readonly LineageNode[], edges: readonly LineageEdge[], direction: LayoutDirection = 'LR', heights?: ReadonlyMap<string, number>): LineageLayout {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: direction, nodesep: direction === 'LR' ? 18 : 24, ranksep: direction === 'LR' ? 70 : 48, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of nodes) g.setNode(n.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  const heightOf = (id: string) => heights?.get(id) ?? NODE_HEIGHT;
+  for (const n of nodes) g.setNode(n.id, { width: NODE_WIDTH, height: heightOf(n.id) });
   const kept: LineageEdge[] = [];
   const seen = new Set<string>();
   for (const e of edges) {
@@ -52,7 +53,7 @@ export function layoutLineage(nodes: readonly LineageNode[], edges: readonly Lin
     .filter((n, i) => nodes.findIndex((m) => m.id === n.id) === i)
     .map((node) => {
       const { x = 0, y = 0 } = g.node(node.id);
-      return { node, x: x - NODE_WIDTH / 2, y: y - NODE_HEIGHT / 2, width: NODE_WIDTH, height: NODE_HEIGHT };
+      return { node, x: x - NODE_WIDTH / 2, y: y - heightOf(node.id) / 2, width: NODE_WIDTH, height: heightOf(node.id) };
     });
   const placedEdges = kept.map((e) => ({ from: e.from, to: e.to, points: (g.edge(e.from, e.to).points ?? []).map((p: Point) => ({ x: p.x, y: p.y })) }));
   const graph = g.graph();

@@ -58,6 +58,8 @@ class LineageApp {
       const graph = new GraphView({
         open: (node) => post({ type: 'open', id: node.id }),
         focus: (node) => post({ type: 'focus', id: node.id }),
+        columns: (node) => post({ type: 'columns', id: node.id }),
+        column: (node, column) => post({ type: 'column', id: node.id, column }),
       });
       const stage = el('div', 'stage');
       stage.append(graph.root);
@@ -73,6 +75,14 @@ class LineageApp {
     const box = el('div', `state ${view.state}`, text);
     box.setAttribute('role', view.state === 'message' ? 'alert' : 'status');
     this.app.replaceChildren(toolbar, box);
+  }
+
+  /** The answers to the column view's requests go to the graph on screen. */
+  columns(m: Exclude<ToLineageWebview, { type: 'show' }>): void {
+    if (!this.graph) return;
+    if (m.type === 'columns') this.graph.setColumns(m.id, m.columns, m.problem && `lineage unknown: ${m.problem}`);
+    else if (m.type === 'columnPaths') this.graph.setPaths(m.focus, m.edges, m.nodeColumns);
+    else this.graph.setColumns(m.id, [], m.message);
   }
 
   private toolbar(view: LineageView): HTMLElement {
@@ -108,6 +118,7 @@ function legend(): HTMLElement {
 const app = new LineageApp();
 window.addEventListener('message', (event: MessageEvent<ToLineageWebview>) => {
   const m = event.data;
+  if (m?.type === 'columns' || m?.type === 'columnPaths' || m?.type === 'columnsError') return app.columns(m);
   if (m?.type !== 'show') return;
   if (m.restore) vscode.setState(m.restore);
   app.show(m.view);

@@ -11,6 +11,7 @@ import type { Column, ProjectDiagnostic } from '../project/types';
 import { snapshotAddedColumns } from '../run/snapshot-config';
 import { fileDiagnostics, renderDiagnostics } from './diagnostics';
 import { mentionsMissingPackage } from '../project/packages';
+import { boundLineageOf } from './columnLineage';
 
 export interface BindOutcome {
   /** project.version when bound; stale when the project has changed since. */
@@ -112,6 +113,7 @@ export class Binder {
         outputColumns = result.columns.map((c) => ({ name: c.name, type: c.type }));
         project.boundColumns.set(node.name, withSnapshotColumns(project, node, outputColumns));
       }
+      if (node && result.lineage && compiled === rendered) project.boundLineage.set(node.name, boundLineageOf(compiled, result.lineage, text));
     }
     return this.record(project, file, { version, text, diagnostics, ...(outputColumns ? { columns: outputColumns } : {}) });
   }

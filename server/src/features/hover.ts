@@ -8,6 +8,7 @@ import { callAt, wordAt } from './cursor';
 import { columnsInScope, columnsOfRelation, MAX_SQL_ANALYSIS } from './columns';
 import { blockAt } from '../jinja/scanner';
 import { yamlHover } from './yamlHover';
+import { columnLineageHover } from './columnLineage';
 
 export interface HoverInfo {
   markdown: string;
@@ -79,8 +80,9 @@ export function hover(project: DbtProject, file: string, offset: number): HoverI
   const w = wordAt(a.text, offset);
   if (!w) return undefined;
   const match = findColumn(project, file, w.word, w.qualifier, offset);
-  if (!match) return undefined;
-  return { markdown: `**${match.name}** \`${match.type ?? 'unknown type'}\`\n\nfrom ${match.origin}${match.description ? `\n\n${match.description}` : ''}`, start: w.start, end: w.end };
+  const lineage = columnLineageHover(project, file, offset);
+  if (!match) return lineage ? { markdown: lineage, start: w.start, end: w.end } : undefined;
+  return { markdown: `**${match.name}** \`${match.type ?? 'unknown type'}\`\n\nfrom ${match.origin}${match.description ? `\n\n${match.description}` : ''}${lineage ? `\n\n${lineage}` : ''}`, start: w.start, end: w.end };
 }
 
 /** The upstream column a SQL word names, if any (qualified by alias or not). */

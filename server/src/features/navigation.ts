@@ -1,4 +1,5 @@
 // Go to definition, find references and rename, for refs (models), sources, macros and upstream columns.
+import { downstreamColumnReferences } from './columnLineage';
 import path from 'node:path';
 import type { DbtProject } from '../project/project';
 import type { Location } from '../project/types';
@@ -83,7 +84,9 @@ export function references(project: DbtProject, file: string, offset: number, in
   const entry = project.entry(file);
   if (!t) {
     const columns = columnReferences(project, file, offset, includeDeclaration);
-    if (columns.length) return columns;
+    // a model's own column: where downstream models read it (column lineage), with its upstream's mentions
+    const downstream = downstreamColumnReferences(project, file, offset, includeDeclaration).filter((d) => !columns.some((c) => c.file === d.file && c.start === d.start));
+    if (columns.length || downstream.length) return [...columns, ...downstream];
   }
   if (!t && entry?.analysis) {
     const node = project.nodeOfFile(file);

@@ -23,8 +23,9 @@ import { Binder } from '../features/binding';
 import { DiskBindCache } from '../sql/bindCache';
 import { DiskRenderCache, keepRendersOnDisk, renderCacheOf } from '../project/renderCache';
 import { lineage, lineageOfPath } from '../features/lineage';
+import { columnLineage } from '../features/columnLineage';
 import { registerPackageHandlers } from './packages';
-import { StatusNotification, CompiledSqlRequest, LineageRequest, type StatusParams } from '../protocol';
+import { StatusNotification, CompiledSqlRequest, LineageRequest, ColumnLineageRequest, type StatusParams } from '../protocol';
 import { lineIndexOf, pathToUri, toCompletionItem, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
@@ -449,16 +450,27 @@ export function startServer(connection: Connection): void {
     return { sql: compiled.sql };
   }));
 
-  connection.onRequest(LineageRequest.type, guard('lineage', { error: 'Internal error while reading the lineage; see the Floe output.' }, (params) => {
-    const options = { upstream: params.upstream, downstream: params.downstream, uriOf, lineIndexOf };
-    const where = at(params.uri);
-    // A workspace folder above one project (the usual single-project repo) means that project.
-    const folder = fileOf(params.uri);
+  /** The project of a file, or of a workspace folder above exactly one project (the usual single-project repo). */
+  const lineageProject = (uri: string): { project: DbtProject; file?: string } | { error: string } => {
+    const where = at(uri);
+    const folder = fileOf(uri);
     const inside = where || !folder ? [] : workspace.projects.filter((p) => p.root.startsWith(folder + path.sep));
     const project = where?.project ?? (inside.length === 1 ? inside[0] : undefined);
-    if (!project) return { error: inside.length ? `${params.uri} holds ${inside.length} dbt projects; ask for one of them` : `${params.uri} is not in a dbt project` };
-    if (params.focus) return lineage(project, params.focus, options);
-    return lineageOfPath(project, where?.file ?? project.root, options);
+    if (!project) return { error: inside.length ? `${uri} holds ${inside.length} dbt projects; ask for one of them` : `${uri} is not in a dbt project` };
+    return { project, file: where?.file };
+  };
+
+  connection.onRequest(LineageRequest.type, guard('lineage', { error: 'Internal error while reading the lineage; see the Floe output.' }, (params) => {
+    const options = { upstream: params.upstream, downstream: params.downstream, uriOf, lineIndexOf };
+    const found = lineageProject(params.uri);
+    if ('error' in found) return found;
+    if (params.focus) return lineage(found.project, params.focus, options);
+    return lineageOfPath(found.project, found.file ?? found.project.root, options);
+  }));
+
+  connection.onRequest(ColumnLineageRequest.type, guard('columnLineage', { error: 'Internal error while reading the column lineage; see the Floe output.' }, (params) => {
+    const found = lineageProject(params.uri);
+    return 'error' in found ? found : columnLineage(found.project, params.node, params.column);
   }));
 
   const explorer = registerExplorerHandlers(connection, workspace, log);

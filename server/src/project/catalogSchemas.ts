@@ -20,7 +20,7 @@ export function catalogSchemaProvider(catalog: Catalog): SchemaProvider {
           const snapshot = metadata['current-snapshot-id'];
           out.push({
             table,
-            columns: (schema?.fields ?? []).map((f) => ({ name: f.name, type: duckTypeOf(f.type), description: f.doc })),
+            columns: (schema?.fields ?? []).map((f) => ({ name: f.name, type: duckTypeOf(f.type), description: f.doc, fieldId: f.id })),
             snapshotId: snapshot === undefined || snapshot === null || String(snapshot) === '-1' ? undefined : String(snapshot),
           });
         } catch {

@@ -1,5 +1,6 @@
 // The project model: one dbt project (plus its installed packages) indexed from disk, updated file by
 // file. A file that fails to parse degrades only itself: its problems are kept as data on its entry.
+import { BoundLineageStore } from './boundLineage';
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
@@ -94,6 +95,8 @@ export class DbtProject {
   readonly schemaCache: SchemaCache;
   /** Columns learned by binding compiled SQL (model name → columns); filled by the background binder. */
   readonly boundColumns = new Map<string, Column[]>();
+  /** Column lineage learned with the same binds (model name → its columns' upstream columns); see features/columnLineage.ts. */
+  readonly boundLineage = new BoundLineageStore();
   /** Bumped on every change; caches key on it. */
   version = 0;
   /** Bumped when macros may have changed (the renderer's environment keys on it). */

@@ -29,6 +29,8 @@ export interface Column {
   description?: string;
   /** Column constraints declared in schema YAML (`constraints: [{type: not_null}]`), by type. */
   constraints?: string[];
+  /** The Iceberg field id, for a source column read from the catalog (links survive a column rename). */
+  fieldId?: number;
 }
 
 /** A place in a file: used for definitions and references. */

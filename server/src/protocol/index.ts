@@ -7,3 +7,4 @@ export * from './run';
 export * from './dataTests';
 export * from './lineage';
 export * from './packages';
+export * from './columnLineage';

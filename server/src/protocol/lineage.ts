@@ -1,5 +1,6 @@
 // Lineage: the DAG around a model (sources → staging views → gold marts), for the lineage panel.
 import { RequestType } from 'vscode-languageserver-protocol';
+import type { ColumnEdge, ColumnRef, ColumnSummary } from './columnLineage';
 
 export interface LineageNode {
   /** `model:stg_orders`, `source:bronze.orders`, `seed:country_codes`, `snapshot:orders_snap`. */
@@ -72,7 +73,14 @@ export interface LineagePanelState {
 }
 
 /** Extension → webview. `restore` is what to keep for a reload (absent: nothing to restore). */
-export type ToLineageWebview = { type: 'show'; view: LineageView; restore?: LineagePanelState };
+export type ToLineageWebview =
+  | { type: 'show'; view: LineageView; restore?: LineagePanelState }
+  /** A node's columns (the answer to 'columns'); `problem` says why their lineage is unknown. */
+  | { type: 'columns'; id: string; columns: ColumnSummary[]; problem?: string }
+  /** A column's upstream and downstream paths (the answer to 'column'), with the columns of every node on them. */
+  | { type: 'columnPaths'; focus: ColumnRef; edges: ColumnEdge[]; nodeColumns: Record<string, ColumnSummary[]> }
+  /** A column request failed: said in the panel. */
+  | { type: 'columnsError'; id: string; message: string };
 
 /** Webview → extension. Nodes are named by id only: the extension resolves them in the graph it last sent. */
 export type FromLineageWebview =
@@ -83,4 +91,8 @@ export type FromLineageWebview =
   /** Centre the lineage on this node (a double-click). */
   | { type: 'focus'; id: string }
   /** New depth controls. */
-  | { type: 'depth'; depth: LineageDepth };
+  | { type: 'depth'; depth: LineageDepth }
+  /** Expand a node to its columns. */
+  | { type: 'columns'; id: string }
+  /** Highlight a column's upstream and downstream paths. */
+  | { type: 'column'; id: string; column: string };

@@ -8,7 +8,7 @@ import { cacheDir, FLOE_BUILD, JsonlStore } from '../util/jsonlStore';
 export { STALE_AFTER_MS } from '../util/jsonlStore';
 
 /** Bumped when what a cached result means changes shape (the build id covers changes of the binder's code). */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Entries kept on disk at most; the oldest go first when a file is compacted. */
 export const MAX_ENTRIES = 200_000;
 

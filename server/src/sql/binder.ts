@@ -6,6 +6,7 @@ import { findRelation, queryBlockAt, scopeAt } from './scope';
 import { SqlError, parseDuckDbError } from './errors';
 import { Edit, applyEdit, isColumnResolution, mapBack, repairFor } from './repair';
 import { ColumnInfo, StandIns, UpstreamRelation, nameParts } from './standins';
+import { modelColumnLineage, type LocalLineage } from './columnLineage';
 
 export type { ColumnInfo, UpstreamRelation } from './standins';
 export type { SqlError, SqlErrorKind } from './errors';
@@ -21,6 +22,8 @@ export interface BindResult {
   warnings: string[];
   /** Cut short (time ran out, or DuckDB failed): another bind of the same SQL may find more. */
   partial?: boolean;
+  /** Each output column's upstream columns, and where the SQL reads upstream columns (columnLineage.ts). */
+  lineage?: LocalLineage;
 }
 
 /** The time after which no further passes start; remembers whether it was reached, so a cut-short result is known. */
@@ -90,6 +93,8 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
     if (!r || r.errors.some((e) => e.kind === 'catalog')) r = (await bindIn(() => standIns.activate(upstream)))!;
     // in text order: DuckDB binds FROM and WHERE before the select list
     r.errors.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity));
+    // column lineage rides on the bind: same SQL, same upstream schemas, so it is cached (and invalidated) with it
+    if (!r.partial) r.lineage = await modelColumnLineage(conn, compiledSql, upstream, r.columns);
     return r;
   });
 }

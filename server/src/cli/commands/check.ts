@@ -18,12 +18,12 @@ import { hasLakehouse, refreshSourceSchemas } from '../../run/source-schemas';
 import { mentionsMissingPackage, missingPackages, missingPackagesMessage } from '../../project/packages';
 
 /** Source schemas from the lakehouse when it answers; otherwise the cache (and YAML columns) serve, with a note. */
-async function readSourceSchemas(project: DbtProject, io: { err(text: string): void }): Promise<void> {
+export async function readSourceSchemas(project: DbtProject, io: { err(text: string): void }, command = 'check'): Promise<void> {
   if (process.env.FLOE_NO_CATALOG === '1' || !hasLakehouse(project)) return;
   try {
     await refreshSourceSchemas(project, await openLakehouse(project));
   } catch (e) {
-    io.err(`floe check: source schemas unavailable, using the cache: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`floe ${command}: source schemas unavailable, using the cache: ${e instanceof Error ? e.message : String(e)}\n`);
   } finally {
     await stopLocalCatalogServers();
   }
@@ -106,7 +106,7 @@ export const checkCommand: CliCommand = {
 };
 
 /** A Binder on its own DuckDB connection, with the project's kept results; undefined (static checks only) when DuckDB cannot load. */
-async function openBinder(root: string, useCache: boolean): Promise<{ binder: Binder; cache?: DiskBindCache } | undefined> {
+export async function openBinder(root: string, useCache: boolean): Promise<{ binder: Binder; cache?: DiskBindCache } | undefined> {
   try {
     const { createBindConnection } = await import('../../sql/connection.js');
     const { connection, engine } = await createBindConnection();

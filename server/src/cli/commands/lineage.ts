@@ -9,17 +9,19 @@ import { findNodeId, lineage, lineageOfSelection, nodeIdOfFile } from '../../fea
 import { selectNodes } from '../../selection/select';
 import { reportSelection, selectionArgs, SELECTION_USAGE } from '../selection-args';
 import { didYouMean } from '../../util/suggest';
+import { columnLineageCommand } from './lineage-columns';
 import type { LineageEdge, LineageNode } from '../../protocol/lineage';
 
-const USAGE = `usage: floe lineage PROJECT_DIR [MODEL | ${SELECTION_USAGE}] [--upstream N] [--downstream N] [--format text|json|dot]`;
+const USAGE = `usage: floe lineage PROJECT_DIR [MODEL | ${SELECTION_USAGE} | --columns MODEL[.COLUMN]] [--upstream N] [--downstream N] [--format text|json|dot]`;
 
 export const lineageCommand: CliCommand = {
-  summary: 'lineage PROJECT_DIR [MODEL | --select ...] [--upstream N] [--downstream N] [--format text|json|dot]: the DAG around a model, of a selection, or of the project',
+  summary: 'lineage PROJECT_DIR [MODEL | --select ... | --columns MODEL[.COLUMN]] [--upstream N] [--downstream N] [--format text|json|dot]: the DAG around a model, of a selection, or of the project; a model\'s or a column\'s column lineage',
   async run(args, io) {
     let format = 'text';
     const limits: { upstream?: number; downstream?: number } = {};
     const selected: { select: string[]; exclude: string[]; selector?: string } = { select: [], exclude: [] };
     const rest: string[] = [];
+    let columns: string | undefined;
     for (let i = 0; i < args.length; i++) {
       const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
       const value = () => inline ?? args[++i] ?? '';
@@ -27,16 +29,20 @@ export const lineageCommand: CliCommand = {
       else if (flag === '--upstream' || flag === '--downstream') limits[flag.slice(2) as 'upstream' | 'downstream'] = depth(flag, value());
       else if (flag === '--select' || flag === '-s' || flag === '--exclude') selected[flag === '--exclude' ? 'exclude' : 'select'].push(value());
       else if (flag === '--selector') selected.selector = value();
+      else if (flag === '--columns') columns = value();
       else if (flag.startsWith('--')) throw new UsageError(`unknown option ${flag}\n${USAGE}`);
       else rest.push(args[i]);
     }
     if (format !== 'text' && format !== 'json' && format !== 'dot') throw new UsageError(`--format must be text, json or dot, not '${format}'`);
     if (rest.length < 1 || rest.length > 2) throw new UsageError(USAGE);
+    if (columns !== undefined && (rest[1] !== undefined || selected.select.length || selected.exclude.length || selected.selector)) throw new UsageError(`give --columns MODEL[.COLUMN] alone, without a MODEL or a selection\n${USAGE}`);
+    if (columns === '') throw new UsageError(`--columns needs a model, or a model and a column (stg_orders.amount)\n${USAGE}`);
     const bySelection = selected.select.length > 0 || selected.exclude.length > 0 || selected.selector !== undefined;
     if (bySelection && rest[1] !== undefined) throw new UsageError(`give a MODEL or --select/--exclude/--selector, not both\n${USAGE}`);
     const root = path.resolve(rest[0]);
     if (!existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml`);
     const project = DbtProject.load(root);
+    if (columns !== undefined) return columnLineageCommand(project, columns, format, io);
     let focus: string | undefined;
     if (rest[1] !== undefined) {
       focus = nodeIdOfFile(project, path.resolve(rest[1])) ?? findNodeId(project, rest[1].replace(/\.(sql|csv)$/i, ''));
