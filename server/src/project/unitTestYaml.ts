@@ -5,8 +5,8 @@ import { isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair, ty
 
 export interface Span { start: number; end: number }
 
-/** One cell of a dict-format row, as written. */
-export interface CellDecl extends Span { column: string; value: unknown }
+/** One cell of a dict-format row, as written: its value's span, and its key's. */
+export interface CellDecl extends Span { column: string; value: unknown; key: Span }
 
 /** A `given:` input or the `expect:` block. */
 export interface FixtureDecl {
@@ -66,7 +66,7 @@ export function parseUnitTests(text: string): UnitTestDecl[] {
   if (!isMap(root)) return [];
   const list = root.get('unit_tests', true);
   if (!isSeq(list)) return [];
-  return list.items.flatMap((item) => (isMap(item) ? [readTest(item as YAMLMap)] : []));
+  return list.items.flatMap((item) => (isMap(item) ? [readTest(item as YAMLMap, text)] : []));
 }
 
 function spanOf(node: Node | null | undefined): Span {
@@ -87,7 +87,7 @@ const plain = (node: Node | undefined): unknown => (node && 'toJSON' in node ? (
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : []);
 
-function readTest(map: YAMLMap): UnitTestDecl {
+function readTest(map: YAMLMap, text: string): UnitTestDecl {
   const problems: UnitTestDecl['problems'] = [];
   const nameNode = valueNode(map, 'name');
   const modelNode = valueNode(map, 'model');
@@ -101,7 +101,7 @@ function readTest(map: YAMLMap): UnitTestDecl {
     for (const item of givenNode.items) {
       if (!isMap(item)) continue;
       const inputNode = valueNode(item as YAMLMap, 'input');
-      const fixture = readFixture(item as YAMLMap, problems);
+      const fixture = readFixture(item as YAMLMap, problems, text);
       given.push({ ...fixture, input: String(plain(inputNode) ?? ''), inputSpan: spanOf(inputNode ?? (item as Node)) });
     }
   }
@@ -115,7 +115,7 @@ function readTest(map: YAMLMap): UnitTestDecl {
     ...(typeof plain(valueNode(map, 'description')) === 'string' ? { description: plain(valueNode(map, 'description')) as string } : {}),
     given,
     ...(givenNode ? { givenSpan: spanOf(pairOf(map, 'given')?.key as Node) } : {}),
-    ...(isMap(expectNode) ? { expect: readFixture(expectNode as YAMLMap, problems), expectSpan: spanOf(pairOf(map, 'expect')?.key as Node) } : {}),
+    ...(isMap(expectNode) ? { expect: readFixture(expectNode as YAMLMap, problems, text), expectSpan: spanOf(pairOf(map, 'expect')?.key as Node) } : {}),
     overrides: {
       vars: isRecord(o.vars) ? o.vars : {},
       macros: isRecord(o.macros) ? o.macros : {},
@@ -129,7 +129,7 @@ function readTest(map: YAMLMap): UnitTestDecl {
   };
 }
 
-function readFixture(map: YAMLMap, problems: UnitTestDecl['problems']): FixtureDecl {
+function readFixture(map: YAMLMap, problems: UnitTestDecl['problems'], text: string): FixtureDecl {
   const formatNode = valueNode(map, 'format');
   const rowsNode = valueNode(map, 'rows');
   const fixtureNode = valueNode(map, 'fixture');
@@ -148,7 +148,9 @@ function readFixture(map: YAMLMap, problems: UnitTestDecl['problems']): FixtureD
           if (!isPair(p) || !isScalar(p.key)) continue;
           const v = p.value as Node | null;
           const at = v ? spanOf(v) : spanOf(p.key as Node);
-          cells.push({ column: String(p.key.value), value: v ? plain(v) : null, ...at });
+          // A number as written (`4.00`, `007`): YAML's float would lose what a DECIMAL or VARCHAR column keeps.
+          const value = isScalar(v) && typeof v.value === 'number' ? text.slice(at.start, at.end) : v ? plain(v) : null;
+          cells.push({ column: String(p.key.value), value, ...at, key: spanOf(p.key as Node) });
         }
       }
       rowSpans.push({ ...spanOf(row as Node), cells });
