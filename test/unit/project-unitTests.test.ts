@@ -11,6 +11,7 @@ import { compareRows, inferredType, rowsSql, withInputs } from '../../server/src
 import { selectNodes } from '../../server/src/selection/select';
 import { selectableGraph } from '../../server/src/selection/graph';
 import { buildOrder } from '../../server/src/run/build';
+import { modelLenses } from '../../server/src/features/codeLens';
 
 const YAML = 'models/unit.yml';
 const MODELS = {
@@ -144,4 +145,9 @@ test('selection: unit tests are unit_test nodes, children of their model; test_t
   const order = buildOrder(selectableGraph(p), selectNodes(p, { select: ['+mart'] }).nodes).map((n) => `${n.resourceType}:${n.name}`);
   assert.ok(order.indexOf('unit_test:sums_amounts') < order.indexOf('model:mart'), `unit test before its model: ${order.join(', ')}`);
   assert.ok(order.indexOf('model:stg') < order.indexOf('unit_test:sums_amounts'), order.join(', '));
+});
+
+test('the Test (N) lens of a model counts its unit tests too (Test Model runs them)', () => {
+  const p = project(unitYaml(GOOD));
+  assert.deepEqual(modelLenses(p, file('models/mart.sql')).map((l) => l.title), ['▶ Preview', 'Test (1)']);
 });
