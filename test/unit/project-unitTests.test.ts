@@ -151,3 +151,16 @@ test('the Test (N) lens of a model counts its unit tests too (Test Model runs th
   const p = project(unitYaml(GOOD));
   assert.deepEqual(modelLenses(p, file('models/mart.sql')).map((l) => l.title), ['▶ Preview', 'Test (1)']);
 });
+
+test('a versioned model: the unit test runs on every version, or those versions: include names, minus exclude', () => {
+  const files = {
+    'models/dim_v1.sql': 'select 1 as id', 'models/dim_v2.sql': 'select 1 as id, 2 as extra',
+    'models/dim.yml': 'version: 2\nmodels:\n  - name: dim\n    latest_version: 2\n    versions:\n      - v: 1\n      - v: 2\n',
+  };
+  const t = (versions: string) => unitYaml('  - name: t', '    model: dim', ...(versions ? [`    versions: ${versions}`] : []), '    given: []', '    expect: {rows: []}');
+  assert.deepEqual(projectUnitTests(project(t(''), files)).map((u) => [u.id, u.version]), [['unit:dim.t_v1', '1'], ['unit:dim.t_v2', '2']]);
+  assert.deepEqual(projectUnitTests(project(t('{include: [2]}'), files)).map((u) => u.id), ['unit:dim.t_v2']);
+  assert.deepEqual(projectUnitTests(project(t('{exclude: [2]}'), files)).map((u) => u.id), ['unit:dim.t_v1']);
+  const graph = selectableGraph(project(t(''), files));
+  assert.deepEqual([...graph.nodes.values()].filter((n) => n.resourceType === 'unit_test').map((n) => [n.name, n.parents]), [['t_v1', ['model.shop.dim_v1']], ['t_v2', ['model.shop.dim_v2']]]);
+});

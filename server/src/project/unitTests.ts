@@ -14,6 +14,8 @@ export interface UnitTest {
   name: string;
   /** The model under test, as declared. */
   model: string;
+  /** A versioned model's version this test runs against (dbt runs a unit test on each version unless `versions:` narrows it). */
+  version?: string;
   decl: UnitTestDecl;
   /** The YAML file declaring it. */
   file: string;
@@ -41,14 +43,29 @@ export function projectUnitTests(project: DbtProject): UnitTest[] {
   for (const e of entries) {
     for (const decl of unitTestDecls(e)) {
       if (decl.enabled === false || !decl.name) continue;
-      let id = `unit:${decl.model ?? ''}.${decl.name}`;
-      for (let n = 2; ids.has(id); n++) id = `unit:${decl.model ?? ''}.${decl.name}#${n}`;
-      ids.add(id);
-      tests.push({ id, name: decl.name, model: decl.model ?? '', decl, file: e.file, tags: decl.tags });
+      for (const version of versionsOf(project, decl)) {
+        const name = version === undefined ? decl.name : `${decl.name}_v${version}`;
+        let id = `unit:${decl.model ?? ''}.${name}`;
+        for (let n = 2; ids.has(id); n++) id = `unit:${decl.model ?? ''}.${name}#${n}`;
+        ids.add(id);
+        tests.push({ id, name, model: decl.model ?? '', ...(version === undefined ? {} : { version }), decl, file: e.file, tags: decl.tags });
+      }
     }
   }
   cache.set(project, { version: project.version, tests });
   return tests;
+}
+
+/**
+ * The versions a unit test runs on: none for an unversioned model; for a versioned one every version, or those
+ * `versions: {include: [...]}` names, minus `exclude` (dbt's "unit testing versioned models").
+ */
+function versionsOf(project: DbtProject, decl: UnitTestDecl): Array<string | undefined> {
+  const versions = decl.model ? project.doc(decl.model)?.versions : undefined;
+  if (!versions) return [undefined];
+  const include = decl.versions?.include?.map(String);
+  const exclude = new Set(decl.versions?.exclude?.map(String) ?? []);
+  return (include ?? versions.all).filter((v) => !exclude.has(v));
 }
 
 /** The unit tests declared in one YAML entry (enabled or not), parsed once per text. */

@@ -98,7 +98,7 @@ export async function runUnitTest(connection: DuckDBConnection, project: DbtProj
   let sql = '';
   const ms = () => Math.round(performance.now() - started);
   try {
-    const node = project.resolveRef({ name: test.model });
+    const node = project.resolveRef({ name: test.model, version: test.version });
     if (!test.model) throw new UnitTestError('it names no model (model: is missing)', test.file, test.decl.nameSpan);
     if (!node) throw new UnitTestError(`model '${test.model}' not found in the project`, test.file, test.decl.modelSpan);
     if (node.kind !== 'model' || node.file.endsWith('.py')) throw new UnitTestError(`dbt unit tests test SQL models; ${test.model} is ${node.file.endsWith('.py') ? 'a Python model' : `a ${node.kind}`}`, test.file, test.decl.modelSpan);

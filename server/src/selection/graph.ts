@@ -157,7 +157,8 @@ function build(project: DbtProject): SelectableGraph {
   // dbt unit tests: children of the model they test (selecting the model selects them); `test` carries them as kind `unit`.
   for (const u of projectUnitTests(project)) {
     const entry = project.entry(u.file);
-    const modelId = refId({ name: u.model });
+    const target = project.resolveRef({ name: u.model, version: u.version });
+    const modelId = target && modelIds.get(target);
     const n: SelectableNode = {
       id: `unit_test.${project.name}.${u.model}.${u.name}`, resourceType: 'unit_test', name: u.name, packageName: project.name,
       fqn: [project.name, ...(entry?.folders ?? []), u.model, u.name], path: rel(u.file), tags: u.tags,
