@@ -66,13 +66,25 @@ export function registerDataTestHandlers(connection: Connection, workspace: Work
       const unitIds = params.ids ? params.ids.filter(isUnitTestId) : projectUnitTests(project).map((t) => t.id);
       const units = unitIds.length ? await runUnits(project, unitIds, params.progressId, token) : [];
       if (params.ids && unitIds.length === params.ids.length) return { results: units };
-      const rest = await runData(project, { ...params, ids: params.ids?.filter((id) => !isUnitTestId(id)) }, token);
-      return 'error' in rest ? rest : { results: [...units, ...rest.results] };
+      const rest = await runData(project, { ...params, ids: params.ids?.filter((id) => !isUnitTestId(id)) }, token).catch((e: unknown) => {
+        // The data tests cannot run (no lakehouse): the unit tests' results still count.
+        if (!units.length) throw e;
+        return { error: e instanceof Error ? e.message : String(e) };
+      });
+      if ('error' in rest && !units.length) return rest;
+      if ('error' in rest) return { results: [...units, ...dataTestsErrored(project, params.ids, rest.error)] };
+      return { results: [...units, ...rest.results] };
     } catch (e) {
       log(`floe: runDataTests failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
       return { error: e instanceof ModelRunError ? e.message : e instanceof Error ? e.message : String(e) };
     }
   });
+
+  /** The requested data tests (all without ids) as errors with one reason. */
+  function dataTestsErrored(project: DbtProject, ids: string[] | undefined, message: string): DataTestResult[] {
+    const wanted = ids?.filter((id) => !isUnitTestId(id)) ?? projectDataTests(project).map((t) => t.id);
+    return wanted.map((id) => ({ id, status: 'error', failures: '0', sql: '', ms: 0, message }));
+  }
 
   const report = (progressId: string | undefined, message: string) => {
     if (progressId) void connection.sendNotification(RunProgressNotification.type, { progressId, message, bytes: 0 });
