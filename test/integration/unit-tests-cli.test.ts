@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT } from '../helpers/demo-copy';
+import { dbtArtifactValidators } from '../helpers/dbt-schemas';
 
 const MAIN = path.join(REPO_ROOT, 'server/src/cli/main.ts');
 const FIXTURE = path.join(REPO_ROOT, 'test/fixtures/projects/unit-tests');
@@ -40,6 +41,9 @@ test('floe test --select test_type:unit: passes, overrides, a failure with its d
   ]);
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'target/manifest.json'), 'utf8')) as { unit_tests: Record<string, { model: string; given: unknown[] }> };
   assert.equal(manifest.unit_tests['unit_test.shop.stg_orders.lowercases_status']?.model, 'stg_orders');
+  const validate = dbtArtifactValidators();
+  assert.ok(validate.manifest(manifest), `manifest v12: ${JSON.stringify(validate.manifest.errors?.slice(0, 3))}`);
+  assert.ok(validate.runResults(results), `run results v6: ${JSON.stringify(validate.runResults.errors?.slice(0, 3))}`);
 });
 
 test('selection: by unit test name, by tag, --exclude; test_type:data leaves unit tests out; exit 0 when they pass', () => {
