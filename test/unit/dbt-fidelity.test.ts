@@ -6,6 +6,7 @@ import { DbtProject } from '../../server/src/project/project';
 import { compileModel } from '../../server/src/project/compile';
 import { fileDiagnostics, renderDiagnostics } from '../../server/src/features/diagnostics';
 import { projectDataTests, skippedDataTests } from '../../server/src/project/dataTests';
+import { projectUnitTests } from '../../server/src/project/unitTests';
 import { parseProfiles, resolveTarget } from '../../server/src/project/profiles';
 import { selectNodes } from '../../server/src/selection/select';
 import { lineage } from '../../server/src/features/lineage';
@@ -301,7 +302,7 @@ test('render errors name the construct and what to do; no JavaScript error text'
   assert.ok(messages.every((m) => !/undefined or falsey|Cannot read propert|TypeError/.test(m)), messages.join('\n'));
 });
 
-test('floe test says which declared tests it skips and why: packages, disabled models, unit tests', () => {
+test('floe test says which declared tests it skips and why: packages, disabled models (unit tests run: projectUnitTests)', () => {
   const p = project({
     'dbt_project.yml': `${PROJECT}models:\n  p:\n    off:\n      +enabled: false\n`,
     'models/a.sql': 'select 1 as id',
@@ -316,8 +317,8 @@ test('floe test says which declared tests it skips and why: packages, disabled m
     "not_null(pm.id): declared in package pkg: floe test runs the root project's tests",
     "unique(pm.id): declared in package pkg: floe test runs the root project's tests",
     'not_null(b.id): model b is disabled',
-    'unit_test test_a: dbt unit tests (unit_tests:) do not run in Floe yet',
   ]);
+  assert.deepEqual(projectUnitTests(p).map((t) => t.id), ['unit:a.test_a']);
 });
 
 test('more of dbt as real projects use it: context, builtins, p.0, nested braces in tags, max/min, copy, regexes, junk between macros', () => {

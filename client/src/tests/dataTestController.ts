@@ -7,7 +7,7 @@ import {
   type DataTestInfo, type DataTestResult,
 } from '../../../server/src/protocol';
 import type { FloeServer } from '../languageClient';
-import { failureText, isInside, summarize, terminalText, testsForFile, warningText, type DataTestRunSummary } from './dataTestText';
+import { failureText, unitFailureText, isInside, summarize, terminalText, testsForFile, warningText, type DataTestRunSummary } from './dataTestText';
 
 export const DATA_TEST_CONTROLLER_ID = 'floe.dataTests';
 
@@ -39,7 +39,7 @@ export class DataTestController implements vscode.Disposable {
     private readonly server: FloeServer,
     private readonly output: vscode.LogOutputChannel,
   ) {
-    this.controller = vscode.tests.createTestController(DATA_TEST_CONTROLLER_ID, 'Floe Data Tests');
+    this.controller = vscode.tests.createTestController(DATA_TEST_CONTROLLER_ID, 'Floe Data and Unit Tests');
     this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token).then(() => undefined), true);
     this.controller.refreshHandler = () => this.refresh();
     let lastReady: string | undefined;
@@ -182,6 +182,13 @@ export class DataTestController implements vscode.Disposable {
         run.appendOutput(terminalText(`${warningText(r, e.info)}\n`), at, e.item);
         break;
       case 'fail':
+        if (r.diff) {
+          // A unit test: VS Code's diff of the expected against the actual rows, peeked at the test's YAML line.
+          const message = vscode.TestMessage.diff(unitFailureText(r), r.diff.expected, r.diff.actual);
+          message.location = at;
+          run.failed(e.item, message, r.ms);
+          break;
+        }
         run.failed(e.item, located(failureText(r, e.info), at), r.ms);
         run.appendOutput(terminalText(`FAIL ${e.info.label} on ${e.info.subject}: compiled SQL\n${r.sql.trim()}\n\n`), at, e.item);
         break;
@@ -238,7 +245,7 @@ export class DataTestController implements vscode.Disposable {
         const prior = old.get(id);
         const item = prior && prior.uri?.toString() === uri.toString() ? prior : this.controller.createTestItem(id, info.label, uri);
         item.label = info.label;
-        item.description = info.severity === 'warn' ? 'warn' : undefined;
+        item.description = info.kind === 'unit' ? 'unit test' : info.severity === 'warn' ? 'warn' : undefined;
         item.range = new vscode.Range(info.range.start.line, info.range.start.character, info.range.end.line, info.range.end.character);
         item.sortText = String(i).padStart(6, '0');
         this.entries.set(id, { project, info, item });

@@ -58,6 +58,11 @@ export function failureText(result: DataTestResult, test: Pick<DataTestInfo, 'la
   return [head, table && `Sample:\n${table}`].filter(Boolean).join('\n\n');
 }
 
+/** A failed unit test's message beside its diff: the reason's first line (the diff view shows the rows). */
+export function unitFailureText(result: DataTestResult): string {
+  return (result.message ?? 'actual rows differ from the expected rows').split('\n')[0];
+}
+
 function mentionsCount(message: string, failures: string): boolean {
   const forms = [failures, failingRows(failures).split(' ')[0]]; // 1234 or 1,234
   return forms.some((f) => new RegExp(`(^|[^\\d,])${f} failing rows?\\b`).test(message));

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DbtProject } from '../project/project';
+import { projectUnitTests } from '../project/unitTests';
 import { selectableGraph, type SelectableNode } from '../selection/graph';
 import { goldTargetOf, seedTargetOf } from '../run/gold-target';
 import { snapshotSpecOf } from '../run/snapshot-config';
@@ -22,8 +23,10 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
   const graph = selectableGraph(project);
   const nodes: Json = {};
   const sources: Json = {};
+  const unitTests: Json = {};
   for (const n of graph.nodes.values()) {
     if (n.resourceType === 'source') sources[n.id] = sourceJson(project, n);
+    else if (n.resourceType === 'unit_test') unitTests[n.id] = unitTestJson(project, n);
     else nodes[n.id] = nodeJson(project, n, compiled.get(n.id));
   }
   const exposures = exposuresJson(project, graph);
@@ -57,7 +60,22 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
     nodes, sources,
     macros: macrosJson(project), docs: docsJson(project), exposures, metrics: semantic.metrics, groups: {}, selectors: {}, disabled: {},
     parent_map: parentMap, child_map: childMap, group_map: {},
-    saved_queries: semantic.saved_queries, semantic_models: semantic.semantic_models, unit_tests: {},
+    saved_queries: semantic.saved_queries, semantic_models: semantic.semantic_models, unit_tests: unitTests,
+  };
+}
+
+/** A unit test as dbt's manifest has it (UnitTestDefinition): its fixtures as declared, and the model it depends on. */
+function unitTestJson(project: DbtProject, n: SelectableNode): Json {
+  const t = projectUnitTests(project).find((u) => u.id === n.test?.id);
+  const fixture = (f: { format: string; rows?: unknown; fixture?: string } | undefined) => ({ rows: f?.rows ?? null, format: f?.format ?? 'dict', fixture: f?.fixture ?? null });
+  const d = t?.decl;
+  return {
+    model: t?.model ?? '', name: n.name, resource_type: 'unit_test', package_name: n.packageName, path: n.path, original_file_path: n.path,
+    unique_id: n.id, fqn: n.fqn, description: d?.description ?? '',
+    given: (d?.given ?? []).map((g) => ({ input: g.input, ...fixture(g) })), expect: fixture(d?.expect),
+    overrides: d ? { macros: d.overrides.macros, vars: d.overrides.vars, env_vars: d.overrides.envVars } : null,
+    depends_on: { macros: [], nodes: n.parents }, config: { tags: n.tags, meta: {}, enabled: true }, checksum: null, schema: project.target.schema ?? null,
+    created_at: 0, versions: d?.versions ? { include: d.versions.include ?? null, exclude: d.versions.exclude ?? null } : null, version: null,
   };
 }
 

@@ -55,7 +55,7 @@ export class JsonLog {
       node_path: n.path, node_name: n.name, unique_id: n.id, resource_type: n.resourceType,
       materialized: String(n.config.materialized ?? (n.resourceType === 'test' ? 'test' : 'view')),
       node_status: r.status, node_started_at: r.startedAt, node_finished_at: r.completedAt, meta: {},
-      node_relation: { database: relation.database, schema: relation.schema, alias: relation.alias, relation_name: n.resourceType === 'test' ? '' : relationName(relation) },
+      node_relation: { database: relation.database, schema: relation.schema, alias: relation.alias, relation_name: n.resourceType === 'test' || n.resourceType === 'unit_test' ? '' : relationName(relation) },
     };
     const level = r.status === 'error' || r.status === 'fail' ? 'error' : r.status === 'warn' ? 'warn' : 'info';
     if (r.status === 'skipped') {
@@ -65,7 +65,7 @@ export class JsonLog {
     const kind = RESULT_EVENT[n.resourceType] ?? RESULT_EVENT.model;
     this.event(kind.name, kind.code, msg, level, {
       node_info: nodeInfo, description: `${n.resourceType} ${n.name}`, status: r.status, index: index + 1, total,
-      execution_time: r.executionTime, ...(n.resourceType === 'test' ? { num_failures: r.failures ?? 0 } : {}),
+      execution_time: r.executionTime, ...(n.resourceType === 'test' || n.resourceType === 'unit_test' ? { num_failures: r.failures ?? 0 } : {}),
     });
   }
 

@@ -4,6 +4,7 @@
 // URI (and the selector's name).
 import type { DbtProject } from '../project/project';
 import { projectDataTests } from '../project/dataTests';
+import { projectUnitTests } from '../project/unitTests';
 import { selectResources } from '../selection/select';
 import { goldTargetOf } from '../run/gold-target';
 import { cteSymbols } from '../sql/scope';
@@ -27,7 +28,8 @@ export function modelLenses(project: DbtProject, file: string): ModelLens[] {
     const lenses: ModelLens[] = [{ offset: 0, title: '▶ Preview', command: 'floe.preview' }];
     // Only models Floe writes to the catalog get Materialize (views and ephemeral models have nothing to write).
     if (node && goldTargetOf(node.name, project.configOf(node), {})) lenses.push({ offset: 0, title: 'Materialize', command: 'floe.materialize' });
-    const tests = name === undefined ? 0 : projectDataTests(project).filter((t) => t.subject === name).length;
+    // Test Model runs the model's data tests and its unit tests.
+    const tests = name === undefined ? 0 : projectDataTests(project).filter((t) => t.subject === name).length + projectUnitTests(project).filter((t) => t.model === name).length;
     if (tests > 0) lenses.push({ offset: 0, title: `Test (${tests})`, command: 'floe.testModel' });
     return [...lenses, ...cteLenses(entry.analysis.text)];
   }

@@ -1,5 +1,5 @@
 // Diagnostics of one file, from the project model alone (no rendering, no DuckDB): Jinja structure,
-// YAML, unknown ref/source/macro/var with did-you-mean, cycles, duplicate names, config errors and data tests.
+// YAML, unknown ref/source/macro/var with did-you-mean, cycles, duplicate names, config errors, data tests and unit tests.
 // Rendering and binder problems are added by renderDiagnostics() and binderDiagnostics().
 import type { DbtProject, FileEntry } from '../project/project';
 import { modelName } from '../project/project';
@@ -9,6 +9,7 @@ import type { CompiledModel } from '../project/compile';
 import { didYouMean } from '../util/suggest';
 import { BUILTIN_MACRO_NAMES } from '../jinja/dbtBuiltins';
 import { dataTestDiagnostics } from './dataTestDiagnostics';
+import { unitTestDiagnostics } from './unitTestDiagnostics';
 import { selectNodes } from '../selection/select';
 import { seedDiagnostics } from './seedDiagnostics';
 
@@ -20,6 +21,7 @@ export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagn
   if (entry.schema) {
     yamlDiagnostics(project, entry, out);
     out.push(...dataTestDiagnostics(project, entry));
+    out.push(...unitTestDiagnostics(project, entry));
   }
   if (entry.selectors && !entry.problems.length) out.push(...emptySelectors(project, entry));
   if (entry.kind === 'seed') out.push(...seedDiagnostics(project, entry));

@@ -28,6 +28,8 @@ export interface RenderHooks {
   target: unknown;
   /** Project vars and other globals for this render. */
   extra?: Record<string, unknown>;
+  /** Globals replaced for this render only and restored after it (a unit test's macro and env_var overrides). */
+  overrides?: Record<string, unknown>;
 }
 
 export { CompilerError, splitKeywords } from './dbtContext';
@@ -188,12 +190,16 @@ export class DbtJinjaEnvironment {
     // Macros compiled earlier look the model's context up in the globals, so they follow the model too.
     const context: Record<string, unknown> = { this: hooks.this, target: hooks.target, ...hooks.extra };
     for (const [k, v] of Object.entries(context)) this.env.addGlobal(k, v);
+    const globals = (this.env as any).globals as Record<string, unknown>;
+    const saved = Object.keys(hooks.overrides ?? {}).map((k) => [k, globals[k]] as const);
+    for (const [k, v] of Object.entries(hooks.overrides ?? {})) this.env.addGlobal(k, v);
     try {
       return this.env.renderString(template, context);
     } catch (e) {
       if (e instanceof MacroReturn) return '';
       throw e;
     } finally {
+      for (const [k, v] of saved) this.env.addGlobal(k, v);
       this.hooks = previous;
     }
   }

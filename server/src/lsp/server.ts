@@ -479,7 +479,11 @@ export function startServer(connection: Connection): void {
     rowLimit: async (uri) => (await settings.get(uri)).previewRowLimit,
     localLakehouse: async (uri) => (await settings.get(uri)).localLakehouse,
   });
-  dataTests = registerDataTestHandlers(connection, workspace, runs, log, { localLakehouse: async (uri) => (await settings.get(uri)).localLakehouse });
+  dataTests = registerDataTestHandlers(connection, workspace, runs, log, {
+    localLakehouse: async (uri) => (await settings.get(uri)).localLakehouse,
+    // Unit tests type their fixtures with the columns the background binder learns; an unbound upstream is bound now.
+    bind: (project, file) => binder ? binder.bind(project, file) : Promise.resolve(),
+  });
   packages = registerPackageHandlers(connection, workspace, (project) => {
     refreshDiagnostics();
     void sendStatus('ready');

@@ -56,7 +56,7 @@ export class BuildLineage {
       job: this.jobOf(node),
       jobType: JOB_TYPE[node.resourceType] ?? 'MODEL',
       inputs: this.inputsOf(node),
-      outputs: node.resourceType === 'test' ? [] : [this.datasetOf(node)].filter((d): d is LineageDataset => d !== undefined),
+      outputs: node.resourceType === 'test' || node.resourceType === 'unit_test' ? [] : [this.datasetOf(node)].filter((d): d is LineageDataset => d !== undefined),
       parent: { runId: this.invocationRun.runId, job: this.invocationRun.job },
     };
     this.running.set(node.id, run);
@@ -110,7 +110,7 @@ export class BuildLineage {
   }
 
   private jobOf(node: SelectableNode): JobRef {
-    if (node.resourceType === 'test') return { namespace: this.config.namespace, name: node.id };
+    if (node.resourceType === 'test' || node.resourceType === 'unit_test') return { namespace: this.config.namespace, name: node.id };
     const r = relationOf(this.project, node);
     return { namespace: this.config.namespace, name: `${r.database}.${r.schema}.${node.packageName}.${node.name}` };
   }

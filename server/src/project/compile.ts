@@ -57,6 +57,14 @@ export interface CompileOptions {
    * `missing`) instead of failing the render, so the binder can still check what does not read it.
    */
   stubMissing?: boolean;
+  /** A unit test's `overrides:`: vars, macros (by name or `package.name`, each returning its value) and env vars. */
+  overrides?: RenderOverrides;
+}
+
+export interface RenderOverrides {
+  vars?: Record<string, unknown>;
+  macros?: Record<string, unknown>;
+  envVars?: Record<string, string>;
 }
 
 /** Rendering is linear but slow (nunjucks); beyond this a request could stall the editor. */
@@ -77,7 +85,7 @@ const compiledByProject = new WeakMap<DbtProject, Map<string, { version: number;
  * as binding models teaches the project their schemas.
  */
 export function compileModel(project: DbtProject, file: string, options: CompileOptions = {}): CompiledModel {
-  if (options.relationName || options.node || options.stubMissing) return renderModel(project, file, options);
+  if (options.relationName || options.node || options.stubMissing || options.overrides) return renderModel(project, file, options);
   let kept = compiledByProject.get(project);
   if (!kept) compiledByProject.set(project, (kept = new Map()));
   const text = project.entry(file)?.text;
@@ -162,11 +170,18 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
       return '';
     },
     // varValue renders a string var's Jinja as dbt does (`refund_source: "{{ source('shopify', 'refund') }}"`); never a default.
-    var: (args) => varValue(project, args, name, entry.packageName),
+    var: (args) => {
+      const key = String(args[0]);
+      return options.overrides?.vars && key in options.overrides.vars ? options.overrides.vars[key] : varValue(project, args, name, entry.packageName);
+    },
     this: relationValue(thisName, { name, identifier: name, schema: target.schema, database: target.database }),
     target: { ...target, profile_name: target.profile },
     extra: { project_name: project.name, model: { name, config: staticConfig } },
   };
+  if (options.overrides) {
+    const globals = (environmentOf(project).env as unknown as { globals: Record<string, unknown> }).globals;
+    hooks.overrides = overriddenGlobals((g) => globals[g], options.overrides);
+  }
   if (analysis.language === 'python') {
     const problem = { code: 'python-model' as const, message: `${name} is a Python model: Floe indexes its refs and shows it in lineage, but does not run Python models (run it with dbt)`, start: 0, end: 0 };
     return { sql: '', map: new SourceMap([], 0), problem, config: staticConfig, upstream: [] };
@@ -260,4 +275,28 @@ function pythonStrings(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(pythonStrings);
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pythonStrings(v)]));
   return value;
+}
+
+/**
+ * Globals that carry a unit test's overrides: each overridden macro returns its value (`is_incremental: true`; a
+ * `package.name` key replaces it in the package's namespace), and env_var() answers the overridden env vars first.
+ */
+function overriddenGlobals(globalOf: (name: string) => unknown, overrides: RenderOverrides): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(overrides.macros ?? {})) {
+    const dot = key.indexOf('.');
+    if (dot < 0) { out[key] = () => value; continue; }
+    const [pkg, macro] = [key.slice(0, dot), key.slice(dot + 1)];
+    const ns = (out[pkg] ?? globalOf(pkg) ?? {}) as Record<string, unknown>;
+    out[pkg] = { ...ns, [macro]: () => value };
+  }
+  const envVars = overrides.envVars ?? {};
+  if (Object.keys(envVars).length) {
+    const original = globalOf('env_var') as (...a: unknown[]) => unknown;
+    out.env_var = (...a: unknown[]) => {
+      const key = String(splitKeywords(a).positional[0]);
+      return key in envVars ? envVars[key] : original(...a);
+    };
+  }
+  return out;
 }

@@ -41,7 +41,7 @@ export interface SkippedDataTest {
   reason: string;
 }
 
-/** Tests the project declares that `floe test` does not run, each with why: packages', disabled models', unit tests. */
+/** Tests the project declares that `floe test` does not run, each with why: packages', disabled models'. */
 export function skippedDataTests(project: DbtProject): SkippedDataTest[] {
   const out: SkippedDataTest[] = [];
   for (const e of project.files.values()) {
@@ -53,11 +53,6 @@ export function skippedDataTests(project: DbtProject): SkippedDataTest[] {
       if (reason) for (const t of m.tests) out.push({ name: `${t.name}(${m.name}${t.column ? `.${t.column}` : ''})`, file: e.file, reason });
     }
     if (!own) for (const s of e.schema.sources) for (const table of s.tables) for (const t of table.tests) out.push({ name: `${t.name}(source:${s.name}.${table.name})`, file: e.file, reason: `declared in package ${e.packageName}: floe test runs the root project's tests` });
-    if (own && /^unit_tests\s*:/m.test(e.text)) {
-      for (const m of e.text.matchAll(/^unit_tests\s*:[\s\S]*?(?=^[A-Za-z_]|(?![\s\S]))/gm)) {
-        for (const name of m[0].matchAll(/^\s*-\s*name\s*:\s*['"]?([\w-]+)/gm)) out.push({ name: `unit_test ${name[1]}`, file: e.file, reason: 'dbt unit tests (unit_tests:) do not run in Floe yet' });
-      }
-    }
   }
   return out.sort((a, b) => a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
 }

@@ -23,7 +23,7 @@ import type { MacroFile } from '../jinja/environment';
 import type { Column, ProjectDiagnostic } from './types';
 import { docBlocksOf, type DocBlock } from './docBlocks';
 
-export type FileKind = 'model' | 'snapshot' | 'test' | 'analysis' | 'macro' | 'yaml' | 'docs' | 'seed' | 'dbt_project' | 'profiles' | 'selectors';
+export type FileKind = 'model' | 'snapshot' | 'test' | 'analysis' | 'macro' | 'yaml' | 'docs' | 'seed' | 'dbt_project' | 'profiles' | 'selectors' | 'fixture';
 
 export interface MacroDefinition {
   name: string;
@@ -651,6 +651,8 @@ function classify(file: string, dirKind: FileKind, folders: string[]): FileKind 
   const lower = file.toLowerCase();
   // dbt reads `tests/generic/` as generic test definitions (macro files), not singular tests.
   if (dirKind === 'test' && folders[0] === 'generic' && lower.endsWith('.sql')) return 'macro';
+  // Unit test fixtures (`tests/fixtures/*.csv|.sql`) are rows for unit tests, not singular tests.
+  if (dirKind === 'test' && folders[0] === 'fixtures') return lower.endsWith('.csv') || lower.endsWith('.sql') ? 'fixture' : undefined;
   if (lower.endsWith('.py')) return dirKind === 'model' ? 'model' : undefined;
   if (lower.endsWith('.yml') || lower.endsWith('.yaml')) return dirKind === 'seed' || dirKind === 'model' || dirKind === 'snapshot' || dirKind === 'macro' || dirKind === 'test' || dirKind === 'analysis' ? 'yaml' : undefined;
   if (lower.endsWith('.csv')) return dirKind === 'seed' ? 'seed' : undefined;

@@ -8,7 +8,7 @@ export interface DataTestInfo {
   id: string;
   /** What the Test Explorer shows: `not_null(order_id)`, `accepted_values(status)`, `assert_positive_revenue`. */
   label: string;
-  /** The generic test's name (`not_null`, `unique`, `accepted_values`, `relationships`) or `singular`. */
+  /** The generic test's name (`not_null`, `unique`, `accepted_values`, `relationships`), `singular`, or `unit` (a dbt unit test). */
   kind: string;
   /** The model or source table (`source:bronze.orders`) the test is about; singular tests name their file. */
   subject: string;
@@ -66,6 +66,8 @@ export interface DataTestResult {
   /** The SQL that ran (compiled, over the engine's relations). */
   sql: string;
   ms: number;
+  /** A failed unit test: the expected and the actual rows (expected columns only) as text tables, for a diff view. */
+  diff?: { expected: string; actual: string };
 }
 
 export type RunDataTestsResponse = { results: DataTestResult[] } | RunFailure;

@@ -12,6 +12,7 @@ import { ModelRun, type RunOptions } from './model-chain';
 import { materializeModel } from './materialize';
 import { goldTargetOf } from './gold-target';
 import { runDataTestIn } from './data-tests';
+import { runUnitTestById } from './unit-tests';
 import { loadSeed } from './seed-load';
 import { seedSqlOf } from './seed-sql';
 import { compileModel } from '../project/compile';
@@ -158,6 +159,11 @@ async function buildOne(run: ModelRun, node: SelectableNode, options: BuildOptio
       const message = r.status === 'pass' ? 'no failing rows' : r.message ?? r.status;
       return { status: r.status, message, failures: Number(r.failures), dataTest: r };
     }
+    case 'unit_test': {
+      // Fixtures only: the run's connection, none of its relations.
+      const r = await runUnitTestById(run.session.connection, run.project, node.test!.id);
+      return { status: r.status, message: r.status === 'pass' ? 'expected rows' : r.message ?? r.status, failures: Number(r.failures), dataTest: r };
+    }
     default:
       return { status: 'skipped', message: `Floe does not build ${node.resourceType}s yet` };
   }
@@ -238,6 +244,11 @@ function blockedNodes(graph: SelectableGraph, failed: SelectableNode): Set<strin
       visit(child);
     }
   };
+  if (failed.resourceType === 'unit_test') {
+    // dbt build: a failing unit test keeps its model (and all below it) from being built.
+    for (const model of failed.parents) { out.add(model); visit(model); }
+    return out;
+  }
   if (failed.resourceType !== 'test') {
     visit(failed.id);
     return out;
@@ -273,8 +284,12 @@ export function buildOrder(graph: SelectableGraph, nodes: SelectableNode[]): Sel
   };
   const waitsFor = new Map<string, Set<string>>();
   for (const n of nodes) {
-    const deps = new Set(n.parents.filter((p) => index.has(p)));
-    if (n.resourceType !== 'test') {
+    // A unit test runs before its model (after the model's own parents); the model waits for its unit tests.
+    const deps = new Set(n.resourceType === 'unit_test'
+      ? n.parents.flatMap((m) => graph.nodes.get(m)?.parents ?? []).filter((p) => index.has(p))
+      : n.parents.filter((p) => index.has(p)));
+    for (const child of graph.children.get(n.id) ?? []) if (graph.nodes.get(child)?.resourceType === 'unit_test' && index.has(child)) deps.add(child);
+    if (n.resourceType !== 'test' && n.resourceType !== 'unit_test') {
       for (const p of n.parents) {
         for (const t of graph.children.get(p) ?? []) {
           const test = graph.nodes.get(t);

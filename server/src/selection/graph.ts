@@ -6,13 +6,17 @@ import path from 'node:path';
 import type { DbtProject, FileEntry, ModelNode } from '../project/project';
 import { modelName } from '../project/project';
 import { parseRelationTarget, projectDataTests, type DataTest } from '../project/dataTests';
+import { projectUnitTests, unitTestAsDataTest } from '../project/unitTests';
 import type { ModelConfig } from '../project/config';
 import type { RefUse, SourceUse } from '../project/modelFile';
 
-export type ResourceType = 'model' | 'seed' | 'snapshot' | 'analysis' | 'source' | 'test';
+export type ResourceType = 'model' | 'seed' | 'snapshot' | 'analysis' | 'source' | 'test' | 'unit_test';
 
 export interface SelectableNode {
-  /** dbt's unique id: `model.shop.stg_orders`, `source.shop.bronze.orders`, `test.shop.not_null_stg_orders_id.<hash of the data test id>`. */
+  /**
+   * dbt's unique id: `model.shop.stg_orders`, `source.shop.bronze.orders`, `test.shop.not_null_stg_orders_id.<hash of the data
+   * test id>`, `unit_test.shop.stg_orders.test_name`.
+   */
   id: string;
   resourceType: ResourceType;
   /** The name a user types: the model name, `source.table`, a test's dbt name. */
@@ -147,6 +151,19 @@ function build(project: DbtProject): SelectableGraph {
     const targetId = (target: DataTest['target']) => target?.kind === 'model' ? refId({ name: target.name }) : target?.kind === 'source' ? sourceId(target) : undefined;
     if (t.kind === 'singular') link(n, entry ? [...project.refsOf(entry).map(refId), ...project.sourcesOf(entry).map(sourceId)] : []);
     else link(n, [targetId(t.target), t.kind === 'relationships' ? targetId(parseRelationTarget(t.args.to)) : undefined]);
+    nodes.set(n.id, n);
+  }
+
+  // dbt unit tests: children of the model they test (selecting the model selects them); `test` carries them as kind `unit`.
+  for (const u of projectUnitTests(project)) {
+    const entry = project.entry(u.file);
+    const target = project.resolveRef({ name: u.model, version: u.version });
+    const modelId = target && modelIds.get(target);
+    const n: SelectableNode = {
+      id: `unit_test.${project.name}.${u.model}.${u.name}`, resourceType: 'unit_test', name: u.name, packageName: project.name,
+      fqn: [project.name, ...(entry?.folders ?? []), u.model, u.name], path: rel(u.file), tags: u.tags,
+      config: { materialized: 'unit', tags: u.tags }, parents: modelId ? [modelId] : [], test: unitTestAsDataTest(u),
+    };
     nodes.set(n.id, n);
   }
 

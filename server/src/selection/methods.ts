@@ -27,6 +27,7 @@ export function matchesCriterion(node: SelectableNode, c: Criterion, rootPackage
     case 'test_name': {
       const t = node.test;
       if (!t) return false;
+      if (t.kind === 'unit') return false;
       return fnmatch(t.kind === 'singular' ? t.label : t.kind.replace(/^\w+\./, ''), v) || fnmatch(t.kind, v);
     }
     case 'group': return typeof node.config.group === 'string' && fnmatch(node.config.group, v);
@@ -35,7 +36,9 @@ export function matchesCriterion(node: SelectableNode, c: Criterion, rootPackage
     case 'test_type': {
       const t = node.test;
       if (!t) return false;
-      return t.kind === 'singular' ? v === 'singular' || v === 'data' : v === 'generic' || v === 'schema';
+      // dbt 1.8+: `unit` is unit tests, `data` every data test (generic and singular).
+      if (node.resourceType === 'unit_test') return v === 'unit';
+      return v === 'data' || (t.kind === 'singular' ? v === 'singular' : v === 'generic' || v === 'schema');
     }
   }
 }

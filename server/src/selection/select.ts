@@ -159,7 +159,7 @@ function withIndirectTests(graph: SelectableGraph, selected: Set<string>, mode: 
   for (const id of selected) {
     for (const child of graph.children.get(id) ?? []) {
       const test = graph.nodes.get(child);
-      if (test?.resourceType !== 'test') continue;
+      if (test?.resourceType !== 'test' && test?.resourceType !== 'unit_test') continue;
       if (mode === 'eager' || test.parents.every((p) => selected.has(p)) || buildable && test.parents.every((p) => buildable.has(p))) direct.add(child);
       else indirect.add(child);
     }
@@ -187,7 +187,7 @@ function noMatch(graph: SelectableGraph, spec: Extract<SelectionSpec, { op: 'uni
   const only = spec.members.length === 1 && spec.members[0].op === 'criterion' ? spec.members[0].criterion : undefined;
   let hint = '';
   if (only?.method === 'fqn' && !hasWildcard(only.value) && !only.value.includes('.')) {
-    hint = didYouMean(only.value, [...new Set([...graph.nodes.values()].filter((n) => n.resourceType !== 'test').map((n) => n.name))]);
+    hint = didYouMean(only.value, [...new Set([...graph.nodes.values()].filter((n) => n.resourceType !== 'test' && n.resourceType !== 'unit_test').map((n) => n.name))]);
   }
   return { severity: 'warning', criterion: spec.expect!, message: `The selection criterion '${spec.expect}' does not match any enabled nodes.${hint}` };
 }

@@ -10,9 +10,9 @@ import { newInvocation } from '../../artifacts/metadata';
 
 const USAGE = `usage: floe ls ${SELECTION_USAGE} [--resource-type TYPE]... [--output selector|name|path|json] [--output-keys KEY ...] ${DBT_USAGE}`;
 const OUTPUTS = ['selector', 'name', 'path', 'json'] as const;
-const FLOE_TYPES: readonly ResourceType[] = ['model', 'seed', 'snapshot', 'analysis', 'source', 'test'];
+const FLOE_TYPES: readonly ResourceType[] = ['model', 'seed', 'snapshot', 'analysis', 'source', 'test', 'unit_test'];
 // dbt's other resource types: valid to ask for, and Floe has none of them.
-const OTHER_DBT_TYPES = ['exposure', 'metric', 'semantic_model', 'saved_query', 'unit_test', 'function'];
+const OTHER_DBT_TYPES = ['exposure', 'metric', 'semantic_model', 'saved_query', 'function'];
 
 /** `--resource-type` values (dbt's names; `all` and `default` mean every type) as the types Floe has. */
 export function resourceTypesArg(values: readonly string[], usage: string): ResourceType[] {

@@ -24,7 +24,7 @@ interface Variant {
 
 const VARIANTS: Record<'run' | 'build' | 'seed' | 'snapshot', Variant> = {
   run: { summary: 'dbt run: build the selected models in DAG order (views in the session, gold models to Iceberg)', types: ['model'] },
-  build: { summary: 'dbt build: seeds, snapshots, models and their data tests in DAG order, skipping what depends on a failure', types: ['seed', 'snapshot', 'model', 'test'], resourceTypeFlag: true },
+  build: { summary: 'dbt build: seeds, snapshots, models, their unit tests (before each model) and data tests in DAG order, skipping what depends on a failure', types: ['seed', 'snapshot', 'model', 'test', 'unit_test'], resourceTypeFlag: true },
   seed: { summary: 'dbt seed: load seeds that have a namespace (+schema) into Iceberg tables', types: ['seed'] },
   snapshot: { summary: 'dbt snapshot: record changed rows (SCD type 2) in Iceberg tables, one commit per snapshot', types: ['snapshot'] },
 };

@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command';
 import path from 'node:path';
 import { projectDataTests, skippedDataTests, type DataTest, type SkippedDataTest } from '../../project/dataTests';
+import { isUnitTestId, projectUnitTests, unitTestAsDataTest } from '../../project/unitTests';
+import { runUnitTests } from '../../run/unit-tests';
 import type { DataTestResult } from '../../protocol/dataTests';
 import { allErrored, runDataTests } from '../../run/data-tests';
 import { selectDataTests } from '../../run/data-test-selection';
@@ -24,7 +26,7 @@ import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } fr
 const USAGE = `usage: floe test [PROJECT_DIR | --project-dir DIR] ${SELECTION_USAGE} ${DBT_USAGE} [--fail-fast] [--format text|json]`;
 
 export const testCommand: CliCommand = {
-  summary: 'run the dbt data tests (schema YAML tests and singular tests) over the models',
+  summary: 'run the dbt unit tests (on their fixtures, no catalog) and data tests (schema YAML tests and singular tests) over the models',
   async run(args, io) {
     // Floe's first form `floe test DIR …` still works; dbt's is `--project-dir DIR` (default: the current folder).
     const [first, ...rest] = args;
@@ -48,7 +50,8 @@ export const testCommand: CliCommand = {
     const project = dbtProject(values, USAGE, process.env, dirs[0]);
     const threads = threadsOf(project, values, USAGE);
     const selection = selectionArgs(project, values, USAGE);
-    const { tests, problems } = selectDataTests(project, projectDataTests(project), selection);
+    const all = [...projectUnitTests(project).map(unitTestAsDataTest), ...projectDataTests(project)];
+    const { tests, problems } = selectDataTests(project, all, selection);
     reportSelection(io, 'test', problems);
     const invocation = newInvocation({ which: 'test', ...values });
     const json = format === 'log-json' ? new JsonLog(invocation.invocationId, (line) => io.out(line)) : undefined;
@@ -72,13 +75,51 @@ export const testCommand: CliCommand = {
 };
 
 /**
- * The tests as `floe build` runs them (run/build.ts: in one run, up to `threads` at once, `failFast` skipping the
- * rest after a failure); a lakehouse that cannot open makes every test an error.
+ * Unit tests first, on their fixtures alone (no lakehouse), then the data tests as `floe build` runs them (run/build.ts:
+ * in one run, up to `threads` at once, `failFast` skipping the rest after a failure); a lakehouse that cannot open makes
+ * every data test an error.
  */
 async function buildTests(project: DbtProject, tests: DataTest[], options: BuildOptions, onResult: BuildOptions['onResult']): Promise<NodeResult[]> {
   const byTestId = new Map([...selectableGraph(project).nodes.values()].filter((n) => n.test).map((n) => [n.test!.id, n]));
-  const nodes = tests.flatMap((t) => byTestId.get(t.id) ?? []);
+  const all = tests.flatMap((t) => byTestId.get(t.id) ?? []);
+  const unitNodes = all.filter((n) => n.resourceType === 'unit_test');
+  const nodes = all.filter((n) => n.resourceType !== 'unit_test');
+  const units = await unitTestResults(project, unitNodes, (r, i) => onResult?.(r, i, all.length));
+  if (nodes.length === 0) return units;
+  if (options.failFast && units.some((r) => r.status === 'fail' || r.status === 'error')) {
+    const now = new Date().toISOString();
+    const failed = units.find((r) => r.status === 'fail' || r.status === 'error')!.node.name;
+    return [...units, ...nodes.map((node, i) => {
+      const r: NodeResult = { node, status: 'skipped', message: `--fail-fast: the run stopped after ${failed} failed`, startedAt: now, completedAt: now, executionTime: 0 };
+      onResult?.(r, units.length + i, all.length);
+      return r;
+    })];
+  }
+  return [...units, ...await buildDataTests(project, nodes, options, (r, i) => onResult?.(r, units.length + i, all.length))];
+}
+
+/** Unit tests as build results, in order. */
+async function unitTestResults(project: DbtProject, nodes: NodeResult['node'][], onResult: (r: NodeResult, index: number) => void): Promise<NodeResult[]> {
   if (nodes.length === 0) return [];
+  const byId = new Map(projectUnitTests(project).map((u) => [u.id, u]));
+  const out: NodeResult[] = [];
+  let started = new Date();
+  await runUnitTests(project, nodes.map((n) => byId.get(n.test!.id)!), {
+    onTest: () => { started = new Date(); },
+    onResult: (r, i) => {
+      const completed = new Date();
+      const result: NodeResult = {
+        node: nodes[i], status: r.status, message: r.status === 'pass' ? 'expected rows' : r.message ?? r.status, failures: Number(r.failures), dataTest: r,
+        startedAt: started.toISOString(), completedAt: completed.toISOString(), executionTime: (completed.getTime() - started.getTime()) / 1000,
+      };
+      out.push(result);
+      onResult(result, i);
+    },
+  });
+  return out;
+}
+
+async function buildDataTests(project: DbtProject, nodes: NodeResult['node'][], options: BuildOptions, onResult: BuildOptions['onResult']): Promise<NodeResult[]> {
   try {
     let lakehouse;
     try {
@@ -109,9 +150,10 @@ export async function runTests(project: ReturnType<typeof loadProject>, tests: D
   }
 }
 
-/** How dbt names a test in its log: `not_null(stg_orders.order_id)`. */
+/** How dbt names a test in its log: `not_null(stg_orders.order_id)`, `stg_orders::unit_test_name`. */
 export function cliName(t: DataTest): string {
   if (t.kind === 'singular') return t.label;
+  if (t.kind === 'unit' || isUnitTestId(t.id)) return `${t.subject}::${t.label}`;
   const over = t.target?.kind === 'source' ? `source:${t.target.source}.${t.target.table}` : t.target?.name ?? t.subject;
   return `${t.kind}(${t.column ? `${over}.${t.column}` : over})`;
 }
@@ -128,6 +170,7 @@ export function dataTestReport(tests: DataTest[], results: DataTestResult[]): st
     const ms = `[${r.ms} ms]`;
     if (r.status === 'pass') out += `PASS ${name} ${ms}\n`;
     else if (r.status === 'error') out += `ERROR ${name} ${ms}\n${(r.message ?? 'could not run').replace(/^(?=.)/gm, '  ')}\n`;
+    else if (r.diff) out += `FAIL ${name} ${ms}\n${(r.message ?? '').replace(/^(?=.)/gm, '  ')}\n`;
     else {
       out += `${r.status === 'warn' ? 'WARN' : 'FAIL'} ${r.failures} ${name} ${ms}\n`;
       if (r.sample) out += formatTable({ columns: r.sample.columns.map((c) => ({ name: c, type: 'VARCHAR', duckType: undefined as never })), rows: r.sample.rows }).replace(/^(?=.)/gm, '  ');
