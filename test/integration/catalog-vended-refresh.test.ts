@@ -132,7 +132,8 @@ test('a write and a preview through the engine each outlive several vended keys'
     const sql = `SELECT i::BIGINT AS id, 'p' || (i % 12) AS k, md5(i::VARCHAR) || md5((i + 1)::VARCHAR) AS pad FROM range(500000) r(i)`;
     const refusedBefore = refused().length;
     const callsBefore = credentialCalls();
-    proxy.plan = () => ({ kind: 'latency', ms: 700 });
+    // Slow enough that the write and the preview each outlast a key on a quiet machine too (each is asserted below).
+    proxy.plan = () => ({ kind: 'latency', ms: 1500 });
     let started = Date.now();
     const written = await writeTable({ session, catalog, table: id, sql, mode: 'create', properties: { 'write.target-file-size-bytes': '262144' } });
     const writeMs = Date.now() - started;

@@ -27,6 +27,8 @@ function checkTest(project: DbtProject, entry: FileEntry, t: UnitTestDecl, push:
     return;
   }
   const node = project.resolveRef({ name: t.model });
+  // dbt turns off the unit tests of a model that is turned off (tuva's enabled: var(...) marts)
+  if (!node && project.isDisabledName(t.model)) return;
   if (!node) {
     push(t.modelSpan ?? t.nameSpan, 'error', 'unit-test-model', `Unit test '${t.name}': model '${t.model}' not found.${didYouMean(t.model, project.modelNames())}`);
     return;
@@ -42,11 +44,14 @@ function checkTest(project: DbtProject, entry: FileEntry, t: UnitTestDecl, push:
       continue;
     }
     let columns: Column[] | undefined;
+    // Columns known only from schema YAML may be a few of the upstream's: columns missing there are not reported.
+    let complete = false;
     let what: string;
     if (target.kind === 'this') {
       what = `${t.model} (this)`;
       given.add('this');
       columns = project.columnsOfNode(node);
+      complete = project.boundColumns.has(node.name);
     } else if (target.kind === 'ref') {
       const upstream = project.resolveRef(target);
       what = target.name;
@@ -59,6 +64,7 @@ function checkTest(project: DbtProject, entry: FileEntry, t: UnitTestDecl, push:
         push(input.inputSpan, 'warning', 'unit-test-input-unused', `Input ref('${target.name}') is not an upstream of ${t.model} (it reads ${describe(refs.map((r) => `ref('${r.name}')`), sources.map((s) => `source('${s.source}', '${s.table}')`))}).`);
       }
       columns = project.columnsOfNode(upstream);
+      complete = upstream.kind === 'seed' || project.boundColumns.has(upstream.name);
     } else {
       const table = project.resolveSource(target);
       what = `${target.source}.${target.table}`;
@@ -71,8 +77,9 @@ function checkTest(project: DbtProject, entry: FileEntry, t: UnitTestDecl, push:
         push(input.inputSpan, 'warning', 'unit-test-input-unused', `Input source('${target.source}', '${target.table}') is not an upstream of ${t.model} (it reads ${describe(refs.map((r) => `ref('${r.name}')`), sources.map((s) => `source('${s.source}', '${s.table}')`))}).`);
       }
       columns = project.columnsOfSource(table);
+      complete = !!project.schemaCache.get(table.icebergTable);
     }
-    checkRows(project, entry, input, columns, what, 'input', push);
+    checkRows(project, entry, input, columns, what, 'input', push, complete);
   }
   const missing = [
     ...refs.filter((r) => !r.conditional).flatMap((r) => { const n = project.resolveRef(r); return n && !given.has(`ref:${n.name}`) ? [`ref('${r.name}')`] : []; }),
@@ -82,7 +89,7 @@ function checkTest(project: DbtProject, entry: FileEntry, t: UnitTestDecl, push:
     push(t.givenSpan ?? t.nameSpan, 'error', 'unit-test-missing-input', `${t.model} reads ${[...new Set(missing)].join(', ')}, which given: has no input for: the unit test cannot run (give rows: [] for an empty input).`);
   }
   if (!t.expect) push(t.nameSpan, 'error', 'unit-test-expect', `Unit test '${t.name}' has no expect: block.`);
-  else checkRows(project, entry, t.expect, outputColumns(project, node), t.model, 'expect', push);
+  else checkRows(project, entry, t.expect, outputColumns(project, node), t.model, 'expect', push, true);
 }
 
 /** The model's output columns when the binder has learned them (YAML docs need not list every column). */
@@ -96,7 +103,7 @@ function describe(refs: string[], sources: string[]): string {
 }
 
 /** Fixture rows against the columns they fill: a missing file, unknown columns, values their type cannot read. */
-function checkRows(project: DbtProject, entry: FileEntry, f: FixtureDecl, columns: Column[] | undefined, what: string, role: 'input' | 'expect', push: Push): void {
+function checkRows(project: DbtProject, entry: FileEntry, f: FixtureDecl, columns: Column[] | undefined, what: string, role: 'input' | 'expect', push: Push, complete: boolean): void {
   const data = fixtureData(project, entry.file, f);
   if ('message' in data) {
     if (data.file === entry.file) push(data.span, 'error', f.fixture !== undefined ? 'unit-test-fixture' : 'unit-test-rows', data.message);
@@ -114,7 +121,7 @@ function checkRows(project: DbtProject, entry: FileEntry, f: FixtureDecl, column
   };
   const reported = new Set<string>();
   for (const column of data.columns) {
-    if (byName.has(column.toLowerCase()) || reported.has(column)) continue;
+    if (!complete || byName.has(column.toLowerCase()) || reported.has(column)) continue;
     reported.add(column);
     const key = f.rowSpans.flatMap((r) => r.cells).find((c) => c.column === column)?.key;
     const at = key ?? (data.rows.length ? cellSpan(0, column) : f.rowsSpan ?? f.span);

@@ -1,5 +1,6 @@
 // A model's enforced contract as dbt defines it: `contract: {enforced: true}` (config() in the model, its schema
 // YAML or dbt_project.yml), and the columns of its schema YAML entry with `data_type` and `constraints`.
+import { renderSetting } from './jinjaEnvironment';
 import type { DbtProject, ModelNode } from './project';
 import type { ModelDoc } from './schemaYaml';
 import type { IcebergType } from '../iceberg/spec';
@@ -51,10 +52,14 @@ export function enforcedContract(project: DbtProject, node: ModelNode): ModelCon
   const doc = project.doc(node.name);
   const columns = (doc?.columns ?? []).map((c): ContractColumn => {
     const notNull = (c.constraints ?? []).some((k) => k.toLowerCase() === 'not_null');
-    const base = { name: c.name, notNull, description: c.description, ...(c.type ? { dataType: c.type } : {}) };
-    if (!c.type) return { ...base, typeProblem: 'has no data_type (an enforced contract needs one for every column)' };
-    const parsed = parseTypeName(c.type);
-    return parsed.ok ? { ...base, type: parsed.type } : { ...base, typeProblem: `data_type ${c.type.toLowerCase()} is not a type Floe knows: ${parsed.message}` };
+    // dbt renders Jinja in data_type, as in any YAML setting
+    const jinja = !!c.type && /\{[{%]/.test(c.type);
+    const written = jinja ? renderSetting(project, node.packageName, node.name, c.type!)?.trim().toUpperCase() : c.type;
+    const base = { name: c.name, notNull, description: c.description, ...(written ? { dataType: written } : {}) };
+    if (jinja && !written) return { ...base, typeProblem: `data_type ${c.type} could not be rendered, so Floe can neither check nor write it` };
+    if (!written) return { ...base, typeProblem: 'has no data_type (an enforced contract needs one for every column)' };
+    const parsed = parseTypeName(written);
+    return parsed.ok ? { ...base, type: parsed.type } : { ...base, typeProblem: `data_type ${written.toLowerCase()} is not a type Floe knows: ${parsed.message}` };
   });
   return { model: node.name, doc, columns };
 }

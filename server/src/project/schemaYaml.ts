@@ -124,7 +124,8 @@ function columnsOf(node: unknown, names: NameCursor, text: string, tests: Generi
     tests.push(...columnTests);
     const type = str(c.data_type) ?? str(c.type);
     const constraints = list(c.constraints).map((k) => (isObj(k) ? str(k.type) : undefined)).filter((k): k is string => !!k);
-    return [{ name, type: type?.toUpperCase(), description: str(c.description), ...(constraints.length ? { constraints } : {}) }];
+    // A data_type written in Jinja ({{ 'uint8' if target.type == 'clickhouse' else 'integer' }}) is kept as written: dbt renders it.
+    return [{ name, type: type && /\{[{%]/.test(type) ? type : type?.toUpperCase(), description: str(c.description), ...(constraints.length ? { constraints } : {}) }];
   });
 }
 
