@@ -118,6 +118,10 @@ test('diagnostics at the YAML text: unknown model, unknown and unused inputs, a 
   assert.deepEqual(diagnostics(unitYaml(GOOD.replace('model: mart', 'model: marts'))), [['unit-test-model', 'marts']]);
   assert.deepEqual(diagnostics(unitYaml(GOOD.replace("input: ref('stg')", "input: ref('nope')"))), [['unit-test-input', "ref('nope')"], ['unit-test-missing-input', 'given']]);
   assert.deepEqual(diagnostics(unitYaml(GOOD.replace("input: ref('stg')", "input: ref('other')"))), [['unit-test-input-unused', "ref('other')"], ['unit-test-missing-input', 'given']]);
+  // a ref a macro makes is an upstream too, as dbt renders it (aspects' unit tests)
+  const viaMacro = { 'macros/via.sql': "{% macro other_ids() %}select x from {{ ref('other') }}{% endmacro %}", 'models/mart.sql': "select id, sum(amount) as total from {{ ref('stg') }} where id not in ({{ other_ids() }}) group by id" };
+  const both = GOOD.replace("    expect:", "      - input: ref('other')\n        rows: []\n    expect:");
+  assert.deepEqual(diagnostics(unitYaml(both), viaMacro), []);
   assert.deepEqual(diagnostics(unitYaml(GOOD.replace("input: ref('stg')", 'input: stg'))), [['unit-test-input', 'stg'], ['unit-test-missing-input', 'given']]);
   const fixture = GOOD.replace("        rows:\n          - {id: 1, amount: 2.50}\n          - {id: 1, amount: 1.50}", '        format: csv\n        fixture: stg_rows');
   assert.deepEqual(diagnostics(unitYaml(fixture)), [['unit-test-fixture', 'stg_rows']]);

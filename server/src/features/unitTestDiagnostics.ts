@@ -7,6 +7,7 @@ import type { DbtProject, FileEntry, ModelNode } from '../project/project';
 import { fixtureData, parseInput, unitTestDecls, type FixtureDecl, type Span, type UnitTestDecl } from '../project/unitTests';
 import type { Column, ProjectDiagnostic } from '../project/types';
 import { didYouMean } from '../util/suggest';
+import { compileModel } from '../project/compile';
 
 export function unitTestDiagnostics(project: DbtProject, entry: FileEntry): ProjectDiagnostic[] {
   if (entry.packageName !== project.name || !entry.text.includes('unit_tests')) return [];
@@ -60,7 +61,7 @@ function checkTest(project: DbtProject, entry: FileEntry, t: UnitTestDecl, push:
         continue;
       }
       given.add(`ref:${upstream.name}`);
-      if (!refs.some((r) => project.resolveRef(r)?.name === upstream.name)) {
+      if (!refs.some((r) => project.resolveRef(r)?.name === upstream.name) && !readsWhenRendered(project, node, `${upstream.kind}:${upstream.name}`)) {
         push(input.inputSpan, 'warning', 'unit-test-input-unused', `Input ref('${target.name}') is not an upstream of ${t.model} (it reads ${describe(refs.map((r) => `ref('${r.name}')`), sources.map((s) => `source('${s.source}', '${s.table}')`))}).`);
       }
       columns = project.columnsOfNode(upstream);
@@ -73,7 +74,7 @@ function checkTest(project: DbtProject, entry: FileEntry, t: UnitTestDecl, push:
         continue;
       }
       given.add(`source:${target.source}.${target.table}`);
-      if (!sources.some((s) => s.source === target.source && s.table === target.table)) {
+      if (!sources.some((s) => s.source === target.source && s.table === target.table) && !readsWhenRendered(project, node, `source:${target.source}.${target.table}`)) {
         push(input.inputSpan, 'warning', 'unit-test-input-unused', `Input source('${target.source}', '${target.table}') is not an upstream of ${t.model} (it reads ${describe(refs.map((r) => `ref('${r.name}')`), sources.map((s) => `source('${s.source}', '${s.table}')`))}).`);
       }
       columns = project.columnsOfSource(table);
@@ -90,6 +91,15 @@ function checkTest(project: DbtProject, entry: FileEntry, t: UnitTestDecl, push:
   }
   if (!t.expect) push(t.nameSpan, 'error', 'unit-test-expect', `Unit test '${t.name}' has no expect: block.`);
   else checkRows(project, entry, t.expect, outputColumns(project, node), t.model, 'expect', push, true);
+}
+
+/**
+ * Whether the model reads an upstream (`model:name`, `source:s.t`) once rendered: refs made inside macros are not in
+ * its text (aspects' models). A model that does not render is given the benefit of the doubt.
+ */
+function readsWhenRendered(project: DbtProject, node: ModelNode, key: string): boolean {
+  const compiled = compileModel(project, node.file, node.definition ? { node } : {});
+  return !!compiled.problem || compiled.upstream.some((u) => `${u.kind}:${u.name}` === key);
 }
 
 /** The model's output columns when the binder has learned them (YAML docs need not list every column). */
