@@ -141,3 +141,27 @@ test('against a catalog without Idempotency-Key support no key is sent and a los
     await plain.close();
   }
 });
+
+test('a commit whose answer is lost and whose retries then fail (the catalog restarted and forgot the key) is of unknown outcome, never a failure', async () => {
+  const id = { namespace: ['db'], name: 'forgotten' };
+  await client.createTable(['db'], { name: id.name, schema });
+  const added: Schema = { ...schema, 'schema-id': 1, fields: [...schema.fields, { id: 2, name: 'v', required: false, type: 'string' }] };
+  const updates: TableUpdate[] = [{ action: 'add-schema', schema: added, 'last-column-id': 2 }, { action: 'set-current-schema', 'schema-id': -1 }];
+  // The first try is applied and its answer lost; every retry is refused as a conflict, as a catalog without the key would.
+  let tries = 0;
+  proxy.plan = (r) => {
+    if (!(r.method === 'POST' && r.path.endsWith('/tables/forgotten'))) return undefined;
+    return tries++ === 0 ? { kind: 'lost-response' } : { kind: 'status', status: 409 };
+  };
+  try {
+    await assert.rejects(client.commitTable(id, [{ type: 'assert-current-schema-id', 'current-schema-id': 0 }], updates), (e: unknown) => {
+      assert.ok(e instanceof CatalogError && e.kind === 'commit-state-unknown', String(e));
+      assert.match((e as Error).message, /may or may not have succeeded.*retry got HTTP 409/);
+      return true;
+    });
+  } finally {
+    proxy.plan = () => undefined;
+  }
+  assert.ok(tries >= 2, 'the commit was retried');
+  assert.equal((await client.loadTable(id)).metadata['current-schema-id'], 1, 'the first try was applied');
+});

@@ -340,6 +340,10 @@ export class RestCatalog implements Catalog {
     if (lifetime !== undefined) headers['Idempotency-Key'] = uuidv7();
     const req: HttpRequest = { method: call.method, url, headers, body: call.body === undefined ? undefined : stringifyJson(call.body) };
     const started = Date.now();
+    // A commit resent after a lost answer or a 5xx may have been applied by the earlier try: only a success is then
+    // certain. A conflict or an error on the resend (a server that restarted has forgotten the key) leaves the outcome
+    // unknown, so the writer keeps its files instead of deleting what the table may now reference.
+    let earlierMayHaveApplied = false;
     for (let attempt = 1; ; attempt++) {
       let res: HttpResponse | undefined;
       let failure: unknown;
@@ -353,8 +357,13 @@ export class RestCatalog implements Catalog {
         && (res ? RETRY_STATUSES.has(res.status) : failure instanceof MaybeSentError);
       if (retry) {
         ctx.log?.(redact(`${call.method} ${url}: ${res ? `HTTP ${res.status}` : (failure as Error).message}; retrying with the same Idempotency-Key`));
+        earlierMayHaveApplied ||= !!call.commit;
         await new Promise((r) => setTimeout(r, pause));
         continue;
+      }
+      if (earlierMayHaveApplied && !(res && res.status >= 200 && res.status < 300)) {
+        const what = res ? `HTTP ${res.status}` : (failure as Error).message;
+        throw new CatalogError('commit-state-unknown', `The commit to ${call.subject} may or may not have succeeded: an earlier try's answer was lost, and the retry got ${what}`, { uri: url, table: call.subject, ...(res ? { status: res.status } : {}) }, failure ? { cause: failure } : undefined);
       }
       if (!res) throw this.sendFailure(call, url, failure);
       return this.answer(call, url, res);
