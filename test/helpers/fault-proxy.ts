@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 
 export type Fault =
   | { kind: 'reset' }                      // read part of the body, then drop the connection
-  | { kind: 'status'; status: 500 | 502 | 503 | 429 | 419; s3Code?: string }
+  | { kind: 'status'; status: 409 | 500 | 502 | 503 | 429 | 419; s3Code?: string }
   | { kind: 'latency'; ms: number }        // then forward
   | { kind: 'lost-response' }              // forward, let the target answer, then reply 502
   | { kind: 'hold'; until: Promise<unknown> }; // forward once `until` settles (something else happens first)
