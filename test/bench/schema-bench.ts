@@ -46,10 +46,10 @@ export async function schemaFigures(dir: string, models: number, runs: number): 
     const warm = Array.from({ length: runs }, () => checkOnce(root, cacheDir, []));
     const size = models === 10_000 ? undefined : `${models.toLocaleString('en')} models`;
     const rss = (xs: { rssMb?: number }[]) => (xs[0].rssMb === undefined ? undefined : `peak RSS ${Math.max(...xs.map((x) => x.rssMb!))} MB`);
-    const editorCold = Array.from({ length: runs }, () => 0);
+    const editorCold: number[] = [];
     for (let i = 0; i < runs; i++) {
       rmSync(cacheDir, { recursive: true, force: true });
-      editorCold[i] = await schemaReady(root, cacheDir);
+      editorCold.push(await schemaReady(root, cacheDir));
     }
     const editorWarm: number[] = [];
     for (let i = 0; i < runs; i++) editorWarm.push(await schemaReady(root, cacheDir));

@@ -238,7 +238,7 @@ function sourceUpstream(project: DbtProject, table: SourceTable, relation: strin
   };
 }
 
-/** A render as kept on disk: plain data, the env vars it read hashed. */
+/** A render as kept on disk: plain data, the env vars it read hashed (only default renders are kept: no stand-ins). */
 function keep(compiled: CompiledModel, envRead: Map<string, string | null>): KeptRender {
   return {
     sql: compiled.sql,
@@ -246,7 +246,7 @@ function keep(compiled: CompiledModel, envRead: Map<string, string | null>): Kep
     outputLength: compiled.map.outputLength,
     ...(compiled.problem ? { problem: compiled.problem } : {}),
     config: compiled.config,
-    upstream: compiled.upstream.map((u) => ({ kind: u.kind, name: u.name, relation: u.relation, file: u.file, icebergTable: u.icebergTable, missing: u.missing, source: u.sourceTable })),
+    upstream: compiled.upstream.map((u) => ({ kind: u.kind, name: u.name, relation: u.relation, file: u.file, icebergTable: u.icebergTable, source: u.sourceTable })),
     ...(compiled.parseTime ? { parseTime: true } : {}),
     env: Object.fromEntries([...envRead].map(([k, v]) => [k, envValueHash(v)])),
   };
@@ -258,11 +258,11 @@ function restore(project: DbtProject, kept: KeptRender): CompiledModel | undefin
   for (const u of kept.upstream) {
     if (u.kind === 'source') {
       const table = u.source && project.resolveSource({ source: u.source[0], table: u.source[1] });
-      if (!table || u.missing) return undefined;
+      if (!table) return undefined;
       upstream.push(sourceUpstream(project, table, u.relation, u.source!));
     } else {
       const node = project.nodes(u.name).find((n) => n.kind === u.kind && n.file === u.file);
-      if (!node || u.missing) return undefined;
+      if (!node) return undefined;
       upstream.push(nodeUpstream(project, node, u.relation));
     }
   }

@@ -22,7 +22,6 @@ export interface KeptUpstream {
   relation: string;
   file?: string;
   icebergTable?: string;
-  missing?: boolean;
   /** For sources: the names as called. */
   source?: [string, string];
 }
