@@ -106,13 +106,13 @@ export class JsonlStore<T> {
   }
 }
 
-/** Deletes the folder's store files unwritten for STALE_AFTER_MS (files of other builds are never read again). */
-function removeStale(dir: string, keep: string): void {
+/** Deletes the folder's store files (ending in `ext`) unwritten for STALE_AFTER_MS (files of other builds are never read again). */
+export function removeStale(dir: string, keep: string, ext = '.jsonl'): void {
   try {
     const now = Date.now();
     for (const name of readdirSync(dir)) {
       const file = path.join(dir, name);
-      if (file === keep || !name.endsWith('.jsonl')) continue;
+      if (file === keep || !name.endsWith(ext)) continue;
       if (now - statSync(file).mtimeMs > STALE_AFTER_MS) rmSync(file, { force: true });
     }
   } catch {

@@ -1,8 +1,8 @@
 // floe check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache]: the editor's diagnostics for every file; exit 1 on
 // errors. Renders and bind results are kept on disk (project/renderCache.ts, sql/bindCache.ts): a second check renders
-// and binds only what changed.
+// and binds only what changed, and a check of an unchanged project replays the last report (cli/checkSnapshot.ts).
 import path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { UsageError, type CliCommand } from '../command';
 import { DbtProject } from '../../project/project';
 import { LineIndex } from '../../project/lineIndex';
@@ -15,6 +15,9 @@ import { DiskBindCache } from '../../sql/bindCache';
 import { DiskRenderCache, keepRendersOnDisk } from '../../project/renderCache';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { hasLakehouse, refreshSourceSchemas } from '../../run/source-schemas';
+import { CheckSnapshot, type CheckReport } from '../checkSnapshot';
+import { InputTrace, type TracedInput } from '../../util/inputTrace';
+import { cacheDir } from '../../util/jsonlStore';
 import { mentionsMissingPackage, missingPackages, missingPackagesMessage } from '../../project/packages';
 
 /** Source schemas from the lakehouse when it answers; otherwise the cache (and YAML columns) serve, with a note. */
@@ -55,55 +58,84 @@ export const checkCommand: CliCommand = {
     if (rest.length !== 1) throw new UsageError('usage: floe check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache]');
     const root = path.resolve(rest[0]);
     if (!existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml`);
-    const project = DbtProject.load(root);
-    const renders = cache ? new DiskRenderCache(root) : undefined;
-    if (renders) keepRendersOnDisk(project, renders);
-    if (bind) await readSourceSchemas(project, io);
-    const all: ProjectDiagnostic[] = [];
-    const opened = bind ? await openBinder(root, cache) : undefined;
-    const binder = opened?.binder;
-    // Packages declared but not installed: one warning for the project instead of an error at every call into them.
-    const missing = missingPackages(root);
-    for (const file of [...project.files.keys()].sort()) {
-      const diagnostics = fileDiagnostics(project, file);
-      const entry = project.entry(file)!;
-      if (entry.analysis && !project.isDisabled(file)) {
-        if (binder && entry.kind === 'model') {
-          // As the editor shows them: render and binder results, unless a Jinja error stops the render. A model bound
-          // already (as the upstream of one before it in file order) is not bound again.
-          if (!diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...(binder.current(project, file) ?? (await binder.bind(project, file))).diagnostics);
-        } else if (!diagnostics.some((d) => d.severity === 'error')) {
-          const rendered = renderDiagnostics(file, compileModel(project, file), diagnostics);
-          diagnostics.push(...rendered.filter((d) => !(d.code === 'jinja-render' && mentionsMissingPackage(d.message, missing))));
-        }
+    // An unchanged project (every file, folder and env var the last check read) replays that check's report.
+    const snapshot = cache ? new CheckSnapshot(root, bind) : undefined;
+    let report = snapshot?.replay<JsonDiagnostic>();
+    if (!report) {
+      const trace = snapshot ? new InputTrace([path.resolve(cacheDir(''))]) : undefined;
+      let inputs: TracedInput[] | undefined;
+      try {
+        report = await fullCheck(root, bind, cache, { err: (text) => (trace?.incomplete('a message was printed'), io.err(text)) }, trace);
+      } finally {
+        inputs = trace?.stop();
       }
-      all.push(...diagnostics);
+      if (inputs) snapshot!.keep(inputs, report);
     }
-    // Enforced contracts compare each model's bound columns with its schema YAML, once every model is bound.
-    if (binder) for (const file of [...project.files.keys()].sort()) all.push(...contractDiagnostics(project, file, (f) => binder.current(project, f)?.columns));
-    opened?.cache?.flush();
-    renders?.flush();
-    all.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
-    const out: JsonDiagnostic[] = all.map((d) => {
-      const index = new LineIndex(project.entry(d.file)?.text ?? '');
-      return { file: path.relative(root, d.file), range: { start: index.positionAt(d.start), end: index.positionAt(d.end) }, severity: d.severity, code: d.code, message: d.message };
-    });
-    // Models of the project itself: not seeds, snapshots, disabled models or packages' models.
-    const models = project.modelNames().filter((n) => project.nodes(n).some((x) => x.kind === 'model' && x.packageName === project.name)).length;
-    if (missing.length) {
-      const at = { line: missing[0].line, character: 0 };
-      out.unshift({ file: path.relative(root, missing[0].file), range: { start: at, end: at }, severity: 'warning', code: 'packages-not-installed', message: missingPackagesMessage(missing) });
-    }
+    const out = report.diagnostics;
     if (format === 'json') {
-      io.out(`${JSON.stringify({ models, diagnostics: out }, null, 2)}\n`);
+      io.out(`${JSON.stringify({ models: report.models, diagnostics: out }, null, 2)}\n`);
     } else {
       for (const d of out) io.out(`${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} [${d.code}] ${d.message}\n`);
       const errors = out.filter((d) => d.severity === 'error').length;
-      io.out(`${models} models, ${errors} error(s), ${out.length - errors} other diagnostic(s)\n`);
+      io.out(`${report.models} models, ${errors} error(s), ${out.length - errors} other diagnostic(s)\n`);
     }
     return out.some((d) => d.severity === 'error') ? 1 : 0;
   },
 };
+
+/** Loads, renders and binds the whole project (with the kept renders and binds unless `cache` is off). */
+async function fullCheck(root: string, bind: boolean, cache: boolean, io: { err(text: string): void }, trace: InputTrace | undefined): Promise<CheckReport<JsonDiagnostic>> {
+  const project = DbtProject.load(root);
+  const renders = cache ? new DiskRenderCache(root) : undefined;
+  if (renders) keepRendersOnDisk(project, renders);
+  // what a catalog answers is not a file: such a check is not kept whole
+  if (bind && process.env.FLOE_NO_CATALOG !== '1' && hasLakehouse(project)) trace?.incomplete('source schemas come from a catalog');
+  if (bind) await readSourceSchemas(project, io);
+  const all: ProjectDiagnostic[] = [];
+  const opened = bind ? await openBinder(root, cache) : undefined;
+  if (bind && !opened) trace?.incomplete('DuckDB did not load');
+  noteNativeLibraries();
+  const binder = opened?.binder;
+  // Packages declared but not installed: one warning for the project instead of an error at every call into them.
+  const missing = missingPackages(root);
+  for (const file of [...project.files.keys()].sort()) {
+    const diagnostics = fileDiagnostics(project, file);
+    const entry = project.entry(file)!;
+    if (entry.analysis && !project.isDisabled(file)) {
+      if (binder && entry.kind === 'model') {
+        // As the editor shows them: render and binder results, unless a Jinja error stops the render. A model bound
+        // already (as the upstream of one before it in file order) is not bound again.
+        if (!diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...(binder.current(project, file) ?? (await binder.bind(project, file))).diagnostics);
+      } else if (!diagnostics.some((d) => d.severity === 'error')) {
+        const rendered = renderDiagnostics(file, compileModel(project, file), diagnostics);
+        diagnostics.push(...rendered.filter((d) => !(d.code === 'jinja-render' && mentionsMissingPackage(d.message, missing))));
+      }
+    }
+    all.push(...diagnostics);
+  }
+  // Enforced contracts compare each model's bound columns with its schema YAML, once every model is bound.
+  if (binder) for (const file of [...project.files.keys()].sort()) all.push(...contractDiagnostics(project, file, (f) => binder.current(project, f)?.columns));
+  opened?.cache?.flush();
+  renders?.flush();
+  all.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
+  const out: JsonDiagnostic[] = all.map((d) => {
+    const index = new LineIndex(project.entry(d.file)?.text ?? '');
+    return { file: path.relative(root, d.file), range: { start: index.positionAt(d.start), end: index.positionAt(d.end) }, severity: d.severity, code: d.code, message: d.message };
+  });
+  // Models of the project itself: not seeds, snapshots, disabled models or packages' models.
+  const models = project.modelNames().filter((n) => project.nodes(n).some((x) => x.kind === 'model' && x.packageName === project.name)).length;
+  if (missing.length) {
+    const at = { line: missing[0].line, character: 0 };
+    out.unshift({ file: path.relative(root, missing[0].file), range: { start: at, end: at }, severity: 'warning', code: 'packages-not-installed', message: missingPackagesMessage(missing) });
+  }
+  return { models, diagnostics: out };
+}
+
+/** DuckDB's native library is loaded, not read: the stat of its file stands for DuckDB's version among a check's inputs. */
+function noteNativeLibraries(): void {
+  if (typeof require === 'undefined') return;
+  for (const file of Object.keys(require.cache)) if (file.endsWith('.node')) statSync(file);
+}
 
 /** A Binder on its own DuckDB connection, with the project's kept results; undefined (static checks only) when DuckDB cannot load. */
 export async function openBinder(root: string, useCache: boolean): Promise<{ binder: Binder; cache?: DiskBindCache } | undefined> {

@@ -1,0 +1,191 @@
+// Records everything a piece of work reads from the file system and the environment, so its result can be reused
+// later by checking only those inputs again (a `floe check` of an unchanged project). Reads go through many modules
+// (the project loader, packages, schema caches, Jinja's env_var), so the trace wraps `node:fs` and `process.env` for
+// the work's duration instead of trusting a list of inputs that would go stale as the code changes. A read the trace
+// cannot replay later (async fs, file descriptors) marks it incomplete, and an incomplete trace is never reused.
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+
+/**
+ * One input and what it gave: [op, path or env name, options (JSON), outcome digest]. Ops: 'read' (readFileSync),
+ * 'dir' (readdirSync), 'exists', 'stat', 'lstat', 'realpath', 'env' (one variable), 'home' (os.homedir()),
+ * 'cwd' (the folder relative paths were resolved against).
+ */
+export type TracedInput = [op: string, name: string, options: string, digest: string];
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+const SYNC_OPS = { readFileSync: 'read', readdirSync: 'dir', existsSync: 'exists', statSync: 'stat', lstatSync: 'lstat', realpathSync: 'realpath' } as const;
+/** Reads the trace cannot replay: they make it incomplete. */
+const UNTRACEABLE = ['readFile', 'readdir', 'stat', 'lstat', 'access', 'open', 'openSync', 'accessSync', 'readSync', 'createReadStream', 'opendir', 'opendirSync'] as const;
+const UNTRACEABLE_PROMISES = ['readFile', 'readdir', 'stat', 'lstat', 'access', 'open', 'opendir'] as const;
+
+/** Text and bytes hash alike (a string as its UTF-8 bytes), so a file read as UTF-8 can be checked without decoding it. */
+function digest(value: unknown): string {
+  const hash = createHash('sha1');
+  if (typeof value === 'string' || Buffer.isBuffer(value)) hash.update('b').update(value);
+  else hash.update('j').update(JSON.stringify(value) ?? 'undefined');
+  return hash.digest('base64url').slice(0, 22);
+}
+
+function statShape(s: fs.Stats | fs.BigIntStats | undefined): unknown {
+  if (!s) return null;
+  const kind = s.isFile() ? 'file' : s.isDirectory() ? 'dir' : s.isSymbolicLink() ? 'link' : 'other';
+  return [kind, String(s.size), String(s.mtimeMs), String(s.ino)];
+}
+
+/** What a sync fs call gave, as a digest: its result, or the error code it threw. */
+function outcome(op: string, run: () => unknown): string {
+  try {
+    const r = run();
+    if (op === 'dir') return digest((r as Array<string | Buffer | fs.Dirent>).map((d) => (typeof d === 'string' || Buffer.isBuffer(d) ? String(d) : [d.name, d.isDirectory(), d.isFile(), d.isSymbolicLink()])));
+    if (op === 'stat' || op === 'lstat') return digest(statShape(r as fs.Stats | undefined));
+    return digest(r);
+  } catch (e) {
+    return `error:${(e as NodeJS.ErrnoException).code ?? 'unknown'}`;
+  }
+}
+
+/** Options as recorded: plain JSON only (anything else, e.g. Node's internal realpath cache, is left out). */
+function optionsOf(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value !== 'object') return '';
+  return JSON.stringify(Object.fromEntries(Object.entries(value).filter(([, v]) => ['string', 'boolean', 'number'].includes(typeof v))));
+}
+
+function isUtf8(options: unknown): boolean {
+  const encoding = typeof options === 'string' ? options : (options as { encoding?: unknown } | undefined)?.encoding;
+  return encoding === 'utf8' || encoding === 'utf-8';
+}
+
+function replay(op: string, name: string, options: string): string {
+  const opts = options ? JSON.parse(options) : undefined;
+  switch (op) {
+    // UTF-8 text hashes as its bytes (see digest): the file is not decoded again
+    case 'read': return outcome(op, () => fs.readFileSync(name, isUtf8(opts) ? undefined : opts));
+    case 'dir': return outcome(op, () => fs.readdirSync(name, opts));
+    case 'exists': return digest(fs.existsSync(name));
+    case 'stat': return outcome(op, () => fs.statSync(name, opts));
+    case 'lstat': return outcome(op, () => fs.lstatSync(name, opts));
+    case 'realpath': return outcome(op, () => fs.realpathSync(name));
+    case 'env': return digest(process.env[name] ?? null);
+    case 'home': return digest(os.homedir());
+    case 'cwd': return digest(process.cwd());
+    default: return 'unknown-op';
+  }
+}
+
+/** Whether every input still gives what it gave when traced (stops at the first that does not). */
+export function inputsUnchanged(inputs: TracedInput[]): boolean {
+  for (const [op, name, options, was] of inputs) if (replay(op, name, options) !== was) return false;
+  return true;
+}
+
+export class InputTrace {
+  private readonly inputs = new Map<string, TracedInput>();
+  private readonly restore: Array<() => void> = [];
+  private incompleteReason: string | undefined;
+  private relativePaths = false;
+
+  /** Starts tracing; paths under `ignore` (Floe's own caches) are not inputs. */
+  constructor(private readonly ignore: string[]) {
+    this.note('home', '', '', digest(os.homedir()));
+    for (const [fn, op] of Object.entries(SYNC_OPS)) this.wrap(fs as unknown as Record<string, AnyFn>, fn, (original) => (...args: unknown[]) => this.traced(op, original, args));
+    for (const fn of UNTRACEABLE) this.wrap(fs as unknown as Record<string, AnyFn>, fn, (original) => (...args: unknown[]) => this.untraceable(fn, original, args));
+    for (const fn of UNTRACEABLE_PROMISES) this.wrap(fs.promises as unknown as Record<string, AnyFn>, fn, (original) => (...args: unknown[]) => this.untraceable(`promises.${fn}`, original, args));
+    const env = process.env;
+    process.env = new Proxy(env, {
+      get: (target, name) => {
+        if (typeof name === 'string') this.note('env', name, '', digest(target[name] ?? null));
+        return Reflect.get(target, name);
+      },
+      has: (target, name) => {
+        if (typeof name === 'string') this.note('env', name, '', digest(target[name] ?? null));
+        return Reflect.has(target, name);
+      },
+      ownKeys: (target) => {
+        this.incomplete('the whole environment was read');
+        return Reflect.ownKeys(target);
+      },
+    });
+    this.restore.push(() => {
+      process.env = env;
+    });
+    syncBuiltinESMExports(); // ES modules' named imports of node:fs see the wrappers too
+  }
+
+  /** Why the trace cannot be replayed, if it cannot. */
+  get incompleteBecause(): string | undefined {
+    return this.incompleteReason;
+  }
+
+  incomplete(reason: string): void {
+    this.incompleteReason ??= reason;
+  }
+
+  /** Stops tracing; the inputs in the order first read, or undefined when some read could not be traced. */
+  stop(): TracedInput[] | undefined {
+    for (const undo of this.restore.splice(0).reverse()) undo();
+    syncBuiltinESMExports();
+    if (this.incompleteReason) return undefined;
+    const out = [...this.inputs.values()];
+    if (this.relativePaths) out.unshift(['cwd', '', '', digest(process.cwd())]);
+    return out;
+  }
+
+  private wrap(target: Record<string, AnyFn>, fn: string, make: (original: AnyFn) => AnyFn): void {
+    const original = target[fn];
+    if (typeof original !== 'function') return;
+    target[fn] = make(original);
+    this.restore.push(() => {
+      target[fn] = original;
+    });
+  }
+
+  private pathOf(arg: unknown): string | undefined {
+    if (typeof arg === 'string') {
+      if (!path.isAbsolute(arg)) this.relativePaths = true;
+      return path.resolve(arg);
+    }
+    if (Buffer.isBuffer(arg)) return path.resolve(arg.toString());
+    if (arg instanceof URL && arg.protocol === 'file:') return path.resolve(decodeURIComponent(arg.pathname));
+    return undefined;
+  }
+
+  private ignored(file: string): boolean {
+    return this.ignore.some((dir) => file === dir || file.startsWith(dir + path.sep));
+  }
+
+  private traced(op: string, original: AnyFn, args: unknown[]): unknown {
+    const file = this.pathOf(args[0]);
+    if (file === undefined) {
+      this.incomplete(`${op} of a file descriptor`);
+      return original.apply(fs, args);
+    }
+    if (this.ignored(file)) return original.apply(fs, args);
+    let result: unknown;
+    const options = op === 'realpath' ? '' : optionsOf(args[1]);
+    const was = outcome(op, () => (result = original.apply(fs, args)));
+    this.note(op, file, options, was);
+    if (was.startsWith('error:')) return original.apply(fs, args); // throws as it did
+    return result;
+  }
+
+  private untraceable(fn: string, original: AnyFn, args: unknown[]): unknown {
+    const file = this.pathOf(args[0]);
+    if (file === undefined || !this.ignored(file)) this.incomplete(`fs.${fn} ${file ?? ''}`);
+    return original.apply(fs, args);
+  }
+
+  /** Keeps the first outcome of each input; a second read that differs (changed mid-run) makes the trace unusable. */
+  private note(op: string, name: string, options: string, was: string): void {
+    const key = `${op}\u0000${name}\u0000${options}`;
+    const before = this.inputs.get(key);
+    if (!before) this.inputs.set(key, [op, name, options, was]);
+    else if (before[3] !== was) this.incomplete(`${name} changed while it was read`);
+  }
+}
