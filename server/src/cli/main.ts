@@ -1,8 +1,6 @@
 // Entry point of the floe CLI: dispatches to one command; errors are printed as messages, not stacks.
-import { commands } from './commands/index';
-import { UsageError, type CliIO } from './command';
+import { UsageError, type CliCommand, type CliIO } from './command';
 import { redact } from '../catalog/redact';
-import { commandAndArgs } from './dbt-args';
 import { userErrorText } from '../run/run-error';
 
 const io: CliIO = {
@@ -17,28 +15,37 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-function help(): string {
+function help(commands: Record<string, CliCommand>): string {
   const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
   return `usage: floe <command> [args]\n\ncommands:\n${rows.join('\n')}\n`;
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `floe check DIR` loads only its own code first: an unchanged project is answered from its kept report before the
+  // project model, Jinja, DuckDB and the other commands' libraries load (commands are imported when run).
+  if (argv[0] === 'check') return run('check', { summary: '', run: (await import('./commands/check-replay.js')).runCheck }, argv.slice(1));
+  const { commandAndArgs } = await import('./dbt-args.js');
+  const { commands } = await import('./commands/index.js');
   const { name, args: rest } = commandAndArgs(argv);
   if (!name && argv.length > 0 && !['help', '--help', '-h'].includes(argv[0])) {
-    io.err(`floe: expected a command after ${argv.join(' ')}\n\n${help()}`);
+    io.err(`floe: expected a command after ${argv.join(' ')}\n\n${help(commands)}`);
     return 2;
   }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    io.out(help());
+    io.out(help(commands));
     return 0;
   }
   const command = commands[name];
   if (!command) {
-    io.err(`floe: unknown command '${name}'\n\n${help()}`);
+    io.err(`floe: unknown command '${name}'\n\n${help(commands)}`);
     return 2;
   }
+  return run(name, command, rest);
+}
+
+async function run(name: string, command: CliCommand, args: string[]): Promise<number> {
   try {
-    return await command.run(rest, io);
+    return await command.run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`floe ${name}: ${e.message}\n`);

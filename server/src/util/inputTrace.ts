@@ -23,7 +23,6 @@ const SYNC_OPS = { readFileSync: 'read', readdirSync: 'dir', existsSync: 'exists
 const UNTRACEABLE = ['readFile', 'readdir', 'stat', 'lstat', 'access', 'open', 'openSync', 'accessSync', 'readSync', 'createReadStream', 'opendir', 'opendirSync'] as const;
 const UNTRACEABLE_PROMISES = ['readFile', 'readdir', 'stat', 'lstat', 'access', 'open', 'opendir'] as const;
 
-/** Text and bytes hash alike (a string as its UTF-8 bytes), so a file read as UTF-8 can be checked without decoding it. */
 function digest(value: unknown): string {
   const hash = createHash('sha1');
   if (typeof value === 'string' || Buffer.isBuffer(value)) hash.update('b').update(value);
@@ -57,16 +56,10 @@ function optionsOf(value: unknown): string {
   return JSON.stringify(Object.fromEntries(Object.entries(value).filter(([, v]) => ['string', 'boolean', 'number'].includes(typeof v))));
 }
 
-function isUtf8(options: unknown): boolean {
-  const encoding = typeof options === 'string' ? options : (options as { encoding?: unknown } | undefined)?.encoding;
-  return encoding === 'utf8' || encoding === 'utf-8';
-}
-
 function replay(op: string, name: string, options: string): string {
   const opts = options ? JSON.parse(options) : undefined;
   switch (op) {
-    // UTF-8 text hashes as its bytes (see digest): the file is not decoded again
-    case 'read': return outcome(op, () => fs.readFileSync(name, isUtf8(opts) ? undefined : opts));
+    case 'read': return outcome(op, () => fs.readFileSync(name, opts));
     case 'dir': return outcome(op, () => fs.readdirSync(name, opts));
     case 'exists': return digest(fs.existsSync(name));
     case 'stat': return outcome(op, () => fs.statSync(name, opts));

@@ -2,8 +2,8 @@
 // errors. Renders and bind results are kept on disk (project/renderCache.ts, sql/bindCache.ts): a second check renders
 // and binds only what changed, and a check of an unchanged project replays the last report (cli/checkSnapshot.ts).
 import path from 'node:path';
-import { existsSync, statSync } from 'node:fs';
-import { UsageError, type CliCommand } from '../command';
+import { statSync } from 'node:fs';
+import type { CliCommand, CliIO } from '../command';
 import { DbtProject } from '../../project/project';
 import { LineIndex } from '../../project/lineIndex';
 import type { ProjectDiagnostic } from '../../project/types';
@@ -18,6 +18,7 @@ import { hasLakehouse, refreshSourceSchemas } from '../../run/source-schemas';
 import { CheckSnapshot, type CheckReport } from '../checkSnapshot';
 import { InputTrace, type TracedInput } from '../../util/inputTrace';
 import { cacheDir } from '../../util/jsonlStore';
+import { CHECK_USAGE, runCheck, type CheckOptions, type JsonDiagnostic } from './check-replay';
 import { mentionsMissingPackage, missingPackages, missingPackagesMessage } from '../../project/packages';
 
 /** Source schemas from the lakehouse when it answers; otherwise the cache (and YAML columns) serve, with a note. */
@@ -32,56 +33,28 @@ export async function readSourceSchemas(project: DbtProject, io: { err(text: str
   }
 }
 
-interface JsonDiagnostic {
-  file: string;
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-  severity: 'error' | 'warning' | 'info';
-  code: string;
-  message: string;
-}
-
 export const checkCommand: CliCommand = {
-  summary: 'check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache]: diagnostics for a dbt project; exit 1 on errors',
-  async run(args, io) {
-    let format = 'text';
-    let bind = true;
-    let cache = true;
-    const rest: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-      if (args[i] === '--format') format = args[++i] ?? '';
-      else if (args[i].startsWith('--format=')) format = args[i].slice('--format='.length);
-      else if (args[i] === '--no-bind') bind = false;
-      else if (args[i] === '--no-cache') cache = false;
-      else rest.push(args[i]);
-    }
-    if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text, not '${format}'`);
-    if (rest.length !== 1) throw new UsageError('usage: floe check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache]');
-    const root = path.resolve(rest[0]);
-    if (!existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml`);
-    // An unchanged project (every file, folder and env var the last check read) replays that check's report.
-    const snapshot = cache ? new CheckSnapshot(root, bind) : undefined;
-    let report = snapshot?.replay<JsonDiagnostic>();
-    if (!report) {
-      const trace = snapshot ? new InputTrace([path.resolve(cacheDir(''))]) : undefined;
-      let inputs: TracedInput[] | undefined;
-      try {
-        report = await fullCheck(root, bind, cache, { err: (text) => (trace?.incomplete('a message was printed'), io.err(text)) }, trace);
-      } finally {
-        inputs = trace?.stop();
-      }
-      if (inputs) snapshot!.keep(inputs, report);
-    }
-    const out = report.diagnostics;
-    if (format === 'json') {
-      io.out(`${JSON.stringify({ models: report.models, diagnostics: out }, null, 2)}\n`);
-    } else {
-      for (const d of out) io.out(`${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} [${d.code}] ${d.message}\n`);
-      const errors = out.filter((d) => d.severity === 'error').length;
-      io.out(`${report.models} models, ${errors} error(s), ${out.length - errors} other diagnostic(s)\n`);
-    }
-    return out.some((d) => d.severity === 'error') ? 1 : 0;
-  },
+  summary: `${CHECK_USAGE}: diagnostics for a dbt project; exit 1 on errors`,
+  run: runCheck,
 };
+
+/** The whole check, its inputs traced (unless `snapshot` is undefined, i.e. --no-cache) and kept with its report. */
+export async function checkAndKeep(options: CheckOptions, snapshot: CheckSnapshot | undefined, io: CliIO): Promise<CheckReport<JsonDiagnostic>> {
+  const { root, bind, cache } = options;
+  // DuckDB's library looks at the process's own binary when it loads (which C library): not an input of the check
+  if (bind) await import('../../sql/connection.js').catch(() => undefined);
+  const trace = snapshot ? new InputTrace([path.resolve(cacheDir(''))]) : undefined;
+  let inputs: TracedInput[] | undefined;
+  let report: CheckReport<JsonDiagnostic>;
+  try {
+    report = await fullCheck(root, bind, cache, { err: (text) => (trace?.incomplete('a message was printed'), io.err(text)) }, trace);
+  } finally {
+    inputs = trace?.stop();
+  }
+  if (inputs) snapshot!.keep(inputs, report);
+  else if (trace && process.env.FLOE_DEBUG) io.err(`floe check: report not kept: ${trace.incompleteBecause}\n`);
+  return report;
+}
 
 /** Loads, renders and binds the whole project (with the kept renders and binds unless `cache` is off). */
 async function fullCheck(root: string, bind: boolean, cache: boolean, io: { err(text: string): void }, trace: InputTrace | undefined): Promise<CheckReport<JsonDiagnostic>> {

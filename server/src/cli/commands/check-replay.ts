@@ -1,0 +1,67 @@
+// The part of `floe check` that runs before anything else loads: its arguments, its report's two formats, and the
+// replay of the last report when the project is unchanged (cli/checkSnapshot.ts). It imports nothing heavy, so the
+// CLI can answer an unchanged project without loading the project model, Jinja or DuckDB (see cli/main.ts).
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { UsageError, type CliIO } from '../command';
+import { CheckSnapshot, type CheckReport } from '../checkSnapshot';
+
+export const CHECK_USAGE = 'check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache]';
+
+export interface JsonDiagnostic {
+  file: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  message: string;
+}
+
+export interface CheckOptions {
+  root: string;
+  format: 'json' | 'text';
+  bind: boolean;
+  cache: boolean;
+}
+
+export function parseCheckArgs(args: string[]): CheckOptions {
+  let format = 'text';
+  let bind = true;
+  let cache = true;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--format') format = args[++i] ?? '';
+    else if (args[i].startsWith('--format=')) format = args[i].slice('--format='.length);
+    else if (args[i] === '--no-bind') bind = false;
+    else if (args[i] === '--no-cache') cache = false;
+    else rest.push(args[i]);
+  }
+  if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text, not '${format}'`);
+  if (rest.length !== 1) throw new UsageError(`usage: floe ${CHECK_USAGE}`);
+  const root = path.resolve(rest[0]);
+  if (!existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml`);
+  return { root, format, bind, cache };
+}
+
+/** Prints a report; the exit code is 1 when it has errors. */
+export function printCheckReport(report: CheckReport<JsonDiagnostic>, format: 'json' | 'text', io: CliIO): number {
+  const out = report.diagnostics;
+  if (format === 'json') {
+    io.out(`${JSON.stringify({ models: report.models, diagnostics: out }, null, 2)}\n`);
+  } else {
+    for (const d of out) io.out(`${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} [${d.code}] ${d.message}\n`);
+    const errors = out.filter((d) => d.severity === 'error').length;
+    io.out(`${report.models} models, ${errors} error(s), ${out.length - errors} other diagnostic(s)\n`);
+  }
+  return out.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+/** `floe check`: the kept report when the project is unchanged since it was kept, else the whole check (./check.ts). */
+export async function runCheck(args: string[], io: CliIO): Promise<number> {
+  const options = parseCheckArgs(args);
+  const snapshot = options.cache ? new CheckSnapshot(options.root, options.bind) : undefined;
+  const kept = snapshot?.replay<JsonDiagnostic>();
+  if (kept) return printCheckReport(kept, options.format, io);
+  // the project model, Jinja and DuckDB load only now
+  const { checkAndKeep } = await import('./check.js');
+  return printCheckReport(await checkAndKeep(options, snapshot, io), options.format, io);
+}
