@@ -159,6 +159,15 @@ test('a trace records files, folders and env vars read, and tells when one chang
   assert.equal(inputsUnchanged(inputs), true);
   assert.equal(fs.readFileSync, originalRead, 'fs is restored');
 
+  const copied = new InputTrace([]);
+  void { ...process.env };
+  const whole = copied.stop()!;
+  assert.ok(whole.some((x) => x[0] === 'environment'), 'the whole environment read is one input');
+  process.env.FLOE_TRACE_TEST_OTHER = 'new';
+  assert.equal(inputsUnchanged(whole), false, 'any env var changed');
+  delete process.env.FLOE_TRACE_TEST_OTHER;
+  assert.equal(inputsUnchanged(whole), true);
+
   const untraceable = new InputTrace([]);
   await fs.promises.readFile(file);
   assert.equal(untraceable.stop(), undefined);

@@ -3,6 +3,7 @@
 // (the project loader, packages, schema caches, Jinja's env_var), so the trace wraps `node:fs` and `process.env` for
 // the work's duration instead of trusting a list of inputs that would go stale as the code changes. A read the trace
 // cannot replay later (async fs, file descriptors) marks it incomplete, and an incomplete trace is never reused.
+// Worker threads have their own `node:fs`: work traced this way must read its inputs on the thread that traces.
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
@@ -11,7 +12,7 @@ import crypto from 'node:crypto';
 
 /**
  * One input and what it gave: [op, path or env name, options (JSON), outcome digest]. Ops: 'read' (readFileSync),
- * 'dir' (readdirSync), 'exists', 'stat', 'lstat', 'realpath', 'env' (one variable), 'home' (os.homedir()),
+ * 'dir' (readdirSync), 'exists', 'stat', 'lstat', 'realpath', 'env' (one variable), 'environment' (all of it), 'home' (os.homedir()),
  * 'cwd' (the folder relative paths were resolved against).
  */
 export type TracedInput = [op: string, name: string, options: string, digest: string];
@@ -57,6 +58,10 @@ function optionsOf(value: unknown): string {
   return JSON.stringify(Object.fromEntries(Object.entries(value).filter(([, v]) => ['string', 'boolean', 'number'].includes(typeof v))));
 }
 
+function wholeEnvironment(env: NodeJS.ProcessEnv): string[][] {
+  return Object.keys(env).sort().map((name) => [name, env[name] ?? '']);
+}
+
 function replay(op: string, name: string, options: string): string {
   const opts = options ? JSON.parse(options) : undefined;
   switch (op) {
@@ -67,6 +72,7 @@ function replay(op: string, name: string, options: string): string {
     case 'lstat': return outcome(op, () => fs.lstatSync(name, opts));
     case 'realpath': return outcome(op, () => fs.realpathSync(name));
     case 'env': return digest(process.env[name] ?? null);
+    case 'environment': return digest(wholeEnvironment(process.env));
     case 'home': return digest(os.homedir());
     case 'cwd': return digest(process.cwd());
     default: return 'unknown-op';
@@ -101,8 +107,9 @@ export class InputTrace {
         if (typeof name === 'string') this.note('env', name, '', digest(target[name] ?? null));
         return Reflect.has(target, name);
       },
+      // the whole environment read (copied for a child or a worker): all of it is an input
       ownKeys: (target) => {
-        this.incomplete('the whole environment was read');
+        this.note('environment', '', '', digest(wholeEnvironment(target)));
         return Reflect.ownKeys(target);
       },
     });
