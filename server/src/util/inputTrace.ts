@@ -90,6 +90,8 @@ export class InputTrace {
   private readonly restore: Array<() => void> = [];
   private incompleteReason: string | undefined;
   private relativePaths = false;
+  /** Inside a traced call: Node's own fs calls under it (readFileSync opens and reads a descriptor) are part of it. */
+  private depth = 0;
 
   /** Starts tracing; paths under `ignore` (Floe's own caches) are not inputs. */
   constructor(private readonly ignore: string[]) {
@@ -163,20 +165,22 @@ export class InputTrace {
 
   private traced(op: string, original: AnyFn, args: unknown[]): unknown {
     const file = this.pathOf(args[0]);
-    if (file === undefined) {
-      this.incomplete(`${op} of a file descriptor`);
-      return original.apply(fs, args);
+    if (file === undefined) this.incomplete(`${op} of a file descriptor`);
+    this.depth++;
+    try {
+      if (file === undefined || this.ignored(file)) return original.apply(fs, args);
+      let result: unknown;
+      const was = outcome(op, () => (result = original.apply(fs, args)));
+      this.note(op, file, op === 'realpath' ? '' : optionsOf(args[1]), was);
+      if (was.startsWith('error:')) return original.apply(fs, args); // throws as it did
+      return result;
+    } finally {
+      this.depth--;
     }
-    if (this.ignored(file)) return original.apply(fs, args);
-    let result: unknown;
-    const options = op === 'realpath' ? '' : optionsOf(args[1]);
-    const was = outcome(op, () => (result = original.apply(fs, args)));
-    this.note(op, file, options, was);
-    if (was.startsWith('error:')) return original.apply(fs, args); // throws as it did
-    return result;
   }
 
   private untraceable(fn: string, original: AnyFn, args: unknown[]): unknown {
+    if (this.depth > 0) return original.apply(fs, args);
     const file = this.pathOf(args[0]);
     if (file === undefined || !this.ignored(file)) this.incomplete(`fs.${fn} ${file ?? ''}`);
     return original.apply(fs, args);
