@@ -1,6 +1,6 @@
 // Rename of a model's output column: the select item that names it, the models downstream where they read it (their
 // own output keeps its name: a bare use becomes `new as old`; a `select *` passes the rename on to that model's output
-// and on down), and schema YAML (columns, tests, contracts, unit test rows). A use that cannot be attributed exactly
+// and on down), schema YAML (columns, tests, contracts, unit test rows) and the docs blocks describing it (docsColumnMentions.ts). A use that cannot be attributed exactly
 // refuses the whole rename with the reason, so no same-named column of another relation is ever touched.
 import type { DbtProject, ModelNode } from '../project/project';
 import type { Location } from '../project/types';
@@ -10,6 +10,7 @@ import { scopeAt } from '../sql/scope';
 import { cteSelectItems, selectItemsAt, type SelectItem } from '../sql/selectList';
 import { columnUses, cteColumnUses, type ColumnUses } from './columnUses';
 import { yamlColumnMentions } from './yamlColumnMentions';
+import { docsColumnMentions } from './docsColumnMentions';
 import type { RenameError, RenameResult } from './navigation';
 import path from 'node:path';
 
@@ -54,7 +55,7 @@ function outputColumns(project: DbtProject, file: string): OutputColumnAt[] | un
   return cte ? named(cteSelectItems(o, cte), cte.name) : [];
 }
 
-type Edit = Location & { newText: string };
+type Edit = Location & { newText: string; prose?: boolean };
 
 /** Every edit renaming the output column under the cursor to `newName`, or why it cannot be done exactly. */
 export function renameColumn(project: DbtProject, at: OutputColumnAt, newName: string): RenameResult | RenameError {
@@ -74,10 +75,12 @@ export function renameColumn(project: DbtProject, at: OutputColumnAt, newName: s
   // downstream, and on down through `select *`
   const queue: Array<{ model: ModelNode; column: string }> = [{ model: node, column }];
   const seen = new Set<string>();
+  const renamed = new Map<string, string>();
   while (queue.length) {
     const { model, column: col } = queue.shift()!;
     if (seen.has(model.name)) continue;
     seen.add(model.name);
+    renamed.set(model.name, col);
     for (const m of yamlColumnMentions(project, model.name, col)) edits.push({ ...m, newText: newName });
     for (const childName of project.dag.children.get(model.name) ?? []) {
       const child = project.resolveRef({ name: childName });
@@ -93,7 +96,9 @@ export function renameColumn(project: DbtProject, at: OutputColumnAt, newName: s
     }
   }
   if (reasons.length) return { error: `Cannot rename ${node.name}.${column} exactly: ${reasons.join('; ')}.` };
-  return { edits: dedupe(edits), review: `Rename column ${node.name}.${column} to ${newName}` };
+  const docs = docsColumnMentions(project, renamed, column, newName);
+  const notes = docs.notes.length ? ` (${docs.notes.join('; ')})` : '';
+  return { edits: dedupe([...edits, ...docs.edits]), review: `Rename column ${node.name}.${column} to ${newName}${notes}` };
 }
 
 /** Edits for the uses found; ambiguous ones become reasons to refuse. A use that names an output keeps that name. */

@@ -409,15 +409,19 @@ export function startServer(connection: Connection): void {
     if ('error' in result) return new ResponseError(ErrorCodes.InvalidRequest, result.error);
     const byFile = new Map<string, TextEdit[]>();
     // A rename that reaches into other models is shown for review before it is applied.
-    const annotation = result.review ? { annotationId: 'floe.rename' } : {};
+    // Docs prose it rewrites is confirmed apart: a word in a sentence is a judgement, not a reference.
+    const annotation = (prose?: boolean) => (result.review ? { annotationId: prose ? 'floe.rename.docs' : 'floe.rename' } : {});
     for (const e of result.edits) {
       const index = lineIndexOf(e.file, textOf(e.file) ?? '');
       const list = byFile.get(e.file) ?? [];
-      list.push({ range: toRange(index, e.start, e.end), newText: e.newText, ...annotation });
+      list.push({ range: toRange(index, e.start, e.end), newText: e.newText, ...annotation(e.prose) });
       byFile.set(e.file, list);
     }
     const edit: WorkspaceEdit = {
-      ...(result.review ? { changeAnnotations: { 'floe.rename': { label: result.review, needsConfirmation: true } } } : {}),
+      ...(result.review ? { changeAnnotations: {
+        'floe.rename': { label: result.review, needsConfirmation: true },
+        'floe.rename.docs': { label: 'Mentions in docs text', description: 'the column named in its docs blocks', needsConfirmation: true },
+      } } : {}),
       documentChanges: [
         ...[...byFile].map(([file, edits]) => ({ textDocument: { uri: uriOf(file), version: documents.get(uriOf(file))?.version ?? null }, edits })),
         ...(result.renameFile ? [{ kind: 'rename' as const, oldUri: uriOf(result.renameFile.from), newUri: pathToUri(result.renameFile.to) }] : []),
