@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PrepareRenameRequest, RenameRequest, type TextDocumentEdit, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-protocol';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspClient, positionOf } from '../helpers/lspClient';
 import { writeTempProject } from '../helpers/demo-copy';
+import { appliedEdit } from '../helpers/workspaceEdit';
 
 const FILES: Record<string, string> = {
   'dbt_project.yml': "name: shop\nversion: '1.0.0'\nconfig-version: 2\nprofile: shop\nmodel-paths: ['models']\n",
@@ -123,17 +123,6 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** The edit applied: each file's new text, by relative path. */
-function applied(edit: WorkspaceEdit): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const change of edit.documentChanges ?? []) {
-    const c = change as TextDocumentEdit;
-    const rel = path.relative(dir, new URL(c.textDocument.uri).pathname);
-    const doc = TextDocument.create(c.textDocument.uri, 'sql', 0, FILES[rel]);
-    out[rel] = TextDocument.applyEdits(doc, c.edits as TextEdit[]);
-  }
-  return out;
-}
 
 test('renaming an output column updates its downstream uses, select * chains and YAML, and nothing of another relation', async () => {
   const uri = await client.open(file('models/orders.sql'));
@@ -142,7 +131,7 @@ test('renaming an output column updates its downstream uses, select * chains and
   assert.equal(prepared?.placeholder, 'amount');
   const edit = await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at, newName: 'net_amount' }) as WorkspaceEdit;
   assert.ok(edit.changeAnnotations?.['floe.rename']?.needsConfirmation, 'the edit asks for review');
-  const files = applied(edit);
+  const files = appliedEdit(edit, dir, FILES);
   assert.deepEqual(Object.keys(files).sort(), ['models/copy_report.sql', 'models/docs.md', 'models/orders.sql', 'models/plain.sql', 'models/report.sql', 'models/schema.yml']);
   assert.equal(files['models/orders.sql'], FILES['models/orders.sql'].replace('as amount', 'as net_amount'));
   assert.equal(files['models/plain.sql'], "select id, net_amount as amount from {{ ref('orders') }}\n");
@@ -173,7 +162,7 @@ where o.net_amount > 0
 test("a column's own docs block: its name, its identifier mentions, never a qualified name of another table", async () => {
   const uri = await client.open(file('models/orders.sql'));
   const edit = await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: positionOf(FILES['models/orders.sql'], 'customer_id, total'), newName: 'buyer_id' }) as WorkspaceEdit;
-  const files = applied(edit);
+  const files = appliedEdit(edit, dir, FILES);
   assert.match(files['models/docs.md'], /\{% docs orders__buyer_id %\}\nThe buyer: `buyer_id`, as in customers\.customer_id\. Every buyer_id is set\.\n/);
   assert.match(files['models/schema.yml'], /description: "\{\{ doc\('orders__buyer_id'\) \}\}"/);
 });
@@ -181,7 +170,7 @@ test("a column's own docs block: its name, its identifier mentions, never a qual
 test('a docs block two models share is left as it is, and the review says why', async () => {
   const uri = await client.open(file('models/orders.sql'));
   const edit = await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: positionOf(FILES['models/orders.sql'], 'select id', 7), newName: 'order_id' }) as WorkspaceEdit;
-  const files = applied(edit);
+  const files = appliedEdit(edit, dir, FILES);
   assert.equal(files['models/docs.md'], undefined);
   assert.match(edit.changeAnnotations?.['floe.rename']?.label ?? '', /docs block 'shared_id' left unchanged: it also describes plain\.id/);
 });
@@ -216,9 +205,9 @@ test('rename from the column\'s entry in schema YAML is the same rename as from 
   const at = positionOf(FILES['models/schema.yml'], '- name: amount', 9);
   const prepared = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: at }) as { placeholder: string } | null;
   assert.equal(prepared?.placeholder, 'amount');
-  const fromYaml = applied(await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at, newName: 'net_amount' }) as WorkspaceEdit);
+  const fromYaml = appliedEdit(await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at, newName: 'net_amount' }) as WorkspaceEdit, dir, FILES);
   const sqlUri = await client.open(file('models/orders.sql'));
-  const fromSql = applied(await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: sqlUri }, position: positionOf(FILES['models/orders.sql'], 'as amount', 3), newName: 'net_amount' }) as WorkspaceEdit);
+  const fromSql = appliedEdit(await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: sqlUri }, position: positionOf(FILES['models/orders.sql'], 'as amount', 3), newName: 'net_amount' }) as WorkspaceEdit, dir, FILES);
   assert.deepEqual(fromYaml, fromSql);
   assert.match(fromYaml['models/orders.sql'], /as net_amount/);
 });

@@ -1,7 +1,8 @@
 // Rename of a model's output column: the select item that names it, the models downstream where they read it (their
 // own output keeps its name: a bare use becomes `new as old`; a `select *` passes the rename on to that model's output
-// and on down), schema YAML (columns, tests, contracts, unit test rows) and the docs blocks describing it (docsColumnMentions.ts). A use that cannot be attributed exactly
-// refuses the whole rename with the reason, so no same-named column of another relation is ever touched.
+// and on down), schema YAML (columns, tests, contracts, unit test rows), csv and sql unit test fixtures
+// (fixtureColumnMentions.ts) and the docs blocks describing it (docsColumnMentions.ts). A use that cannot be attributed
+// exactly refuses the whole rename with the reason, so no same-named column of another relation is ever touched.
 import type { DbtProject, ModelNode } from '../project/project';
 import type { Location } from '../project/types';
 import { outline, tokenIndexAt } from '../sql/outline';
@@ -11,6 +12,7 @@ import { cteSelectItems, selectItemsAt, type SelectItem } from '../sql/selectLis
 import { columnUses, cteColumnUses, type ColumnUses } from './columnUses';
 import { yamlColumnMentions } from './yamlColumnMentions';
 import { docsColumnMentions } from './docsColumnMentions';
+import { fixtureColumnMentions } from './fixtureColumnMentions';
 import type { RenameError, RenameResult } from './navigation';
 import path from 'node:path';
 
@@ -82,6 +84,9 @@ export function renameColumn(project: DbtProject, at: OutputColumnAt, newName: s
     seen.add(model.name);
     renamed.set(model.name, col);
     for (const m of yamlColumnMentions(project, model.name, col)) edits.push({ ...m, newText: newName });
+    const fixtures = fixtureColumnMentions(project, model.name, col);
+    for (const m of fixtures.locations) edits.push({ ...m, newText: newName });
+    reasons.push(...fixtures.reasons);
     for (const childName of project.dag.children.get(model.name) ?? []) {
       const child = project.resolveRef({ name: childName });
       if (!child) continue;
@@ -95,7 +100,7 @@ export function renameColumn(project: DbtProject, at: OutputColumnAt, newName: s
       if (uses.passesThrough && child.kind === 'model') queue.push({ model: child, column: col });
     }
   }
-  if (reasons.length) return { error: `Cannot rename ${node.name}.${column} exactly: ${reasons.join('; ')}.` };
+  if (reasons.length) return { error: `Cannot rename ${node.name}.${column} exactly: ${[...new Set(reasons)].join('; ')}.` };
   const docs = docsColumnMentions(project, renamed, column, newName);
   const notes = docs.notes.length ? ` (${docs.notes.join('; ')})` : '';
   return { edits: dedupe([...edits, ...docs.edits]), review: `Rename column ${node.name}.${column} to ${newName}${notes}` };
