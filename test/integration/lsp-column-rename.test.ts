@@ -54,6 +54,9 @@ models:
   - name: orders
     config:
       contract: {enforced: true}
+    constraints:
+      - type: primary_key
+        columns: [id, amount]
     columns:
       - name: id
         data_type: bigint
@@ -144,6 +147,7 @@ where o.net_amount > 0
   assert.equal(files['models/copy_report.sql'], "select net_amount as amount from {{ ref('orders_copy') }}\n");
   const yaml = files['models/schema.yml'];
   assert.match(yaml, /- name: orders\n[\s\S]*- name: net_amount\n        data_type: double\n        data_tests: \[not_null\]/);
+  assert.match(yaml, /columns: \[id, net_amount\]/, 'model-level constraints name it too');
   assert.match(yaml, /- name: orders_copy\n    columns:\n      - name: net_amount\n/);
   assert.match(yaml, /- name: report\n    columns:\n      - name: amount\n/, "report's own column keeps its name");
   assert.match(yaml, /field: net_amount/);
