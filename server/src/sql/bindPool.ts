@@ -43,9 +43,8 @@ export class BindPool {
   private failed: Error | undefined;
   private closing = false;
 
-  constructor(readonly size: number) {
-    for (let i = 0; i < size; i++) this.slots.push(this.start());
-  }
+  /** Workers start when there is work for them (an editor that never binds starts none). */
+  constructor(readonly size: number) {}
 
   bind(sql: string, upstream: UpstreamRelation[], urgent = false): Promise<BindResult> {
     if (this.failed) return Promise.reject(this.failed);
@@ -68,18 +67,19 @@ export class BindPool {
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (slot.busy) continue;
-      const next = this.urgent.shift() ?? this.queued.shift();
-      if (!next) break;
+    while (this.urgent.length + this.queued.length > 0) {
+      const slot = this.slots.find((s) => !s.busy) ?? (this.slots.length < this.size ? this.started() : undefined);
+      if (!slot) break;
+      const next = (this.urgent.shift() ?? this.queued.shift())!;
       slot.busy = next;
       slot.worker.ref(); // a CLI waiting only on workers must not exit
       slot.worker.postMessage(next.job);
     }
   }
 
-  private start(): Slot {
+  private started(): Slot {
     const slot: Slot = { worker: startWorker(), ms: 0, binds: 0 };
+    this.slots.push(slot);
     slot.worker.unref();
     slot.worker.on('message', (reply: BindReply) => {
       const waiting = slot.busy;
