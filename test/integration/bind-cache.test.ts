@@ -134,3 +134,18 @@ for (const [label, make] of [
     assert.notEqual(changed, warm);
   });
 }
+
+test('models that ref each other in a circle are bound without waiting on each other forever, in parallel as serially', () => {
+  const dir = tempDir('floe-bind-cycle-');
+  fs.mkdirSync(path.join(dir, 'models'));
+  fs.writeFileSync(path.join(dir, 'dbt_project.yml'), 'name: cyc\nprofile: cyc\n');
+  fs.writeFileSync(path.join(dir, 'profiles.yml'), "cyc:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ':memory:'\n");
+  fs.writeFileSync(path.join(dir, 'models', 'a.sql'), "select id from {{ ref('c') }}\n");
+  fs.writeFileSync(path.join(dir, 'models', 'b.sql'), "select id from {{ ref('a') }}\n");
+  fs.writeFileSync(path.join(dir, 'models', 'c.sql'), "select id from {{ ref('b') }}\n");
+  fs.writeFileSync(path.join(dir, 'models', 'd.sql'), "select 1 as id, * from {{ ref('c') }}\n");
+  const cacheDir = tempDir('floe-bind-home-');
+  const serial = check(dir, cacheDir, '--no-cache', '--jobs', '0');
+  assert.equal(check(dir, cacheDir, '--no-cache', '--jobs', '3'), serial);
+  assert.match(serial, /"models": 4/);
+});
