@@ -52,6 +52,8 @@ const entries = [
   { entryPoints: ['server/src/cli/main.ts'], outfile: path.join(outdir, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
   // The local catalog's metadata worker thread, started from cli.js and server.js beside it (metadata-codec.ts).
   { entryPoints: ['server/src/catalog/local/metadata-worker.ts'], outfile: path.join(outdir, 'metadata-worker.js') },
+  // Binding worker threads (server/src/sql/bindPool.ts), started from cli.js and server.js beside it.
+  { entryPoints: ['server/src/sql/bindWorker.ts'], outfile: path.join(outdir, 'bind-worker.js') },
 ].filter((e) => existsSync(path.join(root, e.entryPoints[0])));
 
 if (watch) {

@@ -1,5 +1,5 @@
-// floe check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache]: the editor's diagnostics for every file; exit 1 on
-// errors. Renders and bind results are kept on disk (project/renderCache.ts, sql/bindCache.ts): a second check renders
+// floe check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache] [--jobs N]: the editor's diagnostics for every file;
+// exit 1 on errors. Models bind upstream first, in parallel on N worker threads (features/bindSchedule.ts). Renders and bind results are kept on disk (project/renderCache.ts, sql/bindCache.ts): a second check renders
 // and binds only what changed.
 import path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -10,6 +10,8 @@ import type { ProjectDiagnostic } from '../../project/types';
 import { fileDiagnostics, renderDiagnostics } from '../../features/diagnostics';
 import { compileModel } from '../../project/compile';
 import { Binder } from '../../features/binding';
+import { bindInOrder } from '../../features/bindSchedule';
+import { BindPool, bindWorkerCount } from '../../sql/bindPool';
 import { contractDiagnostics } from '../../features/contracts';
 import { DiskBindCache } from '../../sql/bindCache';
 import { DiskRenderCache, keepRendersOnDisk } from '../../project/renderCache';
@@ -38,21 +40,27 @@ interface JsonDiagnostic {
 }
 
 export const checkCommand: CliCommand = {
-  summary: 'check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache]: diagnostics for a dbt project; exit 1 on errors',
+  summary: 'check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache] [--jobs N]: diagnostics for a dbt project; exit 1 on errors',
   async run(args, io) {
     let format = 'text';
     let bind = true;
     let cache = true;
+    let jobs = bindWorkerCount();
     const rest: string[] = [];
     for (let i = 0; i < args.length; i++) {
       if (args[i] === '--format') format = args[++i] ?? '';
       else if (args[i].startsWith('--format=')) format = args[i].slice('--format='.length);
       else if (args[i] === '--no-bind') bind = false;
       else if (args[i] === '--no-cache') cache = false;
+      else if (args[i] === '--jobs' || args[i].startsWith('--jobs=')) {
+        const value = args[i] === '--jobs' ? args[++i] ?? '' : args[i].slice('--jobs='.length);
+        jobs = Number(value);
+        if (!/^\d+$/.test(value) || jobs > 32) throw new UsageError(`--jobs must be a whole number from 0 (bind in process) to 32, not '${value}'`);
+      }
       else rest.push(args[i]);
     }
     if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text, not '${format}'`);
-    if (rest.length !== 1) throw new UsageError('usage: floe check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache]');
+    if (rest.length !== 1) throw new UsageError('usage: floe check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache] [--jobs N]');
     const root = path.resolve(rest[0]);
     if (!existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml`);
     const project = DbtProject.load(root);
@@ -62,6 +70,19 @@ export const checkCommand: CliCommand = {
     const all: ProjectDiagnostic[] = [];
     const opened = bind ? await openBinder(root, cache) : undefined;
     const binder = opened?.binder;
+    if (binder) {
+      // every model bound first, upstream before downstream (so each binds against its upstreams' bound schemas)
+      const pool = jobs > 0 ? new BindPool(jobs) : undefined;
+      binder.useWorkers(pool);
+      const models = [...project.files.values()].filter((e) => e.kind === 'model' && e.analysis && !project.isDisabled(e.file)).map((e) => e.file);
+      try {
+        await bindInOrder(binder, project, models, { concurrency: pool ? pool.size * 4 : 1 });
+      } finally {
+        if (pool && process.env.FLOE_BIND_STATS === '1') io.err(`floe check: binds per worker ${JSON.stringify(pool.stats())}\n`);
+        await pool?.close();
+        binder.useWorkers(undefined);
+      }
+    }
     // Packages declared but not installed: one warning for the project instead of an error at every call into them.
     const missing = missingPackages(root);
     for (const file of [...project.files.keys()].sort()) {
