@@ -10,6 +10,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { StorageError, type S3Options, type Storage, type StorageObject } from './storage';
 import { FileCache, type ProgressListener } from './cache';
+import { parquetHeadCopy, type HeadCopy } from './parquet-head';
 import { CredentialRefreshError, refreshingCredentialsOf, type RefreshingCredentials } from './s3-credentials';
 
 const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
@@ -135,6 +136,19 @@ export class S3Storage implements Storage {
     }
   }
 
+  /** The object's last `n` bytes (one suffix-range request) and its whole size, from the answer's Content-Range. */
+  async readTail(uri: string, n: number): Promise<{ bytes: Uint8Array; size: number }> {
+    const { bucket, key } = parseS3Uri(uri);
+    try {
+      const res = await this.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=-${n}` }));
+      const bytes = await res.Body!.transformToByteArray();
+      const total = /\/(\d+)$/.exec(res.ContentRange ?? '')?.[1];
+      return { bytes, size: total === undefined ? bytes.length : Number(total) };
+    } catch (e) {
+      throw storageErrorFromS3(e, uri, 'read');
+    }
+  }
+
   async write(uri: string, data: Uint8Array, opts: { ifAbsent?: boolean } = {}): Promise<void> {
     const { bucket, key } = parseS3Uri(uri);
     try {
@@ -229,6 +243,19 @@ export class S3Storage implements Storage {
         throw storageErrorFromS3(e, uri, 'download');
       }
     }, opts.onProgress);
+  }
+
+  /**
+   * A local copy holding at least the first `rows` rows of a Parquet object: only its first row groups, fetched
+   * by range, when they hold them (see parquet-head.ts), else the whole file as localPath makes it.
+   */
+  async localHead(uri: string, opts: { size: number; rows: number; onProgress?: ProgressListener }): Promise<HeadCopy> {
+    return parquetHeadCopy({
+      uri,
+      tail: (n) => this.readTail(uri, n),
+      range: (start, end) => this.readRange(uri, start, end),
+      whole: () => this.localPath(uri, { size: opts.size, onProgress: opts.onProgress }),
+    }, this.cache, opts);
   }
 
   /** Sends a command; when S3 refuses vended keys as stale, fetches new ones and sends it once more. */
