@@ -14,6 +14,11 @@ import { DuckSession, quoteLiteral } from '../../server/src/engine/session';
 import { registerIcebergTable } from '../../server/src/engine/read/register-table';
 import type { Schema } from '../../server/src/iceberg/spec';
 import '../../server/src/engine/read/default-planner';
+import { startTestCatalog } from '../helpers/local-catalog';
+import { connectRestCatalog } from '../../server/src/catalog/rest-client';
+import { writeTable } from '../../server/src/engine/write/write-table';
+import { RunService } from '../../server/src/run/run-service';
+import { tableFromIPC } from 'apache-arrow';
 
 const work = mkdtempSync(path.join(tmpdir(), 'floe-range-'));
 const ROWS = 20_480, GROUP = 4096; // five row groups
@@ -141,5 +146,38 @@ test('the cut footer keeps every other footer byte: schema, field ids and key-va
     assert.deepEqual(await q(`SELECT num_rows, num_row_groups FROM parquet_file_metadata(${quoteLiteral(file)})`), [[String(2 * GROUP), '2']]);
   } finally {
     session.close();
+  }
+});
+
+test('an editor table preview from a catalog reads the first row group; its total, sort and statistics see every row', async () => {
+  const tableConfig = { 's3.endpoint': moto.endpoint, 's3.path-style-access': 'true', 'client.region': 'us-east-1', 's3.access-key-id': 'test', 's3.secret-access-key': 'test' };
+  const server = await startTestCatalog({ baseLocation: 's3://lake/warehouse', tableConfig });
+  const service = new RunService();
+  const cacheDir = process.env.FLOE_CACHE_DIR;
+  process.env.FLOE_CACHE_DIR = path.join(work, 'cache-editor');
+  try {
+    const catalog = await connectRestCatalog({ uri: server.uri, warehouse: server.name });
+    await catalog.createNamespace(['gold']);
+    const id = { namespace: ['gold'], name: 'orders' };
+    const rows = 300_000; // three row groups of DuckDB's default 122,880 rows, in one file
+    const session = await DuckSession.open();
+    try {
+      await writeTable({ session, catalog, table: id, mode: 'create', sql: `SELECT i::BIGINT AS id, (i % 97)::INTEGER AS grp FROM range(${rows}) r(i)` });
+    } finally {
+      session.close();
+    }
+    const preview = await service.previewTable(catalog, { s3: moto.s3 }, id, { limit: 100 });
+    assert.equal(preview.rowCount, 100);
+    assert.equal(preview.totalRows, rows, 'the total comes from the manifests, not from the rows read');
+    assert.ok(filesUnder(process.env.FLOE_CACHE_DIR).some((f) => /\.head1-of-\d+\.parquet$/.test(f)), 'only the first row group was fetched');
+    assert.equal((await service.stats(preview.sql)).rows, rows, 'statistics are of the whole table');
+    const sorted = await service.query(preview.sql, { sort: { column: 0, descending: true } });
+    assert.equal(tableFromIPC(Buffer.from(sorted.arrow, 'base64')).getChildAt(0)?.get(0), BigInt(rows - 1), 'the sort sees the last row group');
+    assert.equal(sorted.totalRows, rows);
+  } finally {
+    await service.dispose();
+    await server.close();
+    if (cacheDir === undefined) delete process.env.FLOE_CACHE_DIR;
+    else process.env.FLOE_CACHE_DIR = cacheDir;
   }
 });
