@@ -24,6 +24,8 @@ export interface RangedObject {
   tail(n: number): Promise<{ bytes: Uint8Array; size: number }>;
   /** Bytes [start, end). */
   range(start: number, end: number): Promise<Uint8Array>;
+  /** Writes bytes [start, end) into an existing local file at the same offset, streaming; resolves to the byte count. */
+  rangeInto(start: number, end: number, localPath: string, onBytes: (n: number) => void): Promise<number>;
   /** The whole object's cached copy (the fallback). */
   whole(): Promise<string>;
 }
@@ -61,11 +63,10 @@ export async function parquetHeadCopy(object: RangedObject, cache: FileCache, op
         // the part of a range inside the tail read is already here
         if (end > tailStart) await file.write(tail, Math.max(start, tailStart) - tailStart, end - Math.max(start, tailStart), Math.max(start, tailStart));
         if (start >= tailStart) return;
-        const bytes = await object.range(start, Math.min(end, tailStart));
-        if (bytes.length !== Math.min(end, tailStart) - start) throw new Error(`short read of ${uri}: ${bytes.length} of ${Math.min(end, tailStart) - start} bytes at ${start}`);
-        await file.write(bytes, 0, bytes.length, start);
-        onBytes(bytes.length);
-        fetched += bytes.length;
+        // streamed to disk: a row group may be far larger than is wise to hold in memory
+        const n = await object.rangeInto(start, Math.min(end, tailStart), temp, onBytes);
+        if (n !== Math.min(end, tailStart) - start) throw new Error(`short read of ${uri}: ${n} of ${Math.min(end, tailStart) - start} bytes at ${start}`);
+        fetched += n;
       }));
       const trailer = new Uint8Array(plan.footer.length + 8);
       trailer.set(plan.footer);

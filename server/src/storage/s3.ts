@@ -227,22 +227,26 @@ export class S3Storage implements Storage {
   /** Downloads the object into the cache (once) and returns the cached path; `size` (when known) validates the copy. */
   async localPath(uri: string, opts: { size?: number; onProgress?: ProgressListener } = {}): Promise<string> {
     const { bucket, key } = parseS3Uri(uri);
-    return this.cache.get({ uri, size: opts.size }, async (temp, onBytes) => {
-      try {
-        const res = await this.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        const body = res.Body as Readable;
-        let n = 0;
-        body.on('data', (chunk: Buffer) => { n += chunk.length; onBytes(chunk.length); });
-        await pipeline(body, createWriteStream(temp));
-        if (res.ContentLength !== undefined && n !== Number(res.ContentLength)) {
-          throw new StorageError('io', uri, `download truncated: got ${n} of ${res.ContentLength} bytes`);
-        }
-        return n;
-      } catch (e) {
-        if (e instanceof StorageError) throw e;
-        throw storageErrorFromS3(e, uri, 'download');
+    return this.cache.get({ uri, size: opts.size }, (temp, onBytes) => this.download(uri, temp, onBytes), opts.onProgress);
+  }
+
+  /** Streams the object (or bytes [start, end) of it, written at that offset of an existing file) to a local file. */
+  private async download(uri: string, localPath: string, onBytes: (n: number) => void, range?: { start: number; end: number }): Promise<number> {
+    const { bucket, key } = parseS3Uri(uri);
+    try {
+      const res = await this.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range && `bytes=${range.start}-${range.end - 1}` }));
+      const body = res.Body as Readable;
+      let n = 0;
+      body.on('data', (chunk: Buffer) => { n += chunk.length; onBytes(chunk.length); });
+      await pipeline(body, range ? createWriteStream(localPath, { flags: 'r+', start: range.start }) : createWriteStream(localPath));
+      if (res.ContentLength !== undefined && n !== Number(res.ContentLength)) {
+        throw new StorageError('io', uri, `download truncated: got ${n} of ${res.ContentLength} bytes`);
       }
-    }, opts.onProgress);
+      return n;
+    } catch (e) {
+      if (e instanceof StorageError) throw e;
+      throw storageErrorFromS3(e, uri, 'download');
+    }
   }
 
   /**
@@ -254,6 +258,7 @@ export class S3Storage implements Storage {
       uri,
       tail: (n) => this.readTail(uri, n),
       range: (start, end) => this.readRange(uri, start, end),
+      rangeInto: (start, end, localPath, onBytes) => this.download(uri, localPath, onBytes, { start, end }),
       whole: () => this.localPath(uri, { size: opts.size, onProgress: opts.onProgress }),
     }, this.cache, opts);
   }
