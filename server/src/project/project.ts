@@ -771,11 +771,13 @@ function walk(dir: string, visit: (file: string, folders: string[]) => void, fol
   } catch {
     return;
   }
+  // `dir` is normalized (it comes from path.join) and a name has no separator: concatenation is path.join, cheaper.
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
   for (const d of list) {
     if (d.isDirectory()) {
-      if (!SKIP_DIRS.has(d.name)) walk(path.join(dir, d.name), visit, [...folders, d.name]);
+      if (!SKIP_DIRS.has(d.name)) walk(prefix + d.name, visit, [...folders, d.name]);
     } else if (d.isFile() || d.isSymbolicLink()) {
-      visit(path.join(dir, d.name), folders);
+      visit(prefix + d.name, folders);
     }
   }
 }
