@@ -11,7 +11,7 @@ import type { DbtProject, ModelNode } from '../project/project';
 import type { Column, ProjectDiagnostic } from '../project/types';
 import { snapshotAddedColumns } from '../run/snapshot-config';
 import { fileDiagnostics, renderDiagnostics } from './diagnostics';
-import { mentionsMissingPackage } from '../project/packages';
+import { mentionsMissingPackage } from '../project/packages/missing';
 import { boundLineageOf } from './columnLineage';
 
 export interface BindOutcome {
