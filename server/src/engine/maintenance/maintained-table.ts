@@ -39,13 +39,20 @@ export interface MaintainedTable {
   snapshot: Snapshot | undefined;
 }
 
-/** Loads the table; refuses formats Floe does not rewrite (v1 has no sequence numbers to keep deletes exact). */
-export async function loadMaintained(opts: MaintenanceOptions, what: string): Promise<MaintainedTable> {
+/**
+ * Loads the table; refuses formats Floe does not rewrite (v1 has no sequence numbers to keep deletes exact). v3 is
+ * taken by operations that keep row lineage valid (`rowLineage`): they move no rows into new data files.
+ */
+export async function loadMaintained(opts: MaintenanceOptions, what: string, keeps: { rowLineage?: boolean } = {}): Promise<MaintainedTable> {
   const name = tableName(opts.table);
   const loaded = await opts.catalog.loadTable(opts.table);
   const metadata = loaded.metadata;
-  if (metadata['format-version'] !== 2) {
-    throw new MaintenanceError('unsupported', `${name} is an Iceberg format v${metadata['format-version']} table; Floe can ${what} v2 tables only; nothing was changed`, { table: name });
+  const version = metadata['format-version'];
+  if (version === 3 && !keeps.rowLineage) {
+    throw new MaintenanceError('unsupported', `${name} is an Iceberg format v3 table; Floe cannot ${what} it yet, because rewritten rows must keep their row ids (_row_id) and Floe does not copy them into new files; nothing was changed`, { table: name });
+  }
+  if (version !== 2 && version !== 3) {
+    throw new MaintenanceError('unsupported', `${name} is an Iceberg format v${version} table; Floe can ${what} v2 and v3 tables only; nothing was changed`, { table: name });
   }
   const storage = (opts.storageFactory ?? defaultStorageFactory)(metadata.location.replace(/\/+$/, ''), loaded.config);
   const id = metadata.refs.main?.['snapshot-id'] ?? metadata['current-snapshot-id'];

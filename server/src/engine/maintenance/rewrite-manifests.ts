@@ -34,7 +34,7 @@ export interface RewriteManifestsResult {
 export async function rewriteManifests(opts: RewriteManifestsOptions): Promise<RewriteManifestsResult> {
   const started = performance.now();
   const progress = opts.onProgress ?? (() => undefined);
-  const t = await loadMaintained(opts, 'rewrite manifests of');
+  const t = await loadMaintained(opts, 'rewrite manifests of', { rowLineage: true });
   const result: RewriteManifestsResult = { table: t.name, dryRun: opts.dryRun === true, manifestsBefore: 0, manifestsAfter: 0, entries: 0, attempts: 0, ms: 0 };
   const finish = () => ({ ...result, ms: Math.round(performance.now() - started) });
   if (!t.snapshot) return finish();
@@ -83,7 +83,7 @@ export async function rewriteManifests(opts: RewriteManifestsOptions): Promise<R
       for (const entries of p.chunks) {
         checkCancelled(opts.signal, t.name);
         progress({ phase: 'rewriting', done: done++, total: result.manifestsAfter, message: `writing manifest ${done} of ${t.name}` });
-        added.push(await t.io.writeManifest(t.storage, { uri: manifestUri(location), formatVersion: 2, schema, spec, content: 0, snapshotId, entries }));
+        added.push(await t.io.writeManifest(t.storage, { uri: manifestUri(location), formatVersion: t.metadata['format-version'], schema, spec, content: 0, snapshotId, entries }));
       }
     }
   } catch (e) {

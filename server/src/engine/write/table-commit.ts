@@ -5,9 +5,11 @@ import type { PartitionSpec, Schema, Snapshot, TableMetadata, TableRequirement, 
 /** The table metadata a staged create will have once committed, for producing its first snapshot. */
 export function newTableMetadata(staged: TableMetadata, schema: Schema, lastColumnId: number, spec: PartitionSpec): TableMetadata {
   return {
-    ...staged, 'format-version': 2, 'last-sequence-number': 0n, 'last-column-id': lastColumnId, schemas: [schema],
+    ...staged, 'last-sequence-number': 0n, 'last-column-id': lastColumnId, schemas: [schema],
     'current-schema-id': schema['schema-id'], 'partition-specs': [spec], 'default-spec-id': spec['spec-id'],
     snapshots: [], refs: {}, 'current-snapshot-id': undefined, 'snapshot-log': [],
+    // A new v3 table's first snapshot takes row ids from 0.
+    ...(staged['format-version'] >= 3 ? { 'next-row-id': 0n } : {}),
   };
 }
 
@@ -15,7 +17,7 @@ export function newTableMetadata(staged: TableMetadata, schema: Schema, lastColu
 export function createUpdates(staged: TableMetadata, schema: Schema, lastColumnId: number, spec: PartitionSpec, properties: Record<string, string> | undefined, snapshot: Snapshot): TableUpdate[] {
   return [
     { action: 'assign-uuid', uuid: staged['table-uuid'] },
-    { action: 'upgrade-format-version', 'format-version': 2 },
+    { action: 'upgrade-format-version', 'format-version': staged['format-version'] },
     { action: 'add-schema', schema, 'last-column-id': lastColumnId },
     { action: 'set-current-schema', 'schema-id': -1 },
     { action: 'add-spec', spec },
@@ -23,7 +25,7 @@ export function createUpdates(staged: TableMetadata, schema: Schema, lastColumnI
     { action: 'add-sort-order', 'sort-order': { 'order-id': 0, fields: [] } },
     { action: 'set-default-sort-order', 'sort-order-id': -1 },
     { action: 'set-location', location: staged.location },
-    { action: 'set-properties', updates: { ...staged.properties, 'format-version': '2', ...properties } },
+    { action: 'set-properties', updates: { ...staged.properties, 'format-version': String(staged['format-version']), ...properties } },
     { action: 'add-snapshot', snapshot },
     { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshot['snapshot-id'] },
   ];

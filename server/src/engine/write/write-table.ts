@@ -21,6 +21,7 @@ import { newSnapshotId, produceSnapshot, writeNewManifests, type PendingSnapshot
 import { planWriteSchema, sameFields, type QueryColumn, type WriteSchema } from './write-schema.js';
 import { commitOnTable, createUpdates, newTableMetadata } from './table-commit.js';
 import { WriteError } from './write-error.js';
+import { withWriteDefaults } from './write-defaults.js';
 
 export type WriteMode = 'create' | 'overwrite' | 'append' | 'merge';
 
@@ -115,15 +116,15 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
     refresher = staged.credentialRefresher;
   }
   const creating = !existing;
-  if (existing && base['format-version'] !== 2) {
-    // A v3 table may hold deletion vectors and row lineage that a v2 writer would lose: it is left as it is.
-    const how = base['format-version'] === 1 ? 'upgrade it with the property format-version=2' : 'Floe reads it, deletion vectors included, but does not write to it';
-    throw new WriteError('unsupported-format', `${name} is an Iceberg format v${base['format-version']} table; Floe writes v2 tables only (${how})`, { table: name });
+  const formatVersion = base['format-version'];
+  if (formatVersion !== 2 && formatVersion !== 3) {
+    const how = formatVersion === 1 ? ' (upgrade it with the property format-version=2)' : '';
+    throw new WriteError('unsupported-format', `${name} is an Iceberg format v${formatVersion} table; Floe writes v2 and v3 tables only${how}`, { table: name });
   }
   const current = creating ? undefined : currentSchemaOf(base);
   const policy = opts.mode === 'overwrite' || creating ? 'append_new_columns' : opts.onSchemaChange ?? 'append_new_columns';
   const ws = planWriteSchema(policy === 'ignore' && current ? onlyTableColumns(columns, current) : columns, {
-    current: current && { schema: current, lastColumnId: base['last-column-id'], formatVersion: base['format-version'] },
+    current: current && { schema: current, lastColumnId: base['last-column-id'], formatVersion },
     replace: opts.mode === 'overwrite' || policy === 'sync_all_columns',
   });
   if (policy === 'fail' && ws.changed) {
@@ -154,10 +155,13 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
   const compression = (opts.properties ?? base.properties)['write.parquet.compression-codec'];
   const targetFileSize = Number((opts.properties ?? base.properties)['write.target-file-size-bytes'] ?? 0) || undefined;
 
+  // v3 data files hold every column of the table: the ones the query lacks take their write-default.
+  const filled = formatVersion >= 3 ? withWriteDefaults(opts.sql, ws.fileSchema, schema.fields, name) : { sql: opts.sql, fileSchema: ws.fileSchema };
+
   progress({ phase: 'writing', files: 0, rows: 0n });
   let files = 0, rows = 0n;
   const written = await writeDataFiles({
-    session: opts.session, sql: opts.sql, fileSchema: ws.fileSchema, partitionColumns: partitionColumns(spec, ws.fileSchema),
+    session: opts.session, sql: filled.sql, fileSchema: filled.fileSchema, partitionColumns: partitionColumns(spec, filled.fileSchema),
     dataLocation, storage, compression, targetFileSizeBytes: targetFileSize, signal: opts.signal,
     onFile: (f) => { files++; rows += f['record-count']; progress({ phase: 'writing', files, rows }); },
   });
@@ -177,7 +181,7 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
       deleteFiles = deletes.files.map((f) => ({ ...f, content: 2, 'equality-ids': keyFields.map((k) => k.id) }));
     }
     const manifests = await writeNewManifests(io, storage, {
-      location, formatVersion: 2, schema, spec, deleteSpec: deleteSpec ?? spec, snapshotId, dataFiles: written.files, deleteFiles,
+      location, formatVersion, schema, spec, deleteSpec: deleteSpec ?? spec, snapshotId, dataFiles: written.files, deleteFiles,
     });
     ownFiles.push(...manifests.map((m) => m['manifest-path']));
     const replaces = (opts.mode === 'overwrite' && !creating) || deleteFiles.length > 0;
