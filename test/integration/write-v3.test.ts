@@ -20,6 +20,8 @@ import { readManifest } from '../../server/src/iceberg/manifest';
 import { compactTable } from '../../server/src/engine/maintenance/compact';
 import { rewriteManifests } from '../../server/src/engine/maintenance/rewrite-manifests';
 import { expireSnapshots } from '../../server/src/engine/maintenance/expire-snapshots';
+import { parseWriteArgs, runWrite } from '../../server/src/cli/commands/write';
+import { parseQueryArgs, runQuery } from '../../server/src/cli/commands/query';
 import type { NestedField, Schema, TableIdentifier, TableMetadata } from '../../server/src/iceberg/spec';
 
 let server: TestCatalog;
@@ -202,4 +204,16 @@ test('maintenance on v3: rewrite-manifests and expire keep row ids; compaction i
   await assert.rejects(compactTable({ catalog, table: id('kept'), session } as Parameters<typeof compactTable>[0]),
     (e: Error & { kind?: string }) => e.kind === 'unsupported' && /v3\.kept is an Iceberg format v3 table; Floe cannot compact it yet, because rewritten rows must keep their row ids/.test(e.message));
   assert.equal((await load('kept'))['current-snapshot-id'], m['current-snapshot-id']);
+});
+
+test('floe write --format-version 3 creates a v3 table; floe query --row-lineage reads its row ids; an existing table keeps its version', async () => {
+  const cli = (...args: string[]) => runWrite(parseWriteArgs(['--catalog', server.uri, '--warehouse', server.name, ...args]));
+  await cli('--mode', 'create', '--format-version', '3', 'v3.cli_made', 'SELECT range AS n FROM range(2)');
+  await cli('--mode', 'append', 'v3.cli_made', 'SELECT 7::BIGINT AS n');
+  const out = await runQuery(parseQueryArgs(['--catalog', server.uri, '--warehouse', server.name, '--row-lineage', '--format', 'csv',
+    'SELECT n, _row_id, _last_updated_sequence_number FROM v3.cli_made ORDER BY n']));
+  assert.deepEqual(out.trim().split(/\r?\n/), ['n,_row_id,_last_updated_sequence_number', '0,0,1', '1,1,1', '7,2,2']);
+  await assert.rejects(cli('--mode', 'append', '--format-version', '2', 'v3.cli_made', 'SELECT 8::BIGINT AS n'),
+    (e: Error & { kind?: string }) => e.kind === 'bad-argument' && /v3\.cli_made is an Iceberg format v3 table; format version 2 applies only to a table the write creates/.test(e.message));
+  assert.equal((await load('cli_made'))['next-row-id'], 3n);
 });

@@ -121,6 +121,10 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
     const how = formatVersion === 1 ? ' (upgrade it with the property format-version=2)' : '';
     throw new WriteError('unsupported-format', `${name} is an Iceberg format v${formatVersion} table; Floe writes v2 and v3 tables only${how}`, { table: name });
   }
+  const asked = opts.properties?.['format-version'];
+  if (existing && asked !== undefined && asked !== String(formatVersion)) {
+    throw new WriteError('bad-argument', `${name} is an Iceberg format v${formatVersion} table; format version ${asked} applies only to a table the write creates`, { table: name });
+  }
   const current = creating ? undefined : currentSchemaOf(base);
   const policy = opts.mode === 'overwrite' || creating ? 'append_new_columns' : opts.onSchemaChange ?? 'append_new_columns';
   const ws = planWriteSchema(policy === 'ignore' && current ? onlyTableColumns(columns, current) : columns, {
@@ -152,8 +156,9 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
   const location = base.location.replace(/\/+$/, '');
   const storage = (opts.storageFactory ?? defaultStorageFactory)(location, config, refresher);
   const dataLocation = base.properties['write.data.path'] ?? `${location}/data`;
-  const compression = (opts.properties ?? base.properties)['write.parquet.compression-codec'];
-  const targetFileSize = Number((opts.properties ?? base.properties)['write.target-file-size-bytes'] ?? 0) || undefined;
+  const writeProperties = { ...base.properties, ...opts.properties };
+  const compression = writeProperties['write.parquet.compression-codec'];
+  const targetFileSize = Number(writeProperties['write.target-file-size-bytes'] ?? 0) || undefined;
 
   // v3 data files hold every column of the table: the ones the query lacks take their write-default.
   const filled = formatVersion >= 3 ? withWriteDefaults(opts.sql, ws.fileSchema, schema.fields, name) : { sql: opts.sql, fileSchema: ws.fileSchema };
