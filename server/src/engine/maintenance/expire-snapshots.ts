@@ -43,7 +43,7 @@ export async function expireSnapshots(opts: ExpireOptions): Promise<ExpireResult
   const progress = opts.onProgress ?? (() => undefined);
   const maxAttempts = opts.maxCommitAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    const t = await loadMaintained(opts, 'expire snapshots of', { rowLineage: true });
+    const t = await loadMaintained(opts, 'expire snapshots of');
     const props = t.metadata.properties;
     const olderThanMs = opts.olderThanMs ?? (Number(props['history.expire.max-snapshot-age-ms']) || DEFAULT_SNAPSHOT_AGE_MS);
     const retainLast = opts.retainLast ?? (Number(props['history.expire.min-snapshots-to-keep']) || 1);

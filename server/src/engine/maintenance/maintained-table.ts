@@ -40,17 +40,14 @@ export interface MaintainedTable {
 }
 
 /**
- * Loads the table; refuses formats Floe does not rewrite (v1 has no sequence numbers to keep deletes exact). v3 is
- * taken by operations that keep row lineage valid (`rowLineage`): they move no rows into new data files.
+ * Loads the table; refuses formats Floe does not rewrite (v1 has no sequence numbers to keep deletes exact). On v3
+ * every operation keeps row lineage valid: rewritten rows keep their _row_id and last updated sequence number.
  */
-export async function loadMaintained(opts: MaintenanceOptions, what: string, keeps: { rowLineage?: boolean } = {}): Promise<MaintainedTable> {
+export async function loadMaintained(opts: MaintenanceOptions, what: string): Promise<MaintainedTable> {
   const name = tableName(opts.table);
   const loaded = await opts.catalog.loadTable(opts.table);
   const metadata = loaded.metadata;
   const version = metadata['format-version'];
-  if (version === 3 && !keeps.rowLineage) {
-    throw new MaintenanceError('unsupported', `${name} is an Iceberg format v3 table; Floe cannot ${what} it yet, because rewritten rows must keep their row ids (_row_id) and Floe does not copy them into new files; nothing was changed`, { table: name });
-  }
   if (version !== 2 && version !== 3) {
     throw new MaintenanceError('unsupported', `${name} is an Iceberg format v${version} table; Floe can ${what} v2 and v3 tables only; nothing was changed`, { table: name });
   }

@@ -34,7 +34,7 @@ export interface RewriteManifestsResult {
 export async function rewriteManifests(opts: RewriteManifestsOptions): Promise<RewriteManifestsResult> {
   const started = performance.now();
   const progress = opts.onProgress ?? (() => undefined);
-  const t = await loadMaintained(opts, 'rewrite manifests of', { rowLineage: true });
+  const t = await loadMaintained(opts, 'rewrite manifests of');
   const result: RewriteManifestsResult = { table: t.name, dryRun: opts.dryRun === true, manifestsBefore: 0, manifestsAfter: 0, entries: 0, attempts: 0, ms: 0 };
   const finish = () => ({ ...result, ms: Math.round(performance.now() - started) });
   if (!t.snapshot) return finish();
