@@ -18,6 +18,7 @@ import { writeManifestList } from '../../server/src/iceberg/manifest-list';
 import type { DataFile, ManifestEntry, ManifestFile, Snapshot } from '../../server/src/iceberg/spec';
 import { DuckSession, quoteLiteral } from '../../server/src/engine/session';
 import { deletionVectorPuffin, type ContainerKind } from '../helpers/puffin-writer';
+import { compactTable } from '../../server/src/engine/maintenance/compact';
 
 let catalog: TestCatalog;
 let client: RestCatalog;
@@ -140,6 +141,19 @@ test('a v3 table with deletion vectors (array, bitmap and run containers, one Pu
   assert.equal(lineage, `${expected.length + 1},${expected.length + 1}`);
   // the snapshot before the vectors still reads with the position delete file applied
   assert.deepEqual(ids(await query('SELECT id FROM lake.events ORDER BY id', ['--snapshot', `lake.events=${beforeDvs}`])).filter((id) => id === 3 || id === 20050), []);
+
+  // Compaction applies the vectors, the position and the equality deletes; every row keeps its row id, and the
+  // delete files (the Puffin file with both vectors too) leave the table with the files they applied to.
+  const withIds = 'SELECT id, _row_id, _last_updated_sequence_number FROM lake.events ORDER BY id';
+  const beforeCompaction = await query(withIds, ['--row-lineage']);
+  const compacted = await compactTable({ catalog: client, table: ident('events'), session: duck });
+  assert.equal(compacted.removedDeleteFiles, 3);
+  assert.equal(await query(withIds, ['--row-lineage']), beforeCompaction);
+  const { metadata } = await client.loadTable(ident('events'));
+  const snap = metadata.snapshots.find((s) => s['snapshot-id'] === metadata['current-snapshot-id'])!;
+  const live = readManifestList(readFileSync(local(snap['manifest-list']))).manifests
+    .flatMap((m) => readManifest(readFileSync(local(m['manifest-path'])), { manifest: m }).entries.filter((e) => e.status !== 2).map((e) => e['data-file'].content));
+  assert.deepEqual(live, [0]);
 });
 
 test('positions above 2^32 in a vector do not touch a file\'s low rows; damaged vectors fail naming the Puffin file', async () => {

@@ -157,14 +157,20 @@ function pickGroups(tasks: FileScanTask[], target: number): Group[] {
 }
 
 function hasDeletes(t: FileScanTask): boolean {
-  return t.positionDeletes.length > 0 || t.equalityDeletes.length > 0;
+  return deletesOf(t).length > 0;
+}
+
+/** Every delete file that applies to the task's data file, its deletion vector included. */
+function deletesOf(t: FileScanTask): DataFile[] {
+  return [...t.positionDeletes, ...t.equalityDeletes, ...(t.deletionVector ? [t.deletionVector] : [])];
 }
 
 /** Delete files that apply to rewritten files only: once those are gone they delete nothing, so they go too. */
 function danglingDeletes(tasks: FileScanTask[], rewritten: Set<FileScanTask>): DataFile[] {
   const uses = new Map<string, { file: DataFile; kept: boolean }>();
   for (const t of tasks) {
-    for (const d of [...t.positionDeletes, ...t.equalityDeletes]) {
+    // A Puffin file goes only when every vector in it was for a rewritten file (entries are removed by path).
+    for (const d of deletesOf(t)) {
       const u = uses.get(d['file-path']) ?? uses.set(d['file-path'], { file: d, kept: false }).get(d['file-path'])!;
       if (!rewritten.has(t)) u.kept = true;
     }
@@ -173,7 +179,7 @@ function danglingDeletes(tasks: FileScanTask[], rewritten: Set<FileScanTask>): D
 }
 
 function summarizeGroup(g: Group): CompactionGroup {
-  const deletes = new Set(g.tasks.flatMap((t) => [...t.positionDeletes, ...t.equalityDeletes].map((d) => d['file-path'])));
+  const deletes = new Set(g.tasks.flatMap((t) => deletesOf(t).map((d) => d['file-path'])));
   return {
     partition: partitionText(g.spec, g.partition), dataFiles: g.tasks.length, deleteFiles: deletes.size,
     bytes: sumBig(g.tasks, (t) => t.file['file-size-in-bytes']), records: sumBig(g.tasks, (t) => t.file['record-count']),

@@ -65,8 +65,9 @@ export async function produceReplaceSnapshot(io: ManifestIO, storage: Storage, p
     if (missingManifests.size) {
       throw new MaintenanceError('conflict', `${plan.table} changed while its manifests were rewritten (manifest ${[...missingManifests][0]} is no longer current); nothing was changed, run it again`, { table: plan.table });
     }
-    if (removed.length !== plan.removedFiles.size) {
-      const found = new Set(removed.map((f) => f['file-path']));
+    // by path: one Puffin file has an entry per deletion vector in it
+    const found = new Set(removed.map((f) => f['file-path']));
+    if (found.size !== plan.removedFiles.size) {
       const gone = [...plan.removedFiles].find((p) => !found.has(p));
       throw new MaintenanceError('conflict', `a concurrent commit to ${plan.table} deleted ${gone}, which this compaction rewrote; nothing was changed, run it again`, { table: plan.table, file: gone });
     }
