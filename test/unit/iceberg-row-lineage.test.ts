@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assignManifestRowIds } from '../../server/src/iceberg/row-lineage';
 import { applyUpdates, TableUpdateError, type AnyTableUpdate } from '../../server/src/iceberg/apply-updates';
+import { validateTableMetadata } from '../../server/src/iceberg/validate-metadata';
 import type { ManifestFile, Snapshot, TableMetadata } from '../../server/src/iceberg/spec';
 
 const manifest = (name: string, content: 0 | 1, added: bigint, existing: bigint, firstRowId?: bigint): ManifestFile => ({
@@ -60,4 +61,11 @@ test('a v3 add-snapshot advances next-row-id on any branch and refuses a stale o
     (e: unknown) => e instanceof TableUpdateError && e.kind === 'invalid-update' && /no first-row-id, which format v3 requires/.test(e.message));
   const ahead = applyUpdates(branch, add(snap(3n, { 'parent-snapshot-id': 1n, 'first-row-id': 20n, 'added-rows': 2n })), { nowMs: 40n });
   assert.equal(ahead['next-row-id'], 22n);
+});
+
+test('stored v3 metadata never has a snapshot whose row ids reach past next-row-id', () => {
+  const one = applyUpdates(v3, add(snap(1n, { 'first-row-id': 0n, 'added-rows': 5n })), { nowMs: 20n });
+  assert.doesNotThrow(() => validateTableMetadata(one));
+  assert.throws(() => validateTableMetadata({ ...one, 'next-row-id': 4n }),
+    (e: unknown) => e instanceof TableUpdateError && e.kind === 'invalid-update' && /snapshot 1 assigned row ids up to 5, past next-row-id 4/.test(e.message));
 });
