@@ -111,6 +111,23 @@ test('a merge on v3 writes equality deletes (no position deletes); new rows get 
   assert.deepEqual(await lineage('accounts', 'k, v', 'k'), [['0', 'v0', '0', '1'], ['1', 'changed', '3', '2'], ['2', 'v2', '2', '1']]);
 });
 
+/** The table's rows as icebird reads them, its fetch answered from the local files. */
+async function readWithIcebird(name: string): Promise<Record<string, unknown>[]> {
+  const { icebergRead } = await import('icebird');
+  const loaded = await catalog.loadTable(id(name));
+  const metadata = JSON.parse(readFileSync(local(loaded.metadataLocation!), 'utf8'));
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (async (url: string | URL, init?: RequestInit) => {
+    const bytes = readFileSync(local(String(url)));
+    return init?.method === 'HEAD' ? new Response(null, { headers: { 'Content-Length': String(bytes.length) } }) : new Response(bytes);
+  }) as typeof fetch;
+  try {
+    return await icebergRead({ tableUrl: loaded.metadata.location, metadata });
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+}
+
 async function evolve(name: string, add: NestedField[]): Promise<void> {
   const m = await load(name);
   const schema = m.schemas.find((s) => s['schema-id'] === m['current-schema-id'])!;
@@ -143,6 +160,13 @@ test("write-default: columns the query lacks are written with the table's write-
   const file = local(added.entries[0]['data-file']['file-path']);
   const cols = await session.query(`SELECT name FROM parquet_schema(${quoteLiteral(file)}) WHERE name <> 'duckdb_schema' ORDER BY field_id`);
   assert.deepEqual(cols.rows.map((x) => x[0]), ['id', 'name', 'region', 'score', 'since', 'note']);
+
+  // An independent reader (icebird, from npm, with its own Avro and Parquet code) reads our v3 manifest list,
+  // manifests and the file holding the defaults; it is served the local files through fetch.
+  const rows = await readWithIcebird('people');
+  const bob = rows.find((x) => String(x.id) === '2')!;
+  assert.deepEqual([bob.name, bob.region, bob.score, bob.note], ['bob', 'eu', 3.141592653589793, null]);
+  assert.deepEqual(rows.map((x) => String(x.id)).sort(), ['1', '2']);
 
   await evolve('people', [{ id: 7, name: 'tier', required: true, type: 'int', 'initial-default': 1 }]);
   const before = (await load('people'))['current-snapshot-id'];
