@@ -55,6 +55,28 @@ function rawManifests(m: TableMetadata) {
   }));
 }
 
+/** Manifest IO that runs `meanwhile` (another commit) once, just before the first manifest list is written. */
+function racing(meanwhile: () => Promise<unknown>): ManifestIO {
+  let raced = false;
+  return {
+    ...defaultManifestIO,
+    async writeManifestList(storage, input) {
+      if (!raced) {
+        raced = true;
+        await meanwhile();
+      }
+      return defaultManifestIO.writeManifestList(storage, input);
+    },
+  };
+}
+
+/** Registers the table's current snapshot as a DuckDB view; returns its name. */
+async function registered(name: string): Promise<string> {
+  const view = `read_${name}_${Math.random().toString(36).slice(2)}`;
+  await registerIcebergTable(session, view, await catalog.loadTable(id(name)));
+  return view;
+}
+
 /** Rows with their lineage, through Floe's read path. */
 async function lineage(name: string, columns: string, orderBy: string): Promise<string[][]> {
   const view = `lineage_${name}_${Math.random().toString(36).slice(2)}`;
@@ -178,17 +200,7 @@ test("write-default: columns the query lacks are written with the table's write-
 test('an append that loses the race to another retries with the row ids after the winner\'s; the catalog refuses a stale range', async () => {
   await writeTable({ session, catalog, table: id('race'), sql: 'SELECT range AS n FROM range(2)', mode: 'create', properties: V3 });
   // The other writer commits while this one writes its manifest list: a real race, made deterministic.
-  let raced = false;
-  const manifestIO: ManifestIO = {
-    ...defaultManifestIO,
-    async writeManifestList(storage, input) {
-      if (!raced) {
-        raced = true;
-        await writeTable({ session, catalog, table: id('race'), sql: 'SELECT range + 100 AS n FROM range(3)', mode: 'append' });
-      }
-      return defaultManifestIO.writeManifestList(storage, input);
-    },
-  };
+  const manifestIO = racing(() => writeTable({ session, catalog, table: id('race'), sql: 'SELECT range + 100 AS n FROM range(3)', mode: 'append' }));
   const loser = await writeTable({ session, catalog, table: id('race'), sql: 'SELECT range + 200 AS n FROM range(4)', mode: 'append', manifestIO });
   assert.equal(loser.attempts, 2);
   const m = await load('race');
@@ -205,6 +217,19 @@ test('an append that loses the race to another retries with the row ids after th
     { action: 'add-snapshot', snapshot: stale }, { action: 'set-snapshot-ref', 'ref-name': 'audit', type: 'branch', 'snapshot-id': stale['snapshot-id'] },
   ]), (e: Error & { kind?: string }) => /first-row-id is behind table next-row-id: 8 < 9/.test(e.message));
   assert.equal((await load('race'))['next-row-id'], 9n);
+});
+
+test('an append whose table gained a column meanwhile is refused on v3 (its files would lack the column) and leaves no trace', async () => {
+  await writeTable({ session, catalog, table: id('grown'), sql: 'SELECT 1::BIGINT AS n', mode: 'create', properties: V3 });
+  const before = (await load('grown'))['current-snapshot-id'];
+  const manifestIO = racing(() => evolve('grown', [{ id: 2, name: 'tag', required: false, type: 'string', 'write-default': 'new' }]));
+  await assert.rejects(writeTable({ session, catalog, table: id('grown'), sql: 'SELECT 2::BIGINT AS n', mode: 'append', manifestIO }),
+    (e: Error & { kind?: string }) => e.kind === 'conflict' && /v3\.grown changed while writing: a column was added to it; write again/.test(e.message));
+  assert.equal((await load('grown'))['current-snapshot-id'], before);
+  // written again, the row gets the new column's write-default
+  await writeTable({ session, catalog, table: id('grown'), sql: 'SELECT 2::BIGINT AS n', mode: 'append' });
+  const r = await session.query(`SELECT n::VARCHAR, tag FROM "${await registered('grown')}" ORDER BY n`);
+  assert.deepEqual(r.rows, [['1', null], ['2', 'new']]);
 });
 
 test('maintenance on v3 keeps row lineage: compaction copies _row_id and sequence numbers into the new files; rewrite-manifests and expire keep them', async () => {

@@ -37,15 +37,17 @@ export function commitOnTable(latest: TableMetadata, change: {
   addedSpecs: PartitionSpec[];
   defaultSpecId?: number;
   snapshot: Snapshot;
+  /** Assert the current schema even when it is kept: the files hold exactly its columns (v3 writes). */
+  pinSchema?: boolean;
 }): { requirements: TableRequirement[]; updates: TableUpdate[] } {
   const requirements: TableRequirement[] = [
     { type: 'assert-table-uuid', uuid: latest['table-uuid'] },
     { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': latest.refs.main?.['snapshot-id'] ?? null },
   ];
   const updates: TableUpdate[] = [];
+  if (change.schema || change.pinSchema) requirements.push({ type: 'assert-current-schema-id', 'current-schema-id': latest['current-schema-id'] });
   if (change.schema) {
     const { schema, reused, lastColumnId } = change.schema;
-    requirements.push({ type: 'assert-current-schema-id', 'current-schema-id': latest['current-schema-id'] });
     requirements.push({ type: 'assert-last-assigned-field-id', 'last-assigned-field-id': latest['last-column-id'] });
     if (reused) updates.push({ action: 'set-current-schema', 'schema-id': schema['schema-id'] });
     else updates.push({ action: 'add-schema', schema, 'last-column-id': lastColumnId }, { action: 'set-current-schema', 'schema-id': -1 });

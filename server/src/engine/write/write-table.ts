@@ -219,11 +219,13 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
       if (opts.computedFrom !== undefined && (latest.refs.main?.['snapshot-id'] ?? null) !== opts.computedFrom) {
         throw new WriteError('conflict', `${name} changed while this write was computed from its snapshot ${opts.computedFrom ?? '(none)'}; compute it again`, { table: name });
       }
-      rebaseCheck(latest, planned, ws, addedSpecs, name);
+      rebaseCheck(latest, planned, ws, filled.fileSchema, addedSpecs, name);
       const produced = await produceSnapshot(io, storage, pending, latest);
       const { requirements, updates } = commitOnTable(latest, {
         schema: ws.changed ? { schema, reused: reusedSchema, lastColumnId: ws.lastColumnId } : undefined,
         addedSpecs, defaultSpecId: makeDefault ? spec['spec-id'] : undefined, snapshot: produced.snapshot,
+        // v3: a column added meanwhile would be missing from our files; the commit then fails and rebaseCheck refuses.
+        pinSchema: latest['format-version'] >= 3,
       });
       return { requirements, updates, attemptFiles: produced.attemptFiles };
     },
@@ -289,7 +291,7 @@ function withResolvedSchemaId(ws: WriteSchema, schemas: Schema[]): { schema: Sch
 }
 
 /** After a conflict: our data files carry field ids and a spec planned on the old metadata; they must still hold. */
-function rebaseCheck(latest: TableMetadata, planned: { schemaId?: number; lastColumnId: number; uuid: string; specIds: number[] }, ws: WriteSchema, addedSpecs: PartitionSpec[], name: string): void {
+function rebaseCheck(latest: TableMetadata, planned: { schemaId?: number; lastColumnId: number; uuid: string; specIds: number[] }, ws: WriteSchema, fileSchema: StructType, addedSpecs: PartitionSpec[], name: string): void {
   const fail = (why: string) => { throw new WriteError('conflict', `${name} changed while writing: ${why}; write again`, { table: name }); };
   if (latest['table-uuid'] !== planned.uuid) fail('the table was dropped and re-created');
   if (latest['current-schema-id'] !== planned.schemaId || latest['last-column-id'] !== planned.lastColumnId) {
@@ -297,6 +299,8 @@ function rebaseCheck(latest: TableMetadata, planned: { schemaId?: number; lastCo
     const current = latest.schemas.find((s) => s['schema-id'] === latest['current-schema-id']);
     const stillThere = (fields: StructType['fields']): boolean => fields.every((f) => JSON.stringify(current?.fields.find((c) => c.id === f.id)?.type) === JSON.stringify(ws.tableSchema.fields.find((t) => t.id === f.id)?.type));
     if (!current || !stillThere(ws.fileSchema.fields)) fail('its schema changed');
+    // v3 files hold every column: one added meanwhile would be missing from ours (readers would give it its initial-default).
+    if (latest['format-version'] >= 3 && current?.fields.some((f) => !fileSchema.fields.some((w) => w.id === f.id))) fail('a column was added to it');
   }
   const ids = latest['partition-specs'].map((s) => s['spec-id']);
   if (addedSpecs.some((s) => ids.includes(s['spec-id'])) || ids.length !== planned.specIds.length) fail('its partition spec changed');
