@@ -1,7 +1,7 @@
 // Language server figures: cold index of a generated project, edit-to-diagnostics p95, and RSS after indexing.
 // Drives the bundled server (dist/server.js) over stdio, as the extension does.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +16,7 @@ import { generateSchemaYaml } from '../helpers/generateSchemaYaml';
 import { percentile, sample, summarize } from './measure';
 import type { Measured } from './figures';
 
+// FLOE_BENCH_SERVER=<path to server.js> measures another build (an A/B against a commit built elsewhere).
 const SERVER = path.resolve(__dirname, '../../dist/server.js');
 const READY_TIMEOUT_MS = 120_000;
 
@@ -35,7 +36,7 @@ export class Server {
   static async start(folder: string, env: NodeJS.ProcessEnv = process.env): Promise<Server> {
     // FLOE_BENCH_PROFILE=<dir> writes a V8 CPU profile of every server run there (open it in Chrome DevTools).
     const profile = process.env.FLOE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLOE_BENCH_PROFILE}`] : [];
-    const child = spawn(process.execPath, [...profile, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
+    const child = spawn(process.execPath, [...profile, process.env.FLOE_BENCH_SERVER ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const server = new Server(connection, child);
     const ready = new Promise<StatusParams>((resolve, reject) => {
@@ -136,17 +137,14 @@ const TEN_REF_MODEL = 59;
 /** A model far downstream, to pull diagnostics for after indexing. */
 const lastModel = (models: number) => models - 1;
 
-export async function lspFigures(dir: string, models: number, runs: number, edits: number): Promise<Measured[]> {
-  const root = path.join(dir, 'lsp-project');
-  const { modelFile } = generateProject(root, models);
-  const size = models === 10_000 ? undefined : `${models.toLocaleString('en')} models`;
-
+/** Cold starts of a new server process on a generated project: spawn until ready and a far model's diagnostics answered. */
+async function coldIndex(root: string, lastFile: string, runs: number) {
   const rss: number[] = [], cpu: number[] = [], afterReady: number[] = [], indexed: number[] = [];
   const index = await sample(runs, async (run) => {
     const start = performance.now();
     const server = await Server.start(root);
     try {
-      const diags = await server.diagnostics(pathToFileURL(modelFile(lastModel(models))).toString());
+      const diags = await server.diagnostics(pathToFileURL(lastFile).toString());
       const ms = performance.now() - start;
       if (diags.some((d) => d.severity === 1)) throw new Error(`the generated project has errors: ${diags.map((d) => d.message).join('; ')}`);
       if (run >= 0) { rss.push(server.rssMb()); cpu.push(server.cpuMs()); afterReady.push(performance.now() - server.readyAt); if (server.indexedMs !== undefined) indexed.push(server.indexedMs); }
@@ -155,6 +153,35 @@ export async function lspFigures(dir: string, models: number, runs: number, edit
       await server.stop();
     }
   });
+  return { index, rss, cpu, afterReady, indexed };
+}
+
+/**
+ * Issue #18's 100,000-model figure (full run only: the project is 394 MB, generated here and removed after). Three
+ * runs after the warm-up: each takes seconds, and the figure is about scale, not spread.
+ */
+export async function lsp100kFigures(dir: string): Promise<Measured[]> {
+  const models = 100_000;
+  const root = path.join(dir, 'lsp-project-100k');
+  const { modelFile } = generateProject(root, models);
+  try {
+    const { index, rss, cpu, afterReady, indexed } = await coldIndex(root, modelFile(lastModel(models)), 3);
+    const peak = summarize(rss);
+    return [
+      { name: 'ls_index_100k_ms', summary: summarize(index), cpuMs: summarize(cpu), detail: `${indexDetail(indexed, afterReady)}; RSS ${peak.median.toFixed(0)} MB` },
+      { name: 'ls_rss_100k_mb', summary: peak },
+    ];
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export async function lspFigures(dir: string, models: number, runs: number, edits: number): Promise<Measured[]> {
+  const root = path.join(dir, 'lsp-project');
+  const { modelFile } = generateProject(root, models);
+  const size = models === 10_000 ? undefined : `${models.toLocaleString('en')} models`;
+
+  const { index, rss, cpu, afterReady, indexed } = await coldIndex(root, modelFile(lastModel(models)), runs);
 
   const server = await Server.start(root);
   try {
@@ -183,7 +210,7 @@ export async function lspFigures(dir: string, models: number, runs: number, edit
       p95s.push(percentile(times, 0.95));
     }
     return [
-      { name: 'ls_index_10k_ms', summary: summarize(index), cpuMs: summarize(cpu), size, detail: indexDetail(indexed, afterReady) },
+      { name: 'ls_index_10k_ms', summary: summarize(index), cpuMs: summarize(cpu), size, detail: `${indexDetail(indexed, afterReady)}; RSS ${summarize(rss).median.toFixed(0)} MB` },
       { name: 'ls_edit_p95_ms', summary: summarize(p95s), size: [size, edits === 200 ? undefined : `${edits} edits`].filter(Boolean).join(', ') || undefined },
       { name: 'ls_rss_mb', summary: summarize(rss), size },
     ];

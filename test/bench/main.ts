@@ -9,7 +9,7 @@ import { loadAverage, machine } from './measure';
 import type { Measured } from './figures';
 import { consoleReport, jsonReport, markdownReport, type RunInfo } from './report';
 import { planFigures } from './plan-bench';
-import { lspFigures, schemaYamlFigures } from './lsp-bench';
+import { lsp100kFigures, lspFigures, schemaYamlFigures } from './lsp-bench';
 import { openBenchLakehouse, type BenchLakehouse } from './bench-lakehouse';
 import { readFigures } from './read-bench';
 import { previewFigures } from './preview-bench';
@@ -61,6 +61,7 @@ async function main(): Promise<number> {
   try {
     await suite('plan', 'scan planning', () => planFigures(dir, sizes.runs));
     await suite('lsp', `language server, ${sizes.models} models`, () => lspFigures(dir, sizes.models, sizes.runs, sizes.edits));
+    if (!quick) await suite('lsp', 'language server, 100000 models', () => lsp100kFigures(dir));
     await suite('lsp', 'language server, 800 KB schema.yml', () => schemaYamlFigures(dir, sizes.runs, 20));
     await suite('check', 'floe check, 1,240 models with packages', () => checkFigures(dir, 1240, sizes.runs));
     await suite('schema', `floe check with binding, ${sizes.models} models`, () => schemaFigures(dir, sizes.models, quick ? 3 : sizes.runs));

@@ -1,7 +1,8 @@
 // Issue #18's schema-aware figures: `floe check` with binding on the generated project (every model bound in DuckDB),
 // cold (no kept results) and warm (a second check of the unchanged project, with the bind results kept on disk).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { generateProject } from '../helpers/generateProject';
 import { summarize } from './measure';
@@ -64,11 +65,20 @@ export async function schemaFigures(dir: string, models: number, runs: number): 
     }
     const editorWarm: number[] = [];
     for (let i = 0; i < runs; i++) editorWarm.push(await schemaReady(root, cacheDir));
+    const rebinds: Rebind[] = [];
+    for (let i = 0; i < runs; i++) rebinds.push(await downstreamRebind(root, cacheDir, models));
+    const r = rebinds[0];
     return [
       { name: 'check_bind_10k_ms', summary: summarize(cold.map((x) => x.ms)), size, detail: rss(cold) },
       { name: 'check_bind_10k_warm_ms', summary: summarize(warm.map((x) => x.ms)), size, detail: `${rss(warm) ?? ''}; one model changed: median ${Math.round(summarize(oneEdit.map((x) => x.ms)).median)} ms, ${rss(oneEdit) ?? ''}` },
       { name: 'schema_ready_10k_ms', summary: summarize(editorCold), size },
       { name: 'schema_ready_10k_warm_ms', summary: summarize(editorWarm), size },
+      {
+        name: 'ls_downstream_rebind_ms',
+        summary: summarize(rebinds.map((x) => x.ms)),
+        size,
+        detail: `m${r.model}'s column type changed: ${r.descendants} models downstream, ${r.rebound} bound again; the edited file's diagnostics p95 ${summarize(rebinds.map((x) => x.editP95)).median.toFixed(1)} ms meanwhile (${summarize(rebinds.map((x) => x.quietEditP95)).median.toFixed(1)} ms without the rebind); server peak RSS ${Math.max(...rebinds.map((x) => x.peakRssMb))} MB`,
+      },
     ];
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
@@ -85,4 +95,84 @@ async function schemaReady(root: string, cacheDir: string): Promise<number> {
   } finally {
     await server.stop();
   }
+}
+
+interface Rebind {
+  model: number;
+  descendants: number;
+  /** Until the status bar says every model is bound again, from the edit. */
+  ms: number;
+  rebound: number;
+  /** p95 of the edited file's diagnostics (a pull after each change) while its downstream binds. */
+  editP95: number;
+  /** The same edits before the change, with nothing downstream to bind. */
+  quietEditP95: number;
+  peakRssMb: number;
+}
+
+/** The generated model with the number of downstream models nearest 500 (the issue's edit), and that number. */
+function modelWith500Downstream(root: string): { model: number; descendants: number } {
+  const children = new Map<number, number[]>();
+  for (const sub of ['staging', 'marts']) {
+    for (const f of readdirSync(path.join(root, 'models', sub))) {
+      const child = Number(/^m(\d+)\.sql$/.exec(f)?.[1]);
+      for (const m of readFileSync(path.join(root, 'models', sub, f), 'utf8').matchAll(/ref\('m(\d+)'\)/g)) {
+        const parent = Number(m[1]);
+        children.set(parent, [...(children.get(parent) ?? []), child]);
+      }
+    }
+  }
+  let best = { model: 0, descendants: 0 };
+  for (const model of children.keys()) {
+    const seen = new Set<number>();
+    const stack = [model];
+    while (stack.length) for (const c of children.get(stack.pop()!) ?? []) if (!seen.has(c)) seen.add(c), stack.push(c);
+    if (Math.abs(seen.size - 500) < Math.abs(best.descendants - 500)) best = { model, descendants: seen.size };
+  }
+  return best;
+}
+
+/**
+ * `ls_downstream_rebind_ms`: the project bound (kept results), a model's `qty` becomes BIGINT, which changes the schema
+ * of every model downstream of it; timed until every one is bound again, with the edited file's diagnostics pulled
+ * after each of 20 further edits meanwhile (they must not wait for the downstream binds).
+ */
+export async function downstreamRebind(root: string, cacheDir: string, models: number): Promise<Rebind> {
+  const { model, descendants } = modelWith500Downstream(root);
+  const file = path.join(root, 'models', model < 50 ? 'staging' : 'marts', `m${model}.sql`);
+  const server = await Server.start(root, { ...process.env, FLOE_CACHE_DIR: cacheDir, FLOE_NO_CATALOG: '1' });
+  try {
+    const allBound = (s: { message?: string }) => Number(/^All (\d+) models bound/.exec(s.message ?? '')?.[1] ?? -1);
+    const before = allBound(await server.status((s) => allBound(s) >= models, 600_000));
+    const uri = await server.open(file);
+    const text = readFileSync(file, 'utf8');
+    const widened = model < 50 ? text.replace(', qty,', ', cast(qty as bigint) as qty,') : text.replace(/ as qty,/, '::bigint as qty,');
+    if (widened === text) throw new Error(`m${model}: no qty column to change`);
+    // the same edits with nothing downstream to bind: what the machine gives an edit without the rebind
+    const quiet = await editTimes(server, uri, text);
+    const started = performance.now();
+    await server.change(uri, widened);
+    const done = server.status((s) => allBound(s) > before, 600_000);
+    const edits = await editTimes(server, uri, widened);
+    const rebound = allBound(await done) - before;
+    const ms = performance.now() - started;
+    const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1]) / 1024);
+    const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
+    return { model, descendants, ms, rebound, editP95: p95(edits), quietEditP95: p95(quiet), peakRssMb };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** 20 edits (a comment added) of an open file, 50 ms apart: the time to pull its diagnostics after each. */
+async function editTimes(server: Server, uri: string, text: string): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    await server.change(uri, `${text}-- edit ${i}\n`);
+    const t = performance.now();
+    await server.diagnostics(uri);
+    times.push(performance.now() - t);
+  }
+  return times;
 }

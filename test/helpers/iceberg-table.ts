@@ -16,6 +16,8 @@ export interface TestDataFile {
   select: string;
   /** Parquet field ids by column name (DuckDB's FIELD_IDS value, e.g. `{id: 1}`); omitted: a file without ids. */
   fieldIds?: string;
+  /** More COPY options, e.g. `ROW_GROUP_SIZE 2048`. */
+  copyOptions?: string;
   /** The file's partition tuple, keyed by partition field name, in iceberg/values.ts in-memory form. */
   partition?: Record<string, unknown>;
   /** Rewrites the written file's bytes (same length), e.g. to make names only a foreign writer would produce. */
@@ -66,7 +68,7 @@ export async function writeTestTable(root: string, t: TestTable): Promise<string
   try {
     for (const [i, f] of t.files.entries()) {
       const file = path.join(root, 'data', `part-${i}.parquet`);
-      const ids = f.fieldIds ? `, FIELD_IDS ${f.fieldIds}` : '';
+      const ids = `${f.fieldIds ? `, FIELD_IDS ${f.fieldIds}` : ''}${f.copyOptions ? `, ${f.copyOptions}` : ''}`;
       await session.run(`COPY (${f.select}) TO ${quoteLiteral(file)} (FORMAT parquet${ids})`);
       if (f.patch) writeFileSync(file, f.patch(readFileSync(file)));
       const rows = await session.query(`SELECT count(*) FROM read_parquet(${quoteLiteral(file)})`);

@@ -1,4 +1,5 @@
-// Bind results kept on disk: a warm `floe check` gives exactly the diagnostics of a cold one, without binding again.
+// Bind results kept on disk and bound in parallel: a warm `floe check`, and one binding on several worker threads, give
+// exactly the diagnostics of a cold one binding one model after another in process (--jobs 0).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { DiskBindCache, MAX_ENTRIES, STALE_AFTER_MS } from '../../server/src/sql/bindCache';
 import type { BindResult } from '../../server/src/sql/binder';
 import { copyDemo, REPO_ROOT } from '../helpers/demo-copy';
+import { generateProject, SEEDED } from '../helpers/generateProject';
 
 const cli = path.join(REPO_ROOT, 'dist/cli.js');
 const up = [{ name: '"stg"', columns: [{ name: 'id', type: 'BIGINT' }] }];
@@ -88,11 +90,23 @@ for (const [label, make] of [
       return dir;
     },
   ],
+  [
+    'a generated project of 400 models with errors seeded in',
+    () => {
+      const dir = tempDir('floe-bind-generated-');
+      generateProject(dir, 400, { seedErrors: true });
+      return dir;
+    },
+  ],
 ] as const) {
-  test(`a warm check of ${label} gives exactly the cold check's diagnostics and binds nothing again`, () => {
+  test(`a parallel and a warm check of ${label} give exactly the cold serial check's diagnostics; the warm one binds nothing again`, () => {
     const project = make();
     const cacheDir = tempDir('floe-bind-home-');
+    const serial = check(project, cacheDir, '--no-cache', '--jobs', '0');
+    // three workers on any machine: binds finish out of order, and downstream models wait for their upstreams
+    assert.equal(check(project, cacheDir, '--no-cache', '--jobs', '3'), serial);
     const uncached = check(project, cacheDir, '--no-cache');
+    assert.equal(uncached, serial);
     assert.equal(cacheSize(cacheDir) + cacheSize(cacheDir, 'render'), 0, '--no-cache keeps nothing');
     const cold = check(project, cacheDir);
     const kept = cacheSize(cacheDir);
@@ -105,6 +119,13 @@ for (const [label, make] of [
     assert.equal(cacheSize(cacheDir, 'render'), renders, 'the warm check rendered nothing new');
     if (label === 'the demo') return;
     assert.match(warm, /sql-binder/);
+    if (label.startsWith('a generated')) {
+      const errors = (JSON.parse(warm) as { diagnostics: Array<{ file: string; severity: string; message: string }> }).diagnostics.filter((d) => d.severity === 'error');
+      assert.deepEqual(errors.map((d) => d.file).sort(), [`models/marts/m${SEEDED.typeError}.sql`, `models/staging/m${SEEDED.wrongColumn}.sql`]);
+      assert.match(errors.find((d) => d.file.includes('staging'))!.message, /stauts.*Did you mean 'status'/);
+      assert.match(errors.find((d) => d.file.includes('marts'))!.message, /\+\(\) does not take \(INTEGER, TIMESTAMP\)/);
+      return;
+    }
     // an upstream's schema changes: the models reading it are bound again, the rest come from the cache
     const f = path.join(project, 'models/staging/stg_customers.sql');
     fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('lower(trim(email)) as email', 'lower(trim(email)) as email_address'));
@@ -113,3 +134,18 @@ for (const [label, make] of [
     assert.notEqual(changed, warm);
   });
 }
+
+test('models that ref each other in a circle are bound without waiting on each other forever, in parallel as serially', () => {
+  const dir = tempDir('floe-bind-cycle-');
+  fs.mkdirSync(path.join(dir, 'models'));
+  fs.writeFileSync(path.join(dir, 'dbt_project.yml'), 'name: cyc\nprofile: cyc\n');
+  fs.writeFileSync(path.join(dir, 'profiles.yml'), "cyc:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ':memory:'\n");
+  fs.writeFileSync(path.join(dir, 'models', 'a.sql'), "select id from {{ ref('c') }}\n");
+  fs.writeFileSync(path.join(dir, 'models', 'b.sql'), "select id from {{ ref('a') }}\n");
+  fs.writeFileSync(path.join(dir, 'models', 'c.sql'), "select id from {{ ref('b') }}\n");
+  fs.writeFileSync(path.join(dir, 'models', 'd.sql'), "select 1 as id, * from {{ ref('c') }}\n");
+  const cacheDir = tempDir('floe-bind-home-');
+  const serial = check(dir, cacheDir, '--no-cache', '--jobs', '0');
+  assert.equal(check(dir, cacheDir, '--no-cache', '--jobs', '3'), serial);
+  assert.match(serial, /"models": 4/);
+});

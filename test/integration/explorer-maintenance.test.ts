@@ -69,8 +69,13 @@ test('table nodes show file counts; Optimize Table dry-runs, runs with progress,
 
   const manifests = await maintain('orders', { action: 'rewriteManifests' });
   assert.ok('summary' in manifests && manifests.changes, JSON.stringify(manifests));
+  const wouldExpire = await maintain('orders', { action: 'expireSnapshots', olderThanMs: 0, retainLast: 1, dryRun: true });
+  assert.ok('summary' in wouldExpire, JSON.stringify(wouldExpire));
+  // The confirmation shows files counted by kind, not one path per line.
+  assert.match(wouldExpire.overview?.join('\n') ?? '', /^would delete \d+ data files, \d+ delete files, \d+ manifests and \d+ manifest lists$/);
   const expire = await maintain('orders', { action: 'expireSnapshots', olderThanMs: 0, retainLast: 1 });
   assert.ok('summary' in expire, JSON.stringify(expire));
+  assert.equal(expire.overview?.[0], wouldExpire.overview?.[0].replace('would delete', 'deleted'));
   assert.match(expire.summary, /^gold\.orders: expired \d+ snapshot\(s\) and deleted \d+ file\(s\) only they referenced; 1 snapshot\(s\) kept$/);
   assert.deepEqual(await tableRows(world, id), expected);
   assert.doesNotMatch((await tableNode('orders')).tooltip!, /snapshots are kept/);

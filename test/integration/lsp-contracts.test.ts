@@ -153,6 +153,27 @@ test('not_null on a column that is NULL by construction is an error; a left join
   assert.deepEqual(await until(sqlUri, (d) => d.length === 0), []);
 });
 
+test('model-level constraints: a column they name that the contract lacks is an error at that line, and their not_null joins the NULL-by-construction check', async () => {
+  const yaml = await client.open(file('models/schema.yml'));
+  const edited = SCHEMA.replace('      contract: {enforced: true}\n', `      contract: {enforced: true}
+    constraints:
+      - type: primary_key
+        columns: [order_id, ordr_id]
+      - type: not_null
+        columns:
+          - customer_name
+`);
+  await client.change(yaml, edited);
+  const found = await until(yaml, (d) => d.length >= 2);
+  const byLine = new Map(found.map((d) => [d.range.start.line, String(d.message)]));
+  assert.equal(found.length, 2, JSON.stringify(found));
+  assert.match(byLine.get(positionOf(edited, 'ordr_id').line) ?? '', /the model's primary_key constraint names column ordr_id, which the contract does not have/);
+  assert.deepEqual(found.find((d) => /ordr_id/.test(String(d.message)))!.range.start, positionOf(edited, 'ordr_id'));
+  assert.match(byLine.get(positionOf(edited, '- customer_name').line) ?? '', /customer_name is not_null, but .* c, the right side of an outer join, without coalesce/);
+  await client.change(yaml, SCHEMA);
+  assert.deepEqual(await until(yaml, (d) => d.length === 0), []);
+});
+
 test('a contract that drops or retypes a column warns on downstream models where they read it, never on a same-named column of another relation', async () => {
   const yaml = await client.open(file('models/schema.yml'));
   const report = await client.open(file('models/report.sql'));

@@ -65,7 +65,7 @@ test('floe/runDataTests runs unit tests with no lakehouse: passes, overrides, an
   assert.ok(again.get('unit:stg_orders.lowercases_status')!.ms < 500, `ms: ${again.get('unit:stg_orders.lowercases_status')!.ms}`);
 });
 
-test('a unit test that cannot run is an error naming the YAML line: a missing input', async () => {
+test('a unit test that cannot run is an error naming the YAML line: a missing input, sql rows that do not render', async () => {
   const uri = await client.open(schema());
   const text = fs.readFileSync(schema(), 'utf8');
   // wrong_revenue without its stg_orders input.
@@ -75,6 +75,11 @@ test('a unit test that cannot run is an error naming the YAML line: a missing in
   const r = (await run(['unit:customer_revenue.wrong_revenue'])).get('unit:customer_revenue.wrong_revenue')!;
   assert.equal(r.status, 'error');
   assert.match(r.message ?? '', /customer_revenue reads ref\('stg_orders'\), which given: has no input for .*\(models\/marts\/schema\.yml:\d+\)/);
+  // sql rows are rendered as dbt renders them (the fixture's var() passes above); Jinja that fails says where
+  await client.change(uri, text.replace("select {{ var('last_loaded_customer', 1) }} as customer_id", 'select {{ no_such_macro() }} as customer_id'));
+  const bad = (await run(['unit:customer_revenue.incremental_only_new_customers'])).get('unit:customer_revenue.incremental_only_new_customers')!;
+  assert.equal(bad.status, 'error');
+  assert.match(bad.message ?? '', /could not run: the sql rows do not render: .*no_such_macro.* \(models\/marts\/schema\.yml:39\)/);
   await client.change(uri, text);
 });
 

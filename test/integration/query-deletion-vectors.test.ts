@@ -18,6 +18,7 @@ import { writeManifestList } from '../../server/src/iceberg/manifest-list';
 import type { DataFile, ManifestEntry, ManifestFile, Snapshot } from '../../server/src/iceberg/spec';
 import { DuckSession, quoteLiteral } from '../../server/src/engine/session';
 import { deletionVectorPuffin, type ContainerKind } from '../helpers/puffin-writer';
+import { compactTable } from '../../server/src/engine/maintenance/compact';
 
 let catalog: TestCatalog;
 let client: RestCatalog;
@@ -132,14 +133,27 @@ test('a v3 table with deletion vectors (array, bitmap and run containers, one Pu
   assert.deepEqual(got, expected);
   assert.ok(got.includes(3) && !got.includes(20050));
   assert.equal(got.length, 10 + 10000 + 100 - 3 - 1 - 3500);
-  // Floe's writer leaves a v3 table and its deletion vectors as they are: a merge is refused, clearly, and changes nothing
-  const current = (await client.loadTable(ident('events'))).metadata['current-snapshot-id'];
-  await assert.rejects(runWrite(parseWriteArgs(['--catalog', catalog.uri, '--warehouse', catalog.name, '--mode', 'merge', '--unique-key', 'id', 'lake.events', 'SELECT 0 AS id'])),
-    (e: unknown) => e instanceof Error && /lake\.events is an Iceberg format v3 table; Floe writes v2 tables only \(Floe reads it, deletion vectors included, but does not write to it\)/.test(e.message));
-  assert.equal((await client.loadTable(ident('events'))).metadata['current-snapshot-id'], current);
-  assert.deepEqual(ids(await query('SELECT id FROM lake.events ORDER BY id')), expected);
+  // A merge into the v3 table: an equality delete and the new row in one snapshot, the vectors still in force; being
+  // the first snapshot since the upgrade, it gives every row of the table a row id (spec "Row Lineage for Upgraded Tables").
+  await runWrite(parseWriteArgs(['--catalog', catalog.uri, '--warehouse', catalog.name, '--mode', 'merge', '--unique-key', 'id', 'lake.events', 'SELECT 0::BIGINT AS id']));
+  assert.deepEqual(ids(await query('SELECT id FROM lake.events ORDER BY id')), [0, ...expected]);
+  const lineage = (await query('SELECT count(*) AS n, count(DISTINCT _row_id) AS ids FROM lake.events', ['--row-lineage'])).trim().split(/\r?\n/)[1];
+  assert.equal(lineage, `${expected.length + 1},${expected.length + 1}`);
   // the snapshot before the vectors still reads with the position delete file applied
   assert.deepEqual(ids(await query('SELECT id FROM lake.events ORDER BY id', ['--snapshot', `lake.events=${beforeDvs}`])).filter((id) => id === 3 || id === 20050), []);
+
+  // Compaction applies the vectors, the position and the equality deletes; every row keeps its row id, and the
+  // delete files (the Puffin file with both vectors too) leave the table with the files they applied to.
+  const withIds = 'SELECT id, _row_id, _last_updated_sequence_number FROM lake.events ORDER BY id';
+  const beforeCompaction = await query(withIds, ['--row-lineage']);
+  const compacted = await compactTable({ catalog: client, table: ident('events'), session: duck });
+  assert.equal(compacted.removedDeleteFiles, 3);
+  assert.equal(await query(withIds, ['--row-lineage']), beforeCompaction);
+  const { metadata } = await client.loadTable(ident('events'));
+  const snap = metadata.snapshots.find((s) => s['snapshot-id'] === metadata['current-snapshot-id'])!;
+  const live = readManifestList(readFileSync(local(snap['manifest-list']))).manifests
+    .flatMap((m) => readManifest(readFileSync(local(m['manifest-path'])), { manifest: m }).entries.filter((e) => e.status !== 2).map((e) => e['data-file'].content));
+  assert.deepEqual(live, [0]);
 });
 
 test('positions above 2^32 in a vector do not touch a file\'s low rows; damaged vectors fail naming the Puffin file', async () => {

@@ -26,6 +26,10 @@ models:
   - name: prices
     config:
       contract: {enforced: true}
+    # a model-level not_null says the same as a column's own
+    constraints:
+      - type: not_null
+        columns: [label]
     columns:
       - name: listed_at
         data_type: timestamp with time zone
@@ -84,7 +88,7 @@ test('a NULL in a not_null column refuses the write', async () => {
   assert.equal(await lakehouse.catalog.tableExists(table), false);
 });
 
-test('a met contract sets the Iceberg schema: its order, exact types, required fields and docs', async () => {
+test('a met contract sets the Iceberg schema: its order, exact types, required fields (column and model constraints) and docs', async () => {
   fs.writeFileSync(modelFile(), PRICES);
   project.reload();
   const [result] = await materialize(project, lakehouse, 'prices');
@@ -95,7 +99,7 @@ test('a met contract sets the Iceberg schema: its order, exact types, required f
     { name: 'listed_at', type: 'timestamptz', required: false, doc: 'When the product was listed.' },
     { name: 'product_id', type: 'int', required: true, doc: 'Product key.' },
     { name: 'price', type: 'decimal(10, 2)', required: false, doc: undefined },
-    { name: 'label', type: 'string', required: false, doc: undefined },
+    { name: 'label', type: 'string', required: true, doc: undefined },
   ]);
   const s = await DuckSession.open();
   try {

@@ -57,6 +57,8 @@ const cases: Array<[string, string, string[]]> = [
   ['* rename', 'select * rename (amount as total) from refunds', ['order_id: refunds.order_id=', 'total: refunds.amount~']],
   ['alias.* and columns(regex)', "select r.*, columns('^(status|ordered)') from orders o join refunds r using (order_id)", ['order_id: refunds.order_id=', 'amount: refunds.amount=', 'status: orders.status=', 'ordered_at: orders.ordered_at=']],
   ['columns() inside an aggregate', "select max(columns('amount')) from orders", ['amount: orders.amount*']],
+  ['a VALUES list: new columns with no upstream', "select v.label, v.n + o.amount as total from orders o join (values (1, 'a'), (2, 'b')) v(n, label) on v.n = o.order_id", ['label: ', 'total: orders.amount*']],
+  ['select * from VALUES, named by DuckDB', 'select * from (values (1, 2)) t(a)', ['a: ', 'col1: ']],
   ['aggregates and group by all', 'select customer_id, sum(amount) as total, count(*) as n from orders group by all', ['customer_id: orders.customer_id=', 'total: orders.amount*', 'n: ']],
   ['window functions read partition and order columns', 'select order_id, row_number() over (partition by customer_id order by ordered_at) as rn from orders', ['order_id: orders.order_id=', 'rn: orders.customer_id*, orders.ordered_at*']],
   ['qualify', 'select order_id, amount from orders qualify row_number() over (partition by customer_id order by amount desc) = 1', ['order_id: orders.order_id=', 'amount: orders.amount=']],

@@ -23,4 +23,7 @@ test('floe write arguments', () => {
   check([...CAT, '--mode', 'create', '--bogus', 'x', 'g.t', 'SELECT 1'], /unknown option --bogus/);
   check([...CAT, '--mode', 'append', '--on-schema-change', 'maybe', 'g.t', 'SELECT 1'], /--on-schema-change must be one of/);
   check([...CAT, '--credential', 'nocolon', '--mode', 'create', 'g.t', 'SELECT 1'], /ID:SECRET/);
+  check([...CAT, '--mode', 'create', '--format-version', '3', 'g.t', 'SELECT 1'], { formatVersion: 3 });
+  check([...CAT, '--mode', 'create', 'g.t', 'SELECT 1'], { formatVersion: undefined });
+  check([...CAT, '--mode', 'create', '--format-version=1', 'g.t', 'SELECT 1'], /--format-version must be 2 or 3/);
 });

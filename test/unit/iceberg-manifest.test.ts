@@ -93,3 +93,12 @@ test('a manifest list assigns the snapshot sequence number to new manifests and 
     [['new.avro', 8n, 8n, 0, BIG], ['old.avro', 3n, 2n, 1, BIG]]);
   assert.deepEqual(read.manifests[0]!.partitions!.map((p) => p['contains-null']), [false, false, false, false, false]);
 });
+
+test('a v3 manifest refuses a new position delete file (deletion vectors only) and writes no first_row_id for delete files', () => {
+  const pos: DataFile = { ...dataFile(1, P1), content: 1, 'first-row-id': 9n };
+  assert.throws(() => writeManifest({ formatVersion: 3, schema: SCHEMA, spec: SPEC, content: 1, snapshotId: 1n, entries: [{ status: 1, 'data-file': pos }], path: 'd.avro' }),
+    /position delete file .* cannot be added to a format v3 table: v3 takes deletion vectors instead/);
+  // One kept from before the upgrade to v3 stays valid.
+  const { bytes } = writeManifest({ formatVersion: 3, schema: SCHEMA, spec: SPEC, content: 1, snapshotId: 1n, entries: [{ status: 0, 'data-file': pos }], path: 'd.avro' });
+  assert.equal(readManifest(bytes).entries[0]!['data-file']['first-row-id'], undefined);
+});

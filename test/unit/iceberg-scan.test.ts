@@ -103,7 +103,7 @@ test('deletion vectors: one data file each, by path, sequence number and partiti
       entry(4n, dv('dv-1.puffin', 'a.parquet', p)),                 // applies to a (3 <= 4); a's position deletes are then ignored
       entry(4n, dv('dv-1.puffin', 'b.parquet', p, 60n)),            // older than b (5): not applied
       entry(6n, dv('dv-2.puffin', 'c.parquet', p)),                 // c is in partition q: not applied
-      entry(5n, file('pos-p5.parquet', p, { content: 1 })),         // applies to b and d, not to a (it has a vector)
+      entry(5n, file('pos-p5.parquet', p, { content: 1 }), 0),      // (existing since v2) applies to b and d, not to a (it has a vector)
       entry(5n, file('eq-p5.parquet', p, { content: 2, 'equality-ids': [1] })), // equality deletes still apply beside a vector
     ] },
   ]);

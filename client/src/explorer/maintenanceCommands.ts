@@ -34,13 +34,15 @@ export async function maintainTable(ctx: ExplorerContext, node: ExplorerNode, ac
     options.retainLast = Number(keep.trim());
   }
   const table = [...tableParams(node).namespace, tableParams(node).table].join('.');
-  const dry = await run(ctx, node, action, true, options, `${title}: checking ${table}…`);
+  const dry = await run(ctx, node, action, true, options, `${title}: ${table} (dry run)`);
   if (!dry) return;
   if ('error' in dry) return void (dry.cancelled ? undefined : vscode.window.showErrorMessage(dry.error));
   log(ctx, dry);
   if (!dry.changes) return void vscode.window.showInformationMessage(dry.summary);
   const go = `${verb} ${table}`;
-  const answer = await vscode.window.showInformationMessage(`${dry.summary}.`, { modal: true, detail: detailOf(action, dry.lines) }, go);
+  // Expiring deletes files for good: a warning, not a note.
+  const ask = action === 'expireSnapshots' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const answer = await ask(`${dry.summary}.`, { modal: true, detail: detailOf(action, dry.overview ?? dry.lines) }, go);
   if (answer !== go) return;
   const result = await run(ctx, node, action, false, options, `${title}: ${table}`);
   if (!result) return;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { DbtProject } from '../project/project';
 import { resolveTarget } from '../project/profiles';
 import { secretKeyOf, type CatalogSettingEntry, type ConnectionInfo, type ExplorerNode } from '../protocol/explorer';
-import { localWarehouseOf } from '../run/lakehouse';
+import { localWarehouseOf } from '../run/lakehouse-settings';
 import type { S3Options } from '../storage/storage';
 import { nodeId } from './nodes';
 import { parseCredential } from '../catalog/oauth';

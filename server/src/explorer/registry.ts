@@ -1,10 +1,8 @@
 // Live catalog clients per explorer connection: secrets in memory only, one client per connection, and a short
 // table-metadata cache so expanding a table's sections does not reload it five times.
 import type { Catalog, LoadTableResult } from '../catalog/catalog';
-import { connectRestCatalog } from '../catalog/rest-client';
 import type { TableIdentifier } from '../iceberg/spec';
 import type { ConnectionInfo } from '../protocol/explorer';
-import { localCatalogServer } from '../run/lakehouse';
 import type { S3Options } from '../storage/storage';
 import type { ConnectionConfig } from './connections';
 import { credentialFromEnv } from '../catalog/oauth';
@@ -99,7 +97,10 @@ export class ConnectionRegistry {
     const config = this.configs.get(id);
     if (!config) throw new Error(`Unknown catalog connection '${id}'; refresh the Catalog view.`);
     const common = { pageSize: this.options.pageSize ?? 100, timeoutMs: this.options.timeoutMs ?? 15_000, log: this.options.log };
+    // Loaded on the first connection: the language server starts without the catalog clients and their storage.
+    const { connectRestCatalog } = await import('../catalog/rest-client.js');
     if (config.localWarehouse) {
+      const { localCatalogServer } = await import('../run/lakehouse.js');
       const start = this.options.startLocal ?? ((w: string, s3?: S3Options) => localCatalogServer(w, s3, this.options.log));
       const server = await start(config.localWarehouse, config.localS3);
       return connectRestCatalog({ ...common, uri: server.uri, warehouse: server.name });

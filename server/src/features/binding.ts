@@ -5,12 +5,13 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { userMessage } from '../sql/explain';
 import { bindModel, type UpstreamRelation as BindUpstream } from '../sql/binder';
 import type { BindCache } from '../sql/bindCache';
+import type { BindPool } from '../sql/bindPool';
 import { compileModel, type CompiledModel } from '../project/compile';
 import type { DbtProject, ModelNode } from '../project/project';
 import type { Column, ProjectDiagnostic } from '../project/types';
 import { snapshotAddedColumns } from '../run/snapshot-config';
 import { fileDiagnostics, renderDiagnostics } from './diagnostics';
-import { mentionsMissingPackage } from '../project/packages';
+import { mentionsMissingPackage } from '../project/packages/missing';
 import { boundLineageOf } from './columnLineage';
 
 export interface BindOutcome {
@@ -46,6 +47,12 @@ export class Binder {
   private readonly results = new WeakMap<DbtProject, Map<string, BindOutcome>>();
   /** Errors and warnings across a project's latest bind results, kept as results change (the status bar's counts). */
   private readonly totals = new WeakMap<DbtProject, { errors: number; warnings: number }>();
+  /** Binds under way, so a model whose upstream is being bound waits for it instead of binding it a second time. */
+  private readonly running = new WeakMap<DbtProject, Map<string, Promise<BindOutcome>>>();
+  /** Which bind under way waits for which (file to file): a wait that would close a circle is not started. */
+  private readonly waits = new WeakMap<DbtProject, Map<string, string>>();
+  /** Worker threads that bind in parallel (bindPool.ts); without them binds run on `connection`, one at a time. */
+  private pool: BindPool | undefined;
 
   /**
    * `connection` undefined: render only (no DuckDB), e.g. when binding is turned off. `cache` gives a project's kept
@@ -56,23 +63,75 @@ export class Binder {
     private readonly cache?: (project: DbtProject) => BindCache | undefined,
   ) {}
 
+  /** Binds go to worker threads from now on (undefined: back to `connection`). Results are the same either way. */
+  useWorkers(pool: BindPool | undefined): void {
+    this.pool = this.connection ? pool : undefined;
+  }
+
+  /** Whether binds run in DuckDB (false: render only). */
+  get binds(): boolean {
+    return !!this.connection;
+  }
+
   /** The last binder diagnostics of a file, if it was bound at the project's current version. */
   current(project: DbtProject, file: string): BindOutcome | undefined {
     const r = this.results.get(project)?.get(file);
     return r && r.text === project.entry(file)?.text ? r : undefined;
   }
 
-  /** Binds a model file (never a Python model); binds its unbound upstream models first (nearest first, bounded). */
-  async bind(project: DbtProject, file: string, depth = 0): Promise<BindOutcome> {
+  /**
+   * Binds a model file (never a Python model); binds its unbound upstream models first (nearest first, bounded), or
+   * waits for them when they are being bound already. `urgent` binds go ahead of queued background ones.
+   */
+  async bind(project: DbtProject, file: string, options: { urgent?: boolean } = {}, depth = 0): Promise<BindOutcome> {
+    let running = this.running.get(project);
+    if (!running) this.running.set(project, (running = new Map()));
+    // known as under way from the start, while it waits for its own upstreams, so its downstream waits for it too
+    const bound = this.afterUpstreams(project, file, options.urgent ?? false, depth);
+    running.set(file, bound);
+    try {
+      return await bound;
+    } finally {
+      if (running.get(file) === bound) running.delete(file);
+    }
+  }
+
+  private async afterUpstreams(project: DbtProject, file: string, urgent: boolean, depth: number): Promise<BindOutcome> {
     const node = project.nodeOfFile(file);
     if (node && depth < 8 && this.connection) {
       for (const parent of project.dag.parents.get(node.name) ?? []) {
         const p = project.resolveRef({ name: parent });
         // Snapshots in SQL files too: their columns (and the ones dbt adds) are what the model reads.
         const bindable = p?.kind === 'model' || (p?.kind === 'snapshot' && !p.definition);
-        if (p && bindable && !project.boundColumns.has(p.name) && !this.current(project, p.file)) await this.bind(project, p.file, depth + 1);
+        if (!p || !bindable || p.file === file) continue;
+        const under = this.running.get(project)?.get(p.file);
+        if (!under && (project.boundColumns.has(p.name) || this.current(project, p.file))) continue;
+        if (under && this.wouldWaitForItself(project, file, p.file)) continue; // a cycle of refs: bind with what is known
+        const waits = this.waitsFor(project);
+        waits.set(file, p.file);
+        try {
+          await (under ?? this.bind(project, p.file, { urgent }, depth + 1));
+        } finally {
+          waits.delete(file);
+        }
       }
     }
+    return this.bindNow(project, file, node, urgent);
+  }
+
+  private waitsFor(project: DbtProject): Map<string, string> {
+    let waits = this.waits.get(project);
+    if (!waits) this.waits.set(project, (waits = new Map()));
+    return waits;
+  }
+
+  private wouldWaitForItself(project: DbtProject, file: string, upstream: string): boolean {
+    const waits = this.waitsFor(project);
+    for (let at: string | undefined = upstream, hops = 0; at !== undefined && hops <= waits.size; at = waits.get(at), hops++) if (at === file) return true;
+    return false;
+  }
+
+  private async bindNow(project: DbtProject, file: string, node: ModelNode | undefined, urgent: boolean): Promise<BindOutcome> {
     const version = project.version;
     const text = project.entry(file)?.text ?? '';
     const rendered = compileModel(project, file);
@@ -89,11 +148,10 @@ export class Binder {
     const yamlOnly = compiled.upstream.some((u) => u.columnsComplete === false && (u.columns?.length ?? 0) > 0);
     if (!compiled.problem && compiled.sql.trim() && this.connection && dialect !== 'other') {
       const upstream = bindUpstream(compiled);
-      const conn = await this.connection();
       const cache = this.cache?.(project);
       let result = cache?.get(compiled.sql, upstream);
       if (!result) {
-        result = await bindModel(conn, compiled.sql, upstream);
+        result = (this.pool && (await this.pool.bind(compiled.sql, upstream, urgent).catch(() => undefined))) || (await bindModel(await this.connection(), compiled.sql, upstream));
         cache?.set(compiled.sql, upstream, result);
       }
       const columns = compiled.upstream.flatMap((u) => (u.columns ?? []).map((c) => c.name));

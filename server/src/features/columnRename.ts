@@ -1,7 +1,8 @@
 // Rename of a model's output column: the select item that names it, the models downstream where they read it (their
 // own output keeps its name: a bare use becomes `new as old`; a `select *` passes the rename on to that model's output
-// and on down), and schema YAML (columns, tests, contracts, unit test rows). A use that cannot be attributed exactly
-// refuses the whole rename with the reason, so no same-named column of another relation is ever touched.
+// and on down), schema YAML (columns, tests, contracts, unit test rows), csv and sql unit test fixtures
+// (fixtureColumnMentions.ts) and the docs blocks describing it (docsColumnMentions.ts). A use that cannot be attributed
+// exactly refuses the whole rename with the reason, so no same-named column of another relation is ever touched.
 import type { DbtProject, ModelNode } from '../project/project';
 import type { Location } from '../project/types';
 import { outline, tokenIndexAt } from '../sql/outline';
@@ -10,6 +11,8 @@ import { scopeAt } from '../sql/scope';
 import { cteSelectItems, selectItemsAt, type SelectItem } from '../sql/selectList';
 import { columnUses, cteColumnUses, type ColumnUses } from './columnUses';
 import { yamlColumnMentions } from './yamlColumnMentions';
+import { docsColumnMentions } from './docsColumnMentions';
+import { fixtureColumnMentions } from './fixtureColumnMentions';
 import type { RenameError, RenameResult } from './navigation';
 import path from 'node:path';
 
@@ -54,7 +57,7 @@ function outputColumns(project: DbtProject, file: string): OutputColumnAt[] | un
   return cte ? named(cteSelectItems(o, cte), cte.name) : [];
 }
 
-type Edit = Location & { newText: string };
+type Edit = Location & { newText: string; prose?: boolean };
 
 /** Every edit renaming the output column under the cursor to `newName`, or why it cannot be done exactly. */
 export function renameColumn(project: DbtProject, at: OutputColumnAt, newName: string): RenameResult | RenameError {
@@ -74,11 +77,16 @@ export function renameColumn(project: DbtProject, at: OutputColumnAt, newName: s
   // downstream, and on down through `select *`
   const queue: Array<{ model: ModelNode; column: string }> = [{ model: node, column }];
   const seen = new Set<string>();
+  const renamed = new Map<string, string>();
   while (queue.length) {
     const { model, column: col } = queue.shift()!;
     if (seen.has(model.name)) continue;
     seen.add(model.name);
+    renamed.set(model.name, col);
     for (const m of yamlColumnMentions(project, model.name, col)) edits.push({ ...m, newText: newName });
+    const fixtures = fixtureColumnMentions(project, model.name, col);
+    for (const m of fixtures.locations) edits.push({ ...m, newText: newName });
+    reasons.push(...fixtures.reasons);
     for (const childName of project.dag.children.get(model.name) ?? []) {
       const child = project.resolveRef({ name: childName });
       if (!child) continue;
@@ -92,8 +100,10 @@ export function renameColumn(project: DbtProject, at: OutputColumnAt, newName: s
       if (uses.passesThrough && child.kind === 'model') queue.push({ model: child, column: col });
     }
   }
-  if (reasons.length) return { error: `Cannot rename ${node.name}.${column} exactly: ${reasons.join('; ')}.` };
-  return { edits: dedupe(edits), review: `Rename column ${node.name}.${column} to ${newName}` };
+  if (reasons.length) return { error: `Cannot rename ${node.name}.${column} exactly: ${[...new Set(reasons)].join('; ')}.` };
+  const docs = docsColumnMentions(project, renamed, column, newName);
+  const notes = docs.notes.length ? ` (${docs.notes.join('; ')})` : '';
+  return { edits: dedupe([...edits, ...docs.edits]), review: `Rename column ${node.name}.${column} to ${newName}${notes}` };
 }
 
 /** Edits for the uses found; ambiguous ones become reasons to refuse. A use that names an output keeps that name. */

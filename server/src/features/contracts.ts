@@ -6,7 +6,7 @@ import { parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'ya
 import type { DbtProject, FileEntry, ModelNode } from '../project/project';
 import type { SchemaFile } from '../project/schemaYaml';
 import type { Column, ProjectDiagnostic } from '../project/types';
-import { contractMismatches, enforcedContract, modelsWithEnforcedContracts, type ModelContract } from '../project/contract';
+import { contractMismatches, enforcedContract, modelsWithEnforcedContracts, unknownConstraintColumns, type ModelContract } from '../project/contract';
 import { parseTypeName, sameType } from '../iceberg/type-names';
 import { outline } from '../sql/outline';
 import { isWord } from '../sql/lexer';
@@ -36,13 +36,18 @@ function yamlContractDiagnostics(project: DbtProject, entry: FileEntry, bound: B
     if (!node || project.doc(node.name) !== doc) continue;
     const contract = enforcedContract(project, node);
     if (!contract) continue;
-    const spans = contractSpans(entry.schema!, entry.text).get(doc.name) ?? new Map<string, ColumnSpans>();
+    const spans = contractSpans(entry.schema!, entry.text).get(doc.name) ?? { columns: new Map<string, ColumnSpans>(), constraintColumns: [] };
+    const inConstraint = (column: string, type?: string) => spans.constraintColumns.find((k) => k.column.toLowerCase() === column.toLowerCase() && (!type || k.type.toLowerCase() === type))?.range;
     const at = (column: string | undefined, part: 'name' | 'dataType' | 'notNull') => {
-      const s = column === undefined ? undefined : spans.get(column.toLowerCase());
-      return (part === 'dataType' ? s?.dataType ?? s?.name : part === 'notNull' ? s?.notNull ?? s?.name : s?.name) ?? [doc.nameStart, doc.nameEnd];
+      const s = column === undefined ? undefined : spans.columns.get(column.toLowerCase());
+      const notNull = () => s?.notNull ?? (column === undefined ? undefined : inConstraint(column, 'not_null')) ?? s?.name;
+      return (part === 'dataType' ? s?.dataType ?? s?.name : part === 'notNull' ? notNull() : s?.name) ?? [doc.nameStart, doc.nameEnd];
     };
     const push = (range: [number, number], message: string) => out.push({ file: entry.file, start: range[0], end: range[1], severity: 'error', code: CODE, message });
     for (const c of contract.columns) if (c.typeProblem) push(at(c.name, 'dataType'), `Contract of ${doc.name}: column ${c.name} ${c.typeProblem}.`);
+    for (const k of unknownConstraintColumns(contract)) {
+      push(inConstraint(k.column, k.type.toLowerCase()) ?? [doc.nameStart, doc.nameEnd], `Contract of ${doc.name}: the model's ${k.type} constraint names column ${k.column}, which the contract does not have.`);
+    }
     const columns = bound(node.file);
     if (!columns?.length) continue;
     for (const m of contractMismatches(contract, columns)) {
@@ -129,13 +134,19 @@ interface ColumnSpans {
   notNull?: [number, number];
 }
 
-/** Exact spans of each model's contract columns in a schema file (parsed again with ranges, once per parse). */
-const spansCache = new WeakMap<SchemaFile, Map<string, Map<string, ColumnSpans>>>();
+interface ModelSpans {
+  columns: Map<string, ColumnSpans>;
+  /** Each column a model-level constraint names, where it names it. */
+  constraintColumns: Array<{ type: string; column: string; range: [number, number] }>;
+}
 
-function contractSpans(schema: SchemaFile, text: string): Map<string, Map<string, ColumnSpans>> {
+/** Exact spans of each model's contract columns in a schema file (parsed again with ranges, once per parse). */
+const spansCache = new WeakMap<SchemaFile, Map<string, ModelSpans>>();
+
+function contractSpans(schema: SchemaFile, text: string): Map<string, ModelSpans> {
   const hit = spansCache.get(schema);
   if (hit) return hit;
-  const out = new Map<string, Map<string, ColumnSpans>>();
+  const out = new Map<string, ModelSpans>();
   const range = (n: unknown): [number, number] | undefined => (isScalar(n) && n.range ? [n.range[0], n.range[1]] : undefined);
   const doc = parseDocument(text, { uniqueKeys: false });
   const models = isMap(doc.contents) ? doc.contents.get('models', true) : undefined;
@@ -143,9 +154,19 @@ function contractSpans(schema: SchemaFile, text: string): Map<string, Map<string
     if (!isMap(m)) continue;
     const name = m.get('name');
     const columns = m.get('columns', true);
-    if (typeof name !== 'string' || !isSeq(columns)) continue;
+    if (typeof name !== 'string') continue;
     const byColumn = new Map<string, ColumnSpans>();
-    for (const c of columns.items) {
+    const constraintColumns: ModelSpans['constraintColumns'] = [];
+    const constraints = m.get('constraints', true);
+    for (const k of isSeq(constraints) ? constraints.items : []) {
+      if (!isMap(k)) continue;
+      const listed = k.get('columns', true);
+      for (const c of isSeq(listed) ? listed.items : []) {
+        const r = range(c);
+        if (r && isScalar(c)) constraintColumns.push({ type: String(k.get('type')), column: String(c.value), range: r });
+      }
+    }
+    for (const c of isSeq(columns) ? columns.items : []) {
       if (!isMap(c)) continue;
       const nameNode = c.get('name', true) as YamlNode | undefined;
       const at = range(nameNode);
@@ -155,7 +176,7 @@ function contractSpans(schema: SchemaFile, text: string): Map<string, Map<string
       const notNullType = isMap(notNull) ? range(notNull.get('type', true)) : undefined;
       byColumn.set(String(nameNode.value).toLowerCase(), { name: at, dataType: range(c.get('data_type', true)), ...(notNullType ? { notNull: notNullType } : {}) });
     }
-    out.set(name, byColumn);
+    out.set(name, { columns: byColumn, constraintColumns });
   }
   spansCache.set(schema, out);
   return out;

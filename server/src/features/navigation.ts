@@ -109,7 +109,8 @@ export function references(project: DbtProject, file: string, offset: number, in
 }
 
 export interface RenameResult {
-  edits: Array<Location & { newText: string }>;
+  /** `prose`: an edit of docs text, which the user confirms apart. */
+  edits: Array<Location & { newText: string; prose?: boolean }>;
   /** The model file's new path. */
   renameFile?: { from: string; to: string };
   /** Shown to the user to review the edit before it is applied (a column rename reaches into other models). */

@@ -1,7 +1,8 @@
 // Where schema YAML names one column of one model, for column rename: the model's `columns: - name:` entry (its
-// tests, constraints and contract live under it), `column_name:` of its model-level tests, `field:` of relationships
-// tests pointing at it (`to: ref('model')`), and unit tests' row keys: `expect` rows of the model's own unit tests and
-// `given` rows of inputs that are `ref('model')`. Read with the `yaml` library for exact spans.
+// tests, constraints and contract live under it), `columns:` of its model-level constraints, `column_name:` of its
+// model-level tests, `field:` of relationships tests pointing at it (`to: ref('model')`), and unit tests' row keys:
+// `expect` rows of the model's own unit tests and `given` rows of inputs that are `ref('model')`. Read with the `yaml`
+// library for exact spans.
 import { parseDocument, isMap, isSeq, isScalar, isPair, type Node as YamlNode, type YAMLMap } from 'yaml';
 import type { DbtProject } from '../project/project';
 import type { Location } from '../project/types';
@@ -28,6 +29,8 @@ export function yamlColumnMentions(project: DbtProject, model: string, column: s
       if (!isMap(m) || m.get('name') !== model) continue;
       for (const c of seqItems(m.get('columns', true))) if (isMap(c) && same(c.get('name'), column)) at(c.get('name', true));
       for (const key of ['data_tests', 'tests']) for (const t of seqItems(m.get(key, true))) walk(t, (map) => { if (same(map.get('column_name'), column)) at(map.get('column_name', true)); });
+      // model-level constraints: `- type: primary_key` with `columns: [a, b]`
+      for (const k of seqItems(m.get('constraints', true))) if (isMap(k)) for (const c of seqItems(k.get('columns', true))) if (isScalar(c) && same(c.value, column)) at(c);
     }
     // relationships tests anywhere: `to: ref('model')` beside `field: column`
     walk(root, (map) => { if (refsModel(map.get('to'), model) && same(map.get('field'), column)) at(map.get('field', true)); });

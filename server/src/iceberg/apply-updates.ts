@@ -4,6 +4,7 @@ import type {
   MetadataLogEntry, PartitionSpec, Schema, SnapshotRef, SortOrder, TableMetadata, TableRequirement, TableUpdate,
 } from './spec';
 import { stringifyJson } from '../util/json';
+import { nextRowIdAfter, nextRowIdOf, ROW_LINEAGE_VERSION } from './row-lineage';
 
 /** 'requirement-failed' is a commit conflict (REST 409); 'invalid-update' is a bad request (REST 400). */
 export type TableUpdateErrorKind = 'requirement-failed' | 'invalid-update';
@@ -216,6 +217,13 @@ function applyOne(m: TableMetadata, u: AnyTableUpdate, last: { schema?: number; 
       }
       if (s['schema-id'] !== undefined && !m.schemas.some((x) => x['schema-id'] === s['schema-id'])) {
         invalid(`snapshot ${s['snapshot-id']} references unknown schema ${s['schema-id']}`);
+      }
+      if (m['format-version'] >= ROW_LINEAGE_VERSION) {
+        // Spec "Snapshot Row IDs": every v3 snapshot claims a range of row ids; next-row-id moves past it on any branch.
+        const lineage = nextRowIdAfter(nextRowIdOf(m), s);
+        if ('invalid' in lineage) invalid(lineage.invalid);
+        if ('conflict' in lineage) fail(lineage.conflict);
+        m['next-row-id'] = lineage.next;
       }
       m.snapshots.push(s);
       if (s['sequence-number'] > m['last-sequence-number']) m['last-sequence-number'] = s['sequence-number'];

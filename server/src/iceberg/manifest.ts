@@ -282,7 +282,12 @@ export function writeManifest(input: WriteManifestInput): { bytes: Uint8Array; m
       dataFile.referenced_data_file = d['referenced-data-file'] ?? null;
     }
     if (formatVersion >= 3) {
-      dataFile.first_row_id = d['first-row-id'] ?? null;
+      // Spec "Deletion Vectors": v3 takes new position deletes only as deletion vectors (Puffin blobs).
+      if (e.status === 1 && d.content === 1 && d['file-format'] !== 'PUFFIN') {
+        throw new IcebergError('invalid-argument', `position delete file ${d['file-path']} cannot be added to a format v3 table: v3 takes deletion vectors instead`, { file: input.path });
+      }
+      // Spec "First Row ID Inheritance": delete files never have one.
+      dataFile.first_row_id = d.content === 0 ? d['first-row-id'] ?? null : null;
       dataFile.content_offset = d['content-offset'] ?? null;
       dataFile.content_size_in_bytes = d['content-size-in-bytes'] ?? null;
     }

@@ -123,7 +123,9 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
 
   let resolve = tablePathResolver(metadata.location, options.tableLocation);
   const firstMetadataFile = snapshot.manifests ? snapshot.manifests[0] : snapshot['manifest-list'];
-  if (options.tableLocation !== undefined && io.exists && firstMetadataFile !== undefined && await io.exists(firstMetadataFile)) resolve = (p) => p;
+  // A table read where its metadata says it lives needs no probe (a round trip on S3): its paths resolve as recorded.
+  const moved = options.tableLocation !== undefined && options.tableLocation.replace(/\/+$/, '') !== metadata.location.replace(/\/+$/, '');
+  if (moved && io.exists && firstMetadataFile !== undefined && await io.exists(firstMetadataFile)) resolve = (p) => p;
 
   // A v1 snapshot may list its manifests inline: each is read once here for its header, and its bytes kept for below.
   const inlineBytes = new Map<string, Uint8Array>();

@@ -48,10 +48,16 @@ export function validateTableMetadata(m: TableMetadata): void {
   }
 
   const snapshotIds = new Set<bigint>();
+  const nextRowId = m['next-row-id'];
+  if (nextRowId !== undefined) long(nextRowId, 'next-row-id');
   for (const s of m.snapshots) {
     long(s['snapshot-id'], 'snapshot-id');
     if (s['parent-snapshot-id'] !== undefined) long(s['parent-snapshot-id'], 'parent-snapshot-id');
     snapshotIds.add(s['snapshot-id']);
+    // v3 row lineage: no snapshot's row ids may lie at or past next-row-id, or the next commit would hand them out again.
+    if (nextRowId !== undefined && s['first-row-id'] !== undefined && s['first-row-id'] + (s['added-rows'] ?? 0n) > nextRowId) {
+      invalid(`snapshot ${s['snapshot-id']} assigned row ids up to ${s['first-row-id'] + (s['added-rows'] ?? 0n)}, past next-row-id ${nextRowId}`);
+    }
   }
   for (const [name, ref] of Object.entries(m.refs)) {
     if (name.length === 0 || name.includes('\u0000')) invalid(`invalid ref name ${JSON.stringify(name)}`);

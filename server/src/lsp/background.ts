@@ -1,7 +1,10 @@
-// Background binding: after the static diagnostics are ready, bind every model in DuckDB (open
-// documents first, then upstream before downstream), one at a time, yielding to requests in between.
+// Background binding: after the static diagnostics are ready, bind every model in DuckDB, upstream before downstream,
+// open documents, what they read and what reads them first, on the binder's worker threads (several binds under way at
+// once; the main thread only renders and schedules, so requests are answered meanwhile).
 import type { DbtProject } from '../project/project';
 import type { Binder } from '../features/binding';
+import { bindOrder } from '../features/bindSchedule';
+import { BindPool, bindWorkerCount } from '../sql/bindPool';
 
 export interface BackgroundEvents {
   onProgress(done: number, total: number): void;
@@ -16,22 +19,29 @@ export class BackgroundBinding {
   /** Closed models downstream of a schema that changed: after what is open, before the rest of a first pass. */
   private readonly downstream: Array<{ project: DbtProject; file: string }> = [];
   private readonly downstreamQueued = new Set<string>();
-  private running = false;
+  /** Binds under way, and how many may be (two per worker keep the workers fed while the main thread renders). */
+  private active = 0;
+  private readonly lanes: number;
   private done = 0;
   private total = 0;
   private disabled = false;
   private urgentTimer: NodeJS.Timeout | undefined;
   private readonly pending: Array<{ project: DbtProject; file: string }> = [];
 
-  constructor(private readonly binder: Binder, private readonly events: BackgroundEvents) {}
+  constructor(private readonly binder: Binder, private readonly events: BackgroundEvents) {
+    const workers = binder.binds ? bindWorkerCount() : 0;
+    if (workers > 0) binder.useWorkers(new BindPool(workers));
+    this.lanes = Math.max(1, workers * 2);
+  }
 
   enqueueAll(projects: DbtProject[]): void {
     for (const project of projects) {
-      for (const name of topological(project)) {
+      const models: string[] = [];
+      for (const name of project.modelNames()) {
         const node = project.resolveRef({ name });
-        if (node?.kind !== 'model') continue;
-        (this.events.isOpen(node.file) ? this.urgent : this.queue).push({ project, file: node.file });
+        if (node?.kind === 'model') models.push(node.file);
       }
+      this.queue.push(...bindOrder(project, models, openAndDownstream(project, models.filter((f) => this.events.isOpen(f)))).map((file) => ({ project, file })));
     }
     this.total = this.queue.length + this.urgent.length + this.done;
     this.pump();
@@ -56,77 +66,83 @@ export class BackgroundBinding {
   }
 
   private pump(): void {
-    if (this.running || this.disabled) return;
-    this.running = true;
-    const step = async () => {
-      const item = this.urgent.shift() ?? this.takeDownstream() ?? this.queue.shift();
-      if (!item) {
-        this.running = false;
-        this.events.onProgress(this.total, this.total);
-        return;
-      }
+    if (this.disabled) return;
+    // an edited file gets a lane even when all are busy: its diagnostics wait for one bind, not for a queue
+    while (this.active < this.lanes ? this.hasWork() : this.urgent.length > 0 && this.active < this.lanes + 1) {
+      this.active++;
+      setImmediate(() => void this.lane());
+    }
+  }
+
+  private hasWork(): boolean {
+    return this.urgent.length + this.downstream.length + this.queue.length > 0;
+  }
+
+  /** Binds queued models one after another until there are none (or more lanes run than needed). */
+  private async lane(): Promise<void> {
+    for (;;) {
+      const item = this.disabled || (this.active > this.lanes && !this.urgent.length) ? undefined : this.urgent.shift() ?? this.takeDownstream() ?? this.queue.shift();
+      if (!item) break;
+      const urgent = this.events.isOpen(item.file);
       const before = this.binder.current(item.project, item.file)?.diagnostics;
       try {
         if (item.project.entry(item.file)?.analysis) {
           const name = item.project.nodeOfFile(item.file)?.name;
           const columnsBefore = name ? JSON.stringify(item.project.boundColumns.get(name) ?? null) : '';
-          const after = await this.binder.bind(item.project, item.file);
+          const after = await this.binder.bind(item.project, item.file, { urgent });
           if (JSON.stringify(before ?? []) !== JSON.stringify(after.diagnostics) || this.events.isOpen(item.file)) this.events.onChanged();
           // A changed schema changes what open downstream models bind against: bind those again.
-          if (name && JSON.stringify(item.project.boundColumns.get(name) ?? null) !== columnsBefore) {
-            // its contract's diagnostics (in YAML) and its downstream models' contract warnings change with it
-            this.events.onChanged();
-            for (const child of item.project.dag.children.get(name) ?? []) {
-              const node = item.project.resolveRef({ name: child });
-              if (node?.kind !== 'model') continue;
-              if (this.events.isOpen(node.file)) {
-                if (!this.urgent.some((u) => u.file === node.file)) this.urgent.push({ project: item.project, file: node.file });
-              } else if (columnsBefore !== 'null' && !this.downstreamQueued.has(node.file)) {
-                // closed ones too, when a schema known before changed (a first pass binds upstream first anyway): their
-                // errors show in Problems, and their own schemas may change in turn
-                this.downstreamQueued.add(node.file);
-                this.downstream.push({ project: item.project, file: node.file });
-                this.total++;
-              }
-            }
-          }
+          if (name && JSON.stringify(item.project.boundColumns.get(name) ?? null) !== columnsBefore) this.schemaChanged(item.project, name, columnsBefore);
         }
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         this.events.onError(`${item.file}: ${message}`);
         if (/duckdb|binding|Cannot find module/i.test(message) && this.done === 0) {
           this.disabled = true;
-          this.running = false;
-          return;
+          break;
         }
       }
       this.done = Math.min(this.total, this.done + 1);
       if (this.done % 100 === 0) this.events.onProgress(this.done, this.total);
-      setImmediate(() => void step());
-    };
-    setImmediate(() => void step());
+      // yield to requests between binds
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.active--;
+    if (this.active === 0 && !this.disabled) this.events.onProgress(this.total, this.total);
+  }
+
+  private schemaChanged(project: DbtProject, name: string, columnsBefore: string): void {
+    // its contract's diagnostics (in YAML) and its downstream models' contract warnings change with it
+    this.events.onChanged();
+    for (const child of project.dag.children.get(name) ?? []) {
+      const node = project.resolveRef({ name: child });
+      if (node?.kind !== 'model') continue;
+      if (this.events.isOpen(node.file)) {
+        if (!this.urgent.some((u) => u.file === node.file)) this.urgent.push({ project, file: node.file });
+      } else if (columnsBefore !== 'null' && !this.downstreamQueued.has(node.file)) {
+        // closed ones too, when a schema known before changed (a first pass binds upstream first anyway): their
+        // errors show in Problems, and their own schemas may change in turn
+        this.downstreamQueued.add(node.file);
+        this.downstream.push({ project, file: node.file });
+        this.total++;
+      }
+    }
+    this.pump();
   }
 }
 
-/** Model names, upstream before downstream (cycles broken arbitrarily). */
-function topological(project: DbtProject): string[] {
-  const out: string[] = [];
-  const state = new Map<string, 1 | 2>();
-  for (const root of project.modelNames()) {
-    if (state.has(root)) continue;
-    const stack: Array<{ n: string; it: Iterator<string> }> = [{ n: root, it: (project.dag.parents.get(root) ?? new Set<string>()).values() }];
-    state.set(root, 1);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const next = top.it.next();
-      if (next.done) {
-        stack.pop();
-        state.set(top.n, 2);
-        out.push(top.n);
-      } else if (!state.has(next.value)) {
-        state.set(next.value, 1);
-        stack.push({ n: next.value, it: (project.dag.parents.get(next.value) ?? new Set<string>()).values() });
-      }
+/** Open model files and every model downstream of them: what the user looks at, bound before the rest. */
+function openAndDownstream(project: DbtProject, open: string[]): Set<string> {
+  const out = new Set(open);
+  const stack = open.map((f) => project.nodeOfFile(f)?.name).filter((n): n is string => !!n);
+  const seen = new Set(stack);
+  while (stack.length) {
+    for (const child of project.dag.children.get(stack.pop()!) ?? []) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      stack.push(child);
+      const node = project.resolveRef({ name: child });
+      if (node?.kind === 'model') out.add(node.file);
     }
   }
   return out;

@@ -13,13 +13,12 @@ import {
 } from '../protocol/explorer';
 import { ConnectionRegistry } from '../explorer/registry';
 import { connectionNode, connectionsOf } from '../explorer/connections';
-import { childrenOf } from '../explorer/tree';
-import { createNamespace, dropTable, tableMetadataJson } from '../explorer/actions';
-import { sourceRefFor, stagingModelFor } from '../explorer/sources';
-import { runTableMaintenance } from '../explorer/maintenance';
 import { problemOf } from '../explorer/errors';
 import { errorNode } from '../explorer/nodes';
-import { localCatalogServer } from '../run/lakehouse';
+// The tree, actions and sources load on first use: they pull in Iceberg, Avro and DuckDB code that no cold start needs.
+const tree = () => import('../explorer/tree.js');
+const actions = () => import('../explorer/actions.js');
+const sources = () => import('../explorer/sources.js');
 import { uriToPath } from './convert';
 
 /** What other handlers may use: the explorer's live catalog clients (e.g. to preview a table the tree shows). */
@@ -51,7 +50,7 @@ export function registerExplorerHandlers(connection: Connection, workspace: Work
 
   connection.onRequest(ExplorerChildrenRequest.type, async (params) => {
     try {
-      return await childrenOf(registry, params.ref);
+      return await (await tree()).childrenOf(registry, params.ref);
     } catch (e) {
       const p = problemOf(e);
       fail('children', e);
@@ -67,15 +66,17 @@ export function registerExplorerHandlers(connection: Connection, workspace: Work
     registry.forget(params.connection);
   });
 
-  connection.onRequest(ExplorerMetadataRequest.type, (params) => tableMetadataJson(registry, params));
-  connection.onRequest(ExplorerCreateNamespaceRequest.type, (params) => createNamespace(registry, params.connection, params.namespace));
-  connection.onRequest(ExplorerDropTableRequest.type, (params) => dropTable(registry, params));
+  connection.onRequest(ExplorerMetadataRequest.type, async (params) => (await actions()).tableMetadataJson(registry, params));
+  connection.onRequest(ExplorerCreateNamespaceRequest.type, async (params) => (await actions()).createNamespace(registry, params.connection, params.namespace));
+  connection.onRequest(ExplorerDropTableRequest.type, async (params) => (await actions()).dropTable(registry, params));
 
   // Cancelling the request (the client's Cancel button) aborts the run; a commit already sent is not undone.
   connection.onRequest(ExplorerMaintenanceRequest.type, async (params, token) => {
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
     try {
+      // Loaded on first use: table maintenance pulls in DuckDB, which no cold start needs.
+      const { runTableMaintenance } = await import('../explorer/maintenance.js');
       return await runTableMaintenance(registry, params, {
         signal: controller.signal,
         onProgress: (p) => void connection.sendNotification(ExplorerMaintenanceProgressNotification.type, {
@@ -90,8 +91,9 @@ export function registerExplorerHandlers(connection: Connection, workspace: Work
     }
   });
 
-  connection.onRequest(ExplorerSourceRefRequest.type, (params) => {
+  connection.onRequest(ExplorerSourceRefRequest.type, async (params) => {
     try {
+      const { sourceRefFor } = await sources();
       const project = projectFor(params.connection, params.projectHint);
       if (!project) return { error: 'Open a dbt project (a folder with dbt_project.yml) to map catalog tables to sources.' };
       return sourceRefFor(project, { namespace: params.namespace, name: params.table }, readText);
@@ -106,7 +108,7 @@ export function registerExplorerHandlers(connection: Connection, workspace: Work
       if (!project) return { error: 'Open a dbt project (a folder with dbt_project.yml) to create a staging model.' };
       const id = { namespace: params.namespace, name: params.table };
       const { metadata } = await registry.loadTable(params.connection, id);
-      return stagingModelFor(project, id, metadata, readText);
+      return (await sources()).stagingModelFor(project, id, metadata, readText);
     } catch (e) {
       return { error: fail('stagingModel', e) };
     }
@@ -119,6 +121,7 @@ export function registerExplorerHandlers(connection: Connection, workspace: Work
       const project = workspace.projectOf(path.join(folder, 'dbt_project.yml'));
       if (!project) localFolders.add(folder);
       const local = connectionsOf(project ? [project] : [], [], project ? [] : [folder]).find((c) => c.localWarehouse)!;
+      const { localCatalogServer } = await import('../run/lakehouse.js');
       const server = await localCatalogServer(local.localWarehouse!, local.localS3, log);
       return { uri: server.uri };
     } catch (e) {

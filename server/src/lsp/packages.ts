@@ -3,7 +3,8 @@
 import type { Connection } from 'vscode-languageserver';
 import type { DbtProject } from '../project/project';
 import type { Workspace } from '../project/workspace';
-import { installPackages, missingPackages, missingPackagesMessage, PackageError } from '../project/packages';
+import { missingPackages, missingPackagesMessage } from '../project/packages/missing';
+import { PackageError } from '../project/packages/errors';
 import { InstallPackagesRequest, PackagesMissingNotification, type InstallPackagesResult } from '../protocol';
 import { pathToUri, uriToPath } from './convert';
 
@@ -26,6 +27,8 @@ export function registerPackageHandlers(connection: Connection, workspace: Works
     const project = workspace.projects.find((p) => p.root === root);
     if (!project) return { ok: false, message: `${params.project} is not a dbt project Floe knows` };
     try {
+      // Loaded on first use: the fetchers (tar, HTTP) are not needed to start.
+      const { installPackages } = await import('../project/packages/install.js');
       const report = await installPackages(project.root);
       project.reload();
       onReindexed(project);

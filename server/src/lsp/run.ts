@@ -12,7 +12,7 @@ import {
   type RunFailure, type MaterializedTable,
 } from '../protocol/run';
 import type { RunService } from '../run/run-service';
-import { s3OptionsOf } from '../run/lakehouse';
+import { s3OptionsOf } from '../run/lakehouse-settings';
 import { resolveTarget } from '../project/profiles';
 import { catalogSchemaProvider } from '../project/catalogSchemas';
 import { ModelRunError, userErrorText } from '../run/run-error';

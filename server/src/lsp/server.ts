@@ -17,7 +17,6 @@ import { hover } from '../features/hover';
 import { definition, references, renameModel, renameRange } from '../features/navigation';
 import { documentSymbols } from '../features/symbols';
 import { modelLenses } from '../features/codeLens';
-import { formatModelSql } from '../features/format';
 import { formatSettingsFrom } from '../features/formatSettings';
 import { Binder } from '../features/binding';
 import { DiskBindCache } from '../sql/bindCache';
@@ -25,11 +24,11 @@ import { DiskRenderCache, keepRendersOnDisk, renderCacheOf } from '../project/re
 import { lineage, lineageOfPath } from '../features/lineage';
 import { columnLineage } from '../features/columnLineage';
 import { registerPackageHandlers } from './packages';
+import { hasLakehouse, refreshSourceSchemas as readSourceSchemas } from '../run/source-schemas';
 import { StatusNotification, CompiledSqlRequest, LineageRequest, ColumnLineageRequest, type StatusParams } from '../protocol';
 import { lineIndexOf, pathToUri, toCompletionItem, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
-import { hasLakehouse, refreshSourceSchemas as readSourceSchemas } from '../run/source-schemas';
 import type { RunServiceLoader } from './run';
 import { registerExplorerHandlers } from './explorer';
 import { registerRunHandlers } from './run';
@@ -380,10 +379,12 @@ export function startServer(connection: Connection): void {
   }));
 
   // Format Document: the whole model re-laid out, or a message saying why it was left as written.
-  connection.onDocumentFormatting(guard('formatting', null, (params) => {
+  connection.onDocumentFormatting(guard('formatting', null, async (params) => {
     const where = at(params.textDocument.uri);
     const entry = where?.project.entry(where.file);
     if (!where || !entry?.analysis || where.file.toLowerCase().endsWith('.py')) return null;
+    // Loaded on first use: sql-formatter's grammar is costly to set up and no cold start needs it.
+    const { formatModelSql } = await import('../features/format.js');
     const settings = formatSettingsFrom(readText(path.join(where.project.root, '.sqlfluff')), params.options);
     const result = formatModelSql(entry.text, { ...settings, adapter: where.project.target.adapter });
     if ('error' in result) {
@@ -409,15 +410,19 @@ export function startServer(connection: Connection): void {
     if ('error' in result) return new ResponseError(ErrorCodes.InvalidRequest, result.error);
     const byFile = new Map<string, TextEdit[]>();
     // A rename that reaches into other models is shown for review before it is applied.
-    const annotation = result.review ? { annotationId: 'floe.rename' } : {};
+    // Docs prose it rewrites is confirmed apart: a word in a sentence is a judgement, not a reference.
+    const annotation = (prose?: boolean) => (result.review ? { annotationId: prose ? 'floe.rename.docs' : 'floe.rename' } : {});
     for (const e of result.edits) {
       const index = lineIndexOf(e.file, textOf(e.file) ?? '');
       const list = byFile.get(e.file) ?? [];
-      list.push({ range: toRange(index, e.start, e.end), newText: e.newText, ...annotation });
+      list.push({ range: toRange(index, e.start, e.end), newText: e.newText, ...annotation(e.prose) });
       byFile.set(e.file, list);
     }
     const edit: WorkspaceEdit = {
-      ...(result.review ? { changeAnnotations: { 'floe.rename': { label: result.review, needsConfirmation: true } } } : {}),
+      ...(result.review ? { changeAnnotations: {
+        'floe.rename': { label: result.review, needsConfirmation: true },
+        'floe.rename.docs': { label: 'Mentions in docs text', description: 'the column named in its docs blocks', needsConfirmation: true },
+      } } : {}),
       documentChanges: [
         ...[...byFile].map(([file, edits]) => ({ textDocument: { uri: uriOf(file), version: documents.get(uriOf(file))?.version ?? null }, edits })),
         ...(result.renameFile ? [{ kind: 'rename' as const, oldUri: uriOf(result.renameFile.from), newUri: pathToUri(result.renameFile.to) }] : []),

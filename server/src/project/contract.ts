@@ -1,5 +1,6 @@
 // A model's enforced contract as dbt defines it: `contract: {enforced: true}` (config() in the model, its schema
-// YAML or dbt_project.yml), and the columns of its schema YAML entry with `data_type` and `constraints`.
+// YAML or dbt_project.yml), and the columns of its schema YAML entry with `data_type` and `constraints` (the column's
+// own, and the model-level `constraints:` that name it in `columns:`).
 import { renderSetting } from './jinjaEnvironment';
 import type { DbtProject, ModelNode } from './project';
 import type { ModelDoc } from './schemaYaml';
@@ -50,8 +51,10 @@ export function modelsWithEnforcedContracts(project: DbtProject): Set<string> {
 export function enforcedContract(project: DbtProject, node: ModelNode): ModelContract | undefined {
   if (node.kind !== 'model' || !isEnforced(project.configOf(node).contract)) return undefined;
   const doc = project.doc(node.name);
+  // a model-level `not_null` constraint with `columns:` says the same as the column's own
+  const modelNotNull = new Set((doc?.constraints ?? []).filter((k) => k.type.toLowerCase() === 'not_null').flatMap((k) => k.columns.map((c) => c.toLowerCase())));
   const columns = (doc?.columns ?? []).map((c): ContractColumn => {
-    const notNull = (c.constraints ?? []).some((k) => k.toLowerCase() === 'not_null');
+    const notNull = (c.constraints ?? []).some((k) => k.toLowerCase() === 'not_null') || modelNotNull.has(c.name.toLowerCase());
     // dbt renders Jinja in data_type, as in any YAML setting
     const jinja = !!c.type && /\{[{%]/.test(c.type);
     const written = jinja ? renderSetting(project, node.packageName, node.name, c.type!)?.trim().toUpperCase() : c.type;
@@ -62,6 +65,12 @@ export function enforcedContract(project: DbtProject, node: ModelNode): ModelCon
     return parsed.ok ? { ...base, type: parsed.type } : { ...base, typeProblem: `data_type ${written.toLowerCase()} is not a type Floe knows: ${parsed.message}` };
   });
   return { model: node.name, doc, columns };
+}
+
+/** Columns the model-level constraints name that the contract does not have: each with its constraint's type. */
+export function unknownConstraintColumns(contract: ModelContract): Array<{ type: string; column: string }> {
+  const declared = new Set(contract.columns.map((c) => c.name.toLowerCase()));
+  return (contract.doc?.constraints ?? []).flatMap((k) => k.columns.filter((c) => !declared.has(c.toLowerCase())).map((column) => ({ type: k.type, column })));
 }
 
 export interface ContractMismatch {

@@ -1,13 +1,22 @@
 // dbt docs blocks as text: `{% docs name %}…{% enddocs %}` in the project's .md files, and `{{ doc('name') }}` uses
 // (in schema YAML descriptions), each with the exact span of the block's name.
-export interface DocBlock { name: string; start: number; end: number }
+export interface DocBlock {
+  name: string;
+  start: number;
+  end: number;
+  /** A definition's text, between its `{% docs %}` and `{% enddocs %}` tags. */
+  body?: { start: number; end: number };
+}
 
-/** The docs blocks a Markdown file defines, each with the span of its name. */
+/** The docs blocks a Markdown file defines, each with the span of its name and of its text. */
 export function docBlocksOf(text: string): DocBlock[] {
   const out: DocBlock[] = [];
+  const enddocs = /\{%-?\s*enddocs\s*-?%\}/g;
   for (const m of text.matchAll(/\{%-?\s*docs\s+([A-Za-z_][\w]*)\s*-?%\}/g)) {
     const start = m.index! + m[0].indexOf(m[1], m[0].indexOf('docs') + 4);
-    out.push({ name: m[1], start, end: start + m[1].length });
+    enddocs.lastIndex = m.index! + m[0].length;
+    const close = enddocs.exec(text);
+    out.push({ name: m[1], start, end: start + m[1].length, ...(close ? { body: { start: m.index! + m[0].length, end: close.index } } : {}) });
   }
   return out;
 }

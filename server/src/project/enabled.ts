@@ -3,7 +3,8 @@
 // Jinja (`enabled: "{{ target.type == 'bigquery' | as_bool() }}"`), which dbt renders when it loads the file.
 import type { DbtProject, FileEntry } from './project';
 import type { ModelDoc } from './schemaYaml';
-import { folderConfig, mergeConfigs } from './config';
+import { folderConfig } from './config';
+import type { ConfigArgument } from './modelFile';
 import { evaluateCondition } from './jinjaEnvironment';
 
 export function modelEnabled(project: DbtProject, entry: FileEntry, name: string, docs: Map<string, ModelDoc>): boolean {
@@ -11,8 +12,13 @@ export function modelEnabled(project: DbtProject, entry: FileEntry, name: string
   if (!a) return true;
   const folders = entry.kind === 'test' ? folderConfig(project.settings.testsConfig, project.name, entry.folders)
     : project.folderConfigOf(entry.packageName, entry.folders, entry.kind === 'snapshot' ? 'snapshot' : 'model');
-  const config = mergeConfigs(folders, entry.kind === 'model' ? docs.get(name)?.config : undefined, a.config);
-  const computed = a.configs.flatMap((c) => c.args).filter((x) => x.key === 'enabled' && !x.isLiteral).pop();
+  // `enabled` as mergeConfigs would give it (the last layer that sets it), without merging every key of every model.
+  let enabled: unknown;
+  for (const layer of [folders, entry.kind === 'model' ? docs.get(name)?.config : undefined, a.config]) {
+    if (layer && Object.prototype.hasOwnProperty.call(layer, 'enabled')) enabled = layer.enabled;
+  }
+  let computed: ConfigArgument | undefined;
+  for (const c of a.configs) for (const x of c.args) if (x.key === 'enabled' && !x.isLiteral) computed = x;
   if (computed) {
     const value = evaluateCondition(project, entry.packageName, name, a.text.slice(computed.valueStart, computed.valueEnd));
     if (value !== undefined) return value;
@@ -23,8 +29,8 @@ export function modelEnabled(project: DbtProject, entry: FileEntry, name: string
     const value = evaluateCondition(project, entry.packageName, name, `(${a.text.slice(dictArg.valueStart, dictArg.end)}).get('enabled', true)`);
     if (value !== undefined) return value;
   }
-  if (typeof config.enabled === 'string') return yamlEnabled(project, entry.packageName, name, config.enabled);
-  return config.enabled !== false;
+  if (typeof enabled === 'string') return yamlEnabled(project, entry.packageName, name, enabled);
+  return enabled !== false;
 }
 
 /** A string `enabled:` from YAML: `{{ expression }}` evaluated as dbt renders it, else Python's literal False/false. */

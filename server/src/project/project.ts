@@ -105,6 +105,8 @@ export class DbtProject {
   /** Vars by package, valid while the settings files are unchanged (bumped by reload). */
   private readonly varsCache = new Map<string, { version: number; vars: Record<string, unknown> }>();
   private readonly usesCache = new WeakMap<FileEntry, { version: number; refs: RefUse[]; sources: SourceUse[] }>();
+  /** dbt_project.yml folder configs by a file's `folders` array, valid while the settings are unchanged. */
+  private readonly folderConfigs = new WeakMap<string[], { version: number; configs: Map<string, Readonly<ModelConfig>> }>();
   private settingsVersion = 0;
   private missing: { version: number; list: MissingPackage[] } | undefined;
   /** Model and snapshot files turned off by `enabled: false` (computed with the derived index). */
@@ -322,13 +324,15 @@ export class DbtProject {
     this.disabledFiles.clear();
     this.disabledNames.clear();
     for (const e of this.files.values()) {
-      if ((e.kind === 'model' || e.kind === 'snapshot' || e.kind === 'test') && !modelEnabled(this, e, modelName(e.file), docs)) {
+      const canBeDisabled = e.kind === 'model' || e.kind === 'snapshot' || e.kind === 'test';
+      const name = canBeDisabled || e.kind === 'seed' ? modelName(e.file) : '';
+      if (canBeDisabled && !modelEnabled(this, e, name, docs)) {
         this.disabledFiles.add(e.file);
-        this.disabledNames.add(modelName(e.file));
+        this.disabledNames.add(name);
         continue;
       }
-      if (e.kind === 'model') add(models, modelName(e.file), { name: modelName(e.file), kind: 'model', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
-      else if (e.kind === 'seed') add(models, modelName(e.file), { name: modelName(e.file), kind: 'seed', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
+      if (e.kind === 'model') add(models, name, { name, kind: 'model', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
+      else if (e.kind === 'seed') add(models, name, { name, kind: 'seed', file: e.file, packageName: e.packageName, nameStart: 0, nameEnd: 0 });
       else if (e.kind === 'snapshot') {
         const names = e.analysis?.snapshotNames ?? [];
         // Several snapshots in one file: each its own block (its SQL, refs and config).
@@ -481,12 +485,18 @@ export class DbtProject {
     if (!a.vars.length) return a;
     const cached = this.usesCache.get(entry);
     if (cached?.version === this.settingsVersion) return cached;
+    const vars = this.varsFor(entry.packageName);
+    const reading = a.vars.filter((v) => { const value = vars[v.name]; return typeof value === 'string' && /\b(ref|source)\s*\(/.test(value); });
+    // Most vars hold plain values: the file's own calls are its uses, shared rather than copied (10k-model projects).
+    if (!reading.length) {
+      const own = { version: this.settingsVersion, refs: a.refs, sources: a.sources };
+      this.usesCache.set(entry, own);
+      return own;
+    }
     const refs = [...a.refs];
     const sources = [...a.sources];
-    const vars = this.varsFor(entry.packageName);
-    for (const v of a.vars) {
-      const value = vars[v.name];
-      if (typeof value !== 'string' || !/\b(ref|source)\s*\(/.test(value)) continue;
+    for (const v of reading) {
+      const value = vars[v.name] as string;
       // Positions are the var() call's: these uses have no text of their own in the file.
       const at = { start: v.start, end: v.end, callStart: v.start, callEnd: v.end };
       const inner = analyzeModelFile(value);
@@ -549,7 +559,17 @@ export class DbtProject {
   }
 
   /** dbt_project.yml folder configs for a node: its package's own tree (`models:`, `seeds:` or `snapshots:`), then the root project's. */
-  folderConfigOf(packageName: string, folders: string[], kind: ModelNode['kind'] = 'model'): ModelConfig {
+  folderConfigOf(packageName: string, folders: string[], kind: ModelNode['kind'] = 'model'): Readonly<ModelConfig> {
+    // Files of one folder share their `folders` array (see walk), so this is computed once per folder, not per file.
+    let byFolders = this.folderConfigs.get(folders);
+    if (byFolders?.version !== this.settingsVersion) this.folderConfigs.set(folders, byFolders = { version: this.settingsVersion, configs: new Map() });
+    const key = `${packageName}\u0000${kind}`;
+    let config = byFolders.configs.get(key);
+    if (!config) byFolders.configs.set(key, config = Object.freeze(this.computeFolderConfig(packageName, folders, kind)));
+    return config;
+  }
+
+  private computeFolderConfig(packageName: string, folders: string[], kind: ModelNode['kind']): ModelConfig {
     const pkg = this.packages.find((p) => p.name === packageName) ?? this.packages[0];
     const treeOf = (s: DbtProjectFile) => (kind === 'seed' ? s.seedsConfig : kind === 'snapshot' ? s.snapshotsConfig : s.modelsConfig);
     const own = folderConfig(treeOf(pkg.settings), pkg.name, folders);
@@ -751,11 +771,13 @@ function walk(dir: string, visit: (file: string, folders: string[]) => void, fol
   } catch {
     return;
   }
+  // `dir` is normalized (it comes from path.join) and a name has no separator: concatenation is path.join, cheaper.
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
   for (const d of list) {
     if (d.isDirectory()) {
-      if (!SKIP_DIRS.has(d.name)) walk(path.join(dir, d.name), visit, [...folders, d.name]);
+      if (!SKIP_DIRS.has(d.name)) walk(prefix + d.name, visit, [...folders, d.name]);
     } else if (d.isFile() || d.isSymbolicLink()) {
-      visit(path.join(dir, d.name), folders);
+      visit(prefix + d.name, folders);
     }
   }
 }

@@ -61,6 +61,8 @@ export interface ModelDoc {
   configEntries: ConfigEntry[];
   /** Generic data tests of the model and its columns. */
   tests: GenericTestDecl[];
+  /** Model-level `constraints:` (dbt: `- type: primary_key, columns: [a, b]`), each with the columns it names. */
+  constraints?: ModelConstraint[];
   /** Model versions (`versions: [{v: 1}, ...]`) and the one a plain ref() means. */
   versions?: { all: string[]; latest: string };
   /** Top-level `access:` and `group:` (they may also be configs). */
@@ -72,6 +74,8 @@ export interface ModelDoc {
   nameStart: number;
   nameEnd: number;
 }
+
+export interface ModelConstraint { type: string; columns: string[] }
 
 export interface SchemaFile {
   sources: SourceDefinition[];
@@ -179,10 +183,14 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       return { key: k, value: v, keyStart: at, keyEnd: at + k.length };
     });
     const versions = Array.isArray(item.versions) ? item.versions.map((v) => (isObj(v) ? String(v.v ?? '') : '')).filter(Boolean) : [];
+    const constraints = list(item.constraints).flatMap((k): ModelConstraint[] => {
+      const type = isObj(k) ? str(k.type) : undefined;
+      return type ? [{ type, columns: list((k as Obj).columns).map(str).filter((c): c is string => !!c) }] : [];
+    });
     const latest = item.latest_version !== undefined ? String(item.latest_version) : [...versions].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b)).pop();
     out.models.push({
       name, description: str(item.description), ...testsAndColumns(item, r.start, names, text), config, configEntries, file, nameStart: r.start, nameEnd: r.end,
-      ...(versions.length && latest ? { versions: { all: versions, latest } } : {}),
+      ...(versions.length && latest ? { versions: { all: versions, latest } } : {}), ...(constraints.length ? { constraints } : {}),
       ...(str(item.access) ? { access: str(item.access) } : {}), ...(str(item.group) ? { group: str(item.group) } : {}),
       ...(key === 'snapshots' && str(item.relation) ? { relation: str(item.relation) } : {}),
     });

@@ -220,8 +220,8 @@ export interface MaintenanceParams extends TableParams {
 }
 
 export type MaintenanceResult =
-  /** `changes` false: there was nothing to do. `lines`: per partition or file, for the output channel. */
-  | { summary: string; lines: string[]; changes: boolean }
+  /** `changes` false: there was nothing to do. `lines`: per partition or file, for the output channel; `overview`: what a confirmation shows instead of them. */
+  | { summary: string; lines: string[]; changes: boolean; overview?: string[] }
   | { error: string; cancelled?: boolean };
 
 /** floe/explorer/maintenance: runs (or dry-runs) a maintenance operation on a table; cancelling the request cancels it before its commit. */

@@ -1,16 +1,17 @@
 // Which lakehouse a project talks to: the Polaris catalog named by the profile's plugin block, or, with none
 // configured, the local lakehouse (the embedded catalog server over <project>/.floe/warehouse).
-import path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import { connectRestCatalog } from '../catalog/rest-client';
 import { credentialFromEnv, type ClientCredentials } from '../catalog/oauth';
 import { startLocalCatalog, type LocalCatalog } from '../catalog/local/server';
 import type { DbtProject } from '../project/project';
-import type { CatalogSettings } from '../project/profiles';
 import type { S3Options } from '../storage/storage';
 import { s3OptionsForTable, s3PropertiesOf } from '../storage/s3';
 import { storageFor } from '../storage/factory';
 import type { StorageFactory } from '../engine/write/write-table';
+import { localWarehouseOf, s3OptionsOf } from './lakehouse-settings';
+
+export { localWarehouseOf, s3OptionsOf };
 
 export interface Lakehouse {
   catalog: Catalog;
@@ -29,11 +30,6 @@ export interface LakehouseOptions {
   credential?: ClientCredentials;
   realm?: string;
   log?: (line: string) => void;
-}
-
-/** The local lakehouse's warehouse folder for a project. */
-export function localWarehouseOf(projectRoot: string): string {
-  return path.join(projectRoot, '.floe', 'warehouse');
 }
 
 /** Local catalog servers started by this process, one per warehouse folder, shared by every caller. */
@@ -71,19 +67,6 @@ export async function openLakehouse(project: DbtProject, options: LakehouseOptio
   const server = await localCatalogServer(localWarehouseOf(project.root), s3, options.log);
   const catalog = await connectRestCatalog({ uri: server.uri, warehouse: server.name, log: options.log });
   return { catalog, kind: 'local', uri: server.uri, warehouse: server.name, s3, layerLocations };
-}
-
-/** S3 options from a profile's plugin block (s3_endpoint, s3_region, keys); path-style when an endpoint is set. */
-export function s3OptionsOf(settings: CatalogSettings | undefined): S3Options {
-  const s3: S3Options = {
-    endpoint: settings?.s3Endpoint,
-    region: settings?.s3Region,
-    accessKeyId: settings?.s3AccessKeyId,
-    secretAccessKey: settings?.s3SecretAccessKey,
-    forcePathStyle: settings?.s3Endpoint ? true : undefined,
-  };
-  for (const k of Object.keys(s3) as (keyof S3Options)[]) if (s3[k] === undefined) delete s3[k];
-  return s3;
 }
 
 /** Storage for a table the lakehouse writes: the profile's S3 options, overridden by the catalog's vended ones. */

@@ -164,6 +164,7 @@ export class RunService {
   async stats(sql: string): Promise<ResultStats> {
     const kept = this.keptPreview(sql, 'compute column statistics');
     return queued(kept, async () => {
+      await completed(kept); // statistics are of the whole result, not of the rows a LIMIT read
       const q = resultStatsSql(kept.unlimitedSql, kept.columns.map((name, i) => ({ name, type: kept.types[i] })));
       const rows = (await kept.session.connection.runAndReadAll(q.sql)).getRows();
       return q.read(rows[0] ?? []);

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import type { DbtProject } from '../project/project';
 import { catalogSchemaProvider } from '../project/catalogSchemas';
-import { localWarehouseOf, type Lakehouse } from './lakehouse';
+import type { Lakehouse } from './lakehouse';
+import { localWarehouseOf } from './lakehouse-settings';
 
 /** True when there is a lakehouse to ask: a configured catalog, or a local warehouse that has been written to. */
 export function hasLakehouse(project: DbtProject): boolean {

@@ -1,11 +1,12 @@
 // Runs dbt unit tests in DuckDB with no catalog at all: each `given` input becomes a CTE of typed rows (the upstream's
-// columns as the binder knows them, missing ones NULL), the model is compiled with its refs and sources pointing at
+// columns as the binder knows them, missing ones NULL; sql rows rendered as dbt renders them), the model is compiled with its refs and sources pointing at
 // them (and the test's overrides), and its rows are compared with `expect` as dbt does. Milliseconds per test; a test
 // that cannot run is an `error` result naming the YAML line, never a throw.
 import path from 'node:path';
 import type { DuckDBConnection, Json } from '@duckdb/node-api';
 import type { DbtProject, ModelNode } from '../project/project';
 import { compileModel, type UpstreamRelation } from '../project/compile';
+import { analyzeModelFile } from '../project/modelFile';
 import { LineIndex } from '../project/lineIndex';
 import { fixtureData, parseInput, projectUnitTests, type FixtureData, type Span, type UnitTest } from '../project/unitTests';
 import type { Column } from '../project/types';
@@ -104,10 +105,7 @@ export async function runUnitTest(connection: DuckDBConnection, project: DbtProj
     if (node.kind !== 'model' || node.file.endsWith('.py')) throw new UnitTestError(`dbt unit tests test SQL models; ${test.model} is ${node.file.endsWith('.py') ? 'a Python model' : `a ${node.kind}`}`, test.file, test.decl.modelSpan);
     await bindUpstream(project, node, bind);
     const inputs = buildInputs(project, test, node);
-    const compiled = compileModel(project, node.file, {
-      relationName: (t) => inputs.names.get(relationKey(t, node)) ?? `"floe_unit_missing__${t.kind === 'source' ? `${t.source}.${t.table}` : t.name}"`,
-      overrides: test.decl.overrides,
-    });
+    const compiled = compileModel(project, node.file, { relationName: inputs.relationName, overrides: test.decl.overrides });
     if (compiled.problem) throw new UnitTestError(`${test.model} does not compile: ${compiled.problem.message}`, node.file, compiled.problem);
     const missing = compiled.upstream.filter((u) => !inputs.names.has(upstreamKey(u)));
     if (missing.length) {
@@ -185,36 +183,55 @@ type Target = { kind: UpstreamRelation['kind']; name: string; source?: string; t
 const relationKey = (t: Target, node: ModelNode) => (t.kind === 'source' ? `source:${t.source}.${t.table}` : t.name === node.name ? 'this' : `ref:${t.name}`);
 const upstreamKey = (u: UpstreamRelation) => (u.kind === 'source' ? `source:${u.name}` : `ref:${u.name}`);
 
-/** Each given input as a CTE of typed rows, by the key its ref/source/this resolves to. */
-function buildInputs(project: DbtProject, test: UnitTest, node: ModelNode): { ctes: Array<{ name: string; sql: string }>; names: Map<string, string> } {
-  const ctes: Array<{ name: string; sql: string }> = [];
+/** Each given input as a CTE of typed rows, by the key its ref/source/this resolves to; how the model names each. */
+function buildInputs(project: DbtProject, test: UnitTest, node: ModelNode): { ctes: Array<{ name: string; sql: string }>; names: Map<string, string>; relationName: (t: Target) => string } {
   const names = new Map<string, string>();
+  const relationName = (t: Target) => names.get(relationKey(t, node)) ?? `"floe_unit_missing__${t.kind === 'source' ? `${t.source}.${t.table}` : t.name}"`;
+  const read: Array<{ name: string; data: FixtureData; columns: Column[] | undefined; relation: string }> = [];
   for (const [i, input] of test.decl.given.entries()) {
     const target = parseInput(input.input);
     if (!target) throw new UnitTestError(`input '${input.input}' is not ref('model'), source('source', 'table') or this`, test.file, input.inputSpan);
     let key: string;
     let columns: Column[] | undefined;
+    let relation: string;
     if (target.kind === 'this') {
       key = 'this';
       columns = project.columnsOfNode(node);
+      relation = node.name;
     } else if (target.kind === 'ref') {
       const upstream = project.resolveRef(target);
       if (!upstream) throw new UnitTestError(`input ref('${target.name}'): no model, seed or snapshot of that name`, test.file, input.inputSpan);
       key = `ref:${upstream.name}`;
       columns = project.columnsOfNode(upstream);
+      relation = upstream.name;
     } else {
       const table = project.resolveSource(target);
       if (!table) throw new UnitTestError(`input source('${target.source}', '${target.table}') is not declared in the project's YAML`, test.file, input.inputSpan);
       key = `source:${target.source}.${target.table}`;
       columns = project.columnsOfSource(table);
+      relation = target.table;
     }
     const data = fixtureData(project, test.file, input);
     if ('message' in data) throw new UnitTestError(`input ${input.input}: ${data.message}`, data.file, data.span);
     const name = `floe_unit_input_${i + 1}`;
-    ctes.push({ name, sql: inputSql(data, columns) });
+    read.push({ name, data, columns, relation });
     names.set(key, `"${name}"`);
   }
-  return { ctes, names };
+  // sql rows are rendered once every input has its name: dbt compiles them as it compiles a model
+  const ctes = read.map((r) => ({ name: r.name, sql: r.data.kind === 'sql' ? renderedFixture(project, test, r.data, r.relation, relationName) : inputSql(r.data, r.columns) }));
+  return { ctes, names, relationName };
+}
+
+/**
+ * A `format: sql` input rendered as dbt renders it (dbt makes it the raw code of a model node named after the input
+ * and compiles it, with the test's overrides): Jinja in it (vars, macros, ref to another input) works as in a model.
+ */
+function renderedFixture(project: DbtProject, test: UnitTest, data: Extract<FixtureData, { kind: 'sql' }>, relation: string, relationName: (t: Target) => string): string {
+  if (!/\{[{%#]/.test(data.sql)) return inputSql(data, undefined);
+  const node: ModelNode = { name: relation, kind: 'model', file: test.file, packageName: project.name, nameStart: 0, nameEnd: 0, definition: analyzeModelFile(data.sql) };
+  const compiled = compileModel(project, test.file, { node, relationName, overrides: test.decl.overrides });
+  if (compiled.problem) throw new UnitTestError(`the sql rows do not render: ${compiled.problem.message}`, data.file, data.span);
+  return compiled.sql.replace(/;\s*$/, '');
 }
 
 /** An input's rows over every column of its upstream (typed as bound), plus any extra columns the fixture names. */

@@ -307,10 +307,21 @@ export function resolveLineage(ast: Json, upstream: UpstreamRelation[], bound: C
         scope.bindings.push({ alias: t.alias ?? String(t.function?.function_name ?? ''), columns: renameColumns([], t.column_name_alias), opaque: !t.column_name_alias?.length });
         return;
       }
+      case 'EXPRESSION_LIST': {
+        // VALUES: new columns with no upstream (DuckDB names them col0, col1, …); a cell reading a lateral column is a transformation of it
+        const rows = (t.values ?? []) as Json[][];
+        const cells: Scope = { bindings: [...scope.bindings], merged: scope.merged, parent: outer, ctes };
+        const columns = (rows[0] ?? []).map((_, i) => ({
+          name: `col${i}`,
+          origins: dedupe(rows.flatMap((r) => (r[i] ? expression(r[i], cells) : [])).map((o) => ({ ...o, transformed: true }))),
+        }));
+        scope.bindings.push({ alias: t.alias ?? '', columns: renameColumns(columns, t.column_name_alias) });
+        return;
+      }
       case 'EMPTY':
         return;
       default:
-        // PIVOT, expressions lists (VALUES) and whatever comes next: columns unknown
+        // PIVOT and whatever comes next: columns unknown
         scope.bindings.push({ alias: t.alias ?? '', columns: [], opaque: true });
     }
   };

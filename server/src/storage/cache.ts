@@ -18,6 +18,11 @@ export interface CacheKey {
   size?: number;
   /** A version tag such as an S3 ETag; part of the key when given. */
   etag?: string;
+  /**
+   * Names a derived copy kept apart from the whole file (e.g. `head2-of-<size>`: a file holding only some row
+   * groups of a Parquet object, see parquet-head.ts): never served for a key without the same variant.
+   */
+  variant?: string;
 }
 
 /** The default cache folder: $FLOE_CACHE_DIR, else $XDG_CACHE_HOME/floe/files, else ~/.cache/floe/files. */
@@ -43,14 +48,22 @@ export class FileCache {
   pathFor(key: CacheKey): string {
     const hash = createHash('sha256').update(`${key.uri}\0${key.etag ?? ''}`).digest('hex');
     const ext = path.extname(new URL(key.uri, 'file:///').pathname).slice(0, 16);
-    return path.join(this.dir, hash.slice(0, 2), `${hash.slice(2, 40)}${ext}`);
+    const variant = key.variant ? `.${key.variant.replace(/[^A-Za-z0-9-]/g, '_')}` : '';
+    return path.join(this.dir, hash.slice(0, 2), `${hash.slice(2, 40)}${variant}${ext}`);
+  }
+
+  /** The cached file's path when it is there (and of the expected size), without fetching anything. */
+  async has(key: CacheKey): Promise<string | undefined> {
+    const target = this.pathFor(key);
+    const hit = await cachedSize(target);
+    return hit !== undefined && (key.size === undefined || key.size === hit) ? target : undefined;
   }
 
   /** Returns the cached file's path, downloading it once; concurrent calls for one key share the download. */
   async get(key: CacheKey, download: Download, onProgress?: ProgressListener): Promise<string> {
+    const hit = await this.has(key);
+    if (hit) return hit;
     const target = this.pathFor(key);
-    const hit = await cachedSize(target);
-    if (hit !== undefined && (key.size === undefined || key.size === hit)) return target;
     const shared = this.pending.get(target);
     if (shared) {
       // Joiners of a running download hear its remaining progress too.

@@ -10,6 +10,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { StorageError, type S3Options, type Storage, type StorageObject } from './storage';
 import { FileCache, type ProgressListener } from './cache';
+import { parquetHeadCopy, type HeadCopy } from './parquet-head';
 import { CredentialRefreshError, refreshingCredentialsOf, type RefreshingCredentials } from './s3-credentials';
 
 const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
@@ -135,6 +136,19 @@ export class S3Storage implements Storage {
     }
   }
 
+  /** The object's last `n` bytes (one suffix-range request) and its whole size, from the answer's Content-Range. */
+  async readTail(uri: string, n: number): Promise<{ bytes: Uint8Array; size: number }> {
+    const { bucket, key } = parseS3Uri(uri);
+    try {
+      const res = await this.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=-${n}` }));
+      const bytes = await res.Body!.transformToByteArray();
+      const total = /\/(\d+)$/.exec(res.ContentRange ?? '')?.[1];
+      return { bytes, size: total === undefined ? bytes.length : Number(total) };
+    } catch (e) {
+      throw storageErrorFromS3(e, uri, 'read');
+    }
+  }
+
   async write(uri: string, data: Uint8Array, opts: { ifAbsent?: boolean } = {}): Promise<void> {
     const { bucket, key } = parseS3Uri(uri);
     try {
@@ -213,22 +227,40 @@ export class S3Storage implements Storage {
   /** Downloads the object into the cache (once) and returns the cached path; `size` (when known) validates the copy. */
   async localPath(uri: string, opts: { size?: number; onProgress?: ProgressListener } = {}): Promise<string> {
     const { bucket, key } = parseS3Uri(uri);
-    return this.cache.get({ uri, size: opts.size }, async (temp, onBytes) => {
-      try {
-        const res = await this.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        const body = res.Body as Readable;
-        let n = 0;
-        body.on('data', (chunk: Buffer) => { n += chunk.length; onBytes(chunk.length); });
-        await pipeline(body, createWriteStream(temp));
-        if (res.ContentLength !== undefined && n !== Number(res.ContentLength)) {
-          throw new StorageError('io', uri, `download truncated: got ${n} of ${res.ContentLength} bytes`);
-        }
-        return n;
-      } catch (e) {
-        if (e instanceof StorageError) throw e;
-        throw storageErrorFromS3(e, uri, 'download');
+    return this.cache.get({ uri, size: opts.size }, (temp, onBytes) => this.download(uri, temp, onBytes), opts.onProgress);
+  }
+
+  /** Streams the object (or bytes [start, end) of it, written at that offset of an existing file) to a local file. */
+  private async download(uri: string, localPath: string, onBytes: (n: number) => void, range?: { start: number; end: number }): Promise<number> {
+    const { bucket, key } = parseS3Uri(uri);
+    try {
+      const res = await this.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range && `bytes=${range.start}-${range.end - 1}` }));
+      const body = res.Body as Readable;
+      let n = 0;
+      body.on('data', (chunk: Buffer) => { n += chunk.length; onBytes(chunk.length); });
+      await pipeline(body, range ? createWriteStream(localPath, { flags: 'r+', start: range.start }) : createWriteStream(localPath));
+      if (res.ContentLength !== undefined && n !== Number(res.ContentLength)) {
+        throw new StorageError('io', uri, `download truncated: got ${n} of ${res.ContentLength} bytes`);
       }
-    }, opts.onProgress);
+      return n;
+    } catch (e) {
+      if (e instanceof StorageError) throw e;
+      throw storageErrorFromS3(e, uri, 'download');
+    }
+  }
+
+  /**
+   * A local copy holding at least the first `rows` rows of a Parquet object: only its first row groups, fetched
+   * by range, when they hold them (see parquet-head.ts), else the whole file as localPath makes it.
+   */
+  async localHead(uri: string, opts: { size: number; rows: number; onProgress?: ProgressListener }): Promise<HeadCopy> {
+    return parquetHeadCopy({
+      uri,
+      tail: (n) => this.readTail(uri, n),
+      range: (start, end) => this.readRange(uri, start, end),
+      rangeInto: (start, end, localPath, onBytes) => this.download(uri, localPath, onBytes, { start, end }),
+      whole: () => this.localPath(uri, { size: opts.size, onProgress: opts.onProgress }),
+    }, this.cache, opts);
   }
 
   /** Sends a command; when S3 refuses vended keys as stale, fetches new ones and sends it once more. */

@@ -14,6 +14,19 @@ export function floeCli(args) {
   return r.stdout;
 }
 
+/** `floeCli` without blocking the event loop, so the workbench keeps loading meanwhile. */
+export function floeCliAsync(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`floe ${args.slice(0, 2).join(' ')} failed: ${(err || out).trim()}`))));
+  });
+}
+
 /** The results webview's document (webviews are nested iframes: the host frame, then #active-frame). */
 export function resultsFrame(page) {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { UsageError, type CliIO } from '../command';
 import { CheckSnapshot, type CheckReport } from '../checkSnapshot';
 
-export const CHECK_USAGE = 'check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache]';
+export const CHECK_USAGE = 'check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache] [--jobs N]';
 
 export interface JsonDiagnostic {
   file: string;
@@ -21,25 +21,33 @@ export interface CheckOptions {
   format: 'json' | 'text';
   bind: boolean;
   cache: boolean;
+  /** Binding worker threads (0: bind in process); one per core when absent. */
+  jobs?: number;
 }
 
 export function parseCheckArgs(args: string[]): CheckOptions {
   let format = 'text';
   let bind = true;
   let cache = true;
+  let jobs: number | undefined;
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--format') format = args[++i] ?? '';
     else if (args[i].startsWith('--format=')) format = args[i].slice('--format='.length);
     else if (args[i] === '--no-bind') bind = false;
     else if (args[i] === '--no-cache') cache = false;
+    else if (args[i] === '--jobs' || args[i].startsWith('--jobs=')) {
+      const value = args[i] === '--jobs' ? args[++i] ?? '' : args[i].slice('--jobs='.length);
+      jobs = Number(value);
+      if (!/^\d+$/.test(value) || jobs > 32) throw new UsageError(`--jobs must be a whole number from 0 (bind in process) to 32, not '${value}'`);
+    }
     else rest.push(args[i]);
   }
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text, not '${format}'`);
   if (rest.length !== 1) throw new UsageError(`usage: floe ${CHECK_USAGE}`);
   const root = path.resolve(rest[0]);
   if (!existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml`);
-  return { root, format, bind, cache };
+  return { root, format, bind, cache, jobs };
 }
 
 /** Prints a report; the exit code is 1 when it has errors. */

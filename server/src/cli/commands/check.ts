@@ -1,5 +1,5 @@
-// floe check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache]: the editor's diagnostics for every file; exit 1 on
-// errors. Renders and bind results are kept on disk (project/renderCache.ts, sql/bindCache.ts): a second check renders
+// floe check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache] [--jobs N]: the editor's diagnostics for every file;
+// exit 1 on errors. Models bind upstream first, in parallel on N worker threads (features/bindSchedule.ts). Renders and bind results are kept on disk (project/renderCache.ts, sql/bindCache.ts): a second check renders
 // and binds only what changed, and a check of an unchanged project replays the last report (cli/checkSnapshot.ts).
 import path from 'node:path';
 import { statSync } from 'node:fs';
@@ -10,6 +10,8 @@ import type { ProjectDiagnostic } from '../../project/types';
 import { fileDiagnostics, renderDiagnostics } from '../../features/diagnostics';
 import { compileModel } from '../../project/compile';
 import { Binder } from '../../features/binding';
+import { bindInOrder } from '../../features/bindSchedule';
+import { BindPool, bindWorkerCount } from '../../sql/bindPool';
 import { contractDiagnostics } from '../../features/contracts';
 import { DiskBindCache } from '../../sql/bindCache';
 import { DiskRenderCache, keepRendersOnDisk } from '../../project/renderCache';
@@ -47,7 +49,7 @@ export async function checkAndKeep(options: CheckOptions, snapshot: CheckSnapsho
   let inputs: TracedInput[] | undefined;
   let report: CheckReport<JsonDiagnostic>;
   try {
-    report = await fullCheck(root, bind, cache, { err: (text) => (trace?.incomplete('a message was printed'), io.err(text)) }, trace);
+    report = await fullCheck(root, bind, cache, options.jobs ?? bindWorkerCount(), { err: (text) => (trace?.incomplete('a message was printed'), io.err(text)) }, trace);
   } finally {
     inputs = trace?.stop();
   }
@@ -57,7 +59,7 @@ export async function checkAndKeep(options: CheckOptions, snapshot: CheckSnapsho
 }
 
 /** Loads, renders and binds the whole project (with the kept renders and binds unless `cache` is off). */
-async function fullCheck(root: string, bind: boolean, cache: boolean, io: { err(text: string): void }, trace: InputTrace | undefined): Promise<CheckReport<JsonDiagnostic>> {
+async function fullCheck(root: string, bind: boolean, cache: boolean, jobs: number, io: { err(text: string): void }, trace: InputTrace | undefined): Promise<CheckReport<JsonDiagnostic>> {
   const project = DbtProject.load(root);
   const renders = cache ? new DiskRenderCache(root) : undefined;
   if (renders) keepRendersOnDisk(project, renders);
@@ -69,6 +71,19 @@ async function fullCheck(root: string, bind: boolean, cache: boolean, io: { err(
   if (bind && !opened) trace?.incomplete('DuckDB did not load');
   noteNativeLibraries();
   const binder = opened?.binder;
+  if (binder) {
+    // every model bound first, upstream before downstream (so each binds against its upstreams' bound schemas)
+    const pool = jobs > 0 ? new BindPool(jobs) : undefined;
+    binder.useWorkers(pool);
+    const models = [...project.files.values()].filter((e) => e.kind === 'model' && e.analysis && !project.isDisabled(e.file)).map((e) => e.file);
+    try {
+      await bindInOrder(binder, project, models, { concurrency: pool ? pool.size * 4 : 1 });
+    } finally {
+      if (pool && process.env.FLOE_BIND_STATS === '1') io.err(`floe check: binds per worker ${JSON.stringify(pool.stats())}\n`);
+      await pool?.close();
+      binder.useWorkers(undefined);
+    }
+  }
   // Packages declared but not installed: one warning for the project instead of an error at every call into them.
   const missing = missingPackages(root);
   for (const file of [...project.files.keys()].sort()) {

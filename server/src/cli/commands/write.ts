@@ -23,11 +23,13 @@ export interface WriteArgs {
   uniqueKey?: string;
   location?: string;
   onSchemaChange?: OnSchemaChange;
+  /** Format version of a table the write creates (2 unless given). */
+  formatVersion?: 2 | 3;
   table: { namespace: string[]; name: string };
   sql: string;
 }
 
-const USAGE = 'usage: floe write --catalog URI --warehouse NAME [--credential ID:SECRET] --mode create|overwrite|append|merge [--unique-key COLS] [--partition-by EXPR] [--location URI] [--on-schema-change append_new_columns|ignore|fail|sync_all_columns] NAMESPACE.TABLE "SQL"'
+const USAGE = 'usage: floe write --catalog URI --warehouse NAME [--credential ID:SECRET] --mode create|overwrite|append|merge [--unique-key COLS] [--partition-by EXPR] [--location URI] [--on-schema-change append_new_columns|ignore|fail|sync_all_columns] [--format-version 2|3] NAMESPACE.TABLE "SQL"'
   + '\n  FLOE_CATALOG_CREDENTIAL=ID:SECRET in the environment stands for --credential (and keeps the secret out of the process list)';
 const MODES: readonly WriteMode[] = ['create', 'overwrite', 'append', 'merge'];
 const POLICIES: readonly OnSchemaChange[] = ['append_new_columns', 'ignore', 'fail', 'sync_all_columns'];
@@ -41,7 +43,7 @@ export function parseWriteArgs(args: string[]): WriteArgs {
     if (!arg.startsWith('--')) { positional.push(arg); continue; }
     const eq = arg.indexOf('=');
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!['--catalog', '--warehouse', '--credential', '--mode', '--partition-by', '--unique-key', '--location', '--on-schema-change'].includes(flag)) {
+    if (!['--catalog', '--warehouse', '--credential', '--mode', '--partition-by', '--unique-key', '--location', '--on-schema-change', '--format-version'].includes(flag)) {
       throw new UsageError(`unknown option ${flag}\n${USAGE}`);
     }
     const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
@@ -58,6 +60,8 @@ export function parseWriteArgs(args: string[]): WriteArgs {
   if (mode === 'merge' && !flags.get('--unique-key')) throw new UsageError(`--mode merge needs --unique-key\n${USAGE}`);
   const onSchemaChange = flags.get('--on-schema-change') as OnSchemaChange | undefined;
   if (onSchemaChange !== undefined && !POLICIES.includes(onSchemaChange)) throw new UsageError(`--on-schema-change must be one of ${POLICIES.join(', ')}\n${USAGE}`);
+  const version = flags.get('--format-version');
+  if (version !== undefined && version !== '2' && version !== '3') throw new UsageError(`--format-version must be 2 or 3\n${USAGE}`);
   if (positional.length !== 2) throw new UsageError(`expected NAMESPACE.TABLE and one SQL argument\n${USAGE}`);
   const table = parseTableName(positional[0]);
   if (!table) throw new UsageError(`'${positional[0]}' is not NAMESPACE.TABLE\n${USAGE}`);
@@ -67,7 +71,7 @@ export function parseWriteArgs(args: string[]): WriteArgs {
   return {
     catalog: need('--catalog'), warehouse: need('--warehouse'), credential, mode,
     partitionBy: flags.get('--partition-by'), uniqueKey: flags.get('--unique-key'), location: flags.get('--location'), onSchemaChange,
-    table, sql: positional[1],
+    ...(version ? { formatVersion: Number(version) as 2 | 3 } : {}), table, sql: positional[1],
   };
 }
 
@@ -94,6 +98,7 @@ export async function runWrite(args: WriteArgs, onNamespaceCreated?: (namespace:
     return await writeTable({
       session, catalog, table: args.table, sql: args.sql, mode: args.mode,
       partitionBy: args.partitionBy, uniqueKey: args.uniqueKey, location: args.location, onSchemaChange: args.onSchemaChange,
+      ...(args.formatVersion ? { properties: { 'format-version': String(args.formatVersion) } } : {}),
     });
   } finally {
     session.close();

@@ -9,6 +9,8 @@ import { currentSchema } from '../../iceberg/schema.js';
 import { partitionKey, planScan, type FileScanTask } from '../../iceberg/scan.js';
 import type { DataFile, ManifestEntry, ManifestFile, PartitionSpec } from '../../iceberg/spec.js';
 import { tableRelation } from '../read/register-table.js';
+import { ROW_LINEAGE_FIELDS } from '../read/relation-sql.js';
+import { ROW_LINEAGE_VERSION } from '../../iceberg/row-lineage.js';
 import type { DuckSession } from '../session.js';
 import { writeDataFiles } from '../write/data-writer.js';
 import { manifestUri, newSnapshotId, schemaFor } from '../write/snapshot-producer.js';
@@ -77,6 +79,7 @@ export async function compactTable(opts: CompactOptions): Promise<CompactResult>
   if (opts.dryRun || groups.length === 0) return done();
 
   const schema = currentSchema(t.metadata);
+  const lineage = t.metadata['format-version'] >= ROW_LINEAGE_VERSION;
   const location = t.metadata.location.replace(/\/+$/, '');
   const dataLocation = t.metadata.properties['write.data.path'] ?? `${location}/data`;
   const snapshotId = newSnapshotId();
@@ -88,9 +91,11 @@ export async function compactTable(opts: CompactOptions): Promise<CompactResult>
     for (const [i, g] of groups.entries()) {
       checkCancelled(opts.signal, t.name);
       progress({ phase: 'rewriting', done: i, total: groups.length, message: `rewriting ${result.groups[i].partition} (${g.tasks.length} files)` });
-      const relation = await tableRelation(t.loaded, { planner: async () => g.tasks, tableName: t.name });
+      // v3 (spec "Row lineage assignment"): the rows move unchanged, so each keeps its _row_id and
+      // _last_updated_sequence_number, written into the new file as the reserved metadata columns.
+      const relation = await tableRelation(t.loaded, { planner: async () => g.tasks, tableName: t.name, rowLineage: lineage });
       const written = await writeDataFiles({
-        session: opts.session, sql: relation.sql, fileSchema: { type: 'struct', fields: schema.fields }, partitionColumns: [],
+        session: opts.session, sql: relation.sql, fileSchema: { type: 'struct', fields: lineage ? [...schema.fields, ...ROW_LINEAGE_FIELDS] : schema.fields }, partitionColumns: [],
         dataLocation, storage: t.storage, compression: t.metadata.properties['write.parquet.compression-codec'],
         targetFileSizeBytes: target, signal: opts.signal,
       });
@@ -107,7 +112,7 @@ export async function compactTable(opts: CompactOptions): Promise<CompactResult>
       // Explicit data sequence number: the snapshot read; the file sequence number is inherited from the commit.
       const entries: ManifestEntry[] = files.map((f) => ({ status: 1, 'snapshot-id': snapshotId, 'sequence-number': start['sequence-number'], 'data-file': f }));
       const m = await t.io.writeManifest(t.storage, {
-        uri: manifestUri(location), formatVersion: 2, schema: schemaFor(t.metadata, spec) ?? schema, spec, content: 0, snapshotId, entries,
+        uri: manifestUri(location), formatVersion: t.metadata['format-version'], schema: schemaFor(t.metadata, spec) ?? schema, spec, content: 0, snapshotId, entries,
       });
       ownFiles.push(m['manifest-path']);
       manifests.push(m);
@@ -152,14 +157,20 @@ function pickGroups(tasks: FileScanTask[], target: number): Group[] {
 }
 
 function hasDeletes(t: FileScanTask): boolean {
-  return t.positionDeletes.length > 0 || t.equalityDeletes.length > 0;
+  return deletesOf(t).length > 0;
+}
+
+/** Every delete file that applies to the task's data file, its deletion vector included. */
+function deletesOf(t: FileScanTask): DataFile[] {
+  return [...t.positionDeletes, ...t.equalityDeletes, ...(t.deletionVector ? [t.deletionVector] : [])];
 }
 
 /** Delete files that apply to rewritten files only: once those are gone they delete nothing, so they go too. */
 function danglingDeletes(tasks: FileScanTask[], rewritten: Set<FileScanTask>): DataFile[] {
   const uses = new Map<string, { file: DataFile; kept: boolean }>();
   for (const t of tasks) {
-    for (const d of [...t.positionDeletes, ...t.equalityDeletes]) {
+    // A Puffin file goes only when every vector in it was for a rewritten file (entries are removed by path).
+    for (const d of deletesOf(t)) {
       const u = uses.get(d['file-path']) ?? uses.set(d['file-path'], { file: d, kept: false }).get(d['file-path'])!;
       if (!rewritten.has(t)) u.kept = true;
     }
@@ -168,7 +179,7 @@ function danglingDeletes(tasks: FileScanTask[], rewritten: Set<FileScanTask>): D
 }
 
 function summarizeGroup(g: Group): CompactionGroup {
-  const deletes = new Set(g.tasks.flatMap((t) => [...t.positionDeletes, ...t.equalityDeletes].map((d) => d['file-path'])));
+  const deletes = new Set(g.tasks.flatMap((t) => deletesOf(t).map((d) => d['file-path'])));
   return {
     partition: partitionText(g.spec, g.partition), dataFiles: g.tasks.length, deleteFiles: deletes.size,
     bytes: sumBig(g.tasks, (t) => t.file['file-size-in-bytes']), records: sumBig(g.tasks, (t) => t.file['record-count']),

@@ -39,13 +39,17 @@ export interface MaintainedTable {
   snapshot: Snapshot | undefined;
 }
 
-/** Loads the table; refuses formats Floe does not rewrite (v1 has no sequence numbers to keep deletes exact). */
+/**
+ * Loads the table; refuses formats Floe does not rewrite (v1 has no sequence numbers to keep deletes exact). On v3
+ * every operation keeps row lineage valid: rewritten rows keep their _row_id and last updated sequence number.
+ */
 export async function loadMaintained(opts: MaintenanceOptions, what: string): Promise<MaintainedTable> {
   const name = tableName(opts.table);
   const loaded = await opts.catalog.loadTable(opts.table);
   const metadata = loaded.metadata;
-  if (metadata['format-version'] !== 2) {
-    throw new MaintenanceError('unsupported', `${name} is an Iceberg format v${metadata['format-version']} table; Floe can ${what} v2 tables only; nothing was changed`, { table: name });
+  const version = metadata['format-version'];
+  if (version !== 2 && version !== 3) {
+    throw new MaintenanceError('unsupported', `${name} is an Iceberg format v${version} table; Floe can ${what} v2 and v3 tables only; nothing was changed`, { table: name });
   }
   const storage = (opts.storageFactory ?? defaultStorageFactory)(metadata.location.replace(/\/+$/, ''), loaded.config);
   const id = metadata.refs.main?.['snapshot-id'] ?? metadata['current-snapshot-id'];

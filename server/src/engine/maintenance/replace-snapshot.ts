@@ -8,7 +8,7 @@ import type { DataFile, ManifestEntry, ManifestFile, Snapshot, TableMetadata } f
 import type { Storage } from '../../storage/storage.js';
 import type { ManifestIO } from '../write/manifest-io.js';
 import { commitWithRetry } from '../write/commit-loop.js';
-import { laterThan, manifestUri, schemaFor, type ProducedSnapshot } from '../write/snapshot-producer.js';
+import { laterThan, manifestUri, schemaFor, withRowLineage, type ProducedSnapshot } from '../write/snapshot-producer.js';
 import { commitOnTable } from '../write/table-commit.js';
 import type { MaintainedTable, MaintenanceOptions } from './maintained-table.js';
 import { MaintenanceError } from './maintenance-error.js';
@@ -38,6 +38,8 @@ export async function produceReplaceSnapshot(io: ManifestIO, storage: Storage, p
   const attemptFiles: string[] = [];
   const removed: DataFile[] = [];
   const carried: ManifestFile[] = [];
+  let manifests: ManifestFile[] = [];
+  let lineage: Pick<Snapshot, 'first-row-id' | 'added-rows'> = {};
   const missingManifests = new Set(plan.replacedManifests);
   try {
     for (const m of parentManifests) {
@@ -63,16 +65,18 @@ export async function produceReplaceSnapshot(io: ManifestIO, storage: Storage, p
     if (missingManifests.size) {
       throw new MaintenanceError('conflict', `${plan.table} changed while its manifests were rewritten (manifest ${[...missingManifests][0]} is no longer current); nothing was changed, run it again`, { table: plan.table });
     }
-    if (removed.length !== plan.removedFiles.size) {
-      const found = new Set(removed.map((f) => f['file-path']));
+    // by path: one Puffin file has an entry per deletion vector in it
+    const found = new Set(removed.map((f) => f['file-path']));
+    if (found.size !== plan.removedFiles.size) {
       const gone = [...plan.removedFiles].find((p) => !found.has(p));
       throw new MaintenanceError('conflict', `a concurrent commit to ${plan.table} deleted ${gone}, which this compaction rewrote; nothing was changed, run it again`, { table: plan.table, file: gone });
     }
     const ours = plan.addedManifests.map((m) => withSequence(m, sequenceNumber));
+    ({ manifests, lineage } = withRowLineage(base, [...ours, ...carried]));
     const listUri = `${base.location.replace(/\/+$/, '')}/metadata/snap-${plan.snapshotId}-1-${randomUUID()}.avro`;
     await io.writeManifestList(storage, {
       uri: listUri, formatVersion: base['format-version'], snapshotId: plan.snapshotId, parentSnapshotId: parentId,
-      sequenceNumber, manifests: [...ours, ...carried],
+      sequenceNumber, manifests,
     });
     attemptFiles.push(listUri);
   } catch (e) {
@@ -87,6 +91,7 @@ export async function produceReplaceSnapshot(io: ManifestIO, storage: Storage, p
     'manifest-list': attemptFiles[attemptFiles.length - 1],
     summary: replaceSummary(plan, removed, parent.summary),
     'schema-id': plan.schemaId,
+    ...lineage,
   };
   return { snapshot, attemptFiles };
 }

@@ -2,7 +2,7 @@
 // summary line. The CLI prints them; the catalog explorer shows the summary and logs the lines.
 import { formatBytes } from '../../util/quantities.js';
 import type { CompactResult } from './compact.js';
-import type { ExpireResult } from './expire-snapshots.js';
+import type { ExpiredFileKind, ExpireResult } from './expire-snapshots.js';
 import type { RewriteManifestsResult } from './rewrite-manifests.js';
 
 export interface MaintenanceReport {
@@ -10,6 +10,8 @@ export interface MaintenanceReport {
   summary: string;
   /** False when there was nothing to do. */
   changes: boolean;
+  /** The few lines a confirmation shows when `lines` would be too many to read (one per file). */
+  overview?: string[];
 }
 
 export function compactReport(r: CompactResult): MaintenanceReport {
@@ -28,7 +30,22 @@ export function expireReport(r: ExpireResult): MaintenanceReport {
   const summary = !r.expiredSnapshots.length
     ? `${r.table}: no snapshot to expire (${r.keptSnapshots} kept)`
     : `${r.table}: ${r.dryRun ? 'would expire' : 'expired'} ${r.expiredSnapshots.length} snapshot(s) and ${r.dryRun ? 'delete' : 'deleted'} ${r.files.length} file(s) only they referenced; ${r.keptSnapshots} snapshot(s) kept`;
-  return { lines, summary, changes: r.expiredSnapshots.length > 0 };
+  return { lines, summary, changes: r.expiredSnapshots.length > 0, overview: r.files.length ? [expiredFilesByKind(r)] : [] };
+}
+
+const KIND_NAMES: Record<ExpiredFileKind, [string, string]> = {
+  data: ['data file', 'data files'], delete: ['delete file', 'delete files'], manifest: ['manifest', 'manifests'],
+  'manifest-list': ['manifest list', 'manifest lists'], statistics: ['statistics file', 'statistics files'],
+};
+
+/** `would delete 16 data files, 2 delete files, 6 manifests and 4 manifest lists`. */
+function expiredFilesByKind(r: ExpireResult): string {
+  const counts = new Map<ExpiredFileKind, number>();
+  for (const f of r.files) counts.set(f.kind, (counts.get(f.kind) ?? 0) + 1);
+  const parts = (Object.keys(KIND_NAMES) as ExpiredFileKind[]).filter((k) => counts.has(k))
+    .map((k) => `${counts.get(k)} ${KIND_NAMES[k][counts.get(k) === 1 ? 0 : 1]}`);
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
+  return `${r.dryRun ? 'would delete' : 'deleted'} ${list}`;
 }
 
 export function rewriteManifestsReport(r: RewriteManifestsResult): MaintenanceReport {

@@ -83,7 +83,7 @@ export async function rewriteManifests(opts: RewriteManifestsOptions): Promise<R
       for (const entries of p.chunks) {
         checkCancelled(opts.signal, t.name);
         progress({ phase: 'rewriting', done: done++, total: result.manifestsAfter, message: `writing manifest ${done} of ${t.name}` });
-        added.push(await t.io.writeManifest(t.storage, { uri: manifestUri(location), formatVersion: 2, schema, spec, content: 0, snapshotId, entries }));
+        added.push(await t.io.writeManifest(t.storage, { uri: manifestUri(location), formatVersion: t.metadata['format-version'], schema, spec, content: 0, snapshotId, entries }));
       }
     }
   } catch (e) {

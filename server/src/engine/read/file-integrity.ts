@@ -19,6 +19,8 @@ export interface CheckedFile {
   localPath: string;
   /** True when the file is read at the path its manifest entry records (the table was not copied or moved). */
   atRecordedPath: boolean;
+  /** Set when the local copy holds only part of the file (parquet-head.ts): the whole object's size and footer row count. */
+  partOf?: { size: number; rows: bigint };
 }
 
 /** Row counts by local path, size and mtime: a file's footer is read once while the file stays the same. */
@@ -31,6 +33,11 @@ interface Pending { file: CheckedFile; key: string; size: number }
 export async function checkFilesAgainstManifest(files: CheckedFile[], table: string): Promise<void> {
   const pending: Pending[] = [];
   for (const f of files) {
+    if (f.partOf) {
+      if (f.atRecordedPath && sizeDiffers(f, f.partOf.size)) throw mismatch(f, table, sizeText(f, f.partOf.size));
+      check(f, f.partOf.size, f.partOf.rows, table);
+      continue;
+    }
     let st;
     try {
       st = statSync(f.localPath);

@@ -120,12 +120,17 @@ function rebuild(type: IcebergType, node: ParquetNode, source: string, depth: nu
 
 /** The value of a field a file lacks: its initial default (only primitives have a literal one), else a typed NULL. */
 export function initialDefault(f: NestedField): string {
-  const value = f['initial-default'];
+  return defaultLiteral(f, 'initial-default');
+}
+
+/** A field's default (spec "Default values") as a DuckDB literal of its type; a typed NULL when it has none. */
+export function defaultLiteral(f: NestedField, which: 'initial-default' | 'write-default'): string {
+  const value = f[which];
   if (value === undefined || value === null || typeof f.type !== 'string') return duckLiteral(f.type, null);
   try {
     return duckLiteral(f.type, fromJsonSingleValue(f.type, value));
   } catch (e) {
-    throw new IcebergError('invalid-metadata', `column "${f.name}" (field id ${f.id}): initial-default ${(e as Error).message}`, {}, { cause: e });
+    throw new IcebergError('invalid-metadata', `column "${f.name}" (field id ${f.id}): ${which} ${(e as Error).message}`, {}, { cause: e });
   }
 }
 

@@ -7,8 +7,9 @@ import { allFields, nameMappingFromSchema, schemaById, tableNameMapping, type Na
 import type { DataFile, Schema, Snapshot, TableMetadata } from '../../iceberg/spec';
 import type { Predicate } from '../../iceberg/predicate';
 import { StorageError, type S3Options, type Storage } from '../../storage/storage';
-import { storageFor, isS3Uri, type StorageOptions } from '../../storage/factory';
-import { s3OptionsForTable, s3OptionsFromProperties } from '../../storage/s3';
+import { storageFor, type StorageOptions } from '../../storage/factory';
+import { S3Storage, s3OptionsForTable, s3OptionsFromProperties } from '../../storage/s3';
+import type { HeadCopy } from '../../storage/parquet-head';
 import { defaultCacheDir, type ProgressListener } from '../../storage/cache';
 import { DuckSession, quoteLiteral } from '../session';
 import { relationSql, ROW_LINEAGE_FIELDS, type LocalFile, type ReadTask } from './relation-sql';
@@ -153,8 +154,8 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   const io = storageFor(root, storageOptions);
   let tasks: ReadTask[];
   let partial: TableRelation['partial'];
+  const rowLimit = options.rowLimit === undefined || options.filter || options.sqlFilter ? undefined : BigInt(options.rowLimit);
   try {
-    const rowLimit = options.rowLimit === undefined || options.filter || options.sqlFilter ? undefined : BigInt(options.rowLimit);
     const filter = options.filter ?? (options.sqlFilter && prunableFilter(options.sqlFilter, schema));
     const planned = await planner({ metadata, snapshot, storage: io, table, root, resolvePath, filter, rowLimit });
     tasks = Array.isArray(planned) ? planned : planned.tasks;
@@ -169,12 +170,23 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   // Each data and delete file once, with its manifest entry (recorded size and row count).
   const entries = new Map<string, DataFile>();
   for (const t of tasks) for (const f of deleteAndDataFiles(t)) entries.set(f['file-path'], f);
+  // Under a row limit, a remote data file no delete applies to is fetched only as far as its first rows go.
+  const firstRowsOnly = new Set(rowLimit === undefined ? [] : tasks.filter(readsEveryRowAsWritten).map((t) => t.file['file-path']));
+  const heads = new Map<string, { size: number; rows: bigint }>();
   await forEachLimited([...entries.keys()], options.concurrency ?? 8, async (path) => {
     const uri = resolvePath(path);
-    files.set(path, { localPath: await localCopy(uri, Number(entries.get(path)!['file-size-in-bytes']), table, storageOptions, options.onProgress) });
+    const rows = firstRowsOnly.has(path) ? Number(rowLimit) : undefined;
+    const copy = await localCopy(uri, Number(entries.get(path)!['file-size-in-bytes']), table, storageOptions, options.onProgress, rows);
+    files.set(path, { localPath: copy.localPath });
+    if (!copy.complete && copy.object) heads.set(path, copy.object);
   });
   const moved = isMovedTable(metadata.location, root);
-  await checkFilesAgainstManifest([...entries].map(([p, entry]) => ({ entry, uri: resolvePath(p), localPath: files.get(p)!.localPath, atRecordedPath: !moved })), table);
+  await checkFilesAgainstManifest([...entries].map(([p, entry]) => ({ entry, uri: resolvePath(p), localPath: files.get(p)!.localPath, atRecordedPath: !moved, partOf: heads.get(p) })), table);
+  if (heads.size > 0 && !partial) {
+    // Every file was planned but some were read only in part: the table's row count is still known when no
+    // delete file applies to any of them.
+    partial = tasks.every(readsEveryRowAsWritten) ? { listedRows: tasks.reduce((n, t) => n + t.file['record-count'], 0n) } : {};
+  }
 
   const vectors = tasks.some((t) => t.deletionVector) ? await deletionVectorFiles(tasks, {
     table,
@@ -257,14 +269,19 @@ export async function registerIcebergTable(
   return relation;
 }
 
-async function localCopy(uri: string, size: number | undefined, table: string, storageOptions: StorageOptions, onProgress?: ProgressListener): Promise<string> {
+/**
+ * A local copy of a table file: the file itself when local, else a cached download. With `rows`, a remote Parquet
+ * file may be fetched only as far as its first row groups holding that many rows (see parquet-head.ts).
+ */
+async function localCopy(uri: string, size: number | undefined, table: string, storageOptions: StorageOptions, onProgress?: ProgressListener, rows?: number): Promise<HeadCopy> {
   const storage = storageFor(uri, storageOptions);
+  const knownSize = Number.isFinite(size) && size! > 0 ? size : undefined;
   try {
-    if (isS3Uri(uri)) {
-      return await (storage as Storage & { localPath(u: string, o?: { size?: number; onProgress?: ProgressListener }): Promise<string> })
-        .localPath(uri, { size: Number.isFinite(size) && size! > 0 ? size : undefined, onProgress });
+    if (storage instanceof S3Storage) {
+      if (rows !== undefined && knownSize !== undefined) return await storage.localHead(uri, { size: knownSize, rows, onProgress });
+      return { localPath: await storage.localPath(uri, { size: knownSize, onProgress }), complete: true };
     }
-    return await storage.localPath(uri);
+    return { localPath: await storage.localPath(uri), complete: true };
   } catch (e) {
     if (e instanceof StorageError && e.kind === 'not-found') {
       throw new StorageError('not-found', uri, `data file of table ${table} is missing`, { cause: e });
@@ -277,6 +294,11 @@ async function localCopy(uri: string, size: number | undefined, table: string, s
 /** A task's data file first, then every delete file it reads (a deletion vector's Puffin file included). */
 function deleteAndDataFiles(t: ReadTask): DataFile[] {
   return [t.file, ...t.positionDeletes, ...t.equalityDeletes, ...(t.deletionVector ? [t.deletionVector] : [])];
+}
+
+/** A Parquet data file read as written: no delete file applies, so its first rows are rows of the table. */
+function readsEveryRowAsWritten(t: ReadTask): boolean {
+  return t.file['file-format'] === 'PARQUET' && t.positionDeletes.length === 0 && t.equalityDeletes.length === 0 && !t.deletionVector;
 }
 
 function hasColumnMetrics(file: DataFile): boolean {

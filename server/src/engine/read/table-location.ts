@@ -20,10 +20,11 @@ export async function loadTableAt(location: string, storage: Storage): Promise<L
   // Relative local paths are made absolute, so listed files and recorded paths compare as equals.
   const absolute = /^[a-z][a-z0-9+.-]*:/i.test(location) ? location : path.resolve(location);
   const trimmed = absolute.replace(/\/+$/, '');
-  const metadataLocation = METADATA_FILE.test(trimmed) ? trimmed : await findMetadataFile(trimmed, storage);
-  let bytes: Uint8Array;
+  const found = METADATA_FILE.test(trimmed) ? { metadataLocation: trimmed } : await findMetadataFile(trimmed, storage);
+  const { metadataLocation } = found;
+  let bytes = found.bytes;
   try {
-    bytes = await storage.read(metadataLocation);
+    bytes ??= await storage.read(metadataLocation);
   } catch (e) {
     if (e instanceof StorageError && e.kind === 'not-found') {
       throw new StorageError('not-found', metadataLocation, 'no Iceberg table metadata at this location', { cause: e });
@@ -40,24 +41,50 @@ export function tableRootOf(metadataLocation: string): string {
   return folder.endsWith('/metadata') ? folder.slice(0, -'/metadata'.length) : folder;
 }
 
-async function findMetadataFile(folder: string, storage: Storage): Promise<string> {
+async function findMetadataFile(folder: string, storage: Storage): Promise<{ metadataLocation: string; bytes?: Uint8Array }> {
   const metadataDir = `${folder}/metadata`;
-  const listed = (await storage.list(`${metadataDir}/`)).map((o) => o.uri).filter((u) => METADATA_FILE.test(u) && !u.slice(metadataDir.length + 1).includes('/'));
   let hint: string | undefined;
   try {
     hint = new TextDecoder().decode(await storage.read(`${metadataDir}/version-hint.text`)).trim();
   } catch (e) {
     if (!(e instanceof StorageError && e.kind === 'not-found')) throw e;
   }
+  // The folder also holds every manifest and manifest list (thousands on a big table, each stat'ed or paged by a
+  // listing): the file a hint names in its usual spelling is read directly, and the folder listed only when it is not there.
+  for (const candidate of hint ? hintedFiles(hint, metadataDir) : []) {
+    const bytes = await readIfPresent(storage, candidate);
+    if (bytes) return { metadataLocation: candidate, bytes };
+  }
+  const listed = (await storage.list(`${metadataDir}/`)).map((o) => o.uri).filter((u) => METADATA_FILE.test(u) && !u.slice(metadataDir.length + 1).includes('/'));
   if (hint) {
     const byHint = pickByHint(hint, listed, metadataDir);
-    if (byHint) return byHint;
+    if (byHint) return { metadataLocation: byHint };
   }
   const newest = newestMetadataFile(listed);
   if (!newest) {
     throw new StorageError('not-found', folder, 'no Iceberg table here: no metadata/version-hint.text and no metadata/*.metadata.json');
   }
-  return newest;
+  return { metadataLocation: newest };
+}
+
+/** Where writers put the file a hint names: `v3.metadata.json` (or gzipped) for hint 3, else the named file. */
+function hintedFiles(hint: string, metadataDir: string): string[] {
+  if (/^\d+$/.test(hint)) {
+    const n = Number(hint);
+    return [`v${n}.metadata.json`, `v${n}.gz.metadata.json`, `v${n}.metadata.json.gz`].map((f) => `${metadataDir}/${f}`);
+  }
+  const wanted = hint.includes('/') ? hint.slice(hint.lastIndexOf('/') + 1) : hint;
+  return [`${metadataDir}/${METADATA_FILE.test(wanted) ? wanted : `${wanted}.metadata.json`}`];
+}
+
+/** The file's bytes; undefined when it is absent (or, on S3 without list rights, refused), so the listing decides. */
+async function readIfPresent(storage: Storage, uri: string): Promise<Uint8Array | undefined> {
+  try {
+    return await storage.read(uri);
+  } catch (e) {
+    if (e instanceof StorageError && (e.kind === 'not-found' || e.kind === 'denied')) return undefined;
+    throw e;
+  }
 }
 
 function pickByHint(hint: string, listed: string[], metadataDir: string): string | undefined {

@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataFile, ManifestEntry, ManifestFile, PartitionSpec, Schema, Snapshot, TableMetadata } from '../../iceberg/spec.js';
 import type { Storage } from '../../storage/storage.js';
 import type { ManifestIO } from './manifest-io.js';
+import { assignManifestRowIds, nextRowIdOf, ROW_LINEAGE_VERSION } from '../../iceberg/row-lineage.js';
 
 export type WriteOperation = 'append' | 'overwrite';
 
@@ -90,10 +91,11 @@ export async function produceSnapshot(io: ManifestIO, storage: Storage, pending:
     }
   }
   const ours = pending.manifests.map((m) => ({ ...m, 'sequence-number': sequenceNumber, 'min-sequence-number': sequenceNumber, 'added-snapshot-id': pending.snapshotId }));
+  const { manifests, lineage } = withRowLineage(base, [...ours, ...carried]);
   const listUri = `${base.location.replace(/\/+$/, '')}/metadata/snap-${pending.snapshotId}-1-${randomUUID()}.avro`;
   await io.writeManifestList(storage, {
     uri: listUri, formatVersion: base['format-version'], snapshotId: pending.snapshotId, parentSnapshotId: parentId,
-    sequenceNumber, manifests: [...ours, ...carried],
+    sequenceNumber, manifests,
   });
   attemptFiles.push(listUri);
 
@@ -105,8 +107,21 @@ export async function produceSnapshot(io: ManifestIO, storage: Storage, pending:
     'manifest-list': listUri,
     summary: summarize(pending, parent?.summary, deleted),
     'schema-id': pending.schemaId,
+    ...lineage,
   };
   return { snapshot, attemptFiles };
+}
+
+/**
+ * v3: the manifests get row id ranges from the table's next-row-id as it is on this attempt (a retry starts again
+ * from the newer table's), and the snapshot records the range it took. Earlier versions are left as they are.
+ */
+export function withRowLineage(base: TableMetadata, manifests: ManifestFile[]): {
+  manifests: ManifestFile[]; lineage: Pick<Snapshot, 'first-row-id' | 'added-rows'>;
+} {
+  if (base['format-version'] < ROW_LINEAGE_VERSION) return { manifests, lineage: {} };
+  const assigned = assignManifestRowIds(manifests, nextRowIdOf(base));
+  return { manifests: assigned.manifests, lineage: { 'first-row-id': assigned.firstRowId, 'added-rows': assigned.addedRows } };
 }
 
 /** A schema holding every source column of the spec: the current one if it does, else the newest that does. */

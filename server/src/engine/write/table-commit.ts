@@ -5,9 +5,11 @@ import type { PartitionSpec, Schema, Snapshot, TableMetadata, TableRequirement, 
 /** The table metadata a staged create will have once committed, for producing its first snapshot. */
 export function newTableMetadata(staged: TableMetadata, schema: Schema, lastColumnId: number, spec: PartitionSpec): TableMetadata {
   return {
-    ...staged, 'format-version': 2, 'last-sequence-number': 0n, 'last-column-id': lastColumnId, schemas: [schema],
+    ...staged, 'last-sequence-number': 0n, 'last-column-id': lastColumnId, schemas: [schema],
     'current-schema-id': schema['schema-id'], 'partition-specs': [spec], 'default-spec-id': spec['spec-id'],
     snapshots: [], refs: {}, 'current-snapshot-id': undefined, 'snapshot-log': [],
+    // A new v3 table's first snapshot takes row ids from 0.
+    ...(staged['format-version'] >= 3 ? { 'next-row-id': 0n } : {}),
   };
 }
 
@@ -15,7 +17,7 @@ export function newTableMetadata(staged: TableMetadata, schema: Schema, lastColu
 export function createUpdates(staged: TableMetadata, schema: Schema, lastColumnId: number, spec: PartitionSpec, properties: Record<string, string> | undefined, snapshot: Snapshot): TableUpdate[] {
   return [
     { action: 'assign-uuid', uuid: staged['table-uuid'] },
-    { action: 'upgrade-format-version', 'format-version': 2 },
+    { action: 'upgrade-format-version', 'format-version': staged['format-version'] },
     { action: 'add-schema', schema, 'last-column-id': lastColumnId },
     { action: 'set-current-schema', 'schema-id': -1 },
     { action: 'add-spec', spec },
@@ -23,7 +25,7 @@ export function createUpdates(staged: TableMetadata, schema: Schema, lastColumnI
     { action: 'add-sort-order', 'sort-order': { 'order-id': 0, fields: [] } },
     { action: 'set-default-sort-order', 'sort-order-id': -1 },
     { action: 'set-location', location: staged.location },
-    { action: 'set-properties', updates: { ...staged.properties, 'format-version': '2', ...properties } },
+    { action: 'set-properties', updates: { ...staged.properties, 'format-version': String(staged['format-version']), ...properties } },
     { action: 'add-snapshot', snapshot },
     { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshot['snapshot-id'] },
   ];
@@ -35,15 +37,17 @@ export function commitOnTable(latest: TableMetadata, change: {
   addedSpecs: PartitionSpec[];
   defaultSpecId?: number;
   snapshot: Snapshot;
+  /** Assert the current schema even when it is kept: the files hold exactly its columns (v3 writes). */
+  pinSchema?: boolean;
 }): { requirements: TableRequirement[]; updates: TableUpdate[] } {
   const requirements: TableRequirement[] = [
     { type: 'assert-table-uuid', uuid: latest['table-uuid'] },
     { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': latest.refs.main?.['snapshot-id'] ?? null },
   ];
   const updates: TableUpdate[] = [];
+  if (change.schema || change.pinSchema) requirements.push({ type: 'assert-current-schema-id', 'current-schema-id': latest['current-schema-id'] });
   if (change.schema) {
     const { schema, reused, lastColumnId } = change.schema;
-    requirements.push({ type: 'assert-current-schema-id', 'current-schema-id': latest['current-schema-id'] });
     requirements.push({ type: 'assert-last-assigned-field-id', 'last-assigned-field-id': latest['last-column-id'] });
     if (reused) updates.push({ action: 'set-current-schema', 'schema-id': schema['schema-id'] });
     else updates.push({ action: 'add-schema', schema, 'last-column-id': lastColumnId }, { action: 'set-current-schema', 'schema-id': -1 });

@@ -71,8 +71,9 @@ function mergeStruct(query: StructType, existing: StructType | undefined, ctx: C
     tableFields = fileFields.map((f) => tableNew.get(f.id)!);
   } else {
     for (const old of existing.fields) {
-      if (old.required && !tableNew.has(old.id)) {
-        throw new WriteError('incompatible-schema', `the query has no column "${path ? `${path}.` : ''}${old.name}", which the table requires`);
+      // v3: a required top-level column with a write-default is filled from it (write-defaults.ts).
+      if (old.required && !tableNew.has(old.id) && !(ctx.version >= 3 && path === '' && old['write-default'] !== undefined)) {
+        throw new WriteError('incompatible-schema', `the query has no column "${path ? `${path}.` : ''}${old.name}", which the table requires${ctx.version >= 3 ? ' and which has no write-default' : ''}`);
       }
     }
     tableFields = existing.fields.map((old) => tableNew.get(old.id) ?? old);

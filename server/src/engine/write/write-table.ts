@@ -21,6 +21,7 @@ import { newSnapshotId, produceSnapshot, writeNewManifests, type PendingSnapshot
 import { planWriteSchema, sameFields, type QueryColumn, type WriteSchema } from './write-schema.js';
 import { commitOnTable, createUpdates, newTableMetadata } from './table-commit.js';
 import { WriteError } from './write-error.js';
+import { withWriteDefaults } from './write-defaults.js';
 
 export type WriteMode = 'create' | 'overwrite' | 'append' | 'merge';
 
@@ -115,15 +116,19 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
     refresher = staged.credentialRefresher;
   }
   const creating = !existing;
-  if (existing && base['format-version'] !== 2) {
-    // A v3 table may hold deletion vectors and row lineage that a v2 writer would lose: it is left as it is.
-    const how = base['format-version'] === 1 ? 'upgrade it with the property format-version=2' : 'Floe reads it, deletion vectors included, but does not write to it';
-    throw new WriteError('unsupported-format', `${name} is an Iceberg format v${base['format-version']} table; Floe writes v2 tables only (${how})`, { table: name });
+  const formatVersion = base['format-version'];
+  if (formatVersion !== 2 && formatVersion !== 3) {
+    const how = formatVersion === 1 ? ' (upgrade it with the property format-version=2)' : '';
+    throw new WriteError('unsupported-format', `${name} is an Iceberg format v${formatVersion} table; Floe writes v2 and v3 tables only${how}`, { table: name });
+  }
+  const asked = opts.properties?.['format-version'];
+  if (existing && asked !== undefined && asked !== String(formatVersion)) {
+    throw new WriteError('bad-argument', `${name} is an Iceberg format v${formatVersion} table; format version ${asked} applies only to a table the write creates`, { table: name });
   }
   const current = creating ? undefined : currentSchemaOf(base);
   const policy = opts.mode === 'overwrite' || creating ? 'append_new_columns' : opts.onSchemaChange ?? 'append_new_columns';
   const ws = planWriteSchema(policy === 'ignore' && current ? onlyTableColumns(columns, current) : columns, {
-    current: current && { schema: current, lastColumnId: base['last-column-id'], formatVersion: base['format-version'] },
+    current: current && { schema: current, lastColumnId: base['last-column-id'], formatVersion },
     replace: opts.mode === 'overwrite' || policy === 'sync_all_columns',
   });
   if (policy === 'fail' && ws.changed) {
@@ -151,13 +156,17 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
   const location = base.location.replace(/\/+$/, '');
   const storage = (opts.storageFactory ?? defaultStorageFactory)(location, config, refresher);
   const dataLocation = base.properties['write.data.path'] ?? `${location}/data`;
-  const compression = (opts.properties ?? base.properties)['write.parquet.compression-codec'];
-  const targetFileSize = Number((opts.properties ?? base.properties)['write.target-file-size-bytes'] ?? 0) || undefined;
+  const writeProperties = { ...base.properties, ...opts.properties };
+  const compression = writeProperties['write.parquet.compression-codec'];
+  const targetFileSize = Number(writeProperties['write.target-file-size-bytes'] ?? 0) || undefined;
+
+  // v3 data files hold every column of the table: the ones the query lacks take their write-default.
+  const filled = formatVersion >= 3 ? withWriteDefaults(opts.sql, ws.fileSchema, schema.fields, name) : { sql: opts.sql, fileSchema: ws.fileSchema };
 
   progress({ phase: 'writing', files: 0, rows: 0n });
   let files = 0, rows = 0n;
   const written = await writeDataFiles({
-    session: opts.session, sql: opts.sql, fileSchema: ws.fileSchema, partitionColumns: partitionColumns(spec, ws.fileSchema),
+    session: opts.session, sql: filled.sql, fileSchema: filled.fileSchema, partitionColumns: partitionColumns(spec, filled.fileSchema),
     dataLocation, storage, compression, targetFileSizeBytes: targetFileSize, signal: opts.signal,
     onFile: (f) => { files++; rows += f['record-count']; progress({ phase: 'writing', files, rows }); },
   });
@@ -177,7 +186,7 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
       deleteFiles = deletes.files.map((f) => ({ ...f, content: 2, 'equality-ids': keyFields.map((k) => k.id) }));
     }
     const manifests = await writeNewManifests(io, storage, {
-      location, formatVersion: 2, schema, spec, deleteSpec: deleteSpec ?? spec, snapshotId, dataFiles: written.files, deleteFiles,
+      location, formatVersion, schema, spec, deleteSpec: deleteSpec ?? spec, snapshotId, dataFiles: written.files, deleteFiles,
     });
     ownFiles.push(...manifests.map((m) => m['manifest-path']));
     const replaces = (opts.mode === 'overwrite' && !creating) || deleteFiles.length > 0;
@@ -210,11 +219,13 @@ export async function writeTable(opts: WriteTableOptions): Promise<WriteTableRes
       if (opts.computedFrom !== undefined && (latest.refs.main?.['snapshot-id'] ?? null) !== opts.computedFrom) {
         throw new WriteError('conflict', `${name} changed while this write was computed from its snapshot ${opts.computedFrom ?? '(none)'}; compute it again`, { table: name });
       }
-      rebaseCheck(latest, planned, ws, addedSpecs, name);
+      rebaseCheck(latest, planned, ws, filled.fileSchema, addedSpecs, name);
       const produced = await produceSnapshot(io, storage, pending, latest);
       const { requirements, updates } = commitOnTable(latest, {
         schema: ws.changed ? { schema, reused: reusedSchema, lastColumnId: ws.lastColumnId } : undefined,
         addedSpecs, defaultSpecId: makeDefault ? spec['spec-id'] : undefined, snapshot: produced.snapshot,
+        // v3: a column added meanwhile would be missing from our files; the commit then fails and rebaseCheck refuses.
+        pinSchema: latest['format-version'] >= 3,
       });
       return { requirements, updates, attemptFiles: produced.attemptFiles };
     },
@@ -280,7 +291,7 @@ function withResolvedSchemaId(ws: WriteSchema, schemas: Schema[]): { schema: Sch
 }
 
 /** After a conflict: our data files carry field ids and a spec planned on the old metadata; they must still hold. */
-function rebaseCheck(latest: TableMetadata, planned: { schemaId?: number; lastColumnId: number; uuid: string; specIds: number[] }, ws: WriteSchema, addedSpecs: PartitionSpec[], name: string): void {
+function rebaseCheck(latest: TableMetadata, planned: { schemaId?: number; lastColumnId: number; uuid: string; specIds: number[] }, ws: WriteSchema, fileSchema: StructType, addedSpecs: PartitionSpec[], name: string): void {
   const fail = (why: string) => { throw new WriteError('conflict', `${name} changed while writing: ${why}; write again`, { table: name }); };
   if (latest['table-uuid'] !== planned.uuid) fail('the table was dropped and re-created');
   if (latest['current-schema-id'] !== planned.schemaId || latest['last-column-id'] !== planned.lastColumnId) {
@@ -288,6 +299,8 @@ function rebaseCheck(latest: TableMetadata, planned: { schemaId?: number; lastCo
     const current = latest.schemas.find((s) => s['schema-id'] === latest['current-schema-id']);
     const stillThere = (fields: StructType['fields']): boolean => fields.every((f) => JSON.stringify(current?.fields.find((c) => c.id === f.id)?.type) === JSON.stringify(ws.tableSchema.fields.find((t) => t.id === f.id)?.type));
     if (!current || !stillThere(ws.fileSchema.fields)) fail('its schema changed');
+    // v3 files hold every column: one added meanwhile would be missing from ours (readers would give it its initial-default).
+    if (latest['format-version'] >= 3 && current?.fields.some((f) => !fileSchema.fields.some((w) => w.id === f.id))) fail('a column was added to it');
   }
   const ids = latest['partition-specs'].map((s) => s['spec-id']);
   if (addedSpecs.some((s) => ids.includes(s['spec-id'])) || ids.length !== planned.specIds.length) fail('its partition spec changed');

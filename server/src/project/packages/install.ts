@@ -1,10 +1,9 @@
 // `floe deps`: resolve the declared packages (or take package-lock.yml while it matches them), write the lock, and
 // install every package under its project name in dbt_packages/ (or packages-install-path). Installs into a staging
 // folder first, so a failed run leaves the previous packages in place.
-import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, renameSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseDbtProjectFile } from '../dbtProjectFile';
 import { PackageError } from './errors';
 import { HubClient, hubUrl } from './hub';
 import { readLock, specHash, writeLock } from './lockFile';
@@ -12,6 +11,9 @@ import { readPackagesFile } from './packagesFile';
 import { describePinned, resolvePackages, type ResolvedPackage } from './resolve';
 import { PackageFetcher } from './sources';
 import { compareVersions, parseVersion } from './version';
+import { packagesInstallPath } from './installPath';
+
+export { packagesInstallPath };
 
 export interface DepsOptions {
   env?: NodeJS.ProcessEnv;
@@ -29,20 +31,6 @@ export interface DepsReport {
   lock: 'written' | 'honoured' | 'none';
 }
 
-/** The folder packages install into; refused when it would contain the project itself. */
-export function packagesInstallPath(root: string): string {
-  const file = path.join(root, 'dbt_project.yml');
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new PackageError(`${root} has no dbt_project.yml`);
-  }
-  const dir = path.resolve(root, parseDbtProjectFile(file, text, path.basename(root)).packagesPath);
-  const rel = path.relative(dir, root);
-  if (rel === '' || !rel.startsWith('..')) throw new PackageError(`${file}: packages-install-path '${path.relative(root, dir) || '.'}' would hold the project itself; use a folder such as dbt_packages`);
-  return dir;
-}
 
 export async function installPackages(projectRoot: string, options: DepsOptions = {}): Promise<DepsReport> {
   const root = path.resolve(projectRoot);

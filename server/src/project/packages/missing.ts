@@ -7,7 +7,7 @@ import { readLock, specHash, type LockFile } from './lockFile';
 import { readPackagesFile } from './packagesFile';
 import { sourceKey } from './resolve';
 import { describeSpec, type PackageSpec } from './spec';
-import { packagesInstallPath } from './install';
+import { packagesInstallPath } from './installPath';
 
 export interface MissingPackage {
   /** The folder name it would install as (its dbt_project.yml name). */

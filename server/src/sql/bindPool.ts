@@ -1,0 +1,117 @@
+// Binding on all cores: worker threads (bindWorker.ts), each with its own DuckDB, take compiled models one at a time.
+// Urgent binds (the file being edited, open files) go ahead of queued background ones. Which model may bind when (its
+// upstreams first) is the caller's business: a worker binds whatever it is given.
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { BindResult, UpstreamRelation } from './binder';
+
+export interface BindJob {
+  id: number;
+  sql: string;
+  upstream: UpstreamRelation[];
+}
+export type BindReply = { id: number; ok: true; result: BindResult; ms: number } | { id: number; ok: false; message: string };
+
+interface Waiting {
+  job: BindJob;
+  resolve(r: BindResult): void;
+  reject(e: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy?: Waiting;
+  /** Time spent binding in this worker (wall time inside bindModel), and the binds it did: the per-worker figures. */
+  ms: number;
+  binds: number;
+}
+
+/** How many binding workers: FLOE_BIND_WORKERS when set (0 binds in process, one at a time), else one per core. */
+export function bindWorkerCount(): number {
+  const set = Number(process.env.FLOE_BIND_WORKERS);
+  if (process.env.FLOE_BIND_WORKERS !== undefined && Number.isInteger(set) && set >= 0) return Math.min(set, 32);
+  return Math.max(1, Math.min(availableParallelism(), 8));
+}
+
+export class BindPool {
+  private readonly slots: Slot[] = [];
+  private readonly urgent: Waiting[] = [];
+  private readonly queued: Waiting[] = [];
+  private nextId = 1;
+  private failed: Error | undefined;
+  private closing = false;
+
+  /** Workers start when there is work for them (an editor that never binds starts none). */
+  constructor(readonly size: number) {}
+
+  bind(sql: string, upstream: UpstreamRelation[], urgent = false): Promise<BindResult> {
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise((resolve, reject) => {
+      // plain data only: the project's upstreams read columns through getters, which do not cross threads
+      const job: BindJob = { id: this.nextId++, sql, upstream: upstream.map((u) => ({ name: u.name, columns: u.columns.map((c) => ({ name: c.name, type: c.type })) })) };
+      (urgent ? this.urgent : this.queued).push({ job, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Binds done and time spent binding, per worker. */
+  stats(): Array<{ binds: number; ms: number }> {
+    return this.slots.map((s) => ({ binds: s.binds, ms: Math.round(s.ms) }));
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.urgent.length + this.queued.length > 0) {
+      const slot = this.slots.find((s) => !s.busy) ?? (this.slots.length < this.size ? this.started() : undefined);
+      if (!slot) break;
+      const next = (this.urgent.shift() ?? this.queued.shift())!;
+      slot.busy = next;
+      slot.worker.ref(); // a CLI waiting only on workers must not exit
+      slot.worker.postMessage(next.job);
+    }
+  }
+
+  private started(): Slot {
+    const slot: Slot = { worker: startWorker(), ms: 0, binds: 0 };
+    this.slots.push(slot);
+    slot.worker.unref();
+    slot.worker.on('message', (reply: BindReply) => {
+      const waiting = slot.busy;
+      slot.busy = undefined;
+      slot.worker.unref();
+      if (waiting && reply.id === waiting.job.id) {
+        if (reply.ok) {
+          slot.ms += reply.ms;
+          slot.binds++;
+          waiting.resolve(reply.result);
+        } else waiting.reject(new Error(reply.message));
+      }
+      this.dispatch();
+    });
+    const fail = (e: Error) => {
+      // a worker that cannot load DuckDB fails every bind, as one connection that cannot open does in process
+      this.failed = new Error(`binding worker stopped: ${e.message}`);
+      for (const w of [slot.busy, ...this.urgent.splice(0), ...this.queued.splice(0)]) w?.reject(this.failed);
+      slot.busy = undefined;
+    };
+    slot.worker.on('error', fail);
+    slot.worker.on('exit', (code) => {
+      if (!this.closing) fail(new Error(`exit code ${code}`));
+    });
+    return slot;
+  }
+}
+
+/** The bundled worker beside the bundle (dist/bind-worker.js); from source (tests under tsx), the .ts with tsx's loader. */
+function startWorker(): Worker {
+  const bundled = path.join(__dirname, 'bind-worker.js');
+  if (existsSync(bundled)) return new Worker(bundled);
+  const source = path.join(__dirname, 'bindWorker.ts');
+  return new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(source)});`, { eval: true });
+}

@@ -1,0 +1,187 @@
+// A local copy of only the first row groups of a remote Parquet file, for reads that need only its first rows (a
+// preview's LIMIT). The footer comes first, from one speculative tail read; then one ranged read fetches the bytes of
+// the row groups that hold the rows asked for. The copy is a sparse file of the object's layout: the fetched bytes
+// at their own offsets, holes elsewhere, and at the end a footer cut to list only the fetched row groups
+// (parquet-footer-cut.ts). DuckDB reads a file through its footer, so it can never reach a hole: every byte that
+// footer points at (column chunks, page indexes, bloom filters) was fetched. Anything this cannot vouch for (an
+// unreadable or encrypted footer, external column chunks, a layout it does not expect) falls back to the whole file.
+//
+// Copies are kept apart in the cache by what they hold (`head<k>-of-<size>`: the first k row groups of an object of
+// that size), so a partial copy is never served as the whole file, and the footer is kept too: a warm read
+// needs no request.
+import { promises as fs } from 'node:fs';
+import type { FileCache, ProgressListener } from './cache';
+import { footerWithFirstRowGroups } from './parquet-footer-cut';
+
+/** One speculative read of the file's end holds the footer of most data files (saving a round trip). */
+const TAIL_BYTES = 64 * 1024;
+const MAGIC = 0x31524150; // "PAR1", little-endian
+
+/** Ranged access to one remote object. */
+export interface RangedObject {
+  uri: string;
+  /** The object's last `n` bytes and its whole size. */
+  tail(n: number): Promise<{ bytes: Uint8Array; size: number }>;
+  /** Bytes [start, end). */
+  range(start: number, end: number): Promise<Uint8Array>;
+  /** Writes bytes [start, end) into an existing local file at the same offset, streaming; resolves to the byte count. */
+  rangeInto(start: number, end: number, localPath: string, onBytes: (n: number) => void): Promise<number>;
+  /** The whole object's cached copy (the fallback). */
+  whole(): Promise<string>;
+}
+
+export interface HeadCopy {
+  localPath: string;
+  /** False when the copy holds only the file's first row groups (and so fewer rows than the file). */
+  complete: boolean;
+  /** For a partial copy, what the whole object is: its size and its footer's row count (checked against the manifest). */
+  object?: { size: number; rows: bigint };
+}
+
+/**
+ * A local copy holding at least the first `rows` rows of a Parquet object of `size` bytes (the size its manifest
+ * entry records): only its first row groups when they hold them, else the whole file.
+ */
+export async function parquetHeadCopy(object: RangedObject, cache: FileCache, opts: { size: number; rows: number; onProgress?: ProgressListener }): Promise<HeadCopy> {
+  const { uri } = object;
+  const whole = async (): Promise<HeadCopy> => ({ localPath: await object.whole(), complete: true });
+  const cachedWhole = await cache.has({ uri, size: opts.size });
+  if (cachedWhole) return { localPath: cachedWhole, complete: true };
+  if (!(opts.size > 12) || !(opts.rows > 0)) return whole();
+
+  const tail = await footerTail(object, cache, opts.size, opts.onProgress);
+  if (!tail) return whole(); // the object is not the size its manifest records: the whole file, for the check to report
+  const plan = await headPlan(tail, opts.size, opts.rows);
+  if (!plan) return whole();
+
+  let fetched = 0;
+  const localPath = await cache.get({ uri, variant: `head${plan.keep}-of-${opts.size}` }, async (temp, onBytes) => {
+    const file = await fs.open(temp, 'w');
+    try {
+      const tailStart = opts.size - tail.length;
+      await Promise.all(plan.ranges.map(async ([start, end]) => {
+        // the part of a range inside the tail read is already here
+        if (end > tailStart) await file.write(tail, Math.max(start, tailStart) - tailStart, end - Math.max(start, tailStart), Math.max(start, tailStart));
+        if (start >= tailStart) return;
+        // streamed to disk: a row group may be far larger than is wise to hold in memory
+        const n = await object.rangeInto(start, Math.min(end, tailStart), temp, onBytes);
+        if (n !== Math.min(end, tailStart) - start) throw new Error(`short read of ${uri}: ${n} of ${Math.min(end, tailStart) - start} bytes at ${start}`);
+        fetched += n;
+      }));
+      const trailer = new Uint8Array(plan.footer.length + 8);
+      trailer.set(plan.footer);
+      new DataView(trailer.buffer).setUint32(plan.footer.length, plan.footer.length, true);
+      new DataView(trailer.buffer).setUint32(plan.footer.length + 4, MAGIC, true);
+      await file.write(trailer, 0, trailer.length, plan.footerStart);
+      return fetched;
+    } finally {
+      await file.close();
+    }
+  }, opts.onProgress);
+  return { localPath, complete: false, object: { size: opts.size, rows: plan.fileRows } };
+}
+
+/** The object's end, from its footer's start (cached); undefined when the object's size is not `size`. */
+async function footerTail(object: RangedObject, cache: FileCache, size: number, onProgress?: ProgressListener): Promise<Uint8Array | undefined> {
+  const key = { uri: object.uri, variant: `tail-of-${size}` };
+  const kept = await cache.has(key);
+  if (kept) return new Uint8Array(await fs.readFile(kept));
+  const first = await object.tail(Math.min(TAIL_BYTES, size));
+  if (first.size !== size) return undefined;
+  let bytes = first.bytes;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 8 || view.getUint32(bytes.length - 4, true) !== MAGIC) return bytes; // headPlan declines it
+  const needed = view.getUint32(bytes.length - 8, true) + 8;
+  if (needed > bytes.length && needed <= size) {
+    const front = await object.range(size - needed, size - bytes.length);
+    const joined = new Uint8Array(front.length + bytes.length);
+    joined.set(front);
+    joined.set(bytes, front.length);
+    bytes = joined;
+  }
+  const tail = bytes;
+  await cache.get(key, async (temp, onBytes) => {
+    await fs.writeFile(temp, tail);
+    onBytes(tail.length);
+    return tail.length;
+  }, onProgress);
+  return tail;
+}
+
+interface HeadPlan {
+  /** Row groups kept: the first `keep`. */
+  keep: number;
+  /** Byte ranges [start, end) to fetch, sorted, not overlapping. */
+  ranges: Array<[number, number]>;
+  /** The cut footer and where it goes (where the object's own footer starts). */
+  footer: Uint8Array;
+  footerStart: number;
+  /** The whole file's row count, from its footer. */
+  fileRows: bigint;
+}
+
+/** What to fetch for the first `rows` rows; undefined when only the whole file will do. */
+async function headPlan(tail: Uint8Array, size: number, rows: number): Promise<HeadPlan | undefined> {
+  try {
+    const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+    if (tail.length < 8 || view.getUint32(tail.length - 4, true) !== MAGIC) return undefined;
+    const footerLength = view.getUint32(tail.length - 8, true);
+    if (footerLength + 8 > tail.length) return undefined;
+    const footerStart = size - 8 - footerLength;
+    const { parquetMetadata } = await import('hyparquet');
+    const meta = parquetMetadata(tail.slice(tail.length - 8 - footerLength).buffer);
+    const groups = meta.row_groups;
+    let keep = 0, held = 0n;
+    while (keep < groups.length && held < BigInt(rows)) held += BigInt(groups[keep++].num_rows);
+    if (held < BigInt(rows) || keep >= groups.length) return undefined; // every row group: the whole file
+
+    // Every byte range a reader may follow from a kept row group's column chunks.
+    const chunkRanges: Array<[number, number]> = [];
+    const extras: Array<[number, number]> = [];
+    for (const group of groups.slice(0, keep)) {
+      for (const c of group.columns) {
+        const m = c.meta_data;
+        if (!m || c.file_path || c.crypto_metadata || c.encrypted_column_metadata) return undefined;
+        const data = Number(m.data_page_offset);
+        const dict = m.dictionary_page_offset === undefined ? undefined : Number(m.dictionary_page_offset);
+        const start = dict !== undefined && dict > 0 && dict < data ? dict : data;
+        chunkRanges.push([start, start + Number(m.total_compressed_size)]);
+        for (const [offset, length] of [[c.offset_index_offset, c.offset_index_length], [c.column_index_offset, c.column_index_length], [m.bloom_filter_offset, m.bloom_filter_length]]) {
+          if (offset === undefined) continue;
+          if (length === undefined) return undefined; // unbounded: cannot promise to have fetched it
+          extras.push([Number(offset), Number(offset) + Number(length)]);
+        }
+      }
+    }
+    // The kept row groups are fetched as one run from the file's start up to the first byte of a row group left
+    // out, so a chunk whose recorded size is short (as some writers' are) still has its bytes present.
+    const keptEnd = Math.max(...chunkRanges.map(([, end]) => end));
+    let nextStart = footerStart;
+    for (const group of groups.slice(keep)) {
+      for (const c of group.columns) {
+        const m = c.meta_data;
+        if (!m) return undefined;
+        const dict = m.dictionary_page_offset === undefined ? Infinity : Number(m.dictionary_page_offset);
+        const start = Math.min(Number(m.data_page_offset), dict > 0 ? dict : Infinity);
+        if (start < keptEnd) return undefined; // row groups not laid out in order
+        nextStart = Math.min(nextStart, start);
+      }
+    }
+    const ranges = merged([[0, nextStart], ...extras]);
+    if (ranges.some(([start, end]) => start < 0 || end > footerStart || end < start)) return undefined;
+    return { keep, ranges, footer: footerWithFirstRowGroups(tail.subarray(tail.length - 8 - footerLength, tail.length - 8), keep, held), footerStart, fileRows: BigInt(meta.num_rows) };
+  } catch {
+    return undefined; // a footer we cannot read or cut: the whole file, whose read reports it
+  }
+}
+
+/** Sorted ranges with overlapping or touching ones joined. */
+function merged(ranges: Array<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [start, end] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    const last = out[out.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}

@@ -1,0 +1,183 @@
+// Range reads of Parquet data files in S3 (moto): a preview's LIMIT fetches the footer and the first row groups only
+// (storage/parquet-head.ts), and every row read that way equals the same rows read from local disk.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startMoto, type Moto } from '../helpers/moto';
+import { writeTestTable } from '../helpers/iceberg-table';
+import { S3Storage } from '../../server/src/storage/s3';
+import { FileCache } from '../../server/src/storage/cache';
+import { footerWithFirstRowGroups } from '../../server/src/storage/parquet-footer-cut';
+import { DuckSession, quoteLiteral } from '../../server/src/engine/session';
+import { registerIcebergTable } from '../../server/src/engine/read/register-table';
+import type { Schema } from '../../server/src/iceberg/spec';
+import '../../server/src/engine/read/default-planner';
+import { startTestCatalog } from '../helpers/local-catalog';
+import { connectRestCatalog } from '../../server/src/catalog/rest-client';
+import { writeTable } from '../../server/src/engine/write/write-table';
+import { RunService } from '../../server/src/run/run-service';
+import { tableFromIPC } from 'apache-arrow';
+
+const work = mkdtempSync(path.join(tmpdir(), 'floe-range-'));
+const ROWS = 20_480, GROUP = 4096; // five row groups
+const schema: Schema = { type: 'struct', 'schema-id': 0, fields: [
+  { id: 1, name: 'id', required: false, type: 'long' },
+  { id: 2, name: 's', required: false, type: 'string' },
+  { id: 3, name: 'd', required: false, type: 'double' },
+] };
+const SELECT = `SELECT i::BIGINT AS id, 'x' || (i % 50) AS s, CASE WHEN i % 7 = 0 THEN NULL ELSE i * 0.25 END AS d FROM range(${ROWS}) r(i)`;
+let moto: Moto;
+let localTable: string;
+let localFile: string;
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) => (statSync(path.join(dir, n)).isDirectory() ? filesUnder(path.join(dir, n)) : [path.join(dir, n)]));
+}
+
+async function upload(localDir: string, uri: string): Promise<void> {
+  const s3 = new S3Storage({ ...moto.s3, cache: new FileCache(path.join(work, 'upload-cache')) });
+  await Promise.all(filesUnder(localDir).map((f) => s3.upload(f, `${uri}/${path.relative(localDir, f)}`)));
+}
+
+/** Rows of `sql` over the table at `source` registered as t, and the relation it was read as. */
+async function read(source: string, sql: string, opts: { rowLimit?: number; cache?: FileCache } = {}) {
+  const session = await DuckSession.open();
+  try {
+    const relation = await registerIcebergTable(session, 't', source, { s3: moto.s3, rowLimit: opts.rowLimit, ...(opts.cache ? { storage: { cache: opts.cache } } : {}) });
+    const r = await session.query(sql);
+    return { rows: r.rows, relation };
+  } finally {
+    session.close();
+  }
+}
+
+/** The same rows from the local table (the reference). */
+async function local(sql: string): Promise<unknown[][]> {
+  return (await read(localTable, sql)).rows;
+}
+
+before(async () => {
+  moto = await startMoto(['lake']);
+  localTable = await writeTestTable(path.join(work, 'local'), { schema, files: [{ select: SELECT, fieldIds: '{id: 1, s: 2, d: 3}', copyOptions: `ROW_GROUP_SIZE ${GROUP}` }] });
+  localFile = path.join(localTable, 'data', 'part-0.parquet');
+  await upload(localTable, 's3://lake/ranged');
+});
+after(async () => {
+  await moto?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('a LIMIT read fetches only the first row group, and its rows equal the local read', async () => {
+  const cache = new FileCache(path.join(work, 'cache-a'));
+  const { rows, relation } = await read('s3://lake/ranged', 'SELECT * FROM t ORDER BY id', { rowLimit: 100, cache });
+  assert.deepEqual(rows, await local(`SELECT * FROM t WHERE id < ${GROUP} ORDER BY id`), 'the copy holds exactly the first row group, as written');
+  assert.deepEqual(relation.partial, { listedRows: BigInt(ROWS) }, 'the relation says it holds part of the table, and how big the table is');
+  const size = statSync(localFile).size;
+  const cached = filesUnder(cache.dir);
+  assert.ok(cached.some((f) => /\.head1-of-\d+\.parquet$/.test(f)), `a head copy is cached: ${cached.join(', ')}`);
+  assert.ok(!existsSync(cache.pathFor({ uri: 's3://lake/ranged/data/part-0.parquet', size })), 'no whole-file entry: a part is never served as the whole file');
+  const used = cached.reduce((n, f) => n + statSync(f).blocks * 512, 0);
+  assert.ok(used < size * 0.6, `the cache holds ${used} bytes on disk for a ${size}-byte file`);
+});
+
+test('a filter on the partial copy reads bloom filters and pages that were fetched (never zeroed holes)', async () => {
+  const cache = new FileCache(path.join(work, 'cache-b'));
+  // DuckDB checks each row group's bloom filter for an equality: one read as zeros would drop the matching rows.
+  const sql = `SELECT id, s, d FROM t WHERE s = 'x17' ORDER BY id`;
+  const { rows } = await read('s3://lake/ranged', sql, { rowLimit: 100, cache });
+  assert.deepEqual(rows, await local(`SELECT id, s, d FROM t WHERE s = 'x17' AND id < ${GROUP} ORDER BY id`));
+  assert.ok(rows.length > 0);
+});
+
+test('a read needing more rows fetches more row groups, and a full read downloads the whole file', async () => {
+  const cache = new FileCache(path.join(work, 'cache-c'));
+  await read('s3://lake/ranged', 'SELECT count(*) FROM t', { rowLimit: 100, cache });
+  const more = await read('s3://lake/ranged', 'SELECT * FROM t ORDER BY id', { rowLimit: 3 * GROUP - 5, cache });
+  assert.deepEqual(more.rows, await local(`SELECT * FROM t WHERE id < ${3 * GROUP} ORDER BY id`));
+  assert.ok(filesUnder(cache.dir).some((f) => /\.head3-of-\d+\.parquet$/.test(f)));
+  // the partial copies are cached, yet a read of the whole table gets every row
+  const all = await read('s3://lake/ranged', 'SELECT * FROM t ORDER BY id', { cache });
+  assert.equal(all.rows.length, ROWS);
+  assert.deepEqual(all.rows, await local('SELECT * FROM t ORDER BY id'));
+  assert.equal(all.relation.partial, undefined);
+  // once the whole file is cached, a LIMIT read uses it
+  const after = await read('s3://lake/ranged', 'SELECT count(*) FROM t', { rowLimit: 100, cache });
+  assert.deepEqual(after.rows, [[String(ROWS)]]);
+});
+
+test('a limit that needs the last row group downloads the whole file', async () => {
+  const cache = new FileCache(path.join(work, 'cache-d'));
+  const { rows, relation } = await read('s3://lake/ranged', 'SELECT count(*) FROM t', { rowLimit: ROWS - 1, cache });
+  assert.deepEqual(rows, [[String(ROWS)]]);
+  assert.equal(relation.partial, undefined);
+  assert.ok(!filesUnder(cache.dir).some((f) => /\.head\d+-of-/.test(f)));
+});
+
+test('a data file replaced in S3 by one with other rows is refused, not read in part', async () => {
+  const other = await writeTestTable(path.join(work, 'other'), { schema, files: [{ select: `${SELECT} UNION ALL SELECT 99999, 'y', 1.0`, fieldIds: '{id: 1, s: 2, d: 3}', copyOptions: `ROW_GROUP_SIZE ${GROUP}` }] });
+  await upload(localTable, 's3://lake/replaced');
+  const s3 = new S3Storage({ ...moto.s3, cache: new FileCache(path.join(work, 'upload-cache')) });
+  await s3.write('s3://lake/replaced/data/part-0.parquet', readFileSync(path.join(other, 'data', 'part-0.parquet')));
+  await assert.rejects(read('s3://lake/replaced', 'SELECT * FROM t', { rowLimit: 100, cache: new FileCache(path.join(work, 'cache-e')) }),
+    (e: unknown) => e instanceof Error && /data file of table t/.test(e.message) && e.message.includes('s3://lake/replaced/data/part-0.parquet'));
+});
+
+test('the cut footer keeps every other footer byte: schema, field ids and key-value metadata read the same', async () => {
+  const bytes = readFileSync(localFile);
+  const footerLength = bytes.readUInt32LE(bytes.length - 8);
+  const footer = bytes.subarray(bytes.length - 8 - footerLength, bytes.length - 8);
+  const cut = footerWithFirstRowGroups(footer, 2, BigInt(2 * GROUP));
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(cut.length, 0);
+  trailer.write('PAR1', 4, 'latin1');
+  const file = path.join(work, 'cut.parquet');
+  writeFileSync(file, Buffer.concat([bytes.subarray(0, bytes.length - 8 - footerLength), cut, trailer]));
+  const session = await DuckSession.open();
+  try {
+    const q = async (sql: string) => (await session.query(sql)).rows;
+    for (const fn of ['parquet_schema', 'parquet_kv_metadata']) {
+      assert.deepEqual(await q(`SELECT * EXCLUDE (file_name) FROM ${fn}(${quoteLiteral(file)})`), await q(`SELECT * EXCLUDE (file_name) FROM ${fn}(${quoteLiteral(localFile)})`), fn);
+    }
+    assert.deepEqual(await q(`SELECT * EXCLUDE (file_name) FROM parquet_metadata(${quoteLiteral(file)})`),
+      await q(`SELECT * EXCLUDE (file_name) FROM parquet_metadata(${quoteLiteral(localFile)}) WHERE row_group_id < 2`));
+    assert.deepEqual(await q(`SELECT num_rows, num_row_groups FROM parquet_file_metadata(${quoteLiteral(file)})`), [[String(2 * GROUP), '2']]);
+  } finally {
+    session.close();
+  }
+});
+
+test('an editor table preview from a catalog reads the first row group; its total, sort and statistics see every row', async () => {
+  const tableConfig = { 's3.endpoint': moto.endpoint, 's3.path-style-access': 'true', 'client.region': 'us-east-1', 's3.access-key-id': 'test', 's3.secret-access-key': 'test' };
+  const server = await startTestCatalog({ baseLocation: 's3://lake/warehouse', tableConfig });
+  const service = new RunService();
+  const cacheDir = process.env.FLOE_CACHE_DIR;
+  process.env.FLOE_CACHE_DIR = path.join(work, 'cache-editor');
+  try {
+    const catalog = await connectRestCatalog({ uri: server.uri, warehouse: server.name });
+    await catalog.createNamespace(['gold']);
+    const id = { namespace: ['gold'], name: 'orders' };
+    const rows = 300_000; // three row groups of DuckDB's default 122,880 rows, in one file
+    const session = await DuckSession.open();
+    try {
+      await writeTable({ session, catalog, table: id, mode: 'create', sql: `SELECT i::BIGINT AS id, (i % 97)::INTEGER AS grp FROM range(${rows}) r(i)` });
+    } finally {
+      session.close();
+    }
+    const preview = await service.previewTable(catalog, { s3: moto.s3 }, id, { limit: 100 });
+    assert.equal(preview.rowCount, 100);
+    assert.equal(preview.totalRows, rows, 'the total comes from the manifests, not from the rows read');
+    assert.ok(filesUnder(process.env.FLOE_CACHE_DIR).some((f) => /\.head1-of-\d+\.parquet$/.test(f)), 'only the first row group was fetched');
+    assert.equal((await service.stats(preview.sql)).rows, rows, 'statistics are of the whole table');
+    const sorted = await service.query(preview.sql, { sort: { column: 0, descending: true } });
+    assert.equal(tableFromIPC(Buffer.from(sorted.arrow, 'base64')).getChildAt(0)?.get(0), BigInt(rows - 1), 'the sort sees the last row group');
+    assert.equal(sorted.totalRows, rows);
+  } finally {
+    await service.dispose();
+    await server.close();
+    if (cacheDir === undefined) delete process.env.FLOE_CACHE_DIR;
+    else process.env.FLOE_CACHE_DIR = cacheDir;
+  }
+});
