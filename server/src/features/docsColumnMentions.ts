@@ -29,7 +29,8 @@ export function docsColumnMentions(project: DbtProject, renamed: Map<string, str
   const wanted = new Set([...renamed].map(([m, c]) => key(m, c)));
   const owners = docOwners(project);
   const blocks = new Map<string, Array<DocBlock & { file: string }>>();
-  for (const e of project.files.values()) for (const b of e.docBlocks ?? []) blocks.set(b.name, [...(blocks.get(b.name) ?? []), { ...b, file: e.file }]);
+  // the project's own blocks: an installed package's docs are not the user's to edit
+  for (const e of project.files.values()) if (e.packageName === project.name) for (const b of e.docBlocks ?? []) blocks.set(b.name, [...(blocks.get(b.name) ?? []), { ...b, file: e.file }]);
   const edits: DocsEdit[] = [];
   const notes: string[] = [];
   for (const [name, uses] of owners) {
