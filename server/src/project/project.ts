@@ -687,7 +687,8 @@ function makeEntry(file: string, kind: FileKind, packageName: string, text: stri
     case 'selectors':
       e.selectors = parseYamlSelectors(file, text);
       e.problems = e.selectors.problems.map((p) => ({
-        file, start: p.range?.[0] ?? 0, end: p.range?.[1] ?? 0, severity: 'error' as const, code: 'selector-invalid',
+        // dbt accepts a method Floe cannot evaluate (result:, state:): a note, and an error only where it is chosen.
+        file, start: p.range?.[0] ?? 0, end: p.range?.[1] ?? 0, severity: p.unsupported ? 'info' as const : 'error' as const, code: 'selector-invalid',
         // The editor shows the file already; the CLI's message names it.
         message: p.message.replace(/^.*?selectors\.yml(:\d+:\d+)?: /, ''),
       }));
