@@ -84,3 +84,7 @@ test("lower/upper print any value as Python's str() first, as Jinja2 does (a lis
   check("{{ undefined_name | lower }}|{{ ['Ab', 'C'] | lower }}|{{ {'K': 'V'} | upper }}|{{ 12 | lower }}|{{ none | lower }}|{{ 'Mixed' | upper }}",
     "|['ab', 'c']|{'K': 'V'}|12|none|MIXED");
 });
+
+test("config.meta_get / config.meta_require (dbt >= 1.10) render as config.get does: the default", () => {
+  check("{{ config.meta_get('surrogate_key', 'sk') }}|{{ config.meta_get('x', default='d') }}|{{ config.meta_get('y') }}|{{ config.meta_require('z') }}", 'sk|d|None|None');
+});
