@@ -400,3 +400,17 @@ test("refs and sources read through a var whose value is Jinja are in the DAG, t
   const l = lineage(p, 'model:orders');
   assert.ok(!('error' in l) && l.nodes.some((n) => n.id === 'source:shop.raw'), JSON.stringify(l));
 });
+
+test('dbt_project.yml paths render env_var() as dbt does (community-tech-alliance/dbt-cta: one model folder per sync)', () => {
+  const texts = {
+    'dbt_project.yml': "name: p\nprofile: p\nmodel-paths: [\"{{ env_var('SYNC_NAME', 'not-set') }}/models\"]\npackages-install-path: \"{{ env_var('PKGS', 'dbt-packages') }}\"\n",
+    'actblue/models/contributions.sql': 'select 1 as id\n',
+    'mailchimp/models/members.sql': 'select 1 as id\n',
+    'dbt-packages/util/dbt_project.yml': 'name: util\n',
+    'dbt-packages/util/macros/m.sql': '{% macro m() %}1{% endmacro %}\n',
+  };
+  const p = DbtProject.fromTexts(ROOT, texts, { SYNC_NAME: 'actblue' });
+  assert.deepEqual(p.modelNames(), ['contributions']);
+  assert.ok(p.packages.some((k) => k.name === 'util'), 'packages-install-path rendered too');
+  assert.deepEqual(DbtProject.fromTexts(ROOT, texts, {}).modelNames(), [], "the default 'not-set' folder holds none");
+});

@@ -167,7 +167,7 @@ export class DbtProject {
   private readPackage(root: string, isRoot: boolean): DbtProjectFile {
     const projectFile = path.join(root, 'dbt_project.yml');
     const text = this.unsaved.get(projectFile) ?? this.fs.read(projectFile) ?? '';
-    const settings = parseDbtProjectFile(projectFile, text, path.basename(root));
+    const settings = parseDbtProjectFile(projectFile, text, path.basename(root), this.env);
     const pkg: PackageInfo = { name: settings.name, root, settings, isRoot };
     this.packages.push(pkg);
     this.files.set(projectFile, { file: projectFile, kind: 'dbt_project', packageName: pkg.name, text, folders: [], problems: settings.problems });
