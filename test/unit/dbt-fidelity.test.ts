@@ -414,3 +414,13 @@ test('dbt_project.yml paths render env_var() as dbt does (community-tech-allianc
   assert.ok(p.packages.some((k) => k.name === 'util'), 'packages-install-path rendered too');
   assert.deepEqual(DbtProject.fromTexts(ROOT, texts, {}).modelNames(), [], "the default 'not-set' folder holds none");
 });
+
+test("source(): a source table's name with Jinja in it is rendered before the lookup, as dbt does (dbt-cta's env_var table names)", () => {
+  const p = project({
+    'models/sources.yml': "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: \"{{ env_var('FLOE_TEST_UNSET_DATASET', 'not-set') ~ '_events' }}\"\n",
+    'models/events.sql': "{% set t = env_var('FLOE_TEST_UNSET_DATASET', 'not-set') ~ '_events' %}\nselect * from {{ source('raw', t) }}\n",
+    'models/static.sql': "select * from {{ source('raw', 'not-set_events') }}\n",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.match(compileModel(p, `${ROOT}/models/events.sql`).sql, /not-set_events/);
+});

@@ -394,7 +394,9 @@ export class DbtProject {
 
   resolveSource(use: Pick<SourceUse, 'source' | 'table'>): SourceTable | undefined {
     for (const def of this.sourceDefinitions(use.source)) {
-      const t = def.tables.find((x) => x.name === use.table);
+      // dbt renders a table's name (`name: "{{ env_var('DATASET') ~ '_events' }}"`) before source() looks it up.
+      const rendered = (x: SourceTable) => /\{[{%]/.test(x.name) && renderSetting(this, this.files.get(def.file)?.packageName ?? this.name, def.name, x.name)?.trim();
+      const t = def.tables.find((x) => x.name === use.table || rendered(x) === use.table);
       if (t) return t;
     }
     return undefined;
