@@ -424,3 +424,16 @@ test("source(): a source table's name with Jinja in it is rendered before the lo
   assert.deepEqual(diagnostics(p), []);
   assert.match(compileModel(p, `${ROOT}/models/events.sql`).sql, /not-set_events/);
 });
+
+test("a materialization a package's `{% materialization %}` block defines is no unknown-materialized warning (dbt-cta's cta_materialized_view)", () => {
+  const files = {
+    'dbt_project.yml': 'name: p\nprofile: p\nmodels:\n  p:\n    mv:\n      +materialized: cta_materialized_view\n',
+    'models/mv/a.sql': "{{ config(materialized='cta_materialized_view') }}\nselect 1 as id\n",
+  };
+  const codes = (p: DbtProject) => [...p.files.keys()].flatMap((f) => fileDiagnostics(p, f)).filter((d) => d.code === 'config-invalid-value').length;
+  assert.equal(codes(DbtProject.fromTexts(ROOT, files)), 2, 'without the package both are near misses of materialized_view');
+  assert.equal(codes(DbtProject.fromTexts(ROOT, { ...files,
+    'dbt_packages/mv/dbt_project.yml': 'name: mv\n',
+    'dbt_packages/mv/macros/mv.sql': '{% materialization cta_materialized_view, default -%}\n{{ return({}) }}\n{%- endmaterialization %}\n',
+  })), 0);
+});

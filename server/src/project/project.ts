@@ -406,6 +406,19 @@ export class DbtProject {
     return [...this.d.sources.values()].flatMap((defs) => defs.flatMap((d) => d.tables));
   }
 
+  /** Names of the `{% materialization name, ... %}` blocks in the project's and packages' macro files. */
+  materializationNames(): Set<string> {
+    if (this.materializations?.version === this.macroVersion) return this.materializations.names;
+    const names = new Set<string>();
+    for (const e of this.files.values()) {
+      if (e.kind === 'macro') for (const m of e.text.matchAll(/\{%-?\s*materialization\s+(\w+)/g)) names.add(m[1]);
+    }
+    this.materializations = { version: this.macroVersion, names };
+    return names;
+  }
+
+  private materializations?: { version: number; names: Set<string> };
+
   macroNames(): string[] {
     return [...this.d.macros.keys()];
   }
