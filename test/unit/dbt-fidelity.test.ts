@@ -400,3 +400,40 @@ test("refs and sources read through a var whose value is Jinja are in the DAG, t
   const l = lineage(p, 'model:orders');
   assert.ok(!('error' in l) && l.nodes.some((n) => n.id === 'source:shop.raw'), JSON.stringify(l));
 });
+
+test('dbt_project.yml paths render env_var() as dbt does (community-tech-alliance/dbt-cta: one model folder per sync)', () => {
+  const texts = {
+    'dbt_project.yml': "name: p\nprofile: p\nmodel-paths: [\"{{ env_var('SYNC_NAME', 'not-set') }}/models\"]\npackages-install-path: \"{{ env_var('PKGS', 'dbt-packages') }}\"\n",
+    'actblue/models/contributions.sql': 'select 1 as id\n',
+    'mailchimp/models/members.sql': 'select 1 as id\n',
+    'dbt-packages/util/dbt_project.yml': 'name: util\n',
+    'dbt-packages/util/macros/m.sql': '{% macro m() %}1{% endmacro %}\n',
+  };
+  const p = DbtProject.fromTexts(ROOT, texts, { SYNC_NAME: 'actblue' });
+  assert.deepEqual(p.modelNames(), ['contributions']);
+  assert.ok(p.packages.some((k) => k.name === 'util'), 'packages-install-path rendered too');
+  assert.deepEqual(DbtProject.fromTexts(ROOT, texts, {}).modelNames(), [], "the default 'not-set' folder holds none");
+});
+
+test("source(): a source table's name with Jinja in it is rendered before the lookup, as dbt does (dbt-cta's env_var table names)", () => {
+  const p = project({
+    'models/sources.yml': "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: \"{{ env_var('FLOE_TEST_UNSET_DATASET', 'not-set') ~ '_events' }}\"\n",
+    'models/events.sql': "{% set t = env_var('FLOE_TEST_UNSET_DATASET', 'not-set') ~ '_events' %}\nselect * from {{ source('raw', t) }}\n",
+    'models/static.sql': "select * from {{ source('raw', 'not-set_events') }}\n",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.match(compileModel(p, `${ROOT}/models/events.sql`).sql, /not-set_events/);
+});
+
+test("a materialization a package's `{% materialization %}` block defines is no unknown-materialized warning (dbt-cta's cta_materialized_view)", () => {
+  const files = {
+    'dbt_project.yml': 'name: p\nprofile: p\nmodels:\n  p:\n    mv:\n      +materialized: cta_materialized_view\n',
+    'models/mv/a.sql': "{{ config(materialized='cta_materialized_view') }}\nselect 1 as id\n",
+  };
+  const codes = (p: DbtProject) => [...p.files.keys()].flatMap((f) => fileDiagnostics(p, f)).filter((d) => d.code === 'config-invalid-value').length;
+  assert.equal(codes(DbtProject.fromTexts(ROOT, files)), 2, 'without the package both are near misses of materialized_view');
+  assert.equal(codes(DbtProject.fromTexts(ROOT, { ...files,
+    'dbt_packages/mv/dbt_project.yml': 'name: mv\n',
+    'dbt_packages/mv/macros/mv.sql': '{% materialization cta_materialized_view, default -%}\n{{ return({}) }}\n{%- endmaterialization %}\n',
+  })), 0);
+});

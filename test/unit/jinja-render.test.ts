@@ -79,3 +79,12 @@ test('source map points compiled SQL at the template', () => {
   checkMap('{% for i in [1, 2] %}col{{ i }} {% endfor %}bad', 'bad', 'bad');
   checkMap('{%- set x = 1 -%}\n\n   wrong', 'wrong', 'wrong');
 });
+
+test("lower/upper print any value as Python's str() first, as Jinja2 does (a list, a dict, a number, none)", () => {
+  check("{{ undefined_name | lower }}|{{ ['Ab', 'C'] | lower }}|{{ {'K': 'V'} | upper }}|{{ 12 | lower }}|{{ none | lower }}|{{ 'Mixed' | upper }}",
+    "|['ab', 'c']|{'K': 'V'}|12|none|MIXED");
+});
+
+test("config.meta_get / config.meta_require (dbt >= 1.10) render as config.get does: the default", () => {
+  check("{{ config.meta_get('surrogate_key', 'sk') }}|{{ config.meta_get('x', default='d') }}|{{ config.meta_get('y') }}|{{ config.meta_require('z') }}", 'sk|d|None|None');
+});

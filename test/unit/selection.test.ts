@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DbtProject } from '../../server/src/project/project';
-import { selectNodes, type SelectableNode } from '../../server/src/selection/select';
+import { selectNodes, yamlSelectorRequest, type SelectableNode } from '../../server/src/selection/select';
 import { parseYamlSelectors, yamlSelector } from '../../server/src/selection/yamlSelectors';
+import { fileDiagnostics } from '../../server/src/features/diagnostics';
 
 const FILES: Record<string, string> = {
   'dbt_project.yml': [
@@ -368,4 +369,16 @@ test('YAML selectors are read as PyYAML reads them: a duplicate key keeps its la
   const definition = yamlSelector(selectors, 'a');
   assert.ok(!('message' in definition));
   assert.deepEqual(selectNodes(project, { definition }).nodes.map(label), ['stg_customers', orders_relationships]);
+});
+
+test("YAML selectors: a method dbt has but Floe cannot evaluate (result:) is a note on the file, an error only when that selector is chosen", () => {
+  const text = 'selectors:\n  - name: failed_models\n    definition:\n      method: result\n      value: fail\n  - name: nightly\n    definition: tag:nightly\n';
+  const shop = DbtProject.fromTexts('/virtual/shop', { ...FILES, 'selectors.yml': text });
+  const notes = fileDiagnostics(shop, '/virtual/shop/selectors.yml').filter((d) => d.code === 'selector-invalid');
+  assert.deepEqual(notes.map((d) => [d.severity, d.message]), [['info', "selector 'failed_models': Invalid selector 'result:fail': Floe does not support dbt's 'result' method"]]);
+  const nightly = yamlSelectorRequest(shop, 'nightly');
+  assert.ok(nightly && !Array.isArray(nightly), 'the other selectors stay usable');
+  const failed = yamlSelectorRequest(shop, 'failed_models');
+  assert.ok(Array.isArray(failed));
+  assert.match(failed[0].message, /Floe does not support dbt's 'result' method/);
 });

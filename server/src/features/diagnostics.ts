@@ -3,7 +3,7 @@
 // Rendering and binder problems are added by renderDiagnostics() and binderDiagnostics().
 import type { DbtProject, FileEntry } from '../project/project';
 import { modelName } from '../project/project';
-import { checkConfigEntry } from '../project/config';
+import { checkConfigEntry, unknownMaterialization } from '../project/config';
 import type { ProjectDiagnostic, Severity } from '../project/types';
 import type { CompiledModel } from '../project/compile';
 import { didYouMean } from '../util/suggest';
@@ -25,7 +25,8 @@ export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagn
   }
   if (entry.selectors && !entry.problems.length) out.push(...emptySelectors(project, entry));
   if (entry.kind === 'seed') out.push(...seedDiagnostics(project, entry));
-  return out;
+  // dbt accepts any materialization a `{% materialization %}` block defines (a package's custom one).
+  return out.filter((d) => { const m = unknownMaterialization(d); return m === undefined || !project.materializationNames().has(m); });
 }
 
 /** A selector that selects nothing is legal (dbt warns when it runs); say so where it is defined. */

@@ -61,9 +61,13 @@ const RUN_STARTED_AT = Date.UTC(2026, 0, 1);
 
 export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> {
   const config = (...args: unknown[]) => hooks.config(args);
+  const dflt = (...a: unknown[]) => { const { positional, named } = splitKeywords(a); return positional[1] ?? named.default ?? null; };
   Object.assign(config, {
-    get: (...a: unknown[]) => { const { positional, named } = splitKeywords(a); return positional[1] ?? named.default ?? null; },
+    get: dflt,
     require: () => null,
+    // dbt >= 1.10 reads `meta` keys with these (config.get('meta') is deprecated there); as config.get, the default.
+    meta_get: dflt,
+    meta_require: () => null,
     set: () => '',
     persist_relation_docs: () => false,
     persist_column_docs: () => false,

@@ -271,6 +271,9 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   as_text: (v) => String(v ?? ''),
   as_native: (v) => v,
   tojson: (v) => JSON.stringify(v),
+  // Jinja2's lower/upper print any value as Python's str() first (a list, a number, none); nunjucks' needed a string.
+  lower: (v) => pyStr(v).toLowerCase(),
+  upper: (v) => pyStr(v).toUpperCase(),
   // Jinja2's max/min (with attribute=), which nunjucks lacks.
   max: (v, ...a) => extreme(v, a, 1),
   min: (v, ...a) => extreme(v, a, -1),

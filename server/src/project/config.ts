@@ -80,6 +80,11 @@ export function isKnownConfigKey(key: string): boolean {
  * dbt accepts any config key and any materialization a macro defines, so only a likely typo (an unknown name
  * close to a known one) is a warning; a value of the wrong type for a key Floe acts on is an error.
  */
+/** The materialization an 'Unknown materialized' warning of checkConfigEntry names, to drop it when a macro defines it. */
+export function unknownMaterialization(problem: { code: string; message: string }): string | undefined {
+  return problem.code === 'config-invalid-value' ? /^Unknown materialized '([^']*)'/.exec(problem.message)?.[1] : undefined;
+}
+
 export function checkConfigEntry(key: string, value: Literal | undefined, isLiteral: boolean): ConfigProblem | undefined {
   const spec = CONFIG_KEYS[key];
   if (!spec) {

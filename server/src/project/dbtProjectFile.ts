@@ -2,6 +2,7 @@
 import { parseYaml, field, toJs, entries, text } from './yamlNodes';
 import { checkConfigEntry } from './config';
 import type { ProjectDiagnostic } from './types';
+import { resolveEnvVars } from './profiles';
 
 export interface DbtProjectFile {
   name: string;
@@ -28,14 +29,15 @@ export interface DbtProjectFile {
   problems: ProjectDiagnostic[];
 }
 
-function paths(node: unknown, fallback: string[]): string[] {
-  const v = toJs(node);
-  return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : fallback;
-}
-
-export function parseDbtProjectFile(file: string, source: string, fallbackName: string): DbtProjectFile {
+export function parseDbtProjectFile(file: string, source: string, fallbackName: string, env: NodeJS.ProcessEnv = process.env): DbtProjectFile {
   const { doc, problems } = parseYaml(source);
   const root = doc.contents;
+  // dbt renders env_var() in dbt_project.yml before reading it (`model-paths: ["{{ env_var('SYNC_NAME') }}/models"]`).
+  const paths = (node: unknown, fallback: string[]): string[] => {
+    const v = toJs(node);
+    return (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : fallback).map((p) => resolveEnvVars(p, env));
+  };
+  const packagesPath = text(field(root, 'packages-install-path'));
   const out: DbtProjectFile = {
     name: text(field(root, 'name')) ?? fallbackName,
     profile: text(field(root, 'profile')),
@@ -45,7 +47,7 @@ export function parseDbtProjectFile(file: string, source: string, fallbackName: 
     snapshotPaths: paths(field(root, 'snapshot-paths'), ['snapshots']),
     testPaths: paths(field(root, 'test-paths'), ['tests']),
     analysisPaths: paths(field(root, 'analysis-paths'), ['analyses']),
-    packagesPath: text(field(root, 'packages-install-path')) ?? 'dbt_packages',
+    packagesPath: packagesPath === undefined ? 'dbt_packages' : resolveEnvVars(packagesPath, env),
     targetPath: text(field(root, 'target-path')),
     vars: (toJs(field(root, 'vars')) as Record<string, unknown>) ?? {},
     dispatch: dispatchOrder(toJs(field(root, 'dispatch'))),

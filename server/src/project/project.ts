@@ -169,7 +169,7 @@ export class DbtProject {
   private readPackage(root: string, isRoot: boolean): DbtProjectFile {
     const projectFile = path.join(root, 'dbt_project.yml');
     const text = this.unsaved.get(projectFile) ?? this.fs.read(projectFile) ?? '';
-    const settings = parseDbtProjectFile(projectFile, text, path.basename(root));
+    const settings = parseDbtProjectFile(projectFile, text, path.basename(root), this.env);
     const pkg: PackageInfo = { name: settings.name, root, settings, isRoot };
     this.packages.push(pkg);
     this.files.set(projectFile, { file: projectFile, kind: 'dbt_project', packageName: pkg.name, text, folders: [], problems: settings.problems });
@@ -398,7 +398,9 @@ export class DbtProject {
 
   resolveSource(use: Pick<SourceUse, 'source' | 'table'>): SourceTable | undefined {
     for (const def of this.sourceDefinitions(use.source)) {
-      const t = def.tables.find((x) => x.name === use.table);
+      // dbt renders a table's name (`name: "{{ env_var('DATASET') ~ '_events' }}"`) before source() looks it up.
+      const rendered = (x: SourceTable) => /\{[{%]/.test(x.name) && renderSetting(this, this.files.get(def.file)?.packageName ?? this.name, def.name, x.name)?.trim();
+      const t = def.tables.find((x) => x.name === use.table || rendered(x) === use.table);
       if (t) return t;
     }
     return undefined;
@@ -407,6 +409,19 @@ export class DbtProject {
   allSourceTables(): SourceTable[] {
     return [...this.d.sources.values()].flatMap((defs) => defs.flatMap((d) => d.tables));
   }
+
+  /** Names of the `{% materialization name, ... %}` blocks in the project's and packages' macro files. */
+  materializationNames(): Set<string> {
+    if (this.materializations?.version === this.macroVersion) return this.materializations.names;
+    const names = new Set<string>();
+    for (const e of this.files.values()) {
+      if (e.kind === 'macro') for (const m of e.text.matchAll(/\{%-?\s*materialization\s+(\w+)/g)) names.add(m[1]);
+    }
+    this.materializations = { version: this.macroVersion, names };
+    return names;
+  }
+
+  private materializations?: { version: number; names: Set<string> };
 
   macroNames(): string[] {
     return [...this.d.macros.keys()];
@@ -707,7 +722,8 @@ function makeEntry(file: string, kind: FileKind, packageName: string, text: stri
     case 'selectors':
       e.selectors = parseYamlSelectors(file, text);
       e.problems = e.selectors.problems.map((p) => ({
-        file, start: p.range?.[0] ?? 0, end: p.range?.[1] ?? 0, severity: 'error' as const, code: 'selector-invalid',
+        // dbt accepts a method Floe cannot evaluate (result:, state:): a note, and an error only where it is chosen.
+        file, start: p.range?.[0] ?? 0, end: p.range?.[1] ?? 0, severity: p.unsupported ? 'info' as const : 'error' as const, code: 'selector-invalid',
         // The editor shows the file already; the CLI's message names it.
         message: p.message.replace(/^.*?selectors\.yml(:\d+:\d+)?: /, ''),
       }));

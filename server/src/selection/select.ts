@@ -44,7 +44,9 @@ export function yamlSelectorRequest(project: DbtProject, name: string | undefine
   if (!selectors) {
     return name === undefined ? undefined : [{ severity: 'error', criterion: name, message: `--selector ${name}: ${project.name} has no selectors.yml in ${project.root}` }];
   }
-  if (selectors.problems.length) return selectors.problems;
+  // A selector using a method Floe cannot evaluate leaves the others usable: only choosing it fails.
+  const broken = selectors.problems.filter((p) => !p.unsupported);
+  if (broken.length) return broken;
   const chosen = name ?? [...selectors.selectors.values()].find((s) => s.default)?.name;
   if (chosen === undefined) return undefined;
   const definition = yamlSelector(selectors, chosen);

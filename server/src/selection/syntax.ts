@@ -42,6 +42,8 @@ export interface SelectionProblem {
   message: string;
   /** Where in selectors.yml, as offsets, for problems found there. */
   range?: [number, number];
+  /** A dbt method Floe cannot evaluate (`result:`, `state:`): valid for dbt, so only a use of it fails. */
+  unsupported?: true;
 }
 
 /** A selection as a tree: what `--select`/`--exclude` values and YAML selector definitions both become. */
@@ -107,7 +109,7 @@ export function parseCriterion(raw: string): Criterion | SelectionProblem {
   if (at && parentsDepth !== undefined) return bad("'@' and a leading '+' cannot be combined");
   if (!value) return bad('names nothing to select');
   const [method, ...keys] = methodText !== undefined ? methodText.split('.') : [defaultMethod(value)];
-  if (UNSUPPORTED.has(method)) return bad(`Floe does not support dbt's '${method}' method`);
+  if (UNSUPPORTED.has(method)) return { ...bad(`Floe does not support dbt's '${method}' method`), unsupported: true };
   if (!METHODS.has(method)) return bad(`'${method}' is not a selection method (use one of ${[...METHODS].join(', ')})`);
   if (method === 'config' ? keys.length === 0 || keys.some((k) => !k) : keys.length > 0) {
     return bad(method === 'config' ? 'config needs a key, as in config.materialized:table' : `'${methodText}' takes no key`);

@@ -58,8 +58,8 @@ export function parseYamlSelectors(file: string, text: string): YamlSelectors {
     attempted.add(name);
     building.add(name);
     const range = ranges.get(name);
-    const fail = (message: string): undefined => {
-      problems.push({ severity: 'error', criterion: name, message: `${file}: selector '${name}': ${message}`, ...(range ? { range } : {}) });
+    const fail = (message: string, unsupported?: true): undefined => {
+      problems.push({ severity: 'error', criterion: name, message: `${file}: selector '${name}': ${message}`, ...(range ? { range } : {}), ...(unsupported ? { unsupported } : {}) });
       return undefined;
     };
     const definition = definitionSpec(raw.definition, fail, (other) => {
@@ -81,14 +81,18 @@ export function parseYamlSelectors(file: string, text: string): YamlSelectors {
 export function yamlSelector(selectors: YamlSelectors, name: string): SelectionSpec | SelectionProblem {
   const s = selectors.selectors.get(name);
   if (s) return s.definition;
+  const unsupported = selectors.problems.find((p) => p.unsupported && p.criterion === name);
+  if (unsupported) return unsupported;
   const known = [...selectors.selectors.keys()];
   return { severity: 'error', criterion: name, message: `there is no selector '${name}' in selectors.yml${known.length ? ` (there are: ${known.join(', ')})` : ''}` };
 }
 
-function definitionSpec(def: unknown, fail: (message: string) => undefined, reference: (name: string) => SelectionSpec | undefined): SelectionSpec | undefined {
+type Fail = (message: string, unsupported?: true) => undefined;
+
+function definitionSpec(def: unknown, fail: Fail, reference: (name: string) => SelectionSpec | undefined): SelectionSpec | undefined {
   if (typeof def === 'string') {
     const parsed = parseSelection([def]);
-    if (parsed.problems.length) return fail(parsed.problems.map((p) => p.message).join('; '));
+    if (parsed.problems.length) return fail(parsed.problems.map((p) => p.message).join('; '), parsed.problems.every((p) => p.unsupported) || undefined);
     return cliSelectionSpec(parsed, { union: [], problems: [] }, false);
   }
   if (!isObject(def)) return fail(`cannot read the definition ${JSON.stringify(def)}`);
@@ -128,7 +132,7 @@ function definitionSpec(def: unknown, fail: (message: string) => undefined, refe
   return exclude && { op: 'difference', include: criterion, exclude };
 }
 
-function excludeSpec(items: unknown, fail: (message: string) => undefined, reference: (name: string) => SelectionSpec | undefined): SelectionSpec | undefined {
+function excludeSpec(items: unknown, fail: Fail, reference: (name: string) => SelectionSpec | undefined): SelectionSpec | undefined {
   const list = Array.isArray(items) ? items : [items];
   const members: SelectionSpec[] = [];
   for (const item of list) {
@@ -140,7 +144,7 @@ function excludeSpec(items: unknown, fail: (message: string) => undefined, refer
 }
 
 /** `{method, value, parents, parents_depth, children, children_depth, childrens_parents}` as the CLI would write it. */
-function fullCriterion(def: Raw, fail: (message: string) => undefined): SelectionSpec | undefined {
+function fullCriterion(def: Raw, fail: Fail): SelectionSpec | undefined {
   if (typeof def.method !== 'string' || def.value === undefined || def.value === null) return fail("a 'method:' needs a 'value:'");
   const depth = (flag: unknown, n: unknown) => flag === true || n !== undefined ? (typeof n === 'number' ? String(n) : '') : undefined;
   const parents = depth(def.parents, def.parents_depth);
@@ -149,9 +153,9 @@ function fullCriterion(def: Raw, fail: (message: string) => undefined): Selectio
   return criterionSpec(text, fail);
 }
 
-function criterionSpec(text: string, fail: (message: string) => undefined): SelectionSpec | undefined {
+function criterionSpec(text: string, fail: Fail): SelectionSpec | undefined {
   const c = parseCriterion(text);
-  return 'message' in c ? fail(c.message) : { op: 'criterion', criterion: c };
+  return 'message' in c ? fail(c.message, c.unsupported) : { op: 'criterion', criterion: c };
 }
 
 function isObject(x: unknown): x is Raw {
