@@ -88,6 +88,15 @@ test('a NULL in a not_null column refuses the write', async () => {
   assert.equal(await lakehouse.catalog.tableExists(table), false);
 });
 
+test('a model-level constraint naming a column the contract lacks refuses the write', async () => {
+  fs.writeFileSync(schemaFile(), CONTRACT.replace('columns: [label]', 'columns: [label, lable]'));
+  fs.writeFileSync(modelFile(), PRICES);
+  project.reload();
+  await assert.rejects(materialize(project, lakehouse, 'prices'), /the model's not_null constraint names column lable, which the contract does not have/);
+  assert.equal(await lakehouse.catalog.tableExists(table), false);
+  fs.writeFileSync(schemaFile(), CONTRACT);
+});
+
 test('a met contract sets the Iceberg schema: its order, exact types, required fields (column and model constraints) and docs', async () => {
   fs.writeFileSync(modelFile(), PRICES);
   project.reload();

@@ -1,9 +1,10 @@
-// An enforced contract at materialize: the model's result must have exactly the contract's columns and types, and no
-// NULL in a not_null column, or nothing is written. The write then takes the contract's column order, its exact types
-// (decimal precision, timestamptz), required fields for not_null and the column descriptions as field docs.
+// An enforced contract at materialize: the model's result must have exactly the contract's columns and types, no NULL
+// in a not_null column, and no model-level constraint naming a column the contract lacks, or nothing is written. The
+// write then takes the contract's column order, its exact types (decimal precision, timestamptz), required fields for
+// not_null and the column descriptions as field docs.
 import type { DuckSession } from '../engine/session';
 import type { ModelContract } from '../project/contract';
-import { contractMismatches } from '../project/contract';
+import { contractMismatches, unknownConstraintColumns } from '../project/contract';
 import { duckTypeSql } from '../engine/write/duckdb-to-iceberg';
 import { quoteIdent } from '../sql/quote';
 import { ModelRunError } from './run-error';
@@ -18,7 +19,10 @@ export interface ContractedWrite {
 export async function enforceContract(session: DuckSession, contract: ModelContract, relation: string): Promise<ContractedWrite> {
   const described = await session.query(`DESCRIBE SELECT * FROM ${relation}`);
   const produced = described.rows.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
-  const problems = contractMismatches(contract, produced).map((m) => m.message);
+  const problems = [
+    ...unknownConstraintColumns(contract).map((k) => `the model's ${k.type} constraint names column ${k.column}, which the contract does not have`),
+    ...contractMismatches(contract, produced).map((m) => m.message),
+  ];
   if (problems.length) throw refused(contract, problems);
   const byName = new Map(produced.map((c) => [c.name.toLowerCase(), c.name]));
   const notNull = contract.columns.filter((c) => c.notNull);
