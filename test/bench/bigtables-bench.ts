@@ -13,6 +13,7 @@ import { parseTableMetadata } from '../../server/src/iceberg/metadata-json';
 import { encodeValue } from '../../server/src/iceberg/single-value';
 import type { ManifestFile, TableMetadata } from '../../server/src/iceberg/spec';
 import { storageFor } from '../../server/src/storage/factory';
+import type { S3Storage } from '../../server/src/storage/s3';
 import { FileCache } from '../../server/src/storage/cache';
 import { DuckSession } from '../../server/src/engine/session';
 import { registerIcebergTable } from '../../server/src/engine/read/register-table';
@@ -191,13 +192,35 @@ async function s3ColdFigure(dir: string, runs: number): Promise<Measured> {
         }
       });
     };
+    // Requests per cold preview, counted on the very client the previews use (the factory shares one per option set)
+    let requests = 0;
+    (storageFor(location, { s3: { ...moto.s3 }, cache }) as S3Storage).client.middlewareStack.add((next) => (args) => { requests++; return next(args); }, { step: 'initialize' });
     const r = await sideBySide(runs, () => preview(location, true), () => preview(localRoot, false));
     // What the last cold run fetched into the cache (blocks on disk: a partial copy is a sparse file)
     const fetched = diskBytes(cache.dir);
-    return { ...ratioFigure('s3_cold_preview_ratio', r), detail: `10 files of ~${(sizes.get(0)! / 1e6).toFixed(1)} MB; each S3 run with an empty file cache; a run fetched ${(fetched / 1e6).toFixed(2)} MB of data files` };
+    const perRun = requests / (runs + 1);
+    const floor = await motoRequestMs(moto.endpoint, 'bench/t/metadata/version-hint.text');
+    return { ...ratioFigure('s3_cold_preview_ratio', r), detail: `10 files of ~${(sizes.get(0)! / 1e6).toFixed(1)} MB; each S3 run with an empty file cache; a run fetched ${(fetched / 1e6).toFixed(2)} MB of data files in ${perRun} sequential S3 requests; a bare GET to moto takes ${floor.toFixed(1)} ms (median), so moto alone is ${(perRun * floor).toFixed(0)} ms of a run` };
   } finally {
     await moto.stop();
   }
+}
+
+/**
+ * The median wall time of a bare GET to moto, with no SDK, signing or parsing: moto's own per-request cost, the
+ * floor of any S3 read through it (its server, werkzeug, closes every connection, so each request pays a TCP connect).
+ */
+async function motoRequestMs(endpoint: string, key: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 21; i++) {
+    const start = performance.now();
+    // moto checks no signature until auth is enabled, but refuses a request that carries none
+    const res = await fetch(`${endpoint}/${key}`, { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0' } });
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`moto GET ${key}: ${res.status}`);
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[10];
 }
 
 function diskBytes(dir: string): number {

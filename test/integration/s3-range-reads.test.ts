@@ -9,6 +9,7 @@ import { startMoto, type Moto } from '../helpers/moto';
 import { writeTestTable } from '../helpers/iceberg-table';
 import { S3Storage } from '../../server/src/storage/s3';
 import { FileCache } from '../../server/src/storage/cache';
+import { storageFor } from '../../server/src/storage/factory';
 import { footerWithFirstRowGroups } from '../../server/src/storage/parquet-footer-cut';
 import { DuckSession, quoteLiteral } from '../../server/src/engine/session';
 import { registerIcebergTable } from '../../server/src/engine/read/register-table';
@@ -114,6 +115,26 @@ test('a limit that needs the last row group downloads the whole file', async () 
   assert.deepEqual(rows, [[String(ROWS)]]);
   assert.equal(relation.partial, undefined);
   assert.ok(!filesUnder(cache.dir).some((f) => /\.head\d+-of-/.test(f)));
+});
+
+test('a data file of at most 128 KB is fetched whole in one request, not a tail read then a range', async () => {
+  const small = await writeTestTable(path.join(work, 'small'), { schema, files: [{ select: `${SELECT} LIMIT 2000`, fieldIds: '{id: 1, s: 2, d: 3}', copyOptions: 'ROW_GROUP_SIZE 500' }] });
+  const size = statSync(path.join(small, 'data', 'part-0.parquet')).size;
+  assert.ok(size < 128 * 1024, `the test file is small (${size} bytes)`);
+  await upload(small, 's3://lake/small');
+  const cache = new FileCache(path.join(work, 'cache-small'));
+  // the client the read uses (the factory shares one per option set): its GETs of the data file
+  const gets: string[] = [];
+  (storageFor('s3://lake/small', { s3: { ...moto.s3 }, cache }) as S3Storage).client.middlewareStack.add((next) => (args) => {
+    const input = args.input as { Key?: string; Range?: string };
+    if (input.Key?.endsWith('.parquet')) gets.push(input.Range ?? 'whole');
+    return next(args);
+  }, { step: 'initialize' });
+  const { rows, relation } = await read('s3://lake/small', 'SELECT * FROM t ORDER BY id', { rowLimit: 10, cache });
+  assert.deepEqual(gets, ['whole']);
+  assert.equal(relation.partial, undefined);
+  assert.deepEqual(rows, (await read(small, 'SELECT * FROM t ORDER BY id')).rows);
+  assert.ok(existsSync(cache.pathFor({ uri: 's3://lake/small/data/part-0.parquet', size })), 'cached as the whole file');
 });
 
 test('a data file replaced in S3 by one with other rows is refused, not read in part', async () => {
