@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const repo = path.resolve(__dirname, '../..');
@@ -80,4 +80,27 @@ test('check reports what the editor does on a model with a broken ref: the ref, 
   assert.deepEqual(here.map((d) => d.code).sort(), ['sql-binder', 'unknown-ref'], JSON.stringify(here));
   assert.match(here.find((d) => d.code === 'sql-binder')!.message, /customer_nam/);
   assert.doesNotMatch(here.map((d) => d.message).join('\n'), /order_idd/);
+});
+
+test('check --vars gives the models vars as dbt does, and a check with vars is never replayed for one without', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'floe-check-vars-'));
+  writeFileSync(path.join(dir, 'dbt_project.yml'), "name: v\nversion: '1.0.0'\nconfig-version: 2\nprofile: v\nmodel-paths: ['models']\n");
+  writeFileSync(path.join(dir, 'profiles.yml'), 'v:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ":memory:"\n');
+  mkdirSync(path.join(dir, 'models'));
+  writeFileSync(path.join(dir, 'models/m.sql'), "select date '{{ var(\"start_date\") }}' as d\n");
+  const env = { ...process.env, FLOE_CACHE_DIR: path.join(dir, '.cache'), DBT_PROFILES_DIR: dir };
+  const check = (...extra: string[]) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'server/src/cli/main.ts'), 'check', dir, '--format', 'json', ...extra], { cwd: repo, encoding: 'utf8', env });
+    return { code: r.status, codes: (JSON.parse(r.stdout || '{"diagnostics":[]}') as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code), err: r.stderr };
+  };
+  const without = check();
+  assert.equal(without.code, 1, without.err);
+  assert.ok(without.codes.length > 0, 'the var is missing without --vars');
+  const withVars = check('--vars', '{start_date: 2024-01-01}');
+  assert.deepEqual([withVars.code, withVars.codes], [0, []], withVars.err);
+  assert.deepEqual(check().codes, without.codes, 'a kept report without vars still answers a check without vars');
+  assert.deepEqual(check('--vars={"start_date": "2024-01-01"}').codes, [], 'and never one with them');
+  const bad = check('--vars', '[1, 2]');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--vars must be a YAML mapping/);
 });

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { UsageError, type CliIO } from '../command';
 import { CheckSnapshot, type CheckReport } from '../checkSnapshot';
 
-export const CHECK_USAGE = 'check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache] [--jobs N]';
+export const CHECK_USAGE = 'check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache] [--jobs N] [--vars YAML]';
 
 export interface JsonDiagnostic {
   file: string;
@@ -23,6 +23,8 @@ export interface CheckOptions {
   cache: boolean;
   /** Binding worker threads (0: bind in process); one per core when absent. */
   jobs?: number;
+  /** `--vars`, as dbt takes it (YAML or JSON): a check with them is neither replayed nor kept. */
+  vars?: string;
 }
 
 export function parseCheckArgs(args: string[]): CheckOptions {
@@ -30,6 +32,7 @@ export function parseCheckArgs(args: string[]): CheckOptions {
   let bind = true;
   let cache = true;
   let jobs: number | undefined;
+  let vars: string | undefined;
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--format') format = args[++i] ?? '';
@@ -41,13 +44,15 @@ export function parseCheckArgs(args: string[]): CheckOptions {
       jobs = Number(value);
       if (!/^\d+$/.test(value) || jobs > 32) throw new UsageError(`--jobs must be a whole number from 0 (bind in process) to 32, not '${value}'`);
     }
+    else if (args[i] === '--vars') vars = args[++i] ?? '';
+    else if (args[i].startsWith('--vars=')) vars = args[i].slice('--vars='.length);
     else rest.push(args[i]);
   }
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text, not '${format}'`);
   if (rest.length !== 1) throw new UsageError(`usage: floe ${CHECK_USAGE}`);
   const root = path.resolve(rest[0]);
   if (!existsSync(path.join(root, 'dbt_project.yml'))) throw new UsageError(`${root} has no dbt_project.yml`);
-  return { root, format, bind, cache, jobs };
+  return { root, format, bind, cache, jobs, vars };
 }
 
 /** Prints a report; the exit code is 1 when it has errors. */
@@ -66,7 +71,8 @@ export function printCheckReport(report: CheckReport<JsonDiagnostic>, format: 'j
 /** `floe check`: the kept report when the project is unchanged since it was kept, else the whole check (./check.ts). */
 export async function runCheck(args: string[], io: CliIO): Promise<number> {
   const options = parseCheckArgs(args);
-  const snapshot = options.cache ? new CheckSnapshot(options.root, options.bind) : undefined;
+  // the kept report is keyed by the project's files, not by command-line vars
+  const snapshot = options.cache && options.vars === undefined ? new CheckSnapshot(options.root, options.bind) : undefined;
   const kept = snapshot?.replay<JsonDiagnostic>();
   if (kept) return printCheckReport(kept, options.format, io);
   // the project model, Jinja and DuckDB load only now

@@ -1,6 +1,8 @@
-// floe check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache] [--jobs N]: the editor's diagnostics for every file;
-// exit 1 on errors. Models bind upstream first, in parallel on N worker threads (features/bindSchedule.ts). Renders and bind results are kept on disk (project/renderCache.ts, sql/bindCache.ts): a second check renders
-// and binds only what changed, and a check of an unchanged project replays the last report (cli/checkSnapshot.ts).
+// floe check PROJECT_DIR [--format json|text] [--no-bind] [--no-cache] [--jobs N] [--vars YAML]: the editor's
+// diagnostics for every file; exit 1 on errors. Models bind upstream first, in parallel on N worker threads
+// (features/bindSchedule.ts). Renders and bind results are kept on disk (project/renderCache.ts, sql/bindCache.ts): a
+// second check renders and binds only what changed, and a check of an unchanged project replays the last report
+// (cli/checkSnapshot.ts).
 import path from 'node:path';
 import { statSync } from 'node:fs';
 import type { CliCommand, CliIO } from '../command';
@@ -20,6 +22,7 @@ import { hasLakehouse, refreshSourceSchemas } from '../../run/source-schemas';
 import { CheckSnapshot, type CheckReport } from '../checkSnapshot';
 import { InputTrace, type TracedInput } from '../../util/inputTrace';
 import { cacheDir } from '../../util/jsonlStore';
+import { parseVars } from '../dbt-args';
 import { CHECK_USAGE, runCheck, type CheckOptions, type JsonDiagnostic } from './check-replay';
 import { mentionsMissingPackage, missingPackages, missingPackagesMessage } from '../../project/packages';
 
@@ -49,7 +52,7 @@ export async function checkAndKeep(options: CheckOptions, snapshot: CheckSnapsho
   let inputs: TracedInput[] | undefined;
   let report: CheckReport<JsonDiagnostic>;
   try {
-    report = await fullCheck(root, bind, cache, options.jobs ?? bindWorkerCount(), { err: (text) => (trace?.incomplete('a message was printed'), io.err(text)) }, trace);
+    report = await fullCheck(root, bind, cache, options.jobs ?? bindWorkerCount(), options.vars, { err: (text) => (trace?.incomplete('a message was printed'), io.err(text)) }, trace);
   } finally {
     inputs = trace?.stop();
   }
@@ -59,8 +62,9 @@ export async function checkAndKeep(options: CheckOptions, snapshot: CheckSnapsho
 }
 
 /** Loads, renders and binds the whole project (with the kept renders and binds unless `cache` is off). */
-async function fullCheck(root: string, bind: boolean, cache: boolean, jobs: number, io: { err(text: string): void }, trace: InputTrace | undefined): Promise<CheckReport<JsonDiagnostic>> {
+async function fullCheck(root: string, bind: boolean, cache: boolean, jobs: number, vars: string | undefined, io: { err(text: string): void }, trace: InputTrace | undefined): Promise<CheckReport<JsonDiagnostic>> {
   const project = DbtProject.load(root);
+  if (vars !== undefined) project.setCommandLineVars(parseVars(vars, `usage: floe ${CHECK_USAGE}`));
   const renders = cache ? new DiskRenderCache(root) : undefined;
   if (renders) keepRendersOnDisk(project, renders);
   // what a catalog answers is not a file: such a check is not kept whole
