@@ -29,7 +29,9 @@ export class BackgroundBinding {
   private readonly pending: Array<{ project: DbtProject; file: string }> = [];
 
   constructor(private readonly binder: Binder, private readonly events: BackgroundEvents) {
-    const workers = binder.binds ? bindWorkerCount() : 0;
+    // In process unless FLOE_BIND_WORKERS says otherwise: on 2 cores (1,000 models, quiet) workers made the editor
+    // slower, cold 6.2 s against 5.0 s and a reopen 5.3 s against 0.86 s (docs/benchmarks.md, session 7).
+    const workers = binder.binds ? bindWorkerCount(0) : 0;
     if (workers > 0) binder.useWorkers(new BindPool(workers));
     this.lanes = Math.max(1, workers * 2);
   }

@@ -28,11 +28,11 @@ interface Slot {
   binds: number;
 }
 
-/** How many binding workers: FLOE_BIND_WORKERS when set (0 binds in process, one at a time), else one per core. */
-export function bindWorkerCount(): number {
+/** How many binding workers: FLOE_BIND_WORKERS when set (0 binds in process, one at a time), else `fallback` (one per core). */
+export function bindWorkerCount(fallback = Math.max(1, Math.min(availableParallelism(), 8))): number {
   const set = Number(process.env.FLOE_BIND_WORKERS);
   if (process.env.FLOE_BIND_WORKERS !== undefined && Number.isInteger(set) && set >= 0) return Math.min(set, 32);
-  return Math.max(1, Math.min(availableParallelism(), 8));
+  return fallback;
 }
 
 export class BindPool {
