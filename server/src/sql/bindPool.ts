@@ -1,10 +1,9 @@
 // Binding on all cores: worker threads (bindWorker.ts), each with its own DuckDB, take compiled models one at a time.
 // Urgent binds (the file being edited, open files) go ahead of queued background ones. Which model may bind when (its
 // upstreams first) is the caller's business: a worker binds whatever it is given.
+import { startWorkerThread } from '../util/workerThread';
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
 import type { BindResult, UpstreamRelation } from './binder';
 
 export interface BindJob {
@@ -78,7 +77,7 @@ export class BindPool {
   }
 
   private started(): Slot {
-    const slot: Slot = { worker: startWorker(), ms: 0, binds: 0 };
+    const slot: Slot = { worker: startWorkerThread(__dirname, 'bind-worker.js', 'bindWorker.ts'), ms: 0, binds: 0 };
     this.slots.push(slot);
     slot.worker.unref();
     slot.worker.on('message', (reply: BindReply) => {
@@ -108,10 +107,3 @@ export class BindPool {
   }
 }
 
-/** The bundled worker beside the bundle (dist/bind-worker.js); from source (tests under tsx), the .ts with tsx's loader. */
-function startWorker(): Worker {
-  const bundled = path.join(__dirname, 'bind-worker.js');
-  if (existsSync(bundled)) return new Worker(bundled);
-  const source = path.join(__dirname, 'bindWorker.ts');
-  return new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(source)});`, { eval: true });
-}

@@ -8,9 +8,8 @@
 // file: 11.6 MB took the loop 54 ms to send and 140 ms to receive at once, idle); the compact JSON comes back with
 // it as UTF-8 bytes (moved, not copied), which the catalog writes to the file and sends to clients as they are:
 // building and encoding a 15 MB string on the loop cost it hundreds of milliseconds more under load.
+import { startWorkerThread } from '../../util/workerThread';
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { TableMetadata } from '../../iceberg/spec';
 import { parseTableMetadata, serializeTableMetadata } from '../../iceberg/metadata-json';
 import { IcebergError } from '../../iceberg/errors';
@@ -88,7 +87,7 @@ class CodecWorker {
 
   private started(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker();
+    const worker = startWorkerThread(__dirname, 'metadata-worker.js', 'metadata-worker.ts');
     worker.on('message', (m: FromWorker) => {
       if ('items' in m) {
         // One part per turn: the next is asked for only after other clients' events had their turn.
@@ -131,13 +130,6 @@ function sharedWorker(): CodecWorker {
   return shared;
 }
 
-/** The bundled worker beside the bundle (dist/metadata-worker.js); from source (tests under tsx), the .ts with tsx's loader. */
-function startWorker(): Worker {
-  const bundled = path.join(__dirname, 'metadata-worker.js');
-  if (existsSync(bundled)) return new Worker(bundled);
-  const source = path.join(__dirname, 'metadata-worker.ts');
-  return new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(source)});`, { eval: true });
-}
 
 function errorFrom(e: Extract<CodecReply, { ok: false }>['error']): Error {
   if (!e.kind) return new Error(e.message);
