@@ -162,6 +162,92 @@ select * from c`,
   await check('with a as (select 1 as x) select y from a', [], { errors: [['binder', 'y', 'Referenced column "y" not found']] });
 });
 
+test('an error in a CTE the final query never reads is still found, however the CTE name is spelled elsewhere', async () => {
+  // DuckDB binds only the CTEs a query reads: the whole query binds, and only a look at the CTEs finds these
+  await check('with a as (select order_id from stg_orders), b as (select amont from stg_orders) select * from a', [orders], {
+    columns: 'order_id BIGINT',
+    errors: [['binder', 'amont', 'Candidate bindings: "amount"']],
+  });
+  // the name is there, but as an alias, a column, a qualified table or a relation of a nested WITH: no read of b
+  await check('with b as (select amont from stg_orders), a as (select order_id as b from stg_orders) select b from a as b', [orders], {
+    columns: 'b BIGINT',
+    errors: [['binder', 'amont', 'Candidate bindings: "amount"']],
+  });
+  await check('with b as (select amont from stg_orders) select * from (with b as (select 1 as x) select * from b)', [orders], {
+    columns: 'x INTEGER',
+    errors: [['binder', 'amont', 'Candidate bindings: "amount"']],
+  });
+  await check('with b as (select amont from stg_orders) select * from main.b', [orders, { name: 'b', columns: [{ name: 'y', type: 'INTEGER' }] }], {
+    columns: 'y INTEGER',
+    errors: [['binder', 'amont', 'Candidate bindings: "amount"']],
+  });
+  // read only by a CTE that nothing reads
+  await check('with b as (select amont from stg_orders), c as (select * from b), a as (select 1 as x) select * from a', [orders], {
+    columns: 'x INTEGER',
+    errors: [['binder', 'amont', 'Candidate bindings: "amount"']],
+  });
+  // read in a subquery of an expression, or through another CTE: the whole query's bind checks it
+  await check('with b as (select amont from stg_orders), c as (select * from b) select (select count(*) from c) as n', [orders], {
+    errors: [['binder', 'amont', 'Candidate bindings: "amount"']],
+  });
+});
+
+test('skipping the look at CTEs the query reads loses nothing: the same result as with every CTE looked at', async () => {
+  const shapes = [
+    'with a as (select order_id, amount from stg_orders), b as (select * from a where amount > 0) select b.order_id, a.amount from a join b using (order_id)',
+    'with a as (select order_id from stg_orders), b as (select nope from a) select * from a',
+    'with a as (select order_id from stg_orders) select * from a, (with a as (select 1 as q) select * from a) s',
+    'with recursive r as (select 1 as n union all select n + 1 from r where n < 3) select * from r',
+    'with a as (select customer_id, count(*) as n from stg_orders group by customer_id) select customer_id, n, amount from a',
+    'with a as materialized (select order_id from stg_orders) select * from a union all select order_id from a',
+    "with a as (select 'x'::int as bad_cast, 1/0 as inf from stg_orders) select * from a",
+    'with a as (select * from bronze.customers c join stg_orders o using (customer_id)) select name, sum(amount) from a group by all',
+  ];
+  for (const sql of shapes) {
+    const quick = await bindModel(conn, sql, [orders, customers]);
+    const { ctes, ...full } = await bindModel(conn, sql, [orders, customers], { cteColumns: true });
+    assert.ok(ctes, sql);
+    assert.deepEqual(quick, quick.ctes ? { ...full, ctes } : full, sql);
+  }
+});
+
+test("a prepare's errors and columns do not depend on DuckDB's optimizer, which binding turns off", async () => {
+  // binding prepares with the optimizer off (half the time); constant folding, the optimizer's one use of values, never fails a prepare
+  const queries = [
+    "select 'abc'::int as a, 2147483647::int + 1 as b, [1, 2][5] as c, strptime('x', '%Y') as d",
+    "select * from t where created_at > 'notadate' and id in ('a', 'b') and 1 = 0 and 'x'::int = 1",
+    'select * from t limit 1 offset -1',
+    "select 1 from range(0, 'x'::int)",
+    "select regexp_matches(v, '(') from t",
+    "select (select 'x'::int) as s, sum(id) over () as w from t qualify row_number() over () = 'a'",
+  ];
+  const describe = async (c: DuckDBConnection) => {
+    await c.run('CREATE OR REPLACE TABLE t (id BIGINT, v VARCHAR, created_at TIMESTAMP)');
+    const out: string[] = [];
+    for (const q of queries) {
+      try {
+        const p = await c.prepare(q);
+        out.push(Array.from({ length: p.columnCount }, (_, i) => `${p.columnName(i)} ${p.columnType(i)}`).join(', '));
+        p.destroySync();
+      } catch (e) {
+        out.push(String(e));
+      }
+    }
+    return out;
+  };
+  const optimized = await (await DuckDBInstance.create(':memory:')).connect();
+  const { connection, close } = await createBindConnection();
+  try {
+    await connection.run('PRAGMA disable_optimizer');
+    const off = await describe(connection);
+    assert.deepEqual(off, await describe(optimized));
+    assert.ok(off.some((x) => x.includes('Conversion Error')) && off.some((x) => x.includes('a INTEGER')));
+  } finally {
+    close();
+    optimized.closeSync();
+  }
+});
+
 test('a bind never sees the stand-ins of an earlier bind, and follows schema changes', async () => {
   await check('select * from "bronze"."customers"', [customers], { columns: 'customer_id BIGINT, name VARCHAR, credit DECIMAL(18,2), created_at TIMESTAMP WITH TIME ZONE' });
   await check('select * from "bronze"."customers"', [orders], {

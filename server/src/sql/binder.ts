@@ -6,7 +6,8 @@ import { findRelation, queryBlockAt, scopeAt } from './scope';
 import { SqlError, parseDuckDbError } from './errors';
 import { Edit, applyEdit, isColumnResolution, mapBack, repairFor } from './repair';
 import { ColumnInfo, StandIns, UpstreamRelation, nameParts } from './standins';
-import { modelColumnLineage, type LocalLineage } from './columnLineage';
+import { lineageOf, parseSelect, type LocalLineage } from './columnLineage';
+import { readsEveryCte } from './cteReads';
 
 export type { ColumnInfo, UpstreamRelation } from './standins';
 export type { SqlError, SqlErrorKind } from './errors';
@@ -16,7 +17,11 @@ export interface BindResult {
   columns: ColumnInfo[];
   /** Every error found: at least one per independent CTE and for the final SELECT. Offsets index `compiledSql`. */
   errors: SqlError[];
-  /** Output columns of each statement-level CTE that binds (columns empty when it reads an unknown schema). */
+  /**
+   * Output columns of each statement-level CTE that binds (columns empty when it reads an unknown schema). Given when
+   * the binder looked at the CTEs alone: always with `BindOptions.cteColumns`, else only on an error or when the
+   * final query leaves a CTE unread.
+   */
   ctes?: { name: string; columns: ColumnInfo[] }[];
   /** Things not checked: upstream column types DuckDB rejected (stood in as VARCHAR), SQL that reads files. */
   warnings: string[];
@@ -40,6 +45,8 @@ class Deadline {
 }
 
 const states = new WeakMap<DuckDBConnection, StandIns>();
+/** Connections whose optimizer is off (see bindModel). */
+const unoptimized = new WeakSet<DuckDBConnection>();
 
 /**
  * Binds `compiledSql` on `conn` (a connection dedicated to binding: its default catalog is switched per bind) against
@@ -50,6 +57,8 @@ export interface BindOptions {
   budgetMs?: number;
   /** Bind in a private environment only (the shared one is an optimisation; tests compare the two). */
   privateOnly?: boolean;
+  /** Give every CTE's columns (`BindResult.ctes`), at the cost of one more prepare when the query binds. */
+  cteColumns?: boolean;
 }
 
 /** Larger compiled SQL is not bound: DuckDB takes seconds on it, and no real model is that big. */
@@ -71,7 +80,16 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
     // the budget starts when this bind gets the connection, not while it waits behind others
     const deadline = new Deadline(options.budgetMs ?? DEFAULT_BUDGET_MS);
     const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
+    if (!unoptimized.has(conn)) {
+      // A prepare optimizes the plan it makes: half its time, for nothing a bind reads. Errors and output columns
+      // come from binding, and DuckDB's constant folding never fails a prepare (tested in sql-binder.test.ts).
+      await conn.run('PRAGMA disable_optimizer');
+      unoptimized.add(conn);
+    }
     const o = outline(compiledSql);
+    // DuckDB's parse, once: it tells which CTEs the query reads, and gives the column lineage after the bind
+    const parsed = await parseSelect(conn, compiledSql);
+    const ctesChecked = !options.cteColumns && readsEveryCte(parsed.ast, o.ctes.filter((c) => c.depth === 0 && c.statement === 0).map((c) => c.name.toLowerCase()));
     const bindIn = async (setUp: () => Promise<string[] | undefined>): Promise<BindResult | undefined> => {
       let warnings: string[] | undefined;
       try {
@@ -81,7 +99,7 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
       }
       if (!warnings) return undefined;
       try {
-        const r = await bindNow(conn, compiledSql, o, upstream, warnings, deadline);
+        const r = await bindNow(conn, compiledSql, o, upstream, warnings, deadline, ctesChecked);
         return deadline.passed ? { ...r, warnings, partial: true } : { ...r, warnings };
       } catch (e) {
         // e.g. a closed connection: still an answer, never a rejected promise
@@ -94,7 +112,7 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
     // in text order: DuckDB binds FROM and WHERE before the select list
     r.errors.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity));
     // column lineage rides on the bind: same SQL, same upstream schemas, so it is cached (and invalidated) with it
-    if (!r.partial) r.lineage = await modelColumnLineage(conn, compiledSql, upstream, r.columns);
+    if (!r.partial) r.lineage = lineageOf(parsed, upstream, r.columns);
     return r;
   });
 }
@@ -155,6 +173,8 @@ async function bindNow(
   upstream: UpstreamRelation[],
   warnings: string[],
   deadline: Deadline,
+  /** The query reads every CTE: when it binds, so did each of them. */
+  ctesChecked: boolean,
 ): Promise<Omit<BindResult, 'warnings'>> {
   if (o.statements.length === 0) return { columns: [], errors: [] };
   const errors: SqlError[] = [];
@@ -226,7 +246,7 @@ async function bindNow(
   parses = whole.ok || (whole.error.kind !== 'syntax' && !whole.environmental);
   if (whole.ok) {
     const columns = finalTainted ? [] : whole.columns;
-    if (ctes.length === 0) return { columns, errors };
+    if (ctes.length === 0 || ctesChecked) return { columns, errors };
     // DuckDB does not bind CTEs the query never reads: the probe reads them all, and on failure we look closer
     const probed = await allCteColumns(conn, text, ctes, tainted);
     return { columns, errors, ctes: probed ?? (await ctePass()) };

@@ -74,9 +74,13 @@ export async function parseSelect(conn: DuckDBConnection, sql: string): Promise<
 
 /** Parses and resolves: the lineage of `sql` over `upstream`; `bound` (the binder's output columns) names the columns. */
 export async function modelColumnLineage(conn: DuckDBConnection, sql: string, upstream: UpstreamRelation[], bound: ColumnInfo[]): Promise<LocalLineage> {
-  const { ast, problem } = await parseSelect(conn, sql);
-  if (!ast) return { columns: [], uses: [], problem };
-  return resolveLineage(ast, upstream, bound);
+  return lineageOf(await parseSelect(conn, sql), upstream, bound);
+}
+
+/** The lineage from a parse made already (parseSelect). */
+export function lineageOf(parsed: { ast?: Json; problem?: string }, upstream: UpstreamRelation[], bound: ColumnInfo[]): LocalLineage {
+  if (!parsed.ast) return { columns: [], uses: [], problem: parsed.problem };
+  return resolveLineage(parsed.ast, upstream, bound);
 }
 
 interface Col {
