@@ -19,10 +19,17 @@ interface Waiting {
   reject(e: Error): void;
 }
 
+/**
+ * Binds a worker holds at once: it binds them one after another, but parses the queued ones' SQL in one DuckDB call
+ * (columnLineage.ts parseLater). Few, so an urgent bind waits behind little.
+ */
+export const BINDS_PER_WORKER = 4;
+
 interface Slot {
   worker: Worker;
-  busy?: Waiting;
-  /** Time spent binding in this worker (wall time inside bindModel), and the binds it did: the per-worker figures. */
+  /** Binds sent and not yet answered, by job id. */
+  busy: Map<number, Waiting>;
+  /** Time spent on binds in this worker (wall time from arrival to answer, its queue included), and the binds it did. */
   ms: number;
   binds: number;
 }
@@ -67,24 +74,25 @@ export class BindPool {
 
   private dispatch(): void {
     while (this.urgent.length + this.queued.length > 0) {
-      const slot = this.slots.find((s) => !s.busy) ?? (this.slots.length < this.size ? this.started() : undefined);
+      // an idle worker first, then a new one, then one with room
+      const slot = this.slots.find((s) => s.busy.size === 0) ?? (this.slots.length < this.size ? this.started() : this.slots.find((s) => s.busy.size < BINDS_PER_WORKER));
       if (!slot) break;
       const next = (this.urgent.shift() ?? this.queued.shift())!;
-      slot.busy = next;
+      slot.busy.set(next.job.id, next);
       slot.worker.ref(); // a CLI waiting only on workers must not exit
       slot.worker.postMessage(next.job);
     }
   }
 
   private started(): Slot {
-    const slot: Slot = { worker: startWorkerThread(__dirname, 'bind-worker.js', 'bindWorker.ts'), ms: 0, binds: 0 };
+    const slot: Slot = { worker: startWorkerThread(__dirname, 'bind-worker.js', 'bindWorker.ts'), busy: new Map(), ms: 0, binds: 0 };
     this.slots.push(slot);
     slot.worker.unref();
     slot.worker.on('message', (reply: BindReply) => {
-      const waiting = slot.busy;
-      slot.busy = undefined;
-      slot.worker.unref();
-      if (waiting && reply.id === waiting.job.id) {
+      const waiting = slot.busy.get(reply.id);
+      slot.busy.delete(reply.id);
+      if (slot.busy.size === 0) slot.worker.unref();
+      if (waiting) {
         if (reply.ok) {
           slot.ms += reply.ms;
           slot.binds++;
@@ -96,8 +104,8 @@ export class BindPool {
     const fail = (e: Error) => {
       // a worker that cannot load DuckDB fails every bind, as one connection that cannot open does in process
       this.failed = new Error(`binding worker stopped: ${e.message}`);
-      for (const w of [slot.busy, ...this.urgent.splice(0), ...this.queued.splice(0)]) w?.reject(this.failed);
-      slot.busy = undefined;
+      for (const w of [...slot.busy.values(), ...this.urgent.splice(0), ...this.queued.splice(0)]) w.reject(this.failed);
+      slot.busy.clear();
     };
     slot.worker.on('error', fail);
     slot.worker.on('exit', (code) => {

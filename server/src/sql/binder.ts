@@ -1,12 +1,13 @@
 // Binds compiled model SQL in DuckDB against stand-ins of its upstreams: output columns and all the errors we can find.
 import type { DuckDBConnection, DuckDBStructType } from '@duckdb/node-api';
 import { identifierOf, quoteIdent } from './lexer';
+import { quoteLiteral } from './quote';
 import { CteDefinition, SqlOutline, outline, tokenIndexAt } from './outline';
 import { findRelation, queryBlockAt, scopeAt } from './scope';
 import { SqlError, parseDuckDbError } from './errors';
 import { Edit, applyEdit, isColumnResolution, mapBack, repairFor } from './repair';
 import { ColumnInfo, StandIns, UpstreamRelation, nameParts } from './standins';
-import { lineageOf, parseSelect, type LocalLineage } from './columnLineage';
+import { lineageOf, parseLater, type LocalLineage } from './columnLineage';
 import { readsEveryCte } from './cteReads';
 
 export type { ColumnInfo, UpstreamRelation } from './standins';
@@ -45,8 +46,22 @@ class Deadline {
 }
 
 const states = new WeakMap<DuckDBConnection, StandIns>();
-/** Connections whose optimizer is off (see bindModel). */
+/** Connections whose optimizer runs only its expression rewriter (see bindModel). */
 const unoptimized = new WeakSet<DuckDBConnection>();
+
+/**
+ * A prepare optimizes the plan it makes: half its time, for nothing a bind reads, since output columns and binder
+ * errors come from binding. Only the expression rewriter stays: its constant folding raises real errors (a CASE on
+ * `'x'::int = 1`), which turning the whole optimizer off would lose (tested in sql-binder.test.ts).
+ */
+async function optimizeExpressionsOnly(conn: DuckDBConnection): Promise<void> {
+  try {
+    const others = (await conn.runAndReadAll("SELECT name FROM duckdb_optimizers() WHERE name <> 'expression_rewriter'")).getRows().map((r) => String(r[0]));
+    await conn.run(`SET disabled_optimizers = ${quoteLiteral(others.join(','))}`);
+  } catch {
+    // an engine without these settings optimizes in full: slower, never wrong
+  }
+}
 
 /**
  * Binds `compiledSql` on `conn` (a connection dedicated to binding: its default catalog is switched per bind) against
@@ -76,19 +91,19 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
     states.set(conn, s);
   }
   const standIns = s;
+  // asked for now, made when this bind's turn comes with those of the binds queued behind it (one DuckDB call)
+  const parse = parseLater(conn, compiledSql);
   return standIns.exclusive(async () => {
     // the budget starts when this bind gets the connection, not while it waits behind others
     const deadline = new Deadline(options.budgetMs ?? DEFAULT_BUDGET_MS);
     const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
     if (!unoptimized.has(conn)) {
-      // A prepare optimizes the plan it makes: half its time, for nothing a bind reads. Errors and output columns
-      // come from binding, and DuckDB's constant folding never fails a prepare (tested in sql-binder.test.ts).
-      await conn.run('PRAGMA disable_optimizer');
       unoptimized.add(conn);
+      await optimizeExpressionsOnly(conn);
     }
     const o = outline(compiledSql);
     // DuckDB's parse, once: it tells which CTEs the query reads, and gives the column lineage after the bind
-    const parsed = await parseSelect(conn, compiledSql);
+    const parsed = await parse();
     const ctesChecked = !options.cteColumns && readsEveryCte(parsed.ast, o.ctes.filter((c) => c.depth === 0 && c.statement === 0).map((c) => c.name.toLowerCase()));
     const bindIn = async (setUp: () => Promise<string[] | undefined>): Promise<BindResult | undefined> => {
       let warnings: string[] | undefined;

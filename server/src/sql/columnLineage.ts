@@ -43,33 +43,85 @@ export interface LocalLineage {
 /** The AST of a SELECT as DuckDB serializes it: plain JSON, read by shape. */
 type Json = { [k: string]: any };
 
-const SERIALIZE = 'SELECT json_serialize_sql($1::VARCHAR, skip_null := true, skip_empty := true, skip_default := true)';
-/** One prepared statement per connection (a third of the CPU of a fresh query each time), used one call at a time. */
-const serializers = new WeakMap<DuckDBConnection, { statement: Promise<DuckDBPreparedStatement>; tail: Promise<unknown> }>();
+const OPTIONS = 'skip_null := true, skip_empty := true, skip_default := true';
+const SERIALIZE = `SELECT json_serialize_sql($1::VARCHAR, ${OPTIONS})`;
+/** Several in one call: a DuckDB call costs about as much as the parse of a model, so queued binds share one. */
+const SERIALIZE_MANY = `SELECT list_transform($1::VARCHAR[], s -> json_serialize_sql(s, ${OPTIONS}))`;
+const MAX_BATCH = 16;
+/** Prepared statements per connection (a third of the CPU of a fresh query each time), used one call at a time. */
+const serializers = new WeakMap<DuckDBConnection, { one?: Promise<DuckDBPreparedStatement>; many?: Promise<DuckDBPreparedStatement>; tail: Promise<unknown> }>();
 
-async function serialize(conn: DuckDBConnection, sql: string): Promise<string> {
+function serialize(conn: DuckDBConnection, sqls: string[]): Promise<string[]> {
   let s = serializers.get(conn);
-  if (!s) serializers.set(conn, (s = { statement: conn.prepare(SERIALIZE), tail: Promise.resolve() }));
-  const { statement } = s;
+  if (!s) serializers.set(conn, (s = { tail: Promise.resolve() }));
+  const state = s;
   const run = s.tail.then(async () => {
-    const p = await statement;
-    p.bindVarchar(1, sql);
-    return String((await p.runAndReadAll()).getRows()[0][0]);
+    if (sqls.length === 1) {
+      const p = await (state.one ??= conn.prepare(SERIALIZE));
+      p.bindVarchar(1, sqls[0]);
+      return [String((await p.runAndReadAll()).getRows()[0][0])];
+    }
+    const { listValue, LIST, VARCHAR } = await import('@duckdb/node-api');
+    const p = await (state.many ??= conn.prepare(SERIALIZE_MANY));
+    p.bindList(1, listValue(sqls), LIST(VARCHAR));
+    const items = ((await p.runAndReadAll()).getRows()[0][0] as { items?: unknown[] } | null)?.items;
+    if (items?.length !== sqls.length) throw new Error('the batch of parses did not answer one per query');
+    return items.map(String);
   });
   s.tail = run.catch(() => undefined);
   return run;
 }
 
-/** Parses `sql` with DuckDB's parser (no binding, no catalog) and returns its first statement's AST. */
-export async function parseSelect(conn: DuckDBConnection, sql: string): Promise<{ ast?: Json; problem?: string }> {
+type Parsed = { ast?: Json; problem?: string };
+
+function astOf(serialized: string): Parsed {
   try {
-    const parsed = JSON.parse(await serialize(conn, sql)) as Json;
+    const parsed = JSON.parse(serialized) as Json;
     if (parsed.error) return { problem: String(parsed.error_message ?? 'the SQL does not parse') };
     const statement = parsed.statements?.[0];
     return statement?.node ? { ast: statement.node } : { problem: 'no SELECT statement' };
   } catch (e) {
     return { problem: e instanceof Error ? e.message.split('\n')[0] : String(e) };
   }
+}
+
+const failed = (e: unknown): Parsed => ({ problem: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+
+/** Parses `sql` with DuckDB's parser (no binding, no catalog) and returns its first statement's AST. */
+export async function parseSelect(conn: DuckDBConnection, sql: string): Promise<Parsed> {
+  return serialize(conn, [sql]).then((r) => astOf(r[0]), failed);
+}
+
+interface Wanted {
+  sql: string;
+  result?: Promise<Parsed>;
+}
+/** Parses asked for and not yet made, per connection, in the order asked; the oldest beyond a bound are forgotten (made alone if asked for). */
+const wanted = new WeakMap<DuckDBConnection, Wanted[]>();
+const MAX_WANTED = 1000;
+
+/**
+ * Notes a parse of `sql` to come; the function returned makes it, together with the parses asked for since (binds
+ * waiting for the connection), in one DuckDB call. Calls on the connection stay one at a time.
+ */
+export function parseLater(conn: DuckDBConnection, sql: string): () => Promise<Parsed> {
+  let list = wanted.get(conn);
+  if (!list) wanted.set(conn, (list = []));
+  const me: Wanted = { sql };
+  list.push(me);
+  if (list.length > MAX_WANTED) list.shift();
+  return () => {
+    if (!me.result) {
+      const at = list!.indexOf(me);
+      const batch = at < 0 ? [me] : list!.splice(at, MAX_BATCH);
+      const answers = serialize(conn, batch.map((w) => w.sql)).catch(() =>
+        // one query that fails the batch (it should not: a parse error is an answer) fails only itself
+        Promise.all(batch.map((w) => serialize(conn, [w.sql]).then((r) => r[0], (e: unknown) => e))),
+      );
+      batch.forEach((w, i) => (w.result = answers.then((all) => (typeof all[i] === 'string' ? astOf(all[i] as string) : failed(all[i])), failed)));
+    }
+    return me.result!;
+  };
 }
 
 /** Parses and resolves: the lineage of `sql` over `upstream`; `bound` (the binder's output columns) names the columns. */

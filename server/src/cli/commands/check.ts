@@ -13,7 +13,7 @@ import { fileDiagnostics, renderDiagnostics } from '../../features/diagnostics';
 import { compileModel } from '../../project/compile';
 import { Binder } from '../../features/binding';
 import { bindInOrder } from '../../features/bindSchedule';
-import { BindPool, bindWorkerCount } from '../../sql/bindPool';
+import { BINDS_PER_WORKER, BindPool, bindWorkerCount } from '../../sql/bindPool';
 import { contractDiagnostics } from '../../features/contracts';
 import { DiskBindCache } from '../../sql/bindCache';
 import { DiskRenderCache, keepRendersOnDisk } from '../../project/renderCache';
@@ -81,7 +81,8 @@ async function fullCheck(root: string, bind: boolean, cache: boolean, jobs: numb
     binder.useWorkers(pool);
     const models = [...project.files.values()].filter((e) => e.kind === 'model' && e.analysis && !project.isDisabled(e.file)).map((e) => e.file);
     try {
-      await bindInOrder(binder, project, models, { concurrency: pool ? pool.size * 4 : 1 });
+      // enough binds under way to keep every worker's queue full (--jobs 0: one at a time, the serial reference)
+      await bindInOrder(binder, project, models, { concurrency: pool ? pool.size * (BINDS_PER_WORKER + 2) : 1 });
     } finally {
       if (pool && process.env.FLOE_BIND_STATS === '1') io.err(`floe check: binds per worker ${JSON.stringify(pool.stats())}\n`);
       await pool?.close();
