@@ -85,6 +85,12 @@ export function inputsUnchanged(inputs: TracedInput[]): boolean {
   return true;
 }
 
+/** Native libraries are loaded, not read: the stat of each loaded file (DuckDB's) stands for its version among the inputs. */
+export function noteNativeLibraries(): void {
+  if (typeof require === 'undefined') return;
+  for (const file of Object.keys(require.cache)) if (file.endsWith('.node')) fs.statSync(file);
+}
+
 export class InputTrace {
   private readonly inputs = new Map<string, TracedInput>();
   private readonly restore: Array<() => void> = [];
@@ -92,12 +98,18 @@ export class InputTrace {
   private relativePaths = false;
   /** Inside a traced call: Node's own fs calls under it (readFileSync opens and reads a descriptor) are part of it. */
   private depth = 0;
+  /** Descriptors opened on ignored paths: reading them is no input either. */
+  private readonly ignoredFds = new Set<number>();
 
   /** Starts tracing; paths under `ignore` (Floe's own caches) are not inputs. */
   constructor(private readonly ignore: string[]) {
     this.note('home', '', '', digest(os.homedir()));
     for (const [fn, op] of Object.entries(SYNC_OPS)) this.wrap(fs as unknown as Record<string, AnyFn>, fn, (original) => (...args: unknown[]) => this.traced(op, original, args));
     for (const fn of UNTRACEABLE) this.wrap(fs as unknown as Record<string, AnyFn>, fn, (original) => (...args: unknown[]) => this.untraceable(fn, original, args));
+    this.wrap(fs as unknown as Record<string, AnyFn>, 'closeSync', (original) => (...args: unknown[]) => {
+      this.ignoredFds.delete(args[0] as number);
+      return original.apply(fs, args);
+    });
     for (const fn of UNTRACEABLE_PROMISES) this.wrap(fs.promises as unknown as Record<string, AnyFn>, fn, (original) => (...args: unknown[]) => this.untraceable(`promises.${fn}`, original, args));
     const env = process.env;
     process.env = new Proxy(env, {
@@ -180,10 +192,13 @@ export class InputTrace {
   }
 
   private untraceable(fn: string, original: AnyFn, args: unknown[]): unknown {
-    if (this.depth > 0) return original.apply(fs, args);
+    if (this.depth > 0 || (typeof args[0] === 'number' && this.ignoredFds.has(args[0]))) return original.apply(fs, args);
     const file = this.pathOf(args[0]);
-    if (file === undefined || !this.ignored(file)) this.incomplete(`fs.${fn} ${file ?? ''}`);
-    return original.apply(fs, args);
+    const ignored = file !== undefined && this.ignored(file);
+    if (!ignored) this.incomplete(`fs.${fn} ${file ?? `descriptor ${String(args[0])}`}`);
+    const result = original.apply(fs, args);
+    if (ignored && fn === 'openSync' && typeof result === 'number') this.ignoredFds.add(result);
+    return result;
   }
 
   /** Keeps the first outcome of each input; a second read that differs (changed mid-run) makes the trace unusable. */
