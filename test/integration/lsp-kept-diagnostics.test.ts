@@ -43,12 +43,12 @@ const codes = (published: Published) => published.flatMap((f) => f.items.map((d)
 test('a reopened unchanged project publishes the cold diagnostics at once; after any change, the cold ones and never the kept', async () => {
   const root = tempDir('floe-kept-diagnostics-');
   generateProject(root, 100, { seedErrors: true });
-  fs.writeFileSync(path.join(root, 'models', 'marts', 'by_env.sql'), "select {{ env_var('FLOE_KEPT_TEST_COLUMN', 'id') }} as c from {{ ref('m1') }}\n");
+  fs.writeFileSync(path.join(root, 'models', 'marts', 'by_env.sql'), "select {{ env_var('FLOE_KEPT_TEST_COLUMN', 'id') }} as c from {{ source('raw', 't20') }}\n");
   const cacheDir = tempDir('floe-kept-diagnostics-home-');
 
   const cold = await session(root, cacheDir);
   assert.equal(cold.kept, undefined, 'nothing kept yet');
-  assert.deepEqual(codes(cold.bound), [`m${SEEDED.typeError}.sql sql-binder`, `m${SEEDED.wrongColumn}.sql sql-binder`], 'the seeded errors');
+  assert.deepEqual(codes(cold.bound), [`m${SEEDED.typeError}.sql sql-binder`, `m${SEEDED.wrongColumn}.sql sql-binder`].sort(), 'the seeded errors');
   const reopened = await session(root, cacheDir);
   assert.ok(reopened.kept, 'the unchanged project published the kept diagnostics before indexing');
   assert.equal(JSON.stringify(reopened.kept), JSON.stringify(cold.bound), 'the kept diagnostics are the cold ones, byte for byte');
@@ -96,5 +96,27 @@ test('a kept file cut short, altered or of another shape is ignored', async () =
     const reopened = await session(root, cacheDir);
     assert.equal(reopened.kept, undefined, 'the corrupt file is not published');
     assert.equal(JSON.stringify(reopened.bound), JSON.stringify(cold.bound));
+  }
+});
+
+test('an edit while the kept diagnostics are shown drops them at once', async () => {
+  const root = tempDir('floe-kept-edit-');
+  const { modelFile } = generateProject(root, 80, { seedErrors: true });
+  const cacheDir = tempDir('floe-kept-edit-home-');
+  await session(root, cacheDir);
+  const client = await LspClient.start(root, { FLOE_CACHE_DIR: cacheDir }, undefined, { built: true, untilReady: false });
+  try {
+    await client.waitForStatus((s) => KEPT.test(s.message ?? ''), 60_000);
+    const file = modelFile(SEEDED.wrongColumn);
+    const uri = client.uri(file);
+    assert.ok((await client.workspaceDiagnostics()).some((f) => f.uri === uri && f.items.length), 'the kept error is published');
+    // the error fixed in the editor, not saved: the kept diagnostics no longer describe what the user sees
+    await client.open(file, fs.readFileSync(file, 'utf8').replace('stauts', 'status'));
+    assert.deepEqual((await client.diagnostics(uri)).filter((d) => String(d.code).startsWith('sql-')), [], 'not the kept error');
+    assert.ok(!(await client.workspaceDiagnostics()).some((f) => f.uri === uri && f.items.some((d) => String(d.code).startsWith('sql-'))), 'nor in Problems');
+    await client.waitForStatus((s) => ALL_BOUND.test(s.message ?? ''), 120_000);
+    assert.deepEqual((await client.diagnostics(uri)).filter((d) => String(d.code).startsWith('sql-')), [], 'fixed once bound');
+  } finally {
+    await client.stop();
   }
 });
