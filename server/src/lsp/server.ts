@@ -223,7 +223,8 @@ export function startServer(connection: Connection): void {
     const served = k.serving;
     if (!files) return;
     if (served) {
-      const differ = files.filter(([uri, d]) => JSON.stringify(served.get(uri) ?? []) !== JSON.stringify(d)).length + [...served.keys()].filter((uri) => !files.some(([u]) => u === uri)).length;
+      const now = new Set(files.map(([uri]) => uri));
+      const differ = files.filter(([uri, d]) => JSON.stringify(served.get(uri) ?? []) !== JSON.stringify(d)).length + [...served.keys()].filter((uri) => !now.has(uri)).length;
       if (differ) log(`floe: ${differ} file(s)' diagnostics differed from the last session's; replaced`);
       k.drop();
       refreshDiagnostics();
