@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import {
   createProtocolConnection, type ProtocolConnection, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification,
-  DidChangeTextDocumentNotification, DocumentDiagnosticRequest, ShutdownRequest, ExitNotification, type Diagnostic,
+  DidChangeTextDocumentNotification, DocumentDiagnosticRequest, WorkspaceDiagnosticRequest, ShutdownRequest, ExitNotification, type Diagnostic,
 } from 'vscode-languageserver-protocol';
 import { StatusNotification, type StatusParams } from '../../server/src/protocol';
 import { generateProject } from '../helpers/generateProject';
@@ -26,14 +26,19 @@ export class Server {
   /** Every floe/status message after ready, for figures that wait on later states. */
   private statusListeners: Array<(s: StatusParams) => void> = [];
   private readonly statusLog: StatusParams[] = [];
+  /** When each floe/status message came (performance.now()), by the message. */
+  readonly statusTimes = new Map<StatusParams, number>();
   /** When floe/status first said ready (performance.now()). */
   readyAt = 0;
   /** The indexing time the server reports in its ready message ("Indexed 1 project(s) in N ms"), if it does. */
   indexedMs: number | undefined;
   private constructor(readonly connection: ProtocolConnection, readonly child: ChildProcess) {}
 
-  /** Spawns the bundled server and resolves once it reports the project indexed (floe/status ready). */
-  static async start(folder: string, env: NodeJS.ProcessEnv = process.env): Promise<Server> {
+  /**
+   * Spawns the bundled server and resolves once it reports the project indexed (floe/status ready), or with
+   * `untilReady` false once it is initialized (for figures that end before the index does).
+   */
+  static async start(folder: string, env: NodeJS.ProcessEnv = process.env, untilReady = true): Promise<Server> {
     // FLOE_BENCH_PROFILE=<dir> writes a V8 CPU profile of every server run there (open it in Chrome DevTools).
     const profile = process.env.FLOE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLOE_BENCH_PROFILE}`] : [];
     const child = spawn(process.execPath, [...profile, process.env.FLOE_BENCH_SERVER ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
@@ -47,6 +52,7 @@ export class Server {
     connection.onNotification(StatusNotification.type, (s) => {
       if (s.state === 'ready' || s.state === 'error') for (const w of server.readyWaiters.splice(0)) w(s);
       server.statusLog.push(s);
+      server.statusTimes.set(s, performance.now());
       for (const l of server.statusListeners) l(s);
     });
     connection.onRequest('workspace/configuration', () => []);
@@ -59,6 +65,10 @@ export class Server {
       capabilities: { workspace: { diagnostics: { refreshSupport: true } } },
     });
     await connection.sendNotification(InitializedNotification.type, {});
+    if (!untilReady) {
+      ready.catch(() => undefined);
+      return server;
+    }
     const status = await ready.catch((e: unknown) => { child.kill(); throw e; });
     server.readyAt = performance.now();
     const reported = /in (\d+) ms/.exec(status.message ?? '');
@@ -96,6 +106,13 @@ export class Server {
   async diagnostics(uri: string): Promise<Diagnostic[]> {
     const r = await this.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
     return r.kind === 'full' ? r.items : [];
+  }
+
+  /** Every file's diagnostics as the Problems panel pulls them (workspace pull): file count and diagnostics. */
+  async workspaceDiagnostics(): Promise<{ files: number; diagnostics: number }> {
+    const r = await this.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+    const full = r.items.filter((i) => i.kind === 'full');
+    return { files: full.length, diagnostics: full.reduce((n, i) => n + (i.kind === 'full' ? i.items.length : 0), 0) };
   }
 
   /** Resident set size of the server process, from /proc. */

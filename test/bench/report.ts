@@ -96,7 +96,8 @@ ${info.failures.length ? `\nFailures:\n${info.failures.map((f) => `- ${f}`).join
   exit code is 1.
 - \`FLOE_BENCH_PROFILE=/tmp/prof npm run bench -- --quick\` — also writes a V8 CPU profile of every language-server run.
 - \`npm run bench -- --quick --only lsp,read\` — runs only those suites (plan, lsp, check, schema, colineage, read,
-  preview, commit, write); never writes this file. \`--only colineage\` gives the column lineage figures.
+  preview, commit, write); never writes this file. \`--only colineage\` gives the column lineage figures, \`--only reopen\`
+  only the editor's reopen of an unchanged project (\`schema_ready_10k_warm_ms\`; 10,000 models without \`--quick\`).
 
 All data is generated deterministically into a temp folder, removed afterwards. The bench is not part of \`npm test\`.
 

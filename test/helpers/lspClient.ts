@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { createProtocolConnection, type ProtocolConnection, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeWatchedFilesNotification, FileChangeType,
-  DidChangeTextDocumentNotification, DocumentDiagnosticRequest, ShutdownRequest, ExitNotification, type Diagnostic } from 'vscode-languageserver-protocol';
+  DidChangeTextDocumentNotification, DocumentDiagnosticRequest, WorkspaceDiagnosticRequest, ShutdownRequest, ExitNotification, type Diagnostic } from 'vscode-languageserver-protocol';
 import { PackagesMissingNotification, StatusNotification, type PackagesMissingParams, type StatusParams } from '../../server/src/protocol';
 
 const repo = path.resolve(__dirname, '../..');
@@ -29,9 +29,14 @@ export class LspClient {
     connection.onRequest('client/registerCapability', () => null);
   }
 
-  /** Starts the server on `folder`; with `settings`, the client answers workspace/configuration with them (the `floe` section). */
-  static async start(folder: string, env: Record<string, string> = {}, settings?: Record<string, unknown>): Promise<LspClient> {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'server/src/lsp/main.ts'), '--stdio'], {
+  /**
+   * Starts the server on `folder`; with `settings`, the client answers workspace/configuration with them (the `floe`
+   * section). `options.built`: the bundle (dist/server.js, build first), whose build id is the same from one start to
+   * the next (from source each process is its own build); `options.untilReady` false: returns once initialized.
+   */
+  static async start(folder: string, env: Record<string, string> = {}, settings?: Record<string, unknown>, options: { built?: boolean; untilReady?: boolean } = {}): Promise<LspClient> {
+    const entry = options.built ? [path.join(repo, 'dist/server.js')] : ['--import', 'tsx', path.join(repo, 'server/src/lsp/main.ts')];
+    const child = spawn(process.execPath, [...entry, '--stdio'], {
       cwd: repo, env: { ...process.env, FLOE_NO_CATALOG: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'],
     });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -45,7 +50,8 @@ export class LspClient {
       capabilities: { workspace: { diagnostics: { refreshSupport: true }, configuration: settings !== undefined }, textDocument: { rename: { prepareSupport: true } } },
     });
     await connection.sendNotification(InitializedNotification.type, {});
-    await ready;
+    if (options.untilReady === false) ready.catch(() => undefined);
+    else await ready;
     return client;
   }
 
@@ -85,6 +91,12 @@ export class LspClient {
   async diagnostics(uri: string): Promise<Diagnostic[]> {
     const r = await this.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
     return r.kind === 'full' ? r.items : [];
+  }
+
+  /** Every file's diagnostics as the Problems panel pulls them (a workspace pull), by URI in URI order. */
+  async workspaceDiagnostics(): Promise<Array<{ uri: string; items: Diagnostic[] }>> {
+    const r = await this.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+    return r.items.flatMap((i) => (i.kind === 'full' ? [{ uri: i.uri, items: i.items }] : [])).sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
   }
 
   async stop(): Promise<void> {

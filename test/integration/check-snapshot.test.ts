@@ -39,7 +39,7 @@ function markKept(cacheDir: string): void {
     const text = fs.readFileSync(file, 'utf8');
     const body = JSON.parse(text.slice(text.indexOf('\n') + 1));
     const at = { line: 0, character: 0 };
-    body.diagnostics.push({ file: 'marked', range: { start: at, end: at }, severity: 'info', code: 'mark', message: MARK });
+    body.result.diagnostics.push({ file: 'marked', range: { start: at, end: at }, severity: 'info', code: 'mark', message: MARK });
     const rest = JSON.stringify(body);
     const header = { ...JSON.parse(text.slice(0, text.indexOf('\n'))), sum: createHash('sha256').update(rest).digest('base64url') };
     fs.writeFileSync(file, `${JSON.stringify(header)}\n${rest}`);

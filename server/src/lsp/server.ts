@@ -29,6 +29,7 @@ import { StatusNotification, CompiledSqlRequest, LineageRequest, ColumnLineageRe
 import { lineIndexOf, pathToUri, toCompletionItem, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
+import { KeptDiagnostics } from './keptDiagnostics';
 import type { RunServiceLoader } from './run';
 import { registerExplorerHandlers } from './explorer';
 import { registerRunHandlers } from './run';
@@ -48,6 +49,9 @@ export function startServer(connection: Connection): void {
   let packages: ReturnType<typeof registerPackageHandlers> | undefined;
   const renderOnly = process.env.FLOE_NO_BINDER === '1';
   let background: BackgroundBinding | undefined;
+  /** Last session's diagnostics, published before the index while the project is unchanged (keptDiagnostics.ts). */
+  let kept: KeptDiagnostics | undefined;
+  let keptPulled: (() => void) | undefined;
   const settings = new SettingsCache(connection, () => hasConfiguration);
 
   const log = (message: string) => connection.console.log(message);
@@ -156,6 +160,7 @@ export function startServer(connection: Connection): void {
       }
     })(undefined);
     if (hasWorkspaceFolders) connection.workspace.onDidChangeWorkspaceFolders(guard('workspaceFolders', undefined, (e) => {
+      keptChanged('the workspace folders changed');
       for (const f of e.removed) { const p = uriToPath(f.uri); if (p) workspace.removeFolder(p); }
       for (const f of e.added) { const p = uriToPath(f.uri); if (p) workspace.addFolder(p); }
       void sendStatus('ready');
@@ -168,6 +173,7 @@ export function startServer(connection: Connection): void {
   async function index(): Promise<void> {
     // Let the notification go out before the synchronous indexing starts.
     await sendStatus('indexing', 'Indexing dbt projects');
+    await publishKept();
     const started = Date.now();
     const cpu = process.cpuUsage();
     for (const folder of folders) workspace.addFolder(folder);
@@ -185,9 +191,65 @@ export function startServer(connection: Connection): void {
     for (const project of workspace.projects) packages?.check(project);
   }
 
+  /** An unchanged workspace's diagnostics as last published, at once; then the trace of this session's first full pass starts. */
+  async function publishKept(): Promise<void> {
+    if (renderOnly || !folders.length) return;
+    kept = new KeptDiagnostics(folders, await keptSettings(folders));
+    const models = kept.load();
+    if (models !== undefined) {
+      refreshDiagnostics();
+      await sendStatus('indexing', `Published the last session's diagnostics of ${models} models (project unchanged); indexing`);
+      // the client's pull is answered before the index holds the thread (or the index starts after 200 ms); the
+      // answer is written a few ticks after the handler returns
+      await new Promise<void>((resolve) => {
+        keptPulled = () => setTimeout(resolve, 10);
+        setTimeout(resolve, 200);
+      });
+      keptPulled = undefined;
+    }
+    kept.startTrace();
+  }
+
+  /** The settings that change diagnostics, per folder (they are part of the kept diagnostics' key). */
+  async function keptSettings(roots: string[]): Promise<unknown> {
+    return Promise.all(roots.map(async (root) => [root, (await settings.get(pathToUri(root))).binderEnabled]));
+  }
+
+  /** Every model bound: the real diagnostics replace the kept ones, and are kept for the next start if traced whole. */
+  async function settleKept(): Promise<void> {
+    const k = kept;
+    if (!k || (!k.serving && !k.tracing)) return;
+    const files = await workspaceProblems();
+    const served = k.serving;
+    if (!files) return;
+    if (served) {
+      const now = new Set(files.map(([uri]) => uri));
+      const differ = files.filter(([uri, d]) => JSON.stringify(served.get(uri) ?? []) !== JSON.stringify(d)).length + [...served.keys()].filter((uri) => !now.has(uri)).length;
+      if (differ) log(`floe: ${differ} file(s)' diagnostics differed from the last session's; replaced`);
+      k.drop();
+      refreshDiagnostics();
+    }
+    if (!k.tracing) return;
+    // every project's settings must be its folder's, and every open document as on disk, or the key would not say it all
+    const byProject = JSON.stringify(await keptSettings(workspace.projects.map((p) => folders.find((f) => p.root === f || p.root.startsWith(f + path.sep)) ?? p.root)));
+    if (byProject !== JSON.stringify(await keptSettings(workspace.projects.map((p) => p.root)))) k.abandon('a project has its own settings');
+    if (documents.all().some((d) => { const f = fileOf(d.uri); return !f || readText(f) !== d.getText(); })) k.abandon('an open document differs from its file');
+    if (engine === undefined) k.abandon('DuckDB did not load');
+    k.keep({ models: workspace.projects.reduce((n, p) => n + p.modelNames().length, 0), files }, log);
+  }
+
+  /** Anything that may change diagnostics: the kept ones go, and this session's are not kept. */
+  function keptChanged(reason: string): void {
+    if (!kept?.serving && !kept?.tracing) return;
+    if (kept.serving) refreshDiagnostics();
+    kept.drop();
+    kept.abandon(reason);
+  }
+
   /** Reads source schemas from the project's lakehouse (Polaris or local) into the on-disk cache; offline, the cache serves. */
   async function refreshSourceSchemas(project: DbtProject): Promise<void> {
     if (process.env.FLOE_NO_CATALOG === '1' || !runs || !hasLakehouse(project)) return;
+    kept?.abandon('source schemas come from a catalog');
     let where = project.target.catalog?.catalogUri ?? 'the local lakehouse';
     try {
       const lakehouse = await (await runs()).lakehouse(project);
@@ -206,9 +268,15 @@ export function startServer(connection: Connection): void {
   function startBinding(): void {
     binder = new Binder(renderOnly ? undefined : connectDuckDb, bindCacheOf);
     background = new BackgroundBinding(binder, {
-      onProgress: (done, total) => void sendStatus('ready', done < total ? `Binding models in DuckDB ${done}/${total}` : `All ${total} models bound`),
+      onProgress: (done, total) => {
+        void sendStatus('ready', done < total ? `Binding models in DuckDB ${done}/${total}` : `All ${total} models bound`);
+        if (done >= total) void guard('keptDiagnostics', undefined, settleKept)(undefined);
+      },
       onChanged: refreshDiagnostics,
-      onError: (message) => log(`floe: binder: ${message}`),
+      onError: (message) => {
+        kept?.abandon(`a model did not bind: ${message}`);
+        log(`floe: binder: ${message}`);
+      },
       isOpen: (file) => documents.all().some((d) => fileOf(d.uri) === file),
     });
     keepRenders(workspace.projects);
@@ -220,6 +288,8 @@ export function startServer(connection: Connection): void {
   }
 
   documents.onDidChangeContent(guard('change', undefined, (e) => {
+    const changed = kept?.serving || kept?.tracing ? fileOf(e.document.uri) : undefined;
+    if (changed !== undefined && e.document.getText() !== readText(changed)) keptChanged(`${e.document.uri} was edited`);
     const where = at(e.document.uri);
     if (!where) return;
     // VS Code keeps a tab open on a file deleted on disk (and re-opens it after a restart): that file is no node.
@@ -249,6 +319,7 @@ export function startServer(connection: Connection): void {
   }));
 
   connection.onDidChangeWatchedFiles(guard('watchedFiles', undefined, (params) => {
+    if (params.changes.length) keptChanged(`${params.changes[0].uri} changed on disk`);
     let changed = false;
     for (const c of params.changes) {
       const file = uriToPath(c.uri);
@@ -278,7 +349,10 @@ export function startServer(connection: Connection): void {
     }
   }));
 
-  connection.onDidChangeConfiguration(() => settings.clear());
+  connection.onDidChangeConfiguration(() => {
+    settings.clear();
+    keptChanged('the settings changed');
+  });
 
   /** A file's diagnostics as the Problems panel shows them: the project model's, then the background's render and binder results. */
   /** `settingsUri`: the resource whose floe.* settings apply (the file, or its project's root for a whole-project pass). */
@@ -302,6 +376,8 @@ export function startServer(connection: Connection): void {
   }
 
   connection.languages.diagnostics.on(guard('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async (params) => {
+    const served = kept?.serving;
+    if (served) return { kind: DocumentDiagnosticReportKind.Full, items: served.get(params.textDocument.uri) ?? served.get(pathToUri(fileOf(params.textDocument.uri) ?? '')) ?? [] };
     const where = at(params.textDocument.uri);
     if (!where) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     return { kind: DocumentDiagnosticReportKind.Full, items: await diagnosticsOf(where.project, where.file, params.textDocument.uri) };
@@ -311,13 +387,30 @@ export function startServer(connection: Connection): void {
   // every 2 s: an unchanged workspace answers "unchanged" per file, and a recount yields to edits between files.
   let lastReport: { key: string; uris: Set<string> } = { key: '', uris: new Set() };
   connection.languages.diagnostics.onWorkspace(guard('workspaceDiagnostics', { items: [] }, async (_params: WorkspaceDiagnosticParams, token: CancellationToken) => {
-    const key = `${workspace.projects.map((p) => `${p.root}@${p.version}`).join('|')}#${diagnosticsGeneration}`;
+    const served = kept?.serving;
+    const key = served ? `kept#${diagnosticsGeneration}` : `${workspace.projects.map((p) => `${p.root}@${p.version}`).join('|')}#${diagnosticsGeneration}`;
     const versionOf = (uri: string) => documents.get(uri)?.version ?? null;
     if (key === lastReport.key) {
       return { items: [...lastReport.uris].map((uri) => ({ kind: DocumentDiagnosticReportKind.Unchanged, uri, resultId: key, version: versionOf(uri) })) };
     }
+    const files = served ? [...served] : await workspaceProblems(token);
+    keptPulled?.();
+    if (!files) return { items: [] };
     const items: WorkspaceDocumentDiagnosticReport[] = [];
     const reported = new Set<string>();
+    for (const [uri, found] of files) {
+      reported.add(uri);
+      items.push({ kind: DocumentDiagnosticReportKind.Full, uri, resultId: key, version: versionOf(uri), items: found });
+    }
+    // A file that had problems and has none now is reported empty, so its old problems go away.
+    for (const uri of lastReport.uris) if (!reported.has(uri)) items.push({ kind: DocumentDiagnosticReportKind.Full, uri, resultId: key, version: versionOf(uri), items: [] });
+    lastReport = { key, uris: reported };
+    return { items };
+  }));
+
+  /** Every file with problems, open or not; undefined when cancelled. */
+  async function workspaceProblems(token?: CancellationToken): Promise<Array<[string, Diagnostic[]]> | undefined> {
+    const out: Array<[string, Diagnostic[]]> = [];
     let counted = 0;
     for (const project of workspace.projects) {
       // One settings lookup per project: per file, a first pull would ask the client once for every model.
@@ -325,20 +418,14 @@ export function startServer(connection: Connection): void {
       for (const file of [...project.files.keys()]) {
         if (++counted % 200 === 0) {
           await new Promise((resolve) => setImmediate(resolve));
-          if (token.isCancellationRequested) return { items: [] };
+          if (token?.isCancellationRequested) return undefined;
         }
-        const uri = uriOf(file);
         const found = await diagnosticsOf(project, file, projectUri);
-        if (!found.length) continue;
-        reported.add(uri);
-        items.push({ kind: DocumentDiagnosticReportKind.Full, uri, resultId: key, version: versionOf(uri), items: found });
+        if (found.length) out.push([uriOf(file), found]);
       }
     }
-    // A file that had problems and has none now is reported empty, so its old problems go away.
-    for (const uri of lastReport.uris) if (!reported.has(uri)) items.push({ kind: DocumentDiagnosticReportKind.Full, uri, resultId: key, version: versionOf(uri), items: [] });
-    lastReport = { key, uris: reported };
-    return { items };
-  }));
+    return out;
+  }
 
   const positionIn = (uri: string, position: { line: number; character: number }) => {
     const where = at(uri);

@@ -38,16 +38,41 @@ function statShape(s: fs.Stats | fs.BigIntStats | undefined): unknown {
   return [kind, String(s.size), String(s.mtimeMs), String(s.ino)];
 }
 
-/** What a sync fs call gave, as a digest: its result, or the error code it threw. */
-function outcome(op: string, run: () => unknown): string {
+/** A call that threw, by its error code. */
+class Thrown {
+  constructor(readonly code: string) {}
+}
+
+/** Bytes are digested at once: the caller may change the buffer it was given. */
+class Digested {
+  constructor(readonly digest: string) {}
+}
+
+/** What a sync fs call gave, before it is digested: its result as recorded, or the error it threw. */
+function rawOutcome(op: string, run: () => unknown): unknown {
   try {
     const r = run();
-    if (op === 'dir') return digest((r as Array<string | Buffer | fs.Dirent>).map((d) => (typeof d === 'string' || Buffer.isBuffer(d) ? String(d) : [d.name, d.isDirectory(), d.isFile(), d.isSymbolicLink()])));
-    if (op === 'stat' || op === 'lstat') return digest(statShape(r as fs.Stats | undefined));
-    return digest(r);
+    if (op === 'dir') return (r as Array<string | Buffer | fs.Dirent>).map((d) => (typeof d === 'string' || Buffer.isBuffer(d) ? String(d) : [d.name, d.isDirectory(), d.isFile(), d.isSymbolicLink()]));
+    if (op === 'stat' || op === 'lstat') return statShape(r as fs.Stats | undefined);
+    return Buffer.isBuffer(r) ? new Digested(digest(r)) : r;
   } catch (e) {
-    return `error:${(e as NodeJS.ErrnoException).code ?? 'unknown'}`;
+    return new Thrown((e as NodeJS.ErrnoException).code ?? 'unknown');
   }
+}
+
+function digestOutcome(raw: unknown): string {
+  return raw instanceof Thrown ? `error:${raw.code}` : raw instanceof Digested ? raw.digest : digest(raw);
+}
+
+/** What a sync fs call gave, as a digest: its result, or the error code it threw. */
+function outcome(op: string, run: () => unknown): string {
+  return digestOutcome(rawOutcome(op, run));
+}
+
+/** Whether two outcomes are the same (texts compared as they are, without digesting both). */
+function sameOutcome(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a === b;
+  return digestOutcome(a) === digestOutcome(b);
 }
 
 /** Options as recorded: plain JSON only (anything else, e.g. Node's internal realpath cache, is left out). */
@@ -85,33 +110,46 @@ export function inputsUnchanged(inputs: TracedInput[]): boolean {
   return true;
 }
 
+/** Native libraries are loaded, not read: the stat of each loaded file (DuckDB's) stands for its version among the inputs. */
+export function noteNativeLibraries(): void {
+  if (typeof require === 'undefined') return;
+  for (const file of Object.keys(require.cache)) if (file.endsWith('.node')) fs.statSync(file);
+}
+
 export class InputTrace {
-  private readonly inputs = new Map<string, TracedInput>();
+  /** Outcomes are digested when the trace stops, not while the work waits on each read. */
+  private readonly inputs = new Map<string, [op: string, name: string, options: string, outcome: unknown]>();
   private readonly restore: Array<() => void> = [];
   private incompleteReason: string | undefined;
   private relativePaths = false;
   /** Inside a traced call: Node's own fs calls under it (readFileSync opens and reads a descriptor) are part of it. */
   private depth = 0;
+  /** Descriptors opened on ignored paths: reading them is no input either. */
+  private readonly ignoredFds = new Set<number>();
 
   /** Starts tracing; paths under `ignore` (Floe's own caches) are not inputs. */
   constructor(private readonly ignore: string[]) {
-    this.note('home', '', '', digest(os.homedir()));
+    this.note('home', '', '', os.homedir());
     for (const [fn, op] of Object.entries(SYNC_OPS)) this.wrap(fs as unknown as Record<string, AnyFn>, fn, (original) => (...args: unknown[]) => this.traced(op, original, args));
     for (const fn of UNTRACEABLE) this.wrap(fs as unknown as Record<string, AnyFn>, fn, (original) => (...args: unknown[]) => this.untraceable(fn, original, args));
+    this.wrap(fs as unknown as Record<string, AnyFn>, 'closeSync', (original) => (...args: unknown[]) => {
+      this.ignoredFds.delete(args[0] as number);
+      return original.apply(fs, args);
+    });
     for (const fn of UNTRACEABLE_PROMISES) this.wrap(fs.promises as unknown as Record<string, AnyFn>, fn, (original) => (...args: unknown[]) => this.untraceable(`promises.${fn}`, original, args));
     const env = process.env;
     process.env = new Proxy(env, {
       get: (target, name) => {
-        if (typeof name === 'string') this.note('env', name, '', digest(target[name] ?? null));
+        if (typeof name === 'string') this.note('env', name, '', target[name] ?? null);
         return Reflect.get(target, name);
       },
       has: (target, name) => {
-        if (typeof name === 'string') this.note('env', name, '', digest(target[name] ?? null));
+        if (typeof name === 'string') this.note('env', name, '', target[name] ?? null);
         return Reflect.has(target, name);
       },
       // the whole environment read (copied for a child or a worker): all of it is an input
       ownKeys: (target) => {
-        this.note('environment', '', '', digest(wholeEnvironment(target)));
+        this.note('environment', '', '', wholeEnvironment(target));
         return Reflect.ownKeys(target);
       },
     });
@@ -135,7 +173,7 @@ export class InputTrace {
     for (const undo of this.restore.splice(0).reverse()) undo();
     syncBuiltinESMExports();
     if (this.incompleteReason) return undefined;
-    const out = [...this.inputs.values()];
+    const out: TracedInput[] = [...this.inputs.values()].map(([op, name, options, raw]) => [op, name, options, digestOutcome(raw)]);
     if (this.relativePaths) out.unshift(['cwd', '', '', digest(process.cwd())]);
     return out;
   }
@@ -170,9 +208,9 @@ export class InputTrace {
     try {
       if (file === undefined || this.ignored(file)) return original.apply(fs, args);
       let result: unknown;
-      const was = outcome(op, () => (result = original.apply(fs, args)));
+      const was = rawOutcome(op, () => (result = original.apply(fs, args)));
       this.note(op, file, op === 'realpath' ? '' : optionsOf(args[1]), was);
-      if (was.startsWith('error:')) return original.apply(fs, args); // throws as it did
+      if (was instanceof Thrown) return original.apply(fs, args); // throws as it did
       return result;
     } finally {
       this.depth--;
@@ -180,17 +218,20 @@ export class InputTrace {
   }
 
   private untraceable(fn: string, original: AnyFn, args: unknown[]): unknown {
-    if (this.depth > 0) return original.apply(fs, args);
+    if (this.depth > 0 || (typeof args[0] === 'number' && this.ignoredFds.has(args[0]))) return original.apply(fs, args);
     const file = this.pathOf(args[0]);
-    if (file === undefined || !this.ignored(file)) this.incomplete(`fs.${fn} ${file ?? ''}`);
-    return original.apply(fs, args);
+    const ignored = file !== undefined && this.ignored(file);
+    if (!ignored) this.incomplete(`fs.${fn} ${file ?? `descriptor ${String(args[0])}`}`);
+    const result = original.apply(fs, args);
+    if (ignored && fn === 'openSync' && typeof result === 'number') this.ignoredFds.add(result);
+    return result;
   }
 
   /** Keeps the first outcome of each input; a second read that differs (changed mid-run) makes the trace unusable. */
-  private note(op: string, name: string, options: string, was: string): void {
+  private note(op: string, name: string, options: string, was: unknown): void {
     const key = `${op}\u0000${name}\u0000${options}`;
     const before = this.inputs.get(key);
     if (!before) this.inputs.set(key, [op, name, options, was]);
-    else if (before[3] !== was) this.incomplete(`${name} changed while it was read`);
+    else if (!sameOutcome(before[3], was)) this.incomplete(`${name} changed while it was read`);
   }
 }

@@ -4,7 +4,6 @@
 // second check renders and binds only what changed, and a check of an unchanged project replays the last report
 // (cli/checkSnapshot.ts).
 import path from 'node:path';
-import { statSync } from 'node:fs';
 import type { CliCommand, CliIO } from '../command';
 import { DbtProject } from '../../project/project';
 import { LineIndex } from '../../project/lineIndex';
@@ -20,7 +19,7 @@ import { DiskRenderCache, keepRendersOnDisk } from '../../project/renderCache';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { hasLakehouse, refreshSourceSchemas } from '../../run/source-schemas';
 import { CheckSnapshot, type CheckReport } from '../checkSnapshot';
-import { InputTrace, type TracedInput } from '../../util/inputTrace';
+import { InputTrace, noteNativeLibraries, type TracedInput } from '../../util/inputTrace';
 import { cacheDir } from '../../util/jsonlStore';
 import { parseVars } from '../dbt-args';
 import { CHECK_USAGE, runCheck, type CheckOptions, type JsonDiagnostic } from './check-replay';
@@ -122,12 +121,6 @@ async function fullCheck(root: string, bind: boolean, cache: boolean, jobs: numb
     out.unshift({ file: path.relative(root, missing[0].file), range: { start: at, end: at }, severity: 'warning', code: 'packages-not-installed', message: missingPackagesMessage(missing) });
   }
   return { models, diagnostics: out };
-}
-
-/** DuckDB's native library is loaded, not read: the stat of its file stands for DuckDB's version among a check's inputs. */
-function noteNativeLibraries(): void {
-  if (typeof require === 'undefined') return;
-  for (const file of Object.keys(require.cache)) if (file.endsWith('.node')) statSync(file);
 }
 
 /** A Binder on its own DuckDB connection, with the project's kept results; undefined (static checks only) when DuckDB cannot load. */
