@@ -172,7 +172,8 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
     const omitMetrics = options.keepMetrics || m.content !== 0 ? undefined : filtering ? 'sizes' as const : 'all' as const;
     const bytes = inlineBytes.get(m['manifest-path']) ?? await io.read(path);
     metrics.manifestsRead++;
-    return { m, path, spec, entries: readManifest(bytes, { file: path, manifest: m, spec, ...(omitMetrics ? { omitMetrics } : {}) }).entries };
+    const keepSplitOffsets = options.rowLimit !== undefined; // a LIMIT read fetches first row groups by them
+    return { m, path, spec, entries: readManifest(bytes, { file: path, manifest: m, spec, ...(omitMetrics ? { omitMetrics, keepSplitOffsets } : {}) }).entries };
   };
 
   metrics.deleteManifests = liveDeleteManifests(manifests, metadata['format-version']);

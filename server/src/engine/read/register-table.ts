@@ -176,7 +176,9 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   await forEachLimited([...entries.keys()], options.concurrency ?? 8, async (path) => {
     const uri = resolvePath(path);
     const rows = firstRowsOnly.has(path) ? Number(rowLimit) : undefined;
-    const copy = await localCopy(uri, Number(entries.get(path)!['file-size-in-bytes']), table, storageOptions, options.onProgress, rows);
+    const entry = entries.get(path)!;
+    const head = rows === undefined ? undefined : { rows, splitOffsets: entry['split-offsets']?.map(Number) };
+    const copy = await localCopy(uri, Number(entry['file-size-in-bytes']), table, storageOptions, options.onProgress, head);
     files.set(path, { localPath: copy.localPath });
     if (!copy.complete && copy.object) heads.set(path, copy.object);
   });
@@ -270,15 +272,15 @@ export async function registerIcebergTable(
 }
 
 /**
- * A local copy of a table file: the file itself when local, else a cached download. With `rows`, a remote Parquet
+ * A local copy of a table file: the file itself when local, else a cached download. With `head`, a remote Parquet
  * file may be fetched only as far as its first row groups holding that many rows (see parquet-head.ts).
  */
-async function localCopy(uri: string, size: number | undefined, table: string, storageOptions: StorageOptions, onProgress?: ProgressListener, rows?: number): Promise<HeadCopy> {
+async function localCopy(uri: string, size: number | undefined, table: string, storageOptions: StorageOptions, onProgress?: ProgressListener, head?: { rows: number; splitOffsets?: number[] }): Promise<HeadCopy> {
   const storage = storageFor(uri, storageOptions);
   const knownSize = Number.isFinite(size) && size! > 0 ? size : undefined;
   try {
     if (storage instanceof S3Storage) {
-      if (rows !== undefined && knownSize !== undefined) return await storage.localHead(uri, { size: knownSize, rows, onProgress });
+      if (head !== undefined && knownSize !== undefined) return await storage.localHead(uri, { size: knownSize, ...head, onProgress });
       return { localPath: await storage.localPath(uri, { size: knownSize, onProgress }), complete: true };
     }
     return { localPath: await storage.localPath(uri), complete: true };
