@@ -68,10 +68,11 @@ export async function parquetHeadCopy(object: RangedObject, cache: FileCache, op
   const prefetched = firstEnd === undefined ? undefined : object.range(0, firstEnd);
   prefetched?.catch(() => undefined); // awaited below when the plan gets that far; never an unhandled rejection
 
-  const tail = await footerTail(object, cache, opts.size, opts.onProgress);
-  if (!tail) return whole(); // the object is not the size its manifest records: the whole file, for the check to report
+  const end = await footerTail(object, cache, opts.size, opts.onProgress);
+  if (!end) return whole(); // the object is not the size its manifest records: the whole file, for the check to report
+  const { tail, saved } = end;
   const plan = await headPlan(tail, opts.size, opts.rows);
-  if (!plan) return whole();
+  if (!plan) return (await Promise.all([whole(), saved]))[0];
   const head = prefetched && await prefetched;
   if (head && head.length !== firstEnd) throw new Error(`short read of ${uri}: ${head.length} of ${firstEnd} bytes at 0`);
 
@@ -106,6 +107,7 @@ export async function parquetHeadCopy(object: RangedObject, cache: FileCache, op
       await file.close();
     }
   }, opts.onProgress);
+  await saved;
   return { localPath, complete: false, object: { size: opts.size, rows: plan.fileRows } };
 }
 
@@ -126,16 +128,19 @@ function rowGroupStarts(offsets: readonly number[] | undefined, size: number): n
   return ok ? [...offsets] : undefined;
 }
 
-/** The object's end, from its footer's start (cached); undefined when the object's size is not `size`. */
-async function footerTail(object: RangedObject, cache: FileCache, size: number, onProgress?: ProgressListener): Promise<Uint8Array | undefined> {
+/**
+ * The object's end, from its footer's start; undefined when the object's size is not `size`. A tail fetched now is
+ * written to the cache while the caller goes on (`saved`, to await before the copy is handed out).
+ */
+async function footerTail(object: RangedObject, cache: FileCache, size: number, onProgress?: ProgressListener): Promise<{ tail: Uint8Array; saved?: Promise<unknown> } | undefined> {
   const key = { uri: object.uri, variant: `tail-of-${size}` };
   const kept = await cache.has(key);
-  if (kept) return new Uint8Array(await fs.readFile(kept));
+  if (kept) return { tail: new Uint8Array(await fs.readFile(kept)) };
   const first = await object.tail(Math.min(TAIL_BYTES, size));
   if (first.size !== size) return undefined;
   let bytes = first.bytes;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 8 || view.getUint32(bytes.length - 4, true) !== MAGIC) return bytes; // headPlan declines it
+  if (bytes.length < 8 || view.getUint32(bytes.length - 4, true) !== MAGIC) return { tail: bytes }; // headPlan declines it
   const needed = view.getUint32(bytes.length - 8, true) + 8;
   if (needed > bytes.length && needed <= size) {
     const front = await object.range(size - needed, size - bytes.length);
@@ -145,12 +150,13 @@ async function footerTail(object: RangedObject, cache: FileCache, size: number, 
     bytes = joined;
   }
   const tail = bytes;
-  await cache.get(key, async (temp, onBytes) => {
+  const saved = cache.get(key, async (temp, onBytes) => {
     await fs.writeFile(temp, tail);
     onBytes(tail.length);
     return tail.length;
   }, onProgress);
-  return tail;
+  saved.catch(() => undefined); // awaited by the caller; never an unhandled rejection meanwhile
+  return { tail, saved };
 }
 
 interface HeadPlan {
