@@ -207,6 +207,16 @@ test('split offsets of one row group fetch the whole file in one GET', async () 
   assert.deepEqual(rows, await local('SELECT * FROM t ORDER BY id'));
 });
 
+test('a partial copy reads columns renamed since the file was written by their field ids', async () => {
+  const renamed: Schema = { ...schema, fields: schema.fields.map((f) => (f.id === 3 ? { ...f, name: 'dd' } : f.id === 1 ? { ...f, name: 'key' } : f)) };
+  const root = await writeTestTable(path.join(work, 'renamed'), { schema: renamed, files: [{ select: SELECT, fieldIds: FIELD_IDS, copyOptions: `ROW_GROUP_SIZE ${GROUP}` }] });
+  await upload(root, 's3://lake/renamed');
+  const cache = new FileCache(path.join(work, 'cache-renamed'));
+  const { rows, relation } = await read('s3://lake/renamed', 'SELECT key, dd, s FROM t ORDER BY key', { rowLimit: 100, cache });
+  assert.ok(relation.partial, 'read from a partial copy');
+  assert.deepEqual(rows, await local(`SELECT id, d, s FROM t WHERE id < ${GROUP} ORDER BY id`));
+});
+
 test('a data file replaced in S3 by one with other rows is refused, not read in part', async () => {
   const other = await writeTestTable(path.join(work, 'other'), { schema, files: [{ select: `${SELECT} UNION ALL SELECT 99999, 'y', 1.0, 'z'`, fieldIds: FIELD_IDS, copyOptions: `ROW_GROUP_SIZE ${GROUP}` }] });
   await upload(localTable, 's3://lake/replaced');

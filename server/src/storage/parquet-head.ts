@@ -47,7 +47,12 @@ export interface HeadCopy {
   complete: boolean;
   /** For a partial copy, what the whole object is: its size and its footer's row count (checked against the manifest). */
   object?: { size: number; rows: bigint };
+  /** For a partial copy, its footer's schema elements depth-first (read here already: no reader need open it again). */
+  columns?: FooterColumn[];
 }
+
+/** One Parquet schema element: its name, field id and number of children. */
+export interface FooterColumn { name: string; id: number | null; children: number }
 
 /**
  * A local copy holding at least the first `rows` rows of a Parquet object of `size` bytes (the size its manifest
@@ -108,7 +113,7 @@ export async function parquetHeadCopy(object: RangedObject, cache: FileCache, op
     }
   }, opts.onProgress);
   await saved;
-  return { localPath, complete: false, object: { size: opts.size, rows: plan.fileRows } };
+  return { localPath, complete: false, object: { size: opts.size, rows: plan.fileRows }, columns: plan.columns };
 }
 
 export interface HeadOptions {
@@ -169,6 +174,7 @@ interface HeadPlan {
   footerStart: number;
   /** The whole file's row count, from its footer. */
   fileRows: bigint;
+  columns: FooterColumn[];
 }
 
 /** What to fetch for the first `rows` rows; undefined when only the whole file will do. */
@@ -220,7 +226,8 @@ async function headPlan(tail: Uint8Array, size: number, rows: number): Promise<H
     }
     const ranges = merged([[0, nextStart], ...extras]);
     if (ranges.some(([start, end]) => start < 0 || end > footerStart || end < start)) return undefined;
-    return { keep, ranges, footer: footerWithFirstRowGroups(tail.subarray(tail.length - 8 - footerLength, tail.length - 8), keep, held), footerStart, fileRows: BigInt(meta.num_rows) };
+    return { keep, ranges, footer: footerWithFirstRowGroups(tail.subarray(tail.length - 8 - footerLength, tail.length - 8), keep, held), footerStart, fileRows: BigInt(meta.num_rows),
+      columns: meta.schema.map((e) => ({ name: e.name, id: e.field_id ?? null, children: e.num_children ?? 0 })) };
   } catch {
     return undefined; // a footer we cannot read or cut: the whole file, whose read reports it
   }
