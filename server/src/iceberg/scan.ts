@@ -239,11 +239,25 @@ async function planUpTo(
   const tasks: FileScanTask[] = [];
   const data = manifests.filter((m) => m.content === 0);
   const listedRows = formatVersion >= 2 ? data.reduce((n, m) => n + m['added-rows-count'] + m['existing-rows-count'], 0n) : undefined;
+  // The manifest list's row counts (v2+) say which manifests the limit needs: they are fetched at once, not one
+  // round trip after another. Planning still goes by the entries read; a manifest beyond them is read when reached.
+  const early = new Map<ManifestFile, ReturnType<typeof readEntries>>();
+  if (formatVersion >= 2) {
+    let listed = 0n;
+    for (const m of data) {
+      if (listed >= limit) break;
+      if (m['added-files-count'] + m['existing-files-count'] === 0) continue;
+      const reading = readEntries(m);
+      reading.catch(() => undefined); // awaited in order below; one never reached must not be an unhandled rejection
+      early.set(m, reading);
+      listed += m['added-rows-count'] + m['existing-rows-count'];
+    }
+  }
   let rows = 0n, cut = false;
   for (const m of data) {
     if (formatVersion >= 2 && m['added-files-count'] + m['existing-files-count'] === 0) { metrics.manifestsSkipped++; continue; }
     if (rows >= limit) return { tasks, complete: false, listedRows };
-    const { spec, entries } = await readEntries(m);
+    const { spec, entries } = await (early.get(m) ?? readEntries(m));
     for (const e of entries) {
       if (e.status === 2) continue;
       const file = e['data-file'];
