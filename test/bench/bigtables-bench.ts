@@ -20,9 +20,10 @@ import { registerIcebergTable } from '../../server/src/engine/read/register-tabl
 import '../../server/src/engine/read/default-planner';
 import { parseQueryArgs, runQuery } from '../../server/src/cli/commands/query';
 import { startMoto } from '../helpers/moto';
+import { rowGroupStarts } from '../helpers/iceberg-table';
 import { startTestCatalog } from '../helpers/local-catalog';
 import { connectRestCatalog } from '../../server/src/catalog/rest-client';
-import { sample, sideBySide, summarize, timed } from './measure';
+import { sample, sideBySide, summarize, timed, type Timing } from './measure';
 import { ratioFigure, type Measured } from './figures';
 
 const FILES_PER_MANIFEST = 100;
@@ -65,7 +66,7 @@ export async function writeRealFiles(dataRoot: string, ks: number[]): Promise<vo
  * A table of `manifests` × 100 files at `location` (metadata written under `root`, which is `location` for local
  * tables). Manifests listed are `listed` (all by default): a table of some of the same manifests reads just their files.
  */
-export function writeTableMetadata(root: string, location: string, manifests: number, sizes: Map<number, number>, listed?: number[], rowsPerFile = ROWS_PER_FILE): TableMetadata {
+export function writeTableMetadata(root: string, location: string, manifests: number, sizes: Map<number, number>, listed?: number[], rowsPerFile = ROWS_PER_FILE, splitOffsets?: Map<number, bigint[]>): TableMetadata {
   mkdirSync(path.join(root, 'metadata'), { recursive: true });
   const metadata = parseTableMetadata(metadataJson(location));
   const schema = metadata.schemas[0]!, spec = metadata['partition-specs'][0]!;
@@ -76,7 +77,7 @@ export function writeTableMetadata(root: string, location: string, manifests: nu
       return {
         status: 1 as const, 'snapshot-id': 1n, 'sequence-number': 1n, 'file-sequence-number': 1n, 'data-file': {
           content: 0 as const, 'file-path': filePath(location, k), 'file-format': 'PARQUET' as const, partition: { grp: m },
-          'record-count': BigInt(rowsPerFile), 'file-size-in-bytes': BigInt(sizes.get(k) ?? 2000),
+          'record-count': BigInt(rowsPerFile), 'file-size-in-bytes': BigInt(sizes.get(k) ?? 2000), ...(splitOffsets?.has(k) ? { 'split-offsets': splitOffsets.get(k) } : {}),
           'value-counts': new Map([[1, BigInt(rowsPerFile)], [2, BigInt(rowsPerFile)], [3, BigInt(rowsPerFile)]]), 'null-value-counts': new Map([[1, 0n], [2, 0n], [3, 0n]]), 'nan-value-counts': new Map([[3, 0n]]),
           'lower-bounds': new Map([[1, encodeValue('long', BigInt(k * rowsPerFile))], [2, encodeValue('int', m)], [3, encodeValue('double', 0)]]),
           'upper-bounds': new Map([[1, encodeValue('long', BigInt(k * rowsPerFile + rowsPerFile - 1))], [2, encodeValue('int', m)], [3, encodeValue('double', 50.5)]]),
@@ -173,10 +174,16 @@ async function s3ColdFigure(dir: string, runs: number): Promise<Measured> {
     const sizes = sizesOf(localRoot, range(0, 10));
     writeTableMetadata(localRoot, localRoot, 1, sizes, [0], 200_000);
     writeTableMetadata(stage, location, 1, sizes, [0], 200_000);
+    // The same table at s3://bench/o with each file's row group starts in its manifest entry, as Java, Spark and
+    // PyIceberg writers record them (Floe's writer and DuckDB's do not): the first row group comes with the footer.
+    const withOffsets = 's3://bench/o', stageOffsets = path.join(dir, 's3-stage-offsets');
+    writeTableMetadata(stageOffsets, withOffsets, 1, sizes, [0], 200_000, await rowGroupStartsOf(range(0, 10).map((k) => filePath(localRoot, k))));
     const client = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    const put = async (key: string, file: string) => { await client.send(new PutObjectCommand({ Bucket: 'bench', Key: `t/${key}`, Body: readFileSync(file) })); };
-    for (const name of readdirSync(path.join(stage, 'metadata'))) await put(`metadata/${name}`, path.join(stage, 'metadata', name));
-    for (const k of range(0, 10)) await put(`data/k=${k}/data_0.parquet`, filePath(localRoot, k));
+    const put = async (key: string, file: string) => { await client.send(new PutObjectCommand({ Bucket: 'bench', Key: key, Body: readFileSync(file) })); };
+    for (const [prefix, staged] of [['t', stage], ['o', stageOffsets]]) {
+      for (const name of readdirSync(path.join(staged, 'metadata'))) await put(`${prefix}/metadata/${name}`, path.join(staged, 'metadata', name));
+      for (const k of range(0, 10)) await put(`${prefix}/data/k=${k}/data_0.parquet`, filePath(localRoot, k));
+    }
     // One cache (so one S3 client, as in a running editor), emptied before every S3 run: the files are never cached.
     const cache = new FileCache(mkdtempSync(path.join(dir, 'cache-')));
     const preview = async (source: string, cold: boolean) => {
@@ -193,14 +200,39 @@ async function s3ColdFigure(dir: string, runs: number): Promise<Measured> {
       });
     };
     // Requests per cold preview, counted on the very client the previews use (the factory shares one per option set)
-    let requests = 0;
-    (storageFor(location, { s3: { ...moto.s3 }, cache }) as S3Storage).client.middlewareStack.add((next) => (args) => { requests++; return next(args); }, { step: 'initialize' });
-    const r = await sideBySide(runs, () => preview(location, true), () => preview(localRoot, false));
-    // What the last cold run fetched into the cache (blocks on disk: a partial copy is a sparse file)
-    const fetched = diskBytes(cache.dir);
-    const perRun = requests / (runs + 1);
+    const requests = { t: 0, o: 0 };
+    (storageFor(location, { s3: { ...moto.s3 }, cache }) as S3Storage).client.middlewareStack.add((next) => (args) => {
+      requests[(args.input as { Key: string }).Key.startsWith('o/') ? 'o' : 't']++;
+      return next(args);
+    }, { step: 'initialize' });
+    // Like with like: the S3 side reads a table this process holds nothing of in memory (plans and footers are
+    // cached per local path), so the baseline is a local folder not read before: the same metadata, written anew,
+    // over the very same data files. The old baseline, the one local folder read again and again, is in the detail.
+    let fresh = 0;
+    const coldLocal = () => {
+      const root = path.join(dir, `s3-local-${fresh++}`);
+      writeTableMetadata(root, root, 1, sizes, [0], 200_000);
+      symlinkSync(path.join(localRoot, 'data'), path.join(root, 'data'));
+      return root;
+    };
+    const warm: Timing[] = [], offsets: Timing[] = [];
+    let fetched = 0;
+    const r = await sideBySide(runs, async () => {
+      const t = await preview(location, true);
+      fetched = diskBytes(cache.dir); // what a cold run fetched (blocks on disk: a partial copy is a sparse file)
+      return t;
+    }, async (run) => {
+      const t = await preview(coldLocal(), false);
+      const w = await preview(localRoot, false);
+      const o = await preview(withOffsets, true);
+      if (run >= 0) { warm.push(w); offsets.push(o); }
+      return t;
+    });
+    const perRun = requests.t / (runs + 1), perRunOffsets = requests.o / (runs + 1);
     const floor = await motoRequestMs(moto.endpoint, 'bench/t/metadata/version-hint.text');
-    return { ...ratioFigure('s3_cold_preview_ratio', r), detail: `10 files of ~${(sizes.get(0)! / 1e6).toFixed(1)} MB; each S3 run with an empty file cache; a run fetched ${(fetched / 1e6).toFixed(2)} MB of data files in ${perRun} sequential S3 requests; a bare GET to moto takes ${floor.toFixed(1)} ms (median), so moto alone is ${(perRun * floor).toFixed(0)} ms of a run` };
+    const median = (ts: Timing[], key: 'ms' | 'cpuMs' = 'ms') => summarize(ts.map((t) => t[key])).median;
+    const versus = (ts: Timing[], base: Timing[]) => `${median(ts).toFixed(1)} ms, ratio ${(median(ts) / median(base)).toFixed(2)} (CPU ${median(ts, 'cpuMs').toFixed(1)} ms, ratio ${(median(ts, 'cpuMs') / median(base, 'cpuMs')).toFixed(2)})`;
+    return { ...ratioFigure('s3_cold_preview_ratio', r), detail: `10 files of ~${(sizes.get(0)! / 1e6).toFixed(1)} MB; each S3 run with an empty file cache; a run fetched ${(fetched / 1e6).toFixed(2)} MB of data files in ${perRun} S3 requests, each waiting for the one before; a bare GET to moto takes ${floor.toFixed(1)} ms (median), so moto alone is ${(perRun * floor).toFixed(0)} ms of a run (with the local work on top, a ratio of at least ${((median(r.baseline) + perRun * floor) / median(r.baseline)).toFixed(2)}); the same table with split offsets in its manifest: ${perRunOffsets} requests (the last two at once, so ${perRunOffsets - 1} in sequence: a ratio of at least ${((median(r.baseline) + (perRunOffsets - 1) * floor) / median(r.baseline)).toFixed(2)}), ${versus(offsets, r.baseline)}; against the one local folder read again (plan and footers in memory): S3 ${versus(r.floe, warm)}` };
   } finally {
     await moto.stop();
   }
@@ -221,6 +253,16 @@ async function motoRequestMs(endpoint: string, key: string): Promise<number> {
     times.push(performance.now() - start);
   }
   return times.sort((a, b) => a - b)[10];
+}
+
+/** Where each row group of each file starts (the split offsets a Java writer records), by file number. */
+async function rowGroupStartsOf(files: string[]): Promise<Map<number, bigint[]>> {
+  const session = await DuckSession.open();
+  try {
+    return new Map(await Promise.all(files.map(async (f, k) => [k, await rowGroupStarts(session, f)] as const)));
+  } finally {
+    session.close();
+  }
 }
 
 function diskBytes(dir: string): number {

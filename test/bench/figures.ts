@@ -32,7 +32,7 @@ export const FIGURES: Record<FigureName, FigureSpec> = {
   count_13k_files_ms: { what: '`count(*)` of a 13,000-file table (130 manifests), answered from its manifests (floe query, in process)', baseline: 'planning the same files for a read (in detail)', goal: 200, unit: 'ms' },
   preview_limit_100k_files_ms: { what: '`SELECT * … LIMIT 100` of a 100,000-file table (1,000 manifests; goal also ≤ 2 manifests read per 100 rows, in detail)', baseline: 'planning every file (in detail)', goal: 500, unit: 'ms' },
   filtered_preview_1pct_ratio: { what: 'a preview filtered by partition to 1% (1,000) of the 100,000 files', baseline: 'the same preview of a table of just those files', goal: 1.2, unit: '×' },
-  s3_cold_preview_ratio: { what: 'a `LIMIT 100` preview of a table in moto S3, file cache empty', baseline: 'the same preview from local disk', goal: 2, unit: '×' },
+  s3_cold_preview_ratio: { what: 'a `LIMIT 100` preview of a table in moto S3, file cache empty', baseline: 'the same preview from local disk, of a folder this process has not read (no plan or footer in memory on either side)', goal: 2, unit: '×' },
   write_100m_peak_mb: { what: 'peak RSS of `floe write` creating a 100M-row table (its own process)', baseline: '(absolute)', goal: 2048, unit: 'MB' },
   compact_10k_files_ratio: { what: '`floe table optimize` of a 10,000-file table (1M rows, 100 per file) into one file, one replace commit (issue #16)', baseline: 'DuckDB COPY of the same rows from the same files to Parquet', goal: 1.3, unit: '×' },
   column_lineage_1k_ms: { what: 'column lineage of every model of the generated 1,000-model project (DuckDB parse and resolution per model, then the project index and one full upstream path)', baseline: '(absolute)', goal: 2000, unit: 'ms' },

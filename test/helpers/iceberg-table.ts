@@ -28,6 +28,8 @@ export interface TestDataFile {
   sequenceNumber?: bigint;
   /** v3: the file's own first_row_id (otherwise inherited from the manifest's). */
   firstRowId?: bigint;
+  /** The manifest's split offsets: 'row-groups' for the written file's row group starts (as Java writers record them), or given. */
+  splitOffsets?: 'row-groups' | bigint[];
 }
 
 export interface TestTable {
@@ -76,6 +78,7 @@ export async function writeTestTable(root: string, t: TestTable): Promise<string
         content: 0, 'file-path': file, 'file-format': 'PARQUET', partition: f.partition ?? {},
         'record-count': BigInt(rows.rows[0][0] as string), 'file-size-in-bytes': BigInt(statSync(file).size), ...f.metrics,
         ...(f.firstRowId !== undefined ? { 'first-row-id': f.firstRowId } : {}),
+        ...(f.splitOffsets ? { 'split-offsets': f.splitOffsets === 'row-groups' ? await rowGroupStarts(session, file) : f.splitOffsets } : {}),
       });
     }
   } finally {
@@ -112,4 +115,11 @@ export async function writeTestTable(root: string, t: TestTable): Promise<string
   };
   writeFileSync(path.join(root, 'metadata', 'v1.metadata.json'), serializeTableMetadata(metadata));
   return root;
+}
+
+/** Where each row group of a Parquet file starts: its first column chunk's first page (dictionary or data). */
+export async function rowGroupStarts(session: DuckSession, file: string): Promise<bigint[]> {
+  const r = await session.query(`SELECT row_group_id, min(CASE WHEN dictionary_page_offset > 0 THEN least(dictionary_page_offset, data_page_offset) ELSE data_page_offset END)
+    FROM parquet_metadata(${quoteLiteral(file)}) GROUP BY row_group_id ORDER BY row_group_id`);
+  return r.rows.map((row) => BigInt(row[1] as string));
 }

@@ -6,11 +6,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startMoto, type Moto } from '../helpers/moto';
-import { writeTestTable } from '../helpers/iceberg-table';
+import { rowGroupStarts, writeTestTable } from '../helpers/iceberg-table';
 import { S3Storage } from '../../server/src/storage/s3';
 import { FileCache } from '../../server/src/storage/cache';
 import { storageFor } from '../../server/src/storage/factory';
 import { footerWithFirstRowGroups } from '../../server/src/storage/parquet-footer-cut';
+import { WHOLE_AT_MOST } from '../../server/src/storage/parquet-head';
 import { DuckSession, quoteLiteral } from '../../server/src/engine/session';
 import { registerIcebergTable } from '../../server/src/engine/read/register-table';
 import type { Schema } from '../../server/src/iceberg/spec';
@@ -27,8 +28,13 @@ const schema: Schema = { type: 'struct', 'schema-id': 0, fields: [
   { id: 1, name: 'id', required: false, type: 'long' },
   { id: 2, name: 's', required: false, type: 'string' },
   { id: 3, name: 'd', required: false, type: 'double' },
+  { id: 4, name: 'pad', required: false, type: 'string' },
 ] };
-const SELECT = `SELECT i::BIGINT AS id, 'x' || (i % 50) AS s, CASE WHEN i % 7 = 0 THEN NULL ELSE i * 0.25 END AS d FROM range(${ROWS}) r(i)`;
+// `pad` (96 random bytes a row) makes the file larger than parquet-head's WHOLE_AT_MOST, so it is read by ranges
+const SELECT = `SELECT i::BIGINT AS id, 'x' || (i % 50) AS s, CASE WHEN i % 7 = 0 THEN NULL ELSE i * 0.25 END AS d,
+  md5(i::VARCHAR) || md5((i + 1)::VARCHAR) || md5((i + 2)::VARCHAR) || md5((i + 3)::VARCHAR)
+  || md5((i + 4)::VARCHAR) || md5((i + 5)::VARCHAR) AS pad FROM range(${ROWS}) r(i)`;
+const FIELD_IDS = '{id: 1, s: 2, d: 3, pad: 4}';
 let moto: Moto;
 let localTable: string;
 let localFile: string;
@@ -62,8 +68,9 @@ async function local(sql: string): Promise<unknown[][]> {
 
 before(async () => {
   moto = await startMoto(['lake']);
-  localTable = await writeTestTable(path.join(work, 'local'), { schema, files: [{ select: SELECT, fieldIds: '{id: 1, s: 2, d: 3}', copyOptions: `ROW_GROUP_SIZE ${GROUP}` }] });
+  localTable = await writeTestTable(path.join(work, 'local'), { schema, files: [{ select: SELECT, fieldIds: FIELD_IDS, copyOptions: `ROW_GROUP_SIZE ${GROUP}` }] });
   localFile = path.join(localTable, 'data', 'part-0.parquet');
+  assert.ok(statSync(localFile).size > WHOLE_AT_MOST, `the test file (${statSync(localFile).size} bytes) is read by ranges`);
   await upload(localTable, 's3://lake/ranged');
 });
 after(async () => {
@@ -117,10 +124,10 @@ test('a limit that needs the last row group downloads the whole file', async () 
   assert.ok(!filesUnder(cache.dir).some((f) => /\.head\d+-of-/.test(f)));
 });
 
-test('a data file of at most 128 KB is fetched whole in one request, not a tail read then a range', async () => {
-  const small = await writeTestTable(path.join(work, 'small'), { schema, files: [{ select: `${SELECT} LIMIT 2000`, fieldIds: '{id: 1, s: 2, d: 3}', copyOptions: 'ROW_GROUP_SIZE 500' }] });
+test('a data file of at most 1 MB is fetched whole in one request, not a tail read then a range', async () => {
+  const small = await writeTestTable(path.join(work, 'small'), { schema, files: [{ select: `${SELECT} LIMIT 2000`, fieldIds: FIELD_IDS, copyOptions: 'ROW_GROUP_SIZE 500' }] });
   const size = statSync(path.join(small, 'data', 'part-0.parquet')).size;
-  assert.ok(size < 128 * 1024, `the test file is small (${size} bytes)`);
+  assert.ok(size <= WHOLE_AT_MOST, `the test file is small (${size} bytes)`);
   await upload(small, 's3://lake/small');
   const cache = new FileCache(path.join(work, 'cache-small'));
   // the client the read uses (the factory shares one per option set): its GETs of the data file
@@ -137,8 +144,81 @@ test('a data file of at most 128 KB is fetched whole in one request, not a tail 
   assert.ok(existsSync(cache.pathFor({ uri: 's3://lake/small/data/part-0.parquet', size })), 'cached as the whole file');
 });
 
+/** The GETs of `.parquet` objects that the client for (prefix, cache) sends: range, and when each was sent and answered. */
+function dataGets(prefix: string, cache: FileCache): Array<{ range: string; sent: number; answered?: number }> {
+  const gets: Array<{ range: string; sent: number; answered?: number }> = [];
+  let clock = 0;
+  (storageFor(prefix, { s3: { ...moto.s3 }, cache }) as S3Storage).client.middlewareStack.add((next) => async (args) => {
+    const input = args.input as { Key?: string; Range?: string };
+    if (!input.Key?.endsWith('.parquet')) return next(args);
+    const get: { range: string; sent: number; answered?: number } = { range: input.Range ?? 'whole', sent: clock++ };
+    gets.push(get);
+    const out = await next(args);
+    get.answered = clock++;
+    return out;
+  }, { step: 'initialize' });
+  return gets;
+}
+
+/** The local table's data file with the manifest recording split offsets, uploaded under `uri`; its row group starts. */
+async function tableWithOffsets(name: string, splitOffsets: 'row-groups' | bigint[]): Promise<{ uri: string; starts: number[] }> {
+  const root = await writeTestTable(path.join(work, name), { schema, files: [{ select: SELECT, fieldIds: FIELD_IDS, copyOptions: `ROW_GROUP_SIZE ${GROUP}`, splitOffsets }] });
+  const session = await DuckSession.open();
+  try {
+    const starts = await rowGroupStarts(session, path.join(root, 'data', 'part-0.parquet'));
+    await upload(root, `s3://lake/${name}`);
+    return { uri: `s3://lake/${name}`, starts: starts.map(Number) };
+  } finally {
+    session.close();
+  }
+}
+
+test('with split offsets in the manifest, the footer and the first row group come in one round trip', async () => {
+  const { uri, starts } = await tableWithOffsets('offsets', 'row-groups');
+  assert.equal(starts.length, ROWS / GROUP);
+  const cache = new FileCache(path.join(work, 'cache-offsets'));
+  const gets = dataGets(uri, cache);
+  const { rows, relation } = await read(uri, 'SELECT * FROM t ORDER BY id', { rowLimit: 100, cache });
+  assert.deepEqual(rows, await local(`SELECT * FROM t WHERE id < ${GROUP} ORDER BY id`), 'the first row group, as written');
+  assert.deepEqual(gets.map((g) => g.range).sort(), [`bytes=-${64 * 1024}`, `bytes=0-${starts[1] - 1}`].sort(), 'two GETs: the tail and the first row group');
+  const [first, second] = gets;
+  assert.ok(second.sent < first.answered!, 'the second GET was sent before the first was answered: one round trip');
+  assert.deepEqual(relation.partial, { listedRows: BigInt(ROWS) });
+  assert.ok(!existsSync(cache.pathFor({ uri: `${uri}/data/part-0.parquet`, size: statSync(localFile).size })), 'a part is never cached as the whole file');
+});
+
+test('split offsets that undercount the first row group still give its rows: the missing bytes are fetched after the footer', async () => {
+  const { uri, starts } = await tableWithOffsets('offsets-short', [4n, 50_000n, 60_000n]);
+  assert.ok(starts[1] > 60_000, 'the hint is wrong: the real first row group ends later');
+  const cache = new FileCache(path.join(work, 'cache-offsets-short'));
+  const gets = dataGets(uri, cache);
+  const { rows } = await read(uri, 'SELECT * FROM t ORDER BY id', { rowLimit: 100, cache });
+  assert.deepEqual(rows, await local(`SELECT * FROM t WHERE id < ${GROUP} ORDER BY id`));
+  assert.deepEqual(gets.map((g) => g.range).sort(), [`bytes=-${64 * 1024}`, 'bytes=0-49999', `bytes=50000-${starts[1] - 1}`].sort());
+});
+
+test('split offsets of one row group fetch the whole file in one GET', async () => {
+  const { uri } = await tableWithOffsets('offsets-one', [4n]);
+  const cache = new FileCache(path.join(work, 'cache-offsets-one'));
+  const gets = dataGets(uri, cache);
+  const { rows, relation } = await read(uri, 'SELECT * FROM t ORDER BY id', { rowLimit: 100, cache });
+  assert.deepEqual(gets.map((g) => g.range), ['whole']);
+  assert.equal(relation.partial, undefined, 'the whole file, so the whole table');
+  assert.deepEqual(rows, await local('SELECT * FROM t ORDER BY id'));
+});
+
+test('a partial copy reads columns renamed since the file was written by their field ids', async () => {
+  const renamed: Schema = { ...schema, fields: schema.fields.map((f) => (f.id === 3 ? { ...f, name: 'dd' } : f.id === 1 ? { ...f, name: 'key' } : f)) };
+  const root = await writeTestTable(path.join(work, 'renamed'), { schema: renamed, files: [{ select: SELECT, fieldIds: FIELD_IDS, copyOptions: `ROW_GROUP_SIZE ${GROUP}` }] });
+  await upload(root, 's3://lake/renamed');
+  const cache = new FileCache(path.join(work, 'cache-renamed'));
+  const { rows, relation } = await read('s3://lake/renamed', 'SELECT key, dd, s FROM t ORDER BY key', { rowLimit: 100, cache });
+  assert.ok(relation.partial, 'read from a partial copy');
+  assert.deepEqual(rows, await local(`SELECT id, d, s FROM t WHERE id < ${GROUP} ORDER BY id`));
+});
+
 test('a data file replaced in S3 by one with other rows is refused, not read in part', async () => {
-  const other = await writeTestTable(path.join(work, 'other'), { schema, files: [{ select: `${SELECT} UNION ALL SELECT 99999, 'y', 1.0`, fieldIds: '{id: 1, s: 2, d: 3}', copyOptions: `ROW_GROUP_SIZE ${GROUP}` }] });
+  const other = await writeTestTable(path.join(work, 'other'), { schema, files: [{ select: `${SELECT} UNION ALL SELECT 99999, 'y', 1.0, 'z'`, fieldIds: FIELD_IDS, copyOptions: `ROW_GROUP_SIZE ${GROUP}` }] });
   await upload(localTable, 's3://lake/replaced');
   const s3 = new S3Storage({ ...moto.s3, cache: new FileCache(path.join(work, 'upload-cache')) });
   await s3.write('s3://lake/replaced/data/part-0.parquet', readFileSync(path.join(other, 'data', 'part-0.parquet')));

@@ -79,6 +79,31 @@ test('a row limit stops planning at the manifest whose files reach it, and leave
   assert.equal(whole.complete, true);
 });
 
+test('the manifests a row limit needs, by the manifest list\'s row counts, are read at once', async () => {
+  const t = table([
+    { entries: [entry(file('a', 40n))] },
+    { entries: [entry(file('b', 40n))] },
+    { entries: [entry(file('c', 40n))] },
+    { entries: [entry(file('d', 40n))] },
+  ]);
+  // every read takes 5 ms; the most reads in flight at once are counted
+  let inFlight = 0, most = 0;
+  const read = t.io.read.bind(t.io);
+  const io = { async read(p: string) { inFlight++; most = Math.max(most, inFlight); await new Promise((r) => setTimeout(r, 5)); inFlight--; return read(p); } };
+  const plan = await planScan(META, { rowLimit: 100n }, io);
+  assert.deepEqual(names(plan.tasks), ['a', 'b', 'c']);
+  assert.equal(most, 3, 'the three manifests holding 100 rows were read together');
+  assert.equal(t.io.reads.length, 4, 'the manifest list and three manifests: the fourth is never opened');
+
+  // counts that undercount (here: a limit no manifest list count reaches) fetch at most 8 ahead, then one at a time
+  const many = table(Array.from({ length: 12 }, (_, i) => ({ entries: [entry(file(`f${i}`, 1n))] })));
+  let now = 0, peak = 0;
+  const readMany = many.io.read.bind(many.io);
+  const all = await planScan(META, { rowLimit: 1000n }, { async read(p: string) { now++; peak = Math.max(peak, now); await new Promise((r) => setTimeout(r, 2)); now--; return readMany(p); } });
+  assert.equal(all.tasks.length, 12);
+  assert.equal(peak, 8);
+});
+
 test('a row limit is ignored where deletes or a filter can remove rows: the plan is the whole one', async () => {
   const withDeletes = table([
     { entries: [entry(file('a', 40n)), entry(file('b', 40n))] },

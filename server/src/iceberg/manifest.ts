@@ -30,6 +30,8 @@ export interface ReadManifestOptions {
   spec?: PartitionSpec;
   /** Leave out column metrics: 'sizes' drops column sizes and split offsets, 'all' every metric (faster planning). */
   omitMetrics?: 'sizes' | 'all';
+  /** Keep split offsets even when omitting metrics (a LIMIT read fetches a file's first row group by them). */
+  keepSplitOffsets?: boolean;
 }
 
 const SIZE_FIELDS = ['column_sizes', 'split_offsets', 'key_metadata'];
@@ -131,7 +133,8 @@ function metaFrom(meta: Record<string, string>, file: string | undefined, manife
 /** Reads a manifest; entries with null snapshot id or sequence numbers inherit them from `opts.manifest`. */
 export function readManifest(bytes: Uint8Array, opts: ReadManifestOptions = {}): { meta: ManifestMeta; entries: ManifestEntry[] } {
   const { file, manifest } = opts;
-  const skipFields = opts.omitMetrics === 'all' ? ALL_METRIC_FIELDS : opts.omitMetrics === 'sizes' ? SIZE_FIELDS : undefined;
+  const skipped = opts.omitMetrics === 'all' ? ALL_METRIC_FIELDS : opts.omitMetrics === 'sizes' ? SIZE_FIELDS : undefined;
+  const skipFields = opts.keepSplitOffsets ? skipped?.filter((f) => f !== 'split_offsets') : skipped;
   const avro = readAvroFile(bytes, file, skipFields ? { skipFields } : {});
   const meta = metaFrom(avro.meta, file, manifest);
   if (opts.spec) for (const f of opts.spec.fields) meta.partitionFieldNames.set(f['field-id'], f.name);

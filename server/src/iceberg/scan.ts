@@ -172,7 +172,8 @@ export async function planScan(metadata: TableMetadata, options: ScanOptions, io
     const omitMetrics = options.keepMetrics || m.content !== 0 ? undefined : filtering ? 'sizes' as const : 'all' as const;
     const bytes = inlineBytes.get(m['manifest-path']) ?? await io.read(path);
     metrics.manifestsRead++;
-    return { m, path, spec, entries: readManifest(bytes, { file: path, manifest: m, spec, ...(omitMetrics ? { omitMetrics } : {}) }).entries };
+    const keepSplitOffsets = options.rowLimit !== undefined; // a LIMIT read fetches first row groups by them
+    return { m, path, spec, entries: readManifest(bytes, { file: path, manifest: m, spec, ...(omitMetrics ? { omitMetrics, keepSplitOffsets } : {}) }).entries };
   };
 
   metrics.deleteManifests = liveDeleteManifests(manifests, metadata['format-version']);
@@ -227,6 +228,9 @@ function liveDeleteManifests(manifests: ManifestFile[], formatVersion: number): 
  * can remove rows and no filter applies (the caller checks both; record counts are checked against each file's
  * footer when it is read). Manifests are read one at a time, and v2+ manifests recording no live files are skipped.
  */
+/** At most this many manifests of a LIMIT plan are fetched ahead of being reached. */
+const EARLY_MANIFESTS = 8;
+
 async function planUpTo(
   limit: bigint,
   manifests: ManifestFile[],
@@ -238,11 +242,26 @@ async function planUpTo(
   const tasks: FileScanTask[] = [];
   const data = manifests.filter((m) => m.content === 0);
   const listedRows = formatVersion >= 2 ? data.reduce((n, m) => n + m['added-rows-count'] + m['existing-rows-count'], 0n) : undefined;
+  // The manifest list's row counts (v2+) say which manifests the limit needs: they are fetched at once (up to
+  // EARLY_MANIFESTS, should the counts be wrong), not one round trip after another. Planning still goes by the
+  // entries read; a manifest beyond them is read when reached.
+  const early = new Map<ManifestFile, ReturnType<typeof readEntries>>();
+  if (formatVersion >= 2) {
+    let listed = 0n;
+    for (const m of data) {
+      if (listed >= limit || early.size >= EARLY_MANIFESTS) break;
+      if (m['added-files-count'] + m['existing-files-count'] === 0) continue;
+      const reading = readEntries(m);
+      reading.catch(() => undefined); // awaited in order below; one never reached must not be an unhandled rejection
+      early.set(m, reading);
+      listed += m['added-rows-count'] + m['existing-rows-count'];
+    }
+  }
   let rows = 0n, cut = false;
   for (const m of data) {
     if (formatVersion >= 2 && m['added-files-count'] + m['existing-files-count'] === 0) { metrics.manifestsSkipped++; continue; }
     if (rows >= limit) return { tasks, complete: false, listedRows };
-    const { spec, entries } = await readEntries(m);
+    const { spec, entries } = await (early.get(m) ?? readEntries(m));
     for (const e of entries) {
       if (e.status === 2) continue;
       const file = e['data-file'];

@@ -17,10 +17,16 @@ import { footerWithFirstRowGroups } from './parquet-footer-cut';
 const TAIL_BYTES = 64 * 1024;
 const MAGIC = 0x31524150; // "PAR1", little-endian
 /**
- * A file this small is fetched whole in one GET: the tail read alone would be half of it, and a store serves 128 KB
- * in about the time it serves 64 KB, so one request beats a tail read followed by a range (or by the whole file).
+ * A file this small is fetched whole in one GET rather than by a tail read followed by a range: one round trip to
+ * S3 costs about what 1 MB more of transfer does (30–150 ms at 5–50 MB/s from a laptop; less of both in a region),
+ * and a file this small is often one row group, which the range path would fetch whole after its tail read anyway.
  */
-const WHOLE_AT_MOST = 2 * TAIL_BYTES;
+export const WHOLE_AT_MOST = 1024 * 1024;
+/**
+ * The first row group's bytes, when the manifest's split offsets give them, are fetched alongside the tail (one
+ * round trip for both) up to this size; past it they stream to disk after the footer is read, as without offsets.
+ */
+const PREFETCH_AT_MOST = 8 * 1024 * 1024;
 
 /** Ranged access to one remote object. */
 export interface RangedObject {
@@ -41,36 +47,59 @@ export interface HeadCopy {
   complete: boolean;
   /** For a partial copy, what the whole object is: its size and its footer's row count (checked against the manifest). */
   object?: { size: number; rows: bigint };
+  /** For a partial copy, its footer's schema elements depth-first (read here already: no reader need open it again). */
+  columns?: FooterColumn[];
 }
+
+/** One Parquet schema element: its name, field id and number of children. */
+export interface FooterColumn { name: string; id: number | null; children: number }
 
 /**
  * A local copy holding at least the first `rows` rows of a Parquet object of `size` bytes (the size its manifest
  * entry records): only its first row groups when they hold them, else the whole file.
  */
-export async function parquetHeadCopy(object: RangedObject, cache: FileCache, opts: { size: number; rows: number; onProgress?: ProgressListener }): Promise<HeadCopy> {
+export async function parquetHeadCopy(object: RangedObject, cache: FileCache, opts: HeadOptions): Promise<HeadCopy> {
   const { uri } = object;
   const whole = async (): Promise<HeadCopy> => ({ localPath: await object.whole(), complete: true });
   const cachedWhole = await cache.has({ uri, size: opts.size });
   if (cachedWhole) return { localPath: cachedWhole, complete: true };
   if (!(opts.size > WHOLE_AT_MOST) || !(opts.rows > 0)) return whole();
+  // The manifest's split offsets (row group starts) say where the first row group ends: a file of one row group is
+  // fetched whole at once, else the first row group comes alongside the footer. Offsets are only a hint: what is
+  // kept is planned from the footer, and any byte the hint missed is fetched after it.
+  const starts = rowGroupStarts(opts.splitOffsets, opts.size);
+  if (starts?.length === 1) return whole();
+  const firstEnd = starts && starts[1] <= PREFETCH_AT_MOST ? starts[1] : undefined;
+  const prefetched = firstEnd === undefined ? undefined : object.range(0, firstEnd);
+  prefetched?.catch(() => undefined); // awaited below when the plan gets that far; never an unhandled rejection
 
-  const tail = await footerTail(object, cache, opts.size, opts.onProgress);
-  if (!tail) return whole(); // the object is not the size its manifest records: the whole file, for the check to report
+  const end = await footerTail(object, cache, opts.size, opts.onProgress);
+  if (!end) return whole(); // the object is not the size its manifest records: the whole file, for the check to report
+  const { tail, saved } = end;
   const plan = await headPlan(tail, opts.size, opts.rows);
-  if (!plan) return whole();
+  if (!plan) return (await Promise.all([whole(), saved]))[0];
+  const head = prefetched && await prefetched;
+  if (head && head.length !== firstEnd) throw new Error(`short read of ${uri}: ${head.length} of ${firstEnd} bytes at 0`);
 
   let fetched = 0;
   const localPath = await cache.get({ uri, variant: `head${plan.keep}-of-${opts.size}` }, async (temp, onBytes) => {
     const file = await fs.open(temp, 'w');
     try {
       const tailStart = opts.size - tail.length;
+      const headEnd = head?.length ?? 0;
       await Promise.all(plan.ranges.map(async ([start, end]) => {
-        // the part of a range inside the tail read is already here
+        // the parts of a range inside the prefetched head or the tail read are already here
+        if (start < headEnd) {
+          await file.write(head!, start, Math.min(end, headEnd) - start, start);
+          onBytes(Math.min(end, headEnd) - start);
+          fetched += Math.min(end, headEnd) - start;
+        }
         if (end > tailStart) await file.write(tail, Math.max(start, tailStart) - tailStart, end - Math.max(start, tailStart), Math.max(start, tailStart));
-        if (start >= tailStart) return;
+        const from = Math.max(start, headEnd), to = Math.min(end, tailStart);
+        if (from >= to) return;
         // streamed to disk: a row group may be far larger than is wise to hold in memory
-        const n = await object.rangeInto(start, Math.min(end, tailStart), temp, onBytes);
-        if (n !== Math.min(end, tailStart) - start) throw new Error(`short read of ${uri}: ${n} of ${Math.min(end, tailStart) - start} bytes at ${start}`);
+        const n = await object.rangeInto(from, to, temp, onBytes);
+        if (n !== to - from) throw new Error(`short read of ${uri}: ${n} of ${to - from} bytes at ${from}`);
         fetched += n;
       }));
       const trailer = new Uint8Array(plan.footer.length + 8);
@@ -83,19 +112,40 @@ export async function parquetHeadCopy(object: RangedObject, cache: FileCache, op
       await file.close();
     }
   }, opts.onProgress);
-  return { localPath, complete: false, object: { size: opts.size, rows: plan.fileRows } };
+  await saved;
+  return { localPath, complete: false, object: { size: opts.size, rows: plan.fileRows }, columns: plan.columns };
 }
 
-/** The object's end, from its footer's start (cached); undefined when the object's size is not `size`. */
-async function footerTail(object: RangedObject, cache: FileCache, size: number, onProgress?: ProgressListener): Promise<Uint8Array | undefined> {
+export interface HeadOptions {
+  /** The object's size as its manifest entry records it. */
+  size: number;
+  /** Rows wanted: the copy holds at least this many. */
+  rows: number;
+  /** The manifest entry's split offsets: where the file's row groups start (a hint, see parquetHeadCopy). */
+  splitOffsets?: readonly number[];
+  onProgress?: ProgressListener;
+}
+
+/** Split offsets as row group starts, when they are usable: ascending, inside the file, starting past its magic. */
+function rowGroupStarts(offsets: readonly number[] | undefined, size: number): number[] | undefined {
+  if (!offsets || offsets.length === 0) return undefined;
+  const ok = offsets.every((o, i) => Number.isSafeInteger(o) && o >= 4 && o < size && (i === 0 || o > offsets[i - 1]));
+  return ok ? [...offsets] : undefined;
+}
+
+/**
+ * The object's end, from its footer's start; undefined when the object's size is not `size`. A tail fetched now is
+ * written to the cache while the caller goes on (`saved`, to await before the copy is handed out).
+ */
+async function footerTail(object: RangedObject, cache: FileCache, size: number, onProgress?: ProgressListener): Promise<{ tail: Uint8Array; saved?: Promise<unknown> } | undefined> {
   const key = { uri: object.uri, variant: `tail-of-${size}` };
   const kept = await cache.has(key);
-  if (kept) return new Uint8Array(await fs.readFile(kept));
+  if (kept) return { tail: new Uint8Array(await fs.readFile(kept)) };
   const first = await object.tail(Math.min(TAIL_BYTES, size));
   if (first.size !== size) return undefined;
   let bytes = first.bytes;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 8 || view.getUint32(bytes.length - 4, true) !== MAGIC) return bytes; // headPlan declines it
+  if (bytes.length < 8 || view.getUint32(bytes.length - 4, true) !== MAGIC) return { tail: bytes }; // headPlan declines it
   const needed = view.getUint32(bytes.length - 8, true) + 8;
   if (needed > bytes.length && needed <= size) {
     const front = await object.range(size - needed, size - bytes.length);
@@ -105,12 +155,13 @@ async function footerTail(object: RangedObject, cache: FileCache, size: number, 
     bytes = joined;
   }
   const tail = bytes;
-  await cache.get(key, async (temp, onBytes) => {
+  const saved = cache.get(key, async (temp, onBytes) => {
     await fs.writeFile(temp, tail);
     onBytes(tail.length);
     return tail.length;
   }, onProgress);
-  return tail;
+  saved.catch(() => undefined); // awaited by the caller; never an unhandled rejection meanwhile
+  return { tail, saved };
 }
 
 interface HeadPlan {
@@ -123,6 +174,7 @@ interface HeadPlan {
   footerStart: number;
   /** The whole file's row count, from its footer. */
   fileRows: bigint;
+  columns: FooterColumn[];
 }
 
 /** What to fetch for the first `rows` rows; undefined when only the whole file will do. */
@@ -174,7 +226,8 @@ async function headPlan(tail: Uint8Array, size: number, rows: number): Promise<H
     }
     const ranges = merged([[0, nextStart], ...extras]);
     if (ranges.some(([start, end]) => start < 0 || end > footerStart || end < start)) return undefined;
-    return { keep, ranges, footer: footerWithFirstRowGroups(tail.subarray(tail.length - 8 - footerLength, tail.length - 8), keep, held), footerStart, fileRows: BigInt(meta.num_rows) };
+    return { keep, ranges, footer: footerWithFirstRowGroups(tail.subarray(tail.length - 8 - footerLength, tail.length - 8), keep, held), footerStart, fileRows: BigInt(meta.num_rows),
+      columns: meta.schema.map((e) => ({ name: e.name, id: e.field_id ?? null, children: e.num_children ?? 0 })) };
   } catch {
     return undefined; // a footer we cannot read or cut: the whole file, whose read reports it
   }

@@ -10,7 +10,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { StorageError, type S3Options, type Storage, type StorageObject } from './storage';
 import { FileCache, type ProgressListener } from './cache';
-import { parquetHeadCopy, type HeadCopy } from './parquet-head';
+import { parquetHeadCopy, type HeadCopy, type HeadOptions } from './parquet-head';
 import { CredentialRefreshError, refreshingCredentialsOf, type RefreshingCredentials } from './s3-credentials';
 
 const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
@@ -253,7 +253,7 @@ export class S3Storage implements Storage {
    * A local copy holding at least the first `rows` rows of a Parquet object: only its first row groups, fetched
    * by range, when they hold them (see parquet-head.ts), else the whole file as localPath makes it.
    */
-  async localHead(uri: string, opts: { size: number; rows: number; onProgress?: ProgressListener }): Promise<HeadCopy> {
+  async localHead(uri: string, opts: HeadOptions): Promise<HeadCopy> {
     return parquetHeadCopy({
       uri,
       tail: (n) => this.readTail(uri, n),

@@ -167,6 +167,8 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   }
 
   const files = new Map<string, LocalFile>();
+  // Files whose footer the fetch already read (a partial copy's): their field names need no DuckDB probe.
+  const namedByCopy = new Set<string>();
   // Each data and delete file once, with its manifest entry (recorded size and row count).
   const entries = new Map<string, DataFile>();
   for (const t of tasks) for (const f of deleteAndDataFiles(t)) entries.set(f['file-path'], f);
@@ -176,8 +178,11 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   await forEachLimited([...entries.keys()], options.concurrency ?? 8, async (path) => {
     const uri = resolvePath(path);
     const rows = firstRowsOnly.has(path) ? Number(rowLimit) : undefined;
-    const copy = await localCopy(uri, Number(entries.get(path)!['file-size-in-bytes']), table, storageOptions, options.onProgress, rows);
-    files.set(path, { localPath: copy.localPath });
+    const entry = entries.get(path)!;
+    const head = rows === undefined ? undefined : { rows, splitOffsets: entry['split-offsets']?.map(Number) };
+    const copy = await localCopy(uri, Number(entry['file-size-in-bytes']), table, storageOptions, options.onProgress, head);
+    files.set(path, { localPath: copy.localPath, ...(copy.columns ? { fieldNames: topLevelFieldNames(copy.columns) } : {}) });
+    if (copy.columns) namedByCopy.add(path);
     if (!copy.complete && copy.object) heads.set(path, copy.object);
   });
   const moved = isMovedTable(metadata.location, root);
@@ -212,7 +217,9 @@ export async function tableRelation(source: string | LoadTableResult, options: T
   }
   const mappedNames = mapping ? topLevelNames(mapping) : undefined;
   // A table of a few files reads faster by the names its field ids were written under (see relation-sql.ts).
-  if (dataFiles.length > 0 && dataFiles.length <= FEW_FILES && dataFiles.every((f) => f.columnNames === undefined)) await probeFieldNames(dataFiles);
+  if (dataFiles.length > 0 && dataFiles.length <= FEW_FILES && dataFiles.every((f) => f.columnNames === undefined)) {
+    await probeFieldNames(tasks.filter((t) => !namedByCopy.has(t.file['file-path'])).map((t) => files.get(t.file['file-path'])!));
+  }
   // DuckDB matches nested fields by name: every file's nested names are checked against the schema's field ids.
   // A table that never changed its schema holds only files written with its names, so only the few-file fast read
   // needs their trees then (footers cost ~0.1 ms per file, once).
@@ -270,15 +277,15 @@ export async function registerIcebergTable(
 }
 
 /**
- * A local copy of a table file: the file itself when local, else a cached download. With `rows`, a remote Parquet
+ * A local copy of a table file: the file itself when local, else a cached download. With `head`, a remote Parquet
  * file may be fetched only as far as its first row groups holding that many rows (see parquet-head.ts).
  */
-async function localCopy(uri: string, size: number | undefined, table: string, storageOptions: StorageOptions, onProgress?: ProgressListener, rows?: number): Promise<HeadCopy> {
+async function localCopy(uri: string, size: number | undefined, table: string, storageOptions: StorageOptions, onProgress?: ProgressListener, head?: { rows: number; splitOffsets?: number[] }): Promise<HeadCopy> {
   const storage = storageFor(uri, storageOptions);
   const knownSize = Number.isFinite(size) && size! > 0 ? size : undefined;
   try {
     if (storage instanceof S3Storage) {
-      if (rows !== undefined && knownSize !== undefined) return await storage.localHead(uri, { size: knownSize, rows, onProgress });
+      if (head !== undefined && knownSize !== undefined) return await storage.localHead(uri, { size: knownSize, ...head, onProgress });
       return { localPath: await storage.localPath(uri, { size: knownSize, onProgress }), complete: true };
     }
     return { localPath: await storage.localPath(uri), complete: true };
@@ -391,7 +398,7 @@ function schemaTree(rows: SchemaRow[]): ParquetNode[] {
   return rows.length === 0 ? [] : node().children;
 }
 
-function topLevelFieldNames(rows: SchemaRow[]): Map<number, string> | undefined {
+function topLevelFieldNames(rows: Array<Pick<SchemaRow, 'name' | 'id' | 'children'>>): Map<number, string> | undefined {
   const names = new Map<number, string>();
   const skip = (i: number): number => {
     let next = i + 1;
