@@ -10,6 +10,7 @@ import { serializeTableMetadata } from '../../server/src/iceberg/metadata-json';
 import { emptyTableMetadata } from '../../server/src/iceberg/apply-updates';
 import { allFields } from '../../server/src/iceberg/schema';
 import type { DataFile, PartitionSpec, Schema, TableMetadata } from '../../server/src/iceberg/spec';
+import { rowGroupStartsOf } from '../../server/src/engine/write/split-offsets';
 
 export interface TestDataFile {
   /** A SELECT giving the file's rows, with the columns as named in the file. */
@@ -119,7 +120,5 @@ export async function writeTestTable(root: string, t: TestTable): Promise<string
 
 /** Where each row group of a Parquet file starts: its first column chunk's first page (dictionary or data). */
 export async function rowGroupStarts(session: DuckSession, file: string): Promise<bigint[]> {
-  const r = await session.query(`SELECT row_group_id, min(CASE WHEN dictionary_page_offset > 0 THEN least(dictionary_page_offset, data_page_offset) ELSE data_page_offset END)
-    FROM parquet_metadata(${quoteLiteral(file)}) GROUP BY row_group_id ORDER BY row_group_id`);
-  return r.rows.map((row) => BigInt(row[1] as string));
+  return (await rowGroupStartsOf(session, [file])).get(file) ?? [];
 }

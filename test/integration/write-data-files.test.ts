@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckSession } from '../../server/src/engine/session';
@@ -81,6 +81,33 @@ test('bounds of every primitive type decode to the min and max DuckDB computes o
         assert.equal(norm(hi), String(max), `upper ${field.name}`);
       }
     });
+  } finally {
+    session.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('each written file records its row group starts as split offsets, as an independent reader finds them', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'floe-wdf-'));
+  const session = await DuckSession.open();
+  try {
+    // 300,000 rows: three of DuckDB's row groups (122,880 rows each), with dictionary pages in the string column
+    const sql = `SELECT i::BIGINT AS id, 'k' || (i % 7) AS k FROM range(300000) t(i)`;
+    const { fileSchema } = planWriteSchema(await queryColumns(session, sql), { replace: false });
+    const { files } = await writeDataFiles({ session, sql, fileSchema, partitionColumns: [], dataLocation: `${dir}/data`, storage: new LocalStorage() });
+    assert.equal(files.length, 1);
+    const bytes = await readFile(localPath(files[0]['file-path']));
+    const { parquetMetadata } = await import('hyparquet'); // ESM only
+    const meta = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const starts = meta.row_groups.map((g) => {
+      const c = g.columns[0].meta_data!;
+      const dict = c.dictionary_page_offset === undefined ? undefined : BigInt(c.dictionary_page_offset);
+      const data = BigInt(c.data_page_offset);
+      return dict !== undefined && dict > 0n && dict < data ? dict : data;
+    });
+    assert.equal(starts.length, 3);
+    assert.equal(starts[0], 4n);
+    assert.deepEqual(files[0]['split-offsets'], starts);
   } finally {
     session.close();
     await rm(dir, { recursive: true, force: true });

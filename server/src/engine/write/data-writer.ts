@@ -17,6 +17,7 @@ import type { PartitionColumn } from './partition-by.js';
 import { registerBucketFunctions } from './bucket-udf.js';
 import { parseStatText } from './stat-values.js';
 import { WriteError } from './write-error.js';
+import { rowGroupStartsOf } from './split-offsets.js';
 
 export interface WriteDataFilesInput {
   session: DuckSession;
@@ -59,12 +60,13 @@ export async function writeDataFiles(input: WriteDataFilesInput): Promise<Writte
       kept.push({ row, uri: `${input.dataLocation.replace(/\/+$/, '')}/${rel}` });
     }
     const files: DataFile[] = [];
+    const starts = await rowGroupStartsOf(input.session, kept.map((k) => k.row.filename));
     // Uploads run a few at a time; every URI is recorded before its upload starts, so a failure cleans it up.
     await forEachLimited(kept, UPLOAD_CONCURRENCY, async ({ row, uri }) => {
       uris.push(uri);
       if (remote) await input.storage.upload(row.filename, uri);
       if (input.signal?.aborted) return;
-      const file = dataFileFromStats(row, input.fileSchema, uri, partitionOf(row, input.partitionColumns, uri));
+      const file = dataFileFromStats(row, input.fileSchema, uri, partitionOf(row, input.partitionColumns, uri), starts.get(row.filename));
       files.push(file);
       input.onFile?.(file);
     });

@@ -39,7 +39,7 @@ export function parseColumnPath(key: string): string[] {
 }
 
 /** The DataFile of one written Parquet file; bounds only for columns outside lists and maps, as Iceberg readers expect. */
-export function dataFileFromStats(row: CopyStatsRow, fileSchema: StructType, filePath: string, partition: Record<string, unknown>): DataFile {
+export function dataFileFromStats(row: CopyStatsRow, fileSchema: StructType, filePath: string, partition: Record<string, unknown>, splitOffsets?: bigint[]): DataFile {
   const leaves = new Map(leafColumns(fileSchema).map((l) => [JSON.stringify(l.path), l]));
   const columnSizes = new Map<number, bigint>();
   const valueCounts = new Map<number, bigint>();
@@ -80,6 +80,7 @@ export function dataFileFromStats(row: CopyStatsRow, fileSchema: StructType, fil
     ...(nanCounts.size ? { 'nan-value-counts': nanCounts } : {}),
     'lower-bounds': lower,
     'upper-bounds': upper,
+    ...(splitOffsets?.length ? { 'split-offsets': splitOffsets } : {}),
   };
 }
 
