@@ -88,3 +88,8 @@ test("lower/upper print any value as Python's str() first, as Jinja2 does (a lis
 test("config.meta_get / config.meta_require (dbt >= 1.10) render as config.get does: the default", () => {
   check("{{ config.meta_get('surrogate_key', 'sk') }}|{{ config.meta_get('x', default='d') }}|{{ config.meta_get('y') }}|{{ config.meta_require('z') }}", 'sk|d|None|None');
 });
+
+test("a negative index counts from the end of a list or str, as in Python (solana-models: `this.identifier.split('_') [-2]`)", () => {
+  check("{% set parts = 'bronze__program_parser'.split('_') %}{{ parts[-2] ~ '_' ~ parts [-1] }}|{{ [1, 2, 3][-1] }}|{{ 'abc'[-1] }}|{{ [1][-2] is undefined }}",
+    'program_parser|3|c|True');
+});
