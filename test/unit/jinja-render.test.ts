@@ -88,3 +88,21 @@ test("lower/upper print any value as Python's str() first, as Jinja2 does (a lis
 test("config.meta_get / config.meta_require (dbt >= 1.10) render as config.get does: the default", () => {
   check("{{ config.meta_get('surrogate_key', 'sk') }}|{{ config.meta_get('x', default='d') }}|{{ config.meta_get('y') }}|{{ config.meta_require('z') }}", 'sk|d|None|None');
 });
+
+test("a negative index counts from the end of a list or str, as in Python (solana-models: `this.identifier.split('_') [-2]`)", () => {
+  check("{% set parts = 'bronze__program_parser'.split('_') %}{{ parts[-2] ~ '_' ~ parts [-1] }}|{{ [1, 2, 3][-1] }}|{{ 'abc'[-1] }}|{{ [1][-2] is undefined }}",
+    'program_parser|3|c|True');
+});
+
+test("an unqualified macro name resolves in the rendered node's own package first, then the root project (dbt's local namespace)", () => {
+  // fivetran's tiktok_ads and reddit_ads both define get_campaign_country_report_columns; each package's models use their own.
+  const file = (packageName: string, root = false) => ({ file: `/${packageName}.sql`, text: `{% macro cols() %}${packageName}{% endmacro %}{% macro default__d() %}${packageName}{% endmacro %}`, packageName, root });
+  const two = new DbtJinjaEnvironment([file('root', true), file('tiktok_ads'), file('reddit_ads')],
+    ['root', 'tiktok_ads', 'reddit_ads'].flatMap((p) => ['cols', 'default__d'].map((name) => ({ name, file: `/${p}.sql` }))));
+  const t = "{{ cols() }} {{ adapter.dispatch('d')() }}";
+  const as = (packageName?: string) => renderTemplate(two, t, scanTemplate(t), { ...hooks, packageName }).sql;
+  assert.equal(as('tiktok_ads'), 'tiktok_ads tiktok_ads');
+  assert.equal(as('reddit_ads'), 'reddit_ads reddit_ads');
+  assert.equal(as('root'), 'root root');
+  assert.equal(as(undefined), 'root root');
+});

@@ -30,6 +30,8 @@ export interface RenderHooks {
   extra?: Record<string, unknown>;
   /** Globals replaced for this render only and restored after it (a unit test's macro and env_var overrides). */
   overrides?: Record<string, unknown>;
+  /** The dbt package of the node being rendered: its macros come first for an unqualified name (dbt's local namespace). */
+  packageName?: string;
 }
 
 export { CompilerError, splitKeywords } from './dbtContext';
@@ -92,10 +94,13 @@ export class DbtJinjaEnvironment {
       ns[m.name] = (...args: unknown[]) => this.callMacro(file, m.name, args);
       packages.set(file.packageName, ns);
     }
-    // Unqualified names: the root project's macro, else dbt's built-in, else any package's.
+    // Unqualified names, in dbt's order: the rendered node's own package, the root project, dbt's built-ins; then (where
+    // dbt would fail) any package's. Two packages may define one name (fivetran's tiktok_ads and reddit_ads both have
+    // get_campaign_country_report_columns): each package's models get their own.
     for (const [name, byPackage] of this.byName) {
       const file = byPackage.get(this.root) ?? byPackage.get('dbt') ?? byPackage.values().next().value!;
-      this.env.addGlobal(name, (...args: unknown[]) => this.callMacro(file, name, args));
+      const local = () => { const pkg = this.hooks?.packageName; return pkg === undefined ? undefined : byPackage.get(pkg); };
+      this.env.addGlobal(name, byPackage.size === 1 ? (...args: unknown[]) => this.callMacro(file, name, args) : (...args: unknown[]) => this.callMacro(local() ?? file, name, args));
     }
     for (const [pkg, ns] of packages) if (pkg === 'dbt' || !this.byName.has(pkg)) this.env.addGlobal(pkg, ns);
     const h = () => {
@@ -122,7 +127,8 @@ export class DbtJinjaEnvironment {
 
   /** dbt's adapter.dispatch: `<adapter>__name` (and its parent adapter's), then `default__name`, in each package of the search order. */
   private dispatch(name: string, namespace?: string): (...a: unknown[]) => unknown {
-    const order = namespace ? this.dispatchOrder[namespace] ?? [namespace] : [this.root, 'dbt'];
+    const local = this.hooks?.packageName;
+    const order = namespace ? this.dispatchOrder[namespace] ?? [namespace] : [...(local && local !== this.root ? [local] : []), this.root, 'dbt'];
     // Beyond dbt's order, any package's implementation: a missing override must not fail a model dbt compiles.
     const packages = [...order, ...(namespace === 'dbt' ? [this.root] : []), undefined];
     const adapters = this.adapter && this.adapter !== 'duckdb' ? [this.adapter, ...(PARENT_ADAPTERS[this.adapter] ?? [])] : ['duckdb'];

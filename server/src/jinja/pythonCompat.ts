@@ -347,6 +347,10 @@ function patchRuntime(): void {
     // Macro output is a str in Python (Markup): string methods apply to it.
     if (obj instanceof runtime.SafeString) obj = String(obj);
     if (Array.isArray(obj) && typeof val === 'string' && Object.prototype.hasOwnProperty.call(LIST_METHODS, val)) return (LIST_METHODS as any)[val].bind(obj);
+    // Python indexes a list or str from its end with a negative index (`name.split('_')[-1]`); JavaScript has no such key.
+    if ((Array.isArray(obj) || typeof obj === 'string') && typeof val === 'number' && Number.isInteger(val) && val < 0 && rest.length === 0) {
+      return obj.length + val >= 0 ? obj[obj.length + val] : undefined;
+    }
     if (isPlainObject(obj) && val === 'copy') return () => ({ ...obj });
     // Python's dict.get: a missing key gives the default, None unless given (nunjucks gave undefined, which is not none).
     if (isPlainObject(obj) && val === 'get') return (key: unknown, dflt: unknown = null) => { const v = obj[String(key)]; return v === undefined ? dflt : v; };

@@ -129,6 +129,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
     return relationValue(rel, { name: target.table ?? target.name, ...parts });
   };
   const hooks: RenderHooks = {
+    packageName: entry.packageName,
     ref(args) {
       // version= / v= pick a model version; Floe resolves versioned refs to the model of that name.
       const { positional, named } = splitKeywords(args);

@@ -49,6 +49,7 @@ export function evaluateCondition(project: DbtProject, packageName: string, used
 function settingsHooks(project: DbtProject, packageName: string, usedBy: string): RenderHooks {
   const target = project.target;
   return {
+    packageName,
     ref: () => '', source: () => '', config: () => '',
     var: (args) => varValue(project, args, usedBy, packageName),
     this: usedBy,
