@@ -56,11 +56,14 @@ export class Binder {
 
   /**
    * `connection` undefined: render only (no DuckDB), e.g. when binding is turned off. `cache` gives a project's kept
-   * bind results (on disk), so unchanged models are not bound again after a restart.
+   * bind results (on disk), so unchanged models are not bound again after a restart. `budgetMs`: how long one model's
+   * search for further errors may take (bindModel's default: an editor stays responsive); Infinity for `floe check`,
+   * whose report must not depend on the machine's load (the search is bounded by its count of passes anyway).
    */
   constructor(
     private readonly connection: (() => Promise<DuckDBConnection>) | undefined,
     private readonly cache?: (project: DbtProject) => BindCache | undefined,
+    private readonly budgetMs?: number,
   ) {}
 
   /** Binds go to worker threads from now on (undefined: back to `connection`). Results are the same either way. */
@@ -151,7 +154,7 @@ export class Binder {
       const cache = this.cache?.(project);
       let result = cache?.get(compiled.sql, upstream);
       if (!result) {
-        result = (this.pool && (await this.pool.bind(compiled.sql, upstream, urgent).catch(() => undefined))) || (await bindModel(await this.connection(), compiled.sql, upstream));
+        result = (this.pool && (await this.pool.bind(compiled.sql, upstream, urgent, this.budgetMs).catch(() => undefined))) || (await bindModel(await this.connection(), compiled.sql, upstream, { budgetMs: this.budgetMs }));
         cache?.set(compiled.sql, upstream, result);
       }
       const columns = compiled.upstream.flatMap((u) => (u.columns ?? []).map((c) => c.name));

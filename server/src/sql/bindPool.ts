@@ -10,6 +10,8 @@ export interface BindJob {
   id: number;
   sql: string;
   upstream: UpstreamRelation[];
+  /** bindModel's budgetMs (structured clone keeps Infinity). */
+  budgetMs?: number;
 }
 export type BindReply = { id: number; ok: true; result: BindResult; ms: number } | { id: number; ok: false; message: string };
 
@@ -52,11 +54,11 @@ export class BindPool {
   /** Workers start when there is work for them (an editor that never binds starts none). */
   constructor(readonly size: number) {}
 
-  bind(sql: string, upstream: UpstreamRelation[], urgent = false): Promise<BindResult> {
+  bind(sql: string, upstream: UpstreamRelation[], urgent = false, budgetMs?: number): Promise<BindResult> {
     if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
       // plain data only: the project's upstreams read columns through getters, which do not cross threads
-      const job: BindJob = { id: this.nextId++, sql, upstream: upstream.map((u) => ({ name: u.name, columns: u.columns.map((c) => ({ name: c.name, type: c.type })) })) };
+      const job: BindJob = { id: this.nextId++, sql, upstream: upstream.map((u) => ({ name: u.name, columns: u.columns.map((c) => ({ name: c.name, type: c.type })) })), budgetMs };
       (urgent ? this.urgent : this.queued).push({ job, resolve, reject });
       this.dispatch();
     });

@@ -129,7 +129,8 @@ export async function openBinder(root: string, useCache: boolean): Promise<{ bin
     const { createBindConnection } = await import('../../sql/connection.js');
     const { connection, engine } = await createBindConnection();
     const cache = useCache ? new DiskBindCache(root, engine) : undefined;
-    return { binder: new Binder(async () => connection, cache && (() => cache)), cache };
+    // no time limit per model: the same project gives the same report on a loaded CI machine
+    return { binder: new Binder(async () => connection, cache && (() => cache), Infinity), cache };
   } catch {
     return undefined;
   }
