@@ -207,8 +207,9 @@ export function startServer(connection: Connection): void {
   /** Set while the background waits for the first diagnostics pull after ready (see startBindingAfterFirstPull). */
   let onPulled: (() => void) | undefined;
   /**
-   * The background (DuckDB's load, the bind order) starts once the client's first pull after ready is answered from the
-   * index, or after 250 ms: started at once, it held that answer back by ~0.1 s at 10k models (issue #18).
+   * The background (DuckDB's load, the render cache, the bind order) starts once the client's first diagnostics pull
+   * after ready (a file's or the workspace's) is answered from the index, or after 250 ms: started at once, it held that
+   * answer back by ~0.1 s at 10k models (issue #18).
    */
   function startBindingAfterFirstPull(): void {
     // the binder itself now: the first answer has its contract diagnostics, as with the background started
@@ -305,6 +306,8 @@ export function startServer(connection: Connection): void {
   /** A file's diagnostics as the Problems panel shows them: the project model's, then the background's render and binder results. */
   /** `settingsUri`: the resource whose floe.* settings apply (the file, or its project's root for a whole-project pass). */
   async function diagnosticsOf(project: DbtProject, file: string, settingsUri: string): Promise<Diagnostic[]> {
+    // the first pull after ready (a file's or the workspace's) starts the background once this answer is on its way
+    if (onPulled) setImmediate(onPulled);
     const entry = project.entry(file);
     if (!entry) return [];
     const diagnostics = fileDiagnostics(project, file);
@@ -326,9 +329,7 @@ export function startServer(connection: Connection): void {
   connection.languages.diagnostics.on(guard('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async (params) => {
     const where = at(params.textDocument.uri);
     if (!where) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    const items = await diagnosticsOf(where.project, where.file, params.textDocument.uri);
-    if (onPulled) setImmediate(onPulled);
-    return { kind: DocumentDiagnosticReportKind.Full, items };
+    return { kind: DocumentDiagnosticReportKind.Full, items: await diagnosticsOf(where.project, where.file, params.textDocument.uri) };
   }));
 
   // Every file's problems, open or not, so the Problems panel and the status bar's counts agree. The client pulls
