@@ -27,9 +27,9 @@ const MAGIC = 'floe-code-cache-1';
 const HASH_BYTES = 32;
 
 /**
- * Runs `file` (a CommonJS bundle, as require would) with its code cache in `dir`. The bundle must not call import():
- * Node 20 loses a cached script's import() callback (server/tools/build.mjs turns them into require). `build` names the build (a new one
- * never reads an older one's file). `builtin: false` skips Node's own cache (tests of the cachedData path).
+ * Runs `file` (a CommonJS bundle, as require would) with its code cache in `dir`. `build` names the build (a new one
+ * never reads an older one's file). `builtin: false` skips Node's own cache (tests of the cachedData path). The bundle
+ * must not call import(): Node 20 loses a cached script's import() callback (server/tools/build.mjs makes them require).
  */
 export function runWithCodeCache(file: string, dir: string, build: string, options: { builtin?: boolean } = {}): CodeCacheRun {
   const builtin = (Module as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
@@ -38,9 +38,11 @@ export function runWithCodeCache(file: string, dir: string, build: string, optio
     require(file);
     return { state: 'builtin', save: () => undefined };
   }
-  const bytes = readFileSync(file);
   // The bundle's size and time name its cache (V8 itself checks only the source's length): hashing 2.7 MB costs more.
+  // Taken before reading it: a bundle rebuilt in between then files its new code under the old name, never read again
+  // (the other order would file the old code under the new name, which the next start would run).
   const { size, mtimeMs } = statSync(file);
+  const bytes = readFileSync(file);
   const cacheFile = path.join(dir, `${path.basename(file, '.js')}-${safe(build)}-${safe(process.versions.v8)}-${process.arch}-${size}-${Math.round(mtimeMs)}.v8cache`);
   const { cachedData, state } = readCache(cacheFile);
   const script = new vm.Script(Module.wrap(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8')), {
@@ -53,7 +55,13 @@ export function runWithCodeCache(file: string, dir: string, build: string, optio
     run.save = () => {
       if (saved) return;
       saved = true;
-      writeCache(cacheFile, script.createCachedData());
+      let payload: Buffer;
+      try {
+        payload = script.createCachedData();
+      } catch {
+        return; // V8 could not serialize it: the next start compiles as without a cache
+      }
+      writeCache(cacheFile, payload);
       // earlier builds' caches are never read again
       try {
         const prefix = `${path.basename(file, '.js')}-`;
