@@ -74,7 +74,10 @@ const vendorEntries = Object.entries(VENDOR).map(([group, packages]) => ({
 
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: path.join(outdir, 'client.js') },
-  { entryPoints: ['server/src/lsp/main.ts'], outfile: path.join(outdir, 'server.js'), plugins: [vendorPlugin] },
+  // server.js starts server-main.js through V8's code cache (server/src/lsp/boot.ts): a start skips most compiling.
+  // Its import() calls become require: Node 20 loses a cached script's import() callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+  { entryPoints: ['server/src/lsp/boot.ts'], outfile: path.join(outdir, 'server.js') },
+  { entryPoints: ['server/src/lsp/main.ts'], outfile: path.join(outdir, 'server-main.js'), plugins: [vendorPlugin], supported: { 'dynamic-import': false } },
   { entryPoints: ['server/src/cli/main.ts'], outfile: path.join(outdir, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
   // The local catalog's metadata worker thread, started from cli.js and server.js beside it (metadata-codec.ts).
   { entryPoints: ['server/src/catalog/local/metadata-worker.ts'], outfile: path.join(outdir, 'metadata-worker.js') },

@@ -32,6 +32,8 @@ export class Server {
   readyAt = 0;
   /** The indexing time the server reports in its ready message ("Indexed 1 project(s) in N ms"), if it does. */
   indexedMs: number | undefined;
+  /** The server's log lines (window/logMessage). */
+  readonly log: string[] = [];
   private constructor(readonly connection: ProtocolConnection, readonly child: ChildProcess) {}
 
   /**
@@ -41,7 +43,8 @@ export class Server {
   static async start(folder: string, env: NodeJS.ProcessEnv = process.env, untilReady = true): Promise<Server> {
     // FLOE_BENCH_PROFILE=<dir> writes a V8 CPU profile of every server run there (open it in Chrome DevTools).
     const profile = process.env.FLOE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLOE_BENCH_PROFILE}`] : [];
-    const child = spawn(process.execPath, [...profile, process.env.FLOE_BENCH_SERVER ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
+    const nodeArgs = process.env.FLOE_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, ...profile, process.env.FLOE_BENCH_SERVER ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const server = new Server(connection, child);
     const ready = new Promise<StatusParams>((resolve, reject) => {
@@ -55,6 +58,7 @@ export class Server {
       server.statusTimes.set(s, performance.now());
       for (const l of server.statusListeners) l(s);
     });
+    connection.onNotification('window/logMessage', (m: { message: string }) => { server.log.push(m.message); });
     connection.onRequest('workspace/configuration', () => []);
     connection.onRequest('workspace/diagnostic/refresh', () => null);
     connection.onRequest('client/registerCapability', () => null);
@@ -152,11 +156,13 @@ function indexDetail(indexed: number[], afterReady: number[]): string {
 /** A model with 10 upstream refs in the generated project (refs = 1 + i % 10 past the 50 sources). */
 const TEN_REF_MODEL = 59;
 /** A model far downstream, to pull diagnostics for after indexing. */
-const lastModel = (models: number) => models - 1;
+export const lastModel = (models: number) => models - 1;
 
 /** Cold starts of a new server process on a generated project: spawn until ready and a far model's diagnostics answered. */
-async function coldIndex(root: string, lastFile: string, runs: number) {
+export async function coldIndex(root: string, lastFile: string, runs: number) {
   const rss: number[] = [], cpu: number[] = [], afterReady: number[] = [], indexed: number[] = [];
+  /** From the server's "cold index" log line: CPU before indexing (start, module load) and of the index itself. */
+  const startCpu: number[] = [], indexCpu: number[] = [];
   const index = await sample(runs, async (run) => {
     const start = performance.now();
     const server = await Server.start(root);
@@ -164,13 +170,18 @@ async function coldIndex(root: string, lastFile: string, runs: number) {
       const diags = await server.diagnostics(pathToFileURL(lastFile).toString());
       const ms = performance.now() - start;
       if (diags.some((d) => d.severity === 1)) throw new Error(`the generated project has errors: ${diags.map((d) => d.message).join('; ')}`);
-      if (run >= 0) { rss.push(server.rssMb()); cpu.push(server.cpuMs()); afterReady.push(performance.now() - server.readyAt); if (server.indexedMs !== undefined) indexed.push(server.indexedMs); }
+      if (run >= 0) {
+        rss.push(server.rssMb()); cpu.push(server.cpuMs()); afterReady.push(performance.now() - server.readyAt);
+        if (server.indexedMs !== undefined) indexed.push(server.indexedMs);
+        const m = /cold index \d+ ms wall, (\d+) ms CPU.*to ready \d+ ms, (\d+) ms CPU/.exec(server.log.find((l) => l.includes('cold index')) ?? '');
+        if (m) { indexCpu.push(Number(m[1])); startCpu.push(Number(m[2]) - Number(m[1])); }
+      }
       return ms;
     } finally {
       await server.stop();
     }
   });
-  return { index, rss, cpu, afterReady, indexed };
+  return { index, rss, cpu, afterReady, indexed, startCpu, indexCpu };
 }
 
 /**

@@ -95,9 +95,13 @@ ${info.failures.length ? `\nFailures:\n${info.failures.map((f) => `- ${f}`).join
   \`"quick"\` (progress goes to stderr; \`-s\` keeps npm's own lines out). A figure whose suite failed is \`null\`, and the
   exit code is 1.
 - \`FLOE_BENCH_PROFILE=/tmp/prof npm run bench -- --quick\` — also writes a V8 CPU profile of every language-server run.
-- \`npm run bench -- --quick --only lsp,read\` — runs only those suites (plan, lsp, check, schema, colineage, read,
-  preview, commit, write); never writes this file. \`--only colineage\` gives the column lineage figures, \`--only reopen\`
+- \`npm run bench -- --quick --only lsp,read\` — runs only those suites (plan, lsp, check, schema, reopen, colineage,
+  read, preview, commit, write, bigtables, maintenance); never writes this file. \`--only colineage\` gives the column lineage figures, \`--only reopen\`
   only the editor's reopen of an unchanged project (\`schema_ready_10k_warm_ms\`; 10,000 models without \`--quick\`).
+- \`node --import tsx test/bench/lsp-cold.ts [--models 10000|100000] [--runs 5] [--keep DIR]\` — the language server's
+  cold start alone (\`ls_index_10k_ms\`, \`ls_index_100k_ms\`), with the server's own CPU split (start and module load;
+  indexing); \`--keep DIR\` generates the project once there. With \`FLOE_BENCH_SERVER=<server.js>\` for A/B runs and
+  \`FLOE_BENCH_NODE_ARGS\` for Node flags; \`FLOE_NO_CODE_CACHE=1\` starts the server without its code cache.
 
 All data is generated deterministically into a temp folder, removed afterwards. The bench is not part of \`npm test\`.
 

@@ -1,4 +1,4 @@
-// Entry point of the language server (bundled to dist/server.js). The transport (--node-ipc, --stdio)
+// The language server (bundled to dist/server-main.js, started by boot.ts as dist/server.js). The transport (--node-ipc, --stdio)
 // comes from the command line; the server never exits on an internal error.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
