@@ -3,7 +3,7 @@
 // Node ≥ 22.1 has this built in (module.enableCompileCache). Older Node (20, an Electron's) gets it from vm.Script's
 // cachedData, kept in a file named by the build, V8's version and the bundle's size and time, and checked against a hash
 // of its own bytes before V8 sees them: a stale, torn or foreign file is ignored (then written anew), never run.
-// The directory must be the user's own (the extension's global storage): V8 trusts what it accepts.
+// The directory must be the user's own (Floe's cache folder, made 0700): V8 trusts what it accepts.
 import { createHash } from 'node:crypto';
 import { isAscii } from 'node:buffer';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
