@@ -4,6 +4,9 @@ import { DuckDBInstance, DuckDBConnection } from '@duckdb/node-api';
 import { bindModel, UpstreamRelation } from '../../server/src/sql/binder';
 import { createBindConnection } from '../../server/src/sql/connection';
 import { MAX_ENVIRONMENTS } from '../../server/src/sql/standins';
+import { outline } from '../../server/src/sql/outline';
+import { readsEveryCte, readsEveryCteInText } from '../../server/src/sql/cteReads';
+import { parseSelect } from '../../server/src/sql/columnLineage';
 
 let instance: DuckDBInstance;
 let conn: DuckDBConnection;
@@ -457,4 +460,56 @@ select c.customer_idd, o.whatever from c join o on o.customer_id = c.customer_id
   });
   // Unqualified columns might come from the unknown relation: not reported.
   await check('select nam from "stg_orderz" o join "bronze"."customers" c on true', [unknown, customers], { columns: '' });
+});
+
+test("our tokens say a query reads every CTE only where DuckDB's parse says so", async () => {
+  const sure = [
+    'with a as (select order_id from stg_orders), b as (select * from a) select * from b',
+    'with a as (select 1 as x) from a',
+    'with a as (from stg_orders) from a select *',
+    'with a as (select 1 as x), b as (select 2 as x) select * from a join b on a.x = b.x',
+    'with a as (select 1 as x), b as (select 2 as x) select * from a where exists (select 1 from b)',
+    'with a as (select 1 as x), b as (select 2 as x) (select * from a) union all (select * from b)',
+    'with recursive r as (select 1 as n union all select n + 1 from r where n < 3) select * from r',
+    'with "A" as (select 1 as x) select * from "A"',
+    'with a as materialized (select 1 as x) select * from a as a2 asof join a as a3 on a2.x >= a3.x',
+  ];
+  const unsure = [
+    // a column of the same name as a CTE, read by a function's FROM or by IS DISTINCT FROM: no read of the CTE
+    'with created_at as (select nope from stg_orders) select extract(year from created_at) from (select now() as created_at)',
+    "with a as (select nope from stg_orders) select trim(both 'x' from a) from (select 'y' as a)",
+    'with amount as (select nope from stg_orders) select 1 from stg_orders where amount is distinct from amount',
+    'with a as (select 1 as x) select substring(a from 1) from (select \'abc\' as a)',
+    // shapes left to DuckDB's parse
+    'with a as (select 1 as x), b as (select 2 as x) select * from a, b',
+    'with a as (select 1 as x) select * from main.a',
+    'with a as (select 1 as x) select * from (a)',
+    'with a as (select 1 as x) select * from a, (with a as (select 2 as q) select * from a) s',
+    'with a as (select 1 as x), b as (select * from a) select * from a',
+    "with a as (select 1 as x) select 'from a' as s -- from a",
+    'with a as (select 1 as x), b using key (x) as (select * from a) select 1',
+  ];
+  for (const sql of [...sure, ...unsure]) {
+    const o = outline(sql);
+    const names = o.ctes.filter((c) => c.depth === 0 && c.statement === 0).map((c) => c.name.toLowerCase());
+    const fromParse = readsEveryCte((await parseSelect(conn, sql)).ast, names);
+    const fromText = readsEveryCteInText(o);
+    if (fromText) assert.ok(fromParse, `our tokens are sure, DuckDB's parse is not: ${sql}`);
+    assert.equal(fromText, sure.includes(sql), sql);
+  }
+});
+
+test('a bind without lineage reports what a bind with it does', async () => {
+  const queries = [
+    'with a as (select order_id, amount from stg_orders), b as (select * from a where amount > 0) select b.order_id, a.amount from a join b using (order_id)',
+    'with a as (select order_id from stg_orders), b as (select nope from a) select * from a',
+    'with created_at as (select nope from stg_orders) select extract(year from created_at) from (select now() as created_at)',
+    "with a as (select 'x'::int as bad_cast from stg_orders) select * from a",
+    'select customer_id, sum(amount) from stg_orders group by all',
+  ];
+  for (const sql of queries) {
+    const { lineage, ...withLineage } = await bindModel(conn, sql, [orders, customers]);
+    assert.ok(lineage, sql);
+    assert.deepEqual(await bindModel(conn, sql, [orders, customers], { lineage: false }), withLineage, sql);
+  }
 });

@@ -4,6 +4,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { userMessage } from '../sql/explain';
 import { bindModel, type UpstreamRelation as BindUpstream } from '../sql/binder';
+import { modelColumnLineage } from '../sql/columnLineage';
 import type { BindCache } from '../sql/bindCache';
 import type { BindPool } from '../sql/bindPool';
 import { compileModel, type CompiledModel } from '../project/compile';
@@ -59,11 +60,12 @@ export class Binder {
    * bind results (on disk), so unchanged models are not bound again after a restart. `budgetMs`: how long one model's
    * search for further errors may take (bindModel's default: an editor stays responsive); Infinity for `floe check`,
    * whose report must not depend on the machine's load (the search is bounded by its count of passes anyway).
+   * `lineage` false: binds give no column lineage (`floe check` reports none), so most need no DuckDB parse.
    */
   constructor(
     private readonly connection: (() => Promise<DuckDBConnection>) | undefined,
     private readonly cache?: (project: DbtProject) => BindCache | undefined,
-    private readonly budgetMs?: number,
+    private readonly options: { budgetMs?: number; lineage?: boolean } = {},
   ) {}
 
   /** Binds go to worker threads from now on (undefined: back to `connection`). Results are the same either way. */
@@ -154,7 +156,12 @@ export class Binder {
       const cache = this.cache?.(project);
       let result = cache?.get(compiled.sql, upstream);
       if (!result) {
-        result = (this.pool && (await this.pool.bind(compiled.sql, upstream, urgent, this.budgetMs).catch(() => undefined))) || (await bindModel(await this.connection(), compiled.sql, upstream, { budgetMs: this.budgetMs }));
+        result = (this.pool && (await this.pool.bind(compiled.sql, upstream, urgent, this.options).catch(() => undefined))) || (await bindModel(await this.connection(), compiled.sql, upstream, this.options));
+        cache?.set(compiled.sql, upstream, result);
+      }
+      if (this.options.lineage !== false && !result.lineage && !result.partial && node && compiled === rendered) {
+        // kept by a bind that gave none (`floe check`): the lineage alone is one parse
+        result = { ...result, lineage: await modelColumnLineage(await this.connection(), compiled.sql, upstream, result.columns) };
         cache?.set(compiled.sql, upstream, result);
       }
       const columns = compiled.upstream.flatMap((u) => (u.columns ?? []).map((c) => c.name));

@@ -12,6 +12,8 @@ export interface BindJob {
   upstream: UpstreamRelation[];
   /** bindModel's budgetMs (structured clone keeps Infinity). */
   budgetMs?: number;
+  /** bindModel's lineage option. */
+  lineage?: boolean;
 }
 export type BindReply = { id: number; ok: true; result: BindResult; ms: number } | { id: number; ok: false; message: string };
 
@@ -54,11 +56,11 @@ export class BindPool {
   /** Workers start when there is work for them (an editor that never binds starts none). */
   constructor(readonly size: number) {}
 
-  bind(sql: string, upstream: UpstreamRelation[], urgent = false, budgetMs?: number): Promise<BindResult> {
+  bind(sql: string, upstream: UpstreamRelation[], urgent = false, options: { budgetMs?: number; lineage?: boolean } = {}): Promise<BindResult> {
     if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
       // plain data only: the project's upstreams read columns through getters, which do not cross threads
-      const job: BindJob = { id: this.nextId++, sql, upstream: upstream.map((u) => ({ name: u.name, columns: u.columns.map((c) => ({ name: c.name, type: c.type })) })), budgetMs };
+      const job: BindJob = { id: this.nextId++, sql, upstream: upstream.map((u) => ({ name: u.name, columns: u.columns.map((c) => ({ name: c.name, type: c.type })) })), budgetMs: options.budgetMs, lineage: options.lineage };
       (urgent ? this.urgent : this.queued).push({ job, resolve, reject });
       this.dispatch();
     });

@@ -13,7 +13,7 @@ parentPort?.on('message', (job: BindJob) => {
     let reply: BindReply;
     try {
       const { connection } = await opened;
-      reply = { id: job.id, ok: true, result: await bindModel(connection, job.sql, job.upstream, { budgetMs: job.budgetMs }), ms: Number(process.hrtime.bigint() - started) / 1e6 };
+      reply = { id: job.id, ok: true, result: await bindModel(connection, job.sql, job.upstream, { budgetMs: job.budgetMs, lineage: job.lineage }), ms: Number(process.hrtime.bigint() - started) / 1e6 };
     } catch (e) {
       reply = { id: job.id, ok: false, message: e instanceof Error ? e.message : String(e) };
     }

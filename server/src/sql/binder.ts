@@ -8,7 +8,7 @@ import { SqlError, parseDuckDbError } from './errors';
 import { Edit, applyEdit, isColumnResolution, mapBack, repairFor } from './repair';
 import { ColumnInfo, StandIns, UpstreamRelation, nameParts } from './standins';
 import { lineageOf, parseLater, type LocalLineage } from './columnLineage';
-import { readsEveryCte } from './cteReads';
+import { readsEveryCte, readsEveryCteInText } from './cteReads';
 
 export type { ColumnInfo, UpstreamRelation } from './standins';
 export type { SqlError, SqlErrorKind } from './errors';
@@ -74,6 +74,11 @@ export interface BindOptions {
   privateOnly?: boolean;
   /** Give every CTE's columns (`BindResult.ctes`), at the cost of one more prepare when the query binds. */
   cteColumns?: boolean;
+  /**
+   * Give the column lineage (`BindResult.lineage`, default true). Without it most binds need no DuckDB parse: a
+   * check reports no lineage, and the editor can ask for it later (modelColumnLineage).
+   */
+  lineage?: boolean;
 }
 
 /** Larger compiled SQL is not bound: DuckDB takes seconds on it, and no real model is that big. */
@@ -91,8 +96,12 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
     states.set(conn, s);
   }
   const standIns = s;
+  const o = outline(compiledSql);
+  const wantLineage = options.lineage !== false;
+  // our tokens can tell that the query reads every CTE; DuckDB's parse is needed for the lineage or when they cannot
+  const ctesReadInText = !options.cteColumns && readsEveryCteInText(o);
   // asked for now, made when this bind's turn comes with those of the binds queued behind it (one DuckDB call)
-  const parse = parseLater(conn, compiledSql);
+  const parse = wantLineage || !ctesReadInText ? parseLater(conn, compiledSql) : undefined;
   return standIns.exclusive(async () => {
     // the budget starts when this bind gets the connection, not while it waits behind others
     const deadline = new Deadline(options.budgetMs ?? DEFAULT_BUDGET_MS);
@@ -101,10 +110,9 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
       unoptimized.add(conn);
       await optimizeExpressionsOnly(conn);
     }
-    const o = outline(compiledSql);
     // DuckDB's parse, once: it tells which CTEs the query reads, and gives the column lineage after the bind
-    const parsed = await parse();
-    const ctesChecked = !options.cteColumns && readsEveryCte(parsed.ast, o.ctes.filter((c) => c.depth === 0 && c.statement === 0).map((c) => c.name.toLowerCase()));
+    const parsed = parse && (await parse());
+    const ctesChecked = ctesReadInText || (!options.cteColumns && readsEveryCte(parsed?.ast, o.ctes.filter((c) => c.depth === 0 && c.statement === 0).map((c) => c.name.toLowerCase())));
     const bindIn = async (setUp: () => Promise<string[] | undefined>): Promise<BindResult | undefined> => {
       let warnings: string[] | undefined;
       try {
@@ -127,7 +135,7 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
     // in text order: DuckDB binds FROM and WHERE before the select list
     r.errors.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity));
     // column lineage rides on the bind: same SQL, same upstream schemas, so it is cached (and invalidated) with it
-    if (!r.partial) r.lineage = lineageOf(parsed, upstream, r.columns);
+    if (!r.partial && parsed && wantLineage) r.lineage = lineageOf(parsed, upstream, r.columns);
     return r;
   });
 }

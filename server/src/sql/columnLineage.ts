@@ -51,6 +51,9 @@ const MAX_BATCH = 16;
 /** Prepared statements per connection (a third of the CPU of a fresh query each time), used one call at a time. */
 const serializers = new WeakMap<DuckDBConnection, { one?: Promise<DuckDBPreparedStatement>; many?: Promise<DuckDBPreparedStatement>; tail: Promise<unknown> }>();
 
+/** The module, imported once: a bundled `import()` copies every export on each call. */
+let duckdbApi: Promise<typeof import('@duckdb/node-api')> | undefined;
+
 function serialize(conn: DuckDBConnection, sqls: string[]): Promise<string[]> {
   let s = serializers.get(conn);
   if (!s) serializers.set(conn, (s = { tail: Promise.resolve() }));
@@ -61,7 +64,7 @@ function serialize(conn: DuckDBConnection, sqls: string[]): Promise<string[]> {
       p.bindVarchar(1, sqls[0]);
       return [String((await p.runAndReadAll()).getRows()[0][0])];
     }
-    const { listValue, LIST, VARCHAR } = await import('@duckdb/node-api');
+    const { listValue, LIST, VARCHAR } = await (duckdbApi ??= import('@duckdb/node-api'));
     const p = await (state.many ??= conn.prepare(SERIALIZE_MANY));
     p.bindList(1, listValue(sqls), LIST(VARCHAR));
     const items = ((await p.runAndReadAll()).getRows()[0][0] as { items?: unknown[] } | null)?.items;

@@ -70,7 +70,7 @@ async function fullCheck(root: string, bind: boolean, cache: boolean, jobs: numb
   if (bind && process.env.FLOE_NO_CATALOG !== '1' && hasLakehouse(project)) trace?.incomplete('source schemas come from a catalog');
   if (bind) await readSourceSchemas(project, io);
   const all: ProjectDiagnostic[] = [];
-  const opened = bind ? await openBinder(root, cache) : undefined;
+  const opened = bind ? await openBinder(root, cache, { lineage: false }) : undefined;
   if (bind && !opened) trace?.incomplete('DuckDB did not load');
   noteNativeLibraries();
   const binder = opened?.binder;
@@ -123,14 +123,17 @@ async function fullCheck(root: string, bind: boolean, cache: boolean, jobs: numb
   return { models, diagnostics: out };
 }
 
-/** A Binder on its own DuckDB connection, with the project's kept results; undefined (static checks only) when DuckDB cannot load. */
-export async function openBinder(root: string, useCache: boolean): Promise<{ binder: Binder; cache?: DiskBindCache } | undefined> {
+/**
+ * A Binder on its own DuckDB connection, with the project's kept results; undefined (static checks only) when DuckDB
+ * cannot load. `lineage` false: binds give no column lineage (a check reports none; the lineage commands need it).
+ */
+export async function openBinder(root: string, useCache: boolean, options: { lineage?: boolean } = {}): Promise<{ binder: Binder; cache?: DiskBindCache } | undefined> {
   try {
     const { createBindConnection } = await import('../../sql/connection.js');
     const { connection, engine } = await createBindConnection();
     const cache = useCache ? new DiskBindCache(root, engine) : undefined;
     // no time limit per model: the same project gives the same report on a loaded CI machine
-    return { binder: new Binder(async () => connection, cache && (() => cache), Infinity), cache };
+    return { binder: new Binder(async () => connection, cache && (() => cache), { budgetMs: Infinity, lineage: options.lineage }), cache };
   } catch {
     return undefined;
   }
