@@ -88,3 +88,20 @@ test('errors name what is wrong: an unknown model (with a suggestion), an unknow
   assert.equal(both.code, 2);
   assert.match(both.err, /--columns MODEL\[\.COLUMN\] alone/);
 });
+
+test('after a check kept its binds (which carry no lineage), the lineage is still whole', () => {
+  const cache = fs.mkdtempSync(path.join(path.dirname(dir), 'floe-cache-'));
+  try {
+    const env = { ...process.env, FLOE_NO_CATALOG: '1', FLOE_CACHE_DIR: cache };
+    // the built CLI: the kept binds are per build, and a run from source is a build of its own
+    const cli = path.join(REPO_ROOT, 'dist/cli.js');
+    const check = spawnSync(process.execPath, [cli, 'check', dir, '--format', 'json'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000, env });
+    assert.ok(fs.readdirSync(path.join(cache, 'bind')).length > 0, check.stderr);
+    const r = spawnSync(process.execPath, [cli, 'lineage', dir, '--columns', 'mart_top.revenue'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000, env });
+    assert.equal(fs.readdirSync(path.join(cache, 'bind')).length, 1, 'the lineage read the binds the check kept');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /← mart_sales\.revenue \(pass-through\)\n {4}← stg_orders\.amount \(transformation\)\n {6}← shop\.orders\.amount_cents \[field 3\] \(transformation\)/);
+  } finally {
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
+});
