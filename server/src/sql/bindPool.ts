@@ -14,6 +14,8 @@ export interface BindJob {
   budgetMs?: number;
   /** bindModel's lineage option. */
   lineage?: boolean;
+  /** Answered as soon as bound, not with the answers of the binds queued behind it. */
+  urgent?: boolean;
 }
 export type BindReply = { id: number; ok: true; result: BindResult; ms: number } | { id: number; ok: false; message: string };
 
@@ -60,7 +62,7 @@ export class BindPool {
     if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
       // plain data only: the project's upstreams read columns through getters, which do not cross threads
-      const job: BindJob = { id: this.nextId++, sql, upstream: upstream.map((u) => ({ name: u.name, columns: u.columns.map((c) => ({ name: c.name, type: c.type })) })), budgetMs: options.budgetMs, lineage: options.lineage };
+      const job: BindJob = { id: this.nextId++, sql, upstream: upstream.map((u) => ({ name: u.name, columns: u.columns.map((c) => ({ name: c.name, type: c.type })) })), budgetMs: options.budgetMs, lineage: options.lineage, ...(urgent ? { urgent } : {}) };
       (urgent ? this.urgent : this.queued).push({ job, resolve, reject });
       this.dispatch();
     });
@@ -77,14 +79,19 @@ export class BindPool {
   }
 
   private dispatch(): void {
+    // one message per worker per dispatch: each message wakes a thread, which costs more than the copy
+    const out = new Map<Slot, BindJob[]>();
     while (this.urgent.length + this.queued.length > 0) {
       // an idle worker first, then a new one, then one with room
       const slot = this.slots.find((s) => s.busy.size === 0) ?? (this.slots.length < this.size ? this.started() : this.slots.find((s) => s.busy.size < BINDS_PER_WORKER));
       if (!slot) break;
       const next = (this.urgent.shift() ?? this.queued.shift())!;
       slot.busy.set(next.job.id, next);
+      out.get(slot)?.push(next.job) ?? out.set(slot, [next.job]);
+    }
+    for (const [slot, jobs] of out) {
       slot.worker.ref(); // a CLI waiting only on workers must not exit
-      slot.worker.postMessage(next.job);
+      slot.worker.postMessage(jobs);
     }
   }
 
@@ -92,17 +99,18 @@ export class BindPool {
     const slot: Slot = { worker: startWorkerThread(__dirname, 'bind-worker.js', 'bindWorker.ts'), busy: new Map(), ms: 0, binds: 0 };
     this.slots.push(slot);
     slot.worker.unref();
-    slot.worker.on('message', (reply: BindReply) => {
-      const waiting = slot.busy.get(reply.id);
-      slot.busy.delete(reply.id);
-      if (slot.busy.size === 0) slot.worker.unref();
-      if (waiting) {
+    slot.worker.on('message', (replies: BindReply[]) => {
+      for (const reply of replies) {
+        const waiting = slot.busy.get(reply.id);
+        slot.busy.delete(reply.id);
+        if (!waiting) continue;
         if (reply.ok) {
           slot.ms += reply.ms;
           slot.binds++;
           waiting.resolve(reply.result);
         } else waiting.reject(new Error(reply.message));
       }
+      if (slot.busy.size === 0) slot.worker.unref();
       this.dispatch();
     });
     const fail = (e: Error) => {

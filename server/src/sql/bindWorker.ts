@@ -3,20 +3,31 @@
 import { parentPort } from 'node:worker_threads';
 import { createBindConnection } from './connection';
 import { bindModel } from './binder';
-import type { BindJob, BindReply } from './bindPool';
+import { BINDS_PER_WORKER, type BindJob, type BindReply } from './bindPool';
 
 const opened = createBindConnection();
 
-parentPort?.on('message', (job: BindJob) => {
-  void (async () => {
-    const started = process.hrtime.bigint();
-    let reply: BindReply;
-    try {
-      const { connection } = await opened;
-      reply = { id: job.id, ok: true, result: await bindModel(connection, job.sql, job.upstream, { budgetMs: job.budgetMs, lineage: job.lineage }), ms: Number(process.hrtime.bigint() - started) / 1e6 };
-    } catch (e) {
-      reply = { id: job.id, ok: false, message: e instanceof Error ? e.message : String(e) };
-    }
-    parentPort!.postMessage(reply);
-  })();
+/** Binds received and not yet answered, and answers not yet sent. */
+let pending = 0;
+const outbox: BindReply[] = [];
+
+// Jobs come in arrays and answers go back in arrays: a message wakes a thread, which costs more than the copy. The
+// answers go when no bind is left here, a pool's worth is ready or an urgent one is done (the edited file's).
+parentPort?.on('message', (jobs: BindJob[]) => {
+  pending += jobs.length;
+  for (const job of jobs) void bindOne(job).then((reply) => {
+    pending--;
+    outbox.push(reply);
+    if (pending === 0 || outbox.length >= BINDS_PER_WORKER || job.urgent) parentPort!.postMessage(outbox.splice(0));
+  });
 });
+
+async function bindOne(job: BindJob): Promise<BindReply> {
+  const started = process.hrtime.bigint();
+  try {
+    const { connection } = await opened;
+    return { id: job.id, ok: true, result: await bindModel(connection, job.sql, job.upstream, { budgetMs: job.budgetMs, lineage: job.lineage }), ms: Number(process.hrtime.bigint() - started) / 1e6 };
+  } catch (e) {
+    return { id: job.id, ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
+}
