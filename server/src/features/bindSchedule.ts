@@ -28,10 +28,23 @@ export async function bindInOrder(
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, lane));
 }
 
-/** `files` upstream before downstream; with `first`, those and what they read come before everything else. */
+/**
+ * `files` upstream before downstream; with `first`, those and what they read come before everything else. Within
+ * that, by level (the longest chain of upstreams): a whole level can bind at once, where a depth-first order keeps
+ * most binds under way waiting for the one before them.
+ */
 export function bindOrder(project: DbtProject, files: string[], first?: Set<string>): string[] {
-  const rank = new Map(topological(project).map((name, i) => [name, i]));
+  const names = topological(project);
+  const rank = new Map(names.map((name, i) => [name, i]));
+  const level = new Map<string, number>();
+  for (const name of names) {
+    let l = 0;
+    // only edges that go up the order: a cycle's back edge adds nothing
+    for (const p of project.dag.parents.get(name) ?? []) if ((rank.get(p) ?? Infinity) < rank.get(name)!) l = Math.max(l, level.get(p)! + 1);
+    level.set(name, l);
+  }
   const rankOf = (file: string) => rank.get(project.nodeOfFile(file)?.name ?? '') ?? rank.size;
+  const levelOf = (file: string) => level.get(project.nodeOfFile(file)?.name ?? '') ?? level.size;
   const firstRank = new Set<number>();
   if (first?.size) {
     // the upstreams of what is open must be bound before it, so they come first too
@@ -44,8 +57,8 @@ export function bindOrder(project: DbtProject, files: string[], first?: Set<stri
     }
   }
   const sorted = [...files].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-  const keyed = sorted.map((file, i) => ({ file, i, r: rankOf(file) }));
-  keyed.sort((a, b) => Number(firstRank.has(b.r)) - Number(firstRank.has(a.r)) || a.r - b.r || a.i - b.i);
+  const keyed = sorted.map((file, i) => ({ file, i, r: rankOf(file), l: levelOf(file) }));
+  keyed.sort((a, b) => Number(firstRank.has(b.r)) - Number(firstRank.has(a.r)) || a.l - b.l || a.r - b.r || a.i - b.i);
   return keyed.map((k) => k.file);
 }
 
