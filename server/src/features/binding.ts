@@ -141,9 +141,11 @@ export class Binder {
     const text = project.entry(file)?.text ?? '';
     const rendered = compileModel(project, file);
     if (project.entry(file)?.analysis?.language === 'python' || project.isDisabled(file)) return this.record(project, file, { version, text, diagnostics: [] });
-    const missing = project.missingPackages();
-    const renderProblems: ProjectDiagnostic[] = renderDiagnostics(file, rendered, fileDiagnostics(project, file))
-      .filter((d) => !(missing.length && mentionsMissingPackage(d.message, missing)));
+    // the static diagnostics only matter to a render that failed (most do not: skip the work)
+    const missing = rendered.problem ? project.missingPackages() : [];
+    const renderProblems: ProjectDiagnostic[] = rendered.problem
+      ? renderDiagnostics(file, rendered, fileDiagnostics(project, file)).filter((d) => !(missing.length && mentionsMissingPackage(d.message, missing)))
+      : [];
     let diagnostics = renderProblems;
     let outputColumns: Column[] | undefined;
     // A broken ref or source stops the render; rendered again with it stood in as a relation of unknown columns, the
