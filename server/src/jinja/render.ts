@@ -11,7 +11,10 @@ const TEXT_MARK = '\uE000';
 const EXPR_MARK = '\uE002';
 const MARK_END = '\uE001';
 const EXPR_CLOSE = '\uE003';
+/** The quick form's text marker: the text itself is not in the template (prepare). */
+const TEXT_INLINE = '\uE004';
 const ANY_MARK = /[\uE000-\uE003]/g;
+const ANY_MARK_OR_INLINE = /[\uE000-\uE004]/g;
 
 export interface RenderProblem {
   code: 'jinja-render' | 'jinja-syntax' | 'python-model' | 'too-large';
@@ -36,7 +39,17 @@ interface Piece {
 }
 
 export function renderTemplate(env: DbtJinjaEnvironment, text: string, scan: ScannedTemplate, hooks: RenderHooks): RenderResult {
-  const { template, pieces, templateToSource } = prepare(text, scan);
+  // The quick form first: any error renders again in the exact form, whose error positions and messages are the user's.
+  // Its marker character must not come from the project's own text.
+  if (!env.mayPrint(TEXT_INLINE) && !text.includes(TEXT_INLINE)) {
+    const quick = prepare(text, scan, true);
+    try {
+      return { ...readMarkers(env.renderString(quick.template, hooks, quick.literals), quick.pieces, quick.clean), parseTime: env.executeRead };
+    } catch {
+      // rendered again below
+    }
+  }
+  const { template, pieces, templateToSource, clean } = prepare(text, scan, false);
   let output: string;
   try {
     output = env.renderString(template, hooks);
@@ -51,15 +64,40 @@ export function renderTemplate(env: DbtJinjaEnvironment, text: string, scan: Sca
     const message = explainRenderError(raw);
     return { sql: '', map: new SourceMap([], 0), problem: { code: syntax ? 'jinja-syntax' : 'jinja-render', message, start, end } };
   }
-  return { ...readMarkers(output, pieces), parseTime: env.executeRead };
+  return { ...readMarkers(output, pieces, clean), parseTime: env.executeRead };
 }
 
-/** Inserts the markers and applies whitespace control ourselves so markers never block nunjucks' trimming. */
-function prepare(text: string, scan: ScannedTemplate): { template: string; pieces: Piece[]; templateToSource: Array<[number, number]> } {
+interface Prepared {
+  template: string;
+  pieces: Piece[];
+  templateToSource: Array<[number, number]>;
+  /** The text with marker characters replaced: what text pieces print. */
+  clean: string;
+  /** The quick form's string literals, by the name that stands for each in the template. */
+  literals?: Record<string, string>;
+}
+
+/**
+ * Inserts the markers and applies whitespace control ourselves so markers never block nunjucks' trimming.
+ *
+ * The quick form (`quick`) is the one rendered first. Text that goes straight to the output is left out of it, only
+ * its marker stays (readMarkers puts the text back), and simple string literals are names given in the render's
+ * context: nunjucks lexes, parses and compiles far less, and models that differ only in their text and literals
+ * have one template, which the environment compiles once. It prints what the exact form prints; where it could not
+ * (text a macro's caller or a filter sees, text before a comment, text nunjucks would reject) the text stays in.
+ */
+function prepare(text: string, scan: ScannedTemplate, quick: boolean): Prepared {
   const clean = text.replace(ANY_MARK, '\uFFFD');
   const parts: string[] = [];
   const pieces: Piece[] = [];
   const templateToSource: Array<[number, number]> = [];
+  let literals: Record<string, string> | undefined;
+  const literal = quick ? (value: string) => {
+    literals ??= {};
+    const name = `__floe_s${Object.keys(literals).length}`;
+    literals[name] = value;
+    return name;
+  } : undefined;
   let length = 0;
   const emit = (s: string, srcAt?: number) => {
     if (srcAt !== undefined) templateToSource.push([length, srcAt]);
@@ -73,6 +111,12 @@ function prepare(text: string, scan: ScannedTemplate): { template: string; piece
     if (next?.trimBefore) while (b > a && /\s/.test(clean[b - 1])) b--;
     if (a >= b) return;
     if (valueDepth > 0) return emit(clean.slice(a, b), a);
+    // Before a comment (not in the template) nunjucks may trim the text for the block after it.
+    if (quick && captureDepth === 0 && next?.kind !== 'comment' && !clean.slice(a, b).includes('#}')) {
+      emit(`${TEXT_INLINE}${pieces.length}${MARK_END}`);
+      pieces.push({ kind: 'text', srcStart: a, srcEnd: b });
+      return;
+    }
     emit(`${TEXT_MARK}${pieces.length}${MARK_END}`);
     pieces.push({ kind: 'text', srcStart: a, srcEnd: b });
     emit(clean.slice(a, b), a);
@@ -81,48 +125,56 @@ function prepare(text: string, scan: ScannedTemplate): { template: string; piece
   let prev: JinjaBlock | undefined;
   // Inside a macro or a `{% set x %}` block the output is a value macros compare, strip and test: no markers there.
   let valueDepth = 0;
+  // Inside a `{% call %}` or `{% filter %}` block a macro or a filter sees the text: it stays in the template.
+  let captureDepth = 0;
   const rewriteState = newRewriteState();
   for (const block of scan.blocks) {
     emitText(pos, block.start, prev, block);
     if (block.kind === 'statement' && (block.tag === 'endmacro' || block.tag === 'endset')) valueDepth = Math.max(0, valueDepth - 1);
+    if (block.kind === 'statement' && (block.tag === 'endcall' || block.tag === 'endfilter')) captureDepth = Math.max(0, captureDepth - 1);
     if (block.kind === 'expression' && valueDepth > 0) {
-      emit(rewriteBlock(clean, block, rewriteState), block.start);
+      emit(rewriteBlock(clean, block, rewriteState, literal), block.start);
     } else if (block.kind === 'expression') {
       emit(`${EXPR_MARK}${pieces.length}${MARK_END}`);
       pieces.push({ kind: 'expression', srcStart: block.start, srcEnd: block.end });
-      emit(rewriteBlock(clean, block, rewriteState), block.start);
+      emit(rewriteBlock(clean, block, rewriteState, literal), block.start);
       emit(EXPR_CLOSE);
     } else if (block.kind === 'statement') {
-      emit(rewriteBlock(clean, block, rewriteState), block.start);
+      emit(rewriteBlock(clean, block, rewriteState, literal), block.start);
       if (block.tag === 'macro' || (block.tag === 'set' && !/=/.test(clean.slice(block.contentStart, block.contentEnd)))) valueDepth++;
+      if (block.tag === 'call' || block.tag === 'filter') captureDepth++;
     }
     pos = block.end;
     prev = block;
   }
   emitText(pos, clean.length, prev, undefined);
-  return { template: parts.join(''), pieces, templateToSource };
+  return { template: parts.join(''), pieces, templateToSource, clean, literals };
 }
 
-function readMarkers(output: string, pieces: Piece[]): RenderResult {
+function readMarkers(output: string, pieces: Piece[], clean: string): RenderResult {
   const segments: MappedSegment[] = [];
   const stack: Array<{ piece: Piece; offset: number }> = [];
   let current: { piece: Piece; offset: number } | undefined;
   const sql: string[] = [];
   let outLength = 0;
-  let i = 0;
   const open = (piece: Piece | undefined, srcOffset: number) => {
     if (!piece) return;
     segments.push({ outStart: outLength, srcStart: piece.kind === 'text' ? srcOffset : piece.srcStart, srcEnd: piece.srcEnd, kind: piece.kind });
   };
+  const print = (from: number, to: number, source: string) => {
+    if (to <= from) return;
+    sql.push(from === 0 && to === source.length ? source : source.slice(from, to));
+    if (current) current.offset += to - from;
+    outLength += to - from;
+  };
+  const marks = new RegExp(ANY_MARK_OR_INLINE.source, 'g');
+  let i = 0;
   while (i < output.length) {
-    const next = output.slice(i).search(ANY_MARK);
-    const chunkEnd = next === -1 ? output.length : i + next;
-    if (chunkEnd > i) {
-      sql.push(output.slice(i, chunkEnd));
-      if (current) current.offset += chunkEnd - i;
-      outLength += chunkEnd - i;
-    }
-    if (next === -1) break;
+    marks.lastIndex = i;
+    const found = marks.exec(output);
+    const chunkEnd = found ? found.index : output.length;
+    print(i, chunkEnd, output);
+    if (!found) break;
     const mark = output[chunkEnd];
     if (mark === EXPR_CLOSE) {
       current = stack.pop();
@@ -137,6 +189,8 @@ function readMarkers(output: string, pieces: Piece[]): RenderResult {
     current = { piece, offset: 0 };
     open(piece, piece?.srcStart ?? 0);
     i = close === -1 ? output.length : close + 1;
+    // The quick form's text is not in the output: it is printed here, where its marker came out.
+    if (mark === TEXT_INLINE && piece) print(piece.srcStart, piece.srcEnd, clean);
   }
   return { sql: sql.join(''), map: new SourceMap(segments, outLength) };
 }
