@@ -74,6 +74,7 @@ export class DbtJinjaEnvironment {
   /** Compiled templates by their source, most recently used last: many renders share one (render.ts's quick form). */
   private readonly templates = new Map<string, nunjucks.Template>();
   private readonly macroText: string;
+  private readonly printed = new Map<string, boolean>();
 
   /**
    * `adapter` is the profile's adapter type: dispatch looks for `<adapter>__name` (then its parent adapter's) as dbt
@@ -207,7 +208,9 @@ export class DbtJinjaEnvironment {
 
   /** Whether a macro file's text holds this character (render.ts's markers must not come from the project). */
   mayPrint(character: string): boolean {
-    return this.macroText.includes(character);
+    let answer = this.printed.get(character);
+    if (answer === undefined) this.printed.set(character, (answer = this.macroText.includes(character)));
+    return answer;
   }
 
   /**

@@ -4,7 +4,7 @@
 import type { ScannedTemplate, JinjaBlock } from './scanner';
 import { DbtJinjaEnvironment, firstLine, CompilerError, type RenderHooks } from './environment';
 import { SourceMap, type MappedSegment } from './sourceMap';
-import { rewriteBlock, newRewriteState } from './dbtSyntax';
+import { rewriteBlock, newRewriteState, type RewriteState } from './dbtSyntax';
 import { explainRenderError } from './renderMessages';
 
 const TEXT_MARK = '\uE000';
@@ -14,7 +14,6 @@ const EXPR_CLOSE = '\uE003';
 /** The quick form's text marker: the text itself is not in the template (prepare). */
 const TEXT_INLINE = '\uE004';
 const ANY_MARK = /[\uE000-\uE003]/g;
-const ANY_MARK_OR_INLINE = /[\uE000-\uE004]/g;
 
 export interface RenderProblem {
   code: 'jinja-render' | 'jinja-syntax' | 'python-model' | 'too-large';
@@ -44,7 +43,7 @@ export function renderTemplate(env: DbtJinjaEnvironment, text: string, scan: Sca
   if (!env.mayPrint(TEXT_INLINE) && !text.includes(TEXT_INLINE)) {
     const quick = prepare(text, scan, true);
     try {
-      return { ...readMarkers(env.renderString(quick.template, hooks, quick.literals), quick.pieces, quick.clean), parseTime: env.executeRead };
+      return { ...readMarkers(env.renderString(quick.template, hooks, quick.literals), quick.pieces, quick.clean, true), parseTime: env.executeRead };
     } catch {
       // rendered again below
     }
@@ -64,7 +63,7 @@ export function renderTemplate(env: DbtJinjaEnvironment, text: string, scan: Sca
     const message = explainRenderError(raw);
     return { sql: '', map: new SourceMap([], 0), problem: { code: syntax ? 'jinja-syntax' : 'jinja-render', message, start, end } };
   }
-  return { ...readMarkers(output, pieces, clean), parseTime: env.executeRead };
+  return { ...readMarkers(output, pieces, clean, false), parseTime: env.executeRead };
 }
 
 interface Prepared {
@@ -92,12 +91,14 @@ function prepare(text: string, scan: ScannedTemplate, quick: boolean): Prepared 
   const pieces: Piece[] = [];
   const templateToSource: Array<[number, number]> = [];
   let literals: Record<string, string> | undefined;
-  const literal = quick ? (value: string) => {
+  let literalCount = 0;
+  const literal = (value: string) => {
     literals ??= {};
-    const name = `__floe_s${Object.keys(literals).length}`;
+    const name = `__floe_s${literalCount++}`;
     literals[name] = value;
     return name;
-  } : undefined;
+  };
+  const rewrite = (block: JinjaBlock) => (quick ? quickRewrite(clean, block, rewriteState, literal) : rewriteBlock(clean, block, rewriteState));
   let length = 0;
   const emit = (s: string, srcAt?: number) => {
     if (srcAt !== undefined) templateToSource.push([length, srcAt]);
@@ -133,14 +134,14 @@ function prepare(text: string, scan: ScannedTemplate, quick: boolean): Prepared 
     if (block.kind === 'statement' && (block.tag === 'endmacro' || block.tag === 'endset')) valueDepth = Math.max(0, valueDepth - 1);
     if (block.kind === 'statement' && (block.tag === 'endcall' || block.tag === 'endfilter')) captureDepth = Math.max(0, captureDepth - 1);
     if (block.kind === 'expression' && valueDepth > 0) {
-      emit(rewriteBlock(clean, block, rewriteState, literal), block.start);
+      emit(rewrite(block), block.start);
     } else if (block.kind === 'expression') {
       emit(`${EXPR_MARK}${pieces.length}${MARK_END}`);
       pieces.push({ kind: 'expression', srcStart: block.start, srcEnd: block.end });
-      emit(rewriteBlock(clean, block, rewriteState, literal), block.start);
+      emit(rewrite(block), block.start);
       emit(EXPR_CLOSE);
     } else if (block.kind === 'statement') {
-      emit(rewriteBlock(clean, block, rewriteState, literal), block.start);
+      emit(rewrite(block), block.start);
       if (block.tag === 'macro' || (block.tag === 'set' && !/=/.test(clean.slice(block.contentStart, block.contentEnd)))) valueDepth++;
       if (block.tag === 'call' || block.tag === 'filter') captureDepth++;
     }
@@ -151,7 +152,40 @@ function prepare(text: string, scan: ScannedTemplate, quick: boolean): Prepared 
   return { template: parts.join(''), pieces, templateToSource, clean, literals };
 }
 
-function readMarkers(output: string, pieces: Piece[], clean: string): RenderResult {
+/** A block's quick-form rewrite: its text around each literal, and the literals in the order `literal` numbers them. */
+interface QuickBlock {
+  parts: string[];
+  values: string[];
+}
+
+/** Quick-form rewrites by block text (blocks recur across models: `{{ config(...) }}`, `{{ ref('x') }}`). */
+const quickBlocks = new Map<string, QuickBlock>();
+const MAX_QUICK_BLOCKS = 50_000;
+/** Where a literal was, in a kept rewrite. */
+const LITERAL_SLOT = '\uE005';
+
+/** rewriteBlock with literals named; a block's rewrite is a function of its text, except for `set`, which carries state. */
+function quickRewrite(clean: string, block: JinjaBlock, state: RewriteState, literal: (value: string) => string): string {
+  const source = clean.slice(block.start, block.end);
+  if (block.tag === 'set' || block.tag === 'endset' || source.includes(LITERAL_SLOT)) return rewriteBlock(clean, block, state, literal);
+  let kept = quickBlocks.get(source);
+  if (!kept) {
+    const values: string[] = [];
+    const rewritten = rewriteBlock(clean, block, state, (value) => { values.push(value); return LITERAL_SLOT; });
+    kept = { parts: rewritten.split(LITERAL_SLOT), values };
+    if (quickBlocks.size >= MAX_QUICK_BLOCKS) quickBlocks.clear();
+    quickBlocks.set(source, kept);
+  }
+  const { parts, values } = kept;
+  if (values.length === 0) return parts[0];
+  // rewriteBlock meets literals right to left: the slot at i from the left is the value named at values.length - 1 - i
+  const names = values.map(literal);
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i++) out += names[values.length - i] + parts[i];
+  return out;
+}
+
+function readMarkers(output: string, pieces: Piece[], clean: string, quick: boolean): RenderResult {
   const segments: MappedSegment[] = [];
   const stack: Array<{ piece: Piece; offset: number }> = [];
   let current: { piece: Piece; offset: number } | undefined;
@@ -167,14 +201,14 @@ function readMarkers(output: string, pieces: Piece[], clean: string): RenderResu
     if (current) current.offset += to - from;
     outLength += to - from;
   };
-  const marks = new RegExp(ANY_MARK_OR_INLINE.source, 'g');
+  const lastMark = (quick ? TEXT_INLINE : EXPR_CLOSE).charCodeAt(0);
+  const n = output.length;
   let i = 0;
-  while (i < output.length) {
-    marks.lastIndex = i;
-    const found = marks.exec(output);
-    const chunkEnd = found ? found.index : output.length;
+  while (i < n) {
+    let chunkEnd = i;
+    for (let c = output.charCodeAt(chunkEnd); chunkEnd < n && !(c >= 0xe000 && c <= lastMark); c = output.charCodeAt(++chunkEnd));
     print(i, chunkEnd, output);
-    if (!found) break;
+    if (chunkEnd === n) break;
     const mark = output[chunkEnd];
     if (mark === EXPR_CLOSE) {
       current = stack.pop();
