@@ -101,7 +101,8 @@ function prepare(text: string, scan: ScannedTemplate, quick: boolean): Prepared 
   const rewrite = (block: JinjaBlock) => (quick ? quickRewrite(clean, block, rewriteState, literal) : rewriteBlock(clean, block, rewriteState));
   let length = 0;
   const emit = (s: string, srcAt?: number) => {
-    if (srcAt !== undefined) templateToSource.push([length, srcAt]);
+    // where the exact form's nunjucks errors point; the quick form's errors are not reported
+    if (srcAt !== undefined && !quick) templateToSource.push([length, srcAt]);
     parts.push(s);
     length += s.length;
   };
