@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { scanTemplate } from '../../server/src/jinja/scanner';
 import { renderTemplate } from '../../server/src/jinja/render';
 import { DbtJinjaEnvironment, splitKeywords, type RenderHooks } from '../../server/src/jinja/environment';
+import { relationValue } from '../../server/src/jinja/dbtContext';
 
 const macros = "{% macro cents(x, scale=2) %}({{ x }} / 100)::decimal(18, {{ scale }}){% endmacro %}"
   + "{% macro answer() %}{{ return(42) }}{% endmacro %}{% macro default__quoted(x) %}\"{{ x }}\"{% endmacro %}";
@@ -105,4 +106,35 @@ test("an unqualified macro name resolves in the rendered node's own package firs
   assert.equal(as('reddit_ads'), 'reddit_ads reddit_ads');
   assert.equal(as('root'), 'root root');
   assert.equal(as(undefined), 'root root');
+});
+
+// renderTemplate renders a quick form first (text left out, string literals as names, compiled templates shared);
+// these pin where it must print exactly what the full template prints.
+test('the quick form prints what the full template prints: caller and filter text, text before a comment, literals', () => {
+  // nunjucks trims the text before a comment for the `{%-` after it (the comment is not in the template)
+  check('a  {# c #}{%- if true %}b{% endif %}', 'ab');
+  // a macro's caller() and a filter see the text itself
+  check("{% macro up() %}{{ caller() | upper }}{% endmacro %}{% call up() %}abc {{ 'd' }}{% endcall %}!", 'ABC D!');
+  check('{% macro strip() %}[{{ caller() | trim }}]{% endmacro %}{% call strip() %}  x  {% endcall %}', '[  x]');
+  // models alike but for their text and literals share one compiled template, each with its own values
+  check("select 1 from {{ ref('a') }}", 'select 1 from "a"');
+  check("select 2 from {{ ref('b') }}", 'select 2 from "b"');
+  check("{{ 'a\\nb' }}|{{ \"it's\" }}|{{ 'x' 'y' }}|{{ 'q' is string }}|{% if 'b' is in 'abc' %}in{% endif %}", "a\nb|it's|xy|True|in");
+  check("{% macro m(x='dflt') %}{{ x }}{% endmacro %}{{ m() }} {{ m('given') }} {{ '%s-%s' % ('x', 'y') }}", 'dflt given x-y');
+  check('{% raw %}{{ not rendered }}{% endraw %} {{ "r" }}', '{{ not rendered }} r');
+  // text nunjucks rejects is still rejected
+  assert.equal(render('select 1 #} from t').problem?.message, 'unexpected end of comment');
+  checkMap("{{ config(materialized='view') }}\nselect a from {{ ref('x') }} where zz", 'zz', 'zz');
+});
+
+test("a relation's keys keep their order whatever builds it (tojson, items() and dict() show it)", () => {
+  const naming = ['database', 'schema', 'identifier', 'name', 'table', 'project', 'dataset', 'metadata'];
+  const rest = ['is_table', 'is_view', 'is_cte', 'toString', 'render', 'include', 'incorporate', 'quote', 'replace_path', 'information_schema', 'without_identifier'];
+  assert.deepEqual(Object.keys(relationValue('"x"', { name: 'x', identifier: 'x', schema: 's', database: 'd' })), [...naming, 'type', ...rest]);
+  assert.deepEqual(Object.keys(relationValue('"x"', { identifier: 'x', schema: 's' })), [...naming, 'type', ...rest]);
+  assert.deepEqual(Object.keys(relationValue('"x"', { database: 'd', schema: 's', identifier: 'x', type: 'view' })), [...naming.slice(0, 3), 'type', ...naming.slice(3), ...rest]);
+  const r = relationValue('"d"."s"."x"', { name: 'x', identifier: 'x', schema: 's', database: 'd' }) as Record<string, any>;
+  assert.equal(String(r.without_identifier()), '"d"."s"');
+  assert.equal(String(r.information_schema('columns')), '"d".INFORMATION_SCHEMA.columns');
+  assert.equal(r.include(), r);
 });

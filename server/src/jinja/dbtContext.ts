@@ -23,6 +23,27 @@ export interface ContextHooks {
  * and the attributes dbt's BaseRelation has.
  */
 export function relationValue(text: string, fields: Record<string, unknown>): Record<string, unknown> {
+  for (const key in fields) if (!NAMING_FIELDS.has(key)) return relationWithFields(text, fields);
+  // Only naming fields (every ref, source and `this`): the same keys in the same order, built as one literal.
+  const { database, schema } = fields;
+  const name = fields.identifier ?? fields.name;
+  const me = () => self;
+  const db = database ? `"${String(database)}".` : '';
+  const self: Record<string, unknown> = {
+    database, schema, identifier: fields.identifier, name, table: name, project: database, dataset: schema,
+    metadata: { type: 'DuckDBRelation' }, type: 'table', is_table: true, is_view: false, is_cte: false,
+    toString: () => text, render: () => text, include: me, incorporate: me, quote: me, replace_path: me,
+    information_schema: (view?: unknown) => informationSchema(db, database, view),
+    without_identifier: () => relationValue(`${db}"${String(schema ?? '')}"`, { database, schema }),
+  };
+  rememberKeyObject(text, self);
+  return self;
+}
+
+const NAMING_FIELDS = new Set(['database', 'schema', 'identifier', 'name']);
+
+/** relationValue with other fields (api.Relation.create's): they come after the naming ones, as given. */
+function relationWithFields(text: string, fields: Record<string, unknown>): Record<string, unknown> {
   const self: Record<string, unknown> = {
     database: undefined, schema: undefined, identifier: undefined, ...fields, name: fields.identifier ?? fields.name,
     // dbt's Relation.table is its identifier; BigQuery's relations also answer project (database) and dataset (schema).
@@ -33,10 +54,14 @@ export function relationValue(text: string, fields: Record<string, unknown>): Re
   for (const m of ['include', 'incorporate', 'quote', 'replace_path']) self[m] = () => self;
   // Adapter macros (postgres__, snowflake__ ...) read the catalog through these; dbt renders "db".INFORMATION_SCHEMA.view.
   const db = fields.database ? `"${String(fields.database)}".` : '';
-  self.information_schema = (view?: unknown) => relationValue(`${db}INFORMATION_SCHEMA${view ? `.${String(view)}` : ''}`, { database: fields.database, schema: 'INFORMATION_SCHEMA', identifier: view ?? undefined });
+  self.information_schema = (view?: unknown) => informationSchema(db, fields.database, view);
   self.without_identifier = () => relationValue(`${db}"${String(fields.schema ?? '')}"`, { database: fields.database, schema: fields.schema });
   rememberKeyObject(text, self);
   return self;
+}
+
+function informationSchema(db: string, database: unknown, view: unknown): Record<string, unknown> {
+  return relationValue(`${db}INFORMATION_SCHEMA${view ? `.${String(view)}` : ''}`, { database, schema: 'INFORMATION_SCHEMA', identifier: view ?? undefined });
 }
 
 

@@ -12,14 +12,17 @@ export interface RewriteState {
 
 export const newRewriteState = (): RewriteState => ({ setTargets: [] });
 
-/** The text of one block as nunjucks should read it; pass one state through a file's blocks, in order. */
-export function rewriteBlock(text: string, block: JinjaBlock, state: RewriteState = newRewriteState()): string {
+/**
+ * The text of one block as nunjucks should read it; pass one state through a file's blocks, in order. With `literal`,
+ * each string literal without escapes is replaced by the name it returns for the string.
+ */
+export function rewriteBlock(text: string, block: JinjaBlock, state: RewriteState = newRewriteState(), literal?: (value: string) => string): string {
   const original = text.slice(block.start, block.end);
   if (block.kind === 'comment') return original;
   // `{%+ ... +%}` (keep whitespace) is Jinja2's default here, and nunjucks has no `+`.
   const head = text.slice(block.start, block.contentStart).replace('+', ' ');
   const tail = text.slice(block.contentEnd, block.end).replace('+', ' ');
-  let content = rewriteTokens(text, block.contentStart, block.contentEnd);
+  let content = rewriteTokens(text, block.contentStart, block.contentEnd, literal);
   if (block.kind === 'statement') {
     if (block.tag === 'test') content = content.replace(/^(\s*)test(\s+)/, '$1macro$2test_');
     else if (block.tag === 'endtest') content = content.replace(/endtest/, 'endmacro');
@@ -71,7 +74,7 @@ export function toNunjucksSource(text: string, scan: ScannedTemplate = scanTempl
  * Token-level rewrites, right to left so earlier offsets hold: a trailing comma (`f(a,)`, `[a,]`, `{k: v,}`) becomes a
  * space; adjacent string literals are joined with `~`; `*x` / `**x` in a call's arguments become splat markers.
  */
-function rewriteTokens(text: string, start: number, end: number): string {
+function rewriteTokens(text: string, start: number, end: number, literal?: (value: string) => string): string {
   const all = tokenize(text, start, end);
   let content = text.slice(start, end);
   const replace = (from: number, to: number, by: string) => { content = content.slice(0, from - start) + by + content.slice(to - start); };
@@ -112,6 +115,8 @@ function rewriteTokens(text: string, start: number, end: number): string {
       replace(tokens[last].end, tokens[last].end, ')');
       replace(t.start, t.end, t.value === '**' ? '__floe_kwsplat(' : '__floe_splat(');
     }
+    // Last for this token: the rules above change only what lies after it or keep lengths.
+    if (literal && t.type === 'string' && !t.unterminated && !text.slice(t.start, t.end).includes('\\')) replace(t.start, t.end, literal(t.value));
   }
   return content;
 }

@@ -71,6 +71,10 @@ export class DbtJinjaEnvironment {
   executeRead = false;
   /** Problems met while compiling macro files (file → message); rendering still goes on. */
   readonly macroProblems = new Map<string, string>();
+  /** Compiled templates by their source, most recently used last: many renders share one (render.ts's quick form). */
+  private readonly templates = new Map<string, nunjucks.Template>();
+  private readonly macroText: string;
+  private readonly printed = new Map<string, boolean>();
 
   /**
    * `adapter` is the profile's adapter type: dispatch looks for `<adapter>__name` (then its parent adapter's) as dbt
@@ -80,6 +84,7 @@ export class DbtJinjaEnvironment {
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     this.env.addExtension('do', new DoExtension());
     const files = [BUILTIN_MACRO_FILE.file, ...macroFiles];
+    this.macroText = files.map((f) => f.text).join('\n');
     const fileByPath = new Map(files.map((f) => [f.file, f]));
     this.root = macroFiles.find((f) => f.root)?.packageName ?? '';
     const names = [...BUILTIN_MACRO_FILE.names.map((name) => ({ name, file: BUILTIN_MACRO_FILE.file.file })), ...macroNames];
@@ -183,13 +188,36 @@ export class DbtJinjaEnvironment {
     return exported;
   }
 
+  /** nunjucks' renderString without compiling a template seen before: compiled code depends on the source only. */
+  private templateOf(source: string): nunjucks.Template {
+    let template = this.templates.get(source);
+    if (template) {
+      this.templates.delete(source);
+    } else {
+      template = new nunjucks.Template(source, this.env);
+      if (this.templates.size >= MAX_TEMPLATES) this.templates.delete(this.templates.keys().next().value!);
+    }
+    this.templates.set(source, template);
+    return template;
+  }
+
   /** Renders Jinja text inside the render in progress, with its hooks (dbt renders a string var when var() reads it). */
   renderNested(text: string): string {
     return this.hooks ? this.renderString(text, this.hooks) : text;
   }
 
-  /** Renders a prepared template string with the given per-model hooks. Synchronous. */
-  renderString(template: string, hooks: RenderHooks): string {
+  /** Whether a macro file's text holds this character (render.ts's markers must not come from the project). */
+  mayPrint(character: string): boolean {
+    let answer = this.printed.get(character);
+    if (answer === undefined) this.printed.set(character, (answer = this.macroText.includes(character)));
+    return answer;
+  }
+
+  /**
+   * Renders a prepared template string with the given per-model hooks. Synchronous. `locals` are seen by the template
+   * only (not by macros).
+   */
+  renderString(template: string, hooks: RenderHooks, locals?: Record<string, unknown>): string {
     const previous = this.hooks;
     if (!previous) { forgetKeyObjects(); this.executeRead = false; }
     this.hooks = hooks;
@@ -199,8 +227,9 @@ export class DbtJinjaEnvironment {
     const globals = (this.env as any).globals as Record<string, unknown>;
     const saved = Object.keys(hooks.overrides ?? {}).map((k) => [k, globals[k]] as const);
     for (const [k, v] of Object.entries(hooks.overrides ?? {})) this.env.addGlobal(k, v);
+    if (locals) Object.assign(context, locals);
     try {
-      return this.env.renderString(template, context);
+      return this.templateOf(template).render(context);
     } catch (e) {
       if (e instanceof MacroReturn) return '';
       throw e;
@@ -210,6 +239,9 @@ export class DbtJinjaEnvironment {
     }
   }
 }
+
+/** How many compiled templates an environment keeps: a template's compiled code is a few KB. */
+const MAX_TEMPLATES = 2000;
 
 /** The source of each top-level `{% macro %} … {% endmacro %}` block (blank padding keeps line numbers). */
 function topLevelMacros(source: string): string[] {
