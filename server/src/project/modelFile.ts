@@ -67,7 +67,8 @@ export interface ModelFileAnalysis {
   text: string;
   /** `python` for `.py` models (indexed, never rendered or run). */
   language?: 'sql' | 'python';
-  scan: ScannedTemplate;
+  /** The Jinja blocks; scanned again on demand (not kept: 10k-model indexes stay small and cheap to collect). */
+  readonly scan: ScannedTemplate;
   /** Every call in the file; computed again on demand (not kept, to keep 10k-model indexes small). */
   readonly calls: JinjaCall[];
   /** Names the file binds itself (set/for/macro/import). */
@@ -114,15 +115,39 @@ function conditionalBlocks(scan: ScannedTemplate): Set<JinjaCall['block']> {
   return out;
 }
 
+/**
+ * The analysis kept on every index entry. Only what the index reads on every file is held; the blocks and calls are
+ * computed again when a feature asks (one file at a time). Each scan retained on 10k models was ~130k objects that
+ * every young-generation collection of the cold index copied (issue #18).
+ */
+class Analysis implements ModelFileAnalysis {
+  language?: 'sql' | 'python';
+  refs: RefUse[] = [];
+  sources: SourceUse[] = [];
+  macroCalls: MacroUse[] = [];
+  vars: VarUse[] = [];
+  configs: ConfigUse[] = [];
+  config: Record<string, Literal> = {};
+  snapshotNames: Array<{ name: string; start: number; end: number }> = [];
+
+  /** `scanned`: the text the blocks come from (a Python model replaces `text` and has no Jinja: see pythonModel.ts). */
+  constructor(public text: string, public localNames: Set<string>, public problems: JinjaProblem[], private readonly scanned = text) {}
+
+  get scan(): ScannedTemplate {
+    return scanTemplate(this.scanned);
+  }
+
+  get calls(): JinjaCall[] {
+    return findCalls(this.scanned, scanTemplate(this.scanned));
+  }
+}
+
 export function analyzeModelFile(text: string): ModelFileAnalysis {
   const scan = scanTemplate(text);
   const calls = findCalls(text, scan);
   const bindings = templateBindings(text, scan);
   const conditional = conditionalBlocks(scan);
-  const a: ModelFileAnalysis = {
-    text, scan, get calls() { return findCalls(text, scan); }, localNames: bindings.names,
-    refs: [], sources: [], macroCalls: [], vars: [], configs: [], config: {}, snapshotNames: [], problems: scan.problems,
-  };
+  const a = new Analysis(text, bindings.names, scan.problems);
   for (const call of calls) {
     const positional = call.args.filter((x) => !x.keyword);
     if (call.namespace) {
