@@ -349,13 +349,12 @@ export class DbtProject {
         }
       }
     }
-    const edges: Array<[string, string]> = [];
+    const dag = new Dag([], models.keys());
     for (const [name, nodes] of models) {
       const node = nodes[0];
       const entry = this.files.get(node.file);
-      for (const r of node.definition ? node.definition.refs : entry ? this.refsOf(entry) : []) edges.push([name, r.name]);
+      for (const r of node.definition ? node.definition.refs : entry ? this.refsOf(entry) : []) dag.link(name, r.name);
     }
-    const dag = new Dag(edges, models.keys());
     this.derived = { models, sources, macros, docs, dag, cycles: dag.cycles() };
     return this.derived;
   }
