@@ -572,6 +572,19 @@ export class DbtProject {
     return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind), this.doc(node.name)?.config, (node.definition ?? e?.analysis)?.config);
   }
 
+  /**
+   * One key of configOf (not `tags`, which merges): the last layer that sets it wins. Without merging every key, for
+   * project-wide passes over one setting (enforced contracts at the first diagnostics of 10k models).
+   */
+  configValueOf(node: ModelNode, key: string): ModelConfig[string] | undefined {
+    const e = this.files.get(node.file);
+    let value: ModelConfig[string] | undefined;
+    for (const layer of [this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind), this.doc(node.name)?.config, (node.definition ?? e?.analysis)?.config]) {
+      if (layer && Object.prototype.hasOwnProperty.call(layer, key)) value = layer[key];
+    }
+    return value;
+  }
+
   /** dbt_project.yml folder configs for a node: its package's own tree (`models:`, `seeds:` or `snapshots:`), then the root project's. */
   folderConfigOf(packageName: string, folders: string[], kind: ModelNode['kind'] = 'model'): Readonly<ModelConfig> {
     // Files of one folder share their `folders` array (see walk), so this is computed once per folder, not per file.
