@@ -690,8 +690,13 @@ export function yamlSnapshotSql(relation: string): string {
   return `select * from {{ ${relation} }}`;
 }
 
+const NODE_EXTENSIONS = new Set(['sql', 'csv', 'py']);
+
+/** The file's name without its .sql/.csv/.py (any case). By hand, not basename and a regex: called per file and per model in every project-wide pass. */
 export function modelName(file: string): string {
-  return path.basename(file).replace(/\.(sql|csv|py)$/i, '');
+  const base = file.endsWith('/') || file.endsWith(path.sep) ? path.basename(file) : file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf(path.sep)) + 1);
+  const dot = base.lastIndexOf('.');
+  return dot >= 0 && NODE_EXTENSIONS.has(base.slice(dot + 1).toLowerCase()) ? base.slice(0, dot) : base;
 }
 
 function classify(file: string, dirKind: FileKind, folders: string[]): FileKind | undefined {
