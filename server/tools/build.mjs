@@ -5,7 +5,7 @@
 // dist/ plus the binding and no other node_modules file.
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { buildMedia } from '../../media/build.mjs';
@@ -89,4 +89,25 @@ if (watch) {
   for (const e of entries) await (await esbuild.context({ ...common, ...e })).watch();
 } else {
   await Promise.all([...entries.map((e) => esbuild.build({ ...common, ...e })), buildMedia({ production, outdir: path.join(outdir, 'media') })]);
+  asciiOnly(path.join(outdir, 'server-main.js'));
+}
+
+/**
+ * The server bundle in ASCII: esbuild escapes non-ASCII in code but keeps comments as written (a `→` in a field's doc
+ * comment), and one such character makes the start decode the 2.8 MB bundle as UTF-8 into a two-byte string
+ * (util/codeCache.ts), several times the cost of latin1. Rewritten only where every such character sits on a comment
+ * line, so no string or regex can change; a comment line has no code after it, so the source map still lines up.
+ */
+function asciiOnly(file) {
+  if (!existsSync(file)) return;
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  let changed = false;
+  for (const [i, line] of lines.entries()) {
+    if (!/[^\x00-\x7f]/.test(line)) continue;
+    if (!/^\s*(\/\/|\/\*|\*)/.test(line) || (line.includes('*/') && !/\*\/\s*$/.test(line))) return;
+    lines[i] = line.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    changed = true;
+  }
+  if (changed) writeFileSync(file, lines.join('\n'));
 }

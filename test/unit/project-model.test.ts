@@ -5,7 +5,7 @@ import { makeProject, file } from '../helpers/projectTexts';
 import { checkConfigEntry, folderConfig, mergeConfigs } from '../../server/src/project/config';
 import { Dag } from '../../server/src/project/dag';
 import { resolveEnvVars } from '../../server/src/project/profiles';
-import { DbtProject } from '../../server/src/project/project';
+import { DbtProject, modelName } from '../../server/src/project/project';
 
 test('models, seeds, sources and macros are indexed', () => {
   const p = makeProject();
@@ -64,7 +64,19 @@ test('DAG cycles, including self references', () => {
   const dag = new Dag([['a', 'b'], ['b', 'c'], ['c', 'a'], ['d', 'd'], ['e', 'a']], ['a', 'b', 'c', 'd', 'e']);
   const cycles = dag.cycles();
   assert.deepEqual([...cycles.keys()].sort(), ['a', 'b', 'c', 'd']);
+  assert.deepEqual(cycles.get('a'), ['c', 'b', 'a'], 'members in the order Tarjan closes the cycle');
+  assert.equal(cycles.get('b'), cycles.get('a'), 'one members list per cycle');
+  assert.deepEqual(cycles.get('d'), ['d']);
   assert.deepEqual(dag.upstream('e').sort(), ['a', 'b', 'c']);
+  // the topological order relink's fast path trusts: upstream lower, cycle members apart from what reads them
+  assert.deepEqual(Object.fromEntries(dag.order!), { c: 0, b: 1, a: 2, d: 3, e: 4 });
+  // an edge to a node that is not in the graph is left out
+  assert.equal(new Dag([['a', 'ghost']], ['a']).cycles().size, 0);
+});
+
+test('a node\'s name is its file name without .sql, .csv or .py, in any case', () => {
+  assert.deepEqual(['/p/models/a.sql', '/p/models/B.SQL', '/p/seeds/c.Csv', '/p/models/d.py', '/p/models/e.v2.sql', '/p/models/f.txt', '/p/models/g'].map(modelName),
+    ['a', 'B', 'c', 'd', 'e.v2', 'f.txt', 'g']);
 });
 
 test('incremental updates: a ref change is structural, a body edit is not; deletes and new files', () => {

@@ -199,8 +199,9 @@ function columnReferences(project: DbtProject, file: string, offset: number, inc
     const reads = ea.refs.some((r) => project.resolveRef(r)?.file === upstreamFile)
       || ea.sources.some((s) => project.resolveSource(s)?.file === upstreamFile && project.resolveSource(s)?.nameStart === col.location!.start);
     if (!reads) continue;
+    const scan = ea.scan; // scanned on each read: once per file
     for (let m = word.exec(ea.text); m; m = word.exec(ea.text)) {
-      if (!blockAt(ea.scan, m.index)) out.push({ file: e.file, start: m.index, end: m.index + m[0].length });
+      if (!blockAt(scan, m.index)) out.push({ file: e.file, start: m.index, end: m.index + m[0].length });
     }
   }
   return out;

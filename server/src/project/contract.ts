@@ -41,7 +41,7 @@ export function modelsWithEnforcedContracts(project: DbtProject): Set<string> {
   const names = new Set<string>();
   for (const name of project.modelNames()) {
     const node = project.resolveRef({ name });
-    if (node?.kind === 'model' && isEnforced(project.configOf(node).contract)) names.add(node.name);
+    if (node?.kind === 'model' && isEnforced(project.configValueOf(node, 'contract'))) names.add(node.name);
   }
   enforcedCache.set(project, { version: project.version, names });
   return names;

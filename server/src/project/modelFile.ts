@@ -67,11 +67,12 @@ export interface ModelFileAnalysis {
   text: string;
   /** `python` for `.py` models (indexed, never rendered or run). */
   language?: 'sql' | 'python';
-  scan: ScannedTemplate;
+  /** The Jinja blocks; scanned again on demand (not kept: 10k-model indexes stay small and cheap to collect). */
+  readonly scan: ScannedTemplate;
   /** Every call in the file; computed again on demand (not kept, to keep 10k-model indexes small). */
   readonly calls: JinjaCall[];
   /** Names the file binds itself (set/for/macro/import). */
-  localNames: Set<string>;
+  localNames: ReadonlySet<string>;
   refs: RefUse[];
   sources: SourceUse[];
   macroCalls: MacroUse[];
@@ -114,15 +115,56 @@ function conditionalBlocks(scan: ScannedTemplate): Set<JinjaCall['block']> {
   return out;
 }
 
+/**
+ * The analysis kept on every index entry. Only what the index reads on every file is held; the blocks and calls are
+ * computed again when a feature asks (one file at a time). Each scan retained on 10k models was ~130k objects that
+ * every young-generation collection of the cold index copied (issue #18).
+ */
+class Analysis implements ModelFileAnalysis {
+  language?: 'sql' | 'python';
+  refs: RefUse[] = [];
+  sources: SourceUse[] = [];
+  macroCalls: MacroUse[] = [];
+  vars: VarUse[] = [];
+  configs: ConfigUse[] = [];
+  config: Record<string, Literal> = {};
+  snapshotNames: Array<{ name: string; start: number; end: number }> = [];
+
+  /** `scanned`: the text the blocks come from (a Python model replaces `text` and has no Jinja: see pythonModel.ts). */
+  constructor(public text: string, public localNames: ReadonlySet<string>, public problems: JinjaProblem[], private readonly scanned = text) {}
+
+  /**
+   * Kept lists at their length: a push into an empty array reserves 17 slots, so one config() or var() call cost
+   * ~150 bytes per list, ~6 MB over 10k models.
+   */
+  trim(): void {
+    const exact = <T>(xs: T[]) => (xs.length ? xs.slice() : xs);
+    this.refs = exact(this.refs);
+    this.sources = exact(this.sources);
+    this.macroCalls = exact(this.macroCalls);
+    this.vars = exact(this.vars);
+    this.configs = exact(this.configs);
+    this.snapshotNames = exact(this.snapshotNames);
+  }
+
+  get scan(): ScannedTemplate {
+    return scanTemplate(this.scanned);
+  }
+
+  get calls(): JinjaCall[] {
+    return findCalls(this.scanned, scanTemplate(this.scanned));
+  }
+}
+
+/** The local names of the many files that bind none: one shared set, not one per file. */
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 export function analyzeModelFile(text: string): ModelFileAnalysis {
   const scan = scanTemplate(text);
   const calls = findCalls(text, scan);
   const bindings = templateBindings(text, scan);
   const conditional = conditionalBlocks(scan);
-  const a: ModelFileAnalysis = {
-    text, scan, get calls() { return findCalls(text, scan); }, localNames: bindings.names,
-    refs: [], sources: [], macroCalls: [], vars: [], configs: [], config: {}, snapshotNames: [], problems: scan.problems,
-  };
+  const a = new Analysis(text, bindings.names.size ? bindings.names : NO_NAMES, scan.problems);
   for (const call of calls) {
     const positional = call.args.filter((x) => !x.keyword);
     if (call.namespace) {
@@ -174,6 +216,7 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
       a.snapshotNames.push({ name: m[1], start, end: start + m[1].length });
     }
   }
+  a.trim();
   return a;
 }
 

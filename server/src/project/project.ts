@@ -349,13 +349,12 @@ export class DbtProject {
         }
       }
     }
-    const edges: Array<[string, string]> = [];
+    const dag = new Dag([], models.keys());
     for (const [name, nodes] of models) {
       const node = nodes[0];
       const entry = this.files.get(node.file);
-      for (const r of node.definition ? node.definition.refs : entry ? this.refsOf(entry) : []) edges.push([name, r.name]);
+      for (const r of node.definition ? node.definition.refs : entry ? this.refsOf(entry) : []) dag.link(name, r.name);
     }
-    const dag = new Dag(edges, models.keys());
     this.derived = { models, sources, macros, docs, dag, cycles: dag.cycles() };
     return this.derived;
   }
@@ -573,6 +572,19 @@ export class DbtProject {
     return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind), this.doc(node.name)?.config, (node.definition ?? e?.analysis)?.config);
   }
 
+  /**
+   * One key of configOf (not `tags`, which merges): the last layer that sets it wins. Without merging every key, for
+   * project-wide passes over one setting (enforced contracts at the first diagnostics of 10k models).
+   */
+  configValueOf(node: ModelNode, key: string): ModelConfig[string] | undefined {
+    const e = this.files.get(node.file);
+    let value: ModelConfig[string] | undefined;
+    for (const layer of [this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind), this.doc(node.name)?.config, (node.definition ?? e?.analysis)?.config]) {
+      if (layer && Object.prototype.hasOwnProperty.call(layer, key)) value = layer[key];
+    }
+    return value;
+  }
+
   /** dbt_project.yml folder configs for a node: its package's own tree (`models:`, `seeds:` or `snapshots:`), then the root project's. */
   folderConfigOf(packageName: string, folders: string[], kind: ModelNode['kind'] = 'model'): Readonly<ModelConfig> {
     // Files of one folder share their `folders` array (see walk), so this is computed once per folder, not per file.
@@ -678,8 +690,13 @@ export function yamlSnapshotSql(relation: string): string {
   return `select * from {{ ${relation} }}`;
 }
 
+const NODE_EXTENSIONS = new Set(['sql', 'csv', 'py']);
+
+/** The file's name without its .sql/.csv/.py (any case). By hand, not basename and a regex: called per file and per model in every project-wide pass. */
 export function modelName(file: string): string {
-  return path.basename(file).replace(/\.(sql|csv|py)$/i, '');
+  const base = file.endsWith('/') || file.endsWith(path.sep) ? path.basename(file) : file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf(path.sep)) + 1);
+  const dot = base.lastIndexOf('.');
+  return dot >= 0 && NODE_EXTENSIONS.has(base.slice(dot + 1).toLowerCase()) ? base.slice(0, dot) : base;
 }
 
 function classify(file: string, dirKind: FileKind, folders: string[]): FileKind | undefined {
