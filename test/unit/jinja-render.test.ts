@@ -106,3 +106,7 @@ test("an unqualified macro name resolves in the rendered node's own package firs
   assert.equal(as('root'), 'root root');
   assert.equal(as(undefined), 'root root');
 });
+
+test("the string filter prints any value as Python's str(), undefined as '' (wbx_dbt: `results_list[0] | string()` of an empty list)", () => {
+  check("{% set rows = [] %}[{{ rows[0] | string() }}]|{{ rows[0] | string == 'True' }}|{{ none | string }}|{{ true | string }}|{{ 3 | string }}", '[]|False|None|True|3');
+});

@@ -706,7 +706,11 @@ function makeEntry(file: string, kind: FileKind, packageName: string, text: stri
     case 'macro': {
       const scan = scanTemplate(text);
       e.macros = templateBindings(text, scan).macros.map((m) => ({ name: m.name, file, packageName, params: m.params, start: m.start, end: m.end }));
-      e.problems = scan.problems.map((p) => ({ file, ...p, severity: 'error' as const }));
+      // dbt reads a macro file block by block: a stray end tag between blocks is skipped, not rendered (dbt_artifacts
+      // 2.6.1-2.9.2 shipped one); a warning, as dbt 1.10's deprecation. Inside a block it fails as in Jinja.
+      e.problems = scan.problems.map(({ orphanEnd, ...p }) => (orphanEnd
+        ? { file, ...p, severity: 'warning' as const, message: `${p.message}: dbt skips an end tag outside every block (dbt 1.10 warns); remove it` }
+        : { file, ...p, severity: 'error' as const }));
       break;
     }
     case 'yaml':
