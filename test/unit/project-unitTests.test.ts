@@ -182,7 +182,7 @@ test("an unquoted YAML date in a dict row is the date as written (PyYAML's date 
   );
   assert.deepEqual(diagnostics(yaml), []);
   const p = project(yaml);
-  const data = fixtureData(p, file(YAML), projectUnitTests(p)[0].given[0]);
+  const data = fixtureData(p, file(YAML), projectUnitTests(p)[0].decl.given[0]);
   assert.ok(!('message' in data) && data.kind === 'rows');
   assert.deepEqual(data.rows.map((r) => r[1]), ['2024-03-10', '2024-12-31']);
 });
