@@ -452,4 +452,10 @@ test("dbt_project.yml configs follow a node's fqn to its name: a key may name a 
   assert.equal(p.isDisabled(`${ROOT}/dbt_packages/pkg/models/sis/intermediate/int_contacts.sql`), true);
   const materialized = (name: string) => p.configOf(p.resolveRef({ name })!).materialized;
   assert.deepEqual([materialized('m'), materialized('other'), materialized('int_kept')], ['table', undefined, 'incremental']);
+  // the common seeds form: `seeds: <project>: <seed>: +column_types:`
+  const seeded = project({
+    'dbt_project.yml': `${PROJECT}seeds:\n  p:\n    codes:\n      +column_types:\n        code: varchar\n`,
+    'seeds/codes.csv': 'code,n\n007,1\n',
+  });
+  assert.deepEqual(seeded.seedColumnTypes(seeded.resolveRef({ name: 'codes' })!), { code: 'varchar' });
 });
