@@ -368,6 +368,23 @@ test('SQL that reads files is not checked: a warning, never a false error', asyn
   }
 });
 
+test("a function of an extension binding does not load is not checked: a warning, never a false error (dbt-duckdb loads the profile's extensions: edwinweber's sqlite_scan)", async () => {
+  const { connection, close } = await createBindConnection();
+  try {
+    const r = await bindModel(connection, "select run_id from sqlite_scan('/dagster/runs.db', 'runs')", []);
+    assert.deepEqual(r.errors, []);
+    assert.match(r.warnings.join('\n'), /Not checked.*"sqlite_scan".*exists in the sqlite_scanner extension/);
+    const s = await bindModel(connection, 'select st_point(id, id) as p from stg_orders', [orders]);
+    assert.deepEqual(s.errors, []);
+    assert.match(s.warnings.join('\n'), /spatial extension/);
+    // a function no extension has is still an error
+    const bad = await bindModel(connection, 'select no_such_function(id) from stg_orders', [orders]);
+    assert.equal(bad.errors[0]?.kind, 'catalog');
+  } finally {
+    close();
+  }
+});
+
 test('a type DuckDB does not know is stood in as VARCHAR with a warning', async () => {
   const r = await bindModel(conn, 'select * from odd', [{ name: 'odd', columns: [{ name: 'a', type: 'NOT_A_TYPE' }, { name: 'b', type: 'INTEGER' }] }]);
   assert.deepEqual(r.columns, [{ name: 'a', type: 'VARCHAR' }, { name: 'b', type: 'INTEGER' }]);

@@ -437,3 +437,25 @@ test("a materialization a package's `{% materialization %}` block defines is no 
     'dbt_packages/mv/macros/mv.sql': '{% materialization cta_materialized_view, default -%}\n{{ return({}) }}\n{%- endmaterialization %}\n',
   })), 0);
 });
+
+test("dbt_project.yml configs follow a node's fqn to its name: a key may name a model (teamster's kippnewark turns off a package model that refs disabled ones)", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}models:\n  p:\n    m:\n      +materialized: table\n  pkg:\n    sis:\n      intermediate:\n        int_contacts:\n          +enabled: false\n`,
+    'models/m.sql': 'select 1 as id',
+    'models/other.sql': 'select 1 as id',
+    'dbt_packages/pkg/dbt_project.yml': 'name: pkg\nmodels:\n  pkg:\n    sis:\n      odbc:\n        +enabled: false\n      intermediate:\n        int_kept:\n          +materialized: incremental\n',
+    'dbt_packages/pkg/models/sis/odbc/stg_person.sql': 'select 1 as id',
+    'dbt_packages/pkg/models/sis/intermediate/int_contacts.sql': "select * from {{ ref('stg_person') }}",
+    'dbt_packages/pkg/models/sis/intermediate/int_kept.sql': 'select 1 as id',
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.equal(p.isDisabled(`${ROOT}/dbt_packages/pkg/models/sis/intermediate/int_contacts.sql`), true);
+  const materialized = (name: string) => p.configOf(p.resolveRef({ name })!).materialized;
+  assert.deepEqual([materialized('m'), materialized('other'), materialized('int_kept')], ['table', undefined, 'incremental']);
+  // the common seeds form: `seeds: <project>: <seed>: +column_types:`
+  const seeded = project({
+    'dbt_project.yml': `${PROJECT}seeds:\n  p:\n    codes:\n      +column_types:\n        code: varchar\n`,
+    'seeds/codes.csv': 'code,n\n007,1\n',
+  });
+  assert.deepEqual(seeded.seedColumnTypes(seeded.resolveRef({ name: 'codes' })!), { code: 'varchar' });
+});

@@ -74,3 +74,12 @@ test('seeds with quote_columns: false: a header dbt cannot create unquoted is an
   const semicolons = makeProject({ 'seeds/raw_orders.csv': 'id;order date\n1;x\n', 'seeds/schema.yml': 'version: 2\nseeds:\n  - name: raw_orders\n    config: {quote_columns: false, delimiter: ";"}\n' });
   assert.deepEqual(fileDiagnostics(semicolons, file('seeds/raw_orders.csv')).map((d) => [d.start, d.end]), [[3, 13]]);
 });
+
+test("a stray end tag between a macro file's blocks is a warning, as dbt skips it; inside a block it stays an error (dbt_artifacts 2.6.3)", () => {
+  const macros = 'macros/stray.sql';
+  const text = '{% macro a() %}x{%- endmacro %}\n\n{%- endmacro %}\n{% macro b() %}{% if 1 %}y{% endfor %}{% endif %}{% endmacro %}\n';
+  const p = makeProject({ [macros]: text });
+  const got = fileDiagnostics(p, file(macros)).map((d) => [d.severity, d.code, text.slice(d.start, d.end)]);
+  assert.deepEqual(got, [['warning', 'jinja-unexpected-tag', 'endmacro'], ['error', 'jinja-unexpected-tag', 'endfor']]);
+  assert.ok(p.macro('a') && p.macro('b'));
+});

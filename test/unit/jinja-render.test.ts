@@ -138,3 +138,7 @@ test("a relation's keys keep their order whatever builds it (tojson, items() and
   assert.equal(String(r.information_schema('columns')), '"d".INFORMATION_SCHEMA.columns');
   assert.equal(r.include(), r);
 });
+
+test("the string filter prints any value as Python's str(), undefined as '' (wbx_dbt: `results_list[0] | string()` of an empty list)", () => {
+  check("{% set rows = [] %}[{{ rows[0] | string() }}]|{{ rows[0] | string == 'True' }}|{{ none | string }}|{{ true | string }}|{{ 3 | string }}", '[]|False|None|True|3');
+});

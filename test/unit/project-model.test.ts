@@ -6,6 +6,7 @@ import { checkConfigEntry, folderConfig, mergeConfigs } from '../../server/src/p
 import { Dag } from '../../server/src/project/dag';
 import { resolveEnvVars } from '../../server/src/project/profiles';
 import { DbtProject, modelName } from '../../server/src/project/project';
+import { parseYaml } from '../../server/src/project/yamlNodes';
 
 test('models, seeds, sources and macros are indexed', () => {
   const p = makeProject();
@@ -137,4 +138,16 @@ test("profiles.yml: an env var the active target's values Floe reads need, unset
   const prod = DbtProject.fromTexts('/virtual/envs', texts, { SHOP_TARGET: 'prod' });
   assert.deepEqual(prod.entry('/virtual/envs/profiles.yml')!.problems.map((d) => d.message.split(',')[0]), ["Env var 'PROD_ONLY' is not set and has no default"]);
   assert.equal(prod.target.name, 'prod', "the project's env picks the target");
+});
+
+test("dbt_project.yml: a flow list whose lines sit left of its key is read as PyYAML reads it, offsets on the file as written (Cheffelo's vars)", () => {
+  const yml = "name: shop\nprofile: shop\nvars:\n ids: [\n     'a', #first\n     'b'\n]\n after: 1\nmodels:\n  shop:\n    +materialized: table\n";
+  const p = makeProject({ 'dbt_project.yml': yml });
+  assert.deepEqual(p.settings.vars, { ids: ['a', 'b'], after: 1 });
+  assert.deepEqual(p.settings.problems, []);
+  assert.equal(p.configOf(p.resolveRef({ name: 'stg_orders' })!).materialized, 'table');
+  const after = parseYaml(yml).doc.getIn(['vars', 'after'], true) as { range: number[] };
+  assert.equal(yml.slice(after.range[0], after.range[1]), '1');
+  // broken YAML stays broken
+  assert.ok(makeProject({ 'dbt_project.yml': 'name: shop\nvars:\n ids: [\n  a\n' }).settings.problems.length > 0);
 });

@@ -174,3 +174,15 @@ test('a versioned model: the unit test runs on every version, or those versions:
   const graph = selectableGraph(project(t(''), files));
   assert.deepEqual([...graph.nodes.values()].filter((n) => n.resourceType === 'unit_test').map((n) => [n.name, n.parents]), [['t_v1', ['model.shop.dim_v1']], ['t_v2', ['model.shop.dim_v2']]]);
 });
+
+test("an unquoted YAML date in a dict row is the date as written (PyYAML's date prints so), which fits a DATE column (teamster's kipptaf)", () => {
+  const yaml = unitYaml(
+    '  - name: dates', '    model: stg', '    given:', "      - input: source('raw', 'orders')", '        rows:',
+    '          - {id: 1, day: 2024-03-10}', '          - {id: 2, day: 2024-12-31}', '    expect:', '      rows:', '        - {id: 1}',
+  );
+  assert.deepEqual(diagnostics(yaml), []);
+  const p = project(yaml);
+  const data = fixtureData(p, file(YAML), projectUnitTests(p)[0].decl.given[0]);
+  assert.ok(!('message' in data) && data.kind === 'rows');
+  assert.deepEqual(data.rows.map((r) => r[1]), ['2024-03-10', '2024-12-31']);
+});

@@ -308,6 +308,8 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   as_number: (v) => Number(v),
   as_text: (v) => String(v ?? ''),
   as_native: (v) => v,
+  // Jinja2's string is Python's str() (undefined is ''); nunjucks' read undefined.toString().
+  string: (v) => pyStr(v),
   tojson: (v) => JSON.stringify(v),
   // Jinja2's lower/upper print any value as Python's str() first (a list, a number, none); nunjucks' needed a string.
   lower: (v) => pyStr(v).toLowerCase(),

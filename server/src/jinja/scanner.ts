@@ -27,6 +27,8 @@ export interface JinjaProblem {
   message: string;
   start: number;
   end: number;
+  /** An end tag outside every block: dbt's macro-file reader skips it (a warning since dbt 1.10); Jinja fails on it in a model. */
+  orphanEnd?: boolean;
 }
 
 export interface ScannedTemplate {
@@ -156,7 +158,7 @@ function checkNesting(text: string, blocks: JinjaBlock[], problems: JinjaProblem
       const opener = tag.slice(3);
       const idx = findLastIndex(stack, (s) => s.tag === opener);
       if (idx === -1) {
-        problems.push({ code: 'jinja-unexpected-tag', message: `'${tag}' has no matching {% ${opener} %}`, ...tagRange(b) });
+        problems.push({ code: 'jinja-unexpected-tag', message: `'${tag}' has no matching {% ${opener} %}`, ...tagRange(b), ...(stack.length ? {} : { orphanEnd: true }) });
         continue;
       }
       for (const unclosed of stack.splice(idx).slice(1)) {

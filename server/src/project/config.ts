@@ -138,6 +138,16 @@ export function folderConfig(tree: unknown, projectName: string, folders: string
   return out;
 }
 
+/** Whether a dbt_project.yml config tree has a key for every step of `path` under the project (a node's fqn). */
+export function configTreeHas(tree: unknown, projectName: string, path: string[]): boolean {
+  let node: unknown = tree;
+  for (const step of [projectName, ...path]) {
+    if (!node || typeof node !== 'object') return false;
+    node = (node as Record<string, unknown>)[step];
+  }
+  return !!node && typeof node === 'object' && !Array.isArray(node);
+}
+
 /** Merges configs from least to most specific. */
 export function mergeConfigs(...layers: Array<ModelConfig | undefined>): ModelConfig {
   const out: ModelConfig = {};

@@ -51,6 +51,8 @@ export function modelsWithEnforcedContracts(project: DbtProject): Set<string> {
 export function enforcedContract(project: DbtProject, node: ModelNode): ModelContract | undefined {
   if (node.kind !== 'model' || !isEnforced(project.configOf(node).contract)) return undefined;
   const doc = project.doc(node.name);
+  const adapter = project.target.adapter;
+  const otherWarehouse = adapter !== undefined && adapter !== 'duckdb';
   // a model-level `not_null` constraint with `columns:` says the same as the column's own
   const modelNotNull = new Set((doc?.constraints ?? []).filter((k) => k.type.toLowerCase() === 'not_null').flatMap((k) => k.columns.map((c) => c.toLowerCase())));
   const columns = (doc?.columns ?? []).map((c): ContractColumn => {
@@ -62,7 +64,9 @@ export function enforcedContract(project: DbtProject, node: ModelNode): ModelCon
     if (jinja && !written) return { ...base, typeProblem: `data_type ${c.type} could not be rendered, so Floe can neither check nor write it` };
     if (!written) return { ...base, typeProblem: 'has no data_type (an enforced contract needs one for every column)' };
     const parsed = parseTypeName(written);
-    return parsed.ok ? { ...base, type: parsed.type } : { ...base, typeProblem: `data_type ${written.toLowerCase()} is not a type Floe knows: ${parsed.message}` };
+    if (parsed.ok) return { ...base, type: parsed.type };
+    // another warehouse's contract is written in its own type names (BigQuery's int64, struct<...>): dbt passes them on
+    return otherWarehouse ? base : { ...base, typeProblem: `data_type ${written.toLowerCase()} is not a type Floe knows: ${parsed.message}` };
   });
   return { model: node.name, doc, columns };
 }

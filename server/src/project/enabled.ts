@@ -11,7 +11,7 @@ export function modelEnabled(project: DbtProject, entry: FileEntry, name: string
   const a = entry.analysis;
   if (!a) return true;
   const folders = entry.kind === 'test' ? folderConfig(project.settings.testsConfig, project.name, entry.folders)
-    : project.folderConfigOf(entry.packageName, entry.folders, entry.kind === 'snapshot' ? 'snapshot' : 'model');
+    : project.folderConfigOf(entry.packageName, entry.folders, entry.kind === 'snapshot' ? 'snapshot' : 'model', name);
   // `enabled` as mergeConfigs would give it (the last layer that sets it), without merging every key of every model.
   let enabled: unknown;
   for (const layer of [folders, entry.kind === 'model' ? docs.get(name)?.config : undefined, a.config]) {

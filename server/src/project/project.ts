@@ -14,7 +14,7 @@ import { renderSetting } from './jinjaEnvironment';
 import { missingPackages, type MissingPackage } from './packages/missing';
 import { seedColumns } from './seeds';
 import { Dag } from './dag';
-import { folderConfig, mergeConfigs, type ModelConfig } from './config';
+import { configTreeHas, folderConfig, mergeConfigs, type ModelConfig } from './config';
 import { SchemaCache } from './schemaProvider';
 import { parseYamlSelectors, type YamlSelectors } from '../selection/yamlSelectors';
 import { scanTemplate } from '../jinja/scanner';
@@ -569,7 +569,7 @@ export class DbtProject {
   /** Effective config with dbt's precedence: dbt_project.yml folders (`models:`, `seeds:` or `snapshots:`) < schema YAML < config() in the file. */
   configOf(node: ModelNode): ModelConfig {
     const e = this.files.get(node.file);
-    return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind), this.doc(node.name)?.config, (node.definition ?? e?.analysis)?.config);
+    return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind, node.name), this.doc(node.name)?.config, (node.definition ?? e?.analysis)?.config);
   }
 
   /**
@@ -579,28 +579,32 @@ export class DbtProject {
   configValueOf(node: ModelNode, key: string): ModelConfig[string] | undefined {
     const e = this.files.get(node.file);
     let value: ModelConfig[string] | undefined;
-    for (const layer of [this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind), this.doc(node.name)?.config, (node.definition ?? e?.analysis)?.config]) {
+    for (const layer of [this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind, node.name), this.doc(node.name)?.config, (node.definition ?? e?.analysis)?.config]) {
       if (layer && Object.prototype.hasOwnProperty.call(layer, key)) value = layer[key];
     }
     return value;
   }
 
-  /** dbt_project.yml folder configs for a node: its package's own tree (`models:`, `seeds:` or `snapshots:`), then the root project's. */
-  folderConfigOf(packageName: string, folders: string[], kind: ModelNode['kind'] = 'model'): Readonly<ModelConfig> {
-    // Files of one folder share their `folders` array (see walk), so this is computed once per folder, not per file.
+  /**
+   * dbt_project.yml configs for a node: its package's own tree (`models:`, `seeds:` or `snapshots:`), then the root
+   * project's, each along the node's fqn (package, folders, and `name` last: a key may name the node itself).
+   */
+  folderConfigOf(packageName: string, folders: string[], kind: ModelNode['kind'] = 'model', name?: string): Readonly<ModelConfig> {
+    // Files of one folder share their `folders` array (see walk), so this is computed once per folder, not per file;
+    // only a node its tree names has a config of its own.
     let byFolders = this.folderConfigs.get(folders);
     if (byFolders?.version !== this.settingsVersion) this.folderConfigs.set(folders, byFolders = { version: this.settingsVersion, configs: new Map() });
-    const key = `${packageName}\u0000${kind}`;
+    const pkg = this.packages.find((p) => p.name === packageName) ?? this.packages[0];
+    const trees = pkg.isRoot ? [this.treeOf(pkg.settings, kind)] : [this.treeOf(pkg.settings, kind), this.treeOf(this.settings, kind)];
+    const own = name !== undefined && trees.some((t) => configTreeHas(t, pkg.name, [...folders, name]));
+    const key = `${packageName}\u0000${kind}${own ? `\u0000${name}` : ''}`;
     let config = byFolders.configs.get(key);
-    if (!config) byFolders.configs.set(key, config = Object.freeze(this.computeFolderConfig(packageName, folders, kind)));
+    if (!config) byFolders.configs.set(key, config = Object.freeze(mergeConfigs(...trees.map((t) => folderConfig(t, pkg.name, own ? [...folders, name!] : folders)))));
     return config;
   }
 
-  private computeFolderConfig(packageName: string, folders: string[], kind: ModelNode['kind']): ModelConfig {
-    const pkg = this.packages.find((p) => p.name === packageName) ?? this.packages[0];
-    const treeOf = (s: DbtProjectFile) => (kind === 'seed' ? s.seedsConfig : kind === 'snapshot' ? s.snapshotsConfig : s.modelsConfig);
-    const own = folderConfig(treeOf(pkg.settings), pkg.name, folders);
-    return pkg.isRoot ? own : mergeConfigs(own, folderConfig(treeOf(this.settings), pkg.name, folders));
+  private treeOf(s: DbtProjectFile, kind: ModelNode['kind']): unknown {
+    return kind === 'seed' ? s.seedsConfig : kind === 'snapshot' ? s.snapshotsConfig : s.modelsConfig;
   }
 
   /** The root project's selectors.yml, parsed; undefined when there is none. */
@@ -723,7 +727,11 @@ function makeEntry(file: string, kind: FileKind, packageName: string, text: stri
     case 'macro': {
       const scan = scanTemplate(text);
       e.macros = templateBindings(text, scan).macros.map((m) => ({ name: m.name, file, packageName, params: m.params, start: m.start, end: m.end }));
-      e.problems = scan.problems.map((p) => ({ file, ...p, severity: 'error' as const }));
+      // dbt reads a macro file block by block: a stray end tag between blocks is skipped, not rendered (dbt_artifacts
+      // 2.6.1-2.9.2 shipped one); a warning, as dbt 1.10's deprecation. Inside a block it fails as in Jinja.
+      e.problems = scan.problems.map(({ orphanEnd, ...p }) => (orphanEnd
+        ? { file, ...p, severity: 'warning' as const, message: `${p.message}: dbt skips an end tag outside every block (dbt 1.10 warns); remove it` }
+        : { file, ...p, severity: 'error' as const }));
       break;
     }
     case 'yaml':

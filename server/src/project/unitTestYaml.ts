@@ -148,8 +148,10 @@ function readFixture(map: YAMLMap, problems: UnitTestDecl['problems'], text: str
           if (!isPair(p) || !isScalar(p.key)) continue;
           const v = p.value as Node | null;
           const at = v ? spanOf(v) : spanOf(p.key as Node);
-          // A number as written (`4.00`, `007`): YAML's float would lose what a DECIMAL or VARCHAR column keeps.
-          const value = isScalar(v) && typeof v.value === 'number' ? text.slice(at.start, at.end) : v ? plain(v) : null;
+          // A number as written (`4.00`, `007`): YAML's float would lose what a DECIMAL or VARCHAR column keeps. A date
+          // as written too (`2024-03-10`): PyYAML's date prints so, where a JS Date would print a UTC timestamp.
+          const asWritten = isScalar(v) && (typeof v.value === 'number' || v.value instanceof Date);
+          const value = asWritten ? text.slice(at.start, at.end) : v ? plain(v) : null;
           cells.push({ column: String(p.key.value), value, ...at, key: spanOf(p.key as Node) });
         }
       }

@@ -1,5 +1,6 @@
 // Small helpers over `yaml` document nodes: values with their offsets, and parse errors as data.
 import { parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
+import { indentFlowContinuations, mapRangesBack } from './yamlFlowIndent';
 
 export interface YamlProblem {
   start: number;
@@ -9,6 +10,15 @@ export interface YamlProblem {
 
 export function parseYaml(text: string): { doc: Document; problems: YamlProblem[] } {
   const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length) {
+    // flow-collection lines PyYAML reads at any indentation: parsed again indented, nodes moved back to `text`
+    const reindented = indentFlowContinuations(text);
+    const again = reindented && parseDocument(reindented.text, { uniqueKeys: false, prettyErrors: false });
+    if (again && !again.errors.length) {
+      mapRangesBack(again, reindented);
+      return { doc: again, problems: [] };
+    }
+  }
   const problems = doc.errors.map((e) => ({ start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1), message: e.message.split('\n')[0] }));
   return { doc, problems };
 }

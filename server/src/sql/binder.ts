@@ -144,7 +144,8 @@ type Failure = { ok: false; error: SqlError; environmental: boolean };
 type Prepared = { ok: true; columns: ColumnInfo[] } | Failure;
 
 /** Errors that depend on files, network or extensions rather than on the SQL: binding cannot judge them. */
-const ENVIRONMENTAL = /^(IO|HTTP|Permission|Extension Autoloading|Missing Extension|Extension|Out of Memory|Interrupt) Error/;
+// A function of an extension binding does not load (`sqlite_scan`, `st_point`) is one dbt-duckdb loads from the profile.
+const ENVIRONMENTAL = /^(IO|HTTP|Permission|Extension Autoloading|Missing Extension|Extension|Out of Memory|Interrupt) Error|^Catalog Error: .* is not in the catalog, but it exists in the \S+ extension/;
 
 async function prepare(conn: DuckDBConnection, sql: string): Promise<Prepared> {
   try {
