@@ -129,7 +129,7 @@ interface Ready {
 }
 
 /** The language server started on the project, until every model's binder diagnostics are published (its own or kept ones). */
-async function schemaReady(root: string, cacheDir: string): Promise<Ready> {
+export async function schemaReady(root: string, cacheDir: string): Promise<Ready> {
   const started = performance.now();
   const server = await Server.start(root, { ...process.env, FLOE_CACHE_DIR: cacheDir, FLOE_NO_CATALOG: '1' }, false);
   try {

@@ -1,10 +1,12 @@
 // Background binding: after the static diagnostics are ready, bind every model in DuckDB, upstream before downstream,
 // open documents, what they read and what reads them first, on the binder's worker threads (several binds under way at
-// once; the main thread only renders and schedules, so requests are answered meanwhile).
+// once; the main thread only renders and schedules, so requests are answered meanwhile). Edited and open files' binds
+// go ahead of the queued ones in the pool (BindPool's urgent queue).
+import { availableParallelism } from 'node:os';
 import type { DbtProject } from '../project/project';
 import type { Binder } from '../features/binding';
 import { bindOrder } from '../features/bindSchedule';
-import { BindPool, bindWorkerCount } from '../sql/bindPool';
+import { BINDS_PER_WORKER, BindPool, bindWorkerCount } from '../sql/bindPool';
 
 export interface BackgroundEvents {
   onProgress(done: number, total: number): void;
@@ -19,7 +21,7 @@ export class BackgroundBinding {
   /** Closed models downstream of a schema that changed: after what is open, before the rest of a first pass. */
   private readonly downstream: Array<{ project: DbtProject; file: string }> = [];
   private readonly downstreamQueued = new Set<string>();
-  /** Binds under way, and how many may be (two per worker keep the workers fed while the main thread renders). */
+  /** Binds under way, and how many may be (a worker's queue and two more keep it fed while the main thread renders). */
   private active = 0;
   private readonly lanes: number;
   private done = 0;
@@ -29,11 +31,13 @@ export class BackgroundBinding {
   private readonly pending: Array<{ project: DbtProject; file: string }> = [];
 
   constructor(private readonly binder: Binder, private readonly events: BackgroundEvents) {
-    // In process unless FLOE_BIND_WORKERS says otherwise: on 2 cores (1,000 models, quiet) workers made the editor
-    // slower, cold 6.2 s against 5.0 s and a reopen 5.3 s against 0.86 s (docs/benchmarks.md, session 7).
-    const workers = binder.binds ? bindWorkerCount(0) : 0;
+    // On worker threads, one per core but one: the main thread renders every model (the cold pass's critical path)
+    // and should not also run the binds' JavaScript; more workers than that only cost CPU (their DuckDB, stand-ins and
+    // JIT each), measured on 2 cores in docs/benchmarks.md (session 9). FLOE_BIND_WORKERS=0 binds in process.
+    const workers = binder.binds ? bindWorkerCount(Math.max(1, Math.min(availableParallelism(), 8) - 1)) : 0;
     if (workers > 0) binder.useWorkers(new BindPool(workers));
-    this.lanes = Math.max(1, workers * 2);
+    // with workers, enough binds under way to keep each worker's queue full (its queued parses batch), as `floe check`
+    this.lanes = Math.max(1, workers * (BINDS_PER_WORKER + 2));
   }
 
   enqueueAll(projects: DbtProject[]): void {

@@ -288,7 +288,10 @@ export function startServer(connection: Connection): void {
 
   const newBinder = () => new Binder(renderOnly ? undefined : connectDuckDb, bindCacheOf);
 
-  function startBinding(): void {
+  async function startBinding(): Promise<void> {
+    // the kept bind results are per engine: known before the first bind, which may run in a worker (the in-process
+    // connection, which also tells it, is then never opened)
+    if (!renderOnly) engine ??= await import('../sql/connection.js').then((m) => m.bindEngine(), () => undefined);
     binder ??= newBinder();
     background = new BackgroundBinding(binder, {
       onProgress: (done, total) => {

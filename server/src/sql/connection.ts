@@ -8,6 +8,11 @@ export interface BindConnection {
   close(): void;
 }
 
+/** The engine bind results are kept for (sql/bindCache.ts), known without opening an instance (binds may run in workers). */
+export function bindEngine(): string {
+  return `duckdb ${version()}`;
+}
+
 /**
  * Binding reads no data: file access and extension downloads are off (a model's `read_parquet('s3://…')` then fails
  * fast with a permission error the binder reports as "not checked" instead of hanging on the network), one thread.
@@ -22,7 +27,7 @@ export async function createBindConnection(): Promise<BindConnection> {
   const connection = await instance.connect();
   return {
     connection,
-    engine: `duckdb ${version()}`,
+    engine: bindEngine(),
     close() {
       connection.closeSync();
       instance.closeSync();
