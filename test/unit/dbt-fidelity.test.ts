@@ -459,3 +459,16 @@ test("dbt_project.yml configs follow a node's fqn to its name: a key may name a 
   });
   assert.deepEqual(seeded.seedColumnTypes(seeded.resolveRef({ name: 'codes' })!), { code: 'varchar' });
 });
+
+test("one config key (configValueOf, the first pull's contract lookup) reads what configOf merges, a key naming the model included", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}models:\n  p:\n    +materialized: view\n    m:\n      +contract:\n        enforced: true\n      +materialized: table\n`,
+    'models/m.sql': 'select 1 as id',
+    'models/other.sql': "{{ config(materialized='incremental') }}\nselect 1 as id",
+  });
+  for (const name of ['m', 'other']) {
+    const node = p.resolveRef({ name })!;
+    for (const key of ['contract', 'materialized']) assert.deepEqual(p.configValueOf(node, key), p.configOf(node)[key], `${name}.${key}`);
+  }
+  assert.deepEqual(p.configValueOf(p.resolveRef({ name: 'm' })!, 'contract'), { enforced: true });
+});
