@@ -3,7 +3,7 @@
 // model's output columns in the project so downstream models and completion can use them.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { userMessage } from '../sql/explain';
-import { bindModel, type UpstreamRelation as BindUpstream } from '../sql/binder';
+import { bindModel, type BindSettings, type UpstreamRelation as BindUpstream } from '../sql/binder';
 import { modelColumnLineage } from '../sql/columnLineage';
 import type { BindCache } from '../sql/bindCache';
 import type { BindPool } from '../sql/bindPool';
@@ -65,7 +65,7 @@ export class Binder {
   constructor(
     private readonly connection: (() => Promise<DuckDBConnection>) | undefined,
     private readonly cache?: (project: DbtProject) => BindCache | undefined,
-    private readonly options: { budgetMs?: number; lineage?: boolean } = {},
+    private readonly options: BindSettings = {},
   ) {}
 
   /** Binds go to worker threads from now on (undefined: back to `connection`). Results are the same either way. */

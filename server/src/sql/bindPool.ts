@@ -4,7 +4,7 @@
 import { startWorkerThread } from '../util/workerThread';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import type { BindResult, UpstreamRelation } from './binder';
+import type { BindResult, BindSettings, UpstreamRelation } from './binder';
 
 export interface BindJob {
   id: number;
@@ -58,7 +58,7 @@ export class BindPool {
   /** Workers start when there is work for them (an editor that never binds starts none). */
   constructor(readonly size: number) {}
 
-  bind(sql: string, upstream: UpstreamRelation[], urgent = false, options: { budgetMs?: number; lineage?: boolean } = {}): Promise<BindResult> {
+  bind(sql: string, upstream: UpstreamRelation[], urgent = false, options: BindSettings = {}): Promise<BindResult> {
     if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
       // plain data only: the project's upstreams read columns through getters, which do not cross threads

@@ -81,6 +81,9 @@ export interface BindOptions {
   lineage?: boolean;
 }
 
+/** The options a caller chooses once for all its binds (the binder, the pool and its workers pass them on). */
+export type BindSettings = Pick<BindOptions, 'budgetMs' | 'lineage'>;
+
 /** Larger compiled SQL is not bound: DuckDB takes seconds on it, and no real model is that big. */
 export const MAX_BIND_CHARS = 512 * 1024;
 const DEFAULT_BUDGET_MS = 1000;
