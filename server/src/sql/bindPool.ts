@@ -1,4 +1,4 @@
-// Binding on all cores: worker threads (bindWorker.ts), each with its own DuckDB, take compiled models one at a time.
+// Binding on all cores: worker threads (bindWorker.ts), each with its own DuckDB, take compiled models in batches.
 // Urgent binds (the file being edited, open files) go ahead of queued background ones. Which model may bind when (its
 // upstreams first) is the caller's business: a worker binds whatever it is given.
 import { startWorkerThread } from '../util/workerThread';
@@ -26,10 +26,10 @@ interface Waiting {
 }
 
 /**
- * Binds a worker holds at once: it binds them one after another, but parses the queued ones' SQL in one DuckDB call
- * (columnLineage.ts parseLater). Few, so an urgent bind waits behind little.
+ * Binds a worker holds at once: two of its batches (bindWorker.ts), so the next one is there when it finishes one. An
+ * urgent bind waits behind at most one batch (the worker takes urgent ones first).
  */
-export const BINDS_PER_WORKER = 4;
+export const BINDS_PER_WORKER = 32;
 
 interface Slot {
   worker: Worker;

@@ -1,33 +1,47 @@
-// A binding worker thread (bindPool.ts): its own DuckDB instance, binding one compiled model at a time. Binding is a
+// A binding worker thread (bindPool.ts): its own DuckDB instance, binding the compiled models it is sent. Binding is a
 // pure function of the SQL and its upstream stand-ins, so a worker needs nothing of the project.
 import { parentPort } from 'node:worker_threads';
 import { createBindConnection } from './connection';
-import { bindModel } from './binder';
-import { BINDS_PER_WORKER, type BindJob, type BindReply } from './bindPool';
+import { bindModels } from './bindBatch';
+import type { BindJob, BindReply } from './bindPool';
 
 const opened = createBindConnection();
 
-/** Binds received and not yet answered, and answers not yet sent. */
-let pending = 0;
-const outbox: BindReply[] = [];
+/** Binds prepared together at most: the saving per model levels off by 16, and a larger query costs more again. */
+const MAX_BATCH = 16;
+/** Jobs received and not yet taken into a batch. */
+const queue: BindJob[] = [];
+let running = false;
 
-// Jobs come in arrays and answers go back in arrays: a message wakes a thread, which costs more than the copy. The
-// answers go when no bind is left here, a pool's worth is ready or an urgent one is done (the edited file's).
+// Jobs come in arrays and answers go back in arrays: a message wakes a thread, which costs more than the copy. What
+// arrived while a batch was binding is the next batch (bound together where it can be: bindBatch.ts).
 parentPort?.on('message', (jobs: BindJob[]) => {
-  pending += jobs.length;
-  for (const job of jobs) void bindOne(job).then((reply) => {
-    pending--;
-    outbox.push(reply);
-    if (pending === 0 || outbox.length >= BINDS_PER_WORKER || job.urgent) parentPort!.postMessage(outbox.splice(0));
-  });
+  queue.push(...jobs);
+  if (!running) void drain();
 });
 
-async function bindOne(job: BindJob): Promise<BindReply> {
+async function drain(): Promise<void> {
+  running = true;
+  while (queue.length) {
+    // the edited file's bind goes alone, ahead of those queued with it
+    const urgent = queue.filter((j) => j.urgent);
+    const batch = urgent.length ? urgent : queue.splice(0, MAX_BATCH);
+    if (urgent.length) queue.splice(0, queue.length, ...queue.filter((j) => !j.urgent));
+    parentPort!.postMessage(await bindAll(batch));
+  }
+  running = false;
+}
+
+async function bindAll(jobs: BindJob[]): Promise<BindReply[]> {
   const started = process.hrtime.bigint();
   try {
     const { connection } = await opened;
-    return { id: job.id, ok: true, result: await bindModel(connection, job.sql, job.upstream, { budgetMs: job.budgetMs, lineage: job.lineage }), ms: Number(process.hrtime.bigint() - started) / 1e6 };
+    const results = await bindModels(connection, jobs.map((job) => ({ sql: job.sql, upstream: job.upstream, options: { budgetMs: job.budgetMs, lineage: job.lineage } })));
+    // the batch's time, shared out: the pool's statistics are per bind
+    const ms = Number(process.hrtime.bigint() - started) / 1e6 / jobs.length;
+    return jobs.map((job, i) => ({ id: job.id, ok: true, result: results[i], ms }));
   } catch (e) {
-    return { id: job.id, ok: false, message: e instanceof Error ? e.message : String(e) };
+    const message = e instanceof Error ? e.message : String(e);
+    return jobs.map((job) => ({ id: job.id, ok: false, message }));
   }
 }

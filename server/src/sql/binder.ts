@@ -93,12 +93,7 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
     const kb = Math.round(compiledSql.length / 1024);
     return Promise.resolve({ columns: [], errors: [], warnings: [`Not checked: the compiled SQL is ${kb} KB, over the ${MAX_BIND_CHARS / 1024} KB binding limit.`] });
   }
-  let s = states.get(conn);
-  if (!s) {
-    s = new StandIns(conn);
-    states.set(conn, s);
-  }
-  const standIns = s;
+  const standIns = standInsOf(conn);
   const o = outline(compiledSql);
   const wantLineage = options.lineage !== false;
   // our tokens can tell that the query reads every CTE; DuckDB's parse is needed for the lineage or when they cannot
@@ -109,10 +104,7 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
     // the budget starts when this bind gets the connection, not while it waits behind others
     const deadline = new Deadline(options.budgetMs ?? DEFAULT_BUDGET_MS);
     const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
-    if (!unoptimized.has(conn)) {
-      unoptimized.add(conn);
-      await optimizeExpressionsOnly(conn);
-    }
+    await settleOptimizer(conn);
     // DuckDB's parse, once: it tells which CTEs the query reads, and gives the column lineage after the bind
     const parsed = parse && (await parse());
     const ctesChecked = ctesReadInText || (!options.cteColumns && readsEveryCte(parsed?.ast, o.ctes.filter((c) => c.depth === 0 && c.statement === 0).map((c) => c.name.toLowerCase())));
@@ -141,6 +133,30 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
     if (!r.partial && parsed && wantLineage) r.lineage = lineageOf(parsed, upstream, r.columns);
     return r;
   });
+}
+
+/** The stand-ins of a connection dedicated to binding (made on first use). */
+export function standInsOf(conn: DuckDBConnection): StandIns {
+  let s = states.get(conn);
+  if (!s) {
+    s = new StandIns(conn);
+    states.set(conn, s);
+  }
+  return s;
+}
+
+/** Sets a binding connection's optimizer up once (see optimizeExpressionsOnly); call inside StandIns.exclusive. */
+export async function settleOptimizer(conn: DuckDBConnection): Promise<void> {
+  if (unoptimized.has(conn)) return;
+  unoptimized.add(conn);
+  await optimizeExpressionsOnly(conn);
+}
+
+/** Every name the SQL spells (lower case): the relations it could resolve are among them. */
+export function identifiersIn(o: SqlOutline): Set<string> {
+  const out = new Set<string>();
+  for (const t of o.tokens) if (t.kind === 'word' || t.kind === 'quoted') out.add(identifierOf(t).toLowerCase());
+  return out;
 }
 
 type Failure = { ok: false; error: SqlError; environmental: boolean };
@@ -417,13 +433,6 @@ function finalReferences(o: SqlOutline, ctes: CteDefinition[]): Set<string> {
     if (k < ctes.length && t.start >= ctes[k].nameStart) continue;
     if (t.kind === 'word' || t.kind === 'quoted') out.add(identifierOf(t).toLowerCase());
   }
-  return out;
-}
-
-/** Every name the SQL spells (lower case): the relations it could resolve are among them. */
-function identifiersIn(o: SqlOutline): Set<string> {
-  const out = new Set<string>();
-  for (const t of o.tokens) if (t.kind === 'word' || t.kind === 'quoted') out.add(identifierOf(t).toLowerCase());
   return out;
 }
 

@@ -89,32 +89,60 @@ export class StandIns {
    * returns undefined otherwise. The caller binds again privately on a catalog error, whose wording may differ.
    */
   async activateShared(upstream: UpstreamRelation[], identifiers: Set<string>): Promise<string[] | undefined> {
-    const parsed = upstream.map((u) => ({ parts: nameParts(u.name), columns: cleanColumns(u.columns) }));
-    const local = parsed.filter((p) => p.parts.length <= 2);
-    const keys = new Set(local.map((p) => sharedKey(p.parts)));
-    for (const id of identifiers) {
-      for (const k of this.sharedByLast.get(id) ?? []) if (!keys.has(k)) return undefined;
-    }
-    const warnings: string[] = [];
-    await this.syncGlobal(parsed.filter((p) => p.parts.length === 3), warnings);
-    if (this.shared.size + local.length > MAX_SHARED_TABLES) await this.resetShared();
+    return (await this.activateSharedMany([{ upstream, identifiers }]))[0];
+  }
+
+  /**
+   * activateShared for several binds at once, whose SQL is then prepared as one query (bindBatch.ts): each gets its
+   * warnings, or undefined when the shared environment cannot hold its upstreams beside the others' (a relation of the
+   * same name with other columns) or when its SQL names a relation another one's stand-ins add. Three-part names
+   * (catalogs holding exactly one bind's tables) only for a single bind.
+   */
+  async activateSharedMany(binds: Array<{ upstream: UpstreamRelation[]; identifiers: Set<string> }>): Promise<Array<string[] | undefined>> {
+    const wanted = new Map<string, { parts: string[]; columns: ColumnInfo[]; key: string; sig: string }>();
+    const members = binds.map(({ upstream, identifiers }) => {
+      const parsed = upstream.map((u) => ({ parts: nameParts(u.name), columns: cleanColumns(u.columns) }));
+      const local = parsed.filter((p) => p.parts.length <= 2);
+      const global = parsed.filter((p) => p.parts.length === 3);
+      if (global.length && binds.length > 1) return undefined;
+      const keys = new Set(local.map((p) => sharedKey(p.parts)));
+      if (!this.resolvesOnly(identifiers, keys)) return undefined;
+      // by key, the last one winning (a relation named twice is made once)
+      const byKey = new Map(local.map((p) => [sharedKey(p.parts), { ...p, key: sharedKey(p.parts), sig: JSON.stringify(p.columns) }]));
+      for (const [k, p] of byKey) if (wanted.has(k) && wanted.get(k)!.sig !== p.sig) return undefined;
+      for (const [k, p] of byKey) wanted.set(k, p);
+      return { local, global, keys, identifiers };
+    });
+    const warnings: Array<string[] | undefined> = members.map((m) => (m ? [] : undefined));
+    if (!members.some(Boolean)) return warnings;
+    if (members.length === 1) await this.syncGlobal(members[0]!.global, warnings[0]!);
+    if (this.shared.size + wanted.size > MAX_SHARED_TABLES) await this.resetShared();
     if (!this.sharedAttached) {
       await this.conn.run(`ATTACH ':memory:' AS ${quoteIdent(SHARED_CATALOG)}`);
       this.sharedAttached = true;
     }
-    const c = quoteIdent(SHARED_CATALOG);
-    // by key, the last one winning (a relation named twice is made once)
-    const byKey = new Map(local.map((p) => [sharedKey(p.parts), { ...p, key: sharedKey(p.parts), sig: JSON.stringify(p.columns) }]));
-    const missing = [...byKey.values()].filter((p) => this.shared.get(p.key)?.sig !== p.sig);
+    const missing = [...wanted.values()].filter((p) => this.shared.get(p.key)?.sig !== p.sig);
     if (missing.length) await this.createShared(missing);
-    for (const p of local) {
-      for (const w of this.shared.get(sharedKey(p.parts))!.warnings) if (!warnings.includes(w)) warnings.push(w);
-    }
+    members.forEach((m, i) => {
+      // another bind's new stand-ins may be what this one's SQL would now resolve
+      if (!m || !this.resolvesOnly(m.identifiers, m.keys)) return void (warnings[i] = undefined);
+      for (const p of m.local) {
+        for (const w of this.shared.get(sharedKey(p.parts))!.warnings) if (!warnings[i]!.includes(w)) warnings[i]!.push(w);
+      }
+    });
     if (this.current !== SHARED_CATALOG) {
-      await this.conn.run(`USE ${c}`);
+      await this.conn.run(`USE ${quoteIdent(SHARED_CATALOG)}`);
       this.current = SHARED_CATALOG;
     }
     return warnings;
+  }
+
+  /** Whether every shared stand-in named by `identifiers` (by its last part) is one of `keys`. */
+  private resolvesOnly(identifiers: Set<string>, keys: Set<string>): boolean {
+    for (const id of identifiers) {
+      for (const k of this.sharedByLast.get(id) ?? []) if (!keys.has(k)) return false;
+    }
+    return true;
   }
 
   /**
