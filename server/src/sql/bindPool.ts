@@ -54,6 +54,7 @@ export class BindPool {
   private nextId = 1;
   private failed: Error | undefined;
   private closing = false;
+  private dispatchPending = false;
 
   /** Workers start when there is work for them (an editor that never binds starts none). */
   constructor(readonly size: number) {}
@@ -64,6 +65,19 @@ export class BindPool {
       // plain data only: the project's upstreams read columns through getters, which do not cross threads
       const job: BindJob = { id: this.nextId++, sql, upstream: upstream.map((u) => ({ name: u.name, columns: u.columns.map((c) => ({ name: c.name, type: c.type })) })), budgetMs: options.budgetMs, lineage: options.lineage, ...(urgent ? { urgent } : {}) };
       (urgent ? this.urgent : this.queued).push({ job, resolve, reject });
+      this.dispatchSoon();
+    });
+  }
+
+  /**
+   * Dispatches once the binds asked for in this turn of the event loop are all queued: callers ask one at a time
+   * (each after its own render), and one message per worker per turn wakes it once, not once per bind.
+   */
+  private dispatchSoon(): void {
+    if (this.dispatchPending) return;
+    this.dispatchPending = true;
+    setImmediate(() => {
+      this.dispatchPending = false;
       this.dispatch();
     });
   }
