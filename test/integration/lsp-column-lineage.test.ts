@@ -4,10 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { HoverRequest, ReferencesRequest } from 'vscode-languageserver-protocol';
 import { LspClient, positionOf } from '../helpers/lspClient';
 import { writeColumnLineageProject, COLUMN_LINEAGE_FILES } from '../helpers/column-lineage-project';
+import { generateProject } from '../helpers/generateProject';
 import { ColumnLineageRequest, type ColumnLineageParams, type ColumnLineageResponse } from '../../server/src/protocol/columnLineage';
 
 let dir: string;
@@ -93,4 +95,24 @@ test("an edit changes the column's lineage once the model is bound again", async
   }
   assert.equal(kind, 'rename');
   await client.change(uri, before);
+});
+
+test('asked the moment every model is bound, the column lineage waits for the lineage the background binds left for later', async () => {
+  // 400 models: making their lineage after the binds takes long enough that a request sent at once comes first
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-lineage-wait-'));
+  generateProject(root, 400);
+  const big = await LspClient.start(root);
+  try {
+    const bound = big.waitForStatus((s) => /All \d+ models bound/.test(s.message ?? ''), 120000);
+    await bound;
+    const ask = () => big.connection.sendRequest(ColumnLineageRequest.type, { uri: big.uri(root), node: 'model:m399', column: 'amount' });
+    const first: ColumnLineageResponse = await ask();
+    assert.ok(!('error' in first) && first.edges!.length > 0, JSON.stringify(first).slice(0, 300));
+    // what it answers once everything has long settled
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(first, await ask());
+  } finally {
+    await big.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -3,8 +3,8 @@
 // model's output columns in the project so downstream models and completion can use them.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { userMessage } from '../sql/explain';
-import { bindModel, type BindSettings, type UpstreamRelation as BindUpstream } from '../sql/binder';
-import { modelColumnLineage } from '../sql/columnLineage';
+import { bindModel, type BindResult, type BindSettings, type UpstreamRelation as BindUpstream } from '../sql/binder';
+import { lineageOf, modelColumnLineage, parseLater } from '../sql/columnLineage';
 import type { BindCache } from '../sql/bindCache';
 import type { BindPool } from '../sql/bindPool';
 import { compileModel, type CompiledModel } from '../project/compile';
@@ -23,6 +23,16 @@ export interface BindOutcome {
   diagnostics: ProjectDiagnostic[];
   /** The model's output columns from this bind (absent when it did not bind), for its contract. */
   columns?: Column[];
+}
+
+/** A model bound without its column lineage: what making it later needs. */
+interface OwedLineage {
+  file: string;
+  name: string;
+  compiled: CompiledModel;
+  upstream: BindUpstream[];
+  result: BindResult;
+  text: string;
 }
 
 /** Turns compiled-model upstreams into the binder's stand-ins; untyped or unknown schemas stay unknown. */
@@ -54,6 +64,9 @@ export class Binder {
   private readonly waits = new WeakMap<DbtProject, Map<string, string>>();
   /** Worker threads that bind in parallel (bindPool.ts); without them binds run on `connection`, one at a time. */
   private pool: BindPool | undefined;
+  /** Models bound without the column lineage they are owed (`lineageLater`), by file; and a settling under way. */
+  private readonly owed = new WeakMap<DbtProject, Map<string, OwedLineage>>();
+  private readonly settling = new WeakMap<DbtProject, Promise<void>>();
 
   /**
    * `connection` undefined: render only (no DuckDB), e.g. when binding is turned off. `cache` gives a project's kept
@@ -61,11 +74,13 @@ export class Binder {
    * search for further errors may take (bindModel's default: an editor stays responsive); Infinity for `floe check`,
    * whose report must not depend on the machine's load (the search is bounded by its count of passes anyway).
    * `lineage` false: binds give no column lineage (`floe check` reports none), so most need no DuckDB parse.
+   * `lineageLater`: background (not urgent) binds leave the lineage out and owe it, so diagnostics come first; a
+   * feature that reads lineage calls settleLineage first (a quarter of a cold editor's binding time, measured).
    */
   constructor(
     private readonly connection: (() => Promise<DuckDBConnection>) | undefined,
     private readonly cache?: (project: DbtProject) => BindCache | undefined,
-    private readonly options: BindSettings = {},
+    private readonly options: BindSettings & { lineageLater?: boolean } = {},
   ) {}
 
   /** Binds go to worker threads from now on (undefined: back to `connection`). Results are the same either way. */
@@ -139,6 +154,8 @@ export class Binder {
   private async bindNow(project: DbtProject, file: string, node: ModelNode | undefined, urgent: boolean): Promise<BindOutcome> {
     const version = project.version;
     const text = project.entry(file)?.text ?? '';
+    // a lineage owed by an earlier bind of this file is not made for text or upstreams that may have changed
+    this.owed.get(project)?.delete(file);
     const rendered = compileModel(project, file);
     if (project.entry(file)?.analysis?.language === 'python' || project.isDisabled(file)) return this.record(project, file, { version, text, diagnostics: [] });
     // the static diagnostics only matter to a render that failed (most do not: skip the work)
@@ -156,15 +173,22 @@ export class Binder {
     if (!compiled.problem && compiled.sql.trim() && this.connection && dialect !== 'other') {
       const upstream = bindUpstream(compiled);
       const cache = this.cache?.(project);
+      const lineageNow = this.options.lineage !== false && (urgent || !this.options.lineageLater);
+      const settings: BindSettings = { budgetMs: this.options.budgetMs, lineage: lineageNow };
       let result = cache?.get(compiled.sql, upstream);
       if (!result) {
-        result = (this.pool && (await this.pool.bind(compiled.sql, upstream, urgent, this.options).catch(() => undefined))) || (await bindModel(await this.connection(), compiled.sql, upstream, this.options));
+        result = (this.pool && (await this.pool.bind(compiled.sql, upstream, urgent, settings).catch(() => undefined))) || (await bindModel(await this.connection(), compiled.sql, upstream, settings));
         cache?.set(compiled.sql, upstream, result);
       }
       if (this.options.lineage !== false && !result.lineage && !result.partial && node && compiled === rendered) {
-        // kept by a bind that gave none (`floe check`): the lineage alone is one parse
-        result = { ...result, lineage: await modelColumnLineage(await this.connection(), compiled.sql, upstream, result.columns) };
-        cache?.set(compiled.sql, upstream, result);
+        if (lineageNow) {
+          // kept by a bind that gave none (`floe check`): the lineage alone is one parse
+          result = { ...result, lineage: await modelColumnLineage(await this.connection(), compiled.sql, upstream, result.columns) };
+          cache?.set(compiled.sql, upstream, result);
+        } else {
+          this.owedOf(project).set(file, { file, name: node.name, compiled, upstream, result, text });
+          project.boundLineage.delete(node.name);
+        }
       }
       const columns = compiled.upstream.flatMap((u) => (u.columns ?? []).map((c) => c.name));
       const binderDiagnostics = result.errors.map((raw) => {
@@ -186,6 +210,52 @@ export class Binder {
       if (node && result.lineage && compiled === rendered) project.boundLineage.set(node.name, boundLineageOf(compiled, result.lineage, text));
     }
     return this.record(project, file, { version, text, diagnostics, ...(outputColumns ? { columns: outputColumns } : {}) });
+  }
+
+  private owedOf(project: DbtProject): Map<string, OwedLineage> {
+    let owed = this.owed.get(project);
+    if (!owed) this.owed.set(project, (owed = new Map()));
+    return owed;
+  }
+
+  /**
+   * Makes the column lineage binds left out (`lineageLater`) for the models still bound as they were: parsed in
+   * batches on the binder's connection, put in project.boundLineage and the bind cache. Resolves when none is owed.
+   */
+  async settleLineage(project: DbtProject): Promise<void> {
+    for (;;) {
+      const under = this.settling.get(project);
+      if (under) {
+        await under;
+        continue;
+      }
+      const owed = this.owed.get(project);
+      if (!owed?.size || !this.connection) return;
+      const run = this.settle(project, owed).finally(() => this.settling.delete(project));
+      this.settling.set(project, run);
+    }
+  }
+
+  private async settle(project: DbtProject, owed: Map<string, OwedLineage>): Promise<void> {
+    const items = [...owed.values()];
+    const conn = await this.connection!();
+    const cache = this.cache?.(project);
+    const CHUNK = 64;
+    for (let i = 0; i < items.length; i += CHUNK) {
+      const chunk = items.slice(i, i + CHUNK);
+      // registered together, parsed together (parseLater batches what is asked before the first answer is awaited)
+      const parses = chunk.map((o) => parseLater(conn, o.compiled.sql));
+      for (let k = 0; k < chunk.length; k++) {
+        const o = chunk[k];
+        const parsed = await parses[k]();
+        // bound again since: that bind made its own lineage or owes it anew
+        if (owed.get(o.file) !== o) continue;
+        owed.delete(o.file);
+        const lineage = lineageOf(parsed, o.upstream, o.result.columns);
+        project.boundLineage.set(o.name, boundLineageOf(o.compiled, lineage, o.text));
+        cache?.set(o.compiled.sql, o.upstream, { ...o.result, lineage });
+      }
+    }
   }
 
   private record(project: DbtProject, file: string, outcome: BindOutcome): BindOutcome {

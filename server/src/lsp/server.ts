@@ -286,7 +286,12 @@ export function startServer(connection: Connection): void {
     onPulled = start;
   }
 
-  const newBinder = () => new Binder(renderOnly ? undefined : connectDuckDb, bindCacheOf);
+  // background binds publish diagnostics first and make the column lineage after (features that read it wait for it)
+  const newBinder = () => new Binder(renderOnly ? undefined : connectDuckDb, bindCacheOf, { lineageLater: true });
+  /** What features reading the column lineage wait for: the lineage background binds left out, made now. */
+  const lineageSettled = async (project: DbtProject) => {
+    await binder?.settleLineage(project).catch((e: unknown) => log(`floe: column lineage: ${e instanceof Error ? e.message : String(e)}`));
+  };
 
   async function startBinding(): Promise<void> {
     // the kept bind results are per engine: known before the first bind, which may run in a worker (the in-process
@@ -296,7 +301,10 @@ export function startServer(connection: Connection): void {
     background = new BackgroundBinding(binder, {
       onProgress: (done, total) => {
         void sendStatus('ready', done < total ? `Binding models in DuckDB ${done}/${total}` : `All ${total} models bound`);
-        if (done >= total) void guard('keptDiagnostics', undefined, settleKept)(undefined);
+        if (done < total) return;
+        void guard('keptDiagnostics', undefined, settleKept)(undefined);
+        // the column lineage the binds left out, made now that every model's diagnostics are out
+        for (const project of workspace.projects) void lineageSettled(project);
       },
       onChanged: refreshDiagnostics,
       onError: (message) => {
@@ -469,7 +477,9 @@ export function startServer(connection: Connection): void {
     return completions(p.project, p.file, p.offset).map((c) => toCompletionItem(p.index, c));
   }));
 
-  connection.onHover(guard('hover', null, (params) => {
+  connection.onHover(guard('hover', null, async (params) => {
+    const before = at(params.textDocument.uri);
+    if (before) await lineageSettled(before.project);
     const p = positionIn(params.textDocument.uri, params.position);
     const h = p && hover(p.project, p.file, p.offset);
     return h ? { contents: { kind: 'markdown' as const, value: h.markdown }, range: toRange(p.index, h.start, h.end) } : null;
@@ -480,7 +490,9 @@ export function startServer(connection: Connection): void {
     return p ? definition(p.project, p.file, p.offset).map((l) => toLocation(l, textOf, uriOf)) : [];
   }));
 
-  connection.onReferences(guard('references', [], (params) => {
+  connection.onReferences(guard('references', [], async (params) => {
+    const before = at(params.textDocument.uri);
+    if (before) await lineageSettled(before.project);
     const p = positionIn(params.textDocument.uri, params.position);
     return p ? references(p.project, p.file, p.offset, params.context.includeDeclaration).map((l) => toLocation(l, textOf, uriOf)) : [];
   }));
@@ -588,9 +600,11 @@ export function startServer(connection: Connection): void {
     return lineageOfPath(found.project, found.file ?? found.project.root, options);
   }));
 
-  connection.onRequest(ColumnLineageRequest.type, guard('columnLineage', { error: 'Internal error while reading the column lineage; see the Floe output.' }, (params) => {
+  connection.onRequest(ColumnLineageRequest.type, guard('columnLineage', { error: 'Internal error while reading the column lineage; see the Floe output.' }, async (params) => {
     const found = lineageProject(params.uri);
-    return 'error' in found ? found : columnLineage(found.project, params.node, params.column);
+    if ('error' in found) return found;
+    await lineageSettled(found.project);
+    return columnLineage(found.project, params.node, params.column);
   }));
 
   const explorer = registerExplorerHandlers(connection, workspace, log);
