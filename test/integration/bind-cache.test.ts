@@ -34,6 +34,18 @@ test('kept results come back for the same SQL, upstreams and engine only; cut-sh
   assert.equal(new DiskBindCache('/other', 'duckdb 1', dir).get('select id from stg', up), undefined);
 });
 
+test("a result with its column lineage made since replaces the one kept without it; never the other way round", () => {
+  const dir = tempDir('floe-bind-cache-');
+  const lineage = { columns: [{ name: 'id', from: [{ relation: '"stg"', column: 'id', transformed: false }] }], uses: [] };
+  const a = new DiskBindCache('/p', 'e', dir);
+  a.set('select id from stg', up, result);
+  a.set('select id from stg', up, { ...result, lineage });
+  a.set('select id from stg', up, result);
+  assert.deepEqual(a.get('select id from stg', up), { ...result, lineage });
+  a.flush();
+  assert.deepEqual(new DiskBindCache('/p', 'e', dir).get('select id from stg', up), { ...result, lineage });
+});
+
 test('a line cut short is skipped, and a file of repeated keys is compacted', () => {
   const dir = tempDir('floe-bind-cache-');
   const a = new DiskBindCache('/p', 'e', dir);

@@ -47,7 +47,10 @@ export class DiskBindCache implements BindCache {
   }
 
   set(sql: string, upstream: UpstreamRelation[], result: BindResult): void {
-    if (!result.partial) this.store.set(bindKey(this.engine, sql, upstream), result);
+    if (result.partial) return;
+    const key = bindKey(this.engine, sql, upstream);
+    // the same bind with its column lineage made since (a check's, or the editor's made after its diagnostics)
+    this.store.set(key, result, !!result.lineage && !this.store.get(key)?.lineage);
   }
 
   flush(): void {

@@ -43,8 +43,9 @@ export class JsonlStore<T> {
     return this.entries.get(key);
   }
 
-  set(key: string, value: T): void {
-    if (this.entries.has(key)) return;
+  /** Keeps `value` under `key`; a key kept already keeps its value unless `replace` (the file's later line wins). */
+  set(key: string, value: T, replace = false): void {
+    if (!replace && this.entries.has(key)) return;
     this.entries.set(key, value);
     this.pending.push(JSON.stringify([key, value]));
     // written a little later in one append; never keeps the process alive (the CLI and the server flush on exit)
