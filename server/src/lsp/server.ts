@@ -12,6 +12,7 @@ import type { DbtProject } from '../project/project';
 import { compileModel } from '../project/compile';
 import { fileDiagnostics } from '../features/diagnostics';
 import { contractDiagnostics } from '../features/contracts';
+import { modelsWithEnforcedContracts } from '../project/contract';
 import { completions } from '../features/completion';
 import { hover } from '../features/hover';
 import { definition, references, renameModel, renameRange } from '../features/navigation';
@@ -443,6 +444,8 @@ export function startServer(connection: Connection): void {
     for (const project of workspace.projects) {
       // One settings lookup per project: per file, a first pull would ask the client once for every model.
       const projectUri = pathToUri(project.root);
+      // every file's contract check reads the project-wide set: made once here, not from each file's models
+      if (binder) modelsWithEnforcedContracts(project);
       for (const file of [...project.files.keys()]) {
         if (++counted % 200 === 0) {
           await new Promise((resolve) => setImmediate(resolve));
