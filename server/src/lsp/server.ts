@@ -387,8 +387,9 @@ export function startServer(connection: Connection): void {
   async function diagnosticsOf(project: DbtProject, file: string, settingsUri: string): Promise<Diagnostic[]> {
     const found = await problemsOf(project, file, settingsUri);
     // The first pull after ready (a file's or the workspace's) starts the background once this answer is on its way:
-    // not before its settings came back from the client (started then, DuckDB's load and the bind order held the
-    // answer back ~0.1 s at 10k models), and after vscode-jsonrpc's write, an immediate queued after this first one.
+    // after its settings came back from the client, and after vscode-jsonrpc's write (an immediate, queued after this
+    // first one). Started when the pull began, DuckDB's load and the bind order ran before the answer was written
+    // (0.15–0.3 s at 10k models, seconds at 100k; issue #18).
     const start = onPulled;
     if (start) setImmediate(() => setImmediate(start));
     return found;
