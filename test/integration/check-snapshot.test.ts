@@ -174,3 +174,16 @@ test('a trace records files, folders and env vars read, and tells when one chang
   assert.equal(untraceable.stop(), undefined);
   assert.match(untraceable.incompleteBecause ?? '', /readFile/);
 });
+
+test('a file read by any spelling of its path is one input, named by its resolved path; the ignored folder by any spelling too', () => {
+  const dir = tempDir('floe-input-trace-paths-');
+  const file = path.join(dir, 'a.txt');
+  fs.writeFileSync(file, 'one');
+  fs.mkdirSync(path.join(dir, 'ignored'));
+  fs.writeFileSync(path.join(dir, 'ignored', 'b.txt'), 'cache');
+  const trace = new InputTrace([path.join(dir, 'ignored')]);
+  for (const spelling of [file, `${dir}/./a.txt`, `${dir}//a.txt`, `${dir}/ignored/../a.txt`]) fs.readFileSync(spelling, 'utf8');
+  fs.readFileSync(`${dir}/ignored/./b.txt`, 'utf8');
+  const reads = trace.stop()!.filter((x) => x[0] === 'read');
+  assert.deepEqual(reads.map((x) => x[1]), [file]);
+});

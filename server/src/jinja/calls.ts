@@ -43,6 +43,9 @@ export function findCalls(text: string, scan: ScannedTemplate): JinjaCall[] {
   const calls: JinjaCall[] = [];
   for (const block of scan.blocks) {
     if (block.kind === 'comment') continue;
+    // no '(' in the block, no call in it: not tokenized (`{{ this }}`, `{% endif %}`)
+    const paren = text.indexOf('(', block.contentStart);
+    if (paren === -1 || paren >= block.contentEnd) continue;
     const tokens = tokenize(text, block.contentStart, block.contentEnd);
     collectCalls(tokens, block, calls);
   }
@@ -80,58 +83,60 @@ function readArguments(tokens: Token[], open: number, block: JinjaBlock): { args
   let depth = 0;
   let argStart = open + 1;
   for (let k = open + 1; k < tokens.length; k++) {
-    const v = tokens[k].value;
-    const isOp = tokens[k].type === 'op';
-    if (isOp && (v === '(' || v === '[' || v === '{')) depth++;
-    else if (isOp && (v === ')' || v === ']' || v === '}')) {
+    const t = tokens[k];
+    if (t.type !== 'op') continue;
+    const v = t.value;
+    if (v === '(' || v === '[' || v === '{') depth++;
+    else if (v === ')' || v === ']' || v === '}') {
       if (depth === 0) {
-        if (k > argStart) args.push(readArgument(tokens.slice(argStart, k)));
-        return { args, end: tokens[k].end, closed: true };
+        if (k > argStart) args.push(readArgument(tokens, argStart, k));
+        return { args, end: t.end, closed: true };
       }
       depth--;
-    } else if (isOp && v === ',' && depth === 0) {
-      if (k > argStart) args.push(readArgument(tokens.slice(argStart, k)));
+    } else if (v === ',' && depth === 0) {
+      if (k > argStart) args.push(readArgument(tokens, argStart, k));
       argStart = k + 1;
     }
   }
-  if (tokens.length > argStart) args.push(readArgument(tokens.slice(argStart)));
+  if (tokens.length > argStart) args.push(readArgument(tokens, argStart, tokens.length));
   return { args, end: block.contentEnd, closed: false };
 }
 
-function readArgument(tokens: Token[]): CallArgument {
-  let valueTokens = tokens;
+/** The argument made of tokens[from, to) (a range, not a copy: this runs on every call of every file at cold index). */
+function readArgument(tokens: Token[], from: number, to: number): CallArgument {
+  let valueFrom = from;
   let keyword: string | undefined;
   let keywordStart: number | undefined;
-  if (tokens.length >= 2 && tokens[0].type === 'name' && tokens[1].value === '=') {
-    keyword = tokens[0].value;
-    keywordStart = tokens[0].start;
-    valueTokens = tokens.slice(2);
+  if (to - from >= 2 && tokens[from].type === 'name' && tokens[from + 1].value === '=') {
+    keyword = tokens[from].value;
+    keywordStart = tokens[from].start;
+    valueFrom = from + 2;
   }
-  const parsed = valueTokens.length ? parseLiteral(valueTokens, 0) : undefined;
-  const isLiteral = parsed !== undefined && parsed.next === valueTokens.length;
-  const first = valueTokens[0] ?? tokens[tokens.length - 1];
+  const parsed = valueFrom < to ? parseLiteral(tokens, valueFrom, to) : undefined;
+  const isLiteral = parsed !== undefined && parsed.next === to;
+  const first = valueFrom < to ? tokens[valueFrom] : tokens[to - 1];
   return {
     keyword, keywordStart,
     value: isLiteral ? parsed!.value : undefined,
     isLiteral,
-    start: tokens[0].start, end: tokens[tokens.length - 1].end,
-    valueStart: first.start, valueEnd: valueTokens.length ? valueTokens[valueTokens.length - 1].end : first.end,
+    start: tokens[from].start, end: tokens[to - 1].end,
+    valueStart: first.start, valueEnd: valueFrom < to ? tokens[to - 1].end : first.end,
   };
 }
 
-/** Parses a literal (string, number, bool, none, list, tuple, dict) starting at tokens[k]. */
-function parseLiteral(tokens: Token[], k: number): { value: Literal; next: number } | undefined {
+/** Parses a literal (string, number, bool, none, list, tuple, dict) starting at tokens[k], within tokens[k, end). */
+function parseLiteral(tokens: Token[], k: number, end: number): { value: Literal; next: number } | undefined {
+  if (k >= end) return undefined;
   const t = tokens[k];
-  if (!t) return undefined;
   if (t.type === 'string') {
     // Adjacent string literals concatenate, as in Python.
     let value = t.value;
     let j = k + 1;
-    while (tokens[j]?.type === 'string') value += tokens[j++].value;
+    while (j < end && tokens[j].type === 'string') value += tokens[j++].value;
     return { value, next: j };
   }
   if (t.type === 'number') return { value: Number(t.value.replace(/_/g, '')), next: k + 1 };
-  if (t.value === '-' && tokens[k + 1]?.type === 'number') return { value: -Number(tokens[k + 1].value), next: k + 2 };
+  if (t.value === '-' && k + 1 < end && tokens[k + 1].type === 'number') return { value: -Number(tokens[k + 1].value), next: k + 2 };
   if (t.type === 'name') {
     const v = t.value;
     if (v === 'true' || v === 'True') return { value: true, next: k + 1 };
@@ -139,34 +144,35 @@ function parseLiteral(tokens: Token[], k: number): { value: Literal; next: numbe
     if (v === 'none' || v === 'None') return { value: null, next: k + 1 };
     return undefined;
   }
+  const valueAt = (j: number) => (j < end ? tokens[j].value : undefined);
   if (t.value === '[' || t.value === '(') {
     const close = t.value === '[' ? ']' : ')';
     const items: Literal[] = [];
     let j = k + 1;
-    while (tokens[j] && tokens[j].value !== close) {
-      const item = parseLiteral(tokens, j);
+    while (j < end && tokens[j].value !== close) {
+      const item = parseLiteral(tokens, j, end);
       if (!item) return undefined;
       items.push(item.value);
       j = item.next;
-      if (tokens[j]?.value === ',') j++;
-      else if (tokens[j]?.value !== close) return undefined;
+      if (valueAt(j) === ',') j++;
+      else if (valueAt(j) !== close) return undefined;
     }
-    return tokens[j] ? { value: items, next: j + 1 } : undefined;
+    return j < end ? { value: items, next: j + 1 } : undefined;
   }
   if (t.value === '{') {
     const obj: Record<string, Literal> = {};
     let j = k + 1;
-    while (tokens[j] && tokens[j].value !== '}') {
-      const key = parseLiteral(tokens, j);
-      if (!key || tokens[key.next]?.value !== ':') return undefined;
-      const val = parseLiteral(tokens, key.next + 1);
+    while (j < end && tokens[j].value !== '}') {
+      const key = parseLiteral(tokens, j, end);
+      if (!key || valueAt(key.next) !== ':') return undefined;
+      const val = parseLiteral(tokens, key.next + 1, end);
       if (!val) return undefined;
       obj[String(key.value)] = val.value;
       j = val.next;
-      if (tokens[j]?.value === ',') j++;
-      else if (tokens[j]?.value !== '}') return undefined;
+      if (valueAt(j) === ',') j++;
+      else if (valueAt(j) !== '}') return undefined;
     }
-    return tokens[j] ? { value: obj, next: j + 1 } : undefined;
+    return j < end ? { value: obj, next: j + 1 } : undefined;
   }
   return undefined;
 }

@@ -14,7 +14,14 @@ export interface Token {
   unterminated?: boolean;
 }
 
-const TWO_CHAR_OPS = new Set(['==', '!=', '<=', '>=', '//', '**']);
+/** `==`, `!=`, `<=`, `>=`, `//`, `**`: whether the characters at i, i+1 make one (by char code: no 2-char string per op). */
+function isTwoCharOp(c: number, d: number): boolean {
+  return d === 61 ? c === 61 || c === 33 || c === 60 || c === 62 : (c === 47 || c === 42) && d === c;
+}
+
+// char codes of the one-character operators: ( ) [ ] { } , . : = + - * / % < > | ~
+const OP_CHARS = new Uint8Array(128);
+for (const ch of '()[]{},.:=+-*/%<>|~') OP_CHARS[ch.charCodeAt(0)] = 1;
 
 function isNameStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -50,12 +57,11 @@ export function tokenize(text: string, start: number, end: number): Token[] {
       out.push({ type: 'string', value: unescape(raw), start: i, end: j, unterminated: !closed || undefined });
       i = j;
     } else {
-      const two = text.slice(i, i + 2);
-      if (TWO_CHAR_OPS.has(two) && i + 2 <= end) {
-        out.push({ type: 'op', value: two, start: i, end: i + 2 });
+      if (i + 2 <= end && isTwoCharOp(c, text.charCodeAt(i + 1))) {
+        out.push({ type: 'op', value: text.slice(i, i + 2), start: i, end: i + 2 });
         i += 2;
       } else {
-        out.push({ type: '()[]{},.:=+-*/%<>|~'.includes(text[i]) ? 'op' : 'unknown', value: text[i], start: i, end: i + 1 });
+        out.push({ type: c < 128 && OP_CHARS[c] ? 'op' : 'unknown', value: text[i], start: i, end: i + 1 });
         i++;
       }
     }

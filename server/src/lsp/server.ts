@@ -12,6 +12,7 @@ import type { DbtProject } from '../project/project';
 import { compileModel } from '../project/compile';
 import { fileDiagnostics } from '../features/diagnostics';
 import { contractDiagnostics } from '../features/contracts';
+import { modelsWithEnforcedContracts } from '../project/contract';
 import { completions } from '../features/completion';
 import { hover } from '../features/hover';
 import { definition, references, renameModel, renameRange } from '../features/navigation';
@@ -294,6 +295,7 @@ export function startServer(connection: Connection): void {
   };
 
   async function startBinding(): Promise<void> {
+    log('floe: background binding starts');
     // the kept bind results are per engine: known before the first bind, which may run in a worker (the in-process
     // connection, which also tells it, is then never opened)
     if (!renderOnly) engine ??= await import('../sql/connection.js').then((m) => m.bindEngine(), () => undefined);
@@ -391,8 +393,18 @@ export function startServer(connection: Connection): void {
   /** A file's diagnostics as the Problems panel shows them: the project model's, then the background's render and binder results. */
   /** `settingsUri`: the resource whose floe.* settings apply (the file, or its project's root for a whole-project pass). */
   async function diagnosticsOf(project: DbtProject, file: string, settingsUri: string): Promise<Diagnostic[]> {
-    // the first pull after ready (a file's or the workspace's) starts the background once this answer is on its way
-    if (onPulled) setImmediate(onPulled);
+    const found = await problemsOf(project, file, settingsUri);
+    // The first pull after ready (a file's or the workspace's) starts the background once this answer is on its way:
+    // after its settings came back from the client, and after vscode-jsonrpc's write (an immediate, queued after this
+    // first one). Started when the pull began, DuckDB's load and the bind order ran before the answer was written
+    // (0.15–0.3 s at 10k models, seconds at 100k; issue #18).
+    const start = onPulled;
+    if (start) setImmediate(() => setImmediate(start));
+    return found;
+  }
+
+  /** diagnosticsOf's answer. */
+  async function problemsOf(project: DbtProject, file: string, settingsUri: string): Promise<Diagnostic[]> {
     const entry = project.entry(file);
     if (!entry) return [];
     const diagnostics = fileDiagnostics(project, file);
@@ -451,6 +463,8 @@ export function startServer(connection: Connection): void {
     for (const project of workspace.projects) {
       // One settings lookup per project: per file, a first pull would ask the client once for every model.
       const projectUri = pathToUri(project.root);
+      // every file's contract check reads the project-wide set: made once here, not from each file's models
+      if (binder) modelsWithEnforcedContracts(project);
       for (const file of [...project.files.keys()]) {
         if (++counted % 200 === 0) {
           await new Promise((resolve) => setImmediate(resolve));

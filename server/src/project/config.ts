@@ -138,13 +138,15 @@ export function folderConfig(tree: unknown, projectName: string, folders: string
   return out;
 }
 
-/** Whether a dbt_project.yml config tree has a key for every step of `path` under the project (a node's fqn). */
-export function configTreeHas(tree: unknown, projectName: string, path: string[]): boolean {
-  let node: unknown = tree;
-  for (const step of [projectName, ...path]) {
-    if (!node || typeof node !== 'object') return false;
-    node = (node as Record<string, unknown>)[step];
-  }
+/**
+ * Whether a dbt_project.yml config tree has a key for every step of `path` under the project (a node's fqn), then
+ * `last` when given (a node's own name: no fqn array made for each of 10k models).
+ */
+export function configTreeHas(tree: unknown, projectName: string, path: string[], last?: string): boolean {
+  const step = (node: unknown, key: string): unknown => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined);
+  let node = step(tree, projectName);
+  for (const key of path) node = step(node, key);
+  if (last !== undefined) node = step(node, last);
   return !!node && typeof node === 'object' && !Array.isArray(node);
 }
 

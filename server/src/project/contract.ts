@@ -36,8 +36,8 @@ const enforcedCache = new WeakMap<DbtProject, { version: number; names: Set<stri
 
 /** Names of the models with an enforced contract, computed once per project version (most projects have none). */
 export function modelsWithEnforcedContracts(project: DbtProject): Set<string> {
-  const hit = enforcedCache.get(project);
-  if (hit?.version === project.version) return hit.names;
+  const known = knownModelsWithEnforcedContracts(project);
+  if (known) return known;
   const names = new Set<string>();
   for (const name of project.modelNames()) {
     const node = project.resolveRef({ name });
@@ -47,9 +47,20 @@ export function modelsWithEnforcedContracts(project: DbtProject): Set<string> {
   return names;
 }
 
+/** The project-wide set of modelsWithEnforcedContracts when this project version's is computed already. */
+export function knownModelsWithEnforcedContracts(project: DbtProject): Set<string> | undefined {
+  const hit = enforcedCache.get(project);
+  return hit?.version === project.version ? hit.names : undefined;
+}
+
+/** Whether enforcedContract gives the node a contract (its merged `contract` config is enforced; models only). */
+export function hasEnforcedContract(project: DbtProject, node: ModelNode): boolean {
+  return node.kind === 'model' && isEnforced(project.configOf(node).contract);
+}
+
 /** The model's contract when it is enforced; undefined otherwise (and for seeds, snapshots and Python models). */
 export function enforcedContract(project: DbtProject, node: ModelNode): ModelContract | undefined {
-  if (node.kind !== 'model' || !isEnforced(project.configOf(node).contract)) return undefined;
+  if (!hasEnforcedContract(project, node)) return undefined;
   const doc = project.doc(node.name);
   const adapter = project.target.adapter;
   const otherWarehouse = adapter !== undefined && adapter !== 'duckdb';

@@ -101,9 +101,12 @@ function literalString(v: Literal | undefined): string | undefined {
 }
 
 const BRANCHING = new Set(['if', 'for', 'macro', 'call', 'filter', 'test']);
+const NO_BLOCKS: ReadonlySet<JinjaCall['block']> = new Set();
 
 /** Blocks that sit inside the body of an if/for/macro/call/filter, so they may never be evaluated. */
-function conditionalBlocks(scan: ScannedTemplate): Set<JinjaCall['block']> {
+function conditionalBlocks(scan: ScannedTemplate): ReadonlySet<JinjaCall['block']> {
+  // most models branch nowhere: one shared empty set, not one per file
+  if (!scan.blocks.some((b) => b.kind === 'statement' && b.tag !== undefined && BRANCHING.has(b.tag))) return NO_BLOCKS;
   const out = new Set<JinjaCall['block']>();
   let depth = 0;
   for (const b of scan.blocks) {
@@ -156,6 +159,9 @@ class Analysis implements ModelFileAnalysis {
   }
 }
 
+const DBT_CALLS = new Set(['ref', 'source', 'var']);
+const NO_ARGS: JinjaCall['args'] = [];
+
 /** The local names of the many files that bind none: one shared set, not one per file. */
 const NO_NAMES: ReadonlySet<string> = new Set();
 
@@ -166,11 +172,12 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
   const conditional = conditionalBlocks(scan);
   const a = new Analysis(text, bindings.names.size ? bindings.names : NO_NAMES, scan.problems);
   for (const call of calls) {
-    const positional = call.args.filter((x) => !x.keyword);
     if (call.namespace) {
       a.macroCalls.push({ name: call.name.slice(call.namespace.length + 1), namespace: call.namespace, start: call.nameStart, end: call.nameEnd });
       continue;
     }
+    // only dbt's own calls read their positional arguments (the others are most calls of most files)
+    const positional = DBT_CALLS.has(call.name) ? call.args.filter((x) => !x.keyword) : NO_ARGS;
     switch (call.name) {
       case 'ref': {
         const version = call.args.find((x) => x.keyword === 'version' || x.keyword === 'v');

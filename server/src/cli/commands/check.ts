@@ -14,6 +14,7 @@ import { Binder } from '../../features/binding';
 import { bindInOrder } from '../../features/bindSchedule';
 import { BINDS_PER_WORKER, BindPool, bindWorkerCount } from '../../sql/bindPool';
 import { contractDiagnostics } from '../../features/contracts';
+import { modelsWithEnforcedContracts } from '../../project/contract';
 import { DiskBindCache } from '../../sql/bindCache';
 import { DiskRenderCache, keepRendersOnDisk } from '../../project/renderCache';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
@@ -106,7 +107,10 @@ async function fullCheck(root: string, bind: boolean, cache: boolean, jobs: numb
     all.push(...diagnostics);
   }
   // Enforced contracts compare each model's bound columns with its schema YAML, once every model is bound.
-  if (binder) for (const file of [...project.files.keys()].sort()) all.push(...contractDiagnostics(project, file, (f) => binder.current(project, f)?.columns));
+  if (binder) {
+    modelsWithEnforcedContracts(project); // the project-wide set every file's check reads, made once
+    for (const file of [...project.files.keys()].sort()) all.push(...contractDiagnostics(project, file, (f) => binder.current(project, f)?.columns));
+  }
   opened?.cache?.flush();
   renders?.flush();
   all.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
