@@ -472,3 +472,26 @@ test("one config key (configValueOf, the first pull's contract lookup) reads wha
   }
   assert.deepEqual(p.configValueOf(p.resolveRef({ name: 'm' })!, 'contract'), { enforced: true });
 });
+
+test("versioned models as dbt finds them: a version's `defined_in:` file, and the latest version in the unsuffixed file (Coalesce-2025 architect, model governance)", () => {
+  const p = project({
+    'models/schema.yml': [
+      'version: 2', 'models:',
+      '  - name: orders', '    latest_version: 1', '    versions: [{v: 1}, {v: 2}]',
+      '  - name: customers', '    latest_version: 2', '    versions:',
+      '      - v: 1', '        defined_in: customers_legacy', '      - v: 2', '        defined_in: customers_current',
+    ].join('\n'),
+    'models/orders.sql': 'select 1 as v', 'models/orders_v2.sql': 'select 2 as v',
+    'models/customers_legacy.sql': 'select 1 as c', 'models/customers_current.sql': 'select 2 as c',
+    'models/m.sql': "select * from {{ ref('orders') }}, {{ ref('orders', v=2) }}, {{ ref('customers') }}, {{ ref('customers', version=1) }}",
+  });
+  // Before: ref('customers') was "not found" (2 errors) and its YAML "described but no model" (a warning); ref('orders', v=2) read orders.sql.
+  assert.deepEqual(diagnostics(p), []);
+  assert.equal(compileModel(p, `${ROOT}/models/m.sql`).sql, 'select * from "orders", "orders_v2", "customers_current", "customers_legacy"');
+  assert.deepEqual([...p.dag.parents.get('m') ?? []].sort(), ['customers_current', 'customers_legacy', 'orders', 'orders_v2']);
+  const fqns = (select: string) => selectNodes(p, { select: [select] }).nodes.map((n) => n.fqn.join('.')).sort();
+  assert.deepEqual(fqns('orders'), ['p.orders.v1', 'p.orders.v2']);
+  assert.deepEqual(fqns('orders.v1'), ['p.orders.v1']);
+  assert.deepEqual(fqns('version:latest'), ['p.customers.v2', 'p.orders.v1']);
+  assert.deepEqual(fqns('customers_v1'), ['p.customers.v1']);
+});

@@ -10,6 +10,7 @@ import { parseSchemaFile, type SchemaFile, type SourceTable, type SourceDefiniti
 import { analyzeModelFile, separateSnapshotBlocks, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
 import { analyzePythonModel } from './pythonModel';
 import { modelEnabled } from './enabled';
+import { versionModelName, versionsByModelName, type VersionOfFile } from './versions';
 import { renderSetting } from './jinjaEnvironment';
 import { missingPackages, type MissingPackage } from './packages/missing';
 import { seedColumns } from './seeds';
@@ -82,6 +83,14 @@ interface Derived {
   dag: Dag;
   cycles: Map<string, string[]>;
   names?: string[];
+  versionFiles?: Map<string, VersionOfFile>;
+}
+
+/** The model name a ref means: for a versioned model (YAML `versions:`), the file of the version asked for, else of the latest. */
+function refTargetName(models: Map<string, ModelNode[]>, docs: Map<string, ModelDoc>, ref: { name: string; version?: string }): string {
+  const versions = docs.get(ref.name)?.versions;
+  if (!versions) return ref.name;
+  return versionModelName(ref.name, versions, ref.version ?? versions.latest, (n) => models.has(n)) ?? ref.name;
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'target', 'logs', '.floe', '.venv', '__pycache__']);
@@ -353,7 +362,7 @@ export class DbtProject {
     for (const [name, nodes] of models) {
       const node = nodes[0];
       const entry = this.files.get(node.file);
-      for (const r of node.definition ? node.definition.refs : entry ? this.refsOf(entry) : []) dag.link(name, r.name);
+      for (const r of node.definition ? node.definition.refs : entry ? this.refsOf(entry) : []) dag.link(name, refTargetName(models, docs, r));
     }
     this.derived = { models, sources, macros, docs, dag, cycles: dag.cycles() };
     return this.derived;
@@ -379,9 +388,7 @@ export class DbtProject {
   }
 
   resolveRef(ref: Pick<RefUse, 'name' | 'packageName'> & { version?: string }): ModelNode | undefined {
-    // A versioned model (YAML `versions:`) lives in `<name>_v<N>.sql`; a plain ref means the latest version.
-    const versions = this.d.docs.get(ref.name)?.versions;
-    const nodes = this.d.models.get(ref.name) ?? (versions ? this.d.models.get(`${ref.name}_v${ref.version ?? versions.latest}`) : undefined);
+    const nodes = this.d.models.get(refTargetName(this.d.models, this.d.docs, ref));
     if (!nodes) return undefined;
     if (ref.packageName) return nodes.find((n) => n.packageName === ref.packageName);
     return nodes.find((n) => n.packageName === this.name) ?? nodes[0];
@@ -439,6 +446,13 @@ export class DbtProject {
 
   doc(name: string): ModelDoc | undefined {
     return this.d.docs.get(name);
+  }
+
+  /** The versioned model and version a model file implements (`<name>_v<v>`, a `defined_in:` file, or the latest's `<name>.sql`). */
+  versionOf(modelName: string): VersionOfFile | undefined {
+    const d = this.d;
+    d.versionFiles ??= versionsByModelName(d.docs.values(), (n) => d.models.has(n));
+    return d.versionFiles.get(modelName);
   }
 
   get dag(): Dag {

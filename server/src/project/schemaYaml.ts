@@ -63,8 +63,8 @@ export interface ModelDoc {
   tests: GenericTestDecl[];
   /** Model-level `constraints:` (dbt: `- type: primary_key, columns: [a, b]`), each with the columns it names. */
   constraints?: ModelConstraint[];
-  /** Model versions (`versions: [{v: 1}, ...]`) and the one a plain ref() means. */
-  versions?: { all: string[]; latest: string };
+  /** Model versions (`versions: [{v: 1}, ...]`), the one a plain ref() means, and the files `defined_in:` names. */
+  versions?: ModelVersions;
   /** Top-level `access:` and `group:` (they may also be configs). */
   access?: string;
   group?: string;
@@ -76,6 +76,13 @@ export interface ModelDoc {
 }
 
 export interface ModelConstraint { type: string; columns: string[] }
+
+export interface ModelVersions {
+  all: string[];
+  latest: string;
+  /** Version → the model file (its name, no extension) a version's `defined_in:` names. */
+  definedIn?: Record<string, string>;
+}
 
 export interface SchemaFile {
   sources: SourceDefinition[];
@@ -182,7 +189,9 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       const at = findKey(text, k, Math.max(r.end, 0));
       return { key: k, value: v, keyStart: at, keyEnd: at + k.length };
     });
-    const versions = Array.isArray(item.versions) ? item.versions.map((v) => (isObj(v) ? String(v.v ?? '') : '')).filter(Boolean) : [];
+    const versionItems = Array.isArray(item.versions) ? item.versions.filter(isObj).filter((v) => String(v.v ?? '') !== '') : [];
+    const versions = versionItems.map((v) => String(v.v));
+    const definedIn = Object.fromEntries(versionItems.flatMap((v) => (str(v.defined_in) ? [[String(v.v), str(v.defined_in)!]] : [])));
     const constraints = list(item.constraints).flatMap((k): ModelConstraint[] => {
       const type = isObj(k) ? str(k.type) : undefined;
       return type ? [{ type, columns: list((k as Obj).columns).map(str).filter((c): c is string => !!c) }] : [];
@@ -190,7 +199,7 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
     const latest = item.latest_version !== undefined ? String(item.latest_version) : [...versions].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b)).pop();
     out.models.push({
       name, description: str(item.description), ...testsAndColumns(item, r.start, names, text), config, configEntries, file, nameStart: r.start, nameEnd: r.end,
-      ...(versions.length && latest ? { versions: { all: versions, latest } } : {}), ...(constraints.length ? { constraints } : {}),
+      ...(versions.length && latest ? { versions: { all: versions, latest, ...(Object.keys(definedIn).length ? { definedIn } : {}) } } : {}), ...(constraints.length ? { constraints } : {}),
       ...(str(item.access) ? { access: str(item.access) } : {}), ...(str(item.group) ? { group: str(item.group) } : {}),
       ...(key === 'snapshots' && str(item.relation) ? { relation: str(item.relation) } : {}),
     });

@@ -67,7 +67,7 @@ function build(project: DbtProject): SelectableGraph {
     const config = { ...defaults, ...project.configOf(node) };
     if (resourceType === 'seed' || resourceType === 'snapshot') config.materialized = resourceType;
     if (config.enabled === false) return;
-    const version = resourceType === 'model' ? versionOf(project, node.name) : undefined;
+    const version = resourceType === 'model' ? project.versionOf(node.name) : undefined;
     const doc = project.doc(version?.model ?? node.name);
     // dbt reads access and group as configs or as top-level properties; a model's access defaults to protected.
     if (config.group === undefined && doc?.group) config.group = doc.group;
@@ -175,13 +175,6 @@ function build(project: DbtProject): SelectableGraph {
     }
   }
   return { nodes, children, rootPackage: project.name };
-}
-
-/** The version a model file implements, when its name is `<model>_v<v>` and `<model>`'s YAML lists that version. */
-function versionOf(project: DbtProject, name: string): SelectableNode['version'] {
-  const m = /^(.+)_v([^_]+)$/.exec(name);
-  const versions = m ? project.doc(m[1])?.versions : undefined;
-  return m && versions?.all.includes(m[2]) ? { model: m[1], v: m[2], latest: versions.latest } : undefined;
 }
 
 /** dbt's name for a test: the singular test's file name; `not_null_stg_orders_order_id`, `source_unique_bronze_orders_id`. */

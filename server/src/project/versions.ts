@@ -1,0 +1,34 @@
+// Model versions as dbt finds them (dbt-core parser/schemas.py, versioned model patches): which model file
+// implements each version a YAML `versions:` list declares, and the other way round.
+import type { ModelDoc, ModelVersions } from './schemaYaml';
+
+/** A model file that implements one version of a versioned model. */
+export interface VersionOfFile {
+  model: string;
+  v: string;
+  latest: string;
+}
+
+/**
+ * The model (by file name) implementing version `v` of versioned model `name`: the version's `defined_in:` file, else
+ * `<name>_v<v>`; the latest version may also live in `<name>.sql`. Undefined for a version the YAML does not declare.
+ */
+export function versionModelName(name: string, versions: ModelVersions, v: string, hasModel: (name: string) => boolean): string | undefined {
+  if (!versions.all.includes(v)) return undefined;
+  const file = versions.definedIn?.[v] ?? `${name}_v${v}`;
+  if (hasModel(file)) return file;
+  return v === versions.latest && hasModel(name) ? name : undefined;
+}
+
+/** Every model file that implements a version, by its name: the inverse of versionModelName over all versioned models. */
+export function versionsByModelName(docs: Iterable<ModelDoc>, hasModel: (name: string) => boolean): Map<string, VersionOfFile> {
+  const out = new Map<string, VersionOfFile>();
+  for (const doc of docs) {
+    if (!doc.versions) continue;
+    for (const v of doc.versions.all) {
+      const file = versionModelName(doc.name, doc.versions, v, hasModel);
+      if (file && !out.has(file)) out.set(file, { model: doc.name, v, latest: doc.versions.latest });
+    }
+  }
+  return out;
+}
