@@ -72,9 +72,11 @@ function build(project: DbtProject): SelectableGraph {
     // dbt reads access and group as configs or as top-level properties; a model's access defaults to protected.
     if (config.group === undefined && doc?.group) config.group = doc.group;
     if (resourceType === 'model' && config.access === undefined) config.access = doc?.access ?? 'protected';
+    // dbt's fqn: a versioned model ends in its name and version; a snapshot of a .sql file has the file's name before its own.
+    const leaf = version ? [version.model, `v${version.v}`] : resourceType === 'snapshot' && e.file.endsWith('.sql') ? [modelName(e.file), node.name] : [node.name];
     const n: SelectableNode = {
       id: `${resourceType}.${e.packageName}.${node.name}`, resourceType, name: node.name, packageName: e.packageName,
-      fqn: [e.packageName, ...e.folders, ...(version ? [version.model, `v${version.v}`] : [node.name])], path: rel(e.file), patchPath: doc ? rel(doc.file) : undefined,
+      fqn: [e.packageName, ...e.folders, ...leaf], path: rel(e.file), patchPath: doc ? rel(doc.file) : undefined,
       tags: tagList(config.tags), config, parents: [], modelNode: node, ...(version ? { version } : {}),
     };
     nodes.set(n.id, n);
