@@ -495,3 +495,13 @@ test("versioned models as dbt finds them: a version's `defined_in:` file, and th
   assert.deepEqual(fqns('version:latest'), ['p.customers.v2', 'p.orders.v1']);
   assert.deepEqual(fqns('customers_v1'), ['p.customers.v1']);
 });
+
+test("config.get / config.require read the model's config as dbt compile does (its config() call, YAML, dbt_project.yml), else the default", () => {
+  check("{{ config(materialized='incremental', cluster_by='a,b', meta={'owner': 'ops'}) }}{{ config.get('materialized') }} {{ config.get('cluster_by').split(',') | join('|') }} {{ config.get('unset', 'dflt') }} {{ config.require('schema').upper() }} {{ config.meta_get('owner') }}",
+    'incremental a|b dflt GOLD ops', {
+      'dbt_project.yml': `${PROJECT}models:\n  p:\n    +schema: gold\n`,
+    });
+  // A method of an unset value is dbt compile's error too; its message names the call, not a garbled 'config.get).upper'.
+  const p = project({ 'models/m.sql': "select {{ config.get('nope').upper() }}" });
+  assert.deepEqual(diagnostics(p), ["models/m.sql jinja-render: 'config.get(...)' returned a value with no method 'upper' (None, or a value of another type): a var, config value or macro result this code expects is missing."]);
+});
