@@ -505,3 +505,25 @@ test("config.get / config.require read the model's config as dbt compile does (i
   const p = project({ 'models/m.sql': "select {{ config.get('nope').upper() }}" });
   assert.deepEqual(diagnostics(p), ["models/m.sql jinja-render: 'config.get(...)' returned a value with no method 'upper' (None, or a value of another type): a var, config value or macro result this code expects is missing."]);
 });
+
+test("a version in its own file takes its versioned model's YAML: config (the version's over the model's) and columns (include/exclude, its own) (architect's fct_orders v2)", () => {
+  const p = project({
+    'models/schema.yml': [
+      'version: 2', 'models:',
+      '  - name: orders', '    latest_version: 1', '    config: {access: public, materialized: table, contract: {enforced: true}}',
+      '    columns:', '      - {name: id, data_type: integer}', '      - {name: total, data_type: integer}', '      - {name: opened_at, data_type: timestamp}',
+      '    versions:', '      - v: 1', '      - v: 2', '        config: {materialized: view}', '        columns:',
+      '          - {name: amount, data_type: integer}', '          - {name: opened_at, data_type: date}', '          - include: all', '            exclude: [total]',
+    ].join('\n'),
+    'models/orders.sql': 'select 1 as id, 2 as total, current_timestamp as opened_at', 'models/orders_v2.sql': 'select 1 as id, 3 as amount, current_date as opened_at',
+  });
+  assert.deepEqual(diagnostics(p), []);
+  const v2 = p.resolveRef({ name: 'orders', version: '2' })!;
+  assert.equal(v2.name, 'orders_v2');
+  const config = p.configOf(v2);
+  assert.deepEqual([config.access, config.materialized, config.contract], ['public', 'view', { enforced: true }]);
+  assert.deepEqual(p.doc('orders_v2')!.columns.map((c) => `${c.name} ${c.type}`), ['id INTEGER', 'amount INTEGER', 'opened_at DATE']);
+  const names = (select: string) => selectNodes(p, { select: [select] }).nodes.map((n) => n.fqn.join('.')).sort();
+  assert.deepEqual(names('access:public'), ['p.orders.v1', 'p.orders.v2']);
+  assert.deepEqual(names('config.materialized:view'), ['p.orders.v2']);
+});

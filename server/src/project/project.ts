@@ -10,7 +10,7 @@ import { parseSchemaFile, type SchemaFile, type SourceTable, type SourceDefiniti
 import { analyzeModelFile, separateSnapshotBlocks, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
 import { analyzePythonModel } from './pythonModel';
 import { modelEnabled } from './enabled';
-import { versionModelName, versionsByModelName, type VersionOfFile } from './versions';
+import { versionDoc, versionModelName, versionsByModelName, type VersionOfFile } from './versions';
 import { renderSetting } from './jinjaEnvironment';
 import { missingPackages, type MissingPackage } from './packages/missing';
 import { seedColumns } from './seeds';
@@ -356,6 +356,13 @@ export class DbtProject {
           const definition = analyzeModelFile(yamlSnapshotSql(m.relation));
           add(models, m.name, { name: m.name, kind: 'snapshot', file: e.file, packageName: e.packageName, nameStart: m.nameStart, nameEnd: m.nameEnd, definition });
         }
+      }
+    }
+    // A version in a file of its own is documented by its versioned model's YAML (config and columns inherited).
+    for (const doc of [...docs.values()]) {
+      for (const v of doc.versions?.all ?? []) {
+        const file = versionModelName(doc.name, doc.versions!, v, (n) => models.has(n));
+        if (file && file !== doc.name && !docs.has(file)) docs.set(file, versionDoc(doc, v, file));
       }
     }
     const dag = new Dag([], models.keys());

@@ -1,6 +1,7 @@
 // Model versions as dbt finds them (dbt-core parser/schemas.py, versioned model patches): which model file
 // implements each version a YAML `versions:` list declares, and the other way round.
 import type { ModelDoc, ModelVersions } from './schemaYaml';
+import type { Column } from './types';
 
 /** A model file that implements one version of a versioned model. */
 export interface VersionOfFile {
@@ -31,4 +32,19 @@ export function versionsByModelName(docs: Iterable<ModelDoc>, hasModel: (name: s
     }
   }
   return out;
+}
+
+/**
+ * What a version in its own file is documented as: the versioned model's YAML with the version's config over the model's,
+ * and the model's columns its `include`/`exclude` keep, its own columns replacing those of the same name (dbt's
+ * get_columns_for_version). Its tests stay the model's (they test the ref).
+ */
+export function versionDoc(doc: ModelDoc, v: string, name: string): ModelDoc {
+  const { versions, ...rest } = doc;
+  const entry = versions?.entries?.[v];
+  const spec = entry?.columns;
+  const own = new Set((spec?.own ?? []).map((c) => c.name.toLowerCase()));
+  const kept = (c: Column) => !spec || ((spec.include === 'all' || spec.include.includes(c.name)) && !spec.exclude.includes(c.name));
+  const columns = [...doc.columns.filter((c) => kept(c) && !own.has(c.name.toLowerCase())), ...(spec?.own ?? [])];
+  return { ...rest, name, config: { ...doc.config, ...entry?.config }, configEntries: [], tests: [], columns };
 }
