@@ -512,7 +512,7 @@ test("a version in its own file takes its versioned model's YAML: config (the ve
       'version: 2', 'models:',
       '  - name: orders', '    latest_version: 1', '    config: {access: public, materialized: table, contract: {enforced: true}}',
       '    columns:', '      - {name: id, data_type: integer}', '      - {name: total, data_type: integer}', '      - {name: opened_at, data_type: timestamp}',
-      '    versions:', '      - v: 1', '      - v: 2', '        config: {materialized: view}', '        columns:',
+      '    versions:', '      - v: 1', '        config: {alias: orders_legacy}', '      - v: 2', '        config: {materialized: view}', '        columns:',
       '          - {name: amount, data_type: integer}', '          - {name: opened_at, data_type: date}', '          - include: all', '            exclude: [total]',
     ].join('\n'),
     'models/orders.sql': 'select 1 as id, 2 as total, current_timestamp as opened_at', 'models/orders_v2.sql': 'select 1 as id, 3 as amount, current_date as opened_at',
@@ -521,7 +521,9 @@ test("a version in its own file takes its versioned model's YAML: config (the ve
   const v2 = p.resolveRef({ name: 'orders', version: '2' })!;
   assert.equal(v2.name, 'orders_v2');
   const config = p.configOf(v2);
-  assert.deepEqual([config.access, config.materialized, config.contract], ['public', 'view', { enforced: true }]);
+  assert.deepEqual([config.access, config.materialized, config.contract, config.alias], ['public', 'view', { enforced: true }, undefined]);
+  // The latest version, in orders.sql, takes its own entry's config too.
+  assert.deepEqual([p.configOf(p.resolveRef({ name: 'orders' })!).alias, p.configValueOf(p.resolveRef({ name: 'orders' })!, 'alias')], ['orders_legacy', 'orders_legacy']);
   assert.deepEqual(p.doc('orders_v2')!.columns.map((c) => `${c.name} ${c.type}`), ['id INTEGER', 'amount INTEGER', 'opened_at DATE']);
   const names = (select: string) => selectNodes(p, { select: [select] }).nodes.map((n) => n.fqn.join('.')).sort();
   assert.deepEqual(names('access:public'), ['p.orders.v1', 'p.orders.v2']);

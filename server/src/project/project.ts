@@ -590,7 +590,14 @@ export class DbtProject {
   /** Effective config with dbt's precedence: dbt_project.yml folders (`models:`, `seeds:` or `snapshots:`) < schema YAML < config() in the file. */
   configOf(node: ModelNode): ModelConfig {
     const e = this.files.get(node.file);
-    return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind, node.name), this.doc(node.name)?.config, (node.definition ?? e?.analysis)?.config);
+    return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind, node.name), this.yamlConfigOf(node), (node.definition ?? e?.analysis)?.config);
+  }
+
+  /** A node's YAML config; the latest version of a versioned model, living in `<name>.sql`, adds its version entry's. */
+  private yamlConfigOf(node: ModelNode): ModelDoc['config'] | undefined {
+    const doc = this.doc(node.name);
+    const own = doc?.versions ? doc.versions.entries?.[this.versionOf(node.name)?.v ?? '']?.config : undefined;
+    return own ? { ...doc!.config, ...own } : doc?.config;
   }
 
   /**
@@ -600,7 +607,7 @@ export class DbtProject {
   configValueOf(node: ModelNode, key: string): ModelConfig[string] | undefined {
     const e = this.files.get(node.file);
     let value: ModelConfig[string] | undefined;
-    for (const layer of [this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind, node.name), this.doc(node.name)?.config, (node.definition ?? e?.analysis)?.config]) {
+    for (const layer of [this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind, node.name), this.yamlConfigOf(node), (node.definition ?? e?.analysis)?.config]) {
       if (layer && Object.prototype.hasOwnProperty.call(layer, key)) value = layer[key];
     }
     return value;
