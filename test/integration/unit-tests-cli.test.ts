@@ -59,6 +59,9 @@ test('selection: by unit test name, by tag, --exclude; test_type:data leaves uni
   const ls = floe('ls', '--select', 'test_type:unit', '--output', 'name');
   assert.equal(ls.code, 0, ls.out + ls.err);
   assert.deepEqual(ls.out.trim().split('\n').filter((l) => !/^\d\d:/.test(l)).sort(), ['incremental_only_new_customers', 'lowercases_status', 'revenue_per_customer', 'wrong_revenue']);
+  // dbt ls prints a unit test as unit_test:<package>.<name> (jaffle-shop-expand's 3 unit tests printed as fqns before).
+  const selectors = floe('ls', '--select', 'stg_orders', '--resource-type', 'unit_test');
+  assert.deepEqual(selectors.out.trim().split('\n').filter((l) => !/^\d\d:/.test(l)), ['unit_test:shop.lowercases_status']);
   const data = floe('ls', '--select', 'test_type:data', '--output', 'name');
   assert.deepEqual(data.out.trim().split('\n').filter((l) => !/^\d\d:/.test(l)), ['assert_positive_amount']);
 });

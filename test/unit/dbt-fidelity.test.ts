@@ -472,3 +472,60 @@ test("one config key (configValueOf, the first pull's contract lookup) reads wha
   }
   assert.deepEqual(p.configValueOf(p.resolveRef({ name: 'm' })!, 'contract'), { enforced: true });
 });
+
+test("versioned models as dbt finds them: a version's `defined_in:` file, and the latest version in the unsuffixed file (Coalesce-2025 architect, model governance)", () => {
+  const p = project({
+    'models/schema.yml': [
+      'version: 2', 'models:',
+      '  - name: orders', '    latest_version: 1', '    versions: [{v: 1}, {v: 2}]',
+      '  - name: customers', '    latest_version: 2', '    versions:',
+      '      - v: 1', '        defined_in: customers_legacy', '      - v: 2', '        defined_in: customers_current',
+    ].join('\n'),
+    'models/orders.sql': 'select 1 as v', 'models/orders_v2.sql': 'select 2 as v',
+    'models/customers_legacy.sql': 'select 1 as c', 'models/customers_current.sql': 'select 2 as c',
+    'models/m.sql': "select * from {{ ref('orders') }}, {{ ref('orders', v=2) }}, {{ ref('customers') }}, {{ ref('customers', version=1) }}",
+  });
+  // Before: ref('customers') was "not found" (2 errors) and its YAML "described but no model" (a warning); ref('orders', v=2) read orders.sql.
+  assert.deepEqual(diagnostics(p), []);
+  assert.equal(compileModel(p, `${ROOT}/models/m.sql`).sql, 'select * from "orders", "orders_v2", "customers_current", "customers_legacy"');
+  assert.deepEqual([...p.dag.parents.get('m') ?? []].sort(), ['customers_current', 'customers_legacy', 'orders', 'orders_v2']);
+  const fqns = (select: string) => selectNodes(p, { select: [select] }).nodes.map((n) => n.fqn.join('.')).sort();
+  assert.deepEqual(fqns('orders'), ['p.orders.v1', 'p.orders.v2']);
+  assert.deepEqual(fqns('orders.v1'), ['p.orders.v1']);
+  assert.deepEqual(fqns('version:latest'), ['p.customers.v2', 'p.orders.v1']);
+  assert.deepEqual(fqns('customers_v1'), ['p.customers.v1']);
+});
+
+test("config.get / config.require read the model's config as dbt compile does (its config() call, YAML, dbt_project.yml), else the default", () => {
+  check("{{ config(materialized='incremental', cluster_by='a,b', meta={'owner': 'ops'}) }}{{ config.get('materialized') }} {{ config.get('cluster_by').split(',') | join('|') }} {{ config.get('unset', 'dflt') }} {{ config.require('schema').upper() }} {{ config.meta_get('owner') }}",
+    'incremental a|b dflt GOLD ops', {
+      'dbt_project.yml': `${PROJECT}models:\n  p:\n    +schema: gold\n`,
+    });
+  // A method of an unset value is dbt compile's error too; its message names the call, not a garbled 'config.get).upper'.
+  const p = project({ 'models/m.sql': "select {{ config.get('nope').upper() }}" });
+  assert.deepEqual(diagnostics(p), ["models/m.sql jinja-render: 'config.get(...)' returned a value with no method 'upper' (None, or a value of another type): a var, config value or macro result this code expects is missing."]);
+});
+
+test("a version in its own file takes its versioned model's YAML: config (the version's over the model's) and columns (include/exclude, its own) (architect's fct_orders v2)", () => {
+  const p = project({
+    'models/schema.yml': [
+      'version: 2', 'models:',
+      '  - name: orders', '    latest_version: 1', '    config: {access: public, materialized: table, contract: {enforced: true}}',
+      '    columns:', '      - {name: id, data_type: integer}', '      - {name: total, data_type: integer}', '      - {name: opened_at, data_type: timestamp}',
+      '    versions:', '      - v: 1', '        config: {alias: orders_legacy}', '      - v: 2', '        config: {materialized: view}', '        columns:',
+      '          - {name: amount, data_type: integer}', '          - {name: opened_at, data_type: date}', '          - include: all', '            exclude: [total]',
+    ].join('\n'),
+    'models/orders.sql': 'select 1 as id, 2 as total, current_timestamp as opened_at', 'models/orders_v2.sql': 'select 1 as id, 3 as amount, current_date as opened_at',
+  });
+  assert.deepEqual(diagnostics(p), []);
+  const v2 = p.resolveRef({ name: 'orders', version: '2' })!;
+  assert.equal(v2.name, 'orders_v2');
+  const config = p.configOf(v2);
+  assert.deepEqual([config.access, config.materialized, config.contract, config.alias], ['public', 'view', { enforced: true }, undefined]);
+  // The latest version, in orders.sql, takes its own entry's config too.
+  assert.deepEqual([p.configOf(p.resolveRef({ name: 'orders' })!).alias, p.configValueOf(p.resolveRef({ name: 'orders' })!, 'alias')], ['orders_legacy', 'orders_legacy']);
+  assert.deepEqual(p.doc('orders_v2')!.columns.map((c) => `${c.name} ${c.type}`), ['id INTEGER', 'amount INTEGER', 'opened_at DATE']);
+  const names = (select: string) => selectNodes(p, { select: [select] }).nodes.map((n) => n.fqn.join('.')).sort();
+  assert.deepEqual(names('access:public'), ['p.orders.v1', 'p.orders.v2']);
+  assert.deepEqual(names('config.materialized:view'), ['p.orders.v2']);
+});

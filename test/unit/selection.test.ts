@@ -88,6 +88,9 @@ test('methods: fqn (the default), with folders, packages and wildcards', () => {
   check('dim_[cd]*', ['dim_customers', 'dim_dates']);
   check('raw_payments', ['raw_payments']);
   check('orders_snapshot', ['orders_snapshot']);
+  // dbt's fqn of a snapshot in a .sql file has the file's name before the snapshot's (ls prints shop.orders_snapshot.orders_snapshot).
+  assert.deepEqual(selectNodes(project, { select: ['orders_snapshot'] }).nodes.map((n) => n.fqn.join('.')), ['shop.orders_snapshot.orders_snapshot']);
+  check('orders_snapshot.orders_snapshot', ['orders_snapshot']);
   check('revenue_by_month', ['revenue_by_month']);
   check('assert_revenue_positive', [revenue_positive]);
   check('unique_stg_orders_order_id', [orders_unique]);

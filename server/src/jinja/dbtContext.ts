@@ -16,6 +16,8 @@ export interface ContextHooks {
   config(args: unknown[]): unknown;
   var(args: unknown[]): unknown;
   dispatch(name: string, namespace?: string): (...a: unknown[]) => unknown;
+  /** The rendered node's config value for a key (dbt compile's config.get reads the node's config), undefined when unset. */
+  configValue(name: string): unknown;
 }
 
 /**
@@ -86,13 +88,20 @@ const RUN_STARTED_AT = Date.UTC(2026, 0, 1);
 
 export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> {
   const config = (...args: unknown[]) => hooks.config(args);
-  const dflt = (...a: unknown[]) => { const { positional, named } = splitKeywords(a); return positional[1] ?? named.default ?? null; };
+  // As dbt compile's RuntimeConfigObject: the node's value for the key, else the default (config('x') set in this file included).
+  const get = (...a: unknown[]) => { const { positional, named } = splitKeywords(a); return hooks.configValue(String(positional[0])) ?? positional[1] ?? named.default ?? null; };
+  const metaGet = (...a: unknown[]) => {
+    const { positional, named } = splitKeywords(a);
+    const meta = hooks.configValue('meta');
+    const value = meta !== null && typeof meta === 'object' ? (meta as Record<string, unknown>)[String(positional[0])] : undefined;
+    return value ?? positional[1] ?? named.default ?? null;
+  };
   Object.assign(config, {
-    get: dflt,
-    require: () => null,
-    // dbt >= 1.10 reads `meta` keys with these (config.get('meta') is deprecated there); as config.get, the default.
-    meta_get: dflt,
-    meta_require: () => null,
+    get,
+    require: (name: unknown) => hooks.configValue(String(name)) ?? null,
+    // dbt >= 1.10 reads `meta` keys with these (config.get('meta') is deprecated there).
+    meta_get: metaGet,
+    meta_require: (name: unknown) => metaGet(name),
     set: () => '',
     persist_relation_docs: () => false,
     persist_column_docs: () => false,

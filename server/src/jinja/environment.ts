@@ -32,6 +32,8 @@ export interface RenderHooks {
   overrides?: Record<string, unknown>;
   /** The dbt package of the node being rendered: its macros come first for an unqualified name (dbt's local namespace). */
   packageName?: string;
+  /** The node's config value for a key, for config.get / config.require (none: every key unset). */
+  configValue?(name: string): unknown;
 }
 
 export { CompilerError, splitKeywords } from './dbtContext';
@@ -115,7 +117,7 @@ export class DbtJinjaEnvironment {
     for (const [k, v] of Object.entries(splatGlobals)) this.env.addGlobal(k, v);
     for (const [k, v] of Object.entries(dbtContextGlobals({
       ref: (a) => h().ref(a), source: (a) => h().source(a), config: (a) => h().config(a), var: (a) => h().var(a),
-      dispatch: (name, namespace) => this.dispatch(name, namespace),
+      dispatch: (name, namespace) => this.dispatch(name, namespace), configValue: (name) => this.hooks?.configValue?.(name),
     }))) this.env.addGlobal(k, v);
     for (const [name, test] of Object.entries(DBT_TESTS)) (this.env as any).addTest(name, test);
     for (const [name, filter] of Object.entries(DBT_FILTERS)) this.env.addFilter(name, filter);

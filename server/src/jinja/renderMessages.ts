@@ -2,6 +2,9 @@
 // Positions are added by the caller (render.ts); this only words the message.
 
 const RULES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  // A method of what a call returned (`config.get('x').upper()`): nunjucks names it "the return value of (config["get"])["upper"]".
+  [/^Unable to call `the return value of \(([\w.[\]"]+)\)\["(\w+)"\]`, which is undefined or falsey/, (m) =>
+    `'${calleeName(m[1])}(...)' returned a value with no method '${m[2]}' (None, or a value of another type): a var, config value or macro result this code expects is missing.`],
   [/^Unable to call `(?:the return value of \()?([\w.[\]"()]+?)\)?`, which is undefined or falsey/, (m) =>
     `'${calleeName(m[1])}' is not defined: no macro, package macro or dbt function has that name here. Check the spelling, or install the package that defines it (floe deps).`],
   [/^Unable to call `([\w.[\]"]+)`, which is not a function/, (m) => `'${calleeName(m[1])}' is a value, not a macro or function: it cannot be called.`],

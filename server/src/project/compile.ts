@@ -170,6 +170,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
       Object.assign(rendered, named);
       return '';
     },
+    configValue: (key) => (key in rendered ? rendered[key] : staticConfig[key]) ?? undefined,
     // varValue renders a string var's Jinja as dbt does (`refund_source: "{{ source('shopify', 'refund') }}"`); never a default.
     var: (args) => {
       const key = String(args[0]);

@@ -10,6 +10,7 @@ import { parseSchemaFile, type SchemaFile, type SourceTable, type SourceDefiniti
 import { analyzeModelFile, separateSnapshotBlocks, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
 import { analyzePythonModel } from './pythonModel';
 import { modelEnabled } from './enabled';
+import { versionDoc, versionModelName, versionsByModelName, type VersionOfFile } from './versions';
 import { renderSetting } from './jinjaEnvironment';
 import { missingPackages, type MissingPackage } from './packages/missing';
 import { seedColumns } from './seeds';
@@ -82,6 +83,14 @@ interface Derived {
   dag: Dag;
   cycles: Map<string, string[]>;
   names?: string[];
+  versionFiles?: Map<string, VersionOfFile>;
+}
+
+/** The model name a ref means: for a versioned model (YAML `versions:`), the file of the version asked for, else of the latest. */
+function refTargetName(models: Map<string, ModelNode[]>, docs: Map<string, ModelDoc>, ref: { name: string; version?: string }): string {
+  const versions = docs.get(ref.name)?.versions;
+  if (!versions) return ref.name;
+  return versionModelName(ref.name, versions, ref.version ?? versions.latest, (n) => models.has(n)) ?? ref.name;
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'target', 'logs', '.floe', '.venv', '__pycache__']);
@@ -349,11 +358,18 @@ export class DbtProject {
         }
       }
     }
+    // A version in a file of its own is documented by its versioned model's YAML (config and columns inherited).
+    for (const doc of [...docs.values()]) {
+      for (const v of doc.versions?.all ?? []) {
+        const file = versionModelName(doc.name, doc.versions!, v, (n) => models.has(n));
+        if (file && file !== doc.name && !docs.has(file)) docs.set(file, versionDoc(doc, v, file));
+      }
+    }
     const dag = new Dag([], models.keys());
     for (const [name, nodes] of models) {
       const node = nodes[0];
       const entry = this.files.get(node.file);
-      for (const r of node.definition ? node.definition.refs : entry ? this.refsOf(entry) : []) dag.link(name, r.name);
+      for (const r of node.definition ? node.definition.refs : entry ? this.refsOf(entry) : []) dag.link(name, refTargetName(models, docs, r));
     }
     this.derived = { models, sources, macros, docs, dag, cycles: dag.cycles() };
     return this.derived;
@@ -379,9 +395,7 @@ export class DbtProject {
   }
 
   resolveRef(ref: Pick<RefUse, 'name' | 'packageName'> & { version?: string }): ModelNode | undefined {
-    // A versioned model (YAML `versions:`) lives in `<name>_v<N>.sql`; a plain ref means the latest version.
-    const versions = this.d.docs.get(ref.name)?.versions;
-    const nodes = this.d.models.get(ref.name) ?? (versions ? this.d.models.get(`${ref.name}_v${ref.version ?? versions.latest}`) : undefined);
+    const nodes = this.d.models.get(refTargetName(this.d.models, this.d.docs, ref));
     if (!nodes) return undefined;
     if (ref.packageName) return nodes.find((n) => n.packageName === ref.packageName);
     return nodes.find((n) => n.packageName === this.name) ?? nodes[0];
@@ -439,6 +453,13 @@ export class DbtProject {
 
   doc(name: string): ModelDoc | undefined {
     return this.d.docs.get(name);
+  }
+
+  /** The versioned model and version a model file implements (`<name>_v<v>`, a `defined_in:` file, or the latest's `<name>.sql`). */
+  versionOf(modelName: string): VersionOfFile | undefined {
+    const d = this.d;
+    d.versionFiles ??= versionsByModelName(d.docs.values(), (n) => d.models.has(n));
+    return d.versionFiles.get(modelName);
   }
 
   get dag(): Dag {
@@ -566,7 +587,14 @@ export class DbtProject {
   /** Effective config with dbt's precedence: dbt_project.yml folders (`models:`, `seeds:` or `snapshots:`) < schema YAML < config() in the file. */
   configOf(node: ModelNode): ModelConfig {
     const e = this.files.get(node.file);
-    return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind, node.name), this.doc(node.name)?.config, (node.definition ?? e?.analysis)?.config);
+    return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind, node.name), this.yamlConfigOf(node), (node.definition ?? e?.analysis)?.config);
+  }
+
+  /** A node's YAML config; the latest version of a versioned model, living in `<name>.sql`, adds its version entry's. */
+  private yamlConfigOf(node: ModelNode): ModelDoc['config'] | undefined {
+    const doc = this.doc(node.name);
+    const own = doc?.versions ? doc.versions.entries?.[this.versionOf(node.name)?.v ?? '']?.config : undefined;
+    return own ? { ...doc!.config, ...own } : doc?.config;
   }
 
   /**
@@ -576,7 +604,7 @@ export class DbtProject {
   configValueOf(node: ModelNode, key: string): ModelConfig[string] | undefined {
     const e = this.files.get(node.file);
     let value: ModelConfig[string] | undefined;
-    for (const layer of [this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind, node.name), this.doc(node.name)?.config, (node.definition ?? e?.analysis)?.config]) {
+    for (const layer of [this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind, node.name), this.yamlConfigOf(node), (node.definition ?? e?.analysis)?.config]) {
       if (layer && Object.prototype.hasOwnProperty.call(layer, key)) value = layer[key];
     }
     return value;

@@ -63,8 +63,8 @@ export interface ModelDoc {
   tests: GenericTestDecl[];
   /** Model-level `constraints:` (dbt: `- type: primary_key, columns: [a, b]`), each with the columns it names. */
   constraints?: ModelConstraint[];
-  /** Model versions (`versions: [{v: 1}, ...]`) and the one a plain ref() means. */
-  versions?: { all: string[]; latest: string };
+  /** Model versions (`versions: [{v: 1}, ...]`), the one a plain ref() means, and the files `defined_in:` names. */
+  versions?: ModelVersions;
   /** Top-level `access:` and `group:` (they may also be configs). */
   access?: string;
   group?: string;
@@ -76,6 +76,20 @@ export interface ModelDoc {
 }
 
 export interface ModelConstraint { type: string; columns: string[] }
+
+export interface ModelVersions {
+  all: string[];
+  latest: string;
+  /** Version → the model file (its name, no extension) a version's `defined_in:` names. */
+  definedIn?: Record<string, string>;
+  /** Version → what its own entry says: its `config:`, and its `columns:` (which of the model's to include, and its own). */
+  entries?: Record<string, VersionEntry>;
+}
+
+export interface VersionEntry {
+  config?: Record<string, Literal>;
+  columns?: { include: 'all' | string[]; exclude: string[]; own: Column[] };
+}
 
 export interface SchemaFile {
   sources: SourceDefinition[];
@@ -126,11 +140,32 @@ function columnsOf(node: unknown, names: NameCursor, text: string, tests: Generi
     const columnTests = readTestEntries(c, name);
     locateTests(text, at.start, columnTests);
     tests.push(...columnTests);
-    const type = str(c.data_type) ?? str(c.type);
-    const constraints = list(c.constraints).map((k) => (isObj(k) ? str(k.type) : undefined)).filter((k): k is string => !!k);
-    // A data_type written in Jinja ({{ 'uint8' if target.type == 'clickhouse' else 'integer' }}) is kept as written: dbt renders it.
-    return [{ name, type: type && /\{[{%]/.test(type) ? type : type?.toUpperCase(), description: str(c.description), ...(constraints.length ? { constraints } : {}) }];
+    return [columnOf(c, name)];
   });
+}
+
+function columnOf(c: Obj, name: string): Column {
+  const type = str(c.data_type) ?? str(c.type);
+  const constraints = list(c.constraints).map((k) => (isObj(k) ? str(k.type) : undefined)).filter((k): k is string => !!k);
+  // A data_type written in Jinja ({{ 'uint8' if target.type == 'clickhouse' else 'integer' }}) is kept as written: dbt renders it.
+  return { name, type: type && /\{[{%]/.test(type) ? type : type?.toUpperCase(), description: str(c.description), ...(constraints.length ? { constraints } : {}) };
+}
+
+/** A version's own entry: its config, and its columns as dbt reads them (no `include:` item means every model column). */
+function versionEntry(v: Obj): VersionEntry | undefined {
+  const entry: VersionEntry = {};
+  if (isObj(v.config)) entry.config = v.config as Record<string, Literal>;
+  if (Array.isArray(v.columns)) {
+    const columns: NonNullable<VersionEntry['columns']> = { include: 'all', exclude: [], own: [] };
+    for (const c of v.columns.filter(isObj)) {
+      if ('include' in c) {
+        columns.include = c.include === 'all' || c.include === '*' ? 'all' : list(c.include).map(str).filter((x): x is string => !!x);
+        columns.exclude = list(c.exclude).map(str).filter((x): x is string => !!x);
+      } else if (str(c.name)) columns.own.push(columnOf(c, str(c.name)!));
+    }
+    entry.columns = columns;
+  }
+  return Object.keys(entry).length ? entry : undefined;
 }
 
 /** The node's own tests, then its columns' (columns are read after, so `name:` offsets stay in order). */
@@ -182,7 +217,10 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       const at = findKey(text, k, Math.max(r.end, 0));
       return { key: k, value: v, keyStart: at, keyEnd: at + k.length };
     });
-    const versions = Array.isArray(item.versions) ? item.versions.map((v) => (isObj(v) ? String(v.v ?? '') : '')).filter(Boolean) : [];
+    const versionItems = Array.isArray(item.versions) ? item.versions.filter(isObj).filter((v) => String(v.v ?? '') !== '') : [];
+    const versions = versionItems.map((v) => String(v.v));
+    const definedIn = Object.fromEntries(versionItems.flatMap((v) => (str(v.defined_in) ? [[String(v.v), str(v.defined_in)!]] : [])));
+    const entries = Object.fromEntries(versionItems.flatMap((v) => { const e = versionEntry(v); return e ? [[String(v.v), e]] : []; }));
     const constraints = list(item.constraints).flatMap((k): ModelConstraint[] => {
       const type = isObj(k) ? str(k.type) : undefined;
       return type ? [{ type, columns: list((k as Obj).columns).map(str).filter((c): c is string => !!c) }] : [];
@@ -190,7 +228,7 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
     const latest = item.latest_version !== undefined ? String(item.latest_version) : [...versions].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b)).pop();
     out.models.push({
       name, description: str(item.description), ...testsAndColumns(item, r.start, names, text), config, configEntries, file, nameStart: r.start, nameEnd: r.end,
-      ...(versions.length && latest ? { versions: { all: versions, latest } } : {}), ...(constraints.length ? { constraints } : {}),
+      ...(versions.length && latest ? { versions: { all: versions, latest, ...(Object.keys(definedIn).length ? { definedIn } : {}), ...(Object.keys(entries).length ? { entries } : {}) } } : {}), ...(constraints.length ? { constraints } : {}),
       ...(str(item.access) ? { access: str(item.access) } : {}), ...(str(item.group) ? { group: str(item.group) } : {}),
       ...(key === 'snapshots' && str(item.relation) ? { relation: str(item.relation) } : {}),
     });

@@ -67,14 +67,16 @@ function build(project: DbtProject): SelectableGraph {
     const config = { ...defaults, ...project.configOf(node) };
     if (resourceType === 'seed' || resourceType === 'snapshot') config.materialized = resourceType;
     if (config.enabled === false) return;
-    const version = resourceType === 'model' ? versionOf(project, node.name) : undefined;
+    const version = resourceType === 'model' ? project.versionOf(node.name) : undefined;
     const doc = project.doc(version?.model ?? node.name);
     // dbt reads access and group as configs or as top-level properties; a model's access defaults to protected.
     if (config.group === undefined && doc?.group) config.group = doc.group;
     if (resourceType === 'model' && config.access === undefined) config.access = doc?.access ?? 'protected';
+    // dbt's fqn: a versioned model ends in its name and version; a snapshot of a .sql file has the file's name before its own.
+    const leaf = version ? [version.model, `v${version.v}`] : resourceType === 'snapshot' && e.file.endsWith('.sql') ? [modelName(e.file), node.name] : [node.name];
     const n: SelectableNode = {
       id: `${resourceType}.${e.packageName}.${node.name}`, resourceType, name: node.name, packageName: e.packageName,
-      fqn: [e.packageName, ...e.folders, ...(version ? [version.model, `v${version.v}`] : [node.name])], path: rel(e.file), patchPath: doc ? rel(doc.file) : undefined,
+      fqn: [e.packageName, ...e.folders, ...leaf], path: rel(e.file), patchPath: doc ? rel(doc.file) : undefined,
       tags: tagList(config.tags), config, parents: [], modelNode: node, ...(version ? { version } : {}),
     };
     nodes.set(n.id, n);
@@ -175,13 +177,6 @@ function build(project: DbtProject): SelectableGraph {
     }
   }
   return { nodes, children, rootPackage: project.name };
-}
-
-/** The version a model file implements, when its name is `<model>_v<v>` and `<model>`'s YAML lists that version. */
-function versionOf(project: DbtProject, name: string): SelectableNode['version'] {
-  const m = /^(.+)_v([^_]+)$/.exec(name);
-  const versions = m ? project.doc(m[1])?.versions : undefined;
-  return m && versions?.all.includes(m[2]) ? { model: m[1], v: m[2], latest: versions.latest } : undefined;
 }
 
 /** dbt's name for a test: the singular test's file name; `not_null_stg_orders_order_id`, `source_unique_bronze_orders_id`. */

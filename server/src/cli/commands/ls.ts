@@ -62,7 +62,8 @@ function lsLine(n: SelectableNode, output: (typeof OUTPUTS)[number], keys: strin
   switch (output) {
     case 'name': return n.name;
     case 'path': return n.path;
-    case 'selector': return n.resourceType === 'source' ? `source:${n.fqn.join('.')}` : n.fqn.join('.');
+    // dbt's generate_selectors: a source and a unit test by their method (a unit test by package and versioned name), the rest by fqn.
+    case 'selector': return n.resourceType === 'source' ? `source:${n.fqn.join('.')}` : n.resourceType === 'unit_test' ? `unit_test:${n.packageName}.${n.name}` : n.fqn.join('.');
     case 'json': {
       const all = lsJson(n);
       return JSON.stringify(keys?.length ? Object.fromEntries(keys.filter((k) => k in all).map((k) => [k, all[k]])) : all);
