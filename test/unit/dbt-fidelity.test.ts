@@ -494,6 +494,8 @@ test("versioned models as dbt finds them: a version's `defined_in:` file, and th
   assert.deepEqual(fqns('orders.v1'), ['p.orders.v1']);
   assert.deepEqual(fqns('version:latest'), ['p.customers.v2', 'p.orders.v1']);
   assert.deepEqual(fqns('customers_v1'), ['p.customers.v1']);
+  // dbt's unique ids (the manifest, `ls --output json`): the model's name and its version, whatever file holds it
+  assert.deepEqual(selectNodes(p, { select: ['orders', 'customers'] }).nodes.map((n) => n.id).sort(), ['model.p.customers.v1', 'model.p.customers.v2', 'model.p.orders.v1', 'model.p.orders.v2']);
 });
 
 test("config.get / config.require read the model's config as dbt compile does (its config() call, YAML, dbt_project.yml), else the default", () => {

@@ -172,7 +172,7 @@ test('a versioned model: the unit test runs on every version, or those versions:
   assert.deepEqual(projectUnitTests(project(t('{include: [2]}'), files)).map((u) => u.id), ['unit:dim.t_v2']);
   assert.deepEqual(projectUnitTests(project(t('{exclude: [2]}'), files)).map((u) => u.id), ['unit:dim.t_v1']);
   const graph = selectableGraph(project(t(''), files));
-  assert.deepEqual([...graph.nodes.values()].filter((n) => n.resourceType === 'unit_test').map((n) => [n.name, n.parents]), [['t_v1', ['model.shop.dim_v1']], ['t_v2', ['model.shop.dim_v2']]]);
+  assert.deepEqual([...graph.nodes.values()].filter((n) => n.resourceType === 'unit_test').map((n) => [n.name, n.parents]), [['t_v1', ['model.shop.dim.v1']], ['t_v2', ['model.shop.dim.v2']]]);
 });
 
 test("an unquoted YAML date in a dict row is the date as written (PyYAML's date prints so), which fits a DATE column (teamster's kipptaf)", () => {

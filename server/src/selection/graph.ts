@@ -75,7 +75,8 @@ function build(project: DbtProject): SelectableGraph {
     // dbt's fqn: a versioned model ends in its name and version; a snapshot of a .sql file has the file's name before its own.
     const leaf = version ? [version.model, `v${version.v}`] : resourceType === 'snapshot' && e.file.endsWith('.sql') ? [modelName(e.file), node.name] : [node.name];
     const n: SelectableNode = {
-      id: `${resourceType}.${e.packageName}.${node.name}`, resourceType, name: node.name, packageName: e.packageName,
+      // a version's id is its model's name and version, as in dbt's manifest (`model.shop.dim_customers.v2`)
+      id: version ? `${resourceType}.${e.packageName}.${version.model}.v${version.v}` : `${resourceType}.${e.packageName}.${node.name}`, resourceType, name: node.name, packageName: e.packageName,
       fqn: [e.packageName, ...e.folders, ...leaf], path: rel(e.file), patchPath: doc ? rel(doc.file) : undefined,
       tags: tagList(config.tags), config, parents: [], modelNode: node, ...(version ? { version } : {}),
     };
