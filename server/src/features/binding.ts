@@ -75,7 +75,7 @@ export class Binder {
    * whose report must not depend on the machine's load (the search is bounded by its count of passes anyway).
    * `lineage` false: binds give no column lineage (`floe check` reports none), so most need no DuckDB parse.
    * `lineageLater`: background (not urgent) binds leave the lineage out and owe it, so diagnostics come first; a
-   * feature that reads lineage calls settleLineage first (a quarter of a cold editor's binding time, measured).
+   * feature that reads lineage calls settleLineage first (a fifth of a cold editor's binding time, measured).
    */
   constructor(
     private readonly connection: (() => Promise<DuckDBConnection>) | undefined,
