@@ -122,3 +122,18 @@ test('check finds every error of a model however long binding it takes: its repo
   assert.deepEqual(diagnostics.filter((d) => /Not checked/.test(d.message)), [], r.stderr);
   assert.equal(diagnostics.filter((d) => d.code === 'sql-binder' && /order_id0x/.test(d.message)).length, 10, JSON.stringify(diagnostics.map((d) => d.message)));
 });
+
+test('check that cannot load DuckDB fails and says the models were not bound, rather than passing unchecked', () => {
+  // the built CLI copied where DuckDB's package cannot be found: its native library does not load
+  const dir = mkdtempSync(path.join(tmpdir(), 'floe-noduck-'));
+  cpSync(path.join(repo, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  const run = (...args: string[]) => spawnSync(process.execPath, [path.join(dir, 'dist/cli.js'), 'check', path.join(fixtures, 'lakehouse'), '--format', 'json', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, HOME: dir, FLOE_CACHE_DIR: path.join(dir, 'cache') } });
+  const r = run();
+  assert.equal(r.status, 1, r.stderr);
+  const report = JSON.parse(r.stdout) as { diagnostics: Array<{ file: string; severity: string; code: string; message: string }> };
+  assert.deepEqual(report.diagnostics.map((d) => [d.file, d.severity, d.code]), [['dbt_project.yml', 'error', 'bind-unavailable']]);
+  assert.match(report.diagnostics[0].message, /not bound.*--no-bind/);
+  const unbound = run('--no-bind');
+  assert.equal(unbound.status, 0, unbound.stderr);
+  assert.deepEqual(JSON.parse(unbound.stdout).diagnostics, []);
+});

@@ -9,7 +9,8 @@ import type { BindResult, BindSettings, UpstreamRelation } from './binder';
 export interface BindJob {
   id: number;
   sql: string;
-  upstream: UpstreamRelation[];
+  /** The upstream stand-ins, by their number in the schemas the worker was sent (SchemaTable). */
+  upstream: number[];
   /** bindModel's budgetMs (structured clone keeps Infinity). */
   budgetMs?: number;
   /** bindModel's lineage option. */
@@ -17,10 +18,17 @@ export interface BindJob {
   /** Answered as soon as bound, not with the answers of the binds queued behind it. */
   urgent?: boolean;
 }
+/** One message to a worker: the schemas it has not been sent yet (after forgetting all, with `reset`), then the jobs. */
+export interface BindMessage {
+  reset?: true;
+  schemas: Array<[number, UpstreamRelation]>;
+  jobs: BindJob[];
+}
 export type BindReply = { id: number; ok: true; result: BindResult; ms: number } | { id: number; ok: false; message: string };
 
 interface Waiting {
-  job: BindJob;
+  job: Omit<BindJob, 'upstream'>;
+  upstream: UpstreamRelation[];
   resolve(r: BindResult): void;
   reject(e: Error): void;
 }
@@ -38,7 +46,43 @@ interface Slot {
   /** Time spent on binds in this worker (wall time from arrival to answer, its queue included), and the binds it did. */
   ms: number;
   binds: number;
+  /** Schema numbers this worker has been sent; cleared (and the worker told) when the table forgets them all. */
+  known: Set<number>;
+  reset: boolean;
 }
+
+/**
+ * Most models read the same few upstreams, and a schema copied into every job was most of what the pool sent: each
+ * distinct schema (relation name and columns) gets a number and goes to a worker once.
+ */
+class SchemaTable {
+  private readonly ids = new Map<string, number>();
+  readonly byId = new Map<number, UpstreamRelation>();
+  private next = 1;
+
+  idOf(u: UpstreamRelation): number {
+    const key = JSON.stringify([u.name, u.columns.map((c) => [c.name, c.type])]);
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      // plain data only: the project's upstreams read columns through getters, which do not cross threads
+      this.ids.set(key, (id = this.next++));
+      this.byId.set(id, { name: u.name, columns: u.columns.map((c) => ({ name: c.name, type: c.type })) });
+    }
+    return id;
+  }
+
+  get size(): number {
+    return this.ids.size;
+  }
+
+  clear(): void {
+    this.ids.clear();
+    this.byId.clear();
+  }
+}
+
+/** Schemas kept before the table (and each worker's copy) is cleared: an editor's session of edits must not grow it for ever. */
+export const MAX_SCHEMAS = 50_000;
 
 /** How many binding workers: FLOE_BIND_WORKERS when set (0 binds in process, one at a time), else `fallback` (one per core). */
 export function bindWorkerCount(fallback = Math.max(1, Math.min(availableParallelism(), 8))): number {
@@ -55,16 +99,19 @@ export class BindPool {
   private failed: Error | undefined;
   private closing = false;
   private dispatchPending = false;
+  private readonly schemas = new SchemaTable();
 
   /** Workers start when there is work for them (an editor that never binds starts none). */
-  constructor(readonly size: number) {}
+  constructor(
+    readonly size: number,
+    private readonly maxSchemas = MAX_SCHEMAS,
+  ) {}
 
   bind(sql: string, upstream: UpstreamRelation[], urgent = false, options: BindSettings = {}): Promise<BindResult> {
     if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
-      // plain data only: the project's upstreams read columns through getters, which do not cross threads
-      const job: BindJob = { id: this.nextId++, sql, upstream: upstream.map((u) => ({ name: u.name, columns: u.columns.map((c) => ({ name: c.name, type: c.type })) })), budgetMs: options.budgetMs, lineage: options.lineage, ...(urgent ? { urgent } : {}) };
-      (urgent ? this.urgent : this.queued).push({ job, resolve, reject });
+      const job = { id: this.nextId++, sql, budgetMs: options.budgetMs, lineage: options.lineage, ...(urgent ? { urgent } : {}) };
+      (urgent ? this.urgent : this.queued).push({ job, upstream, resolve, reject });
       this.dispatchSoon();
     });
   }
@@ -94,23 +141,34 @@ export class BindPool {
 
   private dispatch(): void {
     // one message per worker per dispatch: each message wakes a thread, which costs more than the copy
-    const out = new Map<Slot, BindJob[]>();
+    if (this.schemas.size > this.maxSchemas) {
+      this.schemas.clear();
+      for (const slot of this.slots) (slot.known.clear(), (slot.reset = true));
+    }
+    const out = new Map<Slot, BindMessage>();
     while (this.urgent.length + this.queued.length > 0) {
       // an idle worker first, then a new one, then one with room
       const slot = this.slots.find((s) => s.busy.size === 0) ?? (this.slots.length < this.size ? this.started() : this.slots.find((s) => s.busy.size < BINDS_PER_WORKER));
       if (!slot) break;
       const next = (this.urgent.shift() ?? this.queued.shift())!;
       slot.busy.set(next.job.id, next);
-      out.get(slot)?.push(next.job) ?? out.set(slot, [next.job]);
+      let message = out.get(slot);
+      if (!message) {
+        out.set(slot, (message = { ...(slot.reset ? { reset: true as const } : {}), schemas: [], jobs: [] }));
+        slot.reset = false;
+      }
+      const ids = next.upstream.map((u) => this.schemas.idOf(u));
+      for (const id of ids) if (!slot.known.has(id)) (slot.known.add(id), message.schemas.push([id, this.schemas.byId.get(id)!]));
+      message.jobs.push({ ...next.job, upstream: ids });
     }
-    for (const [slot, jobs] of out) {
+    for (const [slot, message] of out) {
       slot.worker.ref(); // a CLI waiting only on workers must not exit
-      slot.worker.postMessage(jobs);
+      slot.worker.postMessage(message);
     }
   }
 
   private started(): Slot {
-    const slot: Slot = { worker: startWorkerThread(__dirname, 'bind-worker.js', 'bindWorker.ts'), busy: new Map(), ms: 0, binds: 0 };
+    const slot: Slot = { worker: startWorkerThread(__dirname, 'bind-worker.js', 'bindWorker.ts'), busy: new Map(), ms: 0, binds: 0, known: new Set(), reset: false };
     this.slots.push(slot);
     slot.worker.unref();
     slot.worker.on('message', (replies: BindReply[]) => {

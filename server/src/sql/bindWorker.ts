@@ -3,20 +3,27 @@
 import { parentPort } from 'node:worker_threads';
 import { createBindConnection } from './connection';
 import { bindModels } from './bindBatch';
-import type { BindJob, BindReply } from './bindPool';
+import type { BindJob, BindMessage, BindReply } from './bindPool';
+import type { UpstreamRelation } from './binder';
 
 const opened = createBindConnection();
 
 /** Binds prepared together at most: the saving per model levels off by 16, and a larger query costs more again. */
 const MAX_BATCH = 16;
+/** A job with its upstream stand-ins looked up. */
+type Job = Omit<BindJob, 'upstream'> & { upstream: UpstreamRelation[] };
 /** Jobs received and not yet taken into a batch. */
-const queue: BindJob[] = [];
+const queue: Job[] = [];
+/** The schemas the pool has sent, by number; one object per schema, shared by the jobs that read it. */
+const schemas = new Map<number, UpstreamRelation>();
 let running = false;
 
 // Jobs come in arrays and answers go back in arrays: a message wakes a thread, which costs more than the copy. What
 // arrived while a batch was binding is the next batch (bound together where it can be: bindBatch.ts).
-parentPort?.on('message', (jobs: BindJob[]) => {
-  queue.push(...jobs);
+parentPort?.on('message', (message: BindMessage) => {
+  if (message.reset) schemas.clear();
+  for (const [id, schema] of message.schemas) schemas.set(id, schema);
+  for (const job of message.jobs) queue.push({ ...job, upstream: job.upstream.map((id) => schemas.get(id)!) });
   if (!running) void drain();
 });
 
@@ -32,7 +39,7 @@ async function drain(): Promise<void> {
   running = false;
 }
 
-async function bindAll(jobs: BindJob[]): Promise<BindReply[]> {
+async function bindAll(jobs: Job[]): Promise<BindReply[]> {
   const started = process.hrtime.bigint();
   try {
     const { connection } = await opened;

@@ -62,7 +62,7 @@ export class StandIns {
    * whose type DuckDB did not accept (they are typed VARCHAR instead).
    */
   async activate(upstream: UpstreamRelation[]): Promise<string[]> {
-    const parsed = upstream.map((u) => ({ parts: nameParts(u.name), columns: cleanColumns(u.columns) }));
+    const parsed = upstream.map(standInOf);
     const local = parsed.filter((p) => p.parts.length <= 2);
     const warnings: string[] = [];
     await this.syncGlobal(parsed.filter((p) => p.parts.length === 3), warnings);
@@ -99,16 +99,16 @@ export class StandIns {
    * (catalogs holding exactly one bind's tables) only for a single bind.
    */
   async activateSharedMany(binds: Array<{ upstream: UpstreamRelation[]; identifiers: Set<string> }>): Promise<Array<string[] | undefined>> {
-    const wanted = new Map<string, { parts: string[]; columns: ColumnInfo[]; key: string; sig: string }>();
+    const wanted = new Map<string, StandIn>();
     const members = binds.map(({ upstream, identifiers }) => {
-      const parsed = upstream.map((u) => ({ parts: nameParts(u.name), columns: cleanColumns(u.columns) }));
+      const parsed = upstream.map(standInOf);
       const local = parsed.filter((p) => p.parts.length <= 2);
       const global = parsed.filter((p) => p.parts.length === 3);
       if (global.length && binds.length > 1) return undefined;
-      const keys = new Set(local.map((p) => sharedKey(p.parts)));
+      const keys = new Set(local.map((p) => p.key));
       if (!this.resolvesOnly(identifiers, keys)) return undefined;
       // by key, the last one winning (a relation named twice is made once)
-      const byKey = new Map(local.map((p) => [sharedKey(p.parts), { ...p, key: sharedKey(p.parts), sig: JSON.stringify(p.columns) }]));
+      const byKey = new Map(local.map((p) => [p.key, p]));
       for (const [k, p] of byKey) if (wanted.has(k) && wanted.get(k)!.sig !== p.sig) return undefined;
       for (const [k, p] of byKey) wanted.set(k, p);
       return { local, global, keys, identifiers };
@@ -127,7 +127,7 @@ export class StandIns {
       // another bind's new stand-ins may be what this one's SQL would now resolve
       if (!m || !this.resolvesOnly(m.identifiers, m.keys)) return void (warnings[i] = undefined);
       for (const p of m.local) {
-        for (const w of this.shared.get(sharedKey(p.parts))!.warnings) if (!warnings[i]!.includes(w)) warnings[i]!.push(w);
+        for (const w of this.shared.get(p.key)!.warnings) if (!warnings[i]!.includes(w)) warnings[i]!.push(w);
       }
     });
     if (this.current !== SHARED_CATALOG) {
@@ -149,7 +149,7 @@ export class StandIns {
    * Creates (or replaces, when the schema changed) stand-ins in the shared environment: one round trip for all of a
    * bind's new tables, and CREATE rather than CREATE OR REPLACE for a table never made (half the time in DuckDB).
    */
-  private async createShared(rels: { parts: string[]; columns: ColumnInfo[]; key: string; sig: string }[]) {
+  private async createShared(rels: StandIn[]) {
     const c = quoteIdent(SHARED_CATALOG);
     const schemas = [...new Set(rels.filter((r) => r.parts.length === 2).map((r) => r.parts[0]))].filter((sch) => !this.sharedSchemas.has(sch.toLowerCase()));
     const tables = rels.map((r) => ({
@@ -280,6 +280,26 @@ export class StandIns {
       this.global.set(k, w.sig);
     }
   }
+}
+
+/** What a stand-in table needs of an upstream: its name's parts, its columns as DDL may spell them, its shared key and signature. */
+interface StandIn {
+  parts: string[];
+  columns: ColumnInfo[];
+  key: string;
+  sig: string;
+}
+
+// A worker's jobs share one object per upstream schema (bindPool.ts), so this is worked out once per schema, not per bind.
+const standIns = new WeakMap<UpstreamRelation, StandIn>();
+function standInOf(u: UpstreamRelation): StandIn {
+  let s = standIns.get(u);
+  if (!s) {
+    const parts = nameParts(u.name);
+    const columns = cleanColumns(u.columns);
+    standIns.set(u, (s = { parts, columns, key: sharedKey(parts), sig: JSON.stringify(columns) }));
+  }
+  return s;
 }
 
 function sharedKey(parts: string[]): string {

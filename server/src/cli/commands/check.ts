@@ -120,6 +120,11 @@ async function fullCheck(root: string, bind: boolean, cache: boolean, jobs: numb
   });
   // Models of the project itself: not seeds, snapshots, disabled models or packages' models.
   const models = project.modelNames().filter((n) => project.nodes(n).some((x) => x.kind === 'model' && x.packageName === project.name)).length;
+  if (bind && !opened) {
+    // a check asked to bind that could not is no clean bill of health: say so, and fail, rather than pass unchecked
+    const at = { line: 0, character: 0 };
+    out.unshift({ file: 'dbt_project.yml', range: { start: at, end: at }, severity: 'error', code: 'bind-unavailable', message: "Models were not bound: DuckDB's native library did not load on this machine, so column and type errors were not checked. Reinstall Floe for this platform, or run `floe check --no-bind` to check without binding." });
+  }
   if (missing.length) {
     const at = { line: missing[0].line, character: 0 };
     out.unshift({ file: path.relative(root, missing[0].file), range: { start: at, end: at }, severity: 'warning', code: 'packages-not-installed', message: missingPackagesMessage(missing) });
