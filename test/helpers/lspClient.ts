@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { createProtocolConnection, type ProtocolConnection, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeWatchedFilesNotification, FileChangeType,
-  DidChangeTextDocumentNotification, DocumentDiagnosticRequest, WorkspaceDiagnosticRequest, ShutdownRequest, ExitNotification, type Diagnostic } from 'vscode-languageserver-protocol';
+  DidChangeTextDocumentNotification, DocumentDiagnosticRequest, WorkspaceDiagnosticRequest, ShutdownRequest, ExitNotification, ShowMessageNotification, ShowMessageRequest, type Diagnostic } from 'vscode-languageserver-protocol';
 import { PackagesMissingNotification, StatusNotification, type PackagesMissingParams, type StatusParams } from '../../server/src/protocol';
 
 const repo = path.resolve(__dirname, '../..');
@@ -17,6 +17,8 @@ export class LspClient {
   readonly stderr: string[] = [];
   /** floe/packagesMissing notifications, in order. */
   readonly packagesMissing: PackagesMissingParams[] = [];
+  /** window/showMessage and window/showMessageRequest texts, in order. */
+  readonly shownMessages: string[] = [];
 
   private constructor(readonly connection: ProtocolConnection, readonly child: ChildProcess) {
     connection.onNotification(StatusNotification.type, (s) => {
@@ -24,6 +26,8 @@ export class LspClient {
       this.waiters = this.waiters.filter((w) => (w.pred(s) ? (w.resolve(s), false) : true));
     });
     connection.onNotification(PackagesMissingNotification.type, (p) => { this.packagesMissing.push(p); });
+    connection.onNotification(ShowMessageNotification.type, (m) => { this.shownMessages.push(m.message); });
+    connection.onRequest(ShowMessageRequest.type, (m) => { this.shownMessages.push(m.message); return null; });
     connection.onRequest('workspace/configuration', () => []);
     connection.onRequest('workspace/diagnostic/refresh', () => null);
     connection.onRequest('client/registerCapability', () => null);
@@ -32,10 +36,11 @@ export class LspClient {
   /**
    * Starts the server on `folder`; with `settings`, the client answers workspace/configuration with them (the `floe`
    * section). `options.built`: the bundle (dist/server.js, build first), whose build id is the same from one start to
-   * the next (from source each process is its own build); `options.untilReady` false: returns once initialized.
+   * the next (from source each process is its own build); `options.serverJs`: another copy of that bundle;
+   * `options.untilReady` false: returns once initialized.
    */
-  static async start(folder: string, env: Record<string, string> = {}, settings?: Record<string, unknown>, options: { built?: boolean; untilReady?: boolean } = {}): Promise<LspClient> {
-    const entry = options.built ? [path.join(repo, 'dist/server.js')] : ['--import', 'tsx', path.join(repo, 'server/src/lsp/main.ts')];
+  static async start(folder: string, env: Record<string, string> = {}, settings?: Record<string, unknown>, options: { built?: boolean; serverJs?: string; untilReady?: boolean } = {}): Promise<LspClient> {
+    const entry = options.serverJs ? [options.serverJs] : options.built ? [path.join(repo, 'dist/server.js')] : ['--import', 'tsx', path.join(repo, 'server/src/lsp/main.ts')];
     const child = spawn(process.execPath, [...entry, '--stdio'], {
       cwd: repo, env: { ...process.env, FLOE_NO_CATALOG: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -12,6 +12,8 @@ export interface BackgroundEvents {
   onProgress(done: number, total: number): void;
   onChanged(): void;
   onError(message: string): void;
+  /** DuckDB did not load: no model is bound this session. */
+  onUnavailable(): void;
   isOpen(file: string): boolean;
 }
 
@@ -104,6 +106,8 @@ export class BackgroundBinding {
         const message = e instanceof Error ? e.message : String(e);
         this.events.onError(`${item.file}: ${message}`);
         if (/duckdb|binding|Cannot find module/i.test(message) && this.done === 0) {
+          // said once, though every bind under way fails alike
+          if (!this.disabled) this.events.onUnavailable();
           this.disabled = true;
           break;
         }

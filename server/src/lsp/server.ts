@@ -95,7 +95,9 @@ export function startServer(connection: Connection): void {
   }
 
   let counted: { key: string; models: number; errors: number; warnings: number } | undefined;
-  function sendStatus(state: StatusParams['state'], message?: string): Promise<void> {
+  /** Said with every status once binding turned out impossible this session (DuckDB did not load). */
+  let unbound: string | undefined;
+  function sendStatus(state: StatusParams['state'], message = unbound): Promise<void> {
     // Counting every file's diagnostics is the cold-index "all diagnostics ready" step; reuse it until a change.
     const key = workspace.projects.map((p) => `${p.root}@${p.version}`).join('|');
     if (counted?.key !== key) counted = { key, ...countDiagnostics() };
@@ -156,7 +158,8 @@ export function startServer(connection: Connection): void {
       try {
         await index();
       } catch (e) {
-        void sendStatus('error', `Indexing failed: ${e instanceof Error ? e.message : String(e)}`);
+        // the error's own text goes to the log (guard), not to the status bar
+        void sendStatus('error', 'Indexing failed: an internal error, described in the Floe output');
         throw e;
       }
     })(undefined);
@@ -312,6 +315,11 @@ export function startServer(connection: Connection): void {
       onError: (message) => {
         kept?.abandon(`a model did not bind: ${message}`);
         log(`floe: binder: ${message}`);
+      },
+      onUnavailable: () => {
+        unbound = UNBOUND_MESSAGE;
+        void sendStatus('ready');
+        void connection.window.showWarningMessage(`Floe: ${UNBOUND_MESSAGE}`);
       },
       isOpen: (file) => documents.all().some((d) => fileOf(d.uri) === file),
     });
@@ -649,6 +657,8 @@ function readText(file: string): string | undefined {
     return undefined;
   }
 }
+
+const UNBOUND_MESSAGE = "Models are not bound: DuckDB's native library did not load, so column and type errors are not checked. Reinstall the Floe extension for this platform.";
 
 let duck: Promise<import('@duckdb/node-api').DuckDBConnection> | undefined;
 let engine: string | undefined;
