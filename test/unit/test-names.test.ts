@@ -56,10 +56,6 @@ test('generic test names as dbt synthesizes them: arguments sorted by name, list
     '            test_name: not_null',
     '          - unique:',
     '              name: customer_id_is_unique',
-    '          - not_null:',
-    '              alias: short_alias',
-    '              schema: audit',
-    '              limit: 10',
   ].join('\n');
   assert.deepEqual(testNames(schema), [
     'accepted_values_orders_status__False__a__b',
@@ -67,7 +63,6 @@ test('generic test names as dbt synthesizes them: arguments sorted by name, list
     'customer_id_is_unique',
     'customers_have_ids',
     'dbt_utils_expression_is_true_orders_col_a_col_b_total',
-    'not_null_customers_customer_id',
     'not_null_orders_order_id',
     'relationships_orders_customer_id__customer_id__ref_customers_',
     'source_unique_jaffle_shop_orders_id',

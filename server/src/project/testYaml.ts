@@ -29,7 +29,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 /** Keys of a test entry that configure the test rather than pass it an argument. */
 const CONFIG_KEYS: ReadonlySet<string> = new Set([
   'config', 'arguments', 'name', 'test_name', 'description', 'tags', 'meta', 'severity', 'where', 'enabled',
-  'error_if', 'warn_if', 'store_failures', 'store_failures_as', 'limit', 'fail_calc', 'column_name', 'database', 'schema', 'alias',
+  'error_if', 'warn_if', 'store_failures', 'store_failures_as', 'limit', 'fail_calc', 'column_name',
 ]);
 
 /** The entries of a node's `data_tests:` (newer) and `tests:` lists, parsed (locations filled in later). */
