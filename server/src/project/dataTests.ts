@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { DbtProject } from './project';
 import type { GenericTestDecl } from './testYaml';
 import { folderConfig, type ModelConfig } from './config';
-import { pyStr } from '../jinja/pythonCompat';
 
 export interface DataTest {
   /** Stable while the subject, column, name and arguments stay: `stg_orders.order_id.not_null`. */
@@ -20,8 +19,6 @@ export interface DataTest {
   column?: string;
   /** A model-level test's `column_name:` expression (raw SQL), in place of a column. */
   columnExpression?: string;
-  /** A generic test's own `name:`. */
-  customName?: string;
   args: Record<string, unknown>;
   severity: 'error' | 'warn';
   where?: string;
@@ -114,34 +111,9 @@ function generic(t: GenericTestDecl, subject: string, target: NonNullable<DataTe
   return {
     id: t.column ? `${subject}.${t.column}.${t.name}` : `${subject}.${t.name}`,
     label: `${t.name}(${over})`,
-    kind: t.name, subject, target, column: t.column, columnExpression: t.columnExpression, ...(t.customName ? { customName: t.customName } : {}), args: t.args, severity: t.severity ?? 'error', where: t.where,
+    kind: t.name, subject, target, column: t.column, columnExpression: t.columnExpression, args: t.args, severity: t.severity ?? 'error', where: t.where,
     ...(t.tags ? { tags: t.tags } : {}), file, start: t.start, end: t.end,
   };
-}
-
-/**
- * dbt's name for a generic test: its own `name:`, else the full name dbt synthesizes (synthesize_generic_test_names),
- * which its fqn and unique id use: the test (a package's as `pkg_test`, a source's as `source_test`), its model (a
- * source's `source_table`), then every argument but `model`, sorted by name (a column test's `column_name` among
- * them), each list or dict as its values, as Python's str() prints them with every run of other characters than
- * letters, digits and `_` made `_`, joined by `__`: `accepted_values_stg_orders_status__placed__shipped`.
- */
-export function genericTestName(t: DataTest): string {
-  if (t.customName) return t.customName;
-  const source = t.target?.kind === 'source' ? t.target : undefined;
-  const type = `${source ? 'source_' : ''}${t.kind.replace('.', '_')}`;
-  const target = source ? `${source.source}_${source.table}` : t.target?.kind === 'model' ? t.target.name : t.subject;
-  const column = t.column ?? t.columnExpression;
-  const args: Record<string, unknown> = { ...t.args, ...(column !== undefined ? { column_name: column } : {}) };
-  const parts = Object.keys(args)
-    .filter((k) => k !== 'model')
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .flatMap((k) => {
-      const v = args[k];
-      return Array.isArray(v) ? v : typeof v === 'object' && v !== null ? Object.values(v) : [v];
-    })
-    .map((part) => pyStr(part).replace(/[^0-9a-zA-Z_]+/g, '_'));
-  return `${type}_${target}_${parts.join('__')}`;
 }
 
 /** Tags from config layers (a string or a list each), or undefined when there are none. */

@@ -8,8 +8,6 @@ export interface GenericTestDecl {
   column?: string;
   /** A model-level test's `column_name:`: SQL over the model's columns (e.g. `order_id || '-' || line`), as dbt takes it. */
   columnExpression?: string;
-  /** The test's own `name:` (dbt names the test node with it instead of synthesizing one). */
-  customName?: string;
   /** The test's arguments (`values`, `quote`, `to`, `field`, ...), without config keys. */
   args: Record<string, unknown>;
   /** As declared; otherwise dbt_project.yml's `data_tests:` config decides, else 'error'. */
@@ -90,7 +88,7 @@ function readTestEntry(entry: unknown, column: string | undefined): GenericTestD
   const expression = column === undefined && typeof body.column_name === 'string' && body.column_name.trim() ? body.column_name : undefined;
   const tags = tagsOf(body);
   return {
-    name, ...(typeof body.name === 'string' ? { customName: body.name } : {}), column, ...(expression ? { columnExpression: expression } : {}), args, severity, where: typeof where === 'string' ? where : undefined,
+    name, column, ...(expression ? { columnExpression: expression } : {}), args, severity, where: typeof where === 'string' ? where : undefined,
     ...(typeof enabled === 'boolean' ? { enabled } : {}), ...(tags.length ? { tags } : {}), start: -1, end: -1,
   };
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DbtProject, FileEntry, ModelNode } from '../project/project';
 import { modelName } from '../project/project';
-import { genericTestName, parseRelationTarget, projectDataTests, type DataTest } from '../project/dataTests';
+import { parseRelationTarget, projectDataTests, type DataTest } from '../project/dataTests';
 import { projectUnitTests, unitTestAsDataTest } from '../project/unitTests';
 import type { ModelConfig } from '../project/config';
 import type { RefUse, SourceUse } from '../project/modelFile';
@@ -180,9 +180,11 @@ function build(project: DbtProject): SelectableGraph {
   return { nodes, children, rootPackage: project.name };
 }
 
-/** dbt's name for a test (its fqn's last part and its unique id's): the singular test's file name, else genericTestName. */
+/** dbt's name for a test: the singular test's file name; `not_null_stg_orders_order_id`, `source_unique_bronze_orders_id`. */
 function testName(t: DataTest): string {
-  return t.kind === 'singular' ? t.label : genericTestName(t);
+  if (t.kind === 'singular') return t.label;
+  const over = t.target?.kind === 'source' ? `source_${t.kind}_${t.target.source}_${t.target.table}` : `${t.kind}_${t.target?.kind === 'model' ? t.target.name : t.subject}`;
+  return `${over}${t.column ? `_${t.column}` : ''}`.replace(/[^\w]+/g, '_');
 }
 
 function tagList(tags: unknown): string[] {
