@@ -81,8 +81,12 @@ class SchemaTable {
   }
 }
 
-/** Schemas kept before the table (and each worker's copy) is cleared: an editor's session of edits must not grow it for ever. */
-export const MAX_SCHEMAS = 50_000;
+/**
+ * Schemas kept before the table (and each worker's copy) is cleared: a 10,000-model project's fit, and a long editor
+ * session's edits, or a wide 100,000-model project's schemas (kilobytes each, kept here and in every worker), do not
+ * grow it for ever; past it, schemas are sent again as they are needed.
+ */
+export const MAX_SCHEMAS = 20_000;
 
 /** How many binding workers: FLOE_BIND_WORKERS when set (0 binds in process, one at a time), else `fallback` (one per core). */
 export function bindWorkerCount(fallback = Math.max(1, Math.min(availableParallelism(), 8))): number {
