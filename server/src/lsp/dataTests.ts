@@ -55,7 +55,7 @@ export function registerDataTestHandlers(connection: Connection, workspace: Work
   function subjectFile(t: DataTest): string | undefined {
     const project = workspace.projectOf(t.file);
     if (!t.target) return t.file;
-    if (t.target.kind === 'model') return project?.nodes(t.target.name)[0]?.file;
+    if (t.target.kind === 'model') return (project?.resolveRef({ name: t.target.name, version: t.target.version }) ?? project?.nodes(t.target.name)[0])?.file;
     return project?.resolveSource({ source: t.target.source, table: t.target.table })?.file;
   }
 

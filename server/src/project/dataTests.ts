@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { DbtProject } from './project';
 import type { GenericTestDecl } from './testYaml';
 import { folderConfig, type ModelConfig } from './config';
+import type { ModelDoc } from './schemaYaml';
+import { versionDoc } from './versions';
 
 export interface DataTest {
   /** Stable while the subject, column, name and arguments stay: `stg_orders.order_id.not_null`. */
@@ -14,8 +16,8 @@ export interface DataTest {
   kind: string;
   /** The model, `source:src.table`, or the singular test's path relative to the project. */
   subject: string;
-  /** What the test runs over: a model (or seed/snapshot) by name, or a source table. */
-  target?: { kind: 'model'; name: string } | { kind: 'source'; source: string; table: string };
+  /** What the test runs over: a model (or seed/snapshot) by name (a versioned model's tests are per version), or a source table. */
+  target?: { kind: 'model'; name: string; version?: string } | { kind: 'source'; source: string; table: string };
   column?: string;
   /** A model-level test's `column_name:` expression (raw SQL), in place of a column. */
   columnExpression?: string;
@@ -82,6 +84,15 @@ export function projectDataTests(project: DbtProject): DataTest[] {
     if (e.kind !== 'yaml' || !e.schema) continue;
     const defaults = folderDefaults(e.folders);
     for (const m of e.schema.models) {
+      if (m.versions) {
+        // dbt tests each version of a versioned model: the model's tests, on the columns the version keeps
+        for (const v of m.versions.all) {
+          if (!project.resolveRef({ name: m.name, version: v })) continue;
+          const columns = versionColumns(m, v);
+          for (const t of m.tests) if (t.column === undefined || columns.has(t.column.toLowerCase())) addGeneric(t, `${m.name}.v${v}`, { kind: 'model', name: m.name, version: v }, e.file, defaults);
+        }
+        continue;
+      }
       // A disabled model's tests are skipped, as in dbt (skippedDataTests lists them).
       if (project.nodes(m.name).length === 0 && project.isDisabledName(m.name)) continue;
       for (const t of m.tests) addGeneric(t, m.name, { kind: 'model', name: m.name }, e.file, defaults);
@@ -114,6 +125,15 @@ function generic(t: GenericTestDecl, subject: string, target: NonNullable<DataTe
     kind: t.name, subject, target, column: t.column, columnExpression: t.columnExpression, args: t.args, severity: t.severity ?? 'error', where: t.where,
     ...(t.tags ? { tags: t.tags } : {}), file, start: t.start, end: t.end,
   };
+}
+
+/**
+ * The columns of the model whose tests a version takes: those its `include`/`exclude` keep, less those it declares
+ * itself (dbt takes a redeclared column's tests from the version's own entry).
+ */
+function versionColumns(doc: ModelDoc, v: string): Set<string> {
+  const own = new Set((doc.versions?.entries?.[v]?.columns?.own ?? []).map((c) => c.name.toLowerCase()));
+  return new Set(versionDoc(doc, v, doc.name).columns.map((c) => c.name.toLowerCase()).filter((c) => !own.has(c)));
 }
 
 /** Tags from config layers (a string or a list each), or undefined when there are none. */

@@ -134,7 +134,7 @@ function build(project: DbtProject): SelectableGraph {
     }
   }
 
-  const refId = (r: Pick<RefUse, 'name' | 'packageName'>) => {
+  const refId = (r: Pick<RefUse, 'name' | 'packageName'> & { version?: string }) => {
     const target = project.resolveRef(r);
     return target && modelIds.get(target);
   };
@@ -151,7 +151,7 @@ function build(project: DbtProject): SelectableGraph {
       fqn: [project.name, ...(entry?.folders ?? []), testName(t)], path: rel(t.file), tags: t.tags ?? [],
       config: { materialized: 'test', severity: t.severity, tags: t.tags ?? [], ...(t.where ? { where: t.where } : {}) }, parents: [], test: t,
     };
-    const targetId = (target: DataTest['target']) => target?.kind === 'model' ? refId({ name: target.name }) : target?.kind === 'source' ? sourceId(target) : undefined;
+    const targetId = (target: DataTest['target']) => target?.kind === 'model' ? refId({ name: target.name, version: target.version }) : target?.kind === 'source' ? sourceId(target) : undefined;
     if (t.kind === 'singular') link(n, entry ? [...project.refsOf(entry).map(refId), ...project.sourcesOf(entry).map(sourceId)] : []);
     else link(n, [targetId(t.target), t.kind === 'relationships' ? targetId(parseRelationTarget(t.args.to)) : undefined]);
     nodes.set(n.id, n);
@@ -183,7 +183,8 @@ function build(project: DbtProject): SelectableGraph {
 /** dbt's name for a test: the singular test's file name; `not_null_stg_orders_order_id`, `source_unique_bronze_orders_id`. */
 function testName(t: DataTest): string {
   if (t.kind === 'singular') return t.label;
-  const over = t.target?.kind === 'source' ? `source_${t.kind}_${t.target.source}_${t.target.table}` : `${t.kind}_${t.target?.kind === 'model' ? t.target.name : t.subject}`;
+  // a version's tests name the version (dbt's `<model>_v<n>`)
+  const over = t.target?.kind === 'source' ? `source_${t.kind}_${t.target.source}_${t.target.table}` : `${t.kind}_${t.target?.kind === 'model' ? `${t.target.name}${t.target.version !== undefined ? `_v${t.target.version}` : ''}` : t.subject}`;
   return `${over}${t.column ? `_${t.column}` : ''}`.replace(/[^\w]+/g, '_');
 }
 

@@ -154,7 +154,7 @@ export async function runTests(project: ReturnType<typeof loadProject>, tests: D
 export function cliName(t: DataTest): string {
   if (t.kind === 'singular') return t.label;
   if (t.kind === 'unit' || isUnitTestId(t.id)) return `${t.subject}::${t.label}`;
-  const over = t.target?.kind === 'source' ? `source:${t.target.source}.${t.target.table}` : t.target?.name ?? t.subject;
+  const over = t.target?.kind === 'source' ? `source:${t.target.source}.${t.target.table}` : t.target ? `${t.target.name}${t.target.version !== undefined ? `.v${t.target.version}` : ''}` : t.subject;
   return `${t.kind}(${t.column ? `${over}.${t.column}` : over})`;
 }
 
