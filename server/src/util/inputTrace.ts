@@ -146,6 +146,7 @@ export class InputTrace {
 
   /** Starts tracing; paths under `ignore` (Floe's own caches) are not inputs. */
   constructor(private readonly ignore: string[]) {
+    this.ignoredPrefixes = ignore.map((dir) => dir + path.sep);
     this.note('home', '', '', os.homedir());
     for (const [fn, op] of Object.entries(SYNC_OPS)) this.wrap(fs as unknown as Record<string, AnyFn>, fn, (original) => (...args: unknown[]) => this.traced(op, original, args));
     for (const fn of UNTRACEABLE) this.wrap(fs as unknown as Record<string, AnyFn>, fn, (original) => (...args: unknown[]) => this.untraceable(fn, original, args));
@@ -227,8 +228,12 @@ export class InputTrace {
     return undefined;
   }
 
+  /** The ignored folders with a separator after each, made once (asked on every read). */
+  private readonly ignoredPrefixes: string[];
+
   private ignored(file: string): boolean {
-    return this.ignore.some((dir) => file === dir || file.startsWith(dir + path.sep));
+    for (let i = 0; i < this.ignore.length; i++) if (file === this.ignore[i] || file.startsWith(this.ignoredPrefixes[i])) return true;
+    return false;
   }
 
   private traced(op: string, original: AnyFn, args: unknown[]): unknown {
