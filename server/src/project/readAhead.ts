@@ -9,13 +9,16 @@ import { noteRead } from '../util/inputTrace';
 /** Files claimed and posted at a time (both sides claim whole chunks, so a chunk has one reader). */
 const CHUNK = 32;
 
+/** FLOE_READ_AHEAD=off: every file read by the caller (A/B runs); =worker: every file by the worker (tests). */
+const mode = process.env.FLOE_READ_AHEAD;
+
 export const readAheadSettings = {
   /** Below this many files the worker's start (~20–40 ms of a thread) costs more than it saves. */
-  minFiles: 2000,
+  minFiles: mode === 'off' ? Infinity : 2000,
   /** Whether the caller reads a chunk the worker has not claimed yet (off only in tests: everything from the worker). */
-  callerReads: true,
+  callerReads: mode !== 'worker',
   /** How long the caller waits on a chunk the worker claimed before reading it itself (the worker died or stalled). */
-  stallMs: 100,
+  stallMs: mode === 'worker' ? 600_000 : 100,
   /** Texts taken from the worker since the process started (tests). */
   fromWorker: 0,
 };
