@@ -49,7 +49,9 @@ test('a project read ahead on a worker is the project read on the main thread: e
     const worker = load(root, { minFiles: 1, callerReads: false, stallMs: 60_000 });
     assert.equal(worker.fromWorker, main.files.length - 3, 'all but dbt_project.yml, profiles.yml and the package project file came from the worker');
     const mixed = load(root, { minFiles: 1 });
-    for (const other of [worker, mixed]) {
+    // a caller that never waits on the worker's chunk under way (reads it itself; the worker's copy is dropped)
+    const impatient = load(root, { minFiles: 1, stallMs: 0 });
+    for (const other of [worker, mixed, impatient]) {
       assert.deepEqual(other.files, main.files);
       assert.deepEqual(other.diagnostics, main.diagnostics);
       assert.equal(other.dag, main.dag);

@@ -17,8 +17,8 @@ export const readAheadSettings = {
   minFiles: mode === 'off' ? Infinity : 2000,
   /** Whether the caller reads a chunk the worker has not claimed yet (off only in tests: everything from the worker). */
   callerReads: mode !== 'worker',
-  /** How long the caller waits on a chunk the worker claimed before reading it itself (the worker died or stalled). */
-  stallMs: mode === 'worker' ? 600_000 : 100,
+  /** How long the caller waits on a chunk the worker claimed before reading it itself (the worker stalled or died). */
+  stallMs: mode === 'worker' ? 600_000 : 2,
   /** Texts taken from the worker since the process started (tests). */
   fromWorker: 0,
 };
@@ -94,11 +94,12 @@ export class ReadAhead {
         this.ownUntil = chunkStart + CHUNK;
         return undefined;
       }
-      // claimed by the worker and on its way (a chunk takes well under a millisecond to read)
+      // claimed by the worker and on its way (a chunk takes well under a millisecond to read); a worker that does not
+      // post it soon (descheduled on a loaded machine, or gone) leaves this chunk to the caller, whose copy then wins
       const posted = Atomics.load(this.shared, 1);
       if (this.drain()) continue;
       if (Atomics.wait(this.shared, 1, posted, readAheadSettings.stallMs) === 'timed-out' && !this.drain()) {
-        this.close();
+        this.ownUntil = chunkStart + CHUNK;
         return undefined;
       }
     }
@@ -118,7 +119,8 @@ export class ReadAhead {
     let any = false;
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
       const [start, texts] = m.message as [number, Array<string | null>];
-      for (let k = 0; k < texts.length; k++) this.received.set(start + k, texts[k]);
+      // (a chunk the caller read itself meanwhile is dropped)
+      for (let k = 0; k < texts.length; k++) if (start + k >= this.ownUntil) this.received.set(start + k, texts[k]);
       any = true;
     }
     return any;
