@@ -1,8 +1,8 @@
 // Reading a large project's files on a second thread while the index analyzes them (issue #18: 10k readFileSync calls
-// were ~0.2 s of the cold index's main thread: four syscalls a file, 3–6 µs each on a VM). The caller still takes the texts one by
-// one, in order and synchronously; a file the worker has not claimed yet is read by the caller itself, so a busy or
-// slow worker never holds the index up. Texts the worker read are noted in the active input traces as the readFileSync
-// calls they replace (util/inputTrace.ts), so kept reports and diagnostics stay replayable.
+// were ~0.2 s of the cold index's main thread: four syscalls a file, 3–6 µs each on a VM). The caller still takes the
+// texts one by one, in order and synchronously; a file the worker has not claimed yet is read by the caller itself, so
+// a busy or slow worker never holds the index up. Texts the worker read are noted in the active input traces as the
+// readFileSync calls they replace (util/inputTrace.ts), so kept reports and diagnostics stay replayable.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { noteRead } from '../util/inputTrace';
 
