@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   try {
     const r = await coldIndex(root, modelFile(lastModel(models)), runs);
     const f = (xs: number[]) => { const s = summarize(xs); return `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})`; };
-    process.stdout.write(`${models} models, ${runs} runs: wall ${f(r.index)} ms; CPU ${f(r.cpu)} ms; server-reported indexing ${r.indexed.length ? f(r.indexed) : '-'} ms; ready → diagnostics ${f(r.afterReady)} ms; RSS ${f(r.rss)} MB; server CPU: start ${r.startCpu.length ? f(r.startCpu) : '-'} ms, index ${r.indexCpu.length ? f(r.indexCpu) : '-'} ms\n`);
+    process.stdout.write(`${models} models, ${runs} runs: wall ${f(r.index)} ms; CPU ${f(r.cpu)} ms (main thread ${f(r.mainCpu)}); server-reported indexing ${r.indexed.length ? f(r.indexed) : '-'} ms; ready → diagnostics ${f(r.afterReady)} ms; RSS ${f(r.rss)} MB; server CPU: start ${r.startCpu.length ? f(r.startCpu) : '-'} ms, index ${r.indexCpu.length ? f(r.indexCpu) : '-'} ms\n`);
   } finally {
     if (!values.keep) rmSync(path.dirname(root), { recursive: true, force: true });
   }

@@ -100,8 +100,11 @@ ${info.failures.length ? `\nFailures:\n${info.failures.map((f) => `- ${f}`).join
   only the editor's reopen of an unchanged project (\`schema_ready_10k_warm_ms\`; 10,000 models without \`--quick\`).
 - \`node --import tsx test/bench/lsp-cold.ts [--models 10000|100000] [--runs 5] [--keep DIR]\` — the language server's
   cold start alone (\`ls_index_10k_ms\`, \`ls_index_100k_ms\`), with the server's own CPU split (start and module load;
-  indexing); \`--keep DIR\` generates the project once there. With \`FLOE_BENCH_SERVER=<server.js>\` for A/B runs and
+  indexing) and its main thread's CPU (the critical path; the rest is V8's GC helpers and the read-ahead worker);
+  \`--keep DIR\` generates the project once there. With \`FLOE_BENCH_SERVER=<server.js>\` for A/B runs and
   \`FLOE_BENCH_NODE_ARGS\` for Node flags; \`FLOE_NO_CODE_CACHE=1\` starts the server without its code cache.
+- \`node --import tsx test/bench/lsp-cold-ab.ts DIR RUNS 'label:ENV=value,...' ...\` — the same cold start of builds or
+  settings side by side: single runs interleaved after a warm-up each, each build with its own \`FLOE_CACHE_DIR\`.
 
 All data is generated deterministically into a temp folder, removed afterwards. The bench is not part of \`npm test\`.
 

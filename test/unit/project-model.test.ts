@@ -75,6 +75,26 @@ test('DAG cycles, including self references', () => {
   assert.equal(new Dag([['a', 'ghost']], ['a']).cycles().size, 0);
 });
 
+test('DAG cycles on random graphs agree with componentOf, with an order that puts parents first outside cycles', () => {
+  let seed = 7;
+  const rand = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  for (let g = 0; g < 300; g++) {
+    const n = 1 + rand(25);
+    const names = Array.from({ length: n }, (_, i) => `n${i}`);
+    const edges: Array<[string, string]> = [];
+    for (let e = rand(n * 3); e > 0; e--) edges.push([names[rand(n)], names[rand(n)]]);
+    const dag = new Dag(edges, names);
+    const cycles = dag.cycles();
+    for (const x of names) {
+      const component = dag.componentOf(x);
+      const onCycle = component.length > 1 || dag.parents.get(x)!.has(x);
+      assert.equal(cycles.has(x), onCycle, `graph ${g}: ${x}`);
+      if (onCycle) assert.deepEqual([...cycles.get(x)!].sort(), component.sort(), `graph ${g}: ${x}'s members`);
+      for (const p of dag.parents.get(x)!) if (!cycles.has(x) || !cycles.get(x)!.includes(p)) assert.ok(dag.order!.get(p)! < dag.order!.get(x)!, `graph ${g}: ${p} before ${x}`);
+    }
+  }
+});
+
 test('a node\'s name is its file name without .sql, .csv or .py, in any case', () => {
   assert.deepEqual(['/p/models/a.sql', '/p/models/B.SQL', '/p/seeds/c.Csv', '/p/models/d.py', '/p/models/e.v2.sql', '/p/models/f.txt', '/p/models/g'].map(modelName),
     ['a', 'B', 'c', 'd', 'e.v2', 'f.txt', 'g']);

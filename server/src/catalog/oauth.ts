@@ -3,6 +3,9 @@ import { CatalogError } from './catalog';
 import { send, type HttpRequest } from './http';
 import { parseJson } from '../util/json';
 import { redact } from './redact';
+import type { ClientCredentials } from './credential';
+
+export { parseCredential, credentialFromEnv, type ClientCredentials } from './credential';
 
 /** The one hook every catalog request passes through before it is sent. */
 export interface RequestSigner {
@@ -13,14 +16,6 @@ export interface RequestSigner {
   useServerTokenUri?(uri: string): void;
 }
 
-export interface ClientCredentials {
-  clientId: string;
-  clientSecret: string;
-  /** Default `PRINCIPAL_ROLE:ALL`. */
-  scope?: string;
-  /** Default: the catalog config's `oauth2-server-uri`, and `<catalog uri>/v1/oauth/tokens` until the config is read. */
-  tokenUri?: string;
-}
 
 /** Signs with a fixed bearer token. */
 export function staticToken(token: string): RequestSigner {
@@ -78,15 +73,4 @@ export function clientCredentials(creds: ClientCredentials, catalogUri: string, 
       if (!creds.tokenUri) tokenUri = uri;
     },
   };
-}
-
-/** `client_id:client_secret` (the CLI's --credential, the FLOE_CATALOG_CREDENTIAL variable); undefined when malformed. */
-export function parseCredential(text: string): ClientCredentials | undefined {
-  const i = text.indexOf(':');
-  return i <= 0 ? undefined : { clientId: text.slice(0, i), clientSecret: text.slice(i + 1) };
-}
-
-/** FLOE_CATALOG_CREDENTIAL=client_id:client_secret, for CI and scripts. */
-export function credentialFromEnv(env: NodeJS.ProcessEnv = process.env): ClientCredentials | undefined {
-  return env.FLOE_CATALOG_CREDENTIAL ? parseCredential(env.FLOE_CATALOG_CREDENTIAL) : undefined;
 }

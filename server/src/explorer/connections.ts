@@ -7,7 +7,7 @@ import { secretKeyOf, type CatalogSettingEntry, type ConnectionInfo, type Explor
 import { localWarehouseOf } from '../run/lakehouse-settings';
 import type { S3Options } from '../storage/storage';
 import { nodeId } from './nodes';
-import { parseCredential } from '../catalog/oauth';
+import { parseCredential } from '../catalog/credential';
 
 export interface ConnectionConfig {
   info: ConnectionInfo;

@@ -5,7 +5,7 @@ import type { TableIdentifier } from '../iceberg/spec';
 import type { ConnectionInfo } from '../protocol/explorer';
 import type { S3Options } from '../storage/storage';
 import type { ConnectionConfig } from './connections';
-import { credentialFromEnv } from '../catalog/oauth';
+import { credentialFromEnv } from '../catalog/credential';
 
 export interface RegistryOptions {
   /** Page size for namespace and table listings; default 100. */

@@ -60,20 +60,22 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
   const self = project.nodeOfFile(file);
   const cycle = self ? project.cycles().get(self.name) : undefined;
   for (const ref of a.refs) {
-    const inner = unquote(ref);
     if (ref.packageName && !project.packageNames().includes(ref.packageName)) {
+      const inner = unquote(ref);
       push(inner.start, inner.end, 'error', 'unknown-package', `Package '${ref.packageName}' is not installed (no ${project.settings.packagesPath}/${ref.packageName}).${didYouMean(ref.packageName, project.packageNames())}`);
       continue;
     }
     const target = project.resolveRef(ref);
+    // (the name's offsets without quotes are made only for a problem: most refs of most models have none)
     if (!target && project.isDisabledName(ref.name)) {
       // dbt: a model may not depend on a disabled one; a test of a disabled model is skipped.
-      if (entry.kind === 'model' && !ref.conditional) push(inner.start, inner.end, 'error', 'disabled-ref', `Model '${ref.name}' is disabled (enabled: false), so this model cannot ref it.`);
+      if (entry.kind === 'model' && !ref.conditional) { const inner = unquote(ref); push(inner.start, inner.end, 'error', 'disabled-ref', `Model '${ref.name}' is disabled (enabled: false), so this model cannot ref it.`); }
     } else if (!target) {
       // A ref inside a branch counts only when rendering takes that branch (dbt records refs as it renders).
       // dbt only warns about a singular test's unknown ref, and skips that test.
-      if (!ref.conditional) push(inner.start, inner.end, entry.kind === 'test' ? 'warning' : 'error', 'unknown-ref', `Model '${ref.name}' not found${entry.kind === 'test' ? SKIPPED_TEST : ''}.${didYouMean(ref.name, project.modelNames())}`);
+      if (!ref.conditional) { const inner = unquote(ref); push(inner.start, inner.end, entry.kind === 'test' ? 'warning' : 'error', 'unknown-ref', `Model '${ref.name}' not found${entry.kind === 'test' ? SKIPPED_TEST : ''}.${didYouMean(ref.name, project.modelNames())}`); }
     } else if (cycle && cycle.includes(target.name)) {
+      const inner = unquote(ref);
       push(inner.start, inner.end, 'error', 'ref-cycle', `Circular reference: ${describeCycle(project, self!.name, target.name)}`);
     }
   }
@@ -110,7 +112,7 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
       push(v.start + 1, v.end - 1, 'error', 'unknown-var', `Var '${v.name}' is not defined in dbt_project.yml vars and has no default.${didYouMean(v.name, Object.keys(vars))}`);
     }
   }
-  if (self && entry.kind === 'model') {
+  if (self && entry.kind === 'model' && project.nodes(self.name).length > 1) {
     const same = project.nodes(self.name).filter((n) => n.packageName === entry.packageName);
     if (same.length > 1) {
       const others = same.filter((n) => n.file !== file).map((n) => n.file);

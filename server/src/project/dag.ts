@@ -71,6 +71,16 @@ export class Dag {
         wp--;
         if (wp && low[top] < low[work[wp - 1]]) low[work[wp - 1]] = low[top];
         if (low[top] !== index[top]) continue;
+        if (stack[sp - 1] === top) {
+          // a component of one node (most of them): a cycle only when it reads itself; no members array
+          sp--;
+          onStack[top] = 0;
+          order.set(names[top], order.size);
+          let self = false;
+          for (let e = first[top]; e < first[top + 1]; e++) if (edges[e] === top) self = true;
+          if (self) out.set(names[top], [names[top]]);
+          continue;
+        }
         const members: string[] = [];
         let m: number;
         do {
@@ -79,7 +89,7 @@ export class Dag {
           members.push(names[m]);
           order.set(names[m], order.size);
         } while (m !== top);
-        if (members.length > 1 || this.parents.get(names[top])!.has(names[top])) for (const x of members) out.set(x, members);
+        for (const x of members) out.set(x, members);
       }
     }
     this.order = order;

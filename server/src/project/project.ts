@@ -23,6 +23,7 @@ import { templateBindings } from '../jinja/calls';
 import type { MacroFile } from '../jinja/environment';
 import type { Column, ProjectDiagnostic } from './types';
 import { docBlocksOf, type DocBlock } from './docBlocks';
+import { ReadAhead } from './readAhead';
 
 export type FileKind = 'model' | 'snapshot' | 'test' | 'analysis' | 'macro' | 'yaml' | 'docs' | 'seed' | 'dbt_project' | 'profiles' | 'selectors' | 'fixture';
 
@@ -182,16 +183,34 @@ export class DbtProject {
     const pkg: PackageInfo = { name: settings.name, root, settings, isRoot };
     this.packages.push(pkg);
     this.files.set(projectFile, { file: projectFile, kind: 'dbt_project', packageName: pkg.name, text, folders: [], problems: settings.problems });
-    const walkKind = (dirs: string[], kind: FileKind) => {
-      for (const d of dirs) this.fs.walk(path.join(root, d), (file, folders) => this.addFromDisk(file, kind, pkg, folders));
+    // Every file to read first, then read and indexed in that order (a worker reads ahead on large projects).
+    const found: Array<{ file: string; kind: FileKind; folders: string[] }> = [];
+    const walkKind = (dirs: string[], dirKind: FileKind) => {
+      for (const d of dirs) {
+        this.fs.walk(path.join(root, d), (file, folders) => {
+          const kind = classify(file, dirKind, folders);
+          // A package's singular tests and analyses are not the user's.
+          if (kind && (isRoot || (kind !== 'test' && kind !== 'analysis'))) found.push({ file, kind, folders });
+        });
+      }
     };
     walkKind(settings.modelPaths, 'model');
     walkKind(settings.snapshotPaths, 'snapshot');
     walkKind(settings.macroPaths, 'macro');
     walkKind(settings.seedPaths, 'seed');
-    // A package's generic tests (tests/generic/) are macros; its singular tests and analyses are not the user's.
+    // A package's generic tests (tests/generic/) are macros.
     walkKind(settings.testPaths, 'test');
     if (isRoot) walkKind(settings.analysisPaths, 'analysis');
+    const ahead = this.fs === diskFiles ? ReadAhead.start(found.map((f) => f.file)) : undefined;
+    try {
+      for (let i = 0; i < found.length; i++) {
+        const { file, kind, folders } = found[i];
+        const text = ahead?.take(i) ?? this.fs.read(file);
+        if (text !== undefined) this.files.set(file, makeEntry(file, kind, pkg.name, text, folders));
+      }
+    } finally {
+      ahead?.close();
+    }
     return settings;
   }
 
@@ -209,14 +228,6 @@ export class DbtProject {
     this.target = resolveTarget(this.profiles, this.profileName, this.env.DBT_TARGET, this.env);
     const profilesEntry = this.profilesFile ? this.files.get(this.profilesFile) : undefined;
     if (profilesEntry) profilesEntry.problems = [...profilesEntry.problems, ...missingEnvVars(this.profiles, this.target, this.env).map((name) => missingEnvProblem(profilesEntry, name, this.target))];
-  }
-
-  private addFromDisk(file: string, dirKind: FileKind, pkg: PackageInfo, folders: string[]): void {
-    const kind = classify(file, dirKind, folders);
-    if (!kind || (!pkg.isRoot && (kind === 'test' || kind === 'analysis'))) return;
-    const text = this.fs.read(file);
-    if (text === undefined) return;
-    this.files.set(file, makeEntry(file, kind, pkg.name, text, folders));
   }
 
   /** Whether a file (by absolute path) belongs to this project's tree. */

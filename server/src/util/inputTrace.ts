@@ -119,9 +119,23 @@ export function noteNativeLibraries(): void {
   for (const file of Object.keys(require.cache)) if (file.endsWith('.node')) fs.statSync(file);
 }
 
+/** The traces running now (a read made elsewhere, e.g. on a worker thread, is noted in each; see noteRead). */
+const active = new Set<InputTrace>();
+
+/**
+ * A readFileSync(file, options) made off this thread (project/readAhead.ts reads on a worker): noted in every running
+ * trace as that call would have been, with what it gave.
+ */
+export function noteRead(file: string, options: BufferEncoding, text: string): void {
+  for (const trace of active) trace.noteRead(file, options, text);
+}
+
 export class InputTrace {
   /** Outcomes are digested when the trace stops, not while the work waits on each read. */
-  private readonly inputs = new Map<string, [op: string, name: string, options: string, outcome: unknown]>();
+  /** Inputs in the order first read, four slots each (op, name, options, outcome): no object per input. */
+  private readonly inputs: unknown[] = [];
+  /** Where each input sits in `inputs`, by op and options, then by name (no key string built per read). */
+  private readonly slots = new Map<string, Map<string, number>>();
   private readonly restore: Array<() => void> = [];
   private incompleteReason: string | undefined;
   private relativePaths = false;
@@ -132,6 +146,7 @@ export class InputTrace {
 
   /** Starts tracing; paths under `ignore` (Floe's own caches) are not inputs. */
   constructor(private readonly ignore: string[]) {
+    this.ignoredPrefixes = ignore.map((dir) => dir + path.sep);
     this.note('home', '', '', os.homedir());
     for (const [fn, op] of Object.entries(SYNC_OPS)) this.wrap(fs as unknown as Record<string, AnyFn>, fn, (original) => (...args: unknown[]) => this.traced(op, original, args));
     for (const fn of UNTRACEABLE) this.wrap(fs as unknown as Record<string, AnyFn>, fn, (original) => (...args: unknown[]) => this.untraceable(fn, original, args));
@@ -160,6 +175,14 @@ export class InputTrace {
       process.env = env;
     });
     syncBuiltinESMExports(); // ES modules' named imports of node:fs see the wrappers too
+    active.add(this);
+  }
+
+  /** See the module's noteRead: the same record the wrapped readFileSync makes. */
+  noteRead(file: string, options: BufferEncoding, text: string): void {
+    const name = this.pathOf(file);
+    if (name === undefined || this.ignored(name)) return;
+    this.note('read', name, optionsOf(options), text);
   }
 
   /** Why the trace cannot be replayed, if it cannot. */
@@ -173,10 +196,13 @@ export class InputTrace {
 
   /** Stops tracing; the inputs in the order first read, or undefined when some read could not be traced. */
   stop(): TracedInput[] | undefined {
+    active.delete(this);
     for (const undo of this.restore.splice(0).reverse()) undo();
     syncBuiltinESMExports();
     if (this.incompleteReason) return undefined;
-    const out: TracedInput[] = [...this.inputs.values()].map(([op, name, options, raw]) => [op, name, options, digestOutcome(raw)]);
+    const out: TracedInput[] = [];
+    const x = this.inputs;
+    for (let i = 0; i < x.length; i += 4) out.push([x[i] as string, x[i + 1] as string, x[i + 2] as string, digestOutcome(x[i + 3])]);
     if (this.relativePaths) out.unshift(['cwd', '', '', digest(process.cwd())]);
     return out;
   }
@@ -202,8 +228,12 @@ export class InputTrace {
     return undefined;
   }
 
+  /** The ignored folders with a separator after each, made once (asked on every read). */
+  private readonly ignoredPrefixes: string[];
+
   private ignored(file: string): boolean {
-    return this.ignore.some((dir) => file === dir || file.startsWith(dir + path.sep));
+    for (let i = 0; i < this.ignore.length; i++) if (file === this.ignore[i] || file.startsWith(this.ignoredPrefixes[i])) return true;
+    return false;
   }
 
   private traced(op: string, original: AnyFn, args: unknown[]): unknown {
@@ -234,9 +264,13 @@ export class InputTrace {
 
   /** Keeps the first outcome of each input; a second read that differs (changed mid-run) makes the trace unusable. */
   private note(op: string, name: string, options: string, was: unknown): void {
-    const key = `${op}\u0000${name}\u0000${options}`;
-    const before = this.inputs.get(key);
-    if (!before) this.inputs.set(key, [op, name, options, was]);
-    else if (!sameOutcome(before[3], was)) this.incomplete(`${name} changed while it was read`);
+    const kind = options ? `${op}\u0000${options}` : op;
+    let byName = this.slots.get(kind);
+    if (!byName) this.slots.set(kind, byName = new Map());
+    const at = byName.get(name);
+    if (at === undefined) {
+      byName.set(name, this.inputs.length);
+      this.inputs.push(op, name, options, was);
+    } else if (!sameOutcome(this.inputs[at + 3], was)) this.incomplete(`${name} changed while it was read`);
   }
 }

@@ -1,0 +1,128 @@
+// Reading a large project's files on a second thread while the index analyzes them (issue #18: 10k readFileSync calls
+// were ~0.2 s of the cold index's main thread: four syscalls a file, 3–6 µs each on a VM). The caller still takes the
+// texts one by one, in order and synchronously; a file the worker has not claimed yet is read by the caller itself, so
+// a busy or slow worker never holds the index up. Texts the worker read are noted in the active input traces as the
+// readFileSync calls they replace (util/inputTrace.ts), so kept reports and diagnostics stay replayable.
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { noteRead } from '../util/inputTrace';
+
+/** Files claimed and posted at a time (both sides claim whole chunks, so a chunk has one reader). */
+const CHUNK = 32;
+
+/** FLOE_READ_AHEAD=off: every file read by the caller (A/B runs); =worker: every file by the worker (tests). */
+const mode = process.env.FLOE_READ_AHEAD;
+
+export const readAheadSettings = {
+  /** Below this many files the worker's start (~20–40 ms of a thread) costs more than it saves. */
+  minFiles: mode === 'off' ? Infinity : 2000,
+  /** Whether the caller reads a chunk the worker has not claimed yet (off only in tests: everything from the worker). */
+  callerReads: mode !== 'worker',
+  /** How long the caller waits on a chunk the worker claimed before reading it itself (the worker stalled or died). */
+  stallMs: mode === 'worker' ? 600_000 : 2,
+  /** Texts taken from the worker since the process started (tests). */
+  fromWorker: 0,
+};
+
+// The worker is a few lines of plain JavaScript (no bundle to load): claim a chunk, read it, post it, repeat.
+// shared[0]: next unclaimed index (chunk-aligned); shared[1]: chunks posted (the caller waits on it).
+const WORKER = `
+const { workerData } = require('node:worker_threads');
+const { readFileSync } = require('node:fs');
+const { files, shared, port, chunk } = workerData;
+const s = new Int32Array(shared);
+for (;;) {
+  const start = Atomics.add(s, 0, chunk);
+  if (start >= files.length) break;
+  const texts = [];
+  for (let i = start; i < Math.min(files.length, start + chunk); i++) {
+    try { texts.push(readFileSync(files[i], 'utf8')); } catch { texts.push(null); }
+  }
+  port.postMessage([start, texts]);
+  Atomics.add(s, 1, 1);
+  Atomics.notify(s, 1);
+}
+port.close();
+`;
+
+export class ReadAhead {
+  private readonly shared: Int32Array;
+  /** Texts received and not yet taken, by index; null where the worker could not read (the caller reads it). */
+  private readonly received = new Map<number, string | null>();
+  /** The end of the chunk the caller claimed for itself, if it is reading one. */
+  private ownUntil = -1;
+  private closed = false;
+
+  private constructor(private readonly files: readonly string[], private readonly port: MessagePort, shared: SharedArrayBuffer) {
+    this.shared = new Int32Array(shared);
+  }
+
+  /** A read-ahead of `files` (absolute paths, read as UTF-8), or undefined for few files or when no worker starts. */
+  static start(files: readonly string[]): ReadAhead | undefined {
+    if (files.length < readAheadSettings.minFiles || files.length === 0) return undefined;
+    try {
+      const shared = new SharedArrayBuffer(8);
+      const { port1, port2 } = new MessageChannel();
+      // env: {} so the worker's start reads nothing of process.env (a traced index would record the whole environment)
+      const worker = new Worker(WORKER, { eval: true, env: {}, workerData: { files, shared, port: port2, chunk: CHUNK }, transferList: [port2] });
+      worker.unref();
+      worker.on('error', () => undefined); // a failed worker only means the caller reads everything itself
+      return new ReadAhead(files, port1, shared);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The text of file `i` (taken in order, each once) as the worker read it, or undefined when the caller must read
+   * it itself (its own chunk, or the worker could not read it).
+   */
+  take(i: number): string | undefined {
+    if (this.closed || i < this.ownUntil) return undefined;
+    for (;;) {
+      const got = this.received.get(i);
+      if (got !== undefined) {
+        this.received.delete(i);
+        if (got === null) return undefined;
+        noteRead(this.files[i], 'utf8', got);
+        readAheadSettings.fromWorker++;
+        return got;
+      }
+      if (this.drain()) continue;
+      const chunkStart = i - (i % CHUNK);
+      // not claimed yet: the caller reads this chunk itself rather than wait for the worker to reach it
+      if (readAheadSettings.callerReads && Atomics.compareExchange(this.shared, 0, chunkStart, chunkStart + CHUNK) === chunkStart) {
+        this.ownUntil = chunkStart + CHUNK;
+        return undefined;
+      }
+      // claimed by the worker and on its way (a chunk takes well under a millisecond to read); a worker that does not
+      // post it soon (descheduled on a loaded machine, or gone) leaves this chunk to the caller, whose copy then wins
+      const posted = Atomics.load(this.shared, 1);
+      if (this.drain()) continue;
+      if (Atomics.wait(this.shared, 1, posted, readAheadSettings.stallMs) === 'timed-out' && !this.drain()) {
+        this.ownUntil = chunkStart + CHUNK;
+        return undefined;
+      }
+    }
+  }
+
+  /** Stops the worker after the chunk it is reading (it exits by itself) and drops what was not taken. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.shared, 0, this.files.length);
+    this.received.clear();
+    this.port.close();
+  }
+
+  /** Moves posted chunks into `received`; whether any came. */
+  private drain(): boolean {
+    let any = false;
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+      const [start, texts] = m.message as [number, Array<string | null>];
+      // (a chunk the caller read itself meanwhile is dropped)
+      for (let k = 0; k < texts.length; k++) if (start + k >= this.ownUntil) this.received.set(start + k, texts[k]);
+      any = true;
+    }
+    return any;
+  }
+}

@@ -1,0 +1,66 @@
+// A large project's files are read on a worker thread while the index analyzes them (project/readAhead.ts). The
+// project model, every file's diagnostics and the input trace must be what reading each file on the main thread gives.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DbtProject } from '../../server/src/project/project';
+import { fileDiagnostics } from '../../server/src/features/diagnostics';
+import { readAheadSettings } from '../../server/src/project/readAhead';
+import { InputTrace } from '../../server/src/util/inputTrace';
+import { generateProject } from '../helpers/generateProject';
+
+/** The project as loaded, every file's diagnostics, and the trace of the load. */
+function load(root: string, settings: Partial<typeof readAheadSettings>) {
+  const saved = { ...readAheadSettings };
+  Object.assign(readAheadSettings, settings);
+  const before = readAheadSettings.fromWorker;
+  try {
+    const trace = new InputTrace([]);
+    const project = DbtProject.load(root);
+    const inputs = trace.stop();
+    const files = [...project.files.values()].map((e) => JSON.stringify({ ...e, analysis: e.analysis && { ...e.analysis, localNames: [...e.analysis.localNames] } }));
+    const diagnostics = [...project.files.keys()].map((f) => JSON.stringify(fileDiagnostics(project, f)));
+    const dag = JSON.stringify([...project.dag.parents].map(([n, ps]) => [n, [...ps]]));
+    return { files, diagnostics, dag, inputs, fromWorker: readAheadSettings.fromWorker - before };
+  } finally {
+    Object.assign(readAheadSettings, { ...saved, fromWorker: readAheadSettings.fromWorker });
+  }
+}
+
+test('a project read ahead on a worker is the project read on the main thread: entries, diagnostics, DAG and trace', () => {
+  const root = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'floe-read-ahead-')), 'project');
+  generateProject(root, 400);
+  const marts = path.join(root, 'models', 'marts');
+  // an unreadable file (dangling link: the walk lists it, the read fails), non-ASCII text, and a model with an error
+  fs.symlinkSync(path.join(root, 'nowhere.sql'), path.join(marts, 'dangling.sql'));
+  fs.writeFileSync(path.join(marts, 'unicode_ü.sql'), "-- größe, 数据 ✓\nselect 'ü' as x from {{ ref('m10') }}\n");
+  fs.writeFileSync(path.join(marts, 'broken.sql'), "select * from {{ ref('no_such_model') }} {% if %}\n");
+  // a package: read ahead too (its own walk)
+  const pkg = path.join(root, 'dbt_packages', 'util_pkg');
+  fs.mkdirSync(path.join(pkg, 'macros'), { recursive: true });
+  fs.writeFileSync(path.join(pkg, 'dbt_project.yml'), 'name: util_pkg\n');
+  for (let i = 0; i < 40; i++) fs.writeFileSync(path.join(pkg, 'macros', `m${i}.sql`), `{% macro pkg_m${i}(x) %}{{ x }} + ${i}{% endmacro %}\n`);
+  try {
+    const main = load(root, { minFiles: Infinity });
+    assert.equal(main.fromWorker, 0);
+    // every text from the worker (the caller never reads a chunk itself), then the two reading side by side
+    const worker = load(root, { minFiles: 1, callerReads: false, stallMs: 60_000 });
+    assert.equal(worker.fromWorker, main.files.length - 3, 'all but dbt_project.yml, profiles.yml and the package project file came from the worker');
+    const mixed = load(root, { minFiles: 1 });
+    // a caller that never waits on the worker's chunk under way (reads it itself; the worker's copy is dropped)
+    const impatient = load(root, { minFiles: 1, stallMs: 0 });
+    for (const other of [worker, mixed, impatient]) {
+      assert.deepEqual(other.files, main.files);
+      assert.deepEqual(other.diagnostics, main.diagnostics);
+      assert.equal(other.dag, main.dag);
+      assert.ok(main.inputs && other.inputs, 'the traces are complete');
+      assert.deepEqual(other.inputs, main.inputs, 'the same inputs in the same order, with the same outcomes');
+    }
+    assert.ok(main.diagnostics.some((d) => d.includes('no_such_model')), 'the broken model has its diagnostics');
+    assert.ok(main.files.some((f) => f.includes('数据')), 'the non-ASCII text is indexed');
+  } finally {
+    fs.rmSync(path.dirname(root), { recursive: true, force: true });
+  }
+});
