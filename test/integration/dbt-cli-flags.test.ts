@@ -101,9 +101,9 @@ test('floe test --fail-fast: the first failing test stops the run, the rest are 
   assert.ok(firstFail >= 0);
   assert.ok(results.slice(0, firstFail).every((x) => x.status === 'pass'));
   const after = results.slice(firstFail + 1);
-  assert.ok(after.every((x) => x.status === 'skipped' && /--fail-fast: the run stopped after accepted_values_loose_table_code failed/.test(x.message)), JSON.stringify(after));
+  assert.ok(after.every((x) => x.status === 'skipped' && /--fail-fast: the run stopped after accepted_values_loose_table_code__NL failed/.test(x.message)), JSON.stringify(after));
   assert.ok(after.length > 0, 'the failing test is not the last');
-  assert.match(r.out, /SKIP=\d+:\n {2}\d+ tests?: --fail-fast: the run stopped after accepted_values_loose_table_code failed/);
+  assert.match(r.out, /SKIP=\d+:\n {2}\d+ tests?: --fail-fast: the run stopped after accepted_values_loose_table_code__NL failed/);
 
   // -x is dbt's short form; with it a failing test first in the order skips everything after it.
   const json = await floe('test', '-x', '--threads', '1', '--select', 'loose_table', 'stg_orders', '--log-format', 'json');

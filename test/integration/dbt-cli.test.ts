@@ -58,20 +58,20 @@ test('floe build: seeds, models and tests in DAG order; a failure skips what dep
   assert.match(byName.get('countries')!, /OK seed countries: loaded seeds\/loaded\/countries\.csv into ref\.countries \(created\): 2 rows/);
   assert.match(byName.get('plain_codes')!, /OK seed plain_codes: read from seeds\/plain_codes\.csv by the models that ref it/);
   assert.match(byName.get('loose_table')!, /OK model loose_table: materialized 'table' without polaris_namespace or schema, so there is no Iceberg namespace to write it to/);
-  assert.match(byName.get('accepted_values_loose_table_code')!, /FAIL 1 test accepted_values_loose_table_code/);
-  assert.match(byName.get('after_loose')!, /SKIP model after_loose: upstream accepted_values_loose_table_code failed/);
+  assert.match(byName.get('accepted_values_loose_table_code__NL')!, /FAIL 1 test accepted_values_loose_table_code__NL/);
+  assert.match(byName.get('after_loose')!, /SKIP model after_loose: upstream accepted_values_loose_table_code__NL failed/);
   assert.match(byName.get('by_status')!, /ERROR model by_status/);
   assert.match(r.out, /models\/extra\/by_status\.sql:\d+:\d+: .*Required var 'wanted_status' not found/);
   assert.match(r.out, /Done\. PASS=3 WARN=0 ERROR=2 SKIP=1 TOTAL=6\n$/);
   // The order: seeds before the model that refs them, the test before the model below what it tests.
   const order = [...byName.keys()];
   assert.ok(order.indexOf('countries') < order.indexOf('loose_table'));
-  assert.ok(order.indexOf('accepted_values_loose_table_code') < order.indexOf('after_loose'));
+  assert.ok(order.indexOf('accepted_values_loose_table_code__NL') < order.indexOf('after_loose'));
   assert.doesNotMatch(r.out + r.err, /\bat \S+\.ts:\d+/);
 
   const failFast = await floe('build', '--select', 'path:models/extra', '--fail-fast', '--vars', '{wanted_status: shipped}');
   assert.equal(failFast.code, 1);
-  assert.match(failFast.out, /SKIP model \w+: --fail-fast: the run stopped after accepted_values_loose_table_code failed/);
+  assert.match(failFast.out, /SKIP model \w+: --fail-fast: the run stopped after accepted_values_loose_table_code__NL failed/);
 });
 
 test('floe run --vars (YAML) reaches var(); floe seed loads and --full-refresh reloads; models read the seeded table', async () => {
@@ -179,8 +179,8 @@ test("target/manifest.json and target/run_results.json validate against dbt's pu
   assert.deepEqual([...mart.depends_on.nodes].sort(), ['model.floe_demo.stg_customers', 'model.floe_demo.stg_order_items', 'model.floe_demo.stg_orders']);
   assert.match(mart.compiled_code, /from "stg_orders" o/);
   assert.equal(manifest.nodes['model.floe_demo.stg_orders'].compiled, false, 'not run in this invocation');
-  const testId = Object.keys(manifest.nodes).find((id) => id.startsWith('test.floe_demo.accepted_values_loose_table_code.'))!;
-  assert.match(testId, /^test\.floe_demo\.accepted_values_loose_table_code\.[0-9a-f]{10}$/);
+  const testId = Object.keys(manifest.nodes).find((id) => id.startsWith('test.floe_demo.accepted_values_loose_table_code__NL.'))!;
+  assert.match(testId, /^test\.floe_demo\.accepted_values_loose_table_code__NL\.[0-9a-f]{10}$/);
   const t = manifest.nodes[testId];
   assert.deepEqual([t.resource_type, t.attached_node, t.column_name, t.test_metadata.name, t.test_metadata.kwargs.values], ['test', 'model.floe_demo.loose_table', 'code', 'accepted_values', ['NL']]);
   assert.equal(manifest.nodes['seed.floe_demo.countries'].schema, 'ref');

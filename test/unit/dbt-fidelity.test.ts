@@ -531,3 +531,19 @@ test("a version in its own file takes its versioned model's YAML: config (the ve
   assert.deepEqual(names('access:public'), ['p.orders.v1', 'p.orders.v2']);
   assert.deepEqual(names('config.materialized:view'), ['p.orders.v2']);
 });
+
+test("a profile without `target:` uses its `default` output, and BigQuery's dataset and project are the target's schema and database (dbt-cta)", () => {
+  const p = project({
+    'profiles.yml': 'p:\n  outputs:\n    default:\n      type: bigquery\n      project: proj\n      dataset: ds\n    dev:\n      type: duckdb\n',
+    'macros/path.sql': [
+      "{% macro json_path(x) %}{{ adapter.dispatch('json_path')(x) }}{% endmacro %}",
+      '{% macro default__json_path(x) %}.{{ x }}{% endmacro %}',
+      "{% macro bigquery__json_path(x) %}{{ '\"$[\\'' ~ x ~ '\\']\"' }}{% endmacro %}",
+    ].join('\n'),
+    'models/m.sql': "select {{ json_path('name') }} as p, '{{ target.name }}.{{ target.database }}.{{ target.schema }}' as t",
+  });
+  assert.equal(compileModel(p, `${ROOT}/models/m.sql`).sql, `select "$['name']" as p, 'default.proj.ds' as t`);
+  assert.deepEqual(diagnostics(p), []);
+  const postgres = resolveTarget(parseProfiles('/x/profiles.yml', 'p:\n  target: ci\n  outputs:\n    ci: {type: postgres, dbname: analytics, schema: s}\n'), 'p', undefined);
+  assert.deepEqual([postgres.name, postgres.database, postgres.schema], ['ci', 'analytics', 's']);
+});

@@ -60,6 +60,10 @@ test('render errors are data at the user position', () => {
   assert.equal(text.slice(r.problem!.start, r.problem!.end), 'missing_macro');
   const bad = render('select {% if %}');
   assert.equal(bad.problem?.code, 'jinja-syntax');
+  // a missing comma between keyword arguments (a real snapshot's config): worded without the parser's function names
+  const comma = render("{{ config(meta={'owner': 'x'}\n  target_schema='s') }}");
+  assert.equal(comma.problem?.code, 'jinja-syntax');
+  assert.equal(comma.problem?.message, 'Jinja syntax error: expected comma after expression. Check the brackets, quotes and commas of this block.');
 });
 
 /** Source map: the compiled text `needle` maps back to template text `expected`. */

@@ -9,6 +9,8 @@ const RULES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
     `'${calleeName(m[1])}' is not defined: no macro, package macro or dbt function has that name here. Check the spelling, or install the package that defines it (floe deps).`],
   [/^Unable to call `([\w.[\]"]+)`, which is not a function/, (m) => `'${calleeName(m[1])}' is a value, not a macro or function: it cannot be called.`],
   [/^unexpected token: (.+)$/, (m) => `Jinja syntax error: unexpected '${m[1]}'. Check the brackets, quotes and commas of this block.`],
+  // the parser's own function names (`parseSignature: expected comma after expression`) mean nothing to a user
+  [/^parse\w*: (.+)$/, (m) => `Jinja syntax error: ${m[1]}. Check the brackets, quotes and commas of this block.`],
   [/^expected (?:variable|block) end/, () => 'Jinja syntax error: this block is not closed where expected (a missing }} or %}, or an unsupported expression).'],
   [/^unknown block tag: (\w+)/, (m) => `Jinja syntax error: '{% ${m[1]} %}' is not a Jinja or dbt tag.`],
   [/^(?:TypeError: )?Cannot read propert(?:y|ies) of (undefined|null)(?: \(reading '([^']*)'\))?/, (m) =>

@@ -22,6 +22,8 @@ export interface DataTest {
   /** A model-level test's `column_name:` expression (raw SQL), in place of a column. */
   columnExpression?: string;
   args: Record<string, unknown>;
+  /** A generic test's `name:` from YAML, its node name in dbt (project/testNames.ts makes the name otherwise). */
+  customName?: string;
   severity: 'error' | 'warn';
   where?: string;
   /** Tags for selection: the test's, its column's, `config(tags=...)` of a singular test, and `data_tests:` folder tags. */
@@ -122,7 +124,8 @@ function generic(t: GenericTestDecl, subject: string, target: NonNullable<DataTe
   return {
     id: t.column ? `${subject}.${t.column}.${t.name}` : `${subject}.${t.name}`,
     label: `${t.name}(${over})`,
-    kind: t.name, subject, target, column: t.column, columnExpression: t.columnExpression, args: t.args, severity: t.severity ?? 'error', where: t.where,
+    kind: t.name, subject, target, column: t.column, columnExpression: t.columnExpression, args: t.args, ...(t.customName !== undefined ? { customName: t.customName } : {}),
+    severity: t.severity ?? 'error', where: t.where,
     ...(t.tags ? { tags: t.tags } : {}), file, start: t.start, end: t.end,
   };
 }

@@ -65,13 +65,28 @@ export function resolveEnvVars(value: string, env: NodeJS.ProcessEnv = process.e
 /** The target's keys Floe reads (its Jinja `target`, the local lakehouse): an empty value there changes what Floe does. */
 const READ_KEYS = ['type', 'schema', 'database', 'path', 'threads', 'plugins'];
 
+/** The other names adapters take for a target's schema and database (BigQuery's dataset and project, ...). */
+const ALIASES: Record<string, Record<'schema' | 'database', string[]>> = {
+  bigquery: { schema: ['dataset'], database: ['project'] },
+  postgres: { schema: [], database: ['dbname'] },
+  redshift: { schema: [], database: ['dbname'] },
+  databricks: { schema: [], database: ['catalog'] },
+};
+
+/** A target's schema or database under its own key or, where the adapter has one, an alias of it. */
+function aliased(output: Record<string, unknown>, key: 'schema' | 'database'): unknown {
+  if (output[key] !== undefined && output[key] !== null) return output[key];
+  const alias = ALIASES[String(output.type)]?.[key].find((k) => output[k] !== undefined && output[k] !== null);
+  return alias === undefined ? undefined : output[alias];
+}
+
 /**
  * Env vars that values Floe reads need, unset and without a default: dbt stops on them ("Env var required but not
  * provided") and Floe would read ''. Others (a password Floe never uses) are dbt's business when it connects.
  */
 export function missingEnvVars(profiles: Profiles | undefined, target: Target, env: NodeJS.ProcessEnv = process.env): string[] {
   const outputs = profiles?.profiles[target.profile]?.outputs[target.name];
-  const output = outputs && READ_KEYS.map((k) => outputs[k]);
+  const output = outputs && [...READ_KEYS.map((k) => outputs[k]), aliased(outputs, 'schema'), aliased(outputs, 'database')];
   const missing = new Set<string>();
   const visit = (v: unknown): void => {
     if (typeof v === 'string') {
@@ -86,7 +101,8 @@ export function missingEnvVars(profiles: Profiles | undefined, target: Target, e
 
 export function resolveTarget(profiles: Profiles | undefined, profileName: string | undefined, targetName?: string, env: NodeJS.ProcessEnv = process.env): Target {
   const profile = profileName ? profiles?.profiles[profileName] : undefined;
-  const name = targetName ?? (profile?.target ? resolveEnvVars(profile.target, env) : 'dev');
+  // a profile without `target:` uses its `default` output, as dbt does (no profile at all: Floe's own 'dev')
+  const name = targetName ?? (profile?.target ? resolveEnvVars(profile.target, env) : profile ? 'default' : 'dev');
   const output = profile?.outputs[name] ?? {};
   const str = (v: unknown) => (v === undefined || v === null ? undefined : resolveEnvVars(String(v), env));
   const plugins = Array.isArray(output.plugins) ? (output.plugins as Array<Record<string, any>>) : [];
@@ -97,8 +113,8 @@ export function resolveTarget(profiles: Profiles | undefined, profileName: strin
     name,
     type: str(output.type) ?? 'duckdb',
     adapter: str(output.type),
-    schema: str(output.schema) ?? 'main',
-    database: str(output.database) ?? 'memory',
+    schema: str(aliased(output, 'schema')) ?? 'main',
+    database: str(aliased(output, 'database')) ?? 'memory',
     path: str(output.path),
     threads: Number(output.threads ?? 1),
     catalog: plugin ? {

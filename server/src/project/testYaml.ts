@@ -10,6 +10,8 @@ export interface GenericTestDecl {
   columnExpression?: string;
   /** The test's arguments (`values`, `quote`, `to`, `field`, ...), without config keys. */
   args: Record<string, unknown>;
+  /** A `name:` given to the test, which dbt uses in place of the name it makes up (project/testNames.ts). */
+  customName?: string;
   /** As declared; otherwise dbt_project.yml's `data_tests:` config decides, else 'error'. */
   severity?: 'error' | 'warn';
   where?: string;
@@ -27,7 +29,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 /** Keys of a test entry that configure the test rather than pass it an argument. */
 const CONFIG_KEYS: ReadonlySet<string> = new Set([
   'config', 'arguments', 'name', 'test_name', 'description', 'tags', 'meta', 'severity', 'where', 'enabled',
-  'error_if', 'warn_if', 'store_failures', 'store_failures_as', 'limit', 'fail_calc', 'column_name',
+  'error_if', 'warn_if', 'store_failures', 'store_failures_as', 'limit', 'fail_calc', 'column_name', 'database', 'schema', 'alias',
 ]);
 
 /** The entries of a node's `data_tests:` (newer) and `tests:` lists, parsed (locations filled in later). */
@@ -87,8 +89,10 @@ function readTestEntry(entry: unknown, column: string | undefined): GenericTestD
   const enabled = config.enabled ?? body.enabled;
   const expression = column === undefined && typeof body.column_name === 'string' && body.column_name.trim() ? body.column_name : undefined;
   const tags = tagsOf(body);
+  const customName = body.name === undefined || body.name === null ? undefined : String(body.name);
   return {
-    name, column, ...(expression ? { columnExpression: expression } : {}), args, severity, where: typeof where === 'string' ? where : undefined,
+    name, column, ...(expression ? { columnExpression: expression } : {}), args, ...(customName !== undefined ? { customName } : {}),
+    severity, where: typeof where === 'string' ? where : undefined,
     ...(typeof enabled === 'boolean' ? { enabled } : {}), ...(tags.length ? { tags } : {}), start: -1, end: -1,
   };
 }

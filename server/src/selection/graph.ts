@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { DbtProject, FileEntry, ModelNode } from '../project/project';
 import { modelName } from '../project/project';
 import { parseRelationTarget, projectDataTests, type DataTest } from '../project/dataTests';
+import { genericTestName, genericTestUniqueId } from '../project/testNames';
 import { projectUnitTests, unitTestAsDataTest } from '../project/unitTests';
 import type { ModelConfig } from '../project/config';
 import type { RefUse, SourceUse } from '../project/modelFile';
@@ -144,10 +145,15 @@ function build(project: DbtProject): SelectableGraph {
   };
   for (const p of pending) link(p.node, [...p.refs.map(refId), ...p.sources.map(sourceId)]);
 
+  // dbt's unique ids; two tests alike but for their config would share one (dbt stops on that): each keeps its node
+  const testId = (t: DataTest) => {
+    const id = t.kind === 'singular' ? `test.${project.name}.${t.label}` : genericTestUniqueId(t, project.name);
+    return nodes.has(id) ? `${id}.${createHash('md5').update(t.id).digest('hex').slice(0, 10)}` : id;
+  };
   for (const t of projectDataTests(project)) {
     const entry = project.entry(t.file);
     const n: SelectableNode = {
-      id: `test.${project.name}.${testName(t)}.${createHash('md5').update(t.id).digest('hex').slice(0, 10)}`, resourceType: 'test', name: testName(t), packageName: project.name,
+      id: testId(t), resourceType: 'test', name: testName(t), packageName: project.name,
       fqn: [project.name, ...(entry?.folders ?? []), testName(t)], path: rel(t.file), tags: t.tags ?? [],
       config: { materialized: 'test', severity: t.severity, tags: t.tags ?? [], ...(t.where ? { where: t.where } : {}) }, parents: [], test: t,
     };
@@ -182,10 +188,7 @@ function build(project: DbtProject): SelectableGraph {
 
 /** dbt's name for a test: the singular test's file name; `not_null_stg_orders_order_id`, `source_unique_bronze_orders_id`. */
 function testName(t: DataTest): string {
-  if (t.kind === 'singular') return t.label;
-  // a version's tests name the version (dbt's `<model>_v<n>`)
-  const over = t.target?.kind === 'source' ? `source_${t.kind}_${t.target.source}_${t.target.table}` : `${t.kind}_${t.target?.kind === 'model' ? `${t.target.name}${t.target.version !== undefined ? `_v${t.target.version}` : ''}` : t.subject}`;
-  return `${over}${t.column ? `_${t.column}` : ''}`.replace(/[^\w]+/g, '_');
+  return t.kind === 'singular' ? t.label : genericTestName(t);
 }
 
 function tagList(tags: unknown): string[] {

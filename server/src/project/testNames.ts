@@ -1,0 +1,68 @@
+// A generic data test's name and unique id as dbt's parser makes them (dbt-core's synthesize_generic_test_names and
+// its test node's hash): the test's [namespace_][source_]name, its target, and its arguments flattened and cleaned,
+// e.g. `accepted_values_orders_status__placed__shipped`; a `name:` given in YAML replaces it. `dbt ls` prints it as
+// the last part of the fqn, and the unique id is `test.<package>.<name>.<10 hex>` with dbt's hash of the test's
+// metadata, so ids match dbt's manifest.
+import { createHash } from 'node:crypto';
+import { pyRepr, pyStr } from '../jinja/pythonCompat';
+import type { DataTest } from './dataTests';
+
+/** The node name dbt gives a generic test (its fqn's last part and its unique id's third). */
+export function genericTestName(t: DataTest): string {
+  if (t.customName !== undefined) return t.customName;
+  const { namespace, name } = splitKind(t.kind);
+  const source = t.target?.kind === 'source';
+  const testType = `${namespace ? `${namespace}_` : ''}${source ? 'source_' : ''}${name}`;
+  const kwargs = testKwargs(t);
+  const flat: string[] = [];
+  for (const key of Object.keys(kwargs).sort()) {
+    if (key === 'model') continue;
+    const value = kwargs[key];
+    const parts = Array.isArray(value) ? value : isDict(value) ? Object.values(value) : [value];
+    for (const part of parts) flat.push(pyStr(part));
+  }
+  const unique = flat.map((arg) => arg.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
+  return `${testType}_${targetName(t)}_${unique}`;
+}
+
+/** dbt's unique id of a generic test declared in `packageName`: the name and a hash of its namespace, name and kwargs. */
+export function genericTestUniqueId(t: DataTest, packageName: string): string {
+  const name = genericTestName(t);
+  const { namespace, name: bare } = splitKind(t.kind);
+  const metadata = hashable({ namespace: namespace ?? null, name: bare, kwargs: testKwargs(t) });
+  const hash = createHash('md5').update(name + pyRepr(metadata)).digest('hex').slice(-10);
+  return `test.${packageName}.${name}.${hash}`;
+}
+
+function splitKind(kind: string): { namespace?: string; name: string } {
+  const dot = kind.indexOf('.');
+  return dot < 0 ? { name: kind } : { namespace: kind.slice(0, dot), name: kind.slice(dot + 1) };
+}
+
+function targetName(t: DataTest): string {
+  const target = t.target;
+  if (target?.kind === 'source') return `${target.source}_${target.table}`;
+  // a version's test names its version (dbt's `<model>_v<n>`)
+  if (target?.version !== undefined) return `${target.name}_v${target.version}`;
+  return target?.name ?? t.subject;
+}
+
+/** The keyword arguments dbt passes the test macro: the YAML's, `column_name` and `model`. */
+function testKwargs(t: DataTest): Record<string, unknown> {
+  const column = t.column ?? t.columnExpression;
+  const target = t.target;
+  const relation = target?.kind === 'source' ? `source('${target.source}', '${target.table}')`
+    : target?.version !== undefined ? `ref('${target.name}', version='${target.version}')` : `ref('${target?.name ?? t.subject}')`;
+  return { ...t.args, ...(column !== undefined ? { column_name: column } : {}), model: `{{ get_where_subquery(${relation}) }}` };
+}
+
+/** dbt's get_hashable_md: dicts with sorted keys, lists kept, every other value as Python's str() of it. */
+function hashable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(hashable);
+  if (isDict(value)) return Object.fromEntries(Object.keys(value).sort().map((k) => [k, hashable(value[k])]));
+  return pyStr(value);
+}
+
+function isDict(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
