@@ -111,6 +111,13 @@ export class LspClient {
     } catch {
       // already gone
     }
+    // the server exits on the notification (its exit handlers run: tests read what they write); kill one that does not
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 3000);
+        this.child.once('exit', () => (clearTimeout(timer), resolve()));
+      });
+    }
     this.connection.dispose();
     if (this.child.exitCode === null) this.child.kill();
   }
