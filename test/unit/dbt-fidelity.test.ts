@@ -531,3 +531,23 @@ test("a version in its own file takes its versioned model's YAML: config (the ve
   assert.deepEqual(names('access:public'), ['p.orders.v1', 'p.orders.v2']);
   assert.deepEqual(names('config.materialized:view'), ['p.orders.v2']);
 });
+
+test("a versioned model's `enabled: false` (its YAML config, a version's, or dbt_project.yml's) turns off its version files: not nodes, refs to them are errors", () => {
+  const yaml = (config: string, v1 = '') => ['version: 2', 'models:', '  - name: dim', config, '    versions:', `      - v: 1${v1}`, '      - v: 2'].filter(Boolean).join('\n');
+  const files = { 'models/dim_v1.sql': 'select 1 as id', 'models/dim_v2.sql': 'select 2 as id', 'models/m.sql': "select * from {{ ref('dim') }}" };
+  const ids = (p: DbtProject) => selectNodes(p, {}).nodes.filter((n) => n.resourceType === 'model').map((n) => n.id).sort();
+  // The model's own config: no version is a node; a ref to it is dbt's "depends on a node named 'dim' which is disabled".
+  const off = project({ ...files, 'models/schema.yml': yaml('    config: {enabled: false}') });
+  assert.deepEqual(diagnostics(off), ["models/m.sql disabled-ref: Model 'dim' is disabled (enabled: false), so this model cannot ref it."]);
+  assert.deepEqual(ids(off), ['model.p.m']);
+  assert.equal(off.isDisabled(`${ROOT}/models/dim_v1.sql`), true);
+  // dbt_project.yml along the version's fqn (p.dim.v1): the model's key turns off every version.
+  const byProject = project({ ...files, 'dbt_project.yml': `${PROJECT}models:\n  p:\n    dim:\n      +enabled: false\n`, 'models/schema.yml': yaml('') });
+  assert.deepEqual(ids(byProject), ['model.p.m']);
+  // One version's config: that version only; a pinned ref to it is an error, the latest still resolves.
+  const one = project({ ...files, 'models/m.sql': "select * from {{ ref('dim') }}, {{ ref('dim', v=1) }}", 'models/schema.yml': yaml('', '\n        config: {enabled: false}') });
+  assert.deepEqual(diagnostics(one), ["models/m.sql disabled-ref: Model 'dim' version 1 is disabled (enabled: false), so this model cannot ref it."]);
+  assert.deepEqual(ids(one), ['model.p.dim.v2', 'model.p.m']);
+  assert.equal(one.resolveRef({ name: 'dim' })?.name, 'dim_v2');
+  assert.equal(one.resolveRef({ name: 'dim', version: '1' }), undefined);
+});

@@ -1,7 +1,7 @@
 // Diagnostics of one file, from the project model alone (no rendering, no DuckDB): Jinja structure,
 // YAML, unknown ref/source/macro/var with did-you-mean, cycles, duplicate names, config errors, data tests and unit tests.
 // Rendering and binder problems are added by renderDiagnostics() and binderDiagnostics().
-import type { DbtProject, FileEntry } from '../project/project';
+import type { DbtProject, FileEntry, ModelNode } from '../project/project';
 import { modelName } from '../project/project';
 import { checkConfigEntry, unknownMaterialization } from '../project/config';
 import type { ProjectDiagnostic, Severity } from '../project/types';
@@ -61,18 +61,13 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
   const cycle = self ? project.cycles().get(self.name) : undefined;
   for (const ref of a.refs) {
     const inner = unquote(ref);
-    if (ref.packageName && !project.packageNames().includes(ref.packageName)) {
-      push(inner.start, inner.end, 'error', 'unknown-package', `Package '${ref.packageName}' is not installed (no ${project.settings.packagesPath}/${ref.packageName}).${didYouMean(ref.packageName, project.packageNames())}`);
-      continue;
-    }
-    const target = project.resolveRef(ref);
-    if (!target && project.isDisabledName(ref.name)) {
-      // dbt: a model may not depend on a disabled one; a test of a disabled model is skipped.
-      if (entry.kind === 'model' && !ref.conditional) push(inner.start, inner.end, 'error', 'disabled-ref', `Model '${ref.name}' is disabled (enabled: false), so this model cannot ref it.`);
-    } else if (!target) {
-      // A ref inside a branch counts only when rendering takes that branch (dbt records refs as it renders).
-      // dbt only warns about a singular test's unknown ref, and skips that test.
-      if (!ref.conditional) push(inner.start, inner.end, entry.kind === 'test' ? 'warning' : 'error', 'unknown-ref', `Model '${ref.name}' not found${entry.kind === 'test' ? SKIPPED_TEST : ''}.${didYouMean(ref.name, project.modelNames())}`);
+    const target = refTarget(project, ref, 'this model', entry.kind === 'test' ? SKIPPED_TEST : '');
+    if ('code' in target) {
+      // dbt: a model may not depend on a disabled one; a test of a disabled model is skipped. A ref inside a branch
+      // counts only when rendering takes that branch (dbt records refs as it renders); dbt only warns about a singular
+      // test's unknown ref, and skips that test.
+      if (target.code === 'unknown-package') push(inner.start, inner.end, 'error', target.code, target.message);
+      else if (target.code === 'disabled-ref' ? entry.kind === 'model' && !ref.conditional : !ref.conditional) push(inner.start, inner.end, entry.kind === 'test' ? 'warning' : 'error', target.code, target.message);
     } else if (cycle && cycle.includes(target.name)) {
       push(inner.start, inner.end, 'error', 'ref-cycle', `Circular reference: ${describeCycle(project, self!.name, target.name)}`);
     }
@@ -125,11 +120,26 @@ function yamlDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiag
       const problem = checkConfigEntry(c.key, c.value, true);
       if (problem) out.push({ file: entry.file, start: c.keyStart, end: c.keyEnd, ...problem });
     }
-    if (project.nodes(m.name).length === 0 && !project.isDisabledName(m.name) && !project.resolveRef({ name: m.name })) {
+    if (project.nodes(m.name).length === 0 && !project.isDisabledRef({ name: m.name }) && !project.resolveRef({ name: m.name })) {
       out.push({ file: entry.file, start: m.nameStart, end: m.nameEnd, severity: 'warning', code: 'yaml-unknown-model',
         message: `'${m.name}' is described here but no model, seed or snapshot has that name.${didYouMean(m.name, project.modelNames())}` });
     }
   }
+}
+
+/**
+ * The node a ref names, or why there is none, worded for `subject` (the one that refs it: "this model", "exposure 'x'");
+ * `notFoundNote` goes into the not-found message (a singular test's "dbt skips it").
+ */
+export function refTarget(project: DbtProject, ref: { name: string; packageName?: string; version?: string }, subject: string, notFoundNote = ''): ModelNode | { code: 'unknown-package' | 'disabled-ref' | 'unknown-ref'; message: string } {
+  if (ref.packageName && !project.packageNames().includes(ref.packageName)) {
+    return { code: 'unknown-package', message: `Package '${ref.packageName}' is not installed (no ${project.settings.packagesPath}/${ref.packageName}).${didYouMean(ref.packageName, project.packageNames())}` };
+  }
+  const target = project.resolveRef(ref);
+  if (target) return target;
+  const named = `Model '${ref.name}'${ref.version === undefined ? '' : ` version ${ref.version}`}`;
+  if (project.isDisabledRef(ref)) return { code: 'disabled-ref', message: `${named} is disabled (enabled: false), so ${subject} cannot ref it.` };
+  return { code: 'unknown-ref', message: `${named} not found${notFoundNote}.${didYouMean(ref.name, project.modelNames())}` };
 }
 
 function unquote(r: { start: number; end: number }): { start: number; end: number } {

@@ -3,18 +3,26 @@
 // Jinja (`enabled: "{{ target.type == 'bigquery' | as_bool() }}"`), which dbt renders when it loads the file.
 import type { DbtProject, FileEntry } from './project';
 import type { ModelDoc } from './schemaYaml';
+import type { VersionOfFile } from './versions';
 import { folderConfig } from './config';
 import type { ConfigArgument } from './modelFile';
 import { evaluateCondition } from './jinjaEnvironment';
 
-export function modelEnabled(project: DbtProject, entry: FileEntry, name: string, docs: Map<string, ModelDoc>): boolean {
+/**
+ * Whether a model, snapshot or singular test file is enabled. `version`: the versioned model and version the file
+ * implements, whose YAML config (the model's, the version's over it) and dbt_project.yml path (`<model>: v<v>:`) apply.
+ */
+export function modelEnabled(project: DbtProject, entry: FileEntry, name: string, docs: Map<string, ModelDoc>, version?: VersionOfFile): boolean {
   const a = entry.analysis;
   if (!a) return true;
   const folders = entry.kind === 'test' ? folderConfig(project.settings.testsConfig, project.name, entry.folders)
-    : project.folderConfigOf(entry.packageName, entry.folders, entry.kind === 'snapshot' ? 'snapshot' : 'model', name);
+    : version ? project.folderConfigOf(entry.packageName, [...entry.folders, version.model], 'model', `v${version.v}`)
+      : project.folderConfigOf(entry.packageName, entry.folders, entry.kind === 'snapshot' ? 'snapshot' : 'model', name);
+  const doc = entry.kind === 'model' ? docs.get(version?.model ?? name) : undefined;
+  const yaml = version ? { ...doc?.config, ...doc?.versions?.entries?.[version.v]?.config } : doc?.config;
   // `enabled` as mergeConfigs would give it (the last layer that sets it), without merging every key of every model.
   let enabled: unknown;
-  for (const layer of [folders, entry.kind === 'model' ? docs.get(name)?.config : undefined, a.config]) {
+  for (const layer of [folders, yaml, a.config]) {
     if (layer && Object.prototype.hasOwnProperty.call(layer, 'enabled')) enabled = layer.enabled;
   }
   let computed: ConfigArgument | undefined;
