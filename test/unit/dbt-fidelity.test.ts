@@ -551,3 +551,24 @@ test("a versioned model's `enabled: false` (its YAML config, a version's, or dbt
   assert.equal(one.resolveRef({ name: 'dim' })?.name, 'dim_v2');
   assert.equal(one.resolveRef({ name: 'dim', version: '1' }), undefined);
 });
+
+test("a second schema YAML entry for the same model is dbt's DuplicatePatchPathError, at the second entry; versions, disabled models and other packages' models are not duplicates", () => {
+  const entry = (name: string, extra = '') => `version: 2\nmodels:\n  - name: ${name}\n    description: d${extra}\n`;
+  const message = (place: string) => `Model 'm' is already described in ${place}: dbt stops with "dbt found two schema.yml entries for the same resource named m". Describe a model once.`;
+  // Across files (in file order) and within one file.
+  assert.deepEqual(diagnostics(project({ 'models/m.sql': 'select 1', 'models/a.yml': entry('m'), 'models/b.yml': entry('m') })), [`models/b.yml yaml-duplicate-model: ${message('models/a.yml line 3')}`]);
+  assert.deepEqual(diagnostics(project({ 'models/m.sql': 'select 1', 'models/a.yml': `${entry('m')}  - name: m\n` })), [`models/a.yml yaml-duplicate-model: ${message('models/a.yml line 3')}`]);
+  // Not duplicates: a versioned model's entries (dbt patches versions without the check), a model turned off in its
+  // file or dbt_project.yml (dbt patches disabled nodes without it), a seed of that name, a model of another package.
+  const versioned = 'version: 2\nmodels:\n  - name: m\n    versions: [{v: 1}]\n';
+  const clean: Array<Record<string, string>> = [
+    { 'models/m_v1.sql': 'select 1', 'models/a.yml': versioned, 'models/b.yml': versioned },
+    { 'models/m.sql': "{{ config(enabled=false) }} select 1", 'models/a.yml': entry('m'), 'models/b.yml': entry('m') },
+    { 'models/m.sql': 'select 1', 'models/a.yml': entry('m'), 'models/b.yml': 'version: 2\nseeds:\n  - name: m\n' },
+    {
+      'models/m.sql': 'select 1', 'models/a.yml': entry('m'),
+      'dbt_packages/pkg/dbt_project.yml': 'name: pkg\n', 'dbt_packages/pkg/models/m.sql': 'select 2', 'dbt_packages/pkg/models/a.yml': entry('m'),
+    },
+  ];
+  for (const files of clean) assert.deepEqual(diagnostics(project(files)).filter((d) => d.includes('yaml-duplicate-model')), [], JSON.stringify(files));
+});

@@ -12,6 +12,9 @@ import { dataTestDiagnostics } from './dataTestDiagnostics';
 import { unitTestDiagnostics } from './unitTestDiagnostics';
 import { selectNodes } from '../selection/select';
 import { seedDiagnostics } from './seedDiagnostics';
+import { lineOf } from './columnUses';
+import type { ModelDoc } from '../project/schemaYaml';
+import path from 'node:path';
 
 export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagnostic[] {
   const entry = project.entry(file);
@@ -124,7 +127,29 @@ function yamlDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiag
       out.push({ file: entry.file, start: m.nameStart, end: m.nameEnd, severity: 'warning', code: 'yaml-unknown-model',
         message: `'${m.name}' is described here but no model, seed or snapshot has that name.${didYouMean(m.name, project.modelNames())}` });
     }
+    const first = firstEntryBefore(project, entry, m);
+    if (first) {
+      const place = `${path.relative(project.root, first.file)} line ${lineOf(project.entry(first.file)?.text ?? '', first.nameStart)}`;
+      out.push({ file: entry.file, start: m.nameStart, end: m.nameEnd, severity: 'error', code: 'yaml-duplicate-model',
+        message: `Model '${m.name}' is already described in ${place}: dbt stops with "dbt found two schema.yml entries for the same resource named ${m.name}". Describe a model once.` });
+    }
   }
+}
+
+/**
+ * The entry that already describes the model `m` describes, when dbt would stop at `m` (DuplicatePatchPathError): a
+ * second `models:` entry in the same package patching the same enabled model. Not versions (dbt patches each version of
+ * a `versions:` entry without that check), nor a model turned off before the patch, nor entries of other packages.
+ */
+function firstEntryBefore(project: DbtProject, entry: FileEntry, m: ModelDoc): ModelDoc | undefined {
+  if (m.yamlKey || m.versions) return undefined;
+  const all = project.modelEntries(m.name);
+  if (all.length < 2 || all[0] === m) return undefined;
+  const same = all.filter((x) => project.entry(x.file)?.packageName === entry.packageName);
+  if (same.length < 2 || same[0] === m || same.some((x) => x.versions) || !same.includes(m)) return undefined;
+  const nodes = project.nodes(m.name).filter((n) => n.packageName === entry.packageName);
+  if (nodes.length !== 1 || nodes[0].kind !== 'model' || project.versionOf(m.name)) return undefined;
+  return same[0];
 }
 
 /**

@@ -86,6 +86,7 @@ interface Derived {
   versionFiles?: Map<string, VersionOfFile>;
   /** Every model file's name, enabled or not. */
   modelFiles: ReadonlySet<string>;
+  modelEntries?: Map<string, ModelDoc[]>;
 }
 
 /**
@@ -462,6 +463,24 @@ export class DbtProject {
 
   doc(name: string): ModelDoc | undefined {
     return this.d.docs.get(name);
+  }
+
+  /** Every `models:` entry of this name in the project's and its packages' schema YAML, by file path and then offset. */
+  modelEntries(name: string): readonly ModelDoc[] {
+    const d = this.d;
+    if (!d.modelEntries) {
+      d.modelEntries = new Map();
+      for (const e of this.files.values()) {
+        if (e.kind !== 'yaml' || !e.schema) continue;
+        for (const m of e.schema.models) {
+          if (m.yamlKey) continue;
+          const list = d.modelEntries.get(m.name);
+          if (list) list.push(m); else d.modelEntries.set(m.name, [m]);
+        }
+      }
+      for (const list of d.modelEntries.values()) if (list.length > 1) list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.nameStart - b.nameStart));
+    }
+    return d.modelEntries.get(name) ?? [];
   }
 
   /** The versioned model and version a model file implements (`<name>_v<v>`, a `defined_in:` file, or the latest's `<name>.sql`). */

@@ -70,6 +70,8 @@ export interface ModelDoc {
   group?: string;
   /** A snapshot defined in YAML (dbt 1.9): what it snapshots, as written (`ref('orders')`, `source('shop', 'orders')`). */
   relation?: string;
+  /** The top-level key of an entry under `seeds:` or `snapshots:`; absent under `models:`. */
+  yamlKey?: 'seeds' | 'snapshots';
   file: string;
   nameStart: number;
   nameEnd: number;
@@ -231,6 +233,7 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       ...(versions.length && latest ? { versions: { all: versions, latest, ...(Object.keys(definedIn).length ? { definedIn } : {}), ...(Object.keys(entries).length ? { entries } : {}) } } : {}), ...(constraints.length ? { constraints } : {}),
       ...(str(item.access) ? { access: str(item.access) } : {}), ...(str(item.group) ? { group: str(item.group) } : {}),
       ...(key === 'snapshots' && str(item.relation) ? { relation: str(item.relation) } : {}),
+      ...(key === 'seeds' || key === 'snapshots' ? { yamlKey: key } : {}),
     });
   }
 }
