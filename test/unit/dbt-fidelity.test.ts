@@ -572,3 +572,29 @@ test("a second schema YAML entry for the same model is dbt's DuplicatePatchPathE
   ];
   for (const files of clean) assert.deepEqual(diagnostics(project(files)).filter((d) => d.includes('yaml-duplicate-model')), [], JSON.stringify(files));
 });
+
+test("an exposure's, semantic model's or saved query's dependency dbt cannot find at parse is an error at its YAML line, worded as a model's refs", () => {
+  const p = project({
+    'models/orders.sql': 'select 1 as id',
+    'models/old.sql': "{{ config(enabled=false) }} select 1",
+    'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n',
+    'models/exposures.yml': [
+      'version: 2', 'exposures:', '  - name: dash', '    type: dashboard', '    owner: {name: x}',
+      '    depends_on:', "      - ref('orders')", "      - ref('ordrs')", "      - ref('old')", "      - source('raw', 'orders')", "      - source('raw', 'payments')", "      - metric('revenue')",
+      '  - name: off', '    type: dashboard', '    owner: {name: x}', '    config: {enabled: false}', "    depends_on: [ref('nowhere')]",
+      'semantic_models:', '  - name: sm', "    model: ref('order')", '    measures: [{name: total, agg: sum}]',
+      'metrics:', '  - name: revenue', '    type: simple', '    type_params: {measure: total}',
+      'saved_queries:', '  - name: weekly', '    query_params: {metrics: [revenue, revenu]}',
+    ].join('\n'),
+  });
+  const file = `${ROOT}/models/exposures.yml`;
+  const text = p.entry(file)!.text;
+  const got = fileDiagnostics(p, file).map((d) => `${text.slice(0, d.start).split('\n').length}:${text.slice(d.start, d.end)} ${d.severity} ${d.code}: ${d.message}`);
+  assert.deepEqual(got, [
+    "8:ordrs error unknown-ref: Model 'ordrs' not found. Did you mean 'orders'?",
+    "9:old error disabled-ref: Model 'old' is disabled (enabled: false), so exposure 'dash' cannot depend on it.",
+    "11:payments error unknown-source-table: Source 'raw' has no table 'payments'.",
+    "20:order error unknown-ref: Model 'order' not found. Did you mean 'orders'?",
+    "27:weekly error unknown-metric: Metric 'revenu' not found. Did you mean 'revenue'?",
+  ]);
+});

@@ -14,6 +14,8 @@ import { selectNodes } from '../selection/select';
 import { seedDiagnostics } from './seedDiagnostics';
 import { lineOf } from './columnUses';
 import type { ModelDoc } from '../project/schemaYaml';
+import type { SourceUse } from '../project/modelFile';
+import type { YamlResource } from '../project/yamlResources';
 import path from 'node:path';
 
 export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagnostic[] {
@@ -64,7 +66,7 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
   const cycle = self ? project.cycles().get(self.name) : undefined;
   for (const ref of a.refs) {
     const inner = unquote(ref);
-    const target = refTarget(project, ref, 'this model', entry.kind === 'test' ? SKIPPED_TEST : '');
+    const target = refTarget(project, ref, 'this model cannot ref it', entry.kind === 'test' ? SKIPPED_TEST : '');
     if ('code' in target) {
       // dbt: a model may not depend on a disabled one; a test of a disabled model is skipped. A ref inside a branch
       // counts only when rendering takes that branch (dbt records refs as it renders); dbt only warns about a singular
@@ -77,14 +79,9 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
   }
   const [severity, skipped] = entry.kind === 'test' ? ['warning' as const, SKIPPED_TEST] : ['error' as const, ''];
   for (const s of a.sources) {
-    const defs = project.sourceDefinitions(s.source);
     if (s.conditional && !project.resolveSource(s)) continue;
-    if (defs.length === 0) {
-      push(s.sourceStart + 1, s.sourceEnd - 1, severity, 'unknown-source', `Source '${s.source}' not found${skipped}.${didYouMean(s.source, project.sourceNames())}`);
-    } else if (!project.resolveSource(s)) {
-      const tables = defs.flatMap((d) => d.tables.map((t) => t.name));
-      push(s.tableStart + 1, s.tableEnd - 1, severity, 'unknown-source-table', `Source '${s.source}' has no table '${s.table}'${skipped}.${didYouMean(s.table, tables)}`);
-    }
+    const problem = sourceProblem(project, s, skipped);
+    if (problem) push(problem.start, problem.end, severity, problem.code, problem.message);
   }
   const local = a.localNames;
   for (const m of a.macroCalls) {
@@ -134,6 +131,7 @@ function yamlDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiag
         message: `Model '${m.name}' is already described in ${place}: dbt stops with "dbt found two schema.yml entries for the same resource named ${m.name}". Describe a model once.` });
     }
   }
+  if (entry.schema!.resources.length) yamlResourceDiagnostics(project, entry, out);
 }
 
 /**
@@ -152,18 +150,66 @@ function firstEntryBefore(project: DbtProject, entry: FileEntry, m: ModelDoc): M
   return same[0];
 }
 
+/** Why a source() names no source table (undefined when it does), at the source's or the table's name. */
+function sourceProblem(project: DbtProject, s: SourceUse, notFoundNote = ''): { start: number; end: number; code: string; message: string } | undefined {
+  if (project.resolveSource(s)) return undefined;
+  const defs = project.sourceDefinitions(s.source);
+  if (defs.length === 0) return { start: s.sourceStart + 1, end: s.sourceEnd - 1, code: 'unknown-source', message: `Source '${s.source}' not found${notFoundNote}.${didYouMean(s.source, project.sourceNames())}` };
+  const tables = defs.flatMap((d) => d.tables.map((t) => t.name));
+  return { start: s.tableStart + 1, end: s.tableEnd - 1, code: 'unknown-source-table', message: `Source '${s.source}' has no table '${s.table}'${notFoundNote}.${didYouMean(s.table, tables)}` };
+}
+
+const RESOURCE_WORDS: Record<YamlResource['kind'], string> = { exposure: 'exposure', metric: 'metric', semantic_model: 'semantic model', saved_query: 'saved query' };
+
 /**
- * The node a ref names, or why there is none, worded for `subject` (the one that refs it: "this model", "exposure 'x'");
- * `notFoundNote` goes into the not-found message (a singular test's "dbt skips it").
+ * What an exposure, metric, semantic model or saved query depends on and dbt cannot find at parse (its
+ * TargetNotFoundError: "... depends on a node named 'x' which was not found"), worded as a model's refs are.
  */
-export function refTarget(project: DbtProject, ref: { name: string; packageName?: string; version?: string }, subject: string, notFoundNote = ''): ModelNode | { code: 'unknown-package' | 'disabled-ref' | 'unknown-ref'; message: string } {
+function yamlResourceDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiagnostic[]): void {
+  const push = (start: number, end: number, code: string, message: string) => out.push({ file: entry.file, start, end, severity: 'error', code, message });
+  let metrics: { enabled: Set<string>; disabled: Set<string> } | undefined;
+  for (const r of entry.schema!.resources) {
+    if (!r.enabled) continue;
+    const subject = `${RESOURCE_WORDS[r.kind]} '${r.name}'`;
+    for (const ref of r.refs) {
+      const target = refTarget(project, ref, `${subject} cannot depend on it`);
+      const inner = unquote(ref);
+      if ('code' in target) push(inner.start, inner.end, target.code, target.message);
+    }
+    for (const s of r.sources) {
+      const problem = sourceProblem(project, s);
+      if (problem) push(problem.start, problem.end, problem.code, problem.message);
+    }
+    if (!r.metrics.length) continue;
+    metrics ??= projectMetrics(project);
+    for (const m of r.metrics) {
+      if (metrics.enabled.has(m.name)) continue;
+      push(m.start, m.end, 'unknown-metric', metrics.disabled.has(m.name)
+        ? `Metric '${m.name}' is disabled (enabled: false), so ${subject} cannot depend on it.`
+        : `Metric '${m.name}' not found.${didYouMean(m.name, [...metrics.enabled])}`);
+    }
+  }
+}
+
+/** The names of the project's and its packages' metrics, enabled and not. */
+function projectMetrics(project: DbtProject): { enabled: Set<string>; disabled: Set<string> } {
+  const out = { enabled: new Set<string>(), disabled: new Set<string>() };
+  for (const e of project.files.values()) for (const r of e.schema?.resources ?? []) if (r.kind === 'metric') (r.enabled ? out.enabled : out.disabled).add(r.name);
+  return out;
+}
+
+/**
+ * The node a ref names, or why there is none: `disabledNote` says what a disabled target means for the one that refs
+ * it ("this model cannot ref it"); `notFoundNote` goes into the not-found message (a singular test's "dbt skips it").
+ */
+function refTarget(project: DbtProject, ref: { name: string; packageName?: string; version?: string }, disabledNote: string, notFoundNote = ''): ModelNode | { code: 'unknown-package' | 'disabled-ref' | 'unknown-ref'; message: string } {
   if (ref.packageName && !project.packageNames().includes(ref.packageName)) {
     return { code: 'unknown-package', message: `Package '${ref.packageName}' is not installed (no ${project.settings.packagesPath}/${ref.packageName}).${didYouMean(ref.packageName, project.packageNames())}` };
   }
   const target = project.resolveRef(ref);
   if (target) return target;
   const named = `Model '${ref.name}'${ref.version === undefined ? '' : ` version ${ref.version}`}`;
-  if (project.isDisabledRef(ref)) return { code: 'disabled-ref', message: `${named} is disabled (enabled: false), so ${subject} cannot ref it.` };
+  if (project.isDisabledRef(ref)) return { code: 'disabled-ref', message: `${named} is disabled (enabled: false), so ${disabledNote}.` };
   return { code: 'unknown-ref', message: `${named} not found${notFoundNote}.${didYouMean(ref.name, project.modelNames())}` };
 }
 
