@@ -582,9 +582,10 @@ test("an exposure's, semantic model's or saved query's dependency dbt cannot fin
       'version: 2', 'exposures:', '  - name: dash', '    type: dashboard', '    owner: {name: x}',
       '    depends_on:', "      - ref('orders')", "      - ref('ordrs')", "      - ref('old')", "      - source('raw', 'orders')", "      - source('raw', 'payments')", "      - metric('revenue')",
       '  - name: off', '    type: dashboard', '    owner: {name: x}', '    config: {enabled: false}', "    depends_on: [ref('nowhere')]",
-      'semantic_models:', '  - name: sm', "    model: ref('order')", '    measures: [{name: total, agg: sum}]',
+      'semantic_models:', '  - name: sm', "    model: ref('order')", '    measures: [{name: total, agg: sum}, {name: n, agg: count, create_metric: true}]',
       'metrics:', '  - name: revenue', '    type: simple', '    type_params: {measure: total}',
-      'saved_queries:', '  - name: weekly', '    query_params: {metrics: [revenue, revenu]}',
+      // `n` is the metric dbt makes of a `create_metric: true` measure.
+      'saved_queries:', '  - name: weekly', '    query_params: {metrics: [revenue, revenu, n]}',
     ].join('\n'),
   });
   const file = `${ROOT}/models/exposures.yml`;

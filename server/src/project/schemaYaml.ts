@@ -8,7 +8,7 @@ import { splitTopLevel, type YamlChunk } from './yamlChunks';
 import type { Column, ProjectDiagnostic } from './types';
 import type { Literal } from '../jinja/calls';
 import { locateTests, readTestEntries, tagsOf, type GenericTestDecl } from './testYaml';
-import { readYamlResource, shiftYamlResource, YAML_RESOURCE_KEYS, type YamlResource } from './yamlResources';
+import { readYamlResources, shiftYamlResource, YAML_RESOURCE_KEYS, type YamlResource } from './yamlResources';
 
 export interface SourceTable {
   sourceName: string;
@@ -197,7 +197,7 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
   const r = names.next(name);
   const resourceKind = YAML_RESOURCE_KEYS[key];
   if (resourceKind) {
-    out.resources.push(readYamlResource(resourceKind, item, name, r, text, file));
+    out.resources.push(...readYamlResources(resourceKind, item, name, r, text, file));
   } else if (key === 'sources') {
     const schema = str(item.schema) ?? name;
     const def: SourceDefinition = { name, schema, description: str(item.description), file, nameStart: r.start, nameEnd: r.end, tables: [] };

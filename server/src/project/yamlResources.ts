@@ -44,8 +44,20 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const METRIC_CALL = /^\s*metric\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*$/;
 
-/** One item of a resource list; `at` is where its `name:` value lies in `text` (negative when not found). */
-export function readYamlResource(kind: YamlResourceKind, item: Obj, name: string, at: { start: number; end: number }, text: string, file: string): YamlResource {
+/**
+ * One item of a resource list, and for a semantic model the metrics dbt makes of its `create_metric: true` measures
+ * (named as the measure, enabled as the model); `at` is where its `name:` value lies in `text` (negative when not found).
+ */
+export function readYamlResources(kind: YamlResourceKind, item: Obj, name: string, at: { start: number; end: number }, text: string, file: string): YamlResource[] {
+  const own = readYamlResource(kind, item, name, at, text, file);
+  if (kind !== 'semantic_model') return [own];
+  const created = list(item.measures).filter((m): m is Obj => isObj(m) && m.create_metric === true && typeof m.name === 'string').map((m): YamlResource => ({
+    kind: 'metric', name: m.name as string, file, nameStart: at.start, nameEnd: at.end, refs: [], sources: [], metrics: [], measures: [m.name as string], tags: [], enabled: own.enabled,
+  }));
+  return [own, ...created];
+}
+
+function readYamlResource(kind: YamlResourceKind, item: Obj, name: string, at: { start: number; end: number }, text: string, file: string): YamlResource {
   const out: YamlResource = {
     kind, name, file, nameStart: at.start, nameEnd: at.end, refs: [], sources: [], metrics: [], measures: [],
     tags: kind === 'semantic_model' ? [] : tagsOf(item), enabled: enabledOf(item),
