@@ -599,3 +599,13 @@ test("an exposure's, semantic model's or saved query's dependency dbt cannot fin
     "27:weekly error unknown-metric: Metric 'revenu' not found. Did you mean 'revenue'?",
   ]);
 });
+
+test('an exposure turned off in dbt_project.yml (`exposures:` along its fqn) is no node and its dependencies are not checked', () => {
+  const yaml = "version: 2\nexposures:\n  - name: dash\n    type: dashboard\n    owner: {name: x}\n    depends_on: [ref('gone')]\n";
+  const off = project({ 'dbt_project.yml': `${PROJECT}exposures:\n  p:\n    marts:\n      dash:\n        +enabled: false\n`, 'models/marts/exposures.yml': yaml });
+  assert.deepEqual(diagnostics(off), []);
+  assert.deepEqual(selectNodes(off, { select: ['resource_type:exposure'] }).nodes, []);
+  const on = project({ 'models/marts/exposures.yml': yaml });
+  assert.deepEqual(diagnostics(on), ["models/marts/exposures.yml unknown-ref: Model 'gone' not found."]);
+  assert.deepEqual(selectNodes(on, { select: ['resource_type:exposure'] }).nodes.map((n) => n.fqn.join('.')), ['p.marts.dash']);
+});

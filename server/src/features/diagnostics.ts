@@ -16,6 +16,7 @@ import { lineOf } from './columnUses';
 import type { ModelDoc } from '../project/schemaYaml';
 import type { SourceUse } from '../project/modelFile';
 import type { YamlResource } from '../project/yamlResources';
+import { yamlResourceEnabled } from '../project/enabled';
 import path from 'node:path';
 
 export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagnostic[] {
@@ -169,7 +170,7 @@ function yamlResourceDiagnostics(project: DbtProject, entry: FileEntry, out: Pro
   const push = (start: number, end: number, code: string, message: string) => out.push({ file: entry.file, start, end, severity: 'error', code, message });
   let metrics: { enabled: Set<string>; disabled: Set<string> } | undefined;
   for (const r of entry.schema!.resources) {
-    if (!r.enabled) continue;
+    if (!yamlResourceEnabled(project, entry, r)) continue;
     const subject = `${RESOURCE_WORDS[r.kind]} '${r.name}'`;
     for (const ref of r.refs) {
       const target = refTarget(project, ref, `${subject} cannot depend on it`);
@@ -194,7 +195,7 @@ function yamlResourceDiagnostics(project: DbtProject, entry: FileEntry, out: Pro
 /** The names of the project's and its packages' metrics, enabled and not. */
 function projectMetrics(project: DbtProject): { enabled: Set<string>; disabled: Set<string> } {
   const out = { enabled: new Set<string>(), disabled: new Set<string>() };
-  for (const e of project.files.values()) for (const r of e.schema?.resources ?? []) if (r.kind === 'metric') (r.enabled ? out.enabled : out.disabled).add(r.name);
+  for (const e of project.files.values()) for (const r of e.schema?.resources ?? []) if (r.kind === 'metric') (yamlResourceEnabled(project, e, r) ? out.enabled : out.disabled).add(r.name);
   return out;
 }
 

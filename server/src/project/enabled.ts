@@ -4,6 +4,7 @@
 import type { DbtProject, FileEntry } from './project';
 import type { ModelDoc } from './schemaYaml';
 import type { VersionOfFile } from './versions';
+import type { YamlResource } from './yamlResources';
 import { folderConfig } from './config';
 import type { ConfigArgument } from './modelFile';
 import { evaluateCondition } from './jinjaEnvironment';
@@ -46,4 +47,21 @@ function yamlEnabled(project: DbtProject, packageName: string, name: string, val
   const jinja = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(value);
   if (jinja) return evaluateCondition(project, packageName, name, jinja[1]) ?? true;
   return !/^\s*false\s*$/i.test(value);
+}
+
+/**
+ * Whether an exposure, metric, semantic model or saved query is enabled: its YAML `config:`, and dbt_project.yml's
+ * `exposures:` / `metrics:` / `semantic-models:` / `saved-queries:` along its fqn (its package's tree, then the root's).
+ * Off when either says so (a YAML `enabled: true` over a project's false is not told apart: never a false error).
+ */
+export function yamlResourceEnabled(project: DbtProject, entry: FileEntry, r: YamlResource): boolean {
+  if (!r.enabled) return false;
+  const own = project.packages.find((p) => p.name === entry.packageName)?.settings;
+  const trees = [own?.yamlResourcesConfig?.[r.kind], project.settings.yamlResourcesConfig?.[r.kind]].filter((t) => t !== undefined);
+  let enabled: unknown;
+  for (const tree of trees) {
+    const c = folderConfig(tree, entry.packageName, [...entry.folders, r.name]);
+    if (Object.prototype.hasOwnProperty.call(c, 'enabled')) enabled = c.enabled;
+  }
+  return enabled !== false && !(typeof enabled === 'string' && /^\s*false\s*$/i.test(enabled));
 }

@@ -10,6 +10,7 @@ import { projectUnitTests, unitTestAsDataTest } from '../project/unitTests';
 import type { ModelConfig } from '../project/config';
 import type { RefUse, SourceUse } from '../project/modelFile';
 import type { MetricUse, YamlResource, YamlResourceKind } from '../project/yamlResources';
+import { yamlResourceEnabled } from '../project/enabled';
 
 export type ResourceType = 'model' | 'seed' | 'snapshot' | 'analysis' | 'source' | 'test' | 'unit_test' | YamlResourceKind;
 
@@ -198,7 +199,7 @@ function addYamlResources(
   const measureOwners = new Map<string, string>();
   for (const e of project.files.values()) {
     for (const r of e.schema?.resources ?? []) {
-      if (!r.enabled) continue;
+      if (!yamlResourceEnabled(project, e, r)) continue;
       const id = `${r.kind}.${e.packageName}.${r.name}`;
       if (nodes.has(id)) continue;
       const config: ModelConfig = r.kind === 'exposure' ? { enabled: true, tags: r.tags, meta: {} } : { enabled: true, group: null, meta: {} };
