@@ -79,3 +79,24 @@ test("go to definition on a model's name opens its SQL file; on ref('x') in to:,
   const ref = (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: positionOf(schemaText, "ref('stg_customers')", 6) })) as Location[];
   assert.equal(ref[0].uri, client.uri(path.join(dir, 'models/staging/stg_customers.sql')));
 });
+
+test("an exposure's ref to an unknown model and a second entry for a model are errors at their YAML lines, as dbt stops at parse", async () => {
+  const file = path.join(dir, 'models/zz_extra.yml');
+  const text = [
+    'version: 2', 'models:', '  - name: stg_orders', '    description: again',
+    'exposures:', '  - name: dash', '    type: dashboard', '    owner: {name: x}', "    depends_on: [ref('mart_revenue'), ref('mart_revnue')]", '',
+  ].join('\n');
+  fs.writeFileSync(file, text);
+  try {
+    await client.filesChanged([{ file, type: 'created' }]);
+    const got = (await client.diagnostics(await client.open(file, text))).map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code}: ${d.message}`);
+    const line = schemaText.slice(0, schemaText.indexOf('name: stg_orders')).split('\n').length;
+    assert.deepEqual(got, [
+      `3:11 1 yaml-duplicate-model: Model 'stg_orders' is already described in models/schema.yml line ${line}: dbt stops with "dbt found two schema.yml entries for the same resource named stg_orders". Describe a model once.`,
+      "9:44 1 unknown-ref: Model 'mart_revnue' not found. Did you mean 'mart_revenue'?",
+    ]);
+  } finally {
+    fs.rmSync(file);
+    await client.filesChanged([{ file, type: 'deleted' }]);
+  }
+});

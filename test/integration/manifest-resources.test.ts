@@ -9,6 +9,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { DbtProject } from '../../server/src/project/project';
 import { buildManifest } from '../../server/src/artifacts/manifest';
 import { newInvocation } from '../../server/src/artifacts/metadata';
+import { runFloe } from '../helpers/floe-cli';
 
 const FILES: Record<string, string> = {
   'dbt_project.yml': 'name: shop\nversion: "1.0"\nprofile: shop\n',
@@ -137,6 +138,42 @@ test('macros (macro_sql, depends_on.macros), docs blocks, exposures, semantic mo
     assert.deepEqual(manifest.child_map['model.shop.orders'], ['model.shop.revenue', 'semantic_model.shop.orders_sm']);
     assert.deepEqual(manifest.child_map['metric.shop.revenue'], ['metric.shop.revenue_growth', 'metric.shop.revenue_per_order', 'saved_query.shop.weekly']);
     assert.equal(valid({ ...manifest, metrics: { x: { ...revenue, type: 'sum' } } }), false);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('floe ls lists exposures, metrics, semantic models and saved queries as dbt ls does, and their selector methods and graph operators select them', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-ls-resources-'));
+  try {
+    for (const [rel, text] of Object.entries(FILES)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    const ls = async (...args: string[]) => {
+      const r = await runFloe(['ls', ...args], {}, dir);
+      assert.equal(r.code, 0, r.err + r.out);
+      return r.out.trim().split('\n').filter(Boolean);
+    };
+    // dbt's generate_selectors: `<type>:<package>.<name>`, in unique id order with the rest.
+    assert.deepEqual(await ls('--resource-type', 'exposure', 'metric', 'semantic_model', 'saved_query'), [
+      'exposure:shop.weekly_revenue', 'metric:shop.orders', 'metric:shop.revenue', 'metric:shop.revenue_7d', 'metric:shop.revenue_growth',
+      'metric:shop.revenue_per_order', 'saved_query:shop.weekly', 'semantic_model:shop.orders_sm',
+    ]);
+    assert.ok((await ls()).includes('exposure:shop.weekly_revenue'), 'listed by default, as dbt ls');
+    // The selector methods, a package-qualified name with a wildcard, resource_type:, and graph operators over them.
+    assert.deepEqual(await ls('-s', 'exposure:weekly_revenue'), ['exposure:shop.weekly_revenue']);
+    assert.deepEqual(await ls('-s', 'metric:shop.revenue_*'), ['metric:shop.revenue_7d', 'metric:shop.revenue_growth', 'metric:shop.revenue_per_order']);
+    assert.deepEqual(await ls('-s', 'semantic_model:orders_sm', 'saved_query:weekly', '--output', 'name'), ['weekly', 'orders_sm']);
+    assert.deepEqual(await ls('-s', 'resource_type:exposure', '--output', 'path'), ['models/marts/exposures.yml']);
+    assert.deepEqual(await ls('-s', '+exposure:weekly_revenue'), ['exposure:shop.weekly_revenue', 'shop.orders', 'shop.marts.revenue', 'source:shop.raw.orders']);
+    assert.deepEqual(await ls('-s', '+saved_query:weekly', '--resource-type', 'model', 'semantic_model'), ['shop.orders', 'semantic_model:shop.orders_sm']);
+    assert.deepEqual(await ls('-s', 'orders+', '--resource-type', 'exposure', 'semantic_model'), ['exposure:shop.weekly_revenue', 'semantic_model:shop.orders_sm']);
+    const [json] = await ls('-s', 'exposure:weekly_revenue', '--output', 'json');
+    assert.deepEqual(JSON.parse(json), {
+      name: 'weekly_revenue', resource_type: 'exposure', package_name: 'shop', original_file_path: 'models/marts/exposures.yml', unique_id: 'exposure.shop.weekly_revenue',
+      tags: [], config: { enabled: true, tags: [], meta: {} }, depends_on: { macros: [], nodes: ['model.shop.revenue', 'source.shop.raw.orders'] },
+    });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

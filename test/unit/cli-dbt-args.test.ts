@@ -28,8 +28,9 @@ test('--vars is a YAML (or JSON) mapping; anything else is a usage error', () =>
 test("--resource-type takes dbt's names: all/default mean every type; dbt types Floe has none of are valid and empty", () => {
   assert.deepEqual(resourceTypesArg(['model', 'seed'], 'u'), ['model', 'seed']);
   assert.deepEqual(resourceTypesArg(['model,test'], 'u'), ['model', 'test']);
-  assert.equal(resourceTypesArg(['all'], 'u').length, 7);
-  assert.deepEqual(resourceTypesArg(['exposure', 'unit_test'], 'u'), ['unit_test']);
+  assert.equal(resourceTypesArg(['all'], 'u').length, 11);
+  assert.deepEqual(resourceTypesArg(['function', 'unit_test'], 'u'), ['unit_test']);
+  assert.deepEqual(resourceTypesArg(['exposure', 'semantic_model'], 'u'), ['exposure', 'semantic_model']);
   assert.throws(() => resourceTypesArg(['modle'], 'u'), UsageError);
 });
 

@@ -532,6 +532,84 @@ test("a version in its own file takes its versioned model's YAML: config (the ve
   assert.deepEqual(names('config.materialized:view'), ['p.orders.v2']);
 });
 
+test("a versioned model's `enabled: false` (its YAML config, a version's, or dbt_project.yml's) turns off its version files: not nodes, refs to them are errors", () => {
+  const yaml = (config: string, v1 = '') => ['version: 2', 'models:', '  - name: dim', config, '    versions:', `      - v: 1${v1}`, '      - v: 2'].filter(Boolean).join('\n');
+  const files = { 'models/dim_v1.sql': 'select 1 as id', 'models/dim_v2.sql': 'select 2 as id', 'models/m.sql': "select * from {{ ref('dim') }}" };
+  const ids = (p: DbtProject) => selectNodes(p, {}).nodes.filter((n) => n.resourceType === 'model').map((n) => n.id).sort();
+  // The model's own config: no version is a node; a ref to it is dbt's "depends on a node named 'dim' which is disabled".
+  const off = project({ ...files, 'models/schema.yml': yaml('    config: {enabled: false}') });
+  assert.deepEqual(diagnostics(off), ["models/m.sql disabled-ref: Model 'dim' is disabled (enabled: false), so this model cannot ref it."]);
+  assert.deepEqual(ids(off), ['model.p.m']);
+  assert.equal(off.isDisabled(`${ROOT}/models/dim_v1.sql`), true);
+  // dbt_project.yml along the version's fqn (p.dim.v1): the model's key turns off every version.
+  const byProject = project({ ...files, 'dbt_project.yml': `${PROJECT}models:\n  p:\n    dim:\n      +enabled: false\n`, 'models/schema.yml': yaml('') });
+  assert.deepEqual(ids(byProject), ['model.p.m']);
+  // One version's config: that version only; a pinned ref to it is an error, the latest still resolves.
+  const one = project({ ...files, 'models/m.sql': "select * from {{ ref('dim') }}, {{ ref('dim', v=1) }}", 'models/schema.yml': yaml('', '\n        config: {enabled: false}') });
+  assert.deepEqual(diagnostics(one), ["models/m.sql disabled-ref: Model 'dim' version 1 is disabled (enabled: false), so this model cannot ref it."]);
+  assert.deepEqual(ids(one), ['model.p.dim.v2', 'model.p.m']);
+  assert.equal(one.resolveRef({ name: 'dim' })?.name, 'dim_v2');
+  assert.equal(one.resolveRef({ name: 'dim', version: '1' }), undefined);
+});
+
+test("a second schema YAML entry for the same model is dbt's DuplicatePatchPathError, at the second entry; versions, disabled models and other packages' models are not duplicates", () => {
+  const entry = (name: string, extra = '') => `version: 2\nmodels:\n  - name: ${name}\n    description: d${extra}\n`;
+  const message = (place: string) => `Model 'm' is already described in ${place}: dbt stops with "dbt found two schema.yml entries for the same resource named m". Describe a model once.`;
+  // Across files (in file order) and within one file.
+  assert.deepEqual(diagnostics(project({ 'models/m.sql': 'select 1', 'models/a.yml': entry('m'), 'models/b.yml': entry('m') })), [`models/b.yml yaml-duplicate-model: ${message('models/a.yml line 3')}`]);
+  assert.deepEqual(diagnostics(project({ 'models/m.sql': 'select 1', 'models/a.yml': `${entry('m')}  - name: m\n` })), [`models/a.yml yaml-duplicate-model: ${message('models/a.yml line 3')}`]);
+  // Not duplicates: a versioned model's entries (dbt patches versions without the check), a model turned off in its
+  // file or dbt_project.yml (dbt patches disabled nodes without it), a seed of that name, a model of another package.
+  const versioned = 'version: 2\nmodels:\n  - name: m\n    versions: [{v: 1}]\n';
+  const clean: Array<Record<string, string>> = [
+    { 'models/m_v1.sql': 'select 1', 'models/a.yml': versioned, 'models/b.yml': versioned },
+    { 'models/m.sql': "{{ config(enabled=false) }} select 1", 'models/a.yml': entry('m'), 'models/b.yml': entry('m') },
+    { 'models/m.sql': 'select 1', 'models/a.yml': entry('m'), 'models/b.yml': 'version: 2\nseeds:\n  - name: m\n' },
+    {
+      'models/m.sql': 'select 1', 'models/a.yml': entry('m'),
+      'dbt_packages/pkg/dbt_project.yml': 'name: pkg\n', 'dbt_packages/pkg/models/m.sql': 'select 2', 'dbt_packages/pkg/models/a.yml': entry('m'),
+    },
+  ];
+  for (const files of clean) assert.deepEqual(diagnostics(project(files)).filter((d) => d.includes('yaml-duplicate-model')), [], JSON.stringify(files));
+});
+
+test("an exposure's, semantic model's or saved query's dependency dbt cannot find at parse is an error at its YAML line, worded as a model's refs", () => {
+  const p = project({
+    'models/orders.sql': 'select 1 as id',
+    'models/old.sql': "{{ config(enabled=false) }} select 1",
+    'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n',
+    'models/exposures.yml': [
+      'version: 2', 'exposures:', '  - name: dash', '    type: dashboard', '    owner: {name: x}',
+      '    depends_on:', "      - ref('orders')", "      - ref('ordrs')", "      - ref('old')", "      - source('raw', 'orders')", "      - source('raw', 'payments')", "      - metric('revenue')",
+      '  - name: off', '    type: dashboard', '    owner: {name: x}', '    config: {enabled: false}', "    depends_on: [ref('nowhere')]",
+      'semantic_models:', '  - name: sm', "    model: ref('order')", '    measures: [{name: total, agg: sum}, {name: n, agg: count, create_metric: true}]',
+      'metrics:', '  - name: revenue', '    type: simple', '    type_params: {measure: total}',
+      // `n` is the metric dbt makes of a `create_metric: true` measure.
+      'saved_queries:', '  - name: weekly', '    query_params: {metrics: [revenue, revenu, n]}',
+    ].join('\n'),
+  });
+  const file = `${ROOT}/models/exposures.yml`;
+  const text = p.entry(file)!.text;
+  const got = fileDiagnostics(p, file).map((d) => `${text.slice(0, d.start).split('\n').length}:${text.slice(d.start, d.end)} ${d.severity} ${d.code}: ${d.message}`);
+  assert.deepEqual(got, [
+    "8:ordrs error unknown-ref: Model 'ordrs' not found. Did you mean 'orders'?",
+    "9:old error disabled-ref: Model 'old' is disabled (enabled: false), so exposure 'dash' cannot depend on it.",
+    "11:payments error unknown-source-table: Source 'raw' has no table 'payments'.",
+    "20:order error unknown-ref: Model 'order' not found. Did you mean 'orders'?",
+    "27:weekly error unknown-metric: Metric 'revenu' not found. Did you mean 'revenue'?",
+  ]);
+});
+
+test('an exposure turned off in dbt_project.yml (`exposures:` along its fqn) is no node and its dependencies are not checked', () => {
+  const yaml = "version: 2\nexposures:\n  - name: dash\n    type: dashboard\n    owner: {name: x}\n    depends_on: [ref('gone')]\n";
+  const off = project({ 'dbt_project.yml': `${PROJECT}exposures:\n  p:\n    marts:\n      dash:\n        +enabled: false\n`, 'models/marts/exposures.yml': yaml });
+  assert.deepEqual(diagnostics(off), []);
+  assert.deepEqual(selectNodes(off, { select: ['resource_type:exposure'] }).nodes, []);
+  const on = project({ 'models/marts/exposures.yml': yaml });
+  assert.deepEqual(diagnostics(on), ["models/marts/exposures.yml unknown-ref: Model 'gone' not found."]);
+  assert.deepEqual(selectNodes(on, { select: ['resource_type:exposure'] }).nodes.map((n) => n.fqn.join('.')), ['p.marts.dash']);
+});
+
 test("a profile without `target:` uses its `default` output, and BigQuery's dataset and project are the target's schema and database (dbt-cta)", () => {
   const p = project({
     'profiles.yml': 'p:\n  outputs:\n    default:\n      type: bigquery\n      project: proj\n      dataset: ds\n    dev:\n      type: duckdb\n',

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { makeProject, file } from '../helpers/projectTexts';
 import { fileDiagnostics } from '../../server/src/features/diagnostics';
 
-const YAML = 'models/tests.yml';
+// In place of the project's schema.yml: a second entry for stg_customers would be dbt's duplicate-entry error.
+const YAML = 'models/schema.yml';
 
 /** Diagnostics of a YAML whose stg_customers.customer_id has `tests` (YAML list items), as [code, text at range, message?]. */
 function check(tests: string[], expected: Array<[string, string, string?]>, extra: Record<string, string> = {}) {

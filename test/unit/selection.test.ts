@@ -203,7 +203,7 @@ test('what matched nothing is named (with a suggestion); bad syntax is an error;
   check('+', ["error: Invalid selector '+': names nothing to select"]);
   check('tag:', ["error: Invalid selector 'tag:': names nothing to select"]);
   check('state:modified', ["error: Invalid selector 'state:modified': Floe does not support dbt's 'state' method"]);
-  check('colour:red stg_orders', ["error: Invalid selector 'colour:red': 'colour' is not a selection method (use one of fqn, tag, source, path, file, package, config, resource_type, test_name, test_type, group, access, version)"]);
+  check('colour:red stg_orders', ["error: Invalid selector 'colour:red': 'colour' is not a selection method (use one of fqn, tag, source, path, file, package, config, resource_type, test_name, test_type, group, access, version, exposure, metric, semantic_model, saved_query)"]);
   check('config:view', ["error: Invalid selector 'config:view': config needs a key, as in config.materialized:table"]);
   check('tag.x:y', ["error: Invalid selector 'tag.x:y': 'tag.x' takes no key"]);
   check('resource_type:table', ["error: Invalid selector 'resource_type:table': 'table' is not a resource type (model, seed, snapshot, source, test, analysis)"]);
@@ -294,7 +294,7 @@ test('YAML selectors: CLI strings, method/value pairs, full dicts with graph fla
 test('YAML selectors: a broken file or definition is named, never thrown', () => {
   const problems = (text: string) => parseYamlSelectors('selectors.yml', text).problems.map((p) => p.message);
   assert.deepEqual(problems('selectors:\n  - name: a\n    definition: {method: colour, value: red}\n'),
-    ["selectors.yml: selector 'a': Invalid selector 'colour:red': 'colour' is not a selection method (use one of fqn, tag, source, path, file, package, config, resource_type, test_name, test_type, group, access, version)"]);
+    ["selectors.yml: selector 'a': Invalid selector 'colour:red': 'colour' is not a selection method (use one of fqn, tag, source, path, file, package, config, resource_type, test_name, test_type, group, access, version, exposure, metric, semantic_model, saved_query)"]);
   assert.deepEqual(problems('selectors:\n  - name: a\n    definition: {method: selector, value: b}\n  - name: b\n    definition: {method: selector, value: a}\n'),
     ["selectors.yml: selector 'b': refers to itself through 'a'"]);
   assert.deepEqual(problems('selectors:\n  - name: a\n    definition: {method: selector, value: zz}\n'), ["selectors.yml: selector 'a': refers to the unknown selector 'zz'"]);

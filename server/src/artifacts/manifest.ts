@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DbtProject } from '../project/project';
 import { projectUnitTests } from '../project/unitTests';
-import { selectableGraph, type SelectableNode } from '../selection/graph';
+import { selectableGraph, YAML_RESOURCE_TYPES, type SelectableNode } from '../selection/graph';
 import { goldTargetOf, seedTargetOf } from '../run/gold-target';
 import { snapshotSpecOf } from '../run/snapshot-config';
 import type { Column } from '../project/types';
@@ -25,6 +25,7 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
   const sources: Json = {};
   const unitTests: Json = {};
   for (const n of graph.nodes.values()) {
+    if (YAML_RESOURCE_TYPES.has(n.resourceType)) continue;
     if (n.resourceType === 'source') sources[n.id] = sourceJson(project, n);
     else if (n.resourceType === 'unit_test') unitTests[n.id] = unitTestJson(project, n);
     else nodes[n.id] = nodeJson(project, n, compiled.get(n.id));
@@ -32,21 +33,14 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
   const exposures = exposuresJson(project, graph);
   const semantic = semanticLayerJson(project, graph);
   const parentMap: Record<string, string[]> = {};
-  const childMap: Record<string, string[]> = {};
-  for (const n of graph.nodes.values()) {
-    parentMap[n.id] = [...n.parents].sort();
-    childMap[n.id] = [...(graph.children.get(n.id) ?? [])];
-  }
+  for (const n of graph.nodes.values()) if (!YAML_RESOURCE_TYPES.has(n.resourceType)) parentMap[n.id] = [...n.parents].sort();
   // Exposures and the semantic layer are graph members too: their parents are what they depend on.
   for (const [id, e] of Object.entries({ ...exposures, ...semantic.semantic_models, ...semantic.metrics, ...semantic.saved_queries })) {
-    const parents = (e as { depends_on: { nodes: string[] } }).depends_on.nodes;
-    parentMap[id] = [...parents].sort();
-    childMap[id] ??= [];
+    parentMap[id] = [...(e as { depends_on: { nodes: string[] } }).depends_on.nodes].sort();
   }
-  for (const [id, parents] of Object.entries(parentMap)) {
-    if (graph.nodes.has(id)) continue;
-    for (const p of parents) childMap[p]?.push(id);
-  }
+  // Children are the parents turned round, so the two maps always agree.
+  const childMap: Record<string, string[]> = Object.fromEntries(Object.keys(parentMap).map((id) => [id, []]));
+  for (const [id, parents] of Object.entries(parentMap)) for (const p of parents) childMap[p]?.push(id);
   for (const id of Object.keys(childMap)) childMap[id].sort();
   return {
     metadata: {

@@ -11,7 +11,7 @@ export function dataTestDiagnostics(project: DbtProject, entry: FileEntry): Proj
   const schema = entry.schema;
   if (!schema) return [];
   // dbt skips the tests of a disabled model without a word.
-  const enabled = schema.models.filter((m) => !project.isDisabledName(m.name) || project.resolveRef({ name: m.name }));
+  const enabled = schema.models.filter((m) => !project.isDisabledRef({ name: m.name }) || project.resolveRef({ name: m.name }));
   const tests = [...enabled.flatMap((m) => m.tests), ...schema.sources.flatMap((s) => s.tables.flatMap((t) => t.tests))];
   if (tests.length === 0) return [];
   const known = knownGenericTests(project);

@@ -1,7 +1,7 @@
 // Diagnostics of one file, from the project model alone (no rendering, no DuckDB): Jinja structure,
 // YAML, unknown ref/source/macro/var with did-you-mean, cycles, duplicate names, config errors, data tests and unit tests.
 // Rendering and binder problems are added by renderDiagnostics() and binderDiagnostics().
-import type { DbtProject, FileEntry } from '../project/project';
+import type { DbtProject, FileEntry, ModelNode } from '../project/project';
 import { modelName } from '../project/project';
 import { checkConfigEntry, unknownMaterialization } from '../project/config';
 import type { ProjectDiagnostic, Severity } from '../project/types';
@@ -12,6 +12,12 @@ import { dataTestDiagnostics } from './dataTestDiagnostics';
 import { unitTestDiagnostics } from './unitTestDiagnostics';
 import { selectNodes } from '../selection/select';
 import { seedDiagnostics } from './seedDiagnostics';
+import { lineOf } from './columnUses';
+import type { ModelDoc } from '../project/schemaYaml';
+import type { SourceUse } from '../project/modelFile';
+import type { YamlResource } from '../project/yamlResources';
+import { yamlResourceEnabled } from '../project/enabled';
+import path from 'node:path';
 
 export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagnostic[] {
   const entry = project.entry(file);
@@ -60,20 +66,14 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
   const self = project.nodeOfFile(file);
   const cycle = self ? project.cycles().get(self.name) : undefined;
   for (const ref of a.refs) {
-    if (ref.packageName && !project.packageNames().includes(ref.packageName)) {
-      const inner = unquote(ref);
-      push(inner.start, inner.end, 'error', 'unknown-package', `Package '${ref.packageName}' is not installed (no ${project.settings.packagesPath}/${ref.packageName}).${didYouMean(ref.packageName, project.packageNames())}`);
-      continue;
-    }
-    const target = project.resolveRef(ref);
+    const target = refTarget(project, ref, 'this model cannot ref it', entry.kind === 'test' ? SKIPPED_TEST : '');
     // (the name's offsets without quotes are made only for a problem: most refs of most models have none)
-    if (!target && project.isDisabledName(ref.name)) {
-      // dbt: a model may not depend on a disabled one; a test of a disabled model is skipped.
-      if (entry.kind === 'model' && !ref.conditional) { const inner = unquote(ref); push(inner.start, inner.end, 'error', 'disabled-ref', `Model '${ref.name}' is disabled (enabled: false), so this model cannot ref it.`); }
-    } else if (!target) {
-      // A ref inside a branch counts only when rendering takes that branch (dbt records refs as it renders).
-      // dbt only warns about a singular test's unknown ref, and skips that test.
-      if (!ref.conditional) { const inner = unquote(ref); push(inner.start, inner.end, entry.kind === 'test' ? 'warning' : 'error', 'unknown-ref', `Model '${ref.name}' not found${entry.kind === 'test' ? SKIPPED_TEST : ''}.${didYouMean(ref.name, project.modelNames())}`); }
+    if ('code' in target) {
+      // dbt: a model may not depend on a disabled one; a test of a disabled model is skipped. A ref inside a branch
+      // counts only when rendering takes that branch (dbt records refs as it renders); dbt only warns about a singular
+      // test's unknown ref, and skips that test.
+      if (target.code === 'unknown-package') { const inner = unquote(ref); push(inner.start, inner.end, 'error', target.code, target.message); }
+      else if (target.code === 'disabled-ref' ? entry.kind === 'model' && !ref.conditional : !ref.conditional) { const inner = unquote(ref); push(inner.start, inner.end, entry.kind === 'test' ? 'warning' : 'error', target.code, target.message); }
     } else if (cycle && cycle.includes(target.name)) {
       const inner = unquote(ref);
       push(inner.start, inner.end, 'error', 'ref-cycle', `Circular reference: ${describeCycle(project, self!.name, target.name)}`);
@@ -81,14 +81,9 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
   }
   const [severity, skipped] = entry.kind === 'test' ? ['warning' as const, SKIPPED_TEST] : ['error' as const, ''];
   for (const s of a.sources) {
-    const defs = project.sourceDefinitions(s.source);
     if (s.conditional && !project.resolveSource(s)) continue;
-    if (defs.length === 0) {
-      push(s.sourceStart + 1, s.sourceEnd - 1, severity, 'unknown-source', `Source '${s.source}' not found${skipped}.${didYouMean(s.source, project.sourceNames())}`);
-    } else if (!project.resolveSource(s)) {
-      const tables = defs.flatMap((d) => d.tables.map((t) => t.name));
-      push(s.tableStart + 1, s.tableEnd - 1, severity, 'unknown-source-table', `Source '${s.source}' has no table '${s.table}'${skipped}.${didYouMean(s.table, tables)}`);
-    }
+    const problem = sourceProblem(project, s, skipped);
+    if (problem) push(problem.start, problem.end, severity, problem.code, problem.message);
   }
   const local = a.localNames;
   for (const m of a.macroCalls) {
@@ -127,11 +122,97 @@ function yamlDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiag
       const problem = checkConfigEntry(c.key, c.value, true);
       if (problem) out.push({ file: entry.file, start: c.keyStart, end: c.keyEnd, ...problem });
     }
-    if (project.nodes(m.name).length === 0 && !project.isDisabledName(m.name) && !project.resolveRef({ name: m.name })) {
+    if (project.nodes(m.name).length === 0 && !project.isDisabledRef({ name: m.name }) && !project.resolveRef({ name: m.name })) {
       out.push({ file: entry.file, start: m.nameStart, end: m.nameEnd, severity: 'warning', code: 'yaml-unknown-model',
         message: `'${m.name}' is described here but no model, seed or snapshot has that name.${didYouMean(m.name, project.modelNames())}` });
     }
+    const first = firstEntryBefore(project, entry, m);
+    if (first) {
+      const place = `${path.relative(project.root, first.file)} line ${lineOf(project.entry(first.file)?.text ?? '', first.nameStart)}`;
+      out.push({ file: entry.file, start: m.nameStart, end: m.nameEnd, severity: 'error', code: 'yaml-duplicate-model',
+        message: `Model '${m.name}' is already described in ${place}: dbt stops with "dbt found two schema.yml entries for the same resource named ${m.name}". Describe a model once.` });
+    }
   }
+  if (entry.schema!.resources.length) yamlResourceDiagnostics(project, entry, out);
+}
+
+/**
+ * The entry that already describes the model `m` describes, when dbt would stop at `m` (DuplicatePatchPathError): a
+ * second `models:` entry in the same package patching the same enabled model. Not versions (dbt patches each version of
+ * a `versions:` entry without that check), nor a model turned off before the patch, nor entries of other packages.
+ */
+function firstEntryBefore(project: DbtProject, entry: FileEntry, m: ModelDoc): ModelDoc | undefined {
+  if (m.yamlKey || m.versions) return undefined;
+  const all = project.modelEntries(m.name);
+  if (all.length < 2 || all[0] === m) return undefined;
+  const same = all.filter((x) => project.entry(x.file)?.packageName === entry.packageName);
+  if (same.length < 2 || same[0] === m || same.some((x) => x.versions) || !same.includes(m)) return undefined;
+  const nodes = project.nodes(m.name).filter((n) => n.packageName === entry.packageName);
+  if (nodes.length !== 1 || nodes[0].kind !== 'model' || project.versionOf(m.name)) return undefined;
+  return same[0];
+}
+
+/** Why a source() names no source table (undefined when it does), at the source's or the table's name. */
+function sourceProblem(project: DbtProject, s: SourceUse, notFoundNote = ''): { start: number; end: number; code: string; message: string } | undefined {
+  if (project.resolveSource(s)) return undefined;
+  const defs = project.sourceDefinitions(s.source);
+  if (defs.length === 0) return { start: s.sourceStart + 1, end: s.sourceEnd - 1, code: 'unknown-source', message: `Source '${s.source}' not found${notFoundNote}.${didYouMean(s.source, project.sourceNames())}` };
+  const tables = defs.flatMap((d) => d.tables.map((t) => t.name));
+  return { start: s.tableStart + 1, end: s.tableEnd - 1, code: 'unknown-source-table', message: `Source '${s.source}' has no table '${s.table}'${notFoundNote}.${didYouMean(s.table, tables)}` };
+}
+
+const RESOURCE_WORDS: Record<YamlResource['kind'], string> = { exposure: 'exposure', metric: 'metric', semantic_model: 'semantic model', saved_query: 'saved query' };
+
+/**
+ * What an exposure, metric, semantic model or saved query depends on and dbt cannot find at parse (its
+ * TargetNotFoundError: "... depends on a node named 'x' which was not found"), worded as a model's refs are.
+ */
+function yamlResourceDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiagnostic[]): void {
+  const push = (start: number, end: number, code: string, message: string) => out.push({ file: entry.file, start, end, severity: 'error', code, message });
+  let metrics: { enabled: Set<string>; disabled: Set<string> } | undefined;
+  for (const r of entry.schema!.resources) {
+    if (!yamlResourceEnabled(project, entry, r)) continue;
+    const subject = `${RESOURCE_WORDS[r.kind]} '${r.name}'`;
+    for (const ref of r.refs) {
+      const target = refTarget(project, ref, `${subject} cannot depend on it`);
+      const inner = unquote(ref);
+      if ('code' in target) push(inner.start, inner.end, target.code, target.message);
+    }
+    for (const s of r.sources) {
+      const problem = sourceProblem(project, s);
+      if (problem) push(problem.start, problem.end, problem.code, problem.message);
+    }
+    if (!r.metrics.length) continue;
+    metrics ??= projectMetrics(project);
+    for (const m of r.metrics) {
+      if (metrics.enabled.has(m.name)) continue;
+      push(m.start, m.end, 'unknown-metric', metrics.disabled.has(m.name)
+        ? `Metric '${m.name}' is disabled (enabled: false), so ${subject} cannot depend on it.`
+        : `Metric '${m.name}' not found.${didYouMean(m.name, [...metrics.enabled])}`);
+    }
+  }
+}
+
+/** The names of the project's and its packages' metrics, enabled and not. */
+function projectMetrics(project: DbtProject): { enabled: Set<string>; disabled: Set<string> } {
+  const out = { enabled: new Set<string>(), disabled: new Set<string>() };
+  for (const e of project.files.values()) for (const r of e.schema?.resources ?? []) if (r.kind === 'metric') (yamlResourceEnabled(project, e, r) ? out.enabled : out.disabled).add(r.name);
+  return out;
+}
+
+/**
+ * The node a ref names, or why there is none: `disabledNote` says what a disabled target means for the one that refs
+ * it ("this model cannot ref it"); `notFoundNote` goes into the not-found message (a singular test's "dbt skips it").
+ */
+function refTarget(project: DbtProject, ref: { name: string; packageName?: string; version?: string }, disabledNote: string, notFoundNote = ''): ModelNode | { code: 'unknown-package' | 'disabled-ref' | 'unknown-ref'; message: string } {
+  if (ref.packageName && !project.packageNames().includes(ref.packageName)) {
+    return { code: 'unknown-package', message: `Package '${ref.packageName}' is not installed (no ${project.settings.packagesPath}/${ref.packageName}).${didYouMean(ref.packageName, project.packageNames())}` };
+  }
+  const target = project.resolveRef(ref);
+  if (target) return target;
+  const named = `Model '${ref.name}'${ref.version === undefined ? '' : ` version ${ref.version}`}`;
+  if (project.isDisabledRef(ref)) return { code: 'disabled-ref', message: `${named} is disabled (enabled: false), so ${disabledNote}.` };
+  return { code: 'unknown-ref', message: `${named} not found${notFoundNote}.${didYouMean(ref.name, project.modelNames())}` };
 }
 
 function unquote(r: { start: number; end: number }): { start: number; end: number } {

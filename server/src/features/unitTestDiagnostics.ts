@@ -29,7 +29,7 @@ function checkTest(project: DbtProject, entry: FileEntry, t: UnitTestDecl, push:
   }
   const node = project.resolveRef({ name: t.model });
   // dbt turns off the unit tests of a model that is turned off (tuva's enabled: var(...) marts)
-  if (!node && project.isDisabledName(t.model)) return;
+  if (!node && project.isDisabledRef({ name: t.model })) return;
   if (!node) {
     push(t.modelSpan ?? t.nameSpan, 'error', 'unit-test-model', `Unit test '${t.name}': model '${t.model}' not found.${didYouMean(t.model, project.modelNames())}`);
     return;

@@ -138,7 +138,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
       const version = named.version ?? named.v;
       const resolved = project.resolveRef({ name: refName, packageName: pkg, version: version === undefined ? undefined : String(version) });
       // A disabled model still has a relation name; whether this node may use it is the static check's call.
-      if (!resolved && project.isDisabledName(refName)) return relationValue(relationName({ kind: 'model', name: refName }), { identifier: refName, schema: target.schema, database: target.database });
+      if (!resolved && project.isDisabledRef({ name: refName, version: version === undefined ? undefined : String(version) })) return relationValue(relationName({ kind: 'model', name: refName }), { identifier: refName, schema: target.schema, database: target.database });
       if (!resolved && options.stubMissing) return stubRelation({ kind: 'model', name: refName }, { identifier: refName, schema: target.schema, database: target.database });
       if (!resolved) {
         const use = analysis.refs.find((r) => r.name === refName);

@@ -53,7 +53,7 @@ export function skippedDataTests(project: DbtProject): SkippedDataTest[] {
     const own = e.packageName === project.name;
     for (const m of e.schema.models) {
       const reason = !own ? `declared in package ${e.packageName}: floe test runs the root project's tests`
-        : project.nodes(m.name).length === 0 && project.isDisabledName(m.name) ? `model ${m.name} is disabled` : undefined;
+        : project.nodes(m.name).length === 0 && project.isDisabledRef({ name: m.name }) ? `model ${m.name} is disabled` : undefined;
       if (reason) for (const t of m.tests) out.push({ name: `${t.name}(${m.name}${t.column ? `.${t.column}` : ''})`, file: e.file, reason });
     }
     if (!own) for (const s of e.schema.sources) for (const table of s.tables) for (const t of table.tests) out.push({ name: `${t.name}(source:${s.name}.${table.name})`, file: e.file, reason: `declared in package ${e.packageName}: floe test runs the root project's tests` });
@@ -96,7 +96,7 @@ export function projectDataTests(project: DbtProject): DataTest[] {
         continue;
       }
       // A disabled model's tests are skipped, as in dbt (skippedDataTests lists them).
-      if (project.nodes(m.name).length === 0 && project.isDisabledName(m.name)) continue;
+      if (project.nodes(m.name).length === 0 && project.isDisabledRef({ name: m.name })) continue;
       for (const t of m.tests) addGeneric(t, m.name, { kind: 'model', name: m.name }, e.file, defaults);
     }
     for (const s of e.schema.sources) {

@@ -26,6 +26,8 @@ export interface DbtProjectFile {
   snapshotsConfig: unknown;
   /** The raw `data_tests:` (or older `tests:`) tree: severity, where and enabled by folder. */
   testsConfig: unknown;
+  /** The raw `exposures:`, `metrics:`, `semantic-models:` and `saved-queries:` trees, by resource type. */
+  yamlResourcesConfig: Record<string, unknown>;
   problems: ProjectDiagnostic[];
 }
 
@@ -55,6 +57,7 @@ export function parseDbtProjectFile(file: string, source: string, fallbackName: 
     seedsConfig: toJs(field(root, 'seeds')),
     snapshotsConfig: toJs(field(root, 'snapshots')),
     testsConfig: toJs(field(root, 'data_tests') ?? field(root, 'tests')),
+    yamlResourcesConfig: { exposure: toJs(field(root, 'exposures')), metric: toJs(field(root, 'metrics')), semantic_model: toJs(field(root, 'semantic-models')), saved_query: toJs(field(root, 'saved-queries')) },
     problems: problems.map((p) => ({ file, ...p, severity: 'error' as const, code: 'yaml-syntax' })),
   };
   checkConfigTree(file, field(root, 'models'), out.problems);

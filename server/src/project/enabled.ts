@@ -3,18 +3,27 @@
 // Jinja (`enabled: "{{ target.type == 'bigquery' | as_bool() }}"`), which dbt renders when it loads the file.
 import type { DbtProject, FileEntry } from './project';
 import type { ModelDoc } from './schemaYaml';
+import type { VersionOfFile } from './versions';
+import type { YamlResource } from './yamlResources';
 import { folderConfig } from './config';
 import type { ConfigArgument } from './modelFile';
 import { evaluateCondition } from './jinjaEnvironment';
 
-export function modelEnabled(project: DbtProject, entry: FileEntry, name: string, docs: Map<string, ModelDoc>): boolean {
+/**
+ * Whether a model, snapshot or singular test file is enabled. `version`: the versioned model and version the file
+ * implements, whose YAML config (the model's, the version's over it) and dbt_project.yml path (`<model>: v<v>:`) apply.
+ */
+export function modelEnabled(project: DbtProject, entry: FileEntry, name: string, docs: Map<string, ModelDoc>, version?: VersionOfFile): boolean {
   const a = entry.analysis;
   if (!a) return true;
   const folders = entry.kind === 'test' ? folderConfig(project.settings.testsConfig, project.name, entry.folders)
-    : project.folderConfigOf(entry.packageName, entry.folders, entry.kind === 'snapshot' ? 'snapshot' : 'model', name);
+    : version ? project.folderConfigOf(entry.packageName, [...entry.folders, version.model], 'model', `v${version.v}`)
+      : project.folderConfigOf(entry.packageName, entry.folders, entry.kind === 'snapshot' ? 'snapshot' : 'model', name);
+  const doc = entry.kind === 'model' ? docs.get(version?.model ?? name) : undefined;
+  const yaml = version ? { ...doc?.config, ...doc?.versions?.entries?.[version.v]?.config } : doc?.config;
   // `enabled` as mergeConfigs would give it (the last layer that sets it), without merging every key of every model.
   let enabled: unknown;
-  for (const layer of [folders, entry.kind === 'model' ? docs.get(name)?.config : undefined, a.config]) {
+  for (const layer of [folders, yaml, a.config]) {
     if (layer && Object.prototype.hasOwnProperty.call(layer, 'enabled')) enabled = layer.enabled;
   }
   let computed: ConfigArgument | undefined;
@@ -38,4 +47,21 @@ function yamlEnabled(project: DbtProject, packageName: string, name: string, val
   const jinja = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(value);
   if (jinja) return evaluateCondition(project, packageName, name, jinja[1]) ?? true;
   return !/^\s*false\s*$/i.test(value);
+}
+
+/**
+ * Whether an exposure, metric, semantic model or saved query is enabled: its YAML `config:`, and dbt_project.yml's
+ * `exposures:` / `metrics:` / `semantic-models:` / `saved-queries:` along its fqn (its package's tree, then the root's).
+ * Off when either says so (a YAML `enabled: true` over a project's false is not told apart: never a false error).
+ */
+export function yamlResourceEnabled(project: DbtProject, entry: FileEntry, r: YamlResource): boolean {
+  if (!r.enabled) return false;
+  const own = project.packages.find((p) => p.name === entry.packageName)?.settings;
+  const trees = [own?.yamlResourcesConfig?.[r.kind], project.settings.yamlResourcesConfig?.[r.kind]].filter((t) => t !== undefined);
+  let enabled: unknown;
+  for (const tree of trees) {
+    const c = folderConfig(tree, entry.packageName, [...entry.folders, r.name]);
+    if (Object.prototype.hasOwnProperty.call(c, 'enabled')) enabled = c.enabled;
+  }
+  return enabled !== false && !(typeof enabled === 'string' && /^\s*false\s*$/i.test(enabled));
 }

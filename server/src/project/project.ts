@@ -85,13 +85,19 @@ interface Derived {
   cycles: Map<string, string[]>;
   names?: string[];
   versionFiles?: Map<string, VersionOfFile>;
+  /** Every model file's name, enabled or not. */
+  modelFiles: ReadonlySet<string>;
+  modelEntries?: Map<string, ModelDoc[]>;
 }
 
-/** The model name a ref means: for a versioned model (YAML `versions:`), the file of the version asked for, else of the latest. */
-function refTargetName(models: Map<string, ModelNode[]>, docs: Map<string, ModelDoc>, ref: { name: string; version?: string }): string {
+/**
+ * The model name a ref means: for a versioned model (YAML `versions:`), the file of the version asked for, else of the
+ * latest. `modelFiles`: every model file's name, disabled ones too, so a ref to a disabled version means that file.
+ */
+function refTargetName(modelFiles: ReadonlySet<string>, docs: Map<string, ModelDoc>, ref: { name: string; version?: string }): string {
   const versions = docs.get(ref.name)?.versions;
   if (!versions) return ref.name;
-  return versionModelName(ref.name, versions, ref.version ?? versions.latest, (n) => models.has(n)) ?? ref.name;
+  return versionModelName(ref.name, versions, ref.version ?? versions.latest, (n) => modelFiles.has(n)) ?? ref.name;
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'target', 'logs', '.floe', '.venv', '__pycache__']);
@@ -343,10 +349,14 @@ export class DbtProject {
     }
     this.disabledFiles.clear();
     this.disabledNames.clear();
+    // Which file implements each declared version, enabled or not: a version's YAML config (`enabled: false` too) reaches its file.
+    const modelFiles = new Set<string>();
+    for (const e of this.files.values()) if (e.kind === 'model') modelFiles.add(modelName(e.file));
+    const versionOfFile = versionsByModelName(docs.values(), (n) => modelFiles.has(n));
     for (const e of this.files.values()) {
       const canBeDisabled = e.kind === 'model' || e.kind === 'snapshot' || e.kind === 'test';
       const name = canBeDisabled || e.kind === 'seed' ? modelName(e.file) : '';
-      if (canBeDisabled && !modelEnabled(this, e, name, docs)) {
+      if (canBeDisabled && !modelEnabled(this, e, name, docs, e.kind === 'model' ? versionOfFile.get(name) : undefined)) {
         this.disabledFiles.add(e.file);
         this.disabledNames.add(name);
         continue;
@@ -380,9 +390,9 @@ export class DbtProject {
     for (const [name, nodes] of models) {
       const node = nodes[0];
       const entry = this.files.get(node.file);
-      for (const r of node.definition ? node.definition.refs : entry ? this.refsOf(entry) : []) dag.link(name, refTargetName(models, docs, r));
+      for (const r of node.definition ? node.definition.refs : entry ? this.refsOf(entry) : []) dag.link(name, refTargetName(modelFiles, docs, r));
     }
-    this.derived = { models, sources, macros, docs, dag, cycles: dag.cycles() };
+    this.derived = { models, sources, macros, docs, dag, cycles: dag.cycles(), modelFiles };
     return this.derived;
   }
 
@@ -406,7 +416,7 @@ export class DbtProject {
   }
 
   resolveRef(ref: Pick<RefUse, 'name' | 'packageName'> & { version?: string }): ModelNode | undefined {
-    const nodes = this.d.models.get(refTargetName(this.d.models, this.d.docs, ref));
+    const nodes = this.d.models.get(refTargetName(this.d.modelFiles, this.d.docs, ref));
     if (!nodes) return undefined;
     if (ref.packageName) return nodes.find((n) => n.packageName === ref.packageName);
     return nodes.find((n) => n.packageName === this.name) ?? nodes[0];
@@ -464,6 +474,24 @@ export class DbtProject {
 
   doc(name: string): ModelDoc | undefined {
     return this.d.docs.get(name);
+  }
+
+  /** Every `models:` entry of this name in the project's and its packages' schema YAML, by file path and then offset. */
+  modelEntries(name: string): readonly ModelDoc[] {
+    const d = this.d;
+    if (!d.modelEntries) {
+      d.modelEntries = new Map();
+      for (const e of this.files.values()) {
+        if (e.kind !== 'yaml' || !e.schema) continue;
+        for (const m of e.schema.models) {
+          if (m.yamlKey) continue;
+          const list = d.modelEntries.get(m.name);
+          if (list) list.push(m); else d.modelEntries.set(m.name, [m]);
+        }
+      }
+      for (const list of d.modelEntries.values()) if (list.length > 1) list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.nameStart - b.nameStart));
+    }
+    return d.modelEntries.get(name) ?? [];
   }
 
   /** The versioned model and version a model file implements (`<name>_v<v>`, a `defined_in:` file, or the latest's `<name>.sql`). */
@@ -586,6 +614,12 @@ export class DbtProject {
     return this.disabledNames.has(name);
   }
 
+  /** Whether a ref names a model that exists but is turned off (for a versioned model, the version it asks for). */
+  isDisabledRef(ref: { name: string; version?: string }): boolean {
+    const d = this.d;
+    return this.disabledNames.has(refTargetName(d.modelFiles, d.docs, ref));
+  }
+
   /** The model node defined by a file (models, seeds; the first snapshot of a snapshot file). */
   nodeOfFile(file: string): ModelNode | undefined {
     const e = this.entry(file);
@@ -598,7 +632,14 @@ export class DbtProject {
   /** Effective config with dbt's precedence: dbt_project.yml folders (`models:`, `seeds:` or `snapshots:`) < schema YAML < config() in the file. */
   configOf(node: ModelNode): ModelConfig {
     const e = this.files.get(node.file);
-    return mergeConfigs(this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind, node.name), this.yamlConfigOf(node), (node.definition ?? e?.analysis)?.config);
+    return mergeConfigs(this.nodeFolderConfig(node, e), this.yamlConfigOf(node), (node.definition ?? e?.analysis)?.config);
+  }
+
+  /** dbt_project.yml configs along a node's fqn: a model version's ends in its model and version (`dim: v2:`), as dbt's patch recomputes it. */
+  private nodeFolderConfig(node: ModelNode, e: FileEntry | undefined): Readonly<ModelConfig> {
+    const version = node.kind === 'model' ? this.versionOf(node.name) : undefined;
+    const folders = e?.folders ?? [];
+    return version ? this.folderConfigOf(node.packageName, [...folders, version.model], 'model', `v${version.v}`) : this.folderConfigOf(node.packageName, folders, node.kind, node.name);
   }
 
   /** A node's YAML config; the latest version of a versioned model, living in `<name>.sql`, adds its version entry's. */
@@ -615,7 +656,7 @@ export class DbtProject {
   configValueOf(node: ModelNode, key: string): ModelConfig[string] | undefined {
     const e = this.files.get(node.file);
     let value: ModelConfig[string] | undefined;
-    for (const layer of [this.folderConfigOf(node.packageName, e?.folders ?? [], node.kind, node.name), this.yamlConfigOf(node), (node.definition ?? e?.analysis)?.config]) {
+    for (const layer of [this.nodeFolderConfig(node, e), this.yamlConfigOf(node), (node.definition ?? e?.analysis)?.config]) {
       if (layer && Object.prototype.hasOwnProperty.call(layer, key)) value = layer[key];
     }
     return value;

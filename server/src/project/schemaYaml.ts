@@ -8,6 +8,7 @@ import { splitTopLevel, type YamlChunk } from './yamlChunks';
 import type { Column, ProjectDiagnostic } from './types';
 import type { Literal } from '../jinja/calls';
 import { locateTests, readTestEntries, tagsOf, type GenericTestDecl } from './testYaml';
+import { readYamlResources, shiftYamlResource, YAML_RESOURCE_KEYS, type YamlResource } from './yamlResources';
 
 export interface SourceTable {
   sourceName: string;
@@ -70,6 +71,8 @@ export interface ModelDoc {
   group?: string;
   /** A snapshot defined in YAML (dbt 1.9): what it snapshots, as written (`ref('orders')`, `source('shop', 'orders')`). */
   relation?: string;
+  /** The top-level key of an entry under `seeds:` or `snapshots:`; absent under `models:`. */
+  yamlKey?: 'seeds' | 'snapshots';
   file: string;
   nameStart: number;
   nameEnd: number;
@@ -94,6 +97,8 @@ export interface VersionEntry {
 export interface SchemaFile {
   sources: SourceDefinition[];
   models: ModelDoc[];
+  /** Exposures, metrics, semantic models and saved queries. */
+  resources: YamlResource[];
   problems: ProjectDiagnostic[];
 }
 
@@ -103,7 +108,7 @@ const enabledOf = (o: Record<string, unknown>): unknown => (isObj(o.config) ? o.
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (v === undefined || v === null || typeof v === 'object' ? undefined : String(v));
 
-const LIST_KEYS: ReadonlySet<string> = new Set(['sources', 'models', 'seeds', 'snapshots']);
+const LIST_KEYS: ReadonlySet<string> = new Set(['sources', 'models', 'seeds', 'snapshots', ...Object.keys(YAML_RESOURCE_KEYS)]);
 /** Below this size a whole-file parse is as fast as reusing items; above it, edits re-parse only changed items. */
 const CHUNKED_FROM_BYTES = 32 * 1024;
 
@@ -182,14 +187,18 @@ interface ItemResult {
   tag: string;
   sources: SourceDefinition[];
   models: ModelDoc[];
+  resources: YamlResource[];
 }
 
-function readItem(key: string, item: unknown, names: NameCursor, text: string, file: string, out: Pick<ItemResult, 'sources' | 'models'>): void {
+function readItem(key: string, item: unknown, names: NameCursor, text: string, file: string, out: Pick<ItemResult, 'sources' | 'models' | 'resources'>): void {
   if (!isObj(item)) return;
   const name = str(item.name);
   if (!name) return;
   const r = names.next(name);
-  if (key === 'sources') {
+  const resourceKind = YAML_RESOURCE_KEYS[key];
+  if (resourceKind) {
+    out.resources.push(...readYamlResources(resourceKind, item, name, r, text, file));
+  } else if (key === 'sources') {
     const schema = str(item.schema) ?? name;
     const def: SourceDefinition = { name, schema, description: str(item.description), file, nameStart: r.start, nameEnd: r.end, tables: [] };
     for (const t of list(item.tables)) {
@@ -231,6 +240,7 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       ...(versions.length && latest ? { versions: { all: versions, latest, ...(Object.keys(definedIn).length ? { definedIn } : {}), ...(Object.keys(entries).length ? { entries } : {}) } } : {}), ...(constraints.length ? { constraints } : {}),
       ...(str(item.access) ? { access: str(item.access) } : {}), ...(str(item.group) ? { group: str(item.group) } : {}),
       ...(key === 'snapshots' && str(item.relation) ? { relation: str(item.relation) } : {}),
+      ...(key === 'seeds' || key === 'snapshots' ? { yamlKey: key } : {}),
     });
   }
 }
@@ -372,7 +382,7 @@ function loadAsDbt(file: string, source: string, problems: ProjectDiagnostic[]):
 }
 
 export function parseWhole(file: string, source: string): SchemaFile {
-  const out: SchemaFile = { sources: [], models: [], problems: [] };
+  const out: SchemaFile = { sources: [], models: [], resources: [], problems: [] };
   let root: unknown;
   try {
     root = loadAsDbt(file, source, out.problems);
@@ -392,6 +402,7 @@ export function parseWhole(file: string, source: string): SchemaFile {
   for (const t of [...out.sources.flatMap((s) => s.tables), ...out.models].flatMap((d) => d.tests)) {
     if (t.start === NOT_FOUND) t.start = t.end = 0;
   }
+  if (out.resources.length) out.resources = out.resources.map((r) => shiftYamlResource(r, 0));
   return out;
 }
 
@@ -399,7 +410,7 @@ export function parseWhole(file: string, source: string): SchemaFile {
 function parseChunked(file: string, source: string, cache: Map<string, ItemResult> | undefined, next: Map<string, ItemResult>): SchemaFile | undefined {
   const chunks = splitTopLevel(source, LIST_KEYS);
   if (!chunks) return undefined;
-  const out: SchemaFile = { sources: [], models: [], problems: [] };
+  const out: SchemaFile = { sources: [], models: [], resources: [], problems: [] };
   const whole = cache ? undefined : chunkValuesOfWhole(file, source, chunks);
   for (const [i, chunk] of chunks.entries()) {
     const text = source.slice(chunk.start, chunk.end);
@@ -415,7 +426,7 @@ function parseChunked(file: string, source: string, cache: Map<string, ItemResul
       }
       // A warning (a duplicate key) is placed by the whole-file parse.
       if (warnings.length) return undefined;
-      result = { tag, sources: [], models: [] };
+      result = { tag, sources: [], models: [], resources: [] };
       if (chunk.kind === 'item') {
         if (!Array.isArray(value) || value.length !== 1) return undefined;
         readItem(chunk.key, value[0], new NameCursor(text), text, file, result);
@@ -426,6 +437,7 @@ function parseChunked(file: string, source: string, cache: Map<string, ItemResul
     next.set(text, result);
     for (const s of result.sources) out.sources.push(shiftSource(s, chunk.start));
     for (const m of result.models) out.models.push(shiftModel(m, chunk.start));
+    for (const r of result.resources) out.resources.push(shiftYamlResource(r, chunk.start));
   }
   return out;
 }

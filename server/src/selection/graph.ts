@@ -10,8 +10,13 @@ import { genericTestName, genericTestUniqueId } from '../project/testNames';
 import { projectUnitTests, unitTestAsDataTest } from '../project/unitTests';
 import type { ModelConfig } from '../project/config';
 import type { RefUse, SourceUse } from '../project/modelFile';
+import type { MetricUse, YamlResource, YamlResourceKind } from '../project/yamlResources';
+import { yamlResourceEnabled } from '../project/enabled';
 
-export type ResourceType = 'model' | 'seed' | 'snapshot' | 'analysis' | 'source' | 'test' | 'unit_test';
+export type ResourceType = 'model' | 'seed' | 'snapshot' | 'analysis' | 'source' | 'test' | 'unit_test' | YamlResourceKind;
+
+/** The resource types that are schema YAML entries only: graph members dbt selects and lists, nothing it builds. */
+export const YAML_RESOURCE_TYPES: ReadonlySet<ResourceType> = new Set<ResourceType>(['exposure', 'metric', 'semantic_model', 'saved_query']);
 
 export interface SelectableNode {
   /**
@@ -144,6 +149,7 @@ function build(project: DbtProject): SelectableGraph {
     n.parents = [...new Set(ids.filter((id): id is string => !!id && id !== n.id))];
   };
   for (const p of pending) link(p.node, [...p.refs.map(refId), ...p.sources.map(sourceId)]);
+  addYamlResources(project, nodes, rel, link, refId, sourceId);
 
   // dbt's unique ids; two tests alike but for their config would share one (dbt stops on that): each keeps its node
   const testId = (t: DataTest) => {
@@ -184,6 +190,43 @@ function build(project: DbtProject): SelectableGraph {
     }
   }
   return { nodes, children, rootPackage: project.name };
+}
+
+/**
+ * Exposures, metrics, semantic models and saved queries, as dbt's graph has them: each after what it depends on (refs
+ * and sources, metrics by name in its package first, a metric's measures by the semantic model that defines them).
+ */
+function addYamlResources(
+  project: DbtProject, nodes: Map<string, SelectableNode>, rel: (file: string) => string, link: (n: SelectableNode, ids: Array<string | undefined>) => void,
+  refId: (r: Pick<RefUse, 'name' | 'packageName'>) => string | undefined, sourceId: (s: { source: string; table: string }) => string | undefined,
+): void {
+  const added: Array<{ node: SelectableNode; r: YamlResource }> = [];
+  const metrics = new Map<string, SelectableNode[]>();
+  const measureOwners = new Map<string, string>();
+  for (const e of project.files.values()) {
+    for (const r of e.schema?.resources ?? []) {
+      if (!yamlResourceEnabled(project, e, r)) continue;
+      const id = `${r.kind}.${e.packageName}.${r.name}`;
+      if (nodes.has(id)) continue;
+      const config: ModelConfig = r.kind === 'exposure' ? { enabled: true, tags: r.tags, meta: {} } : { enabled: true, group: null, meta: {} };
+      const node: SelectableNode = {
+        id, resourceType: r.kind, name: r.name, packageName: e.packageName, fqn: [e.packageName, ...e.folders, r.name], path: rel(e.file),
+        tags: r.tags, config, parents: [],
+      };
+      nodes.set(id, node);
+      added.push({ node, r });
+      if (r.kind === 'metric') metrics.set(r.name, [...(metrics.get(r.name) ?? []), node]);
+      if (r.kind === 'semantic_model') for (const m of r.measures) if (!measureOwners.has(m)) measureOwners.set(m, id);
+    }
+  }
+  const metricId = (from: SelectableNode, m: MetricUse) => {
+    const named = metrics.get(m.name) ?? [];
+    const pkg = m.packageName ?? from.packageName;
+    return (named.find((n) => n.packageName === pkg) ?? (m.packageName ? undefined : named[0]))?.id;
+  };
+  for (const { node, r } of added) {
+    link(node, [...r.refs.map(refId), ...r.sources.map(sourceId), ...r.metrics.map((m) => metricId(node, m)), ...(r.kind === 'metric' ? r.measures.map((m) => measureOwners.get(m)) : [])]);
+  }
 }
 
 /** dbt's name for a test: the singular test's file name; `not_null_stg_orders_order_id`, `source_unique_bronze_orders_id`. */

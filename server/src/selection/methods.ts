@@ -1,7 +1,7 @@
 // dbt's selection methods: whether one node matches one `method:value` criterion.
 import path from 'node:path';
 import type { Criterion } from './syntax';
-import type { SelectableNode } from './graph';
+import { YAML_RESOURCE_TYPES, type SelectableNode } from './graph';
 import { fnmatch, globPath, hasWildcard } from './glob';
 
 export function matchesCriterion(node: SelectableNode, c: Criterion, rootPackage: string): boolean {
@@ -23,7 +23,13 @@ export function matchesCriterion(node: SelectableNode, c: Criterion, rootPackage
       // `source:src` is every table of src; `src.table` one table; `pkg.src.table` within a package.
       return want.length === 1 ? fnmatch(node.source.source, want[0]) : want.every((w, i) => fnmatch(have[i], w));
     }
-    case 'config': return configMatches(node.config, c.keys, v);
+    // dbt's config method looks at nodes and sources only.
+    case 'config': return !YAML_RESOURCE_TYPES.has(node.resourceType) && configMatches(node.config, c.keys, v);
+    case 'exposure': case 'metric': case 'semantic_model': case 'saved_query': {
+      if (node.resourceType !== c.method) return false;
+      const [pkg, name] = v.includes('.') ? v.split('.') : ['*', v];
+      return fnmatch(node.packageName, pkg) && fnmatch(node.name, name);
+    }
     case 'test_name': {
       const t = node.test;
       if (!t) return false;

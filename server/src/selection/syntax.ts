@@ -3,7 +3,7 @@
 // problems naming the criterion, never as an exception.
 
 export type SelectorMethod = 'fqn' | 'tag' | 'source' | 'path' | 'file' | 'package' | 'config' | 'resource_type' | 'test_name' | 'test_type'
-  | 'group' | 'access' | 'version';
+  | 'group' | 'access' | 'version' | 'exposure' | 'metric' | 'semantic_model' | 'saved_query';
 
 export interface Criterion {
   /** As the user wrote it: `+marts.finance+2`. */
@@ -60,10 +60,12 @@ export interface ParsedSelection {
   problems: SelectionProblem[];
 }
 
+/** `exposure:`, `metric:`, `semantic_model:`, `saved_query:`: a name or `package.name`, as dbt's methods of those names. */
+export const YAML_RESOURCE_METHODS: ReadonlySet<string> = new Set(['exposure', 'metric', 'semantic_model', 'saved_query']);
 const METHODS: ReadonlySet<string> = new Set<SelectorMethod>(['fqn', 'tag', 'source', 'path', 'file', 'package', 'config', 'resource_type', 'test_name', 'test_type',
-  'group', 'access', 'version']);
-/** dbt methods Floe has nothing to apply to (no state, results, exposures, semantic layer). */
-const UNSUPPORTED = new Set(['state', 'exposure', 'metric', 'result', 'source_status', 'semantic_model', 'saved_query', 'unit_test']);
+  'group', 'access', 'version', 'exposure', 'metric', 'semantic_model', 'saved_query']);
+/** dbt methods Floe has nothing to apply to (no state or results). */
+const UNSUPPORTED = new Set(['state', 'result', 'source_status', 'unit_test']);
 const ACCESS = new Set(['public', 'protected', 'private']);
 const VERSION_SELECTORS = new Set(['latest', 'prerelease', 'old', 'none']);
 /** dbt's resource types; Floe's project has the first six, the rest simply match nothing. */
@@ -119,6 +121,7 @@ export function parseCriterion(raw: string): Criterion | SelectionProblem {
   if (method === 'version' && !VERSION_SELECTORS.has(value)) return bad(`'${value}' is not a version selector (latest, prerelease, old, none)`);
   if (method === 'test_type' && !TEST_TYPES.has(value)) return bad(`'${value}' is not a test type (generic, singular)`);
   if (method === 'source' && value.split('.').length > 3) return bad('a source selector is source, source.table or package.source.table');
+  if (YAML_RESOURCE_METHODS.has(method) && value.split('.').length > 2) return bad(`a ${method} selector is ${method}_name or package.${method}_name`);
   return {
     raw,
     method: method as SelectorMethod,

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command';
 import { selectNodes, type ResourceType, type SelectableNode } from '../../selection/select';
+import { YAML_RESOURCE_TYPES } from '../../selection/graph';
 import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
 import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf } from '../dbt-args';
 import { JsonLog } from '../json-log';
@@ -10,9 +11,9 @@ import { newInvocation } from '../../artifacts/metadata';
 
 const USAGE = `usage: floe ls ${SELECTION_USAGE} [--resource-type TYPE]... [--output selector|name|path|json] [--output-keys KEY ...] ${DBT_USAGE}`;
 const OUTPUTS = ['selector', 'name', 'path', 'json'] as const;
-const FLOE_TYPES: readonly ResourceType[] = ['model', 'seed', 'snapshot', 'analysis', 'source', 'test', 'unit_test'];
+const FLOE_TYPES: readonly ResourceType[] = ['model', 'seed', 'snapshot', 'analysis', 'source', 'test', 'unit_test', 'exposure', 'metric', 'semantic_model', 'saved_query'];
 // dbt's other resource types: valid to ask for, and Floe has none of them.
-const OTHER_DBT_TYPES = ['exposure', 'metric', 'semantic_model', 'saved_query', 'function'];
+const OTHER_DBT_TYPES = ['function'];
 
 /** `--resource-type` values (dbt's names; `all` and `default` mean every type) as the types Floe has. */
 export function resourceTypesArg(values: readonly string[], usage: string): ResourceType[] {
@@ -62,8 +63,9 @@ function lsLine(n: SelectableNode, output: (typeof OUTPUTS)[number], keys: strin
   switch (output) {
     case 'name': return n.name;
     case 'path': return n.path;
-    // dbt's generate_selectors: a source and a unit test by their method (a unit test by package and versioned name), the rest by fqn.
-    case 'selector': return n.resourceType === 'source' ? `source:${n.fqn.join('.')}` : n.resourceType === 'unit_test' ? `unit_test:${n.packageName}.${n.name}` : n.fqn.join('.');
+    // dbt's generate_selectors: a source, a unit test and the YAML resources by their method (by package and name), the rest by fqn.
+    case 'selector': return n.resourceType === 'source' ? `source:${n.fqn.join('.')}`
+      : n.resourceType === 'unit_test' || YAML_RESOURCE_TYPES.has(n.resourceType) ? `${n.resourceType}:${n.packageName}.${n.name}` : n.fqn.join('.');
     case 'json': {
       const all = lsJson(n);
       return JSON.stringify(keys?.length ? Object.fromEntries(keys.filter((k) => k in all).map((k) => [k, all[k]])) : all);
@@ -71,8 +73,16 @@ function lsLine(n: SelectableNode, output: (typeof OUTPUTS)[number], keys: strin
   }
 }
 
-/** The keys dbt ls prints by default for --output json. */
+/** The keys dbt ls prints by default for --output json (in the order of each resource's fields in dbt). */
 function lsJson(n: SelectableNode): Record<string, unknown> {
+  if (YAML_RESOURCE_TYPES.has(n.resourceType)) {
+    const head = { name: n.name, resource_type: n.resourceType, package_name: n.packageName, original_file_path: n.path, unique_id: n.id };
+    const dependsOn = { depends_on: { macros: [], nodes: n.parents } };
+    // A semantic model has no tags; a saved query lists its tags last.
+    if (n.resourceType === 'semantic_model') return { ...head, ...dependsOn, config: n.config };
+    if (n.resourceType === 'saved_query') return { ...head, config: n.config, ...dependsOn, tags: n.tags };
+    return { ...head, tags: n.tags, config: n.config, ...dependsOn };
+  }
   return {
     name: n.source ? n.source.table : n.name,
     resource_type: n.resourceType,
