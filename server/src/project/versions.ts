@@ -37,7 +37,7 @@ export function versionsByModelName(docs: Iterable<ModelDoc>, hasModel: (name: s
 /**
  * What a version in its own file is documented as: the versioned model's YAML with the version's config over the model's,
  * and the model's columns its `include`/`exclude` keep, its own columns replacing those of the same name (dbt's
- * get_columns_for_version). Its tests stay the model's (they test the ref).
+ * get_columns_for_version). Its tests are made per version from the model's (dataTests.ts), not kept here.
  */
 export function versionDoc(doc: ModelDoc, v: string, name: string): ModelDoc {
   const { versions, ...rest } = doc;
