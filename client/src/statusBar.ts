@@ -27,7 +27,8 @@ export function statusBarView(status: ServerStatus): StatusBarView {
       const counts = [plural(status.models, 'model')];
       if (status.errors > 0) counts.push(plural(status.errors, 'error'));
       if (status.warnings > 0) counts.push(plural(status.warnings, 'warning'));
-      const icon = status.errors > 0 ? '$(error)' : status.warnings > 0 ? '$(warning)' : '$(check)';
+      if (status.counting) counts.push('counting problems');
+      const icon = status.counting ? '$(sync~spin)' : status.errors > 0 ? '$(error)' : status.warnings > 0 ? '$(warning)' : '$(check)';
       const projects = status.projects.map((uri) => vscode.Uri.parse(uri).fsPath).join('\n');
       return {
         text: `${icon} Floe: ready (${counts.join(', ')})`,

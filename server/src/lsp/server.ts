@@ -31,6 +31,7 @@ import { lineIndexOf, pathToUri, toCompletionItem, toDiagnostic, toDocumentSymbo
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
 import { KeptDiagnostics } from './keptDiagnostics';
+import { ProblemCounter } from './problemCount';
 import type { RunServiceLoader } from './run';
 import { registerExplorerHandlers } from './explorer';
 import { registerRunHandlers } from './run';
@@ -94,36 +95,27 @@ export function startServer(connection: Connection): void {
     }, 50);
   }
 
-  let counted: { key: string; models: number; errors: number; warnings: number } | undefined;
   /** Said with every status once binding turned out impossible this session (DuckDB did not load). */
   let unbound: string | undefined;
-  function sendStatus(state: StatusParams['state'], message = unbound): Promise<void> {
-    // Counting every file's diagnostics is the cold-index "all diagnostics ready" step; reuse it until a change.
-    const key = workspace.projects.map((p) => `${p.root}@${p.version}`).join('|');
-    if (counted?.key !== key) counted = { key, ...countDiagnostics() };
-    let { errors, warnings } = counted;
-    const { models } = counted;
+  /** The last status sent, said again with the counts when a count finishes after it. */
+  let lastStatus: { state: StatusParams['state']; message?: string } | undefined;
+  const problems = new ProblemCounter(() => workspace.projects, () => {
+    if (lastStatus) void sendStatus(lastStatus.state, lastStatus.message);
+  });
+  /** `countAll`: count every file's problems before sending (the cold index's "ready"), not in slices after. */
+  function sendStatus(state: StatusParams['state'], message = unbound, countAll = false): Promise<void> {
+    lastStatus = { state, message };
+    const counts = problems.current(countAll);
+    let errors = counts?.errors ?? 0;
+    let warnings = counts?.warnings ?? 0;
     for (const p of workspace.projects) {
       const bound = binder?.counts(p);
       if (bound) { errors += bound.errors; warnings += bound.warnings; }
     }
-    return connection.sendNotification(StatusNotification.type, { state, projects: workspace.projects.map((p) => pathToUri(p.root)), models, errors, warnings, message }).catch(() => undefined);
-  }
-
-  function countDiagnostics(): { models: number; errors: number; warnings: number } {
-    let errors = 0;
-    let warnings = 0;
-    let models = 0;
-    for (const p of workspace.projects) {
-      models += p.modelNames().length;
-      for (const file of p.files.keys()) {
-        for (const d of fileDiagnostics(p, file)) {
-          if (d.severity === 'error') errors++;
-          else if (d.severity === 'warning') warnings++;
-        }
-      }
-    }
-    return { models, errors, warnings };
+    const models = counts?.models ?? workspace.projects.reduce((n, p) => n + p.modelNames().length, 0);
+    return connection.sendNotification(StatusNotification.type, {
+      state, projects: workspace.projects.map((p) => pathToUri(p.root)), models, errors, warnings, message, ...(counts ? {} : { counting: true }),
+    }).catch(() => undefined);
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -186,7 +178,7 @@ export function startServer(connection: Connection): void {
       const file = fileOf(doc.uri);
       if (file) workspace.projectOf(file)?.updateFile(file, doc.getText());
     }
-    await sendStatus('ready', `Indexed ${workspace.projects.length} project(s) with all diagnostics in ${Date.now() - started} ms`);
+    await sendStatus('ready', `Indexed ${workspace.projects.length} project(s) with all diagnostics in ${Date.now() - started} ms`, true);
     const used = process.cpuUsage(cpu);
     const sinceStart = process.cpuUsage();
     log(`floe: cold index ${Date.now() - started} ms wall, ${Math.round((used.user + used.system) / 1000)} ms CPU, ${Math.round(process.memoryUsage().rss / 1e6)} MB RSS; process start to ready ${Math.round(process.uptime() * 1000)} ms, ${Math.round((sinceStart.user + sinceStart.system) / 1000)} ms CPU`);

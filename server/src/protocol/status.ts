@@ -8,6 +8,8 @@ export interface StatusParams {
   models: number;
   errors: number;
   warnings: number;
+  /** Ready, with every file's problems still being counted: `errors` and `warnings` are the binder's alone so far. */
+  counting?: boolean;
   message?: string;
 }
 
