@@ -83,6 +83,8 @@ const entries = [
   { entryPoints: ['server/src/catalog/local/metadata-worker.ts'], outfile: path.join(outdir, 'metadata-worker.js') },
   // Binding worker threads (server/src/sql/bindPool.ts), started from cli.js and server.js beside it.
   { entryPoints: ['server/src/sql/bindWorker.ts'], outfile: path.join(outdir, 'bind-worker.js') },
+  // The read-ahead worker thread (server/src/project/readAhead.ts): a large project's files read, and schema YAML parsed.
+  { entryPoints: ['server/src/project/readAheadWorker.ts'], outfile: path.join(outdir, 'read-ahead-worker.js') },
 ].filter((e) => existsSync(path.join(root, e.entryPoints[0]))).concat(vendorEntries);
 
 if (watch) {

@@ -1,5 +1,6 @@
-// A large project's files are read on a worker thread while the index analyzes them (project/readAhead.ts). The
-// project model, every file's diagnostics and the input trace must be what reading each file on the main thread gives.
+// A large project's files are read on a worker thread while the index analyzes them (project/readAhead.ts), which also
+// parses its schema YAML. The project model, every file's diagnostics and the input trace must be what reading and
+// parsing each file on the main thread gives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -16,6 +17,7 @@ function load(root: string, settings: Partial<typeof readAheadSettings>) {
   const saved = { ...readAheadSettings };
   Object.assign(readAheadSettings, settings);
   const before = readAheadSettings.fromWorker;
+  const parsedBefore = readAheadSettings.parsedByWorker;
   try {
     const trace = new InputTrace([]);
     const project = DbtProject.load(root);
@@ -23,9 +25,9 @@ function load(root: string, settings: Partial<typeof readAheadSettings>) {
     const files = [...project.files.values()].map((e) => JSON.stringify({ ...e, analysis: e.analysis && { ...e.analysis, localNames: [...e.analysis.localNames] } }));
     const diagnostics = [...project.files.keys()].map((f) => JSON.stringify(fileDiagnostics(project, f)));
     const dag = JSON.stringify([...project.dag.parents].map(([n, ps]) => [n, [...ps]]));
-    return { files, diagnostics, dag, inputs, fromWorker: readAheadSettings.fromWorker - before };
+    return { files, diagnostics, dag, inputs, fromWorker: readAheadSettings.fromWorker - before, parsedByWorker: readAheadSettings.parsedByWorker - parsedBefore };
   } finally {
-    Object.assign(readAheadSettings, { ...saved, fromWorker: readAheadSettings.fromWorker });
+    Object.assign(readAheadSettings, { ...saved, fromWorker: readAheadSettings.fromWorker, parsedByWorker: readAheadSettings.parsedByWorker });
   }
 }
 
@@ -60,6 +62,44 @@ test('a project read ahead on a worker is the project read on the main thread: e
     }
     assert.ok(main.diagnostics.some((d) => d.includes('no_such_model')), 'the broken model has its diagnostics');
     assert.ok(main.files.some((f) => f.includes('数据')), 'the non-ASCII text is indexed');
+  } finally {
+    fs.rmSync(path.dirname(root), { recursive: true, force: true });
+  }
+});
+
+/** Schema YAML the strict parse reads (anchors, merge keys, dates, special floats, a large file parsed per item) and
+ * YAML it refuses (a duplicate key, a syntax error, comments only), each read as the main thread reads it. */
+const YAML_CASES: Record<string, string> = {
+  'anchors.yml': "version: 2\nx-common: &common\n  materialized: table\n  tags: [a, b]\nmodels:\n  - name: m60\n    config:\n      <<: *common\n      meta: {since: 2021-03-04, at: 2021-03-04T05:06:07Z, ratio: .nan, big: .inf, n: 0x1F, o: 1e3}\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n  - name: m61\n    config: *common\n",
+  'duplicate_key.yml': 'version: 2\nmodels:\n  - name: m62\n    description: first\n    description: second\n',
+  'broken.yml': 'version: 2\nmodels:\n  - name: m63\n    columns: [\n',
+  'comments_only.yml': '# version: 2\n# models:\n#   - name: m64\n',
+  'big.yml': ['version: 2', 'models:', ...Array.from({ length: 300 }, (_, i) => `  - name: m${100 + i}\n    description: "Model ${i}: ${'x'.repeat(80)}"\n    columns:\n      - name: id\n        data_tests: [not_null]`)].join('\n') + '\n',
+};
+
+test('schema YAML parsed on the worker is the YAML parsed on the main thread, and the worker parses it', () => {
+  const root = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'floe-read-ahead-yaml-')), 'project');
+  generateProject(root, 400);
+  for (const [name, text] of Object.entries(YAML_CASES)) fs.writeFileSync(path.join(root, 'models', 'marts', name), text);
+  assert.ok(YAML_CASES['big.yml'].length > 32 * 1024, 'the large file is parsed per item');
+  try {
+    const main = load(root, { minFiles: Infinity });
+    assert.equal(main.parsedByWorker, 0);
+    const worker = load(root, { minFiles: 1, callerReads: false, stallMs: 60_000 });
+    // every schema YAML the strict parse reads: the generated ones, anchors.yml and big.yml (not the three it refuses)
+    const yamlFiles = main.files.filter((f) => JSON.parse(f).kind === 'yaml').length;
+    assert.equal(worker.parsedByWorker, yamlFiles - 3, 'the worker parsed every strict YAML file');
+    const mixed = load(root, { minFiles: 1 });
+    for (const other of [worker, mixed]) {
+      assert.deepEqual(other.files, main.files);
+      assert.deepEqual(other.diagnostics, main.diagnostics);
+      assert.equal(other.dag, main.dag);
+      assert.deepEqual(other.inputs, main.inputs);
+    }
+    const diagnostics = main.diagnostics.join('\n');
+    assert.match(diagnostics, /duplicate key/, 'the duplicate key is the main thread\'s warning');
+    assert.match(diagnostics, /yaml-syntax/, 'the syntax error is reported');
+    assert.ok(main.files.some((f) => f.includes('"since":"2021-03-04"') && f.includes('"materialized":"table"')), 'the anchored, merged config is read');
   } finally {
     fs.rmSync(path.dirname(root), { recursive: true, force: true });
   }

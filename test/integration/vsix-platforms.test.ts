@@ -86,7 +86,7 @@ for (const [target, platform] of Object.entries(PLATFORMS)) {
   test(`${target}: production bundles, grammar, media and the user README; no sources, tests or source maps`, async () => {
     const zip = zips.get(target)!;
     const all = names(zip);
-    for (const file of ['dist/client.js', 'dist/server.js', 'dist/server-main.js', 'dist/cli.js', 'dist/metadata-worker.js', 'dist/vendor/duckdb.js', 'dist/vendor/aws.js', 'dist/media/results.js',
+    for (const file of ['dist/client.js', 'dist/server.js', 'dist/server-main.js', 'dist/cli.js', 'dist/metadata-worker.js', 'dist/bind-worker.js', 'dist/read-ahead-worker.js', 'dist/vendor/duckdb.js', 'dist/vendor/aws.js', 'dist/media/results.js',
       'syntaxes/jinja-sql.tmLanguage.json', 'media/icon.png', 'package.json', 'LICENSE.txt', 'changelog.md', 'readme.md']) {
       assert.ok(all.includes(`extension/${file}`), `${file} is missing from ${target}`);
     }

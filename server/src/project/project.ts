@@ -24,6 +24,7 @@ import type { MacroFile } from '../jinja/environment';
 import type { Column, ProjectDiagnostic } from './types';
 import { docBlocksOf, type DocBlock } from './docBlocks';
 import { ReadAhead } from './readAhead';
+import type { ParsedYaml } from './yamlStrict';
 
 export type FileKind = 'model' | 'snapshot' | 'test' | 'analysis' | 'macro' | 'yaml' | 'docs' | 'seed' | 'dbt_project' | 'profiles' | 'selectors' | 'fixture';
 
@@ -207,12 +208,13 @@ export class DbtProject {
     // A package's generic tests (tests/generic/) are macros.
     walkKind(settings.testPaths, 'test');
     if (isRoot) walkKind(settings.analysisPaths, 'analysis');
-    const ahead = this.fs === diskFiles ? ReadAhead.start(found.map((f) => f.file)) : undefined;
+    const ahead = this.fs === diskFiles ? ReadAhead.start(found.map((f) => f.file), (i) => found[i].kind === 'yaml') : undefined;
     try {
       for (let i = 0; i < found.length; i++) {
         const { file, kind, folders } = found[i];
-        const text = ahead?.take(i) ?? this.fs.read(file);
-        if (text !== undefined) this.files.set(file, makeEntry(file, kind, pkg.name, text, folders));
+        const taken = ahead?.take(i);
+        const text = taken?.text ?? this.fs.read(file);
+        if (text !== undefined) this.files.set(file, makeEntry(file, kind, pkg.name, text, folders, undefined, taken?.yaml));
       }
     } finally {
       ahead?.close();
@@ -795,7 +797,8 @@ function classify(file: string, dirKind: FileKind, folders: string[]): FileKind 
   return undefined;
 }
 
-function makeEntry(file: string, kind: FileKind, packageName: string, text: string, folders: string[], before?: FileEntry): FileEntry {
+/** `yaml`: the text's strict parse made elsewhere (the read-ahead worker), for schema YAML. */
+function makeEntry(file: string, kind: FileKind, packageName: string, text: string, folders: string[], before?: FileEntry, yaml?: ParsedYaml): FileEntry {
   const e: FileEntry = { file, kind, packageName, text, folders, problems: [] };
   switch (kind) {
     case 'model': case 'snapshot': case 'test': case 'analysis':
@@ -812,7 +815,7 @@ function makeEntry(file: string, kind: FileKind, packageName: string, text: stri
       break;
     }
     case 'yaml':
-      e.schema = parseSchemaFile(file, text, before?.schema);
+      e.schema = parseSchemaFile(file, text, before?.schema, yaml);
       e.problems = e.schema.problems;
       break;
     case 'seed':

@@ -1,10 +1,14 @@
 // Reading a large project's files on a second thread while the index analyzes them (issue #18: 10k readFileSync calls
 // were ~0.2 s of the cold index's main thread: four syscalls a file, 3–6 µs each on a VM). The caller still takes the
 // texts one by one, in order and synchronously; a file the worker has not claimed yet is read by the caller itself, so
-// a busy or slow worker never holds the index up. Texts the worker read are noted in the active input traces as the
+// a busy or slow worker never holds the index up. The worker also parses schema YAML (readAheadWorker.ts), the
+// caller's most expensive step on YAML-heavy projects. Texts the worker read are noted in the active input traces as the
 // readFileSync calls they replace (util/inputTrace.ts), so kept reports and diagnostics stay replayable.
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { noteRead } from '../util/inputTrace';
+import { workerStarter } from '../util/workerThread';
+import type { ReadAheadChunk, ReadAheadData } from './readAheadWorker';
+import type { ParsedYaml } from './yamlStrict';
 
 /** Files claimed and posted at a time (both sides claim whole chunks, so a chunk has one reader). */
 const CHUNK = 32;
@@ -21,33 +25,23 @@ export const readAheadSettings = {
   stallMs: mode === 'worker' ? 600_000 : 2,
   /** Texts taken from the worker since the process started (tests). */
   fromWorker: 0,
+  /** Schema YAML parses taken from the worker since the process started (tests). */
+  parsedByWorker: 0,
 };
 
-// The worker is a few lines of plain JavaScript (no bundle to load): claim a chunk, read it, post it, repeat.
-// shared[0]: next unclaimed index (chunk-aligned); shared[1]: chunks posted (the caller waits on it).
-const WORKER = `
-const { workerData } = require('node:worker_threads');
-const { readFileSync } = require('node:fs');
-const { files, shared, port, chunk } = workerData;
-const s = new Int32Array(shared);
-for (;;) {
-  const start = Atomics.add(s, 0, chunk);
-  if (start >= files.length) break;
-  const texts = [];
-  for (let i = start; i < Math.min(files.length, start + chunk); i++) {
-    try { texts.push(readFileSync(files[i], 'utf8')); } catch { texts.push(null); }
-  }
-  port.postMessage([start, texts]);
-  Atomics.add(s, 1, 1);
-  Atomics.notify(s, 1);
+/** A file as the worker read it, with its strict YAML parse when it is schema YAML that parsed. */
+export interface ReadAheadFile {
+  text: string;
+  yaml?: ParsedYaml;
 }
-port.close();
-`;
+
+// looked up at load: the index that starts the worker may be traced, and Floe's own files are no input of a project
+const startReader = workerStarter(__dirname, 'read-ahead-worker.js', 'readAheadWorker.ts');
 
 export class ReadAhead {
   private readonly shared: Int32Array;
-  /** Texts received and not yet taken, by index; null where the worker could not read (the caller reads it). */
-  private readonly received = new Map<number, string | null>();
+  /** Files received and not yet taken, by index; null where the worker could not read (the caller reads it). */
+  private readonly received = new Map<number, ReadAheadFile | null>();
   /** The end of the chunk the caller claimed for itself, if it is reading one. */
   private ownUntil = -1;
   private closed = false;
@@ -56,14 +50,20 @@ export class ReadAhead {
     this.shared = new Int32Array(shared);
   }
 
-  /** A read-ahead of `files` (absolute paths, read as UTF-8), or undefined for few files or when no worker starts. */
-  static start(files: readonly string[]): ReadAhead | undefined {
+  /**
+   * A read-ahead of `files` (absolute paths, read as UTF-8; those `isYaml` says are schema YAML also parsed), or
+   * undefined for few files or when no worker starts.
+   */
+  static start(files: readonly string[], isYaml: (i: number) => boolean): ReadAhead | undefined {
     if (files.length < readAheadSettings.minFiles || files.length === 0) return undefined;
     try {
       const shared = new SharedArrayBuffer(8);
       const { port1, port2 } = new MessageChannel();
+      const yaml = new Uint8Array(files.length);
+      for (let i = 0; i < files.length; i++) if (isYaml(i)) yaml[i] = 1;
+      const workerData: ReadAheadData = { files: [...files], yaml, shared, port: port2, chunk: CHUNK };
       // env: {} so the worker's start reads nothing of process.env (a traced index would record the whole environment)
-      const worker = new Worker(WORKER, { eval: true, env: {}, workerData: { files, shared, port: port2, chunk: CHUNK }, transferList: [port2] });
+      const worker = startReader({ env: {}, workerData, transferList: [port2] });
       worker.unref();
       worker.on('error', () => undefined); // a failed worker only means the caller reads everything itself
       return new ReadAhead(files, port1, shared);
@@ -73,18 +73,19 @@ export class ReadAhead {
   }
 
   /**
-   * The text of file `i` (taken in order, each once) as the worker read it, or undefined when the caller must read
-   * it itself (its own chunk, or the worker could not read it).
+   * File `i` (taken in order, each once) as the worker read it, or undefined when the caller must read it itself (its
+   * own chunk, or the worker could not read it).
    */
-  take(i: number): string | undefined {
+  take(i: number): ReadAheadFile | undefined {
     if (this.closed || i < this.ownUntil) return undefined;
     for (;;) {
       const got = this.received.get(i);
       if (got !== undefined) {
         this.received.delete(i);
         if (got === null) return undefined;
-        noteRead(this.files[i], 'utf8', got);
+        noteRead(this.files[i], 'utf8', got.text);
         readAheadSettings.fromWorker++;
+        if (got.yaml) readAheadSettings.parsedByWorker++;
         return got;
       }
       if (this.drain()) continue;
@@ -118,9 +119,13 @@ export class ReadAhead {
   private drain(): boolean {
     let any = false;
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
-      const [start, texts] = m.message as [number, Array<string | null>];
+      const [start, texts, parsed] = m.message as ReadAheadChunk;
       // (a chunk the caller read itself meanwhile is dropped)
-      for (let k = 0; k < texts.length; k++) if (start + k >= this.ownUntil) this.received.set(start + k, texts[k]);
+      for (let k = 0; k < texts.length; k++) {
+        if (start + k < this.ownUntil) continue;
+        const text = texts[k];
+        this.received.set(start + k, text === null ? null : parsed[k] ? { text, yaml: parsed[k]! } : { text });
+      }
       any = true;
     }
     return any;

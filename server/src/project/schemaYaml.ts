@@ -3,6 +3,7 @@
 // of names are found by matching each `name:` in document order against the parsed values. Large files are
 // parsed item by item (yamlChunks.ts) so an edit re-parses only the items it changed.
 import { load, YAMLException } from 'js-yaml';
+import { loadStrict, type ParsedYaml } from './yamlStrict';
 import { parseDocument } from 'yaml';
 import { splitTopLevel, type YamlChunk } from './yamlChunks';
 import type { Column, ProjectDiagnostic } from './types';
@@ -287,17 +288,17 @@ const itemCache = new WeakMap<SchemaFile, Map<string, ItemResult>>();
  * Parses a schema/sources YAML file. With `previous` (the last result for this file), items whose text did not
  * change are reused, so an edit in a large file re-parses only what it touched.
  */
-export function parseSchemaFile(file: string, source: string, previous?: SchemaFile): SchemaFile {
-  if (source.length < CHUNKED_FROM_BYTES) return parseWhole(file, source);
+export function parseSchemaFile(file: string, source: string, previous?: SchemaFile, parsed?: ParsedYaml): SchemaFile {
+  if (source.length < CHUNKED_FROM_BYTES) return parseWhole(file, source, parsed);
   const cache = previous ? itemCache.get(previous) : undefined;
   const next = new Map<string, ItemResult>();
-  const chunked = parseChunked(file, source, cache, next);
+  const chunked = parseChunked(file, source, cache, next, parsed);
   if (chunked) {
     itemCache.set(chunked, next);
     return chunked;
   }
   // Broken or not split-able: the whole parse decides, and the items parsed so far stay cached for the next edit.
-  const whole = parseWhole(file, source);
+  const whole = parseWhole(file, source, parsed);
   if (cache) for (const [k, v] of cache) if (!next.has(k)) next.set(k, v);
   itemCache.set(whole, next);
   return whole;
@@ -353,10 +354,12 @@ function indentQuotedContinuations(source: string): string {
 /**
  * Loads YAML as dbt (PyYAML) does: a duplicate key keeps the last value (with a warning), and indentation PyYAML
  * accepts inside flow lists is read by the `yaml` library when js-yaml refuses it. Throws only what neither reads.
+ * `parsed`: the strict parse, made already (it succeeded, so no fallback applies).
  */
-function loadAsDbt(file: string, source: string, problems: ProjectDiagnostic[]): unknown {
+function loadAsDbt(file: string, source: string, problems: ProjectDiagnostic[], parsed?: ParsedYaml): unknown {
+  if (parsed) return parsed.value;
   try {
-    return load(source, { filename: file });
+    return loadStrict(file, source);
   } catch (strict) {
     // A file of only comments (a model's YAML commented out) is no document: PyYAML reads it as nothing.
     if (strict instanceof YAMLException && /input is empty/.test(strict.message)) return null;
@@ -381,11 +384,11 @@ function loadAsDbt(file: string, source: string, problems: ProjectDiagnostic[]):
   }
 }
 
-export function parseWhole(file: string, source: string): SchemaFile {
+export function parseWhole(file: string, source: string, parsed?: ParsedYaml): SchemaFile {
   const out: SchemaFile = { sources: [], models: [], resources: [], problems: [] };
   let root: unknown;
   try {
-    root = loadAsDbt(file, source, out.problems);
+    root = loadAsDbt(file, source, out.problems, parsed);
   } catch (e) {
     out.problems.push(syntaxProblem(file, source, e));
     return out;
@@ -407,11 +410,11 @@ export function parseWhole(file: string, source: string): SchemaFile {
 }
 
 /** Item by item, reusing `cache`; undefined when the file is not split-able or any chunk fails (whole parse decides). */
-function parseChunked(file: string, source: string, cache: Map<string, ItemResult> | undefined, next: Map<string, ItemResult>): SchemaFile | undefined {
+function parseChunked(file: string, source: string, cache: Map<string, ItemResult> | undefined, next: Map<string, ItemResult>, parsed?: ParsedYaml): SchemaFile | undefined {
   const chunks = splitTopLevel(source, LIST_KEYS);
   if (!chunks) return undefined;
   const out: SchemaFile = { sources: [], models: [], resources: [], problems: [] };
-  const whole = cache ? undefined : chunkValuesOfWhole(file, source, chunks);
+  const whole = cache ? undefined : chunkValuesOfWhole(file, source, chunks, parsed);
   for (const [i, chunk] of chunks.entries()) {
     const text = source.slice(chunk.start, chunk.end);
     const tag = `${chunk.kind}:${chunk.key}`;
@@ -447,10 +450,10 @@ function parseChunked(file: string, source: string, cache: Map<string, ItemResul
  * mapping for a value), from one strict parse of the whole file; undefined when that parse fails or does not line up
  * (then each chunk is parsed alone). js-yaml's setup per call was most of the time of a 1,000-item file's chunks.
  */
-function chunkValuesOfWhole(file: string, source: string, chunks: YamlChunk[]): unknown[] | undefined {
+function chunkValuesOfWhole(file: string, source: string, chunks: YamlChunk[], parsed?: ParsedYaml): unknown[] | undefined {
   let root: unknown;
   try {
-    root = load(source, { filename: file });
+    root = parsed ? parsed.value : loadStrict(file, source);
   } catch {
     return undefined;
   }
