@@ -20,8 +20,15 @@ export class ProblemCounter {
   private counted: ({ key: string } & ProblemCounts) | undefined;
   private running: string | undefined;
 
-  /** `onCounted` runs when a count that did not finish in its first slice has finished (the status is sent again). */
-  constructor(private readonly projects: () => readonly DbtProject[], private readonly onCounted: () => void) {}
+  /**
+   * `onCounted` runs when a count that did not finish in its first slice has finished (the status is sent again);
+   * `onError` hears of a file whose diagnostics failed (it counts for nothing; the count goes on).
+   */
+  constructor(
+    private readonly projects: () => readonly DbtProject[],
+    private readonly onCounted: () => void,
+    private readonly onError: (file: string, error: unknown) => void,
+  ) {}
 
   /**
    * The counts of the projects as they are now, or undefined while they are being counted. A count starts when none
@@ -63,12 +70,22 @@ export class ProblemCounter {
           setImmediate(() => slice(SLICE_MS, false));
           return;
         }
-        const next = files.next();
+        let next;
+        try {
+          next = files.next();
+        } catch (e) {
+          this.onError('(the model names)', e);
+          break;
+        }
         if (next.done) break;
         const [p, file] = next.value;
-        for (const d of fileDiagnostics(p, file)) {
-          if (d.severity === 'error') tally.errors++;
-          else if (d.severity === 'warning') tally.warnings++;
+        try {
+          for (const d of fileDiagnostics(p, file)) {
+            if (d.severity === 'error') tally.errors++;
+            else if (d.severity === 'warning') tally.warnings++;
+          }
+        } catch (e) {
+          this.onError(file, e);
         }
       }
       this.running = undefined;

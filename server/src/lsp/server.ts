@@ -101,7 +101,7 @@ export function startServer(connection: Connection): void {
   let lastStatus: { state: StatusParams['state']; message?: string } | undefined;
   const problems = new ProblemCounter(() => workspace.projects, () => {
     if (lastStatus) void sendStatus(lastStatus.state, lastStatus.message);
-  });
+  }, (file, e) => log(`floe: counting the problems of ${file} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
   /** `countAll`: count every file's problems before sending (the cold index's "ready"), not in slices after. */
   function sendStatus(state: StatusParams['state'], message = unbound, countAll = false): Promise<void> {
     lastStatus = { state, message };
