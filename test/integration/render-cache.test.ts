@@ -30,7 +30,7 @@ const MODELS = ['a', 'b', 'c', 'd', 'e', 'f'];
 function compileAll(dir: string, texts: Record<string, string>, vars?: Record<string, unknown>): Record<string, string> {
   const project = DbtProject.fromTexts(ROOT, texts);
   if (vars) project.setCommandLineVars(vars);
-  const cache = new DiskRenderCache(project.root, dir);
+  const cache = DiskRenderCache.read(project.root, dir);
   keepRendersOnDisk(project, cache);
   const out = Object.fromEntries(MODELS.map((m) => [m, compileModel(project, path.join(ROOT, `models/${m}.sql`)).sql]));
   cache.flush();
@@ -83,7 +83,7 @@ test('an unchanged project is served from disk, byte for byte what a render give
   assert.deepEqual(served(again), MODELS);
   for (const m of MODELS) assert.equal(again[m], MARK + fresh[m]);
   const project = DbtProject.fromTexts(ROOT, base);
-  keepRendersOnDisk(project, new DiskRenderCache(project.root, dir));
+  keepRendersOnDisk(project, DiskRenderCache.read(project.root, dir));
   const e = withEnv('FLOE_TEST_REGION', 'secret-region-value', () => compileModel(project, path.join(ROOT, 'models/e.sql')));
   assert.ok(e.sql.startsWith(MARK));
   assert.deepEqual(e.upstream.map((u) => [u.kind, u.name, u.columns?.map((c) => c.name)]), [['source', 'raw.payments', ['amount']]]);

@@ -160,9 +160,11 @@ export function startServer(connection: Connection): void {
       for (const f of e.removed) { const p = uriToPath(f.uri); if (p) workspace.removeFolder(p); }
       for (const f of e.added) { const p = uriToPath(f.uri); if (p) workspace.addFolder(p); }
       void sendStatus('ready');
-      keepRenders(workspace.projects);
       refreshDiagnostics();
-      if (!renderOnly) background?.enqueueAll(workspace.projects);
+      // the added projects' kept renders first, so their binds reuse them
+      void keepRenders(workspace.projects).then(() => {
+        if (!renderOnly) background?.enqueueAll(workspace.projects);
+      });
     }));
   });
 
@@ -315,7 +317,7 @@ export function startServer(connection: Connection): void {
       },
       isOpen: (file) => documents.all().some((d) => fileOf(d.uri) === file),
     });
-    keepRenders(workspace.projects);
+    await keepRenders(workspace.projects);
     if (!renderOnly) background.enqueueAll(workspace.projects);
     for (const doc of documents.all()) {
       const where = at(doc.uri);
@@ -665,20 +667,28 @@ function connectDuckDb(): Promise<import('@duckdb/node-api').DuckDBConnection> {
 }
 
 const bindCaches = new Map<string, DiskBindCache>();
-const renderCaches = new Map<string, DiskRenderCache>();
+/** Each project's kept renders, by root, opening or open. */
+const renderCaches = new Map<string, Promise<DiskRenderCache>>();
+const openRenderCaches: DiskRenderCache[] = [];
 // the last results of a session are kept too (appending is synchronous, so it works while exiting)
 process.on('exit', () => {
-  for (const cache of [...bindCaches.values(), ...renderCaches.values()]) cache.flush();
+  for (const cache of [...bindCaches.values(), ...openRenderCaches]) cache.flush();
 });
 
-/** Keeps the projects' renders on disk: a reopen renders only what changed. */
-function keepRenders(projects: readonly DbtProject[]): void {
-  for (const project of projects) {
-    if (renderCacheOf(project)) continue;
+/** Keeps the projects' renders on disk: a reopen renders only what changed. Their files are read off the main thread. */
+async function keepRenders(projects: readonly DbtProject[]): Promise<void> {
+  await Promise.all(projects.map(async (project) => {
+    if (renderCacheOf(project)) return;
     let cache = renderCaches.get(project.root);
-    if (!cache) renderCaches.set(project.root, (cache = new DiskRenderCache(project.root)));
-    keepRendersOnDisk(project, cache);
-  }
+    if (!cache) {
+      cache = DiskRenderCache.open(project.root).then((c) => {
+        openRenderCaches.push(c);
+        return c;
+      });
+      renderCaches.set(project.root, cache);
+    }
+    keepRendersOnDisk(project, await cache);
+  }));
 }
 /** A project's bind results kept on disk (per DuckDB version, known once connected): a reopen binds only what changed. */
 function bindCacheOf(project: DbtProject): DiskBindCache | undefined {

@@ -107,12 +107,27 @@ export function renderKey(inputs: string, file: string, text: string): string {
 }
 
 /** One JSON-lines file per project and Floe build under $FLOE_CACHE_DIR/render (or ~/.cache/floe/render). */
+/** One store per project and Floe build. */
+function storeFile(projectRoot: string, dir: string): string {
+  const id = createHash('sha256').update(JSON.stringify([path.resolve(projectRoot), FLOE_BUILD])).digest('hex').slice(0, 24);
+  return path.join(dir, `${id}.jsonl`);
+}
+
 export class DiskRenderCache {
   private readonly store: JsonlStore<KeptRender>;
 
-  constructor(projectRoot: string, dir = cacheDir('render')) {
-    const id = createHash('sha256').update(JSON.stringify([path.resolve(projectRoot), FLOE_BUILD])).digest('hex').slice(0, 24);
-    this.store = new JsonlStore(path.join(dir, `${id}.jsonl`), isKeptRender, MAX_ENTRIES);
+  private constructor(store: JsonlStore<KeptRender>) {
+    this.store = store;
+  }
+
+  /** The project's kept renders, read now (the CLI). */
+  static read(projectRoot: string, dir = cacheDir('render')): DiskRenderCache {
+    return new DiskRenderCache(new JsonlStore(storeFile(projectRoot, dir), isKeptRender, MAX_ENTRIES));
+  }
+
+  /** The project's kept renders, their file read off the main thread (the editor, where requests wait on it). */
+  static async open(projectRoot: string, dir = cacheDir('render')): Promise<DiskRenderCache> {
+    return new DiskRenderCache(await JsonlStore.open(storeFile(projectRoot, dir), isKeptRender, MAX_ENTRIES));
   }
 
   /** The kept render of this text, when the env vars it read are unchanged. */

@@ -65,7 +65,7 @@ export async function checkAndKeep(options: CheckOptions, snapshot: CheckSnapsho
 async function fullCheck(root: string, bind: boolean, cache: boolean, jobs: number, vars: string | undefined, io: { err(text: string): void }, trace: InputTrace | undefined): Promise<CheckReport<JsonDiagnostic>> {
   const project = DbtProject.load(root);
   if (vars !== undefined) project.setCommandLineVars(parseVars(vars, `usage: floe ${CHECK_USAGE}`));
-  const renders = cache ? new DiskRenderCache(root) : undefined;
+  const renders = cache ? DiskRenderCache.read(root) : undefined;
   if (renders) keepRendersOnDisk(project, renders);
   // what a catalog answers is not a file: such a check is not kept whole
   if (bind && process.env.FLOE_NO_CATALOG !== '1' && hasLakehouse(project)) trace?.incomplete('source schemas come from a catalog');
