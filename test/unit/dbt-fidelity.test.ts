@@ -276,9 +276,11 @@ test("eighth corpus: a singular test's ref made in a loop to a model that does n
     'models/silver_a.sql': 'select 1 as id',
     'models/m.sql': "{% for t in ['silver_a', 'silver_b'] %}select * from {{ ref(t) }}{% endfor %}",
     'tests/t.sql': "{% for t in ['silver_a', 'silver_b'] %}select * from {{ ref(t) }}{% if not loop.last %} union all {% endif %}{% endfor %}",
+    'tests/s.sql': "{% for t in ['orders'] %}select * from {{ source('raw', t) }}{% endfor %}",
   });
   const of = (file: string) => { const ds = fileDiagnostics(p, file); return [...ds, ...renderDiagnostics(file, compileModel(p, file), ds)].map((d) => `${d.severity}: ${d.message}`); };
   assert.deepEqual(of(`${ROOT}/tests/t.sql`), ["warning: Model 'silver_b' not found (referenced by t); dbt warns and skips this test. Did you mean 'silver_a'?"]);
+  assert.deepEqual(of(`${ROOT}/tests/s.sql`), ["warning: Source 'raw.orders' not found (referenced by s): declare it under sources: in a schema YAML file; dbt warns and skips this test."]);
   // a model's unknown ref stays dbt's compilation error
   assert.deepEqual(of(`${ROOT}/models/m.sql`), ["error: Model 'silver_b' not found (referenced by m). Did you mean 'silver_a'?"]);
 });

@@ -164,7 +164,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
         const defined = project.sourceDefinitions(s);
         const hint = defined.length ? didYouMean(t, defined.flatMap((d) => d.tables.map((x) => x.name))) : didYouMean(s, project.sourceNames());
         missingAt = use && { start: use.callStart, end: use.callEnd };
-        throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name})${skipped}: declare it under sources: in a schema YAML file.${hint}`);
+        throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name}): declare it under sources: in a schema YAML file${skipped}.${hint}`);
       }
       const rel = relationName({ kind: 'source', name: `${s}.${t}`, source: s, table: t });
       upstream.set(`source:${s}.${t}`, sourceUpstream(project, table, rel, [s, t]));
