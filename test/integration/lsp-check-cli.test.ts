@@ -82,6 +82,22 @@ test('check reports what the editor does on a model with a broken ref: the ref, 
   assert.doesNotMatch(here.map((d) => d.message).join('\n'), /order_idd/);
 });
 
+test("a column a source's YAML does not list is a hint; a table that is not in FROM stays an error (eighth corpus)", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'floe-check-yaml-columns-'));
+  writeFileSync(path.join(dir, 'dbt_project.yml'), "name: y\nversion: '1.0.0'\nconfig-version: 2\nprofile: y\nmodel-paths: ['models']\n");
+  writeFileSync(path.join(dir, 'profiles.yml'), 'y:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ":memory:"\n');
+  mkdirSync(path.join(dir, 'models'));
+  writeFileSync(path.join(dir, 'models/src.yml'), 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n        columns:\n          - name: id\n            data_type: bigint\n');
+  writeFileSync(path.join(dir, 'models/hint.sql'), "select e.id, e.kind from {{ source('raw', 'events') }} e\n");
+  writeFileSync(path.join(dir, 'models/wrong.sql'), "select e.id, phenotype.kind from {{ source('raw', 'events') }} e\n");
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'server/src/cli/main.ts'), 'check', dir, '--format', 'json', '--no-cache'], { cwd: repo, encoding: 'utf8', env: { ...process.env, FLOE_CACHE_DIR: path.join(dir, '.cache'), DBT_PROFILES_DIR: dir } });
+  const report = JSON.parse(r.stdout) as { diagnostics: Array<{ file: string; severity: string; message: string }> };
+  assert.deepEqual(report.diagnostics.map((d) => `${d.file} ${d.severity} ${d.message.split('\n')[0]}`), [
+    "models/hint.sql info 'e' has no column 'kind'. Did you mean 'id'?",
+    "models/wrong.sql error 'phenotype' is not a relation or alias in the FROM clause of this query.",
+  ], r.stderr);
+});
+
 test('check --vars gives the models vars as dbt does, and a check with vars is never replayed for one without', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'floe-check-vars-'));
   writeFileSync(path.join(dir, 'dbt_project.yml'), "name: v\nversion: '1.0.0'\nconfig-version: 2\nprofile: v\nmodel-paths: ['models']\n");

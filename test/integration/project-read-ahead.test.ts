@@ -9,6 +9,8 @@ import path from 'node:path';
 import { DbtProject } from '../../server/src/project/project';
 import { fileDiagnostics } from '../../server/src/features/diagnostics';
 import { readAheadSettings } from '../../server/src/project/readAhead';
+import { projectDataTests } from '../../server/src/project/dataTests';
+import { genericTestUniqueId } from '../../server/src/project/testNames';
 import { InputTrace } from '../../server/src/util/inputTrace';
 import { generateProject } from '../helpers/generateProject';
 
@@ -67,10 +69,11 @@ test('a project read ahead on a worker is the project read on the main thread: e
   }
 });
 
-/** Schema YAML the strict parse reads (anchors, merge keys, dates, special floats, a large file parsed per item) and
+/** Schema YAML the strict parse reads (anchors, merge keys, dates, special floats, floats Python prints as `1.0`, a
+ * large file parsed per item) and
  * YAML it refuses (a duplicate key, a syntax error, comments only), each read as the main thread reads it. */
 const YAML_CASES: Record<string, string> = {
-  'anchors.yml': "version: 2\nx-common: &common\n  materialized: table\n  tags: [a, b]\nmodels:\n  - name: m60\n    config:\n      <<: *common\n      meta: {since: 2021-03-04, at: 2021-03-04T05:06:07Z, ratio: .nan, big: .inf, n: 0x1F, o: 1e3}\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n  - name: m61\n    config: *common\n",
+  'anchors.yml': "version: 2\nx-common: &common\n  materialized: table\n  tags: [a, b]\nmodels:\n  - name: m60\n    config:\n      <<: *common\n      meta: {since: 2021-03-04, at: 2021-03-04T05:06:07Z, ratio: .nan, big: .inf, n: 0x1F, o: 1e3}\n    columns:\n      - name: id\n        data_tests: [unique, not_null, {accepted_values: {values: [1.0, 2.5, 3]}}, {relationships: {to: ref('m61'), field: id, config: {where: 'x > 1.0'}}}]\n  - name: m61\n    config: *common\n    data_tests: [{expression_is_true: {expression: 'id > 0', tolerance: 2.0}}]\n",
   'duplicate_key.yml': 'version: 2\nmodels:\n  - name: m62\n    description: first\n    description: second\n',
   'broken.yml': 'version: 2\nmodels:\n  - name: m63\n    columns: [\n',
   'comments_only.yml': '# version: 2\n# models:\n#   - name: m64\n',
@@ -95,6 +98,15 @@ test('schema YAML parsed on the worker is the YAML parsed on the main thread, an
       assert.deepEqual(other.diagnostics, main.diagnostics);
       assert.equal(other.dag, main.dag);
       assert.deepEqual(other.inputs, main.inputs);
+    }
+    const tests = (p: DbtProject) => projectDataTests(p).map((t) => `${t.kind === 'singular' ? t.id : genericTestUniqueId(t, p.name)} ${JSON.stringify(t.floatArgs ?? [])}`).sort();
+    const names = tests(DbtProject.load(root));
+    assert.ok(names.some((n) => n.includes('__1_0__2_5__3')), `an integral float is named as Python prints it: ${names.join(', ')}`);
+    Object.assign(readAheadSettings, { minFiles: 1, callerReads: false, stallMs: 60_000 });
+    try {
+      assert.deepEqual(tests(DbtProject.load(root)), names, 'the data tests (names with integral floats) of a project parsed on the worker');
+    } finally {
+      Object.assign(readAheadSettings, { minFiles: 2000, callerReads: true, stallMs: 2 });
     }
     const diagnostics = main.diagnostics.join('\n');
     assert.match(diagnostics, /duplicate key/, 'the duplicate key is the main thread\'s warning');

@@ -271,6 +271,20 @@ test("new projects: tests of a disabled model are skipped; a test's unknown or d
   assert.deepEqual(fileDiagnostics(p, `${ROOT}/tests/t.sql`).map((d) => d.severity), ['warning']);
 });
 
+test("eighth corpus: a singular test's ref made in a loop to a model that does not exist is dbt's warning, not an error", () => {
+  const p = project({
+    'models/silver_a.sql': 'select 1 as id',
+    'models/m.sql': "{% for t in ['silver_a', 'silver_b'] %}select * from {{ ref(t) }}{% endfor %}",
+    'tests/t.sql': "{% for t in ['silver_a', 'silver_b'] %}select * from {{ ref(t) }}{% if not loop.last %} union all {% endif %}{% endfor %}",
+    'tests/s.sql': "{% for t in ['orders'] %}select * from {{ source('raw', t) }}{% endfor %}",
+  });
+  const of = (file: string) => { const ds = fileDiagnostics(p, file); return [...ds, ...renderDiagnostics(file, compileModel(p, file), ds)].map((d) => `${d.severity}: ${d.message}`); };
+  assert.deepEqual(of(`${ROOT}/tests/t.sql`), ["warning: Model 'silver_b' not found (referenced by t); dbt warns and skips this test. Did you mean 'silver_a'?"]);
+  assert.deepEqual(of(`${ROOT}/tests/s.sql`), ["warning: Source 'raw.orders' not found (referenced by s): declare it under sources: in a schema YAML file; dbt warns and skips this test."]);
+  // a model's unknown ref stays dbt's compilation error
+  assert.deepEqual(of(`${ROOT}/models/m.sql`), ["error: Model 'silver_b' not found (referenced by m). Did you mean 'silver_a'?"]);
+});
+
 test("new projects: a macro's output is a string (Markup is a str in Jinja2), not a mapping", () => {
   check("{{ m() is string }} {{ m() is mapping }} {{ m() is iterable }} {{ m() | length }}", 'True False True 1', { 'macros/m.sql': '{% macro m() %}x{% endmacro %}' });
 });

@@ -73,3 +73,14 @@ test('generic tests: dbt names them after the test, its target and its arguments
   // a singular test's id is its name, without a hash, as in dbt
   assert.ok(byId.has('test.jaffle_shop.assert_positive'));
 });
+
+test("a YAML float with an integral value (1.0) is Python's float in the test's name and hash, as PyYAML reads it (eighth corpus)", () => {
+  const project = DbtProject.fromTexts('/virtual/shop', {
+    'dbt_project.yml': 'name: shop\nprofile: shop\n',
+    'models/m.sql': 'select 1 as id\n',
+    'models/s.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        tests:\n          - column_completeness:\n              arguments: {tolerance_percent: 1.0, values: [2.0, 3], n: 1.5, k: 4}\n',
+    'macros/t.sql': '{% test column_completeness(model, column_name, tolerance_percent, values, n, k) %}select 1{% endtest %}',
+  });
+  // the id dbt gives it: md5 of the name and repr() of the metadata with str(1.0) == '1.0' (computed as dbt does)
+  assert.deepEqual(selectNodes(project, { select: ['resource_type:test'] }).nodes.map((n) => n.id), ['test.shop.column_completeness_m_id__4__1_5__1_0__2_0__3.9b2743c63e']);
+});

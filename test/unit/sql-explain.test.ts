@@ -11,6 +11,8 @@ test('columns: unknown, on an alias or CTE (suggested from upstream columns), in
   assert.equal(shown('Table "c" does not have a column named "emial"\n\nCandidate bindings: : "email"'), "'c' has no column 'emial'. Did you mean 'email'?");
   assert.equal(shown('Values list "c" does not have a column named "emial"', ['customer_id', 'email']), "'c' has no column 'emial'. Did you mean 'email'?");
   assert.equal(shown('Values list "c" does not have a column named "emial"', [], 'with c as (select email from t) select c.emial from c'), "'c' has no column 'emial'. Did you mean 'email'?");
+  assert.equal(shown('Column "aliquot_id" referenced that exists in the SELECT clause - but this column cannot be referenced before it is defined', ['participant_id']),
+    "Column 'aliquot_id' is not in the relations this query reads (only an alias in this SELECT has that name, and an alias cannot be read where it is defined).");
   assert.equal(shown('Column "id" does not exist on left side of join!', ['ids']), "USING (id): the left side of the join has no column 'id'. Did you mean 'ids'?");
   assert.equal(shown('column "a" must appear in the GROUP BY clause or must be part of an aggregate function.'), "'a' is neither grouped nor aggregated: add it to GROUP BY (or GROUP BY ALL), or wrap it in an aggregate such as any_value(a).");
 });

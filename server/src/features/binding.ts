@@ -198,8 +198,9 @@ export class Binder {
         if (dialect === 'unknown') return { file, start: r.start, end: r.end, severity: 'info' as const, code: `sql-${e.kind}`, message: `DuckDB: ${e.message} (no profile names this project's adapter)` };
         // Macros that need the database (`if execute`) render nothing at compile time: the SQL is incomplete.
         if (compiled.parseTime) return { file, start: r.start, end: r.end, severity: 'info' as const, code: `sql-${e.kind}`, message: `${e.message} (checked as dbt parses it: macros that query the database render nothing until run)` };
-        // A column missing from columns declared only in YAML may still exist in the table: a hint, not an error.
-        if (yamlOnly && e.kind === 'binder' && /column|not found/i.test(e.message)) return { file, start: r.start, end: r.end, severity: 'info' as const, code: `sql-${e.kind}`, message: `${e.message} (the upstream's columns come from schema YAML, which need not list them all)` };
+        // A column missing from columns declared only in YAML may still exist in the table: a hint, not an error. A
+        // table name that is not in FROM (`x.col` without `x`) is wrong whatever the upstream's columns are.
+        if (yamlOnly && e.kind === 'binder' && /column|not found/i.test(e.message) && !/^Referenced table "[^"]*" not found/.test(raw.message)) return { file, start: r.start, end: r.end, severity: 'info' as const, code: `sql-${e.kind}`, message: `${e.message} (the upstream's columns come from schema YAML, which need not list them all)` };
         return { file, start: r.start, end: r.end, severity: 'error' as const, code: `sql-${e.kind}`, message: e.message };
       });
       diagnostics = [...renderProblems, ...binderDiagnostics];

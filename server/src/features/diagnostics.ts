@@ -5,7 +5,7 @@ import type { DbtProject, FileEntry, ModelNode } from '../project/project';
 import { modelName } from '../project/project';
 import { checkConfigEntry, unknownMaterialization } from '../project/config';
 import type { ProjectDiagnostic, Severity } from '../project/types';
-import type { CompiledModel } from '../project/compile';
+import { SKIPPED_TEST, type CompiledModel } from '../project/compile';
 import { didYouMean } from '../util/suggest';
 import { BUILTIN_MACRO_NAMES } from '../jinja/dbtBuiltins';
 import { dataTestDiagnostics } from './dataTestDiagnostics';
@@ -240,16 +240,16 @@ function describeCycle(project: DbtProject, from: string, to: string): string {
 }
 
 /** The render problem of a compiled model as a diagnostic, unless static diagnostics already explain it. */
-/** How a singular test's unknown ref or source is worded: dbt warns, disables that test and goes on. */
-const SKIPPED_TEST = '; dbt warns and skips this test';
 
 export function renderDiagnostics(file: string, compiled: CompiledModel, staticDiagnostics: ProjectDiagnostic[]): ProjectDiagnostic[] {
   if (!compiled.problem || compiled.problem.code === 'python-model') return [];
   // A test dbt skips (its ref or source is unknown) is not rendered by dbt either.
   if (staticDiagnostics.some((d) => d.severity === 'error' || d.message.includes(SKIPPED_TEST))) return [];
   const p = compiled.problem;
-  // A model too large to render is one dbt compiles: say it is not checked, do not call it wrong.
-  return [{ file, start: p.start, end: p.end, severity: p.code === 'too-large' ? 'info' : 'error', code: p.code, message: p.message }];
+  // A model too large to render is one dbt compiles: say it is not checked, do not call it wrong. A test whose render
+  // met an unknown ref is one dbt skips with a warning.
+  const severity = p.code === 'too-large' ? 'info' : p.message.includes(SKIPPED_TEST) ? 'warning' : 'error';
+  return [{ file, start: p.start, end: p.end, severity, code: p.code, message: p.message }];
 }
 
 export { modelName };

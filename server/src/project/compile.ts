@@ -14,6 +14,9 @@ import type { SourceTable } from './schemaYaml';
 import type { Column } from './types';
 import { quoteIdent } from '../sql/quote';
 import { recordEnvReads } from '../jinja/dbtContext';
+
+/** How a singular test's unknown ref or source is worded: dbt warns, disables that test and goes on. */
+export const SKIPPED_TEST = '; dbt warns and skips this test';
 import { envValueHash, flattenSegments, renderCacheOf, unflattenSegments, type KeptRender } from './renderCache';
 
 export interface UpstreamRelation {
@@ -128,6 +131,8 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
     upstream.set(`${target.kind}:${target.name}`, { kind: target.kind, name: target.name, relation: rel, missing: true });
     return relationValue(rel, { name: target.table ?? target.name, ...parts });
   };
+  // dbt warns about a singular test's unknown ref or source (one its render makes, as in a loop) and skips that test.
+  const skipped = entry.kind === 'test' ? SKIPPED_TEST : '';
   const hooks: RenderHooks = {
     packageName: entry.packageName,
     ref(args) {
@@ -143,7 +148,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
       if (!resolved) {
         const use = analysis.refs.find((r) => r.name === refName);
         missingAt = use && { start: use.start + 1, end: use.end - 1 };
-        throw new CompilerError(`Model '${refName}' not found (referenced by ${name}).${didYouMean(refName, project.modelNames())}`);
+        throw new CompilerError(`Model '${refName}' not found (referenced by ${name})${skipped}.${didYouMean(refName, project.modelNames())}`);
       }
       const rel = relationName({ kind: resolved.kind, name: resolved.name });
       upstream.set(`${resolved.kind}:${resolved.name}`, nodeUpstream(project, resolved, rel));
@@ -159,7 +164,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
         const defined = project.sourceDefinitions(s);
         const hint = defined.length ? didYouMean(t, defined.flatMap((d) => d.tables.map((x) => x.name))) : didYouMean(s, project.sourceNames());
         missingAt = use && { start: use.callStart, end: use.callEnd };
-        throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name}): declare it under sources: in a schema YAML file.${hint}`);
+        throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name}): declare it under sources: in a schema YAML file${skipped}.${hint}`);
       }
       const rel = relationName({ kind: 'source', name: `${s}.${t}`, source: s, table: t });
       upstream.set(`source:${s}.${t}`, sourceUpstream(project, table, rel, [s, t]));

@@ -24,6 +24,8 @@ export interface DataTest {
   args: Record<string, unknown>;
   /** A generic test's `name:` from YAML, its node name in dbt (project/testNames.ts makes the name otherwise). */
   customName?: string;
+  /** Paths in args written as integral floats (`1.0`): dbt's name and hash print them as Python does. */
+  floatArgs?: string[];
   severity: 'error' | 'warn';
   where?: string;
   /** Tags for selection: the test's, its column's, `config(tags=...)` of a singular test, and `data_tests:` folder tags. */
@@ -124,7 +126,7 @@ function generic(t: GenericTestDecl, subject: string, target: NonNullable<DataTe
   return {
     id: t.column ? `${subject}.${t.column}.${t.name}` : `${subject}.${t.name}`,
     label: `${t.name}(${over})`,
-    kind: t.name, subject, target, column: t.column, columnExpression: t.columnExpression, args: t.args, ...(t.customName !== undefined ? { customName: t.customName } : {}),
+    kind: t.name, subject, target, column: t.column, columnExpression: t.columnExpression, args: t.args, ...(t.customName !== undefined ? { customName: t.customName } : {}), ...(t.floatArgs ? { floatArgs: t.floatArgs } : {}),
     severity: t.severity ?? 'error', where: t.where,
     ...(t.tags ? { tags: t.tags } : {}), file, start: t.start, end: t.end,
   };

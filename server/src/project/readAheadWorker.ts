@@ -3,7 +3,7 @@
 // the main thread), and posts each chunk. A file it cannot read or parse is left to the caller, which reports it.
 import { readFileSync } from 'node:fs';
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { loadStrict, type ParsedYaml } from './yamlStrict';
+import { parseToSend, type ParsedYaml } from './yamlStrict';
 
 export interface ReadAheadData {
   files: string[];
@@ -20,7 +20,7 @@ export type ReadAheadChunk = [start: number, texts: Array<string | null>, parsed
 
 function parse(file: string, text: string): ParsedYaml | null {
   try {
-    return { value: loadStrict(file, text) };
+    return parseToSend(file, text);
   } catch {
     return null;
   }

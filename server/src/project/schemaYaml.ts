@@ -2,8 +2,9 @@
 // Parsed with js-yaml (several times faster than a CST parser, which matters at 10k models); the offsets
 // of names are found by matching each `name:` in document order against the parsed values. Large files are
 // parsed item by item (yamlChunks.ts) so an edit re-parses only the items it changed.
-import { load, YAMLException } from 'js-yaml';
-import { loadStrict, type ParsedYaml } from './yamlStrict';
+import { YAMLException } from 'js-yaml';
+import { loadYaml } from './yamlFloats';
+import { loadStrict, receivedValue, type ParsedYaml } from './yamlStrict';
 import { parseDocument } from 'yaml';
 import { splitTopLevel, type YamlChunk } from './yamlChunks';
 import type { Column, ProjectDiagnostic } from './types';
@@ -357,7 +358,7 @@ function indentQuotedContinuations(source: string): string {
  * `parsed`: the strict parse, made already (it succeeded, so no fallback applies).
  */
 function loadAsDbt(file: string, source: string, problems: ProjectDiagnostic[], parsed?: ParsedYaml): unknown {
-  if (parsed) return parsed.value;
+  if (parsed) return receivedValue(parsed);
   try {
     return loadStrict(file, source);
   } catch (strict) {
@@ -365,14 +366,14 @@ function loadAsDbt(file: string, source: string, problems: ProjectDiagnostic[], 
     if (strict instanceof YAMLException && /input is empty/.test(strict.message)) return null;
     if (strict instanceof YAMLException && /duplicated mapping key/.test(strict.message)) {
       problems.push({ ...syntaxProblem(file, source, strict), severity: 'warning', code: 'yaml-duplicate-key', message: `YAML: duplicate key; dbt keeps the last value` });
-      return load(source, { filename: file, json: true });
+      return loadYaml(source, { filename: file, json: true });
     }
     // PyYAML does not check the indentation of a quoted scalar's continuation lines (js-yaml does); their leading
     // spaces are folded away, so indenting them changes no value.
     if (strict instanceof YAMLException && /deficient indentation/.test(strict.message)) {
       const indented = indentQuotedContinuations(source);
       if (indented !== source) {
-        try { return load(indented, { filename: file }); } catch { /* not that case: the first error stands */ }
+        try { return loadYaml(indented, { filename: file }); } catch { /* not that case: the first error stands */ }
       }
     }
     // Only the indentation PyYAML allows inside flow collections is worth the slower parser's second look.
@@ -453,7 +454,7 @@ function parseChunked(file: string, source: string, cache: Map<string, ItemResul
 function chunkValuesOfWhole(file: string, source: string, chunks: YamlChunk[], parsed?: ParsedYaml): unknown[] | undefined {
   let root: unknown;
   try {
-    root = parsed ? parsed.value : loadStrict(file, source);
+    root = parsed ? receivedValue(parsed) : loadStrict(file, source);
   } catch {
     return undefined;
   }

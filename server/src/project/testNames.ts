@@ -14,12 +14,13 @@ export function genericTestName(t: DataTest): string {
   const source = t.target?.kind === 'source';
   const testType = `${namespace ? `${namespace}_` : ''}${source ? 'source_' : ''}${name}`;
   const kwargs = testKwargs(t);
+  const str = strOf(t);
   const flat: string[] = [];
   for (const key of Object.keys(kwargs).sort()) {
     if (key === 'model') continue;
     const value = kwargs[key];
-    const parts = Array.isArray(value) ? value : isDict(value) ? Object.values(value) : [value];
-    for (const part of parts) flat.push(pyStr(part));
+    if (Array.isArray(value) || isDict(value)) for (const [k, part] of Object.entries(value)) flat.push(str(part, `${key}.${k}`));
+    else flat.push(str(value, key));
   }
   const unique = flat.map((arg) => arg.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
   return `${testType}_${targetName(t)}_${unique}`;
@@ -29,7 +30,9 @@ export function genericTestName(t: DataTest): string {
 export function genericTestUniqueId(t: DataTest, packageName: string): string {
   const name = genericTestName(t);
   const { namespace, name: bare } = splitKind(t.kind);
-  const metadata = hashable({ namespace: namespace ?? null, name: bare, kwargs: testKwargs(t) });
+  const str = strOf(t);
+  // (keys in sorted order, as get_hashable_md sorts them)
+  const metadata = { kwargs: hashable(testKwargs(t), str, ''), name: bare, namespace: pyStr(namespace ?? null) };
   const hash = createHash('md5').update(name + pyRepr(metadata)).digest('hex').slice(-10);
   return `test.${packageName}.${name}.${hash}`;
 }
@@ -57,10 +60,17 @@ function testKwargs(t: DataTest): Record<string, unknown> {
 }
 
 /** dbt's get_hashable_md: dicts with sorted keys, lists kept, every other value as Python's str() of it. */
-function hashable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(hashable);
-  if (isDict(value)) return Object.fromEntries(Object.keys(value).sort().map((k) => [k, hashable(value[k])]));
-  return pyStr(value);
+function hashable(value: unknown, str: (v: unknown, path: string) => string, path: string): unknown {
+  const at = (k: string | number) => (path ? `${path}.${k}` : String(k));
+  if (Array.isArray(value)) return value.map((v, i) => hashable(v, str, at(i)));
+  if (isDict(value)) return Object.fromEntries(Object.keys(value).sort().map((k) => [k, hashable(value[k], str, at(k))]));
+  return str(value, path);
+}
+
+/** Python's str() of an argument at `path`: a YAML float with an integral value (`1.0`) prints as Python's float. */
+function strOf(t: DataTest): (value: unknown, path: string) => string {
+  const floats = t.floatArgs && new Set(t.floatArgs);
+  return (value, path) => (floats?.has(path) && typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e16 ? `${value}.0` : pyStr(value));
 }
 
 function isDict(v: unknown): v is Record<string, unknown> {

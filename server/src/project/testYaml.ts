@@ -1,5 +1,6 @@
 // dbt generic test entries in schema YAML (`tests:` / `data_tests:` of models, columns and source tables):
 // name, arguments (direct or under `arguments:`), severity and where, and where each entry sits in the file.
+import { integralFloatPaths } from './yamlFloats';
 
 /** One generic test as declared in YAML. Offsets point at the test's name in the YAML text. */
 export interface GenericTestDecl {
@@ -12,6 +13,8 @@ export interface GenericTestDecl {
   args: Record<string, unknown>;
   /** A `name:` given to the test, which dbt uses in place of the name it makes up (project/testNames.ts). */
   customName?: string;
+  /** Paths in args (`tolerance`, `values.1`) written as integral floats (`1.0`), which dbt's names print as `1.0`. */
+  floatArgs?: string[];
   /** As declared; otherwise dbt_project.yml's `data_tests:` config decides, else 'error'. */
   severity?: 'error' | 'warn';
   where?: string;
@@ -81,8 +84,17 @@ function readTestEntry(entry: unknown, column: string | undefined): GenericTestD
   }
   const config = isObj(body.config) ? body.config : {};
   const args: Obj = {};
-  for (const [k, v] of Object.entries(body)) if (!CONFIG_KEYS.has(k)) args[k] = v;
-  if (isObj(body.arguments)) Object.assign(args, body.arguments);
+  const floats = new Map<string, string[]>();
+  for (const [k, v] of Object.entries(body)) {
+    if (CONFIG_KEYS.has(k)) continue;
+    args[k] = v;
+    floats.set(k, integralFloatPaths(body, k));
+  }
+  if (isObj(body.arguments)) {
+    Object.assign(args, body.arguments);
+    for (const k of Object.keys(body.arguments)) floats.set(k, integralFloatPaths(body.arguments, k));
+  }
+  const floatArgs = [...floats.values()].flat();
   const declared = config.severity ?? body.severity;
   const severity = declared === undefined ? undefined : String(declared).toLowerCase() === 'warn' ? 'warn' : 'error';
   const where = config.where ?? body.where;
@@ -91,7 +103,7 @@ function readTestEntry(entry: unknown, column: string | undefined): GenericTestD
   const tags = tagsOf(body);
   const customName = body.name === undefined || body.name === null ? undefined : String(body.name);
   return {
-    name, column, ...(expression ? { columnExpression: expression } : {}), args, ...(customName !== undefined ? { customName } : {}),
+    name, column, ...(expression ? { columnExpression: expression } : {}), args, ...(customName !== undefined ? { customName } : {}), ...(floatArgs.length ? { floatArgs } : {}),
     severity, where: typeof where === 'string' ? where : undefined,
     ...(typeof enabled === 'boolean' ? { enabled } : {}), ...(tags.length ? { tags } : {}), start: -1, end: -1,
   };

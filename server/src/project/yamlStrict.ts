@@ -1,13 +1,27 @@
-// A schema YAML file's first, strict parse (js-yaml), as the index tries it before any of its fallbacks
-// (schemaYaml.ts). One function, so the read-ahead worker's parse and the main thread's are the same parse.
-import { load } from 'js-yaml';
+// A schema YAML file's first, strict parse, as the index tries it before any of its fallbacks (schemaYaml.ts). One
+// function, so the read-ahead worker's parse and the main thread's are the same parse; what the parse knows beyond the
+// value (yamlFloats.ts: which numbers were written as integral floats) travels with a parse made on another thread.
+import { integralFloatPlaces, loadYaml, markIntegralFloats, type IntegralFloatPlaces } from './yamlFloats';
 
 /** The file's one document; throws js-yaml's error where the text is not strict YAML. */
 export function loadStrict(file: string, source: string): unknown {
-  return load(source, { filename: file });
+  return loadYaml(source, { filename: file });
 }
 
-/** A parse done elsewhere (the read-ahead worker): the value, present only where the strict parse succeeded. */
+/** A strict parse made on another thread (the read-ahead worker): present only where it succeeded. */
 export interface ParsedYaml {
   value: unknown;
+  floats: IntegralFloatPlaces;
+}
+
+/** The strict parse, to send to another thread. */
+export function parseToSend(file: string, source: string): ParsedYaml {
+  const value = loadStrict(file, source);
+  return { value, floats: integralFloatPlaces(value) };
+}
+
+/** The value of a parse received from another thread, marked as the parse there marked it. */
+export function receivedValue(parsed: ParsedYaml): unknown {
+  markIntegralFloats(parsed.value, parsed.floats);
+  return parsed.value;
 }

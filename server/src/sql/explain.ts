@@ -35,6 +35,11 @@ export function explainDuckDbMessage(body: string, columns: readonly string[]): 
     const candidates = [...body.matchAll(/"([^"]+)"/g)].slice(1).map((c) => c[1].split('.').pop()!);
     return `Column '${m[1]}' is not in the relations this query reads.${suggest(m[1], candidates.length ? candidates : columns)}`;
   }
+  // DuckDB lets a query read its own select list's aliases: a column absent from FROM, but named (in any case) by a
+  // select item's alias, is worded as that alias used too early
+  if ((m = /^Column "([^"]+)" referenced that exists in the SELECT clause - but this column cannot be referenced before it is defined/.exec(body))) {
+    return `Column '${m[1]}' is not in the relations this query reads (only an alias in this SELECT has that name, and an alias cannot be read where it is defined).${suggest(m[1], columns)}`;
+  }
   if ((m = /^(?:Table|Values list) "([^"]+)" does not have a column named "([^"]+)"/.exec(body))) {
     const listed = [...body.slice(m[0].length).matchAll(/"([^"]+)"/g)].map((c) => c[1].split('.').pop()!);
     return `'${m[1]}' has no column '${m[2]}'.${suggest(m[2], listed.length ? listed : columns)}`;

@@ -1,0 +1,98 @@
+// Schema YAML read with js-yaml, keeping one thing JavaScript's numbers lose: which values were written as floats with
+// an integral value (`tolerance: 1.0`). PyYAML reads those as floats and Python prints them `1.0`, so dbt names such a
+// test `..._1_0`; the values stay plain numbers for everyone else, and the keys that held them are remembered.
+import { CORE_SCHEMA, floatCoreTag, load, NOT_RESOLVED } from 'js-yaml';
+
+class IntegralFloat {
+  constructor(readonly value: number) {}
+}
+
+let seen = false;
+
+const SCHEMA = CORE_SCHEMA.withTags({
+  ...floatCoreTag,
+  resolve(source: string, isExplicit: boolean, tagName: string) {
+    const value = floatCoreTag.resolve(source, isExplicit, tagName);
+    // YAML 1.1 (PyYAML) floats have a dot; `1e3` is a string there and stays as js-yaml reads it
+    if (value === NOT_RESOLVED || !Number.isInteger(value) || !source.includes('.')) return value;
+    seen = true;
+    return new IntegralFloat(value) as unknown as number;
+  },
+});
+
+const marks = new WeakMap<object, Set<string>>();
+/** Whether any file read so far had an integral float (most projects have none: their tests skip the look). */
+let anyMarked = false;
+
+/** js-yaml's load (the core schema), with integral floats as numbers whose keys integralFloatKeys() tells. */
+export function loadYaml(source: string, options: { filename?: string; json?: boolean } = {}): unknown {
+  seen = false;
+  const doc = load(source, { ...options, schema: SCHEMA });
+  return seen ? unwrap(doc) : doc;
+}
+
+/** The keys (list indexes as strings) of a loaded mapping or list whose values were written as integral floats. */
+export function integralFloatKeys(container: unknown): ReadonlySet<string> | undefined {
+  return typeof container === 'object' && container !== null ? marks.get(container) : undefined;
+}
+
+/** Paths (`key`, `key.0`, `key.sub`) under `value` that were written as integral floats. */
+export function integralFloatPaths(container: unknown, key: string, prefix = key): string[] {
+  if (!anyMarked) return [];
+  const out: string[] = [];
+  if (integralFloatKeys(container)?.has(key)) out.push(prefix);
+  const value = (container as Record<string, unknown>)[key];
+  if (typeof value === 'object' && value !== null) for (const k of Object.keys(value)) out.push(...integralFloatPaths(value, k, `${prefix}.${k}`));
+  return out;
+}
+
+function unwrap(value: unknown, visited = new Set<object>()): unknown {
+  if (value instanceof IntegralFloat) return value.value;
+  if (typeof value !== 'object' || value === null || visited.has(value)) return value;
+  visited.add(value);
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    if (item instanceof IntegralFloat) {
+      record[key] = item.value;
+      let keys = marks.get(value);
+      if (!keys) marks.set(value, (keys = new Set()));
+      keys.add(key);
+      anyMarked = true;
+    } else unwrap(item, visited);
+  }
+  return value;
+}
+
+/**
+ * Where a loaded value's integral floats are, as [keys from the root to their container, key]: the marks are kept by
+ * object identity, so a copy of the value (sent from another thread) has none until markIntegralFloats puts them back.
+ */
+export type IntegralFloatPlaces = Array<[path: string[], key: string]>;
+
+export function integralFloatPlaces(root: unknown): IntegralFloatPlaces {
+  const out: IntegralFloatPlaces = [];
+  if (!anyMarked) return out;
+  const visited = new Set<object>();
+  const walk = (value: unknown, path: string[]) => {
+    if (typeof value !== 'object' || value === null || visited.has(value)) return;
+    visited.add(value);
+    for (const key of marks.get(value) ?? []) out.push([path, key]);
+    for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
+  };
+  walk(root, []);
+  return out;
+}
+
+/** Marks a copy of a loaded value as integralFloatPlaces found its original. */
+export function markIntegralFloats(root: unknown, places: IntegralFloatPlaces): void {
+  for (const [path, key] of places) {
+    let container = root;
+    for (const step of path) container = (container as Record<string, unknown>)[step];
+    if (typeof container !== 'object' || container === null) continue;
+    let keys = marks.get(container);
+    if (!keys) marks.set(container, (keys = new Set()));
+    keys.add(key);
+    anyMarked = true;
+  }
+}
