@@ -27,7 +27,7 @@ import { columnLineage } from '../features/columnLineage';
 import { registerPackageHandlers } from './packages';
 import { hasLakehouse, refreshSourceSchemas as readSourceSchemas } from '../run/source-schemas';
 import { StatusNotification, CompiledSqlRequest, LineageRequest, ColumnLineageRequest, type StatusParams } from '../protocol';
-import { lineIndexOf, pathToUri, toCompletionItem, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
+import { lineIndexOf, pathToUri, toCompletions, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
 import { KeptDiagnostics } from './keptDiagnostics';
@@ -44,6 +44,8 @@ export function startServer(connection: Connection): void {
   let folders: string[] = [];
   let canRefresh = false;
   let hasConfiguration = false;
+  /** The client takes a completion list's shared edit range from its itemDefaults. */
+  let completionDefaultRange = false;
   let hasWorkspaceFolders = false;
   let binder: Binder | undefined;
   let runs: RunServiceLoader | undefined;
@@ -126,6 +128,7 @@ export function startServer(connection: Connection): void {
     }
     canRefresh = !!params.capabilities.workspace?.diagnostics?.refreshSupport;
     hasConfiguration = !!params.capabilities.workspace?.configuration;
+    completionDefaultRange = !!params.capabilities.textDocument?.completion?.completionList?.itemDefaults?.includes('editRange');
     hasWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
     return {
       capabilities: {
@@ -490,7 +493,7 @@ export function startServer(connection: Connection): void {
   connection.onCompletion(guard('completion', [], (params) => {
     const p = positionIn(params.textDocument.uri, params.position);
     if (!p) return [];
-    return completions(p.project, p.file, p.offset).map((c) => toCompletionItem(p.index, c));
+    return toCompletions(p.index, completions(p.project, p.file, p.offset), completionDefaultRange);
   }));
 
   connection.onHover(guard('hover', null, async (params) => {
