@@ -148,7 +148,9 @@ test("floe test and floe compile take dbt's flags: --project-dir, several --sele
   assert.ok(runResults.results.every((x: { unique_id: string; status: string; failures: number }) => /^test\.floe_demo\./.test(x.unique_id) && x.status === 'pass' && x.failures === 0));
   const one = ok(await floe('compile', '-s', 'by_status', '--vars', '{wanted_status: completed}'));
   assert.match(one.out, /where status = 'completed'/);
-  assert.equal(fs.readFileSync(path.join(dir, 'target', 'compiled', 'floe_demo', 'models', 'extra', 'by_status.sql'), 'utf8'), one.out);
+  // the file holds dbt's compiled_code (no newline added); the printed SQL ends in one
+  const written = fs.readFileSync(path.join(dir, 'target', 'compiled', 'floe_demo', 'models', 'extra', 'by_status.sql'), 'utf8');
+  assert.equal(written.endsWith('\n') ? written : `${written}\n`, one.out);
   const many = ok(await floe('compile', '--select', 'marts.*', '--target-path', 'build_out'));
   assert.equal(lines(many).length, 3);
   assert.ok(fs.existsSync(path.join(dir, 'build_out', 'compiled', 'floe_demo', 'models', 'marts', 'mart_revenue.sql')));

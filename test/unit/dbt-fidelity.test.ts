@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DbtProject } from '../../server/src/project/project';
-import { compileModel } from '../../server/src/project/compile';
+import { asDbtCompiled, compileModel } from '../../server/src/project/compile';
 import { fileDiagnostics, renderDiagnostics } from '../../server/src/features/diagnostics';
 import { projectDataTests, skippedDataTests } from '../../server/src/project/dataTests';
 import { projectUnitTests } from '../../server/src/project/unitTests';
@@ -638,4 +638,18 @@ test("a profile without `target:` uses its `default` output, and BigQuery's data
   assert.deepEqual(diagnostics(p), []);
   const postgres = resolveTarget(parseProfiles('/x/profiles.yml', 'p:\n  target: ci\n  outputs:\n    ci: {type: postgres, dbname: analytics, schema: s}\n'), 'p', undefined);
   assert.deepEqual([postgres.name, postgres.database, postgres.schema], ['ci', 'analytics', 's']);
+});
+
+test("compile output as dbt writes it: the file's leading and trailing whitespace is not rendered (dbt strips the file first; Aidbox's models start with spaces)", () => {
+  const compiled = (model: string) => {
+    const p = project({ 'models/m.sql': model });
+    return asDbtCompiled(model, compileModel(p, `${ROOT}/models/m.sql`).sql);
+  };
+  assert.equal(compiled('  SELECT 1\n  FROM t\n\n'), 'SELECT 1\n  FROM t');
+  // what dbt renders from the stripped text: the newline before {% if %} stays; a tag's own trim is already applied
+  assert.equal(compiled('\n\nselect 1\n{% if true %}\nwhere y\n{% endif %}\n\n'), 'select 1\n\nwhere y\n');
+  assert.equal(compiled('\n{{- config(materialized="view") }}\nselect 2\n'), '\nselect 2');
+  assert.equal(compiled('select 4\n\n{{ "" -}}\n\n'), 'select 4\n\n');
+  assert.equal(compiled('select 3'), 'select 3');
+  assert.equal(compiled(' \n '), '');
 });

@@ -79,6 +79,22 @@ export function defaultRelationName(target: { kind: UpstreamRelation['kind']; na
 }
 
 
+/**
+ * A model's compiled SQL as dbt's compile writes it (target/compiled, the manifest's compiled_code): dbt reads a model
+ * file stripped of its leading and trailing whitespace and renders that, so whitespace the file begins or ends with is
+ * not in its output. Floe renders the whole file (its offsets are the editor's), so that whitespace, where it came
+ * through the render as written (no `{%-`/`-%}` took it), is cut here.
+ */
+export function asDbtCompiled(fileText: string, sql: string): string {
+  const body = fileText.trim();
+  if (!body) return '';
+  const lead = fileText.slice(0, fileText.indexOf(body));
+  const trail = fileText.slice(lead.length + body.length);
+  let out = lead && !/^\{[{%#]-/.test(body) && sql.startsWith(lead) ? sql.slice(lead.length) : sql;
+  if (trail && !/-[}%#]\}$/.test(body) && out.endsWith(trail)) out = out.slice(0, out.length - trail.length);
+  return out;
+}
+
 const MAX_KEPT_RENDERS = 2000;
 const compiledByProject = new WeakMap<DbtProject, Map<string, { version: number; text: string; compiled: CompiledModel }>>();
 

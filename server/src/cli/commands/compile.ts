@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand, type CliIO } from '../command';
 import type { DbtProject } from '../../project/project';
-import { compileModel } from '../../project/compile';
+import { asDbtCompiled, compileModel } from '../../project/compile';
 import { LineIndex } from '../../project/lineIndex';
 import { selectResources } from '../../selection/select';
 import { didYouMean } from '../../util/suggest';
@@ -54,7 +54,7 @@ export const compileCommand: CliCommand = {
         if (nodes.length === 1) json.compiledNode(node.name, node.id, sql);
         else json.note(written);
       } else {
-        io.out(nodes.length === 1 ? sql : `${written}\n`);
+        io.out(nodes.length === 1 ? withNewline(sql) : `${written}\n`);
       }
     }
     writeArtifact(targetPathOf(project, parsed.values), 'manifest.json', buildManifest(project, invocation, compiledById));
@@ -73,11 +73,13 @@ function compileOne(dir: string, model: string, io: CliIO): number {
   }
   const sql = compiledSql(project, file, (message) => io.err(`${message}\n`));
   if (sql === undefined) return 1;
-  io.out(sql);
+  io.out(withNewline(sql));
   return 0;
 }
 
-/** The compiled SQL ending in a newline, or undefined after reporting the template error at its line. */
+const withNewline = (sql: string) => (sql.endsWith('\n') ? sql : `${sql}\n`);
+
+/** The compiled SQL as dbt writes it (asDbtCompiled), or undefined after reporting the template error at its line. */
 function compiledSql(project: DbtProject, file: string, report: (message: string) => void): string | undefined {
   const compiled = compileModel(project, file);
   if (compiled.problem) {
@@ -85,5 +87,5 @@ function compiledSql(project: DbtProject, file: string, report: (message: string
     report(`${path.relative(project.root, file)}:${pos.line + 1}:${pos.character + 1}: error: ${compiled.problem.message}`);
     return undefined;
   }
-  return compiled.sql.endsWith('\n') ? compiled.sql : `${compiled.sql}\n`;
+  return asDbtCompiled(project.entry(file)!.text, compiled.sql);
 }

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command';
-import { compileModel } from '../../project/compile';
+import { asDbtCompiled, compileModel } from '../../project/compile';
 import { selectableGraph } from '../../selection/graph';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { newInvocation } from '../../artifacts/metadata';
@@ -33,7 +33,7 @@ export const docsCommand: CliCommand = {
     for (const n of selectableGraph(project).nodes.values()) {
       if (n.resourceType !== 'model' || n.modelNode!.file.endsWith('.py')) continue;
       const c = compileModel(project, n.modelNode!.file);
-      if (!c.problem) compiled.set(n.id, c.sql);
+      if (!c.problem) compiled.set(n.id, asDbtCompiled(project.entry(n.modelNode!.file)!.text, c.sql));
     }
     const manifestFile = writeArtifact(target, 'manifest.json', buildManifest(project, invocation, compiled));
     try {
