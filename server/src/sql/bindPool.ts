@@ -24,6 +24,11 @@ export interface BindMessage {
   schemas: Array<[number, UpstreamRelation]>;
   jobs: BindJob[];
 }
+/** Tells a worker to close its DuckDB and end; it sets `closed[0]` to 1 once DuckDB is closed (a shared buffer: the
+ * process's exit waits on it synchronously). */
+export interface StopMessage {
+  stop: Int32Array;
+}
 export type BindReply = { id: number; ok: true; result: BindResult; ms: number } | { id: number; ok: false; message: string };
 
 interface Waiting {
@@ -49,6 +54,9 @@ interface Slot {
   /** Schema numbers this worker has been sent; cleared (and the worker told) when the table forgets them all. */
   known: Set<number>;
   reset: boolean;
+  /** Set (and sent) once the worker is told to stop; its first element becomes 1 when its DuckDB is closed. */
+  closed?: Int32Array;
+  exited: boolean;
 }
 
 /**
@@ -88,6 +96,12 @@ class SchemaTable {
  */
 export const MAX_SCHEMAS = 20_000;
 
+/**
+ * How long stopping waits for the workers to finish the DuckDB call under way (interrupted) and close DuckDB: a bind
+ * takes milliseconds, so this bounds only a stuck one, which is then terminated (exit never hangs on binding).
+ */
+export const STOP_WAIT_MS = 3000;
+
 /** How many binding workers: FLOE_BIND_WORKERS when set (0 binds in process, one at a time), else `fallback` (one per core). */
 export function bindWorkerCount(fallback = Math.max(1, Math.min(availableParallelism(), 8))): number {
   const set = Number(process.env.FLOE_BIND_WORKERS);
@@ -113,6 +127,7 @@ export class BindPool {
 
   bind(sql: string, upstream: UpstreamRelation[], urgent = false, options: BindSettings = {}): Promise<BindResult> {
     if (this.failed) return Promise.reject(this.failed);
+    if (this.closing) return Promise.reject(new Error('binding stopped'));
     return new Promise((resolve, reject) => {
       const job = { id: this.nextId++, sql, budgetMs: options.budgetMs, lineage: options.lineage, ...(urgent ? { urgent } : {}) };
       (urgent ? this.urgent : this.queued).push({ job, upstream, resolve, reject });
@@ -138,12 +153,55 @@ export class BindPool {
     return this.slots.map((s) => ({ binds: s.binds, ms: Math.round(s.ms) }));
   }
 
+  /**
+   * Stops the workers in order (each finishes or interrupts its DuckDB call, closes DuckDB and ends) within
+   * STOP_WAIT_MS; binds not answered yet are rejected. Terminating a worker while DuckDB works for it would abort the
+   * whole process (bindWorker.ts, stop).
+   */
   async close(): Promise<void> {
-    this.closing = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.stopAll();
+    process.off('exit', this.stopBeforeExit);
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        if (slot.exited) return;
+        const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_WAIT_MS)));
+        if ((await Promise.race([exited, late])) === 'late') await slot.worker.terminate();
+        clearTimeout(timer);
+      }),
+    );
+  }
+
+  /**
+   * process.exit (the LSP exit, stdin closing, the parent gone, a CLI interrupted) ends the worker threads at once: they
+   * are stopped first, waited for synchronously (the 'exit' event allows nothing else) within STOP_WAIT_MS.
+   */
+  private readonly stopBeforeExit = () => {
+    this.stopAll();
+    const deadline = Date.now() + STOP_WAIT_MS;
+    for (const slot of this.slots) if (!slot.exited) Atomics.wait(slot.closed!, 0, 0, Math.max(0, deadline - Date.now()));
+  };
+
+  private stopAll(): void {
+    if (!this.closing) {
+      this.closing = true;
+      const stopped = new Error('binding stopped');
+      for (const w of [...this.urgent.splice(0), ...this.queued.splice(0)]) w.reject(stopped);
+      for (const slot of this.slots) {
+        for (const w of slot.busy.values()) w.reject(stopped);
+        slot.busy.clear();
+      }
+    }
+    for (const slot of this.slots) {
+      if (slot.closed || slot.exited) continue;
+      slot.closed = new Int32Array(new SharedArrayBuffer(4));
+      slot.worker.postMessage({ stop: slot.closed } satisfies StopMessage);
+    }
   }
 
   private dispatch(): void {
+    if (this.closing) return;
     // one message per worker per dispatch: each message wakes a thread, which costs more than the copy
     if (this.schemas.size > this.maxSchemas) {
       this.schemas.clear();
@@ -172,7 +230,8 @@ export class BindPool {
   }
 
   private started(): Slot {
-    const slot: Slot = { worker: startWorkerThread(__dirname, 'bind-worker.js', 'bindWorker.ts'), busy: new Map(), ms: 0, binds: 0, known: new Set(), reset: false };
+    const slot: Slot = { worker: startWorkerThread(__dirname, 'bind-worker.js', 'bindWorker.ts'), busy: new Map(), ms: 0, binds: 0, known: new Set(), reset: false, exited: false };
+    if (!this.slots.length) process.on('exit', this.stopBeforeExit);
     this.slots.push(slot);
     slot.worker.unref();
     slot.worker.on('message', (replies: BindReply[]) => {
@@ -197,6 +256,7 @@ export class BindPool {
     };
     slot.worker.on('error', fail);
     slot.worker.on('exit', (code) => {
+      slot.exited = true;
       if (!this.closing) fail(new Error(`exit code ${code}`));
     });
     return slot;

@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { createBindConnection } from './connection';
 import { bindModels } from './bindBatch';
-import type { BindJob, BindMessage, BindReply } from './bindPool';
+import type { BindJob, BindMessage, BindReply, StopMessage } from './bindPool';
 import type { UpstreamRelation } from './binder';
 
 const opened = createBindConnection();
@@ -16,27 +16,49 @@ type Job = Omit<BindJob, 'upstream'> & { upstream: UpstreamRelation[] };
 const queue: Job[] = [];
 /** The schemas the pool has sent, by number; one object per schema, shared by the jobs that read it. */
 const schemas = new Map<number, UpstreamRelation>();
-let running = false;
+/** The batches under way, until the queue is empty. */
+let draining: Promise<void> | undefined;
+let stopping = false;
 
 // Jobs come in arrays and answers go back in arrays: a message wakes a thread, which costs more than the copy. What
 // arrived while a batch was binding is the next batch (bound together where it can be: bindBatch.ts).
-parentPort?.on('message', (message: BindMessage) => {
+parentPort?.on('message', (message: BindMessage | StopMessage) => {
+  if ('stop' in message) return void stop(message.stop);
+  if (stopping) return;
   if (message.reset) schemas.clear();
   for (const [id, schema] of message.schemas) schemas.set(id, schema);
   for (const job of message.jobs) queue.push({ ...job, upstream: job.upstream.map((id) => schemas.get(id)!) });
-  if (!running) void drain();
+  draining ??= drain().finally(() => (draining = undefined));
 });
 
+/**
+ * The pool's stop (bindPool.ts): no further batch, the DuckDB call under way interrupted and waited for, DuckDB closed,
+ * then `closed` set and the thread left to end by itself. A thread stopped while DuckDB works for it is what aborts
+ * the process: the call's completion then throws in C++ (Napi::Error) with no JavaScript left to take it.
+ */
+async function stop(closed: Int32Array): Promise<void> {
+  stopping = true;
+  try {
+    const bind = await opened.catch(() => undefined);
+    bind?.connection.interrupt();
+    await draining;
+    bind?.close();
+  } finally {
+    Atomics.store(closed, 0, 1);
+    Atomics.notify(closed, 0);
+    parentPort!.close();
+  }
+}
+
 async function drain(): Promise<void> {
-  running = true;
-  while (queue.length) {
+  while (queue.length && !stopping) {
     // the edited file's bind goes alone, ahead of those queued with it
     const urgent = queue.filter((j) => j.urgent);
     const batch = urgent.length ? urgent : queue.splice(0, MAX_BATCH);
     if (urgent.length) queue.splice(0, queue.length, ...queue.filter((j) => !j.urgent));
-    parentPort!.postMessage(await bindAll(batch));
+    const replies = await bindAll(batch);
+    if (!stopping) parentPort!.postMessage(replies);
   }
-  running = false;
 }
 
 async function bindAll(jobs: Job[]): Promise<BindReply[]> {
