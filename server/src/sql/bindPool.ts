@@ -24,11 +24,26 @@ export interface BindMessage {
   schemas: Array<[number, UpstreamRelation]>;
   jobs: BindJob[];
 }
-/** Tells a worker to close its DuckDB and end; it sets `closed[0]` to 1 once DuckDB is closed (a shared buffer: the
- * process's exit waits on it synchronously). */
+/** Tells a worker to close its DuckDB and end. */
 export interface StopMessage {
-  stop: Int32Array;
+  stop: true;
 }
+
+/**
+ * Where a worker is with DuckDB, in an Int32Array on a SharedArrayBuffer (its workerData) both threads change
+ * atomically: the process's exit waits on it synchronously. Ending a worker is safe unless it is IN_USE: a thread ended
+ * while DuckDB works for it aborts the process (the call's completion throws Napi::Error in C++ with no JavaScript left).
+ */
+export const DuckDbState = {
+  /** The worker is loading and has not opened DuckDB: ending it now is safe. */
+  LOADING: 0,
+  /** DuckDB opened (or opening): calls may be under way. */
+  IN_USE: 1,
+  /** DuckDB closed, no call under way. */
+  CLOSED: 2,
+  /** Stopped before it opened DuckDB: it never will. */
+  STOPPED: 3,
+} as const;
 export type BindReply = { id: number; ok: true; result: BindResult; ms: number } | { id: number; ok: false; message: string };
 
 interface Waiting {
@@ -54,8 +69,9 @@ interface Slot {
   /** Schema numbers this worker has been sent; cleared (and the worker told) when the table forgets them all. */
   known: Set<number>;
   reset: boolean;
-  /** Set (and sent) once the worker is told to stop; its first element becomes 1 when its DuckDB is closed. */
-  closed?: Int32Array;
+  /** The worker's DuckDbState, shared. */
+  state: Int32Array;
+  stopSent: boolean;
   exited: boolean;
 }
 
@@ -164,6 +180,8 @@ export class BindPool {
     await Promise.all(
       this.slots.map(async (slot) => {
         if (slot.exited) return;
+        // one still loading never opens DuckDB now: ended at once
+        if (!inDuckDb(slot)) return void (await slot.worker.terminate());
         const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
         let timer: NodeJS.Timeout | undefined;
         const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_WAIT_MS)));
@@ -175,12 +193,15 @@ export class BindPool {
 
   /**
    * process.exit (the LSP exit, stdin closing, the parent gone, a CLI interrupted) ends the worker threads at once: they
-   * are stopped first, waited for synchronously (the 'exit' event allows nothing else) within STOP_WAIT_MS.
+   * are stopped first, those with DuckDB open waited for synchronously (the 'exit' event allows nothing else) within
+   * STOP_WAIT_MS.
    */
   private readonly stopBeforeExit = () => {
     this.stopAll();
     const deadline = Date.now() + STOP_WAIT_MS;
-    for (const slot of this.slots) if (!slot.exited) Atomics.wait(slot.closed!, 0, 0, Math.max(0, deadline - Date.now()));
+    for (const slot of this.slots) {
+      if (!slot.exited && inDuckDb(slot)) Atomics.wait(slot.state, 0, DuckDbState.IN_USE, Math.max(0, deadline - Date.now()));
+    }
   };
 
   private stopAll(): void {
@@ -194,9 +215,9 @@ export class BindPool {
       }
     }
     for (const slot of this.slots) {
-      if (slot.closed || slot.exited) continue;
-      slot.closed = new Int32Array(new SharedArrayBuffer(4));
-      slot.worker.postMessage({ stop: slot.closed } satisfies StopMessage);
+      if (slot.stopSent || slot.exited) continue;
+      slot.stopSent = true;
+      slot.worker.postMessage({ stop: true } satisfies StopMessage);
     }
   }
 
@@ -230,7 +251,8 @@ export class BindPool {
   }
 
   private started(): Slot {
-    const slot: Slot = { worker: startWorkerThread(__dirname, 'bind-worker.js', 'bindWorker.ts'), busy: new Map(), ms: 0, binds: 0, known: new Set(), reset: false, exited: false };
+    const state = new Int32Array(new SharedArrayBuffer(4));
+    const slot: Slot = { worker: startWorkerThread(__dirname, 'bind-worker.js', 'bindWorker.ts', state), state, busy: new Map(), ms: 0, binds: 0, known: new Set(), reset: false, stopSent: false, exited: false };
     if (!this.slots.length) process.on('exit', this.stopBeforeExit);
     this.slots.push(slot);
     slot.worker.unref();
@@ -263,3 +285,7 @@ export class BindPool {
   }
 }
 
+/** Whether DuckDB may be at work for a worker; one still loading is marked STOPPED, so that it never opens DuckDB. */
+function inDuckDb(slot: Slot): boolean {
+  return Atomics.compareExchange(slot.state, 0, DuckDbState.LOADING, DuckDbState.STOPPED) === DuckDbState.IN_USE;
+}
