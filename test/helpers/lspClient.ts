@@ -37,9 +37,10 @@ export class LspClient {
    * Starts the server on `folder`; with `settings`, the client answers workspace/configuration with them (the `floe`
    * section). `options.built`: the bundle (dist/server.js, build first), whose build id is the same from one start to
    * the next (from source each process is its own build); `options.serverJs`: another copy of that bundle;
-   * `options.untilReady` false: returns once initialized; `options.textDocument`: client capabilities added.
+   * `options.untilReady` false: returns once initialized; `options.processId`: the client process the server watches
+   * (it exits when that process is gone), this one by default; `options.textDocument`: client capabilities added.
    */
-  static async start(folder: string, env: Record<string, string> = {}, settings?: Record<string, unknown>, options: { built?: boolean; serverJs?: string; untilReady?: boolean; textDocument?: TextDocumentClientCapabilities } = {}): Promise<LspClient> {
+  static async start(folder: string, env: Record<string, string> = {}, settings?: Record<string, unknown>, options: { built?: boolean; serverJs?: string; untilReady?: boolean; processId?: number; textDocument?: TextDocumentClientCapabilities } = {}): Promise<LspClient> {
     const entry = options.serverJs ? [options.serverJs] : options.built ? [path.join(repo, 'dist/server.js')] : ['--import', 'tsx', path.join(repo, 'server/src/lsp/main.ts')];
     const child = spawn(process.execPath, [...entry, '--stdio'], {
       cwd: repo, env: { ...process.env, FLOE_NO_CATALOG: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'],
@@ -51,7 +52,7 @@ export class LspClient {
     connection.listen();
     const ready = client.waitForStatus((s) => s.state === 'ready' || s.state === 'error');
     await connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid, rootUri: pathToFileURL(folder).toString(), workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }],
+      processId: options.processId ?? process.pid, rootUri: pathToFileURL(folder).toString(), workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }],
       capabilities: { workspace: { diagnostics: { refreshSupport: true }, configuration: settings !== undefined }, textDocument: { rename: { prepareSupport: true }, ...options.textDocument } },
     });
     await connection.sendNotification(InitializedNotification.type, {});

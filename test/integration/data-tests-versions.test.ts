@@ -1,5 +1,6 @@
-// A versioned model's data tests run on every version, as dbt's parser makes one test node per version: the model's
-// tests on the columns each version keeps (`include`/`exclude`; a column a version declares itself takes its own).
+// A versioned model's data tests run on every version, as dbt's parser makes one test node per version
+// (parse_versioned_tests): the version's own tests if it declares any, else the model's; the tests of the model's
+// columns it keeps (`include`/`exclude`, get_columns_for_version), and those of the columns it declares itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -20,21 +21,30 @@ function project(): string {
     '    tests:', '      - dbt_utils.at_least_one:', '          column_name: id',
     '    columns:', '      - name: id', '        tests: [not_null]', '      - name: name', '        tests: [unique]', '      - name: score', '        tests: [not_null]',
     '    versions:',
-    '      - v: 1', '        columns:', '          - include: all', '          - name: score',
-    '      - v: 2', '        columns:', '          - include: all', '            exclude: [name]',
+    '      - v: 1', '        columns:', '          - include: all', '          - name: score', '            data_tests: [unique]',
+    '      - v: 2', '        data_tests:', '          - unique:', '              column_name: id',
+    '        columns:', '          - include: all', '            exclude: [name]',
   ].join('\n'));
   return root;
 }
 
-test('each version of a versioned model gets the model\'s tests on the columns it keeps, named and run per version', async () => {
+test('each version of a versioned model gets its own tests or the model\'s, its kept and own columns\' tests, named and run per version', async () => {
   const root = project();
   const ls = await runFloe(['ls', '--resource-type', 'test', '--project-dir', root], {}, root);
   assert.equal(ls.code, 0, ls.err);
-  assert.deepEqual(ls.out.trim().split('\n').filter((l) => !/at_least_one/.test(l)), [
+  assert.deepEqual(ls.out.trim().split('\n'), [
+    // the model's own test on version 1; version 2's own test replaces it
+    'vt.dbt_utils_at_least_one_dim_customers_v1_id',
     'vt.not_null_dim_customers_v1_id',
+    // the model's column `score`, which version 1 keeps (include: all) beside its own `score`
+    'vt.not_null_dim_customers_v1_score',
     'vt.not_null_dim_customers_v2_id',
     'vt.not_null_dim_customers_v2_score',
     'vt.unique_dim_customers_v1_name',
+    // version 1's own column's test
+    'vt.unique_dim_customers_v1_score',
+    // version 2's own test
+    'vt.unique_dim_customers_v2_id',
   ]);
   const selected = await runFloe(['ls', '--select', 'dim_customers.v1', '--indirect-selection', 'eager', '--project-dir', root], {}, root);
   assert.match(selected.out, /not_null_dim_customers_v1_id/);

@@ -178,3 +178,43 @@ test('floe ls lists exposures, metrics, semantic models and saved queries as dbt
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a `create_metric: true` measure is a simple metric in the manifest, as dbt makes it, valid against manifest v12", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-manifest-'));
+  const files: Record<string, string> = {
+    'dbt_project.yml': FILES['dbt_project.yml'], 'profiles.yml': FILES['profiles.yml'],
+    'models/orders.sql': 'select 1 as id, 2.5 as amount\n',
+    'models/semantic.yml': `version: 2
+semantic_models:
+  - name: orders_sm
+    model: ref('orders')
+    config: {meta: {owner: finance}}
+    entities:
+      - {name: order, type: primary, expr: id}
+    measures:
+      - {name: order_total, agg: sum, expr: amount, create_metric: true, label: Order total}
+      - {name: order_count, agg: count, expr: 1, create_metric: true, description: How many.}
+      - {name: order_max, agg: max, expr: amount}
+`,
+  };
+  try {
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    const manifest = buildManifest(DbtProject.load(dir), newInvocation({ which: 'docs' })) as Record<string, any>;
+    const valid = new Ajv2020({ strict: false, validateFormats: false }).compile<unknown>(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'dbt-schemas', 'manifest-v12.json'), 'utf8')));
+    assert.ok(valid(manifest), JSON.stringify(valid.errors?.slice(0, 3)));
+    assert.deepEqual(Object.keys(manifest.metrics).sort(), ['metric.shop.order_count', 'metric.shop.order_total']);
+    const total = manifest.metrics['metric.shop.order_total'];
+    assert.deepEqual(
+      [total.type, total.label, total.description, total.type_params.measure.name, total.type_params.expr, total.depends_on.nodes, total.original_file_path, total.meta, total.config.meta],
+      ['simple', 'Order total', 'Metric created from measure order_total', 'order_total', 'amount', ['semantic_model.shop.orders_sm'], 'models/semantic.yml', { owner: 'finance' }, { owner: 'finance' }],
+    );
+    const count = manifest.metrics['metric.shop.order_count'];
+    assert.deepEqual([count.label, count.description, count.type_params.expr], ['order_count', 'How many.', '1']);
+    assert.deepEqual(manifest.child_map['semantic_model.shop.orders_sm'], ['metric.shop.order_count', 'metric.shop.order_total']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -24,13 +24,20 @@ export function semanticLayerJson(project: DbtProject, graph: SelectableGraph): 
   const measureOwners = new Map<string, string>();
   const yamlFiles = [...project.files.values()].filter((e) => e.kind === 'yaml' && /\b(semantic_models|metrics|saved_queries):/.test(e.text));
   const docs = yamlFiles.map((entry) => ({ entry, doc: parse(entry.text) }));
+  const created: Array<{ entry: FileEntry; metric: Json }> = [];
   for (const { entry, doc } of docs) {
     for (const sm of list(doc?.semantic_models).filter(isObj)) {
       const json = semanticModelJson(project, graph, entry, sm);
       if (!json) continue;
       out.semantic_models[json.unique_id as string] = json;
       for (const m of json.measures as Json[]) measureOwners.set(m.name as string, json.unique_id as string);
+      const meta = isObj(sm.config) && isObj(sm.config.meta) ? sm.config.meta : undefined;
+      for (const m of (json.measures as Json[]).filter((x) => x.create_metric === true)) created.push({ entry, metric: createdMetric(m, meta) });
     }
+  }
+  for (const { entry, metric } of created) {
+    const json = metricJson(project, entry, metric, measureOwners);
+    if (json) out.metrics[json.unique_id as string] = json;
   }
   for (const { entry, doc } of docs) {
     for (const m of list(doc?.metrics).filter(isObj)) {
@@ -134,6 +141,18 @@ function metricInput(v: unknown): Json | null {
 
 const METRIC_TYPES = new Set(['simple', 'ratio', 'cumulative', 'derived', 'conversion']);
 
+/**
+ * The simple metric dbt makes of a `create_metric: true` measure (dbt-core's _create_metric), as YAML would declare it:
+ * named and labelled as the measure, its expr the measure's (else its name), the semantic model's config meta its own.
+ */
+function createdMetric(measure: Json, meta: Json | undefined): Json {
+  const name = measure.name as string;
+  return {
+    name, label: measure.label ?? name, type: 'simple', type_params: { measure: name, expr: measure.expr ?? name },
+    description: measure.description ?? `Metric created from measure ${name}`, ...(meta ? { config: { meta } } : {}),
+  };
+}
+
 function metricJson(project: DbtProject, entry: FileEntry, m: Json, measureOwners: Map<string, string>): Json | undefined {
   const type = String(m.type ?? '').toLowerCase();
   if (typeof m.name !== 'string' || !METRIC_TYPES.has(type)) return undefined;
@@ -155,11 +174,13 @@ function metricJson(project: DbtProject, entry: FileEntry, m: Json, measureOwner
     ...inputs.map((x) => `metric.${entry.packageName}.${x.name}`),
   ])].sort();
   const tags = Array.isArray(m.tags) ? m.tags.map(String) : [];
+  // a meta under config is the metric's config meta and, as dbt copies it, its meta
+  const configMeta = isObj(m.config) && isObj(m.config.meta) && Object.keys(m.config.meta).length ? m.config.meta : undefined;
   return {
     ...base(project, entry, 'metric', m.name),
     description: typeof m.description === 'string' ? m.description : '', label: typeof m.label === 'string' ? m.label : m.name,
     type, type_params: typeParams, filter: whereFilter(m.filter), metadata: null, time_granularity: strOrNull(m.time_granularity),
-    meta: isObj(m.meta) ? m.meta : {}, tags, config: { enabled: true, group: null, meta: {} }, unrendered_config: {},
+    meta: configMeta ?? (isObj(m.meta) ? m.meta : {}), tags, config: { enabled: true, group: null, meta: configMeta ?? {} }, unrendered_config: {},
     sources: [], depends_on: { macros: [], nodes }, refs: [], metrics: inputs.map((x) => [x.name as string]), created_at: Date.now() / 1000, group: null,
   };
 }

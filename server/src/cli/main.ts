@@ -15,6 +15,16 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+// Ctrl+C or a kill: a short message and the shell's code for the signal, with the exit handlers run (the binding workers
+// close DuckDB first: BindPool). A command that handles the signal itself (catalog serve, table, demo --editor) keeps it.
+for (const [signal, code, said] of [['SIGINT', 130, 'interrupted'], ['SIGTERM', 143, 'terminated']] as const) {
+  process.on(signal, () => {
+    if (process.listenerCount(signal) > 1) return;
+    process.stderr.write(`floe: ${said}\n`);
+    process.exit(code);
+  });
+}
+
 function help(commands: Record<string, CliCommand>): string {
   const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
   return `usage: floe <command> [args]\n\ncommands:\n${rows.join('\n')}\n`;

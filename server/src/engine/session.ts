@@ -27,6 +27,18 @@ export function duckdbInstance(): Promise<DuckDBInstance> {
   return shared;
 }
 
+/** Sessions not closed yet: their queries are interrupted when the process exits (interruptAtExit). */
+const open = new Set<DuckSession>();
+
+/**
+ * process.exit (Ctrl+C on the CLI, the language server told to go) waits for every query DuckDB is running for this
+ * thread to finish (Node joins its thread pool, where DuckDB's calls run), which can be minutes for a model being
+ * built: they are interrupted first, and end at once.
+ */
+function interruptAtExit(): void {
+  for (const session of open) session.interrupt();
+}
+
 /** One DuckDB connection with helpers; every Floe component that runs SQL goes through a session. */
 export class DuckSession {
   private closed = false;
@@ -36,6 +48,8 @@ export class DuckSession {
   static async open(options: SessionOptions = {}): Promise<DuckSession> {
     const connection = await (await duckdbInstance()).connect();
     const session = new DuckSession(connection);
+    if (!open.size) process.on('exit', interruptAtExit);
+    open.add(session);
     for (const [name, value] of Object.entries(options.settings ?? {})) {
       await session.run(`SET ${quoteIdent(name)} = ${quoteLiteral(value)}`);
     }
@@ -90,6 +104,8 @@ export class DuckSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    open.delete(this);
+    if (!open.size) process.off('exit', interruptAtExit);
     this.connection.closeSync();
   }
 }

@@ -29,6 +29,9 @@ export class BackgroundBinding {
   private done = 0;
   private total = 0;
   private disabled = false;
+  /** The server is shutting down: nothing more is bound, and binds failing now are not reported. */
+  private stopped = false;
+  private readonly pool: BindPool | undefined;
   private urgentTimer: NodeJS.Timeout | undefined;
   private readonly pending: Array<{ project: DbtProject; file: string }> = [];
 
@@ -37,7 +40,7 @@ export class BackgroundBinding {
     // and should not also run the binds' JavaScript; more workers than that only cost CPU (their DuckDB, stand-ins and
     // JIT each), measured on 2 cores in docs/benchmarks.md (session 9). FLOE_BIND_WORKERS=0 binds in process.
     const workers = binder.binds ? bindWorkerCount(Math.max(1, Math.min(availableParallelism(), 8) - 1)) : 0;
-    if (workers > 0) binder.useWorkers(new BindPool(workers));
+    if (workers > 0) binder.useWorkers((this.pool = new BindPool(workers)));
     // with workers, enough binds under way to keep each worker's queue full (its queued parses batch), as `floe check`
     this.lanes = Math.max(1, workers * (BINDS_PER_WORKER + 2));
   }
@@ -53,6 +56,13 @@ export class BackgroundBinding {
     }
     this.total = this.queue.length + this.urgent.length + this.done;
     this.pump();
+  }
+
+  /** Shutdown: no further bind starts, and the binding workers close DuckDB and end (within BindPool's bounded wait). */
+  async stop(): Promise<void> {
+    this.stopped = this.disabled = true;
+    if (this.urgentTimer) clearTimeout(this.urgentTimer);
+    await this.pool?.close();
   }
 
   /** An edited file is bound again soon (debounced), ahead of the rest. */
@@ -103,6 +113,7 @@ export class BackgroundBinding {
           if (name && JSON.stringify(item.project.boundColumns.get(name) ?? null) !== columnsBefore) this.schemaChanged(item.project, name, columnsBefore);
         }
       } catch (e) {
+        if (this.stopped) break;
         const message = e instanceof Error ? e.message : String(e);
         this.events.onError(`${item.file}: ${message}`);
         if (/duckdb|binding|Cannot find module/i.test(message) && this.done === 0) {

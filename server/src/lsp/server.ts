@@ -643,6 +643,12 @@ export function startServer(connection: Connection): void {
     if (!renderOnly) background?.enqueueAll([project]);
   });
 
+  // The client's shutdown is answered once the binding workers have closed DuckDB, so its exit ends no DuckDB call
+  // (BindPool also stops them on any other process.exit: stdin closing, the parent gone).
+  connection.onShutdown(async () => {
+    await background?.stop();
+  });
+
   documents.listen(connection);
   connection.listen();
 }

@@ -5,7 +5,7 @@ import type { DbtProject } from './project';
 import type { GenericTestDecl } from './testYaml';
 import { folderConfig, type ModelConfig } from './config';
 import type { ModelDoc } from './schemaYaml';
-import { versionDoc } from './versions';
+import { versionKeeps } from './versions';
 
 export interface DataTest {
   /** Stable while the subject, column, name and arguments stay: `stg_orders.order_id.not_null`. */
@@ -89,11 +89,18 @@ export function projectDataTests(project: DbtProject): DataTest[] {
     const defaults = folderDefaults(e.folders);
     for (const m of e.schema.models) {
       if (m.versions) {
-        // dbt tests each version of a versioned model: the model's tests, on the columns the version keeps
+        // dbt tests each version of a versioned model (parse_versioned_tests): its own tests if it declares any, else
+        // the model's; the tests of the model's columns it keeps, then of the columns it declares itself
         for (const v of m.versions.all) {
           if (!project.resolveRef({ name: m.name, version: v })) continue;
+          const entry = m.versions.entries?.[v];
           const columns = versionColumns(m, v);
-          for (const t of m.tests) if (t.column === undefined || columns.has(t.column.toLowerCase())) addGeneric(t, `${m.name}.v${v}`, { kind: 'model', name: m.name, version: v }, e.file, defaults);
+          const tests = [
+            ...(entry?.tests ?? m.tests.filter((t) => t.column === undefined)),
+            ...m.tests.filter((t) => t.column !== undefined && columns.has(t.column.toLowerCase())),
+            ...(entry?.columnTests ?? []),
+          ];
+          for (const t of tests) addGeneric(t, `${m.name}.v${v}`, { kind: 'model', name: m.name, version: v }, e.file, defaults);
         }
         continue;
       }
@@ -133,12 +140,11 @@ function generic(t: GenericTestDecl, subject: string, target: NonNullable<DataTe
 }
 
 /**
- * The columns of the model whose tests a version takes: those its `include`/`exclude` keep, less those it declares
- * itself (dbt takes a redeclared column's tests from the version's own entry).
+ * The columns of the model whose tests a version takes: those its `include`/`exclude` keep (dbt's
+ * get_columns_for_version keeps them even where the version declares a column of the same name, whose tests it adds).
  */
 function versionColumns(doc: ModelDoc, v: string): Set<string> {
-  const own = new Set((doc.versions?.entries?.[v]?.columns?.own ?? []).map((c) => c.name.toLowerCase()));
-  return new Set(versionDoc(doc, v, doc.name).columns.map((c) => c.name.toLowerCase()).filter((c) => !own.has(c)));
+  return new Set(doc.columns.filter((c) => versionKeeps(doc, v, c.name)).map((c) => c.name.toLowerCase()));
 }
 
 /** Tags from config layers (a string or a list each), or undefined when there are none. */

@@ -94,6 +94,10 @@ export interface ModelVersions {
 export interface VersionEntry {
   config?: Record<string, Literal>;
   columns?: { include: 'all' | string[]; exclude: string[]; own: Column[] };
+  /** Its own `data_tests:` (or `tests:`), which dbt runs for it in place of the model's (its columns' are not among them). */
+  tests?: GenericTestDecl[];
+  /** The tests of the columns it declares itself. */
+  columnTests?: GenericTestDecl[];
 }
 
 export interface SchemaFile {
@@ -158,19 +162,30 @@ function columnOf(c: Obj, name: string): Column {
   return { name, type: type && /\{[{%]/.test(type) ? type : type?.toUpperCase(), description: str(c.description), ...(constraints.length ? { constraints } : {}) };
 }
 
-/** A version's own entry: its config, and its columns as dbt reads them (no `include:` item means every model column). */
-function versionEntry(v: Obj): VersionEntry | undefined {
+/**
+ * A version's own entry: its config, its columns as dbt reads them (no `include:` item means every model column), and
+ * its own tests and its columns' (dbt renames a non-empty `tests:` to `data_tests:`; an empty `tests:` is none of its
+ * own). Its tests point at the model's name (`at`).
+ */
+function versionEntry(v: Obj, at: number): VersionEntry | undefined {
   const entry: VersionEntry = {};
+  const located = (tests: GenericTestDecl[]) => tests.map((t) => ({ ...t, start: at, end: at }));
   if (isObj(v.config)) entry.config = v.config as Record<string, Literal>;
+  if (Array.isArray(v.data_tests) || (Array.isArray(v.tests) && v.tests.length)) entry.tests = located(readTestEntries(v));
   if (Array.isArray(v.columns)) {
     const columns: NonNullable<VersionEntry['columns']> = { include: 'all', exclude: [], own: [] };
+    const columnTests: GenericTestDecl[] = [];
     for (const c of v.columns.filter(isObj)) {
       if ('include' in c) {
         columns.include = c.include === 'all' || c.include === '*' ? 'all' : list(c.include).map(str).filter((x): x is string => !!x);
         columns.exclude = list(c.exclude).map(str).filter((x): x is string => !!x);
-      } else if (str(c.name)) columns.own.push(columnOf(c, str(c.name)!));
+      } else if (str(c.name)) {
+        columns.own.push(columnOf(c, str(c.name)!));
+        columnTests.push(...located(readTestEntries(c, str(c.name)!)));
+      }
     }
     entry.columns = columns;
+    if (columnTests.length) entry.columnTests = columnTests;
   }
   return Object.keys(entry).length ? entry : undefined;
 }
@@ -231,7 +246,7 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
     const versionItems = Array.isArray(item.versions) ? item.versions.filter(isObj).filter((v) => String(v.v ?? '') !== '') : [];
     const versions = versionItems.map((v) => String(v.v));
     const definedIn = Object.fromEntries(versionItems.flatMap((v) => (str(v.defined_in) ? [[String(v.v), str(v.defined_in)!]] : [])));
-    const entries = Object.fromEntries(versionItems.flatMap((v) => { const e = versionEntry(v); return e ? [[String(v.v), e]] : []; }));
+    const entries = Object.fromEntries(versionItems.flatMap((v) => { const e = versionEntry(v, r.start); return e ? [[String(v.v), e]] : []; }));
     const constraints = list(item.constraints).flatMap((k): ModelConstraint[] => {
       const type = isObj(k) ? str(k.type) : undefined;
       return type ? [{ type, columns: list((k as Obj).columns).map(str).filter((c): c is string => !!c) }] : [];
@@ -490,7 +505,12 @@ function shiftModel(m: ModelDoc, by: number): ModelDoc {
     ...m, nameStart: shift(m.nameStart, by), nameEnd: shift(m.nameEnd, by),
     configEntries: m.configEntries.map((c) => ({ ...c, keyStart: c.keyStart + by, keyEnd: c.keyEnd + by })),
     tests: shiftTests(m.tests, by),
+    ...(m.versions?.entries ? { versions: { ...m.versions, entries: Object.fromEntries(Object.entries(m.versions.entries).map(([v, e]) => [v, shiftVersionEntry(e, by)])) } } : {}),
   };
+}
+
+function shiftVersionEntry(e: VersionEntry, by: number): VersionEntry {
+  return { ...e, ...(e.tests ? { tests: shiftTests(e.tests, by) } : {}), ...(e.columnTests ? { columnTests: shiftTests(e.columnTests, by) } : {}) };
 }
 
 const shiftTests = (tests: GenericTestDecl[], by: number): GenericTestDecl[] =>

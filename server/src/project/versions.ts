@@ -34,17 +34,22 @@ export function versionsByModelName(docs: Iterable<ModelDoc>, hasModel: (name: s
   return out;
 }
 
+/** Whether version `v` of a model keeps the model's column `name`: its `include`/`exclude` (every column without them). */
+export function versionKeeps(doc: ModelDoc, v: string, name: string): boolean {
+  const spec = doc.versions?.entries?.[v]?.columns;
+  return !spec || ((spec.include === 'all' || spec.include.includes(name)) && !spec.exclude.includes(name));
+}
+
 /**
  * What a version in its own file is documented as: the versioned model's YAML with the version's config over the model's,
  * and the model's columns its `include`/`exclude` keep, its own columns replacing those of the same name (dbt's
- * get_columns_for_version). Its tests are made per version from the model's (dataTests.ts), not kept here.
+ * get_columns_for_version). Its tests are made per version (dataTests.ts), not kept here.
  */
 export function versionDoc(doc: ModelDoc, v: string, name: string): ModelDoc {
   const { versions, ...rest } = doc;
   const entry = versions?.entries?.[v];
   const spec = entry?.columns;
   const own = new Set((spec?.own ?? []).map((c) => c.name.toLowerCase()));
-  const kept = (c: Column) => !spec || ((spec.include === 'all' || spec.include.includes(c.name)) && !spec.exclude.includes(c.name));
-  const columns = [...doc.columns.filter((c) => kept(c) && !own.has(c.name.toLowerCase())), ...(spec?.own ?? [])];
+  const columns = [...doc.columns.filter((c) => versionKeeps(doc, v, c.name) && !own.has(c.name.toLowerCase())), ...(spec?.own ?? [])];
   return { ...rest, name, config: { ...doc.config, ...entry?.config }, configEntries: [], tests: [], columns };
 }

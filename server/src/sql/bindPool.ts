@@ -24,6 +24,26 @@ export interface BindMessage {
   schemas: Array<[number, UpstreamRelation]>;
   jobs: BindJob[];
 }
+/** Tells a worker to close its DuckDB and end. */
+export interface StopMessage {
+  stop: true;
+}
+
+/**
+ * Where a worker is with DuckDB, in an Int32Array on a SharedArrayBuffer (its workerData) both threads change
+ * atomically: the process's exit waits on it synchronously. Ending a worker is safe unless it is IN_USE: a thread ended
+ * while DuckDB works for it aborts the process (the call's completion throws Napi::Error in C++ with no JavaScript left).
+ */
+export const DuckDbState = {
+  /** The worker is loading and has not opened DuckDB: ending it now is safe. */
+  LOADING: 0,
+  /** DuckDB opened (or opening): calls may be under way. */
+  IN_USE: 1,
+  /** DuckDB closed, no call under way. */
+  CLOSED: 2,
+  /** Stopped before it opened DuckDB: it never will. */
+  STOPPED: 3,
+} as const;
 export type BindReply = { id: number; ok: true; result: BindResult; ms: number } | { id: number; ok: false; message: string };
 
 interface Waiting {
@@ -49,6 +69,10 @@ interface Slot {
   /** Schema numbers this worker has been sent; cleared (and the worker told) when the table forgets them all. */
   known: Set<number>;
   reset: boolean;
+  /** The worker's DuckDbState, shared. */
+  state: Int32Array;
+  stopSent: boolean;
+  exited: boolean;
 }
 
 /**
@@ -88,6 +112,12 @@ class SchemaTable {
  */
 export const MAX_SCHEMAS = 20_000;
 
+/**
+ * How long stopping waits for the workers to finish the DuckDB call under way (interrupted) and close DuckDB: a bind
+ * takes milliseconds, so this bounds only a stuck one, which is then terminated (exit never hangs on binding).
+ */
+export const STOP_WAIT_MS = 3000;
+
 /** How many binding workers: FLOE_BIND_WORKERS when set (0 binds in process, one at a time), else `fallback` (one per core). */
 export function bindWorkerCount(fallback = Math.max(1, Math.min(availableParallelism(), 8))): number {
   const set = Number(process.env.FLOE_BIND_WORKERS);
@@ -113,6 +143,7 @@ export class BindPool {
 
   bind(sql: string, upstream: UpstreamRelation[], urgent = false, options: BindSettings = {}): Promise<BindResult> {
     if (this.failed) return Promise.reject(this.failed);
+    if (this.closing) return Promise.reject(new Error('binding stopped'));
     return new Promise((resolve, reject) => {
       const job = { id: this.nextId++, sql, budgetMs: options.budgetMs, lineage: options.lineage, ...(urgent ? { urgent } : {}) };
       (urgent ? this.urgent : this.queued).push({ job, upstream, resolve, reject });
@@ -138,12 +169,60 @@ export class BindPool {
     return this.slots.map((s) => ({ binds: s.binds, ms: Math.round(s.ms) }));
   }
 
+  /**
+   * Stops the workers in order (each finishes or interrupts its DuckDB call, closes DuckDB and ends) within
+   * STOP_WAIT_MS; binds not answered yet are rejected. Terminating a worker while DuckDB works for it would abort the
+   * whole process (bindWorker.ts, stop).
+   */
   async close(): Promise<void> {
-    this.closing = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.stopAll();
+    process.off('exit', this.stopBeforeExit);
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        if (slot.exited) return;
+        // one still loading never opens DuckDB now: ended at once
+        if (!inDuckDb(slot)) return void (await slot.worker.terminate());
+        const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_WAIT_MS)));
+        if ((await Promise.race([exited, late])) === 'late') await slot.worker.terminate();
+        clearTimeout(timer);
+      }),
+    );
+  }
+
+  /**
+   * process.exit (the LSP exit, stdin closing, the parent gone, a CLI interrupted) ends the worker threads at once: they
+   * are stopped first, those with DuckDB open waited for synchronously (the 'exit' event allows nothing else) within
+   * STOP_WAIT_MS.
+   */
+  private readonly stopBeforeExit = () => {
+    this.stopAll();
+    const deadline = Date.now() + STOP_WAIT_MS;
+    for (const slot of this.slots) {
+      if (!slot.exited && inDuckDb(slot)) Atomics.wait(slot.state, 0, DuckDbState.IN_USE, Math.max(0, deadline - Date.now()));
+    }
+  };
+
+  private stopAll(): void {
+    if (!this.closing) {
+      this.closing = true;
+      const stopped = new Error('binding stopped');
+      for (const w of [...this.urgent.splice(0), ...this.queued.splice(0)]) w.reject(stopped);
+      for (const slot of this.slots) {
+        for (const w of slot.busy.values()) w.reject(stopped);
+        slot.busy.clear();
+      }
+    }
+    for (const slot of this.slots) {
+      if (slot.stopSent || slot.exited) continue;
+      slot.stopSent = true;
+      slot.worker.postMessage({ stop: true } satisfies StopMessage);
+    }
   }
 
   private dispatch(): void {
+    if (this.closing) return;
     // one message per worker per dispatch: each message wakes a thread, which costs more than the copy
     if (this.schemas.size > this.maxSchemas) {
       this.schemas.clear();
@@ -172,7 +251,9 @@ export class BindPool {
   }
 
   private started(): Slot {
-    const slot: Slot = { worker: startWorkerThread(__dirname, 'bind-worker.js', 'bindWorker.ts'), busy: new Map(), ms: 0, binds: 0, known: new Set(), reset: false };
+    const state = new Int32Array(new SharedArrayBuffer(4));
+    const slot: Slot = { worker: startWorkerThread(__dirname, 'bind-worker.js', 'bindWorker.ts', { workerData: state }), state, busy: new Map(), ms: 0, binds: 0, known: new Set(), reset: false, stopSent: false, exited: false };
+    if (!this.slots.length) process.on('exit', this.stopBeforeExit);
     this.slots.push(slot);
     slot.worker.unref();
     slot.worker.on('message', (replies: BindReply[]) => {
@@ -197,9 +278,14 @@ export class BindPool {
     };
     slot.worker.on('error', fail);
     slot.worker.on('exit', (code) => {
+      slot.exited = true;
       if (!this.closing) fail(new Error(`exit code ${code}`));
     });
     return slot;
   }
 }
 
+/** Whether DuckDB may be at work for a worker; one still loading is marked STOPPED, so that it never opens DuckDB. */
+function inDuckDb(slot: Slot): boolean {
+  return Atomics.compareExchange(slot.state, 0, DuckDbState.LOADING, DuckDbState.STOPPED) === DuckDbState.IN_USE;
+}

@@ -12,14 +12,16 @@ import { newInvocation } from '../../artifacts/metadata';
 const USAGE = `usage: floe ls ${SELECTION_USAGE} [--resource-type TYPE]... [--output selector|name|path|json] [--output-keys KEY ...] ${DBT_USAGE}`;
 const OUTPUTS = ['selector', 'name', 'path', 'json'] as const;
 const FLOE_TYPES: readonly ResourceType[] = ['model', 'seed', 'snapshot', 'analysis', 'source', 'test', 'unit_test', 'exposure', 'metric', 'semantic_model', 'saved_query'];
+/** What `dbt ls` lists without --resource-type, or with `default`: every type but analyses (dbt's ListTask). */
+const DEFAULT_TYPES = FLOE_TYPES.filter((t) => t !== 'analysis');
 // dbt's other resource types: valid to ask for, and Floe has none of them.
 const OTHER_DBT_TYPES = ['function'];
 
-/** `--resource-type` values (dbt's names; `all` and `default` mean every type) as the types Floe has. */
+/** `--resource-type` values (dbt's names; `all` means every type, `default` every type but analyses) as the types Floe has. */
 export function resourceTypesArg(values: readonly string[], usage: string): ResourceType[] {
   const out = new Set<ResourceType>();
   for (const v of values.flatMap((x) => x.split(/[\s,]+/)).filter(Boolean)) {
-    if (v === 'all' || v === 'default') FLOE_TYPES.forEach((t) => out.add(t));
+    if (v === 'all' || v === 'default') (v === 'all' ? FLOE_TYPES : DEFAULT_TYPES).forEach((t) => out.add(t));
     else if ((FLOE_TYPES as readonly string[]).includes(v)) out.add(v as ResourceType);
     else if (!OTHER_DBT_TYPES.includes(v)) throw new UsageError(`--resource-type '${v}' is not one of ${[...FLOE_TYPES, ...OTHER_DBT_TYPES, 'all', 'default'].join(', ')}\n${usage}`);
   }
@@ -45,7 +47,7 @@ export const lsCommand: CliCommand = {
     const project = dbtProject(values, USAGE);
     // --log-format json: each line is dbt's ListCmdOut event (its msg the line), as dbt ls logs it.
     const json = logFormat === 'json' ? new JsonLog(newInvocation({ which: 'list', ...values }).invocationId, (line) => io.out(line)) : undefined;
-    const types = values['resource-type'] ? resourceTypesArg(values['resource-type'], USAGE) : FLOE_TYPES;
+    const types = values['resource-type'] ? resourceTypesArg(values['resource-type'], USAGE) : DEFAULT_TYPES;
     const { nodes, problems } = selectNodes(project, selectionArgs(project, values, USAGE));
     reportSelection(io, 'ls', problems);
     const keys = values['output-keys']?.flatMap((k) => k.split(/[\s,]+/)).filter(Boolean);

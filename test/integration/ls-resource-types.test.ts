@@ -1,0 +1,23 @@
+// `floe ls` lists what `dbt ls` does: without --resource-type (or with `default`) every type but analyses, which
+// `--resource-type analysis` or `all` list (dbt-core's ListTask: DEFAULT_RESOURCE_VALUES, ALL_RESOURCE_VALUES).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyDemo } from '../helpers/demo-copy';
+import { runFloe } from '../helpers/floe-cli';
+
+const dir = copyDemo({ 'analyses/revenue_by_day.sql': "select 1 as n from {{ ref('mart_revenue') }}\n" });
+const ls = async (...args: string[]) => {
+  const r = await runFloe(['ls', '--output', 'name', ...args], {}, dir);
+  assert.equal(r.code, 0, r.err + r.out);
+  return r.out.trim().split('\n');
+};
+
+test('floe ls leaves analyses out unless asked for, as dbt ls does', async () => {
+  const listed = await ls();
+  assert.ok(listed.includes('mart_revenue'), listed.join(' '));
+  assert.ok(!listed.includes('revenue_by_day'), 'an analysis listed by default');
+  assert.deepEqual(await ls('--resource-type', 'default'), listed);
+  assert.deepEqual(await ls('--resource-type', 'analysis'), ['revenue_by_day']);
+  assert.deepEqual((await ls('--resource-type', 'all')).sort(), [...listed, 'revenue_by_day'].sort());
+  assert.deepEqual(await ls('--resource-type', 'analysis', '--resource-type', 'model', '-s', 'revenue_by_day'), ['revenue_by_day']);
+});
