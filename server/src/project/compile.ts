@@ -14,10 +14,10 @@ import type { SourceTable } from './schemaYaml';
 import type { Column } from './types';
 import { quoteIdent } from '../sql/quote';
 import { recordEnvReads } from '../jinja/dbtContext';
+import { envValueHash, flattenSegments, renderCacheOf, unflattenSegments, type KeptRender } from './renderCache';
 
 /** How a singular test's unknown ref or source is worded: dbt warns, disables that test and goes on. */
 export const SKIPPED_TEST = '; dbt warns and skips this test';
-import { envValueHash, flattenSegments, renderCacheOf, unflattenSegments, type KeptRender } from './renderCache';
 
 export interface UpstreamRelation {
   kind: 'model' | 'seed' | 'snapshot' | 'source';
