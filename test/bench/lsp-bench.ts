@@ -1,11 +1,11 @@
 // Language server figures: cold index of a generated project, edit-to-diagnostics p95, and RSS after indexing.
 // Drives the bundled server (dist/server.js) over stdio, as the extension does.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import {
   createProtocolConnection, type ProtocolConnection, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification,
   DidChangeTextDocumentNotification, DocumentDiagnosticRequest, WorkspaceDiagnosticRequest, ShutdownRequest, ExitNotification, type Diagnostic,
@@ -44,8 +44,16 @@ export class Server {
     // FLOE_BENCH_PROFILE=<dir> writes a V8 CPU profile of every server run there (open it in Chrome DevTools).
     const profile = process.env.FLOE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLOE_BENCH_PROFILE}`] : [];
     const nodeArgs = process.env.FLOE_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...nodeArgs, ...profile, process.env.FLOE_BENCH_SERVER ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    // FLOE_BENCH_SERVER_STDOUT=<file> speaks LSP over Node IPC instead, leaving the server's stdout to V8's tracing
+    // (e.g. FLOE_BENCH_NODE_ARGS=--trace-gc), written to that file.
+    const stdoutFile = process.env.FLOE_BENCH_SERVER_STDOUT;
+    const server_ = process.env.FLOE_BENCH_SERVER ?? SERVER;
+    const child = stdoutFile
+      ? spawn(process.execPath, [...nodeArgs, ...profile, server_, '--node-ipc'], { stdio: ['ignore', openSync(stdoutFile, 'a'), 'inherit', 'ipc'], env })
+      : spawn(process.execPath, [...nodeArgs, ...profile, server_, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
+    const connection = stdoutFile
+      ? createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child))
+      : createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const server = new Server(connection, child);
     const ready = new Promise<StatusParams>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`dist/server.js did not report ready within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);

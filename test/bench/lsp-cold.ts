@@ -1,7 +1,8 @@
 // The language server's cold index alone (issue #18's ls_index_10k_ms / ls_index_100k_ms), for profiling and A/B runs:
 //   node --import tsx test/bench/lsp-cold.ts [--models 10000] [--runs 5] [--keep DIR]
 // --keep DIR generates the project there once and reuses it (else a temporary one, removed after). FLOE_BENCH_SERVER
-// and FLOE_BENCH_PROFILE apply as in lsp-bench.ts; FLOE_BENCH_NODE_ARGS adds Node flags to the server (e.g. --trace-gc).
+// and FLOE_BENCH_PROFILE apply as in lsp-bench.ts; FLOE_BENCH_NODE_ARGS adds Node flags to the server, and
+// FLOE_BENCH_SERVER_STDOUT=<file> keeps its stdout for them (LSP then goes over Node IPC), e.g. with --trace-gc.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

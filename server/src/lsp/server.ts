@@ -9,6 +9,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Workspace } from '../project/workspace';
 import type { DbtProject } from '../project/project';
+import { readAheadSettings } from '../project/readAhead';
 import { compileModel } from '../project/compile';
 import { fileDiagnostics } from '../features/diagnostics';
 import { contractDiagnostics } from '../features/contracts';
@@ -177,6 +178,7 @@ export function startServer(connection: Connection): void {
     await publishKept();
     const started = Date.now();
     const cpu = process.cpuUsage();
+    const ahead = { ...readAheadSettings };
     for (const folder of folders) workspace.addFolder(folder);
     // Open documents may have unsaved text.
     for (const doc of documents.all()) {
@@ -186,7 +188,7 @@ export function startServer(connection: Connection): void {
     await sendStatus('ready', `Indexed ${workspace.projects.length} project(s) with all diagnostics in ${Date.now() - started} ms`, true);
     const used = process.cpuUsage(cpu);
     const sinceStart = process.cpuUsage();
-    log(`floe: cold index ${Date.now() - started} ms wall, ${Math.round((used.user + used.system) / 1000)} ms CPU, ${Math.round(process.memoryUsage().rss / 1e6)} MB RSS; process start to ready ${Math.round(process.uptime() * 1000)} ms, ${Math.round((sinceStart.user + sinceStart.system) / 1000)} ms CPU`);
+    log(`floe: cold index ${Date.now() - started} ms wall, ${Math.round((used.user + used.system) / 1000)} ms CPU, ${Math.round(process.memoryUsage().rss / 1e6)} MB RSS; process start to ready ${Math.round(process.uptime() * 1000)} ms, ${Math.round((sinceStart.user + sinceStart.system) / 1000)} ms CPU; from the read-ahead thread ${readAheadSettings.fromWorker - ahead.fromWorker} files, ${readAheadSettings.parsedByWorker - ahead.parsedByWorker} YAML parses`);
     refreshDiagnostics();
     startBindingAfterFirstPull();
     for (const project of workspace.projects) void refreshSourceSchemas(project);
