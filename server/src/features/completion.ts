@@ -21,6 +21,18 @@ export interface Completion {
   sortText?: string;
   /** insertText is a snippet with $1 placeholders. */
   snippet?: boolean;
+  /**
+   * Detail and documentation left for later (completionDetail, by the label): a `ref('` list names every model of a
+   * large project, and resolving each one's config was most of its first list.
+   */
+  later?: true;
+}
+
+/** The detail and documentation of an item left for later: the model (or package) its label names; undefined if gone. */
+export function completionDetail(project: DbtProject, label: string): Pick<Completion, 'detail' | 'documentation'> | undefined {
+  const node = project.resolveRef({ name: label });
+  if (node) return { detail: `${node.kind} · ${String(project.configOf(node).materialized ?? 'view')}`, documentation: project.doc(label)?.description };
+  return project.packageNames().includes(label) ? { detail: 'package' } : undefined;
 }
 
 const JINJA_GLOBALS: Array<[string, string]> = [
@@ -48,12 +60,9 @@ export function completions(project: DbtProject, file: string, offset: number): 
         return [
           ...project.modelNames().filter((m) => m !== self).map((m) => {
             const node = project.resolveRef({ name: m })!;
-            return at(m, node.kind, s, {
-              detail: `${node.kind} · ${String(project.configOf(node).materialized ?? 'view')}`, documentation: project.doc(m)?.description,
-              sortText: `${node.packageName === project.name ? 0 : 1}${m}`,
-            });
+            return at(m, node.kind, s, { later: true, sortText: `${node.packageName === project.name ? 0 : 1}${m}` });
           }),
-          ...project.packageNames().slice(1).map((p) => at(p, 'source', s, { detail: 'package' })),
+          ...project.packageNames().slice(1).map((p) => at(p, 'source', s, { later: true })),
         ];
       }
       if (ctx.call === 'source') {

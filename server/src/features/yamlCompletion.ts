@@ -81,10 +81,7 @@ function testCompletions(project: DbtProject, at: At): Completion[] {
 
 function callCompletions(project: DbtProject, call: 'ref' | 'source', firstArg: string | undefined, at: At): Completion[] {
   if (call === 'ref') {
-    return project.modelNames().map((m) => {
-      const node = project.resolveRef({ name: m })!;
-      return at(m, node.kind, { detail: `${node.kind} · ${String(project.configOf(node).materialized ?? 'view')}`, documentation: project.doc(m)?.description });
-    });
+    return project.modelNames().map((m) => at(m, project.resolveRef({ name: m })!.kind, { later: true }));
   }
   if (firstArg === undefined) return project.sourceNames().map((n) => at(n, 'source', { detail: `source · schema ${project.sourceDefinitions(n)[0]?.schema ?? ''}` }));
   return project.sourceDefinitions(firstArg).flatMap((d) => d.tables).map((t) => at(t.name, 'table', { detail: `Iceberg ${t.icebergTable}`, documentation: t.description }));

@@ -51,18 +51,27 @@ const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
  * The completions as LSP items. `defaultRange`: the client takes an edit range shared by every item from a list's
  * itemDefaults (LSP 3.17), so a 4,500-model project's `ref('` answer does not repeat it 4,500 times (1.4 MB of JSON).
  */
-export function toCompletions(index: LineIndex, completions: Completion[], defaultRange: boolean): CompletionItem[] | CompletionList {
+/** The list parts a client takes once for all items (LSP 3.17 itemDefaults), as its capabilities say. */
+export interface CompletionDefaults {
+  editRange: boolean;
+  data: boolean;
+}
+
+/** The `data` of an item whose detail and documentation completionItem/resolve gives (by its label). */
+const LATER = 'later';
+
+export function toCompletions(index: LineIndex, completions: Completion[], defaults: CompletionDefaults): CompletionItem[] | CompletionList {
   const [first] = completions;
-  if (!defaultRange || !first || completions.some((c) => c.replaceStart !== first.replaceStart || c.replaceEnd !== first.replaceEnd)) {
-    return completions.map((c) => toCompletionItem(index, c));
-  }
+  const sharedRange = defaults.editRange && first && completions.every((c) => c.replaceStart === first.replaceStart && c.replaceEnd === first.replaceEnd);
+  const sharedData = defaults.data && first && completions.every((c) => c.later);
+  if (!sharedRange && !sharedData) return completions.map((c) => toCompletionItem(index, c));
   return {
     isIncomplete: false,
-    itemDefaults: { editRange: toRange(index, first.replaceStart, first.replaceEnd) },
+    itemDefaults: { ...(sharedRange ? { editRange: toRange(index, first.replaceStart, first.replaceEnd) } : {}), ...(sharedData ? { data: LATER } : {}) },
     items: completions.map((c) => {
-      const { textEdit: _shared, ...item } = toCompletionItem(index, c);
+      const { textEdit, data, ...item } = toCompletionItem(index, c);
       const text = c.insertText ?? c.label;
-      return text === c.label ? item : { ...item, textEditText: text };
+      return { ...item, ...(sharedRange ? (text === c.label ? {} : { textEditText: text }) : { textEdit }), ...(sharedData ? {} : { data }) };
     }),
   };
 }
@@ -71,12 +80,21 @@ export function toCompletionItem(index: LineIndex, c: Completion): CompletionIte
   return {
     label: c.label,
     kind: COMPLETION_KIND[c.kind],
-    detail: c.detail,
-    documentation: c.documentation ? { kind: 'markdown', value: c.documentation } : undefined,
+    ...toCompletionDetail(c),
     sortText: c.sortText,
     textEdit: { range: toRange(index, c.replaceStart, c.replaceEnd), newText: c.insertText ?? c.label },
     insertTextFormat: c.snippet ? InsertTextFormat.Snippet : undefined,
+    data: c.later ? LATER : undefined,
   };
+}
+
+export function toCompletionDetail(c: Pick<Completion, 'detail' | 'documentation'>): Pick<CompletionItem, 'detail' | 'documentation'> {
+  return { detail: c.detail, documentation: c.documentation ? { kind: 'markdown', value: c.documentation } : undefined };
+}
+
+/** Whether completionItem/resolve gives `item`'s detail and documentation (LSP lets a client resolve both lazily). */
+export function isLater(item: CompletionItem): boolean {
+  return item.data === LATER;
 }
 
 export function toLocation(location: Location, textOf: (file: string) => string | undefined, uriOf: (file: string) => string): LspLocation {

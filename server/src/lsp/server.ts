@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   TextDocuments, TextDocumentSyncKind, DocumentDiagnosticReportKind, FileChangeType, ResponseError, ErrorCodes,
-  type Connection, type InitializeParams, type InitializeResult, type WorkspaceEdit, type TextEdit, type Diagnostic, type WorkspaceDocumentDiagnosticReport, type WorkspaceDiagnosticParams, type CancellationToken, type RenameParams,
+  type Connection, type InitializeParams, type InitializeResult, type WorkspaceEdit, type TextEdit, type Diagnostic, type WorkspaceDocumentDiagnosticReport, type WorkspaceDiagnosticParams, type CancellationToken, type RenameParams, type CompletionItem,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Workspace } from '../project/workspace';
@@ -14,7 +14,7 @@ import { compileModel } from '../project/compile';
 import { fileDiagnostics } from '../features/diagnostics';
 import { contractDiagnostics } from '../features/contracts';
 import { modelsWithEnforcedContracts } from '../project/contract';
-import { completions } from '../features/completion';
+import { completionDetail, completions } from '../features/completion';
 import { hover } from '../features/hover';
 import { definition, references, renameModel, renameRange } from '../features/navigation';
 import { documentSymbols } from '../features/symbols';
@@ -28,7 +28,7 @@ import { columnLineage } from '../features/columnLineage';
 import { registerPackageHandlers } from './packages';
 import { hasLakehouse, refreshSourceSchemas as readSourceSchemas } from '../run/source-schemas';
 import { StatusNotification, CompiledSqlRequest, LineageRequest, ColumnLineageRequest, type StatusParams } from '../protocol';
-import { lineIndexOf, pathToUri, toCompletions, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
+import { isLater, lineIndexOf, pathToUri, toCompletionDetail, toCompletions, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
 import { KeptDiagnostics } from './keptDiagnostics';
@@ -46,7 +46,7 @@ export function startServer(connection: Connection): void {
   let canRefresh = false;
   let hasConfiguration = false;
   /** The client takes a completion list's shared edit range from its itemDefaults. */
-  let completionDefaultRange = false;
+  const completionDefaults = { editRange: false, data: false };
   let hasWorkspaceFolders = false;
   let binder: Binder | undefined;
   let runs: RunServiceLoader | undefined;
@@ -129,12 +129,14 @@ export function startServer(connection: Connection): void {
     }
     canRefresh = !!params.capabilities.workspace?.diagnostics?.refreshSupport;
     hasConfiguration = !!params.capabilities.workspace?.configuration;
-    completionDefaultRange = !!params.capabilities.textDocument?.completion?.completionList?.itemDefaults?.includes('editRange');
+    const itemDefaults = params.capabilities.textDocument?.completion?.completionList?.itemDefaults ?? [];
+    completionDefaults.editRange = itemDefaults.includes('editRange');
+    completionDefaults.data = itemDefaults.includes('data');
     hasWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: ["'", '"', '.', '(', ',', ' '] },
+        completionProvider: { triggerCharacters: ["'", '"', '.', '(', ',', ' '], resolveProvider: true },
         hoverProvider: true,
         definitionProvider: true,
         referencesProvider: true,
@@ -492,11 +494,22 @@ export function startServer(connection: Connection): void {
     return { ...where, text: entry.text, index, offset: index.offsetAt(position) };
   };
 
+  /** The document of the last completion list: the items the client resolves are that list's. */
+  let completedUri: string | undefined;
+
   connection.onCompletion(guard('completion', [], (params) => {
     const p = positionIn(params.textDocument.uri, params.position);
     if (!p) return [];
-    return toCompletions(p.index, completions(p.project, p.file, p.offset), completionDefaultRange);
+    completedUri = params.textDocument.uri;
+    return toCompletions(p.index, completions(p.project, p.file, p.offset), completionDefaults);
   }));
+
+  const resolveItem = guard('completionResolve', undefined, (item: CompletionItem) => {
+    const project = completedUri && isLater(item) ? at(completedUri)?.project : undefined;
+    const more = project ? completionDetail(project, item.label) : undefined;
+    return more ? { ...item, ...toCompletionDetail(more) } : undefined;
+  });
+  connection.onCompletionResolve(async (item) => (await resolveItem(item)) ?? item);
 
   connection.onHover(guard('hover', null, async (params) => {
     const before = at(params.textDocument.uri);
