@@ -82,20 +82,49 @@ test('check reports what the editor does on a model with a broken ref: the ref, 
   assert.doesNotMatch(here.map((d) => d.message).join('\n'), /order_idd/);
 });
 
-test("a column a source's YAML does not list is a hint; a table that is not in FROM stays an error (eighth corpus)", () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'floe-check-yaml-columns-'));
-  writeFileSync(path.join(dir, 'dbt_project.yml'), "name: y\nversion: '1.0.0'\nconfig-version: 2\nprofile: y\nmodel-paths: ['models']\n");
-  writeFileSync(path.join(dir, 'profiles.yml'), 'y:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ":memory:"\n');
-  mkdirSync(path.join(dir, 'models'));
-  writeFileSync(path.join(dir, 'models/src.yml'), 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n        columns:\n          - name: id\n            data_type: bigint\n');
-  writeFileSync(path.join(dir, 'models/hint.sql'), "select e.id, e.kind from {{ source('raw', 'events') }} e\n");
-  writeFileSync(path.join(dir, 'models/wrong.sql'), "select e.id, phenotype.kind from {{ source('raw', 'events') }} e\n");
+/**
+ * `floe check --format json --no-cache` of a DuckDB project made of `files` (paths under the project; dbt_project.yml
+ * and profiles.yml are given unless `files` has them): each diagnostic as `file severity first-line-of-message`.
+ */
+function checkFiles(files: Record<string, string>): string[] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'floe-check-files-'));
+  const all = {
+    'dbt_project.yml': "name: y\nversion: '1.0.0'\nconfig-version: 2\nprofile: y\nmodel-paths: ['models']\n",
+    'profiles.yml': 'y:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ":memory:"\n',
+    ...files,
+  };
+  for (const [file, text] of Object.entries(all)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'server/src/cli/main.ts'), 'check', dir, '--format', 'json', '--no-cache'], { cwd: repo, encoding: 'utf8', env: { ...process.env, FLOE_CACHE_DIR: path.join(dir, '.cache'), DBT_PROFILES_DIR: dir } });
+  assert.ok(r.stdout.startsWith('{'), r.stderr);
   const report = JSON.parse(r.stdout) as { diagnostics: Array<{ file: string; severity: string; message: string }> };
-  assert.deepEqual(report.diagnostics.map((d) => `${d.file} ${d.severity} ${d.message.split('\n')[0]}`), [
+  return report.diagnostics.map((d) => `${d.file} ${d.severity} ${d.message.split('\n')[0]}`);
+}
+
+test("a column a source's YAML does not list is a hint; a table that is not in FROM stays an error (eighth corpus)", () => {
+  assert.deepEqual(checkFiles({
+    'models/src.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n        columns:\n          - name: id\n            data_type: bigint\n',
+    'models/hint.sql': "select e.id, e.kind from {{ source('raw', 'events') }} e\n",
+    'models/wrong.sql': "select e.id, phenotype.kind from {{ source('raw', 'events') }} e\n",
+  }), [
     "models/hint.sql info 'e' has no column 'kind'. Did you mean 'id'?",
     "models/wrong.sql error 'phenotype' is not a relation or alias in the FROM clause of this query.",
-  ], r.stderr);
+  ]);
+});
+
+test("ninth corpus: a disabled draft <model>_v1.sql does not shadow the latest version's <model>.sql (dbt looks for an enabled file first)", () => {
+  const versions = 'version: 2\nmodels:\n  - name: dim\n    latest_version: 1\n    versions:\n      - v: 1\n    columns:\n      - name: id\n';
+  const files = {
+    'dbt_project.yml': "name: y\nversion: '1.0.0'\nconfig-version: 2\nprofile: y\nmodel-paths: ['models']\nmodels:\n  y:\n    drafts:\n      +enabled: false\n",
+    'models/dim.sql': 'select 1 as id\n',
+    'models/drafts/dim_v1.sql': 'select 2 as id\n',
+    'models/dim.yml': versions,
+    'models/fact.sql': "select id from {{ ref('dim') }}\n",
+    'models/fact.yml': "version: 2\nmodels:\n  - name: fact\n    columns:\n      - name: id\n        data_tests:\n          - relationships:\n              to: ref('dim')\n              field: id\n",
+  };
+  assert.deepEqual(checkFiles(files), []);
 });
 
 test('check --vars gives the models vars as dbt does, and a check with vars is never replayed for one without', () => {

@@ -23,6 +23,8 @@ test('relations, functions and syntax', () => {
   assert.equal(shown('Scalar Function with name datediffx does not exist!\nDid you mean "datediff"?'), "DuckDB has no function 'datediffx'. Did you mean 'datediff'?");
   assert.equal(shown('syntax error at end of input'), 'The SQL ends too early: a clause is unfinished or a parenthesis is not closed.');
   assert.equal(shown('syntax error at or near "from"'), "SQL syntax error at 'from': look just before it for a missing comma, parenthesis or keyword.");
+  // a quoted identifier (ninth corpus: a model that is only `{{ ref('stg_model_1') }}`); it was "at ''"
+  assert.equal(shown('syntax error at or near ""stg_model_1""\n\nLINE 1: ...'), 'SQL syntax error at \'"stg_model_1"\': look just before it for a missing comma, parenthesis or keyword.');
 });
 
 test("DuckDB's text stays under the explanation; unknown messages are DuckDB's alone", () => {

@@ -87,18 +87,48 @@ interface Derived {
   names?: string[];
   versionFiles?: Map<string, VersionOfFile>;
   /** Every model file's name, enabled or not. */
-  modelFiles: ReadonlySet<string>;
+  modelFiles: ModelFileNames;
   modelEntries?: Map<string, ModelDoc[]>;
+}
+
+/**
+ * Model file names, enabled or not, and whether dbt's ref lookup finds one before schema YAML patches it: some file of
+ * that name is enabled by dbt_project.yml and its config() (decided once per name, when a version asks).
+ */
+interface ModelFileNames {
+  has(name: string): boolean;
+  live(name: string): boolean;
+}
+
+const NO_DOCS = new Map<string, ModelDoc>();
+
+function modelFileNames(project: DbtProject, files: Iterable<FileEntry>): ModelFileNames {
+  const byName = new Map<string, FileEntry[]>();
+  for (const e of files) {
+    if (e.kind !== 'model') continue;
+    const name = modelName(e.file);
+    const list = byName.get(name);
+    if (list) list.push(e); else byName.set(name, [e]);
+  }
+  const live = new Map<string, boolean>();
+  return {
+    has: (name) => byName.has(name),
+    live: (name) => {
+      let on = live.get(name);
+      if (on === undefined) live.set(name, on = (byName.get(name) ?? []).some((e) => modelEnabled(project, e, name, NO_DOCS)));
+      return on;
+    },
+  };
 }
 
 /**
  * The model name a ref means: for a versioned model (YAML `versions:`), the file of the version asked for, else of the
  * latest. `modelFiles`: every model file's name, disabled ones too, so a ref to a disabled version means that file.
  */
-function refTargetName(modelFiles: ReadonlySet<string>, docs: Map<string, ModelDoc>, ref: { name: string; version?: string }): string {
+function refTargetName(modelFiles: ModelFileNames, docs: Map<string, ModelDoc>, ref: { name: string; version?: string }): string {
   const versions = docs.get(ref.name)?.versions;
   if (!versions) return ref.name;
-  return versionModelName(ref.name, versions, ref.version ?? versions.latest, (n) => modelFiles.has(n)) ?? ref.name;
+  return versionModelName(ref.name, versions, ref.version ?? versions.latest, modelFiles.has, modelFiles.live) ?? ref.name;
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'target', 'logs', '.floe', '.venv', '__pycache__']);
@@ -352,9 +382,8 @@ export class DbtProject {
     this.disabledFiles.clear();
     this.disabledNames.clear();
     // Which file implements each declared version, enabled or not: a version's YAML config (`enabled: false` too) reaches its file.
-    const modelFiles = new Set<string>();
-    for (const e of this.files.values()) if (e.kind === 'model') modelFiles.add(modelName(e.file));
-    const versionOfFile = versionsByModelName(docs.values(), (n) => modelFiles.has(n));
+    const modelFiles = modelFileNames(this, this.files.values());
+    const versionOfFile = versionsByModelName(docs.values(), modelFiles.has, modelFiles.live);
     for (const e of this.files.values()) {
       const canBeDisabled = e.kind === 'model' || e.kind === 'snapshot' || e.kind === 'test';
       const name = canBeDisabled || e.kind === 'seed' ? modelName(e.file) : '';

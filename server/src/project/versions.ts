@@ -13,21 +13,28 @@ export interface VersionOfFile {
 /**
  * The model (by file name) implementing version `v` of versioned model `name`: the version's `defined_in:` file, else
  * `<name>_v<v>`; the latest version may also live in `<name>.sql`. Undefined for a version the YAML does not declare.
+ * `live`: whether dbt's ref lookup finds a model file before YAML patches it (its dbt_project.yml and config() leave it
+ * enabled). dbt looks for a live `<name>_v<v>`, then for the latest a live `<name>`, then a disabled `<name>_v<v>`
+ * (dbt-core parser/schemas.py, ModelPatchParser.parse_patch), so a disabled draft `<name>_v1.sql` does not shadow
+ * `<name>.sql`.
  */
-export function versionModelName(name: string, versions: ModelVersions, v: string, hasModel: (name: string) => boolean): string | undefined {
+export function versionModelName(name: string, versions: ModelVersions, v: string, hasModel: (name: string) => boolean, live: (name: string) => boolean = () => true): string | undefined {
   if (!versions.all.includes(v)) return undefined;
   const file = versions.definedIn?.[v] ?? `${name}_v${v}`;
+  const latest = v === versions.latest;
+  if (hasModel(file) && live(file)) return file;
+  if (latest && hasModel(name) && live(name)) return name;
   if (hasModel(file)) return file;
-  return v === versions.latest && hasModel(name) ? name : undefined;
+  return latest && hasModel(name) ? name : undefined;
 }
 
 /** Every model file that implements a version, by its name: the inverse of versionModelName over all versioned models. */
-export function versionsByModelName(docs: Iterable<ModelDoc>, hasModel: (name: string) => boolean): Map<string, VersionOfFile> {
+export function versionsByModelName(docs: Iterable<ModelDoc>, hasModel: (name: string) => boolean, live?: (name: string) => boolean): Map<string, VersionOfFile> {
   const out = new Map<string, VersionOfFile>();
   for (const doc of docs) {
     if (!doc.versions) continue;
     for (const v of doc.versions.all) {
-      const file = versionModelName(doc.name, doc.versions, v, hasModel);
+      const file = versionModelName(doc.name, doc.versions, v, hasModel, live);
       if (file && !out.has(file)) out.set(file, { model: doc.name, v, latest: doc.versions.latest });
     }
   }

@@ -75,7 +75,8 @@ export function explainDuckDbMessage(body: string, columns: readonly string[]): 
   if (/^syntax error at end of input/.test(body)) {
     return 'The SQL ends too early: a clause is unfinished or a parenthesis is not closed.';
   }
-  if ((m = /^syntax error at or near "([^"]*)"/.exec(body))) {
+  // DuckDB quotes the token as it is, so a quoted identifier comes doubly quoted: near ""stg_orders"".
+  if ((m = /^syntax error at or near "(.*)"$/m.exec(body))) {
     return `SQL syntax error at '${m[1]}': look just before it for a missing comma, parenthesis or keyword.`;
   }
   return undefined;
