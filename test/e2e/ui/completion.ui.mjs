@@ -1,4 +1,5 @@
-// A person types {{ ref(' and picks a model from the suggestions; hovering a ref shows the model.
+// A person types {{ ref(' and picks a model from the suggestions (the focused one shows its kind and materialization);
+// hovering a ref shows the model.
 import { openFile, revertActiveEditor } from './workbench.mjs';
 
 export const name = 'ref completion and hover';
@@ -14,6 +15,8 @@ export async function run({ page, screenshot }) {
   const suggestions = page.locator('.suggest-widget .monaco-list-row');
   await suggestions.filter({ hasText: 'stg_customers' }).first().waitFor({ timeout: 20_000 });
   await suggestions.filter({ hasText: 'stg_products' }).first().waitFor();
+  // the focused model's detail, resolved when the list shows it (completionItem/resolve)
+  await page.locator('.suggest-widget .monaco-list-row.focused', { hasText: /(model|seed|snapshot) · / }).first().waitFor({ timeout: 10_000 });
   await screenshot('ref-suggestions', { expectText: 'stg_customers' });
   await page.keyboard.press('Escape');
 
