@@ -114,7 +114,7 @@ export function resolveTarget(profiles: Profiles | undefined, profileName: strin
     type: str(output.type) ?? 'duckdb',
     adapter: str(output.type),
     schema: str(aliased(output, 'schema')) ?? 'main',
-    database: str(aliased(output, 'database')) ?? 'memory',
+    database: str(aliased(output, 'database')) ?? duckdbDatabase(str(output.type), str(output.path)),
     path: str(output.path),
     threads: Number(output.threads ?? 1),
     catalog: plugin ? {
@@ -123,4 +123,12 @@ export function resolveTarget(profiles: Profiles | undefined, profileName: strin
       s3AccessKeyId: str(cfg.s3_access_key_id), s3SecretAccessKey: str(cfg.s3_secret_access_key),
     } : undefined,
   };
+}
+
+/** dbt-duckdb's database when the profile names none: the file name of `path` without its extension, else `memory`. */
+function duckdbDatabase(type: string | undefined, file: string | undefined): string {
+  if ((type ?? 'duckdb') !== 'duckdb' || !file || file === ':memory:') return 'memory';
+  const base = file.replace(/^md:/, '').split(/[\\/]/).pop() ?? '';
+  const dot = base.lastIndexOf('.');
+  return (dot > 0 ? base.slice(0, dot) : base) || 'memory';
 }
