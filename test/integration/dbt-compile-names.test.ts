@@ -72,6 +72,8 @@ async function compiled(target: string): Promise<Record<string, string>> {
   return byName;
 }
 
+const manifestOf = (target: string) => JSON.parse(fs.readFileSync(path.join(dir, `target_${target}`, 'manifest.json'), 'utf8'));
+
 /** The ephemeral chain as dbt injects it: eph_base (read by eph_mid and by the model) once, first; then eph_mid. */
 const fctOrders = (stgOrders: string, stgCustomers: string) =>
   `\nwith  __dbt__cte__eph_base as (\n\nselect * from ${stgOrders}\n),  __dbt__cte__eph_mid as (\n\nselect * from __dbt__cte__eph_base where amount > 0\n), totals as (\n` +
@@ -85,6 +87,9 @@ test('postgres: "database"."schema"."identifier", the project quoting: database 
   assert.equal(c.fct_orders, fctOrders('warehouse."analytics"."stg_orders"', 'warehouse."analytics"."customers_clean"'));
   assert.equal(c.report, 'select * from warehouse."analytics"."dim_customers_v2" union all select * from warehouse."analytics"."dim_customers_v1" -- warehouse."marts"."report"');
   assert.equal(c.eph_mid, '\nwith __dbt__cte__eph_base as (\n\nselect * from warehouse."analytics"."stg_orders"\n) select * from __dbt__cte__eph_base where amount > 0');
+  // The manifest names a view where dbt would (the project's generate_schema_name), quoted the same way.
+  const report = manifestOf('pg').nodes['model.shop.report'];
+  assert.deepEqual([report.schema, report.relation_name], ['marts', 'warehouse."marts"."report"']);
 });
 
 test('snowflake: nothing quoted but what a quoting: asks for', async () => {
@@ -92,6 +97,7 @@ test('snowflake: nothing quoted but what a quoting: asks for', async () => {
   assert.equal(c.stg_orders, 'select * from rawdb.landing.orders_v1');
   assert.equal(c.stg_customers, '\nselect * from rawdb.landing."customers" join ANALYTICS.events.clicks using (id)');
   assert.equal(c.fct_orders, fctOrders('ANALYTICS.dev.stg_orders', 'ANALYTICS.dev.customers_clean'));
+  assert.equal(manifestOf('sf').nodes['model.shop.stg_customers'].relation_name, 'ANALYTICS.dev.customers_clean');
 });
 
 test('bigquery: backticks (the database unquoted, as the project asks), the project and dataset from the profile', async () => {

@@ -638,6 +638,13 @@ test("a profile without `target:` uses its `default` output, and BigQuery's data
   assert.deepEqual(diagnostics(p), []);
   const postgres = resolveTarget(parseProfiles('/x/profiles.yml', 'p:\n  target: ci\n  outputs:\n    ci: {type: postgres, dbname: analytics, schema: s}\n'), 'p', undefined);
   assert.deepEqual([postgres.name, postgres.database, postgres.schema], ['ci', 'analytics', 's']);
+  // A profile without a database: each adapter's own default, which target.database and dbt's relation names read.
+  const database = (output: string) => resolveTarget(parseProfiles('/x/profiles.yml', `p:\n  target: t\n  outputs:\n    t: ${output}\n`), 'p', undefined).database;
+  assert.equal(database('{type: duckdb, path: data/lake.duckdb}'), 'lake');
+  assert.equal(database("{type: duckdb, path: ':memory:'}"), 'memory');
+  assert.equal(database('{type: duckdb, path: md:warehouse}'), 'warehouse');
+  assert.equal(database('{type: databricks, schema: s}'), 'hive_metastore');
+  assert.equal(database('{type: databricks, catalog: main, schema: s}'), 'main');
 });
 
 test("compile output as dbt writes it: the file's leading and trailing whitespace is not rendered (dbt strips the file first; Aidbox's models start with spaces)", () => {
