@@ -85,7 +85,7 @@ export function relationOf(project: DbtProject, n: SelectableNode): { database: 
   if (n.modelNode) {
     try {
       const r = dbtNodeRelation(project, n.modelNode);
-      if (r.schema) return { database, schema: r.schema, alias: r.identifier };
+      if (r.schema) return { database: r.database ?? database, schema: r.schema, alias: r.identifier };
     } catch {
       // a naming macro that fails: dbt's defaults below (the compile reports the macro's error)
     }
