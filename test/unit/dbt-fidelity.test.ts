@@ -660,3 +660,19 @@ test("compile output as dbt writes it: the file's leading and trailing whitespac
   assert.equal(compiled('select 3'), 'select 3');
   assert.equal(compiled(' \n '), '');
 });
+
+test("dbt's relation names (naming 'dbt'): this/ref fields are dbt's; a naming macro that fails is the model's problem, not a throw; Floe's own render keeps its names", () => {
+  const p = project({
+    'profiles.yml': 'p:\n  target: dev\n  outputs:\n    dev: {type: postgres, dbname: wh, schema: base}\n',
+    'macros/naming.sql': "{% macro generate_schema_name(custom_schema_name, node) -%}\n  {%- if node.name == 'broken' -%}{{ exceptions.raise_compiler_error('no schema for ' ~ node.name) }}{%- endif -%}\n  {{ custom_schema_name or target.schema }}\n{%- endmacro %}\n",
+    'models/up.sql': "{{ config(schema='lake', alias='up_v') }}\nselect 1 as id",
+    'models/m.sql': "select '{{ this.schema }}.{{ this.identifier }}' as me, '{{ ref('up').schema }}.{{ ref('up').identifier }}' as up from {{ ref('up') }}",
+    'models/broken.sql': 'select 1',
+    'models/reads_broken.sql': "select * from {{ ref('broken') }}",
+  });
+  const dbt = (file: string) => compileModel(p, `${ROOT}/models/${file}`, { naming: 'dbt' });
+  assert.equal(dbt('m.sql').sql, `select 'base.m' as me, 'lake.up_v' as up from "wh"."lake"."up_v"`);
+  assert.equal(compileModel(p, `${ROOT}/models/m.sql`).sql, `select 'base.m' as me, 'base.up' as up from "up"`);
+  assert.match(dbt('broken.sql').problem?.message ?? '', /generate_schema_name failed for broken, so dbt's name for its relation is unknown: no schema for broken/);
+  assert.match(dbt('reads_broken.sql').problem?.message ?? '', /generate_schema_name failed for broken/);
+});

@@ -160,7 +160,15 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
     }
     return { text: renderDbtRelation(project, r), fields: { database: r.database, schema: r.schema, identifier: r.identifier, name: r.identifier } };
   };
-  const thisRelation = node ? nodeRelation(node, relationName({ kind: 'model', name }), true) : undefined;
+  // A naming macro that fails is the model's problem (reported before rendering), never a throw.
+  let thisRelation: ReturnType<typeof nodeRelation> | undefined;
+  let namingProblem: string | undefined;
+  try {
+    thisRelation = node ? nodeRelation(node, relationName({ kind: 'model', name }), true) : undefined;
+  } catch (e) {
+    if (!(e instanceof CompilerError)) throw e;
+    namingProblem = e.message;
+  }
   const thisName = thisRelation?.text ?? relationName({ kind: 'model', name });
   // Where the last unknown ref or source was called: nunjucks reports a hook's error without a usable position.
   let missingAt: { start: number; end: number } | undefined;
@@ -241,6 +249,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
     const problem = { code: 'too-large' as const, message: `Model is too large for Floe to render while you edit (${Math.round(analysis.text.length / 1024)} KB; the limit is ${MAX_RENDER_SIZE / 1024} KB): its Jinja and SQL are not checked`, start: 0, end: 0 };
     return { sql: '', map: new SourceMap([], 0), problem, config: staticConfig, upstream: [] };
   }
+  if (namingProblem) return { sql: '', map: new SourceMap([], 0), problem: { code: 'jinja-render', message: namingProblem, start: 0, end: 0 }, config: staticConfig, upstream: [] };
   const env = environmentOf(project);
   const result = renderTemplate(env, analysis.text, analysis.scan, hooks);
   if (result.problem && missingAt && /^(Model|Source) '.*' not found \(referenced by /.test(result.problem.message)) result.problem = { ...result.problem, ...missingAt };
