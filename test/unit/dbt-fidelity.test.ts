@@ -667,12 +667,17 @@ test("dbt's relation names (naming 'dbt'): this/ref fields are dbt's; a naming m
     'macros/naming.sql': "{% macro generate_schema_name(custom_schema_name, node) -%}\n  {%- if node.name == 'broken' -%}{{ exceptions.raise_compiler_error('no schema for ' ~ node.name) }}{%- endif -%}\n  {{ custom_schema_name or target.schema }}\n{%- endmacro %}\n",
     'models/up.sql': "{{ config(schema='lake', alias='up_v') }}\nselect 1 as id",
     'models/m.sql': "select '{{ this.schema }}.{{ this.identifier }}' as me, '{{ ref('up').schema }}.{{ ref('up').identifier }}' as up from {{ ref('up') }}",
+    'dbt_project.yml': `${PROJECT}vars:\n  s: lake2\nmodels:\n  p:\n    sub:\n      +schema: "{{ var('s') }}"\n`,
+    'models/sub/j.sql': 'select 1',
+    'models/reads_j.sql': "select * from {{ ref('j') }}",
     'models/broken.sql': 'select 1',
     'models/reads_broken.sql': "select * from {{ ref('broken') }}",
   });
   const dbt = (file: string) => compileModel(p, `${ROOT}/models/${file}`, { naming: 'dbt' });
   assert.equal(dbt('m.sql').sql, `select 'base.m' as me, 'lake.up_v' as up from "wh"."lake"."up_v"`);
   assert.equal(compileModel(p, `${ROOT}/models/m.sql`).sql, `select 'base.m' as me, 'base.up' as up from "up"`);
+  // a folder's Jinja schema config is rendered before generate_schema_name reads it
+  assert.equal(dbt('reads_j.sql').sql, 'select * from "wh"."lake2"."j"');
   assert.match(dbt('broken.sql').problem?.message ?? '', /generate_schema_name failed for broken, so dbt's name for its relation is unknown: no schema for broken/);
   assert.match(dbt('reads_broken.sql').problem?.message ?? '', /generate_schema_name failed for broken/);
 });

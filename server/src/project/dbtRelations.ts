@@ -84,7 +84,10 @@ function resolveNodeRelation(project: DbtProject, node: ModelNode, hooks: Render
   };
   const ask = (component: Part, custom: unknown): string => {
     const macro = component === 'identifier' ? 'generate_alias_name' : `generate_${component}_name`;
-    const custom_ = typeof custom === 'string' && custom.trim() !== '' ? custom : null;
+    // dbt renders a config's Jinja (`+schema: "{{ var('s') }}"`) before the macro sees it
+    const value = typeof custom === 'string' ? renderSetting(project, node.packageName, node.name, custom) : undefined;
+    if (typeof custom === 'string' && value === undefined) throw new CompilerError(`${node.name}'s ${component === 'identifier' ? 'alias' : component} config '${custom}' could not be rendered, so dbt's name for its relation is unknown`);
+    const custom_ = value !== undefined && value.trim() !== '' ? value : null;
     try {
       const text = environmentOf(project).renderString(`{{ ${macro}(__floe_custom, __floe_node) }}`,
         hooks ?? settingsHooks(project, node.packageName, node.name), { __floe_custom: custom_, __floe_node: nodeValue });
