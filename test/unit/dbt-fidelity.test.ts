@@ -681,3 +681,17 @@ test("dbt's relation names (naming 'dbt'): this/ref fields are dbt's; a naming m
   assert.match(dbt('broken.sql').problem?.message ?? '', /generate_schema_name failed for broken, so dbt's name for its relation is unknown: no schema for broken/);
   assert.match(dbt('reads_broken.sql').problem?.message ?? '', /generate_schema_name failed for broken/);
 });
+
+test("dbt's relation names: a package's generate_schema_name through dispatch: (the root's search order for dbt), and for the package's own models its own override", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}dispatch:\n  - macro_namespace: dbt\n    search_order: ['p', 'naming', 'dbt']\n`,
+    'profiles.yml': 'p:\n  target: dev\n  outputs:\n    dev: {type: postgres, dbname: wh, schema: base}\n',
+    'dbt_packages/naming/dbt_project.yml': 'name: naming\n',
+    'dbt_packages/naming/macros/schema.sql': "{% macro default__generate_schema_name(custom_schema_name, node) -%}{{ 'env_' ~ (custom_schema_name or target.schema) }}{%- endmacro %}\n",
+    'dbt_packages/own/dbt_project.yml': 'name: own\n',
+    'dbt_packages/own/macros/schema.sql': "{% macro generate_schema_name(custom_schema_name, node) -%}pkg_{{ node.package_name }}{%- endmacro %}\n",
+    'dbt_packages/own/models/pm.sql': 'select 1 as id',
+    'models/m.sql': "{{ config(schema='lake') }}\nselect * from {{ ref('pm') }} join {{ this }} using (id)",
+  });
+  assert.equal(compileModel(p, `${ROOT}/models/m.sql`, { naming: 'dbt' }).sql, '\nselect * from "wh"."pkg_own"."pm" join "wh"."env_lake"."m" using (id)');
+});

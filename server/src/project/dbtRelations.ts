@@ -89,8 +89,9 @@ function resolveNodeRelation(project: DbtProject, node: ModelNode, hooks: Render
     if (typeof custom === 'string' && value === undefined) throw new CompilerError(`${node.name}'s ${component === 'identifier' ? 'alias' : component} config '${custom}' could not be rendered, so dbt's name for its relation is unknown`);
     const custom_ = value !== undefined && value.trim() !== '' ? value : null;
     try {
-      const text = environmentOf(project).renderString(`{{ ${macro}(__floe_custom, __floe_node) }}`,
-        hooks ?? settingsHooks(project, node.packageName, node.name), { __floe_custom: custom_, __floe_node: nodeValue });
+      // the node's package resolves the macro: its own override first (dbt's package_updaters), then the root's, dbt's
+      const context = hooks ? { ...hooks, packageName: node.packageName } : settingsHooks(project, node.packageName, node.name);
+      const text = environmentOf(project).renderString(`{{ ${macro}(__floe_custom, __floe_node) }}`, context, { __floe_custom: custom_, __floe_node: nodeValue });
       return text.trim();
     } catch (e) {
       throw new CompilerError(`${macro} failed for ${node.name}, so dbt's name for its relation is unknown: ${firstLine(e)}`);
