@@ -98,7 +98,8 @@ test('symbols, code lenses and compiled SQL', async () => {
   assert.deepEqual(lenses?.map((l) => [l.command?.command, l.command?.arguments]), [['floe.preview', [uri]], ['floe.materialize', [uri]], cte('customers'), cte('orders'), cte('final')]);
   const compiled = await client.connection.sendRequest(CompiledSqlRequest.type, { uri });
   assert.ok('sql' in compiled);
-  assert.match(compiled.sql, /select \* from "stg_customers"/);
+  // dbt's compiled SQL, as `floe compile` writes it: the staging models in the target schema with the custom schema silver
+  assert.match(compiled.sql, /select \* from "memory"\."main_silver"\."stg_customers"/);
 });
 
 test('render errors arrive from the background at the user text', async () => {

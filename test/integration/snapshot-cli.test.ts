@@ -61,7 +61,7 @@ test('floe snapshot creates the table, then records changes; run_results and the
   assert.deepEqual([result.unique_id, result.status, result.adapter_response.rows_affected, result.relation_name],
     ['snapshot.shop.customers_snapshot', 'success', 2, '"memory"."snaps"."customers_snapshot"']);
   assert.match(result.adapter_response.snapshot_id, /^\d+$/);
-  assert.match(result.compiled_code, /select \* from "raw_customers"/);
+  assert.match(result.compiled_code, /select \* from "memory"\."main"\."raw_customers"/);
 
   // Nothing changed: nothing committed, and dbt's success all the same (here as dbt's structured log).
   const again = ok(await floe('snapshot', '--select', 'customers_snapshot', '--log-format', 'json'));

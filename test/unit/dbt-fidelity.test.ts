@@ -638,6 +638,13 @@ test("a profile without `target:` uses its `default` output, and BigQuery's data
   assert.deepEqual(diagnostics(p), []);
   const postgres = resolveTarget(parseProfiles('/x/profiles.yml', 'p:\n  target: ci\n  outputs:\n    ci: {type: postgres, dbname: analytics, schema: s}\n'), 'p', undefined);
   assert.deepEqual([postgres.name, postgres.database, postgres.schema], ['ci', 'analytics', 's']);
+  // A profile without a database: each adapter's own default, which target.database and dbt's relation names read.
+  const database = (output: string) => resolveTarget(parseProfiles('/x/profiles.yml', `p:\n  target: t\n  outputs:\n    t: ${output}\n`), 'p', undefined).database;
+  assert.equal(database('{type: duckdb, path: data/lake.duckdb}'), 'lake');
+  assert.equal(database("{type: duckdb, path: ':memory:'}"), 'memory');
+  assert.equal(database('{type: duckdb, path: md:warehouse}'), 'warehouse');
+  assert.equal(database('{type: databricks, schema: s}'), 'hive_metastore');
+  assert.equal(database('{type: databricks, catalog: main, schema: s}'), 'main');
 });
 
 test("compile output as dbt writes it: the file's leading and trailing whitespace is not rendered (dbt strips the file first; Aidbox's models start with spaces)", () => {
@@ -652,4 +659,39 @@ test("compile output as dbt writes it: the file's leading and trailing whitespac
   assert.equal(compiled('select 4\n\n{{ "" -}}\n\n'), 'select 4\n\n');
   assert.equal(compiled('select 3'), 'select 3');
   assert.equal(compiled(' \n '), '');
+});
+
+test("dbt's relation names (naming 'dbt'): this/ref fields are dbt's; a naming macro that fails is the model's problem, not a throw; Floe's own render keeps its names", () => {
+  const p = project({
+    'profiles.yml': 'p:\n  target: dev\n  outputs:\n    dev: {type: postgres, dbname: wh, schema: base}\n',
+    'macros/naming.sql': "{% macro generate_schema_name(custom_schema_name, node) -%}\n  {%- if node.name == 'broken' -%}{{ exceptions.raise_compiler_error('no schema for ' ~ node.name) }}{%- endif -%}\n  {{ custom_schema_name or target.schema }}\n{%- endmacro %}\n",
+    'models/up.sql': "{{ config(schema='lake', alias='up_v') }}\nselect 1 as id",
+    'models/m.sql': "select '{{ this.schema }}.{{ this.identifier }}' as me, '{{ ref('up').schema }}.{{ ref('up').identifier }}' as up from {{ ref('up') }}",
+    'dbt_project.yml': `${PROJECT}vars:\n  s: lake2\nmodels:\n  p:\n    sub:\n      +schema: "{{ var('s') }}"\n`,
+    'models/sub/j.sql': 'select 1',
+    'models/reads_j.sql': "select * from {{ ref('j') }}",
+    'models/broken.sql': 'select 1',
+    'models/reads_broken.sql': "select * from {{ ref('broken') }}",
+  });
+  const dbt = (file: string) => compileModel(p, `${ROOT}/models/${file}`, { naming: 'dbt' });
+  assert.equal(dbt('m.sql').sql, `select 'base.m' as me, 'lake.up_v' as up from "wh"."lake"."up_v"`);
+  assert.equal(compileModel(p, `${ROOT}/models/m.sql`).sql, `select 'base.m' as me, 'base.up' as up from "up"`);
+  // a folder's Jinja schema config is rendered before generate_schema_name reads it
+  assert.equal(dbt('reads_j.sql').sql, 'select * from "wh"."lake2"."j"');
+  assert.match(dbt('broken.sql').problem?.message ?? '', /generate_schema_name failed for broken, so dbt's name for its relation is unknown: no schema for broken/);
+  assert.match(dbt('reads_broken.sql').problem?.message ?? '', /generate_schema_name failed for broken/);
+});
+
+test("dbt's relation names: a package's generate_schema_name through dispatch: (the root's search order for dbt), and for the package's own models its own override", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}dispatch:\n  - macro_namespace: dbt\n    search_order: ['p', 'naming', 'dbt']\n`,
+    'profiles.yml': 'p:\n  target: dev\n  outputs:\n    dev: {type: postgres, dbname: wh, schema: base}\n',
+    'dbt_packages/naming/dbt_project.yml': 'name: naming\n',
+    'dbt_packages/naming/macros/schema.sql': "{% macro default__generate_schema_name(custom_schema_name, node) -%}{{ 'env_' ~ (custom_schema_name or target.schema) }}{%- endmacro %}\n",
+    'dbt_packages/own/dbt_project.yml': 'name: own\n',
+    'dbt_packages/own/macros/schema.sql': "{% macro generate_schema_name(custom_schema_name, node) -%}pkg_{{ node.package_name }}{%- endmacro %}\n",
+    'dbt_packages/own/models/pm.sql': 'select 1 as id',
+    'models/m.sql': "{{ config(schema='lake') }}\nselect * from {{ ref('pm') }} join {{ this }} using (id)",
+  });
+  assert.equal(compileModel(p, `${ROOT}/models/m.sql`, { naming: 'dbt' }).sql, '\nselect * from "wh"."pkg_own"."pm" join "wh"."env_lake"."m" using (id)');
 });

@@ -78,7 +78,7 @@ function semanticModelJson(project: DbtProject, graph: SelectableGraph, entry: F
   return {
     ...base(project, entry, 'semantic_model', sm.name),
     model: sm.model,
-    node_relation: relation ? { alias: relation.alias, schema_name: relation.schema, database: relation.database, relation_name: relationName(relation) } : null,
+    node_relation: relation ? { alias: relation.alias, schema_name: relation.schema, database: relation.database, relation_name: relationName(project, relation) } : null,
     description: strOrNull(sm.description), label: strOrNull(sm.label), defaults,
     entities: list(sm.entities).filter(isObj).filter((e) => typeof e.name === 'string' && ['foreign', 'natural', 'primary', 'unique'].includes(String(e.type))).map((e) => ({
       name: e.name, type: e.type, description: strOrNull(e.description), label: strOrNull(e.label), role: strOrNull(e.role), expr: exprOf(e.expr),

@@ -9,6 +9,7 @@ import { projectUnitTests } from '../project/unitTests';
 import { selectableGraph, YAML_RESOURCE_TYPES, type SelectableNode } from '../selection/graph';
 import { goldTargetOf, seedTargetOf } from '../run/gold-target';
 import { snapshotSpecOf } from '../run/snapshot-config';
+import { dbtNodeRelation, renderDbtRelation } from '../project/dbtRelations';
 import type { Column } from '../project/types';
 import { artifactMetadata, type InvocationInfo } from './metadata';
 import { docsJson, exposuresJson, macroDependencies, macrosJson } from './manifest-resources';
@@ -80,6 +81,15 @@ export function relationOf(project: DbtProject, n: SelectableNode): { database: 
   const target = n.resourceType === 'model' ? goldTargetOf(n.name, n.config, {}) : n.resourceType === 'seed' ? seedTargetOf(n.name, n.config, {})
     : n.resourceType === 'snapshot' ? snapshotTargetOf(n, project.target.schema) : undefined;
   if (target) return { database, schema: target.table.namespace.join('.'), alias: target.table.name };
+  // Not written by Floe: where dbt would put it (the project's generate_schema_name and generate_alias_name included).
+  if (n.modelNode) {
+    try {
+      const r = dbtNodeRelation(project, n.modelNode);
+      if (r.schema) return { database: r.database ?? database, schema: r.schema, alias: r.identifier };
+    } catch {
+      // a naming macro that fails: dbt's defaults below (the compile reports the macro's error)
+    }
+  }
   // dbt's default generate_schema_name: the target schema, suffixed with a custom schema.
   const custom = typeof n.config.schema === 'string' && n.config.schema ? `_${n.config.schema}` : '';
   return { database, schema: `${project.target.schema}${custom}`, alias };
@@ -94,9 +104,9 @@ function snapshotTargetOf(n: SelectableNode, targetSchema: string): { table: { n
   }
 }
 
-/** `"database"."schema"."alias"`, as dbt writes relation_name. */
-export function relationName(r: { database: string; schema: string; alias: string }): string {
-  return [r.database, r.schema, r.alias].map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
+/** `database.schema.alias` as dbt writes relation_name: quoted as the adapter and the project's `quoting:` say. */
+export function relationName(project: DbtProject, r: { database: string; schema: string; alias: string }): string {
+  return renderDbtRelation(project, { database: r.database, schema: r.schema, identifier: r.alias });
 }
 
 function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string | undefined): Json {
@@ -127,7 +137,7 @@ function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string |
     build_path: null,
     unrendered_config: {},
     created_at: Date.now() / 1000,
-    relation_name: n.resourceType === 'test' || n.config.materialized === 'ephemeral' ? null : relationName(relation),
+    relation_name: n.resourceType === 'test' || n.config.materialized === 'ephemeral' ? null : relationName(project, relation),
     raw_code: n.test?.kind !== 'singular' && n.test ? '' : n.modelNode?.definition?.text ?? text,
   };
   if (n.resourceType === 'seed') return { ...base, depends_on: { macros: [] }, root_path: project.root };
@@ -173,7 +183,7 @@ function sourceJson(project: DbtProject, n: SelectableNode): Json {
     loaded_at_field: declared?.loadedAtField ?? null, freshness: declared?.freshness ?? null, external: null,
     description: declared?.description ?? '', columns: columnsJson(declared?.columns ?? []),
     meta: {}, source_meta: {}, tags: n.tags, config: { enabled: true, tags: n.tags },
-    patch_path: null, unrendered_config: {}, relation_name: relationName({ database, schema, alias: identifier }), created_at: Date.now() / 1000,
+    patch_path: null, unrendered_config: {}, relation_name: relationName(project, { database, schema, alias: identifier }), created_at: Date.now() / 1000,
   };
 }
 

@@ -34,7 +34,7 @@ function resultJson(project: DbtProject, r: NodeResult): Record<string, unknown>
     unique_id: r.node.id,
     compiled: r.compiledCode !== undefined,
     compiled_code: r.compiledCode ?? null,
-    relation_name: r.node.resourceType === 'test' || r.node.resourceType === 'unit_test' || materialized === 'ephemeral' ? null : relationName(relationOf(project, r.node)),
+    relation_name: r.node.resourceType === 'test' || r.node.resourceType === 'unit_test' || materialized === 'ephemeral' ? null : relationName(project, relationOf(project, r.node)),
     batch_results: null,
   };
 }

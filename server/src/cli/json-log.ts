@@ -55,7 +55,7 @@ export class JsonLog {
       node_path: n.path, node_name: n.name, unique_id: n.id, resource_type: n.resourceType,
       materialized: String(n.config.materialized ?? (n.resourceType === 'test' ? 'test' : 'view')),
       node_status: r.status, node_started_at: r.startedAt, node_finished_at: r.completedAt, meta: {},
-      node_relation: { database: relation.database, schema: relation.schema, alias: relation.alias, relation_name: n.resourceType === 'test' || n.resourceType === 'unit_test' ? '' : relationName(relation) },
+      node_relation: { database: relation.database, schema: relation.schema, alias: relation.alias, relation_name: n.resourceType === 'test' || n.resourceType === 'unit_test' ? '' : relationName(project, relation) },
     };
     const level = r.status === 'error' || r.status === 'fail' ? 'error' : r.status === 'warn' ? 'warn' : 'info';
     if (r.status === 'skipped') {

@@ -64,9 +64,17 @@ const NAMING = `
   {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{%- endif -%}
 {%- endmacro %}
 {% macro generate_alias_name(custom_alias_name=none, node=none) -%}
-  {%- if custom_alias_name -%}{{ custom_alias_name | trim }}{%- elif node -%}{{ node.name }}{%- endif -%}
+  {{ return(adapter.dispatch('generate_alias_name', 'dbt')(custom_alias_name, node)) }}
+{%- endmacro %}
+{% macro default__generate_alias_name(custom_alias_name=none, node=none) -%}
+  {%- if custom_alias_name -%}{{ custom_alias_name | trim }}
+  {%- elif node and node.version -%}{{ return(node.name ~ "_v" ~ (node.version | replace(".", "_"))) }}
+  {%- elif node -%}{{ node.name }}{%- endif -%}
 {%- endmacro %}
 {% macro generate_database_name(custom_database_name=none, node=none) -%}
+  {{ return(adapter.dispatch('generate_database_name', 'dbt')(custom_database_name, node)) }}
+{%- endmacro %}
+{% macro default__generate_database_name(custom_database_name=none, node=none) -%}
   {%- if custom_database_name is none -%}{{ target.database }}{%- else -%}{{ custom_database_name | trim }}{%- endif -%}
 {%- endmacro %}
 `;

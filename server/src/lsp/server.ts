@@ -10,7 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Workspace } from '../project/workspace';
 import type { DbtProject } from '../project/project';
 import { readAheadSettings } from '../project/readAhead';
-import { compileModel } from '../project/compile';
+import { dbtCompiledSql } from '../project/dbtCompile';
 import { fileDiagnostics } from '../features/diagnostics';
 import { contractDiagnostics } from '../features/contracts';
 import { modelsWithEnforcedContracts } from '../project/contract';
@@ -607,11 +607,13 @@ export function startServer(connection: Connection): void {
     const where = at(params.uri);
     if (!where) return { error: `${params.uri} is not inside a dbt project Floe knows.` };
     if (!where.project.entry(where.file)?.analysis) return { error: `${path.basename(where.file)} is not a model file.` };
-    const compiled = compileModel(where.project, where.file);
-    if (compiled.problem) {
-      const index = lineIndexOf(where.file, where.project.entry(where.file)!.text);
+    // dbt's compiled SQL (dbt's relation names, ephemeral models inlined), as `floe compile` writes it: the view is what
+    // a dbt user copies into their warehouse; previews run Floe's own names.
+    const compiled = dbtCompiledSql(where.project, where.file);
+    if ('problem' in compiled) {
+      const index = lineIndexOf(compiled.file, where.project.entry(compiled.file)?.text ?? '');
       const pos = index.positionAt(compiled.problem.start);
-      return { error: `${path.basename(where.file)}:${pos.line + 1}:${pos.character + 1}: ${compiled.problem.message}` };
+      return { error: `${path.basename(compiled.file)}:${pos.line + 1}:${pos.character + 1}: ${compiled.problem.message}` };
     }
     return { sql: compiled.sql };
   }));

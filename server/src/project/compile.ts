@@ -14,6 +14,7 @@ import type { SourceTable } from './schemaYaml';
 import type { Column } from './types';
 import { quoteIdent } from '../sql/quote';
 import { recordEnvReads } from '../jinja/dbtContext';
+import { dbtNodeRelation, dbtSourceRelation, ephemeralCteName, renderDbtRelation } from './dbtRelations';
 import { envValueHash, flattenSegments, renderCacheOf, unflattenSegments, type KeptRender } from './renderCache';
 
 /** How a singular test's unknown ref or source is worded: dbt warns, disables that test and goes on. */
@@ -48,6 +49,8 @@ export interface CompiledModel {
   upstream: UpstreamRelation[];
   /** The render read `execute` (false at compile time in Floe), so macros may have left SQL out. */
   parseTime?: boolean;
+  /** With dbt's names: the ephemeral models its refs read as `__dbt__cte__` CTEs, in the order first read. */
+  ephemerals?: ModelNode[];
 }
 
 export interface CompileOptions {
@@ -62,6 +65,11 @@ export interface CompileOptions {
   stubMissing?: boolean;
   /** A unit test's `overrides:`: vars, macros (by name or `package.name`, each returning its value) and env vars. */
   overrides?: RenderOverrides;
+  /**
+   * 'dbt': ref, source and this render as dbt names them (dbtRelations.ts; ephemeral models as `__dbt__cte__` names),
+   * for the SQL Floe writes for dbt users; Floe's engine reads its own names (the default).
+   */
+  naming?: 'dbt';
 }
 
 export interface RenderOverrides {
@@ -104,7 +112,7 @@ const compiledByProject = new WeakMap<DbtProject, Map<string, { version: number;
  * as binding models teaches the project their schemas.
  */
 export function compileModel(project: DbtProject, file: string, options: CompileOptions = {}): CompiledModel {
-  if (options.relationName || options.node || options.stubMissing || options.overrides) return renderModel(project, file, options);
+  if (options.relationName || options.node || options.stubMissing || options.overrides || options.naming) return renderModel(project, file, options);
   let kept = compiledByProject.get(project);
   if (!kept) compiledByProject.set(project, (kept = new Map()));
   const text = project.entry(file)?.text;
@@ -139,7 +147,29 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
   const rendered: ModelConfig = {};
   const target = project.target;
   const staticConfig = node ? project.configOf(node) : analysis.config;
-  const thisName = relationName({ kind: 'model', name });
+  const dbtNames = options.naming === 'dbt';
+  const ephemerals: ModelNode[] = [];
+  // A node's relation: Floe's name, or dbt's (an ephemeral upstream as the CTE dbt injects for it).
+  const nodeRelation = (n: ModelNode, floeName: string, current = false): { text: string; fields: Record<string, unknown> } => {
+    if (!dbtNames) return { text: floeName, fields: { name: n.name, identifier: n.name, schema: target.schema, database: target.database } };
+    const r = dbtNodeRelation(project, n, current ? undefined : hooks);
+    if (!current && project.configValueOf(n, 'materialized') === 'ephemeral') {
+      if (!ephemerals.includes(n)) ephemerals.push(n);
+      const cte = ephemeralCteName(r);
+      return { text: cte, fields: { identifier: cte, name: cte } };
+    }
+    return { text: renderDbtRelation(project, r), fields: { database: r.database, schema: r.schema, identifier: r.identifier, name: r.identifier } };
+  };
+  // A naming macro that fails is the model's problem (reported before rendering), never a throw.
+  let thisRelation: ReturnType<typeof nodeRelation> | undefined;
+  let namingProblem: string | undefined;
+  try {
+    thisRelation = node ? nodeRelation(node, relationName({ kind: 'model', name }), true) : undefined;
+  } catch (e) {
+    if (!(e instanceof CompilerError)) throw e;
+    namingProblem = e.message;
+  }
+  const thisName = thisRelation?.text ?? relationName({ kind: 'model', name });
   // Where the last unknown ref or source was called: nunjucks reports a hook's error without a usable position.
   let missingAt: { start: number; end: number } | undefined;
   const stubRelation = (target: { kind: 'model' | 'source'; name: string; source?: string; table?: string }, parts: Record<string, string>) => {
@@ -166,9 +196,9 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
         missingAt = use && { start: use.start + 1, end: use.end - 1 };
         throw new CompilerError(`Model '${refName}' not found (referenced by ${name})${skipped}.${didYouMean(refName, project.modelNames())}`);
       }
-      const rel = relationName({ kind: resolved.kind, name: resolved.name });
-      upstream.set(`${resolved.kind}:${resolved.name}`, nodeUpstream(project, resolved, rel));
-      return relationValue(rel, { name: resolved.name, identifier: resolved.name, schema: target.schema, database: target.database });
+      const rel = nodeRelation(resolved, relationName({ kind: resolved.kind, name: resolved.name }));
+      upstream.set(`${resolved.kind}:${resolved.name}`, nodeUpstream(project, resolved, rel.text));
+      return relationValue(rel.text, rel.fields);
     },
     source(args) {
       const { positional } = splitKeywords(args);
@@ -181,6 +211,12 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
         const hint = defined.length ? didYouMean(t, defined.flatMap((d) => d.tables.map((x) => x.name))) : didYouMean(s, project.sourceNames());
         missingAt = use && { start: use.callStart, end: use.callEnd };
         throw new CompilerError(`Source '${s}.${t}' not found (referenced by ${name}): declare it under sources: in a schema YAML file${skipped}.${hint}`);
+      }
+      if (dbtNames) {
+        const r = dbtSourceRelation(project, table);
+        const text = renderDbtRelation(project, r);
+        upstream.set(`source:${s}.${t}`, sourceUpstream(project, table, text, [s, t]));
+        return relationValue(text, { database: r.database, schema: r.schema, identifier: r.identifier, name: r.identifier });
       }
       const rel = relationName({ kind: 'source', name: `${s}.${t}`, source: s, table: t });
       upstream.set(`source:${s}.${t}`, sourceUpstream(project, table, rel, [s, t]));
@@ -197,7 +233,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
       const key = String(args[0]);
       return options.overrides?.vars && key in options.overrides.vars ? options.overrides.vars[key] : varValue(project, args, name, entry.packageName);
     },
-    this: relationValue(thisName, { name, identifier: name, schema: target.schema, database: target.database }),
+    this: relationValue(thisName, thisRelation?.fields ?? { name, identifier: name, schema: target.schema, database: target.database }),
     target: { ...target, profile_name: target.profile },
     extra: { project_name: project.name, model: { name, config: staticConfig } },
   };
@@ -213,6 +249,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
     const problem = { code: 'too-large' as const, message: `Model is too large for Floe to render while you edit (${Math.round(analysis.text.length / 1024)} KB; the limit is ${MAX_RENDER_SIZE / 1024} KB): its Jinja and SQL are not checked`, start: 0, end: 0 };
     return { sql: '', map: new SourceMap([], 0), problem, config: staticConfig, upstream: [] };
   }
+  if (namingProblem) return { sql: '', map: new SourceMap([], 0), problem: { code: 'jinja-render', message: namingProblem, start: 0, end: 0 }, config: staticConfig, upstream: [] };
   const env = environmentOf(project);
   const result = renderTemplate(env, analysis.text, analysis.scan, hooks);
   if (result.problem && missingAt && /^(Model|Source) '.*' not found \(referenced by /.test(result.problem.message)) result.problem = { ...result.problem, ...missingAt };
@@ -226,7 +263,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
       // Left as written; the render problem (if any) is reported on the template itself.
     }
   }
-  return { sql: result.sql, map: result.map, problem: result.problem, config, upstream: [...upstream.values()], parseTime: result.parseTime };
+  return { sql: result.sql, map: result.map, problem: result.problem, config, upstream: [...upstream.values()], parseTime: result.parseTime, ...(dbtNames ? { ephemerals } : {}) };
 }
 
 /** A ref's upstream; its columns are read live, as binding teaches the project schemas. */

@@ -4,6 +4,9 @@ import { checkConfigEntry } from './config';
 import type { ProjectDiagnostic } from './types';
 import { resolveEnvVars } from './profiles';
 
+/** Which parts of a relation's name are quoted, where set. */
+export type Quoting = Partial<Record<'database' | 'schema' | 'identifier', boolean>>;
+
 export interface DbtProjectFile {
   name: string;
   profile?: string;
@@ -19,6 +22,8 @@ export interface DbtProjectFile {
   vars: Record<string, unknown>;
   /** `dispatch:`: for a macro namespace, the packages adapter.dispatch searches, in order. */
   dispatch: Record<string, string[]>;
+  /** `quoting:`: which parts of a relation name dbt quotes, over the adapter's default (`column` is not read). */
+  quoting: Quoting;
   /** The raw `models:` tree, read by folderConfig(). */
   modelsConfig: unknown;
   /** The raw `seeds:` and `snapshots:` trees: the folder configs of seeds and snapshots, as `models:` is for models. */
@@ -53,6 +58,7 @@ export function parseDbtProjectFile(file: string, source: string, fallbackName: 
     targetPath: text(field(root, 'target-path')),
     vars: (toJs(field(root, 'vars')) as Record<string, unknown>) ?? {},
     dispatch: dispatchOrder(toJs(field(root, 'dispatch'))),
+    quoting: quotingOf(toJs(field(root, 'quoting'))),
     modelsConfig: toJs(field(root, 'models')),
     seedsConfig: toJs(field(root, 'seeds')),
     snapshotsConfig: toJs(field(root, 'snapshots')),
@@ -61,6 +67,17 @@ export function parseDbtProjectFile(file: string, source: string, fallbackName: 
     problems: problems.map((p) => ({ file, ...p, severity: 'error' as const, code: 'yaml-syntax' })),
   };
   checkConfigTree(file, field(root, 'models'), out.problems);
+  return out;
+}
+
+/** A `quoting:` block's database/schema/identifier flags (dbt_project.yml, a source or a source table). */
+export function quotingOf(value: unknown): Quoting {
+  const out: Quoting = {};
+  if (!value || typeof value !== 'object') return out;
+  for (const part of ['database', 'schema', 'identifier'] as const) {
+    const v = (value as Record<string, unknown>)[part];
+    if (typeof v === 'boolean') out[part] = v;
+  }
   return out;
 }
 

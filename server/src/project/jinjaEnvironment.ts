@@ -46,7 +46,7 @@ export function evaluateCondition(project: DbtProject, packageName: string, used
 }
 
 /** The context dbt renders project and YAML settings in: vars and target, no model. */
-function settingsHooks(project: DbtProject, packageName: string, usedBy: string): RenderHooks {
+export function settingsHooks(project: DbtProject, packageName: string, usedBy: string): RenderHooks {
   const target = project.target;
   return {
     packageName,

@@ -114,7 +114,7 @@ export function resolveTarget(profiles: Profiles | undefined, profileName: strin
     type: str(output.type) ?? 'duckdb',
     adapter: str(output.type),
     schema: str(aliased(output, 'schema')) ?? 'main',
-    database: str(aliased(output, 'database')) ?? 'memory',
+    database: str(aliased(output, 'database')) ?? defaultDatabase(str(output.type), str(output.path)),
     path: str(output.path),
     threads: Number(output.threads ?? 1),
     catalog: plugin ? {
@@ -123,4 +123,16 @@ export function resolveTarget(profiles: Profiles | undefined, profileName: strin
       s3AccessKeyId: str(cfg.s3_access_key_id), s3SecretAccessKey: str(cfg.s3_secret_access_key),
     } : undefined,
   };
+}
+
+/**
+ * The database when the profile names none, as the adapter takes it: dbt-databricks' `hive_metastore`; dbt-duckdb's the
+ * file name of `path` without its extension, else `memory` (Floe's default for the rest, whose profiles must name one).
+ */
+function defaultDatabase(type: string | undefined, file: string | undefined): string {
+  if (type === 'databricks') return 'hive_metastore';
+  if ((type ?? 'duckdb') !== 'duckdb' || !file || file === ':memory:') return 'memory';
+  const base = file.replace(/^md:/, '').split(/[\\/]/).pop() ?? '';
+  const dot = base.lastIndexOf('.');
+  return (dot > 0 ? base.slice(0, dot) : base) || 'memory';
 }

@@ -11,12 +11,15 @@ import type { Column, ProjectDiagnostic } from './types';
 import type { Literal } from '../jinja/calls';
 import { locateTests, readTestEntries, tagsOf, type GenericTestDecl } from './testYaml';
 import { readYamlResources, shiftYamlResource, YAML_RESOURCE_KEYS, type YamlResource } from './yamlResources';
+import { quotingOf, type Quoting } from './dbtProjectFile';
 
 export interface SourceTable {
   sourceName: string;
   name: string;
   /** The Iceberg table identifier: `meta.iceberg_table`, else the source's schema + the table's identifier. */
   icebergTable: string;
+  /** The relation dbt names (as written in YAML, Jinja unrendered): the source's database and schema, the table's identifier, their quoting. */
+  relation: { database?: string; schema: string; identifier: string; quoting: Quoting };
   description?: string;
   /** Columns declared in YAML (fallback when the catalog and the cache know nothing). */
   columns: Column[];
@@ -231,6 +234,7 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       const loadedAtField = str(configured(t, 'loaded_at_field')) ?? str(configured(item, 'loaded_at_field'));
       def.tables.push({
         sourceName: name, name: tname, icebergTable: iceberg ?? `${schema}.${identifier}`,
+        relation: { database: str(item.database), schema, identifier, quoting: { ...quotingOf(item.quoting), ...quotingOf(t.quoting) } },
         description: str(t.description), ...testsAndColumns(t, tr.start, names, text), file, nameStart: tr.start, nameEnd: tr.end,
         ...(tags.length ? { tags } : {}), ...(enabled ? {} : { enabled }),
         ...(freshness ? { freshness } : {}), ...(loadedAtField ? { loadedAtField } : {}),

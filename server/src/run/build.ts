@@ -15,7 +15,7 @@ import { runDataTestIn } from './data-tests';
 import { runUnitTestById } from './unit-tests';
 import { loadSeed } from './seed-load';
 import { seedSqlOf } from './seed-sql';
-import { compileModel } from '../project/compile';
+import { dbtCompiledSql } from '../project/dbtCompile';
 import { runSnapshot } from './snapshot';
 import { userErrorText } from './run-error';
 import type { DataTestResult } from '../protocol/dataTests';
@@ -202,9 +202,10 @@ async function describedIf(run: ModelRun, options: BuildOptions, relationOrQuery
   return described.rows.map((row) => ({ name: String(row[0]), type: String(row[1]) }));
 }
 
-/** The model's SQL as dbt shows it in artifacts: relations by their names, not this run's private schema. */
+/** The model's SQL as dbt shows it in artifacts (dbt's relation names; '' when the naming macros fail for it). */
 function readableSql(run: ModelRun, file: string, node?: ModelNode): string {
-  return compileModel(run.project, file, { node: node?.definition ? node : undefined }).sql;
+  const compiled = dbtCompiledSql(run.project, file, node);
+  return 'sql' in compiled ? compiled.sql : '';
 }
 
 /** A snapshot: its Iceberg table created, or its changed rows closed and new versions inserted in one commit. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand, type CliIO } from '../command';
 import type { DbtProject } from '../../project/project';
-import { asDbtCompiled, compileModel } from '../../project/compile';
+import { dbtCompiledSql } from '../../project/dbtCompile';
 import { LineIndex } from '../../project/lineIndex';
 import { selectResources } from '../../selection/select';
 import { didYouMean } from '../../util/suggest';
@@ -79,13 +79,13 @@ function compileOne(dir: string, model: string, io: CliIO): number {
 
 const withNewline = (sql: string) => (sql.endsWith('\n') ? sql : `${sql}\n`);
 
-/** The compiled SQL as dbt writes it (asDbtCompiled), or undefined after reporting the template error at its line. */
+/** The compiled SQL as dbt writes it (dbtCompiledSql), or undefined after reporting the template error at its line. */
 function compiledSql(project: DbtProject, file: string, report: (message: string) => void): string | undefined {
-  const compiled = compileModel(project, file);
-  if (compiled.problem) {
-    const pos = new LineIndex(project.entry(file)!.text).positionAt(compiled.problem.start);
-    report(`${path.relative(project.root, file)}:${pos.line + 1}:${pos.character + 1}: error: ${compiled.problem.message}`);
+  const compiled = dbtCompiledSql(project, file);
+  if ('problem' in compiled) {
+    const pos = new LineIndex(project.entry(compiled.file)?.text ?? '').positionAt(compiled.problem.start);
+    report(`${path.relative(project.root, compiled.file)}:${pos.line + 1}:${pos.character + 1}: error: ${compiled.problem.message}`);
     return undefined;
   }
-  return asDbtCompiled(project.entry(file)!.text, compiled.sql);
+  return compiled.sql;
 }

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command';
-import { asDbtCompiled, compileModel } from '../../project/compile';
+import { dbtCompiledSql } from '../../project/dbtCompile';
 import { selectableGraph } from '../../selection/graph';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { newInvocation } from '../../artifacts/metadata';
@@ -32,8 +32,8 @@ export const docsCommand: CliCommand = {
     const compiled = new Map<string, string>();
     for (const n of selectableGraph(project).nodes.values()) {
       if (n.resourceType !== 'model' || n.modelNode!.file.endsWith('.py')) continue;
-      const c = compileModel(project, n.modelNode!.file);
-      if (!c.problem) compiled.set(n.id, asDbtCompiled(project.entry(n.modelNode!.file)!.text, c.sql));
+      const c = dbtCompiledSql(project, n.modelNode!.file);
+      if ('sql' in c) compiled.set(n.id, c.sql);
     }
     const manifestFile = writeArtifact(target, 'manifest.json', buildManifest(project, invocation, compiled));
     try {

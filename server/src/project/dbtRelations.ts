@@ -1,0 +1,114 @@
+// Relations as dbt names them (a node's relation_name, what ref/source/this render to in dbt's compiled SQL): database,
+// schema and alias through the project's generate_database_name / generate_schema_name / generate_alias_name (its own,
+// a package's for its nodes, else dbt's defaults), a source's database/schema/identifier from its YAML, written with
+// the adapter's quote and include policies and the project's `quoting:`. Floe's own engine names relations its way
+// (compile.ts's defaultRelationName); this is for the SQL Floe hands to dbt users (target/compiled, compiled_code).
+import path from 'node:path';
+import { CompilerError, firstLine, type RenderHooks } from '../jinja/environment';
+import { environmentOf, renderSetting, settingsHooks } from './jinjaEnvironment';
+import type { Quoting } from './dbtProjectFile';
+import type { DbtProject, ModelNode } from './project';
+import type { SourceTable } from './schemaYaml';
+
+export interface DbtRelation {
+  database?: string;
+  schema?: string;
+  identifier: string;
+  /** The relation's own quoting (a source's `quoting:`), over the project's. */
+  quoting?: Quoting;
+}
+
+type Part = 'database' | 'schema' | 'identifier';
+const PARTS: Part[] = ['database', 'schema', 'identifier'];
+
+interface AdapterPolicy { quoteChar: string; quote: Record<Part, boolean>; include: Record<Part, boolean> }
+
+const ALL = { database: true, schema: true, identifier: true };
+const NONE = { database: false, schema: false, identifier: false };
+
+/** Each adapter's Relation class defaults (dbt-adapters: quote_character, quote_policy, include_policy). */
+function policyOf(adapter: string): AdapterPolicy {
+  switch (adapter) {
+    case 'snowflake': return { quoteChar: '"', quote: NONE, include: ALL };
+    case 'bigquery': case 'databricks': return { quoteChar: '`', quote: ALL, include: ALL };
+    case 'spark': return { quoteChar: '`', quote: NONE, include: { database: false, schema: true, identifier: true } };
+    default: return { quoteChar: '"', quote: ALL, include: ALL };
+  }
+}
+
+/** A relation as dbt renders it: included parts joined by dots, each quoted where the policy says (default < project < its own). */
+export function renderDbtRelation(project: DbtProject, r: DbtRelation): string {
+  const policy = policyOf(project.target.adapter ?? project.target.type);
+  const quote = { ...policy.quote, ...project.settings.quoting, ...r.quoting };
+  const out: string[] = [];
+  for (const part of PARTS) {
+    const value = r[part];
+    if (!policy.include[part] || value === undefined || value === null) continue;
+    out.push(quote[part] ? `${policy.quoteChar}${value}${policy.quoteChar}` : value);
+  }
+  return out.join('.');
+}
+
+/** dbt's name for an ephemeral model read by a ref: the CTE dbt injects (`__dbt__cte__<alias>`). */
+export function ephemeralCteName(relation: DbtRelation): string {
+  return `__dbt__cte__${relation.identifier}`;
+}
+
+const nodeRelations = new WeakMap<DbtProject, { version: number; byFile: Map<string, DbtRelation> }>();
+
+/**
+ * A model's, seed's or snapshot's relation as dbt resolves it at parse time. `hooks` are the render under way when a
+ * ref asks (so a nested render leaves its context as it was). Throws a CompilerError when a naming macro fails.
+ */
+export function dbtNodeRelation(project: DbtProject, node: ModelNode, hooks?: RenderHooks): DbtRelation {
+  let kept = nodeRelations.get(project);
+  if (kept?.version !== project.version) nodeRelations.set(project, (kept = { version: project.version, byFile: new Map() }));
+  const key = `${node.file}\u0000${node.kind}\u0000${node.name}`;
+  let relation = kept.byFile.get(key);
+  if (!relation) kept.byFile.set(key, (relation = resolveNodeRelation(project, node, hooks)));
+  return relation;
+}
+
+function resolveNodeRelation(project: DbtProject, node: ModelNode, hooks: RenderHooks | undefined): DbtRelation {
+  const config = project.configOf(node);
+  const version = node.kind === 'model' ? project.versionOf(node.name) : undefined;
+  const name = version?.model ?? node.name;
+  const entry = project.entry(node.file);
+  const root = project.packages.find((p) => p.name === node.packageName)?.root ?? project.root;
+  const originalPath = path.relative(root, node.file).split(path.sep).join('/');
+  const fqn = [node.packageName, ...(entry?.folders ?? []), ...(version ? [version.model, `v${version.v}`] : [node.name])];
+  // What dbt's naming macros see of the node (its parsed node object): the fields macros read in practice.
+  const nodeValue = {
+    name, resource_type: node.kind, package_name: node.packageName, unique_id: `${node.kind}.${node.packageName}.${name}${version ? `.v${version.v}` : ''}`,
+    fqn, path: [...(entry?.folders ?? []), path.basename(node.file)].join('/'), original_file_path: originalPath, version: version?.v ?? null, config, tags: config.tags ?? [],
+  };
+  const ask = (component: Part, custom: unknown): string => {
+    const macro = component === 'identifier' ? 'generate_alias_name' : `generate_${component}_name`;
+    // dbt renders a config's Jinja (`+schema: "{{ var('s') }}"`) before the macro sees it
+    const value = typeof custom === 'string' ? renderSetting(project, node.packageName, node.name, custom) : undefined;
+    if (typeof custom === 'string' && value === undefined) throw new CompilerError(`${node.name}'s ${component === 'identifier' ? 'alias' : component} config '${custom}' could not be rendered, so dbt's name for its relation is unknown`);
+    const custom_ = value !== undefined && value.trim() !== '' ? value : null;
+    try {
+      // the node's package resolves the macro: its own override first (dbt's package_updaters), then the root's, dbt's
+      const context = hooks ? { ...hooks, packageName: node.packageName } : settingsHooks(project, node.packageName, node.name);
+      const text = environmentOf(project).renderString(`{{ ${macro}(__floe_custom, __floe_node) }}`, context, { __floe_custom: custom_, __floe_node: nodeValue });
+      return text.trim();
+    } catch (e) {
+      throw new CompilerError(`${macro} failed for ${node.name}, so dbt's name for its relation is unknown: ${firstLine(e)}`);
+    }
+  };
+  const database = node.kind === 'snapshot' && typeof config.target_database === 'string' ? config.target_database : ask('database', config.database);
+  const schema = node.kind === 'snapshot' && typeof config.target_schema === 'string' ? config.target_schema : ask('schema', config.schema);
+  return { database: database || undefined, schema: schema || undefined, identifier: ask('identifier', config.alias) };
+}
+
+/** A source table's relation as dbt names it: the source's database (else the target's) and schema, the table's identifier. */
+export function dbtSourceRelation(project: DbtProject, table: SourceTable): DbtRelation {
+  const pkg = project.entry(table.file)?.packageName ?? project.name;
+  const rendered = (text: string) => renderSetting(project, pkg, table.sourceName, text)?.trim() ?? text;
+  const r = table.relation;
+  return {
+    database: r.database !== undefined ? rendered(r.database) : project.target.database,
+    schema: rendered(r.schema), identifier: rendered(r.identifier), quoting: r.quoting,
+  };
+}

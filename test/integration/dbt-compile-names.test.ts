@@ -1,0 +1,112 @@
+// `floe compile` writes dbt's compiled SQL: each ref/source/this as dbt's relation_name (generate_*_name macros, the
+// project's override included; a source's database/schema/identifier and quoting; an alias; a model version; the
+// adapter's quoting), ephemeral models injected as __dbt__cte__ CTEs as dbt does. The real CLI over a small project,
+// compiled for four adapters; the text compared exactly.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runFloe } from '../helpers/floe-cli';
+
+const FILES: Record<string, string> = {
+  'dbt_project.yml': 'name: shop\nprofile: shop\nquoting:\n  database: false\nmodels:\n  shop:\n    marts:\n      +schema: marts\n',
+  'profiles.yml': [
+    'shop:', '  target: pg', '  outputs:',
+    '    pg: {type: postgres, host: localhost, user: u, dbname: warehouse, schema: analytics}',
+    '    sf: {type: snowflake, account: a, user: u, database: ANALYTICS, schema: dev}',
+    '    bq: {type: bigquery, method: oauth, project: my-proj, dataset: dbt_x}',
+    '    duck: {type: duckdb, path: data/lake.duckdb}',
+  ].join('\n') + '\n',
+  // A custom schema is used as written (the common override of dbt's default, which prefixes the target schema).
+  'macros/naming.sql': '{% macro generate_schema_name(custom_schema_name, node) -%}\n  {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}\n{%- endmacro %}\n',
+  'models/schema.yml': [
+    'version: 2', 'sources:',
+    '  - name: raw', '    database: rawdb', '    schema: landing', '    quoting:', '      identifier: false', '    tables:',
+    '      - name: orders', '        identifier: orders_v1',
+    '      - name: customers', '        quoting:', '          identifier: true',
+    '  - name: events', '    tables:', '      - name: clicks',
+    'models:', '  - name: dim_customers', '    latest_version: 2', '    versions:', '      - v: 1', '      - v: 2',
+  ].join('\n') + '\n',
+  'models/staging/stg_orders.sql': 'select * from {{ source("raw", "orders") }}\n',
+  'models/staging/stg_customers.sql': "{{ config(alias='customers_clean') }}\nselect * from {{ source('raw', 'customers') }} join {{ source('events', 'clicks') }} using (id)\n",
+  'models/staging/eph_base.sql': "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('stg_orders') }}\n",
+  'models/staging/eph_mid.sql': "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('eph_base') }} where amount > 0\n",
+  'models/dim_customers_v1.sql': 'select 1 as id\n',
+  'models/dim_customers_v2.sql': 'select 2 as id\n',
+  'models/marts/fct_orders.sql': [
+    "{{ config(materialized='table') }}",
+    'with totals as (',
+    "    select customer_id, sum(amount) as amount from {{ ref('eph_mid') }} group by 1",
+    ')',
+    "select t.*, c.name from totals t join {{ ref('stg_customers') }} c using (customer_id) join {{ ref('eph_base') }} b using (customer_id)",
+  ].join('\n') + '\n',
+  'models/marts/report.sql': "select * from {{ ref('dim_customers') }} union all select * from {{ ref('dim_customers', v=1) }} -- {{ this }}\n",
+};
+
+let dir: string;
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-compile-names-'));
+  for (const [file, text] of Object.entries(FILES)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** `floe compile --target T`: each model's written file, by name. */
+async function compiled(target: string): Promise<Record<string, string>> {
+  const out = path.join(dir, `target_${target}`);
+  const r = await runFloe(['compile', '--project-dir', dir, '--profiles-dir', dir, '--target', target, '--target-path', out], {}, dir);
+  assert.equal(r.code, 0, r.err + r.out);
+  const byName: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else byName[e.name.replace(/\.sql$/, '')] = fs.readFileSync(path.join(d, e.name), 'utf8');
+    }
+  };
+  walk(path.join(out, 'compiled'));
+  const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.nodes['model.shop.fct_orders'].compiled_code, byName.fct_orders, "the manifest's compiled_code is the written file");
+  return byName;
+}
+
+const manifestOf = (target: string) => JSON.parse(fs.readFileSync(path.join(dir, `target_${target}`, 'manifest.json'), 'utf8'));
+
+/** The ephemeral chain as dbt injects it: eph_base (read by eph_mid and by the model) once, first; then eph_mid. */
+const fctOrders = (stgOrders: string, stgCustomers: string) =>
+  `\nwith  __dbt__cte__eph_base as (\n\nselect * from ${stgOrders}\n),  __dbt__cte__eph_mid as (\n\nselect * from __dbt__cte__eph_base where amount > 0\n), totals as (\n` +
+  '    select customer_id, sum(amount) as amount from __dbt__cte__eph_mid group by 1\n)\n' +
+  `select t.*, c.name from totals t join ${stgCustomers} c using (customer_id) join __dbt__cte__eph_base b using (customer_id)`;
+
+test('postgres: "database"."schema"."identifier", the project quoting: database off, a source quoting: over it', async () => {
+  const c = await compiled('pg');
+  assert.equal(c.stg_orders, 'select * from rawdb."landing".orders_v1');
+  assert.equal(c.stg_customers, '\nselect * from rawdb."landing"."customers" join warehouse."events"."clicks" using (id)');
+  assert.equal(c.fct_orders, fctOrders('warehouse."analytics"."stg_orders"', 'warehouse."analytics"."customers_clean"'));
+  assert.equal(c.report, 'select * from warehouse."analytics"."dim_customers_v2" union all select * from warehouse."analytics"."dim_customers_v1" -- warehouse."marts"."report"');
+  assert.equal(c.eph_mid, '\nwith __dbt__cte__eph_base as (\n\nselect * from warehouse."analytics"."stg_orders"\n) select * from __dbt__cte__eph_base where amount > 0');
+  // The manifest names a view where dbt would (the project's generate_schema_name), quoted the same way.
+  const report = manifestOf('pg').nodes['model.shop.report'];
+  assert.deepEqual([report.schema, report.relation_name], ['marts', 'warehouse."marts"."report"']);
+});
+
+test('snowflake: nothing quoted but what a quoting: asks for', async () => {
+  const c = await compiled('sf');
+  assert.equal(c.stg_orders, 'select * from rawdb.landing.orders_v1');
+  assert.equal(c.stg_customers, '\nselect * from rawdb.landing."customers" join ANALYTICS.events.clicks using (id)');
+  assert.equal(c.fct_orders, fctOrders('ANALYTICS.dev.stg_orders', 'ANALYTICS.dev.customers_clean'));
+  assert.equal(manifestOf('sf').nodes['model.shop.stg_customers'].relation_name, 'ANALYTICS.dev.customers_clean');
+});
+
+test('bigquery: backticks (the database unquoted, as the project asks), the project and dataset from the profile', async () => {
+  const c = await compiled('bq');
+  assert.equal(c.stg_orders, 'select * from rawdb.`landing`.orders_v1');
+  assert.equal(c.report, 'select * from my-proj.`dbt_x`.`dim_customers_v2` union all select * from my-proj.`dbt_x`.`dim_customers_v1` -- my-proj.`marts`.`report`');
+});
+
+test("duckdb: the database is the path's file name, as dbt-duckdb names it", async () => {
+  const c = await compiled('duck');
+  assert.equal(c.fct_orders, fctOrders('lake."main"."stg_orders"', 'lake."main"."customers_clean"'));
+});
