@@ -2,7 +2,7 @@
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
 import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyStr } from './pythonCompat';
-import { asFloat, isFloat, plain } from './pyFloat';
+import { asFloat, floatArithmetic, isFloat, plain, PyFloat } from './pyFloat';
 import { toNunjucksSource } from './dbtSyntax';
 import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
@@ -333,7 +333,18 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   as_native: (v) => v,
   // Jinja2's string is Python's str() (undefined is ''); nunjucks' read undefined.toString().
   string: (v) => pyStr(v),
-  tojson: (v) => JSON.stringify(v),
+  // json.dumps prints a float 1.0 as 1.0; JSON.stringify printed a PyFloat by its value.
+  tojson: (v) => {
+    let floats = false;
+    const text = JSON.stringify(v, (_k, x) => (x instanceof PyFloat ? ((floats = true), `\u0000${String(x)}\u0000`) : x));
+    return floats ? text.replace(/"\\u0000([^"\\]*)\\u0000"/g, '$1') : text;
+  },
+  // Python's sum: a float among the items makes the total a float.
+  sum: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    const attribute = named.attribute ?? positional[0];
+    return iterated(v).map((x) => (attribute === undefined || attribute === null ? x : attributeOf(x, attribute))).reduce((total: unknown, x) => floatArithmetic('+', total, x) ?? (total as number) + (x as number), named.start ?? positional[1] ?? 0);
+  },
   // Jinja2's lower/upper print any value as Python's str() first (a list, a number, none); nunjucks' needed a string.
   lower: (v) => pyStr(v).toLowerCase(),
   upper: (v) => pyStr(v).toUpperCase(),
