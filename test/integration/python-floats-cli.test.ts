@@ -34,11 +34,12 @@ test('floe compile prints vars, --vars and config values written as 1.0 as Pytho
   });
 });
 
-test("floe test: a data test's 1.0 arguments print 1.0 in its SQL (accepted_values on '1.0' passes) and unit test rows print floats as dbt does", () => {
+test("floe test: a data test's 1.0 arguments print 1.0 in its SQL (accepted_values on '1.0' passes); unit test rows and overridden vars print floats as dbt does", () => {
   const r = floe('test', '--project-dir', dir);
   assert.equal(r.code, 0, r.out + r.err);
   assert.match(r.out, /^PASS printed_as\(printed\.ratio\)/m);
   assert.match(r.out, /^PASS accepted_values\(printed\.text_value\)/m);
   assert.match(r.out, /^PASS doubled::rows_print_floats_as_python/m);
-  assert.match(r.out, /^Done\. PASS=3 WARN=0 FAIL=0 ERROR=0 TOTAL=3$/m);
+  assert.match(r.out, /^PASS var_text::overridden_var_prints_as_python/m);
+  assert.match(r.out, /^Done\. PASS=4 WARN=0 FAIL=0 ERROR=0 TOTAL=4$/m);
 });

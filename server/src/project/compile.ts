@@ -197,7 +197,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
     // varValue renders a string var's Jinja as dbt does (`refund_source: "{{ source('shopify', 'refund') }}"`); never a default.
     var: (args) => {
       const key = String(args[0]);
-      return options.overrides?.vars && key in options.overrides.vars ? options.overrides.vars[key] : varValue(project, args, name, entry.packageName);
+      return options.overrides?.vars && key in options.overrides.vars ? pyFloatAt(options.overrides.vars, key) : varValue(project, args, name, entry.packageName);
     },
     this: relationValue(thisName, { name, identifier: name, schema: target.schema, database: target.database }),
     target: { ...target, profile_name: target.profile },

@@ -3,6 +3,7 @@
 // unit tests need them down to a fixture row's cell. Only files that contain `unit_tests:` are parsed here.
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { floatRepr } from '../jinja/pyFloat';
+import { toJs } from './yamlNodes';
 
 export interface Span { start: number; end: number }
 
@@ -95,7 +96,8 @@ function readTest(map: YAMLMap, text: string): UnitTestDecl {
   const givenNode = valueNode(map, 'given');
   const expectNode = valueNode(map, 'expect');
   const config = plain(valueNode(map, 'config'));
-  const overrides = plain(valueNode(map, 'overrides'));
+  // toJs marks values written as integral floats (`vars: {rate: 1.0}`), which var() gives Jinja as floats.
+  const overrides = toJs(valueNode(map, 'overrides'));
   const versions = plain(valueNode(map, 'versions'));
   const given: InputDecl[] = [];
   if (isSeq(givenNode)) {
