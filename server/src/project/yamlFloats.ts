@@ -1,6 +1,8 @@
 // Schema YAML read with js-yaml, keeping one thing JavaScript's numbers lose: which values were written as floats with
 // an integral value (`tolerance: 1.0`). PyYAML reads those as floats and Python prints them `1.0`, so dbt names such a
 // test `..._1_0`; the values stay plain numbers for everyone else, and the keys that held them are remembered.
+// Jinja gets such values (vars, configs, test arguments) as PyFloats (withPyFloats, pyFloatAt, argsWithPyFloats), which
+// print `1.0`; merges that copy them (vars, configs) keep the marks (mergeMarked, carryMark).
 import { CORE_SCHEMA, floatCoreTag, load, NOT_RESOLVED } from 'js-yaml';
 import { PyFloat } from '../jinja/pyFloat';
 
@@ -152,15 +154,15 @@ export function argsWithPyFloats(args: Record<string, unknown>, paths: readonly 
   const out = { ...args };
   for (const path of paths) {
     const steps = path.split('.');
-    let container: Record<string, unknown> = out;
+    let container: Record<string, unknown> | undefined = out;
     for (const step of steps.slice(0, -1)) {
       const next = copy(container[step]);
-      if (typeof next !== 'object' || next === null) break;
+      if (typeof next !== 'object' || next === null) { container = undefined; break; }
       container[step] = next;
       container = next as Record<string, unknown>;
     }
     const last = steps[steps.length - 1];
-    if (typeof container[last] === 'number') container[last] = new PyFloat(container[last] as number);
+    if (container && typeof container[last] === 'number') container[last] = new PyFloat(container[last] as number);
   }
   return out;
 }
