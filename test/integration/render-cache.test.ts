@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DbtProject } from '../../server/src/project/project';
 import { compileModel } from '../../server/src/project/compile';
 import { DiskRenderCache, keepRendersOnDisk } from '../../server/src/project/renderCache';
+import { parseVars } from '../../server/src/cli/dbt-args';
 
 const MARK = '/* served from disk */ ';
 const ROOT = '/virtual/render-cache-project';
@@ -110,6 +111,12 @@ test('what a render may see, changed, renders again: macros, the model, env vars
   const vars = region('secret-region-value', base, { region: 'us' });
   assert.deepEqual(served(vars), []);
   assert.match(vars.b, /'us' as r/);
+  // the same var given as 1 and as 1.0: one JSON apart, they print 1 and 1.0
+  assert.match(region('secret-region-value', base, parseVars('{region: 1}', '')).b, /'1' as r/);
+  markKept(dir);
+  const float = region('secret-region-value', base, parseVars('{region: 1.0}', ''));
+  assert.equal(served(float).includes('b'), false);
+  assert.match(float.b, /'1\.0' as r/);
   // a model another one refs, turned off in its own file: every render may resolve refs differently
   const off = region('secret-region-value', { ...base, 'models/c.sql': "{{ config(enabled=false) }}\nselect 1 as x\n" });
   assert.equal(served(off).includes('d'), false);

@@ -587,6 +587,27 @@ test("a second schema YAML entry for the same model is dbt's DuplicatePatchPathE
   for (const files of clean) assert.deepEqual(diagnostics(project(files)).filter((d) => d.includes('yaml-duplicate-model')), [], JSON.stringify(files));
 });
 
+test("a model turned off by a YAML entry is still patched twice (dbt sets disabled nodes aside after every patch); the root project describing a package's model the package describes too is a duplicate", () => {
+  const entry = (name: string, extra = '') => `version: 2\nmodels:\n  - name: ${name}\n    description: d${extra}\n`;
+  const duplicates = (files: Record<string, string>) => diagnostics(project(files)).filter((d) => d.includes('yaml-duplicate-model'));
+  const message = (place: string) => `Model 'm' is already described in ${place}: dbt stops with "dbt found two schema.yml entries for the same resource named m". Describe a model once.`;
+  const off = '\n    config: {enabled: false}';
+  // (a) turned off by the first entry only, or by the second: dbt's second patch finds the node patched.
+  assert.deepEqual(duplicates({ 'models/m.sql': 'select 1', 'models/a.yml': entry('m', off), 'models/b.yml': entry('m') }), [`models/b.yml yaml-duplicate-model: ${message('models/a.yml line 3')}`]);
+  assert.deepEqual(duplicates({ 'models/m.sql': 'select 1', 'models/a.yml': entry('m'), 'models/b.yml': entry('m', off) }), [`models/b.yml yaml-duplicate-model: ${message('models/a.yml line 3')}`]);
+  // turned off in dbt_project.yml: patched as a disabled node, without the check
+  assert.deepEqual(duplicates({ 'dbt_project.yml': `${PROJECT}models:\n  p:\n    m:\n      +enabled: false\n`, 'models/m.sql': 'select 1', 'models/a.yml': entry('m', off), 'models/b.yml': entry('m') }), []);
+  // (b) the root project describes a package's model: fine alone, a duplicate when the package describes it too
+  // (reported at the root's entry, the one a user can remove).
+  const pkg = { 'dbt_packages/pkg/dbt_project.yml': 'name: pkg\n', 'dbt_packages/pkg/models/m.sql': 'select 2' };
+  assert.deepEqual(duplicates({ ...pkg, 'models/a.yml': entry('m') }), []);
+  assert.deepEqual(duplicates({ ...pkg, 'models/a.yml': entry('m'), 'dbt_packages/pkg/models/a.yml': entry('m') }), [
+    `models/a.yml yaml-duplicate-model: Model 'm' of package 'pkg' is described by the package too, in dbt_packages/pkg/models/a.yml line 3: dbt stops with "dbt found two schema.yml entries for the same resource named m". Describe a model once (remove this entry).`,
+  ]);
+  // the root's own model turned off in its file: the root's entry patches the package's enabled model
+  assert.equal(duplicates({ ...pkg, 'models/m.sql': '{{ config(enabled=false) }} select 1', 'models/a.yml': entry('m'), 'dbt_packages/pkg/models/a.yml': entry('m') }).length, 1);
+});
+
 test("an exposure's, semantic model's or saved query's dependency dbt cannot find at parse is an error at its YAML line, worded as a model's refs", () => {
   const p = project({
     'models/orders.sql': 'select 1 as id',

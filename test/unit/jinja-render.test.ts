@@ -146,3 +146,14 @@ test("a relation's keys keep their order whatever builds it (tojson, items() and
 test("the string filter prints any value as Python's str(), undefined as '' (wbx_dbt: `results_list[0] | string()` of an empty list)", () => {
   check("{% set rows = [] %}[{{ rows[0] | string() }}]|{{ rows[0] | string == 'True' }}|{{ none | string }}|{{ true | string }}|{{ 3 | string }}", '[]|False|None|True|3');
 });
+
+test("floats print as Python's repr and stay floats through arithmetic; comparisons read their value", () => {
+  check('{{ 1.0 }} {{ 100.0 }} {{ -0.0 }} {{ 0.5 }} {{ 0.00001 }} {{ 10000000000000000.0 }} {{ 15000000000000000.0 }}', '1.0 100.0 -0.0 0.5 1e-05 1e+16 1.5e+16');
+  check('{% set x = 1.0 %}{{ x * 2 }} {{ x + 1 }} {{ 3 - x }} {{ x ** 2 }} {{ 7 // 2.0 }} {{ 5.0 % 2 }} {{ -x }}', '2.0 2.0 2.0 1.0 3.0 1.0 -1.0');
+  check('{{ 4 / 2 }} {{ 7 // 2 }} {{ 2 * 3 }} {{ 5 % 3 }} {{ "-" * 3 }}', '2.0 3 6 2 ---');
+  check('{% set x = 1.0 %}{{ x == 1 }} {{ x == 1.0 }} {{ x != 1 }} {{ x < 2 }} {{ x > 1 }} {{ 1 in [x] }} {{ x in [1, 2] }}', 'True True False True False True True');
+  check('{% set z = 0.0 %}{% if z %}yes{% else %}no{% endif %} {{ z or "empty" }} {{ 1.0 is number }} {{ 1.0 is float }} {{ 1 is float }} {{ 1.0 is integer }}', 'no empty True True False False');
+  check('{{ 1 | float }} {{ 2.5 | round }} {{ 3.5 | round }} {{ -2.0 | abs }} {{ 1.0 | int }} {{ 1.0 | string }} {{ [1.0, 2] }} {{ {"a": 1.0} }}', "1.0 2.0 4.0 2.0 1 1.0 [1.0, 2] {'a': 1.0}");
+  check('{{ [1.0, 2] | sum }} {{ [1, 2] | sum }} {{ {"a": 1.0, "b": [2.0, 0.5]} | tojson }}', '3.0 3 {"a":1.0,"b":[2.0,0.5]}');
+  check("{{ 'x = %s' % 1.0 }} {{ 'x = {}'.format(1.0) }} {{ [1.0, 2.0] | join(',') }} {{ 1.0 ~ '' }}", 'x = 1.0 x = 1.0 1.0,2.0 1.0');
+});

@@ -8,6 +8,7 @@ import YAML from 'yaml';
 import { UsageError } from './command';
 import { loadProject } from './project-args';
 import type { DbtProject } from '../project/project';
+import { toJs } from '../project/yamlNodes';
 
 export const DBT_OPTIONS = {
   'project-dir': { type: 'string' },
@@ -106,12 +107,10 @@ export function dbtProject(flags: DbtFlags, usage: string, env: NodeJS.ProcessEn
 
 /** `--vars '{key: value}'` (YAML or JSON) as dbt reads it: a mapping, or nothing at all. */
 export function parseVars(text: string, usage: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = YAML.parse(text);
-  } catch (e) {
-    throw new UsageError(`--vars is not valid YAML: ${(e as Error).message.split('\n')[0]}\n${usage}`);
-  }
+  // Read as a document so values written as integral floats (`{ratio: 1.0}`) stay floats for var() (toJs marks them).
+  const doc = YAML.parseDocument(text);
+  if (doc.errors.length) throw new UsageError(`--vars is not valid YAML: ${doc.errors[0].message.split('\n')[0]}\n${usage}`);
+  const value = toJs(doc.contents);
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--vars must be a YAML mapping such as '{key: value}', got '${text}'\n${usage}`);
   return value as Record<string, unknown>;

@@ -16,7 +16,7 @@ import { lineOf } from './columnUses';
 import type { ModelDoc } from '../project/schemaYaml';
 import type { SourceUse } from '../project/modelFile';
 import type { YamlResource } from '../project/yamlResources';
-import { yamlResourceEnabled } from '../project/enabled';
+import { modelEnabled, yamlResourceEnabled } from '../project/enabled';
 import path from 'node:path';
 
 export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagnostic[] {
@@ -129,28 +129,57 @@ function yamlDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiag
     const first = firstEntryBefore(project, entry, m);
     if (first) {
       const place = `${path.relative(project.root, first.file)} line ${lineOf(project.entry(first.file)?.text ?? '', first.nameStart)}`;
+      const dbtSays = `dbt stops with "dbt found two schema.yml entries for the same resource named ${m.name}"`;
+      const pkg = project.entry(first.file)?.packageName;
       out.push({ file: entry.file, start: m.nameStart, end: m.nameEnd, severity: 'error', code: 'yaml-duplicate-model',
-        message: `Model '${m.name}' is already described in ${place}: dbt stops with "dbt found two schema.yml entries for the same resource named ${m.name}". Describe a model once.` });
+        message: pkg && pkg !== entry.packageName && entry.packageName === project.name
+          ? `Model '${m.name}' of package '${pkg}' is described by the package too, in ${place}: ${dbtSays}. Describe a model once (remove this entry).`
+          : `Model '${m.name}' is already described in ${place}: ${dbtSays}. Describe a model once.` });
     }
   }
   if (entry.schema!.resources.length) yamlResourceDiagnostics(project, entry, out);
 }
 
 /**
- * The entry that already describes the model `m` describes, when dbt would stop at `m` (DuplicatePatchPathError): a
- * second `models:` entry in the same package patching the same enabled model. Not versions (dbt patches each version of
- * a `versions:` entry without that check), nor a model turned off before the patch, nor entries of other packages.
+ * The entry that already describes the model `m` describes, when dbt would stop (DuplicatePatchPathError): two
+ * `models:` entries patching the same model. As dbt's patch parser: an entry patches its own package's model of that
+ * name, else the one such model of another package (the root project may describe a package's model, which the
+ * package's own entry then describes a second time); schema files are read the root project's first. Only a model
+ * turned off in its file or dbt_project.yml is patched without the check: one turned off by a YAML entry is still
+ * patched as enabled (dbt sets disabled nodes aside after every patch). Not versions (dbt patches each version of a
+ * `versions:` entry without the check). The error is at the second entry, or at the root project's when the other is
+ * a package's (the one a user can change).
  */
 function firstEntryBefore(project: DbtProject, entry: FileEntry, m: ModelDoc): ModelDoc | undefined {
   if (m.yamlKey || m.versions) return undefined;
   const all = project.modelEntries(m.name);
-  if (all.length < 2 || all[0] === m) return undefined;
-  const same = all.filter((x) => project.entry(x.file)?.packageName === entry.packageName);
-  if (same.length < 2 || same[0] === m || same.some((x) => x.versions) || !same.includes(m)) return undefined;
-  const nodes = project.nodes(m.name).filter((n) => n.packageName === entry.packageName);
-  if (nodes.length !== 1 || nodes[0].kind !== 'model' || project.versionOf(m.name)) return undefined;
-  return same[0];
+  if (all.length < 2) return undefined;
+  const packageOf = (x: ModelDoc) => project.entry(x.file)?.packageName ?? project.name;
+  const target = patchTarget(project, entry.packageName, m.name);
+  if (!target) return undefined;
+  const order = project.packageNames();
+  const patching = all.filter((x) => x === m || patchTarget(project, packageOf(x), x.name) === target)
+    .map((x, i) => ({ x, i, at: order.indexOf(packageOf(x)) })).sort((a, b) => a.at - b.at || a.i - b.i).map((p) => p.x);
+  if (patching.length < 2 || patching.some((x) => x.versions)) return undefined;
+  const [first, second] = patching;
+  if (packageOf(first) === project.name && packageOf(second) !== project.name) return m === first ? second : undefined;
+  return m !== first ? first : undefined;
 }
+
+/**
+ * The model file a `models:` entry of `packageName` patches, as dbt's ref lookup finds it before any patch: enabled
+ * by its file and dbt_project.yml (YAML configs left out), the package's own, else the only one of another package.
+ * Undefined when none is, or a seed or snapshot has the name (dbt warns there and patches nothing), or a version file.
+ */
+function patchTarget(project: DbtProject, packageName: string, name: string): FileEntry | undefined {
+  if (project.nodes(name).some((n) => n.kind !== 'model') || project.versionOf(name)) return undefined;
+  const enabled = [...project.files.values()].filter((e) => e.kind === 'model' && modelName(e.file) === name && modelEnabled(project, e, name, NO_YAML));
+  const own = enabled.filter((e) => e.packageName === packageName);
+  if (own.length) return own.length === 1 ? own[0] : undefined;
+  return enabled.length === 1 ? enabled[0] : undefined;
+}
+
+const NO_YAML = new Map<string, ModelDoc>();
 
 /** Why a source() names no source table (undefined when it does), at the source's or the table's name. */
 function sourceProblem(project: DbtProject, s: SourceUse, notFoundNote = ''): { start: number; end: number; code: string; message: string } | undefined {

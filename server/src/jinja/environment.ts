@@ -2,6 +2,7 @@
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
 import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyStr } from './pythonCompat';
+import { asFloat, floatArithmetic, isFloat, plain, PyFloat } from './pyFloat';
 import { toNunjucksSource } from './dbtSyntax';
 import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
@@ -269,18 +270,18 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   false: (v) => v === false,
   boolean: (v) => typeof v === 'boolean',
   string: isString,
-  number: (v) => typeof v === 'number',
-  integer: (v) => Number.isInteger(v),
-  float: (v) => typeof v === 'number' && !Number.isInteger(v),
+  number: (v) => typeof plain(v) === 'number',
+  integer: (v) => typeof v === 'number' && Number.isInteger(v),
+  float: isFloat,
   mapping: isMapping,
   sequence: (v) => Array.isArray(v) || isString(v),
   iterable: (v) => Array.isArray(v) || isString(v) || isMapping(v),
   sameas: (v, other) => v === other,
-  in: (v, seq) => (Array.isArray(seq) || typeof seq === 'string' ? seq.includes(v as never) : isMapping(seq) && String(v) in (seq as object)),
-  eq: (v, other) => v === other,
-  ne: (v, other) => v !== other,
-  '==': (v, other) => v === other,
-  '!=': (v, other) => v !== other,
+  in: (v, seq) => (Array.isArray(seq) ? seq.some((x) => plain(x) === plain(v)) : typeof seq === 'string' ? seq.includes(v as never) : isMapping(seq) && String(v) in (seq as object)),
+  eq: (v, other) => plain(v) === plain(other),
+  ne: (v, other) => plain(v) !== plain(other),
+  '==': (v, other) => plain(v) === plain(other),
+  '!=': (v, other) => plain(v) !== plain(other),
   lt: (v, other) => (v as number) < (other as number),
   gt: (v, other) => (v as number) > (other as number),
   le: (v, other) => (v as number) <= (other as number),
@@ -308,11 +309,42 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   // stays what it was (`target.type == 'bigquery' | as_bool()` compares with 'bigquery'). The words true/false convert.
   as_bool: (v) => (typeof v === 'string' && /^(true|false)$/i.test(v.trim()) ? v.trim().toLowerCase() === 'true' : v),
   as_number: (v) => Number(v),
+  // Python's float(), abs() and Jinja2's round keep a float a float (`{{ 1 | float }}` is 1.0; round gives a float).
+  float: (v, dflt: unknown = asFloat(0)) => { const n = typeof plain(v) === 'number' ? plain(v) as number : Number.parseFloat(String(v)); return Number.isNaN(n) && !/^\s*nan\s*$/i.test(String(v)) ? dflt : asFloat(n); },
+  abs: (v) => (isFloat(v) ? asFloat(Math.abs(plain(v) as number)) : Math.abs(v as number)),
+  round: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    const precision = Number(named.precision ?? positional[0] ?? 0);
+    const method = String(named.method ?? positional[1] ?? 'common');
+    const factor = 10 ** precision;
+    const scaled = (plain(v) as number) * factor;
+    // 'common' is Python's round(): a half goes to the even neighbour.
+    const rounded = method === 'ceil' ? Math.ceil(scaled) : method === 'floor' ? Math.floor(scaled) : Math.abs(scaled % 1) === 0.5 ? 2 * Math.round(scaled / 2) : Math.round(scaled);
+    return asFloat(rounded / factor);
+  },
+  // Python's int() of a float truncates its value (nunjucks' parseInt read a float's text, `1e+16`, as 1).
+  int: (v, ...a) => {
+    if (typeof plain(v) === 'number') return Math.trunc(plain(v) as number);
+    const { positional, named } = keywords(a);
+    const n = Number.parseInt(String(v), Number(named.base ?? positional[1] ?? 10));
+    return Number.isNaN(n) ? named.default ?? positional[0] ?? 0 : n;
+  },
   as_text: (v) => String(v ?? ''),
   as_native: (v) => v,
   // Jinja2's string is Python's str() (undefined is ''); nunjucks' read undefined.toString().
   string: (v) => pyStr(v),
-  tojson: (v) => JSON.stringify(v),
+  // json.dumps prints a float 1.0 as 1.0; JSON.stringify printed a PyFloat by its value.
+  tojson: (v) => {
+    let floats = false;
+    const text = JSON.stringify(v, (_k, x) => (x instanceof PyFloat ? ((floats = true), `\u0000${String(x)}\u0000`) : x));
+    return floats ? text.replace(/"\\u0000([^"\\]*)\\u0000"/g, '$1') : text;
+  },
+  // Python's sum: a float among the items makes the total a float.
+  sum: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    const attribute = named.attribute ?? positional[0];
+    return iterated(v).map((x) => (attribute === undefined || attribute === null ? x : attributeOf(x, attribute))).reduce((total: unknown, x) => floatArithmetic('+', total, x) ?? (total as number) + (x as number), named.start ?? positional[1] ?? 0);
+  },
   // Jinja2's lower/upper print any value as Python's str() first (a list, a number, none); nunjucks' needed a string.
   lower: (v) => pyStr(v).toLowerCase(),
   upper: (v) => pyStr(v).toUpperCase(),

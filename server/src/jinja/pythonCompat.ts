@@ -8,6 +8,7 @@
 // compiler and runtime points, each patched here once.
 import nunjucks from 'nunjucks';
 import { datetimeArithmetic } from './pyDatetime';
+import { asFloat, floatArithmetic, floatRepr, isFloat, plain, PyFloat } from './pyFloat';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const runtime = require('nunjucks/src/runtime');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -58,6 +59,14 @@ function patchParser(): void {
   // `n is divisibleby 3`, `a is sameas false`. nunjucks read the name and the argument as one expression and failed.
   const BARE_ARG = new Set([lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_BOOLEAN, lexer.TOKEN_NONE, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY]);
   const NOT_AN_ARG = new Set(['and', 'or', 'else', 'if', 'is', 'not', 'in']);
+  // An integral float literal (`1.0`) stays a float, as Python's: nunjucks read it as the number 1, printed `1`.
+  const parsePrimary = Parser.prototype.parsePrimary;
+  Parser.prototype.parsePrimary = function (this: any, noPostfix?: boolean) {
+    if (this.peekToken()?.type !== lexer.TOKEN_FLOAT) return parsePrimary.call(this, noPostfix);
+    const node = parsePrimary.call(this, true);
+    if (node instanceof nodes.Literal && Number.isInteger(node.value)) node.value = new PyFloat(node.value);
+    return noPostfix ? node : this.parsePostfix(node);
+  };
   Parser.prototype.parseIs = function (this: any) {
     const left = this.parseCompare();
     if (!this.skipSymbol('is')) return left;
@@ -143,6 +152,7 @@ export function pyTruthy(v: unknown): boolean {
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof runtime.SafeString) return String(v).length > 0;
   if (isPlainObject(v)) return Object.keys(v).some((k) => k !== '__keywords');
+  if (v instanceof PyFloat) return v.valueOf() !== 0;
   return !!v;
 }
 
@@ -246,6 +256,32 @@ function patchCompiler(): void {
   proto.compileMod = binaryCall('pyMod');
   proto.compileAdd = binaryCall('pyAdd');
   proto.compileSub = binaryCall('pySub');
+  // Python's float arithmetic: an operation with a float gives a float (`1.0 * 2` is 2.0), `/` always does.
+  proto.compileMul = binaryCall('pyMul');
+  proto.compileDiv = binaryCall('pyDiv');
+  proto.compileFloorDiv = binaryCall('pyFloorDiv');
+  proto.compilePow = binaryCall('pyPow');
+  proto.compileNeg = function (this: any, node: any, frame: any) {
+    this._emit('runtime.pyNeg(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
+  const compileLiteral = proto.compileLiteral;
+  proto.compileLiteral = function (this: any, node: any, frame: any) {
+    if (node.value instanceof PyFloat) this._emit(`runtime.pyFloat(${node.value.valueOf()})`);
+    else compileLiteral.call(this, node, frame);
+  };
+  // Comparisons read a float's value: two PyFloats are two objects, which JavaScript's == compares by identity.
+  proto.compileCompare = function (this: any, node: any, frame: any) {
+    this._emit('runtime.pyPlain(');
+    this.compile(node.expr, frame);
+    this._emit(')');
+    for (const op of node.ops) {
+      this._emit(` ${COMPARE_OPS[op.type]} runtime.pyPlain(`);
+      this.compile(op.expr, frame);
+      this._emit(')');
+    }
+  };
   // `{% set a, b = pair %}` unpacks as in Python; nunjucks gave every target the whole value. Each target gets its
   // item through a set of its own, reading a compile-time temporary.
   const compileSet = proto.compileSet;
@@ -303,12 +339,27 @@ function patchCompiler(): void {
   };
 }
 
+const COMPARE_OPS: Record<string, string> = { '==': '==', '===': '===', '!=': '!=', '!==': '!==', '<': '<', '>': '>', '<=': '<=', '>=': '>=' };
+
 function patchRuntime(): void {
+  runtime.pyFloat = (n: number) => new PyFloat(n);
+  runtime.pyPlain = plain;
+  runtime.pyNeg = (v: unknown) => (v instanceof PyFloat ? asFloat(-v.valueOf()) : -(v as number));
+  runtime.pyMul = (a: unknown, b: unknown) => {
+    // `'-' * 10` repeats the string (or list) in Python; JS gave NaN.
+    const repeated = repeat(a, b) ?? repeat(b, a);
+    if (repeated !== undefined) return repeated;
+    return floatArithmetic('*', a, b) ?? (a as number) * (b as number);
+  };
+  runtime.pyDiv = (a: unknown, b: unknown) => floatArithmetic('/', a, b) ?? (a as number) / (b as number);
+  runtime.pyFloorDiv = (a: unknown, b: unknown) => floatArithmetic('//', a, b) ?? Math.floor((a as number) / (b as number));
+  runtime.pyPow = (a: unknown, b: unknown) => floatArithmetic('**', a, b) ?? Math.pow(a as number, b as number);
   // `x in y` as Python: macro output is a string; `in` on None or a number is False rather than a crash.
   runtime.inOperator = (key: unknown, container: unknown) => {
     const c = container instanceof runtime.SafeString ? String(container) : container;
     const k = key instanceof runtime.SafeString ? String(key) : key;
-    if (Array.isArray(c)) return c.some((x) => x === k || (x instanceof runtime.SafeString && String(x) === k));
+    // A float equals the int of its value (`1 in [1.0]`); a PyFloat is an object, compared by its value.
+    if (Array.isArray(c)) return c.some((x) => x === k || (x instanceof runtime.SafeString && String(x) === k) || ((x instanceof PyFloat || k instanceof PyFloat) && plain(x) === plain(k)));
     if (typeof c === 'string') return c.includes(String(k));
     if (c && typeof c === 'object') return String(k) in c;
     return false;
@@ -319,7 +370,7 @@ function patchRuntime(): void {
   runtime.pyAdd = (a: unknown, b: unknown) => {
     // Jinja2 raises on `+` with an undefined operand; JS wrote 'undefined' into the SQL.
     if (a === undefined || b === undefined) throw new Error(`'+' with an undefined value (${a === undefined ? 'left' : 'right'} side): Jinja raises UndefinedError here`);
-    return Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : datetimeArithmetic(a, b, 1) ?? (a as any) + (b as any);
+    return Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : datetimeArithmetic(a, b, 1) ?? floatArithmetic('+', a, b) ?? (a as any) + (b as any);
   };
   runtime.pyUnpack = (v: unknown, n: number) => {
     const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : isPlainObject(v) ? Object.keys(v) : undefined;
@@ -327,7 +378,7 @@ function patchRuntime(): void {
     return items;
   };
   runtime.pyConcat = (a: unknown, b: unknown) => pyStr(a) + pyStr(b);
-  runtime.pySub = (a: unknown, b: unknown) => datetimeArithmetic(a, b, -1) ?? (a as any) - (b as any);
+  runtime.pySub = (a: unknown, b: unknown) => datetimeArithmetic(a, b, -1) ?? floatArithmetic('-', a, b) ?? (a as any) - (b as any);
   const makeMacro = runtime.makeMacro;
   runtime.makeMacro = function (argNames: string[], kwargNames: string[], func: (...a: unknown[]) => unknown) {
     const macro = makeMacro(argNames, kwargNames, func);
@@ -370,11 +421,21 @@ function patchRuntime(): void {
   };
 }
 
+/** `s * n` (or a list's) as Python repeats it; undefined when `s` is neither or `n` is not an int. */
+function repeat(s: unknown, n: unknown): unknown {
+  if (typeof n !== 'number' || !Number.isInteger(n)) return undefined;
+  if (typeof s === 'string' || s instanceof runtime.SafeString) return String(s).repeat(Math.max(0, n));
+  if (Array.isArray(s)) return Array.from({ length: Math.max(0, n) }, () => s).flat(1);
+  return undefined;
+}
+
 /** What `{{ value }}` prints, as Python's str() would. */
 function printable(val: unknown): unknown {
   if (val === null) return 'None';
   if (val === true) return 'True';
   if (val === false) return 'False';
+  // A float as Python prints it: `1.0`, `1e-05` (nunjucks' output adds a Number object by its value, `1`).
+  if (isFloat(val)) return floatRepr(plain(val) as number);
   if (Array.isArray(val) || isPlainObject(val)) return pyRepr(val);
   return val;
 }
@@ -390,6 +451,7 @@ export function pyRepr(v: unknown): string {
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (typeof v === 'string') return pyStringRepr(v);
+  if (isFloat(v)) return floatRepr(plain(v) as number);
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (isPlainObject(v)) return `{${Object.entries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
   return String(v);
@@ -420,6 +482,8 @@ export function pyStr(v: unknown): string {
 /** Python's `%`: string formatting (`'%s' % x`, `'%(k)s' % d`), else modulo with the divisor's sign. */
 function pyMod(a: unknown, b: unknown): unknown {
   if (typeof a !== 'string') {
+    const float = floatArithmetic('%', a, b);
+    if (float !== undefined) return float;
     const x = Number(a);
     const y = Number(b);
     return ((x % y) + y) % y;

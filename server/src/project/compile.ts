@@ -16,6 +16,8 @@ import { quoteIdent } from '../sql/quote';
 import { recordEnvReads } from '../jinja/dbtContext';
 import { dbtNodeRelation, dbtSourceRelation, ephemeralCteName, renderDbtRelation } from './dbtRelations';
 import { envValueHash, flattenSegments, renderCacheOf, unflattenSegments, type KeptRender } from './renderCache';
+import { pyFloatAt, withPyFloats } from './yamlFloats';
+import { PyFloat } from '../jinja/pyFloat';
 
 /** How a singular test's unknown ref or source is worded: dbt warns, disables that test and goes on. */
 export const SKIPPED_TEST = '; dbt warns and skips this test';
@@ -227,15 +229,15 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
       Object.assign(rendered, named);
       return '';
     },
-    configValue: (key) => (key in rendered ? rendered[key] : staticConfig[key]) ?? undefined,
+    configValue: (key) => (key in rendered ? rendered[key] : pyFloatAt(staticConfig, key)) ?? undefined,
     // varValue renders a string var's Jinja as dbt does (`refund_source: "{{ source('shopify', 'refund') }}"`); never a default.
     var: (args) => {
       const key = String(args[0]);
-      return options.overrides?.vars && key in options.overrides.vars ? options.overrides.vars[key] : varValue(project, args, name, entry.packageName);
+      return options.overrides?.vars && key in options.overrides.vars ? pyFloatAt(options.overrides.vars, key) : varValue(project, args, name, entry.packageName);
     },
     this: relationValue(thisName, thisRelation?.fields ?? { name, identifier: name, schema: target.schema, database: target.database }),
     target: { ...target, profile_name: target.profile },
-    extra: { project_name: project.name, model: { name, config: staticConfig } },
+    extra: { project_name: project.name, model: { name, config: withPyFloats(staticConfig) } },
   };
   if (options.overrides) {
     const globals = (environmentOf(project).env as unknown as { globals: Record<string, unknown> }).globals;
@@ -332,6 +334,7 @@ function restore(project: DbtProject, kept: KeptRender): CompiledModel | undefin
 /** Jinja's safe strings (`incremental_predicates=[...]` built in Jinja) as the plain strings dbt's Python sees. */
 function pythonStrings(value: unknown): unknown {
   if (value instanceof String) return String(value);
+  if (value instanceof PyFloat) return value.valueOf();
   if (Array.isArray(value)) return value.map(pythonStrings);
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pythonStrings(v)]));
   return value;

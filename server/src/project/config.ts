@@ -2,6 +2,7 @@
 // (config() in the model > schema YAML > dbt_project.yml, most specific folder first; tags accumulate).
 import type { Literal } from '../jinja/calls';
 import { closest } from '../util/suggest';
+import { carryMark } from './yamlFloats';
 
 export type ModelConfig = Record<string, Literal>;
 
@@ -132,7 +133,7 @@ export function folderConfig(tree: unknown, projectName: string, folders: string
     for (const [k, v] of Object.entries(level as Record<string, unknown>)) {
       if (!k.startsWith('+') && !(k in CONFIG_KEYS)) continue;
       if (!k.startsWith('+') && typeof v === 'object' && v !== null && !Array.isArray(v)) continue;
-      mergeKey(out, k.replace(/^\+/, ''), v as Literal);
+      mergeKey(out, k.replace(/^\+/, ''), v as Literal, level as object, k);
     }
   }
   return out;
@@ -153,16 +154,18 @@ export function configTreeHas(tree: unknown, projectName: string, path: string[]
 /** Merges configs from least to most specific. */
 export function mergeConfigs(...layers: Array<ModelConfig | undefined>): ModelConfig {
   const out: ModelConfig = {};
-  for (const layer of layers) if (layer) for (const [k, v] of Object.entries(layer)) mergeKey(out, k, v);
+  for (const layer of layers) if (layer) for (const [k, v] of Object.entries(layer)) mergeKey(out, k, v, layer, k);
   return out;
 }
 
-function mergeKey(out: ModelConfig, key: string, value: Literal): void {
+/** Sets one key, keeping whether its value was written as an integral float (`+scale: 1.0`: Jinja prints 1.0). */
+function mergeKey(out: ModelConfig, key: string, value: Literal, from: object, fromKey: string): void {
   if (key === 'tags') {
     const prev = out.tags === undefined ? [] : Array.isArray(out.tags) ? out.tags : [out.tags];
     const next = Array.isArray(value) ? value : [value];
     out.tags = [...new Set([...prev, ...next])];
   } else {
     out[key] = value;
+    carryMark(from, fromKey, out, key);
   }
 }

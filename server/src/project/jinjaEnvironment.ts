@@ -2,6 +2,7 @@
 // when macros change, and the evaluation of a single Jinja expression (e.g. `enabled=var('x', false)`).
 import { DbtJinjaEnvironment, CompilerError, splitKeywords, type RenderHooks } from '../jinja/environment';
 import type { DbtProject } from './project';
+import { pyFloatAt } from './yamlFloats';
 
 const environments = new WeakMap<DbtProject, { version: number; env: DbtJinjaEnvironment }>();
 
@@ -20,7 +21,7 @@ export function varValue(project: DbtProject, args: unknown[], usedBy: string, p
   const key = String(positional[0]);
   const vars = project.varsFor(packageName);
   // dbt renders a string var's Jinja when var() reads it, in the reader's context (tuva: '{{ run_started_at.strftime("%Y") }}').
-  if (key in vars) return typeof vars[key] === 'string' && /\{[{%]/.test(vars[key] as string) ? environmentOf(project).renderNested(vars[key] as string) : vars[key];
+  if (key in vars) return typeof vars[key] === 'string' && /\{[{%]/.test(vars[key] as string) ? environmentOf(project).renderNested(vars[key] as string) : pyFloatAt(vars, key);
   if (positional.length > 1) return positional[1];
   if ('default' in named) return named.default;
   throw new CompilerError(`Required var '${key}' not found in dbt_project.yml vars (used by ${usedBy}). Add it under vars: in dbt_project.yml or pass a default: var('${key}', ...)`);

@@ -25,6 +25,7 @@ import type { Column, ProjectDiagnostic } from './types';
 import { docBlocksOf, type DocBlock } from './docBlocks';
 import { ReadAhead } from './readAhead';
 import type { ParsedYaml } from './yamlStrict';
+import { mergeMarked } from './yamlFloats';
 
 export type FileKind = 'model' | 'snapshot' | 'test' | 'analysis' | 'macro' | 'yaml' | 'docs' | 'seed' | 'dbt_project' | 'profiles' | 'selectors' | 'fixture';
 
@@ -542,7 +543,7 @@ export class DbtProject {
   }
 
   vars(): Record<string, unknown> {
-    return { ...this.settings.vars, ...this.commandLineVars };
+    return mergeMarked(this.settings.vars, this.commandLineVars);
   }
 
   /** The profile in use: `--profile` from the command line, else dbt_project.yml's `profile:`. */
@@ -559,7 +560,7 @@ export class DbtProject {
 
   /** `--vars` from the command line: as in dbt they win over every `vars:` of dbt_project.yml, in every package. */
   setCommandLineVars(vars: Record<string, unknown>): void {
-    this.commandLineVars = { ...vars };
+    this.commandLineVars = mergeMarked(vars);
     this.settingsVersion++;
     this.derived = undefined;
     this.version++;
@@ -620,11 +621,12 @@ export class DbtProject {
 
   private computeVarsFor(packageName: string): Record<string, unknown> {
     const names = new Set(this.packageNames());
-    const globals = (vars: Record<string, unknown>) => Object.fromEntries(Object.entries(vars).filter(([k]) => !names.has(k)));
+    const globals = (vars: Record<string, unknown>) => { const out = mergeMarked(vars); for (const name of names) delete out[name]; return out; };
     const scoped = (vars: Record<string, unknown>) => (isRecord(vars[packageName]) ? vars[packageName] as Record<string, unknown> : {});
     const own = this.packages.find((p) => p.name === packageName)?.settings.vars ?? {};
     const root = this.settings.vars;
-    return { ...globals(own), ...scoped(own), ...globals(root), ...scoped(root), ...this.commandLineVars };
+    // Merged keeping which values were written as integral floats, which var() gives Jinja as floats.
+    return mergeMarked(globals(own), scoped(own), globals(root), scoped(root), this.commandLineVars);
   }
 
   /** Whether a model or snapshot file is turned off by `enabled: false` (dbt leaves it out of the project). */
@@ -677,7 +679,7 @@ export class DbtProject {
   private yamlConfigOf(node: ModelNode): ModelDoc['config'] | undefined {
     const doc = this.doc(node.name);
     const own = doc?.versions ? doc.versions.entries?.[this.versionOf(node.name)?.v ?? '']?.config : undefined;
-    return own ? { ...doc!.config, ...own } : doc?.config;
+    return own ? mergeMarked(doc!.config, own) as ModelDoc['config'] : doc?.config;
   }
 
   /**

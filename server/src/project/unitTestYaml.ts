@@ -2,6 +2,8 @@
 // test result points at. Parsed with the `yaml` package's document API: js-yaml (schemaYaml.ts) gives no positions, and
 // unit tests need them down to a fixture row's cell. Only files that contain `unit_tests:` are parsed here.
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { floatRepr } from '../jinja/pyFloat';
+import { toJs } from './yamlNodes';
 
 export interface Span { start: number; end: number }
 
@@ -94,7 +96,8 @@ function readTest(map: YAMLMap, text: string): UnitTestDecl {
   const givenNode = valueNode(map, 'given');
   const expectNode = valueNode(map, 'expect');
   const config = plain(valueNode(map, 'config'));
-  const overrides = plain(valueNode(map, 'overrides'));
+  // toJs marks values written as integral floats (`vars: {rate: 1.0}`), which var() gives Jinja as floats.
+  const overrides = toJs(valueNode(map, 'overrides'));
   const versions = plain(valueNode(map, 'versions'));
   const given: InputDecl[] = [];
   if (isSeq(givenNode)) {
@@ -148,10 +151,12 @@ function readFixture(map: YAMLMap, problems: UnitTestDecl['problems'], text: str
           if (!isPair(p) || !isScalar(p.key)) continue;
           const v = p.value as Node | null;
           const at = v ? spanOf(v) : spanOf(p.key as Node);
-          // A number as written (`4.00`, `007`): YAML's float would lose what a DECIMAL or VARCHAR column keeps. A date
-          // as written too (`2024-03-10`): PyYAML's date prints so, where a JS Date would print a UTC timestamp.
+          // A float as dbt prints PyYAML's float, Python's str (`4.00` is 4.0, `1.0` stays 1.0: a VARCHAR column
+          // reads '4.0'). An int as written (`007`). A date as written too (`2024-03-10`): PyYAML's date prints so,
+          // where a JS Date would print a UTC timestamp.
+          const float = isScalar(v) && typeof v.value === 'number' && v.source?.includes('.');
           const asWritten = isScalar(v) && (typeof v.value === 'number' || v.value instanceof Date);
-          const value = asWritten ? text.slice(at.start, at.end) : v ? plain(v) : null;
+          const value = float ? floatRepr(v.value as number) : asWritten ? text.slice(at.start, at.end) : v ? plain(v) : null;
           cells.push({ column: String(p.key.value), value, ...at, key: spanOf(p.key as Node) });
         }
       }

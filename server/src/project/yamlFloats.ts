@@ -1,7 +1,10 @@
 // Schema YAML read with js-yaml, keeping one thing JavaScript's numbers lose: which values were written as floats with
 // an integral value (`tolerance: 1.0`). PyYAML reads those as floats and Python prints them `1.0`, so dbt names such a
 // test `..._1_0`; the values stay plain numbers for everyone else, and the keys that held them are remembered.
+// Jinja gets such values (vars, configs, test arguments) as PyFloats (withPyFloats, pyFloatAt, argsWithPyFloats), which
+// print `1.0`; merges that copy them (vars, configs) keep the marks (mergeMarked, carryMark).
 import { CORE_SCHEMA, floatCoreTag, load, NOT_RESOLVED } from 'js-yaml';
+import { PyFloat } from '../jinja/pyFloat';
 
 class IntegralFloat {
   constructor(readonly value: number) {}
@@ -55,10 +58,7 @@ function unwrap(value: unknown, visited = new Set<object>()): unknown {
     const item = record[key];
     if (item instanceof IntegralFloat) {
       record[key] = item.value;
-      let keys = marks.get(value);
-      if (!keys) marks.set(value, (keys = new Set()));
-      keys.add(key);
-      anyMarked = true;
+      markIntegralFloat(value, key);
     } else unwrap(item, visited);
   }
   return value;
@@ -89,10 +89,80 @@ export function markIntegralFloats(root: unknown, places: IntegralFloatPlaces): 
   for (const [path, key] of places) {
     let container = root;
     for (const step of path) container = (container as Record<string, unknown>)[step];
-    if (typeof container !== 'object' || container === null) continue;
-    let keys = marks.get(container);
-    if (!keys) marks.set(container, (keys = new Set()));
-    keys.add(key);
-    anyMarked = true;
+    if (typeof container === 'object' && container !== null) markIntegralFloat(container, key);
   }
+}
+
+/** Marks `container[key]` as written as an integral float (for values read by another YAML parser, yamlNodes.toJs). */
+export function markIntegralFloat(container: object, key: string): void {
+  let keys = marks.get(container);
+  if (!keys) marks.set(container, (keys = new Set()));
+  keys.add(key);
+  anyMarked = true;
+}
+
+/** Copies of marked containers with their floats as PyFloats, made once per container. */
+const jinjaCopies = new WeakMap<object, unknown>();
+
+/**
+ * A loaded value as Jinja sees it: its integral floats as PyFloats, which print `1.0` as Python does. Only the
+ * containers holding one are copied (once); the rest are the value itself, so Jinja's changes to them stay.
+ */
+export function withPyFloats(value: unknown): unknown {
+  if (!anyMarked || typeof value !== 'object' || value === null || value instanceof PyFloat) return value;
+  if (jinjaCopies.has(value)) return jinjaCopies.get(value);
+  jinjaCopies.set(value, value);
+  const record = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(record)) {
+    const item = pyFloatAt(record, key);
+    if (item === record[key]) continue;
+    copy ??= (Array.isArray(value) ? [...value] : { ...record }) as Record<string, unknown>;
+    copy[key] = item;
+  }
+  jinjaCopies.set(value, copy ?? value);
+  return copy ?? value;
+}
+
+/** `container[key]` as Jinja sees it (withPyFloats). */
+export function pyFloatAt(container: Record<string, unknown>, key: string): unknown {
+  const item = container[key];
+  return typeof item === 'number' && marks.get(container)?.has(key) ? new PyFloat(item) : withPyFloats(item);
+}
+
+/** After `to[toKey] = from[fromKey]`: `to[toKey]` is marked as `from[fromKey]` was. */
+export function carryMark(from: object, fromKey: string, to: object, toKey = fromKey): void {
+  if (!anyMarked) return;
+  if (marks.get(from)?.has(fromKey)) markIntegralFloat(to, toKey);
+  else marks.get(to)?.delete(toKey);
+}
+
+/** `Object.assign({}, ...sources)` keeping the marks of the top-level keys each source gives. */
+export function mergeMarked(...sources: Array<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.assign({}, ...sources);
+  if (anyMarked) for (const source of sources) for (const key of Object.keys(source)) carryMark(source, key, out);
+  return out;
+}
+
+/**
+ * A data test's arguments as its macro sees them: the paths its YAML wrote as integral floats (`min_value`,
+ * `values.1`, from testYaml.ts) as PyFloats. The arguments themselves are left as they are.
+ */
+export function argsWithPyFloats(args: Record<string, unknown>, paths: readonly string[] | undefined): Record<string, unknown> {
+  if (!paths?.length) return args;
+  const copy = (v: unknown): unknown => (Array.isArray(v) ? [...v] : typeof v === 'object' && v !== null ? { ...v } : v);
+  const out = { ...args };
+  for (const path of paths) {
+    const steps = path.split('.');
+    let container: Record<string, unknown> | undefined = out;
+    for (const step of steps.slice(0, -1)) {
+      const next = copy(container[step]);
+      if (typeof next !== 'object' || next === null) { container = undefined; break; }
+      container[step] = next;
+      container = next as Record<string, unknown>;
+    }
+    const last = steps[steps.length - 1];
+    if (container && typeof container[last] === 'number') container[last] = new PyFloat(container[last] as number);
+  }
+  return out;
 }

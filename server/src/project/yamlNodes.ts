@@ -1,6 +1,7 @@
 // Small helpers over `yaml` document nodes: values with their offsets, and parse errors as data.
 import { parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 import { indentFlowContinuations, mapRangesBack } from './yamlFlowIndent';
+import { markIntegralFloat } from './yamlFloats';
 
 export interface YamlProblem {
   start: number;
@@ -53,7 +54,22 @@ export function rangeOf(node: unknown): { start: number; end: number } | undefin
   return r ? { start: r[0], end: r[1] } : undefined;
 }
 
+/** A node as plain JS, its integral floats (`1.0`) marked as yamlFloats.ts marks schema YAML's. */
 export function toJs(node: unknown): unknown {
   if (!node) return undefined;
-  return (node as Node).toJSON();
+  const value = (node as Node).toJSON();
+  markFloats(node, value);
+  return value;
+}
+
+function markFloats(node: unknown, value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  const mark = (item: unknown, key: string) => {
+    const child = (value as Record<string, unknown>)[key];
+    // PyYAML's floats have a dot (`1e3` is a string there); `yaml` keeps each scalar's source text.
+    if (isScalar(item) && typeof item.value === 'number' && child === item.value && Number.isInteger(item.value) && item.source?.includes('.')) markIntegralFloat(value, key);
+    else markFloats(item, child);
+  };
+  if (isMap(node)) for (const pair of node.items) { if (isScalar(pair.key)) mark(pair.value, String(pair.key.value)); }
+  else if (isSeq(node)) node.items.forEach((item, i) => mark(item, String(i)));
 }

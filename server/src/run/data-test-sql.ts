@@ -2,6 +2,7 @@
 // not_null ignore nothing / NULLs as dbt does, accepted_values lets NULL pass, relationships checks non-null
 // child keys. `where` filters the tested relation first. Pure: relations arrive already quoted.
 import { quoteIdent, quoteLiteral } from '../sql/quote';
+import { plain } from '../jinja/pyFloat';
 
 export interface GenericTestSqlInput {
   kind: string;
@@ -42,7 +43,7 @@ export function genericTestSql(input: GenericTestSqlInput): GenericTestSql {
       const values = input.args.values;
       if (!Array.isArray(values) || values.length === 0) return { error: 'accepted_values needs a non-empty `values:` list' };
       const quote = input.args.quote !== false;
-      const bad = values.find((v) => !quote && !(typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint'));
+      const bad = values.find((v) => !quote && !(typeof plain(v) === 'number' || typeof v === 'boolean' || typeof v === 'bigint'));
       if (bad !== undefined) return { error: `accepted_values with quote: false takes numbers or booleans, not ${JSON.stringify(bad)}` };
       const list = values.map((v) => (quote ? quoteLiteral(String(v)) : String(v))).join(', ');
       const col = column!;

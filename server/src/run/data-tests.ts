@@ -15,6 +15,7 @@ import { ModelRun, type RunOptions } from './model-chain';
 import { ModelRunError } from './run-error';
 import { genericTestSql } from './data-test-sql';
 import { customGenericTestSql } from './custom-generic-test';
+import { argsWithPyFloats } from '../project/yamlFloats';
 
 /** Failing rows shown with a result. */
 export const SAMPLE_ROWS = 5;
@@ -117,15 +118,17 @@ async function prepare(run: ModelRun, project: DbtProject, test: DataTest): Prom
     if ('error' in built) return built;
     parentRelation = built.relation;
   }
+  // The arguments as dbt's macros see them: a `min_value: 1.0` prints 1.0 in the SQL.
+  const args = argsWithPyFloats(test.args, test.floatArgs);
   if (!CORE_GENERIC_TESTS.has(test.kind)) {
     // The macro gets the (where-filtered) relation as `model`, like dbt.
     const over = test.where ? `(select * from ${relation.relation} where ${test.where})` : relation.relation;
-    const custom = customGenericTestSql(project, { name: test.kind, column: test.column ?? test.columnExpression, args: test.args, relation: over, relationName: run.relationName });
+    const custom = customGenericTestSql(project, { name: test.kind, column: test.column ?? test.columnExpression, args, relation: over, relationName: run.relationName });
     if ('error' in custom) return custom;
     await run.buildUpstream({ upstream: custom.upstream } as CompiledModel, []);
     return { sql: stripSemicolon(custom.sql) };
   }
-  return genericTestSql({ kind: test.kind, column: test.column, columnExpression: test.columnExpression, args: test.args, where: test.where, relation: relation.relation, parentRelation });
+  return genericTestSql({ kind: test.kind, column: test.column, columnExpression: test.columnExpression, args, where: test.where, relation: relation.relation, parentRelation });
 }
 
 /** Makes a model (with its upstream chain), seed, snapshot or source queryable in the run, once per run. */
