@@ -157,7 +157,7 @@ test('floe build sends START and COMPLETE/FAIL per node, parented to the invocat
   assert.equal(revenue.job.name, 'memory.demo.gold.floe_demo.mart_revenue');
   const { processingType, integration, jobType } = revenue.job.facets.jobType;
   assert.deepEqual([processingType, integration, jobType], ['BATCH', 'DBT', 'MODEL']);
-  assert.match(revenue.job.facets.sql.query, /from "stg_orders" o/);
+  assert.match(revenue.job.facets.sql.query, /from "memory"."main_silver"."stg_orders" o/);
   const [out] = revenue.outputs;
   assert.deepEqual([out.namespace, out.name], [warehouse, 'demo.gold.mart_revenue']);
   const mart = runResults.results.find((x: Json) => x.unique_id === 'model.floe_demo.mart_revenue');
@@ -200,7 +200,7 @@ test('floe materialize sends the same events: the invocation, then START and COM
   assert.equal(events[1].run.runId, events[2].run.runId);
   assert.equal(events[2].run.facets.parent.run.runId, events[0].run.runId);
   assert.deepEqual([events[2].outputs[0].name, events[2].outputs[0].facets.version.datasetVersion], ['demo.gold.mart_revenue', written.snapshot_id]);
-  assert.match(events[2].job.facets.sql.query, /from "stg_orders" o/);
+  assert.match(events[2].job.facets.sql.query, /from "memory"."main_silver"."stg_orders" o/);
 });
 
 test('the API key is a Bearer token and never printed; openlineage.yml configures the transport; OPENLINEAGE_DISABLED turns it off', async () => {

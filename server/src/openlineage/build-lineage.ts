@@ -8,7 +8,7 @@ import type { DbtProject } from '../project/project';
 import type { Lakehouse } from '../run/lakehouse';
 import type { NodeResult } from '../run/build';
 import type { MaterializedModel } from '../run/materialize';
-import { compileModel } from '../project/compile';
+import { dbtCompiledSql } from '../project/dbtCompile';
 import { selectableGraph, type SelectableNode } from '../selection/graph';
 import { relationOf } from '../artifacts/manifest';
 import type { InvocationInfo } from '../artifacts/metadata';
@@ -94,7 +94,8 @@ export class BuildLineage {
       node, status: written ? 'success' : 'error', message: error instanceof Error ? error.message : String(error ?? ''), startedAt, completedAt,
       executionTime: (Date.parse(completedAt) - Date.parse(startedAt)) / 1000,
       written: written && { table: written.table, snapshotId: written.snapshot_id, rows: written.rows, operation: written.operation },
-      compiledCode: node.modelNode ? compileModel(this.project, node.modelNode.file).sql : undefined,
+      // the SQL as dbt's artifacts and `floe build`'s events show it (dbt's relation names)
+      compiledCode: node.modelNode ? sqlOf(dbtCompiledSql(this.project, node.modelNode.file, node.modelNode)) : undefined,
     });
   }
 
@@ -140,4 +141,8 @@ export class BuildLineage {
     for (const p of node.parents) visit(p, seen);
     return [...out.values()];
   }
+}
+
+function sqlOf(compiled: ReturnType<typeof dbtCompiledSql>): string | undefined {
+  return 'sql' in compiled ? compiled.sql : undefined;
 }
