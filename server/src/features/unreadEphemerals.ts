@@ -1,13 +1,20 @@
 // SQL errors dbt never meets: dbt runs an ephemeral model's SQL only inlined (a `__dbt__cte__` CTE) into a node it
 // runs — a model, snapshot, data test or unit test reading it directly or through other ephemerals. An ephemeral
 // nothing runs reads is compiled but never run, so `dbt build` passes whatever its SQL; its binder errors are warnings.
-// One rule for `floe check` and the editor. Pure over the project model; cached per project version.
-import type { DbtProject } from '../project/project';
+// One rule for `floe check` and the editor. Pure over the project model; cached per project version, and decided per
+// ephemeral from its downstream alone (no project-wide graph: an editor asks again after every edit).
+import type { DbtProject, ModelNode } from '../project/project';
 import type { ProjectDiagnostic } from '../project/types';
-import { unitTestDecls } from '../project/unitTests';
-import { selectableGraph, type SelectableNode } from '../selection/graph';
+import { projectDataTests } from '../project/dataTests';
+import { projectUnitTests, unitTestDecls } from '../project/unitTests';
+/** Per project version: the model names tests read, and what was decided per ephemeral (by name). */
+interface Reads {
+  version: number;
+  tested: Set<string>;
+  unread: Map<string, boolean>;
+}
 
-const cache = new WeakMap<DbtProject, { version: number; files: ReadonlySet<string> }>();
+const cache = new WeakMap<DbtProject, Reads>();
 
 /** A diagnostic of binding the compiled SQL in DuckDB (features/binding.ts), at error severity. */
 export function isSqlError(d: ProjectDiagnostic): boolean {
@@ -17,9 +24,12 @@ export function isSqlError(d: ProjectDiagnostic): boolean {
 /** Whether a file is an enabled ephemeral model whose SQL nothing dbt runs reads. */
 export function isUnreadEphemeral(project: DbtProject, file: string): boolean {
   const node = project.nodeOfFile(file);
-  // one config key first: the project-wide pass only for an ephemeral model
-  if (node?.kind !== 'model' || project.configValueOf(node, 'materialized') !== 'ephemeral') return false;
-  return unreadEphemeralFiles(project).has(file);
+  if (!node || !isEphemeral(project, node)) return false;
+  let reads = cache.get(project);
+  if (reads?.version !== project.version) cache.set(project, (reads = { version: project.version, tested: testedNames(project), unread: new Map() }));
+  let unread = reads.unread.get(node.name);
+  if (unread === undefined) reads.unread.set(node.name, (unread = !isRead(project, node.name, reads.tested)));
+  return unread;
 }
 
 /** A model's binder diagnostics as dbt meets them: in an ephemeral model nothing runs reads, SQL errors are warnings. */
@@ -31,38 +41,58 @@ export function asDbtRunsIt(project: DbtProject, file: string, diagnostics: Proj
 }
 
 /** The files of enabled ephemeral models that no model, snapshot, data test or unit test dbt runs reads. */
-export function unreadEphemeralFiles(project: DbtProject): ReadonlySet<string> {
-  const hit = cache.get(project);
-  if (hit?.version === project.version) return hit.files;
-  const files = computeUnread(project);
-  cache.set(project, { version: project.version, files });
-  return files;
+export function unreadEphemeralFiles(project: DbtProject): string[] {
+  return project.modelFiles().map((e) => e.file).filter((f) => isUnreadEphemeral(project, f));
 }
 
-function computeUnread(project: DbtProject): Set<string> {
-  const { nodes } = selectableGraph(project);
-  const ephemeral = (n: SelectableNode | undefined) => n?.resourceType === 'model' && n.config.materialized === 'ephemeral';
-  const read = new Set<string>();
-  const stack: string[] = [];
-  const reach = (id: string) => {
-    if (!read.has(id) && ephemeral(nodes.get(id))) { read.add(id); stack.push(id); }
-  };
-  // What dbt runs: models that are relations, snapshots, the root project's data tests (a relationships test reads
-  // its `to:` too: a parent here) and unit tests. Analyses, exposures and the semantic layer run no SQL.
-  for (const n of nodes.values()) {
-    const runs = n.resourceType === 'snapshot' || n.resourceType === 'test' || n.resourceType === 'unit_test' || (n.resourceType === 'model' && !ephemeral(n));
-    if (runs) n.parents.forEach(reach);
+function isEphemeral(project: DbtProject, node: ModelNode): boolean {
+  return node.kind === 'model' && project.configValueOf(node, 'materialized') === 'ephemeral';
+}
+
+/**
+ * Whether dbt runs something that reads the ephemeral model `name`: a test of it, or a downstream model that is a
+ * relation or a snapshot, directly or through other ephemerals. The DAG has enabled models, seeds and snapshots only:
+ * analyses, exposures and the semantic layer, which run no SQL, are not in it.
+ */
+function isRead(project: DbtProject, name: string, tested: Set<string>): boolean {
+  const seen = new Set([name]);
+  const stack = [name];
+  for (let at = stack.pop(); at !== undefined; at = stack.pop()) {
+    if (tested.has(at)) return true;
+    for (const child of project.dag.children.get(at) ?? []) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      const node = project.nodes(child)[0];
+      if (!node) continue;
+      if (!isEphemeral(project, node)) return true;
+      stack.push(child);
+    }
   }
-  // A ref in a test's arguments (relationships `to:`, dbt_utils.equality's `compare_model:`) is read by the test, and
-  // packages' tests are not in the graph (it has the root project's): by name, erring toward "read".
-  const tested = packageTestTargets(project);
-  for (const n of nodes.values()) if (n.test) for (const name of refsInArgs(n.test.args)) tested.add(name);
-  for (const n of nodes.values()) if (tested.has(n.name)) reach(n.id);
-  // through chains of ephemerals: what a read ephemeral reads is run too
-  for (let id = stack.pop(); id !== undefined; id = stack.pop()) nodes.get(id)!.parents.forEach(reach);
-  const unread = new Set<string>();
-  for (const [id, n] of nodes) if (ephemeral(n) && !read.has(id) && n.modelNode) unread.add(n.modelNode.file);
-  return unread;
+  return false;
+}
+
+/**
+ * The model names dbt's tests read: the root project's data tests (their model, and the refs in their arguments: a
+ * relationships `to:`, dbt_utils.equality's `compare_model:`), singular tests' refs, unit tests' models; and, by name,
+ * what the packages' tests read, which the project's test list leaves out.
+ */
+function testedNames(project: DbtProject): Set<string> {
+  const names = packageTestTargets(project);
+  const add = (ref: { name: string; version?: string; packageName?: string }) => {
+    const node = project.resolveRef(ref);
+    if (node) names.add(node.name);
+  };
+  for (const t of projectDataTests(project)) {
+    if (t.kind === 'singular') {
+      const entry = project.entry(t.file);
+      if (entry) for (const r of project.refsOf(entry)) add(r);
+      continue;
+    }
+    if (t.target?.kind === 'model') add({ name: t.target.name, version: t.target.version });
+    for (const name of refsInArgs(t.args)) add({ name });
+  }
+  for (const u of projectUnitTests(project)) add({ name: u.model, version: u.version });
+  return names;
 }
 
 /**
