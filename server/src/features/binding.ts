@@ -14,6 +14,7 @@ import { snapshotAddedColumns } from '../run/snapshot-config';
 import { fileDiagnostics, renderDiagnostics } from './diagnostics';
 import { mentionsMissingPackage } from '../project/packages/missing';
 import { boundLineageOf } from './columnLineage';
+import { isSqlError, isUnreadEphemeral } from './unreadEphemerals';
 
 export interface BindOutcome {
   /** project.version when bound; stale when the project has changed since. */
@@ -58,6 +59,8 @@ export class Binder {
   private readonly results = new WeakMap<DbtProject, Map<string, BindOutcome>>();
   /** Errors and warnings across a project's latest bind results, kept as results change (the status bar's counts). */
   private readonly totals = new WeakMap<DbtProject, { errors: number; warnings: number }>();
+  /** Per file, its SQL errors among those totals: whether they count as errors is decided when counted (asDbtRunsIt). */
+  private readonly sqlErrors = new WeakMap<DbtProject, Map<string, number>>();
   /** Binds under way, so a model whose upstream is being bound waits for it instead of binding it a second time. */
   private readonly running = new WeakMap<DbtProject, Map<string, Promise<BindOutcome>>>();
   /** Which bind under way waits for which (file to file): a wait that would close a circle is not started. */
@@ -271,13 +274,21 @@ export class Binder {
       }
     }
     this.totals.set(project, totals);
+    let sql = this.sqlErrors.get(project);
+    if (!sql) this.sqlErrors.set(project, (sql = new Map()));
+    const n = diagnostics.filter(isSqlError).length;
+    if (n) sql.set(file, n); else sql.delete(file);
     map.set(file, outcome);
     return outcome;
   }
 
-  /** Errors and warnings in the project's latest bind results (SQL and render problems found by binding). */
+  /** Errors and warnings in the project's latest bind results (SQL and render problems found by binding), as reported. */
   counts(project: DbtProject): { errors: number; warnings: number } {
-    return this.totals.get(project) ?? { errors: 0, warnings: 0 };
+    const totals = this.totals.get(project) ?? { errors: 0, warnings: 0 };
+    let moved = 0;
+    // the DAG decides whether an ephemeral's SQL errors are errors, and it changes without a bind: decided now
+    for (const [file, n] of this.sqlErrors.get(project) ?? []) if (isUnreadEphemeral(project, file)) moved += n;
+    return moved ? { errors: totals.errors - moved, warnings: totals.warnings + moved } : totals;
   }
 }
 

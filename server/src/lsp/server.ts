@@ -13,6 +13,7 @@ import { readAheadSettings } from '../project/readAhead';
 import { dbtCompiledSql } from '../project/dbtCompile';
 import { fileDiagnostics } from '../features/diagnostics';
 import { contractDiagnostics } from '../features/contracts';
+import { asDbtRunsIt } from '../features/unreadEphemerals';
 import { modelsWithEnforcedContracts } from '../project/contract';
 import { completionDetail, completions } from '../features/completion';
 import { hover } from '../features/hover';
@@ -421,7 +422,7 @@ export function startServer(connection: Connection): void {
       // Render and binder results come from the background (same text only), keeping this request fast.
       const bound = binder?.current(project, file);
       const enabled = bound && (await settings.get(settingsUri)).binderEnabled;
-      if (bound && enabled && !diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...bound.diagnostics);
+      if (bound && enabled && !diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...asDbtRunsIt(project, file, bound.diagnostics));
     }
     // Contracts compare a model's freshly bound columns with its schema YAML: in the YAML file and the model's SQL.
     if ((entry.analysis || entry.schema) && binder && (await settings.get(settingsUri)).binderEnabled) {

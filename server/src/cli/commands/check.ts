@@ -14,6 +14,7 @@ import { Binder } from '../../features/binding';
 import { bindInOrder } from '../../features/bindSchedule';
 import { BINDS_PER_WORKER, BindPool, bindWorkerCount } from '../../sql/bindPool';
 import { contractDiagnostics } from '../../features/contracts';
+import { asDbtRunsIt } from '../../features/unreadEphemerals';
 import { modelsWithEnforcedContracts } from '../../project/contract';
 import { DiskBindCache } from '../../sql/bindCache';
 import { DiskRenderCache, keepRendersOnDisk } from '../../project/renderCache';
@@ -98,7 +99,7 @@ async function fullCheck(root: string, bind: boolean, cache: boolean, jobs: numb
       if (binder && entry.kind === 'model') {
         // As the editor shows them: render and binder results, unless a Jinja error stops the render. A model bound
         // already (as the upstream of one before it in file order) is not bound again.
-        if (!diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...(binder.current(project, file) ?? (await binder.bind(project, file))).diagnostics);
+        if (!diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...asDbtRunsIt(project, file, (binder.current(project, file) ?? (await binder.bind(project, file))).diagnostics));
       } else if (!diagnostics.some((d) => d.severity === 'error')) {
         const rendered = renderDiagnostics(file, compileModel(project, file), diagnostics);
         diagnostics.push(...rendered.filter((d) => !(d.code === 'jinja-render' && mentionsMissingPackage(d.message, missing))));
