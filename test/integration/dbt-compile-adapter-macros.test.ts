@@ -37,20 +37,24 @@ const FILES: Record<string, string> = {
   'models/aggs.sql': "select {{ dbt.listagg('x', \"','\", 'order by x') }} as l, {{ dbt.bool_or('b') }} as o, {{ dbt.any_value('v') }} as v",
 };
 
-let dir: string;
-before(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-compile-macros-'));
-  for (const [file, text] of Object.entries(FILES)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), text);
+/** A new temporary project of these files. */
+function project(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-compile-macros-'));
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
   }
-});
+  return root;
+}
+
+let dir: string;
+before(() => { dir = project(FILES); });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** `floe compile --target T`: each model's written file, by name; the manifest's compiled_code must be the same. */
-async function compiled(target: string, project = dir): Promise<Record<string, string>> {
-  const out = path.join(project, `target_${target}`);
-  const r = await runFloe(['compile', '--project-dir', project, '--profiles-dir', project, '--target', target, '--target-path', out], {}, project);
+async function compiled(target: string, root = dir): Promise<Record<string, string>> {
+  const out = path.join(root, `target_${target}`);
+  const r = await runFloe(['compile', '--project-dir', root, '--profiles-dir', root, '--target', target, '--target-path', out], {}, root);
   assert.equal(r.code, 0, r.err + r.out);
   const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
   const byName: Record<string, string> = {};
@@ -117,18 +121,15 @@ test("duckdb: Floe's DuckDB spellings, as before", async () => {
 });
 
 test("a project's override through dispatch: wins over the adapter's spelling; the others stay the adapter's", async () => {
-  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-compile-macros-over-'));
+  const over = project({
+    ...FILES,
+    'dbt_project.yml': "name: shop\nprofile: shop\ndispatch:\n  - macro_namespace: dbt\n    search_order: ['shop', 'dbt']\n",
+    'macros/over.sql': '{% macro snowflake__hash(f) %}sha2({{ f }}){% endmacro %}{% macro default__type_string() %}varchar(100){% endmacro %}',
+  });
   try {
-    for (const [file, text] of Object.entries(FILES)) {
-      fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
-      fs.writeFileSync(path.join(project, file), text);
-    }
-    fs.writeFileSync(path.join(project, 'dbt_project.yml'), "name: shop\nprofile: shop\ndispatch:\n  - macro_namespace: dbt\n    search_order: ['shop', 'dbt']\n");
-    fs.mkdirSync(path.join(project, 'macros'));
-    fs.writeFileSync(path.join(project, 'macros', 'over.sql'), '{% macro snowflake__hash(f) %}sha2({{ f }}){% endmacro %}{% macro default__type_string() %}varchar(100){% endmacro %}');
-    const c = await compiled('sf', project);
+    const c = await compiled('sf', over);
     assert.equal(c.types, 'select cast(a as varchar(100)) as a, cast(b as integer) as b, sha2(c) as h, \n    \n        try_cast(d as integer)\n     as d');
   } finally {
-    fs.rmSync(project, { recursive: true, force: true });
+    fs.rmSync(over, { recursive: true, force: true });
   }
 });
