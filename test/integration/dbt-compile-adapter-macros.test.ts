@@ -12,7 +12,8 @@
 //   dbt-postgres/.../postgres/macros/utils/{dateadd,datediff,any_value,listagg}.sql, macros/timestamps.sql;
 //   dbt-redshift/.../redshift/macros/utils/{length,dateadd}.sql, macros/timestamps.sql (postgres__ inherited);
 //   databricks/dbt-databricks @45351e1 dbt/include/databricks/macros/utils/{dateadd,datediff}.sql, column.py
-//     (translate_type lower-cases: 'string'), dbt-spark's utils/{concat,bool_or,any_value}.sql.
+//     (translate_type lower-cases: 'string'), split_part.sql; dbt-spark's utils/{concat,bool_or,any_value,date}.sql;
+//   postgres__split_part (dbt-postgres utils/split_part.sql) over default__split_part; default__date (utils/date.sql).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -34,6 +35,7 @@ const FILES: Record<string, string> = {
   'models/types.sql': "select cast(a as {{ dbt.type_string() }}) as a, cast(b as {{ type_int() }}) as b, {{ dbt.hash('c') }} as h, {{ dbt.safe_cast('d', dbt.type_int()) }} as d",
   'models/dates.sql': "select {{ dbt.dateadd('day', 1, 'd') }} as a, {{ dbt.datediff('x', 'y', 'day') }} as b, {{ dbt.current_timestamp() }} as c",
   'models/strings.sql': "select {{ dbt.concat(['a', 'b']) }} as c, {{ dbt.string_literal('hi') }} as s, '{{ dbt.escape_single_quotes(\"it's\") }}' as e, {{ dbt.length('s') }} as l",
+  'models/parts.sql': "select {{ dbt.split_part('s', \"','\", 2) }} as a, {{ dbt.date(2024, 1, 2) }} as d",
   'models/aggs.sql': "select {{ dbt.listagg('x', \"','\", 'order by x') }} as l, {{ dbt.bool_or('b') }} as o, {{ dbt.any_value('v') }} as v",
 };
 
@@ -95,6 +97,7 @@ test("postgres: TEXT, interval arithmetic, date subtraction, now(), string_agg, 
   assert.equal(c.types, 'select cast(a as TEXT) as a, cast(b as integer) as b, md5(cast(c as TEXT)) as h, \n    \n    cast(d as integer)\n as d');
   assert.equal(c.dates, "select \n\n    d + ((interval '1 day') * (1))\n\n as a, \n        ((y)::date - (x)::date)\n     as b, now() as c");
   assert.equal(c.strings, "select a || b as c, 'hi' as s, 'it''s' as e, \n\n    length(\n        s\n    ) as l");
+  assert.equal(c.parts, `select \n\n  \n    \n\n    split_part(${I8}s,${I8}',',${I8}2${I8})\n\n\n  \n\n as a, to_date('2024-01-02', 'YYYY-MM-DD') as d`);
   assert.equal(c.aggs, `select \n    string_agg(${I8}x,${I8}','${I8}order by x${I8}) as l, bool_or(b) as o, min(v) as v`);
 });
 
@@ -111,6 +114,9 @@ test('databricks: string and decimal types, timestampadd/timestampdiff, concat()
   assert.equal(c.dates, "select timestampadd(day, 1, d) as a, timestampdiff(day, date_trunc('day', x), date_trunc('day', y)) as b, current_timestamp() as c");
   assert.equal(c.strings, "select concat(a, b) as c, 'hi' as s, 'it\\'s' as e, \n\n    length(\n        s\n    ) as l");
   assert.equal(c.aggs, `select ${LISTAGG} as l, max(b) as o, first(v) as v`);
+  assert.equal(c.parts, "select \n\n        get(split(\n            s,\n            \n\n        -- escape if starts with a special character\n" +
+    "        case when regexp_extract(',', '([^A-Za-z0-9])(.*)', 1) != '_'\n            then concat('\\\\', ',')\n            else ',' end\n\n    \n" +
+    "            ), 1)\n\n         as a, to_date('2024-01-02', 'yyyy-MM-dd') as d");
 });
 
 test("duckdb: Floe's DuckDB spellings, as before", async () => {

@@ -36,6 +36,9 @@ function typeOf(adapter: string, kind: TypeKind): string {
 }
 
 const I8 = '\n        ';
+/** default__date / spark__date: the date as an ISO literal read by to_date in the adapter's format. */
+const toDate = (format: string) => `{% set d = modules.datetime.date(year, month, day) %}to_date('{{ d.strftime('%Y-%m-%d') }}', '${format}')`;
+
 /** dbt-adapters' `default__` spellings: macro → Jinja body over the macro's parameters (dbtBuiltins' signatures). */
 const DEFAULTS: Record<string, string> = {
   any_value: 'any_value({{ expression }})',
@@ -44,6 +47,7 @@ const DEFAULTS: Record<string, string> = {
   array_concat: 'array_cat({{ array_1 }}, {{ array_2 }})',
   array_construct: "\n    {% if inputs | length %}array[ {{ inputs | join(' , ') }} ]{% else %}array[]::{{ data_type or '%int%' }}[]{% endif %}\n    ",
   cast: '\n    cast({{ field }} as {{ type }})\n',
+  date: toDate('YYYY-MM-DD'),
   // The dispatching macro prints the result between its own lines (it has no return()).
   cast_bool_to_text: '\n  \n    cast({{ field }} as %string%)\n\n',
   concat: "{{ fields | join(' || ') }}",
@@ -84,6 +88,13 @@ const PG_DATEDIFF = "\n        {% set a = first_date %}{% set b = second_date %}
   "{% elif dp == 'minute' %}({{ datediff(a, b, 'hour') }} * 60 + date_part('minute', ({{ b }})::timestamp) - date_part('minute', ({{ a }})::timestamp))" +
   "{% elif dp == 'second' %}({{ datediff(a, b, 'minute') }} * 60 + floor(date_part('second', ({{ b }})::timestamp)) - floor(date_part('second', ({{ a }})::timestamp)))" +
   "{% else %}{{ exceptions.raise_compiler_error('Unsupported datepart for macro datediff in postgres: ' ~ dp) }}{% endif %}\n    ";
+
+/** databricks__split_part: split on the delimiter, escaped when it starts with a regex metacharacter, then get(). */
+const DBX_SPLIT_PART = "\n\n        get(split(\n            {{ string_text }},\n            \n\n        -- escape if starts with a special character\n" +
+  "        case when regexp_extract({{ delimiter_text }}, '([^A-Za-z0-9])(.*)', 1) != '_'\n            then concat('\\\\', {{ delimiter_text }})\n" +
+  "            else {{ delimiter_text }} end\n\n    \n            ), {% if part_number >= 0 %}{{ part_number - 1 if part_number > 0 else part_number }})" +
+  "{% else %}\n                length({{ string_text }})\n                - length(\n                    replace({{ string_text }},  {{ delimiter_text }}, '')\n" +
+  "                ) + 1 + {{ part_number }}\n            ){% endif %}\n\n        ";
 
 /** Each adapter's overrides of the defaults (dbt-<adapter>'s `<adapter>__` macros). */
 const OVERRIDES: Record<string, Record<string, string>> = {
@@ -152,6 +163,7 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     array_construct: "array( {{ inputs | join(' , ') }} )",
     bool_or: 'max({{ expression }})',
     concat: "concat({{ fields | join(', ') }})",
+    date: toDate('yyyy-MM-dd'),
     escape_single_quotes: "{{ expression | replace(\"'\", \"\\\\'\") }}",
     safe_cast: 'cast({{ field }} as {{ type }})\n',
     current_timestamp: 'current_timestamp()',
@@ -160,6 +172,7 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     // With the timestampdiff capability (every supported Databricks runtime); spark__dateadd's form otherwise.
     dateadd: 'timestampadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }})',
     datediff: 'timestampdiff({{ datepart }}, {{ date_trunc(datepart, first_date) }}, {{ date_trunc(datepart, second_date) }})',
+    split_part: DBX_SPLIT_PART,
   },
 };
 
