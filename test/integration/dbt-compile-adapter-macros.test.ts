@@ -4,10 +4,10 @@
 //
 // Expected texts are dbt's, read from (reference only):
 //   dbt-labs/dbt-adapters @802d40f (2026-08) dbt-adapters/src/dbt/include/global_project/macros/utils/*.sql
-//     (default__hash, default__dateadd, default__datediff, default__listagg, default__split_part, ...) and
+//     (default__hash, default__dateadd, default__except, default__datediff, default__listagg, default__split_part, ...) and
 //     dbt/adapters/base/column.py (translate_type: 'string' → TEXT);
 //   dbt-snowflake/.../snowflake/macros/utils/{safe_cast,right,escape_single_quotes,bool_or,timestamps}.sql;
-//   dbt-bigquery/.../bigquery/macros/utils/{hash,dateadd,datediff,safe_cast,listagg,split_part,string_literal}.sql and
+//   dbt-bigquery/.../bigquery/macros/utils/{except,hash,dateadd,datediff,safe_cast,listagg,split_part,string_literal}.sql and
 //     bigquery/column.py (TYPE_LABELS: INTEGER → INT64; 'string' passes through);
 //   dbt-postgres/.../postgres/macros/utils/{dateadd,datediff,any_value,listagg}.sql, macros/timestamps.sql;
 //   dbt-redshift/.../redshift/macros/utils/{length,dateadd}.sql, macros/timestamps.sql (postgres__ inherited);
@@ -36,6 +36,7 @@ const FILES: Record<string, string> = {
   'models/dates.sql': "select {{ dbt.dateadd('day', 1, 'd') }} as a, {{ dbt.datediff('x', 'y', 'day') }} as b, {{ dbt.current_timestamp() }} as c",
   'models/strings.sql': "select {{ dbt.concat(['a', 'b']) }} as c, {{ dbt.string_literal('hi') }} as s, '{{ dbt.escape_single_quotes(\"it's\") }}' as e, {{ dbt.length('s') }} as l",
   'models/parts.sql': "select {{ dbt.split_part('s', \"','\", 2) }} as a, {{ dbt.date(2024, 1, 2) }} as d",
+  'models/sets.sql': 'select 1 {{ dbt.except() }} select 2',
   'models/aggs.sql': "select {{ dbt.listagg('x', \"','\", 'order by x') }} as l, {{ dbt.bool_or('b') }} as o, {{ dbt.any_value('v') }} as v",
 };
 
@@ -89,6 +90,7 @@ test('bigquery: string and INT64, to_hex(md5), safe_cast, datetime_add/datetime_
   assert.equal(c.dates, `select \n\n        datetime_add(\n            cast( d as datetime),${I8}interval 1 day${I8})\n\n as a, ` +
     `\n\n    datetime_diff(${I8}cast(y as datetime),${I8}cast(x as datetime),${I8}day\n    )\n\n   as b, current_timestamp() as c`);
   assert.equal(c.strings, "select a || b as c, '''hi''' as s, 'it\\'s' as e, \n\n    length(\n        s\n    ) as l");
+  assert.equal(c.sets, 'select 1 \n\n    except distinct\n\n select 2');
   assert.equal(c.aggs, `select string_agg(${I8}x,${I8}','${I8}order by x${I8}${I8}) as l, logical_or(b) as o, any_value(v) as v`);
 });
 
@@ -98,6 +100,7 @@ test("postgres: TEXT, interval arithmetic, date subtraction, now(), string_agg, 
   assert.equal(c.dates, "select \n\n    d + ((interval '1 day') * (1))\n\n as a, \n        ((y)::date - (x)::date)\n     as b, now() as c");
   assert.equal(c.strings, "select a || b as c, 'hi' as s, 'it''s' as e, \n\n    length(\n        s\n    ) as l");
   assert.equal(c.parts, `select \n\n  \n    \n\n    split_part(${I8}s,${I8}',',${I8}2${I8})\n\n\n  \n\n as a, to_date('2024-01-02', 'YYYY-MM-DD') as d`);
+  assert.equal(c.sets, 'select 1 \n\n    except\n\n select 2');
   assert.equal(c.aggs, `select \n    string_agg(${I8}x,${I8}','${I8}order by x${I8}) as l, bool_or(b) as o, min(v) as v`);
 });
 
