@@ -12,7 +12,7 @@
 //   dbt-postgres/.../postgres/macros/utils/{dateadd,datediff,any_value,listagg}.sql, macros/timestamps.sql;
 //   dbt-redshift/.../redshift/macros/utils/{length,dateadd}.sql, macros/timestamps.sql (postgres__ inherited);
 //   databricks/dbt-databricks @45351e1 dbt/include/databricks/macros/utils/{dateadd,datediff}.sql, column.py
-//     (translate_type lower-cases: 'string'), split_part.sql; dbt-spark's utils/{concat,bool_or,any_value,date}.sql;
+//     (translate_type lower-cases: 'string'), split_part.sql; dbt-spark's utils/{concat,bool_or,any_value,date,listagg,split_part}.sql;
 //   postgres__split_part (dbt-postgres utils/split_part.sql) over default__split_part; default__date (utils/date.sql).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,6 +30,7 @@ const FILES: Record<string, string> = {
     '    sf: {type: snowflake, account: a, user: u, database: ANALYTICS, schema: dev}',
     '    bq: {type: bigquery, method: oauth, project: my-proj, dataset: dbt_x}',
     '    dbx: {type: databricks, host: h, http_path: p, schema: s}',
+    '    spk: {type: spark, method: thrift, host: h, schema: s}',
     '    duck: {type: duckdb, path: data/lake.duckdb}',
   ].join('\n') + '\n',
   'models/types.sql': "select cast(a as {{ dbt.type_string() }}) as a, cast(b as {{ type_int() }}) as b, {{ dbt.hash('c') }} as h, {{ dbt.safe_cast('d', dbt.type_int()) }} as d",
@@ -73,7 +74,7 @@ const I8 = '\n        ';
 /** default__dateadd / redshift__dateadd and default__datediff, as dbt-adapters writes them. */
 const DATEADD = `\n\n    dateadd(${I8}day,${I8}1,${I8}d${I8})\n\n`;
 const DATEDIFF = `datediff(${I8}day,${I8}x,${I8}y${I8})`;
-/** default__listagg without a limit (snowflake, redshift, databricks have no other spelling of it). */
+/** default__listagg without a limit (snowflake and redshift have no other spelling of it). */
 const LISTAGG = `\n    listagg(${I8}x,${I8}','${I8})${I8}within group (order by x)`;
 
 test("snowflake: TEXT, try_cast, dbt's default dateadd/datediff/listagg, boolor_agg, \\' escapes, UTC current_timestamp", async () => {
@@ -116,10 +117,18 @@ test('databricks: string and decimal types, timestampadd/timestampdiff, concat()
   assert.equal(c.types, 'select cast(a as string) as a, cast(b as integer) as b, md5(cast(c as string)) as h, cast(d as integer)\n as d');
   assert.equal(c.dates, "select timestampadd(day, 1, d) as a, timestampdiff(day, date_trunc('day', x), date_trunc('day', y)) as b, current_timestamp() as c");
   assert.equal(c.strings, "select concat(a, b) as c, 'hi' as s, 'it\\'s' as e, \n\n    length(\n        s\n    ) as l");
-  assert.equal(c.aggs, `select ${LISTAGG} as l, max(b) as o, first(v) as v`);
+  assert.equal(c.aggs, "select  array_join( collect_list(x) , ',')  as l, max(b) as o, first(v) as v");
   assert.equal(c.parts, "select \n\n        get(split(\n            s,\n            \n\n        -- escape if starts with a special character\n" +
     "        case when regexp_extract(',', '([^A-Za-z0-9])(.*)', 1) != '_'\n            then concat('\\\\', ',')\n            else ',' end\n\n    \n" +
     "            ), 1)\n\n         as a, to_date('2024-01-02', 'yyyy-MM-dd') as d");
+});
+
+test('spark: split()[(n)] with the escaped delimiter, array_join(collect_list()), its date format', async () => {
+  const c = await compiled('spk');
+  assert.equal(c.parts, "select \n\n        split(\n            s,\n            \n\n        -- escape if starts with a special character\n" +
+    "        case when regexp_extract(',', '([^A-Za-z0-9])(.*)', 1) != '_'\n            then concat('\\\\', ',')\n            else ',' end\n\n    \n" +
+    "            )[(1)]\n\n         as a, to_date('2024-01-02', 'yyyy-MM-dd') as d");
+  assert.equal(c.aggs, "select  array_join( collect_list(x) , ',')  as l, max(b) as o, first(v) as v");
 });
 
 test("duckdb: Floe's DuckDB spellings, as before", async () => {

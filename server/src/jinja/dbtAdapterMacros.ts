@@ -89,12 +89,16 @@ const PG_DATEDIFF = "\n        {% set a = first_date %}{% set b = second_date %}
   "{% elif dp == 'second' %}({{ datediff(a, b, 'minute') }} * 60 + floor(date_part('second', ({{ b }})::timestamp)) - floor(date_part('second', ({{ a }})::timestamp)))" +
   "{% else %}{{ exceptions.raise_compiler_error('Unsupported datepart for macro datediff in postgres: ' ~ dp) }}{% endif %}\n    ";
 
-/** databricks__split_part: split on the delimiter, escaped when it starts with a regex metacharacter, then get(). */
-const DBX_SPLIT_PART = "\n\n        get(split(\n            {{ string_text }},\n            \n\n        -- escape if starts with a special character\n" +
-  "        case when regexp_extract({{ delimiter_text }}, '([^A-Za-z0-9])(.*)', 1) != '_'\n            then concat('\\\\', {{ delimiter_text }})\n" +
-  "            else {{ delimiter_text }} end\n\n    \n            ), {% if part_number >= 0 %}{{ part_number - 1 if part_number > 0 else part_number }})" +
+/**
+ * spark__split_part and databricks__split_part: split on the delimiter (escaped when it starts with a regex
+ * metacharacter), then index the array (`[(n)]`) or get() it (databricks); a negative part counts from the end.
+ */
+const sparkSplitPart = (split: string, open: string, close: string) => `\n\n        ${split}(\n            {{ string_text }},\n            ` +
+  "\n\n        -- escape if starts with a special character\n        case when regexp_extract({{ delimiter_text }}, '([^A-Za-z0-9])(.*)', 1) != '_'\n" +
+  "            then concat('\\\\', {{ delimiter_text }})\n            else {{ delimiter_text }} end\n\n    \n" +
+  `            )${open}{% if part_number >= 0 %}{{ part_number - 1 if part_number > 0 else part_number }}${close}` +
   "{% else %}\n                length({{ string_text }})\n                - length(\n                    replace({{ string_text }},  {{ delimiter_text }}, '')\n" +
-  "                ) + 1 + {{ part_number }}\n            ){% endif %}\n\n        ";
+  `                ) + 1 + {{ part_number }}\n            ${close}{% endif %}\n\n        `;
 
 /** Each adapter's overrides of the defaults (dbt-<adapter>'s `<adapter>__` macros). */
 const OVERRIDES: Record<string, Record<string, string>> = {
@@ -167,12 +171,15 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     escape_single_quotes: "{{ expression | replace(\"'\", \"\\\\'\") }}",
     safe_cast: 'cast({{ field }} as {{ type }})\n',
     current_timestamp: 'current_timestamp()',
+    // No order (dbt warns that Spark has none); a limit slices the collected list.
+    listagg: " array_join({% if limit_num %} slice( collect_list({{ measure }}) , 1, {{ limit_num }}) {% else %} collect_list({{ measure }}) {% endif %}, {{ delimiter_text }}) ",
+    split_part: sparkSplitPart('split', '[(', ')]'),
   },
   databricks: {
     // With the timestampdiff capability (every supported Databricks runtime); spark__dateadd's form otherwise.
     dateadd: 'timestampadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }})',
     datediff: 'timestampdiff({{ datepart }}, {{ date_trunc(datepart, first_date) }}, {{ date_trunc(datepart, second_date) }})',
-    split_part: DBX_SPLIT_PART,
+    split_part: sparkSplitPart('get(split', ', ', ')'),
   },
 };
 
