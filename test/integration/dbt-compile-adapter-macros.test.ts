@@ -38,6 +38,7 @@ const FILES: Record<string, string> = {
   'models/strings.sql': "select {{ dbt.concat(['a', 'b']) }} as c, {{ dbt.string_literal('hi') }} as s, '{{ dbt.escape_single_quotes(\"it's\") }}' as e, {{ dbt.length('s') }} as l",
   'models/parts.sql': "select {{ dbt.split_part('s', \"','\", 2) }} as a, {{ dbt.date(2024, 1, 2) }} as d",
   'models/sets.sql': 'select 1 {{ dbt.except() }} select 2',
+  'models/casts.sql': "select {{ dbt.safe_cast(\"'{}'\", 'struct<a int>') }} as s",
   'models/aggs.sql': "select {{ dbt.listagg('x', \"','\", 'order by x') }} as l, {{ dbt.bool_or('b') }} as o, {{ dbt.any_value('v') }} as v",
 };
 
@@ -92,6 +93,7 @@ test('bigquery: string and INT64, to_hex(md5), safe_cast, datetime_add/datetime_
     `\n\n    datetime_diff(${I8}cast(y as datetime),${I8}cast(x as datetime),${I8}day\n    )\n\n   as b, current_timestamp() as c`);
   assert.equal(c.strings, "select a || b as c, '''hi''' as s, 'it\\'s' as e, \n\n    length(\n        s\n    ) as l");
   assert.equal(c.sets, 'select 1 \n\n    except distinct\n\n select 2');
+  assert.equal(c.casts, 'select safe_cast({} as struct<a int>) as s', 'a struct is cast from the string unquoted');
   assert.equal(c.aggs, `select string_agg(${I8}x,${I8}','${I8}order by x${I8}${I8}) as l, logical_or(b) as o, any_value(v) as v`);
 });
 
@@ -121,6 +123,7 @@ test('databricks: string and decimal types, timestampadd/timestampdiff, concat()
   assert.equal(c.parts, "select \n\n        get(split(\n            s,\n            \n\n        -- escape if starts with a special character\n" +
     "        case when regexp_extract(',', '([^A-Za-z0-9])(.*)', 1) != '_'\n            then concat('\\\\', ',')\n            else ',' end\n\n    \n" +
     "            ), 1)\n\n         as a, to_date('2024-01-02', 'yyyy-MM-dd') as d");
+  assert.equal(c.casts, 'select cast({} as struct<a int>)\n as s', 'spark__safe_cast: a struct from the string unquoted');
 });
 
 test('spark: split()[(n)] with the escaped delimiter, array_join(collect_list()), its date format', async () => {

@@ -130,7 +130,8 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     listagg: `string_agg(${I8}{{ measure }},${I8}{{ delimiter_text }}${I8}{{ order_by_clause or '' }}${I8}{% if limit_num %}limit {{ limit_num }}{% endif %}${I8})`,
     position: `\n\n    strpos(${I8}{{ string_text }},${I8}{{ substring_text }}\n\n    )`,
     right: `\n\n    case when {{ length_expression }} = 0${I8}then ''\n    else${I8}substr(\n            {{ string_text }},\n            -1 * ({{ length_expression }})${I8})\n    end`,
-    safe_cast: 'safe_cast({{ field }} as {{ type }})',
+    // A struct or geography cast from a quoted string drops the quotes (arrays of values and json mappings: not spelled).
+    safe_cast: "safe_cast({{ field.strip('\"').strip(\"'\") if field is string and ((type | lower).startswith('struct') or (type | lower) == 'geography') else field }} as {{ type }})",
     split_part: "\n\n  \n    split(\n        {{ string_text }},\n        {{ delimiter_text }}\n        )[safe_offset({% if part_number >= 0 %}{{ part_number - 1 }}" +
       "{% else %}\n          length({{ string_text }})\n          - length(\n              replace({{ string_text }},  {{ delimiter_text }}, '')\n          ) + 1 + {{ part_number }}\n        {% endif %})]\n  \n\n",
     string_literal: "'''{{ value }}'''",
@@ -169,7 +170,7 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     concat: "concat({{ fields | join(', ') }})",
     date: toDate('yyyy-MM-dd'),
     escape_single_quotes: "{{ expression | replace(\"'\", \"\\\\'\") }}",
-    safe_cast: 'cast({{ field }} as {{ type }})\n',
+    safe_cast: "cast({{ field.strip('\"').strip(\"'\") if field is string and ((type | lower).startswith('struct') or (type | lower).startswith('array') or (type | lower).startswith('map')) else field }} as {{ type }})\n",
     current_timestamp: 'current_timestamp()',
     // No order (dbt warns that Spark has none); a limit slices the collected list.
     listagg: " array_join({% if limit_num %} slice( collect_list({{ measure }}) , 1, {{ limit_num }}) {% else %} collect_list({{ measure }}) {% endif %}, {{ delimiter_text }}) ",
