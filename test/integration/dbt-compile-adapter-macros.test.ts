@@ -12,7 +12,7 @@
 //   dbt-postgres/.../postgres/macros/utils/{dateadd,datediff,any_value,listagg}.sql, macros/timestamps.sql;
 //   dbt-redshift/.../redshift/macros/utils/{length,dateadd}.sql, macros/timestamps.sql (postgres__ inherited);
 //   databricks/dbt-databricks @45351e1 dbt/include/databricks/macros/utils/{dateadd,datediff}.sql, column.py
-//     (translate_type lower-cases: 'string'), split_part.sql; dbt-spark's utils/{concat,bool_or,any_value,date,listagg,split_part}.sql;
+//     (translate_type lower-cases: 'string'), split_part.sql; dbt-spark's utils/{concat,bool_or,any_value,date,listagg,split_part,dateadd}.sql;
 //   postgres__split_part (dbt-postgres utils/split_part.sql) over default__split_part; default__date (utils/date.sql).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -126,12 +126,16 @@ test('databricks: string and decimal types, timestampadd/timestampdiff, concat()
   assert.equal(c.casts, 'select cast({} as struct<a int>)\n as s', 'spark__safe_cast: a struct from the string unquoted');
 });
 
-test('spark: split()[(n)] with the escaped delimiter, array_join(collect_list()), its date format', async () => {
+test('spark: split()[(n)] with the escaped delimiter, array_join(collect_list()), its date format, date_add with the clock kept', async () => {
   const c = await compiled('spk');
   assert.equal(c.parts, "select \n\n        split(\n            s,\n            \n\n        -- escape if starts with a special character\n" +
     "        case when regexp_extract(',', '([^A-Za-z0-9])(.*)', 1) != '_'\n            then concat('\\\\', ',')\n            else ',' end\n\n    \n" +
     "            )[(1)]\n\n         as a, to_date('2024-01-02', 'yyyy-MM-dd') as d");
   assert.equal(c.aggs, "select  array_join( collect_list(x) , ',')  as l, max(b) as o, first(v) as v");
+  // spark__dateadd over dbt-spark's assert_not_null (utils/dateadd.sql, utils/assert_not_null.sql).
+  const notNull = (fn: string) => `\n\n    coalesce(${fn}(d), nvl2(${fn}(d), assert_true(${fn}(d) is not null), null))\n\n`;
+  assert.ok(c.dates.startsWith(`select to_timestamp(\n            to_unix_timestamp(\n                date_add(\n                    ${notNull('date')},\n` +
+    `                    cast(1 * 1 as int)\n                )\n            ) + ${I8}to_unix_timestamp(${notNull('to_timestamp')})${I8}- to_unix_timestamp(${notNull('date')})${I8}) as a, `), c.dates);
 });
 
 test("duckdb: Floe's DuckDB spellings, as before", async () => {

@@ -100,6 +100,20 @@ const sparkSplitPart = (split: string, open: string, close: string) => `\n\n    
   "{% else %}\n                length({{ string_text }})\n                - length(\n                    replace({{ string_text }},  {{ delimiter_text }}, '')\n" +
   `                ) + 1 + {{ part_number }}\n            ${close}{% endif %}\n\n        `;
 
+/** dbt-spark's assert_not_null(fn, from_date_or_timestamp): fn's value, or an error where it is null. */
+const sparkNotNull = (fn: string) => `\n\n    coalesce(${fn}({{ from_date_or_timestamp }}), nvl2(${fn}({{ from_date_or_timestamp }}), ` +
+  `assert_true(${fn}({{ from_date_or_timestamp }}) is not null), null))\n\n`;
+/** spark__dateadd: days and weeks by date_add, months by add_months (each keeping the time of day), smaller parts in seconds. */
+const SPARK_DATEADD = `{% set clock %}${I8}to_unix_timestamp(${sparkNotNull('to_timestamp')})${I8}- to_unix_timestamp(${sparkNotNull('date')}){% endset %}` +
+  "{% set dp = datepart %}{% if dp in ['day', 'week', 'month', 'quarter', 'year'] %}" +
+  "{% set byDays = dp in ['day', 'week'] %}{% set m = {'day': 1, 'week': 7, 'month': 1, 'quarter': 3, 'year': 12}[dp] %}" +
+  `to_timestamp(\n            to_unix_timestamp(\n                {{ 'date_add' if byDays else 'add_months' }}(\n                    ${sparkNotNull('date')},` +
+  '\n                    cast({{ interval }} * {{ m }} as int)\n                )\n            ) + {{ clock }}\n        )' +
+  "{% elif dp in ['hour', 'minute', 'second', 'millisecond', 'microsecond'] %}" +
+  "{% set m = {'hour': '3600', 'minute': '60', 'second': '1', 'millisecond': '(1/1000000)', 'microsecond': '(1/1000000)'}[dp] %}" +
+  `to_timestamp(\n            ${sparkNotNull('to_unix_timestamp')}\n            + cast({{ interval }} * {{ m }} as int)\n        )` +
+  "{% else %}{{ exceptions.raise_compiler_error('macro dateadd not implemented for datepart ~ \\'' ~ datepart ~ '\\' ~ on Spark') }}{% endif %}";
+
 /** Each adapter's overrides of the defaults (dbt-<adapter>'s `<adapter>__` macros). */
 const OVERRIDES: Record<string, Record<string, string>> = {
   snowflake: {
@@ -175,6 +189,7 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     // No order (dbt warns that Spark has none); a limit slices the collected list.
     listagg: " array_join({% if limit_num %} slice( collect_list({{ measure }}) , 1, {{ limit_num }}) {% else %} collect_list({{ measure }}) {% endif %}, {{ delimiter_text }}) ",
     split_part: sparkSplitPart('split', '[(', ')]'),
+    dateadd: SPARK_DATEADD,
   },
   databricks: {
     // With the timestampdiff capability (every supported Databricks runtime); spark__dateadd's form otherwise.
