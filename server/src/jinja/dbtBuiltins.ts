@@ -1,5 +1,5 @@
 // dbt's built-in macros (its `dbt` package) that models and packages call at compile time: the cross-database
-// macros, rendered for DuckDB, each dispatched as dbt does so a project or package can override it
+// macros, rendered for DuckDB (dbtAdapterMacros.ts has other adapters' spellings for a dbt-names compile), each dispatched as dbt does so a project or package can override it
 // (`duckdb__x`/`default__x`, with dbt_project.yml's `dispatch:`). Written for Floe, shaped after dbt's documented
 // signatures; `execute` is false at compile time, so nothing here queries a database.
 import { scanTemplate } from './scanner';
@@ -97,6 +97,9 @@ const INTROSPECTION = `
   {{ return([]) }}
 {%- endmacro %}
 `;
+
+/** Each cross-database macro's parameters (dbt's signature), for the adapters' spellings (dbtAdapterMacros.ts). */
+export const BUILTIN_PARAMS: Record<string, string> = Object.fromEntries(Object.entries(EXPRESSIONS).map(([name, [params]]) => [name, params]));
 
 function expressionMacros(): string {
   return Object.entries(EXPRESSIONS).map(([name, [params, body]]) => {

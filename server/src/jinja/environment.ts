@@ -7,6 +7,7 @@ import { toNunjucksSource } from './dbtSyntax';
 import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
 import { BUILTIN_MACRO_FILE } from './dbtBuiltins';
+import { adapterMacro, PARENT_ADAPTERS } from './dbtAdapterMacros';
 import { dbtContextGlobals, CompilerError } from './dbtContext';
 
 export interface MacroFile {
@@ -35,6 +36,8 @@ export interface RenderHooks {
   packageName?: string;
   /** The node's config value for a key, for config.get / config.require (none: every key unset). */
   configValue?(name: string): unknown;
+  /** dbt's built-in cross-database macros as the target adapter's dbt writes them (a dbt-names compile), not DuckDB's. */
+  adapterSpellings?: boolean;
 }
 
 export { CompilerError, splitKeywords } from './dbtContext';
@@ -60,8 +63,6 @@ class DoExtension {
 /** `dispatch:` entries of dbt_project.yml: for a macro namespace, the packages to search in order. */
 export type DispatchOrder = Record<string, string[]>;
 
-/** Adapters whose dispatch falls back to another adapter's implementation (dbt's adapter inheritance). */
-const PARENT_ADAPTERS: Record<string, string[]> = { redshift: ['postgres'], databricks: ['spark'] };
 
 export class DbtJinjaEnvironment {
   readonly env: nunjucks.Environment;
@@ -145,7 +146,12 @@ export class DbtJinjaEnvironment {
         const byPackage = this.byName.get(candidate);
         const file = pkg === undefined ? byPackage?.values().next().value : byPackage?.get(pkg);
         // The macro of the dispatched name itself is only a candidate when it is not the dispatcher (that recursed).
-        if (file && !(candidate === name && new RegExp(`dispatch\\(\\s*['"]${name}['"]`).test(file.text))) return (...a: unknown[]) => this.callMacro(file, candidate, a);
+        if (file && !(candidate === name && new RegExp(`dispatch\\(\\s*['"]${name}['"]`).test(file.text))) {
+          // dbt's own implementation (Floe's DuckDB built-in) is, for a dbt-names compile, the target adapter's.
+          const spelled = file === BUILTIN_MACRO_FILE.file && this.hooks?.adapterSpellings ? adapterMacro(this.adapter, name) : undefined;
+          if (spelled) return (...a: unknown[]) => this.callMacro(spelled.file, spelled.macro, a);
+          return (...a: unknown[]) => this.callMacro(file, candidate, a);
+        }
       }
     }
     throw new CompilerError(`adapter.dispatch('${name}'${namespace ? `, '${namespace}'` : ''}): no macro ${adapters.map((a) => `'${a}__${name}'`).join(', ')} or 'default__${name}' in ${order.join(', ')}`);

@@ -183,6 +183,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
   const skipped = entry.kind === 'test' ? SKIPPED_TEST : '';
   const hooks: RenderHooks = {
     packageName: entry.packageName,
+    adapterSpellings: dbtNames,
     ref(args) {
       // version= / v= pick a model version; Floe resolves versioned refs to the model of that name.
       const { positional, named } = splitKeywords(args);

@@ -1,0 +1,233 @@
+// dbt's cross-database macros (type_string, dateadd, hash, ...) as each warehouse adapter's dbt implementation
+// renders them, whitespace included: what `floe compile` writes for a non-DuckDB target (compileModel's naming 'dbt').
+// Floe's own renders (previews, runs, the binder: DuckDB) keep dbtBuiltins.ts's DuckDB spellings.
+//
+// Written for Floe after reading, as reference only:
+//   dbt-labs/dbt-adapters @802d40f (2026-08): dbt-adapters/src/dbt/include/global_project/macros/utils/*.sql and
+//     macros/adapters/timestamps.sql (the `default__` spellings); dbt-adapters/src/dbt/adapters/base/column.py
+//     (Column.translate_type: 'string' → TEXT, numeric_type); dbt-snowflake, dbt-bigquery, dbt-postgres,
+//     dbt-redshift, dbt-spark's src/dbt/include/<adapter>/macros/(utils/)*.sql and their column.py;
+//   databricks/dbt-databricks @45351e1: dbt/include/databricks/macros/utils/*.sql, dbt/adapters/databricks/column.py.
+// An adapter inherits its parent's spellings (redshift → postgres, databricks → spark, as dbt's plugins do), then
+// dbt's defaults; a macro with no entry at all keeps the DuckDB spelling.
+import type { MacroFile } from './environment';
+import { BUILTIN_PARAMS } from './dbtBuiltins';
+
+type TypeKind = 'string' | 'timestamp' | 'float' | 'numeric' | 'bigint' | 'int' | 'boolean';
+
+/** `type_<kind>()` per adapter: Column.translate_type of dbt's label (and numeric_type('numeric', 28, 6)). */
+const DEFAULT_TYPES: Record<TypeKind, string> = {
+  string: 'TEXT', timestamp: 'timestamp', float: 'float', numeric: 'numeric(28,6)', bigint: 'bigint', int: 'integer', boolean: 'boolean',
+};
+const TYPES: Record<string, Partial<Record<TypeKind, string>>> = {
+  // BigQueryColumn.TYPE_LABELS maps TEXT/FLOAT/INTEGER only ('string' passes through); numeric_type drops precision.
+  bigquery: { string: 'string', float: 'FLOAT64', int: 'INT64', numeric: 'numeric' },
+  // SparkColumn.numeric_type: decimal; DatabricksColumn.translate_type lower-cases and has no STRING label.
+  spark: { numeric: 'decimal(28,6)' },
+  databricks: { string: 'string', numeric: 'decimal(28,6)' },
+};
+
+/** dbt's adapter inheritance (a plugin's `dependencies`). */
+export const PARENT_ADAPTERS: Record<string, string[]> = { redshift: ['postgres'], databricks: ['spark'] };
+
+function typeOf(adapter: string, kind: TypeKind): string {
+  for (const a of [adapter, ...(PARENT_ADAPTERS[adapter] ?? [])]) if (TYPES[a]?.[kind]) return TYPES[a][kind]!;
+  return DEFAULT_TYPES[kind];
+}
+
+const I8 = '\n        ';
+/** default__date / spark__date: the date as an ISO literal read by to_date in the adapter's format. */
+const toDate = (format: string) => `{% set d = modules.datetime.date(year, month, day) %}to_date('{{ d.strftime('%Y-%m-%d') }}', '${format}')`;
+
+/** dbt-adapters' `default__` spellings: macro → Jinja body over the macro's parameters (dbtBuiltins' signatures). */
+const DEFAULTS: Record<string, string> = {
+  any_value: 'any_value({{ expression }})',
+  bool_or: 'bool_or({{ expression }})',
+  array_append: 'array_append({{ array }}, {{ new_element }})',
+  array_concat: 'array_cat({{ array_1 }}, {{ array_2 }})',
+  array_construct: "\n    {% if inputs | length %}array[ {{ inputs | join(' , ') }} ]{% else %}array[]::{{ data_type or '%int%' }}[]{% endif %}\n    ",
+  cast: '\n    cast({{ field }} as {{ type }})\n',
+  date: toDate('YYYY-MM-DD'),
+  // The dispatching macro prints the result between its own lines (it has no return()).
+  cast_bool_to_text: '\n  \n    cast({{ field }} as %string%)\n\n',
+  concat: "{{ fields | join(' || ') }}",
+  date_trunc: "date_trunc('{{ datepart }}', {{ date }})",
+  dateadd: `\n\n    dateadd(${I8}{{ datepart }},${I8}{{ interval }},${I8}{{ from_date_or_timestamp }}${I8})\n\n`,
+  datediff: `datediff(${I8}{{ datepart }},${I8}{{ first_date }},${I8}{{ second_date }}${I8})`,
+  escape_single_quotes: "{{ expression | replace(\"'\", \"''\") }}",
+  except: '\n\n    except\n\n',
+  intersect: '\n\n    intersect\n\n',
+  hash: 'md5(cast({{ field }} as %string%))',
+  last_day: `cast(${I8}{{ dbt.dateadd('day', '-1', dbt.dateadd(datepart, '1', dbt.date_trunc(datepart, date))) }}${I8}as date)`,
+  length: '\n\n    length(\n        {{ expression }}\n    )',
+  listagg: `{% if limit_num %}array_to_string(${I8}array_slice(\n            array_agg(\n                {{ measure }}\n            ){% if order_by_clause %}` +
+    `within group ({{ order_by_clause }}){% endif %}\n            ,0\n            ,{{ limit_num }}${I8}),${I8}{{ delimiter_text }}${I8})` +
+    `{% else %}\n    listagg(${I8}{{ measure }},${I8}{{ delimiter_text }}${I8})${I8}{% if order_by_clause %}within group ({{ order_by_clause }}){% endif %}{% endif %}`,
+  position: '\n\n    position(\n        {{ substring_text }} in {{ string_text }}\n    )',
+  replace: `\n\n    replace(${I8}{{ field }},${I8}{{ old_chars }},${I8}{{ new_chars }}\n    )\n\n\n`,
+  right: `\n\n    right(${I8}{{ string_text }},${I8}{{ length_expression }}\n    )`,
+  safe_cast: '\n    \n    cast({{ field }} as {{ type }})\n',
+  split_part: `\n\n    split_part(${I8}{{ string_text }},${I8}{{ delimiter_text }},${I8}{{ part_number }}${I8})\n\n`,
+  string_literal: "'{{ value }}'",
+};
+
+/** postgres__split_part / redshift__split_part: the default's text for a part ≥ 0, else counted from the end. */
+const PG_SPLIT_PART = `\n\n  \n    {% if part_number >= 0 %}${DEFAULTS.split_part}{% else %}\n\n    split_part(${I8}{{ string_text }},${I8}{{ delimiter_text }},` +
+  "\n          length({{ string_text }})\n          - length(\n              replace({{ string_text }},  {{ delimiter_text }}, '')\n          ) + 2 + {{ part_number }}" +
+  `${I8})\n\n{% endif %}\n  \n\n`;
+
+/** postgres__datediff: each datepart's expression (the smaller parts built on datediff of the next larger). */
+const PG_DATEDIFF = "\n        {% set a = first_date %}{% set b = second_date %}{% set dp = datepart %}" +
+  "{% if dp == 'year' %}(date_part('year', ({{ b }})::date) - date_part('year', ({{ a }})::date))" +
+  "{% elif dp == 'quarter' %}({{ datediff(a, b, 'year') }} * 4 + date_part('quarter', ({{ b }})::date) - date_part('quarter', ({{ a }})::date))" +
+  "{% elif dp == 'month' %}({{ datediff(a, b, 'year') }} * 12 + date_part('month', ({{ b }})::date) - date_part('month', ({{ a }})::date))" +
+  "{% elif dp == 'day' %}(({{ b }})::date - ({{ a }})::date)" +
+  "{% elif dp == 'week' %}({{ datediff(a, b, 'day') }} / 7 + case\n            when date_part('dow', ({{ a }})::timestamp) <= date_part('dow', ({{ b }})::timestamp) then\n" +
+  '                case when {{ a }} <= {{ b }} then 0 else -1 end\n            else\n                case when {{ a }} <= {{ b }} then 1 else 0 end\n        end)' +
+  "{% elif dp == 'hour' %}({{ datediff(a, b, 'day') }} * 24 + date_part('hour', ({{ b }})::timestamp) - date_part('hour', ({{ a }})::timestamp))" +
+  "{% elif dp == 'minute' %}({{ datediff(a, b, 'hour') }} * 60 + date_part('minute', ({{ b }})::timestamp) - date_part('minute', ({{ a }})::timestamp))" +
+  "{% elif dp == 'second' %}({{ datediff(a, b, 'minute') }} * 60 + floor(date_part('second', ({{ b }})::timestamp)) - floor(date_part('second', ({{ a }})::timestamp)))" +
+  "{% else %}{{ exceptions.raise_compiler_error('Unsupported datepart for macro datediff in postgres: ' ~ dp) }}{% endif %}\n    ";
+
+/**
+ * spark__split_part and databricks__split_part: split on the delimiter (escaped when it starts with a regex
+ * metacharacter), then index the array (`[(n)]`) or get() it (databricks); a negative part counts from the end.
+ */
+const sparkSplitPart = (split: string, open: string, close: string) => `\n\n        ${split}(\n            {{ string_text }},\n            ` +
+  "\n\n        -- escape if starts with a special character\n        case when regexp_extract({{ delimiter_text }}, '([^A-Za-z0-9])(.*)', 1) != '_'\n" +
+  "            then concat('\\\\', {{ delimiter_text }})\n            else {{ delimiter_text }} end\n\n    \n" +
+  `            )${open}{% if part_number >= 0 %}{{ part_number - 1 if part_number > 0 else part_number }}${close}` +
+  "{% else %}\n                length({{ string_text }})\n                - length(\n                    replace({{ string_text }},  {{ delimiter_text }}, '')\n" +
+  `                ) + 1 + {{ part_number }}\n            ${close}{% endif %}\n\n        `;
+
+/** dbt-spark's assert_not_null(fn, from_date_or_timestamp): fn's value, or an error where it is null. */
+const sparkNotNull = (fn: string) => `\n\n    coalesce(${fn}({{ from_date_or_timestamp }}), nvl2(${fn}({{ from_date_or_timestamp }}), ` +
+  `assert_true(${fn}({{ from_date_or_timestamp }}) is not null), null))\n\n`;
+/** spark__dateadd: days and weeks by date_add, months by add_months (each keeping the time of day), smaller parts in seconds. */
+const SPARK_DATEADD = `{% set clock %}${I8}to_unix_timestamp(${sparkNotNull('to_timestamp')})${I8}- to_unix_timestamp(${sparkNotNull('date')}){% endset %}` +
+  "{% set dp = datepart %}{% if dp in ['day', 'week', 'month', 'quarter', 'year'] %}" +
+  "{% set byDays = dp in ['day', 'week'] %}{% set m = {'day': 1, 'week': 7, 'month': 1, 'quarter': 3, 'year': 12}[dp] %}" +
+  `to_timestamp(\n            to_unix_timestamp(\n                {{ 'date_add' if byDays else 'add_months' }}(\n                    ${sparkNotNull('date')},` +
+  '\n                    cast({{ interval }} * {{ m }} as int)\n                )\n            ) + {{ clock }}\n        )' +
+  "{% elif dp in ['hour', 'minute', 'second', 'millisecond', 'microsecond'] %}" +
+  "{% set m = {'hour': '3600', 'minute': '60', 'second': '1', 'millisecond': '(1/1000000)', 'microsecond': '(1/1000000)'}[dp] %}" +
+  `to_timestamp(\n            ${sparkNotNull('to_unix_timestamp')}\n            + cast({{ interval }} * {{ m }} as int)\n        )` +
+  "{% else %}{{ exceptions.raise_compiler_error('macro dateadd not implemented for datepart ~ \\'' ~ datepart ~ '\\' ~ on Spark') }}{% endif %}";
+
+/** Each adapter's overrides of the defaults (dbt-<adapter>'s `<adapter>__` macros). */
+const OVERRIDES: Record<string, Record<string, string>> = {
+  snowflake: {
+    array_construct: "array_construct( {{ inputs | join(' , ') }} )",
+    bool_or: 'boolor_agg({{ expression }})',
+    cast: "\n    {% set t = type | upper %}{% if t == 'GEOGRAPHY' %}to_geography({{ field }}){% elif t == 'GEOMETRY' %}to_geometry({{ field }}){% else %}cast({{ field }} as {{ type }}){% endif %}\n    ",
+    safe_cast: "\n    {% set t = type | upper %}{% if t == 'GEOMETRY' %}try_to_geometry({{ field }})\n    {% elif t == 'GEOGRAPHY' %}try_to_geography({{ field }})\n    " +
+      "{% elif t != 'VARIANT' %}\n        try_cast({{ dbt.string_literal(field) if field is number else field }} as {{ type }})\n    " +
+      "{% else %}{{ adapter.dispatch('cast', 'dbt')(field, type) }}\n    {% endif %}",
+    escape_single_quotes: "{{ expression | replace(\"'\", \"\\\\'\") }}",
+    right: `\n\n    case when {{ length_expression }} = 0${I8}then ''\n    else${I8}right(\n            {{ string_text }},\n            {{ length_expression }}${I8})\n    end`,
+    current_timestamp: "convert_timezone('UTC', current_timestamp())",
+  },
+  bigquery: {
+    array_append: '{{ array_concat(array, array_construct([new_element])) }}',
+    array_concat: 'array_concat({{ array_1 }}, {{ array_2 }})',
+    array_construct: "\n    {% if inputs | length %}[ {{ inputs | join(' , ') }} ]{% else %}ARRAY<{{ data_type or '%int%' }}>[]{% endif %}\n    ",
+    bool_or: 'logical_or({{ expression }})',
+    date: 'date({{ year }}, {{ month }}, {{ day }})',
+    date_trunc: `timestamp_trunc(${I8}cast({{ date }} as timestamp),${I8}{{ datepart }}\n    )`,
+    dateadd: `\n\n        datetime_add(\n            cast( {{ from_date_or_timestamp }} as datetime),${I8}interval {{ interval }} {{ datepart }}${I8})\n\n`,
+    // dbt_version is a string, so bigquery__datediff's version test is false and it writes datetime_diff.
+    datediff: `\n\n    datetime_diff(${I8}cast({{ second_date }} as datetime),${I8}cast({{ first_date }} as datetime),${I8}{{ datepart }}\n    )\n\n  `,
+    escape_single_quotes: "{{ expression | replace(\"'\", \"\\\\'\") }}",
+    except: '\n\n    except distinct\n\n',
+    intersect: '\n\n    intersect distinct\n\n',
+    hash: 'to_hex(md5(cast({{ field }} as %string%)))',
+    listagg: `string_agg(${I8}{{ measure }},${I8}{{ delimiter_text }}${I8}{{ order_by_clause or '' }}${I8}{% if limit_num %}limit {{ limit_num }}{% endif %}${I8})`,
+    position: `\n\n    strpos(${I8}{{ string_text }},${I8}{{ substring_text }}\n\n    )`,
+    right: `\n\n    case when {{ length_expression }} = 0${I8}then ''\n    else${I8}substr(\n            {{ string_text }},\n            -1 * ({{ length_expression }})${I8})\n    end`,
+    // A struct or geography cast from a quoted string drops the quotes (arrays of values and json mappings: not spelled).
+    safe_cast: "safe_cast({{ field.strip('\"').strip(\"'\") if field is string and ((type | lower).startswith('struct') or (type | lower) == 'geography') else field }} as {{ type }})",
+    split_part: "\n\n  \n    split(\n        {{ string_text }},\n        {{ delimiter_text }}\n        )[safe_offset({% if part_number >= 0 %}{{ part_number - 1 }}" +
+      "{% else %}\n          length({{ string_text }})\n          - length(\n              replace({{ string_text }},  {{ delimiter_text }}, '')\n          ) + 1 + {{ part_number }}\n        {% endif %})]\n  \n\n",
+    string_literal: "'''{{ value }}'''",
+    current_timestamp: 'current_timestamp()',
+  },
+  postgres: {
+    any_value: 'min({{ expression }})',
+    dateadd: "\n\n    {{ from_date_or_timestamp }} + ((interval '1 {{ datepart }}') * ({{ interval }}))\n\n",
+    datediff: PG_DATEDIFF,
+    last_day: "{% if datepart == 'quarter' %}-- postgres dateadd does not support quarter interval.\n    cast(" +
+      `${I8}{{ dbt.dateadd('day', '-1', dbt.dateadd('month', '3', dbt.date_trunc(datepart, date))) }}${I8}as date){% else %}${DEFAULTS.last_day}{% endif %}`,
+    listagg: `{% if limit_num %}array_to_string(\n        (array_agg(\n            {{ measure }}\n            {{ order_by_clause or '' }}${I8}))[1:{{ limit_num }}],${I8}{{ delimiter_text }}${I8})` +
+      `{% else %}\n    string_agg(${I8}{{ measure }},${I8}{{ delimiter_text }}${I8}{{ order_by_clause or '' }}${I8}){% endif %}`,
+    split_part: PG_SPLIT_PART,
+    current_timestamp: 'now()',
+  },
+  redshift: {
+    array_append: '{{ array_concat(array, array_construct([new_element])) }}',
+    array_concat: 'array_concat({{ array_1 }}, {{ array_2 }})',
+    array_construct: "array( {{ inputs | join(' , ') }} )",
+    cast_bool_to_text: "\n  \n    case\n        when {{ field }} is true then 'true'\n        when {{ field }} is false then 'false'\n    end::text\n\n",
+    dateadd: DEFAULTS.dateadd,
+    datediff: DEFAULTS.datediff,
+    last_day: `\n    cast(${I8}{{ dbt.dateadd('day', '-1', dbt.dateadd(datepart, '1', dbt.date_trunc(datepart, date))) }}${I8}as date)\n`,
+    length: '\n\n    len(\n        {{ expression }}\n    )',
+    // redshift__listagg without a limit is dbt's default; its limit form (a regexp over the list) is not spelled here.
+    listagg: DEFAULTS.listagg,
+    current_timestamp: 'getdate()',
+  },
+  spark: {
+    any_value: 'first({{ expression }})',
+    array_append: '{{ array_concat(array, array_construct([new_element])) }}',
+    array_concat: 'concat({{ array_1 }}, {{ array_2 }})',
+    array_construct: "array( {{ inputs | join(' , ') }} )",
+    bool_or: 'max({{ expression }})',
+    concat: "concat({{ fields | join(', ') }})",
+    date: toDate('yyyy-MM-dd'),
+    escape_single_quotes: "{{ expression | replace(\"'\", \"\\\\'\") }}",
+    safe_cast: "cast({{ field.strip('\"').strip(\"'\") if field is string and ((type | lower).startswith('struct') or (type | lower).startswith('array') or (type | lower).startswith('map')) else field }} as {{ type }})\n",
+    current_timestamp: 'current_timestamp()',
+    // No order (dbt warns that Spark has none); a limit slices the collected list.
+    listagg: " array_join({% if limit_num %} slice( collect_list({{ measure }}) , 1, {{ limit_num }}) {% else %} collect_list({{ measure }}) {% endif %}, {{ delimiter_text }}) ",
+    split_part: sparkSplitPart('split', '[(', ')]'),
+    dateadd: SPARK_DATEADD,
+  },
+  databricks: {
+    // With the timestampdiff capability (every supported Databricks runtime); spark__dateadd's form otherwise.
+    dateadd: 'timestampadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }})',
+    datediff: 'timestampdiff({{ datepart }}, {{ date_trunc(datepart, first_date) }}, {{ date_trunc(datepart, second_date) }})',
+    split_part: sparkSplitPart('get(split', ', ', ')'),
+  },
+};
+
+/** A body's `%string%`/`%int%`: the adapter's type (dbt's api.Column.translate_type, which no override changes). */
+function withTypes(body: string, adapter: string): string {
+  return body.replace(/%(string|int)%/g, (_m, kind: TypeKind) => typeOf(adapter, kind));
+}
+
+const TYPE_MACROS: Record<string, TypeKind> = {
+  type_string: 'string', type_timestamp: 'timestamp', type_float: 'float', type_numeric: 'numeric', type_bigint: 'bigint', type_int: 'int', type_boolean: 'boolean',
+};
+
+/** The spellings of `adapter` and its parents, then dbt's defaults, as one macro file: `floe_<macro>` each. */
+function adapterFile(adapter: string): { file: MacroFile; names: Set<string> } {
+  const chain = [adapter, ...(PARENT_ADAPTERS[adapter] ?? [])];
+  const bodies: Record<string, string> = { ...DEFAULTS };
+  for (const a of [...chain].reverse()) Object.assign(bodies, OVERRIDES[a] ?? {});
+  for (const [name, kind] of Object.entries(TYPE_MACROS)) bodies[name] = typeOf(adapter, kind);
+  const text = Object.entries(bodies)
+    .map(([name, body]) => `{% macro floe_${name}(${BUILTIN_PARAMS[name] ?? ''}) %}${withTypes(body, adapter)}{% endmacro %}\n`).join('');
+  return { file: { file: `<dbt ${adapter} macros>`, text, packageName: 'dbt', root: false }, names: new Set(Object.keys(bodies)) };
+}
+
+const files = new Map<string, ReturnType<typeof adapterFile>>();
+
+/**
+ * dbt's built-in `name` as the `adapter` target's dbt writes it: the macro file and the macro's name in it, or
+ * undefined for DuckDB (Floe's built-ins are its spellings) and for a macro Floe does not spell per adapter.
+ */
+export function adapterMacro(adapter: string | undefined, name: string): { file: MacroFile; macro: string } | undefined {
+  if (!adapter || adapter === 'duckdb') return undefined;
+  let entry = files.get(adapter);
+  if (!entry) files.set(adapter, (entry = adapterFile(adapter)));
+  return entry.names.has(name) ? { file: entry.file, macro: `floe_${name}` } : undefined;
+}

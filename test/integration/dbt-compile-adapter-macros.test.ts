@@ -1,0 +1,160 @@
+// `floe compile` for a non-DuckDB target spells dbt's cross-database macros as that adapter's dbt does, whitespace
+// included (dbt's compiled SQL is what a user runs from target/compiled); a DuckDB target keeps Floe's spellings; a
+// project's override through `dispatch:` still wins. The real CLI over a small project, one model per macro group.
+//
+// Expected texts are dbt's, read from (reference only):
+//   dbt-labs/dbt-adapters @802d40f (2026-08) dbt-adapters/src/dbt/include/global_project/macros/utils/*.sql
+//     (default__hash, default__dateadd, default__except, default__datediff, default__listagg, default__split_part, ...) and
+//     dbt/adapters/base/column.py (translate_type: 'string' → TEXT);
+//   dbt-snowflake/.../snowflake/macros/utils/{safe_cast,right,escape_single_quotes,bool_or,timestamps}.sql;
+//   dbt-bigquery/.../bigquery/macros/utils/{except,hash,dateadd,datediff,safe_cast,listagg,split_part,string_literal}.sql and
+//     bigquery/column.py (TYPE_LABELS: INTEGER → INT64; 'string' passes through);
+//   dbt-postgres/.../postgres/macros/utils/{dateadd,datediff,any_value,listagg}.sql, macros/timestamps.sql;
+//   dbt-redshift/.../redshift/macros/utils/{length,dateadd}.sql, macros/timestamps.sql (postgres__ inherited);
+//   databricks/dbt-databricks @45351e1 dbt/include/databricks/macros/utils/{dateadd,datediff}.sql, column.py
+//     (translate_type lower-cases: 'string'), split_part.sql; dbt-spark's utils/{concat,bool_or,any_value,date,listagg,split_part,dateadd}.sql;
+//   postgres__split_part (dbt-postgres utils/split_part.sql) over default__split_part; default__date (utils/date.sql).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runFloe } from '../helpers/floe-cli';
+
+const FILES: Record<string, string> = {
+  'dbt_project.yml': 'name: shop\nprofile: shop\n',
+  'profiles.yml': [
+    'shop:', '  target: pg', '  outputs:',
+    '    pg: {type: postgres, host: localhost, user: u, dbname: warehouse, schema: analytics}',
+    '    rs: {type: redshift, host: localhost, user: u, dbname: warehouse, schema: analytics}',
+    '    sf: {type: snowflake, account: a, user: u, database: ANALYTICS, schema: dev}',
+    '    bq: {type: bigquery, method: oauth, project: my-proj, dataset: dbt_x}',
+    '    dbx: {type: databricks, host: h, http_path: p, schema: s}',
+    '    spk: {type: spark, method: thrift, host: h, schema: s}',
+    '    duck: {type: duckdb, path: data/lake.duckdb}',
+  ].join('\n') + '\n',
+  'models/types.sql': "select cast(a as {{ dbt.type_string() }}) as a, cast(b as {{ type_int() }}) as b, {{ dbt.hash('c') }} as h, {{ dbt.safe_cast('d', dbt.type_int()) }} as d",
+  'models/dates.sql': "select {{ dbt.dateadd('day', 1, 'd') }} as a, {{ dbt.datediff('x', 'y', 'day') }} as b, {{ dbt.current_timestamp() }} as c",
+  'models/strings.sql': "select {{ dbt.concat(['a', 'b']) }} as c, {{ dbt.string_literal('hi') }} as s, '{{ dbt.escape_single_quotes(\"it's\") }}' as e, {{ dbt.length('s') }} as l",
+  'models/parts.sql': "select {{ dbt.split_part('s', \"','\", 2) }} as a, {{ dbt.date(2024, 1, 2) }} as d",
+  'models/sets.sql': 'select 1 {{ dbt.except() }} select 2',
+  'models/casts.sql': "select {{ dbt.safe_cast(\"'{}'\", 'struct<a int>') }} as s",
+  'models/aggs.sql': "select {{ dbt.listagg('x', \"','\", 'order by x') }} as l, {{ dbt.bool_or('b') }} as o, {{ dbt.any_value('v') }} as v",
+};
+
+/** A new temporary project of these files. */
+function project(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-compile-macros-'));
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
+  return root;
+}
+
+let dir: string;
+before(() => { dir = project(FILES); });
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** `floe compile --target T`: each model's written file, by name; the manifest's compiled_code must be the same. */
+async function compiled(target: string, root = dir): Promise<Record<string, string>> {
+  const out = path.join(root, `target_${target}`);
+  const r = await runFloe(['compile', '--project-dir', root, '--profiles-dir', root, '--target', target, '--target-path', out], {}, root);
+  assert.equal(r.code, 0, r.err + r.out);
+  const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+  const byName: Record<string, string> = {};
+  for (const f of fs.readdirSync(path.join(out, 'compiled', 'shop', 'models'))) {
+    const name = f.replace(/\.sql$/, '');
+    byName[name] = fs.readFileSync(path.join(out, 'compiled', 'shop', 'models', f), 'utf8');
+    assert.equal(manifest.nodes[`model.shop.${name}`].compiled_code, byName[name]);
+  }
+  return byName;
+}
+
+const I8 = '\n        ';
+/** default__dateadd / redshift__dateadd and default__datediff, as dbt-adapters writes them. */
+const DATEADD = `\n\n    dateadd(${I8}day,${I8}1,${I8}d${I8})\n\n`;
+const DATEDIFF = `datediff(${I8}day,${I8}x,${I8}y${I8})`;
+/** default__listagg without a limit (snowflake and redshift have no other spelling of it). */
+const LISTAGG = `\n    listagg(${I8}x,${I8}','${I8})${I8}within group (order by x)`;
+
+test("snowflake: TEXT, try_cast, dbt's default dateadd/datediff/listagg, boolor_agg, \\' escapes, UTC current_timestamp", async () => {
+  const c = await compiled('sf');
+  assert.equal(c.types, 'select cast(a as TEXT) as a, cast(b as integer) as b, md5(cast(c as TEXT)) as h, \n    \n        try_cast(d as integer)\n     as d');
+  assert.equal(c.dates, `select ${DATEADD} as a, ${DATEDIFF} as b, convert_timezone('UTC', current_timestamp()) as c`);
+  assert.equal(c.strings, "select a || b as c, 'hi' as s, 'it\\'s' as e, \n\n    length(\n        s\n    ) as l");
+  assert.equal(c.aggs, `select ${LISTAGG} as l, boolor_agg(b) as o, any_value(v) as v`);
+});
+
+test('bigquery: string and INT64, to_hex(md5), safe_cast, datetime_add/datetime_diff, string_agg, triple-quoted literals', async () => {
+  const c = await compiled('bq');
+  assert.equal(c.types, 'select cast(a as string) as a, cast(b as INT64) as b, to_hex(md5(cast(c as string))) as h, safe_cast(d as INT64) as d');
+  assert.equal(c.dates, `select \n\n        datetime_add(\n            cast( d as datetime),${I8}interval 1 day${I8})\n\n as a, ` +
+    `\n\n    datetime_diff(${I8}cast(y as datetime),${I8}cast(x as datetime),${I8}day\n    )\n\n   as b, current_timestamp() as c`);
+  assert.equal(c.strings, "select a || b as c, '''hi''' as s, 'it\\'s' as e, \n\n    length(\n        s\n    ) as l");
+  assert.equal(c.sets, 'select 1 \n\n    except distinct\n\n select 2');
+  assert.equal(c.casts, 'select safe_cast({} as struct<a int>) as s', 'a struct is cast from the string unquoted');
+  assert.equal(c.aggs, `select string_agg(${I8}x,${I8}','${I8}order by x${I8}${I8}) as l, logical_or(b) as o, any_value(v) as v`);
+});
+
+test("postgres: TEXT, interval arithmetic, date subtraction, now(), string_agg, min() for any_value", async () => {
+  const c = await compiled('pg');
+  assert.equal(c.types, 'select cast(a as TEXT) as a, cast(b as integer) as b, md5(cast(c as TEXT)) as h, \n    \n    cast(d as integer)\n as d');
+  assert.equal(c.dates, "select \n\n    d + ((interval '1 day') * (1))\n\n as a, \n        ((y)::date - (x)::date)\n     as b, now() as c");
+  assert.equal(c.strings, "select a || b as c, 'hi' as s, 'it''s' as e, \n\n    length(\n        s\n    ) as l");
+  assert.equal(c.parts, `select \n\n  \n    \n\n    split_part(${I8}s,${I8}',',${I8}2${I8})\n\n\n  \n\n as a, to_date('2024-01-02', 'YYYY-MM-DD') as d`);
+  assert.equal(c.sets, 'select 1 \n\n    except\n\n select 2');
+  assert.equal(c.aggs, `select \n    string_agg(${I8}x,${I8}','${I8}order by x${I8}) as l, bool_or(b) as o, min(v) as v`);
+});
+
+test("redshift: its own dateadd/datediff/len/getdate(), postgres's any_value (dbt's adapter inheritance)", async () => {
+  const c = await compiled('rs');
+  assert.equal(c.dates, `select ${DATEADD} as a, ${DATEDIFF} as b, getdate() as c`);
+  assert.equal(c.strings, "select a || b as c, 'hi' as s, 'it''s' as e, \n\n    len(\n        s\n    ) as l");
+  assert.equal(c.aggs, `select ${LISTAGG} as l, bool_or(b) as o, min(v) as v`);
+});
+
+test('databricks: string and decimal types, timestampadd/timestampdiff, concat(), max()/first() from spark', async () => {
+  const c = await compiled('dbx');
+  assert.equal(c.types, 'select cast(a as string) as a, cast(b as integer) as b, md5(cast(c as string)) as h, cast(d as integer)\n as d');
+  assert.equal(c.dates, "select timestampadd(day, 1, d) as a, timestampdiff(day, date_trunc('day', x), date_trunc('day', y)) as b, current_timestamp() as c");
+  assert.equal(c.strings, "select concat(a, b) as c, 'hi' as s, 'it\\'s' as e, \n\n    length(\n        s\n    ) as l");
+  assert.equal(c.aggs, "select  array_join( collect_list(x) , ',')  as l, max(b) as o, first(v) as v");
+  assert.equal(c.parts, "select \n\n        get(split(\n            s,\n            \n\n        -- escape if starts with a special character\n" +
+    "        case when regexp_extract(',', '([^A-Za-z0-9])(.*)', 1) != '_'\n            then concat('\\\\', ',')\n            else ',' end\n\n    \n" +
+    "            ), 1)\n\n         as a, to_date('2024-01-02', 'yyyy-MM-dd') as d");
+  assert.equal(c.casts, 'select cast({} as struct<a int>)\n as s', 'spark__safe_cast: a struct from the string unquoted');
+});
+
+test('spark: split()[(n)] with the escaped delimiter, array_join(collect_list()), its date format, date_add with the clock kept', async () => {
+  const c = await compiled('spk');
+  assert.equal(c.parts, "select \n\n        split(\n            s,\n            \n\n        -- escape if starts with a special character\n" +
+    "        case when regexp_extract(',', '([^A-Za-z0-9])(.*)', 1) != '_'\n            then concat('\\\\', ',')\n            else ',' end\n\n    \n" +
+    "            )[(1)]\n\n         as a, to_date('2024-01-02', 'yyyy-MM-dd') as d");
+  assert.equal(c.aggs, "select  array_join( collect_list(x) , ',')  as l, max(b) as o, first(v) as v");
+  // spark__dateadd over dbt-spark's assert_not_null (utils/dateadd.sql, utils/assert_not_null.sql).
+  const notNull = (fn: string) => `\n\n    coalesce(${fn}(d), nvl2(${fn}(d), assert_true(${fn}(d) is not null), null))\n\n`;
+  assert.ok(c.dates.startsWith(`select to_timestamp(\n            to_unix_timestamp(\n                date_add(\n                    ${notNull('date')},\n` +
+    `                    cast(1 * 1 as int)\n                )\n            ) + ${I8}to_unix_timestamp(${notNull('to_timestamp')})${I8}- to_unix_timestamp(${notNull('date')})${I8}) as a, `), c.dates);
+});
+
+test("duckdb: Floe's DuckDB spellings, as before", async () => {
+  const c = await compiled('duck');
+  assert.equal(c.types, 'select cast(a as varchar) as a, cast(b as integer) as b, md5(cast(c as varchar)) as h, try_cast(d as integer) as d');
+  assert.equal(c.dates, "select (d + cast(1 as bigint) * interval 1 day) as a, (date_diff('day', x::timestamp, y::timestamp)) as b, now() as c");
+  assert.equal(c.aggs, "select string_agg(x, ',' order by x) as l, bool_or(b) as o, any_value(v) as v");
+});
+
+test("a project's override through dispatch: wins over the adapter's spelling; the others stay the adapter's", async () => {
+  const over = project({
+    ...FILES,
+    'dbt_project.yml': "name: shop\nprofile: shop\ndispatch:\n  - macro_namespace: dbt\n    search_order: ['shop', 'dbt']\n",
+    'macros/over.sql': '{% macro snowflake__hash(f) %}sha2({{ f }}){% endmacro %}{% macro default__type_string() %}varchar(100){% endmacro %}',
+  });
+  try {
+    const c = await compiled('sf', over);
+    assert.equal(c.types, 'select cast(a as varchar(100)) as a, cast(b as integer) as b, sha2(c) as h, \n    \n        try_cast(d as integer)\n     as d');
+  } finally {
+    fs.rmSync(over, { recursive: true, force: true });
+  }
+});
