@@ -9,6 +9,7 @@ import { environmentOf, renderSetting, settingsHooks } from './jinjaEnvironment'
 import type { Quoting } from './dbtProjectFile';
 import type { DbtProject, ModelNode } from './project';
 import type { SourceTable } from './schemaYaml';
+import { duckdbExternalLocation } from './duckdbSources';
 
 export interface DbtRelation {
   database?: string;
@@ -16,6 +17,8 @@ export interface DbtRelation {
   identifier: string;
   /** The relation's own quoting (a source's `quoting:`), over the project's. */
   quoting?: Quoting;
+  /** What the relation renders as instead of its parts (a dbt-duckdb source's `external_location`). */
+  external?: string;
 }
 
 type Part = 'database' | 'schema' | 'identifier';
@@ -38,6 +41,7 @@ function policyOf(adapter: string): AdapterPolicy {
 
 /** A relation as dbt renders it: included parts joined by dots, each quoted where the policy says (default < project < its own). */
 export function renderDbtRelation(project: DbtProject, r: DbtRelation): string {
+  if (r.external !== undefined) return r.external;
   const policy = policyOf(project.target.adapter ?? project.target.type);
   const quote = { ...policy.quote, ...project.settings.quoting, ...r.quoting };
   const out: string[] = [];
@@ -107,8 +111,16 @@ export function dbtSourceRelation(project: DbtProject, table: SourceTable): DbtR
   const pkg = project.entry(table.file)?.packageName ?? project.name;
   const rendered = (text: string) => renderSetting(project, pkg, table.sourceName, text)?.trim() ?? text;
   const r = table.relation;
-  return {
+  const relation: DbtRelation = {
     database: r.database !== undefined ? rendered(r.database) : project.target.database,
     schema: rendered(r.schema), identifier: rendered(r.identifier), quoting: r.quoting,
   };
+  if ((project.target.adapter ?? project.target.type) !== 'duckdb' || !table.adapterConfig) return relation;
+  const config = Object.fromEntries(Object.entries(table.adapterConfig).map(([k, v]) => [k, typeof v === 'string' ? rendered(v) : v]));
+  try {
+    const external = duckdbExternalLocation({ name: table.name, identifier: relation.identifier, schema: relation.schema!, database: relation.database, tags: [...(table.tags ?? [])].sort(), config });
+    return external === undefined ? relation : { ...relation, external };
+  } catch (e) {
+    throw new CompilerError(`dbt-duckdb cannot name source '${table.sourceName}.${table.name}': ${firstLine(e)}`);
+  }
 }
