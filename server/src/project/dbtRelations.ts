@@ -116,11 +116,24 @@ export function dbtSourceRelation(project: DbtProject, table: SourceTable): DbtR
     schema: rendered(r.schema), identifier: rendered(r.identifier), quoting: r.quoting,
   };
   if ((project.target.adapter ?? project.target.type) !== 'duckdb' || !table.adapterConfig) return relation;
-  const config = Object.fromEntries(Object.entries(table.adapterConfig).map(([k, v]) => [k, typeof v === 'string' ? rendered(v) : v]));
+  const name = `source '${table.sourceName}.${table.name}'`;
+  // dbt renders a source's meta and config as it reads the YAML, and stops when one does not render
+  const renderedValue = (key: string, v: unknown): unknown => {
+    if (typeof v !== 'string') return v;
+    const out = renderSetting(project, pkg, table.sourceName, v);
+    if (out !== undefined) return out;
+    try {
+      environmentOf(project).renderString(v, settingsHooks(project, pkg, table.sourceName));
+    } catch (e) {
+      throw new CompilerError(`The ${key} of ${name} does not render: ${firstLine(e)}`);
+    }
+    return v;
+  };
+  const config = Object.fromEntries(Object.entries(table.adapterConfig).map(([k, v]) => [k, renderedValue(k, v)]));
   try {
     const external = duckdbExternalLocation({ name: table.name, identifier: relation.identifier, schema: relation.schema!, database: relation.database, tags: [...(table.tags ?? [])].sort(), config });
     return external === undefined ? relation : { ...relation, external };
   } catch (e) {
-    throw new CompilerError(`dbt-duckdb cannot name source '${table.sourceName}.${table.name}': ${firstLine(e)}`);
+    throw new CompilerError(`dbt-duckdb cannot name ${name}: ${firstLine(e)}`);
   }
 }
