@@ -127,6 +127,16 @@ test("ninth corpus: a disabled draft <model>_v1.sql does not shadow the latest v
   assert.deepEqual(checkFiles(files), []);
 });
 
+test("tenth corpus: config(enabled=(project_name == '<root>')) is on, in the root project and in a package (project_name is the root project's name)", () => {
+  const files = {
+    'dbt_packages/pkg/dbt_project.yml': "name: pkg\nversion: '1.0.0'\nconfig-version: 2\nmodel-paths: ['models']\n",
+    'dbt_packages/pkg/models/pkg_model.sql': "{{ config(enabled=(project_name == 'y')) }}\nselect 1 as id\n",
+    'models/gated.sql': "{{\n  config(\n    materialized = 'view',\n    enabled=(project_name == 'y'),\n  )\n}}\nselect 2 as id\n",
+    'models/fact.sql': "select g.id from {{ ref('gated') }} g join {{ ref('pkg_model') }} p using (id)\n",
+  };
+  assert.deepEqual(checkFiles(files), []);
+});
+
 test('check --vars gives the models vars as dbt does, and a check with vars is never replayed for one without', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'floe-check-vars-'));
   writeFileSync(path.join(dir, 'dbt_project.yml'), "name: v\nversion: '1.0.0'\nconfig-version: 2\nprofile: v\nmodel-paths: ['models']\n");
