@@ -137,6 +137,19 @@ test("tenth corpus: config(enabled=(project_name == '<root>')) is on, in the roo
   assert.deepEqual(checkFiles(files), []);
 });
 
+test("tenth corpus: a binder finding in a model of the project's own materialization is a warning (it may rewrite the SQL, as insert_by_period fills __PERIOD_FILTER__)", () => {
+  const files = {
+    'macros/by_period.sql': "{% materialization by_period, default %}\n  {%- set sql = sql.replace('__PERIOD_FILTER__', 'true') -%}\n  {% call statement('main') %}{{ sql }}{% endcall %}\n  {{ return({'relations': [this]}) }}\n{% endmaterialization %}\n",
+    'models/base.sql': 'select 1 as id\n',
+    'models/periodic.sql': "{{ config(materialized='by_period') }}\nselect * from {{ ref('base') }} where __PERIOD_FILTER__\n",
+    'models/plain.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('base') }} where __PERIOD_FILTER__\n",
+  };
+  assert.deepEqual(checkFiles(files), [
+    "models/periodic.sql warning Column '__PERIOD_FILTER__' is not in the relations this query reads.",
+    "models/plain.sql error Column '__PERIOD_FILTER__' is not in the relations this query reads.",
+  ]);
+});
+
 test('check --vars gives the models vars as dbt does, and a check with vars is never replayed for one without', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'floe-check-vars-'));
   writeFileSync(path.join(dir, 'dbt_project.yml'), "name: v\nversion: '1.0.0'\nconfig-version: 2\nprofile: v\nmodel-paths: ['models']\n");
