@@ -110,3 +110,38 @@ test("duckdb: the database is the path's file name, as dbt-duckdb names it", asy
   const c = await compiled('duck');
   assert.equal(c.fct_orders, fctOrders('lake."main"."stg_orders"', 'lake."main"."customers_clean"'));
 });
+
+test("duckdb: a source's external_location (meta or config, the source's under the table's, formatted) is what dbt-duckdb renders; a plugin's source keeps its name", async () => {
+  const ext = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-compile-external-'));
+  try {
+    const files: Record<string, string> = {
+      'dbt_project.yml': 'name: lake\nprofile: lake\n',
+      'profiles.yml': 'lake:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: lake.duckdb}\n',
+      'models/sources.yml': [
+        'version: 2', 'sources:',
+        '  - name: raw', '    meta:', "      external_location: \"read_parquet('{root}/{name}.parquet')\"", '      root: s3://bucket/raw', '    tables:',
+        '      - name: orders',
+        '      - name: sheet', '        meta:', "          external_location: \"st_read('../data/{identifier}.xlsx')\"", '        identifier: Sheet1',
+        '      - name: payments', '        config:', '          external_location: data/payments.csv',
+        '      - name: clicks', '        meta:', "          external_location: \"read_csv('{{ env_var('FLOE_T_DATA') }}/{name}.csv')\"",
+        '  - name: upstream', '    config:', '      plugin: sqlalchemy', '    tables:', '      - name: customers', '        meta: {external_location: x.csv}',
+      ].join('\n') + '\n',
+      'models/m.sql': "select * from {{ source('raw', 'orders') }}, {{ source('raw', 'sheet') }}, {{ source('raw', 'payments') }}, {{ source('upstream', 'customers') }}, {{ source('raw', 'clicks') }}\n",
+    };
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(ext, file)), { recursive: true });
+      fs.writeFileSync(path.join(ext, file), text);
+    }
+    const args = ['compile', '--project-dir', ext, '--profiles-dir', ext, '--target-path', path.join(ext, 'target')];
+    const r = await runFloe(args, { FLOE_T_DATA: '/data' }, ext);
+    assert.equal(r.code, 0, r.err + r.out);
+    assert.equal(fs.readFileSync(path.join(ext, 'target', 'compiled', 'lake', 'models', 'm.sql'), 'utf8'),
+      "select * from read_parquet('s3://bucket/raw/orders.parquet'), st_read('../data/Sheet1.xlsx'), 'data/payments.csv', \"lake\".\"upstream\".\"customers\", read_csv('/data/clicks.csv')");
+    // the location's Jinja is rendered as dbt reads the YAML; where it cannot be, dbt stops, and so does the compile
+    const unset = await runFloe(args, { FLOE_T_DATA: undefined }, ext);
+    assert.equal(unset.code, 1);
+    assert.match(unset.err, /models\/m\.sql:1:\d+: error: The external_location of source 'raw\.clicks' does not render: Env var required but not provided: 'FLOE_T_DATA'/);
+  } finally {
+    fs.rmSync(ext, { recursive: true, force: true });
+  }
+});

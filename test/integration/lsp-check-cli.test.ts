@@ -128,6 +128,29 @@ test("ninth corpus: a disabled draft <model>_v1.sql does not shadow the latest v
   assert.deepEqual(checkFiles(files), []);
 });
 
+test("tenth corpus: config(enabled=(project_name == '<root>')) is on, in the root project and in a package (project_name is the root project's name)", () => {
+  const files = {
+    'dbt_packages/pkg/dbt_project.yml': "name: pkg\nversion: '1.0.0'\nconfig-version: 2\nmodel-paths: ['models']\n",
+    'dbt_packages/pkg/models/pkg_model.sql': "{{ config(enabled=(project_name == 'y')) }}\nselect 1 as id\n",
+    'models/gated.sql': "{{\n  config(\n    materialized = 'view',\n    enabled=(project_name == 'y'),\n  )\n}}\nselect 2 as id\n",
+    'models/fact.sql': "select g.id from {{ ref('gated') }} g join {{ ref('pkg_model') }} p using (id)\n",
+  };
+  assert.deepEqual(checkFiles(files), []);
+});
+
+test("tenth corpus: a binder finding in a model of the project's own materialization is a warning (it may rewrite the SQL, as insert_by_period fills __PERIOD_FILTER__)", () => {
+  const files = {
+    'macros/by_period.sql': "{% materialization by_period, default %}\n  {%- set sql = sql.replace('__PERIOD_FILTER__', 'true') -%}\n  {% call statement('main') %}{{ sql }}{% endcall %}\n  {{ return({'relations': [this]}) }}\n{% endmaterialization %}\n",
+    'models/base.sql': 'select 1 as id\n',
+    'models/periodic.sql': "{{ config(materialized='by_period') }}\nselect * from {{ ref('base') }} where __PERIOD_FILTER__\n",
+    'models/plain.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('base') }} where __PERIOD_FILTER__\n",
+  };
+  assert.deepEqual(checkFiles(files), [
+    "models/periodic.sql warning Column '__PERIOD_FILTER__' is not in the relations this query reads.",
+    "models/plain.sql error Column '__PERIOD_FILTER__' is not in the relations this query reads.",
+  ]);
+});
+
 test('check --vars gives the models vars as dbt does, and a check with vars is never replayed for one without', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'floe-check-vars-'));
   writeFileSync(path.join(dir, 'dbt_project.yml'), "name: v\nversion: '1.0.0'\nconfig-version: 2\nprofile: v\nmodel-paths: ['models']\n");

@@ -15,6 +15,7 @@ import { fileDiagnostics, renderDiagnostics } from './diagnostics';
 import { mentionsMissingPackage } from '../project/packages/missing';
 import { boundLineageOf } from './columnLineage';
 import { isSqlError, isUnreadEphemeral } from './unreadEphemerals';
+import { isOwnMaterialization } from '../project/config';
 
 export interface BindOutcome {
   /** project.version when bound; stale when the project has changed since. */
@@ -194,6 +195,8 @@ export class Binder {
         }
       }
       const columns = compiled.upstream.flatMap((u) => (u.columns ?? []).map((c) => c.name));
+      const materialized = compiled.config.materialized;
+      const ownMaterialization = result.errors.length > 0 && isOwnMaterialization(materialized, project.materializationNames());
       const binderDiagnostics = result.errors.map((raw) => {
         const e = { ...raw, message: userMessage(raw, { columns, sql: compiled.sql }) };
         const r = e.offset === undefined ? { start: 0, end: 0 } : compiled.map.toTemplate(e.offset, Math.max(1, e.length ?? 1));
@@ -204,6 +207,8 @@ export class Binder {
         // A column missing from columns declared only in YAML may still exist in the table: a hint, not an error. A
         // table name that is not in FROM (`x.col` without `x`) is wrong whatever the upstream's columns are.
         if (yamlOnly && e.kind === 'binder' && /column|not found/i.test(e.message) && !/^Referenced table "[^"]*" not found/.test(raw.message)) return { file, start: r.start, end: r.end, severity: 'info' as const, code: `sql-${e.kind}`, message: `${e.message} (the upstream's columns come from schema YAML, which need not list them all)` };
+        // A materialization of the project's own may rewrite the SQL it is handed: what DuckDB rejects may never run.
+        if (ownMaterialization) return { file, start: r.start, end: r.end, severity: 'warning' as const, code: `sql-${e.kind}`, message: `${e.message} (the model is materialized by '${materialized}', a materialization of the project's own: dbt hands it this SQL, which it may rewrite before it runs)` };
         return { file, start: r.start, end: r.end, severity: 'error' as const, code: `sql-${e.kind}`, message: e.message };
       });
       diagnostics = [...renderProblems, ...binderDiagnostics];

@@ -66,6 +66,14 @@ const KNOWN_DBT_KEYS = new Set([
 const KNOWN_MATERIALIZATIONS = ['view', 'table', 'external', 'incremental', 'ephemeral', 'materialized_view', 'dynamic_table', 'snapshot',
   'seed', 'test', 'unit', 'streaming_table', 'microbatch'];
 
+/**
+ * A materialization the project or a package defines itself (`{% materialization name %}`) and dbt does not: dbt hands
+ * it the model's SQL, which it may rewrite before running it (insert_by_period's `__PERIOD_FILTER__`).
+ */
+export function isOwnMaterialization(materialized: unknown, defined: ReadonlySet<string>): materialized is string {
+  return typeof materialized === 'string' && defined.has(materialized) && !KNOWN_MATERIALIZATIONS.includes(materialized);
+}
+
 export interface ConfigProblem {
   severity: 'error' | 'warning';
   code: 'config-unknown-key' | 'config-invalid-value';

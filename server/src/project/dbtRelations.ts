@@ -9,6 +9,7 @@ import { environmentOf, renderSetting, settingsHooks } from './jinjaEnvironment'
 import type { Quoting } from './dbtProjectFile';
 import type { DbtProject, ModelNode } from './project';
 import type { SourceTable } from './schemaYaml';
+import { duckdbExternalLocation } from './duckdbSources';
 
 export interface DbtRelation {
   database?: string;
@@ -16,6 +17,8 @@ export interface DbtRelation {
   identifier: string;
   /** The relation's own quoting (a source's `quoting:`), over the project's. */
   quoting?: Quoting;
+  /** What the relation renders as instead of its parts (a dbt-duckdb source's `external_location`). */
+  external?: string;
 }
 
 type Part = 'database' | 'schema' | 'identifier';
@@ -38,6 +41,7 @@ function policyOf(adapter: string): AdapterPolicy {
 
 /** A relation as dbt renders it: included parts joined by dots, each quoted where the policy says (default < project < its own). */
 export function renderDbtRelation(project: DbtProject, r: DbtRelation): string {
+  if (r.external !== undefined) return r.external;
   const policy = policyOf(project.target.adapter ?? project.target.type);
   const quote = { ...policy.quote, ...project.settings.quoting, ...r.quoting };
   const out: string[] = [];
@@ -107,8 +111,29 @@ export function dbtSourceRelation(project: DbtProject, table: SourceTable): DbtR
   const pkg = project.entry(table.file)?.packageName ?? project.name;
   const rendered = (text: string) => renderSetting(project, pkg, table.sourceName, text)?.trim() ?? text;
   const r = table.relation;
-  return {
+  const relation: DbtRelation = {
     database: r.database !== undefined ? rendered(r.database) : project.target.database,
     schema: rendered(r.schema), identifier: rendered(r.identifier), quoting: r.quoting,
   };
+  if ((project.target.adapter ?? project.target.type) !== 'duckdb' || !table.adapterConfig) return relation;
+  const name = `source '${table.sourceName}.${table.name}'`;
+  // dbt renders a source's meta and config as it reads the YAML, and stops when one does not render
+  const renderedValue = (key: string, v: unknown): unknown => {
+    if (typeof v !== 'string') return v;
+    const out = renderSetting(project, pkg, table.sourceName, v);
+    if (out !== undefined) return out;
+    try {
+      environmentOf(project).renderString(v, settingsHooks(project, pkg, table.sourceName));
+    } catch (e) {
+      throw new CompilerError(`The ${key} of ${name} does not render: ${firstLine(e)}`);
+    }
+    return v;
+  };
+  const config = Object.fromEntries(Object.entries(table.adapterConfig).map(([k, v]) => [k, renderedValue(k, v)]));
+  try {
+    const external = duckdbExternalLocation({ name: table.name, identifier: relation.identifier, schema: relation.schema!, database: relation.database, tags: [...(table.tags ?? [])].sort(), config });
+    return external === undefined ? relation : { ...relation, external };
+  } catch (e) {
+    throw new CompilerError(`dbt-duckdb cannot name ${name}: ${firstLine(e)}`);
+  }
 }

@@ -46,7 +46,10 @@ export function evaluateCondition(project: DbtProject, packageName: string, used
   return cachedSetting(project, packageName, `{% if (${expression}) %}1{% else %}0{% endif %}`, () => evaluateOnce(project, packageName, usedBy, expression));
 }
 
-/** The context dbt renders project and YAML settings in: vars and target, no model. */
+/**
+ * The context dbt renders project and YAML settings in: vars, target and project_name (dbt's ConfiguredContext: the
+ * root project's name, in a package too), no model.
+ */
 export function settingsHooks(project: DbtProject, packageName: string, usedBy: string): RenderHooks {
   const target = project.target;
   return {
@@ -55,6 +58,7 @@ export function settingsHooks(project: DbtProject, packageName: string, usedBy: 
     var: (args) => varValue(project, args, usedBy, packageName),
     this: usedBy,
     target: { ...target, profile_name: target.profile },
+    extra: { project_name: project.name },
   };
 }
 

@@ -33,6 +33,11 @@ export interface SourceTable {
   freshness?: FreshnessThreshold;
   /** The column or expression freshness reads the latest load time from (the table's, else the source's). */
   loadedAtField?: string;
+  /**
+   * The table's meta over its source's, then the config keys dbt does not know (its config.extra, the table's over the
+   * source's), as adapters read them (dbt-duckdb's `external_location`, `plugin`, `formatter`); absent when empty.
+   */
+  adapterConfig?: Record<string, unknown>;
   file: string;
   nameStart: number;
   nameEnd: number;
@@ -232,12 +237,14 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       const enabled = enabledOf(item) !== false && enabledOf(t) !== false;
       const freshness = mergeFreshness(freshnessOf(item), freshnessOf(t));
       const loadedAtField = str(configured(t, 'loaded_at_field')) ?? str(configured(item, 'loaded_at_field'));
+      const adapterConfig = { ...metaOf(item), ...metaOf(t), ...configExtra(item), ...configExtra(t) };
       def.tables.push({
         sourceName: name, name: tname, icebergTable: iceberg ?? `${schema}.${identifier}`,
         relation: { database: str(item.database), schema, identifier, quoting: { ...quotingOf(item.quoting), ...quotingOf(t.quoting) } },
         description: str(t.description), ...testsAndColumns(t, tr.start, names, text), file, nameStart: tr.start, nameEnd: tr.end,
         ...(tags.length ? { tags } : {}), ...(enabled ? {} : { enabled }),
         ...(freshness ? { freshness } : {}), ...(loadedAtField ? { loadedAtField } : {}),
+        ...(Object.keys(adapterConfig).length ? { adapterConfig } : {}),
       });
     }
     out.sources.push(def);
@@ -264,6 +271,19 @@ function readItem(key: string, item: unknown, names: NameCursor, text: string, f
       ...(key === 'seeds' || key === 'snapshots' ? { yamlKey: key } : {}),
     });
   }
+}
+
+/** dbt's SourceConfig fields: the rest of a source's `config:` is its config.extra. */
+const SOURCE_CONFIG_KEYS: ReadonlySet<string> = new Set(['enabled', 'tags', 'meta', 'freshness', 'loaded_at_field', 'loaded_at_query', 'event_time', 'docs']);
+
+/** A source's or table's meta: `meta:`, then `config: {meta:}`. */
+function metaOf(o: Obj): Obj {
+  return { ...(isObj(o.meta) ? o.meta : {}), ...(isObj(o.config) && isObj(o.config.meta) ? o.config.meta : {}) };
+}
+
+/** The keys of a source's or table's `config:` that dbt's SourceConfig does not declare. */
+function configExtra(o: Obj): Obj {
+  return isObj(o.config) ? Object.fromEntries(Object.entries(o.config).filter(([k]) => !SOURCE_CONFIG_KEYS.has(k))) : {};
 }
 
 /** A key set directly or under `config:` (dbt 1.9 moved freshness there); undefined when neither, null when set to null. */
