@@ -13,7 +13,9 @@
 //   dbt-redshift/.../redshift/macros/utils/{length,dateadd}.sql, macros/timestamps.sql (postgres__ inherited);
 //   databricks/dbt-databricks @45351e1 dbt/include/databricks/macros/utils/{dateadd,datediff}.sql, column.py
 //     (translate_type lower-cases: 'string'), split_part.sql; dbt-spark's utils/{concat,bool_or,any_value,date,listagg,split_part,dateadd}.sql;
-//   postgres__split_part (dbt-postgres utils/split_part.sql) over default__split_part; default__date (utils/date.sql).
+//   postgres__split_part (dbt-postgres utils/split_part.sql) over default__split_part; default__date (utils/date.sql);
+//   default__equals and {postgres,snowflake,bigquery}__equals (utils/equals.sql; base/impl.py's behavior flag), spark__datediff
+//   and spark__assert_not_null, redshift__listagg, bigquery__safe_cast and string_literal.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -40,6 +42,12 @@ const FILES: Record<string, string> = {
   'models/sets.sql': 'select 1 {{ dbt.except() }} select 2',
   'models/casts.sql': "select {{ dbt.safe_cast(\"'{}'\", 'struct<a int>') }} as s",
   'models/aggs.sql': "select {{ dbt.listagg('x', \"','\", 'order by x') }} as l, {{ dbt.bool_or('b') }} as o, {{ dbt.any_value('v') }} as v",
+  'models/equals.sql': "select * from a join b on {{ dbt.equals('a.id', 'b.id') }}",
+  'models/limits.sql': "select {{ dbt.listagg('x', \"'|'\", 'order by x', 3) }} as l",
+  'models/arrays.sql': "select {{ dbt.safe_cast([\"'{}'\", 'x'], 'array<struct<a int>>') }} as s, {{ dbt.safe_cast(['1', '2'], 'array<int64>') }} as a, " +
+    "{{ dbt.safe_cast({'a': [1, 2.0], 'é': none}, 'json') }} as j",
+  // Milliseconds only where dbt has them (postgres raises for them).
+  'models/diffs.sql': "select {{ dbt.datediff('x', 'y', 'week') }} as w{% if target.type == 'spark' %}, {{ dbt.datediff('x', 'y', 'millisecond') }} as ms{% endif %}",
 };
 
 /** A new temporary project of these files. */
@@ -56,8 +64,16 @@ let dir: string;
 before(() => { dir = project(FILES); });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+const compiles = new Map<string, Promise<Record<string, string>>>();
+
 /** `floe compile --target T`: each model's written file, by name; the manifest's compiled_code must be the same. */
-async function compiled(target: string, root = dir): Promise<Record<string, string>> {
+function compiled(target: string, root = dir): Promise<Record<string, string>> {
+  const key = `${root}\u0000${target}`;
+  if (!compiles.has(key)) compiles.set(key, compileOnce(target, root));
+  return compiles.get(key)!;
+}
+
+async function compileOnce(target: string, root: string): Promise<Record<string, string>> {
   const out = path.join(root, `target_${target}`);
   const r = await runFloe(['compile', '--project-dir', root, '--profiles-dir', root, '--target', target, '--target-path', out], {}, root);
   assert.equal(r.code, 0, r.err + r.out);
@@ -136,6 +152,49 @@ test('spark: split()[(n)] with the escaped delimiter, array_join(collect_list())
   const notNull = (fn: string) => `\n\n    coalesce(${fn}(d), nvl2(${fn}(d), assert_true(${fn}(d) is not null), null))\n\n`;
   assert.ok(c.dates.startsWith(`select to_timestamp(\n            to_unix_timestamp(\n                date_add(\n                    ${notNull('date')},\n` +
     `                    cast(1 * 1 as int)\n                )\n            ) + ${I8}to_unix_timestamp(${notNull('to_timestamp')})${I8}- to_unix_timestamp(${notNull('date')})${I8}) as a, `), c.dates);
+});
+
+test("spark: datediff as dbt-spark writes it (dates through assert_not_null, week boundaries, milliseconds)", async () => {
+  const c = await compiled('spk');
+  const nn = (fn: string, arg: string) => `\n\n    coalesce(${fn}(${arg}), nvl2(${fn}(${arg}), assert_true(${fn}(${arg}) is not null), null))\n\n`;
+  const [x, y] = [nn('date', 'x'), nn('date', 'y')];
+  const week = `\n        \n        case when ${x} < ${y}\n            then floor(datediff(${y}, ${x})/7)\n            else ceil(datediff(${y}, ${x})/7)\n            end\n\n` +
+    `        -- did we cross a week boundary (Sunday)?\n        + case\n            when ${x} < ${y} and dayofweek(${y}) < dayofweek(${x}) then 1\n` +
+    `            when ${x} > ${y} and dayofweek(${y}) > dayofweek(${x}) then -1\n            else 0 end`;
+  const [tx, ty] = [nn('to_unix_timestamp', nn('to_timestamp', 'x')), nn('to_unix_timestamp', nn('to_timestamp', 'y'))];
+  const ms = `case when x < y\n            then ceil((\n                \n                ${ty}\n                - ${tx}\n            ) / (1/1000))\n` +
+    `            else floor((\n                ${ty}\n                - ${tx}\n            ) / (1/1000))\n            end\n\n            \n` +
+    "                + cast(date_format(y, 'SSS') as int)\n                - cast(date_format(x, 'SSS') as int)\n            \n\n            ";
+  assert.equal(c.diffs, `select ${week} as w, ${ms} as ms`);
+});
+
+test('redshift: listagg with a limit is a regexp over the whole list, the delimiter escaped', async () => {
+  const c = await compiled('rs');
+  assert.equal(c.limits, `select \n    \n    \n${'        \n'.repeat(14)}    regexp_substr(\n        listagg(\n            x,\n            '|'\n            )\n` +
+    "            within group (order by x)\n        ,'([^\\\\|]+\\\\|){1,2}[^\\\\|]+'\n        ) as l");
+});
+
+test('bigquery: safe_cast of a list to an array element by element, of a mapping to json from its JSON text', async () => {
+  const c = await compiled('bq');
+  assert.equal(c.arrays, 'select \n        (select array_agg(safe_cast(i as struct<a int>)) from unnest([\n                {},\n                x\n        ]) i) as s, ' +
+    "(select array_agg(safe_cast(i as int64)) from unnest(['1', '2']) i) as a, " +
+    'safe_cast(json \'\'\'{"a": [1, 2.0], "\\u00e9": null}\'\'\' as json) as j');
+});
+
+test("equals: plain `=` by default on every adapter (dbt's behavior flag off), DuckDB included", async () => {
+  for (const t of ['pg', 'rs', 'sf', 'bq']) assert.equal((await compiled(t)).equals, 'select * from a join b on (a.id = b.id)', t);
+  for (const t of ['dbx', 'spk', 'duck']) assert.equal((await compiled(t)).equals, 'select * from a join b on (a.id = b.id)\n', t);
+});
+
+test('equals under `flags: enable_truthy_nulls_equals_macro: true`: null-safe, each adapter in its own words', async () => {
+  const flagged = project({ ...FILES, 'dbt_project.yml': 'name: shop\nprofile: shop\nflags:\n  enable_truthy_nulls_equals_macro: true\n' });
+  try {
+    for (const t of ['pg', 'rs', 'sf', 'bq']) assert.equal((await compiled(t, flagged)).equals, 'select * from a join b on \n    (a.id IS NOT DISTINCT FROM b.id)', t);
+    const caseForm = 'select * from a join b on \n    case when ((a.id = b.id) or (a.id is null and b.id is null))\n        then 0\n        else 1\n    end = 0\n';
+    for (const t of ['dbx', 'spk', 'duck']) assert.equal((await compiled(t, flagged)).equals, caseForm, t);
+  } finally {
+    fs.rmSync(flagged, { recursive: true, force: true });
+  }
 });
 
 test("duckdb: Floe's DuckDB spellings, as before", async () => {

@@ -39,6 +39,9 @@ const I8 = '\n        ';
 /** default__date / spark__date: the date as an ISO literal read by to_date in the adapter's format. */
 const toDate = (format: string) => `{% set d = modules.datetime.date(year, month, day) %}to_date('{{ d.strftime('%Y-%m-%d') }}', '${format}')`;
 
+/** default__listagg without a limit (redshift__listagg's too). */
+const LISTAGG_NO_LIMIT = `\n    listagg(${I8}{{ measure }},${I8}{{ delimiter_text }}${I8})${I8}{% if order_by_clause %}within group ({{ order_by_clause }}){% endif %}`;
+
 /** dbt-adapters' `default__` spellings: macro → Jinja body over the macro's parameters (dbtBuiltins' signatures). */
 const DEFAULTS: Record<string, string> = {
   any_value: 'any_value({{ expression }})',
@@ -62,7 +65,7 @@ const DEFAULTS: Record<string, string> = {
   length: '\n\n    length(\n        {{ expression }}\n    )',
   listagg: `{% if limit_num %}array_to_string(${I8}array_slice(\n            array_agg(\n                {{ measure }}\n            ){% if order_by_clause %}` +
     `within group ({{ order_by_clause }}){% endif %}\n            ,0\n            ,{{ limit_num }}${I8}),${I8}{{ delimiter_text }}${I8})` +
-    `{% else %}\n    listagg(${I8}{{ measure }},${I8}{{ delimiter_text }}${I8})${I8}{% if order_by_clause %}within group ({{ order_by_clause }}){% endif %}{% endif %}`,
+    `{% else %}${LISTAGG_NO_LIMIT}{% endif %}`,
   position: '\n\n    position(\n        {{ substring_text }} in {{ string_text }}\n    )',
   replace: `\n\n    replace(${I8}{{ field }},${I8}{{ old_chars }},${I8}{{ new_chars }}\n    )\n\n\n`,
   right: `\n\n    right(${I8}{{ string_text }},${I8}{{ length_expression }}\n    )`,
@@ -100,9 +103,9 @@ const sparkSplitPart = (split: string, open: string, close: string) => `\n\n    
   "{% else %}\n                length({{ string_text }})\n                - length(\n                    replace({{ string_text }},  {{ delimiter_text }}, '')\n" +
   `                ) + 1 + {{ part_number }}\n            ${close}{% endif %}\n\n        `;
 
-/** dbt-spark's assert_not_null(fn, from_date_or_timestamp): fn's value, or an error where it is null. */
-const sparkNotNull = (fn: string) => `\n\n    coalesce(${fn}({{ from_date_or_timestamp }}), nvl2(${fn}({{ from_date_or_timestamp }}), ` +
-  `assert_true(${fn}({{ from_date_or_timestamp }}) is not null), null))\n\n`;
+/** dbt-spark's assert_not_null(fn, arg): fn's value, or an error where it is null (arg: Jinja text, by default the dateadd's). */
+const sparkNotNull = (fn: string, arg = '{{ from_date_or_timestamp }}') => `\n\n    coalesce(${fn}(${arg}), nvl2(${fn}(${arg}), ` +
+  `assert_true(${fn}(${arg}) is not null), null))\n\n`;
 /** spark__dateadd: days and weeks by date_add, months by add_months (each keeping the time of day), smaller parts in seconds. */
 const SPARK_DATEADD = `{% set clock %}${I8}to_unix_timestamp(${sparkNotNull('to_timestamp')})${I8}- to_unix_timestamp(${sparkNotNull('date')}){% endset %}` +
   "{% set dp = datepart %}{% if dp in ['day', 'week', 'month', 'quarter', 'year'] %}" +
@@ -113,6 +116,56 @@ const SPARK_DATEADD = `{% set clock %}${I8}to_unix_timestamp(${sparkNotNull('to_
   "{% set m = {'hour': '3600', 'minute': '60', 'second': '1', 'millisecond': '(1/1000000)', 'microsecond': '(1/1000000)'}[dp] %}" +
   `to_timestamp(\n            ${sparkNotNull('to_unix_timestamp')}\n            + cast({{ interval }} * {{ m }} as int)\n        )` +
   "{% else %}{{ exceptions.raise_compiler_error('macro dateadd not implemented for datepart ~ \\'' ~ datepart ~ '\\' ~ on Spark') }}{% endif %}";
+
+/** postgres__equals, snowflake__equals and bigquery__equals: `is not distinct from` under the behavior flag. */
+const NOT_DISTINCT_EQUALS = '{% if adapter.behavior.enable_truthy_nulls_equals_macro.no_warn %}\n    ({{ expr1 }} IS NOT DISTINCT FROM {{ expr2 }})' +
+  '{% else %}({{ expr1 }} = {{ expr2 }}){% endif %}';
+
+/**
+ * spark__datediff: whole days by datediff, weeks/months/quarters from them (or months_between) plus a boundary-crossing
+ * correction; day-or-larger parts read both dates through assert_not_null('date', ...), smaller parts the unix
+ * timestamps' difference over the part's seconds.
+ */
+const sparkCrossing = (whole: string, boundary: string, crossed: (op: string) => string) =>
+  `case when {{ a }} < {{ b }}\n            then floor(${whole})\n            else ceil(${whole})\n            end\n\n        -- did we cross a ${boundary} boundary${boundary === 'week' ? ' (Sunday)' : ''}?\n` +
+  `        + case\n            when {{ a }} < {{ b }} and ${crossed('<')} then 1\n            when {{ a }} > {{ b }} and ${crossed('>')} then -1\n            else 0 end`;
+const dayOf = (fn: string) => (op: string) => `${fn}({{ b }}) ${op} ${fn}({{ a }})`;
+const quarterDay = (d: string) => `(dayofyear({{ ${d} }}) - (quarter({{ ${d} }}) * 365/4))`;
+const quarterCrossed = (op: string) => `(\n                ${quarterDay('b')}\n                ${op} ${quarterDay('a')}\n            )`;
+const unixTime = (d: string) => sparkNotNull('to_unix_timestamp', sparkNotNull('to_timestamp', `{{ ${d} }}`));
+const SPARK_DATEDIFF = "{% set a = first_date %}{% set b = second_date %}{% set dp = datepart %}" +
+  `{% if dp in ['day', 'week', 'month', 'quarter', 'year'] %}{% set a %}${sparkNotNull('date', '{{ first_date }}')}{% endset %}` +
+  `{% set b %}${sparkNotNull('date', '{{ second_date }}')}{% endset %}\n        \n        {% endif %}` +
+  "{% if dp == 'day' %}datediff({{ b }}, {{ a }})" +
+  `{% elif dp == 'week' %}${sparkCrossing('datediff({{ b }}, {{ a }})/7', 'week', dayOf('dayofweek'))}` +
+  `{% elif dp == 'month' %}${sparkCrossing('months_between(date({{ b }}), date({{ a }}))', 'month', dayOf('dayofmonth'))}` +
+  `{% elif dp == 'quarter' %}${sparkCrossing('months_between(date({{ b }}), date({{ a }}))/3', 'quarter', quarterCrossed)}` +
+  "{% elif dp == 'year' %}year({{ b }}) - year({{ a }})" +
+  "{% elif dp in ['hour', 'minute', 'second', 'millisecond', 'microsecond'] %}" +
+  "{% set div = {'hour': '3600', 'minute': '60', 'second': '1', 'millisecond': '(1/1000)', 'microsecond': '(1/1000000)'}[dp] %}" +
+  `{% set tb %}${unixTime('b')}{% endset %}{% set ta %}${unixTime('a')}{% endset %}` +
+  `case when {{ a }} < {{ b }}\n            then ceil((\n                \n                {{ tb }}\n                - {{ ta }}\n            ) / {{ div }})` +
+  `\n            else floor((\n                {{ tb }}\n                - {{ ta }}\n            ) / {{ div }})\n            end\n\n            ` +
+  "{% if dp == 'millisecond' %}\n                + cast(date_format({{ b }}, 'SSS') as int)\n                - cast(date_format({{ a }}, 'SSS') as int)\n            {% endif %}" +
+  "\n\n            {% if dp == 'microsecond' %}{% set rx = '[0-9]{4}-[0-9]{2}-[0-9]{2}.[0-9]{2}:[0-9]{2}:[0-9]{2}.([0-9]{6})' %}\n                \n" +
+  "                -- Spark doesn't really support microseconds, so this is a massive hack!\n                -- It will only work if the timestamp-string is of the format\n" +
+  "                -- 'yyyy-MM-dd-HH mm.ss.SSSSSS'\n                + cast(regexp_extract({{ b }}, '{{ rx }}', 1) as int)\n" +
+  "                - cast(regexp_extract({{ a }}, '{{ rx }}', 1) as int)\n            {% endif %}" +
+  "{% else %}{{ exceptions.raise_compiler_error('macro datediff not implemented for datepart ~ \\'' ~ datepart ~ '\\' ~ on Spark') }}{% endif %}";
+
+/**
+ * bigquery__safe_cast: a list of values cast to an array one element at a time (struct and geography elements from
+ * their strings unquoted, one per line), a mapping cast to json from its JSON text, a struct or geography from a quoted
+ * string unquoted; anything else safe_cast as given.
+ */
+const unquoted = (v: string) => `{{ ${v}.strip('"').strip("'") }}`;
+const BIGQUERY_SAFE_CAST = "{% set t = type | lower %}{% set fromString = t.startswith('struct') or t == 'geography' %}" +
+  "{% if t.startswith('array') and field is iterable and field is not string and field is not mapping and field | length > 0 %}" +
+  "{% set nested = t[6:(t | length) - 1] %}{% if nested.startswith('struct') or nested == 'geography' %}" +
+  `\n        (select array_agg(safe_cast(i as {{ nested }})) from unnest([{% for f in field %}\n                ${unquoted('f')}{{ ',' if not loop.last }}{% endfor %}\n        ]) i)` +
+  '{% else %}(select array_agg(safe_cast(i as {{ nested }})) from unnest({{ field }}) i){% endif %}' +
+  "{% elif t == 'json' and field is mapping %}safe_cast(json {{ dbt.string_literal(tojson(field)) }} as json)" +
+  `{% elif fromString and field is string %}safe_cast(${unquoted('field')} as {{ type }}){% else %}safe_cast({{ field }} as {{ type }}){% endif %}`;
 
 /** Each adapter's overrides of the defaults (dbt-<adapter>'s `<adapter>__` macros). */
 const OVERRIDES: Record<string, Record<string, string>> = {
@@ -126,6 +179,7 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     escape_single_quotes: "{{ expression | replace(\"'\", \"\\\\'\") }}",
     right: `\n\n    case when {{ length_expression }} = 0${I8}then ''\n    else${I8}right(\n            {{ string_text }},\n            {{ length_expression }}${I8})\n    end`,
     current_timestamp: "convert_timezone('UTC', current_timestamp())",
+    equals: NOT_DISTINCT_EQUALS,
   },
   bigquery: {
     array_append: '{{ array_concat(array, array_construct([new_element])) }}',
@@ -144,12 +198,12 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     listagg: `string_agg(${I8}{{ measure }},${I8}{{ delimiter_text }}${I8}{{ order_by_clause or '' }}${I8}{% if limit_num %}limit {{ limit_num }}{% endif %}${I8})`,
     position: `\n\n    strpos(${I8}{{ string_text }},${I8}{{ substring_text }}\n\n    )`,
     right: `\n\n    case when {{ length_expression }} = 0${I8}then ''\n    else${I8}substr(\n            {{ string_text }},\n            -1 * ({{ length_expression }})${I8})\n    end`,
-    // A struct or geography cast from a quoted string drops the quotes (arrays of values and json mappings: not spelled).
-    safe_cast: "safe_cast({{ field.strip('\"').strip(\"'\") if field is string and ((type | lower).startswith('struct') or (type | lower) == 'geography') else field }} as {{ type }})",
+    safe_cast: BIGQUERY_SAFE_CAST,
     split_part: "\n\n  \n    split(\n        {{ string_text }},\n        {{ delimiter_text }}\n        )[safe_offset({% if part_number >= 0 %}{{ part_number - 1 }}" +
       "{% else %}\n          length({{ string_text }})\n          - length(\n              replace({{ string_text }},  {{ delimiter_text }}, '')\n          ) + 1 + {{ part_number }}\n        {% endif %})]\n  \n\n",
     string_literal: "'''{{ value }}'''",
     current_timestamp: 'current_timestamp()',
+    equals: NOT_DISTINCT_EQUALS,
   },
   postgres: {
     any_value: 'min({{ expression }})',
@@ -161,6 +215,7 @@ const OVERRIDES: Record<string, Record<string, string>> = {
       `{% else %}\n    string_agg(${I8}{{ measure }},${I8}{{ delimiter_text }}${I8}{{ order_by_clause or '' }}${I8}){% endif %}`,
     split_part: PG_SPLIT_PART,
     current_timestamp: 'now()',
+    equals: NOT_DISTINCT_EQUALS,
   },
   redshift: {
     array_append: '{{ array_concat(array, array_construct([new_element])) }}',
@@ -171,8 +226,12 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     datediff: DEFAULTS.datediff,
     last_day: `\n    cast(${I8}{{ dbt.dateadd('day', '-1', dbt.dateadd(datepart, '1', dbt.date_trunc(datepart, date))) }}${I8}as date)\n`,
     length: '\n\n    len(\n        {{ expression }}\n    )',
-    // redshift__listagg without a limit is dbt's default; its limit form (a regexp over the list) is not spelled here.
-    listagg: DEFAULTS.listagg,
+    // With a limit: the first limit_num items by a regexp over the whole list (the delimiter's regex metacharacters
+    // escaped with two backslashes, as redshift__listagg writes them); without one, dbt's default.
+    listagg: "{% if limit_num %}{% set d %}{% for c in delimiter_text.strip(\"'\") %}{{ '\\\\\\\\' if c in '\\\\^$.|?*+()[]{}' }}{{ c }}{% endfor %}{% endset %}" +
+      `\n    \n    \n${'        \n'.repeat(14)}    regexp_substr(\n        listagg(\n            {{ measure }},\n            {{ delimiter_text }}\n            )\n            ` +
+      "{% if order_by_clause %}within group ({{ order_by_clause }}){% endif %}\n        ,'([^{{ d }}]+{{ d }}){1,{{ limit_num - 1 }}}[^{{ d }}]+'\n        )" +
+      `{% else %}${LISTAGG_NO_LIMIT}{% endif %}`,
     current_timestamp: 'getdate()',
   },
   spark: {
@@ -190,6 +249,7 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     listagg: " array_join({% if limit_num %} slice( collect_list({{ measure }}) , 1, {{ limit_num }}) {% else %} collect_list({{ measure }}) {% endif %}, {{ delimiter_text }}) ",
     split_part: sparkSplitPart('split', '[(', ')]'),
     dateadd: SPARK_DATEADD,
+    datediff: SPARK_DATEDIFF,
   },
   databricks: {
     // With the timestampdiff capability (every supported Databricks runtime); spark__dateadd's form otherwise.

@@ -49,7 +49,9 @@ const EXPRESSIONS: Record<string, [string, string]> = {
   array_append: ['array, new_element', 'list_append({{ array }}, {{ new_element }})'],
   array_concat: ['array_1, array_2', 'list_concat({{ array_1 }}, {{ array_2 }})'],
   date: ['year, month, day', 'make_date({{ year }}, {{ month }}, {{ day }})'],
-  equals: ['expr1, expr2', '(({{ expr1 }} = {{ expr2 }}) or ({{ expr1 }} is null and {{ expr2 }} is null))'],
+  // dbt's default__equals (dbt-duckdb has no other): plain `=`, null-safe only under the project's behavior flag.
+  equals: ['expr1, expr2', '{% if adapter.behavior.enable_truthy_nulls_equals_macro.no_warn %}\n    case when (({{ expr1 }} = {{ expr2 }}) or ' +
+    '({{ expr1 }} is null and {{ expr2 }} is null))\n        then 0\n        else 1\n    end = 0\n{% else %}({{ expr1 }} = {{ expr2 }})\n{% endif %}'],
   listagg: ['measure, delimiter_text="\',\'", order_by_clause=none, limit_num=none',
     "{% if limit_num %}array_to_string(list_slice(list({{ measure }} {{ order_by_clause or '' }}), 1, {{ limit_num }}), {{ delimiter_text }})" +
     "{% else %}string_agg({{ measure }}, {{ delimiter_text }} {{ order_by_clause or '' }}){% endif %}"],

@@ -84,7 +84,8 @@ export class DbtJinjaEnvironment {
    * `adapter` is the profile's adapter type: dispatch looks for `<adapter>__name` (then its parent adapter's) as dbt
    * does; without one (or for duckdb) `duckdb__name`, as Floe renders for DuckDB.
    */
-  constructor(macroFiles: MacroFile[], macroNames: Array<{ name: string; file: string }>, private readonly dispatchOrder: DispatchOrder = {}, readonly adapter?: string) {
+  constructor(macroFiles: MacroFile[], macroNames: Array<{ name: string; file: string }>, private readonly dispatchOrder: DispatchOrder = {}, readonly adapter?: string,
+    projectFlags: Record<string, unknown> = {}) {
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     this.env.addExtension('do', new DoExtension());
     const files = [BUILTIN_MACRO_FILE.file, ...macroFiles];
@@ -121,6 +122,7 @@ export class DbtJinjaEnvironment {
       ref: (a) => h().ref(a), source: (a) => h().source(a), config: (a) => h().config(a), var: (a) => h().var(a),
       dispatch: (name, namespace) => this.dispatch(name, namespace), configValue: (name) => this.hooks?.configValue?.(name),
     }))) this.env.addGlobal(k, v);
+    (this.env.getGlobal('adapter') as Record<string, unknown>).behavior = behaviorFlags(projectFlags);
     for (const [name, test] of Object.entries(DBT_TESTS)) (this.env as any).addTest(name, test);
     for (const [name, filter] of Object.entries(DBT_FILTERS)) this.env.addFilter(name, filter);
     for (const k of ['this', 'target']) this.env.addGlobal(k, undefined);
@@ -270,6 +272,20 @@ const isString = (v: unknown): v is string | String => typeof v === 'string' || 
 const isMapping = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof String);
 
 /** Jinja2's tests that nunjucks lacks (`is true`, `is mapping`, ...). */
+/**
+ * dbt's `adapter.behavior`: each behavior flag as the project's `flags:` sets it, else off (every flag dbt-adapters
+ * defines defaults to false); `.setting` and `.no_warn` read the same value at compile time.
+ */
+function behaviorFlags(flags: Record<string, unknown>): Record<string, unknown> {
+  return new Proxy({}, {
+    get: (_t, name) => {
+      if (typeof name !== 'string') return undefined;
+      const on = flags[name] === true;
+      return { setting: on, no_warn: on };
+    },
+  });
+}
+
 const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   none: (v) => v === null || v === undefined,
   true: (v) => v === true,

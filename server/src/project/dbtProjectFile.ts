@@ -24,6 +24,8 @@ export interface DbtProjectFile {
   dispatch: Record<string, string[]>;
   /** `quoting:`: which parts of a relation name dbt quotes, over the adapter's default (`column` is not read). */
   quoting: Quoting;
+  /** `flags:`: dbt's project flags, among them the adapters' behavior flags (`enable_truthy_nulls_equals_macro`). */
+  flags: Record<string, unknown>;
   /** The raw `models:` tree, read by folderConfig(). */
   modelsConfig: unknown;
   /** The raw `seeds:` and `snapshots:` trees: the folder configs of seeds and snapshots, as `models:` is for models. */
@@ -59,6 +61,7 @@ export function parseDbtProjectFile(file: string, source: string, fallbackName: 
     vars: (toJs(field(root, 'vars')) as Record<string, unknown>) ?? {},
     dispatch: dispatchOrder(toJs(field(root, 'dispatch'))),
     quoting: quotingOf(toJs(field(root, 'quoting'))),
+    flags: objectOf(toJs(field(root, 'flags'))),
     modelsConfig: toJs(field(root, 'models')),
     seedsConfig: toJs(field(root, 'seeds')),
     snapshotsConfig: toJs(field(root, 'snapshots')),
@@ -68,6 +71,10 @@ export function parseDbtProjectFile(file: string, source: string, fallbackName: 
   };
   checkConfigTree(file, field(root, 'models'), out.problems);
   return out;
+}
+
+function objectOf(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {};
 }
 
 /** A `quoting:` block's database/schema/identifier flags (dbt_project.yml, a source or a source table). */

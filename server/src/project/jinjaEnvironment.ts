@@ -10,7 +10,7 @@ export function environmentOf(project: DbtProject): DbtJinjaEnvironment {
   const cached = environments.get(project);
   if (cached && cached.version === project.macroVersion && cached.env.adapter === project.target.adapter) return cached.env;
   const { files, names } = project.macroFiles();
-  const env = new DbtJinjaEnvironment(files, names, project.settings.dispatch, project.target.adapter);
+  const env = new DbtJinjaEnvironment(files, names, project.settings.dispatch, project.target.adapter, project.settings.flags);
   environments.set(project, { version: project.macroVersion, env });
   return env;
 }
