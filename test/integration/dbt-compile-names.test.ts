@@ -44,14 +44,18 @@ const FILES: Record<string, string> = {
   'models/marts/report.sql': "select * from {{ ref('dim_customers') }} union all select * from {{ ref('dim_customers', v=1) }} -- {{ this }}\n",
 };
 
-let dir: string;
-before(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-compile-names-'));
-  for (const [file, text] of Object.entries(FILES)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), text);
+/** A new temporary project of these files. */
+function tempProject(prefix: string, files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
   }
-});
+  return root;
+}
+
+let dir: string;
+before(() => { dir = tempProject('floe-compile-names-', FILES); });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** `floe compile --target T`: each model's written file, by name. */
@@ -112,36 +116,59 @@ test("duckdb: the database is the path's file name, as dbt-duckdb names it", asy
 });
 
 test("duckdb: a source's external_location (meta or config, the source's under the table's, formatted) is what dbt-duckdb renders; a plugin's source keeps its name", async () => {
-  const ext = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-compile-external-'));
+  const ext = tempProject('floe-compile-external-', {
+    'dbt_project.yml': 'name: lake\nprofile: lake\n',
+    'profiles.yml': 'lake:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: lake.duckdb}\n',
+    'models/sources.yml': [
+      'version: 2', 'sources:',
+      '  - name: raw', '    meta:', "      external_location: \"read_parquet('{root}/{name}.parquet')\"", '      root: s3://bucket/raw', '    tables:',
+      '      - name: orders',
+      '      - name: sheet', '        meta:', "          external_location: \"st_read('../data/{identifier}.xlsx')\"", '        identifier: Sheet1',
+      '      - name: payments', '        config:', '          external_location: data/payments.csv',
+      '      - name: clicks', '        meta:', "          external_location: \"read_csv('{{ env_var('FLOE_T_DATA') }}/{name}.csv')\"",
+      '  - name: upstream', '    config:', '      plugin: sqlalchemy', '    tables:', '      - name: customers', '        meta: {external_location: x.csv}',
+    ].join('\n') + '\n',
+    'models/m.sql': "select * from {{ source('raw', 'orders') }}, {{ source('raw', 'sheet') }}, {{ source('raw', 'payments') }}, {{ source('upstream', 'customers') }}, {{ source('raw', 'clicks') }}\n",
+  });
   try {
-    const files: Record<string, string> = {
-      'dbt_project.yml': 'name: lake\nprofile: lake\n',
-      'profiles.yml': 'lake:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: lake.duckdb}\n',
-      'models/sources.yml': [
-        'version: 2', 'sources:',
-        '  - name: raw', '    meta:', "      external_location: \"read_parquet('{root}/{name}.parquet')\"", '      root: s3://bucket/raw', '    tables:',
-        '      - name: orders',
-        '      - name: sheet', '        meta:', "          external_location: \"st_read('../data/{identifier}.xlsx')\"", '        identifier: Sheet1',
-        '      - name: payments', '        config:', '          external_location: data/payments.csv',
-        '      - name: clicks', '        meta:', "          external_location: \"read_csv('{{ env_var('FLOE_T_DATA') }}/{name}.csv')\"",
-        '  - name: upstream', '    config:', '      plugin: sqlalchemy', '    tables:', '      - name: customers', '        meta: {external_location: x.csv}',
-      ].join('\n') + '\n',
-      'models/m.sql': "select * from {{ source('raw', 'orders') }}, {{ source('raw', 'sheet') }}, {{ source('raw', 'payments') }}, {{ source('upstream', 'customers') }}, {{ source('raw', 'clicks') }}\n",
-    };
-    for (const [file, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(ext, file)), { recursive: true });
-      fs.writeFileSync(path.join(ext, file), text);
-    }
     const args = ['compile', '--project-dir', ext, '--profiles-dir', ext, '--target-path', path.join(ext, 'target')];
     const r = await runFloe(args, { FLOE_T_DATA: '/data' }, ext);
     assert.equal(r.code, 0, r.err + r.out);
     assert.equal(fs.readFileSync(path.join(ext, 'target', 'compiled', 'lake', 'models', 'm.sql'), 'utf8'),
       "select * from read_parquet('s3://bucket/raw/orders.parquet'), st_read('../data/Sheet1.xlsx'), 'data/payments.csv', \"lake\".\"upstream\".\"customers\", read_csv('/data/clicks.csv')");
+    // the manifest's relation_name of each source is the relation compiled SQL reads, as dbt-duckdb's manifest has it
+    const sources = JSON.parse(fs.readFileSync(path.join(ext, 'target', 'manifest.json'), 'utf8')).sources;
+    assert.deepEqual(Object.fromEntries(Object.values(sources).map((x: any) => [`${x.source_name}.${x.name}`, x.relation_name])), {
+      'raw.orders': "read_parquet('s3://bucket/raw/orders.parquet')", 'raw.sheet': "st_read('../data/Sheet1.xlsx')", 'raw.payments': "'data/payments.csv'",
+      'raw.clicks': "read_csv('/data/clicks.csv')", 'upstream.customers': '"lake"."upstream"."customers"',
+    });
     // the location's Jinja is rendered as dbt reads the YAML; where it cannot be, dbt stops, and so does the compile
     const unset = await runFloe(args, { FLOE_T_DATA: undefined }, ext);
     assert.equal(unset.code, 1);
     assert.match(unset.err, /models\/m\.sql:1:\d+: error: The external_location of source 'raw\.clicks' does not render: Env var required but not provided: 'FLOE_T_DATA'/);
   } finally {
     fs.rmSync(ext, { recursive: true, force: true });
+  }
+});
+
+test("a ref to a disabled model: floe compile fails as dbt does, naming the model, its file and line (the editor's check unchanged)", async () => {
+  const dis = tempProject('floe-compile-disabled-', {
+    'dbt_project.yml': 'name: shop\nprofile: shop\n',
+    'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: shop.duckdb}\n',
+    'models/old.sql': '{{ config(enabled=false) }}\nselect 1 as id\n',
+    'models/reads_old.sql': "select *\nfrom {{ ref('old') }}\n",
+    'models/fine.sql': 'select 1 as id\n',
+  });
+  try {
+    const r = await runFloe(['compile', '--project-dir', dis, '--profiles-dir', dis, '--target-path', path.join(dis, 'target')], {}, dis);
+    assert.equal(r.code, 1, r.err + r.out);
+    assert.match(r.err, /^models\/reads_old\.sql:2:14: error: Model 'model\.shop\.reads_old' \(models\/reads_old\.sql\) depends on a node named 'old' which is disabled$/m);
+    assert.doesNotMatch(r.err + r.out, /TypeError|at \w+ \(|Error:/);
+    assert.equal(fs.existsSync(path.join(dis, 'target', 'compiled', 'shop', 'models', 'reads_old.sql')), false, 'no SQL for it');
+    assert.equal(fs.readFileSync(path.join(dis, 'target', 'compiled', 'shop', 'models', 'fine.sql'), 'utf8'), 'select 1 as id');
+    const check = await runFloe(['check', dis, '--no-bind'], {}, dis);
+    assert.match(check.out + check.err, /models\/reads_old\.sql:2:14: error \[disabled-ref\] Model 'old' is disabled \(enabled: false\), so this model cannot ref it\./);
+  } finally {
+    fs.rmSync(dis, { recursive: true, force: true });
   }
 });

@@ -14,7 +14,7 @@ import type { SourceTable } from './schemaYaml';
 import type { Column } from './types';
 import { quoteIdent } from '../sql/quote';
 import { recordEnvReads } from '../jinja/dbtContext';
-import { dbtNodeRelation, dbtSourceRelation, ephemeralCteName, renderDbtRelation } from './dbtRelations';
+import { dbtNodeIdentity, dbtNodeRelation, dbtSourceRelation, ephemeralCteName, renderDbtRelation } from './dbtRelations';
 import { envValueHash, flattenSegments, renderCacheOf, unflattenSegments, type KeptRender } from './renderCache';
 import { pyFloatAt, withPyFloats } from './yamlFloats';
 import { PyFloat } from '../jinja/pyFloat';
@@ -191,8 +191,17 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
       const pkg = positional.length > 1 ? String(positional[0]) : undefined;
       const version = named.version ?? named.v;
       const resolved = project.resolveRef({ name: refName, packageName: pkg, version: version === undefined ? undefined : String(version) });
+      const disabled = !resolved && project.isDisabledRef({ name: refName, version: version === undefined ? undefined : String(version) });
+      // dbt's compile fails on a ref to a disabled node (its TargetNotFoundError); dbt's names have none to give.
+      if (disabled && dbtNames && node) {
+        const use = analysis.refs.find((r) => r.name === refName);
+        missingAt = use && { start: use.start + 1, end: use.end - 1 };
+        const { uniqueId, originalPath } = dbtNodeIdentity(project, node);
+        throw new CompilerError(`${node.kind[0].toUpperCase()}${node.kind.slice(1)} '${uniqueId}' (${originalPath}) depends on a node named '${refName}' ` +
+          `${version === undefined ? '' : `with version '${String(version)}' `}${pkg === undefined ? '' : `in package or project '${pkg}' `}which is disabled`);
+      }
       // A disabled model still has a relation name; whether this node may use it is the static check's call.
-      if (!resolved && project.isDisabledRef({ name: refName, version: version === undefined ? undefined : String(version) })) return relationValue(relationName({ kind: 'model', name: refName }), { identifier: refName, schema: target.schema, database: target.database });
+      if (disabled) return relationValue(relationName({ kind: 'model', name: refName }), { identifier: refName, schema: target.schema, database: target.database });
       if (!resolved && options.stubMissing) return stubRelation({ kind: 'model', name: refName }, { identifier: refName, schema: target.schema, database: target.database });
       if (!resolved) {
         const use = analysis.refs.find((r) => r.name === refName);
@@ -255,7 +264,7 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
   if (namingProblem) return { sql: '', map: new SourceMap([], 0), problem: { code: 'jinja-render', message: namingProblem, start: 0, end: 0 }, config: staticConfig, upstream: [] };
   const env = environmentOf(project);
   const result = renderTemplate(env, analysis.text, analysis.scan, hooks);
-  if (result.problem && missingAt && /^(Model|Source) '.*' not found \(referenced by /.test(result.problem.message)) result.problem = { ...result.problem, ...missingAt };
+  if (result.problem && missingAt && /^(Model|Source) '.*' not found \(referenced by |^\w+ '[^']*' \(.*\) depends on a node named '.*' which is disabled$/.test(result.problem.message)) result.problem = { ...result.problem, ...missingAt };
   const config = mergeConfigs(staticConfig, pythonStrings(rendered) as Record<string, Literal>);
   // The seed writes location='s3://.../{{ this.name }}': render Jinja inside string config values too.
   for (const [key, value] of Object.entries(config)) {

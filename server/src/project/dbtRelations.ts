@@ -73,17 +73,23 @@ export function dbtNodeRelation(project: DbtProject, node: ModelNode, hooks?: Re
   return relation;
 }
 
-function resolveNodeRelation(project: DbtProject, node: ModelNode, hooks: RenderHooks | undefined): DbtRelation {
-  const config = project.configOf(node);
+/** A node's dbt unique id (`model.pkg.name`, `.v2` for a version) and its path in its package, as dbt's manifest has them. */
+export function dbtNodeIdentity(project: DbtProject, node: ModelNode): { uniqueId: string; originalPath: string; name: string; version?: { model: string; v: string } } {
   const version = node.kind === 'model' ? project.versionOf(node.name) : undefined;
   const name = version?.model ?? node.name;
-  const entry = project.entry(node.file);
   const root = project.packages.find((p) => p.name === node.packageName)?.root ?? project.root;
   const originalPath = path.relative(root, node.file).split(path.sep).join('/');
+  return { uniqueId: `${node.kind}.${node.packageName}.${name}${version ? `.v${version.v}` : ''}`, originalPath, name, version };
+}
+
+function resolveNodeRelation(project: DbtProject, node: ModelNode, hooks: RenderHooks | undefined): DbtRelation {
+  const config = project.configOf(node);
+  const { uniqueId, originalPath, name, version } = dbtNodeIdentity(project, node);
+  const entry = project.entry(node.file);
   const fqn = [node.packageName, ...(entry?.folders ?? []), ...(version ? [version.model, `v${version.v}`] : [node.name])];
   // What dbt's naming macros see of the node (its parsed node object): the fields macros read in practice.
   const nodeValue = {
-    name, resource_type: node.kind, package_name: node.packageName, unique_id: `${node.kind}.${node.packageName}.${name}${version ? `.v${version.v}` : ''}`,
+    name, resource_type: node.kind, package_name: node.packageName, unique_id: uniqueId,
     fqn, path: [...(entry?.folders ?? []), path.basename(node.file)].join('/'), original_file_path: originalPath, version: version?.v ?? null, config, tags: config.tags ?? [],
   };
   const ask = (component: Part, custom: unknown): string => {
