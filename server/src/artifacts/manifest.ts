@@ -9,7 +9,8 @@ import { projectUnitTests } from '../project/unitTests';
 import { selectableGraph, YAML_RESOURCE_TYPES, type SelectableNode } from '../selection/graph';
 import { goldTargetOf, seedTargetOf } from '../run/gold-target';
 import { snapshotSpecOf } from '../run/snapshot-config';
-import { dbtNodeRelation, renderDbtRelation } from '../project/dbtRelations';
+import { dbtNodeRelation, dbtSourceRelation, renderDbtRelation } from '../project/dbtRelations';
+import { CompilerError } from '../jinja/environment';
 import type { Column } from '../project/types';
 import { artifactMetadata, type InvocationInfo } from './metadata';
 import { docsJson, exposuresJson, macroDependencies, macrosJson } from './manifest-resources';
@@ -183,8 +184,24 @@ function sourceJson(project: DbtProject, n: SelectableNode): Json {
     loaded_at_field: declared?.loadedAtField ?? null, freshness: declared?.freshness ?? null, external: null,
     description: declared?.description ?? '', columns: columnsJson(declared?.columns ?? []),
     meta: {}, source_meta: {}, tags: n.tags, config: { enabled: true, tags: n.tags },
-    patch_path: null, unrendered_config: {}, relation_name: relationName(project, { database, schema, alias: identifier }), created_at: Date.now() / 1000,
+    patch_path: null, unrendered_config: {}, relation_name: declared ? sourceRelationName(project, declared, { database, schema, alias: identifier }) : relationName(project, { database, schema, alias: identifier }),
+    created_at: Date.now() / 1000,
   };
+}
+
+/**
+ * A source's relation_name: a DuckDB source's external_location as dbt-duckdb renders it (as compiled SQL reads it),
+ * else its database.schema.identifier; null where the location does not render (dbt would stop; compiling a model
+ * that reads it reports why).
+ */
+function sourceRelationName(project: DbtProject, table: NonNullable<ReturnType<DbtProject['resolveSource']>>, r: { database: string; schema: string; alias: string }): string | null {
+  try {
+    const external = dbtSourceRelation(project, table).external;
+    return external ?? relationName(project, r);
+  } catch (e) {
+    if (e instanceof CompilerError) return null;
+    throw e;
+  }
 }
 
 /** A source's relation: the Iceberg table it names (meta.iceberg_table, else its schema and identifier). */
