@@ -143,6 +143,11 @@ test("a relation's keys keep their order whatever builds it (tojson, items() and
   assert.equal(r.include(), r);
 });
 
+test("tojson as dbt's: the global is json.dumps (keys as given, sort_keys=), the filter Jinja2's (keys sorted, HTML characters escaped)", () => {
+  check('{{ tojson({"b": 1, "a": [2.0, none, true], "é": "x"}) }}|{{ tojson({"b": 1, "a": 2}, sort_keys=true) }}', '{"b": 1, "a": [2.0, null, true], "\\u00e9": "x"}|{"a": 2, "b": 1}');
+  check(`{{ {"b": 1.0, "a": [2.0, 0.5], "c": "<é'&>"} | tojson }}`, '{"a": [2.0, 0.5], "b": 1.0, "c": "\\u003c\\u00e9\\u0027\\u0026\\u003e"}');
+});
+
 test("the string filter prints any value as Python's str(), undefined as '' (wbx_dbt: `results_list[0] | string()` of an empty list)", () => {
   check("{% set rows = [] %}[{{ rows[0] | string() }}]|{{ rows[0] | string == 'True' }}|{{ none | string }}|{{ true | string }}|{{ 3 | string }}", '[]|False|None|True|3');
 });
@@ -154,6 +159,6 @@ test("floats print as Python's repr and stay floats through arithmetic; comparis
   check('{% set x = 1.0 %}{{ x == 1 }} {{ x == 1.0 }} {{ x != 1 }} {{ x < 2 }} {{ x > 1 }} {{ 1 in [x] }} {{ x in [1, 2] }}', 'True True False True False True True');
   check('{% set z = 0.0 %}{% if z %}yes{% else %}no{% endif %} {{ z or "empty" }} {{ 1.0 is number }} {{ 1.0 is float }} {{ 1 is float }} {{ 1.0 is integer }}', 'no empty True True False False');
   check('{{ 1 | float }} {{ 2.5 | round }} {{ 3.5 | round }} {{ -2.0 | abs }} {{ 1.0 | int }} {{ 1.0 | string }} {{ [1.0, 2] }} {{ {"a": 1.0} }}', "1.0 2.0 4.0 2.0 1 1.0 [1.0, 2] {'a': 1.0}");
-  check('{{ [1.0, 2] | sum }} {{ [1, 2] | sum }} {{ {"a": 1.0, "b": [2.0, 0.5]} | tojson }}', '3.0 3 {"a":1.0,"b":[2.0,0.5]}');
+  check('{{ [1.0, 2] | sum }} {{ [1, 2] | sum }} {{ {"a": 1.0, "b": [2.0, 0.5]} | tojson }}', '3.0 3 {"a": 1.0, "b": [2.0, 0.5]}');
   check("{{ 'x = %s' % 1.0 }} {{ 'x = {}'.format(1.0) }} {{ [1.0, 2.0] | join(',') }} {{ 1.0 ~ '' }}", 'x = 1.0 x = 1.0 1.0,2.0 1.0');
 });

@@ -8,6 +8,7 @@ import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
 import { BUILTIN_MACRO_FILE } from './dbtBuiltins';
 import { adapterMacro, PARENT_ADAPTERS } from './dbtAdapterMacros';
+import { pyJsonDumps } from './pyJson';
 import { dbtContextGlobals, CompilerError } from './dbtContext';
 
 export interface MacroFile {
@@ -355,12 +356,8 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   as_native: (v) => v,
   // Jinja2's string is Python's str() (undefined is ''); nunjucks' read undefined.toString().
   string: (v) => pyStr(v),
-  // json.dumps prints a float 1.0 as 1.0; JSON.stringify printed a PyFloat by its value.
-  tojson: (v) => {
-    let floats = false;
-    const text = JSON.stringify(v, (_k, x) => (x instanceof PyFloat ? ((floats = true), `\u0000${String(x)}\u0000`) : x));
-    return floats ? text.replace(/"\\u0000([^"\\]*)\\u0000"/g, '$1') : text;
-  },
+  // Jinja2's tojson filter: json.dumps with sorted keys (its default policy), then <, >, & and ' escaped for HTML.
+  tojson: (v) => pyJsonDumps(v, true).replace(/[<>&']/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
   // Python's sum: a float among the items makes the total a float.
   sum: (v, ...a) => {
     const { positional, named } = keywords(a);
