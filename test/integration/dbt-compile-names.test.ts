@@ -172,3 +172,22 @@ test("a ref to a disabled model: floe compile fails as dbt does, naming the mode
     fs.rmSync(dis, { recursive: true, force: true });
   }
 });
+
+test('clickhouse: schema.identifier, each part in backticks whatever quoting: says (dbt-clickhouse renders so), no database', async () => {
+  const ch = tempProject('floe-compile-clickhouse-', {
+    'dbt_project.yml': 'name: shop\nprofile: shop\nquoting:\n  identifier: false\n',
+    'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev: {type: clickhouse, host: localhost, port: 8123, schema: analytics}\n',
+    'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n',
+    'models/a.sql': "select * from {{ source('raw', 'orders') }}\n",
+    'models/b.sql': "select * from {{ ref('a') }} -- {{ this }}\n",
+  });
+  try {
+    const r = await runFloe(['compile', '--project-dir', ch, '--profiles-dir', ch, '--target-path', path.join(ch, 'target')], {}, ch);
+    assert.equal(r.code, 0, r.err + r.out);
+    const read = (m: string) => fs.readFileSync(path.join(ch, 'target', 'compiled', 'shop', 'models', `${m}.sql`), 'utf8');
+    assert.equal(read('a'), 'select * from `raw`.`orders`');
+    assert.equal(read('b'), 'select * from `analytics`.`a` -- `analytics`.`b`');
+  } finally {
+    fs.rmSync(ch, { recursive: true, force: true });
+  }
+});

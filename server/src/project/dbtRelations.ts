@@ -24,7 +24,8 @@ export interface DbtRelation {
 type Part = 'database' | 'schema' | 'identifier';
 const PARTS: Part[] = ['database', 'schema', 'identifier'];
 
-interface AdapterPolicy { quoteChar: string; quote: Record<Part, boolean>; include: Record<Part, boolean> }
+/** `always`: the adapter's render quotes every included part whatever the quoting configs say (dbt-clickhouse). */
+interface AdapterPolicy { quoteChar: string; quote: Record<Part, boolean>; include: Record<Part, boolean>; always?: boolean }
 
 const ALL = { database: true, schema: true, identifier: true };
 const NONE = { database: false, schema: false, identifier: false };
@@ -35,6 +36,8 @@ function policyOf(adapter: string): AdapterPolicy {
     case 'snowflake': return { quoteChar: '"', quote: NONE, include: ALL };
     case 'bigquery': case 'databricks': return { quoteChar: '`', quote: ALL, include: ALL };
     case 'spark': return { quoteChar: '`', quote: NONE, include: { database: false, schema: true, identifier: true } };
+    // dbt-clickhouse: no database level; ClickHouseRelation.render backticks each part
+    case 'clickhouse': return { quoteChar: '`', quote: ALL, include: { database: false, schema: true, identifier: true }, always: true };
     default: return { quoteChar: '"', quote: ALL, include: ALL };
   }
 }
@@ -43,7 +46,7 @@ function policyOf(adapter: string): AdapterPolicy {
 export function renderDbtRelation(project: DbtProject, r: DbtRelation): string {
   if (r.external !== undefined) return r.external;
   const policy = policyOf(project.target.adapter ?? project.target.type);
-  const quote = { ...policy.quote, ...project.settings.quoting, ...r.quoting };
+  const quote = policy.always ? policy.quote : { ...policy.quote, ...project.settings.quoting, ...r.quoting };
   const out: string[] = [];
   for (const part of PARTS) {
     const value = r[part];
