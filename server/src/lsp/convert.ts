@@ -1,12 +1,13 @@
 // The one place where project offsets and plain results become LSP protocol types.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CompletionItemKind, DiagnosticSeverity, InsertTextFormat, SymbolKind, type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol, type Location as LspLocation, type Range as LspRange,
+  CodeActionKind, CompletionItemKind, DiagnosticSeverity, InsertTextFormat, SymbolKind, type CodeAction, type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol, type Location as LspLocation, type Range as LspRange,
 } from 'vscode-languageserver';
 import { LineIndex } from '../project/lineIndex';
 import type { ProjectDiagnostic, Location } from '../project/types';
 import type { Completion, CompletionKind } from '../features/completion';
 import type { DocumentSymbolInfo } from '../features/symbols';
+import type { QuickFix } from '../features/quickFixes';
 
 const lineIndexes = new Map<string, { text: string; index: LineIndex }>();
 
@@ -39,6 +40,17 @@ const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.
 
 export function toDiagnostic(index: LineIndex, d: ProjectDiagnostic): Diagnostic {
   return { range: toRange(index, d.start, d.end), severity: SEVERITY[d.severity], code: d.code, source: 'floe', message: d.message };
+}
+
+/** A quick fix as a preferred code action (VS Code's Auto Fix applies it) editing the document at `uri`. */
+export function toCodeAction(uri: string, index: LineIndex, fix: QuickFix): CodeAction {
+  return {
+    title: fix.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [toDiagnostic(index, fix.diagnostic)],
+    isPreferred: true,
+    edit: { changes: { [uri]: [{ range: toRange(index, fix.start, fix.end), newText: fix.newText }] } },
+  };
 }
 
 const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {

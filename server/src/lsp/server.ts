@@ -3,12 +3,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  TextDocuments, TextDocumentSyncKind, DocumentDiagnosticReportKind, FileChangeType, ResponseError, ErrorCodes,
+  CodeActionKind, TextDocuments, TextDocumentSyncKind, DocumentDiagnosticReportKind, FileChangeType, ResponseError, ErrorCodes,
   type Connection, type InitializeParams, type InitializeResult, type WorkspaceEdit, type TextEdit, type Diagnostic, type WorkspaceDocumentDiagnosticReport, type WorkspaceDiagnosticParams, type CancellationToken, type RenameParams, type CompletionItem,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Workspace } from '../project/workspace';
 import type { DbtProject } from '../project/project';
+import type { ProjectDiagnostic } from '../project/types';
 import { readAheadSettings } from '../project/readAhead';
 import { dbtCompiledSql } from '../project/dbtCompile';
 import { fileDiagnostics } from '../features/diagnostics';
@@ -20,6 +21,7 @@ import { hover } from '../features/hover';
 import { definition, references, renameModel, renameRange } from '../features/navigation';
 import { documentSymbols } from '../features/symbols';
 import { modelLenses } from '../features/codeLens';
+import { quickFixes } from '../features/quickFixes';
 import { formatSettingsFrom } from '../features/formatSettings';
 import { Binder } from '../features/binding';
 import { DiskBindCache } from '../sql/bindCache';
@@ -29,7 +31,7 @@ import { columnLineage } from '../features/columnLineage';
 import { registerPackageHandlers } from './packages';
 import { hasLakehouse, refreshSourceSchemas as readSourceSchemas } from '../run/source-schemas';
 import { StatusNotification, CompiledSqlRequest, LineageRequest, ColumnLineageRequest, type StatusParams } from '../protocol';
-import { isLater, lineIndexOf, pathToUri, toCompletionDetail, toCompletions, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
+import { isLater, lineIndexOf, pathToUri, toCodeAction, toCompletionDetail, toCompletions, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
 import { KeptDiagnostics } from './keptDiagnostics';
@@ -145,6 +147,7 @@ export function startServer(connection: Connection): void {
         renameProvider: { prepareProvider: true },
         documentFormattingProvider: true,
         codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -415,6 +418,14 @@ export function startServer(connection: Connection): void {
 
   /** diagnosticsOf's answer. */
   async function problemsOf(project: DbtProject, file: string, settingsUri: string): Promise<Diagnostic[]> {
+    const diagnostics = await projectProblemsOf(project, file, settingsUri);
+    if (!diagnostics.length) return [];
+    const index = lineIndexOf(file, project.entry(file)!.text);
+    return diagnostics.map((d) => toDiagnostic(index, d));
+  }
+
+  /** A file's problems as its diagnostics show them: static, and the background's render and bind of the same text. */
+  async function projectProblemsOf(project: DbtProject, file: string, settingsUri: string): Promise<ProjectDiagnostic[]> {
     const entry = project.entry(file);
     if (!entry) return [];
     const diagnostics = fileDiagnostics(project, file);
@@ -428,10 +439,20 @@ export function startServer(connection: Connection): void {
     if ((entry.analysis || entry.schema) && binder && (await settings.get(settingsUri)).binderEnabled) {
       diagnostics.push(...contractDiagnostics(project, file, (f) => binder?.current(project, f)?.columns));
     }
-    if (!diagnostics.length) return [];
-    const index = lineIndexOf(file, entry.text);
-    return diagnostics.map((d) => toDiagnostic(index, d));
+    return diagnostics;
   }
+
+  // Quick fixes of the problems under the cursor, from the file's problems as they are now (not the client's copies,
+  // which may be a keystroke old).
+  connection.onCodeAction(guard('codeAction', [], async (params) => {
+    const where = at(params.textDocument.uri);
+    const entry = where?.project.entry(where.file);
+    if (!where || !entry) return [];
+    const index = lineIndexOf(where.file, entry.text);
+    const problems = await projectProblemsOf(where.project, where.file, params.textDocument.uri);
+    const fixes = quickFixes(entry.text, problems, index.offsetAt(params.range.start), index.offsetAt(params.range.end));
+    return fixes.map((f) => toCodeAction(params.textDocument.uri, index, f));
+  }));
 
   connection.languages.diagnostics.on(guard('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async (params) => {
     const served = kept?.serving;
