@@ -8,6 +8,7 @@ import type { ProjectDiagnostic, Location } from '../project/types';
 import type { Completion, CompletionKind } from '../features/completion';
 import type { DocumentSymbolInfo } from '../features/symbols';
 import type { QuickFix } from '../features/quickFixes';
+import type { ModelYamlEdit } from '../features/modelYaml';
 
 const lineIndexes = new Map<string, { text: string; index: LineIndex }>();
 
@@ -50,6 +51,19 @@ export function toCodeAction(uri: string, index: LineIndex, fix: QuickFix): Code
     diagnostics: [toDiagnostic(index, fix.diagnostic)],
     isPreferred: true,
     edit: { changes: { [uri]: [{ range: toRange(index, fix.start, fix.end), newText: fix.newText }] } },
+  };
+}
+
+/** A model's new schema YAML entry as a refactoring: inserted into its file (`index`: that file's), or a file created. */
+export function toYamlEntryAction(uri: string, index: LineIndex | undefined, add: ModelYamlEdit): CodeAction {
+  const at = index ? index.positionAt(add.offset) : { line: 0, character: 0 };
+  const insert = { range: { start: at, end: at }, newText: add.text };
+  return {
+    title: add.title,
+    kind: CodeActionKind.Refactor,
+    edit: add.create
+      ? { documentChanges: [{ kind: 'create', uri, options: { ignoreIfExists: true } }, { textDocument: { uri, version: null }, edits: [insert] }] }
+      : { changes: { [uri]: [insert] } },
   };
 }
 

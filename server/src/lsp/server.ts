@@ -22,6 +22,7 @@ import { definition, references, renameModel, renameRange } from '../features/na
 import { documentSymbols } from '../features/symbols';
 import { modelLenses } from '../features/codeLens';
 import { quickFixes } from '../features/quickFixes';
+import { modelYamlEntry } from '../features/modelYaml';
 import { formatSettingsFrom } from '../features/formatSettings';
 import { Binder } from '../features/binding';
 import { DiskBindCache } from '../sql/bindCache';
@@ -31,7 +32,7 @@ import { columnLineage } from '../features/columnLineage';
 import { registerPackageHandlers } from './packages';
 import { hasLakehouse, refreshSourceSchemas as readSourceSchemas } from '../run/source-schemas';
 import { StatusNotification, CompiledSqlRequest, LineageRequest, ColumnLineageRequest, type StatusParams } from '../protocol';
-import { isLater, lineIndexOf, pathToUri, toCodeAction, toCompletionDetail, toCompletions, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
+import { isLater, lineIndexOf, pathToUri, toCodeAction, toYamlEntryAction, toCompletionDetail, toCompletions, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
 import { KeptDiagnostics } from './keptDiagnostics';
@@ -51,6 +52,8 @@ export function startServer(connection: Connection): void {
   /** The client takes a completion list's shared edit range from its itemDefaults. */
   const completionDefaults = { editRange: false, data: false };
   let hasWorkspaceFolders = false;
+  /** Whether the client applies workspace edits that create files (a new schema YAML for a model). */
+  let canCreateFiles = false;
   let binder: Binder | undefined;
   let runs: RunServiceLoader | undefined;
   let dataTests: ReturnType<typeof registerDataTestHandlers> | undefined;
@@ -136,6 +139,8 @@ export function startServer(connection: Connection): void {
     completionDefaults.editRange = itemDefaults.includes('editRange');
     completionDefaults.data = itemDefaults.includes('data');
     hasWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
+    const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
+    canCreateFiles = !!workspaceEdit?.documentChanges && !!workspaceEdit.resourceOperations?.includes('create');
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -147,7 +152,7 @@ export function startServer(connection: Connection): void {
         renameProvider: { prepareProvider: true },
         documentFormattingProvider: true,
         codeLensProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Refactor] },
         diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -451,7 +456,19 @@ export function startServer(connection: Connection): void {
     const index = lineIndexOf(where.file, entry.text);
     const problems = await projectProblemsOf(where.project, where.file, params.textDocument.uri);
     const fixes = quickFixes(entry.text, problems, index.offsetAt(params.range.start), index.offsetAt(params.range.end));
-    return fixes.map((f) => toCodeAction(params.textDocument.uri, index, f));
+    const actions = fixes.map((f) => toCodeAction(params.textDocument.uri, index, f));
+    // an undocumented model: its schema YAML entry, with the columns of its bind of this text (bound now if the
+    // background has not reached it, for at most 2 s: the entry is then offered without columns)
+    let add = entry.analysis ? modelYamlEntry(where.project, where.file, undefined) : undefined;
+    if (add && binder) {
+      const bound = binder.current(where.project, where.file) ?? await Promise.race([binder.bind(where.project, where.file, { urgent: true }).catch(() => undefined), new Promise<undefined>((r) => setTimeout(r, 2000))]);
+      add = modelYamlEntry(where.project, where.file, bound?.columns);
+    }
+    if (add && (canCreateFiles || !add.create)) {
+      const target = where.project.entry(add.file);
+      actions.push(toYamlEntryAction(pathToUri(add.file), target ? lineIndexOf(add.file, target.text) : undefined, add));
+    }
+    return actions;
   }));
 
   connection.languages.diagnostics.on(guard('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async (params) => {

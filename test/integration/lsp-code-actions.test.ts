@@ -1,10 +1,12 @@
-// Quick fixes over LSP: a diagnostic's did-you-mean (unknown ref, source, macro, var, YAML model name, column) comes
-// back as a code action whose edit puts the suggested name in place of the misspelt one, and only there.
+// Code actions over LSP: a diagnostic's did-you-mean (unknown ref, source, macro, var, YAML model name, column) comes
+// back as a quick fix whose edit puts the suggested name in place of the misspelt one, and only there; an
+// undocumented model offers its schema YAML entry with its bound columns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { CodeActionRequest, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, type CodeAction, type CreateFile, type TextDocumentEdit, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-protocol';
 import { LspClient } from '../helpers/lspClient';
 
 const root = path.resolve(__dirname, '../fixtures/projects/lakehouse');
@@ -24,7 +26,7 @@ function applied(text: string, edits: TextEdit[]): string {
 
 async function fixesAt(client: LspClient, uri: string, d: Diagnostic): Promise<CodeAction[]> {
   const answer = await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
-  return (answer ?? []).filter((a): a is CodeAction => 'edit' in a);
+  return (answer ?? []).filter((a): a is CodeAction => 'edit' in a && a.kind === 'quickfix');
 }
 
 /** Opens `file` with `from` replaced by `to`, and checks its `code` diagnostic's one fix restores the file. */
@@ -70,7 +72,7 @@ test('each did-you-mean diagnostic has a preferred quick fix that writes the sug
     const far = readFileSync(mart, 'utf8').replace("ref('stg_orders')", "ref('zzzzzzzzzz')");
     const uri = await client.open(mart, far);
     const d = (await client.diagnostics(uri)).find((x) => x.code === 'unknown-ref');
-    assert.ok(d && !/Did you mean/.test(d.message));
+    assert.ok(d && !/Did you mean/.test(String(d.message)));
     assert.deepEqual(await fixesAt(client, uri, d), []);
     const nowhere = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     assert.deepEqual(await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: nowhere, context: { diagnostics: [] } }), []);
@@ -98,11 +100,65 @@ test("a column DuckDB cannot find is fixed to the upstream's column its message 
       d = (await client.diagnostics(uri)).find((x) => x.code === 'sql-binder');
     }
     assert.ok(d, 'the binder reports the column');
-    assert.match(d.message, /Did you mean 'customer_name'/);
+    assert.match(String(d.message), /Did you mean 'customer_name'/);
     const fixes = await fixesAt(client, uri, d);
     assert.deepEqual(fixes.map((f) => f.title), ["Change 'customer_nme' to 'customer_name'"]);
     assert.equal(applied(broken, fixes[0].edit!.changes![uri]), original);
   } finally {
     await client.stop();
+  }
+});
+
+test("an undocumented model's schema YAML entry, with its bound columns, in a new file or the YAML beside it", async () => {
+  const create = { workspaceEdit: { documentChanges: true, resourceOperations: ['create' as const] } };
+  // a copy: the edit's file is made on disk, as VS Code makes it before its text
+  const copy = path.join(mkdtempSync(path.join(os.tmpdir(), 'floe-fixes-')), 'lakehouse');
+  cpSync(root, copy, { recursive: true, filter: (f) => !f.includes(`${path.sep}.floe`) && !f.includes(`${path.sep}target`) });
+  const client = await LspClient.start(copy, {}, undefined, { workspace: create });
+  try {
+    await client.waitForStatus((s) => s.state === 'ready' && /All \d+ models bound/.test(s.message ?? ''), 30000);
+    const uri = await client.open(path.join(copy, 'models/staging/stg_orders.sql'));
+    const refactors = async () => ((await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, context: { diagnostics: [] } })) ?? [])
+      .filter((a): a is CodeAction => 'kind' in a && a.kind === 'refactor');
+    const [action] = await refactors();
+    assert.equal(action?.title, "Add 'stg_orders' and its 4 columns to a new stg_orders.yml");
+    const [made, edit] = action.edit!.documentChanges! as [CreateFile, TextDocumentEdit];
+    const yamlFile = path.join(copy, 'models/staging/stg_orders.yml');
+    assert.equal(made.kind, 'create');
+    assert.equal(made.uri, client.uri(yamlFile));
+    const yaml = (edit.edits[0] as TextEdit).newText;
+    assert.match(yaml, /^version: 2\n\nmodels:\n {2}- name: stg_orders\n/);
+    for (const column of ['order_id', 'customer_id', 'order_date', 'status']) assert.match(yaml, new RegExp(`- name: ${column}\\n\\s+data_type: \\w+`));
+
+    // the file made (open, unsaved): the model is documented, so no entry is offered again; the YAML checks clean
+    writeFileSync(yamlFile, '');
+    await client.filesChanged([{ file: yamlFile, type: 'created' }]);
+    const yamlUri = await client.open(yamlFile, yaml);
+    assert.deepEqual(await client.diagnostics(yamlUri), []);
+    assert.deepEqual(await refactors(), [], 'documented now: no entry offered');
+    // a second model in that folder is appended to that file's models: list
+    const extra = path.join(copy, 'models/staging/stg_extra.sql');
+    writeFileSync(extra, "select order_id, status from {{ ref('stg_orders') }}\n");
+    await client.filesChanged([{ file: extra, type: 'created' }]);
+    const extraUri = await client.open(extra);
+    const next = ((await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: extraUri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } })) ?? [])
+      .filter((a): a is CodeAction => 'kind' in a && a.kind === 'refactor');
+    assert.equal(next[0]?.title, "Add 'stg_extra' and its 2 columns to stg_orders.yml", 'bound on request: a new model the background has not reached');
+    const appended = applied(yaml, next[0].edit!.changes![yamlUri]);
+    assert.ok(appended.startsWith(yaml) && /\n {2}- name: stg_extra\n/.test(appended), appended);
+    await client.change(yamlUri, appended);
+    assert.deepEqual(await client.diagnostics(yamlUri), []);
+  } finally {
+    await client.stop();
+    rmSync(path.dirname(copy), { recursive: true, force: true });
+  }
+  // a client that cannot create files is offered no new file
+  const plain = await LspClient.start(root, { FLOE_NO_BINDER: '1' });
+  try {
+    const uri = await plain.open(staging);
+    const actions = (await plain.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } })) ?? [];
+    assert.deepEqual(actions, [], 'no new file for a client that cannot make one');
+  } finally {
+    await plain.stop();
   }
 });
