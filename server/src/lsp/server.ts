@@ -460,7 +460,7 @@ export function startServer(connection: Connection): void {
     // an undocumented model: its schema YAML entry, with the columns of its bind of this text (bound now if the
     // background has not reached it, for at most 2 s: the entry is then offered without columns)
     let add = entry.analysis ? modelYamlEntry(where.project, where.file, undefined) : undefined;
-    if (add && binder) {
+    if (add && binder && (await settings.get(params.textDocument.uri)).binderEnabled) {
       const bound = binder.current(where.project, where.file) ?? await Promise.race([binder.bind(where.project, where.file, { urgent: true }).catch(() => undefined), new Promise<undefined>((r) => setTimeout(r, 2000))]);
       add = modelYamlEntry(where.project, where.file, bound?.columns);
     }
