@@ -88,7 +88,7 @@ test('each did-you-mean diagnostic has a preferred quick fix that writes the sug
   }
 });
 
-test("a column DuckDB cannot find is fixed to the upstream's column its message suggests", async () => {
+test("a column DuckDB cannot find is fixed to the upstream's column its message suggests; a relation named by hand to its ref() or source()", async () => {
   const client = await LspClient.start(root);
   try {
     await client.waitForStatus((s) => s.state === 'ready' && /All \d+ models bound/.test(s.message ?? ''), 30000);
@@ -104,6 +104,26 @@ test("a column DuckDB cannot find is fixed to the upstream's column its message 
     const fixes = await fixesAt(client, uri, d);
     assert.deepEqual(fixes.map((f) => f.title), ["Change 'customer_nme' to 'customer_name'"]);
     assert.equal(applied(broken, fixes[0].edit!.changes![uri]), original);
+
+    // a model and a source named by hand: fixed to their ref() and source()
+    for (const [file, good, bad] of [
+      [mart, "{{ ref('stg_orders') }}", 'analytics."stg_orders"'],
+      [staging, "{{ source('bronze', 'orders') }}", 'bronze.orders'],
+    ]) {
+      const text = readFileSync(file, 'utf8');
+      const handWritten = text.replace(good, bad);
+      const at = await client.open(file, handWritten);
+      let found: Diagnostic | undefined;
+      for (const deadline = Date.now() + 15000; !found && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+        found = (await client.diagnostics(at)).find((x) => String(x.code).startsWith('sql-') && /does not exist|no relation/.test(String(x.message)));
+      }
+      assert.ok(found, `the binder reports ${bad}: ${JSON.stringify(await client.diagnostics(at))}`);
+      const [fix, ...more] = await fixesAt(client, at, found);
+      assert.equal(fix?.title, `Change '${bad}' to '${good}'`);
+      assert.equal(more.length, 0);
+      assert.equal(applied(handWritten, fix.edit!.changes![at]), text);
+      await client.change(at, text);
+    }
   } finally {
     await client.stop();
   }
