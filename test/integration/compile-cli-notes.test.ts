@@ -4,9 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { runFloe } from '../helpers/floe-cli';
+import { writeTempProject } from '../helpers/demo-copy';
 
 let dir: string;
 const FILES: Record<string, string> = {
@@ -20,13 +20,7 @@ const FILES: Record<string, string> = {
 };
 const floe = (...args: string[]) => runFloe(['compile', '--project-dir', dir, '--profiles-dir', dir, ...args]);
 
-before(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-compile-notes-'));
-  for (const [name, text] of Object.entries(FILES)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-});
+before(() => { dir = writeTempProject('floe-compile-notes-', FILES); });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test('floe compile warns of each model that rendered no SQL and notes the Python models it skipped, exit 0', async () => {
