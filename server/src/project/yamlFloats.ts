@@ -5,21 +5,33 @@
 // print `1.0`; merges that copy them (vars, configs) keep the marks (mergeMarked, carryMark).
 import { CORE_SCHEMA, floatCoreTag, load, NOT_RESOLVED } from 'js-yaml';
 import { PyFloat } from '../jinja/pyFloat';
+import { copyDictKeys, rememberDictKey } from '../jinja/pyDictKeys';
 
-class IntegralFloat {
-  constructor(readonly value: number) {}
-}
+/**
+ * An integral float as the resolver returns it: a string no YAML text holds, so it can be a mapping's key too (an
+ * object key is a "complex key" js-yaml refuses); loadYaml turns values back into marked numbers and keys into their
+ * number's text, remembered as Python's float key (pyDictKeys.ts).
+ */
+const FLOAT_TEXT = '\u0000float:';
+
+/** PyYAML's implicit floats (YAML 1.1): a dot always, an exponent only with its sign; `1e3` and `1.0e3` are strings. */
+export const PYYAML_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+/** PyYAML's implicit ints (YAML 1.1: binary, octal `017`, hex, sexagesimal `1:30`, underscores). */
+export const PYYAML_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
 
 let seen = false;
 
 const SCHEMA = CORE_SCHEMA.withTags({
   ...floatCoreTag,
   resolve(source: string, isExplicit: boolean, tagName: string) {
-    const value = floatCoreTag.resolve(source, isExplicit, tagName);
-    // YAML 1.1 (PyYAML) floats have a dot; `1e3` is a string there and stays as js-yaml reads it
-    if (value === NOT_RESOLVED || !Number.isInteger(value) || !source.includes('.')) return value;
+    // `!!float 1` is the float 1.0 in PyYAML, `!!float 1_000` 1000.0; `1_0.0` is 10.0
+    if (!isExplicit && !PYYAML_FLOAT.test(source)) return NOT_RESOLVED;
+    const value = floatCoreTag.resolve(source.replace(/_/g, ''), isExplicit, tagName);
+    if (value === NOT_RESOLVED) return value;
+    if (!Number.isInteger(value)) return value;
     seen = true;
-    return new IntegralFloat(value) as unknown as number;
+    return `${FLOAT_TEXT}${Object.is(value, -0) ? '-0' : value}` as unknown as number;
   },
 });
 
@@ -50,19 +62,31 @@ export function integralFloatPaths(container: unknown, key: string, prefix = key
 }
 
 function unwrap(value: unknown, visited = new Set<object>()): unknown {
-  if (value instanceof IntegralFloat) return value.value;
+  const float = floatOf(value);
+  if (float !== undefined) return float;
   if (typeof value !== 'object' || value === null || visited.has(value)) return value;
   visited.add(value);
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    const item = record[key];
-    if (item instanceof IntegralFloat) {
-      record[key] = item.value;
-      markIntegralFloat(value, key);
+    let name = key;
+    const floatKey = floatOf(key);
+    if (floatKey !== undefined) {
+      name = String(floatKey);
+      if (!Object.prototype.hasOwnProperty.call(record, name)) rememberDictKey(record, name, new PyFloat(floatKey));
+      record[name] = record[key];
+      delete record[key];
+    }
+    const item = record[name];
+    const itemFloat = floatOf(item);
+    if (itemFloat !== undefined) {
+      record[name] = itemFloat;
+      markIntegralFloat(value, name);
     } else unwrap(item, visited);
   }
   return value;
 }
+
+const floatOf = (v: unknown) => (typeof v === 'string' && v.startsWith(FLOAT_TEXT) ? Number(v.slice(FLOAT_TEXT.length)) : undefined);
 
 /**
  * Where a loaded value's integral floats are, as [keys from the root to their container, key]: the marks are kept by
@@ -117,7 +141,7 @@ export function withPyFloats(value: unknown): unknown {
   for (const key of Object.keys(record)) {
     const item = pyFloatAt(record, key);
     if (item === record[key]) continue;
-    copy ??= (Array.isArray(value) ? [...value] : { ...record }) as Record<string, unknown>;
+    if (!copy) copyDictKeys(value, (copy = (Array.isArray(value) ? [...value] : { ...record }) as Record<string, unknown>));
     copy[key] = item;
   }
   jinjaCopies.set(value, copy ?? value);
