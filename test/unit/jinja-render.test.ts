@@ -166,6 +166,8 @@ test("tojson is Python's json.dumps: `, ` and `: `, floats as 1.0, \\uXXXX for n
   // keys as json.dumps writes Python's: a float by repr, True equal to 1.0 (one key), None as null
   check("{{ tojson({1.0: 'x', 2: 'y', none: 1, true: 2}) }}", '{"1.0": 2, "2": "y", "null": 1}');
   check("{% set l = [] %}{% do l.append(l) %}{{ tojson(l, 'circular') }}", 'circular');
+  // and fromjson is json.loads: a number with a dot or an exponent is a float; bad JSON gives the default
+  check("{{ fromjson('{\"a\": 1.0, \"b\": 1e3, \"c\": 2, \"d\": [0.5, -0.0]}') }} {{ fromjson('nope', 'dflt') }}", "{'a': 1.0, 'b': 1000.0, 'c': 2, 'd': [0.5, -0.0]} dflt");
 });
 
 test("dict keys that are not strings: a float key prints 1.0, equal numbers are one key (1 == 1.0 == True), lookups by any of them", () => {

@@ -5,7 +5,7 @@ import { MacroReturn, rememberKeyObject, splitKeywords } from './pythonCompat';
 
 export { splitKeywords };
 import { pyDatetime, datetimeModule } from './pyDatetime';
-import { pyJsonDumps, PyJsonValueError } from './pyJson';
+import { pyJsonDumps, pyJsonLoads, PyJsonValueError } from './pyJson';
 import { parse as parseYaml } from 'yaml';
 
 /** Thrown out of rendering for dbt's exceptions.raise_compiler_error. */
@@ -187,7 +187,11 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
         throw e;
       }
     },
-    fromjson: (s: unknown) => { try { return JSON.parse(String(s)); } catch { return null; } },
+    // dbt's fromjson(string, default=None): json.loads, its default when the text is not JSON.
+    fromjson: (...a: unknown[]) => {
+      const { positional, named } = splitKeywords(a);
+      try { return pyJsonLoads(String(positional[0])); } catch { return named.default ?? positional[1] ?? null; }
+    },
     toyaml: (v: unknown) => JSON.stringify(v),
     // dbt's fromyaml is PyYAML's safe_load (YAML 1.1: yes/no are booleans); unparsable text gives the default.
     fromyaml: (s: unknown, dflt: unknown = null) => {

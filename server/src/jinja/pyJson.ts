@@ -1,8 +1,9 @@
 // Python's json.dumps as dbt's `tojson()` (json.dumps(value, sort_keys=...)) and Jinja2's `|tojson` filter (sorted
 // keys, `<`, `>`, `&`, `'` escaped for HTML) call it: `, ` and `: ` between items, floats as Python prints them (`1.0`,
 // `NaN`, `Infinity`), non-ASCII escaped as `\uXXXX` (ensure_ascii), dict keys in their order and as json.dumps turns
-// Python keys into strings (`1.0` → "1.0", True → "true", None → "null").
-import { floatRepr, isFloat, plain } from './pyFloat';
+// Python keys into strings (`1.0` → "1.0", True → "true", None → "null"). And json.loads, as dbt's `fromjson()`.
+import { parse } from 'lossless-json';
+import { asFloat, floatRepr, isFloat, plain } from './pyFloat';
 import { pythonKey } from './pyDictKeys';
 
 export interface PyJsonOptions {
@@ -83,3 +84,8 @@ function jsonString(s: string): string {
 }
 
 const NAMED_ESCAPES: Record<number, string> = { 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x08: '\\b', 0x0c: '\\f' };
+
+/** Python's json.loads: a number written with a dot or an exponent is a float (`1.0` stays 1.0). Throws on bad JSON. */
+export function pyJsonLoads(text: string): unknown {
+  return parse(text, null, (n: string) => (/[.eE]/.test(n) ? asFloat(Number(n)) : Number(n)));
+}
