@@ -9,6 +9,7 @@ import { compileModel } from '../../server/src/project/compile';
 import { integralFloatKeys, loadYaml } from '../../server/src/project/yamlFloats';
 import { pythonKey } from '../../server/src/jinja/pyDictKeys';
 import { fileDiagnostics } from '../../server/src/features/diagnostics';
+import { parseToSend, receivedValue } from '../../server/src/project/yamlStrict';
 
 const ROOT = '/virtual/floats';
 
@@ -41,4 +42,9 @@ test('schema YAML: !!float 1 and 1_0.0 are integral floats, 1e3 and 1.0e3 string
   // the model's YAML with a float key in its meta is no YAML error
   const project = DbtProject.fromTexts(ROOT, { 'dbt_project.yml': 'name: floats\nprofile: floats\n', 'models/m.sql': 'select 1 as id\n', 'models/m.yml': 'version: 2\nmodels:\n  - name: m\n    config:\n      meta: {1.0: x}\n' });
   assert.deepEqual(fileDiagnostics(project, `${ROOT}/models/m.yml`).map((d) => d.message), []);
+});
+
+test('a parse sent from the read-ahead worker keeps its float keys (a structured clone drops what is kept by identity)', () => {
+  const copy = receivedValue(structuredClone(parseToSend('/s.yml', 'meta: {1.0: x, 2: y}\n'))) as { meta: Record<string, unknown> };
+  assert.deepEqual(Object.entries(copy.meta).map(([k, v]) => [String(pythonKey(copy.meta, k)), v]), [['1.0', 'x'], ['2', 'y']]);
 });

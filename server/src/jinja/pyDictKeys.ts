@@ -5,6 +5,8 @@
 import { plain, PyFloat } from './pyFloat';
 
 const keysByDict = new WeakMap<object, Map<string, unknown>>();
+/** Whether any dict so far had a non-string key (most projects have none: their walks are skipped). */
+let anyRemembered = false;
 
 /** The property name Python key `key` is stored under: its value's text (a float's too: 1.0 is "1"; True is "1"). */
 export function dictKeyName(key: unknown): string {
@@ -31,6 +33,7 @@ export function rememberDictKey(dict: object, name: string, key: unknown): void 
   let keys = keysByDict.get(dict);
   if (!keys) keysByDict.set(dict, (keys = new Map()));
   keys.set(name, key);
+  anyRemembered = true;
 }
 
 /** The Python key of `dict`'s property `name`: the remembered non-string key, else the name itself. */
@@ -48,4 +51,38 @@ export function hasPythonKeys(dict: object): boolean {
 export function copyDictKeys(from: object, to: object): void {
   const keys = keysByDict.get(from);
   if (keys) keysByDict.set(to, new Map(keys));
+}
+
+/**
+ * Where a value's non-string keys are, as [keys from the root to their dict, the key's name, its kind]: they are kept
+ * by object identity, so a copy (sent from another thread) has none until restorePythonKeys puts them back, and a
+ * fingerprint of the value (the render cache's) needs them to tell `{1.0: x}` from `{1: x}` and `{true: x}`.
+ */
+export type PythonKeyPlaces = Array<[path: string[], name: string, kind: 'float' | 'int' | 'True' | 'False' | 'None']>;
+
+export function pythonKeyPlaces(root: unknown): PythonKeyPlaces {
+  const out: PythonKeyPlaces = [];
+  if (!anyRemembered) return out;
+  const visited = new Set<object>();
+  const walk = (value: unknown, path: string[]) => {
+    if (typeof value !== 'object' || value === null || visited.has(value)) return;
+    visited.add(value);
+    for (const [name, key] of keysByDict.get(value) ?? []) {
+      out.push([path, name, key instanceof PyFloat ? 'float' : typeof key === 'number' ? 'int' : key === null ? 'None' : key ? 'True' : 'False']);
+    }
+    for (const [name, item] of Object.entries(value)) walk(item, [...path, name]);
+  };
+  walk(root, []);
+  return out;
+}
+
+/** Remembers a copy's non-string keys as pythonKeyPlaces found its original's. */
+export function restorePythonKeys(root: unknown, places: PythonKeyPlaces): void {
+  for (const [path, name, kind] of places) {
+    let dict = root;
+    for (const step of path) dict = (dict as Record<string, unknown>)?.[step];
+    if (typeof dict !== 'object' || dict === null) continue;
+    const key = kind === 'float' ? new PyFloat(Number(name)) : kind === 'int' ? Number(name) : kind === 'None' ? null : kind === 'True';
+    rememberDictKey(dict, name, key);
+  }
 }

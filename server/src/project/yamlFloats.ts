@@ -5,7 +5,7 @@
 // print `1.0`; merges that copy them (vars, configs) keep the marks (mergeMarked, carryMark).
 import { CORE_SCHEMA, floatCoreTag, load, NOT_RESOLVED } from 'js-yaml';
 import { PyFloat } from '../jinja/pyFloat';
-import { copyDictKeys, rememberDictKey } from '../jinja/pyDictKeys';
+import { copyDictKeys, hasPythonKeys, pythonKey, rememberDictKey } from '../jinja/pyDictKeys';
 
 /**
  * An integral float as the resolver returns it: a string no YAML text holds, so it can be a mapping's key too (an
@@ -165,6 +165,8 @@ export function carryMark(from: object, fromKey: string, to: object, toKey = fro
 export function mergeMarked(...sources: Array<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = Object.assign({}, ...sources);
   if (anyMarked) for (const source of sources) for (const key of Object.keys(source)) carryMark(source, key, out);
+  // a top-level key that is a number (`--vars '{1.0: x}'`) stays one
+  for (const source of sources) if (hasPythonKeys(source)) for (const key of Object.keys(source)) if (pythonKey(source, key) !== key) rememberDictKey(out, key, pythonKey(source, key));
   return out;
 }
 
