@@ -173,4 +173,5 @@ test("tojson is Python's json.dumps: `, ` and `: `, floats as 1.0, \\uXXXX for n
 test("dict keys that are not strings: a float key prints 1.0, equal numbers are one key (1 == 1.0 == True), lookups by any of them", () => {
   check("{% set d = {1.0: 'a', 2: 'b'} %}{{ d }} {{ d[1] }} {{ d[2.0] }} {{ d.get(1) }} {{ 2.0 in d }} {{ d.keys() | list }}", "{1.0: 'a', 2: 'b'} a b a True [1.0, 2]");
   check("{{ {1: 'a', 1.0: 'b'} }} {{ {1.0: 'a', 1: 'b'} }} {{ {true: 'x', 1: 'y'} }} {{ {none: 1}[none] }}", "{1: 'b'} {1.0: 'b'} {True: 'y'} 1");
+  check("{% set d = {} %}{% do d.update({1.0: 'x'}) %}{{ d }} {{ d.pop(1) }} {{ d.setdefault(2.0, 'y') }} {{ d }} {{ d.get(2) }}", "{1.0: 'x'} x y {2.0: 'y'} y");
 });

@@ -432,6 +432,19 @@ function patchRuntime(): void {
       const key = (k: string) => { const py = pythonKey(obj, k); return py === k ? keyOf(k) : py; };
       return val === 'items' ? () => entries.map(([k, v]) => [key(k), v]) : () => entries.map(([k]) => key(k));
     }
+    // update/pop/setdefault/has_key (nunjucks' dict methods) take a key as `d[k]` does, and update keeps other's keys
+    if ((val === 'update' || val === 'pop' || val === 'setdefault' || val === 'has_key') && rest.length === 0 && isPlainObject(obj)) {
+      if (val === 'update') return (...others: unknown[]) => {
+        for (const other of others) if (isPlainObject(other)) for (const [k, v] of Object.entries(other)) if (k !== '__keywords') setDictItem(obj, pythonKey(other, k), v);
+        return null;
+      };
+      if (val === 'setdefault') return (key: unknown, dflt: unknown = null) => {
+        if (!(dictKeyName(key) in obj)) setDictItem(obj, key, dflt);
+        return obj[dictKeyName(key)];
+      };
+      const method = memberLookup.call(this, obj, val) as (key: unknown, ...a: unknown[]) => unknown;
+      return (key: unknown, ...a: unknown[]) => method(dictKeyName(key), ...a);
+    }
     // `d[1.0]` finds the key 1 (and `d[True]` too): Python's equal numbers are one key.
     if ((val instanceof PyFloat || typeof val === 'boolean' || val === null) && rest.length === 0 && isPlainObject(obj)) val = dictKeyName(val);
     // A callable with attributes (`datetime.date(...)` and `datetime.date.today()`) is returned as it is.
