@@ -28,7 +28,7 @@ test('floe compile warns of each model that rendered no SQL and notes the Python
   assert.equal(r.code, 0, r.out + r.err);
   assert.deepEqual(r.err.trim().split('\n').sort(), [
     'floe compile: note: skipped 2 Python models (Floe compiles SQL models only; dbt compiles these): scored, scored_again',
-    "models/from_query.sql: warning: rendered no SQL, so its compiled file is empty: run_query and statement return nothing in Floe's compile, as it queries no database (dbt compile does)",
+    "models/from_query.sql: warning: rendered no SQL, so its compiled file is empty: Floe's compile queries no database, so run_query and statement return nothing (dbt compile's do not)",
     "models/only_when_executing.sql: warning: rendered no SQL, so its compiled file is empty: it reads `execute`, which Floe's compile leaves false, as it queries no database (dbt compile does)",
   ]);
   // what compiled is written as before; nothing but the written files on stdout

@@ -108,11 +108,11 @@ function compiledSql(project: DbtProject, file: string, report: Report): string 
     return undefined;
   }
   if (!compiled.sql.trim() && project.entry(file)?.text.trim()) {
-    // an empty render is rare: rendering it again (from the render cache) to tell why costs nothing in the common case
+    // an empty render is rare; asking the render (compileModel keeps it) whether it read `execute` costs nothing otherwise
     const why = compileModel(project, file, { naming: 'dbt' }).parseTime
-      ? 'it reads `execute`, which Floe\'s compile leaves false'
-      : 'run_query and statement return nothing in Floe\'s compile';
-    report.warning(`${relative(file)}: warning: rendered no SQL, so its compiled file is empty: ${why}, as it queries no database (dbt compile does)`);
+      ? 'it reads `execute`, which Floe\'s compile leaves false, as it queries no database (dbt compile does)'
+      : 'Floe\'s compile queries no database, so run_query and statement return nothing (dbt compile\'s do not)';
+    report.warning(`${relative(file)}: warning: rendered no SQL, so its compiled file is empty: ${why}`);
   }
   return compiled.sql;
 }
