@@ -14,8 +14,8 @@ import { copyDictKeys, hasPythonKeys, pythonKey, rememberDictKey } from '../jinj
  */
 const FLOAT_TEXT = '\u0000float:';
 
-/** PyYAML's implicit floats (YAML 1.1): a dot always, an exponent only with its sign; `1e3` and `1.0e3` are strings. */
-export const PYYAML_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+/** PyYAML's implicit floats (its resolver's pattern): a dot always, an exponent only with its sign; `1e3` and `1.0e3` are strings. */
+export const PYYAML_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 /** PyYAML's implicit ints (YAML 1.1: binary, octal `017`, hex, sexagesimal `1:30`, underscores). */
 export const PYYAML_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
