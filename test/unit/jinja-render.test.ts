@@ -156,6 +156,9 @@ test("floats print as Python's repr and stay floats through arithmetic; comparis
   check('{{ 1 | float }} {{ 2.5 | round }} {{ 3.5 | round }} {{ -2.0 | abs }} {{ 1.0 | int }} {{ 1.0 | string }} {{ [1.0, 2] }} {{ {"a": 1.0} }}', "1.0 2.0 4.0 2.0 1 1.0 [1.0, 2] {'a': 1.0}");
   check('{{ [1.0, 2] | sum }} {{ [1, 2] | sum }} {{ {"a": 1.0, "b": [2.0, 0.5]} | tojson }}', '3.0 3 {"a": 1.0, "b": [2.0, 0.5]}');
   check("{{ 'x = %s' % 1.0 }} {{ 'x = {}'.format(1.0) }} {{ [1.0, 2.0] | join(',') }} {{ 1.0 ~ '' }}", 'x = 1.0 x = 1.0 1.0,2.0 1.0');
+  // Jinja2's number literals: nunjucks read 1e3 and 1_000 as undefined names (printing nothing) and 2E-3 as nan
+  check("{{ 1e3 }} {{ 1_000 }} {{ 1.5e3 }} {{ 2E-3 }} {{ 1e-3 }} {{ 0x1F }} {{ 0b101 }} {{ 0o17 }} {{ 1_0.5 }} {{ 1e3 * 2 }} {{ [1e2, 2] }} {{ 'a1e3' }}",
+    "1000.0 1000 1500.0 0.002 0.001 31 5 15 10.5 2000.0 [100.0, 2] a1e3");
 });
 
 // Each expected output is what Jinja2 3.1 renders, dbt's tojson being json.dumps(value, sort_keys=sort_keys).

@@ -45,6 +45,35 @@ export function installPythonCompat(): void {
   patchRuntime();
   patchTransformer();
   patchParser();
+  patchLexer();
+}
+
+/** Jinja2's number literals where nunjucks' differ: an exponent (`1e3`, `2.5E-3`), `_` between digits, 0b/0o/0x. */
+const JINJA_NUMBER = /^(?:(?<float>(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?[eE][+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+))|(?<int>0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|[1-9](?:_?\d)*|0(?:_?0)*))(?![\w.])/;
+
+/**
+ * Number literals as Jinja2 reads them: nunjucks read `1e3` and `1_000` as names (undefined, printing nothing),
+ * `2E-3` as `2E` minus 3 (nan) and `1.5e3` not at all. Those (the rest read alike) become nunjucks' decimal tokens.
+ */
+function patchLexer(): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const lexer = require('nunjucks/src/lexer');
+  const proto = Object.getPrototypeOf(lexer.lex(''));
+  const nextToken = proto.nextToken;
+  proto.nextToken = function (this: any) {
+    if (this.in_code && /\d/.test(this.current()) && this.previous() !== '.') {
+      const m = JINJA_NUMBER.exec(this.currentStr());
+      if (m && /[eE_]|^0[bBoOxX]/.test(m[0])) {
+        const { lineno, colno } = this;
+        this.forwardN(m[0].length);
+        const text = m[0].replace(/_/g, '');
+        if (m.groups!.float !== undefined) return { type: lexer.TOKEN_FLOAT, value: String(Number(text)), lineno, colno };
+        const n = /^0[bBoO]/.test(text) ? Number(`0${text[1].toLowerCase()}${text.slice(2)}`) : Number(text);
+        return { type: lexer.TOKEN_INT, value: String(n), lineno, colno };
+      }
+    }
+    return nextToken.call(this);
+  };
 }
 
 /**
