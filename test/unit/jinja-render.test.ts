@@ -169,6 +169,8 @@ test("tojson is Python's json.dumps: `, ` and `: `, floats as 1.0, \\uXXXX for n
   // keys as json.dumps writes Python's: a float by repr, True equal to 1.0 (one key), None as null
   check("{{ tojson({1.0: 'x', 2: 'y', none: 1, true: 2}) }}", '{"1.0": 2, "2": "y", "null": 1}');
   check("{% set l = [] %}{% do l.append(l) %}{{ tojson(l, 'circular') }}", 'circular');
+  // a relation is no JSON value, in dbt (TypeError) as here; JSON.stringify wrote its fields
+  assert.match(String(render('{{ tojson({"t": this}) }}').problem?.message), /Object of type \w+ is not JSON serializable/);
   // and fromjson is json.loads: a number with a dot or an exponent is a float; bad JSON gives the default
   check("{{ fromjson('{\"a\": 1.0, \"b\": 1e3, \"c\": 2, \"d\": [0.5, -0.0]}') }} {{ fromjson('nope', 'dflt') }}", "{'a': 1.0, 'b': 1000.0, 'c': 2, 'd': [0.5, -0.0]} dflt");
 });

@@ -29,7 +29,7 @@ export function pyJsonDumps(value: unknown, options: PyJsonOptions = {}): string
     open.add(v);
     try {
       if (Array.isArray(v)) return container('[', v.map((x) => encode(x, depth + 1)), ']', depth);
-      if (!isDict(v)) throw new TypeError(`Object of type ${v.constructor?.name ?? 'object'} is not JSON serializable`);
+      if (!isDict(v)) throw new TypeError(`Object of type ${pythonTypeName(v)} is not JSON serializable`);
       let entries = Object.entries(v).filter(([k]) => k !== '__keywords');
       if (options.sortKeys) entries = entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       return container('{', entries.map(([k, x]) => `${jsonString(keyText(v, k))}: ${encode(x, depth + 1)}`), '}', depth);
@@ -51,9 +51,10 @@ export function jinjaToJson(value: unknown, indent?: number): string {
   return pyJsonDumps(value, { sortKeys: true, indent }).replace(/[<>&']/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
 }
 
+/** A plain object, not one standing for a Python object by its own toString (a relation). */
 function isDict(v: object): v is Record<string, unknown> {
   const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+  return (proto === Object.prototype || proto === null) && !Object.prototype.hasOwnProperty.call(v, 'toString');
 }
 
 /** A dict key as json.dumps writes it: str as is, float by repr, int by str, True/False/None as JSON's words. */
@@ -63,6 +64,12 @@ function keyText(dict: object, name: string): string {
   if (typeof key === 'boolean') return String(key);
   if (typeof key === 'number' || key instanceof Number) return jsonNumber(key);
   return name;
+}
+
+/** The name Python's error would give: a relation's adapter class, else the JavaScript one's. */
+function pythonTypeName(v: object): string {
+  const metadataType = (v as { metadata?: { type?: unknown } }).metadata?.type;
+  return typeof metadataType === 'string' ? metadataType : v.constructor?.name ?? 'object';
 }
 
 function jsonNumber(n: number | Number): string {
