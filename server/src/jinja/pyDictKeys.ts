@@ -3,6 +3,7 @@
 // `d[1]` finds `{1.0: 'a'}`'s item as Python's `1 == 1.0` does), and the Python key itself is remembered per dict for
 // what shows it: repr (`{1.0: 'a'}`), items()/keys(), json.dumps. A str key equal to a number's text shares its name.
 import { plain, PyFloat } from './pyFloat';
+import { eachContainer } from '../util/containers';
 
 const keysByDict = new WeakMap<object, Map<string, unknown>>();
 /** Whether any dict so far had a non-string key (most projects have none: their walks are skipped). */
@@ -63,16 +64,11 @@ export type PythonKeyPlaces = Array<[path: string[], name: string, kind: 'float'
 export function pythonKeyPlaces(root: unknown): PythonKeyPlaces {
   const out: PythonKeyPlaces = [];
   if (!anyRemembered) return out;
-  const visited = new Set<object>();
-  const walk = (value: unknown, path: string[]) => {
-    if (typeof value !== 'object' || value === null || visited.has(value)) return;
-    visited.add(value);
-    for (const [name, key] of keysByDict.get(value) ?? []) {
+  eachContainer(root, (dict, path) => {
+    for (const [name, key] of keysByDict.get(dict) ?? []) {
       out.push([path, name, key instanceof PyFloat ? 'float' : typeof key === 'number' ? 'int' : key === null ? 'None' : key ? 'True' : 'False']);
     }
-    for (const [name, item] of Object.entries(value)) walk(item, [...path, name]);
-  };
-  walk(root, []);
+  });
   return out;
 }
 

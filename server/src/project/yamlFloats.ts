@@ -5,6 +5,7 @@
 // print `1.0`; merges that copy them (vars, configs) keep the marks (mergeMarked, carryMark).
 import { CORE_SCHEMA, floatCoreTag, load, NOT_RESOLVED } from 'js-yaml';
 import { PyFloat } from '../jinja/pyFloat';
+import { eachContainer } from '../util/containers';
 import { copyDictKeys, hasPythonKeys, pythonKey, rememberDictKey } from '../jinja/pyDictKeys';
 
 /**
@@ -97,14 +98,9 @@ export type IntegralFloatPlaces = Array<[path: string[], key: string]>;
 export function integralFloatPlaces(root: unknown): IntegralFloatPlaces {
   const out: IntegralFloatPlaces = [];
   if (!anyMarked) return out;
-  const visited = new Set<object>();
-  const walk = (value: unknown, path: string[]) => {
-    if (typeof value !== 'object' || value === null || visited.has(value)) return;
-    visited.add(value);
-    for (const key of marks.get(value) ?? []) out.push([path, key]);
-    for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
-  };
-  walk(root, []);
+  eachContainer(root, (container, path) => {
+    for (const key of marks.get(container) ?? []) out.push([path, key]);
+  });
   return out;
 }
 
