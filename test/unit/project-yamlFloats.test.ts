@@ -48,3 +48,13 @@ test('a parse sent from the read-ahead worker keeps its float keys (a structured
   const copy = receivedValue(structuredClone(parseToSend('/s.yml', 'meta: {1.0: x, 2: y}\n'))) as { meta: Record<string, unknown> };
   assert.deepEqual(Object.entries(copy.meta).map(([k, v]) => [String(pythonKey(copy.meta, k)), v]), [['1.0', 'x'], ['2', 'y']]);
 });
+
+test("ints and floats as PyYAML's resolver reads them (YAML 1.1), in dbt_project.yml and schema YAML alike", () => {
+  const yaml = 'a: 1_000\nb: 017\nc: 0o17\nd: 0b101\ne: 1:30\nf: 0x1F\ng: 08\nh: -017\ni: 1_0.0\nj: 1:30.5\nk: 1e3\nl: 1.0e+3\n';
+  const keys = 'abcdefghijkl';
+  const python = '1000|15|0o17|5|90|31|08|-15|10.0|90.5|1e3|1000.0|';
+  assert.equal(rendered(yaml.replace(/^/gm, '  ').trimEnd() + '\n', `{% for k in '${keys}' %}{{ var(k) }}|{% endfor %}`), python);
+  assert.equal(rendered('  unused: 1\n', `{% for k in '${keys}' %}{{ config.get('meta')[k] }}|{% endfor %}`, {
+    'models/m.yml': `version: 2\nmodels:\n  - name: m\n    config:\n      meta:\n${yaml.replace(/^/gm, '        ').trimEnd()}\n`,
+  }), python);
+});

@@ -3,7 +3,7 @@
 // test `..._1_0`; the values stay plain numbers for everyone else, and the keys that held them are remembered.
 // Jinja gets such values (vars, configs, test arguments) as PyFloats (withPyFloats, pyFloatAt, argsWithPyFloats), which
 // print `1.0`; merges that copy them (vars, configs) keep the marks (mergeMarked, carryMark).
-import { CORE_SCHEMA, floatCoreTag, load, NOT_RESOLVED } from 'js-yaml';
+import { CORE_SCHEMA, floatCoreTag, intCoreTag, load, NOT_RESOLVED } from 'js-yaml';
 import { PyFloat } from '../jinja/pyFloat';
 import { eachContainer } from '../util/containers';
 import { copyDictKeys, hasPythonKeys, pythonKey, rememberDictKey } from '../jinja/pyDictKeys';
@@ -21,18 +21,48 @@ export const PYYAML_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\
 /** PyYAML's implicit ints (YAML 1.1: binary, octal `017`, hex, sexagesimal `1:30`, underscores). */
 export const PYYAML_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
 
+/** An int as PyYAML constructs one from text matching PYYAML_INT: `017` is octal 15, `1:30` is 90, `1_000` is 1000. */
+export function pyYamlInt(source: string): number | undefined {
+  if (!PYYAML_INT.test(source)) return undefined;
+  let text = source.replace(/_/g, '');
+  const sign = text.startsWith('-') ? -1 : 1;
+  if (/^[-+]/.test(text)) text = text.slice(1);
+  if (text === '0') return 0;
+  if (/^0[bx]/.test(text)) return sign * Number.parseInt(text.slice(2), text[1] === 'b' ? 2 : 16);
+  if (text.startsWith('0')) return sign * Number.parseInt(text, 8);
+  if (text.includes(':')) return sign * text.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+  return sign * Number(text);
+}
+
+/** A float as PyYAML constructs one from text matching PYYAML_FLOAT: `1_0.0` is 10.0, `1:30.5` is 5430.5. */
+export function pyYamlFloat(source: string): number | undefined {
+  if (!PYYAML_FLOAT.test(source)) return undefined;
+  let text = source.replace(/_/g, '').toLowerCase();
+  const sign = text.startsWith('-') ? -1 : 1;
+  if (/^[-+]/.test(text)) text = text.slice(1);
+  if (text === '.inf') return sign * Infinity;
+  if (text === '.nan') return NaN;
+  if (text.includes(':')) return sign * text.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+  return sign * Number(text);
+}
+
 let seen = false;
 
 const SCHEMA = CORE_SCHEMA.withTags({
   ...floatCoreTag,
   resolve(source: string, isExplicit: boolean, tagName: string) {
-    // `!!float 1` is the float 1.0 in PyYAML, `!!float 1_000` 1000.0; `1_0.0` is 10.0
-    if (!isExplicit && !PYYAML_FLOAT.test(source)) return NOT_RESOLVED;
-    const value = floatCoreTag.resolve(source.replace(/_/g, ''), isExplicit, tagName);
+    // `!!float 1` is the float 1.0 in PyYAML, `!!float 1_000` 1000.0; `1_0.0` is 10.0, `1e3` a string
+    const value = isExplicit ? floatCoreTag.resolve(source.replace(/_/g, ''), isExplicit, tagName) : pyYamlFloat(source) ?? NOT_RESOLVED;
     if (value === NOT_RESOLVED) return value;
     if (!Number.isInteger(value)) return value;
     seen = true;
     return `${FLOAT_TEXT}${Object.is(value, -0) ? '-0' : value}` as unknown as number;
+  },
+}, {
+  ...intCoreTag,
+  // PyYAML's ints (YAML 1.1): `017` is octal, `1_000` and `0b101` ints, `0o17` and `08` strings
+  resolve(source: string, isExplicit: boolean, tagName: string) {
+    return isExplicit ? intCoreTag.resolve(source, isExplicit, tagName) : pyYamlInt(source) ?? NOT_RESOLVED;
   },
 });
 

@@ -1,7 +1,7 @@
 // Small helpers over `yaml` document nodes: values with their offsets, and parse errors as data.
 import { parseDocument, isMap, isSeq, isScalar, type Document, type Node, type YAMLMap } from 'yaml';
 import { indentFlowContinuations, mapRangesBack } from './yamlFlowIndent';
-import { markIntegralFloat, PYYAML_FLOAT, PYYAML_INT } from './yamlFloats';
+import { markIntegralFloat, pyYamlFloat, pyYamlInt } from './yamlFloats';
 import { dictKeyName, rememberDictKey } from '../jinja/pyDictKeys';
 import { PyFloat } from '../jinja/pyFloat';
 
@@ -60,10 +60,11 @@ export function rangeOf(node: unknown): { start: number; end: number } | undefin
  * A node as plain JS, its integral floats (`1.0`, `!!float 1`) marked as yamlFloats.ts marks schema YAML's, and its
  * mappings' keys that PyYAML reads as numbers, floats, bools or None remembered for Jinja (pyDictKeys.ts).
  */
-export function toJs(node: unknown): unknown {
+export function toJs(node: unknown, options: { failsafe?: boolean } = {}): unknown {
   if (!node) return undefined;
   const value = (node as Node).toJSON();
-  markFloats(node, value);
+  // a document parsed with the failsafe schema holds every scalar as the text written: there is nothing to type
+  if (!options.failsafe) markFloats(node, value);
   return value;
 }
 
@@ -93,11 +94,25 @@ function markFloats(node: unknown, value: unknown): void {
   if (typeof value !== 'object' || value === null) return;
   const container = value as Record<string, unknown>;
   const mark = (item: unknown, key: string) => {
-    // a number to `yaml` (YAML 1.2) that PyYAML reads as a string: `1e3`, `1.0e3`
-    if (isScalar(item) && typeof item.value === 'number' && !item.tag && item.type === 'PLAIN' && item.source && container[key] === item.value
-      && !PYYAML_FLOAT.test(item.source) && !PYYAML_INT.test(item.source)) {
-      container[key] = item.source;
-      return;
+    // an untagged plain scalar `yaml` (YAML 1.2) reads otherwise than PyYAML: `1e3`, `1.0e3`, `0o17` and `08` are
+    // strings there, `017` is octal 15, `1_000` and `0b101` are ints, `1:30` is 90, `1_0.0` is 10.0
+    if (isScalar(item) && !item.tag && item.type === 'PLAIN' && item.source && container[key] === item.value) {
+      const int = pyYamlInt(item.source);
+      if (int !== undefined && int !== item.value) {
+        container[key] = int;
+        return;
+      }
+      const float = int === undefined ? pyYamlFloat(item.source) : undefined;
+      if (typeof item.value === 'number' && int === undefined && float === undefined) {
+        container[key] = item.source;
+        return;
+      }
+      // `1_0.0`, `1:30.5`: strings to `yaml`
+      if (typeof item.value === 'string' && float !== undefined) {
+        container[key] = float;
+        if (Number.isInteger(float)) markIntegralFloat(container, key);
+        return;
+      }
     }
     const float = integralFloat(item);
     // (a key written twice holds its last value: a float only if that is the item's)
