@@ -154,6 +154,29 @@ test("floats print as Python's repr and stay floats through arithmetic; comparis
   check('{% set x = 1.0 %}{{ x == 1 }} {{ x == 1.0 }} {{ x != 1 }} {{ x < 2 }} {{ x > 1 }} {{ 1 in [x] }} {{ x in [1, 2] }}', 'True True False True False True True');
   check('{% set z = 0.0 %}{% if z %}yes{% else %}no{% endif %} {{ z or "empty" }} {{ 1.0 is number }} {{ 1.0 is float }} {{ 1 is float }} {{ 1.0 is integer }}', 'no empty True True False False');
   check('{{ 1 | float }} {{ 2.5 | round }} {{ 3.5 | round }} {{ -2.0 | abs }} {{ 1.0 | int }} {{ 1.0 | string }} {{ [1.0, 2] }} {{ {"a": 1.0} }}', "1.0 2.0 4.0 2.0 1 1.0 [1.0, 2] {'a': 1.0}");
-  check('{{ [1.0, 2] | sum }} {{ [1, 2] | sum }} {{ {"a": 1.0, "b": [2.0, 0.5]} | tojson }}', '3.0 3 {"a":1.0,"b":[2.0,0.5]}');
+  check('{{ [1.0, 2] | sum }} {{ [1, 2] | sum }} {{ {"a": 1.0, "b": [2.0, 0.5]} | tojson }}', '3.0 3 {"a": 1.0, "b": [2.0, 0.5]}');
   check("{{ 'x = %s' % 1.0 }} {{ 'x = {}'.format(1.0) }} {{ [1.0, 2.0] | join(',') }} {{ 1.0 ~ '' }}", 'x = 1.0 x = 1.0 1.0,2.0 1.0');
+  // Jinja2's number literals: nunjucks read 1e3 and 1_000 as undefined names (printing nothing) and 2E-3 as nan
+  check("{{ 1e3 }} {{ 1_000 }} {{ 1.5e3 }} {{ 2E-3 }} {{ 1e-3 }} {{ 0x1F }} {{ 0b101 }} {{ 0o17 }} {{ 1_0.5 }} {{ 1e3 * 2 }} {{ [1e2, 2] }} {{ 'a1e3' }}",
+    "1000.0 1000 1500.0 0.002 0.001 31 5 15 10.5 2000.0 [100.0, 2] a1e3");
+});
+
+// Each expected output is what Jinja2 3.1 renders, dbt's tojson being json.dumps(value, sort_keys=sort_keys).
+test("tojson is Python's json.dumps: `, ` and `: `, floats as 1.0, \\uXXXX for non-ASCII; the filter sorts keys and escapes for HTML", () => {
+  check("{{ {'b': 1, 'a': '<é&\\'>'} | tojson }}", '{"a": "\\u003c\\u00e9\\u0026\\u0027\\u003e", "b": 1}');
+  check("{{ [1.0, {'z': none, 'y': true}] | tojson(indent=2) }}", '[\n  1.0,\n  {\n    "y": true,\n    "z": null\n  }\n]');
+  check("{{ tojson({'b': 1.0, 'a': ['é', '\\n', 2.5, -0.0]}) }} {{ tojson({'b': 1, 'a': 2}, sort_keys=true) }}", '{"b": 1.0, "a": ["\\u00e9", "\\n", 2.5, -0.0]} {"a": 2, "b": 1}');
+  // keys as json.dumps writes Python's: a float by repr, True equal to 1.0 (one key), None as null
+  check("{{ tojson({1.0: 'x', 2: 'y', none: 1, true: 2}) }}", '{"1.0": 2, "2": "y", "null": 1}');
+  check("{% set l = [] %}{% do l.append(l) %}{{ tojson(l, 'circular') }}", 'circular');
+  // a relation is no JSON value, in dbt (TypeError) as here; JSON.stringify wrote its fields
+  assert.match(String(render('{{ tojson({"t": this}) }}').problem?.message), /Object of type \w+ is not JSON serializable/);
+  // and fromjson is json.loads: a number with a dot or an exponent is a float; bad JSON gives the default
+  check("{{ fromjson('{\"a\": 1.0, \"b\": 1e3, \"c\": 2, \"d\": [0.5, -0.0]}') }} {{ fromjson('nope', 'dflt') }}", "{'a': 1.0, 'b': 1000.0, 'c': 2, 'd': [0.5, -0.0]} dflt");
+});
+
+test("dict keys that are not strings: a float key prints 1.0, equal numbers are one key (1 == 1.0 == True), lookups by any of them", () => {
+  check("{% set d = {1.0: 'a', 2: 'b'} %}{{ d }} {{ d[1] }} {{ d[2.0] }} {{ d.get(1) }} {{ 2.0 in d }} {{ d.keys() | list }}", "{1.0: 'a', 2: 'b'} a b a True [1.0, 2]");
+  check("{{ {1: 'a', 1.0: 'b'} }} {{ {1.0: 'a', 1: 'b'} }} {{ {true: 'x', 1: 'y'} }} {{ {none: 1}[none] }}", "{1: 'b'} {1.0: 'b'} {True: 'y'} 1");
+  check("{% set d = {} %}{% do d.update({1.0: 'x'}) %}{{ d }} {{ d.pop(1) }} {{ d.setdefault(2.0, 'y') }} {{ d }} {{ d.get(2) }}", "{1.0: 'x'} x y {2.0: 'y'} y");
 });

@@ -2,7 +2,8 @@
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
 import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyStr } from './pythonCompat';
-import { asFloat, floatArithmetic, isFloat, plain, PyFloat } from './pyFloat';
+import { asFloat, floatArithmetic, isFloat, plain } from './pyFloat';
+import { jinjaToJson } from './pyJson';
 import { toNunjucksSource } from './dbtSyntax';
 import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
@@ -339,11 +340,11 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   as_native: (v) => v,
   // Jinja2's string is Python's str() (undefined is ''); nunjucks' read undefined.toString().
   string: (v) => pyStr(v),
-  // json.dumps prints a float 1.0 as 1.0; JSON.stringify printed a PyFloat by its value.
-  tojson: (v) => {
-    let floats = false;
-    const text = JSON.stringify(v, (_k, x) => (x instanceof PyFloat ? ((floats = true), `\u0000${String(x)}\u0000`) : x));
-    return floats ? text.replace(/"\\u0000([^"\\]*)\\u0000"/g, '$1') : text;
+  // Jinja2's tojson: json.dumps with sorted keys, Python's spacing and floats, escaped for HTML (pyJson.ts).
+  tojson: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    const indent = named.indent ?? positional[0];
+    return jinjaToJson(v, typeof plain(indent) === 'number' ? (plain(indent) as number) : undefined);
   },
   // Python's sum: a float among the items makes the total a float.
   sum: (v, ...a) => {

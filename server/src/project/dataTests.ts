@@ -158,13 +158,18 @@ function severityOf(value: unknown): 'error' | 'warn' | undefined {
   return String(value).toLowerCase() === 'warn' ? 'warn' : 'error';
 }
 
-/** `ref('m')`, `ref('pkg', 'm')`, `source('s', 't')` (optionally in `{{ }}`), as written in a relationships `to:`. */
+/** `ref('m')`, `ref('pkg', 'm')`, either with `v=`/`version=`, `source('s', 't')` (optionally in `{{ }}`), as written in a relationships `to:`. */
 export function parseRelationTarget(to: unknown): DataTest['target'] | undefined {
   if (typeof to !== 'string') return undefined;
   const text = to.trim().replace(/^\{\{\s*/, '').replace(/\s*\}\}$/, '');
   const q = `\\s*['"]([^'"]+)['"]\\s*`;
-  const ref = new RegExp(`^ref\\(${q}(?:,${q})?\\)$`).exec(text);
-  if (ref) return { kind: 'model', name: ref[2] ?? ref[1] };
+  // `v=` / `version=` picks a model version: a number or a quoted string, compared as text as dbt does.
+  const version = `(?:,\\s*v(?:ersion)?\\s*=\\s*(?:(['"])([^'"]*)\\3|([\\w.]+))\\s*)?`;
+  const ref = new RegExp(`^ref\\(${q}(?:,${q})?${version}\\)$`).exec(text);
+  if (ref) {
+    const v = ref[4] ?? ref[5];
+    return { kind: 'model', name: ref[2] ?? ref[1], ...(v !== undefined ? { version: v } : {}) };
+  }
   const source = new RegExp(`^source\\(${q},${q}\\)$`).exec(text);
   if (source) return { kind: 'source', source: source[1], table: source[2] };
   return undefined;
