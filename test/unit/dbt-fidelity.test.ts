@@ -716,3 +716,21 @@ test("dbt's relation names: a package's generate_schema_name through dispatch: (
   });
   assert.equal(compileModel(p, `${ROOT}/models/m.sql`, { naming: 'dbt' }).sql, '\nselect * from "wh"."pkg_own"."pm" join "wh"."env_lake"."m" using (id)');
 });
+
+test("eleventh corpus: config(enabled=...) in an if/else is the branch dbt's parse renders (an undefined var is None there); selection sees the same", () => {
+  const flag = (name: string) => `{% if var('${name}') %}{{ config(enabled=True) }}{% else %}{{ config(enabled=False) }}{% endif %}\n`;
+  const p = project({
+    'dbt_project.yml': `${PROJECT}vars:\n  on_flag: true\n  off_flag: false\n`,
+    'models/on.sql': `${flag('on_flag')}select 1 as id`,
+    'models/off.sql': `${flag('off_flag')}select * from {{ ref('nope') }}`,
+    // an undefined var: None while parsing, so the else branch; the model is never compiled, so no error
+    'models/unset.sql': `${flag('never_set')}select * from {{ ref('nope') }}`,
+    // no branch taken sets enabled: dbt_project.yml's and YAML's value stands (here the default, on)
+    'models/neither.sql': "{% if var('off_flag') %}{{ config(enabled=False) }}{% endif %}\nselect * from {{ ref('on') }}",
+    'models/down.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('on') }}",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.deepEqual(p.modelNames().sort(), ['down', 'neither', 'on']);
+  assert.deepEqual(selectNodes(p, { select: ['+down'] }).nodes.map((n) => n.name), ['on', 'down']);
+  assert.equal(p.configOf(p.nodes('on')[0]).enabled, undefined);
+});
