@@ -734,3 +734,7 @@ test("eleventh corpus: config(enabled=...) in an if/else is the branch dbt's par
   assert.deepEqual(selectNodes(p, { select: ['+down'] }).nodes.map((n) => n.name), ['on', 'down']);
   assert.equal(p.configOf(p.nodes('on')[0]).enabled, undefined);
 });
+
+test("eleventh corpus: {% call set_sql_header(config) %} is dbt's built-in; the header is not in the compiled SQL", () => {
+  check("{% call set_sql_header(config) %}\ncreate temp function f(x int) returns int as $$ x $$;\n{% endcall %}\nselect 1 as id", 'select 1 as id');
+});
