@@ -730,11 +730,15 @@ test("eleventh corpus: config(enabled=...) in an if/else is the branch dbt's par
     'models/down.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('on') }}",
     // in a loop: off while on_flag is true
     'models/looped.sql': "{% for f in ['on_flag'] %}{% if var(f) %}{{ config(enabled=False) }}{% endif %}{% endfor %}\nselect 1 as id",
+    // singular tests the same
+    'tests/runs.sql': `${flag('on_flag')}select 1 as id where false`,
+    'tests/skipped.sql': `${flag('off_flag')}select 1 as id where false`,
   });
   assert.deepEqual(diagnostics(p), []);
   assert.deepEqual(p.modelNames().sort(), ['down', 'neither', 'on']);
   assert.deepEqual(selectNodes(p, { select: ['+down'] }).nodes.map((n) => n.name), ['on', 'down']);
   assert.equal(p.configOf(p.nodes('on')[0]).enabled, undefined);
+  assert.deepEqual(projectDataTests(p).map((t) => t.label), ['runs']);
   // the answer is kept per file; a changed var, a changed file or a new macro file renders again
   p.updateFile(`${ROOT}/dbt_project.yml`, `${PROJECT}vars:\n  on_flag: false\n  off_flag: false\n`);
   assert.deepEqual(p.modelNames().sort(), ['down', 'looped', 'neither']);
