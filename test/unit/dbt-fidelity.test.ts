@@ -716,3 +716,39 @@ test("dbt's relation names: a package's generate_schema_name through dispatch: (
   });
   assert.equal(compileModel(p, `${ROOT}/models/m.sql`, { naming: 'dbt' }).sql, '\nselect * from "wh"."pkg_own"."pm" join "wh"."env_lake"."m" using (id)');
 });
+
+test("eleventh corpus: config(enabled=...) in an if/else is the branch dbt's parse renders (an undefined var is None there); selection sees the same", () => {
+  const flag = (name: string) => `{% if var('${name}') %}{{ config(enabled=True) }}{% else %}{{ config(enabled=False) }}{% endif %}\n`;
+  const p = project({
+    'dbt_project.yml': `${PROJECT}vars:\n  on_flag: true\n  off_flag: false\n`,
+    'models/on.sql': `${flag('on_flag')}select 1 as id`,
+    'models/off.sql': `${flag('off_flag')}select * from {{ ref('nope') }}`,
+    // an undefined var: None while parsing, so the else branch; the model is never compiled, so no error
+    'models/unset.sql': `${flag('never_set')}select * from {{ ref('nope') }}`,
+    // no branch taken sets enabled: dbt_project.yml's and YAML's value stands (here the default, on)
+    'models/neither.sql': "{% if var('off_flag') %}{{ config(enabled=False) }}{% endif %}\nselect * from {{ ref('on') }}",
+    'models/down.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('on') }}",
+    // in a loop: off while on_flag is true
+    'models/looped.sql': "{% for f in ['on_flag'] %}{% if var(f) %}{{ config(enabled=False) }}{% endif %}{% endfor %}\nselect 1 as id",
+    // singular tests the same
+    'tests/runs.sql': `${flag('on_flag')}select 1 as id where false`,
+    'tests/skipped.sql': `${flag('off_flag')}select 1 as id where false`,
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.deepEqual(p.modelNames().sort(), ['down', 'neither', 'on']);
+  assert.deepEqual(selectNodes(p, { select: ['+down'] }).nodes.map((n) => n.name), ['on', 'down']);
+  assert.equal(p.configOf(p.nodes('on')[0]).enabled, undefined);
+  assert.deepEqual(projectDataTests(p).map((t) => t.label), ['runs']);
+  // the answer is kept per file; a changed var, a changed file or a new macro file renders again
+  p.updateFile(`${ROOT}/dbt_project.yml`, `${PROJECT}vars:\n  on_flag: false\n  off_flag: false\n`);
+  assert.deepEqual(p.modelNames().sort(), ['down', 'looped', 'neither']);
+  p.updateFile(`${ROOT}/models/off.sql`, `${flag('on_flag')}select 2 as id`);
+  p.updateFile(`${ROOT}/models/on.sql`, "{% if flag_on() %}{{ config(enabled=True) }}{% else %}{{ config(enabled=False) }}{% endif %}\nselect 1 as id");
+  assert.deepEqual(p.modelNames().sort(), ['down', 'looped', 'neither']);
+  p.updateFile(`${ROOT}/macros/flag.sql`, '{% macro flag_on() %}{{ return(true) }}{% endmacro %}');
+  assert.deepEqual(p.modelNames().sort(), ['down', 'looped', 'neither', 'on']);
+});
+
+test("eleventh corpus: {% call set_sql_header(config) %} is dbt's built-in; the header is not in the compiled SQL", () => {
+  check("{% call set_sql_header(config) %}\ncreate temp function f(x int) returns int as $$ x $$;\n{% endcall %}\nselect 1 as id", 'select 1 as id');
+});

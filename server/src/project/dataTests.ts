@@ -117,7 +117,8 @@ export function projectDataTests(project: DbtProject): DataTest[] {
   for (const e of entries) {
     if (e.kind !== 'test' || !e.analysis) continue;
     const defaults = folderDefaults(e.folders);
-    if ((e.analysis.config.enabled ?? defaults.enabled) === false) continue;
+    // enabled as for a model: folders, config() (computed or set in a branch, enabled.ts)
+    if (project.isDisabled(e.file) || (e.analysis.config.enabled ?? defaults.enabled) === false) continue;
     const rel = path.relative(project.root, e.file).split(path.sep).join('/');
     const name = path.basename(e.file).replace(/\.sql$/i, '');
     const severity = severityOf(e.analysis.config.severity ?? defaults.severity) ?? 'error';
