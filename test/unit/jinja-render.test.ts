@@ -179,3 +179,7 @@ test("a loop's `loop` attributes, nested, over a dict, after a `for … if`; one
   }
   assert.ok(writes < 1100, `${writes} frame writes for 1,000 items`);
 });
+
+test("trim is Python's str(value).strip(chars): undefined gives '', none 'None' (fsc-utils' naming macros trim `name.split('__')[1]`)", () => {
+  check("{% set parts = 'live'.split('__') %}[{{ parts[1] | trim }}][{{ none | trim }}][{{ '  a b \\n' | trim }}][{{ 'xxaxyx' | trim('xy') }}][{{ 12 | trim }}]", '[][None][a b][a][12]');
+});
