@@ -20,6 +20,8 @@ const cases: [string, string][] = [
   ['models/silver/silver__token_account_owners.sql:1:1: error: x', 'models/silver/silver__token_account_owners.sql:1:1: error: x'],
   ['token_prices.sql:12:3: warning', 'token_prices.sql:12:3: warning'],
   ['password:12345', 'password:***'],
+  // forty letters and slashes of a path are not an AWS secret key (spellbook's genesis_balances)
+  ['models/balances/ethereum/genesis/genesis_balances.sql:1:1: info', 'models/balances/ethereum/genesis/genesis_balances.sql:1:1: info'],
   ['password: 1:2', 'password: ***'],
 ];
 
