@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DbtProject } from '../../server/src/project/project';
-import { asDbtCompiled, compileModel } from '../../server/src/project/compile';
+import { asDbtCompiled, compileModel, EDITOR_RENDER_SIZE, setRenderSizeLimit } from '../../server/src/project/compile';
 import { fileDiagnostics, renderDiagnostics } from '../../server/src/features/diagnostics';
 import { projectDataTests, skippedDataTests } from '../../server/src/project/dataTests';
 import { projectUnitTests } from '../../server/src/project/unitTests';
@@ -352,7 +352,17 @@ test('what dbt only knows at run time is not called wrong: parse-time SQL, huge 
   });
   const compiled = compileModel(p, `${ROOT}/models/m.sql`);
   assert.equal(compiled.parseTime, true);
-  assert.deepEqual(diagnostics(p).map((d) => d.replace(/\(\d+ KB.*$/, '')), ['models/big.sql too-large: Model is too large for Floe to render while you edit ']);
+  // the CLI renders a model of any size, as dbt does (spellbook's NFT metadata models, up to 1.4 MB)
+  const cli = project({ 'models/big.sql': `select 1 as x -- ${'y'.repeat(600 * 1024)}` });
+  assert.deepEqual(diagnostics(cli), []);
+  assert.equal(compileModel(cli, `${ROOT}/models/big.sql`).sql.slice(0, 16), 'select 1 as x --');
+  // the editor's limit, which the language server sets
+  setRenderSizeLimit(EDITOR_RENDER_SIZE);
+  try {
+    assert.deepEqual(diagnostics(p).map((d) => d.replace(/\(\d+ KB.*$/, '')), ['models/big.sql too-large: Model is too large for Floe to render while you edit ']);
+  } finally {
+    setRenderSizeLimit(Number.POSITIVE_INFINITY);
+  }
   assert.equal(p.isDisabled(`${ROOT}/snapshots/s.sql`), true);
 });
 

@@ -180,3 +180,29 @@ test("dict keys that are not strings: a float key prints 1.0, equal numbers are 
   check("{{ {1: 'a', 1.0: 'b'} }} {{ {1.0: 'a', 1: 'b'} }} {{ {true: 'x', 1: 'y'} }} {{ {none: 1}[none] }}", "{1: 'b'} {1.0: 'b'} {True: 'y'} 1");
   check("{% set d = {} %}{% do d.update({1.0: 'x'}) %}{{ d }} {{ d.pop(1) }} {{ d.setdefault(2.0, 'y') }} {{ d }} {{ d.get(2) }}", "{1.0: 'x'} x y {2.0: 'y'} y");
 });
+
+test("a loop's `loop` attributes, nested, over a dict, after a `for … if`; one frame write per item (eth-models' get_var)", () => {
+  check("{% for x in ['a', 'b', 'c'] %}{{ loop.index }}{{ loop.index0 }}{{ loop.revindex }}{{ loop.revindex0 }}"
+    + "{{ loop.first }}{{ loop.last }}{{ loop.length }};{% endfor %}", '1032TrueFalse3;2121FalseFalse3;3210FalseTrue3;');
+  check("{% for o in [1, 2] %}{% set outer = loop %}{% for i in [7, 8, 9] %}{{ outer.index }}.{{ loop.index }}/{{ loop.length }} {% endfor %}"
+    + "{{ loop.last }} {% endfor %}", '1.1/3 1.2/3 1.3/3 False 2.1/3 2.2/3 2.3/3 True ');
+  check("{% for k, v in {'a': 1, 'b': 2}.items() %}{{ k }}{{ v }}{{ loop.index }}{{ loop.last }} {% endfor %}", 'a11False b22True ');
+  check("{% for x in [1, 2, 3, 4] if x is even %}{{ x }}:{{ loop.index }}/{{ loop.length }}{% if not loop.last %},{% endif %}{% endfor %}", '2:1/2,4:2/2');
+  check("{% set loop = 'mine' %}{% for x in [1] %}{{ loop.first }}{% endfor %} {{ loop }}", 'True mine');
+  // Work per item: a plain loop writes its item and its `loop`, no more (nunjucks wrote `loop.*` seven times).
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const frame = require('nunjucks/src/runtime').Frame.prototype;
+  const set = frame.set;
+  let writes = 0;
+  frame.set = function (this: unknown, ...a: unknown[]) { writes++; return set.apply(this, a); };
+  try {
+    check('{% for i in range(1000) %}{% endfor %}.', '.');
+  } finally {
+    frame.set = set;
+  }
+  assert.ok(writes < 1100, `${writes} frame writes for 1,000 items`);
+});
+
+test("trim is Python's str(value).strip(chars): undefined gives '', none 'None' (fsc-utils' naming macros trim `name.split('__')[1]`)", () => {
+  check("{% set parts = 'live'.split('__') %}[{{ parts[1] | trim }}][{{ none | trim }}][{{ '  a b \\n' | trim }}][{{ 'xxaxyx' | trim('xy') }}][{{ 12 | trim }}]", '[][None][a b][a][12]');
+});

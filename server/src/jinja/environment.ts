@@ -354,6 +354,17 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   },
   // Jinja2's lower/upper print any value as Python's str() first (a list, a number, none); nunjucks' needed a string.
   lower: (v) => pyStr(v).toLowerCase(),
+  // Jinja2's trim is str(value).strip(chars): an undefined value gives '' (fsc-utils' generate_alias_name trims
+  // `name.split('__')[1]`, undefined for a name without '__'); nunjucks' read undefined.replace and failed.
+  trim: (v, chars) => {
+    const text = pyStr(v);
+    if (chars === undefined || chars === null) return text.trim();
+    const strip = new Set(pyStr(chars));
+    let start = 0, end = text.length;
+    while (start < end && strip.has(text[start])) start++;
+    while (end > start && strip.has(text[end - 1])) end--;
+    return text.slice(start, end);
+  },
   upper: (v) => pyStr(v).toUpperCase(),
   // Jinja2's max/min (with attribute=), which nunjucks lacks.
   max: (v, ...a) => extreme(v, a, 1),

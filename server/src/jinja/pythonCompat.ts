@@ -257,6 +257,13 @@ function pythonTruth(node: any): any {
 
 function patchCompiler(): void {
   const proto = Compiler.prototype;
+  // A loop's `loop` is one object made per item. nunjucks set its seven attributes one `frame.set("loop.index", …)`
+  // at a time, each splitting the dotted name and walking it: eight frame writes per item. Macros that scan long
+  // lists per call (fsc-evm's `get_var`, called hundreds of times a model) spent ~40% of a check there.
+  proto._emitLoopBindings = function (this: any, _node: any, _arr: string, i: string, len: string) {
+    this._emitLine(`frame.variables.loop = {index: ${i} + 1, index0: ${i}, revindex: ${len} - ${i}, `
+      + `revindex0: ${len} - ${i} - 1, first: ${i} === 0, last: ${i} === ${len} - 1, length: ${len}};`);
+  };
   // `(a, b)` is a tuple (a list here); nunjucks emitted JS's comma operator.
   const compileGroup = proto.compileGroup;
   proto.compileGroup = function (this: any, node: any, frame: any) {

@@ -41,8 +41,10 @@ import type { RunServiceLoader } from './run';
 import { registerExplorerHandlers } from './explorer';
 import { registerRunHandlers } from './run';
 import { registerDataTestHandlers } from './dataTests';
+import { EDITOR_RENDER_SIZE, setRenderSizeLimit } from '../project/compile';
 
 export function startServer(connection: Connection): void {
+  setRenderSizeLimit(EDITOR_RENDER_SIZE);
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace();
   const uris = new Map<string, string>();
