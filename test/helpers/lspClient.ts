@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { createProtocolConnection, type ProtocolConnection, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeWatchedFilesNotification, FileChangeType,
-  DidChangeTextDocumentNotification, DocumentDiagnosticRequest, WorkspaceDiagnosticRequest, ShutdownRequest, ExitNotification, ShowMessageNotification, ShowMessageRequest, type Diagnostic, type TextDocumentClientCapabilities } from 'vscode-languageserver-protocol';
+  DidChangeTextDocumentNotification, DocumentDiagnosticRequest, WorkspaceDiagnosticRequest, ShutdownRequest, ExitNotification, ShowMessageNotification, ShowMessageRequest, type Diagnostic, type TextDocumentClientCapabilities, type WorkspaceClientCapabilities } from 'vscode-languageserver-protocol';
 import { PackagesMissingNotification, StatusNotification, type PackagesMissingParams, type StatusParams } from '../../server/src/protocol';
 
 const repo = path.resolve(__dirname, '../..');
@@ -38,9 +38,9 @@ export class LspClient {
    * section). `options.built`: the bundle (dist/server.js, build first), whose build id is the same from one start to
    * the next (from source each process is its own build); `options.serverJs`: another copy of that bundle;
    * `options.untilReady` false: returns once initialized; `options.processId`: the client process the server watches
-   * (it exits when that process is gone), this one by default; `options.textDocument`: client capabilities added.
+   * (it exits when that process is gone), this one by default; `options.textDocument`, `options.workspace`: client capabilities added.
    */
-  static async start(folder: string, env: Record<string, string> = {}, settings?: Record<string, unknown>, options: { built?: boolean; serverJs?: string; untilReady?: boolean; processId?: number; textDocument?: TextDocumentClientCapabilities } = {}): Promise<LspClient> {
+  static async start(folder: string, env: Record<string, string> = {}, settings?: Record<string, unknown>, options: { built?: boolean; serverJs?: string; untilReady?: boolean; processId?: number; textDocument?: TextDocumentClientCapabilities; workspace?: WorkspaceClientCapabilities } = {}): Promise<LspClient> {
     const entry = options.serverJs ? [options.serverJs] : options.built ? [path.join(repo, 'dist/server.js')] : ['--import', 'tsx', path.join(repo, 'server/src/lsp/main.ts')];
     const child = spawn(process.execPath, [...entry, '--stdio'], {
       cwd: repo, env: { ...process.env, FLOE_NO_CATALOG: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'],
@@ -53,7 +53,7 @@ export class LspClient {
     const ready = client.waitForStatus((s) => s.state === 'ready' || s.state === 'error');
     await connection.sendRequest(InitializeRequest.type, {
       processId: options.processId ?? process.pid, rootUri: pathToFileURL(folder).toString(), workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }],
-      capabilities: { workspace: { diagnostics: { refreshSupport: true }, configuration: settings !== undefined }, textDocument: { rename: { prepareSupport: true }, ...options.textDocument } },
+      capabilities: { workspace: { diagnostics: { refreshSupport: true }, configuration: settings !== undefined, ...options.workspace }, textDocument: { rename: { prepareSupport: true }, ...options.textDocument } },
     });
     await connection.sendNotification(InitializedNotification.type, {});
     if (options.untilReady === false) ready.catch(() => undefined);

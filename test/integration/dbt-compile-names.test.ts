@@ -44,13 +44,18 @@ const FILES: Record<string, string> = {
   'models/marts/report.sql': "select * from {{ ref('dim_customers') }} union all select * from {{ ref('dim_customers', v=1) }} -- {{ this }}\n",
 };
 
-/** A new temporary project of these files. */
-function tempProject(prefix: string, files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+/** Writes each file under root, making its folders. */
+function writeFiles(root: string, files: Record<string, string>): void {
   for (const [file, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), text);
   }
+}
+
+/** A new temporary project of these files. */
+function tempProject(prefix: string, files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  writeFiles(root, files);
   return root;
 }
 
@@ -189,5 +194,39 @@ test('clickhouse: schema.identifier, each part in backticks whatever quoting: sa
     assert.equal(read('b'), 'select * from `analytics`.`a` -- `analytics`.`b`');
   } finally {
     fs.rmSync(ch, { recursive: true, force: true });
+
+test("twelfth corpus: a naming macro that trims a missing split part (fsc-utils) names the relation as dbt does; a model named for tokens keeps its position in an error; a failing macro's message has no JavaScript text", async () => {
+  const proj = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-compile-split-'));
+  try {
+    const files: Record<string, string> = {
+      'dbt_project.yml': 'name: chain\nprofile: chain\n',
+      'profiles.yml': 'chain:\n  target: dev\n  outputs:\n    dev: {type: snowflake, account: a, user: u, database: CHAIN_DEV, schema: silver}\n',
+      // Flipside's naming: the schema is the part before '__', the alias the part after; a name without '__' has none
+      'macros/naming.sql': [
+        "{% macro generate_schema_name(custom_schema_name=none, node=none) -%}{% set parts = node.name.split('__') %}{{ parts[0] | trim }}{%- endmacro %}",
+        "{% macro generate_alias_name(custom_alias_name=none, node=none) -%}{% set parts = node.name.split('__') %}{{ parts[1] | trim }}{%- endmacro %}",
+        "{% macro tmp_name(rel) -%}{% set parts = rel.name.split('__') %}{{ target.database ~ '.' ~ parts[0] ~ '.' ~ parts[1] | trim ~ '__dbt_tmp' }}{%- endmacro %}",
+      ].join('\n') + '\n',
+      'models/live.sql': "{{ config(materialized='ephemeral') }}\nselect 1 as x\n",
+      'models/silver__prices.sql': "select '{{ tmp_name(this) }}' as t, x from {{ ref('live') }}\n",
+    };
+    writeFiles(proj, files);
+    const args = ['compile', '--project-dir', proj, '--profiles-dir', proj, '--target-path', path.join(proj, 'target')];
+    const r = await runFloe(args, {}, proj);
+    assert.equal(r.code, 0, r.err + r.out);
+    // dbt: `live`'s alias is '' (Jinja2's trim of undefined), and its CTE is named by the alias (compilation.py's
+    // add_ephemeral_prefix(cte_model.identifier)); `this.name` is the identifier, 'prices'
+    assert.equal(fs.readFileSync(path.join(proj, 'target', 'compiled', 'chain', 'models', 'silver__prices.sql'), 'utf8'),
+      "with __dbt__cte__ as (\n\nselect 1 as x\n) select 'CHAIN_DEV.prices.__dbt_tmp' as t, x from __dbt__cte__");
+    // a naming macro that fails (dbt too: batch of None, "'NoneType' object is not iterable"): the message says what
+    // is missing, in words, at the model's file and position
+    fs.writeFileSync(path.join(proj, 'macros', 'naming.sql'), "{% macro generate_alias_name(custom_alias_name=none, node=none) -%}{{ node.version | batch(2) }}{%- endmacro %}\n");
+    fs.writeFileSync(path.join(proj, 'models', 'silver__token_owners.sql'), 'select 1 as y\n');
+    const failed = await runFloe(args, {}, proj);
+    assert.equal(failed.code, 1);
+    assert.match(failed.err, /models\/silver__token_owners\.sql:1:1: error: generate_alias_name failed for silver__token_owners, so dbt's name for its relation is unknown: A value is None where its attribute 'length' is read/);
+    assert.doesNotMatch(failed.err, /TypeError|Cannot read prop|\*\*\*/);
+  } finally {
+    fs.rmSync(proj, { recursive: true, force: true });
   }
 });

@@ -117,6 +117,13 @@ test('what a render may see, changed, renders again: macros, the model, env vars
   const float = region('secret-region-value', base, parseVars('{region: 1.0}', ''));
   assert.equal(served(float).includes('b'), false);
   assert.match(float.b, /'1\.0' as r/);
+  // the same with a key: {1: x}, {1.0: x} and {true: x} are one JSON apart, and print apart
+  const keyed = (text: string) => region('secret-region-value', base, parseVars(`{region: ${text}}`, '')).b;
+  assert.match(keyed('{1: x}'), /'\{1: 'x'\}' as r/);
+  markKept(dir);
+  assert.match(keyed('{1.0: x}'), /'\{1\.0: 'x'\}' as r/);
+  markKept(dir);
+  assert.match(keyed('{true: x}'), /'\{True: 'x'\}' as r/);
   // a model another one refs, turned off in its own file: every render may resolve refs differently
   const off = region('secret-region-value', { ...base, 'models/c.sql': "{{ config(enabled=false) }}\nselect 1 as x\n" });
   assert.equal(served(off).includes('d'), false);

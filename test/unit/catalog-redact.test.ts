@@ -16,6 +16,13 @@ const cases: [string, string][] = [
   ["secretAccessKey: 'abc/def'", "secretAccessKey: '***'"],
   ['aws key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY in a message', 'aws key *** in a message'],
   ['GET http://127.0.0.1:8181/api/catalog/v1/floe/namespaces -> 200 (3 ms)', 'GET http://127.0.0.1:8181/api/catalog/v1/floe/namespaces -> 200 (3 ms)'],
+  // a model named for tokens, with its line and column (solana-models' silver__token_account_owners)
+  ['models/silver/silver__token_account_owners.sql:1:1: error: x', 'models/silver/silver__token_account_owners.sql:1:1: error: x'],
+  ['token_prices.sql:12:3: warning', 'token_prices.sql:12:3: warning'],
+  ['password:12345', 'password:***'],
+  // forty letters and slashes of a path are not an AWS secret key (spellbook's genesis_balances)
+  ['models/balances/ethereum/genesis/genesis_balances.sql:1:1: info', 'models/balances/ethereum/genesis/genesis_balances.sql:1:1: info'],
+  ['password: 1:2', 'password: ***'],
 ];
 
 test('redact masks client secrets, bearer tokens and S3 secret keys, and leaves the rest', () => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DbtProject } from '../../server/src/project/project';
-import { asDbtCompiled, compileModel } from '../../server/src/project/compile';
+import { asDbtCompiled, compileModel, EDITOR_RENDER_SIZE, setRenderSizeLimit } from '../../server/src/project/compile';
 import { fileDiagnostics, renderDiagnostics } from '../../server/src/features/diagnostics';
 import { projectDataTests, skippedDataTests } from '../../server/src/project/dataTests';
 import { projectUnitTests } from '../../server/src/project/unitTests';
@@ -352,7 +352,17 @@ test('what dbt only knows at run time is not called wrong: parse-time SQL, huge 
   });
   const compiled = compileModel(p, `${ROOT}/models/m.sql`);
   assert.equal(compiled.parseTime, true);
-  assert.deepEqual(diagnostics(p).map((d) => d.replace(/\(\d+ KB.*$/, '')), ['models/big.sql too-large: Model is too large for Floe to render while you edit ']);
+  // the CLI renders a model of any size, as dbt does (spellbook's NFT metadata models, up to 1.4 MB)
+  const cli = project({ 'models/big.sql': `select 1 as x -- ${'y'.repeat(600 * 1024)}` });
+  assert.deepEqual(diagnostics(cli), []);
+  assert.equal(compileModel(cli, `${ROOT}/models/big.sql`).sql.slice(0, 16), 'select 1 as x --');
+  // the editor's limit, which the language server sets
+  setRenderSizeLimit(EDITOR_RENDER_SIZE);
+  try {
+    assert.deepEqual(diagnostics(p).map((d) => d.replace(/\(\d+ KB.*$/, '')), ['models/big.sql too-large: Model is too large for Floe to render while you edit ']);
+  } finally {
+    setRenderSizeLimit(Number.POSITIVE_INFINITY);
+  }
   assert.equal(p.isDisabled(`${ROOT}/snapshots/s.sql`), true);
 });
 
@@ -715,4 +725,40 @@ test("dbt's relation names: a package's generate_schema_name through dispatch: (
     'models/m.sql': "{{ config(schema='lake') }}\nselect * from {{ ref('pm') }} join {{ this }} using (id)",
   });
   assert.equal(compileModel(p, `${ROOT}/models/m.sql`, { naming: 'dbt' }).sql, '\nselect * from "wh"."pkg_own"."pm" join "wh"."env_lake"."m" using (id)');
+});
+
+test("eleventh corpus: config(enabled=...) in an if/else is the branch dbt's parse renders (an undefined var is None there); selection sees the same", () => {
+  const flag = (name: string) => `{% if var('${name}') %}{{ config(enabled=True) }}{% else %}{{ config(enabled=False) }}{% endif %}\n`;
+  const p = project({
+    'dbt_project.yml': `${PROJECT}vars:\n  on_flag: true\n  off_flag: false\n`,
+    'models/on.sql': `${flag('on_flag')}select 1 as id`,
+    'models/off.sql': `${flag('off_flag')}select * from {{ ref('nope') }}`,
+    // an undefined var: None while parsing, so the else branch; the model is never compiled, so no error
+    'models/unset.sql': `${flag('never_set')}select * from {{ ref('nope') }}`,
+    // no branch taken sets enabled: dbt_project.yml's and YAML's value stands (here the default, on)
+    'models/neither.sql': "{% if var('off_flag') %}{{ config(enabled=False) }}{% endif %}\nselect * from {{ ref('on') }}",
+    'models/down.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('on') }}",
+    // in a loop: off while on_flag is true
+    'models/looped.sql': "{% for f in ['on_flag'] %}{% if var(f) %}{{ config(enabled=False) }}{% endif %}{% endfor %}\nselect 1 as id",
+    // singular tests the same
+    'tests/runs.sql': `${flag('on_flag')}select 1 as id where false`,
+    'tests/skipped.sql': `${flag('off_flag')}select 1 as id where false`,
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.deepEqual(p.modelNames().sort(), ['down', 'neither', 'on']);
+  assert.deepEqual(selectNodes(p, { select: ['+down'] }).nodes.map((n) => n.name), ['on', 'down']);
+  assert.equal(p.configOf(p.nodes('on')[0]).enabled, undefined);
+  assert.deepEqual(projectDataTests(p).map((t) => t.label), ['runs']);
+  // the answer is kept per file; a changed var, a changed file or a new macro file renders again
+  p.updateFile(`${ROOT}/dbt_project.yml`, `${PROJECT}vars:\n  on_flag: false\n  off_flag: false\n`);
+  assert.deepEqual(p.modelNames().sort(), ['down', 'looped', 'neither']);
+  p.updateFile(`${ROOT}/models/off.sql`, `${flag('on_flag')}select 2 as id`);
+  p.updateFile(`${ROOT}/models/on.sql`, "{% if flag_on() %}{{ config(enabled=True) }}{% else %}{{ config(enabled=False) }}{% endif %}\nselect 1 as id");
+  assert.deepEqual(p.modelNames().sort(), ['down', 'looped', 'neither']);
+  p.updateFile(`${ROOT}/macros/flag.sql`, '{% macro flag_on() %}{{ return(true) }}{% endmacro %}');
+  assert.deepEqual(p.modelNames().sort(), ['down', 'looped', 'neither', 'on']);
+});
+
+test("eleventh corpus: {% call set_sql_header(config) %} is dbt's built-in; the header is not in the compiled SQL", () => {
+  check("{% call set_sql_header(config) %}\ncreate temp function f(x int) returns int as $$ x $$;\n{% endcall %}\nselect 1 as id", 'select 1 as id');
 });

@@ -37,6 +37,12 @@ test('relationships to an unknown model or source table (a warning, as dbt gives
   check(['- relationships: {to: stg_customers, field: id}'], [['test-relationships-to', 'relationships']]);
 });
 
+test('relationships to a versioned ref: a version the model has is clean, another is an unknown ref', () => {
+  const versioned = { 'models/v.yml': 'version: 2\nmodels:\n  - name: dim\n    latest_version: 2\n    versions: [{v: 1}, {v: 2}]\n', 'models/dim_v1.sql': 'select 1 as id\n', 'models/dim_v2.sql': 'select 1 as id\n' };
+  check(["- relationships: {to: \"ref('dim', v=1)\", field: id}", "- relationships: {to: \"{{ ref('dim', version='2') }}\", field: id}"], [], versioned);
+  check(["- relationships: {to: \"ref('dim', v=3)\", field: id}"], [['unknown-ref', 'relationships', "relationships: model 'dim' version 3 not found; dbt warns and skips this test."]], versioned);
+});
+
 test('accepted_values without values, pointing at the test line', () => {
   check(['- not_null', '- accepted_values:\n              quote: false'], [['test-missing-values', 'accepted_values']]);
 });

@@ -43,3 +43,12 @@ test('unread: read only by an analysis, an exposure, a disabled model, or nothin
     'dbt_packages/pk/models/pk_free.sql': eph,
   }), ['dbt_packages/pk/models/pk_free.sql', 'models/analysed.sql', 'models/by_disabled.sql', 'models/exposed.sql']);
 });
+
+test('a versioned ref in a test argument reads that version, not the latest', () => {
+  assert.deepEqual(unread({
+    'models/t.yml': "version: 2\nmodels:\n  - name: vm\n    latest_version: 2\n    versions: [{v: 1}, {v: 2}]\n"
+      + "  - name: base\n    data_tests:\n      - dbt_utils.equality:\n          compare_model: \"{{ ref('vm', v=1) }}\"\n",
+    'models/vm_v1.sql': eph,
+    'models/vm_v2.sql': eph,
+  }), ['models/vm_v2.sql']);
+});

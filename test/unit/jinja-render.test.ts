@@ -161,4 +161,53 @@ test("floats print as Python's repr and stay floats through arithmetic; comparis
   check('{{ 1 | float }} {{ 2.5 | round }} {{ 3.5 | round }} {{ -2.0 | abs }} {{ 1.0 | int }} {{ 1.0 | string }} {{ [1.0, 2] }} {{ {"a": 1.0} }}', "1.0 2.0 4.0 2.0 1 1.0 [1.0, 2] {'a': 1.0}");
   check('{{ [1.0, 2] | sum }} {{ [1, 2] | sum }} {{ {"a": 1.0, "b": [2.0, 0.5]} | tojson }}', '3.0 3 {"a": 1.0, "b": [2.0, 0.5]}');
   check("{{ 'x = %s' % 1.0 }} {{ 'x = {}'.format(1.0) }} {{ [1.0, 2.0] | join(',') }} {{ 1.0 ~ '' }}", 'x = 1.0 x = 1.0 1.0,2.0 1.0');
+  // Jinja2's number literals: nunjucks read 1e3 and 1_000 as undefined names (printing nothing) and 2E-3 as nan
+  check("{{ 1e3 }} {{ 1_000 }} {{ 1.5e3 }} {{ 2E-3 }} {{ 1e-3 }} {{ 0x1F }} {{ 0b101 }} {{ 0o17 }} {{ 1_0.5 }} {{ 1e3 * 2 }} {{ [1e2, 2] }} {{ 'a1e3' }}",
+    "1000.0 1000 1500.0 0.002 0.001 31 5 15 10.5 2000.0 [100.0, 2] a1e3");
+});
+
+// Each expected output is what Jinja2 3.1 renders, dbt's tojson being json.dumps(value, sort_keys=sort_keys).
+test("tojson is Python's json.dumps: `, ` and `: `, floats as 1.0, \\uXXXX for non-ASCII; the filter sorts keys and escapes for HTML", () => {
+  check("{{ {'b': 1, 'a': '<é&\\'>'} | tojson }}", '{"a": "\\u003c\\u00e9\\u0026\\u0027\\u003e", "b": 1}');
+  check("{{ [1.0, {'z': none, 'y': true}] | tojson(indent=2) }}", '[\n  1.0,\n  {\n    "y": true,\n    "z": null\n  }\n]');
+  check("{{ tojson({'b': 1.0, 'a': ['é', '\\n', 2.5, -0.0]}) }} {{ tojson({'b': 1, 'a': 2}, sort_keys=true) }}", '{"b": 1.0, "a": ["\\u00e9", "\\n", 2.5, -0.0]} {"a": 2, "b": 1}');
+  // keys as json.dumps writes Python's: a float by repr, True equal to 1.0 (one key), None as null
+  check("{{ tojson({1.0: 'x', 2: 'y', none: 1, true: 2}) }}", '{"1.0": 2, "2": "y", "null": 1}');
+  check("{% set l = [] %}{% do l.append(l) %}{{ tojson(l, 'circular') }}", 'circular');
+  // a relation is no JSON value, in dbt (TypeError) as here; JSON.stringify wrote its fields
+  assert.match(String(render('{{ tojson({"t": this}) }}').problem?.message), /Object of type \w+ is not JSON serializable/);
+  // and fromjson is json.loads: a number with a dot or an exponent is a float; bad JSON gives the default
+  check("{{ fromjson('{\"a\": 1.0, \"b\": 1e3, \"c\": 2, \"d\": [0.5, -0.0]}') }} {{ fromjson('nope', 'dflt') }}", "{'a': 1.0, 'b': 1000.0, 'c': 2, 'd': [0.5, -0.0]} dflt");
+});
+
+test("dict keys that are not strings: a float key prints 1.0, equal numbers are one key (1 == 1.0 == True), lookups by any of them", () => {
+  check("{% set d = {1.0: 'a', 2: 'b'} %}{{ d }} {{ d[1] }} {{ d[2.0] }} {{ d.get(1) }} {{ 2.0 in d }} {{ d.keys() | list }}", "{1.0: 'a', 2: 'b'} a b a True [1.0, 2]");
+  check("{{ {1: 'a', 1.0: 'b'} }} {{ {1.0: 'a', 1: 'b'} }} {{ {true: 'x', 1: 'y'} }} {{ {none: 1}[none] }}", "{1: 'b'} {1.0: 'b'} {True: 'y'} 1");
+  check("{% set d = {} %}{% do d.update({1.0: 'x'}) %}{{ d }} {{ d.pop(1) }} {{ d.setdefault(2.0, 'y') }} {{ d }} {{ d.get(2) }}", "{1.0: 'x'} x y {2.0: 'y'} y");
+});
+
+test("a loop's `loop` attributes, nested, over a dict, after a `for … if`; one frame write per item (eth-models' get_var)", () => {
+  check("{% for x in ['a', 'b', 'c'] %}{{ loop.index }}{{ loop.index0 }}{{ loop.revindex }}{{ loop.revindex0 }}"
+    + "{{ loop.first }}{{ loop.last }}{{ loop.length }};{% endfor %}", '1032TrueFalse3;2121FalseFalse3;3210FalseTrue3;');
+  check("{% for o in [1, 2] %}{% set outer = loop %}{% for i in [7, 8, 9] %}{{ outer.index }}.{{ loop.index }}/{{ loop.length }} {% endfor %}"
+    + "{{ loop.last }} {% endfor %}", '1.1/3 1.2/3 1.3/3 False 2.1/3 2.2/3 2.3/3 True ');
+  check("{% for k, v in {'a': 1, 'b': 2}.items() %}{{ k }}{{ v }}{{ loop.index }}{{ loop.last }} {% endfor %}", 'a11False b22True ');
+  check("{% for x in [1, 2, 3, 4] if x is even %}{{ x }}:{{ loop.index }}/{{ loop.length }}{% if not loop.last %},{% endif %}{% endfor %}", '2:1/2,4:2/2');
+  check("{% set loop = 'mine' %}{% for x in [1] %}{{ loop.first }}{% endfor %} {{ loop }}", 'True mine');
+  // Work per item: a plain loop writes its item and its `loop`, no more (nunjucks wrote `loop.*` seven times).
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const frame = require('nunjucks/src/runtime').Frame.prototype;
+  const set = frame.set;
+  let writes = 0;
+  frame.set = function (this: unknown, ...a: unknown[]) { writes++; return set.apply(this, a); };
+  try {
+    check('{% for i in range(1000) %}{% endfor %}.', '.');
+  } finally {
+    frame.set = set;
+  }
+  assert.ok(writes < 1100, `${writes} frame writes for 1,000 items`);
+});
+
+test("trim is Python's str(value).strip(chars): undefined gives '', none 'None' (fsc-utils' naming macros trim `name.split('__')[1]`)", () => {
+  check("{% set parts = 'live'.split('__') %}[{{ parts[1] | trim }}][{{ none | trim }}][{{ '  a b \\n' | trim }}][{{ 'xxaxyx' | trim('xy') }}][{{ 12 | trim }}]", '[][None][a b][a][12]');
 });

@@ -60,6 +60,10 @@ test('relationships to: ref() with or without a package, source(), inside {{ }} 
   assert.deepEqual(parseRelationTarget("{{ source('bronze', 'orders') }}"), { kind: 'source', source: 'bronze', table: 'orders' });
   assert.equal(parseRelationTarget('stg_customers'), undefined);
   assert.equal(parseRelationTarget(undefined), undefined);
+  // a version, as a number or a string, with either keyword
+  assert.deepEqual(parseRelationTarget("ref('dim', v=2)"), { kind: 'model', name: 'dim', version: '2' });
+  assert.deepEqual(parseRelationTarget("{{ ref('pkg', 'dim', version = '1') }}"), { kind: 'model', name: 'dim', version: '1' });
+  assert.equal(parseRelationTarget("ref('dim', w=2)"), undefined);
 });
 
 test('a selector picks the tests of the selected models and the singular tests that ref them', () => {

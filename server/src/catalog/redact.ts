@@ -17,9 +17,21 @@ export function redact(text: string): string {
   return redactUriUserinfo(text)
     .replace(AUTH_HEADER, (_m, scheme: string) => `${scheme} ${MASK}`)
     .replace(FLAG, (_m, flag: string) => `${flag}${MASK}`)
-    .replace(SECRET_PAIR, (m, q: string, key: string, sep: string, vq: string) => (/type$/i.test(key) ? m : `${q}${key}${q}${sep}${vq}${MASK}${vq}`))
-    .replace(AWS_SECRET, MASK);
+    .replace(SECRET_PAIR, (m, q: string, key: string, sep: string, vq: string, value: string) => (/type$/i.test(key) || isPosition(sep, value) ? m : `${q}${key}${q}${sep}${vq}${MASK}${vq}`))
+    .replace(AWS_SECRET, (m) => (isRandomKey(m) ? MASK : m));
 }
+
+/**
+ * `token_prices.sql:12:3: error: …` names a file (a dbt model named for tokens) and a line and column, not a secret:
+ * a key followed straight by `:line:col`.
+ */
+const isPosition = (sep: string, value: string) => sep === ':' && /^\d+:\d+:?$/.test(value);
+
+/**
+ * A secret access key is random: upper and lower case letters and digits. Forty letters and slashes that are a path
+ * (`models/balances/ethereum/genesis/genesis_balances.sql`) are not.
+ */
+const isRandomKey = (text: string) => /[A-Z]/.test(text) && /[a-z]/.test(text) && /\d/.test(text);
 
 /** Masks only the password (or lone user part) inside URIs: safe on any message, it changes nothing else. */
 export function redactUriUserinfo(text: string): string {

@@ -42,6 +42,11 @@ export class JsonLog {
     this.event('Note', 'Z050', msg, 'info', { msg });
   }
 
+  /** A warning a command reports outside a node result (a model that rendered no SQL). */
+  warning(msg: string): void {
+    this.event('Note', 'Z050', msg, 'warn', { msg });
+  }
+
   /** An error a command reports outside a node result (a model that does not compile). */
   error(msg: string): void {
     this.event('RunResultError', 'Z024', msg, 'error', { msg });

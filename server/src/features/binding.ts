@@ -2,14 +2,15 @@
 // upstreams (the SQL engineer's bindModel), maps errors back through the source map and stores the
 // model's output columns in the project so downstream models and completion can use them.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { userMessage } from '../sql/explain';
+import { explainError } from '../sql/explain';
+import { hardCodedRelationFix } from './relationFix';
 import { bindModel, type BindResult, type BindSettings, type UpstreamRelation as BindUpstream } from '../sql/binder';
 import { lineageOf, modelColumnLineage, parseLater } from '../sql/columnLineage';
 import type { BindCache } from '../sql/bindCache';
 import type { BindPool } from '../sql/bindPool';
 import { compileModel, type CompiledModel } from '../project/compile';
 import type { DbtProject, ModelNode } from '../project/project';
-import type { Column, ProjectDiagnostic } from '../project/types';
+import type { Column, NameFix, ProjectDiagnostic } from '../project/types';
 import { snapshotAddedColumns } from '../run/snapshot-config';
 import { fileDiagnostics, renderDiagnostics } from './diagnostics';
 import { mentionsMissingPackage } from '../project/packages/missing';
@@ -198,18 +199,22 @@ export class Binder {
       const materialized = compiled.config.materialized;
       const ownMaterialization = result.errors.length > 0 && isOwnMaterialization(materialized, project.materializationNames());
       const binderDiagnostics = result.errors.map((raw) => {
-        const e = { ...raw, message: userMessage(raw, { columns, sql: compiled.sql }) };
-        const r = e.offset === undefined ? { start: 0, end: 0 } : compiled.map.toTemplate(e.offset, Math.max(1, e.length ?? 1));
+        const explained = explainError(raw, { columns, sql: compiled.sql });
+        const e = { ...raw, message: explained.message };
+        const at = e.offset === undefined ? { start: 0, end: 0 } : compiled.map.toTemplate(e.offset, Math.max(1, e.length ?? 1));
+        // a model or source named by hand: the whole name, fixed to its ref() or source()
+        const relation = e.offset === undefined ? undefined : hardCodedRelationFix(project, raw.message, text, at.start);
+        const r: { start: number; end: number; fix?: NameFix } = relation ?? { start: at.start, end: at.end, ...(explained.fix ? { fix: explained.fix } : {}) };
         // Without a profile the adapter is unknown: what DuckDB rejects may be another dialect's valid SQL.
-        if (dialect === 'unknown') return { file, start: r.start, end: r.end, severity: 'info' as const, code: `sql-${e.kind}`, message: `DuckDB: ${e.message} (no profile names this project's adapter)` };
+        if (dialect === 'unknown') return { file, start: r.start, end: r.end, ...(r.fix ? { fix: r.fix } : {}), severity: 'info' as const, code: `sql-${e.kind}`, message: `DuckDB: ${e.message} (no profile names this project's adapter)` };
         // Macros that need the database (`if execute`) render nothing at compile time: the SQL is incomplete.
-        if (compiled.parseTime) return { file, start: r.start, end: r.end, severity: 'info' as const, code: `sql-${e.kind}`, message: `${e.message} (checked as dbt parses it: macros that query the database render nothing until run)` };
+        if (compiled.parseTime) return { file, start: r.start, end: r.end, ...(r.fix ? { fix: r.fix } : {}), severity: 'info' as const, code: `sql-${e.kind}`, message: `${e.message} (checked as dbt parses it: macros that query the database render nothing until run)` };
         // A column missing from columns declared only in YAML may still exist in the table: a hint, not an error. A
         // table name that is not in FROM (`x.col` without `x`) is wrong whatever the upstream's columns are.
-        if (yamlOnly && e.kind === 'binder' && /column|not found/i.test(e.message) && !/^Referenced table "[^"]*" not found/.test(raw.message)) return { file, start: r.start, end: r.end, severity: 'info' as const, code: `sql-${e.kind}`, message: `${e.message} (the upstream's columns come from schema YAML, which need not list them all)` };
+        if (yamlOnly && e.kind === 'binder' && /column|not found/i.test(e.message) && !/^Referenced table "[^"]*" not found/.test(raw.message)) return { file, start: r.start, end: r.end, ...(r.fix ? { fix: r.fix } : {}), severity: 'info' as const, code: `sql-${e.kind}`, message: `${e.message} (the upstream's columns come from schema YAML, which need not list them all)` };
         // A materialization of the project's own may rewrite the SQL it is handed: what DuckDB rejects may never run.
-        if (ownMaterialization) return { file, start: r.start, end: r.end, severity: 'warning' as const, code: `sql-${e.kind}`, message: `${e.message} (the model is materialized by '${materialized}', a materialization of the project's own: dbt hands it this SQL, which it may rewrite before it runs)` };
-        return { file, start: r.start, end: r.end, severity: 'error' as const, code: `sql-${e.kind}`, message: e.message };
+        if (ownMaterialization) return { file, start: r.start, end: r.end, ...(r.fix ? { fix: r.fix } : {}), severity: 'warning' as const, code: `sql-${e.kind}`, message: `${e.message} (the model is materialized by '${materialized}', a materialization of the project's own: dbt hands it this SQL, which it may rewrite before it runs)` };
+        return { file, start: r.start, end: r.end, ...(r.fix ? { fix: r.fix } : {}), severity: 'error' as const, code: `sql-${e.kind}`, message: e.message };
       });
       diagnostics = [...renderProblems, ...binderDiagnostics];
       if (node && result.columns.length && compiled === rendered) {

@@ -31,11 +31,11 @@ export function dataTestDiagnostics(project: DbtProject, entry: FileEntry): Proj
       const to = parseRelationTarget(t.args.to);
       if (!to) {
         push(t, 'error', 'test-relationships-to', `relationships needs \`to:\` as ref('model') or source('source', 'table')${t.args.to === undefined ? '' : `, not ${JSON.stringify(t.args.to)}`}.`);
-      } else if (to.kind === 'model' && !project.resolveRef({ name: to.name })) {
+      } else if (to.kind === 'model' && !project.resolveRef(to)) {
         // dbt warns (and skips the test) when a test's ref is disabled or missing; it does not fail.
         push(t, 'warning', 'unknown-ref', project.isDisabledName(to.name)
           ? `relationships: model '${to.name}' is disabled (enabled: false); dbt warns and skips this test.`
-          : `relationships: model '${to.name}' not found; dbt warns and skips this test.${didYouMean(to.name, project.modelNames())}`);
+          : `relationships: model '${to.name}'${to.version !== undefined ? ` version ${to.version}` : ''} not found; dbt warns and skips this test.${didYouMean(to.name, project.modelNames())}`);
       } else if (to.kind === 'source' && !project.resolveSource(to)) {
         const tables = project.sourceDefinitions(to.source).flatMap((d) => d.tables.map((x) => x.name));
         push(t, 'warning', 'unknown-source', tables.length

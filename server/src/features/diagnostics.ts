@@ -4,9 +4,9 @@
 import type { DbtProject, FileEntry, ModelNode } from '../project/project';
 import { modelName } from '../project/project';
 import { checkConfigEntry, unknownMaterialization } from '../project/config';
-import type { ProjectDiagnostic, Severity } from '../project/types';
+import type { NameFix, ProjectDiagnostic, Severity } from '../project/types';
 import { SKIPPED_TEST, type CompiledModel } from '../project/compile';
-import { didYouMean } from '../util/suggest';
+import { didYouMean, hint, suggestName } from '../util/suggest';
 import { BUILTIN_MACRO_NAMES } from '../jinja/dbtBuiltins';
 import { dataTestDiagnostics } from './dataTestDiagnostics';
 import { unitTestDiagnostics } from './unitTestDiagnostics';
@@ -51,7 +51,7 @@ function emptySelectors(project: DbtProject, entry: FileEntry): ProjectDiagnosti
 function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiagnostic[]): void {
   const a = entry.analysis!;
   const file = entry.file;
-  const push = (start: number, end: number, severity: Severity, code: string, message: string) => out.push({ file, start, end, severity, code, message });
+  const push = (start: number, end: number, severity: Severity, code: string, message: string, fix?: NameFix) => out.push({ file, start, end, severity, code, message, ...(fix ? { fix } : {}) });
   for (const p of a.problems) push(p.start, p.end, 'error', p.code, p.message);
   // dbt parses a disabled model but resolves nothing in it.
   if (project.isDisabled(file)) return;
@@ -73,7 +73,7 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
       // counts only when rendering takes that branch (dbt records refs as it renders); dbt only warns about a singular
       // test's unknown ref, and skips that test.
       if (target.code === 'unknown-package') { const inner = unquote(ref); push(inner.start, inner.end, 'error', target.code, target.message); }
-      else if (target.code === 'disabled-ref' ? entry.kind === 'model' && !ref.conditional : !ref.conditional) { const inner = unquote(ref); push(inner.start, inner.end, entry.kind === 'test' ? 'warning' : 'error', target.code, target.message); }
+      else if (target.code === 'disabled-ref' ? entry.kind === 'model' && !ref.conditional : !ref.conditional) { const inner = unquote(ref); push(inner.start, inner.end, entry.kind === 'test' ? 'warning' : 'error', target.code, target.message, target.fix); }
     } else if (cycle && cycle.includes(target.name)) {
       const inner = unquote(ref);
       push(inner.start, inner.end, 'error', 'ref-cycle', `Circular reference: ${describeCycle(project, self!.name, target.name)}`);
@@ -83,28 +83,34 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
   for (const s of a.sources) {
     if (s.conditional && !project.resolveSource(s)) continue;
     const problem = sourceProblem(project, s, skipped);
-    if (problem) push(problem.start, problem.end, severity, problem.code, problem.message);
+    if (problem) push(problem.start, problem.end, severity, problem.code, problem.message, problem.fix);
   }
   const local = a.localNames;
   for (const m of a.macroCalls) {
     if (m.namespace) {
       if (m.namespace === 'dbt') {
-        if (!BUILTIN_MACRO_NAMES.has(m.name) && !project.macro(m.name)) push(m.start, m.end, 'error', 'unknown-macro', `Macro '${m.name}' is not one of dbt's built-in macros.${didYouMean(m.name, [...BUILTIN_MACRO_NAMES])}`);
+        if (!BUILTIN_MACRO_NAMES.has(m.name) && !project.macro(m.name)) {
+          const best = meant(m.name, [...BUILTIN_MACRO_NAMES], 'dbt.');
+          push(m.start, m.end, 'error', 'unknown-macro', `Macro '${m.name}' is not one of dbt's built-in macros.${best.hint}`, best.fix);
+        }
         continue;
       }
       if (!project.packageNames().includes(m.namespace)) continue;
       if (!project.macro(m.name, m.namespace)) {
-        push(m.start, m.end, 'error', 'unknown-macro', `Macro '${m.name}' not found in package '${m.namespace}'.${didYouMean(m.name, project.macroNames())}`);
+        const best = meant(m.name, project.macroNames(), `${m.namespace}.`);
+        push(m.start, m.end, 'error', 'unknown-macro', `Macro '${m.name}' not found in package '${m.namespace}'.${best.hint}`, best.fix);
       }
     } else if (!local.has(m.name) && !project.macro(m.name) && !BUILTIN_MACRO_NAMES.has(m.name) && !project.missingPackages().length) {
       // (With packages not installed, the macro may be theirs: the project gets one packages-not-installed message.)
-      push(m.start, m.end, 'error', 'unknown-macro', `Macro '${m.name}' not found.${didYouMean(m.name, project.macroNames())}`);
+      const best = meant(m.name, project.macroNames());
+      push(m.start, m.end, 'error', 'unknown-macro', `Macro '${m.name}' not found.${best.hint}`, best.fix);
     }
   }
   const vars = project.varsFor(entry.packageName);
   for (const v of a.vars) {
     if (!v.hasDefault && !v.conditional && !(v.name in vars)) {
-      push(v.start + 1, v.end - 1, 'error', 'unknown-var', `Var '${v.name}' is not defined in dbt_project.yml vars and has no default.${didYouMean(v.name, Object.keys(vars))}`);
+      const best = meant(v.name, Object.keys(vars));
+      push(v.start + 1, v.end - 1, 'error', 'unknown-var', `Var '${v.name}' is not defined in dbt_project.yml vars and has no default.${best.hint}`, best.fix);
     }
   }
   if (self && entry.kind === 'model' && project.nodes(self.name).length > 1) {
@@ -123,8 +129,9 @@ function yamlDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiag
       if (problem) out.push({ file: entry.file, start: c.keyStart, end: c.keyEnd, ...problem });
     }
     if (project.nodes(m.name).length === 0 && !project.isDisabledRef({ name: m.name }) && !project.resolveRef({ name: m.name })) {
+      const best = meant(m.name, project.modelNames());
       out.push({ file: entry.file, start: m.nameStart, end: m.nameEnd, severity: 'warning', code: 'yaml-unknown-model',
-        message: `'${m.name}' is described here but no model, seed or snapshot has that name.${didYouMean(m.name, project.modelNames())}` });
+        message: `'${m.name}' is described here but no model, seed or snapshot has that name.${best.hint}`, ...(best.fix ? { fix: best.fix } : {}) });
     }
     const first = firstEntryBefore(project, entry, m);
     if (first) {
@@ -182,12 +189,24 @@ function patchTarget(project: DbtProject, packageName: string, name: string): Fi
 const NO_YAML = new Map<string, ModelDoc>();
 
 /** Why a source() names no source table (undefined when it does), at the source's or the table's name. */
-function sourceProblem(project: DbtProject, s: SourceUse, notFoundNote = ''): { start: number; end: number; code: string; message: string } | undefined {
+function sourceProblem(project: DbtProject, s: SourceUse, notFoundNote = ''): { start: number; end: number; code: string; message: string; fix?: NameFix } | undefined {
   if (project.resolveSource(s)) return undefined;
   const defs = project.sourceDefinitions(s.source);
-  if (defs.length === 0) return { start: s.sourceStart + 1, end: s.sourceEnd - 1, code: 'unknown-source', message: `Source '${s.source}' not found${notFoundNote}.${didYouMean(s.source, project.sourceNames())}` };
-  const tables = defs.flatMap((d) => d.tables.map((t) => t.name));
-  return { start: s.tableStart + 1, end: s.tableEnd - 1, code: 'unknown-source-table', message: `Source '${s.source}' has no table '${s.table}'${notFoundNote}.${didYouMean(s.table, tables)}` };
+  if (defs.length === 0) {
+    const best = meant(s.source, project.sourceNames());
+    return { start: s.sourceStart + 1, end: s.sourceEnd - 1, code: 'unknown-source', message: `Source '${s.source}' not found${notFoundNote}.${best.hint}`, fix: best.fix };
+  }
+  const best = meant(s.table, defs.flatMap((d) => d.tables.map((t) => t.name)));
+  return { start: s.tableStart + 1, end: s.tableEnd - 1, code: 'unknown-source-table', message: `Source '${s.source}' has no table '${s.table}'${notFoundNote}.${best.hint}`, fix: best.fix };
+}
+
+/**
+ * The did-you-mean of `name` among `candidates`: the message's sentence, and the same suggestion as a fix. `prefix`:
+ * what the diagnostic's range holds before the name (a macro's namespace, `dbt_utils.`).
+ */
+function meant(name: string, candidates: Iterable<string>, prefix = ''): { hint: string; fix?: NameFix } {
+  const best = suggestName(name, candidates);
+  return best ? { hint: hint(best), fix: { replaces: prefix + name, with: prefix + best } } : { hint: '' };
 }
 
 const RESOURCE_WORDS: Record<YamlResource['kind'], string> = { exposure: 'exposure', metric: 'metric', semantic_model: 'semantic model', saved_query: 'saved query' };
@@ -197,7 +216,7 @@ const RESOURCE_WORDS: Record<YamlResource['kind'], string> = { exposure: 'exposu
  * TargetNotFoundError: "... depends on a node named 'x' which was not found"), worded as a model's refs are.
  */
 function yamlResourceDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiagnostic[]): void {
-  const push = (start: number, end: number, code: string, message: string) => out.push({ file: entry.file, start, end, severity: 'error', code, message });
+  const push = (start: number, end: number, code: string, message: string, fix?: NameFix) => out.push({ file: entry.file, start, end, severity: 'error', code, message, ...(fix ? { fix } : {}) });
   let metrics: { enabled: Set<string>; disabled: Set<string> } | undefined;
   for (const r of entry.schema!.resources) {
     if (!yamlResourceEnabled(project, entry, r)) continue;
@@ -205,19 +224,19 @@ function yamlResourceDiagnostics(project: DbtProject, entry: FileEntry, out: Pro
     for (const ref of r.refs) {
       const target = refTarget(project, ref, `${subject} cannot depend on it`);
       const inner = unquote(ref);
-      if ('code' in target) push(inner.start, inner.end, target.code, target.message);
+      if ('code' in target) push(inner.start, inner.end, target.code, target.message, target.code === 'unknown-ref' ? target.fix : undefined);
     }
     for (const s of r.sources) {
       const problem = sourceProblem(project, s);
-      if (problem) push(problem.start, problem.end, problem.code, problem.message);
+      if (problem) push(problem.start, problem.end, problem.code, problem.message, problem.fix);
     }
     if (!r.metrics.length) continue;
     metrics ??= projectMetrics(project);
     for (const m of r.metrics) {
       if (metrics.enabled.has(m.name)) continue;
-      push(m.start, m.end, 'unknown-metric', metrics.disabled.has(m.name)
-        ? `Metric '${m.name}' is disabled (enabled: false), so ${subject} cannot depend on it.`
-        : `Metric '${m.name}' not found.${didYouMean(m.name, [...metrics.enabled])}`);
+      if (metrics.disabled.has(m.name)) { push(m.start, m.end, 'unknown-metric', `Metric '${m.name}' is disabled (enabled: false), so ${subject} cannot depend on it.`); continue; }
+      const best = meant(m.name, [...metrics.enabled]);
+      push(m.start, m.end, 'unknown-metric', `Metric '${m.name}' not found.${best.hint}`, best.fix);
     }
   }
 }
@@ -233,7 +252,7 @@ function projectMetrics(project: DbtProject): { enabled: Set<string>; disabled: 
  * The node a ref names, or why there is none: `disabledNote` says what a disabled target means for the one that refs
  * it ("this model cannot ref it"); `notFoundNote` goes into the not-found message (a singular test's "dbt skips it").
  */
-function refTarget(project: DbtProject, ref: { name: string; packageName?: string; version?: string }, disabledNote: string, notFoundNote = ''): ModelNode | { code: 'unknown-package' | 'disabled-ref' | 'unknown-ref'; message: string } {
+function refTarget(project: DbtProject, ref: { name: string; packageName?: string; version?: string }, disabledNote: string, notFoundNote = ''): ModelNode | { code: 'unknown-package' | 'disabled-ref' | 'unknown-ref'; message: string; fix?: NameFix } {
   if (ref.packageName && !project.packageNames().includes(ref.packageName)) {
     return { code: 'unknown-package', message: `Package '${ref.packageName}' is not installed (no ${project.settings.packagesPath}/${ref.packageName}).${didYouMean(ref.packageName, project.packageNames())}` };
   }
@@ -241,7 +260,8 @@ function refTarget(project: DbtProject, ref: { name: string; packageName?: strin
   if (target) return target;
   const named = `Model '${ref.name}'${ref.version === undefined ? '' : ` version ${ref.version}`}`;
   if (project.isDisabledRef(ref)) return { code: 'disabled-ref', message: `${named} is disabled (enabled: false), so ${disabledNote}.` };
-  return { code: 'unknown-ref', message: `${named} not found${notFoundNote}.${didYouMean(ref.name, project.modelNames())}` };
+  const best = meant(ref.name, project.modelNames());
+  return { code: 'unknown-ref', message: `${named} not found${notFoundNote}.${best.hint}`, fix: best.fix };
 }
 
 function unquote(r: { start: number; end: number }): { start: number; end: number } {

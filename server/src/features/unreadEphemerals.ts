@@ -89,7 +89,7 @@ function testedNames(project: DbtProject): Set<string> {
       continue;
     }
     if (t.target?.kind === 'model') add({ name: t.target.name, version: t.target.version });
-    for (const name of refsInArgs(t.args)) add({ name });
+    for (const ref of refsInArgs(t.args)) add(ref);
   }
   for (const u of projectUnitTests(project)) add({ name: u.model, version: u.version });
   return names;
@@ -115,7 +115,7 @@ function packageTestTargets(project: DbtProject): Set<string> {
         const node = project.resolveRef({ name: m.name, version: v });
         if (node) names.add(node.name);
       }
-      for (const t of tests) for (const name of refsInArgs(t.args)) names.add(name);
+      for (const t of tests) for (const ref of refsInArgs(t.args)) names.add(project.resolveRef(ref)?.name ?? ref.name);
     }
     for (const u of unitTestDecls(e)) if (u.model) names.add(u.model);
   }
@@ -123,15 +123,15 @@ function packageTestTargets(project: DbtProject): Set<string> {
 }
 
 /**
- * The model names a test's argument values ref (`to: ref('m')`, `compare_model: ref('pkg', 'm')`), read as the
+ * The models a test's argument values ref (`to: ref('m')`, `compare_model: ref('pkg', 'm', v=2)`), read as the
  * relationships test's `to:` is (dataTests.ts's parseRelationTarget).
  */
-function refsInArgs(args: unknown): string[] {
-  const out: string[] = [];
+function refsInArgs(args: unknown): Array<{ name: string; version?: string }> {
+  const out: Array<{ name: string; version?: string }> = [];
   const visit = (v: unknown) => {
     if (typeof v === 'string') {
-      const target = parseRelationTarget(v.replace(/,\s*v(?:ersion)?\s*=[^)]*\)\s*(\}\})?\s*$/, ')$1'));
-      if (target?.kind === 'model') out.push(target.name);
+      const target = parseRelationTarget(v);
+      if (target?.kind === 'model') out.push({ name: target.name, version: target.version });
     } else if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === 'object') Object.values(v).forEach(visit);
   };

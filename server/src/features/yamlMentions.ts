@@ -11,7 +11,7 @@ export function yamlModelMentions(project: DbtProject, name: string): Location[]
   for (const e of project.files.values()) {
     if (e.kind !== 'yaml' || !e.text.includes(name)) continue;
     for (const m of e.text.matchAll(/\bref\(\s*(?:(['"])[^'"\n]*\1\s*,\s*)?(['"])([^'"\n]*)\2[^)\n]*\)/g)) {
-      if (parseRelationTarget(m[0].replace(/,\s*v(?:ersion)?\s*=[^)]*\)$/, ')'))?.kind !== 'model' || m[3] !== name) continue;
+      if (parseRelationTarget(m[0])?.kind !== 'model' || m[3] !== name) continue;
       const start = m.index! + m[0].lastIndexOf(`${m[2]}${name}${m[2]}`) + 1;
       out.push({ file: e.file, start, end: start + name.length });
     }

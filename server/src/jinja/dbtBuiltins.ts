@@ -111,7 +111,17 @@ function expressionMacros(): string {
   }).join('');
 }
 
-const TEXT = expressionMacros() + NAMING + INTROSPECTION;
+/**
+ * dbt's config helpers called in model files: `{% call set_sql_header(config) %}...{% endcall %}` sets the `sql_header`
+ * config to the block's text (dbt puts it before the materialization's DDL, not in the compiled SQL), so it renders nothing.
+ */
+const CONFIG_HELPERS = `
+{% macro set_sql_header(config) -%}
+  {{ config.set('sql_header', caller()) }}
+{%- endmacro %}
+`;
+
+const TEXT = expressionMacros() + NAMING + INTROSPECTION + CONFIG_HELPERS;
 const scan = scanTemplate(TEXT);
 
 /** The built-in `dbt` package as one macro file. */

@@ -5,7 +5,7 @@ import { MacroReturn, rememberKeyObject, splitKeywords } from './pythonCompat';
 
 export { splitKeywords };
 import { pyDatetime, datetimeModule } from './pyDatetime';
-import { pyJsonDumps } from './pyJson';
+import { pyJsonDumps, pyJsonLoads, PyJsonValueError } from './pyJson';
 import { parse as parseYaml } from 'yaml';
 
 /** Thrown out of rendering for dbt's exceptions.raise_compiler_error. */
@@ -177,8 +177,21 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
     zip: (...lists: unknown[][]) => (lists[0] ?? []).map((_v, i) => lists.map((l) => l[i])),
     namespace: (...a: unknown[]) => ({ ...splitKeywords(a).named }),
     __floe_setattr: (target: unknown, key: string, value: unknown) => { if (target && typeof target === 'object') (target as Record<string, unknown>)[key] = value; return ''; },
-    tojson: (...a: unknown[]) => { const { positional, named } = splitKeywords(a); return pyJsonDumps(positional[0], Boolean(positional[2] ?? named.sort_keys)); },
-    fromjson: (s: unknown) => { try { return JSON.parse(String(s)); } catch { return null; } },
+    // dbt's tojson(value, default=None, sort_keys=False): json.dumps, its default when that raises ValueError.
+    tojson: (...a: unknown[]) => {
+      const { positional, named } = splitKeywords(a);
+      try {
+        return pyJsonDumps(positional[0], { sortKeys: Boolean(named.sort_keys ?? positional[2]) });
+      } catch (e) {
+        if (e instanceof PyJsonValueError) return named.default ?? positional[1] ?? null;
+        throw e;
+      }
+    },
+    // dbt's fromjson(string, default=None): json.loads, its default when the text is not JSON.
+    fromjson: (...a: unknown[]) => {
+      const { positional, named } = splitKeywords(a);
+      try { return pyJsonLoads(String(positional[0])); } catch { return named.default ?? positional[1] ?? null; }
+    },
     toyaml: (v: unknown) => JSON.stringify(v),
     // dbt's fromyaml is PyYAML's safe_load (YAML 1.1: yes/no are booleans); unparsable text gives the default.
     fromyaml: (s: unknown, dflt: unknown = null) => {

@@ -2,13 +2,13 @@
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
 import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyStr } from './pythonCompat';
-import { asFloat, floatArithmetic, isFloat, plain, PyFloat } from './pyFloat';
+import { asFloat, floatArithmetic, isFloat, plain } from './pyFloat';
+import { jinjaToJson } from './pyJson';
 import { toNunjucksSource } from './dbtSyntax';
 import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
 import { BUILTIN_MACRO_FILE } from './dbtBuiltins';
 import { adapterMacro, PARENT_ADAPTERS } from './dbtAdapterMacros';
-import { pyJsonDumps } from './pyJson';
 import { dbtContextGlobals, CompilerError } from './dbtContext';
 
 export interface MacroFile {
@@ -356,8 +356,12 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   as_native: (v) => v,
   // Jinja2's string is Python's str() (undefined is ''); nunjucks' read undefined.toString().
   string: (v) => pyStr(v),
-  // Jinja2's tojson filter: json.dumps with sorted keys (its default policy), then <, >, & and ' escaped for HTML.
-  tojson: (v) => pyJsonDumps(v, true).replace(/[<>&']/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  // Jinja2's tojson: json.dumps with sorted keys, Python's spacing and floats, escaped for HTML (pyJson.ts).
+  tojson: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    const indent = named.indent ?? positional[0];
+    return jinjaToJson(v, typeof plain(indent) === 'number' ? (plain(indent) as number) : undefined);
+  },
   // Python's sum: a float among the items makes the total a float.
   sum: (v, ...a) => {
     const { positional, named } = keywords(a);
@@ -366,6 +370,17 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   },
   // Jinja2's lower/upper print any value as Python's str() first (a list, a number, none); nunjucks' needed a string.
   lower: (v) => pyStr(v).toLowerCase(),
+  // Jinja2's trim is str(value).strip(chars): an undefined value gives '' (fsc-utils' generate_alias_name trims
+  // `name.split('__')[1]`, undefined for a name without '__'); nunjucks' read undefined.replace and failed.
+  trim: (v, chars) => {
+    const text = pyStr(v);
+    if (chars === undefined || chars === null) return text.trim();
+    const strip = new Set(pyStr(chars));
+    let start = 0, end = text.length;
+    while (start < end && strip.has(text[start])) start++;
+    while (end > start && strip.has(text[end - 1])) end--;
+    return text.slice(start, end);
+  },
   upper: (v) => pyStr(v).toUpperCase(),
   // Jinja2's max/min (with attribute=), which nunjucks lacks.
   max: (v, ...a) => extreme(v, a, 1),

@@ -9,6 +9,7 @@
 import nunjucks from 'nunjucks';
 import { datetimeArithmetic } from './pyDatetime';
 import { asFloat, floatArithmetic, floatRepr, isFloat, plain, PyFloat } from './pyFloat';
+import { dictKeyName, hasPythonKeys, pythonKey, setDictItem } from './pyDictKeys';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const runtime = require('nunjucks/src/runtime');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -44,6 +45,35 @@ export function installPythonCompat(): void {
   patchRuntime();
   patchTransformer();
   patchParser();
+  patchLexer();
+}
+
+/** Jinja2's number literals where nunjucks' differ: an exponent (`1e3`, `2.5E-3`), `_` between digits, 0b/0o/0x. */
+const JINJA_NUMBER = /^(?:(?<float>(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?[eE][+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+))|(?<int>0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|[1-9](?:_?\d)*|0(?:_?0)*))(?![\w.])/;
+
+/**
+ * Number literals as Jinja2 reads them: nunjucks read `1e3` and `1_000` as names (undefined, printing nothing),
+ * `2E-3` as `2E` minus 3 (nan) and `1.5e3` not at all. Those (the rest read alike) become nunjucks' decimal tokens.
+ */
+function patchLexer(): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const lexer = require('nunjucks/src/lexer');
+  const proto = Object.getPrototypeOf(lexer.lex(''));
+  const nextToken = proto.nextToken;
+  proto.nextToken = function (this: any) {
+    if (this.in_code && /\d/.test(this.current()) && this.previous() !== '.') {
+      const m = JINJA_NUMBER.exec(this.currentStr());
+      if (m && /[eE_]|^0[bBoOxX]/.test(m[0])) {
+        const { lineno, colno } = this;
+        this.forwardN(m[0].length);
+        const text = m[0].replace(/_/g, '');
+        if (m.groups!.float !== undefined) return { type: lexer.TOKEN_FLOAT, value: String(Number(text)), lineno, colno };
+        const n = /^0[bBoO]/.test(text) ? Number(`0${text[1].toLowerCase()}${text.slice(2)}`) : Number(text);
+        return { type: lexer.TOKEN_INT, value: String(n), lineno, colno };
+      }
+    }
+    return nextToken.call(this);
+  };
 }
 
 /**
@@ -227,6 +257,13 @@ function pythonTruth(node: any): any {
 
 function patchCompiler(): void {
   const proto = Compiler.prototype;
+  // A loop's `loop` is one object made per item. nunjucks set its seven attributes one `frame.set("loop.index", …)`
+  // at a time, each splitting the dotted name and walking it: eight frame writes per item. Macros that scan long
+  // lists per call (fsc-evm's `get_var`, called hundreds of times a model) spent ~40% of a check there.
+  proto._emitLoopBindings = function (this: any, _node: any, _arr: string, i: string, len: string) {
+    this._emitLine(`frame.variables.loop = {index: ${i} + 1, index0: ${i}, revindex: ${len} - ${i}, `
+      + `revindex0: ${len} - ${i} - 1, first: ${i} === 0, last: ${i} === ${len} - 1, length: ${len}};`);
+  };
   // `(a, b)` is a tuple (a list here); nunjucks emitted JS's comma operator.
   const compileGroup = proto.compileGroup;
   proto.compileGroup = function (this: any, node: any, frame: any) {
@@ -238,6 +275,22 @@ function patchCompiler(): void {
   proto.compileKeywordArgs = function (this: any, node: any, frame: any) {
     for (const pair of node.children) pair.keywordArgument = true;
     return compileKeywordArgs.call(this, node, frame);
+  };
+  // A dict literal with a key that is not a string (`{1.0: 'a'}`, `{n: v}`) is built by pyDict, which stores and
+  // remembers its keys as Python does (pyDictKeys.ts); JS's computed keys printed 1.0 as '1.0' and lost 1 == 1.0.
+  const compileDict = proto.compileDict;
+  proto.compileDict = function (this: any, node: any, frame: any) {
+    const stringKeys = node.children.every((pair: any) => pair.keywordArgument || (pair.key instanceof nodes.Literal && typeof pair.key.value === 'string'));
+    if (stringKeys) return compileDict.call(this, node, frame);
+    this._emit('runtime.pyDict([');
+    node.children.forEach((pair: any, i: number) => {
+      this._emit(i ? ', [' : '[');
+      this._compileExpression(pair.key, frame);
+      this._emit(', ');
+      this._compileExpression(pair.value, frame);
+      this._emit(']');
+    });
+    this._emit('])');
   };
   proto.compilePair = function (this: any, node: any, frame: any) {
     if (node.keywordArgument && node.key instanceof nodes.Symbol) this.compile(new nodes.Literal(node.key.lineno, node.key.colno, node.key.value), frame);
@@ -344,6 +397,11 @@ const COMPARE_OPS: Record<string, string> = { '==': '==', '===': '===', '!=': '!
 function patchRuntime(): void {
   runtime.pyFloat = (n: number) => new PyFloat(n);
   runtime.pyPlain = plain;
+  runtime.pyDict = (pairs: Array<[unknown, unknown]>) => {
+    const dict: Record<string, unknown> = {};
+    for (const [key, value] of pairs) setDictItem(dict, key, value);
+    return dict;
+  };
   runtime.pyNeg = (v: unknown) => (v instanceof PyFloat ? asFloat(-v.valueOf()) : -(v as number));
   runtime.pyMul = (a: unknown, b: unknown) => {
     // `'-' * 10` repeats the string (or list) in Python; JS gave NaN.
@@ -361,7 +419,7 @@ function patchRuntime(): void {
     // A float equals the int of its value (`1 in [1.0]`); a PyFloat is an object, compared by its value.
     if (Array.isArray(c)) return c.some((x) => x === k || (x instanceof runtime.SafeString && String(x) === k) || ((x instanceof PyFloat || k instanceof PyFloat) && plain(x) === plain(k)));
     if (typeof c === 'string') return c.includes(String(k));
-    if (c && typeof c === 'object') return String(k) in c;
+    if (c && typeof c === 'object') return dictKeyName(k) in c;
     return false;
   };
   const callWrap = runtime.callWrap;
@@ -404,11 +462,27 @@ function patchRuntime(): void {
     }
     if (isPlainObject(obj) && val === 'copy') return () => ({ ...obj });
     // Python's dict.get: a missing key gives the default, None unless given (nunjucks gave undefined, which is not none).
-    if (isPlainObject(obj) && val === 'get') return (key: unknown, dflt: unknown = null) => { const v = obj[String(key)]; return v === undefined ? dflt : v; };
-    if (isPlainObject(obj) && keyObjects.size > 0 && (val === 'items' || val === 'keys')) {
+    if (isPlainObject(obj) && val === 'get') return (key: unknown, dflt: unknown = null) => { const v = obj[dictKeyName(key)]; return v === undefined ? dflt : v; };
+    if ((val === 'items' || val === 'keys') && isPlainObject(obj) && (keyObjects.size > 0 || hasPythonKeys(obj))) {
       const entries = Object.entries(obj).filter(([k]) => k !== '__keywords');
-      return val === 'items' ? () => entries.map(([k, v]) => [keyOf(k), v]) : () => entries.map(([k]) => keyOf(k));
+      const key = (k: string) => { const py = pythonKey(obj, k); return py === k ? keyOf(k) : py; };
+      return val === 'items' ? () => entries.map(([k, v]) => [key(k), v]) : () => entries.map(([k]) => key(k));
     }
+    // update/pop/setdefault/has_key (nunjucks' dict methods) take a key as `d[k]` does, and update keeps other's keys
+    if ((val === 'update' || val === 'pop' || val === 'setdefault' || val === 'has_key') && rest.length === 0 && isPlainObject(obj)) {
+      if (val === 'update') return (...others: unknown[]) => {
+        for (const other of others) if (isPlainObject(other)) for (const [k, v] of Object.entries(other)) if (k !== '__keywords') setDictItem(obj, pythonKey(other, k), v);
+        return null;
+      };
+      if (val === 'setdefault') return (key: unknown, dflt: unknown = null) => {
+        if (!(dictKeyName(key) in obj)) setDictItem(obj, key, dflt);
+        return obj[dictKeyName(key)];
+      };
+      const method = memberLookup.call(this, obj, val) as (key: unknown, ...a: unknown[]) => unknown;
+      return (key: unknown, ...a: unknown[]) => method(dictKeyName(key), ...a);
+    }
+    // `d[1.0]` finds the key 1 (and `d[True]` too): Python's equal numbers are one key.
+    if ((val instanceof PyFloat || typeof val === 'boolean' || val === null) && rest.length === 0 && isPlainObject(obj)) val = dictKeyName(val);
     // A callable with attributes (`datetime.date(...)` and `datetime.date.today()`) is returned as it is.
     const member = obj !== null && obj !== undefined && rest.length === 0 ? (obj as any)[val as string] : undefined;
     if (typeof member === 'function' && Object.keys(member).length > 0) return member;
@@ -453,7 +527,7 @@ export function pyRepr(v: unknown): string {
   if (typeof v === 'string') return pyStringRepr(v);
   if (isFloat(v)) return floatRepr(plain(v) as number);
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  if (isPlainObject(v)) return `{${Object.entries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  if (isPlainObject(v)) return `{${Object.entries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => `${pyRepr(pythonKey(v, k))}: ${pyRepr(x)}`).join(', ')}}`;
   return String(v);
 }
 

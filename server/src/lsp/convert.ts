@@ -1,12 +1,14 @@
 // The one place where project offsets and plain results become LSP protocol types.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CompletionItemKind, DiagnosticSeverity, InsertTextFormat, SymbolKind, type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol, type Location as LspLocation, type Range as LspRange,
+  CodeActionKind, CompletionItemKind, DiagnosticSeverity, InsertTextFormat, SymbolKind, type CodeAction, type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol, type Location as LspLocation, type Range as LspRange,
 } from 'vscode-languageserver';
 import { LineIndex } from '../project/lineIndex';
 import type { ProjectDiagnostic, Location } from '../project/types';
 import type { Completion, CompletionKind } from '../features/completion';
 import type { DocumentSymbolInfo } from '../features/symbols';
+import type { QuickFix } from '../features/quickFixes';
+import type { ModelYamlEdit } from '../features/modelYaml';
 
 const lineIndexes = new Map<string, { text: string; index: LineIndex }>();
 
@@ -39,6 +41,30 @@ const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.
 
 export function toDiagnostic(index: LineIndex, d: ProjectDiagnostic): Diagnostic {
   return { range: toRange(index, d.start, d.end), severity: SEVERITY[d.severity], code: d.code, source: 'floe', message: d.message };
+}
+
+/** A quick fix as a preferred code action (VS Code's Auto Fix applies it) editing the document at `uri`. */
+export function toCodeAction(uri: string, index: LineIndex, fix: QuickFix): CodeAction {
+  return {
+    title: fix.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [toDiagnostic(index, fix.diagnostic)],
+    isPreferred: true,
+    edit: { changes: { [uri]: [{ range: toRange(index, fix.start, fix.end), newText: fix.newText }] } },
+  };
+}
+
+/** A model's new schema YAML entry as a refactoring: inserted into its file (`index`: that file's), or a file created. */
+export function toYamlEntryAction(uri: string, index: LineIndex | undefined, add: ModelYamlEdit): CodeAction {
+  const at = index ? index.positionAt(add.offset) : { line: 0, character: 0 };
+  const insert = { range: { start: at, end: at }, newText: add.text };
+  return {
+    title: add.title,
+    kind: CodeActionKind.Refactor,
+    edit: add.create
+      ? { documentChanges: [{ kind: 'create', uri, options: { ignoreIfExists: true } }, { textDocument: { uri, version: null }, edits: [insert] }] }
+      : { changes: { [uri]: [insert] } },
+  };
 }
 
 const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {

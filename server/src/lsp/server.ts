@@ -3,12 +3,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  TextDocuments, TextDocumentSyncKind, DocumentDiagnosticReportKind, FileChangeType, ResponseError, ErrorCodes,
+  CodeActionKind, TextDocuments, TextDocumentSyncKind, DocumentDiagnosticReportKind, FileChangeType, ResponseError, ErrorCodes,
   type Connection, type InitializeParams, type InitializeResult, type WorkspaceEdit, type TextEdit, type Diagnostic, type WorkspaceDocumentDiagnosticReport, type WorkspaceDiagnosticParams, type CancellationToken, type RenameParams, type CompletionItem,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Workspace } from '../project/workspace';
 import type { DbtProject } from '../project/project';
+import type { ProjectDiagnostic } from '../project/types';
 import { readAheadSettings } from '../project/readAhead';
 import { dbtCompiledSql } from '../project/dbtCompile';
 import { fileDiagnostics } from '../features/diagnostics';
@@ -20,6 +21,8 @@ import { hover } from '../features/hover';
 import { definition, references, renameModel, renameRange } from '../features/navigation';
 import { documentSymbols } from '../features/symbols';
 import { modelLenses } from '../features/codeLens';
+import { quickFixes } from '../features/quickFixes';
+import { modelYamlEntry } from '../features/modelYaml';
 import { formatSettingsFrom } from '../features/formatSettings';
 import { Binder } from '../features/binding';
 import { DiskBindCache } from '../sql/bindCache';
@@ -29,7 +32,7 @@ import { columnLineage } from '../features/columnLineage';
 import { registerPackageHandlers } from './packages';
 import { hasLakehouse, refreshSourceSchemas as readSourceSchemas } from '../run/source-schemas';
 import { StatusNotification, CompiledSqlRequest, LineageRequest, ColumnLineageRequest, type StatusParams } from '../protocol';
-import { isLater, lineIndexOf, pathToUri, toCompletionDetail, toCompletions, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
+import { isLater, lineIndexOf, pathToUri, toCodeAction, toYamlEntryAction, toCompletionDetail, toCompletions, toDiagnostic, toDocumentSymbol, toLocation, toRange, uriToPath } from './convert';
 import { SettingsCache } from './settings';
 import { BackgroundBinding } from './background';
 import { KeptDiagnostics } from './keptDiagnostics';
@@ -38,8 +41,10 @@ import type { RunServiceLoader } from './run';
 import { registerExplorerHandlers } from './explorer';
 import { registerRunHandlers } from './run';
 import { registerDataTestHandlers } from './dataTests';
+import { EDITOR_RENDER_SIZE, setRenderSizeLimit } from '../project/compile';
 
 export function startServer(connection: Connection): void {
+  setRenderSizeLimit(EDITOR_RENDER_SIZE);
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace();
   const uris = new Map<string, string>();
@@ -49,6 +54,8 @@ export function startServer(connection: Connection): void {
   /** The client takes a completion list's shared edit range from its itemDefaults. */
   const completionDefaults = { editRange: false, data: false };
   let hasWorkspaceFolders = false;
+  /** Whether the client applies workspace edits that create files (a new schema YAML for a model). */
+  let canCreateFiles = false;
   let binder: Binder | undefined;
   let runs: RunServiceLoader | undefined;
   let dataTests: ReturnType<typeof registerDataTestHandlers> | undefined;
@@ -134,6 +141,8 @@ export function startServer(connection: Connection): void {
     completionDefaults.editRange = itemDefaults.includes('editRange');
     completionDefaults.data = itemDefaults.includes('data');
     hasWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
+    const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
+    canCreateFiles = !!workspaceEdit?.documentChanges && !!workspaceEdit.resourceOperations?.includes('create');
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -145,6 +154,7 @@ export function startServer(connection: Connection): void {
         renameProvider: { prepareProvider: true },
         documentFormattingProvider: true,
         codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Refactor] },
         diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -415,6 +425,14 @@ export function startServer(connection: Connection): void {
 
   /** diagnosticsOf's answer. */
   async function problemsOf(project: DbtProject, file: string, settingsUri: string): Promise<Diagnostic[]> {
+    const diagnostics = await projectProblemsOf(project, file, settingsUri);
+    if (!diagnostics.length) return [];
+    const index = lineIndexOf(file, project.entry(file)!.text);
+    return diagnostics.map((d) => toDiagnostic(index, d));
+  }
+
+  /** A file's problems as its diagnostics show them: static, and the background's render and bind of the same text. */
+  async function projectProblemsOf(project: DbtProject, file: string, settingsUri: string): Promise<ProjectDiagnostic[]> {
     const entry = project.entry(file);
     if (!entry) return [];
     const diagnostics = fileDiagnostics(project, file);
@@ -428,10 +446,32 @@ export function startServer(connection: Connection): void {
     if ((entry.analysis || entry.schema) && binder && (await settings.get(settingsUri)).binderEnabled) {
       diagnostics.push(...contractDiagnostics(project, file, (f) => binder?.current(project, f)?.columns));
     }
-    if (!diagnostics.length) return [];
-    const index = lineIndexOf(file, entry.text);
-    return diagnostics.map((d) => toDiagnostic(index, d));
+    return diagnostics;
   }
+
+  // Quick fixes of the problems under the cursor, from the file's problems as they are now (not the client's copies,
+  // which may be a keystroke old).
+  connection.onCodeAction(guard('codeAction', [], async (params) => {
+    const where = at(params.textDocument.uri);
+    const entry = where?.project.entry(where.file);
+    if (!where || !entry) return [];
+    const index = lineIndexOf(where.file, entry.text);
+    const problems = await projectProblemsOf(where.project, where.file, params.textDocument.uri);
+    const fixes = quickFixes(entry.text, problems, index.offsetAt(params.range.start), index.offsetAt(params.range.end));
+    const actions = fixes.map((f) => toCodeAction(params.textDocument.uri, index, f));
+    // an undocumented model: its schema YAML entry, with the columns of its bind of this text (bound now if the
+    // background has not reached it, for at most 2 s: the entry is then offered without columns)
+    let add = entry.analysis ? modelYamlEntry(where.project, where.file, undefined) : undefined;
+    if (add && binder && (await settings.get(params.textDocument.uri)).binderEnabled) {
+      const bound = binder.current(where.project, where.file) ?? await Promise.race([binder.bind(where.project, where.file, { urgent: true }).catch(() => undefined), new Promise<undefined>((r) => setTimeout(r, 2000))]);
+      add = modelYamlEntry(where.project, where.file, bound?.columns);
+    }
+    if (add && (canCreateFiles || !add.create)) {
+      const target = where.project.entry(add.file);
+      actions.push(toYamlEntryAction(pathToUri(add.file), target ? lineIndexOf(add.file, target.text) : undefined, add));
+    }
+    return actions;
+  }));
 
   connection.languages.diagnostics.on(guard('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async (params) => {
     const served = kept?.serving;

@@ -80,8 +80,18 @@ export interface RenderOverrides {
   envVars?: Record<string, string>;
 }
 
-/** Rendering is linear but slow (nunjucks); beyond this a request could stall the editor. */
-export const MAX_RENDER_SIZE = 512 * 1024;
+/**
+ * Rendering is linear but slow (nunjucks); beyond this size a request could stall the editor, so the language server
+ * sets it as its limit (setRenderSizeLimit). The CLI renders a model of any size, as dbt does: spellbook's NFT
+ * metadata models (up to 1.4 MB of literal rows) are compiled and run like any other.
+ */
+export const EDITOR_RENDER_SIZE = 512 * 1024;
+let maxRenderSize = Number.POSITIVE_INFINITY;
+
+/** Models larger than this (characters) are not rendered: a `too-large` problem (an info) instead. */
+export function setRenderSizeLimit(chars: number): void {
+  maxRenderSize = chars;
+}
 
 
 export function defaultRelationName(target: { kind: UpstreamRelation['kind']; name: string; source?: string; table?: string }): string {
@@ -127,7 +137,8 @@ export function compileModel(project: DbtProject, file: string, options: Compile
     if (!compiled) {
       const { value, envRead } = recordEnvReads(() => renderModel(project, file, options));
       compiled = value;
-      if (disk && text !== undefined) disk.set(project, file, text, keep(compiled, envRead));
+      // the editor's size limit is the editor's: a render it skipped is not kept for the CLI, which has none
+      if (disk && text !== undefined && compiled.problem?.code !== 'too-large') disk.set(project, file, text, keep(compiled, envRead));
     }
     hit = { version: project.version, text: text ?? '', compiled };
     // the most recent renders only: a 10,000-model project's would hold tens of MB
@@ -257,8 +268,8 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
     const problem = { code: 'python-model' as const, message: `${name} is a Python model: Floe indexes its refs and shows it in lineage, but does not run Python models (run it with dbt)`, start: 0, end: 0 };
     return { sql: '', map: new SourceMap([], 0), problem, config: staticConfig, upstream: [] };
   }
-  if (analysis.text.length > MAX_RENDER_SIZE) {
-    const problem = { code: 'too-large' as const, message: `Model is too large for Floe to render while you edit (${Math.round(analysis.text.length / 1024)} KB; the limit is ${MAX_RENDER_SIZE / 1024} KB): its Jinja and SQL are not checked`, start: 0, end: 0 };
+  if (analysis.text.length > maxRenderSize) {
+    const problem = { code: 'too-large' as const, message: `Model is too large for Floe to render while you edit (${Math.round(analysis.text.length / 1024)} KB; the limit is ${Math.round(maxRenderSize / 1024)} KB): its Jinja and SQL are not checked`, start: 0, end: 0 };
     return { sql: '', map: new SourceMap([], 0), problem, config: staticConfig, upstream: [] };
   }
   if (namingProblem) return { sql: '', map: new SourceMap([], 0), problem: { code: 'jinja-render', message: namingProblem, start: 0, end: 0 }, config: staticConfig, upstream: [] };

@@ -117,7 +117,8 @@ export function projectDataTests(project: DbtProject): DataTest[] {
   for (const e of entries) {
     if (e.kind !== 'test' || !e.analysis) continue;
     const defaults = folderDefaults(e.folders);
-    if ((e.analysis.config.enabled ?? defaults.enabled) === false) continue;
+    // enabled as for a model: folders, config() (computed or set in a branch, enabled.ts)
+    if (project.isDisabled(e.file) || (e.analysis.config.enabled ?? defaults.enabled) === false) continue;
     const rel = path.relative(project.root, e.file).split(path.sep).join('/');
     const name = path.basename(e.file).replace(/\.sql$/i, '');
     const severity = severityOf(e.analysis.config.severity ?? defaults.severity) ?? 'error';
@@ -158,13 +159,18 @@ function severityOf(value: unknown): 'error' | 'warn' | undefined {
   return String(value).toLowerCase() === 'warn' ? 'warn' : 'error';
 }
 
-/** `ref('m')`, `ref('pkg', 'm')`, `source('s', 't')` (optionally in `{{ }}`), as written in a relationships `to:`. */
+/** `ref('m')`, `ref('pkg', 'm')`, either with `v=`/`version=`, `source('s', 't')` (optionally in `{{ }}`), as written in a relationships `to:`. */
 export function parseRelationTarget(to: unknown): DataTest['target'] | undefined {
   if (typeof to !== 'string') return undefined;
   const text = to.trim().replace(/^\{\{\s*/, '').replace(/\s*\}\}$/, '');
   const q = `\\s*['"]([^'"]+)['"]\\s*`;
-  const ref = new RegExp(`^ref\\(${q}(?:,${q})?\\)$`).exec(text);
-  if (ref) return { kind: 'model', name: ref[2] ?? ref[1] };
+  // `v=` / `version=` picks a model version: a number or a quoted string, compared as text as dbt does.
+  const version = `(?:,\\s*v(?:ersion)?\\s*=\\s*(?:(['"])([^'"]*)\\3|([\\w.]+))\\s*)?`;
+  const ref = new RegExp(`^ref\\(${q}(?:,${q})?${version}\\)$`).exec(text);
+  if (ref) {
+    const v = ref[4] ?? ref[5];
+    return { kind: 'model', name: ref[2] ?? ref[1], ...(v !== undefined ? { version: v } : {}) };
+  }
   const source = new RegExp(`^source\\(${q},${q}\\)$`).exec(text);
   if (source) return { kind: 'source', source: source[1], table: source[2] };
   return undefined;

@@ -5,6 +5,7 @@
 // (compile.ts's defaultRelationName); this is for the SQL Floe hands to dbt users (target/compiled, compiled_code).
 import path from 'node:path';
 import { CompilerError, firstLine, type RenderHooks } from '../jinja/environment';
+import { explainRenderError } from '../jinja/renderMessages';
 import { environmentOf, renderSetting, settingsHooks } from './jinjaEnvironment';
 import type { Quoting } from './dbtProjectFile';
 import type { DbtProject, ModelNode } from './project';
@@ -107,7 +108,7 @@ function resolveNodeRelation(project: DbtProject, node: ModelNode, hooks: Render
       const text = environmentOf(project).renderString(`{{ ${macro}(__floe_custom, __floe_node) }}`, context, { __floe_custom: custom_, __floe_node: nodeValue });
       return text.trim();
     } catch (e) {
-      throw new CompilerError(`${macro} failed for ${node.name}, so dbt's name for its relation is unknown: ${firstLine(e)}`);
+      throw new CompilerError(`${macro} failed for ${node.name}, so dbt's name for its relation is unknown: ${explainRenderError(firstLine(e))}`);
     }
   };
   const database = node.kind === 'snapshot' && typeof config.target_database === 'string' ? config.target_database : ask('database', config.database);

@@ -81,3 +81,35 @@ export function renderSetting(project: DbtProject, packageName: string, usedBy: 
     }
   });
 }
+
+/**
+ * The `enabled` a model file's config() calls set when the file is rendered as dbt parses it (vars, target; `execute`
+ * false): only the branch taken calls config() (`{% if var('x') %}{{ config(enabled=true) }}{% else %}...`). `set`
+ * false when no call ran with it; undefined when the file does not render.
+ */
+export function renderedEnabled(project: DbtProject, packageName: string, usedBy: string, text: string): { set: boolean; value: boolean } | undefined {
+  let found: { set: boolean; value: boolean } = { set: false, value: true };
+  const hooks: RenderHooks = {
+    ...settingsHooks(project, packageName, usedBy),
+    // dbt's parser gives None for a var that is not defined (ParseVar.get_missing_var); compiling the model would fail.
+    var: (args) => {
+      const { positional, named } = splitKeywords(args);
+      if (positional.length < 2 && !('default' in named) && !(String(positional[0]) in project.varsFor(packageName))) return null;
+      return varValue(project, args, usedBy, packageName);
+    },
+    config: (args) => {
+      const { positional, named } = splitKeywords(args);
+      const dict = positional[0];
+      const value = 'enabled' in named ? named.enabled
+        : dict !== null && typeof dict === 'object' && 'enabled' in (dict as object) ? (dict as Record<string, unknown>).enabled : undefined;
+      if (value !== undefined) found = { set: true, value: !(value === false || value === null || value === 0 || value === '') };
+      return '';
+    },
+  };
+  try {
+    environmentOf(project).renderString(text, hooks);
+  } catch {
+    return undefined;
+  }
+  return found;
+}

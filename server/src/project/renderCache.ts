@@ -10,6 +10,7 @@ import type { MappedSegment } from '../jinja/sourceMap';
 import type { RenderProblem } from '../jinja/render';
 import { cacheDir, FLOE_BUILD, JsonlStore } from '../util/jsonlStore';
 import { integralFloatPlaces } from './yamlFloats';
+import { pythonKeyPlaces } from '../jinja/pyDictKeys';
 import type { DbtProject, FileEntry } from './project';
 
 /** Bumped when what a kept render means changes shape (the build id covers changes of the renderer's code). */
@@ -68,9 +69,10 @@ export function renderInputs(project: DbtProject): string {
   const kept = fingerprints.get(project);
   if (kept?.version === project.version) return kept.value;
   const hash = createHash('sha256');
-  // With where the vars' integral floats are: `--vars '{x: 1.0}'` renders 1.0 where `{x: 1}` renders 1, one JSON apart.
+  // With where the vars' integral floats and non-string keys are: `--vars '{x: 1.0}'` renders 1.0 where `{x: 1}` renders
+  // 1, and `{x: {1.0: a}}` renders {1.0: 'a'} where `{x: {1: a}}` renders {1: 'a'}, one JSON apart.
   const vars = project.vars();
-  hash.update(JSON.stringify([FORMAT, FLOE_BUILD, project.root, project.name, project.profileName ?? null, project.target, vars, integralFloatPlaces(vars)]));
+  hash.update(JSON.stringify([FORMAT, FLOE_BUILD, project.root, project.name, project.profileName ?? null, project.target, vars, integralFloatPlaces(vars), pythonKeyPlaces(vars)]));
   const envNames = new Set<string>();
   const entries: FileEntry[] = [...project.files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const e of entries) {

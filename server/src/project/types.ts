@@ -20,6 +20,14 @@ export interface ProjectDiagnostic {
   severity: Severity;
   code: string;
   message: string;
+  /** The did-you-mean of the message as an edit: [start, end) reads `replaces`, which the author likely meant as `with`. */
+  fix?: NameFix;
+}
+
+/** A name written wrong and the known name it likely means (a quick fix replaces the one with the other). */
+export interface NameFix {
+  replaces: string;
+  with: string;
 }
 
 export interface Column {

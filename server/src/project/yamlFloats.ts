@@ -3,11 +3,47 @@
 // test `..._1_0`; the values stay plain numbers for everyone else, and the keys that held them are remembered.
 // Jinja gets such values (vars, configs, test arguments) as PyFloats (withPyFloats, pyFloatAt, argsWithPyFloats), which
 // print `1.0`; merges that copy them (vars, configs) keep the marks (mergeMarked, carryMark).
-import { CORE_SCHEMA, floatCoreTag, load, NOT_RESOLVED } from 'js-yaml';
+import { CORE_SCHEMA, floatCoreTag, intCoreTag, load, NOT_RESOLVED } from 'js-yaml';
 import { PyFloat } from '../jinja/pyFloat';
+import { eachContainer } from '../util/containers';
+import { copyDictKeys, hasPythonKeys, pythonKey, rememberDictKey } from '../jinja/pyDictKeys';
 
-class IntegralFloat {
-  constructor(readonly value: number) {}
+/**
+ * An integral float as the resolver returns it: a string no YAML text holds, so it can be a mapping's key too (an
+ * object key is a "complex key" js-yaml refuses); loadYaml turns values back into marked numbers and keys into their
+ * number's text, remembered as Python's float key (pyDictKeys.ts).
+ */
+const FLOAT_TEXT = '\u0000float:';
+
+/** PyYAML's implicit floats (its resolver's pattern): a dot always, an exponent only with its sign; `1e3` and `1.0e3` are strings. */
+export const PYYAML_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+/** PyYAML's implicit ints (YAML 1.1: binary, octal `017`, hex, sexagesimal `1:30`, underscores). */
+export const PYYAML_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+
+/** An int as PyYAML constructs one from text matching PYYAML_INT: `017` is octal 15, `1:30` is 90, `1_000` is 1000. */
+export function pyYamlInt(source: string): number | undefined {
+  if (!PYYAML_INT.test(source)) return undefined;
+  let text = source.replace(/_/g, '');
+  const sign = text.startsWith('-') ? -1 : 1;
+  if (/^[-+]/.test(text)) text = text.slice(1);
+  if (text === '0') return 0;
+  if (/^0[bx]/.test(text)) return sign * Number.parseInt(text.slice(2), text[1] === 'b' ? 2 : 16);
+  if (text.startsWith('0')) return sign * Number.parseInt(text, 8);
+  if (text.includes(':')) return sign * text.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+  return sign * Number(text);
+}
+
+/** A float as PyYAML constructs one from text matching PYYAML_FLOAT: `1_0.0` is 10.0, `1:30.5` is 5430.5. */
+export function pyYamlFloat(source: string): number | undefined {
+  if (!PYYAML_FLOAT.test(source)) return undefined;
+  let text = source.replace(/_/g, '').toLowerCase();
+  const sign = text.startsWith('-') ? -1 : 1;
+  if (/^[-+]/.test(text)) text = text.slice(1);
+  if (text === '.inf') return sign * Infinity;
+  if (text === '.nan') return NaN;
+  if (text.includes(':')) return sign * text.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+  return sign * Number(text);
 }
 
 let seen = false;
@@ -15,11 +51,18 @@ let seen = false;
 const SCHEMA = CORE_SCHEMA.withTags({
   ...floatCoreTag,
   resolve(source: string, isExplicit: boolean, tagName: string) {
-    const value = floatCoreTag.resolve(source, isExplicit, tagName);
-    // YAML 1.1 (PyYAML) floats have a dot; `1e3` is a string there and stays as js-yaml reads it
-    if (value === NOT_RESOLVED || !Number.isInteger(value) || !source.includes('.')) return value;
+    // `!!float 1` is the float 1.0 in PyYAML, `!!float 1_000` 1000.0; `1_0.0` is 10.0, `1e3` a string
+    const value = isExplicit ? floatCoreTag.resolve(source.replace(/_/g, ''), isExplicit, tagName) : pyYamlFloat(source) ?? NOT_RESOLVED;
+    if (value === NOT_RESOLVED) return value;
+    if (!Number.isInteger(value)) return value;
     seen = true;
-    return new IntegralFloat(value) as unknown as number;
+    return `${FLOAT_TEXT}${Object.is(value, -0) ? '-0' : value}` as unknown as number;
+  },
+}, {
+  ...intCoreTag,
+  // PyYAML's ints (YAML 1.1): `017` is octal, `1_000` and `0b101` ints, `0o17` and `08` strings
+  resolve(source: string, isExplicit: boolean, tagName: string) {
+    return isExplicit ? intCoreTag.resolve(source, isExplicit, tagName) : pyYamlInt(source) ?? NOT_RESOLVED;
   },
 });
 
@@ -50,19 +93,31 @@ export function integralFloatPaths(container: unknown, key: string, prefix = key
 }
 
 function unwrap(value: unknown, visited = new Set<object>()): unknown {
-  if (value instanceof IntegralFloat) return value.value;
+  const float = floatOf(value);
+  if (float !== undefined) return float;
   if (typeof value !== 'object' || value === null || visited.has(value)) return value;
   visited.add(value);
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    const item = record[key];
-    if (item instanceof IntegralFloat) {
-      record[key] = item.value;
-      markIntegralFloat(value, key);
+    let name = key;
+    const floatKey = floatOf(key);
+    if (floatKey !== undefined) {
+      name = String(floatKey);
+      if (!Object.prototype.hasOwnProperty.call(record, name)) rememberDictKey(record, name, new PyFloat(floatKey));
+      record[name] = record[key];
+      delete record[key];
+    }
+    const item = record[name];
+    const itemFloat = floatOf(item);
+    if (itemFloat !== undefined) {
+      record[name] = itemFloat;
+      markIntegralFloat(value, name);
     } else unwrap(item, visited);
   }
   return value;
 }
+
+const floatOf = (v: unknown) => (typeof v === 'string' && v.startsWith(FLOAT_TEXT) ? Number(v.slice(FLOAT_TEXT.length)) : undefined);
 
 /**
  * Where a loaded value's integral floats are, as [keys from the root to their container, key]: the marks are kept by
@@ -73,14 +128,9 @@ export type IntegralFloatPlaces = Array<[path: string[], key: string]>;
 export function integralFloatPlaces(root: unknown): IntegralFloatPlaces {
   const out: IntegralFloatPlaces = [];
   if (!anyMarked) return out;
-  const visited = new Set<object>();
-  const walk = (value: unknown, path: string[]) => {
-    if (typeof value !== 'object' || value === null || visited.has(value)) return;
-    visited.add(value);
-    for (const key of marks.get(value) ?? []) out.push([path, key]);
-    for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
-  };
-  walk(root, []);
+  eachContainer(root, (container, path) => {
+    for (const key of marks.get(container) ?? []) out.push([path, key]);
+  });
   return out;
 }
 
@@ -117,7 +167,7 @@ export function withPyFloats(value: unknown): unknown {
   for (const key of Object.keys(record)) {
     const item = pyFloatAt(record, key);
     if (item === record[key]) continue;
-    copy ??= (Array.isArray(value) ? [...value] : { ...record }) as Record<string, unknown>;
+    if (!copy) copyDictKeys(value, (copy = (Array.isArray(value) ? [...value] : { ...record }) as Record<string, unknown>));
     copy[key] = item;
   }
   jinjaCopies.set(value, copy ?? value);
@@ -141,6 +191,8 @@ export function carryMark(from: object, fromKey: string, to: object, toKey = fro
 export function mergeMarked(...sources: Array<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = Object.assign({}, ...sources);
   if (anyMarked) for (const source of sources) for (const key of Object.keys(source)) carryMark(source, key, out);
+  // a top-level key that is a number (`--vars '{1.0: x}'`) stays one
+  for (const source of sources) if (hasPythonKeys(source)) for (const key of Object.keys(source)) if (pythonKey(source, key) !== key) rememberDictKey(out, key, pythonKey(source, key));
   return out;
 }
 

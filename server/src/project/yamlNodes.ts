@@ -1,7 +1,9 @@
 // Small helpers over `yaml` document nodes: values with their offsets, and parse errors as data.
-import { parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
+import { parseDocument, isMap, isSeq, isScalar, type Document, type Node, type YAMLMap } from 'yaml';
 import { indentFlowContinuations, mapRangesBack } from './yamlFlowIndent';
-import { markIntegralFloat } from './yamlFloats';
+import { markIntegralFloat, pyYamlFloat, pyYamlInt } from './yamlFloats';
+import { dictKeyName, rememberDictKey } from '../jinja/pyDictKeys';
+import { PyFloat } from '../jinja/pyFloat';
 
 export interface YamlProblem {
   start: number;
@@ -54,22 +56,94 @@ export function rangeOf(node: unknown): { start: number; end: number } | undefin
   return r ? { start: r[0], end: r[1] } : undefined;
 }
 
-/** A node as plain JS, its integral floats (`1.0`) marked as yamlFloats.ts marks schema YAML's. */
-export function toJs(node: unknown): unknown {
+/**
+ * A node as plain JS, its integral floats (`1.0`, `!!float 1`) marked as yamlFloats.ts marks schema YAML's, and its
+ * mappings' keys that PyYAML reads as numbers, floats, bools or None remembered for Jinja (pyDictKeys.ts).
+ */
+export function toJs(node: unknown, options: { failsafe?: boolean } = {}): unknown {
   if (!node) return undefined;
   const value = (node as Node).toJSON();
-  markFloats(node, value);
+  // a document parsed with the failsafe schema holds every scalar as the text written: there is nothing to type
+  if (!options.failsafe) markFloats(node, value);
   return value;
+}
+
+const FLOAT_TAG = 'tag:yaml.org,2002:float';
+
+/** A scalar's number when PyYAML reads it as a float with an integral value: `1.0`, or any number tagged `!!float`. */
+function integralFloat(node: unknown): number | undefined {
+  if (!isScalar(node)) return undefined;
+  // `yaml` leaves `!!float 1` the string '1' (its core schema's floats have a dot); PyYAML reads it as 1.0
+  const n = node.tag === FLOAT_TAG && typeof node.value === 'string' ? Number(node.value.replace(/_/g, '')) : node.value;
+  if (typeof n !== 'number' || !Number.isInteger(n)) return undefined;
+  // PyYAML's floats have a dot (`1e3` is a string there); `yaml` keeps each scalar's source text.
+  return node.tag === FLOAT_TAG || node.source?.includes('.') ? n : undefined;
+}
+
+/** toJSON's name of the last key of `map` that Python takes as equal to the key named `name`. */
+function lastEqual(map: YAMLMap, name: string): string {
+  let last = name;
+  for (const pair of map.items) {
+    const key = isScalar(pair.key) ? pair.key.value : undefined;
+    if (typeof key === 'string' ? key === name : dictKeyName(key) === name) last = key === null ? '' : String(key);
+  }
+  return last;
 }
 
 function markFloats(node: unknown, value: unknown): void {
   if (typeof value !== 'object' || value === null) return;
+  const container = value as Record<string, unknown>;
   const mark = (item: unknown, key: string) => {
-    const child = (value as Record<string, unknown>)[key];
-    // PyYAML's floats have a dot (`1e3` is a string there); `yaml` keeps each scalar's source text.
-    if (isScalar(item) && typeof item.value === 'number' && child === item.value && Number.isInteger(item.value) && item.source?.includes('.')) markIntegralFloat(value, key);
-    else markFloats(item, child);
+    // an untagged plain scalar `yaml` (YAML 1.2) reads otherwise than PyYAML: `1e3`, `1.0e3`, `0o17` and `08` are
+    // strings there, `017` is octal 15, `1_000` and `0b101` are ints, `1:30` is 90, `1_0.0` is 10.0
+    if (isScalar(item) && !item.tag && item.type === 'PLAIN' && item.source && container[key] === item.value) {
+      const int = pyYamlInt(item.source);
+      if (int !== undefined && int !== item.value) {
+        container[key] = int;
+        return;
+      }
+      const float = int === undefined ? pyYamlFloat(item.source) : undefined;
+      if (typeof item.value === 'number' && int === undefined && float === undefined) {
+        container[key] = item.source;
+        return;
+      }
+      // `1_0.0`, `1:30.5`: strings to `yaml`
+      if (typeof item.value === 'string' && float !== undefined) {
+        container[key] = float;
+        if (Number.isInteger(float)) markIntegralFloat(container, key);
+        return;
+      }
+    }
+    const float = integralFloat(item);
+    // (a key written twice holds its last value: a float only if that is the item's)
+    if (float !== undefined && (container[key] === float || container[key] === (item as { value: unknown }).value)) {
+      container[key] = float;
+      markIntegralFloat(container, key);
+    } else markFloats(item, container[key]);
   };
-  if (isMap(node)) for (const pair of node.items) { if (isScalar(pair.key)) mark(pair.value, String(pair.key.value)); }
-  else if (isSeq(node)) node.items.forEach((item, i) => mark(item, String(i)));
+  if (isMap(node)) {
+    const named = new Set<string>();
+    let written: Record<string, unknown> | undefined;
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = pair.key.value;
+      if (typeof key === 'string') { mark(pair.value, key); continue; }
+      // toJSON named a null key '' and a bool by its word; Jinja looks them up as pyDictKeys names them (None, True is 1)
+      const name = dictKeyName(key);
+      const jsonName = key === null ? '' : String(key);
+      if (jsonName !== name) {
+        written ??= { ...container };
+        delete container[jsonName];
+      }
+      // the value of the last key equal to this one (`{true: a, 1: b}` is {True: 'b'})
+      if (written) container[name] = written[lastEqual(node, name)];
+      // an equal key written again keeps the first one's form (`{1.0: a, 1: b}` is {1.0: 'b'}), as Python's dict does
+      if (!named.has(name)) {
+        const float = integralFloat(pair.key);
+        rememberDictKey(container, name, float !== undefined ? new PyFloat(float) : key);
+      }
+      named.add(name);
+      mark(pair.value, name);
+    }
+  } else if (isSeq(node)) node.items.forEach((item, i) => mark(item, String(i)));
 }

@@ -1,7 +1,9 @@
 // A schema YAML file's first, strict parse, as the index tries it before any of its fallbacks (schemaYaml.ts). One
 // function, so the read-ahead worker's parse and the main thread's are the same parse; what the parse knows beyond the
-// value (yamlFloats.ts: which numbers were written as integral floats) travels with a parse made on another thread.
+// value (yamlFloats.ts: which numbers were written as integral floats; pyDictKeys.ts: which keys are numbers) travels
+// with a parse made on another thread.
 import { integralFloatPlaces, loadYaml, markIntegralFloats, type IntegralFloatPlaces } from './yamlFloats';
+import { pythonKeyPlaces, restorePythonKeys, type PythonKeyPlaces } from '../jinja/pyDictKeys';
 
 /** The file's one document; throws js-yaml's error where the text is not strict YAML. */
 export function loadStrict(file: string, source: string): unknown {
@@ -12,16 +14,18 @@ export function loadStrict(file: string, source: string): unknown {
 export interface ParsedYaml {
   value: unknown;
   floats: IntegralFloatPlaces;
+  keys: PythonKeyPlaces;
 }
 
 /** The strict parse, to send to another thread. */
 export function parseToSend(file: string, source: string): ParsedYaml {
   const value = loadStrict(file, source);
-  return { value, floats: integralFloatPlaces(value) };
+  return { value, floats: integralFloatPlaces(value), keys: pythonKeyPlaces(value) };
 }
 
 /** The value of a parse received from another thread, marked as the parse there marked it. */
 export function receivedValue(parsed: ParsedYaml): unknown {
   markIntegralFloats(parsed.value, parsed.floats);
+  restorePythonKeys(parsed.value, parsed.keys);
   return parsed.value;
 }

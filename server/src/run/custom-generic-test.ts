@@ -56,9 +56,10 @@ export function customGenericTestSql(project: DbtProject, input: CustomTestInput
   const target = project.target;
   const hooks: RenderHooks = {
     ref(args) {
-      const { positional } = splitKeywords(args);
+      const { positional, named } = splitKeywords(args);
       const refName = String(positional[positional.length - 1] ?? '');
-      const node = project.resolveRef({ name: refName, packageName: positional.length > 1 ? String(positional[0]) : undefined });
+      const version = named.version ?? named.v;
+      const node = project.resolveRef({ name: refName, packageName: positional.length > 1 ? String(positional[0]) : undefined, version: version === undefined ? undefined : String(version) });
       if (!node) throw new CompilerError(`Model '${refName}' not found (referenced by test ${input.name})`);
       const rel = input.relationName({ kind: node.kind, name: node.name });
       upstream.set(rel, { kind: node.kind, name: node.name, relation: rel, file: node.file });
@@ -85,7 +86,7 @@ export function customGenericTestSql(project: DbtProject, input: CustomTestInput
     // dbt renders arguments: `to: ref('m')` / `source('s', 't')` are relations.
     for (const k of keys) {
       const target = parseRelationTarget(input.args[k]);
-      args[k] = !target ? input.args[k] : target.kind === 'model' ? hooks.ref([target.name]) : hooks.source([target.source, target.table]);
+      args[k] = !target ? input.args[k] : target.kind === 'model' ? hooks.ref(target.version === undefined ? [target.name] : [target.name, { __keywords: true, version: target.version }]) : hooks.source([target.source, target.table]);
     }
   } catch (e) {
     return { error: firstLine(e) };

@@ -1,20 +1,21 @@
 // DuckDB's messages in a model author's terms: what is wrong, and the fix (with a did-you-mean where one exists),
 // with DuckDB's own text kept under it. Messages this does not know stay DuckDB's. SqlError.message stays DuckDB's
 // text (the binder's repairs read it); this is what a person is shown.
-import { didYouMean } from '../util/suggest';
+import { hint, suggestName } from '../util/suggest';
 import { tokenize } from './lexer';
 import type { SqlError } from './errors';
-
-/** A did-you-mean among `names`, never the unknown name itself (the query's own words include it). */
-function suggest(name: string, names: readonly string[]): string {
-  return didYouMean(name, [...new Set(names.filter((n) => n.toLowerCase() !== name.toLowerCase()))]);
-}
+import type { NameFix } from '../project/types';
 
 /** The message to show for a SQL error: the explanation (suggesting from `columns` and the query's own words), then DuckDB's. */
 export function userMessage(e: Pick<SqlError, 'message'>, options: { columns?: readonly string[]; sql?: string } = {}): string {
+  return explainError(e, options).message;
+}
+
+/** userMessage's text, with its did-you-mean as a fix of the name the error is about. */
+export function explainError(e: Pick<SqlError, 'message'>, options: { columns?: readonly string[]; sql?: string } = {}): { message: string; fix?: NameFix } {
   const words = options.sql ? tokenize(options.sql).filter((t) => t.kind === 'word' || t.kind === 'quoted').map((t) => t.text) : [];
-  const explained = explainDuckDbMessage(e.message.replace(/^[A-Z][A-Za-z ]* Error: /, ''), [...(options.columns ?? []), ...words]);
-  return explained ? `${explained}\nDuckDB: ${withoutInternalSuggestions(e.message)}` : e.message;
+  const explained = explainDuckDbError(e.message.replace(/^[A-Z][A-Za-z ]* Error: /, ''), [...(options.columns ?? []), ...words]);
+  return explained ? { message: `${explained.text}\nDuckDB: ${withoutInternalSuggestions(e.message)}`, ...(explained.fix ? { fix: explained.fix } : {}) } : { message: e.message };
 }
 
 /** DuckDB suggests its own system tables for an unknown name (`Did you mean "pg_sequences"?`): no help to a model author. */
@@ -30,6 +31,23 @@ const SQL_TYPE: Record<string, string> = { INT8: 'TINYINT', INT16: 'SMALLINT', I
  * `columns`: column names the query could mean (upstream columns, identifiers in the SQL), for suggestions.
  */
 export function explainDuckDbMessage(body: string, columns: readonly string[]): string | undefined {
+  return explainDuckDbError(body, columns)?.text;
+}
+
+/** explainDuckDbMessage's text, with the did-you-mean it makes as a fix. */
+function explainDuckDbError(body: string, columns: readonly string[]): { text: string; fix?: NameFix } | undefined {
+  let fix: NameFix | undefined;
+  // a did-you-mean among `names`, never the unknown name itself (the query's own words include it)
+  const suggest = (name: string, names: readonly string[]) => {
+    const best = suggestName(name, [...new Set(names.filter((n) => n.toLowerCase() !== name.toLowerCase()))]);
+    if (best) fix = { replaces: name, with: best };
+    return hint(best);
+  };
+  const text = explainBody(body, columns, suggest);
+  return text === undefined ? undefined : { text, ...(fix ? { fix } : {}) };
+}
+
+function explainBody(body: string, columns: readonly string[], suggest: (name: string, names: readonly string[]) => string): string | undefined {
   let m: RegExpExecArray | null;
   if ((m = /^Referenced column "([^"]+)" not found in FROM clause!/.exec(body))) {
     const candidates = [...body.matchAll(/"([^"]+)"/g)].slice(1).map((c) => c[1].split('.').pop()!);

@@ -18,7 +18,8 @@ export function closest(name: string, candidates: Iterable<string>): string | un
 
 const memo = new WeakMap<object, Map<string, string | undefined>>();
 
-export function didYouMean(name: string, candidates: Iterable<string>): string {
+/** The known name `name` most likely means (closest by edit distance, close enough), or undefined. */
+export function suggestName(name: string, candidates: Iterable<string>): string | undefined {
   // Candidate arrays that stay the same (the project's model names) remember their answers.
   let cache = typeof candidates === 'object' ? memo.get(candidates) : undefined;
   if (!cache && Array.isArray(candidates) && candidates.length > 1000) memo.set(candidates, (cache = new Map()));
@@ -27,6 +28,15 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
     best = closest(name, candidates);
     cache?.set(name, best);
   }
+  return best;
+}
+
+export function didYouMean(name: string, candidates: Iterable<string>): string {
+  return hint(suggestName(name, candidates));
+}
+
+/** A message's did-you-mean sentence for `best` (empty without one). */
+export function hint(best: string | undefined): string {
   return best ? ` Did you mean '${best}'?` : '';
 }
 

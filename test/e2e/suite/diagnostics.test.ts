@@ -1,5 +1,7 @@
-// A mistake is reported at its own line, with a helpful message, and fixing it clears the diagnostic. Data-driven.
+// A mistake is reported at its own line, with a helpful message, and its quick fix (the message's did-you-mean)
+// puts the right name back and clears the diagnostic. Data-driven.
 import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
 import { KNOWN_GAPS, hasLakehouse, openFile, positionOf, replaceOnce, revertActive, waitForBound, waitForDiagnostics, withKnownGap } from './helpers';
 
 interface Case {
@@ -41,14 +43,14 @@ describe('diagnostics', () => {
   afterEach(() => revertActive());
 
   for (const c of cases) {
-    it(`reports ${c.name} at the right line and clears it once fixed`, async function () {
+    it(`reports ${c.name} at the right line, and its quick fix clears it`, async function () {
       if (c.needsLakehouse && !hasLakehouse) this.skip();
       await withKnownGap(this, c.knownGap, () => check(c));
     });
   }
 });
 
-/** Puts the mistake in, expects it reported at its line, fixes it, expects the report gone. */
+/** Puts the mistake in, expects it reported at its line, applies its preferred quick fix, expects the text right and the report gone. */
 async function check(c: Case): Promise<void> {
   const { document: doc } = await openFile(c.file);
   const line = positionOf(doc, `|${c.good}`).line;
@@ -59,6 +61,10 @@ async function check(c: Case): Promise<void> {
   assert.equal(diagnostic.range.start.line, line, `reported on line ${diagnostic.range.start.line + 1}, expected ${line + 1}`);
   assert.match(diagnostic.message, c.mentions);
 
-  await replaceOnce(doc, c.bad, c.good);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+  const fix = actions.find((a) => a.isPreferred && a.edit);
+  assert.ok(fix, `a preferred quick fix for ${c.badName}: ${actions.map((a) => a.title).join('; ')}`);
+  assert.ok(await vscode.workspace.applyEdit(fix.edit!), 'the fix applies');
+  assert.ok(doc.getText().includes(c.good), `the fix writes ${c.good}`);
   await waitForDiagnostics(doc.uri, (ds) => !ds.some((d) => d.message.includes(c.badName)));
 }

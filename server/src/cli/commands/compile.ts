@@ -1,13 +1,16 @@
 // floe compile: dbt compile — the selected models' compiled SQL written under <target-path>/compiled/<package>/<path>
 // and in <target-path>/manifest.json;
 // one selected model is also printed (dbt prints it too). Floe's first form `floe compile PROJECT_DIR MODEL` prints a
-// model's compiled SQL (MODEL is a name or a path to its file). Exit 1 when a model does not compile.
+// model's compiled SQL (MODEL is a name or a path to its file). Exit 1 when a model does not compile. A model that
+// renders no SQL (Floe compiles as dbt parses: no database, `execute` false) is a warning; Python models are skipped
+// with a note naming them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand, type CliIO } from '../command';
 import type { DbtProject } from '../../project/project';
 import { dbtCompiledSql } from '../../project/dbtCompile';
+import { compileModel } from '../../project/compile';
 import { LineIndex } from '../../project/lineIndex';
 import { selectResources } from '../../selection/select';
 import { didYouMean } from '../../util/suggest';
@@ -40,10 +43,15 @@ export const compileCommand: CliCommand = {
     const compiledDir = path.join(targetPathOf(project, parsed.values), 'compiled');
     let failed = 0;
     const compiledById = new Map<string, string>();
+    const python: string[] = [];
+    const report: Report = {
+      error: (message) => (json ? json.error(message) : io.err(`${message}\n`)),
+      warning: (message) => (json ? json.warning(message) : io.err(`${message}\n`)),
+    };
     for (const node of nodes) {
       const file = node.modelNode!.file;
-      if (file.endsWith('.py')) continue;
-      const sql = compiledSql(project, file, (message) => (json ? json.error(message) : io.err(`${message}\n`)));
+      if (file.endsWith('.py')) { python.push(node.name); continue; }
+      const sql = compiledSql(project, file, report);
       if (sql === undefined) { failed++; continue; }
       const out = path.join(compiledDir, node.packageName, node.path);
       fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -56,6 +64,11 @@ export const compileCommand: CliCommand = {
       } else {
         io.out(nodes.length === 1 ? withNewline(sql) : `${written}\n`);
       }
+    }
+    if (python.length) {
+      const note = pythonNote(python);
+      if (json) json.note(note);
+      else io.err(`floe compile: note: ${note}\n`);
     }
     writeArtifact(targetPathOf(project, parsed.values), 'manifest.json', buildManifest(project, invocation, compiledById));
     return failed ? 1 : 0;
@@ -71,7 +84,8 @@ function compileOne(dir: string, model: string, io: CliIO): number {
     io.err(`floe compile: model '${model}' not found in ${project.root}.${didYouMean(model, project.modelNames())}\n`);
     return 1;
   }
-  const sql = compiledSql(project, file, (message) => io.err(`${message}\n`));
+  const toErr = (message: string) => io.err(`${message}\n`);
+  const sql = compiledSql(project, file, { error: toErr, warning: toErr });
   if (sql === undefined) return 1;
   io.out(withNewline(sql));
   return 0;
@@ -79,13 +93,35 @@ function compileOne(dir: string, model: string, io: CliIO): number {
 
 const withNewline = (sql: string) => (sql.endsWith('\n') ? sql : `${sql}\n`);
 
-/** The compiled SQL as dbt writes it (dbtCompiledSql), or undefined after reporting the template error at its line. */
-function compiledSql(project: DbtProject, file: string, report: (message: string) => void): string | undefined {
+interface Report { error(message: string): void; warning(message: string): void }
+
+/**
+ * The compiled SQL as dbt writes it (dbtCompiledSql), or undefined after reporting the template error at its line.
+ * SQL that renders empty from a model with text is written, with a warning: dbt, querying the database, may not.
+ */
+function compiledSql(project: DbtProject, file: string, report: Report): string | undefined {
   const compiled = dbtCompiledSql(project, file);
+  const relative = (f: string) => path.relative(project.root, f);
   if ('problem' in compiled) {
     const pos = new LineIndex(project.entry(compiled.file)?.text ?? '').positionAt(compiled.problem.start);
-    report(`${path.relative(project.root, compiled.file)}:${pos.line + 1}:${pos.character + 1}: error: ${compiled.problem.message}`);
+    report.error(`${relative(compiled.file)}:${pos.line + 1}:${pos.character + 1}: error: ${compiled.problem.message}`);
     return undefined;
   }
+  if (!compiled.sql.trim() && project.entry(file)?.text.trim()) {
+    // an empty render is rare; asking the render (compileModel keeps it) whether it read `execute` costs nothing otherwise
+    const why = compileModel(project, file, { naming: 'dbt' }).parseTime
+      ? 'it reads `execute`, which Floe\'s compile leaves false, as it queries no database (dbt compile does)'
+      : 'Floe\'s compile queries no database, so run_query and statement return nothing (dbt compile\'s do not)';
+    report.warning(`${relative(file)}: warning: rendered no SQL, so its compiled file is empty: ${why}`);
+  }
   return compiled.sql;
+}
+
+const SHOWN_PYTHON_MODELS = 10;
+
+/** `skipped 2 Python models (Floe compiles SQL models only): a, b`, the first few named. */
+function pythonNote(names: string[]): string {
+  const shown = names.slice(0, SHOWN_PYTHON_MODELS).join(', ');
+  const more = names.length > SHOWN_PYTHON_MODELS ? ` and ${names.length - SHOWN_PYTHON_MODELS} more` : '';
+  return `skipped ${names.length} Python model${names.length === 1 ? '' : 's'} (Floe compiles SQL models only; dbt compiles these): ${shown}${more}`;
 }

@@ -64,7 +64,7 @@ export function parsePackagesText(file: string, text: string, env: NodeJS.Proces
   const out: PackagesFile = { file, packages: [], problems: [] };
   for (const item of list.items as Node[]) {
     const start = rangeStart(item);
-    const rendered = renderEnvVars(toJs(item), env);
+    const rendered = renderEnvVars(toJs(item, { failsafe: true }), env);
     if ('error' in rendered) {
       out.problems.push(`${at(start)}: ${rendered.error}`);
       continue;

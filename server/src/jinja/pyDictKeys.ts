@@ -1,0 +1,84 @@
+// Python dict keys that are not strings (`{1: 'a'}`, `{1.0: 'a'}`, `{True: 'a'}`, YAML's `{1.0: x}`) in JavaScript
+// objects, whose keys are strings. A key is stored under its value's text (`1.0`, `1` and True all under "1", so
+// `d[1]` finds `{1.0: 'a'}`'s item as Python's `1 == 1.0` does), and the Python key itself is remembered per dict for
+// what shows it: repr (`{1.0: 'a'}`), items()/keys(), json.dumps. A str key equal to a number's text shares its name.
+import { plain, PyFloat } from './pyFloat';
+import { eachContainer } from '../util/containers';
+
+const keysByDict = new WeakMap<object, Map<string, unknown>>();
+/** Whether any dict so far had a non-string key (most projects have none: their walks are skipped). */
+let anyRemembered = false;
+
+/** The property name Python key `key` is stored under: its value's text (a float's too: 1.0 is "1"; True is "1"). */
+export function dictKeyName(key: unknown): string {
+  return typeof key === 'boolean' ? (key ? '1' : '0') : String(plain(key));
+}
+
+/**
+ * `dict[key] = value` as Python stores it: a new non-string key is remembered; an existing equal key keeps its
+ * first form (`{1: 'a', 1.0: 'b'}` is `{1: 'b'}`).
+ */
+export function setDictItem(dict: Record<string, unknown>, key: unknown, value: unknown): void {
+  const name = dictKeyName(key);
+  if (!Object.prototype.hasOwnProperty.call(dict, name) && isScalarKey(key)) rememberDictKey(dict, name, key);
+  dict[name] = value;
+}
+
+/** A number, float, bool or None: the keys whose text alone would print as a string. */
+function isScalarKey(key: unknown): boolean {
+  return typeof key === 'number' || key instanceof PyFloat || typeof key === 'boolean' || key === null;
+}
+
+/** Records that `dict`'s property `name` holds the Python key `key` (a number, PyFloat, bool or None). */
+export function rememberDictKey(dict: object, name: string, key: unknown): void {
+  let keys = keysByDict.get(dict);
+  if (!keys) keysByDict.set(dict, (keys = new Map()));
+  keys.set(name, key);
+  anyRemembered = true;
+}
+
+/** The Python key of `dict`'s property `name`: the remembered non-string key, else the name itself. */
+export function pythonKey(dict: object, name: string): unknown {
+  const keys = keysByDict.get(dict);
+  return keys && keys.has(name) ? keys.get(name) : name;
+}
+
+/** Whether `dict` has any non-string key remembered. */
+export function hasPythonKeys(dict: object): boolean {
+  return keysByDict.has(dict);
+}
+
+/** A copy of a dict keeps its non-string keys. */
+export function copyDictKeys(from: object, to: object): void {
+  const keys = keysByDict.get(from);
+  if (keys) keysByDict.set(to, new Map(keys));
+}
+
+/**
+ * Where a value's non-string keys are, as [keys from the root to their dict, the key's name, its kind]: they are kept
+ * by object identity, so a copy (sent from another thread) has none until restorePythonKeys puts them back, and a
+ * fingerprint of the value (the render cache's) needs them to tell `{1.0: x}` from `{1: x}` and `{true: x}`.
+ */
+export type PythonKeyPlaces = Array<[path: string[], name: string, kind: 'float' | 'int' | 'True' | 'False' | 'None']>;
+
+export function pythonKeyPlaces(root: unknown): PythonKeyPlaces {
+  const out: PythonKeyPlaces = [];
+  if (!anyRemembered) return out;
+  eachContainer(root, (dict, path) => {
+    for (const [name, key] of keysByDict.get(dict) ?? []) {
+      out.push([path, name, key instanceof PyFloat ? 'float' : typeof key === 'number' ? 'int' : key === null ? 'None' : key ? 'True' : 'False']);
+    }
+  });
+  return out;
+}
+
+/** Remembers a copy's non-string keys as pythonKeyPlaces found its original's. */
+export function restorePythonKeys(root: unknown, places: PythonKeyPlaces): void {
+  for (const [path, name, kind] of places) {
+    let dict = root;
+    for (const step of path) dict = (dict as Record<string, unknown>)?.[step];
+    if (typeof dict !== 'object' || dict === null) continue;
+    const key = kind === 'float' ? new PyFloat(Number(name)) : kind === 'int' ? Number(name) : kind === 'None' ? null : kind === 'True';
+    rememberDictKey(dict, name, key);
+  }
+}
