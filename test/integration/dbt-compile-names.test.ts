@@ -194,6 +194,8 @@ test('clickhouse: schema.identifier, each part in backticks whatever quoting: sa
     assert.equal(read('b'), 'select * from `analytics`.`a` -- `analytics`.`b`');
   } finally {
     fs.rmSync(ch, { recursive: true, force: true });
+  }
+});
 
 test("twelfth corpus: a naming macro that trims a missing split part (fsc-utils) names the relation as dbt does; a model named for tokens keeps its position in an error; a failing macro's message has no JavaScript text", async () => {
   const proj = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-compile-split-'));
