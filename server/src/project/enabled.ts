@@ -27,7 +27,8 @@ export function modelEnabled(project: DbtProject, entry: FileEntry, name: string
   // config(enabled=...) inside an if/for: the file's value is what rendering it gives, as dbt parses it.
   if (a.configs.some((c) => c.conditional && /\benabled\b/.test(a.text.slice(c.callStart, c.callEnd)))) {
     const rendered = renderedFileConfig(project, entry.file, entry.packageName, name, a);
-    if (rendered && 'enabled' in rendered) return !(rendered.enabled === false || rendered.enabled === null || rendered.enabled === 0 || rendered.enabled === '');
+    const value = rendered?.enabled;
+    if (value !== undefined) return !(value === false || value === null || value === 0 || value === '');
     // A file that does not render: the last literal value written, as before (a.config leaves branches' `enabled` out).
     const written = rendered ? undefined : a.configs.flatMap((c) => c.args).filter((x) => x.key === 'enabled' && x.isLiteral).pop();
     if (written) return written.value !== false;
