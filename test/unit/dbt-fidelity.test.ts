@@ -759,6 +759,40 @@ test("eleventh corpus: config(enabled=...) in an if/else is the branch dbt's par
   assert.deepEqual(p.modelNames().sort(), ['down', 'looped', 'neither', 'on']);
 });
 
+test("config() in an if/else on a var or the target: materialized, tags, schema, alias (a singular test's severity) are the branch dbt's parse renders, not the last written", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}vars:\n  nightly: false\n`,
+    'profiles.yml': 'p:\n  target: dev\n  outputs:\n    dev: {type: postgres, dbname: wh, schema: base}\n',
+    'models/branchy.sql': "{% if var('nightly') %}{{ config(materialized='table', tags=['nightly'], schema='mart') }}{% else %}{{ config(materialized='view', tags=['hourly']) }}{% endif %}\nselect 1 as id",
+    'models/by_target.sql': "{% if target.name == 'prod' %}{{ config(materialized='table', alias='bt_prod') }}{% else %}{{ config(materialized='view') }}{% endif %}\nselect 1 as id",
+    'models/down.sql': "select * from {{ ref('branchy') }} join {{ ref('by_target') }} using (id)",
+    // a singular test's severity and tags the same
+    'tests/gated.sql': "{% if var('nightly') %}{{ config(severity='warn', tags=['nightly']) }}{% else %}{{ config(severity='error') }}{% endif %}\nselect 1 as id where false",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  const names = (select: string) => selectNodes(p, { select: [select] }).nodes.map((n) => n.name).sort();
+  const gated = () => projectDataTests(p).filter((t) => t.label === 'gated').map((t) => [t.severity, t.tags ?? []]);
+  assert.deepEqual(gated(), [['error', []]]);
+  assert.deepEqual(names('tag:hourly'), ['branchy']);
+  assert.deepEqual(names('tag:nightly'), []);
+  assert.deepEqual(names('config.materialized:view'), ['branchy', 'by_target', 'down']);
+  assert.deepEqual(names('config.materialized:table'), []);
+  assert.equal(p.configValueOf(p.nodes('branchy')[0], 'schema'), undefined);
+  const dbt = () => compileModel(p, `${ROOT}/models/down.sql`, { naming: 'dbt' }).sql;
+  assert.equal(dbt(), 'select * from "wh"."base"."branchy" join "wh"."base"."by_target" using (id)');
+  // the var flipped: the other branch
+  p.updateFile(`${ROOT}/dbt_project.yml`, `${PROJECT}vars:\n  nightly: true\n`);
+  assert.deepEqual(names('tag:nightly'), ['branchy', 'gated']);
+  assert.deepEqual(names('tag:hourly'), []);
+  assert.deepEqual(names('config.materialized:table'), ['branchy']);
+  assert.deepEqual(gated(), [['warn', ['nightly']]]);
+  assert.equal(dbt(), 'select * from "wh"."base_mart"."branchy" join "wh"."base"."by_target" using (id)');
+  // the target flipped: its branch's alias
+  p.updateFile(`${ROOT}/profiles.yml`, 'p:\n  target: prod\n  outputs:\n    prod: {type: postgres, dbname: wh, schema: base}\n');
+  assert.deepEqual(names('config.materialized:table'), ['branchy', 'by_target']);
+  assert.equal(dbt(), 'select * from "wh"."base_mart"."branchy" join "wh"."base"."bt_prod" using (id)');
+});
+
 test("eleventh corpus: {% call set_sql_header(config) %} is dbt's built-in; the header is not in the compiled SQL", () => {
   check("{% call set_sql_header(config) %}\ncreate temp function f(x int) returns int as $$ x $$;\n{% endcall %}\nselect 1 as id", 'select 1 as id');
 });

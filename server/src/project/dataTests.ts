@@ -6,6 +6,7 @@ import type { GenericTestDecl } from './testYaml';
 import { folderConfig, type ModelConfig } from './config';
 import type { ModelDoc } from './schemaYaml';
 import { versionKeeps } from './versions';
+import { fileConfig } from './branchConfig';
 
 export interface DataTest {
   /** Stable while the subject, column, name and arguments stay: `stg_orders.order_id.not_null`. */
@@ -121,8 +122,10 @@ export function projectDataTests(project: DbtProject): DataTest[] {
     if (project.isDisabled(e.file) || (e.analysis.config.enabled ?? defaults.enabled) === false) continue;
     const rel = path.relative(project.root, e.file).split(path.sep).join('/');
     const name = path.basename(e.file).replace(/\.sql$/i, '');
-    const severity = severityOf(e.analysis.config.severity ?? defaults.severity) ?? 'error';
-    const tags = withTags(defaults.tags, e.analysis.config.tags);
+    // severity and tags set in a branch: the one rendering takes, as for a model (branchConfig.ts)
+    const config = fileConfig(project, e.file, e.packageName, name, e.analysis);
+    const severity = severityOf(config.severity ?? defaults.severity) ?? 'error';
+    const tags = withTags(defaults.tags, config.tags);
     add({ id: `singular:${rel}`, label: name, kind: 'singular', subject: rel, args: {}, severity, ...(tags ? { tags } : {}), file: e.file, start: 0, end: 0 });
   }
   cache.set(project, { version: project.version, tests });

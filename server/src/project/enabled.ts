@@ -7,7 +7,8 @@ import type { VersionOfFile } from './versions';
 import type { YamlResource } from './yamlResources';
 import { folderConfig } from './config';
 import type { ConfigArgument, ModelFileAnalysis } from './modelFile';
-import { evaluateCondition, renderedEnabled } from './jinjaEnvironment';
+import { evaluateCondition } from './jinjaEnvironment';
+import { renderedFileConfig } from './branchConfig';
 
 /**
  * Whether a model, snapshot or singular test file is enabled. `version`: the versioned model and version the file
@@ -25,8 +26,9 @@ export function modelEnabled(project: DbtProject, entry: FileEntry, name: string
   let enabled: unknown;
   // config(enabled=...) inside an if/for: the file's value is what rendering it gives, as dbt parses it.
   if (a.configs.some((c) => c.conditional && /\benabled\b/.test(a.text.slice(c.callStart, c.callEnd)))) {
-    const rendered = keptRender(project, entry.file, entry.packageName, name, a);
-    if (rendered?.set) return rendered.value;
+    const rendered = renderedFileConfig(project, entry.file, entry.packageName, name, a);
+    const value = rendered?.enabled;
+    if (value !== undefined) return !(value === false || value === null || value === 0 || value === '');
     // A file that does not render: the last literal value written, as before (a.config leaves branches' `enabled` out).
     const written = rendered ? undefined : a.configs.flatMap((c) => c.args).filter((x) => x.key === 'enabled' && x.isLiteral).pop();
     if (written) return written.value !== false;
@@ -48,43 +50,6 @@ export function modelEnabled(project: DbtProject, entry: FileEntry, name: string
   }
   if (typeof enabled === 'string') return yamlEnabled(project, entry.packageName, name, enabled);
   return enabled !== false;
-}
-
-/** Each file's rendered `enabled`, while its text and the project's macros and settings are unchanged (an edit elsewhere renders nothing again). */
-const renders = new WeakMap<DbtProject, { version: number; byFile: Map<string, { text: string; result: ReturnType<typeof renderedEnabled> }> }>();
-
-function keptRender(project: DbtProject, file: string, packageName: string, name: string, a: ModelFileAnalysis): ReturnType<typeof renderedEnabled> {
-  const text = a.text;
-  let kept = renders.get(project);
-  if (!kept || kept.version !== project.macroVersion) renders.set(project, (kept = { version: project.macroVersion, byFile: new Map() }));
-  const hit = kept.byFile.get(file);
-  if (hit && hit.text === text) return hit.result;
-  const deciding = decidingPrefix(a);
-  const prefix = deciding.length < text.length ? renderedEnabled(project, packageName, name, deciding) : undefined;
-  const result = prefix ?? renderedEnabled(project, packageName, name, text);
-  kept.byFile.set(file, { text, result });
-  return result;
-}
-
-const OPENERS = new Set(['if', 'for', 'macro', 'call', 'filter', 'with', 'block', 'raw']);
-
-/**
- * The file up to the end of the top-level block holding its last config() call that names `enabled`: later text runs
- * after every such call, so it cannot change the answer (a Daton-style model is a long query after a short if/else).
- */
-function decidingPrefix(a: ModelFileAnalysis): string {
-  const last = a.configs.filter((c) => /\benabled\b/.test(a.text.slice(c.callStart, c.callEnd))).pop();
-  if (!last) return a.text;
-  let depth = 0;
-  for (const b of a.scan.blocks) {
-    if (b.kind === 'statement' && b.tag) {
-      const body = a.text.slice(b.contentStart, b.contentEnd);
-      if (OPENERS.has(b.tag) || (b.tag === 'set' && !body.includes('='))) depth++;
-      else if (b.tag.startsWith('end')) depth = Math.max(0, depth - 1);
-    }
-    if (b.end >= last.blockEnd && depth === 0) return a.text.slice(0, b.end);
-  }
-  return a.text;
 }
 
 /** A string `enabled:` from YAML: `{{ expression }}` evaluated as dbt renders it, else Python's literal False/false. */

@@ -83,12 +83,13 @@ export function renderSetting(project: DbtProject, packageName: string, usedBy: 
 }
 
 /**
- * The `enabled` a model file's config() calls set when the file is rendered as dbt parses it (vars, target; `execute`
- * false): only the branch taken calls config() (`{% if var('x') %}{{ config(enabled=true) }}{% else %}...`). `set`
- * false when no call ran with it; undefined when the file does not render.
+ * The config() calls of a model's text as dbt's parse renders it (vars, target; `execute` false; a var it does not
+ * define is None, not an error): each call's keyword arguments and dict argument merged in the order they run, a
+ * branch not taken setting nothing (`{% if target.name == 'prod' %}{{ config(materialized='table') }}{% else %}...`).
+ * Undefined when the text does not render.
  */
-export function renderedEnabled(project: DbtProject, packageName: string, usedBy: string, text: string): { set: boolean; value: boolean } | undefined {
-  let found: { set: boolean; value: boolean } = { set: false, value: true };
+export function renderedConfig(project: DbtProject, packageName: string, usedBy: string, text: string): Record<string, unknown> | undefined {
+  const found: Record<string, unknown> = {};
   const hooks: RenderHooks = {
     ...settingsHooks(project, packageName, usedBy),
     // dbt's parser gives None for a var that is not defined (ParseVar.get_missing_var); compiling the model would fail.
@@ -100,9 +101,8 @@ export function renderedEnabled(project: DbtProject, packageName: string, usedBy
     config: (args) => {
       const { positional, named } = splitKeywords(args);
       const dict = positional[0];
-      const value = 'enabled' in named ? named.enabled
-        : dict !== null && typeof dict === 'object' && 'enabled' in (dict as object) ? (dict as Record<string, unknown>).enabled : undefined;
-      if (value !== undefined) found = { set: true, value: !(value === false || value === null || value === 0 || value === '') };
+      if (dict !== null && typeof dict === 'object' && !Array.isArray(dict)) Object.assign(found, dict);
+      Object.assign(found, named);
       return '';
     },
   };

@@ -10,6 +10,7 @@ import { parseSchemaFile, type SchemaFile, type SourceTable, type SourceDefiniti
 import { analyzeModelFile, separateSnapshotBlocks, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
 import { analyzePythonModel } from './pythonModel';
 import { modelEnabled } from './enabled';
+import { fileConfig } from './branchConfig';
 import { versionDoc, versionModelName, versionsByModelName, type VersionOfFile } from './versions';
 import { renderSetting } from './jinjaEnvironment';
 import { missingPackages, type MissingPackage } from './packages/missing';
@@ -665,7 +666,7 @@ export class DbtProject {
   /** Effective config with dbt's precedence: dbt_project.yml folders (`models:`, `seeds:` or `snapshots:`) < schema YAML < config() in the file. */
   configOf(node: ModelNode): ModelConfig {
     const e = this.files.get(node.file);
-    return mergeConfigs(this.nodeFolderConfig(node, e), this.yamlConfigOf(node), (node.definition ?? e?.analysis)?.config);
+    return mergeConfigs(this.nodeFolderConfig(node, e), this.yamlConfigOf(node), this.fileConfigOf(node, e));
   }
 
   /** dbt_project.yml configs along a node's fqn: a model version's ends in its model and version (`dim: v2:`), as dbt's patch recomputes it. */
@@ -673,6 +674,12 @@ export class DbtProject {
     const version = node.kind === 'model' ? this.versionOf(node.name) : undefined;
     const folders = e?.folders ?? [];
     return version ? this.folderConfigOf(node.packageName, [...folders, version.model], 'model', `v${version.v}`) : this.folderConfigOf(node.packageName, folders, node.kind, node.name);
+  }
+
+  /** A node's config() calls: read statically, or as dbt's parse renders them when one sits in a branch (branchConfig.ts). */
+  private fileConfigOf(node: ModelNode, e: FileEntry | undefined): ModelConfig | undefined {
+    const a = node.definition ?? e?.analysis;
+    return a && fileConfig(this, node.file, node.packageName, node.name, a);
   }
 
   /** A node's YAML config; the latest version of a versioned model, living in `<name>.sql`, adds its version entry's. */
@@ -689,7 +696,7 @@ export class DbtProject {
   configValueOf(node: ModelNode, key: string): ModelConfig[string] | undefined {
     const e = this.files.get(node.file);
     let value: ModelConfig[string] | undefined;
-    for (const layer of [this.nodeFolderConfig(node, e), this.yamlConfigOf(node), (node.definition ?? e?.analysis)?.config]) {
+    for (const layer of [this.nodeFolderConfig(node, e), this.yamlConfigOf(node), this.fileConfigOf(node, e)]) {
       if (layer && Object.prototype.hasOwnProperty.call(layer, key)) value = layer[key];
     }
     return value;

@@ -1,0 +1,109 @@
+// A model file's config() calls inside an if/for: dbt takes their values from rendering the file at parse time
+// (`{% if target.name == 'prod' %}{{ config(materialized='table') }}{% else %}{{ config(materialized='view') }}{% endif %}`
+// is a view on a dev target), not from the last call written. Rendered once per file and kept; files whose config()
+// calls all sit outside a branch never come here.
+import type { Literal } from '../jinja/calls';
+import type { DbtProject } from './project';
+import type { ModelFileAnalysis } from './modelFile';
+import { renderedConfig } from './jinjaEnvironment';
+
+interface Kept {
+  text: string;
+  /** What rendering set; undefined when the file does not render. */
+  rendered: Record<string, unknown> | undefined;
+  /** The file's config: the static one with the keys branches set taken from the render (made when first asked). */
+  config?: Record<string, Literal>;
+}
+
+/** Each file's render, while its text and the project's macros and settings (vars, target) are unchanged. */
+const renders = new WeakMap<DbtProject, { version: number; byFile: Map<string, Kept> }>();
+
+function kept(project: DbtProject, file: string, packageName: string, name: string, a: ModelFileAnalysis): Kept {
+  const text = a.text;
+  let all = renders.get(project);
+  if (!all || all.version !== project.macroVersion) renders.set(project, (all = { version: project.macroVersion, byFile: new Map() }));
+  const key = `${file}\u0000${name}`;
+  const hit = all.byFile.get(key);
+  if (hit && hit.text === text) return hit;
+  const deciding = decidingPrefix(a);
+  const prefix = deciding.length < text.length ? renderedConfig(project, packageName, name, deciding) : undefined;
+  const entry: Kept = { text, rendered: prefix ?? renderedConfig(project, packageName, name, text) };
+  all.byFile.set(key, entry);
+  return entry;
+}
+
+/** What rendering the file as dbt parses it sets with config(); undefined when it does not render. */
+export function renderedFileConfig(project: DbtProject, file: string, packageName: string, name: string, a: ModelFileAnalysis): Record<string, unknown> | undefined {
+  return kept(project, file, packageName, name, a).rendered;
+}
+
+/**
+ * The config a model file's config() calls give (below folder and YAML configs). Without a call in a branch, the
+ * literal values read statically; with one, what the render sets (a computed value too) over them, and a key that
+ * only a branch not taken sets left unset; a file that does not render keeps the last values written. `enabled` is
+ * enabled.ts's.
+ */
+export function fileConfig(project: DbtProject, file: string, packageName: string, name: string, a: ModelFileAnalysis): Record<string, Literal> {
+  if (!a.configs.some((c) => c.conditional)) return a.config;
+  const k = kept(project, file, packageName, name, a);
+  if (k.config) return k.config;
+  const config = { ...a.config };
+  if (k.rendered) {
+    // what the render set (a computed value too), and what a branch not taken would have set, unset
+    for (const key of new Set([...branchKeys(a), ...Object.keys(k.rendered)])) {
+      if (key === 'enabled') continue;
+      if (!Object.prototype.hasOwnProperty.call(k.rendered, key)) delete config[key];
+      else {
+        const value = asLiteral(k.rendered[key]);
+        if (value !== undefined) config[key] = value;
+      }
+    }
+  }
+  return (k.config = config);
+}
+
+/** The keys config() calls inside a branch write as keyword arguments. */
+function branchKeys(a: ModelFileAnalysis): string[] {
+  return a.configs.flatMap((c) => c.conditional ? c.args.map((arg) => arg.key) : []);
+}
+
+/** A rendered value as a config literal; undefined for what a config cannot hold (a macro, a relation). */
+function asLiteral(v: unknown): Literal | undefined {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number' || v instanceof Number) return Number(v);
+  if (Array.isArray(v)) {
+    const items = v.map(asLiteral);
+    return items.every((x) => x !== undefined) ? items as Literal[] : undefined;
+  }
+  if (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+    const out: Record<string, Literal> = {};
+    for (const [key, x] of Object.entries(v as object)) {
+      const value = asLiteral(x);
+      if (value === undefined) return undefined;
+      out[key] = value;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+const OPENERS = new Set(['if', 'for', 'macro', 'call', 'filter', 'with', 'block', 'raw']);
+
+/**
+ * The file up to the end of the top-level block holding its last config() call: later text runs after every call, so
+ * it cannot change the answer (a Daton-style model is a long query after a short if/else).
+ */
+function decidingPrefix(a: ModelFileAnalysis): string {
+  const last = a.configs[a.configs.length - 1];
+  if (!last) return a.text;
+  let depth = 0;
+  for (const b of a.scan.blocks) {
+    if (b.kind === 'statement' && b.tag) {
+      const body = a.text.slice(b.contentStart, b.contentEnd);
+      if (OPENERS.has(b.tag) || (b.tag === 'set' && !body.includes('='))) depth++;
+      else if (b.tag.startsWith('end')) depth = Math.max(0, depth - 1);
+    }
+    if (b.end >= last.blockEnd && depth === 0) return a.text.slice(0, b.end);
+  }
+  return a.text;
+}
