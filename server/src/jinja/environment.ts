@@ -1,7 +1,7 @@
 // The nunjucks environment with dbt's Jinja dialect: the `do` tag, Python semantics (pythonCompat.ts), dbt's tests
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
-import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyStr } from './pythonCompat';
+import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyStr, pyTruthy, pyTypeName } from './pythonCompat';
 import { asFloat, floatArithmetic, isFloat, plain } from './pyFloat';
 import { jinjaToJson } from './pyJson';
 import { toNunjucksSource } from './dbtSyntax';
@@ -310,6 +310,26 @@ function extreme(v: unknown, args: unknown[], sign: 1 | -1): unknown {
   return best;
 }
 
+/** A sequence as Jinja2's list() reads it: a dict's keys, a string's characters, nothing for undefined (which nunjucks
+ * filters read `.length` or `[0]` of and failed, where dbt gives [] or Undefined). Anything else is left as it is. */
+const sequence = (v: unknown): unknown => (v === undefined ? [] : isString(v) ? [...String(v)] : isMapping(v) ? Object.keys(v as object) : v);
+
+/** Jinja2's select/reject and selectattr/rejectattr: each item (or its attribute) passed to a test, truthiness without one. */
+function selectItems(this: any, v: unknown, args: unknown[], keep: boolean, attribute?: unknown): unknown[] {
+  const [testName, ...testArgs] = args;
+  const test = testName === undefined ? undefined : this.env.getTest(String(testName));
+  const items = sequence(v);
+  if (!Array.isArray(items)) throw new Error(`'${pyTypeName(v)}' object is not iterable: select and reject need a list, dict or string`);
+  return items.filter((x) => {
+    const value = attribute === undefined ? x : attributeOf(x, attribute);
+    return (test ? !!test.call(this, value, ...testArgs) : pyTruthy(value)) === keep;
+  });
+}
+
+/** Jinja2's int, float, abs and round raise on an undefined value; nunjucks' gave 0, 0.0 or nan, written into the SQL. */
+const undefinedNumber = (filter: string) => new Error(`'${filter}' of an undefined value: Jinja raises UndefinedError here (a var, config value or attribute this code expects is missing)`);
+const throwError = (e: Error): never => { throw e; };
+
 /** dbt's filters and Jinja2's that nunjucks lacks. */
 const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   // dbt's as_bool only marks its value for the native rendering of a whole YAML value; inside an expression the value
@@ -317,9 +337,14 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   as_bool: (v) => (typeof v === 'string' && /^(true|false)$/i.test(v.trim()) ? v.trim().toLowerCase() === 'true' : v),
   as_number: (v) => Number(v),
   // Python's float(), abs() and Jinja2's round keep a float a float (`{{ 1 | float }}` is 1.0; round gives a float).
-  float: (v, dflt: unknown = asFloat(0)) => { const n = typeof plain(v) === 'number' ? plain(v) as number : Number.parseFloat(String(v)); return Number.isNaN(n) && !/^\s*nan\s*$/i.test(String(v)) ? dflt : asFloat(n); },
-  abs: (v) => (isFloat(v) ? asFloat(Math.abs(plain(v) as number)) : Math.abs(v as number)),
+  float: (v, dflt: unknown = asFloat(0)) => {
+    if (v === undefined) throw undefinedNumber('float');
+    const n = typeof plain(v) === 'number' ? plain(v) as number : Number.parseFloat(String(v));
+    return Number.isNaN(n) && !/^\s*nan\s*$/i.test(String(v)) ? dflt : asFloat(n);
+  },
+  abs: (v) => (v === undefined ? throwError(undefinedNumber('abs')) : isFloat(v) ? asFloat(Math.abs(plain(v) as number)) : Math.abs(v as number)),
   round: (v, ...a) => {
+    if (v === undefined) throw undefinedNumber('round');
     const { positional, named } = keywords(a);
     const precision = Number(named.precision ?? positional[0] ?? 0);
     const method = String(named.method ?? positional[1] ?? 'common');
@@ -331,6 +356,7 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   },
   // Python's int() of a float truncates its value (nunjucks' parseInt read a float's text, `1e+16`, as 1).
   int: (v, ...a) => {
+    if (v === undefined) throw undefinedNumber('int');
     if (typeof plain(v) === 'number') return Math.trunc(plain(v) as number);
     const { positional, named } = keywords(a);
     const n = Number.parseInt(String(v), Number(named.base ?? positional[1] ?? 10));
@@ -366,6 +392,8 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
     return text.slice(start, end);
   },
   upper: (v) => pyStr(v).toUpperCase(),
+  // Jinja2's wordcount counts `\w+` runs of str(value) (undefined has none); nunjucks' gave None for undefined.
+  wordcount: (v) => (pyStr(v).match(/\w+/gu) ?? []).length,
   // Jinja2's max/min (with attribute=), which nunjucks lacks.
   max: (v, ...a) => extreme(v, a, 1),
   min: (v, ...a) => extreme(v, a, -1),
@@ -391,6 +419,31 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
       return !seen.has(k) && !!seen.add(k);
     });
   },
+  // Jinja2's iterating filters read a dict as its keys and an undefined value as empty (first/last give Undefined);
+  // nunjucks' read `.length` or `[0]` of undefined and failed, and `{'a': 1} | list` gave [{key, value}] objects.
+  first: (v) => (sequence(v) as any)[0],
+  last: (v) => { const s = sequence(v) as any; return s[s.length - 1]; },
+  list: (v) => {
+    const s = sequence(v);
+    if (!Array.isArray(s)) throw new Error(`'${pyTypeName(v)}' object is not iterable: the list filter needs a list, dict or string`);
+    return s.slice();
+  },
+  // Jinja2's batch: lists of `n` items, the last one padded with fill_with when given.
+  batch: (v, n, fill) => {
+    const s = sequence(v) as unknown[], size = Number(plain(n)), out: unknown[][] = [];
+    for (let i = 0; i < s.length; i += size) out.push(s.slice(i, i + size));
+    const tail = out[out.length - 1];
+    if (tail && fill !== undefined && fill !== null) while (tail.length < size) tail.push(fill);
+    return out;
+  },
+  count: (v) => (v === undefined ? 0 : isString(v) ? String(v).length : Array.isArray(v) ? v.length : isMapping(v) ? Object.keys(v as object).length : 0),
+  random: (v) => { const s = sequence(v) as any; return s[Math.floor(Math.random() * s.length)]; },
+  // Jinja2's select/reject/selectattr/rejectattr take a test and its arguments (`selectattr('name', 'equalto', 'id')`);
+  // nunjucks' selectattr ignored the test, keeping every item whose attribute was truthy.
+  select(this: any, v: unknown, ...a: unknown[]) { return selectItems.call(this, v, a, true); },
+  reject(this: any, v: unknown, ...a: unknown[]) { return selectItems.call(this, v, a, false); },
+  selectattr(this: any, v: unknown, attribute: unknown, ...a: unknown[]) { return selectItems.call(this, v, a, true, attribute); },
+  rejectattr(this: any, v: unknown, attribute: unknown, ...a: unknown[]) { return selectItems.call(this, v, a, false, attribute); },
   // Jinja2's map: map(attribute='x') or map('filter_name', args...).
   map(this: any, v: unknown, ...args: unknown[]) {
     const items = Array.isArray(v) ? v : [];
