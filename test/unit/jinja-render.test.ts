@@ -246,3 +246,13 @@ test("a method called on a missing attribute names what lacks it, as Jinja2's Un
   assert.match(String(message('{{ d.nomacro() }}')), /^'d.nomacro' is not defined: no macro/);
   check("{% set d = {'s': ' a '} %}{{ d.s.strip() }}|{{ cents(1) }}", 'a|(1 / 100)::decimal(18, 2)');
 });
+
+test("groupby gives (grouper, list) pairs sorted by key, with .grouper and .list; slice gives n near-equal lists", () => {
+  const rows = "{% set rows = [{'a': 2, 'n': 'x'}, {'a': 1, 'n': 'y'}, {'a': 2, 'n': 'z'}] %}";
+  check(rows + "{% for g in rows | groupby('a') %}{{ g.grouper }}:{{ g.list | map(attribute='n') | join(',') }} {% endfor %}", '1:y 2:x,z ');
+  check(rows + "{% for k, items in rows | groupby('a') %}{{ k }}={{ items | length }}/{% endfor %}{% for g in rows | groupby('a') %}{{ g[0] }}{% endfor %}", '1=1/2=2/12');
+  const names = "{% set rows = [{'a': 'B'}, {'a': 'b'}, {'a': 'a'}, {'b': 1}] %}";
+  check(names + "{% for g in rows | groupby('a', default='z') %}{{ g.grouper }}{{ g.list | length }} {% endfor %}|{% for g in rows[:2] | groupby('a', case_sensitive=true) %}{{ g.grouper }}{% endfor %}", 'a1 B2 z1 |Bb');
+  check("{% set d = {} %}{{ [1, 2, 3, 4, 5, 6, 7] | slice(3) | list }} {{ [1, 2, 3, 4, 5, 6, 7] | slice(3, 0) | list }} {{ d.missing | slice(2) | list }} {{ d.missing | groupby('a') | list }}",
+    '[[1, 2, 3], [4, 5], [6, 7]] [[1, 2, 3], [4, 5, 0], [6, 7, 0]] [[], []] []');
+});

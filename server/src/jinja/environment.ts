@@ -438,6 +438,40 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   },
   count: (v) => (v === undefined ? 0 : isString(v) ? String(v).length : Array.isArray(v) ? v.length : isMapping(v) ? Object.keys(v as object).length : 0),
   random: (v) => { const s = sequence(v) as any; return s[Math.floor(Math.random() * s.length)]; },
+  // Jinja2's groupby: (grouper, list) pairs sorted by the key, strings compared ignoring case unless case_sensitive;
+  // each pair also has `.grouper` and `.list`. nunjucks' gave a dict of key to items, whose `g.grouper` printed nothing.
+  groupby: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    const attribute = named.attribute ?? positional[0], dflt = named.default ?? positional[1];
+    const caseSensitive = named.case_sensitive ?? positional[2] ?? false;
+    const value = (x: unknown) => { const k = attributeOf(x, attribute); return k === undefined ? dflt : k; };
+    const key = (x: unknown) => { const k = plain(value(x)); return typeof k === 'string' && !caseSensitive ? k.toLowerCase() : k; };
+    const items = sequence(v);
+    if (!Array.isArray(items)) throw new Error(`'${pyTypeName(v)}' object is not iterable: groupby needs a list`);
+    const sorted = items.map((x) => ({ x, k: key(x) as any })).sort((p, q) => (p.k < q.k ? -1 : p.k > q.k ? 1 : 0));
+    const groups: unknown[][] = [];
+    for (let i = 0; i < sorted.length; i++) {
+      if (i === 0 || sorted[i].k !== sorted[i - 1].k) {
+        const list: unknown[] = [], grouper = value(sorted[i].x);
+        groups.push(Object.assign([grouper, list], { grouper, list }));
+      }
+      (groups[groups.length - 1][1] as unknown[]).push(sorted[i].x);
+    }
+    return groups;
+  },
+  // Jinja2's slice: `n` lists of near-equal length, the shorter ones padded with fill_with when given.
+  slice: (v, n, fill) => {
+    const s = sequence(v) as unknown[], count = Number(plain(n)), per = Math.floor(s.length / count), extra = s.length % count;
+    const out: unknown[][] = [];
+    for (let i = 0, start = 0; i < count; i++) {
+      const end = start + per + (i < extra ? 1 : 0);
+      const part = s.slice(start, end);
+      if (fill !== undefined && fill !== null && i >= extra) part.push(fill);
+      out.push(part);
+      start = end;
+    }
+    return out;
+  },
   // Jinja2's select/reject/selectattr/rejectattr take a test and its arguments (`selectattr('name', 'equalto', 'id')`);
   // nunjucks' selectattr ignored the test, keeping every item whose attribute was truthy.
   select(this: any, v: unknown, ...a: unknown[]) { return selectItems.call(this, v, a, true); },
