@@ -459,11 +459,14 @@ function patchRuntime(): void {
   // An undefined root, or a name missing from a dict (a package's macros are one), keeps nunjucks' error, worded as
   // an unknown macro.
   runtime.pyCallChain = (root: unknown, keys: unknown[], name: string, context: unknown, args: unknown[]) => {
+    let method = root;
+    for (let i = 0; i < keys.length; i++) method = runtime.memberLookup(method, keys[i]);
+    if (typeof method === 'function') return runtime.callWrap(method, name, context, args);
+    // Not callable: walk the chain again to find the first link that is missing.
     const values = [root];
     for (const key of keys) values.push(runtime.memberLookup(values[values.length - 1], key));
-    const method = values[values.length - 1];
     const failed = values.indexOf(undefined);
-    if (typeof method !== 'function' && root !== undefined && failed > 0 && !(failed === keys.length && isPlainObject(values[failed - 1]))) {
+    if (root !== undefined && failed > 0 && !(failed === keys.length && isPlainObject(values[failed - 1]))) {
       const parent = values[failed - 1], key = keys[failed - 1];
       const owner = parent === null ? "'None'" : pyTypeName(parent) === 'object' ? `'${name.split('[')[0]}'` : `'${pyTypeName(parent)} object'`;
       throw new Error(`UndefinedError: ${owner} has no ${typeof key === 'number' ? `element ${key}` : `attribute '${key}'`}; calling ${name}`);
