@@ -224,12 +224,14 @@ test('selectattr and rejectattr apply their test (`selectattr("a", "equalto", 1)
   check(rows + "{{ rows | selectattr('a') | list }} {{ rows | selectattr('a', 'defined') | list | length }} {{ [1, 2, 3] | select('odd') | list }}", "[{'a': 1}, {'a': 2}] 3 [1, 3]");
 });
 
-test('int, float, abs and round of an undefined value are errors, as in Jinja2 (they printed 0, 0.0 or nan)', () => {
+test('int, float, abs, round and tojson of an undefined value are errors, as in Jinja2 (they printed 0, 0.0, nan or null)', () => {
   for (const filter of ['int', 'float', 'abs', 'round']) {
     const r = render(`{% set d = {} %}{{ d.missing | ${filter} }}`);
     assert.equal(r.problem?.message, `'${filter}' of an undefined value: Jinja raises UndefinedError here (a var, config value or attribute this code expects is missing)`);
   }
   check("{{ none | int }} {{ 'x' | int }} {{ '2' | float }}", '0 0 2.0');
+  assert.equal(render('{% set d = {} %}{{ d.missing | tojson }}').problem?.message, 'Object of type Undefined is not JSON serializable: tojson of an undefined value (a var, config value or attribute this code expects is missing)');
+  check('{{ none | tojson }}', 'null');
 });
 
 test("a method called on a missing attribute names what lacks it, as Jinja2's UndefinedError does", () => {

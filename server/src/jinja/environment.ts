@@ -368,6 +368,8 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   string: (v) => pyStr(v),
   // Jinja2's tojson: json.dumps with sorted keys, Python's spacing and floats, escaped for HTML (pyJson.ts).
   tojson: (v, ...a) => {
+    // json.dumps of Jinja2's Undefined raises; JavaScript's undefined was written as null.
+    if (v === undefined) throw new Error('Object of type Undefined is not JSON serializable: tojson of an undefined value (a var, config value or attribute this code expects is missing)');
     const { positional, named } = keywords(a);
     const indent = named.indent ?? positional[0];
     return jinjaToJson(v, typeof plain(indent) === 'number' ? (plain(indent) as number) : undefined);
