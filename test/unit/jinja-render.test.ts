@@ -211,3 +211,55 @@ test("a loop's `loop` attributes, nested, over a dict, after a `for … if`; one
 test("trim is Python's str(value).strip(chars): undefined gives '', none 'None' (fsc-utils' naming macros trim `name.split('__')[1]`)", () => {
   check("{% set parts = 'live'.split('__') %}[{{ parts[1] | trim }}][{{ none | trim }}][{{ '  a b \\n' | trim }}][{{ 'xxaxyx' | trim('xy') }}][{{ 12 | trim }}]", '[][None][a b][a][12]');
 });
+
+// Expected values are real Jinja2 3.1's (jinja2.Environment(), the default Undefined dbt compiles with).
+test('iterating filters read an undefined value as empty and a dict as its keys, as Jinja2 does', () => {
+  const d = "{% set d = {'k': 1} %}";
+  check(d + "[{{ d.missing | first }}][{{ d.missing | last }}][{{ d.missing | first is undefined }}][{{ d.missing | last | default('z') }}]", '[][][True][z]');
+  check(d + "{{ d.missing | list }}{{ d.missing | batch(2) | list }}{{ d.missing | select | list }}{{ d.missing | reject('odd') | list }}", '[][][][]');
+  check(d + "{{ d.missing | selectattr('a') | list }}{{ d.missing | rejectattr('a', 'equalto', 1) | list }}{{ d.missing | count }}{{ d.missing | random }}", '[][]0');
+  check("{{ {'a': 1, 'b': 2} | list }} {{ {'a': 1, 'b': 2} | first }} {{ {'a': 1, 'b': 2} | last }} {{ 'ab' | list }} {{ {'a': 1} | count }}", "['a', 'b'] a b ['a', 'b'] 1");
+  check("{{ [1, 2, 3, 4, 5] | batch(2) | list }} {{ [1, 2, 3] | batch(2, 'x') | list }}", "[[1, 2], [3, 4], [5]] [[1, 2], [3, 'x']]");
+  check("[{{ d.missing | wordcount }}][{{ 'a b-c' | wordcount }}]", '[0][3]');
+});
+
+test('selectattr and rejectattr apply their test (`selectattr("a", "equalto", 1)`), not only the attribute\'s truth', () => {
+  const rows = "{% set rows = [{'a': 1}, {'a': 2}, {'b': 3}, {'a': 0}] %}";
+  check(rows + "{{ rows | selectattr('a', 'equalto', 1) | list }} {{ rows | rejectattr('a', 'equalto', 1) | list }}", "[{'a': 1}] [{'a': 2}, {'b': 3}, {'a': 0}]");
+  check(rows + "{{ rows | selectattr('a') | list }} {{ rows | selectattr('a', 'defined') | list | length }} {{ [1, 2, 3] | select('odd') | list }}", "[{'a': 1}, {'a': 2}] 3 [1, 3]");
+});
+
+test('int, float, abs, round and tojson of an undefined value are errors, as in Jinja2 (they printed 0, 0.0, nan or null)', () => {
+  for (const filter of ['int', 'float', 'abs', 'round']) {
+    const r = render(`{% set d = {} %}{{ d.missing | ${filter} }}`);
+    assert.equal(r.problem?.message, `'${filter}' of an undefined value: Jinja raises UndefinedError here (a var, config value or attribute this code expects is missing)`);
+  }
+  check("{{ none | int }} {{ 'x' | int }} {{ '2' | float }}", '0 0 2.0');
+  assert.equal(render('{% set d = {} %}{{ d.missing | tojson }}').problem?.message, 'Object of type Undefined is not JSON serializable: tojson of an undefined value (a var, config value or attribute this code expects is missing)');
+  check('{{ none | tojson }}', 'null');
+});
+
+test("a method called on a missing attribute names what lacks it, as Jinja2's UndefinedError does", () => {
+  const vars = "{% set d = {'k': 1, 'n': none} %}{% set l = [1] %}";
+  const message = (t: string) => render(vars + t).problem?.message;
+  const tail = 'cannot be called: a var, config value or attribute this code expects is missing.';
+  assert.equal(message('{{ d.missing_attr.upper() }}'), `'dict object' has no attribute 'missing_attr', so 'd.missing_attr.upper()' ${tail}`);
+  assert.equal(message("{{ d['a'].b.strip() }}"), `'dict object' has no attribute 'a', so 'd.a.b.strip()' ${tail}`);
+  assert.equal(message('{{ d.n.upper() }}'), `'None' has no attribute 'upper', so 'd.n.upper()' ${tail}`);
+  assert.equal(message('{{ d.k.upper() }}'), `'int object' has no attribute 'upper', so 'd.k.upper()' ${tail}`);
+  assert.equal(message('{{ l.x.y() }}'), `'list object' has no attribute 'x', so 'l.x.y()' ${tail}`);
+  // an undefined name, or a name a dict (a package's macros) lacks, is still an unknown macro
+  assert.match(String(message('{{ dbt_utilz.star() }}')), /^'dbt_utilz.star' is not defined: no macro/);
+  assert.match(String(message('{{ d.nomacro() }}')), /^'d.nomacro' is not defined: no macro/);
+  check("{% set d = {'s': ' a '} %}{{ d.s.strip() }}|{{ cents(1) }}", 'a|(1 / 100)::decimal(18, 2)');
+});
+
+test("groupby gives (grouper, list) pairs sorted by key, with .grouper and .list; slice gives n near-equal lists", () => {
+  const rows = "{% set rows = [{'a': 2, 'n': 'x'}, {'a': 1, 'n': 'y'}, {'a': 2, 'n': 'z'}] %}";
+  check(rows + "{% for g in rows | groupby('a') %}{{ g.grouper }}:{{ g.list | map(attribute='n') | join(',') }} {% endfor %}", '1:y 2:x,z ');
+  check(rows + "{% for k, items in rows | groupby('a') %}{{ k }}={{ items | length }}/{% endfor %}{% for g in rows | groupby('a') %}{{ g[0] }}{% endfor %}", '1=1/2=2/12');
+  const names = "{% set rows = [{'a': 'B'}, {'a': 'b'}, {'a': 'a'}, {'b': 1}] %}";
+  check(names + "{% for g in rows | groupby('a', default='z') %}{{ g.grouper }}{{ g.list | length }} {% endfor %}|{% for g in rows[:2] | groupby('a', case_sensitive=true) %}{{ g.grouper }}{% endfor %}", 'a1 B2 z1 |Bb');
+  check("{% set d = {} %}{{ [1, 2, 3, 4, 5, 6, 7] | slice(3) | list }} {{ [1, 2, 3, 4, 5, 6, 7] | slice(3, 0) | list }} {{ d.missing | slice(2) | list }} {{ d.missing | groupby('a') | list }}",
+    '[[1, 2, 3], [4, 5], [6, 7]] [[1, 2, 3], [4, 5, 0], [6, 7, 0]] [[], []] []');
+});

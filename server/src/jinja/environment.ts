@@ -1,7 +1,7 @@
 // The nunjucks environment with dbt's Jinja dialect: the `do` tag, Python semantics (pythonCompat.ts), dbt's tests
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
-import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyStr } from './pythonCompat';
+import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyStr, pyTruthy, pyTypeName } from './pythonCompat';
 import { asFloat, floatArithmetic, isFloat, plain } from './pyFloat';
 import { jinjaToJson } from './pyJson';
 import { toNunjucksSource } from './dbtSyntax';
@@ -326,6 +326,26 @@ function extreme(v: unknown, args: unknown[], sign: 1 | -1): unknown {
   return best;
 }
 
+/** A sequence as Jinja2's list() reads it: a dict's keys, a string's characters, nothing for undefined (which nunjucks
+ * filters read `.length` or `[0]` of and failed, where dbt gives [] or Undefined). Anything else is left as it is. */
+const sequence = (v: unknown): unknown => (v === undefined ? [] : isString(v) ? [...String(v)] : isMapping(v) ? Object.keys(v as object) : v);
+
+/** Jinja2's select/reject and selectattr/rejectattr: each item (or its attribute) passed to a test, truthiness without one. */
+function selectItems(this: any, v: unknown, args: unknown[], keep: boolean, attribute?: unknown): unknown[] {
+  const [testName, ...testArgs] = args;
+  const test = testName === undefined ? undefined : this.env.getTest(String(testName));
+  const items = sequence(v);
+  if (!Array.isArray(items)) throw new Error(`'${pyTypeName(v)}' object is not iterable: select and reject need a list, dict or string`);
+  return items.filter((x) => {
+    const value = attribute === undefined ? x : attributeOf(x, attribute);
+    return (test ? !!test.call(this, value, ...testArgs) : pyTruthy(value)) === keep;
+  });
+}
+
+/** Jinja2's int, float, abs and round raise on an undefined value; nunjucks' gave 0, 0.0 or nan, written into the SQL. */
+const undefinedNumber = (filter: string) => new Error(`'${filter}' of an undefined value: Jinja raises UndefinedError here (a var, config value or attribute this code expects is missing)`);
+const throwError = (e: Error): never => { throw e; };
+
 /** dbt's filters and Jinja2's that nunjucks lacks. */
 const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   // dbt's as_bool only marks its value for the native rendering of a whole YAML value; inside an expression the value
@@ -333,9 +353,14 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   as_bool: (v) => (typeof v === 'string' && /^(true|false)$/i.test(v.trim()) ? v.trim().toLowerCase() === 'true' : v),
   as_number: (v) => Number(v),
   // Python's float(), abs() and Jinja2's round keep a float a float (`{{ 1 | float }}` is 1.0; round gives a float).
-  float: (v, dflt: unknown = asFloat(0)) => { const n = typeof plain(v) === 'number' ? plain(v) as number : Number.parseFloat(String(v)); return Number.isNaN(n) && !/^\s*nan\s*$/i.test(String(v)) ? dflt : asFloat(n); },
-  abs: (v) => (isFloat(v) ? asFloat(Math.abs(plain(v) as number)) : Math.abs(v as number)),
+  float: (v, dflt: unknown = asFloat(0)) => {
+    if (v === undefined) throw undefinedNumber('float');
+    const n = typeof plain(v) === 'number' ? plain(v) as number : Number.parseFloat(String(v));
+    return Number.isNaN(n) && !/^\s*nan\s*$/i.test(String(v)) ? dflt : asFloat(n);
+  },
+  abs: (v) => (v === undefined ? throwError(undefinedNumber('abs')) : isFloat(v) ? asFloat(Math.abs(plain(v) as number)) : Math.abs(v as number)),
   round: (v, ...a) => {
+    if (v === undefined) throw undefinedNumber('round');
     const { positional, named } = keywords(a);
     const precision = Number(named.precision ?? positional[0] ?? 0);
     const method = String(named.method ?? positional[1] ?? 'common');
@@ -347,6 +372,7 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   },
   // Python's int() of a float truncates its value (nunjucks' parseInt read a float's text, `1e+16`, as 1).
   int: (v, ...a) => {
+    if (v === undefined) throw undefinedNumber('int');
     if (typeof plain(v) === 'number') return Math.trunc(plain(v) as number);
     const { positional, named } = keywords(a);
     const n = Number.parseInt(String(v), Number(named.base ?? positional[1] ?? 10));
@@ -358,6 +384,8 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   string: (v) => pyStr(v),
   // Jinja2's tojson: json.dumps with sorted keys, Python's spacing and floats, escaped for HTML (pyJson.ts).
   tojson: (v, ...a) => {
+    // json.dumps of Jinja2's Undefined raises; JavaScript's undefined was written as null.
+    if (v === undefined) throw new Error('Object of type Undefined is not JSON serializable: tojson of an undefined value (a var, config value or attribute this code expects is missing)');
     const { positional, named } = keywords(a);
     const indent = named.indent ?? positional[0];
     return jinjaToJson(v, typeof plain(indent) === 'number' ? (plain(indent) as number) : undefined);
@@ -382,6 +410,8 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
     return text.slice(start, end);
   },
   upper: (v) => pyStr(v).toUpperCase(),
+  // Jinja2's wordcount counts `\w+` runs of str(value) (undefined has none); nunjucks' gave None for undefined.
+  wordcount: (v) => (pyStr(v).match(/\w+/gu) ?? []).length,
   // Jinja2's max/min (with attribute=), which nunjucks lacks.
   max: (v, ...a) => extreme(v, a, 1),
   min: (v, ...a) => extreme(v, a, -1),
@@ -407,6 +437,65 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
       return !seen.has(k) && !!seen.add(k);
     });
   },
+  // Jinja2's iterating filters read a dict as its keys and an undefined value as empty (first/last give Undefined);
+  // nunjucks' read `.length` or `[0]` of undefined and failed, and `{'a': 1} | list` gave [{key, value}] objects.
+  first: (v) => (sequence(v) as any)[0],
+  last: (v) => { const s = sequence(v) as any; return s[s.length - 1]; },
+  list: (v) => {
+    const s = sequence(v);
+    if (!Array.isArray(s)) throw new Error(`'${pyTypeName(v)}' object is not iterable: the list filter needs a list, dict or string`);
+    return s.slice();
+  },
+  // Jinja2's batch: lists of `n` items, the last one padded with fill_with when given.
+  batch: (v, n, fill) => {
+    const s = sequence(v) as unknown[], size = Number(plain(n)), out: unknown[][] = [];
+    for (let i = 0; i < s.length; i += size) out.push(s.slice(i, i + size));
+    const tail = out[out.length - 1];
+    if (tail && fill !== undefined && fill !== null) while (tail.length < size) tail.push(fill);
+    return out;
+  },
+  count: (v) => (v === undefined ? 0 : isString(v) ? String(v).length : Array.isArray(v) ? v.length : isMapping(v) ? Object.keys(v as object).length : 0),
+  random: (v) => { const s = sequence(v) as any; return s[Math.floor(Math.random() * s.length)]; },
+  // Jinja2's groupby: (grouper, list) pairs sorted by the key, strings compared ignoring case unless case_sensitive;
+  // each pair also has `.grouper` and `.list`. nunjucks' gave a dict of key to items, whose `g.grouper` printed nothing.
+  groupby: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    const attribute = named.attribute ?? positional[0], dflt = named.default ?? positional[1];
+    const caseSensitive = named.case_sensitive ?? positional[2] ?? false;
+    const value = (x: unknown) => { const k = attributeOf(x, attribute); return k === undefined ? dflt : k; };
+    const key = (x: unknown) => { const k = plain(value(x)); return typeof k === 'string' && !caseSensitive ? k.toLowerCase() : k; };
+    const items = sequence(v);
+    if (!Array.isArray(items)) throw new Error(`'${pyTypeName(v)}' object is not iterable: groupby needs a list`);
+    const sorted = items.map((x) => ({ x, k: key(x) as any })).sort((p, q) => (p.k < q.k ? -1 : p.k > q.k ? 1 : 0));
+    const groups: unknown[][] = [];
+    for (let i = 0; i < sorted.length; i++) {
+      if (i === 0 || sorted[i].k !== sorted[i - 1].k) {
+        const list: unknown[] = [], grouper = value(sorted[i].x);
+        groups.push(Object.assign([grouper, list], { grouper, list }));
+      }
+      (groups[groups.length - 1][1] as unknown[]).push(sorted[i].x);
+    }
+    return groups;
+  },
+  // Jinja2's slice: `n` lists of near-equal length, the shorter ones padded with fill_with when given.
+  slice: (v, n, fill) => {
+    const s = sequence(v) as unknown[], count = Number(plain(n)), per = Math.floor(s.length / count), extra = s.length % count;
+    const out: unknown[][] = [];
+    for (let i = 0, start = 0; i < count; i++) {
+      const end = start + per + (i < extra ? 1 : 0);
+      const part = s.slice(start, end);
+      if (fill !== undefined && fill !== null && i >= extra) part.push(fill);
+      out.push(part);
+      start = end;
+    }
+    return out;
+  },
+  // Jinja2's select/reject/selectattr/rejectattr take a test and its arguments (`selectattr('name', 'equalto', 'id')`);
+  // nunjucks' selectattr ignored the test, keeping every item whose attribute was truthy.
+  select(this: any, v: unknown, ...a: unknown[]) { return selectItems.call(this, v, a, true); },
+  reject(this: any, v: unknown, ...a: unknown[]) { return selectItems.call(this, v, a, false); },
+  selectattr(this: any, v: unknown, attribute: unknown, ...a: unknown[]) { return selectItems.call(this, v, a, true, attribute); },
+  rejectattr(this: any, v: unknown, attribute: unknown, ...a: unknown[]) { return selectItems.call(this, v, a, false, attribute); },
   // Jinja2's map: map(attribute='x') or map('filter_name', args...).
   map(this: any, v: unknown, ...args: unknown[]) {
     const items = Array.isArray(v) ? v : [];

@@ -186,6 +186,18 @@ export function pyTruthy(v: unknown): boolean {
   return !!v;
 }
 
+/** Python's type name of a value, as its errors word it (`'int object' has no attribute 'x'`). */
+export function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (v instanceof PyFloat) return 'float';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string' || v instanceof runtime.SafeString) return 'str';
+  if (typeof v === 'boolean') return 'bool';
+  if (Array.isArray(v)) return 'list';
+  if (isPlainObject(v)) return 'dict';
+  return typeof v === 'function' ? 'function' : 'object';
+}
+
 /** `f(*args, **kwargs)`, rewritten by dbtSyntax.ts to these markers and expanded when the call is made. */
 class Splat { constructor(readonly value: unknown, readonly keywords: boolean) {} }
 export const splatGlobals = {
@@ -369,6 +381,24 @@ function patchCompiler(): void {
   proto._getNodeName = function (this: any, node: any) {
     return String(getNodeName.call(this, node)).replace(/[\\\r\n\u2028\u2029]/g, ' ');
   };
+  // A method called on a chain of literal lookups (`d.missing.upper()`, `cfg['k'].strip()`) is called through
+  // pyCallChain, which can tell which link failed: nunjucks only said the whole name was undefined, worded as an
+  // unknown macro.
+  const compileFunCall = proto.compileFunCall;
+  proto.compileFunCall = function (this: any, node: any, frame: any) {
+    const keys: unknown[] = [];
+    let root = node.name;
+    while (root instanceof nodes.LookupVal && root.val instanceof nodes.Literal && typeof root.val.value !== 'object') {
+      keys.unshift(root.val.value);
+      root = root.target;
+    }
+    if (keys.length === 0 || !(root instanceof nodes.Symbol)) return compileFunCall.call(this, node, frame);
+    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, runtime.pyCallChain(`);
+    this._compileExpression(root, frame);
+    this._emit(`, ${JSON.stringify(keys)}, ${JSON.stringify(this._getNodeName(node.name))}, context, `);
+    this._compileAggregate(node.args, frame, '[', '])');
+    this._emit(')');
+  };
   // A macro swaps the template's `frame` variable and restores it on a normal exit only; `return()` leaves through a
   // throw, which left the caller in the macro's frame (its own variables vanished). Restore it in a finally.
   const compileMacroFunction = proto._compileMacro;
@@ -425,6 +455,24 @@ function patchRuntime(): void {
   const callWrap = runtime.callWrap;
   runtime.callWrap = (obj: unknown, name: string, context: unknown, args: unknown[]) => callWrap(obj, name, context, expandSplats(args));
   runtime.pyMod = pyMod;
+  // `a.b.c()` when a link is missing: Jinja2 names the object that lacks it (`'dict object' has no attribute 'b'`).
+  // An undefined root, or a name missing from a dict (a package's macros are one), keeps nunjucks' error, worded as
+  // an unknown macro.
+  runtime.pyCallChain = (root: unknown, keys: unknown[], name: string, context: unknown, args: unknown[]) => {
+    let method = root;
+    for (let i = 0; i < keys.length; i++) method = runtime.memberLookup(method, keys[i]);
+    if (typeof method === 'function') return runtime.callWrap(method, name, context, args);
+    // Not callable: walk the chain again to find the first link that is missing.
+    const values = [root];
+    for (const key of keys) values.push(runtime.memberLookup(values[values.length - 1], key));
+    const failed = values.indexOf(undefined);
+    if (root !== undefined && failed > 0 && !(failed === keys.length && isPlainObject(values[failed - 1]))) {
+      const parent = values[failed - 1], key = keys[failed - 1];
+      const owner = parent === null ? "'None'" : pyTypeName(parent) === 'object' ? `'${name.split('[')[0]}'` : `'${pyTypeName(parent)} object'`;
+      throw new Error(`UndefinedError: ${owner} has no ${typeof key === 'number' ? `element ${key}` : `attribute '${key}'`}; calling ${name}`);
+    }
+    return runtime.callWrap(method, name, context, args);
+  };
   runtime.pyAdd = (a: unknown, b: unknown) => {
     // Jinja2 raises on `+` with an undefined operand; JS wrote 'undefined' into the SQL.
     if (a === undefined || b === undefined) throw new Error(`'+' with an undefined value (${a === undefined ? 'left' : 'right'} side): Jinja raises UndefinedError here`);

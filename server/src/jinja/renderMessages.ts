@@ -7,6 +7,9 @@ const RULES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
     `'${calleeName(m[1])}(...)' returned a value with no method '${m[2]}' (None, or a value of another type): a var, config value or macro result this code expects is missing.`],
   [/^Unable to call `(?:the return value of \()?([\w.[\]"()]+?)\)?`, which is undefined or falsey/, (m) =>
     `'${calleeName(m[1])}' is not defined: no macro, package macro or dbt function has that name here. Check the spelling, or install the package that defines it (floe deps).`],
+  // pyCallChain's: a method called on a missing attribute (`d.missing.upper()`), worded as Jinja2's UndefinedError.
+  [/^UndefinedError: (.+); calling (.+)$/, (m) =>
+    `${m[1]}, so '${calleeName(m[2])}()' cannot be called: a var, config value or attribute this code expects is missing.`],
   [/^Unable to call `([\w.[\]"]+)`, which is not a function/, (m) => `'${calleeName(m[1])}' is a value, not a macro or function: it cannot be called.`],
   [/^unexpected token: (.+)$/, (m) => `Jinja syntax error: unexpected '${m[1]}'. Check the brackets, quotes and commas of this block.`],
   // the parser's own function names (`parseSignature: expected comma after expression`) mean nothing to a user
