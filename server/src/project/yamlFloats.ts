@@ -3,7 +3,7 @@
 // test `..._1_0`; the values stay plain numbers for everyone else, and the keys that held them are remembered.
 // Jinja gets such values (vars, configs, test arguments) as PyFloats (withPyFloats, pyFloatAt, argsWithPyFloats), which
 // print `1.0`; merges that copy them (vars, configs) keep the marks (mergeMarked, carryMark).
-import { CORE_SCHEMA, floatCoreTag, intCoreTag, load, NOT_RESOLVED } from 'js-yaml';
+import { boolCoreTag, CORE_SCHEMA, floatCoreTag, intCoreTag, load, NOT_RESOLVED } from 'js-yaml';
 import { PyFloat } from '../jinja/pyFloat';
 import { eachContainer } from '../util/containers';
 import { copyDictKeys, hasPythonKeys, pythonKey, rememberDictKey } from '../jinja/pyDictKeys';
@@ -46,9 +46,23 @@ export function pyYamlFloat(source: string): number | undefined {
   return sign * Number(text);
 }
 
+/** PyYAML's booleans (YAML 1.1 without `y`/`n`): `yes`, `No`, `ON`, `off`... as well as `true`/`False`. */
+const PYYAML_BOOL = /^(?:(yes|Yes|YES|true|True|TRUE|on|On|ON)|no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+
+/** The bool PyYAML reads from a plain scalar's text: `no` is False, `y` and `oFF` are not bools (undefined). */
+export function pyYamlBool(source: string): boolean | undefined {
+  const match = PYYAML_BOOL.exec(source);
+  return match ? match[1] !== undefined : undefined;
+}
+
 let seen = false;
 
 const SCHEMA = CORE_SCHEMA.withTags({
+  ...boolCoreTag,
+  // `enabled: no` is False in PyYAML (dbt), not the string 'no'
+  implicitFirstChars: ['t', 'T', 'f', 'F', 'y', 'Y', 'n', 'N', 'o', 'O'],
+  resolve: (source: string) => pyYamlBool(source) ?? NOT_RESOLVED,
+}, {
   ...floatCoreTag,
   resolve(source: string, isExplicit: boolean, tagName: string) {
     // `!!float 1` is the float 1.0 in PyYAML, `!!float 1_000` 1000.0; `1_0.0` is 10.0, `1e3` a string
