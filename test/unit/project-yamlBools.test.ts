@@ -74,3 +74,12 @@ test('a bool keeps the range of the text written', () => {
   assert.deepEqual(rangeOf(node), { start: source.indexOf('no'), end: source.indexOf('no') + 2 });
   assert.equal((node as { value?: unknown }).value, false);
 });
+
+test("schema YAML: mapping keys that are bools, ints or None reach Jinja as PyYAML's keys, not strings", () => {
+  const project = DbtProject.fromTexts(ROOT, {
+    'dbt_project.yml': PROJECT,
+    'models/m.sql': "{{ config.get('meta') }} {{ config.get('meta')[2] }} {{ config.get('meta')[false] }} {{ config.get('meta')[none] }}",
+    'models/m.yml': 'version: 2\nmodels:\n  - name: m\n    config:\n      meta: {no: w, 2: y, ~: q}\n',
+  });
+  assert.equal(compiled(project), "{False: 'w', 2: 'y', None: 'q'} y w q");
+});
