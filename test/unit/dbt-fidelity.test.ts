@@ -123,9 +123,9 @@ test('R6: a var read only inside a branch is not required; one read unconditiona
 
 test('R7: enabled computed in config() or set false in dbt_project.yml turns a model off', () => {
   const p = project({
-    'dbt_project.yml': `${PROJECT}models:\n  p:\n    off:\n      +enabled: false\n`,
+    'dbt_project.yml': `${PROJECT}models:\n  p:\n    retired:\n      +enabled: false\n`,
     'models/a.sql': "{{ config(enabled=var('turn_on', false)) }}\nselect * from {{ ref('does_not_exist') }}",
-    'models/off/b.sql': "select * from {{ ref('nope') }}",
+    'models/retired/b.sql': "select * from {{ ref('nope') }}",
     'models/c.sql': "{{ config(enabled=var('turn_on', true)) }}\nselect * from {{ ref('nope') }}",
   });
   assert.deepEqual(diagnostics(p), ["models/c.sql unknown-ref: Model 'nope' not found."]);
@@ -259,13 +259,13 @@ test("new projects: a string var's Jinja is rendered when var() reads it, as dbt
 
 test("new projects: tests of a disabled model are skipped; a test's unknown or disabled ref is dbt's warning, not an error", () => {
   const p = project({
-    'models/off.sql': "{{ config(enabled=false) }}select 1 as id",
+    'models/retired.sql': "{{ config(enabled=false) }}select 1 as id",
     'models/m.sql': 'select 1 as id',
-    'models/s.yml': "version: 2\nmodels:\n  - name: off\n    columns:\n      - name: id\n        data_tests:\n          - relationships: {to: ref('nowhere'), field: id}\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - relationships: {to: ref('off'), field: id}\n",
+    'models/s.yml': "version: 2\nmodels:\n  - name: retired\n    columns:\n      - name: id\n        data_tests:\n          - relationships: {to: ref('nowhere'), field: id}\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - relationships: {to: ref('retired'), field: id}\n",
     'tests/t.sql': "select * from {{ ref('gone') }}",
   });
   assert.deepEqual(diagnostics(p), [
-    "models/s.yml unknown-ref: relationships: model 'off' is disabled (enabled: false); dbt warns and skips this test.",
+    "models/s.yml unknown-ref: relationships: model 'retired' is disabled (enabled: false); dbt warns and skips this test.",
     "tests/t.sql unknown-ref: Model 'gone' not found; dbt warns and skips this test.",
   ]);
   assert.deepEqual(fileDiagnostics(p, `${ROOT}/tests/t.sql`).map((d) => d.severity), ['warning']);
@@ -318,9 +318,9 @@ test('render errors name the construct and what to do; no JavaScript error text'
 
 test('floe test says which declared tests it skips and why: packages, disabled models (unit tests run: projectUnitTests)', () => {
   const p = project({
-    'dbt_project.yml': `${PROJECT}models:\n  p:\n    off:\n      +enabled: false\n`,
+    'dbt_project.yml': `${PROJECT}models:\n  p:\n    retired:\n      +enabled: false\n`,
     'models/a.sql': 'select 1 as id',
-    'models/off/b.sql': 'select 1 as id',
+    'models/retired/b.sql': 'select 1 as id',
     'models/s.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique]\n  - name: b\n    columns:\n      - name: id\n        data_tests: [not_null]\nunit_tests:\n- name: test_a\n  model: a\n',
     'dbt_packages/pkg/dbt_project.yml': 'name: pkg\n',
     'dbt_packages/pkg/models/pm.sql': 'select 1 as id',

@@ -8,7 +8,7 @@ import YAML from 'yaml';
 import { UsageError } from './command';
 import { loadProject } from './project-args';
 import type { DbtProject } from '../project/project';
-import { toJs } from '../project/yamlNodes';
+import { pyYamlBools, toJs } from '../project/yamlNodes';
 
 export const DBT_OPTIONS = {
   'project-dir': { type: 'string' },
@@ -110,7 +110,7 @@ export function parseVars(text: string, usage: string): Record<string, unknown> 
   // Read as a document so values written as integral floats (`{ratio: 1.0}`) stay floats for var() (toJs marks them).
   const doc = YAML.parseDocument(text);
   if (doc.errors.length) throw new UsageError(`--vars is not valid YAML: ${doc.errors[0].message.split('\n')[0]}\n${usage}`);
-  const value = toJs(doc.contents);
+  const value = toJs(pyYamlBools(doc).contents);
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--vars must be a YAML mapping such as '{key: value}', got '${text}'\n${usage}`);
   return value as Record<string, unknown>;

@@ -1,6 +1,6 @@
 // profiles.yml: targets, env_var() in values, and the seed's Polaris plugin block.
 import { parseDocument } from 'yaml';
-import { parseYaml, toJs } from './yamlNodes';
+import { parseYaml, pyYamlBools, toJs } from './yamlNodes';
 import type { ProjectDiagnostic } from './types';
 
 /** The plugin block's catalog settings (profiles.yml: plugins: - module: ... config: {...}). */
@@ -48,7 +48,7 @@ export function parseProfiles(file: string, source: string): Profiles {
 function withMergeKeys(source: string): unknown {
   if (!source.includes('<<')) return undefined;
   try {
-    const doc = parseDocument(source, { merge: true, uniqueKeys: false, prettyErrors: false });
+    const doc = pyYamlBools(parseDocument(source, { merge: true, uniqueKeys: false, prettyErrors: false }));
     return doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 1000 });
   } catch {
     return undefined;

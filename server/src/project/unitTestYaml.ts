@@ -3,7 +3,7 @@
 // unit tests need them down to a fixture row's cell. Only files that contain `unit_tests:` are parsed here.
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { floatRepr } from '../jinja/pyFloat';
-import { toJs } from './yamlNodes';
+import { pyYamlBools, toJs } from './yamlNodes';
 
 export interface Span { start: number; end: number }
 
@@ -59,8 +59,8 @@ export function parseUnitTests(text: string): UnitTestDecl[] {
   if (!/^unit_tests\s*:/m.test(text)) return [];
   let doc;
   try {
-    // dbt reads YAML as PyYAML does (1.1): yes/no are booleans.
-    doc = parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: false });
+    // dbt reads YAML as PyYAML does (1.1): yes/no are booleans, y/n strings.
+    doc = pyYamlBools(parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: false }));
   } catch {
     return [];
   }

@@ -2,11 +2,13 @@
 // an integral value (`tolerance: 1.0`). PyYAML reads those as floats and Python prints them `1.0`, so dbt names such a
 // test `..._1_0`; the values stay plain numbers for everyone else, and the keys that held them are remembered.
 // Jinja gets such values (vars, configs, test arguments) as PyFloats (withPyFloats, pyFloatAt, argsWithPyFloats), which
-// print `1.0`; merges that copy them (vars, configs) keep the marks (mergeMarked, carryMark).
-import { CORE_SCHEMA, floatCoreTag, intCoreTag, load, NOT_RESOLVED } from 'js-yaml';
+// print `1.0`; merges that copy them (vars, configs) keep the marks (mergeMarked, carryMark). Ints, floats and bools are
+// read with PyYAML's patterns (YAML 1.1: `017` octal, `1e3` a string, `no` False), and keys that are ints, bools or
+// None are remembered as Python's keys (pyDictKeys.ts).
+import { boolCoreTag, CORE_SCHEMA, defineMappingTag, floatCoreTag, intCoreTag, load, NOT_RESOLVED } from 'js-yaml';
 import { PyFloat } from '../jinja/pyFloat';
 import { eachContainer } from '../util/containers';
-import { copyDictKeys, hasPythonKeys, pythonKey, rememberDictKey } from '../jinja/pyDictKeys';
+import { copyDictKeys, dictKeyName, hasPythonKeys, pythonKey, rememberDictKey } from '../jinja/pyDictKeys';
 
 /**
  * An integral float as the resolver returns it: a string no YAML text holds, so it can be a mapping's key too (an
@@ -46,9 +48,48 @@ export function pyYamlFloat(source: string): number | undefined {
   return sign * Number(text);
 }
 
+/** PyYAML's booleans (YAML 1.1 without `y`/`n`): `yes`, `No`, `ON`, `off`... as well as `true`/`False`. */
+const PYYAML_BOOL = /^(?:(yes|Yes|YES|true|True|TRUE|on|On|ON)|no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+
+/** The bool PyYAML reads from a plain scalar's text: `no` is False, `y` and `oFF` are not bools (undefined). */
+export function pyYamlBool(source: string): boolean | undefined {
+  const match = PYYAML_BOOL.exec(source);
+  return match ? match[1] !== undefined : undefined;
+}
+
 let seen = false;
 
-const SCHEMA = CORE_SCHEMA.withTags({
+/** The property a mapping key is stored under: an int, bool or None key as pyDictKeys.ts names it (True is "1"). */
+const keyName = (key: unknown) => (typeof key === 'string' ? key : dictKeyName(key));
+
+/**
+ * Mappings whose keys that are ints, bools or None stay Python's keys for Jinja (`{2: y}` prints `{2: 'y'}`, not
+ * `{'2': 'y'}`; `{true: a, 1: b}` is `{True: 'b'}`), remembered as pyDictKeys.ts remembers them. A float key comes as
+ * its FLOAT_TEXT string, which unwrap() names.
+ */
+const pythonKeysMapTag = defineMappingTag<Record<string, unknown>>('tag:yaml.org,2002:map', {
+  create: () => ({}),
+  identify: (data: unknown) => typeof data === 'object' && data !== null && !Array.isArray(data),
+  addPair: (dict, key, value) => {
+    if (typeof key === 'object' && key !== null) return 'a mapping or list as a key is not supported';
+    const name = keyName(key);
+    const known = Object.prototype.hasOwnProperty.call(dict, name);
+    if (!known && typeof key !== 'string') rememberDictKey(dict, name, key);
+    if (name === '__proto__') Object.defineProperty(dict, name, { value, enumerable: true, configurable: true, writable: true });
+    else dict[name] = value;
+    return '';
+  },
+  has: (dict, key) => (typeof key !== 'object' || key === null) && Object.prototype.hasOwnProperty.call(dict, keyName(key)),
+  keys: (dict) => Object.keys(dict),
+  get: (dict, key) => (Object.prototype.hasOwnProperty.call(dict, keyName(key)) ? dict[keyName(key)] : null),
+});
+
+const SCHEMA = CORE_SCHEMA.withTags(pythonKeysMapTag, {
+  ...boolCoreTag,
+  // `enabled: no` is False in PyYAML (dbt), not the string 'no'
+  implicitFirstChars: ['t', 'T', 'f', 'F', 'y', 'Y', 'n', 'N', 'o', 'O'],
+  resolve: (source: string) => pyYamlBool(source) ?? NOT_RESOLVED,
+}, {
   ...floatCoreTag,
   resolve(source: string, isExplicit: boolean, tagName: string) {
     // `!!float 1` is the float 1.0 in PyYAML, `!!float 1_000` 1000.0; `1_0.0` is 10.0, `1e3` a string

@@ -1,7 +1,7 @@
 // Small helpers over `yaml` document nodes: values with their offsets, and parse errors as data.
-import { parseDocument, isMap, isSeq, isScalar, type Document, type Node, type YAMLMap } from 'yaml';
+import { parseDocument, isMap, isSeq, isScalar, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import { indentFlowContinuations, mapRangesBack } from './yamlFlowIndent';
-import { markIntegralFloat, pyYamlFloat, pyYamlInt } from './yamlFloats';
+import { markIntegralFloat, pyYamlBool, pyYamlFloat, pyYamlInt } from './yamlFloats';
 import { dictKeyName, rememberDictKey } from '../jinja/pyDictKeys';
 import { PyFloat } from '../jinja/pyFloat';
 
@@ -19,11 +19,29 @@ export function parseYaml(text: string): { doc: Document; problems: YamlProblem[
     const again = reindented && parseDocument(reindented.text, { uniqueKeys: false, prettyErrors: false });
     if (again && !again.errors.length) {
       mapRangesBack(again, reindented);
-      return { doc: again, problems: [] };
+      return { doc: pyYamlBools(again), problems: [] };
     }
   }
+  pyYamlBools(doc);
   const problems = doc.errors.map((e) => ({ start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1), message: e.message.split('\n')[0] }));
   return { doc, problems };
+}
+
+/**
+ * A parsed document's plain scalars typed as PyYAML (dbt) types them where `yaml` does not: `no`, `On` and `OFF` are
+ * bools (YAML 1.1), `y` and `n` strings (which `yaml`'s 1.1 schema makes bools). Quoted and tagged scalars keep their
+ * value; only values change, so every node keeps its range.
+ */
+export function pyYamlBools<T extends Document | Node>(doc: T): T {
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.type !== 'PLAIN' || node.tag || node.source === undefined) return;
+      const bool = pyYamlBool(node.source);
+      if (bool !== undefined) node.value = bool;
+      else if (typeof node.value === 'boolean') node.value = node.source;
+    },
+  });
+  return doc;
 }
 
 export function field(node: unknown, key: string): Node | undefined {

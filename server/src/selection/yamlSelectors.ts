@@ -4,6 +4,7 @@
 // Pure: text in, selection trees and problems (naming the file, line and selector) out.
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { cliSelectionSpec, INDIRECT_SELECTIONS, parseCriterion, parseSelection, type IndirectSelection, type SelectionProblem, type SelectionSpec } from './syntax';
+import { pyYamlBools } from '../project/yamlNodes';
 
 export interface YamlSelector {
   name: string;
@@ -25,7 +26,7 @@ export function parseYamlSelectors(file: string, text: string): YamlSelectors {
   const selectors = new Map<string, YamlSelector>();
   const problems: SelectionProblem[] = [];
   // As PyYAML reads it (dbt): a duplicate key keeps its last value.
-  const doc = parseDocument(text, { uniqueKeys: false });
+  const doc = pyYamlBools(parseDocument(text, { uniqueKeys: false }));
   if (doc.errors.length) {
     const e = doc.errors[0];
     const at = e.linePos ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';

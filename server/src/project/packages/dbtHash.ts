@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { isMap, isScalar, isSeq, Scalar } from 'yaml';
 import type { PackageSpec } from './spec';
+import { pyYamlBool } from '../yamlFloats';
 
 /** A YAML float as Python holds it, printed as Python's repr does (1.0, not 1). */
 export class PyFloat {
@@ -11,8 +12,6 @@ export class PyFloat {
 }
 
 const NULLS = /^(~|null|Null|NULL|)$/;
-const TRUE = /^(yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-const FALSE = /^(no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 const INT = /^[-+]?(0|[1-9][0-9_]*)$/;
 const FLOAT = /^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?$/;
 
@@ -26,8 +25,8 @@ export function pythonValue(node: unknown): unknown {
   const text = String(node.value);
   if (node.type !== Scalar.PLAIN) return text;
   if (NULLS.test(text)) return null;
-  if (TRUE.test(text)) return true;
-  if (FALSE.test(text)) return false;
+  const bool = pyYamlBool(text);
+  if (bool !== undefined) return bool;
   if (INT.test(text)) return Number(text.replace(/_/g, ''));
   if (FLOAT.test(text) && /\d/.test(text)) return new PyFloat(Number(text.replace(/_/g, '')));
   return text;

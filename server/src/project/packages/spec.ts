@@ -1,5 +1,6 @@
 // The package entries of packages.yml, dependencies.yml and package-lock.yml, in dbt's shapes, checked into typed specs.
 import { parseSpecifier } from './version';
+import { pyYamlBool } from '../yamlFloats';
 
 export type PackageSpec =
   | { kind: 'hub'; package: string; versions: string[]; installPrerelease: boolean }
@@ -15,8 +16,8 @@ function scalar(value: unknown): string | undefined {
 
 /** A YAML boolean, whether parsed (true) or kept as text ('true', 'False'). */
 function flag(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  return typeof value === 'string' && /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : undefined;
+  // read with the failsafe schema: `warn-unpinned: no` is the text 'no', False to PyYAML (dbt)
+  return typeof value === 'boolean' ? value : typeof value === 'string' ? pyYamlBool(value) : undefined;
 }
 
 /** A spec from one YAML entry, or a message saying what is wrong with it. */
