@@ -793,6 +793,25 @@ test("config() in an if/else on a var or the target: materialized, tags, schema,
   assert.equal(dbt(), 'select * from "wh"."base_mart"."branchy" join "wh"."base"."bt_prod" using (id)');
 });
 
+test("config({...}) in a branch dbt's parse does not take sets nothing, as config(key=...) there does not", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}vars:\n  nightly: false\n`,
+    'models/dict_branch.sql': "{% if var('nightly') %}{{ config({'materialized': 'table', 'tags': ['nightly'], 'alias': 'db_n'}) }}{% endif %}\nselect 1 as id",
+    'models/dict_else.sql': "{% if var('nightly') %}{{ config({'materialized': 'table'}) }}{% else %}{{ config({'materialized': 'incremental'}) }}{% endif %}\nselect 1 as id",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  const names = (select: string) => selectNodes(p, { select: [select] }).nodes.map((n) => n.name).sort();
+  assert.deepEqual(names('config.materialized:table'), []);
+  assert.deepEqual(names('config.materialized:view'), ['dict_branch']);
+  assert.deepEqual(names('config.materialized:incremental'), ['dict_else']);
+  assert.deepEqual(names('tag:nightly'), []);
+  assert.equal(p.configValueOf(p.nodes('dict_branch')[0], 'alias'), undefined);
+  p.updateFile(`${ROOT}/dbt_project.yml`, `${PROJECT}vars:\n  nightly: true\n`);
+  assert.deepEqual(names('config.materialized:table'), ['dict_branch', 'dict_else']);
+  assert.deepEqual(names('tag:nightly'), ['dict_branch']);
+  assert.equal(p.configValueOf(p.nodes('dict_branch')[0], 'alias'), 'db_n');
+});
+
 test("eleventh corpus: {% call set_sql_header(config) %} is dbt's built-in; the header is not in the compiled SQL", () => {
   check("{% call set_sql_header(config) %}\ncreate temp function f(x int) returns int as $$ x $$;\n{% endcall %}\nselect 1 as id", 'select 1 as id');
 });

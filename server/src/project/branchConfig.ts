@@ -62,9 +62,9 @@ export function fileConfig(project: DbtProject, file: string, packageName: strin
   return (k.config = config);
 }
 
-/** The keys config() calls inside a branch write as keyword arguments. */
+/** The keys config() calls inside a branch write, as keyword arguments or in a literal dict. */
 function branchKeys(a: ModelFileAnalysis): string[] {
-  return a.configs.flatMap((c) => c.conditional ? c.args.map((arg) => arg.key) : []);
+  return a.configs.flatMap((c) => c.conditional ? [...c.args.map((arg) => arg.key), ...c.dictKeys ?? []] : []);
 }
 
 /** A rendered value as a config literal; undefined for what a config cannot hold (a macro, a relation). */

@@ -63,6 +63,8 @@ export interface ConfigUse {
   blockEnd: number;
   /** Inside an if/for/macro body: dbt calls it only when rendering takes that branch. */
   conditional?: boolean;
+  /** The keys of a literal dict argument (`config({'materialized': 'table'})`), when there is one. */
+  dictKeys?: string[];
 }
 
 export interface ModelFileAnalysis {
@@ -201,9 +203,10 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
       case 'config': {
         const args = call.args.filter((x) => x.keyword).map((x) => ({ key: x.keyword!, value: x.value, isLiteral: x.isLiteral, keyStart: x.keywordStart!, keyEnd: x.keywordStart! + x.keyword!.length, valueStart: x.valueStart, valueEnd: x.valueEnd }));
         const inBranch = conditional.has(call.block);
-        a.configs.push({ args, callStart: call.nameStart, callEnd: call.end, blockStart: call.block.start, blockEnd: call.block.end, conditional: inBranch || undefined });
         // config({...}) takes its keys from one dict argument too (snapshots often write it so).
         const dict = call.args.find((x) => !x.keyword && x.isLiteral && x.value && typeof x.value === 'object' && !Array.isArray(x.value));
+        const dictKeys = dict ? Object.keys(dict.value as Record<string, Literal>) : undefined;
+        a.configs.push({ args, callStart: call.nameStart, callEnd: call.end, blockStart: call.block.start, blockEnd: call.block.end, conditional: inBranch || undefined, ...(dictKeys && { dictKeys }) });
         // `enabled` set in a branch is the branch rendering takes (enabled.ts renders the file), not the last one written.
         if (dict) for (const [k, v] of Object.entries(dict.value as Record<string, Literal>)) if (!(inBranch && k === 'enabled')) a.config[k] = v;
         for (const arg of args) if (arg.isLiteral && !(inBranch && arg.key === 'enabled')) a.config[arg.key] = arg.value!;
