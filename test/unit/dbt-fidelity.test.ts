@@ -812,6 +812,29 @@ test("config({...}) in a branch dbt's parse does not take sets nothing, as confi
   assert.equal(p.configValueOf(p.nodes('dict_branch')[0], 'alias'), 'db_n');
 });
 
+test("an analysis' config() in an if/else is the branch dbt's parse renders, as a model's: tags, config.*, enabled", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}vars:\n  nightly: false\n`,
+    'analyses/report.sql': "{% if var('nightly') %}{{ config(tags=['nightly'], materialized='table') }}{% else %}{{ config(tags=['hourly']) }}{% endif %}\nselect 1 as id",
+    'analyses/dict_report.sql': "{% if var('nightly') %}{{ config({'tags': ['nightly']}) }}{% endif %}\nselect 1 as id",
+    'analyses/gated.sql': "{% if var('nightly') %}{{ config(enabled=false) }}{% endif %}\nselect 1 as id",
+    'analyses/asks.sql': "{% if var('nightly') %}{{ config({'materialized': 'table'}) }}{% endif %}\nselect '{{ config.get('materialized') }}' as m",
+  });
+  const asks = () => compileModel(p, `${ROOT}/analyses/asks.sql`).sql.trim();
+  assert.equal(asks(), "select 'None' as m");
+  const names = (select: string) => selectNodes(p, { select: [select] }).nodes.map((n) => n.name).sort();
+  assert.deepEqual(names('tag:hourly'), ['report']);
+  assert.deepEqual(names('tag:nightly'), []);
+  assert.deepEqual(names('config.materialized:table'), []);
+  assert.deepEqual(names('resource_type:analysis'), ['asks', 'dict_report', 'gated', 'report']);
+  p.updateFile(`${ROOT}/dbt_project.yml`, `${PROJECT}vars:\n  nightly: true\n`);
+  assert.deepEqual(names('tag:hourly'), []);
+  assert.deepEqual(names('tag:nightly'), ['dict_report', 'report']);
+  assert.deepEqual(names('config.materialized:table'), ['asks', 'report']);
+  assert.deepEqual(names('resource_type:analysis'), ['asks', 'dict_report', 'report']);
+  assert.equal(asks(), "select 'table' as m");
+});
+
 test("eleventh corpus: {% call set_sql_header(config) %} is dbt's built-in; the header is not in the compiled SQL", () => {
   check("{% call set_sql_header(config) %}\ncreate temp function f(x int) returns int as $$ x $$;\n{% endcall %}\nselect 1 as id", 'select 1 as id');
 });

@@ -38,6 +38,20 @@ export function renderedFileConfig(project: DbtProject, file: string, packageNam
 }
 
 /**
+ * `enabled` as config(enabled=...) inside an if/for sets it: what rendering the file gives, as dbt parses it (a file
+ * that does not render, the last literal value written); undefined when no call in a branch names it, or none sets it.
+ */
+export function branchEnabled(project: DbtProject, file: string, packageName: string, name: string, a: ModelFileAnalysis): boolean | undefined {
+  if (!a.configs.some((c) => c.conditional && /\benabled\b/.test(a.text.slice(c.callStart, c.callEnd)))) return undefined;
+  const rendered = renderedFileConfig(project, file, packageName, name, a);
+  const value = rendered?.enabled;
+  if (value !== undefined) return !(value === false || value === null || value === 0 || value === '');
+  // A file that does not render: the last literal value written (a.config leaves branches' `enabled` out).
+  const written = rendered ? undefined : a.configs.flatMap((c) => c.args).filter((x) => x.key === 'enabled' && x.isLiteral).pop();
+  return written ? written.value !== false : undefined;
+}
+
+/**
  * The config a model file's config() calls give (below folder and YAML configs). Without a call in a branch, the
  * literal values read statically; with one, what the render sets (a computed value too) over them, and a key that
  * only a branch not taken sets left unset; a file that does not render keeps the last values written. `enabled` is

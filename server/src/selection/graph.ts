@@ -12,6 +12,7 @@ import type { ModelConfig } from '../project/config';
 import type { RefUse, SourceUse } from '../project/modelFile';
 import type { MetricUse, YamlResource, YamlResourceKind } from '../project/yamlResources';
 import { yamlResourceEnabled } from '../project/enabled';
+import { branchEnabled, fileConfig } from '../project/branchConfig';
 
 export type ResourceType = 'model' | 'seed' | 'snapshot' | 'analysis' | 'source' | 'test' | 'unit_test' | YamlResourceKind;
 
@@ -107,8 +108,11 @@ function build(project: DbtProject): SelectableGraph {
         break;
       case 'analysis': {
         const name = modelName(e.file);
-        const config = { ...e.analysis?.config };
-        if (config.enabled === false) break;
+        const a = e.analysis;
+        // config() calls in an if/for as dbt's parse renders them, as for models
+        const config = a ? { ...fileConfig(project, e.file, e.packageName, name, a) } : {};
+        const enabled = (a && branchEnabled(project, e.file, e.packageName, name, a)) ?? config.enabled !== false;
+        if (!enabled) break;
         const n: SelectableNode = {
           id: `analysis.${e.packageName}.${name}`, resourceType: 'analysis', name, packageName: e.packageName,
           fqn: [e.packageName, 'analysis', ...e.folders, name], path: rel(e.file), tags: tagList(config.tags), config, parents: [],
