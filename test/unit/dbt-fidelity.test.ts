@@ -10,6 +10,9 @@ import { projectUnitTests } from '../../server/src/project/unitTests';
 import { parseProfiles, resolveTarget } from '../../server/src/project/profiles';
 import { selectNodes } from '../../server/src/selection/select';
 import { lineage } from '../../server/src/features/lineage';
+import { buildManifest } from '../../server/src/artifacts/manifest';
+import { artifactJson } from '../../server/src/artifacts/json';
+import { newInvocation } from '../../server/src/artifacts/metadata';
 
 const ROOT = '/fidelity';
 const PROJECT = 'name: p\nconfig-version: 2\nprofile: p\n';
@@ -833,6 +836,27 @@ test("an analysis' config() in an if/else is the branch dbt's parse renders, as 
   assert.deepEqual(names('config.materialized:table'), ['asks', 'report']);
   assert.deepEqual(names('resource_type:analysis'), ['asks', 'dict_report', 'report']);
   assert.equal(asks(), "select 'table' as m");
+});
+
+test("a config() in a branch set to an integral float is Python's float: 1.0 in the manifest", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}vars:\n  nightly: true\n`,
+    'models/floaty.sql': "{% if var('nightly') %}{{ config(ratio=1.0, sizes=[2.0, 3], nested={'k': 4.0}, plain=5) }}{% endif %}\nselect 1 as id",
+    'models/yaml_floaty.sql': 'select 1 as id',
+    'models/schema.yml': 'version: 2\nmodels:\n  - name: yaml_floaty\n    config:\n      ratio: 1.0\n',
+  });
+  assert.deepEqual(diagnostics(p), []);
+  const manifest = artifactJson(buildManifest(p, newInvocation({ which: 'compile' })), 2);
+  const config = /"model\.p\.floaty": \{[\s\S]*?"config": (\{[\s\S]*?\n {6}\})/.exec(manifest)?.[1] ?? '';
+  assert.match(config, /"ratio": 1\.0,/);
+  assert.match(config, /"sizes": \[\s*2\.0,\s*3\s*\]/);
+  assert.match(config, /"k": 4\.0\s/);
+  assert.match(config, /"plain": 5,/);
+  assert.match(/"model\.p\.yaml_floaty": \{[\s\S]*?"config": (\{[\s\S]*?\n {6}\})/.exec(manifest)?.[1] ?? '', /"ratio": 1\.0,/);
+  const node = selectNodes(p, { select: ['floaty'] }).nodes[0];
+  assert.equal(p.configValueOf(node.modelNode!, 'ratio'), 1);
+  // the number itself is unchanged for everyone who reads it
+  assert.equal(JSON.stringify(JSON.parse(config).sizes), '[2,3]');
 });
 
 test("eleventh corpus: {% call set_sql_header(config) %} is dbt's built-in; the header is not in the compiled SQL", () => {

@@ -6,6 +6,8 @@ import type { Literal } from '../jinja/calls';
 import type { DbtProject } from './project';
 import type { ModelFileAnalysis } from './modelFile';
 import { renderedConfig } from './jinjaEnvironment';
+import { markIntegralFloat } from './yamlFloats';
+import { PyFloat } from '../jinja/pyFloat';
 
 interface Kept {
   text: string;
@@ -67,10 +69,7 @@ export function fileConfig(project: DbtProject, file: string, packageName: strin
     for (const key of new Set([...branchKeys(a), ...Object.keys(k.rendered)])) {
       if (key === 'enabled') continue;
       if (!Object.prototype.hasOwnProperty.call(k.rendered, key)) delete config[key];
-      else {
-        const value = asLiteral(k.rendered[key]);
-        if (value !== undefined) config[key] = value;
-      }
+      else setLiteral(config, key, k.rendered[key]);
     }
   }
   return (k.config = config);
@@ -81,24 +80,22 @@ function branchKeys(a: ModelFileAnalysis): string[] {
   return a.configs.flatMap((c) => c.conditional ? [...c.args.map((arg) => arg.key), ...c.dictKeys ?? []] : []);
 }
 
-/** A rendered value as a config literal; undefined for what a config cannot hold (a macro, a relation). */
-function asLiteral(v: unknown): Literal | undefined {
-  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'number' || v instanceof Number) return Number(v);
-  if (Array.isArray(v)) {
-    const items = v.map(asLiteral);
-    return items.every((x) => x !== undefined) ? items as Literal[] : undefined;
-  }
-  if (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
-    const out: Record<string, Literal> = {};
-    for (const [key, x] of Object.entries(v as object)) {
-      const value = asLiteral(x);
-      if (value === undefined) return undefined;
-      out[key] = value;
-    }
-    return out;
-  }
-  return undefined;
+/**
+ * Sets `out[key]` to a rendered value as a config literal, an integral float (`x=1.0`) as a number marked so it prints
+ * `1.0` (yamlFloats.ts); false, leaving `out` as it was, for what a config cannot hold (a macro, a relation).
+ */
+function setLiteral(out: Record<string, Literal> | Literal[], key: string, v: unknown): boolean {
+  const into = out as Record<string, Literal>;
+  if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') into[key] = v;
+  else if (v instanceof Number) {
+    into[key] = Number(v);
+    if (v instanceof PyFloat) markIntegralFloat(out, key);
+  } else if (Array.isArray(v) || (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null))) {
+    const made: Record<string, Literal> | Literal[] = Array.isArray(v) ? [] : {};
+    for (const [k, x] of Object.entries(v as object)) if (!setLiteral(made, k, x)) return false;
+    into[key] = made;
+  } else return false;
+  return true;
 }
 
 const OPENERS = new Set(['if', 'for', 'macro', 'call', 'filter', 'with', 'block', 'raw']);
