@@ -182,3 +182,36 @@ test("an undocumented model's schema YAML entry, with its bound columns, in a ne
     await plain.stop();
   }
 });
+
+test("a documented model's bound columns its schema YAML entry lacks: added to its columns: list, or a columns: made for it", async () => {
+  const client = await LspClient.start(root);
+  try {
+    await client.waitForStatus((s) => s.state === 'ready' && /All \d+ models bound/.test(s.message ?? ''), 30000);
+    const refactors = async (file: string) => {
+      const uri = await client.open(file);
+      return ((await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } }, context: { diagnostics: [] } })) ?? [])
+        .filter((a): a is CodeAction => 'kind' in a && a.kind === 'refactor');
+    };
+    const original = readFileSync(schema, 'utf8');
+    const yamlUri = client.uri(schema);
+    const [customers, ...more] = await refactors(path.join(root, 'models/staging/stg_customers.sql'));
+    assert.equal(customers?.title, "Add 2 missing columns to 'stg_customers' in schema.yml");
+    assert.equal(more.length, 0);
+    const once = applied(original, customers.edit!.changes![yamlUri]);
+    assert.equal(once, original.replace('        description: Lower-cased email address.\n',
+      '        description: Lower-cased email address.\n      - name: customer_name\n        data_type: varchar\n        description: ""\n      - name: country\n        data_type: varchar\n        description: ""\n'));
+    // the YAML edited (open, unsaved): the next edit is made against it
+    await client.open(schema, once);
+    const [mart] = await refactors(path.join(root, 'models/marts/mart_customer_orders.sql'));
+    assert.equal(mart?.title, "Add 3 missing columns to 'mart_customer_orders' in schema.yml");
+    const twice = applied(once, mart.edit!.changes![yamlUri]);
+    assert.ok(twice.startsWith(once.replace(/\n$/, '')) && twice.endsWith('    description: One row per customer with order count and lifetime value.\n    columns:\n      - name: customer_id\n        data_type: bigint\n        description: ""\n      - name: customer_name\n        data_type: varchar\n        description: ""\n      - name: order_count\n        data_type: bigint\n        description: ""\n'), twice);
+    // the edited YAML checks clean, and both models have every column now: nothing more is offered
+    await client.change(yamlUri, twice);
+    assert.deepEqual(await client.diagnostics(yamlUri), []);
+    assert.deepEqual(await refactors(path.join(root, 'models/staging/stg_customers.sql')), []);
+    assert.deepEqual(await refactors(path.join(root, 'models/marts/mart_customer_orders.sql')), []);
+  } finally {
+    await client.stop();
+  }
+});
