@@ -843,6 +843,8 @@ test("a config() in a branch set to an integral float is Python's float: 1.0 in 
     'dbt_project.yml': `${PROJECT}vars:\n  nightly: true\n`,
     'models/floaty.sql': "{% if var('nightly') %}{{ config(ratio=1.0, sizes=[2.0, 3], nested={'k': 4.0}, plain=5) }}{% endif %}\nselect 1 as id",
     'models/yaml_floaty.sql': 'select 1 as id',
+    'models/static_floaty.sql': "{{ config(ratio=1.0, big=-2.0, plain=5) }}\nselect 1 as id",
+    'models/last_written.sql': "{% if var('nightly') %}{{ config(ratio=2) }}{% else %}{{ config(ratio=3.0) }}{% endif %}\nselect 1 as id",
     'models/schema.yml': 'version: 2\nmodels:\n  - name: yaml_floaty\n    config:\n      ratio: 1.0\n',
   });
   assert.deepEqual(diagnostics(p), []);
@@ -852,6 +854,9 @@ test("a config() in a branch set to an integral float is Python's float: 1.0 in 
   assert.match(config, /"sizes": \[\s*2\.0,\s*3\s*\]/);
   assert.match(config, /"k": 4\.0\s/);
   assert.match(config, /"plain": 5,/);
+  const configOf = (name: string) => new RegExp(`"model\\.p\\.${name}": \\{[\\s\\S]*?"config": (\\{[\\s\\S]*?\\n {6}\\})`).exec(manifest)?.[1] ?? '';
+  assert.match(configOf('static_floaty'), /"ratio": 1\.0,\s*"big": -2\.0,\s*"plain": 5,/);
+  assert.match(configOf('last_written'), /"ratio": 2,/);
   assert.match(/"model\.p\.yaml_floaty": \{[\s\S]*?"config": (\{[\s\S]*?\n {6}\})/.exec(manifest)?.[1] ?? '', /"ratio": 1\.0,/);
   const node = selectNodes(p, { select: ['floaty'] }).nodes[0];
   assert.equal(p.configValueOf(node.modelNode!, 'ratio'), 1);

@@ -6,7 +6,7 @@ import type { Literal } from '../jinja/calls';
 import type { DbtProject } from './project';
 import type { ModelFileAnalysis } from './modelFile';
 import { renderedConfig } from './jinjaEnvironment';
-import { markIntegralFloat } from './yamlFloats';
+import { mergeMarked, setIntegralFloatMark } from './yamlFloats';
 import { PyFloat } from '../jinja/pyFloat';
 
 interface Kept {
@@ -63,7 +63,7 @@ export function fileConfig(project: DbtProject, file: string, packageName: strin
   if (!a.configs.some((c) => c.conditional)) return a.config;
   const k = kept(project, file, packageName, name, a);
   if (k.config) return k.config;
-  const config = { ...a.config };
+  const config = mergeMarked(a.config) as Record<string, Literal>;
   if (k.rendered) {
     // what the render set (a computed value too), and what a branch not taken would have set, unset
     for (const key of new Set([...branchKeys(a), ...Object.keys(k.rendered)])) {
@@ -87,14 +87,14 @@ function branchKeys(a: ModelFileAnalysis): string[] {
 function setLiteral(out: Record<string, Literal> | Literal[], key: string, v: unknown): boolean {
   const into = out as Record<string, Literal>;
   if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') into[key] = v;
-  else if (v instanceof Number) {
-    into[key] = Number(v);
-    if (v instanceof PyFloat) markIntegralFloat(out, key);
-  } else if (Array.isArray(v) || (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null))) {
+  else if (v instanceof Number) into[key] = Number(v);
+  else if (Array.isArray(v) || (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null))) {
     const made: Record<string, Literal> | Literal[] = Array.isArray(v) ? [] : {};
     for (const [k, x] of Object.entries(v as object)) if (!setLiteral(made, k, x)) return false;
     into[key] = made;
   } else return false;
+  // what the file wrote statically may have been a float where the render gives an int
+  setIntegralFloatMark(out, key, v instanceof PyFloat);
   return true;
 }
 
