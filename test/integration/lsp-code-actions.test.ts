@@ -127,6 +127,18 @@ test("a column DuckDB cannot find is fixed to the upstream's column its message 
       assert.equal(applied(handWritten, fix.edit!.changes![at]), text);
       await client.change(at, text);
     }
+    // a three-part name that is no model or source: no fix, but reported where it is written
+    const text = readFileSync(mart, 'utf8');
+    const unknown = text.replace("{{ ref('stg_orders') }}", 'wh.analytics.nothing_here');
+    const at = await client.open(mart, unknown);
+    let found: Diagnostic | undefined;
+    for (const deadline = Date.now() + 15000; !found && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      found = (await client.diagnostics(at)).find((x) => /Catalog "wh" does not exist/.test(String(x.message)));
+    }
+    assert.ok(found, JSON.stringify(await client.diagnostics(at)));
+    assert.equal(unknown.slice(offsetOf(unknown, found.range.start), offsetOf(unknown, found.range.end)), 'wh.analytics.nothing_here');
+    assert.deepEqual(await fixesAt(client, at, found), []);
+    await client.change(at, text);
   } finally {
     await client.stop();
   }

@@ -20,7 +20,8 @@ function fixOf(sql: string, message = MESSAGE) {
   const compiled = compileModel(project, file);
   const at = catalogNameAt(message, sql, project.entry(file)!.analysis!.scan.blocks, compiled.sql, (o, l) => compiled.map.toTemplate(o, l));
   if (at === undefined) return undefined;
-  const fix = hardCodedRelationFix(project, message, sql, at);
+  const fix = hardCodedRelationFix(project, message, sql, at.start);
+  if (fix) assert.deepEqual([fix.start, fix.end], [at.start, at.end], 'the name found is the name replaced');
   return fix && { at: fix.start, written: sql.slice(fix.start, fix.end), with: fix.fix.with };
 }
 

@@ -35,11 +35,11 @@ function namesInCatalog(text: string, catalog: string): Array<[number, string]> 
 }
 
 /**
- * Where in the template a three-part name starts whose catalog DuckDB says does not exist (`Catalog "wh" does not
+ * Where in the template a three-part name is whose catalog DuckDB says does not exist (`Catalog "wh" does not
  * exist!`, which gives no position): only where the compiled SQL holds one name in that catalog, the template one
  * outside Jinja (`jinja`: the template's blocks), and the first maps back to the second with the same text.
  */
-export function catalogNameAt(duckdbMessage: string, text: string, jinja: ReadonlyArray<{ start: number; end: number }>, sql: string, toTemplate: (offset: number, length: number) => { start: number; end: number }): number | undefined {
+export function catalogNameAt(duckdbMessage: string, text: string, jinja: ReadonlyArray<{ start: number; end: number }>, sql: string, toTemplate: (offset: number, length: number) => { start: number; end: number }): { start: number; end: number } | undefined {
   const m = /^(?:\w+ Error: )?Catalog "([^"]+)" does not exist!/.exec(duckdbMessage);
   if (!m) return undefined;
   const catalog = m[1].toLowerCase();
@@ -48,7 +48,7 @@ export function catalogNameAt(duckdbMessage: string, text: string, jinja: Readon
   if (compiled.length !== 1 || written.length !== 1) return undefined;
   const [[outAt, name]] = compiled;
   const [[at, writtenName]] = written;
-  return toTemplate(outAt, name.length).start === at && writtenName === name ? at : undefined;
+  return toTemplate(outAt, name.length).start === at && writtenName === name ? { start: at, end: at + name.length } : undefined;
 }
 
 function refOf(project: DbtProject, name: string): string | undefined {
