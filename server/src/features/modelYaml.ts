@@ -111,7 +111,7 @@ function columnsInsertion(text: string, nameAt: number): { offset: number; newli
   if (!key[2]) {
     while (first > 0 && (blank(lines[first - 1]) || indentOf(lines[first - 1]) >= keyCol)) first--;
     first--;
-    if (first < 0 || !new RegExp(`^ *- +`).test(lines[first]) || /^( *- +)/.exec(lines[first])![1].length !== keyCol) return undefined;
+    if (first < 0 || /^ *- +/.exec(lines[first])?.[0].length !== keyCol) return undefined;
   }
   // the entry's lines: up to the first line (not blank or a comment) left of its keys
   let last = nameLine;
