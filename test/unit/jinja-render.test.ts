@@ -263,3 +263,11 @@ test("groupby gives (grouper, list) pairs sorted by key, with .grouper and .list
   check("{% set d = {} %}{{ [1, 2, 3, 4, 5, 6, 7] | slice(3) | list }} {{ [1, 2, 3, 4, 5, 6, 7] | slice(3, 0) | list }} {{ d.missing | slice(2) | list }} {{ d.missing | groupby('a') | list }}",
     '[[1, 2, 3], [4, 5], [6, 7]] [[1, 2, 3], [4, 5, 0], [6, 7, 0]] [[], []] []');
 });
+
+// Expected values are Jinja2 3.1.6's.
+test("indent as Jinja2's: blank lines and a trailing line break unindented unless blank=true, first=, a width string; undefined is an error", () => {
+  check("[{{ 'a\\n\\nb\\n' | indent }}][{{ 'a\\r\\nb' | indent(2, true) }}][{{ '' | indent(first=true) }}][{{ 'a\\n\\nb\\n' | indent(width='> ', blank=true) }}]",
+    '[a\n\n    b\n][  a\n  b][    ][a\n> \n> b\n> ]');
+  assert.equal(render('{% set d = {} %}{{ d.missing | indent }}').problem?.message, "'indent' of an undefined value: Jinja raises UndefinedError here (a var, config value or attribute this code expects is missing)");
+  assert.equal(render('{{ none | indent }}').problem?.message, "'indent' of a NoneType value: Jinja's indent needs a str (Python raises TypeError here)");
+});

@@ -1,7 +1,7 @@
 // The nunjucks environment with dbt's Jinja dialect: the `do` tag, Python semantics (pythonCompat.ts), dbt's tests
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
-import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyStr, pyTruthy, pyTypeName } from './pythonCompat';
+import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pySplitlines, pyStr, pyTruthy, pyTypeName } from './pythonCompat';
 import { asFloat, floatArithmetic, isFloat, plain } from './pyFloat';
 import { jinjaToJson } from './pyJson';
 import { toNunjucksSource } from './dbtSyntax';
@@ -410,6 +410,20 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
     return text.slice(start, end);
   },
   upper: (v) => pyStr(v).toUpperCase(),
+  // Jinja2's indent: the lines after the first (the first too with first=true) get `width` spaces or the width string,
+  // blank lines only with blank=true, a trailing line break kept unindented. nunjucks' indented blank lines and a
+  // trailing break's empty line, and failed on a value that is not a string, which Jinja2 raises for too.
+  indent: (v, ...a) => {
+    if (v === undefined) throw new Error("'indent' of an undefined value: Jinja raises UndefinedError here (a var, config value or attribute this code expects is missing)");
+    if (!isString(v)) throw new Error(`'indent' of a ${pyTypeName(v)} value: Jinja's indent needs a str (Python raises TypeError here)`);
+    const { positional, named } = keywords(a);
+    const width = named.width ?? positional[0] ?? 4;
+    const pad = isString(width) ? String(width) : ' '.repeat(Number(plain(width)));
+    const lines = pySplitlines(`${String(v)}\n`);
+    const rest = lines.slice(1).map((l) => (l || pyTruthy(named.blank ?? positional[2]) ? pad + l : l));
+    const text = [lines[0], ...rest].join('\n');
+    return pyTruthy(named.first ?? positional[1]) ? pad + text : text;
+  },
   // Jinja2's wordcount counts `\w+` runs of str(value) (undefined has none); nunjucks' gave None for undefined.
   wordcount: (v) => (pyStr(v).match(/\w+/gu) ?? []).length,
   // Jinja2's max/min (with attribute=), which nunjucks lacks.

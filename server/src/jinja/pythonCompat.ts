@@ -601,6 +601,13 @@ export function pyStr(v: unknown): string {
   return p === undefined ? '' : String(p);
 }
 
+/** Python's str.splitlines(): lines split at \n, \r\n, \r and the other line boundaries Python knows, no trailing empty line. */
+export function pySplitlines(s: string): string[] {
+  const lines = s.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
 /** Python's `%`: string formatting (`'%s' % x`, `'%(k)s' % d`), else modulo with the divisor's sign. */
 function pyMod(a: unknown, b: unknown): unknown {
   if (typeof a !== 'string') {
@@ -698,7 +705,7 @@ const STRING_METHODS: Record<string, (this: string, ...a: any[]) => unknown> = {
     const parts = this.split(String(sep));
     return parts.length <= max + 1 ? parts : [parts.slice(0, parts.length - max).join(String(sep)), ...parts.slice(parts.length - max)];
   },
-  splitlines() { return this.split(/\r?\n/).filter((_l, i, all) => i < all.length - 1 || _l !== ''); },
+  splitlines() { return pySplitlines(this); },
   join(items: unknown) { return (Array.isArray(items) ? items : Object.keys(items ?? {})).map(pyStr).join(this); },
   replace(old: unknown, replacement: unknown, count?: unknown) {
     const parts = this.split(String(old));
