@@ -271,3 +271,13 @@ test("indent as Jinja2's: blank lines and a trailing line break unindented unles
   assert.equal(render('{% set d = {} %}{{ d.missing | indent }}').problem?.message, "'indent' of an undefined value: Jinja raises UndefinedError here (a var, config value or attribute this code expects is missing)");
   assert.equal(render('{{ none | indent }}').problem?.message, "'indent' of a NoneType value: Jinja's indent needs a str (Python raises TypeError here)");
 });
+
+test("tuples print as Python's: literals, items(), |items, |dictsort, zip(), partition(), loop.cycle's arguments", () => {
+  check("{{ (1,) }}|{{ () }}|{{ (1) }}|{% set t = ('a', 'b') %}{{ t }}{{ t[0] }}{{ t | join(',') }}|{{ ('a',) + ('b',) }}|{{ 'a-b'.partition('-') }}|{{ [(1, 'x')] }}|{{ {'t': (1, 2.0)} }}",
+    "(1,)|()|1|('a', 'b')aa,b|('a', 'b')|('a', '-', 'b')|[(1, 'x')]|{'t': (1, 2.0)}");
+  check("{{ {'a': 1} | dictsort }}|{{ zip([1, 3], [2]) | list }}|{{ {'a': 1} | items | list }}|{{ {'a': 1}.items() | list }}|{{ ('a', 'b') | list }}|{{ [1] + [2] }}",
+    "[('a', 1)]|[(1, 2)]|[('a', 1)]|[('a', 1)]|['a', 'b']|[1, 2]");
+  check("{% for x in [1, 2, 3] %}{{ loop.cycle((1, 2), 'b') }}{% endfor %}|{% for k, v in {'a': 1}.items() %}{{ k }}{{ v }}{% endfor %}|{{ 'x' in ('x', 'y') }}", '(1, 2)b(1, 2)|a1|True');
+  // where id in {{ ids }}: a tuple prints as SQL's list of values
+  check("where id in {{ ('a', 'b') }}", "where id in ('a', 'b')");
+});

@@ -6,6 +6,7 @@ import { MacroReturn, rememberKeyObject, splitKeywords } from './pythonCompat';
 export { splitKeywords };
 import { pyDatetime, datetimeModule } from './pyDatetime';
 import { pyJsonDumps, pyJsonLoads, PyJsonValueError } from './pyJson';
+import { pyTuple } from './pyTuple';
 import { parse as parseYaml } from 'yaml';
 
 /** Thrown out of rendering for dbt's exceptions.raise_compiler_error. */
@@ -174,7 +175,8 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
     try_or_compiler_error: (_msg: unknown, fn: (...a: unknown[]) => unknown, ...a: unknown[]) => fn(...a),
     dict: (...a: unknown[]) => { const { positional, named } = splitKeywords(a); return { ...(positional[0] as object ?? {}), ...named }; },
     list: (v: unknown) => (Array.isArray(v) ? [...v] : typeof v === 'string' ? [...v] : v && typeof v === 'object' ? Object.keys(v) : []),
-    zip: (...lists: unknown[][]) => (lists[0] ?? []).map((_v, i) => lists.map((l) => l[i])),
+    // Python's zip: tuples, as many as the shortest argument has items.
+    zip: (...lists: unknown[][]) => (lists.length === 0 ? [] : lists[0].slice(0, Math.min(...lists.map((l) => l.length))).map((_v, i) => pyTuple(lists.map((l) => l[i])))),
     namespace: (...a: unknown[]) => ({ ...splitKeywords(a).named }),
     __floe_setattr: (target: unknown, key: string, value: unknown) => { if (target && typeof target === 'object') (target as Record<string, unknown>)[key] = value; return ''; },
     // dbt's tojson(value, default=None, sort_keys=False): json.dumps, its default when that raises ValueError.

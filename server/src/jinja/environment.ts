@@ -4,6 +4,7 @@ import nunjucks from 'nunjucks';
 import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pySplitlines, pyStr, pyTruthy, pyTypeName } from './pythonCompat';
 import { asFloat, floatArithmetic, isFloat, plain } from './pyFloat';
 import { jinjaToJson } from './pyJson';
+import { pyTuple } from './pyTuple';
 import { toNunjucksSource } from './dbtSyntax';
 import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
@@ -126,6 +127,9 @@ export class DbtJinjaEnvironment {
     (this.env.getGlobal('adapter') as Record<string, unknown>).behavior = behaviorFlags(projectFlags);
     for (const [name, test] of Object.entries(DBT_TESTS)) (this.env as any).addTest(name, test);
     for (const [name, filter] of Object.entries(DBT_FILTERS)) this.env.addFilter(name, filter);
+    // dictsort's (key, value) pairs are tuples.
+    const dictsort = this.env.getFilter('dictsort');
+    this.env.addFilter('dictsort', (...a: unknown[]) => (dictsort(...a) as unknown[][]).map(pyTuple));
     for (const k of ['this', 'target']) this.env.addGlobal(k, undefined);
     // Code that asks `execute` renders parse-time SQL (dbt fills it in only when running): remember that it asked.
     Object.defineProperty((this.env as any).globals, 'execute', { get: () => { this.executeRead = true; return false; }, enumerable: true, configurable: true });
@@ -429,7 +433,7 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   // Jinja2's max/min (with attribute=), which nunjucks lacks.
   max: (v, ...a) => extreme(v, a, 1),
   min: (v, ...a) => extreme(v, a, -1),
-  items: (v) => (isMapping(v) ? Object.entries(v as object) : []),
+  items: (v) => (isMapping(v) ? Object.entries(v as object).map(pyTuple) : []),
   // Jinja2's join iterates any iterable (a string's characters, a dict's keys; undefined is empty) and prints each
   // item as Python's str(); nunjucks' join needed a JS array.
   join: (v, ...a) => {

@@ -10,6 +10,7 @@ import nunjucks from 'nunjucks';
 import { datetimeArithmetic } from './pyDatetime';
 import { asFloat, floatArithmetic, floatRepr, isFloat, plain, PyFloat } from './pyFloat';
 import { dictKeyName, hasPythonKeys, pythonKey, setDictItem } from './pyDictKeys';
+import { isTuple, pyTuple } from './pyTuple';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const runtime = require('nunjucks/src/runtime');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -205,6 +206,7 @@ export const splatGlobals = {
   __floe_kwsplat: (v: unknown) => new Splat(v, true),
   __floe_truthy: pyTruthy,
   __floe_push: (list: unknown, item: unknown) => { if (Array.isArray(list)) list.push(item); return ''; },
+  __floe_tuple: (items: unknown[]) => pyTuple(items),
 };
 
 function expandSplats(args: unknown[]): unknown[] {
@@ -274,12 +276,12 @@ function patchCompiler(): void {
   // lists per call (fsc-evm's `get_var`, called hundreds of times a model) spent ~40% of a check there.
   proto._emitLoopBindings = function (this: any, _node: any, _arr: string, i: string, len: string) {
     this._emitLine(`frame.variables.loop = {index: ${i} + 1, index0: ${i}, revindex: ${len} - ${i}, `
-      + `revindex0: ${len} - ${i} - 1, first: ${i} === 0, last: ${i} === ${len} - 1, length: ${len}};`);
+      + `revindex0: ${len} - ${i} - 1, first: ${i} === 0, last: ${i} === ${len} - 1, length: ${len}, cycle: runtime.pyLoopCycle};`);
   };
-  // `(a, b)` is a tuple (a list here); nunjucks emitted JS's comma operator.
+  // `(a, b)` is a tuple; nunjucks emitted JS's comma operator.
   const compileGroup = proto.compileGroup;
   proto.compileGroup = function (this: any, node: any, frame: any) {
-    if (node.children.length > 1) return this._compileAggregate(node, frame, '[', ']');
+    if (node.children.length > 1) return this._compileAggregate(node, frame, 'runtime.pyTuple([', '])');
     return compileGroup.call(this, node, frame);
   };
   // `{k: v}` keys are expressions as in Python; nunjucks read a bare name as the string of its name.
@@ -426,6 +428,12 @@ const COMPARE_OPS: Record<string, string> = { '==': '==', '===': '===', '!=': '!
 
 function patchRuntime(): void {
   runtime.pyFloat = (n: number) => new PyFloat(n);
+  runtime.pyTuple = pyTuple;
+  // Jinja2's loop.cycle(a, b, ...): the argument at the loop's index, round robin (called with the loop as `this`).
+  runtime.pyLoopCycle = function (this: { index0: number }, ...items: unknown[]) {
+    if (items.length === 0) throw new Error('loop.cycle() needs at least one value to cycle through');
+    return items[this.index0 % items.length];
+  };
   runtime.pyPlain = plain;
   runtime.pyDict = (pairs: Array<[unknown, unknown]>) => {
     const dict: Record<string, unknown> = {};
@@ -476,7 +484,8 @@ function patchRuntime(): void {
   runtime.pyAdd = (a: unknown, b: unknown) => {
     // Jinja2 raises on `+` with an undefined operand; JS wrote 'undefined' into the SQL.
     if (a === undefined || b === undefined) throw new Error(`'+' with an undefined value (${a === undefined ? 'left' : 'right'} side): Jinja raises UndefinedError here`);
-    return Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : datetimeArithmetic(a, b, 1) ?? floatArithmetic('+', a, b) ?? (a as any) + (b as any);
+    if (Array.isArray(a) && Array.isArray(b)) return isTuple(a) && isTuple(b) ? pyTuple([...a, ...b]) : [...a, ...b];
+    return datetimeArithmetic(a, b, 1) ?? floatArithmetic('+', a, b) ?? (a as any) + (b as any);
   };
   runtime.pyUnpack = (v: unknown, n: number) => {
     const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : isPlainObject(v) ? Object.keys(v) : undefined;
@@ -514,8 +523,10 @@ function patchRuntime(): void {
     if ((val === 'items' || val === 'keys') && isPlainObject(obj) && (keyObjects.size > 0 || hasPythonKeys(obj))) {
       const entries = Object.entries(obj).filter(([k]) => k !== '__keywords');
       const key = (k: string) => { const py = pythonKey(obj, k); return py === k ? keyOf(k) : py; };
-      return val === 'items' ? () => entries.map(([k, v]) => [key(k), v]) : () => entries.map(([k]) => key(k));
+      return val === 'items' ? () => entries.map(([k, v]) => pyTuple([key(k), v])) : () => entries.map(([k]) => key(k));
     }
+    // items() are (key, value) tuples (nunjucks' gave lists, printed `[['a', 1]]`).
+    if (val === 'items' && isPlainObject(obj) && rest.length === 0) return () => Object.entries(obj).filter(([k]) => k !== '__keywords').map(pyTuple);
     // update/pop/setdefault/has_key (nunjucks' dict methods) take a key as `d[k]` does, and update keeps other's keys
     if ((val === 'update' || val === 'pop' || val === 'setdefault' || val === 'has_key') && rest.length === 0 && isPlainObject(obj)) {
       if (val === 'update') return (...others: unknown[]) => {
@@ -574,7 +585,7 @@ export function pyRepr(v: unknown): string {
   if (v === false) return 'False';
   if (typeof v === 'string') return pyStringRepr(v);
   if (isFloat(v)) return floatRepr(plain(v) as number);
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (Array.isArray(v)) return isTuple(v) ? `(${v.map(pyRepr).join(', ')}${v.length === 1 ? ',' : ''})` : `[${v.map(pyRepr).join(', ')}]`;
   if (isPlainObject(v)) return `{${Object.entries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => `${pyRepr(pythonKey(v, k))}: ${pyRepr(x)}`).join(', ')}}`;
   return String(v);
 }
@@ -729,7 +740,7 @@ const STRING_METHODS: Record<string, (this: string, ...a: any[]) => unknown> = {
   zfill(width: unknown) { return this.padStart(Number(width), '0'); },
   ljust(width: unknown, fill = ' ') { return this.padEnd(Number(width), String(fill)); },
   rjust(width: unknown, fill = ' ') { return this.padStart(Number(width), String(fill)); },
-  partition(sep: unknown) { const i = this.indexOf(String(sep)); return i < 0 ? [this, '', ''] : [this.slice(0, i), String(sep), this.slice(i + String(sep).length)]; },
+  partition(sep: unknown) { const i = this.indexOf(String(sep)); return pyTuple(i < 0 ? [this, '', ''] : [this.slice(0, i), String(sep), this.slice(i + String(sep).length)]); },
   encode() { return this; },
   decode() { return this; },
 };
