@@ -281,3 +281,13 @@ test("tuples print as Python's: literals, items(), |items, |dictsort, zip(), par
   // where id in {{ ids }}: a tuple prints as SQL's list of values
   check("where id in {{ ('a', 'b') }}", "where id in ('a', 'b')");
 });
+
+test("a dict keeps insertion order with integer-like keys ('2', 1), as Python's: printing, keys(), items(), for, filters, tojson, update, pop, dict(), copy()", () => {
+  const d = "{% set d = {'b': 1, '2': 2, 1: 3} %}";
+  check(d + "{{ d }}|{{ d.keys() | list }}|{% for k in d %}{{ k }}{% endfor %}|{% for k, v in d.items() %}{{ k }}={{ v }},{% endfor %}|{{ d | list }}|{{ d | first }}|{{ d | join(',') }}|{{ d.values() | list }}|{{ tojson(d) }}",
+    "{'b': 1, '2': 2, 1: 3}|['b', '2', 1]|b21|b=1,2=2,1=3,|['b', '2', 1]|b|b,2,1|[1, 2, 3]|{\"b\": 1, \"2\": 2, \"1\": 3}");
+  check(d + "{% do d.update({'0': 'z', 'b': 5}) %}{{ d }}|{{ d.pop('2') }}{{ d }}|{{ dict(d, x=1) }}|{{ d.copy() }}|{% set e = {'x': 1} %}{% do e.update({3: 'q'}) %}{% do e.setdefault('1', 'w') %}{{ e }}",
+    "{'b': 5, '2': 2, 1: 3, '0': 'z'}|2{'b': 5, 1: 3, '0': 'z'}|{'b': 5, 1: 3, '0': 'z', 'x': 1}|{'b': 5, 1: 3, '0': 'z'}|{'x': 1, 3: 'q', '1': 'w'}");
+  // `for k in d` iterates a dict's keys (it iterated nothing)
+  check("{% for k in {'a': 1, 'b': 2} %}{{ k }}{{ loop.index }}{% endfor %}|{% for k in {} %}x{% else %}empty{% endfor %}", 'a1b2|empty');
+});

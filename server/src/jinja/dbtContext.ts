@@ -7,6 +7,7 @@ export { splitKeywords };
 import { pyDatetime, datetimeModule } from './pyDatetime';
 import { pyJsonDumps, pyJsonLoads, PyJsonValueError } from './pyJson';
 import { pyTuple } from './pyTuple';
+import { dictEntries, dictNames, pythonKey, setDictItem } from './pyDictKeys';
 import { parse as parseYaml } from 'yaml';
 
 /** Thrown out of rendering for dbt's exceptions.raise_compiler_error. */
@@ -173,8 +174,17 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
     set: (v: unknown) => [...new Set(Array.isArray(v) ? v : [])],
     set_strict: (v: unknown) => [...new Set(Array.isArray(v) ? v : [])],
     try_or_compiler_error: (_msg: unknown, fn: (...a: unknown[]) => unknown, ...a: unknown[]) => fn(...a),
-    dict: (...a: unknown[]) => { const { positional, named } = splitKeywords(a); return { ...(positional[0] as object ?? {}), ...named }; },
-    list: (v: unknown) => (Array.isArray(v) ? [...v] : typeof v === 'string' ? [...v] : v && typeof v === 'object' ? Object.keys(v) : []),
+    // Python's dict(mapping_or_pairs, **kwargs): keys in order, non-string keys kept.
+    dict: (...a: unknown[]) => {
+      const { positional, named } = splitKeywords(a);
+      const out: Record<string, unknown> = {};
+      const from = positional[0];
+      if (Array.isArray(from)) for (const pair of from) { if (Array.isArray(pair)) setDictItem(out, pair[0], pair[1]); }
+      else if (from && typeof from === 'object') for (const [k, v] of dictEntries(from as Record<string, unknown>)) setDictItem(out, pythonKey(from, k), v);
+      for (const [k, v] of Object.entries(named)) setDictItem(out, k, v);
+      return out;
+    },
+    list: (v: unknown) => (Array.isArray(v) ? [...v] : typeof v === 'string' ? [...v] : v && typeof v === 'object' ? dictNames(v) : []),
     // Python's zip: tuples, as many as the shortest argument has items.
     zip: (...lists: unknown[][]) => (lists.length === 0 ? [] : lists[0].slice(0, Math.min(...lists.map((l) => l.length))).map((_v, i) => pyTuple(lists.map((l) => l[i])))),
     namespace: (...a: unknown[]) => ({ ...splitKeywords(a).named }),

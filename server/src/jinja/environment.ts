@@ -1,7 +1,8 @@
 // The nunjucks environment with dbt's Jinja dialect: the `do` tag, Python semantics (pythonCompat.ts), dbt's tests
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
-import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pySplitlines, pyStr, pyTruthy, pyTypeName } from './pythonCompat';
+import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyKeys, pySplitlines, pyStr, pyTruthy, pyTypeName } from './pythonCompat';
+import { dictEntries } from './pyDictKeys';
 import { asFloat, floatArithmetic, isFloat, plain } from './pyFloat';
 import { jinjaToJson } from './pyJson';
 import { pyTuple } from './pyTuple';
@@ -319,7 +320,7 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
 const attributeOf = (x: unknown, attribute: unknown): any => String(attribute).split('.').reduce<any>((o, k) => o?.[k], x);
 
 /** The items a Jinja2 filter iterates: a list, a string's characters, a dict's keys; nothing for undefined. */
-const iterated = (v: unknown): unknown[] => (Array.isArray(v) ? v : isString(v) ? [...String(v)] : isMapping(v) ? Object.keys(v as object) : v === undefined ? [] : [v]);
+const iterated = (v: unknown): unknown[] => (Array.isArray(v) ? v : isString(v) ? [...String(v)] : isMapping(v) ? pyKeys(v as Record<string, unknown>) : v === undefined ? [] : [v]);
 
 function extreme(v: unknown, args: unknown[], sign: 1 | -1): unknown {
   const items = Array.isArray(v) ? v : [];
@@ -332,7 +333,7 @@ function extreme(v: unknown, args: unknown[], sign: 1 | -1): unknown {
 
 /** A sequence as Jinja2's list() reads it: a dict's keys, a string's characters, nothing for undefined (which nunjucks
  * filters read `.length` or `[0]` of and failed, where dbt gives [] or Undefined). Anything else is left as it is. */
-const sequence = (v: unknown): unknown => (v === undefined ? [] : isString(v) ? [...String(v)] : isMapping(v) ? Object.keys(v as object) : v);
+const sequence = (v: unknown): unknown => (v === undefined ? [] : isString(v) ? [...String(v)] : isMapping(v) ? pyKeys(v as Record<string, unknown>) : v);
 
 /** Jinja2's select/reject and selectattr/rejectattr: each item (or its attribute) passed to a test, truthiness without one. */
 function selectItems(this: any, v: unknown, args: unknown[], keep: boolean, attribute?: unknown): unknown[] {
@@ -433,7 +434,7 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   // Jinja2's max/min (with attribute=), which nunjucks lacks.
   max: (v, ...a) => extreme(v, a, 1),
   min: (v, ...a) => extreme(v, a, -1),
-  items: (v) => (isMapping(v) ? Object.entries(v as object).map(pyTuple) : []),
+  items: (v) => (isMapping(v) ? dictEntries(v as Record<string, unknown>).map(pyTuple) : []),
   // Jinja2's join iterates any iterable (a string's characters, a dict's keys; undefined is empty) and prints each
   // item as Python's str(); nunjucks' join needed a JS array.
   join: (v, ...a) => {

@@ -9,7 +9,7 @@
 import nunjucks from 'nunjucks';
 import { datetimeArithmetic } from './pyDatetime';
 import { asFloat, floatArithmetic, floatRepr, isFloat, plain, PyFloat } from './pyFloat';
-import { dictKeyName, hasPythonKeys, pythonKey, setDictItem } from './pyDictKeys';
+import { copyDictKeys, dictEntries, dictKeyName, dictNames, hasPythonKeys, pythonKey, setDictItem } from './pyDictKeys';
 import { isTuple, pyTuple } from './pyTuple';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const runtime = require('nunjucks/src/runtime');
@@ -30,6 +30,20 @@ export function forgetKeyObjects(): void {
   keyObjects.clear();
 }
 const keyOf = (k: string) => keyObjects.get(k) ?? k;
+
+/** A dict's keys as Python has them: in insertion order, non-string keys and relations used as keys as themselves. */
+export function pyKeys(dict: Record<string, unknown>): unknown[] {
+  const names = dictNames(dict).filter((k) => k !== '__keywords');
+  if (keyObjects.size === 0 && !hasPythonKeys(dict)) return names;
+  return names.map((k) => { const py = pythonKey(dict, k); return py === k ? keyOf(k) : py; });
+}
+
+/** What `for` iterates: a dict's keys (nunjucks iterated nothing), or its [key, value] pairs for `for k, v in d`. */
+function pyIter(v: unknown, targets: number): unknown {
+  if (!isPlainObject(v)) return v;
+  if (targets === 1) return pyKeys(v);
+  return dictNames(v).filter((k) => k !== '__keywords').map((k) => [k, v[k]]);
+}
 
 /** Thrown by dbt's `return(value)`; the enclosing macro's call evaluates to `value`. */
 export class MacroReturn {
@@ -254,6 +268,13 @@ function truthy(node: any): any {
 
 let blocksSeen = false;
 
+/** A `for`'s sequence, iterated as Python iterates it (runtime.pyIter). */
+const PyIterable = nodes.Node.extend('PyIterable', { fields: ['target', 'targets'] });
+
+function iterable(node: any, targets: number): any {
+  return new PyIterable(node.lineno, node.colno, node, targets);
+}
+
 function pythonTruth(node: any): any {
   if (!node || typeof node !== 'object' || !(node instanceof nodes.Node)) return node;
   if (node instanceof nodes.Block) blocksSeen = true;
@@ -262,6 +283,7 @@ function pythonTruth(node: any): any {
     if (Array.isArray(v)) node[field] = v.map(pythonTruth);
     else node[field] = pythonTruth(v);
   }
+  if (node instanceof nodes.For) node.arr = iterable(node.arr, node.name instanceof nodes.Array ? node.name.children.length : 1);
   if (node instanceof nodes.And) return new nodes.InlineIf(node.lineno, node.colno, truthy(node.left), node.right, node.left);
   if (node instanceof nodes.Or) return new nodes.InlineIf(node.lineno, node.colno, truthy(node.left), node.left, node.right);
   if (node instanceof nodes.Not) node.target = truthy(node.target);
@@ -271,6 +293,15 @@ function pythonTruth(node: any): any {
 
 function patchCompiler(): void {
   const proto = Compiler.prototype;
+  const assertType = proto.assertType;
+  proto.assertType = function (this: any, node: any, ...types: unknown[]) {
+    if (!(node instanceof PyIterable)) assertType.call(this, node, ...types);
+  };
+  proto.compilePyIterable = function (this: any, node: any, frame: any) {
+    this._emit('runtime.pyIter((');
+    this._compileExpression(node.target, frame);
+    this._emit(`), ${Number(node.targets)})`);
+  };
   // A loop's `loop` is one object made per item. nunjucks set its seven attributes one `frame.set("loop.index", …)`
   // at a time, each splitting the dotted name and walking it: eight frame writes per item. Macros that scan long
   // lists per call (fsc-evm's `get_var`, called hundreds of times a model) spent ~40% of a check there.
@@ -294,7 +325,8 @@ function patchCompiler(): void {
   // remembers its keys as Python does (pyDictKeys.ts); JS's computed keys printed 1.0 as '1.0' and lost 1 == 1.0.
   const compileDict = proto.compileDict;
   proto.compileDict = function (this: any, node: any, frame: any) {
-    const stringKeys = node.children.every((pair: any) => pair.keywordArgument || (pair.key instanceof nodes.Literal && typeof pair.key.value === 'string'));
+    // (a key like '2' too: JavaScript's object literal would list it first)
+    const stringKeys = node.children.every((pair: any) => pair.keywordArgument || (pair.key instanceof nodes.Literal && typeof pair.key.value === 'string' && !/^\d+$/.test(pair.key.value)));
     if (stringKeys) return compileDict.call(this, node, frame);
     this._emit('runtime.pyDict([');
     node.children.forEach((pair: any, i: number) => {
@@ -429,6 +461,7 @@ const COMPARE_OPS: Record<string, string> = { '==': '==', '===': '===', '!=': '!
 function patchRuntime(): void {
   runtime.pyFloat = (n: number) => new PyFloat(n);
   runtime.pyTuple = pyTuple;
+  runtime.pyIter = pyIter;
   // Jinja2's loop.cycle(a, b, ...): the argument at the loop's index, round robin (called with the loop as `this`).
   runtime.pyLoopCycle = function (this: { index0: number }, ...items: unknown[]) {
     if (items.length === 0) throw new Error('loop.cycle() needs at least one value to cycle through');
@@ -488,7 +521,7 @@ function patchRuntime(): void {
     return datetimeArithmetic(a, b, 1) ?? floatArithmetic('+', a, b) ?? (a as any) + (b as any);
   };
   runtime.pyUnpack = (v: unknown, n: number) => {
-    const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : isPlainObject(v) ? Object.keys(v) : undefined;
+    const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : isPlainObject(v) ? pyKeys(v) : undefined;
     if (!items || items.length !== n) throw new Error(`cannot unpack ${items ? `${items.length} values` : pyRepr(v)} into ${n} names`);
     return items;
   };
@@ -517,20 +550,26 @@ function patchRuntime(): void {
     if ((Array.isArray(obj) || typeof obj === 'string') && typeof val === 'number' && Number.isInteger(val) && val < 0 && rest.length === 0) {
       return obj.length + val >= 0 ? obj[obj.length + val] : undefined;
     }
-    if (isPlainObject(obj) && val === 'copy') return () => ({ ...obj });
+    if (isPlainObject(obj) && val === 'copy') return () => { const copy = { ...obj }; copyDictKeys(obj, copy); return copy; };
     // Python's dict.get: a missing key gives the default, None unless given (nunjucks gave undefined, which is not none).
     if (isPlainObject(obj) && val === 'get') return (key: unknown, dflt: unknown = null) => { const v = obj[dictKeyName(key)]; return v === undefined ? dflt : v; };
     if ((val === 'items' || val === 'keys') && isPlainObject(obj) && (keyObjects.size > 0 || hasPythonKeys(obj))) {
-      const entries = Object.entries(obj).filter(([k]) => k !== '__keywords');
+      const entries = dictEntries(obj).filter(([k]) => k !== '__keywords');
       const key = (k: string) => { const py = pythonKey(obj, k); return py === k ? keyOf(k) : py; };
       return val === 'items' ? () => entries.map(([k, v]) => pyTuple([key(k), v])) : () => entries.map(([k]) => key(k));
     }
-    // items() are (key, value) tuples (nunjucks' gave lists, printed `[['a', 1]]`).
-    if (val === 'items' && isPlainObject(obj) && rest.length === 0) return () => Object.entries(obj).filter(([k]) => k !== '__keywords').map(pyTuple);
+    // items() are (key, value) tuples (nunjucks' gave lists, printed `[['a', 1]]`); keys() and values() in Python's order.
+    if ((val === 'items' || val === 'keys' || val === 'values') && isPlainObject(obj) && rest.length === 0) {
+      return () => {
+        const out: unknown[] = [];
+        for (const k of dictNames(obj)) if (k !== '__keywords') out.push(val === 'items' ? pyTuple([k, obj[k]]) : val === 'keys' ? k : obj[k]);
+        return out;
+      };
+    }
     // update/pop/setdefault/has_key (nunjucks' dict methods) take a key as `d[k]` does, and update keeps other's keys
     if ((val === 'update' || val === 'pop' || val === 'setdefault' || val === 'has_key') && rest.length === 0 && isPlainObject(obj)) {
       if (val === 'update') return (...others: unknown[]) => {
-        for (const other of others) if (isPlainObject(other)) for (const [k, v] of Object.entries(other)) if (k !== '__keywords') setDictItem(obj, pythonKey(other, k), v);
+        for (const other of others) if (isPlainObject(other)) for (const [k, v] of dictEntries(other)) if (k !== '__keywords') setDictItem(obj, pythonKey(other, k), v);
         return null;
       };
       if (val === 'setdefault') return (key: unknown, dflt: unknown = null) => {
@@ -586,7 +625,7 @@ export function pyRepr(v: unknown): string {
   if (typeof v === 'string') return pyStringRepr(v);
   if (isFloat(v)) return floatRepr(plain(v) as number);
   if (Array.isArray(v)) return isTuple(v) ? `(${v.map(pyRepr).join(', ')}${v.length === 1 ? ',' : ''})` : `[${v.map(pyRepr).join(', ')}]`;
-  if (isPlainObject(v)) return `{${Object.entries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => `${pyRepr(pythonKey(v, k))}: ${pyRepr(x)}`).join(', ')}}`;
+  if (isPlainObject(v)) return `{${dictEntries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => `${pyRepr(pythonKey(v, k))}: ${pyRepr(x)}`).join(', ')}}`;
   return String(v);
 }
 
@@ -717,7 +756,7 @@ const STRING_METHODS: Record<string, (this: string, ...a: any[]) => unknown> = {
     return parts.length <= max + 1 ? parts : [parts.slice(0, parts.length - max).join(String(sep)), ...parts.slice(parts.length - max)];
   },
   splitlines() { return pySplitlines(this); },
-  join(items: unknown) { return (Array.isArray(items) ? items : Object.keys(items ?? {})).map(pyStr).join(this); },
+  join(items: unknown) { return (Array.isArray(items) ? items : isPlainObject(items) ? pyKeys(items) : []).map(pyStr).join(this); },
   replace(old: unknown, replacement: unknown, count?: unknown) {
     const parts = this.split(String(old));
     const n = count === undefined || Number(count) < 0 ? parts.length : Number(count) + 1;
