@@ -291,3 +291,26 @@ test("a dict keeps insertion order with integer-like keys ('2', 1), as Python's:
   // `for k in d` iterates a dict's keys (it iterated nothing)
   check("{% for k in {'a': 1, 'b': 2} %}{{ k }}{{ loop.index }}{% endfor %}|{% for k in {} %}x{% else %}empty{% endfor %}", 'a1b2|empty');
 });
+
+// Expected errors are Jinja2 3.1.6's (dbt compiles with its default Undefined); the rest render as dbt renders them.
+test("an attribute or item of a missing attribute is Jinja2's UndefinedError; dbt's usual reads of missing keys still render", () => {
+  const vars = "{% set d = {'k': 1, 'n': none} %}{% set l = [1] %}";
+  const message = (t: string, h: RenderHooks = hooks) => { const text = vars + t; return renderTemplate(env, text, scanTemplate(text), h).problem?.message; };
+  const tail = 'a var, config value or attribute this code expects is missing.';
+  assert.equal(message('{{ d.missing.x }}'), `'dict object' has no attribute 'missing', so 'd.missing.x' cannot be read: ${tail}`);
+  assert.equal(message("{{ d['missing']['x'] }}"), `'dict object' has no attribute 'missing', so 'd.missing.x' cannot be read: ${tail}`);
+  assert.equal(message('{% if d.a.b.c %}{% endif %}'), `'dict object' has no attribute 'a', so 'd.a.b' cannot be read: ${tail}`);
+  assert.equal(message('{{ d[5].x }}'), `dict object has no element 5, so 'd[5].x' cannot be read: ${tail}`);
+  assert.equal(message('{{ l.x.y }}'), `'list object' has no attribute 'x', so 'l.x.y' cannot be read: ${tail}`);
+  assert.equal(message('{{ d.k.x.y }}'), `'int object' has no attribute 'x', so 'd.k.x.y' cannot be read: ${tail}`);
+  assert.equal(message("{{ var('a', {}).b.c }}"), `'dict object' has no attribute 'b', so 'var(…).b.c' cannot be read: ${tail}`);
+  // what dbt renders: .get on a dict, one missing attribute, a default, None's attribute, and Floe's own stand-ins for
+  // dbt's objects (model, target, graph, a loop, a column), whose attributes are not all dbt's
+  const model: RenderHooks = { ...hooks, extra: { model: { name: 'm', config: {} } } };
+  assert.equal(message("[{{ d.get('x') }}][{{ var('a', {}).get('b') }}][{{ config.get('x') }}][{{ d.missing }}][{{ d.missing | default('z') }}][{{ d.n.x }}]"), undefined);
+  assert.equal(message('{{ model.config.meta.x }}{{ target.foo.bar }}{{ graph.nodes.x.y }}{% for x in [1] %}{{ loop.previtem.x }}{% endfor %}', model), undefined);
+  assert.equal(message("{{ api.Column.create('c', 'int').quoted.x }}{{ this.path.x }}{{ nothing.x.y }}{{ l[3].x }}{{ d.n.x.y }}"), undefined);
+  // a render's own values stand for dbt's objects too (generate_schema_name's node)
+  const t = '{{ node.fqn.x }}';
+  assert.equal(env.renderString(t, hooks, { node: { name: 'n' } }), '');
+});

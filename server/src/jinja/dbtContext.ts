@@ -1,7 +1,7 @@
 // dbt's compile-time context: the globals every model and macro sees (ref/source/config/var through hooks, env_var,
 // return, exceptions, adapter, run_started_at, modules.datetime, namespace, ...), as dbt has them at compile time
 // with `execute` false: no database is queried.
-import { MacroReturn, rememberKeyObject, splitKeywords } from './pythonCompat';
+import { MacroReturn, rememberKeyObject, splitKeywords, standIn } from './pythonCompat';
 
 export { splitKeywords };
 import { pyDatetime, datetimeModule } from './pyDatetime';
@@ -165,7 +165,7 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
     api: {
       Relation: { create: (...a: unknown[]) => relation(splitKeywords(a).named) },
       Column: {
-        create: (name: unknown, type: unknown) => ({ name, column: name, data_type: type, dtype: type }),
+        create: (name: unknown, type: unknown) => standIn({ name, column: name, data_type: type, dtype: type }),
         translate_type: (type: unknown) => String(type),
         string_type: (size: unknown) => (size ? `varchar(${String(size)})` : 'varchar'),
         numeric_type: (type: unknown, precision: unknown, scale: unknown) => (precision ? `${String(type)}(${String(precision)},${String(scale ?? 0)})` : String(type)),

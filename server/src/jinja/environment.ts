@@ -1,7 +1,7 @@
 // The nunjucks environment with dbt's Jinja dialect: the `do` tag, Python semantics (pythonCompat.ts), dbt's tests
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
-import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyKeys, pySplitlines, pyStr, pyTruthy, pyTypeName } from './pythonCompat';
+import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyKeys, pySplitlines, pyStr, pyTruthy, pyTypeName, withRenderRoots } from './pythonCompat';
 import { dictEntries } from './pyDictKeys';
 import { asFloat, floatArithmetic, isFloat, plain } from './pyFloat';
 import { jinjaToJson } from './pyJson';
@@ -246,7 +246,8 @@ export class DbtJinjaEnvironment {
     for (const [k, v] of Object.entries(hooks.overrides ?? {})) this.env.addGlobal(k, v);
     if (locals) Object.assign(context, locals);
     try {
-      return this.templateOf(template).render(context);
+      // locals stand for dbt's objects (generate_schema_name's node) as the globals do: a missing attribute of theirs is no error
+      return locals ? withRenderRoots(Object.values(locals), () => this.templateOf(template).render(context)) : this.templateOf(template).render(context);
     } catch (e) {
       if (e instanceof MacroReturn) return '';
       throw e;

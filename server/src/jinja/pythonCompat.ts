@@ -415,6 +415,27 @@ function patchCompiler(): void {
   proto._getNodeName = function (this: any, node: any) {
     return String(getNodeName.call(this, node)).replace(/[\\\r\n\u2028\u2029]/g, ' ');
   };
+  // `a.b.c` (or `a['b'][0]`) where `a.b` is missing: Jinja2's Undefined raises on any attribute or item of it; nunjucks
+  // gave undefined again, printing ''. Each lookup that something is looked up in goes through pyPresent, which knows
+  // the object lacking it.
+  const compileLookupVal = proto.compileLookupVal;
+  const isChain = (node: any) => node instanceof nodes.LookupVal && node.val.typename !== 'Slice';
+  const emitPresent = (compiler: any, node: any, readBy: any, frame: any) => {
+    compiler._emit(`runtime.pyPresent(context, ${JSON.stringify(expressionName(readBy))}, (`);
+    if (isChain(node.target)) emitPresent(compiler, node.target, node, frame);
+    else compiler._compileExpression(node.target, frame);
+    compiler._emit('), (');
+    compiler._compileExpression(node.val, frame);
+    compiler._emit('))');
+  };
+  proto.compileLookupVal = function (this: any, node: any, frame: any) {
+    if (!isChain(node.target)) return compileLookupVal.call(this, node, frame);
+    this._emit('runtime.memberLookup((');
+    emitPresent(this, node.target, node, frame);
+    this._emit('),');
+    this._compileExpression(node.val, frame);
+    this._emit(')');
+  };
   // A method called on a chain of literal lookups (`d.missing.upper()`, `cfg['k'].strip()`) is called through
   // pyCallChain, which can tell which link failed: nunjucks only said the whole name was undefined, worded as an
   // unknown macro.
@@ -454,6 +475,19 @@ function patchCompiler(): void {
     const name: string = node.name.value;
     if (!frame.parent && name.startsWith('_')) this._emitLine(`context.addExport(${JSON.stringify(name)});`);
   };
+}
+
+/** A lookup chain as the template wrote it, for messages (`d.a[0]`, `cfg[k].b`); '' when it is not only names and lookups. */
+function expressionName(node: any): string {
+  if (node instanceof nodes.Symbol) return node.value;
+  if (node instanceof nodes.FunCall) { const callee = expressionName(node.name); return callee && `${callee}(…)`; }
+  if (!(node instanceof nodes.LookupVal)) return '';
+  const target = expressionName(node.target);
+  const key = node.val;
+  if (!target) return '';
+  if (key instanceof nodes.Literal && typeof key.value === 'string' && /^[A-Za-z_]\w*$/.test(key.value)) return `${target}.${key.value}`;
+  if (key instanceof nodes.Literal) return `${target}[${pyRepr(key.value)}]`;
+  return key instanceof nodes.Symbol ? `${target}[${key.value}]` : `${target}[…]`;
 }
 
 const COMPARE_OPS: Record<string, string> = { '==': '==', '===': '===', '!=': '!=', '!==': '!==', '<': '<', '>': '>', '<=': '<=', '>=': '>=' };
@@ -513,6 +547,12 @@ function patchRuntime(): void {
       throw new Error(`UndefinedError: ${owner} has no ${typeof key === 'number' ? `element ${key}` : `attribute '${key}'`}; calling ${name}`);
     }
     return runtime.callWrap(method, name, context, args);
+  };
+  // `parent[key]`, which something is looked up in next (`name`): Jinja2's UndefinedError when it is missing.
+  runtime.pyPresent = (context: { env: { globals: Record<string, unknown> } }, name: string, parent: unknown, key: unknown) => {
+    const value = runtime.memberLookup(parent, key);
+    if (value === undefined && missingRaises(parent, key, context.env.globals)) throw new Error(`UndefinedError: ${undefinedWording(parent, key)}${name ? `; reading ${name}` : ''}`);
+    return value;
   };
   runtime.pyAdd = (a: unknown, b: unknown) => {
     // Jinja2 raises on `+` with an undefined operand; JS wrote 'undefined' into the SQL.
@@ -591,6 +631,69 @@ function patchRuntime(): void {
     // A slice of a string is a string (`s[:10]`), not a list of characters.
     return typeof obj === 'string' && rest.length === 2 && Array.isArray(found) ? found.join('') : found;
   };
+}
+
+/**
+ * Whether Jinja2 raises for an attribute of `parent[key]`, missing here, with dbt's values what Floe's are. Floe renders
+ * as dbt's parse does (`execute` false) but with compile's Undefined, so only a miss no query result could fill raises:
+ * a key missing from a dict of the project's own (a literal, a var, a config value), or an attribute no list, str or
+ * number has. Not: an item of a list or str (a query's rows are empty here), None (what `run_query` and the other
+ * database calls give here), objects Floe makes for dbt's (relations, `model`, `graph`, a node, a loop: their attributes
+ * are not all there), or any value reached from the globals or a render's own values.
+ */
+function missingRaises(parent: unknown, key: unknown, globals: Record<string, unknown>): boolean {
+  if (parent === null || parent === undefined || typeof parent === 'function') return false;
+  const attribute = typeof key === 'string';
+  if (typeof parent === 'number' || typeof parent === 'boolean' || parent instanceof PyFloat) return true;
+  if (typeof parent === 'string' || parent instanceof runtime.SafeString) return attribute;
+  if (Array.isArray(parent)) return attribute && !reachable(parent, globals);
+  if (!isPlainObject(parent) || standIns.has(parent) || 'revindex0' in parent) return false;
+  return !reachable(parent, globals);
+}
+
+/** Objects Floe makes for dbt's (a column, a node) whose attributes are not all dbt's, beyond the globals. */
+const standIns = new WeakSet<object>();
+/** Values of the renders in progress, which stand for dbt's objects (the node generate_schema_name reads). */
+const renderRoots: unknown[][] = [];
+
+/** Marks `value` as Floe's stand-in for a dbt object: a missing attribute of it is not an error. */
+export function standIn<T extends object>(value: T): T {
+  standIns.add(value);
+  return value;
+}
+
+/** Runs a render whose own values (`locals`) stand for dbt's objects as the globals do. */
+export function withRenderRoots<T>(roots: unknown[], render: () => T): T {
+  renderRoots.push(roots);
+  try {
+    return render();
+  } finally {
+    renderRoots.pop();
+  }
+}
+
+/** Whether `target` is among the globals' values or a render's own, or inside them (a few levels deep). */
+function reachable(target: object, globals: Record<string, unknown>): boolean {
+  const seen = new Set<unknown>();
+  let level: unknown[] = [...Object.values(globals), ...renderRoots.flat()];
+  for (let depth = 0; depth < 8 && level.length > 0 && seen.size < 200_000; depth++) {
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (v === target) return true;
+      if ((typeof v !== 'object' && typeof v !== 'function') || v === null || seen.has(v) || v instanceof PyFloat) continue;
+      seen.add(v);
+      if (Array.isArray(v)) next.push(...v);
+      else if (!(v instanceof runtime.SafeString)) for (const k of Object.keys(v)) next.push((v as Record<string, unknown>)[k]);
+    }
+    level = next;
+  }
+  return false;
+}
+
+/** Jinja2's words for an Undefined: `'dict object' has no attribute 'x'`, `dict object has no element 5`. */
+function undefinedWording(parent: unknown, key: unknown): string {
+  const owner = `${pyTypeName(parent)} object`;
+  return typeof key === 'string' ? `'${owner}' has no attribute ${pyRepr(key)}` : `${owner} has no element ${pyRepr(key)}`;
 }
 
 /** `s * n` (or a list's) as Python repeats it; undefined when `s` is neither or `n` is not an int. */
