@@ -8,7 +8,8 @@ import { pyDatetime, datetimeModule } from './pyDatetime';
 import { pyJsonDumps, pyJsonLoads, PyJsonValueError } from './pyJson';
 import { pyTuple } from './pyTuple';
 import { dictEntries, dictNames, pythonKey, setDictItem } from './pyDictKeys';
-import { parse as parseYaml } from 'yaml';
+// PyYAML's reading of YAML lives with the project's loaders; fromyaml reads as dbt_project.yml's values are read.
+import { loadYaml, withPyFloats } from '../project/yamlFloats';
 
 /** Thrown out of rendering for dbt's exceptions.raise_compiler_error. */
 export class CompilerError extends Error {}
@@ -205,9 +206,12 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
       try { return pyJsonLoads(String(positional[0])); } catch { return named.default ?? positional[1] ?? null; }
     },
     toyaml: (v: unknown) => JSON.stringify(v),
-    // dbt's fromyaml is PyYAML's safe_load (YAML 1.1: yes/no are booleans); unparsable text gives the default.
+    // dbt's fromyaml is PyYAML's safe_load: its ints, floats and bools (`yes`, `off` bools, `y` and `1e3` strings, `1.0`
+    // a float, `017` octal) as schema YAML's are read (yamlFloats.ts); no document is None, unparsable text the default.
     fromyaml: (s: unknown, dflt: unknown = null) => {
-      try { return parseYaml(String(s ?? ''), { version: '1.1', uniqueKeys: false }) ?? null; } catch { return dflt; }
+      const text = s === undefined || s === null ? '' : String(s);
+      if (text.split(/\r?\n/).every((line) => /^\s*(?:#.*)?$|^(?:---|\.\.\.)\s*$/.test(line))) return null;
+      try { return withPyFloats(loadYaml(text)); } catch { return dflt; }
     },
     local_md5: (s: unknown) => md5Hex(String(s)),
     modules: { datetime: datetimeModule(RUN_STARTED_AT), re: reModule, itertools: {}, pytz: { timezone: (name: unknown) => String(name), utc: 'UTC', UTC: 'UTC' } },
