@@ -321,3 +321,15 @@ test("fromyaml reads as PyYAML's safe_load: yes/On bools, y/n and 1e3 strings, 1
     "{'a': 'y', 'b': True, 'c': 1.0, 'd': '1e3', 'e': 15, 'g': 'n', 'h': True, 'i': None, 'k': 90, 'm': '0o17', 'l': [1, 2.5]}|y|[True, False]");
   check("{{ fromyaml('') }}|{{ fromyaml('# c\\n---') }}|{{ fromyaml('a: [1', 'dflt') }}|{{ fromyaml('a: 1\\n---\\nb: 2', 'multi') }}", 'None|None|dflt|multi');
 });
+
+// Expected values are PyYAML 6's yaml.safe_dump(value, sort_keys=False) (dbt's toyaml).
+test("toyaml is PyYAML's safe_dump: block style, lists in a mapping unindented, PyYAML's quoting, escapes and folding", () => {
+  check("{{ toyaml({'a': [1, {'b': 2, 'c': []}], 'd': {'e': 'f'}, 'g': [[1, 2], 'h'], 'i': none, 'j': 1.0, 'k': true}) }}",
+    'a:\n- 1\n- b: 2\n  c: []\nd:\n  e: f\ng:\n- - 1\n  - 2\n- h\ni: null\nj: 1.0\nk: true\n');
+  // `...` ends a plain scalar at the root
+  check("{{ toyaml('abc') }}|{{ toyaml(1e-5) }}", 'abc\n...\n|1.0e-05\n...\n');
+  check("{{ toyaml(['yes', 'y', 'n', '', '1_000', '1e3', '2020-01-01', 'a: b', 'it\\'s', 'café', 'a\\tb', ' lead', 'x\\ny', ('t', 1)]) }}",
+    "- 'yes'\n- y\n- n\n- ''\n- '1_000'\n- 1e3\n- '2020-01-01'\n- 'a: b'\n- it's\n- \"caf\\xE9\"\n- \"a\\tb\"\n- ' lead'\n- 'x\n\n  y'\n- - t\n  - 1\n");
+  check("{{ toyaml({'k': (['word'] * 30) | join(' ')}) }}", `k: ${Array(16).fill('word').join(' ')}\n  ${Array(14).fill('word').join(' ')}\n`);
+  check("{{ toyaml({'b': 1, 'a': 2}, sort_keys=true) }}|{{ toyaml(this, 'not yaml') }}|{{ toyaml({1: 'x', none: 'y'}) }}", "a: 2\nb: 1\n|not yaml|1: x\nnull: y\n");
+});

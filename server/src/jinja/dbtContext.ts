@@ -10,6 +10,7 @@ import { pyTuple } from './pyTuple';
 import { dictEntries, dictNames, pythonKey, setDictItem } from './pyDictKeys';
 // PyYAML's reading of YAML lives with the project's loaders; fromyaml reads as dbt_project.yml's values are read.
 import { loadYaml, withPyFloats } from '../project/yamlFloats';
+import { pyYamlDump, PyYamlRepresenterError } from './pyYaml';
 
 /** Thrown out of rendering for dbt's exceptions.raise_compiler_error. */
 export class CompilerError extends Error {}
@@ -205,7 +206,19 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
       const { positional, named } = splitKeywords(a);
       try { return pyJsonLoads(String(positional[0])); } catch { return named.default ?? positional[1] ?? null; }
     },
-    toyaml: (v: unknown) => JSON.stringify(v),
+    // dbt's toyaml(value, default=None, sort_keys=False): yaml.safe_dump (pyYaml.ts), its default where PyYAML cannot
+    // represent the value (JSON was written before).
+    toyaml: (...a: unknown[]) => {
+      const { positional, named } = splitKeywords(a);
+      const dflt = named.default ?? positional[1] ?? null;
+      if (positional[0] === undefined) return dflt;
+      try {
+        return pyYamlDump(positional[0], { sortKeys: Boolean(named.sort_keys ?? positional[2]) });
+      } catch (e) {
+        if (e instanceof PyYamlRepresenterError) return dflt;
+        throw e;
+      }
+    },
     // dbt's fromyaml is PyYAML's safe_load: its ints, floats and bools (`yes`, `off` bools, `y` and `1e3` strings, `1.0`
     // a float, `017` octal) as schema YAML's are read (yamlFloats.ts); no document is None, unparsable text the default.
     fromyaml: (s: unknown, dflt: unknown = null) => {
