@@ -38,8 +38,8 @@ function isIndexName(name: string): boolean {
   return /^(?:0|[1-9]\d{0,9})$/.test(name) && Number(name) < 4294967295;
 }
 
-/** Records that `name` is about to be added to `dict` (not one of its names yet). */
-function noteNewKey(dict: object, name: string): void {
+/** Records that `name` is about to be added to `dict` (not one of its names yet), for a dict other code builds (YAML's). */
+export function noteNewKey(dict: object, name: string): void {
   let order = orderByDict.get(dict);
   if (!order) {
     if (!isIndexName(name)) return;
@@ -70,6 +70,13 @@ export function dictNames(dict: object): string[] {
 export function dictEntries(dict: Record<string, unknown>): Array<[string, unknown]> {
   const names = dictNames(dict);
   return names.map((n) => [n, dict[n]]);
+}
+
+/** Records `dict`'s names in the order given (a YAML mapping's), where JavaScript's order differs from it. */
+export function rememberDictOrder(dict: object, names: string[]): void {
+  if (!names.some(isIndexName)) return;
+  orderByDict.set(dict, names);
+  anyOrdered = true;
 }
 
 /** A copy of a dict keeps its order. */
