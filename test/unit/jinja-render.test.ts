@@ -269,7 +269,8 @@ test("indent as Jinja2's: blank lines and a trailing line break unindented unles
   check("[{{ 'a\\n\\nb\\n' | indent }}][{{ 'a\\r\\nb' | indent(2, true) }}][{{ '' | indent(first=true) }}][{{ 'a\\n\\nb\\n' | indent(width='> ', blank=true) }}]",
     '[a\n\n    b\n][  a\n  b][    ][a\n> \n> b\n> ]');
   assert.equal(render('{% set d = {} %}{{ d.missing | indent }}').problem?.message, "'indent' of an undefined value: Jinja raises UndefinedError here (a var, config value or attribute this code expects is missing)");
-  assert.equal(render('{{ none | indent }}').problem?.message, "'indent' of a NoneType value: Jinja's indent needs a str (Python raises TypeError here)");
+  // (Jinja2 raises TypeError for a value that is not a str; one may be None here only because execute is false)
+  check('{{ none | indent }}|{{ 5 | indent }}', 'None|5');
 });
 
 test("tuples print as Python's: literals, items(), |items, |dictsort, zip(), partition(), loop.cycle's arguments", () => {

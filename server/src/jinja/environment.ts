@@ -418,14 +418,14 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   upper: (v) => pyStr(v).toUpperCase(),
   // Jinja2's indent: the lines after the first (the first too with first=true) get `width` spaces or the width string,
   // blank lines only with blank=true, a trailing line break kept unindented. nunjucks' indented blank lines and a
-  // trailing break's empty line, and failed on a value that is not a string, which Jinja2 raises for too.
+  // trailing break's empty line, and failed with a JavaScript error on a value that is not a string. Jinja2 raises for
+  // one; here it is printed first, as it may be None only because Floe renders with `execute` false (a macro's result).
   indent: (v, ...a) => {
     if (v === undefined) throw new Error("'indent' of an undefined value: Jinja raises UndefinedError here (a var, config value or attribute this code expects is missing)");
-    if (!isString(v)) throw new Error(`'indent' of a ${pyTypeName(v)} value: Jinja's indent needs a str (Python raises TypeError here)`);
     const { positional, named } = keywords(a);
     const width = named.width ?? positional[0] ?? 4;
     const pad = isString(width) ? String(width) : ' '.repeat(Number(plain(width)));
-    const lines = pySplitlines(`${String(v)}\n`);
+    const lines = pySplitlines(`${pyStr(v)}\n`);
     const rest = lines.slice(1).map((l) => (l || pyTruthy(named.blank ?? positional[2]) ? pad + l : l));
     const text = [lines[0], ...rest].join('\n');
     return pyTruthy(named.first ?? positional[1]) ? pad + text : text;
