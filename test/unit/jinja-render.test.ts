@@ -320,7 +320,7 @@ test("an attribute or item of a missing attribute is Jinja2's UndefinedError; db
 test("fromyaml reads as PyYAML's safe_load: yes/On bools, y/n and 1e3 strings, 1.0 a float, 017 octal, 1:30 sexagesimal; no document is None", () => {
   check("{{ fromyaml('a: y\\nb: yes\\nc: 1.0\\nd: 1e3\\ne: 017\\ng: n\\nh: On\\ni: ~\\nk: 1:30\\nm: 0o17\\nl: [1, 2.5]') }}|{{ fromyaml('y') }}|{{ fromyaml('- on\\n- off') }}",
     "{'a': 'y', 'b': True, 'c': 1.0, 'd': '1e3', 'e': 15, 'g': 'n', 'h': True, 'i': None, 'k': 90, 'm': '0o17', 'l': [1, 2.5]}|y|[True, False]");
-  check("{{ fromyaml('') }}|{{ fromyaml('# c\\n---') }}|{{ fromyaml('a: [1', 'dflt') }}|{{ fromyaml('a: 1\\n---\\nb: 2', 'multi') }}", 'None|None|dflt|multi');
+  check("{{ fromyaml('a: 1\\nb: 2\\na: 3') }}|{{ fromyaml('') }}|{{ fromyaml('# c\\n---') }}|{{ fromyaml('a: [1', 'dflt') }}|{{ fromyaml('a: 1\\n---\\nb: 2', 'multi') }}", "{'a': 3, 'b': 2}|None|None|dflt|multi");
 });
 
 // Expected values are PyYAML 6's yaml.safe_dump(value, sort_keys=False) (dbt's toyaml).

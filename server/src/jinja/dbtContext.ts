@@ -220,11 +220,12 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
       }
     },
     // dbt's fromyaml is PyYAML's safe_load: its ints, floats and bools (`yes`, `off` bools, `y` and `1e3` strings, `1.0`
-    // a float, `017` octal) as schema YAML's are read (yamlFloats.ts); no document is None, unparsable text the default.
+    // a float, `017` octal) as schema YAML's are read (yamlFloats.ts); a key written twice holds its last value (automate_dv
+    // metadata repeats keys); no document is None, unparsable text the default.
     fromyaml: (s: unknown, dflt: unknown = null) => {
       const text = s === undefined || s === null ? '' : String(s);
       if (text.split(/\r?\n/).every((line) => /^\s*(?:#.*)?$|^(?:---|\.\.\.)\s*$/.test(line))) return null;
-      try { return withPyFloats(loadYaml(text)); } catch { return dflt; }
+      try { return withPyFloats(loadYaml(text, { json: true })); } catch { return dflt; }
     },
     local_md5: (s: unknown) => md5Hex(String(s)),
     modules: { datetime: datetimeModule(RUN_STARTED_AT), re: reModule, itertools: {}, pytz: { timezone: (name: unknown) => String(name), utc: 'UTC', UTC: 'UTC' } },
