@@ -263,3 +263,74 @@ test("groupby gives (grouper, list) pairs sorted by key, with .grouper and .list
   check("{% set d = {} %}{{ [1, 2, 3, 4, 5, 6, 7] | slice(3) | list }} {{ [1, 2, 3, 4, 5, 6, 7] | slice(3, 0) | list }} {{ d.missing | slice(2) | list }} {{ d.missing | groupby('a') | list }}",
     '[[1, 2, 3], [4, 5], [6, 7]] [[1, 2, 3], [4, 5, 0], [6, 7, 0]] [[], []] []');
 });
+
+// Expected values are Jinja2 3.1.6's.
+test("indent as Jinja2's: blank lines and a trailing line break unindented unless blank=true, first=, a width string; undefined is an error", () => {
+  check("[{{ 'a\\n\\nb\\n' | indent }}][{{ 'a\\r\\nb' | indent(2, true) }}][{{ '' | indent(first=true) }}][{{ 'a\\n\\nb\\n' | indent(width='> ', blank=true) }}]",
+    '[a\n\n    b\n][  a\n  b][    ][a\n> \n> b\n> ]');
+  assert.equal(render('{% set d = {} %}{{ d.missing | indent }}').problem?.message, "'indent' of an undefined value: Jinja raises UndefinedError here (a var, config value or attribute this code expects is missing)");
+  // (Jinja2 raises TypeError for a value that is not a str; one may be None here only because execute is false)
+  check('{{ none | indent }}|{{ 5 | indent }}', 'None|5');
+});
+
+test("tuples print as Python's: literals, items(), |items, |dictsort, zip(), partition(), loop.cycle's arguments", () => {
+  check("{{ (1,) }}|{{ () }}|{{ (1) }}|{% set t = ('a', 'b') %}{{ t }}{{ t[0] }}{{ t | join(',') }}|{{ ('a',) + ('b',) }}|{{ 'a-b'.partition('-') }}|{{ [(1, 'x')] }}|{{ {'t': (1, 2.0)} }}",
+    "(1,)|()|1|('a', 'b')aa,b|('a', 'b')|('a', '-', 'b')|[(1, 'x')]|{'t': (1, 2.0)}");
+  check("{{ {'a': 1} | dictsort }}|{{ zip([1, 3], [2]) | list }}|{{ {'a': 1} | items | list }}|{{ {'a': 1}.items() | list }}|{{ ('a', 'b') | list }}|{{ [1] + [2] }}",
+    "[('a', 1)]|[(1, 2)]|[('a', 1)]|[('a', 1)]|['a', 'b']|[1, 2]");
+  check("{% for x in [1, 2, 3] %}{{ loop.cycle((1, 2), 'b') }}{% endfor %}|{% for k, v in {'a': 1}.items() %}{{ k }}{{ v }}{% endfor %}|{{ 'x' in ('x', 'y') }}", '(1, 2)b(1, 2)|a1|True');
+  // where id in {{ ids }}: a tuple prints as SQL's list of values
+  check("where id in {{ ('a', 'b') }}", "where id in ('a', 'b')");
+});
+
+test("a dict keeps insertion order with integer-like keys ('2', 1), as Python's: printing, keys(), items(), for, filters, tojson, update, pop, dict(), copy()", () => {
+  const d = "{% set d = {'b': 1, '2': 2, 1: 3} %}";
+  check(d + "{{ d }}|{{ d.keys() | list }}|{% for k in d %}{{ k }}{% endfor %}|{% for k, v in d.items() %}{{ k }}={{ v }},{% endfor %}|{{ d | list }}|{{ d | first }}|{{ d | join(',') }}|{{ d.values() | list }}|{{ tojson(d) }}",
+    "{'b': 1, '2': 2, 1: 3}|['b', '2', 1]|b21|b=1,2=2,1=3,|['b', '2', 1]|b|b,2,1|[1, 2, 3]|{\"b\": 1, \"2\": 2, \"1\": 3}");
+  check(d + "{% do d.update({'0': 'z', 'b': 5}) %}{{ d }}|{{ d.pop('2') }}{{ d }}|{{ dict(d, x=1) }}|{{ d.copy() }}|{% set e = {'x': 1} %}{% do e.update({3: 'q'}) %}{% do e.setdefault('1', 'w') %}{{ e }}",
+    "{'b': 5, '2': 2, 1: 3, '0': 'z'}|2{'b': 5, 1: 3, '0': 'z'}|{'b': 5, 1: 3, '0': 'z', 'x': 1}|{'b': 5, 1: 3, '0': 'z'}|{'x': 1, 3: 'q', '1': 'w'}");
+  // `for k in d` iterates a dict's keys (it iterated nothing)
+  check("{% for k in {'a': 1, 'b': 2} %}{{ k }}{{ loop.index }}{% endfor %}|{% for k in {} %}x{% else %}empty{% endfor %}", 'a1b2|empty');
+});
+
+// Expected errors are Jinja2 3.1.6's (dbt compiles with its default Undefined); the rest render as dbt renders them.
+test("an attribute or item of a missing attribute is Jinja2's UndefinedError; dbt's usual reads of missing keys still render", () => {
+  const vars = "{% set d = {'k': 1, 'n': none} %}{% set l = [1] %}";
+  const message = (t: string, h: RenderHooks = hooks) => { const text = vars + t; return renderTemplate(env, text, scanTemplate(text), h).problem?.message; };
+  const tail = 'a var, config value or attribute this code expects is missing.';
+  assert.equal(message('{{ d.missing.x }}'), `'dict object' has no attribute 'missing', so 'd.missing.x' cannot be read: ${tail}`);
+  assert.equal(message("{{ d['missing']['x'] }}"), `'dict object' has no attribute 'missing', so 'd.missing.x' cannot be read: ${tail}`);
+  assert.equal(message('{% if d.a.b.c %}{% endif %}'), `'dict object' has no attribute 'a', so 'd.a.b' cannot be read: ${tail}`);
+  assert.equal(message('{{ d[5].x }}'), `dict object has no element 5, so 'd[5].x' cannot be read: ${tail}`);
+  assert.equal(message('{{ l.x.y }}'), `'list object' has no attribute 'x', so 'l.x.y' cannot be read: ${tail}`);
+  assert.equal(message('{{ d.k.x.y }}'), `'int object' has no attribute 'x', so 'd.k.x.y' cannot be read: ${tail}`);
+  assert.equal(message("{{ var('a', {}).b.c }}"), `'dict object' has no attribute 'b', so 'var(…).b.c' cannot be read: ${tail}`);
+  // what dbt renders: .get on a dict, one missing attribute, a default, None's attribute, and Floe's own stand-ins for
+  // dbt's objects (model, target, graph, a loop, a column), whose attributes are not all dbt's
+  const model: RenderHooks = { ...hooks, extra: { model: { name: 'm', config: {} } } };
+  assert.equal(message("[{{ d.get('x') }}][{{ var('a', {}).get('b') }}][{{ config.get('x') }}][{{ d.missing }}][{{ d.missing | default('z') }}][{{ d.n.x }}]"), undefined);
+  assert.equal(message('{{ model.config.meta.x }}{{ target.foo.bar }}{{ graph.nodes.x.y }}{% for x in [1] %}{{ loop.previtem.x }}{% endfor %}', model), undefined);
+  assert.equal(message("{{ api.Column.create('c', 'int').quoted.x }}{{ this.path.x }}{{ nothing.x.y }}{{ l[3].x }}{{ d.n.x.y }}"), undefined);
+  // a render's own values stand for dbt's objects too (generate_schema_name's node)
+  const t = '{{ node.fqn.x }}';
+  assert.equal(env.renderString(t, hooks, { node: { name: 'n' } }), '');
+});
+
+// Expected values are PyYAML 6's safe_load (dbt's fromyaml).
+test("fromyaml reads as PyYAML's safe_load: yes/On bools, y/n and 1e3 strings, 1.0 a float, 017 octal, 1:30 sexagesimal; no document is None", () => {
+  check("{{ fromyaml('a: y\\nb: yes\\nc: 1.0\\nd: 1e3\\ne: 017\\ng: n\\nh: On\\ni: ~\\nk: 1:30\\nm: 0o17\\nl: [1, 2.5]') }}|{{ fromyaml('y') }}|{{ fromyaml('- on\\n- off') }}",
+    "{'a': 'y', 'b': True, 'c': 1.0, 'd': '1e3', 'e': 15, 'g': 'n', 'h': True, 'i': None, 'k': 90, 'm': '0o17', 'l': [1, 2.5]}|y|[True, False]");
+  check("{{ fromyaml('a: 1\\nb: 2\\na: 3') }}|{{ fromyaml('') }}|{{ fromyaml('# c\\n---') }}|{{ fromyaml('a: [1', 'dflt') }}|{{ fromyaml('a: 1\\n---\\nb: 2', 'multi') }}", "{'a': 3, 'b': 2}|None|None|dflt|multi");
+});
+
+// Expected values are PyYAML 6's yaml.safe_dump(value, sort_keys=False) (dbt's toyaml).
+test("toyaml is PyYAML's safe_dump: block style, lists in a mapping unindented, PyYAML's quoting, escapes and folding", () => {
+  check("{{ toyaml({'a': [1, {'b': 2, 'c': []}], 'd': {'e': 'f'}, 'g': [[1, 2], 'h'], 'i': none, 'j': 1.0, 'k': true}) }}",
+    'a:\n- 1\n- b: 2\n  c: []\nd:\n  e: f\ng:\n- - 1\n  - 2\n- h\ni: null\nj: 1.0\nk: true\n');
+  // `...` ends a plain scalar at the root
+  check("{{ toyaml('abc') }}|{{ toyaml(1e-5) }}", 'abc\n...\n|1.0e-05\n...\n');
+  check("{{ toyaml(['yes', 'y', 'n', '', '1_000', '1e3', '2020-01-01', 'a: b', 'it\\'s', 'café', 'a\\tb', ' lead', 'x\\ny', ('t', 1)]) }}",
+    "- 'yes'\n- y\n- n\n- ''\n- '1_000'\n- 1e3\n- '2020-01-01'\n- 'a: b'\n- it's\n- \"caf\\xE9\"\n- \"a\\tb\"\n- ' lead'\n- 'x\n\n  y'\n- - t\n  - 1\n");
+  check("{{ toyaml({'k': (['word'] * 30) | join(' ')}) }}", `k: ${Array(16).fill('word').join(' ')}\n  ${Array(14).fill('word').join(' ')}\n`);
+  check("{{ toyaml({'b': 1, 'a': 2}, sort_keys=true) }}|{{ toyaml(this, 'not yaml') }}|{{ toyaml({1: 'x', none: 'y'}) }}", "a: 2\nb: 1\n|not yaml|1: x\nnull: y\n");
+});

@@ -8,6 +8,7 @@ import { DbtProject } from '../../server/src/project/project';
 import { compileModel } from '../../server/src/project/compile';
 import { integralFloatKeys, loadYaml } from '../../server/src/project/yamlFloats';
 import { pythonKey } from '../../server/src/jinja/pyDictKeys';
+import { pyRepr } from '../../server/src/jinja/pythonCompat';
 import { fileDiagnostics } from '../../server/src/features/diagnostics';
 import { parseToSend, receivedValue } from '../../server/src/project/yamlStrict';
 
@@ -31,6 +32,12 @@ test('dbt_project.yml vars: mapping keys that are floats, ints, bools and None p
   assert.equal(rendered(vars, "{{ var('b') }} {{ var('b')[1] }} {{ var('b')[2.0] }} {{ var('h') }} {{ var('i') }} {{ var('i')[true] }} {{ var('n') }} {{ var('n')[none] }}"),
     "{1.0: 'x', 2: 'y'} x y {1.0: 'b'} {True: 'b'} b {None: 'z'} z");
   assert.equal(rendered(vars, "{{ tojson(var('b')) }} {{ var('b') | tojson }} {% for k, v in var('b').items() %}{{ k }}={{ v }} {% endfor %}"), '{"1.0": "x", "2": "y"} {"1.0": "x", "2": "y"} 1.0=x 2=y ');
+});
+
+test("a mapping's keys keep the order written, integer-like ones too (JavaScript lists them first), in both loaders", () => {
+  assert.equal(rendered("  years: {2024: a, 2023: b, x: c, '7': d}\n", "{{ var('years') }} {% for k in var('years') %}{{ k }},{% endfor %}"), "{2024: 'a', 2023: 'b', 'x': 'c', '7': 'd'} 2024,2023,x,7,");
+  const v = loadYaml('years:\n  2024: a\n  2023: b\n  x: c\n') as Record<string, unknown>;
+  assert.equal(pyRepr(v), "{'years': {2024: 'a', 2023: 'b', 'x': 'c'}}");
 });
 
 test('schema YAML: !!float 1 and 1_0.0 are integral floats, 1e3 and 1.0e3 strings; a float key loads (js-yaml refused it as a complex key)', () => {

@@ -1,12 +1,16 @@
 // dbt's compile-time context: the globals every model and macro sees (ref/source/config/var through hooks, env_var,
 // return, exceptions, adapter, run_started_at, modules.datetime, namespace, ...), as dbt has them at compile time
 // with `execute` false: no database is queried.
-import { MacroReturn, rememberKeyObject, splitKeywords } from './pythonCompat';
+import { MacroReturn, rememberKeyObject, splitKeywords, standIn } from './pythonCompat';
 
 export { splitKeywords };
 import { pyDatetime, datetimeModule } from './pyDatetime';
 import { pyJsonDumps, pyJsonLoads, PyJsonValueError } from './pyJson';
-import { parse as parseYaml } from 'yaml';
+import { pyTuple } from './pyTuple';
+import { dictEntries, dictNames, pythonKey, setDictItem } from './pyDictKeys';
+// PyYAML's reading of YAML lives with the project's loaders; fromyaml reads as dbt_project.yml's values are read.
+import { loadYaml, withPyFloats } from '../project/yamlFloats';
+import { pyYamlDump, PyYamlRepresenterError } from './pyYaml';
 
 /** Thrown out of rendering for dbt's exceptions.raise_compiler_error. */
 export class CompilerError extends Error {}
@@ -163,7 +167,7 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
     api: {
       Relation: { create: (...a: unknown[]) => relation(splitKeywords(a).named) },
       Column: {
-        create: (name: unknown, type: unknown) => ({ name, column: name, data_type: type, dtype: type }),
+        create: (name: unknown, type: unknown) => standIn({ name, column: name, data_type: type, dtype: type }),
         translate_type: (type: unknown) => String(type),
         string_type: (size: unknown) => (size ? `varchar(${String(size)})` : 'varchar'),
         numeric_type: (type: unknown, precision: unknown, scale: unknown) => (precision ? `${String(type)}(${String(precision)},${String(scale ?? 0)})` : String(type)),
@@ -172,9 +176,19 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
     set: (v: unknown) => [...new Set(Array.isArray(v) ? v : [])],
     set_strict: (v: unknown) => [...new Set(Array.isArray(v) ? v : [])],
     try_or_compiler_error: (_msg: unknown, fn: (...a: unknown[]) => unknown, ...a: unknown[]) => fn(...a),
-    dict: (...a: unknown[]) => { const { positional, named } = splitKeywords(a); return { ...(positional[0] as object ?? {}), ...named }; },
-    list: (v: unknown) => (Array.isArray(v) ? [...v] : typeof v === 'string' ? [...v] : v && typeof v === 'object' ? Object.keys(v) : []),
-    zip: (...lists: unknown[][]) => (lists[0] ?? []).map((_v, i) => lists.map((l) => l[i])),
+    // Python's dict(mapping_or_pairs, **kwargs): keys in order, non-string keys kept.
+    dict: (...a: unknown[]) => {
+      const { positional, named } = splitKeywords(a);
+      const out: Record<string, unknown> = {};
+      const from = positional[0];
+      if (Array.isArray(from)) for (const pair of from) { if (Array.isArray(pair)) setDictItem(out, pair[0], pair[1]); }
+      else if (from && typeof from === 'object') for (const [k, v] of dictEntries(from as Record<string, unknown>)) setDictItem(out, pythonKey(from, k), v);
+      for (const [k, v] of Object.entries(named)) setDictItem(out, k, v);
+      return out;
+    },
+    list: (v: unknown) => (Array.isArray(v) ? [...v] : typeof v === 'string' ? [...v] : v && typeof v === 'object' ? dictNames(v) : []),
+    // Python's zip: tuples, as many as the shortest argument has items.
+    zip: (...lists: unknown[][]) => (lists.length === 0 ? [] : lists[0].slice(0, Math.min(...lists.map((l) => l.length))).map((_v, i) => pyTuple(lists.map((l) => l[i])))),
     namespace: (...a: unknown[]) => ({ ...splitKeywords(a).named }),
     __floe_setattr: (target: unknown, key: string, value: unknown) => { if (target && typeof target === 'object') (target as Record<string, unknown>)[key] = value; return ''; },
     // dbt's tojson(value, default=None, sort_keys=False): json.dumps, its default when that raises ValueError.
@@ -192,10 +206,26 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
       const { positional, named } = splitKeywords(a);
       try { return pyJsonLoads(String(positional[0])); } catch { return named.default ?? positional[1] ?? null; }
     },
-    toyaml: (v: unknown) => JSON.stringify(v),
-    // dbt's fromyaml is PyYAML's safe_load (YAML 1.1: yes/no are booleans); unparsable text gives the default.
+    // dbt's toyaml(value, default=None, sort_keys=False): yaml.safe_dump (pyYaml.ts), its default where PyYAML cannot
+    // represent the value (JSON was written before).
+    toyaml: (...a: unknown[]) => {
+      const { positional, named } = splitKeywords(a);
+      const dflt = named.default ?? positional[1] ?? null;
+      if (positional[0] === undefined) return dflt;
+      try {
+        return pyYamlDump(positional[0], { sortKeys: Boolean(named.sort_keys ?? positional[2]) });
+      } catch (e) {
+        if (e instanceof PyYamlRepresenterError) return dflt;
+        throw e;
+      }
+    },
+    // dbt's fromyaml is PyYAML's safe_load: its ints, floats and bools (`yes`, `off` bools, `y` and `1e3` strings, `1.0`
+    // a float, `017` octal) as schema YAML's are read (yamlFloats.ts); a key written twice holds its last value (automate_dv
+    // metadata repeats keys); no document is None, unparsable text the default.
     fromyaml: (s: unknown, dflt: unknown = null) => {
-      try { return parseYaml(String(s ?? ''), { version: '1.1', uniqueKeys: false }) ?? null; } catch { return dflt; }
+      const text = s === undefined || s === null ? '' : String(s);
+      if (text.split(/\r?\n/).every((line) => /^\s*(?:#.*)?$|^(?:---|\.\.\.)\s*$/.test(line))) return null;
+      try { return withPyFloats(loadYaml(text, { json: true })); } catch { return dflt; }
     },
     local_md5: (s: unknown) => md5Hex(String(s)),
     modules: { datetime: datetimeModule(RUN_STARTED_AT), re: reModule, itertools: {}, pytz: { timezone: (name: unknown) => String(name), utc: 'UTC', UTC: 'UTC' } },

@@ -94,12 +94,13 @@ function rewriteTokens(text: string, start: number, end: number, literal?: (valu
       // Python keeps the backslash of an unknown escape ('\s' in a regex); nunjucks would drop it.
       replace(t.start, t.end, text.slice(t.start, t.end).replace(/\\([^\\'"ntrbfv0-7xuUNa\r\n])/g, '\\\\$1'));
     }
-    // A tuple's parentheses (not a call's) with one trailing comma or nothing inside: `(x,)`, `()`. Tuples are lists here.
+    // A tuple's parentheses (not a call's) with one trailing comma or nothing inside, `(x,)` and `()`: nunjucks has no
+    // such literal; a list made a tuple (pyTuple.ts).
     if (t.type === 'op' && ((t.value === ',' && next === ')') || (t.value === '(' && next === ')')) && isTupleOpen(tokens, t.value === '(' ? k : openingParen(tokens, k))) {
       const open = t.value === '(' ? t : tokens[openingParen(tokens, k)];
-      replace(tokens[k + 1].start, tokens[k + 1].end, ']');
+      replace(tokens[k + 1].start, tokens[k + 1].end, '])');
       if (t.value === ',') replace(t.start, t.end, ' ');
-      replace(open.start, open.end, '[');
+      replace(open.start, open.end, '__floe_tuple([');
     }
     else if (t.type === 'op' && t.value === ',' && (next === ')' || next === ']' || next === '}')) replace(t.start, t.end, ' ');
     // `{'a': {}}` inside a tag: nunjucks' lexer would read `}}` as the end of an expression.

@@ -1,9 +1,11 @@
 // The nunjucks environment with dbt's Jinja dialect: the `do` tag, Python semantics (pythonCompat.ts), dbt's tests
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
-import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyStr, pyTruthy, pyTypeName } from './pythonCompat';
+import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyKeys, pySplitlines, pyStr, pyTruthy, pyTypeName, withRenderRoots } from './pythonCompat';
+import { dictEntries } from './pyDictKeys';
 import { asFloat, floatArithmetic, isFloat, plain } from './pyFloat';
 import { jinjaToJson } from './pyJson';
+import { pyTuple } from './pyTuple';
 import { toNunjucksSource } from './dbtSyntax';
 import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
@@ -126,6 +128,9 @@ export class DbtJinjaEnvironment {
     (this.env.getGlobal('adapter') as Record<string, unknown>).behavior = behaviorFlags(projectFlags);
     for (const [name, test] of Object.entries(DBT_TESTS)) (this.env as any).addTest(name, test);
     for (const [name, filter] of Object.entries(DBT_FILTERS)) this.env.addFilter(name, filter);
+    // dictsort's (key, value) pairs are tuples.
+    const dictsort = this.env.getFilter('dictsort');
+    this.env.addFilter('dictsort', (...a: unknown[]) => (dictsort(...a) as unknown[][]).map(pyTuple));
     for (const k of ['this', 'target']) this.env.addGlobal(k, undefined);
     // Code that asks `execute` renders parse-time SQL (dbt fills it in only when running): remember that it asked.
     Object.defineProperty((this.env as any).globals, 'execute', { get: () => { this.executeRead = true; return false; }, enumerable: true, configurable: true });
@@ -241,7 +246,8 @@ export class DbtJinjaEnvironment {
     for (const [k, v] of Object.entries(hooks.overrides ?? {})) this.env.addGlobal(k, v);
     if (locals) Object.assign(context, locals);
     try {
-      return this.templateOf(template).render(context);
+      // locals stand for dbt's objects (generate_schema_name's node) as the globals do: a missing attribute of theirs is no error
+      return locals ? withRenderRoots(Object.values(locals), () => this.templateOf(template).render(context)) : this.templateOf(template).render(context);
     } catch (e) {
       if (e instanceof MacroReturn) return '';
       throw e;
@@ -315,7 +321,7 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
 const attributeOf = (x: unknown, attribute: unknown): any => String(attribute).split('.').reduce<any>((o, k) => o?.[k], x);
 
 /** The items a Jinja2 filter iterates: a list, a string's characters, a dict's keys; nothing for undefined. */
-const iterated = (v: unknown): unknown[] => (Array.isArray(v) ? v : isString(v) ? [...String(v)] : isMapping(v) ? Object.keys(v as object) : v === undefined ? [] : [v]);
+const iterated = (v: unknown): unknown[] => (Array.isArray(v) ? v : isString(v) ? [...String(v)] : isMapping(v) ? pyKeys(v as Record<string, unknown>) : v === undefined ? [] : [v]);
 
 function extreme(v: unknown, args: unknown[], sign: 1 | -1): unknown {
   const items = Array.isArray(v) ? v : [];
@@ -328,7 +334,7 @@ function extreme(v: unknown, args: unknown[], sign: 1 | -1): unknown {
 
 /** A sequence as Jinja2's list() reads it: a dict's keys, a string's characters, nothing for undefined (which nunjucks
  * filters read `.length` or `[0]` of and failed, where dbt gives [] or Undefined). Anything else is left as it is. */
-const sequence = (v: unknown): unknown => (v === undefined ? [] : isString(v) ? [...String(v)] : isMapping(v) ? Object.keys(v as object) : v);
+const sequence = (v: unknown): unknown => (v === undefined ? [] : isString(v) ? [...String(v)] : isMapping(v) ? pyKeys(v as Record<string, unknown>) : v);
 
 /** Jinja2's select/reject and selectattr/rejectattr: each item (or its attribute) passed to a test, truthiness without one. */
 function selectItems(this: any, v: unknown, args: unknown[], keep: boolean, attribute?: unknown): unknown[] {
@@ -410,12 +416,26 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
     return text.slice(start, end);
   },
   upper: (v) => pyStr(v).toUpperCase(),
+  // Jinja2's indent: the lines after the first (the first too with first=true) get `width` spaces or the width string,
+  // blank lines only with blank=true, a trailing line break kept unindented. nunjucks' indented blank lines and a
+  // trailing break's empty line, and failed with a JavaScript error on a value that is not a string. Jinja2 raises for
+  // one; here it is printed first, as it may be None only because Floe renders with `execute` false (a macro's result).
+  indent: (v, ...a) => {
+    if (v === undefined) throw new Error("'indent' of an undefined value: Jinja raises UndefinedError here (a var, config value or attribute this code expects is missing)");
+    const { positional, named } = keywords(a);
+    const width = named.width ?? positional[0] ?? 4;
+    const pad = isString(width) ? String(width) : ' '.repeat(Number(plain(width)));
+    const lines = pySplitlines(`${pyStr(v)}\n`);
+    const rest = lines.slice(1).map((l) => (l || pyTruthy(named.blank ?? positional[2]) ? pad + l : l));
+    const text = [lines[0], ...rest].join('\n');
+    return pyTruthy(named.first ?? positional[1]) ? pad + text : text;
+  },
   // Jinja2's wordcount counts `\w+` runs of str(value) (undefined has none); nunjucks' gave None for undefined.
   wordcount: (v) => (pyStr(v).match(/\w+/gu) ?? []).length,
   // Jinja2's max/min (with attribute=), which nunjucks lacks.
   max: (v, ...a) => extreme(v, a, 1),
   min: (v, ...a) => extreme(v, a, -1),
-  items: (v) => (isMapping(v) ? Object.entries(v as object) : []),
+  items: (v) => (isMapping(v) ? dictEntries(v as Record<string, unknown>).map(pyTuple) : []),
   // Jinja2's join iterates any iterable (a string's characters, a dict's keys; undefined is empty) and prints each
   // item as Python's str(); nunjucks' join needed a JS array.
   join: (v, ...a) => {

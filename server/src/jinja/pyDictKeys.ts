@@ -16,12 +16,73 @@ export function dictKeyName(key: unknown): string {
 
 /**
  * `dict[key] = value` as Python stores it: a new non-string key is remembered; an existing equal key keeps its
- * first form (`{1: 'a', 1.0: 'b'}` is `{1: 'b'}`).
+ * first form (`{1: 'a', 1.0: 'b'}` is `{1: 'b'}`) and its place.
  */
 export function setDictItem(dict: Record<string, unknown>, key: unknown, value: unknown): void {
   const name = dictKeyName(key);
-  if (!Object.prototype.hasOwnProperty.call(dict, name) && isScalarKey(key)) rememberDictKey(dict, name, key);
+  if (!Object.prototype.hasOwnProperty.call(dict, name)) {
+    if (isScalarKey(key)) rememberDictKey(dict, name, key);
+    noteNewKey(dict, name);
+  }
   dict[name] = value;
+}
+
+// Python's dicts keep their keys in insertion order; a JavaScript object lists integer-like names ("2", "10") first,
+// in ascending order. A dict given such a key is remembered with its names in insertion order; the rest (most
+// dicts) are listed by Object.keys, which is their insertion order.
+const orderByDict = new WeakMap<object, string[]>();
+let anyOrdered = false;
+
+/** A name JavaScript lists before the others: an array index's canonical text. */
+function isIndexName(name: string): boolean {
+  return /^(?:0|[1-9]\d{0,9})$/.test(name) && Number(name) < 4294967295;
+}
+
+/** Records that `name` is about to be added to `dict` (not one of its names yet), for a dict other code builds (YAML's). */
+export function noteNewKey(dict: object, name: string): void {
+  let order = orderByDict.get(dict);
+  if (!order) {
+    if (!isIndexName(name)) return;
+    orderByDict.set(dict, (order = Object.keys(dict)));
+    anyOrdered = true;
+  }
+  const stale = order.indexOf(name);
+  if (stale >= 0) order.splice(stale, 1);
+  order.push(name);
+}
+
+/**
+ * A dict's names in Python's order (insertion order). Names deleted since are left out, and names added by code that
+ * did not record them come last.
+ */
+export function dictNames(dict: object): string[] {
+  const names = Object.keys(dict);
+  const order = anyOrdered ? orderByDict.get(dict) : undefined;
+  if (!order) return names;
+  const own = new Set(names);
+  const listed = order.filter((n) => own.has(n));
+  if (listed.length === names.length) return listed;
+  const seen = new Set(listed);
+  return [...listed, ...names.filter((n) => !seen.has(n))];
+}
+
+/** A dict's [name, value] pairs in Python's order. */
+export function dictEntries(dict: Record<string, unknown>): Array<[string, unknown]> {
+  const names = dictNames(dict);
+  return names.map((n) => [n, dict[n]]);
+}
+
+/** Records `dict`'s names in the order given (a YAML mapping's), where JavaScript's order differs from it. */
+export function rememberDictOrder(dict: object, names: string[]): void {
+  if (!names.some(isIndexName)) return;
+  orderByDict.set(dict, names);
+  anyOrdered = true;
+}
+
+/** A copy of a dict keeps its order. */
+export function copyDictOrder(from: object, to: object): void {
+  const order = anyOrdered ? orderByDict.get(from) : undefined;
+  if (order) orderByDict.set(to, dictNames(from));
 }
 
 /** A number, float, bool or None: the keys whose text alone would print as a string. */
@@ -48,10 +109,11 @@ export function hasPythonKeys(dict: object): boolean {
   return keysByDict.has(dict);
 }
 
-/** A copy of a dict keeps its non-string keys. */
+/** A copy of a dict keeps its non-string keys and its order. */
 export function copyDictKeys(from: object, to: object): void {
   const keys = keysByDict.get(from);
   if (keys) keysByDict.set(to, new Map(keys));
+  copyDictOrder(from, to);
 }
 
 /**

@@ -4,7 +4,7 @@
 // Python keys into strings (`1.0` → "1.0", True → "true", None → "null"). And json.loads, as dbt's `fromjson()`.
 import { parse } from 'lossless-json';
 import { asFloat, floatRepr, isFloat, plain } from './pyFloat';
-import { pythonKey } from './pyDictKeys';
+import { dictEntries, pythonKey } from './pyDictKeys';
 
 export interface PyJsonOptions {
   sortKeys?: boolean;
@@ -30,7 +30,7 @@ export function pyJsonDumps(value: unknown, options: PyJsonOptions = {}): string
     try {
       if (Array.isArray(v)) return container('[', v.map((x) => encode(x, depth + 1)), ']', depth);
       if (!isDict(v)) throw new TypeError(`Object of type ${pythonTypeName(v)} is not JSON serializable`);
-      let entries = Object.entries(v).filter(([k]) => k !== '__keywords');
+      let entries = dictEntries(v).filter(([k]) => k !== '__keywords');
       if (options.sortKeys) entries = entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       return container('{', entries.map(([k, x]) => `${jsonString(keyText(v, k))}: ${encode(x, depth + 1)}`), '}', depth);
     } finally {

@@ -9,7 +9,8 @@
 import nunjucks from 'nunjucks';
 import { datetimeArithmetic } from './pyDatetime';
 import { asFloat, floatArithmetic, floatRepr, isFloat, plain, PyFloat } from './pyFloat';
-import { dictKeyName, hasPythonKeys, pythonKey, setDictItem } from './pyDictKeys';
+import { copyDictKeys, dictEntries, dictKeyName, dictNames, hasPythonKeys, pythonKey, setDictItem } from './pyDictKeys';
+import { isTuple, pyTuple } from './pyTuple';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const runtime = require('nunjucks/src/runtime');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -29,6 +30,20 @@ export function forgetKeyObjects(): void {
   keyObjects.clear();
 }
 const keyOf = (k: string) => keyObjects.get(k) ?? k;
+
+/** A dict's keys as Python has them: in insertion order, non-string keys and relations used as keys as themselves. */
+export function pyKeys(dict: Record<string, unknown>): unknown[] {
+  const names = dictNames(dict).filter((k) => k !== '__keywords');
+  if (keyObjects.size === 0 && !hasPythonKeys(dict)) return names;
+  return names.map((k) => { const py = pythonKey(dict, k); return py === k ? keyOf(k) : py; });
+}
+
+/** What `for` iterates: a dict's keys (nunjucks iterated nothing), or its [key, value] pairs for `for k, v in d`. */
+function pyIter(v: unknown, targets: number): unknown {
+  if (!isPlainObject(v)) return v;
+  if (targets === 1) return pyKeys(v);
+  return dictNames(v).filter((k) => k !== '__keywords').map((k) => [k, v[k]]);
+}
 
 /** Thrown by dbt's `return(value)`; the enclosing macro's call evaluates to `value`. */
 export class MacroReturn {
@@ -205,6 +220,7 @@ export const splatGlobals = {
   __floe_kwsplat: (v: unknown) => new Splat(v, true),
   __floe_truthy: pyTruthy,
   __floe_push: (list: unknown, item: unknown) => { if (Array.isArray(list)) list.push(item); return ''; },
+  __floe_tuple: (items: unknown[]) => pyTuple(items),
 };
 
 function expandSplats(args: unknown[]): unknown[] {
@@ -252,6 +268,13 @@ function truthy(node: any): any {
 
 let blocksSeen = false;
 
+/** A `for`'s sequence, iterated as Python iterates it (runtime.pyIter). */
+const PyIterable = nodes.Node.extend('PyIterable', { fields: ['target', 'targets'] });
+
+function iterable(node: any, targets: number): any {
+  return new PyIterable(node.lineno, node.colno, node, targets);
+}
+
 function pythonTruth(node: any): any {
   if (!node || typeof node !== 'object' || !(node instanceof nodes.Node)) return node;
   if (node instanceof nodes.Block) blocksSeen = true;
@@ -260,6 +283,7 @@ function pythonTruth(node: any): any {
     if (Array.isArray(v)) node[field] = v.map(pythonTruth);
     else node[field] = pythonTruth(v);
   }
+  if (node instanceof nodes.For) node.arr = iterable(node.arr, node.name instanceof nodes.Array ? node.name.children.length : 1);
   if (node instanceof nodes.And) return new nodes.InlineIf(node.lineno, node.colno, truthy(node.left), node.right, node.left);
   if (node instanceof nodes.Or) return new nodes.InlineIf(node.lineno, node.colno, truthy(node.left), node.left, node.right);
   if (node instanceof nodes.Not) node.target = truthy(node.target);
@@ -269,17 +293,26 @@ function pythonTruth(node: any): any {
 
 function patchCompiler(): void {
   const proto = Compiler.prototype;
+  const assertType = proto.assertType;
+  proto.assertType = function (this: any, node: any, ...types: unknown[]) {
+    if (!(node instanceof PyIterable)) assertType.call(this, node, ...types);
+  };
+  proto.compilePyIterable = function (this: any, node: any, frame: any) {
+    this._emit('runtime.pyIter((');
+    this._compileExpression(node.target, frame);
+    this._emit(`), ${Number(node.targets)})`);
+  };
   // A loop's `loop` is one object made per item. nunjucks set its seven attributes one `frame.set("loop.index", …)`
   // at a time, each splitting the dotted name and walking it: eight frame writes per item. Macros that scan long
   // lists per call (fsc-evm's `get_var`, called hundreds of times a model) spent ~40% of a check there.
   proto._emitLoopBindings = function (this: any, _node: any, _arr: string, i: string, len: string) {
     this._emitLine(`frame.variables.loop = {index: ${i} + 1, index0: ${i}, revindex: ${len} - ${i}, `
-      + `revindex0: ${len} - ${i} - 1, first: ${i} === 0, last: ${i} === ${len} - 1, length: ${len}};`);
+      + `revindex0: ${len} - ${i} - 1, first: ${i} === 0, last: ${i} === ${len} - 1, length: ${len}, cycle: runtime.pyLoopCycle};`);
   };
-  // `(a, b)` is a tuple (a list here); nunjucks emitted JS's comma operator.
+  // `(a, b)` is a tuple; nunjucks emitted JS's comma operator.
   const compileGroup = proto.compileGroup;
   proto.compileGroup = function (this: any, node: any, frame: any) {
-    if (node.children.length > 1) return this._compileAggregate(node, frame, '[', ']');
+    if (node.children.length > 1) return this._compileAggregate(node, frame, 'runtime.pyTuple([', '])');
     return compileGroup.call(this, node, frame);
   };
   // `{k: v}` keys are expressions as in Python; nunjucks read a bare name as the string of its name.
@@ -292,7 +325,8 @@ function patchCompiler(): void {
   // remembers its keys as Python does (pyDictKeys.ts); JS's computed keys printed 1.0 as '1.0' and lost 1 == 1.0.
   const compileDict = proto.compileDict;
   proto.compileDict = function (this: any, node: any, frame: any) {
-    const stringKeys = node.children.every((pair: any) => pair.keywordArgument || (pair.key instanceof nodes.Literal && typeof pair.key.value === 'string'));
+    // (a key like '2' too: JavaScript's object literal would list it first)
+    const stringKeys = node.children.every((pair: any) => pair.keywordArgument || (pair.key instanceof nodes.Literal && typeof pair.key.value === 'string' && !/^\d+$/.test(pair.key.value)));
     if (stringKeys) return compileDict.call(this, node, frame);
     this._emit('runtime.pyDict([');
     node.children.forEach((pair: any, i: number) => {
@@ -381,6 +415,27 @@ function patchCompiler(): void {
   proto._getNodeName = function (this: any, node: any) {
     return String(getNodeName.call(this, node)).replace(/[\\\r\n\u2028\u2029]/g, ' ');
   };
+  // `a.b.c` (or `a['b'][0]`) where `a.b` is missing: Jinja2's Undefined raises on any attribute or item of it; nunjucks
+  // gave undefined again, printing ''. Each lookup that something is looked up in goes through pyPresent, which knows
+  // the object lacking it.
+  const compileLookupVal = proto.compileLookupVal;
+  const isChain = (node: any) => node instanceof nodes.LookupVal && node.val.typename !== 'Slice';
+  const emitPresent = (compiler: any, node: any, readBy: any, frame: any) => {
+    compiler._emit(`runtime.pyPresent(context, ${JSON.stringify(expressionName(readBy))}, (`);
+    if (isChain(node.target)) emitPresent(compiler, node.target, node, frame);
+    else compiler._compileExpression(node.target, frame);
+    compiler._emit('), (');
+    compiler._compileExpression(node.val, frame);
+    compiler._emit('))');
+  };
+  proto.compileLookupVal = function (this: any, node: any, frame: any) {
+    if (!isChain(node.target)) return compileLookupVal.call(this, node, frame);
+    this._emit('runtime.memberLookup((');
+    emitPresent(this, node.target, node, frame);
+    this._emit('),');
+    this._compileExpression(node.val, frame);
+    this._emit(')');
+  };
   // A method called on a chain of literal lookups (`d.missing.upper()`, `cfg['k'].strip()`) is called through
   // pyCallChain, which can tell which link failed: nunjucks only said the whole name was undefined, worded as an
   // unknown macro.
@@ -422,10 +477,30 @@ function patchCompiler(): void {
   };
 }
 
+/** A lookup chain as the template wrote it, for messages (`d.a[0]`, `cfg[k].b`); '' when it is not only names and lookups. */
+function expressionName(node: any): string {
+  if (node instanceof nodes.Symbol) return node.value;
+  if (node instanceof nodes.FunCall) { const callee = expressionName(node.name); return callee && `${callee}(…)`; }
+  if (!(node instanceof nodes.LookupVal)) return '';
+  const target = expressionName(node.target);
+  const key = node.val;
+  if (!target) return '';
+  if (key instanceof nodes.Literal && typeof key.value === 'string' && /^[A-Za-z_]\w*$/.test(key.value)) return `${target}.${key.value}`;
+  if (key instanceof nodes.Literal) return `${target}[${pyRepr(key.value)}]`;
+  return key instanceof nodes.Symbol ? `${target}[${key.value}]` : `${target}[…]`;
+}
+
 const COMPARE_OPS: Record<string, string> = { '==': '==', '===': '===', '!=': '!=', '!==': '!==', '<': '<', '>': '>', '<=': '<=', '>=': '>=' };
 
 function patchRuntime(): void {
   runtime.pyFloat = (n: number) => new PyFloat(n);
+  runtime.pyTuple = pyTuple;
+  runtime.pyIter = pyIter;
+  // Jinja2's loop.cycle(a, b, ...): the argument at the loop's index, round robin (called with the loop as `this`).
+  runtime.pyLoopCycle = function (this: { index0: number }, ...items: unknown[]) {
+    if (items.length === 0) throw new Error('loop.cycle() needs at least one value to cycle through');
+    return items[this.index0 % items.length];
+  };
   runtime.pyPlain = plain;
   runtime.pyDict = (pairs: Array<[unknown, unknown]>) => {
     const dict: Record<string, unknown> = {};
@@ -473,13 +548,20 @@ function patchRuntime(): void {
     }
     return runtime.callWrap(method, name, context, args);
   };
+  // `parent[key]`, which something is looked up in next (`name`): Jinja2's UndefinedError when it is missing.
+  runtime.pyPresent = (context: { env: { globals: Record<string, unknown> } }, name: string, parent: unknown, key: unknown) => {
+    const value = runtime.memberLookup(parent, key);
+    if (value === undefined && missingRaises(parent, key, context.env.globals)) throw new Error(`UndefinedError: ${undefinedWording(parent, key)}${name ? `; reading ${name}` : ''}`);
+    return value;
+  };
   runtime.pyAdd = (a: unknown, b: unknown) => {
     // Jinja2 raises on `+` with an undefined operand; JS wrote 'undefined' into the SQL.
     if (a === undefined || b === undefined) throw new Error(`'+' with an undefined value (${a === undefined ? 'left' : 'right'} side): Jinja raises UndefinedError here`);
-    return Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : datetimeArithmetic(a, b, 1) ?? floatArithmetic('+', a, b) ?? (a as any) + (b as any);
+    if (Array.isArray(a) && Array.isArray(b)) return isTuple(a) && isTuple(b) ? pyTuple([...a, ...b]) : [...a, ...b];
+    return datetimeArithmetic(a, b, 1) ?? floatArithmetic('+', a, b) ?? (a as any) + (b as any);
   };
   runtime.pyUnpack = (v: unknown, n: number) => {
-    const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : isPlainObject(v) ? Object.keys(v) : undefined;
+    const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : isPlainObject(v) ? pyKeys(v) : undefined;
     if (!items || items.length !== n) throw new Error(`cannot unpack ${items ? `${items.length} values` : pyRepr(v)} into ${n} names`);
     return items;
   };
@@ -508,18 +590,26 @@ function patchRuntime(): void {
     if ((Array.isArray(obj) || typeof obj === 'string') && typeof val === 'number' && Number.isInteger(val) && val < 0 && rest.length === 0) {
       return obj.length + val >= 0 ? obj[obj.length + val] : undefined;
     }
-    if (isPlainObject(obj) && val === 'copy') return () => ({ ...obj });
+    if (isPlainObject(obj) && val === 'copy') return () => { const copy = { ...obj }; copyDictKeys(obj, copy); return copy; };
     // Python's dict.get: a missing key gives the default, None unless given (nunjucks gave undefined, which is not none).
     if (isPlainObject(obj) && val === 'get') return (key: unknown, dflt: unknown = null) => { const v = obj[dictKeyName(key)]; return v === undefined ? dflt : v; };
     if ((val === 'items' || val === 'keys') && isPlainObject(obj) && (keyObjects.size > 0 || hasPythonKeys(obj))) {
-      const entries = Object.entries(obj).filter(([k]) => k !== '__keywords');
+      const entries = dictEntries(obj).filter(([k]) => k !== '__keywords');
       const key = (k: string) => { const py = pythonKey(obj, k); return py === k ? keyOf(k) : py; };
-      return val === 'items' ? () => entries.map(([k, v]) => [key(k), v]) : () => entries.map(([k]) => key(k));
+      return val === 'items' ? () => entries.map(([k, v]) => pyTuple([key(k), v])) : () => entries.map(([k]) => key(k));
+    }
+    // items() are (key, value) tuples (nunjucks' gave lists, printed `[['a', 1]]`); keys() and values() in Python's order.
+    if ((val === 'items' || val === 'keys' || val === 'values') && isPlainObject(obj) && rest.length === 0) {
+      return () => {
+        const out: unknown[] = [];
+        for (const k of dictNames(obj)) if (k !== '__keywords') out.push(val === 'items' ? pyTuple([k, obj[k]]) : val === 'keys' ? k : obj[k]);
+        return out;
+      };
     }
     // update/pop/setdefault/has_key (nunjucks' dict methods) take a key as `d[k]` does, and update keeps other's keys
     if ((val === 'update' || val === 'pop' || val === 'setdefault' || val === 'has_key') && rest.length === 0 && isPlainObject(obj)) {
       if (val === 'update') return (...others: unknown[]) => {
-        for (const other of others) if (isPlainObject(other)) for (const [k, v] of Object.entries(other)) if (k !== '__keywords') setDictItem(obj, pythonKey(other, k), v);
+        for (const other of others) if (isPlainObject(other)) for (const [k, v] of dictEntries(other)) if (k !== '__keywords') setDictItem(obj, pythonKey(other, k), v);
         return null;
       };
       if (val === 'setdefault') return (key: unknown, dflt: unknown = null) => {
@@ -541,6 +631,69 @@ function patchRuntime(): void {
     // A slice of a string is a string (`s[:10]`), not a list of characters.
     return typeof obj === 'string' && rest.length === 2 && Array.isArray(found) ? found.join('') : found;
   };
+}
+
+/**
+ * Whether Jinja2 raises for an attribute of `parent[key]`, missing here, with dbt's values what Floe's are. Floe renders
+ * as dbt's parse does (`execute` false) but with compile's Undefined, so only a miss no query result could fill raises:
+ * a key missing from a dict of the project's own (a literal, a var, a config value), or an attribute no list, str or
+ * number has. Not: an item of a list or str (a query's rows are empty here), None (what `run_query` and the other
+ * database calls give here), objects Floe makes for dbt's (relations, `model`, `graph`, a node, a loop: their attributes
+ * are not all there), or any value reached from the globals or a render's own values.
+ */
+function missingRaises(parent: unknown, key: unknown, globals: Record<string, unknown>): boolean {
+  if (parent === null || parent === undefined || typeof parent === 'function') return false;
+  const attribute = typeof key === 'string';
+  if (typeof parent === 'number' || typeof parent === 'boolean' || parent instanceof PyFloat) return true;
+  if (typeof parent === 'string' || parent instanceof runtime.SafeString) return attribute;
+  if (Array.isArray(parent)) return attribute && !reachable(parent, globals);
+  if (!isPlainObject(parent) || standIns.has(parent) || 'revindex0' in parent) return false;
+  return !reachable(parent, globals);
+}
+
+/** Objects Floe makes for dbt's (a column, a node) whose attributes are not all dbt's, beyond the globals. */
+const standIns = new WeakSet<object>();
+/** Values of the renders in progress, which stand for dbt's objects (the node generate_schema_name reads). */
+const renderRoots: unknown[][] = [];
+
+/** Marks `value` as Floe's stand-in for a dbt object: a missing attribute of it is not an error. */
+export function standIn<T extends object>(value: T): T {
+  standIns.add(value);
+  return value;
+}
+
+/** Runs a render whose own values (`locals`) stand for dbt's objects as the globals do. */
+export function withRenderRoots<T>(roots: unknown[], render: () => T): T {
+  renderRoots.push(roots);
+  try {
+    return render();
+  } finally {
+    renderRoots.pop();
+  }
+}
+
+/** Whether `target` is among the globals' values or a render's own, or inside them (a few levels deep). */
+function reachable(target: object, globals: Record<string, unknown>): boolean {
+  const seen = new Set<unknown>();
+  let level: unknown[] = [...Object.values(globals), ...renderRoots.flat()];
+  for (let depth = 0; depth < 8 && level.length > 0 && seen.size < 200_000; depth++) {
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (v === target) return true;
+      if ((typeof v !== 'object' && typeof v !== 'function') || v === null || seen.has(v) || v instanceof PyFloat) continue;
+      seen.add(v);
+      if (Array.isArray(v)) next.push(...v);
+      else if (!(v instanceof runtime.SafeString)) for (const k of Object.keys(v)) next.push((v as Record<string, unknown>)[k]);
+    }
+    level = next;
+  }
+  return false;
+}
+
+/** Jinja2's words for an Undefined: `'dict object' has no attribute 'x'`, `dict object has no element 5`. */
+function undefinedWording(parent: unknown, key: unknown): string {
+  const owner = `${pyTypeName(parent)} object`;
+  return typeof key === 'string' ? `'${owner}' has no attribute ${pyRepr(key)}` : `${owner} has no element ${pyRepr(key)}`;
 }
 
 /** `s * n` (or a list's) as Python repeats it; undefined when `s` is neither or `n` is not an int. */
@@ -574,8 +727,8 @@ export function pyRepr(v: unknown): string {
   if (v === false) return 'False';
   if (typeof v === 'string') return pyStringRepr(v);
   if (isFloat(v)) return floatRepr(plain(v) as number);
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  if (isPlainObject(v)) return `{${Object.entries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => `${pyRepr(pythonKey(v, k))}: ${pyRepr(x)}`).join(', ')}}`;
+  if (Array.isArray(v)) return isTuple(v) ? `(${v.map(pyRepr).join(', ')}${v.length === 1 ? ',' : ''})` : `[${v.map(pyRepr).join(', ')}]`;
+  if (isPlainObject(v)) return `{${dictEntries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => `${pyRepr(pythonKey(v, k))}: ${pyRepr(x)}`).join(', ')}}`;
   return String(v);
 }
 
@@ -599,6 +752,13 @@ function pyStringRepr(s: string): string {
 export function pyStr(v: unknown): string {
   const p = printable(v);
   return p === undefined ? '' : String(p);
+}
+
+/** Python's str.splitlines(): lines split at \n, \r\n, \r and the other line boundaries Python knows, no trailing empty line. */
+export function pySplitlines(s: string): string[] {
+  const lines = s.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
 }
 
 /** Python's `%`: string formatting (`'%s' % x`, `'%(k)s' % d`), else modulo with the divisor's sign. */
@@ -698,8 +858,8 @@ const STRING_METHODS: Record<string, (this: string, ...a: any[]) => unknown> = {
     const parts = this.split(String(sep));
     return parts.length <= max + 1 ? parts : [parts.slice(0, parts.length - max).join(String(sep)), ...parts.slice(parts.length - max)];
   },
-  splitlines() { return this.split(/\r?\n/).filter((_l, i, all) => i < all.length - 1 || _l !== ''); },
-  join(items: unknown) { return (Array.isArray(items) ? items : Object.keys(items ?? {})).map(pyStr).join(this); },
+  splitlines() { return pySplitlines(this); },
+  join(items: unknown) { return (Array.isArray(items) ? items : isPlainObject(items) ? pyKeys(items) : []).map(pyStr).join(this); },
   replace(old: unknown, replacement: unknown, count?: unknown) {
     const parts = this.split(String(old));
     const n = count === undefined || Number(count) < 0 ? parts.length : Number(count) + 1;
@@ -722,7 +882,7 @@ const STRING_METHODS: Record<string, (this: string, ...a: any[]) => unknown> = {
   zfill(width: unknown) { return this.padStart(Number(width), '0'); },
   ljust(width: unknown, fill = ' ') { return this.padEnd(Number(width), String(fill)); },
   rjust(width: unknown, fill = ' ') { return this.padStart(Number(width), String(fill)); },
-  partition(sep: unknown) { const i = this.indexOf(String(sep)); return i < 0 ? [this, '', ''] : [this.slice(0, i), String(sep), this.slice(i + String(sep).length)]; },
+  partition(sep: unknown) { const i = this.indexOf(String(sep)); return pyTuple(i < 0 ? [this, '', ''] : [this.slice(0, i), String(sep), this.slice(i + String(sep).length)]); },
   encode() { return this; },
   decode() { return this; },
 };

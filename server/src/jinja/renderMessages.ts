@@ -10,6 +10,9 @@ const RULES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   // pyCallChain's: a method called on a missing attribute (`d.missing.upper()`), worded as Jinja2's UndefinedError.
   [/^UndefinedError: (.+); calling (.+)$/, (m) =>
     `${m[1]}, so '${calleeName(m[2])}()' cannot be called: a var, config value or attribute this code expects is missing.`],
+  // pyLookupIn's: an attribute of a missing attribute (`d.missing.x`), worded as Jinja2's UndefinedError.
+  [/^UndefinedError: (.+?)(?:; reading (.+))?$/, (m) =>
+    `${m[1]}${m[2] ? `, so '${m[2]}' cannot be read` : ''}: a var, config value or attribute this code expects is missing.`],
   [/^Unable to call `([\w.[\]"]+)`, which is not a function/, (m) => `'${calleeName(m[1])}' is a value, not a macro or function: it cannot be called.`],
   [/^unexpected token: (.+)$/, (m) => `Jinja syntax error: unexpected '${m[1]}'. Check the brackets, quotes and commas of this block.`],
   // the parser's own function names (`parseSignature: expected comma after expression`) mean nothing to a user

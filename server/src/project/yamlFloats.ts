@@ -8,7 +8,7 @@
 import { boolCoreTag, CORE_SCHEMA, defineMappingTag, floatCoreTag, intCoreTag, load, NOT_RESOLVED } from 'js-yaml';
 import { PyFloat } from '../jinja/pyFloat';
 import { eachContainer } from '../util/containers';
-import { copyDictKeys, dictKeyName, hasPythonKeys, pythonKey, rememberDictKey } from '../jinja/pyDictKeys';
+import { copyDictKeys, dictKeyName, hasPythonKeys, noteNewKey, pythonKey, rememberDictKey } from '../jinja/pyDictKeys';
 
 /**
  * An integral float as the resolver returns it: a string no YAML text holds, so it can be a mapping's key too (an
@@ -75,6 +75,8 @@ const pythonKeysMapTag = defineMappingTag<Record<string, unknown>>('tag:yaml.org
     const name = keyName(key);
     const known = Object.prototype.hasOwnProperty.call(dict, name);
     if (!known && typeof key !== 'string') rememberDictKey(dict, name, key);
+    // a key like `2` or '2' keeps its place, as in Python's dict (JavaScript lists it first)
+    if (!known) noteNewKey(dict, name);
     if (name === '__proto__') Object.defineProperty(dict, name, { value, enumerable: true, configurable: true, writable: true });
     else dict[name] = value;
     return '';

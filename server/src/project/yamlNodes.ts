@@ -2,7 +2,7 @@
 import { parseDocument, isMap, isSeq, isScalar, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import { indentFlowContinuations, mapRangesBack } from './yamlFlowIndent';
 import { markIntegralFloat, pyYamlBool, pyYamlFloat, pyYamlInt } from './yamlFloats';
-import { dictKeyName, rememberDictKey } from '../jinja/pyDictKeys';
+import { dictKeyName, rememberDictKey, rememberDictOrder } from '../jinja/pyDictKeys';
 import { PyFloat } from '../jinja/pyFloat';
 
 export interface YamlProblem {
@@ -141,11 +141,13 @@ function markFloats(node: unknown, value: unknown): void {
   };
   if (isMap(node)) {
     const named = new Set<string>();
+    // the keys in the order written (Python's dict keeps it; JavaScript lists integer-like keys first)
+    const order = new Set<string>();
     let written: Record<string, unknown> | undefined;
     for (const pair of node.items) {
       if (!isScalar(pair.key)) continue;
       const key = pair.key.value;
-      if (typeof key === 'string') { mark(pair.value, key); continue; }
+      if (typeof key === 'string') { order.add(key); mark(pair.value, key); continue; }
       // toJSON named a null key '' and a bool by its word; Jinja looks them up as pyDictKeys names them (None, True is 1)
       const name = dictKeyName(key);
       const jsonName = key === null ? '' : String(key);
@@ -160,8 +162,10 @@ function markFloats(node: unknown, value: unknown): void {
         const float = integralFloat(pair.key);
         rememberDictKey(container, name, float !== undefined ? new PyFloat(float) : key);
       }
+      order.add(name);
       named.add(name);
       mark(pair.value, name);
     }
+    rememberDictOrder(container, [...order]);
   } else if (isSeq(node)) node.items.forEach((item, i) => mark(item, String(i)));
 }
