@@ -109,6 +109,9 @@ test("a column DuckDB cannot find is fixed to the upstream's column its message 
     for (const [file, good, bad] of [
       [mart, "{{ ref('stg_orders') }}", 'analytics."stg_orders"'],
       [staging, "{{ source('bronze', 'orders') }}", 'bronze.orders'],
+      // three-part names in a catalog DuckDB does not have (its error gives no position: found in the text)
+      [mart, "{{ ref('stg_orders') }}", 'wh.analytics.stg_orders'],
+      [staging, "{{ source('bronze', 'orders') }}", 'demo."bronze".bronze_orders'],
     ]) {
       const text = readFileSync(file, 'utf8');
       const handWritten = text.replace(good, bad);
@@ -124,6 +127,18 @@ test("a column DuckDB cannot find is fixed to the upstream's column its message 
       assert.equal(applied(handWritten, fix.edit!.changes![at]), text);
       await client.change(at, text);
     }
+    // a three-part name that is no model or source: no fix, but reported where it is written
+    const text = readFileSync(mart, 'utf8');
+    const unknown = text.replace("{{ ref('stg_orders') }}", 'wh.analytics.nothing_here');
+    const at = await client.open(mart, unknown);
+    let found: Diagnostic | undefined;
+    for (const deadline = Date.now() + 15000; !found && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      found = (await client.diagnostics(at)).find((x) => /Catalog "wh" does not exist/.test(String(x.message)));
+    }
+    assert.ok(found, JSON.stringify(await client.diagnostics(at)));
+    assert.equal(unknown.slice(offsetOf(unknown, found.range.start), offsetOf(unknown, found.range.end)), 'wh.analytics.nothing_here');
+    assert.deepEqual(await fixesAt(client, at, found), []);
+    await client.change(at, text);
   } finally {
     await client.stop();
   }
@@ -180,5 +195,38 @@ test("an undocumented model's schema YAML entry, with its bound columns, in a ne
     assert.deepEqual(actions, [], 'no new file for a client that cannot make one');
   } finally {
     await plain.stop();
+  }
+});
+
+test("a documented model's bound columns its schema YAML entry lacks: added to its columns: list, or a columns: made for it", async () => {
+  const client = await LspClient.start(root);
+  try {
+    await client.waitForStatus((s) => s.state === 'ready' && /All \d+ models bound/.test(s.message ?? ''), 30000);
+    const refactors = async (file: string) => {
+      const uri = await client.open(file);
+      return ((await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } }, context: { diagnostics: [] } })) ?? [])
+        .filter((a): a is CodeAction => 'kind' in a && a.kind === 'refactor');
+    };
+    const original = readFileSync(schema, 'utf8');
+    const yamlUri = client.uri(schema);
+    const [customers, ...more] = await refactors(path.join(root, 'models/staging/stg_customers.sql'));
+    assert.equal(customers?.title, "Add 2 missing columns to 'stg_customers' in schema.yml");
+    assert.equal(more.length, 0);
+    const once = applied(original, customers.edit!.changes![yamlUri]);
+    assert.equal(once, original.replace('        description: Lower-cased email address.\n',
+      '        description: Lower-cased email address.\n      - name: customer_name\n        data_type: varchar\n        description: ""\n      - name: country\n        data_type: varchar\n        description: ""\n'));
+    // the YAML edited (open, unsaved): the next edit is made against it
+    await client.open(schema, once);
+    const [mart] = await refactors(path.join(root, 'models/marts/mart_customer_orders.sql'));
+    assert.equal(mart?.title, "Add 3 missing columns to 'mart_customer_orders' in schema.yml");
+    const twice = applied(once, mart.edit!.changes![yamlUri]);
+    assert.ok(twice.startsWith(once.replace(/\n$/, '')) && twice.endsWith('    description: One row per customer with order count and lifetime value.\n    columns:\n      - name: customer_id\n        data_type: bigint\n        description: ""\n      - name: customer_name\n        data_type: varchar\n        description: ""\n      - name: order_count\n        data_type: bigint\n        description: ""\n'), twice);
+    // the edited YAML checks clean, and both models have every column now: nothing more is offered
+    await client.change(yamlUri, twice);
+    assert.deepEqual(await client.diagnostics(yamlUri), []);
+    assert.deepEqual(await refactors(path.join(root, 'models/staging/stg_customers.sql')), []);
+    assert.deepEqual(await refactors(path.join(root, 'models/marts/mart_customer_orders.sql')), []);
+  } finally {
+    await client.stop();
   }
 });

@@ -10,6 +10,9 @@ import { projectUnitTests } from '../../server/src/project/unitTests';
 import { parseProfiles, resolveTarget } from '../../server/src/project/profiles';
 import { selectNodes } from '../../server/src/selection/select';
 import { lineage } from '../../server/src/features/lineage';
+import { buildManifest } from '../../server/src/artifacts/manifest';
+import { artifactJson } from '../../server/src/artifacts/json';
+import { newInvocation } from '../../server/src/artifacts/metadata';
 
 const ROOT = '/fidelity';
 const PROJECT = 'name: p\nconfig-version: 2\nprofile: p\n';
@@ -791,6 +794,74 @@ test("config() in an if/else on a var or the target: materialized, tags, schema,
   p.updateFile(`${ROOT}/profiles.yml`, 'p:\n  target: prod\n  outputs:\n    prod: {type: postgres, dbname: wh, schema: base}\n');
   assert.deepEqual(names('config.materialized:table'), ['branchy', 'by_target']);
   assert.equal(dbt(), 'select * from "wh"."base_mart"."branchy" join "wh"."base"."bt_prod" using (id)');
+});
+
+test("config({...}) in a branch dbt's parse does not take sets nothing, as config(key=...) there does not", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}vars:\n  nightly: false\n`,
+    'models/dict_branch.sql': "{% if var('nightly') %}{{ config({'materialized': 'table', 'tags': ['nightly'], 'alias': 'db_n'}) }}{% endif %}\nselect 1 as id",
+    'models/dict_else.sql': "{% if var('nightly') %}{{ config({'materialized': 'table'}) }}{% else %}{{ config({'materialized': 'incremental'}) }}{% endif %}\nselect 1 as id",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  const names = (select: string) => selectNodes(p, { select: [select] }).nodes.map((n) => n.name).sort();
+  assert.deepEqual(names('config.materialized:table'), []);
+  assert.deepEqual(names('config.materialized:view'), ['dict_branch']);
+  assert.deepEqual(names('config.materialized:incremental'), ['dict_else']);
+  assert.deepEqual(names('tag:nightly'), []);
+  assert.equal(p.configValueOf(p.nodes('dict_branch')[0], 'alias'), undefined);
+  p.updateFile(`${ROOT}/dbt_project.yml`, `${PROJECT}vars:\n  nightly: true\n`);
+  assert.deepEqual(names('config.materialized:table'), ['dict_branch', 'dict_else']);
+  assert.deepEqual(names('tag:nightly'), ['dict_branch']);
+  assert.equal(p.configValueOf(p.nodes('dict_branch')[0], 'alias'), 'db_n');
+});
+
+test("an analysis' config() in an if/else is the branch dbt's parse renders, as a model's: tags, config.*, enabled", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}vars:\n  nightly: false\n`,
+    'analyses/report.sql': "{% if var('nightly') %}{{ config(tags=['nightly'], materialized='table') }}{% else %}{{ config(tags=['hourly']) }}{% endif %}\nselect 1 as id",
+    'analyses/dict_report.sql': "{% if var('nightly') %}{{ config({'tags': ['nightly']}) }}{% endif %}\nselect 1 as id",
+    'analyses/gated.sql': "{% if var('nightly') %}{{ config(enabled=false) }}{% endif %}\nselect 1 as id",
+    'analyses/asks.sql': "{% if var('nightly') %}{{ config({'materialized': 'table'}) }}{% endif %}\nselect '{{ config.get('materialized') }}' as m",
+  });
+  const asks = () => compileModel(p, `${ROOT}/analyses/asks.sql`).sql.trim();
+  assert.equal(asks(), "select 'None' as m");
+  const names = (select: string) => selectNodes(p, { select: [select] }).nodes.map((n) => n.name).sort();
+  assert.deepEqual(names('tag:hourly'), ['report']);
+  assert.deepEqual(names('tag:nightly'), []);
+  assert.deepEqual(names('config.materialized:table'), []);
+  assert.deepEqual(names('resource_type:analysis'), ['asks', 'dict_report', 'gated', 'report']);
+  p.updateFile(`${ROOT}/dbt_project.yml`, `${PROJECT}vars:\n  nightly: true\n`);
+  assert.deepEqual(names('tag:hourly'), []);
+  assert.deepEqual(names('tag:nightly'), ['dict_report', 'report']);
+  assert.deepEqual(names('config.materialized:table'), ['asks', 'report']);
+  assert.deepEqual(names('resource_type:analysis'), ['asks', 'dict_report', 'report']);
+  assert.equal(asks(), "select 'table' as m");
+});
+
+test("a config() in a branch set to an integral float is Python's float: 1.0 in the manifest", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}vars:\n  nightly: true\n`,
+    'models/floaty.sql': "{% if var('nightly') %}{{ config(ratio=1.0, sizes=[2.0, 3], nested={'k': 4.0}, plain=5) }}{% endif %}\nselect 1 as id",
+    'models/yaml_floaty.sql': 'select 1 as id',
+    'models/static_floaty.sql': "{{ config(ratio=1.0, big=-2.0, plain=5) }}\nselect 1 as id",
+    'models/last_written.sql': "{% if var('nightly') %}{{ config(ratio=2) }}{% else %}{{ config(ratio=3.0) }}{% endif %}\nselect 1 as id",
+    'models/schema.yml': 'version: 2\nmodels:\n  - name: yaml_floaty\n    config:\n      ratio: 1.0\n',
+  });
+  assert.deepEqual(diagnostics(p), []);
+  const manifest = artifactJson(buildManifest(p, newInvocation({ which: 'compile' })), 2);
+  const config = /"model\.p\.floaty": \{[\s\S]*?"config": (\{[\s\S]*?\n {6}\})/.exec(manifest)?.[1] ?? '';
+  assert.match(config, /"ratio": 1\.0,/);
+  assert.match(config, /"sizes": \[\s*2\.0,\s*3\s*\]/);
+  assert.match(config, /"k": 4\.0\s/);
+  assert.match(config, /"plain": 5,/);
+  const configOf = (name: string) => new RegExp(`"model\\.p\\.${name}": \\{[\\s\\S]*?"config": (\\{[\\s\\S]*?\\n {6}\\})`).exec(manifest)?.[1] ?? '';
+  assert.match(configOf('static_floaty'), /"ratio": 1\.0,\s*"big": -2\.0,\s*"plain": 5,/);
+  assert.match(configOf('last_written'), /"ratio": 2,/);
+  assert.match(/"model\.p\.yaml_floaty": \{[\s\S]*?"config": (\{[\s\S]*?\n {6}\})/.exec(manifest)?.[1] ?? '', /"ratio": 1\.0,/);
+  const node = selectNodes(p, { select: ['floaty'] }).nodes[0];
+  assert.equal(p.configValueOf(node.modelNode!, 'ratio'), 1);
+  // the number itself is unchanged for everyone who reads it
+  assert.equal(JSON.stringify(JSON.parse(config).sizes), '[2,3]');
 });
 
 test("eleventh corpus: {% call set_sql_header(config) %} is dbt's built-in; the header is not in the compiled SQL", () => {

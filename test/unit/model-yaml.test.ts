@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DbtProject } from '../../server/src/project/project';
-import { modelYamlEntry } from '../../server/src/features/modelYaml';
+import { missingColumnsEdit, modelYamlEntry } from '../../server/src/features/modelYaml';
 import { fileDiagnostics } from '../../server/src/features/diagnostics';
 
 const base = {
@@ -65,4 +65,62 @@ test('nothing for a documented model, a package model, or a file that is no mode
   assert.equal(modelYamlEntry(project, '/p/dbt_packages/pkg/models/c.sql', columns), undefined);
   assert.equal(modelYamlEntry(project, '/p/macros/m.sql', columns), undefined);
   assert.equal(modelYamlEntry(project, '/p/models/staging/a.sql', undefined)?.title, "Add 'a' to s.yml", 'unbound: the entry without columns');
+});
+
+/** The YAML after "Add N missing columns" for b, and the project reading it again. */
+function withMissing(yaml: string, file = 'models/staging/schema.yml') {
+  const files = { ...base, [file]: yaml };
+  const edit = missingColumnsEdit(DbtProject.fromTexts('/p', files), '/p/models/staging/b.sql', columns);
+  assert.ok(edit, 'columns to add');
+  assert.equal(edit.file, `/p/${file}`);
+  assert.equal(edit.create, false);
+  const text = yaml.slice(0, edit.offset) + edit.text + yaml.slice(edit.offset);
+  const project = DbtProject.fromTexts('/p', { ...files, [file]: text });
+  assert.deepEqual(fileDiagnostics(project, `/p/${file}`).map((d) => d.message), [], 'the YAML stays clean');
+  return { edit, text, project };
+}
+
+const columnsOf = (project: DbtProject) => project.doc('b')!.columns.map((c) => [c.name, c.type]);
+
+test("a documented model's missing columns appended to its columns: list, in that list's indentation, the rest kept", () => {
+  const yaml = [
+    'version: 2', '', 'models:',
+    '  - name: b   # the mart', '    description: B.', '    columns:',
+    '        - name: id', '          description: The key.', '          # trailing note', '',
+    '    tests: []', '  - name: a', '    columns:', '      - name: id', '',
+  ].join('\n');
+  const { edit, text, project } = withMissing(yaml);
+  assert.equal(edit.title, "Add 2 missing columns to 'b' in schema.yml");
+  assert.deepEqual(columnsOf(project), [['id', undefined], ['order id', 'VARCHAR'], ['yes', 'DECIMAL(18,2)']]);
+  assert.equal(text, yaml.replace('          description: The key.\n',
+    '          description: The key.\n        - name: order id\n          data_type: varchar\n          description: ""\n        - name: "yes"\n          data_type: decimal(18,2)\n          description: ""\n'));
+  assert.deepEqual(project.doc('a')!.columns.map((c) => c.name), ['id']);
+});
+
+test('columns: made at the end of an entry without one; an indentless list; CRLF; a last line without a newline', () => {
+  const none = withMissing('version: 2\nmodels:\n  - description: B.\n    name: b\n    config:\n      tags: [x]\n  - name: a\n');
+  assert.equal(none.edit.title, "Add 3 missing columns to 'b' in schema.yml");
+  assert.deepEqual(columnsOf(none.project), [['id', 'INTEGER'], ['order id', 'VARCHAR'], ['yes', 'DECIMAL(18,2)']]);
+  assert.match(none.text, /\n {6}tags: \[x\]\n {4}columns:\n {6}- name: id\n {8}data_type: integer\n/);
+  assert.deepEqual(none.project.configOf(none.project.nodes('b')[0]).tags, ['x']);
+  const indentless = withMissing('version: 2\nmodels:\n- name: b\n  columns:\n  - name: "yes"\n  - name: ID\n');
+  assert.equal(indentless.edit.title, "Add 1 missing column to 'b' in schema.yml");
+  assert.ok(indentless.text.endsWith('  - name: ID\n  - name: order id\n    data_type: varchar\n    description: ""\n'), indentless.text);
+  const crlf = withMissing('version: 2\r\nmodels:\r\n  - name: b\r\n    columns:\r\n      - name: id\r\n  - name: a\r\n');
+  assert.equal(crlf.text, 'version: 2\r\nmodels:\r\n  - name: b\r\n    columns:\r\n      - name: id\r\n      - name: order id\r\n        data_type: varchar\r\n        description: ""\r\n      - name: "yes"\r\n        data_type: decimal(18,2)\r\n        description: ""\r\n  - name: a\r\n');
+  const unterminated = withMissing('version: 2\nmodels:\n  - name: b\n    columns:\n      - name: id\n        description: x');
+  assert.deepEqual(columnsOf(unterminated.project).map(([n]) => n), ['id', 'order id', 'yes']);
+  const before = withMissing('version: 2\nmodels:\n  - columns:\n      - name: id\n    name: b\n    description: B.\n');
+  assert.equal(before.text, 'version: 2\nmodels:\n  - columns:\n      - name: id\n      - name: order id\n        data_type: varchar\n        description: ""\n      - name: "yes"\n        data_type: decimal(18,2)\n        description: ""\n    name: b\n    description: B.\n');
+  const empty = withMissing('version: 2\nmodels:\n  - name: b\n    columns:\n  - name: a\n');
+  assert.deepEqual(columnsOf(empty.project).map(([n]) => n), ['id', 'order id', 'yes']);
+});
+
+test('no missing columns: nothing for a model with every column listed, a flow-style list, an unbound model', () => {
+  const at = (yaml: string, cols = columns) => missingColumnsEdit(DbtProject.fromTexts('/p', { ...base, 'models/s.yml': yaml }), '/p/models/staging/b.sql', cols);
+  assert.equal(at('version: 2\nmodels:\n  - name: b\n    columns:\n      - name: id\n      - name: order id\n      - name: "YES"\n'), undefined);
+  assert.equal(at('version: 2\nmodels:\n  - name: b\n    columns: [{name: id}]\n'), undefined);
+  assert.equal(at('version: 2\nmodels:\n  - {name: b}\n'), undefined);
+  assert.equal(at('version: 2\nmodels:\n  - name: b\n', []), undefined);
+  assert.equal(missingColumnsEdit(DbtProject.fromTexts('/p', base), '/p/models/staging/b.sql', columns), undefined, 'undocumented: the entry action instead');
 });

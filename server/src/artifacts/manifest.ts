@@ -15,6 +15,8 @@ import type { Column } from '../project/types';
 import { artifactMetadata, type InvocationInfo } from './metadata';
 import { docsJson, exposuresJson, macroDependencies, macrosJson } from './manifest-resources';
 import { semanticLayerJson } from './manifest-semantic';
+import { withPyFloats } from '../project/yamlFloats';
+import { PyFloat } from '../jinja/pyFloat';
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
 
@@ -220,9 +222,12 @@ function columnsJson(columns: Column[]): Json {
   }]));
 }
 
-/** The node's config as JSON (Floe's config values are YAML/Jinja literals already). */
+/** The node's config as JSON (Floe's config values are YAML/Jinja literals already), a copy; integral floats as PyFloats, written `1.0`. */
 function configJson(n: SelectableNode): Json {
-  return JSON.parse(JSON.stringify(n.config ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) as Json;
+  const copy = (v: unknown): unknown => (typeof v === 'bigint' ? v.toString()
+    : v instanceof PyFloat || typeof v !== 'object' || v === null ? v
+      : Array.isArray(v) ? v.map(copy) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])));
+  return copy(withPyFloats(n.config ?? {})) as Json;
 }
 
 /** dbt's `path`: relative to the resource folder (`marts/mart_revenue.sql` under models/); a generic test's its name. */

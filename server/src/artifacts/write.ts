@@ -7,12 +7,13 @@ import type { NodeResult } from '../run/build';
 import type { InvocationInfo } from './metadata';
 import { buildManifest } from './manifest';
 import { buildRunResults } from './run-results';
+import { artifactJson } from './json';
 
 export function writeArtifact(targetPath: string, name: string, artifact: unknown): string {
   fs.mkdirSync(targetPath, { recursive: true });
   const file = path.join(targetPath, name);
   const partial = `${file}.${process.pid}.partial`;
-  fs.writeFileSync(partial, `${JSON.stringify(artifact, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+  fs.writeFileSync(partial, `${artifactJson(artifact, 2)}\n`);
   fs.renameSync(partial, file);
   return file;
 }

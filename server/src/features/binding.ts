@@ -3,7 +3,7 @@
 // model's output columns in the project so downstream models and completion can use them.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { explainError } from '../sql/explain';
-import { hardCodedRelationFix } from './relationFix';
+import { catalogNameAt, hardCodedRelationFix } from './relationFix';
 import { bindModel, type BindResult, type BindSettings, type UpstreamRelation as BindUpstream } from '../sql/binder';
 import { lineageOf, modelColumnLineage, parseLater } from '../sql/columnLineage';
 import type { BindCache } from '../sql/bindCache';
@@ -201,9 +201,11 @@ export class Binder {
       const binderDiagnostics = result.errors.map((raw) => {
         const explained = explainError(raw, { columns, sql: compiled.sql });
         const e = { ...raw, message: explained.message };
-        const at = e.offset === undefined ? { start: 0, end: 0 } : compiled.map.toTemplate(e.offset, Math.max(1, e.length ?? 1));
+        // a missing catalog comes with no position: the one three-part name in it, where that is certain
+        const placed = e.offset === undefined ? catalogNameAt(raw.message, text, project.entry(file)?.analysis?.scan.blocks ?? [], compiled.sql, (o, l) => compiled.map.toTemplate(o, l)) : undefined;
+        const at = e.offset === undefined ? placed ?? { start: 0, end: 0 } : compiled.map.toTemplate(e.offset, Math.max(1, e.length ?? 1));
         // a model or source named by hand: the whole name, fixed to its ref() or source()
-        const relation = e.offset === undefined ? undefined : hardCodedRelationFix(project, raw.message, text, at.start);
+        const relation = e.offset === undefined && !placed ? undefined : hardCodedRelationFix(project, raw.message, text, at.start);
         const r: { start: number; end: number; fix?: NameFix } = relation ?? { start: at.start, end: at.end, ...(explained.fix ? { fix: explained.fix } : {}) };
         // Without a profile the adapter is unknown: what DuckDB rejects may be another dialect's valid SQL.
         if (dialect === 'unknown') return { file, start: r.start, end: r.end, ...(r.fix ? { fix: r.fix } : {}), severity: 'info' as const, code: `sql-${e.kind}`, message: `DuckDB: ${e.message} (no profile names this project's adapter)` };

@@ -59,13 +59,88 @@ function entryText(name: string, columns: readonly Column[] | undefined, indent:
   const out = [`${indent}- name: ${yamlScalar(name)}`, `${inner}description: ""`];
   if (columns?.length) {
     out.push(`${inner}columns:`);
-    for (const c of columns) {
-      out.push(`${inner}  - name: ${yamlScalar(c.name)}`);
-      if (c.type) out.push(`${inner}    data_type: ${yamlScalar(c.type.toLowerCase())}`);
-      out.push(`${inner}    description: ""`);
-    }
+    for (const c of columns) out.push(...columnLines(c, `${inner}  `, `${inner}    `));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** A column's list item: `- name:` at `dash`, its other keys at `keys` (the column the name starts at). */
+function columnLines(c: Column, dash: string, keys: string): string[] {
+  const out = [`${dash}- ${' '.repeat(keys.length - dash.length - 2)}name: ${yamlScalar(c.name)}`];
+  if (c.type) out.push(`${keys}data_type: ${yamlScalar(c.type.toLowerCase())}`);
+  out.push(`${keys}description: ""`);
+  return out;
+}
+
+/**
+ * "Add N missing columns": a documented model's bound columns its schema YAML entry does not list, appended to that
+ * entry's block-style `columns:` list (or a `columns:` made at the end of the entry), in the list's own indentation;
+ * undefined when none is missing, or the entry is not one a line scan can extend (flow style, a versioned model).
+ */
+export function missingColumnsEdit(project: DbtProject, file: string, columns: readonly Column[] | undefined): ModelYamlEdit | undefined {
+  const node = project.nodeOfFile(file);
+  const doc = node?.kind === 'model' ? project.doc(node.name) : undefined;
+  const yaml = doc && project.entry(doc.file);
+  if (!node || !doc || !yaml || yaml.packageName !== project.name || doc.yamlKey || doc.versions || !columns?.length) return undefined;
+  const listed = new Set(doc.columns.map((c) => c.name.toLowerCase()));
+  const missing = columns.filter((c) => !listed.has(c.name.toLowerCase()));
+  if (!missing.length) return undefined;
+  const at = columnsInsertion(yaml.text, doc.nameStart);
+  if (!at) return undefined;
+  const eol = yaml.text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = missing.flatMap((c) => columnLines(c, at.dash, at.keys));
+  const text = `${at.newline ? eol : ''}${at.header ? `${at.header}${eol}` : ''}${lines.join(eol)}${eol}`;
+  const n = missing.length;
+  return { title: `Add ${n} missing column${n === 1 ? '' : 's'} to '${node.name}' in ${path.basename(doc.file)}`, file: doc.file, create: false, offset: at.offset, text };
+}
+
+/** Where the missing columns go in the entry holding `nameAt`: after its `columns:` list, or a new `columns:` ends it. */
+function columnsInsertion(text: string, nameAt: number): { offset: number; newline: boolean; header?: string; dash: string; keys: string } | undefined {
+  const raw = text.split('\n');
+  const lines = raw.map((l) => l.replace(/\r$/, ''));
+  const starts: number[] = [0];
+  for (const l of raw) starts.push(starts[starts.length - 1] + l.length + 1);
+  const nameLine = starts.findIndex((o, i) => nameAt >= o && nameAt < starts[i + 1]);
+  const blank = (l: string) => /^[ \t]*(#.*)?$/.test(l);
+  const indentOf = (l: string) => /^ */.exec(l)![0].length;
+  // the entry's keys start at the column of its `name:` key (after the item's dash, or on a line of its own)
+  const key = /^( *)((?:- +)?)name *:/.exec(lines[nameLine] ?? '');
+  if (!key) return undefined;
+  const keyCol = key[1].length + key[2].length;
+  let first = nameLine;
+  if (!key[2]) {
+    while (first > 0 && (blank(lines[first - 1]) || indentOf(lines[first - 1]) >= keyCol)) first--;
+    first--;
+    if (first < 0 || /^ *- +/.exec(lines[first])?.[0].length !== keyCol) return undefined;
+  }
+  // the entry's lines: up to the first line (not blank or a comment) left of its keys
+  let last = nameLine;
+  for (let i = nameLine + 1; i < lines.length && (blank(lines[i]) || indentOf(lines[i]) >= keyCol); i++) if (!blank(lines[i])) last = i;
+  const keyAt = (i: number) => (i === first ? lines[i].slice(keyCol) : indentOf(lines[i]) === keyCol ? lines[i].slice(keyCol) : undefined);
+  const columnsLine = [...Array(last - first + 1).keys()].map((k) => first + k).find((i) => /^columns *:/.test(keyAt(i) ?? ''));
+  // after line i's line break (a last line without one gets one)
+  const after = (i: number) => ({ offset: Math.min(starts[i + 1], text.length), newline: starts[i + 1] > text.length });
+  if (columnsLine === undefined) {
+    const inner = ' '.repeat(keyCol);
+    return { ...after(last), header: `${inner}columns:`, dash: `${inner}  `, keys: `${inner}    ` };
+  }
+  if (!/^columns *:[ \t]*(#.*)?$/.test(keyAt(columnsLine)!)) return undefined; // flow style or a scalar
+  // the list: lines right of the key, or an indentless list's items at the key's column
+  let end = columnsLine;
+  let item: RegExpExecArray | null = null;
+  for (let i = columnsLine + 1; i <= last; i++) {
+    if (blank(lines[i])) continue;
+    const indent = indentOf(lines[i]);
+    if (indent < keyCol || (indent === keyCol && !/^ *- /.test(lines[i]))) break;
+    item ??= /^( *)(- +)/.exec(lines[i]);
+    end = i;
+  }
+  if (end === columnsLine) {
+    const inner = ' '.repeat(keyCol);
+    return { ...after(columnsLine), dash: `${inner}  `, keys: `${inner}    ` };
+  }
+  if (!item) return undefined;
+  return { ...after(end), dash: item[1], keys: ' '.repeat(item[1].length + item[2].length) };
 }
 
 /** A plain scalar when YAML reads it back as the same string, else double-quoted. */

@@ -10,10 +10,10 @@ import type { NameFix } from '../project/types';
  * source table whose identifier (or name) it is. Undefined when the name is neither, or the text does not read it.
  */
 export function hardCodedRelationFix(project: DbtProject, duckdbMessage: string, text: string, at: number): { start: number; end: number; fix: NameFix } | undefined {
-  // DuckDB names the table, or stops at the schema a qualified name starts with (a missing catalog comes with no
-  // position, so a three-part name gets no fix)
+  // DuckDB names the table, or stops at the schema or catalog a qualified name starts with (a missing catalog comes
+  // with no position: catalogNameAt finds it)
   const m = /Table with name "?([^"!\s]+)"? does not exist/.exec(duckdbMessage);
-  if (!m && !/Schema with name "?[^"!\s]+"? does not exist/.test(duckdbMessage)) return undefined;
+  if (!m && !/(?:Schema with name|Catalog) "?[^"!\s]+"? does not exist/.test(duckdbMessage)) return undefined;
   // a template span is Jinja when it starts one: only plain SQL text is replaced
   const span = /^(?:"[^"\n]+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"\n]+"|[A-Za-z_][\w$]*))*/.exec(text.slice(at));
   if (!span) return undefined;
@@ -21,6 +21,34 @@ export function hardCodedRelationFix(project: DbtProject, duckdbMessage: string,
   if (m && parts[parts.length - 1].toLowerCase() !== m[1].split('.').pop()!.toLowerCase()) return undefined;
   const replacement = refOf(project, parts[parts.length - 1]) ?? sourceOf(project, parts);
   return replacement ? { start: at, end: at + span[0].length, fix: { replaces: span[0], with: replacement } } : undefined;
+}
+
+const PART = '(?:"[^"\\n]+"|[A-Za-z_][\\w$]*)';
+/** A three-part name not inside a longer dotted one: its first part (quotes included) in group 1. */
+const THREE_PART = new RegExp(`(?<![\\w$."])(${PART})\\s*\\.\\s*${PART}\\s*\\.\\s*${PART}(?![\\w$"]|\\s*\\.)`, 'g');
+
+/** The three-part names in `text` whose catalog (first part) is `catalog`, as [start, text] in order. */
+function namesInCatalog(text: string, catalog: string): Array<[number, string]> {
+  const out: Array<[number, string]> = [];
+  for (const m of text.matchAll(THREE_PART)) if (m[1].replace(/^"(.*)"$/, '$1').toLowerCase() === catalog) out.push([m.index, m[0]]);
+  return out;
+}
+
+/**
+ * Where in the template a three-part name is whose catalog DuckDB says does not exist (`Catalog "wh" does not
+ * exist!`, which gives no position): only where the compiled SQL holds one name in that catalog, the template one
+ * outside Jinja (`jinja`: the template's blocks), and the first maps back to the second with the same text.
+ */
+export function catalogNameAt(duckdbMessage: string, text: string, jinja: ReadonlyArray<{ start: number; end: number }>, sql: string, toTemplate: (offset: number, length: number) => { start: number; end: number }): { start: number; end: number } | undefined {
+  const m = /^(?:\w+ Error: )?Catalog "([^"]+)" does not exist!/.exec(duckdbMessage);
+  if (!m) return undefined;
+  const catalog = m[1].toLowerCase();
+  const compiled = namesInCatalog(sql, catalog);
+  const written = namesInCatalog(text, catalog).filter(([at]) => !jinja.some((b) => at >= b.start && at < b.end));
+  if (compiled.length !== 1 || written.length !== 1) return undefined;
+  const [[outAt, name]] = compiled;
+  const [[at, writtenName]] = written;
+  return toTemplate(outAt, name.length).start === at && writtenName === name ? { start: at, end: at + name.length } : undefined;
 }
 
 function refOf(project: DbtProject, name: string): string | undefined {

@@ -22,7 +22,7 @@ import { definition, references, renameModel, renameRange } from '../features/na
 import { documentSymbols } from '../features/symbols';
 import { modelLenses } from '../features/codeLens';
 import { quickFixes } from '../features/quickFixes';
-import { modelYamlEntry } from '../features/modelYaml';
+import { missingColumnsEdit, modelYamlEntry } from '../features/modelYaml';
 import { formatSettingsFrom } from '../features/formatSettings';
 import { Binder } from '../features/binding';
 import { DiskBindCache } from '../sql/bindCache';
@@ -460,11 +460,14 @@ export function startServer(connection: Connection): void {
     const fixes = quickFixes(entry.text, problems, index.offsetAt(params.range.start), index.offsetAt(params.range.end));
     const actions = fixes.map((f) => toCodeAction(params.textDocument.uri, index, f));
     // an undocumented model: its schema YAML entry, with the columns of its bind of this text (bound now if the
-    // background has not reached it, for at most 2 s: the entry is then offered without columns)
-    let add = entry.analysis ? modelYamlEntry(where.project, where.file, undefined) : undefined;
-    if (add && binder && (await settings.get(params.textDocument.uri)).binderEnabled) {
+    // background has not reached it, for at most 2 s: the entry is then offered without columns); a documented one:
+    // the bound columns its entry lacks
+    const node = entry.analysis ? where.project.nodeOfFile(where.file) : undefined;
+    let add = node ? modelYamlEntry(where.project, where.file, undefined) : undefined;
+    const documented = node?.kind === 'model' && !add && where.project.doc(node.name) !== undefined;
+    if ((add || documented) && binder && (await settings.get(params.textDocument.uri)).binderEnabled) {
       const bound = binder.current(where.project, where.file) ?? await Promise.race([binder.bind(where.project, where.file, { urgent: true }).catch(() => undefined), new Promise<undefined>((r) => setTimeout(r, 2000))]);
-      add = modelYamlEntry(where.project, where.file, bound?.columns);
+      add = add ? modelYamlEntry(where.project, where.file, bound?.columns) : missingColumnsEdit(where.project, where.file, bound?.columns);
     }
     if (add && (canCreateFiles || !add.create)) {
       const target = where.project.entry(add.file);

@@ -6,6 +6,8 @@ import type { Literal } from '../jinja/calls';
 import type { DbtProject } from './project';
 import type { ModelFileAnalysis } from './modelFile';
 import { renderedConfig } from './jinjaEnvironment';
+import { mergeMarked, setIntegralFloatMark } from './yamlFloats';
+import { PyFloat } from '../jinja/pyFloat';
 
 interface Kept {
   text: string;
@@ -38,6 +40,20 @@ export function renderedFileConfig(project: DbtProject, file: string, packageNam
 }
 
 /**
+ * `enabled` as config(enabled=...) inside an if/for sets it: what rendering the file gives, as dbt parses it (a file
+ * that does not render, the last literal value written); undefined when no call in a branch names it, or none sets it.
+ */
+export function branchEnabled(project: DbtProject, file: string, packageName: string, name: string, a: ModelFileAnalysis): boolean | undefined {
+  if (!a.configs.some((c) => c.conditional && /\benabled\b/.test(a.text.slice(c.callStart, c.callEnd)))) return undefined;
+  const rendered = renderedFileConfig(project, file, packageName, name, a);
+  const value = rendered?.enabled;
+  if (value !== undefined) return !(value === false || value === null || value === 0 || value === '');
+  // A file that does not render: the last literal value written (a.config leaves branches' `enabled` out).
+  const written = rendered ? undefined : a.configs.flatMap((c) => c.args).filter((x) => x.key === 'enabled' && x.isLiteral).pop();
+  return written ? written.value !== false : undefined;
+}
+
+/**
  * The config a model file's config() calls give (below folder and YAML configs). Without a call in a branch, the
  * literal values read statically; with one, what the render sets (a computed value too) over them, and a key that
  * only a branch not taken sets left unset; a file that does not render keeps the last values written. `enabled` is
@@ -47,44 +63,39 @@ export function fileConfig(project: DbtProject, file: string, packageName: strin
   if (!a.configs.some((c) => c.conditional)) return a.config;
   const k = kept(project, file, packageName, name, a);
   if (k.config) return k.config;
-  const config = { ...a.config };
+  const config = mergeMarked(a.config) as Record<string, Literal>;
   if (k.rendered) {
     // what the render set (a computed value too), and what a branch not taken would have set, unset
     for (const key of new Set([...branchKeys(a), ...Object.keys(k.rendered)])) {
       if (key === 'enabled') continue;
       if (!Object.prototype.hasOwnProperty.call(k.rendered, key)) delete config[key];
-      else {
-        const value = asLiteral(k.rendered[key]);
-        if (value !== undefined) config[key] = value;
-      }
+      else setLiteral(config, key, k.rendered[key]);
     }
   }
   return (k.config = config);
 }
 
-/** The keys config() calls inside a branch write as keyword arguments. */
+/** The keys config() calls inside a branch write, as keyword arguments or in a literal dict. */
 function branchKeys(a: ModelFileAnalysis): string[] {
-  return a.configs.flatMap((c) => c.conditional ? c.args.map((arg) => arg.key) : []);
+  return a.configs.flatMap((c) => c.conditional ? [...c.args.map((arg) => arg.key), ...c.dictKeys ?? []] : []);
 }
 
-/** A rendered value as a config literal; undefined for what a config cannot hold (a macro, a relation). */
-function asLiteral(v: unknown): Literal | undefined {
-  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'number' || v instanceof Number) return Number(v);
-  if (Array.isArray(v)) {
-    const items = v.map(asLiteral);
-    return items.every((x) => x !== undefined) ? items as Literal[] : undefined;
-  }
-  if (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
-    const out: Record<string, Literal> = {};
-    for (const [key, x] of Object.entries(v as object)) {
-      const value = asLiteral(x);
-      if (value === undefined) return undefined;
-      out[key] = value;
-    }
-    return out;
-  }
-  return undefined;
+/**
+ * Sets `out[key]` to a rendered value as a config literal, an integral float (`x=1.0`) as a number marked so it prints
+ * `1.0` (yamlFloats.ts); false, leaving `out` as it was, for what a config cannot hold (a macro, a relation).
+ */
+function setLiteral(out: Record<string, Literal> | Literal[], key: string, v: unknown): boolean {
+  const into = out as Record<string, Literal>;
+  if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') into[key] = v;
+  else if (v instanceof Number) into[key] = Number(v);
+  else if (Array.isArray(v) || (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null))) {
+    const made: Record<string, Literal> | Literal[] = Array.isArray(v) ? [] : {};
+    for (const [k, x] of Object.entries(v as object)) if (!setLiteral(made, k, x)) return false;
+    into[key] = made;
+  } else return false;
+  // what the file wrote statically may have been a float where the render gives an int
+  setIntegralFloatMark(out, key, v instanceof PyFloat);
+  return true;
 }
 
 const OPENERS = new Set(['if', 'for', 'macro', 'call', 'filter', 'with', 'block', 'raw']);

@@ -17,6 +17,7 @@ import { recordEnvReads } from '../jinja/dbtContext';
 import { dbtNodeIdentity, dbtNodeRelation, dbtSourceRelation, ephemeralCteName, renderDbtRelation } from './dbtRelations';
 import { envValueHash, flattenSegments, renderCacheOf, unflattenSegments, type KeptRender } from './renderCache';
 import { pyFloatAt, withPyFloats } from './yamlFloats';
+import { fileConfig } from './branchConfig';
 import { PyFloat } from '../jinja/pyFloat';
 
 /** How a singular test's unknown ref or source is worded: dbt warns, disables that test and goes on. */
@@ -159,7 +160,8 @@ function renderModel(project: DbtProject, file: string, options: CompileOptions)
   const upstream = new Map<string, UpstreamRelation>();
   const rendered: ModelConfig = {};
   const target = project.target;
-  const staticConfig = node ? project.configOf(node) : analysis.config;
+  // an analysis' or singular test's: its config() calls, those in an if/for as dbt's parse renders them
+  const staticConfig = node ? project.configOf(node) : fileConfig(project, file, entry.packageName, name, analysis);
   const dbtNames = options.naming === 'dbt';
   const ephemerals: ModelNode[] = [];
   // A node's relation: Floe's name, or dbt's (an ephemeral upstream as the CTE dbt injects for it).

@@ -8,7 +8,7 @@ import type { YamlResource } from './yamlResources';
 import { folderConfig } from './config';
 import type { ConfigArgument, ModelFileAnalysis } from './modelFile';
 import { evaluateCondition } from './jinjaEnvironment';
-import { renderedFileConfig } from './branchConfig';
+import { branchEnabled } from './branchConfig';
 
 /**
  * Whether a model, snapshot or singular test file is enabled. `version`: the versioned model and version the file
@@ -24,15 +24,8 @@ export function modelEnabled(project: DbtProject, entry: FileEntry, name: string
   const yaml = version ? { ...doc?.config, ...doc?.versions?.entries?.[version.v]?.config } : doc?.config;
   // `enabled` as mergeConfigs would give it (the last layer that sets it), without merging every key of every model.
   let enabled: unknown;
-  // config(enabled=...) inside an if/for: the file's value is what rendering it gives, as dbt parses it.
-  if (a.configs.some((c) => c.conditional && /\benabled\b/.test(a.text.slice(c.callStart, c.callEnd)))) {
-    const rendered = renderedFileConfig(project, entry.file, entry.packageName, name, a);
-    const value = rendered?.enabled;
-    if (value !== undefined) return !(value === false || value === null || value === 0 || value === '');
-    // A file that does not render: the last literal value written, as before (a.config leaves branches' `enabled` out).
-    const written = rendered ? undefined : a.configs.flatMap((c) => c.args).filter((x) => x.key === 'enabled' && x.isLiteral).pop();
-    if (written) return written.value !== false;
-  }
+  const branch = branchEnabled(project, entry.file, entry.packageName, name, a);
+  if (branch !== undefined) return branch;
   for (const layer of [folders, yaml, a.config]) {
     if (layer && Object.prototype.hasOwnProperty.call(layer, 'enabled')) enabled = layer.enabled;
   }

@@ -2,6 +2,7 @@
 // config(), macro calls and vars, with offsets. Pure and per text, so an edit re-reads only that file.
 import { scanTemplate, type ScannedTemplate, type JinjaProblem } from '../jinja/scanner';
 import { findCalls, templateBindings, type JinjaCall, type Literal } from '../jinja/calls';
+import { setIntegralFloatMark } from './yamlFloats';
 
 export interface RefUse {
   name: string;
@@ -63,6 +64,8 @@ export interface ConfigUse {
   blockEnd: number;
   /** Inside an if/for/macro body: dbt calls it only when rendering takes that branch. */
   conditional?: boolean;
+  /** The keys of a literal dict argument (`config({'materialized': 'table'})`), when there is one. */
+  dictKeys?: string[];
 }
 
 export interface ModelFileAnalysis {
@@ -402,12 +405,24 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
       case 'config': {
         const args = call.args.filter((x) => x.keyword).map((x) => ({ key: x.keyword!, value: x.value, isLiteral: x.isLiteral, keyStart: x.keywordStart!, keyEnd: x.keywordStart! + x.keyword!.length, valueStart: x.valueStart, valueEnd: x.valueEnd }));
         const inBranch = conditional.has(call.block);
-        a.configs.push({ args, callStart: call.nameStart, callEnd: call.end, blockStart: call.block.start, blockEnd: call.block.end, conditional: inBranch || undefined });
         // config({...}) takes its keys from one dict argument too (snapshots often write it so).
         const dict = call.args.find((x) => !x.keyword && x.isLiteral && x.value && typeof x.value === 'object' && !Array.isArray(x.value));
+        const dictKeys = dict ? Object.keys(dict.value as Record<string, Literal>) : undefined;
+        a.configs.push({ args, callStart: call.nameStart, callEnd: call.end, blockStart: call.block.start, blockEnd: call.block.end, conditional: inBranch || undefined, ...(dictKeys && { dictKeys }) });
         // `enabled` set in a branch is the branch rendering takes (enabled.ts renders the file), not the last one written.
-        if (dict) for (const [k, v] of Object.entries(dict.value as Record<string, Literal>)) if (!(inBranch && k === 'enabled')) a.config[k] = v;
-        for (const arg of args) if (arg.isLiteral && !(inBranch && arg.key === 'enabled')) a.config[arg.key] = arg.value!;
+        if (dict) {
+          for (const [k, v] of Object.entries(dict.value as Record<string, Literal>)) {
+            if (inBranch && k === 'enabled') continue;
+            a.config[k] = v;
+            setIntegralFloatMark(a.config, k, false);
+          }
+        }
+        for (const arg of args) {
+          if (!arg.isLiteral || (inBranch && arg.key === 'enabled')) continue;
+          a.config[arg.key] = arg.value!;
+          // `x=1.0` is Python's float, printed 1.0 (in the manifest, `floe ls`, Jinja)
+          setIntegralFloatMark(a.config, arg.key, Number.isInteger(arg.value) && /^[-+]?[\d_]*\.?[\d_]*[.eE]/.test(a.text.slice(arg.valueStart, arg.valueEnd)));
+        }
         break;
       }
       case 'var': {

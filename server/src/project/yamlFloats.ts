@@ -192,6 +192,12 @@ export function markIntegralFloat(container: object, key: string): void {
   anyMarked = true;
 }
 
+/** `container[key]`, just set, as an integral float (`on`) or not: marked, or a mark an earlier value left removed. */
+export function setIntegralFloatMark(container: object, key: string, on: boolean): void {
+  if (on) markIntegralFloat(container, key);
+  else marks.get(container)?.delete(key);
+}
+
 /** Copies of marked containers with their floats as PyFloats, made once per container. */
 const jinjaCopies = new WeakMap<object, unknown>();
 

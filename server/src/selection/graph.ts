@@ -12,6 +12,8 @@ import type { ModelConfig } from '../project/config';
 import type { RefUse, SourceUse } from '../project/modelFile';
 import type { MetricUse, YamlResource, YamlResourceKind } from '../project/yamlResources';
 import { yamlResourceEnabled } from '../project/enabled';
+import { branchEnabled, fileConfig } from '../project/branchConfig';
+import { mergeMarked } from '../project/yamlFloats';
 
 export type ResourceType = 'model' | 'seed' | 'snapshot' | 'analysis' | 'source' | 'test' | 'unit_test' | YamlResourceKind;
 
@@ -70,7 +72,8 @@ function build(project: DbtProject): SelectableGraph {
   const sourceIds = new Map<string, string>();
 
   const addModelLike = (e: FileEntry, node: ModelNode, resourceType: ResourceType, defaults: ModelConfig) => {
-    const config = { ...defaults, ...project.configOf(node) };
+    // merged keeping which values are integral floats, which printed configs (ls, manifest) write `1.0`
+    const config = mergeMarked(defaults, project.configOf(node)) as ModelConfig;
     if (resourceType === 'seed' || resourceType === 'snapshot') config.materialized = resourceType;
     if (config.enabled === false) return;
     const version = resourceType === 'model' ? project.versionOf(node.name) : undefined;
@@ -107,8 +110,11 @@ function build(project: DbtProject): SelectableGraph {
         break;
       case 'analysis': {
         const name = modelName(e.file);
-        const config = { ...e.analysis?.config };
-        if (config.enabled === false) break;
+        const a = e.analysis;
+        // config() calls in an if/for as dbt's parse renders them, as for models
+        const config = a ? mergeMarked(fileConfig(project, e.file, e.packageName, name, a)) as ModelConfig : {};
+        const enabled = (a && branchEnabled(project, e.file, e.packageName, name, a)) ?? config.enabled !== false;
+        if (!enabled) break;
         const n: SelectableNode = {
           id: `analysis.${e.packageName}.${name}`, resourceType: 'analysis', name, packageName: e.packageName,
           fqn: [e.packageName, 'analysis', ...e.folders, name], path: rel(e.file), tags: tagList(config.tags), config, parents: [],

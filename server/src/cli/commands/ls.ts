@@ -8,6 +8,8 @@ import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } fr
 import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf } from '../dbt-args';
 import { JsonLog } from '../json-log';
 import { newInvocation } from '../../artifacts/metadata';
+import { artifactJson } from '../../artifacts/json';
+import { withPyFloats } from '../../project/yamlFloats';
 
 const USAGE = `usage: floe ls ${SELECTION_USAGE} [--resource-type TYPE]... [--output selector|name|path|json] [--output-keys KEY ...] ${DBT_USAGE}`;
 const OUTPUTS = ['selector', 'name', 'path', 'json'] as const;
@@ -70,7 +72,7 @@ function lsLine(n: SelectableNode, output: (typeof OUTPUTS)[number], keys: strin
       : n.resourceType === 'unit_test' || YAML_RESOURCE_TYPES.has(n.resourceType) ? `${n.resourceType}:${n.packageName}.${n.name}` : n.fqn.join('.');
     case 'json': {
       const all = lsJson(n);
-      return JSON.stringify(keys?.length ? Object.fromEntries(keys.filter((k) => k in all).map((k) => [k, all[k]])) : all);
+      return artifactJson(keys?.length ? Object.fromEntries(keys.filter((k) => k in all).map((k) => [k, all[k]])) : all);
     }
   }
 }
@@ -81,9 +83,10 @@ function lsJson(n: SelectableNode): Record<string, unknown> {
     const head = { name: n.name, resource_type: n.resourceType, package_name: n.packageName, original_file_path: n.path, unique_id: n.id };
     const dependsOn = { depends_on: { macros: [], nodes: n.parents } };
     // A semantic model has no tags; a saved query lists its tags last.
-    if (n.resourceType === 'semantic_model') return { ...head, ...dependsOn, config: n.config };
-    if (n.resourceType === 'saved_query') return { ...head, config: n.config, ...dependsOn, tags: n.tags };
-    return { ...head, tags: n.tags, config: n.config, ...dependsOn };
+    const config = withPyFloats(n.config);
+    if (n.resourceType === 'semantic_model') return { ...head, ...dependsOn, config };
+    if (n.resourceType === 'saved_query') return { ...head, config, ...dependsOn, tags: n.tags };
+    return { ...head, tags: n.tags, config, ...dependsOn };
   }
   return {
     name: n.source ? n.source.table : n.name,
@@ -92,7 +95,7 @@ function lsJson(n: SelectableNode): Record<string, unknown> {
     original_file_path: n.path,
     unique_id: n.id,
     ...(n.source ? { source_name: n.source.source } : { alias: typeof n.config.alias === 'string' ? n.config.alias : n.name }),
-    config: { enabled: true, ...n.config, tags: n.tags },
+    config: { enabled: true, ...withPyFloats(n.config) as SelectableNode['config'], tags: n.tags },
     tags: n.tags,
     depends_on: { nodes: n.parents },
   };
