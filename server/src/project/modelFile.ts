@@ -2,7 +2,7 @@
 // config(), macro calls and vars, with offsets. Pure and per text, so an edit re-reads only that file.
 import { scanTemplate, type ScannedTemplate, type JinjaProblem } from '../jinja/scanner';
 import { findCalls, templateBindings, type JinjaCall, type Literal } from '../jinja/calls';
-import { setIntegralFloatMark } from './yamlFloats';
+import { integralFloatKeys, markIntegralFloat, setIntegralFloatMark } from './yamlFloats';
 
 export interface RefUse {
   name: string;
@@ -280,6 +280,7 @@ class Analysis implements ModelFileAnalysis {
     const a = new Analysis(text, w.localNames.length ? new Set(w.localNames) : NO_NAMES, w.problems.length ? w.problems : NO_PROBLEMS, undefined, w.scansText ? text : '');
     if (w.language) a.language = w.language;
     a.config = w.config;
+    for (const key of w.floatKeys) markIntegralFloat(a.config, key);
     a.configs = w.configs.length ? w.configs : NO_CONFIGS;
     a.snapshotNames = w.snapshotNames.length ? w.snapshotNames : NO_SNAPSHOTS;
     a.slots = slots;
@@ -299,7 +300,7 @@ class Analysis implements ModelFileAnalysis {
     into.set(this.slots.subarray(this.at, this.at + length), at);
     return {
       at, length, strings: this.strings, localNames: [...this.localNames], problems: this.problems, language: this.language,
-      config: this.config, configs: this.configs, snapshotNames: this.snapshotNames, scansText: this.scanned === this.text,
+      config: this.config, floatKeys: [...integralFloatKeys(this.config) ?? []], configs: this.configs, snapshotNames: this.snapshotNames, scansText: this.scanned === this.text,
     };
   }
 
@@ -339,6 +340,8 @@ export interface WireAnalysis {
   problems: JinjaProblem[];
   language?: 'sql' | 'python';
   config: Record<string, Literal>;
+  /** The config keys written as integral floats (`x=1.0`), whose marks (yamlFloats.ts) do not travel in a clone. */
+  floatKeys: string[];
   configs: ConfigUse[];
   snapshotNames: Array<{ name: string; start: number; end: number }>;
   /** Whether the blocks come from the text (else none: a Python model). */
@@ -421,7 +424,7 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
           if (!arg.isLiteral || (inBranch && arg.key === 'enabled')) continue;
           a.config[arg.key] = arg.value!;
           // `x=1.0` is Python's float, printed 1.0 (in the manifest, `floe ls`, Jinja)
-          setIntegralFloatMark(a.config, arg.key, Number.isInteger(arg.value) && /^[-+]?[\d_]*\.?[\d_]*[.eE]/.test(a.text.slice(arg.valueStart, arg.valueEnd)));
+          setIntegralFloatMark(a.config, arg.key, Number.isInteger(arg.value) && /^[-+]?[\d_]*\.?[\d_]*[.eE]/.test(text.slice(arg.valueStart, arg.valueEnd)));
         }
         break;
       }
