@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DbtProject } from '../../server/src/project/project';
+import type { ModelFileAnalysis } from '../../server/src/project/modelFile';
 import { fileDiagnostics } from '../../server/src/features/diagnostics';
 import { readAheadSettings } from '../../server/src/project/readAhead';
 import { projectDataTests } from '../../server/src/project/dataTests';
@@ -17,16 +18,23 @@ import { pyStr } from '../../server/src/jinja/pythonCompat';
 import { generateProject } from '../helpers/generateProject';
 
 /** The project as loaded, every file's diagnostics, and the trace of the load. */
+/** What an analysis holds (its uses are made on each read, not own fields). */
+function analysisOf(a: ModelFileAnalysis) {
+  const { text, language, refs, sources, macroCalls, vars, configs, config, snapshotNames, problems } = a;
+  return { text, language, localNames: [...a.localNames], refs, sources, macroCalls, vars, configs, config, snapshotNames, problems };
+}
+
 function load(root: string, settings: Partial<typeof readAheadSettings>) {
   const saved = { ...readAheadSettings };
   Object.assign(readAheadSettings, settings);
   const before = readAheadSettings.fromWorker;
   const parsedBefore = readAheadSettings.parsedByWorker;
+  const analyzedBefore = readAheadSettings.analyzedByWorker;
   try {
     const trace = new InputTrace([]);
     const project = DbtProject.load(root);
     const inputs = trace.stop();
-    const files = [...project.files.values()].map((e) => JSON.stringify({ ...e, analysis: e.analysis && { ...e.analysis, localNames: [...e.analysis.localNames] } }));
+    const files = [...project.files.values()].map((e) => JSON.stringify({ ...e, analysis: e.analysis && analysisOf(e.analysis) }));
     const diagnostics = [...project.files.keys()].map((f) => JSON.stringify(fileDiagnostics(project, f)));
     const dag = JSON.stringify([...project.dag.parents].map(([n, ps]) => [n, [...ps]]));
     // data test ids carry what js-yaml's values alone lose (integral floats, named as Python prints them)
@@ -34,9 +42,9 @@ function load(root: string, settings: Partial<typeof readAheadSettings>) {
     // a config value written 1.0, as Jinja prints it (the float marks travel with a YAML parsed on the worker)
     const m60 = project.resolveRef({ name: 'm60' });
     const weight = m60 && pyStr(pyFloatAt(project.configOf(m60), 'weight'));
-    return { files, diagnostics, dag, tests, weight, inputs, fromWorker: readAheadSettings.fromWorker - before, parsedByWorker: readAheadSettings.parsedByWorker - parsedBefore };
+    return { files, diagnostics, dag, tests, weight, inputs, fromWorker: readAheadSettings.fromWorker - before, parsedByWorker: readAheadSettings.parsedByWorker - parsedBefore, analyzedByWorker: readAheadSettings.analyzedByWorker - analyzedBefore };
   } finally {
-    Object.assign(readAheadSettings, { ...saved, fromWorker: readAheadSettings.fromWorker, parsedByWorker: readAheadSettings.parsedByWorker });
+    Object.assign(readAheadSettings, { ...saved, fromWorker: readAheadSettings.fromWorker, parsedByWorker: readAheadSettings.parsedByWorker, analyzedByWorker: readAheadSettings.analyzedByWorker });
   }
 }
 
@@ -59,6 +67,9 @@ test('a project read ahead on a worker is the project read on the main thread: e
     // every text from the worker (the caller never reads a chunk itself), then the two reading side by side
     const worker = load(root, { minFiles: 1, callerReads: false, stallMs: 60_000 });
     assert.equal(worker.fromWorker, main.files.length - 3, 'all but dbt_project.yml, profiles.yml and the package project file came from the worker');
+    // every model file analyzed there (the unreadable one aside), its packed uses kept as they came: equal to the main thread's
+    assert.equal(main.analyzedByWorker, 0);
+    assert.equal(worker.analyzedByWorker, main.files.filter((f) => f.includes('"kind":"model"')).length);
     const mixed = load(root, { minFiles: 1 });
     // a caller that never waits on the worker's chunk under way (reads it itself; the worker's copy is dropped)
     const impatient = load(root, { minFiles: 1, stallMs: 0 });

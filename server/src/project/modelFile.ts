@@ -2,7 +2,7 @@
 // config(), macro calls and vars, with offsets. Pure and per text, so an edit re-reads only that file.
 import { scanTemplate, type ScannedTemplate, type JinjaProblem } from '../jinja/scanner';
 import { findCalls, templateBindings, type JinjaCall, type Literal } from '../jinja/calls';
-import { setIntegralFloatMark } from './yamlFloats';
+import { integralFloatKeys, markIntegralFloat, setIntegralFloatMark } from './yamlFloats';
 
 export interface RefUse {
   name: string;
@@ -69,7 +69,7 @@ export interface ConfigUse {
 }
 
 export interface ModelFileAnalysis {
-  text: string;
+  readonly text: string;
   /** `python` for `.py` models (indexed, never rendered or run). */
   language?: 'sql' | 'python';
   /** The Jinja blocks; scanned again on demand (not kept: 10k-model indexes stay small and cheap to collect). */
@@ -77,17 +77,21 @@ export interface ModelFileAnalysis {
   /** Every call in the file; computed again on demand (not kept, to keep 10k-model indexes small). */
   readonly calls: JinjaCall[];
   /** Names the file binds itself (set/for/macro/import). */
-  localNames: ReadonlySet<string>;
-  refs: RefUse[];
-  sources: SourceUse[];
-  macroCalls: MacroUse[];
-  vars: VarUse[];
+  readonly localNames: ReadonlySet<string>;
+  /** The uses below are kept packed and made anew on each read (a fresh array: read once per pass, not per item). */
+  readonly refs: RefUse[];
+  readonly sources: SourceUse[];
+  readonly macroCalls: MacroUse[];
+  readonly vars: VarUse[];
+  /** How many refs and vars, without making them. */
+  readonly refCount: number;
+  readonly varCount: number;
   configs: ConfigUse[];
   /** The literal config from every config() call, merged in order. */
   config: Record<string, Literal>;
   /** For snapshot files: {% snapshot name %}. */
   snapshotNames: Array<{ name: string; start: number; end: number }>;
-  problems: JinjaProblem[];
+  readonly problems: JinjaProblem[];
 }
 
 /** Names dbt (and Jinja) provide; calls to them are never unknown macros. */
@@ -123,36 +127,190 @@ function conditionalBlocks(scan: ScannedTemplate): ReadonlySet<JinjaCall['block'
   return out;
 }
 
+/** The uses a file's analysis is made from (packed by `packAnalysis`). */
+export interface AnalysisParts {
+  language?: 'sql' | 'python';
+  refs: RefUse[];
+  sources: SourceUse[];
+  macroCalls: MacroUse[];
+  vars: VarUse[];
+  configs: ConfigUse[];
+  config: Record<string, Literal>;
+  snapshotNames: Array<{ name: string; start: number; end: number }>;
+}
+
+// Field counts of the packed records (see Analysis).
+const REF = 11;
+const SOURCE = 11;
+const MACRO = 6;
+const VAR = 6;
+const HEADER = 4;
+
+/**
+ * Int32 slots shared by many analyses: one ArrayBuffer, off the JavaScript heap, in place of ~20 objects a model that
+ * every young-generation collection of the cold index copied (issue #18). A chunk lives while an analysis in it does.
+ */
+const arena = { chunk: new Int32Array(0), used: 0 };
+const ARENA_CHUNK = 64 * 1024;
+
+function allocate(n: number): { slots: Int32Array; at: number } {
+  if (arena.used + n > arena.chunk.length) {
+    arena.chunk = new Int32Array(Math.max(ARENA_CHUNK, n));
+    arena.used = 0;
+  }
+  const at = arena.used;
+  arena.used += n;
+  return { slots: arena.chunk, at };
+}
+
+const NO_STRINGS: readonly string[] = [];
+const NO_PROBLEMS: JinjaProblem[] = [];
+const NO_SNAPSHOTS: Array<{ name: string; start: number; end: number }> = [];
+const NO_CONFIGS: ConfigUse[] = [];
+
 /**
  * The analysis kept on every index entry. Only what the index reads on every file is held; the blocks and calls are
- * computed again when a feature asks (one file at a time). Each scan retained on 10k models was ~130k objects that
- * every young-generation collection of the cold index copied (issue #18).
+ * computed again when a feature asks (one file at a time). Refs, sources, macro calls and vars are packed as numbers in
+ * the arena (their names as offsets into the text, or an index into `strings` when the literal is not the name as
+ * written), and made into objects each time they are read: callers get fresh arrays they may keep or change.
  */
 class Analysis implements ModelFileAnalysis {
   language?: 'sql' | 'python';
-  refs: RefUse[] = [];
-  sources: SourceUse[] = [];
-  macroCalls: MacroUse[] = [];
-  vars: VarUse[] = [];
-  configs: ConfigUse[] = [];
-  config: Record<string, Literal> = {};
-  snapshotNames: Array<{ name: string; start: number; end: number }> = [];
+  config: Record<string, Literal>;
+  configs: ConfigUse[];
+  snapshotNames: Array<{ name: string; start: number; end: number }>;
+  private slots: Int32Array;
+  private at: number;
+  private strings: readonly string[];
 
-  /** `scanned`: the text the blocks come from (a Python model replaces `text` and has no Jinja: see pythonModel.ts). */
-  constructor(public text: string, public localNames: ReadonlySet<string>, public problems: JinjaProblem[], private readonly scanned = text) {}
+  /** `scanned`: the text the blocks come from (a Python model has no Jinja: see pythonModel.ts). */
+  constructor(readonly text: string, readonly localNames: ReadonlySet<string>, readonly problems: JinjaProblem[], parts: AnalysisParts | undefined, private readonly scanned: string) {
+    if (!parts) {
+      // filled by fromWire
+      this.config = {};
+      this.configs = NO_CONFIGS;
+      this.snapshotNames = NO_SNAPSHOTS;
+      this.slots = arena.chunk;
+      this.at = 0;
+      this.strings = NO_STRINGS;
+      return;
+    }
+    this.language = parts.language;
+    this.config = parts.config;
+    this.configs = parts.configs.length ? parts.configs : NO_CONFIGS;
+    this.snapshotNames = parts.snapshotNames.length ? parts.snapshotNames : NO_SNAPSHOTS;
+    const { refs, sources, macroCalls, vars } = parts;
+    const { slots, at } = allocate(HEADER + refs.length * REF + sources.length * SOURCE + macroCalls.length * MACRO + vars.length * VAR);
+    this.slots = slots;
+    this.at = at;
+    const strings: string[] = [];
+    let i = at;
+    slots[i++] = refs.length;
+    slots[i++] = sources.length;
+    slots[i++] = macroCalls.length;
+    slots[i++] = vars.length;
+    // a string as (start, end) of the text when it is written there, else (-2, index into strings); (-1, 0): none
+    const put = (value: string | undefined, from: number) => {
+      if (value === undefined) { slots[i++] = -1; slots[i++] = 0; }
+      else if (from >= 0 && text.startsWith(value, from)) { slots[i++] = from; slots[i++] = from + value.length; }
+      else { slots[i++] = -2; slots[i++] = strings.push(value) - 1; }
+    };
+    for (const r of refs) {
+      put(r.name, r.start + 1);
+      put(r.packageName, -1);
+      put(r.version, -1);
+      slots[i++] = r.start; slots[i++] = r.end; slots[i++] = r.callStart; slots[i++] = r.callEnd; slots[i++] = r.conditional ? 1 : 0;
+    }
+    for (const u of sources) {
+      put(u.source, u.sourceStart + 1);
+      put(u.table, u.tableStart + 1);
+      slots[i++] = u.sourceStart; slots[i++] = u.sourceEnd; slots[i++] = u.tableStart; slots[i++] = u.tableEnd;
+      slots[i++] = u.callStart; slots[i++] = u.callEnd; slots[i++] = u.conditional ? 1 : 0;
+    }
+    for (const m of macroCalls) {
+      put(m.name, m.end - m.name.length);
+      put(m.namespace, m.start);
+      slots[i++] = m.start; slots[i++] = m.end;
+    }
+    for (const v of vars) {
+      put(v.name, v.start + 1);
+      slots[i++] = v.hasDefault ? 1 : 0; slots[i++] = v.conditional ? 1 : 0; slots[i++] = v.start; slots[i++] = v.end;
+    }
+    this.strings = strings.length ? strings : NO_STRINGS;
+  }
 
-  /**
-   * Kept lists at their length: a push into an empty array reserves 17 slots, so one config() or var() call cost
-   * ~150 bytes per list, ~6 MB over 10k models.
-   */
-  trim(): void {
-    const exact = <T>(xs: T[]) => (xs.length ? xs.slice() : xs);
-    this.refs = exact(this.refs);
-    this.sources = exact(this.sources);
-    this.macroCalls = exact(this.macroCalls);
-    this.vars = exact(this.vars);
-    this.configs = exact(this.configs);
-    this.snapshotNames = exact(this.snapshotNames);
+  get refs(): RefUse[] {
+    const s = this.slots;
+    const out: RefUse[] = [];
+    for (let k = 0, i = this.at + HEADER; k < s[this.at]; k++, i += REF) {
+      out.push({ name: this.str(i)!, packageName: this.str(i + 2), version: this.str(i + 4), start: s[i + 6], end: s[i + 7], callStart: s[i + 8], callEnd: s[i + 9], conditional: s[i + 10] ? true : undefined });
+    }
+    return out;
+  }
+
+  get sources(): SourceUse[] {
+    const s = this.slots;
+    const out: SourceUse[] = [];
+    for (let k = 0, i = this.at + HEADER + s[this.at] * REF; k < s[this.at + 1]; k++, i += SOURCE) {
+      out.push({ source: this.str(i)!, table: this.str(i + 2)!, sourceStart: s[i + 4], sourceEnd: s[i + 5], tableStart: s[i + 6], tableEnd: s[i + 7], callStart: s[i + 8], callEnd: s[i + 9], conditional: s[i + 10] ? true : undefined });
+    }
+    return out;
+  }
+
+  get macroCalls(): MacroUse[] {
+    const s = this.slots;
+    const out: MacroUse[] = [];
+    for (let k = 0, i = this.at + HEADER + s[this.at] * REF + s[this.at + 1] * SOURCE; k < s[this.at + 2]; k++, i += MACRO) {
+      const namespace = this.str(i + 2);
+      out.push(namespace === undefined ? { name: this.str(i)!, start: s[i + 4], end: s[i + 5] } : { name: this.str(i)!, namespace, start: s[i + 4], end: s[i + 5] });
+    }
+    return out;
+  }
+
+  get vars(): VarUse[] {
+    const s = this.slots;
+    const out: VarUse[] = [];
+    for (let k = 0, i = this.at + HEADER + s[this.at] * REF + s[this.at + 1] * SOURCE + s[this.at + 2] * MACRO; k < s[this.at + 3]; k++, i += VAR) {
+      out.push({ name: this.str(i)!, hasDefault: s[i + 2] === 1, conditional: s[i + 3] === 1, start: s[i + 4], end: s[i + 5] });
+    }
+    return out;
+  }
+
+  static fromWire(text: string, w: WireAnalysis, slots: Int32Array): Analysis {
+    const a = new Analysis(text, w.localNames.length ? new Set(w.localNames) : NO_NAMES, w.problems.length ? w.problems : NO_PROBLEMS, undefined, w.scansText ? text : '');
+    if (w.language) a.language = w.language;
+    a.config = w.config;
+    for (const key of w.floatKeys) markIntegralFloat(a.config, key);
+    a.configs = w.configs.length ? w.configs : NO_CONFIGS;
+    a.snapshotNames = w.snapshotNames.length ? w.snapshotNames : NO_SNAPSHOTS;
+    a.slots = slots;
+    a.at = w.at;
+    a.strings = w.strings.length ? w.strings : NO_STRINGS;
+    return a;
+  }
+
+  get slotCount(): number {
+    const s = this.slots;
+    const at = this.at;
+    return HEADER + s[at] * REF + s[at + 1] * SOURCE + s[at + 2] * MACRO + s[at + 3] * VAR;
+  }
+
+  toWire(into: Int32Array, at: number): WireAnalysis {
+    const length = this.slotCount;
+    into.set(this.slots.subarray(this.at, this.at + length), at);
+    return {
+      at, length, strings: this.strings, localNames: [...this.localNames], problems: this.problems, language: this.language,
+      config: this.config, floatKeys: [...integralFloatKeys(this.config) ?? []], configs: this.configs, snapshotNames: this.snapshotNames, scansText: this.scanned === this.text,
+    };
+  }
+
+  /** Counts without making the objects (hot checks on every file). */
+  get refCount(): number {
+    return this.slots[this.at];
+  }
+
+  get varCount(): number {
+    return this.slots[this.at + 3];
   }
 
   get scan(): ScannedTemplate {
@@ -162,6 +320,52 @@ class Analysis implements ModelFileAnalysis {
   get calls(): JinjaCall[] {
     return findCalls(this.scanned, scanTemplate(this.scanned));
   }
+
+  private str(i: number): string | undefined {
+    const from = this.slots[i];
+    if (from === -1) return undefined;
+    return from === -2 ? this.strings[this.slots[i + 1]] : this.text.slice(from, this.slots[i + 1]);
+  }
+}
+
+/**
+ * An analysis as the read-ahead worker sends it: its slots copied into the chunk's one transferred buffer at `at`, and
+ * its few other values (structured-cloned; most files have no strings, local names or problems).
+ */
+export interface WireAnalysis {
+  at: number;
+  length: number;
+  strings: readonly string[];
+  localNames: string[];
+  problems: JinjaProblem[];
+  language?: 'sql' | 'python';
+  config: Record<string, Literal>;
+  /** The config keys written as integral floats (`x=1.0`), whose marks (yamlFloats.ts) do not travel in a clone. */
+  floatKeys: string[];
+  configs: ConfigUse[];
+  snapshotNames: Array<{ name: string; start: number; end: number }>;
+  /** Whether the blocks come from the text (else none: a Python model). */
+  scansText: boolean;
+}
+
+/** The wire form of an analysis made by analyzeModelFile/packAnalysis, its slots copied into `into` at `at`. */
+export function toWire(a: ModelFileAnalysis, into: Int32Array, at: number): WireAnalysis {
+  return (a as Analysis).toWire(into, at);
+}
+
+/** The length of an analysis' slots (the room toWire needs). */
+export function wireLength(a: ModelFileAnalysis): number {
+  return (a as Analysis).slotCount;
+}
+
+/** An analysis back from its wire form and the buffer its slots travelled in (kept as they are: no copy). */
+export function fromWire(text: string, w: WireAnalysis, slots: Int32Array): ModelFileAnalysis {
+  return Analysis.fromWire(text, w, slots);
+}
+
+/** An analysis from its parts (Python models are read by pythonModel.ts; `scanned` is the text holding Jinja). */
+export function packAnalysis(text: string, localNames: ReadonlySet<string>, problems: JinjaProblem[], parts: AnalysisParts, scanned = text): ModelFileAnalysis {
+  return new Analysis(text, localNames, problems, parts, scanned);
 }
 
 const DBT_CALLS = new Set(['ref', 'source', 'var']);
@@ -175,7 +379,7 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
   const calls = findCalls(text, scan);
   const bindings = templateBindings(text, scan);
   const conditional = conditionalBlocks(scan);
-  const a = new Analysis(text, bindings.names.size ? bindings.names : NO_NAMES, scan.problems);
+  const a: AnalysisParts = { refs: [], sources: [], macroCalls: [], vars: [], configs: [], config: {}, snapshotNames: [] };
   for (const call of calls) {
     if (call.namespace) {
       a.macroCalls.push({ name: call.name.slice(call.namespace.length + 1), namespace: call.namespace, start: call.nameStart, end: call.nameEnd });
@@ -220,7 +424,7 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
           if (!arg.isLiteral || (inBranch && arg.key === 'enabled')) continue;
           a.config[arg.key] = arg.value!;
           // `x=1.0` is Python's float, printed 1.0 (in the manifest, `floe ls`, Jinja)
-          setIntegralFloatMark(a.config, arg.key, Number.isInteger(arg.value) && /^[-+]?[\d_]*\.?[\d_]*[.eE]/.test(a.text.slice(arg.valueStart, arg.valueEnd)));
+          setIntegralFloatMark(a.config, arg.key, Number.isInteger(arg.value) && /^[-+]?[\d_]*\.?[\d_]*[.eE]/.test(text.slice(arg.valueStart, arg.valueEnd)));
         }
         break;
       }
@@ -242,9 +446,9 @@ export function analyzeModelFile(text: string): ModelFileAnalysis {
       a.snapshotNames.push({ name: m[1], start, end: start + m[1].length });
     }
   }
-  a.trim();
-  return a;
+  return new Analysis(text, bindings.names.size ? bindings.names : NO_NAMES, scan.problems.length ? scan.problems : NO_PROBLEMS, a, text);
 }
+
 
 /**
  * For a file holding several `{% snapshot %}` blocks: each block read on its own, the other blocks blanked (newlines

@@ -8,7 +8,7 @@ import { parseDbtProjectFile, type DbtProjectFile } from './dbtProjectFile';
 import { missingEnvVars, parseProfiles, resolveTarget, type Profiles, type Target } from './profiles';
 import { parseSchemaFile, type SchemaFile, type SourceTable, type SourceDefinition, type ModelDoc } from './schemaYaml';
 import { analyzeModelFile, separateSnapshotBlocks, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
-import { analyzePythonModel } from './pythonModel';
+import { analyzeModelLike } from './pythonModel';
 import { modelEnabled } from './enabled';
 import { fileConfig } from './branchConfig';
 import { versionDoc, versionModelName, versionsByModelName, type VersionOfFile } from './versions';
@@ -25,6 +25,7 @@ import type { MacroFile } from '../jinja/environment';
 import type { Column, ProjectDiagnostic } from './types';
 import { docBlocksOf, type DocBlock } from './docBlocks';
 import { ReadAhead } from './readAhead';
+import { FileWork } from './readAheadProtocol';
 import type { ParsedYaml } from './yamlStrict';
 import { mergeMarked } from './yamlFloats';
 
@@ -240,13 +241,14 @@ export class DbtProject {
     // A package's generic tests (tests/generic/) are macros.
     walkKind(settings.testPaths, 'test');
     if (isRoot) walkKind(settings.analysisPaths, 'analysis');
-    const ahead = this.fs === diskFiles ? ReadAhead.start(found.map((f) => f.file), (i) => found[i].kind === 'yaml') : undefined;
+    const work = (i: number) => (found[i].kind === 'yaml' ? FileWork.ParseYaml : found[i].kind === 'model' || found[i].kind === 'snapshot' || found[i].kind === 'test' || found[i].kind === 'analysis' ? FileWork.Analyze : FileWork.Read);
+    const ahead = this.fs === diskFiles ? ReadAhead.start(found.map((f) => f.file), work) : undefined;
     try {
       for (let i = 0; i < found.length; i++) {
         const { file, kind, folders } = found[i];
         const taken = ahead?.take(i);
         const text = taken?.text ?? this.fs.read(file);
-        if (text !== undefined) this.files.set(file, makeEntry(file, kind, pkg.name, text, folders, undefined, taken?.yaml));
+        if (text !== undefined) this.files.set(file, makeEntry(file, kind, pkg.name, text, folders, undefined, taken?.yaml, taken?.analysis));
       }
     } finally {
       ahead?.close();
@@ -318,15 +320,9 @@ export class DbtProject {
 
   private relink(name: string, after: FileEntry, d: Derived): Map<string, string[]> {
     const dag = d.dag;
-    const parents = dag.parents.get(name);
-    if (!parents) return d.cycles;
-    for (const p of parents) dag.children.get(p)?.delete(name);
-    parents.clear();
-    for (const r of this.refsOf(after)) {
-      if (!dag.parents.has(r.name)) continue;
-      parents.add(r.name);
-      dag.children.get(r.name)!.add(name);
-    }
+    if (!dag.parents.has(name)) return d.cycles;
+    dag.setParents(name, this.refsOf(after).map((r) => r.name));
+    const parents = dag.parents.get(name)!;
     const cycles = d.cycles;
     // Fast path: no cycle before, and every parent sits upstream in the known topological order.
     const order = dag.order;
@@ -589,7 +585,7 @@ export class DbtProject {
   private usesOf(entry: FileEntry): { refs: RefUse[]; sources: SourceUse[] } {
     const a = entry.analysis;
     if (!a) return { refs: [], sources: [] };
-    if (!a.vars.length) return a;
+    if (!a.varCount) return a;
     const cached = this.usesCache.get(entry);
     if (cached?.version === this.settingsVersion) return cached;
     const vars = this.varsFor(entry.packageName);
@@ -835,12 +831,12 @@ function classify(file: string, dirKind: FileKind, folders: string[]): FileKind 
   return undefined;
 }
 
-/** `yaml`: the text's strict parse made elsewhere (the read-ahead worker), for schema YAML. */
-function makeEntry(file: string, kind: FileKind, packageName: string, text: string, folders: string[], before?: FileEntry, yaml?: ParsedYaml): FileEntry {
+/** `yaml`, `analysis`: the text's strict parse (schema YAML) or analysis (model-like files) made by the read-ahead worker. */
+function makeEntry(file: string, kind: FileKind, packageName: string, text: string, folders: string[], before?: FileEntry, yaml?: ParsedYaml, analysis?: ModelFileAnalysis): FileEntry {
   const e: FileEntry = { file, kind, packageName, text, folders, problems: [] };
   switch (kind) {
     case 'model': case 'snapshot': case 'test': case 'analysis':
-      e.analysis = file.toLowerCase().endsWith('.py') ? analyzePythonModel(text) : analyzeModelFile(text);
+      e.analysis = analysis ?? analyzeModelLike(file, text);
       break;
     case 'macro': {
       const scan = scanTemplate(text);

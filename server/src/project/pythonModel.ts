@@ -1,6 +1,6 @@
 // A Python model (`models/*.py`, `def model(dbt, session)`): a node of the DAG whose refs, sources and config come
 // from `dbt.ref('x')`, `dbt.source('s', 't')` and `dbt.config(k=v)` calls. Floe indexes it; it never runs it.
-import { analyzeModelFile, type ModelFileAnalysis } from './modelFile';
+import { analyzeModelFile, packAnalysis, type AnalysisParts, type ModelFileAnalysis } from './modelFile';
 import type { Literal } from '../jinja/calls';
 
 const STRING = String.raw`(?:'([^'\\]*)'|"([^"\\]*)")`;
@@ -10,9 +10,7 @@ const CONFIG = /\bdbt\.config\(([^)]*)\)/g;
 const CONFIG_ARG = /([A-Za-z_]\w*)\s*=\s*(?:'([^']*)'|"([^"]*)"|(True|False|None|-?\d+(?:\.\d+)?))/g;
 
 export function analyzePythonModel(text: string): ModelFileAnalysis {
-  const a = analyzeModelFile('');
-  a.text = text;
-  a.language = 'python';
+  const a: AnalysisParts = { language: 'python', refs: [], sources: [], macroCalls: [], vars: [], configs: [], config: {}, snapshotNames: [] };
   for (const m of text.matchAll(REF)) {
     // dbt.ref('model') or dbt.ref('package', 'model'): the last string is the model, quotes included in the range.
     const nameGroup = m[3] !== undefined ? 3 : m[4] !== undefined ? 4 : m[1] !== undefined ? 1 : 2;
@@ -35,5 +33,11 @@ export function analyzePythonModel(text: string): ModelFileAnalysis {
       a.config[arg[1]] = value;
     }
   }
-  return a;
+  // no Jinja: the scanned text is empty
+  return packAnalysis(text, new Set(), [], a, '');
+}
+
+/** A model-like file's analysis (model, snapshot, test, analysis): Python models by their calls, the rest as Jinja. */
+export function analyzeModelLike(file: string, text: string): ModelFileAnalysis {
+  return file.toLowerCase().endsWith('.py') ? analyzePythonModel(text) : analyzeModelFile(text);
 }

@@ -2,13 +2,15 @@
 // were ~0.2 s of the cold index's main thread: four syscalls a file, 3–6 µs each on a VM). The caller still takes the
 // texts one by one, in order and synchronously; a file the worker has not claimed yet is read by the caller itself, so
 // a busy or slow worker never holds the index up. The worker also parses schema YAML (readAheadWorker.ts), the
-// caller's most expensive step on YAML-heavy projects. Texts the worker read are noted in the active input traces as the
-// readFileSync calls they replace (util/inputTrace.ts), so kept reports and diagnostics stay replayable.
+// caller's most expensive step on YAML-heavy projects, and analyzes model-like files (modelFile.ts: their packed uses
+// arrive in a transferred buffer the caller keeps as it is). Texts the worker read are noted in the active input traces
+// as the readFileSync calls they replace (util/inputTrace.ts), so kept reports and diagnostics stay replayable.
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { noteRead } from '../util/inputTrace';
 import { workerStarter } from '../util/workerThread';
-import type { ReadAheadChunk, ReadAheadData } from './readAheadWorker';
+import type { FileWork, ReadAheadChunk, ReadAheadData } from './readAheadProtocol';
 import type { ParsedYaml } from './yamlStrict';
+import { fromWire, type ModelFileAnalysis } from './modelFile';
 
 /** Files claimed and posted at a time (both sides claim whole chunks, so a chunk has one reader). */
 const CHUNK = 32;
@@ -27,12 +29,15 @@ export const readAheadSettings = {
   fromWorker: 0,
   /** Schema YAML parses taken from the worker since the process started (tests). */
   parsedByWorker: 0,
+  /** Model-like files' analyses taken from the worker since the process started (tests). */
+  analyzedByWorker: 0,
 };
 
-/** A file as the worker read it, with its strict YAML parse when it is schema YAML that parsed. */
+/** A file as the worker read it, with its strict YAML parse (schema YAML that parsed) or its analysis (model-like files). */
 export interface ReadAheadFile {
   text: string;
   yaml?: ParsedYaml;
+  analysis?: ModelFileAnalysis;
 }
 
 // looked up at load: the index that starts the worker may be traced, and Floe's own files are no input of a project
@@ -51,17 +56,17 @@ export class ReadAhead {
   }
 
   /**
-   * A read-ahead of `files` (absolute paths, read as UTF-8; those `isYaml` says are schema YAML also parsed), or
-   * undefined for few files or when no worker starts.
+   * A read-ahead of `files` (absolute paths, read as UTF-8; what `work` says of each is also done: schema YAML parsed,
+   * model-like files analyzed), or undefined for few files or when no worker starts.
    */
-  static start(files: readonly string[], isYaml: (i: number) => boolean): ReadAhead | undefined {
+  static start(files: readonly string[], work: (i: number) => FileWork): ReadAhead | undefined {
     if (files.length < readAheadSettings.minFiles || files.length === 0) return undefined;
     try {
       const shared = new SharedArrayBuffer(8);
       const { port1, port2 } = new MessageChannel();
-      const yaml = new Uint8Array(files.length);
-      for (let i = 0; i < files.length; i++) if (isYaml(i)) yaml[i] = 1;
-      const workerData: ReadAheadData = { files: [...files], yaml, shared, port: port2, chunk: CHUNK };
+      const kinds = new Uint8Array(files.length);
+      for (let i = 0; i < files.length; i++) kinds[i] = work(i);
+      const workerData: ReadAheadData = { files: [...files], kinds, shared, port: port2, chunk: CHUNK };
       // env: {} so the worker's start reads nothing of process.env (a traced index would record the whole environment)
       const worker = startReader({ env: {}, workerData, transferList: [port2] });
       worker.unref();
@@ -86,6 +91,7 @@ export class ReadAhead {
         noteRead(this.files[i], 'utf8', got.text);
         readAheadSettings.fromWorker++;
         if (got.yaml) readAheadSettings.parsedByWorker++;
+        if (got.analysis) readAheadSettings.analyzedByWorker++;
         return got;
       }
       if (this.drain()) continue;
@@ -95,8 +101,8 @@ export class ReadAhead {
         this.ownUntil = chunkStart + CHUNK;
         return undefined;
       }
-      // claimed by the worker and on its way (a chunk takes well under a millisecond to read); a worker that does not
-      // post it soon (descheduled on a loaded machine, or gone) leaves this chunk to the caller, whose copy then wins
+      // claimed by the worker and on its way (a chunk takes about a millisecond to read and analyze); a worker that does
+      // not post it soon (descheduled on a loaded machine, or gone) leaves this chunk to the caller, whose copy then wins
       const posted = Atomics.load(this.shared, 1);
       if (this.drain()) continue;
       if (Atomics.wait(this.shared, 1, posted, readAheadSettings.stallMs) === 'timed-out' && !this.drain()) {
@@ -119,12 +125,13 @@ export class ReadAhead {
   private drain(): boolean {
     let any = false;
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
-      const [start, texts, parsed] = m.message as ReadAheadChunk;
+      const [start, texts, parsed, analyses, slots] = m.message as ReadAheadChunk;
       // (a chunk the caller read itself meanwhile is dropped)
       for (let k = 0; k < texts.length; k++) {
         if (start + k < this.ownUntil) continue;
         const text = texts[k];
-        this.received.set(start + k, text === null ? null : parsed[k] ? { text, yaml: parsed[k]! } : { text });
+        const wire = analyses[k];
+        this.received.set(start + k, text === null ? null : parsed[k] ? { text, yaml: parsed[k]! } : wire ? { text, analysis: fromWire(text, wire, slots) } : { text });
       }
       any = true;
     }

@@ -1,22 +1,21 @@
 // The read-ahead worker thread (dist/read-ahead-worker.js, started by readAhead.ts): claims chunks of the file list,
 // reads them, parses the schema YAML ones strictly (yamlStrict.ts: js-yaml was ~40% of a YAML-heavy project's index on
-// the main thread), and posts each chunk. A file it cannot read or parse is left to the caller, which reports it.
+// the main thread), analyzes the model-like ones (their packed uses travel in one transferred buffer a chunk, which the
+// caller keeps as it is), and posts each chunk. A file it cannot read or parse is left to the caller, which reports it.
 import { readFileSync } from 'node:fs';
-import { workerData, type MessagePort } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { parseToSend, type ParsedYaml } from './yamlStrict';
+import { toWire, wireLength, type ModelFileAnalysis } from './modelFile';
+import { analyzeModelLike } from './pythonModel';
+import { FileWork, type ReadAheadChunk, type ReadAheadData } from './readAheadProtocol';
 
-export interface ReadAheadData {
-  files: string[];
-  /** 1 where the file is schema YAML to parse. */
-  yaml: Uint8Array;
-  /** [0]: next unclaimed index (chunk-aligned); [1]: chunks posted (the caller waits on it). */
-  shared: SharedArrayBuffer;
-  port: MessagePort;
-  chunk: number;
+function analyze(file: string, text: string): ModelFileAnalysis | null {
+  try {
+    return analyzeModelLike(file, text);
+  } catch {
+    return null;
+  }
 }
-
-/** A posted chunk: its first index, the texts (null: not read) and the YAML parses (null: none). */
-export type ReadAheadChunk = [start: number, texts: Array<string | null>, parsed: Array<ParsedYaml | null>];
 
 function parse(file: string, text: string): ParsedYaml | null {
   try {
@@ -26,13 +25,15 @@ function parse(file: string, text: string): ParsedYaml | null {
   }
 }
 
-const { files, yaml, shared, port, chunk } = workerData as ReadAheadData;
+const { files, kinds, shared, port, chunk } = workerData as ReadAheadData;
 const claims = new Int32Array(shared);
 for (;;) {
   const start = Atomics.add(claims, 0, chunk);
   if (start >= files.length) break;
   const texts: Array<string | null> = [];
   const parsed: Array<ParsedYaml | null> = [];
+  const analyzed: Array<ModelFileAnalysis | null> = [];
+  let slotCount = 0;
   for (let i = start; i < Math.min(files.length, start + chunk); i++) {
     let text: string | null = null;
     try {
@@ -41,13 +42,24 @@ for (;;) {
       // the caller reads it again and reports what went wrong
     }
     texts.push(text);
-    parsed.push(text !== null && yaml[i] ? parse(files[i], text) : null);
+    parsed.push(text !== null && kinds[i] === FileWork.ParseYaml ? parse(files[i], text) : null);
+    const a = text !== null && kinds[i] === FileWork.Analyze ? analyze(files[i], text) : null;
+    analyzed.push(a);
+    if (a) slotCount += wireLength(a);
   }
+  const slots = new Int32Array(slotCount);
+  let at = 0;
+  const analyses = analyzed.map((a) => {
+    if (!a) return null;
+    const w = toWire(a, slots, at);
+    at += w.length;
+    return w;
+  });
   try {
-    port.postMessage([start, texts, parsed] satisfies ReadAheadChunk);
+    port.postMessage([start, texts, parsed, analyses, slots] satisfies ReadAheadChunk, [slots.buffer]);
   } catch {
-    // a value structured clone cannot carry: the texts alone (the caller parses)
-    port.postMessage([start, texts, parsed.map(() => null)] satisfies ReadAheadChunk);
+    // a value structured clone cannot carry: the texts alone (the caller parses and analyzes)
+    port.postMessage([start, texts, parsed.map(() => null), analyses.map(() => null), new Int32Array(0)] satisfies ReadAheadChunk);
   }
   Atomics.add(claims, 1, 1);
   Atomics.notify(claims, 1);
