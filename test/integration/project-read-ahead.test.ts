@@ -15,6 +15,7 @@ import { genericTestUniqueId } from '../../server/src/project/testNames';
 import { InputTrace } from '../../server/src/util/inputTrace';
 import { pyFloatAt } from '../../server/src/project/yamlFloats';
 import { pyStr } from '../../server/src/jinja/pythonCompat';
+import { dictNames } from '../../server/src/jinja/pyDictKeys';
 import { generateProject } from '../helpers/generateProject';
 
 /** The project as loaded, every file's diagnostics, and the trace of the load. */
@@ -42,7 +43,9 @@ function load(root: string, settings: Partial<typeof readAheadSettings>) {
     // a config value written 1.0, as Jinja prints it (the float marks travel with a YAML parsed on the worker)
     const m60 = project.resolveRef({ name: 'm60' });
     const weight = m60 && pyStr(pyFloatAt(project.configOf(m60), 'weight'));
-    return { files, diagnostics, dag, tests, weight, inputs, fromWorker: readAheadSettings.fromWorker - before, parsedByWorker: readAheadSettings.parsedByWorker - parsedBefore, analyzedByWorker: readAheadSettings.analyzedByWorker - analyzedBefore };
+    // a mapping's order with integer-like keys, as PyYAML's dict keeps it (it travels with a YAML parsed on the worker)
+    const years = (project.doc('m60')?.config?.meta as { years?: object } | undefined)?.years;
+    return { files, diagnostics, dag, tests, weight, years: years && dictNames(years), inputs, fromWorker: readAheadSettings.fromWorker - before, parsedByWorker: readAheadSettings.parsedByWorker - parsedBefore, analyzedByWorker: readAheadSettings.analyzedByWorker - analyzedBefore };
   } finally {
     Object.assign(readAheadSettings, { ...saved, fromWorker: readAheadSettings.fromWorker, parsedByWorker: readAheadSettings.parsedByWorker, analyzedByWorker: readAheadSettings.analyzedByWorker });
   }
@@ -91,7 +94,7 @@ test('a project read ahead on a worker is the project read on the main thread: e
  * large file parsed per item) and
  * YAML it refuses (a duplicate key, a syntax error, comments only), each read as the main thread reads it. */
 const YAML_CASES: Record<string, string> = {
-  'anchors.yml': "version: 2\nx-common: &common\n  materialized: table\n  tags: [a, b]\nmodels:\n  - name: m60\n    config:\n      <<: *common\n      weight: 1.0\n      meta: {since: 2021-03-04, at: 2021-03-04T05:06:07Z, ratio: .nan, big: .inf, n: 0x1F, o: 1e3}\n    columns:\n      - name: id\n        data_tests: [unique, not_null, {accepted_values: {values: [1.0, 2.5, 3]}}, {relationships: {to: ref('m61'), field: id, config: {where: 'x > 1.0'}}}]\n  - name: m61\n    config: *common\n    data_tests: [{expression_is_true: {expression: 'id > 0', tolerance: 2.0}}]\n",
+  'anchors.yml': "version: 2\nx-common: &common\n  materialized: table\n  tags: [a, b]\nmodels:\n  - name: m60\n    config:\n      <<: *common\n      weight: 1.0\n      meta: {since: 2021-03-04, at: 2021-03-04T05:06:07Z, ratio: .nan, big: .inf, n: 0x1F, o: 1e3, years: {2024: a, 2023: b, x: c}}\n    columns:\n      - name: id\n        data_tests: [unique, not_null, {accepted_values: {values: [1.0, 2.5, 3]}}, {relationships: {to: ref('m61'), field: id, config: {where: 'x > 1.0'}}}]\n  - name: m61\n    config: *common\n    data_tests: [{expression_is_true: {expression: 'id > 0', tolerance: 2.0}}]\n",
   'duplicate_key.yml': 'version: 2\nmodels:\n  - name: m62\n    description: first\n    description: second\n',
   'broken.yml': 'version: 2\nmodels:\n  - name: m63\n    columns: [\n',
   'comments_only.yml': '# version: 2\n# models:\n#   - name: m64\n',
@@ -117,9 +120,11 @@ test('schema YAML parsed on the worker is the YAML parsed on the main thread, an
       assert.equal(other.dag, main.dag);
       assert.deepEqual(other.tests, main.tests, 'the data tests (names with integral floats) of a project parsed on the worker');
       assert.equal(other.weight, '1.0', 'a config value written 1.0 prints 1.0 from a YAML parsed on the worker');
+      assert.deepEqual(other.years, ['2024', '2023', 'x'], 'a mapping keeps its written order from a YAML parsed on the worker');
       assert.deepEqual(other.inputs, main.inputs);
     }
     assert.equal(main.weight, '1.0');
+    assert.deepEqual(main.years, ['2024', '2023', 'x']);
     assert.ok(main.tests.some((n) => n.includes('__1_0__2_5__3')), `an integral float is named as Python prints it: ${main.tests.join(', ')}`);
     const diagnostics = main.diagnostics.join('\n');
     assert.match(diagnostics, /duplicate key/, 'the duplicate key is the main thread\'s warning');

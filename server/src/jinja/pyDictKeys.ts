@@ -79,6 +79,30 @@ export function rememberDictOrder(dict: object, names: string[]): void {
   anyOrdered = true;
 }
 
+/**
+ * Where a value's dicts keep an order JavaScript's differs from, as [keys from the root to the dict, its names in
+ * order]: kept by object identity like the keys below, so a parse sent from another thread brings them along.
+ */
+export type DictOrderPlaces = Array<[path: string[], names: string[]]>;
+
+export function dictOrderPlaces(root: unknown): DictOrderPlaces {
+  const out: DictOrderPlaces = [];
+  if (!anyOrdered) return out;
+  eachContainer(root, (dict, path) => {
+    if (orderByDict.has(dict)) out.push([path, dictNames(dict)]);
+  });
+  return out;
+}
+
+/** Remembers a copy's dict orders as dictOrderPlaces found its original's. */
+export function restoreDictOrders(root: unknown, places: DictOrderPlaces): void {
+  for (const [path, names] of places) {
+    let dict = root;
+    for (const step of path) dict = (dict as Record<string, unknown>)?.[step];
+    if (typeof dict === 'object' && dict !== null) rememberDictOrder(dict, names);
+  }
+}
+
 /** A copy of a dict keeps its order. */
 export function copyDictOrder(from: object, to: object): void {
   const order = anyOrdered ? orderByDict.get(from) : undefined;
