@@ -18,6 +18,7 @@
 //   and spark__assert_not_null, redshift__listagg, bigquery__safe_cast and string_literal;
 //   ClickHouse/dbt-clickhouse @c5c810b macros/utils/{utils,safe_cast,timestamps}.sql and column.py (TYPE_LABELS, Decimal(p, s));
 //   starburstdata/dbt-trino @2f8d1aa macros/utils/*.sql and column.py; dbt-labs/dbt-athena @ead6879 athena/macros/utils/*.sql;
+//   microsoft/dbt-fabric @440d492 macros/utils/*.sql, dbt_package_support's fabric__date/fabric__type_timestamp, fabric_column.py;
 //   dbt-msft/dbt-sqlserver @3d731ee (1.12) macros/utils/*.sql and sqlserver_column.py (TYPE_LABELS);
 //   dbt-adapters' macros/adapters/timestamps.sql and dbt-{postgres,redshift,snowflake,bigquery}'s timestamps.sql
 //   (snapshot_get_time, current_timestamp_backcompat, current_timestamp_in_utc_backcompat).
@@ -44,6 +45,7 @@ const FILES: Record<string, string> = {
     '    tr: {type: trino, host: h, database: d, schema: s}',
     '    ath: {type: athena, s3_staging_dir: x, region_name: r, database: awsdatacatalog, schema: s}',
     '    mss: {type: sqlserver, server: h, database: d, schema: s}',
+    '    fab: {type: fabric, server: h, database: d, schema: s}',
   ].join('\n') + '\n',
   'models/types.sql': "select cast(a as {{ dbt.type_string() }}) as a, cast(b as {{ type_int() }}) as b, {{ dbt.hash('c') }} as h, {{ dbt.safe_cast('d', dbt.type_int()) }} as d",
   'models/dates.sql': "select {{ dbt.dateadd('day', 1, 'd') }} as a, {{ dbt.datediff('x', 'y', 'day') }} as b, {{ dbt.current_timestamp() }} as c",
@@ -271,6 +273,17 @@ test('sqlserver: VARCHAR(8000)/INT, hashbytes, try_cast, datetime2 dateadd, conc
   assert.equal(c.more, "select \n  \n    case b\n        when 1 then 'true'\n        when 0 then 'false'\n        else null\n    end\n\n as t, EOMONTH ( d) as l, JSON_ARRAY(1 , 2) as a, " +
     "\n\n    right(\n        s,\n        2\n    ) as r, \n\n    CHARINDEX(\n        a,\n        s\n    ) as p, string_agg(x, '|')\n            within group (order by y desc) as g");
   assert.equal(c.times, 'select \n    CAST(SYSDATETIME() AS DATETIME2(6))\n as s, \n    current_timestamp::timestamp\n as b, \n    current_timestamp::timestamp\n as u');
+});
+
+test("fabric: VARCHAR(MAX), hashbytes over varchar(max), MAX(CASE ...) for bool_or, STRING_SPLIT on char(1), JSON arrays, dbt_date's date()", async () => {
+  const c = await compiled('fab');
+  assert.equal(c.types, "select cast(a as VARCHAR(MAX)) as a, cast(b as INT) as b, \n    lower(convert(varchar(50), hashbytes('md5', coalesce(convert(varchar(max), c), '')), 2))\n as h, \n    try_cast(d as INT)\n as d");
+  assert.equal(c.parts, 'select \n    (\n        select value\n        from\n            (select\n                value,\n                row_number() over (order by ordinal asc) as forward_index,\n' +
+    '                row_number() over (order by ordinal desc) as backward_index\n            from string_split(\n                replace(s, \',\', char(1)),\n' +
+    '                char(1), 1\n            )) as SplitData\n        where forward_index = 2\n    )\n as a, 2024-01-02 as d');
+  assert.equal(c.aggs, "select string_agg(x, ',')\n            within group (order by x) as l, MAX(\n        CASE\n            WHEN b THEN 1\n            ELSE 0\n        END\n    ) as o, min(v) as v");
+  assert.equal(c.more, "select \n  \n    case b\n        when 1 then 'true'\n        when 0 then 'false'\n        else null\n    end\n\n as t, EOMONTH ( d) as l, \n    JSON_ARRAY(1, 2) as a, " +
+    "\n\n    right(\n        s,\n        2\n    ) as r, \n\n    CHARINDEX(\n        a,\n        s\n    ) as p, string_agg(x, '|')\n            within group (order by y desc) as g");
 });
 
 test("snapshot_get_time and the backcompat timestamps as each adapter's dbt writes them", async () => {

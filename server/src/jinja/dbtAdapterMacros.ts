@@ -11,6 +11,8 @@
 //   ClickHouse/dbt-clickhouse @c5c810b (2026-08): dbt/include/clickhouse/macros/utils/*.sql, adapters/clickhouse/column.py;
 //   starburstdata/dbt-trino @2f8d1aa (2026-05): dbt/include/trino/macros/utils/*.sql, adapters/trino/column.py;
 //   dbt-labs/dbt-athena @ead6879: dbt-athena/src/dbt/include/athena/macros/utils/*.sql, adapters/athena/column.py;
+//   microsoft/dbt-fabric @440d492: dbt/include/fabric/macros/utils/*.sql, the dbt_package_support type_timestamp and
+//     date, adapters/fabric/fabric_column.py;
 //   dbt-msft/dbt-sqlserver @3d731ee (1.12, no longer built on dbt-fabric): dbt/include/sqlserver/macros/utils/*.sql,
 //     adapters/sqlserver/sqlserver_column.py; dbt-adapters' macros/adapters/timestamps.sql and each adapter's
 //     timestamps.sql (snapshot_get_time, current_timestamp_backcompat, current_timestamp_in_utc_backcompat).
@@ -31,6 +33,7 @@ const TYPES: Record<string, Partial<Record<TypeKind, string>>> = {
   clickhouse: { string: 'String', timestamp: 'DateTime', float: 'Float32', int: 'Int32', numeric: 'Decimal(28, 6)' },
   trino: { string: 'VARCHAR', float: 'DOUBLE' },
   athena: { string: 'VARCHAR' },
+  fabric: { string: 'VARCHAR(MAX)', timestamp: 'DATETIME2(6)', int: 'INT', boolean: 'BIT' },
   sqlserver: { string: 'VARCHAR(8000)', timestamp: 'DATETIME2(6)', float: 'FLOAT', int: 'INT', bigint: 'BIGINT', boolean: 'BIT' },
   // SparkColumn.translate_type returns the label as given ('string'), numeric_type writes decimal; DatabricksColumn lower-cases.
   spark: { string: 'string', numeric: 'decimal(28,6)' },
@@ -41,6 +44,7 @@ const TYPES: Record<string, Partial<Record<TypeKind, string>>> = {
 const TYPE_MACRO_OVERRIDES: Record<string, Partial<Record<TypeKind, string>>> = {
   trino: { string: 'varchar', float: 'double', numeric: 'decimal(28, 6)', int: 'integer' },
   athena: { string: 'VARCHAR', float: 'DOUBLE', numeric: 'DECIMAL(38,6)', int: 'INTEGER' },
+  fabric: { timestamp: 'datetime2(6)' },
 };
 
 /** dbt's adapter inheritance (a plugin's `dependencies`). */
@@ -228,6 +232,17 @@ const CLICKHOUSE_LISTAGG = "{% set t = order_by_clause.split() if order_by_claus
   "{% else %}{% set arr = 'array_agg(' ~ measure ~ ')' %}{% endif %}\n\n    " +
   '{% if limit_num %}arrayStringConcat(arraySlice({{ arr }}, 1, {{ limit_num }}), {{ delimiter_text }})\n    {% else %}arrayStringConcat({{ arr }}, {{ delimiter_text }}){% endif %}';
 
+/** fabric__array_concat: JSON array texts joined, an empty side (no first element) giving the other. */
+const fabricEmpty = (a: string) => `COALESCE(JSON_VALUE({{ ${a} }}, '$[0]'), JSON_QUERY({{ ${a} }}, '$[0]')) IS NULL`;
+const FABRIC_ARRAY_CONCAT = `CASE\n        WHEN ${fabricEmpty('array_1')} THEN\n            CASE\n                WHEN ${fabricEmpty('array_2')} THEN '[]'\n` +
+  `                ELSE {{ array_2 }}\n            END\n        WHEN ${fabricEmpty('array_2')} THEN {{ array_1 }}\n        ELSE CONCAT(\n` +
+  "            LEFT({{ array_1 }}, LEN({{ array_1 }}) - 1),\n            ',',\n            STUFF({{ array_2 }}, 1, 1, '')\n        )\n    END";
+
+/** dbt-fabric's and dbt-sqlserver's dateadd (over datetime2(6)), len() and CHARINDEX. */
+const MSSQL_DATEADD = `\n\n    dateadd(${I8}{{ datepart }},${I8}{{ interval }},${I8}cast({{ from_date_or_timestamp }} as datetime2(6))${I8})\n\n`;
+const MSSQL_LEN = '\n\n    len( {{ expression }} )';
+const MSSQL_CHARINDEX = '\n\n    CHARINDEX(\n        {{ substring_text }},\n        {{ string_text }}\n    )';
+
 /** XML-splitting a string in SQL Server (sqlserver__split_part) and reading the part at `at`. */
 const sqlserverPart = (at: string) => "LTRIM(CAST(('<X>'+REPLACE({{ string_text }},{{ delimiter_text }} ,'</X><X>')+'</X>') AS XML)" +
   `.value('(/X)[${at}]', 'VARCHAR(128)'))`;
@@ -379,21 +394,48 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     current_timestamp: "{% if config.get('table_type', 'hive') == 'iceberg' and (config.get('materialized') or 'view') not in ['view', 'ephemeral'] %}" +
       'cast(now() as timestamp(6)){% else %}cast(now() as timestamp){% endif %}',
   },
+  fabric: {
+    any_value: 'min({{ expression }})',
+    array_append: "JSON_MODIFY({{ array }}, 'append $', {{ new_element }})",
+    array_concat: FABRIC_ARRAY_CONCAT,
+    array_construct: "\n    JSON_ARRAY({{ inputs | join(', ') if inputs | length > 0 else 'NULL' }}{{ ' RETURNING JSON' if (data_type or '') | lower == 'json' }})",
+    bool_or: 'MAX(\n        CASE\n            WHEN {{ expression }} THEN 1\n            ELSE 0\n        END\n    )',
+    cast_bool_to_text: "\n  \n    case {{ field }}\n        when 1 then 'true'\n        when 0 then 'false'\n        else null\n    end\n\n",
+    concat: "{% if fields | length < 2 %}{{ fields[0] }}{% else %}concat({{ fields | join(', ') }}){% endif %}",
+    // dbt-fabric's dbt_date support overrides dbt's own date(): the Python date, printed.
+    date: '{{ modules.datetime.date(year, month, day) }}',
+    date_trunc: '\n    CAST(DATEADD({{ datepart }}, DATEDIFF({{ datepart }}, 0, {{ date }}), 0) AS DATE)\n',
+    dateadd: MSSQL_DATEADD,
+    hash: "\n    lower(convert(varchar(50), hashbytes('md5', coalesce(convert(varchar(max), {{ field }}), '')), 2))\n",
+    last_day: "{% if datepart == 'quarter' %}CAST(DATEADD(QUARTER, DATEDIFF(QUARTER, 0, {{ date }}) + 1, -1) AS DATE)" +
+      "{% elif datepart == 'month' %}EOMONTH ( {{ date }}){% elif datepart == 'year' %}CAST(DATEADD(YEAR, DATEDIFF(year, 0, {{ date }}) + 1, -1) AS DATE)" +
+      `{% else %}${DEFAULTS.last_day}{% endif %}`,
+    length: MSSQL_LEN,
+    listagg: 'string_agg({{ measure }}, {{ delimiter_text }}){% if order_by_clause != none %}\n            within group ({{ order_by_clause }}){% endif %}',
+    position: MSSQL_CHARINDEX,
+    safe_cast: '\n    try_cast({{ field }} as {{ type }})\n',
+    // STRING_SPLIT takes one character: the delimiter becomes char(1) first; a negative part counts from the end.
+    split_part: '\n    (\n        select value\n        from\n            (select\n                value,\n                row_number() over (order by ordinal asc) as forward_index,\n' +
+      '                row_number() over (order by ordinal desc) as backward_index\n            from string_split(\n' +
+      '                replace({{ string_text }}, {{ delimiter_text }}, char(1)),\n                char(1), 1\n            )) as SplitData\n' +
+      "        where {{ 'forward' if part_number > 0 else 'backward' }}_index = {{ part_number | abs }}\n    )\n",
+    current_timestamp: 'CAST(SYSDATETIME() AS DATETIME2(6))',
+  },
   sqlserver: {
     any_value: 'min({{ expression }})',
     array_construct: "JSON_ARRAY({{ inputs | join(' , ') }})",
     cast_bool_to_text: "\n  \n    case {{ field }}\n        when 1 then 'true'\n        when 0 then 'false'\n        else null\n    end\n\n",
     concat: "{% if fields | length < 2 %}{{ fields[0] }}{% else %}concat({{ fields | join(', ') }}){% endif %}",
     date_trunc: '\n    CAST(DATEADD({{ datepart }}, DATEDIFF({{ datepart }}, 0, {{ date }}), 0) AS DATE)\n',
-    dateadd: `\n\n    dateadd(${I8}{{ datepart }},${I8}{{ interval }},${I8}cast({{ from_date_or_timestamp }} as datetime2(6))${I8})\n\n`,
+    dateadd: MSSQL_DATEADD,
     hash: "\n    lower(convert(varchar(50), hashbytes('md5', coalesce(convert(varchar(8000), {{ field }}), '')), 2))\n",
     // Other dateparts go to dbt_utils.default_last_day, which dbt_utils 1.x no longer has: dbt fails there too.
     last_day: "{% if datepart == 'quarter' %}CAST(DATEADD(QUARTER, DATEDIFF(QUARTER, 0, {{ date }}) + 1, -1) AS DATE)" +
       "{% elif datepart == 'month' %}EOMONTH ( {{ date }}){% elif datepart == 'year' %}CAST(DATEADD(YEAR, DATEDIFF(year, 0, {{ date }}) + 1, -1) AS DATE)" +
       "{% else %}{{ exceptions.raise_compiler_error('last_day on sqlserver takes quarter, month or year (dbt-sqlserver calls dbt_utils.default_last_day for \\'' ~ datepart ~ '\\')') }}{% endif %}",
-    length: '\n\n    len( {{ expression }} )',
+    length: MSSQL_LEN,
     listagg: 'string_agg({{ measure }}, {{ delimiter_text }}){% if order_by_clause != none %}\n            within group ({{ order_by_clause }}){% endif %}',
-    position: '\n\n    CHARINDEX(\n        {{ substring_text }},\n        {{ string_text }}\n    )',
+    position: MSSQL_CHARINDEX,
     safe_cast: '\n    try_cast({{ field }} as {{ type }})\n',
     split_part: `\n    {% if part_number >= 0 %}\n        ${sqlserverPart('{{ part_number }}')}\n    {% else %}\n        ${sqlserverPart('position() = last(){{ part_number }}+1][1')}\n    {% endif %}\n`,
     current_timestamp: 'CAST(SYSDATETIME() AS DATETIME2(6))',
