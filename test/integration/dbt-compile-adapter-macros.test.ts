@@ -15,7 +15,14 @@
 //     (translate_type lower-cases: 'string'), split_part.sql; dbt-spark's utils/{concat,bool_or,any_value,date,listagg,split_part,dateadd}.sql;
 //   postgres__split_part (dbt-postgres utils/split_part.sql) over default__split_part; default__date (utils/date.sql);
 //   default__equals and {postgres,snowflake,bigquery}__equals (utils/equals.sql; base/impl.py's behavior flag), spark__datediff
-//   and spark__assert_not_null, redshift__listagg, bigquery__safe_cast and string_literal.
+//   and spark__assert_not_null, redshift__listagg, bigquery__safe_cast and string_literal;
+//   ClickHouse/dbt-clickhouse @c5c810b macros/utils/{utils,safe_cast,timestamps}.sql and column.py (TYPE_LABELS, Decimal(p, s));
+//   starburstdata/dbt-trino @2f8d1aa macros/utils/*.sql and column.py; dbt-labs/dbt-athena @ead6879 athena/macros/utils/*.sql;
+//   microsoft/dbt-fabric @440d492 macros/utils/*.sql, dbt_package_support's fabric__date/fabric__type_timestamp, fabric_column.py;
+//   dbt-msft/dbt-sqlserver @3d731ee (1.12) macros/utils/*.sql and sqlserver_column.py (TYPE_LABELS);
+//   dbt-adapters' macros/adapters/timestamps.sql and dbt-{postgres,redshift,snowflake,bigquery}'s timestamps.sql
+//   (snapshot_get_time, current_timestamp_backcompat, current_timestamp_in_utc_backcompat).
+// Each expected text below was got by rendering those macro files with Jinja2 (dbt's engine), not written by hand.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -34,6 +41,11 @@ const FILES: Record<string, string> = {
     '    dbx: {type: databricks, host: h, http_path: p, schema: s}',
     '    spk: {type: spark, method: thrift, host: h, schema: s}',
     '    duck: {type: duckdb, path: data/lake.duckdb}',
+    '    ch: {type: clickhouse, host: h, schema: s}',
+    '    tr: {type: trino, host: h, database: d, schema: s}',
+    '    ath: {type: athena, s3_staging_dir: x, region_name: r, database: awsdatacatalog, schema: s}',
+    '    mss: {type: sqlserver, server: h, database: d, schema: s}',
+    '    fab: {type: fabric, server: h, database: d, schema: s}',
   ].join('\n') + '\n',
   'models/types.sql': "select cast(a as {{ dbt.type_string() }}) as a, cast(b as {{ type_int() }}) as b, {{ dbt.hash('c') }} as h, {{ dbt.safe_cast('d', dbt.type_int()) }} as d",
   'models/dates.sql': "select {{ dbt.dateadd('day', 1, 'd') }} as a, {{ dbt.datediff('x', 'y', 'day') }} as b, {{ dbt.current_timestamp() }} as c",
@@ -46,6 +58,10 @@ const FILES: Record<string, string> = {
   'models/limits.sql': "select {{ dbt.listagg('x', \"'|'\", 'order by x', 3) }} as l",
   'models/arrays.sql': "select {{ dbt.safe_cast([\"'{}'\", 'x'], 'array<struct<a int>>') }} as s, {{ dbt.safe_cast(['1', '2'], 'array<int64>') }} as a, " +
     "{{ dbt.safe_cast({'a': [1, 2.0], 'é': none}, 'json') }} as j",
+  'models/times.sql': 'select {{ dbt.snapshot_get_time() }} as s, {{ dbt.current_timestamp_backcompat() }} as b, {{ dbt.current_timestamp_in_utc_backcompat() }} as u',
+  'models/more.sql': "select {{ dbt.cast_bool_to_text('b') }} as t, {{ dbt.last_day('d', 'month') }} as l, {{ dbt.array_construct(['1', '2']) }} as a, " +
+    "{{ dbt.right('s', 2) }} as r, {{ dbt.position('a', 's') }} as p, {{ dbt.listagg('x', \"'|'\", 'order by y desc', 3) }} as g",
+  'models/msdiff.sql': "select {{ dbt.datediff('x', 'y', 'millisecond') }} as ms",
   // Milliseconds only where dbt has them (postgres raises for them).
   'models/diffs.sql': "select {{ dbt.datediff('x', 'y', 'week') }} as w{% if target.type == 'spark' %}, {{ dbt.datediff('x', 'y', 'millisecond') }} as ms{% endif %}",
 };
@@ -195,6 +211,97 @@ test('equals under `flags: enable_truthy_nulls_equals_macro: true`: null-safe, e
   } finally {
     fs.rmSync(flagged, { recursive: true, force: true });
   }
+});
+
+test('clickhouse: its column types, any()/max() > 0, MD5 in hex, splitByString, arrayStringConcat sorted through arrayZip, now()', async () => {
+  const c = await compiled('ch');
+  assert.equal(c.types, 'select cast(a as String) as a, cast(b as Int32) as b, lower(hex(MD5(toString(c )))) as h, CAST(d AS Int32) as d');
+  assert.equal(c.dates, `select ${DATEADD} as a, ${DATEDIFF} as b, now() as c`);
+  assert.equal(c.parts, "select \n    splitByString(',', s)[2]\n as a, to_date('2024-01-02', 'YYYY-MM-DD') as d");
+  const pad = '\n      '.repeat(4);
+  assert.equal(c.aggs, `select ${pad}\n      \n\n      \n    \n\n    arrayStringConcat(arrayMap(x -> x.1, arraySort(x -> x.2, arrayZip(array_agg(x), array_agg(x)))), ',') as l, max(b) > 0 as o, any(v) as v`);
+  assert.equal(c.more, "select \n  \n    multiIf(b > 0, 'true', b = 0, 'false', NULL)\n\n as t, \n\n    dateadd(\n        day,\n        -1,\n        \n\n    dateadd(\n        month,\n        1,\n" +
+    "        date_trunc('month', d)\n        )\n\n\n        )\n\n as l, \n    [ 1 , 2 ]\n     as a, \n\n    right(\n        s,\n        2\n    ) as r, \n\n    position(\n        a in s\n    ) as p, " +
+    `${pad}\n        \n      \n      \n\n      \n    \n\n    arrayStringConcat(arraySlice(arrayMap(x -> x.1, arrayReverseSort(x -> x.2, arrayZip(array_agg(x), array_agg(y)))), 1, 3), '|')\n     as g`);
+  assert.equal(c.times, 'select \n    now()\n as s, \n    current_timestamp::timestamp\n as b, \n    current_timestamp::timestamp\n as u');
+});
+
+test('trino: varchar/integer type macros, date_add, datediff through to_milliseconds, array_join(array_agg), try_cast', async () => {
+  const c = await compiled('tr');
+  assert.equal(c.types, 'select cast(a as varchar) as a, cast(b as integer) as b, lower(to_hex(md5(to_utf8(cast(c as varchar))))) as h, try_cast(d as integer) as d');
+  assert.equal(c.dates, "select date_add('day', 1, d) as a, ((to_milliseconds((CAST(CAST(y AS TIMESTAMP) AS DATE) - CAST(CAST(x AS TIMESTAMP) AS DATE)))) / 86400000) as b, current_timestamp as c");
+  assert.equal(c.parts, `select \n  \n    \n\n    split_part(${I8}s,${I8}',',${I8}2${I8})\n\n\n  \n as a, to_date('2024-01-02', 'YYYY-MM-DD') as d`);
+  assert.equal(c.aggs, "select  array_join( array_agg(x order by x) , ',')  as l, bool_or(b) as o, min(v) as v");
+  assert.equal(c.limits, "select  array_join( slice( array_agg(x order by x) , 1, 3) , '|')  as l");
+  assert.equal(c.more, "select \n  \n    cast(b as VARCHAR)\n\n as t, cast(\n        date_add('day', -1, date_add('month', 1, date_trunc('month', d)))\n        as date) as l, array[ 1 , 2 ] as a, " +
+    "\n    case when 2 = 0\n        then ''\n    else\n        substr(s, -1 * (2))\n    end as r, \n\n    position(\n        a in s\n    ) as p,  array_join( slice( array_agg(x order by y desc) , 1, 3) , '|')  as g");
+  assert.equal(c.msdiff, 'select (to_milliseconds((CAST(y AS TIMESTAMP) - CAST(x AS TIMESTAMP)))) as ms');
+  assert.equal(c.times, 'select \n    current_timestamp\n as s, \n    current_timestamp::timestamp\n as b, \n    current_timestamp::timestamp\n as u');
+});
+
+test('athena: VARCHAR/INTEGER type macros, arbitrary(), its listagg layout, cast(now() as timestamp)', async () => {
+  const c = await compiled('ath');
+  assert.equal(c.types, 'select cast(a as VARCHAR) as a, cast(b as INTEGER) as b, lower(to_hex(md5(to_utf8(cast(c as varchar))))) as h, try_cast(d as INTEGER) as d');
+  assert.equal(c.dates, "select date_add('day', 1, d) as a, ((to_milliseconds((CAST(CAST(y AS TIMESTAMP) AS DATE) - CAST(CAST(x AS TIMESTAMP) AS DATE)))) / 86400000) as b, cast(now() as timestamp) as c");
+  assert.equal(c.aggs, "select array_join(\n          array_agg(\n              x\n                order by x\n          )\n        , ','\n    ) as l, bool_or(b) as o, arbitrary(v) as v");
+  assert.equal(c.limits, "select array_join(\n          slice(\n          array_agg(\n              x\n                order by x\n          )\n            , 1, 3\n          )\n        , '|'\n    ) as l");
+  assert.equal(c.times, 'select \n    cast(now() as timestamp)\n as s, \n    current_timestamp::timestamp\n as b, \n    current_timestamp::timestamp\n as u');
+});
+
+test('athena: current_timestamp is timestamp(6) in an Iceberg table, not in an Iceberg view', async () => {
+  const ice = project({
+    ...FILES,
+    'models/ice.sql': "{{ config(materialized='table', table_type='iceberg') }}select {{ dbt.current_timestamp() }} as c",
+    'models/ice_view.sql': "{{ config(table_type='iceberg') }}select {{ dbt.current_timestamp() }} as c",
+  });
+  try {
+    const c = await compiled('ath', ice);
+    assert.equal(c.ice, 'select cast(now() as timestamp(6)) as c');
+    assert.equal(c.ice_view, 'select cast(now() as timestamp) as c');
+  } finally {
+    fs.rmSync(ice, { recursive: true, force: true });
+  }
+});
+
+test('sqlserver: VARCHAR(8000)/INT, hashbytes, try_cast, datetime2 dateadd, concat(), len(), XML split, CHARINDEX, EOMONTH, SYSDATETIME()', async () => {
+  const c = await compiled('mss');
+  assert.equal(c.types, "select cast(a as VARCHAR(8000)) as a, cast(b as INT) as b, \n    lower(convert(varchar(50), hashbytes('md5', coalesce(convert(varchar(8000), c), '')), 2))\n as h, \n    try_cast(d as INT)\n as d");
+  assert.equal(c.dates, `select \n\n    dateadd(${I8}day,${I8}1,${I8}cast(d as datetime2(6))${I8})\n\n as a, ${DATEDIFF} as b, CAST(SYSDATETIME() AS DATETIME2(6)) as c`);
+  assert.equal(c.strings, "select concat(a, b) as c, 'hi' as s, 'it''s' as e, \n\n    len( s ) as l");
+  assert.equal(c.parts, "select \n    \n        LTRIM(CAST(('<X>'+REPLACE(s,',' ,'</X><X>')+'</X>') AS XML).value('(/X)[2]', 'VARCHAR(128)'))\n    \n as a, to_date('2024-01-02', 'YYYY-MM-DD') as d");
+  assert.equal(c.limits, "select string_agg(x, '|')\n            within group (order by x) as l", 'dbt-sqlserver drops the limit');
+  assert.equal(c.more, "select \n  \n    case b\n        when 1 then 'true'\n        when 0 then 'false'\n        else null\n    end\n\n as t, EOMONTH ( d) as l, JSON_ARRAY(1 , 2) as a, " +
+    "\n\n    right(\n        s,\n        2\n    ) as r, \n\n    CHARINDEX(\n        a,\n        s\n    ) as p, string_agg(x, '|')\n            within group (order by y desc) as g");
+  assert.equal(c.times, 'select \n    CAST(SYSDATETIME() AS DATETIME2(6))\n as s, \n    current_timestamp::timestamp\n as b, \n    current_timestamp::timestamp\n as u');
+});
+
+test("fabric: VARCHAR(MAX), hashbytes over varchar(max), MAX(CASE ...) for bool_or, STRING_SPLIT on char(1), JSON arrays, dbt_date's date()", async () => {
+  const c = await compiled('fab');
+  assert.equal(c.types, "select cast(a as VARCHAR(MAX)) as a, cast(b as INT) as b, \n    lower(convert(varchar(50), hashbytes('md5', coalesce(convert(varchar(max), c), '')), 2))\n as h, \n    try_cast(d as INT)\n as d");
+  assert.equal(c.parts, 'select \n    (\n        select value\n        from\n            (select\n                value,\n                row_number() over (order by ordinal asc) as forward_index,\n' +
+    '                row_number() over (order by ordinal desc) as backward_index\n            from string_split(\n                replace(s, \',\', char(1)),\n' +
+    '                char(1), 1\n            )) as SplitData\n        where forward_index = 2\n    )\n as a, 2024-01-02 as d');
+  assert.equal(c.aggs, "select string_agg(x, ',')\n            within group (order by x) as l, MAX(\n        CASE\n            WHEN b THEN 1\n            ELSE 0\n        END\n    ) as o, min(v) as v");
+  assert.equal(c.more, "select \n  \n    case b\n        when 1 then 'true'\n        when 0 then 'false'\n        else null\n    end\n\n as t, EOMONTH ( d) as l, \n    JSON_ARRAY(1, 2) as a, " +
+    "\n\n    right(\n        s,\n        2\n    ) as r, \n\n    CHARINDEX(\n        a,\n        s\n    ) as p, string_agg(x, '|')\n            within group (order by y desc) as g");
+});
+
+test("snapshot_get_time and the backcompat timestamps as each adapter's dbt writes them", async () => {
+  const expected: Record<string, string> = {
+    pg: "select now()::timestamp without time zone as s, \n    current_timestamp::timestamp\n as b, \n    (current_timestamp at time zone 'utc')::timestamp\n as u",
+    rs: 'select getdate()::timestamp as s, getdate() as b, getdate() as u',
+    sf: "select to_timestamp_ntz(convert_timezone('UTC', current_timestamp())) as s, \n  current_timestamp::timestamp\n as b, \n  convert_timezone('UTC', \n  current_timestamp::timestamp\n)::timestamp\n as u",
+    bq: 'select \n    current_timestamp()\n as s, current_timestamp as b, current_timestamp as u',
+    spk: 'select \n    current_timestamp()\n as s, \n    current_timestamp::timestamp\n as b, \n    current_timestamp::timestamp\n as u',
+  };
+  for (const [t, text] of Object.entries(expected)) assert.equal((await compiled(t)).times, text, t);
+});
+
+test("postgres: datediff in milliseconds from the minutes (dbt-postgres has millisecond and microsecond); spark's type_string is string", async () => {
+  const pg = await compiled('pg');
+  assert.equal(pg.msdiff, "select \n        (\n        (\n        (\n        ((y)::date - (x)::date)\n     * 24 + date_part('hour', (y)::timestamp) - date_part('hour', (x)::timestamp))\n" +
+    "     * 60 + date_part('minute', (y)::timestamp) - date_part('minute', (x)::timestamp))\n     * 60000 + floor(date_part('millisecond', (y)::timestamp)) - floor(date_part('millisecond', (x)::timestamp)))\n     as ms");
+  assert.equal((await compiled('spk')).types, 'select cast(a as string) as a, cast(b as integer) as b, md5(cast(c as string)) as h, cast(d as integer)\n as d');
 });
 
 test("duckdb: Floe's DuckDB spellings, as before", async () => {

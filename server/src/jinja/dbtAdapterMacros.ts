@@ -7,7 +7,15 @@
 //     macros/adapters/timestamps.sql (the `default__` spellings); dbt-adapters/src/dbt/adapters/base/column.py
 //     (Column.translate_type: 'string' → TEXT, numeric_type); dbt-snowflake, dbt-bigquery, dbt-postgres,
 //     dbt-redshift, dbt-spark's src/dbt/include/<adapter>/macros/(utils/)*.sql and their column.py;
-//   databricks/dbt-databricks @45351e1: dbt/include/databricks/macros/utils/*.sql, dbt/adapters/databricks/column.py.
+//   databricks/dbt-databricks @45351e1: dbt/include/databricks/macros/utils/*.sql, dbt/adapters/databricks/column.py;
+//   ClickHouse/dbt-clickhouse @c5c810b (2026-08): dbt/include/clickhouse/macros/utils/*.sql, adapters/clickhouse/column.py;
+//   starburstdata/dbt-trino @2f8d1aa (2026-05): dbt/include/trino/macros/utils/*.sql, adapters/trino/column.py;
+//   dbt-labs/dbt-athena @ead6879: dbt-athena/src/dbt/include/athena/macros/utils/*.sql, adapters/athena/column.py;
+//   microsoft/dbt-fabric @440d492: dbt/include/fabric/macros/utils/*.sql, the dbt_package_support type_timestamp and
+//     date, adapters/fabric/fabric_column.py;
+//   dbt-msft/dbt-sqlserver @3d731ee (1.12, no longer built on dbt-fabric): dbt/include/sqlserver/macros/utils/*.sql,
+//     adapters/sqlserver/sqlserver_column.py; dbt-adapters' macros/adapters/timestamps.sql and each adapter's
+//     timestamps.sql (snapshot_get_time, current_timestamp_backcompat, current_timestamp_in_utc_backcompat).
 // An adapter inherits its parent's spellings (redshift → postgres, databricks → spark, as dbt's plugins do), then
 // dbt's defaults; a macro with no entry at all keeps the DuckDB spelling.
 import type { MacroFile } from './environment';
@@ -22,9 +30,21 @@ const DEFAULT_TYPES: Record<TypeKind, string> = {
 const TYPES: Record<string, Partial<Record<TypeKind, string>>> = {
   // BigQueryColumn.TYPE_LABELS maps TEXT/FLOAT/INTEGER only ('string' passes through); numeric_type drops precision.
   bigquery: { string: 'string', float: 'FLOAT64', int: 'INT64', numeric: 'numeric' },
-  // SparkColumn.numeric_type: decimal; DatabricksColumn.translate_type lower-cases and has no STRING label.
-  spark: { numeric: 'decimal(28,6)' },
+  clickhouse: { string: 'String', timestamp: 'DateTime', float: 'Float32', int: 'Int32', numeric: 'Decimal(28, 6)' },
+  trino: { string: 'VARCHAR', float: 'DOUBLE' },
+  athena: { string: 'VARCHAR' },
+  fabric: { string: 'VARCHAR(MAX)', timestamp: 'DATETIME2(6)', int: 'INT', boolean: 'BIT' },
+  sqlserver: { string: 'VARCHAR(8000)', timestamp: 'DATETIME2(6)', float: 'FLOAT', int: 'INT', bigint: 'BIGINT', boolean: 'BIT' },
+  // SparkColumn.translate_type returns the label as given ('string'), numeric_type writes decimal; DatabricksColumn lower-cases.
+  spark: { string: 'string', numeric: 'decimal(28,6)' },
   databricks: { string: 'string', numeric: 'decimal(28,6)' },
+};
+
+/** An adapter's own `<adapter>__type_<kind>` macros, where they differ from its Column.translate_type. */
+const TYPE_MACRO_OVERRIDES: Record<string, Partial<Record<TypeKind, string>>> = {
+  trino: { string: 'varchar', float: 'double', numeric: 'decimal(28, 6)', int: 'integer' },
+  athena: { string: 'VARCHAR', float: 'DOUBLE', numeric: 'DECIMAL(38,6)', int: 'INTEGER' },
+  fabric: { timestamp: 'datetime2(6)' },
 };
 
 /** dbt's adapter inheritance (a plugin's `dependencies`). */
@@ -72,12 +92,21 @@ const DEFAULTS: Record<string, string> = {
   safe_cast: '\n    \n    cast({{ field }} as {{ type }})\n',
   split_part: `\n\n    split_part(${I8}{{ string_text }},${I8}{{ delimiter_text }},${I8}{{ part_number }}${I8})\n\n`,
   string_literal: "'{{ value }}'",
+  // macros/adapters/timestamps.sql: the snapshot time is the adapter's current_timestamp(); the backcompat pair.
+  snapshot_get_time: '\n    {{ current_timestamp() }}\n',
+  current_timestamp_backcompat: '\n    current_timestamp::timestamp\n',
+  current_timestamp_in_utc_backcompat: '{{ current_timestamp_backcompat() }}',
 };
 
-/** postgres__split_part / redshift__split_part: the default's text for a part ≥ 0, else counted from the end. */
-const PG_SPLIT_PART = `\n\n  \n    {% if part_number >= 0 %}${DEFAULTS.split_part}{% else %}\n\n    split_part(${I8}{{ string_text }},${I8}{{ delimiter_text }},` +
+/** dbt's _split_part_negative: the part counted from the end of the string (postgres, redshift and trino call it). */
+const SPLIT_PART_NEGATIVE = `\n\n    split_part(${I8}{{ string_text }},${I8}{{ delimiter_text }},` +
   "\n          length({{ string_text }})\n          - length(\n              replace({{ string_text }},  {{ delimiter_text }}, '')\n          ) + 2 + {{ part_number }}" +
-  `${I8})\n\n{% endif %}\n  \n\n`;
+  `${I8})\n\n`;
+/** `<adapter>__split_part` that prints dbt's default__split_part for a part ≥ 0, else _split_part_negative, between `open`/`close`. */
+const splitPartBySign = (open: string, close: string) =>
+  `${open}{% if part_number >= 0 %}${DEFAULTS.split_part}{% else %}${SPLIT_PART_NEGATIVE}{% endif %}${close}`;
+/** postgres__split_part / redshift__split_part. */
+const PG_SPLIT_PART = splitPartBySign('\n\n  \n    ', '\n  \n\n');
 
 /** postgres__datediff: each datepart's expression (the smaller parts built on datediff of the next larger). */
 const PG_DATEDIFF = "\n        {% set a = first_date %}{% set b = second_date %}{% set dp = datepart %}" +
@@ -90,7 +119,9 @@ const PG_DATEDIFF = "\n        {% set a = first_date %}{% set b = second_date %}
   "{% elif dp == 'hour' %}({{ datediff(a, b, 'day') }} * 24 + date_part('hour', ({{ b }})::timestamp) - date_part('hour', ({{ a }})::timestamp))" +
   "{% elif dp == 'minute' %}({{ datediff(a, b, 'hour') }} * 60 + date_part('minute', ({{ b }})::timestamp) - date_part('minute', ({{ a }})::timestamp))" +
   "{% elif dp == 'second' %}({{ datediff(a, b, 'minute') }} * 60 + floor(date_part('second', ({{ b }})::timestamp)) - floor(date_part('second', ({{ a }})::timestamp)))" +
-  "{% else %}{{ exceptions.raise_compiler_error('Unsupported datepart for macro datediff in postgres: ' ~ dp) }}{% endif %}\n    ";
+  "{% elif dp in ['millisecond', 'microsecond'] %}({{ datediff(a, b, 'minute') }} * {{ '60000' if dp == 'millisecond' else '60000000' }} + " +
+  "floor(date_part('{{ dp }}', ({{ b }})::timestamp)) - floor(date_part('{{ dp }}', ({{ a }})::timestamp)))" +
+  "{% else %}{{ exceptions.raise_compiler_error('Unsupported datepart for macro datediff in postgres: \\'' ~ dp ~ '\\'') }}{% endif %}\n    ";
 
 /**
  * spark__split_part and databricks__split_part: split on the delimiter (escaped when it starts with a regex
@@ -167,6 +198,55 @@ const BIGQUERY_SAFE_CAST = "{% set t = type | lower %}{% set fromString = t.star
   "{% elif t == 'json' and field is mapping %}safe_cast(json {{ dbt.string_literal(tojson(field)) }} as json)" +
   `{% elif fromString and field is string %}safe_cast(${unquoted('field')} as {{ type }}){% else %}safe_cast({{ field }} as {{ type }}){% endif %}`;
 
+/**
+ * trino__datediff and athena__datediff (the same text but for the error's adapter name): each part from the one above
+ * it, through timestamps; days from the dates' difference in milliseconds.
+ */
+const prestoDatediff = (adapterName: string) => {
+  const ts = (d: string) => `CAST({{ ${d} }} AS TIMESTAMP)`;
+  const diff = (fn: string, from: string, times: string) => `({{ datediff(a, b, '${from}') }} * ${times} + ${fn}(${ts('b')}) - ${fn}(${ts('a')}))`;
+  return "{% set a = first_date %}{% set b = second_date %}{% set dp = datepart %}" +
+    `{% if dp == 'year' %}(year(${ts('b')}) - year(${ts('a')}))` +
+    `{% elif dp in ['quarter', 'month'] %}({{ datediff(a, b, 'year') }} * {{ 4 if dp == 'quarter' else 12 }}) + {{ dp }}(${ts('b')}) - {{ dp }}(${ts('a')})` +
+    `{% elif dp == 'day' %}((to_milliseconds((CAST(${ts('b')} AS DATE) - CAST(${ts('a')} AS DATE)))) / 86400000)` +
+    "{% elif dp == 'week' %}({{ datediff(a, b, 'day') }} / 7 + case\n            when dow(CAST({{ a }} AS TIMESTAMP)) <= dow(CAST({{ b }} AS TIMESTAMP)) then\n" +
+    '                case when {{ a }} <= {{ b }} then 0 else -1 end\n            else\n                case when {{ a }} <= {{ b }} then 1 else 0 end\n        end)' +
+    `{% elif dp == 'hour' %}${diff('hour', 'day', '24')}{% elif dp == 'minute' %}${diff('minute', 'hour', '60')}{% elif dp == 'second' %}${diff('second', 'minute', '60')}` +
+    `{% elif dp == 'millisecond' %}(to_milliseconds((${ts('b')} - ${ts('a')})))` +
+    `{% else %}{{ exceptions.raise_compiler_error('Unsupported datepart for macro datediff in ${adapterName}: \\'' ~ dp ~ '\\'') }}{% endif %}`;
+};
+
+/** trino__right and athena__right. */
+const SUBSTR_RIGHT = "\n    case when {{ length_expression }} = 0\n        then ''\n    else\n        substr({{ string_text }}, -1 * ({{ length_expression }}))\n    end";
+
+/**
+ * clickhouse__listagg: arrayStringConcat of array_agg, sorted by the one `order by` field through arrayZip (Reverse for
+ * desc), sliced for a limit; the blank lines are those its set tags leave.
+ */
+const CLICKHOUSE_LISTAGG = "{% set t = order_by_clause.split() if order_by_clause else [] %}" +
+  "{% if t | length >= 2 and (t[0] ~ ' ' ~ t[1]) | lower == 'order by' %}" +
+  "{% if ',' in t %}{{ exceptions.raise_compiler_error('ClickHouse does not support multiple order by fields.') }}{% endif %}" +
+  "{% set reverse = 'desc' in (t[3:] | join('')) | lower %}" +
+  "{% set arr = 'arrayMap(x -> x.1, array' ~ ('Reverse' if reverse else '') ~ 'Sort(x -> x.2, arrayZip(array_agg(' ~ measure ~ '), array_agg(' ~ t[2] ~ '))))' %}" +
+  `${'\n      '.repeat(4)}{% if reverse %}\n        \n      {% endif %}\n      \n\n      \n    ` +
+  "{% else %}{% set arr = 'array_agg(' ~ measure ~ ')' %}{% endif %}\n\n    " +
+  '{% if limit_num %}arrayStringConcat(arraySlice({{ arr }}, 1, {{ limit_num }}), {{ delimiter_text }})\n    {% else %}arrayStringConcat({{ arr }}, {{ delimiter_text }}){% endif %}';
+
+/** fabric__array_concat: JSON array texts joined, an empty side (no first element) giving the other. */
+const fabricEmpty = (a: string) => `COALESCE(JSON_VALUE({{ ${a} }}, '$[0]'), JSON_QUERY({{ ${a} }}, '$[0]')) IS NULL`;
+const FABRIC_ARRAY_CONCAT = `CASE\n        WHEN ${fabricEmpty('array_1')} THEN\n            CASE\n                WHEN ${fabricEmpty('array_2')} THEN '[]'\n` +
+  `                ELSE {{ array_2 }}\n            END\n        WHEN ${fabricEmpty('array_2')} THEN {{ array_1 }}\n        ELSE CONCAT(\n` +
+  "            LEFT({{ array_1 }}, LEN({{ array_1 }}) - 1),\n            ',',\n            STUFF({{ array_2 }}, 1, 1, '')\n        )\n    END";
+
+/** dbt-fabric's and dbt-sqlserver's dateadd (over datetime2(6)), len() and CHARINDEX. */
+const MSSQL_DATEADD = `\n\n    dateadd(${I8}{{ datepart }},${I8}{{ interval }},${I8}cast({{ from_date_or_timestamp }} as datetime2(6))${I8})\n\n`;
+const MSSQL_LEN = '\n\n    len( {{ expression }} )';
+const MSSQL_CHARINDEX = '\n\n    CHARINDEX(\n        {{ substring_text }},\n        {{ string_text }}\n    )';
+
+/** XML-splitting a string in SQL Server (sqlserver__split_part) and reading the part at `at`. */
+const sqlserverPart = (at: string) => "LTRIM(CAST(('<X>'+REPLACE({{ string_text }},{{ delimiter_text }} ,'</X><X>')+'</X>') AS XML)" +
+  `.value('(/X)[${at}]', 'VARCHAR(128)'))`;
+
 /** Each adapter's overrides of the defaults (dbt-<adapter>'s `<adapter>__` macros). */
 const OVERRIDES: Record<string, Record<string, string>> = {
   snowflake: {
@@ -179,6 +259,9 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     escape_single_quotes: "{{ expression | replace(\"'\", \"\\\\'\") }}",
     right: `\n\n    case when {{ length_expression }} = 0${I8}then ''\n    else${I8}right(\n            {{ string_text }},\n            {{ length_expression }}${I8})\n    end`,
     current_timestamp: "convert_timezone('UTC', current_timestamp())",
+    snapshot_get_time: 'to_timestamp_ntz({{ current_timestamp() }})',
+    current_timestamp_backcompat: '\n  current_timestamp::{{ type_timestamp() }}\n',
+    current_timestamp_in_utc_backcompat: "\n  convert_timezone('UTC', \n  current_timestamp::{{ type_timestamp() }}\n)::{{ type_timestamp() }}\n",
     equals: NOT_DISTINCT_EQUALS,
   },
   bigquery: {
@@ -203,6 +286,7 @@ const OVERRIDES: Record<string, Record<string, string>> = {
       "{% else %}\n          length({{ string_text }})\n          - length(\n              replace({{ string_text }},  {{ delimiter_text }}, '')\n          ) + 1 + {{ part_number }}\n        {% endif %})]\n  \n\n",
     string_literal: "'''{{ value }}'''",
     current_timestamp: 'current_timestamp()',
+    current_timestamp_backcompat: 'current_timestamp',
     equals: NOT_DISTINCT_EQUALS,
   },
   postgres: {
@@ -215,6 +299,9 @@ const OVERRIDES: Record<string, Record<string, string>> = {
       `{% else %}\n    string_agg(${I8}{{ measure }},${I8}{{ delimiter_text }}${I8}{{ order_by_clause or '' }}${I8}){% endif %}`,
     split_part: PG_SPLIT_PART,
     current_timestamp: 'now()',
+    snapshot_get_time: '{{ current_timestamp() }}::timestamp without time zone',
+    current_timestamp_backcompat: '\n    current_timestamp::{{ type_timestamp() }}\n',
+    current_timestamp_in_utc_backcompat: "\n    (current_timestamp at time zone 'utc')::{{ type_timestamp() }}\n",
     equals: NOT_DISTINCT_EQUALS,
   },
   redshift: {
@@ -233,6 +320,9 @@ const OVERRIDES: Record<string, Record<string, string>> = {
       "{% if order_by_clause %}within group ({{ order_by_clause }}){% endif %}\n        ,'([^{{ d }}]+{{ d }}){1,{{ limit_num - 1 }}}[^{{ d }}]+'\n        )" +
       `{% else %}${LISTAGG_NO_LIMIT}{% endif %}`,
     current_timestamp: 'getdate()',
+    snapshot_get_time: '{{ current_timestamp() }}::timestamp',
+    current_timestamp_backcompat: 'getdate()',
+    current_timestamp_in_utc_backcompat: 'getdate()',
   },
   spark: {
     any_value: 'first({{ expression }})',
@@ -257,6 +347,99 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     datediff: 'timestampdiff({{ datepart }}, {{ date_trunc(datepart, first_date) }}, {{ date_trunc(datepart, second_date) }})',
     split_part: sparkSplitPart('get(split', ', ', ')'),
   },
+  clickhouse: {
+    any_value: 'any({{ expression }})',
+    bool_or: 'max({{ expression }}) > 0',
+    cast_bool_to_text: "\n  \n    multiIf({{ field }} > 0, 'true', {{ field }} = 0, 'false', NULL)\n\n",
+    hash: 'lower(hex(MD5(toString({{ field }} ))))',
+    last_day: "{{ dbt.dateadd('day', '-1', dbt.dateadd(datepart, '1', dbt.date_trunc(datepart, date))) }}",
+    split_part: '\n    splitByString({{ delimiter_text }}, {{ string_text }})[{{ part_number }}]\n',
+    replace: "\n   replaceAll({{ field }},'{{ old_chars }}','{{ new_chars }}')\n",
+    listagg: CLICKHOUSE_LISTAGG,
+    array_construct: "\n    {% if inputs | length > 0 %}[ {{ inputs | join(' , ') }} ]{% else %}emptyArray{{ data_type or '%int%' }}(){% endif %}\n    ",
+    array_append: 'arrayPushBack({{ array }}, {{ new_element }})\n',
+    array_concat: 'arrayConcat({{ array_1 }}, {{ array_2 }})\n',
+    // The literal 'null' casts the type's default value (what dbt-clickhouse's unit-test fixtures pass).
+    safe_cast: "{% if field == 'null' %}CAST(defaultValueOfTypeName('{{ type | replace(\"'\", \"\\\\'\") }}') AS {{ type }}){% else %}CAST({{ field }} AS {{ type }}){% endif %}",
+    current_timestamp: 'now()',
+  },
+  trino: {
+    any_value: 'min({{ expression }})',
+    array_append: '{{ array_concat(array, array_construct([new_element])) }}',
+    array_concat: 'concat({{ array_1 }}, {{ array_2 }})',
+    array_construct: "{% if not inputs %}null{% else %}array[ {{ inputs | join(' , ') }} ]{% endif %}",
+    dateadd: "date_add('{{ datepart }}', {{ interval }}, {{ from_date_or_timestamp }})",
+    datediff: prestoDatediff('Trino'),
+    hash: 'lower(to_hex(md5(to_utf8(cast({{ field }} as varchar)))))',
+    listagg: "{% set list %} array_agg({{ measure }} {{ order_by_clause or '' }}) {% endset %} array_join(" +
+      '{% if limit_num %} slice({{ list }}, 1, {{ limit_num }}) {% else %}{{ list }}{% endif %}, {{ delimiter_text }}) ',
+    right: SUBSTR_RIGHT,
+    safe_cast: 'try_cast({{ field }} as {{ type }})',
+    split_part: splitPartBySign('\n  \n    ', '\n  \n'),
+    current_timestamp: 'current_timestamp',
+  },
+  athena: {
+    any_value: 'arbitrary({{ expression }})',
+    array_append: '{{ array }} || {{ new_element }}',
+    array_concat: '{{ array_1 }} || {{ array_2 }}',
+    array_construct: "\n    {% if inputs | length > 0 %}array[ {{ inputs | join(' , ') }} ]{% else %}{{ safe_cast('array[]', 'array(' ~ (data_type or '%int%') ~ ')') }}{% endif %}\n    ",
+    dateadd: "date_add('{{ datepart }}', {{ interval }}, {{ from_date_or_timestamp }})",
+    datediff: prestoDatediff('Athena'),
+    hash: 'lower(to_hex(md5(to_utf8(cast({{ field }} as varchar)))))',
+    listagg: 'array_join({% if limit_num %}\n          slice({% endif %}\n          array_agg(\n              {{ measure }}{% if order_by_clause %}\n                {{ order_by_clause }}{% endif %}' +
+      '\n          ){% if limit_num %}\n            , 1, {{ limit_num }}\n          ){% endif %}\n        , {{ delimiter_text }}\n    )',
+    right: SUBSTR_RIGHT,
+    safe_cast: 'try_cast({{ field }} as {{ type }})',
+    // cast_timestamp('now()'): timestamp(6) in an Iceberg table, timestamp otherwise (a view or a Hive table).
+    current_timestamp: "{% if config.get('table_type', 'hive') == 'iceberg' and (config.get('materialized') or 'view') not in ['view', 'ephemeral'] %}" +
+      'cast(now() as timestamp(6)){% else %}cast(now() as timestamp){% endif %}',
+  },
+  fabric: {
+    any_value: 'min({{ expression }})',
+    array_append: "JSON_MODIFY({{ array }}, 'append $', {{ new_element }})",
+    array_concat: FABRIC_ARRAY_CONCAT,
+    array_construct: "\n    JSON_ARRAY({{ inputs | join(', ') if inputs | length > 0 else 'NULL' }}{{ ' RETURNING JSON' if (data_type or '') | lower == 'json' }})",
+    bool_or: 'MAX(\n        CASE\n            WHEN {{ expression }} THEN 1\n            ELSE 0\n        END\n    )',
+    cast_bool_to_text: "\n  \n    case {{ field }}\n        when 1 then 'true'\n        when 0 then 'false'\n        else null\n    end\n\n",
+    concat: "{% if fields | length < 2 %}{{ fields[0] }}{% else %}concat({{ fields | join(', ') }}){% endif %}",
+    // dbt-fabric's dbt_date support overrides dbt's own date(): the Python date, printed.
+    date: '{{ modules.datetime.date(year, month, day) }}',
+    date_trunc: '\n    CAST(DATEADD({{ datepart }}, DATEDIFF({{ datepart }}, 0, {{ date }}), 0) AS DATE)\n',
+    dateadd: MSSQL_DATEADD,
+    hash: "\n    lower(convert(varchar(50), hashbytes('md5', coalesce(convert(varchar(max), {{ field }}), '')), 2))\n",
+    last_day: "{% if datepart == 'quarter' %}CAST(DATEADD(QUARTER, DATEDIFF(QUARTER, 0, {{ date }}) + 1, -1) AS DATE)" +
+      "{% elif datepart == 'month' %}EOMONTH ( {{ date }}){% elif datepart == 'year' %}CAST(DATEADD(YEAR, DATEDIFF(year, 0, {{ date }}) + 1, -1) AS DATE)" +
+      `{% else %}${DEFAULTS.last_day}{% endif %}`,
+    length: MSSQL_LEN,
+    listagg: 'string_agg({{ measure }}, {{ delimiter_text }}){% if order_by_clause != none %}\n            within group ({{ order_by_clause }}){% endif %}',
+    position: MSSQL_CHARINDEX,
+    safe_cast: '\n    try_cast({{ field }} as {{ type }})\n',
+    // STRING_SPLIT takes one character: the delimiter becomes char(1) first; a negative part counts from the end.
+    split_part: '\n    (\n        select value\n        from\n            (select\n                value,\n                row_number() over (order by ordinal asc) as forward_index,\n' +
+      '                row_number() over (order by ordinal desc) as backward_index\n            from string_split(\n' +
+      '                replace({{ string_text }}, {{ delimiter_text }}, char(1)),\n                char(1), 1\n            )) as SplitData\n' +
+      "        where {{ 'forward' if part_number > 0 else 'backward' }}_index = {{ part_number | abs }}\n    )\n",
+    current_timestamp: 'CAST(SYSDATETIME() AS DATETIME2(6))',
+  },
+  sqlserver: {
+    any_value: 'min({{ expression }})',
+    array_construct: "JSON_ARRAY({{ inputs | join(' , ') }})",
+    cast_bool_to_text: "\n  \n    case {{ field }}\n        when 1 then 'true'\n        when 0 then 'false'\n        else null\n    end\n\n",
+    concat: "{% if fields | length < 2 %}{{ fields[0] }}{% else %}concat({{ fields | join(', ') }}){% endif %}",
+    date_trunc: '\n    CAST(DATEADD({{ datepart }}, DATEDIFF({{ datepart }}, 0, {{ date }}), 0) AS DATE)\n',
+    dateadd: MSSQL_DATEADD,
+    hash: "\n    lower(convert(varchar(50), hashbytes('md5', coalesce(convert(varchar(8000), {{ field }}), '')), 2))\n",
+    // Other dateparts go to dbt_utils.default_last_day, which dbt_utils 1.x no longer has: dbt fails there too.
+    last_day: "{% if datepart == 'quarter' %}CAST(DATEADD(QUARTER, DATEDIFF(QUARTER, 0, {{ date }}) + 1, -1) AS DATE)" +
+      "{% elif datepart == 'month' %}EOMONTH ( {{ date }}){% elif datepart == 'year' %}CAST(DATEADD(YEAR, DATEDIFF(year, 0, {{ date }}) + 1, -1) AS DATE)" +
+      "{% else %}{{ exceptions.raise_compiler_error('last_day on sqlserver takes quarter, month or year (dbt-sqlserver calls dbt_utils.default_last_day for \\'' ~ datepart ~ '\\')') }}{% endif %}",
+    length: MSSQL_LEN,
+    listagg: 'string_agg({{ measure }}, {{ delimiter_text }}){% if order_by_clause != none %}\n            within group ({{ order_by_clause }}){% endif %}',
+    position: MSSQL_CHARINDEX,
+    safe_cast: '\n    try_cast({{ field }} as {{ type }})\n',
+    split_part: `\n    {% if part_number >= 0 %}\n        ${sqlserverPart('{{ part_number }}')}\n    {% else %}\n        ${sqlserverPart('position() = last(){{ part_number }}+1][1')}\n    {% endif %}\n`,
+    current_timestamp: 'CAST(SYSDATETIME() AS DATETIME2(6))',
+  },
 };
 
 /** A body's `%string%`/`%int%`: the adapter's type (dbt's api.Column.translate_type, which no override changes). */
@@ -273,7 +456,7 @@ function adapterFile(adapter: string): { file: MacroFile; names: Set<string> } {
   const chain = [adapter, ...(PARENT_ADAPTERS[adapter] ?? [])];
   const bodies: Record<string, string> = { ...DEFAULTS };
   for (const a of [...chain].reverse()) Object.assign(bodies, OVERRIDES[a] ?? {});
-  for (const [name, kind] of Object.entries(TYPE_MACROS)) bodies[name] = typeOf(adapter, kind);
+  for (const [name, kind] of Object.entries(TYPE_MACROS)) bodies[name] = TYPE_MACRO_OVERRIDES[adapter]?.[kind] ?? typeOf(adapter, kind);
   const text = Object.entries(bodies)
     .map(([name, body]) => `{% macro floe_${name}(${BUILTIN_PARAMS[name] ?? ''}) %}${withTypes(body, adapter)}{% endmacro %}\n`).join('');
   return { file: { file: `<dbt ${adapter} macros>`, text, packageName: 'dbt', root: false }, names: new Set(Object.keys(bodies)) };
