@@ -218,3 +218,32 @@ semantic_models:
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("survey 13: hooks as dbt's manifest has them ({sql, transaction, index}) and a Jinja enabled as true, valid against manifest v12", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-manifest-hooks-'));
+  // datacoves/balboa's folded post-hook list, FlipsideCrypto/near-models' pre-hook string, a config() dict hook and
+  // jaffle-shop-style Jinja enabled (true here)
+  const files: Record<string, string> = {
+    'dbt_project.yml': 'name: shop\nversion: "1.0"\nprofile: shop\nmodels:\n  shop:\n    +pre-hook: "{{ log(\'tag\') }}"\n    +enabled: "{{ var(\'on\', true) }}"\n    +post-hook:\n      - >\n        {% if target.name == \'prd\' %} grant select on {{ this }} to reporter {% endif %}\n',
+    'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ":memory:"\n',
+    'models/a.sql': '{{ config(post_hook={"sql": "analyze {{ this }}", "transaction": false}) }}\nselect 1 as id\n',
+  };
+  try {
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    const manifest = buildManifest(DbtProject.load(dir), newInvocation({ which: 'docs' })) as Record<string, any>;
+    const valid = new Ajv2020({ strict: false, validateFormats: false }).compile<unknown>(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'dbt-schemas', 'manifest-v12.json'), 'utf8')));
+    assert.ok(valid(manifest), JSON.stringify(valid.errors?.filter((e) => /anyOf\/4\//.test(e.schemaPath)).slice(0, 3)));
+    const config = manifest.nodes['model.shop.a'].config;
+    assert.equal(config.enabled, true);
+    assert.deepEqual(config['pre-hook'], [{ sql: "{{ log('tag') }}", transaction: true, index: null }]);
+    assert.deepEqual(config['post-hook'].map((h: { transaction: boolean }) => h.transaction), [true, false]);
+    assert.match(config['post-hook'][0].sql, /grant select on \{\{ this \}\} to reporter/);
+    assert.equal(config['post-hook'][1].sql, 'analyze {{ this }}');
+    assert.equal(config.post_hook, undefined);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -127,7 +127,8 @@ function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string |
     fqn: n.fqn,
     alias: relation.alias,
     checksum: { name: 'sha256', checksum: createHash('sha256').update(text).digest('hex') },
-    config: { enabled: true, ...configJson(n), tags: n.tags },
+    // a node here is enabled (its `enabled` may be the Jinja that said so)
+    config: { ...configJson(n), enabled: true, tags: n.tags },
     tags: n.tags,
     description: doc?.description ?? '',
     columns: columnsJson(doc?.columns ?? []),
@@ -220,9 +221,25 @@ function columnsJson(columns: Column[]): Json {
   }]));
 }
 
-/** The node's config as JSON (Floe's config values are YAML/Jinja literals already). */
+/**
+ * The node's config as JSON (Floe's config values are YAML/Jinja literals already), its hooks as dbt's manifest has
+ * them: `pre-hook`/`post-hook` lists of {sql, transaction, index}, however the project wrote them (a string, a list, a
+ * dict with `transaction`, `pre_hook=` in config()).
+ */
 function configJson(n: SelectableNode): Json {
-  return JSON.parse(JSON.stringify(n.config ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) as Json;
+  const config = JSON.parse(JSON.stringify(n.config ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) as Json;
+  for (const [dash, underscore] of [['pre-hook', 'pre_hook'], ['post-hook', 'post_hook']]) {
+    const hooks = [config[dash], config[underscore]].flatMap((v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]));
+    delete config[underscore];
+    if (hooks.length || dash in config) config[dash] = hooks.map(hookJson);
+  }
+  return config;
+}
+
+function hookJson(h: unknown): Json {
+  if (h === null || typeof h !== 'object' || Array.isArray(h)) return { sql: String(h), transaction: true, index: null };
+  const o = h as Json;
+  return { sql: String(o.sql ?? ''), transaction: o.transaction !== false, index: typeof o.index === 'number' ? o.index : null };
 }
 
 /** dbt's `path`: relative to the resource folder (`marts/mart_revenue.sql` under models/); a generic test's its name. */
