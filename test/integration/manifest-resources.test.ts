@@ -11,6 +11,17 @@ import { buildManifest } from '../../server/src/artifacts/manifest';
 import { newInvocation } from '../../server/src/artifacts/metadata';
 import { runFloe } from '../helpers/floe-cli';
 
+/** The manifest of a project of `files` written to `dir`, and dbt's manifest v12 validator. */
+function manifestOf(dir: string, files: Record<string, string>): { manifest: Record<string, any>; valid: ReturnType<Ajv2020['compile']> } {
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  const manifest = buildManifest(DbtProject.load(dir), newInvocation({ which: 'docs' })) as Record<string, any>;
+  const valid = new Ajv2020({ strict: false, validateFormats: false }).compile<unknown>(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'dbt-schemas', 'manifest-v12.json'), 'utf8')));
+  return { manifest, valid };
+}
+
 const FILES: Record<string, string> = {
   'dbt_project.yml': 'name: shop\nversion: "1.0"\nprofile: shop\n',
   'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ":memory:"\n',
@@ -198,12 +209,7 @@ semantic_models:
 `,
   };
   try {
-    for (const [rel, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      fs.writeFileSync(path.join(dir, rel), text);
-    }
-    const manifest = buildManifest(DbtProject.load(dir), newInvocation({ which: 'docs' })) as Record<string, any>;
-    const valid = new Ajv2020({ strict: false, validateFormats: false }).compile<unknown>(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'dbt-schemas', 'manifest-v12.json'), 'utf8')));
+    const { manifest, valid } = manifestOf(dir, files);
     assert.ok(valid(manifest), JSON.stringify(valid.errors?.slice(0, 3)));
     assert.deepEqual(Object.keys(manifest.metrics).sort(), ['metric.shop.order_count', 'metric.shop.order_total']);
     const total = manifest.metrics['metric.shop.order_total'];
@@ -229,12 +235,7 @@ test("survey 13: hooks as dbt's manifest has them ({sql, transaction, index}) an
     'models/a.sql': '{{ config(post_hook={"sql": "analyze {{ this }}", "transaction": false}) }}\nselect 1 as id\n',
   };
   try {
-    for (const [rel, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      fs.writeFileSync(path.join(dir, rel), text);
-    }
-    const manifest = buildManifest(DbtProject.load(dir), newInvocation({ which: 'docs' })) as Record<string, any>;
-    const valid = new Ajv2020({ strict: false, validateFormats: false }).compile<unknown>(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'dbt-schemas', 'manifest-v12.json'), 'utf8')));
+    const { manifest, valid } = manifestOf(dir, files);
     assert.ok(valid(manifest), JSON.stringify(valid.errors?.filter((e) => /anyOf\/4\//.test(e.schemaPath)).slice(0, 3)));
     const config = manifest.nodes['model.shop.a'].config;
     assert.equal(config.enabled, true);
