@@ -248,3 +248,27 @@ test("survey 13: hooks as dbt's manifest has them ({sql, transaction, index}) an
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("survey 13 (datacoves/balboa): the manifest's groups and group_map, and each node's group, as dbt writes them", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-manifest-groups-'));
+  try {
+    const { manifest, valid } = manifestOf(dir, {
+      'dbt_project.yml': 'name: shop\nversion: "1.0"\nprofile: shop\nmodels:\n  shop:\n    marts:\n      +group: marketing\n',
+      'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ":memory:"\n',
+      'models/groups.yml': 'groups:\n  - name: finance\n    owner: {email: finance@example.com}\n    config: {meta: {slack: finance-data}}\n  - name: marketing\n    description: Campaigns.\n    owner: {name: Marketing}\n',
+      'models/stg.sql': 'select 1 as id\n',
+      'models/marts/a.sql': "select * from {{ ref('stg') }}\n",
+      'models/marts/b.sql': "select * from {{ ref('stg') }}\n",
+    });
+    assert.ok(valid(manifest), JSON.stringify(valid.errors?.slice(0, 3)));
+    assert.deepEqual(manifest.groups['group.shop.finance'], {
+      name: 'finance', resource_type: 'group', package_name: 'shop', path: 'models/groups.yml', original_file_path: 'models/groups.yml',
+      unique_id: 'group.shop.finance', owner: { email: 'finance@example.com', name: null }, description: null, config: { meta: { slack: 'finance-data' } },
+    });
+    assert.equal(manifest.groups['group.shop.marketing'].description, 'Campaigns.');
+    assert.deepEqual(manifest.group_map, { finance: [], marketing: ['model.shop.a', 'model.shop.b'] });
+    assert.deepEqual([manifest.nodes['model.shop.a'].group, manifest.nodes['model.shop.stg'].group], ['marketing', null]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -13,7 +13,7 @@ import { dbtNodeRelation, dbtSourceRelation, renderDbtRelation } from '../projec
 import { CompilerError } from '../jinja/environment';
 import type { Column } from '../project/types';
 import { artifactMetadata, type InvocationInfo } from './metadata';
-import { docsJson, exposuresJson, macroDependencies, macrosJson } from './manifest-resources';
+import { docsJson, exposuresJson, groupsJson, macroDependencies, macrosJson } from './manifest-resources';
 import { semanticLayerJson } from './manifest-semantic';
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
@@ -34,6 +34,7 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
   }
   const exposures = exposuresJson(project, graph);
   const semantic = semanticLayerJson(project, graph);
+  const { groups, group_map } = groupsJson(project, graph);
   const parentMap: Record<string, string[]> = {};
   for (const n of graph.nodes.values()) if (!YAML_RESOURCE_TYPES.has(n.resourceType)) parentMap[n.id] = [...n.parents].sort();
   // Exposures and the semantic layer are graph members too: their parents are what they depend on.
@@ -54,8 +55,8 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
       adapter_type: project.target.adapter ?? 'duckdb',
     },
     nodes, sources,
-    macros: macrosJson(project), docs: docsJson(project), exposures, metrics: semantic.metrics, groups: {}, selectors: {}, disabled: {},
-    parent_map: parentMap, child_map: childMap, group_map: {},
+    macros: macrosJson(project), docs: docsJson(project), exposures, metrics: semantic.metrics, groups, selectors: {}, disabled: {},
+    parent_map: parentMap, child_map: childMap, group_map,
     saved_queries: semantic.saved_queries, semantic_models: semantic.semantic_models, unit_tests: unitTests,
   };
 }
@@ -133,7 +134,7 @@ function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string |
     description: doc?.description ?? '',
     columns: columnsJson(doc?.columns ?? []),
     meta: {},
-    group: null,
+    group: typeof n.config.group === 'string' ? n.config.group : null,
     docs: { show: true, node_color: null },
     patch_path: n.patchPath ? `${n.packageName}://${n.patchPath}` : null,
     build_path: null,
