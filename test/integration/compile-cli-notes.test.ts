@@ -47,3 +47,34 @@ test('one selected model: its (empty) SQL on stdout, the warning on stderr; --lo
   assert.deepEqual(events.filter((e) => e.level === 'warn').map((e) => e.msg.split(':')[0]), ['models/only_when_executing.sql']);
   assert.ok(events.some((e) => e.name === 'Note' && /^skipped 1 Python model .*: scored$/.test(e.msg)), json.out);
 });
+
+test('a selection of snapshots, analyses or data tests is not a silent exit 0: a note names what dbt compiles and Floe does not', async () => {
+  const extra: Record<string, string> = {
+    'snapshots/snp_plain.sql': "{% snapshot snp_plain %}\n{{ config(unique_key='id', strategy='check', check_cols='all', target_schema='snap') }}\nselect * from {{ ref('plain') }}\n{% endsnapshot %}\n",
+    'analyses/adhoc.sql': "select count(*) from {{ ref('plain') }}\n",
+    'models/schema.yml': 'models:\n  - name: plain\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+  };
+  const project = fs.readFileSync(path.join(dir, 'dbt_project.yml'), 'utf8');
+  fs.writeFileSync(path.join(dir, 'dbt_project.yml'), `${project}analysis-paths: ["analyses"]\n`);
+  for (const [file, text] of Object.entries(extra)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  try {
+    const snapshot = await floe('-s', 'snp_plain');
+    assert.equal(snapshot.code, 0, snapshot.err);
+    assert.equal(snapshot.out, '');
+    assert.equal(snapshot.err, 'floe compile: note: skipped 1 snapshot (Floe compiles models only; dbt compiles these too): snp_plain\n');
+    const analysis = await floe('-s', 'adhoc');
+    assert.match(analysis.err, /^floe compile: note: skipped 1 analysis \(Floe compiles models only; dbt compiles these too\): adhoc$/m);
+    const tests = await floe('-s', 'test_type:data');
+    assert.match(tests.err, /^floe compile: note: skipped 1 data test \(Floe compiles models only; dbt compiles these too\): not_null_plain_id$/m);
+    // a model's tests, selected with it (eagerly, as dbt does), are no news
+    const model = await floe('-s', 'plain');
+    assert.equal(model.code, 0, model.err);
+    assert.equal(model.err, '');
+  } finally {
+    fs.writeFileSync(path.join(dir, 'dbt_project.yml'), project);
+    for (const file of Object.keys(extra)) fs.rmSync(path.join(dir, file));
+  }
+});

@@ -11,6 +11,17 @@ import { buildManifest } from '../../server/src/artifacts/manifest';
 import { newInvocation } from '../../server/src/artifacts/metadata';
 import { runFloe } from '../helpers/floe-cli';
 
+/** The manifest of a project of `files` written to `dir`, and dbt's manifest v12 validator. */
+function manifestOf(dir: string, files: Record<string, string>): { manifest: Record<string, any>; valid: ReturnType<Ajv2020['compile']> } {
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  const manifest = buildManifest(DbtProject.load(dir), newInvocation({ which: 'docs' })) as Record<string, any>;
+  const valid = new Ajv2020({ strict: false, validateFormats: false }).compile<unknown>(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'dbt-schemas', 'manifest-v12.json'), 'utf8')));
+  return { manifest, valid };
+}
+
 const FILES: Record<string, string> = {
   'dbt_project.yml': 'name: shop\nversion: "1.0"\nprofile: shop\n',
   'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ":memory:"\n',
@@ -198,12 +209,7 @@ semantic_models:
 `,
   };
   try {
-    for (const [rel, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      fs.writeFileSync(path.join(dir, rel), text);
-    }
-    const manifest = buildManifest(DbtProject.load(dir), newInvocation({ which: 'docs' })) as Record<string, any>;
-    const valid = new Ajv2020({ strict: false, validateFormats: false }).compile<unknown>(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'dbt-schemas', 'manifest-v12.json'), 'utf8')));
+    const { manifest, valid } = manifestOf(dir, files);
     assert.ok(valid(manifest), JSON.stringify(valid.errors?.slice(0, 3)));
     assert.deepEqual(Object.keys(manifest.metrics).sort(), ['metric.shop.order_count', 'metric.shop.order_total']);
     const total = manifest.metrics['metric.shop.order_total'];
@@ -214,6 +220,54 @@ semantic_models:
     const count = manifest.metrics['metric.shop.order_count'];
     assert.deepEqual([count.label, count.description, count.type_params.expr], ['order_count', 'How many.', '1']);
     assert.deepEqual(manifest.child_map['semantic_model.shop.orders_sm'], ['metric.shop.order_count', 'metric.shop.order_total']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("survey 13: hooks as dbt's manifest has them ({sql, transaction, index}) and a Jinja enabled as true, valid against manifest v12", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-manifest-hooks-'));
+  // datacoves/balboa's folded post-hook list, FlipsideCrypto/near-models' pre-hook string, a config() dict hook and
+  // jaffle-shop-style Jinja enabled (true here)
+  const files: Record<string, string> = {
+    'dbt_project.yml': 'name: shop\nversion: "1.0"\nprofile: shop\nmodels:\n  shop:\n    +pre-hook: "{{ log(\'tag\') }}"\n    +enabled: "{{ var(\'on\', true) }}"\n    +post-hook:\n      - >\n        {% if target.name == \'prd\' %} grant select on {{ this }} to reporter {% endif %}\n',
+    'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ":memory:"\n',
+    'models/a.sql': '{{ config(post_hook={"sql": "analyze {{ this }}", "transaction": false}) }}\nselect 1 as id\n',
+  };
+  try {
+    const { manifest, valid } = manifestOf(dir, files);
+    assert.ok(valid(manifest), JSON.stringify(valid.errors?.filter((e) => /anyOf\/4\//.test(e.schemaPath)).slice(0, 3)));
+    const config = manifest.nodes['model.shop.a'].config;
+    assert.equal(config.enabled, true);
+    assert.deepEqual(config['pre-hook'], [{ sql: "{{ log('tag') }}", transaction: true, index: null }]);
+    assert.deepEqual(config['post-hook'].map((h: { transaction: boolean }) => h.transaction), [true, false]);
+    assert.match(config['post-hook'][0].sql, /grant select on \{\{ this \}\} to reporter/);
+    assert.equal(config['post-hook'][1].sql, 'analyze {{ this }}');
+    assert.equal(config.post_hook, undefined);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("survey 13 (datacoves/balboa): the manifest's groups and group_map, and each node's group, as dbt writes them", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-manifest-groups-'));
+  try {
+    const { manifest, valid } = manifestOf(dir, {
+      'dbt_project.yml': 'name: shop\nversion: "1.0"\nprofile: shop\nmodels:\n  shop:\n    marts:\n      +group: marketing\n',
+      'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ":memory:"\n',
+      'models/groups.yml': 'groups:\n  - name: finance\n    owner: {email: finance@example.com}\n    config: {meta: {slack: finance-data}}\n  - name: marketing\n    description: Campaigns.\n    owner: {name: Marketing}\n',
+      'models/stg.sql': 'select 1 as id\n',
+      'models/marts/a.sql': "select * from {{ ref('stg') }}\n",
+      'models/marts/b.sql': "select * from {{ ref('stg') }}\n",
+    });
+    assert.ok(valid(manifest), JSON.stringify(valid.errors?.slice(0, 3)));
+    assert.deepEqual(manifest.groups['group.shop.finance'], {
+      name: 'finance', resource_type: 'group', package_name: 'shop', path: 'models/groups.yml', original_file_path: 'models/groups.yml',
+      unique_id: 'group.shop.finance', owner: { email: 'finance@example.com', name: null }, description: null, config: { meta: { slack: 'finance-data' } },
+    });
+    assert.equal(manifest.groups['group.shop.marketing'].description, 'Campaigns.');
+    assert.deepEqual(manifest.group_map, { finance: [], marketing: ['model.shop.a', 'model.shop.b'] });
+    assert.deepEqual([manifest.nodes['model.shop.a'].group, manifest.nodes['model.shop.stg'].group], ['marketing', null]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

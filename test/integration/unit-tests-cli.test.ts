@@ -76,3 +76,26 @@ test('floe build runs a model\'s unit tests before it; a failing one skips the m
   assert.ok(lines.slice(0, model).some((l) => /FAIL \d+ unit_test wrong_revenue/.test(l)), r.out);
   assert.match(lines[model], /SKIP model customer_revenue: upstream wrong_revenue failed/);
 });
+
+test('a model that fails on inputs whose upstream columns Floe does not know says so and how to fix it (jaffle-shop\'s unit tests)', () => {
+  // jaffle-shop's sources declare no columns: its staging models do not bind offline, so a fixture that names only some
+  // columns of one is all Floe has, where dbt reads the rest (and the types) from the warehouse.
+  fs.appendFileSync(path.join(dir, 'models/sources.yml'), '      - name: events\n');
+  fs.writeFileSync(path.join(dir, 'models/staging/stg_events.sql'), "select id as event_id, cast(happened_at as date) as event_date from {{ source('raw', 'events') }}\n");
+  fs.writeFileSync(path.join(dir, 'models/marts/daily_events.sql'), "select event_date, count(*) as n from {{ ref('stg_events') }} group by 1\n");
+  fs.writeFileSync(path.join(dir, 'models/marts/events.yml'), [
+    'unit_tests:', '  - name: counts_per_day', '    model: daily_events', '    given:', "      - input: ref('stg_events')",
+    '        rows:', '          - {event_id: 1}', '    expect:', '      rows:', '        - {n: 1}', '',
+  ].join('\n'));
+  const r = floe('test', '--select', 'counts_per_day');
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(r.out, /^ERROR daily_events::counts_per_day /m);
+  assert.match(r.out, /daily_events failed on the given rows: .*event_date/);
+  assert.match(r.out, /Floe knows no column types of ref\('stg_events'\) offline: that input has only the fixture's columns, .* Declare the columns with data_type in schema YAML/);
+  // with the source's columns declared, the staging model binds and the fixture's missing column is null, as in dbt
+  fs.appendFileSync(path.join(dir, 'models/sources.yml'), '        columns:\n          - {name: id, data_type: integer}\n          - {name: happened_at, data_type: timestamp}\n');
+  fs.writeFileSync(path.join(dir, 'models/marts/events.yml'), fs.readFileSync(path.join(dir, 'models/marts/events.yml'), 'utf8').replace('{n: 1}', '{event_date: null, n: 1}'));
+  const fixed = floe('test', '--select', 'counts_per_day');
+  assert.equal(fixed.code, 0, fixed.out + fixed.err);
+  assert.match(fixed.out, /^PASS daily_events::counts_per_day /m);
+});

@@ -195,6 +195,22 @@ test('new projects (issue #12, second corpus): enabled rendered from dbt_project
   assert.equal(p.isDisabled(`${ROOT}/models/default/v.sql`), false);
 });
 
+test('survey 13 (jaffle-shop): a seed folder\'s enabled rendered from dbt_project.yml Jinja turns its seeds off, as dbt does', () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}seeds:\n  p:\n    jaffle-data:\n      +enabled: "{{ var('load_source_data', false) }}"\n`,
+    'seeds/jaffle-data/raw_orders.csv': 'id,amount\n1,2\n',
+    'seeds/kept.csv': 'code\nA\n',
+    'seeds/retired.csv': 'code\nB\n',
+    'seeds/props.yml': 'seeds:\n  - name: retired\n    config:\n      enabled: "{{ false }}"\n',
+    'models/m.sql': "select * from {{ ref('kept') }}",
+  });
+  assert.equal(p.isDisabled(`${ROOT}/seeds/jaffle-data/raw_orders.csv`), true);
+  assert.equal(p.isDisabled(`${ROOT}/seeds/retired.csv`), true);
+  assert.deepEqual(selectNodes(p, {}).nodes.filter((n) => n.resourceType === 'seed').map((n) => n.name), ['kept']);
+  const on = DbtProject.fromTexts(ROOT, { 'dbt_project.yml': `${PROJECT}seeds:\n  p:\n    +enabled: "{{ var('load_source_data', false) }}"\nvars:\n  load_source_data: true\n`, 'seeds/raw_orders.csv': 'id\n1\n' });
+  assert.equal(on.isDisabled(`${ROOT}/seeds/raw_orders.csv`), false);
+});
+
 test("new projects: a test key is read as dbt reads it ('pkg.name:' with a stray colon is pkg.name)", () => {
   const p = project({
     'models/m.sql': 'select 1 as x',

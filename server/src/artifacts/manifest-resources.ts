@@ -107,6 +107,36 @@ const SOURCE = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/
 const EXPOSURE_TYPES = new Set(['dashboard', 'notebook', 'analysis', 'ml', 'application']);
 
 /** Exposures declared in the project's schema YAML. */
+/**
+ * dbt's `groups` (schema YAML `groups:`: name, owner, description, config) and `group_map`: each group's name to the
+ * nodes whose `group` config names it (a group with none still listed).
+ */
+export function groupsJson(project: DbtProject, graph: SelectableGraph): { groups: Json; group_map: Record<string, string[]> } {
+  const groups: Json = {};
+  const groupMap: Record<string, string[]> = {};
+  for (const entry of project.files.values()) {
+    if (entry.kind !== 'yaml') continue;
+    for (const g of yamlList(entry, 'groups')) {
+      if (typeof g.name !== 'string') continue;
+      const id = `group.${entry.packageName}.${g.name}`;
+      const owner = (g.owner && typeof g.owner === 'object' ? g.owner : {}) as Json;
+      const config = (g.config && typeof g.config === 'object' ? g.config : {}) as Json;
+      groups[id] = {
+        name: g.name, resource_type: 'group', package_name: entry.packageName, path: relative(project, entry.file), original_file_path: relative(project, entry.file),
+        unique_id: id, owner: { ...owner, email: owner.email ?? null, name: owner.name ?? null },
+        description: typeof g.description === 'string' ? g.description : null, config: { meta: config.meta && typeof config.meta === 'object' ? config.meta : {} },
+      };
+      groupMap[g.name] ??= [];
+    }
+  }
+  for (const n of graph.nodes.values()) {
+    const group = n.config?.group;
+    if (typeof group === 'string' && group) (groupMap[group] ??= []).push(n.id);
+  }
+  for (const ids of Object.values(groupMap)) ids.sort();
+  return { groups, group_map: groupMap };
+}
+
 export function exposuresJson(project: DbtProject, graph: SelectableGraph): Json {
   const out: Json = {};
   for (const entry of project.files.values()) {

@@ -13,7 +13,7 @@ import { dbtNodeRelation, dbtSourceRelation, renderDbtRelation } from '../projec
 import { CompilerError } from '../jinja/environment';
 import type { Column } from '../project/types';
 import { artifactMetadata, type InvocationInfo } from './metadata';
-import { docsJson, exposuresJson, macroDependencies, macrosJson } from './manifest-resources';
+import { docsJson, exposuresJson, groupsJson, macroDependencies, macrosJson } from './manifest-resources';
 import { semanticLayerJson } from './manifest-semantic';
 import { withPyFloats } from '../project/yamlFloats';
 import { PyFloat } from '../jinja/pyFloat';
@@ -36,6 +36,7 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
   }
   const exposures = exposuresJson(project, graph);
   const semantic = semanticLayerJson(project, graph);
+  const { groups, group_map } = groupsJson(project, graph);
   const parentMap: Record<string, string[]> = {};
   for (const n of graph.nodes.values()) if (!YAML_RESOURCE_TYPES.has(n.resourceType)) parentMap[n.id] = [...n.parents].sort();
   // Exposures and the semantic layer are graph members too: their parents are what they depend on.
@@ -56,8 +57,8 @@ export function buildManifest(project: DbtProject, invocation: InvocationInfo, c
       adapter_type: project.target.adapter ?? 'duckdb',
     },
     nodes, sources,
-    macros: macrosJson(project), docs: docsJson(project), exposures, metrics: semantic.metrics, groups: {}, selectors: {}, disabled: {},
-    parent_map: parentMap, child_map: childMap, group_map: {},
+    macros: macrosJson(project), docs: docsJson(project), exposures, metrics: semantic.metrics, groups, selectors: {}, disabled: {},
+    parent_map: parentMap, child_map: childMap, group_map,
     saved_queries: semantic.saved_queries, semantic_models: semantic.semantic_models, unit_tests: unitTests,
   };
 }
@@ -129,12 +130,13 @@ function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string |
     fqn: n.fqn,
     alias: relation.alias,
     checksum: { name: 'sha256', checksum: createHash('sha256').update(text).digest('hex') },
-    config: { enabled: true, ...configJson(n), tags: n.tags },
+    // a node here is enabled (its `enabled` may be the Jinja that said so)
+    config: { ...configJson(n), enabled: true, tags: n.tags },
     tags: n.tags,
     description: doc?.description ?? '',
     columns: columnsJson(doc?.columns ?? []),
     meta: {},
-    group: null,
+    group: typeof n.config.group === 'string' ? n.config.group : null,
     docs: { show: true, node_color: null },
     patch_path: n.patchPath ? `${n.packageName}://${n.patchPath}` : null,
     build_path: null,
@@ -222,12 +224,28 @@ function columnsJson(columns: Column[]): Json {
   }]));
 }
 
-/** The node's config as JSON (Floe's config values are YAML/Jinja literals already), a copy; integral floats as PyFloats, written `1.0`. */
+/**
+ * The node's config as JSON (Floe's config values are YAML/Jinja literals already), a copy; integral floats as
+ * PyFloats, written `1.0`; its hooks as dbt's manifest has them: `pre-hook`/`post-hook` lists of {sql, transaction,
+ * index}, however the project wrote them (a string, a list, a dict with `transaction`, `pre_hook=` in config()).
+ */
 function configJson(n: SelectableNode): Json {
   const copy = (v: unknown): unknown => (typeof v === 'bigint' ? v.toString()
     : v instanceof PyFloat || typeof v !== 'object' || v === null ? v
       : Array.isArray(v) ? v.map(copy) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])));
-  return copy(withPyFloats(n.config ?? {})) as Json;
+  const config = copy(withPyFloats(n.config ?? {})) as Json;
+  for (const [dash, underscore] of [['pre-hook', 'pre_hook'], ['post-hook', 'post_hook']]) {
+    const hooks = [config[dash], config[underscore]].flatMap((v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]));
+    delete config[underscore];
+    if (hooks.length || dash in config) config[dash] = hooks.map(hookJson);
+  }
+  return config;
+}
+
+function hookJson(h: unknown): Json {
+  if (h === null || typeof h !== 'object' || Array.isArray(h)) return { sql: String(h), transaction: true, index: null };
+  const o = h as Json;
+  return { sql: String(o.sql ?? ''), transaction: o.transaction !== false, index: typeof o.index === 'number' ? o.index : null };
 }
 
 /** dbt's `path`: relative to the resource folder (`marts/mart_revenue.sql` under models/); a generic test's its name. */

@@ -45,6 +45,19 @@ export function modelEnabled(project: DbtProject, entry: FileEntry, name: string
   return enabled !== false;
 }
 
+/**
+ * Whether a seed is enabled: dbt_project.yml's `seeds:` tree along its folders and its schema YAML `config:`, where a
+ * string value is Jinja dbt renders (`+enabled: "{{ var('load_source_data', false) }}"`, jaffle-shop's).
+ */
+export function seedEnabled(project: DbtProject, entry: FileEntry, name: string, docs: Map<string, ModelDoc>): boolean {
+  let enabled: unknown;
+  for (const layer of [project.folderConfigOf(entry.packageName, entry.folders, 'seed', name), docs.get(name)?.config]) {
+    if (layer && Object.prototype.hasOwnProperty.call(layer, 'enabled')) enabled = layer.enabled;
+  }
+  if (typeof enabled === 'string') return yamlEnabled(project, entry.packageName, name, enabled);
+  return enabled !== false;
+}
+
 /** A string `enabled:` from YAML: `{{ expression }}` evaluated as dbt renders it, else Python's literal False/false. */
 function yamlEnabled(project: DbtProject, packageName: string, name: string, value: string): boolean {
   const jinja = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(value);

@@ -9,7 +9,7 @@ import { missingEnvVars, parseProfiles, resolveTarget, type Profiles, type Targe
 import { parseSchemaFile, type SchemaFile, type SourceTable, type SourceDefinition, type ModelDoc } from './schemaYaml';
 import { analyzeModelFile, separateSnapshotBlocks, type ModelFileAnalysis, type RefUse, type SourceUse } from './modelFile';
 import { analyzeModelLike } from './pythonModel';
-import { modelEnabled } from './enabled';
+import { modelEnabled, seedEnabled } from './enabled';
 import { fileConfig } from './branchConfig';
 import { versionDoc, versionModelName, versionsByModelName, type VersionOfFile } from './versions';
 import { renderSetting } from './jinjaEnvironment';
@@ -385,7 +385,7 @@ export class DbtProject {
     for (const e of this.files.values()) {
       const canBeDisabled = e.kind === 'model' || e.kind === 'snapshot' || e.kind === 'test';
       const name = canBeDisabled || e.kind === 'seed' ? modelName(e.file) : '';
-      if (canBeDisabled && !modelEnabled(this, e, name, docs, e.kind === 'model' ? versionOfFile.get(name) : undefined)) {
+      if (canBeDisabled ? !modelEnabled(this, e, name, docs, e.kind === 'model' ? versionOfFile.get(name) : undefined) : e.kind === 'seed' && !seedEnabled(this, e, name, docs)) {
         this.disabledFiles.add(e.file);
         this.disabledNames.add(name);
         continue;

@@ -117,7 +117,7 @@ export async function runUnitTest(connection: DuckDBConnection, project: DbtProj
     try {
       actual = await query(connection, sql);
     } catch (e) {
-      throw new UnitTestError(`${test.model} failed on the given rows: ${duckMessage(e, sql)}`, node.file);
+      throw new UnitTestError(`${test.model} failed on the given rows: ${duckMessage(e, sql)}${untypedHint(inputs.untyped)}`, node.file);
     }
     const expect = test.decl.expect;
     if (!expect) throw new UnitTestError('it has no expect: block', test.file, test.decl.nameSpan);
@@ -184,10 +184,11 @@ const relationKey = (t: Target, node: ModelNode) => (t.kind === 'source' ? `sour
 const upstreamKey = (u: UpstreamRelation) => (u.kind === 'source' ? `source:${u.name}` : `ref:${u.name}`);
 
 /** Each given input as a CTE of typed rows, by the key its ref/source/this resolves to; how the model names each. */
-function buildInputs(project: DbtProject, test: UnitTest, node: ModelNode): { ctes: Array<{ name: string; sql: string }>; names: Map<string, string>; relationName: (t: Target) => string } {
+function buildInputs(project: DbtProject, test: UnitTest, node: ModelNode): { ctes: Array<{ name: string; sql: string }>; names: Map<string, string>; relationName: (t: Target) => string; untyped: string[] } {
   const names = new Map<string, string>();
   const relationName = (t: Target) => names.get(relationKey(t, node)) ?? `"floe_unit_missing__${t.kind === 'source' ? `${t.source}.${t.table}` : t.name}"`;
   const read: Array<{ name: string; data: FixtureData; columns: Column[] | undefined; relation: string }> = [];
+  const untyped: string[] = [];
   for (const [i, input] of test.decl.given.entries()) {
     const target = parseInput(input.input);
     if (!target) throw new UnitTestError(`input '${input.input}' is not ref('model'), source('source', 'table') or this`, test.file, input.inputSpan);
@@ -213,13 +214,26 @@ function buildInputs(project: DbtProject, test: UnitTest, node: ModelNode): { ct
     }
     const data = fixtureData(project, test.file, input);
     if ('message' in data) throw new UnitTestError(`input ${input.input}: ${data.message}`, data.file, data.span);
+    // dbt types an input (and fills the columns its fixture leaves out) from the warehouse; offline, from what binds
+    if (data.kind !== 'sql' && !columns?.some((c) => c.type)) untyped.push(input.input);
     const name = `floe_unit_input_${i + 1}`;
     read.push({ name, data, columns, relation });
     names.set(key, `"${name}"`);
   }
   // sql rows are rendered once every input has its name: dbt compiles them as it compiles a model
   const ctes = read.map((r) => ({ name: r.name, sql: r.data.kind === 'sql' ? renderedFixture(project, test, r.data, r.relation, relationName) : inputSql(r.data, r.columns) }));
-  return { ctes, names, relationName };
+  return { ctes, names, relationName, untyped };
+}
+
+/**
+ * Why a model may fail on inputs whose upstream's columns Floe does not know offline (a model's bind once its own
+ * upstream's are known): such an input has only the fixture's columns, typed from their values, where dbt reads every
+ * column and its type from the warehouse (the ones a fixture leaves out as null).
+ */
+function untypedHint(untyped: string[]): string {
+  if (!untyped.length) return '';
+  return `\n  Floe knows no column types of ${untyped.join(', ')} offline: ${untyped.length === 1 ? 'that input has' : 'those inputs have'} only the fixture's columns, typed from their values,` +
+    ' where dbt reads every column and its type from the warehouse. Declare the columns with data_type in schema YAML (the sources\' the models read, or the models\'), or give the columns the model reads in the fixture.';
 }
 
 /**

@@ -12,7 +12,7 @@ import type { DbtProject } from '../../project/project';
 import { dbtCompiledSql } from '../../project/dbtCompile';
 import { compileModel } from '../../project/compile';
 import { LineIndex } from '../../project/lineIndex';
-import { selectResources } from '../../selection/select';
+import { selectNodes } from '../../selection/select';
 import { didYouMean } from '../../util/suggest';
 import { loadProject } from '../project-args';
 import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
@@ -38,7 +38,9 @@ export const compileCommand: CliCommand = {
     const project = dbtProject(parsed.values, USAGE);
     const invocation = newInvocation({ which: 'compile', ...parsed.values });
     const json = logFormat === 'json' ? new JsonLog(invocation.invocationId, (line) => io.out(line)) : undefined;
-    const { nodes, problems } = selectResources(project, selectionArgs(project, parsed.values, USAGE), ['model']);
+    const selected = selectNodes(project, selectionArgs(project, parsed.values, USAGE));
+    const { problems } = selected;
+    const nodes = selected.nodes.filter((n) => n.resourceType === 'model');
     reportSelection(io, 'compile', problems);
     const compiledDir = path.join(targetPathOf(project, parsed.values), 'compiled');
     let failed = 0;
@@ -65,8 +67,8 @@ export const compileCommand: CliCommand = {
         io.out(nodes.length === 1 ? withNewline(sql) : `${written}\n`);
       }
     }
-    if (python.length) {
-      const note = pythonNote(python);
+    for (const note of [python.length ? pythonNote(python) : undefined, uncompiledNote(selected.nodes, nodes.length)]) {
+      if (!note) continue;
       if (json) json.note(note);
       else io.err(`floe compile: note: ${note}\n`);
     }
@@ -118,6 +120,20 @@ function compiledSql(project: DbtProject, file: string, report: Report): string 
 }
 
 const SHOWN_PYTHON_MODELS = 10;
+
+/**
+ * `skipped 1 snapshot (...): snp_orders`: the selected snapshots and analyses, which dbt compiles too and Floe's compile
+ * does not write; data tests only when no model is selected (eagerly selected with their models, they would be noise),
+ * so a selection of them alone is not a silent exit 0.
+ */
+function uncompiledNote(selected: ReadonlyArray<{ resourceType: string; name: string }>, models: number): string | undefined {
+  const kinds: Array<[string, string, string]> = [['snapshot', 'snapshot', 'snapshots'], ['analysis', 'analysis', 'analyses'], ...(models ? [] : [['test', 'data test', 'data tests'] as [string, string, string]])];
+  const skipped = kinds.map(([type, one, many]) => ({ names: selected.filter((n) => n.resourceType === type).map((n) => n.name), one, many })).filter((k) => k.names.length);
+  if (!skipped.length) return undefined;
+  const names = skipped.flatMap((k) => k.names);
+  const shown = names.slice(0, SHOWN_PYTHON_MODELS).join(', ') + (names.length > SHOWN_PYTHON_MODELS ? ` and ${names.length - SHOWN_PYTHON_MODELS} more` : '');
+  return `skipped ${skipped.map((k) => `${k.names.length} ${k.names.length === 1 ? k.one : k.many}`).join(', ')} (Floe compiles models only; dbt compiles these too): ${shown}`;
+}
 
 /** `skipped 2 Python models (Floe compiles SQL models only): a, b`, the first few named. */
 function pythonNote(names: string[]): string {
