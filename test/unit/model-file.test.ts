@@ -28,7 +28,6 @@ test('uses read back from the packed form: names as written, concatenated, escap
   assert.deepEqual(a.sources.map((s) => [s.source, s.table, s.conditional, TEXT.slice(s.tableStart, s.tableEnd)]), [['raw', 'events', true, "'events'"]]);
   assert.deepEqual(a.macroCalls.map((m) => [m.name, m.namespace, TEXT.slice(m.start, m.end)]), [['star', 'dbt_utils', 'dbt_utils . star'], ['cents', undefined, 'cents']]);
   assert.deepEqual(a.vars.map((v) => [v.name, v.hasDefault, v.conditional]), [['start', true, true], ['end', false, false]]);
-  assert.equal(a.refCount, 5);
   assert.equal(a.varCount, 2);
   assert.deepEqual(a.config, { materialized: 'table' });
   // each read is a fresh array: a caller may change what it got

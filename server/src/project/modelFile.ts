@@ -83,8 +83,7 @@ export interface ModelFileAnalysis {
   readonly sources: SourceUse[];
   readonly macroCalls: MacroUse[];
   readonly vars: VarUse[];
-  /** How many refs and vars, without making them. */
-  readonly refCount: number;
+  /** How many vars, without making them. */
   readonly varCount: number;
   configs: ConfigUse[];
   /** The literal config from every config() call, merged in order. */
@@ -306,11 +305,7 @@ class Analysis implements ModelFileAnalysis {
     };
   }
 
-  /** Counts without making the objects (hot checks on every file). */
-  get refCount(): number {
-    return this.slots[this.at];
-  }
-
+  /** The count without making the objects (a hot check on every file). */
   get varCount(): number {
     return this.slots[this.at + 3];
   }
