@@ -1,6 +1,7 @@
-// What `floe compile` cannot write as dbt does, said to the user: a model whose SQL renders empty without a database
-// (`{% if execute %}` blocks, run_query/statement results) is a warning naming its file, and the Python models a
-// selection holds are skipped with a note naming them. Before, both were silent: an empty compiled file, no word.
+// What `floe compile` writes, and what it cannot write as dbt does, said to the user: a model whose SQL renders empty
+// without a database (`{% if execute %}` blocks, run_query/statement results) is a warning naming its file, and the
+// Python models a selection holds are skipped with a note naming them. Snapshots, analyses and singular tests are
+// compiled as dbt writes them; generic tests and YAML snapshots are noted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -48,11 +49,16 @@ test('one selected model: its (empty) SQL on stdout, the warning on stderr; --lo
   assert.ok(events.some((e) => e.name === 'Note' && /^skipped 1 Python model .*: scored$/.test(e.msg)), json.out);
 });
 
-test('a selection of snapshots, analyses or data tests is not a silent exit 0: a note names what dbt compiles and Floe does not', async () => {
+test('snapshots, analyses and singular tests compile where dbt writes them; generic tests and YAML snapshots get a note', async () => {
   const extra: Record<string, string> = {
     'snapshots/snp_plain.sql': "{% snapshot snp_plain %}\n{{ config(unique_key='id', strategy='check', check_cols='all', target_schema='snap') }}\nselect * from {{ ref('plain') }}\n{% endsnapshot %}\n",
+    'snapshots/snp_yaml.yml': "snapshots:\n  - name: snp_yaml\n    relation: ref('plain')\n    config:\n      unique_key: id\n      strategy: check\n      check_cols: all\n",
     'analyses/adhoc.sql': "select count(*) from {{ ref('plain') }}\n",
+    'tests/assert_none_negative.sql': "select * from {{ ref('plain') }} where id < 0\n",
     'models/schema.yml': 'models:\n  - name: plain\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+    // an installed package's model: dbt writes it under compiled/<package>/ by its path in the package
+    'dbt_packages/pk/dbt_project.yml': 'name: pk\n',
+    'dbt_packages/pk/models/staging/pk_model.sql': 'select 2 as id\n',
   };
   const project = fs.readFileSync(path.join(dir, 'dbt_project.yml'), 'utf8');
   fs.writeFileSync(path.join(dir, 'dbt_project.yml'), `${project}analysis-paths: ["analyses"]\n`);
@@ -60,15 +66,26 @@ test('a selection of snapshots, analyses or data tests is not a silent exit 0: a
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
   }
+  const compiled = (rel: string) => fs.readFileSync(path.join(dir, 'target/compiled', rel), 'utf8');
   try {
     const snapshot = await floe('-s', 'snp_plain');
     assert.equal(snapshot.code, 0, snapshot.err);
-    assert.equal(snapshot.out, '');
-    assert.equal(snapshot.err, 'floe compile: note: skipped 1 snapshot (Floe compiles models only; dbt compiles these too): snp_plain\n');
-    const analysis = await floe('-s', 'adhoc');
-    assert.match(analysis.err, /^floe compile: note: skipped 1 analysis \(Floe compiles models only; dbt compiles these too\): adhoc$/m);
-    const tests = await floe('-s', 'test_type:data');
-    assert.match(tests.err, /^floe compile: note: skipped 1 data test \(Floe compiles models only; dbt compiles these too\): not_null_plain_id$/m);
+    assert.equal(snapshot.err, '');
+    assert.equal(snapshot.out, '\n\nselect * from "notes"."main"."plain"\n', 'one node: its SQL printed');
+    assert.equal(compiled('notes/snapshots/snp_plain.sql'), '\n\nselect * from "notes"."main"."plain"\n');
+    const all = await floe('-s', 'adhoc', 'assert_none_negative', 'pk_model', 'snp_yaml');
+    assert.equal(all.code, 0, all.err);
+    assert.equal(compiled('notes/analyses/adhoc.sql'), 'select count(*) from "notes"."main"."plain"');
+    assert.equal(compiled('notes/tests/assert_none_negative.sql'), 'select * from "notes"."main"."plain" where id < 0');
+    assert.equal(compiled('pk/models/staging/pk_model.sql'), 'select 2 as id');
+    assert.equal(all.err, 'floe compile: note: skipped 1 snapshot (Floe compiles models, analyses, singular tests and snapshots of .sql files; dbt compiles these too): snp_yaml\n');
+    // the manifest has their compiled code, and a package node's paths are relative to its package, as dbt writes them
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
+    assert.equal(manifest.nodes['analysis.notes.adhoc'].compiled_code, 'select count(*) from "notes"."main"."plain"');
+    assert.equal(manifest.nodes['test.notes.assert_none_negative'].compiled_code, 'select * from "notes"."main"."plain" where id < 0');
+    assert.deepEqual([manifest.nodes['model.pk.pk_model'].original_file_path, manifest.nodes['model.pk.pk_model'].path], ['models/staging/pk_model.sql', 'staging/pk_model.sql']);
+    const tests = await floe('-s', 'test_type:generic');
+    assert.match(tests.err, /^floe compile: note: skipped 1 data test \(Floe compiles models, analyses, singular tests and snapshots of \.sql files; dbt compiles these too\): not_null_plain_id$/m);
     // a model's tests, selected with it (eagerly, as dbt does), are no news
     const model = await floe('-s', 'plain');
     assert.equal(model.code, 0, model.err);
@@ -76,5 +93,6 @@ test('a selection of snapshots, analyses or data tests is not a silent exit 0: a
   } finally {
     fs.writeFileSync(path.join(dir, 'dbt_project.yml'), project);
     for (const file of Object.keys(extra)) fs.rmSync(path.join(dir, file));
+    fs.rmSync(path.join(dir, 'dbt_packages'), { recursive: true, force: true });
   }
 });

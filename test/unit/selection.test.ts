@@ -108,7 +108,11 @@ test('methods: path (folder, file, YAML, glob) and file', () => {
   // A YAML file selects what it documents and declares: stg_orders and its tests; the sources of sources.yml.
   check('path:models/staging/schema.yml', STG_ORDERS);
   check('path:models/sources.yml', ['source:bronze.orders', 'source:bronze.customers', 'source:crm.accounts', source_not_null]);
-  check('path:dbt_packages/calendar', ['stg_dates', 'dim_dates']);
+  // An installed package's node: dbt compares its path in the package (models/staging/stg_dates.sql) with the selector
+  // globbed in the project's own tree, so it is selected where the project has that folder, never by dbt_packages/.
+  check('path:dbt_packages/calendar', ["warning: The selection criterion 'path:dbt_packages/calendar' does not match any enabled nodes."]);
+  check('path:models/staging', [...STG_ORDERS, 'stg_customers', 'stg_payments', 'stg_accounts', 'stg_dates']);
+  check('path:models/dim_dates.sql', ["warning: The selection criterion 'path:models/dim_dates.sql' does not match any enabled nodes."]);
   check('file:fct_revenue.sql', FCT_REVENUE);
   check('fct_revenue.sql', FCT_REVENUE);
   check('file:fct_revenue', FCT_REVENUE);

@@ -344,6 +344,12 @@ export class DbtProject {
     this.derived = undefined;
   }
 
+  /** The root of the innermost package holding `file` (the project's own root for its files and any other). */
+  packageRootOf(file: string): string {
+    const pkg = [...this.packages].reverse().find((p) => !path.relative(p.root, file).startsWith('..'));
+    return pkg?.root ?? this.root;
+  }
+
   /** Which kind of file a new path is, from the package's configured paths. */
   private place(file: string): { kind: FileKind; pkg: string; folders: string[] } | undefined {
     if (file === path.join(this.root, 'selectors.yml')) return { kind: 'selectors', pkg: this.name, folders: [] };

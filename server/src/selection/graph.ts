@@ -52,6 +52,8 @@ export interface SelectableGraph {
   nodes: Map<string, SelectableNode>;
   children: Map<string, string[]>;
   rootPackage: string;
+  /** Whether a file or folder (relative to the project's root, `/`-separated) is in its tree, as dbt's `path:` globs it. */
+  rootHas(rel: string): boolean;
 }
 
 const cache = new WeakMap<DbtProject, { version: number; graph: SelectableGraph }>();
@@ -66,7 +68,8 @@ export function selectableGraph(project: DbtProject): SelectableGraph {
 
 function build(project: DbtProject): SelectableGraph {
   const nodes = new Map<string, SelectableNode>();
-  const rel = (file: string) => path.relative(project.root, file).split(path.sep).join('/');
+  // dbt's original_file_path: relative to the package that holds the file (`models/x.sql` in an installed package too)
+  const rel = (file: string) => path.relative(project.packageRootOf(file), file).split(path.sep).join('/');
   const pending: Array<{ node: SelectableNode; refs: RefUse[]; sources: SourceUse[] }> = [];
   const modelIds = new Map<ModelNode, string>();
   const sourceIds = new Map<string, string>();
@@ -195,7 +198,19 @@ function build(project: DbtProject): SelectableGraph {
       if (list) list.push(n.id); else children.set(p, [n.id]);
     }
   }
-  return { nodes, children, rootPackage: project.name };
+  let inRoot: Set<string> | undefined;
+  const rootHas = (relPath: string) => {
+    if (!inRoot) {
+      inRoot = new Set();
+      for (const file of project.files.keys()) {
+        const r = path.relative(project.root, file);
+        if (r.startsWith('..') || path.isAbsolute(r)) continue;
+        for (let p = r.split(path.sep).join('/'); p !== '.' && !inRoot.has(p); p = path.posix.dirname(p)) inRoot.add(p);
+      }
+    }
+    return inRoot.has(relPath);
+  };
+  return { nodes, children, rootPackage: project.name, rootHas };
 }
 
 /**

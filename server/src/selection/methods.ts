@@ -1,17 +1,18 @@
 // dbt's selection methods: whether one node matches one `method:value` criterion.
 import path from 'node:path';
 import type { Criterion } from './syntax';
-import { YAML_RESOURCE_TYPES, type SelectableNode } from './graph';
+import { YAML_RESOURCE_TYPES, type SelectableGraph, type SelectableNode } from './graph';
 import { fnmatch, globPath, hasWildcard } from './glob';
 
-export function matchesCriterion(node: SelectableNode, c: Criterion, rootPackage: string): boolean {
+export function matchesCriterion(node: SelectableNode, c: Criterion, graph: Pick<SelectableGraph, 'rootPackage' | 'rootHas'>): boolean {
   const v = c.value;
+  const rootPackage = graph.rootPackage;
   switch (c.method) {
     case 'fqn': return fqnMatches(node.fqn, v, !!node.version);
     case 'tag': return node.tags.some((t) => fnmatch(t, v));
     case 'package': return fnmatch(node.packageName, v === 'this' ? rootPackage : v);
     case 'resource_type': return node.resourceType === v;
-    case 'path': return pathMatches(node, v);
+    case 'path': return pathMatches(node, v, node.packageName === rootPackage ? undefined : graph.rootHas);
     case 'file': {
       const base = path.posix.basename(node.path);
       return fnmatch(base, v) || fnmatch(base.replace(/\.[^.]*$/, ''), v);
@@ -75,12 +76,17 @@ function fqnMatchesScoped(fqn: string[], selector: string, versioned: boolean): 
   return true;
 }
 
-/** A file or folder (glob allowed) relative to the project root: the node's file, a folder above it, or its YAML. */
-function pathMatches(node: SelectableNode, selector: string): boolean {
+/**
+ * A file or folder (glob allowed) relative to the project root: the node's file, a folder above it, or its YAML. dbt
+ * globs the selector in the project's own tree and compares a node's original_file_path, which in an installed package
+ * is relative to the package: such a node matches only where the project has the same path (`path:models` selects a
+ * package's models too when the project has models/; `path:dbt_packages/...` selects none), which `rootHas` says.
+ */
+function pathMatches(node: SelectableNode, selector: string, rootHas?: (rel: string) => boolean): boolean {
   const pattern = selector.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   const candidates = [node.path, ...(node.patchPath ? [node.patchPath] : [])];
   for (let dir = path.posix.dirname(node.path); dir !== '.' && dir !== '/'; dir = path.posix.dirname(dir)) candidates.push(dir);
-  return candidates.some((p) => globPath(p, pattern));
+  return candidates.some((p) => globPath(p, pattern) && (!rootHas || rootHas(p)));
 }
 
 /** `latest`, `prerelease` (newer than the latest), `old` (older), `none` (an unversioned model). */

@@ -114,7 +114,7 @@ function evaluate(graph: SelectableGraph, spec: SelectionSpec, problems: Selecti
 
 function matching(graph: SelectableGraph, c: Criterion): Set<string> {
   const out = new Set<string>();
-  for (const n of graph.nodes.values()) if (matchesCriterion(n, c, graph.rootPackage)) out.add(n.id);
+  for (const n of graph.nodes.values()) if (matchesCriterion(n, c, graph)) out.add(n.id);
   return out;
 }
 

@@ -8,11 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand, type CliIO } from '../command';
-import type { DbtProject } from '../../project/project';
+import type { DbtProject, ModelNode } from '../../project/project';
 import { dbtCompiledSql } from '../../project/dbtCompile';
 import { compileModel } from '../../project/compile';
 import { LineIndex } from '../../project/lineIndex';
 import { selectNodes } from '../../selection/select';
+import type { SelectableNode } from '../../selection/graph';
 import { didYouMean } from '../../util/suggest';
 import { loadProject } from '../project-args';
 import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
@@ -40,7 +41,7 @@ export const compileCommand: CliCommand = {
     const json = logFormat === 'json' ? new JsonLog(invocation.invocationId, (line) => io.out(line)) : undefined;
     const selected = selectNodes(project, selectionArgs(project, parsed.values, USAGE));
     const { problems } = selected;
-    const nodes = selected.nodes.filter((n) => n.resourceType === 'model');
+    const nodes = selected.nodes.filter((n) => sourceFileOf(project, n) !== undefined);
     reportSelection(io, 'compile', problems);
     const compiledDir = path.join(targetPathOf(project, parsed.values), 'compiled');
     let failed = 0;
@@ -51,9 +52,9 @@ export const compileCommand: CliCommand = {
       warning: (message) => (json ? json.warning(message) : io.err(`${message}\n`)),
     };
     for (const node of nodes) {
-      const file = node.modelNode!.file;
+      const file = sourceFileOf(project, node)!;
       if (file.endsWith('.py')) { python.push(node.name); continue; }
-      const sql = compiledSql(project, file, report);
+      const sql = compiledSql(project, file, report, node.modelNode);
       if (sql === undefined) { failed++; continue; }
       const out = path.join(compiledDir, node.packageName, node.path);
       fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -67,7 +68,8 @@ export const compileCommand: CliCommand = {
         io.out(nodes.length === 1 ? withNewline(sql) : `${written}\n`);
       }
     }
-    for (const note of [python.length ? pythonNote(python) : undefined, uncompiledNote(selected.nodes, nodes.length)]) {
+    const models = nodes.filter((n) => n.resourceType === 'model').length;
+    for (const note of [python.length ? pythonNote(python) : undefined, uncompiledNote(selected.nodes.filter((n) => !nodes.includes(n)), models)]) {
       if (!note) continue;
       if (json) json.note(note);
       else io.err(`floe compile: note: ${note}\n`);
@@ -101,8 +103,8 @@ interface Report { error(message: string): void; warning(message: string): void 
  * The compiled SQL as dbt writes it (dbtCompiledSql), or undefined after reporting the template error at its line.
  * SQL that renders empty from a model with text is written, with a warning: dbt, querying the database, may not.
  */
-function compiledSql(project: DbtProject, file: string, report: Report): string | undefined {
-  const compiled = dbtCompiledSql(project, file);
+function compiledSql(project: DbtProject, file: string, report: Report, node?: ModelNode): string | undefined {
+  const compiled = dbtCompiledSql(project, file, node);
   const relative = (f: string) => path.relative(project.root, f);
   if ('problem' in compiled) {
     const pos = new LineIndex(project.entry(compiled.file)?.text ?? '').positionAt(compiled.problem.start);
@@ -119,20 +121,32 @@ function compiledSql(project: DbtProject, file: string, report: Report): string 
   return compiled.sql;
 }
 
+/**
+ * The file dbt compiles for a selected node: a model's, a snapshot's (one of a .sql file's blocks), an analysis', a
+ * singular test's; undefined for what Floe's compile does not write (seeds, sources, generic tests, YAML snapshots).
+ */
+function sourceFileOf(project: DbtProject, n: SelectableNode): string | undefined {
+  if (n.resourceType === 'model') return n.modelNode?.file;
+  if (n.resourceType === 'snapshot') return n.modelNode?.file.endsWith('.sql') ? n.modelNode.file : undefined;
+  if (n.resourceType === 'analysis') return path.join(project.root, n.path); // the project's own (a package's are not read)
+  if (n.resourceType === 'test' && n.test?.kind === 'singular') return n.test.file;
+  return undefined;
+}
+
 const SHOWN_PYTHON_MODELS = 10;
 
 /**
- * `skipped 1 snapshot (...): snp_orders`: the selected snapshots and analyses, which dbt compiles too and Floe's compile
- * does not write; data tests only when no model is selected (eagerly selected with their models, they would be noise),
- * so a selection of them alone is not a silent exit 0.
+ * `skipped 1 snapshot (...): snp_orders`: selected snapshots defined in YAML and generic data tests, which dbt compiles
+ * too and Floe's compile does not write; the tests only when no model is selected (eagerly selected with their models,
+ * they would be noise), so a selection of them alone is not a silent exit 0.
  */
 function uncompiledNote(selected: ReadonlyArray<{ resourceType: string; name: string }>, models: number): string | undefined {
-  const kinds: Array<[string, string, string]> = [['snapshot', 'snapshot', 'snapshots'], ['analysis', 'analysis', 'analyses'], ...(models ? [] : [['test', 'data test', 'data tests'] as [string, string, string]])];
+  const kinds: Array<[string, string, string]> = [['snapshot', 'snapshot', 'snapshots'], ...(models ? [] : [['test', 'data test', 'data tests'] as [string, string, string]])];
   const skipped = kinds.map(([type, one, many]) => ({ names: selected.filter((n) => n.resourceType === type).map((n) => n.name), one, many })).filter((k) => k.names.length);
   if (!skipped.length) return undefined;
   const names = skipped.flatMap((k) => k.names);
   const shown = names.slice(0, SHOWN_PYTHON_MODELS).join(', ') + (names.length > SHOWN_PYTHON_MODELS ? ` and ${names.length - SHOWN_PYTHON_MODELS} more` : '');
-  return `skipped ${skipped.map((k) => `${k.names.length} ${k.names.length === 1 ? k.one : k.many}`).join(', ')} (Floe compiles models only; dbt compiles these too): ${shown}`;
+  return `skipped ${skipped.map((k) => `${k.names.length} ${k.names.length === 1 ? k.one : k.many}`).join(', ')} (Floe compiles models, analyses, singular tests and snapshots of .sql files; dbt compiles these too): ${shown}`;
 }
 
 /** `skipped 2 Python models (Floe compiles SQL models only): a, b`, the first few named. */
