@@ -49,3 +49,20 @@ test('columns in scope in a model of ~900 KB (the analysis limit is 1 MB)', () =
   assert.ok(filler.length > 800_000);
   check(`${filler}with x as (select * from {{ source('bronze', 'customers') }})\nselect x.| from x`, ['customer_id', 'email']);
 });
+
+test("a package's macros after `{{ package.`", () => {
+  const { text, offset } = cursor('select {{ pk.| }}');
+  const p = makeProject({
+    [MODEL]: text,
+    'dbt_packages/pk/dbt_project.yml': 'name: pk\n',
+    'dbt_packages/pk/macros/star.sql': "{% macro star(from, except=[]) %}{{ return(adapter.dispatch('star', 'pk')(from, except)) }}{% endmacro %}\n"
+      + '{% macro default__star(from, except) %}*{% endmacro %}\n{% test not_empty(model) %}select 1{% endtest %}\n',
+  });
+  const items = completions(p, file(MODEL), offset);
+  assert.deepEqual(items.map((c) => [c.label, c.kind, c.detail]), [['star', 'macro', 'macro star(from, except)']]);
+  const partial = cursor('select {{ pk.st| }}');
+  const p2 = makeProject({ [MODEL]: partial.text, 'dbt_packages/pk/dbt_project.yml': 'name: pk\n', 'dbt_packages/pk/macros/star.sql': '{% macro star(from) %}*{% endmacro %}\n' });
+  assert.deepEqual(completions(p2, file(MODEL), partial.offset).map((c) => [c.label, c.replaceStart]), [['star', partial.offset - 2]]);
+  // not a package: no SQL columns or macros of the project after `{{ this.` or `{{ adapter.`
+  check('select {{ adapter.| }}', [], ['cents_to_dollars', 'customer_id']);
+});

@@ -88,9 +88,23 @@ export function completions(project: DbtProject, file: string, offset: number): 
           return at(m, 'macro', ctx.partialStart, { detail: `macro ${m}(${def.params.join(', ')})` });
         }),
       ];
+    case 'jinja-member':
+      return packageMacroCompletions(project, ctx.object).map((c) => ({ ...c, replaceStart: ctx.partialStart, replaceEnd: offset }));
     case 'sql':
       return sqlCompletions(project, file, offset);
   }
+}
+
+/**
+ * A package's macros after `{{ package.`: the ones a model calls (`dbt_utils.star`), not the adapter implementations
+ * dispatch picks (`default__star`, `snowflake__star`) nor generic tests (`test_…`).
+ */
+function packageMacroCompletions(project: DbtProject, packageName: string): Array<Omit<Completion, 'replaceStart' | 'replaceEnd'>> {
+  if (!project.packageNames().includes(packageName)) return [];
+  return project.macroNames().flatMap((m) => {
+    const def = /__|^test_/.test(m) ? undefined : project.macro(m, packageName);
+    return def ? [{ label: m, kind: 'macro' as const, detail: `macro ${m}(${def.params.join(', ')})` }] : [];
+  });
 }
 
 function sqlCompletions(project: DbtProject, file: string, offset: number): Completion[] {

@@ -9,6 +9,8 @@ export type CursorContext =
   | { kind: 'string-arg'; call: string; index: number; keyword?: string; previousArgs: string[]; valueStart: number; partial: string }
   | { kind: 'config-key'; partial: string; partialStart: number }
   | { kind: 'jinja-name'; partial: string; partialStart: number }
+  /** After `name.` in Jinja: `dbt_utils.` names a package's macros. */
+  | { kind: 'jinja-member'; object: string; partial: string; partialStart: number }
   | { kind: 'jinja-comment' }
   | { kind: 'sql' };
 
@@ -49,7 +51,10 @@ export function cursorContext(a: ModelFileAnalysis, offset: number): CursorConte
   const partialStart = partialToken?.start ?? offset;
   const before = partialToken ? tokens[tokens.length - 2] : last;
   if (call === 'config' && (before?.value === '(' || before?.value === ',')) return { kind: 'config-key', partial, partialStart };
-  if (before?.value === '.') return { kind: 'sql' };
+  if (before?.value === '.') {
+    const object = tokens[tokens.indexOf(before) - 1];
+    return object?.type === 'name' && tokens[tokens.indexOf(before) - 2]?.value !== '.' ? { kind: 'jinja-member', object: object.value, partial, partialStart } : { kind: 'sql' };
+  }
   return { kind: 'jinja-name', partial, partialStart };
 }
 
