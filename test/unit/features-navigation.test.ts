@@ -67,6 +67,16 @@ test('references and rename of a model', () => {
   assert.deepEqual(renameModel(p, MART, at("ref('stg_customers')"), 'stg_orders'), { error: "A model named 'stg_orders' already exists." });
 });
 
+test("references and rename reach a macro's ref() (calitp's macros/get_latest_schedule_data.sql)", () => {
+  const macro = "{% macro latest(col) %}\n  select max({{ col }}) from {{ ref('stg_customers') }} join {{ ref(other) }}\n{% endmacro %}\n";
+  const q = makeProject({ 'macros/latest.sql': macro });
+  const stg = file('models/staging/stg_customers.sql');
+  const inMacro = (l: { file: string; start: number; end: number }) => l.file === file('macros/latest.sql') && macro.slice(l.start, l.end) === 'stg_customers';
+  assert.ok(references(q, stg, 0, false).some(inMacro), 'the ref in the macro is a reference');
+  const r = renameModel(q, MART, q.entry(MART)!.text.indexOf("ref('stg_customers')") + 6, 'stg_clients');
+  assert.ok(!('error' in r) && r.edits.some((e) => inMacro(e) && e.newText === 'stg_clients'), 'rename edits the macro');
+});
+
 test('references and rename reach YAML: relationships to:, exposures, semantic models, unit tests', () => {
   const yml = [
     'version: 2', 'models:', '  - name: mart_customers', '    columns:', '      - name: customer_id', '        tests:',

@@ -1,7 +1,8 @@
 // Go to definition, find references and rename, for refs (models), sources, macros and upstream columns.
 import { downstreamColumnReferences } from './columnLineage';
 import path from 'node:path';
-import type { DbtProject } from '../project/project';
+import type { DbtProject, FileEntry } from '../project/project';
+import { analyzeModelFile, type RefUse } from '../project/modelFile';
 import type { Location } from '../project/types';
 import { blockAt } from '../jinja/scanner';
 import { wordAt } from './cursor';
@@ -97,15 +98,26 @@ export function references(project: DbtProject, file: string, offset: number, in
   const target = t;
   for (const e of project.files.values()) {
     if (target.kind === 'model') for (const m of e.schema?.models ?? []) if (m.name === target.name) out.push({ file: e.file, start: m.nameStart, end: m.nameEnd });
+    if (target.kind === 'model') for (const r of refsIn(e)) if (r.name === target.name) out.push({ file: e.file, start: r.start + 1, end: r.end - 1 });
     const a = e.analysis;
     if (!a) continue;
-    if (target.kind === 'model') for (const r of a.refs) if (r.name === target.name) out.push({ file: e.file, start: r.start + 1, end: r.end - 1 });
     if (target.kind === 'source') for (const s of a.sources) if (s.source === target.source && s.table === target.table) out.push({ file: e.file, start: s.callStart, end: s.callEnd });
     if (target.kind === 'macro') for (const m of a.macroCalls) if (m.name === target.name) out.push({ file: e.file, start: m.start, end: m.end });
   }
   if (target.kind === 'model') out.push(...yamlModelMentions(project, target.name));
   if (includeDeclaration) out.unshift(...definition(project, file, offset).filter((d) => !out.some((o) => o.file === d.file && o.start === d.start)));
   return out;
+}
+
+const macroFileRefs = new WeakMap<FileEntry, { text: string; refs: readonly RefUse[] }>();
+
+/** A file's ref() calls with a literal name: a model's, or a macro file's (`{% macro x() %}… ref('m') …`, which dbt renders as a use of m). */
+function refsIn(e: FileEntry): readonly RefUse[] {
+  if (e.analysis) return e.analysis.refs;
+  if (e.kind !== 'macro' || !e.text.includes('ref')) return [];
+  let kept = macroFileRefs.get(e);
+  if (kept?.text !== e.text) macroFileRefs.set(e, kept = { text: e.text, refs: analyzeModelFile(e.text).refs });
+  return kept.refs;
 }
 
 export interface RenameResult {
@@ -147,7 +159,7 @@ export function renameModel(project: DbtProject, file: string, offset: number, n
   if (!node || node.kind !== 'model') return { error: `Model '${t.name}' not found.` };
   const edits: RenameResult['edits'] = [];
   for (const e of project.files.values()) {
-    for (const r of e.analysis?.refs ?? []) if (r.name === node.name) edits.push({ file: e.file, start: r.start + 1, end: r.end - 1, newText: newName });
+    for (const r of refsIn(e)) if (r.name === node.name) edits.push({ file: e.file, start: r.start + 1, end: r.end - 1, newText: newName });
     for (const m of e.schema?.models ?? []) if (m.name === node.name) edits.push({ file: e.file, start: m.nameStart, end: m.nameEnd, newText: newName });
   }
   for (const m of yamlModelMentions(project, node.name)) edits.push({ ...m, newText: newName });
