@@ -77,6 +77,22 @@ test("references and rename reach a macro's ref() (calitp's macros/get_latest_sc
   assert.ok(!('error' in r) && r.edits.some((e) => inMacro(e) && e.newText === 'stg_clients'), 'rename edits the macro');
 });
 
+test("definition and hover in a hook's template (`pre_hook=\"{{ my_macro(...) }}\"`, danish, wbx, kvapac)", () => {
+  const model = `{{ config(materialized='incremental', pre_hook="{% if is_incremental() %}delete from {{ this }} where id in (select id from {{ source('bronze', 'customers') }}){% endif %}", post_hook=["{{ cents_to_dollars('x') }}"]) }}\nselect 1 as id\n`;
+  const q = makeProject({ 'models/marts/hooked.sql': model });
+  const f = file('models/marts/hooked.sql');
+  const onMacro = model.indexOf('cents_to_dollars') + 3;
+  assert.deepEqual(definition(q, f, onMacro).map((l) => [l.file, q.entry(l.file)!.text.slice(l.start - 9, l.start + 16)]), [[file('macros/money.sql'), '{% macro cents_to_dollars']]);
+  const h = hover(q, f, onMacro)!;
+  assert.match(h.markdown, /macro cents_to_dollars\(col, scale\)/);
+  assert.equal(model.slice(h.start, h.end), 'cents_to_dollars');
+  const onSource = model.indexOf("'customers'") + 2;
+  assert.deepEqual(definition(q, f, onSource).map((l) => q.entry(l.file)!.text.slice(l.start, l.end)), ['customers']);
+  assert.match(hover(q, f, onSource)!.markdown, /source bronze\.customers/);
+  // outside a call in the hook: nothing, as elsewhere in Jinja
+  assert.equal(hover(q, f, model.indexOf('delete from') + 2), undefined);
+});
+
 test('references and rename reach YAML: relationships to:, exposures, semantic models, unit tests', () => {
   const yml = [
     'version: 2', 'models:', '  - name: mart_customers', '    columns:', '      - name: customer_id', '        tests:',

@@ -2,7 +2,7 @@
 // a Jinja name, a Jinja call, or SQL text (then columns and relations in scope apply).
 import { blockAt } from '../jinja/scanner';
 import { tokenize, type Token } from '../jinja/tokens';
-import type { ModelFileAnalysis } from '../project/modelFile';
+import { analyzeModelFile, type ModelFileAnalysis } from '../project/modelFile';
 import type { JinjaCall } from '../jinja/calls';
 
 export type CursorContext =
@@ -89,4 +89,17 @@ export function wordAt(text: string, offset: number): { word: string; qualifier?
     if (q < s - 1) qualifier = text.slice(q, s - 1);
   }
   return { word: text.slice(s, e), qualifier, start: s, end: e };
+}
+
+/**
+ * The template in a string literal of a Jinja block under `offset` (a hook: `pre_hook="{{ my_macro(this) }}"`, which
+ * dbt renders in turn), analyzed on its own; `base` is where its text starts in the file.
+ */
+export function nestedTemplateAt(a: ModelFileAnalysis, offset: number): { analysis: ModelFileAnalysis; base: number } | undefined {
+  const block = blockAt(a.scan, offset);
+  if (!block || block.kind === 'comment') return undefined;
+  const s = tokenize(a.text, block.contentStart, block.contentEnd).find((t) => t.type === 'string' && t.start < offset && offset < t.end);
+  if (!s) return undefined;
+  const inner = a.text.slice(s.start + 1, s.unterminated ? s.end : s.end - 1);
+  return /\{[{%]/.test(inner) ? { analysis: analyzeModelFile(inner), base: s.start + 1 } : undefined;
 }

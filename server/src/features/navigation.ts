@@ -2,10 +2,10 @@
 import { downstreamColumnReferences } from './columnLineage';
 import path from 'node:path';
 import type { DbtProject, FileEntry } from '../project/project';
-import { analyzeModelFile, type RefUse } from '../project/modelFile';
+import { analyzeModelFile, type ModelFileAnalysis, type RefUse } from '../project/modelFile';
 import type { Location } from '../project/types';
 import { blockAt } from '../jinja/scanner';
-import { wordAt } from './cursor';
+import { nestedTemplateAt, wordAt } from './cursor';
 import { findColumn } from './hover';
 import { genericTestLocation, yamlTargetAt } from './yamlNavigation';
 import { yamlModelMentions } from './yamlMentions';
@@ -26,13 +26,19 @@ function targetAt(project: DbtProject, file: string, offset: number): Target | u
     for (const m of entry?.macros ?? []) if (m.start <= offset && offset <= m.end) return { kind: 'macro', name: m.name };
     return undefined;
   }
+  return targetIn(a, offset);
+}
+
+/** The ref, source or macro call under `offset` in a model-like file's analysis, or in a hook string's template there. */
+function targetIn(a: ModelFileAnalysis, offset: number): Target | undefined {
   const ref = a.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
   if (ref) return { kind: 'model', name: ref.name };
   const src = a.sources.find((s) => s.callStart <= offset && offset <= s.callEnd);
   if (src) return { kind: 'source', source: src.source, table: src.table };
   const m = a.macroCalls.find((x) => x.start <= offset && offset <= x.end);
   if (m) return { kind: 'macro', name: m.name, namespace: m.namespace };
-  return undefined;
+  const nested = nestedTemplateAt(a, offset);
+  return nested && targetIn(nested.analysis, offset - nested.base);
 }
 
 export function definition(project: DbtProject, file: string, offset: number): Location[] {
