@@ -93,6 +93,15 @@ test("definition and hover in a hook's template (`pre_hook=\"{{ my_macro(...) }}
   assert.equal(hover(q, f, model.indexOf('delete from') + 2), undefined);
 });
 
+test('definition and hover of a ref to a turned-off model (from a turned-off model: wbx, near)', () => {
+  const off = "{{ config(materialized='table', enabled=false) }}\n";
+  const q = makeProject({ 'models/marts/epochs.sql': `${off}select 1 as id\n`, 'models/marts/supply.sql': `${off}select * from {{ ref('epochs') }}\n` });
+  const f = file('models/marts/supply.sql');
+  const onRef = q.entry(f)!.text.indexOf('epochs') + 2;
+  assert.deepEqual(definition(q, f, onRef), [{ file: file('models/marts/epochs.sql'), start: 0, end: 0 }]);
+  assert.match(hover(q, f, onRef)!.markdown, /\*\*epochs\*\* · turned off \(`enabled: false`\)/);
+});
+
 test('references and rename reach YAML: relationships to:, exposures, semantic models, unit tests', () => {
   const yml = [
     'version: 2', 'models:', '  - name: mart_customers', '    columns:', '      - name: customer_id', '        tests:',

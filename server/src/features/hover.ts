@@ -60,7 +60,8 @@ function jinjaHover(project: DbtProject, a: ModelFileAnalysis, offset: number): 
   const ref = a.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
   if (ref) {
     const node = project.resolveRef(ref);
-    return node ? { markdown: describeModel(project, node), start: ref.callStart, end: ref.callEnd } : undefined;
+    if (node) return { markdown: describeModel(project, node), start: ref.callStart, end: ref.callEnd };
+    return project.isDisabledRef(ref) ? { markdown: `**${ref.name}** · turned off (\`enabled: false\`): dbt leaves it out of the project`, start: ref.callStart, end: ref.callEnd } : undefined;
   }
   const src = a.sources.find((s) => s.callStart <= offset && offset <= s.callEnd);
   if (src) {

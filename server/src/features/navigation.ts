@@ -54,7 +54,8 @@ export function definition(project: DbtProject, file: string, offset: number): L
   const t = inYaml ?? targetAt(project, file, offset);
   if (t?.kind === 'model') {
     const node = project.resolveRef({ name: t.name });
-    return node ? [{ file: node.file, start: node.nameStart, end: node.nameEnd }] : [];
+    // a ref to a turned-off model (from another turned-off one, say): its file, as the editor knows no node
+    return node ? [{ file: node.file, start: node.nameStart, end: node.nameEnd }] : project.disabledFilesNamed(t.name).map((f) => ({ file: f, start: 0, end: 0 }));
   }
   if (t?.kind === 'source') {
     const table = project.resolveSource(t);
