@@ -1,7 +1,7 @@
 // Hover, definition, references, rename, symbols and lenses on the in-memory project.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeProject, file } from '../helpers/projectTexts';
+import { makeProject, file, BASE } from '../helpers/projectTexts';
 import { hover } from '../../server/src/features/hover';
 import { definition, references, renameModel } from '../../server/src/features/navigation';
 import { documentSymbols } from '../../server/src/features/symbols';
@@ -100,6 +100,32 @@ test('definition and hover of a ref to a turned-off model (from a turned-off mod
   const onRef = q.entry(f)!.text.indexOf('epochs') + 2;
   assert.deepEqual(definition(q, f, onRef), [{ file: file('models/marts/epochs.sql'), start: 0, end: 0 }]);
   assert.match(hover(q, f, onRef)!.markdown, /\*\*epochs\*\* · turned off \(`enabled: false`\)/);
+});
+
+test("definition and hover of a dispatching macro: the implementation dbt picks (adapter, `dispatch:`, the project's override)", () => {
+  const model = "select {{ pk.star('x') }} from t\n";
+  const pkg = {
+    'dbt_packages/pk/dbt_project.yml': 'name: pk\n',
+    'dbt_packages/pk/macros/star.sql': "{% macro star(from) %}{{ return(adapter.dispatch('star', 'pk')(from)) }}{% endmacro %}\n"
+      + '{% macro default__star(from) %}*{% endmacro %}\n{% macro snowflake__star(from) %}* /* sf */{% endmacro %}\n',
+    'models/marts/probe.sql': model,
+  };
+  const f = file('models/marts/probe.sql');
+  const at = model.indexOf('star') + 1;
+  const where = (q: ReturnType<typeof makeProject>) => definition(q, f, at).map((l) => `${l.file.slice(file('').length)} ${q.entry(l.file)!.text.slice(l.start, l.end)}`);
+  assert.deepEqual(where(makeProject(pkg)), ['dbt_packages/pk/macros/star.sql star', 'dbt_packages/pk/macros/star.sql default__star']);
+  const snowflake = { 'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev:\n      type: snowflake\n      account: a\n' };
+  assert.deepEqual(where(makeProject({ ...pkg, ...snowflake })), ['dbt_packages/pk/macros/star.sql star', 'dbt_packages/pk/macros/star.sql snowflake__star']);
+  // the project overrides the package's implementation through `dispatch:`
+  const override = {
+    ...pkg, ...snowflake, 'macros/my_star.sql': '{% macro default__star(from) %}{{ from }}.*{% endmacro %}\n',
+    'dbt_project.yml': `${BASE['dbt_project.yml']}dispatch:\n  - macro_namespace: pk\n    search_order: ['shop', 'pk']\n`,
+  };
+  const q = makeProject(override);
+  assert.deepEqual(where(q), ['dbt_packages/pk/macros/star.sql star', 'macros/my_star.sql default__star']);
+  assert.match(hover(q, f, at)!.markdown, /dispatches to `default__star` in `shop`/);
+  // a macro that does not dispatch: itself alone
+  assert.deepEqual(definition(q, f, at + 100), []);
 });
 
 test('references and rename reach YAML: relationships to:, exposures, semantic models, unit tests', () => {

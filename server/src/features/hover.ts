@@ -10,6 +10,7 @@ import { columnsInScope, columnsOfRelation, MAX_SQL_ANALYSIS } from './columns';
 import { blockAt } from '../jinja/scanner';
 import { yamlHover } from './yamlHover';
 import { columnLineageHover } from './columnLineage';
+import { dispatchedMacro } from './macroDispatch';
 
 export interface HoverInfo {
   markdown: string;
@@ -45,7 +46,7 @@ export function hover(project: DbtProject, file: string, offset: number): HoverI
   if (!a) return undefined;
   const block = blockAt(a.scan, offset);
   if (block?.kind === 'comment') return undefined;
-  if (block) return jinjaHover(project, a, offset);
+  if (block) return jinjaHover(project, a, offset, project.entry(file)!.packageName);
   const w = wordAt(a.text, offset);
   if (!w) return undefined;
   const match = findColumn(project, file, w.word, w.qualifier, offset);
@@ -55,7 +56,7 @@ export function hover(project: DbtProject, file: string, offset: number): HoverI
 }
 
 /** Hover in a Jinja block: a ref, a source, a config key or a macro call, also in a hook string's template. */
-function jinjaHover(project: DbtProject, a: ModelFileAnalysis, offset: number): HoverInfo | undefined {
+function jinjaHover(project: DbtProject, a: ModelFileAnalysis, offset: number, caller: string): HoverInfo | undefined {
   const call = callAt(a, offset);
   const ref = a.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
   if (ref) {
@@ -85,10 +86,11 @@ function jinjaHover(project: DbtProject, a: ModelFileAnalysis, offset: number): 
   if (call && offset <= call.nameEnd) {
     const m = a.macroCalls.find((x) => x.start <= offset && offset <= x.end);
     const def = m ? project.macro(m.name, m.namespace) : undefined;
-    if (def) return { markdown: `**macro ${def.name}(${def.params.join(', ')})**\n\nfrom package \`${def.packageName}\``, start: m!.start, end: m!.end };
+    const impl = def && dispatchedMacro(project, def, caller);
+    if (def) return { markdown: `**macro ${def.name}(${def.params.join(', ')})**\n\nfrom package \`${def.packageName}\`${impl ? `\n\ndispatches to \`${impl.name}\` in \`${impl.packageName}\`` : ''}`, start: m!.start, end: m!.end };
   }
   const nested = nestedTemplateAt(a, offset);
-  const h = nested && jinjaHover(project, nested.analysis, offset - nested.base);
+  const h = nested && jinjaHover(project, nested.analysis, offset - nested.base, caller);
   return h && { ...h, start: h.start + nested.base, end: h.end + nested.base };
 }
 

@@ -6,6 +6,7 @@ import { analyzeModelFile, type ModelFileAnalysis, type RefUse } from '../projec
 import type { Location } from '../project/types';
 import { blockAt } from '../jinja/scanner';
 import { nestedTemplateAt, wordAt } from './cursor';
+import { dispatchedMacro } from './macroDispatch';
 import { findColumn } from './hover';
 import { genericTestLocation, yamlTargetAt } from './yamlNavigation';
 import { yamlModelMentions } from './yamlMentions';
@@ -63,7 +64,10 @@ export function definition(project: DbtProject, file: string, offset: number): L
   }
   if (t?.kind === 'macro') {
     const def = project.macro(t.name, t.namespace);
-    return def ? [{ file: def.file, start: def.start, end: def.end }] : [];
+    if (!def) return [];
+    // a dispatching macro: also the implementation dbt runs for this adapter (a project's override included)
+    const impl = dispatchedMacro(project, def, entry?.packageName ?? project.name);
+    return [def, ...(impl ? [impl] : [])].map((d) => ({ file: d.file, start: d.start, end: d.end }));
   }
   const a = project.entry(file)?.analysis;
   if (!a || blockAt(a.scan, offset)) return [];
