@@ -128,6 +128,22 @@ test("definition and hover of a dispatching macro: the implementation dbt picks 
   assert.deepEqual(definition(q, f, at + 100), []);
 });
 
+test("references of a macro: its calls in other macros, not another package's macro of the same name", () => {
+  const q = makeProject({
+    'macros/money_fmt.sql': "{% macro money_fmt(col) %}'$' || {{ cents_to_dollars(col) }}{% endmacro %}\n",
+    'dbt_packages/pk/dbt_project.yml': 'name: pk\n',
+    'dbt_packages/pk/macros/c.sql': '{% macro cents_to_dollars(col) %}{{ col }}{% endmacro %}\n',
+    'models/marts/probe.sql': "select {{ cents_to_dollars('a') }}, {{ pk.cents_to_dollars('b') }}\n",
+  });
+  const probe = file('models/marts/probe.sql');
+  const text = q.entry(probe)!.text;
+  const uses = (offset: number) => references(q, probe, offset, false).map((l) => `${l.file.slice(file('').length)}:${q.entry(l.file)!.text.slice(0, l.start).split('\n').length}:${l.start}`).sort();
+  const own = text.indexOf('cents_to_dollars') + 2;
+  assert.deepEqual(uses(own), ['macros/money_fmt.sql:1:36', `models/marts/probe.sql:1:${own - 2}`]);
+  const pkg = text.indexOf('pk.cents_to_dollars') + 5;
+  assert.deepEqual(uses(pkg), [`models/marts/probe.sql:1:${pkg - 5}`]);
+});
+
 test('references and rename reach YAML: relationships to:, exposures, semantic models, unit tests', () => {
   const yml = [
     'version: 2', 'models:', '  - name: mart_customers', '    columns:', '      - name: customer_id', '        tests:',

@@ -2,7 +2,7 @@
 import { downstreamColumnReferences } from './columnLineage';
 import path from 'node:path';
 import type { DbtProject, FileEntry } from '../project/project';
-import { analyzeModelFile, type ModelFileAnalysis, type RefUse } from '../project/modelFile';
+import { analyzeModelFile, type ModelFileAnalysis } from '../project/modelFile';
 import type { Location } from '../project/types';
 import { blockAt } from '../jinja/scanner';
 import { nestedTemplateAt, wordAt } from './cursor';
@@ -107,28 +107,35 @@ export function references(project: DbtProject, file: string, offset: number, in
   if (!t) return [];
   const out: Location[] = [];
   const target = t;
+  // a macro call is a use of this macro when it resolves to it (`dbt_utils.star` is not the project's `star`)
+  const macro = target.kind === 'macro' ? project.macro(target.name, target.namespace) : undefined;
   for (const e of project.files.values()) {
     if (target.kind === 'model') for (const m of e.schema?.models ?? []) if (m.name === target.name) out.push({ file: e.file, start: m.nameStart, end: m.nameEnd });
-    if (target.kind === 'model') for (const r of refsIn(e)) if (r.name === target.name) out.push({ file: e.file, start: r.start + 1, end: r.end - 1 });
-    const a = e.analysis;
+    const a = usesIn(e, target.kind === 'source' ? target.table : target.name);
     if (!a) continue;
+    if (target.kind === 'model') for (const r of a.refs) if (r.name === target.name) out.push({ file: e.file, start: r.start + 1, end: r.end - 1 });
     if (target.kind === 'source') for (const s of a.sources) if (s.source === target.source && s.table === target.table) out.push({ file: e.file, start: s.callStart, end: s.callEnd });
-    if (target.kind === 'macro') for (const m of a.macroCalls) if (m.name === target.name) out.push({ file: e.file, start: m.start, end: m.end });
+    if (target.kind === 'macro') {
+      for (const m of a.macroCalls) if (m.name === target.name && (!macro || project.macro(m.name, m.namespace) === macro)) out.push({ file: e.file, start: m.start, end: m.end });
+    }
   }
   if (target.kind === 'model') out.push(...yamlModelMentions(project, target.name));
   if (includeDeclaration) out.unshift(...definition(project, file, offset).filter((d) => !out.some((o) => o.file === d.file && o.start === d.start)));
   return out;
 }
 
-const macroFileRefs = new WeakMap<FileEntry, { text: string; refs: readonly RefUse[] }>();
+const macroFileUses = new WeakMap<FileEntry, { text: string; analysis: ModelFileAnalysis }>();
 
-/** A file's ref() calls with a literal name: a model's, or a macro file's (`{% macro x() %}… ref('m') …`, which dbt renders as a use of m). */
-function refsIn(e: FileEntry): readonly RefUse[] {
-  if (e.analysis) return e.analysis.refs;
-  if (e.kind !== 'macro' || !e.text.includes('ref')) return [];
-  let kept = macroFileRefs.get(e);
-  if (kept?.text !== e.text) macroFileRefs.set(e, kept = { text: e.text, refs: analyzeModelFile(e.text).refs });
-  return kept.refs;
+/**
+ * What a file uses (refs, sources, macro calls): a model's analysis, or a macro file's read the same way (`{% macro x() %}
+ * … ref('m') … {{ other_macro() }}`, which dbt renders as uses) when its text holds `needle` at all.
+ */
+function usesIn(e: FileEntry, needle: string): ModelFileAnalysis | undefined {
+  if (e.analysis) return e.analysis;
+  if (e.kind !== 'macro' || !e.text.includes(needle)) return undefined;
+  let kept = macroFileUses.get(e);
+  if (kept?.text !== e.text) macroFileUses.set(e, kept = { text: e.text, analysis: analyzeModelFile(e.text) });
+  return kept.analysis;
 }
 
 export interface RenameResult {
@@ -170,7 +177,7 @@ export function renameModel(project: DbtProject, file: string, offset: number, n
   if (!node || node.kind !== 'model') return { error: `Model '${t.name}' not found.` };
   const edits: RenameResult['edits'] = [];
   for (const e of project.files.values()) {
-    for (const r of refsIn(e)) if (r.name === node.name) edits.push({ file: e.file, start: r.start + 1, end: r.end - 1, newText: newName });
+    for (const r of usesIn(e, node.name)?.refs ?? []) if (r.name === node.name) edits.push({ file: e.file, start: r.start + 1, end: r.end - 1, newText: newName });
     for (const m of e.schema?.models ?? []) if (m.name === node.name) edits.push({ file: e.file, start: m.nameStart, end: m.nameEnd, newText: newName });
   }
   for (const m of yamlModelMentions(project, node.name)) edits.push({ ...m, newText: newName });
