@@ -144,6 +144,29 @@ test("references of a macro: its calls in other macros, not another package's ma
   assert.deepEqual(uses(pkg), [`models/marts/probe.sql:1:${pkg - 5}`]);
 });
 
+test("hover and definition of var('…'): its value and its line in dbt_project.yml", () => {
+  const model = "select '{{ var('region') }}' as r, {{ var('since', 2020) }} as s, {{ var('pk_only') }} as p\n";
+  const q = makeProject({
+    'models/marts/probe.sql': model,
+    'dbt_packages/pk/dbt_project.yml': 'name: pk\nvars:\n  pk_only: [1, 2]\n',
+  });
+  const f = file('models/marts/probe.sql');
+  const on = (name: string) => model.indexOf(`'${name}'`) + 2;
+  assert.equal(hover(q, f, on('region'))!.markdown, '**var region** = `"eu"`');
+  assert.match(hover(q, f, on('since'))!.markdown, /\*\*var since\*\* · not set in dbt_project\.yml: the default given here applies/);
+  assert.match(hover(q, f, on('pk_only'))!.markdown, /not set in dbt_project\.yml nor given a default/);
+  const [d] = definition(q, f, on('region'));
+  assert.equal(d.file, file('dbt_project.yml'));
+  assert.equal(q.entry(d.file)!.text.slice(d.start, d.end), 'region');
+  assert.deepEqual(definition(q, f, on('since')), []);
+  // in a package's model: the package's own vars
+  const pm = file('dbt_packages/pk/models/pm.sql');
+  const r = makeProject({ 'dbt_packages/pk/dbt_project.yml': 'name: pk\nvars:\n  pk_only: [1, 2]\n', 'dbt_packages/pk/models/pm.sql': "select {{ var('pk_only') }}\n" });
+  const at = r.entry(pm)!.text.indexOf('pk_only') + 1;
+  assert.equal(hover(r, pm, at)!.markdown, '**var pk_only** = `[1,2]`');
+  assert.deepEqual(definition(r, pm, at).map((l) => [l.file, r.entry(l.file)!.text.slice(l.start, l.end)]), [[file('dbt_packages/pk/dbt_project.yml'), 'pk_only']]);
+});
+
 test('references and rename reach YAML: relationships to:, exposures, semantic models, unit tests', () => {
   const yml = [
     'version: 2', 'models:', '  - name: mart_customers', '    columns:', '      - name: customer_id', '        tests:',

@@ -11,6 +11,7 @@ import { blockAt } from '../jinja/scanner';
 import { yamlHover } from './yamlHover';
 import { columnLineageHover } from './columnLineage';
 import { dispatchedMacro } from './macroDispatch';
+import { varAt, varMarkdown } from './vars';
 
 export interface HoverInfo {
   markdown: string;
@@ -55,7 +56,7 @@ export function hover(project: DbtProject, file: string, offset: number): HoverI
   return { markdown: `**${match.name}** \`${match.type ?? 'unknown type'}\`\n\nfrom ${match.origin}${match.description ? `\n\n${match.description}` : ''}${lineage ? `\n\n${lineage}` : ''}`, start: w.start, end: w.end };
 }
 
-/** Hover in a Jinja block: a ref, a source, a config key or a macro call, also in a hook string's template. */
+/** Hover in a Jinja block: a ref, a source, a config key, a var or a macro call, also in a hook string's template. */
 function jinjaHover(project: DbtProject, a: ModelFileAnalysis, offset: number, caller: string): HoverInfo | undefined {
   const call = callAt(a, offset);
   const ref = a.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
@@ -83,6 +84,8 @@ function jinjaHover(project: DbtProject, a: ModelFileAnalysis, offset: number, c
       return { markdown: md, start: arg.keyStart, end: arg.keyEnd };
     }
   }
+  const v = varAt(a, offset);
+  if (v) return { markdown: varMarkdown(project, caller, v), start: v.start, end: v.end };
   if (call && offset <= call.nameEnd) {
     const m = a.macroCalls.find((x) => x.start <= offset && offset <= x.end);
     const def = m ? project.macro(m.name, m.namespace) : undefined;

@@ -7,6 +7,7 @@ import type { Location } from '../project/types';
 import { blockAt } from '../jinja/scanner';
 import { nestedTemplateAt, wordAt } from './cursor';
 import { dispatchedMacro } from './macroDispatch';
+import { varAt, varLocation } from './vars';
 import { findColumn } from './hover';
 import { genericTestLocation, yamlTargetAt } from './yamlNavigation';
 import { yamlModelMentions } from './yamlMentions';
@@ -51,6 +52,11 @@ export function definition(project: DbtProject, file: string, offset: number): L
   if (inYaml?.kind === 'test') {
     const loc = genericTestLocation(project, inYaml.name);
     return loc ? [loc] : [];
+  }
+  const v = entry?.analysis && varAt(entry.analysis, offset);
+  if (v) {
+    const set = varLocation(project, entry!.packageName, v.name);
+    return set ? [set] : [];
   }
   const t = inYaml ?? targetAt(project, file, offset);
   if (t?.kind === 'model') {
