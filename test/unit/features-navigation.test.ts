@@ -93,6 +93,21 @@ test("definition and hover in a hook's template (`pre_hook=\"{{ my_macro(...) }}
   assert.equal(hover(q, f, model.indexOf('delete from') + 2), undefined);
 });
 
+test("references and rename reach a hook's ref(), source() and macro calls (wbx, kvapac)", () => {
+  const model = `{{ config(post_hook="delete from {{ this }} where d = (select max(d) from {{ ref('stg_customers') }})") }}\nselect {{ cents_to_dollars('x') }} from {{ source('bronze', 'customers') }}\n`;
+  const q = makeProject({ 'models/marts/hooked.sql': model });
+  const f = file('models/marts/hooked.sql');
+  const inHook = (l: { file: string; start: number; end: number }) => l.file === f && l.start < model.indexOf('\n');
+  const stg = file('models/staging/stg_customers.sql');
+  assert.deepEqual(references(q, stg, 0, false).filter(inHook).map((l) => model.slice(l.start, l.end)), ['stg_customers']);
+  const r = renameModel(q, stg, 0, 'stg_clients');
+  assert.ok(!('error' in r) && r.edits.some((e) => inHook(e) && model.slice(e.start, e.end) === 'stg_customers'), 'rename edits the hook');
+  const q2 = makeProject({ 'models/marts/hooked.sql': model.replace("{{ ref('stg_customers') }}", "{{ source('bronze', 'customers') }} where {{ cents_to_dollars('y') }}") });
+  const t2 = q2.entry(f)!.text;
+  assert.deepEqual(references(q2, f, t2.lastIndexOf("'customers'") + 2, false).filter((l) => l.file === f).map((l) => t2.slice(l.start, l.end)), ["source('bronze', 'customers')", "source('bronze', 'customers')"]);
+  assert.equal(references(q2, f, t2.lastIndexOf('cents_to_dollars') + 2, false).filter((l) => l.file === f).length, 2);
+});
+
 test('definition and hover of a ref to a turned-off model (from a turned-off model: wbx, near)', () => {
   const off = "{{ config(materialized='table', enabled=false) }}\n";
   const q = makeProject({ 'models/marts/epochs.sql': `${off}select 1 as id\n`, 'models/marts/supply.sql': `${off}select * from {{ ref('epochs') }}\n` });

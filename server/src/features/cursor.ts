@@ -103,3 +103,17 @@ export function nestedTemplateAt(a: ModelFileAnalysis, offset: number): { analys
   const inner = a.text.slice(s.start + 1, s.unterminated ? s.end : s.end - 1);
   return /\{[{%]/.test(inner) ? { analysis: analyzeModelFile(inner), base: s.start + 1 } : undefined;
 }
+
+/** Every template in a string literal of the file's Jinja blocks (hooks), analyzed, with where each starts. */
+export function nestedTemplates(a: ModelFileAnalysis): Array<{ analysis: ModelFileAnalysis; base: number }> {
+  const out: Array<{ analysis: ModelFileAnalysis; base: number }> = [];
+  for (const block of a.scan.blocks) {
+    if (block.kind === 'comment' || !/\{[{%]/.test(a.text.slice(block.contentStart, block.contentEnd))) continue;
+    for (const s of tokenize(a.text, block.contentStart, block.contentEnd)) {
+      if (s.type !== 'string') continue;
+      const inner = a.text.slice(s.start + 1, s.unterminated ? s.end : s.end - 1);
+      if (/\{[{%]/.test(inner)) out.push({ analysis: analyzeModelFile(inner), base: s.start + 1 });
+    }
+  }
+  return out;
+}

@@ -2,10 +2,10 @@
 import { downstreamColumnReferences } from './columnLineage';
 import path from 'node:path';
 import type { DbtProject, FileEntry } from '../project/project';
-import { analyzeModelFile, type ModelFileAnalysis } from '../project/modelFile';
+import { analyzeModelFile, type MacroUse, type ModelFileAnalysis, type RefUse, type SourceUse } from '../project/modelFile';
 import type { Location } from '../project/types';
 import { blockAt } from '../jinja/scanner';
-import { nestedTemplateAt, wordAt } from './cursor';
+import { nestedTemplateAt, nestedTemplates, wordAt } from './cursor';
 import { dispatchedMacro } from './macroDispatch';
 import { varAt, varLocation } from './vars';
 import { findColumn } from './hover';
@@ -130,18 +130,34 @@ export function references(project: DbtProject, file: string, offset: number, in
   return out;
 }
 
-const macroFileUses = new WeakMap<FileEntry, { text: string; analysis: ModelFileAnalysis }>();
+/** A file's refs, sources and macro calls, with file offsets. */
+interface Uses {
+  refs: readonly RefUse[];
+  sources: readonly SourceUse[];
+  macroCalls: readonly MacroUse[];
+}
+
+const fileUses = new WeakMap<FileEntry, { text: string; uses: Uses }>();
 
 /**
- * What a file uses (refs, sources, macro calls): a model's analysis, or a macro file's read the same way (`{% macro x() %}
- * … ref('m') … {{ other_macro() }}`, which dbt renders as uses) when its text holds `needle` at all.
+ * What a file uses (refs, sources, macro calls) when its text holds `needle` at all: a model's, or a macro file's read
+ * the same way (`{% macro x() %}… ref('m') …`, which dbt renders as uses); with the uses in its hooks' templates
+ * (`pre_hook="delete … {{ ref('m') }}"`).
  */
-function usesIn(e: FileEntry, needle: string): ModelFileAnalysis | undefined {
-  if (e.analysis) return e.analysis;
-  if (e.kind !== 'macro' || !e.text.includes(needle)) return undefined;
-  let kept = macroFileUses.get(e);
-  if (kept?.text !== e.text) macroFileUses.set(e, kept = { text: e.text, analysis: analyzeModelFile(e.text) });
-  return kept.analysis;
+function usesIn(e: FileEntry, needle: string): Uses | undefined {
+  if ((!e.analysis && e.kind !== 'macro') || !e.text.includes(needle)) return undefined;
+  let kept = fileUses.get(e);
+  if (kept?.text !== e.text) {
+    const a = e.analysis ?? analyzeModelFile(e.text);
+    const uses = { refs: [...a.refs], sources: [...a.sources], macroCalls: [...a.macroCalls] };
+    for (const { analysis: n, base } of nestedTemplates(a)) {
+      uses.refs.push(...n.refs.map((r) => ({ ...r, start: r.start + base, end: r.end + base, callStart: r.callStart + base, callEnd: r.callEnd + base })));
+      uses.sources.push(...n.sources.map((u) => ({ ...u, sourceStart: u.sourceStart + base, sourceEnd: u.sourceEnd + base, tableStart: u.tableStart + base, tableEnd: u.tableEnd + base, callStart: u.callStart + base, callEnd: u.callEnd + base })));
+      uses.macroCalls.push(...n.macroCalls.map((m) => ({ ...m, start: m.start + base, end: m.end + base })));
+    }
+    fileUses.set(e, kept = { text: e.text, uses });
+  }
+  return kept.uses;
 }
 
 export interface RenameResult {
