@@ -66,3 +66,13 @@ test("a package's macros after `{{ package.`", () => {
   // not a package: no SQL columns or macros of the project after `{{ this.` or `{{ adapter.`
   check('select {{ adapter.| }}', [], ['cents_to_dollars', 'customer_id']);
 });
+
+test("in a hook's template: tables in source('bronze', '|', models in ref('|'), nothing in its SQL", () => {
+  check(`{{ config(pre_hook="delete from {{ this }} where id in (select id from {{ source('bronze', '|') }})") }}\nselect 1`, ['customers', 'orders'], ['bronze', 'customer_id']);
+  check(`{{ config(post_hook=["insert into t select * from {{ ref('|') }}"]) }}\nselect 1`, ['stg_customers', 'country_codes']);
+  const hook = cursor(`{{ config(pre_hook="select {{ source('bronze', 'cu|') }}") }}\nselect 1`);
+  const item = completions(makeProject({ [MODEL]: hook.text }), file(MODEL), hook.offset).find((c) => c.label === 'customers')!;
+  assert.deepEqual([item.replaceStart, item.replaceEnd], [hook.offset - 2, hook.offset]);
+  const { text, offset } = cursor(`{{ config(pre_hook="delete from |") }}\nselect 1`);
+  assert.deepEqual(completions(makeProject({ [MODEL]: text }), file(MODEL), offset), []);
+});
