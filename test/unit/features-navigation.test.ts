@@ -115,6 +115,10 @@ test('definition and hover of a ref to a turned-off model (from a turned-off mod
   const onRef = q.entry(f)!.text.indexOf('epochs') + 2;
   assert.deepEqual(definition(q, f, onRef), [{ file: file('models/marts/epochs.sql'), start: 0, end: 0 }]);
   assert.match(hover(q, f, onRef)!.markdown, /\*\*epochs\*\* · turned off \(`enabled: false`\)/);
+  // a package's turned-off copy too (wbx's ent_dbt_package): the project's own
+  const both = makeProject({ 'models/marts/epochs.sql': `${off}select 1 as id\n`, 'models/marts/supply.sql': `${off}select * from {{ ref('epochs') }}\n`,
+    'dbt_packages/pk/dbt_project.yml': 'name: pk\n', 'dbt_packages/pk/models/epochs.sql': `${off}select 2 as id\n` });
+  assert.deepEqual(definition(both, f, onRef), [{ file: file('models/marts/epochs.sql'), start: 0, end: 0 }]);
 });
 
 test("definition and hover of a dispatching macro: the implementation dbt picks (adapter, `dispatch:`, the project's override)", () => {

@@ -62,7 +62,11 @@ export function definition(project: DbtProject, file: string, offset: number): L
   if (t?.kind === 'model') {
     const node = project.resolveRef({ name: t.name });
     // a ref to a turned-off model (from another turned-off one, say): its file, as the editor knows no node
-    return node ? [{ file: node.file, start: node.nameStart, end: node.nameEnd }] : project.disabledFilesNamed(t.name).map((f) => ({ file: f, start: 0, end: 0 }));
+    if (node) return [{ file: node.file, start: node.nameStart, end: node.nameEnd }];
+    const off = project.disabledFilesNamed(t.name);
+    // the root project's copy when a package has one too, as a ref resolves
+    const own = off.filter((f) => project.entry(f)?.packageName === project.name);
+    return (own.length ? own : off).map((f) => ({ file: f, start: 0, end: 0 }));
   }
   if (t?.kind === 'source') {
     const table = project.resolveSource(t);
