@@ -161,6 +161,9 @@ test("references of a macro: its calls in other macros, not another package's ma
   assert.deepEqual(uses(own), ['macros/money_fmt.sql:1:36', `models/marts/probe.sql:1:${own - 2}`]);
   const pkg = text.indexOf('pk.cents_to_dollars') + 5;
   assert.deepEqual(uses(pkg), [`models/marts/probe.sql:1:${pkg - 5}`]);
+  // from the package macro's own definition: its calls, not the project's macro's
+  const def = file('dbt_packages/pk/macros/c.sql');
+  assert.deepEqual(references(q, def, q.entry(def)!.text.indexOf('cents') + 1, false).map((l) => `${l.file.slice(file('').length)}:${l.start}`), [`models/marts/probe.sql:${pkg - 5}`]);
 });
 
 test("hover and definition of var('…'): its value and its line in dbt_project.yml", () => {

@@ -25,7 +25,7 @@ function targetAt(project: DbtProject, file: string, offset: number): Target | u
     // In YAML: a model or source table name.
     for (const m of entry?.schema?.models ?? []) if (m.nameStart <= offset && offset <= m.nameEnd) return { kind: 'model', name: m.name };
     for (const s of entry?.schema?.sources ?? []) for (const t of s.tables) if (t.nameStart <= offset && offset <= t.nameEnd) return { kind: 'source', source: s.name, table: t.name };
-    for (const m of entry?.macros ?? []) if (m.start <= offset && offset <= m.end) return { kind: 'macro', name: m.name };
+    for (const m of entry?.macros ?? []) if (m.start <= offset && offset <= m.end) return { kind: 'macro', name: m.name, namespace: entry!.packageName };
     return undefined;
   }
   return targetIn(a, offset);
