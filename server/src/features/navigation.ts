@@ -144,20 +144,21 @@ interface Uses {
 const fileUses = new WeakMap<FileEntry, { text: string; uses: Uses }>();
 
 /**
- * What a file uses (refs, sources, macro calls) when its text holds `needle` at all: a model's, or a macro file's read
+ * What a file uses (refs, sources, macro calls): a model's, or (when its text holds `needle` at all) a macro file's read
  * the same way (`{% macro x() %}… ref('m') …`, which dbt renders as uses); with the uses in its hooks' templates
  * (`pre_hook="delete … {{ ref('m') }}"`).
  */
 function usesIn(e: FileEntry, needle: string): Uses | undefined {
-  if ((!e.analysis && e.kind !== 'macro') || !e.text.includes(needle)) return undefined;
+  if (!e.analysis && (e.kind !== 'macro' || !e.text.includes(needle))) return undefined;
   let kept = fileUses.get(e);
   if (kept?.text !== e.text) {
     const a = e.analysis ?? analyzeModelFile(e.text);
-    const uses = { refs: [...a.refs], sources: [...a.sources], macroCalls: [...a.macroCalls] };
-    for (const { analysis: n, base } of nestedTemplates(a)) {
-      uses.refs.push(...n.refs.map((r) => ({ ...r, start: r.start + base, end: r.end + base, callStart: r.callStart + base, callEnd: r.callEnd + base })));
-      uses.sources.push(...n.sources.map((u) => ({ ...u, sourceStart: u.sourceStart + base, sourceEnd: u.sourceEnd + base, tableStart: u.tableStart + base, tableEnd: u.tableEnd + base, callStart: u.callStart + base, callEnd: u.callEnd + base })));
-      uses.macroCalls.push(...n.macroCalls.map((m) => ({ ...m, start: m.start + base, end: m.end + base })));
+    const nested = nestedTemplates(a);
+    const uses: Uses = nested.length ? { refs: [...a.refs], sources: [...a.sources], macroCalls: [...a.macroCalls] } : a;
+    for (const { analysis: n, base } of nested) {
+      (uses.refs as RefUse[]).push(...n.refs.map((r) => ({ ...r, start: r.start + base, end: r.end + base, callStart: r.callStart + base, callEnd: r.callEnd + base })));
+      (uses.sources as SourceUse[]).push(...n.sources.map((u) => ({ ...u, sourceStart: u.sourceStart + base, sourceEnd: u.sourceEnd + base, tableStart: u.tableStart + base, tableEnd: u.tableEnd + base, callStart: u.callStart + base, callEnd: u.callEnd + base })));
+      (uses.macroCalls as MacroUse[]).push(...n.macroCalls.map((m) => ({ ...m, start: m.start + base, end: m.end + base })));
     }
     fileUses.set(e, kept = { text: e.text, uses });
   }
