@@ -232,10 +232,6 @@ export function columnUses(project: DbtProject, node: NodeId, column: string): L
 }
 
 /**
- * The column a word of a model's SQL names: the model's own output column of that name first (its lineage includes
- * where it reads it), else the upstream column a reference there reads.
- */
-/**
  * Whether a hover or references request at `offset` may read column lineage: only in a model-like file's SQL text, outside
  * Jinja. Elsewhere (a ref, a macro call, schema YAML) the request need not wait for the lineage to be made.
  */
@@ -244,6 +240,10 @@ export function readsColumnLineage(project: DbtProject, file: string, offset: nu
   return !!a && !blockAt(a.scan, offset);
 }
 
+/**
+ * The column a word of a model's SQL names: the model's own output column of that name first (its lineage includes
+ * where it reads it), else the upstream column a reference there reads.
+ */
 export function columnAt(project: DbtProject, file: string, offset: number): ColumnRef | undefined {
   const node = project.nodeOfFile(file);
   const a = project.entry(file)?.analysis;
