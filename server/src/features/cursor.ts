@@ -97,7 +97,8 @@ export function wordAt(text: string, offset: number): { word: string; qualifier?
  */
 export function nestedTemplateAt(a: ModelFileAnalysis, offset: number): { analysis: ModelFileAnalysis; base: number } | undefined {
   const block = blockAt(a.scan, offset);
-  if (!block || block.kind === 'comment') return undefined;
+  // no `{{`/`{%` inside the block, no template in its strings: spares tokenizing the block (a request's hot path)
+  if (!block || block.kind === 'comment' || !/\{[{%]/.test(a.text.slice(block.contentStart, block.contentEnd))) return undefined;
   const s = tokenize(a.text, block.contentStart, block.contentEnd).find((t) => t.type === 'string' && t.start < offset && offset < t.end);
   if (!s) return undefined;
   const inner = a.text.slice(s.start + 1, s.unterminated ? s.end : s.end - 1);
