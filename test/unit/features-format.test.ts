@@ -75,6 +75,9 @@ test('what cannot be laid out safely is left as written, with the reason', () =>
   const broken = formatModelSql('select (a from t\n', FOUR);
   assert.ok('error' in broken && /^the SQL could not be laid out/.test(broken.error), JSON.stringify(broken));
   assert.deepEqual(formatModelSql("{{ config(materialized='view') }}\n", FOUR), { text: "{{ config(materialized='view') }}\n" });
+  // what the formatter stopped at, whole where it spans lines (near's livequery__request_pagoda_nft_metadata.sql said `Unexpected "{`)
+  assert.deepEqual(formatModelSql("select x from t where y = {\n  'a': 1 }\n", { ...FOUR, adapter: 'snowflake' }), { error: 'the SQL could not be laid out (Parse error: Unexpected "{ \'a\': 1")' });
+  assert.deepEqual(formatModelSql('select x from t where y = )\n', FOUR), { error: 'the SQL could not be laid out (Parse error at token: ))' });
 });
 
 test(".sqlfluff settings map onto the formatter: indent unit and size, keyword capitalisation", () => {

@@ -232,6 +232,15 @@ export function columnUses(project: DbtProject, node: NodeId, column: string): L
 }
 
 /**
+ * Whether a hover or references request at `offset` may read column lineage: only in a model-like file's SQL text, outside
+ * Jinja. Elsewhere (a ref, a macro call, schema YAML) the request need not wait for the lineage to be made.
+ */
+export function readsColumnLineage(project: DbtProject, file: string, offset: number): boolean {
+  const a = project.entry(file)?.analysis;
+  return !!a && !blockAt(a.scan, offset);
+}
+
+/**
  * The column a word of a model's SQL names: the model's own output column of that name first (its lineage includes
  * where it reads it), else the upstream column a reference there reads.
  */

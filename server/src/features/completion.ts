@@ -4,7 +4,8 @@ import type { DbtProject } from '../project/project';
 import { CONFIG_KEYS } from '../project/config';
 import { dottedPrefixAt, scopeAt } from '../sql/scope';
 import { columnsInScope, columnsOfRelation, MAX_SQL_ANALYSIS } from './columns';
-import { cursorContext } from './cursor';
+import { cursorContext, nestedTemplateAt } from './cursor';
+import type { ModelFileAnalysis } from '../project/modelFile';
 import { yamlCompletions } from './yamlCompletion';
 
 export type CompletionKind = 'model' | 'seed' | 'snapshot' | 'source' | 'table' | 'column' | 'macro' | 'var' | 'config-key' | 'config-value' | 'function' | 'cte';
@@ -46,6 +47,17 @@ export function completions(project: DbtProject, file: string, offset: number): 
   if (entry?.kind === 'yaml') return yamlCompletions(project, file, offset);
   const a = entry?.analysis;
   if (!a) return [];
+  // in a hook's template (`pre_hook="… {{ source('raw', '|') }}"`): its Jinja, with offsets in the file
+  const nested = nestedTemplateAt(a, offset);
+  if (nested) {
+    return (jinjaCompletions(project, file, nested.analysis, offset - nested.base) ?? [])
+      .map((c) => ({ ...c, replaceStart: c.replaceStart + nested.base, replaceEnd: c.replaceEnd + nested.base }));
+  }
+  return jinjaCompletions(project, file, a, offset) ?? sqlCompletions(project, file, offset);
+}
+
+/** Completions at a Jinja position of `a` (the file's analysis or a hook's template's); undefined in SQL text. */
+function jinjaCompletions(project: DbtProject, file: string, a: ModelFileAnalysis, offset: number): Completion[] | undefined {
   const ctx = cursorContext(a, offset);
   const at = (label: string, kind: CompletionKind, start: number, extra: Partial<Completion> = {}): Completion => ({ label, kind, replaceStart: start, replaceEnd: offset, ...extra });
   switch (ctx.kind) {
@@ -88,9 +100,23 @@ export function completions(project: DbtProject, file: string, offset: number): 
           return at(m, 'macro', ctx.partialStart, { detail: `macro ${m}(${def.params.join(', ')})` });
         }),
       ];
+    case 'jinja-member':
+      return packageMacroCompletions(project, ctx.object).map((c) => ({ ...c, replaceStart: ctx.partialStart, replaceEnd: offset }));
     case 'sql':
-      return sqlCompletions(project, file, offset);
+      return undefined;
   }
+}
+
+/**
+ * A package's macros after `{{ package.`: the ones a model calls (`dbt_utils.star`), not the adapter implementations
+ * dispatch picks (`default__star`, `snowflake__star`) nor generic tests (`test_…`).
+ */
+function packageMacroCompletions(project: DbtProject, packageName: string): Array<Omit<Completion, 'replaceStart' | 'replaceEnd'>> {
+  if (!project.packageNames().includes(packageName)) return [];
+  return project.macroNames().flatMap((m) => {
+    const def = /__|^test_/.test(m) ? undefined : project.macro(m, packageName);
+    return def ? [{ label: m, kind: 'macro' as const, detail: `macro ${m}(${def.params.join(', ')})` }] : [];
+  });
 }
 
 function sqlCompletions(project: DbtProject, file: string, offset: number): Completion[] {

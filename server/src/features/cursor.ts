@@ -2,13 +2,15 @@
 // a Jinja name, a Jinja call, or SQL text (then columns and relations in scope apply).
 import { blockAt } from '../jinja/scanner';
 import { tokenize, type Token } from '../jinja/tokens';
-import type { ModelFileAnalysis } from '../project/modelFile';
+import { analyzeModelFile, type ModelFileAnalysis } from '../project/modelFile';
 import type { JinjaCall } from '../jinja/calls';
 
 export type CursorContext =
   | { kind: 'string-arg'; call: string; index: number; keyword?: string; previousArgs: string[]; valueStart: number; partial: string }
   | { kind: 'config-key'; partial: string; partialStart: number }
   | { kind: 'jinja-name'; partial: string; partialStart: number }
+  /** After `name.` in Jinja: `dbt_utils.` names a package's macros. */
+  | { kind: 'jinja-member'; object: string; partial: string; partialStart: number }
   | { kind: 'jinja-comment' }
   | { kind: 'sql' };
 
@@ -49,7 +51,10 @@ export function cursorContext(a: ModelFileAnalysis, offset: number): CursorConte
   const partialStart = partialToken?.start ?? offset;
   const before = partialToken ? tokens[tokens.length - 2] : last;
   if (call === 'config' && (before?.value === '(' || before?.value === ',')) return { kind: 'config-key', partial, partialStart };
-  if (before?.value === '.') return { kind: 'sql' };
+  if (before?.value === '.') {
+    const object = tokens[tokens.indexOf(before) - 1];
+    return object?.type === 'name' && tokens[tokens.indexOf(before) - 2]?.value !== '.' ? { kind: 'jinja-member', object: object.value, partial, partialStart } : { kind: 'sql' };
+  }
   return { kind: 'jinja-name', partial, partialStart };
 }
 
@@ -84,4 +89,32 @@ export function wordAt(text: string, offset: number): { word: string; qualifier?
     if (q < s - 1) qualifier = text.slice(q, s - 1);
   }
   return { word: text.slice(s, e), qualifier, start: s, end: e };
+}
+
+/**
+ * The template in a string literal of a Jinja block under `offset` (a hook: `pre_hook="{{ my_macro(this) }}"`, which
+ * dbt renders in turn), analyzed on its own; `base` is where its text starts in the file.
+ */
+export function nestedTemplateAt(a: ModelFileAnalysis, offset: number): { analysis: ModelFileAnalysis; base: number } | undefined {
+  const block = blockAt(a.scan, offset);
+  // no `{{`/`{%` inside the block, no template in its strings: spares tokenizing the block (a request's hot path)
+  if (!block || block.kind === 'comment' || !/\{[{%]/.test(a.text.slice(block.contentStart, block.contentEnd))) return undefined;
+  const s = tokenize(a.text, block.contentStart, block.contentEnd).find((t) => t.type === 'string' && t.start < offset && offset < t.end);
+  if (!s) return undefined;
+  const inner = a.text.slice(s.start + 1, s.unterminated ? s.end : s.end - 1);
+  return /\{[{%]/.test(inner) ? { analysis: analyzeModelFile(inner), base: s.start + 1 } : undefined;
+}
+
+/** Every template in a string literal of the file's Jinja blocks (hooks), analyzed, with where each starts. */
+export function nestedTemplates(a: ModelFileAnalysis): Array<{ analysis: ModelFileAnalysis; base: number }> {
+  const out: Array<{ analysis: ModelFileAnalysis; base: number }> = [];
+  for (const block of a.scan.blocks) {
+    if (block.kind === 'comment' || !/\{[{%]/.test(a.text.slice(block.contentStart, block.contentEnd))) continue;
+    for (const s of tokenize(a.text, block.contentStart, block.contentEnd)) {
+      if (s.type !== 'string') continue;
+      const inner = a.text.slice(s.start + 1, s.unterminated ? s.end : s.end - 1);
+      if (/\{[{%]/.test(inner)) out.push({ analysis: analyzeModelFile(inner), base: s.start + 1 });
+    }
+  }
+  return out;
 }

@@ -44,7 +44,9 @@ export function formatModelSql(text: string, settings: FormatSettings): FormatRe
       linesBetweenQueries: 1,
     });
   } catch (e) {
-    const reason = e instanceof Error ? e.message.split('\n')[0] : 'unknown syntax';
+    // sql-formatter's first words, the unexpected text whole (it may span lines); its line and column are the masked SQL's, not the file's
+    const said = e instanceof Error ? e.message.replace(/\s+/g, ' ').replace(/ at line \d+ column \d+[\s\S]*$/, '').trim() : 'unknown syntax';
+    const reason = said.length > 120 ? `${said.slice(0, 120)}…` : said;
     return { error: `the SQL could not be laid out (${reason})` };
   }
   const seen = new Set<number>();

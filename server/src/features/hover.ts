@@ -4,11 +4,14 @@ import type { DbtProject, ModelNode } from '../project/project';
 import { CONFIG_KEYS } from '../project/config';
 import type { Column } from '../project/types';
 import { scopeAt } from '../sql/scope';
-import { callAt, wordAt } from './cursor';
+import { callAt, nestedTemplateAt, wordAt } from './cursor';
+import type { ModelFileAnalysis } from '../project/modelFile';
 import { columnsInScope, columnsOfRelation, MAX_SQL_ANALYSIS } from './columns';
 import { blockAt } from '../jinja/scanner';
 import { yamlHover } from './yamlHover';
 import { columnLineageHover } from './columnLineage';
+import { dispatchedMacro } from './macroDispatch';
+import { varAt, varMarkdown } from './vars';
 
 export interface HoverInfo {
   markdown: string;
@@ -44,45 +47,54 @@ export function hover(project: DbtProject, file: string, offset: number): HoverI
   if (!a) return undefined;
   const block = blockAt(a.scan, offset);
   if (block?.kind === 'comment') return undefined;
-  if (block) {
-    const call = callAt(a, offset);
-    const ref = a.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
-    if (ref) {
-      const node = project.resolveRef(ref);
-      return node ? { markdown: describeModel(project, node), start: ref.callStart, end: ref.callEnd } : undefined;
-    }
-    const src = a.sources.find((s) => s.callStart <= offset && offset <= s.callEnd);
-    if (src) {
-      const table = project.resolveSource(src);
-      if (!table) return undefined;
-      const cached = project.schemaCache.get(table.icebergTable);
-      const lines = [`**source ${src.source}.${src.table}** · Iceberg \`${table.icebergTable}\``];
-      if (cached?.snapshotId) lines.push(`Current snapshot: \`${cached.snapshotId}\`${cached.fetchedAt ? ` (as of ${cached.fetchedAt})` : ''}`);
-      if (table.description) lines.push(table.description);
-      lines.push(columnTable(project.columnsOfSource(table)));
-      return { markdown: lines.join('\n\n'), start: src.callStart, end: src.callEnd };
-    }
-    for (const c of a.configs) {
-      const arg = c.args.find((x) => x.keyStart <= offset && offset <= x.keyEnd);
-      if (arg) {
-        const spec = CONFIG_KEYS[arg.key];
-        const md = spec ? `**config ${arg.key}** — ${spec.description}${spec.values ? `\n\nAllowed: ${spec.values.map((v) => `\`${v}\``).join(', ')}` : ''}` : `**config ${arg.key}** (not used by Floe)`;
-        return { markdown: md, start: arg.keyStart, end: arg.keyEnd };
-      }
-    }
-    if (call && offset <= call.nameEnd) {
-      const m = a.macroCalls.find((x) => x.start <= offset && offset <= x.end);
-      const def = m ? project.macro(m.name, m.namespace) : undefined;
-      if (def) return { markdown: `**macro ${def.name}(${def.params.join(', ')})**\n\nfrom package \`${def.packageName}\``, start: m!.start, end: m!.end };
-    }
-    return undefined;
-  }
+  if (block) return jinjaHover(project, a, offset, project.entry(file)!.packageName);
   const w = wordAt(a.text, offset);
   if (!w) return undefined;
   const match = findColumn(project, file, w.word, w.qualifier, offset);
   const lineage = columnLineageHover(project, file, offset);
   if (!match) return lineage ? { markdown: lineage, start: w.start, end: w.end } : undefined;
   return { markdown: `**${match.name}** \`${match.type ?? 'unknown type'}\`\n\nfrom ${match.origin}${match.description ? `\n\n${match.description}` : ''}${lineage ? `\n\n${lineage}` : ''}`, start: w.start, end: w.end };
+}
+
+/** Hover in a Jinja block: a ref, a source, a config key, a var or a macro call, also in a hook string's template. */
+function jinjaHover(project: DbtProject, a: ModelFileAnalysis, offset: number, caller: string): HoverInfo | undefined {
+  const call = callAt(a, offset);
+  const ref = a.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
+  if (ref) {
+    const node = project.resolveRef(ref);
+    if (node) return { markdown: describeModel(project, node), start: ref.callStart, end: ref.callEnd };
+    return project.isDisabledRef(ref) ? { markdown: `**${ref.name}** · turned off (\`enabled: false\`): dbt leaves it out of the project`, start: ref.callStart, end: ref.callEnd } : undefined;
+  }
+  const src = a.sources.find((s) => s.callStart <= offset && offset <= s.callEnd);
+  if (src) {
+    const table = project.resolveSource(src);
+    if (!table) return undefined;
+    const cached = project.schemaCache.get(table.icebergTable);
+    const lines = [`**source ${src.source}.${src.table}** · Iceberg \`${table.icebergTable}\``];
+    if (cached?.snapshotId) lines.push(`Current snapshot: \`${cached.snapshotId}\`${cached.fetchedAt ? ` (as of ${cached.fetchedAt})` : ''}`);
+    if (table.description) lines.push(table.description);
+    lines.push(columnTable(project.columnsOfSource(table)));
+    return { markdown: lines.join('\n\n'), start: src.callStart, end: src.callEnd };
+  }
+  for (const c of a.configs) {
+    const arg = c.args.find((x) => x.keyStart <= offset && offset <= x.keyEnd);
+    if (arg) {
+      const spec = CONFIG_KEYS[arg.key];
+      const md = spec ? `**config ${arg.key}** — ${spec.description}${spec.values ? `\n\nAllowed: ${spec.values.map((v) => `\`${v}\``).join(', ')}` : ''}` : `**config ${arg.key}** (not used by Floe)`;
+      return { markdown: md, start: arg.keyStart, end: arg.keyEnd };
+    }
+  }
+  const v = varAt(a, offset);
+  if (v) return { markdown: varMarkdown(project, caller, v), start: v.start, end: v.end };
+  if (call && offset <= call.nameEnd) {
+    const m = a.macroCalls.find((x) => x.start <= offset && offset <= x.end);
+    const def = m ? project.macro(m.name, m.namespace) : undefined;
+    const impl = def && dispatchedMacro(project, def, caller);
+    if (def) return { markdown: `**macro ${def.name}(${def.params.join(', ')})**\n\nfrom package \`${def.packageName}\`${impl ? `\n\ndispatches to \`${impl.name}\` in \`${impl.packageName}\`` : ''}`, start: m!.start, end: m!.end };
+  }
+  const nested = nestedTemplateAt(a, offset);
+  const h = nested && jinjaHover(project, nested.analysis, offset - nested.base, caller);
+  return h && { ...h, start: h.start + nested.base, end: h.end + nested.base };
 }
 
 /** The upstream column a SQL word names, if any (qualified by alias or not). */

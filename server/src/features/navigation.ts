@@ -1,10 +1,13 @@
 // Go to definition, find references and rename, for refs (models), sources, macros and upstream columns.
 import { downstreamColumnReferences } from './columnLineage';
 import path from 'node:path';
-import type { DbtProject } from '../project/project';
+import type { DbtProject, FileEntry } from '../project/project';
+import { analyzeModelFile, type MacroUse, type ModelFileAnalysis, type RefUse, type SourceUse } from '../project/modelFile';
 import type { Location } from '../project/types';
 import { blockAt } from '../jinja/scanner';
-import { wordAt } from './cursor';
+import { nestedTemplateAt, nestedTemplates, wordAt } from './cursor';
+import { dispatchedMacro } from './macroDispatch';
+import { varAt, varLocation } from './vars';
 import { findColumn } from './hover';
 import { genericTestLocation, yamlTargetAt } from './yamlNavigation';
 import { yamlModelMentions } from './yamlMentions';
@@ -22,16 +25,22 @@ function targetAt(project: DbtProject, file: string, offset: number): Target | u
     // In YAML: a model or source table name.
     for (const m of entry?.schema?.models ?? []) if (m.nameStart <= offset && offset <= m.nameEnd) return { kind: 'model', name: m.name };
     for (const s of entry?.schema?.sources ?? []) for (const t of s.tables) if (t.nameStart <= offset && offset <= t.nameEnd) return { kind: 'source', source: s.name, table: t.name };
-    for (const m of entry?.macros ?? []) if (m.start <= offset && offset <= m.end) return { kind: 'macro', name: m.name };
+    for (const m of entry?.macros ?? []) if (m.start <= offset && offset <= m.end) return { kind: 'macro', name: m.name, namespace: entry!.packageName };
     return undefined;
   }
+  return targetIn(a, offset);
+}
+
+/** The ref, source or macro call under `offset` in a model-like file's analysis, or in a hook string's template there. */
+function targetIn(a: ModelFileAnalysis, offset: number): Target | undefined {
   const ref = a.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
   if (ref) return { kind: 'model', name: ref.name };
   const src = a.sources.find((s) => s.callStart <= offset && offset <= s.callEnd);
   if (src) return { kind: 'source', source: src.source, table: src.table };
   const m = a.macroCalls.find((x) => x.start <= offset && offset <= x.end);
   if (m) return { kind: 'macro', name: m.name, namespace: m.namespace };
-  return undefined;
+  const nested = nestedTemplateAt(a, offset);
+  return nested && targetIn(nested.analysis, offset - nested.base);
 }
 
 export function definition(project: DbtProject, file: string, offset: number): Location[] {
@@ -44,10 +53,20 @@ export function definition(project: DbtProject, file: string, offset: number): L
     const loc = genericTestLocation(project, inYaml.name);
     return loc ? [loc] : [];
   }
+  const v = entry?.analysis && varAt(entry.analysis, offset);
+  if (v) {
+    const set = varLocation(project, entry!.packageName, v.name);
+    return set ? [set] : [];
+  }
   const t = inYaml ?? targetAt(project, file, offset);
   if (t?.kind === 'model') {
     const node = project.resolveRef({ name: t.name });
-    return node ? [{ file: node.file, start: node.nameStart, end: node.nameEnd }] : [];
+    // a ref to a turned-off model (from another turned-off one, say): its file, as the editor knows no node
+    if (node) return [{ file: node.file, start: node.nameStart, end: node.nameEnd }];
+    const off = project.disabledFilesNamed(t.name);
+    // the root project's copy when a package has one too, as a ref resolves
+    const own = off.filter((f) => project.entry(f)?.packageName === project.name);
+    return (own.length ? own : off).map((f) => ({ file: f, start: 0, end: 0 }));
   }
   if (t?.kind === 'source') {
     const table = project.resolveSource(t);
@@ -55,7 +74,10 @@ export function definition(project: DbtProject, file: string, offset: number): L
   }
   if (t?.kind === 'macro') {
     const def = project.macro(t.name, t.namespace);
-    return def ? [{ file: def.file, start: def.start, end: def.end }] : [];
+    if (!def) return [];
+    // a dispatching macro: also the implementation dbt runs for this adapter (a project's override included)
+    const impl = dispatchedMacro(project, def, entry?.packageName ?? project.name);
+    return [def, ...(impl ? [impl] : [])].map((d) => ({ file: d.file, start: d.start, end: d.end }));
   }
   const a = project.entry(file)?.analysis;
   if (!a || blockAt(a.scan, offset)) return [];
@@ -95,17 +117,52 @@ export function references(project: DbtProject, file: string, offset: number, in
   if (!t) return [];
   const out: Location[] = [];
   const target = t;
+  // a macro call is a use of this macro when it resolves to it (`dbt_utils.star` is not the project's `star`)
+  const macro = target.kind === 'macro' ? project.macro(target.name, target.namespace) : undefined;
   for (const e of project.files.values()) {
     if (target.kind === 'model') for (const m of e.schema?.models ?? []) if (m.name === target.name) out.push({ file: e.file, start: m.nameStart, end: m.nameEnd });
-    const a = e.analysis;
+    const a = usesIn(e, target.kind === 'source' ? target.table : target.name);
     if (!a) continue;
     if (target.kind === 'model') for (const r of a.refs) if (r.name === target.name) out.push({ file: e.file, start: r.start + 1, end: r.end - 1 });
     if (target.kind === 'source') for (const s of a.sources) if (s.source === target.source && s.table === target.table) out.push({ file: e.file, start: s.callStart, end: s.callEnd });
-    if (target.kind === 'macro') for (const m of a.macroCalls) if (m.name === target.name) out.push({ file: e.file, start: m.start, end: m.end });
+    if (target.kind === 'macro') {
+      for (const m of a.macroCalls) if (m.name === target.name && (!macro || project.macro(m.name, m.namespace) === macro)) out.push({ file: e.file, start: m.start, end: m.end });
+    }
   }
   if (target.kind === 'model') out.push(...yamlModelMentions(project, target.name));
   if (includeDeclaration) out.unshift(...definition(project, file, offset).filter((d) => !out.some((o) => o.file === d.file && o.start === d.start)));
   return out;
+}
+
+/** A file's refs, sources and macro calls, with file offsets. */
+interface Uses {
+  refs: readonly RefUse[];
+  sources: readonly SourceUse[];
+  macroCalls: readonly MacroUse[];
+}
+
+const fileUses = new WeakMap<FileEntry, { text: string; uses: Uses }>();
+
+/**
+ * What a file uses (refs, sources, macro calls): a model's, or (when its text holds `needle` at all) a macro file's read
+ * the same way (`{% macro x() %}… ref('m') …`, which dbt renders as uses); with the uses in its hooks' templates
+ * (`pre_hook="delete … {{ ref('m') }}"`).
+ */
+function usesIn(e: FileEntry, needle: string): Uses | undefined {
+  if (!e.analysis && (e.kind !== 'macro' || !e.text.includes(needle))) return undefined;
+  let kept = fileUses.get(e);
+  if (kept?.text !== e.text) {
+    const a = e.analysis ?? analyzeModelFile(e.text);
+    const nested = nestedTemplates(a);
+    const uses: Uses = nested.length ? { refs: [...a.refs], sources: [...a.sources], macroCalls: [...a.macroCalls] } : a;
+    for (const { analysis: n, base } of nested) {
+      (uses.refs as RefUse[]).push(...n.refs.map((r) => ({ ...r, start: r.start + base, end: r.end + base, callStart: r.callStart + base, callEnd: r.callEnd + base })));
+      (uses.sources as SourceUse[]).push(...n.sources.map((u) => ({ ...u, sourceStart: u.sourceStart + base, sourceEnd: u.sourceEnd + base, tableStart: u.tableStart + base, tableEnd: u.tableEnd + base, callStart: u.callStart + base, callEnd: u.callEnd + base })));
+      (uses.macroCalls as MacroUse[]).push(...n.macroCalls.map((m) => ({ ...m, start: m.start + base, end: m.end + base })));
+    }
+    fileUses.set(e, kept = { text: e.text, uses });
+  }
+  return kept.uses;
 }
 
 export interface RenameResult {
@@ -147,7 +204,7 @@ export function renameModel(project: DbtProject, file: string, offset: number, n
   if (!node || node.kind !== 'model') return { error: `Model '${t.name}' not found.` };
   const edits: RenameResult['edits'] = [];
   for (const e of project.files.values()) {
-    for (const r of e.analysis?.refs ?? []) if (r.name === node.name) edits.push({ file: e.file, start: r.start + 1, end: r.end - 1, newText: newName });
+    for (const r of usesIn(e, node.name)?.refs ?? []) if (r.name === node.name) edits.push({ file: e.file, start: r.start + 1, end: r.end - 1, newText: newName });
     for (const m of e.schema?.models ?? []) if (m.name === node.name) edits.push({ file: e.file, start: m.nameStart, end: m.nameEnd, newText: newName });
   }
   for (const m of yamlModelMentions(project, node.name)) edits.push({ ...m, newText: newName });

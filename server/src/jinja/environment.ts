@@ -10,7 +10,8 @@ import { toNunjucksSource } from './dbtSyntax';
 import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
 import { BUILTIN_MACRO_FILE } from './dbtBuiltins';
-import { adapterMacro, PARENT_ADAPTERS } from './dbtAdapterMacros';
+import { adapterMacro } from './dbtAdapterMacros';
+import { dispatchesItself, dispatchSearch, type DispatchOrder } from './dispatchSearch';
 import { dbtContextGlobals, CompilerError } from './dbtContext';
 
 export interface MacroFile {
@@ -63,8 +64,7 @@ class DoExtension {
 }
 
 
-/** `dispatch:` entries of dbt_project.yml: for a macro namespace, the packages to search in order. */
-export type DispatchOrder = Record<string, string[]>;
+export type { DispatchOrder } from './dispatchSearch';
 
 
 export class DbtJinjaEnvironment {
@@ -144,17 +144,13 @@ export class DbtJinjaEnvironment {
 
   /** dbt's adapter.dispatch: `<adapter>__name` (and its parent adapter's), then `default__name`, in each package of the search order. */
   private dispatch(name: string, namespace?: string): (...a: unknown[]) => unknown {
-    const local = this.hooks?.packageName;
-    const order = namespace ? this.dispatchOrder[namespace] ?? [namespace] : [...(local && local !== this.root ? [local] : []), this.root, 'dbt'];
-    // Beyond dbt's order, any package's implementation: a missing override must not fail a model dbt compiles.
-    const packages = [...order, ...(namespace === 'dbt' ? [this.root] : []), undefined];
-    const adapters = this.adapter && this.adapter !== 'duckdb' ? [this.adapter, ...(PARENT_ADAPTERS[this.adapter] ?? [])] : ['duckdb'];
+    const { order, packages, candidates, adapters } = dispatchSearch(name, namespace, { local: this.hooks?.packageName, root: this.root, dispatchOrder: this.dispatchOrder, adapter: this.adapter });
     for (const pkg of packages) {
-      for (const candidate of [...adapters.map((a) => `${a}__${name}`), `default__${name}`, name]) {
+      for (const candidate of candidates) {
         const byPackage = this.byName.get(candidate);
         const file = pkg === undefined ? byPackage?.values().next().value : byPackage?.get(pkg);
         // The macro of the dispatched name itself is only a candidate when it is not the dispatcher (that recursed).
-        if (file && !(candidate === name && new RegExp(`dispatch\\(\\s*['"]${name}['"]`).test(file.text))) {
+        if (file && !(candidate === name && dispatchesItself(file.text, name))) {
           // dbt's own implementation (Floe's DuckDB built-in) is, for a dbt-names compile, the target adapter's.
           const spelled = file === BUILTIN_MACRO_FILE.file && this.hooks?.adapterSpellings ? adapterMacro(this.adapter, name) : undefined;
           if (spelled) return (...a: unknown[]) => this.callMacro(spelled.file, spelled.macro, a);

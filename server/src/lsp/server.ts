@@ -28,7 +28,7 @@ import { Binder } from '../features/binding';
 import { DiskBindCache } from '../sql/bindCache';
 import { DiskRenderCache, keepRendersOnDisk, renderCacheOf } from '../project/renderCache';
 import { lineage, lineageOfPath } from '../features/lineage';
-import { columnLineage } from '../features/columnLineage';
+import { columnLineage, readsColumnLineage } from '../features/columnLineage';
 import { registerPackageHandlers } from './packages';
 import { hasLakehouse, refreshSourceSchemas as readSourceSchemas } from '../run/source-schemas';
 import { StatusNotification, CompiledSqlRequest, LineageRequest, ColumnLineageRequest, type StatusParams } from '../protocol';
@@ -303,7 +303,12 @@ export function startServer(connection: Connection): void {
   }
 
   // background binds publish diagnostics first and make the column lineage after (features that read it wait for it)
-  const newBinder = () => new Binder(renderOnly ? undefined : connectDuckDb, bindCacheOf, { lineageLater: true });
+  /** DuckDB in the server's own thread (binds without workers, the column lineage background binds owe): logged when it opens. */
+  const connectHere = () => {
+    if (!duck) log('floe: DuckDB opens in the server thread');
+    return connectDuckDb();
+  };
+  const newBinder = () => new Binder(renderOnly ? undefined : connectHere, bindCacheOf, { lineageLater: true });
   /** What features reading the column lineage wait for: the lineage background binds left out, made now. */
   const lineageSettled = async (project: DbtProject) => {
     await binder?.settleLineage(project).catch((e: unknown) => log(`floe: column lineage: ${e instanceof Error ? e.message : String(e)}`));
@@ -556,8 +561,8 @@ export function startServer(connection: Connection): void {
   connection.onCompletionResolve(async (item) => (await resolveItem(item)) ?? item);
 
   connection.onHover(guard('hover', null, async (params) => {
-    const before = at(params.textDocument.uri);
-    if (before) await lineageSettled(before.project);
+    const before = positionIn(params.textDocument.uri, params.position);
+    if (before && readsColumnLineage(before.project, before.file, before.offset)) await lineageSettled(before.project);
     const p = positionIn(params.textDocument.uri, params.position);
     const h = p && hover(p.project, p.file, p.offset);
     return h ? { contents: { kind: 'markdown' as const, value: h.markdown }, range: toRange(p.index, h.start, h.end) } : null;
@@ -569,8 +574,8 @@ export function startServer(connection: Connection): void {
   }));
 
   connection.onReferences(guard('references', [], async (params) => {
-    const before = at(params.textDocument.uri);
-    if (before) await lineageSettled(before.project);
+    const before = positionIn(params.textDocument.uri, params.position);
+    if (before && readsColumnLineage(before.project, before.file, before.offset)) await lineageSettled(before.project);
     const p = positionIn(params.textDocument.uri, params.position);
     return p ? references(p.project, p.file, p.offset, params.context.includeDeclaration).map((l) => toLocation(l, textOf, uriOf)) : [];
   }));

@@ -650,6 +650,12 @@ export class DbtProject {
     return this.disabledNames.has(name);
   }
 
+  /** The files of the turned-off models, seeds or snapshots named `name` (a ref to one still goes to its file). */
+  disabledFilesNamed(name: string): string[] {
+    void this.d;
+    return this.disabledNames.has(name) ? [...this.disabledFiles].filter((f) => modelName(f) === name) : [];
+  }
+
   /** Whether a ref names a model that exists but is turned off (for a versioned model, the version it asks for). */
   isDisabledRef(ref: { name: string; version?: string }): boolean {
     const d = this.d;
