@@ -11,6 +11,7 @@ import { datetimeArithmetic } from './pyDatetime';
 import { asFloat, floatArithmetic, floatRepr, isFloat, plain, PyFloat } from './pyFloat';
 import { copyDictKeys, dictEntries, dictKeyName, dictNames, hasPythonKeys, pythonKey, setDictItem } from './pyDictKeys';
 import { isTuple, pyTuple } from './pyTuple';
+import { dictViewKind, pyDictView } from './pyDictView';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const runtime = require('nunjucks/src/runtime');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -208,7 +209,7 @@ export function pyTypeName(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
   if (typeof v === 'string' || v instanceof runtime.SafeString) return 'str';
   if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return 'list';
+  if (Array.isArray(v)) return dictViewKind(v) ?? (isTuple(v) ? 'tuple' : 'list');
   if (isPlainObject(v)) return 'dict';
   return typeof v === 'function' ? 'function' : 'object';
 }
@@ -585,6 +586,8 @@ function patchRuntime(): void {
   runtime.memberLookup = function (this: unknown, obj: unknown, val: unknown, ...rest: unknown[]) {
     // Macro output is a str in Python (Markup): string methods apply to it.
     if (obj instanceof runtime.SafeString) obj = String(obj);
+    // `d.keys()[0]`: Python's views have no index (a JavaScript array has)
+    if (typeof val === 'number' && dictViewKind(obj)) throw new Error(`TypeError: '${dictViewKind(obj)}' object is not subscriptable`);
     if (Array.isArray(obj) && typeof val === 'string' && Object.prototype.hasOwnProperty.call(LIST_METHODS, val)) return (LIST_METHODS as any)[val].bind(obj);
     // Python indexes a list or str from its end with a negative index (`name.split('_')[-1]`); JavaScript has no such key.
     if ((Array.isArray(obj) || typeof obj === 'string') && typeof val === 'number' && Number.isInteger(val) && val < 0 && rest.length === 0) {
@@ -596,14 +599,15 @@ function patchRuntime(): void {
     if ((val === 'items' || val === 'keys') && isPlainObject(obj) && (keyObjects.size > 0 || hasPythonKeys(obj))) {
       const entries = dictEntries(obj).filter(([k]) => k !== '__keywords');
       const key = (k: string) => { const py = pythonKey(obj, k); return py === k ? keyOf(k) : py; };
-      return val === 'items' ? () => entries.map(([k, v]) => pyTuple([key(k), v])) : () => entries.map(([k]) => key(k));
+      return val === 'items' ? () => pyDictView(entries.map(([k, v]) => pyTuple([key(k), v])), 'dict_items') : () => pyDictView(entries.map(([k]) => key(k)), 'dict_keys');
     }
-    // items() are (key, value) tuples (nunjucks' gave lists, printed `[['a', 1]]`); keys() and values() in Python's order.
+    // items() are (key, value) tuples (nunjucks' gave lists, printed `[['a', 1]]`); keys() and values() in Python's order;
+    // each a view, printed `dict_items([...])`.
     if ((val === 'items' || val === 'keys' || val === 'values') && isPlainObject(obj) && rest.length === 0) {
       return () => {
         const out: unknown[] = [];
         for (const k of dictNames(obj)) if (k !== '__keywords') out.push(val === 'items' ? pyTuple([k, obj[k]]) : val === 'keys' ? k : obj[k]);
-        return out;
+        return pyDictView(out, `dict_${val}`);
       };
     }
     // update/pop/setdefault/has_key (nunjucks' dict methods) take a key as `d[k]` does, and update keeps other's keys
@@ -727,6 +731,7 @@ export function pyRepr(v: unknown): string {
   if (v === false) return 'False';
   if (typeof v === 'string') return pyStringRepr(v);
   if (isFloat(v)) return floatRepr(plain(v) as number);
+  if (dictViewKind(v)) return `${dictViewKind(v)}([${(v as unknown[]).map(pyRepr).join(', ')}])`;
   if (Array.isArray(v)) return isTuple(v) ? `(${v.map(pyRepr).join(', ')}${v.length === 1 ? ',' : ''})` : `[${v.map(pyRepr).join(', ')}]`;
   if (isPlainObject(v)) return `{${dictEntries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => `${pyRepr(pythonKey(v, k))}: ${pyRepr(x)}`).join(', ')}}`;
   return String(v);
