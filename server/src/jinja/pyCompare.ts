@@ -1,6 +1,8 @@
 // Python's comparisons where JavaScript's differ: `==` compares lists, tuples and dicts by their items and a str never
 // equals a number (JavaScript's `'1' == 1`, `'' == 0` and `none == missing` were true); `<` and friends order lists
-// and tuples item by item and refuse to order a number and a str, as Python raises TypeError.
+// and tuples item by item and refuse to order a number and a str, as Python raises TypeError. Arithmetic on operands
+// Python refuses (`'a' + 1`, `'a' - 1`, `[1] + (2,)`, `1 / 0`) raises as Python does, where JavaScript wrote `a1`,
+// NaN or inf into the SQL.
 import { PyFloat } from './pyFloat';
 import { isTuple } from './pyTuple';
 import { dictViewKind } from './pyDictView';
@@ -65,4 +67,31 @@ export function pyCompare(a: unknown, op: string, b: unknown): boolean {
     case '>=': return order(a, b, op) >= 0;
     default: throw new Error(`unknown comparison ${op}`);
   }
+}
+
+/** The Python type of an operand, as far as arithmetic tells them apart; undefined for None, Undefined and Floe's objects. */
+function operandKind(v: unknown): string | undefined {
+  if (typeof v === 'number' || v instanceof PyFloat || typeof v === 'boolean') return 'number';
+  if (typeof v === 'string' || v instanceof String) return 'str';
+  if (Array.isArray(v)) return dictViewKind(v) ?? (isTuple(v) ? 'tuple' : 'list');
+  if (isPlain(v)) return 'dict';
+  return undefined;
+}
+
+/**
+ * Raises Python's TypeError for `a op b` on operand types Python refuses, and ZeroDivisionError for a division by
+ * zero. `+` joins two strs, lists or tuples; `*` repeats a str or list by an int (checked by the caller first); the
+ * rest take numbers. None, Undefined and Floe's own objects are left to the caller, as before.
+ */
+export function checkOperands(op: string, a: unknown, b: unknown): void {
+  const x = operandKind(a), y = operandKind(b);
+  if (x === undefined || y === undefined) return;
+  if (x === 'number' && y === 'number') {
+    if ((op === '/' || op === '//' || op === '%') && Number(b instanceof PyFloat ? b.valueOf() : b) === 0) {
+      throw new Error(`ZeroDivisionError: ${op === '/' ? 'division' : op === '//' ? 'integer division or modulo' : 'modulo'} by zero`);
+    }
+    return;
+  }
+  if (op === '+' && x === y && (x === 'str' || x === 'list' || x === 'tuple')) return;
+  throw new Error(`TypeError: unsupported operand type(s) for ${op}: '${x}' and '${y}'`);
 }

@@ -13,7 +13,7 @@ import { copyDictKeys, dictEntries, dictKeyName, dictNames, hasPythonKeys, pytho
 import { isTuple, pyTuple } from './pyTuple';
 import { dictViewKind, pyDictView, type DictViewKind } from './pyDictView';
 import { printf, strFormat, type Printer } from './pyFormat';
-import { pyCompare, pyEq } from './pyCompare';
+import { checkOperands, pyCompare, pyEq } from './pyCompare';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const runtime = require('nunjucks/src/runtime');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -575,11 +575,12 @@ function patchRuntime(): void {
     // `'-' * 10` repeats the string (or list) in Python; JS gave NaN.
     const repeated = repeat(a, b) ?? repeat(b, a);
     if (repeated !== undefined) return repeated;
+    checkOperands('*', a, b);
     return floatArithmetic('*', a, b) ?? (a as number) * (b as number);
   };
-  runtime.pyDiv = (a: unknown, b: unknown) => floatArithmetic('/', a, b) ?? (a as number) / (b as number);
-  runtime.pyFloorDiv = (a: unknown, b: unknown) => floatArithmetic('//', a, b) ?? Math.floor((a as number) / (b as number));
-  runtime.pyPow = (a: unknown, b: unknown) => floatArithmetic('**', a, b) ?? Math.pow(a as number, b as number);
+  runtime.pyDiv = (a: unknown, b: unknown) => { checkOperands('/', a, b); return floatArithmetic('/', a, b) ?? (a as number) / (b as number); };
+  runtime.pyFloorDiv = (a: unknown, b: unknown) => { checkOperands('//', a, b); return floatArithmetic('//', a, b) ?? Math.floor((a as number) / (b as number)); };
+  runtime.pyPow = (a: unknown, b: unknown) => { checkOperands('**', a, b); return floatArithmetic('**', a, b) ?? Math.pow(a as number, b as number); };
   // `x in y` as Python: macro output is a string; `in` on None or a number is False rather than a crash.
   runtime.inOperator = (key: unknown, container: unknown) => {
     const c = container instanceof runtime.SafeString ? String(container) : container;
@@ -620,6 +621,7 @@ function patchRuntime(): void {
   runtime.pyAdd = (a: unknown, b: unknown) => {
     // Jinja2 raises on `+` with an undefined operand; JS wrote 'undefined' into the SQL.
     if (a === undefined || b === undefined) throw new Error(`'+' with an undefined value (${a === undefined ? 'left' : 'right'} side): Jinja raises UndefinedError here`);
+    checkOperands('+', a, b);
     if (Array.isArray(a) && Array.isArray(b)) return isTuple(a) && isTuple(b) ? pyTuple([...a, ...b]) : [...a, ...b];
     return datetimeArithmetic(a, b, 1) ?? floatArithmetic('+', a, b) ?? (a as any) + (b as any);
   };
@@ -629,7 +631,7 @@ function patchRuntime(): void {
     return items;
   };
   runtime.pyConcat = (a: unknown, b: unknown) => pyStr(a) + pyStr(b);
-  runtime.pySub = (a: unknown, b: unknown) => datetimeArithmetic(a, b, -1) ?? floatArithmetic('-', a, b) ?? (a as any) - (b as any);
+  runtime.pySub = (a: unknown, b: unknown) => { const dated = datetimeArithmetic(a, b, -1); if (dated !== undefined) return dated; checkOperands('-', a, b); return floatArithmetic('-', a, b) ?? (a as any) - (b as any); };
   const makeMacro = runtime.makeMacro;
   runtime.makeMacro = function (argNames: string[], kwargNames: string[], func: (...a: unknown[]) => unknown) {
     const macro = makeMacro(argNames, kwargNames, func);
@@ -862,6 +864,7 @@ export function pySplitlines(s: string): string[] {
 function pyMod(a: unknown, b: unknown): unknown {
   if (a instanceof runtime.SafeString) a = String(a);
   if (typeof a !== 'string') {
+    checkOperands('%', a, b);
     const float = floatArithmetic('%', a, b);
     if (float !== undefined) return float;
     const x = Number(a);
