@@ -518,6 +518,9 @@ function patchCompiler(): void {
       this.codebuf[open] = 'var callerFrame = frame; try {\n';
       this.codebuf.splice(close, 0, '} finally { frame = callerFrame; }\n');
     }
+    // Jinja2's `varargs` and `kwargs` in the body: the arguments beyond the macro's own (runtime.makeMacro keeps them)
+    const start = this.codebuf.indexOf('kwargs = kwargs || {};\n', from);
+    if (start >= 0) this.codebuf[start] += 'var __floe_extra = runtime.pyTakeMacroExtras(); frame.set("varargs", __floe_extra[0]); frame.set("kwargs", __floe_extra[1]);\n';
     return id;
   };
   // dbt exports every macro, `_`-prefixed ones included; nunjucks hid those from other files.
@@ -633,10 +636,19 @@ function patchRuntime(): void {
   runtime.pyConcat = (a: unknown, b: unknown) => pyStr(a) + pyStr(b);
   runtime.pySub = (a: unknown, b: unknown) => { const dated = datetimeArithmetic(a, b, -1); if (dated !== undefined) return dated; checkOperands('-', a, b); return floatArithmetic('-', a, b) ?? (a as any) - (b as any); };
   const makeMacro = runtime.makeMacro;
+  let extras: [unknown[], Record<string, unknown>] | undefined;
+  runtime.pyTakeMacroExtras = () => { const taken = extras ?? [pyTuple([]), {}]; extras = undefined; return taken; };
   runtime.makeMacro = function (argNames: string[], kwargNames: string[], func: (...a: unknown[]) => unknown) {
     const macro = makeMacro(argNames, kwargNames, func);
+    const own = new Set([...argNames, ...kwargNames, 'caller', '__keywords']);
     return function (this: unknown, ...args: unknown[]) {
       try {
+        // the positional arguments past the macro's parameters (varargs) and the keywords it does not name (kwargs)
+        const keywords = isKeywords(args[args.length - 1]) ? args[args.length - 1] as Record<string, unknown> : undefined;
+        const positional = keywords ? args.length - 1 : args.length;
+        const extraKeywords: Record<string, unknown> = {};
+        if (keywords) for (const k of Object.keys(keywords)) if (!own.has(k)) extraKeywords[k] = keywords[k];
+        extras = [pyTuple(args.slice(argNames.length + kwargNames.length, positional)), extraKeywords];
         return macro.apply(this, args);
       } catch (e) {
         if (e instanceof MacroReturn) return e.value;
