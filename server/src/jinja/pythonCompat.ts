@@ -334,7 +334,8 @@ function patchCompiler(): void {
   proto._emitLoopBindings = function (this: any, _node: any, arr: string, i: string, len: string) {
     this._emitLine(`frame.variables.loop = {index: ${i} + 1, index0: ${i}, revindex: ${len} - ${i}, `
       + `revindex0: ${len} - ${i} - 1, first: ${i} === 0, last: ${i} === ${len} - 1, length: ${len}, cycle: runtime.pyLoopCycle, `
-      + `previtem: ${arr}[${i} - 1], nextitem: ${arr}[${i} + 1], depth: 1, depth0: 0, changed: runtime.pyLoopChanged(frame.variables.loop)};`);
+      + `previtem: ${arr}[${i} - 1], nextitem: ${arr}[${i} + 1], depth: 1, depth0: 0, changed: runtime.pyLoopChanged, `
+      + `changedLast: ${i} === 0 ? undefined : frame.variables.loop.changedLast};`);
   };
   // A loop's body is a scope of its own each time round, as in Jinja2: `{% set x = x + i %}` inside a for loop sets a
   // new x for that iteration, and the x outside is unchanged after the loop (nunjucks set the outer one). Only bodies
@@ -557,15 +558,13 @@ function patchRuntime(): void {
     return items[this.index0 % items.length];
   };
   runtime.pyPlain = plain;
-  // loop.changed(*values): whether the values differ from the last call's in this loop (true on the first call)
-  runtime.pyLoopChanged = (previous: { changed?: { last?: unknown[] } } | undefined) => {
-    const changed = (...values: unknown[]) => {
-      const same = changed.last !== undefined && changed.last.length === values.length && values.every((v, k) => pyEq(v, changed.last![k]));
-      changed.last = values;
-      return !same;
-    };
-    changed.last = previous?.changed?.last as unknown[] | undefined;
-    return changed;
+  // loop.changed(*values): whether the values differ from the last call's in this loop (true on the first call); called
+  // with the loop as `this`, which carries the last values from the iteration before (changedLast)
+  runtime.pyLoopChanged = function (this: { changedLast?: unknown[] }, ...values: unknown[]) {
+    const last = this.changedLast;
+    const same = last !== undefined && last.length === values.length && values.every((v, k) => pyEq(v, last[k]));
+    this.changedLast = values;
+    return !same;
   };
   runtime.pyCompare = pyCompare;
   runtime.pyDict = (pairs: Array<[unknown, unknown]>) => {
