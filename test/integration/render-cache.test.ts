@@ -131,3 +131,15 @@ test('what a render may see, changed, renders again: macros, the model, env vars
   const yaml = region('secret-region-value', { ...base, 'models/sources.yml': base['models/sources.yml'].replace('payments', 'refunds') });
   assert.deepEqual(served(yaml), []);
 });
+
+test("--vars differing only in the order of a mapping's integer-like keys render apart: a loop over them follows it", () => {
+  const { dir } = keptDir();
+  const texts = { ...base, 'models/b.sql': "select {% for k in var('region') %}{{ k }}{% if not loop.last %}, {% endif %}{% endfor %} as r\n" };
+  const render = (text: string) => withEnv('FLOE_TEST_REGION', 'secret-region-value', () => compileAll(dir, texts, parseVars(text, ''))).b;
+  assert.match(render("{region: {'2': a, '1': b}}"), /select 2, 1 as r/);
+  markKept(dir);
+  // JSON lists both mappings 1 first: the render kept for the other order must not be served
+  const other = render("{region: {'1': b, '2': a}}");
+  assert.equal(other.startsWith(MARK), false);
+  assert.match(other, /select 1, 2 as r/);
+});

@@ -860,6 +860,7 @@ test("a config() in a branch set to an integral float is Python's float: 1.0 in 
     'models/floaty.sql': "{% if var('nightly') %}{{ config(ratio=1.0, sizes=[2.0, 3], nested={'k': 4.0}, plain=5) }}{% endif %}\nselect 1 as id",
     'models/yaml_floaty.sql': 'select 1 as id',
     'models/static_floaty.sql': "{{ config(ratio=1.0, big=-2.0, plain=5) }}\nselect 1 as id",
+    'models/static_nested.sql': "{{ config(sizes=[1.0, 2, -3.0], meta={'x': 2.0, 'y': [4.0]}) }}\n{{ config({'share': [0.0]}) }}\nselect 1 as id",
     'models/last_written.sql': "{% if var('nightly') %}{{ config(ratio=2) }}{% else %}{{ config(ratio=3.0) }}{% endif %}\nselect 1 as id",
     'models/schema.yml': 'version: 2\nmodels:\n  - name: yaml_floaty\n    config:\n      ratio: 1.0\n',
   });
@@ -873,6 +874,11 @@ test("a config() in a branch set to an integral float is Python's float: 1.0 in 
   const configOf = (name: string) => new RegExp(`"model\\.p\\.${name}": \\{[\\s\\S]*?"config": (\\{[\\s\\S]*?\\n {6}\\})`).exec(manifest)?.[1] ?? '';
   assert.match(configOf('static_floaty'), /"ratio": 1\.0,\s*"big": -2\.0,\s*"plain": 5,/);
   assert.match(configOf('last_written'), /"ratio": 2,/);
+  // an integral float inside a list or dict written outside a branch (read statically) is a float too
+  const nested = configOf('static_nested');
+  assert.match(nested, /"sizes": \[\s*1\.0,\s*2,\s*-3\.0\s*\]/);
+  assert.match(nested, /"meta": \{\s*"x": 2\.0,\s*"y": \[\s*4\.0\s*\]\s*\}/);
+  assert.match(nested, /"share": \[\s*0\.0\s*\]/);
   assert.match(/"model\.p\.yaml_floaty": \{[\s\S]*?"config": (\{[\s\S]*?\n {6}\})/.exec(manifest)?.[1] ?? '', /"ratio": 1\.0,/);
   const node = selectNodes(p, { select: ['floaty'] }).nodes[0];
   assert.equal(p.configValueOf(node.modelNode!, 'ratio'), 1);

@@ -334,3 +334,23 @@ test("toyaml is PyYAML's safe_dump: block style, lists in a mapping unindented, 
   check("{{ toyaml({'k': (['word'] * 30) | join(' ')}) }}", `k: ${Array(16).fill('word').join(' ')}\n  ${Array(14).fill('word').join(' ')}\n`);
   check("{{ toyaml({'b': 1, 'a': 2}, sort_keys=true) }}|{{ toyaml(this, 'not yaml') }}|{{ toyaml({1: 'x', none: 'y'}) }}", "a: 2\nb: 1\n|not yaml|1: x\nnull: y\n");
 });
+
+// Expected values are PyYAML 6's yaml.safe_dump (see the comment above).
+test('toyaml writes a list or dict met twice once, anchored, then as an alias, numbered as PyYAML numbers them', () => {
+  check("{% set l = [1, 2] %}{% set d = {'k': 'v'} %}{{ toyaml({'a': [l, {'x': l}], 'b': [], 'c': d, 'd': [d]}) }}",
+    'a:\n- &id001\n  - 1\n  - 2\n- x: *id001\nb: []\nc: &id002\n  k: v\nd:\n- *id002\n');
+  // numbered in the order the second meetings come, keys sorted; an empty one anchored on its line
+  check("{% set l = [1, 2] %}{% set d = {'k': 'v'} %}{% set e = {} %}{{ toyaml({'z': l, 'a': {'q': l, 'r': d}, 'm': d, 'e': e, 'f': e}, sort_keys=true) }}",
+    'a:\n  q: &id003\n  - 1\n  - 2\n  r: &id002\n    k: v\ne: &id001 {}\nf: *id001\nm: *id002\nz: *id003\n');
+  // a list holding itself
+  check('{% set r = [] %}{% do r.append(r) %}{{ toyaml(r) }}|{{ toyaml([(), ()]) }}', '&id001\n- *id001\n|- []\n- []\n');
+});
+
+test("a dict's items(), keys() and values() print as Python's views; a list of one is a list", () => {
+  check("{% set d = {'a': 1, 'b': [2]} %}{{ d.items() }}|{{ d.keys() }}|{{ d.values() }}|{{ [d.keys()] }}",
+    "dict_items([('a', 1), ('b', [2])])|dict_keys(['a', 'b'])|dict_values([1, [2]])|[dict_keys(['a', 'b'])]");
+  check("{% set d = {'a': 1, 2: 'b'} %}{{ d.items() }}|{{ d.items() | list }}|{{ d.keys() | join(',') }}|{{ d.values() | length }}|{% for k, v in d.items() %}{{ k }}{{ v }}{% endfor %}",
+    "dict_items([('a', 1), (2, 'b')])|[('a', 1), (2, 'b')]|a,2|2|a12b");
+  // a view has no index in Python
+  assert.match(render("{{ {'a': 1}.keys()[0] }}").problem?.message ?? '', /'dict_keys' object is not subscriptable/);
+});

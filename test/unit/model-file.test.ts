@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeModelFile, fromWire, toWire, wireLength } from '../../server/src/project/modelFile';
 import { analyzePythonModel } from '../../server/src/project/pythonModel';
-import { integralFloatKeys } from '../../server/src/project/yamlFloats';
+import { integralFloatPlaces } from '../../server/src/project/yamlFloats';
 
 const TEXT = [
   "{{ config(materialized='table') }}",
@@ -36,7 +36,7 @@ test('uses read back from the packed form: names as written, concatenated, escap
 });
 
 test('an analysis sent in its wire form reads back the same, from a shared buffer at any offset', () => {
-  const texts = [TEXT, "{{ config(ratio=1.0, n=1) }} select 1", "{{ ref('a') }} {% set x = 1 %}{{ x }} {% if %}", TEXT.replace(/orders/g, 'o')];
+  const texts = [TEXT, "{{ config(ratio=1.0, n=1, sizes=[2, 3.0], meta={'x': 4.0}) }} select 1", "{{ ref('a') }} {% set x = 1 %}{{ x }} {% if %}", TEXT.replace(/orders/g, 'o')];
   const analyses = texts.map(analyzeModelFile);
   const buffer = new Int32Array(7 + analyses.reduce((n, a) => n + wireLength(a), 0));
   let at = 7;
@@ -48,7 +48,7 @@ test('an analysis sent in its wire form reads back the same, from a shared buffe
     const a = analyses[i];
     for (const key of ['refs', 'sources', 'macroCalls', 'vars', 'configs', 'config', 'snapshotNames', 'problems', 'language'] as const) assert.deepEqual(back[key], a[key], `${i}: ${key}`);
     assert.deepEqual([...back.localNames], [...a.localNames]);
-    assert.deepEqual(integralFloatKeys(back.config), integralFloatKeys(a.config), `${i}: the config values written as floats`);
+    assert.deepEqual(integralFloatPlaces(back.config), integralFloatPlaces(a.config), `${i}: the config values written as floats`);
     assert.deepEqual(back.calls.map((c) => c.name), a.calls.map((c) => c.name));
   });
   const py = analyzePythonModel("def model(dbt, s):\n    return dbt.ref('pkg', 'up')\n");
@@ -57,5 +57,5 @@ test('an analysis sent in its wire form reads back the same, from a shared buffe
   assert.deepEqual(back.refs, py.refs);
   assert.equal(back.language, 'python');
   assert.deepEqual(back.scan.blocks, [], 'a Python model has no Jinja blocks');
-  assert.deepEqual([...integralFloatKeys(fromWire(texts[1], received.wires[1], received.buffer).config)!], ['ratio']);
+  assert.deepEqual(integralFloatPlaces(fromWire(texts[1], received.wires[1], received.buffer).config), [[[], 'ratio'], [['sizes'], '1'], [['meta'], 'x']]);
 });

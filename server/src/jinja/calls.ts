@@ -2,6 +2,7 @@
 // Cold indexing resolves every ref/source/config this way; rendering happens only when SQL is needed.
 import { tokenize, type Token } from './tokens';
 import type { JinjaBlock, ScannedTemplate } from './scanner';
+import { markIntegralFloat } from '../project/yamlFloats';
 
 export type Literal = string | number | boolean | null | Literal[] | { [key: string]: Literal };
 
@@ -124,7 +125,11 @@ function readArgument(tokens: Token[], from: number, to: number): CallArgument {
   };
 }
 
-/** Parses a literal (string, number, bool, none, list, tuple, dict) starting at tokens[k], within tokens[k, end). */
+/**
+ * Parses a literal (string, number, bool, none, list, tuple, dict) starting at tokens[k], within tokens[k, end). An
+ * integral float inside a list or dict is marked on its container (yamlFloats.ts), as YAML's are: the manifest and
+ * `floe ls` write it `1.0`, Jinja reads it as a PyFloat.
+ */
 function parseLiteral(tokens: Token[], k: number, end: number): { value: Literal; next: number } | undefined {
   if (k >= end) return undefined;
   const t = tokens[k];
@@ -152,6 +157,7 @@ function parseLiteral(tokens: Token[], k: number, end: number): { value: Literal
     while (j < end && tokens[j].value !== close) {
       const item = parseLiteral(tokens, j, end);
       if (!item) return undefined;
+      if (isIntegralFloat(tokens, j, item.value)) markIntegralFloat(items, String(items.length));
       items.push(item.value);
       j = item.next;
       if (valueAt(j) === ',') j++;
@@ -168,6 +174,7 @@ function parseLiteral(tokens: Token[], k: number, end: number): { value: Literal
       const val = parseLiteral(tokens, key.next + 1, end);
       if (!val) return undefined;
       obj[String(key.value)] = val.value;
+      if (isIntegralFloat(tokens, key.next + 1, val.value)) markIntegralFloat(obj, String(key.value));
       j = val.next;
       if (valueAt(j) === ',') j++;
       else if (valueAt(j) !== '}') return undefined;
@@ -175,6 +182,13 @@ function parseLiteral(tokens: Token[], k: number, end: number): { value: Literal
     return j < end ? { value: obj, next: j + 1 } : undefined;
   }
   return undefined;
+}
+
+/** Whether the literal at tokens[j] (a number, or `-` and a number) is an integral float. */
+function isIntegralFloat(tokens: Token[], j: number, value: Literal): boolean {
+  const t = tokens[j].value === '-' ? tokens[j + 1] : tokens[j];
+  // `1.0` and `2e0`, not a hex literal's `e`
+  return t.type === 'number' && Number.isInteger(value) && /[.eE]/.test(t.value) && !/^0[xX]/.test(t.value);
 }
 
 const BINDING_TAGS = new Set(['set', 'for', 'macro', 'test', 'import', 'from']);

@@ -1,7 +1,7 @@
 // dbt's compile-time context: the globals every model and macro sees (ref/source/config/var through hooks, env_var,
 // return, exceptions, adapter, run_started_at, modules.datetime, namespace, ...), as dbt has them at compile time
 // with `execute` false: no database is queried.
-import { MacroReturn, rememberKeyObject, splitKeywords, standIn } from './pythonCompat';
+import { MacroReturn, PyNamespace, rememberKeyObject, splitKeywords, standIn } from './pythonCompat';
 
 export { splitKeywords };
 import { pyDatetime, datetimeModule } from './pyDatetime';
@@ -189,7 +189,13 @@ export function dbtContextGlobals(hooks: ContextHooks): Record<string, unknown> 
     list: (v: unknown) => (Array.isArray(v) ? [...v] : typeof v === 'string' ? [...v] : v && typeof v === 'object' ? dictNames(v) : []),
     // Python's zip: tuples, as many as the shortest argument has items.
     zip: (...lists: unknown[][]) => (lists.length === 0 ? [] : lists[0].slice(0, Math.min(...lists.map((l) => l.length))).map((_v, i) => pyTuple(lists.map((l) => l[i])))),
-    namespace: (...a: unknown[]) => ({ ...splitKeywords(a).named }),
+    // Jinja2's namespace(dict, **kw): its attributes only (`ns.items` is the value set, not a dict's method)
+    namespace: (...a: unknown[]) => {
+      const { positional, named } = splitKeywords(a);
+      const ns = new PyNamespace();
+      for (const from of positional) if (from && typeof from === 'object') Object.assign(ns, from);
+      return Object.assign(ns, named);
+    },
     __floe_setattr: (target: unknown, key: string, value: unknown) => { if (target && typeof target === 'object') (target as Record<string, unknown>)[key] = value; return ''; },
     // dbt's tojson(value, default=None, sort_keys=False): json.dumps, its default when that raises ValueError.
     tojson: (...a: unknown[]) => {

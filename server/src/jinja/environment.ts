@@ -1,8 +1,10 @@
 // The nunjucks environment with dbt's Jinja dialect: the `do` tag, Python semantics (pythonCompat.ts), dbt's tests
 // and filters, project/package macros with `return()`, dbt's built-in macros and `adapter.dispatch` with `dispatch:`.
 import nunjucks from 'nunjucks';
-import { installPythonCompat, MacroReturn, splatGlobals, forgetKeyObjects, pyKeys, pySplitlines, pyStr, pyTruthy, pyTypeName, withRenderRoots } from './pythonCompat';
-import { dictEntries } from './pyDictKeys';
+import { jinjaRound, printf } from './pyFormat';
+import { installPythonCompat, PyLoopControl, PyNamespace, PRINTER, pyRepr, MacroReturn, splatGlobals, forgetKeyObjects, pyKeys, pySplitlines, pyStr, pyTruthy, pyTypeName, withRenderRoots } from './pythonCompat';
+import { dictEntries, pythonKey as pythonKeyOf } from './pyDictKeys';
+import { pyCompare } from './pyCompare';
 import { asFloat, floatArithmetic, isFloat, plain } from './pyFloat';
 import { jinjaToJson } from './pyJson';
 import { pyTuple } from './pyTuple';
@@ -63,6 +65,15 @@ class DoExtension {
   }
 }
 
+// dbt's loopcontrols extension: `{% break %}` and `{% continue %}` in a for loop.
+class LoopControlExtension {
+  tags = ['break', 'continue'];
+  parse(parser: any): any {
+    const tok = parser.nextToken();
+    parser.advanceAfterBlockEnd(tok.value);
+    return new PyLoopControl(tok.lineno, tok.colno, tok.value);
+  }
+}
 
 export type { DispatchOrder } from './dispatchSearch';
 
@@ -91,6 +102,7 @@ export class DbtJinjaEnvironment {
     projectFlags: Record<string, unknown> = {}) {
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     this.env.addExtension('do', new DoExtension());
+    this.env.addExtension('loopcontrols', new LoopControlExtension());
     const files = [BUILTIN_MACRO_FILE.file, ...macroFiles];
     this.macroText = files.map((f) => f.text).join('\n');
     const fileByPath = new Map(files.map((f) => [f.file, f]));
@@ -128,9 +140,6 @@ export class DbtJinjaEnvironment {
     (this.env.getGlobal('adapter') as Record<string, unknown>).behavior = behaviorFlags(projectFlags);
     for (const [name, test] of Object.entries(DBT_TESTS)) (this.env as any).addTest(name, test);
     for (const [name, filter] of Object.entries(DBT_FILTERS)) this.env.addFilter(name, filter);
-    // dictsort's (key, value) pairs are tuples.
-    const dictsort = this.env.getFilter('dictsort');
-    this.env.addFilter('dictsort', (...a: unknown[]) => (dictsort(...a) as unknown[][]).map(pyTuple));
     for (const k of ['this', 'target']) this.env.addGlobal(k, undefined);
     // Code that asks `execute` renders parse-time SQL (dbt fills it in only when running): remember that it asked.
     Object.defineProperty((this.env as any).globals, 'execute', { get: () => { this.executeRead = true; return false; }, enumerable: true, configurable: true });
@@ -272,7 +281,7 @@ function topLevelMacros(source: string): string[] {
 
 /** A Python str: a macro's output (nunjucks' SafeString, a String object) is one too, as Markup is in Jinja2. */
 const isString = (v: unknown): v is string | String => typeof v === 'string' || v instanceof String;
-const isMapping = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof String);
+const isMapping = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof String) && !(v instanceof Number) && !(v instanceof PyNamespace);
 
 /** Jinja2's tests that nunjucks lacks (`is true`, `is mapping`, ...). */
 /**
@@ -295,13 +304,21 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   false: (v) => v === false,
   boolean: (v) => typeof v === 'boolean',
   string: isString,
-  number: (v) => typeof plain(v) === 'number',
+  // a bool is an int in Python (Jinja2's number test is isinstance(v, Number))
+  number: (v) => typeof plain(v) === 'number' || typeof v === 'boolean',
   integer: (v) => typeof v === 'number' && Number.isInteger(v),
   float: isFloat,
   mapping: isMapping,
-  sequence: (v) => Array.isArray(v) || isString(v),
+  // Jinja2's sequence: anything with a length and items (a dict too)
+  sequence: (v) => Array.isArray(v) || isString(v) || isMapping(v),
   iterable: (v) => Array.isArray(v) || isString(v) || isMapping(v),
   sameas: (v, other) => v === other,
+  // str(value).islower() / isupper(): any value, printed first (nunjucks' read toUpperCase of a number and failed)
+  lower: (v) => { const t = pyStr(v); return t === t.toLowerCase() && t !== t.toUpperCase(); },
+  upper: (v) => { const t = pyStr(v); return t === t.toUpperCase() && t !== t.toLowerCase(); },
+  // `'upper' is filter`, `'odd' is test`: whether the environment has one of that name
+  filter(this: any, v: unknown) { try { return isString(v) && !!this.env.getFilter(String(v)); } catch { return false; } },
+  test(this: any, v: unknown) { try { return isString(v) && !!this.env.getTest(String(v)); } catch { return false; } },
   in: (v, seq) => (Array.isArray(seq) ? seq.some((x) => plain(x) === plain(v)) : typeof seq === 'string' ? seq.includes(v as never) : isMapping(seq) && String(v) in (seq as object)),
   eq: (v, other) => plain(v) === plain(other),
   ne: (v, other) => plain(v) !== plain(other),
@@ -313,14 +330,74 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   ge: (v, other) => (v as number) >= (other as number),
 };
 
+/** A dict's methods: what Jinja2's attr filter finds on a dict (its items are no attributes). */
+const DICT_METHODS = new Set(['items', 'keys', 'values', 'get', 'pop', 'update', 'copy', 'setdefault', 'clear']);
+
 /** Jinja2's `attribute=` of filters: a dotted path into each item. */
 const attributeOf = (x: unknown, attribute: unknown): any => String(attribute).split('.').reduce<any>((o, k) => o?.[k], x);
 
 /** The items a Jinja2 filter iterates: a list, a string's characters, a dict's keys; nothing for undefined. */
 const iterated = (v: unknown): unknown[] => (Array.isArray(v) ? v : isString(v) ? [...String(v)] : isMapping(v) ? pyKeys(v as Record<string, unknown>) : v === undefined ? [] : [v]);
 
+/** markupsafe's escape of a value's str() (a macro's output, Markup, is left as it is). */
+function escapeHtml(v: unknown): string {
+  if (v instanceof (nunjucks as any).runtime.SafeString) return String(v);
+  return pyStr(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+}
+
+/** Python's int(text, base): an optional sign, digits of the base with `_` between them, spaces around; else undefined. */
+function pyIntText(text: string, base: number): number | undefined {
+  const t = text.trim();
+  let m = /^([-+]?)(?:0([xob]))?((?:_?[0-9a-z])+)$/i.exec(t);
+  if (!m) return undefined;
+  const prefix = m[2]?.toLowerCase();
+  const b = base === 0 ? (prefix === 'x' ? 16 : prefix === 'o' ? 8 : prefix === 'b' ? 2 : 10) : base;
+  if (prefix && ((prefix === 'x' && b !== 16) || (prefix === 'o' && b !== 8) || (prefix === 'b' && b !== 2))) m = null;
+  if (!m || m[3].startsWith('_') && !prefix) return undefined;
+  const digits = m[3].replace(/_/g, '').toLowerCase();
+  if (![...digits].every((c) => Number.parseInt(c, 36) < b)) return undefined;
+  const n = Number.parseInt(digits, b);
+  return m[1] === '-' ? -n : n;
+}
+
+/** Python's float(text): a decimal or exponent form with `_` between digits, inf/infinity/nan, spaces around; else undefined. */
+function pyFloatText(text: string): number | undefined {
+  const t = text.trim();
+  if (/^[-+]?(?:inf|infinity)$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
+  if (/^[-+]?nan$/i.test(t)) return NaN;
+  if (!/^[-+]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][-+]?\d(?:_?\d)*)?$/.test(t)) return undefined;
+  return Number(t.replace(/_/g, ''));
+}
+
+/** textwrap's lines of one paragraph as Jinja2's wordwrap asks for them (spaces collapse at the breaks). */
+function wrapParagraph(text: string, width: number, breakLong: boolean, breakOnHyphens: boolean): string[] {
+  const chunks = text.split(breakOnHyphens ? /(\s+|(?<=[A-Za-z]-)(?=[A-Za-z]))/ : /(\s+)/).filter((c) => c !== '' && c !== undefined);
+  const lines: string[] = [];
+  let line: string[] = [];
+  let length = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    let chunk = chunks[i];
+    if (/^\s+$/.test(chunk) && line.length === 0 && lines.length > 0) continue;
+    if (length + chunk.length <= width) { line.push(chunk); length += chunk.length; continue; }
+    if (chunk.length > width && breakLong) {
+      const room = Math.max(1, width - length);
+      line.push(chunk.slice(0, room));
+      chunks.splice(i + 1, 0, chunk.slice(room));
+      chunk = '';
+    } else if (line.length === 0) { line.push(chunk); chunk = ''; }
+    else i--;
+    while (line.length && /^\s+$/.test(line[line.length - 1])) line.pop();
+    if (line.length) lines.push(line.join(''));
+    line = [];
+    length = 0;
+  }
+  while (line.length && /^\s+$/.test(line[line.length - 1])) line.pop();
+  if (line.length) lines.push(line.join(''));
+  return lines;
+}
+
 function extreme(v: unknown, args: unknown[], sign: 1 | -1): unknown {
-  const items = Array.isArray(v) ? v : [];
+  const s = sequence(v), items = Array.isArray(s) ? s : [];
   const attribute = keywords(args).named.attribute;
   const key = (x: any) => (attribute === undefined ? x : attributeOf(x, attribute));
   let best: unknown;
@@ -355,30 +432,74 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   as_bool: (v) => (typeof v === 'string' && /^(true|false)$/i.test(v.trim()) ? v.trim().toLowerCase() === 'true' : v),
   as_number: (v) => Number(v),
   // Python's float(), abs() and Jinja2's round keep a float a float (`{{ 1 | float }}` is 1.0; round gives a float).
+  // Python's float() of the text (`' 2.5 '`, `1_0`, `inf`, `nan`), else the default (nunjucks' parseFloat read `'2x'` as 2).
   float: (v, dflt: unknown = asFloat(0)) => {
     if (v === undefined) throw undefinedNumber('float');
-    const n = typeof plain(v) === 'number' ? plain(v) as number : Number.parseFloat(String(v));
-    return Number.isNaN(n) && !/^\s*nan\s*$/i.test(String(v)) ? dflt : asFloat(n);
+    if (typeof plain(v) === 'number' || typeof v === 'boolean') return asFloat(Number(plain(v)));
+    const n = isString(v) ? pyFloatText(String(v)) : undefined;
+    return n === undefined ? dflt : asFloat(n);
+  },
+  // Jinja2's format: `value % args` (or % kwargs), printf-style.
+  format: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    if (positional.length && Object.keys(named).length) throw new Error("FilterArgumentError: can't handle positional and keyword arguments at the same time");
+    return printf(pyStr(v), Object.keys(named).length ? named : pyTuple(positional), PRINTER);
+  },
+  pprint: (v) => pyRepr(v),
+  // Jinja2's replace: str() of each argument (`replace('a', none)` writes None)
+  replace: (v, old, replacement, count) => {
+    const parts = pyStr(v).split(pyStr(old));
+    const n = count === undefined || count === null || Number(plain(count)) < 0 ? parts.length : Number(plain(count)) + 1;
+    return parts.slice(0, n).join(pyStr(replacement)) + (n < parts.length ? pyStr(old) + parts.slice(n).join(pyStr(old)) : '');
+  },
+  center: (v, width = 80) => (nunjucks as any).runtime.memberLookup(pyStr(v), 'center')(width),
+  // Jinja2's attr: an attribute only, not an item (`{'a': 1} | attr('a')` is undefined)
+  attr: (v, name) => (isMapping(v) && !DICT_METHODS.has(String(name)) ? undefined : (nunjucks as any).runtime.memberLookup(v, String(name))),
+  wordwrap: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    const width = Number(plain(named.width ?? positional[0] ?? 79));
+    const breakLong = pyTruthy(named.break_long_words ?? positional[1] ?? true);
+    const wrapstring = named.wrapstring ?? positional[2] ?? '\n';
+    const breakOnHyphens = pyTruthy(named.break_on_hyphens ?? positional[3] ?? true);
+    return pyStr(v).split(/\r\n|\r|\n/).map((para) => wrapParagraph(para, width, breakLong, breakOnHyphens).join(String(wrapstring))).join(String(wrapstring));
+  },
+  filesizeformat: (v, binary) => {
+    const bytes = Number(plain(v));
+    const base = pyTruthy(binary) ? 1024 : 1000;
+    const prefixes = pyTruthy(binary) ? ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'] : ['kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
+    if (bytes === 1) return '1 Byte';
+    if (bytes < base) return `${Math.trunc(bytes)} Bytes`;
+    let unit = base, prefix = prefixes[0];
+    for (let i = 0; i < prefixes.length; i++) {
+      unit = base ** (i + 2);
+      prefix = prefixes[i];
+      if (bytes < unit) break;
+    }
+    return `${printf('%.1f', pyTuple([(base * bytes) / unit]), PRINTER)} ${prefix}`;
   },
   abs: (v) => (v === undefined ? throwError(undefinedNumber('abs')) : isFloat(v) ? asFloat(Math.abs(plain(v) as number)) : Math.abs(v as number)),
+  // Python's round() of the exact value, a half to the even digit (an int stays an int); floor and ceil give floats.
   round: (v, ...a) => {
     if (v === undefined) throw undefinedNumber('round');
     const { positional, named } = keywords(a);
-    const precision = Number(named.precision ?? positional[0] ?? 0);
     const method = String(named.method ?? positional[1] ?? 'common');
-    const factor = 10 ** precision;
-    const scaled = (plain(v) as number) * factor;
-    // 'common' is Python's round(): a half goes to the even neighbour.
-    const rounded = method === 'ceil' ? Math.ceil(scaled) : method === 'floor' ? Math.floor(scaled) : Math.abs(scaled % 1) === 0.5 ? 2 * Math.round(scaled / 2) : Math.round(scaled);
-    return asFloat(rounded / factor);
+    if (!['common', 'ceil', 'floor'].includes(method)) throw new Error('FilterArgumentError: method must be common, ceil or floor');
+    if (typeof plain(v) !== 'number' && typeof v !== 'boolean') throw new Error(`TypeError: type ${pyTypeName(v)} doesn't define __round__ method`);
+    return jinjaRound(v, Number(plain(named.precision ?? positional[0] ?? 0)), method);
   },
-  // Python's int() of a float truncates its value (nunjucks' parseInt read a float's text, `1e+16`, as 1).
+  // Jinja2's int: Python's int() of the text (`' 42 '`, `1_000`, a base's digits), else of its float (`'1e3'` is
+  // 1000), else the default; a float truncated (nunjucks' parseInt read `'12abc'` as 12 and `1e+16` as 1).
   int: (v, ...a) => {
     if (v === undefined) throw undefinedNumber('int');
-    if (typeof plain(v) === 'number') return Math.trunc(plain(v) as number);
     const { positional, named } = keywords(a);
-    const n = Number.parseInt(String(v), Number(named.base ?? positional[1] ?? 10));
-    return Number.isNaN(n) ? named.default ?? positional[0] ?? 0 : n;
+    const dflt = named.default ?? positional[0] ?? 0;
+    if (typeof plain(v) === 'number' || typeof v === 'boolean') return Number.isFinite(Number(plain(v))) ? Math.trunc(Number(plain(v))) : dflt;
+    const base = Number(plain(named.base ?? positional[1] ?? 10));
+    if (!isString(v)) return dflt;
+    const whole = pyIntText(String(v), base);
+    if (whole !== undefined) return whole;
+    const f = pyFloatText(String(v));
+    return f === undefined || !Number.isFinite(f) ? dflt : Math.trunc(f);
   },
   as_text: (v) => String(v ?? ''),
   as_native: (v) => v,
@@ -398,8 +519,43 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
     const attribute = named.attribute ?? positional[0];
     return iterated(v).map((x) => (attribute === undefined || attribute === null ? x : attributeOf(x, attribute))).reduce((total: unknown, x) => floatArithmetic('+', total, x) ?? (total as number) + (x as number), named.start ?? positional[1] ?? 0);
   },
+  // Jinja2's title: each word's first letter upper, the rest lower, words split at spaces, `-` and opening brackets.
+  title: (v) => pyStr(v).split(/([-\s({[<]+)/u).map((w) => (w ? w[0].toUpperCase() + w.slice(1).toLowerCase() : w)).join(''),
+  // Jinja2's truncate: kept whole within length + leeway (5); else cut at the length less the end, at a word's end
+  // unless killwords.
+  truncate: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    const s = pyStr(v);
+    const length = Number(plain(named.length ?? positional[0] ?? 255));
+    const killwords = pyTruthy(named.killwords ?? positional[1] ?? false);
+    const end = pyStr(named.end ?? positional[2] ?? '...');
+    const leeway = Number(plain(named.leeway ?? positional[3] ?? 5));
+    if (s.length <= length + leeway) return s;
+    const cut = s.slice(0, Math.max(0, length - end.length));
+    if (killwords) return cut + end;
+    const space = cut.lastIndexOf(' ');
+    return (space < 0 ? cut : cut.slice(0, space)) + end;
+  },
+  // Jinja2's dictsort: by key or value, strings ignoring case unless case_sensitive, reverse=.
+  dictsort: (v, ...a) => {
+    const { positional, named } = keywords(a);
+    const caseSensitive = pyTruthy(named.case_sensitive ?? positional[0] ?? false);
+    const by = String(named.by ?? positional[1] ?? 'key');
+    const reverse = pyTruthy(named.reverse ?? positional[2] ?? false);
+    if (!isMapping(v)) throw new Error('dictsort needs a dict');
+    const at = by === 'value' ? 1 : 0;
+    const key = (pair: unknown[]) => { const k = pair[at]; return typeof k === 'string' && !caseSensitive ? k.toLowerCase() : k; };
+    const items = dictEntries(v as Record<string, unknown>).filter(([k]) => k !== '__keywords').map(([k, x]) => pyTuple([pythonKeyOf(v as object, k), x]));
+    items.sort((p, q) => (pyCompare(key(p), '<', key(q)) ? -1 : pyCompare(key(q), '<', key(p)) ? 1 : 0));
+    return reverse ? items.reverse() : items;
+  },
   // Jinja2's lower/upper print any value as Python's str() first (a list, a number, none); nunjucks' needed a string.
   lower: (v) => pyStr(v).toLowerCase(),
+  capitalize: (v) => { const t = pyStr(v); return t.charAt(0).toUpperCase() + t.slice(1).toLowerCase(); },
+  // markupsafe's escape: `"` as &#34; and `'` as &#39; (nunjucks wrote &quot;)
+  escape: (v) => (nunjucks as any).runtime.markSafe(escapeHtml(v)),
+  e: (v) => (nunjucks as any).runtime.markSafe(escapeHtml(v)),
+  forceescape: (v) => (nunjucks as any).runtime.markSafe(escapeHtml(String(pyStr(v)))),
   // Jinja2's trim is str(value).strip(chars): an undefined value gives '' (fsc-utils' generate_alias_name trims
   // `name.split('__')[1]`, undefined for a name without '__'); nunjucks' read undefined.replace and failed.
   trim: (v, chars) => {
@@ -514,7 +670,7 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   rejectattr(this: any, v: unknown, attribute: unknown, ...a: unknown[]) { return selectItems.call(this, v, a, false, attribute); },
   // Jinja2's map: map(attribute='x') or map('filter_name', args...).
   map(this: any, v: unknown, ...args: unknown[]) {
-    const items = Array.isArray(v) ? v : [];
+    const s = sequence(v), items = Array.isArray(s) ? s : [];
     const { positional, named } = keywords(args);
     if (named.attribute !== undefined) return items.map((x) => attributeOf(x, named.attribute) ?? named.default);
     const filter = this.env.getFilter(String(positional[0]));

@@ -3,9 +3,11 @@
 // double-quoted with escapes for tabs, control and non-ASCII characters), lines folded past 80 columns, `...` after a
 // plain scalar at the root. Written here because the `yaml` package quotes otherwise (`y` and `n`, which PyYAML leaves
 // plain; double quotes where PyYAML uses single ones), keeps non-ASCII characters and folds lines by its own rule.
-// Not done: anchors for a list or dict met twice (PyYAML writes `&id001`/`*id001`; here its content again).
+// A list or dict met twice (the same object: `{'a': l, 'b': l}`, or one that holds itself) is written once with an
+// anchor and then as an alias (`a: &id001` … `b: *id001`), numbered as PyYAML's serializer numbers them.
 import { floatRepr, isFloat, plain } from './pyFloat';
 import { dictEntries, pythonKey } from './pyDictKeys';
+import { isTuple } from './pyTuple';
 import { PYYAML_FLOAT, PYYAML_INT, pyYamlBool } from '../project/yamlFloats';
 
 /** What PyYAML raises RepresenterError for (a value no safe YAML type holds); dbt's toyaml gives its default then. */
@@ -24,7 +26,8 @@ type Style = 'plain' | 'single' | 'double';
 
 /** yaml.safe_dump(value, sort_keys=sortKeys) of a Python value (dicts, lists, tuples, str, numbers, bools, None). */
 export function pyYamlDump(value: unknown, options: { sortKeys?: boolean } = {}): string {
-  const w = new Writer(options.sortKeys === true);
+  const sortKeys = options.sortKeys === true;
+  const w = new Writer(sortKeys, anchorsOf(value, sortKeys));
   w.root(value);
   return w.out;
 }
@@ -110,14 +113,44 @@ function chooseStyle(text: string, str: boolean, simpleKey: boolean): Style {
   return a.single && !(simpleKey && a.multiline) ? 'single' : 'double';
 }
 
+/** A dict's entries in the order they are written (sorted by name with sort_keys). */
+function entriesOf(dict: Record<string, unknown>, sortKeys: boolean): Array<[string, unknown]> {
+  const entries = dictEntries(dict).filter(([k]) => k !== '__keywords');
+  return sortKeys ? entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : entries;
+}
+
+/**
+ * The anchor of each list or dict met more than once, as PyYAML's Serializer.anchor_node names them: walking the
+ * value in the order it is written, `id001`, `id002`… in the order the second meetings come (not the first).
+ */
+function anchorsOf(root: unknown, sortKeys: boolean): Map<object, string> {
+  const seen = new Set<object>();
+  const anchors = new Map<object, string>();
+  const visit = (v: unknown): void => {
+    if (!Array.isArray(v) && !isDict(v)) return;
+    if (seen.has(v)) {
+      if (!anchors.has(v)) anchors.set(v, `id${String(anchors.size + 1).padStart(3, '0')}`);
+      return;
+    }
+    // () is never aliased (SafeRepresenter.ignore_aliases), [] and {} are
+    if (isTuple(v) && (v as unknown[]).length === 0) return;
+    seen.add(v);
+    if (Array.isArray(v)) v.forEach(visit);
+    else for (const [, x] of entriesOf(v, sortKeys)) visit(x);
+  };
+  visit(root);
+  return anchors;
+}
+
 class Writer {
   out = '';
   private column = 0;
   private whitespace = true;
   private indention = true;
-  private readonly open = new Set<object>();
+  /** The anchored values written so far: met again, each is an alias. */
+  private readonly written = new Set<object>();
 
-  constructor(private readonly sortKeys: boolean) {}
+  constructor(private readonly sortKeys: boolean, private readonly anchors: Map<object, string>) {}
 
   root(v: unknown): void {
     const scalar = this.scalarOf(v);
@@ -128,7 +161,22 @@ class Writer {
       if (style === 'plain') this.write('...\n');
       return;
     }
+    const anchor = this.anchor(v);
+    if (anchor) { this.write(anchor); this.lineBreak(); }
     this.collection(v, 0, false);
+  }
+
+  /** `&idNNN` when `v` is anchored (and marks it written), else ''. */
+  private anchor(v: unknown): string {
+    const name = this.anchors.get(v as object);
+    if (!name) return '';
+    this.written.add(v as object);
+    return `&${name}`;
+  }
+
+  /** `*idNNN` when `v` is anchored and written already, else ''. */
+  private alias(v: unknown): string {
+    return this.written.has(v as object) ? `*${this.anchors.get(v as object)}` : '';
   }
 
   private scalarOf(v: unknown): { text: string; str: boolean } | undefined {
@@ -140,16 +188,8 @@ class Writer {
 
   /** A list or dict whose first line starts at the column the writer is at (after `- ` or at a line's start). */
   private collection(v: unknown, indent: number, inline: boolean): void {
-    if (typeof v === 'object' && v !== null) {
-      if (this.open.has(v)) throw new PyYamlRepresenterError('a value that contains itself');
-      this.open.add(v);
-    }
-    try {
-      if (Array.isArray(v)) this.sequence(v, indent, inline);
-      else this.mapping(v as Record<string, unknown>, indent, inline);
-    } finally {
-      this.open.delete(v as object);
-    }
+    if (Array.isArray(v)) this.sequence(v, indent, inline);
+    else this.mapping(v as Record<string, unknown>, indent, inline);
   }
 
   private empty(v: unknown): string | undefined {
@@ -169,9 +209,8 @@ class Writer {
   }
 
   private mapping(dict: Record<string, unknown>, indent: number, inline: boolean): void {
-    let entries = dictEntries(dict).filter(([k]) => k !== '__keywords');
+    const entries = entriesOf(dict, this.sortKeys);
     if (entries.length === 0) { this.write('{}'); this.lineBreak(); return; }
-    if (this.sortKeys) entries = entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     entries.forEach(([name, v], i) => {
       if (!(inline && i === 0)) this.pad(indent);
       const key = this.scalarOf(pythonKey(dict, name))!;
@@ -202,9 +241,17 @@ class Writer {
       this.lineBreak();
       return;
     }
+    const alias = this.alias(v);
+    if (alias) { this.write(` ${alias}`); this.lineBreak(); return; }
+    const anchor = this.anchor(v);
     const empty = this.empty(v);
-    if (empty) { this.write(` ${empty}`); this.lineBreak(); return; }
-    if (inMapping) {
+    if (empty) { this.write(anchor ? ` ${anchor} ${empty}` : ` ${empty}`); this.lineBreak(); return; }
+    if (anchor) {
+      // an anchored list or dict starts on the line after its anchor (a list item's one indented)
+      this.write(` ${anchor}`);
+      this.lineBreak();
+      this.collection(v, inMapping && Array.isArray(v) ? indent : indent + 2, false);
+    } else if (inMapping) {
       this.lineBreak();
       // a list in a mapping is not indented; a mapping is
       this.collection(v, Array.isArray(v) ? indent : indent + 2, false);

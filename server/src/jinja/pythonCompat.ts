@@ -11,6 +11,9 @@ import { datetimeArithmetic } from './pyDatetime';
 import { asFloat, floatArithmetic, floatRepr, isFloat, plain, PyFloat } from './pyFloat';
 import { copyDictKeys, dictEntries, dictKeyName, dictNames, hasPythonKeys, pythonKey, setDictItem } from './pyDictKeys';
 import { isTuple, pyTuple } from './pyTuple';
+import { dictViewKind, pyDictView, type DictViewKind } from './pyDictView';
+import { printf, strFormat, type Printer } from './pyFormat';
+import { checkOperands, pyCompare, pyEq } from './pyCompare';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const runtime = require('nunjucks/src/runtime');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -43,6 +46,13 @@ function pyIter(v: unknown, targets: number): unknown {
   if (!isPlainObject(v)) return v;
   if (targets === 1) return pyKeys(v);
   return dictNames(v).filter((k) => k !== '__keywords').map((k) => [k, v[k]]);
+}
+
+/** Jinja2's Namespace: an object of attributes only (`ns.items` is the value set), printed `<Namespace {...}>`. */
+export class PyNamespace {
+  toString(): string {
+    return `<Namespace {${Object.entries(this).map(([k, v]) => `'${k}': ${pyRepr(v)}`).join(', ')}}>`;
+  }
 }
 
 /** Thrown by dbt's `return(value)`; the enclosing macro's call evaluates to `value`. */
@@ -208,7 +218,7 @@ export function pyTypeName(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
   if (typeof v === 'string' || v instanceof runtime.SafeString) return 'str';
   if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return 'list';
+  if (Array.isArray(v)) return dictViewKind(v) ?? (isTuple(v) ? 'tuple' : 'list');
   if (isPlainObject(v)) return 'dict';
   return typeof v === 'function' ? 'function' : 'object';
 }
@@ -268,6 +278,21 @@ function truthy(node: any): any {
 
 let blocksSeen = false;
 
+/** A loop body run in a frame of its own each iteration (compileFor). */
+const PyLoopBody = nodes.Node.extend('PyLoopBody', { fields: ['body'] });
+/** `{% break %}` or `{% continue %}`. */
+export const PyLoopControl = nodes.Node.extend('PyLoopControl', { fields: ['word'] });
+
+/** Whether a loop body sets a variable (a `{% set %}` outside any macro it defines). */
+function setsVariable(node: any): boolean {
+  if (!node || typeof node !== 'object' || !(node instanceof nodes.Node) || node instanceof nodes.Macro) return false;
+  if (node instanceof nodes.Set) return true;
+  return ((node as any).fields ?? []).some((field: string) => {
+    const v = node[field];
+    return Array.isArray(v) ? v.some(setsVariable) : setsVariable(v);
+  });
+}
+
 /** A `for`'s sequence, iterated as Python iterates it (runtime.pyIter). */
 const PyIterable = nodes.Node.extend('PyIterable', { fields: ['target', 'targets'] });
 
@@ -305,9 +330,28 @@ function patchCompiler(): void {
   // A loop's `loop` is one object made per item. nunjucks set its seven attributes one `frame.set("loop.index", …)`
   // at a time, each splitting the dotted name and walking it: eight frame writes per item. Macros that scan long
   // lists per call (fsc-evm's `get_var`, called hundreds of times a model) spent ~40% of a check there.
-  proto._emitLoopBindings = function (this: any, _node: any, _arr: string, i: string, len: string) {
+  // previtem/nextitem are the neighbours (undefined at the ends), depth 1: a recursive loop is not supported.
+  proto._emitLoopBindings = function (this: any, _node: any, arr: string, i: string, len: string) {
     this._emitLine(`frame.variables.loop = {index: ${i} + 1, index0: ${i}, revindex: ${len} - ${i}, `
-      + `revindex0: ${len} - ${i} - 1, first: ${i} === 0, last: ${i} === ${len} - 1, length: ${len}, cycle: runtime.pyLoopCycle};`);
+      + `revindex0: ${len} - ${i} - 1, first: ${i} === 0, last: ${i} === ${len} - 1, length: ${len}, cycle: runtime.pyLoopCycle, `
+      + `previtem: ${arr}[${i} - 1], nextitem: ${arr}[${i} + 1], depth: 1, depth0: 0, changed: runtime.pyLoopChanged, `
+      + `changedLast: ${i} === 0 ? undefined : frame.variables.loop.changedLast};`);
+  };
+  // A loop's body is a scope of its own each time round, as in Jinja2: `{% set x = x + i %}` inside a for loop sets a
+  // new x for that iteration, and the x outside is unchanged after the loop (nunjucks set the outer one). Only bodies
+  // that set a variable get the frame. `{% break %}` and `{% continue %}` (dbt's loopcontrols) are JavaScript's.
+  const compileFor = proto.compileFor;
+  proto.compileFor = function (this: any, node: any, frame: any) {
+    if (setsVariable(node.body)) node.body = new PyLoopBody(node.body.lineno, node.body.colno, node.body);
+    return compileFor.call(this, node, frame);
+  };
+  proto.compilePyLoopBody = function (this: any, node: any, frame: any) {
+    this._emitLine('frame = frame.push(true); try {');
+    this.compile(node.body, frame.push(true));
+    this._emitLine('} finally { frame = frame.pop(); }');
+  };
+  proto.compilePyLoopControl = function (this: any, node: any) {
+    this._emitLine(`${node.word};`);
   };
   // `(a, b)` is a tuple; nunjucks emitted JS's comma operator.
   const compileGroup = proto.compileGroup;
@@ -370,16 +414,25 @@ function patchCompiler(): void {
     if (node.value instanceof PyFloat) this._emit(`runtime.pyFloat(${node.value.valueOf()})`);
     else compileLiteral.call(this, node, frame);
   };
-  // Comparisons read a float's value: two PyFloats are two objects, which JavaScript's == compares by identity.
+  // Comparisons as Python's (pyCompare.ts); a chain `a < b < c` is `a < b and b < c`, each operand read once.
   proto.compileCompare = function (this: any, node: any, frame: any) {
-    this._emit('runtime.pyPlain(');
+    if (node.ops.length === 1) {
+      this._emit('runtime.pyCompare(');
+      this.compile(node.expr, frame);
+      this._emit(`, ${JSON.stringify(COMPARE_OPS[node.ops[0].type])}, `);
+      this.compile(node.ops[0].expr, frame);
+      this._emit(')');
+      return;
+    }
+    this._emit('((__l) => { let __r; ');
+    node.ops.forEach((op: any) => {
+      this._emit('__r = ');
+      this.compile(op.expr, frame);
+      this._emit(`; if (!runtime.pyCompare(__l, ${JSON.stringify(COMPARE_OPS[op.type])}, __r)) return false; __l = __r; `);
+    });
+    this._emit('return true; })(');
     this.compile(node.expr, frame);
     this._emit(')');
-    for (const op of node.ops) {
-      this._emit(` ${COMPARE_OPS[op.type]} runtime.pyPlain(`);
-      this.compile(op.expr, frame);
-      this._emit(')');
-    }
   };
   // `{% set a, b = pair %}` unpacks as in Python; nunjucks gave every target the whole value. Each target gets its
   // item through a set of its own, reading a compile-time temporary.
@@ -466,6 +519,9 @@ function patchCompiler(): void {
       this.codebuf[open] = 'var callerFrame = frame; try {\n';
       this.codebuf.splice(close, 0, '} finally { frame = callerFrame; }\n');
     }
+    // Jinja2's `varargs` and `kwargs` in the body: the arguments beyond the macro's own (runtime.makeMacro keeps them)
+    const start = this.codebuf.indexOf('kwargs = kwargs || {};\n', from);
+    if (start >= 0) this.codebuf[start] += 'var __floe_extra = runtime.pyTakeMacroExtras(); frame.set("varargs", __floe_extra[0]); frame.set("kwargs", __floe_extra[1]);\n';
     return id;
   };
   // dbt exports every macro, `_`-prefixed ones included; nunjucks hid those from other files.
@@ -502,6 +558,15 @@ function patchRuntime(): void {
     return items[this.index0 % items.length];
   };
   runtime.pyPlain = plain;
+  // loop.changed(*values): whether the values differ from the last call's in this loop (true on the first call); called
+  // with the loop as `this`, which carries the last values from the iteration before (changedLast)
+  runtime.pyLoopChanged = function (this: { changedLast?: unknown[] }, ...values: unknown[]) {
+    const last = this.changedLast;
+    const same = last !== undefined && last.length === values.length && values.every((v, k) => pyEq(v, last[k]));
+    this.changedLast = values;
+    return !same;
+  };
+  runtime.pyCompare = pyCompare;
   runtime.pyDict = (pairs: Array<[unknown, unknown]>) => {
     const dict: Record<string, unknown> = {};
     for (const [key, value] of pairs) setDictItem(dict, key, value);
@@ -512,17 +577,18 @@ function patchRuntime(): void {
     // `'-' * 10` repeats the string (or list) in Python; JS gave NaN.
     const repeated = repeat(a, b) ?? repeat(b, a);
     if (repeated !== undefined) return repeated;
+    checkOperands('*', a, b);
     return floatArithmetic('*', a, b) ?? (a as number) * (b as number);
   };
-  runtime.pyDiv = (a: unknown, b: unknown) => floatArithmetic('/', a, b) ?? (a as number) / (b as number);
-  runtime.pyFloorDiv = (a: unknown, b: unknown) => floatArithmetic('//', a, b) ?? Math.floor((a as number) / (b as number));
-  runtime.pyPow = (a: unknown, b: unknown) => floatArithmetic('**', a, b) ?? Math.pow(a as number, b as number);
+  runtime.pyDiv = (a: unknown, b: unknown) => { checkOperands('/', a, b); return floatArithmetic('/', a, b) ?? (a as number) / (b as number); };
+  runtime.pyFloorDiv = (a: unknown, b: unknown) => { checkOperands('//', a, b); return floatArithmetic('//', a, b) ?? Math.floor((a as number) / (b as number)); };
+  runtime.pyPow = (a: unknown, b: unknown) => { checkOperands('**', a, b); return floatArithmetic('**', a, b) ?? Math.pow(a as number, b as number); };
   // `x in y` as Python: macro output is a string; `in` on None or a number is False rather than a crash.
   runtime.inOperator = (key: unknown, container: unknown) => {
     const c = container instanceof runtime.SafeString ? String(container) : container;
     const k = key instanceof runtime.SafeString ? String(key) : key;
     // A float equals the int of its value (`1 in [1.0]`); a PyFloat is an object, compared by its value.
-    if (Array.isArray(c)) return c.some((x) => x === k || (x instanceof runtime.SafeString && String(x) === k) || ((x instanceof PyFloat || k instanceof PyFloat) && plain(x) === plain(k)));
+    if (Array.isArray(c)) return c.some((x) => pyEq(x, k));
     if (typeof c === 'string') return c.includes(String(k));
     if (c && typeof c === 'object') return dictKeyName(k) in c;
     return false;
@@ -557,6 +623,7 @@ function patchRuntime(): void {
   runtime.pyAdd = (a: unknown, b: unknown) => {
     // Jinja2 raises on `+` with an undefined operand; JS wrote 'undefined' into the SQL.
     if (a === undefined || b === undefined) throw new Error(`'+' with an undefined value (${a === undefined ? 'left' : 'right'} side): Jinja raises UndefinedError here`);
+    checkOperands('+', a, b);
     if (Array.isArray(a) && Array.isArray(b)) return isTuple(a) && isTuple(b) ? pyTuple([...a, ...b]) : [...a, ...b];
     return datetimeArithmetic(a, b, 1) ?? floatArithmetic('+', a, b) ?? (a as any) + (b as any);
   };
@@ -566,12 +633,21 @@ function patchRuntime(): void {
     return items;
   };
   runtime.pyConcat = (a: unknown, b: unknown) => pyStr(a) + pyStr(b);
-  runtime.pySub = (a: unknown, b: unknown) => datetimeArithmetic(a, b, -1) ?? floatArithmetic('-', a, b) ?? (a as any) - (b as any);
+  runtime.pySub = (a: unknown, b: unknown) => { const dated = datetimeArithmetic(a, b, -1); if (dated !== undefined) return dated; checkOperands('-', a, b); return floatArithmetic('-', a, b) ?? (a as any) - (b as any); };
   const makeMacro = runtime.makeMacro;
+  let extras: [unknown[], Record<string, unknown>] | undefined;
+  runtime.pyTakeMacroExtras = () => { const taken = extras ?? [pyTuple([]), {}]; extras = undefined; return taken; };
   runtime.makeMacro = function (argNames: string[], kwargNames: string[], func: (...a: unknown[]) => unknown) {
     const macro = makeMacro(argNames, kwargNames, func);
+    const own = new Set([...argNames, ...kwargNames, 'caller', '__keywords']);
     return function (this: unknown, ...args: unknown[]) {
       try {
+        // the positional arguments past the macro's parameters (varargs) and the keywords it does not name (kwargs)
+        const keywords = isKeywords(args[args.length - 1]) ? args[args.length - 1] as Record<string, unknown> : undefined;
+        const positional = keywords ? args.length - 1 : args.length;
+        const extraKeywords: Record<string, unknown> = {};
+        if (keywords) for (const k of Object.keys(keywords)) if (!own.has(k)) extraKeywords[k] = keywords[k];
+        extras = [pyTuple(args.slice(argNames.length + kwargNames.length, positional)), extraKeywords];
         return macro.apply(this, args);
       } catch (e) {
         if (e instanceof MacroReturn) return e.value;
@@ -585,25 +661,32 @@ function patchRuntime(): void {
   runtime.memberLookup = function (this: unknown, obj: unknown, val: unknown, ...rest: unknown[]) {
     // Macro output is a str in Python (Markup): string methods apply to it.
     if (obj instanceof runtime.SafeString) obj = String(obj);
+    if (rest.length === 2) return pySlice(obj, val, rest[0], rest[1]);
+    if (obj instanceof PyNamespace) return (obj as unknown as Record<string, unknown>)[val as string];
+    // `d.keys()[0]`: Python's views have no index (a JavaScript array has)
+    if (typeof val === 'number' && dictViewKind(obj)) throw new Error(`TypeError: '${dictViewKind(obj)}' object is not subscriptable`);
     if (Array.isArray(obj) && typeof val === 'string' && Object.prototype.hasOwnProperty.call(LIST_METHODS, val)) return (LIST_METHODS as any)[val].bind(obj);
+    if (Array.isArray(obj) && typeof val === 'string' && NOT_LIST_METHODS.has(val)) return undefined;
     // Python indexes a list or str from its end with a negative index (`name.split('_')[-1]`); JavaScript has no such key.
     if ((Array.isArray(obj) || typeof obj === 'string') && typeof val === 'number' && Number.isInteger(val) && val < 0 && rest.length === 0) {
       return obj.length + val >= 0 ? obj[obj.length + val] : undefined;
     }
+    if (isPlainObject(obj) && val === 'clear') return () => { for (const k of Object.keys(obj)) delete obj[k]; return null; };
     if (isPlainObject(obj) && val === 'copy') return () => { const copy = { ...obj }; copyDictKeys(obj, copy); return copy; };
     // Python's dict.get: a missing key gives the default, None unless given (nunjucks gave undefined, which is not none).
     if (isPlainObject(obj) && val === 'get') return (key: unknown, dflt: unknown = null) => { const v = obj[dictKeyName(key)]; return v === undefined ? dflt : v; };
     if ((val === 'items' || val === 'keys') && isPlainObject(obj) && (keyObjects.size > 0 || hasPythonKeys(obj))) {
       const entries = dictEntries(obj).filter(([k]) => k !== '__keywords');
       const key = (k: string) => { const py = pythonKey(obj, k); return py === k ? keyOf(k) : py; };
-      return val === 'items' ? () => entries.map(([k, v]) => pyTuple([key(k), v])) : () => entries.map(([k]) => key(k));
+      return val === 'items' ? () => pyDictView(entries.map(([k, v]) => pyTuple([key(k), v])), 'dict_items') : () => pyDictView(entries.map(([k]) => key(k)), 'dict_keys');
     }
-    // items() are (key, value) tuples (nunjucks' gave lists, printed `[['a', 1]]`); keys() and values() in Python's order.
+    // items() are (key, value) tuples (nunjucks' gave lists, printed `[['a', 1]]`); keys() and values() in Python's order;
+    // each a view, printed `dict_items([...])`.
     if ((val === 'items' || val === 'keys' || val === 'values') && isPlainObject(obj) && rest.length === 0) {
       return () => {
         const out: unknown[] = [];
         for (const k of dictNames(obj)) if (k !== '__keywords') out.push(val === 'items' ? pyTuple([k, obj[k]]) : val === 'keys' ? k : obj[k]);
-        return out;
+        return pyDictView(out, `dict_${val}` as DictViewKind);
       };
     }
     // update/pop/setdefault/has_key (nunjucks' dict methods) take a key as `d[k]` does, and update keeps other's keys
@@ -627,10 +710,34 @@ function patchRuntime(): void {
     if (typeof obj === 'string' && typeof val === 'string' && Object.prototype.hasOwnProperty.call(STRING_METHODS, val)) {
       return (STRING_METHODS as any)[val].bind(obj);
     }
-    const found = memberLookup.call(this, obj, val, ...rest);
-    // A slice of a string is a string (`s[:10]`), not a list of characters.
-    return typeof obj === 'string' && rest.length === 2 && Array.isArray(found) ? found.join('') : found;
+    return memberLookup.call(this, obj, val, ...rest);
   };
+}
+
+/**
+ * `seq[start:stop:step]` as Python slices: bounds clamped to the sequence, negative ones from its end, a string's slice
+ * a string and a tuple's a tuple. nunjucks' slice read one item past the end (`[1, 2][:5]` ended in an undefined) and
+ * looped without end on a number (`(-2)[::-1]`), which Jinja2 reads as undefined.
+ */
+function pySlice(seq: unknown, start: unknown, stop: unknown, step: unknown): unknown {
+  // Jinja2's getitem gives Undefined where Python raises (`(1)[1:]`, `none[:2]`)
+  if (!Array.isArray(seq) && typeof seq !== 'string') return undefined;
+  const index = (v: unknown) => {
+    if (v === null || v === undefined) return undefined;
+    const n = typeof v === 'boolean' ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isInteger(n)) throw new Error('TypeError: slice indices must be integers or None');
+    return n;
+  };
+  const items: unknown[] = typeof seq === 'string' ? [...seq] : seq;
+  const n = items.length;
+  const by = index(step) ?? 1;
+  if (by === 0) throw new Error('ValueError: slice step cannot be zero');
+  const bound = (v: number | undefined, dflt: number, low: number, high: number) => (v === undefined ? dflt : v < 0 ? Math.max(v + n, low) : Math.min(v, high));
+  const from = by > 0 ? bound(index(start), 0, 0, n) : bound(index(start), n - 1, -1, n - 1);
+  const to = by > 0 ? bound(index(stop), n, 0, n) : bound(index(stop), -1, -1, n - 1);
+  const out: unknown[] = [];
+  for (let i = from; by > 0 ? i < to : i > to; i += by) out.push(items[i]);
+  return typeof seq === 'string' ? out.join('') : isTuple(seq) ? pyTuple(out) : out;
 }
 
 /**
@@ -726,7 +833,10 @@ export function pyRepr(v: unknown): string {
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (typeof v === 'string') return pyStringRepr(v);
+  // a macro's output (Jinja2's Markup) inside a list or dict
+  if (v instanceof runtime.SafeString) return `Markup(${pyStringRepr(String(v))})`;
   if (isFloat(v)) return floatRepr(plain(v) as number);
+  if (dictViewKind(v)) return `${dictViewKind(v)}([${(v as unknown[]).map(pyRepr).join(', ')}])`;
   if (Array.isArray(v)) return isTuple(v) ? `(${v.map(pyRepr).join(', ')}${v.length === 1 ? ',' : ''})` : `[${v.map(pyRepr).join(', ')}]`;
   if (isPlainObject(v)) return `{${dictEntries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => `${pyRepr(pythonKey(v, k))}: ${pyRepr(x)}`).join(', ')}}`;
   return String(v);
@@ -763,27 +873,20 @@ export function pySplitlines(s: string): string[] {
 
 /** Python's `%`: string formatting (`'%s' % x`, `'%(k)s' % d`), else modulo with the divisor's sign. */
 function pyMod(a: unknown, b: unknown): unknown {
+  if (a instanceof runtime.SafeString) a = String(a);
   if (typeof a !== 'string') {
+    checkOperands('%', a, b);
     const float = floatArithmetic('%', a, b);
     if (float !== undefined) return float;
     const x = Number(a);
     const y = Number(b);
     return ((x % y) + y) % y;
   }
-  const positional = Array.isArray(b) ? b : [b];
-  let next = 0;
-  return a.replace(/%(\((\w+)\))?([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifrx%])/g, (_m, _k, key: string | undefined, _flags, width: string, precision: string | undefined, type: string) => {
-    if (type === '%') return '%';
-    const value = key !== undefined && isPlainObject(b) ? b[key] : positional[next++];
-    let out: string;
-    if (type === 'd' || type === 'i') out = String(Math.trunc(Number(value)));
-    else if (type === 'f') out = Number(value).toFixed(precision === undefined ? 6 : Number(precision));
-    else if (type === 'r') out = pyRepr(value);
-    else if (type === 'x') out = Math.trunc(Number(value)).toString(16);
-    else out = pyStr(value);
-    return width ? out.padStart(Number(width)) : out;
-  });
+  return printf(a, b, PRINTER);
 }
+
+/** How pyFormat.ts prints and reads Python values. */
+export const PRINTER: Printer = { str: (v) => pyStr(v), repr: (v) => pyRepr(v), isDict: (v): v is Record<string, unknown> => isPlainObject(v) };
 
 /** A call's arguments as nunjucks passes them: keyword arguments arrive as a last object marked `__keywords`. */
 export function splitKeywords(args: unknown[]): { positional: unknown[]; named: Record<string, unknown> } {
@@ -793,6 +896,24 @@ export function splitKeywords(args: unknown[]): { positional: unknown[]; named: 
     return { positional: args.slice(0, -1), named };
   }
   return { positional: args, named: {} };
+}
+
+/** `s[start:end]`, for the str methods that take those bounds. */
+function within(s: string, start: unknown, end: unknown): string {
+  return pySlice(s, start === undefined ? null : plain(start), end === undefined ? null : plain(end), null) as string;
+}
+
+/** str.find/rfind within bounds: the index in `s`, -1 when missing. */
+function findIn(s: string, sub: unknown, start: unknown, end: unknown, last: boolean): number {
+  const from = start === undefined || start === null ? 0 : Math.max(0, Number(plain(start)) < 0 ? s.length + Number(plain(start)) : Number(plain(start)));
+  const part = within(s, start, end);
+  const i = last ? part.lastIndexOf(String(sub)) : part.indexOf(String(sub));
+  return i < 0 ? -1 : i + Math.min(from, s.length);
+}
+
+function found(i: number): number {
+  if (i < 0) throw new Error('ValueError: substring not found');
+  return i;
 }
 
 function stripChars(s: string, chars: unknown, left: boolean, right: boolean): string {
@@ -820,18 +941,6 @@ function pySplit(s: string, sep: unknown, maxsplit: unknown): string[] {
   return [...parts.slice(0, max), parts.slice(max).join(String(sep))];
 }
 
-function pyFormat(s: string, args: unknown[]): string {
-  const { positional, named } = splitKeywords(args);
-  let auto = 0;
-  return s.replace(/\{\{|\}\}|\{([^{}:!]*)(?:![rs])?(?::([^{}]*))?\}/g, (m, field: string | undefined, spec: string | undefined) => {
-    if (m === '{{') return '{';
-    if (m === '}}') return '}';
-    const name = field ?? '';
-    const value = name === '' ? positional[auto++] : /^\d+$/.test(name) ? positional[Number(name)] : named[name];
-    const fixed = spec && /^\.(\d+)f$/.exec(spec);
-    return fixed ? Number(value).toFixed(Number(fixed[1])) : pyStr(value);
-  });
-}
 
 /** Python list methods nunjucks' Jinja compatibility lacks. */
 const LIST_METHODS: Record<string, (this: unknown[], ...a: any[]) => unknown> = {
@@ -839,7 +948,38 @@ const LIST_METHODS: Record<string, (this: unknown[], ...a: any[]) => unknown> = 
   copy() { return [...this]; },
   reverse() { this.reverse(); return null; },
   clear() { this.length = 0; return null; },
+  // nunjucks' pop(i) gave a list of the item, and pop() of an empty list undefined, where Python raises
+  pop(index?: unknown) {
+    const i = index === undefined ? this.length - 1 : Number(plain(index)) < 0 ? this.length + Number(plain(index)) : Number(plain(index));
+    if (i < 0 || i >= this.length) throw new Error(`IndexError: pop ${this.length === 0 ? 'from empty list' : 'index out of range'}`);
+    return this.splice(i, 1)[0];
+  },
+  insert(index: unknown, item: unknown) {
+    const i = Number(plain(index));
+    this.splice(i < 0 ? Math.max(0, this.length + i) : i, 0, item);
+    return null;
+  },
+  index(item: unknown) {
+    const i = this.findIndex((x) => pyEq(x, item));
+    if (i < 0) throw new Error(`ValueError: ${pyRepr(item)} is not in list`);
+    return i;
+  },
+  remove(item: unknown) { this.splice(LIST_METHODS.index.call(this, item) as number, 1); return null; },
+  count(item: unknown) { return this.filter((x) => pyEq(x, item)).length; },
+  // Python's sort: its order (pyCompare.ts), key= a callable, reverse=; nunjucks had none and JavaScript's sorts by text
+  sort(...a: unknown[]) {
+    const { named } = splitKeywords(a);
+    const key = typeof named.key === 'function' ? named.key as (x: unknown) => unknown : (x: unknown) => x;
+    const keyed = this.map((x) => [key(x), x] as const);
+    keyed.sort(([p], [q]) => (pyCompare(p, '<', q) ? -1 : pyCompare(q, '<', p) ? 1 : 0));
+    if (pyTruthy(named.reverse)) keyed.reverse();
+    keyed.forEach(([, x], i) => { this[i] = x; });
+    return null;
+  },
 };
+
+/** nunjucks' list methods that Python's lists lack (`[1].find(1)` is Jinja2's undefined). */
+const NOT_LIST_METHODS = new Set(['find', 'items', 'values', 'keys', 'get']);
 
 const STRING_METHODS: Record<string, (this: string, ...a: any[]) => unknown> = {
   upper() { return this.toUpperCase(); },
@@ -859,19 +999,29 @@ const STRING_METHODS: Record<string, (this: string, ...a: any[]) => unknown> = {
     return parts.length <= max + 1 ? parts : [parts.slice(0, parts.length - max).join(String(sep)), ...parts.slice(parts.length - max)];
   },
   splitlines() { return pySplitlines(this); },
-  join(items: unknown) { return (Array.isArray(items) ? items : isPlainObject(items) ? pyKeys(items) : []).map(pyStr).join(this); },
+  join(items: unknown) { return (Array.isArray(items) ? items : isPlainObject(items) ? pyKeys(items) : typeof items === 'string' ? [...items] : []).map(pyStr).join(this); },
   replace(old: unknown, replacement: unknown, count?: unknown) {
     const parts = this.split(String(old));
     const n = count === undefined || Number(count) < 0 ? parts.length : Number(count) + 1;
     return parts.slice(0, n).join(String(replacement)) + (n < parts.length ? String(old) + parts.slice(n).join(String(old)) : '');
   },
-  startswith(prefix: unknown) { return (Array.isArray(prefix) ? prefix : [prefix]).some((p) => this.startsWith(String(p))); },
-  endswith(suffix: unknown) { return (Array.isArray(suffix) ? suffix : [suffix]).some((p) => this.endsWith(String(p))); },
-  find(sub: unknown) { return this.indexOf(String(sub)); },
-  rfind(sub: unknown) { return this.lastIndexOf(String(sub)); },
-  index(sub: unknown) { return this.indexOf(String(sub)); },
+  startswith(prefix: unknown, start?: unknown, end?: unknown) { const s = within(this, start, end); return (Array.isArray(prefix) ? prefix : [prefix]).some((p) => s.startsWith(String(p))); },
+  endswith(suffix: unknown, start?: unknown, end?: unknown) { const s = within(this, start, end); return (Array.isArray(suffix) ? suffix : [suffix]).some((p) => s.endsWith(String(p))); },
+  find(sub: unknown, start?: unknown, end?: unknown) { return findIn(this, sub, start, end, false); },
+  rfind(sub: unknown, start?: unknown, end?: unknown) { return findIn(this, sub, start, end, true); },
+  index(sub: unknown, start?: unknown, end?: unknown) { return found(findIn(this, sub, start, end, false)); },
+  rindex(sub: unknown, start?: unknown, end?: unknown) { return found(findIn(this, sub, start, end, true)); },
+  swapcase() { return [...this].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join(''); },
+  istitle() { return /[A-Za-z]/.test(this) && !/[A-Z][A-Z]|[a-z][A-Z]|(^|[^A-Za-z])[a-z]/.test(this); },
+  isidentifier() { return /^[A-Za-z_]\w*$/.test(this); },
+  isdecimal() { return /^\d+$/.test(this); },
+  center(width: unknown, fill: unknown = ' ') { const missing = Number(plain(width)) - this.length; if (missing <= 0) return String(this); const left = Math.floor(missing / 2) + (missing % 2 && Number(plain(width)) % 2 ? 1 : 0); return String(fill).repeat(left) + this + String(fill).repeat(missing - left); },
+  removeprefix(prefix: unknown) { return this.startsWith(String(prefix)) ? this.slice(String(prefix).length) : String(this); },
+  removesuffix(suffix: unknown) { return String(suffix) && this.endsWith(String(suffix)) ? this.slice(0, -String(suffix).length) : String(this); },
+  rpartition(sep: unknown) { const i = this.lastIndexOf(String(sep)); return pyTuple(i < 0 ? ['', '', String(this)] : [this.slice(0, i), String(sep), this.slice(i + String(sep).length)]); },
+  expandtabs(size: unknown = 8) { let column = 0; return [...this].map((c) => { if (c === '\t') { const n = Number(plain(size)) - (column % Number(plain(size))); column += n; return ' '.repeat(n); } column = c === '\n' || c === '\r' ? 0 : column + 1; return c; }).join(''); },
   count(sub: unknown) { return String(sub) === '' ? this.length + 1 : this.split(String(sub)).length - 1; },
-  format(...a: unknown[]) { return pyFormat(this, a); },
+  format(...a: unknown[]) { const { positional, named } = splitKeywords(a); return strFormat(this, positional, named, PRINTER); },
   isdigit() { return /^\d+$/.test(this); },
   isnumeric() { return /^\d+$/.test(this); },
   isalpha() { return /^[A-Za-z]+$/.test(this); },
@@ -879,7 +1029,7 @@ const STRING_METHODS: Record<string, (this: string, ...a: any[]) => unknown> = {
   isspace() { return /^\s+$/.test(this); },
   islower() { return /[a-z]/.test(this) && this === this.toLowerCase(); },
   isupper() { return /[A-Z]/.test(this) && this === this.toUpperCase(); },
-  zfill(width: unknown) { return this.padStart(Number(width), '0'); },
+  zfill(width: unknown) { const sign = /^[-+]/.test(this) ? this[0] : ''; return sign + this.slice(sign.length).padStart(Number(plain(width)) - sign.length, '0'); },
   ljust(width: unknown, fill = ' ') { return this.padEnd(Number(width), String(fill)); },
   rjust(width: unknown, fill = ' ') { return this.padStart(Number(width), String(fill)); },
   partition(sep: unknown) { const i = this.indexOf(String(sep)); return pyTuple(i < 0 ? [this, '', ''] : [this.slice(0, i), String(sep), this.slice(i + String(sep).length)]); },

@@ -2,7 +2,7 @@
 // config(), macro calls and vars, with offsets. Pure and per text, so an edit re-reads only that file.
 import { scanTemplate, type ScannedTemplate, type JinjaProblem } from '../jinja/scanner';
 import { findCalls, templateBindings, type JinjaCall, type Literal } from '../jinja/calls';
-import { integralFloatKeys, markIntegralFloat, setIntegralFloatMark } from './yamlFloats';
+import { integralFloatPlaces, markIntegralFloats, setIntegralFloatMark, type IntegralFloatPlaces } from './yamlFloats';
 
 export interface RefUse {
   name: string;
@@ -281,7 +281,7 @@ class Analysis implements ModelFileAnalysis {
     const a = new Analysis(text, w.localNames.length ? new Set(w.localNames) : NO_NAMES, w.problems.length ? w.problems : NO_PROBLEMS, undefined, w.scansText ? text : '');
     if (w.language) a.language = w.language;
     a.config = w.config;
-    for (const key of w.floatKeys) markIntegralFloat(a.config, key);
+    markIntegralFloats(a.config, w.floats);
     a.configs = w.configs.length ? w.configs : NO_CONFIGS;
     a.snapshotNames = w.snapshotNames.length ? w.snapshotNames : NO_SNAPSHOTS;
     a.slots = slots;
@@ -301,7 +301,7 @@ class Analysis implements ModelFileAnalysis {
     into.set(this.slots.subarray(this.at, this.at + length), at);
     return {
       at, length, strings: this.strings, localNames: [...this.localNames], problems: this.problems, language: this.language,
-      config: this.config, floatKeys: [...integralFloatKeys(this.config) ?? []], configs: this.configs, snapshotNames: this.snapshotNames, scansText: this.scanned === this.text,
+      config: this.config, floats: integralFloatPlaces(this.config), configs: this.configs, snapshotNames: this.snapshotNames, scansText: this.scanned === this.text,
     };
   }
 
@@ -337,8 +337,8 @@ export interface WireAnalysis {
   problems: JinjaProblem[];
   language?: 'sql' | 'python';
   config: Record<string, Literal>;
-  /** The config keys written as integral floats (`x=1.0`), whose marks (yamlFloats.ts) do not travel in a clone. */
-  floatKeys: string[];
+  /** Where the config's integral floats are (`x=1.0`, `x=[1.0]`), whose marks (yamlFloats.ts) do not travel in a clone. */
+  floats: IntegralFloatPlaces;
   configs: ConfigUse[];
   snapshotNames: Array<{ name: string; start: number; end: number }>;
   /** Whether the blocks come from the text (else none: a Python model). */

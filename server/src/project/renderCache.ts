@@ -10,7 +10,7 @@ import type { MappedSegment } from '../jinja/sourceMap';
 import type { RenderProblem } from '../jinja/render';
 import { cacheDir, FLOE_BUILD, JsonlStore } from '../util/jsonlStore';
 import { integralFloatPlaces } from './yamlFloats';
-import { pythonKeyPlaces } from '../jinja/pyDictKeys';
+import { dictOrderPlaces, pythonKeyPlaces } from '../jinja/pyDictKeys';
 import type { DbtProject, FileEntry } from './project';
 
 /** Bumped when what a kept render means changes shape (the build id covers changes of the renderer's code). */
@@ -70,9 +70,10 @@ export function renderInputs(project: DbtProject): string {
   if (kept?.version === project.version) return kept.value;
   const hash = createHash('sha256');
   // With where the vars' integral floats and non-string keys are: `--vars '{x: 1.0}'` renders 1.0 where `{x: 1}` renders
-  // 1, and `{x: {1.0: a}}` renders {1.0: 'a'} where `{x: {1: a}}` renders {1: 'a'}, one JSON apart.
+  // 1, and `{x: {1.0: a}}` renders {1.0: 'a'} where `{x: {1: a}}` renders {1: 'a'}, one JSON apart; and the written order
+  // of a mapping's integer-like keys, which JSON lists in ascending order (`{m: {'2': a, '1': b}}` loops 2 first).
   const vars = project.vars();
-  hash.update(JSON.stringify([FORMAT, FLOE_BUILD, project.root, project.name, project.profileName ?? null, project.target, vars, integralFloatPlaces(vars), pythonKeyPlaces(vars)]));
+  hash.update(JSON.stringify([FORMAT, FLOE_BUILD, project.root, project.name, project.profileName ?? null, project.target, vars, integralFloatPlaces(vars), pythonKeyPlaces(vars), dictOrderPlaces(vars)]));
   const envNames = new Set<string>();
   const entries: FileEntry[] = [...project.files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const e of entries) {
