@@ -18,9 +18,12 @@ interface Kept {
 }
 
 /** Each file's render, while its text and the project's macros and settings (vars, target) are unchanged. */
-/** A config() call only a render answers: inside an if/for, or with an argument that is not a literal. */
+/**
+ * A config() call only a render answers: inside an if/for, or with an argument that is not a literal (but `enabled`,
+ * which enabled.ts evaluates: `enabled=var('x__using_y', True)` alone, as fivetran's packages write it, needs no render).
+ */
 function rendered(c: ModelFileAnalysis['configs'][number]): boolean {
-  return !!c.conditional || c.args.some((arg) => !arg.isLiteral);
+  return !!c.conditional || c.args.some((arg) => !arg.isLiteral && arg.key !== 'enabled');
 }
 
 const renders = new WeakMap<DbtProject, { version: number; byFile: Map<string, Kept> }>();
