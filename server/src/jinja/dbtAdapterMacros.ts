@@ -555,7 +555,7 @@ function adapterFile(adapter: string): { file: MacroFile; names: Set<string> } {
   const chain = [adapter, ...(PARENT_ADAPTERS[adapter] ?? [])];
   const bodies: Record<string, string> = { ...DEFAULTS };
   for (const a of [...chain].reverse()) Object.assign(bodies, OVERRIDES[a] ?? {});
-  // Synapse's fabric is dbt-fabric 1.9, which had no fabric__type_timestamp.
+  // The adapter's own type macros only, not its parent's (synapse's dbt-fabric 1.9 had no fabric__type_timestamp).
   for (const [name, kind] of Object.entries(TYPE_MACROS)) bodies[name] = TYPE_MACRO_OVERRIDES[adapter]?.[kind] ?? typeOf(adapter, kind);
   const text = Object.entries(bodies)
     .map(([name, body]) => `{% macro floe_${name}(${BUILTIN_PARAMS[name] ?? ''}) %}${withTypes(body, adapter)}{% endmacro %}\n`).join('');

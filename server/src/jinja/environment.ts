@@ -294,7 +294,7 @@ function behaviorFlags(flags: Record<string, unknown>): Record<string, unknown> 
   return new Proxy({}, {
     get: (_t, name) => {
       if (typeof name !== 'string') return undefined;
-      const on = name in flags ? flags[name] === true : BEHAVIOR_FLAGS_ON.has(name);
+      const on = Object.prototype.hasOwnProperty.call(flags, name) ? flags[name] === true : BEHAVIOR_FLAGS_ON.has(name);
       return { setting: on, no_warn: on };
     },
   });
