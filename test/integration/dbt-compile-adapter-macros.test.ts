@@ -20,6 +20,8 @@
 //   starburstdata/dbt-trino @2f8d1aa macros/utils/*.sql and column.py; dbt-labs/dbt-athena @ead6879 athena/macros/utils/*.sql;
 //   microsoft/dbt-fabric @440d492 macros/utils/*.sql, dbt_package_support's fabric__date/fabric__type_timestamp, fabric_column.py;
 //   dbt-msft/dbt-sqlserver @3d731ee (1.12) macros/utils/*.sql and sqlserver_column.py (TYPE_LABELS);
+//   duckdb/dbt-duckdb @25573c2 macros/utils/*.sql and adapters.sql; its DuckDBColumn has dbt-adapters' base TYPE_LABELS;
+//   microsoft/dbt-synapse @72ce1e1 macros/utils/split_part.sql over dbt-fabric v1.9.5 (macros/utils, fabric_column.py);
 //   dbt-adapters' macros/adapters/timestamps.sql and dbt-{postgres,redshift,snowflake,bigquery}'s timestamps.sql
 //   (snapshot_get_time, current_timestamp_backcompat, current_timestamp_in_utc_backcompat).
 // Each expected text below was got by rendering those macro files with Jinja2 (dbt's engine), not written by hand.
@@ -46,6 +48,7 @@ const FILES: Record<string, string> = {
     '    ath: {type: athena, s3_staging_dir: x, region_name: r, database: awsdatacatalog, schema: s}',
     '    mss: {type: sqlserver, server: h, database: d, schema: s}',
     '    fab: {type: fabric, server: h, database: d, schema: s}',
+    '    syn: {type: synapse, server: h, database: d, schema: s}',
   ].join('\n') + '\n',
   'models/types.sql': "select cast(a as {{ dbt.type_string() }}) as a, cast(b as {{ type_int() }}) as b, {{ dbt.hash('c') }} as h, {{ dbt.safe_cast('d', dbt.type_int()) }} as d",
   'models/dates.sql': "select {{ dbt.dateadd('day', 1, 'd') }} as a, {{ dbt.datediff('x', 'y', 'day') }} as b, {{ dbt.current_timestamp() }} as c",
@@ -63,6 +66,8 @@ const FILES: Record<string, string> = {
     "{{ dbt.right('s', 2) }} as r, {{ dbt.position('a', 's') }} as p, {{ dbt.listagg('x', \"'|'\", 'order by y desc', 3) }} as g",
   'models/msdiff.sql': "select {{ dbt.datediff('x', 'y', 'millisecond') }} as ms",
   // Milliseconds only where dbt has them (postgres raises for them).
+  'models/api.sql': "select '{{ api.Column.translate_type('string') }}|{{ api.Column.translate_type('integer') }}|{{ api.Column.translate_type('long') }}|" +
+    "{{ api.Column.numeric_type('decimal', 10, 2) }}|{{ adapter.type() }}' as t",
   'models/diffs.sql': "select {{ dbt.datediff('x', 'y', 'week') }} as w{% if target.type == 'spark' %}, {{ dbt.datediff('x', 'y', 'millisecond') }} as ms{% endif %}",
 };
 
@@ -263,9 +268,10 @@ test('athena: current_timestamp is timestamp(6) in an Iceberg table, not in an I
   }
 });
 
-test('sqlserver: VARCHAR(8000)/INT, hashbytes, try_cast, datetime2 dateadd, concat(), len(), XML split, CHARINDEX, EOMONTH, SYSDATETIME()', async () => {
+test('sqlserver: VARCHAR(MAX)/INT, hashbytes, try_cast, datetime2 dateadd, concat(), len(), XML split, CHARINDEX, EOMONTH, SYSDATETIME()', async () => {
   const c = await compiled('mss');
-  assert.equal(c.types, "select cast(a as VARCHAR(8000)) as a, cast(b as INT) as b, \n    lower(convert(varchar(50), hashbytes('md5', coalesce(convert(varchar(8000), c), '')), 2))\n as h, \n    try_cast(d as INT)\n as d");
+  // SQLServerColumnNative: dbt-sqlserver 1.12's default (dbt_sqlserver_use_native_string_types on).
+  assert.equal(c.types, "select cast(a as VARCHAR(MAX)) as a, cast(b as INT) as b, \n    lower(convert(varchar(50), hashbytes('md5', coalesce(convert(varchar(8000), c), '')), 2))\n as h, \n    try_cast(d as INT)\n as d");
   assert.equal(c.dates, `select \n\n    dateadd(${I8}day,${I8}1,${I8}cast(d as datetime2(6))${I8})\n\n as a, ${DATEDIFF} as b, CAST(SYSDATETIME() AS DATETIME2(6)) as c`);
   assert.equal(c.strings, "select concat(a, b) as c, 'hi' as s, 'it''s' as e, \n\n    len( s ) as l");
   assert.equal(c.parts, "select \n    \n        LTRIM(CAST(('<X>'+REPLACE(s,',' ,'</X><X>')+'</X>') AS XML).value('(/X)[2]', 'VARCHAR(128)'))\n    \n as a, to_date('2024-01-02', 'YYYY-MM-DD') as d");
@@ -304,11 +310,70 @@ test("postgres: datediff in milliseconds from the minutes (dbt-postgres has mill
   assert.equal((await compiled('spk')).types, 'select cast(a as string) as a, cast(b as integer) as b, md5(cast(c as string)) as h, cast(d as integer)\n as d');
 });
 
-test("duckdb: Floe's DuckDB spellings, as before", async () => {
+test("duckdb: dbt-duckdb's spellings (TEXT from the base Column, arbitrary(), string_split()[n], list_aggr), dbt's defaults elsewhere", async () => {
   const c = await compiled('duck');
-  assert.equal(c.types, 'select cast(a as varchar) as a, cast(b as integer) as b, md5(cast(c as varchar)) as h, try_cast(d as integer) as d');
-  assert.equal(c.dates, "select (d + cast(1 as bigint) * interval 1 day) as a, (date_diff('day', x::timestamp, y::timestamp)) as b, now() as c");
-  assert.equal(c.aggs, "select string_agg(x, ',' order by x) as l, bool_or(b) as o, any_value(v) as v");
+  assert.equal(c.types, 'select cast(a as TEXT) as a, cast(b as integer) as b, md5(cast(c as TEXT)) as h, \n    \n    cast(d as integer)\n as d');
+  assert.equal(c.dates, "select \n\n    (d + cast(1 as bigint) * interval 1 day) as a, \n        (date_diff('day', x::timestamp, y::timestamp ))\n     as b, now() as c");
+  assert.equal(c.parts, "select \n    string_split(s, ',')[ 2 ]\n as a, make_date(2024, 1, 2) as d");
+  assert.equal(c.aggs, "select \n    string_agg(\n        x,\n        ','\n        order by x\n        ) as l, bool_or(b) as o, arbitrary(v) as v");
+  assert.equal(c.limits, "select list_aggr(\n        (array_agg(\n            x\n            order by x\n        ))[1:3],\n        'string_agg',\n        '|'\n        ) as l");
+  assert.equal(c.times, 'select now()::timestamp as s, \n    current_timestamp::timestamp\n as b, \n    current_timestamp::timestamp\n as u');
+  assert.equal(c.more, "select \n  \n    cast(b as TEXT)\n\n as t, cast(\n        \n\n    (\n\n    (date_trunc('month', d) + cast(1 as bigint) * interval 1 month) + " +
+    "cast(-1 as bigint) * interval 1 day)\n        as date) as l, \n    array[ 1 , 2 ]\n     as a, \n\n    right(\n        s,\n        2\n    ) as r, \n\n    position(\n        a in s\n    ) as p, " +
+    "list_aggr(\n        (array_agg(\n            x\n            order by y desc\n        ))[1:3],\n        'string_agg',\n        '|'\n        ) as g");
+  assert.equal(c.diffs, "select \n            (\n        (date_diff('day', x::timestamp, y::timestamp ))\n     // 7 + case\n            when date_part('dow', (x)::timestamp) <= " +
+    "date_part('dow', (y)::timestamp) then\n                case when x <= y then 0 else -1 end\n            else\n                case when x <= y then 1 else 0 end\n        end)\n     as w");
+});
+
+test('duckdb: the compiled SQL runs in DuckDB (TEXT is its alias of VARCHAR)', async () => {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  try {
+    const c = await compiled('duck');
+    const rows: Record<string, string> = {
+      types: "select 'a' as a, '1' as b, 'x' as c, '7' as d", dates: "select date '2024-02-10' as d, date '2024-01-01' as x, date '2024-03-05' as y",
+      parts: "select 'a,b,c' as s", aggs: "select 'x' as x, true as b, 'v' as v", limits: "select 'x' as x",
+      more: "select true as b, date '2024-02-10' as d, 'abc' as s, 'b' as a, 'x' as x, 1 as y", diffs: "select date '2024-01-01' as x, date '2024-03-05' as y",
+    };
+    const values: Record<string, unknown> = {};
+    for (const [m, from] of Object.entries(rows)) {
+      const [row] = (await con.runAndReadAll(`with t as (${from}) ${c[m]} from t group by all`)).getRowObjectsJson();
+      Object.assign(values, Object.fromEntries(Object.entries(row).map(([k, v]) => [`${m}.${k}`, v])));
+    }
+    assert.deepEqual([values['types.a'], values['types.d'], values['dates.a'], values['dates.b'], values['parts.a'], values['aggs.v'], values['more.l'], values['more.t'], values['diffs.w']],
+      ['a', 7, '2024-02-11 00:00:00', '64', 'b', 'v', '2024-02-29', 'true', '9']);
+  } finally {
+    con.closeSync();
+  }
+});
+
+test('synapse: dbt-fabric 1.9 under it (VARCHAR(8000), no bool_or of its own), synapse__split_part through string_split ordinals', async () => {
+  const c = await compiled('syn');
+  assert.equal(c.types, "select cast(a as VARCHAR(8000)) as a, cast(b as INT) as b, \n    lower(convert(varchar(50), hashbytes('md5', coalesce(convert(varchar(8000), c), '')), 2))\n as h, \n    try_cast(d as INT)\n as d");
+  assert.equal(c.parts, "select \n\n    \n\n        (select value from string_split(s, ',', 1) where ordinal = 2)\n\n    \n\n as a, to_date('2024-01-02', 'YYYY-MM-DD') as d");
+  assert.equal(c.aggs, "select string_agg(x, ',')\n            within group (order by x) as l, bool_or(b) as o, min(v) as v");
+  assert.equal(c.more, "select \n  \n    case b\n        when 1 then 'true'\n        when 0 then 'false'\n        else null\n    end\n\n as t, EOMONTH ( d) as l, JSON_ARRAY(1 , 2) as a, " +
+    "\n\n    right(\n        s,\n        2\n    ) as r, \n\n    CHARINDEX(\n        a,\n        s\n    ) as p, string_agg(x, '|')\n            within group (order by y desc) as g");
+  assert.equal(c.times, 'select \n    CAST(SYSDATETIME() AS DATETIME2(6))\n as s, \n    current_timestamp::timestamp\n as b, \n    current_timestamp::timestamp\n as u');
+});
+
+test("sqlserver under `flags: dbt_sqlserver_use_native_string_types: false`: the legacy VARCHAR(8000)", async () => {
+  const legacy = project({ ...FILES, 'dbt_project.yml': 'name: shop\nprofile: shop\nflags:\n  dbt_sqlserver_use_native_string_types: false\n' });
+  try {
+    assert.equal((await compiled('mss', legacy)).types, "select cast(a as VARCHAR(8000)) as a, cast(b as INT) as b, \n    lower(convert(varchar(50), hashbytes('md5', coalesce(convert(varchar(8000), c), '')), 2))\n as h, \n    try_cast(d as INT)\n as d");
+  } finally {
+    fs.rmSync(legacy, { recursive: true, force: true });
+  }
+});
+
+test("api.Column.translate_type / numeric_type are the target adapter's Column class's; adapter.type() is the target's", async () => {
+  const expected: Record<string, string> = {
+    duck: 'TEXT|integer|long|decimal(10,2)|duckdb', bq: 'string|INT64|long|decimal|bigquery', dbx: 'string|integer|bigint|decimal(10,2)|databricks',
+    ch: 'String|Int32|long|Decimal(10, 2)|clickhouse', mss: 'VARCHAR(MAX)|INT|long|decimal(10,2)|sqlserver', syn: 'VARCHAR(8000)|INT|long|decimal(10,2)|synapse',
+    spk: 'string|integer|long|decimal(10,2)|spark',
+  };
+  for (const [t, text] of Object.entries(expected)) assert.equal((await compiled(t)).api, `select '${text}' as t`, t);
 });
 
 test("a project's override through dispatch: wins over the adapter's spelling; the others stay the adapter's", async () => {

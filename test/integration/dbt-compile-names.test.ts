@@ -197,6 +197,27 @@ test('clickhouse: schema.identifier, each part in backticks whatever quoting: sa
   }
 });
 
+test("a config() argument computed outside any branch (schema=var(...)) is rendered as dbt's parse does: the custom schema names the relation", async () => {
+  // As parasagrawal1709/dbt_redshift_dw-2 writes it: config(schema=var('silver_schema')) on its own; Floe read only
+  // literal arguments there, so the ref named the target schema alone.
+  const vs = tempProject('floe-compile-varschema-', {
+    'dbt_project.yml': 'name: shop\nprofile: shop\nvars:\n  silver_schema: silver\n',
+    'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev: {type: redshift, host: h, user: u, dbname: dev, schema: bronze}\n',
+    'models/a.sql': "{{\n    config(\n        materialized='view',\n        alias='stg_a',\n        schema=var('silver_schema')\n    )\n}}\nselect 1 as id\n",
+    'models/b.sql': "select * from {{ ref('a') }} -- {{ this }}\n",
+  });
+  try {
+    const r = await runFloe(['compile', '--project-dir', vs, '--profiles-dir', vs, '--target-path', path.join(vs, 'target')], {}, vs);
+    assert.equal(r.code, 0, r.err + r.out);
+    const read = (m: string) => fs.readFileSync(path.join(vs, 'target', 'compiled', 'shop', 'models', `${m}.sql`), 'utf8');
+    assert.equal(read('b'), 'select * from "dev"."bronze_silver"."stg_a" -- "dev"."bronze"."b"');
+    const a = JSON.parse(fs.readFileSync(path.join(vs, 'target', 'manifest.json'), 'utf8')).nodes['model.shop.a'];
+    assert.deepEqual([a.schema, a.config.schema, a.relation_name], ['bronze_silver', 'silver', '"dev"."bronze_silver"."stg_a"']);
+  } finally {
+    fs.rmSync(vs, { recursive: true, force: true });
+  }
+});
+
 test("twelfth corpus: a naming macro that trims a missing split part (fsc-utils) names the relation as dbt does; a model named for tokens keeps its position in an error; a failing macro's message has no JavaScript text", async () => {
   const proj = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-compile-split-'));
   try {

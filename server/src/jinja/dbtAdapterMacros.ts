@@ -1,5 +1,5 @@
 // dbt's cross-database macros (type_string, dateadd, hash, ...) as each warehouse adapter's dbt implementation
-// renders them, whitespace included: what `floe compile` writes for a non-DuckDB target (compileModel's naming 'dbt').
+// renders them, whitespace included: what `floe compile` writes (compileModel's naming 'dbt'), dbt-duckdb's for DuckDB.
 // Floe's own renders (previews, runs, the binder: DuckDB) keep dbtBuiltins.ts's DuckDB spellings.
 //
 // Written for Floe after reading, as reference only:
@@ -14,31 +14,95 @@
 //   microsoft/dbt-fabric @440d492: dbt/include/fabric/macros/utils/*.sql, the dbt_package_support type_timestamp and
 //     date, adapters/fabric/fabric_column.py;
 //   dbt-msft/dbt-sqlserver @3d731ee (1.12, no longer built on dbt-fabric): dbt/include/sqlserver/macros/utils/*.sql,
-//     adapters/sqlserver/sqlserver_column.py; dbt-adapters' macros/adapters/timestamps.sql and each adapter's
+//     adapters/sqlserver/sqlserver_column.py (SQLServerColumnNative under dbt_sqlserver_use_native_string_types, on by default);
+//   duckdb/dbt-duckdb @25573c2 (2026-08): dbt/include/duckdb/macros/utils/*.sql and adapters.sql (current_timestamp,
+//     snapshot_get_time); DuckDBColumn has no TYPE_LABELS of its own (base Column: 'string' → TEXT);
+//   microsoft/dbt-synapse @72ce1e1 (1.8.4, requires dbt-fabric < 1.9.6): macros/utils/split_part.sql, SynapseColumn
+//     (FabricColumn), and dbt-fabric v1.9.5's macros/utils and fabric_column.py; dbt-adapters' macros/adapters/timestamps.sql and each adapter's
 //     timestamps.sql (snapshot_get_time, current_timestamp_backcompat, current_timestamp_in_utc_backcompat).
-// An adapter inherits its parent's spellings (redshift → postgres, databricks → spark, as dbt's plugins do), then
-// dbt's defaults; a macro with no entry at all keeps the DuckDB spelling.
+// An adapter inherits its parent's spellings (redshift → postgres, databricks → spark, synapse → fabric, as dbt's plugins
+// do), then dbt's defaults; a macro with no entry at all keeps Floe's DuckDB spelling.
 import type { MacroFile } from './environment';
 import { BUILTIN_PARAMS } from './dbtBuiltins';
+import { pyStr } from './pythonCompat';
 
 type TypeKind = 'string' | 'timestamp' | 'float' | 'numeric' | 'bigint' | 'int' | 'boolean';
 
-/** `type_<kind>()` per adapter: Column.translate_type of dbt's label (and numeric_type('numeric', 28, 6)). */
-const DEFAULT_TYPES: Record<TypeKind, string> = {
-  string: 'TEXT', timestamp: 'timestamp', float: 'float', numeric: 'numeric(28,6)', bigint: 'bigint', int: 'integer', boolean: 'boolean',
+/** The label each `default__type_<kind>` hands to api.Column.translate_type (numeric: numeric_type('numeric', 28, 6)). */
+const TYPE_LABEL: Record<Exclude<TypeKind, 'numeric'>, string> = {
+  string: 'string', timestamp: 'timestamp', float: 'float', bigint: 'bigint', int: 'integer', boolean: 'boolean',
 };
-const TYPES: Record<string, Partial<Record<TypeKind, string>>> = {
-  // BigQueryColumn.TYPE_LABELS maps TEXT/FLOAT/INTEGER only ('string' passes through); numeric_type drops precision.
-  bigquery: { string: 'string', float: 'FLOAT64', int: 'INT64', numeric: 'numeric' },
-  clickhouse: { string: 'String', timestamp: 'DateTime', float: 'Float32', int: 'Int32', numeric: 'Decimal(28, 6)' },
-  trino: { string: 'VARCHAR', float: 'DOUBLE' },
-  athena: { string: 'VARCHAR' },
-  fabric: { string: 'VARCHAR(MAX)', timestamp: 'DATETIME2(6)', int: 'INT', boolean: 'BIT' },
-  sqlserver: { string: 'VARCHAR(8000)', timestamp: 'DATETIME2(6)', float: 'FLOAT', int: 'INT', bigint: 'BIGINT', boolean: 'BIT' },
-  // SparkColumn.translate_type returns the label as given ('string'), numeric_type writes decimal; DatabricksColumn lower-cases.
-  spark: { string: 'string', numeric: 'decimal(28,6)' },
-  databricks: { string: 'string', numeric: 'decimal(28,6)' },
+
+/**
+ * Each adapter's api.Column TYPE_LABELS (upper-cased label → type), read from its column.py; an adapter not listed
+ * (postgres, redshift, snowflake, duckdb: their Column classes define none) has dbt-adapters' base Column's.
+ */
+const BASE_LABELS: Record<string, string> = { STRING: 'TEXT' };
+const FABRIC_1_9_LABELS = { STRING: 'VARCHAR(8000)', TIMESTAMP: 'DATETIME2(6)', FLOAT: 'FLOAT', INTEGER: 'INT', BOOLEAN: 'BIT' };
+const SQLSERVER_LABELS: Record<string, string> = {
+  STRING: 'VARCHAR(8000)', VARCHAR: 'VARCHAR(8000)', CHAR: 'CHAR(1)', NCHAR: 'CHAR(1)', NVARCHAR: 'VARCHAR(8000)', TIMESTAMP: 'DATETIME2(6)',
+  DATETIME2: 'DATETIME2(6)', 'DATETIME2(6)': 'DATETIME2(6)', DATE: 'DATE', TIME: 'TIME(6)', FLOAT: 'FLOAT', REAL: 'REAL', INT: 'INT',
+  INTEGER: 'INT', BIGINT: 'BIGINT', SMALLINT: 'SMALLINT', TINYINT: 'SMALLINT', BIT: 'BIT', BOOLEAN: 'BIT', DECIMAL: 'DECIMAL',
+  NUMERIC: 'NUMERIC', MONEY: 'DECIMAL', SMALLMONEY: 'DECIMAL', UNIQUEIDENTIFIER: 'UNIQUEIDENTIFIER', VARBINARY: 'VARBINARY(MAX)', BINARY: 'BINARY(1)',
 };
+const TYPE_LABELS: Record<string, Record<string, string>> = {
+  bigquery: { TEXT: 'STRING', FLOAT: 'FLOAT64', INTEGER: 'INT64' },
+  athena: { STRING: 'VARCHAR', TEXT: 'VARCHAR' },
+  clickhouse: { STRING: 'String', TIMESTAMP: 'DateTime', FLOAT: 'Float32', INTEGER: 'Int32' },
+  trino: { STRING: 'VARCHAR', FLOAT: 'DOUBLE' },
+  fabric: {
+    BINARY: 'BINARY(1)', BOOLEAN: 'BIT', CHAR: 'CHAR(1)', DATETIME2: 'DATETIME2(6)', INTEGER: 'INT', MONEY: 'DECIMAL', NCHAR: 'CHAR(1)', NVARCHAR: 'VARCHAR(MAX)',
+    SMALLMONEY: 'DECIMAL', STRING: 'VARCHAR(MAX)', TIME: 'TIME(6)', TIMESTAMP: 'DATETIME2(6)', TINYINT: 'SMALLINT', VARBINARY: 'VARBINARY(MAX)', VARCHAR: 'VARCHAR(MAX)',
+  },
+  // SynapseColumn is dbt-fabric's FabricColumn, and dbt-synapse 1.8 requires dbt-fabric < 1.9.6.
+  synapse: FABRIC_1_9_LABELS,
+  // SQLServerColumn; SQLServerColumnNative (the default since dbt-sqlserver 1.12) is `sqlserver-native`.
+  sqlserver: SQLSERVER_LABELS,
+  'sqlserver-native': { ...SQLSERVER_LABELS, STRING: 'VARCHAR(MAX)', NCHAR: 'NCHAR(1)', NVARCHAR: 'NVARCHAR(4000)' },
+  databricks: { LONG: 'BIGINT' },
+};
+
+/** dbt-sqlserver's behavior flag choosing SQLServerColumnNative for api.Column (on unless the project turns it off). */
+export const SQLSERVER_NATIVE_STRINGS = 'dbt_sqlserver_use_native_string_types';
+/** Adapters' behavior flags that are on unless a project's `flags:` turns them off. */
+export const BEHAVIOR_FLAGS_ON = new Set([SQLSERVER_NATIVE_STRINGS]);
+
+/** Which Column class api.Column is for `adapter`, given the project's flags. */
+function columnClass(adapter: string, flags: Record<string, unknown>): string {
+  return adapter === 'sqlserver' && flags[SQLSERVER_NATIVE_STRINGS] !== false ? 'sqlserver-native' : adapter;
+}
+
+/**
+ * api.Column.translate_type(label) as the adapter's Column class answers it: SparkColumn returns the label as given,
+ * DatabricksColumn its label (or the label) lower-cased, every other one its TYPE_LABELS' entry or the label.
+ */
+export function translateType(adapter: string | undefined, label: string, flags: Record<string, unknown> = {}): string {
+  const a = columnClass(adapter ?? 'duckdb', flags);
+  if (a === 'spark') return label;
+  const translated = (TYPE_LABELS[a] ?? BASE_LABELS)[label.toUpperCase()] ?? label;
+  return a === 'databricks' ? translated.toLowerCase() : translated;
+}
+
+/** api.Column.numeric_type(dtype, precision, scale) as the adapter's Column class writes it. */
+export function numericType(adapter: string | undefined, dtype: string, precision: unknown, scale: unknown): string {
+  const whole = precision === undefined || precision === null || scale === undefined || scale === null;
+  const [p, s] = [pyStr(precision ?? null), pyStr(scale ?? null)];
+  switch (adapter) {
+    case 'bigquery': return dtype;
+    case 'clickhouse': return `Decimal(${p}, ${s})`;
+    case 'spark': case 'databricks': return whole ? 'decimal' : `decimal(${p},${s})`;
+    default: return whole ? dtype : `${dtype}(${p},${s})`;
+  }
+}
+
+/** `default__type_<kind>()` for `adapter`: a Jinja body (sqlserver's string type follows its behavior flag). */
+function typeOf(adapter: string, kind: TypeKind): string {
+  if (kind === 'numeric') return numericType(adapter, 'numeric', 28, 6);
+  const label = TYPE_LABEL[kind];
+  const type = translateType(adapter, label);
+  if (adapter !== 'sqlserver' || type === translateType(adapter, label, { [SQLSERVER_NATIVE_STRINGS]: false })) return type;
+  return `{{ '${type}' if adapter.behavior.${SQLSERVER_NATIVE_STRINGS}.setting else '${translateType(adapter, label, { [SQLSERVER_NATIVE_STRINGS]: false })}' }}`;
+}
 
 /** An adapter's own `<adapter>__type_<kind>` macros, where they differ from its Column.translate_type. */
 const TYPE_MACRO_OVERRIDES: Record<string, Partial<Record<TypeKind, string>>> = {
@@ -48,12 +112,7 @@ const TYPE_MACRO_OVERRIDES: Record<string, Partial<Record<TypeKind, string>>> = 
 };
 
 /** dbt's adapter inheritance (a plugin's `dependencies`). */
-export const PARENT_ADAPTERS: Record<string, string[]> = { redshift: ['postgres'], databricks: ['spark'] };
-
-function typeOf(adapter: string, kind: TypeKind): string {
-  for (const a of [adapter, ...(PARENT_ADAPTERS[adapter] ?? [])]) if (TYPES[a]?.[kind]) return TYPES[a][kind]!;
-  return DEFAULT_TYPES[kind];
-}
+export const PARENT_ADAPTERS: Record<string, string[]> = { redshift: ['postgres'], databricks: ['spark'], synapse: ['fabric'] };
 
 const I8 = '\n        ';
 /** default__date / spark__date: the date as an ISO literal read by to_date in the adapter's format. */
@@ -248,6 +307,14 @@ const sqlserverPart = (at: string) => "LTRIM(CAST(('<X>'+REPLACE({{ string_text 
   `.value('(/X)[${at}]', 'VARCHAR(128)'))`;
 
 /** Each adapter's overrides of the defaults (dbt-<adapter>'s `<adapter>__` macros). */
+/**
+ * sqlserver__last_day (and dbt-fabric 1.9's, which synapse has): quarter, month and year in T-SQL; other dateparts go to
+ * dbt_utils.default_last_day, which dbt_utils 1.x no longer has: dbt fails there too.
+ */
+const lastDayByMonths = (adapter: string) => "{% if datepart == 'quarter' %}CAST(DATEADD(QUARTER, DATEDIFF(QUARTER, 0, {{ date }}) + 1, -1) AS DATE)" +
+  "{% elif datepart == 'month' %}EOMONTH ( {{ date }}){% elif datepart == 'year' %}CAST(DATEADD(YEAR, DATEDIFF(year, 0, {{ date }}) + 1, -1) AS DATE)" +
+  `{% else %}{{ exceptions.raise_compiler_error('last_day on ${adapter} takes quarter, month or year (dbt-${adapter} calls dbt_utils.default_last_day for \\'' ~ datepart ~ '\\')') }}{% endif %}`;
+
 const OVERRIDES: Record<string, Record<string, string>> = {
   snowflake: {
     array_construct: "array_construct( {{ inputs | join(' , ') }} )",
@@ -429,10 +496,7 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     date_trunc: '\n    CAST(DATEADD({{ datepart }}, DATEDIFF({{ datepart }}, 0, {{ date }}), 0) AS DATE)\n',
     dateadd: MSSQL_DATEADD,
     hash: "\n    lower(convert(varchar(50), hashbytes('md5', coalesce(convert(varchar(8000), {{ field }}), '')), 2))\n",
-    // Other dateparts go to dbt_utils.default_last_day, which dbt_utils 1.x no longer has: dbt fails there too.
-    last_day: "{% if datepart == 'quarter' %}CAST(DATEADD(QUARTER, DATEDIFF(QUARTER, 0, {{ date }}) + 1, -1) AS DATE)" +
-      "{% elif datepart == 'month' %}EOMONTH ( {{ date }}){% elif datepart == 'year' %}CAST(DATEADD(YEAR, DATEDIFF(year, 0, {{ date }}) + 1, -1) AS DATE)" +
-      "{% else %}{{ exceptions.raise_compiler_error('last_day on sqlserver takes quarter, month or year (dbt-sqlserver calls dbt_utils.default_last_day for \\'' ~ datepart ~ '\\')') }}{% endif %}",
+    last_day: lastDayByMonths('sqlserver'),
     length: MSSQL_LEN,
     listagg: 'string_agg({{ measure }}, {{ delimiter_text }}){% if order_by_clause != none %}\n            within group ({{ order_by_clause }}){% endif %}',
     position: MSSQL_CHARINDEX,
@@ -440,6 +504,41 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     split_part: `\n    {% if part_number >= 0 %}\n        ${sqlserverPart('{{ part_number }}')}\n    {% else %}\n        ${sqlserverPart('position() = last(){{ part_number }}+1][1')}\n    {% endif %}\n`,
     current_timestamp: 'CAST(SYSDATETIME() AS DATETIME2(6))',
   },
+  // dbt-duckdb's own (dbt/include/duckdb/macros/utils/*.sql, adapters.sql); the rest are dbt's defaults.
+  duckdb: {
+    any_value: 'arbitrary({{ expression }})',
+    date: 'make_date({{ year }}, {{ month }}, {{ day }})',
+    dateadd: "\n\n    {% set unit = datepart | lower %}{% if unit == 'quarter' %}({{ from_date_or_timestamp }} + (cast({{ interval }} as bigint) * 3) * interval 1 month)" +
+      "{% elif unit == 'week' %}({{ from_date_or_timestamp }} + (cast({{ interval }} as bigint) * 7) * interval 1 day)" +
+      '{% else %}({{ from_date_or_timestamp }} + cast({{ interval }} as bigint) * interval 1 {{ unit }}){% endif %}',
+    datediff: "{% if datepart == 'week' %}\n            ({{ datediff(first_date, second_date, 'day') }} // 7 + case\n" +
+      "            when date_part('dow', ({{ first_date }})::timestamp) <= date_part('dow', ({{ second_date }})::timestamp) then\n" +
+      '                case when {{ first_date }} <= {{ second_date }} then 0 else -1 end\n            else\n' +
+      '                case when {{ first_date }} <= {{ second_date }} then 1 else 0 end\n        end)\n    ' +
+      "{% else %}\n        (date_diff('{{ datepart }}', {{ first_date }}::timestamp, {{ second_date }}::timestamp ))\n    {% endif %}",
+    last_day: "{% if datepart == 'quarter' %}-- duckdb dateadd does not support quarter interval.\n    cast(" +
+      `${I8}{{ dbt.dateadd('day', '-1', dbt.dateadd('month', '3', dbt.date_trunc(datepart, date))) }}${I8}as date){% else %}${DEFAULTS.last_day}{% endif %}`,
+    listagg: "{% if limit_num %}list_aggr(\n        (array_agg(\n            {{ measure }}\n            {% if order_by_clause %}{{ order_by_clause }}{% endif %}" +
+      "\n        ))[1:{{ limit_num }}],\n        'string_agg',\n        {{ delimiter_text }}\n        )" +
+      `{% else %}\n    string_agg(${I8}{{ measure }},${I8}{{ delimiter_text }}${I8}{% if order_by_clause %}{{ order_by_clause }}{% endif %}${I8}){% endif %}`,
+    split_part: '\n    string_split({{ string_text }}, {{ delimiter_text }})[ {{ part_number }} ]\n',
+    current_timestamp: 'now()',
+    snapshot_get_time: '{{ current_timestamp() }}::timestamp',
+  },
+};
+// dbt-synapse over dbt-fabric 1.9 (it requires dbt-fabric < 1.9.6): fabric's spellings as they were then (no array_append,
+// array_concat, bool_or or date of its own; sqlserver's array_construct, hash and last_day), and synapse__split_part.
+OVERRIDES.synapse = {
+  array_append: DEFAULTS.array_append,
+  array_concat: DEFAULTS.array_concat,
+  bool_or: DEFAULTS.bool_or,
+  date: DEFAULTS.date,
+  array_construct: OVERRIDES.sqlserver.array_construct,
+  hash: OVERRIDES.sqlserver.hash,
+  last_day: lastDayByMonths('synapse'),
+  split_part: '\n\n    {% if part_number >= 0 %}\n\n        (select value from string_split({{ string_text }}, {{ delimiter_text }}, 1) where ordinal = {{ part_number }})' +
+    "\n\n    {% else %}\n\n        (select value from string_split({{ string_text }}, {{ delimiter_text }}, 1)\n        where ordinal = len(replace({{ string_text }}, {{ delimiter_text }}, '')) + 1 + {{ part_number }})" +
+    '\n\n    {% endif %}\n\n',
 };
 
 /** A body's `%string%`/`%int%`: the adapter's type (dbt's api.Column.translate_type, which no override changes). */
@@ -456,6 +555,7 @@ function adapterFile(adapter: string): { file: MacroFile; names: Set<string> } {
   const chain = [adapter, ...(PARENT_ADAPTERS[adapter] ?? [])];
   const bodies: Record<string, string> = { ...DEFAULTS };
   for (const a of [...chain].reverse()) Object.assign(bodies, OVERRIDES[a] ?? {});
+  // The adapter's own type macros only, not its parent's (synapse's dbt-fabric 1.9 had no fabric__type_timestamp).
   for (const [name, kind] of Object.entries(TYPE_MACROS)) bodies[name] = TYPE_MACRO_OVERRIDES[adapter]?.[kind] ?? typeOf(adapter, kind);
   const text = Object.entries(bodies)
     .map(([name, body]) => `{% macro floe_${name}(${BUILTIN_PARAMS[name] ?? ''}) %}${withTypes(body, adapter)}{% endmacro %}\n`).join('');
@@ -465,11 +565,11 @@ function adapterFile(adapter: string): { file: MacroFile; names: Set<string> } {
 const files = new Map<string, ReturnType<typeof adapterFile>>();
 
 /**
- * dbt's built-in `name` as the `adapter` target's dbt writes it: the macro file and the macro's name in it, or
- * undefined for DuckDB (Floe's built-ins are its spellings) and for a macro Floe does not spell per adapter.
+ * dbt's built-in `name` as the `adapter` target's dbt writes it (dbt-duckdb's for DuckDB or no adapter): the macro file
+ * and the macro's name in it, or undefined for a macro Floe does not spell per adapter.
  */
 export function adapterMacro(adapter: string | undefined, name: string): { file: MacroFile; macro: string } | undefined {
-  if (!adapter || adapter === 'duckdb') return undefined;
+  adapter ??= 'duckdb';
   let entry = files.get(adapter);
   if (!entry) files.set(adapter, (entry = adapterFile(adapter)));
   return entry.names.has(name) ? { file: entry.file, macro: `floe_${name}` } : undefined;

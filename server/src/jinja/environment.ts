@@ -12,7 +12,7 @@ import { toNunjucksSource } from './dbtSyntax';
 import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
 import { BUILTIN_MACRO_FILE } from './dbtBuiltins';
-import { adapterMacro } from './dbtAdapterMacros';
+import { adapterMacro, BEHAVIOR_FLAGS_ON, numericType, translateType } from './dbtAdapterMacros';
 import { dispatchesItself, dispatchSearch, type DispatchOrder } from './dispatchSearch';
 import { dbtContextGlobals, CompilerError } from './dbtContext';
 
@@ -137,7 +137,13 @@ export class DbtJinjaEnvironment {
       ref: (a) => h().ref(a), source: (a) => h().source(a), config: (a) => h().config(a), var: (a) => h().var(a),
       dispatch: (name, namespace) => this.dispatch(name, namespace), configValue: (name) => this.hooks?.configValue?.(name),
     }))) this.env.addGlobal(k, v);
-    (this.env.getGlobal('adapter') as Record<string, unknown>).behavior = behaviorFlags(projectFlags);
+    const adapterGlobal = this.env.getGlobal('adapter') as Record<string, unknown>;
+    adapterGlobal.behavior = behaviorFlags(projectFlags);
+    // The profile's adapter, as dispatch and target.type have it; api.Column is that adapter's Column class.
+    adapterGlobal.type = () => adapter ?? 'duckdb';
+    const column = (this.env.getGlobal('api') as { Column: Record<string, unknown> }).Column;
+    column.translate_type = (type: unknown) => translateType(adapter, String(type), projectFlags);
+    column.numeric_type = (type: unknown, precision: unknown, scale: unknown) => numericType(adapter, String(type), precision, scale);
     for (const [name, test] of Object.entries(DBT_TESTS)) (this.env as any).addTest(name, test);
     for (const [name, filter] of Object.entries(DBT_FILTERS)) this.env.addFilter(name, filter);
     for (const k of ['this', 'target']) this.env.addGlobal(k, undefined);
@@ -285,14 +291,15 @@ const isMapping = (v: unknown) => typeof v === 'object' && v !== null && !Array.
 
 /** Jinja2's tests that nunjucks lacks (`is true`, `is mapping`, ...). */
 /**
- * dbt's `adapter.behavior`: each behavior flag as the project's `flags:` sets it, else off (every flag dbt-adapters
- * defines defaults to false); `.setting` and `.no_warn` read the same value at compile time.
+ * dbt's `adapter.behavior`: each behavior flag as the project's `flags:` sets it, else its default: off (as every flag
+ * dbt-adapters defines), or on for the adapters' flags in BEHAVIOR_FLAGS_ON; `.setting` and `.no_warn` read the same value
+ * at compile time.
  */
 function behaviorFlags(flags: Record<string, unknown>): Record<string, unknown> {
   return new Proxy({}, {
     get: (_t, name) => {
       if (typeof name !== 'string') return undefined;
-      const on = flags[name] === true;
+      const on = Object.prototype.hasOwnProperty.call(flags, name) ? flags[name] === true : BEHAVIOR_FLAGS_ON.has(name);
       return { setting: on, no_warn: on };
     },
   });

@@ -1,7 +1,7 @@
-// A model file's config() calls inside an if/for: dbt takes their values from rendering the file at parse time
-// (`{% if target.name == 'prod' %}{{ config(materialized='table') }}{% else %}{{ config(materialized='view') }}{% endif %}`
-// is a view on a dev target), not from the last call written. Rendered once per file and kept; files whose config()
-// calls all sit outside a branch never come here.
+// A model file's config() calls inside an if/for, or with a computed argument (`schema=var('silver_schema')`): dbt
+// takes their values from rendering the file at parse time (`{% if target.name == 'prod' %}{{ config(materialized='table') }}
+// {% else %}{{ config(materialized='view') }}{% endif %}` is a view on a dev target), not from the last call written.
+// Rendered once per file and kept; files whose config() calls are all literal and outside a branch never come here.
 import type { Literal } from '../jinja/calls';
 import type { DbtProject } from './project';
 import type { ModelFileAnalysis } from './modelFile';
@@ -18,6 +18,14 @@ interface Kept {
 }
 
 /** Each file's render, while its text and the project's macros and settings (vars, target) are unchanged. */
+/**
+ * A config() call only a render answers: inside an if/for, or with an argument that is not a literal (but `enabled`,
+ * which enabled.ts evaluates: `enabled=var('x__using_y', True)` alone, as fivetran's packages write it, needs no render).
+ */
+function rendered(c: ModelFileAnalysis['configs'][number]): boolean {
+  return !!c.conditional || c.args.some((arg) => !arg.isLiteral && arg.key !== 'enabled');
+}
+
 const renders = new WeakMap<DbtProject, { version: number; byFile: Map<string, Kept> }>();
 
 function kept(project: DbtProject, file: string, packageName: string, name: string, a: ModelFileAnalysis): Kept {
@@ -54,13 +62,13 @@ export function branchEnabled(project: DbtProject, file: string, packageName: st
 }
 
 /**
- * The config a model file's config() calls give (below folder and YAML configs). Without a call in a branch, the
- * literal values read statically; with one, what the render sets (a computed value too) over them, and a key that
- * only a branch not taken sets left unset; a file that does not render keeps the last values written. `enabled` is
+ * The config a model file's config() calls give (below folder and YAML configs). Without a call in a branch or with a
+ * computed argument, the literal values read statically; with one, what the render sets (a computed value too) over
+ * them, and a key that only a branch not taken sets left unset; a file that does not render keeps the last values written. `enabled` is
  * enabled.ts's.
  */
 export function fileConfig(project: DbtProject, file: string, packageName: string, name: string, a: ModelFileAnalysis): Record<string, Literal> {
-  if (!a.configs.some((c) => c.conditional)) return a.config;
+  if (!a.configs.some(rendered)) return a.config;
   const k = kept(project, file, packageName, name, a);
   if (k.config) return k.config;
   const config = mergeMarked(a.config) as Record<string, Literal>;
@@ -75,9 +83,9 @@ export function fileConfig(project: DbtProject, file: string, packageName: strin
   return (k.config = config);
 }
 
-/** The keys config() calls inside a branch write, as keyword arguments or in a literal dict. */
+/** The keys config() calls that a render answers write, as keyword arguments or in a literal dict. */
 function branchKeys(a: ModelFileAnalysis): string[] {
-  return a.configs.flatMap((c) => c.conditional ? [...c.args.map((arg) => arg.key), ...c.dictKeys ?? []] : []);
+  return a.configs.flatMap((c) => rendered(c) ? [...c.args.map((arg) => arg.key), ...c.dictKeys ?? []] : []);
 }
 
 /**
