@@ -900,7 +900,8 @@ export function splitKeywords(args: unknown[]): { positional: unknown[]; named: 
 
 /** `s[start:end]`, for the str methods that take those bounds. */
 function within(s: string, start: unknown, end: unknown): string {
-  return pySlice(s, start === undefined ? null : plain(start), end === undefined ? null : plain(end), null) as string;
+  // `this` of a str method may be a macro's output (a SafeString) or a boxed String, which pySlice reads as no str
+  return pySlice(String(s), start === undefined ? null : plain(start), end === undefined ? null : plain(end), null) as string;
 }
 
 /** str.find/rfind within bounds: the index in `s`, -1 when missing. */
