@@ -883,3 +883,13 @@ test("a config() in a branch set to an integral float is Python's float: 1.0 in 
 test("eleventh corpus: {% call set_sql_header(config) %} is dbt's built-in; the header is not in the compiled SQL", () => {
   check("{% call set_sql_header(config) %}\ncreate temp function f(x int) returns int as $$ x $$;\n{% endcall %}\nselect 1 as id", 'select 1 as id');
 });
+
+test("survey 14 (dbt-duckdb delta demo): a model stored through a plugin takes the plugin's own config keys without a typo warning", () => {
+  // dbt-duckdb's external materialization hands the model's whole config to the plugin's store (partition_key, mode)
+  const model = "{{ config(materialized='external', plugin='delta', mode='overwrite_partition', partition_key=['a']) }}\nselect 1 as a";
+  const yaml = "models:\n  - name: y\n    config:\n      plugin: delta\n      partition_key: [a]\n";
+  assert.deepEqual(diagnostics(project({ 'models/m.sql': model, 'models/y.sql': 'select 1 as a', 'models/y.yml': yaml })), []);
+  // without a plugin, the near miss of partition_by is still a likely typo
+  const plain = "{{ config(materialized='table', partition_key=['a']) }}\nselect 1 as a";
+  assert.deepEqual(diagnostics(project({ 'models/m.sql': plain })), ["models/m.sql config-unknown-key: Unknown config key 'partition_key'. Did you mean 'partition_by'?"]);
+});
