@@ -893,3 +893,13 @@ test("survey 14 (dbt-duckdb delta demo): a model stored through a plugin takes t
   const plain = "{{ config(materialized='table', partition_key=['a']) }}\nselect 1 as a";
   assert.deepEqual(diagnostics(project({ 'models/m.sql': plain })), ["models/m.sql config-unknown-key: Unknown config key 'partition_key'. Did you mean 'partition_by'?"]);
 });
+
+test("survey 14 (flow-models): a source's manifest entry has its database and its Jinja schema rendered, as dbt's manifest has them", () => {
+  const p = project({
+    'models/sources.yml': 'version: 2\nsources:\n  - name: bronze_streamline\n    database: streamline\n    schema: |\n      {{ "FLOW_DEV" if var("use_dev", False) else "FLOW" }}\n    tables:\n      - name: blocks\n',
+    'models/m.sql': "select * from {{ source('bronze_streamline', 'blocks') }}",
+  });
+  const manifest = buildManifest(p, newInvocation({ which: 'compile' })) as { sources: Record<string, { database: string; schema: string; identifier: string; relation_name: string }> };
+  const s = manifest.sources['source.p.bronze_streamline.blocks'];
+  assert.deepEqual([s.database, s.schema, s.identifier, s.relation_name], ['streamline', 'FLOW', 'blocks', '"streamline"."FLOW"."blocks"']);
+});

@@ -11,6 +11,7 @@ import { goldTargetOf, seedTargetOf } from '../run/gold-target';
 import { snapshotSpecOf } from '../run/snapshot-config';
 import { dbtNodeRelation, dbtSourceRelation, renderDbtRelation } from '../project/dbtRelations';
 import { CompilerError } from '../jinja/environment';
+import { renderSetting } from '../project/jinjaEnvironment';
 import type { Column } from '../project/types';
 import { artifactMetadata, type InvocationInfo } from './metadata';
 import { docsJson, exposuresJson, groupsJson, macroDependencies, macrosJson } from './manifest-resources';
@@ -208,9 +209,20 @@ function sourceRelationName(project: DbtProject, table: NonNullable<ReturnType<D
   }
 }
 
-/** A source's relation: the Iceberg table it names (meta.iceberg_table, else its schema and identifier). */
+/**
+ * A source's relation: the Iceberg table its meta.iceberg_table names; else, as dbt's manifest has it, its YAML's
+ * database (the target's without one), schema and identifier with their Jinja rendered (flow-models'
+ * `schema: {{ "FLOW_DEV" if var(...) else "FLOW" }}`).
+ */
 export function sourceRelationOf(project: DbtProject, n: SelectableNode): { database: string; schema: string; alias: string } {
-  const id = (project.resolveSource(n.source!)?.icebergTable ?? `${n.source!.source}.${n.source!.table}`).split('.');
+  const table = project.resolveSource(n.source!);
+  if (table && table.icebergTable === `${table.relation.schema}.${table.relation.identifier}`) {
+    const pkg = project.entry(table.file)?.packageName ?? project.name;
+    const rendered = (text: string) => renderSetting(project, pkg, table.sourceName, text)?.trim() ?? text;
+    const { database, schema, identifier } = table.relation;
+    return { database: database !== undefined ? rendered(database) : databaseOf(project), schema: rendered(schema), alias: rendered(identifier) };
+  }
+  const id = (table?.icebergTable ?? `${n.source!.source}.${n.source!.table}`).split('.');
   return { database: databaseOf(project), schema: id.slice(0, -1).join('.'), alias: id[id.length - 1] };
 }
 
