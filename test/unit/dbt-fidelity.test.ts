@@ -903,3 +903,16 @@ test("survey 14 (flow-models): a source's manifest entry has its database and it
   const s = manifest.sources['source.p.bronze_streamline.blocks'];
   assert.deepEqual([s.database, s.schema, s.identifier, s.relation_name], ['streamline', 'FLOW', 'blocks', '"streamline"."FLOW"."blocks"']);
 });
+
+test("survey 14 (dbt_hubspot's integration tests): dbt_project.yml config values in Jinja are rendered in the manifest, as dbt renders them", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}seeds:\n  p:\n    +quote_columns: "{{ true if target.type == 'redshift' else false }}"\n    s:\n      +column_types:\n        id: "{{ 'int64' if target.type == 'bigquery' else 'bigint' }}"\nmodels:\n  p:\n    +post-hook: "{{ log('x') }}"\n`,
+    'seeds/s.csv': 'id\n1\n',
+    'models/m.sql': 'select 1 as a',
+  });
+  const manifest = buildManifest(p, newInvocation({ which: 'compile' })) as { nodes: Record<string, { config: Record<string, any> }> };
+  const seed = manifest.nodes['seed.p.s'].config;
+  assert.deepEqual([seed.quote_columns, seed.column_types], [false, { id: 'bigint' }]);
+  // hooks stay as written: dbt renders them when they run
+  assert.deepEqual(manifest.nodes['model.p.m'].config['post-hook'].map((h: { sql: string }) => h.sql), ["{{ log('x') }}"]);
+});
