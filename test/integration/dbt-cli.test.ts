@@ -268,3 +268,22 @@ test("floe docs generate writes the manifest and target/catalog.json (dbt's cata
   assert.equal(manifest.nodes['model.floe_demo.stg_orders'].compiled, true, 'docs generate compiles every model');
   assert.equal(manifest.nodes['model.floe_demo.by_status'].compiled, false);
 });
+
+test("survey 14: floe docs generate leaves out, as dbt's catalog does, a source the lakehouse lacks and a view over it; no warning", async () => {
+  // dbt's catalog lists what the warehouse has: a never-loaded source (and a view over it) is absent, not an error
+  const ghost = { 'models/extra/ghost.yml': 'version: 2\nsources:\n  - name: ghost\n    schema: demo.ghost\n    tables:\n      - name: events\n',
+    'models/extra/ghost_view.sql': "select * from {{ source('ghost', 'events') }}\n" };
+  for (const [f, text] of Object.entries(ghost)) fs.writeFileSync(path.join(dir, f), text);
+  try {
+    const r = await floe('docs', 'generate');
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.err, /ghost/);
+    const catalog: Record<string, any> = JSON.parse(fs.readFileSync(path.join(dir, 'target', 'catalog.json'), 'utf8'));
+    assert.equal(catalog.sources['source.floe_demo.ghost.events'], undefined);
+    assert.equal(catalog.nodes['model.floe_demo.ghost_view'], undefined);
+    assert.ok(!(catalog.errors ?? []).some((e: string) => e.includes('ghost')), JSON.stringify(catalog.errors));
+    assert.equal(catalog.sources['source.floe_demo.bronze.orders'].metadata.type, 'ICEBERG TABLE');
+  } finally {
+    for (const f of Object.keys(ghost)) fs.rmSync(path.join(dir, f));
+  }
+});

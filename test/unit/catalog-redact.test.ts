@@ -23,6 +23,11 @@ const cases: [string, string][] = [
   // forty letters and slashes of a path are not an AWS secret key (spellbook's genesis_balances)
   ['models/balances/ethereum/genesis/genesis_balances.sql:1:1: info', 'models/balances/ethereum/genesis/genesis_balances.sql:1:1: info'],
   ['password: 1:2', 'password: ***'],
+  // a dbt node's unique id and its message (floe docs' warnings; survey 14's flow-models' bronze__complete_token_prices)
+  ['floe docs: warning: model.flow_models.bronze__complete_token_prices: Cannot load table silver.complete_token_prices',
+    'floe docs: warning: model.flow_models.bronze__complete_token_prices: Cannot load table silver.complete_token_prices'],
+  ['source.p.raw.user_passwords: Cannot load table raw.user_passwords', 'source.p.raw.user_passwords: Cannot load table raw.user_passwords'],
+  ['model.secret: hunter2', 'model.secret: ***'],
 ];
 
 test('redact masks client secrets, bearer tokens and S3 secret keys, and leaves the rest', () => {

@@ -889,3 +889,36 @@ test("a config() in a branch set to an integral float is Python's float: 1.0 in 
 test("eleventh corpus: {% call set_sql_header(config) %} is dbt's built-in; the header is not in the compiled SQL", () => {
   check("{% call set_sql_header(config) %}\ncreate temp function f(x int) returns int as $$ x $$;\n{% endcall %}\nselect 1 as id", 'select 1 as id');
 });
+
+test("survey 14 (dbt-duckdb delta demo): a model stored through a plugin takes the plugin's own config keys without a typo warning", () => {
+  // dbt-duckdb's external materialization hands the model's whole config to the plugin's store (partition_key, mode)
+  const model = "{{ config(materialized='external', plugin='delta', mode='overwrite_partition', partition_key=['a']) }}\nselect 1 as a";
+  const yaml = "models:\n  - name: y\n    config:\n      plugin: delta\n      partition_key: [a]\n";
+  assert.deepEqual(diagnostics(project({ 'models/m.sql': model, 'models/y.sql': 'select 1 as a', 'models/y.yml': yaml })), []);
+  // without a plugin, the near miss of partition_by is still a likely typo
+  const plain = "{{ config(materialized='table', partition_key=['a']) }}\nselect 1 as a";
+  assert.deepEqual(diagnostics(project({ 'models/m.sql': plain })), ["models/m.sql config-unknown-key: Unknown config key 'partition_key'. Did you mean 'partition_by'?"]);
+});
+
+test("survey 14 (flow-models): a source's manifest entry has its database and its Jinja schema rendered, as dbt's manifest has them", () => {
+  const p = project({
+    'models/sources.yml': 'version: 2\nsources:\n  - name: bronze_streamline\n    database: streamline\n    schema: |\n      {{ "FLOW_DEV" if var("use_dev", False) else "FLOW" }}\n    tables:\n      - name: blocks\n',
+    'models/m.sql': "select * from {{ source('bronze_streamline', 'blocks') }}",
+  });
+  const manifest = buildManifest(p, newInvocation({ which: 'compile' })) as { sources: Record<string, { database: string; schema: string; identifier: string; relation_name: string }> };
+  const s = manifest.sources['source.p.bronze_streamline.blocks'];
+  assert.deepEqual([s.database, s.schema, s.identifier, s.relation_name], ['streamline', 'FLOW', 'blocks', '"streamline"."FLOW"."blocks"']);
+});
+
+test("survey 14 (dbt_hubspot's integration tests): dbt_project.yml config values in Jinja are rendered in the manifest, as dbt renders them", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}seeds:\n  p:\n    +quote_columns: "{{ true if target.type == 'redshift' else false }}"\n    s:\n      +column_types:\n        id: "{{ 'int64' if target.type == 'bigquery' else 'bigint' }}"\nmodels:\n  p:\n    +post-hook: "{{ log('x') }}"\n`,
+    'seeds/s.csv': 'id\n1\n',
+    'models/m.sql': 'select 1 as a',
+  });
+  const manifest = buildManifest(p, newInvocation({ which: 'compile' })) as { nodes: Record<string, { config: Record<string, any> }> };
+  const seed = manifest.nodes['seed.p.s'].config;
+  assert.deepEqual([seed.quote_columns, seed.column_types], [false, { id: 'bigint' }]);
+  // hooks stay as written: dbt renders them when they run
+  assert.deepEqual(manifest.nodes['model.p.m'].config['post-hook'].map((h: { sql: string }) => h.sql), ["{{ log('x') }}"]);
+});

@@ -1,13 +1,15 @@
 // target/catalog.json in dbt's shape (catalog schema v1): each model's, seed's and source's columns with their types
 // and positions. Tables in the lakehouse (sources, gold models, seeded seeds) are described from their current Iceberg
 // schema; views and unseeded seeds by DuckDB binding them in one run, as dbt-duckdb describes its relations. A relation
-// that cannot be described is an entry in `errors`, never a failed command.
+// the lakehouse does not have (a source never loaded, a view over one) is left out, as dbt's catalog lists what the
+// warehouse has; one that cannot be described otherwise is an entry in `errors`, never a failed command.
 import type { DbtProject } from '../project/project';
 import type { TableIdentifier } from '../iceberg/spec';
 import { selectableGraph, type SelectableNode } from '../selection/graph';
 import { duckTypeOf } from '../engine/types';
 import { currentSchema } from '../explorer/nodes';
 import type { Lakehouse } from '../run/lakehouse';
+import { CatalogError } from '../catalog/catalog';
 import { ModelRun, parseTableIdentifier } from '../run/model-chain';
 import { goldTargetOf, seedTargetOf } from '../run/gold-target';
 import { artifactMetadata, type InvocationInfo } from './metadata';
@@ -34,7 +36,8 @@ export async function buildCatalog(project: DbtProject, lakehouse: Lakehouse, in
         };
         (n.resourceType === 'source' ? sources : nodes)[n.id] = entry;
       } catch (e) {
-        errors.push(`${n.id}: ${e instanceof Error ? e.message : String(e)}`);
+        // what the lakehouse does not have (a source never loaded, a view over one) is absent, as from dbt's catalog
+        if (!isNotFound(e)) errors.push(`${n.id}: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
   } finally {
@@ -59,6 +62,12 @@ async function describe(run: ModelRun, n: SelectableNode): Promise<{ type: strin
     type: 'VIEW',
     columns: Object.fromEntries(described.rows.map((row, i) => [String(row[0]), { type: String(row[1]), index: i + 1, name: String(row[0]), comment: null }])),
   };
+}
+
+/** Whether an error, or one it was caused by, is the catalog's "no such table" (or namespace). */
+function isNotFound(e: unknown): boolean {
+  for (let c = e; c instanceof Error; c = c.cause) if (c instanceof CatalogError && c.kind === 'not-found') return true;
+  return false;
 }
 
 function icebergTableOf(run: ModelRun, n: SelectableNode): TableIdentifier | undefined {

@@ -11,6 +11,7 @@ import { goldTargetOf, seedTargetOf } from '../run/gold-target';
 import { snapshotSpecOf } from '../run/snapshot-config';
 import { dbtNodeRelation, dbtSourceRelation, renderDbtRelation } from '../project/dbtRelations';
 import { CompilerError } from '../jinja/environment';
+import { renderSetting } from '../project/jinjaEnvironment';
 import type { Column } from '../project/types';
 import { artifactMetadata, type InvocationInfo } from './metadata';
 import { docsJson, exposuresJson, groupsJson, macroDependencies, macrosJson } from './manifest-resources';
@@ -131,7 +132,7 @@ function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string |
     alias: relation.alias,
     checksum: { name: 'sha256', checksum: createHash('sha256').update(text).digest('hex') },
     // a node here is enabled (its `enabled` may be the Jinja that said so)
-    config: { ...configJson(n), enabled: true, tags: n.tags },
+    config: { ...configJson(project, n), enabled: true, tags: n.tags },
     tags: n.tags,
     description: doc?.description ?? '',
     columns: columnsJson(doc?.columns ?? []),
@@ -208,9 +209,20 @@ function sourceRelationName(project: DbtProject, table: NonNullable<ReturnType<D
   }
 }
 
-/** A source's relation: the Iceberg table it names (meta.iceberg_table, else its schema and identifier). */
+/**
+ * A source's relation: the Iceberg table its meta.iceberg_table names; else, as dbt's manifest has it, its YAML's
+ * database (the target's without one), schema and identifier with their Jinja rendered (flow-models'
+ * `schema: {{ "FLOW_DEV" if var(...) else "FLOW" }}`).
+ */
 export function sourceRelationOf(project: DbtProject, n: SelectableNode): { database: string; schema: string; alias: string } {
-  const id = (project.resolveSource(n.source!)?.icebergTable ?? `${n.source!.source}.${n.source!.table}`).split('.');
+  const table = project.resolveSource(n.source!);
+  if (table && table.icebergTable === `${table.relation.schema}.${table.relation.identifier}`) {
+    const pkg = project.entry(table.file)?.packageName ?? project.name;
+    const rendered = (text: string) => renderSetting(project, pkg, table.sourceName, text)?.trim() ?? text;
+    const { database, schema, identifier } = table.relation;
+    return { database: database !== undefined ? rendered(database) : databaseOf(project), schema: rendered(schema), alias: rendered(identifier) };
+  }
+  const id = (table?.icebergTable ?? `${n.source!.source}.${n.source!.table}`).split('.');
   return { database: databaseOf(project), schema: id.slice(0, -1).join('.'), alias: id[id.length - 1] };
 }
 
@@ -224,16 +236,36 @@ function columnsJson(columns: Column[]): Json {
   }]));
 }
 
+const HOOK_KEYS = new Set(['pre-hook', 'post-hook', 'pre_hook', 'post_hook']);
+
+/** Hooks as written (a copy). */
+function copyHooks(v: unknown): unknown {
+  return Array.isArray(v) ? v.map(copyHooks) : v && typeof v === 'object' ? { ...v } : v;
+}
+
+/** A rendered setting as dbt's native rendering gives it: Python's True/False/None and integers as values, else the text. */
+function nativeValue(text: string): unknown {
+  const t = text.trim();
+  if (t === 'True' || t === 'False') return t === 'True';
+  if (t === 'None') return null;
+  if (/^-?\d+$/.test(t)) return Number(t);
+  return text;
+}
+
 /**
  * The node's config as JSON (Floe's config values are YAML/Jinja literals already), a copy; integral floats as
  * PyFloats, written `1.0`; its hooks as dbt's manifest has them: `pre-hook`/`post-hook` lists of {sql, transaction,
  * index}, however the project wrote them (a string, a list, a dict with `transaction`, `pre_hook=` in config()).
  */
-function configJson(n: SelectableNode): Json {
+function configJson(project: DbtProject, n: SelectableNode): Json {
+  // dbt renders the Jinja in config values as it reads them (not hooks', rendered when they run), to native values
+  const render = (v: string): unknown => (v.includes('{{') ? nativeValue(renderSetting(project, n.packageName, n.name, v) ?? v) : v);
   const copy = (v: unknown): unknown => (typeof v === 'bigint' ? v.toString()
-    : v instanceof PyFloat || typeof v !== 'object' || v === null ? v
-      : Array.isArray(v) ? v.map(copy) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])));
-  const config = copy(withPyFloats(n.config ?? {})) as Json;
+    : typeof v === 'string' ? render(v)
+      : v instanceof PyFloat || typeof v !== 'object' || v === null ? v
+        : Array.isArray(v) ? v.map(copy) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])));
+  const raw = withPyFloats(n.config ?? {}) as Record<string, unknown>;
+  const config = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, HOOK_KEYS.has(k) ? copyHooks(v) : copy(v)])) as Json;
   for (const [dash, underscore] of [['pre-hook', 'pre_hook'], ['post-hook', 'post_hook']]) {
     const hooks = [config[dash], config[underscore]].flatMap((v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]));
     delete config[underscore];

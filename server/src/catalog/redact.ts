@@ -17,7 +17,7 @@ export function redact(text: string): string {
   return redactUriUserinfo(text)
     .replace(AUTH_HEADER, (_m, scheme: string) => `${scheme} ${MASK}`)
     .replace(FLAG, (_m, flag: string) => `${flag}${MASK}`)
-    .replace(SECRET_PAIR, (m, q: string, key: string, sep: string, vq: string, value: string) => (/type$/i.test(key) || isPosition(sep, value) ? m : `${q}${key}${q}${sep}${vq}${MASK}${vq}`))
+    .replace(SECRET_PAIR, (m, q: string, key: string, sep: string, vq: string, value: string) => (/type$/i.test(key) || isPosition(sep, value) || isNodeId(key) ? m : `${q}${key}${q}${sep}${vq}${MASK}${vq}`))
     .replace(AWS_SECRET, (m) => (isRandomKey(m) ? MASK : m));
 }
 
@@ -26,6 +26,12 @@ export function redact(text: string): string {
  * a key followed straight by `:line:col`.
  */
 const isPosition = (sep: string, value: string) => sep === ':' && /^\d+:\d+:?$/.test(value);
+
+/**
+ * `model.flow_models.bronze__complete_token_prices: Cannot load table …` names a dbt node (its unique id, three parts
+ * or more) before its message, not a secret.
+ */
+const isNodeId = (key: string) => /^(?:model|seed|snapshot|source|test|analysis|unit_test|exposure|metric|semantic_model|saved_query|operation)\.[\w-]+\.[\w.-]+$/.test(key);
 
 /**
  * A secret access key is random: upper and lower case letters and digits. Forty letters and slashes that are a path

@@ -35,6 +35,15 @@ export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagn
   return out.filter((d) => { const m = unknownMaterialization(d); return m === undefined || !project.materializationNames().has(m); });
 }
 
+/**
+ * Whether dbt-duckdb stores the model through a plugin (`plugin:`): its external materialization hands the model's
+ * whole config to the plugin's store, so any key may be the plugin's own option (the delta writer's `partition_key`).
+ */
+function storedByPlugin(project: DbtProject, node: ModelNode): boolean {
+  const plugin = project.configValueOf(node, 'plugin');
+  return typeof plugin === 'string' && plugin !== '';
+}
+
 /** A selector that selects nothing is legal (dbt warns when it runs); say so where it is defined. */
 function emptySelectors(project: DbtProject, entry: FileEntry): ProjectDiagnostic[] {
   const out: ProjectDiagnostic[] = [];
@@ -55,15 +64,16 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
   for (const p of a.problems) push(p.start, p.end, 'error', p.code, p.message);
   // dbt parses a disabled model but resolves nothing in it.
   if (project.isDisabled(file)) return;
+  const self = project.nodeOfFile(file);
+  const plugin = self !== undefined && storedByPlugin(project, self);
   for (const c of a.configs) {
     for (const arg of c.args) {
       const problem = checkConfigEntry(arg.key, arg.value, arg.isLiteral);
-      if (!problem) continue;
+      if (!problem || (plugin && problem.code === 'config-unknown-key')) continue;
       const onValue = problem.code === 'config-invalid-value';
       push(onValue ? arg.valueStart : arg.keyStart, onValue ? arg.valueEnd : arg.keyEnd, problem.severity, problem.code, problem.message);
     }
   }
-  const self = project.nodeOfFile(file);
   const cycle = self ? project.cycles().get(self.name) : undefined;
   for (const ref of a.refs) {
     const target = refTarget(project, ref, 'this model cannot ref it', entry.kind === 'test' ? SKIPPED_TEST : '');
@@ -124,9 +134,11 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
 
 function yamlDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDiagnostic[]): void {
   for (const m of entry.schema!.models) {
+    const node = m.configEntries.length ? project.resolveRef({ name: m.name }) : undefined;
+    const plugin = node !== undefined && storedByPlugin(project, node);
     for (const c of m.configEntries) {
       const problem = checkConfigEntry(c.key, c.value, true);
-      if (problem) out.push({ file: entry.file, start: c.keyStart, end: c.keyEnd, ...problem });
+      if (problem && !(plugin && problem.code === 'config-unknown-key')) out.push({ file: entry.file, start: c.keyStart, end: c.keyEnd, ...problem });
     }
     if (project.nodes(m.name).length === 0 && !project.isDisabledRef({ name: m.name }) && !project.resolveRef({ name: m.name })) {
       const best = meant(m.name, project.modelNames());
