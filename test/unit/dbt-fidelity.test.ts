@@ -44,9 +44,15 @@ function check(model: string, expected: string, files: Record<string, string> = 
 test('R1: dbt built-in cross-database macros, global and dbt.-qualified, rendered for DuckDB', () => {
   check("select cast(a as {{ dbt.type_string() }}), {{ date_trunc('day', 'd') }}, {{ dbt.dateadd('day', 3, 'd') }}", "select cast(a as varchar), date_trunc('day', d), (d + cast(3 as bigint) * interval 1 day)");
   check("{{ dbt.datediff('a', 'b', 'day') }} {{ dbt.safe_cast('x', dbt.type_int()) }} {{ dbt.concat(['a', 'b']) }} {{ dbt.hash('x') }}",
-    "(date_diff('day', a::timestamp, b::timestamp)) try_cast(x as integer) a || b md5(cast(x as varchar))");
+    "(date_diff('day', a::timestamp, b::timestamp)) cast(x as integer) a || b md5(cast(x as varchar))");
   check("{{ dbt.split_part('s', \"','\", 2) }} {{ dbt.listagg('x') }} {{ dbt.any_value('x') }} {{ dbt.current_timestamp() }}",
     "split_part(s, ',', 2) string_agg(x, ',' ) any_value(x) now()");
+});
+
+test("R1: safe_cast fails on a bad value where the target's own does (dbt's default, dbt-duckdb's), and is NULL where it is (snowflake's try_cast)", () => {
+  const profile = (adapter: string) => ({ 'profiles.yml': `p:\n  target: dev\n  outputs:\n    dev:\n      type: ${adapter}\n      schema: s\n` });
+  for (const adapter of ['duckdb', 'postgres', 'redshift']) check("{{ dbt.safe_cast('x', 'integer') }}", 'cast(x as integer)', profile(adapter));
+  for (const adapter of ['snowflake', 'bigquery', 'databricks', 'sqlserver']) check("{{ dbt.safe_cast('x', 'integer') }}", 'try_cast(x as integer)', profile(adapter));
 });
 
 test('R1: dateadd and datediff render as dbt-duckdb does, parenthesized, so datediff(second_date=dateadd(...)) casts the sum (tuva)', () => {

@@ -28,7 +28,10 @@ const EXPRESSIONS: Record<string, [string, string]> = {
     "{% if datepart == 'week' %}({{ datediff(first_date, second_date, 'day') }} // 7 + case when date_part('dow', ({{ first_date }})::timestamp) <= date_part('dow', ({{ second_date }})::timestamp) " +
     'then case when {{ first_date }} <= {{ second_date }} then 0 else -1 end else case when {{ first_date }} <= {{ second_date }} then 1 else 0 end end)' +
     "{% else %}(date_diff('{{ datepart }}', {{ first_date }}::timestamp, {{ second_date }}::timestamp)){% endif %}"],
-  safe_cast: ['field, type', 'try_cast({{ field }} as {{ type }})'],
+  // dbt's default__safe_cast is a plain cast, which fails on a bad value (dbt-duckdb's, postgres', redshift's too); the
+  // adapters whose own safe_cast gives NULL instead are read as DuckDB's try_cast (a preview or run then does as they do)
+  safe_cast: ['field, type', "{% if target.type in ['snowflake', 'bigquery', 'spark', 'databricks', 'trino', 'athena', 'fabric', 'sqlserver', 'synapse'] %}" +
+    'try_cast({{ field }} as {{ type }}){% else %}cast({{ field }} as {{ type }}){% endif %}'],
   cast: ['field, type', 'cast({{ field }} as {{ type }})'],
   concat: ['fields', "{{ fields | join(' || ') }}"],
   hash: ['field', 'md5(cast({{ field }} as varchar))'],
