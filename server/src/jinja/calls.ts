@@ -130,8 +130,11 @@ function readArgument(tokens: Token[], from: number, to: number): CallArgument {
  * integral float inside a list or dict is marked on its container (yamlFloats.ts), as YAML's are: the manifest and
  * `floe ls` write it `1.0`, Jinja reads it as a PyFloat.
  */
-function parseLiteral(tokens: Token[], k: number, end: number): { value: Literal; next: number } | undefined {
-  if (k >= end) return undefined;
+const MAX_LITERAL_DEPTH = 200;
+
+function parseLiteral(tokens: Token[], k: number, end: number, depth = 0): { value: Literal; next: number } | undefined {
+  // nested deeper than any real literal (a file of 100,000 `(`): no literal, rather than the stack's end
+  if (k >= end || depth > MAX_LITERAL_DEPTH) return undefined;
   const t = tokens[k];
   if (t.type === 'string') {
     // Adjacent string literals concatenate, as in Python.
@@ -155,7 +158,7 @@ function parseLiteral(tokens: Token[], k: number, end: number): { value: Literal
     const items: Literal[] = [];
     let j = k + 1;
     while (j < end && tokens[j].value !== close) {
-      const item = parseLiteral(tokens, j, end);
+      const item = parseLiteral(tokens, j, end, depth + 1);
       if (!item) return undefined;
       if (isIntegralFloat(tokens, j, item.value)) markIntegralFloat(items, String(items.length));
       items.push(item.value);
@@ -169,9 +172,9 @@ function parseLiteral(tokens: Token[], k: number, end: number): { value: Literal
     const obj: Record<string, Literal> = {};
     let j = k + 1;
     while (j < end && tokens[j].value !== '}') {
-      const key = parseLiteral(tokens, j, end);
+      const key = parseLiteral(tokens, j, end, depth + 1);
       if (!key || valueAt(key.next) !== ':') return undefined;
-      const val = parseLiteral(tokens, key.next + 1, end);
+      const val = parseLiteral(tokens, key.next + 1, end, depth + 1);
       if (!val) return undefined;
       obj[String(key.value)] = val.value;
       if (isIntegralFloat(tokens, key.next + 1, val.value)) markIntegralFloat(obj, String(key.value));

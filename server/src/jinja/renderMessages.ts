@@ -21,6 +21,8 @@ const RULES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^unknown block tag: (\w+)/, (m) => `Jinja syntax error: '{% ${m[1]} %}' is not a Jinja or dbt tag.`],
   [/^(?:TypeError: )?Cannot read propert(?:y|ies) of (undefined|null)(?: \(reading '([^']*)'\))?/, (m) =>
     `A value is ${m[1] === 'null' ? 'None' : 'undefined'}${m[2] ? ` where its attribute '${m[2]}' is read` : ''}: a var, config value or macro result this code expects is missing.`],
+  // the stack's end (a file of thousands of nested brackets): Jinja2 stops at Python's recursion limit too
+  [/^(?:RangeError: )?Maximum call stack size exceeded/, () => 'This Jinja nests too deeply to render (brackets or blocks thousands deep); Jinja2 stops at its recursion limit too.'],
   [/^(?:TypeError|ReferenceError|RangeError|SyntaxError): (.*)$/, (m) => `Floe could not render this Jinja (${m[1]}). If dbt compiles it, please report it as a Floe bug.`],
 ];
 
