@@ -346,14 +346,18 @@ export class DbtProject {
 
   /** The root of the innermost package holding `file` (the project's own root for its files and any other). */
   packageRootOf(file: string): string {
-    const pkg = [...this.packages].reverse().find((p) => !path.relative(p.root, file).startsWith('..'));
-    return pkg?.root ?? this.root;
+    return this.packageOf(file)?.root ?? this.root;
+  }
+
+  /** The innermost package whose folder holds `file`. */
+  private packageOf(file: string): PackageInfo | undefined {
+    return [...this.packages].reverse().find((p) => !path.relative(p.root, file).startsWith('..'));
   }
 
   /** Which kind of file a new path is, from the package's configured paths. */
   private place(file: string): { kind: FileKind; pkg: string; folders: string[] } | undefined {
     if (file === path.join(this.root, 'selectors.yml')) return { kind: 'selectors', pkg: this.name, folders: [] };
-    const pkg = [...this.packages].reverse().find((p) => !path.relative(p.root, file).startsWith('..'));
+    const pkg = this.packageOf(file);
     if (!pkg) return undefined;
     const s = pkg.settings;
     const groups: Array<[string[], FileKind]> = [[s.modelPaths, 'model'], [s.snapshotPaths, 'snapshot'], [s.macroPaths, 'macro'], [s.seedPaths, 'seed'], [s.testPaths, 'test'], [s.analysisPaths, 'analysis']];

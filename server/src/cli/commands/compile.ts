@@ -69,7 +69,8 @@ export const compileCommand: CliCommand = {
       }
     }
     const models = nodes.filter((n) => n.resourceType === 'model').length;
-    for (const note of [python.length ? pythonNote(python) : undefined, uncompiledNote(selected.nodes.filter((n) => !nodes.includes(n)), models)]) {
+    const written = new Set(nodes);
+    for (const note of [python.length ? pythonNote(python) : undefined, uncompiledNote(selected.nodes.filter((n) => !written.has(n)), models)]) {
       if (!note) continue;
       if (json) json.note(note);
       else io.err(`floe compile: note: ${note}\n`);
