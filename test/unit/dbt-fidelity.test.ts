@@ -928,3 +928,26 @@ test("survey 14 (dbt_hubspot's integration tests): dbt_project.yml config values
   // hooks stay as written: dbt renders them when they run
   assert.deepEqual(manifest.nodes['model.p.m'].config['post-hook'].map((h: { sql: string }) => h.sql), ["{{ log('x') }}"]);
 });
+
+test("config values written in Jinja in dbt_project.yml and schema YAML are dbt's rendered values wherever Floe reads them (selection, tests' severity, ls)", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}vars:\n  mat: table\nmodels:\n  p:\n    +materialized: "{{ var('mat') }}"\n    +full_refresh: "{{ true if env_var('FLOE_NO_SUCH_VAR', '0') == '1' else none }}"\n    b:\n      +tags: ["{{ 'nightly' if target.type == 'duckdb' else 'hourly' }}", plain]\n      +store_failures: "{{ (env_var('FLOE_NO_SUCH_VAR', 'YES') == 'YES') | as_bool }}"\n      +meta:\n        code: "{{ '0123' }}"\n        big: "{{ '9007199254740993' }}"\n        ratio: "{{ 2.0 }}"\n      +post-hook: "{{ log('kept as written') }}"\ndata_tests:\n  p:\n    +severity: "{{ env_var('FLOE_NO_SUCH_VAR', 'warn') }}"\n`,
+    'models/a.sql': 'select 1 as id',
+    'models/b/c.sql': "select * from {{ ref('a') }}",
+    'models/b/d.sql': "select * from {{ ref('a') }}",
+    'models/schema.yml': `version: 2\nmodels:\n  - name: d\n    config:\n      materialized: "{{ 'view' if target.type == 'duckdb' else 'table' }}"\n    columns:\n      - name: id\n        data_tests:\n          - unique:\n              config:\n                severity: "{{ 'error' if target.type == 'duckdb' else 'warn' }}"\n          - not_null\n`,
+  });
+  const names = (select: string) => selectNodes(p, { select: [select] }).nodes.filter((n) => n.resourceType === 'model').map((n) => n.name).sort();
+  assert.deepEqual(names('config.materialized:table'), ['a', 'c']);
+  assert.deepEqual(names('config.materialized:view'), ['d']);
+  assert.deepEqual(names('tag:nightly'), ['c', 'd']);
+  const c = p.configOf(p.nodes('c')[0]);
+  assert.deepEqual([c.store_failures, c.full_refresh, c.tags], [true, null, ['nightly', 'plain']]);
+  // literal_eval's reading: a leading zero stays text, an int past 2^53 keeps its digits, 2.0 stays a float
+  assert.deepEqual(c.meta, { code: '0123', big: '9007199254740993', ratio: 2 });
+  const manifest = buildManifest(p, newInvocation({ which: 'compile' })) as { nodes: Record<string, { config: Record<string, any> }> };
+  assert.equal(artifactJson(manifest.nodes['model.p.c'].config.meta), '{"code":"0123","big":"9007199254740993","ratio":2.0}');
+  assert.deepEqual(manifest.nodes['model.p.c'].config['post-hook'].map((h: { sql: string }) => h.sql), ["{{ log('kept as written') }}"]);
+  // a test's own Jinja severity, else the data_tests: folder's rendered one
+  assert.deepEqual(projectDataTests(p).map((t) => `${t.kind} ${t.severity}`).sort(), ['not_null warn', 'unique error']);
+});

@@ -132,7 +132,7 @@ function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string |
     alias: relation.alias,
     checksum: { name: 'sha256', checksum: createHash('sha256').update(text).digest('hex') },
     // a node here is enabled (its `enabled` may be the Jinja that said so)
-    config: { ...configJson(project, n), enabled: true, tags: n.tags },
+    config: { ...configJson(n), enabled: true, tags: n.tags },
     tags: n.tags,
     description: doc?.description ?? '',
     columns: columnsJson(doc?.columns ?? []),
@@ -243,27 +243,16 @@ function copyHooks(v: unknown): unknown {
   return Array.isArray(v) ? v.map(copyHooks) : v && typeof v === 'object' ? { ...v } : v;
 }
 
-/** A rendered setting as dbt's native rendering gives it: Python's True/False/None and integers as values, else the text. */
-function nativeValue(text: string): unknown {
-  const t = text.trim();
-  if (t === 'True' || t === 'False') return t === 'True';
-  if (t === 'None') return null;
-  if (/^-?\d+$/.test(t)) return Number(t);
-  return text;
-}
-
 /**
  * The node's config as JSON (Floe's config values are YAML/Jinja literals already), a copy; integral floats as
  * PyFloats, written `1.0`; its hooks as dbt's manifest has them: `pre-hook`/`post-hook` lists of {sql, transaction,
  * index}, however the project wrote them (a string, a list, a dict with `transaction`, `pre_hook=` in config()).
  */
-function configJson(project: DbtProject, n: SelectableNode): Json {
-  // dbt renders the Jinja in config values as it reads them (not hooks', rendered when they run), to native values
-  const render = (v: string): unknown => (v.includes('{{') ? nativeValue(renderSetting(project, n.packageName, n.name, v) ?? v) : v);
+function configJson(n: SelectableNode): Json {
+  // values written in Jinja are rendered already (configRender.ts); hooks stay as written, rendered when they run
   const copy = (v: unknown): unknown => (typeof v === 'bigint' ? v.toString()
-    : typeof v === 'string' ? render(v)
-      : v instanceof PyFloat || typeof v !== 'object' || v === null ? v
-        : Array.isArray(v) ? v.map(copy) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])));
+    : v instanceof PyFloat || typeof v !== 'object' || v === null ? v
+      : Array.isArray(v) ? v.map(copy) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])));
   const raw = withPyFloats(n.config ?? {}) as Record<string, unknown>;
   const config = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, HOOK_KEYS.has(k) ? copyHooks(v) : copy(v)])) as Json;
   for (const [dash, underscore] of [['pre-hook', 'pre_hook'], ['post-hook', 'post_hook']]) {

@@ -187,6 +187,31 @@ function parseLiteral(tokens: Token[], k: number, end: number, depth = 0): { val
   return undefined;
 }
 
+/**
+ * A rendered value as dbt's native rendering reads it (Python's literal_eval): `True`, `None`, `3`, `['a', 'b']`,
+ * `{'k': 1}` become values; anything else (`table`, Jinja's lowercase `true`) stays the text. An integral float is a
+ * plain number here (`isIntegralFloatText` tells the caller).
+ */
+export function pythonLiteral(text: string): Literal | string {
+  const tokens = tokenize(text, 0, text.length);
+  // literal_eval knows Python's names only
+  if (!tokens.length || tokens.some((t) => t.type === 'unknown' || t.unterminated || (t.type === 'name' && !PYTHON_NAMES.has(t.value)) || (t.type === 'number' && !isPlainPythonNumber(t.value)))) return text;
+  const parsed = parseLiteral(tokens, 0, tokens.length);
+  return parsed && parsed.next === tokens.length ? parsed.value : text;
+}
+
+const PYTHON_NAMES = new Set(['True', 'False', 'None']);
+
+/**
+ * A number literal_eval reads and a JS number holds exactly: not `017` (Python refuses a leading zero; a code like
+ * `'0123'` stays text) and no integer past 2^53 (kept as its digits rather than a rounded number).
+ */
+function isPlainPythonNumber(text: string): boolean {
+  const digits = text.replace(/_/g, '');
+  if (/^0\d/.test(digits)) return false;
+  return !/^\d+$/.test(digits) || Number.isSafeInteger(Number(digits));
+}
+
 /** Whether the literal at tokens[j] (a number, or `-` and a number) is an integral float. */
 function isIntegralFloat(tokens: Token[], j: number, value: Literal): boolean {
   const t = tokens[j].value === '-' ? tokens[j + 1] : tokens[j];

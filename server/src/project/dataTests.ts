@@ -7,6 +7,8 @@ import { folderConfig, type ModelConfig } from './config';
 import type { ModelDoc } from './schemaYaml';
 import { versionKeeps } from './versions';
 import { fileConfig } from './branchConfig';
+import { withRenderedSettings } from './configRender';
+import { renderSetting } from './jinjaEnvironment';
 
 export interface DataTest {
   /** Stable while the subject, column, name and arguments stay: `stg_orders.order_id.not_null`. */
@@ -79,11 +81,12 @@ export function projectDataTests(project: DbtProject): DataTest[] {
   };
   const entries = [...project.files.values()].filter((e) => e.packageName === project.name).sort((a, b) => a.file.localeCompare(b.file));
   // dbt_project.yml's `data_tests:` tree sets severity, where and enabled by the folder a test is declared in.
-  const folderDefaults = (folders: string[]) => folderConfig(project.settings.testsConfig, project.name, folders);
+  const folderDefaults = (folders: string[]) => withRenderedSettings(project, project.name, folders.join('.'), folderConfig(project.settings.testsConfig, project.name, folders));
   const addGeneric = (t: GenericTestDecl, subject: string, target: NonNullable<DataTest['target']>, file: string, defaults: ModelConfig) => {
     if ((t.enabled ?? defaults.enabled) === false) return;
     const tags = withTags(defaults.tags, t.tags);
-    add(generic({ ...t, severity: t.severity ?? severityOf(defaults.severity), where: t.where ?? (typeof defaults.where === 'string' ? defaults.where : undefined), ...(tags ? { tags } : {}) }, subject, target, file));
+    const severity = t.severityJinja !== undefined ? severityOf(renderSetting(project, project.name, t.name, t.severityJinja) ?? t.severityJinja) : t.severity;
+    add(generic({ ...t, severity: severity ?? severityOf(defaults.severity), where: t.where ?? (typeof defaults.where === 'string' ? defaults.where : undefined), ...(tags ? { tags } : {}) }, subject, target, file));
   };
   for (const e of entries) {
     if (e.kind !== 'yaml' || !e.schema) continue;

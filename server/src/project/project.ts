@@ -13,6 +13,7 @@ import { modelEnabled, seedEnabled } from './enabled';
 import { fileConfig } from './branchConfig';
 import { versionDoc, versionModelName, versionsByModelName, type VersionOfFile } from './versions';
 import { renderSetting } from './jinjaEnvironment';
+import { withRenderedSettings } from './configRender';
 import { missingPackages, type MissingPackage } from './packages/missing';
 import { seedColumns } from './seeds';
 import { Dag } from './dag';
@@ -158,6 +159,8 @@ export class DbtProject {
   /** dbt_project.yml folder configs by a file's `folders` array, valid while the settings are unchanged. */
   private readonly folderConfigs = new WeakMap<string[], { version: number; configs: Map<string, Readonly<ModelConfig>> }>();
   private settingsVersion = 0;
+  /** Schema YAML configs with their Jinja rendered (configRender.ts), by the entry's written config. */
+  private readonly renderedYamlConfigs = new WeakMap<object, { settings: number; macros: number; config: ModelDoc['config'] }>();
   private missing: { version: number; list: MissingPackage[] } | undefined;
   /** Model and snapshot files turned off by `enabled: false` (computed with the derived index). */
   private readonly disabledFiles = new Set<string>();
@@ -698,7 +701,15 @@ export class DbtProject {
   private yamlConfigOf(node: ModelNode): ModelDoc['config'] | undefined {
     const doc = this.doc(node.name);
     const own = doc?.versions ? doc.versions.entries?.[this.versionOf(node.name)?.v ?? '']?.config : undefined;
-    return own ? mergeMarked(doc!.config, own) as ModelDoc['config'] : doc?.config;
+    const written = own ? own : doc?.config;
+    if (!written) return undefined;
+    // rendered once per YAML entry (and settings and macros), as dbt renders it when it reads the file
+    const hit = this.renderedYamlConfigs.get(written);
+    if (hit?.settings === this.settingsVersion && hit.macros === this.macroVersion) return hit.config;
+    const merged = own ? mergeMarked(doc!.config ?? {}, own) as ModelConfig : written as ModelConfig;
+    const config = withRenderedSettings(this, node.packageName, node.name, merged) as ModelDoc['config'];
+    this.renderedYamlConfigs.set(written, { settings: this.settingsVersion, macros: this.macroVersion, config });
+    return config;
   }
 
   /**
@@ -728,7 +739,10 @@ export class DbtProject {
     const own = name !== undefined && trees.some((t) => configTreeHas(t, pkg.name, folders, name));
     const key = `${packageName}\u0000${kind}${own ? `\u0000${name}` : ''}`;
     let config = byFolders.configs.get(key);
-    if (!config) byFolders.configs.set(key, config = Object.freeze(mergeConfigs(...trees.map((t) => folderConfig(t, pkg.name, own ? [...folders, name!] : folders)))));
+    if (!config) {
+      const merged = mergeConfigs(...trees.map((t) => folderConfig(t, pkg.name, own ? [...folders, name!] : folders)));
+      byFolders.configs.set(key, config = Object.freeze(withRenderedSettings(this, pkg.name, own ? name! : [pkg.name, ...folders].join('.'), merged)));
+    }
     return config;
   }
 

@@ -17,6 +17,8 @@ export interface GenericTestDecl {
   floatArgs?: string[];
   /** As declared; otherwise dbt_project.yml's `data_tests:` config decides, else 'error'. */
   severity?: 'error' | 'warn';
+  /** A severity written in Jinja (`"{{ 'error' if target.name == 'prod' else 'warn' }}"`), rendered with the project. */
+  severityJinja?: string;
   where?: string;
   /** `enabled: false` (in config or directly) turns the test off. */
   enabled?: boolean;
@@ -96,7 +98,8 @@ function readTestEntry(entry: unknown, column: string | undefined): GenericTestD
   }
   const floatArgs = [...floats.values()].flat();
   const declared = config.severity ?? body.severity;
-  const severity = declared === undefined ? undefined : String(declared).toLowerCase() === 'warn' ? 'warn' : 'error';
+  const severityJinja = typeof declared === 'string' && /\{[{%]/.test(declared) ? declared : undefined;
+  const severity = declared === undefined || severityJinja ? undefined : String(declared).toLowerCase() === 'warn' ? 'warn' : 'error';
   const where = config.where ?? body.where;
   const enabled = config.enabled ?? body.enabled;
   const expression = column === undefined && typeof body.column_name === 'string' && body.column_name.trim() ? body.column_name : undefined;
@@ -104,7 +107,7 @@ function readTestEntry(entry: unknown, column: string | undefined): GenericTestD
   const customName = body.name === undefined || body.name === null ? undefined : String(body.name);
   return {
     name, column, ...(expression ? { columnExpression: expression } : {}), args, ...(customName !== undefined ? { customName } : {}), ...(floatArgs.length ? { floatArgs } : {}),
-    severity, where: typeof where === 'string' ? where : undefined,
+    severity, ...(severityJinja ? { severityJinja } : {}), where: typeof where === 'string' ? where : undefined,
     ...(typeof enabled === 'boolean' ? { enabled } : {}), ...(tags.length ? { tags } : {}), start: -1, end: -1,
   };
 }

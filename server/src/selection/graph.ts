@@ -79,6 +79,8 @@ function build(project: DbtProject): SelectableGraph {
     const config = mergeMarked(defaults, project.configOf(node)) as ModelConfig;
     if (resourceType === 'seed' || resourceType === 'snapshot') config.materialized = resourceType;
     if (config.enabled === false) return;
+    // a listed node is enabled, however its config said so (`"{{ target.name == 'prod' }}"`, read by enabled.ts)
+    config.enabled = true;
     const version = resourceType === 'model' ? project.versionOf(node.name) : undefined;
     const doc = project.doc(version?.model ?? node.name);
     // dbt reads access and group as configs or as top-level properties; a model's access defaults to protected.
