@@ -158,6 +158,7 @@ export class DbtProject {
   /** dbt_project.yml folder configs by a file's `folders` array, valid while the settings are unchanged. */
   private readonly folderConfigs = new WeakMap<string[], { version: number; configs: Map<string, Readonly<ModelConfig>> }>();
   private settingsVersion = 0;
+  private readonly renderedIcebergTables = new WeakMap<SourceTable, { version: number; name: string }>();
   private missing: { version: number; list: MissingPackage[] } | undefined;
   /** Model and snapshot files turned off by `enabled: false` (computed with the derived index). */
   private readonly disabledFiles = new Set<string>();
@@ -479,6 +480,23 @@ export class DbtProject {
     return undefined;
   }
 
+  /**
+   * The Iceberg table a source table reads, as a run names it: its `icebergTable` with the Jinja of its YAML's schema,
+   * identifier (or name) or `meta.iceberg_table` rendered as dbt renders them when it reads the file (flow-models'
+   * `schema: {{ "FLOW_DEV" if var(...) else "FLOW" }}`); as written when there is no Jinja or it cannot be rendered.
+   */
+  sourceIcebergTable(table: SourceTable): string {
+    if (!/\{[{%]/.test(table.icebergTable)) return table.icebergTable;
+    const hit = this.renderedIcebergTables.get(table);
+    if (hit?.version === this.version) return hit.name;
+    const pkg = this.files.get(table.file)?.packageName ?? this.name;
+    const render = (text: string) => (/\{[{%]/.test(text) ? renderSetting(this, pkg, table.sourceName, text)?.trim() || text : text);
+    const { schema, identifier } = table.relation;
+    const name = table.icebergTable === `${schema}.${identifier}` ? `${render(schema)}.${render(identifier)}` : render(table.icebergTable);
+    this.renderedIcebergTables.set(table, { version: this.version, name });
+    return name;
+  }
+
   allSourceTables(): SourceTable[] {
     return [...this.d.sources.values()].flatMap((defs) => defs.flatMap((d) => d.tables));
   }
@@ -775,7 +793,7 @@ export class DbtProject {
 
   /** Known columns of a source table: the cached Iceberg schema, else YAML columns. */
   columnsOfSource(table: SourceTable): Column[] | undefined {
-    const cached = this.schemaCache.get(table.icebergTable);
+    const cached = this.schemaCache.get(this.sourceIcebergTable(table));
     if (cached) return cached.columns;
     return table.columns.length ? table.columns : undefined;
   }
