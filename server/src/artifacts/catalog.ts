@@ -98,12 +98,13 @@ class LakehouseTables {
     let listed = this.namespaces.get(key);
     if (!listed) this.namespaces.set(key, listed = this.list(id.namespace));
     const names = await listed;
-    return names ? names.has(id.name) : this.lakehouse.catalog.tableExists(id);
+    // names compared ignoring case (a catalog may fold them): loading the table then says whether it is there
+    return names ? names.has(id.name.toLowerCase()) : this.lakehouse.catalog.tableExists(id);
   }
 
   private async list(namespace: string[]): Promise<Set<string> | undefined> {
     try {
-      return new Set((await collectPages((token) => this.lakehouse.catalog.listTables(namespace, token))).map((t) => t.name));
+      return new Set((await collectPages((token) => this.lakehouse.catalog.listTables(namespace, token))).map((t) => t.name.toLowerCase()));
     } catch (e) {
       return isNotFound(e) ? new Set() : undefined;
     }
