@@ -1,5 +1,5 @@
 // floe test and floe build run the data tests an installed package declares, as dbt does (a package's schema YAML tests
-// its models; `dbt test` selects them by default, `package:x` picks them): node ids and fqns name the package, in
+// its models, its tests/ holds singular tests; `dbt test` selects them by default, `package:x` picks them): node ids and fqns name the package, in
 // run_results.json and manifest.json, and `data_tests:` config comes from the package's dbt_project.yml with the root
 // project's over it. The real CLI over a small project and real DuckDB.
 import { test, before, after } from 'node:test';
@@ -19,6 +19,8 @@ const FILES: Record<string, string> = {
   'dbt_packages/pkg/dbt_project.yml': 'name: pkg\ndata_tests:\n  pkg:\n    +severity: error\n    +tags: [from_pkg]\n',
   'dbt_packages/pkg/models/pm.sql': 'select * from (values (1), (1), (null)) t(id)\n',
   'dbt_packages/pkg/models/pm.yml': 'version: 2\nmodels:\n  - name: pm\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n',
+  // a singular test of the package's (its test-paths): it fails, a warning by the root project's tree
+  'dbt_packages/pkg/tests/pm_has_no_nulls.sql': "select * from {{ ref('pm') }} where id is null\n",
 };
 
 before(() => {
@@ -37,20 +39,23 @@ test("floe test runs an installed package's tests with the root project's; ids, 
   const r = await floe('test');
   assert.equal(r.code, 0, r.err + r.out);
   assert.match(r.out, /^WARN 1 unique\(pm\.id\)/m);
-  assert.match(r.out, /^Done\. PASS=1 WARN=2 FAIL=0 ERROR=0 TOTAL=3$/m);
+  assert.match(r.out, /^WARN 1 pm_has_no_nulls/m);
+  assert.match(r.out, /^Done\. PASS=1 WARN=3 FAIL=0 ERROR=0 TOTAL=4$/m);
   assert.doesNotMatch(r.out, /floe test runs the root project's tests/);
-  assert.deepEqual(results(), ['test.p.unique_a_id.f6a5f640da pass', 'test.pkg.not_null_pm_id.002c2b85b9 warn', 'test.pkg.unique_pm_id.38a778b1b9 warn']);
+  assert.deepEqual(results(), ['test.p.unique_a_id.f6a5f640da pass', 'test.pkg.not_null_pm_id.002c2b85b9 warn', 'test.pkg.pm_has_no_nulls warn', 'test.pkg.unique_pm_id.38a778b1b9 warn']);
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
   const node = manifest.nodes['test.pkg.unique_pm_id.38a778b1b9'];
   assert.deepEqual([node.package_name, node.fqn, node.original_file_path, node.depends_on.nodes, node.config.severity, node.tags], ['pkg', ['pkg', 'unique_pm_id'], 'models/pm.yml', ['model.pkg.pm'], 'warn', ['from_pkg']]);
+  const singular = manifest.nodes['test.pkg.pm_has_no_nulls'];
+  assert.deepEqual([singular.package_name, singular.fqn, singular.original_file_path, singular.depends_on.nodes], ['pkg', ['pkg', 'pm_has_no_nulls'], 'tests/pm_has_no_nulls.sql', ['model.pkg.pm']]);
 });
 
 test('package:pkg selects the package\'s tests, --exclude package:pkg leaves them out; floe build runs them after their model', async () => {
-  assert.match((await floe('test', '--select', 'package:pkg')).out, /^Done\. PASS=0 WARN=2 FAIL=0 ERROR=0 TOTAL=2$/m);
-  assert.deepEqual(results(), ['test.pkg.not_null_pm_id.002c2b85b9 warn', 'test.pkg.unique_pm_id.38a778b1b9 warn']);
+  assert.match((await floe('test', '--select', 'package:pkg')).out, /^Done\. PASS=0 WARN=3 FAIL=0 ERROR=0 TOTAL=3$/m);
+  assert.deepEqual(results(), ['test.pkg.not_null_pm_id.002c2b85b9 warn', 'test.pkg.pm_has_no_nulls warn', 'test.pkg.unique_pm_id.38a778b1b9 warn']);
   assert.match((await floe('test', '--exclude', 'package:pkg')).out, /^Done\. PASS=1 WARN=0 FAIL=0 ERROR=0 TOTAL=1$/m);
   const b = await floe('build');
   assert.equal(b.code, 0, b.err + b.out);
   assert.match(b.out, /WARN 1 test unique_pm_id/);
-  assert.match(b.out, /Done\. PASS=3 WARN=2 ERROR=0 SKIP=0 TOTAL=5/);
+  assert.match(b.out, /Done\. PASS=3 WARN=3 ERROR=0 SKIP=0 TOTAL=6/);
 });

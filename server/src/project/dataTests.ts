@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { DbtProject, FileEntry } from './project';
 import type { GenericTestDecl } from './testYaml';
-import { folderConfig, mergeConfigs, type ModelConfig } from './config';
+import type { ModelConfig } from './config';
 import type { ModelDoc } from './schemaYaml';
 import { versionKeeps } from './versions';
 import { fileConfig } from './branchConfig';
@@ -72,8 +72,8 @@ export function projectDataTests(project: DbtProject): DataTest[] {
 }
 
 /**
- * The data tests dbt runs: the root project's, then its installed packages' (generic tests their schema YAML declares),
- * as `dbt test` selects them by default. Cached per project version.
+ * The data tests dbt runs: the root project's, then its installed packages' (the generic tests their schema YAML
+ * declares and their singular tests), as `dbt test` selects them by default. Cached per project version.
  */
 export function allDataTests(project: DbtProject): DataTest[] {
   return dataTestsOf(project).all;
@@ -96,11 +96,7 @@ function dataTestsOf(project: DbtProject): { own: DataTest[]; all: DataTest[] } 
   const entries = [...project.files.values()].sort((a, b) => Number(own(b)) - Number(own(a)) || a.file.localeCompare(b.file));
   // dbt_project.yml's `data_tests:` trees set severity, where and enabled by the folder a test is declared in: a
   // package's own tree, then the root project's (`data_tests: <package>: ...`) over it.
-  const folderDefaults = (packageName: string, folders: string[]) => {
-    const pkg = project.packages.find((p) => p.name === packageName);
-    const trees = !pkg || pkg.isRoot ? [project.settings.testsConfig] : [pkg.settings.testsConfig, project.settings.testsConfig];
-    return mergeConfigs(...trees.map((tree) => folderConfig(tree, packageName, folders)));
-  };
+  const folderDefaults = (packageName: string, folders: string[]) => project.folderConfigOf(packageName, folders, 'test');
   const addGeneric = (t: GenericTestDecl, subject: string, target: NonNullable<DataTest['target']>, e: FileEntry, defaults: ModelConfig) => {
     if ((t.enabled ?? defaults.enabled) === false) return;
     const tags = withTags(defaults.tags, t.tags);
@@ -142,7 +138,7 @@ function dataTestsOf(project: DbtProject): { own: DataTest[]; all: DataTest[] } 
     }
   }
   for (const e of entries) {
-    if (e.kind !== 'test' || !e.analysis || !own(e)) continue;
+    if (e.kind !== 'test' || !e.analysis) continue;
     const defaults = folderDefaults(e.packageName, e.folders);
     // enabled as for a model: folders, config() (computed or set in a branch, enabled.ts)
     if (project.isDisabled(e.file) || (e.analysis.config.enabled ?? defaults.enabled) === false) continue;

@@ -230,8 +230,8 @@ export class DbtProject {
       for (const d of dirs) {
         this.fs.walk(path.join(root, d), (file, folders) => {
           const kind = classify(file, dirKind, folders);
-          // A package's singular tests and analyses are not the user's.
-          if (kind && (isRoot || (kind !== 'test' && kind !== 'analysis'))) found.push({ file, kind, folders });
+          // A package's analyses are not the user's; its singular tests run with the project's, as in dbt.
+          if (kind && (isRoot || kind !== 'analysis')) found.push({ file, kind, folders });
         });
       }
     };
@@ -733,10 +733,10 @@ export class DbtProject {
   }
 
   /**
-   * dbt_project.yml configs for a node: its package's own tree (`models:`, `seeds:` or `snapshots:`), then the root
+   * dbt_project.yml configs for a node: its package's own tree (`models:`, `seeds:`, `snapshots:` or `data_tests:`), then the root
    * project's, each along the node's fqn (package, folders, and `name` last: a key may name the node itself).
    */
-  folderConfigOf(packageName: string, folders: string[], kind: ModelNode['kind'] = 'model', name?: string): Readonly<ModelConfig> {
+  folderConfigOf(packageName: string, folders: string[], kind: ModelNode['kind'] | 'test' = 'model', name?: string): Readonly<ModelConfig> {
     // Files of one folder share their `folders` array (see walk), so this is computed once per folder, not per file;
     // only a node its tree names has a config of its own.
     let byFolders = this.folderConfigs.get(folders);
@@ -750,8 +750,8 @@ export class DbtProject {
     return config;
   }
 
-  private treeOf(s: DbtProjectFile, kind: ModelNode['kind']): unknown {
-    return kind === 'seed' ? s.seedsConfig : kind === 'snapshot' ? s.snapshotsConfig : s.modelsConfig;
+  private treeOf(s: DbtProjectFile, kind: ModelNode['kind'] | 'test'): unknown {
+    return kind === 'seed' ? s.seedsConfig : kind === 'snapshot' ? s.snapshotsConfig : kind === 'test' ? s.testsConfig : s.modelsConfig;
   }
 
   /** The root project's selectors.yml, parsed; undefined when there is none. */
