@@ -110,3 +110,29 @@ test('a snapshot whose config dbt would refuse, or whose table is not a snapshot
     fs.rmSync(path.join(dir, 'snapshots', 'elsewhere.sql'));
   }
 });
+
+test("snapshot_get_time() and the backcompat timestamps are dbt-duckdb's TIMESTAMP, the session's wall clock, as a check snapshot's dbt_valid_from is", async () => {
+  // Floe's `now()` made a table's column TIMESTAMP WITH TIME ZONE where dbt-duckdb's table has TIMESTAMP; and a snapshot
+  // run wrote dbt_valid_from in UTC, so west of UTC its rows read as valid from the future (dbt-duckdb's
+  // snapshot_get_time() is `now()::timestamp`, the session's time zone's wall clock).
+  const checked = path.join(dir, 'snapshots', 'checked.sql');
+  const stamped = path.join(dir, 'models', 'stamped.sql');
+  const types = path.join(dir, 'models', 'stamp_types.sql');
+  fs.writeFileSync(checked, "{% snapshot checked %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect id, name from {{ ref('raw_customers') }}\n{% endsnapshot %}\n");
+  fs.writeFileSync(stamped, "{{ config(materialized='table', schema='gold') }}\nselect id, {{ current_timestamp_in_utc_backcompat() }} as loaded_at, {{ current_timestamp_backcompat() }} as seen_at,\n" +
+    "  {{ snapshot_get_time() }} as snapped_at, dbt_valid_from <= {{ snapshot_get_time() }} and dbt_valid_from > {{ snapshot_get_time() }} - interval 10 minute as valid_now\n" +
+    "from {{ ref('checked') }} where dbt_valid_to is null\n");
+  fs.writeFileSync(types, "select typeof(loaded_at) as l, typeof(seen_at) as b, typeof(snapped_at) as s, bool_and(valid_now) as v, count(*) as n from {{ ref('stamped') }} group by all\n");
+  const westOfUtc = { TZ: 'America/New_York' };
+  try {
+    const build = ok(await runFloe(['build', '--select', '+stamped'], westOfUtc, dir));
+    assert.match(build.out, /OK snapshot checked: created snaps\.checked/);
+    assert.match(build.out, /OK model stamped: created gold\.stamped in the local lakehouse: \d+ rows/);
+    // read back from the Iceberg table the run wrote
+    const read = JSON.parse(ok(await runFloe(['preview', dir, 'stamp_types', '--format', 'json'], westOfUtc, dir)).out);
+    assert.equal(read.rows.length, 1);
+    assert.deepEqual(read.rows[0].slice(0, 4), ['TIMESTAMP', 'TIMESTAMP', 'TIMESTAMP', true]);
+  } finally {
+    for (const f of [checked, stamped, types]) fs.rmSync(f);
+  }
+});

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { DbtProject } from '../../server/src/project/project';
 import { asDbtCompiled, compileModel, EDITOR_RENDER_SIZE, setRenderSizeLimit } from '../../server/src/project/compile';
 import { fileDiagnostics, renderDiagnostics } from '../../server/src/features/diagnostics';
-import { projectDataTests, skippedDataTests } from '../../server/src/project/dataTests';
+import { allDataTests, projectDataTests, skippedDataTests } from '../../server/src/project/dataTests';
 import { projectUnitTests } from '../../server/src/project/unitTests';
 import { parseProfiles, resolveTarget } from '../../server/src/project/profiles';
 import { selectNodes } from '../../server/src/selection/select';
@@ -341,7 +341,7 @@ test('render errors name the construct and what to do; no JavaScript error text'
   assert.ok(messages.every((m) => !/undefined or falsey|Cannot read propert|TypeError/.test(m)), messages.join('\n'));
 });
 
-test('floe test says which declared tests it skips and why: packages, disabled models (unit tests run: projectUnitTests)', () => {
+test("floe test says which declared tests it skips and why: disabled models'; a package's tests run (unit tests run: projectUnitTests)", () => {
   const p = project({
     'dbt_project.yml': `${PROJECT}models:\n  p:\n    retired:\n      +enabled: false\n`,
     'models/a.sql': 'select 1 as id',
@@ -352,11 +352,8 @@ test('floe test says which declared tests it skips and why: packages, disabled m
     'dbt_packages/pkg/models/pm.yml': 'version: 2\nmodels:\n  - name: pm\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n',
   });
   assert.deepEqual(projectDataTests(p).map((t) => `${t.kind}(${t.subject}.${t.column})`), ['unique(a.id)']);
-  assert.deepEqual(skippedDataTests(p).map((x) => `${x.name}: ${x.reason}`), [
-    "not_null(pm.id): declared in package pkg: floe test runs the root project's tests",
-    "unique(pm.id): declared in package pkg: floe test runs the root project's tests",
-    'not_null(b.id): model b is disabled',
-  ]);
+  assert.deepEqual(allDataTests(p).map((t) => `${t.packageName}: ${t.kind}(${t.subject}.${t.column})`), ['p: unique(a.id)', 'pkg: unique(pm.id)', 'pkg: not_null(pm.id)']);
+  assert.deepEqual(skippedDataTests(p).map((x) => `${x.name}: ${x.reason}`), ['not_null(b.id): model b is disabled']);
   assert.deepEqual(projectUnitTests(p).map((t) => t.id), ['unit:a.test_a']);
 });
 

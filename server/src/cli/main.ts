@@ -57,8 +57,9 @@ async function run(name: string, command: CliCommand, args: string[]): Promise<n
   try {
     return await command.run(args, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`floe ${name}: ${e.message}\n`);
+    // node:util parseArgs' errors (an unknown option, a missing value) are usage errors too, in Node's words
+    if (e instanceof UsageError || String((e as { code?: unknown })?.code).startsWith('ERR_PARSE_ARGS_')) {
+      io.err(`floe ${name}: ${(e as Error).message}\n`);
       return 2;
     }
     io.err(`floe ${name}: ${userErrorText(e, `run floe ${name}`, { withLocation: true })}\n`);

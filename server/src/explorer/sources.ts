@@ -14,8 +14,8 @@ export type ReadFile = (file: string) => string | undefined;
 /** The source table a project maps to this Iceberg table (by `meta.iceberg_table`, else schema + name). */
 export function findSourceFor(project: DbtProject, id: TableIdentifier): SourceTable | undefined {
   const full = [...id.namespace, id.name].join('.');
-  return project.allSourceTables().find((t) => t.icebergTable === full)
-    ?? project.allSourceTables().find((t) => t.icebergTable.toLowerCase() === full.toLowerCase());
+  return project.allSourceTables().find((t) => project.sourceIcebergTable(t) === full)
+    ?? project.allSourceTables().find((t) => project.sourceIcebergTable(t).toLowerCase() === full.toLowerCase());
 }
 
 export function sourceJinja(source: string, table: string): string {

@@ -69,8 +69,9 @@ function jinjaHover(project: DbtProject, a: ModelFileAnalysis, offset: number, c
   if (src) {
     const table = project.resolveSource(src);
     if (!table) return undefined;
-    const cached = project.schemaCache.get(table.icebergTable);
-    const lines = [`**source ${src.source}.${src.table}** · Iceberg \`${table.icebergTable}\``];
+    const iceberg = project.sourceIcebergTable(table);
+    const cached = project.schemaCache.get(iceberg);
+    const lines = [`**source ${src.source}.${src.table}** · Iceberg \`${iceberg}\``];
     if (cached?.snapshotId) lines.push(`Current snapshot: \`${cached.snapshotId}\`${cached.fetchedAt ? ` (as of ${cached.fetchedAt})` : ''}`);
     if (table.description) lines.push(table.description);
     lines.push(columnTable(project.columnsOfSource(table)));

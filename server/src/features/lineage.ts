@@ -188,7 +188,7 @@ function describer(project: DbtProject, options: LineageOptions): (id: string) =
     const table = graph.sources.get(id);
     if (table) {
       return {
-        id, kind: 'source', label: `${table.sourceName}.${table.name}`, icebergTable: table.icebergTable, layer: 'bronze', tests,
+        id, kind: 'source', label: `${table.sourceName}.${table.name}`, icebergTable: project.sourceIcebergTable(table), layer: 'bronze', tests,
         uri: uriOf(table.file), range: rangeOf(table.file, table.nameStart, table.nameEnd),
       };
     }

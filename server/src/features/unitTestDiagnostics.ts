@@ -78,7 +78,7 @@ function checkTest(project: DbtProject, entry: FileEntry, t: UnitTestDecl, push:
         push(input.inputSpan, 'warning', 'unit-test-input-unused', `Input source('${target.source}', '${target.table}') is not an upstream of ${t.model} (it reads ${describe(refs.map((r) => `ref('${r.name}')`), sources.map((s) => `source('${s.source}', '${s.table}')`))}).`);
       }
       columns = project.columnsOfSource(table);
-      complete = !!project.schemaCache.get(table.icebergTable);
+      complete = !!project.schemaCache.get(project.sourceIcebergTable(table));
     }
     checkRows(project, entry, input, columns, what, 'input', push, complete);
   }

@@ -37,7 +37,7 @@ function sourceHover(project: DbtProject, source: string, table: string, start: 
   const def = project.resolveSource({ source, table });
   if (!def) return undefined;
   const cols = project.columnsOfSource(def);
-  const lines = [`**source ${source}.${table}** · Iceberg \`${def.icebergTable}\``];
+  const lines = [`**source ${source}.${table}** · Iceberg \`${project.sourceIcebergTable(def)}\``];
   if (def.description) lines.push(def.description);
   if (cols?.length) lines.push(cols.map((c) => `\`${c.name}\` ${c.type ?? ''}`.trim()).join(', '));
   return { markdown: lines.join('\n\n'), start, end };

@@ -16,9 +16,11 @@ const EXPRESSIONS: Record<string, [string, string]> = {
   type_int: ['', 'integer'],
   type_boolean: ['', 'boolean'],
   current_timestamp: ['', 'now()'],
-  current_timestamp_backcompat: ['', 'now()'],
-  current_timestamp_in_utc_backcompat: ['', "(now() at time zone 'utc')"],
-  snapshot_get_time: ['', 'now()'],
+  // dbt-duckdb's snapshot_get_time, and dbt's defaults for the backcompat pair (dbt-duckdb has none): a TIMESTAMP, the
+  // session's wall clock, not now()'s TIMESTAMP WITH TIME ZONE (a table of them would get another column type)
+  current_timestamp_backcompat: ['', 'current_timestamp::timestamp'],
+  current_timestamp_in_utc_backcompat: ['', '{{ current_timestamp_backcompat() }}'],
+  snapshot_get_time: ['', '{{ current_timestamp() }}::timestamp'],
   date_trunc: ['datepart, date', "date_trunc('{{ datepart }}', {{ date }})"],
   // As dbt-duckdb renders them, parenthesized: `{{ dbt.dateadd(...) }}::timestamp` casts the sum, not the interval.
   dateadd: ['datepart, interval, from_date_or_timestamp',

@@ -316,9 +316,9 @@ function sourceUpstream(project: DbtProject, table: SourceTable, relation: strin
       return project.columnsOfSource(table);
     },
     get columnsComplete() {
-      return !!project.schemaCache.get(table.icebergTable);
+      return !!project.schemaCache.get(project.sourceIcebergTable(table));
     },
-    icebergTable: table.icebergTable,
+    icebergTable: project.sourceIcebergTable(table),
     sourceTable: called,
   };
 }

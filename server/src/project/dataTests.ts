@@ -1,13 +1,12 @@
 // The project's dbt data tests: generic tests declared in schema YAML (on models, columns, source tables) and
 // singular tests (SQL files under test-paths returning failing rows), with stable ids. Pure over the project model.
 import path from 'node:path';
-import type { DbtProject } from './project';
+import type { DbtProject, FileEntry } from './project';
 import type { GenericTestDecl } from './testYaml';
-import { folderConfig, type ModelConfig } from './config';
+import type { ModelConfig } from './config';
 import type { ModelDoc } from './schemaYaml';
 import { versionKeeps } from './versions';
 import { fileConfig } from './branchConfig';
-import { withRenderedSettings } from './configRender';
 import { renderSetting } from './jinjaEnvironment';
 
 export interface DataTest {
@@ -19,8 +18,11 @@ export interface DataTest {
   kind: string;
   /** The model, `source:src.table`, or the singular test's path relative to the project. */
   subject: string;
-  /** What the test runs over: a model (or seed/snapshot) by name (a versioned model's tests are per version), or a source table. */
-  target?: { kind: 'model'; name: string; version?: string } | { kind: 'source'; source: string; table: string };
+  /**
+   * What the test runs over: a model (or seed/snapshot) by name (a versioned model's tests are per version; a package's
+   * test names its package's model), or a source table.
+   */
+  target?: { kind: 'model'; name: string; version?: string; packageName?: string } | { kind: 'source'; source: string; table: string };
   column?: string;
   /** A model-level test's `column_name:` expression (raw SQL), in place of a column. */
   columnExpression?: string;
@@ -33,6 +35,8 @@ export interface DataTest {
   where?: string;
   /** Tags for selection: the test's, its column's, `config(tags=...)` of a singular test, and `data_tests:` folder tags. */
   tags?: string[];
+  /** The package that declares the test, its node id's and fqn's package; absent for a unit test (the root project's). */
+  packageName?: string;
   /** The YAML file (generic) or the SQL file (singular), with the declaration's offsets. */
   file: string;
   start: number;
@@ -42,7 +46,7 @@ export interface DataTest {
 /** The tests dbt itself ships; anything else must be a `{% test %}` macro of the project or a package. */
 export const CORE_GENERIC_TESTS: ReadonlySet<string> = new Set(['not_null', 'unique', 'accepted_values', 'relationships']);
 
-const cache = new WeakMap<DbtProject, { version: number; tests: DataTest[] }>();
+const cache = new WeakMap<DbtProject, { version: number; own: DataTest[]; all: DataTest[] }>();
 
 export interface SkippedDataTest {
   name: string;
@@ -50,26 +54,35 @@ export interface SkippedDataTest {
   reason: string;
 }
 
-/** Tests the project declares that `floe test` does not run, each with why: packages', disabled models'. */
+/** Tests the project or a package declares that `floe test` does not run, each with why: those of disabled models. */
 export function skippedDataTests(project: DbtProject): SkippedDataTest[] {
   const out: SkippedDataTest[] = [];
   for (const e of project.files.values()) {
     if (e.kind !== 'yaml' || !e.schema) continue;
-    const own = e.packageName === project.name;
     for (const m of e.schema.models) {
-      const reason = !own ? `declared in package ${e.packageName}: floe test runs the root project's tests`
-        : project.nodes(m.name).length === 0 && project.isDisabledRef({ name: m.name }) ? `model ${m.name} is disabled` : undefined;
+      const reason = project.nodes(m.name).length === 0 && project.isDisabledRef({ name: m.name }) ? `model ${m.name} is disabled` : undefined;
       if (reason) for (const t of m.tests) out.push({ name: `${t.name}(${m.name}${t.column ? `.${t.column}` : ''})`, file: e.file, reason });
     }
-    if (!own) for (const s of e.schema.sources) for (const table of s.tables) for (const t of table.tests) out.push({ name: `${t.name}(source:${s.name}.${table.name})`, file: e.file, reason: `declared in package ${e.packageName}: floe test runs the root project's tests` });
   }
   return out.sort((a, b) => a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
 }
 
 /** Every data test of the root package, generic then singular, in file order. Cached per project version. */
 export function projectDataTests(project: DbtProject): DataTest[] {
+  return dataTestsOf(project).own;
+}
+
+/**
+ * The data tests dbt runs: the root project's, then its installed packages' (the generic tests their schema YAML
+ * declares and their singular tests), as `dbt test` selects them by default. Cached per project version.
+ */
+export function allDataTests(project: DbtProject): DataTest[] {
+  return dataTestsOf(project).all;
+}
+
+function dataTestsOf(project: DbtProject): { own: DataTest[]; all: DataTest[] } {
   const hit = cache.get(project);
-  if (hit?.version === project.version) return hit.tests;
+  if (hit?.version === project.version) return hit;
   const tests: DataTest[] = [];
   const ids = new Set<string>();
   const add = (t: DataTest) => {
@@ -79,24 +92,32 @@ export function projectDataTests(project: DbtProject): DataTest[] {
     ids.add(t.id);
     tests.push(t);
   };
-  const entries = [...project.files.values()].filter((e) => e.packageName === project.name).sort((a, b) => a.file.localeCompare(b.file));
-  // dbt_project.yml's `data_tests:` tree sets severity, where and enabled by the folder a test is declared in.
-  const folderDefaults = (folders: string[]) => withRenderedSettings(project, project.name, folders.join('.'), folderConfig(project.settings.testsConfig, project.name, folders));
-  const addGeneric = (t: GenericTestDecl, subject: string, target: NonNullable<DataTest['target']>, file: string, defaults: ModelConfig) => {
+  // the root project's files first, then each package's
+  const own = (e: FileEntry) => e.packageName === project.name;
+  const entries = [...project.files.values()].sort((a, b) => Number(own(b)) - Number(own(a)) || a.file.localeCompare(b.file));
+  // dbt_project.yml's `data_tests:` trees set severity, where and enabled by the folder a test is declared in: a
+  // package's own tree, then the root project's (`data_tests: <package>: ...`) over it.
+  const folderDefaults = (packageName: string, folders: string[]) => project.folderConfigOf(packageName, folders, 'test');
+  const addGeneric = (t: GenericTestDecl, subject: string, target: NonNullable<DataTest['target']>, e: FileEntry, defaults: ModelConfig) => {
     if ((t.enabled ?? defaults.enabled) === false) return;
     const tags = withTags(defaults.tags, t.tags);
-    const severity = t.severityJinja !== undefined ? severityOf(renderSetting(project, project.name, t.name, t.severityJinja) ?? t.severityJinja) : t.severity;
-    add(generic({ ...t, severity: severity ?? severityOf(defaults.severity), where: t.where ?? (typeof defaults.where === 'string' ? defaults.where : undefined), ...(tags ? { tags } : {}) }, subject, target, file));
+    const pkg = own(e) ? undefined : e.packageName;
+    const at = pkg && target.kind === 'model' ? { ...target, packageName: pkg } : target;
+    const severity = t.severityJinja !== undefined ? severityOf(renderSetting(project, e.packageName, t.name, t.severityJinja) ?? t.severityJinja) : t.severity;
+    const test = generic({ ...t, severity: severity ?? severityOf(defaults.severity), where: t.where ?? (typeof defaults.where === 'string' ? defaults.where : undefined), ...(tags ? { tags } : {}) }, subject, at, e);
+    // a package's test ids name the package, so they never meet the root project's
+    if (pkg) test.id = `${pkg}/${test.id}`;
+    add(test);
   };
   for (const e of entries) {
     if (e.kind !== 'yaml' || !e.schema) continue;
-    const defaults = folderDefaults(e.folders);
+    const defaults = folderDefaults(e.packageName, e.folders);
     for (const m of e.schema.models) {
       if (m.versions) {
         // dbt tests each version of a versioned model (parse_versioned_tests): its own tests if it declares any, else
         // the model's; the tests of the model's columns it keeps, then of the columns it declares itself
         for (const v of m.versions.all) {
-          if (!project.resolveRef({ name: m.name, version: v })) continue;
+          if (!project.resolveRef({ name: m.name, version: v, ...(own(e) ? {} : { packageName: e.packageName }) })) continue;
           const entry = m.versions.entries?.[v];
           const columns = versionColumns(m, v);
           const tests = [
@@ -104,23 +125,23 @@ export function projectDataTests(project: DbtProject): DataTest[] {
             ...m.tests.filter((t) => t.column !== undefined && columns.has(t.column.toLowerCase())),
             ...(entry?.columnTests ?? []),
           ];
-          for (const t of tests) addGeneric(t, `${m.name}.v${v}`, { kind: 'model', name: m.name, version: v }, e.file, defaults);
+          for (const t of tests) addGeneric(t, `${m.name}.v${v}`, { kind: 'model', name: m.name, version: v }, e, defaults);
         }
         continue;
       }
       // A disabled model's tests are skipped, as in dbt (skippedDataTests lists them).
       if (project.nodes(m.name).length === 0 && project.isDisabledRef({ name: m.name })) continue;
-      for (const t of m.tests) addGeneric(t, m.name, { kind: 'model', name: m.name }, e.file, defaults);
+      for (const t of m.tests) addGeneric(t, m.name, { kind: 'model', name: m.name }, e, defaults);
     }
     for (const s of e.schema.sources) {
       for (const table of s.tables) {
-        for (const t of table.tests) addGeneric(t, `source:${s.name}.${table.name}`, { kind: 'source', source: s.name, table: table.name }, e.file, defaults);
+        for (const t of table.tests) addGeneric(t, `source:${s.name}.${table.name}`, { kind: 'source', source: s.name, table: table.name }, e, defaults);
       }
     }
   }
   for (const e of entries) {
     if (e.kind !== 'test' || !e.analysis) continue;
-    const defaults = folderDefaults(e.folders);
+    const defaults = folderDefaults(e.packageName, e.folders);
     // enabled as for a model: folders, config() (computed or set in a branch, enabled.ts)
     if (project.isDisabled(e.file) || (e.analysis.config.enabled ?? defaults.enabled) === false) continue;
     const rel = path.relative(project.root, e.file).split(path.sep).join('/');
@@ -129,20 +150,21 @@ export function projectDataTests(project: DbtProject): DataTest[] {
     const config = fileConfig(project, e.file, e.packageName, name, e.analysis);
     const severity = severityOf(config.severity ?? defaults.severity) ?? 'error';
     const tags = withTags(defaults.tags, config.tags);
-    add({ id: `singular:${rel}`, label: name, kind: 'singular', subject: rel, args: {}, severity, ...(tags ? { tags } : {}), file: e.file, start: 0, end: 0 });
+    add({ id: `singular:${rel}`, label: name, kind: 'singular', subject: rel, args: {}, severity, ...(tags ? { tags } : {}), packageName: e.packageName, file: e.file, start: 0, end: 0 });
   }
-  cache.set(project, { version: project.version, tests });
-  return tests;
+  const result = { version: project.version, all: tests, own: tests.filter((t) => t.packageName === project.name) };
+  cache.set(project, result);
+  return result;
 }
 
-function generic(t: GenericTestDecl, subject: string, target: NonNullable<DataTest['target']>, file: string): DataTest {
+function generic(t: GenericTestDecl, subject: string, target: NonNullable<DataTest['target']>, e: FileEntry): DataTest {
   const over = t.column ?? t.columnExpression ?? (target.kind === 'model' ? target.name : `${target.source}.${target.table}`);
   return {
     id: t.column ? `${subject}.${t.column}.${t.name}` : `${subject}.${t.name}`,
     label: `${t.name}(${over})`,
     kind: t.name, subject, target, column: t.column, columnExpression: t.columnExpression, args: t.args, ...(t.customName !== undefined ? { customName: t.customName } : {}), ...(t.floatArgs ? { floatArgs: t.floatArgs } : {}),
     severity: t.severity ?? 'error', where: t.where,
-    ...(t.tags ? { tags: t.tags } : {}), file, start: t.start, end: t.end,
+    ...(t.tags ? { tags: t.tags } : {}), packageName: e.packageName, file: e.file, start: t.start, end: t.end,
   };
 }
 

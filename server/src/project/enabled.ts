@@ -17,7 +17,7 @@ import { branchEnabled } from './branchConfig';
 export function modelEnabled(project: DbtProject, entry: FileEntry, name: string, docs: Map<string, ModelDoc>, version?: VersionOfFile): boolean {
   const a = entry.analysis;
   if (!a) return true;
-  const folders = entry.kind === 'test' ? folderConfig(project.settings.testsConfig, project.name, entry.folders)
+  const folders = entry.kind === 'test' ? project.folderConfigOf(entry.packageName, entry.folders, 'test')
     : version ? project.folderConfigOf(entry.packageName, [...entry.folders, version.model], 'model', `v${version.v}`)
       : project.folderConfigOf(entry.packageName, entry.folders, entry.kind === 'snapshot' ? 'snapshot' : 'model', name);
   const doc = entry.kind === 'model' ? docs.get(version?.model ?? name) : undefined;

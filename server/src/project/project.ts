@@ -161,6 +161,7 @@ export class DbtProject {
   private settingsVersion = 0;
   /** Schema YAML configs with their Jinja rendered (configRender.ts), by the entry's written config. */
   private readonly renderedYamlConfigs = new WeakMap<object, { settings: number; macros: number; config: ModelDoc['config'] }>();
+  private readonly renderedIcebergTables = new WeakMap<SourceTable, { version: number; name: string }>();
   private missing: { version: number; list: MissingPackage[] } | undefined;
   /** Model and snapshot files turned off by `enabled: false` (computed with the derived index). */
   private readonly disabledFiles = new Set<string>();
@@ -232,8 +233,8 @@ export class DbtProject {
       for (const d of dirs) {
         this.fs.walk(path.join(root, d), (file, folders) => {
           const kind = classify(file, dirKind, folders);
-          // A package's singular tests and analyses are not the user's.
-          if (kind && (isRoot || (kind !== 'test' && kind !== 'analysis'))) found.push({ file, kind, folders });
+          // A package's analyses are not the user's; its singular tests run with the project's, as in dbt.
+          if (kind && (isRoot || kind !== 'analysis')) found.push({ file, kind, folders });
         });
       }
     };
@@ -482,6 +483,23 @@ export class DbtProject {
     return undefined;
   }
 
+  /**
+   * The Iceberg table a source table reads, as a run names it: its `icebergTable` with the Jinja of its YAML's schema,
+   * identifier (or name) or `meta.iceberg_table` rendered as dbt renders them when it reads the file (flow-models'
+   * `schema: {{ "FLOW_DEV" if var(...) else "FLOW" }}`); as written when there is no Jinja or it cannot be rendered.
+   */
+  sourceIcebergTable(table: SourceTable): string {
+    if (!/\{[{%]/.test(table.icebergTable)) return table.icebergTable;
+    const hit = this.renderedIcebergTables.get(table);
+    if (hit?.version === this.version) return hit.name;
+    const pkg = this.files.get(table.file)?.packageName ?? this.name;
+    const render = (text: string) => (/\{[{%]/.test(text) ? renderSetting(this, pkg, table.sourceName, text)?.trim() || text : text);
+    const { schema, identifier } = table.relation;
+    const name = table.icebergTable === `${schema}.${identifier}` ? `${render(schema)}.${render(identifier)}` : render(table.icebergTable);
+    this.renderedIcebergTables.set(table, { version: this.version, name });
+    return name;
+  }
+
   allSourceTables(): SourceTable[] {
     return [...this.d.sources.values()].flatMap((defs) => defs.flatMap((d) => d.tables));
   }
@@ -726,10 +744,10 @@ export class DbtProject {
   }
 
   /**
-   * dbt_project.yml configs for a node: its package's own tree (`models:`, `seeds:` or `snapshots:`), then the root
+   * dbt_project.yml configs for a node: its package's own tree (`models:`, `seeds:`, `snapshots:` or `data_tests:`), then the root
    * project's, each along the node's fqn (package, folders, and `name` last: a key may name the node itself).
    */
-  folderConfigOf(packageName: string, folders: string[], kind: ModelNode['kind'] = 'model', name?: string): Readonly<ModelConfig> {
+  folderConfigOf(packageName: string, folders: string[], kind: ModelNode['kind'] | 'test' = 'model', name?: string): Readonly<ModelConfig> {
     // Files of one folder share their `folders` array (see walk), so this is computed once per folder, not per file;
     // only a node its tree names has a config of its own.
     let byFolders = this.folderConfigs.get(folders);
@@ -746,8 +764,8 @@ export class DbtProject {
     return config;
   }
 
-  private treeOf(s: DbtProjectFile, kind: ModelNode['kind']): unknown {
-    return kind === 'seed' ? s.seedsConfig : kind === 'snapshot' ? s.snapshotsConfig : s.modelsConfig;
+  private treeOf(s: DbtProjectFile, kind: ModelNode['kind'] | 'test'): unknown {
+    return kind === 'seed' ? s.seedsConfig : kind === 'snapshot' ? s.snapshotsConfig : kind === 'test' ? s.testsConfig : s.modelsConfig;
   }
 
   /** The root project's selectors.yml, parsed; undefined when there is none. */
@@ -789,7 +807,7 @@ export class DbtProject {
 
   /** Known columns of a source table: the cached Iceberg schema, else YAML columns. */
   columnsOfSource(table: SourceTable): Column[] | undefined {
-    const cached = this.schemaCache.get(table.icebergTable);
+    const cached = this.schemaCache.get(this.sourceIcebergTable(table));
     if (cached) return cached.columns;
     return table.columns.length ? table.columns : undefined;
   }

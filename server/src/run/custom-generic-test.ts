@@ -70,7 +70,7 @@ export function customGenericTestSql(project: DbtProject, input: CustomTestInput
       const table = project.resolveSource({ source: s, table: t });
       if (!table) throw new CompilerError(`Source '${s}.${t}' not found (referenced by test ${input.name})`);
       const rel = input.relationName({ kind: 'source', name: `${s}.${t}`, source: s, table: t });
-      upstream.set(rel, { kind: 'source', name: `${s}.${t}`, relation: rel, icebergTable: table.icebergTable });
+      upstream.set(rel, { kind: 'source', name: `${s}.${t}`, relation: rel, icebergTable: project.sourceIcebergTable(table) });
       return relationValue(rel, { name: t, identifier: t });
     },
     config: () => '',

@@ -137,9 +137,9 @@ async function build(run: ModelRun, project: DbtProject, target: NonNullable<Dat
   if (target.kind === 'source') {
     const table = project.resolveSource({ source: target.source, table: target.table });
     if (!table) return { error: `source '${target.source}.${target.table}' is not declared in the project's YAML` };
-    upstream = { kind: 'source', name: `${target.source}.${target.table}`, relation: run.relationName({ kind: 'source', name: '', source: target.source, table: target.table }), icebergTable: table.icebergTable };
+    upstream = { kind: 'source', name: `${target.source}.${target.table}`, relation: run.relationName({ kind: 'source', name: '', source: target.source, table: target.table }), icebergTable: project.sourceIcebergTable(table) };
   } else {
-    const node = project.resolveRef({ name: target.name, version: target.version });
+    const node = project.resolveRef({ name: target.name, version: target.version, packageName: target.packageName });
     if (!node) return { error: `model '${target.name}'${target.version !== undefined ? ` version ${target.version}` : ''} not found in the project` };
     upstream = { kind: node.kind, name: node.name, relation: run.relationName({ kind: node.kind, name: node.name }), file: node.file };
   }

@@ -20,7 +20,7 @@ import type { Lakehouse } from './lakehouse';
 import { ModelRunError } from './run-error';
 import { seedTargetOf } from './gold-target';
 import { snapshotSpecOf } from './snapshot-config';
-import { firstSnapshotSql, snapshotTimeOf } from './snapshot-sql';
+import { firstSnapshotSql, sessionTime } from './snapshot-sql';
 import { queryColumns } from '../engine/write/query-columns';
 import { parseTableName } from '../catalog/names';
 
@@ -176,7 +176,7 @@ export class ModelRun {
     try {
       const spec = snapshotSpecOf(node.name, compiled.config, this.lakehouse.layerLocations, this.project.target.schema);
       const sourceColumns = (await queryColumns(this.session, compiled.sql)).map((c) => c.name);
-      return firstSnapshotSql({ spec, sourceSql: compiled.sql, sourceColumns, now: snapshotTimeOf(new Date()) });
+      return firstSnapshotSql({ spec, sourceSql: compiled.sql, sourceColumns, now: await sessionTime(this.session) });
     } catch {
       return compiled.sql;
     }

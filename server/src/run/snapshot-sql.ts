@@ -16,7 +16,10 @@ export interface SnapshotSqlInput {
   sourceSql: string;
   /** Its result columns. */
   sourceColumns: string[];
-  /** The run's time (UTC, 'YYYY-MM-DD HH:MM:SS.ffffff'): dbt's snapshot_get_time(), one value for the whole run. */
+  /**
+   * The run's time ('YYYY-MM-DD HH:MM:SS.ffffff'), one value for the whole run: dbt-duckdb's snapshot_get_time(), the
+   * session's wall clock (`now()::timestamp`, SNAPSHOT_TIME_SQL), as the macro reads it in models.
+   */
   now: string;
 }
 
@@ -115,10 +118,16 @@ function isCurrent(spec: SnapshotSpec, validTo: string): string {
   return spec.validToCurrent === undefined ? `${validTo} IS NULL` : `(${validTo} = ${spec.validToCurrent} OR ${validTo} IS NULL)`;
 }
 
-/** dbt's snapshot_get_time() for a whole run: the time as a UTC timestamp literal ('YYYY-MM-DD HH:MM:SS.fff'). */
+/** A given instant as a run's time, in UTC ('YYYY-MM-DD HH:MM:SS.fff'): for runs told when they happen. */
 export function snapshotTimeOf(d: Date): string {
   return d.toISOString().replace('T', ' ').replace('Z', '');
 }
+
+/**
+ * The query giving a run's time as dbt-duckdb's snapshot_get_time() has it: `now()::timestamp`, the wall clock of the
+ * session's TimeZone (a run writing UTC on a machine west of it saw its own rows valid from the future).
+ */
+export const SNAPSHOT_TIME_SQL = "SELECT strftime(now()::TIMESTAMP, '%Y-%m-%d %H:%M:%S.%f')";
 
 function nowExpr(now: string): string {
   return `CAST(${quoteLiteral(now)} AS TIMESTAMP)`;
@@ -132,4 +141,9 @@ function columnOrExpr(text: string, columns: string[]): string {
 
 function columnName(text: string, columns: string[]): string {
   return columns.find((c) => c.toLowerCase() === text.toLowerCase()) ?? text;
+}
+
+/** A run's time read from its DuckDB session (SNAPSHOT_TIME_SQL). */
+export async function sessionTime(session: { query(sql: string): Promise<{ rows: unknown[][] }> }): Promise<string> {
+  return String((await session.query(SNAPSHOT_TIME_SQL)).rows[0][0]);
 }

@@ -21,7 +21,7 @@ import { lakehouseStorage } from './lakehouse';
 import type { ModelRun } from './model-chain';
 import { ModelRunError } from './run-error';
 import { snapshotSpecOf, SnapshotConfigError, type SnapshotSpec } from './snapshot-config';
-import { duplicateKeysSql, firstSnapshotSql, snapshotChangesSql, snapshotTimeOf, type SnapshotSqlInput } from './snapshot-sql';
+import { duplicateKeysSql, firstSnapshotSql, snapshotChangesSql, snapshotTimeOf, sessionTime, type SnapshotSqlInput } from './snapshot-sql';
 
 export interface SnapshotResult {
   /** namespace.table */
@@ -51,7 +51,7 @@ export async function runSnapshot(run: ModelRun, node: ModelNode, options: { sig
   await run.buildUpstream(compiled, [node.name]);
   const sourceColumns = await run.mapErrors(node.file, compiled.sql, compiled, () => queryColumns(run.session, compiled.sql)).then((cs) => cs.map((c) => c.name));
   checkColumns(node.name, spec, sourceColumns);
-  const input: SnapshotSqlInput = { spec, sourceSql: compiled.sql, sourceColumns, now: snapshotTimeOf(options.now ?? new Date()) };
+  const input: SnapshotSqlInput = { spec, sourceSql: compiled.sql, sourceColumns, now: options.now ? snapshotTimeOf(options.now) : await sessionTime(run.session) };
   await checkUniqueKey(run, node, input);
   const { catalog } = run.lakehouse;
   await ensureNamespace(catalog, spec.table.namespace);

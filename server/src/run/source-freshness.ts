@@ -55,7 +55,7 @@ export function freshnessSources(project: DbtProject, nodes: SelectableNode[]): 
     const declared = project.resolveSource(node.source);
     const criteria = declared?.freshness;
     if (!declared || !criteria || (thresholdSeconds(criteria.warn_after) === undefined && thresholdSeconds(criteria.error_after) === undefined)) return [];
-    return [{ node, criteria, loadedAtField: declared.loadedAtField, table: declared.icebergTable }];
+    return [{ node, criteria, loadedAtField: declared.loadedAtField, table: project.sourceIcebergTable(declared) }];
   });
 }
 

@@ -12,7 +12,7 @@ export function hasLakehouse(project: DbtProject): boolean {
 
 /** Reads every source table's current schema and snapshot into the project's cache; returns how many were read. */
 export async function refreshSourceSchemas(project: DbtProject, lakehouse: Lakehouse): Promise<number> {
-  const tables = [...new Set(project.allSourceTables().map((t) => t.icebergTable))];
+  const tables = [...new Set(project.allSourceTables().map((t) => project.sourceIcebergTable(t)))];
   if (tables.length === 0) return 0;
   return project.schemaCache.refresh(catalogSchemaProvider(lakehouse.catalog), tables);
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DbtProject, FileEntry, ModelNode } from '../project/project';
 import { modelName } from '../project/project';
-import { parseRelationTarget, projectDataTests, type DataTest } from '../project/dataTests';
+import { parseRelationTarget, allDataTests, type DataTest } from '../project/dataTests';
 import { genericTestName, genericTestUniqueId } from '../project/testNames';
 import { projectUnitTests, unitTestAsDataTest } from '../project/unitTests';
 import type { ModelConfig } from '../project/config';
@@ -164,17 +164,19 @@ function build(project: DbtProject): SelectableGraph {
 
   // dbt's unique ids; two tests alike but for their config would share one (dbt stops on that): each keeps its node
   const testId = (t: DataTest) => {
-    const id = t.kind === 'singular' ? `test.${project.name}.${t.label}` : genericTestUniqueId(t, project.name);
+    const pkg = t.packageName ?? project.name;
+    const id = t.kind === 'singular' ? `test.${pkg}.${t.label}` : genericTestUniqueId(t, pkg);
     return nodes.has(id) ? `${id}.${createHash('md5').update(t.id).digest('hex').slice(0, 10)}` : id;
   };
-  for (const t of projectDataTests(project)) {
+  // the root project's tests and its packages', as dbt selects them (`package:x` picks a package's)
+  for (const t of allDataTests(project)) {
     const entry = project.entry(t.file);
     const n: SelectableNode = {
-      id: testId(t), resourceType: 'test', name: testName(t), packageName: project.name,
-      fqn: [project.name, ...(entry?.folders ?? []), testName(t)], path: rel(t.file), tags: t.tags ?? [],
+      id: testId(t), resourceType: 'test', name: testName(t), packageName: t.packageName ?? project.name,
+      fqn: [t.packageName ?? project.name, ...(entry?.folders ?? []), testName(t)], path: rel(t.file), tags: t.tags ?? [],
       config: { materialized: 'test', severity: t.severity, tags: t.tags ?? [], ...(t.where ? { where: t.where } : {}) }, parents: [], test: t,
     };
-    const targetId = (target: DataTest['target']) => target?.kind === 'model' ? refId({ name: target.name, version: target.version }) : target?.kind === 'source' ? sourceId(target) : undefined;
+    const targetId = (target: DataTest['target']) => target?.kind === 'model' ? refId({ name: target.name, version: target.version, packageName: target.packageName }) : target?.kind === 'source' ? sourceId(target) : undefined;
     if (t.kind === 'singular') link(n, entry ? [...project.refsOf(entry).map(refId), ...project.sourcesOf(entry).map(sourceId)] : []);
     else link(n, [targetId(t.target), t.kind === 'relationships' ? targetId(parseRelationTarget(t.args.to)) : undefined]);
     nodes.set(n.id, n);

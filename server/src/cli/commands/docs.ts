@@ -10,6 +10,8 @@ import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
 import { newInvocation } from '../../artifacts/metadata';
 import { buildManifest } from '../../artifacts/manifest';
 import { buildCatalog } from '../../artifacts/catalog';
+import { sqlDialect } from '../../features/binding';
+import type { DbtProject } from '../../project/project';
 import { writeArtifact } from '../../artifacts/write';
 import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, targetPathOf } from '../dbt-args';
 
@@ -44,9 +46,10 @@ export const docsCommand: CliCommand = {
         io.err(`floe docs: the lakehouse of ${project.name} (target ${project.target.name}) is unavailable: ${e instanceof Error ? e.message : String(e)}\n`);
         return 2;
       }
-      const catalog = await buildCatalog(project, lakehouse, invocation);
+      const { catalog, absent } = await buildCatalog(project, lakehouse, invocation);
       const catalogFile = writeArtifact(target, 'catalog.json', catalog);
       for (const error of (catalog.errors as string[] | null) ?? []) io.err(`floe docs: warning: ${error}\n`);
+      if (absent > 0) io.out(`${absentNote(project, absent)}\n`);
       io.out(`wrote ${path.relative(process.cwd(), manifestFile) || manifestFile} and ${path.relative(process.cwd(), catalogFile) || catalogFile}\n`);
       return 0;
     } finally {
@@ -54,3 +57,9 @@ export const docsCommand: CliCommand = {
     }
   },
 };
+
+/** The one line about what catalog.json leaves out: relations the lakehouse does not have, as dbt's catalog does. */
+function absentNote(project: DbtProject, absent: number): string {
+  const views = sqlDialect(project) === 'other' ? `; a ${project.target.adapter} project's views are described by its warehouse, not in DuckDB` : '';
+  return `catalog.json leaves out ${absent} relation${absent === 1 ? '' : 's'} the lakehouse does not have (sources not loaded, models not built${views}), as dbt's catalog lists only what exists`;
+}

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command';
 import path from 'node:path';
-import { projectDataTests, skippedDataTests, type DataTest, type SkippedDataTest } from '../../project/dataTests';
+import { allDataTests, skippedDataTests, type DataTest, type SkippedDataTest } from '../../project/dataTests';
 import { isUnitTestId, projectUnitTests, unitTestAsDataTest } from '../../project/unitTests';
 import { runUnitTests } from '../../run/unit-tests';
 import type { DataTestResult } from '../../protocol/dataTests';
@@ -50,7 +50,7 @@ export const testCommand: CliCommand = {
     const project = dbtProject(values, USAGE, process.env, dirs[0]);
     const threads = threadsOf(project, values, USAGE);
     const selection = selectionArgs(project, values, USAGE);
-    const all = [...projectUnitTests(project).map(unitTestAsDataTest), ...projectDataTests(project)];
+    const all = [...projectUnitTests(project).map(unitTestAsDataTest), ...allDataTests(project)];
     const { tests, problems } = selectDataTests(project, all, selection);
     reportSelection(io, 'test', problems);
     const invocation = newInvocation({ which: 'test', ...values });
