@@ -1,5 +1,5 @@
 // The project's dbt data tests in VS Code's Test Explorer: project (only with several) → subject → test, each test at
-// its YAML line. The server owns the tests and runs them; this only shows them and maps results to test states.
+// its YAML line; an installed package's tests (dbt runs them too) under the package, after the project's own. The server owns the tests and runs them; this only shows them and maps results to test states.
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
 import {
@@ -239,6 +239,8 @@ export class DataTestController implements vscode.Disposable {
     for (const project of projects) {
       const subjects = new Map<string, vscode.TestItem[]>();
       const subjectUris = new Map<string, string>();
+      const subjectOf = new Map<string, string>();
+      const packageOf = new Map<string, string>();
       for (const [i, info] of (this.byProject.get(project) ?? []).entries()) {
         const id = `${project}${SEP}${info.id}`;
         const uri = vscode.Uri.parse(info.uri);
@@ -249,18 +251,34 @@ export class DataTestController implements vscode.Disposable {
         item.range = new vscode.Range(info.range.start.line, info.range.start.character, info.range.end.line, info.range.end.character);
         item.sortText = String(i).padStart(6, '0');
         this.entries.set(id, { project, info, item });
-        if (info.subjectUri) subjectUris.set(info.subject, info.subjectUri);
-        const list = subjects.get(info.subject) ?? [];
+        // an installed package's tests under the package (dbt runs them too), after the project's own
+        const key = info.packageName === undefined ? info.subject : `${info.packageName}${SEP}${info.subject}`;
+        if (info.subjectUri) subjectUris.set(key, info.subjectUri);
+        const list = subjects.get(key) ?? [];
         list.push(item);
-        subjects.set(info.subject, list);
+        subjects.set(key, list);
+        subjectOf.set(key, info.subject);
+        if (info.packageName !== undefined) packageOf.set(key, info.packageName);
       }
-      const subjectItems = [...subjects].map(([subject, items]) => {
-        const at = subjectUris.get(subject);
-        const item = this.controller.createTestItem(`${project}${SEP}subject${SEP}${subject}`, subjectLabel(subject), at ? vscode.Uri.parse(at) : undefined);
+      const subjectItems: vscode.TestItem[] = [];
+      const packages = new Map<string, vscode.TestItem[]>();
+      for (const [key, items] of subjects) {
+        const subject = subjectOf.get(key)!;
+        const at = subjectUris.get(key);
+        const item = this.controller.createTestItem(`${project}${SEP}subject${SEP}${key}`, subjectLabel(subject), at ? vscode.Uri.parse(at) : undefined);
         if (subject.startsWith('source:')) item.description = 'source';
         item.children.replace(items);
-        return item;
-      });
+        const pkg = packageOf.get(key);
+        if (pkg === undefined) subjectItems.push(item);
+        else packages.set(pkg, [...(packages.get(pkg) ?? []), item]);
+      }
+      for (const [pkg, items] of packages) {
+        const item = this.controller.createTestItem(`${project}${SEP}package${SEP}${pkg}`, pkg);
+        item.description = 'package';
+        item.sortText = `~${pkg}`;
+        item.children.replace(items);
+        subjectItems.push(item);
+      }
       if (!several) {
         top.push(...subjectItems);
         continue;

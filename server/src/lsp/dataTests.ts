@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CancellationToken, Connection } from 'vscode-languageserver';
 import type { Workspace } from '../project/workspace';
 import type { DbtProject } from '../project/project';
-import { projectDataTests, type DataTest } from '../project/dataTests';
+import { allDataTests, type DataTest } from '../project/dataTests';
 import { isUnitTestId, projectUnitTests, unitTestAsDataTest } from '../project/unitTests';
 import {
   DataTestsChangedNotification, DataTestsRequest, RunDataTestsRequest, RunProgressNotification,
@@ -35,28 +35,27 @@ export function registerDataTestHandlers(connection: Connection, workspace: Work
   connection.onRequest(DataTestsRequest.type, (params) => {
     try {
       const project = projectAt(params.uri);
-      return { tests: [...projectDataTests(project), ...projectUnitTests(project).map(unitTestAsDataTest)].map(toInfo) };
+      return { tests: [...allDataTests(project), ...projectUnitTests(project).map(unitTestAsDataTest)].map((t) => toInfo(project, t)) };
     } catch (e) {
       log(`floe: dataTests failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
       return { tests: [] };
     }
   });
 
-  function toInfo(t: DataTest): DataTestInfo {
-    const project = workspace.projectOf(t.file);
-    const index = lineIndexOf(t.file, project?.entry(t.file)?.text ?? '');
+  function toInfo(project: DbtProject, t: DataTest): DataTestInfo {
+    const index = lineIndexOf(t.file, project.entry(t.file)?.text ?? '');
     return {
       id: t.id, label: t.label, kind: t.kind, subject: t.subject, column: t.column, severity: t.severity,
+      ...(t.packageName && t.packageName !== project.name ? { packageName: t.packageName } : {}),
       uri: pathToUri(t.file), range: { start: index.positionAt(t.start), end: index.positionAt(t.end) },
-      subjectUri: subjectFile(t) && pathToUri(subjectFile(t)!),
+      subjectUri: subjectFile(project, t) && pathToUri(subjectFile(project, t)!),
     };
   }
 
-  function subjectFile(t: DataTest): string | undefined {
-    const project = workspace.projectOf(t.file);
+  function subjectFile(project: DbtProject, t: DataTest): string | undefined {
     if (!t.target) return t.file;
-    if (t.target.kind === 'model') return (project?.resolveRef({ name: t.target.name, version: t.target.version }) ?? project?.nodes(t.target.name)[0])?.file;
-    return project?.resolveSource({ source: t.target.source, table: t.target.table })?.file;
+    if (t.target.kind === 'model') return (project.resolveRef({ name: t.target.name, version: t.target.version, packageName: t.target.packageName }) ?? project.nodes(t.target.name)[0])?.file;
+    return project.resolveSource({ source: t.target.source, table: t.target.table })?.file;
   }
 
   connection.onRequest(RunDataTestsRequest.type, async (params, token) => {
@@ -82,7 +81,7 @@ export function registerDataTestHandlers(connection: Connection, workspace: Work
 
   /** The requested data tests (all without ids) as errors with one reason. */
   function dataTestsErrored(project: DbtProject, ids: string[] | undefined, message: string): DataTestResult[] {
-    const wanted = ids?.filter((id) => !isUnitTestId(id)) ?? projectDataTests(project).map((t) => t.id);
+    const wanted = ids?.filter((id) => !isUnitTestId(id)) ?? allDataTests(project).map((t) => t.id);
     return wanted.map((id) => ({ id, status: 'error', failures: '0', sql: '', ms: 0, message }));
   }
 
@@ -111,7 +110,7 @@ export function registerDataTestHandlers(connection: Connection, workspace: Work
     if (!project.target.catalog?.catalogUri && (await options.localLakehouse?.(params.uri)) === false) {
       throw new ModelRunError(`${project.name} has no catalog_uri in profiles.yml (target ${project.target.name}) and floe.localLakehouse.enabled is off: configure a catalog or turn the local lakehouse on`);
     }
-    const all = projectDataTests(project);
+    const all = allDataTests(project);
     if (!params.ids && all.length === 0) return { results: [] };
     const byId = new Map(all.map((t) => [t.id, t]));
     const tests = params.ids ? params.ids.flatMap((id) => byId.get(id) ?? []) : all;

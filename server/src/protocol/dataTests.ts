@@ -15,6 +15,8 @@ export interface DataTestInfo {
   column?: string;
   /** `error` fails the run; `warn` reports failing rows without failing. */
   severity: 'error' | 'warn';
+  /** The installed package that declares the test (dbt runs packages' tests too); absent for the project's own. */
+  packageName?: string;
   /** Where the test is declared (its line in schema.yml, or the singular test's file). */
   uri: string;
   range: { start: Pos; end: Pos };
