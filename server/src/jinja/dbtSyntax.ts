@@ -3,7 +3,7 @@
 // blocks (dbt compiles them as `test_<name>` macros), `{% snapshot %}` (its body is the SQL) and `{% materialization %}`
 // blocks (adapter code Floe never runs). Offsets of everything outside a block are kept.
 import { tokenize, type Token } from './tokens';
-import { scanTemplate, type JinjaBlock, type ScannedTemplate } from './scanner';
+import { isBlockSet, scanTemplate, type JinjaBlock, type ScannedTemplate } from './scanner';
 
 /** What a rewrite of one file carries from block to block: the targets of open `{% set %}` blocks. */
 export interface RewriteState {
@@ -35,7 +35,7 @@ export function rewriteBlock(text: string, block: JinjaBlock, state: RewriteStat
         state.setTargets.push([capture[1], capture[2]]);
         content = ' set __floe_captured ';
       } else {
-        if (!content.includes('=')) state.setTargets.push(undefined);
+        if (isBlockSet(content)) state.setTargets.push(undefined);
         content = setAttribute(content) ?? content;
       }
     } else if (block.tag === 'endset') {

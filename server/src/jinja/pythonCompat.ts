@@ -186,6 +186,108 @@ function patchParser(): void {
     if (!(node instanceof nodes.For) || !(node.arr instanceof nodes.InlineIf) || node.arr.else_ !== null) return node;
     return filteredFor(node, node.arr.body, node.arr.cond);
   };
+  patchOperatorLevels(Parser, lexer);
+  patchStatements(Parser, lexer);
+}
+
+/**
+ * Jinja2's binary operators, loosest first: `+ -`, then `~`, then `* / // %` (one level, left to right), then `**`.
+ * nunjucks put `~` below `+` (`'x' ~ 1 + 2` gave 'x3', Jinja2 raises) and gave each of `*`, `/`, `//` and `%` a level
+ * of its own (`3 * 10 % 7` was 3 * (10 % 7) = 9, Jinja2's is 2). parseCompare reads its operands with parseConcat.
+ */
+function patchOperatorLevels(Parser: any, lexer: any): void {
+  const level = (ops: Record<string, any>, next: string) => function (this: any) {
+    let node = this[next]();
+    for (;;) {
+      const tok = this.peekToken();
+      const Kind = tok && tok.type === lexer.TOKEN_OPERATOR ? ops[tok.value] : undefined;
+      if (!Kind) return node;
+      this.nextToken();
+      node = new Kind(node.lineno, node.colno, node, this[next]());
+    }
+  };
+  Parser.prototype.parseConcat = level({ '+': nodes.Add, '-': nodes.Sub }, 'parseTilde');
+  Parser.prototype.parseTilde = function (this: any) {
+    let node = this.parseMath2();
+    while (this.skipValue(lexer.TOKEN_TILDE, '~')) node = new nodes.Concat(node.lineno, node.colno, node, this.parseMath2());
+    return node;
+  };
+  Parser.prototype.parseMath2 = level({ '*': nodes.Mul, '/': nodes.Div, '//': nodes.FloorDiv, '%': nodes.Mod }, 'parsePow');
+}
+
+/** A `with` block: its names, the values they take (read outside the block), and its body, a scope of its own. */
+const PyWith = nodes.Node.extend('PyWith', { fields: ['targets', 'values', 'body'] });
+
+/**
+ * Statements whose Jinja2 form nunjucks does not parse: `{% with a = 1 %}…{% endwith %}`, `{% set a, b = 1, 2 %}` (a
+ * tuple without brackets), `{% set x | f %}…{% endset %}` (a block set through filters) and `{% filter f | g %}` (a
+ * chain of filters on a filter block).
+ */
+function patchStatements(Parser: any, lexer: any): void {
+  /** An expression, or a tuple of them without brackets (`1, 2`, `1,`), as Jinja2's parse_tuple reads one. */
+  const parseTuple = (parser: any) => {
+    const first = parser.parseExpression();
+    if (parser.peekToken()?.type !== lexer.TOKEN_COMMA) return first;
+    const items = [first];
+    while (parser.skip(lexer.TOKEN_COMMA) && parser.peekToken()?.type !== lexer.TOKEN_BLOCK_END) items.push(parser.parseExpression());
+    const at = (Kind: any, ...a: unknown[]) => new Kind(first.lineno, first.colno, ...a);
+    return at(nodes.FunCall, at(nodes.Symbol, '__floe_tuple'), at(nodes.NodeList, [at(nodes.Array, items)]));
+  };
+  /** `| f(args) | g` after `node`, the first pipe optional. */
+  const parseFilters = (parser: any, node: any, firstPipe: boolean) => {
+    if (firstPipe) return parser.parseFilter(node);
+    const name = parser.parseFilterName();
+    const first = new nodes.Filter(name.lineno, name.colno, name, new nodes.NodeList(name.lineno, name.colno, [node, ...parser.parseFilterArgs(name)]));
+    return parser.parseFilter(first);
+  };
+  Parser.prototype.parseSet = function (this: any) {
+    const tag = this.peekToken();
+    if (!this.skipSymbol('set')) this.fail('parseSet: expected set', tag.lineno, tag.colno);
+    const node = new nodes.Set(tag.lineno, tag.colno, []);
+    do node.targets.push(this.parsePrimary()); while (this.skip(lexer.TOKEN_COMMA));
+    if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) {
+      node.value = parseTuple(this);
+      this.advanceAfterBlockEnd(tag.value);
+      return node;
+    }
+    const capture = new nodes.Capture(tag.lineno, tag.colno, null);
+    const value = parseFilters(this, capture, true);
+    if (!this.skip(lexer.TOKEN_BLOCK_END)) this.fail('parseSet: expected = or block end in set tag', tag.lineno, tag.colno);
+    capture.body = this.parseUntilBlocks('endset');
+    node.body = value;
+    node.value = null;
+    this.advanceAfterBlockEnd();
+    return node;
+  };
+  Parser.prototype.parseFilterStatement = function (this: any) {
+    const tag = this.peekToken();
+    if (!this.skipSymbol('filter')) this.fail('parseFilterStatement: expected filter', tag.lineno, tag.colno);
+    const capture = new nodes.Capture(tag.lineno, tag.colno, null);
+    const value = parseFilters(this, capture, false);
+    this.advanceAfterBlockEnd(tag.value);
+    capture.body = this.parseUntilBlocks('endfilter');
+    this.advanceAfterBlockEnd();
+    return new nodes.Output(tag.lineno, tag.colno, [value]);
+  };
+  const parseStatement = Parser.prototype.parseStatement;
+  Parser.prototype.parseStatement = function (this: any) {
+    const tag = this.peekToken();
+    if (tag?.type !== lexer.TOKEN_SYMBOL || tag.value !== 'with' || this.breakOnBlocks?.includes('with')) return parseStatement.call(this);
+    this.nextToken();
+    const node = new PyWith(tag.lineno, tag.colno, [], [], null);
+    while (this.peekToken()?.type !== lexer.TOKEN_BLOCK_END) {
+      if (node.targets.length > 0 && !this.skip(lexer.TOKEN_COMMA)) this.fail('expected a comma between the names of a with tag', tag.lineno, tag.colno);
+      const target = this.parsePrimary(true);
+      if (!(target instanceof nodes.Symbol)) this.fail('a with tag sets names (`{% with a = 1 %}`)', tag.lineno, tag.colno);
+      if (!this.skipValue(lexer.TOKEN_OPERATOR, '=')) this.fail('expected = after a name in a with tag', tag.lineno, tag.colno);
+      node.targets.push(target);
+      node.values.push(this.parseExpression());
+    }
+    this.advanceAfterBlockEnd(tag.value);
+    node.body = this.parseUntilBlocks('endwith');
+    this.advanceAfterBlockEnd();
+    return node;
+  };
 }
 
 let filteredLoops = 0;
@@ -348,6 +450,24 @@ function patchCompiler(): void {
   proto.compilePyLoopBody = function (this: any, node: any, frame: any) {
     this._emitLine('frame = frame.push(true); try {');
     this.compile(node.body, frame.push(true));
+    this._emitLine('} finally { frame = frame.pop(); }');
+  };
+  // `{% with a = x %}`: the values are read outside, the names (and what the body sets) live only inside.
+  proto.compilePyWith = function (this: any, node: any, frame: any) {
+    const ids = node.values.map((value: any) => {
+      const id = this._tmpid();
+      this._emit(`var ${id} = `);
+      this._compileExpression(value, frame);
+      this._emitLine(';');
+      return id;
+    });
+    const inner = frame.push(true);
+    this._emitLine('frame = frame.push(true); try {');
+    node.targets.forEach((target: any, i: number) => {
+      inner.set(target.value, ids[i]);
+      this._emitLine(`frame.set(${JSON.stringify(target.value)}, ${ids[i]});`);
+    });
+    this.compile(node.body, inner);
     this._emitLine('} finally { frame = frame.pop(); }');
   };
   proto.compilePyLoopControl = function (this: any, node: any) {
