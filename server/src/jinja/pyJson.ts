@@ -24,6 +24,7 @@ export function pyJsonDumps(value: unknown, options: PyJsonOptions = {}): string
     if (v === false) return 'false';
     if (typeof v === 'string' || v instanceof String) return jsonString(String(v));
     if (typeof v === 'number' || v instanceof Number) return jsonNumber(v);
+    if (typeof v === 'bigint') return String(v);
     if (typeof v !== 'object') throw new TypeError(`Object of type ${typeof v} is not JSON serializable`);
     if (open.has(v)) throw new PyJsonValueError('Circular reference detected');
     open.add(v);
@@ -63,6 +64,7 @@ function keyText(dict: object, name: string): string {
   if (key === null || key === undefined) return 'null';
   if (typeof key === 'boolean') return String(key);
   if (typeof key === 'number' || key instanceof Number) return jsonNumber(key);
+  if (typeof key === 'bigint') return String(key);
   return name;
 }
 

@@ -14,6 +14,7 @@ import { isTuple, pyTuple } from './pyTuple';
 import { dictViewKind, pyDictView, type DictViewKind } from './pyDictView';
 import { printf, strFormat, type Printer } from './pyFormat';
 import { checkOperands, pyCompare, pyEq } from './pyCompare';
+import { intArithmetic } from './pyInt';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const runtime = require('nunjucks/src/runtime');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -93,8 +94,7 @@ function patchLexer(): void {
         this.forwardN(m[0].length);
         const text = m[0].replace(/_/g, '');
         if (m.groups!.float !== undefined) return { type: lexer.TOKEN_FLOAT, value: String(Number(text)), lineno, colno };
-        const n = /^0[bBoO]/.test(text) ? Number(`0${text[1].toLowerCase()}${text.slice(2)}`) : Number(text);
-        return { type: lexer.TOKEN_INT, value: String(n), lineno, colno };
+        return { type: lexer.TOKEN_INT, value: BigInt(`${text.slice(0, 2).toLowerCase()}${text.slice(2)}`).toString(), lineno, colno };
       }
     }
     return nextToken.call(this);
@@ -117,7 +117,14 @@ function patchParser(): void {
   // An integral float literal (`1.0`) stays a float, as Python's: nunjucks read it as the number 1, printed `1`.
   const parsePrimary = Parser.prototype.parsePrimary;
   Parser.prototype.parsePrimary = function (this: any, noPostfix?: boolean) {
-    if (this.peekToken()?.type !== lexer.TOKEN_FLOAT) return parsePrimary.call(this, noPostfix);
+    const tok = this.peekToken();
+    // An int literal past 2**53 is a bigint (pyInt.ts): JavaScript's number would print other digits.
+    if (tok?.type === lexer.TOKEN_INT && tok.value.length > 15 && !Number.isSafeInteger(Number(tok.value))) {
+      this.nextToken();
+      const node = new nodes.Literal(tok.lineno, tok.colno, BigInt(tok.value));
+      return noPostfix ? node : this.parsePostfix(node);
+    }
+    if (tok?.type !== lexer.TOKEN_FLOAT) return parsePrimary.call(this, noPostfix);
     const node = parsePrimary.call(this, true);
     if (node instanceof nodes.Literal && Number.isInteger(node.value)) node.value = new PyFloat(node.value);
     return noPostfix ? node : this.parsePostfix(node);
@@ -318,6 +325,7 @@ export function pyTypeName(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType';
   if (v instanceof PyFloat) return 'float';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'bigint') return 'int';
   if (typeof v === 'string' || v instanceof runtime.SafeString) return 'str';
   if (typeof v === 'boolean') return 'bool';
   if (Array.isArray(v)) return dictViewKind(v) ?? (isTuple(v) ? 'tuple' : 'list');
@@ -532,6 +540,7 @@ function patchCompiler(): void {
   const compileLiteral = proto.compileLiteral;
   proto.compileLiteral = function (this: any, node: any, frame: any) {
     if (node.value instanceof PyFloat) this._emit(`runtime.pyFloat(${node.value.valueOf()})`);
+    else if (typeof node.value === 'bigint') this._emit(`${node.value}n`);
     else compileLiteral.call(this, node, frame);
   };
   // Comparisons as Python's (pyCompare.ts); a chain `a < b < c` is `a < b and b < c`, each operand read once.
@@ -698,11 +707,11 @@ function patchRuntime(): void {
     const repeated = repeat(a, b) ?? repeat(b, a);
     if (repeated !== undefined) return repeated;
     checkOperands('*', a, b);
-    return floatArithmetic('*', a, b) ?? (a as number) * (b as number);
+    return floatArithmetic('*', a, b) ?? intArithmetic('*', a, b, MUL);
   };
   runtime.pyDiv = (a: unknown, b: unknown) => { checkOperands('/', a, b); return floatArithmetic('/', a, b) ?? (a as number) / (b as number); };
-  runtime.pyFloorDiv = (a: unknown, b: unknown) => { checkOperands('//', a, b); return floatArithmetic('//', a, b) ?? Math.floor((a as number) / (b as number)); };
-  runtime.pyPow = (a: unknown, b: unknown) => { checkOperands('**', a, b); return floatArithmetic('**', a, b) ?? Math.pow(a as number, b as number); };
+  runtime.pyFloorDiv = (a: unknown, b: unknown) => { checkOperands('//', a, b); return floatArithmetic('//', a, b) ?? intArithmetic('//', a, b, FLOOR_DIV); };
+  runtime.pyPow = (a: unknown, b: unknown) => { checkOperands('**', a, b); return floatArithmetic('**', a, b) ?? intArithmetic('**', a, b, POW); };
   // `x in y` as Python: macro output is a string; `in` on None or a number is False rather than a crash.
   runtime.inOperator = (key: unknown, container: unknown) => {
     const c = container instanceof runtime.SafeString ? String(container) : container;
@@ -745,7 +754,7 @@ function patchRuntime(): void {
     if (a === undefined || b === undefined) throw new Error(`'+' with an undefined value (${a === undefined ? 'left' : 'right'} side): Jinja raises UndefinedError here`);
     checkOperands('+', a, b);
     if (Array.isArray(a) && Array.isArray(b)) return isTuple(a) && isTuple(b) ? pyTuple([...a, ...b]) : [...a, ...b];
-    return datetimeArithmetic(a, b, 1) ?? floatArithmetic('+', a, b) ?? (a as any) + (b as any);
+    return datetimeArithmetic(a, b, 1) ?? floatArithmetic('+', a, b) ?? intArithmetic('+', a, b, ADD);
   };
   runtime.pyUnpack = (v: unknown, n: number) => {
     const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : isPlainObject(v) ? pyKeys(v) : undefined;
@@ -753,7 +762,7 @@ function patchRuntime(): void {
     return items;
   };
   runtime.pyConcat = (a: unknown, b: unknown) => pyStr(a) + pyStr(b);
-  runtime.pySub = (a: unknown, b: unknown) => { const dated = datetimeArithmetic(a, b, -1); if (dated !== undefined) return dated; checkOperands('-', a, b); return floatArithmetic('-', a, b) ?? (a as any) - (b as any); };
+  runtime.pySub = (a: unknown, b: unknown) => { const dated = datetimeArithmetic(a, b, -1); if (dated !== undefined) return dated; checkOperands('-', a, b); return floatArithmetic('-', a, b) ?? intArithmetic('-', a, b, SUB); };
   const makeMacro = runtime.makeMacro;
   let extras: [unknown[], Record<string, unknown>] | undefined;
   runtime.pyTakeMacroExtras = () => { const taken = extras ?? [pyTuple([]), {}]; extras = undefined; return taken; };
@@ -992,15 +1001,22 @@ export function pySplitlines(s: string): string[] {
 }
 
 /** Python's `%`: string formatting (`'%s' % x`, `'%(k)s' % d`), else modulo with the divisor's sign. */
+// JavaScript's operators on two numbers, for intArithmetic; `//` and `%` as Python's (towards -inf, the divisor's sign),
+// and an int to a negative power a float.
+const ADD = (x: any, y: any) => x + y;
+const SUB = (x: number, y: number) => x - y;
+const MUL = (x: number, y: number) => x * y;
+const FLOOR_DIV = (x: number, y: number) => Math.floor(x / y);
+const MOD = (x: unknown, y: unknown) => { const n = Number(x), d = Number(y); return ((n % d) + d) % d; };
+const POW = (x: number, y: number) => (y < 0 ? asFloat(x ** y) : x ** y);
+
 function pyMod(a: unknown, b: unknown): unknown {
   if (a instanceof runtime.SafeString) a = String(a);
   if (typeof a !== 'string') {
     checkOperands('%', a, b);
     const float = floatArithmetic('%', a, b);
     if (float !== undefined) return float;
-    const x = Number(a);
-    const y = Number(b);
-    return ((x % y) + y) % y;
+    return intArithmetic('%', a, b, MOD);
   }
   return printf(a, b, PRINTER);
 }
