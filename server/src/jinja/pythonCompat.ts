@@ -129,26 +129,42 @@ function patchParser(): void {
     if (node instanceof nodes.Literal && Number.isInteger(node.value)) node.value = new PyFloat(node.value);
     return noPostfix ? node : this.parsePostfix(node);
   };
-  Parser.prototype.parseIs = function (this: any) {
-    const left = this.parseCompare();
-    if (!this.skipSymbol('is')) return left;
-    const not = this.skipSymbol('not');
+  // A test binds as a filter does, as in Jinja2's grammar (parse_filter_expr): `a == b is none` is `a == (b is none)`
+  // and `2 ** 64 is number` is `2 ** (64 is number)`; nunjucks read `is` below the comparisons, over the whole operand.
+  const parseTest = (parser: any, left: any) => {
+    const not = parser.skipSymbol('not');
     let test;
-    const name = this.peekToken();
+    const name = parser.peekToken();
     if (name && name.type === lexer.TOKEN_SYMBOL) {
-      this.nextToken();
+      parser.nextToken();
       test = new nodes.Symbol(name.lineno, name.colno, name.value);
-      const after = this.peekToken();
+      const after = parser.peekToken();
       if (after && after.type === lexer.TOKEN_LEFT_PAREN) {
-        test = new nodes.FunCall(name.lineno, name.colno, test, this.parseSignature());
+        test = new nodes.FunCall(name.lineno, name.colno, test, parser.parseSignature());
       } else if (after && (BARE_ARG.has(after.type) || (after.type === lexer.TOKEN_SYMBOL && !NOT_AN_ARG.has(after.value)))) {
-        test = new nodes.FunCall(name.lineno, name.colno, test, new nodes.NodeList(name.lineno, name.colno, [this.parsePostfix(this.parsePrimary())]));
+        test = new nodes.FunCall(name.lineno, name.colno, test, new nodes.NodeList(name.lineno, name.colno, [parser.parsePostfix(parser.parsePrimary())]));
       }
     } else {
-      test = this.parseCompare();
+      // `is none`, `is true`: a literal's token
+      test = parser.parsePrimary(true);
     }
     const node = new nodes.Is(left.lineno, left.colno, left, test);
     return not ? new nodes.Not(node.lineno, node.colno, node) : node;
+  };
+  Parser.prototype.parseFilter = function (this: any, node: any) {
+    for (;;) {
+      if (this.skip(lexer.TOKEN_PIPE)) {
+        const name = this.parseFilterName();
+        node = new nodes.Filter(name.lineno, name.colno, name, new nodes.NodeList(name.lineno, name.colno, [node, ...this.parseFilterArgs(node)]));
+      } else if (this.skipSymbol('is')) {
+        node = parseTest(this, node);
+      } else {
+        return node;
+      }
+    }
+  };
+  Parser.prototype.parseIs = function (this: any) {
+    return this.parseCompare();
   };
   Parser.prototype.parseInlineIf = function (this: any) {
     let node = this.parseOr();
