@@ -211,6 +211,57 @@ function patchParser(): void {
   };
   patchOperatorLevels(Parser, lexer);
   patchStatements(Parser, lexer);
+  patchRecursiveLoops(Parser);
+}
+
+/** A recursive loop (compilePyRecursiveFor): its name, the caller that runs one level, and the sequence of the first. */
+const PyRecursiveFor = nodes.Node.extend('PyRecursiveFor', { fields: ['name', 'caller', 'seq'] });
+let recursiveLoops = 0;
+
+/** `{% for x in seq recursive %}`, which nunjucks did not parse: the `recursive` word is read before the block's end. */
+function patchRecursiveLoops(Parser: any): void {
+  const parseFor = Parser.prototype.parseFor;
+  Parser.prototype.parseFor = function (this: any) {
+    let recursive = false;
+    // the `for` tag's own end is the first block end parsed; the body's tags end with the prototype's method again
+    this.advanceAfterBlockEnd = function (this: any, name?: string) {
+      delete this.advanceAfterBlockEnd;
+      if (this.skipSymbol('recursive')) recursive = true;
+      return this.advanceAfterBlockEnd(name);
+    };
+    let node;
+    try {
+      node = parseFor.call(this);
+    } finally {
+      delete this.advanceAfterBlockEnd;
+    }
+    if (!recursive) return node;
+    if (!(node instanceof nodes.For)) this.fail('a recursive loop with an if filter is not supported; filter the sequence first', node.lineno, node.colno);
+    return recursiveFor(node);
+  };
+}
+
+/** The loop as a caller of (__floe_seq, __floe_depth) whose body's `loop(x)` calls it again with x at depth + 1. */
+function recursiveFor(loop: any): any {
+  const at = (Kind: any, ...a: unknown[]) => new Kind(loop.lineno, loop.colno, ...a);
+  const name = `__floe_loop_${recursiveLoops++}`;
+  const deeper = () => at(nodes.Add, at(nodes.Symbol, '__floe_depth'), at(nodes.Literal, 1));
+  // `loop(...)` of this loop: not inside a loop or macro of the body, where `loop` is another's or none
+  const callsAgain = (node: any): any => {
+    if (!(node instanceof nodes.Node) || node instanceof nodes.For || node instanceof nodes.Macro) return node;
+    for (const field of (node as any).fields ?? []) {
+      const v = node[field];
+      node[field] = Array.isArray(v) ? v.map(callsAgain) : callsAgain(v);
+    }
+    if (node instanceof nodes.FunCall && node.name instanceof nodes.Symbol && node.name.value === 'loop') {
+      return at(nodes.FunCall, at(nodes.Symbol, name), at(nodes.NodeList, [...node.args.children, deeper()]));
+    }
+    return node;
+  };
+  const level = at(nodes.For, at(nodes.Symbol, '__floe_seq'), loop.name, callsAgain(loop.body), loop.else_ && callsAgain(loop.else_));
+  level.pyDepth = 'l___floe_depth';
+  const caller = at(nodes.Caller, at(nodes.Symbol, name), at(nodes.NodeList, [at(nodes.Symbol, '__floe_seq'), at(nodes.Symbol, '__floe_depth')]), at(nodes.NodeList, [level]));
+  return new PyRecursiveFor(loop.lineno, loop.colno, name, caller, loop.arr);
 }
 
 /**
@@ -456,11 +507,12 @@ function patchCompiler(): void {
   // A loop's `loop` is one object made per item. nunjucks set its seven attributes one `frame.set("loop.index", …)`
   // at a time, each splitting the dotted name and walking it: eight frame writes per item. Macros that scan long
   // lists per call (fsc-evm's `get_var`, called hundreds of times a model) spent ~40% of a check there.
-  // previtem/nextitem are the neighbours (undefined at the ends), depth 1: a recursive loop is not supported.
-  proto._emitLoopBindings = function (this: any, _node: any, arr: string, i: string, len: string) {
+  // previtem/nextitem are the neighbours (undefined at the ends); depth is 1 but in a recursive loop's levels.
+  proto._emitLoopBindings = function (this: any, node: any, arr: string, i: string, len: string) {
+    const depth = node.pyDepth ?? '1';
     this._emitLine(`frame.variables.loop = {index: ${i} + 1, index0: ${i}, revindex: ${len} - ${i}, `
       + `revindex0: ${len} - ${i} - 1, first: ${i} === 0, last: ${i} === ${len} - 1, length: ${len}, cycle: runtime.pyLoopCycle, `
-      + `previtem: ${arr}[${i} - 1], nextitem: ${arr}[${i} + 1], depth: 1, depth0: 0, changed: runtime.pyLoopChanged, `
+      + `previtem: ${arr}[${i} - 1], nextitem: ${arr}[${i} + 1], depth: ${depth}, depth0: ${depth} - 1, changed: runtime.pyLoopChanged, `
       + `changedLast: ${i} === 0 ? undefined : frame.variables.loop.changedLast};`);
   };
   // A loop's body is a scope of its own each time round, as in Jinja2: `{% set x = x + i %}` inside a for loop sets a
@@ -493,6 +545,17 @@ function patchCompiler(): void {
     });
     this.compile(node.body, inner);
     this._emitLine('} finally { frame = frame.pop(); }');
+  };
+  // `{% for x in seq recursive %}`: the loop is a function of its sequence and depth (a caller, so it sees the
+  // variables around it), called with seq at depth 1; `loop(items)` in the body calls it again one level deeper.
+  proto.compilePyRecursiveFor = function (this: any, node: any, frame: any) {
+    const id = this._tmpid();
+    frame.set(node.name, id);
+    this._emit(`var ${id} = `);
+    this.compileCaller(node.caller, frame);
+    this._emitLine(';');
+    const at = (Kind: any, ...a: unknown[]) => new Kind(node.lineno, node.colno, ...a);
+    this.compile(at(nodes.Output, [at(nodes.FunCall, at(nodes.Symbol, node.name), at(nodes.NodeList, [node.seq, at(nodes.Literal, 1)]))]), frame);
   };
   proto.compilePyLoopControl = function (this: any, node: any) {
     this._emitLine(`${node.word};`);
