@@ -19,9 +19,10 @@ export const newRewriteState = (): RewriteState => ({ setTargets: [] });
 export function rewriteBlock(text: string, block: JinjaBlock, state: RewriteState = newRewriteState(), literal?: (value: string) => string): string {
   const original = text.slice(block.start, block.end);
   if (block.kind === 'comment') return original;
-  // `{%+ ... +%}` (keep whitespace) is Jinja2's default here, and nunjucks has no `+`.
-  const head = text.slice(block.start, block.contentStart).replace('+', ' ');
-  const tail = text.slice(block.contentEnd, block.end).replace('+', ' ');
+  // `{%+ ... +%}` (keep whitespace) is Jinja2's default here, and nunjucks has no `+`. nunjucks finds a raw block's end
+  // only without `-` (`{%- endraw -%}`): its trimming is done on the text beside it (render.ts, toNunjucksSource).
+  const head = text.slice(block.start, block.contentStart).replace(block.tag === 'endraw' ? /[+-]/ : '+', ' ');
+  const tail = text.slice(block.contentEnd, block.end).replace(block.tag === 'endraw' ? /[+-]/ : '+', ' ');
   let content = rewriteTokens(text, block.contentStart, block.contentEnd, literal);
   if (block.kind === 'statement') {
     if (block.tag === 'test') content = content.replace(/^(\s*)test(\s+)/, '$1macro$2test_');
@@ -52,12 +53,14 @@ export function toNunjucksSource(text: string, scan: ScannedTemplate = scanTempl
   const state = newRewriteState();
   let pos = 0;
   let skipUntil: string | undefined;
+  let prev: JinjaBlock | undefined;
   for (const block of scan.blocks) {
     if (skipUntil) {
       if (block.kind === 'statement' && block.tag === skipUntil) { skipUntil = undefined; pos = block.end; }
       continue;
     }
-    out.push(text.slice(pos, block.start));
+    out.push(rawText(text, pos, block, prev));
+    prev = block;
     if (block.kind === 'statement' && block.tag === 'materialization') {
       skipUntil = 'endmaterialization';
       pos = block.end;
@@ -66,8 +69,15 @@ export function toNunjucksSource(text: string, scan: ScannedTemplate = scanTempl
     out.push(rewriteBlock(text, block, state));
     pos = block.end;
   }
-  if (!skipUntil) out.push(text.slice(pos));
+  if (!skipUntil) out.push(rawText(text, pos, undefined, prev));
   return out.join('');
+}
+
+/** The text from `pos` to `block` (or the end): trimmed by the `-` of a raw block's tags, which nunjucks' raw ignores. */
+function rawText(text: string, pos: number, block: JinjaBlock | undefined, prev: JinjaBlock | undefined): string {
+  const chunk = text.slice(pos, block?.start);
+  const start = (prev?.tag === 'raw' || prev?.tag === 'endraw') && prev.trimAfter ? chunk.trimStart() : chunk;
+  return block?.tag === 'endraw' && block.trimBefore ? start.trimEnd() : start;
 }
 
 /**
