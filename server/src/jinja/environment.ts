@@ -445,6 +445,16 @@ const throwError = (e: Error): never => { throw e; };
 
 const ADD = (x: number, y: number) => x + y;
 
+/** Python's urllib quote of the UTF-8 bytes: letters, digits and `_.-~` as they are (and `/` but in a query), `+` for a space in a query. */
+function urlQuote(text: string, query: boolean): string {
+  let out = '';
+  for (const byte of new TextEncoder().encode(text)) {
+    const c = String.fromCharCode(byte);
+    out += /[A-Za-z0-9_.~-]/.test(c) || (!query && c === '/') ? c : query && c === ' ' ? '+' : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
 /** dbt's filters and Jinja2's that nunjucks lacks. */
 const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   // dbt's as_bool only marks its value for the native rendering of a whole YAML value; inside an expression the value
@@ -526,6 +536,16 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   },
   as_text: (v) => String(v ?? ''),
   as_native: (v) => v,
+  // Jinja2's urlencode: a str (or other scalar) quoted with `/` kept; a dict's or a list's pairs as a query string,
+  // `k=v` joined by `&`, a space `+` (nunjucks' encodeURIComponent wrote `%20` there and kept `!*'()` and `/` alike).
+  urlencode: (v) => {
+    if (isString(v) || !(Array.isArray(v) || isMapping(v))) return urlQuote(pyStr(v), false);
+    const pairs = Array.isArray(v) ? v : dictEntries(v as Record<string, unknown>).filter(([k]) => k !== '__keywords').map(([k, x]) => [pythonKeyOf(v as Record<string, unknown>, k), x]);
+    return pairs.map((pair) => {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`ValueError: urlencode takes a dict or a list of (key, value) pairs, not ${pyRepr(pair)}`);
+      return `${urlQuote(pyStr(pair[0]), true)}=${urlQuote(pyStr(pair[1]), true)}`;
+    }).join('&');
+  },
   // Jinja2's string is Python's str() (undefined is ''); nunjucks' read undefined.toString().
   string: (v) => pyStr(v),
   // Jinja2's tojson: json.dumps with sorted keys, Python's spacing and floats, escaped for HTML (pyJson.ts).
