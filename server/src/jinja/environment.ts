@@ -9,6 +9,7 @@ import { asFloat, floatArithmetic, isFloat, plain } from './pyFloat';
 import { jinjaToJson } from './pyJson';
 import { fitInt, intArithmetic, roundInt, truncFloat } from './pyInt';
 import { pyTuple } from './pyTuple';
+import { pyRange } from './pyRange';
 import { toNunjucksSource } from './dbtSyntax';
 import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
@@ -134,6 +135,7 @@ export class DbtJinjaEnvironment {
       return this.hooks;
     };
     for (const [k, v] of Object.entries(splatGlobals)) this.env.addGlobal(k, v);
+    this.env.addGlobal('range', pyRange);
     for (const [k, v] of Object.entries(dbtContextGlobals({
       ref: (a) => h().ref(a), source: (a) => h().source(a), config: (a) => h().config(a), var: (a) => h().var(a),
       dispatch: (name, namespace) => this.dispatch(name, namespace), configValue: (name) => this.hooks?.configValue?.(name),

@@ -12,6 +12,7 @@ import { asFloat, floatArithmetic, floatRepr, isFloat, plain, PyFloat } from './
 import { copyDictKeys, dictEntries, dictKeyName, dictNames, hasPythonKeys, pythonKey, setDictItem } from './pyDictKeys';
 import { isTuple, pyTuple } from './pyTuple';
 import { dictViewKind, pyDictView, type DictViewKind } from './pyDictView';
+import { rangeRepr } from './pyRange';
 import { printf, strFormat, type Printer } from './pyFormat';
 import { checkOperands, pyCompare, pyEq } from './pyCompare';
 import { intArithmetic } from './pyInt';
@@ -1045,7 +1046,7 @@ export function pyRepr(v: unknown): string {
   if (v instanceof runtime.SafeString) return `Markup(${pyStringRepr(String(v))})`;
   if (isFloat(v)) return floatRepr(plain(v) as number);
   if (dictViewKind(v)) return `${dictViewKind(v)}([${(v as unknown[]).map(pyRepr).join(', ')}])`;
-  if (Array.isArray(v)) return isTuple(v) ? `(${v.map(pyRepr).join(', ')}${v.length === 1 ? ',' : ''})` : `[${v.map(pyRepr).join(', ')}]`;
+  if (Array.isArray(v)) return rangeRepr(v) ?? (isTuple(v) ? `(${v.map(pyRepr).join(', ')}${v.length === 1 ? ',' : ''})` : `[${v.map(pyRepr).join(', ')}]`);
   if (isPlainObject(v)) return `{${dictEntries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => `${pyRepr(pythonKey(v, k))}: ${pyRepr(x)}`).join(', ')}}`;
   return String(v);
 }
