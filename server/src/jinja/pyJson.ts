@@ -5,6 +5,7 @@
 import { parse } from 'lossless-json';
 import { asFloat, floatRepr, isFloat, plain } from './pyFloat';
 import { dictEntries, pythonKey } from './pyDictKeys';
+import { fitInt } from './pyInt';
 
 export interface PyJsonOptions {
   sortKeys?: boolean;
@@ -96,5 +97,6 @@ const NAMED_ESCAPES: Record<number, string> = { 0x0a: '\\n', 0x0d: '\\r', 0x09: 
 
 /** Python's json.loads: a number written with a dot or an exponent is a float (`1.0` stays 1.0). Throws on bad JSON. */
 export function pyJsonLoads(text: string): unknown {
-  return parse(text, null, (n: string) => (/[.eE]/.test(n) ? asFloat(Number(n)) : Number(n)));
+  // an int past 2**53 keeps its digits (a bigint, pyInt.ts)
+  return parse(text, null, (n: string) => (/[.eE]/.test(n) ? asFloat(Number(n)) : Number.isSafeInteger(Number(n)) ? Number(n) : fitInt(BigInt(n))));
 }
