@@ -731,6 +731,10 @@ function patchCompiler(): void {
     // Jinja2's `varargs` and `kwargs` in the body: the arguments beyond the macro's own (runtime.makeMacro keeps them)
     const start = this.codebuf.indexOf('kwargs = kwargs || {};\n', from);
     if (start >= 0) this.codebuf[start] += 'var __floe_extra = runtime.pyTakeMacroExtras(); frame.set("varargs", __floe_extra[0]); frame.set("kwargs", __floe_extra[1]);\n';
+    const [node] = args as any[];
+    const names = node.args.children.flatMap((arg: any) => (arg instanceof nodes.Dict ? arg.children.map((pair: any) => pair.key.value) : [arg.value]));
+    const uses = (word: string) => mentions(node.body, word);
+    this._emitLine(`runtime.pyMacroAttributes(${id}, ${JSON.stringify(node.name?.value ?? 'caller')}, ${JSON.stringify(names)}, ${uses('kwargs')}, ${uses('varargs')}, ${uses('caller')});`);
     return id;
   };
   // dbt exports every macro, `_`-prefixed ones included; nunjucks hid those from other files.
@@ -740,6 +744,16 @@ function patchCompiler(): void {
     const name: string = node.name.value;
     if (!frame.parent && name.startsWith('_')) this._emitLine(`context.addExport(${JSON.stringify(name)});`);
   };
+}
+
+/** Whether a macro's body names `word` (outside the macros it defines), as Jinja2 decides catch_kwargs and the like. */
+function mentions(node: any, word: string): boolean {
+  if (!(node instanceof nodes.Node) || node instanceof nodes.Macro && !(node instanceof nodes.Caller)) return false;
+  if (node instanceof nodes.Symbol) return node.value === word;
+  return ((node as any).fields ?? []).some((field: string) => {
+    const v = node[field];
+    return Array.isArray(v) ? v.some((x) => mentions(x, word)) : mentions(v, word);
+  });
 }
 
 /** A lookup chain as the template wrote it, for messages (`d.a[0]`, `cfg[k].b`); '' when it is not only names and lookups. */
@@ -843,6 +857,12 @@ function patchRuntime(): void {
   };
   runtime.pyConcat = (a: unknown, b: unknown) => pyStr(a) + pyStr(b);
   runtime.pySub = (a: unknown, b: unknown) => { const dated = datetimeArithmetic(a, b, -1); if (dated !== undefined) return dated; checkOperands('-', a, b); return floatArithmetic('-', a, b) ?? intArithmetic('-', a, b, SUB); };
+  // Jinja2's macro attributes: name, arguments, catch_kwargs, catch_varargs, caller (JavaScript's own `arguments` and
+  // `caller` of a function threw a TypeError worded for JavaScript).
+  runtime.pyMacroAttributes = (macro: object, name: string, args: string[], kwargs: boolean, varargs: boolean, caller: boolean) => {
+    const attributes = { name, arguments: pyTuple(args), catch_kwargs: kwargs, catch_varargs: varargs, caller };
+    for (const [key, value] of Object.entries(attributes)) Object.defineProperty(macro, key, { value, configurable: true });
+  };
   const makeMacro = runtime.makeMacro;
   let extras: [unknown[], Record<string, unknown>] | undefined;
   runtime.pyTakeMacroExtras = () => { const taken = extras ?? [pyTuple([]), {}]; extras = undefined; return taken; };
