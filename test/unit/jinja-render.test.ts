@@ -42,6 +42,11 @@ test("a macro file's raw block trims by its tags' `-` as Jinja2 does (nunjucks d
   check('[{{ rawm() }}]', '[{{ a }}|  ]');
 });
 
+test('an int power past what Floe computes is an OverflowError worded for the user, not JavaScript\'s bigint error', () => {
+  assert.match(render('{{ 2 ** 10000000000 }}').problem?.message ?? '', /^OverflowError: .*5 million digits/);
+  check('{{ (2 ** 64) | round(-1000000000) }}|{{ 3 ** 40 }}', '0|12157665459056928801');
+});
+
 test('control flow and dbt tags: set, for, macro, call, do, filter, whitespace control', () => {
   check("{% set cols = ['a', 'b'] %}{% for c in cols %}{{ c }}{% if not loop.last %}, {% endif %}{% endfor %}", 'a, b');
   check('{% macro twice(x) %}{{ x }}{{ x }}{% endmacro %}{{ twice("ab") }}', 'abab');

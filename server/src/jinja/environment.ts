@@ -308,6 +308,8 @@ function behaviorFlags(flags: Record<string, unknown>): Record<string, unknown> 
   });
 }
 
+const isIntLike = (v: unknown): v is number | bigint | boolean => typeof v === 'bigint' || typeof v === 'boolean' || (typeof v === 'number' && Number.isInteger(v));
+
 const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   none: (v) => v === null || v === undefined,
   true: (v) => v === true,
@@ -320,7 +322,12 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   // Python's `value % 2 == 1` (-3 is odd), an int past 2**53 (a bigint) included
   odd: (v) => (typeof v === 'bigint' ? v % 2n !== 0n : Math.abs((v as number) % 2) === 1),
   even: (v) => (typeof v === 'bigint' ? v % 2n === 0n : (v as number) % 2 === 0),
-  divisibleby: (v, n) => (typeof v === 'bigint' || typeof n === 'bigint' ? BigInt(v as bigint) % BigInt(n as bigint) === 0n : (v as number) % (n as number) === 0),
+  // Python's `value % num == 0`: by zero a ZeroDivisionError (JavaScript's NaN said False)
+  divisibleby: (v, n) => {
+    if (Number(plain(n)) === 0) throw new Error('ZeroDivisionError: integer division or modulo by zero');
+    if ((typeof v === 'bigint' || typeof n === 'bigint') && isIntLike(v) && isIntLike(n)) return BigInt(v) % BigInt(n) === 0n;
+    return Number(plain(v)) % Number(plain(n)) === 0;
+  },
   float: isFloat,
   mapping: isMapping,
   // Jinja2's sequence: anything with a length and items (a dict too)

@@ -5,6 +5,7 @@
 import { asFloat } from './pyFloat';
 
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const MAX_POWER_BITS = 2 ** 24;
 
 export type IntOp = '+' | '-' | '*' | '//' | '%' | '**';
 
@@ -31,7 +32,14 @@ export function exactIntArithmetic(op: IntOp, a: unknown, b: unknown): number | 
     case '+': return fitInt(x + y);
     case '-': return fitInt(x - y);
     case '*': return fitInt(x * y);
-    case '**': return y < 0n ? undefined : fitInt(x ** y);
+    case '**': {
+      if (y < 0n) return undefined;
+      // JavaScript's bigint ends near a billion bits; Python's int has no end but memory
+      if ((x > 1n || x < -1n) && Number(y) * (x < 0n ? -x : x).toString(2).length > MAX_POWER_BITS) {
+        throw new Error('OverflowError: this ** gives an int of more than 5 million digits, past what Floe computes');
+      }
+      return fitInt(x ** y);
+    }
     case '//': {
       const q = x / y;
       return fitInt(x % y !== 0n && (x < 0n) !== (y < 0n) ? q - 1n : q);
@@ -69,6 +77,8 @@ const operandName = (v: unknown) => (typeof v === 'bigint' ? 'int' : v === null 
 /** Python's round(n, ndigits) of an int: itself for ndigits >= 0, else to a multiple of 10**-ndigits, a half to the even one. */
 export function roundInt(n: bigint, ndigits: number): number | bigint {
   if (!(ndigits < 0)) return n;
+  // past the int's own digits the unit is more than twice it: 0
+  if (-ndigits > (n < 0n ? -n : n).toString().length) return 0;
   const unit = 10n ** BigInt(Math.trunc(-ndigits));
   let q = n / unit;
   let r = n % unit;
