@@ -332,7 +332,8 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   mapping: isMapping,
   // Jinja2's sequence: anything with a length and items (a dict too)
   sequence: (v) => Array.isArray(v) || isString(v) || isMapping(v),
-  iterable: (v) => Array.isArray(v) || isString(v) || isMapping(v),
+  // Jinja2's Undefined is iterable (as empty): a missing value passes `is iterable`
+  iterable: (v) => v === undefined || Array.isArray(v) || isString(v) || isMapping(v),
   sameas: (v, other) => v === other,
   // str(value).islower() / isupper(): any value, printed first (nunjucks' read toUpperCase of a number and failed)
   lower: (v) => { const t = pyStr(v); return t === t.toLowerCase() && t !== t.toUpperCase(); },
