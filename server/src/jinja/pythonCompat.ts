@@ -733,8 +733,10 @@ function patchCompiler(): void {
     if (start >= 0) this.codebuf[start] += 'var __floe_extra = runtime.pyTakeMacroExtras(); frame.set("varargs", __floe_extra[0]); frame.set("kwargs", __floe_extra[1]);\n';
     const [node] = args as any[];
     const names = node.args.children.flatMap((arg: any) => (arg instanceof nodes.Dict ? arg.children.map((pair: any) => pair.key.value) : [arg.value]));
-    const uses = (word: string) => mentions(node.body, word);
-    this._emitLine(`runtime.pyMacroAttributes(${id}, ${JSON.stringify(node.name?.value ?? 'caller')}, ${JSON.stringify(names)}, ${uses('kwargs')}, ${uses('varargs')}, ${uses('caller')});`);
+    const named = namesIn(node.body, new Set());
+    // what Jinja2's macro attributes answer, read by memberLookup: a plain property, the definition runs once per render
+    const info: MacroInfo = [node.name?.value ?? 'caller', names, named.has('kwargs'), named.has('varargs'), named.has('caller')];
+    this._emitLine(`${id}.__floe_macro = ${JSON.stringify(info)};`);
     return id;
   };
   // dbt exports every macro, `_`-prefixed ones included; nunjucks hid those from other files.
@@ -746,14 +748,26 @@ function patchCompiler(): void {
   };
 }
 
-/** Whether a macro's body names `word` (outside the macros it defines), as Jinja2 decides catch_kwargs and the like. */
-function mentions(node: any, word: string): boolean {
-  if (!(node instanceof nodes.Node) || node instanceof nodes.Macro && !(node instanceof nodes.Caller)) return false;
-  if (node instanceof nodes.Symbol) return node.value === word;
-  return ((node as any).fields ?? []).some((field: string) => {
+/** The names a macro's body reads (outside the macros it defines), as Jinja2 decides catch_kwargs and the like. */
+function namesIn(node: any, out: Set<string>): Set<string> {
+  if (!(node instanceof nodes.Node) || (node instanceof nodes.Macro && !(node instanceof nodes.Caller))) return out;
+  if (node instanceof nodes.Symbol) out.add(node.value);
+  for (const field of (node as any).fields ?? []) {
     const v = node[field];
-    return Array.isArray(v) ? v.some((x) => mentions(x, word)) : mentions(v, word);
-  });
+    if (Array.isArray(v)) for (const x of v) namesIn(x, out);
+    else namesIn(v, out);
+  }
+  return out;
+}
+
+/** A macro's name, argument names, and whether its body reads kwargs, varargs and caller. */
+type MacroInfo = [string, string[], boolean, boolean, boolean];
+const MACRO_ATTRIBUTES = ['name', 'arguments', 'catch_kwargs', 'catch_varargs', 'caller'];
+
+/** Jinja2's attribute `key` of a macro (JavaScript's own `arguments` and `caller` of a function threw a TypeError). */
+function macroAttribute(info: MacroInfo, key: string): unknown {
+  const at = MACRO_ATTRIBUTES.indexOf(key);
+  return at === 1 ? pyTuple(info[1]) : info[at];
 }
 
 /** A lookup chain as the template wrote it, for messages (`d.a[0]`, `cfg[k].b`); '' when it is not only names and lookups. */
@@ -857,12 +871,6 @@ function patchRuntime(): void {
   };
   runtime.pyConcat = (a: unknown, b: unknown) => pyStr(a) + pyStr(b);
   runtime.pySub = (a: unknown, b: unknown) => { const dated = datetimeArithmetic(a, b, -1); if (dated !== undefined) return dated; checkOperands('-', a, b); return floatArithmetic('-', a, b) ?? intArithmetic('-', a, b, SUB); };
-  // Jinja2's macro attributes: name, arguments, catch_kwargs, catch_varargs, caller (JavaScript's own `arguments` and
-  // `caller` of a function threw a TypeError worded for JavaScript).
-  runtime.pyMacroAttributes = (macro: object, name: string, args: string[], kwargs: boolean, varargs: boolean, caller: boolean) => {
-    const attributes = { name, arguments: pyTuple(args), catch_kwargs: kwargs, catch_varargs: varargs, caller };
-    for (const [key, value] of Object.entries(attributes)) Object.defineProperty(macro, key, { value, configurable: true });
-  };
   const makeMacro = runtime.makeMacro;
   let extras: [unknown[], Record<string, unknown>] | undefined;
   runtime.pyTakeMacroExtras = () => { const taken = extras ?? [pyTuple([]), {}]; extras = undefined; return taken; };
@@ -890,6 +898,10 @@ function patchRuntime(): void {
   runtime.memberLookup = function (this: unknown, obj: unknown, val: unknown, ...rest: unknown[]) {
     // Macro output is a str in Python (Markup): string methods apply to it.
     if (obj instanceof runtime.SafeString) obj = String(obj);
+    if (typeof obj === 'function' && typeof val === 'string' && MACRO_ATTRIBUTES.includes(val)) {
+      const info = (obj as { __floe_macro?: MacroInfo }).__floe_macro;
+      if (info) return macroAttribute(info, val);
+    }
     if (rest.length === 2) return pySlice(obj, val, rest[0], rest[1]);
     if (obj instanceof PyNamespace) return (obj as unknown as Record<string, unknown>)[val as string];
     // `d.keys()[0]`: Python's views have no index (a JavaScript array has)
