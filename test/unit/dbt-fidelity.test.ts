@@ -889,6 +889,18 @@ test("a config() in a branch set to an integral float is Python's float: 1.0 in 
   assert.equal(JSON.stringify(JSON.parse(config).sizes), '[2,3]');
 });
 
+test("ints past 2**53 keep their digits: in the compiled SQL, and in config() (its exact digits, never a rounded number or a dropped key)", () => {
+  check('{% set hi = 2 ** 63 - 1 %}select {{ hi }} as a, {{ 9223372036854775807 }} as b, {{ hi // 10 }} as c', 'select 9223372036854775807 as a, 9223372036854775807 as b, 922337203685477580 as c');
+  const p = project({
+    'models/literal.sql': "{{ config(meta={'k': 9223372036854775807, 'small': 3}) }}\nselect 1 as id",
+    'models/computed.sql': "{% set hi = 2 ** 63 - 1 %}{{ config(meta={'big': hi}, materialized='table') }}\nselect 1 as id",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  const manifest = JSON.parse(artifactJson(buildManifest(p, newInvocation({ which: 'compile' }))));
+  assert.deepEqual(manifest.nodes['model.p.literal'].config.meta, { k: '9223372036854775807', small: 3 });
+  assert.deepEqual(manifest.nodes['model.p.computed'].config.meta, { big: '9223372036854775807' });
+});
+
 test("eleventh corpus: {% call set_sql_header(config) %} is dbt's built-in; the header is not in the compiled SQL", () => {
   check("{% call set_sql_header(config) %}\ncreate temp function f(x int) returns int as $$ x $$;\n{% endcall %}\nselect 1 as id", 'select 1 as id');
 });

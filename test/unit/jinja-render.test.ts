@@ -7,9 +7,10 @@ import { DbtJinjaEnvironment, splitKeywords, type RenderHooks } from '../../serv
 import { relationValue } from '../../server/src/jinja/dbtContext';
 
 const macros = "{% macro cents(x, scale=2) %}({{ x }} / 100)::decimal(18, {{ scale }}){% endmacro %}"
-  + "{% macro answer() %}{{ return(42) }}{% endmacro %}{% macro default__quoted(x) %}\"{{ x }}\"{% endmacro %}";
+  + "{% macro answer() %}{{ return(42) }}{% endmacro %}{% macro default__quoted(x) %}\"{{ x }}\"{% endmacro %}"
+  + '{% macro rawm() %}{% raw -%}  {{ a }}  {%- endraw -%}  |  {% endmacro %}';
 const env = new DbtJinjaEnvironment([{ file: '/m.sql', text: macros, packageName: 'p', root: true }],
-  ['cents', 'answer', 'default__quoted'].map((name) => ({ name, file: '/m.sql' })));
+  ['cents', 'answer', 'default__quoted', 'rawm'].map((name) => ({ name, file: '/m.sql' })));
 const hooks: RenderHooks = {
   ref: (a) => { const { positional, named } = splitKeywords(a); return `"${positional.join('.')}${named.version ? `_v${named.version}` : ''}"`; },
   source: (a) => `"${a[0]}"."${a[1]}"`,
@@ -35,6 +36,15 @@ test('dbt context: ref, source, var, this, target, is_incremental', () => {
   check("{{ var('known') }} {{ var('other', 'dflt') }} {{ this }} {{ target.name }}", 'K dflt "me" dev');
   check('{% if is_incremental() %}inc{% else %}full{% endif %}', 'full');
   check("{{ env_var('FLOE_TEST_UNSET_VAR', 'fallback') }}", 'fallback');
+});
+
+test("a macro file's raw block trims by its tags' `-` as Jinja2 does (nunjucks did not parse `{%- endraw -%}`)", () => {
+  check('[{{ rawm() }}]', '[{{ a }}|  ]');
+});
+
+test('an int power past what Floe computes is an OverflowError worded for the user, not JavaScript\'s bigint error', () => {
+  assert.match(render('{{ 2 ** 10000000000 }}').problem?.message ?? '', /^OverflowError: .*5 million digits/);
+  check('{{ (2 ** 64) | round(-1000000000) }}|{{ 3 ** 40 }}', '0|12157665459056928801');
 });
 
 test('control flow and dbt tags: set, for, macro, call, do, filter, whitespace control', () => {

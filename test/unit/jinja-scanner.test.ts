@@ -52,3 +52,11 @@ test('calls with positional, keyword and literal arguments', () => {
     ['dbt_utils.star', [[null, '<expr>']]],
   ]);
 });
+
+test('an int literal past 2**53 is no literal (a number would change its digits): a render reads it exactly', () => {
+  const text = "{{ config(k=9223372036854775807, n=-9007199254740993, small=9007199254740991) }}";
+  const [call] = findCalls(text, scanTemplate(text));
+  assert.deepEqual(call.args.map((a) => [a.keyword, a.isLiteral ? a.value : '<expr>']), [
+    ['k', '<expr>'], ['n', '<expr>'], ['small', 9007199254740991],
+  ]);
+});

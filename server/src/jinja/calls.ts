@@ -132,6 +132,13 @@ function readArgument(tokens: Token[], from: number, to: number): CallArgument {
  */
 const MAX_LITERAL_DEPTH = 200;
 
+/** A number literal's value; undefined for an int past 2**53, which a number would change (a render reads it exactly, pyInt.ts). */
+function exactNumber(text: string): number | undefined {
+  const clean = text.replace(/_/g, '');
+  const n = Number(clean);
+  return !Number.isSafeInteger(n) && /^(?:\d+|0x[\da-f]+|0o[0-7]+|0b[01]+)$/i.test(clean) ? undefined : n;
+}
+
 function parseLiteral(tokens: Token[], k: number, end: number, depth = 0): { value: Literal; next: number } | undefined {
   // nested deeper than any real literal (a file of 100,000 `(`): no literal, rather than the stack's end
   if (k >= end || depth > MAX_LITERAL_DEPTH) return undefined;
@@ -143,8 +150,8 @@ function parseLiteral(tokens: Token[], k: number, end: number, depth = 0): { val
     while (j < end && tokens[j].type === 'string') value += tokens[j++].value;
     return { value, next: j };
   }
-  if (t.type === 'number') return { value: Number(t.value.replace(/_/g, '')), next: k + 1 };
-  if (t.value === '-' && k + 1 < end && tokens[k + 1].type === 'number') return { value: -Number(tokens[k + 1].value), next: k + 2 };
+  if (t.type === 'number') { const n = exactNumber(t.value); return n === undefined ? undefined : { value: n, next: k + 1 }; }
+  if (t.value === '-' && k + 1 < end && tokens[k + 1].type === 'number') { const n = exactNumber(tokens[k + 1].value); return n === undefined ? undefined : { value: -n, next: k + 2 }; }
   if (t.type === 'name') {
     const v = t.value;
     if (v === 'true' || v === 'True') return { value: true, next: k + 1 };

@@ -3,7 +3,7 @@
 // blocks (dbt compiles them as `test_<name>` macros), `{% snapshot %}` (its body is the SQL) and `{% materialization %}`
 // blocks (adapter code Floe never runs). Offsets of everything outside a block are kept.
 import { tokenize, type Token } from './tokens';
-import { scanTemplate, type JinjaBlock, type ScannedTemplate } from './scanner';
+import { isBlockSet, scanTemplate, type JinjaBlock, type ScannedTemplate } from './scanner';
 
 /** What a rewrite of one file carries from block to block: the targets of open `{% set %}` blocks. */
 export interface RewriteState {
@@ -19,9 +19,10 @@ export const newRewriteState = (): RewriteState => ({ setTargets: [] });
 export function rewriteBlock(text: string, block: JinjaBlock, state: RewriteState = newRewriteState(), literal?: (value: string) => string): string {
   const original = text.slice(block.start, block.end);
   if (block.kind === 'comment') return original;
-  // `{%+ ... +%}` (keep whitespace) is Jinja2's default here, and nunjucks has no `+`.
-  const head = text.slice(block.start, block.contentStart).replace('+', ' ');
-  const tail = text.slice(block.contentEnd, block.end).replace('+', ' ');
+  // `{%+ ... +%}` (keep whitespace) is Jinja2's default here, and nunjucks has no `+`. nunjucks finds a raw block's end
+  // only without `-` (`{%- endraw -%}`): its trimming is done on the text beside it (render.ts, toNunjucksSource).
+  const head = text.slice(block.start, block.contentStart).replace(block.tag === 'endraw' ? /[+-]/ : '+', ' ');
+  const tail = text.slice(block.contentEnd, block.end).replace(block.tag === 'endraw' ? /[+-]/ : '+', ' ');
   let content = rewriteTokens(text, block.contentStart, block.contentEnd, literal);
   if (block.kind === 'statement') {
     if (block.tag === 'test') content = content.replace(/^(\s*)test(\s+)/, '$1macro$2test_');
@@ -35,7 +36,7 @@ export function rewriteBlock(text: string, block: JinjaBlock, state: RewriteStat
         state.setTargets.push([capture[1], capture[2]]);
         content = ' set __floe_captured ';
       } else {
-        if (!content.includes('=')) state.setTargets.push(undefined);
+        if (isBlockSet(content)) state.setTargets.push(undefined);
         content = setAttribute(content) ?? content;
       }
     } else if (block.tag === 'endset') {
@@ -52,12 +53,14 @@ export function toNunjucksSource(text: string, scan: ScannedTemplate = scanTempl
   const state = newRewriteState();
   let pos = 0;
   let skipUntil: string | undefined;
+  let prev: JinjaBlock | undefined;
   for (const block of scan.blocks) {
     if (skipUntil) {
       if (block.kind === 'statement' && block.tag === skipUntil) { skipUntil = undefined; pos = block.end; }
       continue;
     }
-    out.push(text.slice(pos, block.start));
+    out.push(rawText(text, pos, block, prev));
+    prev = block;
     if (block.kind === 'statement' && block.tag === 'materialization') {
       skipUntil = 'endmaterialization';
       pos = block.end;
@@ -66,8 +69,15 @@ export function toNunjucksSource(text: string, scan: ScannedTemplate = scanTempl
     out.push(rewriteBlock(text, block, state));
     pos = block.end;
   }
-  if (!skipUntil) out.push(text.slice(pos));
+  if (!skipUntil) out.push(rawText(text, pos, undefined, prev));
   return out.join('');
+}
+
+/** The text from `pos` to `block` (or the end): trimmed by the `-` of a raw block's tags, which nunjucks' raw ignores. */
+function rawText(text: string, pos: number, block: JinjaBlock | undefined, prev: JinjaBlock | undefined): string {
+  const chunk = text.slice(pos, block?.start);
+  const start = (prev?.tag === 'raw' || prev?.tag === 'endraw') && prev.trimAfter ? chunk.trimStart() : chunk;
+  return block?.tag === 'endraw' && block.trimBefore ? start.trimEnd() : start;
 }
 
 /**
@@ -86,14 +96,6 @@ function rewriteTokens(text: string, start: number, end: number, literal?: (valu
     const t = tokens[k];
     const next = tokens[k + 1]?.type === 'op' ? tokens[k + 1].value : undefined;
     const prev = tokens[k - 1]?.type === 'op' ? tokens[k - 1].value : undefined;
-    if (t.type === 'string' && /\\\r?\n/.test(text.slice(t.start, t.end))) {
-      // A backslash at a line's end continues a Python string literal; nunjucks would keep both characters.
-      replace(t.start, t.end, text.slice(t.start, t.end).replace(/\\\r?\n/g, ''));
-    }
-    if (t.type === 'string' && /\\[^\\'"ntrbfv0-7xuUNa\r\n]/.test(text.slice(t.start, t.end))) {
-      // Python keeps the backslash of an unknown escape ('\s' in a regex); nunjucks would drop it.
-      replace(t.start, t.end, text.slice(t.start, t.end).replace(/\\([^\\'"ntrbfv0-7xuUNa\r\n])/g, '\\\\$1'));
-    }
     // A tuple's parentheses (not a call's) with one trailing comma or nothing inside, `(x,)` and `()`: nunjucks has no
     // such literal; a list made a tuple (pyTuple.ts).
     if (t.type === 'op' && ((t.value === ',' && next === ')') || (t.value === '(' && next === ')')) && isTupleOpen(tokens, t.value === '(' ? k : openingParen(tokens, k))) {
@@ -116,11 +118,39 @@ function rewriteTokens(text: string, start: number, end: number, literal?: (valu
       replace(tokens[last].end, tokens[last].end, ')');
       replace(t.start, t.end, t.value === '**' ? '__floe_kwsplat(' : '__floe_splat(');
     }
-    // Last for this token: the rules above change only what lies after it or keep lengths.
+    // Last for this token (the rules above change only what lies after it or keep lengths): a literal with escapes as
+    // nunjucks must read it, or a literal without as its name.
+    if (t.type === 'string' && !t.unterminated && text.slice(t.start, t.end).includes('\\')) {
+      const raw = text.slice(t.start, t.end);
+      const read = asNunjucksString(raw);
+      if (read !== raw) replace(t.start, t.end, read);
+    }
     if (literal && t.type === 'string' && !t.unterminated && !text.slice(t.start, t.end).includes('\\')) replace(t.start, t.end, literal(t.value));
   }
   return content;
 }
+
+/**
+ * A Python string literal (quotes included) as nunjucks' lexer must see it to read the same text. nunjucks knows only
+ * `\n`, `\t` and `\r` and drops the backslash of any other escape. So: a backslash at a line's end (a continuation)
+ * goes; an escape Python reads as a character (`\x01`, `\u00a0`, `\0`, `\b`) becomes the character; an escape
+ * Python does not know keeps its backslash (`'\s'` in a regex), written `\\`.
+ */
+function asNunjucksString(raw: string): string {
+  const quote = raw[0];
+  const body = raw.slice(1, -1).replace(/\\(?:(\r?\n)|([abfv])|([0-7]{1,3})|x([\da-fA-F]{2})|u([\da-fA-F]{4})|U([\da-fA-F]{8})|([\s\S]))/g,
+    (whole, continuation, simple, octal, x, u, bigU, other) => {
+      if (continuation) return '';
+      if (other !== undefined) return /[\\'"ntr\r\n]/.test(other) || other === 'N' ? whole : `\\\\${other}`;
+      const code = simple ? SIMPLE_ESCAPES[simple] : octal ? parseInt(octal, 8) : parseInt(x ?? u ?? bigU, 16);
+      if (code > 0x10ffff) return whole;
+      const ch = String.fromCodePoint(code);
+      return ch === quote || ch === '\\' ? `\\${ch}` : ch;
+    });
+  return quote + body + quote;
+}
+
+const SIMPLE_ESCAPES: Record<string, number> = { a: 7, b: 8, f: 12, v: 11 };
 
 /** The index of the `(` that the `)` after token `k` closes (-1 when unbalanced). */
 function openingParen(tokens: Token[], k: number): number {

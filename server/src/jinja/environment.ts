@@ -7,7 +7,9 @@ import { dictEntries, pythonKey as pythonKeyOf } from './pyDictKeys';
 import { pyCompare } from './pyCompare';
 import { asFloat, floatArithmetic, isFloat, plain } from './pyFloat';
 import { jinjaToJson } from './pyJson';
+import { fitInt, intArithmetic, roundInt, truncFloat } from './pyInt';
 import { pyTuple } from './pyTuple';
+import { pyRange } from './pyRange';
 import { toNunjucksSource } from './dbtSyntax';
 import { scanTemplate } from './scanner';
 import { explainRenderError } from './renderMessages';
@@ -133,6 +135,7 @@ export class DbtJinjaEnvironment {
       return this.hooks;
     };
     for (const [k, v] of Object.entries(splatGlobals)) this.env.addGlobal(k, v);
+    this.env.addGlobal('range', pyRange);
     for (const [k, v] of Object.entries(dbtContextGlobals({
       ref: (a) => h().ref(a), source: (a) => h().source(a), config: (a) => h().config(a), var: (a) => h().var(a),
       dispatch: (name, namespace) => this.dispatch(name, namespace), configValue: (name) => this.hooks?.configValue?.(name),
@@ -305,6 +308,8 @@ function behaviorFlags(flags: Record<string, unknown>): Record<string, unknown> 
   });
 }
 
+const isIntLike = (v: unknown): v is number | bigint | boolean => typeof v === 'bigint' || typeof v === 'boolean' || (typeof v === 'number' && Number.isInteger(v));
+
 const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   none: (v) => v === null || v === undefined,
   true: (v) => v === true,
@@ -312,13 +317,23 @@ const DBT_TESTS: Record<string, (v: unknown, ...a: unknown[]) => boolean> = {
   boolean: (v) => typeof v === 'boolean',
   string: isString,
   // a bool is an int in Python (Jinja2's number test is isinstance(v, Number))
-  number: (v) => typeof plain(v) === 'number' || typeof v === 'boolean',
-  integer: (v) => typeof v === 'number' && Number.isInteger(v),
+  number: (v) => typeof plain(v) === 'number' || typeof v === 'boolean' || typeof v === 'bigint',
+  integer: (v) => (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint',
+  // Python's `value % 2 == 1` (-3 is odd), an int past 2**53 (a bigint) included
+  odd: (v) => (typeof v === 'bigint' ? v % 2n !== 0n : Math.abs((v as number) % 2) === 1),
+  even: (v) => (typeof v === 'bigint' ? v % 2n === 0n : (v as number) % 2 === 0),
+  // Python's `value % num == 0`: by zero a ZeroDivisionError (JavaScript's NaN said False)
+  divisibleby: (v, n) => {
+    if (Number(plain(n)) === 0) throw new Error('ZeroDivisionError: integer division or modulo by zero');
+    if ((typeof v === 'bigint' || typeof n === 'bigint') && isIntLike(v) && isIntLike(n)) return BigInt(v) % BigInt(n) === 0n;
+    return Number(plain(v)) % Number(plain(n)) === 0;
+  },
   float: isFloat,
   mapping: isMapping,
   // Jinja2's sequence: anything with a length and items (a dict too)
   sequence: (v) => Array.isArray(v) || isString(v) || isMapping(v),
-  iterable: (v) => Array.isArray(v) || isString(v) || isMapping(v),
+  // Jinja2's Undefined is iterable (as empty): a missing value passes `is iterable`
+  iterable: (v) => v === undefined || Array.isArray(v) || isString(v) || isMapping(v),
   sameas: (v, other) => v === other,
   // str(value).islower() / isupper(): any value, printed first (nunjucks' read toUpperCase of a number and failed)
   lower: (v) => { const t = pyStr(v); return t === t.toLowerCase() && t !== t.toUpperCase(); },
@@ -353,7 +368,7 @@ function escapeHtml(v: unknown): string {
 }
 
 /** Python's int(text, base): an optional sign, digits of the base with `_` between them, spaces around; else undefined. */
-function pyIntText(text: string, base: number): number | undefined {
+function pyIntText(text: string, base: number): number | bigint | undefined {
   const t = text.trim();
   let m = /^([-+]?)(?:0([xob]))?((?:_?[0-9a-z])+)$/i.exec(t);
   if (!m) return undefined;
@@ -364,6 +379,12 @@ function pyIntText(text: string, base: number): number | undefined {
   const digits = m[3].replace(/_/g, '').toLowerCase();
   if (![...digits].every((c) => Number.parseInt(c, 36) < b)) return undefined;
   const n = Number.parseInt(digits, b);
+  if (!Number.isSafeInteger(n)) {
+    // past 2**53: the digits' exact value (pyInt.ts)
+    let big = 0n;
+    for (const c of digits) big = big * BigInt(b) + BigInt(Number.parseInt(c, 36));
+    return fitInt(m[1] === '-' ? -big : big);
+  }
   return m[1] === '-' ? -n : n;
 }
 
@@ -432,6 +453,18 @@ function selectItems(this: any, v: unknown, args: unknown[], keep: boolean, attr
 const undefinedNumber = (filter: string) => new Error(`'${filter}' of an undefined value: Jinja raises UndefinedError here (a var, config value or attribute this code expects is missing)`);
 const throwError = (e: Error): never => { throw e; };
 
+const ADD = (x: number, y: number) => x + y;
+
+/** Python's urllib quote of the UTF-8 bytes: letters, digits and `_.-~` as they are (and `/` but in a query), `+` for a space in a query. */
+function urlQuote(text: string, query: boolean): string {
+  let out = '';
+  for (const byte of new TextEncoder().encode(text)) {
+    const c = String.fromCharCode(byte);
+    out += /[A-Za-z0-9_.~-]/.test(c) || (!query && c === '/') ? c : query && c === ' ' ? '+' : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
 /** dbt's filters and Jinja2's that nunjucks lacks. */
 const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   // dbt's as_bool only marks its value for the native rendering of a whole YAML value; inside an expression the value
@@ -442,6 +475,7 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   // Python's float() of the text (`' 2.5 '`, `1_0`, `inf`, `nan`), else the default (nunjucks' parseFloat read `'2x'` as 2).
   float: (v, dflt: unknown = asFloat(0)) => {
     if (v === undefined) throw undefinedNumber('float');
+    if (typeof v === 'bigint') return asFloat(Number(v));
     if (typeof plain(v) === 'number' || typeof v === 'boolean') return asFloat(Number(plain(v)));
     const n = isString(v) ? pyFloatText(String(v)) : undefined;
     return n === undefined ? dflt : asFloat(n);
@@ -484,13 +518,14 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
     }
     return `${printf('%.1f', pyTuple([(base * bytes) / unit]), PRINTER)} ${prefix}`;
   },
-  abs: (v) => (v === undefined ? throwError(undefinedNumber('abs')) : isFloat(v) ? asFloat(Math.abs(plain(v) as number)) : Math.abs(v as number)),
+  abs: (v) => (v === undefined ? throwError(undefinedNumber('abs')) : typeof v === 'bigint' ? (v < 0n ? -v : v) : isFloat(v) ? asFloat(Math.abs(plain(v) as number)) : Math.abs(v as number)),
   // Python's round() of the exact value, a half to the even digit (an int stays an int); floor and ceil give floats.
   round: (v, ...a) => {
     if (v === undefined) throw undefinedNumber('round');
     const { positional, named } = keywords(a);
     const method = String(named.method ?? positional[1] ?? 'common');
     if (!['common', 'ceil', 'floor'].includes(method)) throw new Error('FilterArgumentError: method must be common, ceil or floor');
+    if (typeof v === 'bigint' && method === 'common') return roundInt(v, Number(plain(named.precision ?? positional[0] ?? 0)));
     if (typeof plain(v) !== 'number' && typeof v !== 'boolean') throw new Error(`TypeError: type ${pyTypeName(v)} doesn't define __round__ method`);
     return jinjaRound(v, Number(plain(named.precision ?? positional[0] ?? 0)), method);
   },
@@ -500,16 +535,27 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
     if (v === undefined) throw undefinedNumber('int');
     const { positional, named } = keywords(a);
     const dflt = named.default ?? positional[0] ?? 0;
-    if (typeof plain(v) === 'number' || typeof v === 'boolean') return Number.isFinite(Number(plain(v))) ? Math.trunc(Number(plain(v))) : dflt;
+    if (typeof v === 'bigint') return v;
+    if (typeof plain(v) === 'number' || typeof v === 'boolean') return Number.isFinite(Number(plain(v))) ? truncFloat(Number(plain(v))) : dflt;
     const base = Number(plain(named.base ?? positional[1] ?? 10));
     if (!isString(v)) return dflt;
     const whole = pyIntText(String(v), base);
     if (whole !== undefined) return whole;
     const f = pyFloatText(String(v));
-    return f === undefined || !Number.isFinite(f) ? dflt : Math.trunc(f);
+    return f === undefined || !Number.isFinite(f) ? dflt : truncFloat(f);
   },
   as_text: (v) => String(v ?? ''),
   as_native: (v) => v,
+  // Jinja2's urlencode: a str (or other scalar) quoted with `/` kept; a dict's or a list's pairs as a query string,
+  // `k=v` joined by `&`, a space `+` (nunjucks' encodeURIComponent wrote `%20` there and kept `!*'()` and `/` alike).
+  urlencode: (v) => {
+    if (isString(v) || !(Array.isArray(v) || isMapping(v))) return urlQuote(pyStr(v), false);
+    const pairs = Array.isArray(v) ? v : dictEntries(v as Record<string, unknown>).filter(([k]) => k !== '__keywords').map(([k, x]) => [pythonKeyOf(v as Record<string, unknown>, k), x]);
+    return pairs.map((pair) => {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`ValueError: urlencode takes a dict or a list of (key, value) pairs, not ${pyRepr(pair)}`);
+      return `${urlQuote(pyStr(pair[0]), true)}=${urlQuote(pyStr(pair[1]), true)}`;
+    }).join('&');
+  },
   // Jinja2's string is Python's str() (undefined is ''); nunjucks' read undefined.toString().
   string: (v) => pyStr(v),
   // Jinja2's tojson: json.dumps with sorted keys, Python's spacing and floats, escaped for HTML (pyJson.ts).
@@ -524,7 +570,7 @@ const DBT_FILTERS: Record<string, (v: unknown, ...a: unknown[]) => unknown> = {
   sum: (v, ...a) => {
     const { positional, named } = keywords(a);
     const attribute = named.attribute ?? positional[0];
-    return iterated(v).map((x) => (attribute === undefined || attribute === null ? x : attributeOf(x, attribute))).reduce((total: unknown, x) => floatArithmetic('+', total, x) ?? (total as number) + (x as number), named.start ?? positional[1] ?? 0);
+    return iterated(v).map((x) => (attribute === undefined || attribute === null ? x : attributeOf(x, attribute))).reduce((total: unknown, x) => floatArithmetic('+', total, x) ?? intArithmetic('+', total, x, ADD), named.start ?? positional[1] ?? 0);
   },
   // Jinja2's title: each word's first letter upper, the rest lower, words split at spaces, `-` and opening brackets.
   title: (v) => pyStr(v).split(/([-\s({[<]+)/u).map((w) => (w ? w[0].toUpperCase() + w.slice(1).toLowerCase() : w)).join(''),

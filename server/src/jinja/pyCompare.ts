@@ -36,25 +36,29 @@ export function pyEq(a: unknown, b: unknown): boolean {
   // Floe's own objects (relations, dates) compare as they did: by their text against a str
   const objectLike = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && !isPlain(v);
   if (objectLike(x) || objectLike(y)) return x == y;
+  // an int past 2**53 (a bigint, pyInt.ts) equals a number of its value
+  if (typeof x === 'bigint' || typeof y === 'bigint') return isNumeric(x) && isNumeric(y) && x == y;
   return false;
 }
 
 /** The order of two values Python can order (-1, 0, 1; NaN makes every comparison false), else a TypeError. */
 function order(a: unknown, b: unknown, op: string): number {
   const x = scalar(a), y = scalar(b);
-  if (typeof x === 'number' && typeof y === 'number') return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
+  if (isNumeric(x) && isNumeric(y)) return x < y ? -1 : x > y ? 1 : x == y ? 0 : NaN;
   if (typeof x === 'string' && typeof y === 'string') return x < y ? -1 : x > y ? 1 : 0;
   if (Array.isArray(x) && Array.isArray(y) && isTuple(x) === isTuple(y)) {
     for (let i = 0; i < Math.min(x.length, y.length); i++) if (!pyEq(x[i], y[i])) return order(x[i], y[i], op);
     return Math.sign(x.length - y.length);
   }
-  const known = (v: unknown) => typeof v === 'number' || typeof v === 'string' || Array.isArray(v) || isPlain(v);
+  const known = (v: unknown) => isNumeric(v) || typeof v === 'string' || Array.isArray(v) || isPlain(v);
   if (known(x) && known(y)) throw new Error(`TypeError: '${op}' not supported between ${kind(x)} and ${kind(y)}`);
   // None, undefined and Floe's own objects: as JavaScript orders them (None stands for a query's result here)
   return (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : (x as number) == (y as number) ? 0 : NaN;
 }
 
-const kind = (v: unknown) => `instances of '${typeof v === 'number' ? 'int' : typeof v === 'string' ? 'str' : Array.isArray(v) ? (isTuple(v) ? 'tuple' : 'list') : 'dict'}'`;
+const isNumeric = (v: unknown): v is number | bigint => typeof v === 'number' || typeof v === 'bigint';
+
+const kind = (v: unknown) => `instances of '${isNumeric(v) ? 'int' : typeof v === 'string' ? 'str' : Array.isArray(v) ? (isTuple(v) ? 'tuple' : 'list') : 'dict'}'`;
 
 /** Python's `a op b` for one comparison operator. */
 export function pyCompare(a: unknown, op: string, b: unknown): boolean {
@@ -71,7 +75,7 @@ export function pyCompare(a: unknown, op: string, b: unknown): boolean {
 
 /** The Python type of an operand, as far as arithmetic tells them apart; undefined for None, Undefined and Floe's objects. */
 function operandKind(v: unknown): string | undefined {
-  if (typeof v === 'number' || v instanceof PyFloat || typeof v === 'boolean') return 'number';
+  if (typeof v === 'number' || v instanceof PyFloat || typeof v === 'boolean' || typeof v === 'bigint') return 'number';
   if (typeof v === 'string' || v instanceof String) return 'str';
   if (Array.isArray(v)) return dictViewKind(v) ?? (isTuple(v) ? 'tuple' : 'list');
   if (isPlain(v)) return 'dict';

@@ -111,7 +111,7 @@ export function copyDictOrder(from: object, to: object): void {
 
 /** A number, float, bool or None: the keys whose text alone would print as a string. */
 function isScalarKey(key: unknown): boolean {
-  return typeof key === 'number' || key instanceof PyFloat || typeof key === 'boolean' || key === null;
+  return typeof key === 'number' || typeof key === 'bigint' || key instanceof PyFloat || typeof key === 'boolean' || key === null;
 }
 
 /** Records that `dict`'s property `name` holds the Python key `key` (a number, PyFloat, bool or None). */

@@ -37,9 +37,9 @@ export function floatRepr(n: number): string {
 
 /** Python's binary arithmetic on numbers: the result is a float when either operand is (`/` always is). */
 export function floatArithmetic(op: '+' | '-' | '*' | '/' | '//' | '%' | '**', a: unknown, b: unknown): number | undefined {
-  // a bool is an int in Python arithmetic (`false / 2.5` is 0.0)
-  const x = typeof a === 'boolean' ? Number(a) : plain(a);
-  const y = typeof b === 'boolean' ? Number(b) : plain(b);
+  // a bool is an int in Python arithmetic (`false / 2.5` is 0.0), and so is a bigint (pyInt.ts)
+  const x = typeof a === 'boolean' || typeof a === 'bigint' ? Number(a) : plain(a);
+  const y = typeof b === 'boolean' || typeof b === 'bigint' ? Number(b) : plain(b);
   if (typeof x !== 'number' || typeof y !== 'number') return undefined;
   const float = op === '/' || isFloat(a) || isFloat(b);
   if (!float) return undefined;

@@ -96,8 +96,9 @@ function intDigits(n: number | bigint, type: string, alternate: boolean): string
   return type === 'X' ? (prefix + digits).toUpperCase() : prefix + digits;
 }
 
-const isInt = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && !isFloat(v)) || typeof v === 'boolean';
-const isNumber = (v: unknown) => typeof plain(v) === 'number' || typeof v === 'boolean';
+// (a bigint is an int past 2**53, pyInt.ts)
+const isInt = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && !isFloat(v)) || typeof v === 'boolean' || typeof v === 'bigint';
+const isNumber = (v: unknown) => typeof plain(v) === 'number' || typeof v === 'boolean' || typeof v === 'bigint';
 const negative = (x: number) => x < 0 || Object.is(x, -0);
 
 /** `text` in `width` with `fill`, aligned (`=` pads after the sign). */
@@ -156,9 +157,9 @@ export function printf(format: string, values: unknown, p: Printer): string {
       case 'd': case 'i': case 'u': case 'o': case 'x': case 'X': {
         if (!isNumber(value)) throw new Error(`TypeError: %${type} format: a real number is required, not ${typeof value === 'string' ? 'str' : 'another type'}`);
         if (!isInt(value) && type !== 'd' && type !== 'i' && type !== 'u') throw new Error(`TypeError: %${type} format: an integer is required, not float`);
-        const n = Math.trunc(Number(plain(value)));
+        const n = typeof value === 'bigint' ? value : Math.trunc(Number(plain(value)));
         const digits = intDigits(n, type === 'o' || type === 'x' || type === 'X' ? type : 'd', alternate);
-        return numeric(prec !== undefined ? digits.padStart(prec, '0') : digits, n);
+        return numeric(prec !== undefined ? digits.padStart(prec, '0') : digits, Number(n));
       }
       case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': {
         if (!isNumber(value)) throw new Error(`TypeError: must be real number, not ${typeof value === 'string' ? 'str' : 'another type'}`);
@@ -202,7 +203,7 @@ function formatValue(value: unknown, spec: string, p: Printer): string {
   let digits: string;
   if (int && (type === undefined || 'bcdnoxX'.includes(type))) {
     if (type === 'c') digits = String.fromCodePoint(x);
-    else digits = intDigits(x, type === undefined || type === 'n' ? 'd' : type, !!alternate);
+    else digits = intDigits(typeof value === 'bigint' ? value : x, type === undefined || type === 'n' ? 'd' : type, !!alternate);
   } else {
     if (type && 'bcdoxX'.includes(type)) throw new Error(`ValueError: Unknown format code '${type}' for object of type 'float'`);
     if (type === 'n') type = 'g';

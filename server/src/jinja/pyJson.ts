@@ -5,6 +5,7 @@
 import { parse } from 'lossless-json';
 import { asFloat, floatRepr, isFloat, plain } from './pyFloat';
 import { dictEntries, pythonKey } from './pyDictKeys';
+import { fitInt } from './pyInt';
 
 export interface PyJsonOptions {
   sortKeys?: boolean;
@@ -24,6 +25,7 @@ export function pyJsonDumps(value: unknown, options: PyJsonOptions = {}): string
     if (v === false) return 'false';
     if (typeof v === 'string' || v instanceof String) return jsonString(String(v));
     if (typeof v === 'number' || v instanceof Number) return jsonNumber(v);
+    if (typeof v === 'bigint') return String(v);
     if (typeof v !== 'object') throw new TypeError(`Object of type ${typeof v} is not JSON serializable`);
     if (open.has(v)) throw new PyJsonValueError('Circular reference detected');
     open.add(v);
@@ -63,6 +65,7 @@ function keyText(dict: object, name: string): string {
   if (key === null || key === undefined) return 'null';
   if (typeof key === 'boolean') return String(key);
   if (typeof key === 'number' || key instanceof Number) return jsonNumber(key);
+  if (typeof key === 'bigint') return String(key);
   return name;
 }
 
@@ -94,5 +97,6 @@ const NAMED_ESCAPES: Record<number, string> = { 0x0a: '\\n', 0x0d: '\\r', 0x09: 
 
 /** Python's json.loads: a number written with a dot or an exponent is a float (`1.0` stays 1.0). Throws on bad JSON. */
 export function pyJsonLoads(text: string): unknown {
-  return parse(text, null, (n: string) => (/[.eE]/.test(n) ? asFloat(Number(n)) : Number(n)));
+  // an int past 2**53 keeps its digits (a bigint, pyInt.ts)
+  return parse(text, null, (n: string) => (/[.eE]/.test(n) ? asFloat(Number(n)) : Number.isSafeInteger(Number(n)) ? Number(n) : fitInt(BigInt(n))));
 }

@@ -37,6 +37,8 @@ function scalarText(v: unknown): { text: string; str: boolean } | undefined {
   if (v === null) return { text: 'null', str: false };
   if (v === true || v === false) return { text: String(v), str: false };
   if (typeof v === 'string') return { text: v, str: true };
+  // an int past 2**53 (pyInt.ts)
+  if (typeof v === 'bigint') return { text: String(v), str: false };
   if (typeof v === 'number' || isFloat(v)) {
     const n = plain(v) as number;
     if (!isFloat(v)) return { text: String(n), str: false };

@@ -12,8 +12,10 @@ import { asFloat, floatArithmetic, floatRepr, isFloat, plain, PyFloat } from './
 import { copyDictKeys, dictEntries, dictKeyName, dictNames, hasPythonKeys, pythonKey, setDictItem } from './pyDictKeys';
 import { isTuple, pyTuple } from './pyTuple';
 import { dictViewKind, pyDictView, type DictViewKind } from './pyDictView';
+import { rangeRepr } from './pyRange';
 import { printf, strFormat, type Printer } from './pyFormat';
 import { checkOperands, pyCompare, pyEq } from './pyCompare';
+import { intArithmetic } from './pyInt';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const runtime = require('nunjucks/src/runtime');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -93,8 +95,7 @@ function patchLexer(): void {
         this.forwardN(m[0].length);
         const text = m[0].replace(/_/g, '');
         if (m.groups!.float !== undefined) return { type: lexer.TOKEN_FLOAT, value: String(Number(text)), lineno, colno };
-        const n = /^0[bBoO]/.test(text) ? Number(`0${text[1].toLowerCase()}${text.slice(2)}`) : Number(text);
-        return { type: lexer.TOKEN_INT, value: String(n), lineno, colno };
+        return { type: lexer.TOKEN_INT, value: BigInt(`${text.slice(0, 2).toLowerCase()}${text.slice(2)}`).toString(), lineno, colno };
       }
     }
     return nextToken.call(this);
@@ -117,31 +118,54 @@ function patchParser(): void {
   // An integral float literal (`1.0`) stays a float, as Python's: nunjucks read it as the number 1, printed `1`.
   const parsePrimary = Parser.prototype.parsePrimary;
   Parser.prototype.parsePrimary = function (this: any, noPostfix?: boolean) {
-    if (this.peekToken()?.type !== lexer.TOKEN_FLOAT) return parsePrimary.call(this, noPostfix);
+    const tok = this.peekToken();
+    // An int literal past 2**53 is a bigint (pyInt.ts): JavaScript's number would print other digits.
+    if (tok?.type === lexer.TOKEN_INT && tok.value.length > 15 && !Number.isSafeInteger(Number(tok.value))) {
+      this.nextToken();
+      const node = new nodes.Literal(tok.lineno, tok.colno, BigInt(tok.value));
+      return noPostfix ? node : this.parsePostfix(node);
+    }
+    if (tok?.type !== lexer.TOKEN_FLOAT) return parsePrimary.call(this, noPostfix);
     const node = parsePrimary.call(this, true);
     if (node instanceof nodes.Literal && Number.isInteger(node.value)) node.value = new PyFloat(node.value);
     return noPostfix ? node : this.parsePostfix(node);
   };
-  Parser.prototype.parseIs = function (this: any) {
-    const left = this.parseCompare();
-    if (!this.skipSymbol('is')) return left;
-    const not = this.skipSymbol('not');
+  // A test binds as a filter does, as in Jinja2's grammar (parse_filter_expr): `a == b is none` is `a == (b is none)`
+  // and `2 ** 64 is number` is `2 ** (64 is number)`; nunjucks read `is` below the comparisons, over the whole operand.
+  const parseTest = (parser: any, left: any) => {
+    const not = parser.skipSymbol('not');
     let test;
-    const name = this.peekToken();
+    const name = parser.peekToken();
     if (name && name.type === lexer.TOKEN_SYMBOL) {
-      this.nextToken();
+      parser.nextToken();
       test = new nodes.Symbol(name.lineno, name.colno, name.value);
-      const after = this.peekToken();
+      const after = parser.peekToken();
       if (after && after.type === lexer.TOKEN_LEFT_PAREN) {
-        test = new nodes.FunCall(name.lineno, name.colno, test, this.parseSignature());
+        test = new nodes.FunCall(name.lineno, name.colno, test, parser.parseSignature());
       } else if (after && (BARE_ARG.has(after.type) || (after.type === lexer.TOKEN_SYMBOL && !NOT_AN_ARG.has(after.value)))) {
-        test = new nodes.FunCall(name.lineno, name.colno, test, new nodes.NodeList(name.lineno, name.colno, [this.parsePostfix(this.parsePrimary())]));
+        test = new nodes.FunCall(name.lineno, name.colno, test, new nodes.NodeList(name.lineno, name.colno, [parser.parsePostfix(parser.parsePrimary())]));
       }
     } else {
-      test = this.parseCompare();
+      // `is none`, `is true`: a literal's token
+      test = parser.parsePrimary(true);
     }
     const node = new nodes.Is(left.lineno, left.colno, left, test);
     return not ? new nodes.Not(node.lineno, node.colno, node) : node;
+  };
+  Parser.prototype.parseFilter = function (this: any, node: any) {
+    for (;;) {
+      if (this.skip(lexer.TOKEN_PIPE)) {
+        const name = this.parseFilterName();
+        node = new nodes.Filter(name.lineno, name.colno, name, new nodes.NodeList(name.lineno, name.colno, [node, ...this.parseFilterArgs(node)]));
+      } else if (this.skipSymbol('is')) {
+        node = parseTest(this, node);
+      } else {
+        return node;
+      }
+    }
+  };
+  Parser.prototype.parseIs = function (this: any) {
+    return this.parseCompare();
   };
   Parser.prototype.parseInlineIf = function (this: any) {
     let node = this.parseOr();
@@ -186,6 +210,159 @@ function patchParser(): void {
     if (!(node instanceof nodes.For) || !(node.arr instanceof nodes.InlineIf) || node.arr.else_ !== null) return node;
     return filteredFor(node, node.arr.body, node.arr.cond);
   };
+  patchOperatorLevels(Parser, lexer);
+  patchStatements(Parser, lexer);
+  patchRecursiveLoops(Parser);
+}
+
+/** A recursive loop (compilePyRecursiveFor): its name, the caller that runs one level, and the sequence of the first. */
+const PyRecursiveFor = nodes.Node.extend('PyRecursiveFor', { fields: ['name', 'caller', 'seq'] });
+let recursiveLoops = 0;
+
+/** `{% for x in seq recursive %}`, which nunjucks did not parse: the `recursive` word is read before the block's end. */
+function patchRecursiveLoops(Parser: any): void {
+  const parseFor = Parser.prototype.parseFor;
+  Parser.prototype.parseFor = function (this: any) {
+    let recursive = false;
+    // the `for` tag's own end is the first block end parsed; the body's tags end with the prototype's method again
+    this.advanceAfterBlockEnd = function (this: any, name?: string) {
+      delete this.advanceAfterBlockEnd;
+      if (this.skipSymbol('recursive')) recursive = true;
+      return this.advanceAfterBlockEnd(name);
+    };
+    let node;
+    try {
+      node = parseFor.call(this);
+    } finally {
+      delete this.advanceAfterBlockEnd;
+    }
+    if (!recursive) return node;
+    if (!(node instanceof nodes.For)) this.fail('a recursive loop with an if filter is not supported; filter the sequence first', node.lineno, node.colno);
+    return recursiveFor(node);
+  };
+}
+
+/** The loop as a caller of (__floe_seq, __floe_depth) whose body's `loop(x)` calls it again with x at depth + 1. */
+function recursiveFor(loop: any): any {
+  const at = (Kind: any, ...a: unknown[]) => new Kind(loop.lineno, loop.colno, ...a);
+  const name = `__floe_loop_${recursiveLoops++}`;
+  const deeper = () => at(nodes.Add, at(nodes.Symbol, '__floe_depth'), at(nodes.Literal, 1));
+  // `loop(...)` of this loop: not inside a loop or macro of the body, where `loop` is another's or none
+  const callsAgain = (node: any): any => {
+    if (!(node instanceof nodes.Node) || node instanceof nodes.For || node instanceof nodes.Macro) return node;
+    for (const field of (node as any).fields ?? []) {
+      const v = node[field];
+      node[field] = Array.isArray(v) ? v.map(callsAgain) : callsAgain(v);
+    }
+    if (node instanceof nodes.FunCall && node.name instanceof nodes.Symbol && node.name.value === 'loop') {
+      return at(nodes.FunCall, at(nodes.Symbol, name), at(nodes.NodeList, [...node.args.children, deeper()]));
+    }
+    return node;
+  };
+  const level = at(nodes.For, at(nodes.Symbol, '__floe_seq'), loop.name, callsAgain(loop.body), loop.else_ && callsAgain(loop.else_));
+  level.pyDepth = 'l___floe_depth';
+  const caller = at(nodes.Caller, at(nodes.Symbol, name), at(nodes.NodeList, [at(nodes.Symbol, '__floe_seq'), at(nodes.Symbol, '__floe_depth')]), at(nodes.NodeList, [level]));
+  return new PyRecursiveFor(loop.lineno, loop.colno, name, caller, loop.arr);
+}
+
+/**
+ * Jinja2's binary operators, loosest first: `+ -`, then `~`, then `* / // %` (one level, left to right), then `**`.
+ * nunjucks put `~` below `+` (`'x' ~ 1 + 2` gave 'x3', Jinja2 raises) and gave each of `*`, `/`, `//` and `%` a level
+ * of its own (`3 * 10 % 7` was 3 * (10 % 7) = 9, Jinja2's is 2). parseCompare reads its operands with parseConcat.
+ */
+function patchOperatorLevels(Parser: any, lexer: any): void {
+  const level = (ops: Record<string, any>, next: string) => function (this: any) {
+    let node = this[next]();
+    for (;;) {
+      const tok = this.peekToken();
+      const Kind = tok && tok.type === lexer.TOKEN_OPERATOR ? ops[tok.value] : undefined;
+      if (!Kind) return node;
+      this.nextToken();
+      node = new Kind(node.lineno, node.colno, node, this[next]());
+    }
+  };
+  Parser.prototype.parseConcat = level({ '+': nodes.Add, '-': nodes.Sub }, 'parseTilde');
+  Parser.prototype.parseTilde = function (this: any) {
+    let node = this.parseMath2();
+    while (this.skipValue(lexer.TOKEN_TILDE, '~')) node = new nodes.Concat(node.lineno, node.colno, node, this.parseMath2());
+    return node;
+  };
+  Parser.prototype.parseMath2 = level({ '*': nodes.Mul, '/': nodes.Div, '//': nodes.FloorDiv, '%': nodes.Mod }, 'parsePow');
+}
+
+/** A `with` block: its names, the values they take (read outside the block), and its body, a scope of its own. */
+const PyWith = nodes.Node.extend('PyWith', { fields: ['targets', 'values', 'body'] });
+
+/**
+ * Statements whose Jinja2 form nunjucks does not parse: `{% with a = 1 %}…{% endwith %}`, `{% set a, b = 1, 2 %}` (a
+ * tuple without brackets), `{% set x | f %}…{% endset %}` (a block set through filters) and `{% filter f | g %}` (a
+ * chain of filters on a filter block).
+ */
+function patchStatements(Parser: any, lexer: any): void {
+  /** An expression, or a tuple of them without brackets (`1, 2`, `1,`), as Jinja2's parse_tuple reads one. */
+  const parseTuple = (parser: any) => {
+    const first = parser.parseExpression();
+    if (parser.peekToken()?.type !== lexer.TOKEN_COMMA) return first;
+    const items = [first];
+    while (parser.skip(lexer.TOKEN_COMMA) && parser.peekToken()?.type !== lexer.TOKEN_BLOCK_END) items.push(parser.parseExpression());
+    const at = (Kind: any, ...a: unknown[]) => new Kind(first.lineno, first.colno, ...a);
+    return at(nodes.FunCall, at(nodes.Symbol, '__floe_tuple'), at(nodes.NodeList, [at(nodes.Array, items)]));
+  };
+  /** `| f(args) | g` after `node`, the first pipe optional. */
+  const parseFilters = (parser: any, node: any, firstPipe: boolean) => {
+    if (firstPipe) return parser.parseFilter(node);
+    const name = parser.parseFilterName();
+    const first = new nodes.Filter(name.lineno, name.colno, name, new nodes.NodeList(name.lineno, name.colno, [node, ...parser.parseFilterArgs(name)]));
+    return parser.parseFilter(first);
+  };
+  Parser.prototype.parseSet = function (this: any) {
+    const tag = this.peekToken();
+    if (!this.skipSymbol('set')) this.fail('parseSet: expected set', tag.lineno, tag.colno);
+    const node = new nodes.Set(tag.lineno, tag.colno, []);
+    do node.targets.push(this.parsePrimary()); while (this.skip(lexer.TOKEN_COMMA));
+    if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) {
+      node.value = parseTuple(this);
+      this.advanceAfterBlockEnd(tag.value);
+      return node;
+    }
+    const capture = new nodes.Capture(tag.lineno, tag.colno, null);
+    const value = parseFilters(this, capture, true);
+    if (!this.skip(lexer.TOKEN_BLOCK_END)) this.fail('parseSet: expected = or block end in set tag', tag.lineno, tag.colno);
+    capture.body = this.parseUntilBlocks('endset');
+    node.body = value;
+    node.value = null;
+    this.advanceAfterBlockEnd();
+    return node;
+  };
+  Parser.prototype.parseFilterStatement = function (this: any) {
+    const tag = this.peekToken();
+    if (!this.skipSymbol('filter')) this.fail('parseFilterStatement: expected filter', tag.lineno, tag.colno);
+    const capture = new nodes.Capture(tag.lineno, tag.colno, null);
+    const value = parseFilters(this, capture, false);
+    this.advanceAfterBlockEnd(tag.value);
+    capture.body = this.parseUntilBlocks('endfilter');
+    this.advanceAfterBlockEnd();
+    return new nodes.Output(tag.lineno, tag.colno, [value]);
+  };
+  const parseStatement = Parser.prototype.parseStatement;
+  Parser.prototype.parseStatement = function (this: any) {
+    const tag = this.peekToken();
+    if (tag?.type !== lexer.TOKEN_SYMBOL || tag.value !== 'with' || this.breakOnBlocks?.includes('with')) return parseStatement.call(this);
+    this.nextToken();
+    const node = new PyWith(tag.lineno, tag.colno, [], [], null);
+    while (this.peekToken()?.type !== lexer.TOKEN_BLOCK_END) {
+      if (node.targets.length > 0 && !this.skip(lexer.TOKEN_COMMA)) this.fail('expected a comma between the names of a with tag', tag.lineno, tag.colno);
+      const target = this.parsePrimary(true);
+      if (!(target instanceof nodes.Symbol)) this.fail('a with tag sets names (`{% with a = 1 %}`)', tag.lineno, tag.colno);
+      if (!this.skipValue(lexer.TOKEN_OPERATOR, '=')) this.fail('expected = after a name in a with tag', tag.lineno, tag.colno);
+      node.targets.push(target);
+      node.values.push(this.parseExpression());
+    }
+    this.advanceAfterBlockEnd(tag.value);
+    node.body = this.parseUntilBlocks('endwith');
+    this.advanceAfterBlockEnd();
+    return node;
+  };
 }
 
 let filteredLoops = 0;
@@ -216,6 +393,7 @@ export function pyTypeName(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType';
   if (v instanceof PyFloat) return 'float';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'bigint') return 'int';
   if (typeof v === 'string' || v instanceof runtime.SafeString) return 'str';
   if (typeof v === 'boolean') return 'bool';
   if (Array.isArray(v)) return dictViewKind(v) ?? (isTuple(v) ? 'tuple' : 'list');
@@ -330,11 +508,12 @@ function patchCompiler(): void {
   // A loop's `loop` is one object made per item. nunjucks set its seven attributes one `frame.set("loop.index", …)`
   // at a time, each splitting the dotted name and walking it: eight frame writes per item. Macros that scan long
   // lists per call (fsc-evm's `get_var`, called hundreds of times a model) spent ~40% of a check there.
-  // previtem/nextitem are the neighbours (undefined at the ends), depth 1: a recursive loop is not supported.
-  proto._emitLoopBindings = function (this: any, _node: any, arr: string, i: string, len: string) {
+  // previtem/nextitem are the neighbours (undefined at the ends); depth is 1 but in a recursive loop's levels.
+  proto._emitLoopBindings = function (this: any, node: any, arr: string, i: string, len: string) {
+    const depth = node.pyDepth ?? '1';
     this._emitLine(`frame.variables.loop = {index: ${i} + 1, index0: ${i}, revindex: ${len} - ${i}, `
       + `revindex0: ${len} - ${i} - 1, first: ${i} === 0, last: ${i} === ${len} - 1, length: ${len}, cycle: runtime.pyLoopCycle, `
-      + `previtem: ${arr}[${i} - 1], nextitem: ${arr}[${i} + 1], depth: 1, depth0: 0, changed: runtime.pyLoopChanged, `
+      + `previtem: ${arr}[${i} - 1], nextitem: ${arr}[${i} + 1], depth: ${depth}, depth0: ${depth} - 1, changed: runtime.pyLoopChanged, `
       + `changedLast: ${i} === 0 ? undefined : frame.variables.loop.changedLast};`);
   };
   // A loop's body is a scope of its own each time round, as in Jinja2: `{% set x = x + i %}` inside a for loop sets a
@@ -349,6 +528,35 @@ function patchCompiler(): void {
     this._emitLine('frame = frame.push(true); try {');
     this.compile(node.body, frame.push(true));
     this._emitLine('} finally { frame = frame.pop(); }');
+  };
+  // `{% with a = x %}`: the values are read outside, the names (and what the body sets) live only inside.
+  proto.compilePyWith = function (this: any, node: any, frame: any) {
+    const ids = node.values.map((value: any) => {
+      const id = this._tmpid();
+      this._emit(`var ${id} = `);
+      this._compileExpression(value, frame);
+      this._emitLine(';');
+      return id;
+    });
+    const inner = frame.push(true);
+    this._emitLine('frame = frame.push(true); try {');
+    node.targets.forEach((target: any, i: number) => {
+      inner.set(target.value, ids[i]);
+      this._emitLine(`frame.set(${JSON.stringify(target.value)}, ${ids[i]});`);
+    });
+    this.compile(node.body, inner);
+    this._emitLine('} finally { frame = frame.pop(); }');
+  };
+  // `{% for x in seq recursive %}`: the loop is a function of its sequence and depth (a caller, so it sees the
+  // variables around it), called with seq at depth 1; `loop(items)` in the body calls it again one level deeper.
+  proto.compilePyRecursiveFor = function (this: any, node: any, frame: any) {
+    const id = this._tmpid();
+    frame.set(node.name, id);
+    this._emit(`var ${id} = `);
+    this.compileCaller(node.caller, frame);
+    this._emitLine(';');
+    const at = (Kind: any, ...a: unknown[]) => new Kind(node.lineno, node.colno, ...a);
+    this.compile(at(nodes.Output, [at(nodes.FunCall, at(nodes.Symbol, node.name), at(nodes.NodeList, [node.seq, at(nodes.Literal, 1)]))]), frame);
   };
   proto.compilePyLoopControl = function (this: any, node: any) {
     this._emitLine(`${node.word};`);
@@ -412,6 +620,7 @@ function patchCompiler(): void {
   const compileLiteral = proto.compileLiteral;
   proto.compileLiteral = function (this: any, node: any, frame: any) {
     if (node.value instanceof PyFloat) this._emit(`runtime.pyFloat(${node.value.valueOf()})`);
+    else if (typeof node.value === 'bigint') this._emit(`${node.value}n`);
     else compileLiteral.call(this, node, frame);
   };
   // Comparisons as Python's (pyCompare.ts); a chain `a < b < c` is `a < b and b < c`, each operand read once.
@@ -522,6 +731,12 @@ function patchCompiler(): void {
     // Jinja2's `varargs` and `kwargs` in the body: the arguments beyond the macro's own (runtime.makeMacro keeps them)
     const start = this.codebuf.indexOf('kwargs = kwargs || {};\n', from);
     if (start >= 0) this.codebuf[start] += 'var __floe_extra = runtime.pyTakeMacroExtras(); frame.set("varargs", __floe_extra[0]); frame.set("kwargs", __floe_extra[1]);\n';
+    const [node] = args as any[];
+    const names = node.args.children.flatMap((arg: any) => (arg instanceof nodes.Dict ? arg.children.map((pair: any) => pair.key.value) : [arg.value]));
+    const named = namesIn(node.body, new Set());
+    // what Jinja2's macro attributes answer, read by memberLookup: a plain property, the definition runs once per render
+    const info: MacroInfo = [node.name?.value ?? 'caller', names, named.has('kwargs'), named.has('varargs'), named.has('caller')];
+    this._emitLine(`${id}.__floe_macro = ${JSON.stringify(info)};`);
     return id;
   };
   // dbt exports every macro, `_`-prefixed ones included; nunjucks hid those from other files.
@@ -531,6 +746,28 @@ function patchCompiler(): void {
     const name: string = node.name.value;
     if (!frame.parent && name.startsWith('_')) this._emitLine(`context.addExport(${JSON.stringify(name)});`);
   };
+}
+
+/** The names a macro's body reads (outside the macros it defines), as Jinja2 decides catch_kwargs and the like. */
+function namesIn(node: any, out: Set<string>): Set<string> {
+  if (!(node instanceof nodes.Node) || (node instanceof nodes.Macro && !(node instanceof nodes.Caller))) return out;
+  if (node instanceof nodes.Symbol) out.add(node.value);
+  for (const field of (node as any).fields ?? []) {
+    const v = node[field];
+    if (Array.isArray(v)) for (const x of v) namesIn(x, out);
+    else namesIn(v, out);
+  }
+  return out;
+}
+
+/** A macro's name, argument names, and whether its body reads kwargs, varargs and caller. */
+type MacroInfo = [string, string[], boolean, boolean, boolean];
+const MACRO_ATTRIBUTES = ['name', 'arguments', 'catch_kwargs', 'catch_varargs', 'caller'];
+
+/** Jinja2's attribute `key` of a macro (JavaScript's own `arguments` and `caller` of a function threw a TypeError). */
+function macroAttribute(info: MacroInfo, key: string): unknown {
+  const at = MACRO_ATTRIBUTES.indexOf(key);
+  return at === 1 ? pyTuple(info[1]) : info[at];
 }
 
 /** A lookup chain as the template wrote it, for messages (`d.a[0]`, `cfg[k].b`); '' when it is not only names and lookups. */
@@ -578,11 +815,11 @@ function patchRuntime(): void {
     const repeated = repeat(a, b) ?? repeat(b, a);
     if (repeated !== undefined) return repeated;
     checkOperands('*', a, b);
-    return floatArithmetic('*', a, b) ?? (a as number) * (b as number);
+    return floatArithmetic('*', a, b) ?? intArithmetic('*', a, b, MUL);
   };
   runtime.pyDiv = (a: unknown, b: unknown) => { checkOperands('/', a, b); return floatArithmetic('/', a, b) ?? (a as number) / (b as number); };
-  runtime.pyFloorDiv = (a: unknown, b: unknown) => { checkOperands('//', a, b); return floatArithmetic('//', a, b) ?? Math.floor((a as number) / (b as number)); };
-  runtime.pyPow = (a: unknown, b: unknown) => { checkOperands('**', a, b); return floatArithmetic('**', a, b) ?? Math.pow(a as number, b as number); };
+  runtime.pyFloorDiv = (a: unknown, b: unknown) => { checkOperands('//', a, b); return floatArithmetic('//', a, b) ?? intArithmetic('//', a, b, FLOOR_DIV); };
+  runtime.pyPow = (a: unknown, b: unknown) => { checkOperands('**', a, b); return floatArithmetic('**', a, b) ?? intArithmetic('**', a, b, POW); };
   // `x in y` as Python: macro output is a string; `in` on None or a number is False rather than a crash.
   runtime.inOperator = (key: unknown, container: unknown) => {
     const c = container instanceof runtime.SafeString ? String(container) : container;
@@ -625,7 +862,7 @@ function patchRuntime(): void {
     if (a === undefined || b === undefined) throw new Error(`'+' with an undefined value (${a === undefined ? 'left' : 'right'} side): Jinja raises UndefinedError here`);
     checkOperands('+', a, b);
     if (Array.isArray(a) && Array.isArray(b)) return isTuple(a) && isTuple(b) ? pyTuple([...a, ...b]) : [...a, ...b];
-    return datetimeArithmetic(a, b, 1) ?? floatArithmetic('+', a, b) ?? (a as any) + (b as any);
+    return datetimeArithmetic(a, b, 1) ?? floatArithmetic('+', a, b) ?? intArithmetic('+', a, b, ADD);
   };
   runtime.pyUnpack = (v: unknown, n: number) => {
     const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : isPlainObject(v) ? pyKeys(v) : undefined;
@@ -633,7 +870,7 @@ function patchRuntime(): void {
     return items;
   };
   runtime.pyConcat = (a: unknown, b: unknown) => pyStr(a) + pyStr(b);
-  runtime.pySub = (a: unknown, b: unknown) => { const dated = datetimeArithmetic(a, b, -1); if (dated !== undefined) return dated; checkOperands('-', a, b); return floatArithmetic('-', a, b) ?? (a as any) - (b as any); };
+  runtime.pySub = (a: unknown, b: unknown) => { const dated = datetimeArithmetic(a, b, -1); if (dated !== undefined) return dated; checkOperands('-', a, b); return floatArithmetic('-', a, b) ?? intArithmetic('-', a, b, SUB); };
   const makeMacro = runtime.makeMacro;
   let extras: [unknown[], Record<string, unknown>] | undefined;
   runtime.pyTakeMacroExtras = () => { const taken = extras ?? [pyTuple([]), {}]; extras = undefined; return taken; };
@@ -661,6 +898,10 @@ function patchRuntime(): void {
   runtime.memberLookup = function (this: unknown, obj: unknown, val: unknown, ...rest: unknown[]) {
     // Macro output is a str in Python (Markup): string methods apply to it.
     if (obj instanceof runtime.SafeString) obj = String(obj);
+    if (typeof obj === 'function' && typeof val === 'string' && MACRO_ATTRIBUTES.includes(val)) {
+      const info = (obj as { __floe_macro?: MacroInfo }).__floe_macro;
+      if (info) return macroAttribute(info, val);
+    }
     if (rest.length === 2) return pySlice(obj, val, rest[0], rest[1]);
     if (obj instanceof PyNamespace) return (obj as unknown as Record<string, unknown>)[val as string];
     // `d.keys()[0]`: Python's views have no index (a JavaScript array has)
@@ -837,7 +1078,7 @@ export function pyRepr(v: unknown): string {
   if (v instanceof runtime.SafeString) return `Markup(${pyStringRepr(String(v))})`;
   if (isFloat(v)) return floatRepr(plain(v) as number);
   if (dictViewKind(v)) return `${dictViewKind(v)}([${(v as unknown[]).map(pyRepr).join(', ')}])`;
-  if (Array.isArray(v)) return isTuple(v) ? `(${v.map(pyRepr).join(', ')}${v.length === 1 ? ',' : ''})` : `[${v.map(pyRepr).join(', ')}]`;
+  if (Array.isArray(v)) return rangeRepr(v) ?? (isTuple(v) ? `(${v.map(pyRepr).join(', ')}${v.length === 1 ? ',' : ''})` : `[${v.map(pyRepr).join(', ')}]`);
   if (isPlainObject(v)) return `{${dictEntries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => `${pyRepr(pythonKey(v, k))}: ${pyRepr(x)}`).join(', ')}}`;
   return String(v);
 }
@@ -872,15 +1113,22 @@ export function pySplitlines(s: string): string[] {
 }
 
 /** Python's `%`: string formatting (`'%s' % x`, `'%(k)s' % d`), else modulo with the divisor's sign. */
+// JavaScript's operators on two numbers, for intArithmetic; `//` and `%` as Python's (towards -inf, the divisor's sign),
+// and an int to a negative power a float.
+const ADD = (x: any, y: any) => x + y;
+const SUB = (x: number, y: number) => x - y;
+const MUL = (x: number, y: number) => x * y;
+const FLOOR_DIV = (x: number, y: number) => Math.floor(x / y);
+const MOD = (x: unknown, y: unknown) => { const n = Number(x), d = Number(y); return ((n % d) + d) % d; };
+const POW = (x: number, y: number) => (y < 0 ? asFloat(x ** y) : x ** y);
+
 function pyMod(a: unknown, b: unknown): unknown {
   if (a instanceof runtime.SafeString) a = String(a);
   if (typeof a !== 'string') {
     checkOperands('%', a, b);
     const float = floatArithmetic('%', a, b);
     if (float !== undefined) return float;
-    const x = Number(a);
-    const y = Number(b);
-    return ((x % y) + y) % y;
+    return intArithmetic('%', a, b, MOD);
   }
   return printf(a, b, PRINTER);
 }

@@ -1,7 +1,7 @@
 // Renders one template with nunjucks and builds the source map. Before rendering, private-use marker
 // characters are put at the start of every text segment and around every {{ }} output; after rendering
 // they are read back out, which tells which template text produced each part of the output.
-import type { ScannedTemplate, JinjaBlock } from './scanner';
+import { isBlockSet, type ScannedTemplate, type JinjaBlock } from './scanner';
 import { DbtJinjaEnvironment, firstLine, CompilerError, type RenderHooks } from './environment';
 import { SourceMap, type MappedSegment } from './sourceMap';
 import { rewriteBlock, newRewriteState, type RewriteState } from './dbtSyntax';
@@ -143,7 +143,7 @@ function prepare(text: string, scan: ScannedTemplate, quick: boolean): Prepared 
       emit(EXPR_CLOSE);
     } else if (block.kind === 'statement') {
       emit(rewrite(block), block.start);
-      if (block.tag === 'macro' || (block.tag === 'set' && !/=/.test(clean.slice(block.contentStart, block.contentEnd)))) valueDepth++;
+      if (block.tag === 'macro' || (block.tag === 'set' && isBlockSet(clean.slice(block.contentStart, block.contentEnd)))) valueDepth++;
       if (block.tag === 'call' || block.tag === 'filter') captureDepth++;
     }
     pos = block.end;

@@ -135,9 +135,10 @@ function scanCode(text: string, start: number, kind: BlockKind): JinjaBlock {
   return block;
 }
 
-/** Whether a {% set %} is the block form ({% set x %}...{% endset %}). */
-function isBlockSet(text: string, b: JinjaBlock): boolean {
-  return !text.slice(b.contentStart, b.contentEnd).includes('=');
+/** Whether a `set` tag's content opens a block (`set x`, `set x | upper`), not an assignment (`set x = v`). */
+export function isBlockSet(content: string): boolean {
+  const pipe = content.indexOf('|');
+  return !(pipe < 0 ? content : content.slice(0, pipe)).includes('=');
 }
 
 function checkNesting(text: string, blocks: JinjaBlock[], problems: JinjaProblem[]): void {
@@ -147,7 +148,7 @@ function checkNesting(text: string, blocks: JinjaBlock[], problems: JinjaProblem
     if (b.kind !== 'statement' || !b.tag || !b.terminated) continue;
     const tag = b.tag;
     if (BODY_TAGS.has(tag)) {
-      if (tag === 'set' && !isBlockSet(text, b)) continue;
+      if (tag === 'set' && !isBlockSet(text.slice(b.contentStart, b.contentEnd))) continue;
       stack.push(b);
     } else if (MIDDLE_TAGS[tag]) {
       const top = stack[stack.length - 1];

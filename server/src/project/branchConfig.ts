@@ -96,6 +96,8 @@ function setLiteral(out: Record<string, Literal> | Literal[], key: string, v: un
   const into = out as Record<string, Literal>;
   if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') into[key] = v;
   else if (v instanceof Number) into[key] = Number(v);
+  // an int past 2**53 (pyInt.ts) as its digits: a number would change them (the manifest writes a bigint so too)
+  else if (typeof v === 'bigint') into[key] = v.toString();
   else if (Array.isArray(v) || (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null))) {
     const made: Record<string, Literal> | Literal[] = Array.isArray(v) ? [] : {};
     for (const [k, x] of Object.entries(v as object)) if (!setLiteral(made, k, x)) return false;
