@@ -960,3 +960,26 @@ test("config values written in Jinja in dbt_project.yml and schema YAML are dbt'
   // a test's own Jinja severity, else the data_tests: folder's rendered one
   assert.deepEqual(projectDataTests(p).map((t) => `${t.kind} ${t.severity}`).sort(), ['not_null warn', 'unique error']);
 });
+
+test("a data test's node in the manifest: dbt's audit schema through the project's generate_schema_name, its schema config", () => {
+  const files = {
+    'dbt_project.yml': `${PROJECT}data_tests:\n  p:\n    audited:\n      +schema: audit\n`,
+    'profiles.yml': 'p:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: x.duckdb, schema: main}\n',
+    'models/m.sql': 'select 1 as id',
+    'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests: [unique]\n',
+    'models/audited/schema.yml': 'version: 2\nmodels:\n  - name: m\n    data_tests:\n      - dbt_utils.expression_is_true:\n          expression: "id > 0"\n',
+    'tests/t.sql': "select * from {{ ref('m') }} where false",
+  };
+  const relations = (p: DbtProject) => {
+    const manifest = buildManifest(p, newInvocation({ which: 'compile' })) as { nodes: Record<string, { resource_type: string; name: string; database: string; schema: string; alias: string; config: Record<string, unknown> }> };
+    return Object.values(manifest.nodes).filter((n) => n.resource_type === 'test').map((n) => `${n.name} ${n.database}.${n.schema}.${n.alias} ${String(n.config.schema)}`).sort();
+  };
+  assert.deepEqual(relations(project(files)), [
+    'dbt_utils_expression_is_true_m_id_0 x.main_audit.dbt_utils_expression_is_true_m_id_0 audit',
+    't x.main_dbt_test__audit.t dbt_test__audit',
+    'unique_m_id x.main_dbt_test__audit.unique_m_id dbt_test__audit',
+  ]);
+  // a project whose generate_schema_name takes a custom schema as it is
+  const own = project({ ...files, 'macros/schema.sql': '{% macro generate_schema_name(custom, node) %}{{ custom or target.schema }}{% endmacro %}' });
+  assert.deepEqual(relations(own).map((r) => r.split(' ')[1]), ['x.audit.dbt_utils_expression_is_true_m_id_0', 'x.dbt_test__audit.t', 'x.dbt_test__audit.unique_m_id']);
+});

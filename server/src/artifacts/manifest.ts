@@ -9,7 +9,7 @@ import { projectUnitTests } from '../project/unitTests';
 import { selectableGraph, YAML_RESOURCE_TYPES, type SelectableNode } from '../selection/graph';
 import { goldTargetOf, seedTargetOf } from '../run/gold-target';
 import { snapshotSpecOf } from '../run/snapshot-config';
-import { dbtNodeRelation, dbtSourceRelation, renderDbtRelation } from '../project/dbtRelations';
+import { dbtNodeRelation, dbtSourceRelation, dbtTestRelation, renderDbtRelation } from '../project/dbtRelations';
 import { CompilerError } from '../jinja/environment';
 import { renderSetting } from '../project/jinjaEnvironment';
 import type { Column } from '../project/types';
@@ -86,6 +86,14 @@ export function relationOf(project: DbtProject, n: SelectableNode): { database: 
   const target = n.resourceType === 'model' ? goldTargetOf(n.name, n.config, {}) : n.resourceType === 'seed' ? seedTargetOf(n.name, n.config, {})
     : n.resourceType === 'snapshot' ? snapshotTargetOf(n, project.target.schema) : undefined;
   if (target) return { database, schema: target.table.namespace.join('.'), alias: target.table.name };
+  if (n.resourceType === 'test' && n.test?.kind !== 'unit') {
+    try {
+      const r = dbtTestRelation(project, { packageName: n.packageName, name: n.name, uniqueId: n.id, fqn: n.fqn, originalPath: n.path, config: n.config });
+      if (r.schema) return { database: r.database ?? database, schema: r.schema, alias: r.identifier };
+    } catch {
+      // a naming macro that fails: dbt's defaults below (a model's compile reports the macro's error)
+    }
+  }
   // Not written by Floe: where dbt would put it (the project's generate_schema_name and generate_alias_name included).
   if (n.modelNode) {
     try {

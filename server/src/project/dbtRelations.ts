@@ -96,24 +96,46 @@ function resolveNodeRelation(project: DbtProject, node: ModelNode, hooks: Render
     name, resource_type: node.kind, package_name: node.packageName, unique_id: uniqueId,
     fqn, path: [...(entry?.folders ?? []), path.basename(node.file)].join('/'), original_file_path: originalPath, version: version?.v ?? null, config, tags: config.tags ?? [],
   };
-  const ask = (component: Part, custom: unknown): string => {
-    const macro = component === 'identifier' ? 'generate_alias_name' : `generate_${component}_name`;
-    // dbt renders a config's Jinja (`+schema: "{{ var('s') }}"`) before the macro sees it
-    const value = typeof custom === 'string' ? renderSetting(project, node.packageName, node.name, custom) : undefined;
-    if (typeof custom === 'string' && value === undefined) throw new CompilerError(`${node.name}'s ${component === 'identifier' ? 'alias' : component} config '${custom}' could not be rendered, so dbt's name for its relation is unknown`);
-    const custom_ = value !== undefined && value.trim() !== '' ? value : null;
-    try {
-      // the node's package resolves the macro: its own override first (dbt's package_updaters), then the root's, dbt's
-      const context = hooks ? { ...hooks, packageName: node.packageName } : settingsHooks(project, node.packageName, node.name);
-      const text = environmentOf(project).renderString(`{{ ${macro}(__floe_custom, __floe_node) }}`, context, { __floe_custom: custom_, __floe_node: nodeValue });
-      return text.trim();
-    } catch (e) {
-      throw new CompilerError(`${macro} failed for ${node.name}, so dbt's name for its relation is unknown: ${explainRenderError(firstLine(e))}`);
-    }
-  };
+  const ask = (component: Part, custom: unknown) => generatedName(project, node, component, custom, nodeValue, hooks);
   const database = node.kind === 'snapshot' && typeof config.target_database === 'string' ? config.target_database : ask('database', config.database);
   const schema = node.kind === 'snapshot' && typeof config.target_schema === 'string' ? config.target_schema : ask('schema', config.schema);
   return { database: database || undefined, schema: schema || undefined, identifier: ask('identifier', config.alias) };
+}
+
+/**
+ * A name dbt's generate_database_name / generate_schema_name / generate_alias_name macro gives a node (`owner`: its
+ * package, which resolves the macro, and name), from its custom config value; `nodeValue` is what the macro sees of it.
+ */
+function generatedName(project: DbtProject, owner: { packageName: string; name: string }, component: Part, custom: unknown, nodeValue: object, hooks?: RenderHooks): string {
+  const macro = component === 'identifier' ? 'generate_alias_name' : `generate_${component}_name`;
+  // dbt renders a config's Jinja (`+schema: "{{ var('s') }}"`) before the macro sees it
+  const value = typeof custom === 'string' ? renderSetting(project, owner.packageName, owner.name, custom) : undefined;
+  if (typeof custom === 'string' && value === undefined) throw new CompilerError(`${owner.name}'s ${component === 'identifier' ? 'alias' : component} config '${custom}' could not be rendered, so dbt's name for its relation is unknown`);
+  const custom_ = value !== undefined && value.trim() !== '' ? value : null;
+  try {
+    // the node's package resolves the macro: its own override first (dbt's package_updaters), then the root's, dbt's
+    const context = hooks ? { ...hooks, packageName: owner.packageName } : settingsHooks(project, owner.packageName, owner.name);
+    const text = environmentOf(project).renderString(`{{ ${macro}(__floe_custom, __floe_node) }}`, context, { __floe_custom: custom_, __floe_node: nodeValue });
+    return text.trim();
+  } catch (e) {
+    throw new CompilerError(`${macro} failed for ${owner.name}, so dbt's name for its relation is unknown: ${explainRenderError(firstLine(e))}`);
+  }
+}
+
+/** dbt's default schema of a data test's node (its audit schema, where `store_failures` writes). */
+export const DBT_TEST_SCHEMA = 'dbt_test__audit';
+
+/**
+ * A data test node's relation as dbt's manifest has it: the database and schema the project's naming macros give it
+ * (its schema config, by default `dbt_test__audit`, as a custom schema: `main_dbt_test__audit`), its name as alias.
+ */
+export function dbtTestRelation(project: DbtProject, test: { packageName: string; name: string; uniqueId: string; fqn: string[]; originalPath: string; config: Record<string, unknown> }): DbtRelation {
+  const nodeValue = {
+    name: test.name, resource_type: 'test', package_name: test.packageName, unique_id: test.uniqueId, fqn: test.fqn,
+    original_file_path: test.originalPath, config: test.config, tags: test.config.tags ?? [],
+  };
+  const ask = (component: Part, custom: unknown) => generatedName(project, test, component, custom, nodeValue);
+  return { database: ask('database', test.config.database) || undefined, schema: ask('schema', test.config.schema) || undefined, identifier: test.name };
 }
 
 /** A source table's relation as dbt names it: the source's database (else the target's) and schema, the table's identifier. */

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { DbtProject, FileEntry, ModelNode } from '../project/project';
 import { modelName } from '../project/project';
 import { parseRelationTarget, allDataTests, type DataTest } from '../project/dataTests';
+import { DBT_TEST_SCHEMA } from '../project/dbtRelations';
 import { genericTestName, genericTestUniqueId } from '../project/testNames';
 import { projectUnitTests, unitTestAsDataTest } from '../project/unitTests';
 import type { ModelConfig } from '../project/config';
@@ -174,7 +175,7 @@ function build(project: DbtProject): SelectableGraph {
     const n: SelectableNode = {
       id: testId(t), resourceType: 'test', name: testName(t), packageName: t.packageName ?? project.name,
       fqn: [t.packageName ?? project.name, ...(entry?.folders ?? []), testName(t)], path: rel(t.file), tags: t.tags ?? [],
-      config: { materialized: 'test', severity: t.severity, tags: t.tags ?? [], ...(t.where ? { where: t.where } : {}) }, parents: [], test: t,
+      config: { materialized: 'test', severity: t.severity, tags: t.tags ?? [], schema: testSchemaOf(project, t, entry?.folders ?? []), ...(t.where ? { where: t.where } : {}) }, parents: [], test: t,
     };
     const targetId = (target: DataTest['target']) => target?.kind === 'model' ? refId({ name: target.name, version: target.version, packageName: target.packageName }) : target?.kind === 'source' ? sourceId(target) : undefined;
     if (t.kind === 'singular') link(n, entry ? [...project.refsOf(entry).map(refId), ...project.sourcesOf(entry).map(sourceId)] : []);
@@ -261,4 +262,10 @@ function testName(t: DataTest): string {
 
 function tagList(tags: unknown): string[] {
   return Array.isArray(tags) ? tags.map(String) : typeof tags === 'string' ? [tags] : [];
+}
+
+/** A data test's schema config as dbt's: its `data_tests:` folder config's, else dbt's audit schema. */
+function testSchemaOf(project: DbtProject, t: DataTest, folders: string[]): string {
+  const schema = project.folderConfigOf(t.packageName ?? project.name, folders, 'test').schema;
+  return typeof schema === 'string' && schema ? schema : DBT_TEST_SCHEMA;
 }
