@@ -6,7 +6,7 @@ import type { Column } from '../project/types';
 import { scopeAt } from '../sql/scope';
 import { callAt, nestedTemplateAt, wordAt } from './cursor';
 import type { ModelFileAnalysis } from '../project/modelFile';
-import { columnsInScope, columnsOfRelation, MAX_SQL_ANALYSIS } from './columns';
+import { columnsInScope, columnsOfRelation, knownColumnsOfRelation, MAX_SQL_ANALYSIS } from './columns';
 import { blockAt } from '../jinja/scanner';
 import { yamlHover } from './yamlHover';
 import { columnLineageHover } from './columnLineage';
@@ -50,7 +50,7 @@ export function hover(project: DbtProject, file: string, offset: number): HoverI
   if (block) return jinjaHover(project, a, offset, project.entry(file)!.packageName);
   const w = wordAt(a.text, offset);
   if (!w) return undefined;
-  const match = findColumn(project, file, w.word, w.qualifier, offset);
+  const match = findColumn(project, file, w.word, w.qualifier, offset, true);
   const lineage = columnLineageHover(project, file, offset);
   if (!match) return lineage ? { markdown: lineage, start: w.start, end: w.end } : undefined;
   return { markdown: `**${match.name}** \`${match.type ?? 'unknown type'}\`\n\nfrom ${match.origin}${match.description ? `\n\n${match.description}` : ''}${lineage ? `\n\n${lineage}` : ''}`, start: w.start, end: w.end };
@@ -97,15 +97,15 @@ function jinjaHover(project: DbtProject, a: ModelFileAnalysis, offset: number, c
   return h && { ...h, start: h.start + nested.base, end: h.end + nested.base };
 }
 
-/** The upstream column a SQL word names, if any (qualified by alias or not). */
-export function findColumn(project: DbtProject, file: string, word: string, qualifier: string | undefined, offset: number) {
+/** The upstream column a SQL word names, if any (qualified by alias or not); `known`: see columnsInScope. */
+export function findColumn(project: DbtProject, file: string, word: string, qualifier: string | undefined, offset: number, known = false) {
   const a = project.entry(file)!.analysis!;
   if (a.text.length > MAX_SQL_ANALYSIS) return undefined;
   const key = word.toLowerCase();
   if (qualifier) {
     const scope = scopeAt(a.text, offset);
     const rel = scope.relations.find((r) => (r.alias ?? r.name[r.name.length - 1] ?? '').toLowerCase() === qualifier.toLowerCase());
-    return rel ? columnsOfRelation(project, a, rel).find((c) => c.name.toLowerCase() === key) : undefined;
+    return rel ? (known ? knownColumnsOfRelation : columnsOfRelation)(project, a, rel).find((c) => c.name.toLowerCase() === key) : undefined;
   }
-  return columnsInScope(project, a, offset).columns.find((c) => c.name.toLowerCase() === key);
+  return columnsInScope(project, a, offset, known).columns.find((c) => c.name.toLowerCase() === key);
 }

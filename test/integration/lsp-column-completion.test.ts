@@ -1,0 +1,86 @@
+// Completion after `alias.` when no model is bound (no catalog, no warehouse): the columns that can be known, from
+// upstream models' select lists (stars followed through CTEs and refs) and their schema YAML, each item's detail
+// naming where the name was learned; a CTE's own select list, not the columns of what it reads.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CompletionRequest, HoverRequest, type CompletionItem, type CompletionList } from 'vscode-languageserver-protocol';
+import { LspClient, positionOf } from '../helpers/lspClient';
+
+const FILES: Record<string, string> = {
+  'dbt_project.yml': 'name: shop\nprofile: shop\n',
+  'profiles.yml': "shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ':memory:'\n",
+  'macros/money.sql': '{% macro cents_to_dollars(col) %}({{ col }} / 100)::decimal(16, 2){% endmacro %}\n',
+  'models/sources.yml': 'version: 2\nsources:\n  - name: ecom\n    tables:\n      - name: raw_products\n      - name: raw_supplies\n',
+  'models/staging/stg_products.sql': `with source as (
+    select * from {{ source('ecom', 'raw_products') }}
+),
+renamed as (
+    select
+        sku as product_id,
+        name as product_name,
+        {{ cents_to_dollars('price') }} as product_price,
+        coalesce(type = 'jaffle', false) as is_food_item
+    from source
+)
+select * from renamed
+`,
+  'models/staging/stg_products.yml': 'version: 2\nmodels:\n  - name: stg_products\n    columns:\n      - name: product_id\n        description: The key of a product.\n      - name: loaded_at\n        description: Documented, not in the select list.\n',
+  'models/staging/stg_supplies.sql': "select id as supply_id, sku as product_id, cost as supply_cost, perishable from {{ source('ecom', 'raw_supplies') }}\n",
+  'models/marts/products.sql': "with products as (\n    select * exclude (is_food_item) from {{ ref('stg_products') }}\n)\nselect p.*, 1 as one from products as p\n",
+};
+
+const MART = `with products as (
+    select * from {{ ref('products') }}
+),
+summary as (
+    select product_id, sum(supply_cost) as supply_cost from {{ ref('stg_supplies') }} group by 1
+)
+select products.x, summary.x
+from products
+join summary using (product_id)
+`;
+
+function labels(answer: CompletionItem[] | CompletionList | null): Map<string, string> {
+  const items = Array.isArray(answer) ? answer : answer?.items ?? [];
+  return new Map(items.map((i) => [i.label, i.detail ?? '']));
+}
+
+test('completion after alias. lists the columns upstream select lists and YAML tell, naming where each is from', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-column-completion-'));
+  for (const [rel, text] of Object.entries(FILES)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  const mart = path.join(root, 'models/marts/order_items.sql');
+  fs.writeFileSync(mart, MART);
+  const client = await LspClient.start(root, { FLOE_NO_BINDER: '1' });
+  try {
+    const uri = await client.open(mart, MART);
+    const complete = async (at: string) => labels(await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: positionOf(MART, at, at.indexOf('.') + 1) }));
+    // a CTE over a model whose select is `p.*` over a CTE with `* exclude` over a ref, whose select list is a CTE's
+    const products = await complete('products.x');
+    assert.deepEqual([...products.keys()], ['product_id', 'product_name', 'product_price', 'loaded_at', 'one']);
+    assert.match(products.get('product_name')!, /model stg_products \(select list\)/);
+    assert.match(products.get('product_id')!, /model stg_products \(select list\); documented in schema YAML/);
+    assert.match(products.get('loaded_at')!, /model stg_products \(schema YAML\)/);
+    assert.match(products.get('one')!, /model products \(select list\)/);
+    assert.match(products.get('product_name')!, /^cte products ← /);
+    // a CTE's own select list: not stg_supplies' columns
+    const summary = await complete('summary.x');
+    assert.deepEqual([...summary.keys()], ['product_id', 'supply_cost']);
+    assert.match(summary.get('supply_cost')!, /cte summary \(select list\)/);
+    // hover of such a column says where it is from
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(MART, 'product_id)', 2) });
+    assert.ok(hover === null || !/undefined|\[object/.test(JSON.stringify(hover)));
+    const text2 = MART.replace('products.x', 'products.product_name');
+    await client.change(uri, text2);
+    const h2 = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(text2, 'products.product_name', 12) });
+    assert.match(JSON.stringify(h2), /product_name.*model stg_products \(select list\)/);
+  } finally {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
