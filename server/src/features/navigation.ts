@@ -22,7 +22,9 @@ function targetAt(project: DbtProject, file: string, offset: number): Target | u
   const entry = project.entry(file);
   const a = entry?.analysis;
   if (!a) {
-    // In YAML: a model or source table name.
+    // In YAML: a ref()/source() in a value (a hook's template, a relationships test), a model or source table name.
+    const call = entry?.kind === 'yaml' || entry?.kind === 'dbt_project' ? yamlTargetAt(entry.text, offset) : undefined;
+    if (call?.kind === 'model' || call?.kind === 'source') return call.kind === 'model' ? { kind: 'model', name: call.name } : { kind: 'source', source: call.source, table: call.table };
     for (const m of entry?.schema?.models ?? []) if (m.nameStart <= offset && offset <= m.nameEnd) return { kind: 'model', name: m.name };
     for (const s of entry?.schema?.sources ?? []) for (const t of s.tables) if (t.nameStart <= offset && offset <= t.nameEnd) return { kind: 'source', source: s.name, table: t.name };
     for (const m of entry?.macros ?? []) if (m.start <= offset && offset <= m.end) return { kind: 'macro', name: m.name, namespace: entry!.packageName };
@@ -228,8 +230,8 @@ export function renameRange(project: DbtProject, file: string, offset: number): 
   const yamlColumn = entry?.schema ? yamlColumnAt(entry.text, offset) : undefined;
   if (yamlColumn) return { start: yamlColumn.start, end: yamlColumn.end, placeholder: yamlColumn.column };
   const a = project.entry(file)?.analysis;
-  const ref = a?.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
-  if (ref) return { start: ref.start + 1, end: ref.end - 1, placeholder: ref.name };
+  const ref = a ? refIn(a, offset) : yamlRefAt(entry, offset);
+  if (ref) return ref;
   const column = a && !targetAt(project, file, offset) ? outputColumnAt(project, file, offset) : undefined;
   if (column) return { start: column.start, end: column.end, placeholder: column.column };
   const node = a ? project.nodeOfFile(file) : undefined;
@@ -262,4 +264,24 @@ function columnReferences(project: DbtProject, file: string, offset: number, inc
     }
   }
   return out;
+}
+
+/** The name of the ref() under `offset` in a model-like file's analysis, or in a hook string's template there. */
+function refIn(a: ModelFileAnalysis, offset: number): { start: number; end: number; placeholder: string } | undefined {
+  const ref = a.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
+  if (ref) return { start: ref.start + 1, end: ref.end - 1, placeholder: ref.name };
+  const nested = nestedTemplateAt(a, offset);
+  const inner = nested && refIn(nested.analysis, offset - nested.base);
+  return inner && { ...inner, start: inner.start + nested.base, end: inner.end + nested.base };
+}
+
+/** The name of the ref() under `offset` in YAML (a hook's template, a relationships test's `to:`). */
+function yamlRefAt(entry: FileEntry | undefined, offset: number): { start: number; end: number; placeholder: string } | undefined {
+  if (entry?.kind !== 'yaml' && entry?.kind !== 'dbt_project') return undefined;
+  const t = yamlTargetAt(entry.text, offset);
+  if (t?.kind !== 'model' || !/^ref\b/.test(entry.text.slice(t.start, t.end))) return undefined;
+  // the last quoted argument: `ref('pkg', 'm')` names m
+  const call = entry.text.slice(t.start, t.end);
+  const at = Math.max(call.lastIndexOf(`'${t.name}'`), call.lastIndexOf(`"${t.name}"`));
+  return at < 0 ? undefined : { start: t.start + at + 1, end: t.start + at + 1 + t.name.length, placeholder: t.name };
 }
