@@ -4,7 +4,7 @@ import type { DbtProject, ModelNode } from '../project/project';
 import { CONFIG_KEYS } from '../project/config';
 import type { Column } from '../project/types';
 import { scopeAt } from '../sql/scope';
-import { callAt, nestedTemplateAt, wordAt } from './cursor';
+import { callAt, nestedTemplateAt, templateAnalysis, wordAt } from './cursor';
 import type { ModelFileAnalysis } from '../project/modelFile';
 import { columnsInScope, columnsOfRelation, knownColumnsOfRelation, MAX_SQL_ANALYSIS } from './columns';
 import { blockAt } from '../jinja/scanner';
@@ -42,12 +42,15 @@ export function describeModel(project: DbtProject, node: ModelNode): string {
 }
 
 export function hover(project: DbtProject, file: string, offset: number): HoverInfo | undefined {
-  if (project.entry(file)?.kind === 'yaml') return yamlHover(project, file, offset);
-  const a = project.entry(file)?.analysis;
+  const entry = project.entry(file);
+  if (entry?.kind === 'yaml') return yamlHover(project, file, offset);
+  // a macro file's Jinja too (its calls, refs and sources); its SQL has no columns in scope
+  const a = templateAnalysis(entry);
   if (!a) return undefined;
   const block = blockAt(a.scan, offset);
   if (block?.kind === 'comment') return undefined;
-  if (block) return jinjaHover(project, a, offset, project.entry(file)!.packageName);
+  if (block) return jinjaHover(project, a, offset, entry!.packageName);
+  if (!entry!.analysis) return undefined;
   const w = wordAt(a.text, offset);
   if (!w) return undefined;
   const match = findColumn(project, file, w.word, w.qualifier, offset, true);
@@ -88,7 +91,7 @@ function jinjaHover(project: DbtProject, a: ModelFileAnalysis, offset: number, c
   if (v) return { markdown: varMarkdown(project, caller, v), start: v.start, end: v.end };
   if (call && offset <= call.nameEnd) {
     const m = a.macroCalls.find((x) => x.start <= offset && offset <= x.end);
-    const def = m ? project.macro(m.name, m.namespace) : undefined;
+    const def = m ? project.macroCalled(m.name, m.namespace, caller) : undefined;
     const impl = def && dispatchedMacro(project, def, caller);
     if (def) return { markdown: `**macro ${def.name}(${def.params.join(', ')})**\n\nfrom package \`${def.packageName}\`${impl ? `\n\ndispatches to \`${impl.name}\` in \`${impl.packageName}\`` : ''}`, start: m!.start, end: m!.end };
   }
