@@ -4,10 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { CompletionRequest, HoverRequest, type CompletionItem, type CompletionList } from 'vscode-languageserver-protocol';
 import { LspClient, positionOf } from '../helpers/lspClient';
+import { writeTempProject } from '../helpers/demo-copy';
 
 const FILES: Record<string, string> = {
   'dbt_project.yml': 'name: shop\nprofile: shop\n',
@@ -49,11 +49,7 @@ function labels(answer: CompletionItem[] | CompletionList | null): Map<string, s
 }
 
 test('completion after alias. lists the columns upstream select lists and YAML tell, naming where each is from', async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-column-completion-'));
-  for (const [rel, text] of Object.entries(FILES)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
+  const root = writeTempProject('floe-column-completion-', FILES);
   const mart = path.join(root, 'models/marts/order_items.sql');
   fs.writeFileSync(mart, MART);
   const client = await LspClient.start(root, { FLOE_NO_BINDER: '1' });

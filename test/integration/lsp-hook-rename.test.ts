@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { PrepareRenameRequest, ReferencesRequest, RenameRequest, type Location, type TextDocumentEdit, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspClient, positionOf } from '../helpers/lspClient';
+import { writeTempProject } from '../helpers/demo-copy';
 
 const FILES: Record<string, string> = {
   'dbt_project.yml': 'name: shop\nprofile: shop\non-run-end:\n  - "select count(*) from {{ ref(\'stg_x\') }}"\n',
@@ -35,11 +35,7 @@ function applied(edit: WorkspaceEdit | null, root: string): { texts: Record<stri
 }
 
 test("rename and references from a ref() in a hook's template: the ref's model, every ref of it", async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-hook-rename-'));
-  for (const [rel, text] of Object.entries(FILES)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
+  const root = writeTempProject('floe-hook-rename-', FILES);
   const client = await LspClient.start(root, { FLOE_NO_BINDER: '1' });
   try {
     const expected = {

@@ -4,10 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DefinitionRequest, HoverRequest, ReferencesRequest, type Location } from 'vscode-languageserver-protocol';
 import { LspClient, positionOf } from '../helpers/lspClient';
+import { writeTempProject } from '../helpers/demo-copy';
 
 const PKG_MACROS = '{% macro shared() %}pkg{% endmacro %}\n{% macro own() %}{{ shared() }}{{ only_pkg() }}{% endmacro %}\n{% macro only_pkg() %}x{% endmacro %}\n';
 const FILES: Record<string, string> = {
@@ -23,11 +23,7 @@ const FILES: Record<string, string> = {
 };
 
 test('macro calls resolve as dbt does: the calling package, the root project, then others', async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-macro-resolution-'));
-  for (const [rel, text] of Object.entries(FILES)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
+  const root = writeTempProject('floe-macro-resolution-', FILES);
   const client = await LspClient.start(root, { FLOE_NO_BINDER: '1' });
   const where = (l: Location) => `${path.relative(root, new URL(l.uri).pathname)}:${l.range.start.line}`;
   try {
