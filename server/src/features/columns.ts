@@ -63,6 +63,8 @@ export function columnsInScope(project: DbtProject, a: ModelFileAnalysis, offset
 
 /** How far a column is followed through stars: models and CTEs read in a row (a chain, not the project). */
 const MAX_HOPS = 16;
+/** How many upstream models' SQL one request reads at most (a star over wide joins could reach a whole project). */
+const MAX_MODELS = 200;
 
 interface KnownContext {
   hops: number;
@@ -108,6 +110,7 @@ function knownColumnsOfNode(project: DbtProject, node: ModelNode, ctx: KnownCont
   if (node.kind !== 'model' || project.boundColumns.has(node.name)) return (project.columnsOfNode(node) ?? []).map((c) => ({ ...c, origin: what, relation: node.name, location }));
   const memo = ctx.models.get(node.name);
   if (memo) return memo;
+  if (ctx.models.size >= MAX_MODELS) return (project.doc(node.name)?.columns ?? []).map((c) => ({ ...c, origin: `${what} (schema YAML)`, relation: node.name, location }));
   ctx.models.set(node.name, []);
   const upstream = project.entry(node.file)?.analysis;
   const stated = upstream && upstream.language !== 'python' && upstream.text.length <= MAX_SQL_ANALYSIS
