@@ -80,3 +80,23 @@ test('completion after alias. lists the columns upstream select lists and YAML t
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('completion after alias. reads each CTE once: 32 CTEs each joining the two before answer at once', async () => {
+  const ctes = ['c0 as (select 1 as a0)', 'c1 as (select 2 as a1)'];
+  for (let i = 2; i < 32; i++) ctes.push(`c${i} as (select c${i - 1}.*, c${i - 2}.*, ${i} as a${i} from c${i - 1} join c${i - 2} on true)`);
+  const text = `with ${ctes.join(',\n')}\nselect c31.x from c31\n`;
+  const root = writeTempProject('floe-column-completion-ctes-', { ...FILES, 'models/wide.sql': text });
+  const client = await LspClient.start(root, { FLOE_NO_BINDER: '1' });
+  try {
+    const uri = await client.open(path.join(root, 'models/wide.sql'), text);
+    const started = Date.now();
+    const answer = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: positionOf(text, 'c31.x', 4) });
+    const took = Date.now() - started;
+    // c31's columns: every a<i> reached through the joins (a name twice where two CTEs carry it)
+    assert.deepEqual(new Set(labels(answer).keys()), new Set(Array.from({ length: 32 }, (_, i) => `a${i}`)));
+    assert.ok(took < 10_000, `answered in ${took} ms`);
+  } finally {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -57,17 +57,19 @@ export function columnsInScope(project: DbtProject, a: ModelFileAnalysis, offset
   if (a.text.length > MAX_SQL_ANALYSIS) return { columns: [], relations: [] };
   const scope = scopeAt(a.text, offset);
   const relations = scope.relations.filter((r) => r.level === 0);
-  const models = new Map<string, ScopedColumn[]>();
-  return { columns: relations.flatMap((r) => (known ? knownColumnsOfRelation(project, a, r, { hops: 0, models }) : columnsOfRelation(project, a, r))), relations };
+  const ctx = newKnownContext();
+  return { columns: relations.flatMap((r) => (known ? knownColumnsOfRelation(project, a, r, ctx) : columnsOfRelation(project, a, r))), relations };
 }
 
-/** How far a column is followed through stars: models and CTEs read in a row (a chain, not the project). */
-const MAX_HOPS = 16;
+/** How far a column is followed through stars: models and CTEs read in a row (a chain; each is read once a request). */
+const MAX_HOPS = 64;
 /** How many upstream models' SQL one request reads at most (a star over wide joins could reach a whole project). */
 const MAX_MODELS = 200;
 
 interface KnownContext {
   hops: number;
+  /** Per file: its outline, and the known columns of each of its CTEs and subqueries (by where their body opens). */
+  files: Map<ModelFileAnalysis, { outline: SqlOutline; blocks: Map<number, ScopedColumn[]> }>;
   /** A model's known columns, once per request (a model read by many is looked at once; a cycle reads as none). */
   models: Map<string, ScopedColumn[]>;
   /** In an upstream model's file, `model x`: the names its CTEs and subqueries give are that model's. */
@@ -80,7 +82,7 @@ interface KnownContext {
  * saying where the name was learned; a CTE's or subquery's own select list. Possibly partial, so it is never for a
  * check that needs every column (those read columnsOfRelation).
  */
-export function knownColumnsOfRelation(project: DbtProject, a: ModelFileAnalysis, r: RelationInScope, ctx: KnownContext = { hops: 0, models: new Map() }): ScopedColumn[] {
+export function knownColumnsOfRelation(project: DbtProject, a: ModelFileAnalysis, r: RelationInScope, ctx = newKnownContext()): ScopedColumn[] {
   const label = r.alias ?? r.name[r.name.length - 1] ?? '';
   if (ctx.hops > MAX_HOPS) return [];
   let columns: ScopedColumn[];
@@ -90,17 +92,41 @@ export function knownColumnsOfRelation(project: DbtProject, a: ModelFileAnalysis
     if (!node) return columnsOfRelation(project, a, r);
     columns = knownColumnsOfNode(project, node, ctx).map((c) => ({ ...c, relation: label || node.name }));
   } else if (r.kind === 'cte' || r.kind === 'subquery') {
-    const o = outline(a.text);
+    // a file's outline and its blocks' columns once per request: CTEs reading CTEs (joins of them) are read once each
+    const file = fileOf(ctx, a);
+    const o = file.outline;
     const cte = r.kind === 'cte' ? scopeAt(o, r.start).ctes.find((c) => c.name === r.name[r.name.length - 1]?.toLowerCase()) : undefined;
     if (r.kind === 'cte' && !cte) return [];
     const bodyStart = cte ? o.tokens[tokenIndexAt(o, cte.bodyOpen) + 1]?.start ?? cte.end : r.start + 1;
-    const inner = { ...ctx, hops: ctx.hops + 1 };
-    const where = ctx.owner ?? (cte ? `cte ${cte.displayName}` : 'subquery');
-    columns = selectListColumns(project, a, o, bodyStart, inner, where);
-    if (!ctx.owner) columns = columns.map((c) => (c.origin.startsWith(`${where} (`) ? c : { ...c, origin: `${where} ← ${c.origin}` }));
+    const known = file.blocks.get(bodyStart);
+    if (known) columns = known;
+    else {
+      file.blocks.set(bodyStart, []);
+      const where = ctx.owner ?? (cte ? `cte ${cte.displayName}` : 'subquery');
+      columns = selectListColumns(project, a, o, bodyStart, { ...ctx, hops: ctx.hops + 1 }, where);
+      if (!ctx.owner) columns = columns.map((c) => (c.origin.startsWith(`${where} (`) ? c : { ...c, origin: throughCte(where, c.origin) }));
+      file.blocks.set(bodyStart, columns);
+    }
   } else return [];
   if (r.columnAliases?.length) columns = columns.map((c, i) => (i < r.columnAliases!.length ? { ...c, name: r.columnAliases![i] } : c));
   return columns.map((c) => ({ ...c, relation: label }));
+}
+
+function newKnownContext(): KnownContext {
+  return { hops: 0, models: new Map(), files: new Map() };
+}
+
+/** `cte a ← cte b (select list)`; a longer chain as its ends, `cte a ← … ← model x (select list)`. */
+function throughCte(where: string, origin: string): string {
+  const parts = origin.split(' ← ');
+  return parts.length < 3 ? `${where} ← ${origin}` : `${where} ← … ← ${parts[parts.length - 1]}`;
+}
+
+/** A file's outline and its blocks' known columns, kept for the request. */
+function fileOf(ctx: KnownContext, a: ModelFileAnalysis): { outline: SqlOutline; blocks: Map<number, ScopedColumn[]> } {
+  let file = ctx.files.get(a);
+  if (!file) ctx.files.set(a, (file = { outline: outline(a.text), blocks: new Map() }));
+  return file;
 }
 
 /** A model's known columns: the bind's, else its select list's names and its YAML's (see knownColumnsOfRelation). */
@@ -114,7 +140,7 @@ function knownColumnsOfNode(project: DbtProject, node: ModelNode, ctx: KnownCont
   ctx.models.set(node.name, []);
   const upstream = project.entry(node.file)?.analysis;
   const stated = upstream && upstream.language !== 'python' && upstream.text.length <= MAX_SQL_ANALYSIS
-    ? finalSelectColumns(project, upstream, { hops: ctx.hops + 1, models: ctx.models, owner: what }) : [];
+    ? finalSelectColumns(project, upstream, { hops: ctx.hops + 1, models: ctx.models, files: ctx.files, owner: what }) : [];
   const documented = project.doc(node.name)?.columns ?? [];
   const out: ScopedColumn[] = stated.map((c) => ({ ...c, location: c.location ?? location }));
   for (const d of documented) {
@@ -128,7 +154,7 @@ function knownColumnsOfNode(project: DbtProject, node: ModelNode, ctx: KnownCont
 
 /** The columns of a model's final select (its output), as far as its text tells. */
 function finalSelectColumns(project: DbtProject, a: ModelFileAnalysis, ctx: KnownContext & { owner: string }): ScopedColumn[] {
-  const o = outline(a.text);
+  const o = fileOf(ctx, a).outline;
   const select = o.tokens.findIndex((x, k) => o.parent[k] === -1 && isWord(x, 'select'));
   return select < 0 ? [] : selectListColumns(project, a, o, o.tokens[select].end, ctx, ctx.owner);
 }
@@ -136,7 +162,8 @@ function finalSelectColumns(project: DbtProject, a: ModelFileAnalysis, ctx: Know
 /**
  * The columns a query block's select list makes: an item whose name the text decides (an alias, a column), with the
  * type and description of the column it reads when that is known; a star, the known columns of the relations it
- * covers (`* exclude (…)` leaves those out).
+ * covers (`* exclude (…)` leaves those out). A name once: the first column of that name (a join of two relations
+ * with the same columns lists them once, and CTEs joining CTEs never grow a list past the names there are).
  */
 function selectListColumns(project: DbtProject, a: ModelFileAnalysis, o: SqlOutline, at: number, ctx: KnownContext, where: string): ScopedColumn[] {
   const items = selectItemsAt(o, at);
@@ -145,12 +172,17 @@ function selectListColumns(project: DbtProject, a: ModelFileAnalysis, o: SqlOutl
   const columnsOf = (r: RelationInScope) => ofRelation.get(r) ?? ofRelation.set(r, knownColumnsOfRelation(project, a, r, ctx)).get(r)!;
   const inScope = () => (relations ??= scopeAt(o, items[0]?.start ?? at).relations.filter((r) => r.level === 0));
   const out: ScopedColumn[] = [];
+  const seen = new Set<string>();
+  const add = (c: ScopedColumn) => {
+    const key = c.name.toLowerCase();
+    if (!seen.has(key)) (seen.add(key), out.push(c));
+  };
   for (const item of items) {
     if (item.star) {
       const q = item.star.qualifier?.replace(/^"|"$/g, '').toLowerCase();
       const covered = inScope().filter((r) => q === undefined || (r.alias ?? r.name[r.name.length - 1] ?? '').toLowerCase() === q);
       const excluded = excludedNames(o, item);
-      for (const r of covered) out.push(...columnsOf(r).filter((c) => !excluded.has(c.name.toLowerCase())));
+      for (const r of covered) for (const c of columnsOf(r)) if (!excluded.has(c.name.toLowerCase())) add(c);
       continue;
     }
     if (!item.name) continue;
@@ -158,7 +190,7 @@ function selectListColumns(project: DbtProject, a: ModelFileAnalysis, o: SqlOutl
     const read = readColumn(o, item);
     const from = read && inScope().filter((r) => read.qualifier === undefined || (r.alias ?? r.name[r.name.length - 1] ?? '').toLowerCase() === read.qualifier)
       .map((r) => columnsOf(r).find((c) => c.name.toLowerCase() === read.name)).find((c) => c);
-    out.push({ name, type: from?.type, description: from?.description, origin: `${where} (select list)`, relation: '', location: from?.location });
+    add({ name, type: from?.type, description: from?.description, origin: `${where} (select list)`, relation: '', location: from?.location });
   }
   return out;
 }
