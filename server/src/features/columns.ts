@@ -1,7 +1,10 @@
 // Columns in scope at an offset of a model's SQL: relations from the SQL engineer's scope analysis,
 // resolved through ref()/source() to upstream models and Iceberg sources, and through CTEs.
 import { scopeAt, type RelationInScope } from '../sql/scope';
-import type { DbtProject } from '../project/project';
+import { outline, tokenIndexAt, type SqlOutline } from '../sql/outline';
+import { selectItemsAt, type SelectItem } from '../sql/selectList';
+import { identifierOf, isWord } from '../sql/lexer';
+import type { DbtProject, ModelNode } from '../project/project';
 import type { ModelFileAnalysis } from '../project/modelFile';
 import type { Column, Location } from '../project/types';
 
@@ -46,10 +49,164 @@ export function columnsOfRelation(project: DbtProject, a: ModelFileAnalysis, r: 
  */
 export const MAX_SQL_ANALYSIS = 1024 * 1024;
 
-/** Every column visible at offset (relations of the innermost query block). */
-export function columnsInScope(project: DbtProject, a: ModelFileAnalysis, offset: number): { columns: ScopedColumn[]; relations: RelationInScope[] } {
+/**
+ * Every column visible at offset (relations of the innermost query block); `known`: every column that can be known
+ * (knownColumnsOfRelation, for completion and hover), else what columnsOfRelation answers.
+ */
+export function columnsInScope(project: DbtProject, a: ModelFileAnalysis, offset: number, known = false): { columns: ScopedColumn[]; relations: RelationInScope[] } {
   if (a.text.length > MAX_SQL_ANALYSIS) return { columns: [], relations: [] };
   const scope = scopeAt(a.text, offset);
   const relations = scope.relations.filter((r) => r.level === 0);
-  return { columns: relations.flatMap((r) => columnsOfRelation(project, a, r)), relations };
+  const ctx = newKnownContext();
+  return { columns: relations.flatMap((r) => (known ? knownColumnsOfRelation(project, a, r, ctx) : columnsOfRelation(project, a, r))), relations };
+}
+
+/** How far a column is followed through stars: models and CTEs read in a row (a chain; each is read once a request). */
+const MAX_HOPS = 64;
+/** How many upstream models' SQL one request reads at most (a star over wide joins could reach a whole project). */
+const MAX_MODELS = 200;
+
+interface KnownContext {
+  hops: number;
+  /** Per file: its outline, and the known columns of each of its CTEs and subqueries (by where their body opens). */
+  files: Map<ModelFileAnalysis, { outline: SqlOutline; blocks: Map<number, ScopedColumn[]> }>;
+  /** A model's known columns, once per request (a model read by many is looked at once; a cycle reads as none). */
+  models: Map<string, ScopedColumn[]>;
+  /** In an upstream model's file, `model x`: the names its CTEs and subqueries give are that model's. */
+  owner?: string;
+}
+
+/**
+ * Every column of a relation that can be known, for completion and hover: a bound model's columns; else a model's
+ * schema YAML columns and the names its SQL's select list gives (stars expanded through what it reads), each origin
+ * saying where the name was learned; a CTE's or subquery's own select list. Possibly partial, so it is never for a
+ * check that needs every column (those read columnsOfRelation).
+ */
+export function knownColumnsOfRelation(project: DbtProject, a: ModelFileAnalysis, r: RelationInScope, ctx = newKnownContext()): ScopedColumn[] {
+  const label = r.alias ?? r.name[r.name.length - 1] ?? '';
+  if (ctx.hops > MAX_HOPS) return [];
+  let columns: ScopedColumn[];
+  if (r.kind === 'jinja') {
+    const ref = a.refs.find((x) => x.callStart >= r.start && x.callEnd <= r.end);
+    const node = ref && project.resolveRef(ref);
+    if (!node) return columnsOfRelation(project, a, r);
+    columns = knownColumnsOfNode(project, node, ctx).map((c) => ({ ...c, relation: label || node.name }));
+  } else if (r.kind === 'cte' || r.kind === 'subquery') {
+    // a file's outline and its blocks' columns once per request: CTEs reading CTEs (joins of them) are read once each
+    const file = fileOf(ctx, a);
+    const o = file.outline;
+    const cte = r.kind === 'cte' ? scopeAt(o, r.start).ctes.find((c) => c.name === r.name[r.name.length - 1]?.toLowerCase()) : undefined;
+    if (r.kind === 'cte' && !cte) return [];
+    const bodyStart = cte ? o.tokens[tokenIndexAt(o, cte.bodyOpen) + 1]?.start ?? cte.end : r.start + 1;
+    const known = file.blocks.get(bodyStart);
+    if (known) columns = known;
+    else {
+      file.blocks.set(bodyStart, []);
+      const where = ctx.owner ?? (cte ? `cte ${cte.displayName}` : 'subquery');
+      columns = selectListColumns(project, a, o, bodyStart, { ...ctx, hops: ctx.hops + 1 }, where);
+      if (!ctx.owner) columns = columns.map((c) => (c.origin.startsWith(`${where} (`) ? c : { ...c, origin: throughCte(where, c.origin) }));
+      file.blocks.set(bodyStart, columns);
+    }
+  } else return [];
+  if (r.columnAliases?.length) columns = columns.map((c, i) => (i < r.columnAliases!.length ? { ...c, name: r.columnAliases![i] } : c));
+  return columns.map((c) => ({ ...c, relation: label }));
+}
+
+function newKnownContext(): KnownContext {
+  return { hops: 0, models: new Map(), files: new Map() };
+}
+
+/** `cte a ← cte b (select list)`; a longer chain as its ends, `cte a ← … ← model x (select list)`. */
+function throughCte(where: string, origin: string): string {
+  const parts = origin.split(' ← ');
+  return parts.length < 3 ? `${where} ← ${origin}` : `${where} ← … ← ${parts[parts.length - 1]}`;
+}
+
+/** A file's outline and its blocks' known columns, kept for the request. */
+function fileOf(ctx: KnownContext, a: ModelFileAnalysis): { outline: SqlOutline; blocks: Map<number, ScopedColumn[]> } {
+  let file = ctx.files.get(a);
+  if (!file) ctx.files.set(a, (file = { outline: outline(a.text), blocks: new Map() }));
+  return file;
+}
+
+/** A model's known columns: the bind's, else its select list's names and its YAML's (see knownColumnsOfRelation). */
+function knownColumnsOfNode(project: DbtProject, node: ModelNode, ctx: KnownContext): ScopedColumn[] {
+  const location = { file: node.file, start: node.nameStart, end: node.nameEnd };
+  const what = `${node.kind} ${node.name}`;
+  if (node.kind !== 'model' || project.boundColumns.has(node.name)) return (project.columnsOfNode(node) ?? []).map((c) => ({ ...c, origin: what, relation: node.name, location }));
+  const memo = ctx.models.get(node.name);
+  if (memo) return memo;
+  if (ctx.models.size >= MAX_MODELS) return (project.doc(node.name)?.columns ?? []).map((c) => ({ ...c, origin: `${what} (schema YAML)`, relation: node.name, location }));
+  ctx.models.set(node.name, []);
+  const upstream = project.entry(node.file)?.analysis;
+  const stated = upstream && upstream.language !== 'python' && upstream.text.length <= MAX_SQL_ANALYSIS
+    ? finalSelectColumns(project, upstream, { hops: ctx.hops + 1, models: ctx.models, files: ctx.files, owner: what }) : [];
+  const documented = project.doc(node.name)?.columns ?? [];
+  const out: ScopedColumn[] = stated.map((c) => ({ ...c, location: c.location ?? location }));
+  for (const d of documented) {
+    const same = out.findIndex((c) => c.name.toLowerCase() === d.name.toLowerCase());
+    if (same < 0) out.push({ ...d, origin: `${what} (schema YAML)`, relation: node.name, location });
+    else out[same] = { ...out[same], type: out[same].type ?? d.type, description: d.description ?? out[same].description, origin: `${out[same].origin}; documented in schema YAML` };
+  }
+  ctx.models.set(node.name, out);
+  return out;
+}
+
+/** The columns of a model's final select (its output), as far as its text tells. */
+function finalSelectColumns(project: DbtProject, a: ModelFileAnalysis, ctx: KnownContext & { owner: string }): ScopedColumn[] {
+  const o = fileOf(ctx, a).outline;
+  const select = o.tokens.findIndex((x, k) => o.parent[k] === -1 && isWord(x, 'select'));
+  return select < 0 ? [] : selectListColumns(project, a, o, o.tokens[select].end, ctx, ctx.owner);
+}
+
+/**
+ * The columns a query block's select list makes: an item whose name the text decides (an alias, a column), with the
+ * type and description of the column it reads when that is known; a star, the known columns of the relations it
+ * covers (`* exclude (…)` leaves those out). A name once: the first column of that name (a join of two relations
+ * with the same columns lists them once, and CTEs joining CTEs never grow a list past the names there are).
+ */
+function selectListColumns(project: DbtProject, a: ModelFileAnalysis, o: SqlOutline, at: number, ctx: KnownContext, where: string): ScopedColumn[] {
+  const items = selectItemsAt(o, at);
+  let relations: RelationInScope[] | undefined;
+  const ofRelation = new Map<RelationInScope, ScopedColumn[]>();
+  const columnsOf = (r: RelationInScope) => ofRelation.get(r) ?? ofRelation.set(r, knownColumnsOfRelation(project, a, r, ctx)).get(r)!;
+  const inScope = () => (relations ??= scopeAt(o, items[0]?.start ?? at).relations.filter((r) => r.level === 0));
+  const out: ScopedColumn[] = [];
+  const seen = new Set<string>();
+  const add = (c: ScopedColumn) => {
+    const key = c.name.toLowerCase();
+    if (!seen.has(key)) (seen.add(key), out.push(c));
+  };
+  for (const item of items) {
+    if (item.star) {
+      const q = item.star.qualifier?.replace(/^"|"$/g, '').toLowerCase();
+      const covered = inScope().filter((r) => q === undefined || (r.alias ?? r.name[r.name.length - 1] ?? '').toLowerCase() === q);
+      const excluded = excludedNames(o, item);
+      for (const r of covered) for (const c of columnsOf(r)) if (!excluded.has(c.name.toLowerCase())) add(c);
+      continue;
+    }
+    if (!item.name) continue;
+    const name = item.name.replace(/^"|"$/g, '');
+    const read = readColumn(o, item);
+    const from = read && inScope().filter((r) => read.qualifier === undefined || (r.alias ?? r.name[r.name.length - 1] ?? '').toLowerCase() === read.qualifier)
+      .map((r) => columnsOf(r).find((c) => c.name.toLowerCase() === read.name)).find((c) => c);
+    add({ name, type: from?.type, description: from?.description, origin: `${where} (select list)`, relation: '', location: from?.location });
+  }
+  return out;
+}
+
+/** A select item that is a column itself (`c`, `t.c`): its name and qualifier, lower case. */
+function readColumn(o: SqlOutline, item: SelectItem): { qualifier?: string; name: string } | undefined {
+  const m = /^(?:("[^"]*"|[\w$]+)\s*\.\s*)?("[^"]*"|[\w$]+)$/.exec(o.sql.slice(item.start, item.end).trim());
+  const bare = (s: string) => s.replace(/^"|"$/g, '').toLowerCase();
+  return m ? { qualifier: m[1] === undefined ? undefined : bare(m[1]), name: bare(m[2]) } : undefined;
+}
+
+/** The names `* exclude (a, b)` (or `* exclude a`) leaves out, lower case. */
+function excludedNames(o: SqlOutline, item: SelectItem): Set<string> {
+  const tokens = o.tokens.slice(tokenIndexAt(o, item.start), tokenIndexAt(o, item.end - 1) + 1);
+  const k = tokens.findIndex((t) => isWord(t, 'exclude'));
+  if (k < 0) return new Set();
+  const names = tokens[k + 1]?.text === '(' ? tokens.slice(k + 2).filter((t) => t.kind === 'word' || t.kind === 'quoted') : tokens.slice(k + 1, k + 2);
+  return new Set(names.map((t) => identifierOf(t).toLowerCase()));
 }

@@ -3,7 +3,7 @@
 import type { DbtProject } from '../project/project';
 import { CONFIG_KEYS } from '../project/config';
 import { dottedPrefixAt, scopeAt } from '../sql/scope';
-import { columnsInScope, columnsOfRelation, MAX_SQL_ANALYSIS } from './columns';
+import { columnsInScope, knownColumnsOfRelation, MAX_SQL_ANALYSIS, type ScopedColumn } from './columns';
 import { cursorContext, nestedTemplateAt } from './cursor';
 import type { ModelFileAnalysis } from '../project/modelFile';
 import { yamlCompletions } from './yamlCompletion';
@@ -119,6 +119,11 @@ function packageMacroCompletions(project: DbtProject, packageName: string): Arra
   });
 }
 
+/** `VARCHAR · model stg_orders`; the origin alone when the type is unknown. */
+function columnDetail(c: ScopedColumn): string {
+  return c.type ? `${c.type} · ${c.origin}` : c.origin;
+}
+
 function sqlCompletions(project: DbtProject, file: string, offset: number): Completion[] {
   const a = project.entry(file)!.analysis!;
   if (a.text.length > MAX_SQL_ANALYSIS) return [];
@@ -129,15 +134,15 @@ function sqlCompletions(project: DbtProject, file: string, offset: number): Comp
     const name = prefix.parts[prefix.parts.length - 1].toLowerCase();
     const rel = scope.relations.find((r) => (r.alias ?? r.name[r.name.length - 1] ?? '').toLowerCase() === name);
     if (!rel) return [];
-    return columnsOfRelation(project, a, rel).map((c) => ({ label: c.name, kind: 'column', detail: `${c.type ?? ''} · ${c.origin}`.trim(), documentation: c.description, replaceStart: start, replaceEnd: offset }));
+    return knownColumnsOfRelation(project, a, rel).map((c) => ({ label: c.name, kind: 'column', detail: columnDetail(c), documentation: c.description, replaceStart: start, replaceEnd: offset }));
   }
-  const { columns, relations } = columnsInScope(project, a, offset);
+  const { columns, relations } = columnsInScope(project, a, offset, true);
   const seen = new Set<string>();
   const out: Completion[] = [];
   for (const c of columns) {
     if (seen.has(c.name)) continue;
     seen.add(c.name);
-    out.push({ label: c.name, kind: 'column', detail: `${c.type ?? ''} · ${c.origin}`.trim(), documentation: c.description, replaceStart: start, replaceEnd: offset, sortText: `0${c.name}` });
+    out.push({ label: c.name, kind: 'column', detail: columnDetail(c), documentation: c.description, replaceStart: start, replaceEnd: offset, sortText: `0${c.name}` });
   }
   for (const r of relations) if (r.alias) out.push({ label: r.alias, kind: 'cte', detail: `alias of ${r.text}`, replaceStart: start, replaceEnd: offset, sortText: `1${r.alias}` });
   for (const c of scopeAt(a.text, offset).ctes) out.push({ label: c.displayName, kind: 'cte', detail: 'CTE', replaceStart: start, replaceEnd: offset, sortText: `2${c.displayName}` });

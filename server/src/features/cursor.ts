@@ -2,7 +2,8 @@
 // a Jinja name, a Jinja call, or SQL text (then columns and relations in scope apply).
 import { blockAt } from '../jinja/scanner';
 import { tokenize, type Token } from '../jinja/tokens';
-import { analyzeModelFile, type ModelFileAnalysis } from '../project/modelFile';
+import { analyzeMacroFile, analyzeModelFile, type ModelFileAnalysis } from '../project/modelFile';
+import type { FileEntry } from '../project/project';
 import type { JinjaCall } from '../jinja/calls';
 
 export type CursorContext =
@@ -117,4 +118,14 @@ export function nestedTemplates(a: ModelFileAnalysis): Array<{ analysis: ModelFi
     }
   }
   return out;
+}
+
+const macroFileAnalyses = new WeakMap<FileEntry, ModelFileAnalysis>();
+
+/** A file's Jinja read as a model's: a model-like file's analysis, or a macro file's (its calls, refs and sources), kept per text. */
+export function templateAnalysis(entry: FileEntry | undefined): ModelFileAnalysis | undefined {
+  if (!entry || entry.analysis || entry.kind !== 'macro') return entry?.analysis;
+  let a = macroFileAnalyses.get(entry);
+  if (a?.text !== entry.text) macroFileAnalyses.set(entry, (a = analyzeMacroFile(entry.text)));
+  return a;
 }

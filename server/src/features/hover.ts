@@ -4,9 +4,9 @@ import type { DbtProject, ModelNode } from '../project/project';
 import { CONFIG_KEYS } from '../project/config';
 import type { Column } from '../project/types';
 import { scopeAt } from '../sql/scope';
-import { callAt, nestedTemplateAt, wordAt } from './cursor';
+import { callAt, nestedTemplateAt, templateAnalysis, wordAt } from './cursor';
 import type { ModelFileAnalysis } from '../project/modelFile';
-import { columnsInScope, columnsOfRelation, MAX_SQL_ANALYSIS } from './columns';
+import { columnsInScope, columnsOfRelation, knownColumnsOfRelation, MAX_SQL_ANALYSIS } from './columns';
 import { blockAt } from '../jinja/scanner';
 import { yamlHover } from './yamlHover';
 import { columnLineageHover } from './columnLineage';
@@ -42,15 +42,18 @@ export function describeModel(project: DbtProject, node: ModelNode): string {
 }
 
 export function hover(project: DbtProject, file: string, offset: number): HoverInfo | undefined {
-  if (project.entry(file)?.kind === 'yaml') return yamlHover(project, file, offset);
-  const a = project.entry(file)?.analysis;
+  const entry = project.entry(file);
+  if (entry?.kind === 'yaml') return yamlHover(project, file, offset);
+  // a macro file's Jinja too (its calls, refs and sources); its SQL has no columns in scope
+  const a = templateAnalysis(entry);
   if (!a) return undefined;
   const block = blockAt(a.scan, offset);
   if (block?.kind === 'comment') return undefined;
-  if (block) return jinjaHover(project, a, offset, project.entry(file)!.packageName);
+  if (block) return jinjaHover(project, a, offset, entry!.packageName);
+  if (!entry!.analysis) return undefined;
   const w = wordAt(a.text, offset);
   if (!w) return undefined;
-  const match = findColumn(project, file, w.word, w.qualifier, offset);
+  const match = findColumn(project, file, w.word, w.qualifier, offset, true);
   const lineage = columnLineageHover(project, file, offset);
   if (!match) return lineage ? { markdown: lineage, start: w.start, end: w.end } : undefined;
   return { markdown: `**${match.name}** \`${match.type ?? 'unknown type'}\`\n\nfrom ${match.origin}${match.description ? `\n\n${match.description}` : ''}${lineage ? `\n\n${lineage}` : ''}`, start: w.start, end: w.end };
@@ -89,7 +92,7 @@ function jinjaHover(project: DbtProject, a: ModelFileAnalysis, offset: number, c
   if (v) return { markdown: varMarkdown(project, caller, v), start: v.start, end: v.end };
   if (call && offset <= call.nameEnd) {
     const m = a.macroCalls.find((x) => x.start <= offset && offset <= x.end);
-    const def = m ? project.macro(m.name, m.namespace) : undefined;
+    const def = m ? project.macroCalled(m.name, m.namespace, caller) : undefined;
     const impl = def && dispatchedMacro(project, def, caller);
     if (def) return { markdown: `**macro ${def.name}(${def.params.join(', ')})**\n\nfrom package \`${def.packageName}\`${impl ? `\n\ndispatches to \`${impl.name}\` in \`${impl.packageName}\`` : ''}`, start: m!.start, end: m!.end };
   }
@@ -98,15 +101,15 @@ function jinjaHover(project: DbtProject, a: ModelFileAnalysis, offset: number, c
   return h && { ...h, start: h.start + nested.base, end: h.end + nested.base };
 }
 
-/** The upstream column a SQL word names, if any (qualified by alias or not). */
-export function findColumn(project: DbtProject, file: string, word: string, qualifier: string | undefined, offset: number) {
+/** The upstream column a SQL word names, if any (qualified by alias or not); `known`: see columnsInScope. */
+export function findColumn(project: DbtProject, file: string, word: string, qualifier: string | undefined, offset: number, known = false) {
   const a = project.entry(file)!.analysis!;
   if (a.text.length > MAX_SQL_ANALYSIS) return undefined;
   const key = word.toLowerCase();
   if (qualifier) {
     const scope = scopeAt(a.text, offset);
     const rel = scope.relations.find((r) => (r.alias ?? r.name[r.name.length - 1] ?? '').toLowerCase() === qualifier.toLowerCase());
-    return rel ? columnsOfRelation(project, a, rel).find((c) => c.name.toLowerCase() === key) : undefined;
+    return rel ? (known ? knownColumnsOfRelation : columnsOfRelation)(project, a, rel).find((c) => c.name.toLowerCase() === key) : undefined;
   }
-  return columnsInScope(project, a, offset).columns.find((c) => c.name.toLowerCase() === key);
+  return columnsInScope(project, a, offset, known).columns.find((c) => c.name.toLowerCase() === key);
 }

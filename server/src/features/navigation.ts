@@ -2,10 +2,10 @@
 import { downstreamColumnReferences } from './columnLineage';
 import path from 'node:path';
 import type { DbtProject, FileEntry } from '../project/project';
-import { analyzeModelFile, type MacroUse, type ModelFileAnalysis, type RefUse, type SourceUse } from '../project/modelFile';
+import { type MacroUse, type ModelFileAnalysis, type RefUse, type SourceUse } from '../project/modelFile';
 import type { Location } from '../project/types';
 import { blockAt } from '../jinja/scanner';
-import { nestedTemplateAt, nestedTemplates, wordAt } from './cursor';
+import { nestedTemplateAt, nestedTemplates, templateAnalysis, wordAt } from './cursor';
 import { dispatchedMacro } from './macroDispatch';
 import { varAt, varLocation } from './vars';
 import { findColumn } from './hover';
@@ -15,32 +15,37 @@ import { docMentions, docNameAt, renameDocEdits } from './docBlocks';
 import { outputColumnAt, outputColumnNamed, renameColumn, type OutputColumnAt } from './columnRename';
 import { yamlColumnAt } from './yamlColumnMentions';
 
-type Target = { kind: 'model'; name: string } | { kind: 'source'; source: string; table: string } | { kind: 'macro'; name: string; namespace?: string };
+/** A macro call's `caller`: the package of the file it is in, whose macro an unqualified name runs first. */
+type Target = { kind: 'model'; name: string } | { kind: 'source'; source: string; table: string } | { kind: 'macro'; name: string; namespace?: string; caller?: string };
 
 /** What the cursor names: a ref, a source, a macro call, or (in a model file itself) the model. */
 function targetAt(project: DbtProject, file: string, offset: number): Target | undefined {
   const entry = project.entry(file);
   const a = entry?.analysis;
   if (!a) {
-    // In YAML: a model or source table name.
+    const calls = entry?.kind === 'macro' && !entry.macros?.some((m) => m.start <= offset && offset <= m.end) ? templateAnalysis(entry) : undefined;
+    if (calls) return targetIn(calls, offset, entry!.packageName);
+    // In YAML: a ref()/source() in a value (a hook's template, a relationships test), a model or source table name.
+    const call = entry?.kind === 'yaml' || entry?.kind === 'dbt_project' ? yamlTargetAt(entry.text, offset) : undefined;
+    if (call?.kind === 'model' || call?.kind === 'source') return call.kind === 'model' ? { kind: 'model', name: call.name } : { kind: 'source', source: call.source, table: call.table };
     for (const m of entry?.schema?.models ?? []) if (m.nameStart <= offset && offset <= m.nameEnd) return { kind: 'model', name: m.name };
     for (const s of entry?.schema?.sources ?? []) for (const t of s.tables) if (t.nameStart <= offset && offset <= t.nameEnd) return { kind: 'source', source: s.name, table: t.name };
     for (const m of entry?.macros ?? []) if (m.start <= offset && offset <= m.end) return { kind: 'macro', name: m.name, namespace: entry!.packageName };
     return undefined;
   }
-  return targetIn(a, offset);
+  return targetIn(a, offset, entry!.packageName);
 }
 
 /** The ref, source or macro call under `offset` in a model-like file's analysis, or in a hook string's template there. */
-function targetIn(a: ModelFileAnalysis, offset: number): Target | undefined {
+function targetIn(a: ModelFileAnalysis, offset: number, caller: string): Target | undefined {
   const ref = a.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
   if (ref) return { kind: 'model', name: ref.name };
   const src = a.sources.find((s) => s.callStart <= offset && offset <= s.callEnd);
   if (src) return { kind: 'source', source: src.source, table: src.table };
   const m = a.macroCalls.find((x) => x.start <= offset && offset <= x.end);
-  if (m) return { kind: 'macro', name: m.name, namespace: m.namespace };
+  if (m) return { kind: 'macro', name: m.name, namespace: m.namespace, caller };
   const nested = nestedTemplateAt(a, offset);
-  return nested && targetIn(nested.analysis, offset - nested.base);
+  return nested && targetIn(nested.analysis, offset - nested.base, caller);
 }
 
 export function definition(project: DbtProject, file: string, offset: number): Location[] {
@@ -73,7 +78,7 @@ export function definition(project: DbtProject, file: string, offset: number): L
     return table ? [{ file: table.file, start: table.nameStart, end: table.nameEnd }] : [];
   }
   if (t?.kind === 'macro') {
-    const def = project.macro(t.name, t.namespace);
+    const def = project.macroCalled(t.name, t.namespace, t.caller ?? project.name);
     if (!def) return [];
     // a dispatching macro: also the implementation dbt runs for this adapter (a project's override included)
     const impl = dispatchedMacro(project, def, entry?.packageName ?? project.name);
@@ -118,7 +123,7 @@ export function references(project: DbtProject, file: string, offset: number, in
   const out: Location[] = [];
   const target = t;
   // a macro call is a use of this macro when it resolves to it (`dbt_utils.star` is not the project's `star`)
-  const macro = target.kind === 'macro' ? project.macro(target.name, target.namespace) : undefined;
+  const macro = target.kind === 'macro' ? project.macroCalled(target.name, target.namespace, target.caller ?? project.name) : undefined;
   for (const e of project.files.values()) {
     if (target.kind === 'model') for (const m of e.schema?.models ?? []) if (m.name === target.name) out.push({ file: e.file, start: m.nameStart, end: m.nameEnd });
     const a = usesIn(e, target.kind === 'source' ? target.table : target.name);
@@ -126,7 +131,7 @@ export function references(project: DbtProject, file: string, offset: number, in
     if (target.kind === 'model') for (const r of a.refs) if (r.name === target.name) out.push({ file: e.file, start: r.start + 1, end: r.end - 1 });
     if (target.kind === 'source') for (const s of a.sources) if (s.source === target.source && s.table === target.table) out.push({ file: e.file, start: s.callStart, end: s.callEnd });
     if (target.kind === 'macro') {
-      for (const m of a.macroCalls) if (m.name === target.name && (!macro || project.macro(m.name, m.namespace) === macro)) out.push({ file: e.file, start: m.start, end: m.end });
+      for (const m of a.macroCalls) if (m.name === target.name && (!macro || project.macroCalled(m.name, m.namespace, e.packageName) === macro)) out.push({ file: e.file, start: m.start, end: m.end });
     }
   }
   if (target.kind === 'model') out.push(...yamlModelMentions(project, target.name));
@@ -152,7 +157,7 @@ function usesIn(e: FileEntry, needle: string): Uses | undefined {
   if (!e.analysis && (e.kind !== 'macro' || !e.text.includes(needle))) return undefined;
   let kept = fileUses.get(e);
   if (kept?.text !== e.text) {
-    const a = e.analysis ?? analyzeModelFile(e.text);
+    const a = templateAnalysis(e)!;
     const nested = nestedTemplates(a);
     const uses: Uses = nested.length ? { refs: [...a.refs], sources: [...a.sources], macroCalls: [...a.macroCalls] } : a;
     for (const { analysis: n, base } of nested) {
@@ -228,8 +233,8 @@ export function renameRange(project: DbtProject, file: string, offset: number): 
   const yamlColumn = entry?.schema ? yamlColumnAt(entry.text, offset) : undefined;
   if (yamlColumn) return { start: yamlColumn.start, end: yamlColumn.end, placeholder: yamlColumn.column };
   const a = project.entry(file)?.analysis;
-  const ref = a?.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
-  if (ref) return { start: ref.start + 1, end: ref.end - 1, placeholder: ref.name };
+  const ref = a ? refIn(a, offset) : yamlRefAt(entry, offset);
+  if (ref) return ref;
   const column = a && !targetAt(project, file, offset) ? outputColumnAt(project, file, offset) : undefined;
   if (column) return { start: column.start, end: column.end, placeholder: column.column };
   const node = a ? project.nodeOfFile(file) : undefined;
@@ -262,4 +267,24 @@ function columnReferences(project: DbtProject, file: string, offset: number, inc
     }
   }
   return out;
+}
+
+/** The name of the ref() under `offset` in a model-like file's analysis, or in a hook string's template there. */
+function refIn(a: ModelFileAnalysis, offset: number): { start: number; end: number; placeholder: string } | undefined {
+  const ref = a.refs.find((r) => r.callStart <= offset && offset <= r.callEnd);
+  if (ref) return { start: ref.start + 1, end: ref.end - 1, placeholder: ref.name };
+  const nested = nestedTemplateAt(a, offset);
+  const inner = nested && refIn(nested.analysis, offset - nested.base);
+  return inner && { ...inner, start: inner.start + nested.base, end: inner.end + nested.base };
+}
+
+/** The name of the ref() under `offset` in YAML (a hook's template, a relationships test's `to:`). */
+function yamlRefAt(entry: FileEntry | undefined, offset: number): { start: number; end: number; placeholder: string } | undefined {
+  if (entry?.kind !== 'yaml' && entry?.kind !== 'dbt_project') return undefined;
+  const t = yamlTargetAt(entry.text, offset);
+  if (t?.kind !== 'model' || !/^ref\b/.test(entry.text.slice(t.start, t.end))) return undefined;
+  // the last quoted argument: `ref('pkg', 'm')` names m
+  const call = entry.text.slice(t.start, t.end);
+  const at = Math.max(call.lastIndexOf(`'${t.name}'`), call.lastIndexOf(`"${t.name}"`));
+  return at < 0 ? undefined : { start: t.start + at + 1, end: t.start + at + 1 + t.name.length, placeholder: t.name };
 }

@@ -372,9 +372,22 @@ const NO_ARGS: JinjaCall['args'] = [];
 const NO_NAMES: ReadonlySet<string> = new Set();
 
 export function analyzeModelFile(text: string): ModelFileAnalysis {
+  return analyzeTemplate(text, false);
+}
+
+/**
+ * A macro file's calls, refs and sources, read as a model's, but each `{% macro %}` is a template of its own (dbt
+ * compiles a macro alone): a call of a sibling macro is a macro call resolved through dbt's namespaces, not a local name.
+ */
+export function analyzeMacroFile(text: string): ModelFileAnalysis {
+  return analyzeTemplate(text, true);
+}
+
+function analyzeTemplate(text: string, macroFile: boolean): ModelFileAnalysis {
   const scan = scanTemplate(text);
   const calls = findCalls(text, scan);
   const bindings = templateBindings(text, scan);
+  if (macroFile) for (const m of bindings.macros) if (!bindings.macros.some((x) => x.params.includes(m.name))) bindings.names.delete(m.name);
   const conditional = conditionalBlocks(scan);
   const a: AnalysisParts = { refs: [], sources: [], macroCalls: [], vars: [], configs: [], config: {}, snapshotNames: [] };
   for (const call of calls) {

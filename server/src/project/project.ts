@@ -528,6 +528,18 @@ export class DbtProject {
     return defs.find((m) => m.packageName === this.name) ?? defs[0];
   }
 
+  /**
+   * The macro a call runs, as dbt resolves it (dbt-core's MacroNamespace): `ns.x` is package ns's; an unqualified `x`
+   * called from a file of package `caller` is that package's (dbt's local namespace, the rendered node's package; in
+   * a package's macro file, the package's own, which its models run), else the root project's, else (where dbt would
+   * find none) any package's.
+   */
+  macroCalled(name: string, namespace: string | undefined, caller: string): MacroDefinition | undefined {
+    if (namespace) return this.macro(name, namespace);
+    const defs = this.d.macros.get(name);
+    return defs && (defs.find((m) => m.packageName === caller) ?? defs.find((m) => m.packageName === this.name) ?? defs[0]);
+  }
+
   packageNames(): string[] {
     return this.packages.map((p) => p.name);
   }
