@@ -96,3 +96,18 @@ test('snapshots, analyses and singular tests compile where dbt writes them; gene
     fs.rmSync(path.join(dir, 'dbt_packages'), { recursive: true, force: true });
   }
 });
+
+test("a singular test whose ref names no model: a warning, not written, exit 0, as dbt skips it (corpus 15's dbt-models-mert)", async () => {
+  const file = path.join(dir, 'tests/assert_missing.sql');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, "select * from {{ ref('no_such_model') }} where 1 = 0\n");
+  try {
+    const r = await floe('-s', 'plain', 'assert_missing');
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.err, /^tests\/assert_missing\.sql:1:\d+: warning: Model 'no_such_model' not found .*dbt warns and skips this test/m);
+    assert.ok(!fs.existsSync(path.join(dir, 'target/compiled/notes/tests/assert_missing.sql')));
+    assert.ok(fs.existsSync(path.join(dir, 'target/compiled/notes/models/plain.sql')));
+  } finally {
+    fs.rmSync(file);
+  }
+});

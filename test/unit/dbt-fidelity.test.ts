@@ -250,6 +250,27 @@ test("new projects: YAML quoted scalars whose continuation lines are not indente
   assert.equal(p.doc('m')?.columns?.[1].description, "it's folded");
 });
 
+test("corpus 15: a quoted scalar in a flow list under `- key:` continues at column 0 (dbt-ga4's unit tests); PyYAML reads it", () => {
+  const p = project({
+    'models/m.sql': 'select 1 as id',
+    'models/s.yml': "version: 2\nmodels:\n  - name: m\n    description: d\nunit_tests:\n  - name: t\n    model: m\n    given: []\n    expect:\n      rows:\n          - ids: ['struct(1 as a,\nfalse as b)', 'x\ny']\n",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.equal(p.doc('m')?.description, 'd');
+});
+
+test("corpus 15: a model's schema config from dbt_project.yml that does not render (env var unset) is an error, as dbt's parse stops", () => {
+  delete process.env.FLOE_S15_UNSET;
+  const p = project({
+    'dbt_project.yml': `${PROJECT}models:\n  p:\n    staging:\n      +schema: "{{ env_var('FLOE_S15_UNSET') }}"\n    marts:\n      +schema: "{{ env_var('FLOE_S15_UNSET', 'marts') }}"\n`,
+    'models/staging/s.sql': 'select 1 as id',
+    'models/marts/m.sql': "select * from {{ ref('s') }}",
+  });
+  assert.deepEqual(diagnostics(p), [
+    "models/staging/s.sql jinja-render: The schema config '{{ env_var('FLOE_S15_UNSET') }}' of s does not render: Env var required but not provided: 'FLOE_S15_UNSET'. dbt stops when it parses this model.",
+  ]);
+});
+
 test("new projects: set a, b = pair unpacks; the introspection built-ins are empty at compile time", () => {
   check("{% set a, b = ['x', 'y'] %}{{ b }}{{ a }} {% set c, d = m() %}{{ c }}-{{ d }} {{ get_column_schema_from_query('select 1') | length }} {{ get_columns_in_query('select 1') }}",
     'yx 1-2 0 []', { 'macros/m.sql': '{% macro m() %}{{ return([1, 2]) }}{% endmacro %}' });

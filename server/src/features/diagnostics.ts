@@ -4,6 +4,7 @@
 import type { DbtProject, FileEntry, ModelNode } from '../project/project';
 import { modelName } from '../project/project';
 import { checkConfigEntry, unknownMaterialization } from '../project/config';
+import { settingRenderProblem } from '../project/jinjaEnvironment';
 import type { NameFix, ProjectDiagnostic, Severity } from '../project/types';
 import { SKIPPED_TEST, type CompiledModel } from '../project/compile';
 import { didYouMean, hint, suggestName } from '../util/suggest';
@@ -72,6 +73,17 @@ function modelDiagnostics(project: DbtProject, entry: FileEntry, out: ProjectDia
       if (!problem || (plugin && problem.code === 'config-unknown-key')) continue;
       const onValue = problem.code === 'config-invalid-value';
       push(onValue ? arg.valueStart : arg.keyStart, onValue ? arg.valueEnd : arg.keyEnd, problem.severity, problem.code, problem.message);
+    }
+  }
+  // dbt renders a model's database, schema and alias configs (`+schema: "{{ env_var('S') }}"` in dbt_project.yml) when
+  // it parses the model, and stops there when one does not render; `floe compile` stops on the model too.
+  if (self && entry.kind === 'model') {
+    const config = project.configOf(self);
+    for (const key of ['database', 'schema', 'alias'] as const) {
+      const value = config[key];
+      const problem = typeof value === 'string' ? settingRenderProblem(project, entry.packageName, self.name, value) : undefined;
+      // (one a model: dbt stops at the first)
+      if (problem) { push(0, 0, 'error', 'jinja-render', `The ${key} config '${value}' of ${self.name} does not render: ${problem.replace(/\.?$/, '.')} dbt stops when it parses this model.`); break; }
     }
   }
   const cycle = self ? project.cycles().get(self.name) : undefined;

@@ -1,6 +1,7 @@
 // The project's one Jinja environment (its macros, its packages', dbt's built-ins and `dispatch:` order), rebuilt
 // when macros change, and the evaluation of a single Jinja expression (e.g. `enabled=var('x', false)`).
-import { DbtJinjaEnvironment, CompilerError, splitKeywords, type RenderHooks } from '../jinja/environment';
+import { DbtJinjaEnvironment, CompilerError, firstLine, splitKeywords, type RenderHooks } from '../jinja/environment';
+import { explainRenderError } from '../jinja/renderMessages';
 import type { DbtProject } from './project';
 import { pyFloatAt } from './yamlFloats';
 
@@ -80,6 +81,17 @@ export function renderSetting(project: DbtProject, packageName: string, usedBy: 
       return undefined;
     }
   });
+}
+
+/** Why renderSetting gives undefined for `text`, in the user's words; undefined when it renders. */
+export function settingRenderProblem(project: DbtProject, packageName: string, usedBy: string, text: string): string | undefined {
+  if (renderSetting(project, packageName, usedBy, text) !== undefined) return undefined;
+  try {
+    environmentOf(project).renderString(text, settingsHooks(project, packageName, usedBy));
+    return undefined;
+  } catch (e) {
+    return explainRenderError(firstLine(e));
+  }
 }
 
 /**

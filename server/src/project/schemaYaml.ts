@@ -361,8 +361,10 @@ function insideFlow(source: string, e: YAMLException): boolean {
 }
 
 /**
- * The text with every continuation line of a multi-line quoted scalar indented past the line the scalar starts on.
- * A scalar opens with a quote after `key: `, `- `, `[`, `{` or `,`; comments and plain text are passed over.
+ * The text with every continuation line of a multi-line quoted scalar indented past the line the scalar starts on and
+ * to the column of its opening quote: js-yaml wants the scalar's node indentation, which is never right of that quote
+ * (a scalar in a flow list under `- key:` needs more than the line's indentation). A scalar opens with a quote after
+ * `key: `, `- `, `[`, `{` or `,`; comments and plain text are passed over.
  */
 function indentQuotedContinuations(source: string): string {
   const lines = source.split('\n');
@@ -386,6 +388,7 @@ function indentQuotedContinuations(source: string): string {
         break;
       } else if ((c === '"' || c === "'") && /(^|[:\-[{,])\s*$/.test(line.slice(0, i)) && /(^|[\s[{,])$/.test(line.slice(0, i))) {
         quote = c;
+        pad = ' '.repeat(Math.max(/^ */.exec(line)![0].length + 2, i));
       }
     }
   }

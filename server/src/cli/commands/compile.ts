@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand, type CliIO } from '../command';
 import type { DbtProject, ModelNode } from '../../project/project';
 import { dbtCompiledSql } from '../../project/dbtCompile';
-import { compileModel } from '../../project/compile';
+import { compileModel, SKIPPED_TEST } from '../../project/compile';
 import { LineIndex } from '../../project/lineIndex';
 import { selectNodes } from '../../selection/select';
 import type { SelectableNode } from '../../selection/graph';
@@ -55,6 +55,7 @@ export const compileCommand: CliCommand = {
       const file = sourceFileOf(project, node)!;
       if (file.endsWith('.py')) { python.push(node.name); continue; }
       const sql = compiledSql(project, file, report, node.modelNode);
+      if (sql === null) continue; // a singular test dbt skips (it warns): not written, not a failure
       if (sql === undefined) { failed++; continue; }
       const out = path.join(compiledDir, node.packageName, node.path);
       fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -92,6 +93,7 @@ function compileOne(dir: string, model: string, io: CliIO): number {
   const toErr = (message: string) => io.err(`${message}\n`);
   const sql = compiledSql(project, file, { error: toErr, warning: toErr });
   if (sql === undefined) return 1;
+  if (sql === null) return 0;
   io.out(withNewline(sql));
   return 0;
 }
@@ -101,16 +103,18 @@ const withNewline = (sql: string) => (sql.endsWith('\n') ? sql : `${sql}\n`);
 interface Report { error(message: string): void; warning(message: string): void }
 
 /**
- * The compiled SQL as dbt writes it (dbtCompiledSql), or undefined after reporting the template error at its line.
+ * The compiled SQL as dbt writes it (dbtCompiledSql), or undefined after reporting the template error at its line;
+ * null, after a warning, for a singular test dbt skips (its ref or source names no node: dbt warns and compiles on).
  * SQL that renders empty from a model with text is written, with a warning: dbt, querying the database, may not.
  */
-function compiledSql(project: DbtProject, file: string, report: Report, node?: ModelNode): string | undefined {
+function compiledSql(project: DbtProject, file: string, report: Report, node?: ModelNode): string | undefined | null {
   const compiled = dbtCompiledSql(project, file, node);
   const relative = (f: string) => path.relative(project.root, f);
   if ('problem' in compiled) {
     const pos = new LineIndex(project.entry(compiled.file)?.text ?? '').positionAt(compiled.problem.start);
-    report.error(`${relative(compiled.file)}:${pos.line + 1}:${pos.character + 1}: error: ${compiled.problem.message}`);
-    return undefined;
+    const skipped = compiled.problem.message.includes(SKIPPED_TEST);
+    (skipped ? report.warning : report.error)(`${relative(compiled.file)}:${pos.line + 1}:${pos.character + 1}: ${skipped ? 'warning' : 'error'}: ${compiled.problem.message}`);
+    return skipped ? null : undefined;
   }
   if (!compiled.sql.trim() && project.entry(file)?.text.trim()) {
     // an empty render is rare; asking the render (compileModel keeps it) whether it read `execute` costs nothing otherwise
