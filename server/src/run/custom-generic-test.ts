@@ -6,7 +6,7 @@ import type { DbtProject } from '../project/project';
 import { relationValue } from '../jinja/dbtContext';
 import { varValue, type UpstreamRelation } from '../project/compile';
 import { environmentOf } from '../project/jinjaEnvironment';
-import { parseRelationTarget } from '../project/dataTests';
+import { definedGenericTests, parseRelationTarget } from '../project/dataTests';
 
 interface Relation { kind: UpstreamRelation['kind']; name: string; source?: string; table?: string }
 
@@ -23,30 +23,10 @@ export interface CustomTestInput {
 
 export type CustomTestSql = { sql: string; upstream: UpstreamRelation[] } | { error: string };
 
-const testNames = new WeakMap<DbtProject, { version: number; tests: Set<string> }>();
-
-/** The generic tests the project's macros define: `{% test x %}` blocks and old-style `{% macro test_x %}` macros (both index as `test_x`). */
-function genericTestsOf(project: DbtProject): Set<string> {
-  const hit = testNames.get(project);
-  if (hit?.version === project.macroVersion) return hit.tests;
-  const { files, names } = project.macroFiles();
-  const packageOf = new Map(files.map((f) => [f.file, f.packageName]));
-  const tests = new Set<string>();
-  for (const n of names) {
-    const m = /^test_(\w+)$/.exec(n.name);
-    if (!m) continue;
-    tests.add(m[1]);
-    const pkg = packageOf.get(n.file);
-    if (pkg) tests.add(`${pkg}.${m[1]}`);
-  }
-  testNames.set(project, { version: project.macroVersion, tests });
-  return tests;
-}
-
 /** Renders a custom generic test into its failing-rows SQL, with the relations its ref()/source() calls need. */
 export function customGenericTestSql(project: DbtProject, input: CustomTestInput): CustomTestSql {
   const env = environmentOf(project);
-  if (!genericTestsOf(project).has(input.name)) {
+  if (!definedGenericTests(project).has(input.name)) {
     return { error: `generic test '${input.name}' not found: Floe runs not_null, unique, accepted_values, relationships and {% test %} macros of the project and its packages` };
   }
   const dot = input.name.lastIndexOf('.');
