@@ -18,6 +18,7 @@ import { docsJson, exposuresJson, groupsJson, macroDependencies, macrosJson } fr
 import { semanticLayerJson } from './manifest-semantic';
 import { withPyFloats } from '../project/yamlFloats';
 import { PyFloat } from '../jinja/pyFloat';
+import { genericTestFileName } from '../project/testNames';
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
 
@@ -271,7 +272,7 @@ function hookJson(h: unknown): Json {
 
 /** dbt's `path`: relative to the resource folder (`marts/mart_revenue.sql` under models/); a generic test's its name. */
 function pathInResourceFolder(project: DbtProject, n: SelectableNode): string {
-  if (n.test && n.test.kind !== 'singular') return `${n.name}.sql`;
+  if (n.test && n.test.kind !== 'singular') return `${genericTestFileName(n.test)}.sql`;
   const settings = project.settings;
   const folders = n.resourceType === 'seed' ? settings.seedPaths : n.resourceType === 'snapshot' ? settings.snapshotPaths
     : n.resourceType === 'test' ? settings.testPaths : n.resourceType === 'analysis' ? settings.analysisPaths : settings.modelPaths;
