@@ -103,3 +103,18 @@ test('a project\'s own not_null test replaces dbt\'s, as in dbt; a selection of 
     fs.rmSync(override);
   }
 });
+
+test('a generic test of a package not installed: an error at its YAML line naming the test and the package, exit 1', async () => {
+  const yaml = path.join(dir, 'models/more.yml');
+  fs.writeFileSync(yaml, 'version: 2\nmodels:\n  - name: customers\n    data_tests:\n      - dbt_utils.expression_is_true:\n          expression: "id > 0"\n');
+  fs.writeFileSync(path.join(dir, 'packages.yml'), 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.3.0\n');
+  try {
+    const r = await floe('-s', 'customers');
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.equal(r.err, "models/more.yml:5:9: error: dbt_utils_expression_is_true_customers_id_0: generic test 'dbt_utils.expression_is_true' not found: " +
+      'no {% test expression_is_true %} in the project or its installed packages (not installed: dbt_utils; run floe deps)\n');
+  } finally {
+    fs.rmSync(yaml);
+    fs.rmSync(path.join(dir, 'packages.yml'));
+  }
+});

@@ -76,7 +76,8 @@ export const compileCommand: CliCommand = {
       if (node.resourceType !== 'test' || !test || test.kind === 'singular') continue;
       const compiled = dbtGenericTestSql(project, test);
       if ('error' in compiled) {
-        report.error(`${path.relative(project.root, test.file)}: error: ${node.name}: ${compiled.error}`);
+        const at = new LineIndex(project.entry(test.file)?.text ?? '').positionAt(test.start);
+        report.error(`${path.relative(project.root, test.file)}:${at.line + 1}:${at.character + 1}: error: ${node.name}: ${compiled.error}`);
         failed++;
         continue;
       }
