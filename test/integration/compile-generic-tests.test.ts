@@ -36,6 +36,10 @@ models:
       - name: amount
         data_tests:
           - is_positive
+  - name: eph
+    columns:
+      - name: id
+        data_tests: [not_null]
 sources:
   - name: raw
     schema: landing
@@ -50,6 +54,7 @@ const FILES: Record<string, string> = {
   'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: shop.duckdb\n',
   'models/orders.sql': 'select 1 as id, 1 as customer_id, 5 as amount, \'placed\' as status\n',
   'models/customers.sql': 'select 1 as id\n',
+  'models/eph.sql': "{{ config(materialized='ephemeral') }}\nselect 1 as id\n",
   'models/schema.yml': SCHEMA,
   'macros/is_positive.sql': '{% test is_positive(model, column_name) %}\nselect * from {{ model }} where {{ column_name }} < 0\n{% endtest %}\n',
 };
@@ -85,6 +90,8 @@ test('floe compile writes each generic test as dbt compiles it, at dbt\'s path, 
   assert.equal(compiled('relationships_orders_customer_id__id__ref_customers_.sql'), relationships('customer_id', ORDERS, 'id', '"shop"."main"."customers"'));
   assert.equal(compiled('is_positive_orders_amount.sql'), `\nselect * from ${ORDERS} where amount < 0\n`);
   assert.equal(compiled('source_not_null_raw_payments_id.sql'), notNull('id', '"shop"."landing"."payments"'));
+  // an ephemeral model is read as the CTE dbt injects
+  assert.equal(compiled('not_null_eph_id.sql'), notNull('id', '__dbt__cte__eph').replace('select id', 'with __dbt__cte__eph as (\n\nselect 1 as id\n) select id'));
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
   const node = Object.values(manifest.nodes as Record<string, { name: string; path: string; compiled_code: string }>).find((n) => n.name === longName)!;
   assert.equal(node.path, hashed);

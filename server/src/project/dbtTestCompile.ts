@@ -1,14 +1,17 @@
 // A generic data test's compiled SQL as dbt's compile writes it (target/compiled/<package>/<YAML path>/<test>.sql and
 // the test node's compiled_code): the test macro `test_<name>` (dbt's core four from jinja/dbtBuiltins.ts, a
 // `{% test %}` block of the project or a package, or a project's override of either) called with the YAML arguments
-// as dbt renders them and `model` = get_where_subquery(<the tested relation>), every relation named as dbt names it.
+// as dbt renders them and `model` = get_where_subquery(<the tested relation>), every relation named as dbt names it
+// (an ephemeral model as its `__dbt__cte__` CTE, injected as dbt injects it).
+import path from 'node:path';
 import { CompilerError, firstLine, splitKeywords, type RenderHooks } from '../jinja/environment';
 import { relationValue } from '../jinja/dbtContext';
 import { environmentOf, varValue } from './jinjaEnvironment';
-import { dbtNodeRelation, dbtSourceRelation, renderDbtRelation } from './dbtRelations';
+import { dbtNodeRelation, dbtSourceRelation, ephemeralCteName, renderDbtRelation } from './dbtRelations';
+import { withEphemeralCtes } from './dbtCompile';
 import { CORE_GENERIC_TESTS, definedGenericTests, parseRelationTarget, type DataTest } from './dataTests';
 import { argsWithPyFloats } from './yamlFloats';
-import type { DbtProject } from './project';
+import type { DbtProject, ModelNode } from './project';
 
 export type DbtTestCompiled = { sql: string } | { error: string };
 
@@ -22,6 +25,7 @@ export function dbtGenericTestSql(project: DbtProject, test: DataTest): DbtTestC
   const packageName = test.packageName ?? project.name;
   const usedBy = `test ${test.kind}`;
   const target = project.target;
+  const ephemerals: ModelNode[] = [];
   const relation = (t: NonNullable<DataTest['target']>) => {
     if (t.kind === 'source') {
       const table = project.resolveSource({ source: t.source, table: t.table });
@@ -32,6 +36,12 @@ export function dbtGenericTestSql(project: DbtProject, test: DataTest): DbtTestC
     const node = project.resolveRef({ name: t.name, packageName: t.packageName, version: t.version });
     if (!node) throw new CompilerError(`Model '${t.name}' not found (referenced by ${usedBy})`);
     const r = dbtNodeRelation(project, node, hooks);
+    if (project.configValueOf(node, 'materialized') === 'ephemeral') {
+      // dbt reads an ephemeral model as the CTE it injects
+      if (!ephemerals.includes(node)) ephemerals.push(node);
+      const cte = ephemeralCteName(r);
+      return relationValue(cte, { identifier: cte, name: cte });
+    }
     return relationValue(renderDbtRelation(project, r), { database: r.database, schema: r.schema, identifier: r.identifier, name: r.identifier });
   };
   const config: Record<string, unknown> = { severity: test.severity, ...(test.where ? { where: test.where } : {}) };
@@ -73,7 +83,9 @@ export function dbtGenericTestSql(project: DbtProject, test: DataTest): DbtTestC
     const sql = env.renderString(template, hooks, {
       __floe_relation: relation(test.target), __floe_column: column, ...Object.fromEntries(keys.map((k, i) => [`__floe_arg${i}`, args[k]])),
     });
-    return { sql };
+    const withCtes = withEphemeralCtes(project, sql, ephemerals);
+    if ('problem' in withCtes) return { error: `${path.relative(project.root, withCtes.file)}: ${withCtes.problem.message}` };
+    return withCtes;
   } catch (e) {
     return { error: `test macro '${callee}': ${firstLine(e)}` };
   }
