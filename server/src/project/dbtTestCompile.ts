@@ -74,21 +74,26 @@ export function dbtGenericTestSql(project: DbtProject, test: DataTest): DbtTestC
   try {
     const args = renderedArgs(project, argsWithPyFloats(test.args, test.floatArgs), hooks);
     const column = test.column ?? test.columnExpression;
-    // Keyword arguments by name (nunjucks has no **kwargs), each its own local (`args["values"]` would be the dict's
-    // values method); names that are not identifiers cannot be passed.
-    const keys = Object.keys(args).filter((k) => /^[A-Za-z_]\w*$/.test(k) && k !== 'model' && k !== 'column_name');
-    const kwargs = ['model=__floe_model', ...(column !== undefined ? ['column_name=__floe_column'] : []), ...keys.map((k, i) => `${k}=__floe_arg${i}`)];
+    const call = testMacroCall(callee, column, args);
     // `model` is get_where_subquery's answer: the relation itself, or with a `where` config a subquery of it
-    const template = `{% set __floe_model = get_where_subquery(__floe_relation) %}{{ ${callee}(${kwargs.join(', ')}) }}`;
-    const sql = env.renderString(template, hooks, {
-      __floe_relation: relation(test.target), __floe_column: column, ...Object.fromEntries(keys.map((k, i) => [`__floe_arg${i}`, args[k]])),
-    });
+    const sql = env.renderString(`{% set __floe_model = get_where_subquery(__floe_relation) %}${call.template}`, hooks, { ...call.locals, __floe_relation: relation(test.target) });
     const withCtes = withEphemeralCtes(project, sql, ephemerals);
     if ('problem' in withCtes) return { error: `${path.relative(project.root, withCtes.file)}: ${withCtes.problem.message}` };
     return withCtes;
   } catch (e) {
     return { error: `test macro '${callee}': ${firstLine(e)}` };
   }
+}
+
+/**
+ * `{{ callee(model=__floe_model, column_name=..., arg=...) }}` with its locals (but `__floe_model`): keyword arguments
+ * by name, as nunjucks has no **kwargs, each its own local (`args["values"]` would be the dict's values method); names
+ * that are not identifiers cannot be passed.
+ */
+export function testMacroCall(callee: string, column: string | undefined, args: Record<string, unknown>): { template: string; locals: Record<string, unknown> } {
+  const keys = Object.keys(args).filter((k) => /^[A-Za-z_]\w*$/.test(k) && k !== 'model' && k !== 'column_name');
+  const kwargs = ['model=__floe_model', ...(column !== undefined ? ['column_name=__floe_column'] : []), ...keys.map((k, i) => `${k}=__floe_arg${i}`)];
+  return { template: `{{ ${callee}(${kwargs.join(', ')}) }}`, locals: { __floe_column: column, ...Object.fromEntries(keys.map((k, i) => [`__floe_arg${i}`, args[k]])) } };
 }
 
 /**

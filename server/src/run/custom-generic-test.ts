@@ -7,6 +7,7 @@ import { relationValue } from '../jinja/dbtContext';
 import { varValue, type UpstreamRelation } from '../project/compile';
 import { environmentOf } from '../project/jinjaEnvironment';
 import { definedGenericTests, parseRelationTarget } from '../project/dataTests';
+import { testMacroCall } from '../project/dbtTestCompile';
 
 interface Relation { kind: UpstreamRelation['kind']; name: string; source?: string; table?: string }
 
@@ -57,9 +58,8 @@ export function customGenericTestSql(project: DbtProject, input: CustomTestInput
     var: (args) => varValue(project, args, `test ${input.name}`),
     this: model,
     target: { ...target, profile_name: target.profile },
-    extra: { project_name: project.name, __floe_model: model, __floe_column: input.column, __floe_args: input.args },
+    extra: { project_name: project.name, __floe_model: model },
   };
-  // Keyword arguments by name (nunjucks has no **kwargs); names that are not identifiers cannot be passed.
   const keys = Object.keys(input.args).filter((k) => /^[A-Za-z_]\w*$/.test(k));
   const args: Record<string, unknown> = {};
   try {
@@ -71,10 +71,9 @@ export function customGenericTestSql(project: DbtProject, input: CustomTestInput
   } catch (e) {
     return { error: firstLine(e) };
   }
-  hooks.extra!.__floe_args = args;
-  const kwargs = ['model=__floe_model', ...(input.column ? ['column_name=__floe_column'] : []), ...keys.map((k) => `${k}=__floe_args["${k}"]`)];
+  const call = testMacroCall(callee, input.column || undefined, args);
   try {
-    const sql = env.renderString(`{{ ${callee}(${kwargs.join(', ')}) }}`, hooks).trim();
+    const sql = env.renderString(call.template, hooks, call.locals).trim();
     if (!sql) return { error: `test macro '${callee}' rendered no SQL` };
     return { sql, upstream: [...upstream.values()] };
   } catch (e) {
