@@ -93,9 +93,16 @@ test('floe compile writes each generic test as dbt compiles it, at dbt\'s path, 
   // an ephemeral model is read as the CTE dbt injects
   assert.equal(compiled('not_null_eph_id.sql'), notNull('id', '__dbt__cte__eph').replace('select id', 'with __dbt__cte__eph as (\n\nselect 1 as id\n) select id'));
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
-  const node = Object.values(manifest.nodes as Record<string, { name: string; path: string; compiled_code: string }>).find((n) => n.name === longName)!;
-  assert.equal(node.path, hashed);
-  assert.equal(node.compiled_code, compiled(hashed));
+  type Node = { name: string; path: string; compiled_code: string; raw_code: string; alias: string; config: { alias?: string } };
+  const node = (name: string) => Object.values(manifest.nodes as Record<string, Node>).find((n) => n.name === name)!;
+  const long = node(longName);
+  assert.equal(long.path, hashed);
+  assert.equal(long.compiled_code, compiled(hashed));
+  // raw_code and alias as dbt's manifest has them: the cut name is the alias
+  const alias = hashed.slice(0, -4);
+  assert.deepEqual([long.raw_code, long.alias, long.config.alias], [`{{ test_accepted_values(**_dbt_generic_test_kwargs) }}{{ config(alias="${alias}") }}`, alias, alias]);
+  const uniqueNode = node('unique_orders_id');
+  assert.deepEqual([uniqueNode.raw_code, uniqueNode.alias, uniqueNode.path], ['{{ test_unique(**_dbt_generic_test_kwargs) }}', 'unique_orders_id', 'unique_orders_id.sql']);
 });
 
 test('a project\'s own not_null test replaces dbt\'s, as in dbt; a selection of tests alone names the files written', async () => {
