@@ -1,7 +1,7 @@
 // What `floe compile` writes, and what it cannot write as dbt does, said to the user: a model whose SQL renders empty
 // without a database (`{% if execute %}` blocks, run_query/statement results) is a warning naming its file, and the
-// Python models a selection holds are skipped with a note naming them. Snapshots, analyses and singular tests are
-// compiled as dbt writes them; generic tests and YAML snapshots are noted.
+// Python models a selection holds are skipped with a note naming them. Snapshots, analyses and data tests are
+// compiled as dbt writes them; YAML snapshots are noted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -49,7 +49,7 @@ test('one selected model: its (empty) SQL on stdout, the warning on stderr; --lo
   assert.ok(events.some((e) => e.name === 'Note' && /^skipped 1 Python model .*: scored$/.test(e.msg)), json.out);
 });
 
-test('snapshots, analyses and singular tests compile where dbt writes them; generic tests and YAML snapshots get a note', async () => {
+test('snapshots, analyses and data tests compile where dbt writes them; YAML snapshots get a note', async () => {
   const extra: Record<string, string> = {
     'snapshots/snp_plain.sql': "{% snapshot snp_plain %}\n{{ config(unique_key='id', strategy='check', check_cols='all', target_schema='snap') }}\nselect * from {{ ref('plain') }}\n{% endsnapshot %}\n",
     'snapshots/snp_yaml.yml': "snapshots:\n  - name: snp_yaml\n    relation: ref('plain')\n    config:\n      unique_key: id\n      strategy: check\n      check_cols: all\n",
@@ -78,14 +78,16 @@ test('snapshots, analyses and singular tests compile where dbt writes them; gene
     assert.equal(compiled('notes/analyses/adhoc.sql'), 'select count(*) from "notes"."main"."plain"');
     assert.equal(compiled('notes/tests/assert_none_negative.sql'), 'select * from "notes"."main"."plain" where id < 0');
     assert.equal(compiled('pk/models/staging/pk_model.sql'), 'select 2 as id');
-    assert.equal(all.err, 'floe compile: note: skipped 1 snapshot (Floe compiles models, analyses, singular tests and snapshots of .sql files; dbt compiles these too): snp_yaml\n');
+    assert.equal(all.err, 'floe compile: note: skipped 1 snapshot (Floe compiles models, analyses, data tests and snapshots of .sql files; dbt compiles these too): snp_yaml\n');
     // the manifest has their compiled code, and a package node's paths are relative to its package, as dbt writes them
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
     assert.equal(manifest.nodes['analysis.notes.adhoc'].compiled_code, 'select count(*) from "notes"."main"."plain"');
     assert.equal(manifest.nodes['test.notes.assert_none_negative'].compiled_code, 'select * from "notes"."main"."plain" where id < 0');
     assert.deepEqual([manifest.nodes['model.pk.pk_model'].original_file_path, manifest.nodes['model.pk.pk_model'].path], ['models/staging/pk_model.sql', 'staging/pk_model.sql']);
+    // a generic test alone: written (compile-generic-tests.test.ts has their text), its file named
     const tests = await floe('-s', 'test_type:generic');
-    assert.match(tests.err, /^floe compile: note: skipped 1 data test \(Floe compiles models, analyses, singular tests and snapshots of \.sql files; dbt compiles these too\): not_null_plain_id$/m);
+    assert.equal(tests.code, 0, tests.err);
+    assert.match(tests.out, /^compiled not_null_plain_id → .*not_null_plain_id\.sql$/m);
     // a model's tests, selected with it (eagerly, as dbt does), are no news
     const model = await floe('-s', 'plain');
     assert.equal(model.code, 0, model.err);

@@ -197,6 +197,25 @@ test('clickhouse: schema.identifier, each part in backticks whatever quoting: sa
   }
 });
 
+test('sqlite: schema."identifier", no database (dbt-sqlite\'s policies: the database is the file path)', async () => {
+  const sq = tempProject('floe-compile-sqlite-', {
+    'dbt_project.yml': 'name: shop\nprofile: shop\n',
+    'profiles.yml': "shop:\n  target: dev\n  outputs:\n    dev: {type: sqlite, threads: 1, database: '../warehouse.db', schema: main, schemas_and_paths: {main: 'main.db'}, schema_directory: '.'}\n",
+    'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n',
+    'models/a.sql': "select * from {{ source('raw', 'orders') }}\n",
+    'models/b.sql': "select * from {{ ref('a') }}\n",
+  });
+  try {
+    const r = await runFloe(['compile', '--project-dir', sq, '--profiles-dir', sq, '--target-path', path.join(sq, 'target')], {}, sq);
+    assert.equal(r.code, 0, r.err + r.out);
+    const read = (m: string) => fs.readFileSync(path.join(sq, 'target', 'compiled', 'shop', 'models', `${m}.sql`), 'utf8');
+    assert.equal(read('a'), 'select * from raw."orders"');
+    assert.equal(read('b'), 'select * from main."a"');
+  } finally {
+    fs.rmSync(sq, { recursive: true, force: true });
+  }
+});
+
 test("a config() argument computed outside any branch (schema=var(...)) is rendered as dbt's parse does: the custom schema names the relation", async () => {
   // As parasagrawal1709/dbt_redshift_dw-2 writes it: config(schema=var('silver_schema')) on its own; Floe read only
   // literal arguments there, so the ref named the target schema alone.

@@ -60,6 +60,10 @@ test('custom generic tests: {% test %} macros run with the relation, column, YAM
     '{% test at_least(model, column_name, minimum=0) %}',
     'select {{ column_name }} from {{ model }} where {{ column_name }} < {{ minimum }}',
     '{% endtest %}',
+    // an argument named as a dict method (`values`) reaches the macro as the YAML's list
+    '{% test none_of(model, column_name, values) %}',
+    'select {{ column_name }} from {{ model }} where {{ column_name }} in ({{ values | join(", ") }})',
+    '{% endtest %}',
     '{% macro test_all_orders_known(model, column_name, orders) %}',
     'select {{ column_name }} from {{ model }} where {{ column_name }} not in (select order_id from {{ orders }})',
     '{% endmacro %}',
@@ -74,6 +78,7 @@ test('custom generic tests: {% test %} macros run with the relation, column, YAM
     '          - at_least: {arguments: {minimum: 2}}',
     '          - at_least: {minimum: 2, where: "quantity > 1"}',
     '          - at_least',
+    '          - none_of: {values: [-1, -2]}',
     '      - name: order_id',
     "        data_tests: [{all_orders_known: {orders: \"ref('stg_orders')\"}}, {not_a_test: {}}]",
   ].join('\n'));
@@ -81,11 +86,12 @@ test('custom generic tests: {% test %} macros run with the relation, column, YAM
     const p = DbtProject.load(dir);
     const tests = projectDataTests(p).filter((t) => t.file === schema);
     const results = await runDataTests(p, lakehouse, tests);
-    assert.deepEqual(results.map((r) => [r.status, r.failures]), [['fail', results[0].failures], ['pass', '0'], ['pass', '0'], ['pass', '0'], ['error', '0']]);
+    assert.deepEqual(results.map((r) => [r.status, r.failures]), [['fail', results[0].failures], ['pass', '0'], ['pass', '0'], ['pass', '0'], ['pass', '0'], ['error', '0']]);
     assert.ok(BigInt(results[0].failures) > 0n, 'quantity 1 lines fail minimum 2');
     assert.match(results[0].sql, /where quantity < 2/);
-    assert.match(results[3].sql, /not in \(select order_id from "floe_run_\d+_\d+"\."stg_orders"\)/);
-    assert.match(results[4].message ?? '', /generic test 'not_a_test' not found/);
+    assert.match(results[3].sql, /where quantity in \(-1, -2\)/);
+    assert.match(results[4].sql, /not in \(select order_id from "floe_run_\d+_\d+"\."stg_orders"\)/);
+    assert.match(results[5].message ?? '', /generic test 'not_a_test' not found/);
   } finally {
     fs.rmSync(schema);
     fs.rmSync(path.join(dir, 'macros/tests.sql'));

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DbtProject } from '../../server/src/project/project';
 import { selectNodes } from '../../server/src/selection/select';
+import { genericTestFileName } from '../../server/src/project/testNames';
 
 const FILES: Record<string, string> = {
   'dbt_project.yml': 'name: jaffle_shop\nprofile: jaffle_shop\n',
@@ -83,4 +84,18 @@ test("a YAML float with an integral value (1.0) is Python's float in the test's 
   });
   // the id dbt gives it: md5 of the name and repr() of the metadata with str(1.0) == '1.0' (computed as dbt does)
   assert.deepEqual(selectNodes(project, { select: ['resource_type:test'] }).nodes.map((n) => n.id), ['test.shop.column_completeness_m_id__4__1_5__1_0__2_0__3.9b2743c63e']);
+});
+
+test("a generic test's file name: dbt's name, or from 64 characters on its first 30 of <test>_<target> and the md5 of the name", () => {
+  const project = DbtProject.fromTexts('/virtual/jaffle', {
+    ...FILES,
+    'models/stg_price_and_demand.sql': "select 'peak' as time_of_use_band\n",
+    'models/aemo.yml': "version: 2\nmodels:\n  - name: stg_price_and_demand\n    columns:\n      - name: time_of_use_band\n        tests:\n          - accepted_values:\n              values: ['peak', 'off_peak']\n",
+  });
+  const files = new Map(selectNodes(project, { select: ['resource_type:test'] }).nodes.filter((n) => n.test && n.test.kind !== 'singular').map((n) => [n.name, genericTestFileName(n.test!)]));
+  // the file names dbt wrote for these (jaffle_shop's target/compiled; aemo_energy's, in the compile corpus)
+  assert.equal(files.get('accepted_values_orders_status__placed__shipped__completed__return_pending__returned'), 'accepted_values_orders_1ce6ab157c285f7cd2ac656013faf758');
+  assert.equal(files.get('accepted_values_stg_price_and_demand_time_of_use_band__peak__off_peak'), 'accepted_values_stg_price_and__733906a3be80c97f9b558b6bdb885f41');
+  assert.equal(files.get('unique_customers_customer_id'), 'unique_customers_customer_id');
+  assert.equal(files.get('status_is_never_x'), 'status_is_never_x');
 });

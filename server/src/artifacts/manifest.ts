@@ -18,6 +18,8 @@ import { docsJson, exposuresJson, groupsJson, macroDependencies, macrosJson } fr
 import { semanticLayerJson } from './manifest-semantic';
 import { withPyFloats } from '../project/yamlFloats';
 import { PyFloat } from '../jinja/pyFloat';
+import { genericTestFileName, genericTestName } from '../project/testNames';
+import type { DataTest } from '../project/dataTests';
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
 
@@ -152,8 +154,14 @@ function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string |
     unrendered_config: {},
     created_at: Date.now() / 1000,
     relation_name: n.resourceType === 'test' || n.config.materialized === 'ephemeral' ? null : relationName(project, relation),
-    raw_code: n.test?.kind !== 'singular' && n.test ? '' : n.modelNode?.definition?.text ?? text,
+    raw_code: n.test?.kind !== 'singular' && n.test ? genericTestRawCode(n.test) : n.modelNode?.definition?.text ?? text,
   };
+  // a generic test whose name dbt cuts for its file: that file name is its alias (config too)
+  const fileName = n.test && n.test.kind !== 'singular' && n.test.kind !== 'unit' ? genericTestFileName(n.test) : undefined;
+  if (fileName !== undefined && fileName !== n.name) {
+    base.alias = fileName;
+    (base.config as Json).alias = fileName;
+  }
   if (n.resourceType === 'seed') return { ...base, depends_on: { macros: [] }, root_path: project.root };
   base.language = file.endsWith('.py') ? 'python' : 'sql';
   const entry = project.entry(file);
@@ -277,9 +285,17 @@ function hookJson(h: unknown): Json {
   return { sql: String(o.sql ?? ''), transaction: o.transaction !== false, index: typeof o.index === 'number' ? o.index : null };
 }
 
+/** The raw_code dbt gives a generic test: the test macro called with its kwargs, and the alias of a cut name. */
+function genericTestRawCode(t: DataTest): string {
+  const dot = t.kind.lastIndexOf('.');
+  const macro = dot < 0 ? `test_${t.kind}` : `${t.kind.slice(0, dot)}.test_${t.kind.slice(dot + 1)}`;
+  const fileName = genericTestFileName(t);
+  return `{{ ${macro}(**_dbt_generic_test_kwargs) }}${fileName !== genericTestName(t) ? `{{ config(alias="${fileName}") }}` : ''}`;
+}
+
 /** dbt's `path`: relative to the resource folder (`marts/mart_revenue.sql` under models/); a generic test's its name. */
 function pathInResourceFolder(project: DbtProject, n: SelectableNode): string {
-  if (n.test && n.test.kind !== 'singular') return `${n.name}.sql`;
+  if (n.test && n.test.kind !== 'singular') return `${genericTestFileName(n.test)}.sql`;
   const settings = project.settings;
   const folders = n.resourceType === 'seed' ? settings.seedPaths : n.resourceType === 'snapshot' ? settings.snapshotPaths
     : n.resourceType === 'test' ? settings.testPaths : n.resourceType === 'analysis' ? settings.analysisPaths : settings.modelPaths;

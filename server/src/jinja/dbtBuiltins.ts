@@ -126,7 +126,119 @@ const CONFIG_HELPERS = `
 {%- endmacro %}
 `;
 
-const TEXT = expressionMacros() + NAMING + INTROSPECTION + CONFIG_HELPERS;
+/**
+ * dbt's four core generic tests as dbt compiles them (`floe compile`'s target/compiled for generic tests): each
+ * `test_<name>` dispatches to `default__test_<name>` (a project or package may override either, or dispatch), over
+ * `model`, which is `get_where_subquery(<relation>)`: the relation, or a subquery when the test has a `where` config.
+ * Their whitespace is dbt's, as dbt's compiled files have it. (Floe's own test runs use run/data-test-sql.ts.)
+ */
+const GENERIC_TESTS = `
+{% macro test_unique(model, column_name) %}
+    {% set macro = adapter.dispatch('test_unique', 'dbt') %}
+    {{ macro(model, column_name) }}
+{% endmacro %}
+{% macro test_not_null(model, column_name) %}
+    {% set macro = adapter.dispatch('test_not_null', 'dbt') %}
+    {{ macro(model, column_name) }}
+{% endmacro %}
+{% macro test_accepted_values(model, column_name, values, quote=True) %}
+    {% set macro = adapter.dispatch('test_accepted_values', 'dbt') %}
+    {{ macro(model, column_name, values, quote) }}
+{% endmacro %}
+{% macro test_relationships(model, column_name, to, field) %}
+    {% set macro = adapter.dispatch('test_relationships', 'dbt') %}
+    {{ macro(model, column_name, to, field) }}
+{% endmacro %}
+{% macro default__test_unique(model, column_name) %}
+
+select
+    {{ column_name }} as unique_field,
+    count(*) as n_records
+
+from {{ model }}
+where {{ column_name }} is not null
+group by {{ column_name }}
+having count(*) > 1
+
+{% endmacro %}
+{% macro default__test_not_null(model, column_name) %}
+
+{% set column_list = '*' if should_store_failures() else column_name %}
+
+select {{ column_list }}
+from {{ model }}
+where {{ column_name }} is null
+
+{% endmacro %}
+{% macro default__test_accepted_values(model, column_name, values, quote=True) %}
+
+with all_values as (
+
+    select
+        {{ column_name }} as value_field,
+        count(*) as n_records
+
+    from {{ model }}
+    group by {{ column_name }}
+
+)
+
+select *
+from all_values
+where value_field not in (
+    {% for value in values -%}
+        {% if quote -%}
+        '{{ value }}'
+        {%- else -%}
+        {{ value }}
+        {%- endif -%}
+        {%- if not loop.last -%},{%- endif %}
+    {%- endfor %}
+)
+
+{% endmacro %}
+{% macro default__test_relationships(model, column_name, to, field) %}
+
+with child as (
+    select {{ column_name }} as from_field
+    from {{ model }}
+    where {{ column_name }} is not null
+),
+
+parent as (
+    select {{ field }} as to_field
+    from {{ to }}
+)
+
+select
+    from_field
+
+from child
+left join parent
+    on child.from_field = parent.to_field
+
+where parent.to_field is null
+
+{% endmacro %}
+{% macro get_where_subquery(relation) -%}
+  {% do return(adapter.dispatch('get_where_subquery', 'dbt')(relation)) %}
+{%- endmacro %}
+{% macro default__get_where_subquery(relation) -%}
+  {%- set where = config.get('where', '') -%}
+  {%- if where -%}
+    {%- do return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') -%}
+  {%- else -%}
+    {%- do return(relation) -%}
+  {%- endif -%}
+{%- endmacro %}
+{% macro should_store_failures() -%}
+  {%- set store = config.get('store_failures') -%}
+  {%- if store is none -%}{%- set store = flags.STORE_FAILURES -%}{%- endif -%}
+  {%- do return(store) -%}
+{%- endmacro %}
+`;
+
+const TEXT = expressionMacros() + NAMING + INTROSPECTION + CONFIG_HELPERS + GENERIC_TESTS;
 const scan = scanTemplate(TEXT);
 
 /** The built-in `dbt` package as one macro file. */

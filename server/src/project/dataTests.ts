@@ -204,6 +204,26 @@ export function parseRelationTarget(to: unknown): DataTest['target'] | undefined
   return undefined;
 }
 
+const genericTestNames = new WeakMap<DbtProject, { version: number; tests: Set<string> }>();
+
+/** The generic tests the project's and its packages' macros define (`x` and `package.x`): `{% test x %}` blocks and old-style `{% macro test_x %}` macros (both index as `test_x`). */
+export function definedGenericTests(project: DbtProject): Set<string> {
+  const hit = genericTestNames.get(project);
+  if (hit?.version === project.macroVersion) return hit.tests;
+  const { files, names } = project.macroFiles();
+  const packageOf = new Map(files.map((f) => [f.file, f.packageName]));
+  const tests = new Set<string>();
+  for (const n of names) {
+    const m = /^test_(\w+)$/.exec(n.name);
+    if (!m) continue;
+    tests.add(m[1]);
+    const pkg = packageOf.get(n.file);
+    if (pkg) tests.add(`${pkg}.${m[1]}`);
+  }
+  genericTestNames.set(project, { version: project.macroVersion, tests });
+  return tests;
+}
+
 /** A short, stable hash (FNV-1a) for id suffixes; not for security. */
 function shortHash(text: string): string {
   let h = 0x811c9dc5;

@@ -24,8 +24,21 @@ function compiledWithCtes(project: DbtProject, file: string, node: ModelNode | u
   const compiled = compileModel(project, file, { naming: 'dbt', node: node?.definition ? node : undefined });
   if (compiled.problem) return { problem: compiled.problem, file };
   const own = asDbtCompiled(node?.definition?.text ?? project.entry(file)?.text ?? '', compiled.sql);
+  return ephemeralCtes(project, own, compiled.ephemerals ?? [], memo, visiting);
+}
+
+/**
+ * SQL that reads ephemeral models (a model's, a generic test's) with the CTEs dbt injects for them, or the first
+ * render problem of one of them.
+ */
+export function withEphemeralCtes(project: DbtProject, sql: string, ephemerals: ModelNode[]): DbtCompiled {
+  const done = ephemeralCtes(project, sql, ephemerals, new Map(), new Set());
+  return 'problem' in done ? done : { sql: injectCtes(done.sql, done.ctes.map((c) => c.sql)) };
+}
+
+function ephemeralCtes(project: DbtProject, own: string, ephemerals: ModelNode[], memo: Map<string, Compiled>, visiting: Set<string>): Compiled {
   const ctes: Cte[] = [];
-  for (const ephemeral of compiled.ephemerals ?? []) {
+  for (const ephemeral of ephemerals) {
     const id = `${ephemeral.packageName}.${ephemeral.name}`;
     if (visiting.has(id)) continue; // a cycle: the project reports it
     let upstream = memo.get(id);

@@ -39,6 +39,8 @@ function policyOf(adapter: string): AdapterPolicy {
     case 'spark': return { quoteChar: '`', quote: NONE, include: { database: false, schema: true, identifier: true } };
     // dbt-clickhouse: no database level; ClickHouseRelation.render backticks each part
     case 'clickhouse': return { quoteChar: '`', quote: ALL, include: { database: false, schema: true, identifier: true }, always: true };
+    // dbt-sqlite: a schema is an attached database file; the path (the profile's database) is never written
+    case 'sqlite': return { quoteChar: '"', quote: { database: false, schema: false, identifier: true }, include: { database: false, schema: true, identifier: true } };
     default: return { quoteChar: '"', quote: ALL, include: ALL };
   }
 }

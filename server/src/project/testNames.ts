@@ -10,9 +10,6 @@ import type { DataTest } from './dataTests';
 /** The node name dbt gives a generic test (its fqn's last part and its unique id's third). */
 export function genericTestName(t: DataTest): string {
   if (t.customName !== undefined) return t.customName;
-  const { namespace, name } = splitKind(t.kind);
-  const source = t.target?.kind === 'source';
-  const testType = `${namespace ? `${namespace}_` : ''}${source ? 'source_' : ''}${name}`;
   const kwargs = testKwargs(t);
   const str = strOf(t);
   const flat: string[] = [];
@@ -23,7 +20,18 @@ export function genericTestName(t: DataTest): string {
     else flat.push(str(value, key));
   }
   const unique = flat.map((arg) => arg.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
-  return `${testType}_${targetName(t)}_${unique}`;
+  return `${testIdentifier(t)}_${unique}`;
+}
+
+/**
+ * The name of a generic test's compiled file (without `.sql`; its manifest `path` and `alias`): dbt's name, or for a
+ * name of 64 characters or more the first 30 characters of `<test>_<target>` and the md5 of the whole name
+ * (`accepted_values_stg_price_and__733906a3be80c97f9b558b6bdb885f41`). A `name:` from YAML is used as written.
+ */
+export function genericTestFileName(t: DataTest): string {
+  const name = genericTestName(t);
+  if (t.customName !== undefined || name.length < 64) return name;
+  return `${testIdentifier(t).slice(0, 30)}_${createHash('md5').update(name).digest('hex')}`;
 }
 
 /** dbt's unique id of a generic test declared in `packageName`: the name and a hash of its namespace, name and kwargs. */
@@ -35,6 +43,12 @@ export function genericTestUniqueId(t: DataTest, packageName: string): string {
   const metadata = { kwargs: hashable(testKwargs(t), str, ''), name: bare, namespace: pyStr(namespace ?? null) };
   const hash = createHash('md5').update(name + pyRepr(metadata)).digest('hex').slice(-10);
   return `test.${packageName}.${name}.${hash}`;
+}
+
+/** `<namespace_><source_><test>_<target>`, the part of the name before the arguments. */
+function testIdentifier(t: DataTest): string {
+  const { namespace, name } = splitKind(t.kind);
+  return `${namespace ? `${namespace}_` : ''}${t.target?.kind === 'source' ? 'source_' : ''}${name}_${targetName(t)}`;
 }
 
 function splitKind(kind: string): { namespace?: string; name: string } {

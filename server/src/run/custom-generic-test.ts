@@ -6,7 +6,8 @@ import type { DbtProject } from '../project/project';
 import { relationValue } from '../jinja/dbtContext';
 import { varValue, type UpstreamRelation } from '../project/compile';
 import { environmentOf } from '../project/jinjaEnvironment';
-import { parseRelationTarget } from '../project/dataTests';
+import { definedGenericTests, parseRelationTarget } from '../project/dataTests';
+import { testMacroCall } from '../project/dbtTestCompile';
 
 interface Relation { kind: UpstreamRelation['kind']; name: string; source?: string; table?: string }
 
@@ -23,30 +24,10 @@ export interface CustomTestInput {
 
 export type CustomTestSql = { sql: string; upstream: UpstreamRelation[] } | { error: string };
 
-const testNames = new WeakMap<DbtProject, { version: number; tests: Set<string> }>();
-
-/** The generic tests the project's macros define: `{% test x %}` blocks and old-style `{% macro test_x %}` macros (both index as `test_x`). */
-function genericTestsOf(project: DbtProject): Set<string> {
-  const hit = testNames.get(project);
-  if (hit?.version === project.macroVersion) return hit.tests;
-  const { files, names } = project.macroFiles();
-  const packageOf = new Map(files.map((f) => [f.file, f.packageName]));
-  const tests = new Set<string>();
-  for (const n of names) {
-    const m = /^test_(\w+)$/.exec(n.name);
-    if (!m) continue;
-    tests.add(m[1]);
-    const pkg = packageOf.get(n.file);
-    if (pkg) tests.add(`${pkg}.${m[1]}`);
-  }
-  testNames.set(project, { version: project.macroVersion, tests });
-  return tests;
-}
-
 /** Renders a custom generic test into its failing-rows SQL, with the relations its ref()/source() calls need. */
 export function customGenericTestSql(project: DbtProject, input: CustomTestInput): CustomTestSql {
   const env = environmentOf(project);
-  if (!genericTestsOf(project).has(input.name)) {
+  if (!definedGenericTests(project).has(input.name)) {
     return { error: `generic test '${input.name}' not found: Floe runs not_null, unique, accepted_values, relationships and {% test %} macros of the project and its packages` };
   }
   const dot = input.name.lastIndexOf('.');
@@ -77,9 +58,8 @@ export function customGenericTestSql(project: DbtProject, input: CustomTestInput
     var: (args) => varValue(project, args, `test ${input.name}`),
     this: model,
     target: { ...target, profile_name: target.profile },
-    extra: { project_name: project.name, __floe_model: model, __floe_column: input.column, __floe_args: input.args },
+    extra: { project_name: project.name, __floe_model: model },
   };
-  // Keyword arguments by name (nunjucks has no **kwargs); names that are not identifiers cannot be passed.
   const keys = Object.keys(input.args).filter((k) => /^[A-Za-z_]\w*$/.test(k));
   const args: Record<string, unknown> = {};
   try {
@@ -91,10 +71,9 @@ export function customGenericTestSql(project: DbtProject, input: CustomTestInput
   } catch (e) {
     return { error: firstLine(e) };
   }
-  hooks.extra!.__floe_args = args;
-  const kwargs = ['model=__floe_model', ...(input.column ? ['column_name=__floe_column'] : []), ...keys.map((k) => `${k}=__floe_args["${k}"]`)];
+  const call = testMacroCall(callee, input.column || undefined, args);
   try {
-    const sql = env.renderString(`{{ ${callee}(${kwargs.join(', ')}) }}`, hooks).trim();
+    const sql = env.renderString(call.template, hooks, call.locals).trim();
     if (!sql) return { error: `test macro '${callee}' rendered no SQL` };
     return { sql, upstream: [...upstream.values()] };
   } catch (e) {

@@ -1,5 +1,5 @@
 // floe compile: dbt compile — the selected models' compiled SQL written under <target-path>/compiled/<package>/<path>
-// and in <target-path>/manifest.json;
+// (a generic data test's under <path of its YAML file>/<test file name>.sql) and in <target-path>/manifest.json;
 // one selected model is also printed (dbt prints it too). Floe's first form `floe compile PROJECT_DIR MODEL` prints a
 // model's compiled SQL (MODEL is a name or a path to its file). Exit 1 when a model does not compile. A model that
 // renders no SQL (Floe compiles as dbt parses: no database, `execute` false) is a warning; Python models are skipped
@@ -10,6 +10,8 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand, type CliIO } from '../command';
 import type { DbtProject, ModelNode } from '../../project/project';
 import { dbtCompiledSql } from '../../project/dbtCompile';
+import { dbtGenericTestSql } from '../../project/dbtTestCompile';
+import { genericTestFileName } from '../../project/testNames';
 import { compileModel, SKIPPED_TEST } from '../../project/compile';
 import { LineIndex } from '../../project/lineIndex';
 import { selectNodes } from '../../selection/select';
@@ -47,6 +49,7 @@ export const compileCommand: CliCommand = {
     let failed = 0;
     const compiledById = new Map<string, string>();
     const python: string[] = [];
+    const generic = new Set<SelectableNode>();
     const report: Report = {
       error: (message) => (json ? json.error(message) : io.err(`${message}\n`)),
       warning: (message) => (json ? json.warning(message) : io.err(`${message}\n`)),
@@ -69,9 +72,28 @@ export const compileCommand: CliCommand = {
         io.out(nodes.length === 1 ? withNewline(sql) : `${written}\n`);
       }
     }
-    const models = nodes.filter((n) => n.resourceType === 'model').length;
-    const written = new Set(nodes);
-    for (const note of [python.length ? pythonNote(python) : undefined, uncompiledNote(selected.nodes.filter((n) => !written.has(n)), models)]) {
+    for (const node of selected.nodes) {
+      const test = node.test;
+      if (node.resourceType !== 'test' || !test || test.kind === 'singular') continue;
+      const compiled = dbtGenericTestSql(project, test);
+      if ('error' in compiled) {
+        const at = new LineIndex(project.entry(test.file)?.text ?? '').positionAt(test.start);
+        report.error(`${path.relative(project.root, test.file)}:${at.line + 1}:${at.character + 1}: error: ${node.name}: ${compiled.error}`);
+        failed++;
+        continue;
+      }
+      // dbt's path for a node of a YAML file: the file's path, then the test's file name
+      const out = path.join(compiledDir, node.packageName, node.path, `${genericTestFileName(test)}.sql`);
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out, compiled.sql);
+      compiledById.set(node.id, compiled.sql);
+      generic.add(node);
+      const written = `compiled ${node.name} → ${path.relative(process.cwd(), out) || out}`;
+      if (json) json.note(written);
+      else if (nodes.length !== 1) io.out(`${written}\n`); // (one model's SQL printed is stdout's whole text)
+    }
+    const written = new Set([...nodes, ...generic]);
+    for (const note of [python.length ? pythonNote(python) : undefined, uncompiledNote(selected.nodes.filter((n) => !written.has(n)))]) {
       if (!note) continue;
       if (json) json.note(note);
       else io.err(`floe compile: note: ${note}\n`);
@@ -128,7 +150,7 @@ function compiledSql(project: DbtProject, file: string, report: Report, node?: M
 
 /**
  * The file dbt compiles for a selected node: a model's, a snapshot's (one of a .sql file's blocks), an analysis', a
- * singular test's; undefined for what Floe's compile does not write (seeds, sources, generic tests, YAML snapshots).
+ * singular test's; undefined for the rest (seeds, sources, YAML snapshots; generic tests are rendered from their YAML).
  */
 function sourceFileOf(project: DbtProject, n: SelectableNode): string | undefined {
   if (n.resourceType === 'model') return n.modelNode?.file;
@@ -140,18 +162,12 @@ function sourceFileOf(project: DbtProject, n: SelectableNode): string | undefine
 
 const SHOWN_PYTHON_MODELS = 10;
 
-/**
- * `skipped 1 snapshot (...): snp_orders`: selected snapshots defined in YAML and generic data tests, which dbt compiles
- * too and Floe's compile does not write; the tests only when no model is selected (eagerly selected with their models,
- * they would be noise), so a selection of them alone is not a silent exit 0.
- */
-function uncompiledNote(selected: ReadonlyArray<{ resourceType: string; name: string }>, models: number): string | undefined {
-  const kinds: Array<[string, string, string]> = [['snapshot', 'snapshot', 'snapshots'], ...(models ? [] : [['test', 'data test', 'data tests'] as [string, string, string]])];
-  const skipped = kinds.map(([type, one, many]) => ({ names: selected.filter((n) => n.resourceType === type).map((n) => n.name), one, many })).filter((k) => k.names.length);
-  if (!skipped.length) return undefined;
-  const names = skipped.flatMap((k) => k.names);
+/** `skipped 1 snapshot (...): snp_orders`: selected snapshots defined in YAML, which dbt compiles too and Floe's compile does not write. */
+function uncompiledNote(selected: ReadonlyArray<{ resourceType: string; name: string }>): string | undefined {
+  const names = selected.filter((n) => n.resourceType === 'snapshot').map((n) => n.name);
+  if (!names.length) return undefined;
   const shown = names.slice(0, SHOWN_PYTHON_MODELS).join(', ') + (names.length > SHOWN_PYTHON_MODELS ? ` and ${names.length - SHOWN_PYTHON_MODELS} more` : '');
-  return `skipped ${skipped.map((k) => `${k.names.length} ${k.names.length === 1 ? k.one : k.many}`).join(', ')} (Floe compiles models, analyses, singular tests and snapshots of .sql files; dbt compiles these too): ${shown}`;
+  return `skipped ${names.length} snapshot${names.length === 1 ? '' : 's'} (Floe compiles models, analyses, data tests and snapshots of .sql files; dbt compiles these too): ${shown}`;
 }
 
 /** `skipped 2 Python models (Floe compiles SQL models only): a, b`, the first few named. */
