@@ -29,6 +29,7 @@ import { ReadAhead } from './readAhead';
 import { FileWork } from './readAheadProtocol';
 import type { ParsedYaml } from './yamlStrict';
 import { mergeMarked } from './yamlFloats';
+import { notAbove } from '../util/relativePath';
 
 export type FileKind = 'model' | 'snapshot' | 'test' | 'analysis' | 'macro' | 'yaml' | 'docs' | 'seed' | 'dbt_project' | 'profiles' | 'selectors' | 'fixture';
 
@@ -355,7 +356,8 @@ export class DbtProject {
 
   /** The innermost package whose folder holds `file`. */
   private packageOf(file: string): PackageInfo | undefined {
-    return [...this.packages].reverse().find((p) => !path.relative(p.root, file).startsWith('..'));
+    for (let i = this.packages.length - 1; i >= 0; i--) if (notAbove(this.packages[i].root, file)) return this.packages[i];
+    return undefined;
   }
 
   /** Which kind of file a new path is, from the package's configured paths. */
