@@ -31,3 +31,17 @@ test("an installed package's node paths are relative to its own root, the projec
   assert.equal(p.packageRootOf('/w/models/a.sql'), '/w');
   assert.equal(p.packageRootOf('/elsewhere/x.sql'), '/w');
 });
+
+test("a file's package follows a change of the packages (packages-install-path edited)", () => {
+  const p = DbtProject.fromTexts('/w', {
+    'dbt_project.yml': 'name: shop\nprofile: shop\n',
+    'models/a.sql': 'select 1',
+    'pk/util/dbt_project.yml': 'name: util\n',
+    'pk/util/models/b.sql': 'select 1',
+  });
+  assert.equal(p.packageRootOf('/w/pk/util/models/b.sql'), '/w');
+  p.updateFile('/w/dbt_project.yml', 'name: shop\nprofile: shop\npackages-install-path: pk\n');
+  assert.equal(p.packageRootOf('/w/pk/util/models/b.sql'), '/w/pk/util');
+  p.updateFile('/w/dbt_project.yml', 'name: shop\nprofile: shop\n');
+  assert.equal(p.packageRootOf('/w/pk/util/models/b.sql'), '/w');
+});
