@@ -20,7 +20,11 @@ import type { YamlResource } from '../project/yamlResources';
 import { modelEnabled, yamlResourceEnabled } from '../project/enabled';
 import path from 'node:path';
 
-export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagnostic[] {
+/**
+ * `counted`: only what the status bar counts (errors and warnings), leaving out the checks that say nothing else: the
+ * empty selectors' check, whose selectable graph is rebuilt after every edit (~0.1 s at 2,442 models).
+ */
+export function fileDiagnostics(project: DbtProject, file: string, counted = false): ProjectDiagnostic[] {
   const entry = project.entry(file);
   if (!entry) return [];
   const out: ProjectDiagnostic[] = [...entry.problems];
@@ -30,7 +34,7 @@ export function fileDiagnostics(project: DbtProject, file: string): ProjectDiagn
     out.push(...dataTestDiagnostics(project, entry));
     out.push(...unitTestDiagnostics(project, entry));
   }
-  if (entry.selectors && !entry.problems.length) out.push(...emptySelectors(project, entry));
+  if (entry.selectors && !entry.problems.length && !counted) out.push(...emptySelectors(project, entry));
   if (entry.kind === 'seed') out.push(...seedDiagnostics(project, entry));
   // dbt accepts any materialization a `{% materialization %}` block defines (a package's custom one).
   return out.filter((d) => { const m = unknownMaterialization(d); return m === undefined || !project.materializationNames().has(m); });
@@ -45,7 +49,7 @@ function storedByPlugin(project: DbtProject, node: ModelNode): boolean {
   return typeof plugin === 'string' && plugin !== '';
 }
 
-/** A selector that selects nothing is legal (dbt warns when it runs); say so where it is defined. */
+/** A selector that selects nothing is legal (dbt warns when it runs); say so where it is defined (an info, never counted). */
 function emptySelectors(project: DbtProject, entry: FileEntry): ProjectDiagnostic[] {
   const out: ProjectDiagnostic[] = [];
   for (const s of entry.selectors!.selectors.values()) {

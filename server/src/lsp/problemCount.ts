@@ -80,7 +80,7 @@ export class ProblemCounter {
         if (next.done) break;
         const [p, file] = next.value;
         try {
-          for (const d of fileDiagnostics(p, file)) {
+          for (const d of fileDiagnostics(p, file, true)) {
             if (d.severity === 'error') tally.errors++;
             else if (d.severity === 'warning') tally.warnings++;
           }

@@ -29,6 +29,7 @@ import { ReadAhead } from './readAhead';
 import { FileWork } from './readAheadProtocol';
 import type { ParsedYaml } from './yamlStrict';
 import { mergeMarked } from './yamlFloats';
+import { notAbove } from '../util/relativePath';
 
 export type FileKind = 'model' | 'snapshot' | 'test' | 'analysis' | 'macro' | 'yaml' | 'docs' | 'seed' | 'dbt_project' | 'profiles' | 'selectors' | 'fixture';
 
@@ -140,6 +141,8 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'target', 'logs', '.floe', '.
 export class DbtProject {
   readonly files = new Map<string, FileEntry>();
   readonly packages: PackageInfo[] = [];
+  /** packageOf's answers while the packages are the same: the selectable graph asks for every node's file on every rebuild. */
+  private readonly packageOfFile = new Map<string, PackageInfo | undefined>();
   profiles: Profiles | undefined;
   profilesFile: string | undefined;
   target!: Target;
@@ -205,6 +208,7 @@ export class DbtProject {
     this.settingsVersion++;
     this.files.clear();
     this.packages.length = 0;
+    this.packageOfFile.clear();
     this.derived = undefined;
     this.version++;
     this.macroVersion++;
@@ -226,6 +230,7 @@ export class DbtProject {
     const settings = parseDbtProjectFile(projectFile, text, path.basename(root), this.env);
     const pkg: PackageInfo = { name: settings.name, root, settings, isRoot };
     this.packages.push(pkg);
+    this.packageOfFile.clear();
     this.files.set(projectFile, { file: projectFile, kind: 'dbt_project', packageName: pkg.name, text, folders: [], problems: settings.problems });
     // Every file to read first, then read and indexed in that order (a worker reads ahead on large projects).
     const found: Array<{ file: string; kind: FileKind; folders: string[] }> = [];
@@ -355,7 +360,11 @@ export class DbtProject {
 
   /** The innermost package whose folder holds `file`. */
   private packageOf(file: string): PackageInfo | undefined {
-    return [...this.packages].reverse().find((p) => !path.relative(p.root, file).startsWith('..'));
+    if (this.packageOfFile.has(file)) return this.packageOfFile.get(file);
+    let found: PackageInfo | undefined;
+    for (let i = this.packages.length - 1; i >= 0 && !found; i--) if (notAbove(this.packages[i].root, file)) found = this.packages[i];
+    this.packageOfFile.set(file, found);
+    return found;
   }
 
   /** Which kind of file a new path is, from the package's configured paths. */

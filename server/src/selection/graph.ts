@@ -15,6 +15,7 @@ import type { MetricUse, YamlResource, YamlResourceKind } from '../project/yamlR
 import { yamlResourceEnabled } from '../project/enabled';
 import { branchEnabled, fileConfig } from '../project/branchConfig';
 import { mergeMarked } from '../project/yamlFloats';
+import { relativePath } from '../util/relativePath';
 
 export type ResourceType = 'model' | 'seed' | 'snapshot' | 'analysis' | 'source' | 'test' | 'unit_test' | YamlResourceKind;
 
@@ -70,7 +71,7 @@ export function selectableGraph(project: DbtProject): SelectableGraph {
 function build(project: DbtProject): SelectableGraph {
   const nodes = new Map<string, SelectableNode>();
   // dbt's original_file_path: relative to the package that holds the file (`models/x.sql` in an installed package too)
-  const rel = (file: string) => path.relative(project.packageRootOf(file), file).split(path.sep).join('/');
+  const rel = (file: string) => relativePath(project.packageRootOf(file), file).split(path.sep).join('/');
   const pending: Array<{ node: SelectableNode; refs: RefUse[]; sources: SourceUse[] }> = [];
   const modelIds = new Map<ModelNode, string>();
   const sourceIds = new Map<string, string>();
