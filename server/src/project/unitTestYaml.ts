@@ -95,7 +95,7 @@ function readTest(map: YAMLMap, text: string): UnitTestDecl {
   const modelNode = valueNode(map, 'model');
   const givenNode = valueNode(map, 'given');
   const expectNode = valueNode(map, 'expect');
-  const config = toJs(valueNode(map, 'config'));
+  const config = plain(valueNode(map, 'config'));
   // toJs marks values written as integral floats (`vars: {rate: 1.0}`), which var() gives Jinja as floats.
   const overrides = toJs(valueNode(map, 'overrides'));
   const versions = plain(valueNode(map, 'versions'));
