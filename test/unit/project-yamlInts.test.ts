@@ -10,6 +10,7 @@ import { loadYaml } from '../../server/src/project/yamlFloats';
 import { parseToSend, receivedValue } from '../../server/src/project/yamlStrict';
 import { varMarkdown } from '../../server/src/features/vars';
 import { artifactJson } from '../../server/src/artifacts/json';
+import { parseProfiles } from '../../server/src/project/profiles';
 import { allDataTests } from '../../server/src/project/dataTests';
 import { genericTestSql } from '../../server/src/run/data-test-sql';
 import { customGenericTestSql } from '../../server/src/run/custom-generic-test';
@@ -84,4 +85,11 @@ test("schema YAML js-yaml refuses but PyYAML reads (a flow list closed at its ke
     'models/m.yml': 'version: 2\nmodels:\n  - name: m\n    config:\n      meta:\n        ids: [\n          9007199254740993, 017\n        ]\n',
   });
   assert.equal(compiled(p), "{'ids': [9007199254740993, 15]}");
+});
+
+test('profiles.yml with merge keys (<<: *prod): an int past 2**53 written in the output keeps its digits', () => {
+  const { profiles } = parseProfiles('/x/profiles.yml', 'shop:\n  target: dev\n  outputs:\n    prod: &prod\n      type: duckdb\n      port: 9007199254740993\n    dev:\n      <<: *prod\n      schema: d\n      port: 9007199254740995\n');
+  const outputs = (profiles as Record<string, { outputs: Record<string, Record<string, unknown>> }>).shop.outputs;
+  assert.equal(outputs.prod.port, 9007199254740993n);
+  assert.equal(outputs.dev.port, 9007199254740995n);
 });

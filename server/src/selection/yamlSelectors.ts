@@ -4,7 +4,7 @@
 // Pure: text in, selection trees and problems (naming the file, line and selector) out.
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { cliSelectionSpec, INDIRECT_SELECTIONS, parseCriterion, parseSelection, type IndirectSelection, type SelectionProblem, type SelectionSpec } from './syntax';
-import { docToJs, pyYamlBools } from '../project/yamlNodes';
+import { pyYamlBools } from '../project/yamlNodes';
 
 export interface YamlSelector {
   name: string;
@@ -32,7 +32,7 @@ export function parseYamlSelectors(file: string, text: string): YamlSelectors {
     const at = e.linePos ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
     return { selectors, problems: [{ severity: 'error', criterion: file, message: `${file}${at}: ${e.message.split('\n')[0]}`, range: [e.pos[0], e.pos[1]] }] };
   }
-  const root = docToJs(doc);
+  const root = doc.toJS() as unknown;
   const list = isObject(root) ? root.selectors : undefined;
   if (!Array.isArray(list)) return { selectors, problems: [{ severity: 'error', criterion: file, message: `${file}: expected a 'selectors:' list`, range: [0, 0] }] };
   const seq = isMap(doc.contents) ? doc.contents.get('selectors', true) : undefined;
