@@ -187,3 +187,16 @@ test("an unquoted YAML date in a dict row is the date as written (PyYAML's date 
   assert.ok(!('message' in data) && data.kind === 'rows');
   assert.deepEqual(data.rows.map((r) => r[1]), ['2024-03-10', '2024-12-31']);
 });
+
+test('a unit test cell holding a list or mapping with an int past 2**53 is its JSON with every digit (it was rounded)', () => {
+  const yaml = unitYaml(
+    '  - name: big_cells',
+    '    model: mart',
+    "    given:\n      - input: ref('stg')\n        rows: []",
+    '    expect:\n      rows:\n        - {id: 1, total: [9007199254740993, 2]}',
+  );
+  const p = project(yaml);
+  const t = projectUnitTests(p).find((u) => u.decl.name === 'big_cells')!;
+  const data = fixtureData(p, file(YAML), t.decl.expect!);
+  assert.deepEqual('rows' in data && data.rows, [['1', '[9007199254740993,2]']]);
+});

@@ -266,8 +266,7 @@ function copyHooks(v: unknown): unknown {
  */
 function configJson(n: SelectableNode): Json {
   // values written in Jinja are rendered already (configRender.ts); hooks stay as written, rendered when they run
-  const copy = (v: unknown): unknown => (typeof v === 'bigint' ? v.toString()
-    : v instanceof PyFloat || typeof v !== 'object' || v === null ? v
+  const copy = (v: unknown): unknown => (v instanceof PyFloat || typeof v !== 'object' || v === null ? v
       : Array.isArray(v) ? v.map(copy) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])));
   const raw = withPyFloats(n.config ?? {}) as Record<string, unknown>;
   const config = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, HOOK_KEYS.has(k) ? copyHooks(v) : copy(v)])) as Json;

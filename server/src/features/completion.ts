@@ -7,6 +7,7 @@ import { columnsInScope, knownColumnsOfRelation, MAX_SQL_ANALYSIS, type ScopedCo
 import { cursorContext, nestedTemplateAt } from './cursor';
 import type { ModelFileAnalysis } from '../project/modelFile';
 import { yamlCompletions } from './yamlCompletion';
+import { jsonText } from '../util/json';
 
 export type CompletionKind = 'model' | 'seed' | 'snapshot' | 'source' | 'table' | 'column' | 'macro' | 'var' | 'config-key' | 'config-value' | 'function' | 'cte';
 
@@ -84,7 +85,7 @@ function jinjaCompletions(project: DbtProject, file: string, a: ModelFileAnalysi
         }
         return [];
       }
-      if (ctx.call === 'var') return Object.keys(project.vars()).map((v) => at(v, 'var', s, { detail: JSON.stringify(project.vars()[v]) }));
+      if (ctx.call === 'var') return Object.keys(project.vars()).map((v) => at(v, 'var', s, { detail: jsonText(project.vars()[v]) }));
       if (ctx.call === 'config' && ctx.keyword) return (CONFIG_KEYS[ctx.keyword]?.values ?? []).map((v) => at(v, 'config-value', s, { detail: ctx.keyword }));
       return [];
     }

@@ -6,6 +6,7 @@ import { knownGenericTests, parseRelationTarget } from '../project/dataTests';
 import type { GenericTestDecl } from '../project/testYaml';
 import type { ProjectDiagnostic } from '../project/types';
 import { didYouMean } from '../util/suggest';
+import { jsonText } from '../util/json';
 
 export function dataTestDiagnostics(project: DbtProject, entry: FileEntry): ProjectDiagnostic[] {
   const schema = entry.schema;
@@ -30,7 +31,7 @@ export function dataTestDiagnostics(project: DbtProject, entry: FileEntry): Proj
     if (t.name === 'relationships') {
       const to = parseRelationTarget(t.args.to);
       if (!to) {
-        push(t, 'error', 'test-relationships-to', `relationships needs \`to:\` as ref('model') or source('source', 'table')${t.args.to === undefined ? '' : `, not ${JSON.stringify(t.args.to)}`}.`);
+        push(t, 'error', 'test-relationships-to', `relationships needs \`to:\` as ref('model') or source('source', 'table')${t.args.to === undefined ? '' : `, not ${jsonText(t.args.to)}`}.`);
       } else if (to.kind === 'model' && !project.resolveRef(to)) {
         // dbt warns (and skips the test) when a test's ref is disabled or missing; it does not fail.
         push(t, 'warning', 'unknown-ref', project.isDisabledName(to.name)

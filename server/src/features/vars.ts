@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DbtProject } from '../project/project';
 import type { Location } from '../project/types';
 import type { ModelFileAnalysis, VarUse } from '../project/modelFile';
+import { jsonText } from '../util/json';
 
 export function varAt(a: ModelFileAnalysis, offset: number): VarUse | undefined {
   return a.vars.find((v) => v.start <= offset && offset <= v.end);
@@ -32,6 +33,6 @@ export function varLocation(project: DbtProject, packageName: string, name: stri
 export function varMarkdown(project: DbtProject, packageName: string, use: VarUse): string {
   const vars = project.varsFor(packageName);
   if (!(use.name in vars)) return `**var ${use.name}** · not set in dbt_project.yml${use.hasDefault ? ': the default given here applies' : ' nor given a default: dbt fails where this runs'}`;
-  const value = JSON.stringify(vars[use.name]) ?? String(vars[use.name]);
+  const value = jsonText(vars[use.name]) ?? String(vars[use.name]);
   return `**var ${use.name}** = \`${value.length > 200 ? `${value.slice(0, 200)}…` : value}\``;
 }

@@ -8,6 +8,7 @@ import type { ModelDoc } from './schemaYaml';
 import { versionKeeps } from './versions';
 import { fileConfig } from './branchConfig';
 import { renderSetting } from './jinjaEnvironment';
+import { jsonText } from '../util/json';
 
 export interface DataTest {
   /** Stable while the subject, column, name and arguments stay: `stg_orders.order_id.not_null`. */
@@ -87,7 +88,7 @@ function dataTestsOf(project: DbtProject): { own: DataTest[]; all: DataTest[] } 
   const ids = new Set<string>();
   const add = (t: DataTest) => {
     // Same test twice on one column (e.g. two accepted_values): the arguments tell them apart, stably.
-    if (ids.has(t.id)) t.id = `${t.id}~${shortHash(JSON.stringify(t.args) + (t.where ?? '') + (t.columnExpression ?? ''))}`;
+    if (ids.has(t.id)) t.id = `${t.id}~${shortHash(jsonText(t.args) + (t.where ?? '') + (t.columnExpression ?? ''))}`;
     for (let n = 2; ids.has(t.id); n++) t.id = `${t.id.replace(/#\d+$/, '')}#${n}`;
     ids.add(t.id);
     tests.push(t);

@@ -1,6 +1,6 @@
 // profiles.yml: targets, env_var() in values, and the seed's Polaris plugin block.
 import { parseDocument } from 'yaml';
-import { parseYaml, pyYamlBools, toJs } from './yamlNodes';
+import { docToJs, parseYaml, pyYamlBools, toJs } from './yamlNodes';
 import type { ProjectDiagnostic } from './types';
 
 /** The plugin block's catalog settings (profiles.yml: plugins: - module: ... config: {...}). */
@@ -49,7 +49,7 @@ function withMergeKeys(source: string): unknown {
   if (!source.includes('<<')) return undefined;
   try {
     const doc = pyYamlBools(parseDocument(source, { merge: true, uniqueKeys: false, prettyErrors: false }));
-    return doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 1000 });
+    return doc.errors.length ? undefined : docToJs(doc, { maxAliasCount: 1000 });
   } catch {
     return undefined;
   }

@@ -30,6 +30,7 @@ import { FileWork } from './readAheadProtocol';
 import type { ParsedYaml } from './yamlStrict';
 import { mergeMarked } from './yamlFloats';
 import { notAbove } from '../util/relativePath';
+import { jsonText } from '../util/json';
 
 export type FileKind = 'model' | 'snapshot' | 'test' | 'analysis' | 'macro' | 'yaml' | 'docs' | 'seed' | 'dbt_project' | 'profiles' | 'selectors' | 'fixture';
 
@@ -944,7 +945,7 @@ function makeEntry(file: string, kind: FileKind, packageName: string, text: stri
 function structureKey(e: FileEntry): string {
   const a = e.analysis;
   if (!a) return '';
-  return JSON.stringify([a.refs.map((r) => [r.name, r.packageName]), a.config, a.snapshotNames.map((s) => s.name)]);
+  return jsonText([a.refs.map((r) => [r.name, r.packageName]), a.config, a.snapshotNames.map((s) => s.name)]) ?? '';
 }
 
 /** How the project reads files: the disk, or a map in memory (tests). */

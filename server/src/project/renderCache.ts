@@ -12,6 +12,7 @@ import { cacheDir, FLOE_BUILD, JsonlStore } from '../util/jsonlStore';
 import { integralFloatPlaces } from './yamlFloats';
 import { dictOrderPlaces, pythonKeyPlaces } from '../jinja/pyDictKeys';
 import type { DbtProject, FileEntry } from './project';
+import { jsonText } from '../util/json';
 
 /** Bumped when what a kept render means changes shape (the build id covers changes of the renderer's code). */
 const FORMAT = 1;
@@ -73,7 +74,7 @@ export function renderInputs(project: DbtProject): string {
   // 1, and `{x: {1.0: a}}` renders {1.0: 'a'} where `{x: {1: a}}` renders {1: 'a'}, one JSON apart; and the written order
   // of a mapping's integer-like keys, which JSON lists in ascending order (`{m: {'2': a, '1': b}}` loops 2 first).
   const vars = project.vars();
-  hash.update(JSON.stringify([FORMAT, FLOE_BUILD, project.root, project.name, project.profileName ?? null, project.target, vars, integralFloatPlaces(vars), pythonKeyPlaces(vars), dictOrderPlaces(vars)]));
+  hash.update(jsonText([FORMAT, FLOE_BUILD, project.root, project.name, project.profileName ?? null, project.target, vars, integralFloatPlaces(vars), pythonKeyPlaces(vars), dictOrderPlaces(vars)]) ?? '');
   const envNames = new Set<string>();
   const entries: FileEntry[] = [...project.files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const e of entries) {

@@ -6,7 +6,7 @@ import { YAMLException } from 'js-yaml';
 import { loadYaml } from './yamlFloats';
 import { loadStrict, receivedValue, type ParsedYaml } from './yamlStrict';
 import { parseDocument } from 'yaml';
-import { pyYamlBools } from './yamlNodes';
+import { docToJs, pyYamlBools } from './yamlNodes';
 import { splitTopLevel, type YamlChunk } from './yamlChunks';
 import type { Column, ProjectDiagnostic } from './types';
 import type { Literal } from '../jinja/calls';
@@ -424,7 +424,7 @@ function loadAsDbt(file: string, source: string, problems: ProjectDiagnostic[], 
     if (!(strict instanceof YAMLException && /deficient indentation/.test(strict.message) && source.length <= LENIENT_WHOLE_MAX && insideFlow(source, strict))) throw strict;
     const lenient = parseDocument(source, { uniqueKeys: false, prettyErrors: false });
     if (lenient.errors.length) throw strict;
-    return pyYamlBools(lenient).toJS();
+    return docToJs(pyYamlBools(lenient));
   }
 }
 

@@ -156,7 +156,7 @@ function readFixture(map: YAMLMap, problems: UnitTestDecl['problems'], text: str
           // where a JS Date would print a UTC timestamp.
           const float = isScalar(v) && typeof v.value === 'number' && v.source?.includes('.');
           const asWritten = isScalar(v) && (typeof v.value === 'number' || v.value instanceof Date);
-          const value = float ? floatRepr(v.value as number) : asWritten ? text.slice(at.start, at.end) : v ? plain(v) : null;
+          const value = float ? floatRepr(v.value as number) : asWritten ? text.slice(at.start, at.end) : v ? toJs(v) ?? null : null;
           cells.push({ column: String(p.key.value), value, ...at, key: spanOf(p.key as Node) });
         }
       }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { DbtProject } from './project';
 import { parseUnitTests, type FixtureDecl, type InputDecl, type Span, type UnitTestDecl } from './unitTestYaml';
 import type { DataTest } from './dataTests';
+import { jsonText } from '../util/json';
 
 export type { FixtureDecl, InputDecl, Span, UnitTestDecl } from './unitTestYaml';
 
@@ -151,7 +152,7 @@ export function fixtureData(project: DbtProject, yamlFile: string, f: FixtureDec
 /** A dict cell as the text dbt casts: strings as written, numbers and booleans as YAML wrote them, nested values as JSON. */
 function cellText(v: unknown): string | null {
   if (v === undefined || v === null) return null;
-  if (typeof v === 'object') return JSON.stringify(v);
+  if (typeof v === 'object') return jsonText(v) ?? null;
   return String(v);
 }
 

@@ -23,17 +23,32 @@ export const PYYAML_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\
 /** PyYAML's implicit ints (YAML 1.1: binary, octal `017`, hex, sexagesimal `1:30`, underscores). */
 export const PYYAML_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
 
-/** An int as PyYAML constructs one from text matching PYYAML_INT: `017` is octal 15, `1:30` is 90, `1_000` is 1000. */
-export function pyYamlInt(source: string): number | undefined {
+/**
+ * An int as PyYAML constructs one from text matching PYYAML_INT: `017` is octal 15, `1:30` is 90, `1_000` is 1000.
+ * Python's int has no size: one past ±(2**53 - 1) is a bigint (pyInt.ts), never a rounded number.
+ */
+export function pyYamlInt(source: string): number | bigint | undefined {
   if (!PYYAML_INT.test(source)) return undefined;
   let text = source.replace(/_/g, '');
   const sign = text.startsWith('-') ? -1 : 1;
   if (/^[-+]/.test(text)) text = text.slice(1);
   if (text === '0') return 0;
-  if (/^0[bx]/.test(text)) return sign * Number.parseInt(text.slice(2), text[1] === 'b' ? 2 : 16);
-  if (text.startsWith('0')) return sign * Number.parseInt(text, 8);
-  if (text.includes(':')) return sign * text.split(':').reduce((total, part) => total * 60 + Number(part), 0);
-  return sign * Number(text);
+  let n: number;
+  if (/^0[bx]/.test(text)) n = Number.parseInt(text.slice(2), text[1] === 'b' ? 2 : 16);
+  else if (text.startsWith('0')) n = Number.parseInt(text, 8);
+  else if (text.includes(':')) n = text.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+  else n = Number(text);
+  return Number.isSafeInteger(n) ? sign * n : exactInt(sign, text);
+}
+
+/** The exact int of PyYAML's int text (no sign, no underscores) too large for a number. */
+function exactInt(sign: number, text: string): bigint {
+  let n: bigint;
+  if (/^0[bx]/.test(text)) n = BigInt(`0${text[1]}${text.slice(2)}`);
+  else if (text.startsWith('0')) n = BigInt(`0o${text.slice(1)}`);
+  else if (text.includes(':')) n = text.split(':').reduce((total, part) => total * 60n + BigInt(part), 0n);
+  else n = BigInt(text);
+  return sign < 0 ? -n : n;
 }
 
 /** A float as PyYAML constructs one from text matching PYYAML_FLOAT: `1_0.0` is 10.0, `1:30.5` is 5430.5. */
@@ -105,7 +120,11 @@ const SCHEMA = CORE_SCHEMA.withTags(pythonKeysMapTag, {
   ...intCoreTag,
   // PyYAML's ints (YAML 1.1): `017` is octal, `1_000` and `0b101` ints, `0o17` and `08` strings
   resolve(source: string, isExplicit: boolean, tagName: string) {
-    return isExplicit ? intCoreTag.resolve(source, isExplicit, tagName) : pyYamlInt(source) ?? NOT_RESOLVED;
+    // (an int past 2**53 is a bigint, pyYamlInt)
+    const int = pyYamlInt(source) as number | undefined;
+    if (!isExplicit) return int ?? NOT_RESOLVED;
+    // `!!int 9007199254740993` exact too; `!!int` text PyYAML reads as its ints, else js-yaml's reading
+    return int ?? intCoreTag.resolve(source, isExplicit, tagName);
   },
 });
 

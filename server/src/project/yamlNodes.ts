@@ -1,5 +1,5 @@
 // Small helpers over `yaml` document nodes: values with their offsets, and parse errors as data.
-import { parseDocument, isMap, isSeq, isScalar, visit, type Document, type Node, type YAMLMap } from 'yaml';
+import { parseDocument, isMap, isSeq, isScalar, visit, type Document, type Node, type ToJSOptions, type YAMLMap } from 'yaml';
 import { indentFlowContinuations, mapRangesBack } from './yamlFlowIndent';
 import { markIntegralFloat, pyYamlBool, pyYamlFloat, pyYamlInt } from './yamlFloats';
 import { dictKeyName, rememberDictKey, rememberDictOrder } from '../jinja/pyDictKeys';
@@ -82,8 +82,31 @@ export function toJs(node: unknown, options: { failsafe?: boolean } = {}): unkno
   if (!node) return undefined;
   const value = (node as Node).toJSON();
   // a document parsed with the failsafe schema holds every scalar as the text written: there is nothing to type
-  if (!options.failsafe) markFloats(node, value);
-  return value;
+  if (options.failsafe) return value;
+  markFloats(node, value);
+  return bigInt(node) ?? value;
+}
+
+/**
+ * A whole document as plain JS (doc.toJS, which applies merge keys and aliases) typed as toJs types a node: integral
+ * floats marked, PyYAML's ints (`017`, `1_000`, ints past 2**53 exact).
+ */
+export function docToJs(doc: Document, options?: ToJSOptions): unknown {
+  const value = doc.toJS(options);
+  markFloats(doc.contents, value);
+  return bigInt(doc.contents) ?? value;
+}
+
+const INT_TAG = 'tag:yaml.org,2002:int';
+
+/**
+ * A scalar's int when it is past ±(2**53 - 1), which `yaml` reads as a rounded number: Python's exact int, a bigint
+ * (pyInt.ts). Plain scalars PyYAML reads as ints and `!!int` ones.
+ */
+function bigInt(node: unknown): bigint | undefined {
+  if (!isScalar(node) || !node.source || !(node.tag ? node.tag === INT_TAG : node.type === 'PLAIN')) return undefined;
+  const int = pyYamlInt(node.source);
+  return typeof int === 'bigint' ? int : undefined;
 }
 
 const FLOAT_TAG = 'tag:yaml.org,2002:float';
@@ -114,6 +137,11 @@ function markFloats(node: unknown, value: unknown): void {
   const mark = (item: unknown, key: string) => {
     // an untagged plain scalar `yaml` (YAML 1.2) reads otherwise than PyYAML: `1e3`, `1.0e3`, `0o17` and `08` are
     // strings there, `017` is octal 15, `1_000` and `0b101` are ints, `1:30` is 90, `1_0.0` is 10.0
+    const big = bigInt(item);
+    if (big !== undefined && container[key] === (item as { value: unknown }).value) {
+      container[key] = big;
+      return;
+    }
     if (isScalar(item) && !item.tag && item.type === 'PLAIN' && item.source && container[key] === item.value) {
       const int = pyYamlInt(item.source);
       if (int !== undefined && int !== item.value) {
@@ -148,6 +176,21 @@ function markFloats(node: unknown, value: unknown): void {
       if (!isScalar(pair.key)) continue;
       const key = pair.key.value;
       if (typeof key === 'string') { order.add(key); mark(pair.value, key); continue; }
+      // an int key past 2**53 is named by its exact digits, as Jinja names it (pyDictKeys.ts)
+      const big = bigInt(pair.key);
+      if (big !== undefined) {
+        const jsonName = String(key), name = String(big);
+        if (jsonName !== name) {
+          written ??= { ...container };
+          delete container[jsonName];
+          container[name] = written[jsonName];
+        }
+        if (!named.has(name)) rememberDictKey(container, name, big);
+        order.add(name);
+        named.add(name);
+        mark(pair.value, name);
+        continue;
+      }
       // toJSON named a null key '' and a bool by its word; Jinja looks them up as pyDictKeys names them (None, True is 1)
       const name = dictKeyName(key);
       const jsonName = key === null ? '' : String(key);

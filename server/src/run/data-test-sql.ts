@@ -3,6 +3,7 @@
 // child keys. `where` filters the tested relation first. Pure: relations arrive already quoted.
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import { plain } from '../jinja/pyFloat';
+import { jsonText } from '../util/json';
 
 export interface GenericTestSqlInput {
   kind: string;
@@ -44,7 +45,7 @@ export function genericTestSql(input: GenericTestSqlInput): GenericTestSql {
       if (!Array.isArray(values) || values.length === 0) return { error: 'accepted_values needs a non-empty `values:` list' };
       const quote = input.args.quote !== false;
       const bad = values.find((v) => !quote && !(typeof plain(v) === 'number' || typeof v === 'boolean' || typeof v === 'bigint'));
-      if (bad !== undefined) return { error: `accepted_values with quote: false takes numbers or booleans, not ${JSON.stringify(bad)}` };
+      if (bad !== undefined) return { error: `accepted_values with quote: false takes numbers or booleans, not ${jsonText(bad)}` };
       const list = values.map((v) => (quote ? quoteLiteral(String(v)) : String(v))).join(', ');
       const col = column!;
       return { sql: `select ${col} as value_field, count(*) as n_records from ${from} where ${col} not in (${list}) group by ${col}` };

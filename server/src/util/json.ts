@@ -19,6 +19,19 @@ export function stringifyJson(value: unknown, indent?: number): string {
   return out;
 }
 
+/**
+ * JSON.stringify's text, an int past 2**53 (a bigint, as YAML and Jinja hold Python's big ints) written as its digits
+ * where JSON.stringify throws; values with no bigint cost nothing more.
+ */
+export function jsonText(value: unknown, indent?: number): string | undefined {
+  try {
+    return JSON.stringify(value, null, indent);
+  } catch (e) {
+    if (!(e instanceof TypeError) || !/BigInt/i.test(e.message)) throw e;
+    return stringifyJson(value, indent);
+  }
+}
+
 /** Coerces a parsed JSON integer (number, bigint or numeric string) to bigint. */
 export function toBigInt(v: unknown): bigint {
   if (typeof v === 'bigint') return v;
