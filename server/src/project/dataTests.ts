@@ -32,6 +32,8 @@ export interface DataTest {
   /** Paths in args written as integral floats (`1.0`): dbt's name and hash print them as Python does. */
   floatArgs?: string[];
   severity: 'error' | 'warn';
+  /** The severity as the project wrote it (rendered), absent when none is set: dbt's manifest keeps it as written, else 'ERROR'. */
+  severityText?: string;
   where?: string;
   /** Tags for selection: the test's, its column's, `config(tags=...)` of a singular test, and `data_tests:` folder tags. */
   tags?: string[];
@@ -103,8 +105,9 @@ function dataTestsOf(project: DbtProject): { own: DataTest[]; all: DataTest[] } 
     const tags = withTags(defaults.tags, t.tags);
     const pkg = own(e) ? undefined : e.packageName;
     const at = pkg && target.kind === 'model' ? { ...target, packageName: pkg } : target;
-    const severity = t.severityJinja !== undefined ? severityOf(renderSetting(project, e.packageName, t.name, t.severityJinja) ?? t.severityJinja) : t.severity;
-    const test = generic({ ...t, severity: severity ?? severityOf(defaults.severity), where: t.where ?? (typeof defaults.where === 'string' ? defaults.where : undefined), ...(tags ? { tags } : {}) }, subject, at, e);
+    const rendered = t.severityJinja !== undefined ? renderSetting(project, e.packageName, t.name, t.severityJinja) ?? t.severityJinja : undefined;
+    const severityText = rendered !== undefined ? String(rendered) : t.severityText ?? textOf(defaults.severity);
+    const test = generic({ ...t, severity: severityOf(severityText), ...(severityText !== undefined ? { severityText } : {}), where: t.where ?? (typeof defaults.where === 'string' ? defaults.where : undefined), ...(tags ? { tags } : {}) }, subject, at, e);
     // a package's test ids name the package, so they never meet the root project's
     if (pkg) test.id = `${pkg}/${test.id}`;
     add(test);
@@ -148,9 +151,10 @@ function dataTestsOf(project: DbtProject): { own: DataTest[]; all: DataTest[] } 
     const name = path.basename(e.file).replace(/\.sql$/i, '');
     // severity and tags set in a branch: the one rendering takes, as for a model (branchConfig.ts)
     const config = fileConfig(project, e.file, e.packageName, name, e.analysis);
-    const severity = severityOf(config.severity ?? defaults.severity) ?? 'error';
+    const severityText = textOf(config.severity ?? defaults.severity);
+    const severity = severityOf(severityText) ?? 'error';
     const tags = withTags(defaults.tags, config.tags);
-    add({ id: `singular:${rel}`, label: name, kind: 'singular', subject: rel, args: {}, severity, ...(tags ? { tags } : {}), packageName: e.packageName, file: e.file, start: 0, end: 0 });
+    add({ id: `singular:${rel}`, label: name, kind: 'singular', subject: rel, args: {}, severity, ...(severityText !== undefined ? { severityText } : {}), ...(tags ? { tags } : {}), packageName: e.packageName, file: e.file, start: 0, end: 0 });
   }
   const result = { version: project.version, all: tests, own: tests.filter((t) => t.packageName === project.name) };
   cache.set(project, result);
@@ -163,7 +167,7 @@ function generic(t: GenericTestDecl, subject: string, target: NonNullable<DataTe
     id: t.column ? `${subject}.${t.column}.${t.name}` : `${subject}.${t.name}`,
     label: `${t.name}(${over})`,
     kind: t.name, subject, target, column: t.column, columnExpression: t.columnExpression, args: t.args, ...(t.customName !== undefined ? { customName: t.customName } : {}), ...(t.floatArgs ? { floatArgs: t.floatArgs } : {}),
-    severity: t.severity ?? 'error', where: t.where,
+    severity: t.severity ?? 'error', ...(t.severityText !== undefined ? { severityText: t.severityText } : {}), where: t.where,
     ...(t.tags ? { tags: t.tags } : {}), packageName: e.packageName, file: e.file, start: t.start, end: t.end,
   };
 }
@@ -180,6 +184,10 @@ function versionColumns(doc: ModelDoc, v: string): Set<string> {
 function withTags(...layers: unknown[]): string[] | undefined {
   const tags = [...new Set(layers.flatMap((v) => typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : []))];
   return tags.length ? tags : undefined;
+}
+
+function textOf(value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : String(value);
 }
 
 function severityOf(value: unknown): 'error' | 'warn' | undefined {
