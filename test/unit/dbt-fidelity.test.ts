@@ -1004,3 +1004,28 @@ test("a data test's node in the manifest: dbt's audit schema through the project
   const own = project({ ...files, 'macros/schema.sql': '{% macro generate_schema_name(custom, node) %}{{ custom or target.schema }}{% endmacro %}' });
   assert.deepEqual(relations(own).map((r) => r.split(' ')[1]), ['x.audit.dbt_utils_expression_is_true_m_id_0', 'x.dbt_test__audit.t', 'x.dbt_test__audit.unique_m_id']);
 });
+
+test("a data test's config in the manifest: every key of dbt's TestConfig with its defaults, severity as written", () => {
+  const files = {
+    'dbt_project.yml': `${PROJECT}data_tests:\n  p:\n    warned:\n      +severity: WARN\n`,
+    'profiles.yml': 'p:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: x.duckdb, schema: main}\n',
+    'models/m.sql': 'select 1 as id',
+    'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - unique\n          - not_null:\n              config: {severity: warn, where: "id > 0"}\n',
+    'tests/t.sql': "select * from {{ ref('m') }} where false",
+    'tests/warned/w.sql': "select * from {{ ref('m') }} where false",
+  };
+  const manifest = buildManifest(project(files), newInvocation({ which: 'compile' })) as { nodes: Record<string, { resource_type: string; name: string; config: Record<string, unknown> }> };
+  const configs = Object.fromEntries(Object.values(manifest.nodes).filter((n) => n.resource_type === 'test').map((n) => [n.name, n.config]));
+  // dbt 1.10.15's and 1.11.6's manifests (survey10 energy, swans): this config, keys in this order, for a test without config
+  const dbtDefault = {
+    enabled: true, alias: null, schema: 'dbt_test__audit', database: null, tags: [], meta: {}, group: null, materialized: 'test',
+    severity: 'ERROR', store_failures: null, store_failures_as: null, where: null, limit: null, fail_calc: 'count(*)', warn_if: '!= 0', error_if: '!= 0',
+  };
+  assert.deepEqual(Object.entries(configs.unique_m_id), Object.entries(dbtDefault));
+  assert.deepEqual(Object.entries(configs.t), Object.entries(dbtDefault));
+  // a severity the project sets is written as it is (dbt validates it case-insensitively)
+  assert.deepEqual(configs.not_null_m_id, { ...dbtDefault, severity: 'warn', where: 'id > 0' });
+  assert.equal(configs.w.severity, 'WARN');
+  // Floe runs them by severity regardless of case
+  assert.deepEqual(projectDataTests(project(files)).map((t) => `${t.label} ${t.severity}`).sort(), ['not_null(id) warn', 't error', 'unique(id) error', 'w warn']);
+});

@@ -13,13 +13,13 @@ import { dbtNodeRelation, dbtSourceRelation, dbtTestRelation, renderDbtRelation 
 import { CompilerError } from '../jinja/environment';
 import { renderSetting } from '../project/jinjaEnvironment';
 import type { Column } from '../project/types';
+import type { DataTest } from '../project/dataTests';
 import { artifactMetadata, type InvocationInfo } from './metadata';
 import { docsJson, exposuresJson, groupsJson, macroDependencies, macrosJson } from './manifest-resources';
 import { semanticLayerJson } from './manifest-semantic';
 import { withPyFloats } from '../project/yamlFloats';
 import { PyFloat } from '../jinja/pyFloat';
 import { genericTestFileName, genericTestName } from '../project/testNames';
-import type { DataTest } from '../project/dataTests';
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
 
@@ -142,7 +142,7 @@ function nodeJson(project: DbtProject, n: SelectableNode, compiledCode: string |
     alias: relation.alias,
     checksum: { name: 'sha256', checksum: createHash('sha256').update(text).digest('hex') },
     // a node here is enabled (its `enabled` may be the Jinja that said so)
-    config: { ...configJson(n), enabled: true, tags: n.tags },
+    config: n.resourceType === 'test' && n.test ? testConfigJson(n, n.test) : { ...configJson(n), enabled: true, tags: n.tags },
     tags: n.tags,
     description: doc?.description ?? '',
     columns: columnsJson(doc?.columns ?? []),
@@ -276,6 +276,21 @@ function configJson(n: SelectableNode): Json {
     if (hooks.length || dash in config) config[dash] = hooks.map(hookJson);
   }
   return config;
+}
+
+/**
+ * A data test's config as dbt writes it: every key of its TestConfig, in its order, with dbt's defaults (severity
+ * 'ERROR' when the project sets none, else as written: `warn` stays lowercase), then the test's own values.
+ */
+function testConfigJson(n: SelectableNode, test: DataTest): Json {
+  const own: Record<string, unknown> = { ...configJson(n), enabled: true, tags: n.tags };
+  delete own.severity;
+  const defaults: Record<string, unknown> = {
+    enabled: true, alias: null, schema: null, database: null, tags: [], meta: {}, group: null, materialized: 'test',
+    severity: test.severityText ?? 'ERROR', store_failures: null, store_failures_as: null, where: null, limit: null,
+    fail_calc: 'count(*)', warn_if: '!= 0', error_if: '!= 0',
+  };
+  return { ...defaults, ...own };
 }
 
 function hookJson(h: unknown): Json {

@@ -1,10 +1,12 @@
 // `--select` / `--exclude` / `--selector` for every command that selects nodes: the parseArgs options, the request
 // they make (a `--selector` or the `default: true` one from the project's selectors.yml), and their problems:
 // syntax errors stop the command as usage errors; criteria that matched nothing are warnings.
+import path from 'node:path';
 import { UsageError, type CliIO } from './command';
 import type { DbtProject } from '../project/project';
 import { selectionSyntaxProblems, yamlSelectorRequest, type IndirectSelection, type SelectionProblem, type SelectionRequest } from '../selection/select';
 import { INDIRECT_SELECTIONS } from '../selection/syntax';
+import { unresolvedDataTests } from '../project/dataTests';
 
 export const SELECTION_OPTIONS = {
   select: { type: 'string', short: 's', multiple: true },
@@ -50,4 +52,15 @@ export function reportSelection(io: CliIO, command: string, problems: readonly S
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new UsageError(errors.map((p) => p.message).join('\n'));
   for (const p of problems) io.err(`floe ${command}: warning: ${p.message}\n`);
+}
+
+/**
+ * A warning to stderr for each test dbt drops because a ref or source names no node, as dbt warns when it parses
+ * (NodeNotFoundOrDisabled); such a test is in no selection, run or manifest.
+ */
+export function reportUnresolvedTests(io: CliIO, command: string, project: DbtProject): void {
+  for (const t of unresolvedDataTests(project)) {
+    if (!t.warns) continue; // a test of a disabled node: dbt drops it silently
+    io.err(`floe ${command}: warning: test ${t.name} (${path.relative(project.root, t.file)}): ${t.reason}; dbt skips it\n`);
+  }
 }

@@ -9,6 +9,7 @@ import { versionKeeps } from './versions';
 import { fileConfig } from './branchConfig';
 import { renderSetting } from './jinjaEnvironment';
 import { jsonText } from '../util/json';
+import { genericTestName } from './testNames';
 
 export interface DataTest {
   /** Stable while the subject, column, name and arguments stay: `stg_orders.order_id.not_null`. */
@@ -33,6 +34,8 @@ export interface DataTest {
   /** Paths in args written as integral floats (`1.0`): dbt's name and hash print them as Python does. */
   floatArgs?: string[];
   severity: 'error' | 'warn';
+  /** The severity as the project wrote it (rendered), absent when none is set: dbt's manifest keeps it as written, else 'ERROR'. */
+  severityText?: string;
   where?: string;
   /** Tags for selection: the test's, its column's, `config(tags=...)` of a singular test, and `data_tests:` folder tags. */
   tags?: string[];
@@ -47,17 +50,22 @@ export interface DataTest {
 /** The tests dbt itself ships; anything else must be a `{% test %}` macro of the project or a package. */
 export const CORE_GENERIC_TESTS: ReadonlySet<string> = new Set(['not_null', 'unique', 'accepted_values', 'relationships']);
 
-const cache = new WeakMap<DbtProject, { version: number; own: DataTest[]; all: DataTest[] }>();
+const cache = new WeakMap<DbtProject, { version: number; own: DataTest[]; all: DataTest[]; unresolved: SkippedDataTest[] }>();
 
 export interface SkippedDataTest {
   name: string;
   file: string;
   reason: string;
+  /** dbt warns that it skips the test (a ref or source naming no node, not a disabled one). */
+  warns?: boolean;
 }
 
-/** Tests the project or a package declares that `floe test` does not run, each with why: those of disabled models. */
+/**
+ * Tests the project or a package declares that `floe test` does not run, each with why: those of disabled models, and
+ * those whose ref or source names no node (unresolvedDataTests).
+ */
 export function skippedDataTests(project: DbtProject): SkippedDataTest[] {
-  const out: SkippedDataTest[] = [];
+  const out: SkippedDataTest[] = [...unresolvedDataTests(project)];
   for (const e of project.files.values()) {
     if (e.kind !== 'yaml' || !e.schema) continue;
     for (const m of e.schema.models) {
@@ -66,6 +74,16 @@ export function skippedDataTests(project: DbtProject): SkippedDataTest[] {
     }
   }
   return out.sort((a, b) => a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
+}
+
+/**
+ * Tests dbt drops because a ref or source they depend on names no node (a singular test's `ref('gone')`, schema YAML
+ * tests of a model with no file, a relationships `to:` naming nothing): dbt's process_refs disables such a test and
+ * warns "depends on a node named 'gone' which was not found" (disabled, silently). Floe lists, runs and writes them
+ * nowhere either; each here with that reason, in file order.
+ */
+export function unresolvedDataTests(project: DbtProject): SkippedDataTest[] {
+  return dataTestsOf(project).unresolved;
 }
 
 /** Every data test of the root package, generic then singular, in file order. Cached per project version. */
@@ -81,7 +99,7 @@ export function allDataTests(project: DbtProject): DataTest[] {
   return dataTestsOf(project).all;
 }
 
-function dataTestsOf(project: DbtProject): { own: DataTest[]; all: DataTest[] } {
+function dataTestsOf(project: DbtProject): { own: DataTest[]; all: DataTest[]; unresolved: SkippedDataTest[] } {
   const hit = cache.get(project);
   if (hit?.version === project.version) return hit;
   const tests: DataTest[] = [];
@@ -104,8 +122,9 @@ function dataTestsOf(project: DbtProject): { own: DataTest[]; all: DataTest[] } 
     const tags = withTags(defaults.tags, t.tags);
     const pkg = own(e) ? undefined : e.packageName;
     const at = pkg && target.kind === 'model' ? { ...target, packageName: pkg } : target;
-    const severity = t.severityJinja !== undefined ? severityOf(renderSetting(project, e.packageName, t.name, t.severityJinja) ?? t.severityJinja) : t.severity;
-    const test = generic({ ...t, severity: severity ?? severityOf(defaults.severity), where: t.where ?? (typeof defaults.where === 'string' ? defaults.where : undefined), ...(tags ? { tags } : {}) }, subject, at, e);
+    const rendered = t.severityJinja !== undefined ? renderSetting(project, e.packageName, t.name, t.severityJinja) ?? t.severityJinja : undefined;
+    const severityText = rendered !== undefined ? String(rendered) : t.severityText ?? textOf(defaults.severity);
+    const test = generic({ ...t, severity: severityOf(severityText), ...(severityText !== undefined ? { severityText } : {}), where: t.where ?? (typeof defaults.where === 'string' ? defaults.where : undefined), ...(tags ? { tags } : {}) }, subject, at, e);
     // a package's test ids name the package, so they never meet the root project's
     if (pkg) test.id = `${pkg}/${test.id}`;
     add(test);
@@ -149,11 +168,18 @@ function dataTestsOf(project: DbtProject): { own: DataTest[]; all: DataTest[] } 
     const name = path.basename(e.file).replace(/\.sql$/i, '');
     // severity and tags set in a branch: the one rendering takes, as for a model (branchConfig.ts)
     const config = fileConfig(project, e.file, e.packageName, name, e.analysis);
-    const severity = severityOf(config.severity ?? defaults.severity) ?? 'error';
+    const severityText = textOf(config.severity ?? defaults.severity);
+    const severity = severityOf(severityText) ?? 'error';
     const tags = withTags(defaults.tags, config.tags);
-    add({ id: `singular:${rel}`, label: name, kind: 'singular', subject: rel, args: {}, severity, ...(tags ? { tags } : {}), packageName: e.packageName, file: e.file, start: 0, end: 0 });
+    add({ id: `singular:${rel}`, label: name, kind: 'singular', subject: rel, args: {}, severity, ...(severityText !== undefined ? { severityText } : {}), ...(tags ? { tags } : {}), packageName: e.packageName, file: e.file, start: 0, end: 0 });
   }
-  const result = { version: project.version, all: tests, own: tests.filter((t) => t.packageName === project.name) };
+  const unresolved: SkippedDataTest[] = [];
+  const kept = tests.filter((t) => {
+    const missing = missingDependency(project, t);
+    if (missing) unresolved.push({ name: t.kind === 'singular' ? t.label : genericTestName(t), file: t.file, ...missing });
+    return !missing;
+  });
+  const result = { version: project.version, all: kept, own: kept.filter((t) => t.packageName === project.name), unresolved };
   cache.set(project, result);
   return result;
 }
@@ -164,7 +190,7 @@ function generic(t: GenericTestDecl, subject: string, target: NonNullable<DataTe
     id: t.column ? `${subject}.${t.column}.${t.name}` : `${subject}.${t.name}`,
     label: `${t.name}(${over})`,
     kind: t.name, subject, target, column: t.column, columnExpression: t.columnExpression, args: t.args, ...(t.customName !== undefined ? { customName: t.customName } : {}), ...(t.floatArgs ? { floatArgs: t.floatArgs } : {}),
-    severity: t.severity ?? 'error', where: t.where,
+    severity: t.severity ?? 'error', ...(t.severityText !== undefined ? { severityText: t.severityText } : {}), where: t.where,
     ...(t.tags ? { tags: t.tags } : {}), packageName: e.packageName, file: e.file, start: t.start, end: t.end,
   };
 }
@@ -181,6 +207,28 @@ function versionColumns(doc: ModelDoc, v: string): Set<string> {
 function withTags(...layers: unknown[]): string[] | undefined {
   const tags = [...new Set(layers.flatMap((v) => typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : []))];
   return tags.length ? tags : undefined;
+}
+
+/** Why dbt drops the test (its first ref or source naming no enabled node), or undefined when all resolve. */
+function missingDependency(project: DbtProject, t: DataTest): { reason: string; warns: boolean } | undefined {
+  const entry = t.kind === 'singular' ? project.entry(t.file) : undefined;
+  const refs = t.kind === 'singular' ? (entry ? project.refsOf(entry) : [])
+    : [t.target, t.kind === 'relationships' ? parseRelationTarget(t.args.to) : undefined].flatMap((x) => x?.kind === 'model' ? [x] : []);
+  for (const r of refs) {
+    if (project.resolveRef(r)) continue;
+    const name = 'version' in r && r.version !== undefined ? `${r.name}.v${r.version}` : r.name;
+    return project.isDisabledRef(r) ? { reason: `it depends on the disabled node '${name}'`, warns: false } : { reason: `it depends on a node named '${name}' which was not found`, warns: true };
+  }
+  const sources = t.kind === 'singular' ? (entry ? project.sourcesOf(entry) : [])
+    : t.kind === 'relationships' ? [parseRelationTarget(t.args.to)].flatMap((x) => x?.kind === 'source' ? [x] : []) : [];
+  for (const s of sources) {
+    if (!project.resolveSource(s)) return { reason: `it depends on a source named '${s.source}.${s.table}' which was not found`, warns: true };
+  }
+  return undefined;
+}
+
+function textOf(value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : String(value);
 }
 
 function severityOf(value: unknown): 'error' | 'warn' | undefined {

@@ -17,6 +17,8 @@ export interface GenericTestDecl {
   floatArgs?: string[];
   /** As declared; otherwise dbt_project.yml's `data_tests:` config decides, else 'error'. */
   severity?: 'error' | 'warn';
+  /** The severity as written (`warn`, `WARN`, `error`), which dbt's manifest keeps as it is. */
+  severityText?: string;
   /** A severity written in Jinja (`"{{ 'error' if target.name == 'prod' else 'warn' }}"`), rendered with the project. */
   severityJinja?: string;
   where?: string;
@@ -107,7 +109,7 @@ function readTestEntry(entry: unknown, column: string | undefined): GenericTestD
   const customName = body.name === undefined || body.name === null ? undefined : String(body.name);
   return {
     name, column, ...(expression ? { columnExpression: expression } : {}), args, ...(customName !== undefined ? { customName } : {}), ...(floatArgs.length ? { floatArgs } : {}),
-    severity, ...(severityJinja ? { severityJinja } : {}), where: typeof where === 'string' ? where : undefined,
+    severity, ...(severity ? { severityText: String(declared) } : {}), ...(severityJinja ? { severityJinja } : {}), where: typeof where === 'string' ? where : undefined,
     ...(typeof enabled === 'boolean' ? { enabled } : {}), ...(tags.length ? { tags } : {}), start: -1, end: -1,
   };
 }

@@ -18,7 +18,7 @@ import { selectNodes } from '../../selection/select';
 import type { SelectableNode } from '../../selection/graph';
 import { didYouMean } from '../../util/suggest';
 import { loadProject } from '../project-args';
-import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
+import { reportSelection, reportUnresolvedTests, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
 import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf, targetPathOf } from '../dbt-args';
 import { JsonLog } from '../json-log';
 import { newInvocation } from '../../artifacts/metadata';
@@ -45,6 +45,7 @@ export const compileCommand: CliCommand = {
     const { problems } = selected;
     const nodes = selected.nodes.filter((n) => sourceFileOf(project, n) !== undefined);
     reportSelection(io, 'compile', problems);
+    reportUnresolvedTests(io, 'compile', project);
     const compiledDir = path.join(targetPathOf(project, parsed.values), 'compiled');
     let failed = 0;
     const compiledById = new Map<string, string>();

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command';
 import { selectNodes, type ResourceType, type SelectableNode } from '../../selection/select';
 import { YAML_RESOURCE_TYPES } from '../../selection/graph';
-import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
+import { reportSelection, reportUnresolvedTests, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
 import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf } from '../dbt-args';
 import { JsonLog } from '../json-log';
 import { newInvocation } from '../../artifacts/metadata';
@@ -52,6 +52,7 @@ export const lsCommand: CliCommand = {
     const types = values['resource-type'] ? resourceTypesArg(values['resource-type'], USAGE) : DEFAULT_TYPES;
     const { nodes, problems } = selectNodes(project, selectionArgs(project, values, USAGE));
     reportSelection(io, 'ls', problems);
+    reportUnresolvedTests(io, 'ls', project);
     const keys = values['output-keys']?.flatMap((k) => k.split(/[\s,]+/)).filter(Boolean);
     // dbt lists in unique_id order.
     const listed = nodes.filter((x) => types.includes(x.resourceType)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -7,7 +7,7 @@ import { UsageError, type CliCommand } from '../command';
 import { selectResources, type ResourceType } from '../../selection/select';
 import { buildNodes, type NodeResult } from '../../run/build';
 import { openLakehouse, stopLocalCatalogServers } from '../../run/lakehouse';
-import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
+import { reportSelection, reportUnresolvedTests, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
 import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf, targetPathOf, threadsOf } from '../dbt-args';
 import { JsonLog } from '../json-log';
 import { newInvocation } from '../../artifacts/metadata';
@@ -62,6 +62,7 @@ function dbtCommand(name: keyof typeof VARIANTS): CliCommand {
       const types = values['resource-type'] ? resourceTypesArg(values['resource-type'], usage).filter((t) => variant.types.includes(t)) : variant.types;
       const { nodes, problems } = selectResources(project, selection, types);
       reportSelection(io, name, problems);
+      reportUnresolvedTests(io, name, project);
       if (nodes.length === 0) {
         io.err(`floe ${name}: nothing to do: the selection picks no ${types.join(', ')} nodes\n`);
         return 0;

@@ -21,7 +21,7 @@ import { selectableGraph } from '../../selection/graph';
 import { buildNodes, type BuildOptions, type NodeResult } from '../../run/build';
 import { newInvocation } from '../../artifacts/metadata';
 import { writeRunArtifacts } from '../../artifacts/write';
-import { reportSelection, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
+import { reportSelection, reportUnresolvedTests, selectionArgs, SELECTION_OPTIONS, SELECTION_USAGE } from '../selection-args';
 
 const USAGE = `usage: floe test [PROJECT_DIR | --project-dir DIR] ${SELECTION_USAGE} ${DBT_USAGE} [--fail-fast] [--format text|json]`;
 
@@ -53,6 +53,7 @@ export const testCommand: CliCommand = {
     const all = [...projectUnitTests(project).map(unitTestAsDataTest), ...allDataTests(project)];
     const { tests, problems } = selectDataTests(project, all, selection);
     reportSelection(io, 'test', problems);
+    reportUnresolvedTests(io, 'test', project);
     const invocation = newInvocation({ which: 'test', ...values });
     const json = format === 'log-json' ? new JsonLog(invocation.invocationId, (line) => io.out(line)) : undefined;
     json?.concurrency(threads, project.target.name, tests.length);
