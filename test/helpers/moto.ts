@@ -68,7 +68,7 @@ async function freePort(): Promise<number> {
 }
 
 async function waitUntilAnswering(endpoint: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   let exited = false;
   child.once('exit', () => { exited = true; });
   while (Date.now() < deadline) {
@@ -80,7 +80,7 @@ async function waitUntilAnswering(endpoint: string, child: ChildProcess, log: ()
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGTERM');
-  throw new Error(`moto_server did not answer on ${endpoint} within 20 s:\n${log()}`);
+  throw new Error(`moto_server did not answer on ${endpoint} within 60 s:\n${log()}`);
 }
 
 async function stop(child: ChildProcess): Promise<void> {

