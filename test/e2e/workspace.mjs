@@ -39,6 +39,10 @@ const shopProject = {
   'models/shop_customers.sql': "select 1 as customer_id, 'Ada' as name\n",
   'models/shop_customer_count.sql': "select count(*) as customers\nfrom {{ ref('shop_customers') }}\n",
   'models/schema.yml': 'version: 2\nmodels:\n  - name: shop_customers\n    columns:\n      - name: customer_id\n        data_tests:\n          - not_null\n',
+  // an installed package with a test of its own: the Test Explorer lists it under the package, and runs it
+  'dbt_packages/shop_checks/dbt_project.yml': "name: shop_checks\nversion: '1.0.0'\nconfig-version: 2\n",
+  'dbt_packages/shop_checks/models/shop_calendar.sql': 'select 1 as day_id\n',
+  'dbt_packages/shop_checks/models/schema.yml': 'version: 2\nmodels:\n  - name: shop_calendar\n    columns:\n      - name: day_id\n        data_tests: [unique]\n',
 };
 
 /** A .code-workspace with the demo copy and the small shop project as two roots. Returns the file's path. */

@@ -70,7 +70,7 @@ describe('multi-root workspace', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
-  it('groups the Test Explorer by project, each project with its own data tests; a folder item runs only its own', async () => {
+  it("groups the Test Explorer by project, each project with its own data tests and its packages' under each package; a folder item runs only its own", async () => {
     const api = await floeApi();
     const roots = [rootUri('demo'), rootUri('shop')].map((u) => u.fsPath);
     const known = (projects: string[]) => roots.every((r) => projects.some((p) => vscode.Uri.parse(p).fsPath === r));
@@ -81,16 +81,20 @@ describe('multi-root workspace', () => {
     const top: Array<{ label: string; uri?: string; children: string[] }> = [];
     dataTests.controller.items.forEach((i) => {
       const children: string[] = [];
-      i.children.forEach((c) => void children.push(c.label));
+      i.children.forEach((c) => void children.push(c.description === 'package' ? `${c.label} (package)` : c.label));
       top.push({ label: i.label, uri: i.uri?.fsPath, children });
     });
     const shop = top.find((t) => t.uri === rootUri('shop').fsPath);
     const demo = top.find((t) => t.uri === rootUri('demo').fsPath);
     assert.deepEqual(top.map((t) => t.label).sort(), ['demo', 'shop'], JSON.stringify(top));
-    assert.deepEqual(shop?.children, ['shop_customers']);
+    assert.deepEqual(shop?.children, ['shop_customers', 'shop_checks (package)']);
     assert.ok(demo?.children.includes('stg_orders') && !demo.children.includes('shop_customers'), JSON.stringify(demo));
     const shopTests = dataTests.tests().filter((t) => t.item.parent?.parent?.label === 'shop');
     assert.deepEqual(shopTests.map((t) => [t.info.label, t.item.uri?.fsPath]), [['not_null(customer_id)', vscode.Uri.joinPath(rootUri('shop'), 'models/schema.yml').fsPath]]);
+    // the package's test sits under package → subject, at its line in the package's YAML
+    const packageTests = dataTests.tests().filter((t) => t.item.parent?.parent?.label === 'shop_checks' && t.item.parent.parent.parent?.label === 'shop');
+    assert.deepEqual(packageTests.map((t) => [t.item.parent?.label, t.info.label, t.item.uri?.fsPath, t.item.range?.start.line]),
+      [['shop_calendar', 'unique(day_id)', vscode.Uri.joinPath(rootUri('shop'), 'dbt_packages/shop_checks/models/schema.yml').fsPath, 5]]);
 
     // Running the shop folder's item runs its test only, in the shop project.
     let shopItem: vscode.TestItem | undefined;
@@ -98,6 +102,6 @@ describe('multi-root workspace', () => {
       if (i.label === 'shop') shopItem = i;
     });
     const summary = await dataTests.run(new vscode.TestRunRequest([shopItem!]));
-    assert.deepEqual(summary.results.map((r) => [r.id, r.status, r.message ?? '']), [[shopTests[0].info.id, 'pass', '']]);
+    assert.deepEqual(summary.results.map((r) => [r.id, r.status, r.message ?? '']).sort(), [[shopTests[0].info.id, 'pass', ''], [packageTests[0].info.id, 'pass', '']].sort());
   });
 });
