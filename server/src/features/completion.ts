@@ -5,6 +5,7 @@ import { CONFIG_KEYS } from '../project/config';
 import { dottedPrefixAt, scopeAt } from '../sql/scope';
 import { columnsInScope, knownColumnsOfRelation, MAX_SQL_ANALYSIS, type ScopedColumn } from './columns';
 import { cursorContext, nestedTemplateAt, templateAnalysis } from './cursor';
+import { BUILTIN_MACRO_PARAMS } from '../jinja/dbtBuiltins';
 import type { ModelFileAnalysis } from '../project/modelFile';
 import { yamlCompletions } from './yamlCompletion';
 import { jsonText } from '../util/json';
@@ -118,6 +119,8 @@ function jinjaCompletions(project: DbtProject, file: string, a: ModelFileAnalysi
  * dispatch picks (`default__star`, `snowflake__star`) nor generic tests (`test_…`).
  */
 function packageMacroCompletions(project: DbtProject, packageName: string): Array<Omit<Completion, 'replaceStart' | 'replaceEnd'>> {
+  // `dbt.`: dbt's built-in macros (a project's own `dbt` package is not a thing dbt allows)
+  if (packageName === 'dbt') return [...BUILTIN_MACRO_PARAMS].map(([m, params]) => ({ label: m, kind: 'macro' as const, detail: `macro dbt.${m}(${params.join(', ')})` }));
   if (!project.packageNames().includes(packageName)) return [];
   return project.macroNames().flatMap((m) => {
     const def = /__|^test_/.test(m) ? undefined : project.macro(m, packageName);

@@ -12,6 +12,7 @@ import { yamlHover } from './yamlHover';
 import { columnLineageHover } from './columnLineage';
 import { dispatchedMacro } from './macroDispatch';
 import { varAt, varMarkdown } from './vars';
+import { BUILTIN_MACRO_PARAMS } from '../jinja/dbtBuiltins';
 
 export interface HoverInfo {
   markdown: string;
@@ -95,6 +96,9 @@ function jinjaHover(project: DbtProject, a: ModelFileAnalysis, offset: number, c
     const def = m ? project.macroCalled(m.name, m.namespace, caller) : undefined;
     const impl = def && dispatchedMacro(project, def, caller);
     if (def) return { markdown: `**macro ${def.name}(${def.params.join(', ')})**\n\nfrom package \`${def.packageName}\`${impl ? `\n\ndispatches to \`${impl.name}\` in \`${impl.packageName}\`` : ''}`, start: m!.start, end: m!.end };
+    // dbt's own macros (`dbt.type_string()`, `dbt.date_trunc(...)`), which no project file defines
+    const builtin = m && (!m.namespace || m.namespace === 'dbt') ? BUILTIN_MACRO_PARAMS.get(m.name) : undefined;
+    if (builtin) return { markdown: `**macro dbt.${m!.name}(${builtin.join(', ')})**\n\nbuilt into dbt (its cross-database and helper macros); a project or package can override it through \`dispatch\``, start: m!.start, end: m!.end };
   }
   const nested = nestedTemplateAt(a, offset);
   const h = nested && jinjaHover(project, nested.analysis, offset - nested.base, caller);
