@@ -3,23 +3,19 @@
 // completed nothing; fivetran's packages call them in most models (dbt.type_string, dbt.date_trunc, dbt.type_int).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { CompletionRequest, HoverRequest, type CompletionItem, type CompletionList } from 'vscode-languageserver-protocol';
-import { LspClient, positionOf } from '../helpers/lspClient';
-import { writeTempProject } from '../helpers/demo-copy';
+import { positionOf, SHOP_DUCKDB_PROFILE, withProjectServer } from '../helpers/lspClient';
 
 const FILES: Record<string, string> = {
   'dbt_project.yml': 'name: shop\nprofile: shop\n',
-  'profiles.yml': "shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ':memory:'\n",
+  'profiles.yml': SHOP_DUCKDB_PROFILE,
   'models/m.sql': "select cast(1 as {{ dbt.type_string() }}) as s, {{ date_trunc('day', 'now()') }} as d, {{ dbt.ty }} as t\n",
   'macros/helpers.sql': "{% macro to_int(x) %}cast({{ x }} as {{ dbt.type_int() }}){% endmacro %}\n",
 };
 
 test("hover and completion know dbt's built-in macros, in models and macro files", async () => {
-  const root = writeTempProject('floe-builtin-macros-', FILES);
-  const client = await LspClient.start(root, { FLOE_NO_BINDER: '1' });
-  try {
+  await withProjectServer('floe-builtin-macros-', FILES, async (client, root) => {
     const model = FILES['models/m.sql'];
     const uri = await client.open(path.join(root, 'models/m.sql'), model);
     const hover = async (u: string, text: string, needle: string) => JSON.stringify(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: positionOf(text, needle, 2) }));
@@ -33,8 +29,5 @@ test("hover and completion know dbt's built-in macros, in models and macro files
     const labels = (Array.isArray(r) ? r : r.items).map((i) => i.label);
     for (const name of ['type_string', 'type_timestamp', 'dateadd', 'date_trunc']) assert.ok(labels.includes(name), `dbt.${name} in ${labels.join(', ')}`);
     assert.ok(!labels.some((l) => l.includes('__')), 'no default__ implementations');
-  } finally {
-    await client.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });

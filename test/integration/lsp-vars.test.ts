@@ -3,15 +3,13 @@
 // work in macro files as in models. Found on fivetran/dbt_ad_reporting, whose vars all sit under `vars: ad_reporting:`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { CompletionRequest, DefinitionRequest, ReferencesRequest, type CompletionItem, type CompletionList, type Location } from 'vscode-languageserver-protocol';
-import { LspClient, positionOf } from '../helpers/lspClient';
-import { writeTempProject } from '../helpers/demo-copy';
+import { positionOf, SHOP_DUCKDB_PROFILE, withProjectServer } from '../helpers/lspClient';
 
 const FILES: Record<string, string> = {
   'dbt_project.yml': "name: shop\nprofile: shop\nvars:\n  global_v: 1\n  shop:\n    scoped_v: 'a'\n  pkg:\n    pkg_v: 2\n",
-  'profiles.yml': "shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ':memory:'\n",
+  'profiles.yml': SHOP_DUCKDB_PROFILE,
   'models/m.sql': "select '{{ var('scoped_v') }}' as s, {{ var('global_v') }} as g\n",
   'models/n.sql': 'select 1 as x\n',
   'macros/helpers.sql': "{% macro pick() %}\n  {{ var('scoped_v') }} from {{ ref('n') }}\n{% endmacro %}\n",
@@ -19,11 +17,9 @@ const FILES: Record<string, string> = {
 };
 
 test('var completion, definition and references follow dbt var scoping, in models and macro files', async () => {
-  const root = writeTempProject('floe-vars-', FILES);
-  const client = await LspClient.start(root, { FLOE_NO_BINDER: '1' });
+  await withProjectServer('floe-vars-', FILES, async (client, root) => {
   const where = (l: Location) => `${path.relative(root, new URL(l.uri).pathname)}:${l.range.start.line}`;
   const labels = (r: CompletionItem[] | CompletionList | null) => (Array.isArray(r) ? r : r?.items ?? []).map((i) => i.label).sort();
-  try {
     const model = FILES['models/m.sql'];
     const modelUri = await client.open(path.join(root, 'models/m.sql'), model);
     const macro = FILES['macros/helpers.sql'];
@@ -41,8 +37,5 @@ test('var completion, definition and references follow dbt var scoping, in model
 
     const refs = await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri: modelUri }, position: positionOf(model, "scoped_v') }}' as s", 2), context: { includeDeclaration: true } }) as Location[];
     assert.deepEqual(refs.map(where).sort(), ['dbt_project.yml:5', 'macros/helpers.sql:1', 'models/m.sql:0'], 'references of a var: where it is set and every var() naming it');
-  } finally {
-    await client.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
