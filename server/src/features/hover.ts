@@ -12,6 +12,7 @@ import { yamlHover } from './yamlHover';
 import { columnLineageHover } from './columnLineage';
 import { dispatchedMacro } from './macroDispatch';
 import { varAt, varMarkdown } from './vars';
+import { docHoverMarkdown, docNameAt } from './docBlocks';
 import { BUILTIN_MACRO_PARAMS } from '../jinja/dbtBuiltins';
 
 export interface HoverInfo {
@@ -44,6 +45,9 @@ export function describeModel(project: DbtProject, node: ModelNode): string {
 
 export function hover(project: DbtProject, file: string, offset: number): HoverInfo | undefined {
   const entry = project.entry(file);
+  // `doc('name')` in schema YAML or Markdown, or a block's own name: the block's text
+  const doc = docNameAt(project, file, offset);
+  if (doc) return { markdown: docHoverMarkdown(project, doc.name), start: doc.start, end: doc.end };
   if (entry?.kind === 'yaml') return yamlHover(project, file, offset);
   // a macro file's Jinja too (its calls, refs and sources); its SQL has no columns in scope
   const a = templateAnalysis(entry);
