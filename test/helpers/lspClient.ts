@@ -1,11 +1,12 @@
 // Starts the real Floe language server (source through tsx, over stdio) and speaks LSP to it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { createProtocolConnection, type ProtocolConnection, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeWatchedFilesNotification, FileChangeType,
   DidChangeTextDocumentNotification, DocumentDiagnosticRequest, WorkspaceDiagnosticRequest, ShutdownRequest, ExitNotification, ShowMessageNotification, ShowMessageRequest, type Diagnostic, type TextDocumentClientCapabilities, type WorkspaceClientCapabilities } from 'vscode-languageserver-protocol';
+import { writeTempProject } from './demo-copy';
 import { PackagesMissingNotification, StatusNotification, type PackagesMissingParams, type StatusParams } from '../../server/src/protocol';
 
 const repo = path.resolve(__dirname, '../..');
@@ -135,4 +136,19 @@ export function positionOf(text: string, needle: string, delta = 0): { line: num
   const before = text.slice(0, at + delta);
   const lines = before.split('\n');
   return { line: lines.length - 1, character: lines[lines.length - 1].length };
+}
+
+/** A DuckDB profiles.yml for a test project named `shop` (`profile: shop`). */
+export const SHOP_DUCKDB_PROFILE = "shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ':memory:'\n";
+
+/** Writes `files` as a temporary project, runs `body` against a server on it (binder off), then stops and removes both. */
+export async function withProjectServer(prefix: string, files: Record<string, string>, body: (client: LspClient, root: string) => Promise<void>): Promise<void> {
+  const root = writeTempProject(prefix, files);
+  const client = await LspClient.start(root, { FLOE_NO_BINDER: '1' });
+  try {
+    await body(client, root);
+  } finally {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
 }

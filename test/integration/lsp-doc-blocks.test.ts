@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DefinitionRequest, PrepareRenameRequest, ReferencesRequest, RenameRequest, type Location, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { DefinitionRequest, HoverRequest, PrepareRenameRequest, ReferencesRequest, RenameRequest, type Location, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { LspClient, positionOf } from '../helpers/lspClient';
 import { copyDemo } from '../helpers/demo-copy';
 
@@ -64,6 +64,20 @@ test('Find All References on a docs block lists its definition and every doc() u
   // Go to definition from a use lands on the block's name.
   const def = (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: yamlUri }, position: positionOf(schemaText, 'order_id") }}', 1) })) as Location[];
   assert.deepEqual(where(def), [at(docsFile(), DOCS, 'order_id %}')]);
+});
+
+// gitlab-dbt-analytics holds 259 doc() uses in its schema YAML: hovering one said nothing.
+test("hover on doc('…') in schema YAML or Markdown shows the block's text; an unknown name says so", async () => {
+  const yamlUri = await client.open(schemaFile(), schemaText);
+  const hoverAt = async (uri: string, text: string, needle: string) => JSON.stringify(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(text, needle, 2) }));
+  assert.match(await hoverAt(yamlUri, schemaText, "order_status') }}"), /doc order_status.*One of placed, shipped, completed or cancelled\./);
+  assert.match(await hoverAt(yamlUri, schemaText, 'order_id") }}'), /doc order_id.*The order's key/);
+  const docsUri = await client.open(docsFile(), DOCS);
+  assert.match(await hoverAt(docsUri, DOCS, 'order_status") }}.'), /One of placed/);
+  const broken = schemaText.replace("doc('order_status')", "doc('order_statuz')");
+  await client.change(yamlUri, broken);
+  assert.match(await hoverAt(yamlUri, broken, "order_statuz') }}"), /no `\{% docs order_statuz %\}` block/);
+  await client.change(yamlUri, schemaText);
 });
 
 test('rename a docs block updates its name and every doc() use; the model of a similar name is untouched', async () => {

@@ -57,6 +57,24 @@ export function sqlDialect(project: DbtProject): 'duckdb' | 'other' | 'unknown' 
   return adapter === 'duckdb' ? 'duckdb' : 'other';
 }
 
+/**
+ * A render's problem as the editor and `floe check` show it: none when a static error explains it (renderDiagnostics),
+ * nor one that only says a package is not installed (said once for the project).
+ */
+export function renderProblems(project: DbtProject, file: string, rendered: CompiledModel, staticDiagnostics: ProjectDiagnostic[]): ProjectDiagnostic[] {
+  const missing = rendered.problem ? project.missingPackages() : [];
+  return renderDiagnostics(file, rendered, staticDiagnostics).filter((d) => !(missing.length && mentionsMissingPackage(d.message, missing)));
+}
+
+/**
+ * The render problem of a file dbt renders that is never bound (a snapshot, a singular test, an analysis), or of a
+ * model where nothing binds (`floe check --no-bind`): unless a static error already stops it.
+ */
+export function unboundRenderProblems(project: DbtProject, file: string, staticDiagnostics: ProjectDiagnostic[]): ProjectDiagnostic[] {
+  if (!project.entry(file)?.analysis || project.isDisabled(file) || staticDiagnostics.some((d) => d.severity === 'error')) return [];
+  return renderProblems(project, file, compileModel(project, file), staticDiagnostics);
+}
+
 export class Binder {
   private readonly results = new WeakMap<DbtProject, Map<string, BindOutcome>>();
   /** Errors and warnings across a project's latest bind results, kept as results change (the status bar's counts). */
@@ -164,11 +182,8 @@ export class Binder {
     const rendered = compileModel(project, file);
     if (project.entry(file)?.analysis?.language === 'python' || project.isDisabled(file)) return this.record(project, file, { version, text, diagnostics: [] });
     // the static diagnostics only matter to a render that failed (most do not: skip the work)
-    const missing = rendered.problem ? project.missingPackages() : [];
-    const renderProblems: ProjectDiagnostic[] = rendered.problem
-      ? renderDiagnostics(file, rendered, fileDiagnostics(project, file)).filter((d) => !(missing.length && mentionsMissingPackage(d.message, missing)))
-      : [];
-    let diagnostics = renderProblems;
+    const renderFailed = rendered.problem ? renderProblems(project, file, rendered, fileDiagnostics(project, file)) : [];
+    let diagnostics = renderFailed;
     let outputColumns: Column[] | undefined;
     // A broken ref or source stops the render; rendered again with it stood in as a relation of unknown columns, the
     // rest of the model is still checked (the binder reports nothing that depends on the unknown relation).
@@ -218,7 +233,7 @@ export class Binder {
         if (ownMaterialization) return { file, start: r.start, end: r.end, ...(r.fix ? { fix: r.fix } : {}), severity: 'warning' as const, code: `sql-${e.kind}`, message: `${e.message} (the model is materialized by '${materialized}', a materialization of the project's own: dbt hands it this SQL, which it may rewrite before it runs)` };
         return { file, start: r.start, end: r.end, ...(r.fix ? { fix: r.fix } : {}), severity: 'error' as const, code: `sql-${e.kind}`, message: e.message };
       });
-      diagnostics = [...renderProblems, ...binderDiagnostics];
+      diagnostics = [...renderFailed, ...binderDiagnostics];
       if (node && result.columns.length && compiled === rendered) {
         outputColumns = result.columns.map((c) => ({ name: c.name, type: c.type }));
         project.boundColumns.set(node.name, withSnapshotColumns(project, node, outputColumns));

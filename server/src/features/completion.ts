@@ -4,7 +4,8 @@ import type { DbtProject } from '../project/project';
 import { CONFIG_KEYS } from '../project/config';
 import { dottedPrefixAt, scopeAt } from '../sql/scope';
 import { columnsInScope, knownColumnsOfRelation, MAX_SQL_ANALYSIS, type ScopedColumn } from './columns';
-import { cursorContext, nestedTemplateAt } from './cursor';
+import { cursorContext, nestedTemplateAt, templateAnalysis } from './cursor';
+import { BUILTIN_MACRO_PARAMS } from '../jinja/dbtBuiltins';
 import type { ModelFileAnalysis } from '../project/modelFile';
 import { yamlCompletions } from './yamlCompletion';
 import { jsonText } from '../util/json';
@@ -46,7 +47,8 @@ const JINJA_GLOBALS: Array<[string, string]> = [
 export function completions(project: DbtProject, file: string, offset: number): Completion[] {
   const entry = project.entry(file);
   if (entry?.kind === 'yaml') return yamlCompletions(project, file, offset);
-  const a = entry?.analysis;
+  // a model's analysis, or a macro file's (its Jinja completes as a model's does; its SQL is a template's)
+  const a = templateAnalysis(entry);
   if (!a) return [];
   // in a hook's template (`pre_hook="… {{ source('raw', '|') }}"`): its Jinja, with offsets in the file
   const nested = nestedTemplateAt(a, offset);
@@ -54,7 +56,7 @@ export function completions(project: DbtProject, file: string, offset: number): 
     return (jinjaCompletions(project, file, nested.analysis, offset - nested.base) ?? [])
       .map((c) => ({ ...c, replaceStart: c.replaceStart + nested.base, replaceEnd: c.replaceEnd + nested.base }));
   }
-  return jinjaCompletions(project, file, a, offset) ?? sqlCompletions(project, file, offset);
+  return jinjaCompletions(project, file, a, offset) ?? (entry!.analysis ? sqlCompletions(project, file, offset) : []);
 }
 
 /** Completions at a Jinja position of `a` (the file's analysis or a hook's template's); undefined in SQL text. */
@@ -85,7 +87,11 @@ function jinjaCompletions(project: DbtProject, file: string, a: ModelFileAnalysi
         }
         return [];
       }
-      if (ctx.call === 'var') return Object.keys(project.vars()).map((v) => at(v, 'var', s, { detail: jsonText(project.vars()[v]) }));
+      if (ctx.call === 'var') {
+        // the vars this file's package sees: global ones and those scoped under its name (`vars: {pkg: {x: 1}}`)
+        const vars = project.varsFor(project.entry(file)?.packageName ?? project.name);
+        return Object.keys(vars).map((v) => at(v, 'var', s, { detail: jsonText(vars[v]) }));
+      }
       if (ctx.call === 'config' && ctx.keyword) return (CONFIG_KEYS[ctx.keyword]?.values ?? []).map((v) => at(v, 'config-value', s, { detail: ctx.keyword }));
       return [];
     }
@@ -113,6 +119,8 @@ function jinjaCompletions(project: DbtProject, file: string, a: ModelFileAnalysi
  * dispatch picks (`default__star`, `snowflake__star`) nor generic tests (`test_…`).
  */
 function packageMacroCompletions(project: DbtProject, packageName: string): Array<Omit<Completion, 'replaceStart' | 'replaceEnd'>> {
+  // `dbt.`: dbt's built-in macros (a project's own `dbt` package is not a thing dbt allows)
+  if (packageName === 'dbt') return [...BUILTIN_MACRO_PARAMS].map(([m, params]) => ({ label: m, kind: 'macro' as const, detail: `macro dbt.${m}(${params.join(', ')})` }));
   if (!project.packageNames().includes(packageName)) return [];
   return project.macroNames().flatMap((m) => {
     const def = /__|^test_/.test(m) ? undefined : project.macro(m, packageName);

@@ -23,6 +23,17 @@ function defined(project: DbtProject, name: string): boolean {
   return false;
 }
 
+/** Hover text of a docs block: its text as the description it becomes (shortened), or that no block has the name. */
+export function docHoverMarkdown(project: DbtProject, name: string): string {
+  for (const e of project.files.values()) {
+    const block = e.docBlocks?.find((b) => b.name === name && b.body);
+    if (!block?.body) continue;
+    const text = e.text.slice(block.body.start, block.body.end).trim();
+    return `**doc ${name}**\n\n${text.length > 1500 ? `${text.slice(0, 1500)}…` : text}`;
+  }
+  return `**doc ${name}** · no \`{% docs ${name} %}\` block in the project or its packages: dbt fails to parse this`;
+}
+
 /** Every definition and use of the docs block `name` in the project, definitions first. */
 export function docMentions(project: DbtProject, name: string, includeDefinitions = true): Location[] {
   const definitions: Location[] = [];

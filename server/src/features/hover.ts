@@ -12,6 +12,8 @@ import { yamlHover } from './yamlHover';
 import { columnLineageHover } from './columnLineage';
 import { dispatchedMacro } from './macroDispatch';
 import { varAt, varMarkdown } from './vars';
+import { docHoverMarkdown, docNameAt } from './docBlocks';
+import { BUILTIN_MACRO_PARAMS } from '../jinja/dbtBuiltins';
 
 export interface HoverInfo {
   markdown: string;
@@ -43,6 +45,9 @@ export function describeModel(project: DbtProject, node: ModelNode): string {
 
 export function hover(project: DbtProject, file: string, offset: number): HoverInfo | undefined {
   const entry = project.entry(file);
+  // `doc('name')` in schema YAML or Markdown, or a block's own name: the block's text
+  const doc = docNameAt(project, file, offset);
+  if (doc) return { markdown: docHoverMarkdown(project, doc.name), start: doc.start, end: doc.end };
   if (entry?.kind === 'yaml') return yamlHover(project, file, offset);
   // a macro file's Jinja too (its calls, refs and sources); its SQL has no columns in scope
   const a = templateAnalysis(entry);
@@ -95,6 +100,9 @@ function jinjaHover(project: DbtProject, a: ModelFileAnalysis, offset: number, c
     const def = m ? project.macroCalled(m.name, m.namespace, caller) : undefined;
     const impl = def && dispatchedMacro(project, def, caller);
     if (def) return { markdown: `**macro ${def.name}(${def.params.join(', ')})**\n\nfrom package \`${def.packageName}\`${impl ? `\n\ndispatches to \`${impl.name}\` in \`${impl.packageName}\`` : ''}`, start: m!.start, end: m!.end };
+    // dbt's own macros (`dbt.type_string()`, `dbt.date_trunc(...)`), which no project file defines
+    const builtin = m && (!m.namespace || m.namespace === 'dbt') ? BUILTIN_MACRO_PARAMS.get(m.name) : undefined;
+    if (builtin) return { markdown: `**macro dbt.${m!.name}(${builtin.join(', ')})**\n\nbuilt into dbt (its cross-database and helper macros); a project or package can override it through \`dispatch\``, start: m!.start, end: m!.end };
   }
   const nested = nestedTemplateAt(a, offset);
   const h = nested && jinjaHover(project, nested.analysis, offset - nested.base, caller);

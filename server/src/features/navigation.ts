@@ -7,7 +7,7 @@ import type { Location } from '../project/types';
 import { blockAt } from '../jinja/scanner';
 import { nestedTemplateAt, nestedTemplates, templateAnalysis, wordAt } from './cursor';
 import { dispatchedMacro } from './macroDispatch';
-import { varAt, varLocation } from './vars';
+import { varAt, varLocation, varReferences } from './vars';
 import { findColumn } from './hover';
 import { genericTestLocation, yamlTargetAt } from './yamlNavigation';
 import { yamlModelMentions } from './yamlMentions';
@@ -58,7 +58,9 @@ export function definition(project: DbtProject, file: string, offset: number): L
     const loc = genericTestLocation(project, inYaml.name);
     return loc ? [loc] : [];
   }
-  const v = entry?.analysis && varAt(entry.analysis, offset);
+  // in a model, or in a macro file's body (`{% macro m() %}{{ var('x') }}`)
+  const analysis = templateAnalysis(entry);
+  const v = analysis && varAt(analysis, offset);
   if (v) {
     const set = varLocation(project, entry!.packageName, v.name);
     return set ? [set] : [];
@@ -107,8 +109,11 @@ export function definition(project: DbtProject, file: string, offset: number): L
 export function references(project: DbtProject, file: string, offset: number, includeDeclaration = true): Location[] {
   const doc = docNameAt(project, file, offset);
   if (doc) return docMentions(project, doc.name, includeDeclaration);
-  let t = targetAt(project, file, offset);
   const entry = project.entry(file);
+  const analysis = templateAnalysis(entry);
+  const v = analysis && varAt(analysis, offset);
+  if (v) return varReferences(project, entry!.packageName, v.name, includeDeclaration);
+  let t = targetAt(project, file, offset);
   if (!t) {
     const columns = columnReferences(project, file, offset, includeDeclaration);
     // a model's own column: where downstream models read it (column lineage), with its upstream's mentions

@@ -5,6 +5,7 @@ import type { DbtProject } from '../project/project';
 import type { Location } from '../project/types';
 import type { ModelFileAnalysis, VarUse } from '../project/modelFile';
 import { jsonText } from '../util/json';
+import { templateAnalysis } from './cursor';
 
 export function varAt(a: ModelFileAnalysis, offset: number): VarUse | undefined {
   return a.vars.find((v) => v.start <= offset && offset <= v.end);
@@ -35,4 +36,18 @@ export function varMarkdown(project: DbtProject, packageName: string, use: VarUs
   if (!(use.name in vars)) return `**var ${use.name}** · not set in dbt_project.yml${use.hasDefault ? ': the default given here applies' : ' nor given a default: dbt fails where this runs'}`;
   const value = jsonText(vars[use.name]) ?? String(vars[use.name]);
   return `**var ${use.name}** = \`${value.length > 200 ? `${value.slice(0, 200)}…` : value}\``;
+}
+
+/**
+ * Every `var('name')` in the project's models and macro files (packages' too: a var is one name for them all), with
+ * where dbt_project.yml sets it for `packageName` first when `includeDeclaration`.
+ */
+export function varReferences(project: DbtProject, packageName: string, name: string, includeDeclaration: boolean): Location[] {
+  const out: Location[] = [];
+  for (const e of project.files.values()) {
+    if (!e.text.includes(name)) continue;
+    for (const v of templateAnalysis(e)?.vars ?? []) if (v.name === name) out.push({ file: e.file, start: v.start, end: v.end });
+  }
+  const set = includeDeclaration ? varLocation(project, packageName, name) : undefined;
+  return set ? [set, ...out] : out;
 }

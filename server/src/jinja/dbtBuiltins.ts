@@ -242,9 +242,13 @@ const TEXT = expressionMacros() + NAMING + INTROSPECTION + CONFIG_HELPERS + GENE
 const scan = scanTemplate(TEXT);
 
 /** The built-in `dbt` package as one macro file. */
+const BINDINGS = templateBindings(TEXT, scan).macros;
 export const BUILTIN_MACRO_FILE: { file: MacroFile; names: string[] } = {
   file: { file: '<dbt built-in macros>', text: TEXT, packageName: 'dbt', root: false },
-  names: templateBindings(TEXT, scan).macros.map((m) => m.name),
+  names: BINDINGS.map((m) => m.name),
 };
+
+/** The built-in macros a project calls (`dbt.type_string()`), by name, with their parameters: not the `default__` implementations. */
+export const BUILTIN_MACRO_PARAMS: ReadonlyMap<string, string[]> = new Map(BINDINGS.filter((m) => !m.name.includes('__')).map((m) => [m.name, m.params]));
 
 export const BUILTIN_MACRO_NAMES = new Set(BUILTIN_MACRO_FILE.names);

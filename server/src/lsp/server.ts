@@ -24,7 +24,7 @@ import { modelLenses } from '../features/codeLens';
 import { quickFixes } from '../features/quickFixes';
 import { missingColumnsEdit, modelYamlEntry } from '../features/modelYaml';
 import { formatSettingsFrom } from '../features/formatSettings';
-import { Binder } from '../features/binding';
+import { Binder, unboundRenderProblems } from '../features/binding';
 import { DiskBindCache } from '../sql/bindCache';
 import { DiskRenderCache, keepRendersOnDisk, renderCacheOf } from '../project/renderCache';
 import { lineage, lineageOfPath } from '../features/lineage';
@@ -446,6 +446,8 @@ export function startServer(connection: Connection): void {
       const bound = binder?.current(project, file);
       const enabled = bound && (await settings.get(settingsUri)).binderEnabled;
       if (bound && enabled && !diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...asDbtRunsIt(project, file, bound.diagnostics));
+      // snapshots, singular tests and analyses are never bound: their render's problem, as `floe check` reports it
+      if (entry.kind !== 'model') diagnostics.push(...unboundRenderProblems(project, file, diagnostics));
     }
     // Contracts compare a model's freshly bound columns with its schema YAML: in the YAML file and the model's SQL.
     if ((entry.analysis || entry.schema) && binder && (await settings.get(settingsUri)).binderEnabled) {

@@ -8,9 +8,8 @@ import type { CliCommand, CliIO } from '../command';
 import { DbtProject } from '../../project/project';
 import { LineIndex } from '../../project/lineIndex';
 import type { ProjectDiagnostic } from '../../project/types';
-import { fileDiagnostics, renderDiagnostics } from '../../features/diagnostics';
-import { compileModel } from '../../project/compile';
-import { Binder } from '../../features/binding';
+import { fileDiagnostics } from '../../features/diagnostics';
+import { Binder, unboundRenderProblems } from '../../features/binding';
 import { bindInOrder } from '../../features/bindSchedule';
 import { BINDS_PER_WORKER, BindPool, bindWorkerCount } from '../../sql/bindPool';
 import { contractDiagnostics } from '../../features/contracts';
@@ -25,7 +24,7 @@ import { InputTrace, noteNativeLibraries, type TracedInput } from '../../util/in
 import { cacheDir } from '../../util/jsonlStore';
 import { parseVars } from '../dbt-args';
 import { CHECK_USAGE, runCheck, type CheckOptions, type JsonDiagnostic } from './check-replay';
-import { mentionsMissingPackage, missingPackages, missingPackagesMessage } from '../../project/packages';
+import { missingPackages, missingPackagesMessage } from '../../project/packages';
 
 /** Source schemas from the lakehouse when it answers; otherwise the cache (and YAML columns) serve, with a note. */
 export async function readSourceSchemas(project: DbtProject, io: { err(text: string): void }, command = 'check'): Promise<void> {
@@ -100,10 +99,7 @@ async function fullCheck(root: string, bind: boolean, cache: boolean, jobs: numb
         // As the editor shows them: render and binder results, unless a Jinja error stops the render. A model bound
         // already (as the upstream of one before it in file order) is not bound again.
         if (!diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...asDbtRunsIt(project, file, (binder.current(project, file) ?? (await binder.bind(project, file))).diagnostics));
-      } else if (!diagnostics.some((d) => d.severity === 'error')) {
-        const rendered = renderDiagnostics(file, compileModel(project, file), diagnostics);
-        diagnostics.push(...rendered.filter((d) => !(d.code === 'jinja-render' && mentionsMissingPackage(d.message, missing))));
-      }
+      } else diagnostics.push(...unboundRenderProblems(project, file, diagnostics));
     }
     all.push(...diagnostics);
   }
