@@ -7,6 +7,19 @@ import { identifierOf, isWord } from '../sql/lexer';
 import type { DbtProject, ModelNode } from '../project/project';
 import type { ModelFileAnalysis } from '../project/modelFile';
 import type { Column, Location } from '../project/types';
+import type { SourceTable } from '../project/schemaYaml';
+
+/**
+ * What is still to come that would add to an answer, as the server knows it: a model's bind in DuckDB queued or under
+ * way, a source's schema being read from the catalog. A list read from such a model or source is partial for now.
+ */
+export interface Awaiting {
+  bind(node: ModelNode): boolean;
+  sourceSchema(project: DbtProject, table: SourceTable): boolean;
+}
+
+/** Nothing to come (the CLI, a server without a binder): every list is as complete as it will be. */
+export const NOTHING_AWAITED: Awaiting = { bind: () => false, sourceSchema: () => false };
 
 export interface ScopedColumn extends Column {
   /** Where the column comes from: `model stg_orders`, `source bronze.orders`, `cte final`. */
@@ -53,12 +66,12 @@ export const MAX_SQL_ANALYSIS = 1024 * 1024;
  * Every column visible at offset (relations of the innermost query block); `known`: every column that can be known
  * (knownColumnsOfRelation, for completion and hover), else what columnsOfRelation answers.
  */
-export function columnsInScope(project: DbtProject, a: ModelFileAnalysis, offset: number, known = false): { columns: ScopedColumn[]; relations: RelationInScope[] } {
-  if (a.text.length > MAX_SQL_ANALYSIS) return { columns: [], relations: [] };
+export function columnsInScope(project: DbtProject, a: ModelFileAnalysis, offset: number, known = false, awaiting = NOTHING_AWAITED): { columns: ScopedColumn[]; relations: RelationInScope[]; partial: boolean } {
+  if (a.text.length > MAX_SQL_ANALYSIS) return { columns: [], relations: [], partial: false };
   const scope = scopeAt(a.text, offset);
   const relations = scope.relations.filter((r) => r.level === 0);
-  const ctx = newKnownContext();
-  return { columns: relations.flatMap((r) => (known ? knownColumnsOfRelation(project, a, r, ctx) : columnsOfRelation(project, a, r))), relations };
+  const ctx = newKnownContext(awaiting);
+  return { columns: relations.flatMap((r) => (known ? knownColumnsOfRelation(project, a, r, ctx) : columnsOfRelation(project, a, r))), relations, partial: ctx.waits.partial };
 }
 
 /** How far a column is followed through stars: models and CTEs read in a row (a chain; each is read once a request). */
@@ -66,7 +79,7 @@ const MAX_HOPS = 64;
 /** How many upstream models' SQL one request reads at most (a star over wide joins could reach a whole project). */
 const MAX_MODELS = 200;
 
-interface KnownContext {
+export interface KnownContext {
   hops: number;
   /** Per file: its outline, and the known columns of each of its CTEs and subqueries (by where their body opens). */
   files: Map<ModelFileAnalysis, { outline: SqlOutline; blocks: Map<number, ScopedColumn[]> }>;
@@ -74,6 +87,9 @@ interface KnownContext {
   models: Map<string, ScopedColumn[]>;
   /** In an upstream model's file, `model x`: the names its CTEs and subqueries give are that model's. */
   owner?: string;
+  awaiting: Awaiting;
+  /** Shared by the whole request: whether an answer read a model or source whose columns are still to come. */
+  waits: { partial: boolean };
 }
 
 /**
@@ -89,7 +105,12 @@ export function knownColumnsOfRelation(project: DbtProject, a: ModelFileAnalysis
   if (r.kind === 'jinja') {
     const ref = a.refs.find((x) => x.callStart >= r.start && x.callEnd <= r.end);
     const node = ref && project.resolveRef(ref);
-    if (!node) return columnsOfRelation(project, a, r);
+    if (!node) {
+      const src = a.sources.find((x) => x.callStart >= r.start && x.callEnd <= r.end);
+      const table = src && project.resolveSource(src);
+      if (table && ctx.awaiting.sourceSchema(project, table)) ctx.waits.partial = true;
+      return columnsOfRelation(project, a, r);
+    }
     columns = knownColumnsOfNode(project, node, ctx).map((c) => ({ ...c, relation: label || node.name }));
   } else if (r.kind === 'cte' || r.kind === 'subquery') {
     // a file's outline and its blocks' columns once per request: CTEs reading CTEs (joins of them) are read once each
@@ -112,8 +133,8 @@ export function knownColumnsOfRelation(project: DbtProject, a: ModelFileAnalysis
   return columns.map((c) => ({ ...c, relation: label }));
 }
 
-function newKnownContext(): KnownContext {
-  return { hops: 0, models: new Map(), files: new Map() };
+export function newKnownContext(awaiting = NOTHING_AWAITED): KnownContext {
+  return { hops: 0, models: new Map(), files: new Map(), awaiting, waits: { partial: false } };
 }
 
 /** `cte a ← cte b (select list)`; a longer chain as its ends, `cte a ← … ← model x (select list)`. */
@@ -134,13 +155,14 @@ function knownColumnsOfNode(project: DbtProject, node: ModelNode, ctx: KnownCont
   const location = { file: node.file, start: node.nameStart, end: node.nameEnd };
   const what = `${node.kind} ${node.name}`;
   if (node.kind !== 'model' || project.boundColumns.has(node.name)) return (project.columnsOfNode(node) ?? []).map((c) => ({ ...c, origin: what, relation: node.name, location }));
+  if (ctx.awaiting.bind(node)) ctx.waits.partial = true;
   const memo = ctx.models.get(node.name);
   if (memo) return memo;
   if (ctx.models.size >= MAX_MODELS) return (project.doc(node.name)?.columns ?? []).map((c) => ({ ...c, origin: `${what} (schema YAML)`, relation: node.name, location }));
   ctx.models.set(node.name, []);
   const upstream = project.entry(node.file)?.analysis;
   const stated = upstream && upstream.language !== 'python' && upstream.text.length <= MAX_SQL_ANALYSIS
-    ? finalSelectColumns(project, upstream, { hops: ctx.hops + 1, models: ctx.models, files: ctx.files, owner: what }) : [];
+    ? finalSelectColumns(project, upstream, { ...ctx, hops: ctx.hops + 1, owner: what }) : [];
   const documented = project.doc(node.name)?.columns ?? [];
   const out: ScopedColumn[] = stated.map((c) => ({ ...c, location: c.location ?? location }));
   for (const d of documented) {
