@@ -5,7 +5,8 @@ import { outline, tokenIndexAt, type SqlOutline } from '../sql/outline';
 import { selectItemsAt, type SelectItem } from '../sql/selectList';
 import { identifierOf, isWord } from '../sql/lexer';
 import type { DbtProject, ModelNode } from '../project/project';
-import type { ModelFileAnalysis } from '../project/modelFile';
+import { analyzeModelFile, type ModelFileAnalysis } from '../project/modelFile';
+import { compileModel, type UpstreamRelation } from '../project/compile';
 import type { Column, Location } from '../project/types';
 import type { SourceTable } from '../project/schemaYaml';
 
@@ -90,6 +91,10 @@ export interface KnownContext {
   awaiting: Awaiting;
   /** Shared by the whole request: whether an answer read a model or source whose columns are still to come. */
   waits: { partial: boolean };
+  /** Models' compiled SQL read this request: each one's relations, as its render wrote them, to what they name. */
+  rendered: Map<ModelFileAnalysis, Map<string, UpstreamRelation>>;
+  /** Set while one model's text is read: whether a select list there holds Jinja whose columns its text cannot tell. */
+  jinjaItems?: { met: boolean };
 }
 
 /**
@@ -112,6 +117,15 @@ export function knownColumnsOfRelation(project: DbtProject, a: ModelFileAnalysis
       return columnsOfRelation(project, a, r);
     }
     columns = knownColumnsOfNode(project, node, ctx).map((c) => ({ ...c, relation: label || node.name }));
+  } else if (r.kind === 'table' && ctx.rendered.get(a)?.has(r.text)) {
+    // in a model's compiled SQL: a relation its render wrote for a ref() or source()
+    const u = ctx.rendered.get(a)!.get(r.text)!;
+    const node = u.kind === 'source' ? undefined : project.resolveRef({ name: u.name });
+    const table = u.sourceTable && project.resolveSource({ source: u.sourceTable[0], table: u.sourceTable[1] });
+    if (table && ctx.awaiting.sourceSchema(project, table)) ctx.waits.partial = true;
+    if (node) columns = knownColumnsOfNode(project, node, ctx);
+    else if (table) columns = (project.columnsOfSource(table) ?? []).map((c) => ({ ...c, origin: `source ${u.name} (${table.icebergTable})`, relation: label, location: { file: table.file, start: table.nameStart, end: table.nameEnd } }));
+    else return [];
   } else if (r.kind === 'cte' || r.kind === 'subquery') {
     // a file's outline and its blocks' columns once per request: CTEs reading CTEs (joins of them) are read once each
     const file = fileOf(ctx, a);
@@ -134,7 +148,7 @@ export function knownColumnsOfRelation(project: DbtProject, a: ModelFileAnalysis
 }
 
 export function newKnownContext(awaiting = NOTHING_AWAITED): KnownContext {
-  return { hops: 0, models: new Map(), files: new Map(), awaiting, waits: { partial: false } };
+  return { hops: 0, models: new Map(), files: new Map(), awaiting, waits: { partial: false }, rendered: new Map() };
 }
 
 /** `cte a ← cte b (select list)`; a longer chain as its ends, `cte a ← … ← model x (select list)`. */
@@ -161,8 +175,14 @@ function knownColumnsOfNode(project: DbtProject, node: ModelNode, ctx: KnownCont
   if (ctx.models.size >= MAX_MODELS) return (project.doc(node.name)?.columns ?? []).map((c) => ({ ...c, origin: `${what} (schema YAML)`, relation: node.name, location }));
   ctx.models.set(node.name, []);
   const upstream = project.entry(node.file)?.analysis;
-  const stated = upstream && upstream.language !== 'python' && upstream.text.length <= MAX_SQL_ANALYSIS
-    ? finalSelectColumns(project, upstream, { ...ctx, hops: ctx.hops + 1, owner: what }) : [];
+  const jinjaItems = { met: false };
+  let stated = upstream && upstream.language !== 'python' && upstream.text.length <= MAX_SQL_ANALYSIS
+    ? finalSelectColumns(project, upstream, { ...ctx, hops: ctx.hops + 1, owner: what, jinjaItems }) : [];
+  // the text tells no column, or some select list there is Jinja (a macro's output): the compiled SQL's select list
+  if (upstream && upstream.language !== 'python' && (stated.length === 0 || jinjaItems.met)) {
+    const compiled = compiledSelectColumns(project, node, { ...ctx, hops: ctx.hops + 1, owner: what, jinjaItems: undefined });
+    if (compiled.length) stated = compiled;
+  }
   const documented = project.doc(node.name)?.columns ?? [];
   const out: ScopedColumn[] = stated.map((c) => ({ ...c, location: c.location ?? location }));
   for (const d of documented) {
@@ -172,6 +192,19 @@ function knownColumnsOfNode(project: DbtProject, node: ModelNode, ctx: KnownCont
   }
   ctx.models.set(node.name, out);
   return out;
+}
+
+/** The columns of a model's final select in its compiled SQL (a macro's output read as the SQL it is). */
+function compiledSelectColumns(project: DbtProject, node: ModelNode, ctx: KnownContext & { owner: string }): ScopedColumn[] {
+  const compiled = compileModel(project, node.file);
+  if (compiled.problem || compiled.sql.length > MAX_SQL_ANALYSIS || !/\bselect\b/i.test(compiled.sql)) return [];
+  const a = analyzeModelFile(compiled.sql);
+  ctx.rendered.set(a, new Map(compiled.upstream.map((u) => [u.relation, u])));
+  const stated = `${ctx.owner} (select list)`;
+  return finalSelectColumns(project, a, ctx).map((c) => ({
+    ...c,
+    origin: c.origin.startsWith(stated) ? `${ctx.owner} (compiled select list)${c.origin.slice(stated.length)}` : c.origin,
+  }));
 }
 
 /** The columns of a model's final select (its output), as far as its text tells. */
@@ -207,7 +240,10 @@ function selectListColumns(project: DbtProject, a: ModelFileAnalysis, o: SqlOutl
       for (const r of covered) for (const c of columnsOf(r)) if (!excluded.has(c.name.toLowerCase())) add(c);
       continue;
     }
-    if (!item.name) continue;
+    if (!item.name) {
+      if (ctx.jinjaItems && /\{[{%]/.test(o.sql.slice(item.start, item.end))) ctx.jinjaItems.met = true;
+      continue;
+    }
     const name = item.name.replace(/^"|"$/g, '');
     const read = readColumn(o, item);
     const from = read && inScope().filter((r) => read.qualifier === undefined || (r.alias ?? r.name[r.name.length - 1] ?? '').toLowerCase() === read.qualifier)
