@@ -130,6 +130,11 @@ test('columns of a model whose select is a macro\'s output come from its compile
     assert.match(starred.get('name')!, /model stg \(select list\)/);
     const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(mart, 'r.customer_name', 4) });
     assert.match(JSON.stringify(hover), /customer_name.*model renamed \(compiled select list\)/);
+    // the macro edited: the compiled select list follows it
+    const macros = path.join(root, 'macros/emit.sql');
+    const macroText = fs.readFileSync(macros, 'utf8');
+    await client.change(await client.open(macros, macroText), macroText.replace('name as customer_name', 'name as full_name'));
+    assert.deepEqual([...(await complete('r.x')).keys()], ['customer_id', 'full_name']);
   } finally {
     await client.stop();
     fs.rmSync(root, { recursive: true, force: true });

@@ -196,15 +196,41 @@ function knownColumnsOfNode(project: DbtProject, node: ModelNode, ctx: KnownCont
 
 /** The columns of a model's final select in its compiled SQL (a macro's output read as the SQL it is). */
 function compiledSelectColumns(project: DbtProject, node: ModelNode, ctx: KnownContext & { owner: string }): ScopedColumn[] {
-  const compiled = compileModel(project, node.file);
-  if (compiled.problem || compiled.sql.length > MAX_SQL_ANALYSIS || !/\bselect\b/i.test(compiled.sql)) return [];
-  const a = analyzeModelFile(compiled.sql);
-  ctx.rendered.set(a, new Map(compiled.upstream.map((u) => [u.relation, u])));
+  const compiled = compiledSql(project, node.file);
+  if (!compiled) return [];
+  const { analysis: a, relations } = compiled;
+  ctx.rendered.set(a, relations);
   const stated = `${ctx.owner} (select list)`;
   return finalSelectColumns(project, a, ctx).map((c) => ({
     ...c,
     origin: c.origin.startsWith(stated) ? `${ctx.owner} (compiled select list)${c.origin.slice(stated.length)}` : c.origin,
   }));
+}
+
+/** Models' compiled SQL read for their columns, kept while the model's text, the macros and the project's structure are. */
+const compiledSqls = new WeakMap<DbtProject, Map<string, { key: string; text: string; value: CompiledSql | undefined }>>();
+const MAX_KEPT_COMPILED = 500;
+interface CompiledSql { analysis: ModelFileAnalysis; relations: Map<string, UpstreamRelation> }
+
+/**
+ * A model's compiled SQL as the column reader reads it, with its relations; undefined when it does not render or has
+ * no select. Kept across requests: an edit of the model being typed in re-renders no upstream model (compileModel's
+ * own cache follows every edit of the project).
+ */
+function compiledSql(project: DbtProject, file: string): CompiledSql | undefined {
+  let kept = compiledSqls.get(project);
+  if (!kept) compiledSqls.set(project, (kept = new Map()));
+  const key = `${project.structureVersion}:${project.macroVersion}`;
+  const text = project.entry(file)?.text ?? '';
+  const hit = kept.get(file);
+  if (hit && hit.key === key && hit.text === text) return hit.value;
+  const compiled = compileModel(project, file);
+  const value = compiled.problem || compiled.sql.length > MAX_SQL_ANALYSIS || !/\bselect\b/i.test(compiled.sql)
+    ? undefined : { analysis: analyzeModelFile(compiled.sql), relations: new Map(compiled.upstream.map((u) => [u.relation, u])) };
+  kept.delete(file);
+  if (kept.size >= MAX_KEPT_COMPILED) kept.delete(kept.keys().next().value!);
+  kept.set(file, { key, text, value });
+  return value;
 }
 
 /** The columns of a model's final select (its output), as far as its text tells. */
