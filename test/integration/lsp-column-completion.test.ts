@@ -100,3 +100,43 @@ test('completion after alias. reads each CTE once: 32 CTEs each joining the two 
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+const MACRO_MART = "select r.x, s.x, r.customer_name\nfrom {{ ref('renamed') }} as r\ncross join {{ ref('starred') }} as s\n";
+
+test('columns of a model whose select is a macro\'s output come from its compiled SQL, stars followed through its refs', async () => {
+  const root = writeTempProject('floe-column-completion-compiled-', {
+    'dbt_project.yml': 'name: shop\nprofile: shop\n',
+    'profiles.yml': FILES['profiles.yml'],
+    'macros/emit.sql': [
+      '{% macro select_renamed(rel) %}with src as (select * from {{ rel }})\nselect id as customer_id, name as customer_name from src{% endmacro %}',
+      // as dbt_utils.star: `*` when not executing (dbt parses, Floe renders for the editor), the columns otherwise
+      "{% macro all_of(from) %}{%- if not execute -%}{% do return('*') %}{%- endif -%}{{ from }}.id{% endmacro %}",
+    ].join('\n'),
+    'models/stg.sql': "select 1 as id, 'a' as name\n",
+    'models/renamed.sql': "{{ select_renamed(ref('stg')) }}\n",
+    'models/starred.sql': "select {{ all_of(from=ref('stg')) }}, 2 as two from {{ ref('stg') }}\n",
+    'models/mart.sql': MACRO_MART,
+  });
+  const mart = MACRO_MART;
+  const client = await LspClient.start(root, { FLOE_NO_BINDER: '1' });
+  try {
+    const uri = await client.open(path.join(root, 'models/mart.sql'), mart);
+    const complete = async (at: string) => labels(await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: positionOf(mart, at, 2) }));
+    const renamed = await complete('r.x');
+    assert.deepEqual([...renamed.keys()], ['customer_id', 'customer_name']);
+    assert.match(renamed.get('customer_name')!, /model renamed \(compiled select list\)/);
+    const starred = await complete('s.x');
+    assert.deepEqual([...starred.keys()], ['id', 'name', 'two']);
+    assert.match(starred.get('name')!, /model stg \(select list\)/);
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(mart, 'r.customer_name', 4) });
+    assert.match(JSON.stringify(hover), /customer_name.*model renamed \(compiled select list\)/);
+    // the macro edited: the compiled select list follows it
+    const macros = path.join(root, 'macros/emit.sql');
+    const macroText = fs.readFileSync(macros, 'utf8');
+    await client.change(await client.open(macros, macroText), macroText.replace('name as customer_name', 'name as full_name'));
+    assert.deepEqual([...(await complete('r.x')).keys()], ['customer_id', 'full_name']);
+  } finally {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeProject, file, cursor } from '../helpers/projectTexts';
-import { completions } from '../../server/src/features/completion';
+import { completionAnswer, completions, MAX_LISTED } from '../../server/src/features/completion';
 
 const MODEL = 'models/marts/probe.sql';
 
@@ -75,4 +75,41 @@ test("in a hook's template: tables in source('bronze', '|', models in ref('|'), 
   assert.deepEqual([item.replaceStart, item.replaceEnd], [hook.offset - 2, hook.offset]);
   const { text, offset } = cursor(`{{ config(pre_hook="delete from |") }}\nselect 1`);
   assert.deepEqual(completions(makeProject({ [MODEL]: text }), file(MODEL), offset), []);
+});
+
+test('a list read from a model still to bind or a source schema still being read is incomplete; otherwise complete', () => {
+  const { text, offset } = cursor("select s.|, o.x from {{ ref('stg_customers') }} as s, {{ source('bronze', 'orders') }} as o\n");
+  const p = makeProject({ [MODEL]: text });
+  const answer = (bind: string[], sources: string[], at = offset) => completionAnswer(p, file(MODEL), at, {
+    bind: (node) => bind.includes(node.name),
+    sourceSchema: (_project, table) => sources.includes(table.name),
+  });
+  assert.deepEqual(answer([], []).items.map((c) => c.label), ['customer_id', 'email']);
+  assert.equal(answer([], []).incomplete, false);
+  assert.equal(answer(['stg_customers'], []).incomplete, true);
+  // only what the list reads counts: another model's bind, or the source read by `o.`, not by `s.`
+  assert.equal(answer(['mart_customers'], ['orders']).incomplete, false);
+  const atO = text.indexOf('o.x') + 2;
+  assert.equal(answer([], ['orders'], atO).incomplete, true);
+  assert.equal(answer([], ['customers'], atO).incomplete, false);
+  // through the upstream model: stg_customers' select list reads source bronze.customers, whose schema gives its types
+  assert.equal(answer([], ['customers']).incomplete, true);
+});
+
+test('a list longer than the cap: the best matches of the typed text first, incomplete until it narrows', () => {
+  const macros = Array.from({ length: 700 }, (_, i) => `{% macro helper_${i}() %}1{% endmacro %}`).join('\n');
+  const p = makeProject({ 'macros/many.sql': macros, [MODEL]: 'select {{ h }}\n' });
+  const at = (typed: string) => {
+    const text = `select {{ ${typed} }}\n`;
+    p.updateFile(file(MODEL), text);
+    return completionAnswer(p, file(MODEL), text.indexOf(' }}'));
+  };
+  const all = at('helper_');
+  assert.equal(all.items.length, MAX_LISTED);
+  assert.equal(all.incomplete, true);
+  assert.ok(all.items.slice(0, 100).every((c) => c.label.startsWith('helper_')), 'names starting with the typed text first');
+  const some = at('helper_6');
+  assert.equal(some.incomplete, false);
+  assert.equal(some.items.filter((c) => c.label.startsWith('helper_6')).length, 111);
+  assert.ok(some.items.every((c) => /h.*e.*l.*p.*e.*r.*_.*6/.test(c.label)), 'only names holding the typed characters in order');
 });

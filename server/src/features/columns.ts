@@ -5,8 +5,22 @@ import { outline, tokenIndexAt, type SqlOutline } from '../sql/outline';
 import { selectItemsAt, type SelectItem } from '../sql/selectList';
 import { identifierOf, isWord } from '../sql/lexer';
 import type { DbtProject, ModelNode } from '../project/project';
-import type { ModelFileAnalysis } from '../project/modelFile';
+import { analyzeModelFile, type ModelFileAnalysis } from '../project/modelFile';
+import { compileModel, type UpstreamRelation } from '../project/compile';
 import type { Column, Location } from '../project/types';
+import type { SourceTable } from '../project/schemaYaml';
+
+/**
+ * What is still to come that would add to an answer, as the server knows it: a model's bind in DuckDB queued or under
+ * way, a source's schema being read from the catalog. A list read from such a model or source is partial for now.
+ */
+export interface Awaiting {
+  bind(node: ModelNode): boolean;
+  sourceSchema(project: DbtProject, table: SourceTable): boolean;
+}
+
+/** Nothing to come (the CLI, a server without a binder): every list is as complete as it will be. */
+export const NOTHING_AWAITED: Awaiting = { bind: () => false, sourceSchema: () => false };
 
 export interface ScopedColumn extends Column {
   /** Where the column comes from: `model stg_orders`, `source bronze.orders`, `cte final`. */
@@ -53,12 +67,12 @@ export const MAX_SQL_ANALYSIS = 1024 * 1024;
  * Every column visible at offset (relations of the innermost query block); `known`: every column that can be known
  * (knownColumnsOfRelation, for completion and hover), else what columnsOfRelation answers.
  */
-export function columnsInScope(project: DbtProject, a: ModelFileAnalysis, offset: number, known = false): { columns: ScopedColumn[]; relations: RelationInScope[] } {
-  if (a.text.length > MAX_SQL_ANALYSIS) return { columns: [], relations: [] };
+export function columnsInScope(project: DbtProject, a: ModelFileAnalysis, offset: number, known = false, awaiting = NOTHING_AWAITED): { columns: ScopedColumn[]; relations: RelationInScope[]; partial: boolean } {
+  if (a.text.length > MAX_SQL_ANALYSIS) return { columns: [], relations: [], partial: false };
   const scope = scopeAt(a.text, offset);
   const relations = scope.relations.filter((r) => r.level === 0);
-  const ctx = newKnownContext();
-  return { columns: relations.flatMap((r) => (known ? knownColumnsOfRelation(project, a, r, ctx) : columnsOfRelation(project, a, r))), relations };
+  const ctx = newKnownContext(awaiting);
+  return { columns: relations.flatMap((r) => (known ? knownColumnsOfRelation(project, a, r, ctx) : columnsOfRelation(project, a, r))), relations, partial: ctx.waits.partial };
 }
 
 /** How far a column is followed through stars: models and CTEs read in a row (a chain; each is read once a request). */
@@ -66,7 +80,7 @@ const MAX_HOPS = 64;
 /** How many upstream models' SQL one request reads at most (a star over wide joins could reach a whole project). */
 const MAX_MODELS = 200;
 
-interface KnownContext {
+export interface KnownContext {
   hops: number;
   /** Per file: its outline, and the known columns of each of its CTEs and subqueries (by where their body opens). */
   files: Map<ModelFileAnalysis, { outline: SqlOutline; blocks: Map<number, ScopedColumn[]> }>;
@@ -74,6 +88,13 @@ interface KnownContext {
   models: Map<string, ScopedColumn[]>;
   /** In an upstream model's file, `model x`: the names its CTEs and subqueries give are that model's. */
   owner?: string;
+  awaiting: Awaiting;
+  /** Shared by the whole request: whether an answer read a model or source whose columns are still to come. */
+  waits: { partial: boolean };
+  /** Models' compiled SQL read this request: each one's relations, as its render wrote them, to what they name. */
+  rendered: Map<ModelFileAnalysis, Map<string, UpstreamRelation>>;
+  /** Set while one model's text is read: whether a select list there holds Jinja whose columns its text cannot tell. */
+  jinjaItems?: { met: boolean };
 }
 
 /**
@@ -89,8 +110,22 @@ export function knownColumnsOfRelation(project: DbtProject, a: ModelFileAnalysis
   if (r.kind === 'jinja') {
     const ref = a.refs.find((x) => x.callStart >= r.start && x.callEnd <= r.end);
     const node = ref && project.resolveRef(ref);
-    if (!node) return columnsOfRelation(project, a, r);
+    if (!node) {
+      const src = a.sources.find((x) => x.callStart >= r.start && x.callEnd <= r.end);
+      const table = src && project.resolveSource(src);
+      if (table && ctx.awaiting.sourceSchema(project, table)) ctx.waits.partial = true;
+      return columnsOfRelation(project, a, r);
+    }
     columns = knownColumnsOfNode(project, node, ctx).map((c) => ({ ...c, relation: label || node.name }));
+  } else if (r.kind === 'table' && ctx.rendered.get(a)?.has(r.text)) {
+    // in a model's compiled SQL: a relation its render wrote for a ref() or source()
+    const u = ctx.rendered.get(a)!.get(r.text)!;
+    const node = u.kind === 'source' ? undefined : project.resolveRef({ name: u.name });
+    const table = u.sourceTable && project.resolveSource({ source: u.sourceTable[0], table: u.sourceTable[1] });
+    if (table && ctx.awaiting.sourceSchema(project, table)) ctx.waits.partial = true;
+    if (node) columns = knownColumnsOfNode(project, node, ctx);
+    else if (table) columns = (project.columnsOfSource(table) ?? []).map((c) => ({ ...c, origin: `source ${u.name} (${table.icebergTable})`, relation: label, location: { file: table.file, start: table.nameStart, end: table.nameEnd } }));
+    else return [];
   } else if (r.kind === 'cte' || r.kind === 'subquery') {
     // a file's outline and its blocks' columns once per request: CTEs reading CTEs (joins of them) are read once each
     const file = fileOf(ctx, a);
@@ -112,8 +147,8 @@ export function knownColumnsOfRelation(project: DbtProject, a: ModelFileAnalysis
   return columns.map((c) => ({ ...c, relation: label }));
 }
 
-function newKnownContext(): KnownContext {
-  return { hops: 0, models: new Map(), files: new Map() };
+export function newKnownContext(awaiting = NOTHING_AWAITED): KnownContext {
+  return { hops: 0, models: new Map(), files: new Map(), awaiting, waits: { partial: false }, rendered: new Map() };
 }
 
 /** `cte a ← cte b (select list)`; a longer chain as its ends, `cte a ← … ← model x (select list)`. */
@@ -134,13 +169,20 @@ function knownColumnsOfNode(project: DbtProject, node: ModelNode, ctx: KnownCont
   const location = { file: node.file, start: node.nameStart, end: node.nameEnd };
   const what = `${node.kind} ${node.name}`;
   if (node.kind !== 'model' || project.boundColumns.has(node.name)) return (project.columnsOfNode(node) ?? []).map((c) => ({ ...c, origin: what, relation: node.name, location }));
+  if (ctx.awaiting.bind(node)) ctx.waits.partial = true;
   const memo = ctx.models.get(node.name);
   if (memo) return memo;
   if (ctx.models.size >= MAX_MODELS) return (project.doc(node.name)?.columns ?? []).map((c) => ({ ...c, origin: `${what} (schema YAML)`, relation: node.name, location }));
   ctx.models.set(node.name, []);
   const upstream = project.entry(node.file)?.analysis;
-  const stated = upstream && upstream.language !== 'python' && upstream.text.length <= MAX_SQL_ANALYSIS
-    ? finalSelectColumns(project, upstream, { hops: ctx.hops + 1, models: ctx.models, files: ctx.files, owner: what }) : [];
+  const jinjaItems = { met: false };
+  let stated = upstream && upstream.language !== 'python' && upstream.text.length <= MAX_SQL_ANALYSIS
+    ? finalSelectColumns(project, upstream, { ...ctx, hops: ctx.hops + 1, owner: what, jinjaItems }) : [];
+  // the text tells no column, or some select list there is Jinja (a macro's output): the compiled SQL's select list
+  if (upstream && upstream.language !== 'python' && (stated.length === 0 || jinjaItems.met)) {
+    const compiled = compiledSelectColumns(project, node, { ...ctx, hops: ctx.hops + 1, owner: what, jinjaItems: undefined });
+    if (compiled.length) stated = compiled;
+  }
   const documented = project.doc(node.name)?.columns ?? [];
   const out: ScopedColumn[] = stated.map((c) => ({ ...c, location: c.location ?? location }));
   for (const d of documented) {
@@ -150,6 +192,45 @@ function knownColumnsOfNode(project: DbtProject, node: ModelNode, ctx: KnownCont
   }
   ctx.models.set(node.name, out);
   return out;
+}
+
+/** The columns of a model's final select in its compiled SQL (a macro's output read as the SQL it is). */
+function compiledSelectColumns(project: DbtProject, node: ModelNode, ctx: KnownContext & { owner: string }): ScopedColumn[] {
+  const compiled = compiledSql(project, node.file);
+  if (!compiled) return [];
+  const { analysis: a, relations } = compiled;
+  ctx.rendered.set(a, relations);
+  const stated = `${ctx.owner} (select list)`;
+  return finalSelectColumns(project, a, ctx).map((c) => ({
+    ...c,
+    origin: c.origin.startsWith(stated) ? `${ctx.owner} (compiled select list)${c.origin.slice(stated.length)}` : c.origin,
+  }));
+}
+
+/** Models' compiled SQL read for their columns, kept while the model's text, the macros and the project's structure are. */
+const compiledSqls = new WeakMap<DbtProject, Map<string, { key: string; text: string; value: CompiledSql | undefined }>>();
+const MAX_KEPT_COMPILED = 500;
+interface CompiledSql { analysis: ModelFileAnalysis; relations: Map<string, UpstreamRelation> }
+
+/**
+ * A model's compiled SQL as the column reader reads it, with its relations; undefined when it does not render or has
+ * no select. Kept across requests: an edit of the model being typed in re-renders no upstream model (compileModel's
+ * own cache follows every edit of the project).
+ */
+function compiledSql(project: DbtProject, file: string): CompiledSql | undefined {
+  let kept = compiledSqls.get(project);
+  if (!kept) compiledSqls.set(project, (kept = new Map()));
+  const key = `${project.structureVersion}:${project.macroVersion}`;
+  const text = project.entry(file)?.text ?? '';
+  const hit = kept.get(file);
+  if (hit && hit.key === key && hit.text === text) return hit.value;
+  const compiled = compileModel(project, file);
+  const value = compiled.problem || compiled.sql.length > MAX_SQL_ANALYSIS || !/\bselect\b/i.test(compiled.sql)
+    ? undefined : { analysis: analyzeModelFile(compiled.sql), relations: new Map(compiled.upstream.map((u) => [u.relation, u])) };
+  kept.delete(file);
+  if (kept.size >= MAX_KEPT_COMPILED) kept.delete(kept.keys().next().value!);
+  kept.set(file, { key, text, value });
+  return value;
 }
 
 /** The columns of a model's final select (its output), as far as its text tells. */
@@ -185,7 +266,10 @@ function selectListColumns(project: DbtProject, a: ModelFileAnalysis, o: SqlOutl
       for (const r of covered) for (const c of columnsOf(r)) if (!excluded.has(c.name.toLowerCase())) add(c);
       continue;
     }
-    if (!item.name) continue;
+    if (!item.name) {
+      if (ctx.jinjaItems && /\{[{%]/.test(o.sql.slice(item.start, item.end))) ctx.jinjaItems.met = true;
+      continue;
+    }
     const name = item.name.replace(/^"|"$/g, '');
     const read = readColumn(o, item);
     const from = read && inScope().filter((r) => read.qualifier === undefined || (r.alias ?? r.name[r.name.length - 1] ?? '').toLowerCase() === read.qualifier)

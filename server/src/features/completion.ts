@@ -3,7 +3,7 @@
 import type { DbtProject } from '../project/project';
 import { CONFIG_KEYS } from '../project/config';
 import { dottedPrefixAt, scopeAt } from '../sql/scope';
-import { columnsInScope, knownColumnsOfRelation, MAX_SQL_ANALYSIS, type ScopedColumn } from './columns';
+import { columnsInScope, knownColumnsOfRelation, MAX_SQL_ANALYSIS, newKnownContext, NOTHING_AWAITED, type Awaiting, type ScopedColumn } from './columns';
 import { cursorContext, nestedTemplateAt, templateAnalysis } from './cursor';
 import { BUILTIN_MACRO_PARAMS } from '../jinja/dbtBuiltins';
 import type { ModelFileAnalysis } from '../project/modelFile';
@@ -44,24 +44,70 @@ const JINJA_GLOBALS: Array<[string, string]> = [
   ['adapter', 'adapter.dispatch(...)'], ['return', 'return(value) from a macro'],
 ];
 
+/**
+ * A completion list, and whether it is partial: cut at MAX_LISTED items (typing more narrows it), or read from models
+ * or sources whose columns are still to come (`awaiting`). A partial list is asked for again as the user types.
+ */
+export interface CompletionAnswer {
+  items: Completion[];
+  incomplete: boolean;
+}
+
+/** The most items one answer lists: a `ref('` list of 10,000 models was 457 KiB of JSON; the best matches go first. */
+export const MAX_LISTED = 500;
+
 export function completions(project: DbtProject, file: string, offset: number): Completion[] {
+  return completionAnswer(project, file, offset).items;
+}
+
+export function completionAnswer(project: DbtProject, file: string, offset: number, awaiting: Awaiting = NOTHING_AWAITED): CompletionAnswer {
   const entry = project.entry(file);
-  if (entry?.kind === 'yaml') return yamlCompletions(project, file, offset);
+  if (entry?.kind === 'yaml') return complete(yamlCompletions(project, file, offset));
   // a model's analysis, or a macro file's (its Jinja completes as a model's does; its SQL is a template's)
   const a = templateAnalysis(entry);
-  if (!a) return [];
+  if (!a) return complete([]);
   // in a hook's template (`pre_hook="… {{ source('raw', '|') }}"`): its Jinja, with offsets in the file
   const nested = nestedTemplateAt(a, offset);
   if (nested) {
-    return (jinjaCompletions(project, file, nested.analysis, offset - nested.base) ?? [])
-      .map((c) => ({ ...c, replaceStart: c.replaceStart + nested.base, replaceEnd: c.replaceEnd + nested.base }));
+    const answer = jinjaCompletions(project, file, nested.analysis, offset - nested.base) ?? complete([]);
+    return { ...answer, items: answer.items.map((c) => ({ ...c, replaceStart: c.replaceStart + nested.base, replaceEnd: c.replaceEnd + nested.base })) };
   }
-  return jinjaCompletions(project, file, a, offset) ?? (entry!.analysis ? sqlCompletions(project, file, offset) : []);
+  return jinjaCompletions(project, file, a, offset) ?? (entry!.analysis ? sqlCompletions(project, file, offset, awaiting) : complete([]));
+}
+
+function complete(items: Completion[]): CompletionAnswer {
+  return { items, incomplete: false };
+}
+
+/**
+ * At most MAX_LISTED of the items whose label holds `typed`'s characters in order (every item a client's fuzzy filter
+ * could show), the best first: a label starting with it, then holding it whole, then the rest, each by sortText.
+ */
+function capped(items: Completion[], typed: string): CompletionAnswer {
+  if (items.length <= MAX_LISTED) return complete(items);
+  const want = typed.toLowerCase();
+  const rank = (label: string): number => {
+    const l = label.toLowerCase();
+    if (l.startsWith(want)) return 0;
+    if (l.includes(want)) return 1;
+    let k = 0;
+    for (let i = 0; i < l.length && k < want.length; i++) if (l[i] === want[k]) k++;
+    return k === want.length ? 2 : 3;
+  };
+  const ranked = items.map((c) => ({ c, rank: rank(c.label), key: c.sortText ?? c.label })).filter((x) => x.rank < 3);
+  if (ranked.length <= MAX_LISTED) return complete(ranked.map((x) => x.c));
+  ranked.sort((x, y) => x.rank - y.rank || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  return { items: ranked.slice(0, MAX_LISTED).map((x) => x.c), incomplete: true };
 }
 
 /** Completions at a Jinja position of `a` (the file's analysis or a hook's template's); undefined in SQL text. */
-function jinjaCompletions(project: DbtProject, file: string, a: ModelFileAnalysis, offset: number): Completion[] | undefined {
+function jinjaCompletions(project: DbtProject, file: string, a: ModelFileAnalysis, offset: number): CompletionAnswer | undefined {
   const ctx = cursorContext(a, offset);
+  const items = jinjaItems(project, file, ctx, offset);
+  return items && capped(items, 'partial' in ctx ? ctx.partial : '');
+}
+
+function jinjaItems(project: DbtProject, file: string, ctx: ReturnType<typeof cursorContext>, offset: number): Completion[] | undefined {
   const at = (label: string, kind: CompletionKind, start: number, extra: Partial<Completion> = {}): Completion => ({ label, kind, replaceStart: start, replaceEnd: offset, ...extra });
   switch (ctx.kind) {
     case 'jinja-comment':
@@ -133,19 +179,21 @@ function columnDetail(c: ScopedColumn): string {
   return c.type ? `${c.type} · ${c.origin}` : c.origin;
 }
 
-function sqlCompletions(project: DbtProject, file: string, offset: number): Completion[] {
+function sqlCompletions(project: DbtProject, file: string, offset: number, awaiting: Awaiting): CompletionAnswer {
   const a = project.entry(file)!.analysis!;
-  if (a.text.length > MAX_SQL_ANALYSIS) return [];
+  if (a.text.length > MAX_SQL_ANALYSIS) return complete([]);
   const prefix = dottedPrefixAt(a.text, offset);
   const start = prefix.partialStart;
   if (prefix.parts.length > 0) {
     const scope = scopeAt(a.text, offset);
     const name = prefix.parts[prefix.parts.length - 1].toLowerCase();
     const rel = scope.relations.find((r) => (r.alias ?? r.name[r.name.length - 1] ?? '').toLowerCase() === name);
-    if (!rel) return [];
-    return knownColumnsOfRelation(project, a, rel).map((c) => ({ label: c.name, kind: 'column', detail: columnDetail(c), documentation: c.description, replaceStart: start, replaceEnd: offset }));
+    if (!rel) return complete([]);
+    const ctx = newKnownContext(awaiting);
+    const items = knownColumnsOfRelation(project, a, rel, ctx).map((c): Completion => ({ label: c.name, kind: 'column', detail: columnDetail(c), documentation: c.description, replaceStart: start, replaceEnd: offset }));
+    return { items, incomplete: ctx.waits.partial };
   }
-  const { columns, relations } = columnsInScope(project, a, offset, true);
+  const { columns, relations, partial } = columnsInScope(project, a, offset, true, awaiting);
   const seen = new Set<string>();
   const out: Completion[] = [];
   for (const c of columns) {
@@ -155,5 +203,5 @@ function sqlCompletions(project: DbtProject, file: string, offset: number): Comp
   }
   for (const r of relations) if (r.alias) out.push({ label: r.alias, kind: 'cte', detail: `alias of ${r.text}`, replaceStart: start, replaceEnd: offset, sortText: `1${r.alias}` });
   for (const c of scopeAt(a.text, offset).ctes) out.push({ label: c.displayName, kind: 'cte', detail: 'CTE', replaceStart: start, replaceEnd: offset, sortText: `2${c.displayName}` });
-  return out;
+  return { items: out, incomplete: partial };
 }

@@ -19,7 +19,7 @@ export function dispatchedMacro(project: DbtProject, def: MacroDefinition, calle
   const [, name, namespace] = call;
   const search = dispatchSearch(name, namespace, { local: caller, root: project.name, dispatchOrder: project.settings.dispatch, adapter: project.target.adapter });
   for (const pkg of search.order) {
-    for (const candidate of search.candidates) {
+    for (const candidate of search.namesIn(pkg)) {
       const found = project.macro(candidate, pkg);
       if (!found || (found === def && candidate === name)) continue;
       const foundText = project.entry(found.file)?.text ?? '';

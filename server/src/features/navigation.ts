@@ -10,6 +10,7 @@ import { dispatchedMacro } from './macroDispatch';
 import { varAt, varLocation, varReferences } from './vars';
 import { findColumn } from './hover';
 import { genericTestLocation, yamlTargetAt } from './yamlNavigation';
+import { coreTestOverride } from '../project/dataTests';
 import { yamlModelMentions } from './yamlMentions';
 import { docMentions, docNameAt, renameDocEdits } from './docBlocks';
 import { outputColumnAt, outputColumnNamed, renameColumn, type OutputColumnAt } from './columnRename';
@@ -55,6 +56,9 @@ export function definition(project: DbtProject, file: string, offset: number): L
   // In schema YAML: a model's name, ref()/source() in a relationships test, or a custom test's name.
   const inYaml = entry?.kind === 'yaml' ? yamlTargetAt(entry.text, offset) : undefined;
   if (inYaml?.kind === 'test') {
+    // a core test the project overrides: the macro dbt runs for it (its `<adapter>__test_unique`, say)
+    const override = coreTestOverride(project, inYaml.name);
+    if (override) return [{ file: override.file, start: override.start, end: override.end }];
     const loc = genericTestLocation(project, inYaml.name);
     return loc ? [loc] : [];
   }

@@ -2,7 +2,7 @@
 // generic test's name (what it checks), and `ref('x')` / `source('s', 't')` in a value (as the SQL hover).
 import path from 'node:path';
 import type { DbtProject } from '../project/project';
-import { projectDataTests } from '../project/dataTests';
+import { coreTestOverride, projectDataTests } from '../project/dataTests';
 import { goldTargetOf } from '../run/gold-target';
 import { describeModel, type HoverInfo } from './hover';
 import { testDescription } from './yamlCompletion';
@@ -25,7 +25,8 @@ export function yamlHover(project: DbtProject, file: string, offset: number): Ho
     return { markdown: lines.join('\n\n'), start: t.start, end: t.end };
   }
   if (t.kind === 'test') {
-    const core = testDescription(t.name);
+    const override = coreTestOverride(project, t.name);
+    const core = override ? `dbt runs \`${override.name}\` from \`${path.relative(project.root, override.file)}\` for it (dbt's dispatch, adapter ${project.target.adapter ?? 'none'}).` : testDescription(t.name);
     const loc = core ? undefined : genericTestLocation(project, t.name);
     const what = core ?? (loc ? `Custom generic test from \`${path.relative(project.root, loc.file)}\`: fails on the rows its query returns.` : 'Unknown generic test: no `{% test %}` block of this name in the project or its packages.');
     return { markdown: `**test ${t.name}** — ${what}`, start: t.start, end: t.end };

@@ -13,6 +13,8 @@ export interface DispatchSearch {
   /** The names tried in each package, in order: `<adapter>__name` (and its parent adapter's), `default__name`, `name`. */
   candidates: string[];
   adapters: string[];
+  /** The names tried in `pkg`: the candidates, but `name` itself not in the root project searched ahead of a namespace. */
+  namesIn(pkg: string | undefined): string[];
 }
 
 /**
@@ -21,13 +23,21 @@ export interface DispatchSearch {
  */
 export function dispatchSearch(name: string, namespace: string | undefined, context: { local?: string; root: string; dispatchOrder: DispatchOrder; adapter?: string }): DispatchSearch {
   const { local, root, dispatchOrder, adapter } = context;
-  const order = namespace ? dispatchOrder[namespace] ?? [namespace] : [...(local && local !== root ? [local] : []), root, 'dbt'];
+  // dbt-core's _get_search_packages: a namespace with no `dispatch:` entry is searched after the root project, so a
+  // project's `<adapter>__name` overrides a package's or dbt's own (`duckdb__test_unique` over `default__test_unique`)
+  const rootAhead = namespace !== undefined && namespace !== root && !dispatchOrder[namespace];
+  const order = namespace ? dispatchOrder[namespace] ?? (rootAhead ? [root, namespace] : [namespace]) : [...(local && local !== root ? [local] : []), root, 'dbt'];
   const adapters = adapter && adapter !== 'duckdb' ? [adapter, ...(PARENT_ADAPTERS[adapter] ?? [])] : ['duckdb'];
+  const candidates = [...adapters.map((a) => `${a}__${name}`), `default__${name}`, name];
+  // dbt tries only the prefixed names; `name` itself is Floe's leniency, never the root's own macro of that name
+  // (a project macro `star` calling `dbt_utils.star` would recurse)
+  const prefixed = candidates.slice(0, -1);
   return {
     order,
-    packages: [...order, ...(namespace === 'dbt' ? [root] : []), undefined],
-    candidates: [...adapters.map((a) => `${a}__${name}`), `default__${name}`, name],
+    packages: [...order, ...(namespace === 'dbt' && !order.includes(root) ? [root] : []), undefined],
+    candidates,
     adapters,
+    namesIn: (pkg) => (rootAhead && pkg === root ? prefixed : candidates),
   };
 }
 

@@ -162,9 +162,9 @@ export class DbtJinjaEnvironment {
 
   /** dbt's adapter.dispatch: `<adapter>__name` (and its parent adapter's), then `default__name`, in each package of the search order. */
   private dispatch(name: string, namespace?: string): (...a: unknown[]) => unknown {
-    const { order, packages, candidates, adapters } = dispatchSearch(name, namespace, { local: this.hooks?.packageName, root: this.root, dispatchOrder: this.dispatchOrder, adapter: this.adapter });
+    const { order, packages, namesIn, adapters } = dispatchSearch(name, namespace, { local: this.hooks?.packageName, root: this.root, dispatchOrder: this.dispatchOrder, adapter: this.adapter });
     for (const pkg of packages) {
-      for (const candidate of candidates) {
+      for (const candidate of namesIn(pkg)) {
         const byPackage = this.byName.get(candidate);
         const file = pkg === undefined ? byPackage?.values().next().value : byPackage?.get(pkg);
         // The macro of the dispatched name itself is only a candidate when it is not the dispatcher (that recursed).

@@ -34,6 +34,8 @@ export class BackgroundBinding {
   private readonly pool: BindPool | undefined;
   private urgentTimer: NodeJS.Timeout | undefined;
   private readonly pending: Array<{ project: DbtProject; file: string }> = [];
+  /** Files being bound now. */
+  private readonly binding = new Set<string>();
 
   constructor(private readonly binder: Binder, private readonly events: BackgroundEvents) {
     // On worker threads, one per core but one: the main thread renders every model (the cold pass's critical path)
@@ -63,6 +65,13 @@ export class BackgroundBinding {
     this.stopped = this.disabled = true;
     if (this.urgentTimer) clearTimeout(this.urgentTimer);
     await this.pool?.close();
+  }
+
+  /** Whether `file` is queued or being bound (its columns are still to come); never once binding is off. */
+  willBind(file: string): boolean {
+    if (this.disabled) return false;
+    const has = (list: Array<{ file: string }>) => list.some((u) => u.file === file);
+    return this.binding.has(file) || this.downstreamQueued.has(file) || has(this.urgent) || has(this.pending) || has(this.queue);
   }
 
   /** An edited file is bound again soon (debounced), ahead of the rest. */
@@ -107,7 +116,8 @@ export class BackgroundBinding {
         if (item.project.entry(item.file)?.analysis) {
           const name = item.project.nodeOfFile(item.file)?.name;
           const columnsBefore = name ? JSON.stringify(item.project.boundColumns.get(name) ?? null) : '';
-          const after = await this.binder.bind(item.project, item.file, { urgent });
+          this.binding.add(item.file);
+          const after = await this.binder.bind(item.project, item.file, { urgent }).finally(() => this.binding.delete(item.file));
           if (JSON.stringify(before ?? []) !== JSON.stringify(after.diagnostics) || this.events.isOpen(item.file)) this.events.onChanged();
           // A changed schema changes what open downstream models bind against: bind those again.
           if (name && JSON.stringify(item.project.boundColumns.get(name) ?? null) !== columnsBefore) this.schemaChanged(item.project, name, columnsBefore);

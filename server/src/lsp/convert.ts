@@ -86,13 +86,17 @@ export interface CompletionDefaults {
 /** The `data` of an item whose detail and documentation completionItem/resolve gives (by its label). */
 const LATER = 'later';
 
-export function toCompletions(index: LineIndex, completions: Completion[], defaults: CompletionDefaults): CompletionItem[] | CompletionList {
+/** `incomplete`: the list is partial (cut, or columns still to come), so the client asks again as the user types. */
+export function toCompletions(index: LineIndex, completions: Completion[], defaults: CompletionDefaults, incomplete = false): CompletionItem[] | CompletionList {
   const [first] = completions;
   const sharedRange = defaults.editRange && first && completions.every((c) => c.replaceStart === first.replaceStart && c.replaceEnd === first.replaceEnd);
   const sharedData = defaults.data && first && completions.every((c) => c.later);
-  if (!sharedRange && !sharedData) return completions.map((c) => toCompletionItem(index, c));
+  if (!sharedRange && !sharedData) {
+    const items = completions.map((c) => toCompletionItem(index, c));
+    return incomplete ? { isIncomplete: true, items } : items;
+  }
   return {
-    isIncomplete: false,
+    isIncomplete: incomplete,
     itemDefaults: { ...(sharedRange ? { editRange: toRange(index, first.replaceStart, first.replaceEnd) } : {}), ...(sharedData ? { data: LATER } : {}) },
     items: completions.map((c) => {
       const { textEdit, data, ...item } = toCompletionItem(index, c);

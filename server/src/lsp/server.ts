@@ -16,7 +16,8 @@ import { fileDiagnostics } from '../features/diagnostics';
 import { contractDiagnostics } from '../features/contracts';
 import { asDbtRunsIt } from '../features/unreadEphemerals';
 import { modelsWithEnforcedContracts } from '../project/contract';
-import { completionDetail, completions } from '../features/completion';
+import { completionAnswer, completionDetail } from '../features/completion';
+import type { Awaiting } from '../features/columns';
 import { hover } from '../features/hover';
 import { definition, references, renameModel, renameRange } from '../features/navigation';
 import { documentSymbols } from '../features/symbols';
@@ -268,6 +269,7 @@ export function startServer(connection: Connection): void {
     if (process.env.FLOE_NO_CATALOG === '1' || !runs || !hasLakehouse(project)) return;
     kept?.abandon('source schemas come from a catalog');
     let where = project.target.catalog?.catalogUri ?? 'the local lakehouse';
+    schemasReading.add(project);
     try {
       const lakehouse = await (await runs()).lakehouse(project);
       where = lakehouse.uri;
@@ -279,8 +281,19 @@ export function startServer(connection: Connection): void {
       }
     } catch (e) {
       log(`floe: source schemas from ${where} unavailable (using the cache): ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      schemasReading.delete(project);
     }
   }
+  /** Projects whose source schemas are being read from their catalog. */
+  const schemasReading = new Set<DbtProject>();
+  /** Binding starts after the first diagnostics pull (startBindingAfterFirstPull): every unbound model is still to come. */
+  let bindingToStart = false;
+  /** What completion lists still wait for: models to bind, source schemas being read (a list read from them is partial). */
+  const awaiting: Awaiting = {
+    bind: (node) => !renderOnly && unbound === undefined && (bindingToStart || !!background?.willBind(node.file)),
+    sourceSchema: (project, table) => schemasReading.has(project) && !project.schemaCache.get(project.sourceIcebergTable(table)),
+  };
 
   /** Set while the background waits for the first diagnostics pull after ready (see startBindingAfterFirstPull). */
   let onPulled: (() => void) | undefined;
@@ -292,11 +305,12 @@ export function startServer(connection: Connection): void {
   function startBindingAfterFirstPull(): void {
     // the binder itself now: the first answer has its contract diagnostics, as with the background started
     binder = newBinder();
+    bindingToStart = !renderOnly;
     const start = () => {
       if (onPulled !== start) return;
       onPulled = undefined;
       clearTimeout(timer);
-      void guard('binding', undefined, startBinding)(undefined);
+      void guard('binding', undefined, startBinding)(undefined).finally(() => { bindingToStart = false; });
     };
     const timer = setTimeout(start, 250);
     onPulled = start;
@@ -342,6 +356,7 @@ export function startServer(connection: Connection): void {
     });
     await keepRenders(workspace.projects);
     if (!renderOnly) background.enqueueAll(workspace.projects);
+    bindingToStart = false;
     for (const doc of documents.all()) {
       const where = at(doc.uri);
       if (where) background.prioritize(where.project, where.file);
@@ -552,7 +567,8 @@ export function startServer(connection: Connection): void {
     const p = positionIn(params.textDocument.uri, params.position);
     if (!p) return [];
     completedUri = params.textDocument.uri;
-    return toCompletions(p.index, completions(p.project, p.file, p.offset), completionDefaults);
+    const answer = completionAnswer(p.project, p.file, p.offset, awaiting);
+    return toCompletions(p.index, answer.items, completionDefaults, answer.incomplete);
   }));
 
   const resolveItem = guard('completionResolve', undefined, (item: CompletionItem) => {

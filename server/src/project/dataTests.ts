@@ -1,7 +1,8 @@
 // The project's dbt data tests: generic tests declared in schema YAML (on models, columns, source tables) and
 // singular tests (SQL files under test-paths returning failing rows), with stable ids. Pure over the project model.
 import path from 'node:path';
-import type { DbtProject, FileEntry } from './project';
+import type { DbtProject, FileEntry, MacroDefinition } from './project';
+import { dispatchSearch } from '../jinja/dispatchSearch';
 import type { GenericTestDecl } from './testYaml';
 import type { ModelConfig } from './config';
 import type { ModelDoc } from './schemaYaml';
@@ -49,6 +50,27 @@ export interface DataTest {
 
 /** The tests dbt itself ships; anything else must be a `{% test %}` macro of the project or a package. */
 export const CORE_GENERIC_TESTS: ReadonlySet<string> = new Set(['not_null', 'unique', 'accepted_values', 'relationships']);
+
+/**
+ * The project's or a package's macro dbt runs for a core generic test in place of its own: the root project's
+ * `test_<kind>` (its macros come before dbt's), else what `adapter.dispatch('test_<kind>', 'dbt')` finds ahead of dbt's
+ * `default__test_<kind>`: a `<adapter>__test_<kind>` or `default__test_<kind>` of the root project, or of the packages
+ * a `dispatch:` entry for `dbt` lists. Undefined: dbt's own runs.
+ */
+export function coreTestOverride(project: DbtProject, kind: string): MacroDefinition | undefined {
+  if (!CORE_GENERIC_TESTS.has(kind)) return undefined;
+  const name = `test_${kind}`;
+  const own = project.macro(name, project.name);
+  if (own) return own;
+  const search = dispatchSearch(name, 'dbt', { root: project.name, dispatchOrder: project.settings.dispatch, adapter: project.target.adapter });
+  for (const pkg of search.order) {
+    for (const candidate of search.namesIn(pkg)) {
+      const found = candidate === name ? undefined : project.macro(candidate, pkg);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
 
 const cache = new WeakMap<DbtProject, { version: number; own: DataTest[]; all: DataTest[]; unresolved: SkippedDataTest[] }>();
 

@@ -156,6 +156,8 @@ export class DbtProject {
   version = 0;
   /** Bumped when macros may have changed (the renderer's environment keys on it). */
   macroVersion = 0;
+  /** Bumped by every change but an edit of a model's text that keeps its structure (refs, config): what renders read besides their own text. */
+  structureVersion = 0;
   private derived: Derived | undefined;
   /** Vars by package, valid while the settings files are unchanged (bumped by reload). */
   private readonly varsCache = new Map<string, { version: number; vars: Record<string, unknown> }>();
@@ -207,6 +209,7 @@ export class DbtProject {
 
   reload(): void {
     this.settingsVersion++;
+    this.structureVersion++;
     this.files.clear();
     this.packages.length = 0;
     this.packageOfFile.clear();
@@ -321,6 +324,7 @@ export class DbtProject {
     const structural = !before || entry.kind !== 'model' || structureKey(before) !== structureKey(entry);
     this.version++;
     if (structural) {
+      this.structureVersion++;
       // A model whose refs changed updates the DAG in place (keeps edits fast on 10k-model projects).
       if (before?.kind === 'model' && entry.kind === 'model' && this.derived) this.derived.cycles = this.relink(modelName(abs), entry, this.derived);
       else this.derived = undefined;
@@ -351,6 +355,7 @@ export class DbtProject {
 
   private touch(): void {
     this.version++;
+    this.structureVersion++;
     this.derived = undefined;
   }
 

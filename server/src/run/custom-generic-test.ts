@@ -6,7 +6,7 @@ import type { DbtProject } from '../project/project';
 import { relationValue } from '../jinja/dbtContext';
 import { varValue, type UpstreamRelation } from '../project/compile';
 import { environmentOf } from '../project/jinjaEnvironment';
-import { definedGenericTests, parseRelationTarget } from '../project/dataTests';
+import { coreTestOverride, definedGenericTests, parseRelationTarget } from '../project/dataTests';
 import { testMacroCall } from '../project/dbtTestCompile';
 
 interface Relation { kind: UpstreamRelation['kind']; name: string; source?: string; table?: string }
@@ -27,7 +27,7 @@ export type CustomTestSql = { sql: string; upstream: UpstreamRelation[] } | { er
 /** Renders a custom generic test into its failing-rows SQL, with the relations its ref()/source() calls need. */
 export function customGenericTestSql(project: DbtProject, input: CustomTestInput): CustomTestSql {
   const env = environmentOf(project);
-  if (!definedGenericTests(project).has(input.name)) {
+  if (!definedGenericTests(project).has(input.name) && !coreTestOverride(project, input.name)) {
     return { error: `generic test '${input.name}' not found: Floe runs not_null, unique, accepted_values, relationships and {% test %} macros of the project and its packages` };
   }
   const dot = input.name.lastIndexOf('.');

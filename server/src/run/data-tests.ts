@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { DbtProject } from '../project/project';
 import type { CompiledModel, UpstreamRelation } from '../project/compile';
 import { LineIndex } from '../project/lineIndex';
-import { CORE_GENERIC_TESTS, parseRelationTarget, type DataTest } from '../project/dataTests';
+import { CORE_GENERIC_TESTS, coreTestOverride, parseRelationTarget, type DataTest } from '../project/dataTests';
 import type { DataTestResult } from '../protocol/dataTests';
 import { cellText } from '../engine/results';
 import { parseDuckDbError } from '../sql/errors';
@@ -71,12 +71,13 @@ async function runOne(run: ModelRun, project: DbtProject, test: DataTest, signal
       const body = () => run.session.query(wrapped);
       return prepared.compiled ? run.mapErrors(test.file, wrapped, prepared.compiled, body, (o) => (o >= prefix.length ? o - prefix.length : undefined)) : body();
     };
-    const counted = await query('select count(*) from (', ') as floe_test_failures');
+    // the closing parenthesis on a line of its own, as dbt's wrapper puts it: a test ending in a `-- comment` runs
+    const counted = await query('select count(*) from (', '\n) as floe_test_failures');
     const failures = String(counted.rows[0]?.[0] ?? '0');
     const severity = prepared.severity ?? test.severity;
     const ms = Math.round(performance.now() - started);
     if (failures === '0') return { id: test.id, status: 'pass', failures, sql, ms };
-    const sample = await query('select * from (', `) as floe_test_failures limit ${SAMPLE_ROWS}`);
+    const sample = await query('select * from (', `\n) as floe_test_failures limit ${SAMPLE_ROWS}`);
     return {
       id: test.id,
       status: severity === 'warn' ? 'warn' : 'fail',
@@ -120,7 +121,8 @@ async function prepare(run: ModelRun, project: DbtProject, test: DataTest): Prom
   }
   // The arguments as dbt's macros see them: a `min_value: 1.0` prints 1.0 in the SQL.
   const args = argsWithPyFloats(test.args, test.floatArgs);
-  if (!CORE_GENERIC_TESTS.has(test.kind)) {
+  // a core test the project overrides (its `duckdb__test_unique`, say) runs its macro, as dbt's dispatch picks it
+  if (!CORE_GENERIC_TESTS.has(test.kind) || coreTestOverride(project, test.kind)) {
     // The macro gets the (where-filtered) relation as `model`, like dbt.
     const over = test.where ? `(select * from ${relation.relation} where ${test.where})` : relation.relation;
     const custom = customGenericTestSql(project, { name: test.kind, column: test.column ?? test.columnExpression, args, relation: over, relationName: run.relationName });
