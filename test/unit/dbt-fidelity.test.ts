@@ -756,6 +756,19 @@ test("dbt's relation names (naming 'dbt'): this/ref fields are dbt's; a naming m
   assert.match(dbt('reads_broken.sql').problem?.message ?? '', /generate_schema_name failed for broken/);
 });
 
+test("dbt's relation names: generate_schema_name_for_env, dbt's global macro a project's generate_schema_name may call (mattermost-analytics), is the custom schema on target prod and the target's schema elsewhere", () => {
+  const files = (target: string) => ({
+    'profiles.yml': `p:\n  target: ${target}\n  outputs:\n    ${target}: {type: postgres, dbname: wh, schema: base}\n`,
+    'macros/generate_schema_name.sql': '{% macro generate_schema_name(custom_schema_name, node) -%}\n    {{ generate_schema_name_for_env(custom_schema_name, node) }}\n{%- endmacro %}\n',
+    'models/up.sql': "{{ config(schema='lake') }}\nselect 1 as id",
+    'models/m.sql': "select * from {{ ref('up') }} join {{ this }} using (id)",
+  });
+  const compiled = (target: string) => compileModel(project(files(target)), `${ROOT}/models/m.sql`, { naming: 'dbt' });
+  assert.equal(compiled('dev').problem, undefined);
+  assert.equal(compiled('dev').sql, 'select * from "wh"."base"."up" join "wh"."base"."m" using (id)');
+  assert.equal(compiled('prod').sql, 'select * from "wh"."lake"."up" join "wh"."base"."m" using (id)');
+});
+
 test("dbt's relation names: a package's generate_schema_name through dispatch: (the root's search order for dbt), and for the package's own models its own override", () => {
   const p = project({
     'dbt_project.yml': `${PROJECT}dispatch:\n  - macro_namespace: dbt\n    search_order: ['p', 'naming', 'dbt']\n`,
