@@ -386,6 +386,21 @@ test('more of dbt as real projects use it: context, builtins, p.0, nested braces
   check("{{ one() }}{{ two() }}", '12', { 'macros/m.sql': '{% macro one() %}1{% endmacro %}\n{% ##### %}\n{% macro two() %}2{% endmacro %}' });
 });
 
+test("a query's result read where the template read `execute` (gitlab's get_query_results_as_dict(...).DATE[0]) is info, as dbt parses it leniently and compiles it with the rows; elsewhere still an error", () => {
+  const p = project({
+    // dbt_utils' get_query_results_as_dict: an empty dict until execute
+    'macros/q.sql': "{% macro results_as_dict(query) %}{% set out = {} %}{% if execute %}{% do out.update({'DATE': ['2019-01-01']}) %}{% endif %}{{ return(out) }}{% endmacro %}",
+    'models/first_date.sql': "{%- set first_ = results_as_dict('select min(d) as date from t') -%}\nselect '{{ first_.DATE[0] }}' as valid_from",
+    'models/no_query.sql': "{%- set first_ = {} -%}\nselect '{{ first_.DATE[0] }}' as valid_from",
+  });
+  const severities = (name: string) => {
+    const file = `${ROOT}/models/${name}.sql`;
+    return renderDiagnostics(file, compileModel(p, file), fileDiagnostics(p, file)).map((d) => `${d.severity} ${d.code}: ${d.message}`);
+  };
+  assert.deepEqual(severities('first_date'), ["info jinja-render: 'dict object' has no attribute 'DATE', so 'first_.DATE[0]' cannot be read: a var, config value or attribute this code expects is missing. (checked as dbt parses it: macros that query the database render nothing until run)"]);
+  assert.deepEqual(severities('no_query'), ["error jinja-render: 'dict object' has no attribute 'DATE', so 'first_.DATE[0]' cannot be read: a var, config value or attribute this code expects is missing."]);
+});
+
 test('what dbt only knows at run time is not called wrong: parse-time SQL, huge models, snapshots disabled by a dict config', () => {
   const p = project({
     'macros/u.sql': "{% macro union_of(rels) %}{% if not execute %}{{ return('') }}{% endif %}select 1{% endmacro %}",
