@@ -798,6 +798,20 @@ test("dbt's relation names: a package's generate_schema_name through dispatch: (
   assert.equal(compileModel(p, `${ROOT}/models/m.sql`, { naming: 'dbt' }).sql, '\nselect * from "wh"."pkg_own"."pm" join "wh"."env_lake"."m" using (id)');
 });
 
+test("config(enabled=var(...)) where the var holds \"{{ ref('x') }}\" is on, as dbt's parse-time ref gives a relation (gitlab's snowplow package: snowplow_web_timing_context)", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}vars:\n  snow:\n    'snow:timing': "{{ ref('timing_metrics') }}"\n    'snow:agent': false\n`,
+    'models/timing_metrics.sql': 'select 1 as id',
+    'dbt_packages/snow/dbt_project.yml': 'name: snow\n',
+    'dbt_packages/snow/macros/is_adapter.sql': "{% macro is_adapter(adapter_type='default') %}{{ return(adapter_type == 'default') }}{% endmacro %}",
+    'dbt_packages/snow/models/timing_context.sql': "{{ config(enabled=(var('snow:timing') and is_adapter('default'))) }}\nselect 1 as id",
+    'dbt_packages/snow/models/agent_context.sql': "{{ config(enabled=(var('snow:agent') and is_adapter('default'))) }}\nselect 1 as id",
+    'dbt_packages/snow/models/page_views.sql': "select * from {{ ref('timing_context') }}",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.deepEqual(p.modelNames().sort(), ['page_views', 'timing_context', 'timing_metrics']);
+});
+
 test("eleventh corpus: config(enabled=...) in an if/else is the branch dbt's parse renders (an undefined var is None there); selection sees the same", () => {
   const flag = (name: string) => `{% if var('${name}') %}{{ config(enabled=True) }}{% else %}{{ config(enabled=False) }}{% endif %}\n`;
   const p = project({
