@@ -99,6 +99,23 @@ test('snapshots, analyses and data tests compile where dbt writes them; YAML sna
   }
 });
 
+test("a model whose query result is missing where it read `execute` (gitlab's get_query_results_as_dict(...).DATE[0]): a warning, not written, exit 0, as dbt compile has the rows", async () => {
+  const files = {
+    'macros/q.sql': "{% macro results_as_dict(query) %}{% set out = {} %}{% if execute %}{% do out.update({'DATE': ['2019-01-01']}) %}{% endif %}{{ return(out) }}{% endmacro %}",
+    'models/first_date.sql': "{%- set first_ = results_as_dict('select 1') -%}\nselect '{{ first_.DATE[0] }}' as valid_from\n",
+  };
+  for (const [file, text] of Object.entries(files)) { fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true }); fs.writeFileSync(path.join(dir, file), text); }
+  try {
+    const r = await floe('-s', 'plain', 'first_date');
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.err, /^models\/first_date\.sql:\d+:\d+: warning: not compiled: 'dict object' has no attribute 'DATE', so 'first_\.DATE\[0\]' cannot be read: .* It reads `execute`, which Floe's compile leaves false, as it queries no database \(dbt compile does\)\.\n$/);
+    assert.ok(!fs.existsSync(path.join(dir, 'target/compiled/notes/models/first_date.sql')));
+    assert.ok(fs.existsSync(path.join(dir, 'target/compiled/notes/models/plain.sql')));
+  } finally {
+    for (const file of Object.keys(files)) fs.rmSync(path.join(dir, file));
+  }
+});
+
 test("a singular test whose ref names no model: a warning, not written, exit 0, as dbt skips it (corpus 15's dbt-models-mert)", async () => {
   const file = path.join(dir, 'tests/assert_missing.sql');
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -386,6 +386,21 @@ test('more of dbt as real projects use it: context, builtins, p.0, nested braces
   check("{{ one() }}{{ two() }}", '12', { 'macros/m.sql': '{% macro one() %}1{% endmacro %}\n{% ##### %}\n{% macro two() %}2{% endmacro %}' });
 });
 
+test("a query's result read where the template read `execute` (gitlab's get_query_results_as_dict(...).DATE[0]) is info, as dbt parses it leniently and compiles it with the rows; elsewhere still an error", () => {
+  const p = project({
+    // dbt_utils' get_query_results_as_dict: an empty dict until execute
+    'macros/q.sql': "{% macro results_as_dict(query) %}{% set out = {} %}{% if execute %}{% do out.update({'DATE': ['2019-01-01']}) %}{% endif %}{{ return(out) }}{% endmacro %}",
+    'models/first_date.sql': "{%- set first_ = results_as_dict('select min(d) as date from t') -%}\nselect '{{ first_.DATE[0] }}' as valid_from",
+    'models/no_query.sql': "{%- set first_ = {} -%}\nselect '{{ first_.DATE[0] }}' as valid_from",
+  });
+  const severities = (name: string) => {
+    const file = `${ROOT}/models/${name}.sql`;
+    return renderDiagnostics(file, compileModel(p, file), fileDiagnostics(p, file)).map((d) => `${d.severity} ${d.code}: ${d.message}`);
+  };
+  assert.deepEqual(severities('first_date'), ["info jinja-render: 'dict object' has no attribute 'DATE', so 'first_.DATE[0]' cannot be read: a var, config value or attribute this code expects is missing. (checked as dbt parses it: macros that query the database render nothing until run)"]);
+  assert.deepEqual(severities('no_query'), ["error jinja-render: 'dict object' has no attribute 'DATE', so 'first_.DATE[0]' cannot be read: a var, config value or attribute this code expects is missing."]);
+});
+
 test('what dbt only knows at run time is not called wrong: parse-time SQL, huge models, snapshots disabled by a dict config', () => {
   const p = project({
     'macros/u.sql': "{% macro union_of(rels) %}{% if not execute %}{{ return('') }}{% endif %}select 1{% endmacro %}",
@@ -756,6 +771,19 @@ test("dbt's relation names (naming 'dbt'): this/ref fields are dbt's; a naming m
   assert.match(dbt('reads_broken.sql').problem?.message ?? '', /generate_schema_name failed for broken/);
 });
 
+test("dbt's relation names: generate_schema_name_for_env, dbt's global macro a project's generate_schema_name may call (mattermost-analytics), is the custom schema on target prod and the target's schema elsewhere", () => {
+  const files = (target: string) => ({
+    'profiles.yml': `p:\n  target: ${target}\n  outputs:\n    ${target}: {type: postgres, dbname: wh, schema: base}\n`,
+    'macros/generate_schema_name.sql': '{% macro generate_schema_name(custom_schema_name, node) -%}\n    {{ generate_schema_name_for_env(custom_schema_name, node) }}\n{%- endmacro %}\n',
+    'models/up.sql': "{{ config(schema='lake') }}\nselect 1 as id",
+    'models/m.sql': "select * from {{ ref('up') }} join {{ this }} using (id)",
+  });
+  const compiled = (target: string) => compileModel(project(files(target)), `${ROOT}/models/m.sql`, { naming: 'dbt' });
+  assert.equal(compiled('dev').problem, undefined);
+  assert.equal(compiled('dev').sql, 'select * from "wh"."base"."up" join "wh"."base"."m" using (id)');
+  assert.equal(compiled('prod').sql, 'select * from "wh"."lake"."up" join "wh"."base"."m" using (id)');
+});
+
 test("dbt's relation names: a package's generate_schema_name through dispatch: (the root's search order for dbt), and for the package's own models its own override", () => {
   const p = project({
     'dbt_project.yml': `${PROJECT}dispatch:\n  - macro_namespace: dbt\n    search_order: ['p', 'naming', 'dbt']\n`,
@@ -768,6 +796,20 @@ test("dbt's relation names: a package's generate_schema_name through dispatch: (
     'models/m.sql': "{{ config(schema='lake') }}\nselect * from {{ ref('pm') }} join {{ this }} using (id)",
   });
   assert.equal(compileModel(p, `${ROOT}/models/m.sql`, { naming: 'dbt' }).sql, '\nselect * from "wh"."pkg_own"."pm" join "wh"."env_lake"."m" using (id)');
+});
+
+test("config(enabled=var(...)) where the var holds \"{{ ref('x') }}\" is on, as dbt's parse-time ref gives a relation (gitlab's snowplow package: snowplow_web_timing_context)", () => {
+  const p = project({
+    'dbt_project.yml': `${PROJECT}vars:\n  snow:\n    'snow:timing': "{{ ref('timing_metrics') }}"\n    'snow:agent': false\n`,
+    'models/timing_metrics.sql': 'select 1 as id',
+    'dbt_packages/snow/dbt_project.yml': 'name: snow\n',
+    'dbt_packages/snow/macros/is_adapter.sql': "{% macro is_adapter(adapter_type='default') %}{{ return(adapter_type == 'default') }}{% endmacro %}",
+    'dbt_packages/snow/models/timing_context.sql': "{{ config(enabled=(var('snow:timing') and is_adapter('default'))) }}\nselect 1 as id",
+    'dbt_packages/snow/models/agent_context.sql': "{{ config(enabled=(var('snow:agent') and is_adapter('default'))) }}\nselect 1 as id",
+    'dbt_packages/snow/models/page_views.sql': "select * from {{ ref('timing_context') }}",
+  });
+  assert.deepEqual(diagnostics(p), []);
+  assert.deepEqual(p.modelNames().sort(), ['page_views', 'timing_context', 'timing_metrics']);
 });
 
 test("eleventh corpus: config(enabled=...) in an if/else is the branch dbt's parse renders (an undefined var is None there); selection sees the same", () => {

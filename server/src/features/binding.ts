@@ -13,6 +13,7 @@ import type { DbtProject, ModelNode } from '../project/project';
 import type { Column, NameFix, ProjectDiagnostic } from '../project/types';
 import { snapshotAddedColumns } from '../run/snapshot-config';
 import { fileDiagnostics, renderDiagnostics } from './diagnostics';
+import { PARSE_TIME_NOTE } from '../jinja/renderMessages';
 import { mentionsMissingPackage } from '../project/packages/missing';
 import { boundLineageOf } from './columnLineage';
 import { isSqlError, isUnreadEphemeral } from './unreadEphemerals';
@@ -225,7 +226,7 @@ export class Binder {
         // Without a profile the adapter is unknown: what DuckDB rejects may be another dialect's valid SQL.
         if (dialect === 'unknown') return { file, start: r.start, end: r.end, ...(r.fix ? { fix: r.fix } : {}), severity: 'info' as const, code: `sql-${e.kind}`, message: `DuckDB: ${e.message} (no profile names this project's adapter)` };
         // Macros that need the database (`if execute`) render nothing at compile time: the SQL is incomplete.
-        if (compiled.parseTime) return { file, start: r.start, end: r.end, ...(r.fix ? { fix: r.fix } : {}), severity: 'info' as const, code: `sql-${e.kind}`, message: `${e.message} (checked as dbt parses it: macros that query the database render nothing until run)` };
+        if (compiled.parseTime) return { file, start: r.start, end: r.end, ...(r.fix ? { fix: r.fix } : {}), severity: 'info' as const, code: `sql-${e.kind}`, message: `${e.message} ${PARSE_TIME_NOTE}` };
         // A column missing from columns declared only in YAML may still exist in the table: a hint, not an error. A
         // table name that is not in FROM (`x.col` without `x`) is wrong whatever the upstream's columns are.
         if (yamlOnly && e.kind === 'binder' && /column|not found/i.test(e.message) && !/^Referenced table "[^"]*" not found/.test(raw.message)) return { file, start: r.start, end: r.end, ...(r.fix ? { fix: r.fix } : {}), severity: 'info' as const, code: `sql-${e.kind}`, message: `${e.message} (the upstream's columns come from schema YAML, which need not list them all)` };

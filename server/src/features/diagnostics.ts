@@ -9,6 +9,7 @@ import type { NameFix, ProjectDiagnostic, Severity } from '../project/types';
 import { SKIPPED_TEST, type CompiledModel } from '../project/compile';
 import { didYouMean, hint, suggestName } from '../util/suggest';
 import { BUILTIN_MACRO_NAMES } from '../jinja/dbtBuiltins';
+import { isMissingValueMessage, PARSE_TIME_NOTE } from '../jinja/renderMessages';
 import { dataTestDiagnostics } from './dataTestDiagnostics';
 import { unitTestDiagnostics } from './unitTestDiagnostics';
 import { selectNodes } from '../selection/select';
@@ -325,6 +326,9 @@ export function renderDiagnostics(file: string, compiled: CompiledModel, staticD
   const p = compiled.problem;
   // A model too large to render is one dbt compiles: say it is not checked, do not call it wrong. A test whose render
   // met an unknown ref is one dbt skips with a warning.
+  // A value missing in a template that read `execute` is most often a query's result (run_query,
+  // get_query_results_as_dict): dbt's parse renders it leniently and its compile has the rows, so it is no error.
+  if (compiled.parseTime && isMissingValueMessage(p.message)) return [{ file, start: p.start, end: p.end, severity: 'info', code: p.code, message: `${p.message} ${PARSE_TIME_NOTE}` }];
   const severity = p.code === 'too-large' ? 'info' : p.message.includes(SKIPPED_TEST) ? 'warning' : 'error';
   return [{ file, start: p.start, end: p.end, severity, code: p.code, message: p.message }];
 }

@@ -62,13 +62,16 @@ const EXPRESSIONS: Record<string, [string, string]> = {
     "{% else %}string_agg({{ measure }}, {{ delimiter_text }} {{ order_by_clause or '' }}){% endif %}"],
 };
 
-/** Macros dbt calls to name relations; their default logic, returning values. */
+/** Macros dbt calls to name relations; their default logic, returning values (and the `_for_env` variant dbt ships for projects to call). */
 const NAMING = `
 {% macro generate_schema_name(custom_schema_name=none, node=none) -%}
   {{ return(adapter.dispatch('generate_schema_name', 'dbt')(custom_schema_name, node)) }}
 {%- endmacro %}
 {% macro default__generate_schema_name(custom_schema_name, node) -%}
   {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}
+{% macro generate_schema_name_for_env(custom_schema_name, node) -%}
+  {%- if target.name == 'prod' and custom_schema_name is not none -%}{{ custom_schema_name | trim }}{%- else -%}{{ target.schema }}{%- endif -%}
 {%- endmacro %}
 {% macro generate_alias_name(custom_alias_name=none, node=none) -%}
   {{ return(adapter.dispatch('generate_alias_name', 'dbt')(custom_alias_name, node)) }}

@@ -1023,7 +1023,9 @@ export function withRenderRoots<T>(roots: unknown[], render: () => T): T {
 /** Whether `target` is among the globals' values or a render's own, or inside them (a few levels deep). */
 function reachable(target: object, globals: Record<string, unknown>): boolean {
   const seen = new Set<unknown>();
-  let level: unknown[] = [...Object.values(globals), ...renderRoots.flat()];
+  // the globals' data values only: a getter (`execute`, which records that the template read it) is not called
+  const values = Object.values(Object.getOwnPropertyDescriptors(globals)).flatMap((d) => (d.enumerable && 'value' in d ? [d.value] : []));
+  let level: unknown[] = [...values, ...renderRoots.flat()];
   for (let depth = 0; depth < 8 && level.length > 0 && seen.size < 200_000; depth++) {
     const next: unknown[] = [];
     for (const v of level) {

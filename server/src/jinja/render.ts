@@ -26,7 +26,7 @@ export interface RenderProblem {
 export interface RenderResult {
   sql: string;
   map: SourceMap;
-  /** The template read `execute`: its SQL is parse-time SQL (introspective macros left parts out). */
+  /** The template read `execute` (before its problem, if any): its SQL is parse-time SQL (introspective macros left parts out). */
   parseTime?: boolean;
   problem?: RenderProblem;
 }
@@ -61,7 +61,7 @@ export function renderTemplate(env: DbtJinjaEnvironment, text: string, scan: Sca
     const raw = firstLine(e);
     const syntax = !(e instanceof CompilerError) && /unexpected|expected|unknown block tag|parse/i.test(raw);
     const message = explainRenderError(raw);
-    return { sql: '', map: new SourceMap([], 0), problem: { code: syntax ? 'jinja-syntax' : 'jinja-render', message, start, end } };
+    return { sql: '', map: new SourceMap([], 0), problem: { code: syntax ? 'jinja-syntax' : 'jinja-render', message, start, end }, parseTime: env.executeRead };
   }
   return { ...readMarkers(output, pieces, clean, false), parseTime: env.executeRead };
 }

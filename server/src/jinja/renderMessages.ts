@@ -38,3 +38,14 @@ export function explainRenderError(message: string): string {
   }
   return message;
 }
+
+/**
+ * Whether a render message says a value was missing (an attribute of None or of an undefined value): in a template that
+ * read `execute`, that value is most often a query's result, which dbt has when it compiles and Floe does not.
+ */
+export function isMissingValueMessage(message: string): boolean {
+  return / this code expects is missing\.$/.test(message);
+}
+
+/** Said of a problem met in a template that read `execute`: Floe renders it as dbt's parse does, without query results. */
+export const PARSE_TIME_NOTE = '(checked as dbt parses it: macros that query the database render nothing until run)';

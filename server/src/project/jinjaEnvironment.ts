@@ -65,7 +65,10 @@ export function settingsHooks(project: DbtProject, packageName: string, usedBy: 
 
 function evaluateOnce(project: DbtProject, packageName: string, usedBy: string, expression: string): boolean | undefined {
   try {
-    return environmentOf(project).renderString(`{% if (${expression}) %}1{% else %}0{% endif %}`, settingsHooks(project, packageName, usedBy)) === '1';
+    // dbt's parse-time ref() and source() give a relation (the model's own), never an empty string: a var holding
+    // "{{ ref('x') }}" is true in `enabled=var(...)` (gitlab's snowplow:context:performance_timing)
+    const hooks = { ...settingsHooks(project, packageName, usedBy), ref: () => usedBy, source: () => usedBy };
+    return environmentOf(project).renderString(`{% if (${expression}) %}1{% else %}0{% endif %}`, hooks) === '1';
   } catch {
     return undefined;
   }

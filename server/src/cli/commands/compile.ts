@@ -14,6 +14,7 @@ import { dbtGenericTestSql } from '../../project/dbtTestCompile';
 import { genericTestFileName } from '../../project/testNames';
 import { compileModel, SKIPPED_TEST } from '../../project/compile';
 import { LineIndex } from '../../project/lineIndex';
+import { isMissingValueMessage } from '../../jinja/renderMessages';
 import { selectNodes } from '../../selection/select';
 import type { SelectableNode } from '../../selection/graph';
 import { didYouMean } from '../../util/suggest';
@@ -135,8 +136,14 @@ function compiledSql(project: DbtProject, file: string, report: Report, node?: M
   const relative = (f: string) => path.relative(project.root, f);
   if ('problem' in compiled) {
     const pos = new LineIndex(project.entry(compiled.file)?.text ?? '').positionAt(compiled.problem.start);
+    const at = `${relative(compiled.file)}:${pos.line + 1}:${pos.character + 1}`;
+    // a value missing where the template read `execute`: most often a query's result, which dbt compile has
+    if (isMissingValueMessage(compiled.problem.message) && compileModel(project, compiled.file, { naming: 'dbt' }).parseTime) {
+      report.warning(`${at}: warning: not compiled: ${compiled.problem.message} It reads \`execute\`, which Floe's compile leaves false, as it queries no database (dbt compile does).`);
+      return null;
+    }
     const skipped = compiled.problem.message.includes(SKIPPED_TEST);
-    (skipped ? report.warning : report.error)(`${relative(compiled.file)}:${pos.line + 1}:${pos.character + 1}: ${skipped ? 'warning' : 'error'}: ${compiled.problem.message}`);
+    (skipped ? report.warning : report.error)(`${at}: ${skipped ? 'warning' : 'error'}: ${compiled.problem.message}`);
     return skipped ? null : undefined;
   }
   if (!compiled.sql.trim() && project.entry(file)?.text.trim()) {
