@@ -447,6 +447,10 @@ export function startServer(connection: Connection): void {
       const enabled = bound && (await settings.get(settingsUri)).binderEnabled;
       if (bound && enabled && !diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...asDbtRunsIt(project, file, bound.diagnostics));
     }
+    // The on-run-start hooks' definitions DuckDB refuses, at their lines in dbt_project.yml.
+    if (entry.kind === 'dbt_project' && file === path.join(project.root, 'dbt_project.yml') && binder && (await settings.get(settingsUri)).binderEnabled) {
+      diagnostics.push(...(await binder.hookProblems(project)));
+    }
     // Contracts compare a model's freshly bound columns with its schema YAML: in the YAML file and the model's SQL.
     if ((entry.analysis || entry.schema) && binder && (await settings.get(settingsUri)).binderEnabled) {
       diagnostics.push(...contractDiagnostics(project, file, (f) => binder?.current(project, f)?.columns));
