@@ -17,7 +17,7 @@ export async function hookDiagnostics(project: DbtProject, conn: DuckDBConnectio
   // a statement naming what only the project's database holds cannot be judged; packages' hooks are not the user's
   return failures.filter((f) => !f.unjudged && definitions[f.index].root).map((f) => {
     const d = definitions[f.index];
-    const statement = d.sql.replace(/\s+/g, ' ');
+    const statement = d.written.replace(/\s+/g, ' ');
     const quoted = statement.length > QUOTED_CHARS ? `${statement.slice(0, QUOTED_CHARS)}…` : statement;
     return {
       file: d.file,

@@ -7,8 +7,9 @@ import { environmentOf, settingsHooks } from './jinjaEnvironment';
 import { definitionStatements } from '../sql/hookPrelude';
 
 export interface HookDefinition {
-  /** The statement as binding runs it (made TEMP). */
+  /** The statement as binding runs it (made TEMP), and as the hook renders it. */
   sql: string;
+  written: string;
   /** The dbt_project.yml holding the hook, and the offsets of the hook's value there. */
   file: string;
   start: number;
@@ -32,7 +33,7 @@ export function runStartDefinitions(project: DbtProject): HookDefinition[] {
       for (const hook of pkg.settings.onRunStart) {
         const sql = renderedHook(project, pkg.name, hook.template);
         if (sql === undefined) continue;
-        for (const s of definitionStatements(sql)) definitions.push({ sql: s.sql, file: path.join(pkg.root, 'dbt_project.yml'), start: hook.start, end: hook.end, root: pkg.isRoot });
+        for (const s of definitionStatements(sql)) definitions.push({ sql: s.sql, written: sql.slice(s.start, s.end), file: path.join(pkg.root, 'dbt_project.yml'), start: hook.start, end: hook.end, root: pkg.isRoot });
       }
     }
   }

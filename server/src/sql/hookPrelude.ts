@@ -46,8 +46,8 @@ export interface PreludeFailure {
   kind: SqlErrorKind;
   message: string;
   /**
-   * The statement names something the binder's DuckDB does not hold (a table a table macro reads, a schema): the
-   * project's database may, so binding cannot judge it.
+   * The statement names a relation, schema or catalog the binder's DuckDB does not hold (a table a table macro
+   * reads): the project's database may, so binding cannot judge it.
    */
   unjudged: boolean;
 }
@@ -71,7 +71,7 @@ export async function usePrelude(conn: DuckDBConnection, statements: readonly st
     } catch (e) {
       const raw = e instanceof Error ? e.message : String(e);
       const error = parseDuckDbError(raw, statements[index]);
-      const unjudged = error.kind === 'catalog' && /does not exist|not found/i.test(error.message);
+      const unjudged = error.kind === 'catalog' && /^(Table|View|Schema|Catalog)\b.*(does not exist|not found)/i.test(error.message);
       failures.push({ index, kind: error.kind, message: error.message.split('\n')[0], unjudged });
     }
   }
@@ -79,13 +79,15 @@ export async function usePrelude(conn: DuckDBConnection, statements: readonly st
   return failures;
 }
 
+/** The temporary definitions made for another project, dropped; one that will not drop is left (never an error). */
 async function dropTemporaryDefinitions(conn: DuckDBConnection): Promise<void> {
-  const names = async (query: string) => (await conn.runAndReadAll(query)).getRows().map((r) => [String(r[0]), String(r[1] ?? '')]);
+  const rows = async (query: string) => (await conn.runAndReadAll(query).catch(() => undefined))?.getRows().map((r) => [String(r[0]), String(r[1] ?? '')]) ?? [];
   const quoted = (name: string) => `temp.main."${name.replace(/"/g, '""')}"`;
+  const drop = (statement: string) => conn.run(statement).catch(() => undefined);
   // macros first: one may use a type
-  for (const [name, type] of await names("SELECT DISTINCT function_name, function_type FROM duckdb_functions() WHERE database_name = 'temp' AND function_type IN ('macro', 'table_macro')")) {
-    await conn.run(`DROP MACRO ${type === 'table_macro' ? 'TABLE ' : ''}IF EXISTS ${quoted(name)}`);
+  for (const [name, type] of await rows("SELECT DISTINCT function_name, function_type FROM duckdb_functions() WHERE database_name = 'temp' AND NOT internal AND function_type IN ('macro', 'table_macro')")) {
+    await drop(`DROP MACRO ${type === 'table_macro' ? 'TABLE ' : ''}IF EXISTS ${quoted(name)}`);
   }
-  for (const [name] of await names("SELECT sequence_name, '' FROM duckdb_sequences() WHERE temporary")) await conn.run(`DROP SEQUENCE IF EXISTS ${quoted(name)}`);
-  for (const [name] of await names("SELECT type_name, '' FROM duckdb_types() WHERE database_name = 'temp'")) await conn.run(`DROP TYPE IF EXISTS ${quoted(name)}`);
+  for (const [name] of await rows("SELECT sequence_name, '' FROM duckdb_sequences() WHERE temporary")) await drop(`DROP SEQUENCE IF EXISTS ${quoted(name)}`);
+  for (const [name] of await rows("SELECT type_name, '' FROM duckdb_types() WHERE database_name = 'temp' AND NOT internal")) await drop(`DROP TYPE IF EXISTS ${quoted(name)}`);
 }
