@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { LspClient } from '../helpers/lspClient';
 
@@ -57,11 +57,13 @@ test('floe check: a changed hook binds again, though every model compiles as bef
   const cache = mkdtempSync(path.join(tmpdir(), 'floe-run-start-hooks-cache-'));
   const dir = copyOfFixture();
   const env = { FLOE_CACHE_DIR: cache };
+  // the built CLI: its bind cache outlives the process (a run from source keys its cache by its own process)
   const run = () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'server/src/cli/main.ts'), 'check', dir, '--format', 'json'], { cwd: repo, encoding: 'utf8', env: { ...process.env, FLOE_NO_CATALOG: '1', ...env } });
+    const r = spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'check', dir, '--format', 'json'], { cwd: repo, encoding: 'utf8', env: { ...process.env, FLOE_NO_CATALOG: '1', ...env } });
     return JSON.parse(r.stdout) as Report;
   };
   assert.deepEqual(brief(run()), []);
+  assert.ok(readFileSync(path.join(cache, 'bind', readdirSync(path.join(cache, 'bind'))[0]), 'utf8').length > 0, 'binds were kept');
   // the macros' hook gone: the models calling them no longer bind
   writeFileSync(path.join(dir, 'dbt_project.yml'), projectYaml.replace('  - "{{ define_money_macros() }}"\n', ''));
   assert.deepEqual(brief(run()), ['models/dollars.sql:2 error sql-catalog', 'models/order_amounts.sql:4 error sql-catalog']);

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { definitionStatements } from '../../server/src/sql/hookPrelude';
+import { bindKey } from '../../server/src/sql/bindCache';
 import { runStartDefinitions } from '../../server/src/project/runStartHooks';
 import { makeProject, file } from '../helpers/projectTexts';
 import { DbtProject } from '../../server/src/project/project';
@@ -92,4 +93,12 @@ test("packages' hooks run first (by package name) and the root project's last, a
   const defs = runStartDefinitions(project);
   assert.deepEqual(defs.map((d) => d.written), ["create or replace macro who() as 'alpha'", "create or replace macro who() as 'zeta'", "create or replace macro who() as 'root'"]);
   assert.deepEqual(defs.map((d) => d.root), [false, false, true]);
+});
+
+test('the hook definitions are part of a bind\'s cache key; none leaves the key as before', () => {
+  const up = [{ name: 'orders', columns: [{ name: 'id', type: 'BIGINT' }] }];
+  const key = (prelude?: string[]) => bindKey('duckdb 1', 'select 1', up, prelude);
+  assert.equal(key([]), key());
+  assert.notEqual(key(["CREATE TEMP TYPE t AS ENUM ('a')"]), key());
+  assert.notEqual(key(["CREATE TEMP TYPE t AS ENUM ('a')"]), key(["CREATE TEMP TYPE t AS ENUM ('a', 'b')"]));
 });
