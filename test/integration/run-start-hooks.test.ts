@@ -85,7 +85,7 @@ test('the editor: clean diagnostics for the models and dbt_project.yml; a broken
       diags = await client.diagnostics(yamlUri);
     }
     assert.deepEqual(diags.map((d) => `${d.range.start.line} ${d.severity} ${d.code}`), [`${typeHookLine} 1 hook-sql`]);
-    assert.match(diags[0].message, /syntax error at end of input/);
+    assert.match(String(diags[0].message), /syntax error at end of input/);
   } finally {
     await client.stop();
   }

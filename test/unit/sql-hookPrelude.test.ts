@@ -102,3 +102,10 @@ test('the hook definitions are part of a bind\'s cache key; none leaves the key 
   assert.notEqual(key(["CREATE TEMP TYPE t AS ENUM ('a')"]), key());
   assert.notEqual(key(["CREATE TEMP TYPE t AS ENUM ('a')"]), key(["CREATE TEMP TYPE t AS ENUM ('a', 'b')"]));
 });
+
+test("SQL a hook's macro hands run_query() runs too, before what the hook renders to", () => {
+  const project = hooksProject('on-run-start: "{{ make_udfs() }}create macro after() as 2"\n', {
+    'macros/udfs.sql': "{% macro make_udfs() %}{% set sql %}create schema if not exists util; create or replace macro first() as 1{% endset %}{% do run_query(sql) %}{% do run_query(sql='create type t as enum (\\'a\\')') %}{% endmacro %}\n",
+  });
+  assert.deepEqual(runStartDefinitions(project).map((d) => d.sql), ['create or replace TEMP macro first() as 1', "create TEMP type t as enum ('a')", 'create TEMP macro after() as 2']);
+});

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { DbtProject } from './project';
 import { environmentOf, settingsHooks } from './jinjaEnvironment';
+import { splitKeywords } from '../jinja/environment';
 import { definitionStatements } from '../sql/hookPrelude';
 
 export interface HookDefinition {
@@ -41,11 +42,22 @@ export function runStartDefinitions(project: DbtProject): HookDefinition[] {
   return definitions;
 }
 
-/** A hook's SQL as dbt renders it when the run starts; undefined when it does not render (dbt reports that itself). */
+/**
+ * A hook's SQL as dbt runs it when the run starts: what its macros hand run_query() while it renders (run then), then
+ * what it renders to; undefined when it does not render (dbt reports that itself).
+ */
 function renderedHook(project: DbtProject, packageName: string, template: string): string | undefined {
   if (!/\{[{%]/.test(template)) return template;
+  const ran: string[] = [];
+  const runQuery = (...args: unknown[]) => {
+    const { positional, named } = splitKeywords(args);
+    const sql = positional[0] ?? named.sql;
+    if (typeof sql === 'string') ran.push(sql);
+    return null;
+  };
   try {
-    return environmentOf(project).renderString(template, settingsHooks(project, packageName, 'on-run-start'));
+    const rendered = environmentOf(project).renderString(template, { ...settingsHooks(project, packageName, 'on-run-start'), overrides: { run_query: runQuery } });
+    return [...ran, rendered].join(';\n');
   } catch {
     return undefined;
   }
