@@ -109,3 +109,10 @@ test("SQL a hook's macro hands run_query() runs too, before what the hook render
   });
   assert.deepEqual(runStartDefinitions(project).map((d) => d.sql), ['create or replace TEMP macro first() as 1', "create TEMP type t as enum ('a')", 'create TEMP macro after() as 2']);
 });
+
+test('hooks render with execute true, as dbt renders them when the run starts; one reading query rows is left out', () => {
+  const project = hooksProject('on-run-start:\n  - "{{ guarded() }}"\n  - "{{ from_rows() }}"\n', {
+    'macros/guarded.sql': "{% macro guarded() %}{% if execute %}{% do run_query('create macro guarded() as 1') %}{% endif %}{% endmacro %}\n{% macro from_rows() %}{% set r = run_query('select 1') %}{% if execute %}create type t as enum ({{ r.columns[0].values() | join(', ') }}){% endif %}{% endmacro %}\n",
+  });
+  assert.deepEqual(runStartDefinitions(project).map((d) => d.sql), ['create TEMP macro guarded() as 1']);
+});

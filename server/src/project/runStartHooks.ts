@@ -19,6 +19,19 @@ export interface HookDefinition {
   root: boolean;
 }
 
+/**
+ * What run_query() gives a hook: binding has no rows, so a hook that reads anything of the result (its rows, its
+ * columns, even whether it is None) does not render, and what it would define is left out rather than guessed.
+ */
+const NO_ROWS: object = new Proxy({}, {
+  get() {
+    throw new Error('a query result is read');
+  },
+  has() {
+    throw new Error('a query result is read');
+  },
+});
+
 const kept = new WeakMap<DbtProject, { version: string; definitions: HookDefinition[] }>();
 
 /** The definitions every binding connection makes before the project's models bind; kept per project version. */
@@ -43,8 +56,9 @@ export function runStartDefinitions(project: DbtProject): HookDefinition[] {
 }
 
 /**
- * A hook's SQL as dbt runs it when the run starts: what its macros hand run_query() while it renders (run then), then
- * what it renders to; undefined when it does not render (dbt reports that itself).
+ * A hook's SQL as dbt runs it when the run starts (`execute` true): what its macros hand run_query() while it renders
+ * (run then), then what it renders to; undefined when it does not render, e.g. it reads a query's rows, which binding
+ * has none of (dbt reports a real failure itself).
  */
 function renderedHook(project: DbtProject, packageName: string, template: string): string | undefined {
   if (!/\{[{%]/.test(template)) return template;
@@ -53,10 +67,10 @@ function renderedHook(project: DbtProject, packageName: string, template: string
     const { positional, named } = splitKeywords(args);
     const sql = positional[0] ?? named.sql;
     if (typeof sql === 'string') ran.push(sql);
-    return null;
+    return NO_ROWS;
   };
   try {
-    const rendered = environmentOf(project).renderString(template, { ...settingsHooks(project, packageName, 'on-run-start'), overrides: { run_query: runQuery } });
+    const rendered = environmentOf(project).renderString(template, { ...settingsHooks(project, packageName, 'on-run-start'), execute: true, overrides: { run_query: runQuery } });
     return [...ran, rendered].join(';\n');
   } catch {
     return undefined;
