@@ -86,6 +86,16 @@ test('the editor: clean diagnostics for the models and dbt_project.yml; a broken
     }
     assert.deepEqual(diags.map((d) => `${d.range.start.line} ${d.severity} ${d.code}`), [`${typeHookLine} 1 hook-sql`]);
     assert.match(String(diags[0].message), /syntax error at end of input/);
+    // the type's hook fixed and the macros' hook removed: every model, open or not, binds again after the new hooks
+    await client.change(yamlUri, projectYaml.replace('  - "{{ define_money_macros() }}"\n', ''));
+    const problems = async () => (await client.workspaceDiagnostics()).filter((f) => f.items.length).map((f) => `${path.basename(f.uri)} ${f.items.map((d) => d.code).join()}`);
+    const expected = ['dollars.sql sql-catalog', 'order_amounts.sql sql-catalog'];
+    let now = await problems();
+    while (JSON.stringify(now) !== JSON.stringify(expected) && Date.now() < deadline + 15000) {
+      await new Promise((r) => setTimeout(r, 100));
+      now = await problems();
+    }
+    assert.deepEqual(now, expected);
   } finally {
     await client.stop();
   }

@@ -367,6 +367,8 @@ export function startServer(connection: Connection): void {
         const other = at(doc.uri);
         if (other?.project === where.project && other.file !== where.file) where.project.updateFile(other.file, doc.getText());
       }
+      // every model binds after the on-run-start hooks' definitions: changed ones bind them all again
+      background?.hooksMayHaveChanged(where.project);
     }
     background?.prioritize(where.project, where.file);
   }));
