@@ -404,6 +404,7 @@ export function startServer(connection: Connection): void {
         packages?.check(project);
       }
       changed = project.updateFile(abs, c.type === FileChangeType.Deleted ? undefined : open?.getText() ?? readText(abs)) || changed;
+      if (path.basename(abs) === 'dbt_project.yml') background?.hooksMayHaveChanged(project);
       dataTests?.fileChanged(project, abs);
     }
     if (changed) {
