@@ -16,8 +16,8 @@ after(async () => {
 
 test('both fixture projects are indexed and each file uses its own project', async () => {
   const ready = await client.waitForStatus((s) => s.state === 'ready');
-  assert.deepEqual(ready.projects.map((p) => path.basename(p)).sort(), ['bigints', 'broken', 'floats', 'lakehouse', 'unit-tests']);
-  assert.equal(ready.models, 22);
+  assert.deepEqual(ready.projects.map((p) => path.basename(p)).sort(), ['bigints', 'broken', 'floats', 'lakehouse', 'run-start-hooks', 'unit-tests']);
+  assert.equal(ready.models, 25);
   const good = await client.open(path.join(folder, 'lakehouse/models/marts/mart_revenue.sql'));
   assert.deepEqual(await client.diagnostics(good), []);
   const bad = await client.open(path.join(folder, 'broken/models/c.sql'));

@@ -18,6 +18,8 @@ import { mentionsMissingPackage } from '../project/packages/missing';
 import { boundLineageOf } from './columnLineage';
 import { isSqlError, isUnreadEphemeral } from './unreadEphemerals';
 import { isOwnMaterialization } from '../project/config';
+import { runStartDefinitions } from '../project/runStartHooks';
+import { hookDiagnostics } from './hookDiagnostics';
 
 export interface BindOutcome {
   /** project.version when bound; stale when the project has changed since. */
@@ -37,6 +39,8 @@ interface OwedLineage {
   upstream: BindUpstream[];
   result: BindResult;
   text: string;
+  /** The hook definitions it was bound after (its cache key). */
+  prelude: readonly string[];
 }
 
 /** Turns compiled-model upstreams into the binder's stand-ins; untyped or unknown schemas stay unknown. */
@@ -110,6 +114,15 @@ export class Binder {
   /** Binds go to worker threads from now on (undefined: back to `connection`). Results are the same either way. */
   useWorkers(pool: BindPool | undefined): void {
     this.pool = this.connection ? pool : undefined;
+  }
+
+  /**
+   * The project's on-run-start definitions DuckDB refuses, as diagnostics at their hooks (hookDiagnostics.ts); none
+   * without DuckDB. DuckDB opens on this thread only for a project whose hooks define something.
+   */
+  async hookProblems(project: DbtProject): Promise<ProjectDiagnostic[]> {
+    if (!this.connection || sqlDialect(project) !== 'duckdb' || !runStartDefinitions(project).length) return [];
+    return hookDiagnostics(project, await this.connection());
   }
 
   /** Whether binds run in DuckDB (false: render only). */
@@ -195,19 +208,21 @@ export class Binder {
       const upstream = bindUpstream(compiled);
       const cache = this.cache?.(project);
       const lineageNow = this.options.lineage !== false && (urgent || !this.options.lineageLater);
-      const settings: BindSettings = { budgetMs: this.options.budgetMs, lineage: lineageNow };
-      let result = cache?.get(compiled.sql, upstream);
+      // the types and macros the project's on-run-start hooks make, made first: dbt runs the hooks before the models
+      const prelude = runStartDefinitions(project).map((d) => d.sql);
+      const settings: BindSettings = { budgetMs: this.options.budgetMs, lineage: lineageNow, prelude };
+      let result = cache?.get(compiled.sql, upstream, prelude);
       if (!result) {
         result = (this.pool && (await this.pool.bind(compiled.sql, upstream, urgent, settings).catch(() => undefined))) || (await bindModel(await this.connection(), compiled.sql, upstream, settings));
-        cache?.set(compiled.sql, upstream, result);
+        cache?.set(compiled.sql, upstream, result, prelude);
       }
       if (this.options.lineage !== false && !result.lineage && !result.partial && node && compiled === rendered) {
         if (lineageNow) {
           // kept by a bind that gave none (`floe check`): the lineage alone is one parse
           result = { ...result, lineage: await modelColumnLineage(await this.connection(), compiled.sql, upstream, result.columns) };
-          cache?.set(compiled.sql, upstream, result);
+          cache?.set(compiled.sql, upstream, result, prelude);
         } else {
-          this.owedOf(project).set(file, { file, name: node.name, compiled, upstream, result, text });
+          this.owedOf(project).set(file, { file, name: node.name, compiled, upstream, result, text, prelude });
           project.boundLineage.delete(node.name);
         }
       }
@@ -285,7 +300,7 @@ export class Binder {
         owed.delete(o.file);
         const lineage = lineageOf(parsed, o.upstream, o.result.columns);
         project.boundLineage.set(o.name, boundLineageOf(o.compiled, lineage, o.text));
-        cache?.set(o.compiled.sql, o.upstream, { ...o.result, lineage });
+        cache?.set(o.compiled.sql, o.upstream, { ...o.result, lineage }, o.prelude);
       }
     }
   }

@@ -46,6 +46,8 @@ export interface RenderHooks {
   configValue?(name: string): unknown;
   /** dbt's built-in cross-database macros as the target adapter's dbt writes them (a dbt-names compile), not DuckDB's. */
   adapterSpellings?: boolean;
+  /** `execute` true: what dbt renders while it runs (on-run-start hooks), not at parse time. */
+  execute?: boolean;
 }
 
 export { CompilerError, splitKeywords } from './dbtContext';
@@ -151,7 +153,7 @@ export class DbtJinjaEnvironment {
     for (const [name, filter] of Object.entries(DBT_FILTERS)) this.env.addFilter(name, filter);
     for (const k of ['this', 'target']) this.env.addGlobal(k, undefined);
     // Code that asks `execute` renders parse-time SQL (dbt fills it in only when running): remember that it asked.
-    Object.defineProperty((this.env as any).globals, 'execute', { get: () => { this.executeRead = true; return false; }, enumerable: true, configurable: true });
+    Object.defineProperty((this.env as any).globals, 'execute', { get: () => { this.executeRead = true; return this.hooks?.execute ?? false; }, enumerable: true, configurable: true });
     // dbt's `context`: the render's globals and macros by name (`context['my_macro']`, `context.get(...)`).
     const globals = (this.env as any).globals as Record<string, unknown>;
     this.env.addGlobal('context', new Proxy({}, {

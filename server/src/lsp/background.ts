@@ -7,6 +7,7 @@ import type { DbtProject } from '../project/project';
 import type { Binder } from '../features/binding';
 import { bindOrder } from '../features/bindSchedule';
 import { BINDS_PER_WORKER, BindPool, bindWorkerCount } from '../sql/bindPool';
+import { runStartDefinitions } from '../project/runStartHooks';
 
 export interface BackgroundEvents {
   onProgress(done: number, total: number): void;
@@ -36,6 +37,8 @@ export class BackgroundBinding {
   private readonly pending: Array<{ project: DbtProject; file: string }> = [];
   /** Files being bound now. */
   private readonly binding = new Set<string>();
+  /** The on-run-start definitions each project's models were queued with: every bind depends on them. */
+  private readonly hookKeys = new WeakMap<DbtProject, string>();
 
   constructor(private readonly binder: Binder, private readonly events: BackgroundEvents) {
     // On worker threads, one per core but one: the main thread renders every model (the cold pass's critical path)
@@ -49,6 +52,7 @@ export class BackgroundBinding {
 
   enqueueAll(projects: DbtProject[]): void {
     for (const project of projects) {
+      this.hookKeys.set(project, hookKey(project));
       const models: string[] = [];
       for (const name of project.modelNames()) {
         const node = project.resolveRef({ name });
@@ -58,6 +62,11 @@ export class BackgroundBinding {
     }
     this.total = this.queue.length + this.urgent.length + this.done;
     this.pump();
+  }
+
+  /** After an edit of dbt_project.yml: every model bound again when the on-run-start definitions changed. */
+  hooksMayHaveChanged(project: DbtProject): void {
+    if (this.hookKeys.has(project) && this.hookKeys.get(project) !== hookKey(project)) this.enqueueAll([project]);
   }
 
   /** Shutdown: no further bind starts, and the binding workers close DuckDB and end (within BindPool's bounded wait). */
@@ -160,6 +169,10 @@ export class BackgroundBinding {
     }
     this.pump();
   }
+}
+
+function hookKey(project: DbtProject): string {
+  return runStartDefinitions(project).map((d) => d.sql).join('\u0000');
 }
 
 /** Open model files and every model downstream of them: what the user looks at, bound before the rest. */

@@ -382,6 +382,8 @@ export function startServer(connection: Connection): void {
         const other = at(doc.uri);
         if (other?.project === where.project && other.file !== where.file) where.project.updateFile(other.file, doc.getText());
       }
+      // every model binds after the on-run-start hooks' definitions: changed ones bind them all again
+      background?.hooksMayHaveChanged(where.project);
     }
     background?.prioritize(where.project, where.file);
   }));
@@ -417,6 +419,7 @@ export function startServer(connection: Connection): void {
         packages?.check(project);
       }
       changed = project.updateFile(abs, c.type === FileChangeType.Deleted ? undefined : open?.getText() ?? readText(abs)) || changed;
+      if (path.basename(abs) === 'dbt_project.yml') background?.hooksMayHaveChanged(project);
       dataTests?.fileChanged(project, abs);
     }
     if (changed) {
@@ -463,6 +466,10 @@ export function startServer(connection: Connection): void {
       if (bound && enabled && !diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('jinja'))) diagnostics.push(...asDbtRunsIt(project, file, bound.diagnostics));
       // snapshots, singular tests and analyses are never bound: their render's problem, as `floe check` reports it
       if (entry.kind !== 'model') diagnostics.push(...unboundRenderProblems(project, file, diagnostics));
+    }
+    // The on-run-start hooks' definitions DuckDB refuses, at their lines in dbt_project.yml.
+    if (entry.kind === 'dbt_project' && file === path.join(project.root, 'dbt_project.yml') && binder && (await settings.get(settingsUri)).binderEnabled) {
+      diagnostics.push(...(await binder.hookProblems(project)));
     }
     // Contracts compare a model's freshly bound columns with its schema YAML: in the YAML file and the model's SQL.
     if ((entry.analysis || entry.schema) && binder && (await settings.get(settingsUri)).binderEnabled) {

@@ -1,5 +1,5 @@
 // dbt_project.yml: name, profile, the paths, vars, and the folder config tree under `models:`.
-import { parseYaml, field, toJs, entries, text } from './yamlNodes';
+import { parseYaml, field, toJs, entries, text, items, rangeOf } from './yamlNodes';
 import { checkConfigEntry } from './config';
 import type { ProjectDiagnostic } from './types';
 import { resolveEnvVars } from './profiles';
@@ -33,9 +33,18 @@ export interface DbtProjectFile {
   snapshotsConfig: unknown;
   /** The raw `data_tests:` (or older `tests:`) tree: severity, where and enabled by folder. */
   testsConfig: unknown;
+  /** `on-run-start:` hooks (one string or a list), each template with its place in the file. */
+  onRunStart: HookTemplate[];
   /** The raw `exposures:`, `metrics:`, `semantic-models:` and `saved-queries:` trees, by resource type. */
   yamlResourcesConfig: Record<string, unknown>;
   problems: ProjectDiagnostic[];
+}
+
+/** A hook's Jinja template as written in dbt_project.yml, and the offsets of its YAML value. */
+export interface HookTemplate {
+  template: string;
+  start: number;
+  end: number;
 }
 
 export function parseDbtProjectFile(file: string, source: string, fallbackName: string, env: NodeJS.ProcessEnv = process.env): DbtProjectFile {
@@ -66,11 +75,22 @@ export function parseDbtProjectFile(file: string, source: string, fallbackName: 
     seedsConfig: toJs(field(root, 'seeds')),
     snapshotsConfig: toJs(field(root, 'snapshots')),
     testsConfig: toJs(field(root, 'data_tests') ?? field(root, 'tests')),
+    onRunStart: hookTemplates(field(root, 'on-run-start')),
     yamlResourcesConfig: { exposure: toJs(field(root, 'exposures')), metric: toJs(field(root, 'metrics')), semantic_model: toJs(field(root, 'semantic-models')), saved_query: toJs(field(root, 'saved-queries')) },
     problems: problems.map((p) => ({ file, ...p, severity: 'error' as const, code: 'yaml-syntax' })),
   };
   checkConfigTree(file, field(root, 'models'), out.problems);
   return out;
+}
+
+function hookTemplates(node: unknown): HookTemplate[] {
+  const one = (n: unknown) => {
+    const template = text(n);
+    const at = rangeOf(n);
+    return template === undefined || !at ? [] : [{ template, ...at }];
+  };
+  const list = items(node);
+  return list.length ? list.flatMap(one) : one(node);
 }
 
 function objectOf(value: unknown): Record<string, unknown> {

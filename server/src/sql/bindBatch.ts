@@ -9,6 +9,7 @@ import { parseDuckDbError } from './errors';
 import { lineageOf, parseLater } from './columnLineage';
 import { BindResult, BindSettings, ColumnInfo, MAX_BIND_CHARS, UpstreamRelation, bindModel, identifiersIn, settleOptimizer, standInsOf } from './binder';
 import { nameParts } from './standins';
+import { usePrelude } from './hookPrelude';
 
 export interface BindRequest {
   sql: string;
@@ -35,14 +36,18 @@ const MAX_RETRIES = 3;
 export async function bindModels(conn: DuckDBConnection, requests: BindRequest[]): Promise<BindResult[]> {
   const results: Array<BindResult | undefined> = new Array(requests.length);
   const members: Member[] = [];
+  // one query binds with one set of hook definitions: the first request's (others, another project's, bind alone)
+  const prelude = requests[0]?.options?.prelude ?? [];
+  const samePrelude = (r: BindRequest) => (r.options?.prelude ?? []).join('\u0000') === prelude.join('\u0000');
   requests.forEach((request, index) => {
-    const o = batchable(request) ? outline(request.sql) : undefined;
+    const o = batchable(request) && samePrelude(request) ? outline(request.sql) : undefined;
     if (o && plainQuery(request.sql, o)) members.push({ index, request, identifiers: identifiersIn(o) });
   });
   if (members.length >= 2) {
     const standIns = standInsOf(conn);
     const bound = await standIns.exclusive(async () => {
       await settleOptimizer(conn);
+      await usePrelude(conn, prelude);
       let batch = members;
       for (let attempt = 0; attempt <= MAX_RETRIES; attempt++) {
         const warnings = await standIns.activateSharedMany(batch.map((m) => ({ upstream: m.request.upstream, identifiers: m.identifiers })));

@@ -1,6 +1,7 @@
 // Bind results on disk, so a reopened project (or a second `floe check`) skips DuckDB for every model whose compiled
-// SQL and upstream schemas are unchanged. A bind is a pure function of those two, of Floe's binder and of DuckDB, so
-// the key is a hash of all four and an entry never needs invalidating: a change anywhere is a different key.
+// SQL, upstream schemas and on-run-start definitions are unchanged. A bind is a pure function of those three, of Floe's
+// binder and of DuckDB, so the key is a hash of all five and an entry never needs invalidating: a change anywhere is a
+// different key.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { BindResult, UpstreamRelation } from './binder';
@@ -13,17 +14,23 @@ const FORMAT = 2;
 export const MAX_ENTRIES = 200_000;
 
 export interface BindCache {
-  get(sql: string, upstream: UpstreamRelation[]): BindResult | undefined;
+  /** `prelude`: the definitions made before the bind (the project's on-run-start hooks', sql/hookPrelude.ts). */
+  get(sql: string, upstream: UpstreamRelation[], prelude?: readonly string[]): BindResult | undefined;
   /** Keeps a result unless it was cut short. */
-  set(sql: string, upstream: UpstreamRelation[], result: BindResult): void;
+  set(sql: string, upstream: UpstreamRelation[], result: BindResult, prelude?: readonly string[]): void;
   /** Writes what was added since the last flush. */
   flush(): void;
 }
 
-/** The key of one bind: the engine (DuckDB's version), Floe's binder, the SQL and the stand-ins' names and columns. */
-export function bindKey(engine: string, sql: string, upstream: UpstreamRelation[]): string {
+/**
+ * The key of one bind: the engine (DuckDB's version), Floe's binder, the SQL, the stand-ins' names and columns, and the
+ * hook definitions made first (left out when there are none, so a project without them keeps its kept binds).
+ */
+export function bindKey(engine: string, sql: string, upstream: UpstreamRelation[], prelude: readonly string[] = []): string {
+  const parts: unknown[] = [FORMAT, engine, sql, upstream.map((u) => [u.name, u.columns.map((c) => [c.name, c.type])])];
+  if (prelude.length) parts.push(prelude);
   return createHash('sha256')
-    .update(JSON.stringify([FORMAT, engine, sql, upstream.map((u) => [u.name, u.columns.map((c) => [c.name, c.type])])]))
+    .update(JSON.stringify(parts))
     .digest('base64url')
     .slice(0, 32);
 }
@@ -42,13 +49,13 @@ export class DiskBindCache implements BindCache {
     this.store = new JsonlStore(path.join(dir, `${id}.jsonl`), isBindResult, MAX_ENTRIES);
   }
 
-  get(sql: string, upstream: UpstreamRelation[]): BindResult | undefined {
-    return this.store.get(bindKey(this.engine, sql, upstream));
+  get(sql: string, upstream: UpstreamRelation[], prelude?: readonly string[]): BindResult | undefined {
+    return this.store.get(bindKey(this.engine, sql, upstream, prelude));
   }
 
-  set(sql: string, upstream: UpstreamRelation[], result: BindResult): void {
+  set(sql: string, upstream: UpstreamRelation[], result: BindResult, prelude?: readonly string[]): void {
     if (result.partial) return;
-    const key = bindKey(this.engine, sql, upstream);
+    const key = bindKey(this.engine, sql, upstream, prelude);
     // the same bind with its column lineage made since (a check's, or the editor's made after its diagnostics)
     this.store.set(key, result, !!result.lineage && !this.store.get(key)?.lineage);
   }

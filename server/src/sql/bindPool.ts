@@ -15,6 +15,8 @@ export interface BindJob {
   budgetMs?: number;
   /** bindModel's lineage option. */
   lineage?: boolean;
+  /** bindModel's prelude: the project's on-run-start definitions. */
+  prelude?: readonly string[];
   /** Answered as soon as bound, not with the answers of the binds queued behind it. */
   urgent?: boolean;
 }
@@ -145,7 +147,7 @@ export class BindPool {
     if (this.failed) return Promise.reject(this.failed);
     if (this.closing) return Promise.reject(new Error('binding stopped'));
     return new Promise((resolve, reject) => {
-      const job = { id: this.nextId++, sql, budgetMs: options.budgetMs, lineage: options.lineage, ...(urgent ? { urgent } : {}) };
+      const job = { id: this.nextId++, sql, budgetMs: options.budgetMs, lineage: options.lineage, ...(options.prelude?.length ? { prelude: options.prelude } : {}), ...(urgent ? { urgent } : {}) };
       (urgent ? this.urgent : this.queued).push({ job, upstream, resolve, reject });
       this.dispatchSoon();
     });

@@ -87,7 +87,7 @@ async function bindAll(jobs: Job[]): Promise<BindReply[]> {
   const started = process.hrtime.bigint();
   try {
     if (!binding) throw new Error('binding stopped');
-    const results = await bindModels(await binding, jobs.map((job) => ({ sql: job.sql, upstream: job.upstream, options: { budgetMs: job.budgetMs, lineage: job.lineage } })));
+    const results = await bindModels(await binding, jobs.map((job) => ({ sql: job.sql, upstream: job.upstream, options: { budgetMs: job.budgetMs, lineage: job.lineage, prelude: job.prelude } })));
     // the batch's time, shared out: the pool's statistics are per bind
     const ms = Number(process.hrtime.bigint() - started) / 1e6 / jobs.length;
     return jobs.map((job, i) => ({ id: job.id, ok: true, result: results[i], ms }));

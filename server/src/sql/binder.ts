@@ -9,6 +9,7 @@ import { Edit, applyEdit, isColumnResolution, mapBack, repairFor } from './repai
 import { ColumnInfo, StandIns, UpstreamRelation, nameParts } from './standins';
 import { lineageOf, parseLater, type LocalLineage } from './columnLineage';
 import { readsEveryCte, readsEveryCteInText } from './cteReads';
+import { usePrelude } from './hookPrelude';
 
 export type { ColumnInfo, UpstreamRelation } from './standins';
 export type { SqlError, SqlErrorKind } from './errors';
@@ -79,10 +80,12 @@ export interface BindOptions {
    * check reports no lineage, and the editor can ask for it later (modelColumnLineage).
    */
   lineage?: boolean;
+  /** Definitions made before binding: the project's on-run-start hooks' types and macros (hookPrelude.ts). */
+  prelude?: readonly string[];
 }
 
 /** The options a caller chooses once for all its binds (the binder, the pool and its workers pass them on). */
-export type BindSettings = Pick<BindOptions, 'budgetMs' | 'lineage'>;
+export type BindSettings = Pick<BindOptions, 'budgetMs' | 'lineage' | 'prelude'>;
 
 /** Larger compiled SQL is not bound: DuckDB takes seconds on it, and no real model is that big. */
 export const MAX_BIND_CHARS = 512 * 1024;
@@ -105,6 +108,7 @@ export function bindModel(conn: DuckDBConnection, compiledSql: string, upstream:
     const deadline = new Deadline(options.budgetMs ?? DEFAULT_BUDGET_MS);
     const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
     await settleOptimizer(conn);
+    await usePrelude(conn, options.prelude ?? []);
     // DuckDB's parse, once: it tells which CTEs the query reads, and gives the column lineage after the bind
     const parsed = parse && (await parse());
     const ctesChecked = ctesReadInText || (!options.cteColumns && readsEveryCte(parsed?.ast, o.ctes.filter((c) => c.depth === 0 && c.statement === 0).map((c) => c.name.toLowerCase())));

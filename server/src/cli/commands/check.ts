@@ -105,6 +105,7 @@ async function fullCheck(root: string, bind: boolean, cache: boolean, jobs: numb
   }
   // Enforced contracts compare each model's bound columns with its schema YAML, once every model is bound.
   if (binder) {
+    all.push(...(await binder.hookProblems(project)));
     modelsWithEnforcedContracts(project); // the project-wide set every file's check reads, made once
     for (const file of [...project.files.keys()].sort()) all.push(...contractDiagnostics(project, file, (f) => binder.current(project, f)?.columns));
   }
