@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CompletionRequest, HoverRequest, type CompletionItem } from 'vscode-languageserver-protocol';
+import { CompletionRequest, HoverRequest, type CompletionItem, type CompletionList } from 'vscode-languageserver-protocol';
 import { LspClient, positionOf } from '../helpers/lspClient';
 import { startTestCatalog, type TestCatalog } from '../helpers/local-catalog';
 import { connectRestCatalog } from '../../server/src/catalog/rest-client';
@@ -43,12 +43,17 @@ test('source columns come from the catalog, are cached on disk, and drive comple
     const uri = await client.open(file, text);
     const at = positionOf(text, 'select ', 7);
     let labels: string[] = [];
+    let incomplete = true;
     for (let i = 0; i < 100 && !labels.includes('list_price'); i++) {
-      const items = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: at })) as CompletionItem[];
+      // a list (complete) or a CompletionList, incomplete while the source's schema is still being read
+      const answer = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: at })) as CompletionItem[] | CompletionList;
+      const items = Array.isArray(answer) ? answer : answer.items;
+      incomplete = !Array.isArray(answer) && answer.isIncomplete;
       labels = items.map((x) => x.label);
       if (!labels.includes('list_price')) await new Promise((r) => setTimeout(r, 100));
     }
     assert.deepEqual(labels.filter((l) => l.startsWith('product') || l === 'list_price').sort(), ['list_price', 'product_id', 'product_name']);
+    assert.equal(incomplete, false, 'once the schema is read, the list is complete (not asked for again forever)');
     const h = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(text, 'source(', 2) });
     assert.match((h?.contents as { value: string }).value, /\| list_price \| DECIMAL\(18, ?2\) \|/);
     const cache = JSON.parse(readFileSync(path.join(dir, '.floe/cache/schemas.json'), 'utf8'));
