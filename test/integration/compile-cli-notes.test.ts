@@ -1,7 +1,7 @@
 // What `floe compile` writes, and what it cannot write as dbt does, said to the user: a model whose SQL renders empty
 // without a database (`{% if execute %}` blocks, run_query/statement results) is a warning naming its file, and the
 // Python models a selection holds are skipped with a note naming them. Snapshots, analyses and data tests are
-// compiled as dbt writes them; YAML snapshots are noted.
+// compiled as dbt writes them, YAML snapshots too (dbt 1.9's `select * from {{ relation }}`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -49,10 +49,12 @@ test('one selected model: its (empty) SQL on stdout, the warning on stderr; --lo
   assert.ok(events.some((e) => e.name === 'Note' && /^skipped 1 Python model .*: scored$/.test(e.msg)), json.out);
 });
 
-test('snapshots, analyses and data tests compile where dbt writes them; YAML snapshots get a note', async () => {
+test('snapshots (YAML ones too), analyses and data tests compile where dbt writes them', async () => {
   const extra: Record<string, string> = {
     'snapshots/snp_plain.sql': "{% snapshot snp_plain %}\n{{ config(unique_key='id', strategy='check', check_cols='all', target_schema='snap') }}\nselect * from {{ ref('plain') }}\n{% endsnapshot %}\n",
     'snapshots/snp_yaml.yml': "snapshots:\n  - name: snp_yaml\n    relation: ref('plain')\n    config:\n      unique_key: id\n      strategy: check\n      check_cols: all\n",
+    // one on a source, in a YAML file of the models folder (dbt reads `snapshots:` in any YAML of a resource folder)
+    'models/staging/shop.yml': "sources:\n  - name: shop\n    tables:\n      - name: orders\nsnapshots:\n  - name: snp_orders\n    relation: source('shop', 'orders')\n    config:\n      unique_key: id\n      strategy: timestamp\n      updated_at: updated_at\n",
     'analyses/adhoc.sql': "select count(*) from {{ ref('plain') }}\n",
     'tests/assert_none_negative.sql': "select * from {{ ref('plain') }} where id < 0\n",
     'models/schema.yml': 'models:\n  - name: plain\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
@@ -73,16 +75,28 @@ test('snapshots, analyses and data tests compile where dbt writes them; YAML sna
     assert.equal(snapshot.err, '');
     assert.equal(snapshot.out, '\n\nselect * from "notes"."main"."plain"\n', 'one node: its SQL printed');
     assert.equal(compiled('notes/snapshots/snp_plain.sql'), '\n\nselect * from "notes"."main"."plain"\n');
-    const all = await floe('-s', 'adhoc', 'assert_none_negative', 'pk_model', 'snp_yaml');
+    const all = await floe('-s', 'adhoc', 'assert_none_negative', 'pk_model', 'snp_yaml', 'snp_orders');
     assert.equal(all.code, 0, all.err);
     assert.equal(compiled('notes/analyses/adhoc.sql'), 'select count(*) from "notes"."main"."plain"');
     assert.equal(compiled('notes/tests/assert_none_negative.sql'), 'select * from "notes"."main"."plain" where id < 0');
     assert.equal(compiled('pk/models/staging/pk_model.sql'), 'select 2 as id');
-    assert.equal(all.err, 'floe compile: note: skipped 1 snapshot (Floe compiles models, analyses, data tests and snapshots of .sql files; dbt compiles these too): snp_yaml\n');
+    assert.equal(all.err, '');
+    // a YAML snapshot: under its YAML file's path, then its own (the YAML's path in its folder, then its name), as dbt
+    assert.equal(compiled('notes/snapshots/snp_yaml.yml/snp_yaml.yml/snp_yaml.sql'), 'select * from "notes"."main"."plain"');
+    assert.equal(compiled('notes/models/staging/shop.yml/staging/shop.yml/snp_orders.sql'), 'select * from "notes"."shop"."orders"');
     // the manifest has their compiled code, and a package node's paths are relative to its package, as dbt writes them
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
     assert.equal(manifest.nodes['analysis.notes.adhoc'].compiled_code, 'select count(*) from "notes"."main"."plain"');
     assert.equal(manifest.nodes['test.notes.assert_none_negative'].compiled_code, 'select * from "notes"."main"."plain" where id < 0');
+    const snp = manifest.nodes['snapshot.notes.snp_orders'];
+    assert.deepEqual([snp.path, snp.original_file_path, snp.raw_code, snp.compiled_code],
+      ['staging/shop.yml/snp_orders.sql', 'models/staging/shop.yml', "select * from {{ source('shop', 'orders') }}", 'select * from "notes"."shop"."orders"']);
+    // one YAML snapshot selected: its SQL printed
+    const one = await floe('-s', 'snp_yaml');
+    assert.equal(one.code, 0, one.err);
+    assert.equal(one.out, 'select * from "notes"."main"."plain"\n');
+    const firstForm = await runFloe(['compile', dir, 'snp_orders']);
+    assert.deepEqual([firstForm.code, firstForm.out, firstForm.err], [0, 'select * from "notes"."shop"."orders"\n', '']);
     assert.deepEqual([manifest.nodes['model.pk.pk_model'].original_file_path, manifest.nodes['model.pk.pk_model'].path], ['models/staging/pk_model.sql', 'staging/pk_model.sql']);
     // a generic test alone: written (compile-generic-tests.test.ts has their text), its file named
     const tests = await floe('-s', 'test_type:generic');

@@ -311,11 +311,32 @@ function genericTestRawCode(t: DataTest): string {
 function pathInResourceFolder(project: DbtProject, n: SelectableNode): string {
   if (n.test && n.test.kind !== 'singular') return `${genericTestFileName(n.test)}.sql`;
   const settings = project.settings;
+  // a YAML snapshot: its YAML file's path in whichever folder dbt read it from, then `<name>.sql` (dbt's compiled_path)
+  if (isYamlSnapshot(n)) {
+    const all = [settings.modelPaths, settings.seedPaths, settings.snapshotPaths, settings.analysisPaths, settings.macroPaths, settings.testPaths].flat();
+    return `${inFolder(n.path, all)}/${n.name}.sql`;
+  }
   const folders = n.resourceType === 'seed' ? settings.seedPaths : n.resourceType === 'snapshot' ? settings.snapshotPaths
     : n.resourceType === 'test' ? settings.testPaths : n.resourceType === 'analysis' ? settings.analysisPaths : settings.modelPaths;
+  return inFolder(n.path, folders);
+}
+
+function inFolder(file: string, folders: string[]): string {
   for (const folder of folders) {
     const prefix = `${folder.replace(/\/+$/, '')}/`;
-    if (n.path.startsWith(prefix)) return n.path.slice(prefix.length);
+    if (file.startsWith(prefix)) return file.slice(prefix.length);
   }
-  return n.path;
+  return file;
+}
+
+const isYamlSnapshot = (n: SelectableNode) => n.resourceType === 'snapshot' && /\.ya?ml$/.test(n.path);
+
+/**
+ * Where dbt writes a node's compiled SQL under <target-path>/<subdirectory>/<package>/ (get_target_write_path): its
+ * file's path when the node is its file's only one, else that path, then the node's path (a generic test's, a YAML
+ * snapshot's: `snapshots/snaps.yml/snaps.yml/orders_snapshot.sql`).
+ */
+export function targetWritePath(project: DbtProject, n: SelectableNode): string {
+  const own = pathInResourceFolder(project, n);
+  return path.posix.basename(own) === path.posix.basename(n.path) ? n.path : path.posix.join(n.path, own);
 }

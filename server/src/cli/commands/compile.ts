@@ -1,5 +1,6 @@
 // floe compile: dbt compile — the selected models' compiled SQL written under <target-path>/compiled/<package>/<path>
-// (a generic data test's under <path of its YAML file>/<test file name>.sql) and in <target-path>/manifest.json;
+// (a generic data test's or a YAML snapshot's under <path of its YAML file>/<its dbt path>, as dbt's
+// get_target_write_path puts them) and in <target-path>/manifest.json;
 // one selected model is also printed (dbt prints it too). Floe's first form `floe compile PROJECT_DIR MODEL` prints a
 // model's compiled SQL (MODEL is a name or a path to its file). Exit 1 when a model does not compile. A model that
 // renders no SQL (Floe compiles as dbt parses: no database, `execute` false) is a warning; Python models are skipped
@@ -11,7 +12,6 @@ import { UsageError, type CliCommand, type CliIO } from '../command';
 import type { DbtProject, ModelNode } from '../../project/project';
 import { dbtCompiledSql } from '../../project/dbtCompile';
 import { dbtGenericTestSql } from '../../project/dbtTestCompile';
-import { genericTestFileName } from '../../project/testNames';
 import { compileModel, SKIPPED_TEST } from '../../project/compile';
 import { LineIndex } from '../../project/lineIndex';
 import { isMissingValueMessage } from '../../jinja/renderMessages';
@@ -23,7 +23,7 @@ import { reportSelection, reportUnresolvedTests, selectionArgs, SELECTION_OPTION
 import { DBT_OPTIONS, DBT_USAGE, dbtProject, expandMultiValueFlags, logFormatOf, targetPathOf } from '../dbt-args';
 import { JsonLog } from '../json-log';
 import { newInvocation } from '../../artifacts/metadata';
-import { buildManifest } from '../../artifacts/manifest';
+import { buildManifest, targetWritePath } from '../../artifacts/manifest';
 import { writeArtifact } from '../../artifacts/write';
 
 const USAGE = `usage: floe compile ${SELECTION_USAGE} ${DBT_USAGE}\n       floe compile PROJECT_DIR MODEL`;
@@ -51,7 +51,6 @@ export const compileCommand: CliCommand = {
     let failed = 0;
     const compiledById = new Map<string, string>();
     const python: string[] = [];
-    const generic = new Set<SelectableNode>();
     const report: Report = {
       error: (message) => (json ? json.error(message) : io.err(`${message}\n`)),
       warning: (message) => (json ? json.warning(message) : io.err(`${message}\n`)),
@@ -62,7 +61,7 @@ export const compileCommand: CliCommand = {
       const sql = compiledSql(project, file, report, node.modelNode);
       if (sql === null) continue; // a singular test dbt skips (it warns): not written, not a failure
       if (sql === undefined) { failed++; continue; }
-      const out = path.join(compiledDir, node.packageName, node.path);
+      const out = path.join(compiledDir, node.packageName, targetWritePath(project, node));
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, sql);
       compiledById.set(node.id, sql);
@@ -84,19 +83,16 @@ export const compileCommand: CliCommand = {
         failed++;
         continue;
       }
-      // dbt's path for a node of a YAML file: the file's path, then the test's file name
-      const out = path.join(compiledDir, node.packageName, node.path, `${genericTestFileName(test)}.sql`);
+      const out = path.join(compiledDir, node.packageName, targetWritePath(project, node));
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, compiled.sql);
       compiledById.set(node.id, compiled.sql);
-      generic.add(node);
       const written = `compiled ${node.name} → ${path.relative(process.cwd(), out) || out}`;
       if (json) json.note(written);
       else if (nodes.length !== 1) io.out(`${written}\n`); // (one model's SQL printed is stdout's whole text)
     }
-    const written = new Set([...nodes, ...generic]);
-    for (const note of [python.length ? pythonNote(python) : undefined, uncompiledNote(selected.nodes.filter((n) => !written.has(n)))]) {
-      if (!note) continue;
+    if (python.length) {
+      const note = pythonNote(python);
       if (json) json.note(note);
       else io.err(`floe compile: note: ${note}\n`);
     }
@@ -109,13 +105,15 @@ export const compileCommand: CliCommand = {
 function compileOne(dir: string, model: string, io: CliIO): number {
   const project = loadProject(dir, USAGE);
   const asPath = path.resolve(model);
-  const file = project.entry(asPath)?.analysis ? asPath : project.resolveRef({ name: model.replace(/\.sql$/, '') })?.file;
-  if (!file || !project.entry(file)?.analysis) {
+  const node = project.entry(asPath)?.analysis ? undefined : project.resolveRef({ name: model.replace(/\.sql$/, '') });
+  const file = node ? node.file : asPath;
+  // a YAML snapshot's SQL is its node's, not its file's
+  if (!node?.definition && !project.entry(file)?.analysis) {
     io.err(`floe compile: model '${model}' not found in ${project.root}.${didYouMean(model, project.modelNames())}\n`);
     return 1;
   }
   const toErr = (message: string) => io.err(`${message}\n`);
-  const sql = compiledSql(project, file, { error: toErr, warning: toErr });
+  const sql = compiledSql(project, file, { error: toErr, warning: toErr }, node);
   if (sql === undefined) return 1;
   if (sql === null) return 0;
   io.out(withNewline(sql));
@@ -135,7 +133,9 @@ function compiledSql(project: DbtProject, file: string, report: Report, node?: M
   const compiled = dbtCompiledSql(project, file, node);
   const relative = (f: string) => path.relative(project.root, f);
   if ('problem' in compiled) {
-    const pos = new LineIndex(project.entry(compiled.file)?.text ?? '').positionAt(compiled.problem.start);
+    // a YAML snapshot's SQL is not its file's text: its problem is placed at its name
+    const ownSql = node?.definition && compiled.file === file && !file.endsWith('.sql');
+    const pos = new LineIndex(project.entry(compiled.file)?.text ?? '').positionAt(ownSql ? node.nameStart : compiled.problem.start);
     const at = `${relative(compiled.file)}:${pos.line + 1}:${pos.character + 1}`;
     // a value missing where the template read `execute`: most often a query's result, which dbt compile has
     if (isMissingValueMessage(compiled.problem.message) && compileModel(project, compiled.file, { naming: 'dbt' }).parseTime) {
@@ -158,25 +158,17 @@ function compiledSql(project: DbtProject, file: string, report: Report, node?: M
 
 /**
  * The file dbt compiles for a selected node: a model's, a snapshot's (one of a .sql file's blocks), an analysis', a
- * singular test's; undefined for the rest (seeds, sources, YAML snapshots; generic tests are rendered from their YAML).
+ * singular test's; undefined for the rest (seeds, sources; generic tests are rendered from their YAML).
  */
 function sourceFileOf(project: DbtProject, n: SelectableNode): string | undefined {
   if (n.resourceType === 'model') return n.modelNode?.file;
-  if (n.resourceType === 'snapshot') return n.modelNode?.file.endsWith('.sql') ? n.modelNode.file : undefined;
+  if (n.resourceType === 'snapshot') return n.modelNode?.file; // a YAML snapshot's: its YAML file (its SQL, the node's)
   if (n.resourceType === 'analysis') return path.join(project.root, n.path); // the project's own (a package's are not read)
   if (n.resourceType === 'test' && n.test?.kind === 'singular') return n.test.file;
   return undefined;
 }
 
 const SHOWN_PYTHON_MODELS = 10;
-
-/** `skipped 1 snapshot (...): snp_orders`: selected snapshots defined in YAML, which dbt compiles too and Floe's compile does not write. */
-function uncompiledNote(selected: ReadonlyArray<{ resourceType: string; name: string }>): string | undefined {
-  const names = selected.filter((n) => n.resourceType === 'snapshot').map((n) => n.name);
-  if (!names.length) return undefined;
-  const shown = names.slice(0, SHOWN_PYTHON_MODELS).join(', ') + (names.length > SHOWN_PYTHON_MODELS ? ` and ${names.length - SHOWN_PYTHON_MODELS} more` : '');
-  return `skipped ${names.length} snapshot${names.length === 1 ? '' : 's'} (Floe compiles models, analyses, data tests and snapshots of .sql files; dbt compiles these too): ${shown}`;
-}
 
 /** `skipped 2 Python models (Floe compiles SQL models only): a, b`, the first few named. */
 function pythonNote(names: string[]): string {
