@@ -26,7 +26,7 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const check = async (...args: string[]) => {
   const r = await runFloe(['check', ...args, '--format', 'json'], { HOME: dir, DBT_PROFILES_DIR: undefined, DBT_TARGET: undefined, FLOE_CACHE_DIR: path.join(dir, 'cache') });
-  return { code: r.code, err: r.err, errors: r.code <= 1 && r.out ? (JSON.parse(r.out) as { diagnostics: Array<{ severity: string; code: string }> }).diagnostics.filter((d) => d.severity === 'error').map((d) => d.code) : undefined };
+  return { code: r.code, err: r.err, errors: r.code !== null && r.code <= 1 && r.out ? (JSON.parse(r.out) as { diagnostics: Array<{ severity: string; code: string }> }).diagnostics.filter((d) => d.severity === 'error').map((d) => d.code) : undefined };
 };
 
 test('--profiles-dir picks the profile (DuckDB: the missing column is an error), --target its output (Snowflake: not judged)', async () => {
